@@ -1,0 +1,62 @@
+/**
+ * Runtime validation of submitted form data against a {@link FormSchema}, compiled to zod.
+ * Used by the task-completion Update validator, so it must stay pure and deterministic.
+ */
+import { z } from 'zod';
+import type { FormField, FormSchema, ScalarFieldType } from './form-schema.js';
+import { isoDateSchema, type JsonValue } from './primitives.js';
+
+/** One problem with submitted form data. `field` is '' for whole-form problems. */
+export interface FormDataError {
+  field: string;
+  message: string;
+}
+
+/** Outcome of {@link validateFormData}. */
+export type FormDataResult =
+  | { ok: true; data: Record<string, JsonValue> }
+  | { ok: false; errors: FormDataError[] };
+
+function scalarSchema(type: ScalarFieldType, values: readonly string[] | undefined): z.ZodType<JsonValue> {
+  switch (type) {
+    case 'string': return z.string();
+    case 'number': return z.number().refine(Number.isFinite, 'must be a finite number');
+    case 'boolean': return z.boolean();
+    case 'date': return isoDateSchema;
+    case 'enum': return z.enum((values ?? []) as [string, ...string[]]);
+  }
+}
+
+function fieldSchema(field: FormField): z.ZodType<JsonValue | undefined> {
+  const base: z.ZodType<JsonValue> = field.type === 'array'
+    ? z.array(scalarSchema(field.itemType ?? 'string', field.values))
+    : scalarSchema(field.type, field.values);
+  return field.required ? base : base.optional();
+}
+
+/** Compiles a form schema into a strict zod object (unknown fields are rejected). */
+export function compileFormSchema(form: FormSchema): z.ZodType<Record<string, JsonValue>> {
+  const shape: Record<string, z.ZodType<JsonValue | undefined>> = {};
+  for (const field of form.fields) shape[field.name] = fieldSchema(field);
+  return z.strictObject(shape) as unknown as z.ZodType<Record<string, JsonValue>>;
+}
+
+/**
+ * Validates officer-submitted data against a task's form.
+ * Missing required fields, wrong types, values outside an enum and unknown fields are errors.
+ */
+export function validateFormData(form: FormSchema, data: unknown): FormDataResult {
+  const parsed = compileFormSchema(form).safeParse(data);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const errors: FormDataError[] = [];
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors.push({ field: key, message: `unknown field '${key}'` });
+      continue;
+    }
+    const field = issue.path.map(String).join('.');
+    const missing = issue.code === 'invalid_type' && issue.path.length === 1 && (data as Record<string, unknown> | null)?.[field] === undefined;
+    errors.push({ field, message: missing ? `required field '${field}' is missing` : `${field || 'form'}: ${issue.message}` });
+  }
+  return { ok: false, errors };
+}
