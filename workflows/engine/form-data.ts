@@ -55,7 +55,7 @@ export function validateFormData(form: FormSchema, data: unknown): FormDataResul
       continue;
     }
     const field = issue.path.map(String).join('.');
-    const missing = issue.code === 'invalid_type' && issue.path.length === 1 && (data as Record<string, unknown> | null)?.[field] === undefined;
+    const missing = issue.path.length === 1 && typeof data === 'object' && data !== null && (data as Record<string, unknown>)[field] === undefined;
     errors.push({ field, message: missing ? `required field '${field}' is missing` : `${field || 'form'}: ${issue.message}` });
   }
   return { ok: false, errors };

@@ -1,0 +1,47 @@
+/**
+ * Small builders for engine tests: a valid base definition to mutate, one rule at a time.
+ */
+import type { ProcessDefinitionInput } from '../../../workflows/engine/index.js';
+
+type Nodes = ProcessDefinitionInput['nodes'];
+type Flows = ProcessDefinitionInput['flows'];
+
+/** start -> task -> end: the smallest valid definition. */
+export function linear(overrides: Partial<ProcessDefinitionInput> = {}): ProcessDefinitionInput {
+  return {
+    key: 'linear',
+    version: 1,
+    name: 'Linear',
+    caseType: 'petition',
+    effectiveFrom: '2026-01-01',
+    nodes: [
+      { type: 'startEvent', id: 'start' },
+      { type: 'userTask', id: 'task', name: 'Do it', candidateRoles: ['officer'], agencyScope: 'receiving' },
+      { type: 'endEvent', id: 'end', outcome: 'done' },
+    ],
+    flows: [
+      { id: 'f1', source: 'start', target: 'task' },
+      { id: 'f2', source: 'task', target: 'end' },
+    ],
+    ...overrides,
+  };
+}
+
+/** A definition built from explicit nodes and flows (header from {@link linear}). */
+export function graph(nodes: Nodes, flows: Flows): ProcessDefinitionInput {
+  return linear({ nodes, flows });
+}
+
+export const start = { type: 'startEvent', id: 'start' } as const;
+export const end = (id = 'end', outcome = 'done') => ({ type: 'endEvent', id, outcome }) as const;
+export const task = (id: string) => ({ type: 'userTask', id, name: id, candidateRoles: ['officer'], agencyScope: 'receiving' }) as const;
+export const service = (id: string) => ({ type: 'serviceTask', id, activity: 'doWork' }) as const;
+export const flow = (id: string, source: string, target: string, condition?: string) =>
+  (condition === undefined ? { id, source, target } : { id, source, target, condition });
+
+/** Deep copy with a mutation applied (tests never share mutable fixtures). */
+export function mutate(def: ProcessDefinitionInput, change: (d: ProcessDefinitionInput & { nodes: Record<string, unknown>[] }) => void): unknown {
+  const copy = structuredClone(def) as ProcessDefinitionInput & { nodes: Record<string, unknown>[] };
+  change(copy);
+  return copy;
+}
