@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import { createCaseStore } from '../db/cases.js';
+import type { Db } from '../db/knex.js';
+import { caseWorkflowId, type CaseInput } from '../workflows/contract.js';
+
+export interface ActivityDeps {
+  db: Db;
+  logger: Logger;
+}
+
+export interface ProjectCaseInput extends CaseInput {
+  stage: string;
+  status: string;
+  /** Monotonic per case: makes the projection idempotent under retries. */
+  seq: number;
+}
+
+/** Activities are a factory over injected dependencies; workflows see only the type. */
+export function createActivities(deps: ActivityDeps) {
+  const cases = createCaseStore(deps.db);
+  return {
+    /** Projects the case into the PostgreSQL read model (idempotent by sequence). */
+    async projectCase(p: ProjectCaseInput): Promise<{ applied: boolean }> {
+      const applied = await cases.project({
+        id: p.caseId,
+        reference: p.reference,
+        workflowId: caseWorkflowId(p.caseId),
+        caseType: p.caseType,
+        channel: p.channel,
+        agencyId: p.agencyId,
+        subject: p.subject,
+        remoteArea: p.remoteArea,
+        receivedAt: p.receivedAt,
+        stage: p.stage,
+        status: p.status,
+        projectionSeq: p.seq,
+      });
+      deps.logger.debug({ caseId: p.caseId, seq: p.seq, applied }, 'case projected');
+      return { applied };
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,74 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { ZodError } from 'zod';
+import { ConflictError, NotFoundError } from '../db/errors.js';
+
+/** Base URI of our stable problem types (RFC 9457 `type`). */
+export const PROBLEM_BASE = 'https://kntc-flow.vn/problems/';
+
+/** An HTTP error with an RFC 9457 problem body. Throw it from handlers; the middleware renders it. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? title);
+    this.name = 'HttpProblem';
+  }
+}
+
+export const problems = {
+  badRequest: (detail: string, extra?: Record<string, unknown>) => new HttpProblem(400, 'bad-request', 'Bad request', detail, extra),
+  validation: (errors: Array<{ path: string; message: string }>) =>
+    new HttpProblem(400, 'validation', 'The request is not valid', errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '), { errors }),
+  notFound: (what: string) => new HttpProblem(404, 'not-found', 'Not found', `${what} was not found`),
+  conflict: (detail: string) => new HttpProblem(409, 'conflict', 'Conflict', detail),
+  idempotencyMismatch: () =>
+    new HttpProblem(422, 'idempotency-key-reused', 'Idempotency-Key reused with a different request',
+      'This Idempotency-Key was already used with a different request body; use a new key for a new request.'),
+  unavailable: (detail: string) => new HttpProblem(503, 'unavailable', 'Service unavailable', detail),
+};
+
+/** Maps a zod error to field-level messages. */
+export function zodToProblem(e: ZodError): HttpProblem {
+  return problems.validation(e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+}
+
+/** 404 for unknown routes, as problem+json. */
+export const notFoundRoute: RequestHandler = (req, _res, next) => {
+  next(new HttpProblem(404, 'route-not-found', 'Not found', `No route for ${req.method} ${req.path}`));
+};
+
+/**
+ * The one error middleware: typed errors become problem+json; anything unknown is a 500 whose body
+ * never carries internal details (they go to the log with the request id).
+ */
+export const problemMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
+  let p: HttpProblem;
+  const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
+  if (err instanceof HttpProblem) p = err;
+  else if (err instanceof ZodError) p = zodToProblem(err);
+  else if (err instanceof NotFoundError || err instanceof WorkflowNotFoundError) p = problems.notFound('The resource');
+  else if (err instanceof ConflictError) p = problems.conflict(err.message);
+  else if (e?.type === 'entity.parse.failed') p = new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON');
+  else if (e?.type === 'entity.too.large') p = new HttpProblem(413, 'payload-too-large', 'Payload too large', 'The request body exceeds the size limit');
+  else if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') p = new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', e.message);
+  else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) p = new HttpProblem(e.status, 'bad-request', 'Bad request', 'The request could not be processed');
+  else {
+    req.log?.error({ err }, 'unhandled error');
+    p = new HttpProblem(500, 'internal', 'Internal error', 'An unexpected error occurred; quote the request id when reporting it');
+  }
+  const requestId = (req as { id?: unknown }).id;
+  res.status(p.status).type('application/problem+json').json({
+    type: PROBLEM_BASE + p.slug,
+    title: p.title,
+    status: p.status,
+    ...(p.detail ? { detail: p.detail } : {}),
+    instance: req.originalUrl,
+    ...(requestId ? { requestId: String(requestId) } : {}),
+    ...p.extra,
+  });
+};

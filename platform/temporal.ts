@@ -1,0 +1,168 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type NativeConnectionOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { portInUse } from './postgres.js';
+import { SEARCH_ATTRIBUTES } from '../workflows/contract.js';
+
+/** Paths of the binaries installed by scripts/install-temporal.mjs. */
+export function temporalBinaries(toolsDir: string): { temporal: string; testServer: string } {
+  return { temporal: path.join(toolsDir, 'bin', 'temporal'), testServer: path.join(toolsDir, 'bin', 'temporal-test-server') };
+}
+
+export interface ServerProcess {
+  readonly address: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 8000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+/** Waits until a Temporal frontend answers on `address` (we start servers ourselves: no 5 s core limit). */
+export async function waitForTemporal(address: string, timeoutMs = 60_000, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`Temporal server exited with code ${child.exitCode}`);
+    try {
+      const c = await Connection.connect({ address, connectTimeout: 1000 });
+      await c.workflowService.getSystemInfo({});
+      await c.close();
+      return;
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal at ${address} did not become ready in ${timeoutMs} ms: ${String(last)}`);
+}
+
+export interface DevServerOptions {
+  binary: string;
+  port: number;
+  /** Web UI port, or undefined for headless. */
+  uiPort?: number;
+  namespace: string;
+  /** Persist to this SQLite file; undefined keeps everything in memory. */
+  dbFile?: string;
+  logFile?: string;
+}
+
+/** Starts the official Temporal CLI dev server (`temporal server start-dev`). */
+export async function startDevServer(o: DevServerOptions): Promise<ServerProcess> {
+  for (const [p, what, env] of [[o.port, 'Temporal', 'TEMPORAL_DEV_PORT'], [o.uiPort, 'Temporal Web UI', 'TEMPORAL_UI_PORT']] as const) {
+    if (p !== undefined && (await portInUse(p))) {
+      throw new Error(`${what} port ${p} is already in use. Set ${env} to another port, or TEMPORAL_ADDRESS to use an existing cluster.`);
+    }
+  }
+  if (!fs.existsSync(o.binary)) throw new Error(`Temporal CLI not found at ${o.binary}: run npm run tools:install`);
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--namespace', o.namespace,
+    '--log-format', 'json', '--log-level', 'warn',
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true',
+  ];
+  if (o.uiPort !== undefined) args.push('--ui-port', String(o.uiPort));
+  else args.push('--headless');
+  if (o.dbFile) {
+    fs.mkdirSync(path.dirname(o.dbFile), { recursive: true });
+    args.push('--db-filename', o.dbFile);
+  }
+  for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=${sa.cliType}`);
+  const out = o.logFile ? fs.openSync(o.logFile, 'a') : 'ignore';
+  const child = spawn(o.binary, args, { stdio: ['ignore', out, out] });
+  const address = `127.0.0.1:${o.port}`;
+  try {
+    await waitForTemporal(address, 60_000, child);
+  } catch (e) {
+    await stopChild(child);
+    throw e;
+  }
+  return { address, child, stop: () => stopChild(child) };
+}
+
+/** Starts sdk-java's time-skipping test server (`temporal-test-server <port>`). */
+export async function startTimeSkippingServer(binary: string, port: number): Promise<ServerProcess> {
+  const child = spawn(binary, [String(port)], { stdio: 'ignore' });
+  const address = `127.0.0.1:${port}`;
+  try {
+    await waitForTemporal(address, 30_000, child);
+  } catch (e) {
+    await stopChild(child, 'SIGKILL');
+    throw e;
+  }
+  return { address, child, stop: () => stopChild(child, 'SIGKILL') };
+}
+
+/** Connection options for an existing cluster (TLS / mTLS / API key), or the local dev server. */
+export function connectionOptions(cfg: Config, address: string): ConnectionOptions & NativeConnectionOptions {
+  const t = cfg.temporal;
+  const opts: ConnectionOptions & NativeConnectionOptions = { address };
+  if (t.tls || t.apiKey || t.clientCertPath) {
+    opts.tls = {
+      serverNameOverride: t.serverNameOverride,
+      clientCertPair: t.clientCertPath && t.clientKeyPath
+        ? { crt: fs.readFileSync(t.clientCertPath), key: fs.readFileSync(t.clientKeyPath) }
+        : undefined,
+    };
+  }
+  if (t.apiKey) opts.apiKey = t.apiKey;
+  return opts;
+}
+
+export async function connectClient(cfg: Config, address: string): Promise<Connection> {
+  return Connection.connect(connectionOptions(cfg, address));
+}
+
+export async function connectWorker(cfg: Config, address: string): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(cfg, address));
+}
+
+const INDEXED_VALUE_TYPE: Record<string, number> = {
+  // temporal.api.enums.v1.IndexedValueType
+  Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7,
+};
+
+/**
+ * Registers our search attributes on a server (time-skipping test server, or an existing cluster
+ * that lacks them). Attributes that already exist are left alone.
+ */
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const searchAttributes: Record<string, number> = {};
+  for (const sa of SEARCH_ATTRIBUTES) searchAttributes[sa.name] = INDEXED_VALUE_TYPE[sa.cliType]!;
+  try {
+    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
+  } catch (e) {
+    if (!/already exists/i.test(String((e as Error).message))) throw e;
+  }
+}
+
+/**
+ * Routes the Temporal SDK's own logs (worker, core) into our pino logger at `level` and above,
+ * so `npm start` prints our structured lines rather than the bundler's chatter. Call once per process.
+ */
+export function installTemporalRuntimeLogger(logger: Logger, level: LogLevel = 'WARN'): void {
+  try {
+    Runtime.install({
+      logger: new DefaultLogger(level, (entry) => {
+        const fn = entry.level === 'ERROR' ? logger.error : entry.level === 'WARN' ? logger.warn : logger.info;
+        fn.call(logger, { temporal: entry.meta }, entry.message);
+      }),
+    });
+  } catch {
+    // a Runtime already exists in this process (tests install their own)
+  }
+}

@@ -1,0 +1,2 @@
+// Single bundle entry of the workflow code (Temporal's webpack bundle starts here).
+export { caseWorkflow } from './case.js';
