@@ -150,7 +150,7 @@ function walkLedger(clock: Clock, cal: CalendarSnapshot, total: number): Walked 
  * Evaluate a clock: due day and instant, status, rungs and a full derivation.
  *
  * Status: `stopped` if the clock was stopped; else `suspended` while a suspension is open;
- * else `breached` when `now` (ISO instant or epoch ms — pass `Date.now()` from the workflow,
+ * else `breached` when `now` (ISO instant or epoch ms — the workflow passes its deterministic time;
  * never the host clock inside pure code) is after `dueAt`; else `running`. Without `now` a
  * running clock is never reported as breached.
  *
