@@ -27,14 +27,17 @@ export function linear(overrides: Partial<ProcessDefinitionInput> = {}): Process
   };
 }
 
-/** A definition built from explicit nodes and flows (header from {@link linear}). */
-export function graph(nodes: Nodes, flows: Flows): ProcessDefinitionInput {
-  return linear({ nodes, flows });
+/**
+ * A definition built from explicit nodes and flows (header from {@link linear}). Deliberately
+ * loosely typed: tests build invalid graphs on purpose.
+ */
+export function graph(nodes: readonly object[], flows: readonly object[]): ProcessDefinitionInput {
+  return linear({ nodes: nodes as Nodes, flows: flows as Flows });
 }
 
 export const start = { type: 'startEvent', id: 'start' } as const;
 export const end = (id = 'end', outcome = 'done') => ({ type: 'endEvent', id, outcome }) as const;
-export const task = (id: string) => ({ type: 'userTask', id, name: id, candidateRoles: ['officer'], agencyScope: 'receiving' }) as const;
+export const task = (id: string) => ({ type: 'userTask' as const, id, name: id, candidateRoles: ['officer'], agencyScope: 'receiving' as const });
 export const service = (id: string) => ({ type: 'serviceTask', id, activity: 'doWork' }) as const;
 export const flow = (id: string, source: string, target: string, condition?: string) =>
   (condition === undefined ? { id, source, target } : { id, source, target, condition });
