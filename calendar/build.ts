@@ -79,6 +79,9 @@ function notesFor(years: number[], announced: readonly CalendarEntry[], used: re
       }
     }
   }
+  if (years.length > 0) {
+    notes.push('24/11 (Ngày Văn hóa Việt Nam) is not treated as a holiday: enactment as a paid holiday UNCONFIRMED (spec §1.4)');
+  }
   for (const e of used) {
     if (e.confidence === 'uncertain') notes.push(`${e.date} ${e.id}: confidence 'uncertain' — ${e.note ?? 'verify'}`);
   }

@@ -59,3 +59,16 @@ describe('substitute days off (BLLĐ 2019 Art 111(3))', () => {
     expect(substituteDays(statutoryHolidays(2026), new Set()).map((s) => s.date)).toEqual(['2026-04-27']);
   });
 });
+
+describe('before BLLĐ 2019 (years < 2021)', () => {
+  it('2020: 2/9 only, cited to BLLĐ 2012 Art 115(1)', () => {
+    const h = statutoryHolidays(2020);
+    expect(h.filter((e) => e.date.startsWith('2020-09')).map((e) => e.date)).toEqual(['2020-09-02']);
+    expect(h.every((e) => e.source === 'BLLĐ 2012 Art 115(1)')).toBe(true);
+    // 2020: Tết default 24/01–28/01 (Sat 25, Sun 26 → 29, 30/01); 2/9 Wed.
+    expect(substituteDays(h, new Set()).map((s) => [s.date, s.source])).toEqual([
+      ['2020-01-29', 'BLLĐ 2012 Art 115(3)'],
+      ['2020-01-30', 'BLLĐ 2012 Art 115(3)'],
+    ]);
+  });
+});

@@ -48,6 +48,12 @@ export function nationalDayAdjacent(year: number, choice: NationalDayAdjacent = 
   return before;
 }
 
+/** Labour Code in force for a year: BLLĐ 2019 from 2021, BLLĐ 2012 (Luật 10/2012/QH13) before. */
+const code = (year: number) =>
+  year >= 2021
+    ? { holiday: HOLIDAY_SOURCE, substitute: SUBSTITUTE_SOURCE, effectiveFrom: LABOUR_CODE_EFFECTIVE }
+    : { holiday: 'BLLĐ 2012 Art 115(1)', substitute: 'BLLĐ 2012 Art 115(3)', effectiveFrom: '2013-05-01' };
+
 function entry(year: number, group: string, date: IsoDate, name: string): CalendarEntry {
   return {
     id: `statutory:${year}:${group}:${date}`,
@@ -55,14 +61,15 @@ function entry(year: number, group: string, date: IsoDate, name: string): Calend
     working: false,
     kind: 'public_holiday',
     name,
-    source: HOLIDAY_SOURCE,
-    effectiveFrom: LABOUR_CODE_EFFECTIVE,
+    source: code(year).holiday,
+    effectiveFrom: code(year).effectiveFrom,
   };
 }
 
 /**
  * Public holidays of one solar year under BLLĐ 2019 Art 112(1), without substitutes:
- * 1/1; Tết (5 days, lunar); Giỗ Tổ 10/3 lunar; 30/4; 1/5; 2/9 and one adjacent day.
+ * 1/1; Tết (5 days, lunar); Giỗ Tổ 10/3 lunar; 30/4; 1/5; 2/9 and one adjacent day
+ * (before 2021, BLLĐ 2012 Art 115(1): 2/9 only, cited as such).
  * Ids are `statutory:<year>:<group>:<date>` with groups new-year, tet, hung-kings,
  * reunification, labour-day, national-day.
  */
@@ -75,8 +82,9 @@ export function statutoryHolidays(year: number, opts: HolidayOptions = {}): Cale
   const tetName = `Tết Nguyên Đán ${year}`;
   const tetDays: CalendarEntry[] = [];
   for (let i = -tet.before; i < tet.after; i++) tetDays.push(entry(year, 'tet', addDays(mung1, i), tetName));
-  const adjacent = nationalDayAdjacent(year, opts.nationalDayAdjacent);
-  const national = [solar(year, 9, 2), adjacent].sort();
+  // BLLĐ 2012 Art 115(1) (until 31/12/2020) gave 2/9 alone; BLLĐ 2019 adds an adjacent day.
+  const national =
+    year < 2021 ? [solar(year, 9, 2)] : [solar(year, 9, 2), nationalDayAdjacent(year, opts.nationalDayAdjacent)].sort();
   return [
     entry(year, 'new-year', solar(year, 1, 1), 'Tết Dương lịch (New Year)'),
     ...tetDays,
@@ -88,7 +96,8 @@ export function statutoryHolidays(year: number, opts: HolidayOptions = {}): Cale
 }
 
 /**
- * Substitute days off (nghỉ bù), BLLĐ 2019 Art 111(3): a holiday on the weekly rest day gives a
+ * Substitute days off (nghỉ bù), BLLĐ 2019 Art 111(3): a holiday on the weekly rest day (Sat/Sun
+ * for public agencies, QĐ 188/1999/QĐ-TTg Art 1) gives a
  * day off on the next working day — the next weekday that is not itself a holiday, not an
  * announced day off and not already taken by an earlier substitute. Holidays are processed in
  * date order.
@@ -112,7 +121,7 @@ export function substituteDays(holidays: readonly CalendarEntry[], otherOff: Rea
       working: false,
       kind: 'substitute_day_off',
       name: `Substitute day off for ${h.name} (${h.date.slice(8, 10)}/${h.date.slice(5, 7)})`,
-      source: SUBSTITUTE_SOURCE,
+      source: h.source === HOLIDAY_SOURCE ? SUBSTITUTE_SOURCE : code(2020).substitute,
       effectiveFrom: h.effectiveFrom,
     });
   }

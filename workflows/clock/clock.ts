@@ -108,8 +108,9 @@ function walkLedger(clock: Clock, cal: CalendarSnapshot, total: number): Walked 
         legalBasis: basis,
         text: `Suspension decision ${s.decision} of ${formatDay(s.from)} came after the limit's last day (day ${total}, ${formatDay(last)}): no effect on the deadline`,
       });
-      const rolled = unit === 'calendar_days' ? rollForward(cal, last, total) : { due: last };
-      if ('step' in rolled && rolled.step) steps.push(rolled.step);
+      if (unit === 'working_days') return { kind: 'due', due: last, steps };
+      const rolled = rollForward(cal, last, total);
+      if (rolled.step) steps.push(rolled.step);
       return { kind: 'due', due: rolled.due, steps };
     }
     if (s.to === undefined) {
