@@ -153,6 +153,14 @@ describe('suspension (Luật TC 2018 Art 34(2); Luật KN Art 11a)', () => {
     expect(e.derivation.some((d) => d.reason === 'suspension_after_last_day')).toBe(true);
   });
 
+  it('a suspension decided on the last day itself has no effect (that day was already counted)', () => {
+    const c = resumeClock(suspendClock(t5(), { from: '2026-04-01', decision: 'S' }), { to: '2026-04-10', decision: 'R' });
+    expect(evaluateClock(c, cal).due).toBe('2026-04-01');
+    // …but the day before the last day leaves one day to count after the continuation decision.
+    const d = resumeClock(suspendClock(t5(), { from: '2026-03-31', decision: 'S' }), { to: '2026-04-10', decision: 'R' });
+    expect(evaluateClock(d, cal).due).toBe('2026-04-13'); // day 30 = Sat 11/04 → Mon 13/04/2026
+  });
+
   it('ledger misuse throws typed ClockError', () => {
     const code = (f: () => unknown): string | undefined => {
       try {

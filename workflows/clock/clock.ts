@@ -97,7 +97,7 @@ function walkLedger(clock: Clock, cal: CalendarSnapshot, total: number): Walked 
     steps.push(...w.steps);
     used += w.counted;
     if (used >= total) {
-      // The limit's last day was reached on or before the suspension decision: it has no effect.
+      // The limit's last day was reached on or before the suspension decision day: no effect.
       const last = w.lastCounted ?? cursor;
       steps.push({
         kind: 'suspension',
@@ -106,7 +106,7 @@ function walkLedger(clock: Clock, cal: CalendarSnapshot, total: number): Walked 
         days: 0,
         reason: 'suspension_after_last_day',
         legalBasis: basis,
-        text: `Suspension decision ${s.decision} of ${formatDay(s.from)} came after the limit's last day (day ${total}, ${formatDay(last)}): no effect on the deadline`,
+        text: `Suspension by decision ${s.decision} of ${formatDay(s.from)} is on or after the limit's last day (day ${total}, ${formatDay(last)}): no effect on the deadline`,
       });
       if (unit === 'working_days') return { kind: 'due', due: last, steps };
       const rolled = rollForward(cal, last, total);
