@@ -20,6 +20,10 @@ export function readClockRule(el: ModdleElement): Record<string, unknown> {
   return compact({
     ruleId: el.ruleId, legalBasis: el.legalBasis, amount: el.amount, unit: el.unit, from: el.from,
     rungs: rungs.length > 0 ? rungs.map((r) => ({ name: r.name, daysBefore: r.daysBefore })) : undefined,
+    suspensionBasis: el.suspensionBasis,
+    extension: el.extension
+      ? compact({ maxExtensions: el.extension.maxExtensions, maxAmountEach: el.extension.maxAmountEach, legalBasis: el.extension.legalBasis })
+      : undefined,
   });
 }
 

@@ -54,7 +54,14 @@ export const everyElement: ProcessDefinitionInput = {
     },
     {
       type: 'boundaryEvent', id: 'verifyOverdue', attachedTo: 'verify', interrupting: false, legalBasis: 'Luật Khiếu nại 2011 Art 28',
-      trigger: { kind: 'timer', timer: { ruleId: 'resolution_first', legalBasis: 'Luật Khiếu nại 2011 Art 28', amount: 30, unit: 'calendar_days', from: 'accepted', rungs: [{ name: 'at_risk', daysBefore: 5 }] } },
+      trigger: {
+        kind: 'timer',
+        timer: {
+          ruleId: 'resolution_first', legalBasis: 'Luật Khiếu nại 2011 Art 28', amount: 30, unit: 'calendar_days', from: 'accepted',
+          rungs: [{ name: 'at_risk', daysBefore: 5 }], suspensionBasis: 'Luật Khiếu nại Art 11a',
+          extension: { maxExtensions: 1, maxAmountEach: 15, legalBasis: 'Luật Khiếu nại 2011 Art 28' },
+        },
+      },
     },
     { type: 'intermediateThrowEvent', id: 'raiseOverdue', trigger: { kind: 'escalation', escalationCode: 'overdue' } },
     { type: 'endEvent', id: 'endOverdueRaised', outcome: 'overdue_raised' },

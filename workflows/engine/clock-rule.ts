@@ -19,6 +19,17 @@ export const clockRungSchema = z.strictObject({
 /** A warning rung: fires `daysBefore` days (same unit as the rule) before the due instant. */
 export type ClockRung = z.infer<typeof clockRungSchema>;
 
+export const clockExtensionPolicySchema = z.strictObject({
+  /** How many extensions may be granted in total. */
+  maxExtensions: z.int().min(1, 'must be at least 1 (omit the policy when extensions are not allowed)'),
+  /** Maximum days of each extension, in the rule's unit. */
+  maxAmountEach: z.int().min(1, 'must be at least 1'),
+  /** Article that sets the limits, e.g. "Luật Tố cáo 2018 Art 30(2)". */
+  legalBasis: legalBasisSchema,
+});
+/** Legal limits on extending a clock (unit = the rule's unit). Absent = no extension allowed. */
+export type ClockExtensionPolicy = z.infer<typeof clockExtensionPolicySchema>;
+
 export const clockRuleSchema = z
   .strictObject({
     ruleId: identifierSchema,
@@ -28,6 +39,9 @@ export const clockRuleSchema = z
     /** The named case event the count starts from, e.g. received, accepted, decisionIssued. */
     from: identifierSchema,
     rungs: z.array(clockRungSchema).optional(),
+    /** Article allowing the clock to be suspended (tạm đình chỉ); absent = not suspendable. */
+    suspensionBasis: legalBasisSchema.optional(),
+    extension: clockExtensionPolicySchema.optional(),
   })
   .superRefine((rule, ctx) => {
     const seen = new Set<string>();
@@ -41,7 +55,9 @@ export const clockRuleSchema = z
   });
 /**
  * A statutory clock rule: `amount` calendar or working days counted from the case event `from`,
- * with optional reminder / at-risk rungs. Computed by the clock (workflows/clock), not here.
+ * with optional reminder / at-risk rungs, suspension and extension limits. Maps one-to-one onto
+ * `createClock` of workflows/clock (budget, startEvent name, rungs, suspensionBasis,
+ * extensionPolicy with unit = the rule's unit); computing due dates is the clock's job, not this module's.
  */
 export type ClockRule = z.infer<typeof clockRuleSchema>;
 

@@ -55,7 +55,16 @@ class Compiler {
       service: { type: 'serviceTask', id, activity: 'doWork', input: { n: 'counter + 1' }, output: { counter: 'n' } },
       call: { type: 'callActivity', id, calledKey: 'petition', wait: true },
       timer: { type: 'intermediateCatchEvent', id, trigger: { kind: 'timer', timer: { duration: 'P2D' } } },
-      clock: { type: 'intermediateCatchEvent', id, trigger: { kind: 'timer', timer: { ruleId: 'rule', legalBasis: 'Art 1', amount: 10, unit: 'working_days', from: 'received', rungs: [{ name: 'reminder', daysBefore: 2 }] } } },
+      clock: {
+        type: 'intermediateCatchEvent', id,
+        trigger: {
+          kind: 'timer',
+          timer: {
+            ruleId: 'rule', legalBasis: 'Art 1', amount: 10, unit: 'working_days', from: 'received', rungs: [{ name: 'reminder', daysBefore: 2 }],
+            ...(l.interrupting ? { suspensionBasis: 'Art 2', extension: { maxExtensions: 1, maxAmountEach: 5, legalBasis: 'Art 3' } } : {}),
+          },
+        },
+      },
       message: { type: 'intermediateCatchEvent', id, trigger: { kind: 'message', messageName: 'supplement' } },
       throw: { type: 'intermediateThrowEvent', id, trigger: { kind: 'escalation', escalationCode: 'overdue' } },
     }[l.kind] as Record<string, unknown>;

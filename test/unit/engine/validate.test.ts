@@ -139,3 +139,18 @@ describe('validateDefinition accepts', () => {
     expect(validateDefinition(linear({ caseType: 'Agency Feedback' })).ok).toBe(false);
   });
 });
+
+describe('clock rules', () => {
+  const withDue = (due: Record<string, unknown>) => mutate(linear(), (d) => { d.nodes[1]!.due = due; });
+  const rule = { ruleId: 'T5', legalBasis: 'Luật Tố cáo 2018 Art 30(1)', amount: 30, unit: 'calendar_days', from: 'accepted' };
+
+  it('carry optional suspension basis and extension limits', () => {
+    const result = validateDefinition(withDue({ ...rule, suspensionBasis: 'Luật Tố cáo 2018 Art 34(2)', extension: { maxExtensions: 2, maxAmountEach: 30, legalBasis: 'Luật Tố cáo 2018 Art 30(3)' } }));
+    expect(result.ok ? [] : result.errors).toEqual([]);
+  });
+
+  it('reject an extension policy that allows nothing', () => {
+    const errors = expectRejected(withDue({ ...rule, extension: { maxExtensions: 0, maxAmountEach: 30, legalBasis: 'Art 30' } }));
+    expect(errors).toContainEqual(expect.objectContaining({ elementId: 'task', path: 'nodes[1].due.extension.maxExtensions' }));
+  });
+});
