@@ -30,6 +30,18 @@ export function feelSyntaxError(expression: string): string | null {
   return 'syntax error';
 }
 
+/**
+ * Names of FEEL built-ins whose result depends on the worker's clock or time zone. Conditions
+ * must be deterministic and use Vietnam dates, so the interpreter passes dates as variables.
+ */
+const NON_DETERMINISTIC_FUNCTIONS = ['now', 'today'];
+
+/** Returns the clock-dependent built-ins an expression calls (ignoring string literals). */
+export function feelClockFunctions(expression: string): string[] {
+  const code = expression.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  return NON_DETERMINISTIC_FUNCTIONS.filter((fn) => new RegExp(`(^|[^\\w.])${fn}\\s*\\(`).test(code));
+}
+
 /** Converts FEEL results into JSON values (dates -> ISO strings; functions, ranges -> null). */
 function toJson(value: unknown): JsonValue {
   if (value === null || value === undefined) return null;

@@ -14,6 +14,13 @@ export type AgencyScope = (typeof AGENCY_SCOPES)[number];
 /** Legal events that arrive as messages. Other identifiers are allowed for agency procedures. */
 export const LEGAL_MESSAGES = ['withdraw', 'withdrawPartial', 'suspend', 'resume', 'supplement', 'extend', 'holidayDecreed'] as const;
 
+/**
+ * Escalation code the interpreter raises in a user task's scope when the task's `due` rule
+ * breaches. It is caught by an escalation boundary on the task (this code or catch-all), else by
+ * a process-level escalation start event, else it propagates to the parent case.
+ */
+export const DUE_BREACH_ESCALATION_CODE = 'overdue';
+
 /** A non-empty FEEL expression (syntax is checked by validateDefinition, not here). */
 export const feelExpressionSchema = z.string().trim().min(1, 'must be a non-empty FEEL expression');
 

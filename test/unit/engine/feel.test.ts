@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, evaluateExpression, feelSyntaxError } from '../../../workflows/engine/index.js';
+import { evaluateCondition, evaluateExpression, feelClockFunctions, feelSyntaxError } from '../../../workflows/engine/index.js';
 
 describe('evaluateCondition', () => {
   const vars = { letterType: 'complaint', amount: 12, parties: ['a', 'b'], flags: { mass: true } };
@@ -55,5 +55,17 @@ describe('feelSyntaxError', () => {
   });
   it.each(['a >', 'foo(', '"unterminated', '1 +* 2'])('explains %s', (expr) => {
     expect(feelSyntaxError(expr)).toEqual(expect.any(String));
+  });
+});
+
+describe('feelClockFunctions', () => {
+  it.each([
+    ['deadline < today()', ['today']],
+    ['now() > x and today () = d', ['now', 'today']],
+    ['"today()" = label', []],
+    ['my_today(x) or todays = 1 or ctx.now()', []],
+    ['a > 1', []],
+  ])('%s -> %j', (expr, expected) => {
+    expect(feelClockFunctions(expr)).toEqual(expected);
   });
 });
