@@ -3,7 +3,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { hashDefinition, validateDefinition, type ProcessDefinition, type ProcessDefinitionInput } from '../../../workflows/engine/index.js';
 import { createModdle, fromBpmnXml, InvalidDefinitionError, KNTC_NAMESPACE, toBpmnXml } from '../../../processes/bpmn/index.js';
 import { EXAMPLE_DEFINITIONS } from '../../../processes/examples/index.js';
-import { end, flow, graph, linear, start, task } from './fixtures.js';
+import { end, flow, graph, linear, loopWithExit, start, task } from './fixtures.js';
 
 function valid(input: unknown): ProcessDefinition {
   const result = validateDefinition(input);
@@ -21,7 +21,7 @@ const tricky: ProcessDefinitionInput = {
   variables: { note: 'a "quoted" <value> & more', nested: { list: [1, null, true, 'x'] } },
 };
 
-const DEFINITIONS: ProcessDefinitionInput[] = [...EXAMPLE_DEFINITIONS, linear(), tricky];
+const DEFINITIONS: ProcessDefinitionInput[] = [...EXAMPLE_DEFINITIONS, linear(), tricky, { ...loopWithExit(), key: 'loop-with-exit' }];
 
 async function diagramOf(xml: string): Promise<{ shapes: string[]; edges: string[]; warnings: number }> {
   const { rootElement, warnings } = await createModdle().fromXML(xml);

@@ -48,3 +48,11 @@ export function mutate(def: ProcessDefinitionInput, change: (d: ProcessDefinitio
   change(copy);
   return copy;
 }
+
+/** A loop with an exit: merge gateway -> work -> exclusive gateway back to the merge, or end. */
+export function loopWithExit(): ProcessDefinitionInput {
+  return graph(
+    [start, { type: 'exclusiveGateway', id: 'merge' }, task('work'), { type: 'exclusiveGateway', id: 'again', default: 'done' }, end()],
+    [flow('f0', 'start', 'merge'), flow('f1', 'merge', 'work'), flow('f2', 'work', 'again'), flow('retry', 'again', 'merge', 'needsMore = true'), flow('done', 'again', 'end')],
+  );
+}

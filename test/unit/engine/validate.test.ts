@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateDefinition, type ValidationError } from '../../../workflows/engine/index.js';
 import { EXAMPLE_DEFINITIONS } from '../../../processes/examples/index.js';
-import { end, flow, graph, linear, mutate, service, start, task } from './fixtures.js';
+import { end, flow, graph, linear, loopWithExit, mutate, service, start, task } from './fixtures.js';
 
 interface Case {
   rule: string;
@@ -129,11 +129,7 @@ describe('validateDefinition accepts', () => {
   });
 
   it('allows a loop with an exit, and a merge gateway with one unconditional outflow', () => {
-    const def = graph(
-      [start, { type: 'exclusiveGateway', id: 'merge' }, task('work'), { type: 'exclusiveGateway', id: 'again', default: 'done' }, end()],
-      [flow('f0', 'start', 'merge'), flow('f1', 'merge', 'work'), flow('f2', 'work', 'again'), flow('retry', 'again', 'merge', 'needsMore = true'), flow('done', 'again', 'end')],
-    );
-    expect(validateDefinition(def).ok).toBe(true);
+    expect(validateDefinition(loopWithExit()).ok).toBe(true);
   });
 
   it('accepts custom case types but not malformed ones', () => {
