@@ -111,7 +111,7 @@ describe('computeDeadline — errors', () => {
     [{ start: '2026-2-3', amount: 1, unit: 'calendar_days' }],
     [{ start: '2026-02-03', amount: 0, unit: 'calendar_days' }],
     [{ start: '2026-02-03', amount: 1.5, unit: 'calendar_days' }],
-    [{ start: '2026-02-03', amount: 1, unit: 'months' }],
+    [{ start: '2026-02-03', amount: 1, unit: 'weeks' }],
   ])('rejects malformed input %j', (input) => {
     expect(() => computeDeadline(input as never, cal)).toThrow(ClockInputError);
   });

@@ -4,7 +4,8 @@
 import { endOfDayInstant } from './instants';
 import { dueStep, startStep } from './steps';
 import type { CalendarSnapshot, DayUnit, DeadlineInput, DeadlineResult, DerivationStep, IsoDate } from './types';
-import { assertAmount, assertDate, assertUnit } from './validate';
+import { countMonths } from './months';
+import { assertAmount, assertDate, assertLimitUnit } from './validate';
 import { rollForward, walk } from './walk';
 
 /**
@@ -35,13 +36,16 @@ export function countFrom(
 }
 
 /**
- * Compute the due date of a time limit of `amount` days of `unit` starting from the event on
- * `start`, using the calendar snapshot.
+ * Compute the due date of a time limit of `amount` `unit`s (days, working days, months or years)
+ * starting from the event on `start`, using the calendar snapshot.
  *
  * Rules applied:
  * - BLDS 2015 Art 147(2)-(3): the event day is not counted; day 1 is the next day;
  * - BLDS 2015 Art 148(1): the limit ends at 24:00 of its last day → `dueAt` is `…T23:59:59.999+07:00`;
- * - BLDS 2015 Art 148(5): a calendar-day limit ending on a non-working day ends on the next working day;
+ * - BLDS 2015 Art 148(3)-(4): a limit in months (years) ends on the corresponding day of the last
+ *   month (day and month of the last year), or on the last day of that month when it has no such day;
+ * - BLDS 2015 Art 148(5): a calendar-day, month or year limit ending on a non-working day ends on the
+ *   next working day;
  * - "N ngày làm việc": only working days of the snapshot count (QĐ 188/1999/QĐ-TTg Art 1 weekly rule,
  *   BLLĐ 2019 Art 111–112 holidays and announced exceptions).
  *
@@ -51,8 +55,11 @@ export function countFrom(
 export function computeDeadline(input: DeadlineInput, cal: CalendarSnapshot): DeadlineResult {
   assertDate(input.start, 'start');
   assertAmount(input.amount, 'amount');
-  assertUnit(input.unit, 'unit');
-  const counted = countFrom(cal, input.start, input.amount, input.unit);
+  assertLimitUnit(input.unit, 'unit');
+  const counted =
+    input.unit === 'months' || input.unit === 'years'
+      ? countMonths(cal, input.start, input.amount, input.unit)
+      : countFrom(cal, input.start, input.amount, input.unit);
   const derivation = [startStep(input.start, input.startLabel), ...counted.steps, dueStep(counted.due)];
   return {
     start: input.start,

@@ -12,6 +12,7 @@ export type {
   DerivationStep,
   ExceptionKind,
   IsoDate,
+  LimitUnit,
   WeekRule,
 } from './types';
 export type {
@@ -28,6 +29,7 @@ export type {
 } from './clock-types';
 export { ClockError } from './clock-types';
 export { computeDeadline } from './deadline';
+export { addMonthsClamped, daysInMonth, type CorrespondingDay, type MonthUnit } from './months';
 export { createClock, evaluateClock, type CreateClockInput } from './clock';
 export { suspendClock, resumeClock, stopClock } from './ledger';
 export {

@@ -7,6 +7,10 @@ export const LEGAL = {
   countingStarts: 'BLDS 2015 Art 147(2)',
   /** BLDS 2015 Art 148(1): a limit in days ends at 24:00 of its last day. */
   endOfLastDay: 'BLDS 2015 Art 148(1)',
+  /** BLDS 2015 Art 148(3): a limit in months ends on the corresponding day of the last month, else its last day. */
+  monthLimit: 'BLDS 2015 Art 148(3)',
+  /** BLDS 2015 Art 148(4): a limit in years ends on the corresponding day and month of the last year. */
+  yearLimit: 'BLDS 2015 Art 148(4)',
   /** BLDS 2015 Art 148(5): last day on a rest day or holiday → end of the next working day. */
   rollForward: 'BLDS 2015 Art 148(5)',
   /** QĐ 188/1999/QĐ-TTg Art 1: public bodies work Monday–Friday; Saturday and Sunday are off. */

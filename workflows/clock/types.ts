@@ -13,6 +13,15 @@
  */
 export type DayUnit = 'calendar_days' | 'working_days';
 
+/**
+ * Unit of a one-off deadline ({@link DeadlineInput}): days, or months/years counted on the solar
+ * calendar (BLDS 2015 Art 148(3)-(4): the limit ends on the corresponding day of the last month /
+ * year, or the last day of that month when it has no such day), followed by the Art 148(5)
+ * roll-forward. Clocks ({@link Budget}) stay in {@link DayUnit}: suspension and extension are
+ * defined in days.
+ */
+export type LimitUnit = DayUnit | 'months' | 'years';
+
 /** A civil date `YYYY-MM-DD` (Vietnam local day). */
 export type IsoDate = string;
 
@@ -103,10 +112,10 @@ export interface DerivationStep {
 export interface DeadlineInput {
   /** Day of the triggering event (receipt, acceptance …); not itself counted (BLDS 2015 Art 147(2)). */
   readonly start: IsoDate;
-  /** Number of days, a positive integer. */
+  /** Number of units, a positive integer. */
   readonly amount: number;
   /** Unit of the limit. */
-  readonly unit: DayUnit;
+  readonly unit: LimitUnit;
   /** Optional label of the start event for the derivation text, e.g. "Received". Default "Start event". */
   readonly startLabel?: string;
 }
@@ -115,7 +124,7 @@ export interface DeadlineInput {
 export interface DeadlineResult {
   readonly start: IsoDate;
   readonly amount: number;
-  readonly unit: DayUnit;
+  readonly unit: LimitUnit;
   /** Last day of the limit (after any roll-forward). */
   readonly due: IsoDate;
   /** End of the due day, 24:00 local (BLDS 2015 Art 148(1)), e.g. `2026-03-02T23:59:59.999+07:00`. */

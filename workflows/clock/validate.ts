@@ -3,7 +3,7 @@
  * are programming or data errors, not business outcomes.
  */
 import { isIsoDate } from './days';
-import type { DayUnit } from './types';
+import type { DayUnit, LimitUnit } from './types';
 
 /** Thrown for malformed clock or deadline input (bad date, non-integer amount, unknown unit). */
 export class ClockInputError extends Error {
@@ -31,5 +31,14 @@ export function assertAmount(value: unknown, field: string, min = 1): asserts va
 export function assertUnit(value: unknown, field: string): asserts value is DayUnit {
   if (value !== 'calendar_days' && value !== 'working_days') {
     throw new ClockInputError(`${field} must be 'calendar_days' or 'working_days', got ${JSON.stringify(value)}`);
+  }
+}
+
+/** Assert a known {@link LimitUnit} (days, months or years). */
+export function assertLimitUnit(value: unknown, field: string): asserts value is LimitUnit {
+  if (value !== 'calendar_days' && value !== 'working_days' && value !== 'months' && value !== 'years') {
+    throw new ClockInputError(
+      `${field} must be 'calendar_days', 'working_days', 'months' or 'years', got ${JSON.stringify(value)}`,
+    );
   }
 }

@@ -120,6 +120,7 @@ export function rollForward(
   cal: CalendarSnapshot,
   lastDay: IsoDate,
   dayNumber: number,
+  subject = `Day ${dayNumber}`,
 ): { due: IsoDate; step?: DerivationStep } {
   const off: DayInfo[] = [];
   let day = lastDay;
@@ -141,7 +142,7 @@ export function rollForward(
       reason: why.reason,
       legalBasis: LEGAL.rollForward,
       text:
-        `Day ${dayNumber} falls on ${formatDay(lastDay)}, not a working day${passed}: ` +
+        `${subject} falls on ${formatDay(lastDay)}, not a working day${passed}: ` +
         `limit rolls to ${formatDay(day)} (${LEGAL.rollForward})`,
     },
   };
