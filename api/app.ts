@@ -2,11 +2,44 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './deps.js';
+import { buildOpenApi } from './openapi.js';
 import { notFoundRoute, problemMiddleware } from './problem.js';
+import type { RouteSpec } from './routing/define-route.js';
+import { mountRoutes } from './routing/mount.js';
+import { createServices } from './routing/services.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
+import { docsRouter, metaRoutes } from './routes/meta.js';
+import { partyRoutes } from './routes/parties.js';
+import { publicRoutes } from './routes/public.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+export const API_VERSION = '0.1.0';
+
+let openApiDoc: unknown;
+/** The OpenAPI document of every declared route (built once; the routes are static). */
+export function openApiDocument(): unknown {
+  openApiDoc ??= buildOpenApi(apiRoutes(), { version: API_VERSION });
+  return openApiDoc;
+}
+
+/**
+ * Every route of the API, declared with `defineRoute`. Add new route lists here: they are mounted,
+ * documented in /openapi.json and covered by the route × role matrix and bad-input tests at once.
+ */
+export function apiRoutes(): RouteSpec[] {
+  return [
+    ...healthRoutes,
+    ...metaRoutes(openApiDocument),
+    ...caseRoutes,
+    ...partyRoutes,
+    ...auditRoutes,
+    ...apiKeyRoutes,
+    ...publicRoutes,
+  ];
+}
 
 /** Builds the HTTP app from injected dependencies (no globals, no connections opened here). */
 export function createApp(deps: AppDeps): Express {
@@ -21,16 +54,16 @@ export function createApp(deps: AppDeps): Express {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    // Bodies are never logged (personal data); only method, url, status and timing.
+    // Bodies and query strings are never logged (personal data, PINs); only method, path, status and timing.
     serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-    autoLogging: { ignore: (req) => req.url === '/healthz' },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
   }));
   app.use(express.json({ limit: deps.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }));
-  app.use(healthRoutes(deps));
-  app.use(caseRoutes(deps));
+  app.use(mountRoutes(apiRoutes(), createServices(deps)));
+  app.use(docsRouter());
   app.use(notFoundRoute);
   app.use(problemMiddleware);
   return app;

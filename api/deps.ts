@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.js';
+import type { PiiKeyring } from '../platform/pii.js';
+import type { AuthOptions } from './auth/authenticate.js';
 
 /** Everything the HTTP app needs, injected by the caller (start script, tests, benchmarks). */
 export interface AppDeps {
@@ -8,6 +10,10 @@ export interface AppDeps {
   temporal: Client;
   taskQueue: string;
   logger: Logger;
+  /** How callers are authenticated (JWT secret or JWKS; API keys live in the database). */
+  auth: AuthOptions;
+  /** Keys that encrypt parties' personal data. */
+  pii: PiiKeyring;
   /** Max request body size (express.json limit). */
   bodyLimit?: string;
 }

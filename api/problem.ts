@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ZodError } from 'zod';
 import { ConflictError, NotFoundError } from '../db/errors.js';
+import { PiiKeyError } from '../platform/pii.js';
 
 /** Base URI of our stable problem types (RFC 9457 `type`). */
 export const PROBLEM_BASE = 'https://kntc-flow.vn/problems/';
@@ -33,8 +34,13 @@ export const problems = {
 };
 
 /** Maps a zod error to field-level messages. */
-export function zodToProblem(e: ZodError): HttpProblem {
-  return problems.validation(e.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+export function zodToProblem(e: ZodError, prefix?: string): HttpProblem {
+  return problems.validation(e.issues.map((i) => {
+    // Name unknown fields themselves (zod reports them on the parent object).
+    const keys = i.code === 'unrecognized_keys' ? (i as { keys?: string[] }).keys ?? [] : [];
+    const path = [prefix, ...i.path.map(String), ...(keys.length === 1 ? keys : [])].filter(Boolean).join('.');
+    return { path, message: i.message };
+  }));
 }
 
 /** 404 for unknown routes, as problem+json. */
@@ -53,6 +59,11 @@ export const problemMiddleware: ErrorRequestHandler = (err, req, res, _next) => 
   else if (err instanceof ZodError) p = zodToProblem(err);
   else if (err instanceof NotFoundError || err instanceof WorkflowNotFoundError) p = problems.notFound('The resource');
   else if (err instanceof ConflictError) p = problems.conflict(err.message);
+  else if (err instanceof PiiKeyError) {
+    // A configuration fault (PII_KEYS lacks a key still in use): say so plainly, never show data.
+    req.log?.error({ err: err.message }, 'personal data could not be decrypted');
+    p = new HttpProblem(500, 'pii-key', 'Personal data unavailable', err.message);
+  }
   else if (e?.type === 'entity.parse.failed') p = new HttpProblem(400, 'malformed-json', 'Malformed JSON', 'The request body is not valid JSON');
   else if (e?.type === 'entity.too.large') p = new HttpProblem(413, 'payload-too-large', 'Payload too large', 'The request body exceeds the size limit');
   else if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') p = new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', e.message);

@@ -29,6 +29,17 @@ export interface Config {
     readonly embeddedPort: number;
   };
   readonly toolsDir: string;
+  /** API authentication (see api/auth). Unset secrets are generated and kept under dataDir for local use. */
+  readonly auth: {
+    /** HS256 secret for people's JWTs (JWT_SECRET); ignored when jwksUrl is set. */
+    readonly jwtSecret: string | undefined;
+    /** JWKS endpoint of an identity provider (JWKS_URL): tokens are then verified against its keys. */
+    readonly jwksUrl: string | undefined;
+    readonly jwtIssuer: string | undefined;
+    readonly jwtAudience: string | undefined;
+  };
+  /** `kid1:base64key,kid2:...` (PII_KEYS); the first key encrypts. Unset: a local key under dataDir. */
+  readonly piiKeys: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +84,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       embeddedPort: int(env, 'PG_PORT', 54329),
     },
     toolsDir: path.resolve(ROOT, str(env, 'KNTC_TOOLS_DIR') ?? '.tools'),
+    auth: {
+      jwtSecret: str(env, 'JWT_SECRET'),
+      jwksUrl: str(env, 'JWKS_URL'),
+      jwtIssuer: str(env, 'JWT_ISSUER'),
+      jwtAudience: str(env, 'JWT_AUDIENCE'),
+    },
+    piiKeys: str(env, 'PII_KEYS'),
   };
   return Object.freeze(cfg);
 }

@@ -4,10 +4,13 @@ import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app.js';
+import { issueDevAdminToken } from '../api/auth/dev-token.js';
 import { createDb, type Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createCaseWorker } from '../worker.js';
 import type { Config } from './config.js';
+import { resolveSecrets } from './local-secrets.js';
+import { createPiiKeyring } from './pii.js';
 import { portInUse, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
 import { connectClient, connectWorker, installTemporalRuntimeLogger, registerSearchAttributes, startDevServer, temporalBinaries, type ServerProcess } from './temporal.js';
 
@@ -17,6 +20,8 @@ export interface RunningSystem {
   temporalAddress: string;
   temporalUiUrl: string | undefined;
   embeddedPostgres: boolean;
+  /** A 30-day admin token for local use (only when JWT_SECRET/JWKS_URL are unset and a local secret is used). */
+  adminToken: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -91,7 +96,10 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     });
 
     // API
-    const app = createApp({ db, temporal: client, taskQueue: cfg.temporal.taskQueue, logger: logger.child({ component: 'api' }) });
+    const secrets = resolveSecrets(cfg);
+    if (secrets.generated.length) logger.info({ files: secrets.generated }, 'generated local secrets (set JWT_SECRET and PII_KEYS in production)');
+    const auth = { jwtSecret: secrets.jwtSecret, jwksUrl: cfg.auth.jwksUrl, issuer: cfg.auth.jwtIssuer, audience: cfg.auth.jwtAudience };
+    const app = createApp({ db, temporal: client, taskQueue: cfg.temporal.taskQueue, logger: logger.child({ component: 'api' }), auth, pii: createPiiKeyring(secrets.piiKeys) });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(cfg.port, cfg.host, () => resolve(s));
       s.once('error', reject);
@@ -107,6 +115,8 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       temporalAddress,
       temporalUiUrl: dev ? `http://127.0.0.1:${cfg.temporal.uiPort}` : undefined,
       embeddedPostgres: Boolean(pg),
+      // Only for the locally generated secret: a deployment's own JWT_SECRET never yields a printed token.
+      adminToken: auth.jwtSecret && !cfg.auth.jwtSecret && !auth.jwksUrl ? await issueDevAdminToken({ jwtSecret: auth.jwtSecret, issuer: auth.issuer, audience: auth.audience }) : undefined,
       stop: stopAll,
     };
   } catch (e) {

@@ -29,6 +29,8 @@ line('Temporal', `${system.temporalAddress} (namespace ${cfg.temporal.namespace}
 if (system.temporalUiUrl) line('Temporal Web UI', system.temporalUiUrl);
 line('PostgreSQL', `${system.databaseUrl}${system.embeddedPostgres ? ' (embedded)' : ''}`);
 line('Data folder', cfg.dataDir);
+line('API docs', `${system.apiUrl}/docs/`);
+if (system.adminToken) line('Admin token', `${system.adminToken}\n${' '.repeat(21)}(local use: Authorization: Bearer <token>; 30 days; agency tinh-demo)`);
 console.log('\nPress Ctrl-C to stop.\n');
 
 let stopping = false;

@@ -1,5 +1,10 @@
 import type { Knex } from 'knex';
 import * as m20261127000000 from './20261127000000_create_cases.js';
+import * as m20261127100000 from './20261127100000_create_case_states.js';
+import * as m20261127200000 from './20261127200000_create_agencies_api_keys.js';
+import * as m20261127200001 from './20261127200001_create_audit_log.js';
+import * as m20261127200002 from './20261127200002_create_parties_pins.js';
+import * as m20261127300000 from './20261127300000_create_calendar.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -7,6 +12,11 @@ import * as m20261127000000 from './20261127000000_create_cases.js';
  */
 const migrations: Record<string, Knex.Migration> = {
   '20261127000000_create_cases': m20261127000000,
+  '20261127100000_create_case_states': m20261127100000,
+  '20261127200000_create_agencies_api_keys': m20261127200000,
+  '20261127200001_create_audit_log': m20261127200001,
+  '20261127200002_create_parties_pins': m20261127200002,
+  '20261127300000_create_calendar': m20261127300000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -6,6 +6,7 @@ import { createApp } from '../../api/app.js';
 import { createDb } from '../../db/knex.js';
 import { createLogger } from '../../platform/logger.js';
 import { createCaseWorker } from '../../worker.js';
+import { authHeader, testAuth, testPii } from '../support/auth.js';
 import { createTestDb, type TestDb } from '../support/db.js';
 import { devServer, uniqueQueue, workflowBundle } from '../support/temporal.js';
 
@@ -35,6 +36,7 @@ describe('walking skeleton: POST /v1/cases → workflow → activity → read mo
   let workerRun: Promise<void>;
   let server: Server;
   let url: string;
+  let auth: Record<string, string>;
   const taskQueue = uniqueQueue('int');
 
   beforeAll(async () => {
@@ -44,7 +46,8 @@ describe('walking skeleton: POST /v1/cases → workflow → activity → read mo
       connection: dev.nativeConnection, namespace: 'default', taskQueue, db: tdb.db, logger, workflowBundle: await workflowBundle(),
     });
     workerRun = worker.run();
-    ({ server, url } = await listen(createApp({ db: tdb.db, temporal: dev.client, taskQueue, logger })));
+    auth = await authHeader({ roles: ['intake'], agency: 'so-tnmt' });
+    ({ server, url } = await listen(createApp({ db: tdb.db, temporal: dev.client, taskQueue, logger, auth: testAuth, pii: testPii() })));
   });
 
   afterAll(async () => {
@@ -56,7 +59,7 @@ describe('walking skeleton: POST /v1/cases → workflow → activity → read mo
   });
 
   const post = (b: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${url}/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof b === 'string' ? b : JSON.stringify(b) });
+    fetch(`${url}/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body: typeof b === 'string' ? b : JSON.stringify(b) });
 
   async function counts() {
     const [c] = await tdb.db('cases').count<{ count: number }[]>('* as count');
@@ -74,7 +77,7 @@ describe('walking skeleton: POST /v1/cases → workflow → activity → read mo
     // The workflow's activity writes projection seq 1 (the API seeds seq 0).
     let got: Record<string, unknown> = {};
     for (let i = 0; i < 100; i++) {
-      got = (await (await fetch(`${url}/v1/cases/${created.id}`)).json()) as Record<string, unknown>;
+      got = (await (await fetch(`${url}/v1/cases/${created.id}`, { headers: auth })).json()) as Record<string, unknown>;
       if (got.projectionSeq === 1) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -145,7 +148,7 @@ describe('walking skeleton: POST /v1/cases → workflow → activity → read mo
 
   it('GET of an unknown or malformed id is 404 problem+json', async () => {
     for (const id of ['7e0b1c1e-1111-4111-8111-111111111111', 'not-a-uuid']) {
-      const r = await fetch(`${url}/v1/cases/${id}`);
+      const r = await fetch(`${url}/v1/cases/${id}`, { headers: auth });
       expect(r.status).toBe(404);
       expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
     }
@@ -162,7 +165,7 @@ describe('walking skeleton: POST /v1/cases → workflow → activity → read mo
   it('readyz is 503 when PostgreSQL or Temporal is unreachable', async () => {
     const deadDb = createDb('postgres://x:y@127.0.0.1:1/none');
     const deadConn = Connection.lazy({ address: '127.0.0.1:1' });
-    const app = createApp({ db: deadDb, temporal: new Client({ connection: deadConn }), taskQueue, logger });
+    const app = createApp({ db: deadDb, temporal: new Client({ connection: deadConn }), taskQueue, logger, auth: testAuth, pii: testPii() });
     const { server: s2, url: u2 } = await listen(app);
     try {
       const r = await fetch(`${u2}/readyz`);

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { actorOf, ROLES } from '../auth/principal.js';
+import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import { AgencyId } from '../schemas.js';
+
+const ApiKeyView = z.object({
+  id: z.string(), name: z.string(), agencyId: z.string(), roles: z.array(z.string()),
+  createdBy: z.string(), createdAt: z.string(), revokedAt: z.string().nullable(),
+}).meta({ id: 'ApiKey' });
+
+const CreateApiKey = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  agencyId: AgencyId,
+  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+}).meta({ id: 'CreateApiKey' });
+
+const KeyId = z.string().regex(/^ak_[0-9a-f]{16}$/);
+
+export const apiKeyRoutes: RouteSpec[] = [
+  defineRoute({
+    method: 'post', path: '/v1/api-keys', operationId: 'createApiKey', tags: ['Access'],
+    summary: 'Create an API key for an integrating system (the key is shown once)',
+    auth: { roles: ['admin'], scope: { kind: 'body-agency', field: 'agencyId' } },
+    request: { body: CreateApiKey, bodyExample: { name: 'Cổng dịch vụ công tỉnh', agencyId: 'so-tnmt', roles: ['intake'] } },
+    responses: { 201: { description: 'The key record and the key itself (store it now: it cannot be shown again)', schema: ApiKeyView.extend({ key: z.string() }) } },
+    handler: async ({ body, principal, services, requestId }) => {
+      const { record, key } = await services.deps.db.transaction(async (trx) => {
+        const created = await services.apiKeys.create({ ...body, createdBy: `${principal!.type}:${principal!.id}` }, trx);
+        await services.audit.append({ actor: actorOf(principal), action: 'api_key.created', requestId, after: { id: created.record.id, name: body.name, agencyId: body.agencyId, roles: body.roles } }, trx);
+        return created;
+      });
+      return { status: 201, body: { ...record, key } };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/api-keys', operationId: 'listApiKeys', tags: ['Access'], summary: 'List API keys of the caller\'s agency subtree',
+    auth: { roles: ['admin'], scope: { kind: 'subtree' } },
+    responses: { 200: { description: 'Keys (never the keys themselves)', schema: z.object({ items: z.array(ApiKeyView) }) } },
+    handler: async ({ subtree, services }) => ({ body: { items: await services.apiKeys.list(subtree) } }),
+  }),
+  defineRoute({
+    method: 'delete', path: '/v1/api-keys/:id', operationId: 'revokeApiKey', tags: ['Access'], summary: 'Revoke an API key',
+    auth: { roles: ['admin'], scope: { kind: 'api-key', param: 'id' } },
+    request: { params: z.object({ id: KeyId }) },
+    responses: { 204: { description: 'Revoked (also when it already was)' } },
+    handler: async ({ res, params, principal, services, requestId }) => {
+      await services.deps.db.transaction(async (trx) => {
+        const before = await services.apiKeys.revoke(params.id, trx);
+        if (before) await services.audit.append({ actor: actorOf(principal), action: 'api_key.revoked', requestId, before: { id: before.id, name: before.name, agencyId: before.agencyId } }, trx);
+      });
+      res.status(204).end();
+    },
+  }),
+];

@@ -1,0 +1,112 @@
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import type { Principal, Role } from '../auth/principal.js';
+import type { CaseRecord } from '../../db/cases.js';
+import type { Services } from './services.js';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * Which agency a request touches, checked before the handler runs. A resource outside the caller's
+ * agency subtree answers 404 — exactly like a resource that does not exist — so that existence does
+ * not leak; a caller without the role gets 403 before any look-up.
+ */
+export type ScopeRule =
+  /** Not tied to an agency (e.g. the audit chain as a whole). */
+  | { kind: 'none' }
+  /** A list: the handler filters to `ctx.subtree`. */
+  | { kind: 'subtree' }
+  /** The case named by a path parameter (`ctx.case` is set). */
+  | { kind: 'case'; param: string }
+  /** The agency named by a body field (e.g. the receiving agency of a new case). */
+  | { kind: 'body-agency'; field: string }
+  /** The API key named by a path parameter. */
+  | { kind: 'api-key'; param: string };
+
+/** A route's access rule: public, or the roles allowed and how the agency scope applies. */
+export type AuthRule = 'public' | { roles: readonly Role[]; scope: ScopeRule };
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** Defaults to application/json. */
+  contentType?: string;
+}
+
+/** What a handler receives: validated input, the caller, and the resource the scope check loaded. */
+export interface HandlerContext<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined> {
+  req: Request;
+  res: Response;
+  params: P extends AnyObject ? z.output<P> : Record<string, never>;
+  query: Q extends AnyObject ? z.output<Q> : Record<string, never>;
+  body: B extends z.ZodType ? z.output<B> : undefined;
+  /** Set on every non-public route. */
+  principal: Principal | undefined;
+  /** The caller's agency subtree (non-public routes). */
+  subtree: string[];
+  /** Set by `scope: { kind: 'case' }`. */
+  case: CaseRecord | undefined;
+  services: Services;
+  requestId: string;
+}
+
+/** A handler may write to `res` itself or return a JSON reply. */
+export interface Reply {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteSpec<P extends AnyObject | undefined = AnyObject | undefined, Q extends AnyObject | undefined = AnyObject | undefined, B extends z.ZodType | undefined = z.ZodType | undefined> {
+  method: Method;
+  /** Express syntax (`/v1/cases/:id`); converted to `{id}` for OpenAPI. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  auth: AuthRule;
+  /** Documents (and the handler honours) the `Idempotency-Key` header. */
+  idempotencyKey?: boolean;
+  request?: {
+    /** Invalid path parameters answer 404 (an id that cannot exist is simply not found). */
+    params?: P;
+    /** Strict: unknown query parameters are rejected. */
+    query?: Q;
+    /** Strict: unknown fields are rejected. */
+    body?: B;
+    /** A valid body: shown in /docs, and used by the route × role matrix test. */
+    bodyExample?: unknown;
+  };
+  responses: Record<number, ResponseSpec>;
+  /** Not listed in /openapi.json (e.g. the docs page itself). */
+  hidden?: boolean;
+  handler(ctx: HandlerContext<P, Q, B>): Promise<Reply | void> | Reply | void;
+}
+
+/**
+ * Declares a route in one place: method, path, access rule, request/response schemas and handler.
+ * The same object registers the Express handler (with authentication, the role and scope checks and
+ * strict validation) and the OpenAPI operation, and feeds the route × role matrix test.
+ *
+ * @example
+ * export const getThing = defineRoute({
+ *   method: 'get', path: '/v1/cases/:id/things', operationId: 'listThings', summary: 'List things', tags: ['Cases'],
+ *   auth: { roles: ['officer', 'supervisor', 'admin'], scope: { kind: 'case', param: 'id' } },
+ *   request: { params: z.object({ id: CaseId }) },
+ *   responses: { 200: { description: 'The things', schema: ThingList } },
+ *   handler: async ({ case: c, services }) => ({ body: await services.things.list(c!.id) }),
+ * });
+ */
+export function defineRoute<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+  spec: RouteSpec<P, Q, B>,
+): RouteSpec {
+  return spec as unknown as RouteSpec;
+}
+
+/** `/v1/cases/:id` → `/v1/cases/{id}`. */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+}

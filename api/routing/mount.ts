@@ -1,0 +1,97 @@
+import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { startHttpTimer } from '../../platform/metrics.js';
+import { forbidden, notFound } from '../auth/errors.js';
+import { unauthenticated } from '../auth/authenticate.js';
+import { HttpProblem, problems, zodToProblem } from '../problem.js';
+import type { HandlerContext, RouteSpec } from './define-route.js';
+import type { Services } from './services.js';
+
+function isEmptyBody(b: unknown): boolean {
+  return b === undefined || (typeof b === 'object' && b !== null && !Array.isArray(b) && Object.keys(b).length === 0);
+}
+
+async function buildContext(spec: RouteSpec, services: Services, req: Request, res: Response): Promise<HandlerContext<never, never, never>> {
+  const ctx = {
+    req, res, params: {}, query: {}, body: undefined, principal: undefined, subtree: [] as string[], case: undefined,
+    services, requestId: String((req as { id?: unknown }).id ?? ''),
+  } as unknown as HandlerContext<never, never, never> & Record<string, unknown>;
+
+  // 1. Who: authenticate (401) and check the role (403) before touching any resource.
+  if (spec.auth !== 'public') {
+    const principal = await services.authenticate(req);
+    if (!principal) throw unauthenticated('Send Authorization: Bearer <token>, X-Api-Key: <key> or Authorization: ApiKey <key>');
+    if (!spec.auth.roles.some((r) => principal.roles.includes(r))) {
+      throw forbidden(`This operation needs one of the roles: ${spec.auth.roles.join(', ')}`);
+    }
+    ctx.principal = principal;
+    ctx.subtree = await services.agencies.subtree(principal.agencyId);
+  }
+
+  // 2. What: strict validation. Path parameters that cannot be valid are simply not found.
+  const rq = spec.request ?? {};
+  if (rq.params) {
+    const p = rq.params.safeParse(req.params);
+    if (!p.success) throw notFound('The resource');
+    ctx.params = p.data as never;
+  }
+  const query = req.query as Record<string, unknown>;
+  if (rq.query) {
+    const q = rq.query.safeParse(query);
+    if (!q.success) throw zodToProblem(q.error, 'query');
+    ctx.query = q.data as never;
+  } else if (Object.keys(query).length > 0) {
+    throw problems.validation(Object.keys(query).map((k) => ({ path: `query.${k}`, message: 'unknown query parameter' })));
+  }
+  if (rq.body) {
+    if (req.body === undefined) {
+      if (req.headers['content-type'] && !req.is('application/json') && !req.is('application/*+json')) {
+        throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json');
+      }
+      throw problems.validation([{ path: '', message: 'a JSON body is required' }]);
+    }
+    const b = (rq.body as z.ZodType).safeParse(req.body);
+    if (!b.success) throw zodToProblem(b.error);
+    ctx.body = b.data as never;
+  } else if (!isEmptyBody(req.body)) {
+    throw problems.validation([{ path: '', message: 'this operation takes no request body' }]);
+  }
+
+  // 3. Where: the agency scope. Out of the caller's subtree is indistinguishable from missing.
+  if (spec.auth !== 'public') {
+    const scope = spec.auth.scope;
+    const within = (agencyId: string) => ctx.subtree.includes(agencyId);
+    if (scope.kind === 'case') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const c = await services.cases.get(id);
+      if (!c || !within(c.agencyId)) throw notFound(`Case ${id}`);
+      ctx.case = c;
+    } else if (scope.kind === 'body-agency') {
+      const agencyId = String((ctx.body as Record<string, unknown>)[scope.field]);
+      if (!within(agencyId)) throw notFound(`Agency ${agencyId}`);
+    } else if (scope.kind === 'api-key') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const k = await services.apiKeys.get(id);
+      if (!k || !within(k.agencyId)) throw notFound(`API key ${id}`);
+    }
+  }
+  return ctx;
+}
+
+/** Registers every route spec on a router: metrics, auth, validation, scope, then the handler. */
+export function mountRoutes(specs: readonly RouteSpec[], services: Services): Router {
+  const r = Router();
+  for (const spec of specs) {
+    r[spec.method](spec.path, async (req, res) => {
+      const done = startHttpTimer(spec.method.toUpperCase());
+      res.once('finish', () => done(spec.path, res.statusCode));
+      const ctx = await buildContext(spec, services, req, res);
+      const reply = await spec.handler(ctx as never);
+      if (reply && !res.headersSent) {
+        if (reply.headers) res.set(reply.headers);
+        res.status(reply.status ?? 200).json(reply.body);
+      }
+    });
+  }
+  return r;
+}

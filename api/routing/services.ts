@@ -1,0 +1,27 @@
+import { createApiKeyStore } from '../../db/api-keys.js';
+import { createAuditStore } from '../../db/audit.js';
+import { createCasePinStore } from '../../db/case-pins.js';
+import { createCaseStore } from '../../db/cases.js';
+import { createPartyStore } from '../../db/parties.js';
+import { createAgencyScope } from '../auth/agencies.js';
+import { createAuthenticator } from '../auth/authenticate.js';
+import type { AppDeps } from '../deps.js';
+import { createIdempotencyStore } from '../idempotency.js';
+
+/** Stores and helpers built once per app from its injected dependencies; handlers receive them. */
+export function createServices(deps: AppDeps) {
+  const apiKeys = createApiKeyStore(deps.db);
+  return {
+    deps,
+    cases: createCaseStore(deps.db),
+    agencies: createAgencyScope(deps.db),
+    audit: createAuditStore(deps.db),
+    parties: createPartyStore(deps.db, deps.pii),
+    pins: createCasePinStore(deps.db),
+    apiKeys,
+    idempotency: createIdempotencyStore(deps.db),
+    authenticate: createAuthenticator(deps.auth, apiKeys),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config.js';
+import { generatePiiKeySpec } from './pii.js';
+
+/**
+ * Secrets the API needs, from configuration or — for local use only, when unset — generated once and
+ * kept under `<dataDir>/secrets/` (mode 0600) so tokens and encrypted data survive restarts.
+ * Production sets JWT_SECRET (or JWKS_URL) and PII_KEYS from a secret store instead.
+ */
+export interface ResolvedSecrets {
+  jwtSecret: string | undefined;
+  piiKeys: string;
+  generated: string[];
+}
+
+function persisted(dir: string, name: string, make: () => string, generated: string[]): string {
+  const file = path.join(dir, name);
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const v = make();
+  fs.writeFileSync(file, `${v}\n`, { mode: 0o600, flag: 'wx' });
+  generated.push(file);
+  return v;
+}
+
+export function resolveSecrets(cfg: Config): ResolvedSecrets {
+  const dir = path.join(cfg.dataDir, 'secrets');
+  const generated: string[] = [];
+  const jwtSecret = cfg.auth.jwksUrl
+    ? cfg.auth.jwtSecret
+    : cfg.auth.jwtSecret ?? persisted(dir, 'jwt-secret', () => randomBytes(32).toString('base64url'), generated);
+  const piiKeys = cfg.piiKeys ?? persisted(dir, 'pii-keys', () => generatePiiKeySpec('local1'), generated);
+  return { jwtSecret, piiKeys, generated };
+}

@@ -1,0 +1,46 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Prometheus metrics of this process (API and worker), served at `/metrics`. One registry per
+ * process; other modules record through the functions below rather than touching prom-client.
+ */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'kntc_' });
+
+const httpDuration = new Histogram({
+  name: 'kntc_http_request_duration_seconds',
+  help: 'HTTP request latency by route template, method and status',
+  labelNames: ['method', 'route', 'status'] as const,
+  buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
+  registers: [metricsRegistry],
+});
+const casesStarted = new Counter({
+  name: 'kntc_cases_started_total', help: 'Cases started through the API', labelNames: ['case_type'] as const, registers: [metricsRegistry],
+});
+const tasksCompleted = new Counter({
+  name: 'kntc_tasks_completed_total', help: 'Tasks completed', labelNames: ['task_type'] as const, registers: [metricsRegistry],
+});
+const deadlineBreaches = new Counter({
+  name: 'kntc_deadline_breaches_total', help: 'Statutory deadlines breached', labelNames: ['clock'] as const, registers: [metricsRegistry],
+});
+const projectionLag = new Gauge({
+  name: 'kntc_projection_lag_seconds', help: 'Time from a workflow state change to its projection in the read model (last observed)', registers: [metricsRegistry],
+});
+
+/** Starts a latency timer; call the result with the route template and status when the response ends. */
+export function startHttpTimer(method: string): (route: string, status: number) => void {
+  const end = httpDuration.startTimer({ method });
+  return (route, status) => end({ route, status: String(status) });
+}
+export function recordCaseStarted(caseType: string): void {
+  casesStarted.inc({ case_type: caseType });
+}
+export function recordTaskCompleted(taskType = 'unknown'): void {
+  tasksCompleted.inc({ task_type: taskType });
+}
+export function recordDeadlineBreach(clock = 'unknown'): void {
+  deadlineBreaches.inc({ clock });
+}
+export function recordProjectionLag(seconds: number): void {
+  projectionLag.set(seconds);
+}

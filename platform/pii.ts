@@ -1,0 +1,84 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/**
+ * AES-256-GCM encryption of personal data at rest, with key ids so keys can be rotated: new data is
+ * sealed with the current (first) key; data sealed under an older key stays readable while that key
+ * is configured. Keys come from `PII_KEYS` (`kid1:base64key,kid2:base64key`).
+ */
+export class PiiKeyError extends Error {
+  override name = 'PiiKeyError';
+}
+
+export interface Sealed {
+  kid: string;
+  iv: Buffer;
+  tag: Buffer;
+  ciphertext: Buffer;
+}
+
+export interface PiiKeyring {
+  readonly currentKid: string;
+  /** Encrypts `plaintext`; `aad` (e.g. the record id) binds the ciphertext to its row. */
+  seal(plaintext: string, aad: string): Sealed;
+  /** Decrypts; throws PiiKeyError when the key id is not configured or the data was altered. */
+  open(s: Sealed, aad: string): string;
+  /** The raw key of `kid` (for derived secrets such as citizen PINs). */
+  key(kid: string): Buffer;
+}
+
+const KID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/** Parses `kid1:base64key,kid2:base64key` (each key 32 bytes). */
+export function parsePiiKeys(spec: string): Array<{ kid: string; key: Buffer }> {
+  const out = spec.split(',').map((s) => s.trim()).filter(Boolean).map((part) => {
+    const i = part.indexOf(':');
+    if (i <= 0) throw new PiiKeyError('PII_KEYS entries must be kid:base64key');
+    const kid = part.slice(0, i);
+    if (!KID.test(kid)) throw new PiiKeyError(`PII_KEYS key id "${kid}" must be 1-32 letters, digits, dash or underscore`);
+    const key = Buffer.from(part.slice(i + 1), 'base64');
+    if (key.length !== 32) throw new PiiKeyError(`PII_KEYS key "${kid}" must be 32 bytes (base64), got ${key.length}`);
+    return { kid, key };
+  });
+  if (out.length === 0) throw new PiiKeyError('PII_KEYS has no key');
+  if (new Set(out.map((k) => k.kid)).size !== out.length) throw new PiiKeyError('PII_KEYS has a duplicate key id');
+  return out;
+}
+
+/** A fresh random key spec (`kid:base64`) for local use. */
+export function generatePiiKeySpec(kid = 'local1'): string {
+  return `${kid}:${randomBytes(32).toString('base64')}`;
+}
+
+/** Builds a keyring; the first key is current. */
+export function createPiiKeyring(keys: Array<{ kid: string; key: Buffer }> | string): PiiKeyring {
+  const list = typeof keys === 'string' ? parsePiiKeys(keys) : keys;
+  const byKid = new Map(list.map((k) => [k.kid, k.key]));
+  const current = list[0];
+  if (!current) throw new PiiKeyError('no PII key configured');
+  const key = (kid: string): Buffer => {
+    const k = byKid.get(kid);
+    if (!k) throw new PiiKeyError(`no PII key with id "${kid}" is configured (PII_KEYS); the data cannot be decrypted`);
+    return k;
+  };
+  return {
+    currentKid: current.kid,
+    key,
+    seal(plaintext, aad) {
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', current.key, iv);
+      c.setAAD(Buffer.from(aad, 'utf8'));
+      const ciphertext = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);
+      return { kid: current.kid, iv, tag: c.getAuthTag(), ciphertext };
+    },
+    open(s, aad) {
+      const d = createDecipheriv('aes-256-gcm', key(s.kid), s.iv);
+      d.setAAD(Buffer.from(aad, 'utf8'));
+      d.setAuthTag(s.tag);
+      try {
+        return Buffer.concat([d.update(s.ciphertext), d.final()]).toString('utf8');
+      } catch {
+        throw new PiiKeyError(`personal data sealed under key "${s.kid}" failed authentication (altered data or wrong key)`);
+      }
+    },
+  };
+}
