@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import { createCaseStore } from '../db/cases.js';
 import type { Db } from '../db/knex.js';
 import { caseWorkflowId, type CaseInput } from '../workflows/contract.js';
+import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 
-export interface ActivityDeps {
+export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries' | 'definitions'> {
   db: Db;
   logger: Logger;
 }
@@ -19,6 +20,7 @@ export interface ProjectCaseInput extends CaseInput {
 export function createActivities(deps: ActivityDeps) {
   const cases = createCaseStore(deps.db);
   return {
+    ...createProcessActivities(deps),
     /** Projects the case into the PostgreSQL read model (idempotent by sequence). */
     async projectCase(p: ProjectCaseInput): Promise<{ applied: boolean }> {
       const applied = await cases.project({

@@ -3,8 +3,12 @@
  * Dependency-free (only Temporal's pure workflow/common APIs): the API imports it for type-checked
  * signals, queries and updates; workflow code imports it too. Nothing Node-side may be added here.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { DefinitionPin, JsonValue, ProcessDefinition } from './engine/index.js';
+import type { CaseStateView, RunState, TaskRecord } from './engine/runtime/index.js';
+
+export type { CaseStateView, ClockView, TaskRecord } from './engine/runtime/index.js';
 
 /** Default task queue of the case worker (overridable by TEMPORAL_TASK_QUEUE). */
 export const DEFAULT_TASK_QUEUE = 'kntc-cases';
@@ -61,3 +65,121 @@ export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; cliType: string }>
   { name: SA.receivedAt.name, cliType: 'Datetime' },
   { name: SA.dueAt.name, cliType: 'Datetime' },
 ];
+
+// ---- processWorkflow: the definition interpreter ------------------------------------------------
+
+/** Workflow type name of the interpreter. */
+export const PROCESS_WORKFLOW = 'processWorkflow';
+
+/**
+ * Input of {@link PROCESS_WORKFLOW}. References only, never personal data. The full pinned
+ * definition travels in the input so that the history shows exactly what ran; the workflow
+ * re-hashes it and fails with `PinMismatch` when it does not match `pin`.
+ */
+export interface ProcessInput {
+  caseId: string;
+  caseType: string;
+  agencyId?: string;
+  reference?: string;
+  /** The normalised definition (output of validateDefinition). */
+  definition: ProcessDefinition;
+  /** key, version and content hash; `label` is `key@version+sha256:...`. */
+  pin: DefinitionPin & { label: string };
+  /** Initial variables (over the definition's defaults). */
+  variables?: Record<string, JsonValue>;
+  /** Named case events as YYYY-MM-DD (Vietnam), e.g. { received: '2026-11-27' }: starts of statutory clocks. */
+  caseEvents: Record<string, string>;
+  /** Set when started by a parent case's call activity that waits for it. */
+  parent?: { workflowId: string; tokenId: string };
+  options?: ProcessOptions;
+  /** State carried over continueAsNew (never set by callers). */
+  carried?: CarriedState;
+}
+
+/** Tuning knobs (tests, benchmarks). */
+export interface ProcessOptions {
+  /** Project state to Postgres after each step (default true). */
+  project?: boolean;
+  /** Continue-as-new once history has this many events (default: when Temporal suggests it). */
+  continueAsNewAfterEvents?: number;
+  /** Days of calendar fetched from the earliest case event (default 1100). */
+  calendarDays?: number;
+}
+
+/** State handed from one run to the next by continueAsNew. */
+export interface CarriedState {
+  state: RunState;
+  projectionSeq: number;
+  runs: number;
+}
+
+/** Result of a completed case. */
+export interface ProcessResult {
+  caseId: string;
+  pin: string;
+  outcome: string;
+  outcomes: string[];
+  variables: Record<string, JsonValue>;
+  runs: number;
+}
+
+/** Completes an open user task (update with validator: rejected requests never reach history). */
+export interface CompleteTaskRequest {
+  caseId: string;
+  taskId: string;
+  data: Record<string, JsonValue>;
+  /** Case events established by this task (e.g. { accepted: '2026-12-01' }). */
+  caseEvents?: Record<string, string>;
+  /** Reference of the acting officer (no personal data). */
+  actor?: string;
+}
+export interface CompleteTaskResult {
+  taskId: string;
+  openTasks: TaskRecord[];
+}
+export const completeTask = defineUpdate<CompleteTaskResult, [CompleteTaskRequest]>('completeTask');
+
+/**
+ * A legal event or any message awaited by the case. `suspend` / `resume` / `extend` act on the
+ * statutory clocks (payload: decision date, decision reference, extension amount, optional ruleId);
+ * every message also reaches the catch events and message boundaries waiting for its name.
+ */
+export interface SendMessageRequest {
+  caseId: string;
+  name: string;
+  date?: string;
+  decision?: string;
+  amount?: number;
+  ruleId?: string;
+  variables?: Record<string, JsonValue>;
+}
+export interface SendMessageResult {
+  caught: number;
+  clocksChanged: number;
+}
+export const sendMessage = defineUpdate<SendMessageResult, [SendMessageRequest]>('sendMessage');
+
+// The agency calendar changed (a holiday decreed after the fact): `calendarChanged` of
+// ./calendar-contract.ts; processWorkflow refetches its calendar and recomputes its clocks.
+/** Sent by a linked case to its waiting parent when it ends. */
+export const childCompleted = defineSignal<[{ tokenId: string; workflowId: string; outcome: string; variables: Record<string, JsonValue> }]>('childCompleted');
+/** Sent by a linked case to its waiting parent for escalations it did not catch. */
+export const childEscalated = defineSignal<[{ tokenId: string; workflowId: string; code: string }]>('childEscalated');
+/** Current nodes, open tasks, clocks (due dates + derivations), variables, flags, history. */
+export const getCaseState = defineQuery<CaseStateView>('getCaseState');
+
+/** Input of the `projectCaseState` activity: idempotent by (caseId, seq). */
+export interface ProjectCaseStateInput {
+  caseId: string;
+  seq: number;
+  caseType: string;
+  agencyId?: string;
+  state: CaseStateView;
+}
+
+/** Context passed as second argument to every service-task activity (idempotency key = caseId + tokenId). */
+export interface ServiceTaskContext {
+  caseId: string;
+  nodeId: string;
+  tokenId: string;
+}

@@ -1,0 +1,93 @@
+/**
+ * Store of the interpreter read model: `case_states` (latest state per case) and `case_tasks`
+ * (the task inbox). Writes are idempotent by projection sequence.
+ */
+import type { Db } from './knex.js';
+import type { CaseStateView, ProjectCaseStateInput } from '../workflows/contract.js';
+
+interface CaseStateRow {
+  case_id: string;
+  case_type: string;
+  agency_id: string | null;
+  pin: string;
+  stage: string;
+  status: string;
+  outcome: string | null;
+  next_due_at: Date | null;
+  overdue: boolean;
+  state: CaseStateView;
+  seq: number;
+}
+
+/** A projected case state as read back. */
+export interface CaseStateRecord {
+  caseId: string;
+  caseType: string;
+  agencyId: string | null;
+  pin: string;
+  stage: string;
+  status: string;
+  outcome: string | null;
+  nextDueAt: string | null;
+  overdue: boolean;
+  state: CaseStateView;
+  seq: number;
+}
+
+function fromRow(r: CaseStateRow): CaseStateRecord {
+  return {
+    caseId: r.case_id, caseType: r.case_type, agencyId: r.agency_id, pin: r.pin, stage: r.stage, status: r.status,
+    outcome: r.outcome, nextDueAt: r.next_due_at ? r.next_due_at.toISOString() : null, overdue: r.overdue, state: r.state, seq: r.seq,
+  };
+}
+
+function toRow(p: ProjectCaseStateInput): Omit<CaseStateRow, 'next_due_at' | 'state'> & { next_due_at: string | null; state: string } {
+  return {
+    case_id: p.caseId, case_type: p.caseType, agency_id: p.agencyId ?? null, pin: p.state.pin, stage: p.state.stage,
+    status: p.state.status, outcome: p.state.outcome ?? null, next_due_at: p.state.nextDueAt, overdue: p.state.flags.overdue === true,
+    state: JSON.stringify(p.state), seq: p.seq,
+  };
+}
+
+export function createCaseStateStore(db: Db) {
+  return {
+    /** Applies a projection unless a projection with the same or a higher seq was applied. */
+    async project(p: ProjectCaseStateInput): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const row = toRow(p);
+        const cols = Object.keys(row);
+        const res = await trx.raw(
+          `INSERT INTO case_states (${cols.join(', ')}, updated_at)
+           VALUES (${cols.map(() => '?').join(', ')}, now())
+           ON CONFLICT (case_id) DO UPDATE SET
+             stage = EXCLUDED.stage, status = EXCLUDED.status, outcome = EXCLUDED.outcome, next_due_at = EXCLUDED.next_due_at,
+             overdue = EXCLUDED.overdue, state = EXCLUDED.state, seq = EXCLUDED.seq, updated_at = now()
+           WHERE case_states.seq < EXCLUDED.seq`,
+          Object.values(row),
+        );
+        if ((res as { rowCount: number }).rowCount === 0) return false;
+        await trx('case_tasks').where({ case_id: p.caseId }).delete();
+        const tasks = p.state.tasks.map((t) => ({
+          case_id: p.caseId, task_id: t.id, node_id: t.nodeId, name: t.name, candidate_roles: t.candidateRoles,
+          agency_scope: t.agencyScope, status: t.status, opened_at: t.openedAt, closed_at: t.closedAt ?? null,
+          due_at: t.dueAt ?? null, form: JSON.stringify(t.form),
+        }));
+        if (tasks.length > 0) await trx('case_tasks').insert(tasks);
+        return true;
+      });
+    },
+    async get(caseId: string): Promise<CaseStateRecord | undefined> {
+      const row = await db<CaseStateRow>('case_states').where({ case_id: caseId }).first();
+      return row ? fromRow(row) : undefined;
+    },
+    /** Open tasks of a case (the inbox view). */
+    async openTasks(caseId: string): Promise<{ taskId: string; nodeId: string; name: string; candidateRoles: string[]; dueAt: string | null }[]> {
+      const rows = await db('case_tasks').where({ case_id: caseId, status: 'open' }).orderBy('opened_at');
+      return rows.map((r: { task_id: string; node_id: string; name: string; candidate_roles: string[]; due_at: Date | null }) => ({
+        taskId: r.task_id, nodeId: r.node_id, name: r.name, candidateRoles: r.candidate_roles, dueAt: r.due_at ? r.due_at.toISOString() : null,
+      }));
+    },
+  };
+}
+
+export type CaseStateStore = ReturnType<typeof createCaseStateStore>;

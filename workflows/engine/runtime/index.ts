@@ -1,0 +1,10 @@
+/**
+ * The interpreter's pure runtime: token runner, element behaviours, timers and clocks.
+ * Sandbox-safe; the Temporal side lives in workflows/interpreter.ts.
+ */
+export * from './types.js';
+export { buildRunGraph, type RunGraph } from './graph.js';
+export { BEHAVIOURS, type Behaviour } from './behaviours.js';
+export { Runner, initialState, WAITING, type UncaughtEscalation, type LegalEventPayload } from './runner.js';
+export { vnDate, isoAt, msOf } from './clocks.js';
+export { buildView, type CaseStateView, type ClockView } from './view.js';

@@ -1,0 +1,417 @@
+/**
+ * The token runner: moves tokens through a definition with take/discard semantics. Pure and
+ * deterministic (no I/O, no host clock: `now` is set by the workflow), so it is unit-testable
+ * without Temporal. Tokens only ever rest on waiting elements (tasks, activities, call
+ * activities, catch events); everything else is passed through within one call.
+ */
+import { extendClock, resumeClock, suspendClock, type Clock } from '../../clock/index.js';
+import type { EndEvent, DefinitionNode, BoundaryEvent } from '../nodes.js';
+import { DUE_BREACH_ESCALATION_CODE } from '../nodes.js';
+import type { JsonValue } from '../primitives.js';
+import { validateFormData } from '../form-data.js';
+import { BEHAVIOURS, type Behaviour } from './behaviours.js';
+import { armTimer, evaluate, isoAt, msOf, vnDate } from './clocks.js';
+import type { RunGraph } from './graph.js';
+import { RuntimeIncident, type CaseEvent, type RunState, type TimerRecord, type Token } from './types.js';
+
+/** Node types on which a token rests. */
+const WAITING = new Set(['userTask', 'serviceTask', 'callActivity', 'intermediateCatchEvent']);
+const MAX_STEPS = 100_000;
+
+type Work = { kind: 'take' | 'discard'; flowId: string } | { kind: 'start'; nodeId: string };
+
+/** An escalation nothing in this case caught: the workflow forwards it to the parent case. */
+export interface UncaughtEscalation {
+  code: string;
+  nodeId?: string;
+}
+
+/** Payload of a legal clock event (suspend / resume / extend). */
+export interface LegalEventPayload {
+  date?: string;
+  decision?: string;
+  amount?: number;
+  ruleId?: string;
+}
+
+/** Creates the initial run state. */
+export function initialState(variables: Record<string, JsonValue>, caseEvents: Record<string, string>): RunState {
+  return {
+    status: 'running', outcomes: [], tokens: [], tasks: [], timers: [], variables: { ...variables }, caseEvents: { ...caseEvents },
+    flags: {}, history: [], children: [], joins: {}, discards: {}, nextId: 0,
+  };
+}
+
+export class Runner {
+  /** Epoch ms of "now"; the workflow sets it (Date.now() is deterministic there) before each call. */
+  now = 0;
+  readonly uncaught: UncaughtEscalation[] = [];
+  private readonly queue: Work[] = [];
+  private draining = false;
+
+  constructor(readonly graph: RunGraph, readonly state: RunState, private readonly extraScope: Record<string, JsonValue> = {}) {}
+
+  // ---- public operations -------------------------------------------------------------------
+
+  /** Starts the process at its none start event. */
+  start(): void {
+    this.record('process_started');
+    this.queue.push({ kind: 'start', nodeId: this.graph.noneStart.id });
+    this.drain();
+  }
+
+  /** Tokens resting on elements. */
+  get tokens(): readonly Token[] {
+    return this.state.tokens;
+  }
+
+  token(id: string): Token | undefined {
+    return this.state.tokens.find((t) => t.id === id);
+  }
+
+  /** Completes the wait of a token (activity result, child outcome, message, timer) and moves on. */
+  completeToken(tokenId: string, variables: Record<string, JsonValue> = {}, type = 'completed'): void {
+    const token = this.token(tokenId);
+    if (!token) return;
+    Object.assign(this.state.variables, variables);
+    this.removeToken(token);
+    this.record(type, token.nodeId);
+    for (const b of this.graph.boundaries(token.nodeId)) {
+      if (!(token.fired ?? []).includes(b.id)) this.discardAll(b.id);
+    }
+    this.takeAll(token.nodeId);
+    this.drain();
+  }
+
+  /** Why a task completion would be rejected, or null when it is acceptable. */
+  checkTaskCompletion(taskId: string, data: unknown): string | null {
+    const task = this.state.tasks.find((t) => t.id === taskId);
+    if (!task) return `unknown task '${taskId}'`;
+    if (task.status !== 'open') return `task '${taskId}' is already ${task.status}`;
+    const r = validateFormData(task.form, data ?? {});
+    return r.ok ? null : `invalid form data: ${r.errors.map((e) => e.message).join('; ')}`;
+  }
+
+  /** Completes an open user task; its form data merges into the variables. */
+  completeTask(taskId: string, data: Record<string, JsonValue>, caseEvents: Record<string, string> = {}): void {
+    const problem = this.checkTaskCompletion(taskId, data);
+    if (problem) throw new RuntimeIncident('TASK_REJECTED', problem);
+    const task = this.state.tasks.find((t) => t.id === taskId)!;
+    task.status = 'completed';
+    task.closedAt = isoAt(this.now);
+    Object.assign(this.state.caseEvents, caseEvents);
+    this.completeToken(task.tokenId, validateFormData(task.form, data).ok ? data : {}, 'task_completed');
+  }
+
+  /** Elements that would catch message `name` now (catch-event tokens and boundary hosts). */
+  catchers(name: string): { token: Token; boundary?: BoundaryEvent }[] {
+    const out: { token: Token; boundary?: BoundaryEvent }[] = [];
+    for (const token of this.state.tokens) {
+      const node = this.graph.node(token.nodeId);
+      if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'message' && node.trigger.messageName === name) out.push({ token });
+      for (const b of this.graph.boundaries(node.id)) {
+        if (b.trigger.kind === 'message' && b.trigger.messageName === name && !(token.fired ?? []).includes(b.id)) out.push({ token, boundary: b });
+      }
+    }
+    return out;
+  }
+
+  /** Delivers a message to every element waiting for it; returns how many caught it. */
+  deliverMessage(name: string, variables: Record<string, JsonValue> = {}): number {
+    const catchers = this.catchers(name);
+    this.record('message', undefined, { name });
+    Object.assign(this.state.variables, variables);
+    for (const c of catchers) {
+      if (!this.token(c.token.id)) continue; // cancelled by an earlier interrupting catcher
+      if (c.boundary) this.fireBoundary(c.boundary, c.token);
+      else this.completeToken(c.token.id, {}, 'message_caught');
+    }
+    this.drain();
+    return catchers.length;
+  }
+
+  /** Clocks a legal event would change; a string explains why the event is not applicable. */
+  planLegalEvent(name: string, p: LegalEventPayload): { timer: TimerRecord; clock: Clock }[] | string {
+    const date = p.date ?? vnDate(this.now);
+    const decision = p.decision ?? `${name}:${date}`;
+    const clocks = this.state.timers.filter((t) => t.clock && (p.ruleId === undefined || t.clock.clock.ruleId === p.ruleId));
+    const out: { timer: TimerRecord; clock: Clock }[] = [];
+    const errors: string[] = [];
+    for (const t of clocks) {
+      const c = t.clock!.clock;
+      try {
+        if (name === 'suspend' && c.suspensionBasis !== undefined && t.clock!.status !== 'suspended') out.push({ timer: t, clock: suspendClock(c, { from: date, decision }) });
+        if (name === 'resume' && t.clock!.status === 'suspended') out.push({ timer: t, clock: resumeClock(c, { to: date, decision }) });
+        if (name === 'extend' && c.extensionPolicy) {
+          const r = extendClock(c, { amount: p.amount ?? 0, unit: c.budget.unit, decisionRef: decision, date }, this.state.calendar!);
+          if (r.ok) out.push({ timer: t, clock: r.clock });
+          else errors.push(r.refusal.message);
+        }
+      } catch (err) {
+        errors.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+    if (out.length === 0) return errors[0] ?? `no running clock accepts '${name}'`;
+    return out;
+  }
+
+  /** Applies a legal clock event (suspend / resume / extend) to the clocks it concerns. */
+  applyLegalEvent(name: string, p: LegalEventPayload): void {
+    const plan = this.planLegalEvent(name, p);
+    if (typeof plan === 'string') throw new RuntimeIncident('LEGAL_EVENT_REJECTED', plan);
+    for (const { timer, clock } of plan) {
+      this.reevaluate(timer, clock);
+      this.record(`clock_${name}`, timer.nodeId, { ruleId: clock.ruleId, due: timer.clock!.due });
+    }
+  }
+
+  /** Replaces the calendar and recomputes every clock (a holiday decreed after the fact). */
+  setCalendar(calendar: RunState['calendar']): void {
+    const before = this.state.calendar?.version;
+    this.state.calendar = calendar;
+    if (before === undefined) return;
+    for (const t of this.state.timers) {
+      if (!t.clock) continue;
+      const due = t.clock.due;
+      this.reevaluate(t, t.clock.clock);
+      if (t.clock.due !== due) this.record('clock_recomputed', t.nodeId, { ruleId: t.clock.clock.ruleId, from: due, to: t.clock.due, calendar: calendar?.version ?? null });
+    }
+  }
+
+  /** Earliest instant at which a timer or a rung fires, if any. */
+  nextDueMs(): number | undefined {
+    let next: number | undefined;
+    const consider = (ms: number | null) => { if (ms !== null && (next === undefined || ms < next)) next = ms; };
+    for (const t of this.state.timers) {
+      consider(t.dueAtMs);
+      for (const r of this.pendingRungs(t)) consider(msOf(r.at));
+    }
+    return next;
+  }
+
+  /** Fires every rung and timer due at `now`, earliest first. */
+  fireDue(): void {
+    for (let guard = 0; guard < MAX_STEPS; guard++) {
+      let best: { t: TimerRecord; at: number; rung?: string } | undefined;
+      for (const t of this.state.timers) {
+        for (const r of this.pendingRungs(t)) {
+          const at = msOf(r.at);
+          if (at <= this.now && (!best || at < best.at)) best = { t, at, rung: r.name };
+        }
+        if (t.dueAtMs !== null && t.dueAtMs <= this.now && (!best || t.dueAtMs < best.at)) best = { t, at: t.dueAtMs };
+      }
+      if (!best) return;
+      if (best.rung) this.fireRung(best.t, best.rung);
+      else this.fireTimer(best.t);
+      this.drain();
+    }
+  }
+
+  /** Raises an escalation in the scope of a token (user task / call activity) or at process level. */
+  throwEscalation(code: string, scopeTokenId?: string, fromNodeId?: string): 'caught' | 'uncaught' {
+    this.record('escalation', fromNodeId, { code });
+    const host = scopeTokenId === undefined ? undefined : this.token(scopeTokenId);
+    if (host) {
+      const b = this.graph.boundaries(host.nodeId).find((x) => x.trigger.kind === 'escalation' && (x.trigger.escalationCode === undefined || x.trigger.escalationCode === code) && !(host.fired ?? []).includes(x.id));
+      if (b) { this.fireBoundary(b, host); return 'caught'; }
+    }
+    const handler = this.graph.escalationStarts.find((s) => s.trigger!.escalationCode === undefined || s.trigger!.escalationCode === code);
+    if (handler) {
+      this.record('escalation_caught', handler.id, { code });
+      if (handler.trigger!.interrupting) {
+        // An interrupting process-level handler ends everything else the case is doing.
+        this.queue.length = 0;
+        for (const t of [...this.state.tokens]) this.cancelToken(t, 'interrupted');
+      }
+      this.queue.push({ kind: 'start', nodeId: handler.id });
+      return 'caught';
+    }
+    this.uncaught.push({ code, ...(fromNodeId === undefined ? {} : { nodeId: fromNodeId }) });
+    return 'uncaught';
+  }
+
+  /** Fires a boundary event on its host token. */
+  fireBoundary(b: BoundaryEvent, host: Token): void {
+    this.record('boundary_fired', b.id, { host: host.nodeId, interrupting: b.interrupting });
+    if (b.interrupting) {
+      this.cancelToken(host, 'interrupted');
+      this.discardAll(host.nodeId);
+      for (const other of this.graph.boundaries(host.nodeId)) if (other.id !== b.id && !(host.fired ?? []).includes(other.id)) this.discardAll(other.id);
+    } else {
+      host.fired = [...(host.fired ?? []), b.id];
+      this.state.timers = this.state.timers.filter((t) => !(t.purpose === 'boundary' && t.nodeId === b.id && t.tokenId === host.id));
+    }
+    this.takeAll(b.id);
+    this.drain();
+  }
+
+  /** Variables visible to FEEL expressions. */
+  feelScope(): Record<string, JsonValue> {
+    return { ...this.extraScope, ...this.state.variables };
+  }
+
+  // ---- used by behaviours ------------------------------------------------------------------
+
+  rest(node: DefinitionNode): void {
+    const token: Token = { id: this.id('tk'), nodeId: node.id, since: isoAt(this.now) };
+    this.state.tokens.push(token);
+    this.record('entered', node.id);
+    if (node.type === 'userTask') {
+      const taskId = `${node.id}-${this.state.nextId}`;
+      token.taskId = taskId;
+      this.state.tasks.push({
+        id: taskId, nodeId: node.id, tokenId: token.id, name: node.name, candidateRoles: [...node.candidateRoles], agencyScope: node.agencyScope,
+        form: node.form, status: 'open', openedAt: token.since,
+      });
+      if (node.due) {
+        const timer = this.arm('due', node.id, token.id, node.due);
+        const task = this.state.tasks[this.state.tasks.length - 1]!;
+        task.dueTimerId = timer.id;
+        task.dueAt = timer.clock?.dueAt ?? null;
+      }
+      this.record('task_opened', node.id, { taskId });
+    }
+    if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'timer') this.arm('catch', node.id, token.id, node.trigger.timer);
+    for (const b of this.graph.boundaries(node.id)) if (b.trigger.kind === 'timer') this.arm('boundary', b.id, token.id, b.trigger.timer);
+  }
+
+  takeAll(nodeId: string): void {
+    for (const f of this.graph.outgoing(nodeId)) this.take(f.id);
+  }
+
+  take(flowId: string): void {
+    this.queue.push({ kind: 'take', flowId });
+  }
+
+  discard(flowId: string): void {
+    this.queue.push({ kind: 'discard', flowId });
+  }
+
+  reachEnd(node: EndEvent): void {
+    this.state.outcomes.push(node.outcome);
+    this.record('end_reached', node.id, { outcome: node.outcome });
+  }
+
+  arriveAtJoin(nodeId: string, flowId: string, mark: 'taken' | 'discarded'): void {
+    const j = (this.state.joins[nodeId] ??= { taken: [], discarded: [] });
+    j[mark].push(flowId);
+    const seen = new Set([...j.taken, ...j.discarded]);
+    if (!this.graph.incoming(nodeId).every((f) => seen.has(f.id))) return;
+    delete this.state.joins[nodeId];
+    if (j.taken.length > 0) { this.record('joined', nodeId); this.takeAll(nodeId); } else this.discardAll(nodeId);
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private drain(): void {
+    if (this.draining) return; // re-entrant calls: the outer loop takes the queued work
+    this.draining = true;
+    try {
+      this.drainQueue();
+    } finally {
+      this.draining = false;
+    }
+    if (this.state.tokens.length === 0 && this.state.status === 'running') {
+      this.state.status = 'completed';
+      this.state.outcome = this.state.outcomes[this.state.outcomes.length - 1] ?? 'none';
+      this.record('process_completed', undefined, { outcome: this.state.outcome });
+    }
+  }
+
+  private drainQueue(): void {
+    let steps = 0;
+    while (this.queue.length > 0) {
+      if (++steps > MAX_STEPS) throw new RuntimeIncident('RUNAWAY', 'the process did not settle (loop without a waiting element?)');
+      const w = this.queue.shift()!;
+      if (w.kind === 'start') { this.enter(w.nodeId, undefined); continue; }
+      const flow = this.graph.flow(w.flowId);
+      if (w.kind === 'take') this.enter(flow.target, flow.id);
+      else this.discardArrive(flow.target, flow.id);
+    }
+  }
+
+  private enter(nodeId: string, flowId: string | undefined): void {
+    const node = this.graph.node(nodeId);
+    (BEHAVIOURS[node.type] as Behaviour).enter(this, node, flowId);
+  }
+
+  private discardAll(nodeId: string): void {
+    for (const f of this.graph.outgoing(nodeId)) this.discard(f.id);
+  }
+
+  /** Dead-path elimination: a node all of whose incoming flows were discarded discards onwards. */
+  private discardArrive(nodeId: string, flowId: string): void {
+    const node = this.graph.node(nodeId);
+    const incoming = this.graph.incoming(nodeId).length;
+    if (node.type === 'parallelGateway' && incoming > 1) { this.arriveAtJoin(nodeId, flowId, 'discarded'); return; }
+    const n = (this.state.discards[nodeId] ?? 0) + 1;
+    if (n < incoming) { this.state.discards[nodeId] = n; return; }
+    delete this.state.discards[nodeId];
+    this.discardAll(nodeId);
+    if (WAITING.has(node.type)) for (const b of this.graph.boundaries(nodeId)) this.discardAll(b.id);
+  }
+
+  private arm(purpose: TimerRecord['purpose'], nodeId: string, tokenId: string, spec: Parameters<typeof armTimer>[0]): TimerRecord {
+    const { dueAtMs, clock } = armTimer(spec, this.state.caseEvents, this.state.calendar, this.now);
+    const timer: TimerRecord = { id: this.id('tm'), purpose, nodeId, tokenId, dueAtMs, firedRungs: [], ...(clock ? { clock } : {}) };
+    this.state.timers.push(timer);
+    this.record('timer_armed', nodeId, { timerId: timer.id, dueAt: dueAtMs === null ? null : isoAt(dueAtMs), ...(clock ? { due: clock.due, ruleId: clock.clock.ruleId } : {}) });
+    return timer;
+  }
+
+  private reevaluate(timer: TimerRecord, clock: Clock): void {
+    timer.clock = evaluate(clock, this.state.calendar, this.now);
+    timer.dueAtMs = timer.clock.dueAt === null ? null : msOf(timer.clock.dueAt);
+    timer.firedRungs = timer.firedRungs.filter((name) => timer.clock!.rungs.some((r) => r.name === name && msOf(r.at) <= this.now));
+    const task = this.state.tasks.find((t) => t.dueTimerId === timer.id);
+    if (task) task.dueAt = timer.clock.dueAt;
+  }
+
+  private pendingRungs(t: TimerRecord): { name: string; at: string }[] {
+    if (!t.clock || t.dueAtMs === null) return [];
+    return t.clock.rungs.filter((r) => !t.firedRungs.includes(r.name));
+  }
+
+  private fireRung(t: TimerRecord, name: string): void {
+    t.firedRungs.push(name);
+    this.state.flags[name] = true;
+    this.record('rung', t.nodeId, { name, ruleId: t.clock!.clock.ruleId, due: t.clock!.due });
+  }
+
+  private fireTimer(t: TimerRecord): void {
+    this.state.timers = this.state.timers.filter((x) => x !== t);
+    this.record('timer_fired', t.nodeId, { timerId: t.id });
+    if (t.purpose === 'catch') { this.completeToken(t.tokenId, {}, 'timer_caught'); return; }
+    const host = this.token(t.tokenId);
+    if (!host) return;
+    if (t.purpose === 'boundary') { this.fireBoundary(this.graph.node(t.nodeId) as BoundaryEvent, host); return; }
+    // Due rule of a user task breached: flag the case and escalate in the task's scope.
+    this.state.flags.overdue = true;
+    this.record('due_breached', t.nodeId, { ruleId: t.clock?.clock.ruleId ?? null, due: t.clock?.due ?? null });
+    this.throwEscalation(DUE_BREACH_ESCALATION_CODE, host.id, t.nodeId);
+  }
+
+  private cancelToken(token: Token, reason: string): void {
+    this.removeToken(token);
+    const task = this.state.tasks.find((t) => t.tokenId === token.id && t.status === 'open');
+    if (task) { task.status = 'cancelled'; task.closedAt = isoAt(this.now); }
+    this.record('cancelled', token.nodeId, { reason });
+  }
+
+  private removeToken(token: Token): void {
+    this.state.tokens = this.state.tokens.filter((t) => t.id !== token.id);
+    this.state.timers = this.state.timers.filter((t) => t.tokenId !== token.id);
+  }
+
+  private id(prefix: string): string {
+    this.state.nextId += 1;
+    return `${prefix}${this.state.nextId}`;
+  }
+
+  private record(type: string, nodeId?: string, detail?: Record<string, JsonValue>): void {
+    const e: CaseEvent = { seq: this.state.history.length + 1, at: isoAt(this.now), type, ...(nodeId ? { nodeId } : {}), ...(detail ? { detail } : {}) };
+    this.state.history.push(e);
+  }
+}
+
+export { WAITING };

@@ -1,0 +1,128 @@
+/**
+ * Serializable run state of the interpreter: tokens, tasks, timers and clocks, variables, case
+ * history. Plain JSON so it crosses continueAsNew, queries and the projection activity unchanged.
+ */
+import type { Clock, ClockStatus, DerivationStep, CalendarSnapshot } from '../../clock/index.js';
+import type { FormSchema } from '../form-schema.js';
+import type { AgencyScope } from '../nodes.js';
+import type { JsonValue } from '../primitives.js';
+
+/** A token resting on a node that waits (task, activity, child case, timer or message). */
+export interface Token {
+  id: string;
+  nodeId: string;
+  /** ISO instant the token arrived. */
+  since: string;
+  /** Open task of a user task token. */
+  taskId?: string;
+  /** Workflow id of the linked case of a call activity token (once started). */
+  childWorkflowId?: string;
+  /** Boundary events of this (host) token that already fired (non-interrupting). */
+  fired?: string[];
+}
+
+/** A user task as shown in the inbox. */
+export interface TaskRecord {
+  id: string;
+  nodeId: string;
+  tokenId: string;
+  name: string;
+  candidateRoles: string[];
+  agencyScope: AgencyScope;
+  form: FormSchema;
+  status: 'open' | 'completed' | 'cancelled';
+  openedAt: string;
+  closedAt?: string;
+  /** Timer id of the task's due clock, if the task has a due rule. */
+  dueTimerId?: string;
+  dueAt?: string | null;
+}
+
+/** What a timer does when it fires. */
+export type TimerPurpose = 'catch' | 'boundary' | 'due';
+
+/** An armed timer: a plain duration or a statutory clock. */
+export interface TimerRecord {
+  id: string;
+  purpose: TimerPurpose;
+  /** The timer node (catch or boundary event) or, for `due`, the user task. */
+  nodeId: string;
+  /** Token the timer belongs to (the catching token or the boundary's host token). */
+  tokenId: string;
+  /** Epoch ms at which it fires; null while its clock is suspended. */
+  dueAtMs: number | null;
+  /** Present for statutory clock timers. */
+  clock?: ClockState;
+  /** Rungs (reminder, at_risk) already fired. */
+  firedRungs: string[];
+}
+
+/** A statutory clock with its latest evaluation (due date + derivation). */
+export interface ClockState {
+  clock: Clock;
+  status: ClockStatus;
+  due: string | null;
+  dueAt: string | null;
+  rungs: { name: string; date: string; at: string }[];
+  derivation: DerivationStep[];
+  calendarVersion: string;
+}
+
+/** One entry of the case history (what happened, in order). */
+export interface CaseEvent {
+  seq: number;
+  at: string;
+  type: string;
+  nodeId?: string;
+  detail?: Record<string, JsonValue>;
+}
+
+/** A linked case started by a call activity. */
+export interface ChildLink {
+  nodeId: string;
+  tokenId: string;
+  workflowId: string;
+  caseId: string;
+  calledKey: string;
+  wait: boolean;
+  status: 'running' | 'completed';
+  outcome?: string;
+}
+
+/** Join bookkeeping: which incoming flows were taken / discarded in the current round. */
+export interface JoinState {
+  taken: string[];
+  discarded: string[];
+}
+
+/** The whole interpreter state. */
+export interface RunState {
+  status: 'running' | 'completed';
+  outcome?: string;
+  /** Every end event reached, in order. */
+  outcomes: string[];
+  tokens: Token[];
+  tasks: TaskRecord[];
+  timers: TimerRecord[];
+  variables: Record<string, JsonValue>;
+  /** Named case events (received, accepted, ...) as YYYY-MM-DD: the starts of statutory clocks. */
+  caseEvents: Record<string, string>;
+  flags: Record<string, boolean>;
+  history: CaseEvent[];
+  children: ChildLink[];
+  joins: Record<string, JoinState>;
+  /** Discard counters of merging (non-join) nodes. */
+  discards: Record<string, number>;
+  /** Monotonic id counter (ids are deterministic). */
+  nextId: number;
+  /** Calendar the clocks are evaluated against (fetched by an activity, so recorded in history). */
+  calendar?: CalendarSnapshot;
+}
+
+/** Thrown by the runner for definitions that cannot proceed (the workflow maps it to ApplicationFailure). */
+export class RuntimeIncident extends Error {
+  constructor(readonly code: string, message: string, readonly nodeId?: string) {
+    super(message);
+    this.name = 'RuntimeIncident';
+  }
+}

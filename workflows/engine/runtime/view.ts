@@ -1,0 +1,76 @@
+/**
+ * The observable state of a case (query result and projection payload), built from the run state.
+ */
+import type { JsonValue } from '../primitives.js';
+import { isoAt } from './clocks.js';
+import type { CaseEvent, ChildLink, RunState, TaskRecord, TimerPurpose } from './types.js';
+import type { DerivationStep } from '../../clock/index.js';
+
+/** A timer or statutory clock as shown to officers: due instant and, for clocks, the derivation. */
+export interface ClockView {
+  timerId: string;
+  nodeId: string;
+  purpose: TimerPurpose;
+  kind: 'duration' | 'clock';
+  dueAt: string | null;
+  ruleId?: string;
+  legalBasis?: string;
+  status?: string;
+  due?: string | null;
+  rungs?: { name: string; date: string; at: string }[];
+  firedRungs: string[];
+  derivation?: DerivationStep[];
+  calendarVersion?: string;
+}
+
+/** What `getCaseState` returns and `projectCaseState` stores. */
+export interface CaseStateView {
+  caseId: string;
+  /** `key@version+sha256:...` of the pinned definition. */
+  pin: string;
+  status: 'starting' | 'running' | 'completed';
+  outcome?: string;
+  /** Current stage: the name of the latest open element, else the status. */
+  stage: string;
+  currentNodes: { tokenId: string; nodeId: string; since: string }[];
+  openTasks: TaskRecord[];
+  /** Every task ever opened (open, completed, cancelled). */
+  tasks: TaskRecord[];
+  clocks: ClockView[];
+  /** Earliest due instant of the open clocks/timers, if any. */
+  nextDueAt: string | null;
+  variables: Record<string, JsonValue>;
+  caseEvents: Record<string, string>;
+  flags: Record<string, boolean>;
+  history: CaseEvent[];
+  children: ChildLink[];
+}
+
+/** Builds the view; `historyLimit` keeps only the latest events (projection payloads stay small). */
+export function buildView(caseId: string, pin: string, s: RunState | undefined, nodeName: (id: string) => string, historyLimit?: number): CaseStateView {
+  if (!s) {
+    return { caseId, pin, status: 'starting', stage: 'starting', currentNodes: [], openTasks: [], tasks: [], clocks: [], nextDueAt: null, variables: {}, caseEvents: {}, flags: {}, history: [], children: [] };
+  }
+  const clocks: ClockView[] = s.timers.map((t) => ({
+    timerId: t.id, nodeId: t.nodeId, purpose: t.purpose, kind: t.clock ? 'clock' : 'duration',
+    dueAt: t.dueAtMs === null ? null : isoAt(t.dueAtMs), firedRungs: [...t.firedRungs],
+    ...(t.clock ? {
+      ruleId: t.clock.clock.ruleId, legalBasis: t.clock.clock.legalBasis, status: t.clock.status, due: t.clock.due,
+      rungs: t.clock.rungs, derivation: t.clock.derivation, calendarVersion: t.clock.calendarVersion,
+    } : {}),
+  }));
+  const dues = s.timers.map((t) => t.dueAtMs).filter((x): x is number => x !== null);
+  const last = s.tokens[s.tokens.length - 1];
+  return {
+    caseId, pin, status: s.status, ...(s.outcome === undefined ? {} : { outcome: s.outcome }),
+    stage: last ? nodeName(last.nodeId) : s.status === 'completed' ? `completed:${s.outcome ?? ''}` : s.status,
+    currentNodes: s.tokens.map((t) => ({ tokenId: t.id, nodeId: t.nodeId, since: t.since })),
+    openTasks: s.tasks.filter((t) => t.status === 'open'),
+    tasks: s.tasks,
+    clocks,
+    nextDueAt: dues.length === 0 ? null : isoAt(Math.min(...dues)),
+    variables: s.variables, caseEvents: s.caseEvents, flags: s.flags,
+    history: historyLimit === undefined ? s.history : s.history.slice(-historyLimit),
+    children: s.children,
+  };
+}

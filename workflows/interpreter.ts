@@ -1,0 +1,260 @@
+/**
+ * processWorkflow: ONE generic workflow that runs any valid process definition. The pure token
+ * runner (engine/runtime) decides what happens; this file turns its waiting tokens into Temporal
+ * effects (activities, child workflows, timers via condition) and feeds results back.
+ */
+import {
+  ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation,
+  ParentClosePolicy, proxyActivities, setHandler, startChild, uuid4, workflowInfo, allHandlersFinished,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import {
+  caseWorkflowId, childCompleted, childEscalated, completeTask, getCaseState, sendMessage,
+  type CarriedState, type ProcessInput, type ProcessResult,
+} from './contract.js';
+import { addDays } from './clock/index.js';
+import { hashDefinition, validateDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
+import { buildRunGraph, buildView, initialState, Runner, RuntimeIncident, vnDate } from './engine/runtime/index.js';
+import { calendarChangedSignal, evaluateInputs, mapOutputs, toRetryPolicy, usesClocks } from './interpreter-support.js';
+
+const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+/** Generic service-task activities: (mapped input, context) -> result. */
+type ServiceActivity = (input: Record<string, JsonValue>, ctx: { caseId: string; nodeId: string; tokenId: string }) => Promise<unknown>;
+
+/** Maps runner incidents (bad data, impossible moves) to non-retryable business failures. */
+function asFailure(err: unknown): unknown {
+  if (err instanceof RuntimeIncident) return ApplicationFailure.nonRetryable(err.message, err.code, { nodeId: err.nodeId ?? null });
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof Error && !isCancellation(err)) return ApplicationFailure.nonRetryable(err.message, err.name);
+  return err;
+}
+
+function checkDefinition(input: ProcessInput): ProcessDefinition {
+  const v = validateDefinition(input.definition);
+  if (!v.ok) throw ApplicationFailure.nonRetryable(`definition ${input.pin.label} is invalid: ${v.errors.map((e) => e.message).join('; ')}`, 'InvalidDefinition');
+  const hash = hashDefinition(v.definition);
+  if (hash !== input.pin.hash || v.definition.key !== input.pin.key || v.definition.version !== input.pin.version) {
+    throw ApplicationFailure.nonRetryable(`definition does not match its pin ${input.pin.label} (hash ${hash})`, 'PinMismatch');
+  }
+  return v.definition;
+}
+
+/** Runs one case of a pinned process definition to its end. */
+export async function processWorkflow(input: ProcessInput): Promise<ProcessResult> {
+  const definition = checkDefinition(input);
+  const graph = buildRunGraph(definition);
+  const opts = input.options ?? {};
+  const project = opts.project !== false;
+  const runs = (input.carried?.runs ?? 0) + 1;
+  let projectionSeq = input.carried?.projectionSeq ?? 0;
+  const nodeName = (id: string) => { const n = graph.node(id); return n.name ?? n.id; };
+
+  // Assigned once the calendar is fetched; handlers registered before that see `undefined`.
+  // eslint-disable-next-line prefer-const
+  let runner: Runner | undefined;
+  let wake = false;
+  let version = 0;
+  let calendarDirty = false;
+  let failure: unknown;
+  const inflight = new Map<string, CancellationScope>();
+  const launched = new Set<string>();
+
+  const touch = () => { wake = true; version += 1; };
+  const act = <T>(fn: (r: Runner) => T): T => {
+    if (!runner) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
+    runner.now = Date.now();
+    try {
+      return fn(runner);
+    } catch (err) {
+      failure ??= asFailure(err);
+      throw failure;
+    } finally {
+      touch();
+    }
+  };
+  const reject = (type: string, message: string): never => { throw ApplicationFailure.nonRetryable(message, type); };
+  const open = (caseId: string): Runner => {
+    if (caseId !== input.caseId) reject('WrongCase', `this is case ${input.caseId}, not ${caseId}`);
+    if (!runner) return reject('CaseStarting', 'the case is still starting');
+    if (runner.state.status !== 'running') reject('CaseClosed', `case ${input.caseId} is ${runner.state.status}`);
+    return runner;
+  };
+
+  setHandler(getCaseState, () => buildView(input.caseId, input.pin.label, runner?.state, nodeName));
+  setHandler(completeTask, (req) => {
+    act((r) => r.completeTask(req.taskId, req.data, req.caseEvents));
+    return { taskId: req.taskId, openTasks: runner!.state.tasks.filter((t) => t.status === 'open') };
+  }, {
+    validator: (req) => {
+      const r = open(req.caseId);
+      const problem = r.checkTaskCompletion(req.taskId, req.data);
+      if (problem) reject(problem.startsWith('invalid form') ? 'InvalidFormData' : 'TaskNotOpen', problem);
+    },
+  });
+  setHandler(sendMessage, (req) => {
+    let clocksChanged = 0;
+    const caught = act((r) => {
+      if (['suspend', 'resume', 'extend'].includes(req.name)) {
+        const plan = r.planLegalEvent(req.name, req);
+        if (typeof plan !== 'string') { clocksChanged = plan.length; r.applyLegalEvent(req.name, req); }
+      }
+      return r.deliverMessage(req.name, req.variables ?? {});
+    });
+    return { caught, clocksChanged };
+  }, {
+    validator: (req) => {
+      const r = open(req.caseId);
+      const legal = ['suspend', 'resume', 'extend'].includes(req.name) ? r.planLegalEvent(req.name, req) : 'not a clock event';
+      if (typeof legal === 'string' && r.catchers(req.name).length === 0) {
+        reject('MessageNotExpected', `message '${req.name}' is not expected by case ${input.caseId} now (${legal})`);
+      }
+    },
+  });
+  setHandler(calendarChangedSignal, () => { calendarDirty = true; wake = true; });
+  setHandler(childCompleted, (c) => {
+    if (!runner) return;
+    const link = runner.state.children.find((l) => l.workflowId === c.workflowId);
+    if (link) { link.status = 'completed'; link.outcome = c.outcome; }
+    const token = runner.token(c.tokenId);
+    if (!token || token.childWorkflowId !== c.workflowId) return;
+    const node = graph.node(token.nodeId);
+    const output = node.type === 'callActivity' ? mapOutputs(node.output, { ...c.variables, outcome: c.outcome }) : {};
+    act((r) => r.completeToken(c.tokenId, output, 'child_completed'));
+  });
+  setHandler(childEscalated, (c) => {
+    if (runner?.token(c.tokenId)?.childWorkflowId !== c.workflowId) return;
+    act((r) => r.throwEscalation(c.code, c.tokenId, r.token(c.tokenId)!.nodeId));
+  });
+
+  // ---- calendar ------------------------------------------------------------------------------
+  const state = input.carried?.state ?? initialState({ ...definition.variables, ...(input.variables ?? {}) }, input.caseEvents);
+  const fetchCalendar = async () => {
+    const dates = Object.values(state.caseEvents).sort();
+    const from = addDays(dates[0] ?? vnDate(Date.now()), -31);
+    return infra.getCalendarSnapshot({ from, to: addDays(from, opts.calendarDays ?? 1100) });
+  };
+  if (usesClocks(definition) && !state.calendar) state.calendar = await fetchCalendar();
+
+  runner = new Runner(graph, state, { caseId: input.caseId, caseType: input.caseType });
+  runner.now = Date.now();
+  if (!input.carried) {
+    try { runner.start(); } catch (err) { throw asFailure(err); }
+  }
+  version += 1;
+
+  // ---- effects of waiting tokens ---------------------------------------------------------------
+  const launchService = (tokenId: string, nodeId: string) => {
+    const node = graph.node(nodeId);
+    if (node.type !== 'serviceTask') return;
+    const args = evaluateInputs(node.input, runner!.feelScope());
+    const acts = proxyActivities<Record<string, ServiceActivity>>({ startToCloseTimeout: '5 minutes', retry: toRetryPolicy(node.retry) });
+    const scope = new CancellationScope();
+    inflight.set(tokenId, scope);
+    scope.run(() => acts[node.activity]!(args, { caseId: input.caseId, nodeId, tokenId })).then(
+      (result) => { inflight.delete(tokenId); act((r) => r.completeToken(tokenId, mapOutputs(node.output, result))); },
+      (err) => { inflight.delete(tokenId); if (!isCancellation(err)) { failure ??= err; wake = true; } },
+    );
+  };
+
+  const launchChild = async (tokenId: string, nodeId: string) => {
+    const node = graph.node(nodeId);
+    if (node.type !== 'callActivity') return;
+    const args = evaluateInputs(node.input, runner!.feelScope());
+    const today = vnDate(Date.now());
+    const child = await infra.resolveDefinition({ key: node.calledKey, on: today });
+    if (!runner!.token(tokenId)) return; // interrupted meanwhile
+    const childCaseId = uuid4();
+    const workflowId = caseWorkflowId(childCaseId);
+    const childInput: ProcessInput = {
+      caseId: childCaseId, caseType: child.definition.caseType, definition: child.definition, pin: child.pin,
+      variables: { ...args, parentCaseId: input.caseId }, caseEvents: { received: today },
+      ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }),
+      ...(node.wait ? { parent: { workflowId: workflowInfo().workflowId, tokenId } } : {}),
+      options: { ...(opts.project === undefined ? {} : { project: opts.project }) },
+    };
+    // ABANDON: linked cases are cases in their own right; they also outlive our continueAsNew.
+    await startChild(processWorkflow, { workflowId, args: [childInput], parentClosePolicy: ParentClosePolicy.ABANDON });
+    act((r) => {
+      const t = r.token(tokenId);
+      r.state.children.push({ nodeId, tokenId, workflowId, caseId: childCaseId, calledKey: node.calledKey, wait: node.wait, status: 'running' });
+      if (!t) return;
+      t.childWorkflowId = workflowId;
+      if (!node.wait) r.completeToken(tokenId, {}, 'child_started');
+    });
+  };
+
+  const launchEffects = () => {
+    for (const token of runner!.tokens) {
+      if (launched.has(token.id)) continue;
+      const type = graph.node(token.nodeId).type;
+      if (type === 'serviceTask') { launched.add(token.id); launchService(token.id, token.nodeId); }
+      if (type === 'callActivity' && token.childWorkflowId === undefined) {
+        launched.add(token.id);
+        launchChild(token.id, token.nodeId).catch((err) => { failure ??= asFailure(err); wake = true; });
+      }
+    }
+    // Interrupted service tasks: cancel their activities.
+    for (const [tokenId, scope] of inflight) if (!runner!.token(tokenId)) { scope.cancel(); inflight.delete(tokenId); }
+  };
+
+  const parentHandle = input.parent ? getExternalWorkflowHandle(input.parent.workflowId) : undefined;
+  const forwardEscalations = async () => {
+    const pending = runner!.uncaught.splice(0);
+    if (!parentHandle || !input.parent) return;
+    for (const e of pending) await parentHandle.signal(childEscalated, { tokenId: input.parent.tokenId, workflowId: workflowInfo().workflowId, code: e.code });
+  };
+
+  let projectedVersion = -1;
+  const projectState = async () => {
+    if (!project || projectedVersion === version) return;
+    projectedVersion = version;
+    projectionSeq += 1;
+    const view = buildView(input.caseId, input.pin.label, runner!.state, nodeName, 20);
+    await infra.projectCaseState({ caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }), state: view });
+  };
+
+  const shouldContinueAsNew = () => {
+    const info = workflowInfo();
+    const limit = opts.continueAsNewAfterEvents;
+    return (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) && inflight.size === 0
+      && runner!.tokens.every((t) => graph.node(t.nodeId).type !== 'callActivity' || t.childWorkflowId !== undefined);
+  };
+
+  // ---- main loop -----------------------------------------------------------------------------
+  while (runner.state.status === 'running') {
+    if (failure) throw failure;
+    launchEffects();
+    await forwardEscalations();
+    await projectState();
+    if (runner.state.status !== 'running') break;
+    if (shouldContinueAsNew()) {
+      await condition(allHandlersFinished);
+      const carried: CarriedState = { state: runner.state, projectionSeq, runs };
+      await continueAsNew<typeof processWorkflow>({ ...input, carried });
+    }
+    const next = runner.nextDueMs();
+    if (!wake) {
+      if (next === undefined) await condition(() => wake);
+      else if (next > Date.now()) await condition(() => wake, next - Date.now());
+    }
+    wake = false;
+    if (calendarDirty) {
+      calendarDirty = false;
+      const cal = await fetchCalendar();
+      act((r) => r.setCalendar(cal));
+    }
+    if (runner.nextDueMs() !== undefined && runner.nextDueMs()! <= Date.now()) act((r) => r.fireDue());
+  }
+  if (failure) throw failure;
+  await forwardEscalations();
+  await projectState();
+  const outcome = runner.state.outcome ?? 'none';
+  if (parentHandle && input.parent) {
+    await parentHandle.signal(childCompleted, { tokenId: input.parent.tokenId, workflowId: workflowInfo().workflowId, outcome, variables: runner.state.variables });
+  }
+  return { caseId: input.caseId, pin: input.pin.label, outcome, outcomes: runner.state.outcomes, variables: runner.state.variables, runs };
+}
