@@ -1,0 +1,124 @@
+/**
+ * Every declared route × every role: allowed → 2xx, wrong role → 403, allowed role in another
+ * agency → 404 (existence does not leak), no credential → 401. Built from the route registry, so a
+ * new route is covered the moment it is declared (and fails here until its scope has a fixture).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../api/app.js';
+import { ROLES, type Role } from '../../api/auth/principal.js';
+import type { RouteSpec } from '../../api/routing/define-route.js';
+import { createApiKeyStore } from '../../db/api-keys.js';
+import { authHeader } from '../support/auth.js';
+import { seedCase, startTestApi, type TestApi } from '../support/api.js';
+
+const HOME = 'so-tnmt'; // the agency owning every fixture
+const OTHER = 'ubnd-xa-b'; // a sibling: must see none of it
+
+let api: TestApi;
+let caseId: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  caseId = randomUUID();
+  await seedCase(api.tdb.db, { id: caseId, agencyId: HOME });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+/** A valid request for `spec` against the fixtures (a fresh one per call: DELETEs consume theirs). */
+async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unknown }> {
+  const scope = spec.auth === 'public' ? { kind: 'none' as const } : spec.auth.scope;
+  let path = spec.path;
+  for (const [, name] of spec.path.matchAll(/:([A-Za-z_]\w*)/g)) {
+    let value: string;
+    if (scope.kind === 'case' && scope.param === name) value = caseId;
+    else if (scope.kind === 'api-key' && scope.param === name) {
+      value = (await createApiKeyStore(api.tdb.db).create({ name: 'matrix', agencyId: HOME, roles: ['intake'], createdBy: 'test' })).record.id;
+    } else throw new Error(`route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`);
+    path = path.replace(`:${name}`, value);
+  }
+  let body = spec.request?.bodyExample as Record<string, unknown> | undefined;
+  if (spec.request?.body && !body) throw new Error(`route ${spec.operationId}: declare request.bodyExample (docs + this test)`);
+  if (body && scope.kind === 'body-agency') body = { ...body, [scope.field]: HOME };
+  return { path, body };
+}
+
+async function call(spec: RouteSpec, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  const { path, body } = await requestFor(spec);
+  const r = await fetch(api.url + path, {
+    method: spec.method.toUpperCase(),
+    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}), ...(spec.idempotencyKey ? { 'Idempotency-Key': randomUUID() } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: r.status, text: await r.text() };
+}
+
+const protectedRoutes = apiRoutes().filter((r) => r.auth !== 'public');
+const publicRoutes = apiRoutes().filter((r) => r.auth === 'public');
+
+describe('route × role access matrix', () => {
+  it('declares a rule on every route, and most routes are protected', () => {
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(6);
+    for (const r of apiRoutes()) expect(r.auth === 'public' || r.auth.roles.length > 0).toBe(true);
+  });
+
+  describe.each(protectedRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', (_name, spec) => {
+    const rule = spec.auth as Exclude<RouteSpec['auth'], 'public'>;
+
+    it('no credential → 401; a forged token → 401', async () => {
+      expect((await call(spec, {})).status).toBe(401);
+      expect((await call(spec, { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad' })).status).toBe(401);
+    });
+
+    it.each(ROLES.map((r) => [r]))('role %s', async (role: Role) => {
+      const allowed = rule.roles.includes(role);
+      const home = await call(spec, await authHeader({ roles: [role], agency: HOME }));
+      if (!allowed) {
+        expect(home.status, home.text).toBe(403);
+        return;
+      }
+      expect(home.status, home.text).toBeGreaterThanOrEqual(200);
+      expect(home.status, home.text).toBeLessThan(300);
+      // The same role one agency over: the resource does not exist for it.
+      const other = await call(spec, await authHeader({ roles: [role], agency: OTHER }));
+      if (rule.scope.kind === 'none') expect(other.status).toBe(home.status);
+      else if (rule.scope.kind === 'subtree') {
+        expect(other.status, other.text).toBe(200);
+        expect(other.text).not.toContain(HOME);
+      } else {
+        expect(other.status, other.text).toBe(404);
+        expect(other.text).toContain('https://kntc-flow.vn/problems/not-found');
+      }
+    });
+  });
+
+  it('a parent agency sees its subtree (province admin reads a department case)', async () => {
+    const r = await fetch(`${api.url}/v1/cases/${caseId}`, { headers: await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }) });
+    expect(r.status).toBe(200);
+  });
+
+  it('an API key authenticates by X-Api-Key and Authorization: ApiKey; revoked keys do not', async () => {
+    const created = await fetch(`${api.url}/v1/api-keys`, {
+      method: 'POST', headers: { ...(await authHeader()), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'portal', agencyId: HOME, roles: ['intake'] }),
+    });
+    expect(created.status).toBe(201);
+    const { id, key } = (await created.json()) as { id: string; key: string };
+    const stored = await api.tdb.db('api_keys').where({ id }).first();
+    expect(JSON.stringify(stored)).not.toContain(key);
+    expect((await fetch(`${api.url}/v1/cases/${caseId}`, { headers: { 'x-api-key': key } })).status).toBe(200);
+    expect((await fetch(`${api.url}/v1/cases/${caseId}`, { headers: { authorization: `ApiKey ${key}` } })).status).toBe(200);
+    expect((await fetch(`${api.url}/v1/audit/verify`, { headers: { 'x-api-key': key } })).status).toBe(403);
+    const del = await fetch(`${api.url}/v1/api-keys/${id}`, { method: 'DELETE', headers: await authHeader() });
+    expect(del.status).toBe(204);
+    expect((await fetch(`${api.url}/v1/cases/${caseId}`, { headers: { 'x-api-key': key } })).status).toBe(401);
+  });
+
+  it.each(publicRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('public %s needs no credential', async (_n, spec) => {
+    const r = await fetch(api.url + spec.path.replace(':reference', 'TC-2026-0000000000') + (spec.request?.query ? '?pin=00000000' : ''));
+    expect(r.status).not.toBe(401);
+    expect(r.status).toBeLessThan(500);
+  });
+});

@@ -1,0 +1,64 @@
+import type { Server } from 'node:http';
+import { createApp } from '../../api/app.js';
+import type { AppDeps } from '../../api/deps.js';
+import { createLogger } from '../../platform/logger.js';
+import type { PiiKeyring } from '../../platform/pii.js';
+import { testAuth, testPii } from './auth.js';
+import { createTestDb, type TestDb } from './db.js';
+import { devServer, uniqueQueue } from './temporal.js';
+
+export interface TestApi {
+  url: string;
+  tdb: TestDb;
+  deps: AppDeps;
+  dev: Awaited<ReturnType<typeof devServer>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP API on a throwaway database and the run's Temporal dev server, with test auth and a
+ * fresh PII key. No worker: workflows started here wait on a queue nobody polls (fine for API tests).
+ */
+export async function startTestApi(opts: { pii?: PiiKeyring } = {}): Promise<TestApi> {
+  const tdb = await createTestDb();
+  const dev = await devServer();
+  const deps: AppDeps = {
+    db: tdb.db, temporal: dev.client, taskQueue: uniqueQueue('api'), logger: createLogger('silent'),
+    auth: testAuth, pii: opts.pii ?? testPii(),
+  };
+  const app = createApp(deps);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const a = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`,
+    tdb, deps, dev,
+    async close() {
+      await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+      await dev.close();
+      await tdb.drop();
+    },
+  };
+}
+
+/** Row counts of every application table (migration bookkeeping excluded). */
+export async function tableCounts(db: TestDb['db']): Promise<Record<string, number>> {
+  const { rows } = await db.raw<{ rows: Array<{ tablename: string }> }>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex_migrations%' ORDER BY tablename`);
+  const out: Record<string, number> = {};
+  for (const { tablename } of rows) {
+    const [r] = await db(tablename).count<Array<{ n: number }>>('* as n');
+    out[tablename] = Number(r!.n);
+  }
+  return out;
+}
+
+/** Seeds a case row in the read model directly (no workflow), for scope tests. */
+export async function seedCase(db: TestDb['db'], c: { id: string; agencyId: string; caseType?: string }): Promise<void> {
+  await db('cases').insert({
+    id: c.id, reference: `TC-2026-${c.id.replace(/-/g, '').slice(0, 10).toUpperCase()}`, workflow_id: `case-${c.id}`,
+    case_type: c.caseType ?? 'denunciation', channel: 'portal', agency_id: c.agencyId, subject: 'seeded',
+    received_at: '2026-07-01T02:30:00Z', stage: 'received', status: 'open',
+  });
+}
