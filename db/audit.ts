@@ -70,8 +70,8 @@ function fromRow(r: AuditRow): AuditEntry {
 }
 
 /** hash = sha256(prev_hash + canonical JSON of the entry without its hash). */
-export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  const { prevHash, ...body } = e;
+export function entryHash(e: Omit<AuditEntry, 'hash'> & { hash?: string }): string {
+  const { prevHash, hash: _stored, ...body } = e;
   return createHash('sha256').update(prevHash + canonical(body)).digest('hex');
 }
 
