@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import { buildCalendar, listDays as listCalendarDays, type CalendarDay } from '../calendar/build.js';
 import type { Confidence } from '../calendar/types.js';
+import { appendAudit } from '../db/audit.js';
 import {
   createCalendarStore,
   seedCalendarEntries,
@@ -149,6 +150,13 @@ function diffSnapshots(before: CalendarSnapshot, after: CalendarSnapshot): IsoDa
   return [...dates].filter((d) => !sameException(a.get(d), b.get(d))).sort();
 }
 
+function entrySummary(e: StoredCalendarEntry): Record<string, unknown> {
+  return {
+    entryId: e.id, date: e.date, working: e.working, kind: e.kind, name: e.name, source: e.source,
+    effectiveFrom: e.effectiveFrom, supersedes: e.supersedes ?? [], confidence: e.confidence ?? null,
+  };
+}
+
 function matches(pattern: string, id: string): boolean {
   return pattern.endsWith('*') ? id.startsWith(pattern.slice(0, -1)) : id === pattern;
 }
@@ -225,6 +233,14 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
   }
 
   return {
+    /**
+     * Every stored entry version in append order (seeded first). Suitable as the `entries` of
+     * `buildCalendar` for code that builds its own snapshots.
+     */
+    async entries(): Promise<readonly StoredCalendarEntry[]> {
+      return (await entries()).entries;
+    },
+
     /** Version of the stored calendar data, `entries:<seq>`. */
     async dataVersion(): Promise<string> {
       return dataVersionOf((await entries()).seq);
@@ -297,7 +313,7 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
      * does not supersede; a version older than the one in force; an entry that would not show.
      * @throws CalendarEntryError
      */
-    async addEntry(input: NewCalendarEntryInput, actor: CalendarActor): Promise<AddEntryResult> {
+    async addEntry(input: NewCalendarEntryInput, actor: CalendarActor, meta: { requestId?: string } = {}): Promise<AddEntryResult> {
       const date = checkDate(input.date, 'date');
       const kind = input.kind ?? (input.working ? 'makeup_working_day' : 'announced_day_off');
       if (input.working ? kind !== 'makeup_working_day' : !OFF_KINDS.includes(kind)) {
@@ -354,7 +370,17 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
           throw new CalendarEntryError('NO_EFFECT', 'supersedes', `entry ${id} would not change the calendar (it is superseded by another entry)`);
         }
         const entry = await store.append(candidate, trx);
-        return { entry, previousSeq: before.seq, changedDates: diffSnapshots(oldSnap, newSnap) };
+        const changedDates = diffSnapshots(oldSnap, newSnap);
+        // The admin change goes into the hash-chained audit log in the same transaction as the row.
+        await appendAudit(db, {
+          actor,
+          action: prior ? 'calendar.entry.corrected' : 'calendar.entry.added',
+          before: prior ? { seq: prior.seq, ...entrySummary(prior) } : other ? { activeEntry: other.entryId ?? null, name: other.name, working: other.working } : null,
+          after: { seq: entry.seq, ...entrySummary(entry), reason: entry.reason, version: dataVersionOf(entry.seq), changedDates },
+          legalBasis: entry.source,
+          requestId: meta.requestId ?? null,
+        }, trx);
+        return { entry, previousSeq: before.seq, changedDates };
       });
       return {
         entry: written.entry,

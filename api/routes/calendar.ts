@@ -170,7 +170,8 @@ export function calendarRoutes(deps: CalendarRouteDeps): Router {
     const input: NewCalendarEntryInput = { ...body, working };
     let added;
     try {
-      added = await calendar.addEntry(input, actorOf(req, res));
+      const requestId = (req as { id?: unknown }).id;
+      added = await calendar.addEntry(input, actorOf(req, res), requestId === undefined ? {} : { requestId: String(requestId) });
     } catch (e) {
       if (!(e instanceof CalendarEntryError)) throw e;
       throw e.conflict ? problems.conflict(e.message) : problems.validation([{ path: e.field, message: e.message }]);

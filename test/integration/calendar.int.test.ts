@@ -261,6 +261,16 @@ describe('calendar API: deadlines, days, admin entries, notifying open cases', (
       ]);
       expect(versions[1]).toMatchObject({ createdBy: ADMIN, reason: 'Correction: document number' });
       expect(list.body.version).toBe(r.body.version);
+
+      // Every admin write is in the hash-chained audit log, with before/after and its source.
+      const audit = await tdb.db('audit_log').select('action', 'actor', 'before', 'after', 'legal_basis').where('action', 'like', 'calendar.%').orderBy('seq');
+      expect(audit.map((a) => a.action)).toEqual(['calendar.entry.added', 'calendar.entry.added', 'calendar.entry.corrected']);
+      expect(audit[2]).toMatchObject({
+        actor: ADMIN,
+        legal_basis: 'Thông báo VPCP số 99/TB-VPCP (test), 02/08/2026',
+        before: { entryId: 'adm:2026-09-03:off', source: dayOff.source },
+        after: { entryId: 'adm:2026-09-03:off', changedDates: ['2026-09-03'], version: r.body.version },
+      });
     });
 
     it.each([
@@ -276,12 +286,14 @@ describe('calendar API: deadlines, days, admin entries, notifying open cases', (
     ])('refuses %s and stores nothing', async (_l, path, body, status) => {
       const n = await rowCount('calendar_entries');
       const m = await rowCount('calendar_notifications');
+      const a = await rowCount('audit_log');
       const r = await post(path, body);
       expect(r.status).toBe(status);
       expect(r.type).toContain('application/problem+json');
       expect(r.body.detail).toBeTruthy();
       expect(await rowCount('calendar_entries')).toBe(n);
       expect(await rowCount('calendar_notifications')).toBe(m);
+      expect(await rowCount('audit_log')).toBe(a);
     });
 
     it('National Day 2026 announced by superseding the statutory default adjacent day', async () => {
