@@ -14,6 +14,8 @@ export interface AppDeps {
   auth: AuthOptions;
   /** Keys that encrypt parties' personal data. */
   pii: PiiKeyring;
+  /** Public case look-ups allowed per client address and minute (default 20). */
+  publicLookupsPerMinute?: number;
   /** Max request body size (express.json limit). */
   bodyLimit?: string;
 }

@@ -16,8 +16,15 @@ export const publicRoutes: RouteSpec[] = [
       params: z.object({ reference: z.string().regex(/^[A-Z0-9]{2,5}-\d{4}-[A-Z0-9]{10}$/).meta({ example: 'TC-2026-0B6F3B4E12' }) }),
       query: z.strictObject({ pin: z.string().regex(/^\d{8}$/, '8 digits').meta({ example: '04817263' }) }),
     },
-    responses: { 200: { description: 'Status', schema: PublicStatus } },
-    handler: async ({ params, query, services }) => {
+    responses: { 200: { description: 'Status', schema: PublicStatus }, 429: { description: 'Too many look-ups from this client; see Retry-After' } },
+    handler: async ({ req, res, params, query, services }) => {
+      // Every look-up counts, found or not, so the limit reveals nothing about which references exist.
+      try {
+        services.publicLookups.hit(req.ip ?? 'unknown');
+      } catch (e) {
+        res.set('Retry-After', String((e as { extra?: { retryAfterSeconds?: number } }).extra?.retryAfterSeconds ?? 60));
+        throw e;
+      }
       const caseId = await services.pins.check(params.reference, query.pin);
       const c = caseId ? await services.cases.get(caseId) : undefined;
       if (!c) throw notFound(`Case ${params.reference}`);

@@ -7,6 +7,7 @@ import { createAgencyScope } from '../auth/agencies.js';
 import { createAuthenticator } from '../auth/authenticate.js';
 import type { AppDeps } from '../deps.js';
 import { createIdempotencyStore } from '../idempotency.js';
+import { createRateLimiter } from '../rate-limit.js';
 
 /** Stores and helpers built once per app from its injected dependencies; handlers receive them. */
 export function createServices(deps: AppDeps) {
@@ -21,6 +22,8 @@ export function createServices(deps: AppDeps) {
     apiKeys,
     idempotency: createIdempotencyStore(deps.db),
     authenticate: createAuthenticator(deps.auth, apiKeys),
+    /** Public status look-ups per client address (PIN guessing). */
+    publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),
   };
 }
 
