@@ -27,6 +27,21 @@ if (needsInstall()) {
 }
 
 const lifecycle = process.env.npm_lifecycle_event ?? '';
+
+// The test suite renders exported BPMN in bpmn-js inside Debian's Chromium (a real BPMN viewer).
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+if (lifecycle === 'pretest' && !fs.existsSync(chromiumPath)) {
+  const root = process.getuid?.() === 0;
+  const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (root && hasApt) {
+    console.log('[deps] installing Debian chromium (apt-get) for the BPMN viewer test…');
+    const r = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'], { stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  } else {
+    console.error(`[deps] Chromium is needed at ${chromiumPath} for the BPMN viewer test: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
+    process.exit(1);
+  }
+}
 const wantTemporal = lifecycle !== 'prestart' || !process.env.TEMPORAL_ADDRESS;
 if (wantTemporal) {
   try {
