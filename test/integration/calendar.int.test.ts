@@ -13,7 +13,10 @@ import { ANNOUNCEMENTS } from '../../calendar/announcements.js';
 import { seedCalendarEntries } from '../../db/calendar.js';
 import type { CalendarChanged } from '../../workflows/calendar-contract.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { devServer, uniqueQueue } from '../support/temporal.js';
+import { getCaseState, type CaseStateView } from '../../workflows/contract.js';
+import type { ProcessDefinitionInput } from '../../workflows/engine/index.js';
+import { fakeActivities, processInput } from '../support/process.js';
+import { devServer, uniqueQueue, workflowBundle as caseWorkflowBundle } from '../support/temporal.js';
 import { receivedCalendarChanges, stopProbe } from '../workflows/fixtures/calendar-probe.js';
 
 const PROBE_TYPE = 'calendarProbeWorkflow';
@@ -303,6 +306,71 @@ describe('calendar API: deadlines, days, admin entries, notifying open cases', (
       expect(r.status).toBe(201);
       // The default adjacent day (Tue 01/09) is gone; 2/9 itself stays a holiday.
       expect(r.body.changedDates).toEqual(['2026-08-31', '2026-09-01']);
+    });
+  });
+
+  describe('end to end with the interpreter: a day off added through the API moves an open case’s clock', () => {
+    const def: ProcessDefinitionInput = {
+      version: 1, name: 'Acceptance clock', caseType: 'complaint_first', effectiveFrom: '2026-01-01', key: 'cal-e2e',
+      nodes: [
+        { type: 'startEvent', id: 'start' },
+        { type: 'userTask', id: 'accept', name: 'Accept', candidateRoles: ['officer'], agencyScope: 'resolving' },
+        {
+          type: 'boundaryEvent', id: 'late', attachedTo: 'accept', interrupting: false,
+          trigger: { kind: 'timer', timer: { ruleId: 'K2', legalBasis: 'NĐ 124/2020 Art 16(1) (NĐ 155/2026)', amount: 7, unit: 'working_days', from: 'received' } },
+        },
+        { type: 'endEvent', id: 'endLate', outcome: 'late' },
+        { type: 'endEvent', id: 'end', outcome: 'accepted' },
+      ],
+      flows: [
+        { id: 'f1', source: 'start', target: 'accept' }, { id: 'f2', source: 'accept', target: 'end' },
+        { id: 'f3', source: 'late', target: 'endLate' },
+      ],
+    };
+
+    it('the workflow refetches the calendar through getCalendarSnapshot and records old and new due dates', async () => {
+      const calendar = createCalendarService(tdb.db);
+      const taskQueue2 = uniqueQueue('cal-e2e');
+      const caseWorker = await Worker.create({
+        connection: dev.nativeConnection, namespace: 'default', taskQueue: taskQueue2, workflowBundle: await caseWorkflowBundle(),
+        activities: { ...fakeActivities([def]).activities, ...createCalendarActivities({ db: tdb.db, calendar }) },
+      });
+      await caseWorker.runUntil(async () => {
+        // Dates follow the wall clock: the dev server's timers are real.
+        const received = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+        const before = await calendar.deadline(received, 7, 'working_days');
+        const dayOffDate = (await calendar.deadline(received, 3, 'working_days')).due;
+        const input = processInput(def, { caseEvents: { received } });
+        const workflowId = `case-${input.caseId}`;
+        const h = await dev.client.workflow.start('processWorkflow', { taskQueue: taskQueue2, workflowId, args: [input] });
+        try {
+          await tdb.db('cases').insert({ id: input.caseId, reference: 'KN1-E2E', workflow_id: workflowId, case_type: 'complaint_first', channel: 'portal', agency_id: 'so-tnmt', subject: 's', received_at: new Date().toISOString(), stage: 'acceptance', status: 'open' });
+          const waitFor = async (pred: (s: CaseStateView) => boolean): Promise<CaseStateView> => {
+            for (let i = 0; i < 200; i++) {
+              const st = await h.query(getCaseState);
+              if (pred(st)) return st;
+              await new Promise((r) => setTimeout(r, 50));
+            }
+            throw new Error('timed out');
+          };
+          expect((await waitFor((x) => x.clocks.length === 1)).clocks[0]!.due).toBe(before.due);
+
+          const r = await post('/v1/admin/calendar/days-off', {
+            date: dayOffDate, name: 'Decreed day off (e2e)', source: 'Quyết định (test)', reason: 'A day off decreed after the case was received',
+          });
+          expect(r.status).toBe(201);
+          expect(r.body.notifiedCases).toBeGreaterThanOrEqual(1);
+          const after = await calendar.deadline(received, 7, 'working_days');
+          expect(after.due).not.toBe(before.due);
+
+          const st = await waitFor((x) => x.clocks[0]?.due === after.due);
+          expect(st.clocks[0]!.derivation!.map((d) => d.text)).toContain(`Skipped ${after.derivation.find((d) => d.kind === 'skip' && d.from === dayOffDate)?.text.slice('Skipped '.length)}`);
+          expect(st.history.find((e) => e.type === 'clock_recomputed')).toMatchObject({ detail: { from: before.due, to: after.due } });
+          expect(await tdb.db('calendar_notifications').where({ workflow_id: workflowId, case_id: input.caseId })).toHaveLength(1);
+        } finally {
+          await h.terminate('test done').catch(() => undefined);
+        }
+      });
     });
   });
 
