@@ -39,10 +39,10 @@ describe('authentication', () => {
   describe('JWKS_URL', () => {
     let server: http.Server;
     let url: string;
-    let privateKey: CryptoKey;
+    let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
     beforeAll(async () => {
       const kp = await generateKeyPair('RS256');
-      privateKey = kp.privateKey as CryptoKey;
+      privateKey = kp.privateKey;
       const jwk = { ...(await exportJWK(kp.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
       server = http.createServer((_q, s) => { s.setHeader('content-type', 'application/json'); s.end(JSON.stringify({ keys: [jwk] })); });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
