@@ -177,7 +177,8 @@ export function letterDefinition(period: LawPeriod): ProcessDefinitionInput {
       ], { due: C5 }),
       recordDocument('refusalNotice.doc', { type: 'reception_refusal_notice', recipients: ['citizen_or_representative'], legalBasis: ART.letterRefusalNotice2026, issuedOn: 'refusalNoticeIssuedOn', sentOn: 'refusalNoticeSentOn' }),
     );
-    g.chain('refusalGrounds', 'refusalNotice', 'refusalNotice.doc', 'outcome.archived');
+    g.add(setOutcome('outcome.refused', 'archived'));
+    g.chain('refusalGrounds', 'refusalNotice', 'refusalNotice.doc', 'outcome.refused', 'inform.merge');
   }
 
   // Anonymous information (TC Art 25): no notice to anyone (there is no known sender).
