@@ -7,6 +7,7 @@ import { notFoundRoute, problemMiddleware } from './problem.js';
 import type { RouteSpec } from './routing/define-route.js';
 import { mountRoutes } from './routing/mount.js';
 import { createServices } from './routing/services.js';
+import { agencyRoutes } from './routes/agencies.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { caseRoutes } from './routes/cases.js';
@@ -36,6 +37,7 @@ export function apiRoutes(): RouteSpec[] {
     ...caseRoutes,
     ...partyRoutes,
     ...auditRoutes,
+    ...agencyRoutes,
     ...apiKeyRoutes,
     ...publicRoutes,
   ];

@@ -21,6 +21,9 @@ export interface AuditActor {
   agency: string | null;
 }
 
+/** The actor of entries written by workflow activities (the engine acting on its own timers and rules). */
+export const SYSTEM_ACTOR: AuditActor = Object.freeze({ type: 'system', id: 'kntc-flow', agency: null });
+
 /** What a caller appends. Never put personal data here: use party references. */
 export interface AuditInput {
   actor: AuditActor;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { ROLES } from '../auth/principal.js';
+import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+
+const Agency = z.object({
+  id: z.string(), parentId: z.string().nullable(), name: z.string(), level: z.enum(['province', 'department', 'commune']),
+}).meta({ id: 'Agency' });
+
+export const agencyRoutes: RouteSpec[] = [
+  defineRoute({
+    method: 'get', path: '/v1/agencies', operationId: 'listAgencies', tags: ['Access'],
+    summary: 'The caller\'s agency and every agency below it (the ids to use in agencyId fields)',
+    auth: { roles: ROLES, scope: { kind: 'subtree' } },
+    responses: { 200: { description: 'Agencies of the caller\'s subtree, parents first', schema: z.object({ items: z.array(Agency) }) } },
+    handler: async ({ subtree, services }) => {
+      const rows = await services.deps.db('agencies').whereIn('id', subtree).orderByRaw('parent_id NULLS FIRST, id')
+        .select<Array<{ id: string; parent_id: string | null; name: string; level: 'province' | 'department' | 'commune' }>>('id', 'parent_id', 'name', 'level');
+      return { body: { items: rows.map((r) => ({ id: r.id, parentId: r.parent_id, name: r.name, level: r.level })) } };
+    },
+  }),
+];
