@@ -11,6 +11,7 @@ import type { Confidence } from '../calendar/types.js';
 import { appendAudit } from '../db/audit.js';
 import {
   createCalendarStore,
+  entryContentHash,
   seedCalendarEntries,
   type CalendarActor,
   type StoredCalendarEntry,
@@ -87,6 +88,8 @@ export interface NewCalendarEntryInput {
 /** Result of {@link CalendarService.addEntry}. */
 export interface AddEntryResult {
   readonly entry: StoredCalendarEntry;
+  /** False when the same content was already stored as the latest version of `id` (idempotent replay). */
+  readonly created: boolean;
   /** Calendar data version after the write, `entries:<seq>`. */
   readonly version: string;
   readonly previousVersion: string;
@@ -337,6 +340,17 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
       const written = await store.withWriteLock(async (trx) => {
         const before = { seq: await store.version(trx), entries: await store.all(trx) };
         const prior = before.entries.filter((e) => e.id === id).at(-1);
+        const candidate = {
+          id, date, working: input.working, kind, name, source, effectiveFrom,
+          ...(supersedes.length > 0 ? { supersedes } : {}),
+          confidence: input.confidence ?? 'confirmed',
+          ...(input.note?.trim() ? { note: input.note.trim() } : {}),
+          reason, origin: 'admin' as const, seedVersion: null, createdBy: actor,
+        };
+        // The same request again (same content as the latest version): answer with what is stored.
+        if (prior && entryContentHash(prior) === entryContentHash(candidate)) {
+          return { entry: prior, previousSeq: before.seq, changedDates: [] as IsoDate[], created: false };
+        }
         if (prior && prior.effectiveFrom > effectiveFrom) {
           throw new CalendarEntryError('STALE_VERSION', 'effectiveFrom', `entry ${id} already has a version effective from ${prior.effectiveFrom}; a correction must be effective on or after it`);
         }
@@ -357,19 +371,12 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
         if (input.working && current.working && other === undefined) {
           throw new CalendarEntryError('ALREADY_WORKING', 'date', `${formatDay(date)} is already a working day (${oldSnap.weekRule.source}); a make-up working day must fall on a day off`);
         }
-        const candidate = {
-          id, date, working: input.working, kind, name, source, effectiveFrom,
-          ...(supersedes.length > 0 ? { supersedes } : {}),
-          confidence: input.confidence ?? 'confirmed',
-          ...(input.note?.trim() ? { note: input.note.trim() } : {}),
-          reason, origin: 'admin' as const, seedVersion: null, createdBy: actor,
-        };
         const newSnap = build(range.from, range.to, [...before.entries, { ...candidate, seq: before.seq + 1, createdAt: '' }]);
         const shown = dayInfo(newSnap, date).exception;
         if (shown?.entryId !== id) {
           throw new CalendarEntryError('NO_EFFECT', 'supersedes', `entry ${id} would not change the calendar (it is superseded by another entry)`);
         }
-        const entry = await store.append(candidate, trx);
+        const entry = await store.append(candidate, trx, `after:${before.seq}`);
         const changedDates = diffSnapshots(oldSnap, newSnap);
         // The admin change goes into the hash-chained audit log in the same transaction as the row.
         await appendAudit(db, {
@@ -380,11 +387,12 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
           legalBasis: entry.source,
           requestId: meta.requestId ?? null,
         }, trx);
-        return { entry, previousSeq: before.seq, changedDates };
+        return { entry, previousSeq: before.seq, changedDates, created: true };
       });
       return {
         entry: written.entry,
-        version: dataVersionOf(written.entry.seq),
+        created: written.created,
+        version: dataVersionOf(written.created ? written.entry.seq : written.previousSeq),
         previousVersion: dataVersionOf(written.previousSeq),
         changedDates: written.changedDates,
       };

@@ -78,8 +78,12 @@ export function entryContentHash(e: CalendarEntry): string {
   );
 }
 
-/** Domain → row (jsonb columns as JSON text: node-postgres would send JS arrays as SQL arrays). */
-export function entryToRow(e: NewStoredEntry): Omit<CalendarEntryRow, 'seq' | 'created_at' | 'supersedes' | 'created_by'> & {
+/**
+ * Domain → row (jsonb columns as JSON text: node-postgres would send JS arrays as SQL arrays).
+ * `salt` makes the stored hash unique for admin rows, so that returning to an earlier content
+ * (A → B → A) is a new version rather than a uniqueness violation; seed rows are unsalted.
+ */
+export function entryToRow(e: NewStoredEntry, salt?: string): Omit<CalendarEntryRow, 'seq' | 'created_at' | 'supersedes' | 'created_by'> & {
   supersedes: string;
   created_by: string;
 } {
@@ -97,7 +101,7 @@ export function entryToRow(e: NewStoredEntry): Omit<CalendarEntryRow, 'seq' | 'c
     note: e.note ?? null,
     origin: e.origin,
     seed_version: e.seedVersion,
-    content_hash: entryContentHash(e),
+    content_hash: salt === undefined ? entryContentHash(e) : `${entryContentHash(e)}@${salt}`,
     created_by: JSON.stringify(e.createdBy),
   };
 }
@@ -165,9 +169,9 @@ export function createCalendarStore(db: Db) {
       return (await q).map(entryFromRow);
     },
 
-    /** Appends one version and returns it as stored. */
-    async append(e: NewStoredEntry, q: Db = db): Promise<StoredCalendarEntry> {
-      const [row] = await q('calendar_entries').insert(entryToRow(e)).returning<CalendarEntryRow[]>('*');
+    /** Appends one version and returns it as stored (admin rows: `salt` = the data version written over). */
+    async append(e: NewStoredEntry, q: Db = db, salt?: string): Promise<StoredCalendarEntry> {
+      const [row] = await q('calendar_entries').insert(entryToRow(e, salt)).returning<CalendarEntryRow[]>('*');
       return entryFromRow(row!);
     },
 

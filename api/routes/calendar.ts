@@ -17,22 +17,28 @@ import {
 } from '../../activities/calendar.js';
 import type { CalendarActor } from '../../db/calendar.js';
 import type { Db } from '../../db/knex.js';
+import { CalendarCoverageError } from '../../workflows/clock/calendar-lookup.js';
 import { diffDays, isIsoDate } from '../../workflows/clock/days.js';
 import type { LimitUnit } from '../../workflows/clock/types.js';
+import { actorOf as principalActor } from '../auth/principal.js';
 import { problems, zodToProblem } from '../problem.js';
+import { defineRoute, type AuthRule, type RouteSpec } from '../routing/define-route.js';
+
+const ANY_ROLE: AuthRule = { roles: ['intake', 'officer', 'supervisor', 'auditor', 'admin'], scope: { kind: 'none' } };
+const ADMIN_ONLY: AuthRule = { roles: ['admin'], scope: { kind: 'none' } };
 
 /**
- * Intended access rules, for the lead to wire with the platform's auth (`AuthRule`):
- * deadline and day listing for any authenticated role; the admin table for `admin` only.
- * Nothing here is public: the calendar's admin notes name documents still to be verified.
+ * Access rules (the platform's `AuthRule`): deadline and day listing for any authenticated role;
+ * the admin table for `admin` only. Nothing is public. {@link calendarRouteSpecs} carries them; a
+ * caller mounting the plain {@link calendarRoutes} router must enforce them itself.
  */
 export const CALENDAR_ROUTE_AUTH = {
-  'GET /v1/calendar/deadline': { roles: ['intake', 'officer', 'supervisor', 'auditor', 'admin'], scope: 'none' },
-  'GET /v1/calendar/days': { roles: ['intake', 'officer', 'supervisor', 'auditor', 'admin'], scope: 'none' },
-  'POST /v1/admin/calendar/days-off': { roles: ['admin'], scope: 'none' },
-  'POST /v1/admin/calendar/working-days': { roles: ['admin'], scope: 'none' },
-  'GET /v1/admin/calendar/entries': { roles: ['admin'], scope: 'none' },
-} as const;
+  'GET /v1/calendar/deadline': ANY_ROLE,
+  'GET /v1/calendar/days': ANY_ROLE,
+  'POST /v1/admin/calendar/days-off': ADMIN_ONLY,
+  'POST /v1/admin/calendar/working-days': ADMIN_ONLY,
+  'GET /v1/admin/calendar/entries': ADMIN_ONLY,
+} as const satisfies Record<string, AuthRule>;
 
 /** Longest range `GET /v1/calendar/days` lists (3 years). */
 export const MAX_DAYS_RANGE = 366 * 3;
@@ -106,21 +112,37 @@ export const DayOffBody = z.strictObject({
 /** `POST /v1/admin/calendar/working-days` body (make-up working day, làm bù). */
 export const WorkingDayBody = z.strictObject(entryFields);
 
-/** Dependencies of {@link calendarRoutes}. */
-export interface CalendarRouteDeps {
+/** What the handlers need (the plain router's deps, or the platform's `services.deps`). */
+export interface CalendarHandlerDeps {
   db: Db;
   /** Used to tell open cases about a calendar change. */
   temporal: Client;
-  /** Shared service (one snapshot cache per process); default: one built over `db`. */
+  /** Shared service (one snapshot cache per process); default: one per `db` (see {@link calendarServiceFor}). */
   calendar?: CalendarService;
   /** Case workflow types to notify (default `processWorkflow`). */
   workflowTypes?: readonly string[];
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+/** Dependencies of {@link calendarRoutes}. */
+export interface CalendarRouteDeps extends CalendarHandlerDeps {
   /**
    * Who is calling, for the entries' `created_by`. Default: `res.locals.principal`
-   * (`{ type, id, agencyId }`) as the auth layer sets it, else `anonymous`.
+   * (`{ type, id, agencyId }`) as an auth middleware sets it, else `anonymous`.
    */
   actorOf?: (req: Request, res: Response) => CalendarActor;
-  logger?: { warn(obj: object, msg: string): void };
+}
+
+const servicesByDb = new WeakMap<Db, CalendarService>();
+
+/** The calendar service of a database handle, created once (its snapshot cache is shared). */
+export function calendarServiceFor(db: Db): CalendarService {
+  let s = servicesByDb.get(db);
+  if (!s) {
+    s = createCalendarService(db);
+    servicesByDb.set(db, s);
+  }
+  return s;
 }
 
 function defaultActor(_req: Request, res: Response): CalendarActor {
@@ -134,79 +156,202 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   return r.data;
 }
 
-/** The calendar router (mount at the app root; paths are absolute). */
+/** Shared handler: the deadline answer. */
+export async function answerDeadline(calendar: CalendarService, q: z.output<typeof DeadlineQuery>) {
+  let d;
+  try {
+    d = await calendar.deadline(q.start, q.amount, q.unit);
+  } catch (e) {
+    if (e instanceof CalendarCoverageError) throw problems.badRequest(`The limit runs past the supported calendar (${e.coveredTo})`);
+    throw e;
+  }
+  return {
+    start: d.start,
+    amount: d.amount,
+    unit: d.unit,
+    due: d.due,
+    dueAt: d.dueAt,
+    derivation: d.derivation,
+    calendarVersion: d.calendarVersion,
+    calendarDataVersion: d.dataVersion,
+  };
+}
+
+/**
+ * Shared handler: validate and store an entry, then tell open cases. 201 for a new version; 200 when
+ * the same content is already the latest version (a retried request; nobody is told twice).
+ */
+export async function addCalendarEntry(
+  deps: CalendarHandlerDeps,
+  working: boolean,
+  body: z.output<typeof DayOffBody>,
+  actor: CalendarActor,
+  requestId?: string,
+): Promise<{ status: number; body: unknown }> {
+  const calendar = deps.calendar ?? calendarServiceFor(deps.db);
+  const input: NewCalendarEntryInput = { ...body, working };
+  let added;
+  try {
+    added = await calendar.addEntry(input, actor, requestId ? { requestId } : {});
+  } catch (e) {
+    if (!(e instanceof CalendarEntryError)) throw e;
+    throw e.conflict ? problems.conflict(e.message) : problems.validation([{ path: e.field, message: e.message }]);
+  }
+  const common = { entry: added.entry, version: added.version, previousVersion: added.previousVersion, changedDates: added.changedDates };
+  if (!added.created) return { status: 200, body: { ...common, notifiedCases: 0, notification: { notified: 0, skipped: [], failed: [] } } };
+  // The entry is stored: a Temporal outage must not turn that into an error. Report it instead.
+  let notification: NotifyCalendarChangeResult | { error: string };
+  try {
+    notification = await notifyCalendarChange({
+      client: deps.temporal,
+      db: deps.db,
+      change: {
+        version: added.version,
+        changedDates: added.changedDates,
+        entryId: added.entry.id,
+        entrySeq: added.entry.seq,
+        reason: `${added.entry.reason} (${added.entry.source})`,
+      },
+      ...(deps.workflowTypes ? { workflowTypes: deps.workflowTypes } : {}),
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    });
+  } catch (e) {
+    deps.logger?.warn({ err: e, entrySeq: added.entry.seq }, 'calendar change stored but cases not notified');
+    notification = { error: 'Open cases could not be notified; the entry is stored. Retry the notification.' };
+  }
+  return { status: 201, body: { ...common, notifiedCases: 'notified' in notification ? notification.notified : 0, notification } };
+}
+
+/** The calendar router for a plain Express app (mount at the root; paths are absolute). */
 export function calendarRoutes(deps: CalendarRouteDeps): Router {
   const r = Router();
-  const calendar = deps.calendar ?? createCalendarService(deps.db);
+  const calendar = deps.calendar ?? calendarServiceFor(deps.db);
+  const handlerDeps: CalendarHandlerDeps = { ...deps, calendar };
   const actorOf = deps.actorOf ?? defaultActor;
 
   r.get('/v1/calendar/deadline', async (req, res) => {
-    const q = parse(DeadlineQuery, req.query);
-    const d = await calendar.deadline(q.start, q.amount, q.unit);
-    res.json({
-      start: d.start,
-      amount: d.amount,
-      unit: d.unit,
-      due: d.due,
-      dueAt: d.dueAt,
-      derivation: d.derivation,
-      calendarVersion: d.calendarVersion,
-      calendarDataVersion: d.dataVersion,
-    });
+    res.json(await answerDeadline(calendar, parse(DeadlineQuery, req.query)));
   });
-
   r.get('/v1/calendar/days', async (req, res) => {
     const q = parse(DaysQuery, req.query);
     res.json(await calendar.listDays(q.from, q.to));
   });
-
   r.get('/v1/admin/calendar/entries', async (req, res) => {
     const q = parse(EntriesQuery, req.query);
     res.json(await calendar.listEntries({ ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) }));
   });
-
   const add = (working: boolean) => async (req: Request, res: Response) => {
     const body = parse(working ? WorkingDayBody : DayOffBody, req.body) as z.output<typeof DayOffBody>;
-    const input: NewCalendarEntryInput = { ...body, working };
-    let added;
-    try {
-      const requestId = (req as { id?: unknown }).id;
-      added = await calendar.addEntry(input, actorOf(req, res), requestId === undefined ? {} : { requestId: String(requestId) });
-    } catch (e) {
-      if (!(e instanceof CalendarEntryError)) throw e;
-      throw e.conflict ? problems.conflict(e.message) : problems.validation([{ path: e.field, message: e.message }]);
-    }
-    // The entry is stored: a Temporal outage must not turn that into an error. Report it instead.
-    let notification: NotifyCalendarChangeResult | { error: string };
-    try {
-      notification = await notifyCalendarChange({
-        client: deps.temporal,
-        db: deps.db,
-        change: {
-          version: added.version,
-          changedDates: added.changedDates,
-          entryId: added.entry.id,
-          entrySeq: added.entry.seq,
-          reason: `${added.entry.reason} (${added.entry.source})`,
-        },
-        ...(deps.workflowTypes ? { workflowTypes: deps.workflowTypes } : {}),
-        ...(deps.logger ? { logger: deps.logger } : {}),
-      });
-    } catch (e) {
-      deps.logger?.warn({ err: e, entrySeq: added.entry.seq }, 'calendar change stored but cases not notified');
-      notification = { error: 'Open cases could not be notified; the entry is stored. Retry the notification.' };
-    }
-    res.status(201).json({
-      entry: added.entry,
-      version: added.version,
-      previousVersion: added.previousVersion,
-      changedDates: added.changedDates,
-      notifiedCases: 'notified' in notification ? notification.notified : 0,
-      notification,
-    });
+    const requestId = (req as { id?: unknown }).id;
+    const out = await addCalendarEntry(handlerDeps, working, body, actorOf(req, res), requestId === undefined ? undefined : String(requestId));
+    res.status(out.status).json(out.body);
   };
   r.post('/v1/admin/calendar/days-off', add(false));
   r.post('/v1/admin/calendar/working-days', add(true));
-
   return r;
 }
+
+// ---- OpenAPI / platform route specs ---------------------------------------------------------
+
+const Step = z.object({
+  kind: z.enum(['start', 'count', 'skip', 'roll_forward', 'suspension', 'extension', 'due']),
+  date: z.string().optional(), from: z.string().optional(), to: z.string().optional(), days: z.number().int().optional(),
+  reason: z.string(), legalBasis: z.string().optional(), text: z.string().meta({ description: 'The step as an officer would write it' }),
+}).meta({ id: 'DerivationStep' });
+
+const DeadlineResponse = z.object({
+  start: z.string(), amount: z.number().int(), unit: z.enum(UNITS), due: z.string(),
+  dueAt: z.string().meta({ example: '2026-03-02T23:59:59.999+07:00', description: 'End of the due day, 24:00 Vietnam time (BLDS 2015 Art 148(1))' }),
+  derivation: z.array(Step), calendarVersion: z.string(), calendarDataVersion: z.string(),
+}).meta({ id: 'Deadline' });
+
+const Day = z.object({
+  date: z.string(), weekday: z.number().int(), working: z.boolean(),
+  kind: z.enum(['public_holiday', 'substitute_day_off', 'announced_day_off', 'makeup_working_day', 'weekly_rest_day', 'working_day']),
+  reason: z.string(), source: z.string(), entryId: z.string().optional(),
+}).meta({ id: 'CalendarDay' });
+
+const DaysResponse = z.object({
+  from: z.string(), to: z.string(), calendarVersion: z.string(), dataVersion: z.string(), days: z.array(Day), notes: z.array(z.string()),
+}).meta({ id: 'CalendarDays' });
+
+const Entry = z.object({
+  seq: z.number().int(), id: z.string(), date: z.string(), working: z.boolean(), kind: z.string(), name: z.string(), source: z.string(),
+  reason: z.string(), effectiveFrom: z.string(), supersedes: z.array(z.string()).optional(), confidence: z.string().optional(),
+  note: z.string().optional(), origin: z.enum(['seed', 'admin']), seedVersion: z.string().nullable(),
+  createdBy: z.object({ type: z.string(), id: z.string(), agency: z.string().nullable() }), createdAt: z.string(),
+}).meta({ id: 'CalendarEntry' });
+
+const AddEntryResponse = z.object({
+  entry: Entry, version: z.string(), previousVersion: z.string(), changedDates: z.array(z.string()),
+  notifiedCases: z.number().int().meta({ description: 'Open cases told about the change (calendarChanged)' }),
+  notification: z.unknown(),
+}).meta({ id: 'CalendarEntryAdded' });
+
+const EntriesResponse = z.object({ version: z.string(), entries: z.array(Entry.extend({ active: z.boolean() })) }).meta({ id: 'CalendarEntries' });
+
+const handlerDepsOf = (deps: { db: Db; temporal: Client; logger?: { warn(obj: object, msg: string): void } }): CalendarHandlerDeps => ({
+  db: deps.db, temporal: deps.temporal, calendar: calendarServiceFor(deps.db), ...(deps.logger ? { logger: deps.logger } : {}),
+});
+
+const addSpec = (working: boolean) =>
+  defineRoute({
+    method: 'post',
+    path: working ? '/v1/admin/calendar/working-days' : '/v1/admin/calendar/days-off',
+    operationId: working ? 'addCalendarWorkingDay' : 'addCalendarDayOff',
+    tags: ['Calendar'],
+    summary: working ? 'Add a make-up working day (làm bù) and tell open cases' : 'Add an announced day off and tell open cases',
+    description:
+      'Appends a new version of a calendar entry (corrections: same `id`, or `supersedes`). Refused with 409 when the day ' +
+      'already carries another active entry. Every open case receives `calendarChanged` and recomputes its clocks.',
+    auth: working ? CALENDAR_ROUTE_AUTH['POST /v1/admin/calendar/working-days'] : CALENDAR_ROUTE_AUTH['POST /v1/admin/calendar/days-off'],
+    request: {
+      body: working ? WorkingDayBody : DayOffBody,
+      bodyExample: {
+        date: working ? '2027-02-20' : '2027-12-31',
+        name: working ? 'Make-up working day (example)' : 'Quốc khánh 2027 – extra day off (example)',
+        source: 'Thông báo số …/TB-VPCP (example)',
+        reason: 'Announced by the Government Office',
+      },
+    },
+    responses: {
+      201: { description: 'Stored; `notifiedCases` open cases were told', schema: AddEntryResponse },
+      200: { description: 'The same content is already the latest version (nothing written, nobody told)', schema: AddEntryResponse },
+      409: { description: 'Conflicts with an active entry, or already a working day' },
+    },
+    handler: async ({ body, principal, services, requestId }) =>
+      addCalendarEntry(handlerDepsOf(services.deps), working, body as z.output<typeof DayOffBody>, principalActor(principal), requestId || undefined),
+  });
+
+/** The calendar routes as platform route specs (auth, strict validation, OpenAPI): add to `apiRoutes()`. */
+export const calendarRouteSpecs: RouteSpec[] = [
+  defineRoute({
+    method: 'get', path: '/v1/calendar/deadline', operationId: 'getStatutoryDeadline', tags: ['Calendar'],
+    summary: 'Due date of a statutory time limit, with its derivation',
+    description: 'BLDS 2015 Art 147–148 on the public-agency calendar (Asia/Ho_Chi_Minh): the event day is not counted; calendar-day, month and year limits roll forward off non-working days.',
+    auth: CALENDAR_ROUTE_AUTH['GET /v1/calendar/deadline'],
+    request: { query: DeadlineQuery },
+    responses: { 200: { description: 'The due date and how it was derived', schema: DeadlineResponse } },
+    handler: async ({ query, services }) => ({ body: await answerDeadline(calendarServiceFor(services.deps.db), query) }),
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/calendar/days', operationId: 'listCalendarDays', tags: ['Calendar'],
+    summary: 'Each day of a range: working or not, why, and on which authority',
+    auth: CALENDAR_ROUTE_AUTH['GET /v1/calendar/days'],
+    request: { query: DaysQuery },
+    responses: { 200: { description: `Days (at most ${MAX_DAYS_RANGE})`, schema: DaysResponse } },
+    handler: async ({ query, services }) => ({ body: await calendarServiceFor(services.deps.db).listDays(query.from, query.to) }),
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/admin/calendar/entries', operationId: 'listCalendarEntries', tags: ['Calendar'],
+    summary: 'Stored calendar entry versions, with who/when/why and whether each is in force',
+    auth: CALENDAR_ROUTE_AUTH['GET /v1/admin/calendar/entries'],
+    request: { query: EntriesQuery },
+    responses: { 200: { description: 'Entry versions by date', schema: EntriesResponse } },
+    handler: async ({ query, services }) => ({
+      body: await calendarServiceFor(services.deps.db).listEntries({ ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) }),
+    }),
+  }),
+  addSpec(false),
+  addSpec(true),
+];
