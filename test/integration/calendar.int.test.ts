@@ -265,9 +265,20 @@ describe('calendar API: deadlines, days, admin entries, notifying open cases', (
       expect(versions[1]).toMatchObject({ createdBy: ADMIN, reason: 'Correction: document number' });
       expect(list.body.version).toBe(r.body.version);
 
+      // Going back to the first wording is one more version (A → B → A), not a uniqueness error.
+      const back = await post('/v1/admin/calendar/days-off', { ...dayOff, id: 'adm:2026-09-03:off' });
+      expect(back.status).toBe(201);
+      expect(back.body.changedDates).toEqual(['2026-09-03']);
+      const list2 = await get('/v1/admin/calendar/entries?from=2026-09-03&to=2026-09-03');
+      expect((list2.body.entries as Array<Json>).map((e) => [e.source, e.active])).toEqual([
+        [dayOff.source, false],
+        ['Thông báo VPCP số 99/TB-VPCP (test), 02/08/2026', false],
+        [dayOff.source, true],
+      ]);
+
       // Every admin write is in the hash-chained audit log, with before/after and its source.
       const audit = await tdb.db('audit_log').select('action', 'actor', 'before', 'after', 'legal_basis').where('action', 'like', 'calendar.%').orderBy('seq');
-      expect(audit.map((a) => a.action)).toEqual(['calendar.entry.added', 'calendar.entry.added', 'calendar.entry.corrected']);
+      expect(audit.map((a) => a.action).slice(0, 3)).toEqual(['calendar.entry.added', 'calendar.entry.added', 'calendar.entry.corrected']);
       expect(audit[2]).toMatchObject({
         actor: ADMIN,
         legal_basis: 'Thông báo VPCP số 99/TB-VPCP (test), 02/08/2026',
@@ -372,6 +383,25 @@ describe('calendar API: deadlines, days, admin entries, notifying open cases', (
         }
       });
     });
+  });
+
+  it('a Temporal outage after the write: 201, the entry is stored, the response says nobody was told', async () => {
+    const down = { workflow: { list: () => { throw new Error('temporal unavailable'); } } } as never;
+    const app = express().use(express.json()).use(calendarRoutes({ db: tdb.db, temporal: down })).use(problemMiddleware);
+    const s2 = await new Promise<Server>((resolve) => { const x = app.listen(0, '127.0.0.1', () => resolve(x)); });
+    try {
+      const a = s2.address();
+      const res = await fetch(`http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/v1/admin/calendar/days-off`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ date: '2026-12-30', name: 'Day off (outage test)', source: 'Thông báo (test)', reason: 'Outage test' }),
+      });
+      expect(res.status).toBe(201);
+      const b = (await res.json()) as Json;
+      expect(b).toMatchObject({ notifiedCases: 0, notification: { error: expect.stringContaining('could not be notified') }, entry: { createdBy: { type: 'anonymous' } } });
+      expect(await tdb.db('calendar_entries').where({ entry_id: 'adm:2026-12-30:off' })).toHaveLength(1);
+    } finally {
+      s2.close();
+    }
   });
 
   describe('persistence and the activity', () => {
