@@ -131,17 +131,21 @@ export const caseRoutes: RouteSpec[] = [
         ],
       });
       // Seed the read model so the case is visible at once; the workflow's projections supersede it.
-      const fresh = await cases.project({
-        id, reference, workflowId, caseType: body.type, channel: body.channel, agencyId: body.agencyId,
-        subject: body.subject, remoteArea: body.remoteArea, receivedAt: input.receivedAt, stage: 'received', status: 'open', projectionSeq: 0,
+      // The seed and its audit entry commit together: a retry finishing an interrupted request adds neither twice.
+      const fresh = await deps.db.transaction(async (trx) => {
+        const applied = await cases.project({
+          id, reference, workflowId, caseType: body.type, channel: body.channel, agencyId: body.agencyId,
+          subject: body.subject, remoteArea: body.remoteArea, receivedAt: input.receivedAt, stage: 'received', status: 'open', projectionSeq: 0,
+        }, trx);
+        if (applied) {
+          await audit.append({
+            actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
+            after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: input.receivedAt, parties: refs },
+          }, trx);
+        }
+        return applied;
       });
-      if (fresh) {
-        recordCaseStarted(body.type);
-        await audit.append({
-          actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
-          after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: input.receivedAt, parties: refs },
-        });
-      }
+      if (fresh) recordCaseStarted(body.type);
       const stored = { id, reference, workflowId, runId: handle.firstExecutionRunId, status: 'open', stage: 'received', parties: refs, links: { self: `/v1/cases/${id}` } };
       // The stored replay holds the key id of the PIN, never the PIN itself.
       if (key) await idem.complete(scope, key, { status: 201, body: { ...stored, pinKid } });

@@ -19,8 +19,11 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
 
   // 1. Who: authenticate (401) and check the role (403) before touching any resource.
   if (spec.auth !== 'public') {
+    // RFC 9110 §11.6.1: a 401 names the schemes the client may use.
+    res.set('WWW-Authenticate', 'Bearer, ApiKey');
     const principal = await services.authenticate(req);
     if (!principal) throw unauthenticated('Send Authorization: Bearer <token>, X-Api-Key: <key> or Authorization: ApiKey <key>');
+    res.removeHeader('WWW-Authenticate');
     if (!spec.auth.roles.some((r) => principal.roles.includes(r))) {
       throw forbidden(`This operation needs one of the roles: ${spec.auth.roles.join(', ')}`);
     }
