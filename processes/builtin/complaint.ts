@@ -518,7 +518,9 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
   g.flow('accept', 'accepted.merge');
 
   const noticeRecipients = ['complainant_or_representative', 'transferring_body', 'same_level_inspectorate'];
-  g.choice('acceptDecision', 'Accepted?', [{ to: 'accepted', when: 'acceptanceDecision = "accept"', legalBasis: acceptBasis }], { to: 'refused.doc', name: 'refused with reasons' });
+  // Second instance: the second complaint must be lodged within the K6 window (KN Art 33(1)).
+  const acceptWhen = instance === 'first' ? 'acceptanceDecision = "accept"' : 'acceptanceDecision = "accept" and lodgedWithinWindow = true';
+  g.choice('acceptDecision', 'Accepted?', [{ to: 'accepted', when: acceptWhen, legalBasis: instance === 'first' ? acceptBasis : `${acceptBasis}; ${ART.knSecondComplaintWindow}` }], { to: 'refused.doc', name: 'refused with reasons' });
   g.add(
     recordDocument('refused.doc', { type: 'non_acceptance_notice', recipients: noticeRecipients, legalBasis: `${acceptBasis}; ${ART.knNonAcceptance}`, issuedOn: 'acceptanceNoticeOn', extra: { ground: 'refusalGround' } }),
     { type: 'endEvent', id: 'end.notAccepted', outcome: 'not_accepted' },
