@@ -42,7 +42,7 @@ describe('computeDeadline — months and years', () => {
       from: '2026-02-01', to: '2026-02-28', days: 28, reason: 'months,no_corresponding_day', legalBasis: 'BLDS 2015 Art 148(3)',
     });
     expect(r.derivation[1]?.text).toBe(
-      '1 month from Sat 31/01/2026 end on the corresponding day of the last month; February 2026 has no day 31 (31/02/2026), ' +
+      '1 month from Sat 31/01/2026 ends on the corresponding day of the last month; February 2026 has no day 31 (31/02/2026), ' +
         "so the limit's last day is the last day of that month, Sat 28/02/2026 (28 calendar days, 01/02/2026 – 28/02/2026) (BLDS 2015 Art 148(3))",
     );
     expect(r.derivation[2]?.text).toBe(
@@ -55,7 +55,7 @@ describe('computeDeadline — months and years', () => {
     expect(r.due).toBe('2029-02-28');
     expect(r.derivation.map((s) => s.kind)).toEqual(['start', 'count', 'due']);
     expect(r.derivation[1]).toMatchObject({ to: '2029-02-28', days: 365, legalBasis: 'BLDS 2015 Art 148(4); BLDS 2015 Art 148(3) by analogy' });
-    expect(r.derivation[1]?.text).toContain('1 year from Tue 29/02/2028 end on the corresponding day and month of the last year; February 2029 has no day 29');
+    expect(r.derivation[1]?.text).toContain('1 year from Tue 29/02/2028 ends on the corresponding day and month of the last year; February 2029 has no day 29');
   });
 
   it('1 year to sue (Luật TTHC Art 116(3)) from Fri 27/11/2026: Sat 27/11/2027 rolls to Mon 29/11/2027', () => {
@@ -63,8 +63,13 @@ describe('computeDeadline — months and years', () => {
     expect(r.due).toBe('2027-11-29');
     expect(r.derivation[1]).toMatchObject({ to: '2027-11-27', days: 365, reason: 'years', legalBasis: 'BLDS 2015 Art 148(4)' });
     expect(r.derivation[1]?.text).toBe(
-      '1 year from Fri 27/11/2026 end on the corresponding day and month of the last year, Sat 27/11/2027 (365 calendar days, 28/11/2026 – 27/11/2027) (BLDS 2015 Art 148(4))',
+      '1 year from Fri 27/11/2026 ends on the corresponding day and month of the last year, Sat 27/11/2027 (365 calendar days, 28/11/2026 – 27/11/2027) (BLDS 2015 Art 148(4))',
     );
+  });
+
+  it('plural wording for several months', () => {
+    const r = computeDeadline({ start: '2026-11-30', amount: 3, unit: 'months' }, cal);
+    expect(r.derivation[1]?.text).toMatch(/^3 months from Mon 30\/11\/2026 end on the corresponding day of the last month; February 2027 has no day 30/);
   });
 
   it.each([

@@ -82,15 +82,15 @@ export function countMonths(
   const basis = unit === 'months' ? LEGAL.monthLimit : LEGAL.yearLimit;
   const fullBasis = corr.clamped && unit === 'years' ? `${basis}; ${LEGAL.monthLimit} by analogy` : basis;
   const span = diffDays(start, corr.date);
-  const head = `${plural(amount, unit)} from ${formatDay(start)}`;
+  const head = `${plural(amount, unit)} from ${formatDay(start)} ${amount === 1 ? 'ends' : 'end'}`;
   const lastPeriod = unit === 'months' ? 'the corresponding day of the last month' : 'the corresponding day and month of the last year';
   const monthName = `${MONTH_NAMES[Number(corr.date.slice(5, 7)) - 1]} ${corr.date.slice(0, 4)}`;
   const first = addDays(start, 1);
   const days = `${span} calendar days, ${formatVn(first)} – ${formatVn(corr.date)}`;
   const text = corr.clamped
-    ? `${head} end on ${lastPeriod}; ${monthName} has no day ${Number(start.slice(8, 10))} (${corr.nominal}), ` +
+    ? `${head} on ${lastPeriod}; ${monthName} has no day ${Number(start.slice(8, 10))} (${corr.nominal}), ` +
       `so the limit's last day is the last day of that month, ${formatDay(corr.date)} (${days}) (${fullBasis})`
-    : `${head} end on ${lastPeriod}, ${formatDay(corr.date)} (${days}) (${fullBasis})`;
+    : `${head} on ${lastPeriod}, ${formatDay(corr.date)} (${days}) (${fullBasis})`;
   const steps: DerivationStep[] = [
     {
       kind: 'count',
