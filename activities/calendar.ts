@@ -228,7 +228,9 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
 
   /** Whole years around a range, so that nearby questions share one cached snapshot. */
   function yearWindow(from: IsoDate, to: IsoDate): { from: IsoDate; to: IsoDate } {
-    return { from: yearStart(Math.max(1999, year(from) - 1)), to: yearEnd(Math.min(2100, year(to) + 1)) };
+    // At most 20 calendar years (buildCalendar's limit) within the lunar tables (1900–2199).
+    const first = Math.max(1900, year(from) - 1);
+    return { from: yearStart(first), to: yearEnd(Math.min(2199, year(to) + 1, first + 19)) };
   }
 
   function activeIds(snap: CalendarSnapshot): Set<string> {
