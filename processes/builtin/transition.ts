@@ -1,8 +1,11 @@
 /**
  * Transition rules of the 2026 reform as data and a pure decision function.
  *
- * NĐ 155/2026 Art 22(1) [S]: complaints accepted before 01/07/2026 and still unresolved on that
- * date follow the new rules on withdrawal, suspension, termination and dialogue. Everything else
+ * NĐ 155/2026 Art 22(1) [S]: "Việc rút khiếu nại, tạm đình chỉ, đình chỉ giải quyết khiếu nại, đối
+ * thoại đối với vụ việc khiếu nại đã có thông báo thụ lý trước ngày Nghị định này có hiệu lực thi hành
+ * và chưa ban hành quyết định giải quyết khiếu nại được thực hiện theo quy định tại Nghị định này" —
+ * complaints accepted before 01/07/2026 with no decision issued by then follow the new rules on
+ * withdrawal, suspension, termination and dialogue. Everything else
  * follows the law of the version the case was pinned to (selected by receipt date).
  * The built-in v1 complaint definitions apply this in their gateways (`eventOn >= 2026-07-01`);
  * the interpreter should consult {@link rulesForEvent} before applying a legal event to a clock
@@ -60,17 +63,23 @@ export interface RuleDecision {
  * `lifecycle` received on `receivedOn`:
  * - a case received from 01/07/2026 always uses the new rules;
  * - an older case uses its own (old) rules, except for the transitional topics of its lifecycle
- *   when the event happens on or after 01/07/2026 (NĐ 155/2026 Art 22(1));
+ *   when the event happens on or after 01/07/2026 and no decision was issued before that day
+ *   (NĐ 155/2026 Art 22(1));
  * - a rule new in 2026 is unavailable to events governed by the old rules.
  * @throws RangeError when a date is not YYYY-MM-DD or the event precedes the receipt.
  */
-export function rulesForEvent(lifecycle: Lifecycle, receivedOn: string, eventOn: string, topic: RuleTopic): RuleDecision {
+export function rulesForEvent(
+  lifecycle: Lifecycle, receivedOn: string, eventOn: string, topic: RuleTopic, facts: { decisionIssuedOn?: string } = {},
+): RuleDecision {
   assertDate(eventOn, 'eventOn');
+  if (facts.decisionIssuedOn !== undefined) assertDate(facts.decisionIssuedOn, 'decisionIssuedOn');
+  // Art 22(1) covers only cases with no decision issued before 01/07/2026.
+  const decidedBeforeReform = facts.decisionIssuedOn !== undefined && facts.decisionIssuedOn < REFORM_2026;
   const own = periodOfReceipt(receivedOn);
   if (eventOn < receivedOn) throw new RangeError(`eventOn ${eventOn} precedes receivedOn ${receivedOn}`);
   let period: LawPeriod = own;
   let basis = own === 'from2026' ? 'case received from 01/07/2026: the amended law applies' : 'case received before 01/07/2026: the law at receipt applies';
-  if (own === 'pre2026' && TRANSITIONAL_TOPICS[lifecycle].includes(topic) && eventOn >= REFORM_2026) {
+  if (own === 'pre2026' && !decidedBeforeReform && TRANSITIONAL_TOPICS[lifecycle].includes(topic) && eventOn >= REFORM_2026) {
     period = 'from2026';
     basis = `open case, ${topic} on or after 01/07/2026: new rules (${ART.knTransition})`;
   }

@@ -24,6 +24,11 @@ describe('NĐ 155/2026 Art 22 transition: which rules apply to an event', () => 
     expect(rulesForEvent('complaint', '2026-05-15', '2026-07-01', 'suspension')).toMatchObject({ period: 'from2026', available: true });
   });
 
+  it('a complaint decided before 01/07/2026 is outside Art 22(1): it keeps the old rules', () => {
+    expect(rulesForEvent('complaint', '2026-03-02', '2026-07-20', 'withdrawal', { decisionIssuedOn: '2026-06-15' })).toMatchObject({ period: 'pre2026' });
+    expect(rulesForEvent('complaint', '2026-03-02', '2026-07-20', 'withdrawal', { decisionIssuedOn: '2026-07-10' })).toMatchObject({ period: 'from2026' });
+  });
+
   it('a case received from 01/07/2026 always uses the new rules', () => {
     for (const topic of RULE_TOPICS) expect(rulesForEvent('complaint', '2026-07-01', '2026-07-20', topic)).toMatchObject({ period: 'from2026', available: true });
   });
