@@ -10,6 +10,7 @@ import { createServices } from './routing/services.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
+import { calendarRouteSpecs } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
 import { docsRouter, metaRoutes } from './routes/meta.js';
@@ -39,6 +40,7 @@ export function apiRoutes(): RouteSpec[] {
     ...auditRoutes,
     ...agencyRoutes,
     ...apiKeyRoutes,
+    ...calendarRouteSpecs,
     ...publicRoutes,
   ];
 }

@@ -79,6 +79,8 @@ export interface RouteSpec<P extends AnyObject | undefined = AnyObject | undefin
     body?: B;
     /** A valid body: shown in /docs, and used by the route × role matrix test. */
     bodyExample?: unknown;
+    /** A valid query (when some parameter is required): shown in /docs, used by the matrix test. */
+    queryExample?: Record<string, string>;
   };
   responses: Record<number, ResponseSpec>;
   /** Not listed in /openapi.json (e.g. the docs page itself). */
