@@ -404,6 +404,21 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
 
 export type CalendarService = ReturnType<typeof createCalendarService>;
 
+const servicesByDb = new WeakMap<Db, CalendarService>();
+
+/**
+ * The calendar service of a database handle, created once per process: the API routes and the
+ * worker's activities share its snapshot cache (and its one-time seed).
+ */
+export function calendarServiceFor(db: Db): CalendarService {
+  let s = servicesByDb.get(db);
+  if (!s) {
+    s = createCalendarService(db);
+    servicesByDb.set(db, s);
+  }
+  return s;
+}
+
 /** Input of the `getCalendarSnapshot` activity. */
 export interface CalendarSnapshotRequest {
   readonly from: IsoDate;
@@ -415,7 +430,7 @@ export interface CalendarSnapshotRequest {
  * through these, so the snapshot used is recorded in their history.
  */
 export function createCalendarActivities(deps: { db: Db; calendar?: CalendarService }) {
-  const calendar = deps.calendar ?? createCalendarService(deps.db);
+  const calendar = deps.calendar ?? calendarServiceFor(deps.db);
   return {
     /**
      * The agency calendar covering `from`..`to` inclusive (at most 20 years), with its `version`.
