@@ -302,7 +302,17 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
       { type: 'endEvent', id: `${P}end.challenged`, outcome: 'decision_challenged' },
     );
     g.flow(afterSend, `${P}awaitEffect`);
-    g.flow(`${P}awaitEffect`, `${P}end.challenged`);
+    // A second complaint recorded here starts the second-instance case as a linked case
+    // (KN Art 7, 33); one lodged directly with the superior arrives as secondComplaintLodged.
+    g.choice(`${P}challenge`, 'Second complaint or lawsuit?', [
+      { to: `${P}startSecond`, when: 'challengeKind = "second_complaint" and (linkedCaseRef = null or linkedCaseRef = "")', legalBasis: ART.knSecondComplaintWindow },
+    ], { to: `${P}end.challenged` });
+    g.add({
+      type: 'callActivity', id: `${P}startSecond`, name: 'Start the linked second-instance case', calledKey: 'complaint-second', wait: false, legalBasis: ART.knSecondComplaintWindow,
+      input: { firstCaseId: 'caseId', firstDecisionRef: 'decisionNumber', firstDecisionIssuedOn: 'decisionIssuedOn', firstDecisionReceivedOn: 'decisionReceivedOn', receivedOn: 'secondComplaintLodgedOn', remoteArea: 'remoteArea', massCase: 'massCase' },
+    });
+    g.chain(`${P}awaitEffect`, `${P}challenge`);
+    g.flow(`${P}startSecond`, `${P}end.challenged`);
     g.flow(`${P}awaitEffect.secondComplaint`, `${P}end.challenged`);
     g.add(recordEvent(`${P}effective`, 'legalEffect', 'null', effect.legalBasis), { type: 'endEvent', id: `${P}end.effective`, outcome: 'legally_effective' });
     g.chain(`${P}awaitEffect.effective`, `${P}effective`, `${P}end.effective`);
@@ -516,10 +526,22 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
     g.flow('start', 'accept');
   }
   g.flow('accept', 'accepted.merge');
+  // Withdrawal before acceptance (KN Art 10): recorded, the case ends.
+  g.boundaries(clocks.alternative ? ['accept', 'accept.wd'] : ['accept'], 'withdraw', { kind: 'message', messageName: 'withdraw' }, true, 'withdrawnEarly.doc', ART.knWithdrawal);
+  g.add(
+    recordDocument('withdrawnEarly.doc', { type: 'withdrawal_record', recipients: ['case_file'], legalBasis: ART.knWithdrawal, receivedOn: 'eventOn' }),
+    { type: 'endEvent', id: 'end.withdrawnEarly', outcome: 'withdrawn' },
+  );
+  g.flow('withdrawnEarly.doc', 'end.withdrawnEarly');
 
   const noticeRecipients = ['complainant_or_representative', 'transferring_body', 'same_level_inspectorate'];
   // Second instance: the second complaint must be lodged within the K6 window (KN Art 33(1)).
-  const acceptWhen = instance === 'first' ? 'acceptanceDecision = "accept"' : 'acceptanceDecision = "accept" and lodgedWithinWindow = true';
+  // Collective complaints need every signature and the written appointment of representatives
+  // (TT 07/2013 Art 5(1); NĐ 124 Art 16(1)).
+  const collectiveOk = '(massCase != true or allSignaturesAndAppointment = true)';
+  const acceptWhen = instance === 'first'
+    ? `acceptanceDecision = "accept" and ${collectiveOk}`
+    : `acceptanceDecision = "accept" and lodgedWithinWindow = true and ${collectiveOk}`;
   g.choice('acceptDecision', 'Accepted?', [{ to: 'accepted', when: acceptWhen, legalBasis: instance === 'first' ? acceptBasis : `${acceptBasis}; ${ART.knSecondComplaintWindow}` }], { to: 'refused.doc', name: 'refused with reasons' });
   g.add(
     recordDocument('refused.doc', { type: 'non_acceptance_notice', recipients: noticeRecipients, legalBasis: `${acceptBasis}; ${ART.knNonAcceptance}`, issuedOn: 'acceptanceNoticeOn', extra: { ground: 'refusalGround' } }),

@@ -12,7 +12,7 @@ describe('driving contract (task ids, form fields, messages) for the scenario te
     });
     expect(c.tasks.find((t) => t.id === 'sendDecision')).toMatchObject({ due: 'K5', optional: ['decisionReceivedOn'] });
     expect(Object.keys(c.messages).sort()).toEqual(['extend', 'resume', 'secondComplaintLodged', 'stayExecution', 'supplement', 'suspend', 'terminate', 'withdraw', 'withdrawPartial']);
-    expect(c.messages.withdraw).toEqual({ on: ['verify', 'dialogueInvite', 'dialogue', 'decide', 'remote.verify', 'remote.dialogueInvite', 'remote.dialogue', 'remote.decide'], interrupting: true });
+    expect(c.messages.withdraw).toEqual({ on: ['accept', 'verify', 'dialogueInvite', 'dialogue', 'decide', 'remote.verify', 'remote.dialogueInvite', 'remote.dialogue', 'remote.decide'], interrupting: true });
     expect(c.messages.suspend?.interrupting).toBe(false);
     expect(c.events).toEqual(expect.arrayContaining(['accepted', 'decisionIssued', 'decisionReceived', 'resolutionDeadlineExpired']));
   });

@@ -189,6 +189,24 @@ describe('routing rules (FEEL conditions evaluated as the interpreter would)', (
     expect(route(v1, 'partial.when', { eventOn: '2026-08-01' })).toBe('partial.event');
   });
 
+  it('a collective complaint is accepted only with every signature and the appointment of representatives', () => {
+    const d = def('complaint-first', 2);
+    expect(route(d, 'acceptDecision', { acceptanceDecision: 'accept', massCase: false })).toBe('accepted');
+    expect(route(d, 'acceptDecision', { acceptanceDecision: 'accept', massCase: true, allSignaturesAndAppointment: false })).toBe('refused.doc');
+    expect(route(d, 'acceptDecision', { acceptanceDecision: 'accept', massCase: true, allSignaturesAndAppointment: true })).toBe('accepted');
+    const s = def('complaint-second', 2);
+    expect(route(s, 'acceptDecision', { acceptanceDecision: 'accept', lodgedWithinWindow: false })).toBe('refused.doc');
+    expect(route(s, 'acceptDecision', { acceptanceDecision: 'accept', lodgedWithinWindow: true })).toBe('accepted');
+  });
+
+  it('a second complaint recorded on the first case starts the linked second-instance case', () => {
+    const d = def('complaint-first', 2);
+    expect(route(d, 'challenge', { challengeKind: 'second_complaint', linkedCaseRef: null })).toBe('startSecond');
+    expect(route(d, 'challenge', { challengeKind: 'lawsuit' })).toBe('end.challenged');
+    const n = node(d, 'startSecond');
+    expect(n.type === 'callActivity' && [n.calledKey, n.wait]).toEqual(['complaint-second', false]);
+  });
+
   it('remote area picks the longer resolution clock', () => {
     expect(route(def('complaint-first', 2), 'area', { remoteArea: true })).toBe('remote.verify');
     expect(route(def('complaint-first', 2), 'area', { remoteArea: false })).toBe('verify');
