@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../api/app.js';
 import { issueDevAdminToken } from '../../api/auth/dev-token.js';
 import { openApiPath } from '../../api/routing/define-route.js';
-import { TEST_JWT_SECRET } from '../support/auth.js';
+import { authHeader, TEST_JWT_SECRET } from '../support/auth.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 
 describe('OpenAPI document, interactive docs, metrics, dev token', () => {
@@ -35,6 +35,15 @@ describe('OpenAPI document, interactive docs, metrics, dev token', () => {
         expect(Object.keys(op!.responses)).toEqual(expect.arrayContaining(['401', '403']));
       }
     }
+    // Operation ids are unique; every {param} of a path is declared as a path parameter.
+    const ids = Object.values(doc.paths).flatMap((m) => Object.values(m).map((o) => o.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      for (const op of Object.values(methods) as Array<{ parameters?: Array<{ in: string; name: string }> }>) {
+        expect((op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort(), path).toEqual(names);
+      }
+    }
     // Strict bodies are documented as such.
     expect(doc.components.schemas.CreateCase!.additionalProperties).toBe(false);
   });
@@ -65,6 +74,17 @@ describe('OpenAPI document, interactive docs, metrics, dev token', () => {
     expect(r.status).toBe(200);
     const verify = await fetch(`${api.url}/v1/audit/verify`, { headers: { authorization: `Bearer ${token}` } });
     expect(verify.status).toBe(200);
+  });
+
+  it('Idempotency-Keys are scoped per caller: two systems using the same key get two cases', async () => {
+    const body = { type: 'petition', channel: 'portal', receivedAt: '2026-07-01T09:30:00+07:00', agencyId: 'ubnd-xa-a', subject: 'Kiến nghị' };
+    const post = async (sub: string) => (await (await fetch(`${api.url}/v1/cases`, {
+      method: 'POST', body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': 'shared-key', ...(await authHeader({ roles: ['intake'], agency: 'ubnd-xa-a', sub })) },
+    })).json()) as { id: string };
+    const [a1, a2, b] = [await post('system-a'), await post('system-a'), await post('system-b')];
+    expect(a2.id).toBe(a1.id);
+    expect(b.id).not.toBe(a1.id);
   });
 
   it('errors are problem+json naming the field, including unknown fields', async () => {

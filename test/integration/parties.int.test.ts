@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPartyStore } from '../../db/parties.js';
 import { createPiiKeyring } from '../../platform/pii.js';
@@ -15,11 +17,14 @@ const SECRETS = [denouncer.name, denouncer.idNumber, denouncer.phone, denouncer.
 
 describe('personal data: encrypted parties, protected denouncer identity, citizen PIN', () => {
   let api: TestApi;
+  // Every log line the API writes (debug level: the most it would ever say).
+  const logLines: string[] = [];
+  const logger = pino({ level: 'debug' }, new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } }));
   const keySpec = `kid1:${randomBytes(32).toString('base64')}`;
   let created: { id: string; reference: string; pin: string; workflowId: string; parties: Array<{ id: string; role: string }> };
 
   beforeAll(async () => {
-    api = await startTestApi({ pii: createPiiKeyring(keySpec) });
+    api = await startTestApi({ pii: createPiiKeyring(keySpec), logger });
     const r = await fetch(`${api.url}/v1/cases`, {
       method: 'POST', body: JSON.stringify(body),
       headers: { 'content-type': 'application/json', 'Idempotency-Key': 'pii-1', ...(await authHeader({ roles: ['intake'], agency: 'so-tnmt' })) },
@@ -43,13 +48,28 @@ describe('personal data: encrypted parties, protected denouncer identity, citize
     expect(rows[0]).toMatchObject({ kid: 'kid1', role: 'denouncer' });
   });
 
-  it('no personal data reaches Temporal (the started workflow\'s history) or the audit log', async () => {
-    const history = JSON.stringify(await api.dev.client.workflow.getHandle(created.workflowId).fetchHistory());
+  it('no personal data reaches Temporal (history, search attributes, memo), the audit log, the logs, or non-privileged responses', async () => {
+    const handle = api.dev.client.workflow.getHandle(created.workflowId);
+    const history = JSON.stringify(await handle.fetchHistory());
+    const desc = await handle.describe();
+    const temporalMeta = JSON.stringify({ sa: desc.typedSearchAttributes, memo: desc.memo ?? null });
     const audit = JSON.stringify(await api.tdb.db('audit_log').select());
+    const officer = await authHeader({ roles: ['officer'], agency: 'so-tnmt' });
+    const responses: string[] = [];
+    for (const path of [`/v1/cases/${created.id}`, `/v1/cases/${created.id}/parties`, `/v1/cases/${created.id}/timeline`]) {
+      responses.push(await (await fetch(api.url + path, { headers: officer })).text());
+    }
+    responses.push(await (await fetch(`${api.url}/v1/public/cases/${created.reference}?pin=${created.pin}`)).text());
+    const logs = logLines.join('');
+    expect(logs).toContain(`/v1/cases/${created.id}`); // the logs did capture these requests
     for (const s of SECRETS) {
       expect(history).not.toContain(s);
+      expect(temporalMeta).not.toContain(s);
       expect(audit).not.toContain(s);
+      expect(logs).not.toContain(s);
+      for (const r of responses) expect(r).not.toContain(s);
     }
+    expect(logs).not.toContain(created.pin);
   });
 
   it('without identity:read the denouncer is redacted (the accused is not); nothing is audited', async () => {

@@ -19,11 +19,11 @@ export interface TestApi {
  * The HTTP API on a throwaway database and the run's Temporal dev server, with test auth and a
  * fresh PII key. No worker: workflows started here wait on a queue nobody polls (fine for API tests).
  */
-export async function startTestApi(opts: { pii?: PiiKeyring } = {}): Promise<TestApi> {
+export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['logger'] } = {}): Promise<TestApi> {
   const tdb = await createTestDb();
   const dev = await devServer();
   const deps: AppDeps = {
-    db: tdb.db, temporal: dev.client, taskQueue: uniqueQueue('api'), logger: createLogger('silent'),
+    db: tdb.db, temporal: dev.client, taskQueue: uniqueQueue('api'), logger: opts.logger ?? createLogger('silent'),
     auth: testAuth, pii: opts.pii ?? testPii(),
   };
   const app = createApp(deps);
