@@ -11,7 +11,7 @@ import {
   CALENDAR_MAX_DATE,
   CALENDAR_MIN_DATE,
   CalendarEntryError,
-  createCalendarService,
+  calendarServiceFor,
   type CalendarService,
   type NewCalendarEntryInput,
 } from '../../activities/calendar.js';
@@ -133,17 +133,8 @@ export interface CalendarRouteDeps extends CalendarHandlerDeps {
   actorOf?: (req: Request, res: Response) => CalendarActor;
 }
 
-const servicesByDb = new WeakMap<Db, CalendarService>();
-
-/** The calendar service of a database handle, created once (its snapshot cache is shared). */
-export function calendarServiceFor(db: Db): CalendarService {
-  let s = servicesByDb.get(db);
-  if (!s) {
-    s = createCalendarService(db);
-    servicesByDb.set(db, s);
-  }
-  return s;
-}
+/** The calendar service of a database handle, one per process (re-exported from activities/calendar). */
+export { calendarServiceFor };
 
 function defaultActor(_req: Request, res: Response): CalendarActor {
   const p = res.locals.principal as { type?: string; id?: string; agencyId?: string } | undefined;
