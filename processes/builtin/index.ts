@@ -34,4 +34,4 @@ export { petitionDefinition, type PetitionConfig } from './petition.js';
 export { complaintDefinition, letterDefinition, denunciationDefinition };
 export { ACTIVITY, ROLE } from './build.js';
 export { REFORM_2026, ART, type LawPeriod } from './law.js';
-export { drivingContract, type DrivingContract, type TaskContract } from './contract.js';
+export { drivingContract, caseEventsFor, caseEventFields, type DrivingContract, type TaskContract } from './contract.js';

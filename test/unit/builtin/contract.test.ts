@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { drivingContract } from '../../../processes/builtin/index.js';
+import { caseEventsFor, drivingContract } from '../../../processes/builtin/index.js';
+import { clocksOf } from './helpers.js';
 import { def, DEFS } from './helpers.js';
 
 describe('driving contract (task ids, form fields, messages) for the scenario tests', () => {
@@ -24,6 +25,26 @@ describe('driving contract (task ids, form fields, messages) for the scenario te
       expect(new Set(c.tasks.map((t) => t.id)).size).toBe(c.tasks.length);
       for (const t of c.tasks) expect(t.roles.length).toBeGreaterThan(0);
       expect(c.activities.filter((a) => !documented.has(a))).toEqual([]);
+    }
+  });
+
+  it('completing a task yields the case events its clocks count from (interpreter: completeTask caseEvents)', () => {
+    const d = def('complaint-first', 2);
+    expect(caseEventsFor(d, 'accept', { acceptanceDecision: 'accept', acceptedOn: '2026-07-03', acceptanceNoticeOn: '2026-07-03' })).toEqual({ accepted: '2026-07-03' });
+    expect(caseEventsFor(d, 'decide', { decisionIssuedOn: '2026-07-20' })).toEqual({ decisionIssued: '2026-07-20' });
+    expect(caseEventsFor(d, 'sendDecision', { decisionSentOn: '2026-07-21', decisionReceivedOn: '2026-07-22' })).toEqual({ decisionReceived: '2026-07-22' });
+    expect(caseEventsFor(d, 'suspension.decision.issue', { suspension_decision_issuedOn: '2026-07-10' })).toEqual({ suspensionIssued: '2026-07-10' });
+    expect(caseEventsFor(def('denunciation', 2), 'demandReport', { reportDemandedOn: '2026-08-03' })).toEqual({ reportDemanded: '2026-08-03' });
+  });
+
+  it('every clock start event other than received is supplied by a task form or armed on the day it happens', () => {
+    // Events dated by the interpreter itself (on: null) are armed right after they happen: the
+    // interpreter's fallback start date (the arming day) is then the event day.
+    const armedOnTheDay = new Set(['received', 'resolutionDeadlineExpired', 'archived']);
+    for (const d of DEFS) {
+      const supplied = new Set(drivingContract(d).tasks.flatMap((t) => t.caseEvents.map((e) => e.event)));
+      const missing = clocksOf(d).map(({ rule }) => rule.from).filter((e) => !supplied.has(e) && !armedOnTheDay.has(e));
+      expect(missing, `${d.key} v${d.version}`).toEqual([]);
     }
   });
 });
