@@ -13,7 +13,7 @@ import {
   type CarriedState, type ProcessInput, type ProcessResult,
 } from './contract.js';
 import { addDays } from './clock/index.js';
-import { hashDefinition, validateDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
+import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
 import { buildRunGraph, buildView, initialState, Runner, RuntimeIncident, vnDate } from './engine/runtime/index.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, toRetryPolicy, usesClocks } from './interpreter-support.js';
 
@@ -33,20 +33,32 @@ function asFailure(err: unknown): unknown {
   return err;
 }
 
+/**
+ * Integrity check of the pinned definition: its content hash must equal the pin. Validity is
+ * checked where definitions enter the system (validateDefinition at registration / selection,
+ * before pinning); re-validating here would cost ~5 ms of zod + FEEL parsing per case start in
+ * the sandbox, and anything malformed still surfaces as a RuntimeIncident -> ApplicationFailure.
+ */
 function checkDefinition(input: ProcessInput): ProcessDefinition {
-  const v = validateDefinition(input.definition);
-  if (!v.ok) throw ApplicationFailure.nonRetryable(`definition ${input.pin.label} is invalid: ${v.errors.map((e) => e.message).join('; ')}`, 'InvalidDefinition');
-  const hash = hashDefinition(v.definition);
-  if (hash !== input.pin.hash || v.definition.key !== input.pin.key || v.definition.version !== input.pin.version) {
+  const definition = input.definition;
+  if (!definition || !Array.isArray(definition.nodes) || !Array.isArray(definition.flows)) {
+    throw ApplicationFailure.nonRetryable(`input of case ${input.caseId} carries no definition`, 'InvalidDefinition');
+  }
+  const hash = hashDefinition(definition);
+  if (hash !== input.pin.hash || definition.key !== input.pin.key || definition.version !== input.pin.version) {
     throw ApplicationFailure.nonRetryable(`definition does not match its pin ${input.pin.label} (hash ${hash})`, 'PinMismatch');
   }
-  return v.definition;
+  return definition;
 }
 
 /** Runs one case of a pinned process definition to its end. */
 export async function processWorkflow(input: ProcessInput): Promise<ProcessResult> {
   const definition = checkDefinition(input);
-  const graph = buildRunGraph(definition);
+  let graph: ReturnType<typeof buildRunGraph>;
+  try { graph = buildRunGraph(definition); } catch (err) { throw ApplicationFailure.nonRetryable(String(err), 'InvalidDefinition'); }
+  // Interruptible service tasks (boundary events, interrupting process handlers) run in a
+  // cancellation scope; others do not pay for one (scopes capture stack traces in the sandbox).
+  const interruptible = (nodeId: string) => graph.boundaries(nodeId).length > 0 || graph.escalationStarts.some((s) => s.trigger?.interrupting !== false);
   const opts = input.options ?? {};
   const project = opts.project !== false;
   const runs = (input.carried?.runs ?? 0) + 1;
@@ -60,7 +72,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   let version = 0;
   let calendarDirty = false;
   let failure: unknown;
-  const inflight = new Map<string, CancellationScope>();
+  const inflight = new Map<string, CancellationScope | undefined>();
   const launched = new Set<string>();
 
   const touch = () => { wake = true; version += 1; };
@@ -152,9 +164,17 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (node.type !== 'serviceTask') return;
     const args = evaluateInputs(node.input, runner!.feelScope());
     const acts = proxyActivities<Record<string, ServiceActivity>>({ startToCloseTimeout: '5 minutes', retry: toRetryPolicy(node.retry) });
-    const scope = new CancellationScope();
-    inflight.set(tokenId, scope);
-    scope.run(() => acts[node.activity]!(args, { caseId: input.caseId, nodeId, tokenId })).then(
+    const call = () => acts[node.activity]!(args, { caseId: input.caseId, nodeId, tokenId });
+    let promise: Promise<unknown>;
+    if (interruptible(nodeId)) {
+      const scope = new CancellationScope();
+      inflight.set(tokenId, scope);
+      promise = scope.run(call);
+    } else {
+      inflight.set(tokenId, undefined);
+      promise = call();
+    }
+    promise.then(
       (result) => { inflight.delete(tokenId); act((r) => r.completeToken(tokenId, mapOutputs(node.output, result))); },
       (err) => { inflight.delete(tokenId); if (!isCancellation(err)) { failure ??= err; wake = true; } },
     );
@@ -198,7 +218,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       }
     }
     // Interrupted service tasks: cancel their activities.
-    for (const [tokenId, scope] of inflight) if (!runner!.token(tokenId)) { scope.cancel(); inflight.delete(tokenId); }
+    for (const [tokenId, scope] of inflight) if (scope && !runner!.token(tokenId)) { scope.cancel(); inflight.delete(tokenId); }
   };
 
   const parentHandle = input.parent ? getExternalWorkflowHandle(input.parent.workflowId) : undefined;
@@ -228,8 +248,9 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   while (runner.state.status === 'running') {
     if (failure) throw failure;
     launchEffects();
-    await forwardEscalations();
-    await projectState();
+    // Each await costs a tracked promise in the sandbox: only await when there is work.
+    if (runner.uncaught.length > 0) await forwardEscalations();
+    if (project && projectedVersion !== version) await projectState();
     if (runner.state.status !== 'running') break;
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
