@@ -35,7 +35,7 @@ export async function renderBpmn(xmls: string[]): Promise<RenderedDiagram[]> {
     const out: RenderedDiagram[] = [];
     for (const xml of xmls) {
       out.push(await page.evaluate(async (x: string) => {
-        const w = window as unknown as { BpmnJS: new (o: unknown) => {
+        const w = globalThis as unknown as { BpmnJS: new (o: unknown) => {
           importXML(x: string): Promise<{ warnings: Array<{ message: string }> }>;
           saveSVG(): Promise<{ svg: string }>;
           get(n: string): { getAll(): Array<{ waypoints?: unknown }> };
