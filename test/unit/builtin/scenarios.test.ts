@@ -97,7 +97,8 @@ describe('complaint, first instance', () => {
       K7: '2027-08-03',
     });
     d.complete('verify', { verificationReportRef: 'BC-1', demandsMatchFindings: true });
-    expect(d.open).toEqual(['breach.headReview', 'decide']); // the late task does not escalate twice
+    d.at('2026-08-04T09:00:00'); // the decision task opened after the due day breaches at once
+    expect(d.open).toEqual(['breach.headReview', 'decide']); // ... but does not escalate twice
     expect(d.runner.state.outcomes).toEqual(['breach_already_escalated']);
   });
 });
