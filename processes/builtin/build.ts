@@ -38,6 +38,26 @@ export const ROLE = {
   inspectorate: 'inspector',
 } as const;
 
+/**
+ * The API's coarse role (api/auth/principal.ts ROLES) of each functional role. Every built-in task
+ * lists both, so an inbox can filter by function while authorisation can match the API role.
+ */
+export const API_ROLE_OF: Readonly<Record<string, string>> = {
+  reception_officer: 'intake',
+  letter_officer: 'intake',
+  resolver: 'officer',
+  verifier: 'officer',
+  inspector: 'officer',
+  case_officer: 'officer',
+  agency_head: 'supervisor',
+  higher_agency_head: 'supervisor',
+};
+
+/** Functional roles followed by their API roles (deduplicated, order kept). */
+export function withApiRoles(roles: readonly string[]): string[] {
+  return [...new Set([...roles, ...roles.flatMap((r) => (API_ROLE_OF[r] ? [API_ROLE_OF[r]] : []))])];
+}
+
 /** Default rungs: a reminder at about a third of the budget left, "at risk" near the end. */
 export function defaultRungs(amount: number): NonNullable<ClockRule['rungs']> {
   if (amount <= 1) return [];
@@ -151,7 +171,7 @@ export function userTask(
   fields: FieldInput[], opts: { due?: ClockRule; legalBasis?: string } = {},
 ): DefinitionNodeInput {
   return {
-    type: 'userTask', id, name, candidateRoles: roles, agencyScope: scope, form: { fields: fields as FormField[] },
+    type: 'userTask', id, name, candidateRoles: withApiRoles(roles), agencyScope: scope, form: { fields: fields as FormField[] },
     ...(opts.due ? { due: opts.due } : {}),
     ...(opts.legalBasis ? { legalBasis: opts.legalBasis } : opts.due ? { legalBasis: opts.due.legalBasis } : {}),
   };
