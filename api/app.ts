@@ -13,6 +13,7 @@ import { auditRoutes } from './routes/audit.js';
 import { calendarRouteSpecs } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
+import { historyRoutes } from './routes/history.js';
 import { docsRouter, metaRoutes } from './routes/meta.js';
 import { partyRoutes } from './routes/parties.js';
 import { publicRoutes } from './routes/public.js';
@@ -38,6 +39,7 @@ export function apiRoutes(): RouteSpec[] {
     ...caseRoutes,
     ...partyRoutes,
     ...auditRoutes,
+    ...historyRoutes,
     ...agencyRoutes,
     ...apiKeyRoutes,
     ...calendarRouteSpecs,

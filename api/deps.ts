@@ -18,4 +18,6 @@ export interface AppDeps {
   publicLookupsPerMinute?: number;
   /** Max request body size (express.json limit). */
   bodyLimit?: string;
+  /** Workflow code `POST /v1/audit/replay` replays against (default: workflows/index.ts, the running code). */
+  replayWorkflowsPath?: string;
 }
