@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from './activities/index.js';
+import { createDefinitionStore } from './db/definitions.js';
+import { EXAMPLE_DEFINITIONS } from './processes/examples/index.js';
 import type { Db } from './db/knex.js';
 
 export interface CaseWorkerDeps {
@@ -19,7 +21,15 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', impo
 
 /** Builds the case worker: the interpreter workflow plus activities over injected dependencies. */
 export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
-  const activities = createActivities({ db: deps.db, logger: deps.logger });
+  const definitions = createDefinitionStore(deps.db);
+  // Call activities start linked cases under the registered definitions; the examples fill in keys
+  // the registry does not have (tests, the benchmark).
+  const resolvable = async () => {
+    const registered = (await definitions.all()).map((r) => r.content);
+    const keys = new Set(registered.map((d) => d.key));
+    return [...registered, ...EXAMPLE_DEFINITIONS.filter((d) => !keys.has(d.key))];
+  };
+  const activities = createActivities({ db: deps.db, logger: deps.logger, definitions: resolvable });
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,

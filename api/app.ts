@@ -12,6 +12,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRouteSpecs } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
+import { definitionRoutes, TEXT_IMPORT_TYPES } from './routes/definitions.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { docsRouter, metaRoutes } from './routes/meta.js';
@@ -37,6 +38,7 @@ export function apiRoutes(): RouteSpec[] {
     ...healthRoutes,
     ...metaRoutes(openApiDocument),
     ...caseRoutes,
+    ...definitionRoutes,
     ...partyRoutes,
     ...auditRoutes,
     ...historyRoutes,
@@ -68,6 +70,9 @@ export function createApp(deps: AppDeps): Express {
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
   }));
   app.use(express.json({ limit: deps.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }));
+  // Text bodies for routes that import another format (BPMN 2.0 XML definitions: request.textImport);
+  // a statutory lifecycle with its diagram is a few hundred kB of XML.
+  app.use(express.text({ limit: '4mb', type: TEXT_IMPORT_TYPES }));
   app.use(mountRoutes(apiRoutes(), createServices(deps)));
   app.use(docsRouter());
   app.use(notFoundRoute);

@@ -63,7 +63,10 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
         ...(rq.params ? { params: rq.params } : {}),
         ...(rq.query ? { query: rq.query } : {}),
         ...(s.idempotencyKey ? { headers: z.object({ 'Idempotency-Key': z.string().max(255).optional().meta({ description: 'Same key + same body → the same response; same key + different body → 422.' }) }) } : {}),
-        ...(rq.body ? { body: { required: true, content: { 'application/json': { schema: rq.body, ...(rq.bodyExample ? { example: rq.bodyExample } : {}) } } } } : {}),
+        ...(rq.body ? { body: { required: true, description: rq.textImport?.description, content: {
+          'application/json': { schema: rq.body, ...(rq.bodyExample ? { example: rq.bodyExample } : {}) },
+          ...Object.fromEntries((rq.textImport?.contentTypes ?? []).map((t) => [t, { schema: z.string() }])),
+        } } } : {}),
       },
       responses: responses as never,
       'x-kntc-auth': s.auth === 'public' ? { public: true } : { roles: [...s.auth.roles], scope: s.auth.scope },

@@ -5,6 +5,7 @@ import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app.js';
 import { issueDevAdminToken } from '../api/auth/dev-token.js';
+import { registerBuiltinDefinitions } from '../db/builtin-definitions.js';
 import { createDb, type Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createCaseWorker } from '../worker.js';
@@ -58,6 +59,9 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     stops.push(() => db.destroy());
     const applied = await migrateLatest(db);
     logger.info({ applied }, 'migrations up to date');
+    // Built-in definitions: idempotent; a changed built-in without a new version stops start-up.
+    const defs = await registerBuiltinDefinitions(db);
+    logger.info({ registered: defs.registered, unchanged: defs.unchanged.length }, 'built-in definitions registered');
 
     // Temporal
     let temporalAddress = cfg.temporal.address;

@@ -21,7 +21,9 @@ export type ScopeRule =
   /** The agency named by a body field (e.g. the receiving agency of a new case). */
   | { kind: 'body-agency'; field: string }
   /** The API key named by a path parameter. */
-  | { kind: 'api-key'; param: string };
+  | { kind: 'api-key'; param: string }
+  /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
+  | { kind: 'task'; param: string };
 
 /** A route's access rule: public, or the roles allowed and how the agency scope applies. */
 export type AuthRule = 'public' | { roles: readonly Role[]; scope: ScopeRule };
@@ -81,6 +83,12 @@ export interface RouteSpec<P extends AnyObject | undefined = AnyObject | undefin
     bodyExample?: unknown;
     /** A valid query (when some parameter is required): shown in /docs, used by the matrix test. */
     queryExample?: Record<string, string>;
+    /**
+     * Another body format accepted besides JSON (e.g. BPMN XML): after the role check, a text body
+     * of one of `contentTypes` is converted to the JSON body, then validated like any JSON body.
+     * `convert` throws an HttpProblem (e.g. 422 naming the elements) when the text cannot be read.
+     */
+    textImport?: { contentTypes: string[]; description: string; convert(text: string): Promise<unknown> };
   };
   responses: Record<number, ResponseSpec>;
   /** Not listed in /openapi.json (e.g. the docs page itself). */

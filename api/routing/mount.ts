@@ -7,6 +7,12 @@ import { HttpProblem, problems, zodToProblem } from '../problem.js';
 import type { HandlerContext, RouteSpec } from './define-route.js';
 import type { Services } from './services.js';
 
+/** API task ids are `<caseId>.<taskId>`: task ids are unique within their case only. */
+export function splitTaskId(id: string): { caseId: string; taskId: string } {
+  const i = id.indexOf('.');
+  return i < 0 ? { caseId: id, taskId: '' } : { caseId: id.slice(0, i), taskId: id.slice(i + 1) };
+}
+
 function isEmptyBody(b: unknown): boolean {
   return b === undefined || (typeof b === 'object' && b !== null && !Array.isArray(b) && Object.keys(b).length === 0);
 }
@@ -46,6 +52,9 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
   } else if (Object.keys(query).length > 0) {
     throw problems.validation(Object.keys(query).map((k) => ({ path: `query.${k}`, message: 'unknown query parameter' })));
   }
+  if (rq.textImport && typeof req.body === 'string' && req.is(rq.textImport.contentTypes)) {
+    req.body = await rq.textImport.convert(req.body);
+  }
   if (rq.body) {
     if (req.body === undefined) {
       if (req.headers['content-type'] && !req.is('application/json') && !req.is('application/*+json')) {
@@ -72,6 +81,11 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
     } else if (scope.kind === 'body-agency') {
       const agencyId = String((ctx.body as Record<string, unknown>)[scope.field]);
       if (!within(agencyId)) throw notFound(`Agency ${agencyId}`);
+    } else if (scope.kind === 'task') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const c = await services.cases.get(splitTaskId(id).caseId);
+      if (!c || !within(c.agencyId)) throw notFound(`Task ${id}`);
+      ctx.case = c;
     } else if (scope.kind === 'api-key') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const k = await services.apiKeys.get(id);

@@ -2,6 +2,9 @@ import { createApiKeyStore } from '../../db/api-keys.js';
 import { createAuditStore } from '../../db/audit.js';
 import { createCasePinStore } from '../../db/case-pins.js';
 import { createCaseStore } from '../../db/cases.js';
+import { createCaseStateStore } from '../../db/case-states.js';
+import { createDefinitionStore } from '../../db/definitions.js';
+import { createTaskClaimStore } from '../../db/task-claims.js';
 import { createPartyStore } from '../../db/parties.js';
 import { createAgencyScope } from '../auth/agencies.js';
 import { createAuthenticator } from '../auth/authenticate.js';
@@ -15,6 +18,9 @@ export function createServices(deps: AppDeps) {
   return {
     deps,
     cases: createCaseStore(deps.db),
+    caseStates: createCaseStateStore(deps.db),
+    definitions: createDefinitionStore(deps.db),
+    claims: createTaskClaimStore(deps.db),
     agencies: createAgencyScope(deps.db),
     audit: createAuditStore(deps.db),
     parties: createPartyStore(deps.db, deps.pii),

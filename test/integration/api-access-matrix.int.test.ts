@@ -36,7 +36,9 @@ async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unkno
     if (scope.kind === 'case' && scope.param === name) value = caseId;
     else if (scope.kind === 'api-key' && scope.param === name) {
       value = (await createApiKeyStore(api.tdb.db).create({ name: 'matrix', agencyId: HOME, roles: ['intake'], createdBy: 'test' })).record.id;
-    } else throw new Error(`route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`);
+    } else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';
+    else if (scope.kind === 'none' && name === 'version') value = '2';
+    else throw new Error(`route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`);
     path = path.replace(`:${name}`, value);
   }
   const q = spec.request?.queryExample;

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createApp } from '../../api/app.js';
 import type { AppDeps } from '../../api/deps.js';
+import { registerBuiltinDefinitions } from '../../db/builtin-definitions.js';
 import { createLogger } from '../../platform/logger.js';
 import type { PiiKeyring } from '../../platform/pii.js';
 import { testAuth, testPii } from './auth.js';
@@ -21,6 +22,7 @@ export interface TestApi {
  */
 export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['logger'] } = {}): Promise<TestApi> {
   const tdb = await createTestDb();
+  await registerBuiltinDefinitions(tdb.db);
   const dev = await devServer();
   const deps: AppDeps = {
     db: tdb.db, temporal: dev.client, taskQueue: uniqueQueue('api'), logger: opts.logger ?? createLogger('silent'),

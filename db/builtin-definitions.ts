@@ -1,0 +1,12 @@
+/**
+ * Seeds the built-in statutory lifecycles (processes/builtin) into the definition registry.
+ * Called at start-up (platform/system.ts) and by the test API helper; idempotent.
+ */
+import { BUILTIN_DEFINITIONS } from '../processes/builtin/index.js';
+import { registerDefinitions } from './definitions.js';
+import type { Db } from './knex.js';
+
+/** Registers every built-in definition; throws when a built-in version changed content without a new version. */
+export function registerBuiltinDefinitions(db: Db): Promise<{ registered: string[]; unchanged: string[] }> {
+  return registerDefinitions(db, BUILTIN_DEFINITIONS, 'system:builtin');
+}
