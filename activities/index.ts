@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createCaseStore } from '../db/cases.js';
 import type { Db } from '../db/knex.js';
 import { caseWorkflowId, type CaseInput } from '../workflows/contract.js';
+import { createLifecycleActivities } from './lifecycle.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 
 export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries' | 'definitions'> {
@@ -21,6 +22,8 @@ export function createActivities(deps: ActivityDeps) {
   const cases = createCaseStore(deps.db);
   return {
     ...createProcessActivities(deps),
+    // After the generic ones: persistent recordDocument / notify replace the in-memory versions.
+    ...createLifecycleActivities(deps),
     /** Projects the case into the PostgreSQL read model (idempotent by sequence). */
     async projectCase(p: ProjectCaseInput): Promise<{ applied: boolean }> {
       const applied = await cases.project({
