@@ -32,10 +32,10 @@ try {
     for (const [i, h] of handles.entries()) {
       const name = i === 0 ? s.name : `${s.name}.child-${i}`;
       // The first run of a continued-as-new case (its history ends with ContinuedAsNew) and the last run.
-      const first = env.client.workflow.getHandle(h.workflowId, h.firstExecutionRunId);
-      await write(name, first);
+      const firstRunId = (h as { firstExecutionRunId?: string }).firstExecutionRunId;
+      await write(name, env.client.workflow.getHandle(h.workflowId, firstRunId));
       const latest = (await h.describe()).runId;
-      if (h.firstExecutionRunId && latest !== h.firstExecutionRunId) await write(`${name}.last-run`, env.client.workflow.getHandle(h.workflowId, latest));
+      if (firstRunId && latest !== firstRunId) await write(`${name}.last-run`, env.client.workflow.getHandle(h.workflowId, latest));
     }
     console.log(`${s.name}: outcome ${result.outcome}, ${handles.length} histories`);
   }
