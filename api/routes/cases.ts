@@ -4,12 +4,17 @@ import { z } from 'zod';
 import { derivePin } from '../../db/case-pins.js';
 import { PARTY_ROLES } from '../../db/parties.js';
 import { recordCaseStarted } from '../../platform/metrics.js';
-import { caseWorkflowId, SA, type CaseInput, type CaseType } from '../../workflows/contract.js';
+import { createCaseSearch } from '../../db/case-search.js';
+import type { Db } from '../../db/knex.js';
+import { MASS_CASE_MIN_SIGNERS } from '../../processes/builtin/index.js';
+import { caseWorkflowId, PROCESS_WORKFLOW, SA, type CaseType, type ProcessInput } from '../../workflows/contract.js';
+import { buildCaseView, CaseDetailView, FlagsView, loadExtras } from '../case-view.js';
+import { queryCaseState } from '../workflow-errors.js';
 import { actorOf } from '../auth/principal.js';
 import { requestHash } from '../idempotency.js';
-import { problems } from '../problem.js';
+import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { AgencyId, CaseId, IDEMPOTENCY_KEY, IsoInstant } from '../schemas.js';
+import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant, NodeRef } from '../schemas.js';
 
 export const VN_ZONE = 'Asia/Ho_Chi_Minh';
 
@@ -24,6 +29,15 @@ export const PartyInput = z.strictObject({
   isRepresentative: z.boolean().default(false),
 }).meta({ id: 'PartyInput' });
 
+/** Metadata of a document received with the case (the file itself lives in the document store). */
+export const AttachmentInput = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  mediaType: z.string().max(100).regex(/^[a-z]+\/[a-z0-9.+-]+$/i, 'a media type such as application/pdf'),
+  sizeBytes: z.number().int().min(0).max(1_000_000_000),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits').optional(),
+  pages: z.number().int().min(1).max(100_000).optional(),
+}).meta({ id: 'AttachmentInput' });
+
 /** Request body of `POST /v1/cases` (grows with the lifecycles). */
 export const CreateCaseBody = z.strictObject({
   type: z.enum(['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition']),
@@ -33,6 +47,12 @@ export const CreateCaseBody = z.strictObject({
   subject: z.string().trim().min(1).max(500),
   remoteArea: z.boolean().default(false),
   parties: z.array(PartyInput).max(50).default([]),
+  respondent: z.string().trim().min(1).max(500).optional()
+    .meta({ description: 'The decision, act, agency or official complained about / denounced (a description; people go in `parties`)' }),
+  contentSummary: z.string().trim().min(1).max(4000).optional().meta({ description: 'Summary of the content (no personal data of a denouncer)' }),
+  attachments: z.array(AttachmentInput).max(100).default([]),
+  signersCount: z.number().int().min(1).max(100_000).optional()
+    .meta({ description: 'Number of people who signed (mass cases: 5 or more); representatives are the parties with isRepresentative' }),
 }).meta({ id: 'CreateCase' });
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
 
@@ -40,14 +60,11 @@ const CreatedCase = z.object({
   id: CaseId, reference: z.string(), workflowId: z.string(), runId: z.string(), status: z.string(), stage: z.string(),
   pin: z.string().meta({ description: 'Citizen PIN for the public status look-up; print it on the receipt notice. Not retrievable later except by replaying the same Idempotency-Key.' }),
   parties: z.array(z.object({ id: z.string(), role: z.enum(PARTY_ROLES) })),
+  definition: z.object({ key: z.string(), version: z.number().int(), hash: z.string(), pin: z.string() })
+    .meta({ description: 'The definition version pinned by the case (chosen by case type and receipt date in Vietnam)' }),
   links: z.object({ self: z.string() }),
 }).meta({ id: 'CreatedCase' });
 
-const CaseView = z.object({
-  id: CaseId, reference: z.string(), workflowId: z.string(), caseType: z.string(), channel: z.string(), agencyId: z.string(),
-  subject: z.string(), remoteArea: z.boolean(), receivedAt: z.string(), stage: z.string(), status: z.string(),
-  projectionSeq: z.number().int(), createdAt: z.string(), updatedAt: z.string(),
-}).meta({ id: 'Case' });
 
 const PREFIX: Record<CaseType, string> = {
   letter: 'DON', complaint_first: 'KN1', complaint_second: 'KN2', denunciation: 'TC', petition: 'KNPA',
@@ -66,6 +83,34 @@ const example = {
 };
 
 const STAFF = ['intake', 'officer', 'supervisor', 'admin'] as const;
+
+const caseSearchOf = (db: Db) => createCaseSearch(db);
+const stateUpdatedAt = async (db: Db, caseId: string): Promise<string | null> => {
+  const r = await db('case_states').where({ case_id: caseId }).first('updated_at');
+  return r ? (r.updated_at as Date).toISOString() : null;
+};
+
+const Bool = z.enum(['true', 'false']).optional();
+/** Query of `GET /v1/cases`. */
+export const CaseListQuery = z.strictObject({
+  type: z.enum(['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition']).optional(),
+  stage: NodeRef.optional().meta({ description: 'Id of a current step of the definition (e.g. `verify`)' }),
+  status: z.enum(['open', 'closed']).optional(),
+  agencyId: AgencyId.optional().meta({ description: 'Narrow to this agency\'s subtree (must be within the caller\'s)' }),
+  overdue: Bool, atRisk: Bool, mass: Bool, complex: Bool, remote: Bool, suspended: Bool,
+  dueBefore: IsoInstant.optional(), dueAfter: IsoInstant.optional(),
+  receivedFrom: IsoInstant.optional(), receivedTo: IsoInstant.optional(),
+  sort: z.enum(['receivedAt', '-receivedAt', 'nextDueAt', '-nextDueAt']).default('-receivedAt'),
+  after: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const CaseSummary = z.object({
+  id: z.string(), reference: z.string(), caseType: z.string(), channel: z.string(), agencyId: z.string(), subject: z.string(),
+  receivedAt: z.string(), stage: z.string(), status: z.string(), nextDueAt: z.string().nullable(),
+  flags: FlagsView, link: z.string(),
+}).meta({ id: 'CaseSummary' });
+const CaseList = z.object({ items: z.array(CaseSummary), next: z.string().nullable() }).meta({ id: 'CaseList' });
 
 export const caseRoutes: RouteSpec[] = [
   defineRoute({
@@ -86,6 +131,14 @@ export const caseRoutes: RouteSpec[] = [
       if (received > DateTime.now().plus({ minutes: 5 })) {
         throw problems.validation([{ path: 'receivedAt', message: 'must not be in the future' }]);
       }
+      // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
+      const receivedOn = received.setZone(VN_ZONE).toISODate()!;
+      const chosen = await services.definitions.select(body.type, receivedOn);
+      if (!chosen) {
+        throw new HttpProblem(422, 'no-definition', 'No process definition applies',
+          `No registered definition of case type ${body.type} is effective on ${receivedOn} (the receipt date in Vietnam)`);
+      }
+      const pin = { key: chosen.key, version: chosen.version, hash: chosen.hash, label: `${chosen.key}@${chosen.version}+${chosen.hash}` };
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
       const scope = `POST /v1/cases ${principal!.type}:${principal!.id}`;
       const withPin = (b: Record<string, unknown>) => ({ ...b, pin: derivePin(deps.pii.key(String(b.pinKid)), String(b.id)), pinKid: undefined });
@@ -104,20 +157,30 @@ export const caseRoutes: RouteSpec[] = [
 
       const reference = caseReference(id, body.type, body.receivedAt);
       const pinKid = deps.pii.currentKid;
-      const pin = derivePin(deps.pii.key(pinKid), id);
+      const citizenPin = derivePin(deps.pii.key(pinKid), id);
       // Personal data first, encrypted; the workflow only ever gets the case id.
       const refs = await deps.db.transaction(async (trx) => {
         const r = await parties.addAll(id, body.parties.map(({ role, ...identity }) => ({ role, identity })), trx);
-        await pins.put(reference, id, pin, trx);
+        await pins.put(reference, id, citizenPin, trx);
         return r;
       });
 
-      const input: CaseInput = {
-        caseId: id, reference, caseType: body.type, channel: body.channel, receivedAt: received.toUTC().toISO()!,
-        agencyId: body.agencyId, subject: body.subject, remoteArea: body.remoteArea,
+      // References only: party ids and roles, never identities.
+      const signerRefs = refs.filter((r) => r.role === 'complainant' || r.role === 'denouncer').map((r) => r.id);
+      const representativeRefs = refs.filter((_r, i) => body.parties[i]?.isRepresentative).map((r) => r.id);
+      const signers = Math.max(body.signersCount ?? 0, signerRefs.length);
+      const input: ProcessInput = {
+        caseId: id, caseType: body.type, agencyId: body.agencyId, reference,
+        definition: chosen.content, pin,
+        variables: {
+          caseId: id, reference, receivedOn, channel: body.channel, remoteArea: body.remoteArea,
+          signerRefs, representativeRefs, signersCount: signers, massCase: signers >= MASS_CASE_MIN_SIGNERS,
+        },
+        caseEvents: { received: receivedOn },
       };
+      const receivedAtUtc = received.toUTC().toISO()!;
       const workflowId = caseWorkflowId(id);
-      const handle = await deps.temporal.workflow.start('caseWorkflow', {
+      const handle = await deps.temporal.workflow.start(PROCESS_WORKFLOW, {
         workflowId,
         taskQueue: deps.taskQueue,
         args: [input],
@@ -127,7 +190,7 @@ export const caseRoutes: RouteSpec[] = [
           { key: SA.caseType, value: body.type },
           { key: SA.agencyId, value: body.agencyId },
           { key: SA.stage, value: 'received' },
-          { key: SA.receivedAt, value: new Date(input.receivedAt) },
+          { key: SA.receivedAt, value: new Date(receivedAtUtc) },
         ],
       });
       // Seed the read model so the case is visible at once; the workflow's projections supersede it.
@@ -135,29 +198,96 @@ export const caseRoutes: RouteSpec[] = [
       const fresh = await deps.db.transaction(async (trx) => {
         const applied = await cases.project({
           id, reference, workflowId, caseType: body.type, channel: body.channel, agencyId: body.agencyId,
-          subject: body.subject, remoteArea: body.remoteArea, receivedAt: input.receivedAt, stage: 'received', status: 'open', projectionSeq: 0,
+          subject: body.subject, remoteArea: body.remoteArea, receivedAt: receivedAtUtc, stage: 'received', status: 'open', projectionSeq: 0,
         }, trx);
         if (applied) {
+          await trx('cases').where({ id }).update({
+            definition_key: pin.key, definition_version: pin.version, definition_hash: pin.hash,
+            details: JSON.stringify({
+              ...(body.respondent ? { respondent: body.respondent } : {}), ...(body.contentSummary ? { contentSummary: body.contentSummary } : {}),
+              attachments: body.attachments, signersCount: signers, representatives: representativeRefs.length,
+            }),
+          });
           await audit.append({
             actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
-            after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: input.receivedAt, parties: refs },
+            after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs, definition: pin.label },
           }, trx);
         }
         return applied;
       });
       if (fresh) recordCaseStarted(body.type);
-      const stored = { id, reference, workflowId, runId: handle.firstExecutionRunId, status: 'open', stage: 'received', parties: refs, links: { self: `/v1/cases/${id}` } };
+      const stored = {
+        id, reference, workflowId, runId: handle.firstExecutionRunId, status: 'open', stage: 'received', parties: refs,
+        definition: { key: pin.key, version: pin.version, hash: pin.hash, pin: pin.label }, links: { self: `/v1/cases/${id}` },
+      };
       // The stored replay holds the key id of the PIN, never the PIN itself.
       if (key) await idem.complete(scope, key, { status: 201, body: { ...stored, pinKid } });
-      res.status(201).location(`/v1/cases/${id}`).json({ ...stored, pin });
+      res.status(201).location(`/v1/cases/${id}`).json({ ...stored, pin: citizenPin });
     },
   }),
 
   defineRoute({
-    method: 'get', path: '/v1/cases/:id', operationId: 'getCase', tags: ['Cases'], summary: 'Get a case (read model)',
+    method: 'get', path: '/v1/cases', operationId: 'listCases', tags: ['Cases'],
+    summary: 'Search cases of the caller\'s agency subtree (filters, sort, cursor pagination)',
+    description: 'Answers from the read model (see README "Read model & consistency"). Boolean filters take `true` (only cases with the flag) or `false` (only without).',
+    auth: { roles: ['intake', 'officer', 'supervisor', 'auditor', 'admin'], scope: { kind: 'subtree' } },
+    request: { query: CaseListQuery, queryExample: { overdue: 'true', sort: 'nextDueAt' } },
+    responses: { 200: { description: 'A page of cases; `next` is the URL of the following page', schema: CaseList } },
+    handler: async ({ query, subtree, services }) => {
+      let agencies = subtree;
+      if (query.agencyId) {
+        // Narrowing to an agency outside the caller's subtree finds nothing that exists for them: 404.
+        if (!subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
+        agencies = await services.agencies.subtree(query.agencyId);
+      }
+      const flag = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
+      const filters = {
+        ...(query.type ? { type: query.type } : {}), ...(query.stage ? { stage: query.stage } : {}), ...(query.status ? { status: query.status } : {}),
+        ...(query.dueBefore ? { dueBefore: query.dueBefore } : {}), ...(query.dueAfter ? { dueAfter: query.dueAfter } : {}),
+        ...(query.receivedFrom ? { receivedFrom: query.receivedFrom } : {}), ...(query.receivedTo ? { receivedTo: query.receivedTo } : {}),
+      };
+      const bools = Object.fromEntries((['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const)
+        .flatMap((f) => (query[f] === undefined ? [] : [[f, flag(query[f])]])));
+      const rows = await caseSearchOf(services.deps.db).search({
+        agencies, ...filters, ...bools, sort: query.sort, ...(query.after ? { after: query.after } : {}), limit: query.limit,
+      });
+      const last = rows[rows.length - 1];
+      const rest = new URLSearchParams(Object.entries(query).flatMap(([k, v]): Array<[string, string]> => (v === undefined || k === 'after' ? [] : [[k, String(v)]])));
+      return {
+        body: {
+          items: rows.map((r) => ({
+            id: r.id, reference: r.reference, caseType: r.caseType, channel: r.channel, agencyId: r.agencyId, subject: r.subject,
+            receivedAt: r.receivedAt, stage: r.stage, status: r.status, nextDueAt: r.nextDueAt, flags: r.flags, link: `/v1/cases/${r.id}`,
+          })),
+          next: rows.length === query.limit && last ? `/v1/cases?${rest.toString()}&after=${encodeCursor({ k: last.sortKey, id: last.id })}` : null,
+        },
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'get', path: '/v1/cases/:id', operationId: 'getCase', tags: ['Cases'],
+    summary: 'Get a case: stage, status, flags, open tasks, clocks with derivations, linked cases, documents',
+    description: 'By default answers from the read model, which is projected after each workflow step (it may lag the workflow by that step). '
+      + '`consistent=true` answers from the workflow itself (its `getCaseState` query).',
     auth: { roles: ['intake', 'officer', 'supervisor', 'auditor', 'admin'], scope: { kind: 'case', param: 'id' } },
-    request: { params: z.object({ id: CaseId }) },
-    responses: { 200: { description: 'The case', schema: CaseView } },
-    handler: ({ case: c }) => ({ body: c }),
+    request: {
+      params: z.object({ id: CaseId }),
+      query: z.strictObject({ consistent: z.enum(['true', 'false']).optional().meta({ description: '`true`: ask the workflow (live, slower)' }) }),
+    },
+    responses: { 200: { description: 'The case', schema: CaseDetailView }, 409: { description: 'consistent=true on a case whose workflow cannot answer (not an interpreter case)' } },
+    handler: async ({ case: c, query, services }) => {
+      const extras = await loadExtras(services.deps.db, c!.id);
+      if (query.consistent === 'true') {
+        const live = await queryCaseState(services.deps.temporal, c!.workflowId);
+        return { body: buildCaseView(c!, live, { ...extras, seq: c!.projectionSeq, asOf: null, source: 'workflow' }) };
+      }
+      const [projected, stored] = await Promise.all([services.caseStates.get(c!.id), caseSearchOf(services.deps.db).flags(c!.id)]);
+      return {
+        body: buildCaseView(c!, projected?.state ?? null, {
+          ...extras, stored, seq: projected?.seq ?? c!.projectionSeq, asOf: projected ? (await stateUpdatedAt(services.deps.db, c!.id)) : c!.updatedAt, source: 'read-model',
+        }),
+      };
+    },
   }),
 ];

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { createDb } from '../../db/knex.js';
 import { createLogger } from '../../platform/logger.js';
+import { registerBuiltinDefinitions } from '../../db/builtin-definitions.js';
 import { createCaseWorker } from '../../worker.js';
 import { authHeader, testAuth, testPii } from '../support/auth.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -29,7 +30,7 @@ const body = {
   subject: 'Khiếu nại quyết định thu hồi đất',
 };
 
-describe('walking skeleton: POST /v1/cases → workflow → activity → read model → GET', () => {
+describe('POST /v1/cases → interpreter workflow → projection → read model → GET', () => {
   let tdb: TestDb;
   let dev: Awaited<ReturnType<typeof devServer>>;
   let worker: Worker;
@@ -41,6 +42,7 @@ describe('walking skeleton: POST /v1/cases → workflow → activity → read mo
 
   beforeAll(async () => {
     tdb = await createTestDb();
+    await registerBuiltinDefinitions(tdb.db);
     dev = await devServer();
     worker = await createCaseWorker({
       connection: dev.nativeConnection, namespace: 'default', taskQueue, db: tdb.db, logger, workflowBundle: await workflowBundle(),
@@ -67,14 +69,15 @@ describe('walking skeleton: POST /v1/cases → workflow → activity → read mo
     return { cases: Number(c!.count), keys: Number(k!.count) };
   }
 
-  it('starts a case whose workflow projects it into PostgreSQL; GET returns it', async () => {
+  it('starts a case on the definition version of its receipt date; its workflow projects it into PostgreSQL; GET returns it', async () => {
     const res = await post(body, { 'Idempotency-Key': 'k-1' });
     expect(res.status).toBe(201);
     const created = (await res.json()) as Record<string, string>;
     expect(created).toMatchObject({ status: 'open', stage: 'received', workflowId: `case-${created.id}` });
     expect(res.headers.get('location')).toBe(`/v1/cases/${created.id}`);
 
-    // The workflow's activity writes projection seq 1 (the API seeds seq 0).
+    expect(created).toMatchObject({ definition: { key: 'complaint-first', version: 2 } });
+    // The workflow's projection activity writes seq 1 (the API seeds the case row with seq 0).
     let got: Record<string, unknown> = {};
     for (let i = 0; i < 100; i++) {
       got = (await (await fetch(`${url}/v1/cases/${created.id}`, { headers: auth })).json()) as Record<string, unknown>;
@@ -82,9 +85,11 @@ describe('walking skeleton: POST /v1/cases → workflow → activity → read mo
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(got).toMatchObject({
-      id: created.id, caseType: 'complaint_first', agencyId: 'so-tnmt', stage: 'received', status: 'open', projectionSeq: 1,
-      receivedAt: '2026-07-01T02:30:00.000Z', reference: created.reference,
+      id: created.id, caseType: 'complaint_first', agencyId: 'so-tnmt', status: 'open', projectionSeq: 1,
+      receivedAt: '2026-07-01T02:30:00.000Z', reference: created.reference, definition: { key: 'complaint-first', version: 2 },
+      consistency: { source: 'read-model' },
     });
+    expect((got.openTasks as Array<{ nodeId: string }>).map((t) => t.nodeId)).toContain('accept');
     const desc = await dev.client.workflow.getHandle(created.workflowId!).describe();
     expect(desc.status.name).toBe('RUNNING');
     expect(desc.taskQueue).toBe(taskQueue);

@@ -1,0 +1,116 @@
+/**
+ * The case as `GET /v1/cases/:id` shows it: the intake record, the interpreter state (from the
+ * read model, or live from the workflow with `consistent=true`), flags, open tasks with their
+ * claims, clocks with due dates and derivations, linked cases and documents.
+ */
+import { z } from 'zod';
+import type { CaseRecord } from '../db/cases.js';
+import type { CaseStateView } from '../workflows/contract.js';
+import type { Db } from '../db/knex.js';
+
+/** API id of a task: `<caseId>.<taskId>` (runner task ids are unique within a case). */
+export const taskApiId = (caseId: string, taskId: string): string => `${caseId}.${taskId}`;
+
+export const FlagsView = z.object({
+  mass: z.boolean(), complex: z.boolean(), remote: z.boolean(), suspended: z.boolean(), overdue: z.boolean(), atRisk: z.boolean(),
+}).meta({ id: 'CaseFlags' });
+
+export const TaskView = z.object({
+  id: z.string().meta({ description: '`<caseId>.<taskId>`: use it with /v1/tasks/{id}/…' }),
+  caseId: z.string(), taskId: z.string(), nodeId: z.string(), name: z.string(), candidateRoles: z.array(z.string()),
+  agencyScope: z.string(), status: z.string(), openedAt: z.string(), closedAt: z.string().nullable(), dueAt: z.string().nullable(),
+  assignee: z.string().nullable(), form: z.unknown(),
+}).meta({ id: 'Task' });
+
+export const ClockViewSchema = z.object({
+  timerId: z.string(), nodeId: z.string(), purpose: z.string(), kind: z.string(), dueAt: z.string().nullable(),
+  ruleId: z.string().optional(), legalBasis: z.string().optional(), status: z.string().optional(), due: z.string().nullable().optional(),
+  rungs: z.array(z.object({ name: z.string(), date: z.string(), at: z.string() })).optional(), firedRungs: z.array(z.string()),
+  derivation: z.array(z.unknown()).optional().meta({ description: 'How the due date was computed, step by step' }),
+}).meta({ id: 'Clock' });
+
+export const CaseDetailView = z.object({
+  id: z.string(), reference: z.string(), workflowId: z.string(), caseType: z.string(), channel: z.string(), agencyId: z.string(),
+  subject: z.string(), remoteArea: z.boolean(), receivedAt: z.string(), createdAt: z.string(), updatedAt: z.string(),
+  definition: z.object({ key: z.string(), version: z.number().int(), hash: z.string() }).nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+  stage: z.string().meta({ description: 'Name of the current step' }), status: z.enum(['open', 'closed']), outcome: z.string().nullable(),
+  currentNodes: z.array(z.string()),
+  flags: FlagsView, openTasks: z.array(TaskView), clocks: z.array(ClockViewSchema), nextDueAt: z.string().nullable(),
+  linkedCases: z.array(z.object({ caseId: z.string(), workflowId: z.string(), definitionKey: z.string(), status: z.string(), outcome: z.string().nullable(), link: z.string() })),
+  documents: z.array(z.object({ id: z.string(), type: z.string(), legalBasis: z.string().nullable(), recipients: z.array(z.string()), issuedOn: z.string().nullable(), sentOn: z.string().nullable(), receivedOn: z.string().nullable() })),
+  projectionSeq: z.number().int(),
+  consistency: z.object({
+    source: z.enum(['read-model', 'workflow']),
+    asOf: z.string().nullable().meta({ description: 'When the read model was last projected (read-model answers)' }),
+  }),
+}).meta({ id: 'Case' });
+export type CaseDetailView = z.infer<typeof CaseDetailView>;
+
+/** Flags derived from a state (live answers) or taken from the search SQL (read-model answers). */
+export function flagsOf(c: CaseRecord, s: CaseStateView | null, stored?: Partial<Record<keyof z.infer<typeof FlagsView>, boolean>>): z.infer<typeof FlagsView> {
+  const v = s?.variables ?? {};
+  return {
+    mass: Boolean(stored?.mass) || v.massCase === true,
+    complex: Boolean(stored?.complex) || v.complex === true || (typeof v.complexity === 'string' && v.complexity !== 'normal'),
+    remote: c.remoteArea || Boolean(stored?.remote) || v.remoteArea === true,
+    suspended: Boolean(stored?.suspended) || (s?.clocks ?? []).some((k) => k.status === 'suspended'),
+    overdue: Boolean(stored?.overdue) || s?.flags.overdue === true,
+    atRisk: Boolean(stored?.atRisk) || s?.flags.at_risk === true,
+  };
+}
+
+interface Extras {
+  definition: { key: string; version: number; hash: string } | null;
+  details: Record<string, unknown> | null;
+  claims: Map<string, string>;
+  documents: CaseDetailView['documents'];
+  stored?: Partial<Record<keyof z.infer<typeof FlagsView>, boolean>>;
+  seq: number;
+  asOf: string | null;
+  source: 'read-model' | 'workflow';
+}
+
+/** Builds the case view from its record, the interpreter state (if any yet) and the extras. */
+export function buildCaseView(c: CaseRecord, s: CaseStateView | null, x: Extras): CaseDetailView {
+  const closed = s?.status === 'completed' || c.status === 'closed';
+  return {
+    id: c.id, reference: c.reference, workflowId: c.workflowId, caseType: c.caseType, channel: c.channel, agencyId: c.agencyId,
+    subject: c.subject, remoteArea: c.remoteArea, receivedAt: c.receivedAt, createdAt: c.createdAt, updatedAt: c.updatedAt,
+    definition: x.definition, details: x.details,
+    stage: s && s.status !== 'starting' ? s.stage : c.stage, status: closed ? 'closed' : 'open', outcome: s?.outcome ?? null,
+    currentNodes: (s?.currentNodes ?? []).map((n) => n.nodeId),
+    flags: flagsOf(c, s, x.stored),
+    openTasks: (s?.openTasks ?? []).map((t) => ({
+      id: taskApiId(c.id, t.id), caseId: c.id, taskId: t.id, nodeId: t.nodeId, name: t.name, candidateRoles: t.candidateRoles,
+      agencyScope: t.agencyScope, status: t.status, openedAt: t.openedAt, closedAt: t.closedAt ?? null, dueAt: t.dueAt ?? null,
+      assignee: x.claims.get(t.id) ?? null, form: t.form,
+    })),
+    clocks: (s?.clocks ?? []) as CaseDetailView['clocks'],
+    nextDueAt: s?.nextDueAt ?? null,
+    linkedCases: (s?.children ?? []).map((l) => ({
+      caseId: l.caseId, workflowId: l.workflowId, definitionKey: l.calledKey, status: l.status, outcome: l.outcome ?? null, link: `/v1/cases/${l.caseId}`,
+    })),
+    documents: x.documents,
+    projectionSeq: x.seq,
+    consistency: { source: x.source, asOf: x.asOf },
+  };
+}
+
+/** Intake extras of a case: pinned definition, details, claims of its tasks, document records. */
+export async function loadExtras(db: Db, caseId: string): Promise<Omit<Extras, 'seq' | 'asOf' | 'source' | 'stored'>> {
+  const [row, claims, docs] = await Promise.all([
+    db('cases').where({ id: caseId }).first('definition_key', 'definition_version', 'definition_hash', 'details'),
+    db('task_claims').where({ case_id: caseId }).select('task_id', 'assignee'),
+    db('case_documents').where({ case_id: caseId }).orderBy('recorded_at').select('id', 'type', 'legal_basis', 'recipients', 'issued_on', 'sent_on', 'received_on'),
+  ]);
+  return {
+    definition: row?.definition_key ? { key: row.definition_key, version: row.definition_version, hash: row.definition_hash } : null,
+    details: (row?.details as Record<string, unknown> | null) ?? null,
+    claims: new Map(claims.map((r: { task_id: string; assignee: string }) => [r.task_id, r.assignee])),
+    documents: docs.map((d: Record<string, unknown>) => ({
+      id: d.id as string, type: d.type as string, legalBasis: (d.legal_basis as string | null) ?? null, recipients: d.recipients as string[],
+      issuedOn: (d.issued_on as string | null) ?? null, sentOn: (d.sent_on as string | null) ?? null, receivedOn: (d.received_on as string | null) ?? null,
+    })),
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Talking to a case workflow from a route: the live state query and the mapping of rejected
+ * Updates (validator failures carry an ApplicationFailure type) to problem+json.
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { getCaseState, type CaseStateView } from '../workflows/contract.js';
+import { HttpProblem } from './problem.js';
+
+/** The live state of a case (its `getCaseState` query). */
+export async function queryCaseState(temporal: Client, workflowId: string): Promise<CaseStateView> {
+  try {
+    return await temporal.workflow.getHandle(workflowId).query(getCaseState);
+  } catch (e) {
+    if (e instanceof WorkflowNotFoundError) throw e;
+    throw new HttpProblem(409, 'not-queryable', 'The case workflow cannot answer', 'This case is not run by the definition interpreter, or its workflow is not reachable now');
+  }
+}
+
+/** Failure types of the interpreter's Update validators that mean "invalid data" (422), not "wrong state" (409). */
+const INVALID_DATA = new Set(['InvalidFormData', 'InvalidInput']);
+
+/**
+ * Maps an Update rejection to a problem: invalid form data → 422 naming the fields; a task or
+ * message the case does not expect now (stale, completed, closed) → 409 with the reason.
+ */
+export function updateProblem(e: unknown): unknown {
+  if (!(e instanceof WorkflowUpdateFailedError)) return e;
+  const cause = e.cause;
+  const type = cause instanceof ApplicationFailure ? cause.type ?? 'Rejected' : 'Rejected';
+  const reason = cause instanceof Error ? cause.message : e.message;
+  if (INVALID_DATA.has(type)) return new HttpProblem(422, 'invalid-form-data', 'The form data is not valid', reason, { reason: type });
+  return new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', reason, { reason: type });
+}

@@ -1,0 +1,192 @@
+/**
+ * Search over the case read model (`cases` joined with the interpreter's `case_states`) and the
+ * task inbox (`case_tasks` with `task_claims`). Always restricted to a list of agencies (the
+ * caller's subtree); keyset (cursor) pagination on (sort key, id).
+ */
+import type { Knex } from 'knex';
+import type { CaseStateView } from '../workflows/contract.js';
+import type { Db } from './knex.js';
+
+/** Filters of `GET /v1/cases`. Booleans: `true` = only cases with the flag, `false` = only without. */
+export interface CaseSearch {
+  agencies: string[];
+  type?: string;
+  /** A current node id (e.g. `verify`). */
+  stage?: string;
+  status?: 'open' | 'closed';
+  overdue?: boolean;
+  atRisk?: boolean;
+  mass?: boolean;
+  complex?: boolean;
+  remote?: boolean;
+  suspended?: boolean;
+  dueBefore?: string;
+  dueAfter?: string;
+  receivedFrom?: string;
+  receivedTo?: string;
+  sort: 'receivedAt' | '-receivedAt' | 'nextDueAt' | '-nextDueAt';
+  after?: { k: string; id: string };
+  limit: number;
+}
+
+/** One row of a case search: the `cases` row and, once projected, the interpreter state. */
+export interface CaseSearchRow {
+  id: string;
+  reference: string;
+  caseType: string;
+  channel: string;
+  agencyId: string;
+  subject: string;
+  remoteArea: boolean;
+  receivedAt: string;
+  stage: string;
+  status: string;
+  nextDueAt: string | null;
+  overdue: boolean;
+  state: CaseStateView | null;
+  flags: Record<string, unknown>;
+  sortKey: string;
+}
+
+// SQL fragments for the flags (projected state, the lifecycle activities' case_flags, intake data).
+const FLAG_SQL = {
+  overdue: `(COALESCE(cs.overdue, false) OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'overdue' AND f.value = 'true'::jsonb))`,
+  atRisk: `COALESCE((cs.state->'flags'->>'at_risk') = 'true', false)`,
+  mass: `(COALESCE((cs.state->'variables'->>'massCase') = 'true', false) OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag IN ('mass_case', 'massCase') AND f.value = 'true'::jsonb))`,
+  complex: `(COALESCE((cs.state->'variables'->>'complex') = 'true', false) OR COALESCE(cs.state->'variables'->>'complexity', 'normal') <> 'normal' OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'complex' AND f.value = 'true'::jsonb))`,
+  remote: `(c.remote_area OR COALESCE((cs.state->'variables'->>'remoteArea') = 'true', false))`,
+  suspended: `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'clocks', '[]'::jsonb)) k WHERE k->>'status' = 'suspended')`,
+} as const;
+
+const SORTS = {
+  receivedAt: 'c.received_at',
+  nextDueAt: `COALESCE(cs.next_due_at, 'infinity'::timestamptz)`,
+} as const;
+
+function applyFilters(b: Knex.QueryBuilder, q: CaseSearch): void {
+  b.whereIn('c.agency_id', q.agencies);
+  if (q.type) b.where('c.case_type', q.type);
+  if (q.stage) b.whereRaw(`EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) n WHERE n->>'nodeId' = ?)`, [q.stage]);
+  if (q.status === 'closed') b.whereRaw(`(cs.status = 'completed' OR c.status = 'closed')`);
+  if (q.status === 'open') b.whereRaw(`COALESCE(cs.status, 'running') <> 'completed' AND c.status <> 'closed'`);
+  for (const flag of ['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const) {
+    const v = q[flag];
+    if (v !== undefined) b.whereRaw(v ? FLAG_SQL[flag] : `NOT ${FLAG_SQL[flag]}`);
+  }
+  if (q.dueBefore) b.where('cs.next_due_at', '<', q.dueBefore);
+  if (q.dueAfter) b.where('cs.next_due_at', '>=', q.dueAfter);
+  if (q.receivedFrom) b.where('c.received_at', '>=', q.receivedFrom);
+  if (q.receivedTo) b.where('c.received_at', '<', q.receivedTo);
+}
+
+export function createCaseSearch(db: Db) {
+  return {
+    async search(q: CaseSearch): Promise<CaseSearchRow[]> {
+      const desc = q.sort.startsWith('-');
+      const expr = SORTS[q.sort.replace('-', '') as keyof typeof SORTS];
+      const rows = await db('cases as c')
+        .leftJoin('case_states as cs', 'cs.case_id', 'c.id')
+        .modify((b) => applyFilters(b, q))
+        .modify((b) => {
+          if (q.after) b.whereRaw(`(${expr}, c.id) ${desc ? '<' : '>'} (?::timestamptz, ?)`, [q.after.k, q.after.id]);
+        })
+        .select(
+          'c.id', 'c.reference', 'c.case_type', 'c.channel', 'c.agency_id', 'c.subject', 'c.remote_area', 'c.received_at',
+          db.raw('COALESCE(cs.stage, c.stage) AS stage'), db.raw(`CASE WHEN cs.status = 'completed' OR c.status = 'closed' THEN 'closed' ELSE 'open' END AS status`),
+          'cs.next_due_at', 'cs.state', db.raw(`${expr}::text AS sort_key`),
+          ...(['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).map((f) => db.raw(`${FLAG_SQL[f]} AS "flag_${f}"`)),
+        )
+        .orderByRaw(`${expr} ${desc ? 'DESC' : 'ASC'}, c.id ${desc ? 'DESC' : 'ASC'}`)
+        .limit(q.limit);
+      return rows.map((r: Record<string, unknown>) => ({
+        id: r.id as string, reference: r.reference as string, caseType: r.case_type as string, channel: r.channel as string,
+        agencyId: r.agency_id as string, subject: r.subject as string, remoteArea: r.remote_area as boolean,
+        receivedAt: (r.received_at as Date).toISOString(), stage: r.stage as string, status: r.status as string,
+        nextDueAt: r.next_due_at ? (r.next_due_at as Date).toISOString() : null, overdue: r.flag_overdue as boolean,
+        state: (r.state as CaseStateView | null) ?? null, sortKey: r.sort_key as string,
+        flags: { overdue: r.flag_overdue, atRisk: r.flag_atRisk, mass: r.flag_mass, complex: r.flag_complex, remote: r.flag_remote, suspended: r.flag_suspended },
+      }));
+    },
+
+    /** The flags of one case (same definitions as the search filters). */
+    async flags(caseId: string): Promise<Record<'overdue' | 'atRisk' | 'mass' | 'complex' | 'remote' | 'suspended', boolean>> {
+      const row = await db('cases as c').leftJoin('case_states as cs', 'cs.case_id', 'c.id').where('c.id', caseId)
+        .first(...(['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).map((f) => db.raw(`${FLAG_SQL[f]} AS "${f}"`)));
+      return {
+        overdue: Boolean(row?.overdue), atRisk: Boolean(row?.atRisk), mass: Boolean(row?.mass),
+        complex: Boolean(row?.complex), remote: Boolean(row?.remote), suspended: Boolean(row?.suspended),
+      };
+    },
+  };
+}
+
+/** Filters of the task inbox. */
+export interface TaskSearch {
+  agencies: string[];
+  status: 'open' | 'completed' | 'cancelled';
+  /** Candidate (business) roles: a task matches when it names one of them. */
+  roles?: string[];
+  /** Only tasks claimed by this principal id; `null` = only unclaimed tasks. */
+  assignee?: string | null;
+  caseId?: string;
+  after?: { k: string; caseId: string; taskId: string };
+  limit: number;
+}
+
+export interface TaskRow {
+  caseId: string;
+  taskId: string;
+  nodeId: string;
+  name: string;
+  candidateRoles: string[];
+  agencyScope: string;
+  status: string;
+  openedAt: string;
+  closedAt: string | null;
+  dueAt: string | null;
+  form: unknown;
+  assignee: string | null;
+  claimedAt: string | null;
+  caseReference: string;
+  caseType: string;
+  agencyId: string;
+  sortKey: string;
+}
+
+const TASK_SORT = `COALESCE(t.due_at, 'infinity'::timestamptz)`;
+
+export function createTaskSearch(db: Db) {
+  const base = () => db('case_tasks as t')
+    .join('cases as c', 'c.id', 't.case_id')
+    .leftJoin('task_claims as cl', function on() { this.on('cl.case_id', 't.case_id').andOn('cl.task_id', 't.task_id'); })
+    .select('t.*', 'c.reference', 'c.case_type', 'c.agency_id', 'cl.assignee', 'cl.claimed_at', db.raw(`${TASK_SORT}::text AS sort_key`));
+  const map = (r: Record<string, unknown>): TaskRow => ({
+    caseId: r.case_id as string, taskId: r.task_id as string, nodeId: r.node_id as string, name: r.name as string,
+    candidateRoles: r.candidate_roles as string[], agencyScope: r.agency_scope as string, status: r.status as string,
+    openedAt: (r.opened_at as Date).toISOString(), closedAt: r.closed_at ? (r.closed_at as Date).toISOString() : null,
+    dueAt: r.due_at ? (r.due_at as Date).toISOString() : null, form: r.form, assignee: (r.assignee as string | null) ?? null,
+    claimedAt: r.claimed_at ? (r.claimed_at as Date).toISOString() : null, caseReference: r.reference as string,
+    caseType: r.case_type as string, agencyId: r.agency_id as string, sortKey: r.sort_key as string,
+  });
+  return {
+    async search(q: TaskSearch): Promise<TaskRow[]> {
+      const rows = await base()
+        .whereIn('c.agency_id', q.agencies)
+        .where('t.status', q.status)
+        .modify((b) => {
+          if (q.caseId) b.where('t.case_id', q.caseId);
+          if (q.roles && q.roles.length > 0) b.whereRaw('t.candidate_roles && ?::text[]', [q.roles]);
+          if (q.assignee === null) b.whereNull('cl.assignee');
+          else if (q.assignee !== undefined) b.where('cl.assignee', q.assignee);
+          if (q.after) b.whereRaw(`(${TASK_SORT}, t.case_id, t.task_id) > (?::timestamptz, ?, ?)`, [q.after.k, q.after.caseId, q.after.taskId]);
+        })
+        .orderByRaw(`${TASK_SORT} ASC, t.case_id ASC, t.task_id ASC`)
+        .limit(q.limit);
+      return rows.map(map);
+    },
+    async get(caseId: string, taskId: string): Promise<TaskRow | undefined> {
+      const r = await base().where('t.case_id', caseId).where('t.task_id', taskId).first();
+      return r ? map(r) : undefined;
+    },
+  };
+}
