@@ -27,7 +27,7 @@ function act(r: Runner, pick: number): string {
     const node = r.graph.node(t.nodeId);
     if (node.type === 'userTask') { r.completeTask(t.taskId!, { ok: true }); return `complete ${t.nodeId}`; }
     if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'timer') { advance(r); return `time for ${t.nodeId}`; }
-    if (node.type === 'intermediateCatchEvent') { r.deliverMessage(node.trigger.messageName); return `message ${node.trigger.messageName}`; }
+    if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'message') { r.deliverMessage(node.trigger.messageName); return `message ${node.trigger.messageName}`; }
     r.completeToken(t.id, node.type === 'serviceTask' ? { counter: 1 } : {});
     return `done ${t.nodeId}`;
   }
