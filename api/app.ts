@@ -13,6 +13,8 @@ import { auditRoutes } from './routes/audit.js';
 import { calendarRouteSpecs } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
 import { definitionRoutes, TEXT_IMPORT_TYPES } from './routes/definitions.js';
+import { caseEventRoutes } from './routes/case-events.js';
+import { taskRoutes } from './routes/tasks.js';
 import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { docsRouter, metaRoutes } from './routes/meta.js';
@@ -38,6 +40,8 @@ export function apiRoutes(): RouteSpec[] {
     ...healthRoutes,
     ...metaRoutes(openApiDocument),
     ...caseRoutes,
+    ...caseEventRoutes,
+    ...taskRoutes,
     ...definitionRoutes,
     ...partyRoutes,
     ...auditRoutes,

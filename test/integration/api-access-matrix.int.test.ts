@@ -9,6 +9,7 @@ import { apiRoutes } from '../../api/app.js';
 import { ROLES, type Role } from '../../api/auth/principal.js';
 import type { RouteSpec } from '../../api/routing/define-route.js';
 import { createApiKeyStore } from '../../db/api-keys.js';
+import { createDefinitionStore } from '../../db/definitions.js';
 import { authHeader } from '../support/auth.js';
 import { seedCase, startTestApi, type TestApi } from '../support/api.js';
 
@@ -18,10 +19,50 @@ const OTHER = 'ubnd-xa-b'; // a sibling: must see none of it
 let api: TestApi;
 let caseId: string;
 
+/**
+ * Task and legal-event routes act on a running case: each call gets a fresh one (a petition, which
+ * here runs `matrix-case`: one task whose form takes the documented example, and a non-interrupting
+ * boundary for every legal-event message, so each event is accepted once).
+ */
+const MATRIX_CASE = {
+  key: 'matrix-case', version: 99, name: 'Matrix fixture', caseType: 'petition', effectiveFrom: '2000-01-01',
+  nodes: [
+    { type: 'startEvent', id: 'start' },
+    { type: 'userTask', id: 'work', name: 'Work', candidateRoles: ['resolver'], agencyScope: 'resolving', form: { fields: [
+      { name: 'acceptanceDecision', type: 'string' }, { name: 'acceptedOn', type: 'date' }, { name: 'acceptanceNoticeOn', type: 'date' },
+    ] } },
+    { type: 'endEvent', id: 'end', outcome: 'done' },
+    ...['withdraw', 'withdrawPartial', 'suspend', 'resume', 'extend', 'supplement', 'markComplex'].flatMap((m) => [
+      { type: 'boundaryEvent', id: `on.${m}`, attachedTo: 'work', interrupting: false, trigger: { kind: 'message', messageName: m } },
+      { type: 'endEvent', id: `noted.${m}`, outcome: `noted_${m}` },
+    ]),
+  ],
+  flows: [
+    { id: 'f1', source: 'start', target: 'work' }, { id: 'f2', source: 'work', target: 'end' },
+    ...['withdraw', 'withdrawPartial', 'suspend', 'resume', 'extend', 'supplement', 'markComplex'].map((m) => ({ id: `f.${m}`, source: `on.${m}`, target: `noted.${m}` })),
+  ],
+};
+
+async function freshCase(): Promise<{ caseId: string; taskId: string }> {
+  const r = await fetch(`${api.url}/v1/cases`, {
+    method: 'POST', headers: { ...(await authHeader({ roles: ['admin'], agency: HOME })), 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: HOME, subject: 'matrix fixture' }),
+  });
+  if (r.status !== 201) throw new Error(`fixture case: ${r.status} ${await r.text()}`);
+  const { id } = (await r.json()) as { id: string };
+  for (let i = 0; i < 200; i++) {
+    const t = await api.tdb.db('case_tasks').where({ case_id: id, status: 'open' }).first('task_id');
+    if (t) return { caseId: id, taskId: t.task_id as string };
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`fixture case ${id}: no open task projected`);
+}
+
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ worker: true });
   caseId = randomUUID();
   await seedCase(api.tdb.db, { id: caseId, agencyId: HOME });
+  await createDefinitionStore(api.tdb.db).register(MATRIX_CASE, 'test');
 });
 afterAll(async () => {
   await api?.close();
@@ -33,7 +74,11 @@ async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unkno
   let path = spec.path;
   for (const [, name] of spec.path.matchAll(/:([A-Za-z_]\w*)/g)) {
     let value: string;
-    if (scope.kind === 'case' && scope.param === name) value = caseId;
+    if (scope.kind === 'case' && scope.param === name) value = spec.path.includes('/events/') ? (await freshCase()).caseId : caseId;
+    else if (scope.kind === 'task' && scope.param === name) {
+      const f = await freshCase();
+      value = `${f.caseId}.${f.taskId}`;
+    }
     else if (scope.kind === 'api-key' && scope.param === name) {
       value = (await createApiKeyStore(api.tdb.db).create({ name: 'matrix', agencyId: HOME, roles: ['intake'], createdBy: 'test' })).record.id;
     } else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';

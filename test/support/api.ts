@@ -6,7 +6,8 @@ import { createLogger } from '../../platform/logger.js';
 import type { PiiKeyring } from '../../platform/pii.js';
 import { testAuth, testPii } from './auth.js';
 import { createTestDb, type TestDb } from './db.js';
-import { devServer, uniqueQueue } from './temporal.js';
+import { createCaseWorker } from '../../worker.js';
+import { devServer, uniqueQueue, workflowBundle } from './temporal.js';
 
 export interface TestApi {
   url: string;
@@ -18,9 +19,10 @@ export interface TestApi {
 
 /**
  * The HTTP API on a throwaway database and the run's Temporal dev server, with test auth and a
- * fresh PII key. No worker: workflows started here wait on a queue nobody polls (fine for API tests).
+ * fresh PII key. No worker unless `worker: true`: otherwise workflows started here wait on a queue
+ * nobody polls (fine for API tests).
  */
-export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['logger'] } = {}): Promise<TestApi> {
+export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['logger']; worker?: boolean } = {}): Promise<TestApi> {
   const tdb = await createTestDb();
   await registerBuiltinDefinitions(tdb.db);
   const dev = await devServer();
@@ -28,6 +30,15 @@ export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['l
     db: tdb.db, temporal: dev.client, taskQueue: uniqueQueue('api'), logger: opts.logger ?? createLogger('silent'),
     auth: testAuth, pii: opts.pii ?? testPii(),
   };
+  // Optionally a case worker on the API's queue: cases started through the API then run for real.
+  let stopWorker = async () => {};
+  if (opts.worker) {
+    const worker = await createCaseWorker({
+      connection: dev.nativeConnection, namespace: 'default', taskQueue: deps.taskQueue, db: tdb.db, logger: deps.logger, workflowBundle: await workflowBundle(),
+    });
+    const running = worker.run();
+    stopWorker = async () => { worker.shutdown(); await running.catch(() => undefined); };
+  }
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -38,6 +49,7 @@ export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['l
     tdb, deps, dev,
     async close() {
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+      await stopWorker();
       await dev.close();
       await tdb.drop();
     },

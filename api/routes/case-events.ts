@@ -1,0 +1,119 @@
+/**
+ * Legal events on a case (withdraw, suspend, resume, extend, supplement, mark complex): each is
+ * the case workflow's `sendMessage` Update. Its validator checks the event against the case's
+ * state (a clock that can take it, or a step waiting for it); a refusal answers 409 with the
+ * reason and nothing enters the history. Accepted events are written to the audit log.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { sendMessage, type SendMessageRequest } from '../../workflows/contract.js';
+import type { JsonValue } from '../../workflows/engine/index.js';
+import { actorOf } from '../auth/principal.js';
+import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import { CaseId } from '../schemas.js';
+import { updateProblem } from '../workflow-errors.js';
+import { VN_ZONE } from './cases.js';
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')
+  .refine((s) => DateTime.fromISO(s, { zone: VN_ZONE }).isValid, 'not a real calendar date')
+  .meta({ description: 'Date of the event (Vietnam); default today', example: '2026-07-10' });
+const Ref = z.string().trim().min(1).max(200).meta({ description: 'Number/reference of the decision or document' });
+const Code = z.string().trim().min(1).max(100).regex(/^[\p{L}\p{N}_./:#-]+$/u, 'a code without spaces');
+const common = { date: IsoDate.optional(), decision: Ref.optional() };
+
+interface EventSpec {
+  path: string;
+  operationId: string;
+  summary: string;
+  legalBasis: string;
+  body: z.ZodObject<z.ZodRawShape>;
+  example: Record<string, unknown>;
+  /** The message and its payload from the validated body. */
+  message(b: Record<string, unknown>, date: string): Omit<SendMessageRequest, 'caseId'>;
+}
+
+const vars = (o: Record<string, unknown>): Record<string, JsonValue> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, JsonValue>;
+
+const EVENTS: EventSpec[] = [
+  {
+    path: 'withdraw', operationId: 'withdrawCase', summary: 'Withdraw the complaint/denunciation (fully, or `partial` contents)',
+    legalBasis: 'Luật Khiếu nại 2011 Art 10; Luật Tố cáo 2018 Art 33',
+    body: z.strictObject({ ...common, partial: z.boolean().default(false), withdrawnContents: Code.optional().meta({ description: 'Reference of the withdrawn contents (partial withdrawal)' }) }),
+    example: { date: '2026-07-08', partial: false },
+    message: (b, date) => ({
+      name: b.partial ? 'withdrawPartial' : 'withdraw', date, ...(b.decision ? { decision: String(b.decision) } : {}),
+      variables: vars({ eventOn: date, withdrawnContents: b.withdrawnContents }),
+    }),
+  },
+  {
+    path: 'suspend', operationId: 'suspendCase', summary: 'Suspend the case: its statutory clocks stop',
+    legalBasis: 'Luật Khiếu nại (sửa đổi 2025); Luật Tố cáo 2018 Art 36',
+    body: z.strictObject({ ...common, ground: Code.optional().meta({ description: 'Ground of suspension, e.g. awaiting_other_body' }) }),
+    example: { date: '2026-07-10', decision: '15/QĐ-TTr', ground: 'awaiting_other_body' },
+    message: (b, date) => ({ name: 'suspend', date, decision: String(b.decision ?? `suspend-${date}`), variables: vars({ eventOn: date, suspensionGround: b.ground }) }),
+  },
+  {
+    path: 'resume', operationId: 'resumeCase', summary: 'Resume a suspended case: its clocks restart',
+    legalBasis: 'Luật Khiếu nại (sửa đổi 2025); Luật Tố cáo 2018 Art 36',
+    body: z.strictObject({ ...common }),
+    example: { date: '2026-07-22', decision: '16/QĐ-TTr' },
+    message: (b, date) => ({ name: 'resume', date, decision: String(b.decision ?? `resume-${date}`), variables: vars({ eventOn: date }) }),
+  },
+  {
+    path: 'extend', operationId: 'extendCase', summary: 'Extend a statutory deadline (bounded by the clock\'s extension policy)',
+    legalBasis: 'Luật Khiếu nại 2011 Art 28, 37; Luật Tố cáo 2018 Art 30',
+    body: z.strictObject({ ...common, amount: z.number().int().min(1).max(365), ruleId: Code.optional().meta({ description: 'Clock rule to extend (default: every clock that allows it)' }) }),
+    example: { date: '2026-09-01', decision: '20/QĐ-UBND', amount: 15 },
+    message: (b, date) => ({
+      name: 'extend', date, decision: String(b.decision ?? `extend-${date}`), amount: Number(b.amount),
+      ...(b.ruleId ? { ruleId: String(b.ruleId) } : {}), variables: vars({ eventOn: date, extensionDays: b.amount }),
+    }),
+  },
+  {
+    path: 'supplement', operationId: 'supplementCase', summary: 'Record documents supplemented by the citizen',
+    legalBasis: 'Luật Khiếu nại 2011 Art 12; Luật Tố cáo 2018 Art 9',
+    body: z.strictObject({ ...common, documents: z.array(Code).max(100).default([]).meta({ description: 'References of the supplemented documents' }) }),
+    example: { date: '2026-07-12', documents: ['BS-01'] },
+    message: (b, date) => ({ name: 'supplement', date, variables: vars({ eventOn: date, supplementRefs: b.documents }) }),
+  },
+  {
+    path: 'mark-complex', operationId: 'markCaseComplex', summary: 'Mark the case complex (or especially complex)',
+    legalBasis: 'Luật Khiếu nại 2011 Art 28, 37; Luật Tố cáo 2018 Art 30(1)',
+    body: z.strictObject({ ...common, complexity: z.enum(['complex', 'especially_complex']).default('complex') }),
+    example: { date: '2026-07-15', complexity: 'complex' },
+    message: (b, date) => ({ name: 'markComplex', date, variables: vars({ eventOn: date, complex: true, complexity: b.complexity }) }),
+  },
+];
+
+const Result = z.object({
+  event: z.string(), message: z.string(), caught: z.number().int().meta({ description: 'Steps of the case that reacted to the event' }),
+  clocksChanged: z.number().int().meta({ description: 'Statutory clocks stopped, restarted or extended' }),
+  links: z.object({ case: z.string() }),
+}).meta({ id: 'CaseEventResult' });
+
+export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
+  method: 'post', path: `/v1/cases/:id/events/${ev.path}`, operationId: ev.operationId, tags: ['Case events'],
+  summary: ev.summary,
+  description: `Validated by the case workflow against its current state: an event the case cannot take now answers 409 with the reason. Legal basis: ${ev.legalBasis}.`,
+  auth: { roles: ['intake', 'officer', 'supervisor', 'admin'], scope: { kind: 'case', param: 'id' } },
+  idempotencyKey: true,
+  request: { params: z.object({ id: CaseId }), body: ev.body, bodyExample: ev.example },
+  responses: { 200: { description: 'Accepted by the case', schema: Result }, 409: { description: 'The case cannot take this event now (reason given)' } },
+  handler: async ({ case: c, body, principal, services, requestId }) => {
+    const b = body as Record<string, unknown>;
+    const date = typeof b.date === 'string' ? b.date : DateTime.now().setZone(VN_ZONE).toISODate()!;
+    const msg = ev.message(b, date);
+    let r;
+    try {
+      r = await services.deps.temporal.workflow.getHandle(c!.workflowId).executeUpdate(sendMessage, { args: [{ caseId: c!.id, ...msg }] });
+    } catch (e) {
+      throw updateProblem(e);
+    }
+    await services.audit.append({
+      actor: actorOf(principal), action: `case.event.${ev.path}`, caseId: c!.id, requestId, legalBasis: ev.legalBasis,
+      after: { message: msg.name, date, decision: msg.decision ?? null, amount: msg.amount ?? null, ruleId: msg.ruleId ?? null, caught: r.caught, clocksChanged: r.clocksChanged },
+    });
+    return { body: { event: ev.path, message: msg.name, caught: r.caught, clocksChanged: r.clocksChanged, links: { case: `/v1/cases/${c!.id}` } } };
+  },
+}));

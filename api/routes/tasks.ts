@@ -1,0 +1,222 @@
+/**
+ * The task inbox and task actions. Claims live in `task_claims` (the read model keeps the tasks);
+ * completion goes to the case workflow's `completeTask` Update, whose validator rejects stale or
+ * completed tasks (409) and invalid form data (422, naming the fields) before anything enters history.
+ */
+import { z } from 'zod';
+import { createDefinitionStore } from '../../db/definitions.js';
+import { createTaskSearch, type TaskRow } from '../../db/case-search.js';
+import { recordTaskCompleted } from '../../platform/metrics.js';
+import { caseEventsFor } from '../../processes/builtin/index.js';
+import { completeTask, type CaseStateView } from '../../workflows/contract.js';
+import type { JsonValue } from '../../workflows/engine/index.js';
+import { taskApiId, TaskView } from '../case-view.js';
+import { actorOf, type Principal } from '../auth/principal.js';
+import { HttpProblem, problems } from '../problem.js';
+import { defineRoute, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
+import { splitTaskId } from '../routing/mount.js';
+import { Cursor, encodeCursor, NodeRef, UuidRe } from '../schemas.js';
+import { queryCaseState, updateProblem } from '../workflow-errors.js';
+
+const WORKERS = ['intake', 'officer', 'supervisor', 'admin'] as const;
+const MANAGERS = ['supervisor', 'admin'] as const;
+
+/** `<caseId>.<taskId>`, e.g. `0b6f…0001.accept-3`. */
+export const TaskId = z.string().max(200)
+  .refine((s) => { const { caseId, taskId } = splitTaskId(s); return UuidRe.test(caseId) && /^[A-Za-z_][A-Za-z0-9_.-]{0,150}-\d+$/.test(taskId); })
+  .meta({ description: 'Task id: `<caseId>.<taskId>` as listed by GET /v1/tasks', example: '0b6f3b4e-1234-4000-8000-000000000001.accept-3' });
+const Params = z.object({ id: TaskId });
+
+/** Business roles a principal works as: `task-role:<role>` permissions (none = every role). */
+function taskRolesOf(p: Principal): string[] {
+  return p.permissions.filter((x) => x.startsWith('task-role:')).map((x) => x.slice('task-role:'.length));
+}
+const isManager = (p: Principal) => p.roles.some((r) => (MANAGERS as readonly string[]).includes(r));
+const principalRef = (p: Principal) => p.id;
+
+function view(t: TaskRow) {
+  return {
+    id: taskApiId(t.caseId, t.taskId), caseId: t.caseId, taskId: t.taskId, nodeId: t.nodeId, name: t.name, candidateRoles: t.candidateRoles,
+    agencyScope: t.agencyScope, status: t.status, openedAt: t.openedAt, closedAt: t.closedAt, dueAt: t.dueAt, assignee: t.assignee, form: t.form,
+    caseReference: t.caseReference, caseType: t.caseType, agencyId: t.agencyId, links: { case: `/v1/cases/${t.caseId}` },
+  };
+}
+const InboxTask = TaskView.extend({ caseReference: z.string(), caseType: z.string(), agencyId: z.string(), links: z.object({ case: z.string() }) })
+  .meta({ id: 'InboxTask' });
+
+type Ctx = HandlerContext<typeof Params, undefined, z.ZodType | undefined>;
+
+/** The open task named by the path (read model), or 404 / 409. */
+async function openTask(ctx: Pick<Ctx, 'params' | 'services'>): Promise<TaskRow> {
+  const { caseId, taskId } = splitTaskId(ctx.params.id);
+  const t = await createTaskSearch(ctx.services.deps.db).get(caseId, taskId);
+  if (!t) throw problems.notFound(`Task ${ctx.params.id}`);
+  if (t.status !== 'open') throw new HttpProblem(409, 'task-not-open', 'The task is not open', `Task ${ctx.params.id} is ${t.status}`);
+  return t;
+}
+
+const claimed = (t: TaskRow, assignee: string | null) => ({ ...view(t), assignee });
+
+export const taskRoutes: RouteSpec[] = [
+  defineRoute({
+    method: 'get', path: '/v1/tasks', operationId: 'listTasks', tags: ['Tasks'],
+    summary: 'Task inbox: tasks of cases in the caller\'s agency subtree (by role, assignee, status)',
+    description: 'Principals holding `task-role:<role>` permissions see the tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date.',
+    auth: { roles: WORKERS, scope: { kind: 'subtree' } },
+    request: {
+      query: z.strictObject({
+        status: z.enum(['open', 'completed', 'cancelled']).default('open'),
+        assignee: z.enum(['me', 'unassigned']).optional().meta({ description: '`me`: claimed by the caller; `unassigned`: nobody holds it' }),
+        role: NodeRef.optional().meta({ description: 'A candidate (business) role, e.g. resolver' }),
+        caseId: z.string().regex(UuidRe).optional(),
+        after: Cursor.optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
+    responses: { 200: { description: 'Tasks by due date; `next` is the URL of the following page', schema: z.object({ items: z.array(InboxTask), next: z.string().nullable() }) } },
+    handler: async ({ query, principal, subtree, services }) => {
+      const roles = query.role ? [query.role] : taskRolesOf(principal!);
+      const rows = await createTaskSearch(services.deps.db).search({
+        agencies: subtree, status: query.status, roles,
+        ...(query.assignee === 'me' ? { assignee: principalRef(principal!) } : query.assignee === 'unassigned' ? { assignee: null } : {}),
+        ...(query.caseId ? { caseId: query.caseId } : {}),
+        ...(query.after ? { after: { k: query.after.k, caseId: query.after.id, taskId: query.after.t ?? '' } } : {}),
+        limit: query.limit,
+      });
+      const last = rows[rows.length - 1];
+      const rest = new URLSearchParams(Object.entries(query).flatMap(([k, v]): Array<[string, string]> => (v === undefined || k === 'after' ? [] : [[k, String(v)]])));
+      return {
+        body: {
+          items: rows.map(view),
+          next: rows.length === query.limit && last ? `/v1/tasks?${rest.toString()}&after=${encodeCursor({ k: last.sortKey, id: last.caseId, t: last.taskId })}` : null,
+        },
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'post', path: '/v1/tasks/:id/claim', operationId: 'claimTask', tags: ['Tasks'],
+    summary: 'Claim an open task (take it yourself)',
+    auth: { roles: WORKERS, scope: { kind: 'task', param: 'id' } },
+    idempotencyKey: true,
+    request: { params: Params },
+    responses: { 200: { description: 'The task, claimed by the caller', schema: InboxTask }, 409: { description: 'Claimed by someone else, or not open' } },
+    handler: async (ctx) => {
+      const { principal, services, requestId } = ctx;
+      const t = await openTask(ctx);
+      const me = principalRef(principal!);
+      const { claim, changed } = await services.claims.claim(t.caseId, t.taskId, me, me);
+      if (claim.assignee !== me) throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${ctx.params.id} is held by ${claim.assignee}; a supervisor can reassign it`);
+      if (changed) await services.audit.append({ actor: actorOf(principal), action: 'task.claimed', caseId: t.caseId, requestId, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: me } });
+      return { body: claimed(t, me) };
+    },
+  }),
+
+  defineRoute({
+    method: 'post', path: '/v1/tasks/:id/assign', operationId: 'assignTask', tags: ['Tasks'],
+    summary: 'Assign an open task to someone (supervisors)',
+    auth: { roles: MANAGERS, scope: { kind: 'task', param: 'id' } },
+    idempotencyKey: true,
+    request: {
+      params: Params,
+      body: z.strictObject({ assignee: z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'a principal id (JWT sub or API key id)') }).meta({ id: 'AssignTask' }),
+      bodyExample: { assignee: 'officer-nguyen@so-tnmt' },
+    },
+    responses: { 200: { description: 'The task with its new assignee', schema: InboxTask } },
+    handler: async (ctx) => {
+      const { principal, services, requestId, body } = ctx;
+      const t = await openTask(ctx);
+      const before = await services.claims.assign(t.caseId, t.taskId, body.assignee, principalRef(principal!));
+      await services.audit.append({
+        actor: actorOf(principal), action: 'task.assigned', caseId: t.caseId, requestId,
+        before: { taskId: t.taskId, assignee: before?.assignee ?? null }, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: body.assignee },
+      });
+      return { body: claimed(t, body.assignee) };
+    },
+  }),
+
+  defineRoute({
+    method: 'post', path: '/v1/tasks/:id/release', operationId: 'releaseTask', tags: ['Tasks'],
+    summary: 'Release a claimed task back to the pool (its holder, or a supervisor)',
+    auth: { roles: WORKERS, scope: { kind: 'task', param: 'id' } },
+    idempotencyKey: true,
+    request: { params: Params },
+    responses: { 200: { description: 'The task, unassigned', schema: InboxTask }, 409: { description: 'Held by someone else (only they or a supervisor may release it)' } },
+    handler: async (ctx) => {
+      const { principal, services, requestId } = ctx;
+      const t = await openTask(ctx);
+      const held = await services.claims.get(t.caseId, t.taskId);
+      if (held && held.assignee !== principalRef(principal!) && !isManager(principal!)) {
+        throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${ctx.params.id} is held by ${held.assignee}`);
+      }
+      const released = await services.claims.release(t.caseId, t.taskId);
+      if (released) {
+        await services.audit.append({ actor: actorOf(principal), action: 'task.released', caseId: t.caseId, requestId, before: { taskId: t.taskId, assignee: released.assignee } });
+      }
+      return { body: claimed(t, null) };
+    },
+  }),
+
+  defineRoute({
+    method: 'post', path: '/v1/tasks/:id/complete', operationId: 'completeTask', tags: ['Tasks'],
+    summary: 'Complete a task with its form data (validated by the case workflow)',
+    description: 'Goes to the case workflow as a Temporal Update with a validator: an unknown, stale or already-completed task answers 409, form data that fails the task\'s form 422 (naming the fields); rejected requests never enter the case history. '
+      + 'Dates of case events the form establishes (e.g. `acceptedOn` → `accepted`) are passed to the statutory clocks automatically. A task claimed by someone else can only be completed by them or a supervisor.',
+    auth: { roles: WORKERS, scope: { kind: 'task', param: 'id' } },
+    idempotencyKey: true,
+    request: {
+      params: Params,
+      body: z.strictObject({
+        data: z.record(z.string().max(100), z.unknown()).meta({ description: 'Form data: the fields of the task\'s form' }),
+      }).meta({ id: 'CompleteTask' }),
+      bodyExample: { data: { acceptanceDecision: 'accept', acceptedOn: '2026-07-03', acceptanceNoticeOn: '2026-07-03' } },
+    },
+    responses: {
+      200: { description: 'Completed; the case\'s open tasks now', schema: z.object({ taskId: z.string(), openTasks: z.array(z.object({ id: z.string(), nodeId: z.string(), name: z.string(), dueAt: z.string().nullable() })) }) },
+      409: { description: 'The task is not open (stale or completed), or held by someone else' },
+      422: { description: 'The form data is not valid (errors name the fields)' },
+    },
+    handler: async (ctx) => {
+      const { principal, services, requestId, body, params } = ctx;
+      const c = ctx.case!;
+      const { taskId } = splitTaskId(params.id);
+      const held = await services.claims.get(c.id, taskId);
+      if (held && held.assignee !== principalRef(principal!) && !isManager(principal!)) {
+        throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${params.id} is held by ${held.assignee}`);
+      }
+      // The node of the task: from the read model, or (projection lag) from the workflow itself.
+      let nodeId = (await createTaskSearch(services.deps.db).get(c.id, taskId))?.nodeId;
+      let live: CaseStateView | undefined;
+      if (!nodeId) {
+        live = await queryCaseState(services.deps.temporal, c.workflowId);
+        nodeId = live.tasks.find((t) => t.id === taskId)?.nodeId;
+        if (!nodeId) throw problems.notFound(`Task ${params.id}`);
+      }
+      const data = body.data as Record<string, JsonValue>;
+      const row = await services.deps.db('cases').where({ id: c.id }).first('definition_key', 'definition_version');
+      const definition = row?.definition_key ? await createDefinitionStore(services.deps.db).get(row.definition_key, row.definition_version) : undefined;
+      const caseEvents = definition ? caseEventsFor(definition.content, nodeId, data) : {};
+      let result;
+      try {
+        result = await services.deps.temporal.workflow.getHandle(c.workflowId).executeUpdate(completeTask, {
+          args: [{ caseId: c.id, taskId, data, caseEvents, actor: `${principal!.type}:${principal!.id}` }],
+        });
+      } catch (e) {
+        throw updateProblem(e);
+      }
+      await services.claims.release(c.id, taskId);
+      // Field names and case events only: form values may carry references the audit log need not copy.
+      await services.audit.append({
+        actor: actorOf(principal), action: 'task.completed', caseId: c.id, requestId,
+        before: { taskId, nodeId, assignee: held?.assignee ?? null }, after: { taskId, nodeId, fields: Object.keys(data).sort(), caseEvents },
+      });
+      recordTaskCompleted(nodeId);
+      return {
+        body: {
+          taskId: taskApiId(c.id, taskId),
+          openTasks: result.openTasks.map((t) => ({ id: taskApiId(c.id, t.id), nodeId: t.nodeId, name: t.name, dueAt: t.dueAt ?? null })),
+        },
+      };
+    },
+  }),
+];
