@@ -22,6 +22,8 @@ const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectC
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
 
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 /** Generic service-task activities: (mapped input, context) -> result. */
 type ServiceActivity = (input: Record<string, JsonValue>, ctx: { caseId: string; nodeId: string; tokenId: string }) => Promise<unknown>;
 
@@ -191,7 +193,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     const workflowId = caseWorkflowId(childCaseId);
     const childInput: ProcessInput = {
       caseId: childCaseId, caseType: child.definition.caseType, definition: child.definition, pin: child.pin,
-      variables: { ...args, parentCaseId: input.caseId }, caseEvents: { received: today },
+      // A linked case was received when the letter was (K2/T1/C1 count from the real receipt).
+      variables: { ...args, parentCaseId: input.caseId }, caseEvents: { received: typeof args.receivedOn === 'string' && ISO_DAY.test(args.receivedOn) ? args.receivedOn : today },
       ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }),
       ...(node.wait ? { parent: { workflowId: workflowInfo().workflowId, tokenId } } : {}),
       options: { ...(opts.project === undefined ? {} : { project: opts.project }) },

@@ -110,7 +110,9 @@ export class Runner {
       const node = this.graph.node(token.nodeId);
       if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'message' && node.trigger.messageName === name) out.push({ token });
       for (const b of this.graph.boundaries(node.id)) {
-        if (b.trigger.kind === 'message' && b.trigger.messageName === name && !(token.fired ?? []).includes(b.id)) out.push({ token, boundary: b });
+        // BPMN keeps a non-interrupting message boundary armed while its host is active: a second
+        // `extend` or `suspend` during the same task is caught again (its decision is recorded).
+        if (b.trigger.kind === 'message' && b.trigger.messageName === name) out.push({ token, boundary: b });
       }
     }
     return out;
@@ -161,6 +163,7 @@ export class Runner {
     if (typeof plan === 'string') throw new RuntimeIncident('LEGAL_EVENT_REJECTED', plan);
     for (const { timer, clock } of plan) {
       this.reevaluate(timer, clock);
+      (this.state.ledgers ??= {})[clock.ruleId] = clock;
       this.record(`clock_${name}`, timer.nodeId, { ruleId: clock.ruleId, due: timer.clock!.due });
     }
   }
@@ -352,7 +355,13 @@ export class Runner {
   }
 
   private arm(purpose: TimerRecord['purpose'], nodeId: string, tokenId: string, spec: Parameters<typeof armTimer>[0]): TimerRecord {
-    const { dueAtMs, clock } = armTimer(spec, this.state.caseEvents, this.state.calendar, this.now);
+    let { dueAtMs, clock } = armTimer(spec, this.state.caseEvents, this.state.calendar, this.now);
+    // One clock per ruleId per case: inherit the suspensions/extensions already applied to it.
+    const ledger = clock ? this.state.ledgers?.[clock.clock.ruleId] : undefined;
+    if (clock && ledger && sameClock(ledger, clock.clock) && (ledger.suspensions.length > 0 || ledger.extensions.length > 0)) {
+      clock = evaluate({ ...clock.clock, suspensions: ledger.suspensions, extensions: ledger.extensions }, this.state.calendar, this.now);
+      dueAtMs = clock.dueAt === null ? null : msOf(clock.dueAt);
+    }
     const timer: TimerRecord = { id: this.id('tm'), purpose, nodeId, tokenId, dueAtMs, firedRungs: [], ...(clock ? { clock } : {}) };
     this.state.timers.push(timer);
     this.record('timer_armed', nodeId, { timerId: timer.id, dueAt: dueAtMs === null ? null : isoAt(dueAtMs), ...(clock ? { due: clock.due, ruleId: clock.clock.ruleId } : {}) });
@@ -412,6 +421,12 @@ export class Runner {
     const e: CaseEvent = { seq: this.state.history.length + 1, at: isoAt(this.now), type, ...(nodeId ? { nodeId } : {}), ...(detail ? { detail } : {}) };
     this.state.history.push(e);
   }
+}
+
+/** Same rule, same start and budget: a later arming of the clock a ledger belongs to. */
+function sameClock(a: Clock, b: Clock): boolean {
+  return a.ruleId === b.ruleId && a.startEvent.name === b.startEvent.name && a.startEvent.date === b.startEvent.date
+    && a.budget.amount === b.budget.amount && a.budget.unit === b.budget.unit;
 }
 
 export { WAITING };

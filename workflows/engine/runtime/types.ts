@@ -117,6 +117,11 @@ export interface RunState {
   nextId: number;
   /** Calendar the clocks are evaluated against (fetched by an activity, so recorded in history). */
   calendar?: CalendarSnapshot;
+  /**
+   * Latest clock per ruleId after a legal event (suspend / resume / extend): a task of the same
+   * phase armed later with the same rule and start inherits its suspensions and extensions.
+   */
+  ledgers?: Record<string, Clock>;
 }
 
 /** Thrown by the runner for definitions that cannot proceed (the workflow maps it to ApplicationFailure). */
