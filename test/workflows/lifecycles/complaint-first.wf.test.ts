@@ -1,0 +1,130 @@
+/**
+ * Complaint, first instance (complaint-first v1/v2) through processWorkflow on the time-skipping
+ * server with the real lifecycle activities: the due dates each step produces.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDb } from '../../support/db.js';
+import { computeDeadline } from '../../support/clock.js';
+import { timeSkippingEnv } from '../../support/temporal.js';
+import { addDays, LifeCase, lifecycleActivities, records, serverDay, withWorker } from './harness.js';
+
+const accept = (on: string) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on });
+const cal = (start: string, n: number) => computeDeadline(start, n, 'calendar_days').due;
+const wd = (start: string, n: number) => computeDeadline(start, n, 'working_days').due;
+
+describe('complaint, first instance, on Temporal', () => {
+  let env: TestWorkflowEnvironment;
+  let tdb: TestDb;
+  let activities: Record<string, unknown>;
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+    ({ tdb, activities } = await lifecycleActivities());
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await tdb?.drop();
+  });
+
+  it('received 30/06/2026 (v1: 10 days, or 10 WD when configured) vs 01/07/2026 (v2: 07 WD); a late entry breaches at once and escalates', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const v1 = await LifeCase.start(env, tq, 'complaint-first', 1, '2026-06-30');
+      const v1wd = await LifeCase.start(env, tq, 'complaint-first', 1, '2026-06-30', { acceptanceUnit: 'working_days' });
+      const v2 = await LifeCase.start(env, tq, 'complaint-first', 2, '2026-07-01');
+      const armed = async (c: LifeCase, nodeId: string) => {
+        const s = await c.settled((x) => x.openTasks.some((t) => t.nodeId === 'overdue.headReview'), 'overdue escalation');
+        const e = s.history.find((h) => h.type === 'timer_armed' && h.nodeId === nodeId);
+        return { ruleId: e?.detail?.ruleId, due: e?.detail?.due, dueAt: s.tasks.find((t) => t.nodeId === nodeId)?.dueAt?.slice(0, 10) };
+      };
+      // The server's "now" is after these dates: the acceptance clocks are already breached.
+      expect(await armed(v1, 'accept')).toEqual({ ruleId: 'K2', due: '2026-07-10', dueAt: '2026-07-10' });
+      expect(await armed(v1wd, 'accept.wd')).toEqual({ ruleId: 'K2_wd', due: '2026-07-14', dueAt: '2026-07-14' });
+      expect(await armed(v2, 'accept')).toEqual({ ruleId: 'K2', due: '2026-07-10', dueAt: '2026-07-10' });
+      for (const c of [v1, v1wd, v2]) {
+        const s = await c.state();
+        expect(s.flags.overdue).toBe(true);
+        expect(s.history.find((h) => h.type === 'due_breached')?.detail).toMatchObject({ ruleId: c === v1wd ? 'K2_wd' : 'K2' });
+        const r = await records(tdb, c.caseId);
+        expect(r.flags).toMatchObject({ overdue: true });
+        expect(r.notifications).toEqual([{ ...r.notifications[0], kind: 'deadline_breach', recipients: ['agency_head', 'case_officer'] }]);
+      }
+      // v1's default is the stricter calendar count, with a warning recorded on the case.
+      expect((await records(tdb, v1.caseId)).events.filter((e) => e.kind === 'warning').map((e) => e.name)).toEqual(['acceptUnit.warning']);
+      expect((await records(tdb, v1wd.caseId)).events.filter((e) => e.kind === 'warning')).toEqual([]);
+    });
+  });
+
+  it('remote-area complex complaint: 45 days from acceptance, extended by 15 (to 60)', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 2, t, { remoteArea: true });
+      expect(await c.due('accept')).toBe(wd(t, 7));
+      await c.complete('accept', { ...accept(t), remoteArea: true, complex: true });
+      expect(await c.dueClock('remote.verify')).toMatchObject({ ruleId: 'K3b', due: cal(t, 45) });
+      expect(await c.send('extend', { date: addDays(t, 20), amount: 15, ruleId: 'K3b' })).toMatchObject({ clocksChanged: 1 });
+      expect(await c.due('remote.verify')).toBe(cal(t, 60));
+      expect(await c.open()).toContain('remote.complexity');
+      expect((await records(tdb, c.caseId)).documents.map((d) => d.type)).toEqual(['acceptance_notice']);
+    });
+  });
+
+  it('a suspension of 12 days moves the resolution due date by 12 days, also for the next task of the phase', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 2, t);
+      await c.complete('accept', accept(t));
+      expect(await c.dueClock('verify')).toMatchObject({ ruleId: 'K3', due: cal(t, 30) });
+      await c.at(addDays(t, 9));
+      expect(await c.send('suspend', { date: addDays(t, 9), variables: { suspensionGround: 'awaiting_other_body' } })).toMatchObject({ clocksChanged: 1 });
+      expect(await c.open()).toEqual(['suspension.decision.issue', 'verify']);
+      expect((await c.dueClock('verify')).status).toBe('suspended');
+      await c.complete('suspension.decision.issue', { suspension_decision_issuedOn: addDays(t, 9), suspensionGround: 'awaiting_other_body' });
+      expect(await c.due('suspension.decision.send')).toBe(wd(addDays(t, 9), 3)); // K15: 3 WD
+      await c.at(addDays(t, 21));
+      expect(await c.send('resume', { date: addDays(t, 21) })).toMatchObject({ clocksChanged: 1 });
+      expect(await c.due('verify')).toBe(cal(t, 42));
+      await c.complete('verify', { verificationReportRef: 'BC-1', demandsMatchFindings: true });
+      expect(await c.open()).toContain('decide');
+      expect(await c.due('decide')).toBe(cal(t, 42)); // the ledger follows the phase (ADR 0007 gap, fixed)
+    });
+  });
+
+  it('a partial withdrawal is recorded and the case continues on its clock', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 2, t);
+      await c.complete('accept', accept(t));
+      expect(await c.send('withdrawPartial', { date: addDays(t, 7), variables: { withdrawnContents: 'nội dung 2', withdrawingComplainantRefs: ['party-2'] } })).toMatchObject({ caught: 1 });
+      const s = await c.settled();
+      expect(s.outcome).toBeUndefined();
+      expect(await c.open()).toEqual(['verify']);
+      expect(await c.due('verify')).toBe(cal(t, 30));
+      const docs = (await records(tdb, c.caseId)).documents;
+      expect(docs.map((d) => d.type)).toEqual(['acceptance_notice', 'partial_withdrawal_record']);
+      expect(docs[1]).toMatchObject({ issued_on: addDays(t, 7), recipients: ['case_file', 'complainant_or_representative'] });
+      expect(JSON.stringify(docs[1])).not.toContain('nội dung 2'); // free text is not stored
+    });
+  });
+
+  it('a breach of the resolution deadline escalates to the head, flags the case and opens the 30-day and 1-year windows', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 2, t);
+      await c.complete('accept', accept(t));
+      const k3 = cal(t, 30);
+      expect(await c.due('verify')).toBe(k3);
+      await c.at(addDays(k3, 1), '09:00:00');
+      const s = await c.settled((x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'), 'breach escalation');
+      expect(s.variables.resolutionOverdue).toBe(true);
+      expect(s.history.find((h) => h.type === 'due_breached')?.detail).toMatchObject({ ruleId: 'K3', due: k3 });
+      const expired = (await records(tdb, c.caseId)).events.find((e) => e.name === 'resolutionDeadlineExpired')!.occurred_on!;
+      expect(await c.timerClocks('window.')).toEqual({ K6: cal(expired, 30), K7: cal(expired, 365) });
+      const r = await records(tdb, c.caseId);
+      // The case is flagged overdue (runner flag, projected) and the resolution breach recorded.
+      expect(s.flags.overdue).toBe(true);
+      expect(r.flags).toMatchObject({ resolution_overdue: true });
+      expect(r.notifications.map((n) => n.kind)).toContain('resolution_deadline_breach');
+      expect(await c.open()).toEqual(expect.arrayContaining(['breach.headReview', 'verify']));
+    });
+  });
+});
