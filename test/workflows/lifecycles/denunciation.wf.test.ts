@@ -1,0 +1,100 @@
+/**
+ * Denunciation (denunciation v2) through processWorkflow on the time-skipping server with the
+ * real lifecycle activities: extensions (TC Art 30(2)-(3)) and withdrawal with its exceptions
+ * (TC Art 33(3)), asserting the due dates each step produces.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDb } from '../../support/db.js';
+import { computeDeadline } from '../../support/clock.js';
+import { timeSkippingEnv } from '../../support/temporal.js';
+import { addDays, LifeCase, lifecycleActivities, records, serverDay, withWorker } from './harness.js';
+
+const cal = (start: string, n: number) => computeDeadline(start, n, 'calendar_days').due;
+const wd = (start: string, n: number) => computeDeadline(start, n, 'working_days').due;
+const initial = (acceptedOn: string, complexity: string) => ({
+  initialDecision: 'accept', formComplete: true, denouncerHasCapacity: true, withinCompetence: true, violationIdentifiable: true, acceptedOn, complexity,
+});
+
+describe('denunciation on Temporal', () => {
+  let env: TestWorkflowEnvironment;
+  let tdb: TestDb;
+  let activities: Record<string, unknown>;
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+    ({ tdb, activities } = await lifecycleActivities());
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await tdb?.drop();
+  });
+
+  it('especially complex: two extensions of 30 days, each with its decision; a third is refused', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'denunciation', 2, t);
+      expect(await c.dueClock('initial')).toMatchObject({ ruleId: 'T1', due: wd(t, 7) });
+      await c.complete('initial', initial(t, 'especially_complex'));
+      expect(await c.due('notifyAcceptance')).toBe(wd(t, 5));
+      await c.complete('notifyAcceptance', { acceptanceNoticeSentOn: addDays(t, 2) });
+      expect(await c.dueClock('verify')).toMatchObject({ ruleId: 'T5', due: cal(t, 30) });
+
+      await c.at(addDays(t, 24));
+      expect(await c.send('extend', { date: addDays(t, 24), amount: 30, ruleId: 'T5' })).toEqual({ caught: 1, clocksChanged: 1 });
+      expect(await c.due('verify')).toBe(cal(t, 60));
+      await c.complete('extension.decision.issue', { extension_decision_issuedOn: addDays(t, 24), complexity: 'especially_complex', complexityCriteria: ['a_several_places', 'b_several_contents'], extensionDays: 30 });
+      await c.complete('extension.decision.send', { extension_decision_sentOn: addDays(t, 26), extension_decision_receivedOn: addDays(t, 27) });
+
+      await c.at(addDays(t, 50));
+      expect(await c.send('extend', { date: addDays(t, 50), amount: 30, ruleId: 'T5' })).toEqual({ caught: 1, clocksChanged: 1 });
+      expect(await c.due('verify')).toBe(cal(t, 90));
+      await c.complete('extension.decision.issue', { extension_decision_issuedOn: addDays(t, 50), complexity: 'especially_complex', complexityCriteria: ['a_several_places', 'b_several_contents'], extensionDays: 30 });
+      await c.complete('extension.decision.send', { extension_decision_sentOn: addDays(t, 51) });
+
+      await c.at(addDays(t, 80));
+      // The clock refuses a third extension (policy: at most 2); the definition records the refusal.
+      expect(await c.send('extend', { date: addDays(t, 80), amount: 10, ruleId: 'T5' })).toEqual({ caught: 1, clocksChanged: 0 });
+      expect(await c.due('verify')).toBe(cal(t, 90));
+      expect(await c.open()).toEqual(['verify']);
+      const r = await records(tdb, c.caseId);
+      expect(r.flags).toMatchObject({ extensions_granted: 2 });
+      expect(r.documents.filter((d) => d.type === 'denunciation_extension_decision').map((d) => [d.issued_on, d.sent_on])).toEqual([
+        [addDays(t, 24), addDays(t, 26)], [addDays(t, 50), addDays(t, 51)],
+      ]);
+      expect(r.documents.find((d) => d.type === 'denunciation_extension_decision')!.received_on).toBe(addDays(t, 27));
+      expect(r.events.filter((e) => e.kind === 'warning').map((e) => e.name)).toEqual(['extension.refused']);
+      // The denouncer's identity is never stored: recipients are roles.
+      expect(JSON.stringify(r)).not.toMatch(/party-|denouncerRef/);
+    });
+  });
+
+  it('full withdrawal: terminated, unless there are signs of violation (the case continues on its clock)', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const cont = await LifeCase.start(env, tq, 'denunciation', 2, t);
+      const stop = await LifeCase.start(env, tq, 'denunciation', 2, t);
+      for (const c of [cont, stop]) {
+        await c.complete('initial', initial(t, 'complex'));
+        await c.complete('notifyAcceptance', { acceptanceNoticeSentOn: t });
+        expect(await c.send('withdraw', { date: addDays(t, 5) })).toMatchObject({ caught: 1 });
+        expect(await c.open()).toEqual(['withdrawal']);
+      }
+      await cont.complete('withdrawal', { signsOfViolation: true, withdrawalCoerced: false, abuseToSlander: false, withdrawnOn: addDays(t, 5) });
+      expect(await cont.open()).toEqual(['verify']);
+      expect(await cont.dueClock('verify')).toMatchObject({ ruleId: 'T5', due: cal(t, 30) });
+
+      await stop.complete('withdrawal', { signsOfViolation: false, withdrawalCoerced: false, abuseToSlander: false, withdrawnOn: addDays(t, 5) });
+      expect(await stop.open()).toEqual(['termination.decision.issue']);
+      await stop.complete('termination.decision.issue', { termination_decision_issuedOn: addDays(t, 6), terminationGround: 'full_withdrawal' });
+      expect(await stop.dueClock('termination.decision.send')).toMatchObject({ due: wd(addDays(t, 6), 5) }); // T6: 5 WD
+      await stop.complete('termination.decision.send', { termination_decision_sentOn: addDays(t, 7) });
+      expect((await stop.settled()).outcome).toBe('terminated');
+
+      for (const [c, n] of [[cont, 1], [stop, 2]] as const) {
+        const docs = (await records(tdb, c.caseId)).documents.filter((d) => !d.type.startsWith('denunciation_acceptance'));
+        expect(docs.map((d) => d.type)).toEqual(['denunciation_withdrawal_record', 'denunciation_termination_decision'].slice(0, n));
+        expect(docs[0]!.received_on).toBe(addDays(t, 5));
+      }
+    });
+  });
+});
