@@ -110,6 +110,20 @@ export class LifeCase {
     return c;
   }
 
+  /** The linked case a call activity of `parent` started (tracked for termination like the others). */
+  static async linked(parent: LifeCase, calledKey: string): Promise<LifeCase> {
+    const s = await parent.settled((x) => x.children.some((l) => l.calledKey === calledKey), `linked ${calledKey}`);
+    const link = s.children.find((l) => l.calledKey === calledKey)!;
+    const handle = parent.env.client.workflow.getHandle(link.workflowId);
+    started.push(handle);
+    const view = await handle.query(getCaseState);
+    const [key, version] = view.pin.split('+')[0]!.split('@') as [string, string];
+    const input: ProcessInput = { caseId: link.caseId, caseType: calledKey, caseEvents: view.caseEvents, ...builtin(key, Number(version)) };
+    const c = new LifeCase(parent.env, handle, input);
+    await c.settled();
+    return c;
+  }
+
   get caseId(): string { return this.input.caseId; }
 
   state(): Promise<CaseStateView> { return this.handle.query(getCaseState); }

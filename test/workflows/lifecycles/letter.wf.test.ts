@@ -1,0 +1,69 @@
+/**
+ * Letter handling (letter-handling v2) through processWorkflow on the time-skipping server with
+ * the real lifecycle activities: representatives of several signers (TCD Art 29), the mass-case
+ * flag, classification into a linked complaint case that counts from the letter's receipt.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDb } from '../../support/db.js';
+import { computeDeadline } from '../../support/clock.js';
+import { timeSkippingEnv } from '../../support/temporal.js';
+import { addDays, LifeCase, lifecycleActivities, records, serverDay, withWorker } from './harness.js';
+
+const wd = (start: string, n: number) => computeDeadline(start, n, 'working_days').due;
+const signers = Array.from({ length: 12 }, (_, i) => `party-${i + 1}`);
+const eligibleComplaint = {
+  letterType: 'complaint', language: 'vietnamese', dated: true, hasNameAddress: true, hasSignature: true, contentElementsComplete: true, withinCompetence: true,
+};
+
+describe('letter handling on Temporal', () => {
+  let env: TestWorkflowEnvironment;
+  let tdb: TestDb;
+  let activities: Record<string, unknown>;
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+    ({ tdb, activities } = await lifecycleActivities());
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await tdb?.drop();
+  });
+
+  it('12 signers: 6 representatives refused, 5 accepted and flagged mass; accepted into a linked complaint counting from the letter\'s receipt', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const letter = await LifeCase.start(env, tq, 'letter-handling', 2, t);
+      expect(await letter.dueClock('intake')).toMatchObject({ ruleId: 'C1', due: wd(t, 10) });
+      await letter.complete('intake', { channel: 'post', forwardedBy: 'none', signerRefs: signers, representativeRefs: signers.slice(0, 6) });
+      // TCD Art 29: more than 10 signers appoint at most 5 representatives.
+      expect(await letter.open()).toEqual(['requestRepresentatives']);
+      const refused = await letter.state();
+      expect(refused.variables.representativesOk).toBe(false);
+      expect(String((refused.variables.representativeErrors as string[])[0])).toMatch(/at most 5/);
+      expect(await letter.due('requestRepresentatives')).toBe(wd(t, 10));
+
+      await letter.complete('requestRepresentatives', { representativeRefs: signers.slice(0, 5), appointmentDocumentRef: 'VB-cu-dai-dien' });
+      expect(await letter.open()).toEqual(['classify']);
+      expect((await letter.state()).variables).toMatchObject({ representativesOk: true, massCase: true });
+      expect(await letter.dueClock('classify')).toMatchObject({ ruleId: 'C4', due: wd(t, 10) });
+      const r1 = await records(tdb, letter.caseId);
+      expect(r1.flags).toMatchObject({ mass_case: true });
+      expect(r1.notifications.map((n) => [n.kind, n.recipients])).toEqual([['mass_case_received', ['agency_head']]]);
+
+      // Classified three days later: the linked complaint still counts from the letter's receipt.
+      await letter.at(addDays(t, 3));
+      await letter.complete('classify', eligibleComplaint);
+      const complaint = await LifeCase.linked(letter, 'complaint-first');
+      expect((await complaint.state()).caseEvents.received).toBe(t);
+      expect((await complaint.state()).variables).toMatchObject({ receivedOn: t, massCase: true, letterCaseId: letter.caseId });
+      expect(await complaint.dueClock('accept')).toMatchObject({ ruleId: 'K2', due: wd(t, 7) });
+
+      expect(await letter.open()).toEqual(['inform']);
+      expect(await letter.due('inform')).toBe(wd(t, 10));
+      await letter.complete('inform', { outcomeNoticeSentOn: addDays(t, 4), noticeForm: 'written', noticeRecipientRef: 'party-1' });
+      expect((await letter.settled()).outcome).toBe('accepted_linked_case_started');
+      const docs = (await records(tdb, letter.caseId)).documents;
+      expect(docs.map((d) => [d.type, d.issued_on, d.sent_on])).toEqual([['letter_outcome_notice', addDays(t, 4), addDays(t, 4)]]);
+    });
+  });
+});
