@@ -1,13 +1,30 @@
 /**
- * `npm run bench`: runs every benchmark and prints markdown tables.
- * Environment: BENCH_CASES (per round, default 300), BENCH_CONCURRENCY (50), BENCH_ROUNDS (2).
+ * `npm run bench [-- interpreter|api ...]`: runs every benchmark (or the named ones) and prints markdown tables.
+ * Interpreter: BENCH_CASES (per round, default 300), BENCH_CONCURRENCY (50), BENCH_ROUNDS (2).
+ * API: see bench/api.ts (BENCH_API_*); its table is also written to bench/results/api.md.
  */
 import os from 'node:os';
+import { runAndWriteApiBench } from './api.js';
 import { benchTable, runInterpreterBench } from './interpreter.js';
 
-const rows = await runInterpreterBench((s) => console.error(s));
-console.log(`\n### Interpreter vs hand-written workflow (10 steps, Temporal dev server, ${os.cpus().length} CPUs, Node ${process.version})\n`);
-console.log(benchTable(rows));
-const ratio = rows[1]!.casesPerSecond / rows[0]!.casesPerSecond;
-console.log(`\nInterpreter / hand-written: ${(ratio * 100).toFixed(0)}% (target >= 80%)`);
+const BENCHES: Record<string, () => Promise<void>> = {
+  async interpreter() {
+    const rows = await runInterpreterBench((s) => console.error(s));
+    console.log(`\n### Interpreter vs hand-written workflow (10 steps, Temporal dev server, ${os.cpus().length} CPUs, Node ${process.version})\n`);
+    console.log(benchTable(rows));
+    const ratio = rows[1]!.casesPerSecond / rows[0]!.casesPerSecond;
+    console.log(`\nInterpreter / hand-written: ${(ratio * 100).toFixed(0)}% (target >= 80%)`);
+  },
+  async api() {
+    console.log(`\n${await runAndWriteApiBench((s) => console.error(s))}`);
+  },
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !(w in BENCHES));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length ? wanted : Object.keys(BENCHES)) await BENCHES[name]!();
 process.exit(0);
