@@ -10,6 +10,7 @@ import { sendMessage, type SendMessageRequest } from '../../workflows/contract.j
 import type { JsonValue } from '../../workflows/engine/index.js';
 import { actorOf } from '../auth/principal.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import { idempotent } from '../routing/idempotent.js';
 import { CaseId } from '../schemas.js';
 import { updateProblem } from '../workflow-errors.js';
 import { VN_ZONE } from './cases.js';
@@ -100,7 +101,10 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
   idempotencyKey: true,
   request: { params: z.object({ id: CaseId }), body: ev.body, bodyExample: ev.example },
   responses: { 200: { description: 'Accepted by the case', schema: Result }, 409: { description: 'The case cannot take this event now (reason given)' } },
-  handler: async ({ case: c, body, principal, services, requestId }) => {
+  handler: ({ req, case: c, body, principal, services, requestId }) => idempotent({
+    key: req.get('Idempotency-Key'), principal: principal!, store: services.idempotency, method: 'POST',
+    path: `/v1/cases/:id/events/${ev.path}`, resourceId: c!.id, body: { case: c!.id, body },
+  }, async () => {
     const b = body as Record<string, unknown>;
     const date = typeof b.date === 'string' ? b.date : DateTime.now().setZone(VN_ZONE).toISODate()!;
     const msg = ev.message(b, date);
@@ -115,5 +119,5 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
       after: { message: msg.name, date, decision: msg.decision ?? null, amount: msg.amount ?? null, ruleId: msg.ruleId ?? null, caught: r.caught, clocksChanged: r.clocksChanged },
     });
     return { body: { event: ev.path, message: msg.name, caught: r.caught, clocksChanged: r.clocksChanged, links: { case: `/v1/cases/${c!.id}` } } };
-  },
+  }),
 }));

@@ -14,6 +14,7 @@ import { taskApiId, TaskView } from '../case-view.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
+import { idempotent } from '../routing/idempotent.js';
 import { splitTaskId } from '../routing/mount.js';
 import { Cursor, encodeCursor, NodeRef, UuidRe } from '../schemas.js';
 import { queryCaseState, updateProblem } from '../workflow-errors.js';
@@ -56,6 +57,12 @@ async function openTask(ctx: Pick<Ctx, 'params' | 'services'>): Promise<TaskRow>
 }
 
 const claimed = (t: TaskRow, assignee: string | null) => ({ ...view(t), assignee });
+
+/** Idempotency-Key handling of a task action (scoped per caller, action and task). */
+const once = (ctx: { req: { get(h: string): string | undefined }; principal: Principal | undefined; services: Ctx['services']; params: { id: string }; body: unknown }, action: string) => ({
+  key: ctx.req.get('Idempotency-Key'), principal: ctx.principal!, store: ctx.services.idempotency, method: 'POST',
+  path: `/v1/tasks/:id/${action}`, resourceId: ctx.params.id, body: { task: ctx.params.id, body: ctx.body ?? null },
+});
 
 export const taskRoutes: RouteSpec[] = [
   defineRoute({
@@ -101,7 +108,7 @@ export const taskRoutes: RouteSpec[] = [
     idempotencyKey: true,
     request: { params: Params },
     responses: { 200: { description: 'The task, claimed by the caller', schema: InboxTask }, 409: { description: 'Claimed by someone else, or not open' } },
-    handler: async (ctx) => {
+    handler: (ctx) => idempotent(once(ctx, 'claim'), async () => {
       const { principal, services, requestId } = ctx;
       const t = await openTask(ctx);
       const me = principalRef(principal!);
@@ -109,7 +116,7 @@ export const taskRoutes: RouteSpec[] = [
       if (claim.assignee !== me) throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${ctx.params.id} is held by ${claim.assignee}; a supervisor can reassign it`);
       if (changed) await services.audit.append({ actor: actorOf(principal), action: 'task.claimed', caseId: t.caseId, requestId, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: me } });
       return { body: claimed(t, me) };
-    },
+    }),
   }),
 
   defineRoute({
@@ -123,7 +130,7 @@ export const taskRoutes: RouteSpec[] = [
       bodyExample: { assignee: 'officer-nguyen@so-tnmt' },
     },
     responses: { 200: { description: 'The task with its new assignee', schema: InboxTask } },
-    handler: async (ctx) => {
+    handler: (ctx) => idempotent(once(ctx, 'assign'), async () => {
       const { principal, services, requestId, body } = ctx;
       const t = await openTask(ctx);
       const before = await services.claims.assign(t.caseId, t.taskId, body.assignee, principalRef(principal!));
@@ -132,7 +139,7 @@ export const taskRoutes: RouteSpec[] = [
         before: { taskId: t.taskId, assignee: before?.assignee ?? null }, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: body.assignee },
       });
       return { body: claimed(t, body.assignee) };
-    },
+    }),
   }),
 
   defineRoute({
@@ -142,7 +149,7 @@ export const taskRoutes: RouteSpec[] = [
     idempotencyKey: true,
     request: { params: Params },
     responses: { 200: { description: 'The task, unassigned', schema: InboxTask }, 409: { description: 'Held by someone else (only they or a supervisor may release it)' } },
-    handler: async (ctx) => {
+    handler: (ctx) => idempotent(once(ctx, 'release'), async () => {
       const { principal, services, requestId } = ctx;
       const t = await openTask(ctx);
       const held = await services.claims.get(t.caseId, t.taskId);
@@ -154,7 +161,7 @@ export const taskRoutes: RouteSpec[] = [
         await services.audit.append({ actor: actorOf(principal), action: 'task.released', caseId: t.caseId, requestId, before: { taskId: t.taskId, assignee: released.assignee } });
       }
       return { body: claimed(t, null) };
-    },
+    }),
   }),
 
   defineRoute({
@@ -176,7 +183,7 @@ export const taskRoutes: RouteSpec[] = [
       409: { description: 'The task is not open (stale or completed), or held by someone else' },
       422: { description: 'The form data is not valid (errors name the fields)' },
     },
-    handler: async (ctx) => {
+    handler: (ctx) => idempotent(once(ctx, 'complete'), async () => {
       const { principal, services, requestId, body, params } = ctx;
       const c = ctx.case!;
       const { taskId } = splitTaskId(params.id);
@@ -217,6 +224,6 @@ export const taskRoutes: RouteSpec[] = [
           openTasks: result.openTasks.map((t) => ({ id: taskApiId(c.id, t.id), nodeId: t.nodeId, name: t.name, dueAt: t.dueAt ?? null })),
         },
       };
-    },
+    }),
   }),
 ];
