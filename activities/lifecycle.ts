@@ -113,7 +113,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
      * Records a notice or decision: type, legal basis, recipients (roles / references), issued,
      * sent and received dates (spec §3.10: a decision needs issuance and receipt dates).
      */
-    async recordDocument(input: Input, ctx?: ServiceTaskContext): Promise<{ documentId: string; type: string }> {
+    async recordDocument(input: Input, ctx?: ServiceTaskContext): Promise<{ documentId: string; type: string; kind: string }> {
       const k = keyOf(ctx, 'recordDocument');
       const type = input.type ?? input.kind;
       if (typeof type !== 'string' || !CODE.test(type)) throw ApplicationFailure.nonRetryable('recordDocument needs a document type', 'InvalidInput');
@@ -128,7 +128,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
         received_on: dateOrNull(input.receivedOn, 'receivedOn'),
         detail: JSON.stringify(safeDetail(input, ['type', 'kind', 'legalBasis', 'number', 'recipients', 'to', 'issuedOn', 'sentOn', 'receivedOn'])),
       }, k.caseId, k.idemKey);
-      return { documentId: row.id, type: row.type };
+      return { documentId: row.id, type: row.type, kind: row.type };
     },
 
     /** Sets a case flag (overdue, mass_case, suspended, ...) and returns its value. */
