@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities/index.js';
-import { createApp } from '../../api/app.js';
+import { apiRoutes, createApp } from '../../api/app.js';
 import { createLogger } from '../../platform/logger.js';
+import { createCaseWorker } from '../../worker.js';
 import { benchTenSteps } from '../../processes/examples/index.js';
 import { caseWorkflowId, PROCESS_WORKFLOW } from '../../workflows/contract.js';
 import { authHeader } from '../support/auth.js';
@@ -50,9 +50,10 @@ const post = async (url: string, body: unknown, auth: Record<string, string>) =>
 
 beforeAll(async () => {
   api = await startTestApi();
-  worker = await Worker.create({
-    connection: api.dev.nativeConnection, taskQueue: api.deps.taskQueue, workflowBundle: await workflowBundle(),
-    activities: createActivities({ db: api.tdb.db, logger: createLogger('silent') }),
+  // The production worker (interpreter + every activity) on the API's task queue.
+  worker = await createCaseWorker({
+    connection: api.dev.nativeConnection, namespace: 'default', taskQueue: api.deps.taskQueue, db: api.tdb.db,
+    logger: createLogger('silent'), workflowBundle: await workflowBundle(),
   });
   running = worker.run();
   chained = await runCase({ continueAsNewAfterEvents: 20 });
@@ -145,6 +146,26 @@ describe('POST /v1/audit/replay', () => {
     expect((await post(api.url, { definitionKey: benchTenSteps.key, definitionVersion: 2 }, auditor)).body.matched).toBe(0);
     const elsewhere = await post(api.url, { definitionKey: benchTenSteps.key }, await authHeader({ roles: ['auditor'], agency: 'ubnd-xa-b' }));
     expect(elsewhere.body).toMatchObject({ matched: 0, results: [], codeHash: null });
+  });
+
+  it('a case received through POST /v1/cases replays deterministically, alone and with its definition', async () => {
+    const example = apiRoutes().find((r) => r.method === 'post' && r.path === '/v1/cases')!.request!.bodyExample as Record<string, unknown>;
+    const created = await fetch(`${api.url}/v1/cases`, {
+      method: 'POST', headers: { ...(await authHeader({ roles: ['intake'], agency: HOME })), 'content-type': 'application/json', 'Idempotency-Key': randomUUID() },
+      body: JSON.stringify({ ...example, agencyId: HOME }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { id, definition } = (await created.json()) as { id: string; definition?: { key: string; version: number } };
+    // Let the workflow take its first steps (its first projection), so the history has commands to check.
+    for (let i = 0; i < 200 && !(await api.tdb.db('case_states').where({ case_id: id }).first()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await api.tdb.db('case_states').where({ case_id: id }).first()).toBeDefined();
+    const auditor = await authHeader({ roles: ['auditor'], agency: HOME });
+    const one = await post(api.url, { caseId: id }, auditor);
+    expect(one.body.results[0], JSON.stringify(one.body)).toMatchObject({ caseId: id, deterministic: true, result: 'deterministic' });
+    if (definition) {
+      const all = await post(api.url, { definitionKey: definition.key, definitionVersion: definition.version }, auditor);
+      expect(all.body.results.find((r) => r.caseId === id)).toMatchObject({ deterministic: true });
+    }
   });
 
   it('detects non-determinism: the same history against a different bundle', async () => {
