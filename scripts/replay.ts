@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { historiesInDocument } from '../platform/history.js';
 import { DEFAULT_WORKFLOWS_PATH, replayHistories, type ReplayItem, type ReplayOutcome } from '../platform/replay.js';
 import { PROCESS_WORKFLOW } from '../workflows/contract.js';
@@ -113,6 +114,8 @@ async function main(argv: string[]): Promise<number> {
   return bad.length === 0 ? 0 : 1;
 }
 
+// The table is the output: the SDK's own lines (worker state, the core's nondeterminism warnings) are noise here.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
