@@ -5,7 +5,6 @@ import * as m20261127200000 from './20261127200000_create_agencies_api_keys.js';
 import * as m20261127200001 from './20261127200001_create_audit_log.js';
 import * as m20261127200002 from './20261127200002_create_parties_pins.js';
 import * as m20261127300000 from './20261127300000_create_calendar.js';
-import * as m20261127500000 from './20261127500000_create_case_records.js';
 import * as m20261127400000 from './20261127400000_create_definitions.js';
 import * as m20261127400001 from './20261127400001_create_task_claims.js';
 import * as m20261127500000 from './20261127500000_create_case_records.js';
@@ -21,7 +20,6 @@ const migrations: Record<string, Knex.Migration> = {
   '20261127200001_create_audit_log': m20261127200001,
   '20261127200002_create_parties_pins': m20261127200002,
   '20261127300000_create_calendar': m20261127300000,
-  '20261127500000_create_case_records': m20261127500000,
   '20261127400000_create_definitions': m20261127400000,
   '20261127400001_create_task_claims': m20261127400001,
   '20261127500000_create_case_records': m20261127500000,
