@@ -53,8 +53,9 @@ export async function withWorker<T>(env: TestWorkflowEnvironment, activities: ob
 /** Polls the case state until `pred` holds (time-skipping sleeps between polls). */
 export async function until(env: TestWorkflowEnvironment, h: WorkflowHandle, pred: (s: CaseStateView) => boolean, what = 'condition'): Promise<CaseStateView> {
   for (let i = 0; i < 200; i++) {
-    const s = await h.query(getCaseState);
-    if (pred(s)) return s;
+    // A query can hang on the Java test server while a run is being continued-as-new: retry it.
+    const s = await Promise.race([h.query(getCaseState), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
+    if (s && pred(s)) return s;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out waiting for ${what}: ${JSON.stringify((await h.query(getCaseState)).currentNodes)}`);

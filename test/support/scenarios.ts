@@ -72,6 +72,9 @@ async function drive(env: TestWorkflowEnvironment, h: WorkflowHandle, caseId: st
     if (s.openTasks.every((x) => hold.includes(x.nodeId)) && Object.keys(messages).length === sent.size) await env.sleep(86_400_000);
     else await new Promise((r) => setTimeout(r, 30));
   }
+  // Fetch the result of a closed run only: result()'s auto time skipping can stall the Java test
+  // server while linked cases are still running.
+  for (let i = 0; i < 400 && (await h.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 25));
   return h.result();
 }
 

@@ -165,7 +165,7 @@ describe('processWorkflow: escalations, messages, call activities, continueAsNew
       await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s1.openTasks[0]!.id, data: {} }] });
       // The Java test server can hang a query sent while a continued-as-new run has not
       // completed its first workflow task: wait for the new run to be under way first.
-      for (let i = 0; i < 400; i++) {
+      for (let i = 0; i < 1200; i++) {
         const d = await h.describe();
         if (d.runId !== h.firstExecutionRunId && d.historyLength > 3) break;
         await new Promise((r) => setTimeout(r, 25));
