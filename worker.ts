@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { calendarServiceFor } from './activities/calendar.js';
 import { createActivities } from './activities/index.js';
 import { createDefinitionStore } from './db/definitions.js';
 import { EXAMPLE_DEFINITIONS } from './processes/examples/index.js';
@@ -29,7 +30,11 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
     const keys = new Set(registered.map((d) => d.key));
     return [...registered, ...EXAMPLE_DEFINITIONS.filter((d) => !keys.has(d.key))];
   };
-  const activities = createActivities({ db: deps.db, logger: deps.logger, definitions: resolvable });
+  // Workflows count their clocks on the stored calendar (seed + days announced through the admin API).
+  const calendar = calendarServiceFor(deps.db);
+  const activities = createActivities({
+    db: deps.db, logger: deps.logger, definitions: resolvable, calendarEntries: () => calendar.entries(),
+  });
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,

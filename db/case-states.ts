@@ -2,6 +2,7 @@
  * Store of the interpreter read model: `case_states` (latest state per case) and `case_tasks`
  * (the task inbox). Writes are idempotent by projection sequence.
  */
+import { appendAudit, SYSTEM_ACTOR } from './audit.js';
 import type { Db } from './knex.js';
 import type { CaseStateView, ProjectCaseStateInput } from '../workflows/contract.js';
 
@@ -54,6 +55,10 @@ export function createCaseStateStore(db: Db) {
     /** Applies a projection unless a projection with the same or a higher seq was applied. */
     async project(p: ProjectCaseStateInput): Promise<boolean> {
       return db.transaction(async (trx) => {
+        // Highest workflow event already audited (from the state this projection replaces).
+        const prev = await trx.raw<{ rows: Array<{ max: number | null }> }>(
+          `SELECT max((e->>'seq')::int) AS max FROM case_states, jsonb_array_elements(state->'history') e WHERE case_id = ?`, [p.caseId]);
+        const auditedUpTo = prev.rows[0]?.max ?? 0;
         const row = toRow(p);
         const cols = Object.keys(row);
         const res = await trx.raw(
@@ -73,6 +78,15 @@ export function createCaseStateStore(db: Db) {
           due_at: t.dueAt ?? null, form: JSON.stringify(t.form),
         }));
         if (tasks.length > 0) await trx('case_tasks').insert(tasks);
+        // Every workflow event (clock armed/recomputed, rung, breach, escalation, task, message…) enters the
+        // hash-chained audit log once, in the same transaction as the projection that first shows it.
+        for (const e of p.state.history.filter((h) => h.seq > auditedUpTo)) {
+          const legalBasis = typeof e.detail?.legalBasis === 'string' ? e.detail.legalBasis : null;
+          await appendAudit(trx, {
+            actor: SYSTEM_ACTOR, action: `workflow.${e.type}`, caseId: p.caseId,
+            after: { seq: e.seq, at: e.at, nodeId: e.nodeId ?? null, detail: e.detail ?? null }, legalBasis,
+          }, trx);
+        }
         return true;
       });
     },

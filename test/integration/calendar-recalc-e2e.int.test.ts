@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authHeader } from '../support/auth.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+
+/**
+ * Issue 4, "done when": a holiday added through the API moves the due dates of affected open cases, with an
+ * audit entry — through the real stack (HTTP API → PostgreSQL calendar → Temporal signal → interpreter →
+ * projection → hash-chained audit log).
+ */
+describe('a day off decreed after receipt moves an open case’s deadline (end to end)', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ worker: true });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const call = async (method: string, path: string, body?: unknown, roles: Array<'admin' | 'officer' | 'intake'> = ['admin']) => {
+    const r = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(await authHeader({ roles, agency: 'tinh-demo' })) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  const acceptDue = async (id: string): Promise<string | undefined> => {
+    const { body } = await call('GET', `/v1/cases/${id}?consistent=true`);
+    const clocks = (body.clocks ?? body.state?.clocks ?? []) as Array<{ ruleId: string; due?: string }>;
+    return clocks.find((c) => c.ruleId === 'C1')?.due;
+  };
+
+  async function until<T>(f: () => Promise<T | undefined>, ok: (v: T | undefined) => boolean): Promise<T | undefined> {
+    let v: T | undefined;
+    for (let i = 0; i < 150; i++) {
+      v = await f();
+      if (ok(v)) return v;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return v;
+  }
+
+  it('10 working days (Luật Tiếp công dân 2013 Art 28(1)) from Fri 20/11/2026: 04/12, then 07/12 after 02/12 is decreed off', async () => {
+    const created = await call('POST', '/v1/cases', {
+      type: 'petition', channel: 'portal', receivedAt: '2026-11-20T10:00:00+07:00', agencyId: 'so-tnmt', subject: 'Phản ánh về ô nhiễm tiếng ồn',
+    }, ['intake']);
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+
+    expect(await until(() => acceptDue(id), (d) => d !== undefined)).toBe('2026-12-04');
+
+    const added = await call('POST', '/v1/admin/calendar/days-off', {
+      date: '2026-12-02', name: 'Ngày nghỉ được công bố (e2e)', source: 'Thông báo (kiểm thử)', reason: 'Day off decreed after the petition was received',
+    });
+    expect(added.status).toBe(201);
+    expect(added.body.notifiedCases).toBeGreaterThanOrEqual(1);
+
+    expect(await until(() => acceptDue(id), (d) => d === '2026-12-07')).toBe('2026-12-07');
+
+    // The recomputation is in the case's audit trail with the old and new due dates.
+    const entry = await until(async () => api.tdb.db('audit_log').where({ case_id: id, action: 'workflow.clock_recomputed' }).first(), (e) => e !== undefined);
+    expect(entry?.after).toMatchObject({ detail: { ruleId: 'C1', from: '2026-12-04', to: '2026-12-07' } });
+    const verify = await call('GET', '/v1/audit/verify', undefined, ['admin']);
+    expect(verify.status).toBe(200);
+    expect(verify.body).toMatchObject({ ok: true });
+  });
+});
