@@ -131,4 +131,18 @@ describe('complaint, first instance, on Temporal', () => {
       expect(await c.open()).toEqual(expect.arrayContaining(['breach.headReview', 'verify']));
     });
   });
+
+  it('remote area: the K3b breach (45 days) opens the 45-day second-complaint window', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 2, t, { remoteArea: true });
+      await c.complete('accept', { ...accept(t), remoteArea: true });
+      const k3b = cal(t, 45);
+      expect(await c.dueClock('remote.verify')).toMatchObject({ ruleId: 'K3b', due: k3b });
+      await c.at(addDays(k3b, 1));
+      await c.settled((x) => x.openTasks.some((o) => o.nodeId === 'remote.breach.headReview'), 'remote breach escalation');
+      const expired = (await records(tdb, c.caseId)).events.find((e) => e.name === 'resolutionDeadlineExpired')!.occurred_on!;
+      expect(await c.timerClocks('remote.window.')).toEqual({ K6_remote: cal(expired, 45), K7: cal(expired, 365) });
+    });
+  });
 });
