@@ -132,6 +132,32 @@ describe('complaint, first instance, on Temporal', () => {
     });
   });
 
+  it('decision sent in 3 WD, legal effect 30 days after issuance; a second complaint starts the linked second instance from its lodging day', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 2, t);
+      await c.complete('accept', accept(t));
+      await c.complete('verify', { verificationReportRef: 'BC-1', demandsMatchFindings: true });
+      await c.complete('decide', {
+        decisionNumber: '12/QĐ-UBND', decisionIssuedOn: addDays(t, 20), complaintContent: 'c', verificationResult: 'v', legalBasisCited: 'KN Art 31',
+        conclusion: 'partly_right', disposition: 'amend', rightsStated: true,
+      });
+      expect(await c.dueClock('sendDecision')).toMatchObject({ ruleId: 'K5', due: wd(addDays(t, 20), 3) });
+      await c.complete('sendDecision', { decisionSentOn: addDays(t, 21), decisionReceivedOn: addDays(t, 22), decisionRecipients: ['complainant_or_representative', 'same_level_inspectorate'] });
+      expect(await c.open()).toEqual(['awaitEffect']);
+      expect(await c.timerClocks('awaitEffect.')).toEqual({ K12: cal(addDays(t, 20), 30) });
+      const decision = (await records(tdb, c.caseId)).documents.find((d) => d.type === 'complaint_decision_first_dispatch');
+      expect(decision).toMatchObject({ issued_on: addDays(t, 20), sent_on: addDays(t, 21), received_on: addDays(t, 22) }); // spec §3.10
+
+      await c.at(addDays(t, 26));
+      await c.complete('awaitEffect', { secondComplaintLodgedOn: addDays(t, 25), challengeKind: 'second_complaint' });
+      const second = await LifeCase.linked(c, 'complaint-second');
+      expect((await second.state()).caseEvents.received).toBe(addDays(t, 25));
+      expect(await second.dueClock('accept')).toMatchObject({ ruleId: 'K8', due: wd(addDays(t, 25), 7) });
+      expect((await c.settled()).outcome).toBe('decision_challenged');
+    });
+  });
+
   it('remote area: the K3b breach (45 days) opens the 45-day second-complaint window', async () => {
     await withWorker(env, activities, async (tq) => {
       const t = await serverDay(env);
