@@ -42,9 +42,10 @@ async function drive(n: number, concurrency: number, runOne: (i: number) => Prom
 
 /** Runs the benchmark and returns its rows (hand-written first). */
 export async function runInterpreterBench(log: (s: string) => void = console.log): Promise<BenchRow[]> {
-  const cases = env('BENCH_CASES', 300);
+  // Many short rounds in alternating order spread background load evenly over the variants.
+  const cases = env('BENCH_CASES', 100);
   const concurrency = env('BENCH_CONCURRENCY', 50);
-  const rounds = env('BENCH_ROUNDS', 2);
+  const rounds = env('BENCH_ROUNDS', 4);
   const bins = ensureTemporal({ quiet: true }) as { temporal: string };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kntc-bench-'));
   const server = await startDevServer({ binary: bins.temporal, port: await freePort(), namespace: 'default', logFile: path.join(tmp, 'temporal.log') });

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- interpreter|api ...]`: runs every benchmark (or the named ones) and prints markdown tables.
- * Interpreter: BENCH_CASES (per round, default 300), BENCH_CONCURRENCY (50), BENCH_ROUNDS (2).
+ * Interpreter: BENCH_CASES (per round, default 100), BENCH_CONCURRENCY (50), BENCH_ROUNDS (4).
  * API: see bench/api.ts (BENCH_API_*); its table is also written to bench/results/api.md.
  */
 import os from 'node:os';
