@@ -108,13 +108,23 @@ export function createCaseSearch(db: Db) {
       }));
     },
 
-    /** The flags of one case (same definitions as the search filters). */
-    async flags(caseId: string): Promise<Record<'overdue' | 'atRisk' | 'mass' | 'complex' | 'remote' | 'suspended', boolean>> {
+    /**
+     * The projected state of one case with its flags (same definitions as the search filters), in
+     * one query; `state` is null until the workflow's first projection.
+     */
+    async detail(caseId: string): Promise<{
+      state: CaseStateView | null; seq: number | null; projectedAt: string | null;
+      flags: Record<'overdue' | 'atRisk' | 'mass' | 'complex' | 'remote' | 'suspended', boolean>;
+    }> {
       const row = await db('cases as c').leftJoin('case_states as cs', 'cs.case_id', 'c.id').where('c.id', caseId)
-        .first(...(['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).map((f) => db.raw(`${FLAG_SQL[f]} AS "${f}"`)));
+        .first('cs.state', 'cs.seq', 'cs.updated_at', ...(['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).map((f) => db.raw(`${FLAG_SQL[f]} AS "${f}"`)));
       return {
-        overdue: Boolean(row?.overdue), atRisk: Boolean(row?.atRisk), mass: Boolean(row?.mass),
-        complex: Boolean(row?.complex), remote: Boolean(row?.remote), suspended: Boolean(row?.suspended),
+        state: (row?.state as CaseStateView | null) ?? null, seq: (row?.seq as number | null) ?? null,
+        projectedAt: row?.updated_at ? (row.updated_at as Date).toISOString() : null,
+        flags: {
+          overdue: Boolean(row?.overdue), atRisk: Boolean(row?.atRisk), mass: Boolean(row?.mass),
+          complex: Boolean(row?.complex), remote: Boolean(row?.remote), suspended: Boolean(row?.suspended),
+        },
       };
     },
   };

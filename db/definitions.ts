@@ -76,10 +76,26 @@ export interface ListQuery {
 }
 
 /** Store of registered process definitions. */
+// Registered versions never change (the table refuses UPDATE/DELETE), so a record read once can be kept
+// for the life of the process; the cache is keyed by key@version and checked against the stored hash.
+const recordCache = new Map<string, DefinitionRecord>();
+const RECORD_CACHE_MAX = 500;
+
 export function createDefinitionStore(db: Db) {
   const get = async (key: string, version: number): Promise<DefinitionRecord | undefined> => {
     const row = await db<DefinitionRow>('process_definitions').where({ key, version }).first();
     return row ? fromRow(row) : undefined;
+  };
+  /** `get` through the process-wide cache of immutable versions (the hash guards against another database). */
+  const getCached = async (key: string, version: number, hash: string): Promise<DefinitionRecord | undefined> => {
+    const hit = recordCache.get(`${key}@${version}`);
+    if (hit && hit.hash === hash) return hit;
+    const r = await get(key, version);
+    if (r) {
+      if (recordCache.size >= RECORD_CACHE_MAX) recordCache.clear();
+      recordCache.set(`${key}@${version}`, r);
+    }
+    return r;
   };
 
   return {
@@ -132,14 +148,22 @@ export function createDefinitionStore(db: Db) {
      * under: selectDefinition over the registered versions effective that day.
      */
     async select(caseType: string, receivedOn: string): Promise<DefinitionRecord | undefined> {
-      const rows = await db<DefinitionRow>('process_definitions')
+      // Headers only (the content of a statutory lifecycle is large); the winner's content comes from the cache.
+      const rows = await db('process_definitions')
         .where('case_type', caseType)
         .where('effective_from', '<=', receivedOn)
-        .where((b) => b.whereNull('effective_to').orWhere('effective_to', '>', receivedOn));
-      const records = rows.map(fromRow);
-      const chosen = selectDefinition(records.map((r) => r.content), { caseType, receivedOn });
-      return chosen ? records.find((r) => r.key === chosen.key && r.version === chosen.version) : undefined;
+        .where((b) => b.whereNull('effective_to').orWhere('effective_to', '>', receivedOn))
+        .select('key', 'version', 'case_type', 'effective_from', 'effective_to', 'hash') as Array<Pick<DefinitionRow, 'key' | 'version' | 'case_type' | 'effective_from' | 'effective_to' | 'hash'>>;
+      const headers = rows.map((r) => ({
+        key: r.key, version: r.version, caseType: r.case_type, effectiveFrom: r.effective_from,
+        ...(r.effective_to ? { effectiveTo: r.effective_to } : {}), hash: r.hash,
+      }));
+      const chosen = selectDefinition(headers as unknown as Array<ProcessDefinition & { hash: string }>, { caseType, receivedOn });
+      return chosen ? getCached(chosen.key, chosen.version, chosen.hash) : undefined;
     },
+
+    /** A registered version through the process-wide cache (versions are immutable). */
+    getCached,
   };
 }
 

@@ -85,10 +85,6 @@ const example = {
 const STAFF = ['intake', 'officer', 'supervisor', 'admin'] as const;
 
 const caseSearchOf = (db: Db) => createCaseSearch(db);
-const stateUpdatedAt = async (db: Db, caseId: string): Promise<string | null> => {
-  const r = await db('case_states').where({ case_id: caseId }).first('updated_at');
-  return r ? (r.updated_at as Date).toISOString() : null;
-};
 
 const Bool = z.enum(['true', 'false']).optional();
 /** Query of `GET /v1/cases`. */
@@ -277,15 +273,14 @@ export const caseRoutes: RouteSpec[] = [
     },
     responses: { 200: { description: 'The case', schema: CaseDetailView }, 409: { description: 'consistent=true on a case whose workflow cannot answer (not an interpreter case)' } },
     handler: async ({ case: c, query, services }) => {
-      const extras = await loadExtras(services.deps.db, c!.id);
       if (query.consistent === 'true') {
-        const live = await queryCaseState(services.deps.temporal, c!.workflowId);
+        const [extras, live] = await Promise.all([loadExtras(services.deps.db, c!.id), queryCaseState(services.deps.temporal, c!.workflowId)]);
         return { body: buildCaseView(c!, live, { ...extras, seq: c!.projectionSeq, asOf: null, source: 'workflow' }) };
       }
-      const [projected, stored] = await Promise.all([services.caseStates.get(c!.id), caseSearchOf(services.deps.db).flags(c!.id)]);
+      const [extras, projected] = await Promise.all([loadExtras(services.deps.db, c!.id), caseSearchOf(services.deps.db).detail(c!.id)]);
       return {
-        body: buildCaseView(c!, projected?.state ?? null, {
-          ...extras, stored, seq: projected?.seq ?? c!.projectionSeq, asOf: projected ? (await stateUpdatedAt(services.deps.db, c!.id)) : c!.updatedAt, source: 'read-model',
+        body: buildCaseView(c!, projected.state, {
+          ...extras, stored: projected.flags, seq: projected.seq ?? c!.projectionSeq, asOf: projected.projectedAt ?? c!.updatedAt, source: 'read-model',
         }),
       };
     },

@@ -4,7 +4,6 @@
  * completed tasks (409) and invalid form data (422, naming the fields) before anything enters history.
  */
 import { z } from 'zod';
-import { createDefinitionStore } from '../../db/definitions.js';
 import { createTaskSearch, type TaskRow } from '../../db/case-search.js';
 import { recordTaskCompleted } from '../../platform/metrics.js';
 import { caseEventsFor } from '../../processes/builtin/index.js';
@@ -200,8 +199,8 @@ export const taskRoutes: RouteSpec[] = [
         if (!nodeId) throw problems.notFound(`Task ${params.id}`);
       }
       const data = body.data as Record<string, JsonValue>;
-      const row = await services.deps.db('cases').where({ id: c.id }).first('definition_key', 'definition_version');
-      const definition = row?.definition_key ? await createDefinitionStore(services.deps.db).get(row.definition_key, row.definition_version) : undefined;
+      const row = await services.deps.db('cases').where({ id: c.id }).first('definition_key', 'definition_version', 'definition_hash');
+      const definition = row?.definition_key ? await services.definitions.getCached(row.definition_key, row.definition_version, String(row.definition_hash)) : undefined;
       const caseEvents = definition ? caseEventsFor(definition.content, nodeId, data) : {};
       let result;
       try {
