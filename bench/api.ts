@@ -9,7 +9,7 @@
  *  4. time from a task completion (the interpreter's `completeTask` update) to its visibility in the
  *     read model (`case_tasks`), p50/p99.
  * Every loop is bounded. Environment: BENCH_API_CASES (100000), BENCH_API_GETS (2000),
- * BENCH_API_SEARCHES (400), BENCH_API_STARTS (300 per round), BENCH_API_ROUNDS (2),
+ * BENCH_API_SEARCHES (400), BENCH_API_STARTS (200 per round), BENCH_API_ROUNDS (2),
  * BENCH_API_CONCURRENCY (16), BENCH_API_TASK_CASES (30).
  */
 import { randomUUID } from 'node:crypto';
@@ -144,7 +144,7 @@ export async function runApiBench(log: (s: string) => void = console.error): Pro
   const N = env('BENCH_API_CASES', 100_000);
   const GETS = env('BENCH_API_GETS', 2000);
   const SEARCHES = env('BENCH_API_SEARCHES', 400);
-  const STARTS = env('BENCH_API_STARTS', 300);
+  const STARTS = env('BENCH_API_STARTS', 200);
   const ROUNDS = env('BENCH_API_ROUNDS', 2);
   const CONCURRENCY = env('BENCH_API_CONCURRENCY', 16);
   const TASK_CASES = env('BENCH_API_TASK_CASES', 30);
