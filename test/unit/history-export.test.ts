@@ -4,7 +4,7 @@ import { historiesInDocument, historyExportJson, HISTORY_EXPORT_FORMAT, type Run
 const started = (n: number) => ({ eventId: n, workflowExecutionStartedEventAttributes: { workflowType: { name: 'processWorkflow' } } });
 const run = (runId: string, events: number): RunHistory => ({
   runId, workflowType: 'processWorkflow',
-  history: { events: Array.from({ length: events }, (_, i) => (i === 0 ? started(1) : { eventId: i + 1 })) } as RunHistory['history'],
+  history: { events: Array.from({ length: events }, (_, i) => (i === 0 ? started(1) : { eventId: i + 1 })) } as unknown as RunHistory['history'],
 });
 
 describe('history export body', () => {
