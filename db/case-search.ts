@@ -50,7 +50,9 @@ export interface CaseSearchRow {
 
 // SQL fragments for the flags (projected state, the lifecycle activities' case_flags, intake data).
 const FLAG_SQL = {
-  overdue: `(COALESCE(cs.overdue, false) OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'overdue' AND f.value = 'true'::jsonb))`,
+  // The runner flags a breach in the same step that projects it (case_states.overdue), before the
+  // overdue handler's setCaseFlag runs: the column alone is the flag, and it is indexable.
+  overdue: `COALESCE(cs.overdue, false)`,
   atRisk: `COALESCE((cs.state->'flags'->>'at_risk') = 'true', false)`,
   mass: `(COALESCE((cs.state->'variables'->>'massCase') = 'true', false) OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag IN ('mass_case', 'massCase') AND f.value = 'true'::jsonb))`,
   complex: `(COALESCE((cs.state->'variables'->>'complex') = 'true', false) OR COALESCE(cs.state->'variables'->>'complexity', 'normal') <> 'normal' OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'complex' AND f.value = 'true'::jsonb))`,
@@ -84,20 +86,27 @@ export function createCaseSearch(db: Db) {
     async search(q: CaseSearch): Promise<CaseSearchRow[]> {
       const desc = q.sort.startsWith('-');
       const expr = SORTS[q.sort.replace('-', '') as keyof typeof SORTS];
-      const rows = await db('cases as c')
+      // The page is chosen first (filters, keyset, sort, limit); flags and columns are computed for
+      // that page only, so a search over many cases never evaluates them row by row.
+      const page = db('cases as c')
         .leftJoin('case_states as cs', 'cs.case_id', 'c.id')
         .modify((b) => applyFilters(b, q))
         .modify((b) => {
           if (q.after) b.whereRaw(`(${expr}, c.id) ${desc ? '<' : '>'} (?::timestamptz, ?)`, [q.after.k, q.after.id]);
         })
+        .select('c.id as page_id', db.raw(`${expr} AS page_key`))
+        .orderByRaw(`${expr} ${desc ? 'DESC' : 'ASC'}, c.id ${desc ? 'DESC' : 'ASC'}`)
+        .limit(q.limit);
+      const rows = await db.from(page.as('p'))
+        .join('cases as c', 'c.id', 'p.page_id')
+        .leftJoin('case_states as cs', 'cs.case_id', 'c.id')
         .select(
           'c.id', 'c.reference', 'c.case_type', 'c.channel', 'c.agency_id', 'c.subject', 'c.remote_area', 'c.received_at',
           db.raw('COALESCE(cs.stage, c.stage) AS stage'), db.raw(`CASE WHEN cs.status = 'completed' OR c.status = 'closed' THEN 'closed' ELSE 'open' END AS status`),
-          'cs.next_due_at', 'cs.state', db.raw(`${expr}::text AS sort_key`),
+          'cs.next_due_at', 'cs.state', db.raw('p.page_key::text AS sort_key'),
           ...(['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).map((f) => db.raw(`${FLAG_SQL[f]} AS "flag_${f}"`)),
         )
-        .orderByRaw(`${expr} ${desc ? 'DESC' : 'ASC'}, c.id ${desc ? 'DESC' : 'ASC'}`)
-        .limit(q.limit);
+        .orderByRaw(`p.page_key ${desc ? 'DESC' : 'ASC'}, c.id ${desc ? 'DESC' : 'ASC'}`);
       return rows.map((r: Record<string, unknown>) => ({
         id: r.id as string, reference: r.reference as string, caseType: r.case_type as string, channel: r.channel as string,
         agencyId: r.agency_id as string, subject: r.subject as string, remoteArea: r.remote_area as boolean,
