@@ -160,6 +160,14 @@ describe('POST /v1/audit/replay', () => {
     for (let i = 0; i < 200 && !(await api.tdb.db('case_states').where({ case_id: id }).first()); i++) await new Promise((r) => setTimeout(r, 50));
     expect(await api.tdb.db('case_states').where({ case_id: id }).first()).toBeDefined();
     const auditor = await authHeader({ roles: ['auditor'], agency: HOME });
+    // The export leaves the system: it carries references only, never a party's identity.
+    const exported = await (await fetch(`${api.url}/v1/cases/${id}/history`, { headers: auditor })).text();
+    expect(exported).toContain(id);
+    for (const party of (example.parties ?? []) as Array<Record<string, unknown>>) {
+      for (const field of ['name', 'idNumber', 'phone', 'email', 'address']) {
+        if (typeof party[field] === 'string') expect(exported).not.toContain(party[field]);
+      }
+    }
     const one = await post(api.url, { caseId: id }, auditor);
     expect(one.body.results[0], JSON.stringify(one.body)).toMatchObject({ caseId: id, deterministic: true, result: 'deterministic' });
     if (definition) {
