@@ -19,8 +19,8 @@ async function checkPin(pin: string, stored: string): Promise<boolean> {
 
 /**
  * The citizen PIN printed on the receipt notice: 8 digits derived from the case id under a server
- * key (so a retried, idempotent creation shows the same PIN without storing it), kept only as a slow
- * salted hash for the look-up.
+ * key (so a retried, idempotent creation shows the same PIN without storing it), kept only as a keyed
+ * hash for the look-up (see createCasePinStore).
  */
 export function derivePin(key: Buffer, caseId: string): string {
   const mac = createHmac('sha256', key).update(`citizen-pin:${caseId}`).digest();
@@ -29,10 +29,43 @@ export function derivePin(key: Buffer, caseId: string): string {
 
 const DUMMY = 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-export function createCasePinStore(db: Db) {
+/** The server keys PINs are checked under (the PII keyring: a PIN is only as guessable as this key is secret). */
+export interface PinKeys {
+  readonly currentKid: string;
+  key(kid: string): Buffer;
+}
+
+function pinMac(keys: PinKeys, kid: string, reference: string, pin: string): Buffer {
+  return createHmac('sha256', keys.key(kid)).update(`pin-check:${reference}:${pin}`).digest();
+}
+
+/**
+ * Citizen PIN store. With `keys`, a PIN is kept as HMAC-SHA256 under a server key (`hmac$<kid>$<mac>`):
+ * a stolen table cannot be brute-forced offline without the key, and storing costs microseconds instead of
+ * scrypt's ~40 ms of CPU per case (which capped case intake). Online guessing is bounded by the public
+ * look-up rate limit. Rows written without keys (older data) are slow salted scrypt hashes; both are checked.
+ */
+export function createCasePinStore(db: Db, keys?: PinKeys) {
+  async function verify(reference: string, pin: string, stored: string): Promise<boolean> {
+    if (stored.startsWith('hmac$') && keys) {
+      const [, kid, mac] = stored.split('$');
+      let got: Buffer;
+      try {
+        got = pinMac(keys, kid ?? '', reference, pin);
+      } catch {
+        return false; // key id no longer configured
+      }
+      const want = Buffer.from(mac ?? '', 'base64url');
+      return want.length === got.length && timingSafeEqual(got, want);
+    }
+    return checkPin(pin, stored);
+  }
   return {
     async put(reference: string, caseId: string, pin: string, trx: Db = db): Promise<void> {
-      await trx('case_pins').insert({ reference, case_id: caseId, pin_hash: await hashPin(pin) }).onConflict('reference').ignore();
+      const pinHash = keys
+        ? `hmac$${keys.currentKid}$${pinMac(keys, keys.currentKid, reference, pin).toString('base64url')}`
+        : await hashPin(pin);
+      await trx('case_pins').insert({ reference, case_id: caseId, pin_hash: pinHash }).onConflict('reference').ignore();
     },
     /**
      * The case id if the reference exists and the PIN matches; otherwise undefined. An unknown
@@ -40,7 +73,7 @@ export function createCasePinStore(db: Db) {
      */
     async check(reference: string, pin: string): Promise<string | undefined> {
       const row = await db('case_pins').where({ reference }).first<{ case_id: string; pin_hash: string } | undefined>();
-      const ok = await checkPin(pin, row?.pin_hash ?? DUMMY);
+      const ok = await verify(reference, pin, row?.pin_hash ?? (keys ? `hmac$${keys.currentKid}$` : DUMMY));
       return row && ok ? row.case_id : undefined;
     },
   };

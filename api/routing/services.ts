@@ -24,7 +24,7 @@ export function createServices(deps: AppDeps) {
     agencies: createAgencyScope(deps.db),
     audit: createAuditStore(deps.db),
     parties: createPartyStore(deps.db, deps.pii),
-    pins: createCasePinStore(deps.db),
+    pins: createCasePinStore(deps.db, deps.pii),
     apiKeys,
     idempotency: createIdempotencyStore(deps.db),
     authenticate: createAuthenticator(deps.auth, apiKeys),
