@@ -77,18 +77,20 @@ describe('POST /v1/cases → interpreter workflow → projection → read model 
     expect(res.headers.get('location')).toBe(`/v1/cases/${created.id}`);
 
     expect(created).toMatchObject({ definition: { key: 'complaint-first', version: 2 } });
-    // The workflow's projection activity writes seq 1 (the API seeds the case row with seq 0).
+    // The workflow's projections write seq 1, 2, … (the API seeds the case row with seq 0). Received on
+    // 01/07/2026, the 7-working-day acceptance clock is long breached today, so more steps follow at once.
     let got: Record<string, unknown> = {};
     for (let i = 0; i < 100; i++) {
       got = (await (await fetch(`${url}/v1/cases/${created.id}`, { headers: auth })).json()) as Record<string, unknown>;
-      if (got.projectionSeq === 1) break;
+      if (Number(got.projectionSeq) >= 1 && Array.isArray(got.openTasks) && got.openTasks.length > 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(got).toMatchObject({
-      id: created.id, caseType: 'complaint_first', agencyId: 'so-tnmt', status: 'open', projectionSeq: 1,
+      id: created.id, caseType: 'complaint_first', agencyId: 'so-tnmt', status: 'open',
       receivedAt: '2026-07-01T02:30:00.000Z', reference: created.reference, definition: { key: 'complaint-first', version: 2 },
       consistency: { source: 'read-model' },
     });
+    expect(Number(got.projectionSeq)).toBeGreaterThanOrEqual(1);
     expect((got.openTasks as Array<{ nodeId: string }>).map((t) => t.nodeId)).toContain('accept');
     const desc = await dev.client.workflow.getHandle(created.workflowId!).describe();
     expect(desc.status.name).toBe('RUNNING');
