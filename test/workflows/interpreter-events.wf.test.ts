@@ -137,7 +137,9 @@ describe('processWorkflow: escalations, messages, call activities, continueAsNew
     await withWorker(env, activities, async (taskQueue) => {
       const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
       const r = await h.result();
-      expect(r).toMatchObject({ outcome: 'resolved', variables: { childOutcome: 'decided', childDecision: 'upheld', childPrio: 2, headNotified: expect.any(String) } });
+      // Both paths end; which end is reached last (the case outcome) depends on activity timing.
+      expect([...r.outcomes].sort()).toEqual(['head_notified', 'resolved']);
+      expect(r.variables).toMatchObject({ childOutcome: 'decided', childDecision: 'upheld', childPrio: 2, headNotified: expect.any(String) });
       const s = await h.query(getCaseState);
       expect(s.children).toHaveLength(1);
       expect(s.children[0]).toMatchObject({ nodeId: 'second', calledKey: 'second-instance', wait: true, status: 'completed', outcome: 'decided' });
