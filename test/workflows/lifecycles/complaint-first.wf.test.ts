@@ -5,26 +5,18 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../support/db.js';
-import { computeDeadline } from '../../support/clock.js';
-import { timeSkippingEnv } from '../../support/temporal.js';
-import { addDays, LifeCase, lifecycleActivities, records, serverDay, withWorker } from './harness.js';
+import { addDays, LifeCase, records, serverDay, withWorker, openLifecycleFixture, closeLifecycleFixture, wd, cal } from './harness.js';
 
 const accept = (on: string) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on });
-const cal = (start: string, n: number) => computeDeadline(start, n, 'calendar_days').due;
-const wd = (start: string, n: number) => computeDeadline(start, n, 'working_days').due;
 
 describe('complaint, first instance, on Temporal', () => {
   let env: TestWorkflowEnvironment;
   let tdb: TestDb;
   let activities: Record<string, unknown>;
   beforeAll(async () => {
-    env = await timeSkippingEnv();
-    ({ tdb, activities } = await lifecycleActivities());
+    ({ env, tdb, activities } = await openLifecycleFixture());
   });
-  afterAll(async () => {
-    await env?.teardown();
-    await tdb?.drop();
-  });
+  afterAll(() => closeLifecycleFixture(env, tdb));
 
   it('received 30/06/2026 (v1: 10 days, or 10 WD when configured) vs 01/07/2026 (v2: 07 WD); a late entry breaches at once and escalates', async () => {
     await withWorker(env, activities, async (tq) => {

@@ -6,12 +6,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../support/db.js';
-import { computeDeadline } from '../../support/clock.js';
-import { timeSkippingEnv } from '../../support/temporal.js';
-import { addDays, LifeCase, lifecycleActivities, records, serverDay, withWorker } from './harness.js';
+import { addDays, LifeCase, records, serverDay, withWorker, openLifecycleFixture, closeLifecycleFixture, wd, cal } from './harness.js';
 
-const cal = (start: string, n: number) => computeDeadline(start, n, 'calendar_days').due;
-const wd = (start: string, n: number) => computeDeadline(start, n, 'working_days').due;
 const initial = (acceptedOn: string, complexity: string) => ({
   initialDecision: 'accept', formComplete: true, denouncerHasCapacity: true, withinCompetence: true, violationIdentifiable: true, acceptedOn, complexity,
 });
@@ -21,13 +17,9 @@ describe('denunciation on Temporal', () => {
   let tdb: TestDb;
   let activities: Record<string, unknown>;
   beforeAll(async () => {
-    env = await timeSkippingEnv();
-    ({ tdb, activities } = await lifecycleActivities());
+    ({ env, tdb, activities } = await openLifecycleFixture());
   });
-  afterAll(async () => {
-    await env?.teardown();
-    await tdb?.drop();
-  });
+  afterAll(() => closeLifecycleFixture(env, tdb));
 
   it('especially complex: two extensions of 30 days, each with its decision; a third is refused', async () => {
     await withWorker(env, activities, async (tq) => {

@@ -24,7 +24,8 @@ import {
 import { formatPin, isEffectiveOn, pinDefinition, validateDefinition, type JsonValue, type ProcessDefinition } from '../../../workflows/engine/index.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { vnDateOf } from '../../support/clock.js';
-import { uniqueQueue, workflowBundle } from '../../support/temporal.js';
+import { computeDeadline } from '../../support/clock.js';
+import { timeSkippingEnv, uniqueQueue, workflowBundle } from '../../support/temporal.js';
 import { randomUUID } from 'node:crypto';
 
 export const DAY = 86_400_000;
@@ -221,3 +222,19 @@ export async function records(tdb: TestDb, caseId: string) {
 }
 
 export { addDays };
+
+/** Expected due dates on the seed calendar: N calendar days / N working days after `start`. */
+export const cal = (start: string, n: number): string => computeDeadline(start, n, 'calendar_days').due;
+export const wd = (start: string, n: number): string => computeDeadline(start, n, 'working_days').due;
+
+/** Per-file fixture: this worker's time-skipping env plus a throwaway DB with the real lifecycle activities. */
+export async function openLifecycleFixture(): Promise<{ env: TestWorkflowEnvironment; tdb: TestDb; activities: Record<string, unknown> }> {
+  const env = await timeSkippingEnv();
+  const { tdb, activities } = await lifecycleActivities();
+  return { env, tdb, activities };
+}
+
+export async function closeLifecycleFixture(env: TestWorkflowEnvironment | undefined, tdb: TestDb | undefined): Promise<void> {
+  await env?.teardown();
+  await tdb?.drop();
+}

@@ -6,11 +6,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../support/db.js';
-import { computeDeadline } from '../../support/clock.js';
-import { timeSkippingEnv } from '../../support/temporal.js';
-import { addDays, LifeCase, lifecycleActivities, records, serverDay, withWorker } from './harness.js';
+import { addDays, LifeCase, records, serverDay, withWorker, openLifecycleFixture, closeLifecycleFixture, wd } from './harness.js';
 
-const wd = (start: string, n: number) => computeDeadline(start, n, 'working_days').due;
 const signers = Array.from({ length: 12 }, (_, i) => `party-${i + 1}`);
 const eligibleComplaint = {
   letterType: 'complaint', language: 'vietnamese', dated: true, hasNameAddress: true, hasSignature: true, contentElementsComplete: true, withinCompetence: true,
@@ -21,13 +18,9 @@ describe('letter handling on Temporal', () => {
   let tdb: TestDb;
   let activities: Record<string, unknown>;
   beforeAll(async () => {
-    env = await timeSkippingEnv();
-    ({ tdb, activities } = await lifecycleActivities());
+    ({ env, tdb, activities } = await openLifecycleFixture());
   });
-  afterAll(async () => {
-    await env?.teardown();
-    await tdb?.drop();
-  });
+  afterAll(() => closeLifecycleFixture(env, tdb));
 
   it('12 signers: 6 representatives refused, 5 accepted and flagged mass; accepted into a linked complaint counting from the letter\'s receipt', async () => {
     await withWorker(env, activities, async (tq) => {
