@@ -55,9 +55,16 @@ export function createApiKeyStore(db: Db) {
       const row = await db<ApiKeyRow>('api_keys').where({ id }).first();
       return row ? fromRow(row) : undefined;
     },
-    async list(agencyIds: string[]): Promise<ApiKeyRecord[]> {
-      const rows = await db<ApiKeyRow>('api_keys').whereIn('agency_id', agencyIds).orderBy('created_at', 'desc').limit(500);
-      return rows.map(fromRow);
+    /**
+     * Keys of these agencies, newest first, one keyset page: `after` is the (created_at as text, id)
+     * of the previous page's last row (the same cursor convention as the case and task lists).
+     */
+    async list(agencyIds: string[], page: { after?: { k: string; id: string }; limit?: number } = {}): Promise<Array<ApiKeyRecord & { sortKey: string }>> {
+      const rows = await db<ApiKeyRow>('api_keys').whereIn('agency_id', agencyIds)
+        .modify((b) => { if (page.after) b.whereRaw('(created_at, id) < (?::timestamptz, ?)', [page.after.k, page.after.id]); })
+        .select('*', db.raw('created_at::text AS sort_key'))
+        .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit ?? 500);
+      return (rows as Array<ApiKeyRow & { sort_key: string }>).map((r) => ({ ...fromRow(r), sortKey: r.sort_key }));
     },
     /** Revokes; returns the record as it was before, or undefined if it was already revoked. */
     async revoke(id: string, trx: Db = db): Promise<ApiKeyRecord | undefined> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorOf, ROLES } from '../auth/principal.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { AgencyId } from '../schemas.js';
+import { AgencyId, Cursor, encodeCursor } from '../schemas.js';
 
 const ApiKeyView = z.object({
   id: z.string(), name: z.string(), agencyId: z.string(), roles: z.array(z.string()),
@@ -35,8 +35,28 @@ export const apiKeyRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/v1/api-keys', operationId: 'listApiKeys', tags: ['Access'], summary: 'List API keys of the caller\'s agency subtree',
     auth: { roles: ['admin'], scope: { kind: 'subtree' } },
-    responses: { 200: { description: 'Keys (never the keys themselves)', schema: z.object({ items: z.array(ApiKeyView) }) } },
-    handler: async ({ subtree, services }) => ({ body: { items: await services.apiKeys.list(subtree) } }),
+    request: {
+      query: z.strictObject({
+        after: Cursor.optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'Keys, newest first (never the keys themselves); `next` is the URL of the following page',
+        schema: z.object({ items: z.array(ApiKeyView), next: z.string().nullable() }),
+      },
+    },
+    handler: async ({ query, subtree, services }) => {
+      const rows = await services.apiKeys.list(subtree, { ...(query.after ? { after: query.after } : {}), limit: query.limit });
+      const last = rows[rows.length - 1];
+      return {
+        body: {
+          items: rows.map(({ sortKey: _k, ...k }) => k),
+          next: rows.length === query.limit && last ? `/v1/api-keys?limit=${query.limit}&after=${encodeCursor({ k: last.sortKey, id: last.id })}` : null,
+        },
+      };
+    },
   }),
   defineRoute({
     method: 'delete', path: '/v1/api-keys/:id', operationId: 'revokeApiKey', tags: ['Access'], summary: 'Revoke an API key',
