@@ -141,6 +141,9 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
         .insert({ case_id: k.caseId, flag: input.flag, value: JSON.stringify(value), idem_key: k.idemKey })
         .onConflict(['case_id', 'flag'])
         .merge({ value: JSON.stringify(value), idem_key: k.idemKey, set_at: db.fn.now() });
+      // The search filters `overdue` on the indexed read-model column: keep it in step (sticky, like
+      // the projection's); a no-op when the breach's projection set it already.
+      if (input.flag === 'overdue' && value === true) await db('case_states').where({ case_id: k.caseId, overdue: false }).update({ overdue: true });
       return { flag: input.flag, value };
     },
 

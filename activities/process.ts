@@ -2,14 +2,30 @@
  * Activities of the interpreter workflow: calendar snapshots, definition resolution for call
  * activities, the case-state projection, and a few generic, idempotent service-task activities.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { buildCalendar, type CalendarEntry } from '../calendar/index.js';
 import { createCaseStateStore } from '../db/case-states.js';
 import type { Db } from '../db/knex.js';
+import { recordDeadlineBreach, recordProjectionLag } from '../platform/metrics.js';
 import { EXAMPLE_DEFINITIONS } from '../processes/examples/index.js';
 import type { CalendarSnapshot } from '../workflows/clock/index.js';
 import type { ProcessInput, ProjectCaseStateInput, ServiceTaskContext } from '../workflows/contract.js';
 import { formatPin, isEffectiveOn, pinDefinition, validateDefinition, type JsonValue, type ProcessDefinitionInput } from '../workflows/engine/index.js';
+
+/**
+ * When the projected state changed: the activity's first scheduling by the workflow (retries
+ * included in the lag); outside an activity (direct calls), the latest workflow event's time.
+ */
+function changedAt(p: ProjectCaseStateInput): number | undefined {
+  try {
+    return Context.current().info.scheduledTimestampMs;
+  } catch {
+    const last = p.state.history[p.state.history.length - 1];
+    const ms = last ? Date.parse(last.at) : NaN;
+    return Number.isFinite(ms) ? ms : undefined;
+  }
+}
 
 export interface ProcessActivityDeps {
   db: Db;
@@ -69,9 +85,20 @@ export function createProcessActivities(deps: ProcessActivityDeps) {
       const pin = pinDefinition(best);
       return { definition: best, pin: { ...pin, label: formatPin(pin) } };
     },
-    /** Projects a case state into case_states / case_tasks; idempotent by (caseId, seq). */
+    /**
+     * Projects a case state into case_states / case_tasks; idempotent by (caseId, seq). Metrics:
+     * each deadline breach the projection shows first counts once in `kntc_deadline_breaches_total`
+     * (after the commit, so a retried projection never counts twice), and `kntc_projection_lag_seconds`
+     * is the time from the workflow scheduling the projection (the state change) to its commit.
+     */
     async projectCaseState(p: ProjectCaseStateInput): Promise<{ applied: boolean }> {
-      return { applied: await states.project(p) };
+      const r = await states.projectWithBreaches(p);
+      for (const b of r.breaches) recordDeadlineBreach(b.ruleId ?? b.nodeId ?? 'unknown');
+      if (r.applied) {
+        const since = changedAt(p);
+        if (since !== undefined) recordProjectionLag(Math.max(0, (Date.now() - since) / 1000));
+      }
+      return { applied: r.applied };
     },
   };
 }

@@ -50,15 +50,57 @@ function toRow(p: ProjectCaseStateInput): Omit<CaseStateRow, 'next_due_at' | 'st
   };
 }
 
+/** A statutory deadline breach a projection showed for the first time (`due_breached` workflow event). */
+export interface ProjectedBreach {
+  /** Clock rule id, e.g. `K3` (null when the breached due rule has none). */
+  ruleId: string | null;
+  nodeId: string | null;
+  /** Workflow time of the breach. */
+  at: string;
+}
+
+/** What a projection did: applied or not (an equal or newer seq was already there), and the breaches it first showed. */
+export interface ProjectionResult {
+  applied: boolean;
+  breaches: ProjectedBreach[];
+}
+
+/**
+ * Sets the case's `overdue` flag in the read model, idempotently: `case_flags` (kept if already
+ * true) and the indexed `case_states.overdue` column the search filters on (when the case is
+ * projected already; the projection keeps the column sticky). A deadline breach is the failure
+ * to act within the statutory limit (e.g. Luật Khiếu nại 2011 Art 28; Luật Tố cáo 2018 Art 30).
+ */
+export async function markOverdue(trx: Db, caseId: string, idemKey: string): Promise<void> {
+  await trx.raw(
+    `INSERT INTO case_flags (case_id, flag, value, idem_key) VALUES (?, 'overdue', 'true'::jsonb, ?)
+     ON CONFLICT (case_id, flag) DO UPDATE SET value = 'true'::jsonb, idem_key = EXCLUDED.idem_key, set_at = now()
+     WHERE case_flags.value <> 'true'::jsonb`,
+    [caseId, idemKey],
+  );
+  await trx('case_states').where({ case_id: caseId, overdue: false }).update({ overdue: true });
+}
+
 export function createCaseStateStore(db: Db) {
-  return {
+  const store = {
     /** Applies a projection unless a projection with the same or a higher seq was applied. */
     async project(p: ProjectCaseStateInput): Promise<boolean> {
+      return (await store.projectWithBreaches(p)).applied;
+    },
+    /**
+     * {@link project}, also answering the deadline breaches this projection shows for the first time
+     * (each exactly once across retries and late projections: they are the events not yet audited).
+     * A breach sets the case's `overdue` flag in the read model (`case_states.overdue`, sticky, and
+     * `case_flags`), idempotently.
+     */
+    async projectWithBreaches(p: ProjectCaseStateInput): Promise<ProjectionResult> {
       return db.transaction(async (trx) => {
         // Highest workflow event already audited (from the state this projection replaces).
-        const prev = await trx.raw<{ rows: Array<{ max: number | null }> }>(
-          `SELECT max((e->>'seq')::int) AS max FROM case_states, jsonb_array_elements(state->'history') e WHERE case_id = ?`, [p.caseId]);
+        const prev = await trx.raw<{ rows: Array<{ max: number | null; overdue: boolean }> }>(
+          `SELECT cs.overdue, (SELECT max((e->>'seq')::int) FROM jsonb_array_elements(cs.state->'history') e) AS max
+           FROM case_states cs WHERE cs.case_id = ?`, [p.caseId]);
         const auditedUpTo = prev.rows[0]?.max ?? 0;
+        const wasOverdue = prev.rows[0]?.overdue === true;
         const row = toRow(p);
         const cols = Object.keys(row);
         const res = await trx.raw(
@@ -66,11 +108,11 @@ export function createCaseStateStore(db: Db) {
            VALUES (${cols.map(() => '?').join(', ')}, now())
            ON CONFLICT (case_id) DO UPDATE SET
              stage = EXCLUDED.stage, status = EXCLUDED.status, outcome = EXCLUDED.outcome, next_due_at = EXCLUDED.next_due_at,
-             overdue = EXCLUDED.overdue, state = EXCLUDED.state, seq = EXCLUDED.seq, updated_at = now()
+             overdue = case_states.overdue OR EXCLUDED.overdue, state = EXCLUDED.state, seq = EXCLUDED.seq, updated_at = now()
            WHERE case_states.seq < EXCLUDED.seq`,
           Object.values(row),
         );
-        if ((res as { rowCount: number }).rowCount === 0) return false;
+        if ((res as { rowCount: number }).rowCount === 0) return { applied: false, breaches: [] };
         await trx('case_tasks').where({ case_id: p.caseId }).delete();
         const tasks = p.state.tasks.map((t) => ({
           case_id: p.caseId, task_id: t.id, node_id: t.nodeId, name: t.name, candidate_roles: t.candidateRoles,
@@ -80,14 +122,21 @@ export function createCaseStateStore(db: Db) {
         if (tasks.length > 0) await trx('case_tasks').insert(tasks);
         // Every workflow event (clock armed/recomputed, rung, breach, escalation, task, message…) enters the
         // hash-chained audit log once, in the same transaction as the projection that first shows it.
-        for (const e of p.state.history.filter((h) => h.seq > auditedUpTo)) {
+        const fresh = p.state.history.filter((h) => h.seq > auditedUpTo);
+        for (const e of fresh) {
           const legalBasis = typeof e.detail?.legalBasis === 'string' ? e.detail.legalBasis : null;
           await appendAudit(trx, {
             actor: SYSTEM_ACTOR, action: `workflow.${e.type}`, caseId: p.caseId,
             after: { seq: e.seq, at: e.at, nodeId: e.nodeId ?? null, detail: e.detail ?? null }, legalBasis,
           }, trx);
         }
-        return true;
+        const breaches = fresh.filter((e) => e.type === 'due_breached').map((e) => ({
+          ruleId: typeof e.detail?.ruleId === 'string' ? e.detail.ruleId : null, nodeId: e.nodeId ?? null, at: e.at,
+        }));
+        // The overdue flag in case_flags as well (the runner's flag is in the projected state already):
+        // set once, by the first projection showing it; later ones leave the row as it is.
+        if ((row.overdue && !wasOverdue) || breaches.length > 0) await markOverdue(trx, p.caseId, `projection:${p.seq}`);
+        return { applied: true, breaches };
       });
     },
     async get(caseId: string): Promise<CaseStateRecord | undefined> {
@@ -102,6 +151,7 @@ export function createCaseStateStore(db: Db) {
       }));
     },
   };
+  return store;
 }
 
 export type CaseStateStore = ReturnType<typeof createCaseStateStore>;
