@@ -169,28 +169,34 @@ export interface TaskRow {
   caseReference: string;
   caseType: string;
   agencyId: string;
+  /** The agency the task is routed to (its `agencyScope` resolved against the agency tree; ADR 0010). */
+  targetAgencyId: string;
   sortKey: string;
 }
 
 const TASK_SORT = `COALESCE(t.due_at, 'infinity'::timestamptz)`;
+/** Where a task is worked: its resolved target agency (rows projected before routing: the case's agency). */
+const TASK_TARGET = `COALESCE(t.target_agency_id, c.agency_id)`;
 
 export function createTaskSearch(db: Db) {
   const base = () => db('case_tasks as t')
     .join('cases as c', 'c.id', 't.case_id')
     .leftJoin('task_claims as cl', function on() { this.on('cl.case_id', 't.case_id').andOn('cl.task_id', 't.task_id'); })
-    .select('t.*', 'c.reference', 'c.case_type', 'c.agency_id', 'cl.assignee', 'cl.claimed_at', db.raw(`${TASK_SORT}::text AS sort_key`));
+    .select('t.*', 'c.reference', 'c.case_type', 'c.agency_id', 'cl.assignee', 'cl.claimed_at', db.raw(`${TASK_TARGET} AS target_agency`), db.raw(`${TASK_SORT}::text AS sort_key`));
   const map = (r: Record<string, unknown>): TaskRow => ({
     caseId: r.case_id as string, taskId: r.task_id as string, nodeId: r.node_id as string, name: r.name as string,
     candidateRoles: r.candidate_roles as string[], agencyScope: r.agency_scope as string, status: r.status as string,
     openedAt: (r.opened_at as Date).toISOString(), closedAt: r.closed_at ? (r.closed_at as Date).toISOString() : null,
     dueAt: r.due_at ? (r.due_at as Date).toISOString() : null, form: r.form, assignee: (r.assignee as string | null) ?? null,
     claimedAt: r.claimed_at ? (r.claimed_at as Date).toISOString() : null, caseReference: r.reference as string,
-    caseType: r.case_type as string, agencyId: r.agency_id as string, sortKey: r.sort_key as string,
+    caseType: r.case_type as string, agencyId: r.agency_id as string, targetAgencyId: r.target_agency as string, sortKey: r.sort_key as string,
   });
   return {
     async search(q: TaskSearch): Promise<TaskRow[]> {
+      // A task is in the inbox of the subtree of the agency it is routed to: a parent- or
+      // inspectorate-scoped task leaves the case agency's inbox for its superior's / the inspectorate's.
       const rows = await base()
-        .whereIn('c.agency_id', q.agencies)
+        .whereRaw(`${TASK_TARGET} = ANY(?::text[])`, [q.agencies])
         .where('t.status', q.status)
         .modify((b) => {
           if (q.caseId) b.where('t.case_id', q.caseId);

@@ -66,6 +66,32 @@ export interface ProjectionResult {
 }
 
 /**
+ * The agency each task scope of a case is routed to (ADR 0010), from the case's agency and the
+ * agency tree: `receiving` / `resolving` → the case's agency; `parent` → the agency directly above
+ * it (the superior that resolves second complaints, KN 2011 Art 7(2), and overdue denunciations,
+ * TC 2018 Art 38); `inspectorate` → the state inspectorate serving it (the nearest agency marked
+ * `kind = 'inspectorate'` among its own and its ancestors' children: KN 2011 Art 29, TC 2018 Art 31).
+ * No parent (a province) or no inspectorate in the tree → the case's agency, so no task is lost.
+ * Unknown case agency → null (read as the case's agency). One query, and only when a scope needs it.
+ */
+export async function resolveTaskTargets(trx: Db, agencyId: string | null, scopes: readonly string[]): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = { receiving: agencyId, resolving: agencyId, parent: agencyId, inspectorate: agencyId };
+  if (!agencyId || !scopes.some((x) => x === 'parent' || x === 'inspectorate')) return out;
+  const r = await trx.raw<{ rows: Array<{ parent: string | null; inspectorate: string | null }> }>(
+    `WITH RECURSIVE up AS (
+       SELECT id, parent_id, 0 AS depth FROM agencies WHERE id = ?
+       UNION ALL SELECT a.id, a.parent_id, up.depth + 1 FROM agencies a JOIN up ON a.id = up.parent_id WHERE up.depth < 32
+     )
+     SELECT (SELECT parent_id FROM up WHERE depth = 0) AS parent,
+            (SELECT i.id FROM up JOIN agencies i ON i.kind = 'inspectorate' AND (i.parent_id = up.id OR (i.id = up.id AND up.depth = 0))
+             ORDER BY up.depth, (i.id = up.id) DESC, i.id LIMIT 1) AS inspectorate`,
+    [agencyId],
+  );
+  const row = r.rows[0];
+  return { ...out, parent: row?.parent ?? agencyId, inspectorate: row?.inspectorate ?? agencyId };
+}
+
+/**
  * Sets the case's `overdue` flag in the read model, idempotently: `case_flags` (kept if already
  * true) and the indexed `case_states.overdue` column the search filters on (when the case is
  * projected already; the projection keeps the column sticky). A deadline breach is the failure
@@ -114,9 +140,10 @@ export function createCaseStateStore(db: Db) {
         );
         if ((res as { rowCount: number }).rowCount === 0) return { applied: false, breaches: [] };
         await trx('case_tasks').where({ case_id: p.caseId }).delete();
+        const targets = await resolveTaskTargets(trx, p.agencyId ?? null, p.state.tasks.map((t) => t.agencyScope));
         const tasks = p.state.tasks.map((t) => ({
           case_id: p.caseId, task_id: t.id, node_id: t.nodeId, name: t.name, candidate_roles: t.candidateRoles,
-          agency_scope: t.agencyScope, status: t.status, opened_at: t.openedAt, closed_at: t.closedAt ?? null,
+          agency_scope: t.agencyScope, target_agency_id: targets[t.agencyScope] ?? null, status: t.status, opened_at: t.openedAt, closed_at: t.closedAt ?? null,
           due_at: t.dueAt ?? null, form: JSON.stringify(t.form),
         }));
         if (tasks.length > 0) await trx('case_tasks').insert(tasks);

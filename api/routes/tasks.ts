@@ -38,10 +38,14 @@ function view(t: TaskRow) {
   return {
     id: taskApiId(t.caseId, t.taskId), caseId: t.caseId, taskId: t.taskId, nodeId: t.nodeId, name: t.name, candidateRoles: t.candidateRoles,
     agencyScope: t.agencyScope, status: t.status, openedAt: t.openedAt, closedAt: t.closedAt, dueAt: t.dueAt, assignee: t.assignee, form: t.form,
-    caseReference: t.caseReference, caseType: t.caseType, agencyId: t.agencyId, links: { case: `/v1/cases/${t.caseId}` },
+    caseReference: t.caseReference, caseType: t.caseType, agencyId: t.agencyId, targetAgencyId: t.targetAgencyId, links: { case: `/v1/cases/${t.caseId}` },
   };
 }
-const InboxTask = TaskView.extend({ caseReference: z.string(), caseType: z.string(), agencyId: z.string(), links: z.object({ case: z.string() }) })
+const InboxTask = TaskView.extend({
+  caseReference: z.string(), caseType: z.string(), agencyId: z.string().meta({ description: 'The case\'s agency' }),
+  targetAgencyId: z.string().meta({ description: 'The agency the task is routed to: the case\'s agency, its superior (`agencyScope` parent) or the inspectorate serving it (`inspectorate`)' }),
+  links: z.object({ case: z.string() }),
+})
   .meta({ id: 'InboxTask' });
 
 type Ctx = HandlerContext<typeof Params, undefined, z.ZodType | undefined>;
@@ -66,8 +70,8 @@ const once = (ctx: { req: { get(h: string): string | undefined }; principal: Pri
 export const taskRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/v1/tasks', operationId: 'listTasks', tags: ['Tasks'],
-    summary: 'Task inbox: tasks of cases in the caller\'s agency subtree (by role, assignee, status)',
-    description: 'Principals holding `task-role:<role>` permissions see the tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date.',
+    summary: 'Task inbox: tasks routed to the caller\'s agency subtree (by role, assignee, status)',
+    description: 'A task is routed by its `agencyScope` to the case\'s agency (receiving, resolving), the agency above it (parent: e.g. a superior\'s review or report demand) or the inspectorate serving it (inspectorate), and is listed — and can be claimed and completed — within that agency\'s subtree only. Principals holding `task-role:<role>` permissions see the tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date.',
     auth: { roles: WORKERS, scope: { kind: 'subtree' } },
     request: {
       query: z.strictObject({

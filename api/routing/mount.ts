@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
+import { createTaskSearch } from '../../db/case-search.js';
 import { startHttpTimer } from '../../platform/metrics.js';
 import { forbidden, notFound } from '../auth/errors.js';
 import { unauthenticated } from '../auth/authenticate.js';
@@ -83,8 +84,12 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       if (!within(agencyId)) throw notFound(`Agency ${agencyId}`);
     } else if (scope.kind === 'task') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
-      const c = await services.cases.get(splitTaskId(id).caseId);
-      if (!c || !within(c.agencyId)) throw notFound(`Task ${id}`);
+      const { caseId, taskId } = splitTaskId(id);
+      const c = await services.cases.get(caseId);
+      // Worked within the subtree of the agency the task is routed to (ADR 0010: a parent- or
+      // inspectorate-scoped task); a task not projected yet: the case's agency.
+      const target = c ? (await createTaskSearch(services.deps.db).get(caseId, taskId))?.targetAgencyId ?? c.agencyId : undefined;
+      if (!c || !target || !within(target)) throw notFound(`Task ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'api-key') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
