@@ -21,8 +21,12 @@ export function readClockRule(el: ModdleElement): Record<string, unknown> {
     ruleId: el.ruleId, legalBasis: el.legalBasis, amount: el.amount, unit: el.unit, from: el.from,
     rungs: rungs.length > 0 ? rungs.map((r) => ({ name: r.name, daysBefore: r.daysBefore })) : undefined,
     suspensionBasis: el.suspensionBasis,
+    suspendableFrom: el.suspendableFrom,
     extension: el.extension
-      ? compact({ maxExtensions: el.extension.maxExtensions, maxAmountEach: el.extension.maxAmountEach, legalBasis: el.extension.legalBasis })
+      ? compact({
+        maxExtensions: el.extension.maxExtensions, maxAmountEach: el.extension.maxAmountEach, legalBasis: el.extension.legalBasis,
+        preset: el.extension.preset, presetVariable: el.extension.presetVariable,
+      })
       : undefined,
   });
 }

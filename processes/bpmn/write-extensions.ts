@@ -17,9 +17,9 @@ export function extensionElements(m: BpmnModdle, values: ModdleElement[]): Moddl
 export function clockRuleElement(m: BpmnModdle, rule: ClockRule): ModdleElement {
   return m.create('kntc:ClockRule', defined({
     ruleId: rule.ruleId, legalBasis: rule.legalBasis, amount: rule.amount, unit: rule.unit, from: rule.from,
-    suspensionBasis: rule.suspensionBasis,
+    suspensionBasis: rule.suspensionBasis, suspendableFrom: rule.suspendableFrom,
     rungs: rule.rungs?.map((r) => m.create('kntc:Rung', { name: r.name, daysBefore: r.daysBefore })),
-    extension: rule.extension && m.create('kntc:ExtensionPolicy', { ...rule.extension }),
+    extension: rule.extension && m.create('kntc:ExtensionPolicy', defined({ ...rule.extension })),
   }));
 }
 

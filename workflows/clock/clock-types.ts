@@ -1,12 +1,16 @@
 /**
  * The statutory clock as plain, serializable data (it lives in workflow state and history).
  */
-import type { DayUnit, DerivationStep, IsoDate } from './types';
+import type { DayUnit, DerivationStep, IsoDate, LimitUnit } from './types';
 
-/** A time budget: N days of a unit. */
+/**
+ * A time budget: N days of a unit, or N months / years on the solar calendar (BLDS 2015
+ * Art 148(3)-(4)). Suspension and extension are defined in days, so a month/year clock has
+ * neither (its limit runs like a one-off deadline; {@link checkClock} refuses such ledgers).
+ */
 export interface Budget {
   readonly amount: number;
-  readonly unit: DayUnit;
+  readonly unit: LimitUnit;
 }
 
 /**
@@ -25,7 +29,8 @@ export interface Suspension {
 /** An extension (gia hạn) granted by a written decision. */
 export interface Extension {
   readonly amount: number;
-  readonly unit: DayUnit;
+  /** Unit of the days added; must equal the policy's and the budget's (months/years are never extendable). */
+  readonly unit: LimitUnit;
   /** Reference of the extension decision (e.g. Mẫu 01 of NĐ 31/2019). */
   readonly decisionRef: string;
   /** Date of the extension decision. */
@@ -73,6 +78,12 @@ export interface Clock {
   readonly startEvent: { readonly name: string; readonly date: IsoDate };
   /** Article that allows suspending this clock; absent = suspension not allowed. */
   readonly suspensionBasis?: string;
+  /**
+   * First day on which a suspension decision may be dated (the suspension rule is in force from
+   * then, e.g. complaints: Luật Khiếu nại Art 11a from 01/07/2026, applied to open cases by
+   * NĐ 155/2026 Art 22(1)); absent = any day. A suspension dated earlier is refused.
+   */
+  readonly suspendableFrom?: IsoDate;
   /** Suspension ledger, in date order; only the last may be open. */
   readonly suspensions: readonly Suspension[];
   /** Extension limits; absent = extensions not allowed. */

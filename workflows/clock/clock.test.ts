@@ -255,3 +255,47 @@ describe('stop', () => {
     expect(late).toMatchObject({ status: 'stopped', stoppedOnTime: false });
   });
 });
+
+describe('clocks in months / years (BLDS 2015 Art 148(3)-(5))', () => {
+  const yearClock = (start: string, rungs: Clock['rungs'] = []) => createClock({
+    ruleId: 'K7', legalBasis: 'Luật TTHC 2015 Art 116(3)', budget: { amount: 1, unit: 'years' }, startEvent: { name: 'resolutionDeadlineExpired', date: start }, rungs,
+  });
+
+  it('1 year from Mon 15/03/2027 ends Wed 15/03/2028 (365 days would end 14/03: 2028 has a 29/02)', () => {
+    const e = evaluateClock(yearClock('2027-03-15', [{ name: 'reminder', daysBefore: 30 }]), cal, '2027-04-01T09:00:00+07:00');
+    expect(e).toMatchObject({ status: 'running', due: '2028-03-15', dueAt: '2028-03-15T23:59:59.999+07:00', budget: { amount: 1, unit: 'years' } });
+    expect(e.rungs).toEqual([{ name: 'reminder', date: '2028-02-14', at: '2028-02-14T00:00:00.000+07:00' }]);
+    expect(e.derivation.map((s) => s.kind)).toEqual(['start', 'count', 'due']);
+    expect(e.derivation[1]!.legalBasis).toBe('BLDS 2015 Art 148(4)');
+  });
+
+  it('from 29/02/2028: 28/02/2029; a last day on a weekend rolls forward (Art 148(5))', () => {
+    expect(evaluateClock(yearClock('2028-02-29'), buildCalendar({ from: '2028-01-01', to: '2029-12-31' })).due).toBe('2029-02-28');
+    // 1 month from Fri 31/10/2025 -> 30/11/2025 is a Sunday -> Mon 01/12/2025.
+    const month = createClock({ ruleId: 'M', legalBasis: 'x', budget: { amount: 1, unit: 'months' }, startEvent: { name: 'e', date: '2025-10-31' } });
+    expect(evaluateClock(month, cal).due).toBe('2025-12-01');
+  });
+
+  it('a month/year clock cannot be suspended or extended (both are counted in days)', () => {
+    const base = { ruleId: 'K7', legalBasis: 'x', budget: { amount: 1, unit: 'years' as const }, startEvent: { name: 'e', date: '2026-07-31' } };
+    expect(() => createClock({ ...base, suspensionBasis: 'y' })).toThrow(/cannot be suspended/);
+    expect(() => createClock({ ...base, extensionPolicy: { maxExtensions: 1, maxAmountEach: 5, unit: 'calendar_days', legalBasis: 'y' } })).toThrow(/cannot be extended/);
+  });
+});
+
+describe('suspendableFrom: a suspension dated before the suspension rule applies is refused', () => {
+  it('a v1 complaint clock suspendable from 01/07/2026 (KN Art 11a via NĐ 155/2026 Art 22(1))', () => {
+    const k3 = createClock({
+      ruleId: 'K3', legalBasis: 'Luật Khiếu nại 2011 Art 28', budget: { amount: 30, unit: 'calendar_days' }, startEvent: { name: 'accepted', date: '2026-06-12' },
+      suspensionBasis: 'Luật Khiếu nại 2011 Art 11a, for open cases via NĐ 155/2026 Art 22(1)', suspendableFrom: '2026-07-01',
+    });
+    let err: unknown;
+    try { suspendClock(k3, { from: '2026-06-30', decision: 'QĐ 1' }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ClockError);
+    expect(err).toMatchObject({ code: 'SUSPENSION_NOT_ALLOWED', legalBasis: k3.suspensionBasis });
+    expect((err as Error).message).toMatch(/dated Tue 30\/06\/2026 precedes Wed 01\/07\/2026.*Art 11a/);
+    const s = suspendClock(k3, { from: '2026-07-01', decision: 'QĐ 2' });
+    expect(evaluateClock(s, cal).status).toBe('suspended');
+    expect(() => createClock({ ...k3, budget: k3.budget, suspendableFrom: '2026-7-1' })).toThrow(/suspendableFrom/);
+  });
+});

@@ -25,7 +25,8 @@ import { endOfDayInstant, toEpochMillis } from './instants';
 import { checkClock } from './ledger-check';
 import { resolveRungs } from './rungs';
 import { dueStep, startStep } from './steps';
-import type { CalendarSnapshot, DayUnit, DerivationStep, IsoDate } from './types';
+import { countMonths } from './months';
+import type { CalendarSnapshot, DayUnit, DerivationStep, IsoDate, LimitUnit } from './types';
 import { rollForward, walk } from './walk';
 
 /** Input of {@link createClock}. */
@@ -33,9 +34,12 @@ export interface CreateClockInput {
   readonly ruleId: string;
   readonly ruleVersion?: string;
   readonly legalBasis: string;
-  readonly budget: { readonly amount: number; readonly unit: DayUnit };
+  /** Days, or months/years (BLDS 2015 Art 148(3)-(4); such a clock is neither suspendable nor extendable). */
+  readonly budget: { readonly amount: number; readonly unit: LimitUnit };
   readonly startEvent: { readonly name: string; readonly date: IsoDate };
   readonly suspensionBasis?: string;
+  /** First day a suspension may be dated (see {@link Clock.suspendableFrom}). */
+  readonly suspendableFrom?: IsoDate;
   readonly extensionPolicy?: Clock['extensionPolicy'];
   readonly rungs?: readonly RungSpec[];
 }
@@ -52,6 +56,7 @@ export function createClock(input: CreateClockInput): Clock {
     budget: { amount: input.budget.amount, unit: input.budget.unit },
     startEvent: { name: input.startEvent.name, date: input.startEvent.date },
     ...(input.suspensionBasis === undefined ? {} : { suspensionBasis: input.suspensionBasis }),
+    ...(input.suspendableFrom === undefined ? {} : { suspendableFrom: input.suspendableFrom }),
     suspensions: [],
     ...(input.extensionPolicy === undefined ? {} : { extensionPolicy: input.extensionPolicy }),
     extensions: [],
@@ -61,7 +66,7 @@ export function createClock(input: CreateClockInput): Clock {
   return clock;
 }
 
-const unitWord = (unit: DayUnit): string => (unit === 'working_days' ? 'working days' : 'calendar days');
+const unitWord = (unit: LimitUnit): string => (unit === 'working_days' ? 'working days' : unit === 'calendar_days' ? 'calendar days' : unit);
 
 function extensionSteps(clock: Clock): DerivationStep[] {
   let total = clock.budget.amount;
@@ -87,7 +92,14 @@ type Walked =
   | { readonly kind: 'suspended'; readonly used: number; readonly since: IsoDate; readonly steps: DerivationStep[] };
 
 function walkLedger(clock: Clock, cal: CalendarSnapshot, total: number): Walked {
-  const unit = clock.budget.unit;
+  const limitUnit = clock.budget.unit;
+  if (limitUnit === 'months' || limitUnit === 'years') {
+    // BLDS 2015 Art 148(3)-(5): the corresponding day of the last month/year, rolled forward.
+    // No suspension or extension (checkClock refuses them for these units).
+    const counted = countMonths(cal, clock.startEvent.date, total, limitUnit);
+    return { kind: 'due', due: counted.due, steps: counted.steps };
+  }
+  const unit: DayUnit = limitUnit;
   const basis = clock.suspensionBasis ?? 'suspension';
   const steps: DerivationStep[] = [];
   let cursor = clock.startEvent.date;

@@ -3,7 +3,7 @@
  */
 import { ClockError, type Clock } from './clock-types';
 import { diffDays } from './days';
-import { assertAmount, assertDate, assertUnit } from './validate';
+import { assertAmount, assertDate, assertLimitUnit, assertUnit, ClockInputError } from './validate';
 
 /**
  * Validate a whole clock value.
@@ -12,7 +12,18 @@ import { assertAmount, assertDate, assertUnit } from './validate';
 export function checkClock(clock: Clock): void {
   assertDate(clock.startEvent.date, 'startEvent.date');
   assertAmount(clock.budget.amount, 'budget.amount');
-  assertUnit(clock.budget.unit, 'budget.unit');
+  assertLimitUnit(clock.budget.unit, 'budget.unit');
+  if (clock.budget.unit === 'months' || clock.budget.unit === 'years') {
+    // Suspension and extension are counted in days (Luật Tố cáo 2018 Art 30, 34; Luật Khiếu nại
+    // Art 11a): a limit in months/years (BLDS 2015 Art 148(3)-(4)) has neither.
+    if (clock.suspensionBasis !== undefined || clock.suspensions.length > 0) {
+      throw new ClockInputError(`a clock in ${clock.budget.unit} cannot be suspended (suspension is counted in days)`);
+    }
+    if (clock.extensionPolicy !== undefined || clock.extensions.length > 0) {
+      throw new ClockInputError(`a clock in ${clock.budget.unit} cannot be extended (extensions are counted in days)`);
+    }
+  }
+  if (clock.suspendableFrom !== undefined) assertDate(clock.suspendableFrom, 'suspendableFrom');
   let cursor = clock.startEvent.date;
   clock.suspensions.forEach((s, i) => {
     assertDate(s.from, `suspensions[${i}].from`);

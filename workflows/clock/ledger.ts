@@ -2,6 +2,7 @@
  * Ledger operations on a clock: suspend, resume (continue), stop. Each returns a new clock.
  */
 import { ClockError, type Clock } from './clock-types';
+import { formatDay } from './days';
 import { checkClock } from './ledger-check';
 import type { IsoDate } from './types';
 import { assertDate } from './validate';
@@ -14,7 +15,8 @@ function openSuspension(clock: Clock): boolean {
 /**
  * Record a suspension decision (tạm đình chỉ) dated `from`.
  * Luật Tố cáo 2018 Art 34(1)-(2); Luật Khiếu nại Art 11a (from 01/07/2026).
- * @throws ClockError SUSPENSION_NOT_ALLOWED (rule has no suspension basis), ALREADY_SUSPENDED,
+ * @throws ClockError SUSPENSION_NOT_ALLOWED (rule has no suspension basis, or `from` precedes the
+ * clock's `suspendableFrom`), ALREADY_SUSPENDED,
  * CLOCK_STOPPED, INVALID_LEDGER (date before the start or the previous continuation).
  */
 export function suspendClock(clock: Clock, s: { readonly from: IsoDate; readonly decision: string }): Clock {
@@ -24,6 +26,14 @@ export function suspendClock(clock: Clock, s: { readonly from: IsoDate; readonly
   if (clock.stopped) throw new ClockError('CLOCK_STOPPED', `Clock ${clock.ruleId} was stopped on ${clock.stopped.date}`);
   if (openSuspension(clock)) throw new ClockError('ALREADY_SUSPENDED', `Clock ${clock.ruleId} is already suspended`);
   assertDate(s.from, 'from');
+  if (clock.suspendableFrom !== undefined && s.from < clock.suspendableFrom) {
+    throw new ClockError(
+      'SUSPENSION_NOT_ALLOWED',
+      `Refused: a suspension of ${clock.ruleId} dated ${formatDay(s.from)} precedes ${formatDay(clock.suspendableFrom)}, ` +
+        `the first day the suspension rule applies to this case (${clock.suspensionBasis})`,
+      clock.suspensionBasis,
+    );
+  }
   const next: Clock = { ...clock, suspensions: [...clock.suspensions, { from: s.from, decision: s.decision }] };
   checkClock(next);
   return next;

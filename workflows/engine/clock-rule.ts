@@ -2,11 +2,35 @@
  * Timer specifications: a statutory clock rule or a plain ISO-8601 duration.
  */
 import { z } from 'zod';
-import { identifierSchema, isoDurationSchema, legalBasisSchema } from './primitives.js';
+import { identifierSchema, isoDateSchema, isoDurationSchema, legalBasisSchema } from './primitives.js';
 
-/** How a statutory budget is counted. */
-export const CLOCK_UNITS = ['calendar_days', 'working_days'] as const;
+/**
+ * How a statutory budget is counted: days (calendar / working), or months / years on the solar
+ * calendar (BLDS 2015 Art 147(2), 148(3)-(5): the corresponding day of the last month / year, or
+ * that month's last day; a non-working last day rolls forward). Month/year clocks have no
+ * suspension or extension (both are counted in days) and their rungs count calendar days.
+ */
+export const CLOCK_UNITS = ['calendar_days', 'working_days', 'months', 'years'] as const;
 export type ClockUnit = (typeof CLOCK_UNITS)[number];
+
+/** True for the month/year units (counted by corresponding day, not day by day). */
+export function isMonthUnit(unit: ClockUnit): unit is 'months' | 'years' {
+  return unit === 'months' || unit === 'years';
+}
+
+/** Rough length in days of a budget (for checking rungs against it): months 28, years 365 days each. */
+function minimumDays(amount: number, unit: ClockUnit): number {
+  return unit === 'months' ? amount * 28 : unit === 'years' ? amount * 365 : amount;
+}
+
+/**
+ * Statutory extension presets whose limits depend on a case variable (the engine cannot make a
+ * policy depend on data otherwise). `denunciation_complexity`: the variable holds `normal`,
+ * `complex` or `especially_complex` and the limits are `denunciationExtensionPolicy(complexity)`
+ * of workflows/clock (Luật Tố cáo 2018 Art 30(1)-(3): none / one / two extensions of <= 30 days).
+ */
+export const EXTENSION_PRESETS = ['denunciation_complexity'] as const;
+export type ExtensionPreset = (typeof EXTENSION_PRESETS)[number];
 
 /** Warning rungs fired before the due instant. */
 export const RUNG_NAMES = ['reminder', 'at_risk'] as const;
@@ -16,7 +40,7 @@ export const clockRungSchema = z.strictObject({
   name: z.enum(RUNG_NAMES),
   daysBefore: z.int().min(1, 'must be at least 1'),
 });
-/** A warning rung: fires `daysBefore` days (same unit as the rule) before the due instant. */
+/** A warning rung: fires `daysBefore` days (the rule's day unit; calendar days for months/years) before the due instant. */
 export type ClockRung = z.infer<typeof clockRungSchema>;
 
 export const clockExtensionPolicySchema = z.strictObject({
@@ -26,6 +50,16 @@ export const clockExtensionPolicySchema = z.strictObject({
   maxAmountEach: z.int().min(1, 'must be at least 1'),
   /** Article that sets the limits, e.g. "Luật Tố cáo 2018 Art 30(2)". */
   legalBasis: legalBasisSchema,
+  /**
+   * Narrows the limits above by a statutory preset over a case variable (both or neither): an
+   * `extend` the preset refuses for the variable's current value is refused before it enters the
+   * case history. The limits above stay the legal maximum of the rule.
+   */
+  preset: z.enum(EXTENSION_PRESETS).optional(),
+  /** The case variable the preset reads (e.g. `complexity`). */
+  presetVariable: identifierSchema.optional(),
+}).refine((p) => (p.preset === undefined) === (p.presetVariable === undefined), {
+  message: 'preset and presetVariable go together', path: ['presetVariable'],
 });
 /** Legal limits on extending a clock (unit = the rule's unit). Absent = no extension allowed. */
 export type ClockExtensionPolicy = z.infer<typeof clockExtensionPolicySchema>;
@@ -41,20 +75,36 @@ export const clockRuleSchema = z
     rungs: z.array(clockRungSchema).optional(),
     /** Article allowing the clock to be suspended (tạm đình chỉ); absent = not suspendable. */
     suspensionBasis: legalBasisSchema.optional(),
+    /**
+     * First day (YYYY-MM-DD) a suspension may be dated: the suspension rule applies to the case
+     * from then (e.g. a complaint received before 01/07/2026: Luật Khiếu nại Art 11a via
+     * NĐ 155/2026 Art 22(1)). An earlier `suspend` is refused. Needs `suspensionBasis`.
+     */
+    suspendableFrom: isoDateSchema.optional(),
     extension: clockExtensionPolicySchema.optional(),
   })
   .superRefine((rule, ctx) => {
     const seen = new Set<string>();
+    const days = minimumDays(rule.amount, rule.unit);
     (rule.rungs ?? []).forEach((rung, i) => {
       if (seen.has(rung.name)) ctx.addIssue({ code: 'custom', path: ['rungs', i, 'name'], message: `duplicate rung '${rung.name}'` });
       seen.add(rung.name);
-      if (rung.daysBefore >= rule.amount) {
-        ctx.addIssue({ code: 'custom', path: ['rungs', i, 'daysBefore'], message: `must be less than the rule amount (${rule.amount})` });
+      if (rung.daysBefore >= days) {
+        ctx.addIssue({ code: 'custom', path: ['rungs', i, 'daysBefore'], message: isMonthUnit(rule.unit)
+          ? `must be less than the rule's length in days (${days} for ${rule.amount} ${rule.unit})`
+          : `must be less than the rule amount (${rule.amount})` });
       }
     });
+    if (isMonthUnit(rule.unit)) {
+      if (rule.suspensionBasis !== undefined) ctx.addIssue({ code: 'custom', path: ['suspensionBasis'], message: `a clock in ${rule.unit} cannot be suspended (suspension is counted in days)` });
+      if (rule.extension !== undefined) ctx.addIssue({ code: 'custom', path: ['extension'], message: `a clock in ${rule.unit} cannot be extended (extensions are counted in days)` });
+    }
+    if (rule.suspendableFrom !== undefined && rule.suspensionBasis === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['suspendableFrom'], message: 'needs suspensionBasis (the clock is not suspendable)' });
+    }
   });
 /**
- * A statutory clock rule: `amount` calendar or working days counted from the case event `from`,
+ * A statutory clock rule: `amount` calendar or working days (or months / years) counted from the case event `from`,
  * with optional reminder / at-risk rungs, suspension and extension limits. Maps one-to-one onto
  * `createClock` of workflows/clock (budget, startEvent name, rungs, suspensionBasis,
  * extensionPolicy with unit = the rule's unit); computing due dates is the clock's job, not this module's.

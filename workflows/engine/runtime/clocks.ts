@@ -3,9 +3,14 @@
  * due instants. Pure: the calendar snapshot is data fetched by an activity.
  */
 import { DateTime, Duration } from 'luxon';
-import { createClock, evaluateClock, VN_ZONE, type CalendarSnapshot, type Clock } from '../../clock/index.js';
-import { isClockRule, type ClockRule, type TimerSpec } from '../clock-rule.js';
-import { RuntimeIncident, type ClockState } from './types.js';
+import {
+  ClockError, createClock, denunciationExtensionPolicy, evaluateClock, extendClock, isIsoDate, suspendClock, VN_ZONE,
+  type CalendarSnapshot, type Clock, type DenunciationComplexity, type ExtensionPolicy,
+} from '../../clock/index.js';
+import { isClockRule, isMonthUnit, type ClockRule, type TimerSpec } from '../clock-rule.js';
+import type { DefinitionNode } from '../definition.js';
+import type { JsonValue } from '../primitives.js';
+import { RuntimeIncident, type ClockState, type RunState, type TimerRecord } from './types.js';
 
 /** The Vietnam civil date of an epoch-ms instant. */
 export function vnDate(ms: number): string {
@@ -19,16 +24,19 @@ export function isoAt(ms: number): string {
 
 /** Builds the clock of a rule whose count starts at the case event `rule.from` (or `fallbackDate`). */
 export function clockOf(rule: ClockRule, caseEvents: Record<string, string>, fallbackDate: string): Clock {
+  // Rungs of a month/year clock count calendar days before its due day.
+  const rungUnit = isMonthUnit(rule.unit) ? 'calendar_days' : rule.unit;
   return createClock({
     ruleId: rule.ruleId,
     legalBasis: rule.legalBasis,
     budget: { amount: rule.amount, unit: rule.unit },
     startEvent: { name: rule.from, date: caseEvents[rule.from] ?? fallbackDate },
     ...(rule.suspensionBasis === undefined ? {} : { suspensionBasis: rule.suspensionBasis }),
-    ...(rule.extension === undefined ? {} : {
+    ...(rule.suspendableFrom === undefined ? {} : { suspendableFrom: rule.suspendableFrom }),
+    ...(rule.extension === undefined || isMonthUnit(rule.unit) ? {} : {
       extensionPolicy: { maxExtensions: rule.extension.maxExtensions, maxAmountEach: rule.extension.maxAmountEach, unit: rule.unit, legalBasis: rule.extension.legalBasis },
     }),
-    rungs: (rule.rungs ?? []).map((r) => ({ name: r.name, daysBefore: r.daysBefore, unit: rule.unit })),
+    rungs: (rule.rungs ?? []).map((r) => ({ name: r.name, daysBefore: r.daysBefore, unit: rungUnit })),
   });
 }
 
@@ -57,4 +65,128 @@ export function armTimer(spec: TimerSpec, caseEvents: Record<string, string>, ca
   if (!isClockRule(spec)) return { dueAtMs: nowMs + Duration.fromISO(spec.duration).toMillis() };
   const clock = evaluate(clockOf(spec, caseEvents, vnDate(nowMs)), calendar, nowMs);
   return { dueAtMs: clock.dueAt === null ? null : msOf(clock.dueAt), clock };
+}
+
+// ---- case events recorded by a service task ------------------------------------------------------
+
+/** The activity that records a named case event (ADR 0007): its result `{ event, on }` dates the event. */
+export const RECORD_CASE_EVENT_ACTIVITY = 'recordCaseEvent';
+
+const EVENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The case event a service task's result records, when the task is a `recordCaseEvent` and the
+ * result names the event and its day (`{ event, on: 'YYYY-MM-DD' }`, as the activity stored it):
+ * clocks counting `from` that event start on that day, whoever completed the task before it and
+ * whatever case events the completion carried.
+ */
+export function recordedCaseEvent(activity: string, result: unknown): Record<string, string> {
+  if (activity !== RECORD_CASE_EVENT_ACTIVITY || result === null || typeof result !== 'object') return {};
+  const { event, on } = result as { event?: unknown; on?: unknown };
+  if (typeof event !== 'string' || !EVENT_NAME.test(event) || typeof on !== 'string' || !isIsoDate(on)) return {};
+  return { [event]: on };
+}
+
+// ---- legal events refused up front ---------------------------------------------------------------
+
+/** Payload of a legal clock event as the `sendMessage` update carries it. */
+export interface LegalEventRequest {
+  name: string;
+  date?: string;
+  amount?: number;
+  ruleId?: string;
+  variables?: Record<string, JsonValue>;
+}
+
+const COMPLEXITIES: readonly string[] = ['normal', 'complex', 'especially_complex'];
+
+/** The statutory clock rule behind a timer (a user task's due rule or a timer event's clock). */
+function ruleOfTimer(t: TimerRecord, nodeOf: (id: string) => DefinitionNode | undefined): ClockRule | undefined {
+  const node = nodeOf(t.nodeId);
+  if (!node) return undefined;
+  const spec = node.type === 'userTask' ? node.due
+    : (node.type === 'boundaryEvent' || node.type === 'intermediateCatchEvent') && node.trigger.kind === 'timer' ? node.trigger.timer : undefined;
+  return spec && isClockRule(spec) ? spec : undefined;
+}
+
+/**
+ * The extension limits of a clock for the case as it stands: the rule's preset over a case
+ * variable narrows the rule's legal maximum (`denunciation_complexity`: Luật Tố cáo 2018 Art 30
+ * via `denunciationExtensionPolicy(complexity)`). The message's own variables (e.g. the complexity
+ * stated in the extension request) take precedence over the case's.
+ */
+export function effectiveExtensionPolicy(clock: Clock, rule: ClockRule | undefined, variables: Record<string, JsonValue>): ExtensionPolicy | undefined {
+  const ext = rule?.extension;
+  if (!clock.extensionPolicy || !ext?.preset || !ext.presetVariable) return clock.extensionPolicy;
+  const value = variables[ext.presetVariable];
+  if (ext.preset === 'denunciation_complexity') {
+    const complexity = (typeof value === 'string' && COMPLEXITIES.includes(value) ? value : 'normal') as DenunciationComplexity;
+    const p = denunciationExtensionPolicy(complexity);
+    return { ...p, unit: clock.extensionPolicy.unit, legalBasis: `${p.legalBasis} (complexity: ${complexity})` };
+  }
+  return clock.extensionPolicy;
+}
+
+/**
+ * Why the case must refuse a legal clock event before it enters the history, or null. It refuses
+ * only what the law refuses, when every clock the event concerns refuses it:
+ * - `extend`: the extension is outside the clock's limits, narrowed by its preset (e.g. a second
+ *   extension of a merely complex denunciation, Luật Tố cáo 2018 Art 30(2));
+ * - `suspend`: the suspension is dated before the day the suspension rule applies to the case
+ *   (`suspendableFrom`, e.g. a complaint received before 01/07/2026: no suspension in the old law,
+ *   Luật Khiếu nại Art 11a applies from 01/07/2026 by NĐ 155/2026 Art 22(1)).
+ * Events that concern no clock, and other ledger problems, are left to the existing checks.
+ * The reason quotes the article.
+ */
+export function legalEventRefusal(
+  state: Pick<RunState, 'timers' | 'variables' | 'calendar'>, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+): string | null {
+  if (req.name !== 'extend' && req.name !== 'suspend') return null;
+  const date = req.date ?? today;
+  const variables = { ...state.variables, ...(req.variables ?? {}) };
+  const refusals: string[] = [];
+  let concerned = 0;
+  for (const t of state.timers) {
+    const c = t.clock?.clock;
+    if (!c || (req.ruleId !== undefined && c.ruleId !== req.ruleId)) continue;
+    if (req.name === 'suspend') {
+      if (c.suspensionBasis === undefined || t.clock!.status === 'suspended') continue;
+      concerned += 1;
+      try {
+        suspendClock(c, { from: date, decision: 'check' });
+      } catch (err) {
+        if (err instanceof ClockError && err.code === 'SUSPENSION_NOT_ALLOWED') { refusals.push(err.message); continue; }
+      }
+      return null;
+    }
+    if (!c.extensionPolicy || !state.calendar) continue;
+    concerned += 1;
+    const policy = effectiveExtensionPolicy(c, ruleOfTimer(t, nodeOf), variables);
+    const probe: Clock = policy === undefined ? (({ extensionPolicy: _drop, ...rest }) => rest)(c) : { ...c, extensionPolicy: policy };
+    let r: ReturnType<typeof extendClock>;
+    try {
+      r = extendClock(probe, { amount: req.amount ?? 0, unit: c.budget.unit, decisionRef: 'check', date }, state.calendar);
+    } catch {
+      return null; // calendar coverage etc.: not a legal refusal, the event goes its usual way
+    }
+    if (r.ok) return null;
+    refusals.push(r.refusal.message.includes(r.refusal.legalBasis) ? r.refusal.message : `${r.refusal.message} (${r.refusal.legalBasis})`);
+  }
+  return concerned > 0 && refusals.length === concerned ? refusals[0]! : null;
+}
+
+// ---- the expiry day of a breached limit ----------------------------------------------------------
+
+/**
+ * Case variable the runner sets when a user task's due rule is breached: `{ <ruleId>: <due day> }`,
+ * the day at whose end the limit expired (BLDS 2015 Art 148(1)). The breach is processed after that
+ * day's midnight, so a definition dates events that count from the expiry with it
+ * (`on: deadlineExpiredOn.K3`), not with the day the breach path runs.
+ */
+export const DEADLINE_EXPIRED_ON = 'deadlineExpiredOn';
+
+/** `previous` (the variable's value) with `ruleId` expired on `due`. */
+export function withExpiry(previous: JsonValue | undefined, ruleId: string, due: string): JsonValue {
+  const base = previous !== null && typeof previous === 'object' && !Array.isArray(previous) ? previous : {};
+  return { ...base, [ruleId]: due };
 }
