@@ -5,7 +5,7 @@
  */
 import {
   ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation,
-  ParentClosePolicy, proxyActivities, setHandler, startChild, uuid4, workflowInfo, allHandlersFinished,
+  ParentClosePolicy, patched, proxyActivities, setHandler, startChild, uuid4, workflowInfo, allHandlersFinished,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
@@ -16,6 +16,10 @@ import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
 import { buildRunGraph, buildView, initialState, Runner, RuntimeIncident, vnDate } from './engine/runtime/index.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, toRetryPolicy, usesClocks } from './interpreter-support.js';
+import { legalEventRefusal, recordedCaseEvent } from './engine/runtime/clocks.js';
+
+/** patched() id: a `recordCaseEvent` result sets the case event (clocks armed after it count from its day). */
+const PATCH_CASE_EVENTS = 'kntc-case-events-from-activity-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -122,6 +126,10 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   }, {
     validator: (req) => {
       const r = open(req.caseId);
+      // What the law refuses (an extension beyond the limits, a suspension before its rule applies)
+      // never enters the history, even when the definition would catch the message.
+      const refusal = legalEventRefusal(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
+      if (refusal !== null) reject('LegalEventRefused', refusal);
       const legal = ['suspend', 'resume', 'extend'].includes(req.name) ? r.planLegalEvent(req.name, req) : 'not a clock event';
       if (typeof legal === 'string' && r.catchers(req.name).length === 0) {
         reject('MessageNotExpected', `message '${req.name}' is not expected by case ${input.caseId} now (${legal})`);
@@ -177,7 +185,15 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       promise = call();
     }
     promise.then(
-      (result) => { inflight.delete(tokenId); act((r) => r.completeToken(tokenId, mapOutputs(node.output, result))); },
+      (result) => {
+        inflight.delete(tokenId);
+        // The case event a recordCaseEvent task recorded, as stored (ADR 0007): drivers need not pass it.
+        const recorded = recordedCaseEvent(node.activity, result);
+        act((r) => {
+          if (Object.keys(recorded).length > 0 && patched(PATCH_CASE_EVENTS)) Object.assign(r.state.caseEvents, recorded);
+          r.completeToken(tokenId, mapOutputs(node.output, result));
+        });
+      },
       (err) => { inflight.delete(tokenId); if (!isCancellation(err)) { failure ??= err; wake = true; } },
     );
   };

@@ -10,7 +10,7 @@ import { DUE_BREACH_ESCALATION_CODE } from '../nodes.js';
 import type { JsonValue } from '../primitives.js';
 import { validateFormData } from '../form-data.js';
 import { BEHAVIOURS, type Behaviour } from './behaviours.js';
-import { armTimer, evaluate, isoAt, msOf, vnDate } from './clocks.js';
+import { armTimer, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
 import type { RunGraph } from './graph.js';
 import { RuntimeIncident, type CaseEvent, type RunState, type TimerRecord, type Token } from './types.js';
 
@@ -396,6 +396,9 @@ export class Runner {
     if (t.purpose === 'boundary') { this.fireBoundary(this.graph.node(t.nodeId) as BoundaryEvent, host); return; }
     // Due rule of a user task breached: flag the case and escalate in the task's scope.
     this.state.flags.overdue = true;
+    // The limit expired at the end of its due day: the breach path dates events counted from the
+    // expiry with it (KN 2011 Art 33(1) + BLDS 2015 Art 147(2)), not with the day it runs.
+    if (t.clock?.due) this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(this.state.variables[DEADLINE_EXPIRED_ON], t.clock.clock.ruleId, t.clock.due);
     this.record('due_breached', t.nodeId, { ruleId: t.clock?.clock.ruleId ?? null, due: t.clock?.due ?? null });
     this.throwEscalation(DUE_BREACH_ESCALATION_CODE, host.id, t.nodeId);
   }
