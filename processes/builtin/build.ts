@@ -58,8 +58,12 @@ export function withApiRoles(roles: readonly string[]): string[] {
   return [...new Set([...roles, ...roles.flatMap((r) => (API_ROLE_OF[r] ? [API_ROLE_OF[r]] : []))])];
 }
 
-/** Default rungs: a reminder at about a third of the budget left, "at risk" near the end. */
-export function defaultRungs(amount: number): NonNullable<ClockRule['rungs']> {
+/**
+ * Default rungs: a reminder at about a third of the budget left, "at risk" near the end. Month/year
+ * limits (citizens' windows, retention) get none.
+ */
+export function defaultRungs(amount: number, unit: ClockUnit = 'calendar_days'): NonNullable<ClockRule['rungs']> {
+  if (unit === 'months' || unit === 'years') return [];
   if (amount <= 1) return [];
   if (amount === 2) return [{ name: 'at_risk', daysBefore: 1 }];
   const reminder = Math.max(2, Math.round(amount / 3));
@@ -70,11 +74,13 @@ export function defaultRungs(amount: number): NonNullable<ClockRule['rungs']> {
 /** A statutory clock rule with default rungs. */
 export function clock(
   ruleId: string, legalBasis: string, amount: number, unit: ClockUnit, from: string,
-  opts: { suspensionBasis?: string; extension?: ClockExtensionPolicy } = {},
+  opts: { suspensionBasis?: string; suspendableFrom?: string; extension?: ClockExtensionPolicy } = {},
 ): ClockRule {
+  const rungs = defaultRungs(amount, unit);
   return {
-    ruleId, legalBasis, amount, unit, from, rungs: defaultRungs(amount),
+    ruleId, legalBasis, amount, unit, from, ...(rungs.length > 0 ? { rungs } : {}),
     ...(opts.suspensionBasis ? { suspensionBasis: opts.suspensionBasis } : {}),
+    ...(opts.suspensionBasis && opts.suspendableFrom ? { suspendableFrom: opts.suspendableFrom } : {}),
     ...(opts.extension ? { extension: opts.extension } : {}),
   };
 }

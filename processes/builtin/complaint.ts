@@ -16,6 +16,7 @@ import {
   recordEvent, setFlag, notify, userTask,
 } from './build.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
+import { topicAvailableFrom } from './transition.js';
 
 /** First or second instance. */
 export type Instance = 'first' | 'second';
@@ -58,20 +59,24 @@ export function acceptanceClocks(instance: Instance, period: LawPeriod): { stric
 /** Resolution clock (K3/K3b first, K9/K9a second) per area; complex cases extend within the policy. */
 export function resolutionClock(instance: Instance, period: LawPeriod, remote: boolean): ClockRule {
   const suspensionBasis = period === 'from2026' ? ART.knSuspension : `${ART.knSuspension}, for open cases via ${ART.knTransition}`;
+  // KN Art 11a exists from 01/07/2026 only: a v1 clock refuses a suspension dated earlier
+  // (NĐ 155/2026 Art 22(1), rulesForEvent in transition.ts).
+  const from = topicAvailableFrom('complaint', period, 'suspension');
+  const suspension = from === null ? {} : { suspensionBasis, ...(from === undefined ? {} : { suspendableFrom: from }) };
   if (instance === 'first') {
     // KN Art 28: 30 days (complex <= 45); remote area 45 (complex <= 60), from acceptance.
     return remote
       ? clock('K3b', `${ART.knResolutionFirst} (remote area)`, 45, 'calendar_days', 'accepted',
-        { suspensionBasis, extension: { maxExtensions: 1, maxAmountEach: 15, legalBasis: `${ART.knResolutionFirst}: complex case in a remote area <= 60 days` } })
+        { ...suspension, extension: { maxExtensions: 1, maxAmountEach: 15, legalBasis: `${ART.knResolutionFirst}: complex case in a remote area <= 60 days` } })
       : clock('K3', ART.knResolutionFirst, 30, 'calendar_days', 'accepted',
-        { suspensionBasis, extension: { maxExtensions: 1, maxAmountEach: 15, legalBasis: `${ART.knResolutionFirst}: complex case <= 45 days (K3a)` } });
+        { ...suspension, extension: { maxExtensions: 1, maxAmountEach: 15, legalBasis: `${ART.knResolutionFirst}: complex case <= 45 days (K3a)` } });
   }
   // KN Art 37: 45 days (complex <= 60); remote area 60 (complex <= 70).
   return remote
     ? clock('K9a', `${ART.knResolutionSecond} (remote area)`, 60, 'calendar_days', 'accepted',
-      { suspensionBasis, extension: { maxExtensions: 1, maxAmountEach: 10, legalBasis: `${ART.knResolutionSecond}: complex case in a remote area <= 70 days` } })
+      { ...suspension, extension: { maxExtensions: 1, maxAmountEach: 10, legalBasis: `${ART.knResolutionSecond}: complex case in a remote area <= 70 days` } })
     : clock('K9', ART.knResolutionSecond, 45, 'calendar_days', 'accepted',
-      { suspensionBasis, extension: { maxExtensions: 1, maxAmountEach: 15, legalBasis: `${ART.knResolutionSecond}: complex case <= 60 days` } });
+      { ...suspension, extension: { maxExtensions: 1, maxAmountEach: 15, legalBasis: `${ART.knResolutionSecond}: complex case <= 60 days` } });
 }
 
 /** Clock of sending the decision (K5: 3 WD, KN Art 32; K10: 7 days, KN Art 41(1)). */
@@ -96,19 +101,28 @@ export function suspensionSendClock(event: string): ClockRule {
   return clock('K15', ART.knSendSuspension2026, 3, 'working_days', event);
 }
 
-/** K6: second complaint within 30 days (remote 45) of the first-instance limit expiring with no decision. */
+/**
+ * K6: second complaint within 30 days (remote 45) of the first-instance limit expiring with no
+ * decision (KN Art 33(1): "kể từ ngày hết thời hạn giải quyết khiếu nại quy định tại Điều 28").
+ * `resolutionDeadlineExpired` is the expiry day — the breached clock's due day, at whose end the
+ * limit ran out (BLDS 2015 Art 148(1)) — and is itself not counted: day 1 is the next day
+ * (BLDS 2015 Art 147(2)).
+ */
 export function secondComplaintWindowClock(remote: boolean): ClockRule {
   return clock(remote ? 'K6_remote' : 'K6', remote ? `${ART.knSecondComplaintWindow} (remote area)` : ART.knSecondComplaintWindow, remote ? 45 : 30, 'calendar_days', 'resolutionDeadlineExpired');
 }
 
 /**
- * K7: lawsuit within 1 year (Luật TTHC Art 116(3)). The clock model counts days only (no
- * year unit): 365 calendar days, which equals "one year" except across 29 February (model gap,
- * ADR 0007).
+ * K7: lawsuit within 1 year (Luật TTHC 2015 Art 116(3)) of the resolution limit expiring: ends on
+ * the corresponding day of the next year (BLDS 2015 Art 148(4); 28/02 when it started on 29/02),
+ * rolled forward to a working day (Art 148(5)). Not suspendable, no rungs (a citizen's window).
  */
 export function lawsuitWindowClock(): ClockRule {
-  return clock('K7', `${ART.lawsuit}; ${ART.knLawsuitAfterSecond}`, 365, 'calendar_days', 'resolutionDeadlineExpired');
+  return clock('K7', `${ART.lawsuit}; ${ART.knLawsuitAfterSecond}`, 1, 'years', 'resolutionDeadlineExpired');
 }
+
+/** The case variable holding the day the breached clock `ruleId` expired (set by the interpreter on a due breach). */
+export const expiryDayOf = (ruleId: string): string => `deadlineExpiredOn.${ruleId}`;
 
 const DECISION_RECIPIENTS = {
   // KN Art 32
@@ -340,7 +354,8 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
       field.str('overdueInstruction', 'Nội dung chỉ đạo'),
     ], { legalBasis: ART.escalationHead }),
     { type: 'endEvent', id: `${P}breach.end`, outcome: 'overdue_reviewed' },
-    recordEvent(`${P}breach.expired`, 'resolutionDeadlineExpired', 'null', R.legalBasis),
+    // Dated with the expiry day of R (its due day), not the day the breach is processed (KN Art 33(1)).
+    recordEvent(`${P}breach.expired`, 'resolutionDeadlineExpired', expiryDayOf(R.ruleId), `${R.legalBasis}; ${ART.knSecondComplaintWindow}`),
     { type: 'parallelGateway', id: `${P}windows.fork` },
   );
   g.chain(`${P}breach.flag`, `${P}breach.notify`, `${P}breach.fork`);

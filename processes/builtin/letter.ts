@@ -24,9 +24,10 @@ export const C4a: ClockRule = clock('C4a', ART.letterBreach45, 45, 'calendar_day
 export const C5: ClockRule = clock('C5', ART.letterRefusalNotice2026, 3, 'working_days', 'refusalGroundsComplete');
 /**
  * C8: archived ineligible letters are kept 1 year, then destroyed on the head's decision
- * (TT 07/2014 Art 28(2)). 365 calendar days: the clock has no year unit (ADR 0007).
+ * (TT 07/2014 Art 28(2)): 1 year from archiving, ending on the corresponding day of the next year
+ * (BLDS 2015 Art 148(4)), rolled forward to a working day (Art 148(5)).
  */
-export const C8: ClockRule = clock('C8', ART.letterArchive, 365, 'calendar_days', 'archived');
+export const C8: ClockRule = clock('C8', ART.letterArchive, 1, 'years', 'archived');
 
 /** Channels of receipt (TT 07/2014 Art 5; online from 2026, TCD Art 3a [S]). */
 export const CHANNELS = ['reception_desk', 'post', 'mailbox', 'portal', 'online_reception', 'forwarded', 'national_database'] as const;

@@ -91,3 +91,16 @@ export function rulesForEvent(
 function assertDate(s: string, name: string): void {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) throw new RangeError(`${name} must be YYYY-MM-DD, got '${s}'`);
 }
+
+/**
+ * From which day a rule of `topic` is available to events of a case pinned to `period`:
+ * `undefined` = every day, a date = from that day (the transition of NĐ 155/2026 Art 22(1) makes
+ * a 2026-only rule apply to open cases from 01/07/2026), `null` = never. Derived from
+ * {@link rulesForEvent}, so a clock's `suspendableFrom` follows the same transition table.
+ */
+export function topicAvailableFrom(lifecycle: Lifecycle, period: LawPeriod, topic: RuleTopic): string | null | undefined {
+  const received = period === 'pre2026' ? '2026-06-30' : REFORM_2026;
+  if (rulesForEvent(lifecycle, received, received, topic).available) return undefined;
+  if (rulesForEvent(lifecycle, received, REFORM_2026, topic).available) return REFORM_2026;
+  return null;
+}

@@ -17,13 +17,13 @@ const START = '2026-07-01'; // Wed; no holiday in July 2026
  * Hand-checked: +30 cal = Fri 31/07; +45 cal = Sat 15/08 -> Mon 17/08 (BLDS Art 148(5));
  * +60 cal = Sun 30/08 -> Mon 31/08; 10 WD = Wed 15/07; 7 WD = Fri 10/07; 5 WD = Wed 08/07.
  */
-const EXPECTED: Record<string, [number, 'calendar_days' | 'working_days', string]> = {
+const EXPECTED: Record<string, [number, 'calendar_days' | 'working_days' | 'months' | 'years', string]> = {
   C1: [10, 'working_days', '2026-07-15'],
   C2: [7, 'working_days', '2026-07-10'],
   C4: [10, 'working_days', '2026-07-15'],
   C4a: [45, 'calendar_days', '2026-08-17'],
   C5: [3, 'working_days', '2026-07-06'],
-  C8: [365, 'calendar_days', '2027-07-01'],
+  C8: [1, 'years', '2027-07-01'],
   'K2/v1': [10, 'calendar_days', '2026-07-13'],
   'K2/v2': [7, 'working_days', '2026-07-10'],
   K2_wd: [10, 'working_days', '2026-07-15'],
@@ -32,7 +32,7 @@ const EXPECTED: Record<string, [number, 'calendar_days' | 'working_days', string
   K5: [3, 'working_days', '2026-07-06'],
   K6: [30, 'calendar_days', '2026-07-31'],
   K6_remote: [45, 'calendar_days', '2026-08-17'],
-  K7: [365, 'calendar_days', '2027-07-01'],
+  K7: [1, 'years', '2027-07-01'],
   'K8/v1': [10, 'calendar_days', '2026-07-13'],
   'K8/v2': [7, 'working_days', '2026-07-10'],
   K8_wd: [10, 'working_days', '2026-07-15'],

@@ -5,7 +5,8 @@
  * sends them (clock first, then the message). Scenario tests on Temporal reuse the same steps.
  */
 import { evaluateExpression, type JsonValue, type ProcessDefinition } from '../../../workflows/engine/index.js';
-import { buildRunGraph, initialState, msOf, Runner } from '../../../workflows/engine/runtime/index.js';
+import { buildRunGraph, initialState, msOf, Runner, vnDate } from '../../../workflows/engine/runtime/index.js';
+import { legalEventRefusal, recordedCaseEvent } from '../../../workflows/engine/runtime/clocks.js';
 import { buildCalendar } from '../../../calendar/build.js';
 import { caseEventsFor, validateRepresentatives } from '../../../processes/builtin/index.js';
 import { def } from './helpers.js';
@@ -52,18 +53,26 @@ export class Driver {
     return this.runner.state.tasks.find((t) => t.status === 'open' && t.nodeId === nodeId)?.dueAt?.slice(0, 10);
   }
 
-  /** Completes the open user task `nodeId`. */
-  complete(nodeId: string, data: Record<string, JsonValue>): this {
+  /**
+   * Completes the open user task `nodeId`, with the case events `caseEventsFor` derives (as the
+   * API does) or, with `withCaseEvents: false`, none (the recordCaseEvent results then date them).
+   */
+  complete(nodeId: string, data: Record<string, JsonValue>, opts: { withCaseEvents?: boolean } = {}): this {
     const task = this.runner.state.tasks.find((t) => t.status === 'open' && t.nodeId === nodeId);
     if (!task) throw new Error(`no open task '${nodeId}' (open: ${this.open.join(', ')})`);
-    this.runner.completeTask(task.id, data, caseEventsFor(this.definition, nodeId, data));
+    this.runner.completeTask(task.id, data, opts.withCaseEvents === false ? {} : caseEventsFor(this.definition, nodeId, data));
     this.pump();
     return this;
   }
 
-  /** Sends a message as the interpreter does: a clock event first (if any clock takes it), then delivery. */
+  /**
+   * Sends a message as the interpreter does: what the law refuses is refused up front (the
+   * Update validator; nothing happens), else a clock event first (if any clock takes it), then delivery.
+   */
   send(name: string, payload: { date: string; amount?: number; ruleId?: string; variables?: Record<string, JsonValue> }): string | number {
     const legal = { date: payload.date, decision: `${name}-${payload.date}`, ...(payload.amount ? { amount: payload.amount } : {}), ...(payload.ruleId ? { ruleId: payload.ruleId } : {}) };
+    const upFront = legalEventRefusal(this.runner.state, (id) => this.definition.nodes.find((n) => n.id === id), { name, ...legal, ...(payload.variables ? { variables: payload.variables } : {}) }, vnDate(this.runner.now));
+    if (upFront !== null) return `refused: ${upFront}`;
     let refusal: string | undefined;
     if (['suspend', 'resume', 'extend'].includes(name)) {
       const plan = this.runner.planLegalEvent(name, legal);
@@ -93,6 +102,8 @@ export class Driver {
       else this.calls.push(`startCase:${n.calledKey}`);
       const out: Record<string, JsonValue> = {};
       for (const [v, path] of Object.entries(n.type === 'serviceTask' ? n.output : {})) out[v] = path === '$' ? result : (result[path] ?? null);
+      // As processWorkflow: a recordCaseEvent result dates its case event.
+      if (n.type === 'serviceTask') Object.assign(this.runner.state.caseEvents, recordedCaseEvent(n.activity, result));
       this.runner.completeToken(token.id, out, 'activity_completed');
     }
     throw new Error('pump: too many service tasks (loop?)');
@@ -101,6 +112,8 @@ export class Driver {
   private fake(activity: string, args: Record<string, JsonValue>): Record<string, JsonValue> {
     switch (activity) {
       case 'setCaseFlag': return { value: args.value ?? null };
+      // As activities/lifecycle.ts: `on` or the day of the call.
+      case 'recordCaseEvent': return { event: args.event ?? null, on: typeof args.on === 'string' ? args.on : vnDate(this.runner.now) };
       case 'recordDocument': this.documents.push(String(args.type)); return { documentId: `doc-${this.documents.length}` };
       case 'checkRepresentatives': {
         const r = validateRepresentatives((args.signers ?? []) as string[], (args.representatives ?? []) as string[]);

@@ -44,7 +44,8 @@ export function toClock(rule: ClockRule, date: string): Clock {
     budget: { amount: rule.amount, unit: rule.unit },
     startEvent: { name: rule.from, date },
     ...(rule.suspensionBasis ? { suspensionBasis: rule.suspensionBasis } : {}),
-    ...(rule.extension ? { extensionPolicy: { ...rule.extension, unit: rule.unit } } : {}),
+    ...(rule.extension && (rule.unit === 'calendar_days' || rule.unit === 'working_days')
+      ? { extensionPolicy: { maxExtensions: rule.extension.maxExtensions, maxAmountEach: rule.extension.maxAmountEach, legalBasis: rule.extension.legalBasis, unit: rule.unit } } : {}),
     rungs: (rule.rungs ?? []).map((r) => ({ name: r.name, daysBefore: r.daysBefore })),
   });
 }
