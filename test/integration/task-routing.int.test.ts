@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveTaskTargets } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import { authHeader } from '../support/auth.js';
 import { startTestApi, type TestApi } from '../support/api.js';
@@ -164,6 +165,25 @@ describe('tasks are routed to the agency their scope names', () => {
     const withdraw = await call('POST', `/v1/cases/${caseId}/events/withdraw`, communeSupervisor, { date: '2026-11-27' });
     expect(withdraw.status, JSON.stringify(withdraw.json)).toBe(409);
     expect(withdraw.json).toMatchObject({ type: 'https://kntc-flow.vn/problems/rejected-by-case', reason: 'CaseClosed' });
+  });
+});
+
+describe('target agency of a task scope', () => {
+  it('parent = the agency above (a province keeps its own); inspectorate = the nearest inspectorate of the tree', async () => {
+    const db = api.tdb.db;
+    const all = ['receiving', 'resolving', 'parent', 'inspectorate'];
+    expect(await resolveTaskTargets(db, 'ubnd-xa-a', all)).toEqual({ receiving: 'ubnd-xa-a', resolving: 'ubnd-xa-a', parent: 'tinh-demo', inspectorate: 'thanh-tra-tinh' });
+    expect(await resolveTaskTargets(db, 'tinh-demo', all)).toMatchObject({ parent: 'tinh-demo', inspectorate: 'thanh-tra-tinh' });
+    expect(await resolveTaskTargets(db, 'thanh-tra-tinh', all)).toMatchObject({ parent: 'tinh-demo', inspectorate: 'thanh-tra-tinh' });
+    // A commune under a department-like body with its own inspectorate: the nearest one wins.
+    await db('agencies').insert([
+      { id: 'huyen-x', parent_id: 'tinh-demo', name: 'Khu vực X', level: 'department' },
+      { id: 'thanh-tra-x', parent_id: 'huyen-x', name: 'Thanh tra khu vực X', level: 'department', kind: 'inspectorate' },
+      { id: 'xa-x1', parent_id: 'huyen-x', name: 'Xã X1', level: 'commune' },
+    ]);
+    expect(await resolveTaskTargets(db, 'xa-x1', all)).toMatchObject({ parent: 'huyen-x', inspectorate: 'thanh-tra-x' });
+    // No case agency: null (read as the case's agency).
+    expect(await resolveTaskTargets(db, null, all)).toMatchObject({ parent: null, inspectorate: null });
   });
 });
 
