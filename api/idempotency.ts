@@ -21,10 +21,46 @@ export interface StoredResponse {
 }
 
 /**
+ * Claiming a key as a CTE `<name>` to put in a statement's WITH list: it yields a row only when this
+ * request claimed the key (so other CTEs can write only then: `EXISTS (SELECT 1 FROM <name>)`). When it
+ * yields none, `lookup` tells what the earlier request was.
+ */
+export function reserveCte(scope: string, key: string, hash: string, resourceId: string, name = 'idem'): { sql: string; bindings: string[] } {
+  return {
+    sql: `${name} AS (
+        INSERT INTO idempotency_keys (scope, key, request_hash, resource_id) VALUES (?, ?, ?, ?)
+        ON CONFLICT (scope, key) DO NOTHING RETURNING resource_id
+      )`,
+    bindings: [scope, key, hash, resourceId],
+  };
+}
+
+/** Storing the response of a claimed key as a CTE `<name>` (the counterpart of `complete`). */
+export function completeCte(scope: string, key: string, res: StoredResponse, name = 'idem_done'): { sql: string; bindings: Array<string | number> } {
+  return {
+    sql: `${name} AS (
+        UPDATE idempotency_keys SET status_code = ?::int, response = ?::jsonb WHERE scope = ? AND key = ?
+      )`,
+    bindings: [res.status, JSON.stringify(res.body), scope, key],
+  };
+}
+
+/**
  * Idempotency-Key handling (same key + same request → same response; same key + different request → 422).
  * `reserve` claims the key for a new resource id, or returns what an earlier identical request got.
  */
 export function createIdempotencyStore(db: Db) {
+  /** The earlier request under `key`: a different request hash → 422; its resource id and (if finished) response. */
+  async function lookup(scope: string, key: string, hash: string): Promise<{ fresh: false; resourceId: string; response?: StoredResponse }> {
+    const row = await db('idempotency_keys').where({ scope, key }).first();
+    if (!row) throw new Error('idempotency key vanished');
+    if (row.request_hash !== hash) throw problems.idempotencyMismatch();
+    return {
+      fresh: false,
+      resourceId: row.resource_id,
+      response: row.status_code ? { status: row.status_code, body: row.response } : undefined,
+    };
+  }
   return {
     /**
      * Claims `key` for `resourceId`. If the key exists: a different request hash → 422; otherwise
@@ -37,15 +73,9 @@ export function createIdempotencyStore(db: Db) {
         .onConflict(['scope', 'key']).ignore()
         .returning('key');
       if (inserted.length > 0) return { fresh: true };
-      const row = await db('idempotency_keys').where({ scope, key }).first();
-      if (!row) throw new Error('idempotency key vanished');
-      if (row.request_hash !== hash) throw problems.idempotencyMismatch();
-      return {
-        fresh: false,
-        resourceId: row.resource_id,
-        response: row.status_code ? { status: row.status_code, body: row.response } : undefined,
-      };
+      return lookup(scope, key, hash);
     },
+    lookup,
     async complete(scope: string, key: string, res: StoredResponse): Promise<void> {
       await db('idempotency_keys').where({ scope, key }).update({ status_code: res.status, response: JSON.stringify(res.body) });
     },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Db } from './knex.js';
 
 /** Canonical JSON (sorted keys, no whitespace): the exact bytes that are hashed. */
@@ -78,9 +79,49 @@ export function entryHash(e: Omit<AuditEntry, 'hash'> & { hash?: string }): stri
   return createHash('sha256').update(prevHash + canonical(body)).digest('hex');
 }
 
-// One chain per database: appends take this transaction-scoped advisory lock, so the head they read
-// is the head they extend, whatever the number of API replicas and workers.
-const CHAIN_LOCK = 0x6b6e7463; // 'kntc'
+/**
+ * The SQL that appends `input` to the chain, as two CTEs to put in a statement's WITH list: `<name>_head`
+ * advances the single-row chain head (`audit_chain_head`: seq + 1, prev_hash = the old hash, hash =
+ * sha256 of the old hash and the entry's canonical JSON) and `<name>` inserts the entry it describes.
+ * The hash is computed by PostgreSQL from the canonical JSON built here: `seq` sorts last among the
+ * entry's keys, so the JSON is `<prefix><seq>}` with the prefix known before the seq is. The head's row
+ * lock serialises appenders (one chain per database, whatever the number of API replicas and workers):
+ * an UPDATE that waited for it re-reads the committed head, so no two entries ever extend the same
+ * one. `when`: an SQL condition (e.g. `EXISTS (SELECT 1 FROM c)`) under which the entry is appended.
+ * `<name>` yields the inserted row (none when `when` is false).
+ */
+export function auditAppendCtes(input: AuditInput, name = 'audit', when?: string): { sql: string; bindings: Knex.RawBinding[] } {
+  const body = {
+    at: new Date().toISOString(),
+    actor: input.actor,
+    action: input.action,
+    caseId: input.caseId ?? null,
+    before: input.before ?? null,
+    after: input.after ?? null,
+    legalBasis: input.legalBasis ?? null,
+    requestId: input.requestId ?? null,
+  };
+  // Round-trip through JSON so that what is hashed is what jsonb gives back (no undefined, no Dates).
+  const n = JSON.parse(JSON.stringify(body)) as typeof body;
+  const withoutSeq = canonical(n);
+  const prefix = `${withoutSeq.slice(0, -1)},"seq":`;
+  return {
+    sql: `${name}_head AS (
+        UPDATE audit_chain_head SET seq = seq + 1, prev_hash = hash,
+          hash = encode(sha256(convert_to(hash || ?::text || (seq + 1)::text || '}', 'UTF8')), 'hex')
+        WHERE id = 1${when ? ` AND ${when}` : ''}
+        RETURNING seq, prev_hash, hash
+      ), ${name} AS (
+        INSERT INTO audit_log (seq, at, actor, action, case_id, before, after, legal_basis, request_id, prev_hash, hash)
+        SELECT h.seq, ?::timestamptz, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?, h.prev_hash, h.hash FROM ${name}_head h
+        RETURNING *
+      )`,
+    bindings: [
+      prefix, n.at, JSON.stringify(n.actor), n.action, n.caseId, JSON.stringify(n.before), JSON.stringify(n.after),
+      n.legalBasis, n.requestId,
+    ],
+  };
+}
 
 export interface VerifyResult {
   ok: boolean;
@@ -93,40 +134,20 @@ export interface VerifyResult {
 /** The audit log: append (serialized, hash-chained), read per case, verify the chain. */
 export function createAuditStore(db: Db) {
   async function appendIn(trx: Db, input: AuditInput): Promise<AuditEntry> {
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [CHAIN_LOCK]);
-    const head = await trx<AuditRow>('audit_log').orderBy('seq', 'desc').first('hash');
-    const { rows } = await trx.raw<{ rows: Array<{ seq: number }> }>(`SELECT nextval(pg_get_serial_sequence('audit_log', 'seq'))::bigint AS seq`);
-    const body: Omit<AuditEntry, 'hash'> = {
-      seq: Number(rows[0]!.seq),
-      at: new Date().toISOString(),
-      actor: input.actor,
-      action: input.action,
-      caseId: input.caseId ?? null,
-      before: input.before ?? null,
-      after: input.after ?? null,
-      legalBasis: input.legalBasis ?? null,
-      requestId: input.requestId ?? null,
-      prevHash: head?.hash ?? GENESIS_HASH,
-    };
-    // Round-trip through JSON so that what is hashed is what jsonb gives back (no undefined, no Dates).
-    const normalized = JSON.parse(JSON.stringify(body)) as Omit<AuditEntry, 'hash'>;
-    const hash = entryHash(normalized);
-    await trx('audit_log').insert({
-      seq: normalized.seq, at: normalized.at, actor: JSON.stringify(normalized.actor), action: normalized.action,
-      case_id: normalized.caseId, before: JSON.stringify(normalized.before), after: JSON.stringify(normalized.after),
-      legal_basis: normalized.legalBasis, request_id: normalized.requestId, prev_hash: normalized.prevHash, hash,
-    });
-    return { ...normalized, hash };
+    const a = auditAppendCtes(input);
+    const { rows } = await trx.raw<{ rows: AuditRow[] }>(`WITH ${a.sql} SELECT * FROM audit`, a.bindings);
+    const r = rows[0];
+    if (!r) throw new Error('audit chain head missing (migration 20261128000000_audit_chain_head)');
+    return fromRow(r);
   }
 
   return {
     /**
-     * Appends one entry. Inside a caller's transaction (`trx`) the entry commits or rolls back with
-     * the change it records, and the chain lock is held until then.
+     * Appends one entry (one statement). Inside a caller's transaction (`trx`) the entry commits or rolls
+     * back with the change it records, and the chain head stays locked until then: append last.
      */
     async append(input: AuditInput, trx?: Db): Promise<AuditEntry> {
-      if (trx) return appendIn(trx, input);
-      return db.transaction((t) => appendIn(t, input));
+      return appendIn(trx ?? db, input);
     },
 
     async forCase(caseId: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<AuditEntry[]> {

@@ -60,12 +60,28 @@ export function createCasePinStore(db: Db, keys?: PinKeys) {
     }
     return checkPin(pin, stored);
   }
+  /** What is stored for `pin` (never the PIN itself). */
+  async function pinHashOf(reference: string, pin: string): Promise<string> {
+    return keys
+      ? `hmac$${keys.currentKid}$${pinMac(keys, keys.currentKid, reference, pin).toString('base64url')}`
+      : hashPin(pin);
+  }
   return {
     async put(reference: string, caseId: string, pin: string, trx: Db = db): Promise<void> {
-      const pinHash = keys
-        ? `hmac$${keys.currentKid}$${pinMac(keys, keys.currentKid, reference, pin).toString('base64url')}`
-        : await hashPin(pin);
-      await trx('case_pins').insert({ reference, case_id: caseId, pin_hash: pinHash }).onConflict('reference').ignore();
+      await trx('case_pins').insert({ reference, case_id: caseId, pin_hash: await pinHashOf(reference, pin) }).onConflict('reference').ignore();
+    },
+    /**
+     * `put` as a CTE `<name>` to put in a statement's WITH list; `when`: an SQL condition under which
+     * the PIN is stored.
+     */
+    async insertCte(reference: string, caseId: string, pin: string, name = 'pin_ins', when?: string): Promise<{ sql: string; bindings: string[] }> {
+      return {
+        sql: `${name} AS (
+            INSERT INTO case_pins (reference, case_id, pin_hash) SELECT ?::text, ?::text, ?::text${when ? ` WHERE ${when}` : ''}
+            ON CONFLICT (reference) DO NOTHING
+          )`,
+        bindings: [reference, caseId, await pinHashOf(reference, pin)],
+      };
     },
     /**
      * The case id if the reference exists and the PIN matches; otherwise undefined. An unknown

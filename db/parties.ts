@@ -46,17 +46,40 @@ export function partyId(caseId: string, position: number): string {
 // The ciphertext is bound to its row (id, case, role): a row copied or re-labelled fails to decrypt.
 const aadOf = (r: { id: string; case_id: string; role: string }) => `${r.id}|${r.case_id}|${r.role}`;
 
+export type SealedPartyRow = PartyRow;
+
+/**
+ * The INSERT of sealed party rows as a CTE `<name>` to put in a statement's WITH list (idempotent per
+ * case + position, like `addAll`); `when`: an SQL condition under which the rows are stored.
+ */
+export function partiesInsertCte(rows: readonly SealedPartyRow[], name = 'parties_ins', when?: string): { sql: string; bindings: Array<string | number | Buffer> } {
+  const values = rows.map(() => '(?::text, ?::text, ?::int, ?::text, ?::text, ?::bytea, ?::bytea, ?::bytea)').join(', ');
+  return {
+    sql: `${name} AS (
+        INSERT INTO parties (id, case_id, position, role, kid, iv, tag, ciphertext)
+        SELECT * FROM (VALUES ${values}) v${when ? ` WHERE ${when}` : ''}
+        ON CONFLICT (id) DO NOTHING
+      )`,
+    bindings: rows.flatMap((r) => [r.id, r.case_id, r.position, r.role, r.kid, r.iv, r.tag, r.ciphertext]),
+  };
+}
+
 /** Store of parties, sealing personal data with AES-256-GCM before it reaches the database. */
 export function createPartyStore(db: Db, keys: PiiKeyring) {
+  /** The rows of a case's parties, personal data sealed (bound to id, case and role). */
+  const sealAll = (caseId: string, parties: ReadonlyArray<{ role: PartyRole; identity: PartyIdentity }>): SealedPartyRow[] =>
+    parties.map((p, position) => {
+      const id = partyId(caseId, position);
+      const s = keys.seal(JSON.stringify(p.identity), aadOf({ id, case_id: caseId, role: p.role }));
+      return { id, case_id: caseId, position, role: p.role, kid: s.kid, iv: s.iv, tag: s.tag, ciphertext: s.ciphertext };
+    });
   return {
+    sealAll,
+
     /** Stores the parties of a case (idempotent per case + position); returns their references. */
     async addAll(caseId: string, parties: Array<{ role: PartyRole; identity: PartyIdentity }>, trx: Db = db): Promise<Array<{ id: string; role: PartyRole }>> {
       if (parties.length === 0) return [];
-      const rows = parties.map((p, position) => {
-        const id = partyId(caseId, position);
-        const s = keys.seal(JSON.stringify(p.identity), aadOf({ id, case_id: caseId, role: p.role }));
-        return { id, case_id: caseId, position, role: p.role, kid: s.kid, iv: s.iv, tag: s.tag, ciphertext: s.ciphertext };
-      });
+      const rows = sealAll(caseId, parties);
       await trx('parties').insert(rows).onConflict('id').ignore();
       return rows.map((r) => ({ id: r.id, role: r.role }));
     },

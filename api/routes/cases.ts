@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import { z } from 'zod';
 import { derivePin } from '../../db/case-pins.js';
-import { PARTY_ROLES } from '../../db/parties.js';
+import { auditAppendCtes } from '../../db/audit.js';
+import { PARTY_ROLES, partiesInsertCte } from '../../db/parties.js';
 import { recordCaseStarted } from '../../platform/metrics.js';
 import { createCaseSearch } from '../../db/case-search.js';
 import type { Db } from '../../db/knex.js';
@@ -11,7 +12,7 @@ import { caseWorkflowId, PROCESS_WORKFLOW, SA, type CaseType, type ProcessInput 
 import { buildCaseView, CaseDetailView, FlagsView, loadExtras } from '../case-view.js';
 import { queryCaseState } from '../workflow-errors.js';
 import { actorOf } from '../auth/principal.js';
-import { requestHash } from '../idempotency.js';
+import { completeCte, requestHash, reserveCte } from '../idempotency.js';
 import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant, NodeRef } from '../schemas.js';
@@ -70,9 +71,18 @@ const PREFIX: Record<CaseType, string> = {
   letter: 'DON', complaint_first: 'KN1', complaint_second: 'KN2', denunciation: 'TC', petition: 'KNPA',
 };
 
+// Vietnam has kept UTC+7 without daylight saving since 13/06/1975 (IANA Asia/Ho_Chi_Minh): a fixed offset
+// gives the same local date as the IANA zone for any later instant, without an Intl look-up per call.
+const VN_FIXED = FixedOffsetZone.instance(7 * 60);
+const VN_FIXED_SINCE = Date.UTC(1975, 5, 13);
+/** The instant in Vietnam's local time. */
+export function inVietnam(t: DateTime): DateTime {
+  return t.toMillis() >= VN_FIXED_SINCE ? t.setZone(VN_FIXED) : t.setZone(VN_ZONE);
+}
+
 /** Human reference printed on receipts, derived from the id so that a retried request gets the same one. */
 export function caseReference(id: string, type: CaseType, receivedAt: string): string {
-  const year = DateTime.fromISO(receivedAt, { setZone: true }).setZone(VN_ZONE).year;
+  const year = inVietnam(DateTime.fromISO(receivedAt, { setZone: true })).year;
   return `${PREFIX[type]}-${year}-${id.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
 }
 
@@ -118,7 +128,7 @@ export const caseRoutes: RouteSpec[] = [
     request: { body: CreateCaseBody, bodyExample: example },
     responses: { 201: { description: 'Case received; its workflow is running', schema: CreatedCase } },
     handler: async ({ req, res, body, principal, services, requestId }) => {
-      const { deps, idempotency: idem, parties, pins, cases, audit } = services;
+      const { deps, idempotency: idem, parties, pins } = services;
       const key = req.get('Idempotency-Key');
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
         throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
@@ -128,7 +138,7 @@ export const caseRoutes: RouteSpec[] = [
         throw problems.validation([{ path: 'receivedAt', message: 'must not be in the future' }]);
       }
       // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
-      const receivedOn = received.setZone(VN_ZONE).toISODate()!;
+      const receivedOn = inVietnam(received).toISODate()!;
       const chosen = await services.definitions.select(body.type, receivedOn);
       if (!chosen) {
         throw new HttpProblem(422, 'no-definition', 'No process definition applies',
@@ -137,29 +147,44 @@ export const caseRoutes: RouteSpec[] = [
       const pin = { key: chosen.key, version: chosen.version, hash: chosen.hash, label: `${chosen.key}@${chosen.version}+${chosen.hash}` };
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
       const scope = `POST /v1/cases ${principal!.type}:${principal!.id}`;
+      const hash = key ? requestHash('POST', '/v1/cases', body) : '';
       const withPin = (b: Record<string, unknown>) => ({ ...b, pin: derivePin(deps.pii.key(String(b.pinKid)), String(b.id)), pinKid: undefined });
-
-      let id: string = randomUUID();
-      if (key) {
-        const r0 = await idem.reserve(scope, key, requestHash('POST', '/v1/cases', body), id);
-        if (!r0.fresh) {
-          if (r0.response) {
-            res.status(r0.response.status).set('Idempotent-Replayed', 'true').json(withPin(r0.response.body as Record<string, unknown>));
-            return;
-          }
-          id = r0.resourceId; // an identical earlier request did not finish: finish it with the same id
-        }
-      }
-
-      const reference = caseReference(id, body.type, body.receivedAt);
       const pinKid = deps.pii.currentKid;
+      const db = deps.db;
+
+      // 1. One statement (one implicit transaction) before the start: the key claim, the parties'
+      // personal data (encrypted) and the PIN hash — the workflow only ever gets the case id and party
+      // references. With a key, parties and PIN are written only if this request claimed it. None of it
+      // is visible through the API until the read-model row of step 3 exists.
+      const intake = async (caseId: string, claim: boolean) => {
+        const sealed = parties.sealAll(caseId, body.parties.map(({ role, ...identity }) => ({ role, identity })));
+        const when = claim ? 'EXISTS (SELECT 1 FROM idem)' : undefined;
+        const ctes = [
+          ...(claim ? [reserveCte(scope, key!, hash, caseId, 'idem')] : []),
+          ...(sealed.length ? [partiesInsertCte(sealed, 'parties_ins', when)] : []),
+          await pins.insertCte(caseReference(caseId, body.type, body.receivedAt), caseId, derivePin(deps.pii.key(pinKid), caseId), 'pin_ins', when),
+        ];
+        const r = await db.raw<{ rows: Array<{ fresh: boolean }> }>(
+          `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT ${claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh`,
+          ctes.flatMap((c) => c.bindings),
+        );
+        return { fresh: r.rows[0]!.fresh, refs: sealed.map((p) => ({ id: p.id, role: p.role })) };
+      };
+      let id: string = randomUUID();
+      const first = await intake(id, Boolean(key));
+      let refs = first.refs;
+      if (key && !first.fresh) {
+        const earlier = await idem.lookup(scope, key, hash); // a different body under this key → 422
+        if (earlier.response) {
+          res.status(earlier.response.status).set('Idempotent-Replayed', 'true').json(withPin(earlier.response.body as Record<string, unknown>));
+          return;
+        }
+        // An identical earlier request did not finish: finish it with the same id (the rows are idempotent).
+        id = earlier.resourceId;
+        ({ refs } = await intake(id, false));
+      }
+      const reference = caseReference(id, body.type, body.receivedAt);
       const citizenPin = derivePin(deps.pii.key(pinKid), id);
-      // Personal data first, encrypted; the workflow only ever gets the case id.
-      const refs = await deps.db.transaction(async (trx) => {
-        const r = await parties.addAll(id, body.parties.map(({ role, ...identity }) => ({ role, identity })), trx);
-        await pins.put(reference, id, citizenPin, trx);
-        return r;
-      });
 
       // References only: party ids and roles, never identities.
       const signerRefs = refs.filter((r) => r.role === 'complainant' || r.role === 'denouncer').map((r) => r.id);
@@ -176,6 +201,8 @@ export const caseRoutes: RouteSpec[] = [
       };
       const receivedAtUtc = received.toUTC().toISO()!;
       const workflowId = caseWorkflowId(id);
+      // 2. The workflow. If this fails, nothing of step 1 is visible (no read-model row), and a retry
+      // with the same key finishes the case under the same id.
       const handle = await deps.temporal.workflow.start(PROCESS_WORKFLOW, {
         workflowId,
         taskQueue: deps.taskQueue,
@@ -189,35 +216,43 @@ export const caseRoutes: RouteSpec[] = [
           { key: SA.receivedAt, value: new Date(receivedAtUtc) },
         ],
       });
-      // Seed the read model so the case is visible at once; the workflow's projections supersede it.
-      // The seed and its audit entry commit together: a retry finishing an interrupted request adds neither twice.
-      const fresh = await deps.db.transaction(async (trx) => {
-        const applied = await cases.project({
-          id, reference, workflowId, caseType: body.type, channel: body.channel, agencyId: body.agencyId,
-          subject: body.subject, remoteArea: body.remoteArea, receivedAt: receivedAtUtc, stage: 'received', status: 'open', projectionSeq: 0,
-        }, trx);
-        if (applied) {
-          await trx('cases').where({ id }).update({
-            definition_key: pin.key, definition_version: pin.version, definition_hash: pin.hash,
-            details: JSON.stringify({
-              ...(body.respondent ? { respondent: body.respondent } : {}), ...(body.contentSummary ? { contentSummary: body.contentSummary } : {}),
-              attachments: body.attachments, signersCount: signers, representatives: representativeRefs.length,
-            }),
-          });
-          await audit.append({
-            actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
-            after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs, definition: pin.label },
-          }, trx);
-        }
-        return applied;
-      });
-      if (fresh) recordCaseStarted(body.type);
       const stored = {
         id, reference, workflowId, runId: handle.firstExecutionRunId, status: 'open', stage: 'received', parties: refs,
         definition: { key: pin.key, version: pin.version, hash: pin.hash, pin: pin.label }, links: { self: `/v1/cases/${id}` },
       };
+      // 3. One statement once the workflow runs: the read-model seed (visible at once; the workflow's
+      // projections supersede it), its audit entry — both only if the seed is new, so a retry finishing
+      // an interrupted request adds neither twice — and the stored response of the key. It commits as a
+      // whole; the audit chain head it advances is locked only while PostgreSQL runs it.
+      const seed = {
+        sql: `c AS (
+            INSERT INTO cases (id, reference, workflow_id, case_type, channel, agency_id, subject, remote_area, received_at, stage, status,
+                               projection_seq, definition_key, definition_version, definition_hash, details, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, 'received', 'open', 0, ?, ?::int, ?, ?::jsonb, now())
+            ON CONFLICT (id) DO NOTHING RETURNING id
+          )`,
+        bindings: [
+          id, reference, workflowId, body.type, body.channel, body.agencyId, body.subject, body.remoteArea, receivedAtUtc,
+          pin.key, pin.version, pin.hash,
+          JSON.stringify({
+            ...(body.respondent ? { respondent: body.respondent } : {}), ...(body.contentSummary ? { contentSummary: body.contentSummary } : {}),
+            attachments: body.attachments, signersCount: signers, representatives: representativeRefs.length,
+          }),
+        ],
+      };
+      const entry = auditAppendCtes({
+        actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
+        after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs, definition: pin.label },
+      }, 'audit', 'EXISTS (SELECT 1 FROM c)');
       // The stored replay holds the key id of the PIN, never the PIN itself.
-      if (key) await idem.complete(scope, key, { status: 201, body: { ...stored, pinKid } });
+      const ctes = [seed, entry, ...(key ? [completeCte(scope, key, { status: 201, body: { ...stored, pinKid } }, 'idem_done')] : [])];
+      const done = await db.raw<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(
+        `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
+        ctes.flatMap((c) => c.bindings),
+      );
+      const { fresh, audited } = done.rows[0]!;
+      if (fresh && !audited) throw new Error('case.received was not audited: audit chain head missing');
+      if (fresh) recordCaseStarted(body.type);
       res.status(201).location(`/v1/cases/${id}`).json({ ...stored, pin: citizenPin });
     },
   }),

@@ -8,6 +8,7 @@ import * as m20261127300000 from './20261127300000_create_calendar.js';
 import * as m20261127400000 from './20261127400000_create_definitions.js';
 import * as m20261127400001 from './20261127400001_create_task_claims.js';
 import * as m20261127500000 from './20261127500000_create_case_records.js';
+import * as m20261128000000 from './20261128000000_audit_chain_head.js';
 import * as m20261128100000 from './20261128100000_task_target_agency.js';
 
 /**
@@ -24,6 +25,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261127400000_create_definitions': m20261127400000,
   '20261127400001_create_task_claims': m20261127400001,
   '20261127500000_create_case_records': m20261127500000,
+  '20261128000000_audit_chain_head': m20261128000000,
   '20261128100000_task_target_agency': m20261128100000,
 };
 

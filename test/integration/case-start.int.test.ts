@@ -1,0 +1,192 @@
+import type { Server } from 'node:http';
+import { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.js';
+import { createAgencyScope } from '../../api/auth/agencies.js';
+import { createAuditStore } from '../../db/audit.js';
+import { registerBuiltinDefinitions } from '../../db/builtin-definitions.js';
+import { createLogger } from '../../platform/logger.js';
+import { authHeader, testAuth, testPii } from '../support/auth.js';
+import { createTestDb, type TestDb } from '../support/db.js';
+import { devServer, uniqueQueue } from '../support/temporal.js';
+
+const logger = createLogger('silent');
+
+function listen(app: ReturnType<typeof createApp>): Promise<{ server: Server; url: string }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({ server, url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}` });
+    });
+  });
+}
+
+const body = {
+  type: 'denunciation',
+  channel: 'portal',
+  receivedAt: '2026-07-01T09:30:00+07:00',
+  agencyId: 'so-tnmt',
+  subject: 'Tố cáo hành vi cấp giấy chứng nhận sai quy định',
+  parties: [{ role: 'denouncer', name: 'Nguyễn Văn A', idNumber: '001203004567', phone: '0912345678' }],
+};
+
+/** POST /v1/cases: what it writes, in how many statements, and what a failed workflow start leaves behind. */
+describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit + response statement', () => {
+  let tdb: TestDb;
+  let dev: Awaited<ReturnType<typeof devServer>>;
+  let server: Server;
+  let url: string;
+  let brokenServer: Server;
+  let brokenUrl: string;
+  let auth: Record<string, string>;
+  const pii = testPii();
+  const taskQueue = uniqueQueue('start');
+
+  beforeAll(async () => {
+    tdb = await createTestDb();
+    await registerBuiltinDefinitions(tdb.db);
+    dev = await devServer();
+    auth = await authHeader({ roles: ['intake'], agency: 'so-tnmt' });
+    ({ server, url } = await listen(createApp({ db: tdb.db, temporal: dev.client, taskQueue, logger, auth: testAuth, pii })));
+    // The same database and keys, but a Temporal client whose every start fails (a namespace that does not exist).
+    const broken = new Client({ connection: dev.connection, namespace: 'kntc-no-such-namespace' });
+    ({ server: brokenServer, url: brokenUrl } = await listen(createApp({ db: tdb.db, temporal: broken, taskQueue, logger, auth: testAuth, pii })));
+  });
+
+  afterAll(async () => {
+    server?.close();
+    brokenServer?.close();
+    await dev?.close();
+    await tdb?.drop();
+  });
+
+  const post = (base: string, b: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body: JSON.stringify(b) });
+
+  const count = async (table: string, where: Record<string, unknown> = {}) =>
+    Number((await tdb.db(table).where(where).count<Array<{ n: number }>>('* as n'))[0]!.n);
+
+  it('a failed workflow start leaves no visible case and no audit entry; a retry with the key finishes it under the same id', async () => {
+    const before = { cases: await count('cases'), audit: await count('audit_log') };
+    const failed = await post(brokenUrl, body, { 'Idempotency-Key': 'start-fails-once' });
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(failed.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const failedText = await failed.text();
+    // The denouncer's identity is in no error either.
+    for (const s of ['Nguyễn Văn A', '001203004567', '0912345678']) expect(failedText).not.toContain(s);
+    expect({ cases: await count('cases'), audit: await count('audit_log') }).toEqual(before);
+    const claim = await tdb.db('idempotency_keys').where({ key: 'start-fails-once' }).first();
+    expect(claim).toMatchObject({ status_code: null, response: null });
+    const reservedId = claim.resource_id as string;
+    expect(await count('cases', { id: reservedId })).toBe(0);
+
+    const ok = await post(url, body, { 'Idempotency-Key': 'start-fails-once' });
+    expect(ok.status).toBe(201);
+    const created = (await ok.json()) as { id: string; pin: string; runId: string; parties: Array<{ id: string }> };
+    expect(created.id).toBe(reservedId);
+    expect(await count('cases', { id: reservedId })).toBe(1);
+    expect(await count('parties', { case_id: reservedId })).toBe(1);
+    expect(await count('case_pins', { case_id: reservedId })).toBe(1);
+    expect(await count('audit_log', { case_id: reservedId, action: 'case.received' })).toBe(1);
+
+    // And the stored response replays exactly, PIN included.
+    const again = await post(url, body, { 'Idempotency-Key': 'start-fails-once' });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(created);
+    expect(await count('audit_log', { case_id: reservedId })).toBe(1);
+  });
+
+  it('a failed start without a key leaves no visible case either', async () => {
+    const before = { cases: await count('cases'), audit: await count('audit_log') };
+    const failed = await post(brokenUrl, body);
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect({ cases: await count('cases'), audit: await count('audit_log') }).toEqual(before);
+  });
+
+  it('a start costs at most four SQL statements and no explicit transaction (agency tree and definitions warm)', async () => {
+    await post(url, body, { 'Idempotency-Key': 'warm-up' });
+    const seen: string[] = [];
+    const onQuery = (q: { sql: string }) => seen.push(q.sql);
+    tdb.db.on('query', onQuery);
+    try {
+      const r = await post(url, body, { 'Idempotency-Key': 'counted' });
+      expect(r.status).toBe(201);
+    } finally {
+      tdb.db.removeListener('query', onQuery);
+    }
+    expect(seen.filter((s) => /^\s*BEGIN/i.test(s))).toEqual([]);
+    expect(seen.length).toBeLessThanOrEqual(4);
+    expect(seen.some((s) => /advisory/i.test(s))).toBe(false);
+  });
+
+  it('concurrent starts and other audit appends keep one valid chain: one case.received per case', async () => {
+    const audit = createAuditStore(tdb.db);
+    const actor = { type: 'system', id: 'test', agency: null };
+    const [created] = await Promise.all([
+      Promise.all(Array.from({ length: 12 }, (_, i) => post(url, { ...body, subject: `Đơn ${i}` }, { 'Idempotency-Key': `chain-${i}` })
+        .then(async (r) => { expect(r.status).toBe(201); return ((await r.json()) as { id: string }).id; }))),
+      Promise.all(Array.from({ length: 12 }, (_, i) => audit.append({ actor, action: 'test.concurrent', after: { i } }))),
+    ]);
+    for (const id of created) expect(await count('audit_log', { case_id: id, action: 'case.received' })).toBe(1);
+    const v = await audit.verify();
+    expect(v).toMatchObject({ ok: true, firstBrokenSeq: null });
+    const head = await tdb.db('audit_chain_head').first();
+    const last = await tdb.db('audit_log').orderBy('seq', 'desc').first();
+    expect({ seq: head.seq, hash: head.hash }).toEqual({ seq: last.seq, hash: last.hash });
+  });
+
+  it('the chain head cannot be deleted', async () => {
+    await expect(tdb.db('audit_chain_head').delete()).rejects.toThrow(/append-only/);
+    await expect(tdb.db.raw('TRUNCATE audit_chain_head')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('agency tree cache', () => {
+  let tdb: TestDb;
+  beforeAll(async () => { tdb = await createTestDb(); });
+  afterAll(async () => { await tdb?.drop(); });
+
+  /** The recursive query the scope used before the cache: the reference. */
+  async function sqlSubtree(id: string): Promise<string[]> {
+    const r = await tdb.db.raw<{ rows: Array<{ id: string }> }>(
+      `WITH RECURSIVE down AS (SELECT id FROM agencies WHERE id = ? UNION ALL SELECT a.id FROM agencies a JOIN down ON a.parent_id = down.id) SELECT id FROM down`, [id]);
+    return r.rows.map((x) => x.id).sort();
+  }
+
+  it('answers like the recursive query, for every agency and for unknown ones', async () => {
+    const scope = createAgencyScope(tdb.db);
+    const ids = (await tdb.db('agencies').select<Array<{ id: string }>>('id')).map((a) => a.id);
+    for (const id of [...ids, 'no-such-agency']) {
+      const sub = await scope.subtree(id);
+      expect(sub[0]).toBe(sub.length ? id : undefined);
+      expect([...sub].sort()).toEqual(await sqlSubtree(id));
+      for (const other of ids) expect(await scope.isWithin(other, id)).toBe(sub.includes(other));
+    }
+    expect(await scope.isWithin('no-such-agency', 'tinh-demo')).toBe(false);
+  });
+
+  it('sees a change after invalidate(), after the TTL, and a new agency named by id at once', async () => {
+    let t = 1_000_000;
+    const scope = createAgencyScope(tdb.db, { ttlMs: 5_000, now: () => t });
+    expect(await scope.subtree('so-tnmt')).toEqual(['so-tnmt']);
+    await tdb.db('agencies').insert({ id: 'phong-test-1', parent_id: 'so-tnmt', name: 'Phòng thử', level: 'department' });
+    try {
+      expect(await scope.subtree('so-tnmt')).toEqual(['so-tnmt']); // cached
+      scope.invalidate();
+      expect(await scope.subtree('so-tnmt')).toEqual(['so-tnmt', 'phong-test-1']);
+
+      await tdb.db('agencies').insert({ id: 'phong-test-2', parent_id: 'so-tnmt', name: 'Phòng thử 2', level: 'department' });
+      t += 2_000; // a look-up naming the unknown agency reloads at once
+      expect(await scope.isWithin('phong-test-2', 'so-tnmt')).toBe(true);
+      await tdb.db('agencies').where({ id: 'phong-test-2' }).update({ parent_id: 'thanh-tra-tinh' });
+      t += 4_000; // within the TTL of that reload: still the cached tree
+      expect(await scope.isWithin('phong-test-2', 'so-tnmt')).toBe(true);
+      t += 1_001; // past it
+      expect(await scope.isWithin('phong-test-2', 'so-tnmt')).toBe(false);
+      expect(await scope.isWithin('phong-test-2', 'thanh-tra-tinh')).toBe(true);
+    } finally {
+      await tdb.db('agencies').whereIn('id', ['phong-test-1', 'phong-test-2']).delete();
+    }
+  });
+});
