@@ -5,7 +5,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../support/db.js';
-import { addDays, LifeCase, records, serverDay, withWorker, openLifecycleFixture, closeLifecycleFixture, wd, cal } from './harness.js';
+import { addDays, LifeCase, records, serverDay, sleepUntil, withWorker, openLifecycleFixture, closeLifecycleFixture, wd, cal, yr } from './harness.js';
 
 const accept = (on: string) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on });
 
@@ -110,11 +110,13 @@ describe('complaint, first instance, on Temporal', () => {
       expect(s.variables.resolutionOverdue).toBe(true);
       expect(s.history.find((h) => h.type === 'due_breached')?.detail).toMatchObject({ ruleId: 'K3', due: k3 });
       const expired = (await records(tdb, c.caseId)).events.find((e) => e.name === 'resolutionDeadlineExpired')!.occurred_on!;
-      // KNOWN GAP (reported): K3 expires at the end of its due day, but the breach is processed after
-      // midnight, so `resolutionDeadlineExpired` (on: null) is dated the next day and the windows
-      // start one day late. KN Art 33(1) counts from the expiry day: K6 should be cal(k3, 30).
-      expect(expired).toBe(addDays(k3, 1));
-      expect(await c.timerClocks('window.')).toEqual({ K6: cal(expired, 30), K7: cal(expired, 365) });
+      // KN 2011 Art 33(1): the windows run "kể từ ngày hết thời hạn giải quyết" — from the day K3
+      // expired, its due day (the limit ends at 24:00 of it, BLDS Art 148(1)), although the breach is
+      // processed after midnight; that day is not counted (BLDS Art 147(2)): day 1 is the next day.
+      expect(expired).toBe(k3);
+      expect(s.variables.deadlineExpiredOn).toEqual({ K3: k3 });
+      expect((await c.state()).caseEvents.resolutionDeadlineExpired).toBe(k3);
+      expect(await c.timerClocks('window.')).toEqual({ K6: cal(k3, 30), K7: yr(k3, 1) });
       const r = await records(tdb, c.caseId);
       // The case is flagged overdue (runner flag, projected) and the resolution breach recorded.
       expect(s.flags.overdue).toBe(true);
@@ -160,7 +162,65 @@ describe('complaint, first instance, on Temporal', () => {
       await c.at(addDays(k3b, 1));
       await c.settled((x) => x.openTasks.some((o) => o.nodeId === 'remote.breach.headReview'), 'remote breach escalation');
       const expired = (await records(tdb, c.caseId)).events.find((e) => e.name === 'resolutionDeadlineExpired')!.occurred_on!;
-      expect(await c.timerClocks('remote.window.')).toEqual({ K6_remote: cal(expired, 45), K7: cal(expired, 365) });
+      expect(expired).toBe(k3b); // KN Art 33(1): from the expiry day of K3b
+      expect(await c.timerClocks('remote.window.')).toEqual({ K6_remote: cal(k3b, 45), K7: yr(k3b, 1) });
+    });
+  });
+  it('an acceptance completed without caseEvents (as an API completion may be) still counts K3 from acceptedOn', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 2, t);
+      await c.at(addDays(t, 4));
+      // Accepted on t+1, entered on t+4, no case events with the completion: the recordCaseEvent
+      // result dates `accepted` (before, K3 counted from the day the service task ran).
+      await c.complete('accept', accept(addDays(t, 1)), { withCaseEvents: false });
+      expect((await c.state()).caseEvents.accepted).toBe(addDays(t, 1));
+      expect(await c.dueClock('verify')).toMatchObject({ ruleId: 'K3', due: cal(addDays(t, 1), 30) });
+      // The new command path is behind patched(): its marker is in the history (old histories replay without it).
+      const markers = (await c.handle.fetchHistory()).events!.flatMap((e) => Object.values(e.markerRecordedEventAttributes?.details ?? {}))
+        .flatMap((p) => p.payloads ?? []).map((p) => Buffer.from(p.data ?? []).toString());
+      expect(markers.some((m) => m.includes('kntc-case-events-from-activity-v1'))).toBe(true);
+    });
+  });
+
+  it('a v1 complaint refuses a suspension dated before 01/07/2026 up front (no suspension in the old law); a later one stops K3', async () => {
+    await withWorker(env, activities, async (tq) => {
+      // The time-skipping server's time only moves forward from today's date, so the v1 case
+      // (received 20/06/2026) is accepted late (K2 breached) to keep its K3 running now.
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 1, '2026-06-20');
+      await c.complete('accept', accept(addDays(t, -5)));
+      expect(await c.dueClock('verify')).toMatchObject({ ruleId: 'K3', due: cal(addDays(t, -5), 30) });
+      const refused = await c.send('suspend', { date: '2026-06-30', variables: { suspensionGround: 'awaiting_other_body' } });
+      expect(refused).toMatch(/Refused: a suspension of K3 dated Tue 30\/06\/2026 precedes Wed 01\/07\/2026.*Art 11a.*NĐ 155\/2026/);
+      expect(await c.open()).toEqual(expect.arrayContaining(['verify']));
+      expect((await c.state()).history.filter((h) => h.type === 'message')).toEqual([]); // never entered the case
+      expect(await c.send('suspend', { date: t, variables: { suspensionGround: 'awaiting_other_body' } })).toMatchObject({ clocksChanged: 1 });
+      expect((await c.dueClock('verify')).status).toBe('suspended');
+    });
+  });
+
+  it('a lawsuit window across 29/02/2028 is 1 year (the corresponding day), one day longer than 365 days', async () => {
+    await withWorker(env, activities, async (tq) => {
+      // K3 must expire between 01/03/2027 and 28/02/2028 for K7 to span 29/02/2028.
+      await sleepUntil(env, '2027-03-01');
+      const t = await serverDay(env);
+      // First acceptance day from t whose K3 expiry + 1 year differs from + 365 days (no roll-forward hiding it).
+      let a = t;
+      while (yr(cal(a, 30), 1) === cal(cal(a, 30), 365)) a = addDays(a, 1);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 2, t);
+      await c.at(a);
+      await c.complete('accept', accept(a));
+      const k3 = cal(a, 30);
+      expect(await c.due('verify')).toBe(k3);
+      await c.at(addDays(k3, 1));
+      await c.settled((x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'), 'breach escalation');
+      const windows = await c.timerClocks('window.');
+      expect(windows).toEqual({ K6: cal(k3, 30), K7: yr(k3, 1) });
+      expect(windows.K7! > cal(k3, 365)).toBe(true);
+      expect(k3 < '2028-02-29' && windows.K7! > '2028-02-29').toBe(true);
+      const derivation = (await c.settled()).clocks.find((x) => x.ruleId === 'K7')!.derivation!.map((d) => d.legalBasis ?? '').join(' ');
+      expect(derivation).toContain('BLDS 2015 Art 148(4)');
     });
   });
 });

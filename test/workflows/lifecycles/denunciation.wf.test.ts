@@ -44,8 +44,10 @@ describe('denunciation on Temporal', () => {
       await c.complete('extension.decision.send', { extension_decision_sentOn: addDays(t, 51) });
 
       await c.at(addDays(t, 80));
-      // The clock refuses a third extension (policy: at most 2); the definition records the refusal.
-      expect(await c.send('extend', { date: addDays(t, 80), amount: 10, ruleId: 'T5' })).toEqual({ caught: 1, clocksChanged: 0 });
+      // A third is refused up front (Update validator), with the article: nothing enters the history.
+      const messages = (await c.state()).history.filter((h) => h.type === 'message').length;
+      expect(await c.send('extend', { date: addDays(t, 80), amount: 10, ruleId: 'T5' })).toMatch(/at most 2 extension.*Luật Tố cáo 2018 Art 30\(3\)/);
+      expect((await c.state()).history.filter((h) => h.type === 'message')).toHaveLength(messages);
       expect(await c.due('verify')).toBe(cal(t, 90));
       expect(await c.open()).toEqual(['verify']);
       const r = await records(tdb, c.caseId);
@@ -54,7 +56,7 @@ describe('denunciation on Temporal', () => {
         [addDays(t, 24), addDays(t, 26)], [addDays(t, 50), addDays(t, 51)],
       ]);
       expect(r.documents.find((d) => d.type === 'denunciation_extension_decision')!.received_on).toBe(addDays(t, 27));
-      expect(r.events.filter((e) => e.kind === 'warning').map((e) => e.name)).toEqual(['extension.refused']);
+      expect(r.events.filter((e) => e.kind === 'warning')).toEqual([]); // refused before the definition saw it
       // The denouncer's identity is never stored: recipients are roles.
       expect(JSON.stringify(r)).not.toMatch(/party-|denouncerRef/);
     });
@@ -87,6 +89,57 @@ describe('denunciation on Temporal', () => {
         expect(docs.map((d) => d.type)).toEqual(['denunciation_withdrawal_record', 'denunciation_termination_decision'].slice(0, n));
         expect(docs[0]!.received_on).toBe(addDays(t, 5));
       }
+    });
+  });
+  it('complex (not especially complex): one extension of 30 days; the second is refused up front citing Art 30(2)', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'denunciation', 2, t);
+      await c.complete('initial', initial(t, 'complex'));
+      await c.complete('notifyAcceptance', { acceptanceNoticeSentOn: addDays(t, 1) });
+      expect(await c.dueClock('verify')).toMatchObject({ ruleId: 'T5', due: cal(t, 30) });
+      await c.at(addDays(t, 20));
+      expect(await c.send('extend', { date: addDays(t, 20), amount: 30, ruleId: 'T5' })).toEqual({ caught: 1, clocksChanged: 1 });
+      expect(await c.due('verify')).toBe(cal(t, 60));
+      await c.complete('extension.decision.issue', { extension_decision_issuedOn: addDays(t, 20), complexity: 'complex', complexityCriteria: ['a_several_places'], extensionDays: 30 });
+      await c.complete('extension.decision.send', { extension_decision_sentOn: addDays(t, 21) });
+
+      await c.at(addDays(t, 50));
+      const before = await c.handle.fetchHistory();
+      const refused = await c.send('extend', { date: addDays(t, 50), amount: 10, ruleId: 'T5' });
+      expect(refused).toMatch(/Refused: at most 1 extension/);
+      expect(refused).toContain('Luật Tố cáo 2018 Art 30(2)');
+      // Refused by the validator: no accepted Update, no history event, no decision task, due unchanged.
+      const after = await c.handle.fetchHistory();
+      const accepted = (h: typeof before) => h.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+      expect(accepted(after)).toBe(accepted(before));
+      expect(await c.due('verify')).toBe(cal(t, 60));
+      expect(await c.open()).toEqual(['verify']);
+      const r = await records(tdb, c.caseId);
+      expect(r.flags).toMatchObject({ extensions_granted: 1 });
+      expect(r.documents.filter((d) => d.type === 'denunciation_extension_decision')).toHaveLength(1);
+    });
+  });
+
+  it('anonymous information with concrete evidence (TC Art 25, spec §4.2): not processed as a denunciation — inspected within powers, no acceptance, no T5', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'denunciation', 2, t);
+      // Initial processing T1: 7 WD from receipt, also for anonymous information (TC Art 24(1)).
+      expect(await c.dueClock('initial')).toMatchObject({ ruleId: 'T1', due: wd(t, 7) });
+      await c.complete('initial', {
+        initialDecision: 'anonymous_concrete', formComplete: false, denouncerHasCapacity: false, withinCompetence: true, violationIdentifiable: true,
+      });
+      expect(await c.open()).toEqual(['anonymous']);
+      const s = await c.settled();
+      expect(s.clocks.filter((k) => k.ruleId === 'T4' || k.ruleId === 'T5')).toEqual([]); // no acceptance, no resolution clock
+      expect(s.caseEvents.accepted).toBeUndefined();
+      await c.complete('anonymous', { anonymousAction: 'inspect_within_powers', anonymousHandledOn: addDays(t, 3) });
+      expect((await c.settled()).outcome).toBe('anonymous_handled');
+      const r = await records(tdb, c.caseId);
+      expect(r.documents.map((d) => [d.type, d.issued_on, d.recipients])).toEqual([['anonymous_information_handling', addDays(t, 3), ['case_file']]]);
+      expect(r.documents.some((d) => d.type.includes('acceptance'))).toBe(false);
+      expect(JSON.stringify(r)).not.toMatch(/denouncerRef|party-/);
     });
   });
 });

@@ -17,11 +17,13 @@ import { createLifecycleActivities } from '../../../activities/lifecycle.js';
 import { createGenericActivities } from '../../../activities/process.js';
 import { buildCalendar } from '../../../calendar/index.js';
 import { BUILTIN_DEFINITIONS, caseEventsFor } from '../../../processes/builtin/index.js';
-import { addDays, VN_ZONE } from '../../../workflows/clock/index.js';
+import { addDays, computeDeadline as computeLimit, VN_ZONE } from '../../../workflows/clock/index.js';
 import {
   completeTask, getCaseState, sendMessage, type CaseStateView, type ClockView, type ProcessInput, type ProjectCaseStateInput,
 } from '../../../workflows/contract.js';
-import { formatPin, isEffectiveOn, pinDefinition, validateDefinition, type JsonValue, type ProcessDefinition } from '../../../workflows/engine/index.js';
+import {
+  formatPin, isEffectiveOn, pinDefinition, validateDefinition, type JsonValue, type ProcessDefinition, type ProcessDefinitionInput,
+} from '../../../workflows/engine/index.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { vnDateOf } from '../../support/clock.js';
 import { computeDeadline } from '../../support/clock.js';
@@ -99,10 +101,22 @@ export class LifeCase {
   private constructor(readonly env: TestWorkflowEnvironment, readonly handle: WorkflowHandle, readonly input: ProcessInput) {}
 
   static async start(env: TestWorkflowEnvironment, taskQueue: string, key: string, version: number, receivedOn: string, variables: Record<string, JsonValue> = {}): Promise<LifeCase> {
+    return LifeCase.startPinned(env, taskQueue, builtin(key, version), receivedOn, variables);
+  }
+
+  /** A case of an agency's own version of a built-in (e.g. `petitionDefinition({ responseDeadline })`). */
+  static async startDefinition(env: TestWorkflowEnvironment, taskQueue: string, d: ProcessDefinitionInput, receivedOn: string, variables: Record<string, JsonValue> = {}): Promise<LifeCase> {
+    const v = validateDefinition(d);
+    if (!v.ok) throw new Error(`${d.key} v${d.version} invalid: ${JSON.stringify(v.errors.slice(0, 3))}`);
+    const pin = pinDefinition(v.definition);
+    return LifeCase.startPinned(env, taskQueue, { definition: v.definition, pin: { ...pin, label: formatPin(pin) } }, receivedOn, variables);
+  }
+
+  private static async startPinned(env: TestWorkflowEnvironment, taskQueue: string, pinned: Pick<ProcessInput, 'definition' | 'pin'>, receivedOn: string, variables: Record<string, JsonValue>): Promise<LifeCase> {
     const caseId = randomUUID();
     const input: ProcessInput = {
-      caseId, caseType: builtin(key, version).definition.caseType, agencyId: 'ubnd-xa-test', caseEvents: { received: receivedOn },
-      variables: { receivedOn, ...variables }, ...builtin(key, version),
+      caseId, caseType: pinned.definition.caseType, agencyId: 'ubnd-xa-test', caseEvents: { received: receivedOn },
+      variables: { receivedOn, ...variables }, ...pinned,
     };
     const handle = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${caseId}`, args: [input] });
     started.push(handle);
@@ -169,13 +183,16 @@ export class LifeCase {
     return Object.fromEntries(s.clocks.filter((c) => c.purpose !== 'due' && c.nodeId.startsWith(prefix) && c.ruleId).map((c) => [c.ruleId!, c.due]));
   }
 
-  /** Completes the open task `nodeId` with `data` and the case events it establishes. */
-  async complete(nodeId: string, data: Record<string, JsonValue>): Promise<void> {
+  /**
+   * Completes the open task `nodeId` with `data` and the case events it establishes (as the API
+   * does), or with none (`withCaseEvents: false`: the recordCaseEvent results must date them).
+   */
+  async complete(nodeId: string, data: Record<string, JsonValue>, opts: { withCaseEvents?: boolean } = {}): Promise<void> {
     const s = await this.settled((x) => x.openTasks.some((t) => t.nodeId === nodeId), `open task ${nodeId}`);
     const task = s.openTasks.find((t) => t.nodeId === nodeId);
     if (!task) throw new Error(`no open task ${nodeId}`);
     await this.handle.executeUpdate(completeTask, {
-      args: [{ caseId: this.caseId, taskId: task.id, data, caseEvents: caseEventsFor(this.input.definition, nodeId, data) }],
+      args: [{ caseId: this.caseId, taskId: task.id, data, caseEvents: opts.withCaseEvents === false ? {} : caseEventsFor(this.input.definition, nodeId, data) }],
     });
     await this.settled();
   }
@@ -226,6 +243,9 @@ export { addDays };
 /** Expected due dates on the seed calendar: N calendar days / N working days after `start`. */
 export const cal = (start: string, n: number): string => computeDeadline(start, n, 'calendar_days').due;
 export const wd = (start: string, n: number): string => computeDeadline(start, n, 'working_days').due;
+/** N years after `start` (BLDS 2015 Art 148(4)-(5)) on the seed calendar. */
+export const yr = (start: string, n: number): string =>
+  computeLimit({ start, amount: n, unit: 'years' }, buildCalendar({ from: addDays(start, -31), to: addDays(start, 366 * n + 60) })).due;
 
 /** Per-file fixture: this worker's time-skipping env plus a throwaway DB with the real lifecycle activities. */
 export async function openLifecycleFixture(): Promise<{ env: TestWorkflowEnvironment; tdb: TestDb; activities: Record<string, unknown> }> {
