@@ -48,23 +48,36 @@ export interface CaseSnapshot {
 export const getCaseSnapshot = defineQuery<CaseSnapshot>('getCaseSnapshot');
 export const closeCase = defineSignal<[{ reason: string }]>('closeCase');
 
-/** Search attributes (no personal data: they are stored unencrypted). */
+/**
+ * Search attributes (no personal data: they are stored unencrypted in the visibility store). The
+ * API sets type, agency, stage and receipt instant at start; processWorkflow keeps status, stage,
+ * definition, outcome, next due instant and the overdue flag current (and fills type, agency and
+ * receipt date of the linked cases it starts).
+ */
 export const SA = {
   caseType: defineSearchAttributeKey('KntcCaseType', SearchAttributeType.KEYWORD),
   agencyId: defineSearchAttributeKey('KntcAgencyId', SearchAttributeType.KEYWORD),
   stage: defineSearchAttributeKey('KntcStage', SearchAttributeType.KEYWORD),
   receivedAt: defineSearchAttributeKey('KntcReceivedAt', SearchAttributeType.DATETIME),
   dueAt: defineSearchAttributeKey('KntcDueAt', SearchAttributeType.DATETIME),
+  /** `running`, `completed` or `cancelled`. */
+  status: defineSearchAttributeKey('KntcStatus', SearchAttributeType.KEYWORD),
+  /** Pinned definition as `key@version`. */
+  definition: defineSearchAttributeKey('KntcDefinition', SearchAttributeType.KEYWORD),
+  /** Outcome code of the end event that ended the case. */
+  outcome: defineSearchAttributeKey('KntcOutcome', SearchAttributeType.KEYWORD),
+  /** A due rule of the case breached. */
+  overdue: defineSearchAttributeKey('KntcOverdue', SearchAttributeType.BOOL),
 } as const;
 
-/** Registration list for the dev server's `--search-attribute NAME=Type`. */
-export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; cliType: string }> = [
-  { name: SA.caseType.name, cliType: 'Keyword' },
-  { name: SA.agencyId.name, cliType: 'Keyword' },
-  { name: SA.stage.name, cliType: 'Keyword' },
-  { name: SA.receivedAt.name, cliType: 'Datetime' },
-  { name: SA.dueAt.name, cliType: 'Datetime' },
-];
+const CLI_TYPE: Record<SearchAttributeType, string> = {
+  [SearchAttributeType.TEXT]: 'Text', [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double', [SearchAttributeType.BOOL]: 'Bool', [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
+};
+
+/** Registration list for the dev server's `--search-attribute NAME=Type` (and the operator API). */
+export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; cliType: string }> = Object.values(SA).map((k) => ({ name: k.name, cliType: CLI_TYPE[k.type] }));
 
 // ---- processWorkflow: the definition interpreter ------------------------------------------------
 

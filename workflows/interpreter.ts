@@ -4,8 +4,8 @@
  * effects (activities, child workflows, timers via condition) and feeds results back.
  */
 import {
-  ApplicationFailure, CancellationScope, condition, continueAsNew, getExternalWorkflowHandle, isCancellation,
-  ParentClosePolicy, patched, proxyActivities, setHandler, startChild, uuid4, workflowInfo, allHandlersFinished,
+  ApplicationFailure, CancellationScope, ChildWorkflowCancellationType, condition, continueAsNew, getExternalWorkflowHandle, isCancellation,
+  ParentClosePolicy, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, uuid4, workflowInfo, allHandlersFinished,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
@@ -15,11 +15,18 @@ import {
 import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
 import { buildRunGraph, buildView, initialState, Runner, RuntimeIncident, vnDate } from './engine/runtime/index.js';
-import { calendarChangedSignal, evaluateInputs, mapOutputs, toRetryPolicy, usesClocks } from './interpreter-support.js';
+import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
 import { legalEventRefusal, recordedCaseEvent } from './engine/runtime/clocks.js';
 
 /** patched() id: a `recordCaseEvent` result sets the case event (clocks armed after it count from its day). */
 const PATCH_CASE_EVENTS = 'kntc-case-events-from-activity-v1';
+
+/**
+ * patched() ids: command sequences that differ from histories recorded before these features
+ * (test/histories/*.json and every running case) are taken only by new executions.
+ */
+const PATCH_SEARCH_ATTRIBUTES = 'kntc-search-attributes-v1';
+const PATCH_CANCEL_LINKED = 'kntc-cancel-interrupted-linked-cases-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -64,7 +71,9 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   try { graph = buildRunGraph(definition); } catch (err) { throw ApplicationFailure.nonRetryable(String(err), 'InvalidDefinition'); }
   // Interruptible service tasks (boundary events, interrupting process handlers) run in a
   // cancellation scope; others do not pay for one (scopes capture stack traces in the sandbox).
-  const interruptible = (nodeId: string) => graph.boundaries(nodeId).length > 0 || graph.escalationStarts.some((s) => s.trigger?.interrupting !== false);
+  // A terminate end event can interrupt any of them.
+  const terminates = definition.nodes.some((n) => n.type === 'endEvent' && n.terminate === true);
+  const interruptible = (nodeId: string) => terminates || graph.boundaries(nodeId).length > 0 || graph.escalationStarts.some((s) => s.trigger?.interrupting !== false);
   const opts = input.options ?? {};
   const project = opts.project !== false;
   const runs = (input.carried?.runs ?? 0) + 1;
@@ -216,7 +225,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       options: { ...(opts.project === undefined ? {} : { project: opts.project }) },
     };
     // ABANDON: linked cases are cases in their own right; they also outlive our continueAsNew.
-    await startChild(processWorkflow, { workflowId, args: [childInput], parentClosePolicy: ParentClosePolicy.ABANDON });
+    // Cancellation type ABANDON too: a linked case is cancelled explicitly (cancelOrphans), only
+    // when the call activity waiting for it is interrupted, whichever run started it.
+    await startChild(processWorkflow, {
+      workflowId, args: [childInput], parentClosePolicy: ParentClosePolicy.ABANDON, cancellationType: ChildWorkflowCancellationType.ABANDON,
+    });
     act((r) => {
       const t = r.token(tokenId);
       r.state.children.push({ nodeId, tokenId, workflowId, caseId: childCaseId, calledKey: node.calledKey, wait: node.wait, status: 'running' });
@@ -236,8 +249,37 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         launchChild(token.id, token.nodeId).catch((err) => { failure ??= asFailure(err); wake = true; });
       }
     }
-    // Interrupted service tasks: cancel their activities.
+    cancelInterrupted();
+  };
+
+  // Interrupted service tasks: cancel their activities. Interrupted waiting call activities:
+  // cancel their linked cases (request cancellation of the child workflow, whichever run started it).
+  const cancelling: Promise<void>[] = [];
+  let pendingCancels = 0;
+  const cancelInterrupted = () => {
     for (const [tokenId, scope] of inflight) if (scope && !runner!.token(tokenId)) { scope.cancel(); inflight.delete(tokenId); }
+    if (runner!.orphanedChildren().length === 0 || !patched(PATCH_CANCEL_LINKED)) return;
+    for (const link of act((r) => r.cancelOrphanedChildren())) {
+      pendingCancels += 1;
+      cancelling.push(getExternalWorkflowHandle(link.workflowId).cancel()
+        .catch(() => undefined) // already closed: nothing to cancel
+        .finally(() => { pendingCancels -= 1; }));
+    }
+  };
+
+  // ---- search attributes: upserted whenever one changes (never personal data) ----------------
+  const searchAttributes = patched(PATCH_SEARCH_ATTRIBUTES);
+  let upserted: SearchAttributeValues | undefined;
+  const syncSearchAttributes = () => {
+    if (!searchAttributes) return;
+    const info = workflowInfo();
+    const { updates, values } = searchAttributeUpdates(upserted, {
+      state: runner!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId: input.agencyId,
+      present: (name) => info.typedSearchAttributes.getAll().some((p) => p.key.name === name),
+      transient: (nodeId) => graph.node(nodeId).type === 'serviceTask',
+    });
+    upserted = values;
+    if (updates.length > 0) upsertSearchAttributes(updates);
   };
 
   const parentHandle = input.parent ? getExternalWorkflowHandle(input.parent.workflowId) : undefined;
@@ -259,37 +301,57 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const shouldContinueAsNew = () => {
     const info = workflowInfo();
     const limit = opts.continueAsNewAfterEvents;
-    return (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) && inflight.size === 0
+    return (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) && inflight.size === 0 && pendingCancels === 0
       && runner!.tokens.every((t) => graph.node(t.nodeId).type !== 'callActivity' || t.childWorkflowId !== undefined);
   };
 
   // ---- main loop -----------------------------------------------------------------------------
-  while (runner.state.status === 'running') {
-    if (failure) throw failure;
-    launchEffects();
-    // Each await costs a tracked promise in the sandbox: only await when there is work.
-    if (runner.uncaught.length > 0) await forwardEscalations();
-    if (project && projectedVersion !== version) await projectState();
-    if (runner.state.status !== 'running') break;
-    if (shouldContinueAsNew()) {
-      await condition(allHandlersFinished);
-      const carried: CarriedState = { state: runner.state, projectionSeq, runs };
-      await continueAsNew<typeof processWorkflow>({ ...input, carried });
+  try {
+    while (runner.state.status === 'running') {
+      if (failure) throw failure;
+      launchEffects();
+      syncSearchAttributes();
+      // Each await costs a tracked promise in the sandbox: only await when there is work.
+      if (runner.uncaught.length > 0) await forwardEscalations();
+      if (project && projectedVersion !== version) await projectState();
+      if (runner.state.status !== 'running') break;
+      if (shouldContinueAsNew()) {
+        await condition(allHandlersFinished);
+        const carried: CarriedState = { state: runner.state, projectionSeq, runs };
+        await continueAsNew<typeof processWorkflow>({ ...input, carried });
+      }
+      const next = runner.nextDueMs();
+      if (!wake) {
+        if (next === undefined) await condition(() => wake);
+        else if (next > Date.now()) await condition(() => wake, next - Date.now());
+      }
+      wake = false;
+      if (calendarDirty) {
+        calendarDirty = false;
+        const cal = await fetchCalendar();
+        act((r) => r.setCalendar(cal));
+      }
+      if (runner.nextDueMs() !== undefined && runner.nextDueMs()! <= Date.now()) act((r) => r.fireDue());
     }
-    const next = runner.nextDueMs();
-    if (!wake) {
-      if (next === undefined) await condition(() => wake);
-      else if (next > Date.now()) await condition(() => wake, next - Date.now());
-    }
-    wake = false;
-    if (calendarDirty) {
-      calendarDirty = false;
-      const cal = await fetchCalendar();
-      act((r) => r.setCalendar(cal));
-    }
-    if (runner.nextDueMs() !== undefined && runner.nextDueMs()! <= Date.now()) act((r) => r.fireDue());
+  } catch (err) {
+    if (!isCancellation(err) || runner.state.status !== 'running') throw err;
+    // The case was cancelled (e.g. by the parent case whose call activity was interrupted): end
+    // cleanly — tasks and timers cancelled, linked cases we wait for cancelled, status `cancelled`
+    // in the query, the search attributes and the read model — then report the cancellation.
+    await CancellationScope.nonCancellable(async () => {
+      act((r) => r.cancelCase());
+      cancelInterrupted();
+      await Promise.all(cancelling);
+      syncSearchAttributes();
+      await projectState();
+    });
+    throw err;
   }
   if (failure) throw failure;
+  // A terminate end event may have interrupted activities and linked cases.
+  cancelInterrupted();
+  if (cancelling.length > 0) await Promise.all(cancelling);
+  syncSearchAttributes();
   await forwardEscalations();
   await projectState();
   const outcome = runner.state.outcome ?? 'none';

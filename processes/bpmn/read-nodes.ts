@@ -29,7 +29,10 @@ const readers: Record<string, (el: ModdleElement, base: Node) => Node> = {
     const trigger = readTrigger(el);
     return trigger ? { ...base, type: 'startEvent', trigger: { ...trigger, interrupting: el.isInterrupting ?? true } } : { ...base, type: 'startEvent' };
   },
-  'bpmn:EndEvent': (el, base) => ({ ...base, type: 'endEvent', outcome: el.outcome }),
+  'bpmn:EndEvent': (el, base) => {
+    const terminate = (el.eventDefinitions ?? []).some((d: ModdleElement) => d.$type === 'bpmn:TerminateEventDefinition');
+    return terminate ? { ...base, type: 'endEvent', outcome: el.outcome, terminate: true } : { ...base, type: 'endEvent', outcome: el.outcome };
+  },
   'bpmn:UserTask': (el, base) => {
     const roles: string = el.candidateRoles ?? '';
     const due = extensionsOf(el, 'kntc:ClockRule')[0];

@@ -15,7 +15,7 @@ export const SUPPORTED_FLOW_ELEMENTS = [
 /** Event definitions allowed per event type (an empty list = a plain event only). */
 export const ALLOWED_TRIGGERS: Record<string, readonly string[]> = {
   'bpmn:StartEvent': ['bpmn:EscalationEventDefinition'],
-  'bpmn:EndEvent': [],
+  'bpmn:EndEvent': ['bpmn:TerminateEventDefinition'],
   'bpmn:IntermediateCatchEvent': ['bpmn:TimerEventDefinition', 'bpmn:MessageEventDefinition'],
   'bpmn:IntermediateThrowEvent': ['bpmn:EscalationEventDefinition'],
   'bpmn:BoundaryEvent': ['bpmn:TimerEventDefinition', 'bpmn:MessageEventDefinition', 'bpmn:EscalationEventDefinition'],

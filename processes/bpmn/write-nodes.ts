@@ -58,7 +58,10 @@ export function writeNode(ctx: WriteContext, node: DefinitionNode): ModdleElemen
         ? { ...base, isInterrupting: node.trigger.interrupting, eventDefinitions: [eventDefinition(ctx, node.trigger)] }
         : base);
     case 'endEvent':
-      return m.create('bpmn:EndEvent', { ...base, outcome: node.outcome });
+      // A terminate end event is BPMN's terminateEventDefinition (BPMN 2.0 §10.5.3).
+      return m.create('bpmn:EndEvent', node.terminate
+        ? { ...base, outcome: node.outcome, eventDefinitions: [m.create('bpmn:TerminateEventDefinition')] }
+        : { ...base, outcome: node.outcome });
     case 'userTask':
       return m.create('bpmn:UserTask', defined({
         ...base, candidateRoles: node.candidateRoles.join(' '), agencyScope: node.agencyScope,

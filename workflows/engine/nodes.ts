@@ -69,6 +69,13 @@ export const endEventSchema = z.strictObject({
   type: z.literal('endEvent'),
   /** The case outcome recorded when a token reaches this end, e.g. resolved, withdrawn. */
   outcome: identifierSchema,
+  /**
+   * Terminate end event (BPMN terminateEventDefinition): reaching it ends the whole case at once —
+   * every other token is discarded, open tasks, timers and clocks are cancelled, waited-for linked
+   * cases are cancelled — and the case outcome is this end's outcome. Absent = a plain end event
+   * (only its own token ends). Only `true` is accepted, so a definition has one spelling (and hash).
+   */
+  terminate: z.literal(true, { error: 'must be true (a terminate end event) or be left out (a plain end event)' }).optional(),
 });
 
 export const userTaskSchema = z.strictObject({

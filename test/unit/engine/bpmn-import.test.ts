@@ -45,7 +45,7 @@ describe('fromBpmnXml', () => {
       <bpmn:scriptTask id="script1" />
       <bpmn:inclusiveGateway id="incl1" />
       <bpmn:intermediateCatchEvent id="signal1"><bpmn:signalEventDefinition /></bpmn:intermediateCatchEvent>
-      <bpmn:endEvent id="term1" kntc:outcome="x"><bpmn:terminateEventDefinition /></bpmn:endEvent>
+      <bpmn:endEvent id="err1" kntc:outcome="x"><bpmn:errorEventDefinition /></bpmn:endEvent>
       <bpmn:userTask id="multi1" name="M" kntc:candidateRoles="a" kntc:agencyScope="receiving"><bpmn:multiInstanceLoopCharacteristics /></bpmn:userTask>
       <bpmn:serviceTask id="camunda1" kntc:activity="x" camunda:type="external" />
       <bpmn:intermediateCatchEvent id="cycle1"><bpmn:timerEventDefinition><bpmn:timeCycle>R3/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
@@ -61,13 +61,24 @@ describe('fromBpmnXml', () => {
       "unsupported element: bpmn:ScriptTask 'script1'",
       "unsupported element: bpmn:InclusiveGateway 'incl1'",
       "unsupported bpmn:SignalEventDefinition on: bpmn:IntermediateCatchEvent 'signal1'",
-      "unsupported bpmn:TerminateEventDefinition on: bpmn:EndEvent 'term1'",
+      "unsupported bpmn:ErrorEventDefinition on: bpmn:EndEvent 'err1'",
       "unsupported loopCharacteristics on: bpmn:UserTask 'multi1'",
       "unsupported attribute camunda:type on: bpmn:ServiceTask 'camunda1'",
       "unsupported timeDate/timeCycle timer on: bpmn:IntermediateCatchEvent 'cycle1'",
       "unsupported element: bpmn:TextAnnotation 'note1'",
     ]) expect(messages).toContain(expected);
     expect(result.errors.find((e) => e.message.includes("'sub1'"))?.elementId).toBe('sub1');
+  });
+
+  it('reads a terminate end event (terminateEventDefinition) as endEvent terminate: true', async () => {
+    const xml = doc(`
+      <bpmn:startEvent id="start" />
+      <bpmn:endEvent id="stop" kntc:outcome="withdrawn"><bpmn:terminateEventDefinition /></bpmn:endEvent>
+      <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="stop" />`);
+    const result = await fromBpmnXml(xml);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    if (!result.ok) return;
+    expect(result.definition.nodes[1]).toEqual({ type: 'endEvent', id: 'stop', outcome: 'withdrawn', terminate: true });
   });
 
   it('reports foreign extension elements and lanes', async () => {

@@ -12,7 +12,7 @@ import { validateFormData } from '../form-data.js';
 import { BEHAVIOURS, type Behaviour } from './behaviours.js';
 import { armTimer, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
 import type { RunGraph } from './graph.js';
-import { RuntimeIncident, type CaseEvent, type RunState, type TimerRecord, type Token } from './types.js';
+import { RuntimeIncident, type CaseEvent, type ChildLink, type RunState, type TimerRecord, type Token } from './types.js';
 
 /** Node types on which a token rests. */
 const WAITING = new Set(['userTask', 'serviceTask', 'callActivity', 'intermediateCatchEvent']);
@@ -293,6 +293,56 @@ export class Runner {
   reachEnd(node: EndEvent): void {
     this.state.outcomes.push(node.outcome);
     this.record('end_reached', node.id, { outcome: node.outcome });
+    if (node.terminate) this.terminate(node);
+  }
+
+  /**
+   * Terminate end event (BPMN 2.0 §10.5.3 terminateEventDefinition): the case ends now. Pending
+   * work is dropped, every other token is cancelled (open tasks -> cancelled, their timers and
+   * clocks disarmed) and join/discard bookkeeping is cleared; drain() then completes the case with
+   * this end's outcome. Linked cases the cancelled call activities waited for show up in
+   * orphanedChildren() for the workflow to cancel.
+   */
+  private terminate(node: EndEvent): void {
+    this.queue.length = 0;
+    for (const t of [...this.state.tokens]) this.cancelToken(t, 'terminated');
+    this.state.joins = {};
+    this.state.discards = {};
+    this.state.terminatedBy = node.id;
+    this.record('process_terminated', node.id, { outcome: node.outcome });
+  }
+
+  /**
+   * The workflow was cancelled (Temporal cancellation request): every token is cancelled like on
+   * termination, and the case ends with status `cancelled` (no end event, no outcome).
+   */
+  cancelCase(reason = 'case_cancelled'): void {
+    if (this.state.status !== 'running') return;
+    this.queue.length = 0;
+    for (const t of [...this.state.tokens]) this.cancelToken(t, reason);
+    this.state.joins = {};
+    this.state.discards = {};
+    this.state.status = 'cancelled';
+    this.record('process_cancelled', undefined, { reason });
+  }
+
+  /**
+   * Linked cases a call activity waited for whose token is gone without the linked case having
+   * completed (the activity was interrupted by a boundary event or a process handler, or the case
+   * terminated or was cancelled).
+   */
+  orphanedChildren(): ChildLink[] {
+    return this.state.children.filter((l) => l.wait && l.status === 'running' && this.token(l.tokenId)?.childWorkflowId !== l.workflowId);
+  }
+
+  /** Marks the orphaned linked cases `cancelled` (the workflow cancels their workflows) and returns them. */
+  cancelOrphanedChildren(): ChildLink[] {
+    const orphans = this.orphanedChildren();
+    for (const l of orphans) {
+      l.status = 'cancelled';
+      this.record('child_cancelled', l.nodeId, { workflowId: l.workflowId, calledKey: l.calledKey });
+    }
+    return orphans;
   }
 
   arriveAtJoin(nodeId: string, flowId: string, mark: 'taken' | 'discarded'): void {

@@ -85,7 +85,8 @@ export interface ChildLink {
   caseId: string;
   calledKey: string;
   wait: boolean;
-  status: 'running' | 'completed';
+  /** `cancelled`: the waiting call activity was interrupted (or the case terminated) and the linked case was cancelled. */
+  status: 'running' | 'completed' | 'cancelled';
   outcome?: string;
 }
 
@@ -97,8 +98,11 @@ export interface JoinState {
 
 /** The whole interpreter state. */
 export interface RunState {
-  status: 'running' | 'completed';
+  /** `cancelled`: the workflow itself was cancelled (Temporal cancellation), not ended by an end event. */
+  status: 'running' | 'completed' | 'cancelled';
   outcome?: string;
+  /** Id of the terminate end event that ended the case, when one did. */
+  terminatedBy?: string;
   /** Every end event reached, in order. */
   outcomes: string[];
   tokens: Token[];

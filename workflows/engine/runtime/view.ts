@@ -28,8 +28,10 @@ export interface CaseStateView {
   caseId: string;
   /** `key@version+sha256:...` of the pinned definition. */
   pin: string;
-  status: 'starting' | 'running' | 'completed';
+  status: 'starting' | 'running' | 'completed' | 'cancelled';
   outcome?: string;
+  /** Id of the terminate end event that ended the case, when one did. */
+  terminatedBy?: string;
   /** Current stage: the name of the latest open element, else the status. */
   stage: string;
   currentNodes: { tokenId: string; nodeId: string; since: string }[];
@@ -46,6 +48,12 @@ export interface CaseStateView {
   children: ChildLink[];
 }
 
+/** Current stage: the name of the latest element a token rests on, else `completed:<outcome>` or the status. */
+export function stageOf(s: RunState, nodeName: (id: string) => string): string {
+  const last = s.tokens[s.tokens.length - 1];
+  return last ? nodeName(last.nodeId) : s.status === 'completed' ? `completed:${s.outcome ?? ''}` : s.status;
+}
+
 /** Builds the view; `historyLimit` keeps only the latest events (projection payloads stay small). */
 export function buildView(caseId: string, pin: string, s: RunState | undefined, nodeName: (id: string) => string, historyLimit?: number): CaseStateView {
   if (!s) {
@@ -60,10 +68,10 @@ export function buildView(caseId: string, pin: string, s: RunState | undefined, 
     } : {}),
   }));
   const dues = s.timers.map((t) => t.dueAtMs).filter((x): x is number => x !== null);
-  const last = s.tokens[s.tokens.length - 1];
   return {
     caseId, pin, status: s.status, ...(s.outcome === undefined ? {} : { outcome: s.outcome }),
-    stage: last ? nodeName(last.nodeId) : s.status === 'completed' ? `completed:${s.outcome ?? ''}` : s.status,
+    ...(s.terminatedBy === undefined ? {} : { terminatedBy: s.terminatedBy }),
+    stage: stageOf(s, nodeName),
     currentNodes: s.tokens.map((t) => ({ tokenId: t.id, nodeId: t.nodeId, since: t.since })),
     openTasks: s.tasks.filter((t) => t.status === 'open'),
     tasks: s.tasks,
