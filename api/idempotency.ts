@@ -23,12 +23,13 @@ export interface StoredResponse {
 /**
  * Claiming a key as a CTE `<name>` to put in a statement's WITH list: it yields a row only when this
  * request claimed the key (so other CTEs can write only then: `EXISTS (SELECT 1 FROM <name>)`). When it
- * yields none, `lookup` tells what the earlier request was.
+ * yields none, `lookup` tells what the earlier request was. `when`: an SQL condition under which the key is
+ * claimed at all.
  */
-export function reserveCte(scope: string, key: string, hash: string, resourceId: string, name = 'idem'): { sql: string; bindings: string[] } {
+export function reserveCte(scope: string, key: string, hash: string, resourceId: string, name = 'idem', when?: string): { sql: string; bindings: string[] } {
   return {
     sql: `${name} AS (
-        INSERT INTO idempotency_keys (scope, key, request_hash, resource_id) VALUES (?, ?, ?, ?)
+        INSERT INTO idempotency_keys (scope, key, request_hash, resource_id) SELECT ?::text, ?::text, ?::text, ?::text${when ? ` WHERE ${when}` : ''}
         ON CONFLICT (scope, key) DO NOTHING RETURNING resource_id
       )`,
     bindings: [scope, key, hash, resourceId],

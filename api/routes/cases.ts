@@ -6,6 +6,7 @@ import { auditAppendCtes } from '../../db/audit.js';
 import { PARTY_ROLES, partiesInsertCte } from '../../db/parties.js';
 import { recordCaseStarted } from '../../platform/metrics.js';
 import { createCaseSearch } from '../../db/case-search.js';
+import { caseReference as referenceOf } from '../../db/cases.js';
 import type { Db } from '../../db/knex.js';
 import { MASS_CASE_MIN_SIGNERS } from '../../processes/builtin/index.js';
 import { caseWorkflowId, PROCESS_WORKFLOW, SA, type CaseType, type ProcessInput } from '../../workflows/contract.js';
@@ -67,10 +68,6 @@ const CreatedCase = z.object({
 }).meta({ id: 'CreatedCase' });
 
 
-const PREFIX: Record<CaseType, string> = {
-  letter: 'DON', complaint_first: 'KN1', complaint_second: 'KN2', denunciation: 'TC', petition: 'KNPA',
-};
-
 // Vietnam has kept UTC+7 without daylight saving since 13/06/1975 (IANA Asia/Ho_Chi_Minh): a fixed offset
 // gives the same local date as the IANA zone for any later instant, without an Intl look-up per call.
 const VN_FIXED = FixedOffsetZone.instance(7 * 60);
@@ -80,11 +77,8 @@ export function inVietnam(t: DateTime): DateTime {
   return t.toMillis() >= VN_FIXED_SINCE ? t.setZone(VN_FIXED) : t.setZone(VN_ZONE);
 }
 
-/** Human reference printed on receipts, derived from the id so that a retried request gets the same one. */
-export function caseReference(id: string, type: CaseType, receivedAt: string): string {
-  const year = inVietnam(DateTime.fromISO(receivedAt, { setZone: true })).year;
-  return `${PREFIX[type]}-${year}-${id.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
-}
+/** Human reference printed on receipts (db/cases.ts: linked cases get theirs the same way). */
+export const caseReference: (id: string, type: CaseType, receivedAt: string) => string = referenceOf;
 
 const example = {
   type: 'denunciation', channel: 'portal', receivedAt: '2026-07-01T09:30:00+07:00', agencyId: 'so-tnmt',
@@ -139,12 +133,6 @@ export const caseRoutes: RouteSpec[] = [
       }
       // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
       const receivedOn = inVietnam(received).toISODate()!;
-      const chosen = await services.definitions.select(body.type, receivedOn);
-      if (!chosen) {
-        throw new HttpProblem(422, 'no-definition', 'No process definition applies',
-          `No registered definition of case type ${body.type} is effective on ${receivedOn} (the receipt date in Vietnam)`);
-      }
-      const pin = { key: chosen.key, version: chosen.version, hash: chosen.hash, label: `${chosen.key}@${chosen.version}+${chosen.hash}` };
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
       const scope = `POST /v1/cases ${principal!.type}:${principal!.id}`;
       const hash = key ? requestHash('POST', '/v1/cases', body) : '';
@@ -152,23 +140,39 @@ export const caseRoutes: RouteSpec[] = [
       const pinKid = deps.pii.currentKid;
       const db = deps.db;
 
-      // 1. One statement (one implicit transaction) before the start: the key claim, the parties'
-      // personal data (encrypted) and the PIN hash — the workflow only ever gets the case id and party
-      // references. With a key, parties and PIN are written only if this request claimed it. None of it
-      // is visible through the API until the read-model row of step 3 exists.
+      // 1. One statement (one implicit transaction) before the start: the definition version in force
+      // (the selection of definitions.select: effective on the receipt date, highest version, then
+      // smallest key), the key claim, the parties' personal data (encrypted) and the PIN hash — the
+      // workflow only ever gets the case id and party references. Nothing is written when no definition
+      // applies; with a key, parties and PIN are written only if this request claimed it. None of it is
+      // visible through the API until the read-model row of step 3 exists.
       const intake = async (caseId: string, claim: boolean) => {
         const sealed = parties.sealAll(caseId, body.parties.map(({ role, ...identity }) => ({ role, identity })));
-        const when = claim ? 'EXISTS (SELECT 1 FROM idem)' : undefined;
+        const when = claim ? 'EXISTS (SELECT 1 FROM idem)' : 'EXISTS (SELECT 1 FROM defs)';
         const ctes = [
-          ...(claim ? [reserveCte(scope, key!, hash, caseId, 'idem')] : []),
+          {
+            sql: `defs AS (
+                SELECT key, version, hash FROM process_definitions
+                 WHERE case_type = ? AND effective_from <= ?::date AND (effective_to IS NULL OR effective_to > ?::date)
+                 ORDER BY version DESC, key COLLATE "C" LIMIT 1
+              )`,
+            bindings: [body.type, receivedOn, receivedOn],
+          },
+          ...(claim ? [reserveCte(scope, key!, hash, caseId, 'idem', 'EXISTS (SELECT 1 FROM defs)')] : []),
           ...(sealed.length ? [partiesInsertCte(sealed, 'parties_ins', when)] : []),
           await pins.insertCte(caseReference(caseId, body.type, body.receivedAt), caseId, derivePin(deps.pii.key(pinKid), caseId), 'pin_ins', when),
         ];
-        const r = await db.raw<{ rows: Array<{ fresh: boolean }> }>(
-          `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT ${claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh`,
+        const r = await db.raw<{ rows: Array<{ def: { key: string; version: number; hash: string } | null; fresh: boolean }> }>(
+          `WITH ${ctes.map((c) => c.sql).join(', ')}
+           SELECT (SELECT row_to_json(defs) FROM defs) AS def, ${claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh`,
           ctes.flatMap((c) => c.bindings),
         );
-        return { fresh: r.rows[0]!.fresh, refs: sealed.map((p) => ({ id: p.id, role: p.role })) };
+        const row = r.rows[0]!;
+        if (!row.def) {
+          throw new HttpProblem(422, 'no-definition', 'No process definition applies',
+            `No registered definition of case type ${body.type} is effective on ${receivedOn} (the receipt date in Vietnam)`);
+        }
+        return { def: row.def, fresh: row.fresh, refs: sealed.map((p) => ({ id: p.id, role: p.role })) };
       };
       let id: string = randomUUID();
       const first = await intake(id, Boolean(key));
@@ -183,6 +187,10 @@ export const caseRoutes: RouteSpec[] = [
         id = earlier.resourceId;
         ({ refs } = await intake(id, false));
       }
+      // Versions are immutable: the content comes from the process-wide cache once read.
+      const chosen = await services.definitions.getCached(first.def.key, first.def.version, first.def.hash);
+      if (!chosen) throw new Error(`definition ${first.def.key}@${first.def.version} vanished`);
+      const pin = { key: chosen.key, version: chosen.version, hash: chosen.hash, label: `${chosen.key}@${chosen.version}+${chosen.hash}` };
       const reference = caseReference(id, body.type, body.receivedAt);
       const citizenPin = derivePin(deps.pii.key(pinKid), id);
 
@@ -300,8 +308,12 @@ export const caseRoutes: RouteSpec[] = [
     method: 'get', path: '/v1/cases/:id', operationId: 'getCase', tags: ['Cases'],
     summary: 'Get a case: stage, status, flags, open tasks, clocks with derivations, linked cases, documents',
     description: 'By default answers from the read model, which is projected after each workflow step (it may lag the workflow by that step). '
-      + '`consistent=true` answers from the workflow itself (its `getCaseState` query).',
-    auth: { roles: ['intake', 'officer', 'supervisor', 'auditor', 'admin'], scope: { kind: 'case', param: 'id' } },
+      + '`consistent=true` answers from the workflow itself (its `getCaseState` query). A linked case (started by another case\'s workflow, e.g. '
+      + 'the complaint a letter was accepted as) is a case like any other: `parentCaseId`/`parent` name the case that started it, whose '
+      + '`linkedCases` list it. Besides the case\'s agency subtree, an agency to whose subtree one of its tasks (open or completed) is routed '
+      + '(a superior, the inspectorate) may read the case here — this route only.',
+    // Also readable (only this route) by the agencies a task of the case is routed to (ADR 0012).
+    auth: { roles: ['intake', 'officer', 'supervisor', 'auditor', 'admin'], scope: { kind: 'case', param: 'id', routedTaskReaders: true } },
     request: {
       params: z.object({ id: CaseId }),
       query: z.strictObject({ consistent: z.enum(['true', 'false']).optional().meta({ description: '`true`: ask the workflow (live, slower)' }) }),
