@@ -37,7 +37,12 @@ export const CaseDetailView = z.object({
   stage: z.string().meta({ description: 'Name of the current step' }), status: z.enum(['open', 'closed']), outcome: z.string().nullable(),
   currentNodes: z.array(z.string()),
   flags: FlagsView, openTasks: z.array(TaskView), clocks: z.array(ClockViewSchema), nextDueAt: z.string().nullable(),
-  linkedCases: z.array(z.object({ caseId: z.string(), workflowId: z.string(), definitionKey: z.string(), status: z.string(), outcome: z.string().nullable(), link: z.string() })),
+  linkedCases: z.array(z.object({
+    caseId: z.string(), workflowId: z.string(), definitionKey: z.string(), status: z.string(), outcome: z.string().nullable(), link: z.string(),
+    reference: z.string().nullable().meta({ description: 'The linked case\'s reference (null until its first projection)' }), caseType: z.string().nullable(),
+  })).meta({ description: 'Cases this case\'s workflow started (call activities): a letter\'s complaint, a first complaint\'s second instance' }),
+  parentCaseId: z.string().nullable().meta({ description: 'The case whose workflow started this one (a linked case), else null' }),
+  parent: z.object({ caseId: z.string(), reference: z.string(), caseType: z.string(), link: z.string() }).nullable(),
   documents: z.array(z.object({ id: z.string(), type: z.string(), legalBasis: z.string().nullable(), recipients: z.array(z.string()), issuedOn: z.string().nullable(), sentOn: z.string().nullable(), receivedOn: z.string().nullable() })),
   projectionSeq: z.number().int(),
   consistency: z.object({
@@ -60,8 +65,14 @@ export function flagsOf(c: CaseRecord, s: CaseStateView | null, stored?: Partial
   };
 }
 
+/** A case started by this one's workflow, as the read model holds it. */
+interface LinkedRow { caseId: string; reference: string; caseType: string; workflowId: string; definitionKey: string | null; status: string | null; outcome: string | null }
+
 interface Extras {
   definition: { key: string; version: number; hash: string } | null;
+  /** The parent case (a linked case), and the cases this one started, from the read model. */
+  parent?: { caseId: string; reference: string; caseType: string } | null;
+  children?: LinkedRow[];
   details: Record<string, unknown> | null;
   claims: Map<string, string>;
   documents: CaseDetailView['documents'];
@@ -88,25 +99,51 @@ export function buildCaseView(c: CaseRecord, s: CaseStateView | null, x: Extras)
     })),
     clocks: (s?.clocks ?? []) as CaseDetailView['clocks'],
     nextDueAt: s?.nextDueAt ?? null,
-    linkedCases: (s?.children ?? []).map((l) => ({
-      caseId: l.caseId, workflowId: l.workflowId, definitionKey: l.calledKey, status: l.status, outcome: l.outcome ?? null, link: `/v1/cases/${l.caseId}`,
-    })),
+    linkedCases: linkedCasesOf(s, x.children ?? []),
+    parentCaseId: c.parentCaseId ?? null,
+    parent: x.parent ? { ...x.parent, link: `/v1/cases/${x.parent.caseId}` } : null,
     documents: x.documents,
     projectionSeq: x.seq,
     consistency: { source: x.source, asOf: x.asOf },
   };
 }
 
+/**
+ * The linked cases: those the workflow state lists (its call activities), with their reference and
+ * type from the read model, then any other case of the read model naming this one as its parent.
+ */
+function linkedCasesOf(s: CaseStateView | null, rows: readonly LinkedRow[]): CaseDetailView['linkedCases'] {
+  const byId = new Map(rows.map((r) => [r.caseId, r]));
+  const fromState = (s?.children ?? []).map((l) => ({
+    caseId: l.caseId, workflowId: l.workflowId, definitionKey: l.calledKey, status: l.status, outcome: l.outcome ?? null, link: `/v1/cases/${l.caseId}`,
+    reference: byId.get(l.caseId)?.reference ?? null, caseType: byId.get(l.caseId)?.caseType ?? null,
+  }));
+  const listed = new Set(fromState.map((l) => l.caseId));
+  const onlyStored = rows.filter((r) => !listed.has(r.caseId)).map((r) => ({
+    caseId: r.caseId, workflowId: r.workflowId, definitionKey: r.definitionKey ?? '', status: r.status ?? 'running', outcome: r.outcome,
+    link: `/v1/cases/${r.caseId}`, reference: r.reference, caseType: r.caseType,
+  }));
+  return [...fromState, ...onlyStored];
+}
+
 /** Intake extras of a case: pinned definition, details, claims of its tasks, document records. */
 export async function loadExtras(db: Db, caseId: string): Promise<Omit<Extras, 'seq' | 'asOf' | 'source' | 'stored'>> {
-  const [row, claims, docs] = await Promise.all([
-    db('cases').where({ id: caseId }).first('definition_key', 'definition_version', 'definition_hash', 'details'),
+  const [row, children, claims, docs] = await Promise.all([
+    db('cases as c').leftJoin('cases as p', 'p.id', 'c.parent_case_id').where('c.id', caseId)
+      .first('c.definition_key', 'c.definition_version', 'c.definition_hash', 'c.details', 'p.id as parent_id', 'p.reference as parent_reference', 'p.case_type as parent_case_type'),
+    db('cases as c').leftJoin('case_states as cs', 'cs.case_id', 'c.id').where('c.parent_case_id', caseId).orderBy('c.created_at')
+      .select('c.id', 'c.reference', 'c.case_type', 'c.workflow_id', 'c.definition_key', 'cs.status', 'cs.outcome'),
     db('task_claims').where({ case_id: caseId }).select('task_id', 'assignee'),
     db('case_documents').where({ case_id: caseId }).orderBy('recorded_at').select('id', 'type', 'legal_basis', 'recipients', 'issued_on', 'sent_on', 'received_on'),
   ]);
   return {
     definition: row?.definition_key ? { key: row.definition_key, version: row.definition_version, hash: row.definition_hash } : null,
     details: (row?.details as Record<string, unknown> | null) ?? null,
+    parent: row?.parent_id ? { caseId: row.parent_id as string, reference: row.parent_reference as string, caseType: row.parent_case_type as string } : null,
+    children: children.map((r: Record<string, unknown>) => ({
+      caseId: r.id as string, reference: r.reference as string, caseType: r.case_type as string, workflowId: r.workflow_id as string,
+      definitionKey: (r.definition_key as string | null) ?? null, status: (r.status as string | null) ?? null, outcome: (r.outcome as string | null) ?? null,
+    })),
     claims: new Map(claims.map((r: { task_id: string; assignee: string }) => [r.task_id, r.assignee])),
     documents: docs.map((d: Record<string, unknown>) => ({
       id: d.id as string, type: d.type as string, legalBasis: (d.legal_basis as string | null) ?? null, recipients: d.recipients as string[],

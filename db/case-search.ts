@@ -209,6 +209,16 @@ export function createTaskSearch(db: Db) {
         .limit(q.limit);
       return rows.map(map);
     },
+    /**
+     * Whether a task of the case, open or completed, is routed to one of `agencies` (ADR 0012: such a
+     * caller may read the case; a task cancelled before anyone there worked it does not count).
+     */
+    async routedTo(caseId: string, agencies: string[]): Promise<boolean> {
+      const r = await db.raw<{ rows: Array<{ routed: boolean }> }>(
+        `SELECT EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = ? AND t.target_agency_id = ANY(?::text[]) AND t.status IN ('open', 'completed')) AS routed`,
+        [caseId, agencies]);
+      return r.rows[0]?.routed === true;
+    },
     async get(caseId: string, taskId: string): Promise<TaskRow | undefined> {
       const r = await base().where('t.case_id', caseId).where('t.task_id', taskId).first();
       return r ? map(r) : undefined;

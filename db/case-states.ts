@@ -3,6 +3,7 @@
  * (the task inbox). Writes are idempotent by projection sequence.
  */
 import { appendAudit, SYSTEM_ACTOR } from './audit.js';
+import { ensureLinkedCase } from './cases.js';
 import type { Db } from './knex.js';
 import type { CaseStateView, ProjectCaseStateInput } from '../workflows/contract.js';
 
@@ -117,7 +118,8 @@ export function createCaseStateStore(db: Db) {
      * {@link project}, also answering the deadline breaches this projection shows for the first time
      * (each exactly once across retries and late projections: they are the events not yet audited).
      * A breach sets the case's `overdue` flag in the read model (`case_states.overdue`, sticky, and
-     * `case_flags`), idempotently.
+     * `case_flags`), idempotently. A linked case without a `cases` row gets one, derived from its
+     * parent's, in the same transaction ({@link ensureLinkedCase}).
      */
     async projectWithBreaches(p: ProjectCaseStateInput): Promise<ProjectionResult> {
       return db.transaction(async (trx) => {
@@ -139,6 +141,8 @@ export function createCaseStateStore(db: Db) {
           Object.values(row),
         );
         if ((res as { rowCount: number }).rowCount === 0) return { applied: false, breaches: [] };
+        // A linked case (started by its parent's workflow) gets its `cases` row here, once, from its parent's.
+        await ensureLinkedCase(trx, p);
         await trx('case_tasks').where({ case_id: p.caseId }).delete();
         const targets = await resolveTaskTargets(trx, p.agencyId ?? null, p.state.tasks.map((t) => t.agencyScope));
         const tasks = p.state.tasks.map((t) => ({

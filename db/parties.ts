@@ -84,9 +84,14 @@ export function createPartyStore(db: Db, keys: PiiKeyring) {
       return rows.map((r) => ({ id: r.id, role: r.role }));
     },
 
-    /** Parties of a case, decrypted (callers decide what to reveal). */
+    /**
+     * Parties of a case, decrypted (callers decide what to reveal). A linked case (started by its
+     * parent's workflow) shares the party set of the case it descends from (`cases.party_case_id`):
+     * the rows stay where intake sealed them, bound to that case.
+     */
     async forCase(caseId: string): Promise<PartyRecord[]> {
-      const rows = await db<PartyRow>('parties').where({ case_id: caseId }).orderBy('position');
+      const rows = await db<PartyRow>('parties')
+        .whereRaw('case_id = COALESCE((SELECT party_case_id FROM cases WHERE id = ?), ?)', [caseId, caseId]).orderBy('position');
       return rows.map((r) => ({
         id: r.id, caseId: r.case_id, position: r.position, role: r.role,
         identity: JSON.parse(keys.open({ kid: r.kid, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext }, aadOf(r))) as PartyIdentity,

@@ -16,8 +16,11 @@ export type ScopeRule =
   | { kind: 'none' }
   /** A list: the handler filters to `ctx.subtree`. */
   | { kind: 'subtree' }
-  /** The case named by a path parameter (`ctx.case` is set). */
-  | { kind: 'case'; param: string }
+  /**
+   * The case named by a path parameter (`ctx.case` is set). `routedTaskReaders`: also a caller outside
+   * the case's subtree to whose subtree one of its tasks is (or was) routed (ADR 0012; read routes only).
+   */
+  | { kind: 'case'; param: string; routedTaskReaders?: boolean }
   /** The agency named by a body field (e.g. the receiving agency of a new case). */
   | { kind: 'body-agency'; field: string }
   /** The API key named by a path parameter. */

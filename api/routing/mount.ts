@@ -77,7 +77,10 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
     if (scope.kind === 'case') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const c = await services.cases.get(id);
-      if (!c || !within(c.agencyId)) throw notFound(`Case ${id}`);
+      // ADR 0012: a read route may also admit a caller to whose subtree a task of the case is routed
+      // (a superior's review, the inspectorate's verification: ADR 0010) — reading only, never acting.
+      const admitted = c && (within(c.agencyId) || (scope.routedTaskReaders === true && await createTaskSearch(services.deps.db).routedTo(c.id, ctx.subtree)));
+      if (!c || !admitted) throw notFound(`Case ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'body-agency') {
       const agencyId = String((ctx.body as Record<string, unknown>)[scope.field]);

@@ -10,6 +10,7 @@ import * as m20261127400001 from './20261127400001_create_task_claims.js';
 import * as m20261127500000 from './20261127500000_create_case_records.js';
 import * as m20261128000000 from './20261128000000_audit_chain_head.js';
 import * as m20261128100000 from './20261128100000_task_target_agency.js';
+import * as m20261128200000 from './20261128200000_linked_cases.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261127500000_create_case_records': m20261127500000,
   '20261128000000_audit_chain_head': m20261128000000,
   '20261128100000_task_target_agency': m20261128100000,
+  '20261128200000_linked_cases': m20261128200000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
