@@ -9,20 +9,23 @@
  *  4. time from a task completion (the interpreter's `completeTask` update) to its visibility in the
  *     read model (`case_tasks`), p50/p99.
  * Every loop is bounded. Environment: BENCH_API_CASES (100000), BENCH_API_GETS (2000),
- * BENCH_API_SEARCHES (400), BENCH_API_STARTS (200 per round), BENCH_API_ROUNDS (2),
- * BENCH_API_CONCURRENCY (16), BENCH_API_TASK_CASES (30).
+ * BENCH_API_SEARCHES (400), BENCH_API_STARTS (100 per round), BENCH_API_ROUNDS (8: API and raw alternate,
+ * short rounds so that other load on the machine hits both alike),
+ * BENCH_API_CONCURRENCY (16), BENCH_API_TASK_CASES (30), BENCH_API_PARTS (`reads,starts,tasks`: which
+ * parts to run; `npm run bench -- api-starts` runs the start-rate part alone and writes no file).
  */
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowStartOptions } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { apiRoutes, createApp } from '../api/app.js';
 import type { AppDeps } from '../api/deps.js';
 import { signToken } from '../api/auth/dev-token.js';
 import { registerBuiltinDefinitions } from '../db/builtin-definitions.js';
-import { createCasePinStore } from '../db/case-pins.js';
 import { createDb, type Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createLogger } from '../platform/logger.js';
@@ -139,13 +142,19 @@ function userTaskChain(n: number): ProcessDefinitionInput {
   } as ProcessDefinitionInput;
 }
 
+export type ApiBenchPart = 'reads' | 'starts' | 'tasks';
+export const API_BENCH_PARTS: readonly ApiBenchPart[] = ['reads', 'starts', 'tasks'];
+
 /** Runs the API benchmark; returns the table rows and writes nothing (see `runAndWriteApiBench`). */
-export async function runApiBench(log: (s: string) => void = console.error): Promise<{ rows: ApiBenchRow[]; notes: string[] }> {
+export async function runApiBench(
+  log: (s: string) => void = console.error,
+  parts: readonly ApiBenchPart[] = (process.env.BENCH_API_PARTS?.split(',') as ApiBenchPart[] | undefined) ?? API_BENCH_PARTS,
+): Promise<{ rows: ApiBenchRow[]; notes: string[] }> {
   const N = env('BENCH_API_CASES', 100_000);
   const GETS = env('BENCH_API_GETS', 2000);
   const SEARCHES = env('BENCH_API_SEARCHES', 400);
-  const STARTS = env('BENCH_API_STARTS', 200);
-  const ROUNDS = env('BENCH_API_ROUNDS', 2);
+  const STARTS = env('BENCH_API_STARTS', 100);
+  const ROUNDS = env('BENCH_API_ROUNDS', 8);
   const CONCURRENCY = env('BENCH_API_CONCURRENCY', 16);
   const TASK_CASES = env('BENCH_API_TASK_CASES', 30);
   const TASKS_PER_CASE = 5;
@@ -205,158 +214,196 @@ export async function runApiBench(log: (s: string) => void = console.error): Pro
     const workerRun = worker.run();
     stops.push(async () => { worker.shutdown(); await workerRun.catch(() => undefined); });
 
-    // 1. The read model.
-    const t0 = performance.now();
-    await seedReadModel(db, N);
-    log(`seeded ${N} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    notes.push(`Read model: ${N.toLocaleString('en')} synthetic cases bulk-inserted with generate_series into \`cases\` and \`case_states\` (${((performance.now() - t0) / 1000).toFixed(1)} s).`);
+    if (parts.includes('reads')) {
+      // 1. The read model.
+      const t0 = performance.now();
+      await seedReadModel(db, N);
+      log(`seeded ${N} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      notes.push(`Read model: ${N.toLocaleString('en')} synthetic cases bulk-inserted with generate_series into \`cases\` and \`case_states\` (${((performance.now() - t0) / 1000).toFixed(1)} s).`);
 
-    // 2a. GET /v1/cases/:id, sequential, one keep-alive client, random ids.
-    const getLat = await timings(GETS, 500, async () => {
-      const r = await fetch(`${base}/v1/cases/${benchId(1 + Math.floor(Math.random() * N))}`, { headers });
-      if (r.status !== 200) throw new Error(`GET /v1/cases/:id → ${r.status} ${await r.text()}`);
-      await r.arrayBuffer();
-    });
-    rows.push({ metric: 'GET /v1/cases/:id (HTTP, sequential)', samples: GETS, p50: ms(percentile(getLat, 50)), p99: ms(percentile(getLat, 99)), result: `API process CPU ${getLat.cpu.toFixed(2)} ms/request`, target: 'p99 < 20 ms', met: percentile(getLat, 99) < 20 });
-    log(`GET /v1/cases/:id p50 ${ms(percentile(getLat, 50))} p99 ${ms(percentile(getLat, 99))}`);
-
-    // 2b. Filtered search: the list route when it exists, otherwise the SQL it would run.
-    const listRoute = apiRoutes().find((r) => r.method === 'get' && r.path === '/v1/cases');
-    const searchQuery = (i: number) => {
-      const from = new Date(Date.UTC(2025, (i * 5) % 20, 1));
-      const to = new Date(from.getTime() + 90 * 86_400_000);
-      return { agency: AGENCIES[i % AGENCIES.length]!, type: TYPES[i % TYPES.length]!, from: from.toISOString(), to: to.toISOString() };
-    };
-    let searchLat: number[] & { cpu: number };
-    let searchLabel: string;
-    const shape = listRoute?.request?.query?.shape as Record<string, unknown> | undefined;
-    const httpSearch = shape && ['type', 'overdue'].every((k) => k in shape);
-    if (httpSearch) {
-      const keys = Object.keys(shape);
-      const fromKey = keys.find((k) => /^received(From|After|Since)$/.test(k));
-      const toKey = keys.find((k) => /^received(To|Before|Until)$/.test(k));
-      const agencyKey = keys.find((k) => /^agency(Id)?$/.test(k));
-      searchLabel = `GET /v1/cases?type&overdue${agencyKey ? `&${agencyKey}` : ''}${fromKey ? `&${fromKey}&${toKey ?? ''}` : ''} (HTTP, sequential)`;
-      searchLat = await timings(SEARCHES, 50, async (i) => {
-        const q = searchQuery(i);
-        const p = new URLSearchParams({ type: q.type, overdue: 'true' });
-        if (agencyKey) p.set(agencyKey, q.agency);
-        if (fromKey) p.set(fromKey, q.from);
-        if (toKey) p.set(toKey, q.to);
-        const r = await fetch(`${base}/v1/cases?${p.toString()}`, { headers });
-        if (r.status !== 200) throw new Error(`GET /v1/cases?${p.toString()} → ${r.status} ${await r.text()}`);
+      // 2a. GET /v1/cases/:id, sequential, one keep-alive client, random ids.
+      const getLat = await timings(GETS, 500, async () => {
+        const r = await fetch(`${base}/v1/cases/${benchId(1 + Math.floor(Math.random() * N))}`, { headers });
+        if (r.status !== 200) throw new Error(`GET /v1/cases/:id → ${r.status} ${await r.text()}`);
         await r.arrayBuffer();
       });
-    } else {
-      searchLabel = 'filtered search — SQL of the list route (no HTTP route yet)';
-      notes.push('`GET /v1/cases` (list/search) is not declared yet: the search row times the SQL it would run (agency subtree + type + overdue + received between, newest first, page of 50) on the same pool, without HTTP.');
-      const subtreeOf = (a: string) => (a === 'tinh-demo' ? [...AGENCIES, 'tinh-demo'] : [a]);
-      searchLat = await timings(SEARCHES, 50, async (i) => {
-        const q = searchQuery(i);
-        await db.raw(`SELECT c.*, s.overdue, s.next_due_at FROM cases c JOIN case_states s ON s.case_id = c.id
-           WHERE c.agency_id = ANY(?) AND c.case_type = ? AND s.overdue AND c.received_at >= ? AND c.received_at < ?
-           ORDER BY c.received_at DESC, c.id DESC LIMIT 50`, [subtreeOf(q.agency) as unknown as string, q.type, q.from, q.to]);
-      });
-    }
-    rows.push({ metric: searchLabel, samples: SEARCHES, p50: ms(percentile(searchLat, 50)), p99: ms(percentile(searchLat, 99)), result: `API process CPU ${searchLat.cpu.toFixed(2)} ms/request`, target: 'p99 < 100 ms', met: percentile(searchLat, 99) < 100 });
-    log(`search p50 ${ms(percentile(searchLat, 50))} p99 ${ms(percentile(searchLat, 99))}`);
+      rows.push({ metric: 'GET /v1/cases/:id (HTTP, sequential)', samples: GETS, p50: ms(percentile(getLat, 50)), p99: ms(percentile(getLat, 99)), result: `API process CPU ${getLat.cpu.toFixed(2)} ms/request`, target: 'p99 < 20 ms', met: percentile(getLat, 99) < 20 });
+      log(`GET /v1/cases/:id p50 ${ms(percentile(getLat, 50))} p99 ${ms(percentile(getLat, 99))}`);
 
-    // 3. Starts per second: POST /v1/cases vs raw client starts of the same workflow, alternating rounds.
-    const body = apiRoutes().find((r) => r.method === 'post' && r.path === '/v1/cases')?.request?.bodyExample;
-    if (!body) throw new Error('POST /v1/cases declares no bodyExample');
-    const post = async () => {
-      const r = await fetch(`${base}/v1/cases`, {
-        method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'Idempotency-Key': randomUUID() }, body: JSON.stringify(body),
-      });
-      if (r.status !== 201) throw new Error(`POST /v1/cases → ${r.status} ${await r.text()}`);
-      await r.arrayBuffer();
-    };
-    await post(); // captures the workflow type and options
-    if (!captured) throw new Error('POST /v1/cases started no workflow through client.workflow.start');
-    const model = captured;
-    const raw = async () => {
-      const id = randomUUID();
-      const args = (model.options.args ?? []).map((a) => (a && typeof a === 'object' && 'caseId' in a ? { ...a, caseId: id } : a));
-      await client.workflow.start(model.type, { ...model.options, workflowId: caseWorkflowId(id), args } as WorkflowStartOptions);
-    };
-    for (let i = 0; i < 30; i++) await Promise.all([post(), raw()]); // warm-up
-    const totals = { api: 0, raw: 0 };
-    const cpu = { api: 0, raw: 0 };
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const v of (r % 2 === 0 ? ['api', 'raw'] : ['raw', 'api']) as Array<'api' | 'raw'>) {
-        const [s, c] = await withCpu(() => drive(STARTS, CONCURRENCY, v === 'api' ? post : raw));
-        totals[v] += s;
-        cpu[v] += c;
-        log(`round ${r + 1}: ${v === 'api' ? 'POST /v1/cases' : 'raw client start'}: ${STARTS} in ${s.toFixed(2)} s`);
-      }
-    }
-    const apiRate = (STARTS * ROUNDS) / totals.api;
-    const rawRate = (STARTS * ROUNDS) / totals.raw;
-    rows.push({ metric: `cases started/s, raw Temporal client (\`${model.type}\`, concurrency ${CONCURRENCY})`, samples: STARTS * ROUNDS, p50: '', p99: '', result: `${rawRate.toFixed(1)}/s; process CPU ${(cpu.raw / (STARTS * ROUNDS)).toFixed(1)} ms/case`, target: '', met: null });
-    rows.push({ metric: `cases started/s, POST /v1/cases (concurrency ${CONCURRENCY})`, samples: STARTS * ROUNDS, p50: '', p99: '', result: `${apiRate.toFixed(1)}/s = ${((apiRate / rawRate) * 100).toFixed(0)}% of raw; process CPU ${(cpu.api / (STARTS * ROUNDS)).toFixed(1)} ms/case`, target: '>= 70% of raw', met: apiRate / rawRate >= 0.7 });
-    // One part of the API's start cost: storing the citizen PIN, exactly as the route does (its keys).
-    const pins = createCasePinStore(db, deps.pii);
-    const pinLat = await timings(40, 5, async () => { const id = randomUUID(); await pins.put(`BENCH-PIN-${id}`, id, '12345678'); });
-    rows.push({ metric: 'of which: citizen PIN stored (`case_pins.put`, one per POST)', samples: 40, p50: ms(percentile(pinLat, 50)), p99: ms(percentile(pinLat, 99)), result: `process CPU ${pinLat.cpu.toFixed(1)} ms/case`, target: '', met: null });
-    notes.push(`Starts: POST /v1/cases (auth, validation, Idempotency-Key, encrypted party, PIN, read-model seed + audit entry, \`${model.type}\` start) vs \`client.workflow.start('${model.type}')\` with the options the API used; ${ROUNDS} alternating rounds of ${STARTS}, no worker polling their task queue (both variants measure the start path only).`);
-
-    // 4. Task completion → read model.
-    const tasksRoute = apiRoutes().find((r) => r.method === 'post' && /^\/v1\/tasks\/:[A-Za-z]+\/complete$/.test(r.path));
-    const v = validateDefinition(userTaskChain(TASKS_PER_CASE));
-    if (!v.ok) throw new Error(`bench definition invalid: ${JSON.stringify(v.errors)}`);
-    const pin = pinDefinition(v.definition);
-    const visible: number[] = [];
-    const acked: number[] = [];
-    for (let c = 0; c < TASK_CASES; c++) {
-      const caseId = randomUUID();
-      const input: ProcessInput = {
-        caseId, caseType: 'petition', agencyId: 'so-tnmt', definition: v.definition, pin: { ...pin, label: formatPin(pin) },
-        caseEvents: { received: '2026-11-27' },
+      // 2b. Filtered search: the list route when it exists, otherwise the SQL it would run.
+      const listRoute = apiRoutes().find((r) => r.method === 'get' && r.path === '/v1/cases');
+      const searchQuery = (i: number) => {
+        const from = new Date(Date.UTC(2025, (i * 5) % 20, 1));
+        const to = new Date(from.getTime() + 90 * 86_400_000);
+        return { agency: AGENCIES[i % AGENCIES.length]!, type: TYPES[i % TYPES.length]!, from: from.toISOString(), to: to.toISOString() };
       };
-      const workflowId = caseWorkflowId(caseId);
-      if (tasksRoute) {
-        // The case as the read model knows it (the task route scopes by the case's agency).
-        await db('cases').insert({
-          id: caseId, reference: `BENCH-T-${c}`, workflow_id: workflowId, case_type: 'petition', channel: 'portal', agency_id: 'so-tnmt',
-          subject: 'benchmark', received_at: '2026-11-27T02:00:00Z', stage: 'received', status: 'open',
+      let searchLat: number[] & { cpu: number };
+      let searchLabel: string;
+      const shape = listRoute?.request?.query?.shape as Record<string, unknown> | undefined;
+      const httpSearch = shape && ['type', 'overdue'].every((k) => k in shape);
+      if (httpSearch) {
+        const keys = Object.keys(shape);
+        const fromKey = keys.find((k) => /^received(From|After|Since)$/.test(k));
+        const toKey = keys.find((k) => /^received(To|Before|Until)$/.test(k));
+        const agencyKey = keys.find((k) => /^agency(Id)?$/.test(k));
+        searchLabel = `GET /v1/cases?type&overdue${agencyKey ? `&${agencyKey}` : ''}${fromKey ? `&${fromKey}&${toKey ?? ''}` : ''} (HTTP, sequential)`;
+        searchLat = await timings(SEARCHES, 50, async (i) => {
+          const q = searchQuery(i);
+          const p = new URLSearchParams({ type: q.type, overdue: 'true' });
+          if (agencyKey) p.set(agencyKey, q.agency);
+          if (fromKey) p.set(fromKey, q.from);
+          if (toKey) p.set(toKey, q.to);
+          const r = await fetch(`${base}/v1/cases?${p.toString()}`, { headers });
+          if (r.status !== 200) throw new Error(`GET /v1/cases?${p.toString()} → ${r.status} ${await r.text()}`);
+          await r.arrayBuffer();
+        });
+      } else {
+        searchLabel = 'filtered search — SQL of the list route (no HTTP route yet)';
+        notes.push('`GET /v1/cases` (list/search) is not declared yet: the search row times the SQL it would run (agency subtree + type + overdue + received between, newest first, page of 50) on the same pool, without HTTP.');
+        const subtreeOf = (a: string) => (a === 'tinh-demo' ? [...AGENCIES, 'tinh-demo'] : [a]);
+        searchLat = await timings(SEARCHES, 50, async (i) => {
+          const q = searchQuery(i);
+          await db.raw(`SELECT c.*, s.overdue, s.next_due_at FROM cases c JOIN case_states s ON s.case_id = c.id
+             WHERE c.agency_id = ANY(?) AND c.case_type = ? AND s.overdue AND c.received_at >= ? AND c.received_at < ?
+             ORDER BY c.received_at DESC, c.id DESC LIMIT 50`, [subtreeOf(q.agency) as unknown as string, q.type, q.from, q.to]);
         });
       }
-      const h = await client.workflow.start(PROCESS_WORKFLOW, { taskQueue, workflowId, args: [input] });
-      for (let k = 0; k < TASKS_PER_CASE; k++) {
-        // Wait until the task is open in the read model (as an officer's inbox shows it).
-        let task: { task_id: string } | undefined;
-        for (let w = 0; w < 5000 && !task; w++) {
-          task = await db('case_tasks').where({ case_id: caseId, status: 'open' }).first('task_id');
-          if (!task) await new Promise((r) => setTimeout(r, 2));
-        }
-        if (!task) throw new Error(`task ${k + 1} of ${caseId} never became visible`);
-        const start = performance.now();
-        if (tasksRoute) {
-          const r = await fetch(`${base}${tasksRoute.path.replace(/:[A-Za-z]+/, `${caseId}.${task.task_id}`)}`, {
-            method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'Idempotency-Key': randomUUID() }, body: JSON.stringify({ data: {} }),
-          });
-          if (r.status >= 300) throw new Error(`${tasksRoute.path} → ${r.status} ${await r.text()}`);
-          await r.arrayBuffer();
-        } else {
-          await h.executeUpdate(completeTask, { args: [{ caseId, taskId: task.task_id, data: {}, actor: 'bench' }] });
-        }
-        acked.push(performance.now() - start);
-        // Visible: the completed task is no longer open in case_tasks (the projected step).
-        for (let w = 0; w < 10_000; w++) {
-          const still = await db('case_tasks').where({ case_id: caseId, task_id: task.task_id, status: 'open' }).first('task_id');
-          if (!still) break;
-          await new Promise((r) => setImmediate(r));
-        }
-        visible.push(performance.now() - start);
-      }
-      await h.result();
+      rows.push({ metric: searchLabel, samples: SEARCHES, p50: ms(percentile(searchLat, 50)), p99: ms(percentile(searchLat, 99)), result: `API process CPU ${searchLat.cpu.toFixed(2)} ms/request`, target: 'p99 < 100 ms', met: percentile(searchLat, 99) < 100 });
+      log(`search p50 ${ms(percentile(searchLat, 50))} p99 ${ms(percentile(searchLat, 99))}`);
+
     }
-    visible.sort((a, b) => a - b);
-    acked.sort((a, b) => a - b);
-    const via = tasksRoute ? `POST ${tasksRoute.path} (HTTP → completeTask update)` : 'completeTask update (no task route yet)';
-    rows.push({ metric: `task completion acknowledged — ${via}`, samples: acked.length, p50: ms(percentile(acked, 50)), p99: ms(percentile(acked, 99)), result: '', target: '', met: null });
-    rows.push({ metric: 'task completion → visible in the read model (case_tasks)', samples: visible.length, p50: ms(percentile(visible, 50)), p99: ms(percentile(visible, 99)), result: '', target: '(report p99)', met: null });
-    notes.push(`Task → read model: ${TASK_CASES} processWorkflow cases of ${TASKS_PER_CASE} sequential user tasks; each completion is timed from the ${tasksRoute ? `\`POST ${tasksRoute.path}\`` : '`completeTask` update'} call until \`case_tasks\` no longer shows the task open (the \`projectCaseState\` activity after the step), polled on the same database.`);
+    if (parts.includes('starts')) {
+      // 3. Starts per second: POST /v1/cases vs raw client starts of the same workflow, alternating rounds.
+      const body = apiRoutes().find((r) => r.method === 'post' && r.path === '/v1/cases')?.request?.bodyExample;
+      if (!body) throw new Error('POST /v1/cases declares no bodyExample');
+      const post = async () => {
+        const r = await fetch(`${base}/v1/cases`, {
+          method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'Idempotency-Key': randomUUID() }, body: JSON.stringify(body),
+        });
+        if (r.status !== 201) throw new Error(`POST /v1/cases → ${r.status} ${await r.text()}`);
+        await r.arrayBuffer();
+      };
+      await post(); // captures the workflow type and options
+      if (!captured) throw new Error('POST /v1/cases started no workflow through client.workflow.start');
+      const model = captured;
+      const raw = async () => {
+        const id = randomUUID();
+        const args = (model.options.args ?? []).map((a) => (a && typeof a === 'object' && 'caseId' in a ? { ...a, caseId: id } : a));
+        await client.workflow.start(model.type, { ...model.options, workflowId: caseWorkflowId(id), args } as WorkflowStartOptions);
+      };
+      // The HTTP client: in a child process by default (an integrator's client does not share the API's event
+      // loop); BENCH_API_CLIENT=inline runs it in this process, as the benchmark did before 2026-11-28.
+      const inline = process.env.BENCH_API_CLIENT === 'inline';
+      const loader = inline ? undefined : fork(fileURLToPath(new URL('./http-load.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const ask = (m: object) => new Promise<{ seconds?: number; cpuMs?: number; error?: string; ready?: boolean }>((resolve, reject) => {
+        loader!.once('message', (r) => resolve(r as never));
+        loader!.once('error', reject);
+        loader!.send(m);
+      });
+      if (loader) {
+        stops.push(async () => { loader.disconnect(); });
+        await ask({ url: `${base}/v1/cases`, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      }
+      const clientCpu = { api: 0 };
+      /** `n` POSTs at CONCURRENCY; elapsed seconds. */
+      const postRound = async (n: number): Promise<number> => {
+        if (!loader) return drive(n, CONCURRENCY, post);
+        const r = await ask({ run: n, concurrency: CONCURRENCY });
+        if (r.error || r.seconds === undefined) throw new Error(`load generator: ${r.error ?? 'no answer'}`);
+        clientCpu.api += r.cpuMs ?? 0;
+        return r.seconds;
+      };
+      for (let i = 0; i < 30; i++) await Promise.all([post(), raw()]); // warm-up (server side)
+      if (loader) await postRound(60); // and the load generator's
+      clientCpu.api = 0;
+      const totals = { api: 0, raw: 0 };
+      const cpu = { api: 0, raw: 0 };
+      // SQL statements (knex 'query' events, BEGIN/COMMIT included) and transactions during the API rounds.
+      const sql = { statements: 0, transactions: 0, counting: false };
+      db.on('query', (q: { sql?: string }) => {
+        if (!sql.counting) return;
+        sql.statements++;
+        if (/^\s*BEGIN/i.test(q.sql ?? '')) sql.transactions++;
+      });
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const v of (r % 2 === 0 ? ['api', 'raw'] : ['raw', 'api']) as Array<'api' | 'raw'>) {
+          sql.counting = v === 'api';
+          const [s, c] = await withCpu(() => (v === 'api' ? postRound(STARTS) : drive(STARTS, CONCURRENCY, raw)));
+          sql.counting = false;
+          totals[v] += s;
+          cpu[v] += c;
+          log(`round ${r + 1}: ${v === 'api' ? 'POST /v1/cases' : 'raw client start'}: ${STARTS} in ${s.toFixed(2)} s`);
+        }
+      }
+      const apiRate = (STARTS * ROUNDS) / totals.api;
+      const rawRate = (STARTS * ROUNDS) / totals.raw;
+      rows.push({ metric: `cases started/s, raw Temporal client (\`${model.type}\`, concurrency ${CONCURRENCY})`, samples: STARTS * ROUNDS, p50: '', p99: '', result: `${rawRate.toFixed(1)}/s; process CPU ${(cpu.raw / (STARTS * ROUNDS)).toFixed(1)} ms/case`, target: '', met: null });
+      const clientNote = inline ? 'HTTP client in the API process' : `HTTP client in a child process, its CPU ${(clientCpu.api / (STARTS * ROUNDS)).toFixed(1)} ms/case`;
+      rows.push({ metric: `cases started/s, POST /v1/cases (concurrency ${CONCURRENCY})`, samples: STARTS * ROUNDS, p50: '', p99: '', result: `${apiRate.toFixed(1)}/s = ${((apiRate / rawRate) * 100).toFixed(0)}% of raw; API process CPU ${(cpu.api / (STARTS * ROUNDS)).toFixed(1)} ms/case (${clientNote})`, target: '>= 70% of raw', met: apiRate / rawRate >= 0.7 });
+      const n = STARTS * ROUNDS;
+      rows.push({ metric: 'of which: SQL per POST /v1/cases (statements incl. BEGIN/COMMIT; transactions)', samples: n, p50: '', p99: '', result: `${(sql.statements / n).toFixed(1)} statements, ${(sql.transactions / n).toFixed(1)} transactions`, target: '', met: null });
+      notes.push(`Starts: POST /v1/cases (auth, validation, Idempotency-Key, encrypted party, PIN, read-model seed + audit entry, \`${model.type}\` start) vs \`client.workflow.start('${model.type}')\` with the options and input the API used (same payload, same Temporal connection), concurrency ${CONCURRENCY} for both, 30 untimed starts of each first, then ${ROUNDS} alternating rounds of ${STARTS}; no worker polls their task queue for either (both measure the start path only). ${inline ? 'The HTTP client ran in the API process (BENCH_API_CLIENT=inline).' : 'The HTTP client (fetch) runs in a child process, as an integrator\'s would not share the API\'s event loop; `BENCH_API_CLIENT=inline` runs it in-process as before 2026-11-28.'}`);
+
+    }
+    if (parts.includes('tasks')) {
+      // 4. Task completion → read model.
+      const tasksRoute = apiRoutes().find((r) => r.method === 'post' && /^\/v1\/tasks\/:[A-Za-z]+\/complete$/.test(r.path));
+      const v = validateDefinition(userTaskChain(TASKS_PER_CASE));
+      if (!v.ok) throw new Error(`bench definition invalid: ${JSON.stringify(v.errors)}`);
+      const pin = pinDefinition(v.definition);
+      const visible: number[] = [];
+      const acked: number[] = [];
+      for (let c = 0; c < TASK_CASES; c++) {
+        const caseId = randomUUID();
+        const input: ProcessInput = {
+          caseId, caseType: 'petition', agencyId: 'so-tnmt', definition: v.definition, pin: { ...pin, label: formatPin(pin) },
+          caseEvents: { received: '2026-11-27' },
+        };
+        const workflowId = caseWorkflowId(caseId);
+        if (tasksRoute) {
+          // The case as the read model knows it (the task route scopes by the case's agency).
+          await db('cases').insert({
+            id: caseId, reference: `BENCH-T-${c}`, workflow_id: workflowId, case_type: 'petition', channel: 'portal', agency_id: 'so-tnmt',
+            subject: 'benchmark', received_at: '2026-11-27T02:00:00Z', stage: 'received', status: 'open',
+          });
+        }
+        const h = await client.workflow.start(PROCESS_WORKFLOW, { taskQueue, workflowId, args: [input] });
+        for (let k = 0; k < TASKS_PER_CASE; k++) {
+          // Wait until the task is open in the read model (as an officer's inbox shows it).
+          let task: { task_id: string } | undefined;
+          for (let w = 0; w < 5000 && !task; w++) {
+            task = await db('case_tasks').where({ case_id: caseId, status: 'open' }).first('task_id');
+            if (!task) await new Promise((r) => setTimeout(r, 2));
+          }
+          if (!task) throw new Error(`task ${k + 1} of ${caseId} never became visible`);
+          const start = performance.now();
+          if (tasksRoute) {
+            const r = await fetch(`${base}${tasksRoute.path.replace(/:[A-Za-z]+/, `${caseId}.${task.task_id}`)}`, {
+              method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'Idempotency-Key': randomUUID() }, body: JSON.stringify({ data: {} }),
+            });
+            if (r.status >= 300) throw new Error(`${tasksRoute.path} → ${r.status} ${await r.text()}`);
+            await r.arrayBuffer();
+          } else {
+            await h.executeUpdate(completeTask, { args: [{ caseId, taskId: task.task_id, data: {}, actor: 'bench' }] });
+          }
+          acked.push(performance.now() - start);
+          // Visible: the completed task is no longer open in case_tasks (the projected step).
+          for (let w = 0; w < 10_000; w++) {
+            const still = await db('case_tasks').where({ case_id: caseId, task_id: task.task_id, status: 'open' }).first('task_id');
+            if (!still) break;
+            await new Promise((r) => setImmediate(r));
+          }
+          visible.push(performance.now() - start);
+        }
+        await h.result();
+      }
+      visible.sort((a, b) => a - b);
+      acked.sort((a, b) => a - b);
+      const via = tasksRoute ? `POST ${tasksRoute.path} (HTTP → completeTask update)` : 'completeTask update (no task route yet)';
+      rows.push({ metric: `task completion acknowledged — ${via}`, samples: acked.length, p50: ms(percentile(acked, 50)), p99: ms(percentile(acked, 99)), result: '', target: '', met: null });
+      rows.push({ metric: 'task completion → visible in the read model (case_tasks)', samples: visible.length, p50: ms(percentile(visible, 50)), p99: ms(percentile(visible, 99)), result: '', target: '(report p99)', met: null });
+      notes.push(`Task → read model: ${TASK_CASES} processWorkflow cases of ${TASKS_PER_CASE} sequential user tasks; each completion is timed from the ${tasksRoute ? `\`POST ${tasksRoute.path}\`` : '`completeTask` update'} call until \`case_tasks\` no longer shows the task open (the \`projectCaseState\` activity after the step), polled on the same database.`);
+    }
     return { rows, notes };
   } finally {
     for (const s of stops.reverse()) await s().catch(() => undefined);

@@ -1,10 +1,10 @@
 /**
- * `npm run bench [-- interpreter|api ...]`: runs every benchmark (or the named ones) and prints markdown tables.
+ * `npm run bench [-- interpreter|api|api-starts ...]`: runs every benchmark (or the named ones) and prints markdown tables.
  * Interpreter: BENCH_CASES (per round, default 100), BENCH_CONCURRENCY (50), BENCH_ROUNDS (4).
  * API: see bench/api.ts (BENCH_API_*); its table is also written to bench/results/api.md.
  */
 import os from 'node:os';
-import { runAndWriteApiBench } from './api.js';
+import { apiBenchTable, runAndWriteApiBench, runApiBench } from './api.js';
 import { benchTable, runInterpreterBench } from './interpreter.js';
 
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -18,6 +18,14 @@ const BENCHES: Record<string, () => Promise<void>> = {
   async api() {
     console.log(`\n${await runAndWriteApiBench((s) => console.error(s))}`);
   },
+  /** The start-rate part of the API benchmark alone (no 100k read model, no task part); writes no file. */
+  async 'api-starts'() {
+    const load = os.loadavg()[0]!;
+    const { rows, notes } = await runApiBench((s) => console.error(s), ['starts']);
+    console.log(`\n### API start rate (${os.cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, load ${load.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)})\n`);
+    console.log(apiBenchTable(rows));
+    console.log(notes.map((n) => `\n- ${n}`).join(''));
+  },
 };
 
 const wanted = process.argv.slice(2);
@@ -26,5 +34,6 @@ if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
   process.exit(2);
 }
-for (const name of wanted.length ? wanted : Object.keys(BENCHES)) await BENCHES[name]!();
+// `api-starts` is a part of `api`: not run again when every benchmark runs.
+for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((b) => b !== 'api-starts')) await BENCHES[name]!();
 process.exit(0);
