@@ -1,30 +1,37 @@
 /**
- * Records the replay fixtures test/histories/*.json: runs every scenario of
- * test/support/scenarios.ts on a fresh time-skipping server and writes each workflow's history
- * (the case and its linked cases). Run after a deliberate workflow change, keep old fixtures:
- *   npx tsx scripts/record-histories.ts
+ * Records the replay fixtures test/histories/*.json: runs every recording of
+ * test/support/scenarios.ts (RECORDINGS), each on its own fresh time-skipping server, and writes
+ * each workflow's history (the case and its linked cases). Run after a deliberate workflow change
+ * for the new scenarios only, keeping old fixtures (they are what replay protects):
+ *   npx tsx scripts/record-histories.ts <name> [<name>...]
+ * A fresh server per recording: the Java test server leaks a time-skipping lock when a linked case
+ * ends after its parent closed, and a later recording's sleeps would then run in real time.
  */
 import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { freePort } from '../platform/postgres.js';
-import { startTimeSkippingServer } from '../platform/temporal.js';
+import { registerSearchAttributes, startTimeSkippingServer } from '../platform/temporal.js';
 // @ts-expect-error plain .mjs script without types
 import { ensureTemporal } from './install-temporal.mjs';
-import { SCENARIOS } from '../test/support/scenarios.js';
+import { RECORDINGS } from '../test/support/scenarios.js';
 
 const dir = new URL('../test/histories/', import.meta.url);
 fs.mkdirSync(dir, { recursive: true });
 const bins = ensureTemporal({ quiet: true }) as { testServer: string };
-const server = await startTimeSkippingServer(bins.testServer, await freePort());
 const create = (TestWorkflowEnvironment as unknown as {
   create(o: { supportsTimeSkipping: boolean; address: string; server: { type: 'existing' } }): Promise<TestWorkflowEnvironment>;
 }).create.bind(TestWorkflowEnvironment);
-const env = await create({ supportsTimeSkipping: true, address: server.address, server: { type: 'existing' } });
-try {
-  const only = process.argv.slice(2);
-  for (const s of SCENARIOS.filter((x) => only.length === 0 || only.includes(x.name))) {
-    const { handles, result } = await s.run(env);
+const only = process.argv.slice(2);
+const unknown = only.filter((n) => !RECORDINGS.some((r) => r.name === n));
+if (unknown.length > 0) throw new Error(`no recording named ${unknown.join(', ')} (known: ${RECORDINGS.map((r) => r.name).join(', ')})`);
+for (const s of RECORDINGS.filter((x) => only.length === 0 || only.includes(x.name))) {
+  const server = await startTimeSkippingServer(bins.testServer, await freePort());
+  const env = await create({ supportsTimeSkipping: true, address: server.address, server: { type: 'existing' } });
+  try {
+    // The interpreter upserts the Kntc* search attributes (ADR 0005): the test server needs them.
+    await registerSearchAttributes(env.connection, 'default');
+    const { handles, summary } = await s.record(env);
     const write = async (name: string, h: (typeof handles)[number]) => {
       const json = historyToJSON(await h.fetchHistory());
       fs.writeFileSync(new URL(`${name}.json`, dir), json.endsWith('\n') ? json : `${json}\n`);
@@ -37,10 +44,10 @@ try {
       const latest = (await h.describe()).runId;
       if (firstRunId && latest !== firstRunId) await write(`${name}.last-run`, env.client.workflow.getHandle(h.workflowId, latest));
     }
-    console.log(`${s.name}: outcome ${result.outcome}, ${handles.length} histories`);
+    console.log(`${s.name}: ${summary}; ${handles.length} histories`);
+  } finally {
+    await env.teardown();
+    await server.stop();
   }
-} finally {
-  await env.teardown();
-  await server.stop();
 }
 process.exit(0);

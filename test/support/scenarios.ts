@@ -2,11 +2,18 @@
  * Representative interpreter runs, used to record replay fixtures (scripts/record-histories.ts)
  * and as end-to-end tests (every element type of processes/examples/every-element.ts).
  */
+import { Context } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { benchTenSteps, everyElement } from '../../processes/examples/index.js';
-import { completeTask, getCaseState, sendMessage, type CaseStateView, type ProcessResult } from '../../workflows/contract.js';
+import { DateTime } from 'luxon';
+import { caseEventsFor, complaintFirstV2 } from '../../processes/builtin/index.js';
+import { benchTenSteps, everyElement, expertOpinion, withdrawalTerminates } from '../../processes/examples/index.js';
+import { addDays, VN_ZONE } from '../../workflows/clock/index.js';
+import {
+  completeTask, getCaseState, sendMessage, type CaseStateView, type ProcessResult, type SendMessageRequest, type ServiceTaskContext,
+} from '../../workflows/contract.js';
 import type { JsonValue, ProcessDefinitionInput } from '../../workflows/engine/index.js';
+import { vnDate } from '../../workflows/engine/runtime/index.js';
 import { fakeActivities, processInput, withWorker } from './process.js';
 
 const child = (key: string, caseType: string): ProcessDefinitionInput => ({
@@ -119,4 +126,209 @@ export const SCENARIOS: Scenario[] = [
   scenario('every-element-withdrawn', everyElement, { withdraw: 'verify', supplement: 'awaitSupplement' }),
   scenario('clock-breach', clockDef, {}, {}, ['verify']),
   scenario('continue-as-new', longDef, {}, { continueAsNewAfterEvents: 25 }),
+];
+
+// ---- recorded-only scenarios: terminate, cancelled linked cases, a built-in lifecycle ----------
+
+/** A run whose histories are recorded (scripts/record-histories.ts); `summary` is printed. */
+export interface Recording {
+  name: string;
+  record(env: TestWorkflowEnvironment): Promise<{ summary: string; handles: WorkflowHandle[] }>;
+}
+
+const sleepReal = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls the case state until `pred` holds (closed runs answer queries too). */
+async function waitState(h: WorkflowHandle, pred: (s: CaseStateView) => boolean, what: string): Promise<CaseStateView> {
+  for (let i = 0; i < 800; i++) {
+    const s: CaseStateView = await h.query(getCaseState);
+    if (pred(s)) return s;
+    await sleepReal(25);
+  }
+  throw new Error(`${h.workflowId}: timed out waiting for ${what}: ${JSON.stringify((await h.query(getCaseState)).currentNodes)}`);
+}
+
+/** Waits (real time, no auto time skipping) until the run is closed; returns its status. */
+async function closedStatus(h: WorkflowHandle): Promise<string> {
+  for (let i = 0; i < 800; i++) {
+    const { status } = await h.describe();
+    if (status.name !== 'RUNNING') return status.name;
+    await sleepReal(25);
+  }
+  throw new Error(`${h.workflowId} still running`);
+}
+
+/** Moves the time-skipping server to `day` at `time` (Vietnam). */
+async function sleepUntilDay(env: TestWorkflowEnvironment, day: string, time = '09:00:00'): Promise<void> {
+  const target = DateTime.fromISO(`${day}T${time}`, { zone: VN_ZONE }).toMillis();
+  const now = await env.currentTimeMs();
+  if (target > now) await env.sleep(target - now);
+}
+
+/**
+ * In-memory stand-ins of the built-in lifecycle activities (activities/lifecycle.ts) with the same
+ * result shapes, so the recorded histories carry what the real ones return; ids are deterministic.
+ */
+export function fakeLifecycleActivities() {
+  const today = () => {
+    try {
+      return vnDate(Context.current().info.currentAttemptScheduledTimestampMs);
+    } catch {
+      return vnDate(Date.now());
+    }
+  };
+  const key = (ctx?: ServiceTaskContext) => `${ctx?.nodeId ?? 'x'}:${ctx?.tokenId ?? 'x'}`;
+  const date = (v: JsonValue | undefined) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null);
+  return {
+    async recordCaseEvent(input: Record<string, JsonValue>, _ctx?: ServiceTaskContext) {
+      return { event: String(input.event), on: date(input.on) ?? today() };
+    },
+    async recordDocument(input: Record<string, JsonValue>, ctx?: ServiceTaskContext) {
+      const type = String(input.type ?? input.kind);
+      return { documentId: `doc-${key(ctx)}`, type, kind: type };
+    },
+    async setCaseFlag(input: Record<string, JsonValue>, _ctx?: ServiceTaskContext) {
+      return { flag: String(input.flag), value: input.value === undefined ? true : input.value };
+    },
+    async recordNotification(input: Record<string, JsonValue>, ctx?: ServiceTaskContext) {
+      const to = input.to ?? input.recipients;
+      return { notificationId: `ntf-${key(ctx)}`, to: Array.isArray(to) ? to.filter((x) => typeof x === 'string') : [] };
+    },
+    async recordWarning(input: Record<string, JsonValue>, _ctx?: ServiceTaskContext) {
+      return { warning: typeof input.message === 'string' ? input.message.slice(0, 1000) : 'warning' };
+    },
+  };
+}
+
+/** Starts the withdrawal-terminates fixture and waits until verification and the linked case's task are open. */
+async function startWithLinkedCase(env: TestWorkflowEnvironment, taskQueue: string) {
+  const received = vnDate(await env.currentTimeMs());
+  const input = processInput(withdrawalTerminates, { caseEvents: { received }, variables: { receivedOn: received } });
+  const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+  const s = await waitState(h, (x) => x.openTasks.length === 1 && x.children.length === 1, 'verification open, linked case started');
+  const child = env.client.workflow.getHandle(s.children[0]!.workflowId);
+  await waitState(child, (x) => x.openTasks.length === 1, 'linked case task open');
+  return { input, h, child };
+}
+
+function withLinkedCase(name: string, act: (env: TestWorkflowEnvironment, c: Awaited<ReturnType<typeof startWithLinkedCase>>) => Promise<string>): Recording {
+  return {
+    name,
+    async record(env) {
+      const { activities } = fakeActivities([expertOpinion]);
+      return withWorker(env, activities, async (taskQueue) => {
+        const c = await startWithLinkedCase(env, taskQueue);
+        const summary = await act(env, c);
+        return { summary, handles: [c.h, c.child] };
+      });
+    },
+  };
+}
+
+/** Withdrawal reaches the terminate end event: the case completes `withdrawn`, its linked case is cancelled. */
+const terminated = withLinkedCase('withdrawal-terminates', async (_env, { input, h, child }) => {
+  await h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'withdraw' }] });
+  const [parent, linked] = [await closedStatus(h), await closedStatus(child)];
+  if (parent !== 'COMPLETED' || linked !== 'CANCELLED') throw new Error(`withdrawal-terminates: case ${parent}, linked case ${linked}`);
+  return `case ${parent} (${(await h.query(getCaseState)).outcome}), linked case ${linked}`;
+});
+
+/** The interrupting 15-day boundary timer on the call activity cancels the linked case; the case is decided without it. */
+const consultTimedOut = withLinkedCase('withdrawal-terminates-consult-timeout', async (env, { input, h, child }) => {
+  await env.sleep(16 * 86_400_000);
+  const s = await waitState(h, (x) => x.children[0]?.status === 'cancelled', 'linked case cancelled by the boundary timer');
+  if ((await closedStatus(child)) !== 'CANCELLED') throw new Error('linked case not cancelled');
+  await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: { findings: 'confirmed' } }] });
+  const d = await waitState(h, (x) => x.openTasks[0]?.nodeId === 'decide', 'decision task open');
+  await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: d.openTasks[0]!.id, data: {} }] });
+  const status = await closedStatus(h);
+  return `case ${status} (${(await h.query(getCaseState)).outcome}), linked case CANCELLED`;
+});
+
+/** A Temporal cancellation of the case: it ends CANCELLED cleanly and cancels the linked case it waits for. */
+const cancelled = withLinkedCase('withdrawal-terminates-cancelled', async (_env, { h, child }) => {
+  await h.cancel();
+  const [parent, linked] = [await closedStatus(h), await closedStatus(child)];
+  if (parent !== 'CANCELLED' || linked !== 'CANCELLED') throw new Error(`cancelled: case ${parent}, linked case ${linked}`);
+  return `case ${parent} (${(await h.query(getCaseState)).status}), linked case ${linked}`;
+});
+
+/**
+ * Built-in complaint-first v2 (the law from 01/07/2026): acceptance completed *without* case events,
+ * so `accepted` is dated by the recordCaseEvent result (patch kntc-case-events-from-activity-v1) and
+ * K3 (30 days, Luật Khiếu nại 2011 Art 28) is armed from it; a suspension (KN Art 11a as amended) and
+ * its resumption; an extension the law refuses (beyond K3's 15 days for a complex case: rejected by
+ * the sendMessage validator, never in history); the K3 breach (escalation, overdue, K6/K7 windows);
+ * then a full withdrawal and the termination decision (KN Art 10/11a). The case is terminated through
+ * Temporal at the end (the 1-year K7 window would keep it open).
+ */
+const complaintFirstBreach: Recording = {
+  name: 'complaint-first-v2-breach',
+  async record(env) {
+    const { activities } = fakeActivities([], fakeLifecycleActivities());
+    return withWorker(env, activities, async (taskQueue) => {
+      const t = vnDate(await env.currentTimeMs());
+      const input = processInput(complaintFirstV2, { agencyId: 'ubnd-xa-test', caseEvents: { received: t }, variables: { receivedOn: t } });
+      const def = input.definition;
+      const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+      const busy = (s: CaseStateView) => s.currentNodes.some((n) => def.nodes.find((x) => x.id === n.nodeId)?.type === 'serviceTask');
+      const settled = (pred: (s: CaseStateView) => boolean, what: string) => waitState(h, (s) => !busy(s) && pred(s), what);
+      const complete = async (nodeId: string, data: Record<string, JsonValue>, withCaseEvents = true) => {
+        const s = await settled((x) => x.openTasks.some((o) => o.nodeId === nodeId), `open task ${nodeId}`);
+        const task = s.openTasks.find((o) => o.nodeId === nodeId)!;
+        await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: task.id, data, caseEvents: withCaseEvents ? caseEventsFor(def, nodeId, data) : {} }] });
+        await settled(() => true, `after ${nodeId}`);
+      };
+      const send = async (req: Omit<SendMessageRequest, 'caseId'>) => {
+        const r = await h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, decision: `${req.name}-${req.date}`, ...req, variables: { eventOn: req.date ?? t, ...(req.variables ?? {}) } }] });
+        await settled(() => true, `after ${req.name}`);
+        return r;
+      };
+
+      await complete('accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: t, acceptedOn: t }, false);
+      const armed = await settled((x) => x.openTasks.some((o) => o.nodeId === 'verify'), 'verification open');
+      const k3 = armed.clocks.find((c) => c.ruleId === 'K3');
+      if (armed.caseEvents.accepted !== t || !k3?.due) throw new Error(`K3 not armed from the recorded acceptance: ${JSON.stringify(armed.caseEvents)}`);
+
+      await sleepUntilDay(env, addDays(t, 9));
+      const s9 = addDays(t, 9);
+      await send({ name: 'suspend', date: s9, variables: { suspensionGround: 'awaiting_other_body' } });
+      await complete('suspension.decision.issue', { suspension_decision_issuedOn: s9, suspension_decision_number: '01/QĐ-TĐC', suspensionGround: 'awaiting_other_body' });
+      await complete('suspension.decision.send', { suspension_decision_sentOn: s9, suspension_decision_recipientRefs: ['complainant_or_representative'] });
+      const r21 = addDays(t, 21);
+      await sleepUntilDay(env, r21);
+      await send({ name: 'resume', date: r21 });
+      await complete('continuation.decision.issue', { continuation_decision_issuedOn: r21, continuation_decision_number: '02/QĐ-TTC' });
+      await complete('continuation.decision.send', { continuation_decision_sentOn: r21, continuation_decision_recipientRefs: ['complainant_or_representative'] });
+      const refused = await send({ name: 'extend', date: r21, amount: 30, ruleId: 'K3' }).then(() => 'accepted', (e: unknown) => String((e as { cause?: { message?: string } }).cause?.message ?? e));
+      if (!/^Refused/.test(refused)) throw new Error(`an extension of 30 days was not refused: ${refused}`);
+      const due = (await settled((x) => x.openTasks.some((o) => o.nodeId === 'verify'), 'verification open')).clocks.find((c) => c.ruleId === 'K3')!.due!;
+
+      await sleepUntilDay(env, addDays(due, 1));
+      const breached = await settled((x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'), 'breach escalation');
+      if (!breached.flags.overdue) throw new Error('the breach did not flag the case overdue');
+      await complete('breach.headReview', { overdueAction: 'direct_resolution' });
+      const w = addDays(due, 2);
+      await sleepUntilDay(env, w);
+      await send({ name: 'withdraw', date: w });
+      await complete('termination.issue', { termination_issuedOn: w, termination_number: '03/QĐ-ĐC', terminationGround: 'full_withdrawal' });
+      await complete('termination.send', { termination_sentOn: w, termination_recipientRefs: ['complainant_or_representative'] });
+      const end = await h.query(getCaseState);
+      const left = `${end.status}${end.outcome ? ` (${end.outcome})` : ''}; open tasks [${end.openTasks.map((o) => o.nodeId).join(', ')}], clocks [${end.clocks.map((c) => c.ruleId ?? c.nodeId).join(', ')}]`;
+      if ((await h.describe()).status.name === 'RUNNING') await h.terminate('recording done');
+      return { summary: `K3 due ${k3.due} → ${due} after a 12-day suspension; extension refused (${refused.slice(0, 50)}…); breach flagged overdue; after the termination decision: ${left}`, handles: [h] };
+    });
+  },
+};
+
+/** Every recorded run: the scenarios above plus the recorded-only ones. */
+export const RECORDINGS: Recording[] = [
+  ...SCENARIOS.map((s): Recording => ({
+    name: s.name,
+    async record(env) {
+      const { result, handles } = await s.run(env);
+      return { summary: `outcome ${result.outcome}`, handles };
+    },
+  })),
+  terminated, consultTimedOut, cancelled, complaintFirstBreach,
 ];
