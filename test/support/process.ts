@@ -60,3 +60,82 @@ export async function until(env: TestWorkflowEnvironment, h: WorkflowHandle, pre
   }
   throw new Error(`timed out waiting for ${what}: ${JSON.stringify((await h.query(getCaseState)).currentNodes)}`);
 }
+
+/**
+ * Lets `ms` of server time pass (env.sleep), failing fast instead of hanging when the server does
+ * not skip because something holds a time-skipping lock: a workflow task waiting on a task queue
+ * nobody polls any more, or a lock leaked by a linked case (see linkedCasesEndedAfterParent).
+ */
+export async function skipTime(env: TestWorkflowEnvironment, ms: number, realLimitMs = 20_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<'stalled'>((r) => { timer = setTimeout(() => r('stalled'), realLimitMs); });
+  try {
+    const r = await Promise.race([env.sleep(ms).then(() => 'slept' as const), stalled]);
+    if (r === 'stalled') throw new Error(`the time-skipping server did not skip ${ms} ms within ${realLimitMs} ms of real time: a time lock is held`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Waits (real time) until every workflow id has closed; linked cases of the tests end at once. */
+export async function waitClosed(env: TestWorkflowEnvironment, workflowIds: string[], realLimitMs = 20_000): Promise<void> {
+  const deadline = Date.now() + realLimitMs;
+  for (const id of workflowIds) {
+    const h = env.client.workflow.getHandle(id);
+    while ((await h.describe()).status.name === 'RUNNING') {
+      if (Date.now() > deadline) throw new Error(`workflow ${id} still running after ${realLimitMs} ms`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}
+
+/**
+ * The Java time-skipping test server leaks one time-skipping lock for every child workflow that
+ * completes, fails or is cancelled after its parent run has closed: the child takes a lock "unlocked
+ * by the parent" when it reports its end, the parent is gone, the NOT_FOUND is swallowed, and the lock
+ * is never released (TestWorkflowMutableStateImpl.processCompleteWorkflowExecution & co.). From then on
+ * time no longer skips on that server: every later env.sleep / result() on it — this file's and every
+ * later file's — runs in real time. Linked cases are ABANDONed cases in their own right, and one the
+ * parent waits for signals its parent *before* it ends, so the parent often closes first.
+ *
+ * Counts, for closed parent runs whose children have closed, the children whose end the parent never
+ * recorded: each may have leaked a lock. Release them with releaseStuckTimeLocks(env, { max: n }).
+ */
+export async function linkedCasesEndedAfterParent(env: TestWorkflowEnvironment, parentIds: string[]): Promise<number> {
+  let n = 0;
+  for (const id of parentIds) {
+    const history = await env.client.workflow.getHandle(id).fetchHistory();
+    const started = new Set<string>();
+    const reported = new Set<string>();
+    for (const e of history.events ?? []) {
+      const s = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
+      if (s) started.add(s);
+      const ended = e.childWorkflowExecutionCompletedEventAttributes ?? e.childWorkflowExecutionFailedEventAttributes ?? e.childWorkflowExecutionCanceledEventAttributes
+        ?? e.childWorkflowExecutionTimedOutEventAttributes ?? e.childWorkflowExecutionTerminatedEventAttributes;
+      if (ended?.workflowExecution?.workflowId) reported.add(ended.workflowExecution.workflowId);
+    }
+    for (const child of started) {
+      if (reported.has(child)) continue;
+      const status = (await env.client.workflow.getHandle(child).describe()).status.name;
+      if (status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED') n += 1;
+    }
+  }
+  return n;
+}
+
+/**
+ * Makes time skip again when something left it locked (locks leaked by linked cases, see
+ * linkedCasesEndedAfterParent; workflow tasks stuck on an earlier file's dead task queue): a one-day
+ * skip is started and, while it does not return within `probeMs`, one more lock is released, at most
+ * `max`. Self-checking: on a server that skips, it releases nothing. Call it only while nothing of
+ * yours is in flight (a lock held by running work would be released too early). Returns how many
+ * locks it released.
+ */
+export async function releaseStuckTimeLocks(env: TestWorkflowEnvironment, { max = 10, probeMs = 3000 } = {}): Promise<number> {
+  const skipped = env.sleep(86_400_000).then(() => true);
+  for (let released = 0; ; released++) {
+    if (await Promise.race([skipped, new Promise<false>((r) => setTimeout(() => r(false), probeMs))])) return released;
+    if (released === max) throw new Error(`time does not skip after releasing ${max} time-skipping lock(s)`);
+    await env.connection.testService!.unlockTimeSkipping({});
+  }
+}
