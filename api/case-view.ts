@@ -84,7 +84,7 @@ interface Extras {
 
 /** Builds the case view from its record, the interpreter state (if any yet) and the extras. */
 export function buildCaseView(c: CaseRecord, s: CaseStateView | null, x: Extras): CaseDetailView {
-  const closed = s?.status === 'completed' || c.status === 'closed';
+  const closed = s?.status === 'completed' || s?.status === 'cancelled' || c.status === 'closed';
   return {
     id: c.id, reference: c.reference, workflowId: c.workflowId, caseType: c.caseType, channel: c.channel, agencyId: c.agencyId,
     subject: c.subject, remoteArea: c.remoteArea, receivedAt: c.receivedAt, createdAt: c.createdAt, updatedAt: c.updatedAt,

@@ -69,8 +69,9 @@ function applyFilters(b: Knex.QueryBuilder, q: CaseSearch): void {
   b.whereIn('c.agency_id', q.agencies);
   if (q.type) b.where('c.case_type', q.type);
   if (q.stage) b.whereRaw(`EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) n WHERE n->>'nodeId' = ?)`, [q.stage]);
-  if (q.status === 'closed') b.whereRaw(`(cs.status = 'completed' OR c.status = 'closed')`);
-  if (q.status === 'open') b.whereRaw(`COALESCE(cs.status, 'running') <> 'completed' AND c.status <> 'closed'`);
+  // A cancelled case (its workflow was cancelled, ADR 0005 follow-up) is closed like a completed one.
+  if (q.status === 'closed') b.whereRaw(`(cs.status IN ('completed', 'cancelled') OR c.status = 'closed')`);
+  if (q.status === 'open') b.whereRaw(`COALESCE(cs.status, 'running') NOT IN ('completed', 'cancelled') AND c.status <> 'closed'`);
   for (const flag of ['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const) {
     const v = q[flag];
     if (v !== undefined) b.whereRaw(v ? FLAG_SQL[flag] : `NOT ${FLAG_SQL[flag]}`);
@@ -102,7 +103,7 @@ export function createCaseSearch(db: Db) {
         .leftJoin('case_states as cs', 'cs.case_id', 'c.id')
         .select(
           'c.id', 'c.reference', 'c.case_type', 'c.channel', 'c.agency_id', 'c.subject', 'c.remote_area', 'c.received_at',
-          db.raw('COALESCE(cs.stage, c.stage) AS stage'), db.raw(`CASE WHEN cs.status = 'completed' OR c.status = 'closed' THEN 'closed' ELSE 'open' END AS status`),
+          db.raw('COALESCE(cs.stage, c.stage) AS stage'), db.raw(`CASE WHEN cs.status IN ('completed', 'cancelled') OR c.status = 'closed' THEN 'closed' ELSE 'open' END AS status`),
           'cs.next_due_at', 'cs.state', db.raw('p.page_key::text AS sort_key'),
           ...(['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).map((f) => db.raw(`${FLAG_SQL[f]} AS "flag_${f}"`)),
         )
