@@ -9,7 +9,9 @@ import { buildCalendar } from '../../calendar/index.js';
 import type { CaseStateView, ProcessInput, ProjectCaseStateInput } from '../../workflows/contract.js';
 import { getCaseState } from '../../workflows/contract.js';
 import { formatPin, pinDefinition, validateDefinition, type ProcessDefinitionInput } from '../../workflows/engine/index.js';
-import { uniqueQueue, workflowBundle } from './temporal.js';
+import { releaseStuckTimeLocks, uniqueQueue, workflowBundle } from './temporal.js';
+
+export { releaseStuckTimeLocks };
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 
@@ -121,21 +123,4 @@ export async function linkedCasesEndedAfterParent(env: TestWorkflowEnvironment, 
     }
   }
   return n;
-}
-
-/**
- * Makes time skip again when something left it locked (locks leaked by linked cases, see
- * linkedCasesEndedAfterParent; workflow tasks stuck on an earlier file's dead task queue): a one-day
- * skip is started and, while it does not return within `probeMs`, one more lock is released, at most
- * `max`. Self-checking: on a server that skips, it releases nothing. Call it only while nothing of
- * yours is in flight (a lock held by running work would be released too early). Returns how many
- * locks it released.
- */
-export async function releaseStuckTimeLocks(env: TestWorkflowEnvironment, { max = 10, probeMs = 3000 } = {}): Promise<number> {
-  const skipped = env.sleep(86_400_000).then(() => true);
-  for (let released = 0; ; released++) {
-    if (await Promise.race([skipped, new Promise<false>((r) => setTimeout(() => r(false), probeMs))])) return released;
-    if (released === max) throw new Error(`time does not skip after releasing ${max} time-skipping lock(s)`);
-    await env.connection.testService!.unlockTimeSkipping({});
-  }
 }

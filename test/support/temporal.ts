@@ -29,7 +29,31 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const create = (TestWorkflowEnvironment as unknown as {
     create(o: { supportsTimeSkipping: boolean; address: string; server: { type: 'existing' } }): Promise<TestWorkflowEnvironment>;
   }).create.bind(TestWorkflowEnvironment);
-  return create({ supportsTimeSkipping: true, address, server: { type: 'existing' } });
+  const env = await create({ supportsTimeSkipping: true, address, server: { type: 'existing' } });
+  // The server is shared with the files before this one on this worker: if one of them left time
+  // locked, every sleep / result() of this file would run in real time (and time out).
+  const released = await releaseStuckTimeLocks(env);
+  if (released > 0) console.warn(`time-skipping server ${address}: released ${released} time lock(s) an earlier test file left (see releaseStuckTimeLocks)`);
+  return env;
+}
+
+/**
+ * Makes time skip again when something left it locked: a lock the Java test server leaked for a
+ * linked case that ended after its parent closed (see linkedCasesEndedAfterParent in process.ts), or
+ * a workflow task stuck on an earlier file's dead task queue. A one-minute skip is started (far more
+ * than `probeMs` of real time) and, while it does not return within `probeMs`, one more lock is
+ * released, at most `max`. Self-checking: on a server that skips, it releases nothing and costs one
+ * round trip and one minute of server time. Call it only while nothing of
+ * yours is in flight (a lock held by running work would be released too early). Returns how many
+ * locks it released.
+ */
+export async function releaseStuckTimeLocks(env: TestWorkflowEnvironment, { max = 10, probeMs = 3000 } = {}): Promise<number> {
+  const skipped = env.sleep(60_000).then(() => true);
+  for (let released = 0; ; released++) {
+    if (await Promise.race([skipped, new Promise<false>((r) => setTimeout(() => r(false), probeMs))])) return released;
+    if (released === max) throw new Error(`time does not skip after releasing ${max} time-skipping lock(s)`);
+    await env.connection.testService!.unlockTimeSkipping({});
+  }
 }
 
 /** Client and worker connections to the run's Temporal dev server (integration tests). */
