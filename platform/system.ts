@@ -82,7 +82,8 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     const clientConn = await connectClient(cfg, temporalAddress);
     stops.push(() => clientConn.close());
     const client = new Client({ connection: clientConn, namespace: cfg.temporal.namespace });
-    // An existing cluster may not know our search attributes yet (the dev server gets them as flags).
+    // An existing cluster may not know our search attributes yet (startDevServer registers the
+    // missing ones itself: its flags only apply to a new database, not to a persisted .data/temporal).
     if (!dev) await registerSearchAttributes(clientConn, cfg.temporal.namespace).catch((e: Error) =>
       logger.warn({ err: e.message }, 'could not register search attributes; register them on the cluster (see README)'));
     installTemporalRuntimeLogger(logger.child({ component: 'temporal-sdk' }));

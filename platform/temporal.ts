@@ -91,6 +91,15 @@ export async function startDevServer(o: DevServerOptions): Promise<ServerProcess
   const address = `127.0.0.1:${o.port}`;
   try {
     await waitForTemporal(address, 60_000, child);
+    // `--search-attribute` only takes effect on a new database: a dev server restarted on a file
+    // from before an attribute was added (npm start keeps .data/temporal) would lack it, and every
+    // case's first upsert would fail its workflow task (the case stalls). Register what is missing.
+    const c = await Connection.connect({ address });
+    try {
+      await registerSearchAttributes(c, o.namespace);
+    } finally {
+      await c.close();
+    }
   } catch (e) {
     await stopChild(child);
     throw e;
@@ -141,17 +150,29 @@ const INDEXED_VALUE_TYPE: Record<string, number> = {
 };
 
 /**
- * Registers our search attributes on a server (time-skipping test server, or an existing cluster
- * that lacks them). Attributes that already exist are left alone.
+ * Registers our search attributes on a server (dev server, time-skipping test server, or an
+ * existing cluster that lacks them) and returns the names it added. Only the missing ones are
+ * added: attributes that already exist are left alone, whatever their number (a server that
+ * rejects a batch naming an existing attribute would otherwise never get the new ones).
  */
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  let known: Set<string> | undefined;
+  try {
+    const r = await connection.operatorService.listSearchAttributes({ namespace });
+    known = new Set([...Object.keys(r.customAttributes ?? {}), ...Object.keys(r.systemAttributes ?? {})]);
+  } catch {
+    known = undefined; // a server without the listing (or not allowed to list): add them all
+  }
+  const missing = SEARCH_ATTRIBUTES.filter((sa) => !known?.has(sa.name));
+  if (missing.length === 0) return [];
   const searchAttributes: Record<string, number> = {};
-  for (const sa of SEARCH_ATTRIBUTES) searchAttributes[sa.name] = INDEXED_VALUE_TYPE[sa.cliType]!;
+  for (const sa of missing) searchAttributes[sa.name] = INDEXED_VALUE_TYPE[sa.cliType]!;
   try {
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
   } catch (e) {
     if (!/already exists/i.test(String((e as Error).message))) throw e;
   }
+  return missing.map((sa) => sa.name);
 }
 
 /**
