@@ -4,6 +4,7 @@
  * each workflow's history (the case and its linked cases). Run after a deliberate workflow change
  * for the new scenarios only, keeping old fixtures (they are what replay protects):
  *   npx tsx scripts/record-histories.ts <name> [<name>...]
+ * An existing fixture is never overwritten unless `--overwrite` is given.
  * A fresh server per recording: the Java test server leaks a time-skipping lock when a linked case
  * ends after its parent closed, and a later recording's sleeps would then run in real time.
  */
@@ -22,7 +23,8 @@ const bins = ensureTemporal({ quiet: true }) as { testServer: string };
 const create = (TestWorkflowEnvironment as unknown as {
   create(o: { supportsTimeSkipping: boolean; address: string; server: { type: 'existing' } }): Promise<TestWorkflowEnvironment>;
 }).create.bind(TestWorkflowEnvironment);
-const only = process.argv.slice(2);
+const overwrite = process.argv.includes('--overwrite');
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = only.filter((n) => !RECORDINGS.some((r) => r.name === n));
 if (unknown.length > 0) throw new Error(`no recording named ${unknown.join(', ')} (known: ${RECORDINGS.map((r) => r.name).join(', ')})`);
 for (const s of RECORDINGS.filter((x) => only.length === 0 || only.includes(x.name))) {
@@ -33,6 +35,10 @@ for (const s of RECORDINGS.filter((x) => only.length === 0 || only.includes(x.na
     await registerSearchAttributes(env.connection, 'default');
     const { handles, summary } = await s.record(env);
     const write = async (name: string, h: (typeof handles)[number]) => {
+      if (!overwrite && fs.existsSync(new URL(`${name}.json`, dir))) {
+        console.log(`${name}.json exists: kept (old fixtures are what replay protects; --overwrite to replace)`);
+        return;
+      }
       const json = historyToJSON(await h.fetchHistory());
       fs.writeFileSync(new URL(`${name}.json`, dir), json.endsWith('\n') ? json : `${json}\n`);
     };
