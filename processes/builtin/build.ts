@@ -289,6 +289,20 @@ export function issueAndSend(
   return [`${id}.issue`, `${id}.doc`];
 }
 
+/**
+ * The legal end of a case: a *terminate* end event (BPMN terminateEventDefinition; ADR 0005
+ * follow-up). Reaching it ends the whole case at once with `outcome`: what is still pending on
+ * other branches — a head's review of an overdue step, a suspension decision's dispatch, a
+ * citizen's window timer (K6/K7) — is cancelled. A window the law gives the citizen is not a duty
+ * of the agency and does not keep the case open: its start stays recorded as a case event (e.g.
+ * `resolutionDeadlineExpired`, `decisionReceived`, `terminationIssued`) and its end follows from
+ * the rule (ADR 0007, "When a case is legally finished"). Use it only where the law ends the case,
+ * citing the article; an agency duty still due after it (C8 retention, T12 report) must come first.
+ */
+export function caseEnd(id: string, outcome: string, legalBasis: string): DefinitionNodeInput {
+  return { type: 'endEvent', id, name: `Case closed: ${outcome.replace(/_/g, ' ')}`, outcome, terminate: true, legalBasis };
+}
+
 /** Assembles a definition from a builder. */
 export function definition(header: Omit<ProcessDefinitionInput, 'nodes' | 'flows'>, g: GraphBuilder): ProcessDefinitionInput {
   return { ...header, nodes: g.nodes, flows: g.flows };

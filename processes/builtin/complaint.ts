@@ -12,7 +12,7 @@
 import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 import {
-  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, clock, definition, field, issueAndSend, lit, recordDocument,
+  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument,
   recordEvent, setFlag, notify, userTask,
 } from './build.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
@@ -313,7 +313,9 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
         trigger: { kind: 'timer', timer: effect } },
       { type: 'boundaryEvent', id: `${P}awaitEffect.secondComplaint`, attachedTo: `${P}awaitEffect`, interrupting: true, legalBasis: ART.knSecondComplaintWindow,
         trigger: { kind: 'message', messageName: 'secondComplaintLodged' } },
-      { type: 'endEvent', id: `${P}end.challenged`, outcome: 'decision_challenged' },
+      // KN Art 44(1): a first decision challenged in time does not take effect here; the second
+      // instance (a linked complaint-second case, KN Art 36) or the court (KN Art 11(9)) takes over.
+      caseEnd(`${P}end.challenged`, 'decision_challenged', `${ART.knSecondComplaintWindow}; ${ART.knLegalEffectFirst}`),
     );
     g.flow(afterSend, `${P}awaitEffect`);
     // A second complaint recorded here starts the second-instance case as a linked case
@@ -328,13 +330,16 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
     g.chain(`${P}awaitEffect`, `${P}challenge`);
     g.flow(`${P}startSecond`, `${P}end.challenged`);
     g.flow(`${P}awaitEffect.secondComplaint`, `${P}end.challenged`);
-    g.add(recordEvent(`${P}effective`, 'legalEffect', 'null', effect.legalBasis), { type: 'endEvent', id: `${P}end.effective`, outcome: 'legally_effective' });
+    // KN Art 44(1): the decision is final and enforceable (Art 44(4)); the case ends. The lawsuit
+    // window (KN Art 44(3); Luật TTHC Art 116) is the citizen's and keeps nothing open.
+    g.add(recordEvent(`${P}effective`, 'legalEffect', 'null', effect.legalBasis), caseEnd(`${P}end.effective`, 'legally_effective', effect.legalBasis));
     g.chain(`${P}awaitEffect.effective`, `${P}effective`, `${P}end.effective`);
   } else {
     g.add(
       { type: 'intermediateCatchEvent', id: `${P}legalEffect`, name: 'Decision takes legal effect', legalBasis: effect.legalBasis, trigger: { kind: 'timer', timer: effect } },
       recordEvent(`${P}effective`, 'legalEffect', 'null', effect.legalBasis),
-      { type: 'endEvent', id: `${P}end.effective`, outcome: 'legally_effective' },
+      // KN Art 44(2): the second decision is final and enforceable (Art 44(4)); the case ends.
+      caseEnd(`${P}end.effective`, 'legally_effective', effect.legalBasis),
     );
     g.chain(afterSend, `${P}legalEffect`, `${P}effective`, `${P}end.effective`);
   }
@@ -393,7 +398,11 @@ function legalEvents(g: GraphBuilder, p: Params, P: string, phase: string[]): vo
   g.add({ type: 'exclusiveGateway', id: `${P}terminate`, name: 'Case terminated (đình chỉ)' });
   const terminationFields = [field.oneOf('terminationGround', ['full_withdrawal', 'death_no_heir', 'organisation_dissolved', 'other'], 'Căn cứ đình chỉ', true)];
   const endTerminated = `${P}end.terminated`;
-  g.add({ type: 'endEvent', id: endTerminated, outcome: 'terminated' });
+  // The termination decision issued and sent ends the case (KN Art 10; from 2026 KN Art 11a, NĐ 124
+  // Art 28b): the citizen's windows opened by a breach (K6, K7) are cancelled with it. The complaint
+  // may be lodged again only within 30 days of the termination notice (KN Art 11(8)) — a new case,
+  // whose acceptance checks that bar against this case's termination_decision document dates.
+  g.add(caseEnd(endTerminated, 'terminated', period === 'from2026' ? `${ART.knWithdrawal}; ${ART.knTermination}; ${ART.knTerminationBar}` : `${ART.knTerminationPre2026}; ${ART.knTermination} via ${ART.knTransition}; ${ART.knTerminationBar}`));
   const [t26First, t26Last] = issueAndSend(g, `${P}termination`, {
     title: 'termination decision (quyết định đình chỉ)', docType: 'termination_decision', recipients, legalBasis: ART.knTermination,
     issueFields: terminationFields, event: 'terminationIssued', send: suspensionSendClock('terminationIssued'),
@@ -545,7 +554,8 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
   g.boundaries(clocks.alternative ? ['accept', 'accept.wd'] : ['accept'], 'withdraw', { kind: 'message', messageName: 'withdraw' }, true, 'withdrawnEarly.doc', ART.knWithdrawal);
   g.add(
     recordDocument('withdrawnEarly.doc', { type: 'withdrawal_record', recipients: ['case_file'], legalBasis: ART.knWithdrawal, receivedOn: 'eventOn' }),
-    { type: 'endEvent', id: 'end.withdrawnEarly', outcome: 'withdrawn' },
+    // KN Art 10: withdrawn before acceptance — nothing is being resolved; recorded, the case ends.
+    caseEnd('end.withdrawnEarly', 'withdrawn', ART.knWithdrawal),
   );
   g.flow('withdrawnEarly.doc', 'end.withdrawnEarly');
 
@@ -560,7 +570,7 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
   g.choice('acceptDecision', 'Accepted?', [{ to: 'accepted', when: acceptWhen, legalBasis: instance === 'first' ? acceptBasis : `${acceptBasis}; ${ART.knSecondComplaintWindow}` }], { to: 'refused.doc', name: 'refused with reasons' });
   g.add(
     recordDocument('refused.doc', { type: 'non_acceptance_notice', recipients: noticeRecipients, legalBasis: `${acceptBasis}; ${ART.knNonAcceptance}`, issuedOn: 'acceptanceNoticeOn', extra: { ground: 'refusalGround' } }),
-    { type: 'endEvent', id: 'end.notAccepted', outcome: 'not_accepted' },
+    caseEnd('end.notAccepted', 'not_accepted', `${acceptBasis}; ${ART.knNonAcceptance}`),
     recordEvent('accepted', 'accepted', 'acceptedOn', acceptBasis),
     recordDocument('accepted.doc', { type: 'acceptance_notice', recipients: noticeRecipients, legalBasis: acceptBasis, issuedOn: 'acceptanceNoticeOn' }),
   );

@@ -9,7 +9,7 @@
 import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 import {
-  GraphBuilder, ROLE, addOverdueHandler, breachSteps, clock, definition, field, issueAndSend, recordDocument, recordEvent, userTask,
+  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument, recordEvent, userTask,
 } from './build.js';
 import { COMPLEXITY_CRITERIA } from './complaint.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
@@ -65,23 +65,35 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
   g.choice('kind', 'Original denunciation or follow-up?', [
     { to: 'review', when: 'followUp = "wrongful_resolution"', legalBasis: ART.tcReview },
     { to: 'demandReport', when: 'followUp = "overdue"', legalBasis: ART.tcOverdueDemand },
-  ], { to: 'fork.forwarded', name: 'original' });
+  ], { to: 'initial', name: 'original' });
   g.flow('start', 'kind');
 
-  // T12 runs beside the main path when the press or an authority forwarded the denunciation.
-  g.add({ type: 'parallelGateway', id: 'fork.forwarded' });
-  g.flow('fork.forwarded', 'initial');
-  g.flow('fork.forwarded', 'forwarded');
-  g.choice('forwarded', 'Forwarded by the press or an authority?', [{ to: 'reportForwarder', when: 'forwardedBy != null and forwardedBy != "none"', legalBasis: ART.tcForwarded }], { to: 'forwarded.end' });
+  // T12 (TC Art 26(2)): the result of the initial processing (accepted, transferred, not accepted,
+  // inspected) is reported to the press or authority that forwarded the denunciation within 20 days
+  // of receipt. Every outcome of the initial processing records itself (`initialOutcome`) and passes
+  // through the report, so no outcome ends the case before the forwarder is told; the accepted one
+  // then goes on to verification.
+  g.merge('report.merge', 'forwarded');
+  g.choice('forwarded', 'Forwarded by the press or an authority?', [{ to: 'reportForwarder', when: 'forwardedBy != null and forwardedBy != "none"', legalBasis: ART.tcForwarded }], { to: 'forwarded.merge' });
   g.add(
-    { type: 'endEvent', id: 'forwarded.end', outcome: 'not_forwarded' },
     userTask('reportForwarder', 'Report the handling result to the forwarding press/authority', [ROLE.letterOfficer, ROLE.resolver], 'resolving', [
       field.date('forwarderReportedOn', 'Ngày báo cáo', true), field.str('forwarderReportRef', 'Văn bản (tham chiếu)', true),
     ], { due: T12 }),
-    recordDocument('reportForwarder.doc', { type: 'report_to_forwarder', recipients: ['forwarding_body'], legalBasis: ART.tcForwarded, issuedOn: 'forwarderReportedOn', sentOn: 'forwarderReportedOn' }),
-    { type: 'endEvent', id: 'reportForwarder.end', outcome: 'forwarder_informed' },
+    recordDocument('reportForwarder.doc', { type: 'report_to_forwarder', recipients: ['forwarding_body'], legalBasis: ART.tcForwarded, issuedOn: 'forwarderReportedOn', sentOn: 'forwarderReportedOn', extra: { outcome: 'initialOutcome' } }),
   );
-  g.chain('reportForwarder', 'reportForwarder.doc', 'reportForwarder.end');
+  g.merge('forwarded.merge', 'initialOutcome');
+  g.chain('reportForwarder', 'reportForwarder.doc', 'forwarded.merge');
+  const setOutcome = (id: string, value: string) => ({
+    type: 'serviceTask' as const, id, name: `Outcome: ${value}`, activity: ACTIVITY.setCaseFlag,
+    input: { flag: lit('initial_outcome'), value: lit(value) }, output: { initialOutcome: 'value' },
+  });
+  g.choice('initialOutcome', 'Outcome of the initial processing', [
+    { to: 'notifyAcceptance', when: 'initialOutcome = "accepted"', name: 'accepted: notify and verify' },
+    { to: 'end.notAccepted', when: 'initialOutcome = "not_accepted"' },
+    { to: 'notProcessed.end', when: 'initialOutcome = "not_processed"' },
+    { to: 'end.criminal', when: 'initialOutcome = "referred_criminal"' },
+    { to: 'end.transferred', when: 'initialOutcome = "transferred"' },
+  ], { to: 'end.anonymous', name: 'anonymous information handled' });
 
   // T1: initial processing (TC Art 24(1)); acceptance conditions (TC Art 29(1)).
   g.add(userTask('initial', 'Register, classify and check the denunciation (7 WD; 10 WD for several places)', [ROLE.letterOfficer, ROLE.resolver], 'resolving', [
@@ -105,31 +117,37 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     { to: 'transfer', when: 'initialDecision = "transfer" or withinCompetence = false', legalBasis: ART.tcTransfer },
     { to: 'criminal.doc', when: 'initialDecision = "refer_criminal" or signsOfCrime = true', legalBasis: ART.tcCrime },
     { to: 'anonymous', when: 'initialDecision = "anonymous_concrete"', legalBasis: ART.tcAnonymous },
-    { to: 'notProcessed.end', when: 'initialDecision = "not_processed" or alsoSentToCompetentBody = true', legalBasis: 'Luật Tố cáo 2018 Art 24(3)' },
+    { to: 'outcome.notProcessed', when: 'initialDecision = "not_processed" or alsoSentToCompetentBody = true', legalBasis: 'Luật Tố cáo 2018 Art 24(3)' },
   ], { to: 'refused.doc', name: 'refuse (notify at once with reasons, T2)' });
   g.add(
     // T2: refusal notified "ngay" (at once): no day count, recorded with its date.
     recordDocument('refused.doc', { type: 'denunciation_refusal_notice', recipients: [DENOUNCER], legalBasis: ART.tcInitial, issuedOn: 'null', extra: { reason: 'refusalReason' } }),
-    { type: 'endEvent', id: 'end.notAccepted', outcome: 'not_accepted' },
-    { type: 'endEvent', id: 'notProcessed.end', outcome: 'not_processed' },
+    setOutcome('outcome.notAccepted', 'not_accepted'),
+    caseEnd('end.notAccepted', 'not_accepted', `${ART.tcInitial}; ${ART.tcAcceptance}`),
+    setOutcome('outcome.notProcessed', 'not_processed'),
+    caseEnd('notProcessed.end', 'not_processed', 'Luật Tố cáo 2018 Art 24(3)'),
     recordDocument('criminal.doc', { type: 'criminal_referral', recipients: ['investigation_body_or_procuracy'], legalBasis: ART.tcCrime, issuedOn: 'null' }),
-    { type: 'endEvent', id: 'end.criminal', outcome: 'referred_criminal' },
+    setOutcome('outcome.criminal', 'referred_criminal'),
+    caseEnd('end.criminal', 'referred_criminal', ART.tcCrime),
     userTask('transfer', 'Transfer to the competent body and notify the denouncer', [ROLE.letterOfficer], 'resolving', [
       field.date('transferredOn', 'Ngày chuyển', true), field.str('competentBodyRef', 'Cơ quan có thẩm quyền', true),
     ], { due: T3 }),
     recordDocument('transfer.doc', { type: 'denunciation_transfer', recipients: ['competent_body', DENOUNCER], legalBasis: ART.tcTransfer, issuedOn: 'transferredOn', sentOn: 'transferredOn' }),
-    { type: 'endEvent', id: 'end.transferred', outcome: 'transferred' },
+    setOutcome('outcome.transferred', 'transferred'),
+    caseEnd('end.transferred', 'transferred', ART.tcTransfer),
     // TC Art 25: anonymous/unverifiable information with concrete evidence: inspect within powers or pass on.
     userTask('anonymous', 'Anonymous information with concrete evidence: inspect or pass on (TC Art 25)', [ROLE.resolver, ROLE.inspectorate], 'resolving', [
       field.oneOf('anonymousAction', ['inspect_within_powers', 'pass_to_competent_body', 'archive'], 'Xử lý', true), field.date('anonymousHandledOn', 'Ngày xử lý', true),
     ], { legalBasis: ART.tcAnonymous }),
     recordDocument('anonymous.doc', { type: 'anonymous_information_handling', recipients: ['case_file'], legalBasis: ART.tcAnonymous, issuedOn: 'anonymousHandledOn' }),
-    { type: 'endEvent', id: 'end.anonymous', outcome: 'anonymous_handled' },
+    setOutcome('outcome.anonymous', 'anonymous_handled'),
+    caseEnd('end.anonymous', 'anonymous_handled', ART.tcAnonymous),
   );
-  g.chain('refused.doc', 'end.notAccepted');
-  g.chain('criminal.doc', 'end.criminal');
-  g.chain('transfer', 'transfer.doc', 'end.transferred');
-  g.chain('anonymous', 'anonymous.doc', 'end.anonymous');
+  g.chain('refused.doc', 'outcome.notAccepted', 'report.merge');
+  g.flow('outcome.notProcessed', 'report.merge');
+  g.chain('criminal.doc', 'outcome.criminal', 'report.merge');
+  g.chain('transfer', 'transfer.doc', 'outcome.transferred', 'report.merge');
+  g.chain('anonymous', 'anonymous.doc', 'outcome.anonymous', 'report.merge');
 
   // Acceptance (TC Art 29; NĐ 31 Art 9): decision, then notices in 5 WD (T4).
   g.add(
@@ -143,7 +161,10 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
       issuedOn: 'acceptedOn', sentOn: 'acceptanceNoticeSentOn',
     }),
   );
-  g.chain('accepted', 'accepted.decision', 'notifyAcceptance', 'notifyAcceptance.doc', 'verify');
+  // The higher body's own acceptance (NĐ 31 Art 5, from reAccept) takes the same path: it is an acceptance too.
+  g.add(setOutcome('outcome.accepted', 'accepted'));
+  g.chain('accepted', 'accepted.decision', 'outcome.accepted', 'report.merge');
+  g.chain('notifyAcceptance', 'notifyAcceptance.doc', 'verify');
 
   const phase = ['verify', 'conclude'];
   g.add(
@@ -190,7 +211,8 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     ], { due: T9 }),
     recordDocument('publishConclusion.doc', { type: 'conclusion_publication', recipients: ['public'], legalBasis: ART.tcDisclosure, issuedOn: 'conclusionIssuedOn', sentOn: 'publishedOn' }),
     { type: 'parallelGateway', id: 'after.join' },
-    { type: 'endEvent', id: 'end.concluded', outcome: 'concluded' },
+    // Conclusion sent, acted on and published (TC Art 35(3), 36(1), 40): the denunciation is resolved.
+    caseEnd('end.concluded', 'concluded', `${ART.tcConclusion}; ${ART.tcHandling}; ${ART.tcDisclosure}`),
   );
   g.chain('verify', 'conclude', 'conclude.issued', 'conclude.doc', 'after.fork');
   g.chain('after.fork', 'sendConclusion', 'sendConclusion.doc', 'after.join');
@@ -268,7 +290,8 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     event: 'terminationIssued', send: T6('terminationIssued'),
     issueFields: [field.oneOf('terminationGround', ['full_withdrawal', 'accused_died', 'decided_by_court_or_body'], 'Căn cứ đình chỉ', true)],
   });
-  g.add({ type: 'endEvent', id: 'end.terminated', outcome: 'terminated' });
+  // The termination decision issued and sent (5 WD, T6) ends the case (TC Art 34(3)-(4)).
+  g.add(caseEnd('end.terminated', 'terminated', `${ART.tcSuspension}(3)-(4)`));
   g.flow('termination', termFirst);
   g.flow(termLast, 'end.terminated');
 
@@ -303,7 +326,8 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
       field.date('reviewedOn', 'Ngày', true), field.bool('metDenouncer', 'Đã làm việc với người tố cáo'),
     ], { due: T10 }),
     recordDocument('review.doc', { type: 'follow_up_review_notice', recipients: [DENOUNCER], legalBasis: ART.tcReview, issuedOn: 'reviewedOn', extra: { outcome: 'reviewOutcome' } }),
-    { type: 'endEvent', id: 'end.reviewed', outcome: 'follow_up_reviewed' },
+    // TC Art 37(2)(a)-(b): lawful resolution notified, or forwarded to the competent body: the follow-up ends.
+    caseEnd('end.reviewed', 'follow_up_reviewed', ART.tcReview),
   );
   g.chain('review', 'review.doc', 'review.outcome');
   g.choice('review.outcome', 'Re-resolve?', [{ to: 'reAccept', when: 'reviewOutcome = "re_resolve"', legalBasis: 'Luật Tố cáo 2018 Art 37(2)(c); NĐ 31/2019 Art 5' }], { to: 'end.reviewed' });
@@ -318,7 +342,8 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
       field.date('reportReceivedOn', 'Ngày nhận báo cáo', true), field.bool('takeOver', 'Trực tiếp giải quyết (vi phạm nghiêm trọng, thiếu khách quan)', true),
     ], { due: T11a }),
     recordDocument('awaitReport.doc', { type: 'lower_level_report', recipients: ['case_file'], legalBasis: ART.tcOverdueReport, receivedOn: 'reportReceivedOn' }),
-    { type: 'endEvent', id: 'end.monitored', outcome: 'overdue_monitored' },
+    // TC Art 38(3): the lower level reported and continues; the higher head does not take over.
+    caseEnd('end.monitored', 'overdue_monitored', ART.tcOverdueReport),
     // Take-over / re-resolution: the higher body issues its own acceptance; the clock restarts (NĐ 31 Art 5).
     userTask('reAccept', 'Issue the acceptance decision of the higher body', [ROLE.higherHead, ROLE.resolver], 'parent', [
       field.date('acceptedOn', 'Ngày thụ lý', true), field.str('acceptedContent', 'Nội dung thụ lý', true),

@@ -9,7 +9,7 @@
  */
 import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import {
-  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, clock, definition, field, lit, notify, recordDocument, recordEvent, setFlag, userTask,
+  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, lit, notify, recordDocument, recordEvent, setFlag, userTask,
 } from './build.js';
 import { T3 } from './denunciation.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
@@ -188,7 +188,7 @@ export function letterDefinition(period: LawPeriod): ProcessDefinitionInput {
       field.oneOf('anonymousAction', ['inspect_within_powers', 'pass_to_competent_body', 'archive'], 'Xử lý', true),
     ], { due: C4, legalBasis: ART.tcAnonymous }),
     recordDocument('anonymous.doc', { type: 'anonymous_information_handling', recipients: ['case_file'], legalBasis: ART.tcAnonymous, issuedOn: 'null' }),
-    { type: 'endEvent', id: 'end.anonymous', outcome: 'anonymous_handled' },
+    caseEnd('end.anonymous', 'anonymous_handled', ART.tcAnonymous),
   );
   g.chain('anonymous', 'anonymous.doc', 'end.anonymous');
 
@@ -213,17 +213,20 @@ export function letterDefinition(period: LawPeriod): ProcessDefinitionInput {
     { to: 'end.reported', when: 'letterOutcome = "reported_to_head"' },
   ], { to: 'archived.event', name: 'archived' });
   g.add(
-    { type: 'endEvent', id: 'end.accepted', outcome: 'accepted_linked_case_started' },
-    { type: 'endEvent', id: 'end.guided', outcome: 'guided' },
-    { type: 'endEvent', id: 'end.transferred', outcome: 'transferred' },
-    { type: 'endEvent', id: 'end.reported', outcome: 'reported_to_head' },
+    // The letter's handling ends once the citizen is told the outcome (TCD Art 28(1)); the linked case
+    // started on acceptance runs on its own (not awaited, so not cancelled by the terminate end).
+    caseEnd('end.accepted', 'accepted_linked_case_started', `${ART.tcdOutcomeNotice}; ${ART.tcdClassification}`),
+    caseEnd('end.guided', 'guided', `${ART.tcdOutcomeNotice}; ${ART.letterGuideOnce}`),
+    caseEnd('end.transferred', 'transferred', `${ART.tcdOutcomeNotice}; ${ART.tcdClassification}(2); ${ART.tcTransfer}`),
+    caseEnd('end.reported', 'reported_to_head', `${ART.tcdOutcomeNotice}; TT 07/2014/TT-TTCP Art 7`),
     // C8: keep archived letters 1 year, then the head decides on destruction.
     recordEvent('archived.event', 'archived', 'outcomeNoticeSentOn', ART.letterArchive),
     { type: 'intermediateCatchEvent', id: 'archive.retention', name: 'Archive retention (1 year) ends', legalBasis: ART.letterArchive, trigger: { kind: 'timer', timer: C8 } },
     userTask('destroyArchived', 'Head decides on destroying the archived letter', [ROLE.head], 'receiving', [
       field.oneOf('archiveDecision', ['destroy', 'keep'], 'Quyết định', true),
     ], { legalBasis: ART.letterArchive }),
-    { type: 'endEvent', id: 'end.archived', outcome: 'archived' },
+    // Archived letters wait out the 1-year retention (C8) and the head's decision; then the case ends.
+    caseEnd('end.archived', 'archived', ART.letterArchive),
   );
   g.chain('archived.event', 'archive.retention', 'destroyArchived', 'end.archived');
 

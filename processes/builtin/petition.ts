@@ -6,7 +6,7 @@
  * model takes fixed amounts, so the configuration lives in the definition, not in a variable.
  */
 import type { ClockUnit, ProcessDefinitionInput } from '../../workflows/engine/index.js';
-import { GraphBuilder, ROLE, addOverdueHandler, clock, definition, field, recordDocument, recordEvent, userTask } from './build.js';
+import { GraphBuilder, ROLE, addOverdueHandler, caseEnd, clock, definition, field, recordDocument, recordEvent, userTask } from './build.js';
 import { C2 } from './complaint.js';
 import { C1 } from './letter.js';
 import { ART } from './law.js';
@@ -42,7 +42,8 @@ export function petitionDefinition(config: PetitionConfig = {}): ProcessDefiniti
   g.flow('accept', 'decision');
   g.add(
     recordDocument('transfer.doc', { type: 'petition_transfer', recipients: ['competent_body', 'citizen_or_representative'], legalBasis: `${ART.tcdClassification}(2); ${ART.tcdOutcomeNotice}`, issuedOn: 'decidedOn', sentOn: 'decidedOn' }),
-    { type: 'endEvent', id: 'end.transferred', outcome: 'transferred' },
+    // Transferred to the competent body with the notice to the citizen (TCD Art 26(2), 28(1)): the case ends here.
+    caseEnd('end.transferred', 'transferred', `${ART.tcdClassification}(2); ${ART.tcdOutcomeNotice}`),
     recordEvent('accepted', 'accepted', 'decidedOn', ART.tcdClassification),
     recordDocument('accepted.doc', { type: 'petition_acceptance_notice', recipients: ['citizen_or_representative'], legalBasis: ART.tcdOutcomeNotice, issuedOn: 'decidedOn', sentOn: 'decidedOn' }),
     userTask('respond', 'Answer the petition / feedback', [ROLE.resolver], 'resolving', [
@@ -55,7 +56,8 @@ export function petitionDefinition(config: PetitionConfig = {}): ProcessDefiniti
       field.date('forwarderInformedOn', 'Ngày thông báo', true),
     ], { due: C2('resolved') }),
     recordDocument('informForwarder.doc', { type: 'result_to_forwarder', recipients: ['forwarding_body'], legalBasis: 'Luật Tiếp công dân 2013 Art 27(2)', issuedOn: 'forwarderInformedOn', sentOn: 'forwarderInformedOn' }),
-    { type: 'endEvent', id: 'end.answered', outcome: 'answered' },
+    // Answered, and the forwarder told the result where one must be (TCD Art 27(2)): the case ends here.
+    caseEnd('end.answered', 'answered', `${ART.petitionResponse}; Luật Tiếp công dân 2013 Art 27(2)`),
   );
   g.chain('transfer.doc', 'end.transferred');
   g.chain('accepted', 'accepted.doc', 'respond', 'responded', 'respond.doc', 'forwarded');

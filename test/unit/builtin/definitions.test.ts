@@ -248,7 +248,9 @@ describe('routing rules (FEEL conditions evaluated as the interpreter would)', (
     expect(route(d, 'kind', { followUp: 'wrongful_resolution' })).toBe('review');
     expect(route(d, 'kind', { followUp: 'overdue' })).toBe('demandReport');
     expect(route(d, 'forwarded', { forwardedBy: 'press' })).toBe('reportForwarder');
-    expect(route(d, 'forwarded', { forwardedBy: 'none' })).toBe('forwarded.end');
+    expect(route(d, 'forwarded', { forwardedBy: 'none' })).toBe('forwarded.merge');
+    expect(route(d, 'initialOutcome', { initialOutcome: 'accepted' })).toBe('notifyAcceptance');
+    expect(route(d, 'initialOutcome', { initialOutcome: 'transferred' })).toBe('end.transferred');
     expect(route(d, 'publishCheck', { publicationMethods: ['posting'], postingFrom: '2026-08-01', postingTo: '2026-08-15', denouncerIdentityRedacted: true })).toBe('publishConclusion.doc');
     expect(route(d, 'publishCheck', { publicationMethods: ['posting'], postingFrom: '2026-08-01', postingTo: '2026-08-15', denouncerIdentityRedacted: false })).toBe('publishConclusion');
   });

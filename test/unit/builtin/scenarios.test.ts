@@ -124,8 +124,11 @@ describe('denunciation', () => {
 
   it('conclusion: sent in 5 WD, handled in 7 WD, published in 7 WD; forwarded by the press: report in 20 days', () => {
     const d = Driver.of('denunciation', 1, '2026-06-10', { forwardedBy: 'press' });
-    expect(d.due('reportForwarder')).toBe('2026-06-30');
     d.complete('initial', { initialDecision: 'accept', formComplete: true, denouncerHasCapacity: true, withinCompetence: true, violationIdentifiable: true, acceptedOn: '2026-06-15' });
+    // T12 counts from receipt: the acceptance is reported to the forwarder before verification (TC Art 26(2)).
+    expect(d.open).toEqual(['reportForwarder']);
+    expect(d.due('reportForwarder')).toBe('2026-06-30');
+    d.complete('reportForwarder', { forwarderReportedOn: '2026-06-16', forwarderReportRef: 'BC-12' });
     d.complete('notifyAcceptance', { acceptanceNoticeSentOn: '2026-06-18' });
     d.complete('verify', { verificationReportRef: 'v', verificationTeamSize: 2, accusedExplained: true });
     d.complete('conclude', { conclusionNumber: '1', conclusionIssuedOn: '2026-07-10', verificationResult: 'v', legalBasisCited: 'l', finding: 'partly_true' });
