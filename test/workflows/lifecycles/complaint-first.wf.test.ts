@@ -152,6 +152,76 @@ describe('complaint, first instance, on Temporal', () => {
     });
   });
 
+  it('after a K3 breach, a withdrawal and the termination decision sent end the case: completed, K6/K7 cancelled, the dates kept', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 2, t);
+      await c.complete('accept', accept(t));
+      const k3 = cal(t, 30);
+      await c.at(addDays(k3, 1));
+      await c.settled((x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'), 'breach escalation');
+      expect(await c.timerClocks('window.')).toEqual({ K6: cal(k3, 30), K7: yr(k3, 1) });
+      await c.complete('breach.headReview', { overdueAction: 'direct_resolution' });
+      const w = addDays(k3, 3);
+      await c.at(w);
+      expect(await c.send('withdraw', { date: w })).toMatchObject({ caught: 1 });
+      expect(await c.open()).toEqual(['termination.issue']);
+      await c.complete('termination.issue', { termination_issuedOn: w, termination_number: '03/QĐ-ĐC', terminationGround: 'full_withdrawal' });
+      expect(await c.dueClock('termination.send')).toMatchObject({ ruleId: 'K15', due: wd(w, 3) });
+      await c.complete('termination.send', { termination_sentOn: addDays(w, 1), termination_receivedOn: addDays(w, 2) });
+      // KN Art 10 / 11a: the case is finished; the windows the breach opened are the citizen's, not the agency's.
+      const s = await c.settled();
+      expect({ status: s.status, outcome: s.outcome, terminatedBy: s.terminatedBy }).toEqual({ status: 'completed', outcome: 'terminated', terminatedBy: 'end.terminated' });
+      expect(s.openTasks).toEqual([]);
+      expect(s.clocks).toEqual([]);
+      expect(s.nextDueAt).toBeNull();
+      expect((await c.handle.describe()).status.name).toBe('COMPLETED');
+      // What remains is dated: the expiry day the windows counted from, the termination's issue, send and receipt days
+      // (KN Art 11(8): a complaint lodged again more than 30 days after the termination notice is not accepted).
+      expect(s.caseEvents).toMatchObject({ accepted: t, resolutionDeadlineExpired: k3, terminationIssued: w });
+      const r = await records(tdb, c.caseId);
+      expect(r.events.filter((e) => e.kind === 'case_event').map((e) => [e.name, e.occurred_on])).toEqual([
+        ['accepted', t], ['resolutionDeadlineExpired', k3], ['terminationIssued', w],
+      ]);
+      expect(r.documents.find((d) => d.type === 'termination_decision')).toMatchObject({ issued_on: w, sent_on: addDays(w, 1), received_on: addDays(w, 2) });
+      expect(s.history.filter((h) => h.type === 'cancelled' && h.detail?.reason === 'terminated').map((h) => h.nodeId)).toEqual(['window.K6', 'window.K7']);
+    });
+  });
+
+  it('after a K3 breach, a decision that takes legal effect ends the case: the 1-year K7 window does not keep it open', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const c = await LifeCase.start(env, tq, 'complaint-first', 2, t);
+      await c.complete('accept', accept(t));
+      const k3 = cal(t, 30);
+      await c.at(addDays(k3, 1));
+      await c.settled((x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'), 'breach escalation');
+      await c.complete('verify', { verificationReportRef: 'BC-1', demandsMatchFindings: true });
+      // Issued 12 days after the expiry: K12 (issue + 30) ends after K6 (expiry + 30, however far a holiday rolls it).
+      const issued = addDays(k3, 12);
+      await c.at(issued);
+      await c.complete('decide', {
+        decisionNumber: '13/QĐ-UBND', decisionIssuedOn: issued, complaintContent: 'c', verificationResult: 'v', legalBasisCited: 'KN Art 31',
+        conclusion: 'right', disposition: 'cancel_all', rightsStated: true,
+      });
+      await c.complete('sendDecision', { decisionSentOn: issued, decisionReceivedOn: addDays(issued, 1), decisionRecipients: ['complainant_or_representative'] });
+      expect(await c.open()).toEqual(['awaitEffect', 'breach.headReview']);
+      const effective = cal(issued, 30);
+      expect((await c.settled()).clocks.map((k) => [k.ruleId, k.due]).sort()).toEqual([['K12', effective], ['K6', cal(k3, 30)], ['K7', yr(k3, 1)]]);
+      await c.at(addDays(effective, 1));
+      const s = await c.settled();
+      // KN Art 44(1), (4): final and enforceable; K6 had closed on its day, K7 and the head's open review close with the case.
+      expect({ status: s.status, outcome: s.outcome, terminatedBy: s.terminatedBy }).toEqual({ status: 'completed', outcome: 'legally_effective', terminatedBy: 'end.effective' });
+      expect(s.clocks).toEqual([]);
+      expect(s.tasks.find((x) => x.nodeId === 'breach.headReview')?.status).toBe('cancelled');
+      const events = (await records(tdb, c.caseId)).events.filter((e) => e.kind === 'case_event').map((e) => [e.name, e.occurred_on]);
+      expect(events).toEqual([
+        ['accepted', t], ['resolutionDeadlineExpired', k3], ['decisionIssued', issued], ['decisionReceived', addDays(issued, 1)],
+        ['windowK6Closed', addDays(cal(k3, 30), 1)], ['legalEffect', addDays(effective, 1)],
+      ]);
+    });
+  });
+
   it('remote area: the K3b breach (45 days) opens the 45-day second-complaint window', async () => {
     await withWorker(env, activities, async (tq) => {
       const t = await serverDay(env);

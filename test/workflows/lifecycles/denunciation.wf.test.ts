@@ -82,7 +82,9 @@ describe('denunciation on Temporal', () => {
       await stop.complete('termination.decision.issue', { termination_decision_issuedOn: addDays(t, 6), terminationGround: 'full_withdrawal' });
       expect(await stop.dueClock('termination.decision.send')).toMatchObject({ due: wd(addDays(t, 6), 5) }); // T6: 5 WD
       await stop.complete('termination.decision.send', { termination_decision_sentOn: addDays(t, 7) });
-      expect((await stop.settled()).outcome).toBe('terminated');
+      // TC Art 34(3)-(4): the termination decision sent ends the case (terminate end event: nothing left behind).
+      expect(await stop.settled()).toMatchObject({ status: 'completed', outcome: 'terminated', terminatedBy: 'end.terminated', openTasks: [], clocks: [] });
+      expect((await cont.settled()).status).toBe('running');
 
       for (const [c, n] of [[cont, 1], [stop, 2]] as const) {
         const docs = (await records(tdb, c.caseId)).documents.filter((d) => !d.type.startsWith('denunciation_acceptance'));
@@ -91,6 +93,34 @@ describe('denunciation on Temporal', () => {
       }
     });
   });
+  it('forwarded by the press (TC Art 26(2)): every initial outcome is reported to the forwarder within 20 days of receipt before the case ends', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const transferred = await LifeCase.start(env, tq, 'denunciation', 2, t, { forwardedBy: 'press' });
+      const accepted = await LifeCase.start(env, tq, 'denunciation', 2, t, { forwardedBy: 'press' });
+      await transferred.complete('initial', { ...initial(t, 'normal'), initialDecision: 'transfer', withinCompetence: false });
+      await transferred.complete('transfer', { transferredOn: addDays(t, 2), competentBodyRef: 'body-1' });
+      // Transferred, but the forwarder has not been told: the case waits for the report (T12), it does not end.
+      const waiting = await transferred.settled();
+      expect(waiting.status).toBe('running');
+      expect(await transferred.open()).toEqual(['reportForwarder']);
+      expect(await transferred.dueClock('reportForwarder')).toMatchObject({ ruleId: 'T12', due: cal(t, 20) });
+      await transferred.complete('reportForwarder', { forwarderReportedOn: addDays(t, 3), forwarderReportRef: 'CV-12' });
+      expect(await transferred.settled()).toMatchObject({ status: 'completed', outcome: 'transferred', terminatedBy: 'end.transferred', clocks: [] });
+      const r = await records(tdb, transferred.caseId);
+      expect(r.documents.map((d) => [d.type, d.issued_on])).toEqual([['denunciation_transfer', addDays(t, 2)], ['report_to_forwarder', addDays(t, 3)]]);
+      expect(r.flags).toMatchObject({ initial_outcome: 'transferred' });
+
+      // Accepted: the acceptance is reported (T12), then verification; T5 still counts from acceptance.
+      await accepted.complete('initial', initial(t, 'normal'));
+      expect(await accepted.open()).toEqual(['reportForwarder']);
+      await accepted.complete('reportForwarder', { forwarderReportedOn: addDays(t, 1), forwarderReportRef: 'CV-13' });
+      expect(await accepted.open()).toEqual(['notifyAcceptance']);
+      await accepted.complete('notifyAcceptance', { acceptanceNoticeSentOn: addDays(t, 1) });
+      expect(await accepted.dueClock('verify')).toMatchObject({ ruleId: 'T5', due: cal(t, 30) });
+    });
+  });
+
   it('complex (not especially complex): one extension of 30 days; the second is refused up front citing Art 30(2)', async () => {
     await withWorker(env, activities, async (tq) => {
       const t = await serverDay(env);

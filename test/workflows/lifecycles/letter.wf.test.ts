@@ -6,7 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../support/db.js';
-import { addDays, LifeCase, records, serverDay, withWorker, openLifecycleFixture, closeLifecycleFixture, wd } from './harness.js';
+import { addDays, LifeCase, records, serverDay, withWorker, openLifecycleFixture, closeLifecycleFixture, wd, yr } from './harness.js';
 
 const signers = Array.from({ length: 12 }, (_, i) => `party-${i + 1}`);
 const eligibleComplaint = {
@@ -54,9 +54,34 @@ describe('letter handling on Temporal', () => {
       expect(await letter.open()).toEqual(['inform']);
       expect(await letter.due('inform')).toBe(wd(t, 10));
       await letter.complete('inform', { outcomeNoticeSentOn: addDays(t, 4), noticeForm: 'written', noticeRecipientRef: 'party-1' });
-      expect((await letter.settled()).outcome).toBe('accepted_linked_case_started');
+      // The letter's handling ends once the citizen is told (TCD Art 28(1)); the linked complaint is not
+      // awaited, so the terminate end event leaves it running.
+      expect(await letter.settled()).toMatchObject({ status: 'completed', outcome: 'accepted_linked_case_started', terminatedBy: 'end.accepted', clocks: [] });
+      expect((await complaint.state()).status).toBe('running');
       const docs = (await records(tdb, letter.caseId)).documents;
       expect(docs.map((d) => [d.type, d.issued_on, d.sent_on])).toEqual([['letter_outcome_notice', addDays(t, 4), addDays(t, 4)]]);
+    });
+  });
+
+  it('an ineligible letter is archived: the case keeps it 1 year (C8, TT 07/2014 Art 28(2)), then the head decides and it closes', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const letter = await LifeCase.start(env, tq, 'letter-handling', 2, t);
+      await letter.complete('intake', { channel: 'post', forwardedBy: 'none', signerRefs: ['party-1'] });
+      await letter.complete('classify', { ...eligibleComplaint, hasSignature: false });
+      await letter.complete('inform', { outcomeNoticeSentOn: addDays(t, 2), noticeForm: 'written', noticeRecipientRef: 'party-1' });
+      // The law makes the agency wait: the retention timer is the only thing left, counted from archiving.
+      const kept = await letter.settled();
+      expect(kept.status).toBe('running');
+      expect(kept.openTasks).toEqual([]);
+      const c8 = yr(addDays(t, 2), 1);
+      expect(kept.clocks.map((k) => [k.ruleId, k.due])).toEqual([['C8', c8]]);
+      expect(kept.caseEvents.archived).toBe(addDays(t, 2));
+      await letter.at(addDays(c8, 1));
+      expect(await letter.open()).toEqual(['destroyArchived']);
+      await letter.complete('destroyArchived', { archiveDecision: 'destroy' });
+      expect(await letter.settled()).toMatchObject({ status: 'completed', outcome: 'archived', terminatedBy: 'end.archived', clocks: [], openTasks: [] });
+      expect((await records(tdb, letter.caseId)).documents.map((d) => d.type)).toEqual(['archive_record', 'letter_outcome_notice']);
     });
   });
 });

@@ -64,7 +64,12 @@ describe('petition on Temporal', () => {
       expect(r.documents.map((d) => [d.type, d.issued_on, d.recipients])).toEqual([
         ['petition_transfer', addDays(c1, 1), ['competent_body', 'citizen_or_representative']],
       ]);
-      expect(await late.open()).toEqual(['overdue.headReview']); // the head still reviews the breach
+      // The transfer ends the case (TCD Art 26(2)): the head's review of the late notice closes with it — its
+      // purpose (getting the case handled, TT 07/2014 Art 7(3)) is met; the breach stays recorded (flag, notification, history).
+      const done = await late.settled();
+      expect(done).toMatchObject({ status: 'completed', outcome: 'transferred', terminatedBy: 'end.transferred', openTasks: [], clocks: [] });
+      expect(done.tasks.find((x) => x.nodeId === 'overdue.headReview')?.status).toBe('cancelled');
+      expect(r.notifications.map((n) => n.kind)).toEqual(['deadline_breach']);
     });
   });
 
