@@ -19,7 +19,7 @@ import type { IsoDate } from '../workflows/clock/types';
 import type { CalendarEntry, Confidence } from './types';
 
 /** Version label of this seed file; bump on every change. */
-export const ANNOUNCEMENTS_VERSION = '2026-11-27.1';
+export const ANNOUNCEMENTS_VERSION = '2026-11-28.1';
 
 /** Common fields of one announcement. */
 export interface AnnouncementMeta {
@@ -64,8 +64,13 @@ const TET_2025: AnnouncementMeta = {
   name: 'Tết Nguyên Đán 2025 – Ất Tỵ',
   source: 'Government announcement of 2025 holidays for civil servants (Nov 2024)',
   effectiveFrom: '2024-11-19',
-  confidence: 'reported',
-  note: 'Off Sat 25/01–Sun 02/02/2025 (9 days) as widely reported; document number not verified; effectiveFrom approximate',
+  // Law audit (docs/law-audit.md): 2025 is in neither shared/domain/sources nor the spec, so this is
+  // UNCONFIRMED ('uncertain'), like the other 2025 entries; it was labelled 'reported' with no source cited.
+  confidence: 'uncertain',
+  note:
+    'UNCONFIRMED (not in the spec or its sources): off Sat 25/01–Sun 02/02/2025 (9 days) from general knowledge; document ' +
+    'number not verified; effectiveFrom approximate. Check with the make-up day: if the 5 statutory days were 28/01–01/02, ' +
+    'Sat 01/02 owes a substitute day (BLLĐ 2019 Art 111(3)); if they were 27/01–31/01, no swap with Sat 08/02 was needed',
   supersedes: ['statutory:2025:tet:*'],
 };
 

@@ -56,7 +56,11 @@ describe('buildCalendar', () => {
     expect(isWorkingDay(strict, '2025-04-26')).toBe(false); // make-up Saturday not applied
     expect(isWorkingDay(strict, '2025-05-02')).toBe(true);
     expect(isWorkingDay(strict, '2025-02-08')).toBe(false);
-    expect(isWorkingDay(strict, '2025-02-01')).toBe(false); // Tết 2025 (reported) kept
+    // Tết 2025 is 'uncertain' too (not in the sources): the statutory default applies again, 28/01–01/02
+    // (29 Chạp – Mùng 4) with Sat 01/02 made good on Mon 03/02 (BLLĐ 2019 Art 111(3)).
+    expect(isWorkingDay(strict, '2025-01-27')).toBe(true);
+    expect(isWorkingDay(strict, '2025-02-01')).toBe(false);
+    expect(isWorkingDay(strict, '2025-02-03')).toBe(false);
   });
 
   it('asOf reproduces the calendar as known on a day (entries are effective-dated)', () => {
