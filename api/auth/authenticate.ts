@@ -1,7 +1,8 @@
+import { webcrypto } from 'node:crypto';
 import type { Request } from 'express';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import type { ApiKeyStore } from '../../db/api-keys.js';
+import { hashApiKey, type ApiKeyRecord, type ApiKeyStore } from '../../db/api-keys.js';
 import { HttpProblem } from '../problem.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
@@ -11,7 +12,21 @@ export interface AuthOptions {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** How long a verified JWT is trusted without verifying it again (ms; never past its `exp`); 0 disables. */
+  tokenCacheMs?: number;
+  /** How long an API key look-up is trusted (ms); a revocation made in another process is seen within it; 0 disables. */
+  apiKeyCacheMs?: number;
 }
+
+/** A verified token is re-verified after this long at most (and never used past its `exp`). */
+export const TOKEN_CACHE_MS = 60_000;
+/**
+ * An API key's look-up (active, agency, roles) is trusted this long. A revocation through this process
+ * applies at once; one made by another process (another API replica, an operator's SQL) within this bound.
+ */
+export const API_KEY_CACHE_MS = 5_000;
+/** Entries per cache (least recently used dropped first). */
+const CACHE_MAX = 1_000;
 
 /** Claims we read from a person's JWT. */
 const Claims = z.object({
@@ -29,16 +44,105 @@ function knownRoles(rs: string[]): Role[] {
   return rs.filter((r): r is Role => (ROLES as readonly string[]).includes(r));
 }
 
+/** A bounded map with expiry; insertion order doubles as recency (a hit is re-inserted). */
+class ExpiringLru<V> {
+  private readonly m = new Map<string, { v: V; until: number }>();
+  constructor(private readonly max: number, private readonly now: () => number) {}
+  get(k: string): V | undefined {
+    const e = this.m.get(k);
+    if (!e) return undefined;
+    this.m.delete(k);
+    if (e.until <= this.now()) return undefined;
+    this.m.set(k, e);
+    return e.v;
+  }
+  set(k: string, v: V, until: number): void {
+    if (until <= this.now()) return;
+    this.m.delete(k);
+    this.m.set(k, { v, until });
+    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
+  }
+  deleteWhere(pred: (v: V) => boolean): void {
+    for (const [k, e] of this.m) if (pred(e.v)) this.m.delete(k);
+  }
+  clear(): void { this.m.clear(); }
+}
+
+/** A copy per request: handlers never share (or alter) the cached principal. */
+const copyOf = (p: Principal): Principal => ({ ...p, roles: [...p.roles], permissions: [...p.permissions] });
+
 /**
  * Reads the caller's credential: `X-Api-Key: <key>` or `Authorization: ApiKey <key>` for systems,
  * `Authorization: Bearer <jwt>` for people. No credential → undefined; a bad one → 401.
+ *
+ * Both are cached per process (ADR 0011, follow-up): a token string that verified maps to its principal
+ * until the earlier of its `exp` and `tokenCacheMs` (a token is immutable: the same string verifies the same
+ * way until it expires); an API key's SHA-256 maps to its record for `apiKeyCacheMs`. Failures are never
+ * cached. `forgetApiKey(id)` drops a key at once — call it when revoking (`createServices` does).
  */
-export function createAuthenticator(opts: AuthOptions, apiKeys: ApiKeyStore) {
-  let key: JWTVerifyGetKey | Uint8Array | undefined;
+export function createAuthenticator(opts: AuthOptions, apiKeys: Pick<ApiKeyStore, 'findActive'>, clock: { now?: () => number } = {}) {
+  const now = clock.now ?? Date.now;
+  let key: JWTVerifyGetKey | undefined;
+  let hmacKey: Promise<webcrypto.CryptoKey> | undefined;
   if (opts.jwksUrl) key = createRemoteJWKSet(new URL(opts.jwksUrl));
-  else if (opts.jwtSecret) key = new TextEncoder().encode(opts.jwtSecret);
+  else if (opts.jwtSecret) {
+    // Imported once, not per request (jose imports a raw secret on every verification).
+    hmacKey = webcrypto.subtle.importKey('raw', new TextEncoder().encode(opts.jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  }
+  const tokenTtl = opts.tokenCacheMs ?? TOKEN_CACHE_MS;
+  const apiKeyTtl = opts.apiKeyCacheMs ?? API_KEY_CACHE_MS;
+  const tokens = new ExpiringLru<Principal>(CACHE_MAX, now);
+  const keys = new ExpiringLru<ApiKeyRecord>(CACHE_MAX, now);
+  /**
+   * Ids being revoked: not cached again for a while, so that a look-up racing the revoking transaction
+   * (which still sees the key active) cannot re-cache it after `forgetApiKey`.
+   */
+  const revoking = new Map<string, number>();
+  const REVOKING_MS = 60_000;
 
-  return async function authenticate(req: Request): Promise<Principal | undefined> {
+  async function findApiKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
+    if (apiKeyTtl <= 0) return apiKeys.findActive(apiKey);
+    const h = hashApiKey(apiKey);
+    const hit = keys.get(h);
+    if (hit) return hit;
+    const t0 = now();
+    const rec = await apiKeys.findActive(apiKey);
+    if (rec) {
+      const r = revoking.get(rec.id);
+      if (r !== undefined && r <= t0) revoking.delete(rec.id);
+      else if (r === undefined) keys.set(h, rec, t0 + apiKeyTtl);
+    }
+    return rec;
+  }
+
+  async function verifyToken(bearer: string): Promise<Principal> {
+    const cached = tokenTtl > 0 ? tokens.get(bearer) : undefined;
+    if (cached) return copyOf(cached);
+    if (!key && !hmacKey) throw unauthenticated('Token authentication is not configured');
+    let payload: Record<string, unknown>;
+    try {
+      if (hmacKey) {
+        ({ payload } = await jwtVerify(bearer, await hmacKey, { issuer: opts.issuer, audience: opts.audience, algorithms: ['HS256'] }));
+      } else {
+        ({ payload } = await jwtVerify(bearer, key as JWTVerifyGetKey, { issuer: opts.issuer, audience: opts.audience }));
+      }
+    } catch {
+      throw unauthenticated('Invalid or expired token');
+    }
+    const c = Claims.safeParse(payload);
+    if (!c.success) throw unauthenticated('Token lacks the required claims (sub, agency, roles)');
+    const p: Principal = {
+      type: 'user', id: c.data.sub, name: c.data.name, agencyId: c.data.agency,
+      roles: knownRoles(c.data.roles), permissions: c.data.permissions ?? [],
+    };
+    if (tokenTtl > 0) {
+      const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity;
+      tokens.set(bearer, p, Math.min(exp, now() + tokenTtl));
+    }
+    return copyOf(p);
+  }
+
+  async function authenticate(req: Request): Promise<Principal | undefined> {
     const authz = req.get('authorization');
     const headerKey = req.get('x-api-key');
     let apiKey: string | undefined = headerKey;
@@ -53,30 +157,24 @@ export function createAuthenticator(opts: AuthOptions, apiKeys: ApiKeyStore) {
     }
     if (apiKey !== undefined) {
       if (apiKey.length > 200) throw unauthenticated('Invalid API key');
-      const rec = await apiKeys.findActive(apiKey);
+      const rec = await findApiKey(apiKey);
       if (!rec) throw unauthenticated('Invalid or revoked API key');
       return { type: 'api_key', id: rec.id, name: rec.name, agencyId: rec.agencyId, roles: knownRoles(rec.roles), permissions: [] };
     }
-    if (bearer !== undefined) {
-      if (!key) throw unauthenticated('Token authentication is not configured');
-      let payload: unknown;
-      try {
-        ({ payload } = await jwtVerify(bearer, key as Uint8Array, {
-          issuer: opts.issuer, audience: opts.audience,
-          algorithms: opts.jwksUrl ? undefined : ['HS256'],
-        }));
-      } catch {
-        throw unauthenticated('Invalid or expired token');
-      }
-      const c = Claims.safeParse(payload);
-      if (!c.success) throw unauthenticated('Token lacks the required claims (sub, agency, roles)');
-      return {
-        type: 'user', id: c.data.sub, name: c.data.name, agencyId: c.data.agency,
-        roles: knownRoles(c.data.roles), permissions: c.data.permissions ?? [],
-      };
-    }
+    if (bearer !== undefined) return verifyToken(bearer);
     return undefined;
-  };
+  }
+
+  return Object.assign(authenticate, {
+    /** Drops the cached look-up of this key at once, and keeps it uncached for a while (call before and after revoking). */
+    forgetApiKey(id: string): void {
+      keys.deleteWhere((r) => r.id === id);
+      revoking.set(id, now() + REVOKING_MS);
+      for (const [k, until] of revoking) if (until <= now()) revoking.delete(k);
+    },
+    /** Empties both caches. */
+    clearCaches(): void { tokens.clear(); keys.clear(); },
+  });
 }
 
 export type Authenticate = ReturnType<typeof createAuthenticator>;

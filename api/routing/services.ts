@@ -14,7 +14,16 @@ import { createRateLimiter } from '../rate-limit.js';
 
 /** Stores and helpers built once per app from its injected dependencies; handlers receive them. */
 export function createServices(deps: AppDeps) {
-  const apiKeys = createApiKeyStore(deps.db);
+  const store = createApiKeyStore(deps.db);
+  const authenticate = createAuthenticator(deps.auth, store);
+  // A revoked key stops authenticating through this process at once (the authenticator caches look-ups).
+  const apiKeys: typeof store = {
+    ...store,
+    async revoke(id, trx) {
+      authenticate.forgetApiKey(id);
+      try { return await store.revoke(id, trx); } finally { authenticate.forgetApiKey(id); }
+    },
+  };
   return {
     deps,
     cases: createCaseStore(deps.db),
@@ -27,7 +36,7 @@ export function createServices(deps: AppDeps) {
     pins: createCasePinStore(deps.db, deps.pii),
     apiKeys,
     idempotency: createIdempotencyStore(deps.db),
-    authenticate: createAuthenticator(deps.auth, apiKeys),
+    authenticate,
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),
   };
