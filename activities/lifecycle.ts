@@ -15,7 +15,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.js';
 import { complaintLimitation, validateRepresentatives } from '../processes/builtin/index.js';
-import { addDays, isIsoDate, type CalendarSnapshot } from '../workflows/clock/index.js';
+import { addDays, computeDeadline, isIsoDate, type CalendarSnapshot } from '../workflows/clock/index.js';
 import type { ServiceTaskContext } from '../workflows/contract.js';
 import type { JsonValue } from '../workflows/engine/index.js';
 import { vnDate } from '../workflows/engine/runtime/index.js';
@@ -181,6 +181,26 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       const cal = await calendar(addDays(knownOn, -31), addDays(knownOn, 400 + Math.max(0, tolledDays)));
       const r = complaintLimitation({ knownOn, lodgedOn, tolledDays }, cal);
       return { expired: r.expired, due: r.due, legalBasis: r.legalBasis };
+    },
+
+    /**
+     * A statutory limit on the agency calendar for a definition's own check (K6 second-complaint window,
+     * K11a meeting notice): the start day not counted (BLDS 2015 Art 147), a calendar-day limit rolled
+     * forward off a rest day or holiday (Art 148(5)). No start date -> due null.
+     */
+    async computeDeadline(input: Input, _ctx?: ServiceTaskContext): Promise<{ due: string | null }> {
+      const start = dateOrNull(input.start, 'start');
+      if (!start) return { due: null };
+      const amount = input.amount;
+      const unit = input.unit;
+      if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1 || amount > 366) {
+        throw ApplicationFailure.nonRetryable(`amount must be an integer 1..366, got ${JSON.stringify(amount)}`, 'InvalidAmount');
+      }
+      if (unit !== 'calendar_days' && unit !== 'working_days') {
+        throw ApplicationFailure.nonRetryable(`unit must be calendar_days or working_days, got ${JSON.stringify(unit)}`, 'InvalidUnit');
+      }
+      const cal = await calendar(addDays(start, -31), addDays(start, 3 * amount + 60));
+      return { due: computeDeadline({ start, amount, unit }, cal).due };
     },
   };
 }

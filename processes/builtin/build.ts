@@ -23,6 +23,11 @@ export const ACTIVITY = {
   checkRepresentatives: 'checkRepresentatives',
   /** Wraps processes/builtin/limitation.ts complaintLimitation with the agency calendar. */
   checkComplaintLimitation: 'checkComplaintLimitation',
+  /**
+   * A statutory limit on the agency calendar ({start, amount, unit} -> {due}; BLDS 2015 Art 147-148), for a
+   * definition's own date checks: K6 second-complaint window (KN Art 33(1)), K11a meeting notice.
+   */
+  computeDeadline: 'computeDeadline',
   /** Records an assumption/warning on the case (e.g. the stricter acceptance unit was applied). */
   recordWarning: 'recordWarning',
 } as const;

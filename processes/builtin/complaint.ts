@@ -278,24 +278,34 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
       ], { due: clock('K11', `${ART.knDisclosure} (unit UNCONFIRMED: calendar days)`, 15, 'calendar_days', 'decisionIssued') }),
     );
     g.flow(afterSend, `${P}disclose`);
-    // K11a-K11c minimums; the meeting notice period is the variable disclosureMeetingNoticeDays
-    // (3 "days" under NĐ 124 [S]; NĐ 75/2012 said 3 working days — UNCONFIRMED, configurable).
     const m = (x: string) => `list contains(disclosureMethods, ${lit(x)})`;
+    // K11a: the meeting notice "trước 03 ngày làm việc" (NĐ 75/2012 Art 12(2); TT 07/2013 Art 22(3)(a) [P]); NĐ 124/2020
+    // (in force for both periods; NĐ 155/2026 does not amend it) says "3 days" [S], its unit UNCONFIRMED. Default: the
+    // stricter 3 working days (spec §1.2), counted on the agency calendar from the day after the notice (BLDS 2015
+    // Art 147(3)); the meeting may be held on that day at the earliest. Configurable: disclosureMeetingNoticeDays,
+    // disclosureMeetingNoticeUnit ("working_days" | "calendar_days").
+    g.add({ type: 'serviceTask', id: `${P}disclose.notice`, name: 'Compute the earliest meeting day (K11a)', activity: ACTIVITY.computeDeadline,
+      legalBasis: 'NĐ 75/2012 Art 12(2); TT 07/2013 Art 22(3)(a); NĐ 124/2020 [S]',
+      input: { start: `if ${m('meeting')} then meetingNoticeSentOn else null`, amount: 'disclosureMeetingNoticeDays', unit: 'disclosureMeetingNoticeUnit' },
+      output: { meetingNoticeDue: 'due' } });
+    // K11b/K11c: posting and portal "ít nhất là 15 ngày, kể từ ngày niêm yết / đăng" (NĐ 75/2012 Art 12(3)-(4); TT 07/2013
+    // Art 22(3)(b)-(c)): the posting day is not counted (BLDS 2015 Art 147(3)), so a posting from 01/08 must last until
+    // the end of 16/08 (Art 148(1)): postingTo - postingFrom >= 15 days.
     const insufficient = [
       'count(disclosureMethods) = 0',
-      `(${m('meeting')} and date(meetingOn) - date(meetingNoticeSentOn) < duration("P" + string(disclosureMeetingNoticeDays) + "D"))`,
-      `(${m('posting')} and date(postingTo) - date(postingFrom) < duration("P14D"))`,
+      `(${m('meeting')} and (meetingOn = null or meetingNoticeDue = null or date(meetingOn) < date(meetingNoticeDue)))`,
+      `(${m('posting')} and date(postingTo) - date(postingFrom) < duration("P15D"))`,
       `((${m('media_broadcast')} or ${m('media_print')}) and broadcastCount < 2)`,
-      `(${m('online')} and date(onlineTo) - date(onlineFrom) < duration("P14D"))`,
+      `(${m('online')} and date(onlineTo) - date(onlineFrom) < duration("P15D"))`,
     ].join(' or ');
     g.choice(`${P}disclosureCheck`, 'Disclosure meets the minimums? (K11a-K11c)', [
-      { to: `${P}disclose`, when: insufficient, name: 'below the minimum: disclose again', legalBasis: 'NĐ 75/2012 Art 12(2)-(4); NĐ 124/2020 [S]' },
+      { to: `${P}disclose`, when: insufficient, name: 'below the minimum: disclose again', legalBasis: 'NĐ 75/2012 Art 12(2)-(4); TT 07/2013 Art 22(3); NĐ 124/2020 [S]; BLDS 2015 Art 147(3)' },
     ], { to: `${P}disclose.doc` });
     g.add(recordDocument(`${P}disclose.doc`, {
       type: 'complaint_decision_disclosure', recipients: ['public'], legalBasis: ART.knDisclosure, issuedOn: 'decisionIssuedOn',
       sentOn: 'if postingFrom != null then postingFrom else if meetingOn != null then meetingOn else onlineFrom',
     }));
-    g.flow(`${P}disclose`, `${P}disclosureCheck`);
+    g.chain(`${P}disclose`, `${P}disclose.notice`, `${P}disclosureCheck`);
     afterSend = `${P}disclose.doc`;
   }
 
@@ -528,14 +538,15 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
         field.str('firstDecisionRef', 'Quyết định giải quyết lần đầu'),
         field.date('firstDecisionReceivedOn', 'Ngày nhận quyết định lần đầu (K6)'),
         field.bool('firstInstanceLapsed', 'Hết thời hạn giải quyết lần đầu mà không được giải quyết'),
-        field.bool('lodgedWithinWindow', 'Trong thời hạn khiếu nại lần hai (KN Art 33(1))', true),
+        field.date('firstInstanceExpiredOn', 'Ngày hết thời hạn giải quyết lần đầu (K6, khi không có quyết định)'),
+        field.str('lateLegitimateReason', 'Quá thời hạn khiếu nại lần hai có lý do chính đáng (KN Art 11(6), Art 9)'),
       ]
       : []),
   ];
 
   g.add({ type: 'startEvent', id: 'start', name: instance === 'first' ? 'Complaint received (first instance)' : 'Second complaint received' });
   g.add(userTask('accept', 'Accept or refuse the complaint (thụ lý)', [ROLE.resolver, ROLE.letterOfficer], 'resolving', acceptFields, { due: clocks.strict, legalBasis: acceptBasis }));
-  g.merge('accepted.merge', 'acceptDecision');
+  g.merge('accepted.merge', instance === 'second' ? 'window.start' : 'acceptDecision');
   if (clocks.alternative) {
     // Configurable unit (spec §1.2): acceptanceUnit = "working_days" uses the implementing rules;
     // the default is the stricter calendar-day count, with a warning on the case.
@@ -564,12 +575,37 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
   // Collective complaints need every signature and the written appointment of representatives
   // (TT 07/2013 Art 5(1); NĐ 124 Art 16(1)).
   const collectiveOk = '(massCase != true or allSignaturesAndAppointment = true)';
+  // K6 (KN Art 33(1)): 30 days (remote area <= 45) from receipt of the first decision, or from the day the first-instance
+  // limit expired with no decision; computed on the agency calendar (BLDS 2015 Art 147-148, Art 148(5) roll-forward)
+  // and compared with the day the second complaint was lodged (receivedOn). A late complaint is refused unless the
+  // officer records a legitimate reason (KN Art 11(6): "đã hết mà không có lý do chính đáng"; Art 9 para 2 obstacles).
+  const lateReasonGiven = '(lateLegitimateReason != null and lateLegitimateReason != "")';
+  const inWindow = `(date(receivedOn) <= date(secondComplaintWindowDue) or ${lateReasonGiven})`;
   const acceptWhen = instance === 'first'
     ? `acceptanceDecision = "accept" and ${collectiveOk}`
-    : `acceptanceDecision = "accept" and lodgedWithinWindow = true and ${collectiveOk}`;
-  g.choice('acceptDecision', 'Accepted?', [{ to: 'accepted', when: acceptWhen, legalBasis: instance === 'first' ? acceptBasis : `${acceptBasis}; ${ART.knSecondComplaintWindow}` }], { to: 'refused.doc', name: 'refused with reasons' });
+    : `acceptanceDecision = "accept" and ${inWindow} and ${collectiveOk}`;
+  if (instance === 'second') {
+    const windowStart = 'if firstInstanceLapsed = true then firstInstanceExpiredOn else firstDecisionReceivedOn';
+    const missing = `acceptanceDecision = "accept" and (${windowStart}) = null`;
+    g.choice('window.start', 'Start of the second-complaint window known? (K6)', [
+      ...(clocks.alternative
+        ? [{ to: 'accept.wd', when: `${missing} and acceptanceUnit = "working_days"`, name: 'date missing: complete the acceptance', legalBasis: ART.knSecondComplaintWindow }]
+        : []),
+      { to: 'accept', when: missing, name: 'date missing: complete the acceptance', legalBasis: ART.knSecondComplaintWindow },
+      { to: 'window', when: 'acceptanceDecision = "accept"', legalBasis: ART.knSecondComplaintWindow },
+    ], { to: 'acceptDecision', name: 'refused: no window to compute' });
+    g.add({ type: 'serviceTask', id: 'window', name: 'Compute the second-complaint window (K6)', activity: ACTIVITY.computeDeadline,
+      legalBasis: `${ART.knSecondComplaintWindow}; BLDS 2015 Art 147-148`,
+      input: { start: windowStart, amount: 'if remoteArea = true then 45 else 30', unit: lit('calendar_days') },
+      output: { secondComplaintWindowDue: 'due' } });
+    g.flow('window', 'acceptDecision');
+  }
+  g.choice('acceptDecision', 'Accepted?', [{ to: 'accepted', when: acceptWhen, legalBasis: instance === 'first' ? acceptBasis : `${acceptBasis}; ${ART.knSecondComplaintWindow}; ${ART.knNonAcceptance}(6)` }], { to: 'refused.doc', name: 'refused with reasons' });
+  // The ground on the notice: the officer's; else, for a second complaint accepted but late, time_barred (KN Art 11(6)).
+  const ground = instance === 'first' ? 'refusalGround'
+    : `if refusalGround != null then refusalGround else if acceptanceDecision = "accept" and not(${inWindow}) then "time_barred" else null`;
   g.add(
-    recordDocument('refused.doc', { type: 'non_acceptance_notice', recipients: noticeRecipients, legalBasis: `${acceptBasis}; ${ART.knNonAcceptance}`, issuedOn: 'acceptanceNoticeOn', extra: { ground: 'refusalGround' } }),
+    recordDocument('refused.doc', { type: 'non_acceptance_notice', recipients: noticeRecipients, legalBasis: `${acceptBasis}; ${ART.knNonAcceptance}`, issuedOn: 'acceptanceNoticeOn', extra: { ground } }),
     caseEnd('end.notAccepted', 'not_accepted', `${acceptBasis}; ${ART.knNonAcceptance}`),
     recordEvent('accepted', 'accepted', 'acceptedOn', acceptBasis),
     recordDocument('accepted.doc', { type: 'acceptance_notice', recipients: noticeRecipients, legalBasis: acceptBasis, issuedOn: 'acceptanceNoticeOn' }),
@@ -599,7 +635,9 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
       massCase: false,
       resolutionOverdue: false,
       overdue: false,
+      // K11a (NĐ 75/2012 Art 12(2); TT 07/2013 Art 22(3)(a): 3 working days [P]; NĐ 124: "3 days" [S], unit UNCONFIRMED).
       disclosureMeetingNoticeDays: 3,
+      disclosureMeetingNoticeUnit: 'working_days',
       ...(period === 'pre2026' ? { acceptanceUnit: 'calendar_days' } : {}),
       forwardedBy: 'none',
       eventOn: null,

@@ -218,11 +218,16 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
   g.chain('after.fork', 'sendConclusion', 'sendConclusion.doc', 'after.join');
   g.chain('after.fork', 'handleConclusion', 'handleConclusion.doc', 'after.join');
   g.chain('after.fork', 'publishConclusion', 'publishCheck');
-  // T9a/T9b minimums: posting/portal >= 15 consecutive days; media >= 2 consecutive times; identity never shown.
+  // T9a/T9b minimums: posting/portal >= 15 consecutive days ("ít nhất 15 ngày liên tục", NĐ 31/2019 Art 6(2)(b)-(d));
+  // media >= 2 consecutive times; identity never shown. The posting day itself is not counted (BLDS 2015 Art 147(2)-(3):
+  // day 1 is the next day), so a posting from 01/08 must last until the end of 16/08: postingTo - postingFrom >= 15.
+  // NĐ 31 has no "kể từ ngày niêm yết" (unlike NĐ 75/2012 Art 12(3)-(4) for complaints): whether its "15 ngày liên tục"
+  // counts the posting day is UNCONFIRMED, so the number is the variable publicationMinDays, default 15 = the stricter
+  // reading (14 would be the inclusive one).
   const m = (x: string) => `list contains(publicationMethods, "${x}")`;
   g.choice('publishCheck', 'Publication meets the minimums? (T9a-T9b)', [{
     to: 'publishConclusion', name: 'below the minimum: publish again', legalBasis: 'NĐ 31/2019 Art 6(2); Luật Tố cáo 2018 Art 40(3)',
-    when: `denouncerIdentityRedacted != true or ((${m('posting')} or ${m('portal')} or ${m('online_newspaper')}) and date(postingTo) - date(postingFrom) < duration("P14D")) or ((${m('media_print')} or ${m('media_broadcast')}) and mediaCount < 2)`,
+    when: `denouncerIdentityRedacted != true or ((${m('posting')} or ${m('portal')} or ${m('online_newspaper')}) and date(postingTo) - date(postingFrom) < duration("P" + string(publicationMinDays) + "D")) or ((${m('media_print')} or ${m('media_broadcast')}) and mediaCount < 2)`,
   }], { to: 'publishConclusion.doc' });
   g.chain('publishConclusion.doc', 'after.join', 'end.concluded');
 
@@ -368,6 +373,8 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
       forwardedBy: 'none',
       complexity: 'normal',
       extensionsGranted: 0,
+      // T9a/T9b: minimum days of a posting / portal / e-newspaper publication after its first day (NĐ 31/2019 Art 6(2)).
+      publicationMinDays: 15,
       resolutionOverdue: false,
       overdue: false,
       eventOn: null,

@@ -37,7 +37,7 @@ import {
   computeDeadline, createClock, evaluateClock, extendClock, isWorkingDay, resumeClock, suspendClock,
   type CalendarSnapshot, type LimitUnit,
 } from '../../workflows/clock/index.js';
-import { selectDefinition, type ClockRule } from '../../workflows/engine/index.js';
+import { selectDefinition, type ClockRule, type JsonValue } from '../../workflows/engine/index.js';
 import { clockOf as runtimeClockOf, evaluate, msOf, vnDate } from '../../workflows/engine/runtime/clocks.js';
 import { Driver } from './builtin/driver.js';
 import { clocksOf, def, DEFS } from './builtin/helpers.js';
@@ -365,6 +365,56 @@ describe('law audit: windows opened by a breach (KN Art 33(1); Luật TTHC Art 1
   it('T1 on the interpreter: denunciation received Fri 28/08/2026 → Thu 10/09/2026', () => {
     // WD 1 Mon 31/08; 01/09, 02/09 off (default); WD 2–7 = Thu 03, Fri 04, Mon 07, Tue 08, Wed 09, Thu 10/09/2026.
     expect(Driver.of('denunciation', 2, '2026-08-28').due('initial')).toBe('2026-09-10');
+  });
+});
+
+describe('law audit: definition findings DF1-DF3 (docs/law-audit.md), fixed in processes/builtin', () => {
+  const accept = (on: string, extra: Record<string, JsonValue> = {}) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on, ...extra });
+  /** A second-instance case (v2) driven to its disclosure task. */
+  const atDisclosure = (version: number, lodged: string, issued: string) => {
+    const d = Driver.of('complaint-second', version, lodged);
+    d.complete('accept', accept(lodged, { firstDecisionReceivedOn: lodged }));
+    d.complete('verify', { verificationReportRef: 'BC' });
+    d.complete('dialogueInvite', { dialogueOn: issued, invitationSentOn: lodged, invitationNumber: 'first' });
+    d.complete('dialogue', { dialogueHeldOn: issued, complainantAttended: true, dialogueMinutesRef: 'BB' });
+    d.complete('decide', { decisionNumber: '1', decisionIssuedOn: issued, complaintContent: 'c', verificationResult: 'v', legalBasisCited: 'l',
+      conclusion: 'wrong', disposition: 'keep', rightsStated: true, dialogueResultSummary: 'd', firstInstanceResult: 'f' });
+    d.complete('sendDecision', { decisionSentOn: issued, decisionReceivedOn: issued, decisionRecipients: ['complainant_or_representative'] });
+    return d;
+  };
+
+  it('DF1 (K11b; NĐ 75/2012 Art 12(4) "ít nhất là 15 ngày, kể từ ngày niêm yết"; BLDS Art 147(3)): posting 01/08–15/08/2026 refused, to 16/08 accepted', () => {
+    // The posting day is not counted: days 1–15 = 02/08–16/08/2026; the posting must last until the end of 16/08.
+    const d = atDisclosure(2, '2026-07-01', '2026-07-31');
+    d.complete('disclose', { disclosureMethods: ['posting'], postingFrom: '2026-08-01', postingTo: '2026-08-15' });
+    expect(d.open).toEqual(['disclose']);
+    d.complete('disclose', { disclosureMethods: ['posting'], postingFrom: '2026-08-01', postingTo: '2026-08-16' });
+    expect(d.open).toEqual([]);
+    // T9a/T9b (NĐ 31/2019 Art 6(2)(b)–(d), "15 ngày liên tục"): same count by default (publicationMinDays 15).
+    for (const v of V12) expect(def('denunciation', v).variables.publicationMinDays).toBe(15);
+  });
+
+  it('DF2 (K11a; NĐ 75/2012 Art 12(2), TT 07/2013 Art 22(3)(a) "trước 03 ngày làm việc"): notice Wed 29/04/2026, meeting Mon 04/05 refused', () => {
+    // WD 1 Mon 04/05, WD 2 Tue 05/05, WD 3 Wed 06/05/2026 (30/04, 01/05, 02–03/05 off): the meeting may be held from 06/05.
+    const d = atDisclosure(1, '2026-03-02', '2026-04-24');
+    d.complete('disclose', { disclosureMethods: ['meeting'], meetingNoticeSentOn: '2026-04-29', meetingOn: '2026-05-04' });
+    expect(d.open).toEqual(['disclose']);
+    expect(d.runner.state.variables.meetingNoticeDue).toBe('2026-05-06');
+    d.complete('disclose', { disclosureMethods: ['meeting'], meetingNoticeSentOn: '2026-04-29', meetingOn: '2026-05-06' });
+    expect(d.open).toEqual([]);
+    for (const v of V12) expect(def('complaint-second', v).variables).toMatchObject({ disclosureMeetingNoticeDays: 3, disclosureMeetingNoticeUnit: 'working_days' });
+  });
+
+  it('DF3 (K6; KN Art 33(1) "30 ngày … kể từ ngày nhận được quyết định", remote ≤ 45): received Fri 31/07/2026, lodged Thu 03/09/2026', () => {
+    // Day 30 = Sun 30/08 -> Mon 31/08/2026 (BLDS Art 148(5)): late. Remote: day 45 = Mon 14/09/2026: in time.
+    const late = Driver.of('complaint-second', 2, '2026-09-03');
+    late.complete('accept', accept('2026-09-07', { firstDecisionReceivedOn: '2026-07-31' }));
+    expect(late.runner.state.variables.secondComplaintWindowDue).toBe('2026-08-31');
+    expect(late.runner.state.outcome).toBe('not_accepted');
+    const remote = Driver.of('complaint-second', 2, '2026-09-03', { remoteArea: true });
+    remote.complete('accept', accept('2026-09-07', { firstDecisionReceivedOn: '2026-07-31', remoteArea: true }));
+    expect(remote.runner.state.variables.secondComplaintWindowDue).toBe('2026-09-14');
+    expect(remote.open).toEqual(['remote.verify']);
   });
 });
 

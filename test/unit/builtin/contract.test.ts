@@ -19,7 +19,7 @@ describe('driving contract (task ids, form fields, messages) for the scenario te
   });
 
   it('every built-in definition is drivable: unique task ids, every task has a role, activities are the documented ones', () => {
-    const documented = new Set(['recordCaseEvent', 'recordDocument', 'setCaseFlag', 'recordNotification', 'checkRepresentatives', 'checkComplaintLimitation', 'recordWarning']);
+    const documented = new Set(['recordCaseEvent', 'recordDocument', 'setCaseFlag', 'recordNotification', 'checkRepresentatives', 'checkComplaintLimitation', 'recordWarning', 'computeDeadline']);
     for (const d of DEFS) {
       const c = drivingContract(d);
       expect(new Set(c.tasks.map((t) => t.id)).size).toBe(c.tasks.length);

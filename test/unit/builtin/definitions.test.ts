@@ -195,8 +195,13 @@ describe('routing rules (FEEL conditions evaluated as the interpreter would)', (
     expect(route(d, 'acceptDecision', { acceptanceDecision: 'accept', massCase: true, allSignaturesAndAppointment: false })).toBe('refused.doc');
     expect(route(d, 'acceptDecision', { acceptanceDecision: 'accept', massCase: true, allSignaturesAndAppointment: true })).toBe('accepted');
     const s = def('complaint-second', 2);
-    expect(route(s, 'acceptDecision', { acceptanceDecision: 'accept', lodgedWithinWindow: false })).toBe('refused.doc');
-    expect(route(s, 'acceptDecision', { acceptanceDecision: 'accept', lodgedWithinWindow: true })).toBe('accepted');
+    // K6 (KN Art 33(1)): lodged on or before the computed window's last day, else a legitimate reason (KN Art 11(6)).
+    const k6 = { acceptanceDecision: 'accept', receivedOn: '2026-08-31', secondComplaintWindowDue: '2026-08-31' };
+    expect(route(s, 'acceptDecision', { ...k6, receivedOn: '2026-09-01' })).toBe('refused.doc');
+    expect(route(s, 'acceptDecision', k6)).toBe('accepted');
+    expect(route(s, 'acceptDecision', { ...k6, massCase: true, allSignaturesAndAppointment: false })).toBe('refused.doc');
+    expect(route(s, 'acceptDecision', { ...k6, receivedOn: '2026-09-01', lateLegitimateReason: 'ốm đau, có xác nhận của cơ sở y tế' })).toBe('accepted');
+    expect(route(s, 'acceptDecision', { ...k6, receivedOn: '2026-09-01', lateLegitimateReason: '' })).toBe('refused.doc');
   });
 
   it('a second complaint recorded on the first case starts the linked second-instance case', () => {
@@ -214,12 +219,17 @@ describe('routing rules (FEEL conditions evaluated as the interpreter would)', (
 
   it('second-instance disclosure minimums (K11a-K11c)', () => {
     const d = def('complaint-second', 2);
-    const base = { disclosureMeetingNoticeDays: 3 };
-    expect(route(d, 'disclosureCheck', { ...base, disclosureMethods: ['posting'], postingFrom: '2026-08-01', postingTo: '2026-08-15' })).toBe('disclose.doc');
-    expect(route(d, 'disclosureCheck', { ...base, disclosureMethods: ['posting'], postingFrom: '2026-08-01', postingTo: '2026-08-14' })).toBe('disclose');
-    expect(route(d, 'disclosureCheck', { ...base, disclosureMethods: ['meeting'], meetingNoticeSentOn: '2026-08-01', meetingOn: '2026-08-03' })).toBe('disclose');
-    expect(route(d, 'disclosureCheck', { ...base, disclosureMethods: ['meeting'], meetingNoticeSentOn: '2026-08-01', meetingOn: '2026-08-04' })).toBe('disclose.doc');
-    expect(route(d, 'disclosureCheck', { ...base, disclosureMethods: ['media_broadcast'], broadcastCount: 1 })).toBe('disclose');
+    // K11b/K11c: 15 days after the posting day (not counted, BLDS Art 147(3)): 01/08 -> until 16/08.
+    expect(route(d, 'disclosureCheck', { disclosureMethods: ['posting'], postingFrom: '2026-08-01', postingTo: '2026-08-16' })).toBe('disclose.doc');
+    expect(route(d, 'disclosureCheck', { disclosureMethods: ['posting'], postingFrom: '2026-08-01', postingTo: '2026-08-15' })).toBe('disclose');
+    expect(route(d, 'disclosureCheck', { disclosureMethods: ['online'], onlineFrom: '2026-08-01', onlineTo: '2026-08-15' })).toBe('disclose');
+    expect(route(d, 'disclosureCheck', { disclosureMethods: ['online'], onlineFrom: '2026-08-01', onlineTo: '2026-08-16' })).toBe('disclose.doc');
+    // K11a: the meeting on or after the computed earliest day (the computeDeadline service task's meetingNoticeDue).
+    const meeting = { disclosureMethods: ['meeting'], meetingNoticeSentOn: '2026-04-29', meetingNoticeDue: '2026-05-06' };
+    expect(route(d, 'disclosureCheck', { ...meeting, meetingOn: '2026-05-05' })).toBe('disclose');
+    expect(route(d, 'disclosureCheck', { ...meeting, meetingOn: '2026-05-06' })).toBe('disclose.doc');
+    expect(route(d, 'disclosureCheck', { ...meeting, meetingOn: null })).toBe('disclose');
+    expect(route(d, 'disclosureCheck', { disclosureMethods: ['media_broadcast'], broadcastCount: 1 })).toBe('disclose');
   });
 
   it('denunciation: extensions — one for complex, two for especially complex, no third (TC Art 30)', () => {
@@ -251,7 +261,13 @@ describe('routing rules (FEEL conditions evaluated as the interpreter would)', (
     expect(route(d, 'forwarded', { forwardedBy: 'none' })).toBe('forwarded.merge');
     expect(route(d, 'initialOutcome', { initialOutcome: 'accepted' })).toBe('notifyAcceptance');
     expect(route(d, 'initialOutcome', { initialOutcome: 'transferred' })).toBe('end.transferred');
-    expect(route(d, 'publishCheck', { publicationMethods: ['posting'], postingFrom: '2026-08-01', postingTo: '2026-08-15', denouncerIdentityRedacted: true })).toBe('publishConclusion.doc');
-    expect(route(d, 'publishCheck', { publicationMethods: ['posting'], postingFrom: '2026-08-01', postingTo: '2026-08-15', denouncerIdentityRedacted: false })).toBe('publishConclusion');
+    // T9a/T9b (NĐ 31/2019 Art 6(2)(b)-(d): 15 consecutive days; the posting day not counted, BLDS Art 147): 01/08 -> 16/08.
+    const pub = { ...d.variables, publicationMethods: ['posting'], postingFrom: '2026-08-01', denouncerIdentityRedacted: true };
+    expect(route(d, 'publishCheck', { ...pub, postingTo: '2026-08-16' })).toBe('publishConclusion.doc');
+    expect(route(d, 'publishCheck', { ...pub, postingTo: '2026-08-15' })).toBe('publishConclusion');
+    expect(route(d, 'publishCheck', { ...pub, publicationMethods: ['portal'], postingTo: '2026-08-15' })).toBe('publishConclusion');
+    expect(route(d, 'publishCheck', { ...pub, postingTo: '2026-08-16', denouncerIdentityRedacted: false })).toBe('publishConclusion');
+    // The inclusive reading of "15 ngày liên tục" (UNCONFIRMED) is configurable: publicationMinDays = 14.
+    expect(route(d, 'publishCheck', { ...pub, postingTo: '2026-08-15', publicationMinDays: 14 })).toBe('publishConclusion.doc');
   });
 });

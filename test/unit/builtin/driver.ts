@@ -8,6 +8,7 @@ import { evaluateExpression, type JsonValue, type ProcessDefinition } from '../.
 import { buildRunGraph, initialState, msOf, Runner, vnDate } from '../../../workflows/engine/runtime/index.js';
 import { legalEventRefusal, recordedCaseEvent } from '../../../workflows/engine/runtime/clocks.js';
 import { buildCalendar } from '../../../calendar/build.js';
+import { computeDeadline } from '../../../workflows/clock/index.js';
 import { caseEventsFor, validateRepresentatives } from '../../../processes/builtin/index.js';
 import { def } from './helpers.js';
 
@@ -120,6 +121,12 @@ export class Driver {
         return { ok: r.ok, massCase: r.massCase, errors: r.ok ? [] : r.errors.map((e) => e.message) };
       }
       case 'checkComplaintLimitation': return { expired: false, due: null };
+      // As activities/lifecycle.ts computeDeadline: the limit on the (seed) agency calendar; no start -> null.
+      case 'computeDeadline': return {
+        due: typeof args.start === 'string'
+          ? computeDeadline({ start: args.start, amount: args.amount as number, unit: args.unit as 'calendar_days' | 'working_days' }, calendar).due
+          : null,
+      };
       default: return {};
     }
   }

@@ -214,7 +214,8 @@ describe.each([1, 2])('complaint-second v%i', (version) => {
 
   it('not accepted: lodged outside the K6 window (KN Art 33(1), 36(1)), closed', () => {
     const d = open();
-    d.complete('accept', { ...accept(acceptOn), lodgedWithinWindow: false });
+    // First decision received 20 days before the 30-day window (KN Art 33(1)) ... lodged on day 31+.
+    d.complete('accept', { ...accept(acceptOn), firstDecisionReceivedOn: version === 1 ? '2026-04-01' : '2026-05-01' });
     expectClosed(d, 'not_accepted', 'end.notAccepted');
   });
 
@@ -226,7 +227,7 @@ describe.each([1, 2])('complaint-second v%i', (version) => {
 
   it('decision, sending (K10), disclosure (K11), legal effect after 30 days (KN Art 44(2)): closed', () => {
     const d = open();
-    d.complete('accept', { ...accept(acceptOn), lodgedWithinWindow: true });
+    d.complete('accept', { ...accept(acceptOn), firstDecisionReceivedOn: received });
     resolve(d, '', '2026-07-25');
     expect(waitsFor(d)).toEqual(['K13']);
     d.at('2026-08-25T09:00:00');
@@ -235,7 +236,7 @@ describe.each([1, 2])('complaint-second v%i', (version) => {
 
   it('remote area, after a K9a breach: legal effect closes the case, the K7 window with it', () => {
     const d = open({ remoteArea: true });
-    d.complete('accept', { ...accept('2026-05-01'), lodgedWithinWindow: true, remoteArea: true });
+    d.complete('accept', { ...accept('2026-05-01'), firstDecisionReceivedOn: '2026-05-20', remoteArea: true });
     d.at('2026-07-01T09:00:00'); // K9a: 60 days from 01/05/2026
     expect(waitsFor(d)).toContain('K7');
     resolve(d, 'remote.', '2026-07-25');
@@ -247,7 +248,7 @@ describe.each([1, 2])('complaint-second v%i', (version) => {
 
   it('full withdrawal from 01/07/2026: termination decision sent, closed', () => {
     const d = open();
-    d.complete('accept', { ...accept(acceptOn), lodgedWithinWindow: true });
+    d.complete('accept', { ...accept(acceptOn), firstDecisionReceivedOn: received });
     d.at('2026-07-06T09:00:00').send('withdraw', { date: '2026-07-06' });
     d.complete('termination.issue', { termination_issuedOn: '2026-07-06', terminationGround: 'full_withdrawal' });
     d.complete('termination.send', { termination_sentOn: '2026-07-07' });
