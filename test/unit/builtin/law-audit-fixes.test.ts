@@ -52,7 +52,7 @@ describe('DF3 / K6: the second-complaint window is computed (KN Art 33(1); BLDS 
   });
 
   it('no first decision: 30 days from the first-instance expiry day (K3 expired Mon 03/08/2026 -> Thu 03/09/2026)', () => {
-    // Day 30 = Wed 02/09 (National Day), Thu... 01/09 default adjacent day (UNCONFIRMED) and 02/09 off -> Thu 03/09.
+    // Day 30 = Wed 02/09/2026 (National Day; the adjacent day is the default Tue 01/09, UNCONFIRMED) -> Thu 03/09.
     const inTime = second(2, '2026-09-03');
     inTime.complete('accept', accept('2026-09-07', { firstInstanceLapsed: true, firstInstanceExpiredOn: '2026-08-03' }));
     expect(v(inTime, 'secondComplaintWindowDue')).toBe('2026-09-03');
