@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DateTime, FixedOffsetZone } from 'luxon';
 import { z } from 'zod';
 import { derivePin } from '../../db/case-pins.js';
@@ -77,6 +77,66 @@ export function inVietnam(t: DateTime): DateTime {
   return t.toMillis() >= VN_FIXED_SINCE ? t.setZone(VN_FIXED) : t.setZone(VN_ZONE);
 }
 
+/**
+ * The receipt instant of a validated `receivedAt` (IsoInstant): epoch ms, the receipt date in Vietnam and the
+ * UTC ISO form. `Date.parse` gives luxon's instant for every such string it parses (checked over random
+ * strings of the IsoInstant pattern, fractions and hour 24 included); a string it refuses (an offset such
+ * as +19:61, which luxon accepts) or an instant before the fixed offset applies goes through luxon.
+ */
+export function receiptInstant(receivedAt: string): { ms: number; on: string; utc: string } {
+  const ms = Date.parse(receivedAt);
+  if (!Number.isNaN(ms) && ms >= VN_FIXED_SINCE) {
+    return { ms, on: new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10), utc: new Date(ms).toISOString() };
+  }
+  const t = DateTime.fromISO(receivedAt, { setZone: true });
+  return { ms: t.toMillis(), on: inVietnam(t).toISODate()!, utc: t.toUTC().toISO()! };
+}
+
+const statementNames = new Map<string, string>();
+const MAX_PREPARED = 200;
+/** How many statement texts the start path has prepared (a test holds the shapes to a handful). */
+export const preparedStartStatements = (): number => statementNames.size;
+/**
+ * `db.raw` as a named prepared statement (ADR 0011, follow-up): the start's two statements have a handful
+ * of shapes (claim or not, how many parties), each parsed and planned once per pooled connection instead
+ * of on every POST. The name is derived from the text, so one name always means one text.
+ */
+function prepared<R>(db: Db, sql: string, bindings: readonly unknown[]): Promise<R> {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    // Bounded: each name is a prepared statement on every pooled connection; past the bound, unnamed.
+    if (statementNames.size >= MAX_PREPARED) return direct<R>(db, sql, bindings, undefined);
+    name = `kntc_start_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+    statementNames.set(sql, name);
+  }
+  return direct<R>(db, sql, bindings, name);
+}
+
+interface PgClient { query(q: { name?: string; text: string; values: readonly unknown[] }): Promise<unknown> }
+interface KnexClient { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<unknown> }
+
+/**
+ * The statement on a connection of knex's pool, without knex's query compilation and runner (≈ 0.2 ms of
+ * CPU per statement on this path): `?` placeholders become `$n` as knex's PostgreSQL dialect does, values go
+ * to pg unchanged as knex passes them, an undefined value is refused as knex refuses it, and knex's `query`
+ * event is emitted so that observers (statement counts in tests and the benchmark) see every statement.
+ */
+async function direct<R>(db: Db, sql: string, bindings: readonly unknown[], name: string | undefined): Promise<R> {
+  if (sql.includes('??') || sql.includes('\\?')) return db.raw(sql, bindings as never[]) as unknown as Promise<R>;
+  let n = 0;
+  const text = sql.replace(/\?/g, () => `$${++n}`);
+  if (n !== bindings.length) throw new Error(`start statement: ${n} placeholders, ${bindings.length} bindings`);
+  if (bindings.some((b) => b === undefined)) throw new Error('start statement: undefined binding');
+  const client = db.client as unknown as KnexClient;
+  db.emit('query', { method: 'raw', sql, bindings, options: name ? { name } : {} });
+  const conn = await client.acquireConnection();
+  try {
+    return await conn.query(name ? { name, text, values: bindings } : { text, values: bindings }) as R;
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
 /** Human reference printed on receipts (db/cases.ts: linked cases get theirs the same way). */
 export const caseReference: (id: string, type: CaseType, receivedAt: string) => string = referenceOf;
 
@@ -127,12 +187,12 @@ export const caseRoutes: RouteSpec[] = [
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
         throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
       }
-      const received = DateTime.fromISO(body.receivedAt, { setZone: true });
-      if (received > DateTime.now().plus({ minutes: 5 })) {
+      const received = receiptInstant(body.receivedAt);
+      if (received.ms > Date.now() + 5 * 60_000) {
         throw problems.validation([{ path: 'receivedAt', message: 'must not be in the future' }]);
       }
       // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
-      const receivedOn = inVietnam(received).toISODate()!;
+      const receivedOn = received.on;
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
       const scope = `POST /v1/cases ${principal!.type}:${principal!.id}`;
       const hash = key ? requestHash('POST', '/v1/cases', body) : '';
@@ -146,7 +206,8 @@ export const caseRoutes: RouteSpec[] = [
       // workflow only ever gets the case id and party references. Nothing is written when no definition
       // applies; with a key, parties and PIN are written only if this request claimed it. None of it is
       // visible through the API until the read-model row of step 3 exists.
-      const intake = async (caseId: string, claim: boolean) => {
+      const referenceOf = (caseId: string) => caseReference(caseId, body.type, body.receivedAt);
+      const intake = async (caseId: string, claim: boolean, reference: string) => {
         const sealed = parties.sealAll(caseId, body.parties.map(({ role, ...identity }) => ({ role, identity })));
         const when = claim ? 'EXISTS (SELECT 1 FROM idem)' : 'EXISTS (SELECT 1 FROM defs)';
         const ctes = [
@@ -160,9 +221,9 @@ export const caseRoutes: RouteSpec[] = [
           },
           ...(claim ? [reserveCte(scope, key!, hash, caseId, 'idem', 'EXISTS (SELECT 1 FROM defs)')] : []),
           ...(sealed.length ? [partiesInsertCte(sealed, 'parties_ins', when)] : []),
-          await pins.insertCte(caseReference(caseId, body.type, body.receivedAt), caseId, derivePin(deps.pii.key(pinKid), caseId), 'pin_ins', when),
+          await pins.insertCte(reference, caseId, derivePin(deps.pii.key(pinKid), caseId), 'pin_ins', when),
         ];
-        const r = await db.raw<{ rows: Array<{ def: { key: string; version: number; hash: string } | null; fresh: boolean }> }>(
+        const r = await prepared<{ rows: Array<{ def: { key: string; version: number; hash: string } | null; fresh: boolean }> }>(db,
           `WITH ${ctes.map((c) => c.sql).join(', ')}
            SELECT (SELECT row_to_json(defs) FROM defs) AS def, ${claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh`,
           ctes.flatMap((c) => c.bindings),
@@ -175,7 +236,8 @@ export const caseRoutes: RouteSpec[] = [
         return { def: row.def, fresh: row.fresh, refs: sealed.map((p) => ({ id: p.id, role: p.role })) };
       };
       let id: string = randomUUID();
-      const first = await intake(id, Boolean(key));
+      let reference = referenceOf(id);
+      const first = await intake(id, Boolean(key), reference);
       let refs = first.refs;
       if (key && !first.fresh) {
         const earlier = await idem.lookup(scope, key, hash); // a different body under this key → 422
@@ -185,13 +247,13 @@ export const caseRoutes: RouteSpec[] = [
         }
         // An identical earlier request did not finish: finish it with the same id (the rows are idempotent).
         id = earlier.resourceId;
-        ({ refs } = await intake(id, false));
+        reference = referenceOf(id);
+        ({ refs } = await intake(id, false, reference));
       }
       // Versions are immutable: the content comes from the process-wide cache once read.
       const chosen = await services.definitions.getCached(first.def.key, first.def.version, first.def.hash);
       if (!chosen) throw new Error(`definition ${first.def.key}@${first.def.version} vanished`);
       const pin = { key: chosen.key, version: chosen.version, hash: chosen.hash, label: `${chosen.key}@${chosen.version}+${chosen.hash}` };
-      const reference = caseReference(id, body.type, body.receivedAt);
       const citizenPin = derivePin(deps.pii.key(pinKid), id);
 
       // References only: party ids and roles, never identities.
@@ -207,7 +269,7 @@ export const caseRoutes: RouteSpec[] = [
         },
         caseEvents: { received: receivedOn },
       };
-      const receivedAtUtc = received.toUTC().toISO()!;
+      const receivedAtUtc = received.utc;
       const workflowId = caseWorkflowId(id);
       // 2. The workflow. If this fails, nothing of step 1 is visible (no read-model row), and a retry
       // with the same key finishes the case under the same id.
@@ -254,14 +316,16 @@ export const caseRoutes: RouteSpec[] = [
       }, 'audit', 'EXISTS (SELECT 1 FROM c)');
       // The stored replay holds the key id of the PIN, never the PIN itself.
       const ctes = [seed, entry, ...(key ? [completeCte(scope, key, { status: 201, body: { ...stored, pinKid } }, 'idem_done')] : [])];
-      const done = await db.raw<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(
+      const done = await prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(db,
         `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
         ctes.flatMap((c) => c.bindings),
       );
       const { fresh, audited } = done.rows[0]!;
       if (fresh && !audited) throw new Error('case.received was not audited: audit chain head missing');
       if (fresh) recordCaseStarted(body.type);
-      res.status(201).location(`/v1/cases/${id}`).json({ ...stored, pin: citizenPin });
+      // res.json's bytes, without Express's ETag (a hash of the body; no conditional request applies to a 201).
+      res.status(201).location(`/v1/cases/${id}`).setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify({ ...stored, pin: citizenPin }));
     },
   }),
 
