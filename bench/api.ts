@@ -11,7 +11,8 @@
  * Every loop is bounded. Environment: BENCH_API_CASES (100000), BENCH_API_GETS (2000),
  * BENCH_API_SEARCHES (400), BENCH_API_STARTS (100 per round), BENCH_API_ROUNDS (8: API and raw alternate,
  * short rounds so that other load on the machine hits both alike),
- * BENCH_API_CONCURRENCY (16), BENCH_API_TASK_CASES (30), BENCH_API_PARTS (`reads,starts,tasks`: which
+ * BENCH_API_CONCURRENCY (16), BENCH_API_AUTH (`api-key`: starts authenticate as an integrating system; `jwt`: as a person),
+ * BENCH_API_HTTP (`http`: the child's client is node:http with keep-alive; `fetch`), BENCH_API_PROFILE (a .cpuprofile file: profile 4 more API-only rounds), BENCH_API_TASK_CASES (30), BENCH_API_PARTS (`reads,starts,tasks`: which
  * parts to run; `npm run bench -- api-starts` runs the start-rate part alone and writes no file).
  */
 import { fork } from 'node:child_process';
@@ -26,6 +27,7 @@ import { apiRoutes, createApp } from '../api/app.js';
 import type { AppDeps } from '../api/deps.js';
 import { signToken } from '../api/auth/dev-token.js';
 import { registerBuiltinDefinitions } from '../db/builtin-definitions.js';
+import { createApiKeyStore } from '../db/api-keys.js';
 import { createDb, type Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createLogger } from '../platform/logger.js';
@@ -206,8 +208,14 @@ export async function runApiBench(
     stops.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
     const addr = server.address();
     const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    // Integrating systems (the ones that start cases in bulk) authenticate with an API key; people with a JWT.
+    // BENCH_API_AUTH=jwt benches the starts with a person's token instead (reads always use the token).
     const token = await signToken(jwtSecret, { sub: 'bench-admin', agency: 'tinh-demo', roles: ['admin', 'intake', 'officer', 'supervisor', 'auditor'], permissions: [] });
     const headers = { authorization: `Bearer ${token}` };
+    const startAuth = process.env.BENCH_API_AUTH === 'jwt' ? 'jwt' : 'api-key';
+    const startHeaders: Record<string, string> = startAuth === 'jwt' ? headers : {
+      'x-api-key': (await createApiKeyStore(db).create({ name: 'bench integrator', agencyId: 'tinh-demo', roles: ['intake'], createdBy: 'bench' })).key,
+    };
 
     const { bundle } = await cachedWorkflowBundle();
     const worker: Worker = await createCaseWorker({ connection: native, namespace: 'default', taskQueue, db, logger, workflowBundle: bundle });
@@ -278,7 +286,7 @@ export async function runApiBench(
       if (!body) throw new Error('POST /v1/cases declares no bodyExample');
       const post = async () => {
         const r = await fetch(`${base}/v1/cases`, {
-          method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'Idempotency-Key': randomUUID() }, body: JSON.stringify(body),
+          method: 'POST', headers: { ...startHeaders, 'content-type': 'application/json', 'Idempotency-Key': randomUUID() }, body: JSON.stringify(body),
         });
         if (r.status !== 201) throw new Error(`POST /v1/cases → ${r.status} ${await r.text()}`);
         await r.arrayBuffer();
@@ -294,6 +302,8 @@ export async function runApiBench(
       // The HTTP client: in a child process by default (an integrator's client does not share the API's event
       // loop); BENCH_API_CLIENT=inline runs it in this process, as the benchmark did before 2026-11-28.
       const inline = process.env.BENCH_API_CLIENT === 'inline';
+      // The child's client: node:http with a keep-alive agent (default), or fetch (BENCH_API_HTTP=fetch, as before 2026-11-28T01:10Z).
+      const httpClient = process.env.BENCH_API_HTTP === 'fetch' ? 'fetch' : 'http';
       const loader = inline ? undefined : fork(fileURLToPath(new URL('./http-load.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const ask = (m: object) => new Promise<{ seconds?: number; cpuMs?: number; error?: string; ready?: boolean }>((resolve, reject) => {
         loader!.once('message', (r) => resolve(r as never));
@@ -302,7 +312,7 @@ export async function runApiBench(
       });
       if (loader) {
         stops.push(async () => { loader.disconnect(); });
-        await ask({ url: `${base}/v1/cases`, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        await ask({ url: `${base}/v1/cases`, headers: { ...startHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body), client: httpClient });
       }
       const clientCpu = { api: 0 };
       /** `n` POSTs at CONCURRENCY; elapsed seconds. */
@@ -325,6 +335,10 @@ export async function runApiBench(
         sql.statements++;
         if (/^\s*BEGIN/i.test(q.sql ?? '')) sql.transactions++;
       });
+      // New TCP connections to the API during the timed rounds (the client keeps its connections alive).
+      let connections = 0;
+      const onConnection = () => { connections++; };
+      server.on('connection', onConnection);
       for (let r = 0; r < ROUNDS; r++) {
         for (const v of (r % 2 === 0 ? ['api', 'raw'] : ['raw', 'api']) as Array<'api' | 'raw'>) {
           sql.counting = v === 'api';
@@ -335,14 +349,31 @@ export async function runApiBench(
           log(`round ${r + 1}: ${v === 'api' ? 'POST /v1/cases' : 'raw client start'}: ${STARTS} in ${s.toFixed(2)} s`);
         }
       }
+      server.off('connection', onConnection);
+      log(`new HTTP connections during the timed rounds: ${connections}`);
+      const profileOut = process.env.BENCH_API_PROFILE;
+      if (profileOut) {
+        // BENCH_API_PROFILE=<file.cpuprofile>: a CPU profile of this process over 4 more API-only rounds (not timed).
+        const inspector = await import('node:inspector/promises');
+        const session = new inspector.Session();
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.setSamplingInterval', { interval: 200 });
+        await session.post('Profiler.start');
+        for (let i = 0; i < 4; i++) await postRound(STARTS);
+        const { profile } = await session.post('Profiler.stop');
+        fs.writeFileSync(profileOut, JSON.stringify(profile));
+        session.disconnect();
+        log(`CPU profile of ${4 * STARTS} POSTs written to ${profileOut}`);
+      }
       const apiRate = (STARTS * ROUNDS) / totals.api;
       const rawRate = (STARTS * ROUNDS) / totals.raw;
       rows.push({ metric: `cases started/s, raw Temporal client (\`${model.type}\`, concurrency ${CONCURRENCY})`, samples: STARTS * ROUNDS, p50: '', p99: '', result: `${rawRate.toFixed(1)}/s; process CPU ${(cpu.raw / (STARTS * ROUNDS)).toFixed(1)} ms/case`, target: '', met: null });
       const clientNote = inline ? 'HTTP client in the API process' : `HTTP client in a child process, its CPU ${(clientCpu.api / (STARTS * ROUNDS)).toFixed(1)} ms/case`;
-      rows.push({ metric: `cases started/s, POST /v1/cases (concurrency ${CONCURRENCY})`, samples: STARTS * ROUNDS, p50: '', p99: '', result: `${apiRate.toFixed(1)}/s = ${((apiRate / rawRate) * 100).toFixed(0)}% of raw; API process CPU ${(cpu.api / (STARTS * ROUNDS)).toFixed(1)} ms/case (${clientNote})`, target: '>= 70% of raw', met: apiRate / rawRate >= 0.7 });
+      rows.push({ metric: `cases started/s, POST /v1/cases (${startAuth === 'jwt' ? 'JWT' : 'API key'}, concurrency ${CONCURRENCY})`, samples: STARTS * ROUNDS, p50: '', p99: '', result: `${apiRate.toFixed(1)}/s = ${((apiRate / rawRate) * 100).toFixed(0)}% of raw; API process CPU ${(cpu.api / (STARTS * ROUNDS)).toFixed(1)} ms/case (${clientNote})`, target: '>= 70% of raw', met: apiRate / rawRate >= 0.7 });
       const n = STARTS * ROUNDS;
       rows.push({ metric: 'of which: SQL per POST /v1/cases (statements incl. BEGIN/COMMIT; transactions)', samples: n, p50: '', p99: '', result: `${(sql.statements / n).toFixed(1)} statements, ${(sql.transactions / n).toFixed(1)} transactions`, target: '', met: null });
-      notes.push(`Starts: POST /v1/cases (auth, validation, Idempotency-Key, encrypted party, PIN, read-model seed + audit entry, \`${model.type}\` start) vs \`client.workflow.start('${model.type}')\` with the options and input the API used (same payload, same Temporal connection), concurrency ${CONCURRENCY} for both, 30 untimed starts of each first, then ${ROUNDS} alternating rounds of ${STARTS}; no worker polls their task queue for either (both measure the start path only). ${inline ? 'The HTTP client ran in the API process (BENCH_API_CLIENT=inline).' : 'The HTTP client (fetch) runs in a child process, as an integrator\'s would not share the API\'s event loop; `BENCH_API_CLIENT=inline` runs it in-process as before 2026-11-28.'}`);
+      notes.push(`Starts: POST /v1/cases (${startAuth === 'jwt' ? 'a person\'s JWT (BENCH_API_AUTH=jwt)' : 'an integrating system\'s API key, as integrators start cases; BENCH_API_AUTH=jwt uses a person\'s token'}, validation, Idempotency-Key, encrypted party, PIN, read-model seed + audit entry, \`${model.type}\` start) vs \`client.workflow.start('${model.type}')\` with the options and input the API used (same payload, same Temporal connection), concurrency ${CONCURRENCY} for both (${connections} new HTTP connections during the timed rounds: keep-alive), 30 untimed starts of each first, then ${ROUNDS} alternating rounds of ${STARTS}; no worker polls their task queue for either (both measure the start path only). ${inline ? 'The HTTP client ran in the API process (BENCH_API_CLIENT=inline).' : `The HTTP client (${httpClient === 'http' ? 'node:http, keep-alive agent; `BENCH_API_HTTP=fetch` for fetch as before 2026-11-28T01:10Z' : 'fetch, BENCH_API_HTTP=fetch'}) runs in a child process, as an integrator's would not share the API's event loop; \`BENCH_API_CLIENT=inline\` runs fetch in-process as before 2026-11-28.`}`);
 
     }
     if (parts.includes('tasks')) {
