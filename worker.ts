@@ -5,6 +5,7 @@ import { calendarServiceFor } from './activities/calendar.js';
 import { createActivities } from './activities/index.js';
 import { createDefinitionStore } from './db/definitions.js';
 import { EXAMPLE_DEFINITIONS } from './processes/examples/index.js';
+import type { PinKeys } from './db/case-pins.js';
 import type { Db } from './db/knex.js';
 
 export interface CaseWorkerDeps {
@@ -13,6 +14,8 @@ export interface CaseWorkerDeps {
   taskQueue: string;
   db: Db;
   logger: Logger;
+  /** Citizen PIN keys (the PII keyring): linked cases get their own PIN (ADR 0012); without them, none. */
+  pinKeys?: PinKeys | undefined;
   /** Pre-built bundle (tests, benchmarks); otherwise the worker bundles workflows/index.ts itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -33,7 +36,7 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
   // Workflows count their clocks on the stored calendar (seed + days announced through the admin API).
   const calendar = calendarServiceFor(deps.db);
   const activities = createActivities({
-    db: deps.db, logger: deps.logger, definitions: resolvable, calendarEntries: () => calendar.entries(),
+    db: deps.db, logger: deps.logger, definitions: resolvable, calendarEntries: () => calendar.entries(), pinKeys: deps.pinKeys,
   });
   return Worker.create({
     connection: deps.connection,

@@ -5,7 +5,7 @@ import { caseWorkflowId, type CaseInput } from '../workflows/contract.js';
 import { createLifecycleActivities } from './lifecycle.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 
-export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries' | 'definitions'> {
+export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries' | 'definitions' | 'pinKeys'> {
   db: Db;
   logger: Logger;
 }

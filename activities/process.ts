@@ -5,6 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { buildCalendar, type CalendarEntry } from '../calendar/index.js';
+import type { PinKeys } from '../db/case-pins.js';
 import { createCaseStateStore } from '../db/case-states.js';
 import type { Db } from '../db/knex.js';
 import { recordDeadlineBreach, recordProjectionLag } from '../platform/metrics.js';
@@ -33,6 +34,8 @@ export interface ProcessActivityDeps {
   calendarEntries?: () => Promise<readonly CalendarEntry[]>;
   /** Registered definitions call activities may start; default: processes/examples. */
   definitions?: () => Promise<readonly ProcessDefinitionInput[]>;
+  /** Citizen PIN keys (the PII keyring): a linked case gets its own PIN when its row is projected (ADR 0012). */
+  pinKeys?: PinKeys | undefined;
 }
 
 /** A definition resolved for a new (linked) case, with its pin. */
@@ -68,7 +71,7 @@ export function createGenericActivities() {
 }
 
 export function createProcessActivities(deps: ProcessActivityDeps) {
-  const states = createCaseStateStore(deps.db);
+  const states = createCaseStateStore(deps.db, { pinKeys: deps.pinKeys });
   return {
     ...createGenericActivities(),
     /** Calendar data for the statutory clocks (recorded in history, so replay is deterministic). */

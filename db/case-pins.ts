@@ -94,3 +94,15 @@ export function createCasePinStore(db: Db, keys?: PinKeys) {
     },
   };
 }
+
+/**
+ * Stores the citizen PIN of a linked case (ADR 0012) — a case started by its parent's workflow (a letter
+ * accepted as a complaint, KN 2011 Art 27) gets no `POST /v1/cases` and so no PIN from it. Its PIN is
+ * derived from its own case id exactly like POST's ({@link derivePin} under the current key), so the
+ * acceptance notice sent to the complainant (KN 2011 Art 27; TC 2018 Art 29(3); Mẫu 03 of NĐ 124/155)
+ * can print the new reference and PIN; only the keyed hash is stored, idempotently (`ON CONFLICT DO
+ * NOTHING`), in the caller's transaction (the projection's that creates the case's `cases` row).
+ */
+export async function putDerivedPin(trx: Db, keys: PinKeys, reference: string, caseId: string): Promise<void> {
+  await createCasePinStore(trx, keys).put(reference, caseId, derivePin(keys.key(keys.currentKid), caseId), trx);
+}

@@ -3,6 +3,7 @@
  * (the task inbox). Writes are idempotent by projection sequence.
  */
 import { appendAudit, SYSTEM_ACTOR } from './audit.js';
+import { putDerivedPin, type PinKeys } from './case-pins.js';
 import { ensureLinkedCase } from './cases.js';
 import type { Db } from './knex.js';
 import type { CaseStateView, ProjectCaseStateInput } from '../workflows/contract.js';
@@ -108,7 +109,13 @@ export async function markOverdue(trx: Db, caseId: string, idemKey: string): Pro
   await trx('case_states').where({ case_id: caseId, overdue: false }).update({ overdue: true });
 }
 
-export function createCaseStateStore(db: Db) {
+/**
+ * `pinKeys`: the server keys of citizen PINs (the PII keyring). With them, a linked case created by a
+ * projection gets its own citizen PIN, stored (keyed hash only) in the same transaction (ADR 0012);
+ * without them (a worker not given the keyring) it gets none and the citizen follows it through the
+ * parent's public look-up.
+ */
+export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefined } = {}) {
   const store = {
     /** Applies a projection unless a projection with the same or a higher seq was applied. */
     async project(p: ProjectCaseStateInput): Promise<boolean> {
@@ -142,7 +149,12 @@ export function createCaseStateStore(db: Db) {
         );
         if ((res as { rowCount: number }).rowCount === 0) return { applied: false, breaches: [] };
         // A linked case (started by its parent's workflow) gets its `cases` row here, once, from its parent's.
-        await ensureLinkedCase(trx, p);
+        if ((await ensureLinkedCase(trx, p)) && opts.pinKeys) {
+          // Its own citizen PIN, once, with the row (ADR 0012): printed on the acceptance notice to the
+          // complainant (KN 2011 Art 27; TC 2018 Art 29(3)).
+          const created = await trx('cases').where({ id: p.caseId }).first<{ reference: string } | undefined>('reference');
+          if (created) await putDerivedPin(trx, opts.pinKeys, created.reference, p.caseId);
+        }
         await trx('case_tasks').where({ case_id: p.caseId }).delete();
         const targets = await resolveTaskTargets(trx, p.agencyId ?? null, p.state.tasks.map((t) => t.agencyScope));
         const tasks = p.state.tasks.map((t) => ({

@@ -88,10 +88,15 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       logger.warn({ err: e.message }, 'could not register search attributes; register them on the cluster (see README)'));
     installTemporalRuntimeLogger(logger.child({ component: 'temporal-sdk' }));
 
+    // Secrets (the worker needs the PII keyring for the citizen PINs of linked cases, ADR 0012)
+    const secrets = resolveSecrets(cfg);
+    if (secrets.generated.length) logger.info({ files: secrets.generated }, 'generated local secrets (set JWT_SECRET and PII_KEYS in production)');
+    const pii = createPiiKeyring(secrets.piiKeys);
+
     // Worker
     const workerConn = await connectWorker(cfg, temporalAddress);
     const worker: Worker = await createCaseWorker({
-      connection: workerConn, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger: logger.child({ component: 'worker' }),
+      connection: workerConn, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger: logger.child({ component: 'worker' }), pinKeys: pii,
     });
     const workerRun = worker.run();
     stops.push(async () => {
@@ -101,10 +106,8 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     });
 
     // API
-    const secrets = resolveSecrets(cfg);
-    if (secrets.generated.length) logger.info({ files: secrets.generated }, 'generated local secrets (set JWT_SECRET and PII_KEYS in production)');
     const auth = { jwtSecret: secrets.jwtSecret, jwksUrl: cfg.auth.jwksUrl, issuer: cfg.auth.jwtIssuer, audience: cfg.auth.jwtAudience };
-    const app = createApp({ db, temporal: client, taskQueue: cfg.temporal.taskQueue, logger: logger.child({ component: 'api' }), auth, pii: createPiiKeyring(secrets.piiKeys) });
+    const app = createApp({ db, temporal: client, taskQueue: cfg.temporal.taskQueue, logger: logger.child({ component: 'api' }), auth, pii });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(cfg.port, cfg.host, () => resolve(s));
       s.once('error', reject);

@@ -2,6 +2,7 @@
 import { createDb } from '../db/knex.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
+import { createPiiKeyring } from '../platform/pii.js';
 import { connectWorker } from '../platform/temporal.js';
 import { createCaseWorker } from '../worker.js';
 
@@ -13,7 +14,9 @@ export async function runStandaloneWorker(): Promise<void> {
   }
   const db = createDb(cfg.database.url);
   const connection = await connectWorker(cfg, cfg.temporal.address);
-  const worker = await createCaseWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger });
+  const worker = await createCaseWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger,
+    // Linked cases get their own citizen PIN only under the API's keys (PII_KEYS), never a locally generated one.
+    ...(cfg.piiKeys ? { pinKeys: createPiiKeyring(cfg.piiKeys) } : {}) });
   process.once('SIGINT', () => worker.shutdown());
   process.once('SIGTERM', () => worker.shutdown());
   await worker.run();

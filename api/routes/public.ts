@@ -1,16 +1,66 @@
 import { z } from 'zod';
 import { notFound } from '../auth/errors.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import type { Db } from '../../db/knex.js';
+
+const statusFields = {
+  reference: z.string(), caseType: z.string(), stage: z.string().meta({ description: 'Name of the current step' }),
+  status: z.enum(['open', 'closed']), receivedAt: z.string(),
+  nextDueAt: z.string().optional().meta({ description: 'Next statutory due date of the case, when one is running' }),
+};
+
+const PublicLinkedStatus = z.object({ ...statusFields }).meta({ id: 'PublicLinkedCaseStatus' });
 
 const PublicStatus = z.object({
-  reference: z.string(), caseType: z.string(), stage: z.string(), status: z.string(), receivedAt: z.string(),
+  ...statusFields,
+  linkedCases: z.array(PublicLinkedStatus).optional().meta({
+    description: 'Cases started from this one (a letter accepted as a complaint, a second complaint; ADR 0012), when any: their public status only',
+  }),
 }).meta({ id: 'PublicCaseStatus' });
+
+interface StatusRow {
+  id: string; reference: string; case_type: string; stage: string; status: string; received_at: Date; depth: number;
+  s_stage: string | null; s_status: string | null; next_due_at: Date | null;
+}
+
+/**
+ * The case and the cases linked from it (children, and theirs: a letter → its complaint → the second
+ * complaint), with the fields a citizen may see: reference, type, step, open/closed, receipt, next
+ * statutory due date. Never subject, parties, details, tasks or notes.
+ */
+async function publicStatus(db: Db, caseId: string): Promise<z.infer<typeof PublicStatus> | undefined> {
+  const { rows } = await db.raw<{ rows: StatusRow[] }>(
+    `WITH RECURSIVE tree (id, depth) AS (
+       SELECT id, 0 FROM cases WHERE id = ?
+       UNION ALL SELECT c.id, t.depth + 1 FROM cases c JOIN tree t ON c.parent_case_id = t.id WHERE t.depth < 8
+     )
+     SELECT c.id, c.reference, c.case_type, c.stage, c.status, c.received_at, t.depth,
+            cs.stage AS s_stage, cs.status AS s_status, cs.next_due_at
+       FROM tree t JOIN cases c ON c.id = t.id LEFT JOIN case_states cs ON cs.case_id = c.id
+      ORDER BY t.depth, c.created_at, c.id`,
+    [caseId],
+  );
+  const [self, ...linked] = rows;
+  if (!self) return undefined;
+  // The same reading of step and status as GET /v1/cases/:id (api/case-view.ts buildCaseView).
+  const view = (r: StatusRow) => {
+    const closed = r.s_status === 'completed' || r.s_status === 'cancelled' || r.status === 'closed';
+    return {
+      reference: r.reference, caseType: r.case_type, stage: r.s_stage && r.s_status !== 'starting' ? r.s_stage : r.stage,
+      status: closed ? 'closed' as const : 'open' as const, receivedAt: r.received_at.toISOString(),
+      ...(r.next_due_at && !closed ? { nextDueAt: r.next_due_at.toISOString() } : {}),
+    };
+  };
+  return { ...view(self), ...(linked.length ? { linkedCases: linked.map(view) } : {}) };
+}
 
 export const publicRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/v1/public/cases/:reference', operationId: 'publicCaseStatus', tags: ['Public'],
     summary: 'Status of a case by its reference and the citizen PIN from the receipt notice',
-    description: 'No personal data and no subject are returned. An unknown reference and a wrong PIN give the same 404, at the same cost.',
+    description: 'No personal data and no subject are returned. An unknown reference and a wrong PIN give the same 404, at the same cost. '
+      + 'A letter\'s look-up also lists the cases started from it (the complaint it was accepted as, ADR 0012); such a linked case '
+      + 'has its own reference and PIN, printed on its acceptance notice.',
     auth: 'public',
     request: {
       params: z.object({ reference: z.string().regex(/^[A-Z0-9]{2,5}-\d{4}-[A-Z0-9]{10}$/).meta({ example: 'TC-2026-0B6F3B4E12' }) }),
@@ -26,9 +76,9 @@ export const publicRoutes: RouteSpec[] = [
         throw e;
       }
       const caseId = await services.pins.check(params.reference, query.pin);
-      const c = caseId ? await services.cases.get(caseId) : undefined;
-      if (!c) throw notFound(`Case ${params.reference}`);
-      return { body: { reference: c.reference, caseType: c.caseType, stage: c.stage, status: c.status, receivedAt: c.receivedAt } };
+      const body = caseId ? await publicStatus(services.deps.db, caseId) : undefined;
+      if (!body) throw notFound(`Case ${params.reference}`);
+      return { body };
     },
   }),
 ];

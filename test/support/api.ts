@@ -34,7 +34,7 @@ export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['l
   let stopWorker = async () => {};
   if (opts.worker) {
     const worker = await createCaseWorker({
-      connection: dev.nativeConnection, namespace: 'default', taskQueue: deps.taskQueue, db: tdb.db, logger: deps.logger, workflowBundle: await workflowBundle(),
+      connection: dev.nativeConnection, namespace: 'default', taskQueue: deps.taskQueue, db: tdb.db, logger: deps.logger, workflowBundle: await workflowBundle(), pinKeys: deps.pii,
     });
     const running = worker.run();
     stopWorker = async () => { worker.shutdown(); await running.catch(() => undefined); };
