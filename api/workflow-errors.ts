@@ -22,9 +22,16 @@ const INVALID_DATA = new Set(['InvalidFormData', 'InvalidInput']);
 
 /**
  * Maps an Update rejection to a problem: invalid form data → 422 naming the fields; a task or
- * message the case does not expect now (stale, completed, closed) → 409 with the reason.
+ * message the case does not expect now (stale, completed, closed) → 409 with the reason (the
+ * validator's failure type, e.g. `AlreadySuspended`, and its message as the detail).
+ * `closedAs`: the Update was sent to a known case whose workflow is closed (the server answers
+ * "not found"), e.g. completed between the read and the Update: 409 `CaseClosed` with that detail
+ * instead of a 404.
  */
-export function updateProblem(e: unknown): unknown {
+export function updateProblem(e: unknown, closedAs?: string): unknown {
+  if (closedAs !== undefined && e instanceof WorkflowNotFoundError) {
+    return new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', closedAs, { reason: 'CaseClosed' });
+  }
   if (!(e instanceof WorkflowUpdateFailedError)) return e;
   const cause = e.cause;
   const type = cause instanceof ApplicationFailure ? cause.type ?? 'Rejected' : 'Rejected';

@@ -16,7 +16,7 @@ import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
 import { buildRunGraph, buildView, initialState, Runner, RuntimeIncident, vnDate } from './engine/runtime/index.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
-import { legalEventRefusal, recordedCaseEvent } from './engine/runtime/clocks.js';
+import { legalEventCheck, recordedCaseEvent } from './engine/runtime/clocks.js';
 
 /** patched() id: a `recordCaseEvent` result sets the case event (clocks armed after it count from its day). */
 const PATCH_CASE_EVENTS = 'kntc-case-events-from-activity-v1';
@@ -135,10 +135,13 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   }, {
     validator: (req) => {
       const r = open(req.caseId);
-      // What the law refuses (an extension beyond the limits, a suspension before its rule applies)
-      // never enters the history, even when the definition would catch the message.
-      const refusal = legalEventRefusal(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
-      if (refusal !== null) reject('LegalEventRefused', refusal);
+      // What the case's state or the law refuses (a second suspension, a resumption of a running
+      // case, an extension beyond the limits, marking complex twice) never enters the history,
+      // even when the definition would catch the message. Atomic: the handler below runs right
+      // after this validator accepts, so a concurrent second event is validated against the
+      // state the first one left (ADR 0008). Not run on replay: accepted paths are unchanged.
+      const refusal = legalEventCheck(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
+      if (refusal !== null) reject(refusal.reason, refusal.detail);
       const legal = ['suspend', 'resume', 'extend'].includes(req.name) ? r.planLegalEvent(req.name, req) : 'not a clock event';
       if (typeof legal === 'string' && r.catchers(req.name).length === 0) {
         reject('MessageNotExpected', `message '${req.name}' is not expected by case ${input.caseId} now (${legal})`);

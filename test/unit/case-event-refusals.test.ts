@@ -1,60 +1,74 @@
 /**
- * Legal events against the case's state (api/routes/case-events.ts `refusalOf`): the holes the
- * workflow validator leaves when some step catches the message anyway.
+ * Legal events against the case's state (workflows/engine/runtime/clocks.ts `legalEventCheck`,
+ * run by the `sendMessage` Update validator): the refusals the API answers 409 with, whatever
+ * step of the definition would catch the message.
  */
 import { describe, expect, it } from 'vitest';
-import { refusalOf } from '../../api/routes/case-events.js';
+import { buildCalendar } from '../../calendar/index.js';
+import { suspendClock } from '../../workflows/clock/index.js';
+import type { ClockRule } from '../../workflows/engine/index.js';
+import { clockOf, evaluate, legalEventCheck, type LegalEventRequest } from '../../workflows/engine/runtime/clocks.js';
+import type { RunState, TimerRecord } from '../../workflows/engine/runtime/types.js';
 
-type State = Parameters<typeof refusalOf>[3];
-const clock = (over: Record<string, unknown> = {}) => ({
-  timerId: 'tm1', nodeId: 'verify', purpose: 'due', kind: 'clock', dueAt: '2026-12-21T16:59:59.999Z', ruleId: 'K3', status: 'running',
-  due: '2026-12-21', firedRungs: [], derivation: [{ kind: 'start' }, { kind: 'count' }, { kind: 'due' }], ...over,
-});
-const state = (clocks: unknown[], over: Partial<State> = {}): State => ({ status: 'running', clocks, variables: {}, ...over } as State);
-/** A definition declaring K3 with one extension of at most 15 days, and K2 without extensions. */
-const definition = {
-  nodes: [
-    { type: 'userTask', id: 'verify', due: { ruleId: 'K3', amount: 30, unit: 'calendar_days', from: 'accepted', extension: { maxExtensions: 1, maxAmountEach: 15, legalBasis: 'KN Art 28' } } },
-    { type: 'userTask', id: 'accept', due: { ruleId: 'K2', amount: 10, unit: 'working_days', from: 'received' } },
-  ],
+const calendar = buildCalendar({ from: '2026-06-01', to: '2027-12-31' });
+const NOW = Date.parse('2026-11-27T03:00:00Z');
+/** K3: 30 days, one extension of at most 15 (KN 2011 Art 28), suspendable; K2: no extension. */
+const K3: ClockRule = {
+  ruleId: 'K3', legalBasis: 'Luật Khiếu nại 2011 Art 28', amount: 30, unit: 'calendar_days', from: 'accepted',
+  suspensionBasis: 'Luật Khiếu nại Art 11a', extension: { maxExtensions: 1, maxAmountEach: 15, legalBasis: 'Luật Khiếu nại 2011 Art 28' },
 };
+const K2: ClockRule = { ruleId: 'K2', legalBasis: 'Luật Khiếu nại 2011 Art 27', amount: 10, unit: 'working_days', from: 'received' };
+const events = { received: '2026-11-10', accepted: '2026-11-20' };
 
-describe('refusalOf', () => {
-  it('refuses every event on a closed (or cancelled) case', () => {
-    for (const ev of ['withdraw', 'suspend', 'resume', 'extend', 'supplement', 'mark-complex']) {
-      expect(refusalOf(ev, {}, '2026-11-27', state([clock()], { status: 'completed' }))?.reason).toBe('CaseClosed');
-    }
-    expect(refusalOf('withdraw', {}, '2026-11-27', state([], { status: 'cancelled' as State['status'] }))?.reason).toBe('CaseClosed');
-  });
+function timer(rule: ClockRule, nodeId: string, change?: (c: ReturnType<typeof clockOf>) => ReturnType<typeof clockOf>): TimerRecord {
+  const base = clockOf(rule, events, '2026-11-20');
+  const clock = evaluate(change ? change(base) : base, calendar, NOW);
+  return { id: `tm-${nodeId}`, purpose: 'due', nodeId, tokenId: `tk-${nodeId}`, dueAtMs: clock.dueAt === null ? null : Date.parse(clock.dueAt), clock, firedRungs: [] };
+}
+const state = (timers: TimerRecord[], variables: RunState['variables'] = {}) => ({ timers, variables, calendar });
+const nodes: Record<string, unknown> = { verify: { type: 'userTask', id: 'verify', due: K3 }, accept: { type: 'userTask', id: 'accept', due: K2 } };
+const check = (s: ReturnType<typeof state>, req: LegalEventRequest) =>
+  legalEventCheck(s, (id) => nodes[id] as never, req, '2026-11-27')?.reason ?? null;
+const running = () => timer(K3, 'verify');
+const suspended = () => timer(K3, 'verify', (c) => suspendClock(c, { from: '2026-11-25', decision: '15/QĐ-TTr' }));
 
+describe('legalEventCheck', () => {
   it('suspension: once; resumption: only of a suspended case', () => {
-    expect(refusalOf('suspend', {}, '2026-11-27', state([clock()]))).toBeNull();
-    expect(refusalOf('suspend', {}, '2026-11-27', state([clock({ status: 'suspended' })]))?.reason).toBe('AlreadySuspended');
-    expect(refusalOf('resume', {}, '2026-11-27', state([clock()]))?.reason).toBe('NotSuspended');
-    expect(refusalOf('resume', {}, '2026-11-27', state([clock({ status: 'suspended' })]))).toBeNull();
-    // Plain duration timers are not statutory clocks; a case without any clock is left to its definition.
-    expect(refusalOf('resume', {}, '2026-11-27', state([clock({ kind: 'duration', status: undefined })]))).toBeNull();
+    expect(check(state([running()]), { name: 'suspend' })).toBeNull();
+    expect(check(state([suspended()]), { name: 'suspend' })).toBe('AlreadySuspended');
+    expect(legalEventCheck(state([suspended()]), () => undefined, { name: 'suspend' }, '2026-11-27')?.detail).toMatch(/already suspended \(clock K3\)/);
+    expect(check(state([running()]), { name: 'resume' })).toBe('NotSuspended');
+    expect(check(state([suspended()]), { name: 'resume' })).toBeNull();
+    // A case without any statutory clock is left to its definition's steps.
+    expect(check(state([]), { name: 'resume' })).toBeNull();
+    expect(check(state([]), { name: 'suspend' })).toBeNull();
   });
 
-  it('extension: within the rule\'s policy, in time', () => {
-    const ok = (b: Record<string, unknown>, clocks = [clock(), clock({ timerId: 'tm2', nodeId: 'accept', ruleId: 'K2' })], date = '2026-11-27') =>
-      refusalOf('extend', b, date, state(clocks), definition)?.reason ?? null;
-    expect(ok({ amount: 10 })).toBeNull();
-    expect(ok({ amount: 16 })).toBe('ExtensionTooLong');
-    expect(ok({ amount: 10, ruleId: 'K2' })).toBe('ExtensionNotAllowed');
-    expect(ok({ amount: 10, ruleId: 'K9' })).toBe('NoClock');
-    expect(ok({ amount: 5 }, [clock({ derivation: [{ kind: 'start' }, { kind: 'extension' }, { kind: 'due' }] })])).toBe('ExtensionLimitReached');
-    expect(ok({ amount: 5 }, [clock()], '2026-12-22')).toBe('ExtensionAfterDue');
-    expect(ok({ amount: 5 }, [clock({ status: 'breached' })])).toBe('ExtensionAfterDue');
-    // Without the definition (or for a case-dependent preset) the workflow decides.
-    expect(refusalOf('extend', { amount: 99 }, '2026-11-27', state([clock()]))).toBeNull();
-    const preset = { nodes: [{ due: { ruleId: 'K3', amount: 30, unit: 'calendar_days', extension: { maxExtensions: 1, maxAmountEach: 15, preset: 'denunciation_complexity' } } }] };
-    expect(refusalOf('extend', { amount: 99 }, '2026-11-27', state([clock()]), preset)).toBeNull();
+  it('extension: of a clock the case runs, within the rule\'s policy, in time', () => {
+    const both = () => state([running(), timer(K2, 'accept')]);
+    expect(check(both(), { name: 'extend', amount: 10, date: '2026-11-27' })).toBeNull();
+    expect(check(both(), { name: 'extend', amount: 16, date: '2026-11-27' })).toBe('ExtensionTooLong');
+    expect(check(both(), { name: 'extend', amount: 10, ruleId: 'K2' })).toBe('ExtensionNotAllowed');
+    expect(check(both(), { name: 'extend', amount: 10, ruleId: 'K9' })).toBe('NoClock');
+    const extended = timer(K3, 'verify', (c) => ({ ...c, extensions: [{ amount: 10, unit: 'calendar_days', decisionRef: '20/QĐ', date: '2026-11-26' }] }));
+    expect(check(state([extended]), { name: 'extend', amount: 5, date: '2026-11-27' })).toBe('ExtensionLimitReached');
+    // K3 from 20/11 for 30 days ends on 20/12/2026: an extension decided after it is refused.
+    expect(check(state([running()]), { name: 'extend', amount: 5, date: '2026-12-22' })).toBe('ExtensionAfterDue');
   });
 
   it('marking complex: not twice at the same level (an upgrade passes)', () => {
-    expect(refusalOf('mark-complex', { complexity: 'complex' }, '2026-11-27', state([], { variables: {} }))).toBeNull();
-    expect(refusalOf('mark-complex', { complexity: 'complex' }, '2026-11-27', state([], { variables: { complexity: 'complex' } }))?.reason).toBe('AlreadyComplex');
-    expect(refusalOf('mark-complex', { complexity: 'especially_complex' }, '2026-11-27', state([], { variables: { complexity: 'complex' } }))).toBeNull();
+    const mark = (complexity: string, current?: string) =>
+      check(state([], current === undefined ? {} : { complexity: current }), { name: 'markComplex', variables: { complex: true, complexity } });
+    expect(mark('complex')).toBeNull();
+    expect(mark('complex', 'normal')).toBeNull();
+    expect(mark('complex', 'complex')).toBe('AlreadyComplex');
+    expect(mark('especially_complex', 'complex')).toBeNull();
+    expect(mark('complex', 'especially_complex')).toBe('AlreadyComplex');
+    expect(mark('especially_complex', 'especially_complex')).toBe('AlreadyComplex');
+  });
+
+  it('other messages are left to the definition', () => {
+    expect(check(state([suspended()]), { name: 'withdraw' })).toBeNull();
+    expect(check(state([running()]), { name: 'supplement' })).toBeNull();
   });
 });

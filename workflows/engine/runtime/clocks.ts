@@ -127,6 +127,12 @@ export function effectiveExtensionPolicy(clock: Clock, rule: ClockRule | undefin
   return clock.extensionPolicy;
 }
 
+/** A legal event the case refuses in its current state: a stable reason code and the officer-readable detail. */
+export interface LegalEventRefusal { reason: string; detail: string }
+
+/** `EXTENSION_TOO_LONG` → `ExtensionTooLong` (the reason codes the API answers with). */
+const reasonOf = (code: string): string => code.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+
 /**
  * Why the case must refuse a legal clock event before it enters the history, or null. It refuses
  * only what the law refuses, when every clock the event concerns refuses it:
@@ -141,10 +147,16 @@ export function effectiveExtensionPolicy(clock: Clock, rule: ClockRule | undefin
 export function legalEventRefusal(
   state: Pick<RunState, 'timers' | 'variables' | 'calendar'>, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
 ): string | null {
+  return lawRefusal(state, nodeOf, req, today)?.detail ?? null;
+}
+
+function lawRefusal(
+  state: Pick<RunState, 'timers' | 'variables' | 'calendar'>, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+): LegalEventRefusal | null {
   if (req.name !== 'extend' && req.name !== 'suspend') return null;
   const date = req.date ?? today;
   const variables = { ...state.variables, ...(req.variables ?? {}) };
-  const refusals: string[] = [];
+  const refusals: LegalEventRefusal[] = [];
   let concerned = 0;
   for (const t of state.timers) {
     const c = t.clock?.clock;
@@ -155,7 +167,7 @@ export function legalEventRefusal(
       try {
         suspendClock(c, { from: date, decision: 'check' });
       } catch (err) {
-        if (err instanceof ClockError && err.code === 'SUSPENSION_NOT_ALLOWED') { refusals.push(err.message); continue; }
+        if (err instanceof ClockError && err.code === 'SUSPENSION_NOT_ALLOWED') { refusals.push({ reason: reasonOf(err.code), detail: err.message }); continue; }
       }
       return null;
     }
@@ -170,9 +182,67 @@ export function legalEventRefusal(
       return null; // calendar coverage etc.: not a legal refusal, the event goes its usual way
     }
     if (r.ok) return null;
-    refusals.push(r.refusal.message.includes(r.refusal.legalBasis) ? r.refusal.message : `${r.refusal.message} (${r.refusal.legalBasis})`);
+    refusals.push({
+      reason: reasonOf(r.refusal.code),
+      detail: r.refusal.message.includes(r.refusal.legalBasis) ? r.refusal.message : `${r.refusal.message} (${r.refusal.legalBasis})`,
+    });
   }
   return concerned > 0 && refusals.length === concerned ? refusals[0]! : null;
+}
+
+/** Payload variables of a `markComplex` message and the case's, as the complexity ladder reads them. */
+const LADDER = ['complex', 'especially_complex'];
+
+/**
+ * Every check of a legal event against the case's state, run by the `sendMessage` Update
+ * validator so that a refused event never enters the history, and atomically: the validator of a
+ * second, concurrent event runs after the first one's handler changed the state (ADR 0008).
+ * Null when the event may proceed (the definition's own catchers then decide whether it is
+ * expected). Reasons are stable codes the API answers with (409 `rejected-by-case`):
+ * - `AlreadySuspended`: one suspension decision at a time; the clocks restart only by a
+ *   continuation decision (Luật Tố cáo 2018 Art 31(1)-(2); Luật Khiếu nại (sửa đổi 2025) Art 11a);
+ * - `NotSuspended`: a resumption of a case none of whose clocks is suspended (Luật Tố cáo 2018 Art 31(2));
+ * - `NoClock` / `ExtensionNotAllowed`: an extension of a clock the case does not run, or of clocks
+ *   the law allows no extension of (Luật Khiếu nại 2011 Art 28, 37; Luật Tố cáo 2018 Art 30);
+ * - the refusals of {@link legalEventRefusal} (`ExtensionTooLong`, `ExtensionLimitReached`,
+ *   `ExtensionAfterDue`, `SuspensionNotAllowed`, ...);
+ * - `AlreadyComplex`: marking the case complex twice at the same level would issue a second
+ *   determination (Luật Khiếu nại 2011 Art 28, 37; Luật Tố cáo 2018 Art 30(1)); an upgrade passes.
+ * A case without any statutory clock (a custom definition) is left to its own steps for
+ * suspend / resume / extend. A closed case is refused before this (`CaseClosed`).
+ */
+export function legalEventCheck(
+  state: Pick<RunState, 'timers' | 'variables' | 'calendar'>, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+): LegalEventRefusal | null {
+  if (req.name === 'markComplex') {
+    const current = state.variables.complexity;
+    const asked = req.variables?.complexity;
+    const wanted = typeof asked === 'string' && LADDER.includes(asked) ? asked : 'complex';
+    if (typeof current === 'string' && LADDER.includes(current) && LADDER.indexOf(current) >= LADDER.indexOf(wanted)) {
+      return { reason: 'AlreadyComplex', detail: `The case is already marked ${current}` };
+    }
+    return null;
+  }
+  if (req.name !== 'suspend' && req.name !== 'resume' && req.name !== 'extend') return null;
+  const all = state.timers.filter((t) => t.clock);
+  if (all.length === 0) return null;
+  const clocks = all.filter((t) => req.ruleId === undefined || t.clock!.clock.ruleId === req.ruleId);
+  const suspended = clocks.filter((t) => t.clock!.status === 'suspended');
+  if (req.name === 'suspend' && suspended.length > 0) {
+    const rules = [...new Set(suspended.map((t) => t.clock!.clock.ruleId))].join(', ');
+    return { reason: 'AlreadySuspended', detail: `The case is already suspended (clock ${rules}); resume it first` };
+  }
+  if (req.name === 'resume' && suspended.length === 0) {
+    return { reason: 'NotSuspended', detail: 'The case is not suspended: there is nothing to resume (Luật Tố cáo 2018 Art 31(2))' };
+  }
+  if (req.name === 'extend') {
+    if (clocks.length === 0) return { reason: 'NoClock', detail: `No running statutory clock ${req.ruleId ?? ''} on this case` };
+    if (clocks.every((t) => !t.clock!.clock.extensionPolicy)) {
+      const rules = [...new Set(clocks.map((t) => t.clock!.clock.ruleId))].join(', ');
+      return { reason: 'ExtensionNotAllowed', detail: `The law allows no extension of ${rules}` };
+    }
+  }
+  return lawRefusal(state, nodeOf, req, today);
 }
 
 // ---- the expiry day of a breached limit ----------------------------------------------------------
