@@ -76,8 +76,11 @@ async function withCpu<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const c0 = process.cpuUsage();
   const r = await fn();
   const c = process.cpuUsage(c0);
+  lastCpuSplit = { user: c.user / 1000, system: c.system / 1000 };
   return [r, (c.user + c.system) / 1000];
 }
+/** User and system CPU ms of the last `withCpu` call (logged per start round). */
+let lastCpuSplit = { user: 0, system: 0 };
 
 /** Sequential timings of `fn` (after `warmup` untimed calls), sorted ascending, in ms; `cpu`: process CPU ms per call. */
 async function timings(n: number, warmup: number, fn: (i: number) => Promise<void>): Promise<number[] & { cpu: number }> {
@@ -346,7 +349,7 @@ export async function runApiBench(
           sql.counting = false;
           totals[v] += s;
           cpu[v] += c;
-          log(`round ${r + 1}: ${v === 'api' ? 'POST /v1/cases' : 'raw client start'}: ${STARTS} in ${s.toFixed(2)} s`);
+          log(`round ${r + 1}: ${v === 'api' ? 'POST /v1/cases' : 'raw client start'}: ${STARTS} in ${s.toFixed(2)} s; CPU ${(c / STARTS).toFixed(2)} ms each (user ${(lastCpuSplit.user / STARTS).toFixed(2)}, system ${(lastCpuSplit.system / STARTS).toFixed(2)})`);
         }
       }
       server.off('connection', onConnection);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
 
 /**
  * AES-256-GCM encryption of personal data at rest, with key ids so keys can be rotated: new data is
@@ -49,6 +49,21 @@ export function generatePiiKeySpec(kid = 'local1'): string {
   return `${kid}:${randomBytes(32).toString('base64')}`;
 }
 
+// IVs are taken from a pool of CSPRNG bytes refilled as a whole (as crypto.randomUUID does), instead of one
+// randomBytes call per seal; each IV is a copy of 12 bytes never handed out again (random 96-bit GCM IVs).
+const IV_BYTES = 12;
+const ivPool = Buffer.alloc(IV_BYTES * 256);
+let ivOffset = ivPool.length;
+function freshIv(): Buffer {
+  if (ivOffset + IV_BYTES > ivPool.length) {
+    randomFillSync(ivPool);
+    ivOffset = 0;
+  }
+  const iv = Buffer.from(ivPool.subarray(ivOffset, ivOffset + IV_BYTES));
+  ivOffset += IV_BYTES;
+  return iv;
+}
+
 /** Builds a keyring; the first key is current. */
 export function createPiiKeyring(keys: Array<{ kid: string; key: Buffer }> | string): PiiKeyring {
   const list = typeof keys === 'string' ? parsePiiKeys(keys) : keys;
@@ -64,7 +79,7 @@ export function createPiiKeyring(keys: Array<{ kid: string; key: Buffer }> | str
     currentKid: current.kid,
     key,
     seal(plaintext, aad) {
-      const iv = randomBytes(12);
+      const iv = freshIv();
       const c = createCipheriv('aes-256-gcm', current.key, iv);
       c.setAAD(Buffer.from(aad, 'utf8'));
       const ciphertext = Buffer.concat([c.update(plaintext, 'utf8'), c.final()]);

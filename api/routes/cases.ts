@@ -40,11 +40,33 @@ export const AttachmentInput = z.strictObject({
   pages: z.number().int().min(1).max(100_000).optional(),
 }).meta({ id: 'AttachmentInput' });
 
+const ISO_INSTANT_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+/**
+ * `IsoInstant`'s check (api/schemas.ts: the pattern and luxon's validity) without luxon for the strings a
+ * client sends (ADR 0011, follow-up 2): a match whose fields are all in range (month, the day in that month
+ * of the Gregorian calendar, hour ≤ 23, minute and second ≤ 59, offset ≤ 23:59) is valid for luxon too;
+ * anything else (hour 24, year before 1900, an odd offset) goes to luxon. Checked equal over random strings
+ * (test/unit/case-start-fast.test.ts).
+ */
+export function isIsoInstant(s: string): boolean {
+  const m = ISO_INSTANT_PARTS.exec(s);
+  if (m) {
+    const y = +m[1]!, mo = +m[2]!, d = +m[3]!;
+    const days = mo === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
+    if (y >= 1900 && mo >= 1 && mo <= 12 && d >= 1 && d <= days && +m[4]! <= 23 && +m[5]! <= 59 && (m[6] === undefined || +m[6] <= 59)
+      && (m[7] === undefined || (+m[7] <= 23 && +m[8]! <= 59))) return true;
+  }
+  return IsoInstant.safeParse(s).success;
+}
+/** `IsoInstant` for `receivedAt`: the same strings, message and schema (max 40, date-time). */
+const ReceivedAt = z.string().max(40).refine(isIsoInstant, { message: 'must be an ISO-8601 date-time with an offset, e.g. 2026-07-01T09:30:00+07:00' })
+  .meta({ format: 'date-time', example: '2026-07-01T09:30:00+07:00' });
+
 /** Request body of `POST /v1/cases` (grows with the lifecycles). */
 export const CreateCaseBody = z.strictObject({
   type: z.enum(['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition']),
   channel: z.enum(['reception_desk', 'post', 'portal', 'forwarded', 'national_database']),
-  receivedAt: IsoInstant,
+  receivedAt: ReceivedAt,
   agencyId: AgencyId,
   subject: z.string().trim().min(1).max(500),
   remoteArea: z.boolean().default(false),
@@ -93,6 +115,8 @@ export function receiptInstant(receivedAt: string): { ms: number; on: string; ut
 }
 
 const statementNames = new Map<string, string>();
+/** The `$n` text of each prepared start statement (same bound as the names: one entry per prepared text). */
+const statementTexts = new Map<string, { text: string; n: number }>();
 const MAX_PREPARED = 200;
 /** How many statement texts the start path has prepared (a test holds the shapes to a handful). */
 export const preparedStartStatements = (): number => statementNames.size;
@@ -122,9 +146,15 @@ interface KnexClient { acquireConnection(): Promise<PgClient>; releaseConnection
  * event is emitted so that observers (statement counts in tests and the benchmark) see every statement.
  */
 async function direct<R>(db: Db, sql: string, bindings: readonly unknown[], name: string | undefined): Promise<R> {
-  if (sql.includes('??') || sql.includes('\\?')) return db.raw(sql, bindings as never[]) as unknown as Promise<R>;
-  let n = 0;
-  const text = sql.replace(/\?/g, () => `$${++n}`);
+  // A prepared text was checked and converted when it was first run.
+  let converted = name === undefined ? undefined : statementTexts.get(sql);
+  if (converted === undefined) {
+    if (sql.includes('??') || sql.includes('\\?')) return db.raw(sql, bindings as never[]) as unknown as Promise<R>;
+    let n = 0;
+    converted = { text: sql.replace(/\?/g, () => `$${++n}`), n };
+    if (name !== undefined) statementTexts.set(sql, converted);
+  }
+  const { text, n } = converted;
   if (n !== bindings.length) throw new Error(`start statement: ${n} placeholders, ${bindings.length} bindings`);
   if (bindings.some((b) => b === undefined)) throw new Error('start statement: undefined binding');
   const client = db.client as unknown as KnexClient;
@@ -198,6 +228,12 @@ export const caseRoutes: RouteSpec[] = [
       const hash = key ? requestHash('POST', '/v1/cases', body) : '';
       const withPin = (b: Record<string, unknown>) => ({ ...b, pin: derivePin(deps.pii.key(String(b.pinKid)), String(b.id)), pinKid: undefined });
       const pinKid = deps.pii.currentKid;
+      // The citizen PIN of a case id under the current key, derived once per id (an HMAC each).
+      let lastPin: { caseId: string; pin: string } | undefined;
+      const pinOf = (caseId: string): string => {
+        if (lastPin?.caseId !== caseId) lastPin = { caseId, pin: derivePin(deps.pii.key(pinKid), caseId) };
+        return lastPin.pin;
+      };
       const db = deps.db;
 
       // 1. One statement (one implicit transaction) before the start: the definition version in force
@@ -221,7 +257,7 @@ export const caseRoutes: RouteSpec[] = [
           },
           ...(claim ? [reserveCte(scope, key!, hash, caseId, 'idem', 'EXISTS (SELECT 1 FROM defs)')] : []),
           ...(sealed.length ? [partiesInsertCte(sealed, 'parties_ins', when)] : []),
-          await pins.insertCte(reference, caseId, derivePin(deps.pii.key(pinKid), caseId), 'pin_ins', when),
+          await pins.insertCte(reference, caseId, pinOf(caseId), 'pin_ins', when),
         ];
         const r = await prepared<{ rows: Array<{ def: { key: string; version: number; hash: string } | null; fresh: boolean }> }>(db,
           `WITH ${ctes.map((c) => c.sql).join(', ')}
@@ -254,7 +290,7 @@ export const caseRoutes: RouteSpec[] = [
       const chosen = await services.definitions.getCached(first.def.key, first.def.version, first.def.hash);
       if (!chosen) throw new Error(`definition ${first.def.key}@${first.def.version} vanished`);
       const pin = { key: chosen.key, version: chosen.version, hash: chosen.hash, label: `${chosen.key}@${chosen.version}+${chosen.hash}` };
-      const citizenPin = derivePin(deps.pii.key(pinKid), id);
+      const citizenPin = pinOf(id);
 
       // References only: party ids and roles, never identities.
       const signerRefs = refs.filter((r) => r.role === 'complainant' || r.role === 'denouncer').map((r) => r.id);
