@@ -20,4 +20,6 @@ export interface AppDeps {
   bodyLimit?: string;
   /** Workflow code `POST /v1/audit/replay` replays against (default: workflows/index.ts, the running code). */
   replayWorkflowsPath?: string;
+  /** New case ids (default crypto.randomUUID); tests pass a sequence to force a reference collision. */
+  newCaseId?: () => string;
 }

@@ -15,11 +15,18 @@ const VN_FIXED_SINCE = Date.UTC(1975, 5, 13);
  * Human reference printed on receipts, derived from the id so that a retried request (or a retried
  * projection of a linked case) gets the same one: `<prefix>-<year of receipt in Vietnam>-<10 hex of the id>`.
  */
-export function caseReference(id: string, type: string, receivedAt: string): string {
+export function caseReference(id: string, type: string, receivedAt: string, digits = 10): string {
   const t = DateTime.fromISO(receivedAt, { setZone: true });
   const year = (t.toMillis() >= VN_FIXED_SINCE ? t.setZone(VN_FIXED) : t.setZone('Asia/Ho_Chi_Minh')).year;
-  return `${REFERENCE_PREFIX[type] ?? 'HS'}-${year}-${id.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+  return `${REFERENCE_PREFIX[type] ?? 'HS'}-${year}-${id.replace(/-/g, '').slice(0, digits).toUpperCase()}`;
 }
+
+/**
+ * Reference lengths tried in turn when a shorter one is already taken by another case: 10 hex digits
+ * (40 bits of the random case id) collide about once in 2 million pairs of cases of one type and year,
+ * so a busy province meets one within a few years; the next length is then used for that case.
+ */
+export const REFERENCE_DIGITS = [10, 14, 20, 32] as const;
 
 /** A case as the read model holds it. */
 export interface CaseRecord {

@@ -6,7 +6,7 @@ import { auditAppendCtes } from '../../db/audit.js';
 import { PARTY_ROLES, partiesInsertCte } from '../../db/parties.js';
 import { recordCaseStarted } from '../../platform/metrics.js';
 import { createCaseSearch } from '../../db/case-search.js';
-import { caseReference as referenceOf } from '../../db/cases.js';
+import { caseReference as referenceOf, REFERENCE_DIGITS } from '../../db/cases.js';
 import type { Db } from '../../db/knex.js';
 import { MASS_CASE_MIN_SIGNERS } from '../../processes/builtin/index.js';
 import { caseWorkflowId, PROCESS_WORKFLOW, SA, type CaseType, type ProcessInput } from '../../workflows/contract.js';
@@ -168,7 +168,7 @@ async function direct<R>(db: Db, sql: string, bindings: readonly unknown[], name
 }
 
 /** Human reference printed on receipts (db/cases.ts: linked cases get theirs the same way). */
-export const caseReference: (id: string, type: CaseType, receivedAt: string) => string = referenceOf;
+export const caseReference: (id: string, type: CaseType, receivedAt: string, digits?: number) => string = referenceOf;
 
 const example = {
   type: 'denunciation', channel: 'portal', receivedAt: '2026-07-01T09:30:00+07:00', agencyId: 'so-tnmt',
@@ -242,7 +242,7 @@ export const caseRoutes: RouteSpec[] = [
       // workflow only ever gets the case id and party references. Nothing is written when no definition
       // applies; with a key, parties and PIN are written only if this request claimed it. None of it is
       // visible through the API until the read-model row of step 3 exists.
-      const referenceOf = (caseId: string) => caseReference(caseId, body.type, body.receivedAt);
+      const referenceOf = (caseId: string, digits?: number) => caseReference(caseId, body.type, body.receivedAt, digits);
       const intake = async (caseId: string, claim: boolean, reference: string) => {
         const sealed = parties.sealAll(caseId, body.parties.map(({ role, ...identity }) => ({ role, identity })));
         const when = claim ? 'EXISTS (SELECT 1 FROM idem)' : 'EXISTS (SELECT 1 FROM defs)';
@@ -259,22 +259,38 @@ export const caseRoutes: RouteSpec[] = [
           ...(sealed.length ? [partiesInsertCte(sealed, 'parties_ins', when)] : []),
           await pins.insertCte(reference, caseId, pinOf(caseId), 'pin_ins', when),
         ];
-        const r = await prepared<{ rows: Array<{ def: { key: string; version: number; hash: string } | null; fresh: boolean }> }>(db,
+        // owner: the case that already held this reference when the statement began (the PIN row is
+        // the reference registry; our own insert is not visible to the SELECT), null when it was free.
+        const r = await prepared<{ rows: Array<{ def: { key: string; version: number; hash: string } | null; fresh: boolean; owner: string | null }> }>(db,
           `WITH ${ctes.map((c) => c.sql).join(', ')}
-           SELECT (SELECT row_to_json(defs) FROM defs) AS def, ${claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh`,
-          ctes.flatMap((c) => c.bindings),
+           SELECT (SELECT row_to_json(defs) FROM defs) AS def, ${claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh,
+                  (SELECT case_id FROM case_pins WHERE reference = ?) AS owner`,
+          [...ctes.flatMap((c) => c.bindings), reference],
         );
         const row = r.rows[0]!;
         if (!row.def) {
           throw new HttpProblem(422, 'no-definition', 'No process definition applies',
             `No registered definition of case type ${body.type} is effective on ${receivedOn} (the receipt date in Vietnam)`);
         }
-        return { def: row.def, fresh: row.fresh, refs: sealed.map((p) => ({ id: p.id, role: p.role })) };
+        return { def: row.def, fresh: row.fresh, taken: row.owner !== null && row.owner !== caseId, refs: sealed.map((p) => ({ id: p.id, role: p.role })) };
       };
-      let id: string = randomUUID();
+      // A reference already held by another case: the same id under a longer reference (its PIN row
+      // claims it; parties are idempotent per case id).
+      const freeReference = async (caseId: string, taken: boolean): Promise<string> => {
+        for (const digits of REFERENCE_DIGITS.slice(1)) {
+          if (!taken) break;
+          const longer = referenceOf(caseId, digits);
+          taken = (await intake(caseId, false, longer)).taken;
+          if (!taken) return longer;
+        }
+        if (taken) throw new Error(`case ${caseId}: no free reference`);
+        return referenceOf(caseId);
+      };
+      let id: string = deps.newCaseId?.() ?? randomUUID();
       let reference = referenceOf(id);
       const first = await intake(id, Boolean(key), reference);
       let refs = first.refs;
+      if (first.taken && (!key || first.fresh)) reference = await freeReference(id, true);
       if (key && !first.fresh) {
         const earlier = await idem.lookup(scope, key, hash); // a different body under this key → 422
         if (earlier.response) {
@@ -284,7 +300,14 @@ export const caseRoutes: RouteSpec[] = [
         // An identical earlier request did not finish: finish it with the same id (the rows are idempotent).
         id = earlier.resourceId;
         reference = referenceOf(id);
-        ({ refs } = await intake(id, false, reference));
+        let again = await intake(id, false, reference);
+        if (again.taken) {
+          // The earlier request moved to a longer reference: its PIN row has it.
+          const own = await db('case_pins').where({ case_id: id }).first<{ reference: string } | undefined>('reference');
+          reference = own?.reference ?? await freeReference(id, true);
+          again = await intake(id, false, reference);
+        }
+        ({ refs } = again);
       }
       // Versions are immutable: the content comes from the process-wide cache once read.
       const chosen = await services.definitions.getCached(first.def.key, first.def.version, first.def.hash);
@@ -335,7 +358,7 @@ export const caseRoutes: RouteSpec[] = [
             INSERT INTO cases (id, reference, workflow_id, case_type, channel, agency_id, subject, remote_area, received_at, stage, status,
                                projection_seq, definition_key, definition_version, definition_hash, details, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, 'received', 'open', 0, ?, ?::int, ?, ?::jsonb, now())
-            ON CONFLICT (id) DO NOTHING RETURNING id
+            ON CONFLICT DO NOTHING RETURNING id
           )`,
         bindings: [
           id, reference, workflowId, body.type, body.channel, body.agencyId, body.subject, body.remoteArea, receivedAtUtc,
@@ -358,6 +381,10 @@ export const caseRoutes: RouteSpec[] = [
       );
       const { fresh, audited } = done.rows[0]!;
       if (fresh && !audited) throw new Error('case.received was not audited: audit chain head missing');
+      // Not inserted: a concurrent request with the same key inserted this id first (any unique index
+      // may report the conflict first — id or reference — hence ON CONFLICT without a target); make
+      // sure it really is this case and not another one holding the reference.
+      if (!fresh && !(await db('cases').where({ id }).first('id'))) throw new Error(`case ${id}: its read-model row was not written (reference ${reference} taken)`);
       if (fresh) recordCaseStarted(body.type);
       // res.json's bytes, without Express's ETag (a hash of the body; no conditional request applies to a 201).
       res.status(201).location(`/v1/cases/${id}`).setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -63,7 +63,7 @@ export const publicRoutes: RouteSpec[] = [
       + 'has its own reference and PIN, printed on its acceptance notice.',
     auth: 'public',
     request: {
-      params: z.object({ reference: z.string().regex(/^[A-Z0-9]{2,5}-\d{4}-[A-Z0-9]{10}$/).meta({ example: 'TC-2026-0B6F3B4E12' }) }),
+      params: z.object({ reference: z.string().regex(/^[A-Z0-9]{2,5}-\d{4}-[A-Z0-9]{10,32}$/).meta({ example: 'TC-2026-0B6F3B4E12' }) }),
       query: z.strictObject({ pin: z.string().regex(/^\d{8}$/, '8 digits').meta({ example: '04817263' }) }),
     },
     responses: { 200: { description: 'Status', schema: PublicStatus }, 429: { description: 'Too many look-ups from this client; see Retry-After' } },

@@ -148,6 +148,47 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     expect({ seq: head.seq, hash: head.hash }).toEqual({ seq: last.seq, hash: last.hash });
   });
 
+  it('concurrent requests with one key: one case, every answer 201 with its id (the conflict may surface on the id or the reference index)', async () => {
+    for (let round = 0; round < 8; round++) {
+      const key = `race-${round}`;
+      const rs = await Promise.all([1, 2, 3, 4].map(() => post(url, body, { 'Idempotency-Key': key })));
+      const answers = await Promise.all(rs.map(async (r) => ({ status: r.status, body: (await r.json()) as { id: string; reference: string } })));
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+      expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+      expect(await count('cases', { id: answers[0]!.body.id })).toBe(1);
+      expect(await count('audit_log', { case_id: answers[0]!.body.id, action: 'case.received' })).toBe(1);
+    }
+  });
+
+  it('a reference already held by another case: the new case gets a longer reference, its own PIN, and a replay of its key the same', async () => {
+    // Two ids whose first 10 hex digits agree (the short reference) and differ within 14.
+    const ids = ['abcdef01-2300-4000-8000-000000000001', 'abcdef01-2311-4000-8000-000000000002'];
+    let next = 0;
+    const fixed = await listen(createApp({ db: tdb.db, temporal: dev.client, taskQueue, logger, auth: testAuth, pii, newCaseId: () => ids[next++]! }));
+    try {
+      const a = await post(fixed.url, body);
+      const b = await post(fixed.url, body, { 'Idempotency-Key': 'collision-b' });
+      expect([a.status, b.status]).toEqual([201, 201]);
+      const [ca, cb] = [await a.json(), await b.json()] as Array<{ id: string; reference: string; pin: string }>;
+      expect(ca!.reference).toBe('TC-2026-ABCDEF0123');
+      expect(cb!.reference).toBe('TC-2026-ABCDEF01231140'); // 14 digits
+      expect(cb!.id).toBe(ids[1]);
+      const pins = await tdb.db('case_pins').whereIn('case_id', ids).select('reference', 'case_id');
+      expect(pins.map((p: { reference: string; case_id: string }) => [p.reference, p.case_id]).sort()).toEqual([[ca!.reference, ids[0]], [cb!.reference, ids[1]]].sort());
+      for (const c of [ca!, cb!]) {
+        const pub = await fetch(`${url}/v1/public/cases/${c.reference}?pin=${c.pin}`);
+        expect(pub.status).toBe(200);
+      }
+      const replay = await post(fixed.url, body, { 'Idempotency-Key': 'collision-b' });
+      expect(replay.status).toBe(201);
+      expect(((await replay.json()) as { reference: string }).reference).toBe(cb!.reference);
+      const seen = await tdb.db('cases').whereIn('id', ids).select('id', 'reference');
+      expect(seen).toHaveLength(2);
+    } finally {
+      fixed.server.close();
+    }
+  });
+
   it('the chain head cannot be deleted', async () => {
     await expect(tdb.db('audit_chain_head').delete()).rejects.toThrow(/append-only/);
     await expect(tdb.db.raw('TRUNCATE audit_chain_head')).rejects.toThrow(/append-only/);
