@@ -190,14 +190,23 @@ export async function ensureLinkedCase(trx: Db, p: ProjectCaseStateInput): Promi
   const receivedAt = typeof day === 'string' && ISO_DAY.test(day) && day !== parent.received_on
     ? DateTime.fromISO(`${day}T00:00:00`, { zone: VN_FIXED }).toUTC().toISO()!
     : parent.received_at.toISOString();
-  const reference = caseReference(p.caseId, p.caseType, receivedAt);
+  // The shortest reference no other case holds (REFERENCE_DIGITS; the read model and the PIN registry).
+  let reference = '';
+  for (const digits of REFERENCE_DIGITS) {
+    reference = caseReference(p.caseId, p.caseType, receivedAt, digits);
+    const taken = await trx.raw<{ rows: unknown[] }>(
+      `SELECT 1 FROM cases WHERE reference = ? AND id <> ? UNION ALL SELECT 1 FROM case_pins WHERE reference = ? AND case_id <> ? LIMIT 1`,
+      [reference, p.caseId, reference, p.caseId],
+    );
+    if (taken.rows.length === 0) break;
+  }
   const pin = parsePinLabel(p.state.pin);
   const details = { ...(parent.details ?? {}), linkedFrom: { caseId: parent.id, reference: parent.reference } };
   const ins = await trx.raw<{ rows: Array<{ id: string }> }>(
     `INSERT INTO cases (id, reference, workflow_id, case_type, channel, agency_id, subject, remote_area, received_at, stage, status,
                         projection_seq, definition_key, definition_version, definition_hash, details, parent_case_id, party_case_id, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, 'received', 'open', 0, ?, ?::int, ?, ?::jsonb, ?, ?, now())
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
+     ON CONFLICT DO NOTHING RETURNING id`,
     [
       p.caseId, reference, caseWorkflowId(p.caseId), p.caseType, parent.channel, parent.agency_id, parent.subject, parent.remote_area, receivedAt,
       pin?.key ?? null, pin?.version ?? null, pin?.hash ?? null, JSON.stringify(details), parent.id, parent.party_case_id,
