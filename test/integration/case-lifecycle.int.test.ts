@@ -7,16 +7,14 @@
  *  - a supervisor lists the overdue cases of their subtree and nobody else's;
  *  - the definition version follows the receipt date in Vietnam (30/06 vs 01/07/2026).
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authHeader } from '../support/auth.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { apiCaller, type Json, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
 let admin: Record<string, string>;
 let officer: Record<string, string>;
 
-type Json = Record<string, unknown>;
 interface CaseView {
   id: string; stage: string; status: string; currentNodes: string[]; definition: { key: string; version: number };
   openTasks: Array<{ id: string; nodeId: string; dueAt: string | null; assignee: string | null }>;
@@ -33,14 +31,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; json: Json }> => {
-  const r = await fetch(api.url + path, {
-    method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'POST' ? { 'Idempotency-Key': randomUUID() } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
-};
+const call = apiCaller(() => api.url);
 
 /** Polls the read model until `pred` holds. */
 async function until(caseId: string, pred: (c: CaseView) => boolean, what: string): Promise<CaseView> {

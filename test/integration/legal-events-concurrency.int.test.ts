@@ -4,34 +4,15 @@
  * its own Idempotency-Key, cannot both pass. On the real stack (Temporal dev server + PostgreSQL
  * + HTTP + worker).
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCaseState, sendMessage } from '../../workflows/contract.js';
 import { authHeader } from '../support/auth.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { apiCaller, poll, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-type Json = Record<string, unknown>;
 type Headers = Record<string, string>;
 
-const call = async (method: string, path: string, headers: Headers, body?: unknown, key = randomUUID()): Promise<{ status: number; json: Json }> => {
-  const r = await fetch(api.url + path, {
-    method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'POST' ? { 'Idempotency-Key': key } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
-};
-
-async function poll<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 300; i++) {
-    last = await get();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 500)}`);
-}
+const call = apiCaller(() => api.url);
 
 let admin: Headers;
 let officer: Headers;

@@ -18,10 +18,9 @@ import { createCaseStateStore } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import type { CaseStateView } from '../../workflows/contract.js';
 import { authHeader } from '../support/auth.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { apiCaller, type Json, poll as pollApi, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-type Json = Record<string, unknown>;
 type Headers = Record<string, string>;
 
 /** A petition with an inspectorate step (as in linked-cases.int.test.ts): the inspection is routed to the provincial inspectorate. */
@@ -56,25 +55,10 @@ afterAll(async () => {
   await api?.close();
 });
 
-const call = async (method: string, path: string, headers: Headers, body?: unknown): Promise<{ status: number; json: Json; text: string }> => {
-  const r = await fetch(api.url + path, {
-    method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'POST' ? { 'Idempotency-Key': randomUUID() } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? (JSON.parse(text) as Json) : {}, text };
-};
+const call = apiCaller(() => api.url);
+/** The shared poll with more of the last value in a timeout message (case views are long). */
+const poll: typeof pollApi = (what, get, ok) => pollApi(what, get, ok, { lastChars: 4000 });
 const lookUp = (reference: string, pin: string) => call('GET', `/v1/public/cases/${reference}?pin=${pin}`, {});
-
-async function poll<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 300; i++) {
-    last = await get();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 4000)}`);
-}
 
 async function work(who: Headers, caseId: string, nodeId: string, data: Json): Promise<void> {
   const inbox = await poll(`${nodeId} in the inbox`, () => call('GET', `/v1/tasks?caseId=${caseId}&limit=200`, who),

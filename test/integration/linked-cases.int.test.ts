@@ -19,10 +19,9 @@ import { createCaseStateStore } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import type { CaseStateView } from '../../workflows/contract.js';
 import { authHeader } from '../support/auth.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { apiCaller, type Json, poll as pollApi, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-type Json = Record<string, unknown>;
 type Headers = Record<string, string>;
 
 interface CaseView {
@@ -72,24 +71,9 @@ afterAll(async () => {
   await api?.close();
 });
 
-const call = async (method: string, path: string, headers: Headers, body?: unknown): Promise<{ status: number; json: Json }> => {
-  const r = await fetch(api.url + path, {
-    method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'POST' ? { 'Idempotency-Key': randomUUID() } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
-};
-
-async function poll<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 300; i++) {
-    last = await get();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 4000)}`);
-}
+const call = apiCaller(() => api.url);
+/** The shared poll with more of the last value in a timeout message (case views are long). */
+const poll: typeof pollApi = (what, get, ok) => pollApi(what, get, ok, { lastChars: 4000 });
 
 const view = async (who: Headers, id: string): Promise<CaseView> => {
   const r = await call('GET', `/v1/cases/${id}`, who);

@@ -9,15 +9,13 @@
  *    case, extension beyond policy, any event on a closed case → 409 with a reason);
  *  - the API-key list pages with the cursor convention of the other lists.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTaskTargets } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import { authHeader } from '../support/auth.js';
-import { startTestApi, type TestApi } from '../support/api.js';
+import { apiCaller, type Json, poll, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-type Json = Record<string, unknown>;
 type Headers = Record<string, string>;
 
 /** Petitions run this here: a resolver task whose 1-WD due rule breaches at once, an inspectorate task, and a parent-level overdue review. */
@@ -59,24 +57,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-const call = async (method: string, path: string, headers: Headers, body?: unknown): Promise<{ status: number; json: Json }> => {
-  const r = await fetch(api.url + path, {
-    method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'POST' ? { 'Idempotency-Key': randomUUID() } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? (JSON.parse(text) as Json) : {} };
-};
-
-async function poll<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  let last: T | undefined;
-  for (let i = 0; i < 300; i++) {
-    last = await get();
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 500)}`);
-}
+const call = apiCaller(() => api.url);
 
 interface InboxItem { id: string; caseId: string; nodeId: string; agencyScope: string; agencyId: string; targetAgencyId: string }
 const inbox = async (who: Headers, caseId: string): Promise<InboxItem[]> => {

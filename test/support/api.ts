@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createApp } from '../../api/app.js';
 import type { AppDeps } from '../../api/deps.js';
@@ -75,4 +76,41 @@ export async function seedCase(db: TestDb['db'], c: { id: string; agencyId: stri
     case_type: c.caseType ?? 'denunciation', channel: 'portal', agency_id: c.agencyId, subject: 'seeded',
     received_at: '2026-07-01T02:30:00Z', stage: 'received', status: 'open',
   });
+}
+
+export type Json = Record<string, unknown>;
+
+/** An API answer: the status, the body parsed as JSON (`{}` when empty) and the raw body text. */
+export interface ApiResponse { status: number; json: Json; text: string }
+
+/**
+ * `call(method, path, headers, body?, key?)`: one request to the test API. A `body` goes out as
+ * JSON (with its content-type); a POST carries `Idempotency-Key: key`, a fresh UUID unless given.
+ */
+export type ApiCall = (method: string, path: string, headers: Record<string, string>, body?: unknown, key?: string) => Promise<ApiResponse>;
+
+/** A `call` against the API at `baseUrl()` (read per request: the API usually starts in `beforeAll`). */
+export function apiCaller(baseUrl: () => string): ApiCall {
+  return async (method, path, headers, body, key = randomUUID()) => {
+    const r = await fetch(baseUrl() + path, {
+      method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(method === 'POST' ? { 'Idempotency-Key': key } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, json: text ? (JSON.parse(text) as Json) : {}, text };
+  };
+}
+
+/**
+ * Calls `get` every 50 ms (300 tries, ≈15 s) until `ok` holds and returns that value; otherwise
+ * throws naming `what` and the last value (its JSON cut to `lastChars`).
+ */
+export async function poll<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, { lastChars = 500 }: { lastChars?: number } = {}): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < 300; i++) {
+    last = await get();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, lastChars)}`);
 }
