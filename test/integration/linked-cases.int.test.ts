@@ -17,8 +17,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseStateStore } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
-import type { CaseStateView } from '../../workflows/contract.js';
 import { authHeader } from '../support/auth.js';
+import { linkedState, PETITION_FIXTURE } from '../support/linked-cases.js';
 import { apiCaller, type Json, poll as pollApi, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
@@ -33,32 +33,6 @@ interface CaseView {
   parentCaseId: string | null; parent: { caseId: string; reference: string; caseType: string; link: string } | null;
   details: Record<string, unknown> | null;
 }
-
-/**
- * Petitions run this here (registered as `petition` v99, so a letter accepted as a petition starts it
- * too): the commune resolves, and the provincial inspectorate verifies (scope `inspectorate`, ADR 0010).
- */
-const PETITION_FIXTURE = {
-  key: 'petition', version: 99, name: 'Petition with an inspectorate step (fixture)', caseType: 'petition', effectiveFrom: '2000-01-01',
-  nodes: [
-    { type: 'startEvent', id: 'start' },
-    { type: 'parallelGateway', id: 'fork' },
-    { type: 'userTask', id: 'work', name: 'Answer the petition', candidateRoles: ['resolver'], agencyScope: 'resolving' },
-    { type: 'userTask', id: 'inspect', name: 'Inspectorate verifies', candidateRoles: ['inspector'], agencyScope: 'inspectorate' },
-    { type: 'endEvent', id: 'end.work', outcome: 'answered' },
-    { type: 'endEvent', id: 'end.inspect', outcome: 'inspected' },
-  ],
-  flows: [
-    { id: 'f1', source: 'start', target: 'fork' }, { id: 'f2', source: 'fork', target: 'work' }, { id: 'f3', source: 'fork', target: 'inspect' },
-    { id: 'f4', source: 'work', target: 'end.work' }, { id: 'f5', source: 'inspect', target: 'end.inspect' },
-  ],
-};
-
-/** A minimal projected state of a linked case (what the interpreter projects, trimmed to what the row derives from). */
-const linkedState = (caseId: string, parentCaseId: string, received: string): CaseStateView => ({
-  caseId, pin: 'complaint-second@2+sha256:0000', status: 'running', stage: 'Accept', currentNodes: [], openTasks: [], tasks: [], clocks: [],
-  nextDueAt: null, variables: { parentCaseId, firstCaseId: parentCaseId, receivedOn: received }, caseEvents: { received }, flags: {}, history: [], children: [],
-});
 
 let admin: Headers;
 let firstComplaint: { id: string; letterId: string; parties: string[] } | undefined;
