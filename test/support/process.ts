@@ -66,7 +66,8 @@ export async function until(env: TestWorkflowEnvironment, h: WorkflowHandle, pre
 /**
  * Lets `ms` of server time pass (env.sleep), failing fast instead of hanging when the server does
  * not skip because something holds a time-skipping lock: a workflow task waiting on a task queue
- * nobody polls any more, or a lock leaked by a linked case (see linkedCasesEndedAfterParent).
+ * nobody polls any more, a lock leaked by a linked case (see linkedCasesEndedAfterParent) or by a
+ * case terminated under an in-flight activity (see terminateWhenQuiet).
  */
 export async function skipTime(env: TestWorkflowEnvironment, ms: number, realLimitMs = 20_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;

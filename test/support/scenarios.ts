@@ -15,6 +15,7 @@ import {
 import type { JsonValue, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { vnDate } from '../../workflows/engine/runtime/index.js';
 import { fakeActivities, processInput, withWorker } from './process.js';
+import { terminateWhenQuiet } from './temporal.js';
 
 const child = (key: string, caseType: string): ProcessDefinitionInput => ({
   key, version: 1, name: key, caseType, effectiveFrom: '2026-01-01',
@@ -315,7 +316,7 @@ const complaintFirstBreach: Recording = {
       await complete('termination.send', { termination_sentOn: w, termination_recipientRefs: ['complainant_or_representative'] });
       const end = await h.query(getCaseState);
       const left = `${end.status}${end.outcome ? ` (${end.outcome})` : ''}; open tasks [${end.openTasks.map((o) => o.nodeId).join(', ')}], clocks [${end.clocks.map((c) => c.ruleId ?? c.nodeId).join(', ')}]`;
-      if ((await h.describe()).status.name === 'RUNNING') await h.terminate('recording done');
+      await terminateWhenQuiet(h, 'recording done'); // once quiet: a termination under an in-flight activity leaks its time lock
       return { summary: `K3 due ${k3.due} → ${due} after a 12-day suspension; extension refused (${refused.slice(0, 50)}…); breach flagged overdue; after the termination decision: ${left}`, handles: [h] };
     });
   },

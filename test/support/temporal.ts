@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -53,6 +53,43 @@ export async function releaseStuckTimeLocks(env: TestWorkflowEnvironment, { max 
     if (await Promise.race([skipped, new Promise<false>((r) => setTimeout(() => r(false), probeMs))])) return released;
     if (released === max) throw new Error(`time does not skip after releasing ${max} time-skipping lock(s)`);
     await env.connection.testService!.unlockTimeSkipping({});
+  }
+}
+
+/**
+ * Terminates a case on the time-skipping server only once it is quiet: no activity scheduled or
+ * running and no workflow task outstanding. The Java test server takes a time-skipping lock for
+ * every scheduled activity and does not release it when the workflow is terminated under it (2 of 2
+ * locks leaked per termination in test/scratch probing, 2026-11-28): time then never skips again
+ * on that server, and a later `env.sleep` runs in real time until the test times out. Returns
+ * whether the case was still running (and is now terminated).
+ */
+export async function terminateWhenQuiet(handle: WorkflowHandle, reason = 'test done', { timeoutMs = 20_000 } = {}): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (let quietChecks = 0; quietChecks < 2;) {
+    const d = await handle.describe();
+    if (d.status.name !== 'RUNNING') return false;
+    const busy = (d.raw.pendingActivities?.length ?? 0) > 0 || d.raw.pendingWorkflowTask != null;
+    quietChecks = busy ? 0 : quietChecks + 1;
+    if (Date.now() > deadline) throw new Error(`${handle.workflowId} still busy after ${timeoutMs} ms (activities or a workflow task in flight): not terminated`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await handle.terminate(reason);
+  return true;
+}
+
+/**
+ * Waits (real time; no time skipping) until a run has closed and returns its status name. A case's
+ * query may already say `completed` while the run is still finishing its last workflow task
+ * (projection, search attributes), so a closed status is awaited, not read once.
+ */
+export async function closedStatus(h: WorkflowHandle, { timeoutMs = 20_000 } = {}): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status } = await h.describe();
+    if (status.name !== 'RUNNING') return status.name;
+    if (Date.now() > deadline) throw new Error(`${h.workflowId} still running after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 

@@ -10,23 +10,13 @@ import { completeTask, getCaseState, SA, sendMessage, type CaseStateView } from 
 import type { ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { vnDateOf } from '../support/clock.js';
 import { fakeActivities, processInput, until, withWorker } from '../support/process.js';
-import { timeSkippingEnv } from '../support/temporal.js';
+import { closedStatus, timeSkippingEnv } from '../support/temporal.js';
 
 /** The fixture with a 3-second boundary timer on the call activity (instead of 15 days). */
 const shortTimeout: ProcessDefinitionInput = {
   ...withdrawalTerminates,
   nodes: withdrawalTerminates.nodes.map((n) => (n.id === 'consultTimeout' ? { ...n, trigger: { kind: 'timer', timer: { duration: 'PT3S' } } } as typeof n : n)),
 };
-
-/** Waits (without result()'s auto time skipping, which can stall with linked cases) until a run is closed. */
-async function closed(h: WorkflowHandle): Promise<string> {
-  for (let i = 0; i < 400; i++) {
-    const { status } = await h.describe();
-    if (status.name !== 'RUNNING') return status.name;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`${h.workflowId} still running`);
-}
 
 /** Typed search attributes of an execution. */
 async function searchAttributes(h: WorkflowHandle) {
@@ -65,7 +55,7 @@ describe('processWorkflow: terminate end event, interrupted call activity, searc
 
       const r = await h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'withdraw' }] });
       expect(r.caught).toBe(1);
-      expect(await closed(h)).toBe('COMPLETED');
+      expect(await closedStatus(h)).toBe('COMPLETED');
       expect(await h.result()).toMatchObject({ outcome: 'withdrawn', outcomes: ['withdrawn'] });
       const final: CaseStateView = await h.query(getCaseState);
       expect(final).toMatchObject({ status: 'completed', outcome: 'withdrawn', terminatedBy: 'endWithdrawn', currentNodes: [], openTasks: [], clocks: [] });
@@ -74,7 +64,7 @@ describe('processWorkflow: terminate end event, interrupted call activity, searc
       expect(final.history.map((e) => e.type)).toEqual(expect.arrayContaining(['process_terminated', 'child_cancelled', 'process_completed']));
 
       // The linked case ends CANCELLED, cleanly: its task cancelled, status `cancelled` in its query and read model.
-      expect(await closed(child)).toBe('CANCELLED');
+      expect(await closedStatus(child)).toBe('CANCELLED');
       const c: CaseStateView = await child.query(getCaseState);
       expect(c).toMatchObject({ status: 'cancelled', stage: 'cancelled', openTasks: [], clocks: [] });
       expect(c.tasks.map((t) => t.status)).toEqual(['cancelled']);
@@ -100,7 +90,7 @@ describe('processWorkflow: terminate end event, interrupted call activity, searc
       // time skipping can stall on a time-skipping server shared with earlier tests.
       const { input, h, child } = await start(taskQueue, received, shortTimeout);
       const s = await until(env, h, (x) => x.children[0]?.status === 'cancelled', 'linked case cancelled');
-      expect(await closed(child)).toBe('CANCELLED');
+      expect(await closedStatus(child)).toBe('CANCELLED');
       expect((await child.query(getCaseState)).status).toBe('cancelled');
       expect(s.status).toBe('running');
       expect(s.history.filter((e) => e.type === 'boundary_fired').map((e) => e.nodeId)).toEqual(['consultTimeout']);
@@ -109,7 +99,7 @@ describe('processWorkflow: terminate end event, interrupted call activity, searc
       await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: { findings: 'confirmed' } }] });
       const decide = await until(env, h, (x) => x.openTasks[0]?.nodeId === 'decide', 'decision task open');
       await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: decide.openTasks[0]!.id, data: {} }] });
-      expect(await closed(h)).toBe('COMPLETED');
+      expect(await closedStatus(h)).toBe('COMPLETED');
       expect(await h.result()).toMatchObject({ outcome: 'resolved', outcomes: ['resolved'] });
       expect(await searchAttributes(h)).toMatchObject({ status: 'completed', outcome: 'resolved', stage: 'completed:resolved' });
     });
@@ -121,8 +111,8 @@ describe('processWorkflow: terminate end event, interrupted call activity, searc
     await withWorker(env, activities, async (taskQueue) => {
       const { h, child, input } = await start(taskQueue, received);
       await h.cancel();
-      expect(await closed(h)).toBe('CANCELLED');
-      expect(await closed(child)).toBe('CANCELLED');
+      expect(await closedStatus(h)).toBe('CANCELLED');
+      expect(await closedStatus(child)).toBe('CANCELLED');
       const s: CaseStateView = await h.query(getCaseState);
       expect(s).toMatchObject({ status: 'cancelled', openTasks: [], clocks: [] });
       expect(s.children[0]!.status).toBe('cancelled');

@@ -19,7 +19,7 @@ import { WAITING } from '../../workflows/engine/runtime/index.js';
 import { validDefinition } from '../unit/engine/random-definitions.js';
 import { fakeActivities, linkedCasesEndedAfterParent, processInput, releaseStuckTimeLocks, skipTime, until, waitClosed, withWorker } from '../support/process.js';
 import { SCENARIO_CHILDREN } from '../support/scenarios.js';
-import { timeSkippingEnv } from '../support/temporal.js';
+import { terminateWhenQuiet, timeSkippingEnv } from '../support/temporal.js';
 
 function leaks(s: CaseStateView, typeOf: (id: string) => string): string[] {
   const out = s.currentNodes.filter((n) => !WAITING.has(typeOf(n.nodeId))).map((n) => `token on ${typeOf(n.nodeId)} '${n.nodeId}'`);
@@ -97,9 +97,9 @@ describe('processWorkflow on random valid definitions (fast-check, time-skipping
           if (suspects > 0) debug('released', await releaseStuckTimeLocks(env, { max: suspects }), 'of', suspects, 'possibly leaked time lock(s)');
         } finally {
           // A failed case must not stay running: its timers would fire on a dead task queue later.
-          for (const id of [h.workflowId, ...s.children.map((c) => c.workflowId)]) {
-            const handle = env.client.workflow.getHandle(id);
-            if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('property test case ended').catch(() => undefined);
+          // Children first, each once quiet (a termination under an in-flight activity leaks its time lock).
+          for (const id of [...s.children.map((c) => c.workflowId), h.workflowId]) {
+            await terminateWhenQuiet(env.client.workflow.getHandle(id), 'property test case ended').catch(() => undefined);
           }
         }
       }), { numRuns: Number(process.env.RANDOM_RUNS ?? 20), ...(process.env.RANDOM_SEED ? { seed: Number(process.env.RANDOM_SEED), path: process.env.RANDOM_PATH } : {}) });

@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../support/db.js';
 import { addDays, LifeCase, records, serverDay, sleepUntil, withWorker, openLifecycleFixture, closeLifecycleFixture, wd, cal, yr } from './harness.js';
+import { closedStatus } from '../../support/temporal.js';
 
 const accept = (on: string) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on });
 
@@ -175,7 +176,7 @@ describe('complaint, first instance, on Temporal', () => {
       expect(s.openTasks).toEqual([]);
       expect(s.clocks).toEqual([]);
       expect(s.nextDueAt).toBeNull();
-      expect((await c.handle.describe()).status.name).toBe('COMPLETED');
+      expect(await closedStatus(c.handle)).toBe('COMPLETED');
       // What remains is dated: the expiry day the windows counted from, the termination's issue, send and receipt days
       // (KN Art 11(8): a complaint lodged again more than 30 days after the termination notice is not accepted).
       expect(s.caseEvents).toMatchObject({ accepted: t, resolutionDeadlineExpired: k3, terminationIssued: w });

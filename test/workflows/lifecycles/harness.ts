@@ -27,7 +27,8 @@ import {
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { vnDateOf } from '../../support/clock.js';
 import { computeDeadline } from '../../support/clock.js';
-import { timeSkippingEnv, uniqueQueue, workflowBundle } from '../../support/temporal.js';
+import { terminateWhenQuiet, timeSkippingEnv, uniqueQueue, workflowBundle } from '../../support/temporal.js';
+import { skipTime } from '../../support/process.js';
 import { randomUUID } from 'node:crypto';
 
 export const DAY = 86_400_000;
@@ -68,9 +69,12 @@ export async function lifecycleActivities(): Promise<{ tdb: TestDb; activities: 
 const started: WorkflowHandle[] = [];
 
 /**
- * Runs `fn` with a worker on a fresh queue, then terminates the cases still running: a case left
- * with timers on a queue nobody polls would hold a workflow task open at its next timer, and the
- * time-skipping server does not skip time while a workflow task is outstanding.
+ * Runs `fn` with a worker on a fresh queue, then terminates the cases still running (and the linked
+ * cases they started, children first): a case left with timers on a queue nobody polls would hold
+ * a workflow task open at its next timer, and the time-skipping server does not skip time while a
+ * workflow task is outstanding. Each is terminated only once quiet (terminateWhenQuiet): terminating
+ * a case under an in-flight activity leaks that activity's time lock on the Java test server, and
+ * every later sleep on it then runs in real time.
  */
 export async function withWorker<T>(env: TestWorkflowEnvironment, activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = uniqueQueue('life');
@@ -79,9 +83,22 @@ export async function withWorker<T>(env: TestWorkflowEnvironment, activities: ob
     try {
       return await fn(taskQueue);
     } finally {
-      for (const h of started.splice(0)) await h.terminate('scenario done').catch(() => undefined);
+      await terminateStarted(env);
     }
   });
+}
+
+/** Terminates every case started in this scenario and every linked case they started, children first. */
+async function terminateStarted(env: TestWorkflowEnvironment): Promise<void> {
+  const order: string[] = [];
+  const visit = async (workflowId: string): Promise<void> => {
+    if (order.includes(workflowId)) return;
+    const view = await env.client.workflow.getHandle(workflowId).query(getCaseState).catch(() => undefined);
+    for (const child of view?.children ?? []) await visit(child.workflowId);
+    order.push(workflowId); // after its children
+  };
+  for (const h of started.splice(0)) await visit(h.workflowId);
+  for (const id of order) await terminateWhenQuiet(env.client.workflow.getHandle(id), 'scenario done');
 }
 
 /** The server's current Vietnam day. */
@@ -89,11 +106,15 @@ export async function serverDay(env: TestWorkflowEnvironment): Promise<string> {
   return vnDateOf(await env.currentTimeMs());
 }
 
-/** Moves the server's time forward to `day` at `time` (Vietnam local time). */
+/**
+ * Moves the server's time forward to `day` at `time` (Vietnam local time). Fails within a minute,
+ * naming the cause, when the server does not skip (a leaked time-skipping lock) instead of letting
+ * the sleep run in real time until the test times out.
+ */
 export async function sleepUntil(env: TestWorkflowEnvironment, day: string, time = '09:00:00'): Promise<void> {
   const target = DateTime.fromISO(`${day}T${time}`, { zone: VN_ZONE }).toMillis();
   const now = await env.currentTimeMs();
-  if (target > now) await env.sleep(target - now);
+  if (target > now) await skipTime(env, target - now, 60_000);
 }
 
 /** A case of a built-in definition, driven through the workflow's updates and query. */

@@ -1,0 +1,70 @@
+/**
+ * The Java time-skipping test server takes a time-skipping lock for every scheduled activity and
+ * does not release it when the workflow is terminated while the activity is in flight: time then
+ * never skips again on that server (every later sleep runs in real time). This is what made a
+ * lifecycle scenario time out in CI (2026-11-28) after the previous scenario's cleanup terminated
+ * a case whose projection activity was still running.
+ *
+ * The first test pins the server's behaviour (it fails once the test server releases those locks,
+ * and then terminateWhenQuiet is no longer needed); the second shows the fix the test helpers use.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProcessDefinitionInput } from '../../workflows/engine/index.js';
+import { fakeActivities, processInput, releaseStuckTimeLocks, withWorker } from '../support/process.js';
+import { terminateWhenQuiet, timeSkippingEnv } from '../support/temporal.js';
+
+/** A service task whose activity runs 1.5 s of real time, then a user task the case waits on. */
+const slow: ProcessDefinitionInput = {
+  key: 'slow-activity', version: 1, name: 'Slow activity', caseType: 'petition', effectiveFrom: '2026-07-01',
+  nodes: [
+    { type: 'startEvent', id: 'start' },
+    { type: 'serviceTask', id: 'work', activity: 'slowWork' },
+    { type: 'userTask', id: 'review', name: 'Review', candidateRoles: ['officer'], agencyScope: 'receiving' },
+    { type: 'endEvent', id: 'end', outcome: 'done' },
+  ],
+  flows: [{ id: 'f1', source: 'start', target: 'work' }, { id: 'f2', source: 'work', target: 'review' }, { id: 'f3', source: 'review', target: 'end' }],
+} as ProcessDefinitionInput;
+
+describe('time-skipping locks and terminated cases', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => { env = await timeSkippingEnv(); });
+  afterAll(async () => { await env?.teardown(); });
+
+  let finished = 0;
+  const { activities } = fakeActivities([], { async slowWork() { await new Promise((r) => setTimeout(r, 1500)); finished++; return {}; } });
+
+  async function startBusy(taskQueue: string) {
+    const input = processInput(slow, { options: { project: false } });
+    const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+    for (let i = 0; i < 200 && ((await h.describe()).raw.pendingActivities?.length ?? 0) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await h.describe()).raw.pendingActivities).toHaveLength(1);
+    return h;
+  }
+
+  it('a case terminated under an in-flight activity leaks that activity\'s time lock (server behaviour)', async () => {
+    await withWorker(env, activities, async (taskQueue) => {
+      const h = await startBusy(taskQueue);
+      const before = finished;
+      await h.terminate('terminated under its activity');
+      while (finished === before) await new Promise((r) => setTimeout(r, 50)); // the activity ends; its completion finds the case closed
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await releaseStuckTimeLocks(env, { max: 5, probeMs: 5000 })).toBeGreaterThanOrEqual(1);
+      // Released: the server skips again, for the next test and the files after this one.
+      expect(await releaseStuckTimeLocks(env, { probeMs: 5000 })).toBe(0);
+    });
+  });
+
+  it('terminateWhenQuiet waits for the activity, then terminates: nothing leaks, time skips', async () => {
+    await withWorker(env, activities, async (taskQueue) => {
+      const h = await startBusy(taskQueue);
+      expect(await terminateWhenQuiet(h, 'quiet now')).toBe(true);
+      const d = await h.describe();
+      expect(d.status.name).toBe('TERMINATED');
+      // It waited for the activity: its completion is in the history before the termination.
+      const events = (await h.fetchHistory()).events ?? [];
+      expect(events.some((e) => e.activityTaskCompletedEventAttributes)).toBe(true);
+      expect(await releaseStuckTimeLocks(env)).toBe(0);
+    });
+  });
+});
