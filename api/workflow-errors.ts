@@ -17,6 +17,25 @@ export async function queryCaseState(temporal: Client, workflowId: string): Prom
   }
 }
 
+/**
+ * Sends an Update to a case, waiting while the case refuses it as `CaseStarting`: a run that has
+ * just continued as new (or just started) refuses Updates until its runner has restored the state,
+ * for a few workflow tasks at most. Any other outcome is returned or thrown at once; past
+ * `maxWaitMs` the last CaseStarting refusal is thrown (a 409 the client may retry).
+ */
+export async function sendCaseUpdate<T>(send: () => Promise<T>, { maxWaitMs = 5_000, stepMs = 25 } = {}): Promise<T> {
+  const deadline = Date.now() + maxWaitMs;
+  for (let wait = stepMs; ; wait = Math.min(wait * 2, 250)) {
+    try {
+      return await send();
+    } catch (e) {
+      const starting = e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type === 'CaseStarting';
+      if (!starting || Date.now() + wait > deadline) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 /** Failure types of the interpreter's Update validators that mean "invalid data" (422), not "wrong state" (409). */
 const INVALID_DATA = new Set(['InvalidFormData', 'InvalidInput']);
 

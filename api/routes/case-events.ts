@@ -13,7 +13,7 @@ import { HttpProblem } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
 import { CaseId } from '../schemas.js';
-import { updateProblem } from '../workflow-errors.js';
+import { sendCaseUpdate, updateProblem } from '../workflow-errors.js';
 import { VN_ZONE } from './cases.js';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')
@@ -118,7 +118,7 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
     if (c!.status === 'closed') throw new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', closed, { reason: 'CaseClosed' });
     let r;
     try {
-      r = await services.deps.temporal.workflow.getHandle(c!.workflowId).executeUpdate(sendMessage, { args: [{ caseId: c!.id, ...msg }] });
+      r = await sendCaseUpdate(() => services.deps.temporal.workflow.getHandle(c!.workflowId).executeUpdate(sendMessage, { args: [{ caseId: c!.id, ...msg }] }));
     } catch (e) {
       throw updateProblem(e, closed);
     }

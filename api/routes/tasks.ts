@@ -16,7 +16,7 @@ import { defineRoute, type HandlerContext, type RouteSpec } from '../routing/def
 import { idempotent } from '../routing/idempotent.js';
 import { splitTaskId } from '../routing/mount.js';
 import { Cursor, encodeCursor, NodeRef, UuidRe } from '../schemas.js';
-import { queryCaseState, updateProblem } from '../workflow-errors.js';
+import { queryCaseState, sendCaseUpdate, updateProblem } from '../workflow-errors.js';
 
 const WORKERS = ['intake', 'officer', 'supervisor', 'admin'] as const;
 const MANAGERS = ['supervisor', 'admin'] as const;
@@ -208,9 +208,9 @@ export const taskRoutes: RouteSpec[] = [
       const caseEvents = definition ? caseEventsFor(definition.content, nodeId, data) : {};
       let result;
       try {
-        result = await services.deps.temporal.workflow.getHandle(c.workflowId).executeUpdate(completeTask, {
+        result = await sendCaseUpdate(() => services.deps.temporal.workflow.getHandle(c.workflowId).executeUpdate(completeTask, {
           args: [{ caseId: c.id, taskId, data, caseEvents, actor: `${principal!.type}:${principal!.id}` }],
-        });
+        }));
       } catch (e) {
         throw updateProblem(e);
       }

@@ -4,7 +4,7 @@
  * one: nothing here needs time to pass, and the Java test server can hang a query sent while a
  * continued-as-new run has not completed its first workflow task (a flake seen in CI).
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { sendCaseUpdate } from '../../api/workflow-errors.js';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,16 +48,8 @@ describe('processWorkflow continueAsNew (dev server)', () => {
       expect(s2.tasks.map((t) => [t.nodeId, t.status])).toEqual([['first', 'completed'], ['last', 'open']]);
       expect(s2.history[0]!.type).toBe('process_started');
       // The query may still be answered by the run that continued as new; the new run refuses Updates
-      // (CaseStarting) until its runner is up: retry, as a client does.
-      for (let i = 0; ; i++) {
-        try {
-          await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s2.openTasks[0]!.id, data: {} }] });
-          break;
-        } catch (e) {
-          if (i > 200 || !(e instanceof WorkflowUpdateFailedError) || (e.cause as { type?: string } | undefined)?.type !== 'CaseStarting') throw e;
-          await new Promise((r) => setTimeout(r, 25));
-        }
-      }
+      // (CaseStarting) until its runner is up: the API's sendCaseUpdate waits that out.
+      await sendCaseUpdate(() => h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s2.openTasks[0]!.id, data: {} }] }));
       const r = await h.result();
       expect(r.runs).toBeGreaterThanOrEqual(2);
       expect(r).toMatchObject({ outcome: 'done', variables: { counter: 6 } });
