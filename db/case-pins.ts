@@ -84,6 +84,30 @@ export function createCasePinStore(db: Db, keys?: PinKeys) {
       };
     },
     /**
+     * The PIN printed for case `caseId` under `reference`, for reprinting a receipt or acceptance
+     * notice: derived again from the case id under the key its stored hash names (`hmac$<kid>$`),
+     * and checked against that hash. A case with no PIN stored yet gets one now (derived under the
+     * current key). `undefined` when the stored hash cannot give it back (a legacy scrypt row, or its
+     * key no longer configured): only a new case number would do.
+     */
+    async issued(reference: string, caseId: string, trx: Db = db): Promise<string | undefined> {
+      if (!keys) return undefined;
+      const row = await trx('case_pins').where({ reference }).first<{ case_id: string; pin_hash: string } | undefined>();
+      if (!row) {
+        const pin = derivePin(keys.key(keys.currentKid), caseId);
+        await trx('case_pins').insert({ reference, case_id: caseId, pin_hash: await pinHashOf(reference, pin) }).onConflict('reference').ignore();
+        return (await this.check(reference, pin)) === caseId ? pin : undefined;
+      }
+      if (row.case_id !== caseId || !row.pin_hash.startsWith('hmac$')) return undefined;
+      let pin: string;
+      try {
+        pin = derivePin(keys.key(row.pin_hash.split('$')[1] ?? ''), caseId);
+      } catch {
+        return undefined; // key id no longer configured
+      }
+      return (await verify(reference, pin, row.pin_hash)) ? pin : undefined;
+    },
+    /**
      * The case id if the reference exists and the PIN matches; otherwise undefined. An unknown
      * reference costs the same hash as a wrong PIN, so timing does not reveal which it was.
      */

@@ -195,6 +195,11 @@ export const CaseListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+const CaseReceipt = z.object({
+  caseId: CaseId, reference: z.string(), pin: z.string().regex(/^\d{8}$/),
+  publicLookup: z.string().meta({ description: 'The public status look-up for this reference and PIN' }),
+}).meta({ id: 'CaseReceipt' });
+
 const CaseSummary = z.object({
   id: z.string(), reference: z.string(), caseType: z.string(), channel: z.string(), agencyId: z.string(), subject: z.string(),
   receivedAt: z.string(), stage: z.string(), status: z.string(), nextDueAt: z.string().nullable(),
@@ -456,6 +461,30 @@ export const caseRoutes: RouteSpec[] = [
         body: buildCaseView(c!, projected.state, {
           ...extras, stored: projected.flags, seq: projected.seq ?? c!.projectionSeq, asOf: projected.projectedAt ?? c!.updatedAt, source: 'read-model',
         }),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/cases/:id/receipt', operationId: 'getCaseReceipt', tags: ['Cases'],
+    summary: 'Reference and citizen PIN of a case, to print (again) on its receipt or acceptance notice',
+    description: 'The PIN is what a citizen gives, with the reference, to the public status look-up. `POST /v1/cases` returns it once; '
+      + 'a linked case (the complaint a letter was accepted as, ADR 0012) gets its PIN from the projection that creates it, and this '
+      + 'route is how the officer who sends its acceptance notice (KN 2011 Art 27; TC 2018 Art 29(3)) learns it. Only the case\'s own '
+      + 'agency subtree may ask (not agencies a task is routed to); every answer is written to the audit log and is not cached.',
+    auth: { roles: ['intake', 'officer', 'admin'], scope: { kind: 'case', param: 'id' } },
+    request: { params: z.object({ id: CaseId }) },
+    responses: {
+      200: { description: 'Reference and PIN', schema: CaseReceipt },
+      409: { description: 'The PIN cannot be given back (stored before PIN keys were configured, or under a key no longer configured)' },
+    },
+    handler: async ({ case: c, principal, services, requestId }) => {
+      const pin = await services.pins.issued(c!.reference, c!.id);
+      if (!pin) throw new HttpProblem(409, 'pin-not-recoverable', 'The PIN of this case cannot be given back', `Case ${c!.reference} has a PIN stored in a form that cannot be derived again`);
+      // Written before the PIN leaves: who learnt a citizen's PIN is on record.
+      await services.audit.append({ actor: actorOf(principal), action: 'case.pin_read', caseId: c!.id, requestId, after: { reference: c!.reference } });
+      return {
+        headers: { 'cache-control': 'no-store' },
+        body: { caseId: c!.id, reference: c!.reference, pin, publicLookup: `/v1/public/cases/${c!.reference}?pin=${pin}` },
       };
     },
   }),

@@ -111,6 +111,18 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
       receivedAt: new Date('2026-11-20T09:30:00+07:00').toISOString(), nextDueAt: expect.any(String),
     });
 
+    // The officer who sends the acceptance notice learns that PIN from the receipt route (audited, not cached);
+    // the letter's receipt gives back the PIN POST returned.
+    const receipt = await fetch(`${api.url}/v1/cases/${linkedId}/receipt`, { headers: officer });
+    expect(receipt.status).toBe(200);
+    expect(receipt.headers.get('cache-control')).toBe('no-store');
+    expect(await receipt.json()).toEqual({ caseId: linkedId, reference: linkedReference, pin, publicLookup: `/v1/public/cases/${linkedReference}?pin=${pin}` });
+    expect((await call('GET', `/v1/cases/${letterId}/receipt`, officer)).json).toMatchObject({ reference: letter.reference, pin: letterPin });
+    const reads = await api.tdb.db('audit_log').where({ case_id: linkedId, action: 'case.pin_read' }).select('actor', 'after');
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(reads)).toContain('officer-lan@so-tnmt');
+    expect(JSON.stringify(reads)).not.toContain(pin);
+
     // Nothing personal, no subject or summary, no internal ids or agency, no tasks or notes, only the public fields.
     for (const r of [byLetter, byChild]) {
       for (const s of [...secrets, SUBJECT, SUMMARY, letterId, linkedId, 'so-tnmt', 'accept', letterPin, pin]) expect(r.text).not.toContain(s);
@@ -159,6 +171,14 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     });
     expect(await api.tdb.db('cases').where({ id: thirdId }).count('* as n').first()).toMatchObject({ n: 1 });
     expect(await api.tdb.db('case_pins').where({ case_id: thirdId }).count('* as n').first()).toMatchObject({ n: 0 });
+    // Its receipt issues the PIN then (derived the same way), once; the look-up takes it.
+    const third = await api.tdb.db('cases').where({ id: thirdId }).first('reference');
+    const issued = await call('GET', `/v1/cases/${thirdId}/receipt`, officer);
+    expect(issued.status, issued.text).toBe(200);
+    expect(issued.json).toMatchObject({ reference: third.reference, pin: noticePin(thirdId) });
+    expect((await call('GET', `/v1/cases/${thirdId}/receipt`, officer)).json.pin).toBe(noticePin(thirdId));
+    expect(await api.tdb.db('case_pins').where({ case_id: thirdId }).count('* as n').first()).toMatchObject({ n: 1 });
+    expect((await lookUp(String(third.reference), noticePin(thirdId))).status).toBe(200);
   });
 
   it('issue #6 item 9: the inspectorate a task is routed to finds the case through its inbox item; the case search stays the case agency\'s', async () => {
@@ -175,6 +195,8 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     expect(opened.status, opened.text).toBe(200);
     expect(opened.json).toMatchObject({ id: linkedId, reference: linkedReference });
     expect(((await call('GET', '/v1/cases?limit=200', inspector)).json.items as Array<{ id: string }>).map((c) => c.id)).not.toContain(linkedId);
+    // Nor may it read the citizen's PIN: that is the case agency's (404, as for any case outside its subtree).
+    expect((await call('GET', `/v1/cases/${linkedId}/receipt`, inspector)).status).toBe(404);
     // The petition has its own citizen PIN too (its acceptance notice, TCD 2013 Art 28(1)).
     const byChild = await lookUp(linkedReference, noticePin(linkedId));
     expect(byChild.status, byChild.text).toBe(200);
