@@ -28,6 +28,8 @@ const onOrAfterReform = (v: string): string => `date(${v}) >= date(${lit(REFORM_
 export const NON_ACCEPTANCE_GROUNDS = [
   'internal_or_normative_act', 'not_directly_affected', 'no_capacity_no_representative', 'unlawful_representative',
   'no_signature', 'time_barred', 'second_instance_decided', 'termination_not_continued', 'court_seized', 'not_competent',
+  // Not an Art 11 ground: a second complaint lodged before the right to it exists (KN Art 33(1)).
+  'first_instance_pending',
 ] as const;
 
 /** Complexity criteria (a)-(g) of NĐ 124/2020 Art 3a (NĐ 155/2026) / NĐ 31/2019 Art 3(2). */
@@ -581,9 +583,15 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
   // officer records a legitimate reason (KN Art 11(6): "đã hết mà không có lý do chính đáng"; Art 9 para 2 obstacles).
   const lateReasonGiven = '(lateLegitimateReason != null and lateLegitimateReason != "")';
   const inWindow = `(date(receivedOn) <= date(secondComplaintWindowDue) or ${lateReasonGiven})`;
+  // KN Art 33(1): the right to a second complaint arises when the first decision is received (the
+  // complainant disagrees with it) or when the first-instance limit has passed with no decision. One
+  // lodged before that (before receiving the decision, or on or before the limit's expiry day, when
+  // the first instance may still decide) is not a second complaint yet: refused, first_instance_pending.
+  const premature = '(if firstInstanceLapsed = true then (firstInstanceExpiredOn != null and date(receivedOn) <= date(firstInstanceExpiredOn))'
+    + ' else (firstDecisionReceivedOn != null and date(receivedOn) < date(firstDecisionReceivedOn)))';
   const acceptWhen = instance === 'first'
     ? `acceptanceDecision = "accept" and ${collectiveOk}`
-    : `acceptanceDecision = "accept" and ${inWindow} and ${collectiveOk}`;
+    : `acceptanceDecision = "accept" and not(${premature}) and ${inWindow} and ${collectiveOk}`;
   if (instance === 'second') {
     const windowStart = 'if firstInstanceLapsed = true then firstInstanceExpiredOn else firstDecisionReceivedOn';
     const missing = `acceptanceDecision = "accept" and (${windowStart}) = null`;
@@ -601,9 +609,10 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
     g.flow('window', 'acceptDecision');
   }
   g.choice('acceptDecision', 'Accepted?', [{ to: 'accepted', when: acceptWhen, legalBasis: instance === 'first' ? acceptBasis : `${acceptBasis}; ${ART.knSecondComplaintWindow}; ${ART.knNonAcceptance}(6)` }], { to: 'refused.doc', name: 'refused with reasons' });
-  // The ground on the notice: the officer's; else, for a second complaint accepted but late, time_barred (KN Art 11(6)).
+  // The ground on the notice: the officer's; else, for a second complaint accepted but premature, first_instance_pending
+  // (KN Art 33(1)); accepted but late, time_barred (KN Art 11(6)).
   const ground = instance === 'first' ? 'refusalGround'
-    : `if refusalGround != null then refusalGround else if acceptanceDecision = "accept" and not(${inWindow}) then "time_barred" else null`;
+    : `if refusalGround != null then refusalGround else if acceptanceDecision = "accept" and ${premature} then "first_instance_pending" else if acceptanceDecision = "accept" and not(${inWindow}) then "time_barred" else null`;
   g.add(
     recordDocument('refused.doc', { type: 'non_acceptance_notice', recipients: noticeRecipients, legalBasis: `${acceptBasis}; ${ART.knNonAcceptance}`, issuedOn: 'acceptanceNoticeOn', extra: { ground } }),
     caseEnd('end.notAccepted', 'not_accepted', `${acceptBasis}; ${ART.knNonAcceptance}`),

@@ -202,6 +202,11 @@ describe('routing rules (FEEL conditions evaluated as the interpreter would)', (
     expect(route(s, 'acceptDecision', { ...k6, massCase: true, allSignaturesAndAppointment: false })).toBe('refused.doc');
     expect(route(s, 'acceptDecision', { ...k6, receivedOn: '2026-09-01', lateLegitimateReason: 'ốm đau, có xác nhận của cơ sở y tế' })).toBe('accepted');
     expect(route(s, 'acceptDecision', { ...k6, receivedOn: '2026-09-01', lateLegitimateReason: '' })).toBe('refused.doc');
+    // Before the right to a second complaint exists (KN Art 33(1)): before the decision's receipt, or on/before the lapse day.
+    expect(route(s, 'acceptDecision', { ...k6, receivedOn: '2026-07-30', firstDecisionReceivedOn: '2026-07-31' })).toBe('refused.doc');
+    expect(route(s, 'acceptDecision', { ...k6, receivedOn: '2026-07-31', firstDecisionReceivedOn: '2026-07-31' })).toBe('accepted');
+    expect(route(s, 'acceptDecision', { ...k6, receivedOn: '2026-08-03', firstInstanceLapsed: true, firstInstanceExpiredOn: '2026-08-03' })).toBe('refused.doc');
+    expect(route(s, 'acceptDecision', { ...k6, receivedOn: '2026-08-04', firstInstanceLapsed: true, firstInstanceExpiredOn: '2026-08-03' })).toBe('accepted');
   });
 
   it('a second complaint recorded on the first case starts the linked second-instance case', () => {

@@ -18,6 +18,8 @@ export class Driver {
   readonly runner: Runner;
   /** Document types recorded, in order. */
   readonly documents: string[] = [];
+  /** The arguments of every recordDocument call, in order (type, dates, extra fields such as a refusal ground). */
+  readonly documentArgs: Array<Record<string, JsonValue>> = [];
   /** Activities called, in order (`activity:nodeId`). */
   readonly calls: string[] = [];
 
@@ -115,7 +117,7 @@ export class Driver {
       case 'setCaseFlag': return { value: args.value ?? null };
       // As activities/lifecycle.ts: `on` or the day of the call.
       case 'recordCaseEvent': return { event: args.event ?? null, on: typeof args.on === 'string' ? args.on : vnDate(this.runner.now) };
-      case 'recordDocument': this.documents.push(String(args.type)); return { documentId: `doc-${this.documents.length}` };
+      case 'recordDocument': this.documents.push(String(args.type)); this.documentArgs.push(args); return { documentId: `doc-${this.documents.length}` };
       case 'checkRepresentatives': {
         const r = validateRepresentatives((args.signers ?? []) as string[], (args.representatives ?? []) as string[]);
         return { ok: r.ok, massCase: r.massCase, errors: r.ok ? [] : r.errors.map((e) => e.message) };

@@ -72,6 +72,36 @@ describe('DF3 / K6: the second-complaint window is computed (KN Art 33(1); BLDS 
     expect(state(refused)).toEqual({ status: 'completed', outcome: 'not_accepted' });
   });
 
+  it.each([1, 2])('v%i: lodged before the first decision was received (Thu 30/07 < Fri 31/07/2026): not a second complaint yet, refused first_instance_pending (KN Art 33(1)); the same day is accepted', (version) => {
+    const early = second(version, '2026-07-30');
+    early.complete('accept', accept('2026-08-03', { firstDecisionReceivedOn: '2026-07-31' }));
+    expect(state(early)).toEqual({ status: 'completed', outcome: 'not_accepted' });
+    const notice = early.documentArgs.find((a) => a.type === 'non_acceptance_notice')!;
+    expect(JSON.stringify(notice)).toContain('first_instance_pending');
+    const sameDay = second(version, '2026-07-31');
+    sameDay.complete('accept', accept('2026-08-03', { firstDecisionReceivedOn: '2026-07-31' }));
+    expect(state(sameDay).status).toBe('running');
+    expect(sameDay.open).toEqual(['verify']);
+  });
+
+  it('no first decision: lodged on the expiry day itself (Mon 03/08/2026) is premature (the first instance may still decide); the day after is in time', () => {
+    const onExpiry = second(2, '2026-08-03');
+    onExpiry.complete('accept', accept('2026-08-05', { firstInstanceLapsed: true, firstInstanceExpiredOn: '2026-08-03' }));
+    expect(state(onExpiry)).toEqual({ status: 'completed', outcome: 'not_accepted' });
+    expect(JSON.stringify(onExpiry.documentArgs.find((a) => a.type === 'non_acceptance_notice'))).toContain('first_instance_pending');
+    const next = second(2, '2026-08-04');
+    next.complete('accept', accept('2026-08-05', { firstInstanceLapsed: true, firstInstanceExpiredOn: '2026-08-03' }));
+    expect(next.open).toEqual(['verify']);
+  });
+
+  it('a late complaint is refused time_barred, not first_instance_pending', () => {
+    const d = second(2, '2026-09-03');
+    d.complete('accept', accept('2026-09-07', { firstDecisionReceivedOn: '2026-07-31' }));
+    const notice = JSON.stringify(d.documentArgs.find((a) => a.type === 'non_acceptance_notice'));
+    expect(notice).toContain('time_barred');
+    expect(notice).not.toContain('first_instance_pending');
+  });
+
   it('v1 with the working-day acceptance unit returns to its own task when the date is missing', () => {
     const d = second(1, '2026-06-01', { acceptanceUnit: 'working_days' });
     d.complete('accept.wd', accept('2026-06-03'));
