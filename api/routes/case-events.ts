@@ -80,6 +80,14 @@ const EVENTS: EventSpec[] = [
     message: (b, date) => ({ name: 'supplement', date, variables: vars({ eventOn: date, supplementRefs: b.documents }) }),
   },
   {
+    path: 'stay-execution', operationId: 'stayCaseExecution',
+    summary: 'Stay the execution of the contested decision (complaints): the stay decision is issued and sent, and its lift is due with the resolution limit',
+    legalBasis: 'Luật Khiếu nại 2011 Art 35; TT 07/2013 Art 17',
+    body: z.strictObject({ ...common }),
+    example: { date: '2026-07-10', decision: '09/QĐ-TĐC' },
+    message: (b, date) => ({ name: 'stayExecution', date, ...(b.decision ? { decision: String(b.decision) } : {}), variables: vars({ eventOn: date }) }),
+  },
+  {
     path: 'mark-complex', operationId: 'markCaseComplex', summary: 'Mark the case complex (or especially complex)',
     legalBasis: 'Luật Khiếu nại 2011 Art 28, 37; Luật Tố cáo 2018 Art 30(1)',
     body: z.strictObject({ ...common, complexity: z.enum(['complex', 'especially_complex']).default('complex') }),

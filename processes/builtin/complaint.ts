@@ -394,12 +394,12 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
     g.chain(`${P}windows.fork`, `${P}window.notice`, `${P}window.notice.end`);
   }
 
-  legalEvents(g, p, P, phase);
+  legalEvents(g, p, P, phase, R);
   return `${P}verify`;
 }
 
 /** Message boundaries for the legal events on the resolution-phase tasks. */
-function legalEvents(g: GraphBuilder, p: Params, P: string, phase: string[]): void {
+function legalEvents(g: GraphBuilder, p: Params, P: string, phase: string[], R: ClockRule): void {
   const { period } = p;
   const k15 = (event: string): ClockRule | undefined => (period === 'from2026' ? suspensionSendClock(event) : undefined);
   const recipients = ['complainant_or_representative', 'respondent', 'verifier', 'related_parties', 'transferring_body', 'same_level_inspectorate'];
@@ -496,9 +496,23 @@ function legalEvents(g: GraphBuilder, p: Params, P: string, phase: string[]): vo
     recipients: ['complainant_or_representative', 'respondent', 'related_parties'], event: 'stayIssued',
     issueFields: [field.date('stayLiftedBy', 'Thời hạn tạm đình chỉ thi hành (≤ thời hạn giải quyết còn lại)')],
   });
-  g.add({ type: 'endEvent', id: `${P}stay.end`, outcome: 'stay_recorded' });
+  // K17 (KN Art 35): the stay lasts at most the time remaining to resolve the complaint and is lifted as soon as its
+  // reason ends. The lift is a task due with the resolution limit itself — the same start (acceptance), amount and
+  // unit as R, with R's suspension and extension policies, so a suspension or an extension sent without a ruleId
+  // moves both alike — and its breach escalates like any other (flag, notification, head's review).
+  const k17: ClockRule = { ...R, ruleId: `K17_${R.ruleId}`, legalBasis: `${ART.knStay}; TT 07/2013 Art 17(2): at most the time remaining of ${R.ruleId}` };
+  g.add(
+    userTask(`${P}stay.lift`, 'Lift the stay of execution (as soon as its reason ends; at the latest when the resolution time runs out)', [ROLE.resolver], 'resolving', [
+      field.date('stayLiftedOn', 'Ngày hủy bỏ quyết định tạm đình chỉ thi hành', true),
+      field.str('stayLiftDecisionRef', 'Quyết định hủy bỏ (số, ký hiệu)'),
+    ], { due: k17, legalBasis: ART.knStay }),
+    recordDocument(`${P}stay.lift.doc`, {
+      type: 'stay_of_execution_lifted', recipients: ['complainant_or_representative', 'respondent', 'related_parties'], legalBasis: ART.knStay, issuedOn: 'stayLiftedOn',
+    }),
+    { type: 'endEvent', id: `${P}stay.end`, outcome: 'stay_lifted' },
+  );
   g.flow(`${P}stay`, stayFirst);
-  g.flow(stayLast, `${P}stay.end`);
+  g.chain(stayLast, `${P}stay.lift`, `${P}stay.lift.doc`, `${P}stay.end`);
 }
 
 /**

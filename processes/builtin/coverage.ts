@@ -96,8 +96,9 @@ export const deadlineCoverage: readonly CoverageRow[] = [
     note: 'v1 applies it to events from 01/07/2026 (NĐ 155 Art 22).' },
   { row: 'K16', rule: 'Third party supplies documents in 7 days', legalBasis: 'KN Art 12(1)(đ)', status: 'not_applicable', refs: [],
     note: 'An obligation of a third party towards the complainant, not a step of the resolver; received documents are recorded via the supplement message.' },
-  { row: 'K17', rule: 'Stay of execution <= remaining time', legalBasis: 'KN Art 35', status: 'check',
-    refs: [both(CF, 'stay.decision.issue'), both(CS, 'stay.decision.issue')], note: 'Bounded by the remaining K3/K9 time (field stayLiftedBy); the model cannot derive a clock from another clock\'s remaining time.' },
+  { row: 'K17', rule: 'Stay of execution <= remaining time', legalBasis: 'KN Art 35', status: 'clock',
+    refs: [both(CF, 'stay.lift', 'K17_K3'), both(CF, 'remote.stay.lift', 'K17_K3b'), both(CS, 'stay.lift', 'K17_K9'), both(CS, 'remote.stay.lift', 'K17_K9a')],
+    note: 'The lift of the stay is due with the resolution limit itself (same start, amount, unit, suspension and extension policy as K3/K3b/K9/K9a): the stay can last at most the time remaining to resolve; its breach escalates. An extension sent with ruleId K3 only does not move K17_K3 (send it without a ruleId).' },
   ...['K-D1', 'K-D2', 'K-D3', 'K-D4'].map((row): CoverageRow => ({
     row, rule: 'Disciplinary complaints of cadres and civil servants', legalBasis: 'Luật Khiếu nại 2011 Arts 48-57', status: 'not_applicable', refs: [],
     note: 'Separate procedure (KN Chapter IV) with its own limits and mandatory dialogue: no built-in definition yet (agency-defined or a later key).',

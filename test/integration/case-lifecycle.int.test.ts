@@ -157,12 +157,18 @@ describe('case lifecycle through the API', () => {
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     await until(id, (x) => x.flags.suspended === false, 'resumption');
 
+    // A stay of execution of the contested decision (KN Art 35): its decision to issue and send, then its lift, due with K3.
+    const stay = await call('POST', `/v1/cases/${id}/events/stay-execution`, officer, { date: '2026-11-25', decision: '09/QĐ-TĐC' });
+    expect(stay.status, JSON.stringify(stay.json)).toBe(200);
+    expect(stay.json).toMatchObject({ event: 'stay-execution', message: 'stayExecution', caught: 1 });
+    await until(id, (x) => x.openTasks.some((t) => t.nodeId === 'stay.decision.issue'), 'the stay decision task');
+
     const refused = await call('POST', `/v1/cases/${id}/events/mark-complex`, officer, { date: '2026-11-26' });
     expect(refused.status).toBe(409);
     expect(refused.json.type).toBe('https://kntc-flow.vn/problems/rejected-by-case');
     expect(String(refused.json.detail)).toMatch(/markComplex/);
     const audit = await api.tdb.db('audit_log').where({ case_id: id }).whereLike('action', 'case.event.%');
-    expect(audit.map((a: { action: string }) => a.action).sort()).toEqual(['case.event.resume', 'case.event.supplement', 'case.event.suspend']);
+    expect(audit.map((a: { action: string }) => a.action).sort()).toEqual(['case.event.resume', 'case.event.stay-execution', 'case.event.supplement', 'case.event.suspend']);
   });
 
   it('a supervisor lists the overdue cases of their subtree and nobody else\'s', async () => {

@@ -236,6 +236,8 @@ describe('law audit: the built-in definitions\' clock rules through the interpre
       K8: [10, 'calendar_days'], K8_wd: [10, 'working_days'], K9: [45, 'calendar_days'], K9a: [60, 'calendar_days'],
       K10: [7, 'calendar_days'], K11: [15, 'calendar_days'], K12: [30, 'calendar_days'], K12_remote: [45, 'calendar_days'],
       K13: [30, 'calendar_days'], K13_remote: [45, 'calendar_days'], K15: [3, 'working_days'],
+      // K17 (KN Art 35 "không vượt quá thời gian còn lại của thời hạn giải quyết"): the resolution limit it may not outlast.
+      K17_K3: [30, 'calendar_days'], K17_K3b: [45, 'calendar_days'], K17_K9: [45, 'calendar_days'], K17_K9a: [60, 'calendar_days'],
       T1: [7, 'working_days'], T3: [5, 'working_days'], T4: [5, 'working_days'], T5: [30, 'calendar_days'], T6: [5, 'working_days'],
       T7: [5, 'working_days'], T8: [7, 'working_days'], T9: [7, 'working_days'], T10: [20, 'calendar_days'], T11: [5, 'working_days'],
       T11a: [5, 'working_days'], T12: [20, 'calendar_days'],

@@ -45,6 +45,11 @@ const EXPECTED: Record<string, [number, 'calendar_days' | 'working_days' | 'mont
   K13: [30, 'calendar_days', '2026-07-31'],
   K13_remote: [45, 'calendar_days', '2026-08-17'],
   K15: [3, 'working_days', '2026-07-06'],
+  // K17 (KN Art 35): the stay's lift is due with the resolution limit it may not outlast.
+  K17_K3: [30, 'calendar_days', '2026-07-31'],
+  K17_K3b: [45, 'calendar_days', '2026-08-17'],
+  K17_K9: [45, 'calendar_days', '2026-08-17'],
+  K17_K9a: [60, 'calendar_days', '2026-08-31'],
   T1: [7, 'working_days', '2026-07-10'],
   T3: [5, 'working_days', '2026-07-08'],
   T4: [5, 'working_days', '2026-07-08'],

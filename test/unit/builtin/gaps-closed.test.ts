@@ -159,3 +159,42 @@ describe('suspension window by date (NĐ 155/2026 Art 22(1); KN Art 11a from 01/
     expect(d.runner.state.timers.find((t) => t.nodeId === 'verify')?.clock?.status).toBe('suspended');
   });
 });
+
+describe('K17: a stay of execution lasts at most the time remaining to resolve (KN Art 35; TT 07/2013 Art 17(2))', () => {
+  it('the stay\'s lift is due with K3 (accepted Fri 03/07/2026: 30 days -> Sun 02/08 -> Mon 03/08), moves with a suspension, and its lift is recorded', () => {
+    const d = Driver.of('complaint-first', 2, '2026-07-01');
+    d.at('2026-07-03T10:00:00').complete('accept', accept('2026-07-03'));
+    expect(d.due('verify')).toBe('2026-08-03');
+    expect(d.send('stayExecution', { date: '2026-07-10' })).toBe(1);
+    d.complete('stay.decision.issue', { stay_decision_issuedOn: '2026-07-10', stayLiftedBy: '2026-08-03' });
+    d.complete('stay.decision.send', { stay_decision_sentOn: '2026-07-11' });
+    expect(d.open.sort()).toEqual(['stay.lift', 'verify']);
+    expect(d.due('stay.lift')).toBe(d.due('verify'));
+    const k17 = d.runner.state.timers.find((t) => t.clock?.clock.ruleId === 'K17_K3');
+    expect(k17?.clock?.clock.legalBasis).toMatch(/Art 35.*TT 07\/2013 Art 17\(2\)/);
+    // A 12-day suspension (KN Art 11a, from 2026) stops both clocks alike.
+    d.at('2026-07-15T09:00:00');
+    expect(typeof d.send('suspend', { date: '2026-07-15' })).toBe('number');
+    d.at('2026-07-27T09:00:00');
+    expect(typeof d.send('resume', { date: '2026-07-27' })).toBe('number');
+    expect(d.due('stay.lift')).toBe(d.due('verify'));
+    expect(d.due('verify')).not.toBe('2026-08-03');
+    d.complete('stay.lift', { stayLiftedOn: '2026-07-30', stayLiftDecisionRef: '12/QĐ-HB' });
+    expect(d.open).not.toContain('stay.lift');
+    expect(d.open).toContain('verify');
+    expect(d.documents.slice(-2)).toEqual(['stay_of_execution_decision', 'stay_of_execution_lifted']);
+  });
+
+  it('a stay not lifted by the resolution limit breaches K17 and escalates to the head', () => {
+    const d = Driver.of('complaint-first', 2, '2026-07-01');
+    d.at('2026-07-03T10:00:00').complete('accept', accept('2026-07-03'));
+    d.send('stayExecution', { date: '2026-07-10' });
+    d.complete('stay.decision.issue', { stay_decision_issuedOn: '2026-07-10' });
+    d.complete('stay.decision.send', { stay_decision_sentOn: '2026-07-11' });
+    d.complete('verify', { verificationReportRef: 'BC-1', demandsMatchFindings: true });
+    d.at('2026-08-04T09:00:00');
+    expect(d.open).toContain('stay.lift');
+    expect(d.open).toContain('overdue.headReview');
+    expect(d.runner.state.variables.overdue).toBe(true);
+  });
+});
