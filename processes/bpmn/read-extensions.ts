@@ -22,6 +22,7 @@ export function readClockRule(el: ModdleElement): Record<string, unknown> {
     rungs: rungs.length > 0 ? rungs.map((r) => ({ name: r.name, daysBefore: r.daysBefore })) : undefined,
     suspensionBasis: el.suspensionBasis,
     suspendableFrom: el.suspendableFrom,
+    follows: el.follows,
     extension: el.extension
       ? compact({
         maxExtensions: el.extension.maxExtensions, maxAmountEach: el.extension.maxAmountEach, legalBasis: el.extension.legalBasis,

@@ -17,7 +17,7 @@ export function extensionElements(m: BpmnModdle, values: ModdleElement[]): Moddl
 export function clockRuleElement(m: BpmnModdle, rule: ClockRule): ModdleElement {
   return m.create('kntc:ClockRule', defined({
     ruleId: rule.ruleId, legalBasis: rule.legalBasis, amount: rule.amount, unit: rule.unit, from: rule.from,
-    suspensionBasis: rule.suspensionBasis, suspendableFrom: rule.suspendableFrom,
+    suspensionBasis: rule.suspensionBasis, suspendableFrom: rule.suspendableFrom, follows: rule.follows,
     rungs: rule.rungs?.map((r) => m.create('kntc:Rung', { name: r.name, daysBefore: r.daysBefore })),
     extension: rule.extension && m.create('kntc:ExtensionPolicy', defined({ ...rule.extension })),
   }));

@@ -498,9 +498,9 @@ function legalEvents(g: GraphBuilder, p: Params, P: string, phase: string[], R: 
   });
   // K17 (KN Art 35): the stay lasts at most the time remaining to resolve the complaint and is lifted as soon as its
   // reason ends. The lift is a task due with the resolution limit itself — the same start (acceptance), amount and
-  // unit as R, with R's suspension and extension policies, so a suspension or an extension sent without a ruleId
-  // moves both alike — and its breach escalates like any other (flag, notification, head's review).
-  const k17: ClockRule = { ...R, ruleId: `K17_${R.ruleId}`, legalBasis: `${ART.knStay}; TT 07/2013 Art 17(2): at most the time remaining of ${R.ruleId}` };
+  // unit as R, with R's suspension and extension policies, following R (a suspension or extension addressed to R
+  // moves both alike) — and its breach escalates like any other (flag, notification, head's review).
+  const k17: ClockRule = { ...R, ruleId: `K17_${R.ruleId}`, follows: R.ruleId, legalBasis: `${ART.knStay}; TT 07/2013 Art 17(2): at most the time remaining of ${R.ruleId}` };
   g.add(
     userTask(`${P}stay.lift`, 'Lift the stay of execution (as soon as its reason ends; at the latest when the resolution time runs out)', [ROLE.resolver], 'resolving', [
       field.date('stayLiftedOn', 'Ngày hủy bỏ quyết định tạm đình chỉ thi hành', true),

@@ -98,7 +98,7 @@ export const deadlineCoverage: readonly CoverageRow[] = [
     note: 'An obligation of a third party towards the complainant, not a step of the resolver; received documents are recorded via the supplement message.' },
   { row: 'K17', rule: 'Stay of execution <= remaining time', legalBasis: 'KN Art 35', status: 'clock',
     refs: [both(CF, 'stay.lift', 'K17_K3'), both(CF, 'remote.stay.lift', 'K17_K3b'), both(CS, 'stay.lift', 'K17_K9'), both(CS, 'remote.stay.lift', 'K17_K9a')],
-    note: 'The lift of the stay is due with the resolution limit itself (same start, amount, unit, suspension and extension policy as K3/K3b/K9/K9a): the stay can last at most the time remaining to resolve; its breach escalates. An extension sent with ruleId K3 only does not move K17_K3 (send it without a ruleId).' },
+    note: 'The lift of the stay is due with the resolution limit itself (same start, amount, unit, suspension and extension policy as K3/K3b/K9/K9a): the stay can last at most the time remaining to resolve; its breach escalates. K17_<R> follows R: a suspension or extension addressed to R moves it too.' },
   ...['K-D1', 'K-D2', 'K-D3', 'K-D4'].map((row): CoverageRow => ({
     row, rule: 'Disciplinary complaints of cadres and civil servants', legalBasis: 'Luật Khiếu nại 2011 Arts 48-57', status: 'not_applicable', refs: [],
     note: 'Separate procedure (KN Chapter IV) with its own limits and mandatory dialogue: no built-in definition yet (agency-defined or a later key).',

@@ -84,6 +84,12 @@ export interface Clock {
    * NĐ 155/2026 Art 22(1)); absent = any day. A suspension dated earlier is refused.
    */
   readonly suspendableFrom?: IsoDate;
+  /**
+   * The rule id of the clock this one follows: a legal event addressed to that rule (a suspension,
+   * resumption or extension with its ruleId) applies to this clock too, e.g. K17 (a stay of execution
+   * may not outlast the resolution limit) follows K3. Absent = addressed by its own ruleId only.
+   */
+  readonly follows?: string;
   /** Suspension ledger, in date order; only the last may be open. */
   readonly suspensions: readonly Suspension[];
   /** Extension limits; absent = extensions not allowed. */

@@ -40,6 +40,8 @@ export interface CreateClockInput {
   readonly suspensionBasis?: string;
   /** First day a suspension may be dated (see {@link Clock.suspendableFrom}). */
   readonly suspendableFrom?: IsoDate;
+  /** See {@link Clock.follows}. */
+  readonly follows?: string;
   readonly extensionPolicy?: Clock['extensionPolicy'];
   readonly rungs?: readonly RungSpec[];
 }
@@ -57,6 +59,7 @@ export function createClock(input: CreateClockInput): Clock {
     startEvent: { name: input.startEvent.name, date: input.startEvent.date },
     ...(input.suspensionBasis === undefined ? {} : { suspensionBasis: input.suspensionBasis }),
     ...(input.suspendableFrom === undefined ? {} : { suspendableFrom: input.suspendableFrom }),
+    ...(input.follows === undefined ? {} : { follows: input.follows }),
     suspensions: [],
     ...(input.extensionPolicy === undefined ? {} : { extensionPolicy: input.extensionPolicy }),
     extensions: [],

@@ -81,6 +81,12 @@ export const clockRuleSchema = z
      * NĐ 155/2026 Art 22(1)). An earlier `suspend` is refused. Needs `suspensionBasis`.
      */
     suspendableFrom: isoDateSchema.optional(),
+    /**
+     * The ruleId of another clock this one follows: a suspend / resume / extend addressed to that
+     * rule applies to this clock too (e.g. K17, the lift of a stay of execution, follows K3: the stay
+     * may not outlast the resolution limit, KN Art 35). Absent: addressed by its own ruleId only.
+     */
+    follows: identifierSchema.optional(),
     extension: clockExtensionPolicySchema.optional(),
   })
   .superRefine((rule, ctx) => {
@@ -98,6 +104,9 @@ export const clockRuleSchema = z
     if (isMonthUnit(rule.unit)) {
       if (rule.suspensionBasis !== undefined) ctx.addIssue({ code: 'custom', path: ['suspensionBasis'], message: `a clock in ${rule.unit} cannot be suspended (suspension is counted in days)` });
       if (rule.extension !== undefined) ctx.addIssue({ code: 'custom', path: ['extension'], message: `a clock in ${rule.unit} cannot be extended (extensions are counted in days)` });
+    }
+    if (rule.follows !== undefined && rule.follows === rule.ruleId) {
+      ctx.addIssue({ code: 'custom', path: ['follows'], message: 'a clock cannot follow itself' });
     }
     if (rule.suspendableFrom !== undefined && rule.suspensionBasis === undefined) {
       ctx.addIssue({ code: 'custom', path: ['suspendableFrom'], message: 'needs suspensionBasis (the clock is not suspendable)' });

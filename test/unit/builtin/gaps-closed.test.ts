@@ -96,6 +96,10 @@ describe('month/year units (BLDS 2015 Art 148(3)-(5))', () => {
     expect(messages(withTimer({ ...rule, rungs: [{ name: 'reminder', daysBefore: 56 }] }))).toMatch(/length in days \(56/);
     expect(messages(withTimer({ ...rule, unit: 'weeks' }))).not.toEqual([]);
     expect(messages(withTimer({ ...rule, unit: 'calendar_days', suspendableFrom: '2026-07-01' }))).toMatch(/needs suspensionBasis/);
+    // `follows` names another rule (a clock addressed with that rule's id too); never itself.
+    expect(validateDefinition(withTimer({ ...rule, follows: 'K3' })).ok).toBe(true);
+    expect(messages(withTimer({ ...rule, follows: 'M' }))).toMatch(/cannot follow itself/);
+    expect(messages(withTimer({ ...rule, follows: 'not an id' }))).not.toEqual([]);
   });
 });
 
@@ -179,6 +183,14 @@ describe('K17: a stay of execution lasts at most the time remaining to resolve (
     expect(typeof d.send('resume', { date: '2026-07-27' })).toBe('number');
     expect(d.due('stay.lift')).toBe(d.due('verify'));
     expect(d.due('verify')).not.toBe('2026-08-03');
+    // K17_K3 follows K3: an extension addressed to K3 alone (complex case, KN Art 28) moves the stay's limit too.
+    const k3Before = d.due('verify')!;
+    expect(typeof d.send('extend', { date: '2026-07-28', amount: 15, ruleId: 'K3' })).toBe('number');
+    expect(d.due('verify')).toBe(days(k3Before, 15));
+    expect(d.due('stay.lift')).toBe(d.due('verify'));
+    // A second extension is refused for both (one extension only).
+    expect(String(d.send('extend', { date: '2026-07-29', amount: 5, ruleId: 'K3' }))).toMatch(/refused/);
+    expect(d.due('stay.lift')).toBe(d.due('verify'));
     d.complete('stay.lift', { stayLiftedOn: '2026-07-30', stayLiftDecisionRef: '12/QĐ-HB' });
     expect(d.open).not.toContain('stay.lift');
     expect(d.open).toContain('verify');

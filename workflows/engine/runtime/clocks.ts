@@ -22,6 +22,14 @@ export function isoAt(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/**
+ * Whether a legal event addressed to `ruleId` concerns clock `c`: every clock when no ruleId is
+ * given; else the clock of that rule and the clocks that follow it (ClockRule.follows).
+ */
+export function addressedTo(c: Pick<Clock, 'ruleId' | 'follows'>, ruleId: string | undefined): boolean {
+  return ruleId === undefined || c.ruleId === ruleId || c.follows === ruleId;
+}
+
 /** Builds the clock of a rule whose count starts at the case event `rule.from` (or `fallbackDate`). */
 export function clockOf(rule: ClockRule, caseEvents: Record<string, string>, fallbackDate: string): Clock {
   // Rungs of a month/year clock count calendar days before its due day.
@@ -33,6 +41,7 @@ export function clockOf(rule: ClockRule, caseEvents: Record<string, string>, fal
     startEvent: { name: rule.from, date: caseEvents[rule.from] ?? fallbackDate },
     ...(rule.suspensionBasis === undefined ? {} : { suspensionBasis: rule.suspensionBasis }),
     ...(rule.suspendableFrom === undefined ? {} : { suspendableFrom: rule.suspendableFrom }),
+    ...(rule.follows === undefined ? {} : { follows: rule.follows }),
     ...(rule.extension === undefined || isMonthUnit(rule.unit) ? {} : {
       extensionPolicy: { maxExtensions: rule.extension.maxExtensions, maxAmountEach: rule.extension.maxAmountEach, unit: rule.unit, legalBasis: rule.extension.legalBasis },
     }),
@@ -160,7 +169,7 @@ function lawRefusal(
   let concerned = 0;
   for (const t of state.timers) {
     const c = t.clock?.clock;
-    if (!c || (req.ruleId !== undefined && c.ruleId !== req.ruleId)) continue;
+    if (!c || !addressedTo(c, req.ruleId)) continue;
     if (req.name === 'suspend') {
       if (c.suspensionBasis === undefined || t.clock!.status === 'suspended') continue;
       concerned += 1;
@@ -226,7 +235,7 @@ export function legalEventCheck(
   if (req.name !== 'suspend' && req.name !== 'resume' && req.name !== 'extend') return null;
   const all = state.timers.filter((t) => t.clock);
   if (all.length === 0) return null;
-  const clocks = all.filter((t) => req.ruleId === undefined || t.clock!.clock.ruleId === req.ruleId);
+  const clocks = all.filter((t) => addressedTo(t.clock!.clock, req.ruleId));
   const suspended = clocks.filter((t) => t.clock!.status === 'suspended');
   if (req.name === 'suspend' && suspended.length > 0) {
     const rules = [...new Set(suspended.map((t) => t.clock!.clock.ruleId))].join(', ');

@@ -10,7 +10,7 @@ import { DUE_BREACH_ESCALATION_CODE } from '../nodes.js';
 import type { JsonValue } from '../primitives.js';
 import { validateFormData } from '../form-data.js';
 import { BEHAVIOURS, type Behaviour } from './behaviours.js';
-import { armTimer, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
+import { addressedTo, armTimer, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
 import type { RunGraph } from './graph.js';
 import { RuntimeIncident, type CaseEvent, type ChildLink, type RunState, type TimerRecord, type Token } from './types.js';
 
@@ -136,7 +136,7 @@ export class Runner {
   planLegalEvent(name: string, p: LegalEventPayload): { timer: TimerRecord; clock: Clock }[] | string {
     const date = p.date ?? vnDate(this.now);
     const decision = p.decision ?? `${name}:${date}`;
-    const clocks = this.state.timers.filter((t) => t.clock && (p.ruleId === undefined || t.clock.clock.ruleId === p.ruleId));
+    const clocks = this.state.timers.filter((t) => t.clock && addressedTo(t.clock.clock, p.ruleId));
     const out: { timer: TimerRecord; clock: Clock }[] = [];
     const errors: string[] = [];
     for (const t of clocks) {
