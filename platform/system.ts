@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createApp } from '../api/app.js';
 import { issueDevAdminToken } from '../api/auth/dev-token.js';
 import { registerBuiltinDefinitions } from '../db/builtin-definitions.js';
+import { DefinitionVersionExists } from '../db/definitions.js';
 import { createDb, type Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createCaseWorker } from '../worker.js';
@@ -60,7 +61,14 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     const applied = await migrateLatest(db);
     logger.info({ applied }, 'migrations up to date');
     // Built-in definitions: idempotent; a changed built-in without a new version stops start-up.
-    const defs = await registerBuiltinDefinitions(db);
+    const defs = await registerBuiltinDefinitions(db).catch((e: unknown) => {
+      // The embedded database is a local one: say how to start afresh after an upgrade changed a built-in.
+      if (e instanceof DefinitionVersionExists && pg) {
+        throw new Error(`${e.message}. The embedded database in ${path.join(cfg.dataDir, 'postgres')} holds built-in definitions of an older build `
+          + `with the same version numbers; move that folder (and ${path.join(cfg.dataDir, 'temporal')}) aside to start afresh.`, { cause: e });
+      }
+      throw e;
+    });
     logger.info({ registered: defs.registered, unchanged: defs.unchanged.length }, 'built-in definitions registered');
 
     // Temporal
