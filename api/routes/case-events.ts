@@ -88,6 +88,17 @@ const EVENTS: EventSpec[] = [
     message: (b, date) => ({ name: 'stayExecution', date, ...(b.decision ? { decision: String(b.decision) } : {}), variables: vars({ eventOn: date }) }),
   },
   {
+    path: 'second-complaint', operationId: 'recordSecondComplaint',
+    summary: 'A second complaint against the first decision was lodged with the superior (complaints, first instance): the decision does not take legal effect here',
+    legalBasis: 'Luật Khiếu nại 2011 Art 33(1), Art 44(1)',
+    body: z.strictObject({ ...common, secondCaseRef: Ref.optional().meta({ description: 'Reference of the second-instance case at the superior' }) }),
+    example: { date: '2026-12-10', secondCaseRef: 'KN2-2026-0B6F3B4E12' },
+    message: (b, date) => ({
+      name: 'secondComplaintLodged', date, ...(b.decision ? { decision: String(b.decision) } : {}),
+      variables: vars({ eventOn: date, secondComplaintLodgedOn: date, challengeKind: 'second_complaint', linkedCaseRef: b.secondCaseRef }),
+    }),
+  },
+  {
     path: 'mark-complex', operationId: 'markCaseComplex', summary: 'Mark the case complex (or especially complex)',
     legalBasis: 'Luật Khiếu nại 2011 Art 28, 37; Luật Tố cáo 2018 Art 30(1)',
     body: z.strictObject({ ...common, complexity: z.enum(['complex', 'especially_complex']).default('complex') }),

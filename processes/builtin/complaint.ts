@@ -341,7 +341,9 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
     });
     g.chain(`${P}awaitEffect`, `${P}challenge`);
     g.flow(`${P}startSecond`, `${P}end.challenged`);
-    g.flow(`${P}awaitEffect.secondComplaint`, `${P}end.challenged`);
+    // Lodged directly with the superior (its own case there): the lodging day is this case's last event.
+    g.add(recordEvent(`${P}challenged.lodged`, 'secondComplaintLodged', 'eventOn', ART.knSecondComplaintWindow));
+    g.chain(`${P}awaitEffect.secondComplaint`, `${P}challenged.lodged`, `${P}end.challenged`);
     // KN Art 44(1): the decision is final and enforceable (Art 44(4)); the case ends. The lawsuit
     // window (KN Art 44(3); Luật TTHC Art 116) is the citizen's and keeps nothing open.
     g.add(recordEvent(`${P}effective`, 'legalEffect', 'null', effect.legalBasis), caseEnd(`${P}end.effective`, 'legally_effective', effect.legalBasis));

@@ -32,14 +32,14 @@ const MATRIX_CASE = {
       { name: 'acceptanceDecision', type: 'string' }, { name: 'acceptedOn', type: 'date' }, { name: 'acceptanceNoticeOn', type: 'date' },
     ] } },
     { type: 'endEvent', id: 'end', outcome: 'done' },
-    ...['withdraw', 'withdrawPartial', 'suspend', 'resume', 'extend', 'supplement', 'markComplex', 'stayExecution'].flatMap((m) => [
+    ...['withdraw', 'withdrawPartial', 'suspend', 'resume', 'extend', 'supplement', 'markComplex', 'stayExecution', 'secondComplaintLodged'].flatMap((m) => [
       { type: 'boundaryEvent', id: `on.${m}`, attachedTo: 'work', interrupting: false, trigger: { kind: 'message', messageName: m } },
       { type: 'endEvent', id: `noted.${m}`, outcome: `noted_${m}` },
     ]),
   ],
   flows: [
     { id: 'f1', source: 'start', target: 'work' }, { id: 'f2', source: 'work', target: 'end' },
-    ...['withdraw', 'withdrawPartial', 'suspend', 'resume', 'extend', 'supplement', 'markComplex', 'stayExecution'].map((m) => ({ id: `f.${m}`, source: `on.${m}`, target: `noted.${m}` })),
+    ...['withdraw', 'withdrawPartial', 'suspend', 'resume', 'extend', 'supplement', 'markComplex', 'stayExecution', 'secondComplaintLodged'].map((m) => ({ id: `f.${m}`, source: `on.${m}`, target: `noted.${m}` })),
   ],
 };
 

@@ -19,7 +19,7 @@ interface CaseView {
   id: string; stage: string; status: string; currentNodes: string[]; definition: { key: string; version: number };
   openTasks: Array<{ id: string; nodeId: string; dueAt: string | null; assignee: string | null }>;
   clocks: Array<{ ruleId?: string; due?: string | null; derivation?: unknown[]; status?: string }>;
-  flags: Record<string, boolean>; documents: Array<{ type: string }>; projectionSeq: number; consistency: { source: string };
+  flags: Record<string, boolean>; outcome?: string | null; documents: Array<{ type: string }>; projectionSeq: number; consistency: { source: string };
 }
 
 beforeAll(async () => {
@@ -133,6 +133,18 @@ describe('case lifecycle through the API', () => {
     const actions = timeline.map((e) => e.action);
     expect(actions.filter((a) => a === 'task.completed')).toHaveLength(4);
     expect(actions).toEqual(expect.arrayContaining(['case.received', 'task.claimed', 'task.released']));
+
+    // A second complaint lodged with the superior within K6 (KN Art 33(1)): the first decision does not take legal
+    // effect (Art 44(1)); this case ends challenged, the lodging day recorded.
+    const lodged = await call('POST', `/v1/cases/${caseId}/events/second-complaint`, officer, { date: '2026-11-30', secondCaseRef: 'KN2-2026-0000000001' });
+    expect(lodged.status, JSON.stringify(lodged.json)).toBe(200);
+    expect(lodged.json).toMatchObject({ event: 'second-complaint', message: 'secondComplaintLodged', caught: 1 });
+    const challenged = await until(caseId, (x) => x.status === 'closed', 'the case closed as challenged');
+    expect(challenged.outcome).toBe('decision_challenged');
+    const events = await api.tdb.db('case_events').where({ case_id: caseId, kind: 'case_event' }).select('name', 'occurred_on');
+    expect(events.map((e: { name: string; occurred_on: string }) => [e.name, e.occurred_on])).toContainEqual(['secondComplaintLodged', '2026-11-30']);
+    // Closed: a further event is refused, not applied.
+    expect((await call('POST', `/v1/cases/${caseId}/events/second-complaint`, officer, { date: '2026-12-01' })).status).toBe(409);
   });
 
   it('legal events: suspension stops the clock and resumption restarts it; an event the case cannot take → 409 with the reason', async () => {
