@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { toBpmnXml } from '../../processes/bpmn/index.js';
 import { renderBpmn } from '../../processes/bpmn/render.js';
 import { EXAMPLE_DEFINITIONS } from '../../processes/examples/index.js';
-import { validateDefinition } from '../../workflows/engine/index.js';
+import { validateDefinition, type ProcessDefinitionInput } from '../../workflows/engine/index.js';
+import { readFileSync } from 'node:fs';
+
+/** A definition bpmn-auto-layout cannot lay out: exported with the grid diagram (test/unit/engine/bpmn-layout-fallback.test.ts). */
+const AUTO_LAYOUT_CRASH = JSON.parse(readFileSync(new URL('./engine/fixtures/auto-layout-crash.json', import.meta.url), 'utf8')) as ProcessDefinitionInput;
 
 describe('exported BPMN opens in bpmn.io (bpmn-js in headless Chromium)', () => {
-  it('every example definition imports without warnings and draws every node and flow', async () => {
-    const defs = EXAMPLE_DEFINITIONS.map((d) => {
+  it('every example definition (and one on the grid-layout fallback) imports without warnings and draws every node and flow', async () => {
+    const defs = [...EXAMPLE_DEFINITIONS, AUTO_LAYOUT_CRASH].map((d) => {
       const r = validateDefinition(d);
       if (!r.ok) throw new Error(JSON.stringify(r.errors));
       return r.definition;
