@@ -197,6 +197,59 @@ describe('K17: a stay of execution lasts at most the time remaining to resolve (
     expect(d.documents.slice(-2)).toEqual(['stay_of_execution_decision', 'stay_of_execution_lifted']);
   });
 
+  const stayed = (d: Driver, on: string) => {
+    expect(d.send('stayExecution', { date: on })).toBe(1);
+    d.complete('stay.decision.issue', { stay_decision_issuedOn: on });
+    d.complete('stay.decision.send', { stay_decision_sentOn: on });
+  };
+
+  it('a stay decided after K3 was extended (complex, KN Art 28) inherits the extension: due with K3 (45 days from Fri 03/07 = Mon 17/08/2026)', () => {
+    const d = Driver.of('complaint-first', 2, '2026-07-01');
+    d.at('2026-07-03T10:00:00').complete('accept', accept('2026-07-03'));
+    expect(typeof d.send('extend', { date: '2026-07-20', amount: 15, ruleId: 'K3' })).toBe('number');
+    expect(d.due('verify')).toBe('2026-08-17');
+    stayed(d, '2026-07-21');
+    expect(d.due('stay.lift')).toBe('2026-08-17');
+    // K3's one extension is used: a second is refused, the follower does not let it pass.
+    expect(String(d.send('extend', { date: '2026-07-22', amount: 5 }))).toMatch(/refused/);
+    expect(String(d.send('extend', { date: '2026-07-22', amount: 5, ruleId: 'K3' }))).toMatch(/refused/);
+    expect([d.due('verify'), d.due('stay.lift')]).toEqual(['2026-08-17', '2026-08-17']);
+  });
+
+  it('a stay decided while K3 is suspended is suspended with it and resumes with it', () => {
+    const d = Driver.of('complaint-first', 2, '2026-07-01');
+    d.at('2026-07-03T10:00:00').complete('accept', accept('2026-07-03'));
+    d.at('2026-07-10T09:00:00');
+    expect(typeof d.send('suspend', { date: '2026-07-10' })).toBe('number');
+    stayed(d, '2026-07-12');
+    expect(d.runner.state.timers.find((t) => t.clock?.clock.ruleId === 'K17_K3')?.clock?.status).toBe('suspended');
+    d.at('2026-07-20T09:00:00');
+    expect(typeof d.send('resume', { date: '2026-07-20' })).toBe('number');
+    expect(d.due('stay.lift')).toBe(d.due('verify'));
+    expect(d.due('verify')).not.toBe('2026-08-03');
+  });
+
+  it('the stay\'s clock is never changed alone: not by its own ruleId, nor once K3 has ended (decision made)', () => {
+    const d = Driver.of('complaint-first', 2, '2026-07-01');
+    d.at('2026-07-03T10:00:00').complete('accept', accept('2026-07-03'));
+    stayed(d, '2026-07-10');
+    expect(String(d.send('extend', { date: '2026-07-11', amount: 15, ruleId: 'K17_K3' }))).toMatch(/refused|no running clock/);
+    expect(d.due('stay.lift')).toBe('2026-08-03');
+    d.complete('verify', { verificationReportRef: 'BC-1', demandsMatchFindings: true });
+    d.complete('decide', {
+      decisionNumber: '7/QĐ-UBND', decisionIssuedOn: '2026-07-20', complaintContent: 'c', verificationResult: 'v', legalBasisCited: 'KN',
+      conclusion: 'partly_right', disposition: 'amend', rightsStated: true,
+    });
+    expect(d.open).toContain('stay.lift');
+    expect(d.runner.state.timers.some((t) => t.clock?.clock.ruleId === 'K3')).toBe(false);
+    const before = d.due('stay.lift');
+    for (const name of ['suspend', 'extend']) {
+      const r = d.send(name, { date: '2026-07-21', amount: 10 });
+      expect(typeof r, `${name}: ${String(r)}`).toBe('string'); // refused: no running clock of its own rule
+    }
+    expect(d.due('stay.lift')).toBe(before);
+  });
+
   it('a stay not lifted by the resolution limit breaches K17 and escalates to the head', () => {
     const d = Driver.of('complaint-first', 2, '2026-07-01');
     d.at('2026-07-03T10:00:00').complete('accept', accept('2026-07-03'));

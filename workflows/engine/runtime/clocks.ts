@@ -23,11 +23,27 @@ export function isoAt(ms: number): string {
 }
 
 /**
- * Whether a legal event addressed to `ruleId` concerns clock `c`: every clock when no ruleId is
- * given; else the clock of that rule and the clocks that follow it (ClockRule.follows).
+ * Whether a legal event addressed to `ruleId` (undefined: every clock) is decided by clock `c`. A
+ * clock that follows another (ClockRule.follows) never is, nor is it addressed by its own id: it
+ * takes whatever its followed clock takes (see {@link followerClock}), so a suspension or extension
+ * can neither pass nor change it alone.
  */
 export function addressedTo(c: Pick<Clock, 'ruleId' | 'follows'>, ruleId: string | undefined): boolean {
-  return ruleId === undefined || c.ruleId === ruleId || c.follows === ruleId;
+  return c.follows === undefined && (ruleId === undefined || c.ruleId === ruleId);
+}
+
+/** Same start and budget: two clocks that count the same limit (a follower and its followed clock). */
+export function sameLimit(a: Clock, b: Clock): boolean {
+  return a.startEvent.name === b.startEvent.name && a.startEvent.date === b.startEvent.date
+    && a.budget.amount === b.budget.amount && a.budget.unit === b.budget.unit;
+}
+
+/**
+ * The clock `follower` becomes when the clock it follows became `followed`: the same suspensions
+ * and extensions when both count the same limit (K17_K3 and K3), else the follower unchanged.
+ */
+export function followerClock(follower: Clock, followed: Clock): Clock {
+  return sameLimit(follower, followed) ? { ...follower, suspensions: followed.suspensions, extensions: followed.extensions } : follower;
 }
 
 /** Builds the clock of a rule whose count starts at the case event `rule.from` (or `fallbackDate`). */
@@ -233,7 +249,7 @@ export function legalEventCheck(
     return null;
   }
   if (req.name !== 'suspend' && req.name !== 'resume' && req.name !== 'extend') return null;
-  const all = state.timers.filter((t) => t.clock);
+  const all = state.timers.filter((t) => t.clock && t.clock.clock.follows === undefined); // followers take what these take
   if (all.length === 0) return null;
   const clocks = all.filter((t) => addressedTo(t.clock!.clock, req.ruleId));
   const suspended = clocks.filter((t) => t.clock!.status === 'suspended');

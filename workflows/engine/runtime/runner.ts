@@ -10,7 +10,7 @@ import { DUE_BREACH_ESCALATION_CODE } from '../nodes.js';
 import type { JsonValue } from '../primitives.js';
 import { validateFormData } from '../form-data.js';
 import { BEHAVIOURS, type Behaviour } from './behaviours.js';
-import { addressedTo, armTimer, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
+import { addressedTo, armTimer, followerClock, sameLimit, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
 import type { RunGraph } from './graph.js';
 import { RuntimeIncident, type CaseEvent, type ChildLink, type RunState, type TimerRecord, type Token } from './types.js';
 
@@ -154,6 +154,12 @@ export class Runner {
       }
     }
     if (out.length === 0) return errors[0] ?? `no running clock accepts '${name}'`;
+    // Clocks that follow a changed clock take the same ledger (ClockRule.follows; e.g. K17_K3 with K3).
+    for (const t of this.state.timers) {
+      const f = t.clock?.clock;
+      const followed = f?.follows === undefined ? undefined : out.find((o) => o.clock.ruleId === f.follows);
+      if (f && followed) out.push({ timer: t, clock: followerClock(f, followed.clock) });
+    }
     return out;
   }
 
@@ -406,9 +412,12 @@ export class Runner {
 
   private arm(purpose: TimerRecord['purpose'], nodeId: string, tokenId: string, spec: Parameters<typeof armTimer>[0]): TimerRecord {
     let { dueAtMs, clock } = armTimer(spec, this.state.caseEvents, this.state.calendar, this.now);
-    // One clock per ruleId per case: inherit the suspensions/extensions already applied to it.
-    const ledger = clock ? this.state.ledgers?.[clock.clock.ruleId] : undefined;
-    if (clock && ledger && sameClock(ledger, clock.clock) && (ledger.suspensions.length > 0 || ledger.extensions.length > 0)) {
+    // One clock per ruleId per case: inherit the suspensions/extensions already applied to it — for a
+    // clock that follows another, those of the clock it follows (a stay armed after K3 was extended).
+    const follows = clock?.clock.follows;
+    const ledger = clock ? this.state.ledgers?.[follows ?? clock.clock.ruleId] : undefined;
+    const same = clock && ledger && (follows === undefined ? sameClock(ledger, clock.clock) : sameLimit(ledger, clock.clock));
+    if (clock && ledger && same && (ledger.suspensions.length > 0 || ledger.extensions.length > 0)) {
       clock = evaluate({ ...clock.clock, suspensions: ledger.suspensions, extensions: ledger.extensions }, this.state.calendar, this.now);
       dueAtMs = clock.dueAt === null ? null : msOf(clock.dueAt);
     }
