@@ -57,6 +57,9 @@ export function apiRoutes(): RouteSpec[] {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETags: Express's is a hash of the body, and a body with an 8-digit citizen PIN (GET /v1/cases/:id/receipt)
+  // would be recoverable offline from a logged header. No route answers conditional requests.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.use(pinoHttp({
     logger: deps.logger,

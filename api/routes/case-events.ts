@@ -13,7 +13,7 @@ import { HttpProblem } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
 import { CaseId } from '../schemas.js';
-import { sendCaseUpdate, updateProblem } from '../workflow-errors.js';
+import { queryCaseState, sendCaseUpdate, updateProblem } from '../workflow-errors.js';
 import { VN_ZONE } from './cases.js';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')
@@ -32,6 +32,8 @@ interface EventSpec {
   example: Record<string, unknown>;
   /** The message and its payload from the validated body. */
   message(b: Record<string, unknown>, date: string): Omit<SendMessageRequest, 'caseId'>;
+  /** A check against the case's live variables the workflow does not make itself; a refusal answers 409. */
+  check?(date: string, variables: Record<string, JsonValue>): { reason: string; detail: string } | undefined;
 }
 
 const vars = (o: Record<string, unknown>): Record<string, JsonValue> =>
@@ -97,6 +99,10 @@ const EVENTS: EventSpec[] = [
       name: 'secondComplaintLodged', date, ...(b.decision ? { decision: String(b.decision) } : {}),
       variables: vars({ eventOn: date, secondComplaintLodgedOn: date, challengeKind: 'second_complaint', linkedCaseRef: b.secondCaseRef }),
     }),
+    // KN Art 33(1): the right to a second complaint against the decision starts when it is received.
+    check: (date, v) => (typeof v.decisionReceivedOn === 'string' && date < v.decisionReceivedOn
+      ? { reason: 'SecondComplaintPremature', detail: `Lodged ${date}, before the first decision was received (${v.decisionReceivedOn}): not a second complaint yet (Luật Khiếu nại 2011 Art 33(1))` }
+      : undefined),
   },
   {
     path: 'mark-complex', operationId: 'markCaseComplex', summary: 'Mark the case complex (or especially complex)',
@@ -135,6 +141,10 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
     // A case the read model already shows closed is refused without a round trip.
     const closed = `The case is closed; '${ev.path}' cannot be applied to it`;
     if (c!.status === 'closed') throw new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', closed, { reason: 'CaseClosed' });
+    if (ev.check) {
+      const refused = ev.check(date, (await queryCaseState(services.deps.temporal, c!.workflowId)).variables);
+      if (refused) throw new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', refused.detail, { reason: refused.reason });
+    }
     let r;
     try {
       r = await sendCaseUpdate(() => services.deps.temporal.workflow.getHandle(c!.workflowId).executeUpdate(sendMessage, { args: [{ caseId: c!.id, ...msg }] }));

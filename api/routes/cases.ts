@@ -82,7 +82,7 @@ export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
 
 const CreatedCase = z.object({
   id: CaseId, reference: z.string(), workflowId: z.string(), runId: z.string(), status: z.string(), stage: z.string(),
-  pin: z.string().meta({ description: 'Citizen PIN for the public status look-up; print it on the receipt notice. Not retrievable later except by replaying the same Idempotency-Key.' }),
+  pin: z.string().meta({ description: 'Citizen PIN for the public status look-up; print it on the receipt notice. Given again (audited) by GET /v1/cases/:id/receipt, to intake, officers and admins of the agency of the case only.' }),
   parties: z.array(z.object({ id: z.string(), role: z.enum(PARTY_ROLES) })),
   definition: z.object({ key: z.string(), version: z.number().int(), hash: z.string(), pin: z.string() })
     .meta({ description: 'The definition version pinned by the case (chosen by case type and receipt date in Vietnam)' }),
@@ -470,7 +470,8 @@ export const caseRoutes: RouteSpec[] = [
     description: 'The PIN is what a citizen gives, with the reference, to the public status look-up. `POST /v1/cases` returns it once; '
       + 'a linked case (the complaint a letter was accepted as, ADR 0012) gets its PIN from the projection that creates it, and this '
       + 'route is how the officer who sends its acceptance notice (KN 2011 Art 27; TC 2018 Art 29(3)) learns it. Only the case\'s own '
-      + 'agency subtree may ask (not agencies a task is routed to); every answer is written to the audit log and is not cached.',
+      + 'agency subtree may ask (not agencies a task is routed to); every answer is written to the audit log and is not cached. A case with no PIN stored yet (a linked case projected by a worker without '
+      + 'the PII keyring) gets its PIN here, derived as POST derives it, and stored.',
     auth: { roles: ['intake', 'officer', 'admin'], scope: { kind: 'case', param: 'id' } },
     request: { params: z.object({ id: CaseId }) },
     responses: {
@@ -479,7 +480,10 @@ export const caseRoutes: RouteSpec[] = [
     },
     handler: async ({ case: c, principal, services, requestId }) => {
       const pin = await services.pins.issued(c!.reference, c!.id);
-      if (!pin) throw new HttpProblem(409, 'pin-not-recoverable', 'The PIN of this case cannot be given back', `Case ${c!.reference} has a PIN stored in a form that cannot be derived again`);
+      if (!pin) {
+        throw new HttpProblem(409, 'pin-not-recoverable', 'The PIN of this case cannot be given back',
+          `Case ${c!.reference} has a PIN stored in a form that cannot be derived again (a legacy hash, or a key no longer configured)`);
+      }
       // Written before the PIN leaves: who learnt a citizen's PIN is on record.
       await services.audit.append({ actor: actorOf(principal), action: 'case.pin_read', caseId: c!.id, requestId, after: { reference: c!.reference } });
       return {

@@ -136,6 +136,11 @@ describe('case lifecycle through the API', () => {
 
     // A second complaint lodged with the superior within K6 (KN Art 33(1)): the first decision does not take legal
     // effect (Art 44(1)); this case ends challenged, the lodging day recorded.
+    // Dated before the decision was received (27/11): not a second complaint yet; nothing happens to the case.
+    const early = await call('POST', `/v1/cases/${caseId}/events/second-complaint`, officer, { date: '2026-11-26' });
+    expect(early.status).toBe(409);
+    expect(early.json).toMatchObject({ reason: 'SecondComplaintPremature' });
+    expect(String(early.json.detail)).toContain('Art 33(1)');
     const lodged = await call('POST', `/v1/cases/${caseId}/events/second-complaint`, officer, { date: '2026-11-30', secondCaseRef: 'KN2-2026-0000000001' });
     expect(lodged.status, JSON.stringify(lodged.json)).toBe(200);
     expect(lodged.json).toMatchObject({ event: 'second-complaint', message: 'secondComplaintLodged', caught: 1 });

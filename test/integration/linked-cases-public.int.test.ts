@@ -116,6 +116,7 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     const receipt = await fetch(`${api.url}/v1/cases/${linkedId}/receipt`, { headers: officer });
     expect(receipt.status).toBe(200);
     expect(receipt.headers.get('cache-control')).toBe('no-store');
+    expect(receipt.headers.get('etag')).toBeNull(); // a hash of a body with an 8-digit PIN would give the PIN away
     expect(await receipt.json()).toEqual({ caseId: linkedId, reference: linkedReference, pin, publicLookup: `/v1/public/cases/${linkedReference}?pin=${pin}` });
     expect((await call('GET', `/v1/cases/${letterId}/receipt`, officer)).json).toMatchObject({ reference: letter.reference, pin: letterPin });
     const reads = await api.tdb.db('audit_log').where({ case_id: linkedId, action: 'case.pin_read' }).select('actor', 'after');

@@ -99,7 +99,8 @@ describe('processWorkflow on random valid definitions (fast-check, time-skipping
           // A failed case must not stay running: its timers would fire on a dead task queue later.
           // Children first, each once quiet (a termination under an in-flight activity leaks its time lock).
           for (const id of [...s.children.map((c) => c.workflowId), h.workflowId]) {
-            await terminateWhenQuiet(env.client.workflow.getHandle(id), 'property test case ended').catch(() => undefined);
+            const handle = env.client.workflow.getHandle(id);
+            await terminateWhenQuiet(handle, 'property test case ended').catch(() => handle.terminate('property test case ended').catch(() => undefined));
           }
         }
       }), { numRuns: Number(process.env.RANDOM_RUNS ?? 20), ...(process.env.RANDOM_SEED ? { seed: Number(process.env.RANDOM_SEED), path: process.env.RANDOM_PATH } : {}) });

@@ -37,8 +37,10 @@ describe('time-skipping locks and terminated cases', () => {
   async function startBusy(taskQueue: string) {
     const input = processInput(slow, { options: { project: false } });
     const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
-    for (let i = 0; i < 200 && ((await h.describe()).raw.pendingActivities?.length ?? 0) === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect((await h.describe()).raw.pendingActivities).toHaveLength(1);
+    // Started (picked up by the worker), not only scheduled: the activity then runs to its end whatever happens to the case.
+    const started = async () => (await h.describe()).raw.pendingActivities?.some((a) => a.lastStartedTime != null) ?? false;
+    for (let i = 0; i < 300 && !(await started()); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await started()).toBe(true);
     return h;
   }
 
@@ -47,7 +49,8 @@ describe('time-skipping locks and terminated cases', () => {
       const h = await startBusy(taskQueue);
       const before = finished;
       await h.terminate('terminated under its activity');
-      while (finished === before) await new Promise((r) => setTimeout(r, 50)); // the activity ends; its completion finds the case closed
+      for (let i = 0; i < 200 && finished === before; i++) await new Promise((r) => setTimeout(r, 50)); // the activity ends; its completion finds the case closed
+      expect(finished).toBe(before + 1);
       await new Promise((r) => setTimeout(r, 500));
       expect(await releaseStuckTimeLocks(env, { max: 5, probeMs: 5000 })).toBeGreaterThanOrEqual(1);
       // Released: the server skips again, for the next test and the files after this one.
