@@ -97,7 +97,7 @@ describe('month/year units (BLDS 2015 Art 148(3)-(5))', () => {
     expect(messages(withTimer({ ...rule, unit: 'weeks' }))).not.toEqual([]);
     expect(messages(withTimer({ ...rule, unit: 'calendar_days', suspendableFrom: '2026-07-01' }))).toMatch(/needs suspensionBasis/);
     // `follows` names another rule (a clock addressed with that rule's id too); never itself.
-    expect(validateDefinition(withTimer({ ...rule, follows: 'K3' })).ok).toBe(true);
+    expect(messages(withTimer({ ...rule, follows: 'K3' }))).toMatch(/follows 'K3', which is no clock rule of this definition/);
     expect(messages(withTimer({ ...rule, follows: 'M' }))).toMatch(/cannot follow itself/);
     expect(messages(withTimer({ ...rule, follows: 'not an id' }))).not.toEqual([]);
   });
@@ -195,6 +195,16 @@ describe('K17: a stay of execution lasts at most the time remaining to resolve (
     expect(d.open).not.toContain('stay.lift');
     expect(d.open).toContain('verify');
     expect(d.documents.slice(-2)).toEqual(['stay_of_execution_decision', 'stay_of_execution_lifted']);
+  });
+
+  it('follows must name a clock of the definition that follows none (validation)', () => {
+    const d = def('complaint-first', 2);
+    const withLift = (follows: string) => ({ ...d, nodes: d.nodes.map((n) => (n.id === 'stay.lift' && n.type === 'userTask' && n.due ? { ...n, due: { ...n.due, follows } } : n)) }) as ProcessDefinitionInput;
+    expect(validateDefinition(d).ok).toBe(true);
+    const chained = validateDefinition(withLift('K17_K3b'));
+    expect(chained.ok ? [] : chained.errors.map((e) => e.message)).toEqual([expect.stringMatching(/follows 'K17_K3b', which itself follows 'K3b'/)]);
+    const dangling = validateDefinition(withLift('K99'));
+    expect(dangling.ok ? [] : dangling.errors.map((e) => [e.elementId, e.path])).toEqual([['stay.lift', expect.stringMatching(/\.due\.follows$/)]]);
   });
 
   const stayed = (d: Driver, on: string) => {

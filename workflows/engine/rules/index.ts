@@ -1,6 +1,7 @@
 /** The structural rules, in reporting order. */
 import { boundaryAttachment } from './boundary.js';
 import { callActivityOutputs } from './call-activity.js';
+import { clockFollows } from './clock-follows.js';
 import { feelConditions } from './conditions.js';
 import { exclusiveGatewayDefaults } from './exclusive-gateway.js';
 import { flowEndpoints } from './flow-endpoints.js';
@@ -13,7 +14,7 @@ import { uniqueIds } from './unique-ids.js';
 
 export const STRUCTURAL_RULES: readonly Rule[] = [
   uniqueIds, flowEndpoints, startAndEnd, outgoingFlows, exclusiveGatewayDefaults, parallelGatewayShape,
-  feelConditions, boundaryAttachment, callActivityOutputs, reachability,
+  feelConditions, boundaryAttachment, callActivityOutputs, clockFollows, reachability,
 ];
 export { buildGraph } from './graph.js';
 export type { Graph, Rule, ValidationError } from './types.js';
