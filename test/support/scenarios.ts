@@ -10,7 +10,7 @@ import { caseEventsFor, complaintFirstV2 } from '../../processes/builtin/index.j
 import { benchTenSteps, everyElement, expertOpinion, withdrawalTerminates } from '../../processes/examples/index.js';
 import { addDays, VN_ZONE } from '../../workflows/clock/index.js';
 import {
-  completeTask, getCaseState, sendMessage, type CaseStateView, type ProcessResult, type SendMessageRequest, type ServiceTaskContext,
+  completeTask, getCaseState, sendMessage, type CaseStateView, type ProcessInput, type ProcessResult, type SendMessageRequest, type ServiceTaskContext,
 } from '../../workflows/contract.js';
 import type { JsonValue, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { vnDate } from '../../workflows/engine/runtime/index.js';
@@ -270,21 +270,8 @@ const complaintFirstBreach: Recording = {
     return withWorker(env, activities, async (taskQueue) => {
       const t = vnDate(await env.currentTimeMs());
       const input = processInput(complaintFirstV2, { agencyId: 'ubnd-xa-test', caseEvents: { received: t }, variables: { receivedOn: t } });
-      const def = input.definition;
       const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
-      const busy = (s: CaseStateView) => s.currentNodes.some((n) => def.nodes.find((x) => x.id === n.nodeId)?.type === 'serviceTask');
-      const settled = (pred: (s: CaseStateView) => boolean, what: string) => waitState(h, (s) => !busy(s) && pred(s), what);
-      const complete = async (nodeId: string, data: Record<string, JsonValue>, withCaseEvents = true) => {
-        const s = await settled((x) => x.openTasks.some((o) => o.nodeId === nodeId), `open task ${nodeId}`);
-        const task = s.openTasks.find((o) => o.nodeId === nodeId)!;
-        await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: task.id, data, caseEvents: withCaseEvents ? caseEventsFor(def, nodeId, data) : {} }] });
-        await settled(() => true, `after ${nodeId}`);
-      };
-      const send = async (req: Omit<SendMessageRequest, 'caseId'>) => {
-        const r = await h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, decision: `${req.name}-${req.date}`, ...req, variables: { eventOn: req.date ?? t, ...(req.variables ?? {}) } }] });
-        await settled(() => true, `after ${req.name}`);
-        return r;
-      };
+      const { settled, complete, send } = builtinDriver(h, input, t);
 
       await complete('accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: t, acceptedOn: t }, false);
       const armed = await settled((x) => x.openTasks.some((o) => o.nodeId === 'verify'), 'verification open');
@@ -322,6 +309,65 @@ const complaintFirstBreach: Recording = {
   },
 };
 
+/** Steps of a built-in case through its Updates, each waiting until no service task is in flight (as the API's callers see it). */
+function builtinDriver(h: WorkflowHandle, input: ProcessInput, t: string) {
+  const def = input.definition;
+  const busy = (s: CaseStateView) => s.currentNodes.some((n) => def.nodes.find((x) => x.id === n.nodeId)?.type === 'serviceTask');
+  const settled = (pred: (s: CaseStateView) => boolean, what: string) => waitState(h, (s) => !busy(s) && pred(s), what);
+  const complete = async (nodeId: string, data: Record<string, JsonValue>, withCaseEvents = true) => {
+    const s = await settled((x) => x.openTasks.some((o) => o.nodeId === nodeId), `open task ${nodeId}`);
+    const task = s.openTasks.find((o) => o.nodeId === nodeId)!;
+    await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: task.id, data, caseEvents: withCaseEvents ? caseEventsFor(def, nodeId, data) : {} }] });
+    await settled(() => true, `after ${nodeId}`);
+  };
+  const send = async (req: Omit<SendMessageRequest, 'caseId'>) => {
+    const r = await h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, decision: `${req.name}-${req.date}`, ...req, variables: { eventOn: req.date ?? t, ...(req.variables ?? {}) } }] });
+    await settled(() => true, `after ${req.name}`);
+    return r;
+  };
+  return { settled, complete, send };
+}
+
+/**
+ * Built-in complaint-first v2 and a stay of execution (K17, Luật Khiếu nại 2011 Art 35; TT 07/2013
+ * Art 17(2)): K3 extended by 15 days (complex case, KN Art 28) before the stay is decided, so the
+ * stay's lift clock (K17_K3, which follows K3) is armed with that extension; a suspension and its
+ * resumption move both; the stay is lifted, then the case is terminated through Temporal.
+ */
+const complaintFirstStay: Recording = {
+  name: 'complaint-first-v2-stay',
+  async record(env) {
+    const { activities } = fakeActivities([], fakeLifecycleActivities());
+    return withWorker(env, activities, async (taskQueue) => {
+      const t = vnDate(await env.currentTimeMs());
+      const input = processInput(complaintFirstV2, { agencyId: 'ubnd-xa-test', caseEvents: { received: t }, variables: { receivedOn: t } });
+      const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+      const { settled, complete, send } = builtinDriver(h, input, t);
+      const dues = (s: CaseStateView) => Object.fromEntries(s.clocks.filter((c) => c.ruleId === 'K3' || c.ruleId === 'K17_K3').map((c) => [c.ruleId!, c.due]));
+
+      await complete('accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: t, acceptedOn: t });
+      await sleepUntilDay(env, addDays(t, 5));
+      await send({ name: 'extend', date: addDays(t, 5), amount: 15, ruleId: 'K3' });
+      await sleepUntilDay(env, addDays(t, 6));
+      await send({ name: 'stayExecution', date: addDays(t, 6) });
+      await complete('stay.decision.issue', { stay_decision_issuedOn: addDays(t, 6), stay_decision_number: '04/QĐ-TĐCTH' });
+      await complete('stay.decision.send', { stay_decision_sentOn: addDays(t, 7), stay_decision_recipientRefs: ['complainant_or_representative', 'respondent'] });
+      const armed = dues(await settled((x) => x.openTasks.some((o) => o.nodeId === 'stay.lift'), 'stay lift open'));
+      if (!armed.K3 || armed.K17_K3 !== armed.K3) throw new Error(`K17_K3 not armed with K3's extension: ${JSON.stringify(armed)}`);
+      await sleepUntilDay(env, addDays(t, 9));
+      await send({ name: 'suspend', date: addDays(t, 9), variables: { suspensionGround: 'awaiting_other_body' } });
+      await sleepUntilDay(env, addDays(t, 14));
+      await send({ name: 'resume', date: addDays(t, 14) });
+      const moved = dues(await settled(() => true, 'resumed'));
+      if (moved.K17_K3 !== moved.K3 || moved.K3 === armed.K3) throw new Error(`K17_K3 did not move with K3: ${JSON.stringify(moved)}`);
+      await complete('stay.lift', { stayLiftedOn: addDays(t, 15), stayLiftDecisionRef: '05/QĐ-HB' });
+      const end = await settled((x) => !x.openTasks.some((o) => o.nodeId === 'stay.lift'), 'stay lifted');
+      await terminateWhenQuiet(h, 'recording done');
+      return { summary: `K3 and K17_K3 due ${armed.K3} (extended before the stay), then ${moved.K3} after a 5-day suspension; stay lifted; open: [${end.openTasks.map((o) => o.nodeId).join(', ')}]`, handles: [h] };
+    });
+  },
+};
+
 /** Every recorded run: the scenarios above plus the recorded-only ones. */
 export const RECORDINGS: Recording[] = [
   ...SCENARIOS.map((s): Recording => ({
@@ -331,5 +377,5 @@ export const RECORDINGS: Recording[] = [
       return { summary: `outcome ${result.outcome}`, handles };
     },
   })),
-  terminated, consultTimedOut, cancelled, complaintFirstBreach,
+  terminated, consultTimedOut, cancelled, complaintFirstBreach, complaintFirstStay,
 ];
