@@ -487,8 +487,7 @@ export class Runner {
 
 /** Same rule, same start and budget: a later arming of the clock a ledger belongs to. */
 function sameClock(a: Clock, b: Clock): boolean {
-  return a.ruleId === b.ruleId && a.startEvent.name === b.startEvent.name && a.startEvent.date === b.startEvent.date
-    && a.budget.amount === b.budget.amount && a.budget.unit === b.budget.unit;
+  return a.ruleId === b.ruleId && sameLimit(a, b);
 }
 
 export { WAITING };
