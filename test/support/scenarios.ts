@@ -10,12 +10,12 @@ import { caseEventsFor, complaintFirstV2 } from '../../processes/builtin/index.j
 import { benchTenSteps, everyElement, expertOpinion, withdrawalTerminates } from '../../processes/examples/index.js';
 import { addDays, VN_ZONE } from '../../workflows/clock/index.js';
 import {
-  completeTask, getCaseState, sendMessage, type CaseStateView, type ProcessInput, type ProcessResult, type SendMessageRequest, type ServiceTaskContext,
+  completeTask, getCaseState, sendMessage, type CaseStateView, type ProcessResult, type SendMessageRequest, type ServiceTaskContext,
 } from '../../workflows/contract.js';
 import type { JsonValue, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { vnDate } from '../../workflows/engine/runtime/index.js';
 import { fakeActivities, processInput, withWorker } from './process.js';
-import { terminateWhenQuiet } from './temporal.js';
+import { closedStatus, terminateWhenQuiet } from './temporal.js';
 
 const child = (key: string, caseType: string): ProcessDefinitionInput => ({
   key, version: 1, name: key, caseType, effectiveFrom: '2026-01-01',
@@ -149,16 +149,6 @@ async function waitState(h: WorkflowHandle, pred: (s: CaseStateView) => boolean,
   throw new Error(`${h.workflowId}: timed out waiting for ${what}: ${JSON.stringify((await h.query(getCaseState)).currentNodes)}`);
 }
 
-/** Waits (real time, no auto time skipping) until the run is closed; returns its status. */
-async function closedStatus(h: WorkflowHandle): Promise<string> {
-  for (let i = 0; i < 800; i++) {
-    const { status } = await h.describe();
-    if (status.name !== 'RUNNING') return status.name;
-    await sleepReal(25);
-  }
-  throw new Error(`${h.workflowId} still running`);
-}
-
 /** Moves the time-skipping server to `day` at `time` (Vietnam). */
 async function sleepUntilDay(env: TestWorkflowEnvironment, day: string, time = '09:00:00'): Promise<void> {
   const target = DateTime.fromISO(`${day}T${time}`, { zone: VN_ZONE }).toMillis();
@@ -268,10 +258,7 @@ const complaintFirstBreach: Recording = {
   async record(env) {
     const { activities } = fakeActivities([], fakeLifecycleActivities());
     return withWorker(env, activities, async (taskQueue) => {
-      const t = vnDate(await env.currentTimeMs());
-      const input = processInput(complaintFirstV2, { agencyId: 'ubnd-xa-test', caseEvents: { received: t }, variables: { receivedOn: t } });
-      const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
-      const { settled, complete, send } = builtinDriver(h, input, t);
+      const { t, h, settled, complete, send } = await startComplaintFirst(env, taskQueue);
 
       await complete('accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: t, acceptedOn: t }, false);
       const armed = await settled((x) => x.openTasks.some((o) => o.nodeId === 'verify'), 'verification open');
@@ -309,8 +296,14 @@ const complaintFirstBreach: Recording = {
   },
 };
 
-/** Steps of a built-in case through its Updates, each waiting until no service task is in flight (as the API's callers see it). */
-function builtinDriver(h: WorkflowHandle, input: ProcessInput, t: string) {
+/**
+ * Starts a complaint-first v2 case received today (server time) and returns its steps through
+ * Updates, each waiting until no service task is in flight (as the API's callers see it).
+ */
+async function startComplaintFirst(env: TestWorkflowEnvironment, taskQueue: string) {
+  const t = vnDate(await env.currentTimeMs());
+  const input = processInput(complaintFirstV2, { agencyId: 'ubnd-xa-test', caseEvents: { received: t }, variables: { receivedOn: t } });
+  const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
   const def = input.definition;
   const busy = (s: CaseStateView) => s.currentNodes.some((n) => def.nodes.find((x) => x.id === n.nodeId)?.type === 'serviceTask');
   const settled = (pred: (s: CaseStateView) => boolean, what: string) => waitState(h, (s) => !busy(s) && pred(s), what);
@@ -325,7 +318,7 @@ function builtinDriver(h: WorkflowHandle, input: ProcessInput, t: string) {
     await settled(() => true, `after ${req.name}`);
     return r;
   };
-  return { settled, complete, send };
+  return { t, h, settled, complete, send };
 }
 
 /**
@@ -339,10 +332,7 @@ const complaintFirstStay: Recording = {
   async record(env) {
     const { activities } = fakeActivities([], fakeLifecycleActivities());
     return withWorker(env, activities, async (taskQueue) => {
-      const t = vnDate(await env.currentTimeMs());
-      const input = processInput(complaintFirstV2, { agencyId: 'ubnd-xa-test', caseEvents: { received: t }, variables: { receivedOn: t } });
-      const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
-      const { settled, complete, send } = builtinDriver(h, input, t);
+      const { t, h, settled, complete, send } = await startComplaintFirst(env, taskQueue);
       const dues = (s: CaseStateView) => Object.fromEntries(s.clocks.filter((c) => c.ruleId === 'K3' || c.ruleId === 'K17_K3').map((c) => [c.ruleId!, c.due]));
 
       await complete('accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: t, acceptedOn: t });
