@@ -48,6 +48,10 @@ export interface Config {
   readonly piiKeys: string | undefined;
   /** `kid1:base64key,...` (AUDIT_HMAC_KEYS): the audit chain's HMAC keys, first keys new entries. Unset: a local key under dataDir. */
   readonly auditHmacKeys: string | undefined;
+  /** `kid1:base64(PKCS#8 DER Ed25519),...` (AUDIT_SIGNING_KEYS): signs the audit chain's checkpoints. Unset: a local key under dataDir. */
+  readonly auditSigningKeys: string | undefined;
+  /** Minutes between signed checkpoints of the audit chain (AUDIT_CHECKPOINT_MINUTES; 0: only on request). */
+  readonly auditCheckpointMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     piiKeys: str(env, 'PII_KEYS'),
     auditHmacKeys: str(env, 'AUDIT_HMAC_KEYS'),
+    auditSigningKeys: str(env, 'AUDIT_SIGNING_KEYS'),
+    auditCheckpointMinutes: int(env, 'AUDIT_CHECKPOINT_MINUTES', 60),
   };
   return Object.freeze(cfg);
 }

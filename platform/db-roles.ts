@@ -5,7 +5,7 @@ import type { Db } from '../db/knex.js';
  * server's superuser, or the role of DATABASE_URL); the API and the workers connect as a role that holds
  * only DML on the application's tables. It owns no table, so it can neither ALTER TABLE (no `DISABLE
  * TRIGGER` on audit_log) nor drop anything, and on the audit tables it holds only what appending needs:
- * `audit_log` SELECT + INSERT, `audit_chain_head` SELECT + UPDATE.
+ * `audit_log` and `audit_checkpoints` SELECT + INSERT, `audit_chain_head` SELECT + UPDATE.
  */
 export const APP_ROLE = 'kntc_app';
 
@@ -59,6 +59,8 @@ export async function grantAppRole(owner: Db, roleName: string = APP_ROLE): Prom
   await owner.raw(`GRANT SELECT, INSERT ON audit_log TO ${role}`);
   await owner.raw(`REVOKE ALL ON audit_chain_head FROM ${role}`);
   await owner.raw(`GRANT SELECT, UPDATE ON audit_chain_head TO ${role}`);
+  await owner.raw(`REVOKE ALL ON audit_checkpoints FROM ${role}`);
+  await owner.raw(`GRANT SELECT, INSERT ON audit_checkpoints TO ${role}`);
 }
 
 /** The connection string `url` with another user and password. */

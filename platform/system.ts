@@ -15,6 +15,7 @@ import { embeddedAppRolePassword, resolveSecrets } from './local-secrets.js';
 import { APP_ROLE, ensureAppRole, grantAppRole, roleWarnings, withCredentials } from './db-roles.js';
 import { configureAuditKeys } from '../db/audit-keys.js';
 import { sealAuditChain } from '../db/audit.js';
+import { ChainBroken, configureAuditSigner, createCheckpointStore } from '../db/audit-checkpoints.js';
 import { createPiiKeyring } from './pii.js';
 import { portInUse, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
 import { connectClient, connectWorker, installTemporalRuntimeLogger, registerSearchAttributes, startDevServer, temporalBinaries, type ServerProcess } from './temporal.js';
@@ -62,8 +63,9 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     // Migrations run as the owner of the tables; the API and the worker connect as the application role,
     // which owns nothing and cannot disable the audit log's triggers (ADR 0014).
     const secrets = resolveSecrets(cfg);
-    if (secrets.generated.length) logger.info({ files: secrets.generated }, 'generated local secrets (set JWT_SECRET, PII_KEYS and AUDIT_HMAC_KEYS in production)');
+    if (secrets.generated.length) logger.info({ files: secrets.generated }, 'generated local secrets (set JWT_SECRET, PII_KEYS, AUDIT_HMAC_KEYS and AUDIT_SIGNING_KEYS in production)');
     configureAuditKeys(secrets.auditHmacKeys);
+    configureAuditSigner(secrets.auditSigningKeys);
     const owner: Db = createDb(databaseUrl, { max: 2 });
     let appUrl: string;
     try {
@@ -87,6 +89,15 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     for (const w of await roleWarnings(db)) logger.warn(`${w}; set DATABASE_APP_URL to a role without ownership (README)`);
     const sealed = await sealAuditChain(db);
     if (sealed) logger.info({ seq: sealed.seq }, 'audit chain keyed (HMAC) from here on');
+    // Signed checkpoints of the audit chain: one now (in the background: it verifies the whole chain) and periodically.
+    const checkpoints = createCheckpointStore(db);
+    const checkpoint = () => checkpoints.create()
+      .then((r) => { if (r.created) logger.info({ seq: r.checkpoint.seq }, 'audit checkpoint signed'); })
+      .catch((e: unknown) => logger.error({ err: (e as Error).message }, e instanceof ChainBroken ? 'AUDIT CHAIN DOES NOT VERIFY: no checkpoint signed' : 'audit checkpoint failed'));
+    const pendingCheckpoint = checkpoint();
+    const timer = cfg.auditCheckpointMinutes > 0 ? setInterval(() => void checkpoint(), cfg.auditCheckpointMinutes * 60_000) : undefined;
+    timer?.unref();
+    stops.push(async () => { clearInterval(timer); await pendingCheckpoint; });
     // Built-in definitions: idempotent; a changed built-in without a new version stops start-up.
     const defs = await registerBuiltinDefinitions(db).catch((e: unknown) => {
       // The embedded database is a local one: say how to start afresh after an upgrade changed a built-in.

@@ -2,10 +2,11 @@ import { once } from 'node:events';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Response } from 'express';
-import type { AuditEntry } from '../../db/audit.js';
+import type { AuditEntry, VerifyResult } from '../../db/audit.js';
+import { auditSigner, ChainBroken, CHECKPOINT_TYP, createCheckpointStore } from '../../db/audit-checkpoints.js';
 import { createAuditSearch, type AuditFilters, type AuditSearchRow, type AuditVisibility } from '../../db/audit-search.js';
 import { actorOf, type Principal } from '../auth/principal.js';
-import { problems } from '../problem.js';
+import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import type { Services } from '../routing/services.js';
 import { AgencyId, CaseId, IsoInstant } from '../schemas.js';
@@ -32,9 +33,20 @@ const Verify = z.object({
   head: z.object({ seq: z.number().int() }).nullable().optional().meta({ description: 'The chain head row: the seq the last entry must have' }),
   schemes: z.object({ sha256: z.number().int(), hmac: z.number().int() }).optional()
     .meta({ description: 'Entries hashed with plain SHA-256 (written before ADR 0014) and with the keyed HMAC-SHA256' }),
+  checkpoint: z.object({ seq: z.number().int(), at: z.string(), source: z.enum(['stored', 'presented']) }).optional()
+    .meta({ description: 'The last checkpoint checked: the latest stored one, or the one presented' }),
 }).meta({ id: 'AuditVerification' });
 
 const AUDITORS = ['auditor', 'admin'] as const;
+
+const Jws = z.string().max(4000).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a compact JWS');
+const Checkpoint = z.object({
+  seq: z.number().int(), hash: z.string(), at: z.string(), kid: z.string(), jws: z.string().meta({ description: 'The signed checkpoint (compact JWS, EdDSA)' }),
+}).meta({ id: 'AuditCheckpoint' });
+const CheckpointList = z.object({
+  publicKeys: z.array(z.object({ kid: z.string(), jwk: z.record(z.string(), z.unknown()) })).meta({ description: 'The Ed25519 public keys (JWK) that verify the checkpoints' }),
+  items: z.array(Checkpoint), next: z.string().nullable(),
+}).meta({ id: 'AuditCheckpointList' });
 
 /** Opaque cursor of the audit search: base64url of `{"s": <seq of the last entry seen>}`. */
 const AuditCursor = z.string().max(100).transform((s, ctx) => {
@@ -163,9 +175,72 @@ export const auditRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/v1/audit/verify', operationId: 'verifyAuditChain', tags: ['Audit'],
     summary: 'Recompute the audit hash chain and report the first broken entry',
+    description: 'Recomputes every entry\'s hash (keyed HMAC-SHA256; plain SHA-256 for entries written before ADR 0014) and link, checks that the chain ends '
+      + 'at its head (`audit_chain_head`: a removed tail is reported) and that it still holds the latest stored signed checkpoint. '
+      + '`checkpoint`: a checkpoint kept outside the database (from `GET /v1/audit/checkpoints`) to check as well — the only evidence that survives '
+      + 'a rollback of the whole database.',
     auth: { roles: ['auditor', 'admin'], scope: { kind: 'none' } },
-    responses: { 200: { description: 'Verification result (ok=false names firstBrokenSeq)', schema: Verify } },
-    handler: async ({ services }) => ({ body: await services.audit.verify() }),
+    request: { query: z.strictObject({ checkpoint: Jws.optional().meta({ description: 'A checkpoint (compact JWS) kept outside the database' }) }) },
+    responses: {
+      200: { description: 'Verification result (ok=false names firstBrokenSeq)', schema: Verify },
+      400: { description: 'The presented checkpoint is not one signed by this system' },
+    },
+    handler: async ({ query, services }) => {
+      const checkpoints = createCheckpointStore(services.deps.db);
+      if (query.checkpoint !== undefined) {
+        try {
+          await auditSigner().open(query.checkpoint);
+        } catch (e) {
+          throw problems.validation([{ path: 'query.checkpoint', message: `not a checkpoint signed by this system (${(e as Error).message})` }]);
+        }
+      }
+      let v: VerifyResult & { checkpoint?: unknown } = await services.audit.verify();
+      const latest = await checkpoints.latest();
+      if (latest) v = await checkpoints.check(v, latest.jws, 'stored');
+      if (query.checkpoint !== undefined) v = await checkpoints.check(v, query.checkpoint, 'presented');
+      return { body: v };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/audit/checkpoints', operationId: 'listAuditCheckpoints', tags: ['Audit'],
+    summary: 'Signed checkpoints of the audit chain, newest first, with the public keys that verify them — to keep outside the database',
+    description: 'Each checkpoint is a compact JWS (`alg: EdDSA`, Ed25519, `typ: ' + CHECKPOINT_TYP + '`) over `{"v":1,"seq":…,"hash":…,"at":…}`: the seq and hash '
+      + 'of the chain\'s end when it verified. Verify one with any JOSE library and the published key (`publicKeys`, JWK); present it to '
+      + '`GET /v1/audit/verify?checkpoint=` later to prove the chain still holds everything up to it. Checkpoints are made periodically by the server '
+      + 'and on request (`POST`).',
+    auth: { roles: AUDITORS, scope: { kind: 'none' } },
+    request: { query: z.strictObject({ after: AuditCursor.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+    responses: { 200: { description: 'Checkpoints and keys', schema: CheckpointList } },
+    handler: async ({ query, services }) => {
+      const items = await createCheckpointStore(services.deps.db).list({ ...(query.after !== undefined ? { beforeSeq: query.after } : {}), limit: query.limit });
+      const last = items[items.length - 1];
+      return {
+        body: {
+          publicKeys: await auditSigner().publicKeys(), items,
+          next: items.length === query.limit && last && last.seq > 0 ? `/v1/audit/checkpoints?limit=${query.limit}&after=${encodeAuditCursor(last.seq)}` : null,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/v1/audit/checkpoints', operationId: 'createAuditCheckpoint', tags: ['Audit'],
+    summary: 'Verify the audit chain and sign a checkpoint of its end now',
+    description: 'Nothing is signed over a chain that does not verify (409 with the verification). 200 with the existing checkpoint when the chain has not moved since.',
+    auth: { roles: AUDITORS, scope: { kind: 'none' } },
+    responses: {
+      201: { description: 'Signed and stored', schema: Checkpoint },
+      200: { description: 'The chain\'s end was already checkpointed', schema: Checkpoint },
+      409: { description: 'The chain does not verify' },
+    },
+    handler: async ({ services }) => {
+      try {
+        const { checkpoint, created } = await createCheckpointStore(services.deps.db).create();
+        return { status: created ? 201 : 200, body: checkpoint };
+      } catch (e) {
+        if (e instanceof ChainBroken) throw new HttpProblem(409, 'audit-chain-broken', 'The audit chain does not verify', e.message, { verification: e.result });
+        throw e;
+      }
+    },
   }),
   defineRoute({
     method: 'get', path: '/v1/audit', operationId: 'searchAuditLog', tags: ['Audit'],

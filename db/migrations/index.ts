@@ -13,6 +13,7 @@ import * as m20261128100000 from './20261128100000_task_target_agency.js';
 import * as m20261128200000 from './20261128200000_linked_cases.js';
 import * as m20261202020000 from './20261202020000_audit_hash_kid.js';
 import * as m20261202020001 from './20261202020001_audit_search_indexes.js';
+import * as m20261202020002 from './20261202020002_audit_checkpoints.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261128200000_linked_cases': m20261128200000,
   '20261202020000_audit_hash_kid': m20261202020000,
   '20261202020001_audit_search_indexes': m20261202020001,
+  '20261202020002_audit_checkpoints': m20261202020002,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -3,7 +3,8 @@
  * with the database would: as the superuser that owns the tables, triggers disabled. The application
  * itself runs as `kntc_app`, which cannot do any of it.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configureAuditKeys, createAuditKeyring } from '../../db/audit-keys.js';
 import { createAuditStore, entryHash, GENESIS_HASH, sealAuditChain } from '../../db/audit.js';
@@ -161,5 +162,89 @@ describe('audit chain tail: verify against the head, keyed hashes, an applicatio
     // Its everyday work is unaffected: the read model and the migrations' bookkeeping.
     await expect(app('cases').count('* as n')).resolves.toBeDefined();
     await expect(app('knex_migrations').select()).rejects.toThrow(/permission denied/);
+  });
+});
+
+describe('signed checkpoints: exported, verified outside with the published key, and the evidence that survives a rollback', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  const h = () => authHeader({ roles: ['auditor'], agency: 'ubnd-xa-b' });
+  const verify = async (checkpoint?: string) => {
+    const r = await fetch(`${api.url}/v1/audit/verify${checkpoint ? `?checkpoint=${checkpoint}` : ''}`, { headers: await h() });
+    expect(r.status).toBe(200);
+    return (await r.json()) as { ok: boolean; firstBrokenSeq: number | null; reason?: string; checkpoint?: { seq: number; source: string } };
+  };
+  const postCheckpoint = async () => {
+    const r = await fetch(`${api.url}/v1/audit/checkpoints`, { method: 'POST', headers: await h() });
+    return { status: r.status, body: (await r.json()) as { seq: number; hash: string; jws: string; kid: string } };
+  };
+
+  it('a checkpoint signs the verified end of the chain; anyone verifies it with the published Ed25519 key (JOSE)', async () => {
+    const store = createAuditStore(api.tdb.appDb);
+    for (let i = 0; i < 3; i++) await store.append({ actor, action: 'test.cp', after: { i } });
+    const made = await postCheckpoint();
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ seq: 3, kid: 'test-sign' });
+    expect((await postCheckpoint())).toMatchObject({ status: 200, body: { seq: 3, jws: made.body.jws } }); // nothing moved
+    const list = await fetch(`${api.url}/v1/audit/checkpoints`, { headers: await h() });
+    expect(list.status).toBe(200);
+    const { publicKeys, items } = (await list.json()) as { publicKeys: Array<{ kid: string; jwk: JWK }>; items: Array<{ seq: number; jws: string }> };
+    expect(items.map((c) => c.seq)).toEqual([3]);
+    expect(JSON.stringify(publicKeys)).not.toMatch(/"d":/); // public halves only
+    // Outside the system: plain jose and the published JWK.
+    const key = await importJWK(publicKeys.find((k) => k.kid === 'test-sign')!.jwk, 'EdDSA');
+    const { payload, protectedHeader } = await compactVerify(items[0]!.jws, key);
+    expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: 'test-sign', typ: 'kntc-audit-checkpoint+jws' });
+    const last = await api.tdb.db('audit_log').where({ seq: 3 }).first();
+    expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ v: 1, seq: 3, hash: last.hash });
+    expect(await verify()).toMatchObject({ ok: true, checkpoint: { seq: 3, source: 'stored' } });
+    // The application role cannot remove its own evidence.
+    await expect(api.tdb.appDb('audit_checkpoints').delete()).rejects.toThrow(/permission denied/);
+    await expect(api.tdb.appDb('audit_checkpoints').update({ seq: 0 })).rejects.toThrow(/permission denied/);
+  });
+
+  it('a consistent rollback (last entry deleted, head rewound) is caught by the stored checkpoint, and by the exported one when the stored ones are gone too', async () => {
+    const db = api.tdb.db;
+    const store = createAuditStore(api.tdb.appDb);
+    await store.append({ actor, action: 'test.cp', after: { i: 3 } });
+    const exported = (await postCheckpoint()).body;
+    expect(exported.seq).toBe(4);
+    // The attacker removes entry 4 and rewinds the head to entry 3: chain and head agree again.
+    const prev = await db('audit_log').where({ seq: 3 }).first();
+    await asAttacker(db, async () => {
+      await db('audit_log').where({ seq: 4 }).delete();
+      await db('audit_chain_head').where({ id: 1 }).update({ seq: 3, prev_hash: prev.prev_hash, hash: prev.hash });
+    });
+    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: 4, checkpoint: { seq: 4, source: 'stored' } });
+    expect((await verify()).reason).toMatch(/ends at seq 3, before the stored checkpoint of seq 4/);
+    expect((await postCheckpoint()).status).toBe(409); // nothing signed over a broken chain
+    // ... and removes the stored checkpoints as well: the database alone now looks consistent.
+    await db.raw('ALTER TABLE audit_checkpoints DISABLE TRIGGER ALL');
+    try {
+      await db('audit_checkpoints').where('seq', '>=', 4).delete();
+    } finally {
+      await db.raw('ALTER TABLE audit_checkpoints ENABLE TRIGGER ALL');
+    }
+    expect(await verify()).toMatchObject({ ok: true, checkpoint: { seq: 3, source: 'stored' } });
+    // The checkpoint the auditor kept outside the database still tells.
+    const v = await verify(exported.jws);
+    expect(v).toMatchObject({ ok: false, firstBrokenSeq: 4, checkpoint: { seq: 4, source: 'presented' } });
+    expect(v.reason).toMatch(/ends at seq 3, before the presented checkpoint of seq 4/);
+  });
+
+  it('a presented checkpoint that is not ours is a 400 naming the parameter', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const forged = await new CompactSign(new TextEncoder().encode(JSON.stringify({ v: 1, seq: 1, hash: '0'.repeat(64), at: new Date().toISOString() })))
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'test-sign', typ: 'kntc-audit-checkpoint+jws' }).sign(privateKey);
+    for (const cp of [forged, 'a.b.c', 'not-a-jws', `${forged.slice(0, -4)}AAAA`]) {
+      const r = await fetch(`${api.url}/v1/audit/verify?checkpoint=${encodeURIComponent(cp)}`, { headers: await h() });
+      expect(r.status, cp).toBe(400);
+      expect(await r.text()).toContain('query.checkpoint');
+    }
   });
 });
