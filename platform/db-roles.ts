@@ -49,7 +49,9 @@ export async function ensureAppRole(owner: Db, opts: { role?: string; password: 
  */
 export async function grantAppRole(owner: Db, roleName: string = APP_ROLE): Promise<void> {
   const role = ident(roleName);
-  const { rows } = await owner.raw<{ rows: Array<{ db: string }> }>('SELECT current_database() AS db');
+  const { rows } = await owner.raw<{ rows: Array<{ db: string; usr: string }> }>('SELECT current_database() AS db, current_user AS usr');
+  // Revoking the audit privileges from the owner itself would stop its own appends, and protect nothing.
+  if (rows[0]!.usr === roleName) throw new Error(`the application role "${roleName}" is the role that runs the migrations: DATABASE_APP_URL must name another role (ADR 0014)`);
   await owner.raw(`GRANT CONNECT, TEMPORARY ON DATABASE "${rows[0]!.db.replace(/"/g, '""')}" TO ${role}`);
   await owner.raw(`GRANT USAGE ON SCHEMA public TO ${role}`);
   await owner.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configureAuditKeys, createAuditKeyring } from '../../db/audit-keys.js';
 import { createAuditStore, entryHash, GENESIS_HASH, sealAuditChain } from '../../db/audit.js';
 import type { Db } from '../../db/knex.js';
-import { roleWarnings } from '../../platform/db-roles.js';
+import { grantAppRole, roleWarnings } from '../../platform/db-roles.js';
 import { authHeader } from '../support/auth.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 import { createTestDb, type TestDb } from '../support/db.js';
@@ -245,6 +245,19 @@ describe('signed checkpoints: exported, verified outside with the published key,
       const r = await fetch(`${api.url}/v1/audit/verify?checkpoint=${encodeURIComponent(cp)}`, { headers: await h() });
       expect(r.status, cp).toBe(400);
       expect(await r.text()).toContain('query.checkpoint');
+    }
+  });
+});
+
+describe('granting the application role', () => {
+  it('refuses to treat the owner of the tables as the application role (it would revoke its own audit privileges)', async () => {
+    const t = await createTestDb();
+    try {
+      const { rows } = await t.db.raw<{ rows: Array<{ usr: string }> }>('SELECT current_user AS usr');
+      await expect(grantAppRole(t.db, rows[0]!.usr)).rejects.toThrow(/DATABASE_APP_URL must name another role/);
+      await expect(createAuditStore(t.db).append({ actor, action: 'owner.still-appends' })).resolves.toMatchObject({ seq: 1 });
+    } finally {
+      await t.drop();
     }
   });
 });
