@@ -28,6 +28,7 @@ import type { AppDeps } from '../api/deps.js';
 import { signToken } from '../api/auth/dev-token.js';
 import { registerBuiltinDefinitions } from '../db/builtin-definitions.js';
 import { createApiKeyStore } from '../db/api-keys.js';
+import { configureAuditKeys, generateAuditKeySpec } from '../db/audit-keys.js';
 import { createDb, type Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createLogger } from '../platform/logger.js';
@@ -183,6 +184,7 @@ export async function runApiBench(
     stops.push(() => db.destroy());
     await migrateLatest(db);
     await registerBuiltinDefinitions(db); // POST /v1/cases starts the definition in force for the case type
+    configureAuditKeys(process.env.AUDIT_HMAC_KEYS ?? generateAuditKeySpec('bench')); // the audit chain's HMAC (ADR 0014)
     const connection = await Connection.connect({ address: dev.address });
     const native = await NativeConnection.connect({ address: dev.address });
     stops.push(() => connection.close(), () => native.close());

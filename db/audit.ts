@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from './knex.js';
+import { auditKeys, type AuditKeyring } from './audit-keys.js';
 
 /** Canonical JSON (sorted keys, no whitespace): the exact bytes that are hashed. */
 export function canonical(v: unknown): string {
@@ -49,6 +50,8 @@ export interface AuditEntry {
   requestId: string | null;
   prevHash: string;
   hash: string;
+  /** The key id of the HMAC (v2 scheme); null: a v1 entry (plain SHA-256, written before ADR 0014). */
+  hashKid: string | null;
 }
 
 interface AuditRow {
@@ -63,34 +66,57 @@ interface AuditRow {
   request_id: string | null;
   prev_hash: string;
   hash: string;
+  hash_kid: string | null;
 }
 
 function fromRow(r: AuditRow): AuditEntry {
   return {
     seq: r.seq, at: r.at.toISOString(), actor: r.actor, action: r.action, caseId: r.case_id,
     before: r.before, after: r.after, legalBasis: r.legal_basis, requestId: r.request_id,
-    prevHash: r.prev_hash, hash: r.hash,
+    prevHash: r.prev_hash, hash: r.hash, hashKid: r.hash_kid ?? null,
   };
 }
 
-/** hash = sha256(prev_hash + canonical JSON of the entry without its hash). */
-export function entryHash(e: Omit<AuditEntry, 'hash'> & { hash?: string }): string {
-  const { prevHash, hash: _stored, ...body } = e;
+/** The v1 scheme (entries written before ADR 0014): hash = sha256(prev_hash + canonical JSON of the entry without its hash). */
+export function entryHash(e: Omit<AuditEntry, 'hash' | 'hashKid'> & { hash?: string; hashKid?: string | null }): string {
+  const { prevHash, hash: _stored, hashKid: _kid, ...body } = e;
   return createHash('sha256').update(prevHash + canonical(body)).digest('hex');
 }
 
 /**
- * The SQL that appends `input` to the chain, as two CTEs to put in a statement's WITH list: `<name>_head`
- * advances the single-row chain head (`audit_chain_head`: seq + 1, prev_hash = the old hash, hash =
- * sha256 of the old hash and the entry's canonical JSON) and `<name>` inserts the entry it describes.
- * The hash is computed by PostgreSQL from the canonical JSON built here: `seq` sorts last among the
- * entry's keys, so the JSON is `<prefix><seq>}` with the prefix known before the seq is. The head's row
- * lock serialises appenders (one chain per database, whatever the number of API replicas and workers):
- * an UPDATE that waited for it re-reads the committed head, so no two entries ever extend the same
- * one. `when`: an SQL condition (e.g. `EXISTS (SELECT 1 FROM c)`) under which the entry is appended.
- * `<name>` yields the inserted row (none when `when` is false).
+ * The v2 scheme (ADR 0014): hash = HMAC-SHA256(key `kid`, prev_hash + canonical JSON of the entry with
+ * `kid`), the key held by the application only. Undefined when `kid` is not in `keys`.
  */
-export function auditAppendCtes(input: AuditInput, name = 'audit', when?: string): { sql: string; bindings: Knex.RawBinding[] } {
+export function keyedEntryHash(e: Omit<AuditEntry, 'hash' | 'hashKid'> & { hash?: string; hashKid?: string | null }, kid: string, keys: AuditKeyring = auditKeys()): string | undefined {
+  const { prevHash, hash: _stored, hashKid: _kid, ...body } = e;
+  return keys.mac(kid, prevHash + canonical({ ...body, kid }));
+}
+
+/** The chain head as read (and locked) by an appender: seq and hash of the last entry. */
+export interface ChainHead { seq: number; hash: string }
+
+/**
+ * Locks the chain head row (`SELECT … FOR UPDATE`) in `trx` and returns it. The lock is held until `trx`
+ * ends: it serialises appenders (one chain per database, whatever the number of API replicas and
+ * workers). Take it last in a transaction that does other work (the order every appender uses).
+ */
+export async function lockAuditHead(trx: Db): Promise<ChainHead> {
+  const { rows } = await trx.raw<{ rows: Array<{ seq: number; hash: string }> }>('SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
+  const h = rows[0];
+  if (!h) throw new Error('audit chain head missing (migration 20261128000000_audit_chain_head)');
+  return { seq: Number(h.seq), hash: h.hash };
+}
+
+/**
+ * The SQL that appends `input` after `head` (locked by `lockAuditHead` in the same transaction), as two
+ * CTEs to put in a statement's WITH list: `<name>_head` advances the single-row chain head and `<name>`
+ * inserts the entry it describes. The hash is the keyed v2 hash, computed here: the key never reaches
+ * the database. The head update is conditional on the head still being `head`, so a caller that did not
+ * hold the lock appends nothing rather than forking the chain. `when`: an SQL condition (e.g.
+ * `EXISTS (SELECT 1 FROM c)`) under which the entry is appended. `<name>` yields the inserted row (none
+ * when `when` is false).
+ */
+export function auditAppendCtes(input: AuditInput, head: ChainHead, name = 'audit', when?: string, keys: AuditKeyring = auditKeys()): { sql: string; bindings: Knex.RawBinding[] } {
   const body = {
     at: new Date().toISOString(),
     actor: input.actor,
@@ -103,22 +129,22 @@ export function auditAppendCtes(input: AuditInput, name = 'audit', when?: string
   };
   // Round-trip through JSON so that what is hashed is what jsonb gives back (no undefined, no Dates).
   const n = JSON.parse(JSON.stringify(body)) as typeof body;
-  const withoutSeq = canonical(n);
-  const prefix = `${withoutSeq.slice(0, -1)},"seq":`;
+  const seq = head.seq + 1;
+  const kid = keys.currentKid;
+  const hash = keyedEntryHash({ ...n, seq, prevHash: head.hash }, kid, keys)!;
   return {
     sql: `${name}_head AS (
-        UPDATE audit_chain_head SET seq = seq + 1, prev_hash = hash,
-          hash = encode(sha256(convert_to(hash || ?::text || (seq + 1)::text || '}', 'UTF8')), 'hex')
-        WHERE id = 1${when ? ` AND ${when}` : ''}
+        UPDATE audit_chain_head SET seq = ?::bigint, prev_hash = hash, hash = ?
+        WHERE id = 1 AND seq = ?::bigint AND hash = ?${when ? ` AND ${when}` : ''}
         RETURNING seq, prev_hash, hash
       ), ${name} AS (
-        INSERT INTO audit_log (seq, at, actor, action, case_id, before, after, legal_basis, request_id, prev_hash, hash)
-        SELECT h.seq, ?::timestamptz, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?, h.prev_hash, h.hash FROM ${name}_head h
+        INSERT INTO audit_log (seq, at, actor, action, case_id, before, after, legal_basis, request_id, prev_hash, hash, hash_kid)
+        SELECT h.seq, ?::timestamptz, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ?, ?, h.prev_hash, h.hash, ? FROM ${name}_head h
         RETURNING *
       )`,
     bindings: [
-      prefix, n.at, JSON.stringify(n.actor), n.action, n.caseId, JSON.stringify(n.before), JSON.stringify(n.after),
-      n.legalBasis, n.requestId,
+      seq, hash, head.seq, head.hash,
+      n.at, JSON.stringify(n.actor), n.action, n.caseId, JSON.stringify(n.before), JSON.stringify(n.after), n.legalBasis, n.requestId, kid,
     ],
   };
 }
@@ -129,25 +155,32 @@ export interface VerifyResult {
   lastSeq: number | null;
   firstBrokenSeq: number | null;
   reason?: string;
+  /** The chain head row (`audit_chain_head`): what the last entry must be. */
+  head?: { seq: number } | null;
+  /** Entries hashed under the v1 (plain SHA-256) and the v2 (keyed HMAC) scheme. */
+  schemes?: { sha256: number; hmac: number };
 }
 
-/** The audit log: append (serialized, hash-chained), read per case, verify the chain. */
+/** The audit log: append (serialized, keyed hash chain), read per case, verify the chain. */
 export function createAuditStore(db: Db) {
   async function appendIn(trx: Db, input: AuditInput): Promise<AuditEntry> {
-    const a = auditAppendCtes(input);
+    const head = await lockAuditHead(trx);
+    const a = auditAppendCtes(input, head);
     const { rows } = await trx.raw<{ rows: AuditRow[] }>(`WITH ${a.sql} SELECT * FROM audit`, a.bindings);
     const r = rows[0];
-    if (!r) throw new Error('audit chain head missing (migration 20261128000000_audit_chain_head)');
+    if (!r) throw new Error('audit chain head moved while locked');
     return fromRow(r);
   }
 
   return {
     /**
-     * Appends one entry (one statement). Inside a caller's transaction (`trx`) the entry commits or rolls
-     * back with the change it records, and the chain head stays locked until then: append last.
+     * Appends one entry: locks the chain head, computes the keyed hash, inserts. Inside a caller's
+     * transaction (`trx`) the entry commits or rolls back with the change it records, and the chain head
+     * stays locked until then: append last. Without one, the append is its own transaction.
      */
     async append(input: AuditInput, trx?: Db): Promise<AuditEntry> {
-      return appendIn(trx ?? db, input);
+      if (trx) return appendIn(trx, input);
+      return db.transaction((t) => appendIn(t, input));
     },
 
     async forCase(caseId: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<AuditEntry[]> {
@@ -156,27 +189,78 @@ export function createAuditStore(db: Db) {
       return rows.map(fromRow);
     },
 
-    /** Recomputes the whole chain in seq order; reports the first entry whose hash or link is wrong. */
-    async verify(batch = 1000): Promise<VerifyResult> {
+    /**
+     * Recomputes the whole chain in seq order and reports the first entry whose hash or link is wrong:
+     * v1 entries by SHA-256, v2 entries by the HMAC under their key (no v1 entry may follow a v2 one, and
+     * a v2 entry's seq follows its predecessor's). Then the end of the chain must be the chain head
+     * (seq and hash: a removed tail is caught here) and, when there are entries, a keyed one.
+     */
+    async verify(batch = 1000, keys: AuditKeyring | undefined = safeKeys()): Promise<VerifyResult> {
       let prev = GENESIS_HASH;
       let after = 0;
       let checked = 0;
       let lastSeq: number | null = null;
+      let keyed = false;
+      const schemes = { sha256: 0, hmac: 0 };
+      const headRow = await db('audit_chain_head').where({ id: 1 }).first<{ seq: number; hash: string } | undefined>('seq', 'hash');
+      const head = headRow ? { seq: Number(headRow.seq) } : null;
+      const broken = (seq: number, reason: string): VerifyResult => ({ ok: false, checked, lastSeq, firstBrokenSeq: seq, reason, head, schemes });
       for (;;) {
         const rows = await db<AuditRow>('audit_log').where('seq', '>', after).orderBy('seq').limit(batch);
         for (const r of rows) {
           const e = fromRow(r);
-          if (e.prevHash !== prev) return { ok: false, checked, lastSeq, firstBrokenSeq: e.seq, reason: 'prev_hash does not match the previous entry' };
-          if (entryHash(e) !== e.hash) return { ok: false, checked, lastSeq, firstBrokenSeq: e.seq, reason: 'hash does not match the entry' };
+          if (e.prevHash !== prev) return broken(e.seq, 'prev_hash does not match the previous entry');
+          if (e.hashKid === null) {
+            if (keyed) return broken(e.seq, 'an unkeyed (SHA-256) entry follows keyed (HMAC) entries');
+            if (entryHash(e) !== e.hash) return broken(e.seq, 'hash does not match the entry');
+            schemes.sha256++;
+          } else {
+            if (keyed && e.seq !== lastSeq! + 1) return broken(e.seq, `seq does not follow ${lastSeq}`);
+            if (!keys?.has(e.hashKid)) return broken(e.seq, `the entry is keyed with "${e.hashKid}", which is not configured (AUDIT_HMAC_KEYS): it cannot be verified`);
+            if (keyedEntryHash(e, e.hashKid, keys) !== e.hash) return broken(e.seq, 'hash does not match the entry');
+            keyed = true;
+            schemes.hmac++;
+          }
           prev = e.hash;
           checked++;
           lastSeq = e.seq;
         }
-        if (rows.length < batch) return { ok: true, checked, lastSeq, firstBrokenSeq: null };
+        if (rows.length < batch) break;
         after = rows[rows.length - 1]!.seq;
       }
+      const end = lastSeq ?? 0;
+      if (!headRow) return broken(end + 1, 'the chain head (audit_chain_head) is missing');
+      if (Number(headRow.seq) !== end || headRow.hash !== prev) {
+        return broken(Math.min(end, Number(headRow.seq)) + 1, Number(headRow.seq) > end
+          ? `the log ends at seq ${end} but the chain head says ${headRow.seq}: entries were removed from its end`
+          : `the log ends at seq ${end} but the chain head says ${headRow.seq} with another hash: the head or the last entries were rewritten`);
+      }
+      if (checked > 0 && !keyed) return broken(end, 'the last entry is not keyed (HMAC): the end of the chain cannot be authenticated');
+      return { ok: true, checked, lastSeq, firstBrokenSeq: null, head, schemes };
     },
   };
+}
+
+function safeKeys(): AuditKeyring | undefined {
+  try {
+    return auditKeys();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Seals a chain written before ADR 0014 (its last entry unkeyed): appends `audit.chain_keyed`, whose keyed
+ * hash covers every earlier entry through its prev_hash. Run at start-up after the migrations; a no-op
+ * once the chain ends with a keyed entry (or is empty). Returns the entry appended, if any.
+ */
+export async function sealAuditChain(db: Db): Promise<AuditEntry | undefined> {
+  const last = await db('audit_log').orderBy('seq', 'desc').first<{ seq: number; hash_kid: string | null } | undefined>('seq', 'hash_kid');
+  if (!last || last.hash_kid !== null) return undefined;
+  return createAuditStore(db).append({
+    actor: SYSTEM_ACTOR, action: 'audit.chain_keyed',
+    after: { unkeyedUpToSeq: Number(last.seq), kid: auditKeys().currentKid, scheme: 'HMAC-SHA256' },
+  });
 }
 
 export type AuditStore = ReturnType<typeof createAuditStore>;

@@ -24,8 +24,14 @@ export interface Config {
     readonly serverNameOverride: string | undefined;
   };
   readonly database: {
-    /** Set when an existing PostgreSQL server is used; then nothing local is started. */
+    /** Set when an existing PostgreSQL server is used; then nothing local is started. Runs the migrations. */
     readonly url: string | undefined;
+    /**
+     * The connection the API and the workers use (DATABASE_APP_URL): a role without ownership of the tables
+     * (ADR 0014). Unset with the embedded server: the role `kntc_app` is created. Unset with DATABASE_URL:
+     * the application runs as the DATABASE_URL role (a warning is logged when that role can disable triggers).
+     */
+    readonly appUrl: string | undefined;
     readonly embeddedPort: number;
   };
   readonly toolsDir: string;
@@ -40,6 +46,12 @@ export interface Config {
   };
   /** `kid1:base64key,kid2:...` (PII_KEYS); the first key encrypts. Unset: a local key under dataDir. */
   readonly piiKeys: string | undefined;
+  /** `kid1:base64key,...` (AUDIT_HMAC_KEYS): the audit chain's HMAC keys, first keys new entries. Unset: a local key under dataDir. */
+  readonly auditHmacKeys: string | undefined;
+  /** `kid1:base64(PKCS#8 DER Ed25519),...` (AUDIT_SIGNING_KEYS): signs the audit chain's checkpoints. Unset: a local key under dataDir. */
+  readonly auditSigningKeys: string | undefined;
+  /** Minutes between signed checkpoints of the audit chain (AUDIT_CHECKPOINT_MINUTES; 0: only on request). */
+  readonly auditCheckpointMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     database: {
       url: str(env, 'DATABASE_URL'),
+      appUrl: str(env, 'DATABASE_APP_URL'),
       embeddedPort: int(env, 'PG_PORT', 54329),
     },
     toolsDir: path.resolve(ROOT, str(env, 'KNTC_TOOLS_DIR') ?? '.tools'),
@@ -91,6 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwtAudience: str(env, 'JWT_AUDIENCE'),
     },
     piiKeys: str(env, 'PII_KEYS'),
+    auditHmacKeys: str(env, 'AUDIT_HMAC_KEYS'),
+    auditSigningKeys: str(env, 'AUDIT_SIGNING_KEYS'),
+    auditCheckpointMinutes: int(env, 'AUDIT_CHECKPOINT_MINUTES', 60),
   };
   return Object.freeze(cfg);
 }

@@ -11,7 +11,11 @@ import { createDb, type Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { createCaseWorker } from '../worker.js';
 import type { Config } from './config.js';
-import { resolveSecrets } from './local-secrets.js';
+import { embeddedAppRolePassword, resolveSecrets } from './local-secrets.js';
+import { APP_ROLE, ensureAppRole, grantAppRole, roleWarnings, withCredentials } from './db-roles.js';
+import { configureAuditKeys } from '../db/audit-keys.js';
+import { sealAuditChain } from '../db/audit.js';
+import { ChainBroken, configureAuditSigner, createCheckpointStore } from '../db/audit-checkpoints.js';
 import { createPiiKeyring } from './pii.js';
 import { portInUse, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
 import { connectClient, connectWorker, installTemporalRuntimeLogger, registerSearchAttributes, startDevServer, temporalBinaries, type ServerProcess } from './temporal.js';
@@ -56,10 +60,44 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       stops.push(() => pg!.stop());
       databaseUrl = pg.url;
     }
-    const db: Db = createDb(databaseUrl);
+    // Migrations run as the owner of the tables; the API and the worker connect as the application role,
+    // which owns nothing and cannot disable the audit log's triggers (ADR 0014).
+    const secrets = resolveSecrets(cfg);
+    if (secrets.generated.length) logger.info({ files: secrets.generated }, 'generated local secrets (set JWT_SECRET, PII_KEYS, AUDIT_HMAC_KEYS and AUDIT_SIGNING_KEYS in production)');
+    configureAuditKeys(secrets.auditHmacKeys);
+    configureAuditSigner(secrets.auditSigningKeys);
+    const owner: Db = createDb(databaseUrl, { max: 2 });
+    let appUrl: string;
+    try {
+      const applied = await migrateLatest(owner);
+      logger.info({ applied }, 'migrations up to date');
+      if (pg) {
+        const password = embeddedAppRolePassword(cfg);
+        await ensureAppRole(owner, { password });
+        appUrl = withCredentials(pg.url, APP_ROLE, password);
+      } else if (cfg.database.appUrl) {
+        await grantAppRole(owner, decodeURIComponent(new URL(cfg.database.appUrl).username));
+        appUrl = cfg.database.appUrl;
+      } else {
+        appUrl = databaseUrl;
+      }
+    } finally {
+      await owner.destroy();
+    }
+    const db: Db = createDb(appUrl);
     stops.push(() => db.destroy());
-    const applied = await migrateLatest(db);
-    logger.info({ applied }, 'migrations up to date');
+    for (const w of await roleWarnings(db)) logger.warn(`${w}; set DATABASE_APP_URL to a role without ownership (README)`);
+    const sealed = await sealAuditChain(db);
+    if (sealed) logger.info({ seq: sealed.seq }, 'audit chain keyed (HMAC) from here on');
+    // Signed checkpoints of the audit chain: one now (in the background: it verifies the whole chain) and periodically.
+    const checkpoints = createCheckpointStore(db);
+    const checkpoint = () => checkpoints.create()
+      .then((r) => { if (r.created) logger.info({ seq: r.checkpoint.seq }, 'audit checkpoint signed'); })
+      .catch((e: unknown) => logger.error({ err: (e as Error).message }, e instanceof ChainBroken ? 'AUDIT CHAIN DOES NOT VERIFY: no checkpoint signed' : 'audit checkpoint failed'));
+    const pendingCheckpoint = checkpoint();
+    const timer = cfg.auditCheckpointMinutes > 0 ? setInterval(() => void checkpoint(), cfg.auditCheckpointMinutes * 60_000) : undefined;
+    timer?.unref();
+    stops.push(async () => { clearInterval(timer); await pendingCheckpoint; });
     // Built-in definitions: idempotent; a changed built-in without a new version stops start-up.
     const defs = await registerBuiltinDefinitions(db).catch((e: unknown) => {
       // The embedded database is a local one: say how to start afresh after an upgrade changed a built-in.
@@ -96,9 +134,7 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       logger.warn({ err: e.message }, 'could not register search attributes; register them on the cluster (see README)'));
     installTemporalRuntimeLogger(logger.child({ component: 'temporal-sdk' }));
 
-    // Secrets (the worker needs the PII keyring for the citizen PINs of linked cases, ADR 0012)
-    const secrets = resolveSecrets(cfg);
-    if (secrets.generated.length) logger.info({ files: secrets.generated }, 'generated local secrets (set JWT_SECRET and PII_KEYS in production)');
+    // The worker needs the PII keyring for the citizen PINs of linked cases (ADR 0012)
     const pii = createPiiKeyring(secrets.piiKeys);
 
     // Worker

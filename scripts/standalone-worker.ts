@@ -1,4 +1,5 @@
 // A worker process on its own (`tsx worker.ts`): for scale-out against an existing cluster and database.
+import { configureAuditKeys } from '../db/audit-keys.js';
 import { createDb } from '../db/knex.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
@@ -12,7 +13,9 @@ export async function runStandaloneWorker(): Promise<void> {
   if (!cfg.temporal.address || !cfg.database.url) {
     throw new Error('A standalone worker needs TEMPORAL_ADDRESS and DATABASE_URL (npm start runs everything together).');
   }
-  const db = createDb(cfg.database.url);
+  // The application role (DATABASE_APP_URL) when set; the audit chain's keys must be the API's (ADR 0014).
+  const db = createDb(cfg.database.appUrl ?? cfg.database.url);
+  if (cfg.auditHmacKeys) configureAuditKeys(cfg.auditHmacKeys);
   const connection = await connectWorker(cfg, cfg.temporal.address);
   const worker = await createCaseWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger,
     // Linked cases get their own citizen PIN only under the API's keys (PII_KEYS), never a locally generated one.

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DateTime, FixedOffsetZone } from 'luxon';
 import { z } from 'zod';
 import { derivePin } from '../../db/case-pins.js';
-import { auditAppendCtes } from '../../db/audit.js';
+import { auditAppendCtes, lockAuditHead } from '../../db/audit.js';
 import { PARTY_ROLES, partiesInsertCte } from '../../db/parties.js';
 import { recordCaseStarted } from '../../platform/metrics.js';
 import { createCaseSearch } from '../../db/case-search.js';
@@ -158,7 +158,8 @@ async function direct<R>(db: Db, sql: string, bindings: readonly unknown[], name
   if (n !== bindings.length) throw new Error(`start statement: ${n} placeholders, ${bindings.length} bindings`);
   if (bindings.some((b) => b === undefined)) throw new Error('start statement: undefined binding');
   const client = db.client as unknown as KnexClient;
-  db.emit('query', { method: 'raw', sql, bindings, options: name ? { name } : {} });
+  // On the client, as knex's runner emits: a transaction's client passes it on to the root instance's observers.
+  (db.client as unknown as { emit(e: string, o: unknown): void }).emit('query', { method: 'raw', sql, bindings, options: name ? { name } : {} });
   const conn = await client.acquireConnection();
   try {
     return await conn.query(name ? { name, text, values: bindings } : { text, values: bindings }) as R;
@@ -357,7 +358,7 @@ export const caseRoutes: RouteSpec[] = [
       // 3. One statement once the workflow runs: the read-model seed (visible at once; the workflow's
       // projections supersede it), its audit entry — both only if the seed is new, so a retry finishing
       // an interrupted request adds neither twice — and the stored response of the key. It commits as a
-      // whole; the audit chain head it advances is locked only while PostgreSQL runs it.
+      // whole, after the chain head it advances was locked (below).
       const seed = {
         sql: `c AS (
             INSERT INTO cases (id, reference, workflow_id, case_type, channel, agency_id, subject, remote_area, received_at, stage, status,
@@ -374,16 +375,21 @@ export const caseRoutes: RouteSpec[] = [
           }),
         ],
       };
-      const entry = auditAppendCtes({
-        actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
-        after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs, definition: pin.label },
-      }, 'audit', 'EXISTS (SELECT 1 FROM c)');
-      // The stored replay holds the key id of the PIN, never the PIN itself.
-      const ctes = [seed, entry, ...(key ? [completeCte(scope, key, { status: 201, body: { ...stored, pinKid } }, 'idem_done')] : [])];
-      const done = await prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(db,
-        `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
-        ctes.flatMap((c) => c.bindings),
-      );
+      // The audit chain's keyed hash is computed here (ADR 0014: the HMAC key never reaches PostgreSQL), so
+      // the statement runs in a transaction that first locks the chain head; the head lock is held for that
+      // statement and the COMMIT.
+      const done = await db.transaction(async (trx) => {
+        const entry = auditAppendCtes({
+          actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
+          after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs, definition: pin.label },
+        }, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
+        // The stored replay holds the key id of the PIN, never the PIN itself.
+        const ctes = [seed, entry, ...(key ? [completeCte(scope, key, { status: 201, body: { ...stored, pinKid } }, 'idem_done')] : [])];
+        return prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(trx,
+          `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
+          ctes.flatMap((c) => c.bindings),
+        );
+      });
       const { fresh, audited } = done.rows[0]!;
       if (fresh && !audited) throw new Error('case.received was not audited: audit chain head missing');
       // Not inserted: a concurrent request with the same key inserted this id first (any unique index

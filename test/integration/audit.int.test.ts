@@ -6,6 +6,14 @@ import { seedCase, startTestApi, type TestApi } from '../support/api.js';
 
 const actor = { type: 'system', id: 'test', agency: null };
 
+/** A stored row as the entry that is hashed (what an attacker with the table recomputes). */
+function rowEntry(row: Record<string, unknown>) {
+  return {
+    seq: Number(row.seq), at: (row.at as Date).toISOString(), actor: row.actor as typeof actor, action: row.action as string, caseId: row.case_id as string | null,
+    before: row.before, after: row.after, legalBasis: row.legal_basis as string | null, requestId: row.request_id as string | null, prevHash: row.prev_hash as string,
+  };
+}
+
 describe('audit log: append-only, hash-chained', () => {
   let api: TestApi;
   beforeAll(async () => {
@@ -69,17 +77,16 @@ describe('audit log: append-only, hash-chained', () => {
     const v = await verify();
     expect(v).toMatchObject({ ok: false, firstBrokenSeq: target.seq, reason: 'hash does not match the entry' });
 
-    // Re-hashing the tampered row to hide it breaks the link of the next one instead.
-    const next = await db('audit_log').where('seq', '>', target.seq).orderBy('seq').first();
+    // Re-hashing the tampered row with plain SHA-256 (the v1 scheme, which needs no key) does not hide it:
+    // the row is keyed (v2), and without the HMAC key its hash cannot be recomputed.
     await db.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete');
     try {
       const row = await db('audit_log').where({ seq: target.seq }).first();
-      const e = { seq: row.seq, at: row.at.toISOString(), actor: row.actor, action: row.action, caseId: row.case_id, before: row.before, after: row.after, legalBasis: row.legal_basis, requestId: row.request_id, prevHash: row.prev_hash };
-      await db('audit_log').where({ seq: target.seq }).update({ hash: entryHash(e) });
+      await db('audit_log').where({ seq: target.seq }).update({ hash: entryHash(rowEntry(row)) });
     } finally {
       await db.raw('ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete');
     }
-    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: next.seq, reason: 'prev_hash does not match the previous entry' });
+    expect(await verify()).toMatchObject({ ok: false, firstBrokenSeq: target.seq, reason: 'hash does not match the entry' });
   });
 
   it('the timeline of a case is its audit entries, readable, in order, with a cursor', async () => {

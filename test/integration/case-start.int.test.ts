@@ -115,7 +115,7 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     expect(await Promise.all(tables.map((t) => count(t)))).toEqual(before);
   });
 
-  it('a start costs two SQL statements and no explicit transaction (agency tree and definition content warm)', async () => {
+  it('a start costs two SQL statements, the second in a transaction that locks the audit chain head first (agency tree and definition content warm)', async () => {
     await post(url, body, { 'Idempotency-Key': 'warm-up' });
     const seen: string[] = [];
     const onQuery = (q: { sql: string }) => seen.push(q.sql);
@@ -126,9 +126,13 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     } finally {
       tdb.db.removeListener('query', onQuery);
     }
-    expect(seen.filter((s) => /^\s*BEGIN/i.test(s))).toEqual([]);
-    // The agency tree may be reloaded if the cached one just turned 5 s old; nothing else reads.
-    expect(seen.filter((s) => !/from "agencies"/.test(s))).toHaveLength(2);
+    // ADR 0014: the audit entry's keyed hash is computed in the API (the HMAC key never reaches
+    // PostgreSQL), so the second statement runs after `SELECT … FOR UPDATE` of the chain head, in one transaction.
+    const statements = seen.filter((s) => !/from "agencies"/.test(s)); // the agency tree may be reloaded if the cached one just turned 5 s old
+    expect(statements.filter((s) => /^\s*BEGIN/i.test(s))).toHaveLength(1);
+    expect(statements.filter((s) => /^\s*COMMIT/i.test(s))).toHaveLength(1);
+    expect(statements.filter((s) => /FROM audit_chain_head WHERE id = 1 FOR UPDATE/.test(s))).toHaveLength(1);
+    expect(statements).toHaveLength(5);
     expect(seen.some((s) => /advisory/i.test(s))).toBe(false);
   });
 

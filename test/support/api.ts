@@ -27,15 +27,16 @@ export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['l
   const tdb = await createTestDb();
   await registerBuiltinDefinitions(tdb.db);
   const dev = await devServer();
+  // The API and its worker connect as the application role (ADR 0014), as `npm start` runs them.
   const deps: AppDeps = {
-    db: tdb.db, temporal: dev.client, taskQueue: uniqueQueue('api'), logger: opts.logger ?? createLogger('silent'),
+    db: tdb.appDb, temporal: dev.client, taskQueue: uniqueQueue('api'), logger: opts.logger ?? createLogger('silent'),
     auth: testAuth, pii: opts.pii ?? testPii(),
   };
   // Optionally a case worker on the API's queue: cases started through the API then run for real.
   let stopWorker = async () => {};
   if (opts.worker) {
     const worker = await createCaseWorker({
-      connection: dev.nativeConnection, namespace: 'default', taskQueue: deps.taskQueue, db: tdb.db, logger: deps.logger, workflowBundle: await workflowBundle(), pinKeys: deps.pii,
+      connection: dev.nativeConnection, namespace: 'default', taskQueue: deps.taskQueue, db: tdb.appDb, logger: deps.logger, workflowBundle: await workflowBundle(), pinKeys: deps.pii,
     });
     const running = worker.run();
     stopWorker = async () => { worker.shutdown(); await running.catch(() => undefined); };
