@@ -6,6 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type NativeCon
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { portInUse } from './postgres.js';
+import { safeLogMeta } from './db-errors.js';
 import { argvPath, guardChild, processArgv, stopProcess, unguardChild } from './processes.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/contract.js';
 
@@ -245,7 +246,7 @@ export function installTemporalRuntimeLogger(logger: Logger, level: LogLevel = '
     Runtime.install({
       logger: new DefaultLogger(level, (entry) => {
         const fn = entry.level === 'ERROR' ? logger.error : entry.level === 'WARN' ? logger.warn : logger.info;
-        fn.call(logger, { temporal: entry.meta }, entry.message);
+        fn.call(logger, { temporal: safeLogMeta(entry.meta) }, entry.message);
       }),
     });
   } catch {
