@@ -90,8 +90,14 @@ export function cachedPostgres(source: string, version: string, base: string): s
   const expected = manifest(source);
   const hash = crypto.createHash('sha256').update(`${version}\n${expected.join('\n')}`).digest('hex').slice(0, 16);
   const final = path.join(base, `kntc-pg-${version}-${hash}`);
-  if (trustedCopy(final, expected)) return final;
-  fs.rmSync(final, { recursive: true, force: true }); // incomplete, altered or not ours
+  if (fs.lstatSync(final, { throwIfNoEntry: false })) {
+    if (trustedCopy(final, expected)) return final;
+    // Altered or not ours: moved aside first (only a complete copy is ever renamed into `final`, so what we checked
+    // is what we remove, never a good copy another start has just put in place).
+    const aside = `${final}.bad-${crypto.randomBytes(4).toString('hex')}`;
+    fs.renameSync(final, aside);
+    fs.rmSync(aside, { recursive: true, force: true });
+  }
   const tmp = fs.mkdtempSync(path.join(base, `.kntc-pg-${hash}-`));
   try {
     fs.cpSync(source, tmp, { recursive: true, verbatimSymlinks: true });

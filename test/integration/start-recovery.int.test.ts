@@ -87,8 +87,8 @@ async function gone(pids: number[], ms: number): Promise<number[]> {
 }
 
 beforeAll(async () => {
+  // Mode 700 (mkdtemp), like a home directory: as root, the data folder is out of the postgres user's reach (10.9).
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kntc-start-'));
-  fs.chmodSync(tmp, 0o755);
   apiPort = await freePort();
   env = {
     ...process.env,
@@ -105,14 +105,35 @@ afterAll(async () => {
   for (const r of runs) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
   for (const pid of seen) if (processArgv(pid)) process.kill(pid, 'SIGKILL');
   await gone([...seen], 10_000);
+  const pgData = path.join(tmp, 'data', 'postgres');
+  if (fs.lstatSync(pgData, { throwIfNoEntry: false })?.isSymbolicLink()) fs.rmSync(fs.realpathSync(pgData), { recursive: true, force: true });
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('npm start after a crash', () => {
   it('stops its servers when killed, stops orphans of its data folder on the next start, and ends a Ctrl-C with "stopped."', async () => {
+    // An installation from before (folder 0755, log 0644) is made private on start (issue 11.10).
+    const temporalDir = path.join(tmp, 'data', 'temporal');
+    fs.mkdirSync(temporalDir, { recursive: true, mode: 0o755 });
+    fs.writeFileSync(path.join(temporalDir, 'server.log'), '', { mode: 0o644 });
+
     // 1. kill -9 of the node process: the guard stops PostgreSQL and the dev server.
     const first = start();
     await ready(first);
+    expect(fs.statSync(temporalDir).mode & 0o777).toBe(0o700);
+    for (const f of fs.readdirSync(temporalDir)) expect([f, fs.statSync(path.join(temporalDir, f)).mode & 0o777]).toEqual([f, 0o600]);
+    expect(fs.readdirSync(temporalDir)).toEqual(expect.arrayContaining(['temporal.db', 'server.log', 'server.pid']));
+    // As root the cluster lives where the postgres user can reach it, and .data/postgres links there (ADR 0015).
+    const pgData = path.join(tmp, 'data', 'postgres');
+    if (process.getuid?.() === 0) {
+      expect(fs.lstatSync(pgData).isSymbolicLink()).toBe(true);
+      const real = fs.realpathSync(pgData);
+      expect(path.dirname(real)).toBe(process.env.KNTC_PG_DATA_HOME ?? '/var/lib/kntc-flow');
+      expect(fs.statSync(real).uid).not.toBe(0);
+      expect(fs.existsSync(path.join(real, 'PG_VERSION'))).toBe(true);
+    } else {
+      expect(fs.lstatSync(pgData).isDirectory()).toBe(true);
+    }
     const servers = childrenOf(first.child.pid!);
     // (tsx's esbuild service may be a child too: it ends with its parent by itself.)
     expect(servers.map((c) => kind(c.argv)).filter((k) => k !== 'other').sort()).toEqual(['guard', 'postgres', 'temporal']);
