@@ -62,11 +62,19 @@ describe('database errors carry no input', () => {
   });
 
   it('an activity failing on one fails without it (the SDK log line and the history see the scrubbed error)', async () => {
-    const env = new MockActivityEnvironment({}, { interceptors: [scrubDatabaseErrorsInActivities] });
+    const logged: string[] = [];
+    const record = (level: string) => (message: string, meta?: Record<string, unknown>) => {
+      logged.push(`${level} ${message} ${JSON.stringify(meta)} ${String((meta?.error as Error | undefined)?.stack)}`);
+    };
+    const logger = { log: (level: string, m: string, meta?: Record<string, unknown>) => record(level)(m, meta),
+      trace: record('trace'), debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const env = new MockActivityEnvironment({}, { interceptors: [scrubDatabaseErrorsInActivities], logger });
     const failure = await env.run(async () => { await tdb.db('t').insert({ d: `${SECRET}-2026` }); }).then(() => undefined, (e: Error) => e);
     expect(failure).toBeInstanceOf(Error);
     expect(failure!.message).toBe('invalid input syntax for type date: "…" (SQLSTATE 22007)');
     expect(`${failure!.stack} ${JSON.stringify(failure)}`).not.toContain(SECRET);
+    expect(logged.filter((l) => l.includes('Activity failed') && l.includes('SQLSTATE 22007'))).toHaveLength(1); // the SDK's own line
+    expect(logged.join('\n')).not.toContain(SECRET);
     // Other errors pass through unchanged.
     const plain = await env.run(async () => { throw new TypeError('plain'); }).then(() => undefined, (e: Error) => e);
     expect(plain).toBeInstanceOf(TypeError);
