@@ -165,8 +165,11 @@ export function placeDataDir(dataDir: string, ids: PgIds | undefined): string {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     return dataDir;
   }
-  if (lst?.isDirectory() || (!lst && reachableBy(ids, path.dirname(dataDir)))) {
-    if (!reachableBy(ids, path.dirname(dataDir))) {
+  const reachable = reachableBy(ids, path.dirname(dataDir));
+  // An empty directory the postgres user cannot reach is what a failed start of an earlier version left: replaced.
+  if (lst?.isDirectory() && !reachable && fs.readdirSync(dataDir).length === 0) fs.rmdirSync(dataDir);
+  else if (lst?.isDirectory() || reachable) {
+    if (!reachable) {
       throw new Error(`the postgres user cannot reach the PostgreSQL data directory ${dataDir}: move it aside (a new one is then `
         + 'placed where it can), or set KNTC_DATA_DIR to a directory every user can enter');
     }

@@ -101,6 +101,14 @@ describe('the data directory', () => {
       const fresh = placeDataDir(configured, ids); // a dangling link: a fresh directory
       expect(fresh).not.toBe(real);
       expect(fs.readlinkSync(configured)).toBe(fresh);
+      // An empty directory left by a start that failed on it (before ADR 0015) is replaced; one with data is not.
+      const left = path.join(home, 'old', 'postgres');
+      fs.mkdirSync(left, { recursive: true });
+      expect(path.dirname(placeDataDir(left, ids))).toBe(dataHome);
+      const kept = path.join(home, 'kept', 'postgres');
+      fs.mkdirSync(kept, { recursive: true });
+      fs.writeFileSync(path.join(kept, 'PG_VERSION'), '18\n');
+      expect(() => placeDataDir(kept, ids)).toThrow(/cannot reach the PostgreSQL data directory/);
     } finally {
       delete process.env.KNTC_PG_DATA_HOME;
     }
