@@ -89,12 +89,17 @@ export async function startDevServer(o: DevServerOptions): Promise<ServerProcess
   const out = o.logFile ? fs.openSync(o.logFile, 'a', 0o600) : 'ignore';
   // Own session (a terminal's Ctrl-C reaches us, and we stop it in order); umask 077: the SQLite files it
   // creates (database, -wal, -shm) are its owner's alone.
-  const umask = process.umask(0o077);
+  let umask: number | undefined;
+  try {
+    umask = process.umask(0o077);
+  } catch {
+    umask = undefined; // not settable in a worker thread: the files are made private once the server is up
+  }
   let child: ChildProcess;
   try {
     child = spawn(o.binary, args, { stdio: ['ignore', out, out], detached: true });
   } finally {
-    process.umask(umask);
+    if (umask !== undefined) process.umask(umask);
     if (typeof out === 'number') fs.closeSync(out);
   }
   guardChild(child, 'SIGTERM', 10_000);
@@ -111,6 +116,7 @@ export async function startDevServer(o: DevServerOptions): Promise<ServerProcess
   const address = `127.0.0.1:${o.port}`;
   try {
     await waitForTemporal(address, 60_000, child);
+    if (o.dbFile) securePersistence(o.dbFile);
     // `--search-attribute` only takes effect on a new database: a dev server restarted on a file
     // from before an attribute was added (npm start keeps .data/temporal) would lack it, and every
     // case's first upsert would fail its workflow task (the case stalls). Register what is missing.
