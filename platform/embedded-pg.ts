@@ -260,13 +260,15 @@ export async function startPostmaster(bin: { dir: string; postgres: string }, di
     else child.once('exit', () => resolve());
   });
   let log = '';
+  let tail = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start in 120 s: ${log.slice(-2000)}`)), 120_000);
     const onData = (c: Buffer) => {
       const text = c.toString();
       onLog(text);
       if (log.length < 20_000) log += text;
-      if (text.includes('database system is ready to accept connections')) {
+      tail = (tail + text).slice(-400); // the line may arrive in two chunks
+      if (tail.includes('database system is ready to accept connections')) {
         clearTimeout(timer);
         resolve();
       }
@@ -279,9 +281,11 @@ export async function startPostmaster(bin: { dir: string; postgres: string }, di
       reject(new Error(`PostgreSQL exited (code ${code ?? 'null'}, signal ${signal ?? 'null'}) while starting: ${log.trim().slice(-2000)}`));
     });
   }).catch(async (e: unknown) => {
-    child.kill('SIGKILL');
-    await exited;
-    unguardChild(child);
+    if (child.pid !== undefined) { // else it never ran (spawn failed): nothing to wait for
+      child.kill('SIGKILL');
+      await exited;
+      unguardChild(child);
+    }
     throw e;
   });
   let stopping: Promise<void> | undefined;
