@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { calendarServiceFor } from './activities/calendar.js';
 import { createActivities } from './activities/index.js';
 import { createDefinitionStore } from './db/definitions.js';
+import { scrubDatabaseErrorsInActivities } from './platform/db-errors.js';
 import { EXAMPLE_DEFINITIONS } from './processes/examples/index.js';
 import type { PinKeys } from './db/case-pins.js';
 import type { Db } from './db/knex.js';
@@ -44,6 +45,8 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities,
+    // An activity failing on a PostgreSQL error fails without the input the error quotes (logs, history).
+    interceptors: { activity: [scrubDatabaseErrorsInActivities] },
   });
 }
 

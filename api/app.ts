@@ -20,6 +20,7 @@ import { historyRoutes } from './routes/history.js';
 import { docsRouter, metaRoutes } from './routes/meta.js';
 import { partyRoutes } from './routes/parties.js';
 import { publicRoutes } from './routes/public.js';
+import { safeErrorSerializer } from '../platform/db-errors.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export const API_VERSION = '0.1.0';
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
     serializers: {
       req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: safeErrorSerializer, // no input quoted by a PostgreSQL error (platform/db-errors.ts)
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
   }));

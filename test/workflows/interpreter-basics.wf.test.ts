@@ -44,6 +44,10 @@ describe('processWorkflow: basic elements', () => {
     const seqs = projected.map((p) => p.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(projected.at(-1)!.state).toMatchObject({ status: 'completed', outcome: 'done' });
+    // A service task's attempt times out after 30 s, so a task whose worker died is retried within that (issue 11.10).
+    const history = await env.client.workflow.getHandle(`case-${input.caseId}`).fetchHistory();
+    const scheduled = history.events!.map((e) => e.activityTaskScheduledEventAttributes).filter((a) => a?.activityType?.name === 'echo');
+    expect(scheduled.map((a) => Number(a!.startToCloseTimeout!.seconds))).toEqual([30]);
   });
 
   it('completes a user task through the completeTask update; rejected updates never enter history', async () => {
