@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { docsRouter, metaRoutes } from './routes/meta.js';
 import { partyRoutes } from './routes/parties.js';
+import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -50,6 +51,7 @@ export function apiRoutes(): RouteSpec[] {
     ...apiKeyRoutes,
     ...calendarRouteSpecs,
     ...publicRoutes,
+    ...projectionFailureRoutes,
   ];
 }
 
