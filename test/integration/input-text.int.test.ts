@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProcessActivities } from '../../activities/process.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import { metricsRegistry } from '../../platform/metrics.js';
-import { caseWorkflowId, completeTask, sendMessage } from '../../workflows/contract.js';
+import { caseWorkflowId, completeTask, PROCESS_WORKFLOW, sendMessage } from '../../workflows/contract.js';
+import { processInput } from '../support/process.js';
 import { authHeader } from '../support/auth.js';
 import { poll, seedCase, startTestApi, type TestApi } from '../support/api.js';
 
@@ -212,6 +213,26 @@ describe('a projection the database refuses is never retried forever', () => {
     expect(JSON.parse(list.text).items).toContainEqual(expect.objectContaining({ caseId, agencyId: HOME, outcome: 'sanitized', reason: 'untranslatable_character' }));
     const other = await fetch(`${api.url}/v1/admin/projection-failures`, { headers: await authHeader({ roles: ['admin'], agency: 'ubnd-xa-b' }) });
     expect(await other.text()).not.toContain(caseId);
+  });
+
+  it('a running case whose state PostgreSQL refuses (started before the validator existed) keeps a moving read model', { timeout: 120_000 }, async () => {
+    // The reproduction's state: a NUL in the case's variables, reached Temporal without the API.
+    const input = processInput(TEXT_CASE as never, { variables: { competentBodyRef: 'a\u0000b' } });
+    await seedCase(api.tdb.db, { id: input.caseId, agencyId: HOME, caseType: 'petition' });
+    const h = await api.deps.temporal.workflow.start(PROCESS_WORKFLOW, { workflowId: caseWorkflowId(input.caseId), taskQueue: api.deps.taskQueue, args: [input] });
+    // Projected (sanitized) instead of failing forever: the open task reaches the inbox.
+    const task = await poll('the open task projected', () => api.tdb.db('case_tasks').where({ case_id: input.caseId, status: 'open' }).first('task_id'), (t) => Boolean(t));
+    const f = await api.tdb.db('projection_failures').where({ case_id: input.caseId }).first();
+    expect(f).toMatchObject({ reason: 'untranslatable_character', outcome: 'sanitized' });
+    const stored = await api.tdb.db('case_states').where({ case_id: input.caseId }).first('state', 'seq');
+    expect(stored.state.variables.competentBodyRef).toBe('a\uFFFDb');
+    // The workflow itself is untouched and goes on: a completion is applied and projected.
+    await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: task.task_id as string, data: { note: 'ok' } }] });
+    await poll('the completion projected', () => api.tdb.db('case_states').where({ case_id: input.caseId }).first('status', 'seq'),
+      (s) => s !== undefined && s.seq > stored.seq && s.status === 'completed');
+    // No activity failure with the data in the history (nothing was retried).
+    const events = (await h.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.activityTaskFailedEventAttributes).length).toBe(0);
   });
 });
 
