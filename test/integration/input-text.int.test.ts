@@ -10,6 +10,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProcessActivities } from '../../activities/process.js';
+import { apiRoutes } from '../../api/app.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import { metricsRegistry } from '../../platform/metrics.js';
 import { caseWorkflowId, completeTask, PROCESS_WORKFLOW, sendMessage } from '../../workflows/contract.js';
@@ -121,6 +122,16 @@ describe('text PostgreSQL cannot store is refused before anything is written or 
     const key = await post('/v1/api-keys', { name: 'portal\u0000', agencyId: HOME, roles: ['intake'] });
     expect(key.status, key.text).toBe(400);
     expect(key.text).toContain('"path":"name"');
+    // `name` on the definition and calendar routes (their documented examples, one character changed).
+    const example = (operationId: string) => apiRoutes().find((r) => r.operationId === operationId)!.request!.bodyExample as Record<string, unknown>;
+    const before = await counts();
+    for (const [path, op, bad] of [['/v1/definitions', 'registerDefinition', 'Quy trình\u0000'], ['/v1/admin/calendar/days-off', 'addCalendarDayOff', 'Nghỉ\u0085'],
+      ['/v1/admin/calendar/working-days', 'addCalendarWorkingDay', 'Làm bù\ud800']] as const) {
+      const r = await post(path, { ...example(op), name: bad }, admin);
+      expect(r.status, `${path}: ${r.text}`).toBe(400);
+      expect(r.text).toContain('"path":"name"');
+    }
+    expect(await counts()).toEqual(before);
   });
 
   it('a NUL in task form data (the reproduction) → 400 through the API, InvalidFormData from the Update validator directly', { timeout: 120_000 }, async () => {
