@@ -6,6 +6,8 @@
  * the attack run (extreme offsets, year 0000, foreign cursors, 20,000-deep data) are 4xx.
  */
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -291,5 +293,30 @@ describe('bad input of the attack run answers 4xx, never 5xx', () => {
       expect(r.text).toContain('receivedAt');
     }
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe('no input text in error logs', () => {
+  it('a database error the API did not expect answers 500 and is logged with its SQLSTATE, not its message', { timeout: 120_000 }, async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _e, cb) { lines.push(chunk.toString()); cb(); } }));
+    const own = await startTestApi({ logger });
+    try {
+      await own.tdb.db.raw(`CREATE FUNCTION test_fail_key() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'refused: %', NEW.name USING ERRCODE = '22023'; END $$`);
+      await own.tdb.db.raw('CREATE TRIGGER test_fail_key BEFORE INSERT ON api_keys FOR EACH ROW EXECUTE FUNCTION test_fail_key()');
+      const r = await fetch(`${own.url}/v1/api-keys`, {
+        method: 'POST', headers: { ...admin, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Nguyễn Văn Bí Mật', agencyId: HOME, roles: ['intake'] }),
+      });
+      expect(r.status).toBe(500);
+      expect(await r.text()).not.toContain('Bí Mật');
+      const logged = lines.join('');
+      expect(logged).toContain('unhandled database error');
+      expect(logged).toContain('22023');
+      expect(logged).not.toContain('Bí Mật');
+    } finally {
+      await own.close();
+    }
   });
 });
