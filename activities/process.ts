@@ -6,13 +6,20 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { buildCalendar, type CalendarEntry } from '../calendar/index.js';
 import type { PinKeys } from '../db/case-pins.js';
-import { createCaseStateStore } from '../db/case-states.js';
+import { createCaseStateStore, type ProjectionResult } from '../db/case-states.js';
+import { classifyProjectionError, createProjectionFailureStore } from '../db/projection-failures.js';
 import type { Db } from '../db/knex.js';
-import { recordDeadlineBreach, recordProjectionLag } from '../platform/metrics.js';
+import { recordDeadlineBreach, recordProjectionFailure, recordProjectionLag } from '../platform/metrics.js';
 import { EXAMPLE_DEFINITIONS } from '../processes/examples/index.js';
 import type { CalendarSnapshot } from '../workflows/clock/index.js';
+import { sanitizeJsonText } from '../workflows/text-check.js';
 import type { ProcessInput, ProjectCaseStateInput, ServiceTaskContext } from '../workflows/contract.js';
 import { formatPin, isEffectiveOn, pinDefinition, validateDefinition, type JsonValue, type ProcessDefinitionInput } from '../workflows/engine/index.js';
+
+/** The activity's logger (the worker's), or none outside an activity (direct calls in tests). */
+function activityLog(): { error(message: string, meta?: Record<string, unknown>): void } | undefined {
+  try { return Context.current().log; } catch { return undefined; }
+}
 
 /**
  * When the projected state changed: the activity's first scheduling by the workflow (retries
@@ -72,6 +79,42 @@ export function createGenericActivities() {
 
 export function createProcessActivities(deps: ProcessActivityDeps) {
   const states = createCaseStateStore(deps.db, { pinKeys: deps.pinKeys });
+  const failures = createProjectionFailureStore(deps.db);
+  /**
+   * ADR 0016: a projection PostgreSQL refused. Transient → a retryable failure whose message names only
+   * the reason and SQLSTATE (a database error may quote the data). Refused data (a NUL, a lone surrogate,
+   * text of another type) would be refused on every retry: the state is written with the refused
+   * characters replaced (outcome `sanitized`), or, if even that is refused, the projection is skipped and
+   * the read model stays at the last good one (outcome `failed`, null returned). Either way counted in
+   * `kntc_projection_failures_total`, logged (case id, seq, reason, SQLSTATE: no text) and recorded in
+   * `projection_failures` for admins (`GET /v1/admin/projection-failures`).
+   */
+  const writeRefused = async (p: ProjectCaseStateInput, err: unknown): Promise<ProjectionResult | null> => {
+    const c = classifyProjectionError(err);
+    const meta = { caseId: p.caseId, seq: p.seq, reason: c.reason, sqlstate: c.sqlstate };
+    if (!c.data) {
+      recordProjectionFailure(c.reason, 'retried');
+      activityLog()?.error('projection failed; retried', meta);
+      throw ApplicationFailure.retryable(`projection of case ${p.caseId} (seq ${p.seq}) failed: ${c.reason}${c.sqlstate ? ` (SQLSTATE ${c.sqlstate})` : ''}`, 'ProjectionFailed');
+    }
+    let r: ProjectionResult | null = null;
+    try {
+      r = await states.projectWithBreaches({ ...p, state: sanitizeJsonText(p.state) });
+    } catch (err2) {
+      const c2 = classifyProjectionError(err2);
+      if (!c2.data) {
+        recordProjectionFailure(c2.reason, 'retried');
+        activityLog()?.error('projection failed; retried', { ...meta, reason: c2.reason, sqlstate: c2.sqlstate });
+        throw ApplicationFailure.retryable(`projection of case ${p.caseId} (seq ${p.seq}) failed: ${c2.reason}`, 'ProjectionFailed');
+      }
+    }
+    const outcome = r ? 'sanitized' : 'failed';
+    recordProjectionFailure(c.reason, outcome);
+    activityLog()?.error(r ? 'projection refused by the database: written with the refused characters replaced'
+      : 'projection refused by the database: skipped (read model stays at the last good projection)', { ...meta, outcome });
+    await failures.record({ caseId: p.caseId, seq: p.seq, reason: c.reason, sqlstate: c.sqlstate, outcome });
+    return r;
+  };
   return {
     ...createGenericActivities(),
     /** Calendar data for the statutory clocks (recorded in history, so replay is deterministic). */
@@ -95,7 +138,14 @@ export function createProcessActivities(deps: ProcessActivityDeps) {
      * is the time from the workflow scheduling the projection (the state change) to its commit.
      */
     async projectCaseState(p: ProjectCaseStateInput): Promise<{ applied: boolean }> {
-      const r = await states.projectWithBreaches(p);
+      let r: ProjectionResult;
+      try {
+        r = await states.projectWithBreaches(p);
+      } catch (err) {
+        const refused = await writeRefused(p, err);
+        if (!refused) return { applied: false };
+        r = refused;
+      }
       for (const b of r.breaches) recordDeadlineBreach(b.ruleId ?? b.nodeId ?? 'unknown');
       if (r.applied) {
         const since = changedAt(p);

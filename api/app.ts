@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { docsRouter, metaRoutes } from './routes/meta.js';
 import { partyRoutes } from './routes/parties.js';
+import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 
@@ -51,6 +52,7 @@ export function apiRoutes(): RouteSpec[] {
     ...apiKeyRoutes,
     ...calendarRouteSpecs,
     ...publicRoutes,
+    ...projectionFailureRoutes,
   ];
 }
 

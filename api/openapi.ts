@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { openApiPath, type RouteSpec } from './routing/define-route.js';
+import { IDEMPOTENCY_KEY } from './schemas.js';
 
 /** RFC 9457 problem details, as every error is rendered. */
 export const ProblemSchema = z.object({
@@ -62,7 +63,7 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
       request: {
         ...(rq.params ? { params: rq.params } : {}),
         ...(rq.query ? { query: rq.query } : {}),
-        ...(s.idempotencyKey ? { headers: z.object({ 'Idempotency-Key': z.string().max(255).optional().meta({ description: 'Same key + same body → the same response; same key + different body → 422.' }) }) } : {}),
+        ...(s.idempotencyKey ? { headers: z.object({ 'Idempotency-Key': z.string().regex(IDEMPOTENCY_KEY).optional().meta({ description: 'Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters.' }) }) } : {}),
         ...(rq.body ? { body: { required: true, description: rq.textImport?.description, content: {
           'application/json': { schema: rq.body, ...(rq.bodyExample ? { example: rq.bodyExample } : {}) },
           ...Object.fromEntries((rq.textImport?.contentTypes ?? []).map((t) => [t, { schema: z.string() }])),

@@ -69,7 +69,11 @@ export const problemMiddleware: ErrorRequestHandler = (err, req, res, _next) => 
   else if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') p = new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', e.message);
   else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) p = new HttpProblem(e.status, 'bad-request', 'Bad request', 'The request could not be processed');
   else {
-    req.log?.error({ err }, 'unhandled error');
+    // A database error's message and detail may quote the request's text (ADR 0016): log its SQLSTATE only.
+    const sqlstate = (err as { code?: unknown })?.code;
+    if (typeof sqlstate === 'string' && /^[0-9A-Z]{5}$/.test(sqlstate)) {
+      req.log?.error({ sqlstate, routine: (err as { routine?: unknown }).routine, stack: String((err as Error).stack ?? '').split('\n').slice(1).join('\n') }, 'unhandled database error');
+    } else req.log?.error({ err }, 'unhandled error');
     p = new HttpProblem(500, 'internal', 'Internal error', 'An unexpected error occurred; quote the request id when reporting it');
   }
   const requestId = (req as { id?: unknown }).id;

@@ -27,6 +27,15 @@ const projectionLag = new Gauge({
   name: 'kntc_projection_lag_seconds', help: 'Time from a workflow state change to its projection in the read model (last observed)', registers: [metricsRegistry],
 });
 
+const projectionFailures = new Counter({
+  name: 'kntc_projection_failures_total',
+  help: 'Read-model projections that failed, by reason (each failed attempt; ADR 0016): data refused by PostgreSQL '
+    + '(untranslatable_character, invalid_text, data_exception, limit_exceeded), then written sanitized or not at all '
+    + '(outcome sanitized / failed); or transient (the activity is retried)',
+  labelNames: ['reason', 'outcome'] as const,
+  registers: [metricsRegistry],
+});
+
 /** Starts a latency timer; call the result with the route template and status when the response ends. */
 export function startHttpTimer(method: string): (route: string, status: number) => void {
   const end = httpDuration.startTimer({ method });
@@ -43,4 +52,7 @@ export function recordDeadlineBreach(clock = 'unknown'): void {
 }
 export function recordProjectionLag(seconds: number): void {
   projectionLag.set(seconds);
+}
+export function recordProjectionFailure(reason: string, outcome: 'retried' | 'sanitized' | 'failed'): void {
+  projectionFailures.inc({ reason, outcome });
 }

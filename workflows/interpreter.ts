@@ -17,6 +17,7 @@ import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine
 import { buildRunGraph, buildView, initialState, Runner, RuntimeIncident, vnDate } from './engine/runtime/index.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
 import { legalEventCheck, recordedCaseEvent } from './engine/runtime/clocks.js';
+import { jsonTextProblem } from './text-check.js';
 
 /** patched() id: a `recordCaseEvent` result sets the case event (clocks armed after it count from its day). */
 const PATCH_CASE_EVENTS = 'kntc-case-events-from-activity-v1';
@@ -107,6 +108,13 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     }
   };
   const reject = (type: string, message: string): never => { throw ApplicationFailure.nonRetryable(message, type); };
+  // ADR 0016 (defence in depth behind the API's own check): text the read model cannot store — a NUL,
+  // other control characters, lone surrogates — or a payload nested too deep never enters the history.
+  // Validators do not run on replay: no command changes.
+  const refuseBadText = (req: unknown, type: string) => {
+    const t = jsonTextProblem(req);
+    if (t) reject(type, `invalid form data: ${t.path || '(payload)'} ${t.message}`);
+  };
   const open = (caseId: string): Runner => {
     if (caseId !== input.caseId) reject('WrongCase', `this is case ${input.caseId}, not ${caseId}`);
     if (!runner) return reject('CaseStarting', 'the case is still starting');
@@ -120,6 +128,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     return { taskId: req.taskId, openTasks: runner!.state.tasks.filter((t) => t.status === 'open') };
   }, {
     validator: (req) => {
+      refuseBadText(req, 'InvalidFormData');
       const r = open(req.caseId);
       const problem = r.checkTaskCompletion(req.taskId, req.data);
       if (problem) reject(problem.startsWith('invalid form') ? 'InvalidFormData' : 'TaskNotOpen', problem);
@@ -137,6 +146,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     return { caught, clocksChanged };
   }, {
     validator: (req) => {
+      refuseBadText(req, 'InvalidInput');
       const r = open(req.caseId);
       // What the case's state or the law refuses (a second suspension, a resumption of a running
       // case, an extension beyond the limits, marking complex twice) never enters the history,

@@ -20,7 +20,10 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-
   .refine((s) => DateTime.fromISO(s, { zone: VN_ZONE }).isValid, 'not a real calendar date')
   .meta({ description: 'Date of the event (Vietnam); default today', example: '2026-07-10' });
 const Ref = z.string().trim().min(1).max(200).meta({ description: 'Number/reference of the decision or document' });
-const Code = z.string().trim().min(1).max(100).regex(/^[\p{L}\p{N}_./:#-]+$/u, 'a code without spaces');
+const CODE = /^[\p{L}\p{N}_./:#-]+$/u;
+// The pattern documented as its ECMA-262 source: zod-to-openapi would write `…$/u` (ADR 0016; JSON Schema
+// patterns are Unicode-aware, so the source means the same there).
+const Code = z.string().trim().min(1).max(100).regex(CODE, 'a code without spaces').meta({ pattern: CODE.source });
 const common = { date: IsoDate.optional(), decision: Ref.optional() };
 
 interface EventSpec {

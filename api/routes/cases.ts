@@ -34,7 +34,7 @@ export const PartyInput = z.strictObject({
 /** Metadata of a document received with the case (the file itself lives in the document store). */
 export const AttachmentInput = z.strictObject({
   name: z.string().trim().min(1).max(255),
-  mediaType: z.string().max(100).regex(/^[a-z]+\/[a-z0-9.+-]+$/i, 'a media type such as application/pdf'),
+  mediaType: z.string().max(100).regex(/^[A-Za-z]+\/[A-Za-z0-9.+-]+$/, 'a media type such as application/pdf'),
   sizeBytes: z.number().int().min(0).max(1_000_000_000),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits').optional(),
   pages: z.number().int().min(1).max(100_000).optional(),
@@ -44,7 +44,7 @@ const ISO_INSTANT_PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?
 /**
  * `IsoInstant`'s check (api/schemas.ts: the pattern and luxon's validity) without luxon for the strings a
  * client sends (ADR 0011, follow-up 2): a match whose fields are all in range (month, the day in that month
- * of the Gregorian calendar, hour ≤ 23, minute and second ≤ 59, offset ≤ 23:59) is valid for luxon too;
+ * of the Gregorian calendar, hour ≤ 23, minute and second ≤ 59, offset ≤ 15:59) is valid for luxon too;
  * anything else (hour 24, year before 1900, an odd offset) goes to luxon. Checked equal over random strings
  * (test/unit/case-start-fast.test.ts).
  */
@@ -54,12 +54,12 @@ export function isIsoInstant(s: string): boolean {
     const y = +m[1]!, mo = +m[2]!, d = +m[3]!;
     const days = mo === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
     if (y >= 1900 && mo >= 1 && mo <= 12 && d >= 1 && d <= days && +m[4]! <= 23 && +m[5]! <= 59 && (m[6] === undefined || +m[6] <= 59)
-      && (m[7] === undefined || (+m[7] <= 23 && +m[8]! <= 59))) return true;
+      && (m[7] === undefined || (+m[7] <= 15 && +m[8]! <= 59))) return true;
   }
   return IsoInstant.safeParse(s).success;
 }
 /** `IsoInstant` for `receivedAt`: the same strings, message and schema (max 40, date-time). */
-const ReceivedAt = z.string().max(40).refine(isIsoInstant, { message: 'must be an ISO-8601 date-time with an offset, e.g. 2026-07-01T09:30:00+07:00' })
+const ReceivedAt = z.string().max(40).refine(isIsoInstant, { message: 'must be an ISO-8601 date-time with an offset (at most ±15:59, year 1900 or later), e.g. 2026-07-01T09:30:00+07:00' })
   .meta({ format: 'date-time', example: '2026-07-01T09:30:00+07:00' });
 
 /** Request body of `POST /v1/cases` (grows with the lifecycles). */
@@ -112,6 +112,35 @@ export function receiptInstant(receivedAt: string): { ms: number; on: string; ut
   }
   const t = DateTime.fromISO(receivedAt, { setZone: true });
   return { ms: t.toMillis(), on: inVietnam(t).toISODate()!, utc: t.toUTC().toISO()! };
+}
+
+/**
+ * ADR 0016: undoes a start whose read-model seed (step 3) failed, so that a refused request leaves no
+ * running workflow and no rows. Not undone: a case another identical request (same key) recorded
+ * already; nor, when the database cannot even be asked and a key was sent, a case that request may be
+ * recording (the retry with the key finishes it, ADR 0011). Without a key the id is this request's own.
+ */
+async function abandonStart(a: {
+  db: Db; log: { error(o: object, m: string): void } | undefined; handle: { terminate(reason?: string): Promise<unknown> };
+  caseId: string; key: string | undefined; scope: string; err: unknown;
+}): Promise<void> {
+  const code = (a.err as { code?: unknown })?.code;
+  let recorded: boolean | undefined;
+  try { recorded = Boolean(await a.db('cases').where({ id: a.caseId }).first('id')); } catch { recorded = undefined; }
+  // Logged without the error's message: a database error may quote the request's text.
+  a.log?.error({ caseId: a.caseId, sqlstate: typeof code === 'string' ? code : undefined, recorded }, 'case start: the read-model seed failed');
+  if (recorded === true || (recorded === undefined && a.key !== undefined)) return;
+  await a.handle.terminate('case start abandoned: its read-model row could not be written').catch(() => undefined);
+  try {
+    await a.db.transaction(async (trx) => {
+      await trx('parties').where({ case_id: a.caseId }).delete();
+      await trx('case_pins').where({ case_id: a.caseId }).delete();
+      if (a.key !== undefined) await trx('idempotency_keys').where({ scope: a.scope, key: a.key }).delete();
+    });
+  } catch (cleanupErr) {
+    const c = (cleanupErr as { code?: unknown })?.code;
+    a.log?.error({ caseId: a.caseId, sqlstate: typeof c === 'string' ? c : undefined }, 'case start: rows of the abandoned start not removed');
+  }
 }
 
 const statementNames = new Map<string, string>();
@@ -378,18 +407,25 @@ export const caseRoutes: RouteSpec[] = [
       // The audit chain's keyed hash is computed here (ADR 0014: the HMAC key never reaches PostgreSQL), so
       // the statement runs in a transaction that first locks the chain head; the head lock is held for that
       // statement and the COMMIT.
-      const done = await db.transaction(async (trx) => {
-        const entry = auditAppendCtes({
-          actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
-          after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs, definition: pin.label },
-        }, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
-        // The stored replay holds the key id of the PIN, never the PIN itself.
-        const ctes = [seed, entry, ...(key ? [completeCte(scope, key, { status: 201, body: { ...stored, pinKid } }, 'idem_done')] : [])];
-        return prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(trx,
-          `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
-          ctes.flatMap((c) => c.bindings),
-        );
-      });
+      let done: { rows: Array<{ fresh: boolean; audited: boolean }> };
+      try {
+        done = await db.transaction(async (trx) => {
+          const entry = auditAppendCtes({
+            actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
+            after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs, definition: pin.label },
+          }, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
+          // The stored replay holds the key id of the PIN, never the PIN itself.
+          const ctes = [seed, entry, ...(key ? [completeCte(scope, key, { status: 201, body: { ...stored, pinKid } }, 'idem_done')] : [])];
+          return prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(trx,
+            `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
+            ctes.flatMap((c) => c.bindings),
+          );
+        });
+      } catch (err) {
+        // ADR 0016: a start whose case cannot be recorded is undone — no invisible running case.
+        await abandonStart({ db, log: req.log, handle, caseId: id, key, scope, err });
+        throw problems.unavailable('The case could not be recorded; nothing was started. Retry the request.');
+      }
       const { fresh, audited } = done.rows[0]!;
       if (fresh && !audited) throw new Error('case.received was not audited: audit chain head missing');
       // Not inserted: a concurrent request with the same key inserted this id first (any unique index

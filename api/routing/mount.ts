@@ -4,6 +4,7 @@ import { createTaskSearch } from '../../db/case-search.js';
 import { startHttpTimer } from '../../platform/metrics.js';
 import { forbidden, notFound } from '../auth/errors.js';
 import { unauthenticated } from '../auth/authenticate.js';
+import { jsonTextProblem, textProblem } from '../../workflows/text-check.js';
 import { HttpProblem, problems, zodToProblem } from '../problem.js';
 import type { HandlerContext, RouteSpec } from './define-route.js';
 import type { Services } from './services.js';
@@ -16,6 +17,38 @@ export function splitTaskId(id: string): { caseId: string; taskId: string } {
 
 function isEmptyBody(b: unknown): boolean {
   return b === undefined || (typeof b === 'object' && b !== null && !Array.isArray(b) && Object.keys(b).length === 0);
+}
+
+/**
+ * ADR 0016: refuses control characters and lone surrogates in path parameters, query parameters (names
+ * and values) and the Idempotency-Key header, and in the JSON body (keys and values; tab and line breaks
+ * allowed in values) together with nesting deeper than MAX_JSON_DEPTH and non-finite numbers.
+ * 400 problem+json naming the field.
+ */
+function refuseBadText(req: Request): void {
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const [k, v] of Object.entries(req.params ?? {})) {
+    const m = typeof v === 'string' ? textProblem(v, false) : null;
+    if (m) issues.push({ path: `params.${k}`, message: m });
+  }
+  for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
+    const km = textProblem(k, false);
+    if (km) { issues.push({ path: 'query', message: `a parameter name ${km}` }); continue; }
+    for (const x of Array.isArray(v) ? v : [v]) {
+      const m = typeof x === 'string' ? textProblem(x, false) : null;
+      if (m) { issues.push({ path: `query.${k}`, message: m }); break; }
+    }
+  }
+  const key = req.headers['idempotency-key'];
+  if (typeof key === 'string') {
+    const m = textProblem(key, false);
+    if (m) issues.push({ path: 'header.Idempotency-Key', message: m });
+  }
+  if (req.body !== undefined && typeof req.body !== 'string') {
+    const t = jsonTextProblem(req.body);
+    if (t) issues.push(t);
+  }
+  if (issues.length > 0) throw problems.validation(issues);
 }
 
 async function buildContext(spec: RouteSpec, services: Services, req: Request, res: Response): Promise<HandlerContext<never, never, never>> {
@@ -38,7 +71,10 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
     ctx.subtree = await services.agencies.subtree(principal.agencyId);
   }
 
-  // 2. What: strict validation. Path parameters that cannot be valid are simply not found.
+  // 2. What: strict validation. First the text rules of every input (ADR 0016: no control characters,
+  // no lone surrogates, bounded nesting, finite numbers) — before any schema, look-up, write or start.
+  refuseBadText(req);
+  // Path parameters that cannot be valid are simply not found.
   const rq = spec.request ?? {};
   if (rq.params) {
     const p = rq.params.safeParse(req.params);
@@ -55,6 +91,10 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
   }
   if (rq.textImport && typeof req.body === 'string' && req.is(rq.textImport.contentTypes)) {
     req.body = await rq.textImport.convert(req.body);
+  }
+  if (rq.textImport && req.body !== undefined) {
+    const t = jsonTextProblem(req.body);
+    if (t) throw problems.validation([t]);
   }
   if (rq.body) {
     if (req.body === undefined) {

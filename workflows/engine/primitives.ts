@@ -24,7 +24,9 @@ export const identifierSchema = z
 export const isoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine((s) => DateTime.fromISO(s, { zone: 'utc' }).isValid, 'is not a real calendar date');
+  .refine((s) => DateTime.fromISO(s, { zone: 'utc' }).isValid, 'is not a real calendar date')
+  // PostgreSQL has no year 0 (a 500 before, ADR 0016); no rule of this domain predates 1900.
+  .refine((s) => Number(s.slice(0, 4)) >= 1900, 'must be in 1900 or later');
 
 /** An ISO-8601 duration such as P3D or PT12H (must be non-zero). */
 export const isoDurationSchema = z.string().refine((s) => {
