@@ -12,6 +12,7 @@ import * as m20261128000000 from './20261128000000_audit_chain_head.js';
 import * as m20261128100000 from './20261128100000_task_target_agency.js';
 import * as m20261128200000 from './20261128200000_linked_cases.js';
 import * as m20261202010000 from './20261202010000_definition_owners.js';
+import * as m20261202010001 from './20261202010001_audit_keys.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -31,6 +32,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261128100000_task_target_agency': m20261128100000,
   '20261128200000_linked_cases': m20261128200000,
   '20261202010000_definition_owners': m20261202010000,
+  '20261202010001_audit_keys': m20261202010001,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
