@@ -22,10 +22,11 @@ const READERS = ['intake', 'officer', 'supervisor', 'auditor', 'admin', 'system_
  * The owners whose definitions a caller may read (ADR 0013): system level (always), its own agency's
  * subtree, and its ancestors (whose definitions its cases may run under).
  */
-async function visibleOwners(principal: Principal, subtree: readonly string[], services: Services): Promise<string[]> {
+async function visibleOwners(principal: Principal, subtree: readonly string[], services: Services): Promise<string[] | undefined> {
+  if (principal.roles.some((r) => (SYSTEM_ROLES as readonly string[]).includes(r))) return undefined; // the system level sees every version
   return [...new Set([...subtree, ...await services.agencies.ancestors(principal.agencyId)])];
 }
-const READ_SCOPE_NOTE = 'Lists system-level versions and those governed by the caller\'s agency, its subtree or its ancestors (ADR 0013); others answer 404.';
+const READ_SCOPE_NOTE = 'Lists system-level versions and those governed by the caller\'s agency, its subtree or its ancestors (ADR 0013); others answer 404. A system_admin sees every version.';
 
 const DefinitionKey = z.string().max(100).regex(/^[a-z][a-z0-9_-]*$/).meta({ description: 'Definition key', example: 'complaint-first' });
 const Version = z.coerce.number().int().min(1).max(1_000_000).meta({ description: 'Version number (≥ 1)', example: 2 });
@@ -113,7 +114,7 @@ export const definitionRoutes: RouteSpec[] = [
     responses: { 200: { description: 'Versions ordered by key, then version; `next` is the URL of the following page', schema: DefinitionPage } },
     handler: async ({ query, principal, subtree, services }) => {
       const visibleTo = await visibleOwners(principal!, subtree, services);
-      const rows = await services.definitions.list({ ...(query.caseType ? { caseType: query.caseType } : {}), ...cursor(query.after), limit: query.limit, visibleTo });
+      const rows = await services.definitions.list({ ...(query.caseType ? { caseType: query.caseType } : {}), ...cursor(query.after), limit: query.limit, ...(visibleTo ? { visibleTo } : {}) });
       return { body: page(rows, query.limit, '/v1/definitions', query.caseType ? { caseType: query.caseType } : {}) };
     },
   }),
@@ -130,7 +131,7 @@ export const definitionRoutes: RouteSpec[] = [
     responses: { 200: { description: 'Versions in order', schema: DefinitionPage }, 404: { description: 'No version of this key' } },
     handler: async ({ params, query, principal, subtree, services }) => {
       const visibleTo = await visibleOwners(principal!, subtree, services);
-      const rows = await services.definitions.list({ key: params.key, ...cursor(query.after), limit: query.limit, visibleTo });
+      const rows = await services.definitions.list({ key: params.key, ...cursor(query.after), limit: query.limit, ...(visibleTo ? { visibleTo } : {}) });
       if (rows.length === 0 && !query.after) throw problems.notFound(`Definition ${params.key}`);
       return { body: page(rows, query.limit, `/v1/definitions/${params.key}/versions`, {}) };
     },

@@ -136,6 +136,8 @@ describe('definitions: a version applies to the subtree of the agency that gover
     const province = await send('GET', '/v1/definitions?limit=200', await h(['auditor'], 'tinh-demo'));
     expect((province.json.items as Array<{ key: string }>).map((d) => d.key)).toEqual(expect.arrayContaining(['zz-commune-petition', 'dept-petition', 'xa-a-petition']));
     expect((await send('GET', '/v1/definitions/zz-commune-petition/versions/99', await h(['intake'], 'ubnd-xa-b'))).status).toBe(200);
+    // The system level sees every version, whatever its agency claim.
+    expect((await send('GET', '/v1/definitions/zz-commune-petition/versions/99', await h(['system_admin'], 'ubnd-xa-a'))).status).toBe(200);
   });
 });
 
