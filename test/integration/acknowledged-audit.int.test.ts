@@ -46,7 +46,7 @@ async function call(method: string, path: string, headers: Headers, body?: unkno
 }
 
 async function until<T>(what: string, f: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 2400; i++) { // up to 2 min under load
     const v = await f();
     if (v !== undefined) return v;
     await new Promise((r) => setTimeout(r, 50));
@@ -72,7 +72,7 @@ const completions = (caseId: string) => api.tdb.db('audit_log').where({ action: 
 beforeAll(async () => {
   api = await startTestApi({ worker: true });
   await createDefinitionStore(api.tdb.db).register(FIXTURE, 'test');
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await api?.close();
 });
@@ -99,7 +99,7 @@ describe('acknowledged completions keep their answer and their audit entry', () 
     expect(entries[0].actor).toEqual({ type: 'user', id: 'officer-lan', agency: 'so-tnmt' });
     expect(entries[0].after).toMatchObject({ taskId: work.slice(caseId.length + 1), nodeId: 'work', fields: ['note'] });
     expect(await api.tdb.db('audit_keys').where({ key: `task.completed:${work}` })).toHaveLength(1);
-  }, 120_000);
+  }, 300_000);
 
   it('the API dies right after the Update: the case records the actor\'s entry; the client\'s retry answers the first outcome', async () => {
     const { caseId, work } = await freshCase();
@@ -129,7 +129,7 @@ describe('acknowledged completions keep their answer and their audit entry', () 
     expect(retry.status, JSON.stringify(retry.json)).toBe(200);
     expect(retry.json.openTasks).toEqual(applied.openTasks.map((t) => ({ id: `${caseId}.${t.id}`, nodeId: t.nodeId, name: t.name, dueAt: t.dueAt ?? null })));
     expect(await completions(caseId)).toHaveLength(1);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('acknowledged legal events keep their answer and their audit entry', () => {
@@ -160,7 +160,7 @@ describe('acknowledged legal events keep their answer and their audit entry', ()
     const second = await call('POST', `/v1/cases/${caseId}/events/supplement`, { ...officer, 'Idempotency-Key': `supplement-2-${caseId}` }, body);
     expect(second.status).toBe(200);
     expect(await api.tdb.db('audit_log').where({ action: 'case.event.supplement', case_id: caseId })).toHaveLength(2);
-  }, 120_000);
+  }, 300_000);
 
   it('the audit chain stays valid with entries from both writers', async () => {
     const v = await createAuditStore(api.tdb.db).verify();

@@ -73,7 +73,7 @@ async function freshCase(): Promise<{ caseId: string; tasks: Map<string, string>
   });
   expect(r.status, JSON.stringify(r.json)).toBe(201);
   const caseId = r.json.id as string;
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < 2400; i++) { // up to 2 min under load
     const rows = await api.tdb.db('case_tasks').where({ case_id: caseId, status: 'open' }).select('task_id', 'node_id');
     if (rows.length === representatives.length) return { caseId, tasks: new Map(rows.map((x) => [x.node_id as string, `${caseId}.${x.task_id as string}`])) };
     await new Promise((res) => setTimeout(res, 50));
@@ -84,7 +84,7 @@ async function freshCase(): Promise<{ caseId: string; tasks: Map<string, string>
 beforeAll(async () => {
   api = await startTestApi({ worker: true });
   await createDefinitionStore(api.tdb.db).register(ROLE_MATRIX, 'test');
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await api?.close();
 });
@@ -140,7 +140,7 @@ describe('candidate roles of every built-in role set', () => {
     const resolverTask = representatives.find((t) => JSON.stringify(t.candidateRoles) === '["resolver","officer"]')!;
     const letterOfficer = await as(['intake', 'officer'], { permissions: ['task-role:letter_officer'] });
     expect((await call('POST', `/v1/tasks/${tasks.get(resolverTask.id)!}/complete`, letterOfficer, { data: {} })).status).toBe(403);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('assignment', () => {
@@ -165,5 +165,5 @@ describe('assignment', () => {
     expect((await call('POST', `/v1/tasks/${id}/complete`, lan, { data: {} })).status).toBe(409);
     const done = await call('POST', `/v1/tasks/${id}/complete`, minh, { data: {} });
     expect(done.status, JSON.stringify(done.json)).toBe(200);
-  }, 120_000);
+  }, 300_000);
 });
