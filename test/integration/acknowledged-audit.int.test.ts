@@ -99,6 +99,16 @@ describe('acknowledged completions keep their answer and their audit entry', () 
     expect(entries[0].actor).toEqual({ type: 'user', id: 'officer-lan', agency: 'so-tnmt' });
     expect(entries[0].after).toMatchObject({ taskId: work.slice(caseId.length + 1), nodeId: 'work', fields: ['note'] });
     expect(await api.tdb.db('audit_keys').where({ key: `task.completed:${work}` })).toHaveLength(1);
+    // The last task: its completion closes the case; a retry still answers the first outcome.
+    const other = (first.json.openTasks as Array<{ id: string; nodeId: string }>).find((t) => t.nodeId === 'other')!.id;
+    const last = await call('POST', `/v1/tasks/${other}/complete`, { ...officer, 'Idempotency-Key': `${key}-last` }, { data: {} });
+    expect(last.status, JSON.stringify(last.json)).toBe(200);
+    await api.dev.client.workflow.getHandle(caseWorkflowId(caseId)).result();
+    await api.tdb.db('idempotency_keys').del();
+    const lastRetry = await call('POST', `/v1/tasks/${other}/complete`, { ...officer, 'Idempotency-Key': `${key}-last` }, { data: {} });
+    expect(lastRetry.status, JSON.stringify(lastRetry.json)).toBe(200);
+    expect(lastRetry.json).toEqual(last.json);
+    expect(await completions(caseId)).toHaveLength(2);
   }, 300_000);
 
   it('the API dies right after the Update: the case records the actor\'s entry; the client\'s retry answers the first outcome', async () => {
