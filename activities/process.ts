@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { buildCalendar, type CalendarEntry } from '../calendar/index.js';
 import type { PinKeys } from '../db/case-pins.js';
+import { appendAuditOnce } from '../db/audit-once.js';
 import { createCaseStateStore, type ProjectionResult } from '../db/case-states.js';
 import { classifyProjectionError, createProjectionFailureStore } from '../db/projection-failures.js';
 import type { Db } from '../db/knex.js';
@@ -138,6 +139,14 @@ export function createProcessActivities(deps: ProcessActivityDeps) {
      * is the time from the workflow scheduling the projection (the state change) to its commit.
      */
     async projectCaseState(p: ProjectCaseStateInput): Promise<{ applied: boolean }> {
+      // The actors' entries of the Updates this step applied (ADR 0013): once per key, so neither a
+      // retry of this activity nor the API's own append of the same entry duplicates it.
+      for (const a of p.audits ?? []) {
+        await appendAuditOnce(deps.db, a.key, {
+          actor: a.actor, action: a.action, caseId: p.caseId, before: a.before ?? null, after: a.after ?? null,
+          legalBasis: a.legalBasis ?? null, requestId: a.requestId ?? null,
+        });
+      }
       let r: ProjectionResult;
       try {
         r = await states.projectWithBreaches(p);

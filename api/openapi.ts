@@ -51,7 +51,9 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
 
     const rule = s.auth === 'public'
       ? 'Public: no authentication.'
-      : `Roles: ${s.auth.roles.join(', ')}. Scope: ${s.auth.scope.kind === 'none' ? 'not agency-bound' : s.auth.scope.kind === 'subtree' ? 'results limited to the caller\'s agency subtree' : 'the resource must be in the caller\'s agency subtree (otherwise 404)'}.`;
+      : `Roles: ${s.auth.roles.join(', ')}. Scope: ${s.auth.scope.kind === 'none' ? 'not agency-bound' : s.auth.scope.kind === 'subtree' ? 'results limited to the caller\'s agency subtree'
+        : s.auth.scope.kind === 'governing-agency' ? `governs the caller's agency subtree: \`${s.auth.scope.param}\` names an agency of it (default: the caller's own; otherwise 404), or \`system\` for the system level (${s.auth.scope.systemRoles.join(', ')} only; otherwise 403)`
+          : 'the resource must be in the caller\'s agency subtree (otherwise 404)'}.`;
     registry.registerPath({
       method: s.method,
       path: openApiPath(s.path),

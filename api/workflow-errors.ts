@@ -56,5 +56,7 @@ export function updateProblem(e: unknown, closedAs?: string): unknown {
   const type = cause instanceof ApplicationFailure ? cause.type ?? 'Rejected' : 'Rejected';
   const reason = cause instanceof Error ? cause.message : e.message;
   if (INVALID_DATA.has(type)) return new HttpProblem(422, 'invalid-form-data', 'The form data is not valid', reason, { reason: type });
+  // The case's own check of the task's candidate roles (ADR 0013).
+  if (type === 'TaskRoleMismatch') return new HttpProblem(403, 'task-role', 'The task is for other roles', reason, { reason: type });
   return new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', reason, { reason: type });
 }

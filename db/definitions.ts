@@ -6,6 +6,7 @@ import {
   hashDefinition, selectDefinition, validateDefinition,
   type DefinitionHash, type ProcessDefinition, type ProcessDefinitionInput, type ValidationError,
 } from '../workflows/engine/index.js';
+import type { Knex } from 'knex';
 import { ConflictError } from './errors.js';
 import type { Db } from './knex.js';
 
@@ -20,6 +21,11 @@ export interface DefinitionRecord {
   hash: DefinitionHash;
   registeredAt: string;
   registeredBy: string;
+  /**
+   * The agency that governs this version (ADR 0013): it applies to cases of that agency's subtree
+   * only. null = system level (built-ins, system-level registrations): it applies everywhere.
+   */
+  ownerAgencyId: string | null;
   /** The normalised definition (output of validateDefinition). */
   content: ProcessDefinition;
 }
@@ -35,15 +41,25 @@ interface DefinitionRow {
   hash: string;
   registered_at: Date;
   registered_by: string;
+  owner_agency_id?: string | null;
 }
 
 function fromRow(r: DefinitionRow): DefinitionRecord {
   return {
     key: r.key, version: r.version, name: r.name, caseType: r.case_type, effectiveFrom: r.effective_from,
     effectiveTo: r.effective_to, hash: r.hash as DefinitionHash, registeredAt: r.registered_at.toISOString(),
-    registeredBy: r.registered_by, content: r.content,
+    registeredBy: r.registered_by, ownerAgencyId: r.owner_agency_id ?? null, content: r.content,
   };
 }
+
+/** process_definitions with the owning agency (`owner_agency_id`, null = system level). */
+const withOwner = (db: Db) => db('process_definitions as d')
+  .leftJoin('definition_owners as o', function on() { this.on('o.key', 'd.key').andOn('o.version', 'd.version'); })
+  .select('d.*', db.raw('o.agency_id AS owner_agency_id'));
+
+/** Visible to a set of agencies: system level, or owned by one of them. */
+const ownedByAnyOf = (agencies: readonly string[]) => (b: Knex.QueryBuilder) =>
+  b.whereNull('o.agency_id').orWhereIn('o.agency_id', [...agencies]);
 
 /** The definition did not validate: every problem names its element. */
 export class InvalidDefinition extends Error {
@@ -61,6 +77,14 @@ export class DefinitionVersionExists extends ConflictError {
   }
 }
 
+/** Another agency (or the system level) governs this key: its versions are registered by it only. */
+export class DefinitionKeyOwned extends ConflictError {
+  override name = 'DefinitionKeyOwned';
+  constructor(readonly key: string, readonly owner: string | null) {
+    super(`definition key ${key} is governed by ${owner === null ? 'the system level' : `agency ${owner}`}: only it registers versions of this key; choose another key`);
+  }
+}
+
 /** Result of {@link DefinitionStore.register}: `created` is false for an identical re-registration. */
 export interface Registration {
   record: DefinitionRecord;
@@ -73,6 +97,8 @@ export interface ListQuery {
   /** Cursor: `key@version` of the last item seen (rows are ordered by key, then version). */
   after?: { key: string; version: number };
   limit: number;
+  /** Only system-level versions and those owned by one of these agencies (ADR 0013). */
+  visibleTo?: readonly string[];
 }
 
 /** Store of registered process definitions. */
@@ -82,8 +108,9 @@ const recordCache = new Map<string, DefinitionRecord>();
 const RECORD_CACHE_MAX = 500;
 
 export function createDefinitionStore(db: Db) {
-  const get = async (key: string, version: number): Promise<DefinitionRecord | undefined> => {
-    const row = await db<DefinitionRow>('process_definitions').where({ key, version }).first();
+  const get = async (key: string, version: number, visibleTo?: readonly string[]): Promise<DefinitionRecord | undefined> => {
+    const row = await withOwner(db).where({ 'd.key': key, 'd.version': version })
+      .modify((b) => { if (visibleTo) b.where(ownedByAnyOf(visibleTo)); }).first() as DefinitionRow | undefined;
     return row ? fromRow(row) : undefined;
   };
   /** `get` through the process-wide cache of immutable versions (the hash guards against another database). */
@@ -104,56 +131,77 @@ export function createDefinitionStore(db: Db) {
     /**
      * Validates and registers a definition version. Registering the same key@version with the same
      * content hash again is a no-op (`created: false`); with a different hash it is refused.
+     * `ownerAgencyId` (ADR 0013): the agency whose subtree the version applies to; null / omitted =
+     * system level. Every version of a key has the same owner.
      * @throws InvalidDefinition when the definition does not validate.
      * @throws DefinitionVersionExists when key@version exists with other content.
+     * @throws DefinitionKeyOwned when the key's versions belong to another owner.
      */
-    async register(input: ProcessDefinitionInput | unknown, registeredBy: string): Promise<Registration> {
+    async register(input: ProcessDefinitionInput | unknown, registeredBy: string, opts: { ownerAgencyId?: string | null } = {}): Promise<Registration> {
       const v = validateDefinition(input);
       if (!v.ok) throw new InvalidDefinition(v.errors);
       const d = v.definition;
       const hash = hashDefinition(d);
-      const inserted = await db('process_definitions')
-        .insert({
-          key: d.key, version: d.version, name: d.name, case_type: d.caseType, effective_from: d.effectiveFrom,
-          effective_to: d.effectiveTo ?? null, content: JSON.stringify(d), hash, registered_by: registeredBy,
-        })
-        .onConflict(['key', 'version']).ignore()
-        .returning('*') as DefinitionRow[];
-      if (inserted[0]) return { record: fromRow(inserted[0]), created: true };
-      const existing = (await get(d.key, d.version))!;
-      if (existing.hash !== hash) throw new DefinitionVersionExists(d.key, d.version, existing.hash);
-      return { record: existing, created: false };
+      const owner = opts.ownerAgencyId ?? null;
+      return db.transaction(async (trx) => {
+        // One registration of a key at a time: the owner check and the insert see the same versions.
+        await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`process_definitions:${d.key}`]);
+        const owners = await trx('process_definitions as d')
+          .leftJoin('definition_owners as o', function on() { this.on('o.key', 'd.key').andOn('o.version', 'd.version'); })
+          .where('d.key', d.key).distinct(trx.raw('o.agency_id AS owner')) as Array<{ owner: string | null }>;
+        const other = owners.find((o) => o.owner !== owner);
+        if (other) throw new DefinitionKeyOwned(d.key, other.owner);
+        const inserted = await trx('process_definitions')
+          .insert({
+            key: d.key, version: d.version, name: d.name, case_type: d.caseType, effective_from: d.effectiveFrom,
+            effective_to: d.effectiveTo ?? null, content: JSON.stringify(d), hash, registered_by: registeredBy,
+          })
+          .onConflict(['key', 'version']).ignore()
+          .returning('*') as DefinitionRow[];
+        if (inserted[0]) {
+          if (owner !== null) await trx('definition_owners').insert({ key: d.key, version: d.version, agency_id: owner });
+          return { record: fromRow({ ...inserted[0], owner_agency_id: owner }), created: true };
+        }
+        const row = await withOwner(trx).where({ 'd.key': d.key, 'd.version': d.version }).first() as DefinitionRow;
+        const existing = fromRow(row);
+        if (existing.hash !== hash) throw new DefinitionVersionExists(d.key, d.version, existing.hash);
+        return { record: existing, created: false };
+      });
     },
 
     /** Registered versions ordered by key then version (cursor pagination). */
     async list(q: ListQuery): Promise<DefinitionRecord[]> {
-      const rows = await db<DefinitionRow>('process_definitions')
+      const rows = await withOwner(db)
         .modify((b) => {
-          if (q.key) b.where('key', q.key);
-          if (q.caseType) b.where('case_type', q.caseType);
-          if (q.after) b.whereRaw('(key, version) > (?, ?)', [q.after.key, q.after.version]);
+          if (q.key) b.where('d.key', q.key);
+          if (q.caseType) b.where('d.case_type', q.caseType);
+          if (q.after) b.whereRaw('(d.key, d.version) > (?, ?)', [q.after.key, q.after.version]);
+          if (q.visibleTo) b.where(ownedByAnyOf(q.visibleTo));
         })
-        .orderBy([{ column: 'key' }, { column: 'version' }])
-        .limit(q.limit);
+        .orderBy([{ column: 'd.key' }, { column: 'd.version' }])
+        .limit(q.limit) as DefinitionRow[];
       return rows.map(fromRow);
     },
 
     /** Every registered definition (the call-activity resolver of the worker uses them). */
     async all(): Promise<DefinitionRecord[]> {
-      return (await db<DefinitionRow>('process_definitions').orderBy([{ column: 'key' }, { column: 'version' }])).map(fromRow);
+      return (await withOwner(db).orderBy([{ column: 'd.key' }, { column: 'd.version' }]) as DefinitionRow[]).map(fromRow);
     },
 
     /**
      * The version a new case of `caseType` received on `receivedOn` (YYYY-MM-DD, Vietnam) runs
-     * under: selectDefinition over the registered versions effective that day.
+     * under: selectDefinition over the registered versions effective that day — system-level ones and
+     * those owned by `caseAgencyLine` (the case's agency and its ancestors, ADR 0013) when given.
      */
-    async select(caseType: string, receivedOn: string): Promise<DefinitionRecord | undefined> {
+    async select(caseType: string, receivedOn: string, caseAgencyLine?: readonly string[]): Promise<DefinitionRecord | undefined> {
       // Headers only (the content of a statutory lifecycle is large); the winner's content comes from the cache.
-      const rows = await db('process_definitions')
-        .where('case_type', caseType)
-        .where('effective_from', '<=', receivedOn)
-        .where((b) => b.whereNull('effective_to').orWhere('effective_to', '>', receivedOn))
-        .select('key', 'version', 'case_type', 'effective_from', 'effective_to', 'hash') as Array<Pick<DefinitionRow, 'key' | 'version' | 'case_type' | 'effective_from' | 'effective_to' | 'hash'>>;
+      const rows = await db('process_definitions as d')
+        .leftJoin('definition_owners as o', function on() { this.on('o.key', 'd.key').andOn('o.version', 'd.version'); })
+        .where('d.case_type', caseType)
+        .where('d.effective_from', '<=', receivedOn)
+        .where((b) => b.whereNull('d.effective_to').orWhere('d.effective_to', '>', receivedOn))
+        .modify((b) => { if (caseAgencyLine) b.where(ownedByAnyOf(caseAgencyLine)); })
+        .select('d.key', 'd.version', 'd.case_type', 'd.effective_from', 'd.effective_to', 'd.hash') as Array<Pick<DefinitionRow, 'key' | 'version' | 'case_type' | 'effective_from' | 'effective_to' | 'hash'>>;
       const headers = rows.map((r) => ({
         key: r.key, version: r.version, caseType: r.case_type, effectiveFrom: r.effective_from,
         ...(r.effective_to ? { effectiveTo: r.effective_to } : {}), hash: r.hash,

@@ -43,6 +43,10 @@ export interface Config {
     readonly jwksUrl: string | undefined;
     readonly jwtIssuer: string | undefined;
     readonly jwtAudience: string | undefined;
+    /** Longest accepted token lifetime in seconds (JWT_MAX_LIFETIME, e.g. `24h`, `30m`, `3600`; default 24 h). */
+    readonly jwtMaxLifetimeS: number;
+    /** Clock skew tolerated on exp/nbf/iat in seconds (JWT_CLOCK_SKEW; default 60, at most 300). */
+    readonly jwtClockSkewS: number;
   };
   /** `kid1:base64key,kid2:...` (PII_KEYS); the first key encrypts. Unset: a local key under dataDir. */
   readonly piiKeys: string | undefined;
@@ -69,6 +73,18 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 function str(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const v = env[name];
   return v === undefined || v === '' ? undefined : v;
+}
+
+/** `3600`, `90s`, `30m`, `24h`, `7d` → seconds (a positive whole number). */
+export function durationSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  const m = /^(\d{1,9})\s*(s|m|h|d)?$/.exec(raw.trim());
+  const n = m ? Number(m[1]) * ({ s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd']) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > max || (n === 0 && name !== 'JWT_CLOCK_SKEW')) {
+    throw new ConfigError(`${name} must be a duration such as 3600, 30m, 24h or 7d (at most ${max} s), got "${raw}"`);
+  }
+  return n;
 }
 
 /** Read configuration from an environment (defaults: the embedded, one-command setup). */
@@ -102,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl: str(env, 'JWKS_URL'),
       jwtIssuer: str(env, 'JWT_ISSUER'),
       jwtAudience: str(env, 'JWT_AUDIENCE'),
+      jwtMaxLifetimeS: durationSeconds(env, 'JWT_MAX_LIFETIME', 24 * 3600, 366 * 86400),
+      jwtClockSkewS: durationSeconds(env, 'JWT_CLOCK_SKEW', 60, 300),
     },
     piiKeys: str(env, 'PII_KEYS'),
     auditHmacKeys: str(env, 'AUDIT_HMAC_KEYS'),

@@ -63,6 +63,9 @@ export async function grantAppRole(owner: Db, roleName: string = APP_ROLE): Prom
   await owner.raw(`GRANT SELECT, UPDATE ON audit_chain_head TO ${role}`);
   await owner.raw(`REVOKE ALL ON audit_checkpoints FROM ${role}`);
   await owner.raw(`GRANT SELECT, INSERT ON audit_checkpoints TO ${role}`);
+  // The once-keys of acknowledged actions' entries (ADR 0013) are append-only like the entries they name.
+  await owner.raw(`REVOKE ALL ON audit_keys FROM ${role}`);
+  await owner.raw(`GRANT SELECT, INSERT ON audit_keys TO ${role}`);
 }
 
 /** The connection string `url` with another user and password. */

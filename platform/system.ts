@@ -150,7 +150,10 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     });
 
     // API
-    const auth = { jwtSecret: secrets.jwtSecret, jwksUrl: cfg.auth.jwksUrl, issuer: cfg.auth.jwtIssuer, audience: cfg.auth.jwtAudience };
+    const auth = {
+      jwtSecret: secrets.jwtSecret, jwksUrl: cfg.auth.jwksUrl, issuer: cfg.auth.jwtIssuer, audience: cfg.auth.jwtAudience,
+      maxLifetimeS: cfg.auth.jwtMaxLifetimeS, clockSkewS: cfg.auth.jwtClockSkewS,
+    };
     const app = createApp({ db, temporal: client, taskQueue: cfg.temporal.taskQueue, logger: logger.child({ component: 'api' }), auth, pii });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(cfg.port, cfg.host, () => resolve(s));
@@ -168,7 +171,7 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       temporalUiUrl: dev ? `http://127.0.0.1:${cfg.temporal.uiPort}` : undefined,
       embeddedPostgres: Boolean(pg),
       // Only for the locally generated secret: a deployment's own JWT_SECRET never yields a printed token.
-      adminToken: auth.jwtSecret && !cfg.auth.jwtSecret && !auth.jwksUrl ? await issueDevAdminToken({ jwtSecret: auth.jwtSecret, issuer: auth.issuer, audience: auth.audience }) : undefined,
+      adminToken: auth.jwtSecret && !cfg.auth.jwtSecret && !auth.jwksUrl ? await issueDevAdminToken({ jwtSecret: auth.jwtSecret, issuer: auth.issuer, audience: auth.audience, lifetimeS: auth.maxLifetimeS }) : undefined,
       stop: stopAll,
     };
   } catch (e) {

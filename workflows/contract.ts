@@ -124,6 +124,8 @@ export interface CarriedState {
   state: RunState;
   projectionSeq: number;
   runs: number;
+  /** Audit entries not projected yet. */
+  audits?: WorkflowAuditEntry[];
 }
 
 /** Result of a completed case. */
@@ -136,6 +138,23 @@ export interface ProcessResult {
   runs: number;
 }
 
+/**
+ * An audit entry of an acknowledged action (ADR 0013), carried by the Update that applies it: once
+ * the case has applied the Update, its projection activity appends the entry (at most once per
+ * `key`), so an acknowledged action keeps its actor's entry even if the API process dies right after.
+ * References only, never personal data.
+ */
+export interface WorkflowAuditEntry {
+  /** At most one entry per key (e.g. `task.completed:<caseId>.<taskId>`). */
+  key: string;
+  action: string;
+  actor: { type: string; id: string; agency: string | null };
+  requestId?: string;
+  legalBasis?: string;
+  before?: Record<string, JsonValue>;
+  after?: Record<string, JsonValue>;
+}
+
 /** Completes an open user task (update with validator: rejected requests never reach history). */
 export interface CompleteTaskRequest {
   caseId: string;
@@ -145,6 +164,13 @@ export interface CompleteTaskRequest {
   caseEvents?: Record<string, string>;
   /** Reference of the acting officer (no personal data). */
   actor?: string;
+  /**
+   * The roles the actor works as (its `task-role:` permissions, or else its API roles). When given,
+   * the validator refuses (`TaskRoleMismatch`) unless one is among the task's candidate roles.
+   */
+  actorRoles?: string[];
+  /** The actor's audit entry, recorded by the case once the task is completed. */
+  audit?: WorkflowAuditEntry;
 }
 export interface CompleteTaskResult {
   taskId: string;
@@ -165,6 +191,8 @@ export interface SendMessageRequest {
   amount?: number;
   ruleId?: string;
   variables?: Record<string, JsonValue>;
+  /** The actor's audit entry, recorded by the case once the message is applied (`caught` and `clocksChanged` added to `after`). */
+  audit?: WorkflowAuditEntry;
 }
 export interface SendMessageResult {
   caught: number;
@@ -188,6 +216,8 @@ export interface ProjectCaseStateInput {
   caseType: string;
   agencyId?: string;
   state: CaseStateView;
+  /** Audit entries of Updates applied since the previous projection (appended once per key). */
+  audits?: WorkflowAuditEntry[];
 }
 
 /** Context passed as second argument to every service-task activity (idempotency key = caseId + tokenId). */

@@ -10,7 +10,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import {
   caseWorkflowId, childCompleted, childEscalated, completeTask, getCaseState, sendMessage,
-  type CarriedState, type ProcessInput, type ProcessResult,
+  type CarriedState, type ProcessInput, type ProcessResult, type WorkflowAuditEntry,
 } from './contract.js';
 import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
@@ -93,6 +93,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   let failure: unknown;
   const inflight = new Map<string, CancellationScope | undefined>();
   const launched = new Set<string>();
+  // Audit entries of applied Updates, appended by the next projection (ADR 0013); carried over continue-as-new.
+  const pendingAudits: WorkflowAuditEntry[] = [...(input.carried?.audits ?? [])];
 
   const touch = () => { wake = true; version += 1; };
   const act = <T>(fn: (r: Runner) => T): T => {
@@ -125,11 +127,20 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   setHandler(getCaseState, () => buildView(input.caseId, input.pin.label, runner?.state, nodeName));
   setHandler(completeTask, (req) => {
     act((r) => r.completeTask(req.taskId, req.data, req.caseEvents));
+    if (req.audit && project) pendingAudits.push(req.audit);
     return { taskId: req.taskId, openTasks: runner!.state.tasks.filter((t) => t.status === 'open') };
   }, {
     validator: (req) => {
       refuseBadText(req, 'InvalidFormData');
       const r = open(req.caseId);
+      // Candidate roles (ADR 0013): the API sends the roles its caller works as. Validators do not
+      // run on replay, so histories recorded before this check replay unchanged.
+      if (req.actorRoles !== undefined) {
+        const task = r.state.tasks.find((t) => t.id === req.taskId && t.status === 'open');
+        if (task && !task.candidateRoles.some((c) => req.actorRoles!.includes(c))) {
+          reject('TaskRoleMismatch', `task ${req.taskId} is for the roles ${task.candidateRoles.join(', ')}`);
+        }
+      }
       const problem = r.checkTaskCompletion(req.taskId, req.data);
       if (problem) reject(problem.startsWith('invalid form') ? 'InvalidFormData' : 'TaskNotOpen', problem);
     },
@@ -143,6 +154,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       }
       return r.deliverMessage(req.name, req.variables ?? {});
     });
+    if (req.audit && project) pendingAudits.push({ ...req.audit, after: { ...req.audit.after, caught, clocksChanged } });
     return { caught, clocksChanged };
   }, {
     validator: (req) => {
@@ -313,7 +325,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     projectedVersion = version;
     projectionSeq += 1;
     const view = buildView(input.caseId, input.pin.label, runner!.state, nodeName, 20);
-    await infra.projectCaseState({ caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }), state: view });
+    const audits = pendingAudits.splice(0);
+    await infra.projectCaseState({
+      caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }), state: view,
+      ...(audits.length > 0 ? { audits } : {}),
+    });
   };
 
   const shouldContinueAsNew = () => {
@@ -335,7 +351,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       if (runner.state.status !== 'running') break;
       if (shouldContinueAsNew()) {
         await condition(allHandlersFinished);
-        const carried: CarriedState = { state: runner.state, projectionSeq, runs };
+        const carried: CarriedState = { state: runner.state, projectionSeq, runs, ...(pendingAudits.length > 0 ? { audits: [...pendingAudits] } : {}) };
         await continueAsNew<typeof processWorkflow>({ ...input, carried });
       }
       const next = runner.nextDueMs();

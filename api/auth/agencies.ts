@@ -73,6 +73,18 @@ export function createAgencyScope(db: Db, opts: { ttlMs?: number; now?: () => nu
       }
       return false;
     },
+    /** `agencyId` then its parent, up to the root (none if unknown). */
+    async ancestors(agencyId: string): Promise<string[]> {
+      const t = await current(agencyId);
+      if (!t.parentOf.has(agencyId)) return [];
+      const out: string[] = [];
+      let at: string | null | undefined = agencyId;
+      for (let depth = 0; at != null && depth <= MAX_DEPTH && !out.includes(at); depth++) {
+        out.push(at);
+        at = t.parentOf.get(at);
+      }
+      return out;
+    },
     /** Ids of `agencyId` and every agency below it, parents before children (none if unknown). */
     async subtree(agencyId: string): Promise<string[]> {
       const t = await current(agencyId);

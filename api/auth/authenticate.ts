@@ -16,7 +16,16 @@ export interface AuthOptions {
   tokenCacheMs?: number;
   /** How long an API key look-up is trusted (ms); a revocation made in another process is seen within it; 0 disables. */
   apiKeyCacheMs?: number;
+  /** Longest lifetime a token may have (seconds; `exp` minus `iat`, or minus now without `iat`). Default {@link JWT_MAX_LIFETIME_S}. */
+  maxLifetimeS?: number;
+  /** Clock skew tolerated on `exp`, `nbf` and `iat` (seconds). Default {@link JWT_CLOCK_SKEW_S}. */
+  clockSkewS?: number;
 }
+
+/** Default longest token lifetime: 24 hours (`JWT_MAX_LIFETIME`). */
+export const JWT_MAX_LIFETIME_S = 24 * 3600;
+/** Default clock skew tolerated between the identity provider and this server (`JWT_CLOCK_SKEW`). */
+export const JWT_CLOCK_SKEW_S = 60;
 
 /** A verified token is re-verified after this long at most (and never used past its `exp`). */
 export const TOKEN_CACHE_MS = 60_000;
@@ -68,6 +77,23 @@ class ExpiringLru<V> {
   clear(): void { this.m.clear(); }
 }
 
+/**
+ * A token's lifetime must not exceed `maxS`: `exp - iat` when `iat` is present (an `iat` in the future
+ * beyond the skew is refused), and in any case `exp - now` (a token cannot be valid for longer than
+ * the maximum from now on). Returns the problem, or undefined.
+ */
+export function checkLifetime(payload: { exp?: unknown; iat?: unknown }, nowS: number, maxS: number, skewS: number): string | undefined {
+  const exp = payload.exp;
+  if (typeof exp !== 'number') return 'Token has no expiry (exp)';
+  if (payload.iat !== undefined) {
+    if (typeof payload.iat !== 'number') return 'Token has an invalid issued-at time (iat)';
+    if (payload.iat > nowS + skewS) return 'Token is issued in the future (iat)';
+    if (exp - payload.iat > maxS) return `Token lifetime exceeds the maximum of ${maxS} s`;
+  }
+  if (exp - nowS > maxS + skewS) return `Token lifetime exceeds the maximum of ${maxS} s`;
+  return undefined;
+}
+
 /** A copy per request: handlers never share (or alter) the cached principal. */
 const copyOf = (p: Principal): Principal => ({ ...p, roles: [...p.roles], permissions: [...p.permissions] });
 
@@ -90,6 +116,8 @@ export function createAuthenticator(opts: AuthOptions, apiKeys: Pick<ApiKeyStore
     hmacKey = webcrypto.subtle.importKey('raw', new TextEncoder().encode(opts.jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   }
   const tokenTtl = opts.tokenCacheMs ?? TOKEN_CACHE_MS;
+  const maxLifetimeS = opts.maxLifetimeS ?? JWT_MAX_LIFETIME_S;
+  const skewS = opts.clockSkewS ?? JWT_CLOCK_SKEW_S;
   const apiKeyTtl = opts.apiKeyCacheMs ?? API_KEY_CACHE_MS;
   const tokens = new ExpiringLru<Principal>(CACHE_MAX, now);
   const keys = new ExpiringLru<ApiKeyRecord>(CACHE_MAX, now);
@@ -120,15 +148,19 @@ export function createAuthenticator(opts: AuthOptions, apiKeys: Pick<ApiKeyStore
     if (cached) return copyOf(cached);
     if (!key && !hmacKey) throw unauthenticated('Token authentication is not configured');
     let payload: Record<string, unknown>;
+    // `exp` is required; `nbf` (when present) and `exp` are checked by jose with a small skew.
+    const verifyOpts = { issuer: opts.issuer, audience: opts.audience, requiredClaims: ['exp'], clockTolerance: skewS, currentDate: new Date(now()) };
     try {
       if (hmacKey) {
-        ({ payload } = await jwtVerify(bearer, await hmacKey, { issuer: opts.issuer, audience: opts.audience, algorithms: ['HS256'] }));
+        ({ payload } = await jwtVerify(bearer, await hmacKey, { ...verifyOpts, algorithms: ['HS256'] }));
       } else {
-        ({ payload } = await jwtVerify(bearer, key as JWTVerifyGetKey, { issuer: opts.issuer, audience: opts.audience }));
+        ({ payload } = await jwtVerify(bearer, key as JWTVerifyGetKey, verifyOpts));
       }
     } catch {
       throw unauthenticated('Invalid or expired token');
     }
+    const lifetimeProblem = checkLifetime(payload, now() / 1000, maxLifetimeS, skewS);
+    if (lifetimeProblem) throw unauthenticated(lifetimeProblem);
     const c = Claims.safeParse(payload);
     if (!c.success) throw unauthenticated('Token lacks the required claims (sub, agency, roles)');
     const p: Principal = {

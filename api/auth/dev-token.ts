@@ -18,12 +18,13 @@ export async function signToken(secret: string, claims: {
 
 /**
  * The ready-to-use admin token `npm start` prints: role `admin` at the root of the demo province,
- * valid 30 days. It has no `identity:read` (denouncer identities stay redacted unless a token
- * carries that permission explicitly).
+ * valid for the configured maximum token lifetime (`JWT_MAX_LIFETIME`, default 24 h; a new one is
+ * printed at every start). It has no `identity:read` (denouncer identities stay redacted unless a
+ * token carries that permission explicitly).
  */
-export function issueDevAdminToken(cfg: { jwtSecret: string; issuer?: string; audience?: string }): Promise<string> {
+export function issueDevAdminToken(cfg: { jwtSecret: string; issuer?: string; audience?: string; lifetimeS?: number }): Promise<string> {
   return signToken(cfg.jwtSecret, {
     sub: 'local-admin', name: 'Local administrator', agency: 'tinh-demo', roles: ['admin'],
-    issuer: cfg.issuer, audience: cfg.audience, expiresIn: '30d',
+    issuer: cfg.issuer, audience: cfg.audience, expiresIn: `${cfg.lifetimeS ?? 24 * 3600}s`,
   });
 }

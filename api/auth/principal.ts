@@ -1,6 +1,15 @@
-/** Who is calling: a person (JWT) or an integrating system (API key). */
-export const ROLES = ['intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
+/**
+ * Who is calling: a person (JWT) or an integrating system (API key). `admin` administers its agency's
+ * subtree; `system_admin` is the system level (ADR 0013): it alone changes national reference data
+ * (the public-agency calendar) and registers definitions that apply everywhere. It comes only from
+ * the identity provider's tokens: no API key carries it ({@link AGENCY_ROLES}).
+ */
+export const ROLES = ['intake', 'officer', 'supervisor', 'auditor', 'admin', 'system_admin'] as const;
 export type Role = (typeof ROLES)[number];
+/** The roles bound to an agency (every role but the system level): what an API key may carry. */
+export const AGENCY_ROLES = ['intake', 'officer', 'supervisor', 'auditor', 'admin'] as const satisfies readonly Role[];
+/** The system-level role (national reference data). */
+export const SYSTEM_ROLES = ['system_admin'] as const satisfies readonly Role[];
 
 /** Permission to read a denouncer's identity (Luật Tố cáo 2018 Art 8(3), 47, 56). */
 export const IDENTITY_READ = 'identity:read';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, ROLES } from '../auth/principal.js';
+import { actorOf, AGENCY_ROLES } from '../auth/principal.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { AgencyId, Cursor, encodeCursor } from '../schemas.js';
 
@@ -11,7 +11,8 @@ const ApiKeyView = z.object({
 const CreateApiKey = z.strictObject({
   name: z.string().trim().min(1).max(200),
   agencyId: AgencyId,
-  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+  // Agency roles only: the system level (system_admin) is never given to a key (ADR 0013).
+  roles: z.array(z.enum(AGENCY_ROLES)).min(1).max(AGENCY_ROLES.length),
 }).meta({ id: 'CreateApiKey' });
 
 const KeyId = z.string().regex(/^ak_[0-9a-f]{16}$/);

@@ -24,20 +24,23 @@ import { actorOf as principalActor } from '../auth/principal.js';
 import { problems, zodToProblem } from '../problem.js';
 import { defineRoute, type AuthRule, type RouteSpec } from '../routing/define-route.js';
 
-const ANY_ROLE: AuthRule = { roles: ['intake', 'officer', 'supervisor', 'auditor', 'admin'], scope: { kind: 'none' } };
-const ADMIN_ONLY: AuthRule = { roles: ['admin'], scope: { kind: 'none' } };
+const ANY_ROLE: AuthRule = { roles: ['intake', 'officer', 'supervisor', 'auditor', 'admin', 'system_admin'], scope: { kind: 'none' } };
+const ADMINS: AuthRule = { roles: ['admin', 'system_admin'], scope: { kind: 'none' } };
+/** The national calendar is changed by the system level only (ADR 0013): it moves every agency's deadlines. */
+const SYSTEM_ONLY: AuthRule = { roles: ['system_admin'], scope: { kind: 'none' } };
 
 /**
  * Access rules (the platform's `AuthRule`): deadline and day listing for any authenticated role;
- * the admin table for `admin` only. Nothing is public. {@link calendarRouteSpecs} carries them; a
- * caller mounting the plain {@link calendarRoutes} router must enforce them itself.
+ * the admin table readable by admins, and changed by the system level (`system_admin`) only — the
+ * calendar is national data. Nothing is public. {@link calendarRouteSpecs} carries them; a caller
+ * mounting the plain {@link calendarRoutes} router must enforce them itself.
  */
 export const CALENDAR_ROUTE_AUTH = {
   'GET /v1/calendar/deadline': ANY_ROLE,
   'GET /v1/calendar/days': ANY_ROLE,
-  'POST /v1/admin/calendar/days-off': ADMIN_ONLY,
-  'POST /v1/admin/calendar/working-days': ADMIN_ONLY,
-  'GET /v1/admin/calendar/entries': ADMIN_ONLY,
+  'POST /v1/admin/calendar/days-off': SYSTEM_ONLY,
+  'POST /v1/admin/calendar/working-days': SYSTEM_ONLY,
+  'GET /v1/admin/calendar/entries': ADMINS,
 } as const satisfies Record<string, AuthRule>;
 
 /** Longest range `GET /v1/calendar/days` lists (3 years). */

@@ -6,13 +6,15 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { sendMessage, type SendMessageRequest } from '../../workflows/contract.js';
+import { appendAuditOnce } from '../../db/audit-once.js';
+import { sendMessage, type SendMessageRequest, type WorkflowAuditEntry } from '../../workflows/contract.js';
 import type { JsonValue } from '../../workflows/engine/index.js';
 import { actorOf } from '../auth/principal.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
 import { CaseId } from '../schemas.js';
+import { updateIdFor } from '../update-id.js';
 import { queryCaseState, sendCaseUpdate, updateProblem } from '../workflow-errors.js';
 import { VN_ZONE } from './cases.js';
 
@@ -148,15 +150,24 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
       const refused = ev.check(date, (await queryCaseState(services.deps.temporal, c!.workflowId)).variables);
       if (refused) throw new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', refused.detail, { reason: refused.reason });
     }
+    // A retry under the same Idempotency-Key sends the same Update id (Temporal answers the first
+    // outcome); the case records the actor's entry once it applied the event, and so does this handler
+    // after the answer — once per Update id, so a crash loses nothing (ADR 0013).
+    const updateId = updateIdFor({ principal: principal!, operation: `case.event.${ev.path}`, key: req.get('Idempotency-Key'), request: { case: c!.id, body } });
+    const audit: WorkflowAuditEntry = {
+      key: `case.event:${c!.id}:${updateId}`, action: `case.event.${ev.path}`, actor: actorOf(principal), legalBasis: ev.legalBasis,
+      ...(requestId ? { requestId } : {}),
+      after: { message: msg.name, date, decision: msg.decision ?? null, amount: msg.amount ?? null, ruleId: msg.ruleId ?? null },
+    };
     let r;
     try {
-      r = await sendCaseUpdate(() => services.deps.temporal.workflow.getHandle(c!.workflowId).executeUpdate(sendMessage, { args: [{ caseId: c!.id, ...msg }] }));
+      r = await sendCaseUpdate(() => services.deps.temporal.workflow.getHandle(c!.workflowId).executeUpdate(sendMessage, { args: [{ caseId: c!.id, ...msg, audit }], updateId }));
     } catch (e) {
       throw updateProblem(e, closed);
     }
-    await services.audit.append({
-      actor: actorOf(principal), action: `case.event.${ev.path}`, caseId: c!.id, requestId, legalBasis: ev.legalBasis,
-      after: { message: msg.name, date, decision: msg.decision ?? null, amount: msg.amount ?? null, ruleId: msg.ruleId ?? null, caught: r.caught, clocksChanged: r.clocksChanged },
+    await appendAuditOnce(services.deps.db, audit.key, {
+      actor: audit.actor, action: audit.action, caseId: c!.id, requestId: audit.requestId ?? null, legalBasis: ev.legalBasis,
+      after: { ...audit.after, caught: r.caught, clocksChanged: r.clocksChanged },
     });
     return { body: { event: ev.path, message: msg.name, caught: r.caught, clocksChanged: r.clocksChanged, links: { case: `/v1/cases/${c!.id}` } } };
   }),

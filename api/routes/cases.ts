@@ -278,17 +278,21 @@ export const caseRoutes: RouteSpec[] = [
       // applies; with a key, parties and PIN are written only if this request claimed it. None of it is
       // visible through the API until the read-model row of step 3 exists.
       const referenceOf = (caseId: string, digits?: number) => caseReference(caseId, body.type, body.receivedAt, digits);
+      // ADR 0013: only system-level versions and those governed by the case's agency or an ancestor.
+      const agencyLine = await services.agencies.ancestors(body.agencyId);
       const intake = async (caseId: string, claim: boolean, reference: string) => {
         const sealed = parties.sealAll(caseId, body.parties.map(({ role, ...identity }) => ({ role, identity })));
         const when = claim ? 'EXISTS (SELECT 1 FROM idem)' : 'EXISTS (SELECT 1 FROM defs)';
         const ctes = [
           {
             sql: `defs AS (
-                SELECT key, version, hash FROM process_definitions
-                 WHERE case_type = ? AND effective_from <= ?::date AND (effective_to IS NULL OR effective_to > ?::date)
-                 ORDER BY version DESC, key COLLATE "C" LIMIT 1
+                SELECT d.key, d.version, d.hash FROM process_definitions d
+                  LEFT JOIN definition_owners o ON o.key = d.key AND o.version = d.version
+                 WHERE d.case_type = ? AND d.effective_from <= ?::date AND (d.effective_to IS NULL OR d.effective_to > ?::date)
+                   AND (o.agency_id IS NULL OR o.agency_id = ANY(?::text[]))
+                 ORDER BY d.version DESC, d.key COLLATE "C" LIMIT 1
               )`,
-            bindings: [body.type, receivedOn, receivedOn],
+            bindings: [body.type, receivedOn, receivedOn, `{${agencyLine.map((a) => `"${a}"`).join(',')}}`],
           },
           ...(claim ? [reserveCte(scope, key!, hash, caseId, 'idem', 'EXISTS (SELECT 1 FROM defs)')] : []),
           ...(sealed.length ? [partiesInsertCte(sealed, 'parties_ins', when)] : []),

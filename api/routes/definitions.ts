@@ -3,19 +3,30 @@
  * (JSON, or BPMN 2.0 XML import), export a version as BPMN 2.0 XML with its diagram.
  */
 import { z } from 'zod';
-import { DefinitionVersionExists, InvalidDefinition, type DefinitionRecord } from '../../db/definitions.js';
+import { DefinitionKeyOwned, DefinitionVersionExists, InvalidDefinition, type DefinitionRecord } from '../../db/definitions.js';
 import { fromBpmnXml, toBpmnXml } from '../../processes/bpmn/index.js';
 import { BUILT_IN_CASE_TYPES, validateDefinition, type ValidationError } from '../../workflows/engine/index.js';
-import { actorOf } from '../auth/principal.js';
+import { actorOf, SYSTEM_ROLES, type Principal } from '../auth/principal.js';
 import { requestHash } from '../idempotency.js';
 import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { IDEMPOTENCY_KEY } from '../schemas.js';
+import type { Services } from '../routing/services.js';
+import { AgencyId, IDEMPOTENCY_KEY } from '../schemas.js';
 
 /** Content types read as BPMN 2.0 XML by `POST /v1/definitions`. */
 export const TEXT_IMPORT_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml'];
 
-const READERS = ['intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
+const READERS = ['intake', 'officer', 'supervisor', 'auditor', 'admin', 'system_admin'] as const;
+
+/**
+ * The owners whose definitions a caller may read (ADR 0013): system level (always), its own agency's
+ * subtree, and its ancestors (whose definitions its cases may run under).
+ */
+async function visibleOwners(principal: Principal, subtree: readonly string[], services: Services): Promise<string[] | undefined> {
+  if (principal.roles.some((r) => (SYSTEM_ROLES as readonly string[]).includes(r))) return undefined; // the system level sees every version
+  return [...new Set([...subtree, ...await services.agencies.ancestors(principal.agencyId)])];
+}
+const READ_SCOPE_NOTE = 'Lists system-level versions and those governed by the caller\'s agency, its subtree or its ancestors (ADR 0013); others answer 404. A system_admin sees every version.';
 
 const DefinitionKey = z.string().max(100).regex(/^[a-z][a-z0-9_-]*$/).meta({ description: 'Definition key', example: 'complaint-first' });
 const Version = z.coerce.number().int().min(1).max(1_000_000).meta({ description: 'Version number (≥ 1)', example: 2 });
@@ -42,6 +53,7 @@ const DefinitionSummary = z.object({
   hash: z.string().meta({ description: 'Content hash pinned by every case of this version' }),
   pin: z.string().meta({ description: '`key@version+sha256:…` as written to each case history' }),
   registeredAt: z.string(), registeredBy: z.string(),
+  ownerAgencyId: z.string().nullable().meta({ description: 'The agency governing this version: it applies to cases of that agency\'s subtree only; null = system level (applies everywhere)' }),
   links: z.object({ self: z.string(), bpmn: z.string() }),
 }).meta({ id: 'DefinitionSummary' });
 const DefinitionView = DefinitionSummary.extend({ content: z.record(z.string(), z.unknown()).meta({ description: 'The normalised definition' }) })
@@ -61,7 +73,7 @@ function summary(r: DefinitionRecord) {
   const self = `/v1/definitions/${r.key}/versions/${r.version}`;
   return {
     key: r.key, version: r.version, name: r.name, caseType: r.caseType, effectiveFrom: r.effectiveFrom, effectiveTo: r.effectiveTo,
-    hash: r.hash, pin: `${r.key}@${r.version}+${r.hash}`, registeredAt: r.registeredAt, registeredBy: r.registeredBy,
+    hash: r.hash, pin: `${r.key}@${r.version}+${r.hash}`, registeredAt: r.registeredAt, registeredBy: r.registeredBy, ownerAgencyId: r.ownerAgencyId,
     links: { self, bpmn: `${self}/bpmn` },
   };
 }
@@ -90,6 +102,7 @@ export const definitionRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/v1/definitions', operationId: 'listDefinitions', tags: ['Definitions'],
     summary: 'Registered process-definition versions (built-in and agency-registered)',
+    description: READ_SCOPE_NOTE,
     auth: { roles: READERS, scope: { kind: 'none' } },
     request: {
       query: z.strictObject({
@@ -99,8 +112,9 @@ export const definitionRoutes: RouteSpec[] = [
       }),
     },
     responses: { 200: { description: 'Versions ordered by key, then version; `next` is the URL of the following page', schema: DefinitionPage } },
-    handler: async ({ query, services }) => {
-      const rows = await services.definitions.list({ ...(query.caseType ? { caseType: query.caseType } : {}), ...cursor(query.after), limit: query.limit });
+    handler: async ({ query, principal, subtree, services }) => {
+      const visibleTo = await visibleOwners(principal!, subtree, services);
+      const rows = await services.definitions.list({ ...(query.caseType ? { caseType: query.caseType } : {}), ...cursor(query.after), limit: query.limit, ...(visibleTo ? { visibleTo } : {}) });
       return { body: page(rows, query.limit, '/v1/definitions', query.caseType ? { caseType: query.caseType } : {}) };
     },
   }),
@@ -108,14 +122,16 @@ export const definitionRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/v1/definitions/:key/versions', operationId: 'listDefinitionVersions', tags: ['Definitions'],
     summary: 'Every registered version of one definition key',
+    description: READ_SCOPE_NOTE,
     auth: { roles: READERS, scope: { kind: 'none' } },
     request: {
       params: z.object({ key: DefinitionKey }),
       query: z.strictObject({ after: Cursor.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
     },
     responses: { 200: { description: 'Versions in order', schema: DefinitionPage }, 404: { description: 'No version of this key' } },
-    handler: async ({ params, query, services }) => {
-      const rows = await services.definitions.list({ key: params.key, ...cursor(query.after), limit: query.limit });
+    handler: async ({ params, query, principal, subtree, services }) => {
+      const visibleTo = await visibleOwners(principal!, subtree, services);
+      const rows = await services.definitions.list({ key: params.key, ...cursor(query.after), limit: query.limit, ...(visibleTo ? { visibleTo } : {}) });
       if (rows.length === 0 && !query.after) throw problems.notFound(`Definition ${params.key}`);
       return { body: page(rows, query.limit, `/v1/definitions/${params.key}/versions`, {}) };
     },
@@ -124,11 +140,12 @@ export const definitionRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/v1/definitions/:key/versions/:version', operationId: 'getDefinition', tags: ['Definitions'],
     summary: 'One registered definition version, with its content',
+    description: READ_SCOPE_NOTE,
     auth: { roles: READERS, scope: { kind: 'none' } },
     request: { params: Params },
     responses: { 200: { description: 'The definition', schema: DefinitionView }, 404: { description: 'No such version' } },
-    handler: async ({ params, services }) => {
-      const r = await services.definitions.get(params.key, params.version);
+    handler: async ({ params, principal, subtree, services }) => {
+      const r = await services.definitions.get(params.key, params.version, await visibleOwners(principal!, subtree, services));
       if (!r) throw problems.notFound(`Definition ${params.key} version ${params.version}`);
       return { body: { ...summary(r), content: r.content } };
     },
@@ -137,11 +154,12 @@ export const definitionRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/v1/definitions/:key/versions/:version/bpmn', operationId: 'exportDefinitionBpmn', tags: ['Definitions'],
     summary: 'Export a definition version as BPMN 2.0 XML (with diagram; opens in bpmn.io / Camunda Modeler)',
+    description: READ_SCOPE_NOTE,
     auth: { roles: READERS, scope: { kind: 'none' } },
     request: { params: Params },
     responses: { 200: { description: 'BPMN 2.0 XML', schema: z.string(), contentType: 'application/xml' }, 404: { description: 'No such version' } },
-    handler: async ({ params, services, res }) => {
-      const r = await services.definitions.get(params.key, params.version);
+    handler: async ({ params, principal, subtree, services, res }) => {
+      const r = await services.definitions.get(params.key, params.version, await visibleOwners(principal!, subtree, services));
       if (!r) throw problems.notFound(`Definition ${params.key} version ${params.version}`);
       const xml = await toBpmnXml(r.content);
       res.status(200).type('application/xml').set('Content-Disposition', `inline; filename="${r.key}-v${r.version}.bpmn"`).send(xml);
@@ -152,10 +170,16 @@ export const definitionRoutes: RouteSpec[] = [
     method: 'post', path: '/v1/definitions', operationId: 'registerDefinition', tags: ['Definitions'],
     summary: 'Register a new definition version (JSON, or BPMN 2.0 XML import)',
     description: 'A version is immutable once registered: the same key+version with identical content answers 200 (nothing changes); '
-      + 'with different content 409. Invalid definitions answer 422 with `errors` naming each element. Running cases keep the version they pinned.',
-    auth: { roles: ['admin'], scope: { kind: 'none' } },
+      + 'with different content 409. Invalid definitions answer 422 with `errors` naming each element. Running cases keep the version they pinned. '
+      + 'The version applies to new cases of the governing agency\'s subtree only (`owner`: default the caller\'s agency; an agency of its subtree; '
+      + '`system` = everywhere, system_admin only; ADR 0013). Every version of a key has the same governing agency (409 `definition-key-owned` otherwise).',
+    auth: { roles: ['admin', 'system_admin'], scope: { kind: 'governing-agency', param: 'owner', systemRoles: SYSTEM_ROLES } },
     idempotencyKey: true,
     request: {
+      query: z.strictObject({
+        owner: z.union([z.literal('system'), AgencyId]).optional()
+          .meta({ description: 'The agency governing the new version (its subtree runs it): default the caller\'s own; `system` for the system level (system_admin only)' }),
+      }),
       body: RegisterDefinitionBody, bodyExample: example,
       textImport: {
         contentTypes: TEXT_IMPORT_TYPES,
@@ -173,7 +197,8 @@ export const definitionRoutes: RouteSpec[] = [
       409: { description: 'This key and version exist with different content' },
       422: { description: 'Invalid definition (errors name the elements)' },
     },
-    handler: async ({ req, body, principal, services, requestId }) => {
+    handler: async ({ req, body, principal, governingAgency, services, requestId }) => {
+      const owner = governingAgency ?? null;
       const idemKey = req.get('Idempotency-Key');
       if (idemKey !== undefined && !IDEMPOTENCY_KEY.test(idemKey)) throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
       // Invalid definitions store nothing, not even the idempotency key.
@@ -181,15 +206,19 @@ export const definitionRoutes: RouteSpec[] = [
       if (!valid.ok) throw invalidDefinitionProblem(valid.errors);
       const scope = `POST /v1/definitions ${principal!.type}:${principal!.id}`;
       if (idemKey) {
-        const r0 = await services.idempotency.reserve(scope, idemKey, requestHash('POST', '/v1/definitions', body), `${valid.definition.key}@${valid.definition.version}`);
+        const r0 = await services.idempotency.reserve(scope, idemKey, requestHash('POST', '/v1/definitions', owner === principal!.agencyId ? body : { body, owner }), `${valid.definition.key}@${valid.definition.version}`);
         if (!r0.fresh && r0.response) return { status: r0.response.status, body: r0.response.body, headers: { 'Idempotent-Replayed': 'true' } as Record<string, string> };
       }
       try {
-        const { record, created } = await services.definitions.register(valid.definition, `${principal!.type}:${principal!.id}`);
+        const { record, created } = await services.definitions.register(valid.definition, `${principal!.type}:${principal!.id}`, { ownerAgencyId: owner });
+        if (record.ownerAgencyId !== owner) throw new DefinitionKeyOwned(record.key, record.ownerAgencyId);
         if (created) {
           await services.audit.append({
             actor: actorOf(principal), action: 'definition.registered', requestId,
-            after: { key: record.key, version: record.version, hash: record.hash, caseType: record.caseType, effectiveFrom: record.effectiveFrom, effectiveTo: record.effectiveTo },
+            after: {
+              key: record.key, version: record.version, hash: record.hash, caseType: record.caseType, effectiveFrom: record.effectiveFrom, effectiveTo: record.effectiveTo,
+              ownerAgencyId: record.ownerAgencyId,
+            },
           });
         }
         const reply = { status: created ? 201 : 200, body: { ...summary(record), content: record.content } };
@@ -198,6 +227,11 @@ export const definitionRoutes: RouteSpec[] = [
       } catch (e) {
         if (e instanceof InvalidDefinition) throw invalidDefinitionProblem(e.errors);
         if (e instanceof DefinitionVersionExists) throw new HttpProblem(409, 'definition-version-exists', 'Definition version exists', e.message);
+        // Who governs the key is not named: it may be an agency outside the caller's subtree.
+        if (e instanceof DefinitionKeyOwned) {
+          throw new HttpProblem(409, 'definition-key-owned', 'The definition key is governed by another agency',
+            `Versions of ${e.key} are registered by the agency (or the system level) that governs the key; choose another key`);
+        }
         throw e;
       }
     },

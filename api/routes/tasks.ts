@@ -4,10 +4,11 @@
  * completed tasks (409) and invalid form data (422, naming the fields) before anything enters history.
  */
 import { z } from 'zod';
+import { appendAuditOnce } from '../../db/audit-once.js';
 import { createTaskSearch, type TaskRow } from '../../db/case-search.js';
 import { recordTaskCompleted } from '../../platform/metrics.js';
 import { caseEventsFor } from '../../processes/builtin/index.js';
-import { completeTask, type CaseStateView } from '../../workflows/contract.js';
+import { completeTask, type CaseStateView, type WorkflowAuditEntry } from '../../workflows/contract.js';
 import type { JsonValue } from '../../workflows/engine/index.js';
 import { taskApiId, TaskView } from '../case-view.js';
 import { actorOf, type Principal } from '../auth/principal.js';
@@ -16,6 +17,7 @@ import { defineRoute, type HandlerContext, type RouteSpec } from '../routing/def
 import { idempotent } from '../routing/idempotent.js';
 import { splitTaskId } from '../routing/mount.js';
 import { Cursor, encodeCursor, NodeRef, UuidRe } from '../schemas.js';
+import { updateIdFor } from '../update-id.js';
 import { queryCaseState, sendCaseUpdate, updateProblem } from '../workflow-errors.js';
 
 const WORKERS = ['intake', 'officer', 'supervisor', 'admin'] as const;
@@ -32,6 +34,20 @@ function taskRolesOf(p: Principal): string[] {
   return p.permissions.filter((x) => x.startsWith('task-role:')).map((x) => x.slice('task-role:'.length));
 }
 const isManager = (p: Principal) => p.roles.some((r) => (MANAGERS as readonly string[]).includes(r));
+
+/**
+ * The roles a principal works tasks as (ADR 0013): its `task-role:<role>` permissions when it has
+ * any (they narrow it to those business roles), otherwise its API roles. Built-in tasks list both
+ * their business roles and the API roles those map to (processes/builtin/build.ts `withApiRoles`).
+ */
+export function actingRoles(p: Principal): string[] {
+  const limited = taskRolesOf(p);
+  return limited.length > 0 ? limited : [...p.roles];
+}
+/** May `p` work a task with these candidate roles? */
+export const mayWork = (candidateRoles: readonly string[], p: Principal): boolean => actingRoles(p).some((r) => candidateRoles.includes(r));
+const notCandidate = (id: string, candidateRoles: readonly string[]) =>
+  new HttpProblem(403, 'task-role', 'The task is for other roles', `Task ${id} is worked by the roles: ${candidateRoles.join(', ')}`);
 const principalRef = (p: Principal) => p.id;
 
 function view(t: TaskRow) {
@@ -114,6 +130,7 @@ export const taskRoutes: RouteSpec[] = [
     handler: (ctx) => idempotent(once(ctx, 'claim'), async () => {
       const { principal, services, requestId } = ctx;
       const t = await openTask(ctx);
+      if (!mayWork(t.candidateRoles, principal!)) throw notCandidate(ctx.params.id, t.candidateRoles);
       const me = principalRef(principal!);
       const { claim, changed } = await services.claims.claim(t.caseId, t.taskId, me, me);
       if (claim.assignee !== me) throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${ctx.params.id} is held by ${claim.assignee}; a supervisor can reassign it`);
@@ -136,6 +153,15 @@ export const taskRoutes: RouteSpec[] = [
     handler: (ctx) => idempotent(once(ctx, 'assign'), async () => {
       const { principal, services, requestId, body } = ctx;
       const t = await openTask(ctx);
+      // A manager limited to some business roles assigns only their tasks; an API key assignee must
+      // hold a candidate role. A person assigned must hold one when completing (assignment grants no role).
+      if (taskRolesOf(principal!).length > 0 && !mayWork(t.candidateRoles, principal!)) throw notCandidate(ctx.params.id, t.candidateRoles);
+      if (/^ak_[0-9a-f]{16}$/.test(body.assignee)) {
+        const key = await services.apiKeys.get(body.assignee);
+        if (key && !key.roles.some((r) => t.candidateRoles.includes(r))) {
+          throw problems.validation([{ path: 'assignee', message: `this API key holds none of the task's candidate roles (${t.candidateRoles.join(', ')})` }]);
+        }
+      }
       const before = await services.claims.assign(t.caseId, t.taskId, body.assignee, principalRef(principal!));
       await services.audit.append({
         actor: actorOf(principal), action: 'task.assigned', caseId: t.caseId, requestId,
@@ -171,7 +197,10 @@ export const taskRoutes: RouteSpec[] = [
     method: 'post', path: '/v1/tasks/:id/complete', operationId: 'completeTask', tags: ['Tasks'],
     summary: 'Complete a task with its form data (validated by the case workflow)',
     description: 'Goes to the case workflow as a Temporal Update with a validator: an unknown, stale or already-completed task answers 409, form data that fails the task\'s form 422 (naming the fields); rejected requests never enter the case history. '
-      + 'Dates of case events the form establishes (e.g. `acceptedOn` → `accepted`) are passed to the statutory clocks automatically. A task claimed by someone else can only be completed by them or a supervisor.',
+      + 'Dates of case events the form establishes (e.g. `acceptedOn` → `accepted`) are passed to the statutory clocks automatically. '
+      + 'Only a caller working as one of the task\'s candidate roles may complete it (403; `task-role:<role>` permissions narrow a caller to those roles). '
+      + 'A task claimed by someone else can only be completed by them: a supervisor or admin reassigns it first. '
+      + 'A retry with the same Idempotency-Key answers the first outcome, even after a crash.',
     auth: { roles: WORKERS, scope: { kind: 'task', param: 'id' } },
     idempotencyKey: true,
     request: {
@@ -191,34 +220,49 @@ export const taskRoutes: RouteSpec[] = [
       const c = ctx.case!;
       const { taskId } = splitTaskId(params.id);
       const held = await services.claims.get(c.id, taskId);
-      if (held && held.assignee !== principalRef(principal!) && !isManager(principal!)) {
-        throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${params.id} is held by ${held.assignee}`);
+      // Held by someone else: only they complete it, until a supervisor or admin reassigns it (ADR 0013).
+      if (held && held.assignee !== principalRef(principal!)) {
+        throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${params.id} is held by ${held.assignee}; a supervisor can reassign it`);
       }
-      // The node of the task: from the read model, or (projection lag) from the workflow itself.
-      let nodeId = (await createTaskSearch(services.deps.db).get(c.id, taskId))?.nodeId;
+      // The node and candidate roles of the task: from the read model, or (projection lag) from the workflow itself.
+      const projected = await createTaskSearch(services.deps.db).get(c.id, taskId);
+      let nodeId = projected?.nodeId;
+      let candidateRoles = projected?.candidateRoles;
       let live: CaseStateView | undefined;
       if (!nodeId) {
         live = await queryCaseState(services.deps.temporal, c.workflowId);
-        nodeId = live.tasks.find((t) => t.id === taskId)?.nodeId;
+        const t = live.tasks.find((x) => x.id === taskId);
+        nodeId = t?.nodeId;
+        candidateRoles = t?.candidateRoles;
         if (!nodeId) throw problems.notFound(`Task ${params.id}`);
       }
+      // Checked here and again by the case's Update validator (against its own state).
+      if (candidateRoles && !mayWork(candidateRoles, principal!)) throw notCandidate(params.id, candidateRoles);
       const data = body.data as Record<string, JsonValue>;
       const row = await services.deps.db('cases').where({ id: c.id }).first('definition_key', 'definition_version', 'definition_hash');
       const definition = row?.definition_key ? await services.definitions.getCached(row.definition_key, row.definition_version, String(row.definition_hash)) : undefined;
       const caseEvents = definition ? caseEventsFor(definition.content, nodeId, data) : {};
+      // Field names and case events only: form values may carry references the audit log need not copy.
+      // The case records this entry once it has applied the completion, and so does this handler after
+      // the answer: whichever comes first writes it (once per task), so a crash loses nothing (ADR 0013).
+      const audit: WorkflowAuditEntry = {
+        key: `task.completed:${c.id}.${taskId}`, action: 'task.completed', actor: actorOf(principal), ...(requestId ? { requestId } : {}),
+        before: { taskId, nodeId, assignee: held?.assignee ?? null }, after: { taskId, nodeId, fields: Object.keys(data).sort(), caseEvents },
+      };
+      // A retry under the same Idempotency-Key sends the same Update id: Temporal answers the first outcome.
+      const updateId = updateIdFor({ principal: principal!, operation: 'task.complete', key: ctx.req.get('Idempotency-Key'), request: { task: params.id, data } });
       let result;
       try {
         result = await sendCaseUpdate(() => services.deps.temporal.workflow.getHandle(c.workflowId).executeUpdate(completeTask, {
-          args: [{ caseId: c.id, taskId, data, caseEvents, actor: `${principal!.type}:${principal!.id}` }],
+          args: [{ caseId: c.id, taskId, data, caseEvents, actor: `${principal!.type}:${principal!.id}`, actorRoles: actingRoles(principal!), audit }],
+          updateId,
         }));
       } catch (e) {
         throw updateProblem(e);
       }
       await services.claims.release(c.id, taskId);
-      // Field names and case events only: form values may carry references the audit log need not copy.
-      await services.audit.append({
-        actor: actorOf(principal), action: 'task.completed', caseId: c.id, requestId,
-        before: { taskId, nodeId, assignee: held?.assignee ?? null }, after: { taskId, nodeId, fields: Object.keys(data).sort(), caseEvents },
+      await appendAuditOnce(services.deps.db, audit.key, {
+        actor: audit.actor, action: audit.action, caseId: c.id, requestId: audit.requestId ?? null, before: audit.before, after: audit.after,
       });
       recordTaskCompleted(nodeId);
       return {

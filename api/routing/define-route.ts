@@ -26,7 +26,14 @@ export type ScopeRule =
   /** The API key named by a path parameter. */
   | { kind: 'api-key'; param: string }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
-  | { kind: 'task'; param: string };
+  | { kind: 'task'; param: string }
+  /**
+   * The agency that will govern what the request registers (ADR 0013), named by a query parameter:
+   * absent → the caller's own agency; `system` → the system level, for `systemRoles` only (403 for
+   * others); any other value must be in the caller's subtree (404). Sets `ctx.governingAgency`
+   * (null = system level).
+   */
+  | { kind: 'governing-agency'; param: string; systemRoles: readonly Role[] };
 
 /** A route's access rule: public, or the roles allowed and how the agency scope applies. */
 export type AuthRule = 'public' | { roles: readonly Role[]; scope: ScopeRule };
@@ -53,6 +60,8 @@ export interface HandlerContext<P extends AnyObject | undefined, Q extends AnyOb
   subtree: string[];
   /** Set by `scope: { kind: 'case' }`. */
   case: CaseRecord | undefined;
+  /** Set by `scope: { kind: 'governing-agency' }`: the agency id, or null for the system level. */
+  governingAgency: string | null | undefined;
   services: Services;
   requestId: string;
 }

@@ -53,7 +53,7 @@ function refuseBadText(req: Request): void {
 
 async function buildContext(spec: RouteSpec, services: Services, req: Request, res: Response): Promise<HandlerContext<never, never, never>> {
   const ctx = {
-    req, res, params: {}, query: {}, body: undefined, principal: undefined, subtree: [] as string[], case: undefined,
+    req, res, params: {}, query: {}, body: undefined, principal: undefined, subtree: [] as string[], case: undefined, governingAgency: undefined,
     services, requestId: String((req as { id?: unknown }).id ?? ''),
   } as unknown as HandlerContext<never, never, never> & Record<string, unknown>;
 
@@ -134,6 +134,18 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const target = c ? (await createTaskSearch(services.deps.db).get(caseId, taskId))?.targetAgencyId ?? c.agencyId : undefined;
       if (!c || !target || !within(target)) throw notFound(`Task ${id}`);
       ctx.case = c;
+    } else if (scope.kind === 'governing-agency') {
+      const named = (ctx.query as Record<string, unknown>)[scope.param];
+      if (named === undefined) ctx.governingAgency = ctx.principal!.agencyId;
+      else if (named === 'system') {
+        if (!scope.systemRoles.some((r) => ctx.principal!.roles.includes(r))) {
+          throw forbidden(`Only a system-level role (${scope.systemRoles.join(', ')}) acts at the system level`);
+        }
+        ctx.governingAgency = null;
+      } else {
+        if (!within(String(named))) throw notFound(`Agency ${String(named)}`);
+        ctx.governingAgency = String(named);
+      }
     } else if (scope.kind === 'api-key') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const k = await services.apiKeys.get(id);

@@ -11,6 +11,8 @@ import * as m20261127500000 from './20261127500000_create_case_records.js';
 import * as m20261128000000 from './20261128000000_audit_chain_head.js';
 import * as m20261128100000 from './20261128100000_task_target_agency.js';
 import * as m20261128200000 from './20261128200000_linked_cases.js';
+import * as m20261202010000 from './20261202010000_definition_owners.js';
+import * as m20261202010001 from './20261202010001_audit_keys.js';
 import * as m20261202020000 from './20261202020000_audit_hash_kid.js';
 import * as m20261202020001 from './20261202020001_audit_search_indexes.js';
 import * as m20261202020002 from './20261202020002_audit_checkpoints.js';
@@ -33,6 +35,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261128000000_audit_chain_head': m20261128000000,
   '20261128100000_task_target_agency': m20261128100000,
   '20261128200000_linked_cases': m20261128200000,
+  '20261202010000_definition_owners': m20261202010000,
+  '20261202010001_audit_keys': m20261202010001,
   '20261202020000_audit_hash_kid': m20261202020000,
   '20261202020001_audit_search_indexes': m20261202020001,
   '20261202020002_audit_checkpoints': m20261202020002,

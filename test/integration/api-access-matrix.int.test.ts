@@ -15,6 +15,7 @@ import { seedCase, startTestApi, type TestApi } from '../support/api.js';
 
 const HOME = 'so-tnmt'; // the agency owning every fixture
 const OTHER = 'ubnd-xa-b'; // a sibling: must see none of it
+const PARENT = 'tinh-demo'; // the province above HOME: acts within its whole subtree (ADR 0013)
 
 let api: TestApi;
 let caseId: string;
@@ -28,7 +29,9 @@ const MATRIX_CASE = {
   key: 'matrix-case', version: 99, name: 'Matrix fixture', caseType: 'petition', effectiveFrom: '2000-01-01',
   nodes: [
     { type: 'startEvent', id: 'start' },
-    { type: 'userTask', id: 'work', name: 'Work', candidateRoles: ['resolver'], agencyScope: 'resolving', form: { fields: [
+    // Every API role that works tasks is a candidate here (candidate roles are enforced: ADR 0013);
+    // test/integration/task-candidate-roles.int.test.ts covers the built-in tasks' own roles.
+    { type: 'userTask', id: 'work', name: 'Work', candidateRoles: ['resolver', 'intake', 'officer', 'supervisor', 'admin'], agencyScope: 'resolving', form: { fields: [
       { name: 'acceptanceDecision', type: 'string' }, { name: 'acceptedOn', type: 'date' }, { name: 'acceptanceNoticeOn', type: 'date' },
     ] } },
     { type: 'endEvent', id: 'end', outcome: 'done' },
@@ -86,8 +89,8 @@ async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unkno
     else throw new Error(`route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`);
     path = path.replace(`:${name}`, value);
   }
-  const q = spec.request?.queryExample;
-  if (q) path += `?${new URLSearchParams(q).toString()}`;
+  const q = { ...spec.request?.queryExample, ...(scope.kind === 'governing-agency' ? { [scope.param]: HOME } : {}) };
+  if (Object.keys(q).length > 0) path += `?${new URLSearchParams(q).toString()}`;
   let body = spec.request?.bodyExample as Record<string, unknown> | undefined;
   if (spec.request?.body && !body) throw new Error(`route ${spec.operationId}: declare request.bodyExample (docs + this test)`);
   if (body && scope.kind === 'body-agency') body = { ...body, [scope.field]: HOME };
@@ -130,6 +133,10 @@ describe('route × role access matrix', () => {
       }
       expect(home.status, home.text).toBeGreaterThanOrEqual(200);
       expect(home.status, home.text).toBeLessThan(300);
+      // The same role at the province above: the resource is within its subtree.
+      const parent = await call(spec, await authHeader({ roles: [role], agency: PARENT }));
+      expect(parent.status, parent.text).toBeGreaterThanOrEqual(200);
+      expect(parent.status, parent.text).toBeLessThan(300);
       // The same role one agency over: the resource does not exist for it.
       const other = await call(spec, await authHeader({ roles: [role], agency: OTHER }));
       if (rule.scope.kind === 'none') {

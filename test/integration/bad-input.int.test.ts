@@ -28,7 +28,7 @@ let admin: Record<string, string>;
 beforeAll(async () => {
   api = await startTestApi();
   await seedCase(api.tdb.db, { id: randomUUID(), agencyId: 'so-tnmt' });
-  admin = await authHeader({ roles: ['admin'], agency: 'tinh-demo', permissions: ['identity:read'] });
+  admin = await authHeader({ roles: ['admin', 'system_admin'], agency: 'tinh-demo', permissions: ['identity:read'] });
   doc = (await (await fetch(`${api.url}/openapi.json`)).json()) as typeof doc;
 });
 afterAll(async () => {

@@ -16,7 +16,8 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
     await api?.close();
   });
 
-  const call = async (method: string, path: string, body?: unknown, roles: Array<'admin' | 'officer' | 'intake'> = ['admin']) => {
+  // The national calendar is changed by the system level (ADR 0013): the default caller holds both.
+  const call = async (method: string, path: string, body?: unknown, roles: Array<'admin' | 'system_admin' | 'officer' | 'intake'> = ['admin', 'system_admin']) => {
     const r = await fetch(`${api.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(await authHeader({ roles, agency: 'tinh-demo' })) },

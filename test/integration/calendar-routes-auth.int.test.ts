@@ -56,21 +56,24 @@ describe('calendar route specs (defineRoute): auth rules and OpenAPI', () => {
     expect((await post('/v1/admin/calendar/working-days', body, {})).status).toBe(401);
   });
 
-  it('any role reads deadlines and days; only admin reads or writes the entries table', async () => {
-    for (const role of ['intake', 'officer', 'supervisor', 'auditor'] as const) {
+  it('any role reads deadlines and days; admins read the entries table; only the system level writes it (ADR 0013)', async () => {
+    for (const role of ['intake', 'officer', 'supervisor', 'auditor', 'admin'] as const) {
       const h = await authHeader({ roles: [role], agency: 'so-tnmt' });
       const d = await fetch(url + DEADLINE, { headers: h });
       expect(d.status).toBe(200);
       expect(await d.json()).toMatchObject({ due: '2026-03-02' });
       expect((await fetch(url + DAYS, { headers: h })).status).toBe(200);
-      expect((await fetch(url + ENTRIES, { headers: h })).status).toBe(403);
+      expect((await fetch(url + ENTRIES, { headers: h })).status).toBe(role === 'admin' ? 200 : 403);
       expect((await post('/v1/admin/calendar/days-off', body, h)).status).toBe(403);
+      expect((await post('/v1/admin/calendar/working-days', body, h)).status).toBe(403);
     }
+    // Even the province's admin: the calendar is national.
+    expect((await post('/v1/admin/calendar/days-off', body, await authHeader({ roles: ['admin'], agency: 'tinh-demo' }))).status).toBe(403);
     expect(Number((await tdb.db('calendar_entries').where({ origin: 'admin' }).count('* as n').first())!.n)).toBe(0);
   });
 
-  it('admin adds a day off (actor from the token); the same request again answers 200 and writes nothing', async () => {
-    const h = await authHeader({ roles: ['admin'], agency: 'tinh-demo', sub: 'admin-7' });
+  it('the system level adds a day off (actor from the token); the same request again answers 200 and writes nothing', async () => {
+    const h = await authHeader({ roles: ['system_admin'], agency: 'tinh-demo', sub: 'admin-7' });
     const r = await post('/v1/admin/calendar/days-off', body, h);
     expect(r.status).toBe(201);
     const created = (await r.json()) as { entry: { seq: number; createdBy: unknown }; version: string };
@@ -89,7 +92,7 @@ describe('calendar route specs (defineRoute): auth rules and OpenAPI', () => {
     const q = await fetch(url + DEADLINE + '&tz=UTC', { headers: h });
     expect(q.status).toBe(400);
     expect(q.headers.get('content-type')).toContain('application/problem+json');
-    const admin = await authHeader();
+    const admin = await authHeader({ roles: ['system_admin'] });
     expect((await post('/v1/admin/calendar/working-days', { ...body, kind: 'public_holiday' }, admin)).status).toBe(400);
   });
 
@@ -98,7 +101,8 @@ describe('calendar route specs (defineRoute): auth rules and OpenAPI', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/v1/admin/calendar/days-off', '/v1/admin/calendar/entries', '/v1/admin/calendar/working-days', '/v1/calendar/days', '/v1/calendar/deadline',
     ]);
-    expect(doc.paths['/v1/admin/calendar/days-off']!.post!['x-kntc-auth'].roles).toEqual(['admin']);
+    expect(doc.paths['/v1/admin/calendar/days-off']!.post!['x-kntc-auth'].roles).toEqual(['system_admin']);
+    expect(doc.paths['/v1/admin/calendar/working-days']!.post!['x-kntc-auth'].roles).toEqual(['system_admin']);
     expect(doc.paths['/v1/calendar/deadline']!.get!['x-kntc-auth'].roles).toContain('intake');
   });
 });

@@ -110,7 +110,11 @@ describe('definition registry', () => {
     // Import the same XML as version 3 of the key (the version lives in the kntc:processInfo extension).
     const v3xml = xml.replace(/(<kntc:processInfo[^>]*\bversion=")2(")/, '$13$2');
     expect(v3xml).not.toBe(xml);
-    const imported = await post(v3xml, {}, 'application/xml');
+    // A new version of a built-in (system-level) key: the system level only (ADR 0013).
+    expect((await post(v3xml, {}, 'application/xml')).status).toBe(409);
+    const imported = await fetch(`${api.url}/v1/definitions?owner=system`, {
+      method: 'POST', headers: { ...(await authHeader({ roles: ['system_admin'] })), 'content-type': 'application/xml' }, body: v3xml,
+    });
     expect(imported.status, await imported.clone().text()).toBe(201);
     const store = createDefinitionStore(api.tdb.db);
     const [v2, v3] = [await store.get('complaint-first', 2), await store.get('complaint-first', 3)];

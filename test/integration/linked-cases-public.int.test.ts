@@ -75,7 +75,8 @@ const strip = (p: Json) => ({ ...p, instance: undefined, requestId: undefined, d
 
 describe('linked cases in the public look-up (ADR 0012)', () => {
   it('the letter\'s reference + PIN shows the complaint it was accepted as; the complaint has its own reference + PIN; wrong PINs are unknown references', async () => {
-    const officer = await authHeader({ roles: ['officer'], agency: 'so-tnmt', sub: 'officer-lan@so-tnmt' });
+    // Letter tasks are the letter officer's (API role intake), the complaint's the resolver's (officer): ADR 0013.
+    const officer = await authHeader({ roles: ['intake', 'officer'], agency: 'so-tnmt', sub: 'officer-lan@so-tnmt' });
     const secrets = ['Trần Thị B', '0912345678', 'Nguyễn Văn A', '001203004567'];
     const { letter, linkedId, linkedReference } = await acceptLetter('so-tnmt', officer, 'complaint', [
       { role: 'complainant', name: secrets[0], phone: secrets[1] },
@@ -183,7 +184,7 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
   });
 
   it('issue #6 item 9: the inspectorate a task is routed to finds the case through its inbox item; the case search stays the case agency\'s', async () => {
-    const communeOfficer = await authHeader({ roles: ['officer'], agency: 'ubnd-xa-a', sub: 'officer@ubnd-xa-a' });
+    const communeOfficer = await authHeader({ roles: ['intake', 'officer'], agency: 'ubnd-xa-a', sub: 'officer@ubnd-xa-a' }); // letter + complaint work (ADR 0013)
     const inspector = await authHeader({ roles: ['officer'], agency: 'thanh-tra-tinh', sub: 'inspector@thanh-tra-tinh' });
     const { linkedId, linkedReference } = await acceptLetter('ubnd-xa-a', communeOfficer, 'petition', [{ role: 'complainant', name: 'Lê Văn C' }]);
 

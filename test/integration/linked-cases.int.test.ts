@@ -85,7 +85,8 @@ async function acceptLetter(agencyId: string, officer: Headers, letterType: 'com
 
 describe('a linked case started by a workflow is a case of the read model', () => {
   it('a letter accepted as a complaint: the complaint is searchable, readable with its clocks and parent link, and its tasks are worked through the API', async () => {
-    const officer = await authHeader({ roles: ['officer'], agency: 'so-tnmt', sub: 'officer-lan@so-tnmt' });
+    // Letter tasks are the letter officer's (API role intake), the complaint's the resolver's (officer): ADR 0013.
+    const officer = await authHeader({ roles: ['intake', 'officer'], agency: 'so-tnmt', sub: 'officer-lan@so-tnmt' });
     const sibling = await authHeader({ roles: ['supervisor'], agency: 'ubnd-xa-b', sub: 'chief@ubnd-xa-b' });
     const { letter, linkedId } = await acceptLetter('so-tnmt', officer, 'complaint', [
       { role: 'complainant', name: 'Trần Thị B', phone: '0912345678' },
@@ -169,7 +170,8 @@ describe('a linked case started by a workflow is a case of the read model', () =
   it('a linked case of a linked case (second instance): received on its own day, the letter\'s parties, created once; no parent row → no row yet', async () => {
     expect(firstComplaint, 'the first test provides the complaint').toBeDefined();
     const { id: firstId, letterId, parties } = firstComplaint!;
-    const officer = await authHeader({ roles: ['officer'], agency: 'so-tnmt', sub: 'officer-lan@so-tnmt' });
+    // Letter tasks are the letter officer's (API role intake), the complaint's the resolver's (officer): ADR 0013.
+    const officer = await authHeader({ roles: ['intake', 'officer'], agency: 'so-tnmt', sub: 'officer-lan@so-tnmt' });
     const states = createCaseStateStore(api.tdb.db);
     // The projections complaint-second would make (KN 2011 Art 33(1): lodged after the first decision, on 10/12/2026).
     const secondId = randomUUID();
@@ -202,7 +204,7 @@ describe('a linked case started by a workflow is a case of the read model', () =
   });
 
   it('ADR 0012: the inspectorate a task of a linked case is routed to reads the case (GET only); the commune\'s sibling does not', async () => {
-    const communeOfficer = await authHeader({ roles: ['officer'], agency: 'ubnd-xa-a', sub: 'officer@ubnd-xa-a' });
+    const communeOfficer = await authHeader({ roles: ['intake', 'officer'], agency: 'ubnd-xa-a', sub: 'officer@ubnd-xa-a' }); // letter + complaint work (ADR 0013)
     const inspector = await authHeader({ roles: ['officer'], agency: 'thanh-tra-tinh', sub: 'inspector@thanh-tra-tinh' });
     const sibling = await authHeader({ roles: ['officer'], agency: 'ubnd-xa-b', sub: 'officer@ubnd-xa-b' });
     const { letter, linkedId } = await acceptLetter('ubnd-xa-a', communeOfficer, 'petition', [{ role: 'complainant', name: 'Lê Văn C' }]);

@@ -25,15 +25,15 @@ const ROUTING_FIXTURE = {
     { type: 'startEvent', id: 'start' },
     { type: 'parallelGateway', id: 'fork' },
     {
-      type: 'userTask', id: 'work', name: 'Answer the petition', candidateRoles: ['resolver'], agencyScope: 'resolving',
+      type: 'userTask', id: 'work', name: 'Answer the petition', candidateRoles: ['resolver', 'officer'], agencyScope: 'resolving',
       form: { fields: [{ name: 'note', type: 'string' }] },
       due: { ruleId: 'RT1', legalBasis: 'Luật Tiếp công dân 2013 Art 28', amount: 1, unit: 'working_days', from: 'received' },
     },
-    { type: 'userTask', id: 'inspect', name: 'Inspectorate verifies', candidateRoles: ['inspector'], agencyScope: 'inspectorate' },
+    { type: 'userTask', id: 'inspect', name: 'Inspectorate verifies', candidateRoles: ['inspector', 'officer'], agencyScope: 'inspectorate' },
     { type: 'endEvent', id: 'end.work', outcome: 'answered' },
     { type: 'endEvent', id: 'end.inspect', outcome: 'inspected' },
     { type: 'startEvent', id: 'onOverdue', name: 'Overdue', trigger: { kind: 'escalation', escalationCode: 'overdue', interrupting: false } },
-    { type: 'userTask', id: 'headReview', name: 'Superior head reviews the overdue case', candidateRoles: ['head'], agencyScope: 'parent' },
+    { type: 'userTask', id: 'headReview', name: 'Superior head reviews the overdue case', candidateRoles: ['head', 'supervisor'], agencyScope: 'parent' },
     { type: 'endEvent', id: 'end.reviewed', outcome: 'reviewed' },
   ],
   flows: [

@@ -9,8 +9,8 @@ export const PETITION_FIXTURE = {
   nodes: [
     { type: 'startEvent', id: 'start' },
     { type: 'parallelGateway', id: 'fork' },
-    { type: 'userTask', id: 'work', name: 'Answer the petition', candidateRoles: ['resolver'], agencyScope: 'resolving' },
-    { type: 'userTask', id: 'inspect', name: 'Inspectorate verifies', candidateRoles: ['inspector'], agencyScope: 'inspectorate' },
+    { type: 'userTask', id: 'work', name: 'Answer the petition', candidateRoles: ['resolver', 'officer'], agencyScope: 'resolving' },
+    { type: 'userTask', id: 'inspect', name: 'Inspectorate verifies', candidateRoles: ['inspector', 'officer'], agencyScope: 'inspectorate' },
     { type: 'endEvent', id: 'end.work', outcome: 'answered' },
     { type: 'endEvent', id: 'end.inspect', outcome: 'inspected' },
   ],

@@ -69,7 +69,8 @@ describe('authentication caches (ADR 0011 follow-up)', () => {
   });
 
   it('a cached token is never accepted past its exp', async () => {
-    const auth = createAuthenticator({ jwtSecret: secret }, keyStore());
+    // No clock skew: verification would otherwise (rightly) tolerate 60 s past exp.
+    const auth = createAuthenticator({ jwtSecret: secret, clockSkewS: 0 }, keyStore());
     const t = await signToken(secret, { sub: 'u1', agency: 'so-tnmt', roles: ['officer'], expiresIn: '1s' });
     expect(await auth(req({ authorization: `Bearer ${t}` }))).toMatchObject({ id: 'u1' });
     await new Promise((r) => setTimeout(r, 2_100));
