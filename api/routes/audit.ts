@@ -116,7 +116,8 @@ const AuditItem = z.object({
 /** Who may see what (db/audit-search.ts); a narrowing agency outside the caller's subtree is not found. */
 async function visibilityOf(services: Services, principal: Principal, subtree: string[], query: { agencyId?: string | undefined }): Promise<{ v: AuditVisibility; agencies?: string[] }> {
   const row = await services.deps.db('agencies').where({ id: principal.agencyId }).first<{ parent_id: string | null } | undefined>('parent_id');
-  const v = { subtree, systemLevel: row !== undefined && row.parent_id === null };
+  // System level: the system role (ADR 0013) or an auditor of a root agency (ADR 0014).
+  const v = { subtree, systemLevel: principal.roles.includes('system_admin') || (row !== undefined && row.parent_id === null) };
   if (query.agencyId === undefined) return { v };
   if (!subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
   return { v, agencies: await services.agencies.subtree(query.agencyId) };
