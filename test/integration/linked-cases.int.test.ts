@@ -107,7 +107,7 @@ describe('a linked case started by a workflow is a case of the read model', () =
     const child = await poll('the accept task of the complaint', () => view(officer, linkedId), (c) => c.openTasks.some((t) => t.nodeId === 'accept'));
     expect(child).toMatchObject({
       caseType: 'complaint_first', agencyId: 'so-tnmt', channel: 'post', remoteArea: true, status: 'open',
-      receivedAt: new Date('2026-11-20T09:30:00+07:00').toISOString(), parentCaseId: letterId,
+      receivedAt: '2026-11-20T09:30:00.000+07:00', parentCaseId: letterId,
       parent: { caseId: letterId, reference: letter.reference, caseType: 'letter', link: `/v1/cases/${letterId}` },
       definition: { key: 'complaint-first', version: 2 },
     });
