@@ -11,6 +11,7 @@ import * as m20261127500000 from './20261127500000_create_case_records.js';
 import * as m20261128000000 from './20261128000000_audit_chain_head.js';
 import * as m20261128100000 from './20261128100000_task_target_agency.js';
 import * as m20261128200000 from './20261128200000_linked_cases.js';
+import * as m20261202070000 from './20261202070000_calendar_withdrawals_and_changes.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261128000000_audit_chain_head': m20261128000000,
   '20261128100000_task_target_agency': m20261128100000,
   '20261128200000_linked_cases': m20261128200000,
+  '20261202070000_calendar_withdrawals_and_changes': m20261202070000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
