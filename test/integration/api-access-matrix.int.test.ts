@@ -72,6 +72,7 @@ async function freshCalendarEntry(): Promise<string> {
 /** A calendar change row (its fan-out is not needed to read it). */
 async function calendarChangeFixture(): Promise<string> {
   const id = randomUUID();
+  await calendarServiceFor(api.tdb.db).entries(); // seeded: a stored entry version the change can name
   const { max } = (await api.tdb.db('calendar_entries').max('seq as max').first()) as { max: number };
   await api.tdb.db('calendar_changes').insert({
     id, entry_seq: max, entry_id: 'matrix', action: 'added', version: `entries:${max}`, changed_dates: '[]', workflow_id: `calendar-change-${id}`,
