@@ -63,7 +63,8 @@ async function freshCase(): Promise<{ caseId: string; taskId: string }> {
 let calendarDays = 0;
 async function freshCalendarEntry(): Promise<string> {
   calendarDays += 1;
-  const date = new Date(Date.UTC(2090, 0, 1) + calendarDays * 86_400_000).toISOString().slice(0, 10);
+  // June–July 2090: no public holiday to collide with.
+  const date = new Date(Date.UTC(2090, 5, 1) + calendarDays * 86_400_000).toISOString().slice(0, 10);
   const id = `matrix-off-${randomUUID().slice(0, 8)}`;
   await calendarServiceFor(api.tdb.db).addEntry({ id, date, working: false, name: 'Matrix day off', source: 'test', reason: 'matrix fixture' }, { type: 'user', id: 'test', agency: null });
   return id;
