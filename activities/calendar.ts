@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { DateTime } from 'luxon';
+import { ANNOUNCEMENTS } from '../calendar/announcements.js';
 import { buildCalendar, listDays as listCalendarDays, type CalendarDay } from '../calendar/build.js';
 import type { Confidence } from '../calendar/types.js';
 import { appendAudit } from '../db/audit.js';
@@ -429,6 +430,10 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
       const reason = need(input.reason, 'reason', 1000);
       const sourceGiven = input.source === undefined ? undefined : need(input.source, 'source', 500);
       const today = DateTime.fromJSDate(now()).setZone(VN_ZONE).toISODate() as string;
+      // An id neither stored nor in the seed is refused before anything (even the seed) is written.
+      if (!ANNOUNCEMENTS.some((a) => a.id === id) && !(await db('calendar_entries').where({ entry_id: id }).first('seq'))) {
+        throw new CalendarEntryError('NOT_FOUND', 'id', `no calendar entry ${id}`);
+      }
       await ensureSeeded();
       const written = await store.withWriteLock(async (trx) => {
         const before = { seq: await store.version(trx), entries: await store.all(trx) };
