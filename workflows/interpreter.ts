@@ -125,13 +125,20 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
    * The case waits for a person, a date, a message or a linked case — no automated step (service
    * task, linked case being started) is under way — or it ended or failed.
    */
+  /** Completions waiting for the case to settle (ADR 0019). */
+  let settling = 0;
   const settled = () => !runner || runner.state.status !== 'running' || failure !== undefined
     || runner.tokens.every((t) => { const type = graph.node(t.nodeId).type; return type !== 'serviceTask' && (type !== 'callActivity' || t.childWorkflowId !== undefined); });
   setHandler(completeTask, async (req) => {
     act((r) => r.completeTask(req.taskId, req.data, req.caseEvents));
     // Answer after the next step (ADR 0019): the activities the completion started have run and the
     // tasks they lead to are open. Only executions past the patch wait: a recorded history answered at once.
-    if (!settled() && patched(PATCH_COMPLETION_SETTLES)) await condition(settled);
+    if (!settled() && patched(PATCH_COMPLETION_SETTLES)) {
+      // While it waits the main loop must not continue as new (it would wait for this handler,
+      // which waits for the steps the loop launches): see shouldContinueAsNew.
+      settling += 1;
+      try { await condition(settled); } finally { settling -= 1; }
+    }
     return { taskId: req.taskId, openTasks: runner!.state.tasks.filter((t) => t.status === 'open') };
   }, {
     validator: (req) => {
@@ -327,7 +334,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const shouldContinueAsNew = () => {
     const info = workflowInfo();
     const limit = opts.continueAsNewAfterEvents;
-    return (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) && inflight.size === 0 && pendingCancels === 0
+    return (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) && inflight.size === 0 && pendingCancels === 0 && settling === 0
       && runner!.tokens.every((t) => graph.node(t.nodeId).type !== 'callActivity' || t.childWorkflowId !== undefined);
   };
 
