@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { DateTime } from 'luxon';
+import { ANNOUNCEMENTS } from '../calendar/announcements.js';
 import { buildCalendar, listDays as listCalendarDays, type CalendarDay } from '../calendar/build.js';
 import type { Confidence } from '../calendar/types.js';
 import { appendAudit } from '../db/audit.js';
@@ -43,7 +44,9 @@ export type CalendarEntryErrorCode =
   | 'DUPLICATE_ACTIVE_ENTRY'
   | 'ALREADY_WORKING'
   | 'STALE_VERSION'
-  | 'NO_EFFECT';
+  | 'NO_EFFECT'
+  | 'NOT_FOUND'
+  | 'ALREADY_WITHDRAWN';
 
 /** A calendar entry refused by validation; the API maps it to 400 (or 409 for conflicts). */
 export class CalendarEntryError extends Error {
@@ -58,7 +61,13 @@ export class CalendarEntryError extends Error {
 
   /** True for conflicts with stored data (HTTP 409), false for bad input (HTTP 400). */
   get conflict(): boolean {
-    return this.code === 'DUPLICATE_ACTIVE_ENTRY' || this.code === 'STALE_VERSION' || this.code === 'NO_EFFECT' || this.code === 'ALREADY_WORKING';
+    return this.code === 'DUPLICATE_ACTIVE_ENTRY' || this.code === 'STALE_VERSION' || this.code === 'NO_EFFECT' || this.code === 'ALREADY_WORKING'
+      || this.code === 'ALREADY_WITHDRAWN';
+  }
+
+  /** True when the entry named does not exist (HTTP 404). */
+  get notFound(): boolean {
+    return this.code === 'NOT_FOUND';
   }
 }
 
@@ -83,6 +92,14 @@ export interface NewCalendarEntryInput {
   /** Default `confirmed` (an admin enters it from the document). */
   readonly confidence?: Confidence;
   readonly note?: string;
+}
+
+/** What an admin gives to withdraw an entry (issue 10.8). */
+export interface WithdrawCalendarEntryInput {
+  /** Why the entry is withdrawn. Required. */
+  readonly reason: string;
+  /** The document that retracts it (number and date); default: the entry's own source. */
+  readonly source?: string;
 }
 
 /** Result of {@link CalendarService.addEntry}. */
@@ -157,6 +174,7 @@ function entrySummary(e: StoredCalendarEntry): Record<string, unknown> {
   return {
     entryId: e.id, date: e.date, working: e.working, kind: e.kind, name: e.name, source: e.source,
     effectiveFrom: e.effectiveFrom, supersedes: e.supersedes ?? [], confidence: e.confidence ?? null,
+    ...(e.withdrawn ? { withdrawn: true } : {}),
   };
 }
 
@@ -396,6 +414,55 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
         created: written.created,
         version: dataVersionOf(written.created ? written.entry.seq : written.previousSeq),
         previousVersion: dataVersionOf(written.previousSeq),
+        changedDates: written.changedDates,
+      };
+    },
+
+    /**
+     * Withdraws an entry (issue 10.8): appends a version of it marked `withdrawn`, effective today
+     * (or from its latest version's day, if later), with who and why, and audits it
+     * (`calendar.entry.withdrawn`) in the same transaction. The calendar then shows the day as the
+     * statutory rules and the other entries make it. Refused: an unknown id (statutory days are not
+     * stored entries: supersede them instead), an entry already withdrawn.
+     * @throws CalendarEntryError
+     */
+    async withdrawEntry(id: string, input: WithdrawCalendarEntryInput, actor: CalendarActor, meta: { requestId?: string } = {}): Promise<AddEntryResult> {
+      const reason = need(input.reason, 'reason', 1000);
+      const sourceGiven = input.source === undefined ? undefined : need(input.source, 'source', 500);
+      const today = DateTime.fromJSDate(now()).setZone(VN_ZONE).toISODate() as string;
+      // An id neither stored nor in the seed is refused before anything (even the seed) is written.
+      if (!ANNOUNCEMENTS.some((a) => a.id === id) && !(await db('calendar_entries').where({ entry_id: id }).first('seq'))) {
+        throw new CalendarEntryError('NOT_FOUND', 'id', `no calendar entry ${id}`);
+      }
+      await ensureSeeded();
+      const written = await store.withWriteLock(async (trx) => {
+        const before = { seq: await store.version(trx), entries: await store.all(trx) };
+        const prior = before.entries.filter((e) => e.id === id).at(-1);
+        if (!prior) throw new CalendarEntryError('NOT_FOUND', 'id', `no calendar entry ${id}`);
+        if (prior.withdrawn) throw new CalendarEntryError('ALREADY_WITHDRAWN', 'id', `entry ${id} is already withdrawn (version ${prior.seq}, ${prior.createdAt})`);
+        const { seq: _seq, createdAt: _at, ...rest } = prior;
+        const candidate = {
+          ...rest, withdrawn: true, reason, source: sourceGiven ?? prior.source,
+          effectiveFrom: prior.effectiveFrom > today ? prior.effectiveFrom : today,
+          origin: 'admin' as const, seedVersion: null, createdBy: actor,
+        };
+        const range = { from: yearStart(year(prior.date) - 1), to: yearEnd(year(prior.date) + 1) };
+        const oldSnap = build(range.from, range.to, before.entries);
+        const newSnap = build(range.from, range.to, [...before.entries, { ...candidate, seq: before.seq + 1, createdAt: '' }]);
+        const entry = await store.append(candidate, trx, `after:${before.seq}`);
+        const changedDates = diffSnapshots(oldSnap, newSnap);
+        await appendAudit(db, {
+          actor,
+          action: 'calendar.entry.withdrawn',
+          before: { seq: prior.seq, ...entrySummary(prior) },
+          after: { seq: entry.seq, ...entrySummary(entry), reason: entry.reason, version: dataVersionOf(entry.seq), changedDates },
+          legalBasis: entry.source,
+          requestId: meta.requestId ?? null,
+        }, trx);
+        return { entry, previousSeq: before.seq, changedDates };
+      });
+      return {
+        entry: written.entry, created: true, version: dataVersionOf(written.entry.seq), previousVersion: dataVersionOf(written.previousSeq),
         changedDates: written.changedDates,
       };
     },

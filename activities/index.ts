@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createCaseStore } from '../db/cases.js';
 import type { Db } from '../db/knex.js';
 import { caseWorkflowId, type CaseInput } from '../workflows/contract.js';
+import { createCalendarFanOutActivities } from './calendar-fanout.js';
 import { createLifecycleActivities } from './lifecycle.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 
@@ -24,6 +25,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createProcessActivities(deps),
     // After the generic ones: persistent recordDocument / notify replace the in-memory versions.
     ...createLifecycleActivities(deps),
+    // The background fan-out of calendar changes (workflows/calendar-fanout.ts).
+    ...createCalendarFanOutActivities(deps),
     /** Projects the case into the PostgreSQL read model (idempotent by sequence). */
     async projectCase(p: ProjectCaseInput): Promise<{ applied: boolean }> {
       const applied = await cases.project({

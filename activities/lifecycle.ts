@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { appendAudit, SYSTEM_ACTOR } from '../db/audit.js';
 import type { Db } from '../db/knex.js';
 import { complaintLimitation, validateRepresentatives } from '../processes/builtin/index.js';
 import { addDays, computeDeadline, isIsoDate, type CalendarSnapshot } from '../workflows/clock/index.js';
@@ -81,6 +82,25 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
   const { db, logger } = deps;
   const calendar = deps.calendar ?? ((from: string, to: string) => calendarServiceFor(db).snapshot(from, to));
 
+  /**
+   * Inserts a case event or warning once and, in the same transaction, the audit entry that shows it
+   * in the case's timeline (ADR 0019); a retried call finds its row and writes nothing.
+   */
+  async function recordOnce(row: Record<string, unknown> & { case_id: string; idem_key: string; kind: string; name: string }, legalBasis: string | null): Promise<{ name: string; occurred_on: string }> {
+    return db.transaction(async (trx) => {
+      const inserted = await trx('case_events').insert(row).onConflict(['case_id', 'idem_key']).ignore().returning(['name', 'occurred_on', 'node_id', 'message']);
+      const fresh = inserted[0] as { name: string; occurred_on: string | null; node_id: string | null; message: string | null } | undefined;
+      if (fresh) {
+        await appendAudit(trx, {
+          actor: SYSTEM_ACTOR, action: row.kind === 'warning' ? 'case.warning_recorded' : 'case.event_recorded', caseId: row.case_id,
+          after: { kind: row.kind, name: fresh.name, on: fresh.occurred_on, nodeId: fresh.node_id, ...(fresh.message === null ? {} : { message: fresh.message }) },
+          legalBasis,
+        }, trx);
+      }
+      return (await trx('case_events').where({ case_id: row.case_id, idem_key: row.idem_key }).first('name', 'occurred_on')) as { name: string; occurred_on: string };
+    });
+  }
+
   async function insertOnce<T>(table: string, row: Record<string, unknown>, caseId: string, idemKey: string): Promise<T> {
     await db(table).insert(row).onConflict(['case_id', 'idem_key']).ignore();
     return db(table).where({ case_id: caseId, idem_key: idemKey }).first() as Promise<T>;
@@ -103,9 +123,9 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       const k = keyOf(ctx, 'recordCaseEvent');
       if (typeof input.event !== 'string' || !CODE.test(input.event)) throw ApplicationFailure.nonRetryable('recordCaseEvent needs an event name', 'InvalidInput');
       const on = dateOrNull(input.on, 'on') ?? today();
-      const row = await insertOnce<{ name: string; occurred_on: string }>('case_events', {
+      const row = await recordOnce({
         case_id: k.caseId, idem_key: k.idemKey, kind: 'case_event', name: input.event, occurred_on: on, node_id: k.nodeId,
-      }, k.caseId, k.idemKey);
+      }, typeof input.legalBasis === 'string' ? input.legalBasis.slice(0, 1000) : null);
       return { event: row.name, on: row.occurred_on };
     },
 
@@ -158,9 +178,9 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
     async recordWarning(input: Input, ctx?: ServiceTaskContext): Promise<{ warning: string }> {
       const k = keyOf(ctx, 'recordWarning');
       const message = typeof input.message === 'string' ? input.message.slice(0, 1000) : 'warning';
-      await insertOnce('case_events', {
+      await recordOnce({
         case_id: k.caseId, idem_key: k.idemKey, kind: 'warning', name: k.nodeId ?? 'warning', occurred_on: today(), node_id: k.nodeId, message,
-      }, k.caseId, k.idemKey);
+      }, typeof input.legalBasis === 'string' ? input.legalBasis.slice(0, 1000) : null);
       logger.warn({ caseId: k.caseId, nodeId: k.nodeId }, message);
       return { warning: message };
     },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './deps.js';
+import { MAX_BPMN_BYTES } from '../processes/bpmn/bounds.js';
 import { buildOpenApi } from './openapi.js';
 import { notFoundRoute, problemMiddleware } from './problem.js';
 import type { RouteSpec } from './routing/define-route.js';
@@ -82,8 +83,8 @@ export function createApp(deps: AppDeps): Express {
   }));
   app.use(express.json({ limit: deps.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }));
   // Text bodies for routes that import another format (BPMN 2.0 XML definitions: request.textImport);
-  // a statutory lifecycle with its diagram is a few hundred kB of XML.
-  app.use(express.text({ limit: '4mb', type: TEXT_IMPORT_TYPES }));
+  // a statutory lifecycle with its diagram is a few hundred kB of XML (bounded: processes/bpmn/bounds.ts).
+  app.use(express.text({ limit: MAX_BPMN_BYTES, type: TEXT_IMPORT_TYPES }));
   app.use(mountRoutes(apiRoutes(), createServices(deps)));
   app.use(docsRouter());
   app.use(notFoundRoute);

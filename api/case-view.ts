@@ -27,7 +27,20 @@ export const ClockViewSchema = z.object({
   ruleId: z.string().optional(), legalBasis: z.string().optional(), status: z.string().optional(), due: z.string().nullable().optional(),
   rungs: z.array(z.object({ name: z.string(), date: z.string(), at: z.string() })).optional(), firedRungs: z.array(z.string()),
   derivation: z.array(z.unknown()).optional().meta({ description: 'How the due date was computed, step by step' }),
+  state: z.enum(['running', 'suspended', 'met', 'breached', 'expired', 'stopped']).meta({
+    description: '`running` / `suspended`: counting now. A clock that stopped stays listed with its due date and derivation: `met` (its step '
+      + 'completed, or its event came, within the limit), `breached` (the limit of a step passed: overdue), `expired` (a period ran to its '
+      + 'end, e.g. a citizen\'s window closed), `stopped` (its step was interrupted, or the case ended first)',
+  }),
+  closedAt: z.string().nullable().meta({ description: 'When a stopped clock stopped; null while it runs' }),
 }).meta({ id: 'Clock' });
+
+export const CaseEventView = z.object({
+  kind: z.enum(['case_event', 'warning']), name: z.string(), on: z.string().nullable().meta({ description: 'Its day (YYYY-MM-DD, Vietnam)' }),
+  nodeId: z.string().nullable().meta({ description: 'The step that recorded it; null for an event the case was started or a task completed with' }),
+  message: z.string().nullable(), recordedAt: z.string().nullable(),
+}).meta({ id: 'CaseEvent' });
+export type CaseEventView = z.infer<typeof CaseEventView>;
 
 export const CaseDetailView = z.object({
   id: z.string(), reference: z.string(), workflowId: z.string(), caseType: z.string(), channel: z.string(), agencyId: z.string(),
@@ -44,6 +57,7 @@ export const CaseDetailView = z.object({
   parentCaseId: z.string().nullable().meta({ description: 'The case whose workflow started this one (a linked case), else null' }),
   parent: z.object({ caseId: z.string(), reference: z.string(), caseType: z.string(), link: z.string() }).nullable(),
   documents: z.array(z.object({ id: z.string(), type: z.string(), legalBasis: z.string().nullable(), recipients: z.array(z.string()), issuedOn: z.string().nullable(), sentOn: z.string().nullable(), receivedOn: z.string().nullable() })),
+  events: z.array(CaseEventView).meta({ description: 'Dated case events (received, accepted, resolutionDeadlineExpired, …: the starts of statutory clocks) and the warnings recorded on the case, by day' }),
   projectionSeq: z.number().int(),
   consistency: z.object({
     source: z.enum(['read-model', 'workflow']),
@@ -76,6 +90,8 @@ interface Extras {
   details: Record<string, unknown> | null;
   claims: Map<string, string>;
   documents: CaseDetailView['documents'];
+  /** Rows of `case_events` (recorded events and warnings). */
+  events?: CaseEventView[];
   stored?: Partial<Record<keyof z.infer<typeof FlagsView>, boolean>>;
   seq: number;
   asOf: string | null;
@@ -97,15 +113,35 @@ export function buildCaseView(c: CaseRecord, s: CaseStateView | null, x: Extras)
       agencyScope: t.agencyScope, status: t.status, openedAt: t.openedAt, closedAt: t.closedAt ?? null, dueAt: t.dueAt ?? null,
       assignee: x.claims.get(t.id) ?? null, form: t.form,
     })),
-    clocks: (s?.clocks ?? []) as CaseDetailView['clocks'],
+    clocks: clocksOf(s),
     nextDueAt: s?.nextDueAt ?? null,
     linkedCases: linkedCasesOf(s, x.children ?? []),
     parentCaseId: c.parentCaseId ?? null,
     parent: x.parent ? { ...x.parent, link: `/v1/cases/${x.parent.caseId}` } : null,
     documents: x.documents,
+    events: eventsOf(s, x.events ?? []),
     projectionSeq: x.seq,
     consistency: { source: x.source, asOf: x.asOf },
   };
+}
+
+/**
+ * The recorded case events and warnings, plus the dated events the workflow holds that no step
+ * recorded (the receipt, a date a completed form established: `accepted`), ordered by day.
+ */
+function eventsOf(s: CaseStateView | null, recorded: readonly CaseEventView[]): CaseEventView[] {
+  const seen = new Set(recorded.filter((e) => e.kind === 'case_event').map((e) => `${e.name}@${e.on}`));
+  const fromState = Object.entries(s?.caseEvents ?? {}).filter(([name, on]) => !seen.has(`${name}@${on}`))
+    .map(([name, on]): CaseEventView => ({ kind: 'case_event', name, on, nodeId: null, message: null, recordedAt: null }));
+  return [...recorded, ...fromState].sort((a, b) => (a.on ?? '').localeCompare(b.on ?? '') || (a.recordedAt ?? '').localeCompare(b.recordedAt ?? ''));
+}
+
+/** Running clocks first (by due instant, as the workflow lists them), then the stopped ones, latest last. */
+function clocksOf(s: CaseStateView | null): CaseDetailView['clocks'] {
+  type C = CaseDetailView['clocks'][number];
+  const open = (s?.clocks ?? []).map((k) => ({ ...k, state: k.status === 'suspended' ? 'suspended' : 'running', closedAt: null }) as C);
+  const closed = (s?.closedClocks ?? []).map((k) => ({ ...k, state: k.state ?? 'stopped', closedAt: k.closedAt ?? null }) as C);
+  return [...open, ...closed];
 }
 
 /**
@@ -128,15 +164,21 @@ function linkedCasesOf(s: CaseStateView | null, rows: readonly LinkedRow[]): Cas
 
 /** Intake extras of a case: pinned definition, details, claims of its tasks, document records. */
 export async function loadExtras(db: Db, caseId: string): Promise<Omit<Extras, 'seq' | 'asOf' | 'source' | 'stored'>> {
-  const [row, children, claims, docs] = await Promise.all([
+  const [row, children, claims, docs, events] = await Promise.all([
     db('cases as c').leftJoin('cases as p', 'p.id', 'c.parent_case_id').where('c.id', caseId)
       .first('c.definition_key', 'c.definition_version', 'c.definition_hash', 'c.details', 'p.id as parent_id', 'p.reference as parent_reference', 'p.case_type as parent_case_type'),
     db('cases as c').leftJoin('case_states as cs', 'cs.case_id', 'c.id').where('c.parent_case_id', caseId).orderBy('c.created_at')
       .select('c.id', 'c.reference', 'c.case_type', 'c.workflow_id', 'c.definition_key', 'cs.status', 'cs.outcome'),
     db('task_claims').where({ case_id: caseId }).select('task_id', 'assignee'),
     db('case_documents').where({ case_id: caseId }).orderBy('recorded_at').select('id', 'type', 'legal_basis', 'recipients', 'issued_on', 'sent_on', 'received_on'),
+    db('case_events').where({ case_id: caseId }).orderBy('id').limit(500).select('kind', 'name', 'occurred_on', 'node_id', 'message', 'recorded_at'),
   ]);
   return {
+    events: events.map((e: Record<string, unknown>) => ({
+      kind: e.kind === 'warning' ? 'warning' as const : 'case_event' as const, name: e.name as string, on: (e.occurred_on as string | null) ?? null,
+      nodeId: (e.node_id as string | null) ?? null, message: (e.message as string | null) ?? null,
+      recordedAt: e.recorded_at instanceof Date ? e.recorded_at.toISOString() : null,
+    })),
     definition: row?.definition_key ? { key: row.definition_key, version: row.definition_version, hash: row.definition_hash } : null,
     details: (row?.details as Record<string, unknown> | null) ?? null,
     parent: row?.parent_id ? { caseId: row.parent_id as string, reference: row.parent_reference as string, caseType: row.parent_case_type as string } : null,

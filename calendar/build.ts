@@ -50,7 +50,8 @@ function activeAnnouncements(input: BuildCalendarInput): CalendarEntry[] {
     const prev = latest.get(e.id);
     if (!prev || prev.effectiveFrom <= e.effectiveFrom) latest.set(e.id, e);
   }
-  const all = [...latest.values()];
+  // A withdrawn entry is gone: it neither shows nor supersedes anything any more.
+  const all = [...latest.values()].filter((e) => e.withdrawn !== true);
   return all.filter((e) => !isSuperseded(e.id, all));
 }
 

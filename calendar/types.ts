@@ -38,4 +38,9 @@ export interface CalendarEntry {
   readonly confidence?: Confidence;
   /** Free-text note for auditors (uncertainty, document to verify). */
   readonly note?: string;
+  /**
+   * This version withdraws the entry (an announced day off retracted): the calendar shows it no
+   * more, and what it superseded shows again. A later version without it re-announces the entry.
+   */
+  readonly withdrawn?: boolean;
 }

@@ -47,6 +47,7 @@ interface CalendarEntryRow {
   content_hash: string;
   created_by: CalendarActor;
   created_at: Date;
+  withdrawn: boolean;
 }
 
 /** Row → domain. */
@@ -63,6 +64,7 @@ export function entryFromRow(r: CalendarEntryRow): StoredCalendarEntry {
     ...(r.supersedes.length > 0 ? { supersedes: r.supersedes } : {}),
     ...(r.confidence === null ? {} : { confidence: r.confidence }),
     ...(r.note === null ? {} : { note: r.note }),
+    ...(r.withdrawn ? { withdrawn: true } : {}),
     reason: r.reason,
     origin: r.origin,
     seedVersion: r.seed_version,
@@ -74,7 +76,8 @@ export function entryFromRow(r: CalendarEntryRow): StoredCalendarEntry {
 /** Hash of what the entry says (not who wrote it): equal content ⇒ the seed skips it. */
 export function entryContentHash(e: CalendarEntry): string {
   return contentHash(
-    JSON.stringify([e.id, e.date, e.working, e.kind, e.name, e.source, e.effectiveFrom, e.supersedes ?? [], e.confidence ?? null, e.note ?? null]),
+    // `withdrawn` only when set: the hashes of every version written before withdrawals existed stay the same.
+    JSON.stringify([e.id, e.date, e.working, e.kind, e.name, e.source, e.effectiveFrom, e.supersedes ?? [], e.confidence ?? null, e.note ?? null, ...(e.withdrawn ? ['withdrawn'] : [])]),
   );
 }
 
@@ -83,7 +86,8 @@ export function entryContentHash(e: CalendarEntry): string {
  * `salt` makes the stored hash unique for admin rows, so that returning to an earlier content
  * (A → B → A) is a new version rather than a uniqueness violation; seed rows are unsalted.
  */
-export function entryToRow(e: NewStoredEntry, salt?: string): Omit<CalendarEntryRow, 'seq' | 'created_at' | 'supersedes' | 'created_by'> & {
+export function entryToRow(e: NewStoredEntry, salt?: string): Omit<CalendarEntryRow, 'seq' | 'created_at' | 'supersedes' | 'created_by' | 'withdrawn'> & {
+  withdrawn?: boolean;
   supersedes: string;
   created_by: string;
 } {
@@ -103,6 +107,7 @@ export function entryToRow(e: NewStoredEntry, salt?: string): Omit<CalendarEntry
     seed_version: e.seedVersion,
     content_hash: salt === undefined ? entryContentHash(e) : `${entryContentHash(e)}@${salt}`,
     created_by: JSON.stringify(e.createdBy),
+    ...(e.withdrawn ? { withdrawn: true } : {}),
   };
 }
 

@@ -109,12 +109,19 @@ export interface SearchAttributeSource {
    * stage attribute, so a chain of automated steps costs no upsert (and no history event) per step.
    */
   transient?: (nodeId: string) => boolean;
+  /**
+   * Work steps (user tasks, call activities) the stage prefers over waiting events (ADR 0019); unset:
+   * the latest resting element, as cases recorded before it did (the interpreter decides by patch).
+   */
+  work?: (nodeId: string) => boolean;
 }
 
 function searchStage(src: SearchAttributeSource, previous: SearchAttributeValues | undefined): string {
   const s = src.state;
-  if (s.status !== 'running' || !src.transient) return stageOf(s, src.nodeName);
+  if (s.status !== 'running' || !src.transient) return stageOf(s, src.nodeName, src.work);
   const resting = s.tokens.filter((t) => !src.transient!(t.nodeId));
+  const working = src.work ? resting.filter((t) => src.work!(t.nodeId)) : [];
+  if (working.length > 0) return src.nodeName(working[working.length - 1]!.nodeId);
   if (resting.length > 0) return src.nodeName(resting[resting.length - 1]!.nodeId);
   const before = previous?.[SA.stage.name];
   return typeof before === 'string' ? before : stageOf(s, src.nodeName);

@@ -9,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
-  caseWorkflowId, childCompleted, childEscalated, completeTask, getCaseState, sendMessage,
+  caseWorkflowId, childCompleted, childEscalated, completeTask, getCaseState, SA, sendMessage,
   type CarriedState, type ProcessInput, type ProcessResult, type WorkflowAuditEntry,
 } from './contract.js';
 import { addDays } from './clock/index.js';
@@ -28,6 +28,13 @@ const PATCH_CASE_EVENTS = 'kntc-case-events-from-activity-v1';
  */
 const PATCH_SEARCH_ATTRIBUTES = 'kntc-search-attributes-v1';
 const PATCH_CANCEL_LINKED = 'kntc-cancel-interrupted-linked-cases-v1';
+/**
+ * patched() id: a task completion answers once the case has moved on to its next wait (the automated
+ * steps after the task done), so its `openTasks` are the case's new open tasks (ADR 0019).
+ */
+const PATCH_COMPLETION_SETTLES = 'kntc-completion-answers-after-next-step-v1';
+/** patched() id: the stage search attribute names the work step in progress, not a waiting window (ADR 0019). */
+const PATCH_STAGE_WORK = 'kntc-stage-is-work-step-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -83,6 +90,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const runs = (input.carried?.runs ?? 0) + 1;
   let projectionSeq = input.carried?.projectionSeq ?? 0;
   const nodeName = (id: string) => { const n = graph.node(id); return n.name ?? n.id; };
+  /** The work steps a stage names first: a person's task, an automated step, a linked case (ADR 0019). */
+  const isWork = (id: string) => { const t = graph.node(id).type; return t === 'userTask' || t === 'serviceTask' || t === 'callActivity'; };
 
   // Assigned once the calendar is fetched; handlers registered before that see `undefined`.
   // eslint-disable-next-line prefer-const
@@ -124,10 +133,26 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     return runner;
   };
 
-  setHandler(getCaseState, () => buildView(input.caseId, input.pin.label, runner?.state, nodeName));
-  setHandler(completeTask, (req) => {
+  setHandler(getCaseState, () => buildView(input.caseId, input.pin.label, runner?.state, nodeName, undefined, isWork));
+  /**
+   * The case waits for a person, a date, a message or a linked case — no automated step (service
+   * task, linked case being started) is under way — or it ended or failed.
+   */
+  /** Completions waiting for the case to settle (ADR 0019). */
+  let settling = 0;
+  const settled = () => !runner || runner.state.status !== 'running' || failure !== undefined
+    || runner.tokens.every((t) => { const type = graph.node(t.nodeId).type; return type !== 'serviceTask' && (type !== 'callActivity' || t.childWorkflowId !== undefined); });
+  setHandler(completeTask, async (req) => {
     act((r) => r.completeTask(req.taskId, req.data, req.caseEvents));
     if (req.audit && project) pendingAudits.push(req.audit);
+    // Answer after the next step (ADR 0019): the activities the completion started have run and the
+    // tasks they lead to are open. Only executions past the patch wait: a recorded history answered at once.
+    if (!settled() && patched(PATCH_COMPLETION_SETTLES)) {
+      // While it waits the main loop must not continue as new (it would wait for this handler,
+      // which waits for the steps the loop launches): see shouldContinueAsNew.
+      settling += 1;
+      try { await condition(settled); } finally { settling -= 1; }
+    }
     return { taskId: req.taskId, openTasks: runner!.state.tasks.filter((t) => t.status === 'open') };
   }, {
     validator: (req) => {
@@ -303,11 +328,16 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const syncSearchAttributes = () => {
     if (!searchAttributes) return;
     const info = workflowInfo();
-    const { updates, values } = searchAttributeUpdates(upserted, {
+    const src = {
       state: runner!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId: input.agencyId,
-      present: (name) => info.typedSearchAttributes.getAll().some((p) => p.key.name === name),
-      transient: (nodeId) => graph.node(nodeId).type === 'serviceTask',
-    });
+      present: (name: string) => info.typedSearchAttributes.getAll().some((p) => p.key.name === name),
+      transient: (nodeId: string) => graph.node(nodeId).type === 'serviceTask',
+    };
+    const plain = searchAttributeUpdates(upserted, src);
+    // The stage as the work step (ADR 0019) only where it differs, and then only in executions past
+    // the patch: histories recorded before it upserted the latest resting element and must replay.
+    const byWork = searchAttributeUpdates(upserted, { ...src, work: isWork });
+    const { updates, values } = byWork.values[SA.stage.name] !== plain.values[SA.stage.name] && patched(PATCH_STAGE_WORK) ? byWork : plain;
     upserted = values;
     if (updates.length > 0) upsertSearchAttributes(updates);
   };
@@ -324,7 +354,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (!project || projectedVersion === version) return;
     projectedVersion = version;
     projectionSeq += 1;
-    const view = buildView(input.caseId, input.pin.label, runner!.state, nodeName, 20);
+    const view = buildView(input.caseId, input.pin.label, runner!.state, nodeName, 20, isWork);
     const audits = pendingAudits.splice(0);
     await infra.projectCaseState({
       caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }), state: view,
@@ -335,7 +365,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const shouldContinueAsNew = () => {
     const info = workflowInfo();
     const limit = opts.continueAsNewAfterEvents;
-    return (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) && inflight.size === 0 && pendingCancels === 0
+    return (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) && inflight.size === 0 && pendingCancels === 0 && settling === 0
       && runner!.tokens.every((t) => graph.node(t.nodeId).type !== 'callActivity' || t.childWorkflowId !== undefined);
   };
 

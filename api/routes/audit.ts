@@ -17,7 +17,11 @@ const SUMMARY: Record<string, string> = {
 };
 
 /** A readable line for an audit entry; unknown actions fall back to the action name. */
-export function describeEntry(e: Pick<AuditEntry, 'action'>): string {
+export function describeEntry(e: Pick<AuditEntry, 'action' | 'after'>): string {
+  const a = (e.after ?? {}) as { name?: unknown; on?: unknown; message?: unknown };
+  // Case events and warnings the lifecycle recorded (ADR 0019): name, day and message.
+  if (e.action === 'case.event_recorded') return `Case event ${String(a.name)}${typeof a.on === 'string' ? ` on ${a.on}` : ''}`;
+  if (e.action === 'case.warning_recorded') return `Warning at ${String(a.name)}${typeof a.message === 'string' ? `: ${a.message}` : ''}`;
   return SUMMARY[e.action] ?? e.action.replace(/[._]/g, ' ');
 }
 

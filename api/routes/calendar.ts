@@ -3,6 +3,7 @@
  * and the admin table of announced days off and make-up working days. Thin handlers: validate
  * (strict zod; unknown fields are refused), call the calendar service, throw typed problems.
  */
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import {
   CALENDAR_MIN_DATE,
   CalendarEntryError,
   calendarServiceFor,
+  type AddEntryResult,
   type CalendarService,
   type NewCalendarEntryInput,
 } from '../../activities/calendar.js';
@@ -41,6 +43,8 @@ export const CALENDAR_ROUTE_AUTH = {
   'POST /v1/admin/calendar/days-off': SYSTEM_ONLY,
   'POST /v1/admin/calendar/working-days': SYSTEM_ONLY,
   'GET /v1/admin/calendar/entries': ADMINS,
+  'POST /v1/admin/calendar/entries/:id/withdraw': SYSTEM_ONLY,
+  'GET /v1/admin/calendar/changes/:id': ADMINS,
 } as const satisfies Record<string, AuthRule>;
 
 /** Longest range `GET /v1/calendar/days` lists (3 years). */
@@ -115,11 +119,23 @@ export const DayOffBody = z.strictObject({
 /** `POST /v1/admin/calendar/working-days` body (make-up working day, làm bù). */
 export const WorkingDayBody = z.strictObject(entryFields);
 
+/** `POST /v1/admin/calendar/entries/:id/withdraw` body. */
+export const WithdrawBody = z.strictObject({
+  reason: text(1000),
+  source: text(500).optional().meta({ description: 'The document that retracts the entry (default: the entry\'s own source)' }),
+});
+
 /** What the handlers need (the plain router's deps, or the platform's `services.deps`). */
 export interface CalendarHandlerDeps {
   db: Db;
   /** Used to tell open cases about a calendar change. */
   temporal: Client;
+  /**
+   * Task queue of the case worker: set, open cases are told in the background by
+   * `calendarFanOutWorkflow` and the answer (202) names the change and its progress route; unset
+   * (the plain router), they are told within the request as before.
+   */
+  taskQueue?: string;
   /** Shared service (one snapshot cache per process); default: one per `db` (see {@link calendarServiceFor}). */
   calendar?: CalendarService;
   /** Case workflow types to notify (default `processWorkflow`). */
@@ -193,6 +209,10 @@ export async function addCalendarEntry(
   }
   const common = { entry: added.entry, version: added.version, previousVersion: added.previousVersion, changedDates: added.changedDates };
   if (!added.created) return { status: 200, body: { ...common, notifiedCases: 0, notification: { notified: 0, skipped: [], failed: [] } } };
+  if (deps.taskQueue !== undefined) {
+    const change = await startCalendarFanOut(deps, added, (await isCorrection(deps.db, added.entry.id, added.entry.seq)) ? 'corrected' : 'added', actor);
+    return { status: 202, body: { ...common, change } };
+  }
   // The entry is stored: a Temporal outage must not turn that into an error. Report it instead.
   let notification: NotifyCalendarChangeResult | { error: string };
   try {
@@ -214,6 +234,84 @@ export async function addCalendarEntry(
     notification = { error: 'Open cases could not be notified; the entry is stored. Retry the notification.' };
   }
   return { status: 201, body: { ...common, notifiedCases: 'notified' in notification ? notification.notified : 0, notification } };
+}
+
+/** Whether an earlier version of the entry exists (the change is a correction). */
+async function isCorrection(db: Db, entryId: string, seq: number): Promise<boolean> {
+  return (await db('calendar_entries').where({ entry_id: entryId }).andWhere('seq', '<', seq).first('seq')) !== undefined;
+}
+
+/** A calendar change as `GET /v1/admin/calendar/changes/:id` shows it. */
+export interface CalendarChangeView {
+  id: string; entryId: string; entrySeq: number; action: string; version: string; changedDates: string[]; workflowId: string;
+  status: 'running' | 'completed' | 'not_started'; notified: number; skipped: number; pages: number;
+  requestedBy: CalendarActor; requestedAt: string; finishedAt: string | null; links: { self: string };
+}
+
+function changeView(r: Record<string, unknown>): CalendarChangeView {
+  const at = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
+  return {
+    id: r.id as string, entryId: r.entry_id as string, entrySeq: Number(r.entry_seq), action: r.action as string, version: r.version as string,
+    changedDates: r.changed_dates as string[], workflowId: r.workflow_id as string, status: r.status as CalendarChangeView['status'],
+    notified: Number(r.notified), skipped: Number(r.skipped), pages: Number(r.pages), requestedBy: r.requested_by as CalendarActor,
+    requestedAt: at(r.requested_at)!, finishedAt: at(r.finished_at), links: { self: `/v1/admin/calendar/changes/${r.id as string}` },
+  };
+}
+
+/** The change of `id`, or undefined. */
+export async function getCalendarChange(db: Db, id: string): Promise<CalendarChangeView | undefined> {
+  const row = await db('calendar_changes').where({ id }).first();
+  return row ? changeView(row) : undefined;
+}
+
+/**
+ * Records a stored calendar change and starts the durable workflow that tells every open case
+ * (issue 11.5): the request answers at once. A Temporal outage must not turn a stored entry into an
+ * error: the change is then `not_started` (the admin sees it on the progress route).
+ */
+async function startCalendarFanOut(deps: CalendarHandlerDeps, added: AddEntryResult, action: 'added' | 'corrected' | 'withdrawn', actor: CalendarActor): Promise<CalendarChangeView> {
+  const id = randomUUID();
+  const workflowId = `calendar-change-${id}`;
+  const signal = { version: added.version, changedDates: added.changedDates, entryId: added.entry.id, reason: `${added.entry.reason} (${added.entry.source})` };
+  await deps.db('calendar_changes').insert({
+    id, entry_seq: added.entry.seq, entry_id: added.entry.id, action, version: added.version, changed_dates: JSON.stringify(added.changedDates),
+    workflow_id: workflowId, status: 'running', requested_by: JSON.stringify(actor),
+  });
+  try {
+    await deps.temporal.workflow.start('calendarFanOutWorkflow', {
+      taskQueue: deps.taskQueue!, workflowId, args: [{ changeId: id, entrySeq: added.entry.seq, change: signal }],
+    });
+  } catch (e) {
+    deps.logger?.warn({ err: e, entrySeq: added.entry.seq }, 'calendar change stored but its fan-out did not start');
+    await deps.db('calendar_changes').where({ id }).update({ status: 'not_started' });
+  }
+  return (await getCalendarChange(deps.db, id))!;
+}
+
+/**
+ * Shared handler: withdraw an entry (issue 10.8), audited with its reason, then tell the open cases
+ * like an addition does (in the background when `deps.taskQueue` is set: 202; else within: 200).
+ */
+export async function withdrawCalendarEntry(
+  deps: CalendarHandlerDeps, id: string, body: z.output<typeof WithdrawBody>, actor: CalendarActor, requestId?: string,
+): Promise<{ status: number; body: unknown }> {
+  const calendar = deps.calendar ?? calendarServiceFor(deps.db);
+  let withdrawn: AddEntryResult;
+  try {
+    withdrawn = await calendar.withdrawEntry(id, body, actor, requestId ? { requestId } : {});
+  } catch (e) {
+    if (!(e instanceof CalendarEntryError)) throw e;
+    if (e.notFound) throw problems.notFound(`Calendar entry ${id}`);
+    throw e.conflict ? problems.conflict(e.message) : problems.validation([{ path: e.field, message: e.message }]);
+  }
+  const common = { entry: withdrawn.entry, version: withdrawn.version, previousVersion: withdrawn.previousVersion, changedDates: withdrawn.changedDates };
+  if (deps.taskQueue !== undefined) return { status: 202, body: { ...common, change: await startCalendarFanOut(deps, withdrawn, 'withdrawn', actor) } };
+  const notification = await notifyCalendarChange({
+    client: deps.temporal, db: deps.db,
+    change: { version: withdrawn.version, changedDates: withdrawn.changedDates, entryId: withdrawn.entry.id, entrySeq: withdrawn.entry.seq, reason: `${withdrawn.entry.reason} (${withdrawn.entry.source})` },
+    ...(deps.workflowTypes ? { workflowTypes: deps.workflowTypes } : {}), ...(deps.logger ? { logger: deps.logger } : {}),
+  });
+  return { status: 200, body: { ...common, notifiedCases: notification.notified, notification } };
 }
 
 /** The calendar router for a plain Express app (mount at the root; paths are absolute). */
@@ -242,6 +340,12 @@ export function calendarRoutes(deps: CalendarRouteDeps): Router {
   };
   r.post('/v1/admin/calendar/days-off', add(false));
   r.post('/v1/admin/calendar/working-days', add(true));
+  r.post('/v1/admin/calendar/entries/:id/withdraw', async (req: Request, res: Response) => {
+    const body = parse(WithdrawBody, req.body);
+    const requestId = (req as { id?: unknown }).id;
+    const out = await withdrawCalendarEntry(handlerDeps, String(req.params.id), body, actorOf(req, res), requestId === undefined ? undefined : String(requestId));
+    res.status(out.status).json(out.body);
+  });
   return r;
 }
 
@@ -272,7 +376,8 @@ const DaysResponse = z.object({
 const Entry = z.object({
   seq: z.number().int(), id: z.string(), date: z.string(), working: z.boolean(), kind: z.string(), name: z.string(), source: z.string(),
   reason: z.string(), effectiveFrom: z.string(), supersedes: z.array(z.string()).optional(), confidence: z.string().optional(),
-  note: z.string().optional(), origin: z.enum(['seed', 'admin']), seedVersion: z.string().nullable(),
+  note: z.string().optional(), withdrawn: z.boolean().optional().meta({ description: 'This version withdraws the entry' }),
+  origin: z.enum(['seed', 'admin']), seedVersion: z.string().nullable(),
   createdBy: z.object({ type: z.string(), id: z.string(), agency: z.string().nullable() }), createdAt: z.string(),
 }).meta({ id: 'CalendarEntry' });
 
@@ -282,10 +387,24 @@ const AddEntryResponse = z.object({
   notification: z.unknown(),
 }).meta({ id: 'CalendarEntryAdded' });
 
+const CalendarChange = z.object({
+  id: z.string(), entryId: z.string(), entrySeq: z.number().int(), action: z.enum(['added', 'corrected', 'withdrawn']), version: z.string(),
+  changedDates: z.array(z.string()), workflowId: z.string().meta({ description: 'The Temporal workflow telling the open cases' }),
+  status: z.enum(['running', 'completed', 'not_started']).meta({ description: '`not_started`: Temporal could not be reached; the entry is stored' }),
+  notified: z.number().int().meta({ description: 'Open cases told so far' }), skipped: z.number().int().meta({ description: 'Cases listed open whose workflow no longer runs' }),
+  pages: z.number().int(), requestedBy: z.object({ type: z.string(), id: z.string(), agency: z.string().nullable() }),
+  requestedAt: z.string(), finishedAt: z.string().nullable(), links: z.object({ self: z.string() }),
+}).meta({ id: 'CalendarChange' });
+
+const ChangeAccepted = z.object({
+  entry: Entry, version: z.string(), previousVersion: z.string(), changedDates: z.array(z.string()),
+  change: CalendarChange.meta({ description: 'The background fan-out to the open cases; follow `change.links.self`' }),
+}).meta({ id: 'CalendarChangeAccepted' });
+
 const EntriesResponse = z.object({ version: z.string(), entries: z.array(Entry.extend({ active: z.boolean() })) }).meta({ id: 'CalendarEntries' });
 
-const handlerDepsOf = (deps: { db: Db; temporal: Client; logger?: { warn(obj: object, msg: string): void } }): CalendarHandlerDeps => ({
-  db: deps.db, temporal: deps.temporal, calendar: calendarServiceFor(deps.db), ...(deps.logger ? { logger: deps.logger } : {}),
+const handlerDepsOf = (deps: { db: Db; temporal: Client; taskQueue: string; logger?: { warn(obj: object, msg: string): void } }): CalendarHandlerDeps => ({
+  db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, calendar: calendarServiceFor(deps.db), ...(deps.logger ? { logger: deps.logger } : {}),
 });
 
 const addSpec = (working: boolean) =>
@@ -297,7 +416,8 @@ const addSpec = (working: boolean) =>
     summary: working ? 'Add a make-up working day (làm bù) and tell open cases' : 'Add an announced day off and tell open cases',
     description:
       'Appends a new version of a calendar entry (corrections: same `id`, or `supersedes`). Refused with 409 when the day ' +
-      'already carries another active entry. Every open case receives `calendarChanged` and recomputes its clocks.',
+      'already carries another active entry. Answers 202 at once: every open case receives `calendarChanged` and recomputes its clocks ' +
+      'in the background (a durable workflow); `change.links.self` shows its progress.',
     auth: working ? CALENDAR_ROUTE_AUTH['POST /v1/admin/calendar/working-days'] : CALENDAR_ROUTE_AUTH['POST /v1/admin/calendar/days-off'],
     request: {
       body: working ? WorkingDayBody : DayOffBody,
@@ -309,7 +429,7 @@ const addSpec = (working: boolean) =>
       },
     },
     responses: {
-      201: { description: 'Stored; `notifiedCases` open cases were told', schema: AddEntryResponse },
+      202: { description: 'Stored; the open cases are being told (`change`)', schema: ChangeAccepted },
       200: { description: 'The same content is already the latest version (nothing written, nobody told)', schema: AddEntryResponse },
       409: { description: 'Conflicts with an active entry, or already a working day' },
     },
@@ -348,4 +468,37 @@ export const calendarRouteSpecs: RouteSpec[] = [
   }),
   addSpec(false),
   addSpec(true),
+  defineRoute({
+    method: 'post', path: '/v1/admin/calendar/entries/:id/withdraw', operationId: 'withdrawCalendarEntry', tags: ['Calendar'],
+    summary: 'Withdraw a calendar entry (a retracted day off or make-up working day) and tell open cases',
+    description: 'Appends a version of the entry marked `withdrawn`, with the reason (and the retracting document as `source`), written to the '
+      + 'audit log (`calendar.entry.withdrawn`). The day is then what the statutory rules and the other entries make it. Answers 202 at once: '
+      + 'every open case recomputes its clocks in the background, like after an addition (`change.links.self`). 404: no such stored entry '
+      + '(statutory days are computed: supersede them with an entry instead); 409: already withdrawn.',
+    auth: CALENDAR_ROUTE_AUTH['POST /v1/admin/calendar/entries/:id/withdraw'],
+    request: {
+      params: z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9:._-]{2,119}$/) }),
+      body: WithdrawBody,
+      bodyExample: { reason: 'The Government Office retracted the announced day off', source: 'Thông báo số …/TB-VPCP (example)' },
+    },
+    responses: {
+      202: { description: 'Withdrawn; the open cases are being told (`change`)', schema: ChangeAccepted },
+      404: { description: 'No stored entry with this id' },
+      409: { description: 'The entry is already withdrawn' },
+    },
+    handler: async ({ params, body, principal, services, requestId }) =>
+      withdrawCalendarEntry(handlerDepsOf(services.deps), params.id, body, principalActor(principal), requestId || undefined),
+  }),
+  defineRoute({
+    method: 'get', path: '/v1/admin/calendar/changes/:id', operationId: 'getCalendarChange', tags: ['Calendar'],
+    summary: 'Progress of a calendar change reaching the open cases',
+    auth: CALENDAR_ROUTE_AUTH['GET /v1/admin/calendar/changes/:id'],
+    request: { params: z.object({ id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) }) },
+    responses: { 200: { description: 'The change: status and how many open cases were told', schema: CalendarChange } },
+    handler: async ({ params, services }) => {
+      const change = await getCalendarChange(services.deps.db, params.id);
+      if (!change) throw problems.notFound(`Calendar change ${params.id}`);
+      return { body: change };
+    },
+  }),
 ];

@@ -8,10 +8,11 @@ import { recordCaseStarted } from '../../platform/metrics.js';
 import { createCaseSearch } from '../../db/case-search.js';
 import { caseReference as referenceOf, REFERENCE_DIGITS } from '../../db/cases.js';
 import type { Db } from '../../db/knex.js';
-import { MASS_CASE_MIN_SIGNERS } from '../../processes/builtin/index.js';
+import { CHANNELS, MASS_CASE_MIN_SIGNERS } from '../../processes/builtin/index.js';
 import { caseWorkflowId, PROCESS_WORKFLOW, SA, type CaseType, type ProcessInput } from '../../workflows/contract.js';
 import { buildCaseView, CaseDetailView, FlagsView, loadExtras } from '../case-view.js';
 import { queryCaseState } from '../workflow-errors.js';
+import { withVnInstants } from '../instants.js';
 import { actorOf } from '../auth/principal.js';
 import { completeCte, requestHash, reserveCte } from '../idempotency.js';
 import { HttpProblem, problems } from '../problem.js';
@@ -65,7 +66,8 @@ const ReceivedAt = z.string().max(40).refine(isIsoInstant, { message: 'must be a
 /** Request body of `POST /v1/cases` (grows with the lifecycles). */
 export const CreateCaseBody = z.strictObject({
   type: z.enum(['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition']),
-  channel: z.enum(['reception_desk', 'post', 'portal', 'forwarded', 'national_database']),
+  // One list: every channel the built-in definitions take (processes/builtin/letter.ts CHANNELS).
+  channel: z.enum(CHANNELS).meta({ description: 'How the case arrived (the `channel` values the definitions use)' }),
   receivedAt: ReceivedAt,
   agencyId: AgencyId,
   subject: z.string().trim().min(1).max(500),
@@ -333,7 +335,7 @@ export const caseRoutes: RouteSpec[] = [
       if (key && !first.fresh) {
         const earlier = await idem.lookup(scope, key, hash); // a different body under this key → 422
         if (earlier.response) {
-          res.status(earlier.response.status).set('Idempotent-Replayed', 'true').json(withPin(earlier.response.body as Record<string, unknown>));
+          res.status(earlier.response.status).set('Idempotent-Replayed', 'true').json(withVnInstants(withPin(earlier.response.body as Record<string, unknown>)));
           return;
         }
         // An identical earlier request did not finish: finish it with the same id (the rows are idempotent).
@@ -439,7 +441,7 @@ export const caseRoutes: RouteSpec[] = [
       if (fresh) recordCaseStarted(body.type);
       // res.json's bytes, without Express's ETag (a hash of the body; no conditional request applies to a 201).
       res.status(201).location(`/v1/cases/${id}`).setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify({ ...stored, pin: citizenPin }));
+      res.end(JSON.stringify(withVnInstants({ ...stored, pin: citizenPin })));
     },
   }),
 

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import { DefinitionKeyOwned, DefinitionVersionExists, InvalidDefinition, type DefinitionRecord } from '../../db/definitions.js';
-import { fromBpmnXml, toBpmnXml } from '../../processes/bpmn/index.js';
+import { toBpmnXml } from '../../processes/bpmn/index.js';
+import { importBpmnOffThread } from '../bpmn-import.js';
+import { MAX_BPMN_BYTES, MAX_BPMN_DEPTH, MAX_BPMN_ELEMENTS } from '../../processes/bpmn/bounds.js';
 import { BUILT_IN_CASE_TYPES, validateDefinition, type ValidationError } from '../../workflows/engine/index.js';
 import { actorOf, SYSTEM_ROLES, type Principal } from '../auth/principal.js';
 import { requestHash } from '../idempotency.js';
@@ -183,9 +185,11 @@ export const definitionRoutes: RouteSpec[] = [
       body: RegisterDefinitionBody, bodyExample: example,
       textImport: {
         contentTypes: TEXT_IMPORT_TYPES,
-        description: 'JSON definition, or BPMN 2.0 XML (Content-Type: application/xml) in the subset GET …/bpmn exports (kntc extension elements for version, case type, clocks, forms).',
+        description: 'JSON definition, or BPMN 2.0 XML (Content-Type: application/xml) in the subset GET …/bpmn exports (kntc extension elements for version, case type, clocks, forms). '
+          + `A document over ${MAX_BPMN_BYTES} bytes is refused with 413, one with more than ${MAX_BPMN_ELEMENTS} XML elements or nested more than ${MAX_BPMN_DEPTH} deep with 422, before it is parsed; it is parsed off the event loop.`,
         async convert(xml) {
-          const r = await fromBpmnXml(xml);
+          // Bounded (413 / 422 at once), then parsed in a worker thread: one import never stalls the server (issue 11.5).
+          const r = await importBpmnOffThread(xml);
           if (!r.ok) throw invalidDefinitionProblem(r.errors);
           return r.definition;
         },

@@ -8,7 +8,8 @@ import { appendAuditOnce } from '../../db/audit-once.js';
 import { createTaskSearch, type TaskRow } from '../../db/case-search.js';
 import { recordTaskCompleted } from '../../platform/metrics.js';
 import { caseEventsFor } from '../../processes/builtin/index.js';
-import { completeTask, type CaseStateView, type WorkflowAuditEntry } from '../../workflows/contract.js';
+import { WorkflowUpdateStage } from '@temporalio/client';
+import { completeTask, type CaseStateView, type CompleteTaskResult, type WorkflowAuditEntry } from '../../workflows/contract.js';
 import type { JsonValue } from '../../workflows/engine/index.js';
 import { taskApiId, TaskView } from '../case-view.js';
 import { actorOf, type Principal } from '../auth/principal.js';
@@ -21,6 +22,21 @@ import { updateIdFor } from '../update-id.js';
 import { queryCaseState, sendCaseUpdate, updateProblem } from '../workflow-errors.js';
 
 const WORKERS = ['intake', 'officer', 'supervisor', 'admin'] as const;
+
+/** Longest wait for a completed task's case to take its next step before answering (ADR 0019). */
+export const COMPLETION_ANSWER_WAIT_MS = 10_000;
+
+/** `p`'s value, or undefined when it takes longer than `ms` (its later failure is then ignored). */
+async function withinMs<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), ms); });
+  p.catch(() => undefined);
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const MANAGERS = ['supervisor', 'admin'] as const;
 
 /** `<caseId>.<taskId>`, e.g. `0b6f…0001.accept-3`. */
@@ -211,7 +227,13 @@ export const taskRoutes: RouteSpec[] = [
       bodyExample: { data: { acceptanceDecision: 'accept', acceptedOn: '2026-07-03', acceptanceNoticeOn: '2026-07-03' } },
     },
     responses: {
-      200: { description: 'Completed; the case\'s open tasks now', schema: z.object({ taskId: z.string(), openTasks: z.array(z.object({ id: z.string(), nodeId: z.string(), name: z.string(), dueAt: z.string().nullable() })) }) },
+      200: {
+        description: 'Completed. The answer comes once the case has taken its next step (the automated steps after the task have run), so `openTasks` are the case\'s new open tasks',
+        schema: z.object({
+          taskId: z.string(), openTasks: z.array(z.object({ id: z.string(), nodeId: z.string(), name: z.string(), dueAt: z.string().nullable() })),
+          settled: z.boolean().meta({ description: `false: the next step did not finish within ${COMPLETION_ANSWER_WAIT_MS / 1000} s (e.g. a failing service being retried); \`openTasks\` are those open now, and the tasks it leads to appear in GET /v1/tasks when it has run` }),
+        }).meta({ id: 'TaskCompleted' }),
+      },
       409: { description: 'The task is not open (stale or completed), or held by someone else' },
       422: { description: 'The form data is not valid (errors name the fields)' },
     },
@@ -251,12 +273,23 @@ export const taskRoutes: RouteSpec[] = [
       };
       // A retry under the same Idempotency-Key sends the same Update id: Temporal answers the first outcome.
       const updateId = updateIdFor({ principal: principal!, operation: 'task.complete', key: ctx.req.get('Idempotency-Key'), request: { task: params.id, data } });
-      let result;
+      let result: CompleteTaskResult;
+      let settled = true;
       try {
-        result = await sendCaseUpdate(() => services.deps.temporal.workflow.getHandle(c.workflowId).executeUpdate(completeTask, {
+        // Accepted (validated) first; then the answer of the case once it has taken its next step
+        // (ADR 0019), waited for at most COMPLETION_ANSWER_WAIT_MS: past that, the open tasks as the
+        // workflow shows them now, `settled: false`.
+        const handle = services.deps.temporal.workflow.getHandle(c.workflowId);
+        const update = await sendCaseUpdate(() => handle.startUpdate(completeTask, {
           args: [{ caseId: c.id, taskId, data, caseEvents, actor: `${principal!.type}:${principal!.id}`, actorRoles: actingRoles(principal!), audit }],
-          updateId,
+          updateId, waitForStage: WorkflowUpdateStage.ACCEPTED,
         }));
+        const answered = await withinMs(update.result(), COMPLETION_ANSWER_WAIT_MS);
+        if (answered !== undefined) result = answered;
+        else {
+          settled = false;
+          result = { taskId, openTasks: (await queryCaseState(services.deps.temporal, c.workflowId)).openTasks };
+        }
       } catch (e) {
         throw updateProblem(e);
       }
@@ -269,6 +302,7 @@ export const taskRoutes: RouteSpec[] = [
         body: {
           taskId: taskApiId(c.id, taskId),
           openTasks: result.openTasks.map((t) => ({ id: taskApiId(c.id, t.id), nodeId: t.nodeId, name: t.name, dueAt: t.dueAt ?? null })),
+          settled,
         },
       };
     }),

@@ -5,6 +5,7 @@ import { startHttpTimer } from '../../platform/metrics.js';
 import { forbidden, notFound } from '../auth/errors.js';
 import { unauthenticated } from '../auth/authenticate.js';
 import { jsonTextProblem, textProblem } from '../../workflows/text-check.js';
+import { withVnInstants } from '../instants.js';
 import { HttpProblem, problems, zodToProblem } from '../problem.js';
 import type { HandlerContext, RouteSpec } from './define-route.js';
 import type { Services } from './services.js';
@@ -166,7 +167,8 @@ export function mountRoutes(specs: readonly RouteSpec[], services: Services): Ro
       const reply = await spec.handler(ctx as never);
       if (reply && !res.headersSent) {
         if (reply.headers) res.set(reply.headers);
-        res.status(reply.status ?? 200).json(reply.body);
+        // One form of date-time in every /v1 answer: the Vietnam offset (ADR 0019).
+        res.status(reply.status ?? 200).json(spec.path.startsWith('/v1/') ? withVnInstants(reply.body) : reply.body);
       }
     });
   }

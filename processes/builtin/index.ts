@@ -32,6 +32,8 @@ export { rulesForEvent, periodOfReceipt, TRANSITIONAL_TOPICS, NEW_IN_2026, RULE_
 export { complaintLimitation, type LimitationInput, type LimitationResult } from './limitation.js';
 export { petitionDefinition, type PetitionConfig } from './petition.js';
 export { complaintDefinition, letterDefinition, denunciationDefinition };
+/** The channels a case arrives by: the one list `POST /v1/cases` and the definitions' forms share. */
+export { CHANNELS } from './letter.js';
 export { ACTIVITY, ROLE } from './build.js';
 export { REFORM_2026, ART, type LawPeriod } from './law.js';
 export { drivingContract, caseEventsFor, caseEventFields, type DrivingContract, type TaskContract } from './contract.js';

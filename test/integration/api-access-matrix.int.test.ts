@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../api/app.js';
 import { ROLES, type Role } from '../../api/auth/principal.js';
 import type { RouteSpec } from '../../api/routing/define-route.js';
+import { calendarServiceFor } from '../../activities/calendar.js';
 import { createApiKeyStore } from '../../db/api-keys.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import { authHeader } from '../support/auth.js';
@@ -61,6 +62,29 @@ async function freshCase(): Promise<{ caseId: string; taskId: string }> {
   throw new Error(`fixture case ${id}: no open task projected`);
 }
 
+/** A fresh stored day off (each withdrawal consumes one), on its own day far ahead. */
+let calendarDays = 0;
+async function freshCalendarEntry(): Promise<string> {
+  calendarDays += 1;
+  // June–July 2090: no public holiday to collide with.
+  const date = new Date(Date.UTC(2090, 5, 1) + calendarDays * 86_400_000).toISOString().slice(0, 10);
+  const id = `matrix-off-${randomUUID().slice(0, 8)}`;
+  await calendarServiceFor(api.tdb.db).addEntry({ id, date, working: false, name: 'Matrix day off', source: 'test', reason: 'matrix fixture' }, { type: 'user', id: 'test', agency: null });
+  return id;
+}
+
+/** A calendar change row (its fan-out is not needed to read it). */
+async function calendarChangeFixture(): Promise<string> {
+  const id = randomUUID();
+  await calendarServiceFor(api.tdb.db).entries(); // seeded: a stored entry version the change can name
+  const { max } = (await api.tdb.db('calendar_entries').max('seq as max').first()) as { max: number };
+  await api.tdb.db('calendar_changes').insert({
+    id, entry_seq: max, entry_id: 'matrix', action: 'added', version: `entries:${max}`, changed_dates: '[]', workflow_id: `calendar-change-${id}`,
+    status: 'completed', requested_by: JSON.stringify({ type: 'user', id: 'test', agency: null }),
+  });
+  return id;
+}
+
 beforeAll(async () => {
   api = await startTestApi({ worker: true });
   caseId = randomUUID();
@@ -84,7 +108,9 @@ async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unkno
     }
     else if (scope.kind === 'api-key' && scope.param === name) {
       value = (await createApiKeyStore(api.tdb.db).create({ name: 'matrix', agencyId: HOME, roles: ['intake'], createdBy: 'test' })).record.id;
-    } else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';
+    } else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/entries/')) value = await freshCalendarEntry();
+    else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/changes/')) value = await calendarChangeFixture();
+    else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';
     else if (scope.kind === 'none' && name === 'version') value = '2';
     else throw new Error(`route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`);
     path = path.replace(`:${name}`, value);

@@ -75,8 +75,9 @@ describe('calendar route specs (defineRoute): auth rules and OpenAPI', () => {
   it('the system level adds a day off (actor from the token); the same request again answers 200 and writes nothing', async () => {
     const h = await authHeader({ roles: ['system_admin'], agency: 'tinh-demo', sub: 'admin-7' });
     const r = await post('/v1/admin/calendar/days-off', body, h);
-    expect(r.status).toBe(201);
-    const created = (await r.json()) as { entry: { seq: number; createdBy: unknown }; version: string };
+    expect(r.status).toBe(202); // stored; the open cases are told in the background (ADR 0019)
+    const created = (await r.json()) as { entry: { seq: number; createdBy: unknown }; version: string; change: { status: string; links: { self: string } } };
+    expect(created.change.links.self).toMatch(/^\/v1\/admin\/calendar\/changes\//);
     expect(created.entry.createdBy).toEqual({ type: 'user', id: 'admin-7', agency: 'tinh-demo' });
     const again = await post('/v1/admin/calendar/days-off', body, h);
     expect(again.status).toBe(200);
@@ -96,13 +97,15 @@ describe('calendar route specs (defineRoute): auth rules and OpenAPI', () => {
     expect((await post('/v1/admin/calendar/working-days', { ...body, kind: 'public_holiday' }, admin)).status).toBe(400);
   });
 
-  it('documents the five operations with their roles', () => {
+  it('documents the seven operations with their roles', () => {
     const doc = buildOpenApi(calendarRouteSpecs, { version: 'test' }) as unknown as { paths: Record<string, Record<string, { operationId: string; 'x-kntc-auth': { roles: string[] } }>> };
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/v1/admin/calendar/days-off', '/v1/admin/calendar/entries', '/v1/admin/calendar/working-days', '/v1/calendar/days', '/v1/calendar/deadline',
+      '/v1/admin/calendar/changes/{id}', '/v1/admin/calendar/days-off', '/v1/admin/calendar/entries', '/v1/admin/calendar/entries/{id}/withdraw',
+      '/v1/admin/calendar/working-days', '/v1/calendar/days', '/v1/calendar/deadline',
     ]);
     expect(doc.paths['/v1/admin/calendar/days-off']!.post!['x-kntc-auth'].roles).toEqual(['system_admin']);
     expect(doc.paths['/v1/admin/calendar/working-days']!.post!['x-kntc-auth'].roles).toEqual(['system_admin']);
+    expect(doc.paths['/v1/admin/calendar/entries/{id}/withdraw']!.post!['x-kntc-auth'].roles).toEqual(['system_admin']);
     expect(doc.paths['/v1/calendar/deadline']!.get!['x-kntc-auth'].roles).toContain('intake');
   });
 });

@@ -87,7 +87,7 @@ describe('POST /v1/cases → interpreter workflow → projection → read model 
     }
     expect(got).toMatchObject({
       id: created.id, caseType: 'complaint_first', agencyId: 'so-tnmt', status: 'open',
-      receivedAt: '2026-07-01T02:30:00.000Z', reference: created.reference, definition: { key: 'complaint-first', version: 2 },
+      receivedAt: '2026-07-01T09:30:00.000+07:00', reference: created.reference, definition: { key: 'complaint-first', version: 2 },
       consistency: { source: 'read-model' },
     });
     expect(Number(got.projectionSeq)).toBeGreaterThanOrEqual(1);

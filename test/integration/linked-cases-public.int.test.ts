@@ -98,10 +98,10 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     // 1. The letter's reference + PIN (the receipt notice): its own status and the complaint's.
     const byLetter = await lookUp(String(letter.reference), letterPin);
     expect(byLetter.status, byLetter.text).toBe(200);
-    expect(byLetter.json).toMatchObject({ reference: letter.reference, caseType: 'letter', status: 'open', receivedAt: new Date('2026-11-20T09:30:00+07:00').toISOString() });
+    expect(byLetter.json).toMatchObject({ reference: letter.reference, caseType: 'letter', status: 'open', receivedAt: '2026-11-20T09:30:00.000+07:00' });
     expect(byLetter.json.linkedCases).toEqual([{
       reference: linkedReference, caseType: 'complaint_first', stage: child.json.stage, status: 'open',
-      receivedAt: new Date('2026-11-20T09:30:00+07:00').toISOString(), nextDueAt: expect.stringMatching(/^2026-1[12]-\d\dT/),
+      receivedAt: '2026-11-20T09:30:00.000+07:00', nextDueAt: expect.stringMatching(/^2026-1[12]-\d\dT/),
     }]);
 
     // 2. The complaint's own reference + PIN (its acceptance notice).
@@ -109,7 +109,7 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     expect(byChild.status, byChild.text).toBe(200);
     expect(byChild.json).toEqual({
       reference: linkedReference, caseType: 'complaint_first', stage: child.json.stage, status: 'open',
-      receivedAt: new Date('2026-11-20T09:30:00+07:00').toISOString(), nextDueAt: expect.any(String),
+      receivedAt: '2026-11-20T09:30:00.000+07:00', nextDueAt: expect.any(String),
     });
 
     // The officer who sends the acceptance notice learns that PIN from the receipt route (audited, not cached);
@@ -161,7 +161,7 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     ]);
     const bySecond = await lookUp(String(second.reference), noticePin(secondId));
     expect(bySecond.status, bySecond.text).toBe(200);
-    expect(bySecond.json).toMatchObject({ reference: second.reference, caseType: 'complaint_second', receivedAt: '2026-11-30T17:00:00.000Z' });
+    expect(bySecond.json).toMatchObject({ reference: second.reference, caseType: 'complaint_second', receivedAt: '2026-12-01T00:00:00.000+07:00' });
     expect(bySecond.json).not.toHaveProperty('linkedCases');
     // The complaint's look-up lists the second complaint (its child), not the letter (its parent).
     expect(((await lookUp(linkedReference, pin)).json.linkedCases as Array<{ reference: string }>).map((l) => l.reference)).toEqual([second.reference]);

@@ -108,7 +108,7 @@ describe('a linked case started by a workflow is a case of the read model', () =
     const child = await poll('the accept task of the complaint', () => view(officer, linkedId), (c) => c.openTasks.some((t) => t.nodeId === 'accept'));
     expect(child).toMatchObject({
       caseType: 'complaint_first', agencyId: 'so-tnmt', channel: 'post', remoteArea: true, status: 'open',
-      receivedAt: new Date('2026-11-20T09:30:00+07:00').toISOString(), parentCaseId: letterId,
+      receivedAt: '2026-11-20T09:30:00.000+07:00', parentCaseId: letterId,
       parent: { caseId: letterId, reference: letter.reference, caseType: 'letter', link: `/v1/cases/${letterId}` },
       definition: { key: 'complaint-first', version: 2 },
     });
@@ -181,7 +181,7 @@ describe('a linked case started by a workflow is a case of the read model', () =
     const second = await view(officer, secondId);
     expect(second).toMatchObject({
       caseType: 'complaint_second', agencyId: 'so-tnmt', parentCaseId: firstId, parent: { caseId: firstId, caseType: 'complaint_first' },
-      receivedAt: '2026-12-09T17:00:00.000Z', definition: { key: 'complaint-second', version: 2, hash: 'sha256:0000' },
+      receivedAt: '2026-12-10T00:00:00.000+07:00', definition: { key: 'complaint-second', version: 2, hash: 'sha256:0000' },
     });
     expect(second.reference).toBe(`KN2-2026-${secondId.replace(/-/g, '').slice(0, 10).toUpperCase()}`);
     expect(await api.tdb.db('audit_log').where({ case_id: secondId, action: 'case.linked_started' }).count('* as n').first()).toMatchObject({ n: 1 });

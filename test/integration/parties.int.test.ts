@@ -127,7 +127,7 @@ describe('personal data: encrypted parties, protected denouncer identity, citize
     const ok = await fetch(`${api.url}/v1/public/cases/${created.reference}?pin=${created.pin}`);
     expect(ok.status).toBe(200);
     const text = await ok.text();
-    expect(JSON.parse(text)).toEqual({ reference: created.reference, caseType: 'denunciation', stage: 'received', status: 'open', receivedAt: '2026-08-03T02:00:00.000Z' });
+    expect(JSON.parse(text)).toEqual({ reference: created.reference, caseType: 'denunciation', stage: 'received', status: 'open', receivedAt: '2026-08-03T09:00:00.000+07:00' });
     expect(text).not.toContain(body.subject);
     for (const s of SECRETS) expect(text).not.toContain(s);
 

@@ -17,6 +17,8 @@ import { RuntimeIncident, type CaseEvent, type ChildLink, type RunState, type Ti
 /** Node types on which a token rests. */
 const WAITING = new Set(['userTask', 'serviceTask', 'callActivity', 'intermediateCatchEvent']);
 const MAX_STEPS = 100_000;
+/** Stopped clocks kept in the state (each with its derivation): the latest ones of a long case. */
+export const MAX_CLOSED_CLOCKS = 50;
 
 type Work = { kind: 'take' | 'discard'; flowId: string } | { kind: 'start'; nodeId: string };
 
@@ -74,7 +76,7 @@ export class Runner {
     const token = this.token(tokenId);
     if (!token) return;
     Object.assign(this.state.variables, variables);
-    this.removeToken(token);
+    this.removeToken(token, 'met');
     this.record(type, token.nodeId);
     for (const b of this.graph.boundaries(token.nodeId)) {
       if (!(token.fired ?? []).includes(b.id)) this.discardAll(b.id);
@@ -448,6 +450,7 @@ export class Runner {
 
   private fireTimer(t: TimerRecord): void {
     this.state.timers = this.state.timers.filter((x) => x !== t);
+    this.closeClock(t, t.purpose === 'due' ? 'breached' : 'expired');
     this.record('timer_fired', t.nodeId, { timerId: t.id });
     if (t.purpose === 'catch') { this.completeToken(t.tokenId, {}, 'timer_caught'); return; }
     const host = this.token(t.tokenId);
@@ -463,15 +466,24 @@ export class Runner {
   }
 
   private cancelToken(token: Token, reason: string): void {
-    this.removeToken(token);
+    this.removeToken(token, 'stopped');
     const task = this.state.tasks.find((t) => t.tokenId === token.id && t.status === 'open');
     if (task) { task.status = 'cancelled'; task.closedAt = isoAt(this.now); }
     this.record('cancelled', token.nodeId, { reason });
   }
 
-  private removeToken(token: Token): void {
+  private removeToken(token: Token, clocks: 'met' | 'stopped'): void {
     this.state.tokens = this.state.tokens.filter((t) => t.id !== token.id);
+    for (const t of this.state.timers) if (t.tokenId === token.id) this.closeClock(t, clocks);
     this.state.timers = this.state.timers.filter((t) => t.tokenId !== token.id);
+  }
+
+  /** Keeps a statutory clock that stops running, with its last due date and derivation (ADR 0019). */
+  private closeClock(t: TimerRecord, state: 'met' | 'breached' | 'expired' | 'stopped'): void {
+    if (!t.clock) return;
+    const closed = (this.state.closedClocks ??= []);
+    closed.push({ timer: t, state, closedAt: isoAt(this.now) });
+    if (closed.length > MAX_CLOSED_CLOCKS) closed.splice(0, closed.length - MAX_CLOSED_CLOCKS);
   }
 
   private id(prefix: string): string {

@@ -57,6 +57,22 @@ export interface TimerRecord {
   firedRungs: string[];
 }
 
+/**
+ * How a statutory clock stopped running (ADR 0019): `met` (its task or activity completed, or its
+ * event came, before the limit), `breached` (a due rule's limit passed: the task is overdue),
+ * `expired` (a timer event's period ran to its end, e.g. a citizen's window closed), `stopped`
+ * (its step was interrupted or the case ended first).
+ */
+export type ClosedClockState = 'met' | 'breached' | 'expired' | 'stopped';
+
+/** A statutory clock no longer running, as it stood when it stopped (due date and derivation kept). */
+export interface ClosedClockRecord {
+  timer: TimerRecord;
+  state: ClosedClockState;
+  /** ISO instant it stopped. */
+  closedAt: string;
+}
+
 /** A statutory clock with its latest evaluation (due date + derivation). */
 export interface ClockState {
   clock: Clock;
@@ -119,6 +135,8 @@ export interface RunState {
   discards: Record<string, number>;
   /** Monotonic id counter (ids are deterministic). */
   nextId: number;
+  /** Statutory clocks that stopped running, latest last (at most MAX_CLOSED_CLOCKS; ADR 0019). */
+  closedClocks?: ClosedClockRecord[];
   /** Calendar the clocks are evaluated against (fetched by an activity, so recorded in history). */
   calendar?: CalendarSnapshot;
   /**

@@ -3,7 +3,7 @@
  */
 import type { JsonValue } from '../primitives.js';
 import { isoAt } from './clocks.js';
-import type { CaseEvent, ChildLink, RunState, TaskRecord, TimerPurpose } from './types.js';
+import type { CaseEvent, ChildLink, ClosedClockState, RunState, TaskRecord, TimerPurpose, TimerRecord } from './types.js';
 import type { DerivationStep } from '../../clock/index.js';
 
 /** A timer or statutory clock as shown to officers: due instant and, for clocks, the derivation. */
@@ -21,6 +21,9 @@ export interface ClockView {
   firedRungs: string[];
   derivation?: DerivationStep[];
   calendarVersion?: string;
+  /** Stopped clocks only: how it stopped and when (ADR 0019). */
+  state?: ClosedClockState;
+  closedAt?: string;
 }
 
 /** What `getCaseState` returns and `projectCaseState` stores. */
@@ -38,7 +41,10 @@ export interface CaseStateView {
   openTasks: TaskRecord[];
   /** Every task ever opened (open, completed, cancelled). */
   tasks: TaskRecord[];
+  /** The running timers and clocks. */
   clocks: ClockView[];
+  /** Statutory clocks that stopped running (met, breached, expired, stopped), with their derivation. */
+  closedClocks?: ClockView[];
   /** Earliest due instant of the open clocks/timers, if any. */
   nextDueAt: string | null;
   variables: Record<string, JsonValue>;
@@ -48,34 +54,46 @@ export interface CaseStateView {
   children: ChildLink[];
 }
 
-/** Current stage: the name of the latest element a token rests on, else `completed:<outcome>` or the status. */
-export function stageOf(s: RunState, nodeName: (id: string) => string): string {
-  const last = s.tokens[s.tokens.length - 1];
+/**
+ * Current stage: the name of the latest element a token rests on, else `completed:<outcome>` or the
+ * status. With `isWork` (user tasks, service tasks, call activities: the work in progress), the
+ * latest work step is preferred over a waiting event: a case overdue at verification is at
+ * "verification", not at the citizen's lawsuit window (K7) whose clock runs beside it.
+ */
+export function stageOf(s: RunState, nodeName: (id: string) => string, isWork?: (nodeId: string) => boolean): string {
+  const work = isWork ? s.tokens.filter((t) => isWork(t.nodeId)) : [];
+  const last = work[work.length - 1] ?? s.tokens[s.tokens.length - 1];
   return last ? nodeName(last.nodeId) : s.status === 'completed' ? `completed:${s.outcome ?? ''}` : s.status;
 }
 
-/** Builds the view; `historyLimit` keeps only the latest events (projection payloads stay small). */
-export function buildView(caseId: string, pin: string, s: RunState | undefined, nodeName: (id: string) => string, historyLimit?: number): CaseStateView {
+/**
+ * Builds the view; `historyLimit` keeps only the latest events (projection payloads stay small);
+ * `isWork` names the work steps the stage prefers (see {@link stageOf}).
+ */
+export function buildView(caseId: string, pin: string, s: RunState | undefined, nodeName: (id: string) => string, historyLimit?: number, isWork?: (nodeId: string) => boolean): CaseStateView {
   if (!s) {
     return { caseId, pin, status: 'starting', stage: 'starting', currentNodes: [], openTasks: [], tasks: [], clocks: [], nextDueAt: null, variables: {}, caseEvents: {}, flags: {}, history: [], children: [] };
   }
-  const clocks: ClockView[] = s.timers.map((t) => ({
+  const clockView = (t: TimerRecord): ClockView => ({
     timerId: t.id, nodeId: t.nodeId, purpose: t.purpose, kind: t.clock ? 'clock' : 'duration',
     dueAt: t.dueAtMs === null ? null : isoAt(t.dueAtMs), firedRungs: [...t.firedRungs],
     ...(t.clock ? {
       ruleId: t.clock.clock.ruleId, legalBasis: t.clock.clock.legalBasis, status: t.clock.status, due: t.clock.due,
       rungs: t.clock.rungs, derivation: t.clock.derivation, calendarVersion: t.clock.calendarVersion,
     } : {}),
-  }));
+  });
+  const clocks = s.timers.map(clockView);
+  const closedClocks = (s.closedClocks ?? []).map((c) => ({ ...clockView(c.timer), state: c.state, closedAt: c.closedAt }));
   const dues = s.timers.map((t) => t.dueAtMs).filter((x): x is number => x !== null);
   return {
     caseId, pin, status: s.status, ...(s.outcome === undefined ? {} : { outcome: s.outcome }),
     ...(s.terminatedBy === undefined ? {} : { terminatedBy: s.terminatedBy }),
-    stage: stageOf(s, nodeName),
+    stage: stageOf(s, nodeName, isWork),
     currentNodes: s.tokens.map((t) => ({ tokenId: t.id, nodeId: t.nodeId, since: t.since })),
     openTasks: s.tasks.filter((t) => t.status === 'open'),
     tasks: s.tasks,
     clocks,
+    ...(closedClocks.length === 0 ? {} : { closedClocks }),
     nextDueAt: dues.length === 0 ? null : isoAt(Math.min(...dues)),
     variables: s.variables, caseEvents: s.caseEvents, flags: s.flags,
     history: historyLimit === undefined ? s.history : s.history.slice(-historyLimit),
