@@ -78,7 +78,7 @@ async function openCase(): Promise<{ id: string; taskId: string }> {
 beforeAll(async () => {
   api = await startTestApi({ worker: true });
   await createDefinitionStore(api.tdb.db).register(TEXT_CASE, 'test');
-  admin = await authHeader({ roles: ['admin', 'intake', 'officer', 'supervisor'], agency: HOME, permissions: ['task-role:resolver'] });
+  admin = await authHeader({ roles: ['admin', 'system_admin', 'intake', 'officer', 'supervisor'], agency: HOME, permissions: ['task-role:resolver'] });
 }, 120_000);
 afterAll(async () => {
   await api?.close();
