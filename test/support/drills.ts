@@ -64,7 +64,10 @@ export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
     },
   });
   fs.closeSync(out);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // Never leave a worker polling after this test process ends without stopping it.
+  const killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((r) => child.once('exit', () => { process.removeListener('exit', killOnExit); r(); }));
   const pid = child.pid!;
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   return {
