@@ -117,7 +117,7 @@ function stopProcess(child: ChildProcess, graceMs = 30_000): Promise<void> {
  */
 function lagWatcher(db: Db, everyMs = 10) {
   const pending = new Map<string, { caseId: string; taskId: string; at: number }>();
-  const lags: number[] = [];
+  const lags: Array<{ lag: number; at: number }> = [];
   let running = true;
   const loop = (async () => {
     while (running || pending.size > 0) {
@@ -130,7 +130,7 @@ function lagWatcher(db: Db, everyMs = 10) {
         for (const r of rows) {
           const k = `${r.case_id}.${r.task_id}`;
           const p = pending.get(k);
-          if (p) { lags.push(Math.max(0, now - p.at)); pending.delete(k); }
+          if (p) { lags.push({ lag: Math.max(0, now - p.at), at: p.at }); pending.delete(k); }
         }
       }
       await sleep(everyMs);
@@ -138,15 +138,15 @@ function lagWatcher(db: Db, everyMs = 10) {
   })();
   return {
     add(a: { caseId: string; taskId: string; at: number }) { pending.set(`${a.caseId}.${a.taskId}`, a); },
-    /** Stops once every pending completion is seen or `graceMs` passed; returns the lags and how many were never seen. */
-    async stop(graceMs = 60_000): Promise<{ lags: number[]; unseen: number }> {
+    /** Stops once every pending completion is seen or `graceMs` passed; returns the lags (with their ack times) and how many were never seen. */
+    async stop(graceMs = 60_000): Promise<{ lags: Array<{ lag: number; at: number }>; unseen: number }> {
       running = false;
       const deadline = Date.now() + graceMs;
       while (pending.size > 0 && Date.now() < deadline) await sleep(50);
       const unseen = pending.size;
       pending.clear();
       await loop;
-      return { lags: lags.sort((a, b) => a - b), unseen };
+      return { lags, unseen };
     },
   };
 }
@@ -198,7 +198,10 @@ export async function runLoadBench(o: LoadBenchOptions, log: (s: string) => void
       const children = await Promise.all(Array.from({ length: workers }, (_, i) => startWorkerProcess({
         client, address: dev.address, dbUrl: pg.url, taskQueue, piiKeys, logFile: path.join(tmp, `worker-${workers}-${i}.log`),
       })));
-      const projectionsBefore = Number((await db('case_states').sum<Array<{ s: string | null }>>('seq as s'))[0]!.s ?? 0);
+      const projectionSum = async () => Number((await db('case_states').sum<Array<{ s: string | null }>>('seq as s'))[0]!.s ?? 0);
+      const projectionsBefore = await projectionSum();
+      let projectionsAtEnd: Promise<number> | undefined;
+      const endTimer = setTimeout(() => { projectionsAtEnd = projectionSum(); }, o.durationMs);
       const watcher = lagWatcher(db);
       const driver = fork(fileURLToPath(new URL('./load-driver.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const load: [number, number] = [os.loadavg()[0]!, 0];
@@ -219,8 +222,10 @@ export async function runLoadBench(o: LoadBenchOptions, log: (s: string) => void
       load[1] = os.loadavg()[0]!;
       driver.removeAllListeners('exit');
       driver.disconnect();
-      const { lags, unseen } = await watcher.stop();
-      const projections = Number((await db('case_states').sum<Array<{ s: string | null }>>('seq as s'))[0]!.s ?? 0) - projectionsBefore;
+      clearTimeout(endTimer);
+      const { lags: allLags, unseen } = await watcher.stop();
+      const projections = (await (projectionsAtEnd ?? projectionSum())) - projectionsBefore;
+      const lags = allLags.filter((l) => l.at - done.t0 <= o.durationMs).map((l) => l.lag).sort((a, b) => a - b);
       await Promise.all(children.map((c) => stopProcess(c)));
       await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
 
@@ -262,8 +267,8 @@ export function loadBenchMarkdown(o: LoadBenchOptions, runs: readonly LoadBenchR
     ...runs.map((r) => `| ${r.workers} | ${f1(r.started / r.seconds)} | ${f1(r.finished / r.seconds)} | ${f1(r.completions / r.seconds)} | ${f1(r.projections / r.seconds)} | ${f1(r.startMs.p50)} / ${f1(r.startMs.p99)} ms | ${f1(r.completeMs.p50)} / ${f1(r.completeMs.p99)} ms | ${f1(r.lagMs.p50)} / ${f1(r.lagMs.p99)} / ${f1(r.lagMs.max)} ms${r.lagMs.unseen ? ` (${r.lagMs.unseen} never seen)` : ''} | ${r.errors} | ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)} |`),
     '',
     `- Work: ${o.concurrency} officers (a child process, node:http keep-alive) each receive a petition (\`POST /v1/cases\`, the built-in \`petition\` definition), look at it every ${o.pollMs} ms (\`GET /v1/cases/:id\`, the read model) and complete each open task (\`POST /v1/tasks/:id/complete\`: accept, then respond — 2 completions, 4 lifecycle service tasks and a projection after every step per case), then take the next case; for the duration, after which the cases under way finish unmeasured. Rates and latencies count what was acknowledged within the duration.`,
-    `- Read-model lag: from the completion's acknowledgement (the client's clock) to the first poll (every 10 ms, in the benchmark process) that finds the task no longer open in \`case_tasks\` (the projection writes \`case_states\` and \`case_tasks\` in one transaction); ${runs.map((r) => `${r.lagMs.samples} samples with ${r.workers} worker(s)`).join(', ')}.`,
-    '- Projections/s: the growth of `case_states.seq` summed over every case (one per projected step), over the duration.',
+    `- Read-model lag: from the completion's acknowledgement (the client's clock) to the first poll (every 10 ms, in the benchmark process) that finds the task no longer open in \`case_tasks\` (the projection writes \`case_states\` and \`case_tasks\` in one transaction), for the completions acknowledged within the duration; ${runs.map((r) => `${r.lagMs.samples} samples with ${r.workers} worker(s)`).join(', ')}.`,
+    '- Projections/s: the growth of `case_states.seq` summed over every case (one per projected step) from the start to the end of the duration.',
     '- Everything on this machine: the API (in the benchmark process), the worker processes (`tsx worker.ts`), the embedded PostgreSQL, the Temporal dev server (SQLite file, as `npm start` runs it) and the load generator share its cores; loopback only. Load average is the 1-minute one, other processes on the machine included.',
     ...runs.filter((r) => r.errors > 0).map((r) => `- Errors with ${r.workers} worker(s): ${r.errors}, e.g. ${r.errorSamples.map((e) => `\`${e}\``).join('; ')}`),
     '',
