@@ -162,6 +162,8 @@ export class Ledger {
   /** Cases whose script reached the end (the read model says closed). */
   readonly finished = new Set<string>();
   get acknowledgedCompletions(): number { return this.completed.size; }
+  /** Officers holding a task they are about to complete (see `thinkMs`). */
+  holding = 0;
   /** Requests sent and not answered yet (`what`: only those). */
   inFlight(what?: Exchange['what']): Exchange[] { return this.exchanges.filter((x) => !x.final && (what === undefined || x.what === what)); }
   /** Exchanges retried at least once (a failure or a timeout before their answer). */
@@ -184,6 +186,8 @@ export interface LoadOptions {
   requestTimeoutMs?: number;
   /** Between starting cases (spreads the burst a little). */
   startGapMs?: number;
+  /** An officer's time with a task before completing it (filling in the form). */
+  thinkMs?: number;
   log?: (s: string) => void;
 }
 
@@ -244,10 +248,15 @@ async function workCase(ledger: Ledger, o: LoadOptions, n: number): Promise<void
     const task = ((c?.openTasks ?? []) as Array<{ id: string; nodeId: string }>).find((t) => !done.has(t.id));
     if (!task) { await sleep(150); continue; }
     done.add(task.id);
+    if (o.thinkMs) {
+      ledger.holding += 1;
+      await sleep(o.thinkMs);
+      ledger.holding -= 1;
+    }
     const x = await exchange(ledger, o, { what: 'complete', caseId, taskId: task.id, key: `drill-complete-${randomUUID()}` },
       'POST', `/v1/tasks/${task.id}/complete`, { data: o.forms[task.nodeId] ?? {} });
+    // A refusal is left for the checks to report; the officer goes on with what the case shows next.
     if (x.final && x.final.status < 300) ledger.completed.add(task.id);
-    else return; // refused (or no answer before the deadline): this officer cannot go on with the case
   }
 }
 
