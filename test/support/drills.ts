@@ -402,7 +402,8 @@ export async function checkDrill(o: DrillCheckOptions): Promise<DrillReport> {
   const completedInWorkflows = caseIds.flatMap((id) => views.get(id)!.tasks.filter((t) => t.status === 'completed').map((t) => `${id}.${t.id}`));
   expect(sorted(completedInWorkflows), 'tasks completed in the workflows = the acknowledged completions').toEqual(sorted(ledger.completed));
   const completionEntries = audit.filter((e) => e.action === 'task.completed')
-    .map((e) => `${e.case_id}.${e.after?.taskId ?? e.before?.taskId ?? '?'} by ${e.actor.id}`);
+    // The actor as the API records it (`id`), or as `<type>:<id>` (the form the Update carries).
+    .map((e) => `${e.case_id}.${e.after?.taskId ?? e.before?.taskId ?? '?'} by ${e.actor.id.replace(/^(user|api_key):/, '')}`);
   expect(sorted(completionEntries), 'exactly one task.completed audit entry with the actor per acknowledged completion')
     .toEqual(sorted([...ledger.completed].map((t) => `${t} by ${o.actorId}`)));
 
