@@ -1,11 +1,18 @@
 /**
- * `npm run bench [-- interpreter|api|api-starts ...]`: runs every benchmark (or the named ones) and prints markdown tables.
+ * `npm run bench [-- interpreter|api|api-starts|load ...] [--duration 10m ...]`: runs every benchmark but `load`
+ * (or the named ones) and prints markdown tables.
  * Interpreter: BENCH_CASES (per round, default 100), BENCH_CONCURRENCY (50), BENCH_ROUNDS (4).
  * API: see bench/api.ts (BENCH_API_*); its table is also written to bench/results/api.md.
+ * Load: see bench/load.ts (`--duration`, `--workers`, `--concurrency`, `--poll-ms`); written to bench/results/load.md.
  */
 import os from 'node:os';
 import { apiBenchTable, runAndWriteApiBench, runApiBench } from './api.js';
 import { benchTable, runInterpreterBench } from './interpreter.js';
+import { runAndWriteLoadBench } from './load.js';
+
+/** `--name value` flags (for the load benchmark); the other arguments name benchmarks. */
+const argv = process.argv.slice(2);
+const flags = argv.flatMap((a, i) => (a.startsWith('--') ? [a, argv[i + 1]!] : []));
 
 const BENCHES: Record<string, () => Promise<void>> = {
   async interpreter() {
@@ -26,14 +33,18 @@ const BENCHES: Record<string, () => Promise<void>> = {
     console.log(apiBenchTable(rows));
     console.log(notes.map((n) => `\n- ${n}`).join(''));
   },
+  /** Sustained load with 1 and 2 worker processes, 10 minutes each by default (not part of the default run). */
+  async load() {
+    console.log(`\n${await runAndWriteLoadBench(flags, (s) => console.error(s))}`);
+  },
 };
 
-const wanted = process.argv.slice(2);
+const wanted = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
 const unknown = wanted.filter((w) => !(w in BENCHES));
 if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
   process.exit(2);
 }
-// `api-starts` is a part of `api`: not run again when every benchmark runs.
-for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((b) => b !== 'api-starts')) await BENCHES[name]!();
+// `api-starts` is a part of `api`: not run again when every benchmark runs; `load` takes 20 minutes: only when named.
+for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((b) => b !== 'api-starts' && b !== 'load')) await BENCHES[name]!();
 process.exit(0);
