@@ -125,7 +125,8 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
      * {@link project}, also answering the deadline breaches this projection shows for the first time
      * (each exactly once across retries and late projections: they are the events not yet audited).
      * A breach sets the case's `overdue` flag in the read model (`case_states.overdue`, sticky, and
-     * `case_flags`), idempotently. A linked case without a `cases` row gets one, derived from its
+     * `case_flags`), idempotently; it is cleared only when the runner's flag is explicitly false (every
+     * breach was superseded by a legal event recorded late, ADR 0018). A linked case without a `cases` row gets one, derived from its
      * parent's, in the same transaction ({@link ensureLinkedCase}).
      */
     async projectWithBreaches(p: ProjectCaseStateInput): Promise<ProjectionResult> {
@@ -143,7 +144,8 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
            VALUES (${cols.map(() => '?').join(', ')}, now())
            ON CONFLICT (case_id) DO UPDATE SET
              stage = EXCLUDED.stage, status = EXCLUDED.status, outcome = EXCLUDED.outcome, next_due_at = EXCLUDED.next_due_at,
-             overdue = case_states.overdue OR EXCLUDED.overdue, state = EXCLUDED.state, seq = EXCLUDED.seq, updated_at = now()
+             overdue = CASE WHEN (EXCLUDED.state->'flags'->>'overdue') = 'false' THEN false ELSE case_states.overdue OR EXCLUDED.overdue END,
+             state = EXCLUDED.state, seq = EXCLUDED.seq, updated_at = now()
            WHERE case_states.seq < EXCLUDED.seq`,
           Object.values(row),
         );

@@ -116,6 +116,10 @@ const EVENTS: EventSpec[] = [
 const Result = z.object({
   event: z.string(), message: z.string(), caught: z.number().int().meta({ description: 'Steps of the case that reacted to the event' }),
   clocksChanged: z.number().int().meta({ description: 'Statutory clocks stopped, restarted or extended' }),
+  breachesSuperseded: z.number().int().meta({
+    description: 'Deadline breaches the event superseded: dated within a limit that had run out when it was recorded, it moved the limit past that moment (the breach, its overdue flag and the head\'s review task are marked superseded on the case)',
+  }),
+  recordedLate: z.boolean().meta({ description: 'The event is dated before the day it was recorded (the audit entry says so)' }),
   links: z.object({ case: z.string() }),
 }).meta({ id: 'CaseEventResult' });
 
@@ -132,7 +136,8 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
     path: `/v1/cases/:id/events/${ev.path}`, resourceId: c!.id, body: { case: c!.id, body },
   }, async () => {
     const b = body as Record<string, unknown>;
-    const date = typeof b.date === 'string' ? b.date : DateTime.now().setZone(VN_ZONE).toISODate()!;
+    const today = DateTime.now().setZone(VN_ZONE).toISODate()!;
+    const date = typeof b.date === 'string' ? b.date : today;
     const msg = ev.message(b, date);
     // The case workflow's `sendMessage` validator checks the event against its live state
     // (legalEventCheck: a second suspension, a resumption of a running case, an extension beyond
@@ -153,8 +158,17 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
     }
     await services.audit.append({
       actor: actorOf(principal), action: `case.event.${ev.path}`, caseId: c!.id, requestId, legalBasis: ev.legalBasis,
-      after: { message: msg.name, date, decision: msg.decision ?? null, amount: msg.amount ?? null, ruleId: msg.ruleId ?? null, caught: r.caught, clocksChanged: r.clocksChanged },
+      after: {
+        message: msg.name, date, decision: msg.decision ?? null, amount: msg.amount ?? null, ruleId: msg.ruleId ?? null, caught: r.caught, clocksChanged: r.clocksChanged,
+        // A decision recorded after the day it is dated (e.g. an extension decided within the limit, entered after it ran out).
+        recordedOn: today, recordedLate: date < today, breachesSuperseded: r.breachesSuperseded ?? 0,
+      },
     });
-    return { body: { event: ev.path, message: msg.name, caught: r.caught, clocksChanged: r.clocksChanged, links: { case: `/v1/cases/${c!.id}` } } };
+    return {
+      body: {
+        event: ev.path, message: msg.name, caught: r.caught, clocksChanged: r.clocksChanged, breachesSuperseded: r.breachesSuperseded ?? 0,
+        recordedLate: date < today, links: { case: `/v1/cases/${c!.id}` },
+      },
+    };
   }),
 }));

@@ -21,6 +21,14 @@ export const LEGAL_MESSAGES = ['withdraw', 'withdrawPartial', 'suspend', 'resume
  */
 export const DUE_BREACH_ESCALATION_CODE = 'overdue';
 
+/**
+ * Escalation code the interpreter raises at process level when a legal event decided within a
+ * limit but recorded after it ran out (an extension or suspension dated on or before the expiry
+ * day) supersedes the breach: caught only by a process-level escalation start event with exactly
+ * this code (e.g. the built-ins' handler that clears the overdue flags and tells the head).
+ */
+export const BREACH_SUPERSEDED_ESCALATION_CODE = 'overdue_superseded';
+
 /** A non-empty FEEL expression (syntax is checked by validateDefinition, not here). */
 export const feelExpressionSchema = z.string().trim().min(1, 'must be a non-empty FEEL expression');
 

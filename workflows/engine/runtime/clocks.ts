@@ -10,7 +10,7 @@ import {
 import { isClockRule, isMonthUnit, type ClockRule, type TimerSpec } from '../clock-rule.js';
 import type { DefinitionNode } from '../definition.js';
 import type { JsonValue } from '../primitives.js';
-import { RuntimeIncident, type ClockState, type RunState, type TimerRecord } from './types.js';
+import { RuntimeIncident, type BreachRecord, type ClockState, type RunState, type TimerRecord } from './types.js';
 
 /** The Vietnam civil date of an epoch-ms instant. */
 export function vnDate(ms: number): string {
@@ -30,6 +30,16 @@ export function isoAt(ms: number): string {
  */
 export function addressedTo(c: Pick<Clock, 'ruleId' | 'follows'>, ruleId: string | undefined): boolean {
   return c.follows === undefined && (ruleId === undefined || c.ruleId === ruleId);
+}
+
+/**
+ * Limits that ran out on a user task still waiting (its token is there) and not armed again: a
+ * legal event dated within such a limit but recorded after it ran out still applies to it.
+ */
+export function liveBreaches(state: CheckedState, ruleId?: string): BreachRecord[] {
+  return (state.breaches ?? []).filter((b) => b.status === 'breached' && (state.tokens ?? []).some((t) => t.id === b.tokenId)
+    && addressedTo(b.clock.clock, ruleId)
+    && !state.timers.some((t) => t.tokenId === b.tokenId && t.purpose === 'due' && t.clock?.clock.ruleId === b.ruleId));
 }
 
 /** Same start and budget: two clocks that count the same limit (a follower and its followed clock). */
@@ -114,6 +124,9 @@ export function recordedCaseEvent(activity: string, result: unknown): Record<str
 
 // ---- legal events refused up front ---------------------------------------------------------------
 
+/** The parts of the run state the legal-event checks read. */
+export type CheckedState = Pick<RunState, 'timers' | 'variables' | 'calendar'> & Partial<Pick<RunState, 'tokens' | 'breaches'>>;
+
 /** Payload of a legal clock event as the `sendMessage` update carries it. */
 export interface LegalEventRequest {
   name: string;
@@ -126,7 +139,7 @@ export interface LegalEventRequest {
 const COMPLEXITIES: readonly string[] = ['normal', 'complex', 'especially_complex'];
 
 /** The statutory clock rule behind a timer (a user task's due rule or a timer event's clock). */
-function ruleOfTimer(t: TimerRecord, nodeOf: (id: string) => DefinitionNode | undefined): ClockRule | undefined {
+function ruleOfTimer(t: Pick<TimerRecord, 'nodeId'>, nodeOf: (id: string) => DefinitionNode | undefined): ClockRule | undefined {
   const node = nodeOf(t.nodeId);
   if (!node) return undefined;
   const spec = node.type === 'userTask' ? node.due
@@ -170,25 +183,45 @@ const reasonOf = (code: string): string => code.toLowerCase().split('_').map((w)
  * The reason quotes the article.
  */
 export function legalEventRefusal(
-  state: Pick<RunState, 'timers' | 'variables' | 'calendar'>, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
 ): string | null {
   return lawRefusal(state, nodeOf, req, today)?.detail ?? null;
 }
 
+/**
+ * A statutory clock a legal event may address: a running timer's (not a follower: it takes what
+ * its followed clock takes), or a limit that ran out on a task still waiting ({@link liveBreaches}).
+ */
+interface ClockEntry { clock: Clock; status: string; nodeId: string; breach?: BreachRecord }
+
+function clockEntries(state: CheckedState, ruleId: string | undefined): ClockEntry[] {
+  const running: ClockEntry[] = state.timers.filter((t) => t.clock && addressedTo(t.clock.clock, ruleId))
+    .map((t) => ({ clock: t.clock!.clock, status: t.clock!.status, nodeId: t.nodeId }));
+  const breached: ClockEntry[] = liveBreaches(state, ruleId).map((b) => ({ clock: b.clock.clock, status: 'breached', nodeId: b.nodeId, breach: b }));
+  return [...running, ...breached];
+}
+
 function lawRefusal(
-  state: Pick<RunState, 'timers' | 'variables' | 'calendar'>, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
 ): LegalEventRefusal | null {
   if (req.name !== 'extend' && req.name !== 'suspend') return null;
   const date = req.date ?? today;
   const variables = { ...state.variables, ...(req.variables ?? {}) };
   const refusals: LegalEventRefusal[] = [];
   let concerned = 0;
-  for (const t of state.timers) {
-    const c = t.clock?.clock;
-    if (!c || !addressedTo(c, req.ruleId)) continue;
+  for (const e of clockEntries(state, req.ruleId)) {
+    const c = e.clock;
     if (req.name === 'suspend') {
-      if (c.suspensionBasis === undefined || t.clock!.status === 'suspended') continue;
+      if (c.suspensionBasis === undefined || e.status === 'suspended') continue;
       concerned += 1;
+      if (e.breach && date > e.breach.due) {
+        // The limit ran out before the suspension was decided: there is no running limit to stop.
+        refusals.push({
+          reason: 'SuspensionAfterDue',
+          detail: `Refused: the time limit ${c.ruleId} already ended on ${e.breach.due}; a suspension decided after it (${date}) cannot stop it (${c.suspensionBasis})`,
+        });
+        continue;
+      }
       try {
         suspendClock(c, { from: date, decision: 'check' });
       } catch (err) {
@@ -198,7 +231,7 @@ function lawRefusal(
     }
     if (!c.extensionPolicy || !state.calendar) continue;
     concerned += 1;
-    const policy = effectiveExtensionPolicy(c, ruleOfTimer(t, nodeOf), variables);
+    const policy = effectiveExtensionPolicy(c, ruleOfTimer(e, nodeOf), variables);
     const probe: Clock = policy === undefined ? (({ extensionPolicy: _drop, ...rest }) => rest)(c) : { ...c, extensionPolicy: policy };
     let r: ReturnType<typeof extendClock>;
     try {
@@ -237,7 +270,7 @@ const LADDER = ['complex', 'especially_complex'];
  * suspend / resume / extend. A closed case is refused before this (`CaseClosed`).
  */
 export function legalEventCheck(
-  state: Pick<RunState, 'timers' | 'variables' | 'calendar'>, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
 ): LegalEventRefusal | null {
   if (req.name === 'markComplex') {
     const current = state.variables.complexity;
@@ -249,12 +282,13 @@ export function legalEventCheck(
     return null;
   }
   if (req.name !== 'suspend' && req.name !== 'resume' && req.name !== 'extend') return null;
-  const all = state.timers.filter((t) => t.clock && t.clock.clock.follows === undefined); // followers take what these take
+  // Followers take what the clocks they follow take; limits that ran out on a waiting task count too.
+  const all = clockEntries(state, undefined);
   if (all.length === 0) return null;
-  const clocks = all.filter((t) => addressedTo(t.clock!.clock, req.ruleId));
-  const suspended = clocks.filter((t) => t.clock!.status === 'suspended');
+  const clocks = all.filter((e) => addressedTo(e.clock, req.ruleId));
+  const suspended = clocks.filter((e) => e.status === 'suspended');
   if (req.name === 'suspend' && suspended.length > 0) {
-    const rules = [...new Set(suspended.map((t) => t.clock!.clock.ruleId))].join(', ');
+    const rules = [...new Set(suspended.map((e) => e.clock.ruleId))].join(', ');
     return { reason: 'AlreadySuspended', detail: `The case is already suspended (clock ${rules}); resume it first` };
   }
   if (req.name === 'resume' && suspended.length === 0) {
@@ -262,8 +296,8 @@ export function legalEventCheck(
   }
   if (req.name === 'extend') {
     if (clocks.length === 0) return { reason: 'NoClock', detail: `No running statutory clock ${req.ruleId ?? ''} on this case` };
-    if (clocks.every((t) => !t.clock!.clock.extensionPolicy)) {
-      const rules = [...new Set(clocks.map((t) => t.clock!.clock.ruleId))].join(', ');
+    if (clocks.every((e) => !e.clock.extensionPolicy)) {
+      const rules = [...new Set(clocks.map((e) => e.clock.ruleId))].join(', ');
       return { reason: 'ExtensionNotAllowed', detail: `The law allows no extension of ${rules}` };
     }
   }
