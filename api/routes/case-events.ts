@@ -12,6 +12,7 @@ import { actorOf } from '../auth/principal.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
+import { COMPLEXITY_CRITERIA } from '../../processes/builtin/complaint.js';
 import { CaseId } from '../schemas.js';
 import { queryCaseState, sendCaseUpdate, updateProblem } from '../workflow-errors.js';
 import { VN_ZONE } from './cases.js';
@@ -105,11 +106,22 @@ const EVENTS: EventSpec[] = [
       : undefined),
   },
   {
-    path: 'mark-complex', operationId: 'markCaseComplex', summary: 'Mark the case complex (or especially complex)',
-    legalBasis: 'Luật Khiếu nại 2011 Art 28, 37; Luật Tố cáo 2018 Art 30(1)',
-    body: z.strictObject({ ...common, complexity: z.enum(['complex', 'especially_complex']).default('complex') }),
-    example: { date: '2026-07-15', complexity: 'complex' },
-    message: (b, date) => ({ name: 'markComplex', date, variables: vars({ eventOn: date, complex: true, complexity: b.complexity }) }),
+    path: 'mark-complex', operationId: 'markCaseComplex',
+    summary: 'Mark the case complex (or especially complex): the written determination, from receipt until the decision / conclusion; a complex case may then be extended within its clock\'s policy',
+    legalBasis: 'Luật Khiếu nại 2011 Art 28, 37; NĐ 124/2020 Art 3a (NĐ 155/2026); Luật Tố cáo 2018 Art 30; NĐ 31/2019 Art 3',
+    body: z.strictObject({
+      ...common,
+      complexity: z.enum(['complex', 'especially_complex']).default('complex'),
+      criteria: z.array(z.enum(COMPLEXITY_CRITERIA)).min(1).max(COMPLEXITY_CRITERIA.length).optional()
+        .meta({ description: 'Criteria (a)-(g) met (NĐ 124/2020 Art 3a; NĐ 31/2019 Art 3(2)); especially complex needs 2 or more (NĐ 31/2019 Art 3(3))' }),
+    }).refine((b) => b.complexity !== 'especially_complex' || b.criteria === undefined || new Set(b.criteria).size >= 2, {
+      path: ['criteria'], message: 'an especially complex case meets 2 or more criteria (NĐ 31/2019 Art 3(3))',
+    }),
+    example: { date: '2026-07-15', decision: '12/QĐ-TTr', complexity: 'complex', criteria: ['a_several_places'] },
+    message: (b, date) => ({
+      name: 'markComplex', date, ...(b.decision ? { decision: String(b.decision) } : {}),
+      variables: vars({ eventOn: date, complex: true, complexity: b.complexity, complexityCriteria: b.criteria, complexityDeterminationRef: b.decision }),
+    }),
   },
 ];
 

@@ -9,7 +9,7 @@
 import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 import {
-  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument, recordEvent, userTask,
+  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument, recordEvent, setFlag, userTask,
 } from './build.js';
 import { COMPLEXITY_CRITERIA } from './complaint.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
@@ -270,6 +270,21 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
   );
   g.chain(extLast, 'extension.count', 'extension.end');
   g.chain('extension.refused', 'extension.refused.end');
+
+  // Complexity determined after the initial processing (API `events/mark-complex`, message variables
+  // `complexity`, `complexityCriteria`): from receipt until the conclusion (NĐ 31/2019 Art 3(2)-(3)).
+  // Its effect on the limit: T5 may then be extended once (complex) or twice (especially complex),
+  // TC Art 30(2)-(3) — each extension still decided within the limit (`extend`).
+  g.boundaries(['initial', 'notifyAcceptance', ...phase], 'markComplex', { kind: 'message', messageName: 'markComplex' }, false, 'markComplex.flag', ART.tcExtension);
+  g.add(
+    setFlag('markComplex.flag', 'complex', 'complex', 'NĐ 31/2019 Art 3(2)-(3)'),
+    recordDocument('markComplex.doc', {
+      type: 'complexity_determination', recipients: ['case_file'], legalBasis: 'NĐ 31/2019 Art 3(2)-(3); Luật Tố cáo 2018 Art 30(2)-(3)', issuedOn: 'eventOn',
+      extra: { complexity: 'complexity', criteria: 'complexityCriteria', number: 'complexityDeterminationRef' },
+    }),
+    { type: 'endEvent', id: 'markComplex.end', outcome: 'complexity_recorded' },
+  );
+  g.chain('markComplex.flag', 'markComplex.doc', 'markComplex.end');
 
   // Withdrawal (TC Art 33): before the conclusion; full withdrawal terminates unless signs of violation,
   // coercion or slander — then the case continues (back to verification).

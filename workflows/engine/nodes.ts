@@ -12,7 +12,7 @@ export const AGENCY_SCOPES = ['receiving', 'resolving', 'parent', 'inspectorate'
 export type AgencyScope = (typeof AGENCY_SCOPES)[number];
 
 /** Legal events that arrive as messages. Other identifiers are allowed for agency procedures. */
-export const LEGAL_MESSAGES = ['withdraw', 'withdrawPartial', 'suspend', 'resume', 'supplement', 'extend', 'holidayDecreed'] as const;
+export const LEGAL_MESSAGES = ['withdraw', 'withdrawPartial', 'suspend', 'resume', 'supplement', 'extend', 'markComplex', 'holidayDecreed'] as const;
 
 /**
  * Escalation code the interpreter raises in a user task's scope when the task's `due` rule

@@ -273,10 +273,12 @@ export function legalEventCheck(
   state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
 ): LegalEventRefusal | null {
   if (req.name === 'markComplex') {
-    const current = state.variables.complexity;
+    // A case complex by its form (`complex: true`, e.g. a complaint's acceptance) is at least `complex`.
+    const stated = state.variables.complexity;
+    const current = typeof stated === 'string' && LADDER.includes(stated) ? stated : state.variables.complex === true ? 'complex' : undefined;
     const asked = req.variables?.complexity;
     const wanted = typeof asked === 'string' && LADDER.includes(asked) ? asked : 'complex';
-    if (typeof current === 'string' && LADDER.includes(current) && LADDER.indexOf(current) >= LADDER.indexOf(wanted)) {
+    if (current !== undefined && LADDER.indexOf(current) >= LADDER.indexOf(wanted)) {
       return { reason: 'AlreadyComplex', detail: `The case is already marked ${current}` };
     }
     return null;
