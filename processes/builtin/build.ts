@@ -268,6 +268,34 @@ export function addOverdueHandler(g: GraphBuilder, prefix = 'overdue'): void {
   g.chain(`${prefix}.superseded.start`, `${prefix}.superseded.overdue`, `${prefix}.superseded.resolution`, `${prefix}.superseded.notify`, `${prefix}.superseded.end`);
 }
 
+/**
+ * Representatives of several people who complain / denounce together, checked before the case can
+ * be accepted (ADR 0018): `start` -> (several signers?) -> `representatives` (the
+ * checkRepresentatives activity: 5-10 people appoint 1 or 2, more than 10 up to 5, each one of the
+ * signers) -> while the appointment does not hold, `appointRepresentatives` (the signers are asked
+ * to appoint them in writing) and check again -> `next`. Acceptance needs the signatures and the
+ * written appointment (TT 07/2013 Art 5(1) / NĐ 124/2020 Art 16(1); Luật Tố cáo 2018 Art 23).
+ * Returns the id of the entry gateway.
+ */
+export function representativesStep(g: GraphBuilder, next: string, legalBasis: string, roles: string[]): string {
+  g.choice('representatives.needed', 'Several signers? (representatives)', [
+    { to: 'representatives', when: 'signersCount != null and signersCount > 1', legalBasis },
+  ], { to: next, name: 'one signer' });
+  g.add(
+    { type: 'serviceTask', id: 'representatives', name: 'Check the representatives (number and who)', activity: ACTIVITY.checkRepresentatives, legalBasis,
+      input: { signers: 'signerRefs', representatives: 'representativeRefs', signerCount: 'signersCount' },
+      output: { representativesOk: 'ok', massCase: 'massCase', representativeErrors: 'errors' } },
+    userTask('appointRepresentatives', 'Ask the signers to appoint their representatives in writing (acceptance waits)', roles, 'resolving', [
+      field.refs('representativeRefs', 'Người đại diện (tham chiếu, là người ký đơn)', true),
+      field.str('appointmentDocumentRef', 'Văn bản cử người đại diện', true),
+    ], { legalBasis }),
+  );
+  g.flow('representatives', 'representatives.ok');
+  g.choice('representatives.ok', 'Representatives valid?', [{ to: 'appointRepresentatives', when: 'representativesOk = false', legalBasis }], { to: next });
+  g.flow('appointRepresentatives', 'representatives');
+  return 'representatives.needed';
+}
+
 /** An extension or suspension takes effect from its decision's date (the decision is dated within the limit). */
 const ART_SUPERSEDED = 'Luật Tố cáo 2018 Art 30, 34(2); Luật Khiếu nại 2011 Art 28, 37, 11a (sửa đổi 2025)';
 

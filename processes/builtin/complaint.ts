@@ -13,7 +13,7 @@ import type { ClockRule, DefinitionNodeInput, ProcessDefinitionInput } from '../
 import { DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 import {
   ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument,
-  recordEvent, setFlag, notify, userTask,
+  recordEvent, representativesStep, setFlag, notify, userTask,
 } from './build.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
 import { topicAvailableFrom } from './transition.js';
@@ -606,11 +606,11 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
     g.add({ type: 'serviceTask', id: 'acceptUnit.warning', name: 'Warn: stricter acceptance unit applied', activity: ACTIVITY.recordWarning,
       input: { message: lit('Acceptance limit: the Law says 10 ngày, TT 07/2013 Art 5(1) / NĐ 124 Art 16(1) say 10 ngày làm việc; the stricter calendar-day count is applied (spec §1.2). Set acceptanceUnit = "working_days" to use working days.') }, output: {} });
     g.choice('acceptUnit', 'Acceptance unit (configurable)', [{ to: 'accept.wd', when: 'acceptanceUnit = "working_days"', legalBasis: ART.knAcceptanceRules }], { to: 'acceptUnit.warning', name: 'stricter: calendar days' });
-    g.flow('start', 'acceptUnit');
+    g.flow('start', representativesStep(g, 'acceptUnit', ART.knRepresentatives, [ROLE.resolver, ROLE.letterOfficer]));
     g.chain('acceptUnit.warning', 'accept');
     g.flow('accept.wd', 'accepted.merge');
   } else {
-    g.flow('start', 'accept');
+    g.flow('start', representativesStep(g, 'accept', ART.knRepresentatives, [ROLE.resolver, ROLE.letterOfficer]));
   }
   g.flow('accept', 'accepted.merge');
   // Withdrawal before acceptance (KN Art 10): recorded, the case ends.

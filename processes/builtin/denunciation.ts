@@ -9,7 +9,7 @@
 import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 import {
-  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument, recordEvent, setFlag, userTask,
+  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument, recordEvent, representativesStep, setFlag, userTask,
 } from './build.js';
 import { COMPLEXITY_CRITERIA } from './complaint.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
@@ -66,7 +66,9 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     { to: 'review', when: 'followUp = "wrongful_resolution"', legalBasis: ART.tcReview },
     { to: 'demandReport', when: 'followUp = "overdue"', legalBasis: ART.tcOverdueDemand },
   ], { to: 'initial', name: 'original' });
-  g.flow('start', 'kind');
+  // Several denouncers on one content name their representatives (Luật Tố cáo 2018 Art 23(1)-(2); Luật Tiếp
+  // công dân 2013 Art 29: 5-10 people 1 or 2, more than 10 up to 5): checked before the initial processing.
+  g.flow('start', representativesStep(g, 'kind', 'Luật Tố cáo 2018 Art 23(1)-(2); Luật Tiếp công dân 2013 Art 29', [ROLE.letterOfficer, ROLE.resolver]));
 
   // T12 (TC Art 26(2)): the result of the initial processing (accepted, transferred, not accepted,
   // inspected) is reported to the press or authority that forwarded the denunciation within 20 days
