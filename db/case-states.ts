@@ -181,6 +181,10 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
         // The overdue flag in case_flags as well (the runner's flag is in the projected state already):
         // set once, by the first projection showing it; later ones leave the row as it is.
         if ((row.overdue && !wasOverdue) || breaches.length > 0) await markOverdue(trx, p.caseId, `projection:${p.seq}`);
+        // Every breach superseded by a legal event recorded late (the runner's flag explicitly false, ADR 0018): not overdue.
+        else if (p.state.flags.overdue === false && wasOverdue) {
+          await trx('case_flags').where({ case_id: p.caseId, flag: 'overdue' }).update({ value: JSON.stringify(false), idem_key: `projection:${p.seq}`, set_at: trx.fn.now() });
+        }
         return { applied: true, breaches };
       });
     },

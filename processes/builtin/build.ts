@@ -252,7 +252,8 @@ export function addOverdueHandler(g: GraphBuilder, prefix = 'overdue'): void {
   // A legal event decided within the limit but recorded after it ran out (an extension, TC Art 30 /
   // KN Art 28, 37; a suspension, TC Art 34(2) / KN Art 11a) moved the limit past the breach: the
   // interpreter cancels the breach's own path (the head's review, windows counted from the expiry)
-  // and raises this; the overdue flags are cleared and the head is told the breach no longer stands.
+  // and raises this; the resolution-overdue flag is cleared and the head is told the breach no longer
+  // stands (the case's `overdue` flag is the interpreter's: cleared when no breach stands, ADR 0018).
   const clear = (id: string, flag: string, variable: string): DefinitionNodeInput => ({
     type: 'serviceTask', id, name: `Clear case flag ${flag}`, activity: ACTIVITY.setCaseFlag,
     input: { flag: lit(flag), value: 'false' }, output: { [variable]: 'value' }, legalBasis: ART_SUPERSEDED,
@@ -260,12 +261,11 @@ export function addOverdueHandler(g: GraphBuilder, prefix = 'overdue'): void {
   g.add(
     { type: 'startEvent', id: `${prefix}.superseded.start`, name: 'A breach was superseded by a legal event decided within the limit', legalBasis: ART_SUPERSEDED,
       trigger: { kind: 'escalation', escalationCode: BREACH_SUPERSEDED_ESCALATION_CODE, interrupting: false } },
-    clear(`${prefix}.superseded.overdue`, 'overdue', 'overdue'),
     clear(`${prefix}.superseded.resolution`, 'resolution_overdue', 'resolutionOverdue'),
     notify(`${prefix}.superseded.notify`, 'deadline_breach_superseded', ['agency_head', 'case_officer'], ART_SUPERSEDED),
     { type: 'endEvent', id: `${prefix}.superseded.end`, outcome: 'breach_superseded' },
   );
-  g.chain(`${prefix}.superseded.start`, `${prefix}.superseded.overdue`, `${prefix}.superseded.resolution`, `${prefix}.superseded.notify`, `${prefix}.superseded.end`);
+  g.chain(`${prefix}.superseded.start`, `${prefix}.superseded.resolution`, `${prefix}.superseded.notify`, `${prefix}.superseded.end`);
 }
 
 /**

@@ -63,7 +63,7 @@ describe('built-in definitions: structure', () => {
     expect(chain).toEqual(['overdue.flag', 'overdue.notify', 'overdue.headReview', 'overdue.end']);
     // A breach superseded by a late-recorded extension / suspension (ADR 0018): flags cleared, the head told.
     const superseded = d.flows.filter((f) => f.source.startsWith('overdue.superseded')).map((f) => f.target);
-    expect(superseded).toEqual(['overdue.superseded.overdue', 'overdue.superseded.resolution', 'overdue.superseded.notify', 'overdue.superseded.end']);
+    expect(superseded).toEqual(['overdue.superseded.resolution', 'overdue.superseded.notify', 'overdue.superseded.end']);
   });
 
   it.each(DEFS.map((d) => [label(d), d] as const))('%s: every document record states type, recipients and dates', (_l, d) => {

@@ -56,7 +56,7 @@ describe('legal events recorded after the limit ran out', () => {
       expect(s.openTasks.map((x) => x.nodeId).sort()).toEqual(['extension.decision.issue', 'verify']);
       expect(s.history.map((h) => h.type)).toContain('breach_superseded');
       const r = await records(tdb, c.caseId);
-      expect(r.flags).toMatchObject({ resolution_overdue: false, overdue: false });
+      expect(r.flags).toMatchObject({ resolution_overdue: false });
       expect(r.notifications.map((n) => n.kind)).toContain('deadline_breach_superseded');
 
       // The second, dated within the extended limit: granted; a third is refused (Art 30(3)), late or not.
