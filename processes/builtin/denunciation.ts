@@ -24,16 +24,23 @@ export const T3: ClockRule = clock('T3', ART.tcTransfer, 5, 'working_days', 'rec
 export const T4: ClockRule = clock('T4', ART.tcAcceptanceNotice, 5, 'working_days', 'accepted');
 /**
  * T5/T5a/T5b: resolve within 30 days of acceptance; complex: one extension <= 30; especially
- * complex: two (TC Art 30; NĐ 31 Art 3). The policy carries the legal maximum (2) and the preset
- * `denunciation_complexity` over the variable `complexity`: the interpreter refuses up front what
- * `denunciationExtensionPolicy(complexity)` (workflows/clock/rules.ts) refuses — any extension of
- * a normal case (Art 30(1)), a second one of a merely complex case (Art 30(2)), a third (Art 30(3)).
+ * complex: two (TC Art 30; NĐ 31 Art 3). The policy carries the legal maximum (2) and the levels
+ * of the law over the variable `complexity` (data, ADR 0018): the interpreter refuses up front any
+ * extension of a normal case (Art 30(1)), a second one of a merely complex case (Art 30(2)), a
+ * third (Art 30(3)). The complexity may be determined after the intake (`markComplex`).
  */
 export const T5: ClockRule = clock('T5', ART.tcResolution, 30, 'calendar_days', 'accepted', {
   suspensionBasis: 'Luật Tố cáo 2018 Art 34(2)',
   extension: {
     maxExtensions: 2, maxAmountEach: 30, legalBasis: 'Luật Tố cáo 2018 Art 30(2)-(3); NĐ 31/2019 Art 3(2)-(3)',
-    preset: 'denunciation_complexity', presetVariable: 'complexity',
+    byLevel: {
+      variable: 'complexity',
+      levels: [
+        { value: 'complex', maxExtensions: 1, maxAmountEach: 30, legalBasis: 'Luật Tố cáo 2018 Art 30(2)' },
+        { value: 'especially_complex', maxExtensions: 2, maxAmountEach: 30, legalBasis: 'Luật Tố cáo 2018 Art 30(3)' },
+      ],
+      otherwise: 'Luật Tố cáo 2018 Art 30(1)',
+    },
   },
 });
 /** T6: suspension / termination decisions sent within 5 WD. */

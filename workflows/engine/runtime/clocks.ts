@@ -148,14 +148,25 @@ function ruleOfTimer(t: Pick<TimerRecord, 'nodeId'>, nodeOf: (id: string) => Def
 }
 
 /**
- * The extension limits of a clock for the case as it stands: the rule's preset over a case
- * variable narrows the rule's legal maximum (`denunciation_complexity`: Luật Tố cáo 2018 Art 30
- * via `denunciationExtensionPolicy(complexity)`). The message's own variables (e.g. the complexity
- * stated in the extension request) take precedence over the case's.
+ * The extension limits of a clock for the case as it stands: the rule's levels over a case variable
+ * (`byLevel`, stated in the definition: e.g. the denunciation's T5 by `complexity`, Luật Tố cáo 2018
+ * Art 30(1)-(3)) narrow the rule's legal maximum; a value with no level allows none. The legacy
+ * preset `denunciation_complexity` (definitions pinned before ADR 0018) reads
+ * `denunciationExtensionPolicy(complexity)`. The message's own variables (e.g. the complexity stated
+ * in the extension request) take precedence over the case's.
  */
 export function effectiveExtensionPolicy(clock: Clock, rule: ClockRule | undefined, variables: Record<string, JsonValue>): ExtensionPolicy | undefined {
   const ext = rule?.extension;
-  if (!clock.extensionPolicy || !ext?.preset || !ext.presetVariable) return clock.extensionPolicy;
+  if (!clock.extensionPolicy || !ext) return clock.extensionPolicy;
+  if (ext.byLevel) {
+    const value = variables[ext.byLevel.variable];
+    const level = ext.byLevel.levels.find((l) => l.value === value);
+    const shown = `${ext.byLevel.variable}: ${typeof value === 'string' ? value : JSON.stringify(value ?? null)}`;
+    return level
+      ? { maxExtensions: level.maxExtensions, maxAmountEach: level.maxAmountEach, unit: clock.extensionPolicy.unit, legalBasis: `${level.legalBasis} (${shown})` }
+      : { maxExtensions: 0, maxAmountEach: 0, unit: clock.extensionPolicy.unit, legalBasis: `${ext.byLevel.otherwise} (${shown})` };
+  }
+  if (!ext.preset || !ext.presetVariable) return clock.extensionPolicy;
   const value = variables[ext.presetVariable];
   if (ext.preset === 'denunciation_complexity') {
     const complexity = (typeof value === 'string' && COMPLEXITIES.includes(value) ? value : 'normal') as DenunciationComplexity;
