@@ -186,11 +186,18 @@ export class Runner {
       }
     }
     if (out.length === 0) return errors[0] ?? `no running clock accepts '${name}'`;
-    // Clocks that follow a changed clock take the same ledger (ClockRule.follows; e.g. K17_K3 with K3).
+    // Clocks that follow a changed clock take the same ledger (ClockRule.follows; e.g. K17_K3 with K3),
+    // also when they ran out with it (a late-recorded event: their breach is revived with it).
+    const direct = [...out];
     for (const t of this.state.timers) {
       const f = t.clock?.clock;
-      const followed = f?.follows === undefined ? undefined : out.find((o) => o.clock.ruleId === f.follows);
+      const followed = f?.follows === undefined ? undefined : direct.find((o) => o.clock.ruleId === f.follows);
       if (f && followed) out.push({ timer: t, clock: followerClock(f, followed.clock) });
+    }
+    const followers = withBreaches ? (this.state.breaches ?? []).filter((b) => b.status === 'breached' && b.clock.clock.follows !== undefined && this.token(b.tokenId) !== undefined) : [];
+    for (const b of followers) {
+      const followed = direct.find((o) => o.breach !== undefined && o.clock.ruleId === b.clock.clock.follows);
+      if (followed) out.push({ breach: b, clock: followerClock(b.clock.clock, followed.clock) });
     }
     return out;
   }
