@@ -188,7 +188,8 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
     /** Representatives of several signers (Luật Tiếp công dân 2013 Art 29; KN Art 8(4)-(5)); mass case >= 5. */
     async checkRepresentatives(input: Input, _ctx?: ServiceTaskContext): Promise<{ ok: boolean; massCase: boolean; errors: string[]; allowed: { min: number; max: number } }> {
       const list = (v: JsonValue | undefined) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-      const r = validateRepresentatives(list(input.signers), list(input.representatives));
+      const count = typeof input.signerCount === 'number' && Number.isInteger(input.signerCount) ? input.signerCount : undefined;
+      const r = validateRepresentatives(list(input.signers), list(input.representatives), count);
       return { ok: r.ok, massCase: r.massCase, allowed: r.allowed, errors: r.ok ? [] : r.errors.map((e) => e.message) };
     },
 

@@ -42,6 +42,17 @@ export const CaseEventView = z.object({
 }).meta({ id: 'CaseEvent' });
 export type CaseEventView = z.infer<typeof CaseEventView>;
 
+/** A limit that ran out on the case (ADR 0018): breached, or superseded by a legal event decided within it and recorded later. */
+export const BreachViewSchema = z.object({
+  nodeId: z.string(), ruleId: z.string(), legalBasis: z.string(),
+  due: z.string().meta({ description: 'Expiry day (the limit ran out at its end)' }), at: z.string().meta({ description: 'When the breach was processed' }),
+  status: z.enum(['breached', 'superseded']),
+  supersededBy: z.object({
+    event: z.string(), decision: z.string(), date: z.string().meta({ description: 'Date of the decision (within the limit)' }),
+    recordedAt: z.string().meta({ description: 'When the decision was recorded (after the limit ran out)' }), due: z.string().nullable().meta({ description: 'The new due day (null while suspended)' }),
+  }).optional(),
+}).meta({ id: 'Breach' });
+
 export const CaseDetailView = z.object({
   id: z.string(), reference: z.string(), workflowId: z.string(), caseType: z.string(), channel: z.string(), agencyId: z.string(),
   subject: z.string(), remoteArea: z.boolean(), receivedAt: z.string(), createdAt: z.string(), updatedAt: z.string(),
@@ -50,6 +61,7 @@ export const CaseDetailView = z.object({
   stage: z.string().meta({ description: 'Name of the current step' }), status: z.enum(['open', 'closed']), outcome: z.string().nullable(),
   currentNodes: z.array(z.string()),
   flags: FlagsView, openTasks: z.array(TaskView), clocks: z.array(ClockViewSchema), nextDueAt: z.string().nullable(),
+  breaches: z.array(BreachViewSchema).meta({ description: 'Limits that ran out: breached, or superseded by an extension / suspension decided within the limit and recorded after it ran out' }),
   linkedCases: z.array(z.object({
     caseId: z.string(), workflowId: z.string(), definitionKey: z.string(), status: z.string(), outcome: z.string().nullable(), link: z.string(),
     reference: z.string().nullable().meta({ description: 'The linked case\'s reference (null until its first projection)' }), caseType: z.string().nullable(),
@@ -115,6 +127,7 @@ export function buildCaseView(c: CaseRecord, s: CaseStateView | null, x: Extras)
     })),
     clocks: clocksOf(s),
     nextDueAt: s?.nextDueAt ?? null,
+    breaches: s?.breaches ?? [],
     linkedCases: linkedCasesOf(s, x.children ?? []),
     parentCaseId: c.parentCaseId ?? null,
     parent: x.parent ? { ...x.parent, link: `/v1/cases/${x.parent.caseId}` } : null,

@@ -125,7 +125,8 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
      * {@link project}, also answering the deadline breaches this projection shows for the first time
      * (each exactly once across retries and late projections: they are the events not yet audited).
      * A breach sets the case's `overdue` flag in the read model (`case_states.overdue`, sticky, and
-     * `case_flags`), idempotently. A linked case without a `cases` row gets one, derived from its
+     * `case_flags`), idempotently; it is cleared only when the runner's flag is explicitly false (every
+     * breach was superseded by a legal event recorded late, ADR 0018). A linked case without a `cases` row gets one, derived from its
      * parent's, in the same transaction ({@link ensureLinkedCase}).
      */
     async projectWithBreaches(p: ProjectCaseStateInput): Promise<ProjectionResult> {
@@ -143,7 +144,8 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
            VALUES (${cols.map(() => '?').join(', ')}, now())
            ON CONFLICT (case_id) DO UPDATE SET
              stage = EXCLUDED.stage, status = EXCLUDED.status, outcome = EXCLUDED.outcome, next_due_at = EXCLUDED.next_due_at,
-             overdue = case_states.overdue OR EXCLUDED.overdue, state = EXCLUDED.state, seq = EXCLUDED.seq, updated_at = now()
+             overdue = CASE WHEN (EXCLUDED.state->'flags'->>'overdue') = 'false' THEN false ELSE case_states.overdue OR EXCLUDED.overdue END,
+             state = EXCLUDED.state, seq = EXCLUDED.seq, updated_at = now()
            WHERE case_states.seq < EXCLUDED.seq`,
           Object.values(row),
         );
@@ -179,6 +181,10 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
         // The overdue flag in case_flags as well (the runner's flag is in the projected state already):
         // set once, by the first projection showing it; later ones leave the row as it is.
         if ((row.overdue && !wasOverdue) || breaches.length > 0) await markOverdue(trx, p.caseId, `projection:${p.seq}`);
+        // Every breach superseded by a legal event recorded late (the runner's flag explicitly false, ADR 0018): not overdue.
+        else if (p.state.flags.overdue === false && wasOverdue) {
+          await trx('case_flags').where({ case_id: p.caseId, flag: 'overdue' }).update({ value: JSON.stringify(false), idem_key: `projection:${p.seq}`, set_at: trx.fn.now() });
+        }
         return { applied: true, breaches };
       });
     },

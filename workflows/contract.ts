@@ -197,6 +197,8 @@ export interface SendMessageRequest {
 export interface SendMessageResult {
   caught: number;
   clocksChanged: number;
+  /** Breaches the event superseded: it was dated within a limit that had run out when recorded, and moved it past that moment. */
+  breachesSuperseded?: number;
 }
 export const sendMessage = defineUpdate<SendMessageResult, [SendMessageRequest]>('sendMessage');
 

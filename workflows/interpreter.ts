@@ -16,8 +16,12 @@ import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
 import { buildRunGraph, buildView, initialState, Runner, RuntimeIncident, vnDate } from './engine/runtime/index.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
-import { legalEventCheck, recordedCaseEvent } from './engine/runtime/clocks.js';
+import { legalEventCheck, liveBreaches, recordedCaseEvent } from './engine/runtime/clocks.js';
+import type { RunState } from './engine/runtime/index.js';
 import { jsonTextProblem } from './text-check.js';
+
+/** Whether the case runs a statutory clock a legal event may address (running, or a limit that ran out on a waiting task). */
+const hasStatutoryClocks = (s: RunState): boolean => s.timers.some((t) => t.clock !== undefined && t.clock.clock.follows === undefined) || liveBreaches(s).length > 0;
 
 /** patched() id: a `recordCaseEvent` result sets the case event (clocks armed after it count from its day). */
 const PATCH_CASE_EVENTS = 'kntc-case-events-from-activity-v1';
@@ -35,6 +39,11 @@ const PATCH_CANCEL_LINKED = 'kntc-cancel-interrupted-linked-cases-v1';
 const PATCH_COMPLETION_SETTLES = 'kntc-completion-answers-after-next-step-v1';
 /** patched() id: the stage search attribute names the work step in progress, not a waiting window (ADR 0019). */
 const PATCH_STAGE_WORK = 'kntc-stage-is-work-step-v1';
+/**
+ * patched() id: a suspension / extension dated within a limit that already ran out applies to it
+ * (the breach is superseded when the limit now ends later); before, such an event changed no clock.
+ */
+const PATCH_LATE_LEGAL_EVENTS = 'kntc-late-legal-events-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -172,15 +181,20 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   });
   setHandler(sendMessage, (req) => {
     let clocksChanged = 0;
+    let breachesSuperseded = 0;
     const caught = act((r) => {
       if (['suspend', 'resume', 'extend'].includes(req.name)) {
-        const plan = r.planLegalEvent(req.name, req);
-        if (typeof plan !== 'string') { clocksChanged = plan.length; r.applyLegalEvent(req.name, req); }
+        let plan = r.planLegalEvent(req.name, req);
+        // Limits that ran out take the event only in histories recorded with this (replay: as before).
+        const late = typeof plan !== 'string' && plan.some((x) => x.breach !== undefined);
+        const withBreaches = !late || patched(PATCH_LATE_LEGAL_EVENTS);
+        if (!withBreaches) plan = r.planLegalEvent(req.name, req, false);
+        if (typeof plan !== 'string') { clocksChanged = plan.length; breachesSuperseded = r.applyLegalEvent(req.name, req, withBreaches).length; }
       }
       return r.deliverMessage(req.name, req.variables ?? {});
     });
-    if (req.audit && project) pendingAudits.push({ ...req.audit, after: { ...req.audit.after, caught, clocksChanged } });
-    return { caught, clocksChanged };
+    if (req.audit && project) pendingAudits.push({ ...req.audit, after: { ...req.audit.after, caught, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) } });
+    return { caught, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) };
   }, {
     validator: (req) => {
       refuseBadText(req, 'InvalidInput');
@@ -192,7 +206,12 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       // state the first one left (ADR 0008). Not run on replay: accepted paths are unchanged.
       const refusal = legalEventCheck(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
       if (refusal !== null) reject(refusal.reason, refusal.detail);
-      const legal = ['suspend', 'resume', 'extend'].includes(req.name) ? r.planLegalEvent(req.name, req) : 'not a clock event';
+      const clockEvent = ['suspend', 'resume', 'extend'].includes(req.name);
+      const legal = clockEvent ? r.planLegalEvent(req.name, req) : 'not a clock event';
+      // A legal clock event that would change no statutory clock of a case that has some is refused:
+      // accepted, it would answer 200 and change nothing (a custom definition without statutory
+      // clocks still takes it through its own steps).
+      if (clockEvent && typeof legal === 'string' && hasStatutoryClocks(r.state)) reject('NoClockChanged', `'${req.name}' changes no statutory clock of case ${input.caseId}: ${legal}`);
       if (typeof legal === 'string' && r.catchers(req.name).length === 0) {
         reject('MessageNotExpected', `message '${req.name}' is not expected by case ${input.caseId} now (${legal})`);
       }

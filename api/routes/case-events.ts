@@ -13,6 +13,7 @@ import { actorOf } from '../auth/principal.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
+import { COMPLEXITY_CRITERIA } from '../../processes/builtin/complaint.js';
 import { CaseId } from '../schemas.js';
 import { updateIdFor } from '../update-id.js';
 import { queryCaseState, sendCaseUpdate, updateProblem } from '../workflow-errors.js';
@@ -110,17 +111,32 @@ const EVENTS: EventSpec[] = [
       : undefined),
   },
   {
-    path: 'mark-complex', operationId: 'markCaseComplex', summary: 'Mark the case complex (or especially complex)',
-    legalBasis: 'Luật Khiếu nại 2011 Art 28, 37; Luật Tố cáo 2018 Art 30(1)',
-    body: z.strictObject({ ...common, complexity: z.enum(['complex', 'especially_complex']).default('complex') }),
-    example: { date: '2026-07-15', complexity: 'complex' },
-    message: (b, date) => ({ name: 'markComplex', date, variables: vars({ eventOn: date, complex: true, complexity: b.complexity }) }),
+    path: 'mark-complex', operationId: 'markCaseComplex',
+    summary: 'Mark the case complex (or especially complex): the written determination, from receipt until the decision / conclusion; a complex case may then be extended within its clock\'s policy',
+    legalBasis: 'Luật Khiếu nại 2011 Art 28, 37; NĐ 124/2020 Art 3a (NĐ 155/2026); Luật Tố cáo 2018 Art 30; NĐ 31/2019 Art 3',
+    body: z.strictObject({
+      ...common,
+      complexity: z.enum(['complex', 'especially_complex']).default('complex'),
+      criteria: z.array(z.enum(COMPLEXITY_CRITERIA)).min(1).max(COMPLEXITY_CRITERIA.length).optional()
+        .meta({ description: 'Criteria (a)-(g) met (NĐ 124/2020 Art 3a; NĐ 31/2019 Art 3(2)); especially complex needs 2 or more (NĐ 31/2019 Art 3(3))' }),
+    }).refine((b) => b.complexity !== 'especially_complex' || b.criteria === undefined || new Set(b.criteria).size >= 2, {
+      path: ['criteria'], message: 'an especially complex case meets 2 or more criteria (NĐ 31/2019 Art 3(3))',
+    }),
+    example: { date: '2026-07-15', decision: '12/QĐ-TTr', complexity: 'complex', criteria: ['a_several_places'] },
+    message: (b, date) => ({
+      name: 'markComplex', date, ...(b.decision ? { decision: String(b.decision) } : {}),
+      variables: vars({ eventOn: date, complex: true, complexity: b.complexity, complexityCriteria: b.criteria, complexityDeterminationRef: b.decision }),
+    }),
   },
 ];
 
 const Result = z.object({
   event: z.string(), message: z.string(), caught: z.number().int().meta({ description: 'Steps of the case that reacted to the event' }),
   clocksChanged: z.number().int().meta({ description: 'Statutory clocks stopped, restarted or extended' }),
+  breachesSuperseded: z.number().int().meta({
+    description: 'Deadline breaches the event superseded: dated within a limit that had run out when it was recorded, it moved the limit past that moment (the breach, its overdue flag and the head\'s review task are marked superseded on the case)',
+  }),
+  recordedLate: z.boolean().meta({ description: 'The event is dated before the day it was recorded (the audit entry says so)' }),
   links: z.object({ case: z.string() }),
 }).meta({ id: 'CaseEventResult' });
 
@@ -137,7 +153,8 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
     path: `/v1/cases/:id/events/${ev.path}`, resourceId: c!.id, body: { case: c!.id, body },
   }, async () => {
     const b = body as Record<string, unknown>;
-    const date = typeof b.date === 'string' ? b.date : DateTime.now().setZone(VN_ZONE).toISODate()!;
+    const today = DateTime.now().setZone(VN_ZONE).toISODate()!;
+    const date = typeof b.date === 'string' ? b.date : today;
     const msg = ev.message(b, date);
     // The case workflow's `sendMessage` validator checks the event against its live state
     // (legalEventCheck: a second suspension, a resumption of a running case, an extension beyond
@@ -157,7 +174,8 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
     const audit: WorkflowAuditEntry = {
       key: `case.event:${c!.id}:${updateId}`, action: `case.event.${ev.path}`, actor: actorOf(principal), legalBasis: ev.legalBasis,
       ...(requestId ? { requestId } : {}),
-      after: { message: msg.name, date, decision: msg.decision ?? null, amount: msg.amount ?? null, ruleId: msg.ruleId ?? null },
+      // A decision recorded after the day it is dated (e.g. an extension decided within the limit, entered after it ran out).
+      after: { message: msg.name, date, decision: msg.decision ?? null, amount: msg.amount ?? null, ruleId: msg.ruleId ?? null, recordedOn: today, recordedLate: date < today },
     };
     let r;
     try {
@@ -167,8 +185,13 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
     }
     await appendAuditOnce(services.deps.db, audit.key, {
       actor: audit.actor, action: audit.action, caseId: c!.id, requestId: audit.requestId ?? null, legalBasis: ev.legalBasis,
-      after: { ...audit.after, caught: r.caught, clocksChanged: r.clocksChanged },
+      after: { ...audit.after, caught: r.caught, clocksChanged: r.clocksChanged, breachesSuperseded: r.breachesSuperseded ?? 0 },
     });
-    return { body: { event: ev.path, message: msg.name, caught: r.caught, clocksChanged: r.clocksChanged, links: { case: `/v1/cases/${c!.id}` } } };
+    return {
+      body: {
+        event: ev.path, message: msg.name, caught: r.caught, clocksChanged: r.clocksChanged, breachesSuperseded: r.breachesSuperseded ?? 0,
+        recordedLate: date < today, links: { case: `/v1/cases/${c!.id}` },
+      },
+    };
   }),
 }));

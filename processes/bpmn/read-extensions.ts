@@ -27,6 +27,10 @@ export function readClockRule(el: ModdleElement): Record<string, unknown> {
       ? compact({
         maxExtensions: el.extension.maxExtensions, maxAmountEach: el.extension.maxAmountEach, legalBasis: el.extension.legalBasis,
         preset: el.extension.preset, presetVariable: el.extension.presetVariable,
+        byLevel: el.extension.levelVariable === undefined ? undefined : {
+          variable: el.extension.levelVariable, otherwise: el.extension.levelOtherwise,
+          levels: ((el.extension.levels ?? []) as ModdleElement[]).map((l) => ({ value: l.value, maxExtensions: l.maxExtensions, maxAmountEach: l.maxAmountEach, legalBasis: l.legalBasis })),
+        },
       })
       : undefined,
   });

@@ -19,7 +19,15 @@ export function clockRuleElement(m: BpmnModdle, rule: ClockRule): ModdleElement 
     ruleId: rule.ruleId, legalBasis: rule.legalBasis, amount: rule.amount, unit: rule.unit, from: rule.from,
     suspensionBasis: rule.suspensionBasis, suspendableFrom: rule.suspendableFrom, follows: rule.follows,
     rungs: rule.rungs?.map((r) => m.create('kntc:Rung', { name: r.name, daysBefore: r.daysBefore })),
-    extension: rule.extension && m.create('kntc:ExtensionPolicy', defined({ ...rule.extension })),
+    extension: rule.extension && extensionPolicyElement(m, rule.extension),
+  }));
+}
+
+function extensionPolicyElement(m: BpmnModdle, policy: NonNullable<ClockRule['extension']>): ModdleElement {
+  const { byLevel, ...rest } = policy;
+  return m.create('kntc:ExtensionPolicy', defined({
+    ...rest, levelVariable: byLevel?.variable, levelOtherwise: byLevel?.otherwise,
+    levels: byLevel?.levels.map((l) => m.create('kntc:ExtensionLevel', { ...l })),
   }));
 }
 

@@ -7,7 +7,7 @@
 import type {
   BoundaryEvent, ClockExtensionPolicy, ClockRule, ClockUnit, DefinitionNodeInput, FormField, ProcessDefinitionInput, SequenceFlow,
 } from '../../workflows/engine/index.js';
-import { DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
+import { BREACH_SUPERSEDED_ESCALATION_CODE, DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 
 /** Activities the built-in definitions call (implemented in activities/, listed in ADR 0007). */
 export const ACTIVITY = {
@@ -249,7 +249,55 @@ export function addOverdueHandler(g: GraphBuilder, prefix = 'overdue'): void {
     ...breachSteps(prefix, 'deadline_breach'),
   );
   g.chain(`${prefix}.start`, `${prefix}.flag`, `${prefix}.notify`, `${prefix}.headReview`, `${prefix}.end`);
+  // A legal event decided within the limit but recorded after it ran out (an extension, TC Art 30 /
+  // KN Art 28, 37; a suspension, TC Art 34(2) / KN Art 11a) moved the limit past the breach: the
+  // interpreter cancels the breach's own path (the head's review, windows counted from the expiry)
+  // and raises this; the resolution-overdue flag is cleared and the head is told the breach no longer
+  // stands (the case's `overdue` flag is the interpreter's: cleared when no breach stands, ADR 0018).
+  const clear = (id: string, flag: string, variable: string): DefinitionNodeInput => ({
+    type: 'serviceTask', id, name: `Clear case flag ${flag}`, activity: ACTIVITY.setCaseFlag,
+    input: { flag: lit(flag), value: 'false' }, output: { [variable]: 'value' }, legalBasis: ART_SUPERSEDED,
+  });
+  g.add(
+    { type: 'startEvent', id: `${prefix}.superseded.start`, name: 'A breach was superseded by a legal event decided within the limit', legalBasis: ART_SUPERSEDED,
+      trigger: { kind: 'escalation', escalationCode: BREACH_SUPERSEDED_ESCALATION_CODE, interrupting: false } },
+    clear(`${prefix}.superseded.resolution`, 'resolution_overdue', 'resolutionOverdue'),
+    notify(`${prefix}.superseded.notify`, 'deadline_breach_superseded', ['agency_head', 'case_officer'], ART_SUPERSEDED),
+    { type: 'endEvent', id: `${prefix}.superseded.end`, outcome: 'breach_superseded' },
+  );
+  g.chain(`${prefix}.superseded.start`, `${prefix}.superseded.resolution`, `${prefix}.superseded.notify`, `${prefix}.superseded.end`);
 }
+
+/**
+ * Representatives of several people who complain / denounce together, checked before the case can
+ * be accepted (ADR 0018): `start` -> (several signers?) -> `representatives` (the
+ * checkRepresentatives activity: 5-10 people appoint 1 or 2, more than 10 up to 5, each one of the
+ * signers) -> while the appointment does not hold, `appointRepresentatives` (the signers are asked
+ * to appoint them in writing) and check again -> `next`. Acceptance needs the signatures and the
+ * written appointment (TT 07/2013 Art 5(1) / NĐ 124/2020 Art 16(1); Luật Tố cáo 2018 Art 23).
+ * Returns the id of the entry gateway.
+ */
+export function representativesStep(g: GraphBuilder, next: string, legalBasis: string, roles: string[]): string {
+  g.choice('representatives.needed', 'Several signers? (representatives)', [
+    { to: 'representatives', when: 'signersCount != null and signersCount > 1', legalBasis },
+  ], { to: next, name: 'one signer' });
+  g.add(
+    { type: 'serviceTask', id: 'representatives', name: 'Check the representatives (number and who)', activity: ACTIVITY.checkRepresentatives, legalBasis,
+      input: { signers: 'signerRefs', representatives: 'representativeRefs', signerCount: 'signersCount' },
+      output: { representativesOk: 'ok', massCase: 'massCase', representativeErrors: 'errors' } },
+    userTask('appointRepresentatives', 'Ask the signers to appoint their representatives in writing (acceptance waits)', roles, 'resolving', [
+      field.refs('representativeRefs', 'Người đại diện (tham chiếu, là người ký đơn)', true),
+      field.str('appointmentDocumentRef', 'Văn bản cử người đại diện', true),
+    ], { legalBasis }),
+  );
+  g.flow('representatives', 'representatives.ok');
+  g.choice('representatives.ok', 'Representatives valid?', [{ to: 'appointRepresentatives', when: 'representativesOk = false', legalBasis }], { to: next });
+  g.flow('appointRepresentatives', 'representatives');
+  return 'representatives.needed';
+}
+
+/** An extension or suspension takes effect from its decision's date (the decision is dated within the limit). */
+const ART_SUPERSEDED = 'Luật Tố cáo 2018 Art 30, 34(2); Luật Khiếu nại 2011 Art 28, 37, 11a (sửa đổi 2025)';
 
 const ART_ESCALATION = 'TT 07/2014/TT-TTCP Art 7(3); Luật Tiếp công dân 2013 Art 26(1)(b); NĐ 124/2020 Art 41, NĐ 31/2019 Art 22 as amended [S]';
 

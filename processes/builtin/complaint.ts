@@ -9,11 +9,11 @@
  * The resolution clock runs from acceptance on every task of the resolution phase (same ruleId:
  * one clock per case); its breach escalates to the head and opens the citizen's windows (K6, K7).
  */
-import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
+import type { ClockRule, DefinitionNodeInput, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 import {
   ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument,
-  recordEvent, setFlag, notify, userTask,
+  recordEvent, representativesStep, setFlag, notify, userTask,
 } from './build.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
 import { topicAvailableFrom } from './transition.js';
@@ -140,7 +140,7 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
   const R = resolutionClock(instance, period, remote);
   const verifyBasis = instance === 'first' ? ART.knVerificationFirst : ART.knVerificationSecond;
   const dialogueBasis = instance === 'first' ? ART.knDialogueFirst : ART.knDialogueSecond;
-  const phase = [`${P}verify`, `${P}dialogueInvite`, `${P}dialogue`, `${P}decide`];
+  const phase = resolutionPhase(P);
 
   g.add(
     userTask(`${P}verify`, 'Verify the complaint (xác minh)', [ROLE.verifier, ROLE.resolver], 'resolving', [
@@ -400,6 +400,38 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
   return `${P}verify`;
 }
 
+/** Tasks of the resolution phase of a branch (prefix '' or 'remote.'). */
+function resolutionPhase(P: string): string[] {
+  return [`${P}verify`, `${P}dialogueInvite`, `${P}dialogue`, `${P}decide`];
+}
+
+/** Service task: the case is complex (case flag `complex`, variable `complex` = true). */
+function markComplexFlag(id: string, period: LawPeriod): DefinitionNodeInput {
+  return setFlag(id, 'complex', 'complex', period === 'from2026' ? ART.knComplex2026 : 'Luật Khiếu nại 2011 Art 28, 37');
+}
+
+/**
+ * The `markComplex` legal event (API `events/mark-complex`): the written determination that the
+ * complaint is complex (NĐ 124/2020 Art 3a from 2026; KN Art 28, 37 "vụ việc phức tạp"), from
+ * receipt until the decision: caught on the acceptance and on every task of the resolution phase,
+ * it flags the case complex and records the determination. Its effect on the limit: a complex case
+ * may be resolved in the longer time the resolver decides by extending the resolution clock (K3/K3b
+ * <= 45/60 days, K9/K9a <= 60/70 days): the `extend` event, within the clock's policy.
+ */
+function markComplexEvent(g: GraphBuilder, period: LawPeriod, hosts: string[]): void {
+  const basis = period === 'from2026' ? ART.knComplex2026 : 'Luật Khiếu nại 2011 Art 28, 37';
+  g.boundaries(hosts, 'markComplex', { kind: 'message', messageName: 'markComplex' }, false, 'markComplex.flag', basis);
+  g.add(
+    markComplexFlag('markComplex.flag', period),
+    recordDocument('markComplex.doc', {
+      type: 'complexity_determination', recipients: ['case_file'], legalBasis: basis, issuedOn: 'eventOn',
+      extra: { complexity: 'complexity', criteria: 'complexityCriteria', number: 'complexityDeterminationRef' },
+    }),
+    { type: 'endEvent', id: 'markComplex.end', outcome: 'complexity_recorded' },
+  );
+  g.chain('markComplex.flag', 'markComplex.doc', 'markComplex.end');
+}
+
 /** Message boundaries for the legal events on the resolution-phase tasks. */
 function legalEvents(g: GraphBuilder, p: Params, P: string, phase: string[], R: ClockRule): void {
   const { period } = p;
@@ -480,9 +512,11 @@ function legalEvents(g: GraphBuilder, p: Params, P: string, phase: string[], R: 
     recordDocument(`${P}complexity.doc`, {
       type: 'complexity_determination', recipients: ['case_file', 'complainant_or_representative'], legalBasis: ART.knComplex2026, issuedOn: 'complexityDeterminedOn',
     }),
+    // The extended limit is the complex case's (KN Art 28, 37): the case is complex from now on (flag + read model).
+    markComplexFlag(`${P}complexity.flag`, period),
     { type: 'endEvent', id: `${P}complexity.end`, outcome: 'complexity_recorded' },
   );
-  g.chain(`${P}complexity`, `${P}complexity.doc`, `${P}complexity.end`);
+  g.chain(`${P}complexity`, `${P}complexity.flag`, `${P}complexity.doc`, `${P}complexity.end`);
 
   // Supplement of documents and stay of execution (KN Art 35): recorded, the process continues.
   g.boundaries(phase, 'supplement', { kind: 'message', messageName: 'supplement' }, false, `${P}supplement`);
@@ -572,11 +606,11 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
     g.add({ type: 'serviceTask', id: 'acceptUnit.warning', name: 'Warn: stricter acceptance unit applied', activity: ACTIVITY.recordWarning,
       input: { message: lit('Acceptance limit: the Law says 10 ngày, TT 07/2013 Art 5(1) / NĐ 124 Art 16(1) say 10 ngày làm việc; the stricter calendar-day count is applied (spec §1.2). Set acceptanceUnit = "working_days" to use working days.') }, output: {} });
     g.choice('acceptUnit', 'Acceptance unit (configurable)', [{ to: 'accept.wd', when: 'acceptanceUnit = "working_days"', legalBasis: ART.knAcceptanceRules }], { to: 'acceptUnit.warning', name: 'stricter: calendar days' });
-    g.flow('start', 'acceptUnit');
+    g.flow('start', representativesStep(g, 'acceptUnit', ART.knRepresentatives, [ROLE.resolver, ROLE.letterOfficer]));
     g.chain('acceptUnit.warning', 'accept');
     g.flow('accept.wd', 'accepted.merge');
   } else {
-    g.flow('start', 'accept');
+    g.flow('start', representativesStep(g, 'accept', ART.knRepresentatives, [ROLE.resolver, ROLE.letterOfficer]));
   }
   g.flow('accept', 'accepted.merge');
   // Withdrawal before acceptance (KN Art 10): recorded, the case ends.
@@ -639,6 +673,7 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
   g.chain('accepted', 'accepted.doc', 'area');
   const normal = resolutionBranch(g, p, false);
   const remote = resolutionBranch(g, p, true);
+  markComplexEvent(g, period, [...(clocks.alternative ? ['accept', 'accept.wd'] : ['accept']), ...resolutionPhase(''), ...resolutionPhase('remote.')]);
   g.choice('area', 'Remote area? (vùng sâu, vùng xa)', [{ to: remote, when: 'remoteArea = true', legalBasis: instance === 'first' ? ART.knResolutionFirst : ART.knResolutionSecond }], { to: normal });
   addOverdueHandler(g);
 

@@ -9,7 +9,7 @@
 import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 import {
-  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument, recordEvent, userTask,
+  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument, recordEvent, representativesStep, setFlag, userTask,
 } from './build.js';
 import { COMPLEXITY_CRITERIA } from './complaint.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
@@ -24,16 +24,23 @@ export const T3: ClockRule = clock('T3', ART.tcTransfer, 5, 'working_days', 'rec
 export const T4: ClockRule = clock('T4', ART.tcAcceptanceNotice, 5, 'working_days', 'accepted');
 /**
  * T5/T5a/T5b: resolve within 30 days of acceptance; complex: one extension <= 30; especially
- * complex: two (TC Art 30; NĐ 31 Art 3). The policy carries the legal maximum (2) and the preset
- * `denunciation_complexity` over the variable `complexity`: the interpreter refuses up front what
- * `denunciationExtensionPolicy(complexity)` (workflows/clock/rules.ts) refuses — any extension of
- * a normal case (Art 30(1)), a second one of a merely complex case (Art 30(2)), a third (Art 30(3)).
+ * complex: two (TC Art 30; NĐ 31 Art 3). The policy carries the legal maximum (2) and the levels
+ * of the law over the variable `complexity` (data, ADR 0018): the interpreter refuses up front any
+ * extension of a normal case (Art 30(1)), a second one of a merely complex case (Art 30(2)), a
+ * third (Art 30(3)). The complexity may be determined after the intake (`markComplex`).
  */
 export const T5: ClockRule = clock('T5', ART.tcResolution, 30, 'calendar_days', 'accepted', {
   suspensionBasis: 'Luật Tố cáo 2018 Art 34(2)',
   extension: {
     maxExtensions: 2, maxAmountEach: 30, legalBasis: 'Luật Tố cáo 2018 Art 30(2)-(3); NĐ 31/2019 Art 3(2)-(3)',
-    preset: 'denunciation_complexity', presetVariable: 'complexity',
+    byLevel: {
+      variable: 'complexity',
+      levels: [
+        { value: 'complex', maxExtensions: 1, maxAmountEach: 30, legalBasis: 'Luật Tố cáo 2018 Art 30(2)' },
+        { value: 'especially_complex', maxExtensions: 2, maxAmountEach: 30, legalBasis: 'Luật Tố cáo 2018 Art 30(3)' },
+      ],
+      otherwise: 'Luật Tố cáo 2018 Art 30(1)',
+    },
   },
 });
 /** T6: suspension / termination decisions sent within 5 WD. */
@@ -66,7 +73,9 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     { to: 'review', when: 'followUp = "wrongful_resolution"', legalBasis: ART.tcReview },
     { to: 'demandReport', when: 'followUp = "overdue"', legalBasis: ART.tcOverdueDemand },
   ], { to: 'initial', name: 'original' });
-  g.flow('start', 'kind');
+  // Several denouncers on one content name their representatives (Luật Tố cáo 2018 Art 23(1)-(2); Luật Tiếp
+  // công dân 2013 Art 29: 5-10 people 1 or 2, more than 10 up to 5): checked before the initial processing.
+  g.flow('start', representativesStep(g, 'kind', 'Luật Tố cáo 2018 Art 23(1)-(2); Luật Tiếp công dân 2013 Art 29', [ROLE.letterOfficer, ROLE.resolver]));
 
   // T12 (TC Art 26(2)): the result of the initial processing (accepted, transferred, not accepted,
   // inspected) is reported to the press or authority that forwarded the denunciation within 20 days
@@ -270,6 +279,21 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
   );
   g.chain(extLast, 'extension.count', 'extension.end');
   g.chain('extension.refused', 'extension.refused.end');
+
+  // Complexity determined after the initial processing (API `events/mark-complex`, message variables
+  // `complexity`, `complexityCriteria`): from receipt until the conclusion (NĐ 31/2019 Art 3(2)-(3)).
+  // Its effect on the limit: T5 may then be extended once (complex) or twice (especially complex),
+  // TC Art 30(2)-(3) — each extension still decided within the limit (`extend`).
+  g.boundaries(['initial', 'notifyAcceptance', ...phase], 'markComplex', { kind: 'message', messageName: 'markComplex' }, false, 'markComplex.flag', ART.tcExtension);
+  g.add(
+    setFlag('markComplex.flag', 'complex', 'complex', 'NĐ 31/2019 Art 3(2)-(3)'),
+    recordDocument('markComplex.doc', {
+      type: 'complexity_determination', recipients: ['case_file'], legalBasis: 'NĐ 31/2019 Art 3(2)-(3); Luật Tố cáo 2018 Art 30(2)-(3)', issuedOn: 'eventOn',
+      extra: { complexity: 'complexity', criteria: 'complexityCriteria', number: 'complexityDeterminationRef' },
+    }),
+    { type: 'endEvent', id: 'markComplex.end', outcome: 'complexity_recorded' },
+  );
+  g.chain('markComplex.flag', 'markComplex.doc', 'markComplex.end');
 
   // Withdrawal (TC Art 33): before the conclusion; full withdrawal terminates unless signs of violation,
   // coercion or slander — then the case continues (back to verification).

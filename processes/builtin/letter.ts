@@ -49,7 +49,7 @@ export function letterDefinition(period: LawPeriod): ProcessDefinitionInput {
     ], { due: C1, legalBasis: `${ART.letterSources}; Luật Tiếp công dân 2013 Art 25` }),
     // TCD Art 29 / KN Art 8: representatives of several signers; mass case >= 5 signers.
     { type: 'serviceTask', id: 'representatives', name: 'Check the representatives (TCD Art 29)', activity: ACTIVITY.checkRepresentatives, legalBasis: ART.tcdRepresentatives,
-      input: { signers: 'signerRefs', representatives: 'representativeRefs' }, output: { representativesOk: 'ok', massCase: 'massCase', representativeErrors: 'errors' } },
+      input: { signers: 'signerRefs', representatives: 'representativeRefs', signerCount: 'signersCount' }, output: { representativesOk: 'ok', massCase: 'massCase', representativeErrors: 'errors' } },
     userTask('requestRepresentatives', 'Ask the signers to appoint representatives in writing', [ROLE.reception], 'receiving', [
       field.refs('representativeRefs', 'Người đại diện (tham chiếu)', true), field.str('appointmentDocumentRef', 'Văn bản cử người đại diện', true),
     ], { due: C1, legalBasis: ART.knRepresentatives }),

@@ -39,14 +39,18 @@ export function allowedRepresentatives(signerCount: number): { min: number; max:
 /**
  * Checks the appointed representatives against the signers: the count rule of TCD Art 29 and
  * that each representative is one of the signers (KN Art 8(5)); flags a mass case (>= 5 signers).
+ * `signerCount`: how many people signed when not every signer is listed as a party (intake's
+ * `signersCount`); the count rule applies to the larger of it and the listed signers, and a
+ * representative is checked against the list only when the list holds every signer.
  */
-export function validateRepresentatives(signers: readonly string[], representatives: readonly string[]): RepresentativeCheck {
+export function validateRepresentatives(signers: readonly string[], representatives: readonly string[], signerCount?: number): RepresentativeCheck {
   const uniqueSigners = new Set(signers);
-  const n = uniqueSigners.size;
+  const listed = uniqueSigners.size;
+  const n = Math.max(listed, Number.isInteger(signerCount) && signerCount! > 0 ? signerCount! : 0);
   const massCase = n >= MASS_CASE_MIN_SIGNERS;
   const allowed = allowedRepresentatives(n);
   const errors: RepresentativeError[] = [];
-  if (n === 0) errors.push({ code: 'no_signers', message: 'the letter has no signer', legalBasis: 'Luật Khiếu nại 2011 Art 8(2); Luật Tố cáo 2018 Art 23' });
+  if (n === 0) errors.push({ code: 'no_signers', message: 'nobody signed', legalBasis: 'Luật Khiếu nại 2011 Art 8(2); Luật Tố cáo 2018 Art 23' });
   const uniqueReps = new Set(representatives);
   if (uniqueReps.size !== representatives.length) {
     errors.push({ code: 'duplicate', message: 'a representative is listed twice', legalBasis: TCD_29 });
@@ -63,7 +67,7 @@ export function validateRepresentatives(signers: readonly string[], representati
       legalBasis: TCD_29,
     });
   }
-  for (const rep of uniqueReps) {
+  for (const rep of listed >= n ? uniqueReps : []) {
     if (!uniqueSigners.has(rep)) errors.push({ code: 'not_a_signer', message: `representative '${rep}' is not one of the signers`, legalBasis: KN_8_5 });
   }
   return errors.length === 0 ? { ok: true, massCase, allowed } : { ok: false, massCase, allowed, errors };

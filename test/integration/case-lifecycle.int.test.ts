@@ -180,12 +180,16 @@ describe('case lifecycle through the API', () => {
     expect(stay.json).toMatchObject({ event: 'stay-execution', message: 'stayExecution', caught: 1 });
     await until(id, (x) => x.openTasks.some((t) => t.nodeId === 'stay.decision.issue'), 'the stay decision task');
 
+    // Complexity determined during verification (ADR 0018): taken, the flag holds; the same determination twice is refused.
+    const complex = await call('POST', `/v1/cases/${id}/events/mark-complex`, officer, { date: '2026-11-26' });
+    expect(complex.status, JSON.stringify(complex.json)).toBe(200);
+    await until(id, (x) => x.flags.complex === true, 'the complex flag');
     const refused = await call('POST', `/v1/cases/${id}/events/mark-complex`, officer, { date: '2026-11-26' });
     expect(refused.status).toBe(409);
     expect(refused.json.type).toBe('https://kntc-flow.vn/problems/rejected-by-case');
-    expect(String(refused.json.detail)).toMatch(/markComplex/);
+    expect(refused.json.reason).toBe('AlreadyComplex');
     const audit = await api.tdb.db('audit_log').where({ case_id: id }).whereLike('action', 'case.event.%');
-    expect(audit.map((a: { action: string }) => a.action).sort()).toEqual(['case.event.resume', 'case.event.stay-execution', 'case.event.supplement', 'case.event.suspend']);
+    expect(audit.map((a: { action: string }) => a.action).sort()).toEqual(['case.event.mark-complex', 'case.event.resume', 'case.event.stay-execution', 'case.event.supplement', 'case.event.suspend']);
   });
 
   it('a supervisor lists the overdue cases of their subtree and nobody else\'s', async () => {

@@ -48,6 +48,24 @@ describe('case_states / case_tasks read model (PostgreSQL + dev server)', () => 
     expect(await createCaseStateStore(tdb.db).get('c-1')).toMatchObject({ seq: 3, stage: 'three', status: 'starting' });
   });
 
+  it('overdue is sticky, except when the runner says every breach was superseded (ADR 0018): column and case_flags cleared', async () => {
+    const { projectCaseState } = createProcessActivities({ db: tdb.db });
+    const state = (flags: Record<string, boolean>) => ({ ...buildView('c-od', 'inbox@1+sha256:x', undefined, (id) => id), flags });
+    const p = (seq: number, flags: Record<string, boolean>): ProjectCaseStateInput => ({ caseId: 'c-od', seq, caseType: 'petition', state: state(flags) });
+    const read = async () => ({
+      column: (await createCaseStateStore(tdb.db).get('c-od'))?.overdue,
+      flag: (await tdb.db('case_flags').where({ case_id: 'c-od', flag: 'overdue' }).first())?.value,
+    });
+    await projectCaseState(p(1, { overdue: true }));
+    expect(await read()).toEqual({ column: true, flag: true });
+    await projectCaseState(p(2, {})); // a state without the flag does not clear it
+    expect(await read()).toEqual({ column: true, flag: true });
+    await projectCaseState(p(3, { overdue: false })); // superseded
+    expect(await read()).toEqual({ column: false, flag: false });
+    await projectCaseState(p(4, { overdue: true })); // breached again
+    expect(await read()).toEqual({ column: true, flag: true });
+  });
+
   it('projects a running case: stage, next due date, the task inbox, then the final state', async () => {
     const taskQueue = uniqueQueue('states');
     const worker: Worker = await createCaseWorker({

@@ -87,6 +87,9 @@ describe('lifecycle activities', () => {
     expect(six).toMatchObject({ ok: false, massCase: true, allowed: { min: 1, max: 5 } });
     expect(six.errors[0]).toMatch(/at most 5/);
     expect(await acts.checkRepresentatives({ signers, representatives: signers.slice(0, 5) })).toMatchObject({ ok: true, massCase: true, errors: [] });
+    // 12 people signed, 6 listed (the intake's signersCount, ADR 0018): the count rule is the one for 12.
+    const listed = await acts.checkRepresentatives({ signers: signers.slice(0, 6), representatives: signers.slice(0, 6), signerCount: 12 });
+    expect(listed).toMatchObject({ ok: false, massCase: true, allowed: { min: 1, max: 5 } });
   });
 
   it('checkComplaintLimitation: 90 days with tolling; no known date is not expired', async () => {

@@ -358,6 +358,37 @@ const complaintFirstStay: Recording = {
   },
 };
 
+/**
+ * Built-in complaint-first v2, an extension entered after K3 ran out (ADR 0018; patch
+ * kntc-late-legal-events-v1): the K3 breach escalates (head's review, K6/K7 windows); an extension
+ * of 15 days dated within K3 (complex case, KN Art 28), entered after it, moves K3 past the day it
+ * is entered: the breach is superseded (the head's review and the windows cancelled, the overdue
+ * flag cleared, the supersession handler runs); then the complexity determination is recorded and
+ * the case is terminated through Temporal.
+ */
+const complaintFirstLateExtension: Recording = {
+  name: 'complaint-first-v2-late-extension',
+  async record(env) {
+    const { activities } = fakeActivities([], fakeLifecycleActivities());
+    return withWorker(env, activities, async (taskQueue) => {
+      const { t, h, settled, complete, send } = await startComplaintFirst(env, taskQueue);
+      await complete('accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: t, acceptedOn: t });
+      const due = (await settled((x) => x.openTasks.some((o) => o.nodeId === 'verify'), 'verification open')).clocks.find((c) => c.ruleId === 'K3')!.due!;
+      await sleepUntilDay(env, addDays(due, 3));
+      const breached = await settled((x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'), 'breach escalation');
+      if (!breached.flags.overdue) throw new Error('the breach did not flag the case overdue');
+      const r = await send({ name: 'extend', date: addDays(t, 20), amount: 15, ruleId: 'K3' });
+      if (r.breachesSuperseded !== 1 || r.clocksChanged !== 1) throw new Error(`the late extension did not supersede the breach: ${JSON.stringify(r)}`);
+      const moved = await settled((x) => !x.openTasks.some((o) => o.nodeId === 'breach.headReview') && x.flags.overdue === false, 'breach superseded');
+      const k3 = moved.clocks.find((c) => c.ruleId === 'K3' && c.purpose === 'due')?.due;
+      await complete('complexity', { complexityCriteria: ['b_several_contents'], complexityDeterminationRef: '07/QĐ-XĐPT', complexityDeterminedOn: addDays(t, 20) });
+      const end = await settled(() => true, 'complexity recorded');
+      await terminateWhenQuiet(h, 'recording done');
+      return { summary: `K3 due ${due} breached; extension dated ${addDays(t, 20)} entered on ${addDays(due, 3)}: K3 due ${k3}, breach superseded; open: [${end.openTasks.map((o) => o.nodeId).join(', ')}]`, handles: [h] };
+    });
+  },
+};
+
 /** Every recorded run: the scenarios above plus the recorded-only ones. */
 export const RECORDINGS: Recording[] = [
   ...SCENARIOS.map((s): Recording => ({
@@ -367,5 +398,5 @@ export const RECORDINGS: Recording[] = [
       return { summary: `outcome ${result.outcome}`, handles };
     },
   })),
-  terminated, consultTimedOut, cancelled, complaintFirstBreach, complaintFirstStay,
+  terminated, consultTimedOut, cancelled, complaintFirstBreach, complaintFirstStay, complaintFirstLateExtension,
 ];

@@ -19,6 +19,8 @@ const REQUIRED = [
   'withdrawal-terminates-consult-timeout.json', 'withdrawal-terminates-consult-timeout.child-1.json',
   'withdrawal-terminates-cancelled.json', 'withdrawal-terminates-cancelled.child-1.json',
   'complaint-first-v2-breach.json',
+  // ADR 0018: an extension entered after K3 ran out supersedes the breach (patch kntc-late-legal-events-v1).
+  'complaint-first-v2-late-extension.json',
 ];
 
 /**

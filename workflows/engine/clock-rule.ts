@@ -24,10 +24,10 @@ function minimumDays(amount: number, unit: ClockUnit): number {
 }
 
 /**
- * Statutory extension presets whose limits depend on a case variable (the engine cannot make a
- * policy depend on data otherwise). `denunciation_complexity`: the variable holds `normal`,
- * `complex` or `especially_complex` and the limits are `denunciationExtensionPolicy(complexity)`
- * of workflows/clock (Luật Tố cáo 2018 Art 30(1)-(3): none / one / two extensions of <= 30 days).
+ * Statutory extension presets whose limits depend on a case variable. `denunciation_complexity`:
+ * the variable holds `normal`, `complex` or `especially_complex` and the limits are
+ * `denunciationExtensionPolicy(complexity)` of workflows/clock (Luật Tố cáo 2018 Art 30(1)-(3)).
+ * Kept for definitions pinned before ADR 0018; new definitions state the levels as data (`byLevel`).
  */
 export const EXTENSION_PRESETS = ['denunciation_complexity'] as const;
 export type ExtensionPreset = (typeof EXTENSION_PRESETS)[number];
@@ -58,8 +58,26 @@ export const clockExtensionPolicySchema = z.strictObject({
   preset: z.enum(EXTENSION_PRESETS).optional(),
   /** The case variable the preset reads (e.g. `complexity`). */
   presetVariable: identifierSchema.optional(),
+  /**
+   * The limits by the value of a case variable, as the law states them (e.g. by `complexity`, Luật Tố
+   * cáo 2018 Art 30(1)-(3): normal none, complex one, especially complex two extensions of <= 30 days):
+   * each `extend` is checked against the level of the variable's value at that moment (or stated
+   * in the request); a value with no level allows no extension (`otherwise` cites why). The limits
+   * above stay the rule's legal maximum; `levels` run from the lowest to the highest.
+   */
+  byLevel: z.strictObject({
+    variable: identifierSchema,
+    levels: z.array(z.strictObject({
+      value: identifierSchema, maxExtensions: z.int().min(1), maxAmountEach: z.int().min(1), legalBasis: legalBasisSchema,
+    })).min(1),
+    otherwise: legalBasisSchema,
+  }).optional(),
 }).refine((p) => (p.preset === undefined) === (p.presetVariable === undefined), {
   message: 'preset and presetVariable go together', path: ['presetVariable'],
+}).refine((p) => p.preset === undefined || p.byLevel === undefined, {
+  message: 'a policy states its levels either by a preset or by byLevel, not both', path: ['byLevel'],
+}).refine((p) => (p.byLevel?.levels ?? []).every((l) => l.maxExtensions <= p.maxExtensions && l.maxAmountEach <= p.maxAmountEach), {
+  message: 'a level may not exceed the policy\'s maxExtensions / maxAmountEach', path: ['byLevel', 'levels'],
 });
 /** Legal limits on extending a clock (unit = the rule's unit). Absent = no extension allowed. */
 export type ClockExtensionPolicy = z.infer<typeof clockExtensionPolicySchema>;

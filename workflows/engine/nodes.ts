@@ -12,7 +12,7 @@ export const AGENCY_SCOPES = ['receiving', 'resolving', 'parent', 'inspectorate'
 export type AgencyScope = (typeof AGENCY_SCOPES)[number];
 
 /** Legal events that arrive as messages. Other identifiers are allowed for agency procedures. */
-export const LEGAL_MESSAGES = ['withdraw', 'withdrawPartial', 'suspend', 'resume', 'supplement', 'extend', 'holidayDecreed'] as const;
+export const LEGAL_MESSAGES = ['withdraw', 'withdrawPartial', 'suspend', 'resume', 'supplement', 'extend', 'markComplex', 'holidayDecreed'] as const;
 
 /**
  * Escalation code the interpreter raises in a user task's scope when the task's `due` rule
@@ -20,6 +20,14 @@ export const LEGAL_MESSAGES = ['withdraw', 'withdrawPartial', 'suspend', 'resume
  * a process-level escalation start event, else it propagates to the parent case.
  */
 export const DUE_BREACH_ESCALATION_CODE = 'overdue';
+
+/**
+ * Escalation code the interpreter raises at process level when a legal event decided within a
+ * limit but recorded after it ran out (an extension or suspension dated on or before the expiry
+ * day) supersedes the breach: caught only by a process-level escalation start event with exactly
+ * this code (e.g. the built-ins' handler that clears the overdue flags and tells the head).
+ */
+export const BREACH_SUPERSEDED_ESCALATION_CODE = 'overdue_superseded';
 
 /** A non-empty FEEL expression (syntax is checked by validateDefinition, not here). */
 export const feelExpressionSchema = z.string().trim().min(1, 'must be a non-empty FEEL expression');

@@ -12,7 +12,9 @@ describe('driving contract (task ids, form fields, messages) for the scenario te
       due: 'K3', required: expect.arrayContaining(['decisionIssuedOn', 'conclusion', 'disposition', 'legalBasisCited', 'rightsStated']),
     });
     expect(c.tasks.find((t) => t.id === 'sendDecision')).toMatchObject({ due: 'K5', optional: ['decisionReceivedOn'] });
-    expect(Object.keys(c.messages).sort()).toEqual(['extend', 'resume', 'secondComplaintLodged', 'stayExecution', 'supplement', 'suspend', 'terminate', 'withdraw', 'withdrawPartial']);
+    expect(Object.keys(c.messages).sort()).toEqual(['extend', 'markComplex', 'resume', 'secondComplaintLodged', 'stayExecution', 'supplement', 'suspend', 'terminate', 'withdraw', 'withdrawPartial']);
+    // Complexity may be determined from receipt until the decision (ADR 0018), on either area's branch.
+    expect(c.messages.markComplex).toEqual({ on: ['accept', 'verify', 'dialogueInvite', 'dialogue', 'decide', 'remote.verify', 'remote.dialogueInvite', 'remote.dialogue', 'remote.decide'], interrupting: false });
     expect(c.messages.withdraw).toEqual({ on: ['accept', 'verify', 'dialogueInvite', 'dialogue', 'decide', 'remote.verify', 'remote.dialogueInvite', 'remote.dialogue', 'remote.decide'], interrupting: true });
     expect(c.messages.suspend?.interrupting).toBe(false);
     expect(c.events).toEqual(expect.arrayContaining(['accepted', 'decisionIssued', 'decisionReceived', 'resolutionDeadlineExpired']));

@@ -59,8 +59,11 @@ describe('built-in definitions: structure', () => {
     // Due breaches not caught on the task reach the process-level handler (flag, notification, head task).
     const handler = d.nodes.find((n) => n.type === 'startEvent' && n.trigger?.kind === 'escalation');
     expect(handler?.id).toBe('overdue.start');
-    const chain = d.flows.filter((f) => f.source.startsWith('overdue.')).map((f) => f.target);
+    const chain = d.flows.filter((f) => f.source.startsWith('overdue.') && !f.source.startsWith('overdue.superseded')).map((f) => f.target);
     expect(chain).toEqual(['overdue.flag', 'overdue.notify', 'overdue.headReview', 'overdue.end']);
+    // A breach superseded by a late-recorded extension / suspension (ADR 0018): flags cleared, the head told.
+    const superseded = d.flows.filter((f) => f.source.startsWith('overdue.superseded')).map((f) => f.target);
+    expect(superseded).toEqual(['overdue.superseded.resolution', 'overdue.superseded.notify', 'overdue.superseded.end']);
   });
 
   it.each(DEFS.map((d) => [label(d), d] as const))('%s: every document record states type, recipients and dates', (_l, d) => {

@@ -119,7 +119,7 @@ export class Driver {
       case 'recordCaseEvent': return { event: args.event ?? null, on: typeof args.on === 'string' ? args.on : vnDate(this.runner.now) };
       case 'recordDocument': this.documents.push(String(args.type)); this.documentArgs.push(args); return { documentId: `doc-${this.documents.length}` };
       case 'checkRepresentatives': {
-        const r = validateRepresentatives((args.signers ?? []) as string[], (args.representatives ?? []) as string[]);
+        const r = validateRepresentatives((args.signers ?? []) as string[], (args.representatives ?? []) as string[], typeof args.signerCount === 'number' ? args.signerCount : undefined);
         return { ok: r.ok, massCase: r.massCase, errors: r.ok ? [] : r.errors.map((e) => e.message) };
       }
       case 'checkComplaintLimitation': return { expired: false, due: null };

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCalendar } from '../../../calendar/build.js';
 import { computeDeadline } from '../../../workflows/clock/index.js';
-import { validateDefinition, type ProcessDefinitionInput } from '../../../workflows/engine/index.js';
+import { clockRuleSchema, validateDefinition, type ProcessDefinitionInput } from '../../../workflows/engine/index.js';
 import { effectiveExtensionPolicy, recordedCaseEvent, withExpiry } from '../../../workflows/engine/runtime/clocks.js';
 import { createClock } from '../../../workflows/clock/index.js';
 import { topicAvailableFrom } from '../../../processes/builtin/transition.js';
@@ -137,6 +137,18 @@ describe('a merely complex denunciation: the second extension is refused up fron
     expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'complex' })).toMatchObject({ maxExtensions: 1, maxAmountEach: 30 });
     expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'especially_complex' })).toMatchObject({ maxExtensions: 2, maxAmountEach: 30 });
     expect(effectiveExtensionPolicy(clock, t5.due, {})?.maxExtensions).toBe(0); // unknown = normal
+    // The law is data in the definition (ADR 0018: byLevel, not a preset in the engine), with its articles.
+    expect(t5.due.extension?.preset).toBeUndefined();
+    expect(t5.due.extension?.byLevel?.levels.map((l) => [l.value, l.maxExtensions, l.legalBasis])).toEqual([
+      ['complex', 1, 'Luật Tố cáo 2018 Art 30(2)'], ['especially_complex', 2, 'Luật Tố cáo 2018 Art 30(3)'],
+    ]);
+    expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'normal' })?.legalBasis).toBe('Luật Tố cáo 2018 Art 30(1) (complexity: normal)');
+    // The legacy preset still reads the same limits (definitions pinned before).
+    const legacy = { ...t5.due, extension: { maxExtensions: 2, maxAmountEach: 30, legalBasis: 'x', preset: 'denunciation_complexity' as const, presetVariable: 'complexity' } };
+    expect(effectiveExtensionPolicy(clock, legacy, { complexity: 'complex' })).toMatchObject({ maxExtensions: 1, maxAmountEach: 30 });
+    // A level beyond the rule's legal maximum is not a valid definition.
+    const bad = clockRuleSchema.safeParse({ ...t5.due, extension: { ...t5.due.extension, byLevel: { ...t5.due.extension!.byLevel!, levels: [{ value: 'complex', maxExtensions: 3, maxAmountEach: 30, legalBasis: 'x' }] } } });
+    expect(bad.success).toBe(false);
   });
 });
 
@@ -195,6 +207,29 @@ describe('K17: a stay of execution lasts at most the time remaining to resolve (
     expect(d.open).not.toContain('stay.lift');
     expect(d.open).toContain('verify');
     expect(d.documents.slice(-2)).toEqual(['stay_of_execution_decision', 'stay_of_execution_lifted']);
+  });
+
+  it('an extension of K3 entered after K3 and the stay\'s K17_K3 ran out revives both (ADR 0018): due together, breaches superseded, windows cancelled', () => {
+    const d = Driver.of('complaint-first', 2, '2026-07-01');
+    d.at('2026-07-03T10:00:00').complete('accept', accept('2026-07-03'));
+    expect(d.send('stayExecution', { date: '2026-07-10' })).toBe(1);
+    d.complete('stay.decision.issue', { stay_decision_issuedOn: '2026-07-10' });
+    d.complete('stay.decision.send', { stay_decision_sentOn: '2026-07-11' });
+    d.at('2026-08-06T09:00:00'); // K3 (and K17_K3) ran out at the end of Mon 03/08
+    expect(d.runner.state.breaches?.map((b) => [b.ruleId, b.status])).toEqual([['K3', 'breached'], ['K17_K3', 'breached']]);
+    expect(d.open).toContain('breach.headReview');
+    expect(d.runner.state.tokens.some((t) => t.nodeId.startsWith('window.'))).toBe(true);
+    // Dated after the limit ran out: refused; dated within it: both move by 15 days from it.
+    expect(String(d.send('extend', { date: '2026-08-05', amount: 15, ruleId: 'K3' }))).toMatch(/refused: .*already ended/);
+    expect(typeof d.send('extend', { date: '2026-07-28', amount: 15, ruleId: 'K3' })).toBe('number');
+    expect(d.due('verify')).toBe('2026-08-17'); // 45 days from Fri 03/07 (KN Art 28)
+    expect(d.due('stay.lift')).toBe('2026-08-17');
+    expect(d.runner.state.breaches?.map((b) => [b.ruleId, b.status])).toEqual([['K3', 'superseded'], ['K17_K3', 'superseded']]);
+    expect(d.open).not.toContain('breach.headReview');
+    // The citizen's windows counted from the expiry (K6, K7) are gone with the breach; the overdue flag with them.
+    expect(d.runner.state.tokens.some((t) => t.nodeId.startsWith('window.'))).toBe(false);
+    expect(d.runner.state.flags.overdue).toBe(false);
+    expect(d.runner.state.variables.deadlineExpiredOn).toEqual({});
   });
 
   it('follows must name a clock of the definition that follows none (validation)', () => {

@@ -10,7 +10,7 @@ import {
 import { isClockRule, isMonthUnit, type ClockRule, type TimerSpec } from '../clock-rule.js';
 import type { DefinitionNode } from '../definition.js';
 import type { JsonValue } from '../primitives.js';
-import { RuntimeIncident, type ClockState, type RunState, type TimerRecord } from './types.js';
+import { RuntimeIncident, type BreachRecord, type ClockState, type RunState, type TimerRecord } from './types.js';
 
 /** The Vietnam civil date of an epoch-ms instant. */
 export function vnDate(ms: number): string {
@@ -30,6 +30,16 @@ export function isoAt(ms: number): string {
  */
 export function addressedTo(c: Pick<Clock, 'ruleId' | 'follows'>, ruleId: string | undefined): boolean {
   return c.follows === undefined && (ruleId === undefined || c.ruleId === ruleId);
+}
+
+/**
+ * Limits that ran out on a user task still waiting (its token is there) and not armed again: a
+ * legal event dated within such a limit but recorded after it ran out still applies to it.
+ */
+export function liveBreaches(state: CheckedState, ruleId?: string): BreachRecord[] {
+  return (state.breaches ?? []).filter((b) => b.status === 'breached' && (state.tokens ?? []).some((t) => t.id === b.tokenId)
+    && addressedTo(b.clock.clock, ruleId)
+    && !state.timers.some((t) => t.tokenId === b.tokenId && t.purpose === 'due' && t.clock?.clock.ruleId === b.ruleId));
 }
 
 /** Same start and budget: two clocks that count the same limit (a follower and its followed clock). */
@@ -114,6 +124,9 @@ export function recordedCaseEvent(activity: string, result: unknown): Record<str
 
 // ---- legal events refused up front ---------------------------------------------------------------
 
+/** The parts of the run state the legal-event checks read. */
+export type CheckedState = Pick<RunState, 'timers' | 'variables' | 'calendar'> & Partial<Pick<RunState, 'tokens' | 'breaches'>>;
+
 /** Payload of a legal clock event as the `sendMessage` update carries it. */
 export interface LegalEventRequest {
   name: string;
@@ -126,7 +139,7 @@ export interface LegalEventRequest {
 const COMPLEXITIES: readonly string[] = ['normal', 'complex', 'especially_complex'];
 
 /** The statutory clock rule behind a timer (a user task's due rule or a timer event's clock). */
-function ruleOfTimer(t: TimerRecord, nodeOf: (id: string) => DefinitionNode | undefined): ClockRule | undefined {
+function ruleOfTimer(t: Pick<TimerRecord, 'nodeId'>, nodeOf: (id: string) => DefinitionNode | undefined): ClockRule | undefined {
   const node = nodeOf(t.nodeId);
   if (!node) return undefined;
   const spec = node.type === 'userTask' ? node.due
@@ -135,14 +148,25 @@ function ruleOfTimer(t: TimerRecord, nodeOf: (id: string) => DefinitionNode | un
 }
 
 /**
- * The extension limits of a clock for the case as it stands: the rule's preset over a case
- * variable narrows the rule's legal maximum (`denunciation_complexity`: Luật Tố cáo 2018 Art 30
- * via `denunciationExtensionPolicy(complexity)`). The message's own variables (e.g. the complexity
- * stated in the extension request) take precedence over the case's.
+ * The extension limits of a clock for the case as it stands: the rule's levels over a case variable
+ * (`byLevel`, stated in the definition: e.g. the denunciation's T5 by `complexity`, Luật Tố cáo 2018
+ * Art 30(1)-(3)) narrow the rule's legal maximum; a value with no level allows none. The legacy
+ * preset `denunciation_complexity` (definitions pinned before ADR 0018) reads
+ * `denunciationExtensionPolicy(complexity)`. The message's own variables (e.g. the complexity stated
+ * in the extension request) take precedence over the case's.
  */
 export function effectiveExtensionPolicy(clock: Clock, rule: ClockRule | undefined, variables: Record<string, JsonValue>): ExtensionPolicy | undefined {
   const ext = rule?.extension;
-  if (!clock.extensionPolicy || !ext?.preset || !ext.presetVariable) return clock.extensionPolicy;
+  if (!clock.extensionPolicy || !ext) return clock.extensionPolicy;
+  if (ext.byLevel) {
+    const value = variables[ext.byLevel.variable];
+    const level = ext.byLevel.levels.find((l) => l.value === value);
+    const shown = `${ext.byLevel.variable}: ${typeof value === 'string' ? value : JSON.stringify(value ?? null)}`;
+    return level
+      ? { maxExtensions: level.maxExtensions, maxAmountEach: level.maxAmountEach, unit: clock.extensionPolicy.unit, legalBasis: `${level.legalBasis} (${shown})` }
+      : { maxExtensions: 0, maxAmountEach: 0, unit: clock.extensionPolicy.unit, legalBasis: `${ext.byLevel.otherwise} (${shown})` };
+  }
+  if (!ext.preset || !ext.presetVariable) return clock.extensionPolicy;
   const value = variables[ext.presetVariable];
   if (ext.preset === 'denunciation_complexity') {
     const complexity = (typeof value === 'string' && COMPLEXITIES.includes(value) ? value : 'normal') as DenunciationComplexity;
@@ -170,25 +194,45 @@ const reasonOf = (code: string): string => code.toLowerCase().split('_').map((w)
  * The reason quotes the article.
  */
 export function legalEventRefusal(
-  state: Pick<RunState, 'timers' | 'variables' | 'calendar'>, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
 ): string | null {
   return lawRefusal(state, nodeOf, req, today)?.detail ?? null;
 }
 
+/**
+ * A statutory clock a legal event may address: a running timer's (not a follower: it takes what
+ * its followed clock takes), or a limit that ran out on a task still waiting ({@link liveBreaches}).
+ */
+interface ClockEntry { clock: Clock; status: string; nodeId: string; breach?: BreachRecord }
+
+function clockEntries(state: CheckedState, ruleId: string | undefined): ClockEntry[] {
+  const running: ClockEntry[] = state.timers.filter((t) => t.clock && addressedTo(t.clock.clock, ruleId))
+    .map((t) => ({ clock: t.clock!.clock, status: t.clock!.status, nodeId: t.nodeId }));
+  const breached: ClockEntry[] = liveBreaches(state, ruleId).map((b) => ({ clock: b.clock.clock, status: 'breached', nodeId: b.nodeId, breach: b }));
+  return [...running, ...breached];
+}
+
 function lawRefusal(
-  state: Pick<RunState, 'timers' | 'variables' | 'calendar'>, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
 ): LegalEventRefusal | null {
   if (req.name !== 'extend' && req.name !== 'suspend') return null;
   const date = req.date ?? today;
   const variables = { ...state.variables, ...(req.variables ?? {}) };
   const refusals: LegalEventRefusal[] = [];
   let concerned = 0;
-  for (const t of state.timers) {
-    const c = t.clock?.clock;
-    if (!c || !addressedTo(c, req.ruleId)) continue;
+  for (const e of clockEntries(state, req.ruleId)) {
+    const c = e.clock;
     if (req.name === 'suspend') {
-      if (c.suspensionBasis === undefined || t.clock!.status === 'suspended') continue;
+      if (c.suspensionBasis === undefined || e.status === 'suspended') continue;
       concerned += 1;
+      if (e.breach && date > e.breach.due) {
+        // The limit ran out before the suspension was decided: there is no running limit to stop.
+        refusals.push({
+          reason: 'SuspensionAfterDue',
+          detail: `Refused: the time limit ${c.ruleId} already ended on ${e.breach.due}; a suspension decided after it (${date}) cannot stop it (${c.suspensionBasis})`,
+        });
+        continue;
+      }
       try {
         suspendClock(c, { from: date, decision: 'check' });
       } catch (err) {
@@ -198,7 +242,7 @@ function lawRefusal(
     }
     if (!c.extensionPolicy || !state.calendar) continue;
     concerned += 1;
-    const policy = effectiveExtensionPolicy(c, ruleOfTimer(t, nodeOf), variables);
+    const policy = effectiveExtensionPolicy(c, ruleOfTimer(e, nodeOf), variables);
     const probe: Clock = policy === undefined ? (({ extensionPolicy: _drop, ...rest }) => rest)(c) : { ...c, extensionPolicy: policy };
     let r: ReturnType<typeof extendClock>;
     try {
@@ -237,24 +281,27 @@ const LADDER = ['complex', 'especially_complex'];
  * suspend / resume / extend. A closed case is refused before this (`CaseClosed`).
  */
 export function legalEventCheck(
-  state: Pick<RunState, 'timers' | 'variables' | 'calendar'>, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
 ): LegalEventRefusal | null {
   if (req.name === 'markComplex') {
-    const current = state.variables.complexity;
+    // A case complex by its form (`complex: true`, e.g. a complaint's acceptance) is at least `complex`.
+    const stated = state.variables.complexity;
+    const current = typeof stated === 'string' && LADDER.includes(stated) ? stated : state.variables.complex === true ? 'complex' : undefined;
     const asked = req.variables?.complexity;
     const wanted = typeof asked === 'string' && LADDER.includes(asked) ? asked : 'complex';
-    if (typeof current === 'string' && LADDER.includes(current) && LADDER.indexOf(current) >= LADDER.indexOf(wanted)) {
+    if (current !== undefined && LADDER.indexOf(current) >= LADDER.indexOf(wanted)) {
       return { reason: 'AlreadyComplex', detail: `The case is already marked ${current}` };
     }
     return null;
   }
   if (req.name !== 'suspend' && req.name !== 'resume' && req.name !== 'extend') return null;
-  const all = state.timers.filter((t) => t.clock && t.clock.clock.follows === undefined); // followers take what these take
+  // Followers take what the clocks they follow take; limits that ran out on a waiting task count too.
+  const all = clockEntries(state, undefined);
   if (all.length === 0) return null;
-  const clocks = all.filter((t) => addressedTo(t.clock!.clock, req.ruleId));
-  const suspended = clocks.filter((t) => t.clock!.status === 'suspended');
+  const clocks = all.filter((e) => addressedTo(e.clock, req.ruleId));
+  const suspended = clocks.filter((e) => e.status === 'suspended');
   if (req.name === 'suspend' && suspended.length > 0) {
-    const rules = [...new Set(suspended.map((t) => t.clock!.clock.ruleId))].join(', ');
+    const rules = [...new Set(suspended.map((e) => e.clock.ruleId))].join(', ');
     return { reason: 'AlreadySuspended', detail: `The case is already suspended (clock ${rules}); resume it first` };
   }
   if (req.name === 'resume' && suspended.length === 0) {
@@ -262,8 +309,8 @@ export function legalEventCheck(
   }
   if (req.name === 'extend') {
     if (clocks.length === 0) return { reason: 'NoClock', detail: `No running statutory clock ${req.ruleId ?? ''} on this case` };
-    if (clocks.every((t) => !t.clock!.clock.extensionPolicy)) {
-      const rules = [...new Set(clocks.map((t) => t.clock!.clock.ruleId))].join(', ');
+    if (clocks.every((e) => !e.clock.extensionPolicy)) {
+      const rules = [...new Set(clocks.map((e) => e.clock.ruleId))].join(', ');
       return { reason: 'ExtensionNotAllowed', detail: `The law allows no extension of ${rules}` };
     }
   }

@@ -7,4 +7,4 @@ export { buildRunGraph, type RunGraph } from './graph.js';
 export { BEHAVIOURS, type Behaviour } from './behaviours.js';
 export { Runner, initialState, WAITING, type UncaughtEscalation, type LegalEventPayload } from './runner.js';
 export { vnDate, isoAt, msOf } from './clocks.js';
-export { buildView, stageOf, type CaseStateView, type ClockView } from './view.js';
+export { buildView, stageOf, type BreachView, type CaseStateView, type ClockView } from './view.js';

@@ -6,13 +6,13 @@
  */
 import { extendClock, resumeClock, suspendClock, type Clock } from '../../clock/index.js';
 import type { EndEvent, DefinitionNode, BoundaryEvent } from '../nodes.js';
-import { DUE_BREACH_ESCALATION_CODE } from '../nodes.js';
+import { BREACH_SUPERSEDED_ESCALATION_CODE, DUE_BREACH_ESCALATION_CODE } from '../nodes.js';
 import type { JsonValue } from '../primitives.js';
 import { validateFormData } from '../form-data.js';
 import { BEHAVIOURS, type Behaviour } from './behaviours.js';
-import { addressedTo, armTimer, followerClock, sameLimit, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
+import { addressedTo, armTimer, liveBreaches, followerClock, sameLimit, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
 import type { RunGraph } from './graph.js';
-import { RuntimeIncident, type CaseEvent, type ChildLink, type RunState, type TimerRecord, type Token } from './types.js';
+import { RuntimeIncident, type BreachRecord, type CaseEvent, type ChildLink, type RunState, type TimerRecord, type Token } from './types.js';
 
 /** Node types on which a token rests. */
 const WAITING = new Set(['userTask', 'serviceTask', 'callActivity', 'intermediateCatchEvent']);
@@ -20,7 +20,8 @@ const MAX_STEPS = 100_000;
 /** Stopped clocks kept in the state (each with its derivation): the latest ones of a long case. */
 export const MAX_CLOSED_CLOCKS = 50;
 
-type Work = { kind: 'take' | 'discard'; flowId: string } | { kind: 'start'; nodeId: string };
+/** `breach`: the breach whose escalation path the work is on (tokens it creates inherit it). */
+type Work = ({ kind: 'take' | 'discard'; flowId: string } | { kind: 'start'; nodeId: string }) & { breach?: string };
 
 /** An escalation nothing in this case caught: the workflow forwards it to the parent case. */
 export interface UncaughtEscalation {
@@ -50,6 +51,8 @@ export class Runner {
   readonly uncaught: UncaughtEscalation[] = [];
   private readonly queue: Work[] = [];
   private draining = false;
+  /** The breach whose escalation path is being taken (see Token.breach), while it is. */
+  private lineage: string | undefined;
 
   constructor(readonly graph: RunGraph, readonly state: RunState, private readonly extraScope: Record<string, JsonValue> = {}) {}
 
@@ -81,7 +84,7 @@ export class Runner {
     for (const b of this.graph.boundaries(token.nodeId)) {
       if (!(token.fired ?? []).includes(b.id)) this.discardAll(b.id);
     }
-    this.takeAll(token.nodeId);
+    this.withLineage(token.breach, () => this.takeAll(token.nodeId));
     this.drain();
   }
 
@@ -134,13 +137,42 @@ export class Runner {
     return catchers.length;
   }
 
-  /** Clocks a legal event would change; a string explains why the event is not applicable. */
-  planLegalEvent(name: string, p: LegalEventPayload): { timer: TimerRecord; clock: Clock }[] | string {
+  /**
+   * Limits that ran out on a user task still open (its token waits): a legal event decided within
+   * the limit but recorded after it ran out still applies to them (see {@link BreachRecord}).
+   */
+  liveBreaches(ruleId?: string): BreachRecord[] {
+    return liveBreaches(this.state, ruleId);
+  }
+
+  /**
+   * Clocks a legal event would change; a string explains why the event is not applicable.
+   * `withBreaches`: also limits that already ran out ({@link liveBreaches}) — an extension or a
+   * suspension dated on or before the expiry day applies to them from its date (a later one is
+   * refused: the limit had ended); false for histories recorded before this (patched()).
+   */
+  planLegalEvent(name: string, p: LegalEventPayload, withBreaches = true): PlannedClock[] | string {
     const date = p.date ?? vnDate(this.now);
     const decision = p.decision ?? `${name}:${date}`;
     const clocks = this.state.timers.filter((t) => t.clock && addressedTo(t.clock.clock, p.ruleId));
-    const out: { timer: TimerRecord; clock: Clock }[] = [];
+    const out: PlannedClock[] = [];
     const errors: string[] = [];
+    for (const b of withBreaches ? this.liveBreaches(p.ruleId) : []) {
+      const c = b.clock.clock;
+      try {
+        if (name === 'suspend' && c.suspensionBasis !== undefined) {
+          if (date > b.due) errors.push(suspensionAfterDue(b));
+          else out.push({ breach: b, clock: suspendClock(c, { from: date, decision }) });
+        }
+        if (name === 'extend' && c.extensionPolicy) {
+          const r = extendClock(c, { amount: p.amount ?? 0, unit: c.budget.unit, decisionRef: decision, date }, this.state.calendar!);
+          if (r.ok) out.push({ breach: b, clock: r.clock });
+          else errors.push(r.refusal.message);
+        }
+      } catch (err) {
+        errors.push(err instanceof Error ? err.message : String(err));
+      }
+    }
     for (const t of clocks) {
       const c = t.clock!.clock;
       try {
@@ -156,24 +188,107 @@ export class Runner {
       }
     }
     if (out.length === 0) return errors[0] ?? `no running clock accepts '${name}'`;
-    // Clocks that follow a changed clock take the same ledger (ClockRule.follows; e.g. K17_K3 with K3).
+    // Clocks that follow a changed clock take the same ledger (ClockRule.follows; e.g. K17_K3 with K3),
+    // also when they ran out with it (a late-recorded event: their breach is revived with it).
+    const direct = [...out];
     for (const t of this.state.timers) {
       const f = t.clock?.clock;
-      const followed = f?.follows === undefined ? undefined : out.find((o) => o.clock.ruleId === f.follows);
+      const followed = f?.follows === undefined ? undefined : direct.find((o) => o.clock.ruleId === f.follows);
       if (f && followed) out.push({ timer: t, clock: followerClock(f, followed.clock) });
+    }
+    const followers = withBreaches ? (this.state.breaches ?? []).filter((b) => b.status === 'breached' && b.clock.clock.follows !== undefined && this.token(b.tokenId) !== undefined) : [];
+    for (const b of followers) {
+      const followed = direct.find((o) => o.breach !== undefined && o.clock.ruleId === b.clock.clock.follows);
+      if (followed) out.push({ breach: b, clock: followerClock(b.clock.clock, followed.clock) });
     }
     return out;
   }
 
-  /** Applies a legal clock event (suspend / resume / extend) to the clocks it concerns. */
-  applyLegalEvent(name: string, p: LegalEventPayload): void {
-    const plan = this.planLegalEvent(name, p);
+  /**
+   * Applies a legal clock event (suspend / resume / extend) to the clocks it concerns; returns the
+   * breaches it superseded. A limit that already ran out moves from the event's date: when it now
+   * ends after the moment the event is recorded, the breach is superseded — the task's due timer is
+   * armed again, the breach's escalation path is cancelled (its tokens, e.g. the head's review), the
+   * `overdue` flag is cleared when no other breach stands, and the process-level handler of
+   * {@link BREACH_SUPERSEDED_ESCALATION_CODE} (if any) runs; when it still ended before, the breach
+   * stands with its new expiry day.
+   */
+  applyLegalEvent(name: string, p: LegalEventPayload, withBreaches = true): BreachRecord[] {
+    const plan = this.planLegalEvent(name, p, withBreaches);
     if (typeof plan === 'string') throw new RuntimeIncident('LEGAL_EVENT_REJECTED', plan);
-    for (const { timer, clock } of plan) {
-      this.reevaluate(timer, clock);
+    const superseded: BreachRecord[] = [];
+    for (const { timer, breach, clock } of plan) {
       (this.state.ledgers ??= {})[clock.ruleId] = clock;
-      this.record(`clock_${name}`, timer.nodeId, { ruleId: clock.ruleId, due: timer.clock!.due });
+      if (timer) {
+        this.reevaluate(timer, clock);
+        this.record(`clock_${name}`, timer.nodeId, { ruleId: clock.ruleId, due: timer.clock!.due });
+      } else if (breach) {
+        if (this.reviveBreach(breach, clock, name, p)) superseded.push(breach);
+        this.record(`clock_${name}`, breach.nodeId, { ruleId: clock.ruleId, due: breach.clock.due, late: true });
+      }
     }
+    if (superseded.length > 0) {
+      const handler = this.graph.escalationStarts.find((s) => s.trigger?.escalationCode === BREACH_SUPERSEDED_ESCALATION_CODE);
+      if (handler) {
+        this.record('escalation', undefined, { code: BREACH_SUPERSEDED_ESCALATION_CODE });
+        this.record('escalation_caught', handler.id, { code: BREACH_SUPERSEDED_ESCALATION_CODE });
+        this.queue.push({ kind: 'start', nodeId: handler.id });
+        this.drain();
+      }
+    }
+    return superseded;
+  }
+
+  /** Applies `clock` (the breached clock after a late-recorded legal event) to breach `b`; true when superseded. */
+  private reviveBreach(b: BreachRecord, clock: Clock, name: string, p: LegalEventPayload): boolean {
+    const cs = evaluate(clock, this.state.calendar, this.now);
+    b.clock = cs;
+    if (cs.dueAt !== null && msOf(cs.dueAt) <= this.now) {
+      // Still ran out, later: the breach stands with its new expiry day.
+      if (cs.due !== null && cs.due !== b.due) {
+        this.record('breach_moved', b.nodeId, { ruleId: b.ruleId, from: b.due, to: cs.due });
+        b.due = cs.due;
+        this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(this.state.variables[DEADLINE_EXPIRED_ON], b.ruleId, cs.due);
+      }
+      return false;
+    }
+    const date = p.date ?? vnDate(this.now);
+    b.status = 'superseded';
+    b.supersededBy = { event: name, decision: p.decision ?? `${name}:${date}`, date, recordedAt: isoAt(this.now), due: cs.due };
+    // The task's limit runs again: its due timer is armed with the moved clock (rungs already past stay fired).
+    const timer: TimerRecord = {
+      id: this.id('tm'), purpose: 'due', nodeId: b.nodeId, tokenId: b.tokenId, dueAtMs: cs.dueAt === null ? null : msOf(cs.dueAt),
+      firedRungs: cs.rungs.filter((r) => msOf(r.at) <= this.now).map((r) => r.name), clock: cs,
+    };
+    this.state.timers.push(timer);
+    // The limit runs again: it is no longer listed as a breached, stopped clock (ADR 0019).
+    if (this.state.closedClocks) this.state.closedClocks = this.state.closedClocks.filter((c) => c.timer.id !== b.id);
+    const task = this.state.tasks.find((t) => t.tokenId === b.tokenId && t.status === 'open');
+    if (task) { task.dueTimerId = timer.id; task.dueAt = cs.dueAt; }
+    // A later breach of the same task escalates again through its boundary.
+    const host = this.token(b.tokenId);
+    if (host?.fired) {
+      host.fired = host.fired.filter((id) => {
+        const n = this.graph.node(id);
+        return !(n.type === 'boundaryEvent' && n.trigger.kind === 'escalation' && (n.trigger.escalationCode === undefined || n.trigger.escalationCode === DUE_BREACH_ESCALATION_CODE));
+      });
+    }
+    const expired = this.state.variables[DEADLINE_EXPIRED_ON];
+    if (expired !== null && typeof expired === 'object' && !Array.isArray(expired) && b.ruleId in expired) {
+      const { [b.ruleId]: _gone, ...rest } = expired;
+      this.state.variables[DEADLINE_EXPIRED_ON] = rest;
+    }
+    // The breach's escalation path (flag, notices, the head's review, windows counted from the expiry) is moot.
+    for (const t of this.state.tokens.filter((x) => x.breach === b.id)) {
+      const open = this.state.tasks.find((x) => x.tokenId === t.id && x.status === 'open');
+      this.cancelToken(t, 'breach_superseded');
+      if (open) open.closedReason = 'breach_superseded';
+    }
+    this.state.flags.overdue = (this.state.breaches ?? []).some((x) => x.status === 'breached');
+    this.record('breach_superseded', b.nodeId, {
+      ruleId: b.ruleId, expiredOn: b.due, due: cs.due, event: name, decision: b.supersededBy.decision, date, recordedLate: true,
+    });
+    return true;
   }
 
   /** Replaces the calendar and recomputes every clock (a holiday decreed after the fact). */
@@ -224,7 +339,7 @@ export class Runner {
     const host = scopeTokenId === undefined ? undefined : this.token(scopeTokenId);
     if (host) {
       const b = this.graph.boundaries(host.nodeId).find((x) => x.trigger.kind === 'escalation' && (x.trigger.escalationCode === undefined || x.trigger.escalationCode === code) && !(host.fired ?? []).includes(x.id));
-      if (b) { this.fireBoundary(b, host); return 'caught'; }
+      if (b) { this.fireBoundary(b, host, this.lineage); return 'caught'; }
     }
     const handler = this.graph.escalationStarts.find((s) => s.trigger!.escalationCode === undefined || s.trigger!.escalationCode === code);
     if (handler) {
@@ -234,15 +349,15 @@ export class Runner {
         this.queue.length = 0;
         for (const t of [...this.state.tokens]) this.cancelToken(t, 'interrupted');
       }
-      this.queue.push({ kind: 'start', nodeId: handler.id });
+      this.queue.push({ kind: 'start', nodeId: handler.id, ...(this.lineage === undefined ? {} : { breach: this.lineage }) });
       return 'caught';
     }
     this.uncaught.push({ code, ...(fromNodeId === undefined ? {} : { nodeId: fromNodeId }) });
     return 'uncaught';
   }
 
-  /** Fires a boundary event on its host token. */
-  fireBoundary(b: BoundaryEvent, host: Token): void {
+  /** Fires a boundary event on its host token (`lineage`: the breach path it starts, else the host's). */
+  fireBoundary(b: BoundaryEvent, host: Token, lineage: string | undefined = host.breach): void {
     this.record('boundary_fired', b.id, { host: host.nodeId, interrupting: b.interrupting });
     if (b.interrupting) {
       this.cancelToken(host, 'interrupted');
@@ -252,7 +367,7 @@ export class Runner {
       host.fired = [...(host.fired ?? []), b.id];
       this.state.timers = this.state.timers.filter((t) => !(t.purpose === 'boundary' && t.nodeId === b.id && t.tokenId === host.id));
     }
-    this.takeAll(b.id);
+    this.withLineage(lineage, () => this.takeAll(b.id));
     this.drain();
   }
 
@@ -264,7 +379,7 @@ export class Runner {
   // ---- used by behaviours ------------------------------------------------------------------
 
   rest(node: DefinitionNode): void {
-    const token: Token = { id: this.id('tk'), nodeId: node.id, since: isoAt(this.now) };
+    const token: Token = { id: this.id('tk'), nodeId: node.id, since: isoAt(this.now), ...(this.lineage === undefined ? {} : { breach: this.lineage }) };
     this.state.tokens.push(token);
     this.record('entered', node.id);
     if (node.type === 'userTask') {
@@ -291,11 +406,11 @@ export class Runner {
   }
 
   take(flowId: string): void {
-    this.queue.push({ kind: 'take', flowId });
+    this.queue.push({ kind: 'take', flowId, ...(this.lineage === undefined ? {} : { breach: this.lineage }) });
   }
 
   discard(flowId: string): void {
-    this.queue.push({ kind: 'discard', flowId });
+    this.queue.push({ kind: 'discard', flowId, ...(this.lineage === undefined ? {} : { breach: this.lineage }) });
   }
 
   reachEnd(node: EndEvent): void {
@@ -367,10 +482,12 @@ export class Runner {
   private drain(): void {
     if (this.draining) return; // re-entrant calls: the outer loop takes the queued work
     this.draining = true;
+    const lineage = this.lineage;
     try {
       this.drainQueue();
     } finally {
       this.draining = false;
+      this.lineage = lineage;
     }
     if (this.state.tokens.length === 0 && this.state.status === 'running') {
       this.state.status = 'completed';
@@ -384,6 +501,7 @@ export class Runner {
     while (this.queue.length > 0) {
       if (++steps > MAX_STEPS) throw new RuntimeIncident('RUNAWAY', 'the process did not settle (loop without a waiting element?)');
       const w = this.queue.shift()!;
+      this.lineage = w.breach;
       if (w.kind === 'start') { this.enter(w.nodeId, undefined); continue; }
       const flow = this.graph.flow(w.flowId);
       if (w.kind === 'take') this.enter(flow.target, flow.id);
@@ -462,7 +580,27 @@ export class Runner {
     // expiry with it (KN 2011 Art 33(1) + BLDS 2015 Art 147(2)), not with the day it runs.
     if (t.clock?.due) this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(this.state.variables[DEADLINE_EXPIRED_ON], t.clock.clock.ruleId, t.clock.due);
     this.record('due_breached', t.nodeId, { ruleId: t.clock?.clock.ruleId ?? null, due: t.clock?.due ?? null });
-    this.throwEscalation(DUE_BREACH_ESCALATION_CODE, host.id, t.nodeId);
+    // The breach is kept (a late-recorded legal event dated within the limit may supersede it) and
+    // its escalation path carries its id.
+    let lineage: string | undefined;
+    if (t.clock?.due) {
+      (this.state.breaches ??= []).push({
+        id: t.id, nodeId: t.nodeId, tokenId: t.tokenId, ruleId: t.clock.clock.ruleId, due: t.clock.due, at: isoAt(this.now), clock: t.clock, status: 'breached',
+      });
+      lineage = t.id;
+    }
+    this.withLineage(lineage, () => this.throwEscalation(DUE_BREACH_ESCALATION_CODE, host.id, t.nodeId));
+  }
+
+  /** Runs `fn` with the breach lineage `lineage` (work it queues carries it), then restores the previous one. */
+  private withLineage<T>(lineage: string | undefined, fn: () => T): T {
+    const prev = this.lineage;
+    this.lineage = lineage;
+    try {
+      return fn();
+    } finally {
+      this.lineage = prev;
+    }
   }
 
   private cancelToken(token: Token, reason: string): void {
@@ -495,6 +633,14 @@ export class Runner {
     const e: CaseEvent = { seq: this.state.history.length + 1, at: isoAt(this.now), type, ...(nodeId ? { nodeId } : {}), ...(detail ? { detail } : {}) };
     this.state.history.push(e);
   }
+}
+
+/** A clock a legal event changes: a running timer's, or a limit that already ran out (a breach). */
+export interface PlannedClock { timer?: TimerRecord; breach?: BreachRecord; clock: Clock }
+
+/** The refusal of a suspension dated after the limit it would stop ran out. */
+function suspensionAfterDue(b: BreachRecord): string {
+  return `Refused: the time limit ${b.ruleId} already ended on ${b.due}; a suspension decided after it cannot stop it (${b.clock.clock.suspensionBasis ?? b.clock.clock.legalBasis})`;
 }
 
 /** Same rule, same start and budget: a later arming of the clock a ledger belongs to. */

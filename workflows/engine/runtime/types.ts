@@ -19,6 +19,11 @@ export interface Token {
   childWorkflowId?: string;
   /** Boundary events of this (host) token that already fired (non-interrupting). */
   fired?: string[];
+  /**
+   * The breach ({@link BreachRecord} id) whose escalation path this token is on: cancelled when a
+   * late-recorded legal event supersedes the breach.
+   */
+  breach?: string;
 }
 
 /** A user task as shown in the inbox. */
@@ -36,6 +41,8 @@ export interface TaskRecord {
   /** Timer id of the task's due clock, if the task has a due rule. */
   dueTimerId?: string;
   dueAt?: string | null;
+  /** Why a cancelled task was closed when not by an interruption: `breach_superseded`. */
+  closedReason?: string;
 }
 
 /** What a timer does when it fires. */
@@ -82,6 +89,30 @@ export interface ClockState {
   rungs: { name: string; date: string; at: string }[];
   derivation: DerivationStep[];
   calendarVersion: string;
+}
+
+/**
+ * A statutory limit of a user task that ran out (its due timer fired): kept after the timer is
+ * gone so a legal event decided within the limit but recorded later (an extension or a suspension
+ * dated on or before the expiry day) still applies to it, and so the breach it cancels is shown
+ * superseded rather than silently kept.
+ */
+export interface BreachRecord {
+  /** The id of the due timer that fired. */
+  id: string;
+  /** The user task whose due rule ran out, and its token. */
+  nodeId: string;
+  tokenId: string;
+  ruleId: string;
+  /** Expiry day: the limit ran out at its end (BLDS 2015 Art 148(1)). */
+  due: string;
+  /** When the breach was processed (ISO instant). */
+  at: string;
+  /** The clock as it stands (moved by later legal events). */
+  clock: ClockState;
+  status: 'breached' | 'superseded';
+  /** The legal event that superseded the breach: it moved the limit past the day it was recorded. */
+  supersededBy?: { event: string; decision: string; date: string; recordedAt: string; due: string | null };
 }
 
 /** One entry of the case history (what happened, in order). */
@@ -144,6 +175,8 @@ export interface RunState {
    * phase armed later with the same rule and start inherits its suspensions and extensions.
    */
   ledgers?: Record<string, Clock>;
+  /** Limits of user tasks that ran out, in order ({@link BreachRecord}). */
+  breaches?: BreachRecord[];
 }
 
 /** Thrown by the runner for definitions that cannot proceed (the workflow maps it to ApplicationFailure). */

@@ -3,7 +3,7 @@
  */
 import type { JsonValue } from '../primitives.js';
 import { isoAt } from './clocks.js';
-import type { CaseEvent, ChildLink, ClosedClockState, RunState, TaskRecord, TimerPurpose, TimerRecord } from './types.js';
+import type { BreachRecord, CaseEvent, ChildLink, ClosedClockState, RunState, TaskRecord, TimerPurpose, TimerRecord } from './types.js';
 import type { DerivationStep } from '../../clock/index.js';
 
 /** A timer or statutory clock as shown to officers: due instant and, for clocks, the derivation. */
@@ -52,6 +52,23 @@ export interface CaseStateView {
   flags: Record<string, boolean>;
   history: CaseEvent[];
   children: ChildLink[];
+  /**
+   * Limits of user tasks that ran out: `breached`, or `superseded` by a legal event decided within
+   * the limit and recorded after it ran out (with the event and the new due day).
+   */
+  breaches?: BreachView[];
+}
+
+/** A limit that ran out, as shown on the case. */
+export interface BreachView {
+  nodeId: string;
+  ruleId: string;
+  legalBasis: string;
+  /** The expiry day (the limit ran out at its end). */
+  due: string;
+  at: string;
+  status: BreachRecord['status'];
+  supersededBy?: BreachRecord['supersededBy'];
 }
 
 /**
@@ -98,5 +115,11 @@ export function buildView(caseId: string, pin: string, s: RunState | undefined, 
     variables: s.variables, caseEvents: s.caseEvents, flags: s.flags,
     history: historyLimit === undefined ? s.history : s.history.slice(-historyLimit),
     children: s.children,
+    ...(s.breaches === undefined ? {} : {
+      breaches: s.breaches.map((b) => ({
+        nodeId: b.nodeId, ruleId: b.ruleId, legalBasis: b.clock.clock.legalBasis, due: b.due, at: b.at, status: b.status,
+        ...(b.supersededBy ? { supersededBy: b.supersededBy } : {}),
+      })),
+    }),
   };
 }
