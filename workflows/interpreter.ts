@@ -16,7 +16,7 @@ import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
 import { buildRunGraph, buildView, initialState, Runner, RuntimeIncident, vnDate } from './engine/runtime/index.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
-import { legalEventCheck, recordedCaseEvent } from './engine/runtime/clocks.js';
+import { checkedToday, legalEventCheck, legalEventDateProblem, recordedCaseEvent } from './engine/runtime/clocks.js';
 
 /** patched() id: a `recordCaseEvent` result sets the case event (clocks armed after it count from its day). */
 const PATCH_CASE_EVENTS = 'kntc-case-events-from-activity-v1';
@@ -118,7 +118,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   }, {
     validator: (req) => {
       const r = open(req.caseId);
-      const problem = r.checkTaskCompletion(req.taskId, req.data);
+      const problem = r.checkTaskCompletion(req.taskId, req.data, { today: checkedToday(Date.now()) });
       if (problem) reject(problem.startsWith('invalid form') ? 'InvalidFormData' : 'TaskNotOpen', problem);
     },
   });
@@ -140,6 +140,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       // even when the definition would catch the message. Atomic: the handler below runs right
       // after this validator accepts, so a concurrent second event is validated against the
       // state the first one left (ADR 0008). Not run on replay: accepted paths are unchanged.
+      const badDate = legalEventDateProblem(r.state.caseEvents, req, checkedToday(Date.now()));
+      if (badDate !== null) reject('InvalidInput', badDate);
       const refusal = legalEventCheck(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
       if (refusal !== null) reject(refusal.reason, refusal.detail);
       const legal = ['suspend', 'resume', 'extend'].includes(req.name) ? r.planLegalEvent(req.name, req) : 'not a clock event';

@@ -8,7 +8,7 @@ import { extendClock, resumeClock, suspendClock, type Clock } from '../../clock/
 import type { EndEvent, DefinitionNode, BoundaryEvent } from '../nodes.js';
 import { DUE_BREACH_ESCALATION_CODE } from '../nodes.js';
 import type { JsonValue } from '../primitives.js';
-import { validateFormData } from '../form-data.js';
+import { checkDateConstraints, validateFormData } from '../form-data.js';
 import { BEHAVIOURS, type Behaviour } from './behaviours.js';
 import { addressedTo, armTimer, followerClock, sameLimit, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
 import type { RunGraph } from './graph.js';
@@ -83,13 +83,27 @@ export class Runner {
     this.drain();
   }
 
-  /** Why a task completion would be rejected, or null when it is acceptable. */
-  checkTaskCompletion(taskId: string, data: unknown): string | null {
+  /**
+   * Why a task completion would be rejected, or null when it is acceptable. With `dates`, the
+   * form's declared date constraints are checked too (the Update validator does; the handler does
+   * not, so histories recorded before a constraint was declared still replay).
+   */
+  checkTaskCompletion(taskId: string, data: unknown, dates?: { today: string }): string | null {
     const task = this.state.tasks.find((t) => t.id === taskId);
     if (!task) return `unknown task '${taskId}'`;
     if (task.status !== 'open') return `task '${taskId}' is already ${task.status}`;
     const r = validateFormData(task.form, data ?? {});
-    return r.ok ? null : `invalid form data: ${r.errors.map((e) => e.message).join('; ')}`;
+    if (!r.ok) return `invalid form data: ${r.errors.map((e) => e.message).join('; ')}`;
+    if (!dates) return null;
+    const broken = checkDateConstraints(task.form, r.data, { today: dates.today, known: (name) => this.knownDate(name) });
+    return broken.length === 0 ? null : `invalid form data: ${broken.map((e) => e.message).join('; ')}`;
+  }
+
+  /** A date the case knows by name: a variable holding a YYYY-MM-DD day, else a case event. */
+  knownDate(name: string): string | undefined {
+    const v = this.state.variables[name];
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+    return this.state.caseEvents[name];
   }
 
   /** Completes an open user task; its form data merges into the variables. */
