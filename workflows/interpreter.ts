@@ -14,7 +14,10 @@ import {
 } from './contract.js';
 import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
-import { buildRunGraph, buildView, initialState, Runner, RuntimeIncident, vnDate } from './engine/runtime/index.js';
+import {
+  buildable, buildRunGraph, calendarReachProblem, buildView, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, coverageErrorOf, initialState, Runner, RuntimeIncident, unionRange, vnDate, widerRange,
+  type DayRange,
+} from './engine/runtime/index.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
 import { checkedToday, legalEventCheck, legalEventDateProblem, recordedCaseEvent } from './engine/runtime/clocks.js';
 
@@ -27,6 +30,8 @@ const PATCH_CASE_EVENTS = 'kntc-case-events-from-activity-v1';
  */
 const PATCH_SEARCH_ATTRIBUTES = 'kntc-search-attributes-v1';
 const PATCH_CANCEL_LINKED = 'kntc-cancel-interrupted-linked-cases-v1';
+/** patched() id: a case that needs a calendar day its snapshot lacks fetches a wider one (ADR 0017) instead of failing. */
+const PATCH_CALENDAR_ON_DEMAND = 'kntc-calendar-on-demand-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -104,6 +109,57 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     }
   };
   const reject = (type: string, message: string): never => { throw ApplicationFailure.nonRetryable(message, type); };
+
+  // ---- the calendar grows on demand (ADR 0017) ------------------------------------------------
+  const span = opts.calendarDays ?? CALENDAR_SPAN_DAYS;
+  let widening: Promise<void> | undefined;
+  /**
+   * Undefined when the calendar snapshot covers the days needed around `dates` (the common case:
+   * nothing awaited, so the commands of recorded histories are unchanged); else the promise of a
+   * wider snapshot, fetched through the calendar activity (recorded in history: replay is
+   * deterministic) and set on the runner, which recomputes the clocks with it.
+   */
+  const ensureCalendar = (dates: readonly unknown[]): Promise<void> | undefined => {
+    const held = runner?.state.calendar;
+    if (!held) return undefined;
+    const wider = widerRange(held, dates, span);
+    if (!wider || !buildable(wider)) return undefined;
+    if (widening) return widening.then(() => ensureCalendar(dates));
+    if (!patched(PATCH_CALENDAR_ON_DEMAND)) return undefined;
+    widening = infra.getCalendarSnapshot(wider)
+      .then((cal) => { act((r) => r.setCalendar(cal)); })
+      .finally(() => { widening = undefined; });
+    return widening;
+  };
+  /**
+   * {@link act} for operations that may need calendar days (tasks, messages, activity results,
+   * timers): the calendar first covers `dates` and today; an operation that still needs a day the
+   * snapshot lacks is undone, the snapshot widened and the operation run again (`fn` gets
+   * `waited: true` when anything was awaited: the state may have moved meanwhile). Synchronous
+   * when nothing is missing.
+   */
+  const actGrowing = <T>(fn: (r: Runner, waited: boolean) => T, dates: readonly unknown[] = [], waited = false): T | Promise<T> => {
+    const pending = ensureCalendar([...dates, vnDate(Date.now())]);
+    if (pending) return pending.then(() => actGrowing(fn, dates, true));
+    if (!runner) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
+    const checkpoint = runner.state.calendar ? runner.checkpoint() : undefined;
+    runner.now = Date.now();
+    try {
+      return fn(runner, waited);
+    } catch (err) {
+      const missing = coverageErrorOf(err);
+      const grown = missing && checkpoint ? (runner.restore(checkpoint), ensureCalendar([missing.date])) : undefined;
+      if (grown) return grown.then(() => actGrowing(fn, dates, true));
+      failure ??= asFailure(err);
+      throw failure;
+    } finally {
+      touch();
+    }
+  };
+  /** Runs an operation whose failure only the main loop reports (callbacks, signal handlers). */
+  const inBackground = (r: unknown): void => {
+    if (r instanceof Promise) r.catch((err) => { failure ??= asFailure(err); wake = true; });
+  };
   const open = (caseId: string): Runner => {
     if (caseId !== input.caseId) reject('WrongCase', `this is case ${input.caseId}, not ${caseId}`);
     if (!runner) return reject('CaseStarting', 'the case is still starting');
@@ -113,25 +169,44 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
 
   setHandler(getCaseState, () => buildView(input.caseId, input.pin.label, runner?.state, nodeName));
   setHandler(completeTask, (req) => {
-    act((r) => r.completeTask(req.taskId, req.data, req.caseEvents));
-    return { taskId: req.taskId, openTasks: runner!.state.tasks.filter((t) => t.status === 'open') };
+    const done = (completed: boolean) => {
+      if (!completed) reject('TaskNotOpen', `task '${req.taskId}' is no longer open`);
+      return { taskId: req.taskId, openTasks: runner!.state.tasks.filter((t) => t.status === 'open') };
+    };
+    const r = actGrowing((r, waited) => {
+      // Validated in this activation, unless a wider calendar was awaited: then check again.
+      if (waited && r.checkTaskCompletion(req.taskId, req.data) !== null) return false;
+      r.completeTask(req.taskId, req.data, req.caseEvents);
+      return true;
+    }, Object.values(req.caseEvents ?? {}));
+    return r instanceof Promise ? r.then(done) : done(r);
   }, {
     validator: (req) => {
       const r = open(req.caseId);
-      const problem = r.checkTaskCompletion(req.taskId, req.data, { today: checkedToday(Date.now()) });
+      const today = checkedToday(Date.now());
+      const problem = r.checkTaskCompletion(req.taskId, req.data, { today });
       if (problem) reject(problem.startsWith('invalid form') ? 'InvalidFormData' : 'TaskNotOpen', problem);
+      // The days a clock may count from must fit one calendar snapshot with the case's other dates.
+      if (r.state.calendar) {
+        for (const [event, date] of Object.entries(req.caseEvents ?? {})) {
+          if (typeof date !== 'string') continue;
+          const far = calendarReachProblem(`caseEvents.${event}`, date, [...Object.values(r.state.caseEvents), today], span);
+          if (far !== null) reject('InvalidFormData', `invalid form data: ${far}`);
+        }
+      }
     },
   });
   setHandler(sendMessage, (req) => {
     let clocksChanged = 0;
-    const caught = act((r) => {
+    const caught = actGrowing((r) => {
+      clocksChanged = 0;
       if (['suspend', 'resume', 'extend'].includes(req.name)) {
         const plan = r.planLegalEvent(req.name, req);
         if (typeof plan !== 'string') { clocksChanged = plan.length; r.applyLegalEvent(req.name, req); }
       }
       return r.deliverMessage(req.name, req.variables ?? {});
-    });
-    return { caught, clocksChanged };
+    }, [req.date]);
+    return caught instanceof Promise ? caught.then((n) => ({ caught: n, clocksChanged })) : { caught, clocksChanged };
   }, {
     validator: (req) => {
       const r = open(req.caseId);
@@ -140,7 +215,9 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       // even when the definition would catch the message. Atomic: the handler below runs right
       // after this validator accepts, so a concurrent second event is validated against the
       // state the first one left (ADR 0008). Not run on replay: accepted paths are unchanged.
-      const badDate = legalEventDateProblem(r.state.caseEvents, req, checkedToday(Date.now()));
+      const today = checkedToday(Date.now());
+      const badDate = legalEventDateProblem(r.state.caseEvents, req, today)
+        ?? (r.state.calendar && req.date !== undefined ? calendarReachProblem('date', req.date, [...Object.values(r.state.caseEvents), today], span) : null);
       if (badDate !== null) reject('InvalidInput', badDate);
       const refusal = legalEventCheck(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
       if (refusal !== null) reject(refusal.reason, refusal.detail);
@@ -159,19 +236,22 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (!token || token.childWorkflowId !== c.workflowId) return;
     const node = graph.node(token.nodeId);
     const output = node.type === 'callActivity' ? mapOutputs(node.output, { ...c.variables, outcome: c.outcome }) : {};
-    act((r) => r.completeToken(c.tokenId, output, 'child_completed'));
+    inBackground(actGrowing((r) => r.completeToken(c.tokenId, output, 'child_completed')));
   });
   setHandler(childEscalated, (c) => {
     if (runner?.token(c.tokenId)?.childWorkflowId !== c.workflowId) return;
-    act((r) => r.throwEscalation(c.code, c.tokenId, r.token(c.tokenId)!.nodeId));
+    inBackground(actGrowing((r) => { if (r.token(c.tokenId)) r.throwEscalation(c.code, c.tokenId, r.token(c.tokenId)!.nodeId); }));
   });
 
   // ---- calendar ------------------------------------------------------------------------------
   const state = input.carried?.state ?? initialState({ ...definition.variables, ...(input.variables ?? {}) }, input.caseEvents);
   const fetchCalendar = async () => {
     const dates = Object.values(state.caseEvents).sort();
-    const from = addDays(dates[0] ?? vnDate(Date.now()), -31);
-    return infra.getCalendarSnapshot({ from, to: addDays(from, opts.calendarDays ?? 1100) });
+    const from = addDays(dates[0] ?? vnDate(Date.now()), -CALENDAR_LEAD_DAYS);
+    const base: DayRange = { from, to: addDays(from, span) };
+    // A snapshot grown on demand stays as wide when the calendar changes (same range otherwise).
+    const held = state.calendar;
+    return infra.getCalendarSnapshot(held ? unionRange({ from: held.from, to: held.to }, base) : base);
   };
   if (usesClocks(definition) && !state.calendar) state.calendar = await fetchCalendar();
 
@@ -203,10 +283,10 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         inflight.delete(tokenId);
         // The case event a recordCaseEvent task recorded, as stored (ADR 0007): drivers need not pass it.
         const recorded = recordedCaseEvent(node.activity, result);
-        act((r) => {
+        inBackground(actGrowing((r) => {
           if (Object.keys(recorded).length > 0 && patched(PATCH_CASE_EVENTS)) Object.assign(r.state.caseEvents, recorded);
           r.completeToken(tokenId, mapOutputs(node.output, result));
-        });
+        }, Object.values(recorded)));
       },
       (err) => { inflight.delete(tokenId); if (!isCancellation(err)) { failure ??= err; wake = true; } },
     );
@@ -336,7 +416,10 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         const cal = await fetchCalendar();
         act((r) => r.setCalendar(cal));
       }
-      if (runner.nextDueMs() !== undefined && runner.nextDueMs()! <= Date.now()) act((r) => r.fireDue());
+      if (runner.nextDueMs() !== undefined && runner.nextDueMs()! <= Date.now()) {
+        const fired = actGrowing((r) => r.fireDue());
+        if (fired instanceof Promise) await fired;
+      }
     }
   } catch (err) {
     if (!isCancellation(err) || runner.state.status !== 'running') throw err;

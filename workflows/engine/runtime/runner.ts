@@ -34,6 +34,13 @@ export interface LegalEventPayload {
   ruleId?: string;
 }
 
+/** What {@link Runner.checkpoint} keeps. */
+export interface RunCheckpoint {
+  state: Omit<RunState, 'calendar'>;
+  calendar: RunState['calendar'];
+  uncaught: number;
+}
+
 /** Creates the initial run state. */
 export function initialState(variables: Record<string, JsonValue>, caseEvents: Record<string, string>): RunState {
   return {
@@ -186,6 +193,25 @@ export class Runner {
       (this.state.ledgers ??= {})[clock.ruleId] = clock;
       this.record(`clock_${name}`, timer.nodeId, { ruleId: clock.ruleId, due: timer.clock!.due });
     }
+  }
+
+  /**
+   * A copy of the state for {@link restore}: an operation that needed a calendar day the snapshot
+   * lacks is undone, a wider snapshot fetched and the operation run again (ADR 0017). The calendar
+   * is shared, not copied: the runner replaces it, never changes it in place.
+   */
+  checkpoint(): RunCheckpoint {
+    const { calendar, ...rest } = this.state;
+    return { state: JSON.parse(JSON.stringify(rest)) as Omit<RunState, 'calendar'>, calendar, uncaught: this.uncaught.length };
+  }
+
+  /** Puts back the state of a {@link checkpoint} (pending work of the failed operation dropped). */
+  restore(cp: RunCheckpoint): void {
+    const target = this.state as unknown as Record<string, unknown>;
+    for (const key of Object.keys(target)) delete target[key];
+    Object.assign(target, JSON.parse(JSON.stringify(cp.state)), cp.calendar === undefined ? {} : { calendar: cp.calendar });
+    this.queue.length = 0;
+    this.uncaught.length = Math.min(this.uncaught.length, cp.uncaught);
   }
 
   /** Replaces the calendar and recomputes every clock (a holiday decreed after the fact). */
