@@ -258,7 +258,20 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   runner = new Runner(graph, state, { caseId: input.caseId, caseType: input.caseType });
   runner.now = Date.now();
   if (!input.carried) {
-    try { runner.start(); } catch (err) { throw asFailure(err); }
+    // A clock armed at the start may need days beyond the first snapshot: widen it and start again.
+    for (;;) {
+      const checkpoint = runner.state.calendar ? runner.checkpoint() : undefined;
+      try {
+        runner.start();
+        break;
+      } catch (err) {
+        const missing = coverageErrorOf(err);
+        const grown = missing && checkpoint ? (runner.restore(checkpoint), ensureCalendar([missing.date])) : undefined;
+        if (!grown) throw asFailure(err);
+        await grown;
+        runner.now = Date.now();
+      }
+    }
   }
   version += 1;
 

@@ -17,10 +17,15 @@ export const CALENDAR_MAX_DAYS = 366 * 20;
 /** A covered range of days, both ends included. */
 export interface DayRange { from: string; to: string }
 
-/** The days a case needs around `date`: {@link CALENDAR_LEAD_DAYS} before, the rest of `span` after. */
+/** Days after a case date a grown snapshot covers at least (a short `span` must not grow day by day). */
+export const CALENDAR_MIN_AHEAD_DAYS = 366;
+
+/**
+ * The days a case needs around `date`: {@link CALENDAR_LEAD_DAYS} before, the rest of `span` after
+ * (at least {@link CALENDAR_MIN_AHEAD_DAYS}).
+ */
 export function neededAround(date: string, span = CALENDAR_SPAN_DAYS): DayRange {
-  const from = addDays(date, -CALENDAR_LEAD_DAYS);
-  return { from, to: addDays(from, span) };
+  return { from: addDays(date, -CALENDAR_LEAD_DAYS), to: addDays(date, Math.max(span - CALENDAR_LEAD_DAYS, CALENDAR_MIN_AHEAD_DAYS)) };
 }
 
 /** True when `outer` covers every day of `inner`. */
