@@ -17,14 +17,23 @@ export const CALENDAR_MAX_DAYS = 366 * 20;
 /** A covered range of days, both ends included. */
 export interface DayRange { from: string; to: string }
 
-/** Days after a case date a grown snapshot covers at least (a short `span` must not grow day by day). */
+/**
+ * Days after a case date the snapshot must cover (a year: every limit of the built-ins counted
+ * from one date fits, extensions included); a snapshot is widened when it covers less.
+ */
 export const CALENDAR_MIN_AHEAD_DAYS = 366;
 
+/** The days a case needs around `date`: {@link CALENDAR_LEAD_DAYS} before, {@link CALENDAR_MIN_AHEAD_DAYS} after. */
+export function neededAround(date: string): DayRange {
+  return { from: addDays(date, -CALENDAR_LEAD_DAYS), to: addDays(date, CALENDAR_MIN_AHEAD_DAYS) };
+}
+
 /**
- * The days a case needs around `date`: {@link CALENDAR_LEAD_DAYS} before, the rest of `span` after
- * (at least {@link CALENDAR_MIN_AHEAD_DAYS}).
+ * What a case fetches for `date` when it must widen its snapshot: as the first snapshot does,
+ * {@link CALENDAR_LEAD_DAYS} before and the rest of `span` after (at least the needed year), so
+ * that it widens seldom — about once every two years of a long case with the default span.
  */
-export function neededAround(date: string, span = CALENDAR_SPAN_DAYS): DayRange {
+export function fetchedAround(date: string, span = CALENDAR_SPAN_DAYS): DayRange {
   return { from: addDays(date, -CALENDAR_LEAD_DAYS), to: addDays(date, Math.max(span - CALENDAR_LEAD_DAYS, CALENDAR_MIN_AHEAD_DAYS)) };
 }
 
@@ -40,15 +49,14 @@ export function unionRange(a: DayRange | undefined, b: DayRange): DayRange {
 }
 
 /**
- * The wider snapshot range a case holding `current` must fetch so that it covers the days needed
- * around each of `dates` (non-dates are ignored), or undefined when `current` already covers them.
+ * The wider snapshot range a case holding `current` must fetch when it lacks days needed around
+ * one of `dates` (non-dates are ignored), or undefined when `current` covers them all.
  */
 export function widerRange(current: DayRange | undefined, dates: readonly unknown[], span = CALENDAR_SPAN_DAYS): DayRange | undefined {
   let wanted: DayRange | undefined;
   for (const d of dates) {
     if (typeof d !== 'string' || !isIsoDate(d)) continue;
-    const need = neededAround(d, span);
-    if (!coversRange(current, need)) wanted = unionRange(wanted, need);
+    if (!coversRange(current, neededAround(d))) wanted = unionRange(wanted, fetchedAround(d, span));
   }
   return wanted === undefined ? undefined : unionRange(current, wanted);
 }
@@ -64,7 +72,7 @@ export function buildable(range: DayRange): boolean {
  */
 export function calendarReachProblem(field: string, date: string, caseDates: readonly string[], span = CALENDAR_SPAN_DAYS): string | null {
   let range: DayRange | undefined;
-  for (const d of [...caseDates, date]) if (isIsoDate(d)) range = unionRange(range, neededAround(d, span));
+  for (const d of [...caseDates, date]) if (isIsoDate(d)) range = unionRange(range, fetchedAround(d, span));
   if (!range || buildable(range)) return null;
   return `${field}: ${date} is too far from the case's other dates (${[...caseDates].sort().join(', ')}): its working-day calendar can span at most 20 years (rule calendarReach)`;
 }
