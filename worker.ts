@@ -18,6 +18,8 @@ export interface CaseWorkerDeps {
   pinKeys?: PinKeys | undefined;
   /** Pre-built bundle (tests, benchmarks); otherwise the worker bundles workflows/index.ts itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Workflow interceptor modules bundled with the workflows (tests; ignored with a pre-built bundle). */
+  workflowInterceptorModules?: string[];
 }
 
 /** Path of the single workflow bundle entry. */
@@ -43,6 +45,7 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(deps.workflowInterceptorModules && !deps.workflowBundle ? { interceptors: { workflowModules: deps.workflowInterceptorModules } } : {}),
     activities,
   });
 }
