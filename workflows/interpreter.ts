@@ -186,11 +186,12 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       const today = checkedToday(Date.now());
       const problem = r.checkTaskCompletion(req.taskId, req.data, { today });
       if (problem) reject(problem.startsWith('invalid form') ? 'InvalidFormData' : 'TaskNotOpen', problem);
-      // The days a clock may count from must fit one calendar snapshot with the case's other dates.
+      // The days a clock may count from must fit one calendar snapshot with the case's other dates
+      // (today is not one of them: a case's clocks never need the days between their due day and now).
       if (r.state.calendar) {
         for (const [event, date] of Object.entries(req.caseEvents ?? {})) {
           if (typeof date !== 'string') continue;
-          const far = calendarReachProblem(`caseEvents.${event}`, date, [...Object.values(r.state.caseEvents), today], span);
+          const far = calendarReachProblem(`caseEvents.${event}`, date, Object.values(r.state.caseEvents), span);
           if (far !== null) reject('InvalidFormData', `invalid form data: ${far}`);
         }
       }
@@ -217,7 +218,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       // state the first one left (ADR 0008). Not run on replay: accepted paths are unchanged.
       const today = checkedToday(Date.now());
       const badDate = legalEventDateProblem(r.state.caseEvents, req, today)
-        ?? (r.state.calendar && req.date !== undefined ? calendarReachProblem('date', req.date, [...Object.values(r.state.caseEvents), today], span) : null);
+        ?? (r.state.calendar && req.date !== undefined ? calendarReachProblem('date', req.date, Object.values(r.state.caseEvents), span) : null);
       if (badDate !== null) reject('InvalidInput', badDate);
       const refusal = legalEventCheck(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
       if (refusal !== null) reject(refusal.reason, refusal.detail);

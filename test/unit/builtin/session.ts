@@ -63,7 +63,7 @@ export class GrowingSession {
     const problem = this.runner.checkTaskCompletion(taskId, data, { today });
     if (problem) return { refused: problem };
     for (const [event, date] of Object.entries(caseEvents)) {
-      const far = calendarReachProblem(`caseEvents.${event}`, date, [...Object.values(this.runner.state.caseEvents), today]);
+      const far = calendarReachProblem(`caseEvents.${event}`, date, Object.values(this.runner.state.caseEvents));
       if (far) return { refused: far };
     }
     this.act((r) => r.completeTask(taskId, data, caseEvents), Object.values(caseEvents));
@@ -76,7 +76,7 @@ export class GrowingSession {
       ...(payload.amount === undefined ? {} : { amount: payload.amount }), ...(payload.ruleId === undefined ? {} : { ruleId: payload.ruleId }) };
     const today = checkedToday(this.runner.now);
     const bad = legalEventDateProblem(this.runner.state.caseEvents, req, today)
-      ?? calendarReachProblem('date', req.date, [...Object.values(this.runner.state.caseEvents), today]);
+      ?? calendarReachProblem('date', req.date, Object.values(this.runner.state.caseEvents));
     if (bad) return { refused: bad };
     const refusal = legalEventCheck(this.runner.state, (id) => this.definition.nodes.find((n) => n.id === id), req, vnDate(this.runner.now));
     if (refusal) return { refused: `${refusal.reason}: ${refusal.detail}` };
