@@ -11,7 +11,8 @@ import { computeDeadline, vnDateOf } from '../support/clock.js';
 import { completeTask, getCaseState } from '../../workflows/contract.js';
 import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { fakeActivities, processInput, until, withWorker } from '../support/process.js';
-import { timeSkippingEnv } from '../support/temporal.js';
+import { timeSkippingEnv, workflowBundle } from '../support/temporal.js';
+import { Worker } from '@temporalio/worker';
 
 const rule = (ruleId: string, amount: number, from: string): ClockRule => ({ ruleId, legalBasis: 'Luật Khiếu nại 2011 Art 28', amount, unit: 'working_days', from });
 
@@ -66,6 +67,11 @@ describe('processWorkflow: the calendar grows on demand', () => {
       expect(after.status).toBe('running');
       await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: after.openTasks[0]!.id, data: {} }] });
       expect(await h.result()).toMatchObject({ outcome: 'resolved' });
+      // The grown calendars are in the history (activities and the patch marker): it replays.
+      const history = await h.fetchHistory();
+      const fetches = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'getCalendarSnapshot');
+      expect(fetches.length).toBe(fetched.length);
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, h.workflowId);
     });
   });
 });
