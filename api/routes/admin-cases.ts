@@ -35,9 +35,15 @@ export const adminCaseRoutes: RouteSpec[] = [
     summary: 'Cases whose workflow task keeps failing (admins, within their agency subtree)',
     description: `A running case whose pending workflow task has failed at least twice (attempt ≥ 3). Their number is the \`kntc_cases_stuck\` gauge of /metrics. Found through Temporal (visibility, then one describe per running case): an operations view, not a hot path.`,
     auth: { roles: ['admin'], scope: { kind: 'subtree' } },
-    responses: { 200: { description: 'Stuck cases', schema: z.object({ items: z.array(StuckCaseView) }) } },
+    responses: { 200: { description: 'Stuck cases', schema: z.object({ items: z.array(StuckCaseView) }) }, 503: { description: 'Temporal did not answer' } },
     handler: async ({ subtree, services }) => {
-      const items = await findStuckCases(services.deps, { agencies: subtree });
+      let items;
+      try {
+        items = await findStuckCases(services.deps, { agencies: subtree });
+      } catch (e) {
+        services.deps.logger.warn({ err: e }, 'stuck cases: Temporal did not answer');
+        throw new HttpProblem(503, 'temporal-unavailable', 'Temporal did not answer', 'The stuck cases are found through Temporal, which did not answer; try again');
+      }
       return { body: { items: items.map((s) => ({ ...s, links: { case: `/v1/cases/${s.caseId}`, reset: `/v1/admin/cases/${s.caseId}/reset` } })) } };
     },
   }),
