@@ -24,7 +24,7 @@ const FIXTURE = {
   nodes: [
     { type: 'startEvent', id: 'start' },
     { type: 'userTask', id: 'work', name: 'Work', candidateRoles: ['resolver'], agencyScope: 'resolving', form: { fields: [
-      { name: 'note', type: 'string' }, { name: 'poison', type: 'boolean' },
+      { name: 'note', type: 'string' }, { name: 'poison', type: 'boolean' }, { name: 'poisonNow', type: 'boolean' },
     ] } },
     { type: 'userTask', id: 'review', name: 'Review', candidateRoles: ['resolver'], agencyScope: 'resolving' },
     { type: 'endEvent', id: 'end', outcome: 'done' },
@@ -67,6 +67,20 @@ const openTasks = async (caseId: string, admin: Record<string, string>) =>
   ((await call('GET', `/v1/tasks?caseId=${caseId}`, admin)).json.items ?? []) as Array<{ id: string; nodeId: string }>;
 
 describe('stuck cases: counted, listed, reset by an admin', () => {
+  it('an Update whose own workflow task fails answers 503 (nothing applied), never a 500', async () => {
+    const admin = await authHeader({ roles: ['admin'], agency: HOME });
+    const created = await call('POST', '/v1/cases', admin, { type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: HOME, subject: 'stuck fixture' });
+    const caseId = String(created.json.id);
+    const [work] = await eventually('work open', () => openTasks(caseId, admin), (t) => t.some((x) => x.nodeId === 'work'));
+    try {
+      const r = await call('POST', `/v1/tasks/${work!.id}/complete`, admin, { data: { poisonNow: true } });
+      expect(r.status, r.text).toBe(503);
+      expect(r.json.type).toBe('https://kntc-flow.vn/problems/case-unavailable');
+    } finally {
+      await api.dev.client.workflow.getHandle(`case-${caseId}`).terminate('test done').catch(() => undefined);
+    }
+  });
+
   it('a case stuck on a poisoned completion is counted and listed; reset to before it, it moves again', async () => {
     const admin = await authHeader({ roles: ['admin'], agency: HOME });
     const otherAdmin = await authHeader({ roles: ['admin'], agency: OTHER });

@@ -15,6 +15,8 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
     async handleUpdate(input, next) {
       const arg = input.args[0] as { data?: Record<string, unknown> } | undefined;
       if (input.name === 'completeTask' && arg?.data?.poison === true) pending.add(workflowInfo().runId);
+      // `poisonNow`: the very activation handling the Update fails (the Update is never accepted).
+      if (input.name === 'completeTask' && arg?.data?.poisonNow === true) poisoned.add(workflowInfo().runId);
       return next(input);
     },
   }],
