@@ -19,6 +19,8 @@ export interface CaseWorkerDeps {
   pinKeys?: PinKeys | undefined;
   /** Pre-built bundle (tests, benchmarks); otherwise the worker bundles workflows/index.ts itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Workflow interceptor modules bundled with the workflows (tests; ignored with a pre-built bundle). */
+  workflowInterceptorModules?: string[];
 }
 
 /** Path of the single workflow bundle entry. */
@@ -44,6 +46,7 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(deps.workflowInterceptorModules && !deps.workflowBundle ? { interceptors: { workflowModules: deps.workflowInterceptorModules } } : {}),
     activities,
     // An activity failing on a PostgreSQL error fails without the input the error quotes (logs, history).
     interceptors: { activity: [scrubDatabaseErrorsInActivities] },

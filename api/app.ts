@@ -7,7 +7,9 @@ import { buildOpenApi } from './openapi.js';
 import { notFoundRoute, problemMiddleware } from './problem.js';
 import type { RouteSpec } from './routing/define-route.js';
 import { mountRoutes } from './routing/mount.js';
+import { registerStuckCasesGauge } from './stuck-cases.js';
 import { createServices } from './routing/services.js';
+import { adminCaseRoutes } from './routes/admin-cases.js';
 import { agencyRoutes } from './routes/agencies.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
@@ -52,6 +54,7 @@ export function apiRoutes(): RouteSpec[] {
     ...agencyRoutes,
     ...apiKeyRoutes,
     ...calendarRouteSpecs,
+    ...adminCaseRoutes,
     ...publicRoutes,
     ...projectionFailureRoutes,
   ];
@@ -60,6 +63,7 @@ export function apiRoutes(): RouteSpec[] {
 /** Builds the HTTP app from injected dependencies (no globals, no connections opened here). */
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  registerStuckCasesGauge(deps);
   app.disable('x-powered-by');
   // No ETags: Express's is a hash of the body, and a body with an 8-digit citizen PIN (GET /v1/cases/:id/receipt)
   // would be recoverable offline from a logged header. No route answers conditional requests.

@@ -2,7 +2,7 @@
  * Talking to a case workflow from a route: the live state query and the mapping of rejected
  * Updates (validator failures carry an ApplicationFailure type) to problem+json.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { getCaseState, type CaseStateView } from '../workflows/contract.js';
 import { HttpProblem } from './problem.js';
@@ -50,6 +50,11 @@ const INVALID_DATA = new Set(['InvalidFormData', 'InvalidInput']);
 export function updateProblem(e: unknown, closedAs?: string): unknown {
   if (closedAs !== undefined && e instanceof WorkflowNotFoundError) {
     return new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', closedAs, { reason: 'CaseClosed' });
+  }
+  // The case could not take the Update now (its workflow task failed while handling it, the call
+  // timed out, the server refused): nothing was applied — a 503 the client may retry, never a 500.
+  if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError || e instanceof ServiceError) {
+    return new HttpProblem(503, 'case-unavailable', 'The case cannot take the request now', 'The case workflow did not complete the request; nothing was applied. Retry later; an admin can see the case in GET /v1/admin/stuck-cases');
   }
   if (!(e instanceof WorkflowUpdateFailedError)) return e;
   const cause = e.cause;

@@ -188,6 +188,31 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
         return { applied: true, breaches };
       });
     },
+    /**
+     * After an admin reset of the case workflow (ADR 0017): the read model goes back to projection
+     * sequence `seq` (the reset point's, so the new run's next projection applies) and, when given,
+     * shows `state` (the new run's) with its tasks. Audit entries already written stay: the audit log
+     * is append-only, and the reset itself is audited by the route.
+     */
+    async restoreProjection(p: Omit<ProjectCaseStateInput, 'state'> & { state?: ProjectCaseStateInput['state'] }): Promise<void> {
+      await db.transaction(async (trx) => {
+        if (!p.state) {
+          await trx('case_states').where({ case_id: p.caseId }).update({ seq: p.seq, updated_at: trx.fn.now() });
+          return;
+        }
+        const { overdue: _sticky, ...row } = toRow(p as ProjectCaseStateInput);
+        const updated = await trx('case_states').where({ case_id: p.caseId }).update({ ...row, updated_at: trx.fn.now() });
+        if (updated === 0) return;
+        await trx('case_tasks').where({ case_id: p.caseId }).delete();
+        const targets = await resolveTaskTargets(trx, p.agencyId ?? null, p.state.tasks.map((t) => t.agencyScope));
+        const tasks = p.state.tasks.map((t) => ({
+          case_id: p.caseId, task_id: t.id, node_id: t.nodeId, name: t.name, candidate_roles: t.candidateRoles,
+          agency_scope: t.agencyScope, target_agency_id: targets[t.agencyScope] ?? null, status: t.status, opened_at: t.openedAt, closed_at: t.closedAt ?? null,
+          due_at: t.dueAt ?? null, form: JSON.stringify(t.form),
+        }));
+        if (tasks.length > 0) await trx('case_tasks').insert(tasks);
+      });
+    },
     async get(caseId: string): Promise<CaseStateRecord | undefined> {
       const row = await db<CaseStateRow>('case_states').where({ case_id: caseId }).first();
       return row ? fromRow(row) : undefined;

@@ -56,3 +56,23 @@ export function recordProjectionLag(seconds: number): void {
 export function recordProjectionFailure(reason: string, outcome: 'retried' | 'sanitized' | 'failed'): void {
   projectionFailures.inc({ reason, outcome });
 }
+
+/** Counts the cases whose workflow task keeps failing; set by the API process (api/stuck-cases.ts). */
+let stuckCasesProbe: (() => Promise<number>) | undefined;
+new Gauge({
+  name: 'kntc_cases_stuck',
+  help: 'Running cases whose workflow task keeps failing (listed at GET /v1/admin/stuck-cases; reset by an admin)',
+  registers: [metricsRegistry],
+  async collect() {
+    if (!stuckCasesProbe) return;
+    try {
+      this.set(await stuckCasesProbe());
+    } catch {
+      // Temporal unreachable: keep the last value rather than fail the scrape.
+    }
+  },
+});
+/** Installs the function the `kntc_cases_stuck` gauge reads at each scrape. */
+export function setStuckCasesProbe(probe: (() => Promise<number>) | undefined): void {
+  stuckCasesProbe = probe;
+}

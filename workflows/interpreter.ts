@@ -14,9 +14,12 @@ import {
 } from './contract.js';
 import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
-import { buildRunGraph, buildView, initialState, Runner, RuntimeIncident, vnDate } from './engine/runtime/index.js';
+import {
+  buildable, buildRunGraph, calendarReachProblem, buildView, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, coverageErrorOf, initialState, Runner, RuntimeIncident, unionRange, vnDate, widerRange,
+  type DayRange,
+} from './engine/runtime/index.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
-import { legalEventCheck, liveBreaches, recordedCaseEvent } from './engine/runtime/clocks.js';
+import { checkedToday, legalEventCheck, legalEventDateProblem, liveBreaches, recordedCaseEvent } from './engine/runtime/clocks.js';
 import type { RunState } from './engine/runtime/index.js';
 import { jsonTextProblem } from './text-check.js';
 
@@ -44,6 +47,8 @@ const PATCH_STAGE_WORK = 'kntc-stage-is-work-step-v1';
  * (the breach is superseded when the limit now ends later); before, such an event changed no clock.
  */
 const PATCH_LATE_LEGAL_EVENTS = 'kntc-late-legal-events-v1';
+/** patched() id: a case that needs a calendar day its snapshot lacks fetches a wider one (ADR 0017) instead of failing. */
+const PATCH_CALENDAR_ON_DEMAND = 'kntc-calendar-on-demand-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -135,6 +140,57 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     const t = jsonTextProblem(req);
     if (t) reject(type, `invalid form data: ${t.path || '(payload)'} ${t.message}`);
   };
+
+  // ---- the calendar grows on demand (ADR 0017) ------------------------------------------------
+  const span = opts.calendarDays ?? CALENDAR_SPAN_DAYS;
+  let widening: Promise<void> | undefined;
+  /**
+   * Undefined when the calendar snapshot covers the days needed around `dates` (the common case:
+   * nothing awaited, so the commands of recorded histories are unchanged); else the promise of a
+   * wider snapshot, fetched through the calendar activity (recorded in history: replay is
+   * deterministic) and set on the runner, which recomputes the clocks with it.
+   */
+  const ensureCalendar = (dates: readonly unknown[]): Promise<void> | undefined => {
+    const held = runner?.state.calendar;
+    if (!held) return undefined;
+    const wider = widerRange(held, dates, span);
+    if (!wider || !buildable(wider)) return undefined;
+    if (widening) return widening.then(() => ensureCalendar(dates));
+    if (!patched(PATCH_CALENDAR_ON_DEMAND)) return undefined;
+    widening = infra.getCalendarSnapshot(wider)
+      .then((cal) => { act((r) => r.setCalendar(cal)); })
+      .finally(() => { widening = undefined; });
+    return widening;
+  };
+  /**
+   * {@link act} for operations that may need calendar days (tasks, messages, activity results,
+   * timers): the calendar first covers `dates` and today; an operation that still needs a day the
+   * snapshot lacks is undone, the snapshot widened and the operation run again (`fn` gets
+   * `waited: true` when anything was awaited: the state may have moved meanwhile). Synchronous
+   * when nothing is missing.
+   */
+  const actGrowing = <T>(fn: (r: Runner, waited: boolean) => T, dates: readonly unknown[] = [], waited = false): T | Promise<T> => {
+    const pending = ensureCalendar([...dates, vnDate(Date.now())]);
+    if (pending) return pending.then(() => actGrowing(fn, dates, true));
+    if (!runner) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
+    const checkpoint = runner.state.calendar ? runner.checkpoint() : undefined;
+    runner.now = Date.now();
+    try {
+      return fn(runner, waited);
+    } catch (err) {
+      const missing = coverageErrorOf(err);
+      const grown = missing && checkpoint ? (runner.restore(checkpoint), ensureCalendar([missing.date])) : undefined;
+      if (grown) return grown.then(() => actGrowing(fn, dates, true));
+      failure ??= asFailure(err);
+      throw failure;
+    } finally {
+      touch();
+    }
+  };
+  /** Runs an operation whose failure only the main loop reports (callbacks, signal handlers). */
+  const inBackground = (r: unknown): void => {
+    if (r instanceof Promise) r.catch((err) => { failure ??= asFailure(err); wake = true; });
+  };
   const open = (caseId: string): Runner => {
     if (caseId !== input.caseId) reject('WrongCase', `this is case ${input.caseId}, not ${caseId}`);
     if (!runner) return reject('CaseStarting', 'the case is still starting');
@@ -152,7 +208,15 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const settled = () => !runner || runner.state.status !== 'running' || failure !== undefined
     || runner.tokens.every((t) => { const type = graph.node(t.nodeId).type; return type !== 'serviceTask' && (type !== 'callActivity' || t.childWorkflowId !== undefined); });
   setHandler(completeTask, async (req) => {
-    act((r) => r.completeTask(req.taskId, req.data, req.caseEvents));
+    const applied = actGrowing((r, waited) => {
+      // Validated in this activation, unless a wider calendar was awaited (ADR 0017): then check again.
+      if (waited && r.checkTaskCompletion(req.taskId, req.data) !== null) return false;
+      r.completeTask(req.taskId, req.data, req.caseEvents);
+      return true;
+    }, Object.values(req.caseEvents ?? {}));
+    // Synchronous unless the calendar had to grow: recorded histories see the same activations.
+    const completed = applied instanceof Promise ? await applied : applied;
+    if (!completed) reject('TaskNotOpen', `task '${req.taskId}' is no longer open`);
     if (req.audit && project) pendingAudits.push(req.audit);
     // Answer after the next step (ADR 0019): the activities the completion started have run and the
     // tasks they lead to are open. Only executions past the patch wait: a recorded history answered at once.
@@ -175,14 +239,26 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
           reject('TaskRoleMismatch', `task ${req.taskId} is for the roles ${task.candidateRoles.join(', ')}`);
         }
       }
-      const problem = r.checkTaskCompletion(req.taskId, req.data);
+      const today = checkedToday(Date.now());
+      const problem = r.checkTaskCompletion(req.taskId, req.data, { today });
       if (problem) reject(problem.startsWith('invalid form') ? 'InvalidFormData' : 'TaskNotOpen', problem);
+      // The days a clock may count from must fit one calendar snapshot with the case's other dates
+      // (today is not one of them: a case's clocks never need the days between their due day and now).
+      if (r.state.calendar) {
+        for (const [event, date] of Object.entries(req.caseEvents ?? {})) {
+          if (typeof date !== 'string') continue;
+          const far = calendarReachProblem(`caseEvents.${event}`, date, Object.values(r.state.caseEvents), span);
+          if (far !== null) reject('InvalidFormData', `invalid form data: ${far}`);
+        }
+      }
     },
   });
   setHandler(sendMessage, (req) => {
     let clocksChanged = 0;
     let breachesSuperseded = 0;
-    const caught = act((r) => {
+    const caught = actGrowing((r) => {
+      clocksChanged = 0;
+      breachesSuperseded = 0;
       if (['suspend', 'resume', 'extend'].includes(req.name)) {
         let plan = r.planLegalEvent(req.name, req);
         // Limits that ran out take the event only in histories recorded with this (replay: as before).
@@ -192,9 +268,12 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         if (typeof plan !== 'string') { clocksChanged = plan.length; breachesSuperseded = r.applyLegalEvent(req.name, req, withBreaches).length; }
       }
       return r.deliverMessage(req.name, req.variables ?? {});
-    });
-    if (req.audit && project) pendingAudits.push({ ...req.audit, after: { ...req.audit.after, caught, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) } });
-    return { caught, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) };
+    }, [req.date]);
+    const answer = (n: number) => {
+      if (req.audit && project) pendingAudits.push({ ...req.audit, after: { ...req.audit.after, caught: n, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) } });
+      return { caught: n, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) };
+    };
+    return caught instanceof Promise ? caught.then(answer) : answer(caught);
   }, {
     validator: (req) => {
       refuseBadText(req, 'InvalidInput');
@@ -204,6 +283,10 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       // even when the definition would catch the message. Atomic: the handler below runs right
       // after this validator accepts, so a concurrent second event is validated against the
       // state the first one left (ADR 0008). Not run on replay: accepted paths are unchanged.
+      const today = checkedToday(Date.now());
+      const badDate = legalEventDateProblem(r.state.caseEvents, req, today)
+        ?? (r.state.calendar && req.date !== undefined ? calendarReachProblem('date', req.date, Object.values(r.state.caseEvents), span) : null);
+      if (badDate !== null) reject('InvalidInput', badDate);
       const refusal = legalEventCheck(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
       if (refusal !== null) reject(refusal.reason, refusal.detail);
       const clockEvent = ['suspend', 'resume', 'extend'].includes(req.name);
@@ -226,26 +309,42 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (!token || token.childWorkflowId !== c.workflowId) return;
     const node = graph.node(token.nodeId);
     const output = node.type === 'callActivity' ? mapOutputs(node.output, { ...c.variables, outcome: c.outcome }) : {};
-    act((r) => r.completeToken(c.tokenId, output, 'child_completed'));
+    inBackground(actGrowing((r) => r.completeToken(c.tokenId, output, 'child_completed')));
   });
   setHandler(childEscalated, (c) => {
     if (runner?.token(c.tokenId)?.childWorkflowId !== c.workflowId) return;
-    act((r) => r.throwEscalation(c.code, c.tokenId, r.token(c.tokenId)!.nodeId));
+    inBackground(actGrowing((r) => { if (r.token(c.tokenId)) r.throwEscalation(c.code, c.tokenId, r.token(c.tokenId)!.nodeId); }));
   });
 
   // ---- calendar ------------------------------------------------------------------------------
   const state = input.carried?.state ?? initialState({ ...definition.variables, ...(input.variables ?? {}) }, input.caseEvents);
   const fetchCalendar = async () => {
     const dates = Object.values(state.caseEvents).sort();
-    const from = addDays(dates[0] ?? vnDate(Date.now()), -31);
-    return infra.getCalendarSnapshot({ from, to: addDays(from, opts.calendarDays ?? 1100) });
+    const from = addDays(dates[0] ?? vnDate(Date.now()), -CALENDAR_LEAD_DAYS);
+    const base: DayRange = { from, to: addDays(from, span) };
+    // A snapshot grown on demand stays as wide when the calendar changes (same range otherwise).
+    const held = state.calendar;
+    return infra.getCalendarSnapshot(held ? unionRange({ from: held.from, to: held.to }, base) : base);
   };
   if (usesClocks(definition) && !state.calendar) state.calendar = await fetchCalendar();
 
   runner = new Runner(graph, state, { caseId: input.caseId, caseType: input.caseType });
   runner.now = Date.now();
   if (!input.carried) {
-    try { runner.start(); } catch (err) { throw asFailure(err); }
+    // A clock armed at the start may need days beyond the first snapshot: widen it and start again.
+    for (;;) {
+      const checkpoint = runner.state.calendar ? runner.checkpoint() : undefined;
+      try {
+        runner.start();
+        break;
+      } catch (err) {
+        const missing = coverageErrorOf(err);
+        const grown = missing && checkpoint ? (runner.restore(checkpoint), ensureCalendar([missing.date])) : undefined;
+        if (!grown) throw asFailure(err);
+        await grown;
+        runner.now = Date.now();
+      }
+    }
   }
   version += 1;
 
@@ -272,10 +371,10 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         inflight.delete(tokenId);
         // The case event a recordCaseEvent task recorded, as stored (ADR 0007): drivers need not pass it.
         const recorded = recordedCaseEvent(node.activity, result);
-        act((r) => {
+        inBackground(actGrowing((r) => {
           if (Object.keys(recorded).length > 0 && patched(PATCH_CASE_EVENTS)) Object.assign(r.state.caseEvents, recorded);
           r.completeToken(tokenId, mapOutputs(node.output, result));
-        });
+        }, Object.values(recorded)));
       },
       (err) => { inflight.delete(tokenId); if (!isCancellation(err)) { failure ??= err; wake = true; } },
     );
@@ -414,7 +513,10 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         const cal = await fetchCalendar();
         act((r) => r.setCalendar(cal));
       }
-      if (runner.nextDueMs() !== undefined && runner.nextDueMs()! <= Date.now()) act((r) => r.fireDue());
+      if (runner.nextDueMs() !== undefined && runner.nextDueMs()! <= Date.now()) {
+        const fired = actGrowing((r) => r.fireDue());
+        if (fired instanceof Promise) await fired;
+      }
     }
   } catch (err) {
     if (!isCancellation(err) || runner.state.status !== 'running') throw err;

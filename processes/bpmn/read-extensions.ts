@@ -45,6 +45,8 @@ export function readForm(task: ModdleElement): Record<string, unknown> | undefin
       const values: ModdleElement[] = f.values ?? [];
       return compact({
         name: f.name, label: f.label, type: f.fieldType, required: f.required ?? false, itemType: f.itemType,
+        notBefore: typeof f.notBefore === 'string' ? f.notBefore.split(' ').filter(Boolean) : undefined,
+        notAfter: typeof f.notAfter === 'string' ? f.notAfter.split(' ').filter(Boolean) : undefined,
         values: values.length > 0 ? values.map((v) => v.value) : undefined,
       });
     }),

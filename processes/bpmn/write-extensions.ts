@@ -35,6 +35,7 @@ export function formElements(m: BpmnModdle, form: FormSchema): ModdleElement[] {
   if (form.fields.length === 0) return [];
   const fields = form.fields.map((f) => m.create('kntc:FormField', defined({
     name: f.name, label: f.label, fieldType: f.type, required: f.required, itemType: f.itemType,
+    notBefore: f.notBefore?.join(' '), notAfter: f.notAfter?.join(' '),
     values: f.values?.map((value) => m.create('kntc:FormValue', { value })),
   })));
   return [m.create('kntc:Form', { fields })];

@@ -91,12 +91,25 @@ export function clock(
 }
 
 type FieldInput = Omit<FormField, 'required'> & { required?: boolean };
+
+/** The date rules of a form's date field (ADR 0017): which days the law allows it to hold. */
+export type DateRule = Pick<FormField, 'notBefore' | 'notAfter'>;
+/** Date-rule shorthands: every date of a case falls on or after its receipt (`received`). */
+export const when = {
+  /** Records an act already done: not before receipt nor the earlier steps named, not after today (Vietnam). */
+  past: (...after: string[]): DateRule => ({ notBefore: ['received', ...after], notAfter: ['today'] }),
+  /** A day set ahead (a scheduled dialogue, a posting's end, a stay's limit): not before receipt nor the steps named. */
+  planned: (...after: string[]): DateRule => ({ notBefore: ['received', ...after] }),
+  /** A day of an earlier proceeding (it may precede this case's receipt): not after today. */
+  before: (): DateRule => ({ notAfter: ['today'] }),
+};
+
 /** Form-field shorthands. */
 export const field = {
   str: (name: string, label?: string, required = false): FieldInput => ({ name, type: 'string', required, ...(label ? { label } : {}) }),
   num: (name: string, label?: string, required = false): FieldInput => ({ name, type: 'number', required, ...(label ? { label } : {}) }),
   bool: (name: string, label?: string, required = false): FieldInput => ({ name, type: 'boolean', required, ...(label ? { label } : {}) }),
-  date: (name: string, label?: string, required = false): FieldInput => ({ name, type: 'date', required, ...(label ? { label } : {}) }),
+  date: (name: string, label?: string, required = false, rule: DateRule = {}): FieldInput => ({ name, type: 'date', required, ...(label ? { label } : {}), ...rule }),
   oneOf: (name: string, values: readonly string[], label?: string, required = false): FieldInput =>
     ({ name, type: 'enum', values: [...values], required, ...(label ? { label } : {}) }),
   manyOf: (name: string, values: readonly string[], label?: string, required = false): FieldInput =>
@@ -330,11 +343,11 @@ export function issueAndSend(
   const receivedVar = `${id.replace(/\W/g, '_')}_receivedOn`;
   g.add(
     userTask(`${id}.issue`, `Issue: ${spec.title}`, spec.roles ?? [ROLE.resolver], 'resolving',
-      [field.date(issuedVar, 'Ngày ban hành', true), field.str(`${id.replace(/\W/g, '_')}_number`, 'Số văn bản'), ...(spec.issueFields ?? [])],
+      [field.date(issuedVar, 'Ngày ban hành', true, when.past()), field.str(`${id.replace(/\W/g, '_')}_number`, 'Số văn bản'), ...(spec.issueFields ?? [])],
       { legalBasis: spec.legalBasis }),
     recordEvent(`${id}.issued`, spec.event, issuedVar, spec.legalBasis),
     userTask(`${id}.send`, `Send: ${spec.title}`, [ROLE.letterOfficer, ROLE.resolver], 'resolving',
-      [field.date(sentVar, 'Ngày gửi', true), field.date(receivedVar, 'Ngày người nhận nhận được'), field.refs(`${id.replace(/\W/g, '_')}_recipientRefs`, 'Người nhận (tham chiếu)')],
+      [field.date(sentVar, 'Ngày gửi', true, when.past(issuedVar)), field.date(receivedVar, 'Ngày người nhận nhận được', false, when.past(sentVar)), field.refs(`${id.replace(/\W/g, '_')}_recipientRefs`, 'Người nhận (tham chiếu)')],
       spec.send ? { due: spec.send } : { legalBasis: spec.legalBasis }),
     recordDocument(`${id}.doc`, { type: spec.docType, recipients: spec.recipients, legalBasis: spec.send?.legalBasis ?? spec.legalBasis, issuedOn: issuedVar, sentOn: sentVar, receivedOn: receivedVar }),
   );

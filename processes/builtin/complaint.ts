@@ -13,7 +13,7 @@ import type { ClockRule, DefinitionNodeInput, ProcessDefinitionInput } from '../
 import { DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 import {
   ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument,
-  recordEvent, representativesStep, setFlag, notify, userTask,
+  recordEvent, representativesStep, setFlag, notify, userTask, when,
 } from './build.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
 import { topicAvailableFrom } from './transition.js';
@@ -168,8 +168,8 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
 
   g.add(
     userTask(`${P}dialogueInvite`, 'Invite the parties to the dialogue (đối thoại)', [ROLE.resolver], 'resolving', [
-      field.date('dialogueOn', 'Ngày đối thoại', true),
-      field.date('invitationSentOn', 'Ngày gửi giấy mời', true),
+      field.date('dialogueOn', 'Ngày đối thoại', true, when.planned('invitationSentOn')),
+      field.date('invitationSentOn', 'Ngày gửi giấy mời', true, when.past('accepted')),
       field.oneOf('invitationNumber', ['first', 'second'], 'Lần mời', true),
     ], { due: R, legalBasis: dialogueBasis }),
     recordDocument(`${P}dialogueInvite.doc`, {
@@ -190,7 +190,7 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
 
   g.add(
     userTask(`${P}dialogue`, 'Hold the dialogue and sign the minutes', [ROLE.resolver], 'resolving', [
-      field.date('dialogueHeldOn', 'Ngày đối thoại', true),
+      field.date('dialogueHeldOn', 'Ngày đối thoại', true, when.past('invitationSentOn')),
       field.bool('complainantAttended', 'Người khiếu nại có mặt', true),
       field.oneOf('absenceReason', ['none', 'valid_reason', 'no_valid_reason'], 'Lý do vắng mặt'),
       field.str('dialogueMinutesRef', 'Biên bản đối thoại (tham chiếu)', true),
@@ -218,7 +218,7 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
   g.add(
     userTask(`${P}decide`, `Issue the ${instance}-instance complaint decision`, [ROLE.resolver], 'resolving', [
       field.str('decisionNumber', 'Số quyết định', true),
-      field.date('decisionIssuedOn', 'Ngày ban hành', true),
+      field.date('decisionIssuedOn', 'Ngày ban hành', true, when.past('accepted')),
       field.str('complaintContent', 'Nội dung khiếu nại', true),
       field.str('verificationResult', 'Kết quả xác minh', true),
       field.str('dialogueResultSummary', instance === 'first' ? 'Kết quả đối thoại (nếu có)' : 'Kết quả đối thoại', instance === 'second'),
@@ -237,8 +237,8 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
       extra: { number: 'decisionNumber' },
     }),
     userTask(`${P}sendDecision`, 'Send the decision to the required recipients', [ROLE.letterOfficer, ROLE.resolver], 'resolving', [
-      field.date('decisionSentOn', 'Ngày gửi', true),
-      field.date('decisionReceivedOn', 'Ngày người khiếu nại nhận được'),
+      field.date('decisionSentOn', 'Ngày gửi', true, when.past('decisionIssuedOn')),
+      field.date('decisionReceivedOn', 'Ngày người khiếu nại nhận được', false, when.past('decisionSentOn')),
       field.manyOf('decisionRecipients', DECISION_RECIPIENTS[instance], 'Nơi nhận', true),
     ], { due: sendDecisionClock(instance) }),
     recordEvent(`${P}sendDecision.received`, 'decisionReceived', 'decisionReceivedOn', ART.knSecondComplaintWindow),
@@ -257,7 +257,7 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
   }], { to: `${P}forwarded.merge` });
   g.add(
     userTask(`${P}informForwarder`, 'Inform the forwarding deputy / body of the result', [ROLE.letterOfficer], 'resolving', [
-      field.date('forwarderInformedOn', 'Ngày thông báo', true),
+      field.date('forwarderInformedOn', 'Ngày thông báo', true, when.past('decisionIssuedOn')),
     ], { due: C2('decisionIssued') }),
     recordDocument(`${P}informForwarder.doc`, { type: 'result_to_forwarder', recipients: ['forwarding_body'], legalBasis: 'Luật Tiếp công dân 2013 Art 27(2)', issuedOn: 'forwarderInformedOn', sentOn: 'forwarderInformedOn' }),
     { type: 'exclusiveGateway', id: `${P}forwarded.merge`, name: 'merge' },
@@ -270,13 +270,13 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
     g.add(
       userTask(`${P}disclose`, 'Publicly disclose the second-instance decision (công khai)', [ROLE.resolver], 'resolving', [
         field.manyOf('disclosureMethods', ['meeting', 'posting', 'media_broadcast', 'media_print', 'online'], 'Hình thức công khai', true),
-        field.date('meetingNoticeSentOn', 'Ngày thông báo họp (K11a)'),
-        field.date('meetingOn', 'Ngày họp công bố'),
-        field.date('postingFrom', 'Niêm yết từ ngày'),
-        field.date('postingTo', 'Niêm yết đến ngày'),
+        field.date('meetingNoticeSentOn', 'Ngày thông báo họp (K11a)', false, when.past('decisionIssuedOn')),
+        field.date('meetingOn', 'Ngày họp công bố', false, when.planned('decisionIssuedOn', 'meetingNoticeSentOn')),
+        field.date('postingFrom', 'Niêm yết từ ngày', false, when.planned('decisionIssuedOn')),
+        field.date('postingTo', 'Niêm yết đến ngày', false, when.planned('postingFrom')),
         field.num('broadcastCount', 'Số lần phát sóng / số báo liên tiếp'),
-        field.date('onlineFrom', 'Đăng trên cổng thông tin từ ngày'),
-        field.date('onlineTo', 'Đăng trên cổng thông tin đến ngày'),
+        field.date('onlineFrom', 'Đăng trên cổng thông tin từ ngày', false, when.planned('decisionIssuedOn')),
+        field.date('onlineTo', 'Đăng trên cổng thông tin đến ngày', false, when.planned('onlineFrom')),
       ], { due: clock('K11', `${ART.knDisclosure} (unit UNCONFIRMED: calendar days)`, 15, 'calendar_days', 'decisionIssued') }),
     );
     g.flow(afterSend, `${P}disclose`);
@@ -317,7 +317,7 @@ function resolutionBranch(g: GraphBuilder, p: Params, remote: boolean): string {
     // The first decision takes effect 30 (45) days after issuance unless a second complaint is lodged.
     g.add(
       userTask(`${P}awaitEffect`, 'Record a second complaint or lawsuit against the decision (until it takes legal effect)', ['case_officer', ROLE.resolver], 'resolving', [
-        field.date('secondComplaintLodgedOn', 'Ngày khiếu nại lần hai / khởi kiện', true),
+        field.date('secondComplaintLodgedOn', 'Ngày khiếu nại lần hai / khởi kiện', true, when.past('decisionIssuedOn')),
         field.oneOf('challengeKind', ['second_complaint', 'lawsuit'], 'Hình thức', true),
         field.str('linkedCaseRef', 'Hồ sơ liên quan'),
       ], { legalBasis: ART.knSecondComplaintWindow }),
@@ -507,7 +507,7 @@ function legalEvents(g: GraphBuilder, p: Params, P: string, phase: string[], R: 
     userTask(`${P}complexity`, 'Record the written complexity determination', [ROLE.resolver], 'resolving', [
       field.manyOf('complexityCriteria', COMPLEXITY_CRITERIA, 'Tiêu chí phức tạp', period === 'from2026'),
       field.str('complexityDeterminationRef', 'Văn bản xác định', true),
-      field.date('complexityDeterminedOn', 'Ngày xác định', true),
+      field.date('complexityDeterminedOn', 'Ngày xác định', true, when.past()),
     ], { legalBasis: period === 'from2026' ? ART.knComplex2026 : 'Luật Khiếu nại 2011 Art 28, 37 (no statutory criteria before 2026: UNCONFIRMED)' }),
     recordDocument(`${P}complexity.doc`, {
       type: 'complexity_determination', recipients: ['case_file', 'complainant_or_representative'], legalBasis: ART.knComplex2026, issuedOn: 'complexityDeterminedOn',
@@ -530,7 +530,7 @@ function legalEvents(g: GraphBuilder, p: Params, P: string, phase: string[], R: 
   const [stayFirst, stayLast] = issueAndSend(g, `${P}stay.decision`, {
     title: 'stay of execution of the contested decision (KN Art 35)', docType: 'stay_of_execution_decision', legalBasis: ART.knStay,
     recipients: ['complainant_or_representative', 'respondent', 'related_parties'], event: 'stayIssued',
-    issueFields: [field.date('stayLiftedBy', 'Thời hạn tạm đình chỉ thi hành (≤ thời hạn giải quyết còn lại)')],
+    issueFields: [field.date('stayLiftedBy', 'Thời hạn tạm đình chỉ thi hành (≤ thời hạn giải quyết còn lại)', false, when.planned())],
   });
   // K17 (KN Art 35): the stay lasts at most the time remaining to resolve the complaint and is lifted as soon as its
   // reason ends. The lift is a task due with the resolution limit itself — the same start (acceptance), amount and
@@ -539,7 +539,7 @@ function legalEvents(g: GraphBuilder, p: Params, P: string, phase: string[], R: 
   const k17: ClockRule = { ...R, ruleId: `K17_${R.ruleId}`, follows: R.ruleId, legalBasis: `${ART.knStay}; TT 07/2013 Art 17(2): at most the time remaining of ${R.ruleId}` };
   g.add(
     userTask(`${P}stay.lift`, 'Lift the stay of execution (as soon as its reason ends; at the latest when the resolution time runs out)', [ROLE.resolver], 'resolving', [
-      field.date('stayLiftedOn', 'Ngày hủy bỏ quyết định tạm đình chỉ thi hành', true),
+      field.date('stayLiftedOn', 'Ngày hủy bỏ quyết định tạm đình chỉ thi hành', true, when.past('stayIssued')),
       field.str('stayLiftDecisionRef', 'Quyết định hủy bỏ (số, ký hiệu)'),
     ], { due: k17, legalBasis: ART.knStay }),
     recordDocument(`${P}stay.lift.doc`, {
@@ -579,8 +579,8 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
   const acceptFields = [
     field.oneOf('acceptanceDecision', ['accept', 'refuse'], 'Thụ lý / không thụ lý', true),
     field.oneOf('refusalGround', NON_ACCEPTANCE_GROUNDS, 'Lý do không thụ lý (KN Art 11)'),
-    field.date('acceptanceNoticeOn', 'Ngày thông báo thụ lý / không thụ lý', true),
-    field.date('acceptedOn', 'Ngày thụ lý'),
+    field.date('acceptanceNoticeOn', 'Ngày thông báo thụ lý / không thụ lý', true, when.past('acceptedOn')),
+    field.date('acceptedOn', 'Ngày thụ lý', false, when.past()),
     field.bool('remoteArea', 'Vùng sâu, vùng xa đi lại khó khăn'),
     field.bool('complex', 'Vụ việc phức tạp'),
     field.bool('allSignaturesAndAppointment', 'Đơn nhiều người: đủ chữ ký và văn bản cử người đại diện'),
@@ -588,7 +588,7 @@ export function complaintDefinition(instance: Instance, period: LawPeriod): Proc
     ...(instance === 'second'
       ? [
         field.str('firstDecisionRef', 'Quyết định giải quyết lần đầu'),
-        field.date('firstDecisionReceivedOn', 'Ngày nhận quyết định lần đầu (K6)'),
+        field.date('firstDecisionReceivedOn', 'Ngày nhận quyết định lần đầu (K6)', false, when.before()),
         field.bool('firstInstanceLapsed', 'Hết thời hạn giải quyết lần đầu mà không được giải quyết'),
         field.date('firstInstanceExpiredOn', 'Ngày hết thời hạn giải quyết lần đầu (K6, khi không có quyết định)'),
         field.str('lateLegitimateReason', 'Quá thời hạn khiếu nại lần hai có lý do chính đáng (KN Art 11(6), Art 9)'),

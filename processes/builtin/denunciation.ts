@@ -9,7 +9,7 @@
 import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 import {
-  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument, recordEvent, representativesStep, setFlag, userTask,
+  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, issueAndSend, lit, recordDocument, recordEvent, representativesStep, setFlag, userTask, when,
 } from './build.js';
 import { COMPLEXITY_CRITERIA } from './complaint.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
@@ -86,7 +86,7 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
   g.choice('forwarded', 'Forwarded by the press or an authority?', [{ to: 'reportForwarder', when: 'forwardedBy != null and forwardedBy != "none"', legalBasis: ART.tcForwarded }], { to: 'forwarded.merge' });
   g.add(
     userTask('reportForwarder', 'Report the handling result to the forwarding press/authority', [ROLE.letterOfficer, ROLE.resolver], 'resolving', [
-      field.date('forwarderReportedOn', 'Ngày báo cáo', true), field.str('forwarderReportRef', 'Văn bản (tham chiếu)', true),
+      field.date('forwarderReportedOn', 'Ngày báo cáo', true, when.past()), field.str('forwarderReportRef', 'Văn bản (tham chiếu)', true),
     ], { due: T12 }),
     recordDocument('reportForwarder.doc', { type: 'report_to_forwarder', recipients: ['forwarding_body'], legalBasis: ART.tcForwarded, issuedOn: 'forwarderReportedOn', sentOn: 'forwarderReportedOn', extra: { outcome: 'initialOutcome' } }),
   );
@@ -115,7 +115,7 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     field.bool('alsoSentToCompetentBody', 'Đồng thời gửi cơ quan có thẩm quyền / đã được hướng dẫn (TC Art 24(3))'),
     field.bool('signsOfCrime', 'Có dấu hiệu tội phạm (TC Art 27)'),
     field.str('refusalReason', 'Lý do không thụ lý'),
-    field.date('acceptedOn', 'Ngày thụ lý'),
+    field.date('acceptedOn', 'Ngày thụ lý', false, when.past()),
     field.str('acceptedContent', 'Nội dung thụ lý'),
     field.str('denouncerRef', 'Người tố cáo (tham chiếu, không ghi thông tin cá nhân)'),
     field.oneOf('complexity', ['normal', 'complex', 'especially_complex'], 'Mức độ phức tạp (NĐ 31 Art 3)'),
@@ -139,14 +139,14 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     setOutcome('outcome.criminal', 'referred_criminal'),
     caseEnd('end.criminal', 'referred_criminal', ART.tcCrime),
     userTask('transfer', 'Transfer to the competent body and notify the denouncer', [ROLE.letterOfficer], 'resolving', [
-      field.date('transferredOn', 'Ngày chuyển', true), field.str('competentBodyRef', 'Cơ quan có thẩm quyền', true),
+      field.date('transferredOn', 'Ngày chuyển', true, when.past()), field.str('competentBodyRef', 'Cơ quan có thẩm quyền', true),
     ], { due: T3 }),
     recordDocument('transfer.doc', { type: 'denunciation_transfer', recipients: ['competent_body', DENOUNCER], legalBasis: ART.tcTransfer, issuedOn: 'transferredOn', sentOn: 'transferredOn' }),
     setOutcome('outcome.transferred', 'transferred'),
     caseEnd('end.transferred', 'transferred', ART.tcTransfer),
     // TC Art 25: anonymous/unverifiable information with concrete evidence: inspect within powers or pass on.
     userTask('anonymous', 'Anonymous information with concrete evidence: inspect or pass on (TC Art 25)', [ROLE.resolver, ROLE.inspectorate], 'resolving', [
-      field.oneOf('anonymousAction', ['inspect_within_powers', 'pass_to_competent_body', 'archive'], 'Xử lý', true), field.date('anonymousHandledOn', 'Ngày xử lý', true),
+      field.oneOf('anonymousAction', ['inspect_within_powers', 'pass_to_competent_body', 'archive'], 'Xử lý', true), field.date('anonymousHandledOn', 'Ngày xử lý', true, when.past()),
     ], { legalBasis: ART.tcAnonymous }),
     recordDocument('anonymous.doc', { type: 'anonymous_information_handling', recipients: ['case_file'], legalBasis: ART.tcAnonymous, issuedOn: 'anonymousHandledOn' }),
     setOutcome('outcome.anonymous', 'anonymous_handled'),
@@ -163,7 +163,7 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     recordEvent('accepted', 'accepted', 'acceptedOn', ART.tcAcceptance),
     recordDocument('accepted.decision', { type: 'denunciation_acceptance_decision', recipients: ['case_file'], legalBasis: `${ART.tcAcceptance} (Mẫu 04)`, issuedOn: 'acceptedOn' }),
     userTask('notifyAcceptance', 'Notify the denouncer (acceptance) and the accused (content)', [ROLE.letterOfficer, ROLE.resolver], 'resolving', [
-      field.date('acceptanceNoticeSentOn', 'Ngày gửi thông báo', true),
+      field.date('acceptanceNoticeSentOn', 'Ngày gửi thông báo', true, when.past('accepted')),
     ], { due: T4 }),
     recordDocument('notifyAcceptance.doc', {
       type: 'denunciation_acceptance_notices', recipients: [DENOUNCER, ACCUSED], legalBasis: `${ART.tcAcceptanceNotice} (Mẫu 05, 06)`,
@@ -188,7 +188,7 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     ], { due: T5, legalBasis: ART.tcVerification }),
     userTask('conclude', 'Issue the conclusion (kết luận nội dung tố cáo)', [ROLE.resolver], 'resolving', [
       field.str('conclusionNumber', 'Số kết luận', true),
-      field.date('conclusionIssuedOn', 'Ngày ban hành', true),
+      field.date('conclusionIssuedOn', 'Ngày ban hành', true, when.past('accepted')),
       field.str('verificationResult', 'Kết quả xác minh', true),
       field.str('legalBasisCited', 'Căn cứ pháp luật', true),
       field.oneOf('finding', ['true', 'partly_true', 'false'], 'Kết luận đúng / đúng một phần / sai', true),
@@ -200,7 +200,7 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     recordDocument('conclude.doc', { type: 'denunciation_conclusion', recipients: ['case_file'], legalBasis: `${ART.tcConclusion} (Mẫu 12)`, issuedOn: 'conclusionIssuedOn', extra: { number: 'conclusionNumber' } }),
     { type: 'parallelGateway', id: 'after.fork' },
     userTask('sendConclusion', 'Send the conclusion (accused, managing body, related parties) and notify the denouncer', [ROLE.letterOfficer, ROLE.resolver], 'resolving', [
-      field.date('conclusionSentOn', 'Ngày gửi', true), field.date('denouncerNotifiedOn', 'Ngày thông báo người tố cáo', true),
+      field.date('conclusionSentOn', 'Ngày gửi', true, when.past('conclusionIssuedOn')), field.date('denouncerNotifiedOn', 'Ngày thông báo người tố cáo', true, when.past('conclusionIssuedOn')),
     ], { due: T7 }),
     recordDocument('sendConclusion.doc', {
       type: 'denunciation_conclusion_dispatch', recipients: [ACCUSED, 'accused_managing_body', 'related_parties', DENOUNCER], legalBasis: ART.tcSendConclusion,
@@ -208,13 +208,13 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
     }),
     userTask('handleConclusion', 'Act on the conclusion (sanction, restore rights, refer)', [ROLE.resolver, ROLE.head], 'resolving', [
       field.oneOf('handlingAction', ['sanction', 'recommend_sanction', 'restore_rights', 'act_against_false_accuser', 'refer_criminal', 'none'], 'Xử lý', true),
-      field.date('handledOn', 'Ngày xử lý', true),
+      field.date('handledOn', 'Ngày xử lý', true, when.past('conclusionIssuedOn')),
     ], { due: T8 }),
     recordDocument('handleConclusion.doc', { type: 'conclusion_handling', recipients: ['case_file', ACCUSED], legalBasis: ART.tcHandling, issuedOn: 'handledOn' }),
     userTask('publishConclusion', 'Publish the conclusion (never revealing the denouncer)', [ROLE.resolver], 'resolving', [
       field.manyOf('publicationMethods', ['meeting', 'posting', 'portal', 'media_print', 'media_broadcast', 'online_newspaper'], 'Hình thức công khai', true),
-      field.date('publishedOn', 'Ngày công khai', true),
-      field.date('postingFrom', 'Niêm yết từ'), field.date('postingTo', 'Niêm yết đến'),
+      field.date('publishedOn', 'Ngày công khai', true, when.past('conclusionIssuedOn')),
+      field.date('postingFrom', 'Niêm yết từ', false, when.planned('conclusionIssuedOn')), field.date('postingTo', 'Niêm yết đến', false, when.planned('postingFrom')),
       field.num('mediaCount', 'Số lần đăng / phát liên tiếp'),
       field.bool('denouncerIdentityRedacted', 'Không tiết lộ người tố cáo (TC Art 40(3))', true),
     ], { due: T9 }),
@@ -303,7 +303,7 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
       field.bool('signsOfViolation', 'Hành vi bị tố cáo có dấu hiệu vi phạm', true),
       field.bool('withdrawalCoerced', 'Rút tố cáo do bị đe dọa, mua chuộc', true),
       field.bool('abuseToSlander', 'Lợi dụng tố cáo để vu khống', true),
-      field.date('withdrawnOn', 'Ngày rút tố cáo', true),
+      field.date('withdrawnOn', 'Ngày rút tố cáo', true, when.past()),
     ], { legalBasis: ART.tcWithdrawal }),
     recordDocument('withdrawal.doc', { type: 'denunciation_withdrawal_record', recipients: ['case_file'], legalBasis: `${ART.tcWithdrawal} (Mẫu 02, 03)`, receivedOn: 'withdrawnOn' }),
   );
@@ -352,7 +352,7 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
   g.add(
     userTask('review', 'Higher head reviews the claim of wrongful resolution', [ROLE.higherHead], 'parent', [
       field.oneOf('reviewOutcome', ['lawful_no_re_resolution', 'not_competent_resolve_or_forward', 're_resolve'], 'Kết quả xem xét', true),
-      field.date('reviewedOn', 'Ngày', true), field.bool('metDenouncer', 'Đã làm việc với người tố cáo'),
+      field.date('reviewedOn', 'Ngày', true, when.past()), field.bool('metDenouncer', 'Đã làm việc với người tố cáo'),
     ], { due: T10 }),
     recordDocument('review.doc', { type: 'follow_up_review_notice', recipients: [DENOUNCER], legalBasis: ART.tcReview, issuedOn: 'reviewedOn', extra: { outcome: 'reviewOutcome' } }),
     // TC Art 37(2)(a)-(b): lawful resolution notified, or forwarded to the competent body: the follow-up ends.
@@ -363,19 +363,19 @@ export function denunciationDefinition(period: LawPeriod): ProcessDefinitionInpu
   // Overdue case (TC Art 38): demand a report in 5 WD; the lower level reports in 5 WD; take over if needed.
   g.add(
     userTask('demandReport', 'Higher head demands a report on the overdue denunciation', [ROLE.higherHead], 'parent', [
-      field.date('reportDemandedOn', 'Ngày yêu cầu báo cáo', true),
+      field.date('reportDemandedOn', 'Ngày yêu cầu báo cáo', true, when.past()),
     ], { due: T11 }),
     recordEvent('demandReport.event', 'reportDemanded', 'reportDemandedOn', ART.tcOverdueDemand),
     recordDocument('demandReport.doc', { type: 'report_demand', recipients: ['lower_resolver'], legalBasis: ART.tcOverdueDemand, issuedOn: 'reportDemandedOn', sentOn: 'reportDemandedOn' }),
     userTask('awaitReport', 'Receive the lower level\'s report; continue monitoring or take over', [ROLE.higherHead], 'parent', [
-      field.date('reportReceivedOn', 'Ngày nhận báo cáo', true), field.bool('takeOver', 'Trực tiếp giải quyết (vi phạm nghiêm trọng, thiếu khách quan)', true),
+      field.date('reportReceivedOn', 'Ngày nhận báo cáo', true, when.past('reportDemandedOn')), field.bool('takeOver', 'Trực tiếp giải quyết (vi phạm nghiêm trọng, thiếu khách quan)', true),
     ], { due: T11a }),
     recordDocument('awaitReport.doc', { type: 'lower_level_report', recipients: ['case_file'], legalBasis: ART.tcOverdueReport, receivedOn: 'reportReceivedOn' }),
     // TC Art 38(3): the lower level reported and continues; the higher head does not take over.
     caseEnd('end.monitored', 'overdue_monitored', ART.tcOverdueReport),
     // Take-over / re-resolution: the higher body issues its own acceptance; the clock restarts (NĐ 31 Art 5).
     userTask('reAccept', 'Issue the acceptance decision of the higher body', [ROLE.higherHead, ROLE.resolver], 'parent', [
-      field.date('acceptedOn', 'Ngày thụ lý', true), field.str('acceptedContent', 'Nội dung thụ lý', true),
+      field.date('acceptedOn', 'Ngày thụ lý', true, when.past()), field.str('acceptedContent', 'Nội dung thụ lý', true),
     ], { legalBasis: 'NĐ 31/2019 Art 5' }),
   );
   g.chain('demandReport', 'demandReport.event', 'demandReport.doc', 'awaitReport', 'awaitReport.doc', 'takeOver');

@@ -9,7 +9,7 @@
  */
 import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import {
-  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, lit, notify, recordDocument, recordEvent, setFlag, userTask,
+  ACTIVITY, GraphBuilder, ROLE, addOverdueHandler, breachSteps, caseEnd, clock, definition, field, lit, notify, recordDocument, recordEvent, setFlag, userTask, when,
 } from './build.js';
 import { T3 } from './denunciation.js';
 import { ART, PERIOD_LABEL, REFORM_2026, type LawPeriod } from './law.js';
@@ -81,13 +81,13 @@ export function letterDefinition(period: LawPeriod): ProcessDefinitionInput {
       field.bool('illegible', 'Đơn rách, tẩy xóa, không đọc được'),
       field.bool('anonymous', 'Nặc danh / mạo danh / không rõ người gửi (TC Art 25)'),
       field.bool('concreteEvidence', 'Nội dung rõ ràng, chứng cứ cụ thể'),
-      field.date('decisionKnownOn', 'Ngày nhận / biết quyết định, hành vi bị khiếu nại (K1)'),
+      field.date('decisionKnownOn', 'Ngày nhận / biết quyết định, hành vi bị khiếu nại (K1)', false, when.before()),
       field.num('tolledDays', 'Số ngày trở ngại khách quan không tính vào thời hiệu (K1a)'),
       field.bool('finalDecisionExists', 'Đã có quyết định giải quyết có hiệu lực / kết luận'),
       field.bool('newFactsOrSignsOfIllegality', 'Có tình tiết mới / dấu hiệu vi phạm pháp luật'),
       field.bool('courtSeized', 'Tòa án đã thụ lý hoặc giải quyết (KN Art 11(9))'),
       field.bool('repeatNothingNew', 'Đơn trùng, đã được trả lời, không có nội dung mới'),
-      field.date('refusalGroundsCompleteOn', 'Ngày đủ căn cứ từ chối (C5)'),
+      field.date('refusalGroundsCompleteOn', 'Ngày đủ căn cứ từ chối (C5)', false, when.past()),
       field.bool('remoteArea', 'Vùng sâu, vùng xa'),
     ], { due: C4, legalBasis: ART.letterClassification }),
     // KN Art 9: 90 days with tolling, computed on the agency calendar (limitation.ts).
@@ -153,7 +153,7 @@ export function letterDefinition(period: LawPeriod): ProcessDefinitionInput {
     setOutcome('outcome.transferred', 'transferred'),
     recordDocument('transferred.doc', { type: 'letter_transfer', recipients: ['competent_body', 'citizen_or_representative'], legalBasis: `${ART.tcdClassification}(2) (Mẫu 06)`, issuedOn: 'null' }),
     userTask('transferDenunciation', 'Transfer the denunciation to the competent body (5 WD)', [ROLE.letterOfficer], 'receiving', [
-      field.date('transferredOn', 'Ngày chuyển', true), field.str('competentBodyRef', 'Cơ quan có thẩm quyền', true),
+      field.date('transferredOn', 'Ngày chuyển', true, when.past()), field.str('competentBodyRef', 'Cơ quan có thẩm quyền', true),
     ], { due: T3 }),
     setOutcome('outcome.transferredDenunciation', 'transferred'),
     recordDocument('transferDenunciation.doc', { type: 'denunciation_transfer', recipients: ['competent_body', 'denouncer_ref'], legalBasis: ART.tcTransfer, issuedOn: 'transferredOn', sentOn: 'transferredOn' }),
@@ -174,7 +174,7 @@ export function letterDefinition(period: LawPeriod): ProcessDefinitionInput {
     g.add(
       recordEvent('refusalGrounds', 'refusalGroundsComplete', 'refusalGroundsCompleteOn', ART.letterRefusalNotice2026),
       userTask('refusalNotice', 'Head issues the written refusal notice (Mẫu 01/TCD)', [ROLE.head], 'receiving', [
-        field.date('refusalNoticeIssuedOn', 'Ngày ban hành', true), field.date('refusalNoticeSentOn', 'Ngày gửi'),
+        field.date('refusalNoticeIssuedOn', 'Ngày ban hành', true, when.past()), field.date('refusalNoticeSentOn', 'Ngày gửi', false, when.past('refusalNoticeIssuedOn')),
       ], { due: C5 }),
       recordDocument('refusalNotice.doc', { type: 'reception_refusal_notice', recipients: ['citizen_or_representative'], legalBasis: ART.letterRefusalNotice2026, issuedOn: 'refusalNoticeIssuedOn', sentOn: 'refusalNoticeSentOn' }),
     );
@@ -196,7 +196,7 @@ export function letterDefinition(period: LawPeriod): ProcessDefinitionInput {
   g.merge('inform.merge', 'inform');
   g.add(
     userTask('inform', 'Tell the citizen the outcome (in person or in writing)', [ROLE.letterOfficer, ROLE.reception], 'receiving', [
-      field.date('outcomeNoticeSentOn', 'Ngày thông báo', true),
+      field.date('outcomeNoticeSentOn', 'Ngày thông báo', true, when.past()),
       field.oneOf('noticeForm', ['in_person', 'written'], 'Hình thức', true),
       field.str('noticeRecipientRef', 'Người nhận (người đại diện nếu đơn nhiều người)', true),
     ], { due: C1 }),

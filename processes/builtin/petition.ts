@@ -6,7 +6,7 @@
  * model takes fixed amounts, so the configuration lives in the definition, not in a variable.
  */
 import type { ClockUnit, ProcessDefinitionInput } from '../../workflows/engine/index.js';
-import { GraphBuilder, ROLE, addOverdueHandler, caseEnd, clock, definition, field, recordDocument, recordEvent, userTask } from './build.js';
+import { GraphBuilder, ROLE, addOverdueHandler, caseEnd, clock, definition, field, recordDocument, recordEvent, userTask, when } from './build.js';
 import { C2 } from './complaint.js';
 import { C1 } from './letter.js';
 import { ART } from './law.js';
@@ -33,7 +33,7 @@ export function petitionDefinition(config: PetitionConfig = {}): ProcessDefiniti
     { type: 'startEvent', id: 'start', name: 'Petition / feedback received' },
     userTask('accept', 'Accept or transfer the petition', [ROLE.letterOfficer, ROLE.resolver], 'resolving', [
       field.oneOf('petitionDecision', ['accept', 'transfer'], 'Tiếp nhận / chuyển', true),
-      field.date('decidedOn', 'Ngày', true),
+      field.date('decidedOn', 'Ngày', true, when.past()),
       field.str('competentBodyRef', 'Cơ quan có thẩm quyền (nếu chuyển)'),
     ], { due: C1, legalBasis: `${ART.tcdClassification}(2)` }),
   );
@@ -47,13 +47,13 @@ export function petitionDefinition(config: PetitionConfig = {}): ProcessDefiniti
     recordEvent('accepted', 'accepted', 'decidedOn', ART.tcdClassification),
     recordDocument('accepted.doc', { type: 'petition_acceptance_notice', recipients: ['citizen_or_representative'], legalBasis: ART.tcdOutcomeNotice, issuedOn: 'decidedOn', sentOn: 'decidedOn' }),
     userTask('respond', 'Answer the petition / feedback', [ROLE.resolver], 'resolving', [
-      field.date('respondedOn', 'Ngày trả lời', true), field.str('responseRef', 'Văn bản trả lời', true),
+      field.date('respondedOn', 'Ngày trả lời', true, when.past('decidedOn')), field.str('responseRef', 'Văn bản trả lời', true),
       field.bool('measuresTaken', 'Đã có biện pháp xử lý'),
     ], response ? { due: response } : { legalBasis: ART.petitionResponse }),
     recordEvent('responded', 'resolved', 'respondedOn', ART.petitionResponse),
     recordDocument('respond.doc', { type: 'petition_response', recipients: ['citizen_or_representative'], legalBasis: response?.legalBasis ?? ART.petitionResponse, issuedOn: 'respondedOn', sentOn: 'respondedOn' }),
     userTask('informForwarder', 'Inform the forwarding deputy / body of the result', [ROLE.letterOfficer], 'resolving', [
-      field.date('forwarderInformedOn', 'Ngày thông báo', true),
+      field.date('forwarderInformedOn', 'Ngày thông báo', true, when.past('respondedOn')),
     ], { due: C2('resolved') }),
     recordDocument('informForwarder.doc', { type: 'result_to_forwarder', recipients: ['forwarding_body'], legalBasis: 'Luật Tiếp công dân 2013 Art 27(2)', issuedOn: 'forwarderInformedOn', sentOn: 'forwarderInformedOn' }),
     // Answered, and the forwarder told the result where one must be (TCD Art 27(2)): the case ends here.

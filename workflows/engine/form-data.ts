@@ -60,3 +60,50 @@ export function validateFormData(form: FormSchema, data: unknown): FormDataResul
   }
   return { ok: false, errors };
 }
+
+/** What date constraints are checked against: today (Vietnam) and the dates the case already knows. */
+export interface DateContext {
+  /** Today in Vietnam, YYYY-MM-DD (in the workflow: its deterministic clock, plus a small tolerance). */
+  today: string;
+  /** The date a reference names outside the form (a case variable or a case event), if known. */
+  known(name: string): string | undefined;
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The declared date constraints of a form (`notBefore`, `notAfter` on its date fields) checked
+ * against submitted data that already passed {@link validateFormData}: one error per broken rule,
+ * naming the field, the rule and the day it refers to. A reference is resolved in the form's own
+ * data first, then through `ctx.known`; one without a date is skipped.
+ */
+export function checkDateConstraints(form: FormSchema, data: Readonly<Record<string, unknown>>, ctx: DateContext): FormDataError[] {
+  const errors: FormDataError[] = [];
+  const dateOf = (ref: string): string | undefined => {
+    if (ref === 'today') return ctx.today;
+    const own = form.fields.some((f) => f.name === ref) ? data[ref] : ctx.known(ref);
+    return typeof own === 'string' && ISO_DAY.test(own) ? own : undefined;
+  };
+  for (const field of form.fields) {
+    const value = data[field.name];
+    if (field.type !== 'date' || typeof value !== 'string') continue;
+    for (const ref of field.notBefore ?? []) {
+      const bound = dateOf(ref);
+      if (bound !== undefined && value < bound) {
+        errors.push({ field: field.name, message: `${field.name}: ${value} is before ${ref === 'today' ? 'today' : ref} (${bound}); the rule notBefore ${ref} allows no earlier day` });
+      }
+    }
+    for (const ref of field.notAfter ?? []) {
+      const bound = dateOf(ref);
+      if (bound !== undefined && value > bound) {
+        errors.push({
+          field: field.name,
+          message: ref === 'today'
+            ? `${field.name}: ${value} is in the future (today is ${bound} in Vietnam); it records an act already done (rule notAfter today)`
+            : `${field.name}: ${value} is after ${ref} (${bound}); the rule notAfter ${ref} allows no later day`,
+        });
+      }
+    }
+  }
+  return errors;
+}

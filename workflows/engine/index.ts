@@ -4,7 +4,7 @@
  */
 export * from './definition.js';
 export { validateDefinition, type ValidationResult, type ValidationError } from './validate.js';
-export { validateFormData, compileFormSchema, type FormDataError, type FormDataResult } from './form-data.js';
+export { validateFormData, compileFormSchema, checkDateConstraints, type DateContext, type FormDataError, type FormDataResult } from './form-data.js';
 export { evaluateCondition, evaluateExpression, feelSyntaxError, feelClockFunctions, type FeelVariables } from './feel.js';
 export { hashDefinition, pinDefinition, formatPin, type DefinitionHash, type DefinitionPin } from './hash.js';
 export { canonicalJson } from './canonical-json.js';

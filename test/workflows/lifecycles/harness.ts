@@ -220,6 +220,10 @@ export class LifeCase {
     const s = await this.settled((x) => x.openTasks.some((t) => t.nodeId === nodeId), `open task ${nodeId}`);
     const task = s.openTasks.find((t) => t.nodeId === nodeId);
     if (!task) throw new Error(`no open task ${nodeId}`);
+    // A date that records an act already done cannot lie in the future (ADR 0017): the act happened,
+    // so the server's day has come — the scenario's clock moves to it first.
+    const acts = task.form.fields.filter((f) => f.type === 'date' && f.notAfter?.includes('today')).map((f) => data[f.name]);
+    await this.reach(acts);
     await this.handle.executeUpdate(completeTask, {
       args: [{ caseId: this.caseId, taskId: task.id, data, caseEvents: opts.withCaseEvents === false ? {} : caseEventsFor(this.input.definition, nodeId, data) }],
     });
@@ -228,6 +232,7 @@ export class LifeCase {
 
   /** Sends a legal event / message; returns the result or the rejection message. */
   async send(name: string, p: { date: string; amount?: number; ruleId?: string; variables?: Record<string, JsonValue> }): Promise<{ caught: number; clocksChanged: number } | string> {
+    await this.reach([p.date]); // a legal event records a decision already taken
     try {
       const r = await this.handle.executeUpdate(sendMessage, {
         args: [{
@@ -241,6 +246,15 @@ export class LifeCase {
     } catch (err) {
       const cause = (err as { cause?: { message?: string } }).cause;
       return cause?.message ?? String(err);
+    }
+  }
+
+  /** Moves the server's time to the latest of `days` (its first minute) when that day has not come yet. */
+  private async reach(days: readonly unknown[]): Promise<void> {
+    const latest = days.filter((d): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d)).sort().at(-1);
+    if (latest && latest > await serverDay(this.env)) {
+      await sleepUntil(this.env, latest, '00:00:01');
+      await this.settled();
     }
   }
 

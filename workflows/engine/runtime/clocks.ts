@@ -317,6 +317,38 @@ export function legalEventCheck(
   return lawRefusal(state, nodeOf, req, today);
 }
 
+// ---- dates of legal events and forms --------------------------------------------------------------
+
+/**
+ * Slack of "today" in the date checks: the Update validator reads the workflow's clock (the start
+ * of its workflow task), which trails the caller's by a moment; a date written just after midnight
+ * in Vietnam must not be refused as a future one.
+ */
+export const TODAY_TOLERANCE_MS = 10 * 60_000;
+
+/** Today in Vietnam as the date checks see it at `nowMs` (with {@link TODAY_TOLERANCE_MS}). */
+export function checkedToday(nowMs: number): string {
+  return vnDate(nowMs + TODAY_TOLERANCE_MS);
+}
+
+/**
+ * Why the date of a legal event cannot be right, or null: every legal event (suspend, resume,
+ * extend, withdraw, supplement, stay of execution, second complaint, marking complex) records a
+ * decision or an act already done, on a case that exists: not before the case was received
+ * (`received`), not after today in Vietnam. The detail names the field (`date`) and the rule.
+ */
+export function legalEventDateProblem(caseEvents: Readonly<Record<string, string>>, req: Pick<LegalEventRequest, 'name' | 'date'>, today: string): string | null {
+  const date = req.date;
+  if (date === undefined) return null;
+  if (!isIsoDate(date)) return `date: '${date}' is not a date written YYYY-MM-DD`;
+  const received = caseEvents.received;
+  if (received !== undefined && date < received) {
+    return `date: ${date} is before the case was received (${received}); a '${req.name}' event may not precede the receipt (rule notBefore received)`;
+  }
+  if (date > today) return `date: ${date} is in the future (today is ${today} in Vietnam); a '${req.name}' event records a decision already taken (rule notAfter today)`;
+  return null;
+}
+
 // ---- the expiry day of a breached limit ----------------------------------------------------------
 
 /**

@@ -8,7 +8,7 @@ import { extendClock, resumeClock, suspendClock, type Clock } from '../../clock/
 import type { EndEvent, DefinitionNode, BoundaryEvent } from '../nodes.js';
 import { BREACH_SUPERSEDED_ESCALATION_CODE, DUE_BREACH_ESCALATION_CODE } from '../nodes.js';
 import type { JsonValue } from '../primitives.js';
-import { validateFormData } from '../form-data.js';
+import { checkDateConstraints, validateFormData } from '../form-data.js';
 import { BEHAVIOURS, type Behaviour } from './behaviours.js';
 import { addressedTo, armTimer, liveBreaches, followerClock, sameLimit, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
 import type { RunGraph } from './graph.js';
@@ -35,6 +35,13 @@ export interface LegalEventPayload {
   decision?: string;
   amount?: number;
   ruleId?: string;
+}
+
+/** What {@link Runner.checkpoint} keeps. */
+export interface RunCheckpoint {
+  state: Omit<RunState, 'calendar'>;
+  calendar: RunState['calendar'];
+  uncaught: number;
 }
 
 /** Creates the initial run state. */
@@ -88,13 +95,27 @@ export class Runner {
     this.drain();
   }
 
-  /** Why a task completion would be rejected, or null when it is acceptable. */
-  checkTaskCompletion(taskId: string, data: unknown): string | null {
+  /**
+   * Why a task completion would be rejected, or null when it is acceptable. With `dates`, the
+   * form's declared date constraints are checked too (the Update validator does; the handler does
+   * not, so histories recorded before a constraint was declared still replay).
+   */
+  checkTaskCompletion(taskId: string, data: unknown, dates?: { today: string }): string | null {
     const task = this.state.tasks.find((t) => t.id === taskId);
     if (!task) return `unknown task '${taskId}'`;
     if (task.status !== 'open') return `task '${taskId}' is already ${task.status}`;
     const r = validateFormData(task.form, data ?? {});
-    return r.ok ? null : `invalid form data: ${r.errors.map((e) => e.message).join('; ')}`;
+    if (!r.ok) return `invalid form data: ${r.errors.map((e) => e.message).join('; ')}`;
+    if (!dates) return null;
+    const broken = checkDateConstraints(task.form, r.data, { today: dates.today, known: (name) => this.knownDate(name) });
+    return broken.length === 0 ? null : `invalid form data: ${broken.map((e) => e.message).join('; ')}`;
+  }
+
+  /** A date the case knows by name: a variable holding a YYYY-MM-DD day, else a case event. */
+  knownDate(name: string): string | undefined {
+    const v = this.state.variables[name];
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+    return this.state.caseEvents[name];
   }
 
   /** Completes an open user task; its form data merges into the variables. */
@@ -289,6 +310,25 @@ export class Runner {
       ruleId: b.ruleId, expiredOn: b.due, due: cs.due, event: name, decision: b.supersededBy.decision, date, recordedLate: true,
     });
     return true;
+  }
+
+  /**
+   * A copy of the state for {@link restore}: an operation that needed a calendar day the snapshot
+   * lacks is undone, a wider snapshot fetched and the operation run again (ADR 0017). The calendar
+   * is shared, not copied: the runner replaces it, never changes it in place.
+   */
+  checkpoint(): RunCheckpoint {
+    const { calendar, ...rest } = this.state;
+    return { state: JSON.parse(JSON.stringify(rest)) as Omit<RunState, 'calendar'>, calendar, uncaught: this.uncaught.length };
+  }
+
+  /** Puts back the state of a {@link checkpoint} (pending work of the failed operation dropped). */
+  restore(cp: RunCheckpoint): void {
+    const target = this.state as unknown as Record<string, unknown>;
+    for (const key of Object.keys(target)) delete target[key];
+    Object.assign(target, JSON.parse(JSON.stringify(cp.state)), cp.calendar === undefined ? {} : { calendar: cp.calendar });
+    this.queue.length = 0;
+    this.uncaught.length = Math.min(this.uncaught.length, cp.uncaught);
   }
 
   /** Replaces the calendar and recomputes every clock (a holiday decreed after the fact). */
