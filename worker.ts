@@ -46,10 +46,12 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    ...(deps.workflowInterceptorModules && !deps.workflowBundle ? { interceptors: { workflowModules: deps.workflowInterceptorModules } } : {}),
     activities,
-    // An activity failing on a PostgreSQL error fails without the input the error quotes (logs, history).
-    interceptors: { activity: [scrubDatabaseErrorsInActivities] },
+    interceptors: {
+      // An activity failing on a PostgreSQL error fails without the input the error quotes (logs, history).
+      activity: [scrubDatabaseErrorsInActivities],
+      ...(deps.workflowInterceptorModules && !deps.workflowBundle ? { workflowModules: deps.workflowInterceptorModules } : {}),
+    },
   });
 }
 

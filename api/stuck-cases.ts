@@ -6,7 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// A CommonJS package: Node's ESM loader (npm start) sees only its default export.
+import protoPkg from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
+
+const { WorkflowExecutionStatus, ResetReapplyType } = protoPkg.temporal.api.enums.v1;
 
 type Long = NonNullable<temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest['workflowTaskFinishEventId']>;
 import type { Db } from '../db/knex.js';
@@ -182,7 +186,7 @@ export async function resetCase(deps: Deps, c: { id: string; workflowId: string;
     throw new ResetRefused(404, 'not-found', `The workflow of case ${c.id} does not exist`);
   }
   const runId = described.workflowExecutionInfo?.execution?.runId ?? '';
-  if (described.workflowExecutionInfo?.status !== temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+  if (described.workflowExecutionInfo?.status !== WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
     throw new ResetRefused(409, 'case-not-running', `Case ${c.id} is not running: only a running case is reset`);
   }
   const events = await historyOf(deps, c.workflowId, runId);
@@ -203,7 +207,6 @@ export async function resetCase(deps: Deps, c: { id: string; workflowId: string;
     }
   }
   const projectionSeq = projectionSeqBefore(deps.temporal, events, eventId);
-  const { ResetReapplyType } = temporal.api.enums.v1;
   const reset: temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse = await deps.temporal.workflowService.resetWorkflowExecution({
     // int64 field: protobufjs takes a JS number for it (event ids stay far below 2^53).
     namespace, workflowExecution: { workflowId: c.workflowId, runId }, workflowTaskFinishEventId: eventId as unknown as Long, requestId: randomUUID(),

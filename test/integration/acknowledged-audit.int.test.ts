@@ -147,7 +147,8 @@ describe('acknowledged legal events keep their answer and their audit entry', ()
     const { caseId } = await freshCase();
     const officer = await authHeader({ roles: ['officer'], agency: 'so-tnmt', sub: 'officer-ev' });
     const headers = { ...officer, 'Idempotency-Key': `supplement-${caseId}` };
-    const body = { date: '2026-07-12', documents: ['BS-01'] };
+    // Dated the day it is recorded: a legal event may not precede the receipt (ADR 0017).
+    const body = { documents: ['BS-01'] };
     const first = await call('POST', `/v1/cases/${caseId}/events/supplement`, headers, body);
     expect(first.status, JSON.stringify(first.json)).toBe(200);
     expect(first.json.caught).toBe(1);

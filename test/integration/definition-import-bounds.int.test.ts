@@ -14,7 +14,8 @@ let xml: string;
 
 beforeAll(async () => {
   api = await startTestApi();
-  admin = await authHeader({ roles: ['admin'] });
+  // complaint-first is a system-level key (ADR 0013): its versions are registered by the system level.
+  admin = await authHeader({ roles: ['admin', 'system_admin'] });
   const r = await fetch(`${api.url}/v1/definitions/complaint-first/versions/2/bpmn`, { headers: admin });
   xml = await r.text();
 });
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 const importXml = (body: string) =>
-  fetch(`${api.url}/v1/definitions`, { method: 'POST', headers: { ...admin, 'content-type': 'application/xml' }, body });
+  fetch(`${api.url}/v1/definitions?owner=system`, { method: 'POST', headers: { ...admin, 'content-type': 'application/xml' }, body });
 const withVersion = (doc: string, v: number) => doc.replace(/(<kntc:processInfo[^>]*\bversion=")2(")/, `$1${v}$2`);
 const beforeStart = (doc: string, inserted: string) => doc.replace('<bpmn:startEvent ', `${inserted}<bpmn:startEvent `);
 

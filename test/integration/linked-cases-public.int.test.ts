@@ -49,11 +49,17 @@ async function work(who: Headers, caseId: string, nodeId: string, data: Json): P
 
 const eligible = { language: 'vietnamese', dated: true, hasNameAddress: true, hasSignature: true, contentElementsComplete: true, withinCompetence: true };
 const SUBJECT = 'Đơn khiếu nại quyết định thu hồi đất';
+// Received yesterday (Vietnam) and accepted today: the clocks are running whatever day the suite runs on.
+const vnDay = (offsetDays: number) => new Date(Date.now() + 7 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+const RECEIVED_DAY = vnDay(-1);
+const RECEIVED_AT = `${RECEIVED_DAY}T09:30:00.000+07:00`;
+/** The day a second complaint is lodged (a later day than the letter's). */
+const SECOND_DAY = vnDay(1);
 const SUMMARY = 'Khiếu nại quyết định thu hồi đất số 12/QĐ-UBND';
 
 async function acceptLetter(agencyId: string, officer: Headers, letterType: 'complaint' | 'petition', parties: Json[]): Promise<{ letter: Json; linkedId: string; linkedReference: string }> {
   const r = await call('POST', '/v1/cases', admin, {
-    type: 'letter', channel: 'post', receivedAt: '2026-11-20T09:30:00+07:00', agencyId, subject: SUBJECT, parties, contentSummary: SUMMARY,
+    type: 'letter', channel: 'post', receivedAt: `${RECEIVED_DAY}T09:30:00+07:00`, agencyId, subject: SUBJECT, parties, contentSummary: SUMMARY,
   });
   expect(r.status, r.text).toBe(201);
   const letter = r.json;
@@ -98,10 +104,10 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     // 1. The letter's reference + PIN (the receipt notice): its own status and the complaint's.
     const byLetter = await lookUp(String(letter.reference), letterPin);
     expect(byLetter.status, byLetter.text).toBe(200);
-    expect(byLetter.json).toMatchObject({ reference: letter.reference, caseType: 'letter', status: 'open', receivedAt: '2026-11-20T09:30:00.000+07:00' });
+    expect(byLetter.json).toMatchObject({ reference: letter.reference, caseType: 'letter', status: 'open', receivedAt: RECEIVED_AT });
     expect(byLetter.json.linkedCases).toEqual([{
       reference: linkedReference, caseType: 'complaint_first', stage: child.json.stage, status: 'open',
-      receivedAt: '2026-11-20T09:30:00.000+07:00', nextDueAt: expect.stringMatching(/^2026-1[12]-\d\dT/),
+      receivedAt: RECEIVED_AT, nextDueAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     }]);
 
     // 2. The complaint's own reference + PIN (its acceptance notice).
@@ -109,7 +115,7 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     expect(byChild.status, byChild.text).toBe(200);
     expect(byChild.json).toEqual({
       reference: linkedReference, caseType: 'complaint_first', stage: child.json.stage, status: 'open',
-      receivedAt: '2026-11-20T09:30:00.000+07:00', nextDueAt: expect.any(String),
+      receivedAt: RECEIVED_AT, nextDueAt: expect.any(String),
     });
 
     // The officer who sends the acceptance notice learns that PIN from the receipt route (audited, not cached);
@@ -141,7 +147,7 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     }
 
     // 4. Once, whatever follows: the complaint moves on (more projections), still one PIN row, still the same PIN.
-    await work(officer, linkedId, 'accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: '2026-11-21', acceptedOn: '2026-11-21' });
+    await work(officer, linkedId, 'accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: vnDay(0), acceptedOn: vnDay(0) });
     const moved = await poll('the complaint past acceptance', () => call('GET', `/v1/cases/${linkedId}`, officer),
       (c) => (c.json.openTasks as Array<{ nodeId: string }>).length > 0 && !(c.json.openTasks as Array<{ nodeId: string }>).some((t) => t.nodeId === 'accept'));
     expect(await api.tdb.db('case_pins').where({ case_id: linkedId }).count('* as n').first()).toMatchObject({ n: 1 });
@@ -152,7 +158,7 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     // 5. A case of a case (a second complaint, projected as the interpreter does) is listed under the letter too, with its own PIN.
     const secondId = randomUUID();
     await createCaseStateStore(api.tdb.db, { pinKeys: api.deps.pii }).project({
-      caseId: secondId, caseType: 'complaint_second', agencyId: 'so-tnmt', seq: 1, state: linkedState(secondId, linkedId, '2026-12-01'),
+      caseId: secondId, caseType: 'complaint_second', agencyId: 'so-tnmt', seq: 1, state: linkedState(secondId, linkedId, SECOND_DAY),
     });
     const second = await api.tdb.db('cases').where({ id: secondId }).first('reference');
     const tree = await lookUp(String(letter.reference), letterPin);
@@ -161,7 +167,7 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     ]);
     const bySecond = await lookUp(String(second.reference), noticePin(secondId));
     expect(bySecond.status, bySecond.text).toBe(200);
-    expect(bySecond.json).toMatchObject({ reference: second.reference, caseType: 'complaint_second', receivedAt: '2026-12-01T00:00:00.000+07:00' });
+    expect(bySecond.json).toMatchObject({ reference: second.reference, caseType: 'complaint_second', receivedAt: `${SECOND_DAY}T00:00:00.000+07:00` });
     expect(bySecond.json).not.toHaveProperty('linkedCases');
     // The complaint's look-up lists the second complaint (its child), not the letter (its parent).
     expect(((await lookUp(linkedReference, pin)).json.linkedCases as Array<{ reference: string }>).map((l) => l.reference)).toEqual([second.reference]);

@@ -68,7 +68,8 @@ const openTasks = async (caseId: string, admin: Record<string, string>) =>
 
 describe('stuck cases: counted, listed, reset by an admin', () => {
   it('an Update whose own workflow task fails answers 503 (nothing applied), never a 500', async () => {
-    const admin = await authHeader({ roles: ['admin'], agency: HOME });
+    // The petition's `work` task is the resolver's (candidate roles, ADR 0013).
+    const admin = await authHeader({ roles: ['admin'], agency: HOME, permissions: ['task-role:resolver'] });
     const created = await call('POST', '/v1/cases', admin, { type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: HOME, subject: 'stuck fixture' });
     const caseId = String(created.json.id);
     const [work] = await eventually('work open', () => openTasks(caseId, admin), (t) => t.some((x) => x.nodeId === 'work'));
@@ -82,7 +83,8 @@ describe('stuck cases: counted, listed, reset by an admin', () => {
   });
 
   it('a case stuck on a poisoned completion is counted and listed; reset to before it, it moves again', async () => {
-    const admin = await authHeader({ roles: ['admin'], agency: HOME });
+    // The petition's `work` task is the resolver's (candidate roles, ADR 0013).
+    const admin = await authHeader({ roles: ['admin'], agency: HOME, permissions: ['task-role:resolver'] });
     const otherAdmin = await authHeader({ roles: ['admin'], agency: OTHER });
     const created = await call('POST', '/v1/cases', admin, { type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: HOME, subject: 'stuck fixture' });
     expect(created.status, created.text).toBe(201);
