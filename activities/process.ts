@@ -121,7 +121,14 @@ export function createProcessActivities(deps: ProcessActivityDeps) {
     /** Calendar data for the statutory clocks (recorded in history, so replay is deterministic). */
     async getCalendarSnapshot(range: { from: string; to: string }): Promise<CalendarSnapshot> {
       const entries = deps.calendarEntries ? await deps.calendarEntries() : undefined;
-      return buildCalendar({ from: range.from, to: range.to, ...(entries ? { entries } : {}) });
+      try {
+        return buildCalendar({ from: range.from, to: range.to, ...(entries ? { entries } : {}) });
+      } catch (err) {
+        // A range the calendar cannot be built for (beyond the lunar tables, too long) fails the same
+        // on every retry: not retried, so a case never hogs a worker asking for it.
+        if (err instanceof RangeError) throw ApplicationFailure.nonRetryable(err.message, 'CalendarRangeUnsupported');
+        throw err;
+      }
     },
     /** The highest version of `key` effective on `on`, validated and pinned. */
     async resolveDefinition(q: { key: string; on: string }): Promise<ResolvedDefinition> {

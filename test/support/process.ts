@@ -2,6 +2,7 @@
  * Helpers for interpreter workflow tests: pin a definition, build the workflow input, run a
  * worker with fake activities on the time-skipping server.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createGenericActivities } from '../../activities/process.js';
@@ -33,7 +34,10 @@ export function fakeActivities(definitions: ProcessDefinitionInput[] = [], overr
   const projected: ProjectCaseStateInput[] = [];
   const activities = {
     ...createGenericActivities(),
-    async getCalendarSnapshot(r: { from: string; to: string }) { return buildCalendar(r); },
+    async getCalendarSnapshot(r: { from: string; to: string }) {
+      // As the real activity: a range the calendar cannot be built for is not retried.
+      try { return buildCalendar(r); } catch (e) { throw e instanceof RangeError ? ApplicationFailure.nonRetryable(e.message, 'CalendarRangeUnsupported') : e; }
+    },
     async resolveDefinition(q: { key: string; on: string }) {
       const d = definitions.find((x) => x.key === q.key);
       if (!d) throw new Error(`no fixture ${q.key}`);

@@ -18,6 +18,18 @@ export const CALENDAR_MAX_DAYS = 366 * 20;
 export interface DayRange { from: string; to: string }
 
 /**
+ * The days the calendar builder can make (calendar/lunar.ts: the lunar tables cover the years
+ * 1900–2199, which the Tết and Giỗ Tổ holidays need). A case never asks for a day outside them.
+ */
+export const CALENDAR_FIRST_DAY = '1900-01-01';
+export const CALENDAR_LAST_DAY = '2199-12-31';
+
+/** `r` within the days the calendar can be built for. */
+function clamped(r: DayRange): DayRange {
+  return { from: r.from < CALENDAR_FIRST_DAY ? CALENDAR_FIRST_DAY : r.from, to: r.to > CALENDAR_LAST_DAY ? CALENDAR_LAST_DAY : r.to };
+}
+
+/**
  * Days after a case date the snapshot must cover (a year: every limit of the built-ins counted
  * from one date fits, extensions included); a snapshot is widened when it covers less.
  */
@@ -25,7 +37,7 @@ export const CALENDAR_MIN_AHEAD_DAYS = 366;
 
 /** The days a case needs around `date`: {@link CALENDAR_LEAD_DAYS} before, {@link CALENDAR_MIN_AHEAD_DAYS} after. */
 export function neededAround(date: string): DayRange {
-  return { from: addDays(date, -CALENDAR_LEAD_DAYS), to: addDays(date, CALENDAR_MIN_AHEAD_DAYS) };
+  return clamped({ from: addDays(date, -CALENDAR_LEAD_DAYS), to: addDays(date, CALENDAR_MIN_AHEAD_DAYS) });
 }
 
 /**
@@ -34,7 +46,7 @@ export function neededAround(date: string): DayRange {
  * that it widens seldom — about once every two years of a long case with the default span.
  */
 export function fetchedAround(date: string, span = CALENDAR_SPAN_DAYS): DayRange {
-  return { from: addDays(date, -CALENDAR_LEAD_DAYS), to: addDays(date, Math.max(span - CALENDAR_LEAD_DAYS, CALENDAR_MIN_AHEAD_DAYS)) };
+  return clamped({ from: addDays(date, -CALENDAR_LEAD_DAYS), to: addDays(date, Math.max(span - CALENDAR_LEAD_DAYS, CALENDAR_MIN_AHEAD_DAYS)) });
 }
 
 /** True when `outer` covers every day of `inner`. */
@@ -71,6 +83,9 @@ export function buildable(range: DayRange): boolean {
  * with the dates the case has (`caseDates`: its case events and today), or null.
  */
 export function calendarReachProblem(field: string, date: string, caseDates: readonly string[], span = CALENDAR_SPAN_DAYS): string | null {
+  if (isIsoDate(date) && (date < CALENDAR_FIRST_DAY || date > CALENDAR_LAST_DAY)) {
+    return `${field}: ${date} is outside the days the working-day calendar covers (${CALENDAR_FIRST_DAY}..${CALENDAR_LAST_DAY}) (rule calendarReach)`;
+  }
   let range: DayRange | undefined;
   for (const d of [...caseDates, date]) if (isIsoDate(d)) range = unionRange(range, fetchedAround(d, span));
   if (!range || buildable(range)) return null;
