@@ -36,9 +36,10 @@ export function buildOpenApi(specs: readonly RouteSpec[], info: { version: strin
     const rq = s.request ?? {};
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(s.responses)) {
+      // An error declared without a body is rendered as problem details, like every error: say so (typed errors in generated clients).
       responses[status] = r.schema
         ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
-        : { description: r.description };
+        : Number(status) >= 400 ? problem(r.description) : { description: r.description };
     }
     if (rq.body || rq.query) responses['400'] ??= problem('Invalid request (fields named in `errors`)');
     if (s.auth !== 'public') {
