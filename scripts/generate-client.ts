@@ -22,7 +22,9 @@ const HEADER = `/**
 export async function generateClientSchema(): Promise<string> {
   // A JSON copy: openapi-typescript reads the plain document, not the zod-bearing objects.
   const doc = JSON.parse(JSON.stringify(openApiDocument())) as OpenAPI3;
-  const ast = await openapiTS(doc, { silent: true, alphabetize: true });
+  // defaultNonNullable off: a field with a default may be left out of a request (openapi-typescript 7
+  // would otherwise require it, e.g. `parties` of POST /v1/cases).
+  const ast = await openapiTS(doc, { silent: true, alphabetize: true, defaultNonNullable: false });
   return HEADER + astToString(ast);
 }
 

@@ -1459,7 +1459,7 @@ export interface components {
              */
             agencyId: string;
             /** @default [] */
-            attachments: components["schemas"]["AttachmentInput"][];
+            attachments?: components["schemas"]["AttachmentInput"][];
             /**
              * @description How the case arrived (the `channel` values the definitions use)
              * @enum {string}
@@ -1468,14 +1468,14 @@ export interface components {
             /** @description Summary of the content (no personal data of a denouncer) */
             contentSummary?: string;
             /** @default [] */
-            parties: components["schemas"]["PartyInput"][];
+            parties?: components["schemas"]["PartyInput"][];
             /**
              * Format: date-time
              * @example 2026-07-01T09:30:00+07:00
              */
             receivedAt: string;
             /** @default false */
-            remoteArea: boolean;
+            remoteArea?: boolean;
             /** @description The decision, act, agency or official complained about / denounced (a description; people go in `parties`) */
             respondent?: string;
             /** @description Number of people who signed (mass cases: 5 or more); representatives are the parties with isRepresentative */
@@ -1655,7 +1655,7 @@ export interface components {
             email?: string;
             idNumber?: string;
             /** @default false */
-            isRepresentative: boolean;
+            isRepresentative?: boolean;
             name: string;
             phone?: string;
             /** @enum {string} */
