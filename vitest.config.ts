@@ -12,7 +12,7 @@ export default defineConfig({
     pool: 'forks', // threads segfault with Temporal's native core-bridge (sdk-typescript#876)
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/setup-file.ts'],
-    maxWorkers: 2, // = MAX_WORKERS in global-setup.ts (one time-skipping server each)
+    maxWorkers: 2, // = MAX_WORKERS in global-setup.ts (each workflow test file starts its own time-skipping server)
     testTimeout: 120_000,
     hookTimeout: 180_000,
     include: ['**/*.test.ts'],

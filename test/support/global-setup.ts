@@ -2,8 +2,8 @@
  * Starts the real servers once per test run (not per file):
  *  - an embedded PostgreSQL (throwaway data dir); each integration file creates its own database;
  *  - the Temporal CLI dev server (in memory, headless) for integration tests;
- *  - one time-skipping test server per vitest worker (time is global per server, so files that run
- *    at the same time must not share one; files that run one after another in a worker do).
+ *  - not the time-skipping test servers: each workflow test file starts its own (test/support/temporal.ts
+ *    timeSkippingEnv), since time on one only moves forward and files sharing one inherited its skipped years.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,14 +12,13 @@ import type { TestProject } from 'vitest/node';
 // @ts-expect-error plain .mjs script without types
 import { ensureTemporal } from '../../scripts/install-temporal.mjs';
 import { freePort, startEmbeddedPostgres } from '../../platform/postgres.js';
-import { Connection } from '@temporalio/client';
-import { registerSearchAttributes, startDevServer, startTimeSkippingServer } from '../../platform/temporal.js';
+import { startDevServer } from '../../platform/temporal.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
     temporalDevAddress: string;
-    timeSkippingAddresses: string[];
+    timeSkippingBinary: string;
   }
 }
 
@@ -34,20 +33,12 @@ export default async function setup(project: TestProject) {
     startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: pgPort, database: 'kntc_admin', persistent: false }),
     startDevServer({ binary: bins.temporal, port: devPort, namespace: 'default', logFile: path.join(tmp, 'temporal.log') }),
   ]);
-  const ts = await Promise.all(
-    Array.from({ length: MAX_WORKERS }, async () => startTimeSkippingServer(bins.testServer, await freePort())),
-  );
-  for (const s of ts) {
-    const c = await Connection.connect({ address: s.address });
-    await registerSearchAttributes(c, 'default');
-    await c.close();
-  }
   project.provide('pgAdminUrl', pg.url);
   project.provide('temporalDevAddress', dev.address);
-  project.provide('timeSkippingAddresses', ts.map((s) => s.address));
+  project.provide('timeSkippingBinary', bins.testServer);
 
   return async () => {
-    await Promise.allSettled([...ts.map((s) => s.stop()), dev.stop()]);
+    await Promise.allSettled([dev.stop()]);
     await pg.stop().catch(() => undefined);
     fs.rmSync(tmp, { recursive: true, force: true });
   };

@@ -4,6 +4,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { WORKFLOWS_PATH } from '../../worker.js';
+import { freePort } from '../../platform/postgres.js';
+import { registerSearchAttributes, startTimeSkippingServer } from '../../platform/temporal.js';
 
 /** A unique task queue per test file/test (servers are shared across files). */
 export function uniqueQueue(prefix = 'test'): string {
@@ -18,23 +20,32 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 /**
- * A time-skipping environment on this worker's shared test server (started once per run by the
- * global setup). The SDK only exposes time skipping for servers it spawns itself, so we use its
- * internal `create` with `server: { type: 'existing' }` — the same code path, minus the spawn.
+ * A time-skipping environment on a test server of this file's own, started here and stopped by the
+ * environment's `teardown()`. Time on a test server only moves forward and is global to it: files
+ * that shared one inherited each other's skipped years (a run reached 2128, where a test's fixed
+ * 2031 dates were "too far back", and then 2200, past the lunar tables) and each other's leaked
+ * time locks. A fresh server starts at the real now. The SDK only exposes time skipping for servers
+ * it spawns itself, so we use its internal `create` with `server: { type: 'existing' }` — the same
+ * code path, minus the spawn.
  */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const addresses = inject('timeSkippingAddresses');
-  const poolId = Number(process.env.VITEST_POOL_ID ?? '1');
-  const address = addresses[(poolId - 1) % addresses.length]!;
-  const create = (TestWorkflowEnvironment as unknown as {
-    create(o: { supportsTimeSkipping: boolean; address: string; server: { type: 'existing' } }): Promise<TestWorkflowEnvironment>;
-  }).create.bind(TestWorkflowEnvironment);
-  const env = await create({ supportsTimeSkipping: true, address, server: { type: 'existing' } });
-  // The server is shared with the files before this one on this worker: if one of them left time
-  // locked, every sleep / result() of this file would run in real time (and time out).
-  const released = await releaseStuckTimeLocks(env);
-  if (released > 0) console.warn(`time-skipping server ${address}: released ${released} time lock(s) an earlier test file left (see releaseStuckTimeLocks)`);
-  return env;
+  const server = await startTimeSkippingServer(inject('timeSkippingBinary'), await freePort());
+  try {
+    const c = await Connection.connect({ address: server.address });
+    try { await registerSearchAttributes(c, 'default'); } finally { await c.close(); }
+    const create = (TestWorkflowEnvironment as unknown as {
+      create(o: { supportsTimeSkipping: boolean; address: string; server: { type: 'existing' } }): Promise<TestWorkflowEnvironment>;
+    }).create.bind(TestWorkflowEnvironment);
+    const env = await create({ supportsTimeSkipping: true, address: server.address, server: { type: 'existing' } });
+    const teardown = env.teardown.bind(env);
+    env.teardown = async () => {
+      try { await teardown(); } finally { await server.stop(); }
+    };
+    return env;
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
 }
 
 /**
