@@ -498,7 +498,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       if (project && projectedVersion !== version) await projectState();
       if (runner.state.status !== 'running') break;
       if (shouldContinueAsNew()) {
-        await condition(allHandlersFinished);
+        // A completion that arrives now may start steps (a service task, a linked case) and wait
+        // for them to settle; only this loop launches them: go round again instead of waiting for
+        // that handler, which would wait for this loop (ADR 0019). No command changes.
+        await condition(() => allHandlersFinished() || settling > 0);
+        if (settling > 0) continue;
         const carried: CarriedState = { state: runner.state, projectionSeq, runs, ...(pendingAudits.length > 0 ? { audits: [...pendingAudits] } : {}) };
         await continueAsNew<typeof processWorkflow>({ ...input, carried });
       }

@@ -56,15 +56,22 @@ export async function withWorker<T>(env: TestWorkflowEnvironment, activities: ob
   return worker.runUntil(fn(taskQueue));
 }
 
-/** Polls the case state until `pred` holds (time-skipping sleeps between polls). */
-export async function until(env: TestWorkflowEnvironment, h: WorkflowHandle, pred: (s: CaseStateView) => boolean, what = 'condition'): Promise<CaseStateView> {
-  for (let i = 0; i < 200; i++) {
+/**
+ * Polls the case state (real time, no time skipping) until `pred` holds, for at most `timeoutMs` of
+ * real time: a budget in time, not in polls, since a case on a loaded machine (the full suite beside
+ * other work) may take many seconds to take its first steps.
+ */
+export async function until(env: TestWorkflowEnvironment, h: WorkflowHandle, pred: (s: CaseStateView) => boolean, what = 'condition', { timeoutMs = 90_000 } = {}): Promise<CaseStateView> {
+  const deadline = Date.now() + timeoutMs;
+  let last: CaseStateView | undefined;
+  do {
     // A query can hang on the Java test server while a run is being continued-as-new: retry it.
     const s = await Promise.race([h.query(getCaseState), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
     if (s && pred(s)) return s;
+    last = s ?? last;
     await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify((await h.query(getCaseState)).currentNodes)}`);
+  } while (Date.now() < deadline);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: status ${last?.status ?? '(no answer)'}, at ${JSON.stringify(last?.currentNodes ?? [])}`);
 }
 
 /**

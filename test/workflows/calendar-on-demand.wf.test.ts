@@ -49,21 +49,28 @@ describe('processWorkflow: the calendar grows on demand', () => {
       expect(fetched.length).toBe(2);
       expect(fetched[1]!.to > fetched[0]!.to).toBe(true);
 
+      // Dates relative to the server's today, not the machine's: the time-skipping server is shared
+      // by the files a vitest worker runs, and those before this one may have moved its clock years on.
+      const year = Number(received.slice(0, 4));
       // A case event more than 20 years away cannot share a calendar with the receipt: refused up front.
+      const tooFar = `${year + 44}-01-02`;
       const far = await h.executeUpdate(completeTask, {
-        args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: { decidedOn: '2070-01-02' }, caseEvents: { decided: '2070-01-02' } }],
+        args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: { decidedOn: tooFar }, caseEvents: { decided: tooFar } }],
       }).catch((e: unknown) => e);
       expect(far).toBeInstanceOf(WorkflowUpdateFailedError);
       expect((far as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'InvalidFormData', message: expect.stringContaining('rule calendarReach') });
 
       // Five years ahead: the workflow fetches a snapshot reaching it and counts the next clock from it.
+      const decided = `${year + 5}-06-02`;
       const r = await h.executeUpdate(completeTask, {
-        args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: { decidedOn: '2031-06-02' }, caseEvents: { decided: '2031-06-02' } }],
+        args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: { decidedOn: decided }, caseEvents: { decided } }],
       });
       expect(r.openTasks.map((t) => t.nodeId)).toEqual(['resolve']);
       const after = await h.query(getCaseState);
-      expect(after.clocks[0]).toMatchObject({ ruleId: 'R', due: computeDeadline('2031-06-02', 10, 'working_days').due });
-      expect(fetched.at(-1)!.to >= '2031-06-02').toBe(true);
+      // On failure, say what the case did and when the server thinks it is (a fired clock leaves `clocks`).
+      const why = async () => JSON.stringify({ serverNow: new Date(await env.currentTimeMs()).toISOString(), status: after.status, history: after.history.slice(-6) });
+      expect(after.clocks[0], await why()).toMatchObject({ ruleId: 'R', due: computeDeadline(decided, 10, 'working_days').due, status: 'running' });
+      expect(fetched.at(-1)!.to >= decided).toBe(true);
       expect(after.status).toBe('running');
       await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: after.openTasks[0]!.id, data: {} }] });
       expect(await h.result()).toMatchObject({ outcome: 'resolved' });

@@ -11,7 +11,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessDefinitionInput } from '../../workflows/engine/index.js';
-import { fakeActivities, processInput, releaseStuckTimeLocks, withWorker } from '../support/process.js';
+import { fakeActivities, processInput, releaseStuckTimeLocks, until, withWorker } from '../support/process.js';
 import { terminateWhenQuiet, timeSkippingEnv } from '../support/temporal.js';
 
 /** A service task whose activity runs 1.5 s of real time, then a user task the case waits on. */
@@ -68,6 +68,31 @@ describe('time-skipping locks and terminated cases', () => {
       const events = (await h.fetchHistory()).events ?? [];
       expect(events.some((e) => e.activityTaskCompletedEventAttributes)).toBe(true);
       expect(await releaseStuckTimeLocks(env)).toBe(0);
+    });
+  });
+
+  it('a probe whose skip answers late (a loaded machine) releases nothing: time stays locked, a waiting case stays waiting', async () => {
+    // probeMs 1: the skip always answers after the probe gave up, as a slow server's does.
+    expect(await releaseStuckTimeLocks(env, { probeMs: 1, max: 1 })).toBe(0);
+    const waits: ProcessDefinitionInput = {
+      key: 'waits-a-day', version: 1, name: 'Waits a day', caseType: 'petition', effectiveFrom: '2026-07-01',
+      nodes: [
+        { type: 'startEvent', id: 'start' },
+        { type: 'intermediateCatchEvent', id: 'day', trigger: { kind: 'timer', timer: { duration: 'P1D' } } },
+        { type: 'endEvent', id: 'end', outcome: 'waited' },
+      ],
+      flows: [{ id: 'f1', source: 'start', target: 'day' }, { id: 'f2', source: 'day', target: 'end' }],
+    } as ProcessDefinitionInput;
+    await withWorker(env, activities, async (taskQueue) => {
+      const input = processInput(waits, { options: { project: false } });
+      const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+      await until(env, h, (x) => x.currentNodes.some((n) => n.nodeId === 'day'), 'waiting on the timer');
+      const from = await env.currentTimeMs();
+      await new Promise((r) => setTimeout(r, 1500));
+      // Locked: the server's clock moved with real time, the one-day timer did not fire.
+      expect((await env.currentTimeMs()) - from).toBeLessThan(60_000);
+      expect((await h.describe()).status.name).toBe('RUNNING');
+      expect(await terminateWhenQuiet(h)).toBe(true);
     });
   });
 });
