@@ -52,9 +52,10 @@ export function updateProblem(e: unknown, closedAs?: string): unknown {
     return new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', closedAs, { reason: 'CaseClosed' });
   }
   // The case could not take the Update now (its workflow task failed while handling it, the call
-  // timed out, the server refused): nothing was applied — a 503 the client may retry, never a 500.
+  // timed out, the server refused): it may not have been applied — a 503 the client retries with the same
+  // Idempotency-Key (the same Update id: Temporal answers its first outcome), never a 500.
   if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError || e instanceof ServiceError) {
-    return new HttpProblem(503, 'case-unavailable', 'The case cannot take the request now', 'The case workflow did not complete the request; nothing was applied. Retry later; an admin can see the case in GET /v1/admin/stuck-cases');
+    return new HttpProblem(503, 'case-unavailable', 'The case cannot take the request now', 'The case workflow did not answer the request; it may not have been applied. Retry with the same Idempotency-Key; an admin can see a stuck case in GET /v1/admin/stuck-cases');
   }
   if (!(e instanceof WorkflowUpdateFailedError)) return e;
   const cause = e.cause;

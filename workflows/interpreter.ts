@@ -253,12 +253,43 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       }
     },
   });
+  /**
+   * What the case's state or the law refuses of a legal event or message (a second suspension, a
+   * resumption of a running case, an extension beyond the limits, marking complex twice, a date the
+   * law does not allow), or null. Run by the validator and again by the handler when it had to wait
+   * for a wider calendar (the state may have moved meanwhile: ADR 0008's atomicity).
+   */
+  const messageRefusal = (r: Runner, req: Parameters<typeof legalEventCheck>[2] & { date?: string }): { type: string; message: string } | null => {
+    const today = checkedToday(Date.now());
+    const badDate = legalEventDateProblem(r.state.caseEvents, req, today)
+      ?? (r.state.calendar && req.date !== undefined ? calendarReachProblem('date', req.date, Object.values(r.state.caseEvents), span) : null);
+    if (badDate !== null) return { type: 'InvalidInput', message: badDate };
+    const refusal = legalEventCheck(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
+    if (refusal !== null) return { type: refusal.reason, message: refusal.detail };
+    const clockEvent = ['suspend', 'resume', 'extend'].includes(req.name);
+    const legal = clockEvent ? r.planLegalEvent(req.name, req) : 'not a clock event';
+    // A legal clock event that would change no statutory clock of a case that has some is refused:
+    // accepted, it would answer 200 and change nothing (a custom definition without statutory
+    // clocks still takes it through its own steps).
+    if (clockEvent && typeof legal === 'string' && hasStatutoryClocks(r.state)) {
+      return { type: 'NoClockChanged', message: `'${req.name}' changes no statutory clock of case ${input.caseId}: ${legal}` };
+    }
+    if (typeof legal === 'string' && r.catchers(req.name).length === 0) {
+      return { type: 'MessageNotExpected', message: `message '${req.name}' is not expected by case ${input.caseId} now (${legal})` };
+    }
+    return null;
+  };
   setHandler(sendMessage, (req) => {
     let clocksChanged = 0;
     let breachesSuperseded = 0;
-    const caught = actGrowing((r) => {
+    const caught = actGrowing((r, waited): number | { type: string; message: string } => {
       clocksChanged = 0;
       breachesSuperseded = 0;
+      // Validated in this activation, unless a wider calendar was awaited: then check again.
+      if (waited) {
+        const refused = messageRefusal(r, req);
+        if (refused) return refused;
+      }
       if (['suspend', 'resume', 'extend'].includes(req.name)) {
         let plan = r.planLegalEvent(req.name, req);
         // Limits that ran out take the event only in histories recorded with this (replay: as before).
@@ -269,7 +300,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       }
       return r.deliverMessage(req.name, req.variables ?? {});
     }, [req.date]);
-    const answer = (n: number) => {
+    const answer = (n: number | { type: string; message: string }) => {
+      if (typeof n !== 'number') return reject(n.type, n.message);
       if (req.audit && project) pendingAudits.push({ ...req.audit, after: { ...req.audit.after, caught: n, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) } });
       return { caught: n, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) };
     };
@@ -278,26 +310,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     validator: (req) => {
       refuseBadText(req, 'InvalidInput');
       const r = open(req.caseId);
-      // What the case's state or the law refuses (a second suspension, a resumption of a running
-      // case, an extension beyond the limits, marking complex twice) never enters the history,
-      // even when the definition would catch the message. Atomic: the handler below runs right
-      // after this validator accepts, so a concurrent second event is validated against the
-      // state the first one left (ADR 0008). Not run on replay: accepted paths are unchanged.
-      const today = checkedToday(Date.now());
-      const badDate = legalEventDateProblem(r.state.caseEvents, req, today)
-        ?? (r.state.calendar && req.date !== undefined ? calendarReachProblem('date', req.date, Object.values(r.state.caseEvents), span) : null);
-      if (badDate !== null) reject('InvalidInput', badDate);
-      const refusal = legalEventCheck(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
-      if (refusal !== null) reject(refusal.reason, refusal.detail);
-      const clockEvent = ['suspend', 'resume', 'extend'].includes(req.name);
-      const legal = clockEvent ? r.planLegalEvent(req.name, req) : 'not a clock event';
-      // A legal clock event that would change no statutory clock of a case that has some is refused:
-      // accepted, it would answer 200 and change nothing (a custom definition without statutory
-      // clocks still takes it through its own steps).
-      if (clockEvent && typeof legal === 'string' && hasStatutoryClocks(r.state)) reject('NoClockChanged', `'${req.name}' changes no statutory clock of case ${input.caseId}: ${legal}`);
-      if (typeof legal === 'string' && r.catchers(req.name).length === 0) {
-        reject('MessageNotExpected', `message '${req.name}' is not expected by case ${input.caseId} now (${legal})`);
-      }
+      // Refused events never enter the history, even when the definition would catch the message.
+      // Atomic: the handler runs right after this validator accepts, so a concurrent second event is
+      // validated against the state the first one left (ADR 0008). Not run on replay.
+      const refused = messageRefusal(r, req);
+      if (refused) reject(refused.type, refused.message);
     },
   });
   setHandler(calendarChangedSignal, () => { calendarDirty = true; wake = true; });

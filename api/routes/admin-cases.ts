@@ -3,6 +3,7 @@
  * agency subtree, and their reset to before the bad input (Temporal's workflow reset), audited with
  * the admin's reason.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { actorOf } from '../auth/principal.js';
 import { HttpProblem } from '../problem.js';
@@ -75,7 +76,11 @@ export const adminCaseRoutes: RouteSpec[] = [
       }
       await services.audit.append({
         actor: actorOf(principal), action: 'case.reset', caseId: c.id, requestId,
-        before: { runId: r.previousRunId, lastFailure: r.lastFailure, droppedUpdateEventId: r.droppedUpdateEventId },
+        // The failure's text may quote case data: the audit log keeps its hash only (references, ADR 0006).
+        before: {
+          runId: r.previousRunId, droppedUpdateEventId: r.droppedUpdateEventId,
+          lastFailureSha256: r.lastFailure === null ? null : createHash('sha256').update(r.lastFailure).digest('hex'),
+        },
         after: { runId: r.runId, resetToEventId: r.eventId, reason: body.reason, reapplySignals: body.reapplySignals !== false },
       });
       return { body: { caseId: c.id, previousRunId: r.previousRunId, runId: r.runId, eventId: r.eventId, droppedUpdateEventId: r.droppedUpdateEventId } };

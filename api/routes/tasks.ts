@@ -293,10 +293,15 @@ export const taskRoutes: RouteSpec[] = [
       } catch (e) {
         throw updateProblem(e);
       }
-      await services.claims.release(c.id, taskId);
-      await appendAuditOnce(services.deps.db, audit.key, {
-        actor: audit.actor, action: audit.action, caseId: c.id, requestId: audit.requestId ?? null, before: audit.before, after: audit.after,
-      });
+      // Answered by the case (settled): the completion was applied, so the claim goes and the actor's
+      // entry is written here too (once per task, ADR 0013). Not yet answered: its outcome is unknown
+      // (another completion may have been applied first), so only the case's projection writes the entry.
+      if (settled) {
+        await services.claims.release(c.id, taskId);
+        await appendAuditOnce(services.deps.db, audit.key, {
+          actor: audit.actor, action: audit.action, caseId: c.id, requestId: audit.requestId ?? null, before: audit.before, after: audit.after,
+        });
+      }
       recordTaskCompleted(nodeId);
       return {
         body: {
