@@ -52,6 +52,18 @@ export const notFoundRoute: RequestHandler = (req, _res, next) => {
  * The one error middleware: typed errors become problem+json; anything unknown is a 500 whose body
  * never carries internal details (they go to the log with the request id).
  */
+/** Socket error codes of a server that is down, and SQLSTATEs of a database that cannot serve now. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
+
+/** A database or network outage (not the request's fault): connection refused or lost, shutdown, pool timeout. */
+export function dependencyUnavailable(err: unknown): boolean {
+  const x = err as { code?: unknown; name?: unknown; message?: unknown } | null;
+  if (!x || typeof x !== 'object') return false;
+  if (typeof x.code === 'string' && (UNAVAILABLE_CODES.has(x.code) || /^08[0-9A-Z]{3}$/.test(x.code))) return true;
+  if (x.name === 'KnexTimeoutError') return true;
+  return typeof x.message === 'string' && /^Connection terminated/.test(x.message);
+}
+
 export const problemMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   let p: HttpProblem;
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
@@ -68,6 +80,12 @@ export const problemMiddleware: ErrorRequestHandler = (err, req, res, _next) => 
   else if (e?.type === 'entity.too.large') p = new HttpProblem(413, 'payload-too-large', 'Payload too large', 'The request body exceeds the size limit');
   else if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') p = new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', e.message);
   else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) p = new HttpProblem(e.status, 'bad-request', 'Bad request', 'The request could not be processed');
+  else if (dependencyUnavailable(err)) {
+    // PostgreSQL is down or restarting (seen in the fault drills): the client retries, with its Idempotency-Key.
+    req.log?.warn({ code: (err as { code?: unknown }).code, name: (err as Error).name }, 'a dependency is unavailable');
+    res.set('Retry-After', '5');
+    p = new HttpProblem(503, 'unavailable', 'Service unavailable', 'A service the API depends on is unavailable; retry shortly (with the same Idempotency-Key)');
+  }
   else {
     // A database error's message and detail may quote the request's text (ADR 0016): log its SQLSTATE only.
     const sqlstate = (err as { code?: unknown })?.code;
