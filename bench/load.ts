@@ -25,6 +25,7 @@ import { createApp } from '../api/app.js';
 import type { AppDeps } from '../api/deps.js';
 import { signToken } from '../api/auth/dev-token.js';
 import { registerBuiltinDefinitions } from '../db/builtin-definitions.js';
+import { configureAuditKeys, generateAuditKeySpec } from '../db/audit-keys.js';
 import { createDb, type Db } from '../db/knex.js';
 import { migrateLatest } from '../db/migrate.js';
 import { ROOT } from '../platform/config.js';
@@ -163,6 +164,9 @@ interface DriverDone {
 /** Runs the benchmark: one run per worker setting; returns the runs (writes nothing). */
 export async function runLoadBench(o: LoadBenchOptions, log: (s: string) => void = console.error): Promise<LoadBenchRun[]> {
   const bins = ensureTemporal({ quiet: true }) as { temporal: string };
+  // The audit chain's HMAC key (ADR 0014), the same in the API here and in the worker processes (their env).
+  process.env.AUDIT_HMAC_KEYS ??= generateAuditKeySpec('bench-load');
+  configureAuditKeys(process.env.AUDIT_HMAC_KEYS);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kntc-bench-load-'));
   fs.chmodSync(tmp, 0o755); // the embedded server runs as the `postgres` user when we are root
   const stops: Array<() => Promise<unknown>> = [];
