@@ -54,7 +54,7 @@ const initial = (acceptedOn: string, complexity: string) => ({
 });
 const event = (id: string, name: string, body: Json) => call('POST', `/v1/cases/${id}/events/${name}`, officer, body);
 
-describe('extensions recorded after the limit ran out (issue 10.2)', () => {
+describe('extensions recorded after the limit ran out', () => {
   it('accepted 2026-10-05 (T5 limit 2026-11-04), extensions dated 2026-10-20 and 2026-11-20 entered afterwards: both apply; a third and a late-dated one are refused', async () => {
     const id = String((await start({ type: 'denunciation', receivedAt: '2026-10-01T09:00:00+07:00' })).id);
     await complete(id, 'initial', initial('2026-10-05', 'especially_complex'));
@@ -100,7 +100,7 @@ describe('extensions recorded after the limit ran out (issue 10.2)', () => {
   });
 });
 
-describe('complexity after the intake form (issue 10.3)', () => {
+describe('complexity after the intake form', () => {
   it('a denunciation accepted as normal is marked complex at verification: flag in the case and the list, then T5 extends once', async () => {
     const id = String((await start({ type: 'denunciation', receivedAt: '2026-11-25T09:00:00+07:00' })).id);
     await complete(id, 'initial', initial('2026-11-26', 'normal'));
@@ -135,7 +135,7 @@ describe('complexity after the intake form (issue 10.3)', () => {
   });
 });
 
-describe('representatives for every kind of case (issue 10.4)', () => {
+describe('representatives for every kind of case', () => {
   const parties = (role: string) => Array.from({ length: 6 }, (_, i) => ({ role, name: `Người ký ${i + 1}`, isRepresentative: true }));
   it.each([
     ['complaint_first', 'complainant', 'accept'],

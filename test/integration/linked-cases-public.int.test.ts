@@ -189,7 +189,7 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     expect((await lookUp(String(third.reference), noticePin(thirdId))).status).toBe(200);
   });
 
-  it('issue #6 item 9: the inspectorate a task is routed to finds the case through its inbox item; the case search stays the case agency\'s', async () => {
+  it('the inspectorate a task is routed to finds the case through its inbox item; the case search stays the case agency\'s', async () => {
     const communeOfficer = await authHeader({ roles: ['intake', 'officer'], agency: 'ubnd-xa-a', sub: 'officer@ubnd-xa-a' }); // letter + complaint work (ADR 0013)
     const inspector = await authHeader({ roles: ['officer'], agency: 'thanh-tra-tinh', sub: 'inspector@thanh-tra-tinh' });
     const { linkedId, linkedReference } = await acceptLetter('ubnd-xa-a', communeOfficer, 'petition', [{ role: 'complainant', name: 'Lê Văn C' }]);

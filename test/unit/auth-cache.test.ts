@@ -18,7 +18,7 @@ function keyStore() {
   return s;
 }
 
-describe('authentication caches (ADR 0011 follow-up)', () => {
+describe('authentication caches (ADR 0011)', () => {
   it('an API key is looked up once per TTL; unknown keys are looked up every time', async () => {
     let t = 1_000_000;
     const store = keyStore();

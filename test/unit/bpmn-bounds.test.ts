@@ -4,7 +4,7 @@ import { checkBpmnBounds, MAX_BPMN_DEPTH, MAX_BPMN_ELEMENTS } from '../../proces
 
 const doc = (inner: string) => `<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="x"><!-- <a><a> --><bpmn:process id="p">${inner}</bpmn:process></bpmn:definitions>`;
 
-describe('BPMN bounds before parsing (issue 11.5)', () => {
+describe('BPMN bounds before parsing', () => {
   it('every exported diagram of the repository is within the bounds', () => {
     const dir = new URL('../../docs/diagrams/', import.meta.url);
     const files = readdirSync(dir).filter((f) => f.endsWith('.bpmn'));

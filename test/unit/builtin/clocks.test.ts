@@ -1,7 +1,7 @@
 /**
  * Every clock rule of the built-in definitions, computed with workflows/clock on the agency
- * calendar for a fixed start date, plus the scenarios of issue 5 at the clock level (the
- * Temporal scenario tests follow once the interpreter lands).
+ * calendar for a fixed start date, plus the lifecycle scenarios at the clock level (the same
+ * scenarios on Temporal: test/workflows/lifecycles/*.wf.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { buildCalendar } from '../../../calendar/build.js';
@@ -99,7 +99,7 @@ describe('acceptance of a first complaint: received Tue 30/06/2026 (v1) vs Wed 0
   });
 });
 
-describe('issue 5 scenarios at the clock level', () => {
+describe('lifecycle scenarios at the clock level: extensions, suspension, breach windows', () => {
   const ruleOf = (key: string, version: number, id: string) => {
     const n = node(def(key, version), id);
     if (n.type !== 'userTask' || !n.due) throw new Error('no due');

@@ -1,7 +1,7 @@
 /**
- * Interpreter gaps of ADR 0007 fixed in the runner, checked on the built-in definitions:
- * the suspension/extension ledger follows the phase (one clock per ruleId per case), and a
- * non-interrupting message boundary stays armed while its host task is open.
+ * The runner's clock ledger, checked on the built-in definitions: the suspension/extension ledger
+ * follows the phase (one clock per ruleId per case), and a non-interrupting message boundary stays
+ * armed while its host task is open.
  */
 import { describe, expect, it } from 'vitest';
 import { Driver } from './driver.js';

@@ -1,7 +1,9 @@
 /**
- * The law audit's definition findings DF1-DF3 (docs/law-audit.md), fixed in the built-ins and driven
- * on the interpreter's pure runner with the seed calendar (the computeDeadline service task answered
- * as activities/lifecycle.ts does). Every date below is hand-derived in its comment.
+ * Deadlines the built-ins compute with the computeDeadline service task rather than tick by hand: the
+ * second-complaint window (K6), posting and portal periods (K11b-K11c, T9a-T9b) and the meeting notice
+ * (K11a). Driven on the interpreter's pure runner with the seed calendar (the service task answered as
+ * activities/lifecycle.ts does). These are the law audit's definition findings DF1-DF3 (docs/law-audit.md).
+ * Every date below is hand-derived in its comment.
  */
 import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../../workflows/engine/index.js';
