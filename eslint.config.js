@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import eslintConfigPrettier from 'eslint-config-prettier/flat';
 
 /** Modules that must never reach the workflow sandbox (determinism; see shared style notes). */
 const nodeSide = [
@@ -41,4 +42,6 @@ export default tseslint.config(
       ],
     },
   },
+  // Last: turns off the stylistic rules Prettier owns (npm run format), so lint and format never disagree.
+  eslintConfigPrettier,
 );
