@@ -1,8 +1,8 @@
 /**
  * The driving contract of a definition, derived from its data: the user tasks to complete (ids,
  * roles, form fields, due rule), the messages it reacts to (on which tasks), the case events it
- * records and the activities it calls. Used by scenario tests and by ADR 0007's tables; never
- * hand-maintained, so it cannot drift from the definitions.
+ * records and the activities it calls. Used by scenario tests; docs/reference/driving-contract.md is
+ * generated from the same data (scripts/generate-contract.ts), never hand-maintained, so neither drifts.
  */
 import type { ProcessDefinition } from '../../workflows/engine/index.js';
 
