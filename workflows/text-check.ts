@@ -62,8 +62,9 @@ export function jsonTextProblem(value: unknown, prefix = '', maxDepth = MAX_JSON
   return null;
 }
 
-// eslint-disable-next-line no-control-regex
+/* eslint-disable no-control-regex -- a block, not next-line: the formatter wraps this line */
 const REPLACEABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/* eslint-enable no-control-regex */
 
 /**
  * A copy of a JSON value in which every character {@link textProblem} refuses in a multi-line value (and
