@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { calendarServiceFor } from './activities/calendar.js';
+import { calendarServiceFor } from './calendar/service.js';
 import { createActivities } from './activities/index.js';
 import { createDefinitionStore } from './db/definitions.js';
 import { scrubDatabaseErrorsInActivities } from './platform/db-errors.js';

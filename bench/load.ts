@@ -35,7 +35,7 @@ import { freePort, startEmbeddedPostgres } from '../platform/postgres.js';
 import { startDevServer } from '../platform/temporal.js';
 // @ts-expect-error plain .mjs script without types
 import { ensureTemporal } from '../scripts/install-temporal.mjs';
-import { vnDate } from '../workflows/engine/runtime/index.js';
+import { vnDate } from '../workflows/clock/vn-time.js';
 import { percentile } from './api.js';
 
 export interface LoadBenchOptions {
