@@ -54,14 +54,3 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
     },
   });
 }
-
-// Standalone worker process: `tsx worker.ts` (scale-out: run as many as needed against one cluster).
-// Not a top-level await: scripts/standalone-worker.ts imports this module, and a top-level await on
-// that import while this module is still evaluating deadlocks the cycle (the process exited 0 at
-// once, having started nothing; found by the fault drills).
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  import('./scripts/standalone-worker.js').then((m) => m.runStandaloneWorker()).catch((e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}

@@ -59,7 +59,7 @@ export function createAuditKeyring(keys: Array<{ kid: string; key: Buffer }> | s
 let configured: AuditKeyring | undefined;
 
 /**
- * Sets the process's audit keyring (start-up: `platform/system.ts`, the standalone worker). Every
+ * Sets the process's audit keyring (start-up: `scripts/system.ts`, the standalone worker). Every
  * `createAuditStore`/`appendAudit` of the process uses it, so their signatures stay as they were.
  */
 export function configureAuditKeys(keys: AuditKeyring | string | undefined): void {

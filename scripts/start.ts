@@ -1,7 +1,7 @@
 // `npm start`: the whole system on embedded defaults (see README). Ctrl-C stops everything cleanly.
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { startSystem } from '../platform/system.js';
+import { startSystem } from './system.js';
 
 const started = Date.now();
 let cfg;
