@@ -1,15 +1,9 @@
 // `npm run migrate`: brings the configured database's schema up to date (DATABASE_URL, else the embedded one)
 // and grants the application role its rights, exactly as `npm start` does before starting anything else.
-import { ConfigError, loadConfig } from '../platform/config.js';
+import { loadConfigOrExit } from '../platform/config.js';
 import { migrateConfiguredDatabase } from '../platform/database.js';
 
-let cfg;
-try {
-  cfg = loadConfig();
-} catch (e) {
-  console.error(`Configuration error: ${(e as ConfigError).message}`);
-  process.exit(2);
-}
+const cfg = loadConfigOrExit();
 try {
   const r = await migrateConfiguredDatabase(cfg);
   const where = r.embedded ? `the embedded database (${cfg.dataDir})` : new URL(r.databaseUrl).host + new URL(r.databaseUrl).pathname;
