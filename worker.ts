@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { calendarServiceFor } from './activities/calendar.js';
+import { calendarServiceFor } from './calendar/service.js';
 import { createActivities } from './activities/index.js';
 import { createDefinitionStore } from './db/definitions.js';
 import { scrubDatabaseErrorsInActivities } from './platform/db-errors.js';
@@ -52,16 +52,5 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
       activity: [scrubDatabaseErrorsInActivities],
       ...(deps.workflowInterceptorModules && !deps.workflowBundle ? { workflowModules: deps.workflowInterceptorModules } : {}),
     },
-  });
-}
-
-// Standalone worker process: `tsx worker.ts` (scale-out: run as many as needed against one cluster).
-// Not a top-level await: scripts/standalone-worker.ts imports this module, and a top-level await on
-// that import while this module is still evaluating deadlocks the cycle (the process exited 0 at
-// once, having started nothing; found by the fault drills).
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  import('./scripts/standalone-worker.js').then((m) => m.runStandaloneWorker()).catch((e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
   });
 }

@@ -1,7 +1,5 @@
 import type { Logger } from 'pino';
-import { createCaseStore } from '../db/cases.js';
 import type { Db } from '../db/knex.js';
-import { caseWorkflowId, type CaseInput } from '../workflows/contract.js';
 import { createCalendarFanOutActivities } from './calendar-fanout.js';
 import { createLifecycleActivities } from './lifecycle.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
@@ -11,41 +9,14 @@ export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries
   logger: Logger;
 }
 
-export interface ProjectCaseInput extends CaseInput {
-  stage: string;
-  status: string;
-  /** Monotonic per case: makes the projection idempotent under retries. */
-  seq: number;
-}
-
 /** Activities are a factory over injected dependencies; workflows see only the type. */
 export function createActivities(deps: ActivityDeps) {
-  const cases = createCaseStore(deps.db);
   return {
     ...createProcessActivities(deps),
     // After the generic ones: persistent recordDocument / notify replace the in-memory versions.
     ...createLifecycleActivities(deps),
     // The background fan-out of calendar changes (workflows/calendar-fanout.ts).
     ...createCalendarFanOutActivities(deps),
-    /** Projects the case into the PostgreSQL read model (idempotent by sequence). */
-    async projectCase(p: ProjectCaseInput): Promise<{ applied: boolean }> {
-      const applied = await cases.project({
-        id: p.caseId,
-        reference: p.reference,
-        workflowId: caseWorkflowId(p.caseId),
-        caseType: p.caseType,
-        channel: p.channel,
-        agencyId: p.agencyId,
-        subject: p.subject,
-        remoteArea: p.remoteArea,
-        receivedAt: p.receivedAt,
-        stage: p.stage,
-        status: p.status,
-        projectionSeq: p.seq,
-      });
-      deps.logger.debug({ caseId: p.caseId, seq: p.seq, applied }, 'case projected');
-      return { applied };
-    },
   };
 }
 

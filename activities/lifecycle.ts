@@ -19,8 +19,8 @@ import { complaintLimitation, validateRepresentatives } from '../processes/built
 import { addDays, computeDeadline, isIsoDate, type CalendarSnapshot } from '../workflows/clock/index.js';
 import type { ServiceTaskContext } from '../workflows/contract.js';
 import type { JsonValue } from '../workflows/engine/index.js';
-import { vnDate } from '../workflows/engine/runtime/index.js';
-import { calendarServiceFor } from './calendar.js';
+import { vnDate } from '../workflows/clock/vn-time.js';
+import { calendarServiceFor } from '../calendar/service.js';
 
 export interface LifecycleActivityDeps {
   db: Db;

@@ -5,23 +5,10 @@
  * read PostgreSQL `timestamptz` columns and `…23:59:59.999+07:00` by the clocks; clients compared
  * them as strings. Dates without a time (`2027-01-04`) are civil days and stay as they are.
  */
-import { DateTime } from 'luxon';
+import { vnInstant } from '../workflows/clock/vn-time.js';
 
-const VN_ZONE = 'Asia/Ho_Chi_Minh';
 /** A full ISO 8601 instant with an explicit offset (what the API ever writes as a date-time). */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
-const HOUR_MS = 3_600_000;
-/** From 1976 Vietnam is on UTC+07:00 all year (no DST): plain arithmetic, no zone look-up. */
-const FIXED_FROM_MS = Date.UTC(1976, 0, 1);
-
-/** `instant` (any offset, or epoch ms / Date) written in the Vietnam-offset form; unparseable input unchanged. */
-export function vnInstant(instant: string | number | Date): string {
-  const ms = typeof instant === 'number' ? instant : instant instanceof Date ? instant.getTime() : Date.parse(instant);
-  if (!Number.isFinite(ms)) return String(instant);
-  if (ms >= FIXED_FROM_MS && ms < Date.UTC(9999, 0, 1)) return `${new Date(ms + 7 * HOUR_MS).toISOString().slice(0, 23)}+07:00`;
-  const d = DateTime.fromMillis(ms, { zone: VN_ZONE });
-  return d.isValid ? (d.toISO() ?? String(instant)) : String(instant);
-}
 
 /** True for a string the API writes as a date-time (an ISO instant with an offset). */
 export function isInstantString(s: string): boolean {

@@ -41,6 +41,7 @@ import { ensureTemporal } from '../scripts/install-temporal.mjs';
 import { createCaseWorker } from '../worker.js';
 import { caseWorkflowId, completeTask, PROCESS_WORKFLOW, type ProcessInput } from '../workflows/contract.js';
 import { formatPin, pinDefinition, validateDefinition, type ProcessDefinitionInput } from '../workflows/engine/index.js';
+import { drive } from './drive.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -61,16 +62,6 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 const ms = (v: number) => `${v.toFixed(2)} ms`;
-
-/** Runs `n` calls with at most `concurrency` in flight; returns elapsed seconds. */
-async function drive(n: number, concurrency: number, runOne: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await runOne(next++);
-  }));
-  return (performance.now() - t0) / 1000;
-}
 
 /** CPU time (user + system, every thread of this process) spent by `fn`, in ms. */
 async function withCpu<T>(fn: () => Promise<T>): Promise<[T, number]> {

@@ -19,6 +19,7 @@ import { ensureTemporal } from '../scripts/install-temporal.mjs';
 import { WORKFLOWS_PATH } from '../worker.js';
 import type { ProcessInput } from '../workflows/contract.js';
 import { formatPin, pinDefinition, validateDefinition } from '../workflows/engine/index.js';
+import { drive } from './drive.js';
 
 /** One measured variant. */
 export interface BenchRow {
@@ -29,16 +30,6 @@ export interface BenchRow {
 }
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-
-/** Runs `n` cases with at most `concurrency` in flight; returns elapsed seconds. */
-async function drive(n: number, concurrency: number, runOne: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await runOne(next++);
-  }));
-  return (performance.now() - t0) / 1000;
-}
 
 /** Runs the benchmark and returns its rows (hand-written first). */
 export async function runInterpreterBench(log: (s: string) => void = console.log): Promise<BenchRow[]> {

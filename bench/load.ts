@@ -12,7 +12,7 @@
  *
  * `npm run bench -- load [--duration 10m] [--workers 1,2] [--concurrency 16] [--poll-ms 200]`.
  * The officers (bench/load-driver.mjs) run in a child process; the case workers are standalone worker
- * processes (`tsx worker.ts`), as a scale-out deployment runs them; the API runs in this process.
+ * processes (`tsx scripts/standalone-worker.ts`), as a scale-out deployment runs them; the API runs in this process.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -35,7 +35,7 @@ import { freePort, startEmbeddedPostgres } from '../platform/postgres.js';
 import { startDevServer } from '../platform/temporal.js';
 // @ts-expect-error plain .mjs script without types
 import { ensureTemporal } from '../scripts/install-temporal.mjs';
-import { vnDate } from '../workflows/engine/runtime/index.js';
+import { vnDate } from '../workflows/clock/vn-time.js';
 import { percentile } from './api.js';
 
 export interface LoadBenchOptions {
@@ -85,10 +85,10 @@ export function loadBenchOptions(argv: readonly string[]): LoadBenchOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A standalone worker process (`tsx worker.ts`) on `taskQueue`; resolves once it polls. */
+/** A standalone worker process (`tsx scripts/standalone-worker.ts`) on `taskQueue`; resolves once it polls. */
 async function startWorkerProcess(o: { client: Client; address: string; dbUrl: string; taskQueue: string; piiKeys: string; logFile: string }): Promise<ChildProcess> {
   const out = fs.openSync(o.logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'standalone-worker.ts')], {
     cwd: ROOT, stdio: ['ignore', out, out],
     env: { ...process.env, LOG_LEVEL: 'warn', TEMPORAL_ADDRESS: o.address, TEMPORAL_TASK_QUEUE: o.taskQueue, DATABASE_URL: o.dbUrl, PII_KEYS: o.piiKeys },
   });
@@ -273,7 +273,7 @@ export function loadBenchMarkdown(o: LoadBenchOptions, runs: readonly LoadBenchR
     `- Work: ${o.concurrency} officers (a child process, node:http keep-alive) each receive a petition (\`POST /v1/cases\`, the built-in \`petition\` definition), look at it every ${o.pollMs} ms (\`GET /v1/cases/:id\`, the read model) and complete each open task (\`POST /v1/tasks/:id/complete\`: accept, then respond — 2 completions, 4 lifecycle service tasks and a projection after every step per case), then take the next case; for the duration, after which the cases under way finish unmeasured. Rates and latencies count what was acknowledged within the duration.`,
     `- Read-model lag: from the completion's acknowledgement (the client's clock) to the first poll (every 10 ms, in the benchmark process) that finds the task no longer open in \`case_tasks\` (the projection writes \`case_states\` and \`case_tasks\` in one transaction), for the completions acknowledged within the duration; ${runs.map((r) => `${r.lagMs.samples} samples with ${r.workers} worker(s)`).join(', ')}.`,
     '- Projections/s: the growth of `case_states.seq` summed over every case (one per projected step) from the start to the end of the duration.',
-    '- Everything on this machine: the API (in the benchmark process), the worker processes (`tsx worker.ts`), the embedded PostgreSQL, the Temporal dev server (SQLite file, as `npm start` runs it) and the load generator share its cores; loopback only. Load average is the 1-minute one, other processes on the machine included.',
+    '- Everything on this machine: the API (in the benchmark process), the worker processes (`tsx scripts/standalone-worker.ts`), the embedded PostgreSQL, the Temporal dev server (SQLite file, as `npm start` runs it) and the load generator share its cores; loopback only. Load average is the 1-minute one, other processes on the machine included.',
     ...runs.filter((r) => r.errors > 0).map((r) => `- Errors with ${r.workers} worker(s): ${r.errors}, e.g. ${r.errorSamples.map((e) => `\`${e}\``).join('; ')}`),
     '',
     `Reproduce with \`npm run bench -- load --duration ${short ? `${Math.round(o.durationMs / 1000)}s` : `${Math.round(o.durationMs / 60_000)}m`} --workers ${o.workers.join(',')} --concurrency ${o.concurrency}\`.`,

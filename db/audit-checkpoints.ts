@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { CompactSign, compactVerify, exportJWK, type JWK } from 'jose';
 import { createAuditStore, type VerifyResult } from './audit.js';
 import type { Db } from './knex.js';
+import { parseKeyList } from '../platform/key-ring.js';
 
 /**
  * Signed checkpoints of the audit chain (ADR 0014): `{seq, hash, at}` of a verified chain end, signed with
@@ -27,26 +28,22 @@ export interface AuditSigner {
   publicKeys(): Promise<Array<{ kid: string; jwk: JWK }>>;
 }
 
-const KID = /^[A-Za-z0-9_-]{1,32}$/;
-
 export function parseAuditSigningKeys(spec: string): Array<{ kid: string; key: KeyObject }> {
-  const out = spec.split(',').map((s) => s.trim()).filter(Boolean).map((part) => {
-    const i = part.indexOf(':');
-    if (i <= 0) throw new AuditSigningKeyError('AUDIT_SIGNING_KEYS entries must be kid:base64(PKCS#8 DER)');
-    const kid = part.slice(0, i);
-    if (!KID.test(kid)) throw new AuditSigningKeyError(`AUDIT_SIGNING_KEYS key id "${kid}" must be 1-32 letters, digits, dash or underscore`);
-    let key: KeyObject;
-    try {
-      key = createPrivateKey({ key: Buffer.from(part.slice(i + 1), 'base64'), format: 'der', type: 'pkcs8' });
-    } catch {
-      throw new AuditSigningKeyError(`AUDIT_SIGNING_KEYS key "${kid}" is not a PKCS#8 DER private key (base64)`);
-    }
-    if (key.asymmetricKeyType !== 'ed25519') throw new AuditSigningKeyError(`AUDIT_SIGNING_KEYS key "${kid}" must be Ed25519, got ${key.asymmetricKeyType}`);
-    return { kid, key };
+  return parseKeyList(spec, {
+    variable: 'AUDIT_SIGNING_KEYS', entry: 'kid:base64(PKCS#8 DER)', error: AuditSigningKeyError,
+    decode(base64, kid) {
+      let key: KeyObject;
+      try {
+        key = createPrivateKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'pkcs8' });
+      } catch {
+        throw new AuditSigningKeyError(`AUDIT_SIGNING_KEYS key "${kid}" is not a PKCS#8 DER private key (base64)`);
+      }
+      if (key.asymmetricKeyType !== 'ed25519') {
+        throw new AuditSigningKeyError(`AUDIT_SIGNING_KEYS key "${kid}" must be Ed25519, got ${key.asymmetricKeyType}`);
+      }
+      return key;
+    },
   });
-  if (out.length === 0) throw new AuditSigningKeyError('AUDIT_SIGNING_KEYS has no key');
-  if (new Set(out.map((k) => k.kid)).size !== out.length) throw new AuditSigningKeyError('AUDIT_SIGNING_KEYS has a duplicate key id');
-  return out;
 }
 
 /** A fresh Ed25519 key spec (`kid:base64 PKCS#8 DER`) for local use. */

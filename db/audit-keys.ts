@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { parseKeyList, randomSecretKeySpec, secretKeyList } from '../platform/key-ring.js';
 
 /**
  * The keys of the audit chain's HMAC (ADR 0014). They are NOT in the database: an entry's hash is
@@ -18,27 +19,14 @@ export interface AuditKeyring {
   has(kid: string): boolean;
 }
 
-const KID = /^[A-Za-z0-9_-]{1,32}$/;
-
 /** Parses `kid1:base64key,kid2:base64key` (each key 32 bytes). */
 export function parseAuditKeys(spec: string): Array<{ kid: string; key: Buffer }> {
-  const out = spec.split(',').map((s) => s.trim()).filter(Boolean).map((part) => {
-    const i = part.indexOf(':');
-    if (i <= 0) throw new AuditKeyError('AUDIT_HMAC_KEYS entries must be kid:base64key');
-    const kid = part.slice(0, i);
-    if (!KID.test(kid)) throw new AuditKeyError(`AUDIT_HMAC_KEYS key id "${kid}" must be 1-32 letters, digits, dash or underscore`);
-    const key = Buffer.from(part.slice(i + 1), 'base64');
-    if (key.length !== 32) throw new AuditKeyError(`AUDIT_HMAC_KEYS key "${kid}" must be 32 bytes (base64), got ${key.length}`);
-    return { kid, key };
-  });
-  if (out.length === 0) throw new AuditKeyError('AUDIT_HMAC_KEYS has no key');
-  if (new Set(out.map((k) => k.kid)).size !== out.length) throw new AuditKeyError('AUDIT_HMAC_KEYS has a duplicate key id');
-  return out;
+  return parseKeyList(spec, secretKeyList('AUDIT_HMAC_KEYS', AuditKeyError));
 }
 
 /** A fresh random key spec (`kid:base64`) for local use. */
 export function generateAuditKeySpec(kid = 'audit1'): string {
-  return `${kid}:${randomBytes(32).toString('base64')}`;
+  return randomSecretKeySpec(kid);
 }
 
 export function createAuditKeyring(keys: Array<{ kid: string; key: Buffer }> | string): AuditKeyring {
@@ -59,7 +47,7 @@ export function createAuditKeyring(keys: Array<{ kid: string; key: Buffer }> | s
 let configured: AuditKeyring | undefined;
 
 /**
- * Sets the process's audit keyring (start-up: `platform/system.ts`, the standalone worker). Every
+ * Sets the process's audit keyring (start-up: `scripts/system.ts`, the standalone worker). Every
  * `createAuditStore`/`appendAudit` of the process uses it, so their signatures stay as they were.
  */
 export function configureAuditKeys(keys: AuditKeyring | string | undefined): void {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AuditActor } from './audit.js';
+import { auditEntryFromRow, type AuditEntry, type AuditRow } from './audit.js';
 import type { Db } from './knex.js';
 
 /**
@@ -29,32 +29,17 @@ export interface AuditFilters {
   to?: string;
 }
 
-export interface AuditSearchRow {
-  seq: number;
-  at: string;
-  actor: AuditActor;
-  action: string;
-  caseId: string | null;
-  /** The case's agency, or (no case) the actor's. */
+/** An audit entry as the search answers it: with the agency of its case (or, without a case, of its actor). */
+export interface AuditSearchRow extends AuditEntry {
   agencyId: string | null;
-  before: unknown;
-  after: unknown;
-  legalBasis: string | null;
-  requestId: string | null;
-  prevHash: string;
-  hash: string;
-  hashKid: string | null;
 }
 
-interface Row {
-  seq: number; at: Date; actor: AuditActor; action: string; case_id: string | null; agency_id: string | null;
-  before: unknown; after: unknown; legal_basis: string | null; request_id: string | null; prev_hash: string; hash: string; hash_kid: string | null;
-}
+type Row = AuditRow & { agency_id: string | null };
 
-const toRow = (r: Row): AuditSearchRow => ({
-  seq: Number(r.seq), at: r.at.toISOString(), actor: r.actor, action: r.action, caseId: r.case_id, agencyId: r.agency_id,
-  before: r.before, after: r.after, legalBasis: r.legal_basis, requestId: r.request_id, prevHash: r.prev_hash, hash: r.hash, hashKid: r.hash_kid,
-});
+const toRow = (r: Row): AuditSearchRow => {
+  const { seq, at, actor, action, caseId, ...rest } = auditEntryFromRow(r);
+  return { seq, at, actor, action, caseId, agencyId: r.agency_id, ...rest };
+};
 
 /** LIKE pattern of an action filter: exact, or a prefix when it ends in `*` (LIKE's own wildcards escaped). */
 function actionPattern(action: string): string {

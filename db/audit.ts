@@ -54,7 +54,8 @@ export interface AuditEntry {
   hashKid: string | null;
 }
 
-interface AuditRow {
+/** An `audit_log` row as PostgreSQL returns it. */
+export interface AuditRow {
   seq: number;
   at: Date;
   actor: AuditActor;
@@ -69,7 +70,8 @@ interface AuditRow {
   hash_kid: string | null;
 }
 
-function fromRow(r: AuditRow): AuditEntry {
+/** The one row mapper of the audit log (the store and the search use it). */
+export function auditEntryFromRow(r: AuditRow): AuditEntry {
   return {
     seq: r.seq, at: r.at.toISOString(), actor: r.actor, action: r.action, caseId: r.case_id,
     before: r.before, after: r.after, legalBasis: r.legal_basis, requestId: r.request_id,
@@ -169,7 +171,7 @@ export function createAuditStore(db: Db) {
     const { rows } = await trx.raw<{ rows: AuditRow[] }>(`WITH ${a.sql} SELECT * FROM audit`, a.bindings);
     const r = rows[0];
     if (!r) throw new Error('audit chain head moved while locked');
-    return fromRow(r);
+    return auditEntryFromRow(r);
   }
 
   return {
@@ -186,7 +188,7 @@ export function createAuditStore(db: Db) {
     async forCase(caseId: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<AuditEntry[]> {
       const rows = await db<AuditRow>('audit_log').where({ case_id: caseId })
         .andWhere('seq', '>', opts.afterSeq ?? 0).orderBy('seq').limit(opts.limit ?? 100);
-      return rows.map(fromRow);
+      return rows.map(auditEntryFromRow);
     },
 
     /**
@@ -208,7 +210,7 @@ export function createAuditStore(db: Db) {
       for (;;) {
         const rows = await db<AuditRow>('audit_log').where('seq', '>', after).orderBy('seq').limit(batch);
         for (const r of rows) {
-          const e = fromRow(r);
+          const e = auditEntryFromRow(r);
           if (e.prevHash !== prev) return broken(e.seq, 'prev_hash does not match the previous entry');
           if (e.hashKid === null) {
             if (keyed) return broken(e.seq, 'an unkeyed (SHA-256) entry follows keyed (HMAC) entries');

@@ -1,6 +1,6 @@
 /**
  * Seeds the built-in statutory lifecycles (processes/builtin) into the definition registry.
- * Called at start-up (platform/system.ts) and by the test API helper; idempotent.
+ * Called at start-up (scripts/system.ts) and by the test API helper; idempotent.
  */
 import { BUILTIN_DEFINITIONS } from '../processes/builtin/index.js';
 import { registerDefinitions } from './definitions.js';

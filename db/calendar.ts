@@ -111,39 +111,6 @@ export function entryToRow(e: NewStoredEntry, salt?: string): Omit<CalendarEntry
   };
 }
 
-/** A case told about a calendar change. */
-export interface CalendarNotification {
-  caseId: string | null;
-  workflowId: string;
-  entrySeq: number;
-  entryId: string;
-  version: string;
-  changedDates: string[];
-  notifiedAt: string;
-}
-
-interface NotificationRow {
-  case_id: string | null;
-  workflow_id: string;
-  entry_seq: number;
-  entry_id: string;
-  version: string;
-  changed_dates: string[];
-  notified_at: Date;
-}
-
-function notificationFromRow(r: NotificationRow): CalendarNotification {
-  return {
-    caseId: r.case_id,
-    workflowId: r.workflow_id,
-    entrySeq: r.entry_seq,
-    entryId: r.entry_id,
-    version: r.version,
-    changedDates: r.changed_dates,
-    notifiedAt: r.notified_at.toISOString(),
-  };
-}
-
 /** The actor of seed rows. */
 export const SEED_ACTOR: CalendarActor = Object.freeze({ type: 'system', id: 'calendar-seed', agency: null });
 
@@ -189,29 +156,6 @@ export function createCalendarStore(db: Db) {
         await trx.raw('SELECT pg_advisory_xact_lock(?)', [CALENDAR_LOCK]);
         return fn(trx as unknown as Db);
       });
-    },
-
-    /** Records that a case was told about entry version `entrySeq` (idempotent). */
-    async recordNotification(n: Omit<CalendarNotification, 'notifiedAt'>): Promise<void> {
-      await db('calendar_notifications')
-        .insert({
-          case_id: n.caseId,
-          workflow_id: n.workflowId,
-          entry_seq: n.entrySeq,
-          entry_id: n.entryId,
-          version: n.version,
-          changed_dates: JSON.stringify(n.changedDates),
-        })
-        .onConflict(['workflow_id', 'entry_seq'])
-        .ignore();
-    },
-
-    /** Notifications sent for one entry version, or for one case. */
-    async notifications(filter: { entrySeq?: number; caseId?: string }): Promise<CalendarNotification[]> {
-      const q = db<NotificationRow>('calendar_notifications').select('*').orderBy('id');
-      if (filter.entrySeq !== undefined) q.where('entry_seq', filter.entrySeq);
-      if (filter.caseId !== undefined) q.where('case_id', filter.caseId);
-      return (await q).map(notificationFromRow);
     },
   };
 }

@@ -93,6 +93,18 @@ export async function resolveTaskTargets(trx: Db, agencyId: string | null, scope
   return { ...out, parent: row?.parent ?? agencyId, inspectorate: row?.inspectorate ?? agencyId };
 }
 
+/** The case's task rows replaced by those of its projected state, each routed to its target agency (ADR 0010). */
+async function replaceTasks(trx: Db, p: Pick<ProjectCaseStateInput, 'caseId' | 'agencyId' | 'state'>): Promise<void> {
+  await trx('case_tasks').where({ case_id: p.caseId }).delete();
+  const targets = await resolveTaskTargets(trx, p.agencyId ?? null, p.state.tasks.map((t) => t.agencyScope));
+  const tasks = p.state.tasks.map((t) => ({
+    case_id: p.caseId, task_id: t.id, node_id: t.nodeId, name: t.name, candidate_roles: t.candidateRoles,
+    agency_scope: t.agencyScope, target_agency_id: targets[t.agencyScope] ?? null, status: t.status, opened_at: t.openedAt,
+    closed_at: t.closedAt ?? null, due_at: t.dueAt ?? null, form: JSON.stringify(t.form),
+  }));
+  if (tasks.length > 0) await trx('case_tasks').insert(tasks);
+}
+
 /**
  * Sets the case's `overdue` flag in the read model, idempotently: `case_flags` (kept if already
  * true) and the indexed `case_states.overdue` column the search filters on (when the case is
@@ -157,14 +169,7 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
           const created = await trx('cases').where({ id: p.caseId }).first<{ reference: string } | undefined>('reference');
           if (created) await putDerivedPin(trx, opts.pinKeys, created.reference, p.caseId);
         }
-        await trx('case_tasks').where({ case_id: p.caseId }).delete();
-        const targets = await resolveTaskTargets(trx, p.agencyId ?? null, p.state.tasks.map((t) => t.agencyScope));
-        const tasks = p.state.tasks.map((t) => ({
-          case_id: p.caseId, task_id: t.id, node_id: t.nodeId, name: t.name, candidate_roles: t.candidateRoles,
-          agency_scope: t.agencyScope, target_agency_id: targets[t.agencyScope] ?? null, status: t.status, opened_at: t.openedAt, closed_at: t.closedAt ?? null,
-          due_at: t.dueAt ?? null, form: JSON.stringify(t.form),
-        }));
-        if (tasks.length > 0) await trx('case_tasks').insert(tasks);
+        await replaceTasks(trx, p);
         // Every workflow event (clock armed/recomputed, rung, breach, escalation, task, message…) enters the
         // hash-chained audit log once, in the same transaction as the projection that first shows it.
         const fresh = p.state.history.filter((h) => h.seq > auditedUpTo);
@@ -203,14 +208,7 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
         const { overdue: _sticky, ...row } = toRow(p as ProjectCaseStateInput);
         const updated = await trx('case_states').where({ case_id: p.caseId }).update({ ...row, updated_at: trx.fn.now() });
         if (updated === 0) return;
-        await trx('case_tasks').where({ case_id: p.caseId }).delete();
-        const targets = await resolveTaskTargets(trx, p.agencyId ?? null, p.state.tasks.map((t) => t.agencyScope));
-        const tasks = p.state.tasks.map((t) => ({
-          case_id: p.caseId, task_id: t.id, node_id: t.nodeId, name: t.name, candidate_roles: t.candidateRoles,
-          agency_scope: t.agencyScope, target_agency_id: targets[t.agencyScope] ?? null, status: t.status, opened_at: t.openedAt, closed_at: t.closedAt ?? null,
-          due_at: t.dueAt ?? null, form: JSON.stringify(t.form),
-        }));
-        if (tasks.length > 0) await trx('case_tasks').insert(tasks);
+        await replaceTasks(trx, { caseId: p.caseId, agencyId: p.agencyId, state: p.state });
       });
     },
     async get(caseId: string): Promise<CaseStateRecord | undefined> {

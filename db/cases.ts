@@ -1,15 +1,13 @@
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { appendAudit, SYSTEM_ACTOR } from './audit.js';
 import type { Db } from './knex.js';
 import { caseWorkflowId, type ProjectCaseStateInput } from '../workflows/contract.js';
+import { inVietnam, VN_ZONE } from '../workflows/clock/vn-time.js';
 
 /** Reference prefixes per case type (printed on receipts); other (registered) case types: `HS`. */
 const REFERENCE_PREFIX: Record<string, string> = {
   letter: 'DON', complaint_first: 'KN1', complaint_second: 'KN2', denunciation: 'TC', petition: 'KNPA',
 };
-// Vietnam has kept UTC+7 without daylight saving since 13/06/1975 (IANA Asia/Ho_Chi_Minh).
-const VN_FIXED = FixedOffsetZone.instance(7 * 60);
-const VN_FIXED_SINCE = Date.UTC(1975, 5, 13);
 
 /**
  * Human reference printed on receipts, derived from the id so that a retried request (or a retried
@@ -17,7 +15,7 @@ const VN_FIXED_SINCE = Date.UTC(1975, 5, 13);
  */
 export function caseReference(id: string, type: string, receivedAt: string, digits = 10): string {
   const t = DateTime.fromISO(receivedAt, { setZone: true });
-  const year = (t.toMillis() >= VN_FIXED_SINCE ? t.setZone(VN_FIXED) : t.setZone('Asia/Ho_Chi_Minh')).year;
+  const year = inVietnam(t).year;
   return `${REFERENCE_PREFIX[type] ?? 'HS'}-${year}-${id.replace(/-/g, '').slice(0, digits).toUpperCase()}`;
 }
 
@@ -188,7 +186,7 @@ export async function ensureLinkedCase(trx: Db, p: ProjectCaseStateInput): Promi
   if (!parent || parent.present) return false;
   const day = p.state.caseEvents.received;
   const receivedAt = typeof day === 'string' && ISO_DAY.test(day) && day !== parent.received_on
-    ? DateTime.fromISO(`${day}T00:00:00`, { zone: VN_FIXED }).toUTC().toISO()!
+    ? DateTime.fromISO(day, { zone: VN_ZONE }).toUTC().toISO()!
     : parent.received_at.toISOString();
   // The shortest reference no other case holds (REFERENCE_DIGITS; the read model and the PIN registry).
   let reference = '';

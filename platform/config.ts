@@ -128,3 +128,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   return Object.freeze(cfg);
 }
+
+/** For command-line entry points: the configuration, or its error printed and exit code 2. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    console.error(`Configuration error: ${(e as ConfigError).message}`);
+    process.exit(2);
+  }
+}

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { parseKeyList, randomSecretKeySpec, secretKeyList } from './key-ring.js';
 
 /**
  * AES-256-GCM encryption of personal data at rest, with key ids so keys can be rotated: new data is
@@ -26,27 +27,14 @@ export interface PiiKeyring {
   key(kid: string): Buffer;
 }
 
-const KID = /^[A-Za-z0-9_-]{1,32}$/;
-
 /** Parses `kid1:base64key,kid2:base64key` (each key 32 bytes). */
 export function parsePiiKeys(spec: string): Array<{ kid: string; key: Buffer }> {
-  const out = spec.split(',').map((s) => s.trim()).filter(Boolean).map((part) => {
-    const i = part.indexOf(':');
-    if (i <= 0) throw new PiiKeyError('PII_KEYS entries must be kid:base64key');
-    const kid = part.slice(0, i);
-    if (!KID.test(kid)) throw new PiiKeyError(`PII_KEYS key id "${kid}" must be 1-32 letters, digits, dash or underscore`);
-    const key = Buffer.from(part.slice(i + 1), 'base64');
-    if (key.length !== 32) throw new PiiKeyError(`PII_KEYS key "${kid}" must be 32 bytes (base64), got ${key.length}`);
-    return { kid, key };
-  });
-  if (out.length === 0) throw new PiiKeyError('PII_KEYS has no key');
-  if (new Set(out.map((k) => k.kid)).size !== out.length) throw new PiiKeyError('PII_KEYS has a duplicate key id');
-  return out;
+  return parseKeyList(spec, secretKeyList('PII_KEYS', PiiKeyError));
 }
 
 /** A fresh random key spec (`kid:base64`) for local use. */
 export function generatePiiKeySpec(kid = 'local1'): string {
-  return `${kid}:${randomBytes(32).toString('base64')}`;
+  return randomSecretKeySpec(kid);
 }
 
 // IVs are taken from a pool of CSPRNG bytes refilled as a whole (as crypto.randomUUID does), instead of one

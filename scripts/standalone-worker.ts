@@ -1,4 +1,6 @@
-// A worker process on its own (`tsx worker.ts`): for scale-out against an existing cluster and database.
+// A worker process on its own (`npm run worker`, `tsx scripts/standalone-worker.ts`): for scale-out against an
+// existing cluster and database. The entry point; worker.ts is the library it runs.
+import { fileURLToPath } from 'node:url';
 import { configureAuditKeys } from '../db/audit-keys.js';
 import { createDb } from '../db/knex.js';
 import { loadConfig } from '../platform/config.js';
@@ -25,4 +27,13 @@ export async function runStandaloneWorker(): Promise<void> {
   await worker.run();
   await connection.close();
   await db.destroy();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    await runStandaloneWorker();
+  } catch (e) {
+    console.error(e);
+    process.exitCode = 1;
+  }
 }

@@ -1,16 +1,10 @@
 // `npm start`: the whole system on embedded defaults (see README). Ctrl-C stops everything cleanly.
-import { ConfigError, loadConfig } from '../platform/config.js';
+import { loadConfigOrExit } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
-import { startSystem } from '../platform/system.js';
+import { startSystem } from './system.js';
 
 const started = Date.now();
-let cfg;
-try {
-  cfg = loadConfig();
-} catch (e) {
-  console.error(`Configuration error: ${(e as ConfigError).message}`);
-  process.exit(2);
-}
+const cfg = loadConfigOrExit();
 const logger = createLogger(cfg.logLevel);
 
 let system: Awaited<ReturnType<typeof startSystem>>;

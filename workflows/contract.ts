@@ -19,34 +19,6 @@ export function caseWorkflowId(caseId: string): string {
 }
 
 export type CaseType = 'letter' | 'complaint_first' | 'complaint_second' | 'denunciation' | 'petition';
-export type Channel = 'reception_desk' | 'post' | 'portal' | 'forwarded' | 'national_database';
-
-/**
- * Input of a case workflow. Carries references only: personal data (parties) stays in PostgreSQL,
- * encrypted, and never enters Temporal history (Luật Tố cáo 2018 Art 8(3), 47, 56).
- */
-export interface CaseInput {
-  caseId: string;
-  reference: string;
-  caseType: CaseType;
-  channel: Channel;
-  /** ISO instant the case was received (drives the law version and every statutory clock). */
-  receivedAt: string;
-  agencyId: string;
-  subject: string;
-  remoteArea: boolean;
-}
-
-/** What the skeleton workflow reports through its query. */
-export interface CaseSnapshot {
-  caseId: string;
-  stage: string;
-  status: 'open' | 'closed';
-  projectedSeq: number;
-}
-
-export const getCaseSnapshot = defineQuery<CaseSnapshot>('getCaseSnapshot');
-export const closeCase = defineSignal<[{ reason: string }]>('closeCase');
 
 /**
  * Search attributes (no personal data: they are stored unencrypted in the visibility store). The

@@ -1,5 +1,4 @@
 // Single bundle entry of the workflow code (Temporal's webpack bundle starts here).
-export { caseWorkflow } from './case.js';
 export { processWorkflow } from './interpreter.js';
 export { benchTenStepsWorkflow } from './bench.js';
 export { calendarFanOutWorkflow } from './calendar-fanout.js';

@@ -15,9 +15,10 @@ import {
 import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
 import {
-  buildable, buildRunGraph, calendarReachProblem, buildView, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, coverageErrorOf, initialState, Runner, RuntimeIncident, unionRange, vnDate, widerRange,
+  buildable, buildRunGraph, calendarReachProblem, buildView, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, coverageErrorOf, initialState, Runner, RuntimeIncident, unionRange, widerRange,
   type DayRange,
 } from './engine/runtime/index.js';
+import { vnDate } from './clock/vn-time.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
 import { checkedToday, legalEventCheck, legalEventDateProblem, liveBreaches, recordedCaseEvent } from './engine/runtime/clocks.js';
 import type { RunState } from './engine/runtime/index.js';

@@ -3,28 +3,19 @@
  * and the admin table of announced days off and make-up working days. Thin handlers: validate
  * (strict zod; unknown fields are refused), call the calendar service, throw typed problems.
  */
-import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { notifyCalendarChange, type NotifyCalendarChangeResult } from '../../activities/calendar-recalc.js';
-import {
-  CALENDAR_MAX_DATE,
-  CALENDAR_MIN_DATE,
-  CalendarEntryError,
-  calendarServiceFor,
-  type AddEntryResult,
-  type CalendarService,
-  type NewCalendarEntryInput,
-} from '../../activities/calendar.js';
-import type { CalendarActor } from '../../db/calendar.js';
+import { CALENDAR_MAX_DATE, CALENDAR_MIN_DATE, calendarServiceFor, type CalendarService } from '../../calendar/service.js';
 import type { Db } from '../../db/knex.js';
 import { CalendarCoverageError } from '../../workflows/clock/calendar-lookup.js';
 import { diffDays, isIsoDate } from '../../workflows/clock/days.js';
-import type { LimitUnit } from '../../workflows/clock/types.js';
+import { LIMIT_UNITS, type LimitUnit } from '../../workflows/clock/types.js';
 import { actorOf as principalActor } from '../auth/principal.js';
-import { problems, zodToProblem } from '../problem.js';
+import { problems } from '../problem.js';
 import { defineRoute, type AuthRule, type RouteSpec } from '../routing/define-route.js';
+import {
+  addCalendarEntry, getCalendarChange, withdrawCalendarEntry, type CalendarChangeDeps,
+} from '../services/calendar-changes.js';
 
 const ANY_ROLE: AuthRule = { roles: ['intake', 'officer', 'supervisor', 'auditor', 'admin', 'system_admin'], scope: { kind: 'none' } };
 const ADMINS: AuthRule = { roles: ['admin', 'system_admin'], scope: { kind: 'none' } };
@@ -34,8 +25,7 @@ const SYSTEM_ONLY: AuthRule = { roles: ['system_admin'], scope: { kind: 'none' }
 /**
  * Access rules (the platform's `AuthRule`): deadline and day listing for any authenticated role;
  * the admin table readable by admins, and changed by the system level (`system_admin`) only — the
- * calendar is national data. Nothing is public. {@link calendarRouteSpecs} carries them; a caller
- * mounting the plain {@link calendarRoutes} router must enforce them itself.
+ * calendar is national data. Nothing is public. {@link calendarRouteSpecs} carries them.
  */
 export const CALENDAR_ROUTE_AUTH = {
   'GET /v1/calendar/deadline': ANY_ROLE,
@@ -53,8 +43,6 @@ export const MAX_DAYS_RANGE = 366 * 3;
 /** Largest `amount` per unit (well beyond any statutory limit; keeps answers bounded). */
 export const MAX_AMOUNT: Record<LimitUnit, number> = { calendar_days: 3650, working_days: 2500, months: 120, years: 10 };
 
-const UNITS = ['calendar_days', 'working_days', 'months', 'years'] as const;
-
 const isoDate = z
   .string()
   .refine(isIsoDate, { message: 'must be an existing day written YYYY-MM-DD' })
@@ -70,7 +58,7 @@ export const DeadlineQuery = z
       .string()
       .regex(/^[1-9]\d{0,4}$/, 'must be a positive whole number')
       .transform(Number),
-    unit: z.enum(UNITS, { message: `must be one of ${UNITS.join(', ')}` }),
+    unit: z.enum(LIMIT_UNITS, { message: `must be one of ${LIMIT_UNITS.join(', ')}` }),
   })
   .superRefine((q, ctx) => {
     if (q.amount > MAX_AMOUNT[q.unit]) {
@@ -125,48 +113,7 @@ export const WithdrawBody = z.strictObject({
   source: text(500).optional().meta({ description: 'The document that retracts the entry (default: the entry\'s own source)' }),
 });
 
-/** What the handlers need (the plain router's deps, or the platform's `services.deps`). */
-export interface CalendarHandlerDeps {
-  db: Db;
-  /** Used to tell open cases about a calendar change. */
-  temporal: Client;
-  /**
-   * Task queue of the case worker: set, open cases are told in the background by
-   * `calendarFanOutWorkflow` and the answer (202) names the change and its progress route; unset
-   * (the plain router), they are told within the request as before.
-   */
-  taskQueue?: string;
-  /** Shared service (one snapshot cache per process); default: one per `db` (see {@link calendarServiceFor}). */
-  calendar?: CalendarService;
-  /** Case workflow types to notify (default `processWorkflow`). */
-  workflowTypes?: readonly string[];
-  logger?: { warn(obj: object, msg: string): void };
-}
-
-/** Dependencies of {@link calendarRoutes}. */
-export interface CalendarRouteDeps extends CalendarHandlerDeps {
-  /**
-   * Who is calling, for the entries' `created_by`. Default: `res.locals.principal`
-   * (`{ type, id, agencyId }`) as an auth middleware sets it, else `anonymous`.
-   */
-  actorOf?: (req: Request, res: Response) => CalendarActor;
-}
-
-/** The calendar service of a database handle, one per process (re-exported from activities/calendar). */
-export { calendarServiceFor };
-
-function defaultActor(_req: Request, res: Response): CalendarActor {
-  const p = res.locals.principal as { type?: string; id?: string; agencyId?: string } | undefined;
-  return p?.id ? { type: p.type ?? 'user', id: p.id, agency: p.agencyId ?? null } : { type: 'anonymous', id: 'anonymous', agency: null };
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw zodToProblem(r.error);
-  return r.data;
-}
-
-/** Shared handler: the deadline answer. */
+/** The deadline answer. */
 export async function answerDeadline(calendar: CalendarService, q: z.output<typeof DeadlineQuery>) {
   let d;
   try {
@@ -187,168 +134,6 @@ export async function answerDeadline(calendar: CalendarService, q: z.output<type
   };
 }
 
-/**
- * Shared handler: validate and store an entry, then tell open cases. 201 for a new version; 200 when
- * the same content is already the latest version (a retried request; nobody is told twice).
- */
-export async function addCalendarEntry(
-  deps: CalendarHandlerDeps,
-  working: boolean,
-  body: z.output<typeof DayOffBody>,
-  actor: CalendarActor,
-  requestId?: string,
-): Promise<{ status: number; body: unknown }> {
-  const calendar = deps.calendar ?? calendarServiceFor(deps.db);
-  const input: NewCalendarEntryInput = { ...body, working };
-  let added;
-  try {
-    added = await calendar.addEntry(input, actor, requestId ? { requestId } : {});
-  } catch (e) {
-    if (!(e instanceof CalendarEntryError)) throw e;
-    throw e.conflict ? problems.conflict(e.message) : problems.validation([{ path: e.field, message: e.message }]);
-  }
-  const common = { entry: added.entry, version: added.version, previousVersion: added.previousVersion, changedDates: added.changedDates };
-  if (!added.created) return { status: 200, body: { ...common, notifiedCases: 0, notification: { notified: 0, skipped: [], failed: [] } } };
-  if (deps.taskQueue !== undefined) {
-    const change = await startCalendarFanOut(deps, added, (await isCorrection(deps.db, added.entry.id, added.entry.seq)) ? 'corrected' : 'added', actor);
-    return { status: 202, body: { ...common, change } };
-  }
-  // The entry is stored: a Temporal outage must not turn that into an error. Report it instead.
-  let notification: NotifyCalendarChangeResult | { error: string };
-  try {
-    notification = await notifyCalendarChange({
-      client: deps.temporal,
-      db: deps.db,
-      change: {
-        version: added.version,
-        changedDates: added.changedDates,
-        entryId: added.entry.id,
-        entrySeq: added.entry.seq,
-        reason: `${added.entry.reason} (${added.entry.source})`,
-      },
-      ...(deps.workflowTypes ? { workflowTypes: deps.workflowTypes } : {}),
-      ...(deps.logger ? { logger: deps.logger } : {}),
-    });
-  } catch (e) {
-    deps.logger?.warn({ err: e, entrySeq: added.entry.seq }, 'calendar change stored but cases not notified');
-    notification = { error: 'Open cases could not be notified; the entry is stored. Retry the notification.' };
-  }
-  return { status: 201, body: { ...common, notifiedCases: 'notified' in notification ? notification.notified : 0, notification } };
-}
-
-/** Whether an earlier version of the entry exists (the change is a correction). */
-async function isCorrection(db: Db, entryId: string, seq: number): Promise<boolean> {
-  return (await db('calendar_entries').where({ entry_id: entryId }).andWhere('seq', '<', seq).first('seq')) !== undefined;
-}
-
-/** A calendar change as `GET /v1/admin/calendar/changes/:id` shows it. */
-export interface CalendarChangeView {
-  id: string; entryId: string; entrySeq: number; action: string; version: string; changedDates: string[]; workflowId: string;
-  status: 'running' | 'completed' | 'not_started'; notified: number; skipped: number; pages: number;
-  requestedBy: CalendarActor; requestedAt: string; finishedAt: string | null; links: { self: string };
-}
-
-function changeView(r: Record<string, unknown>): CalendarChangeView {
-  const at = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
-  return {
-    id: r.id as string, entryId: r.entry_id as string, entrySeq: Number(r.entry_seq), action: r.action as string, version: r.version as string,
-    changedDates: r.changed_dates as string[], workflowId: r.workflow_id as string, status: r.status as CalendarChangeView['status'],
-    notified: Number(r.notified), skipped: Number(r.skipped), pages: Number(r.pages), requestedBy: r.requested_by as CalendarActor,
-    requestedAt: at(r.requested_at)!, finishedAt: at(r.finished_at), links: { self: `/v1/admin/calendar/changes/${r.id as string}` },
-  };
-}
-
-/** The change of `id`, or undefined. */
-export async function getCalendarChange(db: Db, id: string): Promise<CalendarChangeView | undefined> {
-  const row = await db('calendar_changes').where({ id }).first();
-  return row ? changeView(row) : undefined;
-}
-
-/**
- * Records a stored calendar change and starts the durable workflow that tells every open case
- * (issue 11.5): the request answers at once. A Temporal outage must not turn a stored entry into an
- * error: the change is then `not_started` (the admin sees it on the progress route).
- */
-async function startCalendarFanOut(deps: CalendarHandlerDeps, added: AddEntryResult, action: 'added' | 'corrected' | 'withdrawn', actor: CalendarActor): Promise<CalendarChangeView> {
-  const id = randomUUID();
-  const workflowId = `calendar-change-${id}`;
-  const signal = { version: added.version, changedDates: added.changedDates, entryId: added.entry.id, reason: `${added.entry.reason} (${added.entry.source})` };
-  await deps.db('calendar_changes').insert({
-    id, entry_seq: added.entry.seq, entry_id: added.entry.id, action, version: added.version, changed_dates: JSON.stringify(added.changedDates),
-    workflow_id: workflowId, status: 'running', requested_by: JSON.stringify(actor),
-  });
-  try {
-    await deps.temporal.workflow.start('calendarFanOutWorkflow', {
-      taskQueue: deps.taskQueue!, workflowId, args: [{ changeId: id, entrySeq: added.entry.seq, change: signal }],
-    });
-  } catch (e) {
-    deps.logger?.warn({ err: e, entrySeq: added.entry.seq }, 'calendar change stored but its fan-out did not start');
-    await deps.db('calendar_changes').where({ id }).update({ status: 'not_started' });
-  }
-  return (await getCalendarChange(deps.db, id))!;
-}
-
-/**
- * Shared handler: withdraw an entry (issue 10.8), audited with its reason, then tell the open cases
- * like an addition does (in the background when `deps.taskQueue` is set: 202; else within: 200).
- */
-export async function withdrawCalendarEntry(
-  deps: CalendarHandlerDeps, id: string, body: z.output<typeof WithdrawBody>, actor: CalendarActor, requestId?: string,
-): Promise<{ status: number; body: unknown }> {
-  const calendar = deps.calendar ?? calendarServiceFor(deps.db);
-  let withdrawn: AddEntryResult;
-  try {
-    withdrawn = await calendar.withdrawEntry(id, body, actor, requestId ? { requestId } : {});
-  } catch (e) {
-    if (!(e instanceof CalendarEntryError)) throw e;
-    if (e.notFound) throw problems.notFound(`Calendar entry ${id}`);
-    throw e.conflict ? problems.conflict(e.message) : problems.validation([{ path: e.field, message: e.message }]);
-  }
-  const common = { entry: withdrawn.entry, version: withdrawn.version, previousVersion: withdrawn.previousVersion, changedDates: withdrawn.changedDates };
-  if (deps.taskQueue !== undefined) return { status: 202, body: { ...common, change: await startCalendarFanOut(deps, withdrawn, 'withdrawn', actor) } };
-  const notification = await notifyCalendarChange({
-    client: deps.temporal, db: deps.db,
-    change: { version: withdrawn.version, changedDates: withdrawn.changedDates, entryId: withdrawn.entry.id, entrySeq: withdrawn.entry.seq, reason: `${withdrawn.entry.reason} (${withdrawn.entry.source})` },
-    ...(deps.workflowTypes ? { workflowTypes: deps.workflowTypes } : {}), ...(deps.logger ? { logger: deps.logger } : {}),
-  });
-  return { status: 200, body: { ...common, notifiedCases: notification.notified, notification } };
-}
-
-/** The calendar router for a plain Express app (mount at the root; paths are absolute). */
-export function calendarRoutes(deps: CalendarRouteDeps): Router {
-  const r = Router();
-  const calendar = deps.calendar ?? calendarServiceFor(deps.db);
-  const handlerDeps: CalendarHandlerDeps = { ...deps, calendar };
-  const actorOf = deps.actorOf ?? defaultActor;
-
-  r.get('/v1/calendar/deadline', async (req, res) => {
-    res.json(await answerDeadline(calendar, parse(DeadlineQuery, req.query)));
-  });
-  r.get('/v1/calendar/days', async (req, res) => {
-    const q = parse(DaysQuery, req.query);
-    res.json(await calendar.listDays(q.from, q.to));
-  });
-  r.get('/v1/admin/calendar/entries', async (req, res) => {
-    const q = parse(EntriesQuery, req.query);
-    res.json(await calendar.listEntries({ ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) }));
-  });
-  const add = (working: boolean) => async (req: Request, res: Response) => {
-    const body = parse(working ? WorkingDayBody : DayOffBody, req.body) as z.output<typeof DayOffBody>;
-    const requestId = (req as { id?: unknown }).id;
-    const out = await addCalendarEntry(handlerDeps, working, body, actorOf(req, res), requestId === undefined ? undefined : String(requestId));
-    res.status(out.status).json(out.body);
-  };
-  r.post('/v1/admin/calendar/days-off', add(false));
-  r.post('/v1/admin/calendar/working-days', add(true));
-  r.post('/v1/admin/calendar/entries/:id/withdraw', async (req: Request, res: Response) => {
-    const body = parse(WithdrawBody, req.body);
-    const requestId = (req as { id?: unknown }).id;
-    const out = await withdrawCalendarEntry(handlerDeps, String(req.params.id), body, actorOf(req, res), requestId === undefined ? undefined : String(requestId));
-    res.status(out.status).json(out.body);
-  });
-  return r;
-}
-
 // ---- OpenAPI / platform route specs ---------------------------------------------------------
 
 const Step = z.object({
@@ -358,7 +143,7 @@ const Step = z.object({
 }).meta({ id: 'DerivationStep' });
 
 const DeadlineResponse = z.object({
-  start: z.string(), amount: z.number().int(), unit: z.enum(UNITS), due: z.string(),
+  start: z.string(), amount: z.number().int(), unit: z.enum(LIMIT_UNITS), due: z.string(),
   dueAt: z.string().meta({ example: '2026-03-02T23:59:59.999+07:00', description: 'End of the due day, 24:00 Vietnam time (BLDS 2015 Art 148(1))' }),
   derivation: z.array(Step), calendarVersion: z.string(), calendarDataVersion: z.string(),
 }).meta({ id: 'Deadline' });
@@ -403,7 +188,7 @@ const ChangeAccepted = z.object({
 
 const EntriesResponse = z.object({ version: z.string(), entries: z.array(Entry.extend({ active: z.boolean() })) }).meta({ id: 'CalendarEntries' });
 
-const handlerDepsOf = (deps: { db: Db; temporal: Client; taskQueue: string; logger?: { warn(obj: object, msg: string): void } }): CalendarHandlerDeps => ({
+const changeDepsOf = (deps: { db: Db; temporal: Client; taskQueue: string; logger?: { warn(obj: object, msg: string): void } }): CalendarChangeDeps => ({
   db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, calendar: calendarServiceFor(deps.db), ...(deps.logger ? { logger: deps.logger } : {}),
 });
 
@@ -434,7 +219,7 @@ const addSpec = (working: boolean) =>
       409: { description: 'Conflicts with an active entry, or already a working day' },
     },
     handler: async ({ body, principal, services, requestId }) =>
-      addCalendarEntry(handlerDepsOf(services.deps), working, body as z.output<typeof DayOffBody>, principalActor(principal), requestId || undefined),
+      addCalendarEntry(changeDepsOf(services.deps), { ...(body as z.output<typeof DayOffBody>), working }, principalActor(principal), requestId || undefined),
   });
 
 /** The calendar routes as platform route specs (auth, strict validation, OpenAPI): add to `apiRoutes()`. */
@@ -487,7 +272,7 @@ export const calendarRouteSpecs: RouteSpec[] = [
       409: { description: 'The entry is already withdrawn' },
     },
     handler: async ({ params, body, principal, services, requestId }) =>
-      withdrawCalendarEntry(handlerDepsOf(services.deps), params.id, body, principalActor(principal), requestId || undefined),
+      withdrawCalendarEntry(changeDepsOf(services.deps), params.id, body, principalActor(principal), requestId || undefined),
   }),
   defineRoute({
     method: 'get', path: '/v1/admin/calendar/changes/:id', operationId: 'getCalendarChange', tags: ['Calendar'],

@@ -17,7 +17,7 @@ import { COMPLEXITY_CRITERIA } from '../../processes/builtin/complaint.js';
 import { CaseId } from '../schemas.js';
 import { updateIdFor } from '../update-id.js';
 import { queryCaseState, sendCaseUpdate, updateProblem } from '../workflow-errors.js';
-import { VN_ZONE } from './cases.js';
+import { vnDate, VN_ZONE } from '../../workflows/clock/vn-time.js';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')
   .refine((s) => DateTime.fromISO(s, { zone: VN_ZONE }).isValid, 'not a real calendar date')
@@ -153,7 +153,7 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
     path: `/v1/cases/:id/events/${ev.path}`, resourceId: c!.id, body: { case: c!.id, body },
   }, async () => {
     const b = body as Record<string, unknown>;
-    const today = DateTime.now().setZone(VN_ZONE).toISODate()!;
+    const today = vnDate(Date.now());
     const date = typeof b.date === 'string' ? b.date : today;
     const msg = ev.message(b, date);
     // The case workflow's `sendMessage` validator checks the event against its live state

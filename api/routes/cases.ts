@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { derivePin } from '../../db/case-pins.js';
 import { auditAppendCtes, lockAuditHead } from '../../db/audit.js';
@@ -10,6 +10,7 @@ import { caseReference as referenceOf, REFERENCE_DIGITS } from '../../db/cases.j
 import type { Db } from '../../db/knex.js';
 import { CHANNELS, MASS_CASE_MIN_SIGNERS } from '../../processes/builtin/index.js';
 import { caseWorkflowId, PROCESS_WORKFLOW, SA, type CaseType, type ProcessInput } from '../../workflows/contract.js';
+import { inVietnam, VN_FIXED_SINCE, vnDate } from '../../workflows/clock/vn-time.js';
 import { buildCaseView, CaseDetailView, FlagsView, loadExtras } from '../case-view.js';
 import { queryCaseState } from '../workflow-errors.js';
 import { withVnInstants } from '../instants.js';
@@ -18,8 +19,6 @@ import { completeCte, requestHash, reserveCte } from '../idempotency.js';
 import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant, NodeRef } from '../schemas.js';
-
-export const VN_ZONE = 'Asia/Ho_Chi_Minh';
 
 /** A party as given at intake; stored encrypted before the workflow starts (only references reach Temporal). */
 export const PartyInput = z.strictObject({
@@ -92,15 +91,6 @@ const CreatedCase = z.object({
 }).meta({ id: 'CreatedCase' });
 
 
-// Vietnam has kept UTC+7 without daylight saving since 13/06/1975 (IANA Asia/Ho_Chi_Minh): a fixed offset
-// gives the same local date as the IANA zone for any later instant, without an Intl look-up per call.
-const VN_FIXED = FixedOffsetZone.instance(7 * 60);
-const VN_FIXED_SINCE = Date.UTC(1975, 5, 13);
-/** The instant in Vietnam's local time. */
-export function inVietnam(t: DateTime): DateTime {
-  return t.toMillis() >= VN_FIXED_SINCE ? t.setZone(VN_FIXED) : t.setZone(VN_ZONE);
-}
-
 /**
  * The receipt instant of a validated `receivedAt` (IsoInstant): epoch ms, the receipt date in Vietnam and the
  * UTC ISO form. `Date.parse` gives luxon's instant for every such string it parses (checked over random
@@ -110,7 +100,7 @@ export function inVietnam(t: DateTime): DateTime {
 export function receiptInstant(receivedAt: string): { ms: number; on: string; utc: string } {
   const ms = Date.parse(receivedAt);
   if (!Number.isNaN(ms) && ms >= VN_FIXED_SINCE) {
-    return { ms, on: new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10), utc: new Date(ms).toISOString() };
+    return { ms, on: vnDate(ms), utc: new Date(ms).toISOString() };
   }
   const t = DateTime.fromISO(receivedAt, { setZone: true });
   return { ms: t.toMillis(), on: inVietnam(t).toISODate()!, utc: t.toUTC().toISO()! };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../api/app.js';
 import { ROLES, type Role } from '../../api/auth/principal.js';
 import type { RouteSpec } from '../../api/routing/define-route.js';
-import { calendarServiceFor } from '../../activities/calendar.js';
+import { calendarServiceFor } from '../../calendar/service.js';
 import { createApiKeyStore } from '../../db/api-keys.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import { authHeader } from '../support/auth.js';

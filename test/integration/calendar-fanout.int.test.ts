@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarServiceFor } from '../../activities/calendar.js';
+import { calendarServiceFor } from '../../calendar/service.js';
 import { PAGES_PER_RUN } from '../../workflows/calendar-fanout.js';
 import { seedCase, startTestApi, type TestApi } from '../support/api.js';
 

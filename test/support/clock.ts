@@ -1,12 +1,10 @@
 /** Expected due dates for tests, computed with the pure clock over the seed calendar. */
-import { DateTime } from 'luxon';
 import { ANNOUNCEMENTS, buildCalendar, type CalendarEntry } from '../../calendar/index.js';
-import { addDays, computeDeadline as compute, VN_ZONE, type DayUnit } from '../../workflows/clock/index.js';
+import { addDays, computeDeadline as compute, type DayUnit } from '../../workflows/clock/index.js';
+import { vnDate } from '../../workflows/clock/vn-time.js';
 
-/** Vietnam civil date of an instant. */
-export function vnDateOf(ms: number): string {
-  return DateTime.fromMillis(ms, { zone: VN_ZONE }).toISODate() as string;
-}
+/** Vietnam civil date of an instant (the workflows' own helper). */
+export const vnDateOf = vnDate;
 
 /** Deadline of `amount` days from `start` on the seed calendar (+ extra entries). */
 export function computeDeadline(start: string, amount: number, unit: DayUnit, entries: readonly CalendarEntry[] = ANNOUNCEMENTS) {

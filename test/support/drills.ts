@@ -49,12 +49,12 @@ export interface WorkerProcessOptions {
 }
 
 /**
- * Starts the standalone case worker (`tsx worker.ts`, scripts/standalone-worker.ts) as a child
+ * Starts the standalone case worker (`tsx scripts/standalone-worker.ts`) as a child
  * process, configured like a scale-out worker: TEMPORAL_ADDRESS, DATABASE_URL, its task queue.
  */
 export function spawnWorker(o: WorkerProcessOptions): WorkerProcess {
   const out = fs.openSync(o.logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'standalone-worker.ts')], {
     cwd: ROOT,
     stdio: ['ignore', out, out],
     env: {

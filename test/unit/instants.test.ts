@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isInstantString, vnInstant, withVnInstants } from '../../api/instants.js';
+import { isInstantString, withVnInstants } from '../../api/instants.js';
+import { vnInstant } from '../../workflows/clock/vn-time.js';
 
 describe('one date-time form in answers (ADR 0019)', () => {
   it('writes any instant with the Vietnam offset and milliseconds', () => {

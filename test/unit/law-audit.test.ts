@@ -28,7 +28,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { answerDeadline, DeadlineQuery } from '../../api/routes/calendar.js';
-import type { CalendarService } from '../../activities/calendar.js';
+import type { CalendarService } from '../../calendar/service.js';
 import {
   ANNOUNCEMENTS, buildCalendar, hungKingsDay, lunarNewYear, type CalendarEntry,
 } from '../../calendar/index.js';
@@ -38,7 +38,8 @@ import {
   type CalendarSnapshot, type LimitUnit,
 } from '../../workflows/clock/index.js';
 import { selectDefinition, type ClockRule, type JsonValue } from '../../workflows/engine/index.js';
-import { clockOf as runtimeClockOf, evaluate, msOf, vnDate } from '../../workflows/engine/runtime/clocks.js';
+import { clockOf as runtimeClockOf, evaluate } from '../../workflows/engine/runtime/clocks.js';
+import { msOf, vnDate } from '../../workflows/clock/vn-time.js';
 import { Driver } from './builtin/driver.js';
 import { clocksOf, def, DEFS } from './builtin/helpers.js';
 
@@ -484,7 +485,7 @@ describe('law audit: the calendar data (BLLĐ 2019 Art 111-112; announcements)',
 });
 
 describe('law audit: GET /v1/calendar/deadline semantics (api/routes/calendar.ts)', () => {
-  // The route's handler over a service answering from the seed calendar, as activities/calendar.ts does.
+  // The route's handler over a service answering from the seed calendar, as calendar/service.ts does.
   const service = {
     deadline: async (start: string, amount: number, unit: LimitUnit) => ({ ...computeDeadline({ start, amount, unit }, SEED), dataVersion: 'entries:seed' }),
   } as unknown as CalendarService;

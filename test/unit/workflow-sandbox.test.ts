@@ -12,7 +12,7 @@ const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() 
 describe('workflow sandbox guard', () => {
   it('bundles workflows/index.ts with Temporal’s bundler (a Node-side import anywhere below it fails here)', async () => {
     const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet });
-    expect(bundle.code).toContain('caseWorkflow');
+    expect(bundle.code).toContain('processWorkflow');
   });
 
   it('the bundler rejects a workflow module that imports a Node built-in', async () => {

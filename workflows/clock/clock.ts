@@ -21,7 +21,7 @@
 import type { Clock, ClockEvaluation, RungSpec } from './clock-types';
 import { addDays, diffDays, formatDay, formatRange } from './days';
 import { countFrom } from './deadline';
-import { endOfDayInstant, toEpochMillis } from './instants';
+import { endOfDayInstant, toEpochMillis } from './vn-time';
 import { checkClock } from './ledger-check';
 import { resolveRungs } from './rungs';
 import { dueStep, startStep } from './steps';

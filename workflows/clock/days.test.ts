@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, diffDays, formatDay, formatRange, isIsoDate, isoWeekday, toDayNumber } from './days';
-import { endOfDayInstant, startOfDayInstant } from './instants';
+import { endOfDayInstant, startOfDayInstant } from './vn-time';
 
 describe('civil date arithmetic', () => {
   it.each([

@@ -1,7 +1,7 @@
 /**
  * Civil-date arithmetic on `YYYY-MM-DD` strings, without any time zone: a date here *is* a
  * Vietnamese civil day, so day stepping is plain proleptic-Gregorian arithmetic (BLDS 2015
- * Art 145: limits run on the solar calendar). Instants are produced only in `instants.ts`.
+ * Art 145: limits run on the solar calendar). Instants are produced only in `vn-time.ts`.
  */
 import type { IsoDate } from './types';
 

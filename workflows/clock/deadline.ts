@@ -1,7 +1,7 @@
 /**
  * One statutory time limit in days, counted under the Civil Code (BLDS 2015 Art 147–148).
  */
-import { endOfDayInstant } from './instants';
+import { endOfDayInstant } from './vn-time';
 import { dueStep, startStep } from './steps';
 import type { CalendarSnapshot, DayUnit, DeadlineInput, DeadlineResult, DerivationStep, IsoDate } from './types';
 import { countMonths } from './months';

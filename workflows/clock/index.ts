@@ -15,6 +15,7 @@ export type {
   LimitUnit,
   WeekRule,
 } from './types';
+export { LIMIT_UNITS } from './types';
 export type {
   Budget,
   Clock,
@@ -49,7 +50,7 @@ export {
   type DayInfo,
 } from './calendar-lookup';
 export { addDays, diffDays, formatDay, isIsoDate, isoWeekday, InvalidDateError } from './days';
-export { endOfDayInstant, startOfDayInstant, VN_ZONE } from './instants';
+export { endOfDayInstant, startOfDayInstant, VN_ZONE } from './vn-time';
 export { describeOffDays, type OffReason } from './describe';
 export { LEGAL } from './legal';
 export { ClockInputError } from './validate';

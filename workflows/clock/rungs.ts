@@ -3,7 +3,7 @@
  */
 import type { ResolvedRung, RungSpec } from './clock-types';
 import { addDays } from './days';
-import { startOfDayInstant } from './instants';
+import { startOfDayInstant } from './vn-time';
 import { isWorkingDay } from './calendar-lookup';
 import type { CalendarSnapshot, IsoDate } from './types';
 

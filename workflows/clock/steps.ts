@@ -2,7 +2,7 @@
  * Derivation steps that open and close every computation (start event, due date).
  */
 import { addDays, formatDay } from './days';
-import { endOfDayInstant } from './instants';
+import { endOfDayInstant } from './vn-time';
 import { LEGAL } from './legal';
 import type { DerivationStep, IsoDate } from './types';
 

@@ -20,7 +20,10 @@ export type DayUnit = 'calendar_days' | 'working_days';
  * roll-forward. Clocks ({@link Budget}) stay in {@link DayUnit}: suspension and extension are
  * defined in days.
  */
-export type LimitUnit = DayUnit | 'months' | 'years';
+export type LimitUnit = (typeof LIMIT_UNITS)[number];
+
+/** Every unit a statutory limit is counted in: the one list the clock, the definition model and the API use. */
+export const LIMIT_UNITS = ['calendar_days', 'working_days', 'months', 'years'] as const;
 
 /** A civil date `YYYY-MM-DD` (Vietnam local day). */
 export type IsoDate = string;

@@ -3,7 +3,7 @@
  * are programming or data errors, not business outcomes.
  */
 import { isIsoDate } from './days';
-import type { DayUnit, LimitUnit } from './types';
+import { LIMIT_UNITS, type DayUnit, type LimitUnit } from './types';
 
 /** Thrown for malformed clock or deadline input (bad date, non-integer amount, unknown unit). */
 export class ClockInputError extends Error {
@@ -36,9 +36,8 @@ export function assertUnit(value: unknown, field: string): asserts value is DayU
 
 /** Assert a known {@link LimitUnit} (days, months or years). */
 export function assertLimitUnit(value: unknown, field: string): asserts value is LimitUnit {
-  if (value !== 'calendar_days' && value !== 'working_days' && value !== 'months' && value !== 'years') {
-    throw new ClockInputError(
-      `${field} must be 'calendar_days', 'working_days', 'months' or 'years', got ${JSON.stringify(value)}`,
-    );
+  if (!(LIMIT_UNITS as readonly unknown[]).includes(value)) {
+    const quoted = LIMIT_UNITS.map((u) => `'${u}'`);
+    throw new ClockInputError(`${field} must be ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}, got ${JSON.stringify(value)}`);
   }
 }

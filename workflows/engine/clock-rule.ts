@@ -2,6 +2,7 @@
  * Timer specifications: a statutory clock rule or a plain ISO-8601 duration.
  */
 import { z } from 'zod';
+import { LIMIT_UNITS, type LimitUnit } from '../clock/types.js';
 import { identifierSchema, isoDateSchema, isoDurationSchema, legalBasisSchema } from './primitives.js';
 
 /**
@@ -10,8 +11,8 @@ import { identifierSchema, isoDateSchema, isoDurationSchema, legalBasisSchema } 
  * that month's last day; a non-working last day rolls forward). Month/year clocks have no
  * suspension or extension (both are counted in days) and their rungs count calendar days.
  */
-export const CLOCK_UNITS = ['calendar_days', 'working_days', 'months', 'years'] as const;
-export type ClockUnit = (typeof CLOCK_UNITS)[number];
+export const CLOCK_UNITS = LIMIT_UNITS;
+export type ClockUnit = LimitUnit;
 
 /** True for the month/year units (counted by corresponding day, not day by day). */
 export function isMonthUnit(unit: ClockUnit): unit is 'months' | 'years' {

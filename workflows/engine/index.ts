@@ -10,6 +10,3 @@ export { hashDefinition, pinDefinition, formatPin, type DefinitionHash, type Def
 export { canonicalJson } from './canonical-json.js';
 export { sha256Hex } from './sha256.js';
 export { selectDefinition, isEffectiveOn, type SelectionCriteria } from './select.js';
-export { indexDefinition, type DefinitionIndex } from './definition-index.js';
-export { chooseExclusiveFlow } from './exclusive-choice.js';
-export { findEscalationTarget, type EscalationSource, type EscalationTarget } from './escalation-scope.js';

@@ -2,20 +2,16 @@
  * Timers of the interpreter: ISO durations and statutory clocks (workflows/clock) turned into
  * due instants. Pure: the calendar snapshot is data fetched by an activity.
  */
-import { DateTime, Duration } from 'luxon';
+import { Duration } from 'luxon';
 import {
-  ClockError, createClock, denunciationExtensionPolicy, evaluateClock, extendClock, isIsoDate, suspendClock, VN_ZONE,
+  ClockError, createClock, denunciationExtensionPolicy, evaluateClock, extendClock, isIsoDate, suspendClock,
   type CalendarSnapshot, type Clock, type DenunciationComplexity, type ExtensionPolicy,
 } from '../../clock/index.js';
+import { msOf, vnDate } from '../../clock/vn-time.js';
 import { isClockRule, isMonthUnit, type ClockRule, type TimerSpec } from '../clock-rule.js';
 import type { DefinitionNode } from '../definition.js';
 import type { JsonValue } from '../primitives.js';
 import { RuntimeIncident, type BreachRecord, type ClockState, type RunState, type TimerRecord } from './types.js';
-
-/** The Vietnam civil date of an epoch-ms instant. */
-export function vnDate(ms: number): string {
-  return DateTime.fromMillis(ms, { zone: VN_ZONE }).toISODate() as string;
-}
 
 /** ISO instant (UTC) of epoch ms. */
 export function isoAt(ms: number): string {
@@ -88,11 +84,6 @@ export function evaluate(clock: Clock, calendar: CalendarSnapshot | undefined, n
     derivation: [...e.derivation],
     calendarVersion: e.calendarVersion,
   };
-}
-
-/** Epoch ms of an ISO instant. */
-export function msOf(iso: string): number {
-  return DateTime.fromISO(iso, { zone: VN_ZONE }).toMillis();
 }
 
 /** Due instant (ms) and clock (if statutory) of a timer spec armed at `nowMs`. */

@@ -7,5 +7,6 @@ export { buildRunGraph, type RunGraph } from './graph.js';
 export { BEHAVIOURS, type Behaviour } from './behaviours.js';
 export { Runner, initialState, WAITING, type UncaughtEscalation, type LegalEventPayload, type RunCheckpoint } from './runner.js';
 export * from './calendar-range.js';
-export { vnDate, isoAt, msOf } from './clocks.js';
+export { isoAt } from './clocks.js';
+export { msOf, vnDate } from '../../clock/vn-time.js';
 export { buildView, stageOf, type BreachView, type CaseStateView, type ClockView } from './view.js';

@@ -10,7 +10,8 @@ import { BREACH_SUPERSEDED_ESCALATION_CODE, DUE_BREACH_ESCALATION_CODE } from '.
 import type { JsonValue } from '../primitives.js';
 import { checkDateConstraints, validateFormData } from '../form-data.js';
 import { BEHAVIOURS, type Behaviour } from './behaviours.js';
-import { addressedTo, armTimer, liveBreaches, followerClock, sameLimit, DEADLINE_EXPIRED_ON, evaluate, isoAt, msOf, vnDate, withExpiry } from './clocks.js';
+import { addressedTo, armTimer, liveBreaches, followerClock, sameLimit, DEADLINE_EXPIRED_ON, evaluate, isoAt, withExpiry } from './clocks.js';
+import { msOf, vnDate } from '../../clock/vn-time.js';
 import type { RunGraph } from './graph.js';
 import { RuntimeIncident, type BreachRecord, type CaseEvent, type ChildLink, type RunState, type TimerRecord, type Token } from './types.js';
 

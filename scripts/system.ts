@@ -8,17 +8,17 @@ import { issueDevAdminToken } from '../api/auth/dev-token.js';
 import { registerBuiltinDefinitions } from '../db/builtin-definitions.js';
 import { DefinitionVersionExists } from '../db/definitions.js';
 import { createDb, type Db } from '../db/knex.js';
-import { migrateLatest } from '../db/migrate.js';
 import { createCaseWorker } from '../worker.js';
-import type { Config } from './config.js';
-import { embeddedAppRolePassword, resolveSecrets } from './local-secrets.js';
-import { APP_ROLE, ensureAppRole, grantAppRole, roleWarnings, withCredentials } from './db-roles.js';
+import type { Config } from '../platform/config.js';
+import { resolveSecrets } from '../platform/local-secrets.js';
+import { roleWarnings } from '../platform/db-roles.js';
+import { prepareDatabase, startConfiguredEmbeddedPostgres } from '../platform/database.js';
 import { configureAuditKeys } from '../db/audit-keys.js';
 import { sealAuditChain } from '../db/audit.js';
 import { ChainBroken, configureAuditSigner, createCheckpointStore } from '../db/audit-checkpoints.js';
-import { createPiiKeyring } from './pii.js';
-import { portInUse, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
-import { connectClient, connectWorker, installTemporalRuntimeLogger, registerSearchAttributes, startDevServer, temporalBinaries, type ServerProcess } from './temporal.js';
+import { createPiiKeyring } from '../platform/pii.js';
+import { portInUse, type PostgresHandle } from '../platform/postgres.js';
+import { connectClient, connectWorker, installTemporalRuntimeLogger, registerSearchAttributes, startDevServer, temporalBinaries, type ServerProcess } from '../platform/temporal.js';
 
 export interface RunningSystem {
   apiUrl: string;
@@ -56,7 +56,7 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     let databaseUrl = cfg.database.url;
     if (!databaseUrl) {
       logger.info({ dataDir: path.join(cfg.dataDir, 'postgres') }, 'starting embedded PostgreSQL');
-      pg = await startEmbeddedPostgres({ dataDir: path.join(cfg.dataDir, 'postgres'), port: cfg.database.embeddedPort, persistent: true });
+      pg = await startConfiguredEmbeddedPostgres(cfg);
       stops.push(() => pg!.stop());
       databaseUrl = pg.url;
     }
@@ -66,24 +66,8 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     if (secrets.generated.length) logger.info({ files: secrets.generated }, 'generated local secrets (set JWT_SECRET, PII_KEYS, AUDIT_HMAC_KEYS and AUDIT_SIGNING_KEYS in production)');
     configureAuditKeys(secrets.auditHmacKeys);
     configureAuditSigner(secrets.auditSigningKeys);
-    const owner: Db = createDb(databaseUrl, { max: 2 });
-    let appUrl: string;
-    try {
-      const applied = await migrateLatest(owner);
-      logger.info({ applied }, 'migrations up to date');
-      if (pg) {
-        const password = embeddedAppRolePassword(cfg);
-        await ensureAppRole(owner, { password });
-        appUrl = withCredentials(pg.url, APP_ROLE, password);
-      } else if (cfg.database.appUrl) {
-        await grantAppRole(owner, decodeURIComponent(new URL(cfg.database.appUrl).username));
-        appUrl = cfg.database.appUrl;
-      } else {
-        appUrl = databaseUrl;
-      }
-    } finally {
-      await owner.destroy();
-    }
+    const { applied, appUrl } = await prepareDatabase(cfg, databaseUrl, pg !== undefined);
+    logger.info({ applied }, 'migrations up to date');
     const db: Db = createDb(appUrl);
     stops.push(() => db.destroy());
     for (const w of await roleWarnings(db)) logger.warn(`${w}; set DATABASE_APP_URL to a role without ownership (README)`);

@@ -1,14 +1,12 @@
 /**
  * The calendar service (Node side): builds {@link CalendarSnapshot}s from the stored, versioned
- * calendar entries, answers deadline and day-listing questions, and validates admin entries.
- * Also the `getCalendarSnapshot` activity through which workflows obtain calendar data (so the exact
- * calendar used is recorded in their history).
+ * calendar entries, answers deadline and day-listing questions, and validates admin entries. The
+ * API's calendar routes use it; the worker's `getCalendarSnapshot` activity (activities/process.ts)
+ * builds the snapshots workflows count on from its entries.
  */
-import { ApplicationFailure } from '@temporalio/common';
-import { DateTime } from 'luxon';
-import { ANNOUNCEMENTS } from '../calendar/announcements.js';
-import { buildCalendar, listDays as listCalendarDays, type CalendarDay } from '../calendar/build.js';
-import type { Confidence } from '../calendar/types.js';
+import { ANNOUNCEMENTS } from './announcements.js';
+import { buildCalendar, listDays as listCalendarDays, type CalendarDay } from './build.js';
+import type { Confidence } from './types.js';
 import { appendAudit } from '../db/audit.js';
 import {
   createCalendarStore,
@@ -19,9 +17,9 @@ import {
 } from '../db/calendar.js';
 import type { Db } from '../db/knex.js';
 import { CalendarCoverageError, dayInfo } from '../workflows/clock/calendar-lookup.js';
-import { addDays, diffDays, formatDay, isIsoDate } from '../workflows/clock/days.js';
+import { addDays, formatDay, isIsoDate } from '../workflows/clock/days.js';
 import { computeDeadline } from '../workflows/clock/deadline.js';
-import { VN_ZONE } from '../workflows/clock/instants.js';
+import { vnDate } from '../workflows/clock/vn-time.js';
 import type {
   CalendarException,
   CalendarSnapshot,
@@ -345,7 +343,7 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
       const name = need(input.name, 'name', 200);
       const source = need(input.source, 'source', 500);
       const reason = need(input.reason, 'reason', 1000);
-      const today = DateTime.fromJSDate(now()).setZone(VN_ZONE).toISODate() as string;
+      const today = vnDate(now().getTime());
       const effectiveFrom = input.effectiveFrom === undefined ? today : checkDate(input.effectiveFrom, 'effectiveFrom');
       const id = input.id ?? `adm:${date}:${input.working ? 'work' : 'off'}`;
       if (!ID_PATTERN.test(id) || id.startsWith('statutory:')) {
@@ -429,7 +427,7 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
     async withdrawEntry(id: string, input: WithdrawCalendarEntryInput, actor: CalendarActor, meta: { requestId?: string } = {}): Promise<AddEntryResult> {
       const reason = need(input.reason, 'reason', 1000);
       const sourceGiven = input.source === undefined ? undefined : need(input.source, 'source', 500);
-      const today = DateTime.fromJSDate(now()).setZone(VN_ZONE).toISODate() as string;
+      const today = vnDate(now().getTime());
       // An id neither stored nor in the seed is refused before anything (even the seed) is written.
       if (!ANNOUNCEMENTS.some((a) => a.id === id) && !(await db('calendar_entries').where({ entry_id: id }).first('seq'))) {
         throw new CalendarEntryError('NOT_FOUND', 'id', `no calendar entry ${id}`);
@@ -485,32 +483,3 @@ export function calendarServiceFor(db: Db): CalendarService {
   }
   return s;
 }
-
-/** Input of the `getCalendarSnapshot` activity. */
-export interface CalendarSnapshotRequest {
-  readonly from: IsoDate;
-  readonly to: IsoDate;
-}
-
-/**
- * Calendar activities, spread into the worker's activities: workflows obtain calendar data only
- * through these, so the snapshot used is recorded in their history.
- */
-export function createCalendarActivities(deps: { db: Db; calendar?: CalendarService }) {
-  const calendar = deps.calendar ?? calendarServiceFor(deps.db);
-  return {
-    /**
-     * The agency calendar covering `from`..`to` inclusive (at most 20 years), with its `version`.
-     * Bad input is a non-retryable `InvalidCalendarRange` failure.
-     */
-    async getCalendarSnapshot(req: CalendarSnapshotRequest): Promise<CalendarSnapshot> {
-      const ok = isIsoDate(req?.from) && isIsoDate(req?.to) && diffDays(req.from, req.to) >= 0 && diffDays(req.from, req.to) <= 366 * 20;
-      if (!ok) {
-        throw ApplicationFailure.nonRetryable(`Bad calendar range ${JSON.stringify(req)}: from <= to, YYYY-MM-DD, at most 20 years`, 'InvalidCalendarRange');
-      }
-      return calendar.snapshot(req.from, req.to);
-    },
-  };
-}
-
-export type CalendarActivities = ReturnType<typeof createCalendarActivities>;
