@@ -1,7 +1,10 @@
 /**
- * processWorkflow: ONE generic workflow that runs any valid process definition. The pure token
- * runner (engine/runtime) decides what happens; this file turns its waiting tokens into Temporal
- * effects (activities, child workflows, timers via condition) and feeds results back.
+ * processWorkflow: ONE generic workflow that runs any valid process definition. The pure case
+ * session (engine/session, over the token runner of engine/runtime) decides what happens; this file
+ * only adds the Temporal effects (ADR 0021): Update and signal handlers wired to the session's
+ * messages, activities and linked cases for its waiting tokens, timers via condition(), the calendar
+ * snapshot fetched and widened, search attributes, projections, continue-as-new and the patched()
+ * gates that keep recorded histories replaying.
  */
 import {
   ApplicationFailure, CancellationScope, ChildWorkflowCancellationType, condition, continueAsNew, getExternalWorkflowHandle, isCancellation,
@@ -15,17 +18,14 @@ import {
 import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
 import {
-  buildable, buildRunGraph, calendarReachProblem, buildView, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, coverageErrorOf, initialState, Runner, RuntimeIncident, unionRange, widerRange,
-  type DayRange,
+  buildRunGraph, buildView, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, initialState, RuntimeIncident, unionRange, type DayRange,
 } from './engine/runtime/index.js';
+import {
+  CaseSession, checkMessage, LEGAL_EVENT, TASK_COMPLETION, type Applied, type FeatureGates, type LegalEventResult, type Refusal,
+} from './engine/session/index.js';
+import { calendarChangedSignal, evaluateInputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
+import { LIFECYCLE_LAW } from '../processes/case-law.js';
 import { vnDate } from './clock/vn-time.js';
-import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
-import { checkedToday, legalEventCheck, legalEventDateProblem, liveBreaches, recordedCaseEvent } from './engine/runtime/clocks.js';
-import type { RunState } from './engine/runtime/index.js';
-import { jsonTextProblem } from './text-check.js';
-
-/** Whether the case runs a statutory clock a legal event may address (running, or a limit that ran out on a waiting task). */
-const hasStatutoryClocks = (s: RunState): boolean => s.timers.some((t) => t.clock !== undefined && t.clock.clock.follows === undefined) || liveBreaches(s).length > 0;
 
 /** patched() id: a `recordCaseEvent` result sets the case event (clocks armed after it count from its day). */
 const PATCH_CASE_EVENTS = 'kntc-case-events-from-activity-v1';
@@ -107,10 +107,15 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const nodeName = (id: string) => { const n = graph.node(id); return n.name ?? n.id; };
   /** The work steps a stage names first: a person's task, an automated step, a linked case (ADR 0019). */
   const isWork = (id: string) => { const t = graph.node(id).type; return t === 'userTask' || t === 'serviceTask' || t === 'callActivity'; };
+  // Behaviour recorded histories predate: asked by the session only where it makes a difference.
+  const gates: FeatureGates = {
+    lateLegalEvents: () => patched(PATCH_LATE_LEGAL_EVENTS),
+    caseEventsFromResults: () => patched(PATCH_CASE_EVENTS),
+  };
 
   // Assigned once the calendar is fetched; handlers registered before that see `undefined`.
   // eslint-disable-next-line prefer-const
-  let runner: Runner | undefined;
+  let session: CaseSession | undefined;
   let wake = false;
   let version = 0;
   let calendarDirty = false;
@@ -121,11 +126,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const pendingAudits: WorkflowAuditEntry[] = [...(input.carried?.audits ?? [])];
 
   const touch = () => { wake = true; version += 1; };
-  const act = <T>(fn: (r: Runner) => T): T => {
-    if (!runner) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
-    runner.now = Date.now();
+  const act = <T>(fn: (s: CaseSession) => T): T => {
+    if (!session) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
+    session.now = Date.now();
     try {
-      return fn(runner);
+      return fn(session);
     } catch (err) {
       failure ??= asFailure(err);
       throw failure;
@@ -134,13 +139,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     }
   };
   const reject = (type: string, message: string): never => { throw ApplicationFailure.nonRetryable(message, type); };
-  // ADR 0016 (defence in depth behind the API's own check): text the read model cannot store — a NUL,
-  // other control characters, lone surrogates — or a payload nested too deep never enters the history.
-  // Validators do not run on replay: no command changes.
-  const refuseBadText = (req: unknown, type: string) => {
-    const t = jsonTextProblem(req);
-    if (t) reject(type, `invalid form data: ${t.path || '(payload)'} ${t.message}`);
-  };
+  /** An Update validator: the session's checks; a refusal never enters the history. Not run on replay. */
+  const refuse = (refusal: Refusal | null): void => { if (refusal) reject(refusal.type, refusal.message); };
 
   // ---- the calendar grows on demand (ADR 0017) ------------------------------------------------
   const span = opts.calendarDays ?? CALENDAR_SPAN_DAYS;
@@ -149,39 +149,38 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
    * Undefined when the calendar snapshot covers the days needed around `dates` (the common case:
    * nothing awaited, so the commands of recorded histories are unchanged); else the promise of a
    * wider snapshot, fetched through the calendar activity (recorded in history: replay is
-   * deterministic) and set on the runner, which recomputes the clocks with it.
+   * deterministic) and set on the session, which recomputes the clocks with it.
    */
   const ensureCalendar = (dates: readonly unknown[]): Promise<void> | undefined => {
-    const held = runner?.state.calendar;
-    if (!held) return undefined;
-    const wider = widerRange(held, dates, span);
-    if (!wider || !buildable(wider)) return undefined;
+    if (!session?.calendarNeeded(dates)) return undefined;
     if (widening) return widening.then(() => ensureCalendar(dates));
     if (!patched(PATCH_CALENDAR_ON_DEMAND)) return undefined;
-    widening = infra.getCalendarSnapshot(wider)
-      .then((cal) => { act((r) => r.setCalendar(cal)); })
+    widening = infra.getCalendarSnapshot(session.calendarNeeded(dates)!)
+      .then((cal) => { act((s) => s.setCalendar(cal)); })
       .finally(() => { widening = undefined; });
     return widening;
   };
   /**
    * {@link act} for operations that may need calendar days (tasks, messages, activity results,
    * timers): the calendar first covers `dates` and today; an operation that still needs a day the
-   * snapshot lacks is undone, the snapshot widened and the operation run again (`fn` gets
-   * `waited: true` when anything was awaited: the state may have moved meanwhile). Synchronous
-   * when nothing is missing.
+   * snapshot lacks is undone (CaseSession.attempt), the snapshot widened and the operation run
+   * again (`fn` gets `waited: true` when anything was awaited: the state may have moved meanwhile).
+   * Synchronous when nothing is missing.
    */
-  const actGrowing = <T>(fn: (r: Runner, waited: boolean) => T, dates: readonly unknown[] = [], waited = false): T | Promise<T> => {
+  const actGrowing = <T>(fn: (s: CaseSession, waited: boolean) => T, dates: readonly unknown[] = [], waited = false): T | Promise<T> => {
     const pending = ensureCalendar([...dates, vnDate(Date.now())]);
     if (pending) return pending.then(() => actGrowing(fn, dates, true));
-    if (!runner) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
-    const checkpoint = runner.state.calendar ? runner.checkpoint() : undefined;
-    runner.now = Date.now();
+    if (!session) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
+    const s = session;
+    s.now = Date.now();
     try {
-      return fn(runner, waited);
-    } catch (err) {
-      const missing = coverageErrorOf(err);
-      const grown = missing && checkpoint ? (runner.restore(checkpoint), ensureCalendar([missing.date])) : undefined;
+      const done = s.attempt(() => fn(s, waited));
+      if ('value' in done) return done.value;
+      const grown = ensureCalendar([done.missingDay]);
       if (grown) return grown.then(() => actGrowing(fn, dates, true));
+      failure ??= asFailure(done.error);
+      throw failure;
+    } catch (err) {
       failure ??= asFailure(err);
       throw failure;
     } finally {
@@ -192,32 +191,20 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const inBackground = (r: unknown): void => {
     if (r instanceof Promise) r.catch((err) => { failure ??= asFailure(err); wake = true; });
   };
-  const open = (caseId: string): Runner => {
-    if (caseId !== input.caseId) reject('WrongCase', `this is case ${input.caseId}, not ${caseId}`);
-    if (!runner) return reject('CaseStarting', 'the case is still starting');
-    if (runner.state.status !== 'running') reject('CaseClosed', `case ${input.caseId} is ${runner.state.status}`);
-    return runner;
-  };
 
-  setHandler(getCaseState, () => buildView(input.caseId, input.pin.label, runner?.state, nodeName, undefined, isWork));
+  setHandler(getCaseState, () => buildView(input.caseId, input.pin.label, session?.state, nodeName, undefined, isWork));
   /**
    * The case waits for a person, a date, a message or a linked case — no automated step (service
    * task, linked case being started) is under way — or it ended or failed.
    */
   /** Completions waiting for the case to settle (ADR 0019). */
   let settling = 0;
-  const settled = () => !runner || runner.state.status !== 'running' || failure !== undefined
-    || runner.tokens.every((t) => { const type = graph.node(t.nodeId).type; return type !== 'serviceTask' && (type !== 'callActivity' || t.childWorkflowId !== undefined); });
+  const settled = () => !session || session.state.status !== 'running' || failure !== undefined || session.automatedStepsDone();
   setHandler(completeTask, async (req) => {
-    const applied = actGrowing((r, waited) => {
-      // Validated in this activation, unless a wider calendar was awaited (ADR 0017): then check again.
-      if (waited && r.checkTaskCompletion(req.taskId, req.data) !== null) return false;
-      r.completeTask(req.taskId, req.data, req.caseEvents);
-      return true;
-    }, Object.values(req.caseEvents ?? {}));
+    const applied = actGrowing((s, waited) => s.apply(TASK_COMPLETION, req, waited), TASK_COMPLETION.dates(req));
     // Synchronous unless the calendar had to grow: recorded histories see the same activations.
-    const completed = applied instanceof Promise ? await applied : applied;
-    if (!completed) reject('TaskNotOpen', `task '${req.taskId}' is no longer open`);
+    const outcome = applied instanceof Promise ? await applied : applied;
+    if ('refused' in outcome) reject(outcome.refused.type, outcome.refused.message);
     if (req.audit && project) pendingAudits.push(req.audit);
     // Answer after the next step (ADR 0019): the activities the completion started have run and the
     // tasks they lead to are open. Only executions past the patch wait: a recorded history answered at once.
@@ -227,111 +214,32 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       settling += 1;
       try { await condition(settled); } finally { settling -= 1; }
     }
-    return { taskId: req.taskId, openTasks: runner!.state.tasks.filter((t) => t.status === 'open') };
+    return { taskId: req.taskId, openTasks: session!.openTasks() };
   }, {
-    validator: (req) => {
-      refuseBadText(req, 'InvalidFormData');
-      const r = open(req.caseId);
-      // Candidate roles (ADR 0013): the API sends the roles its caller works as. Validators do not
-      // run on replay, so histories recorded before this check replay unchanged.
-      if (req.actorRoles !== undefined) {
-        const task = r.state.tasks.find((t) => t.id === req.taskId && t.status === 'open');
-        if (task && !task.candidateRoles.some((c) => req.actorRoles!.includes(c))) {
-          reject('TaskRoleMismatch', `task ${req.taskId} is for the roles ${task.candidateRoles.join(', ')}`);
-        }
-      }
-      const today = checkedToday(Date.now());
-      const problem = r.checkTaskCompletion(req.taskId, req.data, { today });
-      if (problem) reject(problem.startsWith('invalid form') ? 'InvalidFormData' : 'TaskNotOpen', problem);
-      // The days a clock may count from must fit one calendar snapshot with the case's other dates
-      // (today is not one of them: a case's clocks never need the days between their due day and now).
-      if (r.state.calendar) {
-        for (const [event, date] of Object.entries(req.caseEvents ?? {})) {
-          if (typeof date !== 'string') continue;
-          const far = calendarReachProblem(`caseEvents.${event}`, date, Object.values(r.state.caseEvents), span);
-          if (far !== null) reject('InvalidFormData', `invalid form data: ${far}`);
-        }
-      }
-    },
+    validator: (req) => refuse(checkMessage(input.caseId, session, TASK_COMPLETION, req, Date.now())),
   });
-  /**
-   * What the case's state or the law refuses of a legal event or message (a second suspension, a
-   * resumption of a running case, an extension beyond the limits, marking complex twice, a date the
-   * law does not allow), or null. Run by the validator and again by the handler when it had to wait
-   * for a wider calendar (the state may have moved meanwhile: ADR 0008's atomicity).
-   */
-  const messageRefusal = (r: Runner, req: Parameters<typeof legalEventCheck>[2] & { date?: string }): { type: string; message: string } | null => {
-    const today = checkedToday(Date.now());
-    const badDate = legalEventDateProblem(r.state.caseEvents, req, today)
-      ?? (r.state.calendar && req.date !== undefined ? calendarReachProblem('date', req.date, Object.values(r.state.caseEvents), span) : null);
-    if (badDate !== null) return { type: 'InvalidInput', message: badDate };
-    const refusal = legalEventCheck(r.state, (id) => graph.node(id), req, vnDate(Date.now()));
-    if (refusal !== null) return { type: refusal.reason, message: refusal.detail };
-    const clockEvent = ['suspend', 'resume', 'extend'].includes(req.name);
-    const legal = clockEvent ? r.planLegalEvent(req.name, req) : 'not a clock event';
-    // A legal clock event that would change no statutory clock of a case that has some is refused:
-    // accepted, it would answer 200 and change nothing (a custom definition without statutory
-    // clocks still takes it through its own steps).
-    if (clockEvent && typeof legal === 'string' && hasStatutoryClocks(r.state)) {
-      return { type: 'NoClockChanged', message: `'${req.name}' changes no statutory clock of case ${input.caseId}: ${legal}` };
-    }
-    if (typeof legal === 'string' && r.catchers(req.name).length === 0) {
-      return { type: 'MessageNotExpected', message: `message '${req.name}' is not expected by case ${input.caseId} now (${legal})` };
-    }
-    return null;
-  };
   setHandler(sendMessage, (req) => {
-    let clocksChanged = 0;
-    let breachesSuperseded = 0;
-    const caught = actGrowing((r, waited): number | { type: string; message: string } => {
-      clocksChanged = 0;
-      breachesSuperseded = 0;
-      // Validated in this activation, unless a wider calendar was awaited: then check again.
-      if (waited) {
-        const refused = messageRefusal(r, req);
-        if (refused) return refused;
+    const applied = actGrowing((s, waited) => s.apply(LEGAL_EVENT, req, waited), LEGAL_EVENT.dates(req));
+    const answer = (outcome: Applied<LegalEventResult>) => {
+      if ('refused' in outcome) return reject(outcome.refused.type, outcome.refused.message);
+      const { caught, clocksChanged, breachesSuperseded } = outcome.applied;
+      if (req.audit && project) {
+        pendingAudits.push({ ...req.audit, after: { ...req.audit.after, caught, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) } });
       }
-      if (['suspend', 'resume', 'extend'].includes(req.name)) {
-        let plan = r.planLegalEvent(req.name, req);
-        // Limits that ran out take the event only in histories recorded with this (replay: as before).
-        const late = typeof plan !== 'string' && plan.some((x) => x.breach !== undefined);
-        const withBreaches = !late || patched(PATCH_LATE_LEGAL_EVENTS);
-        if (!withBreaches) plan = r.planLegalEvent(req.name, req, false);
-        if (typeof plan !== 'string') { clocksChanged = plan.length; breachesSuperseded = r.applyLegalEvent(req.name, req, withBreaches).length; }
-      }
-      return r.deliverMessage(req.name, req.variables ?? {});
-    }, [req.date]);
-    const answer = (n: number | { type: string; message: string }) => {
-      if (typeof n !== 'number') return reject(n.type, n.message);
-      if (req.audit && project) pendingAudits.push({ ...req.audit, after: { ...req.audit.after, caught: n, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) } });
-      return { caught: n, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) };
+      return { caught, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) };
     };
-    return caught instanceof Promise ? caught.then(answer) : answer(caught);
+    return applied instanceof Promise ? applied.then(answer) : answer(applied);
   }, {
-    validator: (req) => {
-      refuseBadText(req, 'InvalidInput');
-      const r = open(req.caseId);
-      // Refused events never enter the history, even when the definition would catch the message.
-      // Atomic: the handler runs right after this validator accepts, so a concurrent second event is
-      // validated against the state the first one left (ADR 0008). Not run on replay.
-      const refused = messageRefusal(r, req);
-      if (refused) reject(refused.type, refused.message);
-    },
+    validator: (req) => refuse(checkMessage(input.caseId, session, LEGAL_EVENT, req, Date.now())),
   });
   setHandler(calendarChangedSignal, () => { calendarDirty = true; wake = true; });
   setHandler(childCompleted, (c) => {
-    if (!runner) return;
-    const link = runner.state.children.find((l) => l.workflowId === c.workflowId);
-    if (link) { link.status = 'completed'; link.outcome = c.outcome; }
-    const token = runner.token(c.tokenId);
-    if (!token || token.childWorkflowId !== c.workflowId) return;
-    const node = graph.node(token.nodeId);
-    const output = node.type === 'callActivity' ? mapOutputs(node.output, { ...c.variables, outcome: c.outcome }) : {};
-    inBackground(actGrowing((r) => r.completeToken(c.tokenId, output, 'child_completed')));
+    const output = session?.noteChildCompleted(c);
+    if (output !== undefined) inBackground(actGrowing((s) => s.childCompleted(c.tokenId, output)));
   });
   setHandler(childEscalated, (c) => {
-    if (runner?.token(c.tokenId)?.childWorkflowId !== c.workflowId) return;
-    inBackground(actGrowing((r) => { if (r.token(c.tokenId)) r.throwEscalation(c.code, c.tokenId, r.token(c.tokenId)!.nodeId); }));
+    if (!session?.awaitsChild(c.tokenId, c.workflowId)) return;
+    inBackground(actGrowing((s) => s.childEscalated(c.tokenId, c.code)));
   });
 
   // ---- calendar ------------------------------------------------------------------------------
@@ -346,22 +254,20 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   };
   if (usesClocks(definition) && !state.calendar) state.calendar = await fetchCalendar();
 
-  runner = new Runner(graph, state, { caseId: input.caseId, caseType: input.caseType });
-  runner.now = Date.now();
+  session = new CaseSession(graph, state, {
+    caseId: input.caseId, law: LIFECYCLE_LAW, gates, scope: { caseId: input.caseId, caseType: input.caseType }, calendarSpan: span,
+  });
+  session.now = Date.now();
   if (!input.carried) {
     // A clock armed at the start may need days beyond the first snapshot: widen it and start again.
     for (;;) {
-      const checkpoint = runner.state.calendar ? runner.checkpoint() : undefined;
-      try {
-        runner.start();
-        break;
-      } catch (err) {
-        const missing = coverageErrorOf(err);
-        const grown = missing && checkpoint ? (runner.restore(checkpoint), ensureCalendar([missing.date])) : undefined;
-        if (!grown) throw asFailure(err);
-        await grown;
-        runner.now = Date.now();
-      }
+      let started: ReturnType<CaseSession['attempt']>;
+      try { started = session.attempt(() => session!.start()); } catch (err) { throw asFailure(err); }
+      if ('value' in started) break;
+      const grown = ensureCalendar([started.missingDay]);
+      if (!grown) throw asFailure(started.error);
+      await grown;
+      session.now = Date.now();
     }
   }
   version += 1;
@@ -370,7 +276,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const launchService = (tokenId: string, nodeId: string) => {
     const node = graph.node(nodeId);
     if (node.type !== 'serviceTask') return;
-    const args = evaluateInputs(node.input, runner!.feelScope());
+    const args = evaluateInputs(node.input, session!.feelScope());
     // Service tasks are short database writes: 30 s, not minutes, is how long a task whose worker died (kill -9, a
     // crash) waits before its retry runs on another worker. Timeouts are no part of replay's determinism checks.
     const acts = proxyActivities<Record<string, ServiceActivity>>({ startToCloseTimeout: SERVICE_TASK_TIMEOUT, retry: toRetryPolicy(node.retry) });
@@ -387,12 +293,9 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     promise.then(
       (result) => {
         inflight.delete(tokenId);
-        // The case event a recordCaseEvent task recorded, as stored (ADR 0007): drivers need not pass it.
-        const recorded = recordedCaseEvent(node.activity, result);
-        inBackground(actGrowing((r) => {
-          if (Object.keys(recorded).length > 0 && patched(PATCH_CASE_EVENTS)) Object.assign(r.state.caseEvents, recorded);
-          r.completeToken(tokenId, mapOutputs(node.output, result));
-        }, Object.values(recorded)));
+        // The case event a recordCaseEvent task recorded is dated by its result (the calendar covers it first).
+        const recorded = session!.recordedBy(nodeId, result);
+        inBackground(actGrowing((s) => s.serviceCompleted(tokenId, nodeId, result), Object.values(recorded)));
       },
       (err) => { inflight.delete(tokenId); if (!isCancellation(err)) { failure ??= err; wake = true; } },
     );
@@ -401,10 +304,10 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const launchChild = async (tokenId: string, nodeId: string) => {
     const node = graph.node(nodeId);
     if (node.type !== 'callActivity') return;
-    const args = evaluateInputs(node.input, runner!.feelScope());
+    const args = evaluateInputs(node.input, session!.feelScope());
     const today = vnDate(Date.now());
     const child = await infra.resolveDefinition({ key: node.calledKey, on: today });
-    if (!runner!.token(tokenId)) return; // interrupted meanwhile
+    if (!session!.runner.token(tokenId)) return; // interrupted meanwhile
     const childCaseId = uuid4();
     const workflowId = caseWorkflowId(childCaseId);
     const childInput: ProcessInput = {
@@ -421,19 +324,13 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     await startChild(processWorkflow, {
       workflowId, args: [childInput], parentClosePolicy: ParentClosePolicy.ABANDON, cancellationType: ChildWorkflowCancellationType.ABANDON,
     });
-    act((r) => {
-      const t = r.token(tokenId);
-      r.state.children.push({ nodeId, tokenId, workflowId, caseId: childCaseId, calledKey: node.calledKey, wait: node.wait, status: 'running' });
-      if (!t) return;
-      t.childWorkflowId = workflowId;
-      if (!node.wait) r.completeToken(tokenId, {}, 'child_started');
-    });
+    act((s) => s.childStarted(tokenId, nodeId, workflowId, childCaseId));
   };
 
   const launchEffects = () => {
-    for (const token of runner!.tokens) {
+    for (const token of session!.tokens) {
       if (launched.has(token.id)) continue;
-      const type = graph.node(token.nodeId).type;
+      const type = session!.typeOf(token);
       if (type === 'serviceTask') { launched.add(token.id); launchService(token.id, token.nodeId); }
       if (type === 'callActivity' && token.childWorkflowId === undefined) {
         launched.add(token.id);
@@ -448,9 +345,9 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const cancelling: Promise<void>[] = [];
   let pendingCancels = 0;
   const cancelInterrupted = () => {
-    for (const [tokenId, scope] of inflight) if (scope && !runner!.token(tokenId)) { scope.cancel(); inflight.delete(tokenId); }
-    if (runner!.orphanedChildren().length === 0 || !patched(PATCH_CANCEL_LINKED)) return;
-    for (const link of act((r) => r.cancelOrphanedChildren())) {
+    for (const [tokenId, scope] of inflight) if (scope && !session!.runner.token(tokenId)) { scope.cancel(); inflight.delete(tokenId); }
+    if (session!.orphanedChildren().length === 0 || !patched(PATCH_CANCEL_LINKED)) return;
+    for (const link of act((s) => s.cancelOrphanedChildren())) {
       pendingCancels += 1;
       cancelling.push(getExternalWorkflowHandle(link.workflowId).cancel()
         .catch(() => undefined) // already closed: nothing to cancel
@@ -465,7 +362,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (!searchAttributes) return;
     const info = workflowInfo();
     const src = {
-      state: runner!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId: input.agencyId,
+      state: session!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId: input.agencyId,
       present: (name: string) => info.typedSearchAttributes.getAll().some((p) => p.key.name === name),
       transient: (nodeId: string) => graph.node(nodeId).type === 'serviceTask',
     };
@@ -480,7 +377,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
 
   const parentHandle = input.parent ? getExternalWorkflowHandle(input.parent.workflowId) : undefined;
   const forwardEscalations = async () => {
-    const pending = runner!.uncaught.splice(0);
+    const pending = session!.uncaught.splice(0);
     if (!parentHandle || !input.parent) return;
     for (const e of pending) await parentHandle.signal(childEscalated, { tokenId: input.parent.tokenId, workflowId: workflowInfo().workflowId, code: e.code });
   };
@@ -490,7 +387,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (!project || projectedVersion === version) return;
     projectedVersion = version;
     projectionSeq += 1;
-    const view = buildView(input.caseId, input.pin.label, runner!.state, nodeName, 20, isWork);
+    const view = buildView(input.caseId, input.pin.label, session!.state, nodeName, 20, isWork);
     const audits = pendingAudits.splice(0);
     await infra.projectCaseState({
       caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }), state: view,
@@ -502,29 +399,29 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     const info = workflowInfo();
     const limit = opts.continueAsNewAfterEvents;
     return (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) && inflight.size === 0 && pendingCancels === 0 && settling === 0
-      && runner!.tokens.every((t) => graph.node(t.nodeId).type !== 'callActivity' || t.childWorkflowId !== undefined);
+      && session!.linkedCasesStarted();
   };
 
   // ---- main loop -----------------------------------------------------------------------------
   try {
-    while (runner.state.status === 'running') {
+    while (session.state.status === 'running') {
       if (failure) throw failure;
       launchEffects();
       syncSearchAttributes();
       // Each await costs a tracked promise in the sandbox: only await when there is work.
-      if (runner.uncaught.length > 0) await forwardEscalations();
+      if (session.uncaught.length > 0) await forwardEscalations();
       if (project && projectedVersion !== version) await projectState();
-      if (runner.state.status !== 'running') break;
+      if (session.state.status !== 'running') break;
       if (shouldContinueAsNew()) {
         // A completion that arrives now may start steps (a service task, a linked case) and wait
         // for them to settle; only this loop launches them: go round again instead of waiting for
         // that handler, which would wait for this loop (ADR 0019). No command changes.
         await condition(() => allHandlersFinished() || settling > 0);
         if (settling > 0) continue;
-        const carried: CarriedState = { state: runner.state, projectionSeq, runs, ...(pendingAudits.length > 0 ? { audits: [...pendingAudits] } : {}) };
+        const carried: CarriedState = { state: session.state, projectionSeq, runs, ...(pendingAudits.length > 0 ? { audits: [...pendingAudits] } : {}) };
         await continueAsNew<typeof processWorkflow>({ ...input, carried });
       }
-      const next = runner.nextDueMs();
+      const next = session.nextDueMs();
       if (!wake) {
         if (next === undefined) await condition(() => wake);
         else if (next > Date.now()) await condition(() => wake, next - Date.now());
@@ -533,20 +430,20 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       if (calendarDirty) {
         calendarDirty = false;
         const cal = await fetchCalendar();
-        act((r) => r.setCalendar(cal));
+        act((s) => s.setCalendar(cal));
       }
-      if (runner.nextDueMs() !== undefined && runner.nextDueMs()! <= Date.now()) {
-        const fired = actGrowing((r) => r.fireDue());
+      if (session.nextDueMs() !== undefined && session.nextDueMs()! <= Date.now()) {
+        const fired = actGrowing((s) => s.fireDue());
         if (fired instanceof Promise) await fired;
       }
     }
   } catch (err) {
-    if (!isCancellation(err) || runner.state.status !== 'running') throw err;
+    if (!isCancellation(err) || session.state.status !== 'running') throw err;
     // The case was cancelled (e.g. by the parent case whose call activity was interrupted): end
     // cleanly — tasks and timers cancelled, linked cases we wait for cancelled, status `cancelled`
     // in the query, the search attributes and the read model — then report the cancellation.
     await CancellationScope.nonCancellable(async () => {
-      act((r) => r.cancelCase());
+      act((s) => s.cancel());
       cancelInterrupted();
       await Promise.all(cancelling);
       syncSearchAttributes();
@@ -561,9 +458,9 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   syncSearchAttributes();
   await forwardEscalations();
   await projectState();
-  const outcome = runner.state.outcome ?? 'none';
+  const outcome = session.state.outcome ?? 'none';
   if (parentHandle && input.parent) {
-    await parentHandle.signal(childCompleted, { tokenId: input.parent.tokenId, workflowId: workflowInfo().workflowId, outcome, variables: runner.state.variables });
+    await parentHandle.signal(childCompleted, { tokenId: input.parent.tokenId, workflowId: workflowInfo().workflowId, outcome, variables: session.state.variables });
   }
-  return { caseId: input.caseId, pin: input.pin.label, outcome, outcomes: runner.state.outcomes, variables: runner.state.variables, runs };
+  return { caseId: input.caseId, pin: input.pin.label, outcome, outcomes: session.state.outcomes, variables: session.state.variables, runs };
 }

@@ -9,6 +9,7 @@ import { suspendClock } from '../../workflows/clock/index.js';
 import type { ClockRule } from '../../workflows/engine/index.js';
 import { clockOf, evaluate, legalEventCheck, type LegalEventRequest } from '../../workflows/engine/runtime/clocks.js';
 import type { RunState, TimerRecord } from '../../workflows/engine/runtime/types.js';
+import { LIFECYCLE_LAW } from '../../processes/case-law.js';
 
 const calendar = buildCalendar({ from: '2026-06-01', to: '2027-12-31' });
 const NOW = Date.parse('2026-11-27T03:00:00Z');
@@ -28,7 +29,7 @@ function timer(rule: ClockRule, nodeId: string, change?: (c: ReturnType<typeof c
 const state = (timers: TimerRecord[], variables: RunState['variables'] = {}) => ({ timers, variables, calendar });
 const nodes: Record<string, unknown> = { verify: { type: 'userTask', id: 'verify', due: K3 }, accept: { type: 'userTask', id: 'accept', due: K2 } };
 const check = (s: ReturnType<typeof state>, req: LegalEventRequest) =>
-  legalEventCheck(s, (id) => nodes[id] as never, req, '2026-11-27')?.reason ?? null;
+  legalEventCheck(s, (id) => nodes[id] as never, req, '2026-11-27', LIFECYCLE_LAW)?.reason ?? null;
 const running = () => timer(K3, 'verify');
 const suspended = () => timer(K3, 'verify', (c) => suspendClock(c, { from: '2026-11-25', decision: '15/QĐ-TTr' }));
 
@@ -36,7 +37,7 @@ describe('legalEventCheck', () => {
   it('suspension: once; resumption: only of a suspended case', () => {
     expect(check(state([running()]), { name: 'suspend' })).toBeNull();
     expect(check(state([suspended()]), { name: 'suspend' })).toBe('AlreadySuspended');
-    expect(legalEventCheck(state([suspended()]), () => undefined, { name: 'suspend' }, '2026-11-27')?.detail).toMatch(/already suspended \(clock K3\)/);
+    expect(legalEventCheck(state([suspended()]), () => undefined, { name: 'suspend' }, '2026-11-27', LIFECYCLE_LAW)?.detail).toMatch(/already suspended \(clock K3\)/);
     expect(check(state([running()]), { name: 'resume' })).toBe('NotSuspended');
     expect(check(state([suspended()]), { name: 'resume' })).toBeNull();
     // A case without any statutory clock is left to its definition's steps.

@@ -10,6 +10,7 @@ import { buildCalendar } from '../../../calendar/build.js';
 import { computeDeadline } from '../../../workflows/clock/index.js';
 import { clockRuleSchema, validateDefinition, type ProcessDefinitionInput } from '../../../workflows/engine/index.js';
 import { effectiveExtensionPolicy, recordedCaseEvent, withExpiry } from '../../../workflows/engine/runtime/clocks.js';
+import { LIFECYCLE_LAW } from '../../../processes/case-law.js';
 import { createClock } from '../../../workflows/clock/index.js';
 import { topicAvailableFrom } from '../../../processes/builtin/transition.js';
 import { Driver } from './driver.js';
@@ -135,19 +136,19 @@ describe('a merely complex denunciation: the second extension is refused up fron
     if (t5.type !== 'userTask' || !t5.due) throw new Error('T5');
     const clock = createClock({ ruleId: 'T5', legalBasis: 'x', budget: { amount: 30, unit: 'calendar_days' }, startEvent: { name: 'accepted', date: '2026-07-01' },
       extensionPolicy: { maxExtensions: 2, maxAmountEach: 30, unit: 'calendar_days', legalBasis: 'x' } });
-    expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'normal' })?.maxExtensions).toBe(0);
-    expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'complex' })).toMatchObject({ maxExtensions: 1, maxAmountEach: 30 });
-    expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'especially_complex' })).toMatchObject({ maxExtensions: 2, maxAmountEach: 30 });
-    expect(effectiveExtensionPolicy(clock, t5.due, {})?.maxExtensions).toBe(0); // unknown = normal
+    expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'normal' }, LIFECYCLE_LAW)?.maxExtensions).toBe(0);
+    expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'complex' }, LIFECYCLE_LAW)).toMatchObject({ maxExtensions: 1, maxAmountEach: 30 });
+    expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'especially_complex' }, LIFECYCLE_LAW)).toMatchObject({ maxExtensions: 2, maxAmountEach: 30 });
+    expect(effectiveExtensionPolicy(clock, t5.due, {}, LIFECYCLE_LAW)?.maxExtensions).toBe(0); // unknown = normal
     // The law is data in the definition (ADR 0018: byLevel, not a preset in the engine), with its articles.
     expect(t5.due.extension?.preset).toBeUndefined();
     expect(t5.due.extension?.byLevel?.levels.map((l) => [l.value, l.maxExtensions, l.legalBasis])).toEqual([
       ['complex', 1, 'Luật Tố cáo 2018 Art 30(2)'], ['especially_complex', 2, 'Luật Tố cáo 2018 Art 30(3)'],
     ]);
-    expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'normal' })?.legalBasis).toBe('Luật Tố cáo 2018 Art 30(1) (complexity: normal)');
+    expect(effectiveExtensionPolicy(clock, t5.due, { complexity: 'normal' }, LIFECYCLE_LAW)?.legalBasis).toBe('Luật Tố cáo 2018 Art 30(1) (complexity: normal)');
     // The legacy preset still reads the same limits (definitions pinned before).
     const legacy = { ...t5.due, extension: { maxExtensions: 2, maxAmountEach: 30, legalBasis: 'x', preset: 'denunciation_complexity' as const, presetVariable: 'complexity' } };
-    expect(effectiveExtensionPolicy(clock, legacy, { complexity: 'complex' })).toMatchObject({ maxExtensions: 1, maxAmountEach: 30 });
+    expect(effectiveExtensionPolicy(clock, legacy, { complexity: 'complex' }, LIFECYCLE_LAW)).toMatchObject({ maxExtensions: 1, maxAmountEach: 30 });
     // A level beyond the rule's legal maximum is not a valid definition.
     const bad = clockRuleSchema.safeParse({ ...t5.due, extension: { ...t5.due.extension, byLevel: { ...t5.due.extension!.byLevel!, levels: [{ value: 'complex', maxExtensions: 3, maxAmountEach: 30, legalBasis: 'x' }] } } });
     expect(bad.success).toBe(false);

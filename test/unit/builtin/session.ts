@@ -1,5 +1,5 @@
 /**
- * A case of a built-in definition on the pure token runner, run the way processWorkflow runs it
+ * A case of a built-in definition on the pure case session, run the way processWorkflow runs it
  * (ADR 0017): Updates pass the validator's checks first (form, date rules, calendar reach, legal
  * events) or are refused — the API's 4xx — and what is accepted runs with a calendar snapshot that
  * grows on demand (undo, widen, run again). Anything else thrown is what would fail a workflow
@@ -8,17 +8,20 @@
  */
 import { buildCalendar } from '../../../calendar/build.js';
 import { caseEventsFor, validateRepresentatives } from '../../../processes/builtin/index.js';
+import { LIFECYCLE_LAW } from '../../../processes/case-law.js';
 import { computeDeadline, type CalendarSnapshot } from '../../../workflows/clock/index.js';
-import { evaluateExpression, type JsonValue, type ProcessDefinition } from '../../../workflows/engine/index.js';
+import type { JsonValue, ProcessDefinition } from '../../../workflows/engine/index.js';
+import { buildRunGraph, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, initialState, msOf, vnDate, type Runner } from '../../../workflows/engine/runtime/index.js';
+import { evaluateInputs } from '../../../workflows/engine/runtime/mappings.js';
 import {
-  buildRunGraph, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, calendarReachProblem, coverageErrorOf, initialState, msOf, Runner, vnDate, widerRange,
-} from '../../../workflows/engine/runtime/index.js';
-import { checkedToday, legalEventCheck, legalEventDateProblem, recordedCaseEvent } from '../../../workflows/engine/runtime/clocks.js';
+  CaseSession, checkMessage, LEGAL_EVENT, TASK_COMPLETION, type Applied, type MessageKind,
+} from '../../../workflows/engine/session/index.js';
 import { addDays } from '../../../workflows/clock/index.js';
 
 /** The outcome of an Update: refused up front (a 4xx), or accepted and applied. */
 export type UpdateOutcome = { refused: string } | { accepted: true };
 
+const CASE_ID = 'case-1';
 const snapshots = new Map<string, CalendarSnapshot>();
 /** Snapshots are pure data of their range: built once per range. */
 function calendarOf(range: { from: string; to: string }): CalendarSnapshot {
@@ -29,71 +32,67 @@ function calendarOf(range: { from: string; to: string }): CalendarSnapshot {
 }
 
 export class GrowingSession {
-  readonly runner: Runner;
+  readonly session: CaseSession;
   /** Calendar snapshots fetched after the first (the calendar grown on demand). */
   widened = 0;
 
   constructor(readonly definition: ProcessDefinition, readonly receivedOn: string, nowLocal: string) {
-    this.runner = new Runner(
+    this.session = new CaseSession(
       buildRunGraph(definition),
-      initialState({ ...definition.variables, caseId: 'case-1', receivedOn }, { received: receivedOn }),
+      initialState({ ...definition.variables, caseId: CASE_ID, receivedOn }, { received: receivedOn }),
+      { caseId: CASE_ID, law: LIFECYCLE_LAW },
     );
     const from = addDays(receivedOn, -CALENDAR_LEAD_DAYS);
-    this.runner.state.calendar = calendarOf({ from, to: addDays(from, CALENDAR_SPAN_DAYS) });
-    this.runner.now = msOf(nowLocal);
-    this.act((r) => r.start());
+    this.session.state.calendar = calendarOf({ from, to: addDays(from, CALENDAR_SPAN_DAYS) });
+    this.session.now = msOf(nowLocal);
+    this.act((s) => s.start());
+  }
+
+  /** The session's token runner. */
+  get runner(): Runner {
+    return this.session.runner;
   }
 
   get today(): string {
-    return vnDate(this.runner.now);
+    return vnDate(this.session.now);
   }
 
   /** Opens user task `nodeId` (a token rests on it, its due clock armed) whatever the path to it; returns the task id. */
   open(nodeId: string): string {
-    const node = this.runner.graph.node(nodeId);
-    this.act((r) => r.rest(node));
-    return this.runner.state.tasks.filter((t) => t.nodeId === nodeId && t.status === 'open').at(-1)!.id;
+    const node = this.session.graph.node(nodeId);
+    this.act((s) => s.runner.rest(node));
+    return this.session.state.tasks.filter((t) => t.nodeId === nodeId && t.status === 'open').at(-1)!.id;
   }
 
   /** Completes a task as the API does (case events derived from the form), through the validator. */
   complete(taskId: string, data: Record<string, JsonValue>): UpdateOutcome {
-    const task = this.runner.state.tasks.find((t) => t.id === taskId);
+    const task = this.session.state.tasks.find((t) => t.id === taskId);
     const caseEvents = task ? caseEventsFor(this.definition, task.nodeId, data) : {};
-    const today = checkedToday(this.runner.now);
-    const problem = this.runner.checkTaskCompletion(taskId, data, { today });
-    if (problem) return { refused: problem };
-    for (const [event, date] of Object.entries(caseEvents)) {
-      const far = calendarReachProblem(`caseEvents.${event}`, date, Object.values(this.runner.state.caseEvents));
-      if (far) return { refused: far };
-    }
-    this.act((r) => r.completeTask(taskId, data, caseEvents), Object.values(caseEvents));
-    return { accepted: true };
+    return this.update(TASK_COMPLETION, { caseId: CASE_ID, taskId, data, caseEvents });
   }
 
   /** Sends a legal event as the case-events routes do, through the sendMessage validator. */
   send(name: string, payload: { date: string; amount?: number; ruleId?: string; variables?: Record<string, JsonValue> }): UpdateOutcome {
-    const req = { name, date: payload.date, decision: `${name}-${payload.date}`, variables: { eventOn: payload.date, ...(payload.variables ?? {}) },
-      ...(payload.amount === undefined ? {} : { amount: payload.amount }), ...(payload.ruleId === undefined ? {} : { ruleId: payload.ruleId }) };
-    const today = checkedToday(this.runner.now);
-    const bad = legalEventDateProblem(this.runner.state.caseEvents, req, today)
-      ?? calendarReachProblem('date', req.date, Object.values(this.runner.state.caseEvents));
-    if (bad) return { refused: bad };
-    const refusal = legalEventCheck(this.runner.state, (id) => this.definition.nodes.find((n) => n.id === id), req, vnDate(this.runner.now));
-    if (refusal) return { refused: `${refusal.reason}: ${refusal.detail}` };
-    const legal = ['suspend', 'resume', 'extend'].includes(name) ? this.runner.planLegalEvent(name, req) : 'not a clock event';
-    if (typeof legal === 'string' && this.runner.catchers(name).length === 0) return { refused: `MessageNotExpected: ${legal}` };
-    this.act((r) => {
-      if (['suspend', 'resume', 'extend'].includes(name) && typeof r.planLegalEvent(name, req) !== 'string') r.applyLegalEvent(name, req);
-      r.deliverMessage(name, req.variables);
-    }, [req.date]);
-    return { accepted: true };
+    return this.update(LEGAL_EVENT, {
+      caseId: CASE_ID, name, date: payload.date, decision: `${name}-${payload.date}`, variables: { eventOn: payload.date, ...(payload.variables ?? {}) },
+      ...(payload.amount === undefined ? {} : { amount: payload.amount }), ...(payload.ruleId === undefined ? {} : { ruleId: payload.ruleId }),
+    });
   }
 
   /** Lets time pass to `localIso` and fires what is due. */
   at(localIso: string): this {
-    this.runner.now = msOf(localIso);
-    this.act((r) => r.fireDue());
+    this.session.now = msOf(localIso);
+    this.act((s) => s.fireDue());
     return this;
+  }
+
+  /** An Update as processWorkflow runs it: the validator's checks, then the message applied with the calendar growing. */
+  private update<Req extends { caseId: string }>(kind: MessageKind<Req, unknown>, req: Req): UpdateOutcome {
+    const refused = checkMessage(CASE_ID, this.session, kind, req, this.session.now);
+    if (refused) return { refused: `${refused.type}: ${refused.message}` };
+    let outcome: Applied<unknown> | undefined;
+    this.act((s, waited) => { outcome = s.apply(kind, req, waited); }, kind.dates(req));
+    return outcome && 'refused' in outcome ? { refused: `${outcome.refused.type}: ${outcome.refused.message}` } : { accepted: true };
   }
 
   /**
@@ -101,51 +100,39 @@ export class GrowingSession {
    * needs a day the snapshot lacks is undone, the snapshot widened and the operation run again.
    * Service tasks the operation reached are then answered, each the same way.
    */
-  private act(fn: (r: Runner) => void, dates: readonly unknown[] = []): void {
-    this.widen([...dates, this.today]);
+  private act(fn: (s: CaseSession, waited: boolean) => void, dates: readonly unknown[] = []): void {
+    let waited = this.widen(this.session.calendarNeededFor(dates));
     for (let attempt = 0; ; attempt++) {
-      const checkpoint = this.runner.checkpoint();
-      try {
-        fn(this.runner);
-        break;
-      } catch (err) {
-        const missing = coverageErrorOf(err);
-        if (!missing || attempt > 3) throw err;
-        this.runner.restore(checkpoint);
-        if (!this.widen([missing.date])) throw err;
-      }
+      const done = this.session.attempt(() => fn(this.session, waited));
+      if ('value' in done) break;
+      if (attempt > 3 || !this.widen(this.session.calendarNeeded([done.missingDay]))) throw done.error;
+      waited = true;
     }
     this.pump();
   }
 
-  private widen(dates: readonly unknown[]): boolean {
-    const held = this.runner.state.calendar!;
-    const wider = widerRange(held, dates);
-    if (!wider) return false;
-    this.runner.setCalendar(calendarOf(wider));
+  private widen(range: { from: string; to: string } | undefined): boolean {
+    if (!range) return false;
+    this.session.setCalendar(calendarOf(range));
     this.widened += 1;
     return true;
   }
 
   private pump(): void {
     for (let guard = 0; guard < 500; guard++) {
-      const token = this.runner.tokens.find((t) => {
-        const n = this.runner.graph.node(t.nodeId);
+      const token = this.session.tokens.find((t) => {
+        const n = this.session.graph.node(t.nodeId);
         return n.type === 'serviceTask' || (n.type === 'callActivity' && !n.wait);
       });
       if (!token) return;
-      const n = this.runner.graph.node(token.nodeId);
-      const scope = this.runner.feelScope();
-      const args: Record<string, JsonValue> = {};
-      if (n.type === 'serviceTask') for (const [k, e] of Object.entries(n.input)) args[k] = evaluateExpression(e, scope);
-      const result = n.type === 'serviceTask' ? this.fake(n.activity, args) : {};
-      const out: Record<string, JsonValue> = {};
-      for (const [v, path] of Object.entries(n.type === 'serviceTask' ? n.output : {})) out[v] = path === '$' ? result : (result[path] ?? null);
-      const recorded = n.type === 'serviceTask' ? recordedCaseEvent(n.activity, result) : {};
-      this.act((r) => {
-        Object.assign(r.state.caseEvents, recorded);
-        r.completeToken(token.id, out, 'activity_completed');
-      }, Object.values(recorded));
+      const n = this.session.graph.node(token.nodeId);
+      if (n.type === 'callActivity') {
+        this.act((s) => s.childStarted(token.id, n.id, `case-linked-${token.id}`, `linked-${token.id}`));
+        continue;
+      }
+      if (n.type !== 'serviceTask') return;
+      const result = this.fake(n.activity, evaluateInputs(n.input, this.session.feelScope()));
+      this.act((s) => s.serviceCompleted(token.id, n.id, result), Object.values(this.session.recordedBy(n.id, result)));
     }
     throw new Error('pump: too many service tasks (loop?)');
   }

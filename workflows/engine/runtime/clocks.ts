@@ -4,13 +4,14 @@
  */
 import { Duration } from 'luxon';
 import {
-  ClockError, createClock, denunciationExtensionPolicy, evaluateClock, extendClock, isIsoDate, suspendClock,
-  type CalendarSnapshot, type Clock, type DenunciationComplexity, type ExtensionPolicy,
+  ClockError, createClock, evaluateClock, extendClock, isIsoDate, suspendClock,
+  type CalendarSnapshot, type Clock, type ExtensionPolicy,
 } from '../../clock/index.js';
 import { msOf, vnDate } from '../../clock/vn-time.js';
 import { isClockRule, isMonthUnit, type ClockRule, type TimerSpec } from '../clock-rule.js';
 import type { DefinitionNode } from '../definition.js';
 import type { JsonValue } from '../primitives.js';
+import type { CaseLaw, LegalEventRefusal } from './case-law.js';
 import { RuntimeIncident, type BreachRecord, type ClockState, type RunState, type TimerRecord } from './types.js';
 
 /** ISO instant (UTC) of epoch ms. */
@@ -127,7 +128,17 @@ export interface LegalEventRequest {
   variables?: Record<string, JsonValue>;
 }
 
-const COMPLEXITIES: readonly string[] = ['normal', 'complex', 'especially_complex'];
+/**
+ * The legal events that change statutory clocks (the runner's planLegalEvent / applyLegalEvent):
+ * a suspension, a resumption, an extension.
+ */
+export const CLOCK_EVENTS = ['suspend', 'resume', 'extend'] as const;
+export type ClockEvent = (typeof CLOCK_EVENTS)[number];
+
+/** Whether legal event `name` changes statutory clocks. */
+export function isClockEvent(name: string): name is ClockEvent {
+  return (CLOCK_EVENTS as readonly string[]).includes(name);
+}
 
 /** The statutory clock rule behind a timer (a user task's due rule or a timer event's clock). */
 function ruleOfTimer(t: Pick<TimerRecord, 'nodeId'>, nodeOf: (id: string) => DefinitionNode | undefined): ClockRule | undefined {
@@ -141,12 +152,14 @@ function ruleOfTimer(t: Pick<TimerRecord, 'nodeId'>, nodeOf: (id: string) => Def
 /**
  * The extension limits of a clock for the case as it stands: the rule's levels over a case variable
  * (`byLevel`, stated in the definition: e.g. the denunciation's T5 by `complexity`, Luật Tố cáo 2018
- * Art 30(1)-(3)) narrow the rule's legal maximum; a value with no level allows none. The legacy
- * preset `denunciation_complexity` (definitions pinned before ADR 0018) reads
- * `denunciationExtensionPolicy(complexity)`. The message's own variables (e.g. the complexity stated
- * in the extension request) take precedence over the case's.
+ * Art 30(1)-(3)) narrow the rule's legal maximum; a value with no level allows none. A statutory
+ * preset (definitions pinned before ADR 0018) is read by the lifecycle's law
+ * ({@link CaseLaw.extensionPreset}: processes/case-law.ts). The message's own variables (e.g. the
+ * complexity stated in the extension request) take precedence over the case's.
  */
-export function effectiveExtensionPolicy(clock: Clock, rule: ClockRule | undefined, variables: Record<string, JsonValue>): ExtensionPolicy | undefined {
+export function effectiveExtensionPolicy(
+  clock: Clock, rule: ClockRule | undefined, variables: Record<string, JsonValue>, law: CaseLaw,
+): ExtensionPolicy | undefined {
   const ext = rule?.extension;
   if (!clock.extensionPolicy || !ext) return clock.extensionPolicy;
   if (ext.byLevel) {
@@ -158,37 +171,13 @@ export function effectiveExtensionPolicy(clock: Clock, rule: ClockRule | undefin
       : { maxExtensions: 0, maxAmountEach: 0, unit: clock.extensionPolicy.unit, legalBasis: `${ext.byLevel.otherwise} (${shown})` };
   }
   if (!ext.preset || !ext.presetVariable) return clock.extensionPolicy;
-  const value = variables[ext.presetVariable];
-  if (ext.preset === 'denunciation_complexity') {
-    const complexity = (typeof value === 'string' && COMPLEXITIES.includes(value) ? value : 'normal') as DenunciationComplexity;
-    const p = denunciationExtensionPolicy(complexity);
-    return { ...p, unit: clock.extensionPolicy.unit, legalBasis: `${p.legalBasis} (complexity: ${complexity})` };
-  }
-  return clock.extensionPolicy;
+  return law.extensionPreset?.(ext.preset, variables[ext.presetVariable], clock.extensionPolicy) ?? clock.extensionPolicy;
 }
 
-/** A legal event the case refuses in its current state: a stable reason code and the officer-readable detail. */
-export interface LegalEventRefusal { reason: string; detail: string }
+export type { LegalEventRefusal };
 
 /** `EXTENSION_TOO_LONG` → `ExtensionTooLong` (the reason codes the API answers with). */
 const reasonOf = (code: string): string => code.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
-
-/**
- * Why the case must refuse a legal clock event before it enters the history, or null. It refuses
- * only what the law refuses, when every clock the event concerns refuses it:
- * - `extend`: the extension is outside the clock's limits, narrowed by its preset (e.g. a second
- *   extension of a merely complex denunciation, Luật Tố cáo 2018 Art 30(2));
- * - `suspend`: the suspension is dated before the day the suspension rule applies to the case
- *   (`suspendableFrom`, e.g. a complaint received before 01/07/2026: no suspension in the old law,
- *   Luật Khiếu nại Art 11a applies from 01/07/2026 by NĐ 155/2026 Art 22(1)).
- * Events that concern no clock, and other ledger problems, are left to the existing checks.
- * The reason quotes the article.
- */
-export function legalEventRefusal(
-  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
-): string | null {
-  return lawRefusal(state, nodeOf, req, today)?.detail ?? null;
-}
 
 /**
  * A statutory clock a legal event may address: a running timer's (not a follower: it takes what
@@ -203,8 +192,19 @@ function clockEntries(state: CheckedState, ruleId: string | undefined): ClockEnt
   return [...running, ...breached];
 }
 
+/**
+ * Why the law refuses a legal clock event before it enters the history, or null. It refuses
+ * only what the law refuses, when every clock the event concerns refuses it:
+ * - `extend`: the extension is outside the clock's limits, narrowed by its preset (e.g. a second
+ *   extension of a merely complex denunciation, Luật Tố cáo 2018 Art 30(2));
+ * - `suspend`: the suspension is dated before the day the suspension rule applies to the case
+ *   (`suspendableFrom`, e.g. a complaint received before 01/07/2026: no suspension in the old law,
+ *   Luật Khiếu nại Art 11a applies from 01/07/2026 by NĐ 155/2026 Art 22(1)).
+ * Events that concern no clock, and other ledger problems, are left to the existing checks.
+ * The reason quotes the article.
+ */
 function lawRefusal(
-  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string, law: CaseLaw,
 ): LegalEventRefusal | null {
   if (req.name !== 'extend' && req.name !== 'suspend') return null;
   const date = req.date ?? today;
@@ -233,7 +233,7 @@ function lawRefusal(
     }
     if (!c.extensionPolicy || !state.calendar) continue;
     concerned += 1;
-    const policy = effectiveExtensionPolicy(c, ruleOfTimer(e, nodeOf), variables);
+    const policy = effectiveExtensionPolicy(c, ruleOfTimer(e, nodeOf), variables, law);
     const probe: Clock = policy === undefined ? (({ extensionPolicy: _drop, ...rest }) => rest)(c) : { ...c, extensionPolicy: policy };
     let r: ReturnType<typeof extendClock>;
     try {
@@ -250,9 +250,6 @@ function lawRefusal(
   return concerned > 0 && refusals.length === concerned ? refusals[0]! : null;
 }
 
-/** Payload variables of a `markComplex` message and the case's, as the complexity ladder reads them. */
-const LADDER = ['complex', 'especially_complex'];
-
 /**
  * Every check of a legal event against the case's state, run by the `sendMessage` Update
  * validator so that a refused event never enters the history, and atomically: the validator of a
@@ -264,28 +261,18 @@ const LADDER = ['complex', 'especially_complex'];
  * - `NotSuspended`: a resumption of a case none of whose clocks is suspended (Luật Tố cáo 2018 Art 31(2));
  * - `NoClock` / `ExtensionNotAllowed`: an extension of a clock the case does not run, or of clocks
  *   the law allows no extension of (Luật Khiếu nại 2011 Art 28, 37; Luật Tố cáo 2018 Art 30);
- * - the refusals of {@link legalEventRefusal} (`ExtensionTooLong`, `ExtensionLimitReached`,
+ * - the refusals of the clocks' limits (`ExtensionTooLong`, `ExtensionLimitReached`,
  *   `ExtensionAfterDue`, `SuspensionNotAllowed`, ...);
- * - `AlreadyComplex`: marking the case complex twice at the same level would issue a second
- *   determination (Luật Khiếu nại 2011 Art 28, 37; Luật Tố cáo 2018 Art 30(1)); an upgrade passes.
+ * - the lifecycle law's own refusals ({@link CaseLaw.messageRefusal}, e.g. `AlreadyComplex`: marking
+ *   the case complex twice at the same level, processes/case-law.ts).
  * A case without any statutory clock (a custom definition) is left to its own steps for
  * suspend / resume / extend. A closed case is refused before this (`CaseClosed`).
  */
 export function legalEventCheck(
-  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string,
+  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string, law: CaseLaw,
 ): LegalEventRefusal | null {
-  if (req.name === 'markComplex') {
-    // A case complex by its form (`complex: true`, e.g. a complaint's acceptance) is at least `complex`.
-    const stated = state.variables.complexity;
-    const current = typeof stated === 'string' && LADDER.includes(stated) ? stated : state.variables.complex === true ? 'complex' : undefined;
-    const asked = req.variables?.complexity;
-    const wanted = typeof asked === 'string' && LADDER.includes(asked) ? asked : 'complex';
-    if (current !== undefined && LADDER.indexOf(current) >= LADDER.indexOf(wanted)) {
-      return { reason: 'AlreadyComplex', detail: `The case is already marked ${current}` };
-    }
-    return null;
-  }
-  if (req.name !== 'suspend' && req.name !== 'resume' && req.name !== 'extend') return null;
+  const own = law.messageRefusal?.(req.name, state.variables, req.variables ?? {}) ?? null;
+  if (own !== null || !isClockEvent(req.name)) return own;
   // Followers take what the clocks they follow take; limits that ran out on a waiting task count too.
   const all = clockEntries(state, undefined);
   if (all.length === 0) return null;
@@ -305,7 +292,7 @@ export function legalEventCheck(
       return { reason: 'ExtensionNotAllowed', detail: `The law allows no extension of ${rules}` };
     }
   }
-  return lawRefusal(state, nodeOf, req, today);
+  return lawRefusal(state, nodeOf, req, today, law);
 }
 
 // ---- dates of legal events and forms --------------------------------------------------------------

@@ -4,8 +4,9 @@
  */
 export * from './types.js';
 export { buildRunGraph, type RunGraph } from './graph.js';
-export { BEHAVIOURS, type Behaviour } from './behaviours.js';
-export { Runner, initialState, WAITING, type UncaughtEscalation, type LegalEventPayload, type RunCheckpoint } from './runner.js';
+export { BEHAVIOURS, WAITING, discardOnwards, type Behaviour } from './behaviours.js';
+export type { ElementContext } from './element-context.js';
+export { Runner, initialState, type UncaughtEscalation, type LegalEventPayload, type RunCheckpoint } from './runner.js';
 export * from './calendar-range.js';
 export { isoAt } from './clocks.js';
 export { msOf, vnDate } from '../../clock/vn-time.js';

@@ -9,14 +9,14 @@ import type { EndEvent, DefinitionNode, BoundaryEvent } from '../nodes.js';
 import { BREACH_SUPERSEDED_ESCALATION_CODE, DUE_BREACH_ESCALATION_CODE } from '../nodes.js';
 import type { JsonValue } from '../primitives.js';
 import { checkDateConstraints, validateFormData } from '../form-data.js';
-import { BEHAVIOURS, type Behaviour } from './behaviours.js';
+import type { TimerSpec } from '../clock-rule.js';
+import { BEHAVIOURS, discardOnwards, type Behaviour } from './behaviours.js';
+import type { ElementContext } from './element-context.js';
 import { addressedTo, armTimer, liveBreaches, followerClock, sameLimit, DEADLINE_EXPIRED_ON, evaluate, isoAt, withExpiry } from './clocks.js';
 import { msOf, vnDate } from '../../clock/vn-time.js';
 import type { RunGraph } from './graph.js';
 import { RuntimeIncident, type BreachRecord, type CaseEvent, type ChildLink, type RunState, type TimerRecord, type Token } from './types.js';
 
-/** Node types on which a token rests. */
-const WAITING = new Set(['userTask', 'serviceTask', 'callActivity', 'intermediateCatchEvent']);
 const MAX_STEPS = 100_000;
 /** Stopped clocks kept in the state (each with its derivation): the latest ones of a long case. */
 export const MAX_CLOSED_CLOCKS = 50;
@@ -53,7 +53,7 @@ export function initialState(variables: Record<string, JsonValue>, caseEvents: R
   };
 }
 
-export class Runner {
+export class Runner implements ElementContext {
   /** Epoch ms of "now"; the workflow sets it (Date.now() is deterministic there) before each call. */
   now = 0;
   readonly uncaught: UncaughtEscalation[] = [];
@@ -279,7 +279,7 @@ export class Runner {
     b.supersededBy = { event: name, decision: p.decision ?? `${name}:${date}`, date, recordedAt: isoAt(this.now), due: cs.due };
     // The task's limit runs again: its due timer is armed with the moved clock (rungs already past stay fired).
     const timer: TimerRecord = {
-      id: this.id('tm'), purpose: 'due', nodeId: b.nodeId, tokenId: b.tokenId, dueAtMs: cs.dueAt === null ? null : msOf(cs.dueAt),
+      id: this.newId('tm'), purpose: 'due', nodeId: b.nodeId, tokenId: b.tokenId, dueAtMs: cs.dueAt === null ? null : msOf(cs.dueAt),
       firedRungs: cs.rungs.filter((r) => msOf(r.at) <= this.now).map((r) => r.name), clock: cs,
     };
     this.state.timers.push(timer);
@@ -417,29 +417,21 @@ export class Runner {
     return { ...this.extraScope, ...this.state.variables };
   }
 
-  // ---- used by behaviours ------------------------------------------------------------------
+  // ---- the element API (behaviours.ts, through ElementContext) ------------------------------
 
+  /**
+   * Puts a token on waiting element `node` as if one arrived there: what its behaviour does on
+   * arrival (a user task opens its task and arms its due clock).
+   */
   rest(node: DefinitionNode): void {
-    const token: Token = { id: this.id('tk'), nodeId: node.id, since: isoAt(this.now), ...(this.lineage === undefined ? {} : { breach: this.lineage }) };
+    (BEHAVIOURS[node.type] as Behaviour).enter(this, node, undefined);
+  }
+
+  placeToken(node: DefinitionNode): Token {
+    const token: Token = { id: this.newId('tk'), nodeId: node.id, since: isoAt(this.now), ...(this.lineage === undefined ? {} : { breach: this.lineage }) };
     this.state.tokens.push(token);
     this.record('entered', node.id);
-    if (node.type === 'userTask') {
-      const taskId = `${node.id}-${this.state.nextId}`;
-      token.taskId = taskId;
-      this.state.tasks.push({
-        id: taskId, nodeId: node.id, tokenId: token.id, name: node.name, candidateRoles: [...node.candidateRoles], agencyScope: node.agencyScope,
-        form: node.form, status: 'open', openedAt: token.since,
-      });
-      if (node.due) {
-        const timer = this.arm('due', node.id, token.id, node.due);
-        const task = this.state.tasks[this.state.tasks.length - 1]!;
-        task.dueTimerId = timer.id;
-        task.dueAt = timer.clock?.dueAt ?? null;
-      }
-      this.record('task_opened', node.id, { taskId });
-    }
-    if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'timer') this.arm('catch', node.id, token.id, node.trigger.timer);
-    for (const b of this.graph.boundaries(node.id)) if (b.trigger.kind === 'timer') this.arm('boundary', b.id, token.id, b.trigger.timer);
+    return token;
   }
 
   takeAll(nodeId: string): void {
@@ -454,12 +446,6 @@ export class Runner {
     this.queue.push({ kind: 'discard', flowId, ...(this.lineage === undefined ? {} : { breach: this.lineage }) });
   }
 
-  reachEnd(node: EndEvent): void {
-    this.state.outcomes.push(node.outcome);
-    this.record('end_reached', node.id, { outcome: node.outcome });
-    if (node.terminate) this.terminate(node);
-  }
-
   /**
    * Terminate end event (BPMN 2.0 §10.5.3 terminateEventDefinition): the case ends now. Pending
    * work is dropped, every other token is cancelled (open tasks -> cancelled, their timers and
@@ -467,7 +453,7 @@ export class Runner {
    * this end's outcome. Linked cases the cancelled call activities waited for show up in
    * orphanedChildren() for the workflow to cancel.
    */
-  private terminate(node: EndEvent): void {
+  terminate(node: EndEvent): void {
     this.queue.length = 0;
     for (const t of [...this.state.tokens]) this.cancelToken(t, 'terminated');
     this.state.joins = {};
@@ -509,15 +495,6 @@ export class Runner {
     return orphans;
   }
 
-  arriveAtJoin(nodeId: string, flowId: string, mark: 'taken' | 'discarded'): void {
-    const j = (this.state.joins[nodeId] ??= { taken: [], discarded: [] });
-    j[mark].push(flowId);
-    const seen = new Set([...j.taken, ...j.discarded]);
-    if (!this.graph.incoming(nodeId).every((f) => seen.has(f.id))) return;
-    delete this.state.joins[nodeId];
-    if (j.taken.length > 0) { this.record('joined', nodeId); this.takeAll(nodeId); } else this.discardAll(nodeId);
-  }
-
   // ---- internals ---------------------------------------------------------------------------
 
   private drain(): void {
@@ -555,23 +532,19 @@ export class Runner {
     (BEHAVIOURS[node.type] as Behaviour).enter(this, node, flowId);
   }
 
-  private discardAll(nodeId: string): void {
+  discardAll(nodeId: string): void {
     for (const f of this.graph.outgoing(nodeId)) this.discard(f.id);
   }
 
-  /** Dead-path elimination: a node all of whose incoming flows were discarded discards onwards. */
+  /** A discarded flow arrives at `nodeId`: the element's dead-path elimination. */
   private discardArrive(nodeId: string, flowId: string): void {
     const node = this.graph.node(nodeId);
-    const incoming = this.graph.incoming(nodeId).length;
-    if (node.type === 'parallelGateway' && incoming > 1) { this.arriveAtJoin(nodeId, flowId, 'discarded'); return; }
-    const n = (this.state.discards[nodeId] ?? 0) + 1;
-    if (n < incoming) { this.state.discards[nodeId] = n; return; }
-    delete this.state.discards[nodeId];
-    this.discardAll(nodeId);
-    if (WAITING.has(node.type)) for (const b of this.graph.boundaries(nodeId)) this.discardAll(b.id);
+    const b = BEHAVIOURS[node.type] as Behaviour;
+    if (b.discard) b.discard(this, node, flowId);
+    else discardOnwards(this, node, false);
   }
 
-  private arm(purpose: TimerRecord['purpose'], nodeId: string, tokenId: string, spec: Parameters<typeof armTimer>[0]): TimerRecord {
+  armTimer(purpose: TimerRecord['purpose'], nodeId: string, tokenId: string, spec: TimerSpec): TimerRecord {
     let { dueAtMs, clock } = armTimer(spec, this.state.caseEvents, this.state.calendar, this.now);
     // One clock per ruleId per case: inherit the suspensions/extensions already applied to it — for a
     // clock that follows another, those of the clock it follows (a stay armed after K3 was extended).
@@ -582,7 +555,7 @@ export class Runner {
       clock = evaluate({ ...clock.clock, suspensions: ledger.suspensions, extensions: ledger.extensions }, this.state.calendar, this.now);
       dueAtMs = clock.dueAt === null ? null : msOf(clock.dueAt);
     }
-    const timer: TimerRecord = { id: this.id('tm'), purpose, nodeId, tokenId, dueAtMs, firedRungs: [], ...(clock ? { clock } : {}) };
+    const timer: TimerRecord = { id: this.newId('tm'), purpose, nodeId, tokenId, dueAtMs, firedRungs: [], ...(clock ? { clock } : {}) };
     this.state.timers.push(timer);
     this.record('timer_armed', nodeId, { timerId: timer.id, dueAt: dueAtMs === null ? null : isoAt(dueAtMs), ...(clock ? { due: clock.due, ruleId: clock.clock.ruleId } : {}) });
     return timer;
@@ -665,12 +638,12 @@ export class Runner {
     if (closed.length > MAX_CLOSED_CLOCKS) closed.splice(0, closed.length - MAX_CLOSED_CLOCKS);
   }
 
-  private id(prefix: string): string {
+  newId(prefix: string): string {
     this.state.nextId += 1;
     return `${prefix}${this.state.nextId}`;
   }
 
-  private record(type: string, nodeId?: string, detail?: Record<string, JsonValue>): void {
+  record(type: string, nodeId?: string, detail?: Record<string, JsonValue>): void {
     const e: CaseEvent = { seq: this.state.history.length + 1, at: isoAt(this.now), type, ...(nodeId ? { nodeId } : {}), ...(detail ? { detail } : {}) };
     this.state.history.push(e);
   }
@@ -689,4 +662,3 @@ function sameClock(a: Clock, b: Clock): boolean {
   return a.ruleId === b.ruleId && sameLimit(a, b);
 }
 
-export { WAITING };
