@@ -18,7 +18,8 @@ import {
   type NewCalendarEntryInput,
 } from '../../activities/calendar.js';
 import type { CalendarActor } from '../../db/calendar.js';
-import type { Db } from '../../db/knex.js';
+import { createCalendarChangeStore } from '../../db/calendar-changes.js';
+import type { AppDeps } from '../deps.js';
 import { CalendarCoverageError } from '../../workflows/clock/calendar-lookup.js';
 import { diffDays, isIsoDate } from '../../workflows/clock/days.js';
 import type { LimitUnit } from '../../workflows/clock/types.js';
@@ -126,6 +127,9 @@ export const WithdrawBody = z.strictObject({
 });
 
 /** What the handlers need (the plain router's deps, or the platform's `services.deps`). */
+/** The database handle the calendar service and the change store work on. */
+type Db = AppDeps['db'];
+
 export interface CalendarHandlerDeps {
   db: Db;
   /** Used to tell open cases about a calendar change. */
@@ -210,7 +214,7 @@ export async function addCalendarEntry(
   const common = { entry: added.entry, version: added.version, previousVersion: added.previousVersion, changedDates: added.changedDates };
   if (!added.created) return { status: 200, body: { ...common, notifiedCases: 0, notification: { notified: 0, skipped: [], failed: [] } } };
   if (deps.taskQueue !== undefined) {
-    const change = await startCalendarFanOut(deps, added, (await isCorrection(deps.db, added.entry.id, added.entry.seq)) ? 'corrected' : 'added', actor);
+    const change = await startCalendarFanOut(deps, added, (await createCalendarChangeStore(deps.db).isCorrection(added.entry.id, added.entry.seq)) ? 'corrected' : 'added', actor);
     return { status: 202, body: { ...common, change } };
   }
   // The entry is stored: a Temporal outage must not turn that into an error. Report it instead.
@@ -236,11 +240,6 @@ export async function addCalendarEntry(
   return { status: 201, body: { ...common, notifiedCases: 'notified' in notification ? notification.notified : 0, notification } };
 }
 
-/** Whether an earlier version of the entry exists (the change is a correction). */
-async function isCorrection(db: Db, entryId: string, seq: number): Promise<boolean> {
-  return (await db('calendar_entries').where({ entry_id: entryId }).andWhere('seq', '<', seq).first('seq')) !== undefined;
-}
-
 /** A calendar change as `GET /v1/admin/calendar/changes/:id` shows it. */
 export interface CalendarChangeView {
   id: string; entryId: string; entrySeq: number; action: string; version: string; changedDates: string[]; workflowId: string;
@@ -248,20 +247,10 @@ export interface CalendarChangeView {
   requestedBy: CalendarActor; requestedAt: string; finishedAt: string | null; links: { self: string };
 }
 
-function changeView(r: Record<string, unknown>): CalendarChangeView {
-  const at = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
-  return {
-    id: r.id as string, entryId: r.entry_id as string, entrySeq: Number(r.entry_seq), action: r.action as string, version: r.version as string,
-    changedDates: r.changed_dates as string[], workflowId: r.workflow_id as string, status: r.status as CalendarChangeView['status'],
-    notified: Number(r.notified), skipped: Number(r.skipped), pages: Number(r.pages), requestedBy: r.requested_by as CalendarActor,
-    requestedAt: at(r.requested_at)!, finishedAt: at(r.finished_at), links: { self: `/v1/admin/calendar/changes/${r.id as string}` },
-  };
-}
-
 /** The change of `id`, or undefined. */
 export async function getCalendarChange(db: Db, id: string): Promise<CalendarChangeView | undefined> {
-  const row = await db('calendar_changes').where({ id }).first();
-  return row ? changeView(row) : undefined;
+  const c = await createCalendarChangeStore(db).get(id);
+  return c ? { ...c, links: { self: `/v1/admin/calendar/changes/${c.id}` } } : undefined;
 }
 
 /**
@@ -273,9 +262,9 @@ async function startCalendarFanOut(deps: CalendarHandlerDeps, added: AddEntryRes
   const id = randomUUID();
   const workflowId = `calendar-change-${id}`;
   const signal = { version: added.version, changedDates: added.changedDates, entryId: added.entry.id, reason: `${added.entry.reason} (${added.entry.source})` };
-  await deps.db('calendar_changes').insert({
-    id, entry_seq: added.entry.seq, entry_id: added.entry.id, action, version: added.version, changed_dates: JSON.stringify(added.changedDates),
-    workflow_id: workflowId, status: 'running', requested_by: JSON.stringify(actor),
+  const changes = createCalendarChangeStore(deps.db);
+  await changes.insertRunning({
+    id, entrySeq: added.entry.seq, entryId: added.entry.id, action, version: added.version, changedDates: added.changedDates, workflowId, requestedBy: actor,
   });
   try {
     await deps.temporal.workflow.start('calendarFanOutWorkflow', {
@@ -283,7 +272,7 @@ async function startCalendarFanOut(deps: CalendarHandlerDeps, added: AddEntryRes
     });
   } catch (e) {
     deps.logger?.warn({ err: e, entrySeq: added.entry.seq }, 'calendar change stored but its fan-out did not start');
-    await deps.db('calendar_changes').where({ id }).update({ status: 'not_started' });
+    await changes.markNotStarted(id);
   }
   return (await getCalendarChange(deps.db, id))!;
 }

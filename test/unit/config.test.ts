@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, requestHash } from '../../api/idempotency.js';
+import { requestHash } from '../../api/idempotency.js';
+import { canonicalJson } from '../../workflows/engine/canonical-json.js';
 import { caseReference } from '../../api/routes/cases.js';
 import { loadConfig } from '../../platform/config.js';
 

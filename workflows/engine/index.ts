@@ -9,7 +9,7 @@ export { evaluateCondition, evaluateExpression, feelSyntaxError, feelClockFuncti
 export { hashDefinition, pinDefinition, formatPin, type DefinitionHash, type DefinitionPin } from './hash.js';
 export { canonicalJson } from './canonical-json.js';
 export { sha256Hex } from './sha256.js';
-export { selectDefinition, isEffectiveOn, type SelectionCriteria } from './select.js';
+export { selectDefinition, latestEffective, isEffectiveOn, type SelectionCriteria } from './select.js';
 export { indexDefinition, type DefinitionIndex } from './definition-index.js';
 export { chooseExclusiveFlow } from './exclusive-choice.js';
 export { findEscalationTarget, type EscalationSource, type EscalationTarget } from './escalation-scope.js';
