@@ -15,7 +15,7 @@ import { EXAMPLE_DEFINITIONS } from '../processes/examples/index.js';
 import type { CalendarSnapshot } from '../workflows/clock/index.js';
 import { sanitizeJsonText } from '../workflows/text-check.js';
 import type { ProcessInput, ProjectCaseStateInput, ServiceTaskContext } from '../workflows/contract.js';
-import { formatPin, isEffectiveOn, pinDefinition, validateDefinition, type JsonValue, type ProcessDefinitionInput } from '../workflows/engine/index.js';
+import { formatPin, latestEffective, pinDefinition, validateDefinition, type JsonValue, type ProcessDefinitionInput } from '../workflows/engine/index.js';
 
 /** The activity's logger (the worker's), or none outside an activity (direct calls in tests). */
 function activityLog(): { error(message: string, meta?: Record<string, unknown>): void } | undefined {
@@ -134,7 +134,7 @@ export function createProcessActivities(deps: ProcessActivityDeps) {
     async resolveDefinition(q: { key: string; on: string }): Promise<ResolvedDefinition> {
       const all = deps.definitions ? await deps.definitions() : EXAMPLE_DEFINITIONS;
       const valid = all.map((d) => validateDefinition(d)).flatMap((v) => (v.ok ? [v.definition] : []));
-      const best = valid.filter((d) => d.key === q.key && isEffectiveOn(d, q.on)).sort((a, b) => b.version - a.version)[0];
+      const best = latestEffective(valid, q.on, (d) => d.key === q.key);
       if (!best) throw ApplicationFailure.nonRetryable(`no definition '${q.key}' is effective on ${q.on}`, 'DefinitionNotFound');
       const pin = pinDefinition(best);
       return { definition: best, pin: { ...pin, label: formatPin(pin) } };

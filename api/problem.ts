@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ZodError } from 'zod';
 import { ConflictError, NotFoundError } from '../db/errors.js';
+import { IdempotencyKeyReused } from '../db/idempotency-keys.js';
 import { PiiKeyError } from '../platform/pii.js';
 
 /** Base URI of our stable problem types (RFC 9457 `type`). */
@@ -71,6 +72,7 @@ export const problemMiddleware: ErrorRequestHandler = (err, req, res, _next) => 
   else if (err instanceof ZodError) p = zodToProblem(err);
   else if (err instanceof NotFoundError || err instanceof WorkflowNotFoundError) p = problems.notFound('The resource');
   else if (err instanceof ConflictError) p = problems.conflict(err.message);
+  else if (err instanceof IdempotencyKeyReused) p = problems.idempotencyMismatch();
   else if (err instanceof PiiKeyError) {
     // A configuration fault (PII_KEYS lacks a key still in use): say so plainly, never show data.
     req.log?.error({ err: err.message }, 'personal data could not be decrypted');

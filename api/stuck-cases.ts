@@ -15,6 +15,7 @@ const { WorkflowExecutionStatus, ResetReapplyType } = protoPkg.temporal.api.enum
 type Long = NonNullable<temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest['workflowTaskFinishEventId']>;
 import type { Db } from '../db/knex.js';
 import { createCaseStateStore } from '../db/case-states.js';
+import { createCaseStore } from '../db/cases.js';
 import { setStuckCasesProbe } from '../platform/metrics.js';
 import { getCaseState, PROCESS_WORKFLOW, type ProjectCaseStateInput } from '../workflows/contract.js';
 
@@ -89,9 +90,7 @@ export async function findStuckCases(deps: Deps, opts: { agencies?: readonly str
     if (running.length >= SCAN_LIMIT) break;
   }
   if (running.length === 0) return [];
-  let q = deps.db('cases').whereIn('workflow_id', running.map((r) => r.workflowId));
-  if (opts.agencies) q = q.whereIn('agency_id', [...opts.agencies]);
-  const rows = await q.select('id', 'reference', 'case_type', 'agency_id', 'workflow_id') as Array<{ id: string; reference: string; case_type: string; agency_id: string; workflow_id: string }>;
+  const rows = await createCaseStore(deps.db).byWorkflowIds(running.map((r) => r.workflowId), opts.agencies);
   const byWorkflow = new Map(rows.map((r) => [r.workflow_id, r]));
   const namespace = deps.temporal.options.namespace;
   const described = await pool(running.filter((r) => byWorkflow.has(r.workflowId)), DESCRIBE_CONCURRENCY, async (r) => {

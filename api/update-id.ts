@@ -8,7 +8,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from './auth/principal.js';
-import { canonicalJson } from './idempotency.js';
+import { canonicalJson } from '../workflows/engine/canonical-json.js';
 
 export function updateIdFor(opts: { principal: Principal; operation: string; key: string | undefined; request: unknown }): string {
   if (opts.key === undefined) return `${opts.operation}:${randomUUID()}`;

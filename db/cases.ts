@@ -115,6 +115,22 @@ export function createCaseStore(db: Db) {
       return row ? fromRow(row) : undefined;
     },
 
+    /** The definition version the case pinned (key, version, hash), if the read model has it. */
+    async pinnedDefinition(id: string): Promise<{ key: string; version: number; hash: string } | undefined> {
+      const row = await db('cases').where({ id }).first('definition_key', 'definition_version', 'definition_hash');
+      return row?.definition_key ? { key: row.definition_key, version: row.definition_version, hash: String(row.definition_hash) } : undefined;
+    },
+
+    /** Cases of the read model run by `workflowIds`, optionally only those of `agencies` (the stuck-case list). */
+    async byWorkflowIds(workflowIds: readonly string[], agencies?: readonly string[]):
+      Promise<Array<{ id: string; reference: string; case_type: string; agency_id: string; workflow_id: string }>> {
+      let q = db('cases').whereIn('workflow_id', [...workflowIds]);
+      if (agencies) q = q.whereIn('agency_id', [...agencies]);
+      return await q.select('id', 'reference', 'case_type', 'agency_id', 'workflow_id') as Array<{
+        id: string; reference: string; case_type: string; agency_id: string; workflow_id: string;
+      }>;
+    },
+
     /**
      * Idempotent upsert of a projection: applied only if its sequence is newer than the stored one,
      * so a retried or reordered projection never overwrites newer state. Returns whether it applied.

@@ -1,9 +1,11 @@
 /**
  * The definition registry store (`process_definitions`): register a validated definition version
- * (immutable once registered), read one, list them, and pick the version a new case runs under.
+ * (immutable once registered), read one and list them. The version a new case runs under is chosen by
+ * `latestEffective` (workflows/engine/select.ts) over the candidates the case-start statement fetches
+ * (db/case-intake.ts).
  */
 import {
-  hashDefinition, selectDefinition, validateDefinition,
+  hashDefinition, validateDefinition,
   type DefinitionHash, type ProcessDefinition, type ProcessDefinitionInput, type ValidationError,
 } from '../workflows/engine/index.js';
 import type { Knex } from 'knex';
@@ -186,28 +188,6 @@ export function createDefinitionStore(db: Db) {
     /** Every registered definition (the call-activity resolver of the worker uses them). */
     async all(): Promise<DefinitionRecord[]> {
       return (await withOwner(db).orderBy([{ column: 'd.key' }, { column: 'd.version' }]) as DefinitionRow[]).map(fromRow);
-    },
-
-    /**
-     * The version a new case of `caseType` received on `receivedOn` (YYYY-MM-DD, Vietnam) runs
-     * under: selectDefinition over the registered versions effective that day — system-level ones and
-     * those owned by `caseAgencyLine` (the case's agency and its ancestors, ADR 0013) when given.
-     */
-    async select(caseType: string, receivedOn: string, caseAgencyLine?: readonly string[]): Promise<DefinitionRecord | undefined> {
-      // Headers only (the content of a statutory lifecycle is large); the winner's content comes from the cache.
-      const rows = await db('process_definitions as d')
-        .leftJoin('definition_owners as o', function on() { this.on('o.key', 'd.key').andOn('o.version', 'd.version'); })
-        .where('d.case_type', caseType)
-        .where('d.effective_from', '<=', receivedOn)
-        .where((b) => b.whereNull('d.effective_to').orWhere('d.effective_to', '>', receivedOn))
-        .modify((b) => { if (caseAgencyLine) b.where(ownedByAnyOf(caseAgencyLine)); })
-        .select('d.key', 'd.version', 'd.case_type', 'd.effective_from', 'd.effective_to', 'd.hash') as Array<Pick<DefinitionRow, 'key' | 'version' | 'case_type' | 'effective_from' | 'effective_to' | 'hash'>>;
-      const headers = rows.map((r) => ({
-        key: r.key, version: r.version, caseType: r.case_type, effectiveFrom: r.effective_from,
-        ...(r.effective_to ? { effectiveTo: r.effective_to } : {}), hash: r.hash,
-      }));
-      const chosen = selectDefinition(headers as unknown as Array<ProcessDefinition & { hash: string }>, { caseType, receivedOn });
-      return chosen ? getCached(chosen.key, chosen.version, chosen.hash) : undefined;
     },
 
     /** A registered version through the process-wide cache (versions are immutable). */

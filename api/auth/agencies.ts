@@ -1,3 +1,4 @@
+import { createAgencyStore } from '../../db/agencies.js';
 import type { Db } from '../../db/knex.js';
 
 /** How long a loaded agency tree is trusted before the next request reloads it (ms). */
@@ -27,9 +28,10 @@ export function createAgencyScope(db: Db, opts: { ttlMs?: number; now?: () => nu
   let tree: Tree | undefined;
   let loading: Promise<Tree> | undefined;
   let lastMissReload = 0;
+  const store = createAgencyStore(db);
 
   async function load(): Promise<Tree> {
-    const rows = await db('agencies').select<Array<{ id: string; parent_id: string | null }>>('id', 'parent_id');
+    const rows = await store.edges();
     const parentOf = new Map<string, string | null>();
     const childrenOf = new Map<string, string[]>();
     for (const r of rows) {

@@ -66,7 +66,7 @@ export const adminCaseRoutes: RouteSpec[] = [
       422: { description: 'The body is not valid, or eventId is not a WorkflowTaskCompleted event of the current run' },
     },
     handler: async ({ body, principal, services, requestId, ...ctx }) => {
-      const c = ctx.case!;
+      const c = ctx.case;
       let r;
       try {
         r = await resetCase(services.deps, { id: c.id, workflowId: c.workflowId, caseType: c.caseType, agencyId: c.agencyId }, body, requestId);

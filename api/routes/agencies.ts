@@ -13,9 +13,7 @@ export const agencyRoutes: RouteSpec[] = [
     auth: { roles: ROLES, scope: { kind: 'subtree' } },
     responses: { 200: { description: 'Agencies of the caller\'s subtree, parents first', schema: z.object({ items: z.array(Agency) }) } },
     handler: async ({ subtree, services }) => {
-      const rows = await services.deps.db('agencies').whereIn('id', subtree).orderByRaw('parent_id NULLS FIRST, id')
-        .select<Array<{ id: string; parent_id: string | null; name: string; level: 'province' | 'department' | 'commune' }>>('id', 'parent_id', 'name', 'level');
-      return { body: { items: rows.map((r) => ({ id: r.id, parentId: r.parent_id, name: r.name, level: r.level })) } };
+      return { body: { items: await services.agencyRecords.list(subtree) } };
     },
   }),
 ];

@@ -25,11 +25,7 @@ export const apiKeyRoutes: RouteSpec[] = [
     request: { body: CreateApiKey, bodyExample: { name: 'Cổng dịch vụ công tỉnh', agencyId: 'so-tnmt', roles: ['intake'] } },
     responses: { 201: { description: 'The key record and the key itself (store it now: it cannot be shown again)', schema: ApiKeyView.extend({ key: z.string() }) } },
     handler: async ({ body, principal, services, requestId }) => {
-      const { record, key } = await services.deps.db.transaction(async (trx) => {
-        const created = await services.apiKeys.create({ ...body, createdBy: `${principal!.type}:${principal!.id}` }, trx);
-        await services.audit.append({ actor: actorOf(principal), action: 'api_key.created', requestId, after: { id: created.record.id, name: body.name, agencyId: body.agencyId, roles: body.roles } }, trx);
-        return created;
-      });
+      const { record, key } = await services.apiKeyAdmin.create({ name: body.name, agencyId: body.agencyId, roles: [...body.roles] }, actorOf(principal), requestId);
       return { status: 201, body: { ...record, key } };
     },
   }),
@@ -65,10 +61,7 @@ export const apiKeyRoutes: RouteSpec[] = [
     request: { params: z.object({ id: KeyId }) },
     responses: { 204: { description: 'Revoked (also when it already was)' } },
     handler: async ({ res, params, principal, services, requestId }) => {
-      await services.deps.db.transaction(async (trx) => {
-        const before = await services.apiKeys.revoke(params.id, trx);
-        if (before) await services.audit.append({ actor: actorOf(principal), action: 'api_key.revoked', requestId, before: { id: before.id, name: before.name, agencyId: before.agencyId } }, trx);
-      });
+      await services.apiKeyAdmin.revoke(params.id, actorOf(principal), requestId);
       res.status(204).end();
     },
   }),

@@ -3,8 +3,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Response } from 'express';
 import type { AuditEntry, VerifyResult } from '../../db/audit.js';
-import { auditSigner, ChainBroken, CHECKPOINT_TYP, createCheckpointStore } from '../../db/audit-checkpoints.js';
-import { createAuditSearch, type AuditFilters, type AuditSearchRow, type AuditVisibility } from '../../db/audit-search.js';
+import { auditSigner, ChainBroken, CHECKPOINT_TYP } from '../../db/audit-checkpoints.js';
+import { type AuditFilters, type AuditSearchRow, type AuditVisibility } from '../../db/audit-search.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
@@ -119,9 +119,9 @@ const AuditItem = z.object({
 
 /** Who may see what (db/audit-search.ts); a narrowing agency outside the caller's subtree is not found. */
 async function visibilityOf(services: Services, principal: Principal, subtree: string[], query: { agencyId?: string | undefined }): Promise<{ v: AuditVisibility; agencies?: string[] }> {
-  const row = await services.deps.db('agencies').where({ id: principal.agencyId }).first<{ parent_id: string | null } | undefined>('parent_id');
+  const root = await services.agencyRecords.isRoot(principal.agencyId);
   // System level: the system role (ADR 0013) or an auditor of a root agency (ADR 0014).
-  const v = { subtree, systemLevel: principal.roles.includes('system_admin') || (row !== undefined && row.parent_id === null) };
+  const v = { subtree, systemLevel: principal.roles.includes('system_admin') || root };
   if (query.agencyId === undefined) return { v };
   if (!subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
   return { v, agencies: await services.agencies.subtree(query.agencyId) };
@@ -171,10 +171,10 @@ export const auditRoutes: RouteSpec[] = [
     },
     responses: { 200: { description: 'Entries in order; `next` is the cursor of the following page', schema: z.object({ items: z.array(TimelineEntry), next: z.string().nullable() }) } },
     handler: async ({ case: c, query, services }) => {
-      const rows = await services.audit.forCase(c!.id, { afterSeq: query.after, limit: query.limit });
+      const rows = await services.audit.forCase(c.id, { afterSeq: query.after, limit: query.limit });
       const items = rows.map((e) => ({ seq: e.seq, at: e.at, action: e.action, summary: describeEntry(e), actor: e.actor, legalBasis: e.legalBasis, before: e.before, after: e.after }));
       const last = rows[rows.length - 1];
-      return { body: { items, next: rows.length === query.limit && last ? `/v1/cases/${c!.id}/timeline?after=${last.seq}&limit=${query.limit}` : null } };
+      return { body: { items, next: rows.length === query.limit && last ? `/v1/cases/${c.id}/timeline?after=${last.seq}&limit=${query.limit}` : null } };
     },
   }),
   defineRoute({
@@ -191,7 +191,7 @@ export const auditRoutes: RouteSpec[] = [
       400: { description: 'The presented checkpoint is not one signed by this system' },
     },
     handler: async ({ query, services }) => {
-      const checkpoints = createCheckpointStore(services.deps.db);
+      const checkpoints = services.checkpoints;
       if (query.checkpoint !== undefined) {
         try {
           await auditSigner().open(query.checkpoint);
@@ -217,7 +217,7 @@ export const auditRoutes: RouteSpec[] = [
     request: { query: z.strictObject({ after: AuditCursor.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
     responses: { 200: { description: 'Checkpoints and keys', schema: CheckpointList } },
     handler: async ({ query, services }) => {
-      const items = await createCheckpointStore(services.deps.db).list({ ...(query.after !== undefined ? { beforeSeq: query.after } : {}), limit: query.limit });
+      const items = await services.checkpoints.list({ ...(query.after !== undefined ? { beforeSeq: query.after } : {}), limit: query.limit });
       const last = items[items.length - 1];
       return {
         body: {
@@ -239,7 +239,7 @@ export const auditRoutes: RouteSpec[] = [
     },
     handler: async ({ services }) => {
       try {
-        const { checkpoint, created } = await createCheckpointStore(services.deps.db).create();
+        const { checkpoint, created } = await services.checkpoints.create();
         return { status: created ? 201 : 200, body: checkpoint };
       } catch (e) {
         if (e instanceof ChainBroken) throw new HttpProblem(409, 'audit-chain-broken', 'The audit chain does not verify', e.message, { verification: e.result });
@@ -257,8 +257,8 @@ export const auditRoutes: RouteSpec[] = [
     request: { query: AuditSearchQuery, queryExample: { action: 'case.*', limit: '50' } },
     responses: { 200: { description: 'A page of entries, newest first', schema: z.object({ items: z.array(AuditItem), next: z.string().nullable() }).meta({ id: 'AuditLogPage' }) } },
     handler: async ({ query, subtree, principal, services }) => {
-      const { v, agencies } = await visibilityOf(services, principal!, subtree, query);
-      const rows = await createAuditSearch(services.deps.db).search(v, filtersOf(query, agencies), { ...(query.after !== undefined ? { beforeSeq: query.after } : {}), limit: query.limit });
+      const { v, agencies } = await visibilityOf(services, principal, subtree, query);
+      const rows = await services.auditSearch.search(v, filtersOf(query, agencies), { ...(query.after !== undefined ? { beforeSeq: query.after } : {}), limit: query.limit });
       const last = rows[rows.length - 1];
       const rest = new URLSearchParams(Object.entries(query).flatMap(([k, val]): Array<[string, string]> => (val === undefined || k === 'after' ? [] : [[k, String(val)]])));
       return {
@@ -284,7 +284,7 @@ export const auditRoutes: RouteSpec[] = [
       200: { description: 'NDJSON (`application/x-ndjson`) or CSV (`text/csv`, header row first), Content-Disposition: attachment', contentType: 'application/x-ndjson' },
     },
     handler: async ({ query, subtree, principal, services, requestId, res }) => {
-      const { v, agencies } = await visibilityOf(services, principal!, subtree, query);
+      const { v, agencies } = await visibilityOf(services, principal, subtree, query);
       const filters = filtersOf(query, agencies);
       await services.audit.append({ actor: actorOf(principal), action: 'audit.exported', requestId, after: { format: query.format, filters: { ...filters, ...(query.agencyId ? { agencyId: query.agencyId } : {}), agencies: undefined } } });
       const csv = query.format === 'csv';
@@ -294,7 +294,7 @@ export const auditRoutes: RouteSpec[] = [
         .set('Cache-Control', 'no-store');
       if (csv) await write(res, `${CSV_COLUMNS.join(',')}\r\n`);
       try {
-        for await (const batch of createAuditSearch(services.deps.db).scan(v, filters)) {
+        for await (const batch of services.auditSearch.scan(v, filters)) {
           if (res.destroyed) break;
           await write(res, batch.map(csv ? csvLine : ndjsonLine).join(''));
         }

@@ -6,7 +6,6 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { appendAuditOnce } from '../../db/audit-once.js';
 import { sendMessage, type SendMessageRequest, type WorkflowAuditEntry } from '../../workflows/contract.js';
 import type { JsonValue } from '../../workflows/engine/index.js';
 import { actorOf } from '../auth/principal.js';
@@ -149,8 +148,8 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
   request: { params: z.object({ id: CaseId }), body: ev.body, bodyExample: ev.example },
   responses: { 200: { description: 'Accepted by the case', schema: Result }, 409: { description: 'The case cannot take this event now (reason given)' } },
   handler: ({ req, case: c, body, principal, services, requestId }) => idempotent({
-    key: req.get('Idempotency-Key'), principal: principal!, store: services.idempotency, method: 'POST',
-    path: `/v1/cases/:id/events/${ev.path}`, resourceId: c!.id, body: { case: c!.id, body },
+    key: req.get('Idempotency-Key'), principal: principal, store: services.idempotency, method: 'POST',
+    path: `/v1/cases/:id/events/${ev.path}`, resourceId: c.id, body: { case: c.id, body },
   }, async () => {
     const b = body as Record<string, unknown>;
     const today = vnDate(Date.now());
@@ -162,35 +161,35 @@ export const caseEventRoutes: RouteSpec[] = EVENTS.map((ev) => defineRoute({
     // both pass, and a refused event never enters the history. Its reason comes back as the 409's.
     // A case the read model already shows closed is refused without a round trip.
     const closed = `The case is closed; '${ev.path}' cannot be applied to it`;
-    if (c!.status === 'closed') throw new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', closed, { reason: 'CaseClosed' });
+    if (c.status === 'closed') throw new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', closed, { reason: 'CaseClosed' });
     if (ev.check) {
-      const refused = ev.check(date, (await queryCaseState(services.deps.temporal, c!.workflowId)).variables);
+      const refused = ev.check(date, (await queryCaseState(services.deps.temporal, c.workflowId)).variables);
       if (refused) throw new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', refused.detail, { reason: refused.reason });
     }
     // A retry under the same Idempotency-Key sends the same Update id (Temporal answers the first
     // outcome); the case records the actor's entry once it applied the event, and so does this handler
     // after the answer — once per Update id, so a crash loses nothing (ADR 0013).
-    const updateId = updateIdFor({ principal: principal!, operation: `case.event.${ev.path}`, key: req.get('Idempotency-Key'), request: { case: c!.id, body } });
+    const updateId = updateIdFor({ principal: principal, operation: `case.event.${ev.path}`, key: req.get('Idempotency-Key'), request: { case: c.id, body } });
     const audit: WorkflowAuditEntry = {
-      key: `case.event:${c!.id}:${updateId}`, action: `case.event.${ev.path}`, actor: actorOf(principal), legalBasis: ev.legalBasis,
+      key: `case.event:${c.id}:${updateId}`, action: `case.event.${ev.path}`, actor: actorOf(principal), legalBasis: ev.legalBasis,
       ...(requestId ? { requestId } : {}),
       // A decision recorded after the day it is dated (e.g. an extension decided within the limit, entered after it ran out).
       after: { message: msg.name, date, decision: msg.decision ?? null, amount: msg.amount ?? null, ruleId: msg.ruleId ?? null, recordedOn: today, recordedLate: date < today },
     };
     let r;
     try {
-      r = await sendCaseUpdate(() => services.deps.temporal.workflow.getHandle(c!.workflowId).executeUpdate(sendMessage, { args: [{ caseId: c!.id, ...msg, audit }], updateId }));
+      r = await sendCaseUpdate(() => services.deps.temporal.workflow.getHandle(c.workflowId).executeUpdate(sendMessage, { args: [{ caseId: c.id, ...msg, audit }], updateId }));
     } catch (e) {
       throw updateProblem(e, closed);
     }
-    await appendAuditOnce(services.deps.db, audit.key, {
-      actor: audit.actor, action: audit.action, caseId: c!.id, requestId: audit.requestId ?? null, legalBasis: ev.legalBasis,
+    await services.audit.appendOnce(audit.key, {
+      actor: audit.actor, action: audit.action, caseId: c.id, requestId: audit.requestId ?? null, legalBasis: ev.legalBasis,
       after: { ...audit.after, caught: r.caught, clocksChanged: r.clocksChanged, breachesSuperseded: r.breachesSuperseded ?? 0 },
     });
     return {
       body: {
         event: ev.path, message: msg.name, caught: r.caught, clocksChanged: r.clocksChanged, breachesSuperseded: r.breachesSuperseded ?? 0,
-        recordedLate: date < today, links: { case: `/v1/cases/${c!.id}` },
+        recordedLate: date < today, links: { case: `/v1/cases/${c.id}` },
       },
     };
   }),

@@ -1,23 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 import { z } from 'zod';
-import { derivePin } from '../../db/case-pins.js';
-import { auditAppendCtes, lockAuditHead } from '../../db/audit.js';
-import { PARTY_ROLES, partiesInsertCte } from '../../db/parties.js';
-import { recordCaseStarted } from '../../platform/metrics.js';
-import { createCaseSearch } from '../../db/case-search.js';
-import { caseReference as referenceOf, REFERENCE_DIGITS } from '../../db/cases.js';
-import type { Db } from '../../db/knex.js';
-import { CHANNELS, MASS_CASE_MIN_SIGNERS } from '../../processes/builtin/index.js';
-import { caseWorkflowId, PROCESS_WORKFLOW, SA, type CaseType, type ProcessInput } from '../../workflows/contract.js';
+import { PARTY_ROLES } from '../../db/parties.js';
+import { caseReference as referenceOf } from '../../db/cases.js';
+import { CHANNELS } from '../../processes/builtin/index.js';
+import type { CaseType } from '../../workflows/contract.js';
+import { buildCaseView, CaseDetailView, FlagsView } from '../case-view.js';
 import { inVietnam, VN_FIXED_SINCE, vnDate } from '../../workflows/clock/vn-time.js';
-import { buildCaseView, CaseDetailView, FlagsView, loadExtras } from '../case-view.js';
 import { queryCaseState } from '../workflow-errors.js';
 import { withVnInstants } from '../instants.js';
 import { actorOf } from '../auth/principal.js';
-import { completeCte, requestHash, reserveCte } from '../idempotency.js';
 import { HttpProblem, problems } from '../problem.js';
-import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import { defineRoute, type AuthRule, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
 import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant, NodeRef } from '../schemas.js';
 
 /** A party as given at intake; stored encrypted before the workflow starts (only references reach Temporal). */
@@ -106,89 +99,6 @@ export function receiptInstant(receivedAt: string): { ms: number; on: string; ut
   return { ms: t.toMillis(), on: inVietnam(t).toISODate()!, utc: t.toUTC().toISO()! };
 }
 
-/**
- * ADR 0016: undoes a start whose read-model seed (step 3) failed, so that a refused request leaves no
- * running workflow and no rows. Not undone: a case another identical request (same key) recorded
- * already; nor, when the database cannot even be asked and a key was sent, a case that request may be
- * recording (the retry with the key finishes it, ADR 0011). Without a key the id is this request's own.
- */
-async function abandonStart(a: {
-  db: Db; log: { error(o: object, m: string): void } | undefined; handle: { terminate(reason?: string): Promise<unknown> };
-  caseId: string; key: string | undefined; scope: string; err: unknown;
-}): Promise<void> {
-  const code = (a.err as { code?: unknown })?.code;
-  let recorded: boolean | undefined;
-  try { recorded = Boolean(await a.db('cases').where({ id: a.caseId }).first('id')); } catch { recorded = undefined; }
-  // Logged without the error's message: a database error may quote the request's text.
-  a.log?.error({ caseId: a.caseId, sqlstate: typeof code === 'string' ? code : undefined, recorded }, 'case start: the read-model seed failed');
-  if (recorded === true || (recorded === undefined && a.key !== undefined)) return;
-  await a.handle.terminate('case start abandoned: its read-model row could not be written').catch(() => undefined);
-  try {
-    await a.db.transaction(async (trx) => {
-      await trx('parties').where({ case_id: a.caseId }).delete();
-      await trx('case_pins').where({ case_id: a.caseId }).delete();
-      if (a.key !== undefined) await trx('idempotency_keys').where({ scope: a.scope, key: a.key }).delete();
-    });
-  } catch (cleanupErr) {
-    const c = (cleanupErr as { code?: unknown })?.code;
-    a.log?.error({ caseId: a.caseId, sqlstate: typeof c === 'string' ? c : undefined }, 'case start: rows of the abandoned start not removed');
-  }
-}
-
-const statementNames = new Map<string, string>();
-/** The `$n` text of each prepared start statement (same bound as the names: one entry per prepared text). */
-const statementTexts = new Map<string, { text: string; n: number }>();
-const MAX_PREPARED = 200;
-/** How many statement texts the start path has prepared (a test holds the shapes to a handful). */
-export const preparedStartStatements = (): number => statementNames.size;
-/**
- * `db.raw` as a named prepared statement (ADR 0011, follow-up): the start's two statements have a handful
- * of shapes (claim or not, how many parties), each parsed and planned once per pooled connection instead
- * of on every POST. The name is derived from the text, so one name always means one text.
- */
-function prepared<R>(db: Db, sql: string, bindings: readonly unknown[]): Promise<R> {
-  let name = statementNames.get(sql);
-  if (name === undefined) {
-    // Bounded: each name is a prepared statement on every pooled connection; past the bound, unnamed.
-    if (statementNames.size >= MAX_PREPARED) return direct<R>(db, sql, bindings, undefined);
-    name = `kntc_start_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
-    statementNames.set(sql, name);
-  }
-  return direct<R>(db, sql, bindings, name);
-}
-
-interface PgClient { query(q: { name?: string; text: string; values: readonly unknown[] }): Promise<unknown> }
-interface KnexClient { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<unknown> }
-
-/**
- * The statement on a connection of knex's pool, without knex's query compilation and runner (≈ 0.2 ms of
- * CPU per statement on this path): `?` placeholders become `$n` as knex's PostgreSQL dialect does, values go
- * to pg unchanged as knex passes them, an undefined value is refused as knex refuses it, and knex's `query`
- * event is emitted so that observers (statement counts in tests and the benchmark) see every statement.
- */
-async function direct<R>(db: Db, sql: string, bindings: readonly unknown[], name: string | undefined): Promise<R> {
-  // A prepared text was checked and converted when it was first run.
-  let converted = name === undefined ? undefined : statementTexts.get(sql);
-  if (converted === undefined) {
-    if (sql.includes('??') || sql.includes('\\?')) return db.raw(sql, bindings as never[]) as unknown as Promise<R>;
-    let n = 0;
-    converted = { text: sql.replace(/\?/g, () => `$${++n}`), n };
-    if (name !== undefined) statementTexts.set(sql, converted);
-  }
-  const { text, n } = converted;
-  if (n !== bindings.length) throw new Error(`start statement: ${n} placeholders, ${bindings.length} bindings`);
-  if (bindings.some((b) => b === undefined)) throw new Error('start statement: undefined binding');
-  const client = db.client as unknown as KnexClient;
-  // On the client, as knex's runner emits: a transaction's client passes it on to the root instance's observers.
-  (db.client as unknown as { emit(e: string, o: unknown): void }).emit('query', { method: 'raw', sql, bindings, options: name ? { name } : {} });
-  const conn = await client.acquireConnection();
-  try {
-    return await conn.query(name ? { name, text, values: bindings } : { text, values: bindings }) as R;
-  } finally {
-    await client.releaseConnection(conn);
-  }
-}
-
 /** Human reference printed on receipts (db/cases.ts: linked cases get theirs the same way). */
 export const caseReference: (id: string, type: CaseType, receivedAt: string, digits?: number) => string = referenceOf;
 
@@ -199,8 +109,6 @@ const example = {
 };
 
 const STAFF = ['intake', 'officer', 'supervisor', 'admin'] as const;
-
-const caseSearchOf = (db: Db) => createCaseSearch(db);
 
 const Bool = z.enum(['true', 'false']).optional();
 /** Query of `GET /v1/cases`. */
@@ -229,210 +137,43 @@ const CaseSummary = z.object({
 }).meta({ id: 'CaseSummary' });
 const CaseList = z.object({ items: z.array(CaseSummary), next: z.string().nullable() }).meta({ id: 'CaseList' });
 
+/**
+ * `POST /v1/cases`: checks what the schema cannot (the Idempotency-Key's form, a receipt not in the
+ * future), then lets the case-start service (api/services/case-start.ts) store and start the case.
+ */
+const CREATE_CASE_AUTH = { roles: STAFF, scope: { kind: 'body-agency', field: 'agencyId' } } as const satisfies AuthRule;
+type CaseStartContext = HandlerContext<undefined, undefined, typeof CreateCaseBody, typeof CREATE_CASE_AUTH>;
+
+async function createCase({ req, res, body, principal, services, requestId }: CaseStartContext): Promise<void> {
+  const key = req.get('Idempotency-Key');
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
+  }
+  const received = receiptInstant(body.receivedAt);
+  if (received.ms > Date.now() + 5 * 60_000) {
+    throw problems.validation([{ path: 'receivedAt', message: 'must not be in the future' }]);
+  }
+  const started = await services.caseStart.start({ body, received, principal, key, requestId, log: req.log });
+  if (started.replayed) {
+    res.status(started.status).set('Idempotent-Replayed', 'true').json(withVnInstants(started.body));
+    return;
+  }
+  const { id } = started.body;
+  // res.json's bytes, without Express's ETag (a hash of the body; no conditional request applies to a 201).
+  res.status(201).location(`/v1/cases/${id}`).setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(withVnInstants(started.body)));
+}
+
 export const caseRoutes: RouteSpec[] = [
   defineRoute({
     method: 'post', path: '/v1/cases', operationId: 'createCase', tags: ['Cases'],
     summary: 'Receive a case (complaint, denunciation, petition or letter) and start its workflow',
     description: 'Parties are stored encrypted before the workflow starts; the workflow carries references only. The response carries the citizen PIN once.',
-    auth: { roles: STAFF, scope: { kind: 'body-agency', field: 'agencyId' } },
+    auth: CREATE_CASE_AUTH,
     idempotencyKey: true,
     request: { body: CreateCaseBody, bodyExample: example },
     responses: { 201: { description: 'Case received; its workflow is running', schema: CreatedCase } },
-    handler: async ({ req, res, body, principal, services, requestId }) => {
-      const { deps, idempotency: idem, parties, pins } = services;
-      const key = req.get('Idempotency-Key');
-      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-        throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
-      }
-      const received = receiptInstant(body.receivedAt);
-      if (received.ms > Date.now() + 5 * 60_000) {
-        throw problems.validation([{ path: 'receivedAt', message: 'must not be in the future' }]);
-      }
-      // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
-      const receivedOn = received.on;
-      // Keys are per caller: two systems may use the same key without seeing each other's cases.
-      const scope = `POST /v1/cases ${principal!.type}:${principal!.id}`;
-      const hash = key ? requestHash('POST', '/v1/cases', body) : '';
-      const withPin = (b: Record<string, unknown>) => ({ ...b, pin: derivePin(deps.pii.key(String(b.pinKid)), String(b.id)), pinKid: undefined });
-      const pinKid = deps.pii.currentKid;
-      // The citizen PIN of a case id under the current key, derived once per id (an HMAC each).
-      let lastPin: { caseId: string; pin: string } | undefined;
-      const pinOf = (caseId: string): string => {
-        if (lastPin?.caseId !== caseId) lastPin = { caseId, pin: derivePin(deps.pii.key(pinKid), caseId) };
-        return lastPin.pin;
-      };
-      const db = deps.db;
-
-      // 1. One statement (one implicit transaction) before the start: the definition version in force
-      // (the selection of definitions.select: effective on the receipt date, highest version, then
-      // smallest key), the key claim, the parties' personal data (encrypted) and the PIN hash — the
-      // workflow only ever gets the case id and party references. Nothing is written when no definition
-      // applies; with a key, parties and PIN are written only if this request claimed it. None of it is
-      // visible through the API until the read-model row of step 3 exists.
-      const referenceOf = (caseId: string, digits?: number) => caseReference(caseId, body.type, body.receivedAt, digits);
-      // ADR 0013: only system-level versions and those governed by the case's agency or an ancestor.
-      const agencyLine = await services.agencies.ancestors(body.agencyId);
-      const intake = async (caseId: string, claim: boolean, reference: string) => {
-        const sealed = parties.sealAll(caseId, body.parties.map(({ role, ...identity }) => ({ role, identity })));
-        const when = claim ? 'EXISTS (SELECT 1 FROM idem)' : 'EXISTS (SELECT 1 FROM defs)';
-        const ctes = [
-          {
-            sql: `defs AS (
-                SELECT d.key, d.version, d.hash FROM process_definitions d
-                  LEFT JOIN definition_owners o ON o.key = d.key AND o.version = d.version
-                 WHERE d.case_type = ? AND d.effective_from <= ?::date AND (d.effective_to IS NULL OR d.effective_to > ?::date)
-                   AND (o.agency_id IS NULL OR o.agency_id = ANY(?::text[]))
-                 ORDER BY d.version DESC, d.key COLLATE "C" LIMIT 1
-              )`,
-            bindings: [body.type, receivedOn, receivedOn, `{${agencyLine.map((a) => `"${a}"`).join(',')}}`],
-          },
-          ...(claim ? [reserveCte(scope, key!, hash, caseId, 'idem', 'EXISTS (SELECT 1 FROM defs)')] : []),
-          ...(sealed.length ? [partiesInsertCte(sealed, 'parties_ins', when)] : []),
-          await pins.insertCte(reference, caseId, pinOf(caseId), 'pin_ins', when),
-        ];
-        // owner: the case that already held this reference when the statement began (the PIN row is
-        // the reference registry; our own insert is not visible to the SELECT), null when it was free.
-        const r = await prepared<{ rows: Array<{ def: { key: string; version: number; hash: string } | null; fresh: boolean; owner: string | null }> }>(db,
-          `WITH ${ctes.map((c) => c.sql).join(', ')}
-           SELECT (SELECT row_to_json(defs) FROM defs) AS def, ${claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh,
-                  (SELECT case_id FROM case_pins WHERE reference = ?) AS owner`,
-          [...ctes.flatMap((c) => c.bindings), reference],
-        );
-        const row = r.rows[0]!;
-        if (!row.def) {
-          throw new HttpProblem(422, 'no-definition', 'No process definition applies',
-            `No registered definition of case type ${body.type} is effective on ${receivedOn} (the receipt date in Vietnam)`);
-        }
-        return { def: row.def, fresh: row.fresh, taken: row.owner !== null && row.owner !== caseId, refs: sealed.map((p) => ({ id: p.id, role: p.role })) };
-      };
-      // A reference already held by another case: the same id under a longer reference (its PIN row
-      // claims it; parties are idempotent per case id).
-      const freeReference = async (caseId: string, taken: boolean): Promise<string> => {
-        for (const digits of REFERENCE_DIGITS.slice(1)) {
-          if (!taken) break;
-          const longer = referenceOf(caseId, digits);
-          taken = (await intake(caseId, false, longer)).taken;
-          if (!taken) return longer;
-        }
-        if (taken) throw new Error(`case ${caseId}: no free reference`);
-        return referenceOf(caseId);
-      };
-      let id: string = deps.newCaseId?.() ?? randomUUID();
-      let reference = referenceOf(id);
-      const first = await intake(id, Boolean(key), reference);
-      let refs = first.refs;
-      if (first.taken && (!key || first.fresh)) reference = await freeReference(id, true);
-      if (key && !first.fresh) {
-        const earlier = await idem.lookup(scope, key, hash); // a different body under this key → 422
-        if (earlier.response) {
-          res.status(earlier.response.status).set('Idempotent-Replayed', 'true').json(withVnInstants(withPin(earlier.response.body as Record<string, unknown>)));
-          return;
-        }
-        // An identical earlier request did not finish: finish it with the same id (the rows are idempotent).
-        id = earlier.resourceId;
-        reference = referenceOf(id);
-        let again = await intake(id, false, reference);
-        if (again.taken) {
-          // The earlier request moved to a longer reference: its PIN row has it.
-          const own = await db('case_pins').where({ case_id: id }).first<{ reference: string } | undefined>('reference');
-          reference = own?.reference ?? await freeReference(id, true);
-          again = await intake(id, false, reference);
-        }
-        ({ refs } = again);
-      }
-      // Versions are immutable: the content comes from the process-wide cache once read.
-      const chosen = await services.definitions.getCached(first.def.key, first.def.version, first.def.hash);
-      if (!chosen) throw new Error(`definition ${first.def.key}@${first.def.version} vanished`);
-      const pin = { key: chosen.key, version: chosen.version, hash: chosen.hash, label: `${chosen.key}@${chosen.version}+${chosen.hash}` };
-      const citizenPin = pinOf(id);
-
-      // References only: party ids and roles, never identities.
-      const signerRefs = refs.filter((r) => r.role === 'complainant' || r.role === 'denouncer').map((r) => r.id);
-      const representativeRefs = refs.filter((_r, i) => body.parties[i]?.isRepresentative).map((r) => r.id);
-      const signers = Math.max(body.signersCount ?? 0, signerRefs.length);
-      const input: ProcessInput = {
-        caseId: id, caseType: body.type, agencyId: body.agencyId, reference,
-        definition: chosen.content, pin,
-        variables: {
-          caseId: id, reference, receivedOn, channel: body.channel, remoteArea: body.remoteArea,
-          signerRefs, representativeRefs, signersCount: signers, massCase: signers >= MASS_CASE_MIN_SIGNERS,
-        },
-        caseEvents: { received: receivedOn },
-      };
-      const receivedAtUtc = received.utc;
-      const workflowId = caseWorkflowId(id);
-      // 2. The workflow. If this fails, nothing of step 1 is visible (no read-model row), and a retry
-      // with the same key finishes the case under the same id.
-      const handle = await deps.temporal.workflow.start(PROCESS_WORKFLOW, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        // A retried request (same business key) attaches to the running case instead of failing or duplicating.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [
-          { key: SA.caseType, value: body.type },
-          { key: SA.agencyId, value: body.agencyId },
-          { key: SA.stage, value: 'received' },
-          { key: SA.receivedAt, value: new Date(receivedAtUtc) },
-        ],
-      });
-      const stored = {
-        id, reference, workflowId, runId: handle.firstExecutionRunId, status: 'open', stage: 'received', parties: refs,
-        definition: { key: pin.key, version: pin.version, hash: pin.hash, pin: pin.label }, links: { self: `/v1/cases/${id}` },
-      };
-      // 3. One statement once the workflow runs: the read-model seed (visible at once; the workflow's
-      // projections supersede it), its audit entry — both only if the seed is new, so a retry finishing
-      // an interrupted request adds neither twice — and the stored response of the key. It commits as a
-      // whole, after the chain head it advances was locked (below).
-      const seed = {
-        sql: `c AS (
-            INSERT INTO cases (id, reference, workflow_id, case_type, channel, agency_id, subject, remote_area, received_at, stage, status,
-                               projection_seq, definition_key, definition_version, definition_hash, details, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, 'received', 'open', 0, ?, ?::int, ?, ?::jsonb, now())
-            ON CONFLICT DO NOTHING RETURNING id
-          )`,
-        bindings: [
-          id, reference, workflowId, body.type, body.channel, body.agencyId, body.subject, body.remoteArea, receivedAtUtc,
-          pin.key, pin.version, pin.hash,
-          JSON.stringify({
-            ...(body.respondent ? { respondent: body.respondent } : {}), ...(body.contentSummary ? { contentSummary: body.contentSummary } : {}),
-            attachments: body.attachments, signersCount: signers, representatives: representativeRefs.length,
-          }),
-        ],
-      };
-      // The audit chain's keyed hash is computed here (ADR 0014: the HMAC key never reaches PostgreSQL), so
-      // the statement runs in a transaction that first locks the chain head; the head lock is held for that
-      // statement and the COMMIT.
-      let done: { rows: Array<{ fresh: boolean; audited: boolean }> };
-      try {
-        done = await db.transaction(async (trx) => {
-          const entry = auditAppendCtes({
-            actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
-            after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs, definition: pin.label },
-          }, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
-          // The stored replay holds the key id of the PIN, never the PIN itself.
-          const ctes = [seed, entry, ...(key ? [completeCte(scope, key, { status: 201, body: { ...stored, pinKid } }, 'idem_done')] : [])];
-          return prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(trx,
-            `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
-            ctes.flatMap((c) => c.bindings),
-          );
-        });
-      } catch (err) {
-        // ADR 0016: a start whose case cannot be recorded is undone — no invisible running case.
-        await abandonStart({ db, log: req.log, handle, caseId: id, key, scope, err });
-        throw problems.unavailable('The case could not be recorded; nothing was started. Retry the request.');
-      }
-      const { fresh, audited } = done.rows[0]!;
-      if (fresh && !audited) throw new Error('case.received was not audited: audit chain head missing');
-      // Not inserted: a concurrent request with the same key inserted this id first (any unique index
-      // may report the conflict first — id or reference — hence ON CONFLICT without a target); make
-      // sure it really is this case and not another one holding the reference.
-      if (!fresh && !(await db('cases').where({ id }).first('id'))) throw new Error(`case ${id}: its read-model row was not written (reference ${reference} taken)`);
-      if (fresh) recordCaseStarted(body.type);
-      // res.json's bytes, without Express's ETag (a hash of the body; no conditional request applies to a 201).
-      res.status(201).location(`/v1/cases/${id}`).setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(withVnInstants({ ...stored, pin: citizenPin })));
-    },
+    handler: createCase,
   }),
 
   defineRoute({
@@ -457,7 +198,7 @@ export const caseRoutes: RouteSpec[] = [
       };
       const bools = Object.fromEntries((['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const)
         .flatMap((f) => (query[f] === undefined ? [] : [[f, flag(query[f])]])));
-      const rows = await caseSearchOf(services.deps.db).search({
+      const rows = await services.caseSearch.search({
         agencies, ...filters, ...bools, sort: query.sort, ...(query.after ? { after: query.after } : {}), limit: query.limit,
       });
       const last = rows[rows.length - 1];
@@ -491,13 +232,13 @@ export const caseRoutes: RouteSpec[] = [
     responses: { 200: { description: 'The case', schema: CaseDetailView }, 409: { description: 'consistent=true on a case whose workflow cannot answer (not an interpreter case)' } },
     handler: async ({ case: c, query, services }) => {
       if (query.consistent === 'true') {
-        const [extras, live] = await Promise.all([loadExtras(services.deps.db, c!.id), queryCaseState(services.deps.temporal, c!.workflowId)]);
-        return { body: buildCaseView(c!, live, { ...extras, seq: c!.projectionSeq, asOf: null, source: 'workflow' }) };
+        const [extras, live] = await Promise.all([services.caseDetails.extras(c.id), queryCaseState(services.deps.temporal, c.workflowId)]);
+        return { body: buildCaseView(c, live, { ...extras, seq: c.projectionSeq, asOf: null, source: 'workflow' }) };
       }
-      const [extras, projected] = await Promise.all([loadExtras(services.deps.db, c!.id), caseSearchOf(services.deps.db).detail(c!.id)]);
+      const [extras, projected] = await Promise.all([services.caseDetails.extras(c.id), services.caseSearch.detail(c.id)]);
       return {
-        body: buildCaseView(c!, projected.state, {
-          ...extras, stored: projected.flags, seq: projected.seq ?? c!.projectionSeq, asOf: projected.projectedAt ?? c!.updatedAt, source: 'read-model',
+        body: buildCaseView(c, projected.state, {
+          ...extras, stored: projected.flags, seq: projected.seq ?? c.projectionSeq, asOf: projected.projectedAt ?? c.updatedAt, source: 'read-model',
         }),
       };
     },
@@ -517,16 +258,16 @@ export const caseRoutes: RouteSpec[] = [
       409: { description: 'The PIN cannot be given back (stored before PIN keys were configured, or under a key no longer configured)' },
     },
     handler: async ({ case: c, principal, services, requestId }) => {
-      const pin = await services.pins.issued(c!.reference, c!.id);
+      const pin = await services.pins.issued(c.reference, c.id);
       if (!pin) {
         throw new HttpProblem(409, 'pin-not-recoverable', 'The PIN of this case cannot be given back',
-          `Case ${c!.reference} has a PIN stored in a form that cannot be derived again (a legacy hash, or a key no longer configured)`);
+          `Case ${c.reference} has a PIN stored in a form that cannot be derived again (a legacy hash, or a key no longer configured)`);
       }
       // Written before the PIN leaves: who learnt a citizen's PIN is on record.
-      await services.audit.append({ actor: actorOf(principal), action: 'case.pin_read', caseId: c!.id, requestId, after: { reference: c!.reference } });
+      await services.audit.append({ actor: actorOf(principal), action: 'case.pin_read', caseId: c.id, requestId, after: { reference: c.reference } });
       return {
         headers: { 'cache-control': 'no-store' },
-        body: { caseId: c!.id, reference: c!.reference, pin, publicLookup: `/v1/public/cases/${c!.reference}?pin=${pin}` },
+        body: { caseId: c.id, reference: c.reference, pin, publicLookup: `/v1/public/cases/${c.reference}?pin=${pin}` },
       };
     },
   }),

@@ -115,7 +115,7 @@ export const definitionRoutes: RouteSpec[] = [
     },
     responses: { 200: { description: 'Versions ordered by key, then version; `next` is the URL of the following page', schema: DefinitionPage } },
     handler: async ({ query, principal, subtree, services }) => {
-      const visibleTo = await visibleOwners(principal!, subtree, services);
+      const visibleTo = await visibleOwners(principal, subtree, services);
       const rows = await services.definitions.list({ ...(query.caseType ? { caseType: query.caseType } : {}), ...cursor(query.after), limit: query.limit, ...(visibleTo ? { visibleTo } : {}) });
       return { body: page(rows, query.limit, '/v1/definitions', query.caseType ? { caseType: query.caseType } : {}) };
     },
@@ -132,7 +132,7 @@ export const definitionRoutes: RouteSpec[] = [
     },
     responses: { 200: { description: 'Versions in order', schema: DefinitionPage }, 404: { description: 'No version of this key' } },
     handler: async ({ params, query, principal, subtree, services }) => {
-      const visibleTo = await visibleOwners(principal!, subtree, services);
+      const visibleTo = await visibleOwners(principal, subtree, services);
       const rows = await services.definitions.list({ key: params.key, ...cursor(query.after), limit: query.limit, ...(visibleTo ? { visibleTo } : {}) });
       if (rows.length === 0 && !query.after) throw problems.notFound(`Definition ${params.key}`);
       return { body: page(rows, query.limit, `/v1/definitions/${params.key}/versions`, {}) };
@@ -147,7 +147,7 @@ export const definitionRoutes: RouteSpec[] = [
     request: { params: Params },
     responses: { 200: { description: 'The definition', schema: DefinitionView }, 404: { description: 'No such version' } },
     handler: async ({ params, principal, subtree, services }) => {
-      const r = await services.definitions.get(params.key, params.version, await visibleOwners(principal!, subtree, services));
+      const r = await services.definitions.get(params.key, params.version, await visibleOwners(principal, subtree, services));
       if (!r) throw problems.notFound(`Definition ${params.key} version ${params.version}`);
       return { body: { ...summary(r), content: r.content } };
     },
@@ -161,7 +161,7 @@ export const definitionRoutes: RouteSpec[] = [
     request: { params: Params },
     responses: { 200: { description: 'BPMN 2.0 XML', schema: z.string(), contentType: 'application/xml' }, 404: { description: 'No such version' } },
     handler: async ({ params, principal, subtree, services, res }) => {
-      const r = await services.definitions.get(params.key, params.version, await visibleOwners(principal!, subtree, services));
+      const r = await services.definitions.get(params.key, params.version, await visibleOwners(principal, subtree, services));
       if (!r) throw problems.notFound(`Definition ${params.key} version ${params.version}`);
       const xml = await toBpmnXml(r.content);
       res.status(200).type('application/xml').set('Content-Disposition', `inline; filename="${r.key}-v${r.version}.bpmn"`).send(xml);
@@ -208,13 +208,13 @@ export const definitionRoutes: RouteSpec[] = [
       // Invalid definitions store nothing, not even the idempotency key.
       const valid = validateDefinition(body);
       if (!valid.ok) throw invalidDefinitionProblem(valid.errors);
-      const scope = `POST /v1/definitions ${principal!.type}:${principal!.id}`;
+      const scope = `POST /v1/definitions ${principal.type}:${principal.id}`;
       if (idemKey) {
-        const r0 = await services.idempotency.reserve(scope, idemKey, requestHash('POST', '/v1/definitions', owner === principal!.agencyId ? body : { body, owner }), `${valid.definition.key}@${valid.definition.version}`);
+        const r0 = await services.idempotency.reserve(scope, idemKey, requestHash('POST', '/v1/definitions', owner === principal.agencyId ? body : { body, owner }), `${valid.definition.key}@${valid.definition.version}`);
         if (!r0.fresh && r0.response) return { status: r0.response.status, body: r0.response.body, headers: { 'Idempotent-Replayed': 'true' } as Record<string, string> };
       }
       try {
-        const { record, created } = await services.definitions.register(valid.definition, `${principal!.type}:${principal!.id}`, { ownerAgencyId: owner });
+        const { record, created } = await services.definitions.register(valid.definition, `${principal.type}:${principal.id}`, { ownerAgencyId: owner });
         if (record.ownerAgencyId !== owner) throw new DefinitionKeyOwned(record.key, record.ownerAgencyId);
         if (created) {
           await services.audit.append({

@@ -20,14 +20,14 @@ export const healthRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get', path: '/readyz', operationId: 'readyz', summary: 'Readiness (PostgreSQL and Temporal reachable)', tags: ['Operations'], auth: 'public',
     responses: { 200: { description: 'Ready', schema: Ready }, 503: { description: 'A dependency is unreachable', schema: Ready } },
-    handler: async ({ services: { deps } }) => {
+    handler: async ({ services }) => {
       const checks: Record<string, { ok: boolean; error?: string }> = {};
       await Promise.all([
-        withTimeout(deps.db.raw('select 1'), 2000, 'postgres').then(
+        withTimeout(services.pingDb(), 2000, 'postgres').then(
           () => { checks.postgres = { ok: true }; },
           (e: Error) => { checks.postgres = { ok: false, error: e.message }; },
         ),
-        withTimeout(deps.temporal.connection.workflowService.getSystemInfo({}), 2000, 'temporal').then(
+        withTimeout(services.deps.temporal.connection.workflowService.getSystemInfo({}), 2000, 'temporal').then(
           () => { checks.temporal = { ok: true }; },
           (e: Error) => { checks.temporal = { ok: false, error: e.message }; },
         ),

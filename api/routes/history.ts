@@ -11,7 +11,7 @@ import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import type { Services } from '../routing/services.js';
 import { CaseId } from '../schemas.js';
-import { findReplayTargets, type ReplayTarget } from '../../db/replay-targets.js';
+import type { ReplayTarget } from '../../db/replay-targets.js';
 
 /** Cases replayed by one request at most (each case costs a history fetch and a replay). */
 export const MAX_REPLAY_CASES = 500;
@@ -101,16 +101,16 @@ export const historyRoutes: RouteSpec[] = [
     request: { params: z.object({ id: CaseId }) },
     responses: { 200: { description: 'The histories (Content-Disposition: attachment)', schema: HistoryExport } },
     handler: async ({ case: c, res, principal, services, requestId }) => {
-      const runs = await fetchRunChain(services.deps.temporal, c!.workflowId);
+      const runs = await fetchRunChain(services.deps.temporal, c.workflowId);
       const exportedAt = new Date().toISOString();
       await services.audit.append({
-        actor: actorOf(principal), action: 'case.history_exported', caseId: c!.id, requestId,
-        after: { workflowId: c!.workflowId, runs: runs.map((r) => ({ runId: r.runId, events: r.history.events?.length ?? 0 })) },
+        actor: actorOf(principal), action: 'case.history_exported', caseId: c.id, requestId,
+        after: { workflowId: c.workflowId, runs: runs.map((r) => ({ runId: r.runId, events: r.history.events?.length ?? 0 })) },
       });
-      const body = historyExportJson({ caseId: c!.id, workflowId: c!.workflowId, exportedAt }, runs);
+      const body = historyExportJson({ caseId: c.id, workflowId: c.workflowId, exportedAt }, runs);
       res.status(200)
         .type('application/json')
-        .set('Content-Disposition', `attachment; filename="case-${c!.id}-history.json"`)
+        .set('Content-Disposition', `attachment; filename="case-${c.id}-history.json"`)
         .set('Cache-Control', 'no-store')
         .send(body);
     },
@@ -124,7 +124,7 @@ export const historyRoutes: RouteSpec[] = [
     responses: { 200: { description: 'Per-case determinism', schema: ReplayReport } },
     handler: async ({ body, subtree, principal, services, requestId }) => {
       const limit = body.limit ?? MAX_REPLAY_CASES;
-      const found = await findReplayTargets(services.deps.db, subtree, body.caseId !== undefined
+      const found = await services.replayTargets.find(subtree, body.caseId !== undefined
         ? { caseId: body.caseId }
         : { definitionKey: body.definitionKey!, definitionVersion: body.definitionVersion, limit });
       if (body.caseId !== undefined && found.targets.length === 0) throw problems.notFound(`Case ${body.caseId}`);

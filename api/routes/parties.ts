@@ -45,17 +45,17 @@ export const partyRoutes: RouteSpec[] = [
     request: { params: z.object({ id: CaseId }) },
     responses: { 200: { description: 'The parties', schema: z.object({ items: z.array(PartyView) }) } },
     handler: async ({ case: c, principal, services, requestId }) => {
-      const all = await services.parties.forCase(c!.id);
-      const protectedOnes = all.filter((p) => isProtected(p, c!.caseType));
-      const reveal = protectedOnes.length > 0 && await mayReadIdentity(principal!, c!.agencyId, services.agencies);
+      const all = await services.parties.forCase(c.id);
+      const protectedOnes = all.filter((p) => isProtected(p, c.caseType));
+      const reveal = protectedOnes.length > 0 && await mayReadIdentity(principal, c.agencyId, services.agencies);
       if (reveal) {
         // Written before the data leaves: no audit entry, no identity.
         await services.audit.append({
-          actor: actorOf(principal), action: 'party.identity_read', caseId: c!.id, requestId,
+          actor: actorOf(principal), action: 'party.identity_read', caseId: c.id, requestId,
           legalBasis: 'Luật Tố cáo 2018 Art 8(3), 47, 56', after: { partyIds: protectedOnes.map((p) => p.id) },
         });
       }
-      const items = all.map((p) => (isProtected(p, c!.caseType) && !reveal ? redact(p) : { id: p.id, role: p.role, redacted: false, ...p.identity }));
+      const items = all.map((p) => (isProtected(p, c.caseType) && !reveal ? redact(p) : { id: p.id, role: p.role, redacted: false, ...p.identity }));
       return { body: { items } };
     },
   }),

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { createProjectionFailureStore } from '../../db/projection-failures.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 
 const ProjectionFailure = z.object({
@@ -20,7 +19,7 @@ export const projectionFailureRoutes: RouteSpec[] = [
     auth: { roles: ['admin'], scope: { kind: 'subtree' } },
     responses: { 200: { description: 'The latest refused projection of each case, latest first', schema: z.object({ items: z.array(ProjectionFailure) }) } },
     handler: async ({ subtree, services }) => {
-      const items = await createProjectionFailureStore(services.deps.db).list(subtree);
+      const items = await services.projectionFailures.list(subtree);
       return { body: { items } };
     },
   }),

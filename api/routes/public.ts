@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { notFound } from '../auth/errors.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import type { Db } from '../../db/knex.js';
+import type { PublicStatusRow } from '../../db/public-status.js';
+import type { Services } from '../routing/services.js';
 
 const statusFields = {
   reference: z.string(), caseType: z.string(), stage: z.string().meta({ description: 'Name of the current step' }),
@@ -18,32 +19,17 @@ const PublicStatus = z.object({
   }),
 }).meta({ id: 'PublicCaseStatus' });
 
-interface StatusRow {
-  id: string; reference: string; case_type: string; stage: string; status: string; received_at: Date; depth: number;
-  s_stage: string | null; s_status: string | null; next_due_at: Date | null;
-}
-
 /**
  * The case and the cases linked from it (children, and theirs: a letter → its complaint → the second
  * complaint), with the fields a citizen may see: reference, type, step, open/closed, receipt, next
  * statutory due date. Never subject, parties, details, tasks or notes.
  */
-async function publicStatus(db: Db, caseId: string): Promise<z.infer<typeof PublicStatus> | undefined> {
-  const { rows } = await db.raw<{ rows: StatusRow[] }>(
-    `WITH RECURSIVE tree (id, depth) AS (
-       SELECT id, 0 FROM cases WHERE id = ?
-       UNION ALL SELECT c.id, t.depth + 1 FROM cases c JOIN tree t ON c.parent_case_id = t.id WHERE t.depth < 8
-     )
-     SELECT c.id, c.reference, c.case_type, c.stage, c.status, c.received_at, t.depth,
-            cs.stage AS s_stage, cs.status AS s_status, cs.next_due_at
-       FROM tree t JOIN cases c ON c.id = t.id LEFT JOIN case_states cs ON cs.case_id = c.id
-      ORDER BY t.depth, c.created_at, c.id`,
-    [caseId],
-  );
+async function publicStatus(services: Services, caseId: string): Promise<z.infer<typeof PublicStatus> | undefined> {
+  const rows = await services.publicStatus.rows(caseId);
   const [self, ...linked] = rows;
   if (!self) return undefined;
   // The same reading of step and status as GET /v1/cases/:id (api/case-view.ts buildCaseView).
-  const view = (r: StatusRow) => {
+  const view = (r: PublicStatusRow) => {
     const closed = r.s_status === 'completed' || r.s_status === 'cancelled' || r.status === 'closed';
     return {
       reference: r.reference, caseType: r.case_type, stage: r.s_stage && r.s_status !== 'starting' ? r.s_stage : r.stage,
@@ -76,7 +62,7 @@ export const publicRoutes: RouteSpec[] = [
         throw e;
       }
       const caseId = await services.pins.check(params.reference, query.pin);
-      const body = caseId ? await publicStatus(services.deps.db, caseId) : undefined;
+      const body = caseId ? await publicStatus(services, caseId) : undefined;
       if (!body) throw notFound(`Case ${params.reference}`);
       return { body };
     },

@@ -4,8 +4,7 @@
  * completed tasks (409) and invalid form data (422, naming the fields) before anything enters history.
  */
 import { z } from 'zod';
-import { appendAuditOnce } from '../../db/audit-once.js';
-import { createTaskSearch, type TaskRow } from '../../db/case-search.js';
+import type { TaskRow } from '../../db/case-search.js';
 import { recordTaskCompleted } from '../../platform/metrics.js';
 import { caseEventsFor } from '../../processes/builtin/index.js';
 import { WorkflowUpdateStage } from '@temporalio/client';
@@ -85,7 +84,7 @@ type Ctx = HandlerContext<typeof Params, undefined, z.ZodType | undefined>;
 /** The open task named by the path (read model), or 404 / 409. */
 async function openTask(ctx: Pick<Ctx, 'params' | 'services'>): Promise<TaskRow> {
   const { caseId, taskId } = splitTaskId(ctx.params.id);
-  const t = await createTaskSearch(ctx.services.deps.db).get(caseId, taskId);
+  const t = await ctx.services.taskSearch.get(caseId, taskId);
   if (!t) throw problems.notFound(`Task ${ctx.params.id}`);
   if (t.status !== 'open') throw new HttpProblem(409, 'task-not-open', 'The task is not open', `Task ${ctx.params.id} is ${t.status}`);
   return t;
@@ -94,8 +93,8 @@ async function openTask(ctx: Pick<Ctx, 'params' | 'services'>): Promise<TaskRow>
 const claimed = (t: TaskRow, assignee: string | null) => ({ ...view(t), assignee });
 
 /** Idempotency-Key handling of a task action (scoped per caller, action and task). */
-const once = (ctx: { req: { get(h: string): string | undefined }; principal: Principal | undefined; services: Ctx['services']; params: { id: string }; body: unknown }, action: string) => ({
-  key: ctx.req.get('Idempotency-Key'), principal: ctx.principal!, store: ctx.services.idempotency, method: 'POST',
+const once = (ctx: { req: { get(h: string): string | undefined }; principal: Principal; services: Ctx['services']; params: { id: string }; body: unknown }, action: string) => ({
+  key: ctx.req.get('Idempotency-Key'), principal: ctx.principal, store: ctx.services.idempotency, method: 'POST',
   path: `/v1/tasks/:id/${action}`, resourceId: ctx.params.id, body: { task: ctx.params.id, body: ctx.body ?? null },
 });
 
@@ -117,10 +116,10 @@ export const taskRoutes: RouteSpec[] = [
     },
     responses: { 200: { description: 'Tasks by due date; `next` is the URL of the following page', schema: z.object({ items: z.array(InboxTask), next: z.string().nullable() }) } },
     handler: async ({ query, principal, subtree, services }) => {
-      const roles = query.role ? [query.role] : taskRolesOf(principal!);
-      const rows = await createTaskSearch(services.deps.db).search({
+      const roles = query.role ? [query.role] : taskRolesOf(principal);
+      const rows = await services.taskSearch.search({
         agencies: subtree, status: query.status, roles,
-        ...(query.assignee === 'me' ? { assignee: principalRef(principal!) } : query.assignee === 'unassigned' ? { assignee: null } : {}),
+        ...(query.assignee === 'me' ? { assignee: principalRef(principal) } : query.assignee === 'unassigned' ? { assignee: null } : {}),
         ...(query.caseId ? { caseId: query.caseId } : {}),
         ...(query.after ? { after: { k: query.after.k, caseId: query.after.id, taskId: query.after.t ?? '' } } : {}),
         limit: query.limit,
@@ -146,8 +145,8 @@ export const taskRoutes: RouteSpec[] = [
     handler: (ctx) => idempotent(once(ctx, 'claim'), async () => {
       const { principal, services, requestId } = ctx;
       const t = await openTask(ctx);
-      if (!mayWork(t.candidateRoles, principal!)) throw notCandidate(ctx.params.id, t.candidateRoles);
-      const me = principalRef(principal!);
+      if (!mayWork(t.candidateRoles, principal)) throw notCandidate(ctx.params.id, t.candidateRoles);
+      const me = principalRef(principal);
       const { claim, changed } = await services.claims.claim(t.caseId, t.taskId, me, me);
       if (claim.assignee !== me) throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${ctx.params.id} is held by ${claim.assignee}; a supervisor can reassign it`);
       if (changed) await services.audit.append({ actor: actorOf(principal), action: 'task.claimed', caseId: t.caseId, requestId, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: me } });
@@ -171,14 +170,14 @@ export const taskRoutes: RouteSpec[] = [
       const t = await openTask(ctx);
       // A manager limited to some business roles assigns only their tasks; an API key assignee must
       // hold a candidate role. A person assigned must hold one when completing (assignment grants no role).
-      if (taskRolesOf(principal!).length > 0 && !mayWork(t.candidateRoles, principal!)) throw notCandidate(ctx.params.id, t.candidateRoles);
+      if (taskRolesOf(principal).length > 0 && !mayWork(t.candidateRoles, principal)) throw notCandidate(ctx.params.id, t.candidateRoles);
       if (/^ak_[0-9a-f]{16}$/.test(body.assignee)) {
         const key = await services.apiKeys.get(body.assignee);
         if (key && !key.roles.some((r) => t.candidateRoles.includes(r))) {
           throw problems.validation([{ path: 'assignee', message: `this API key holds none of the task's candidate roles (${t.candidateRoles.join(', ')})` }]);
         }
       }
-      const before = await services.claims.assign(t.caseId, t.taskId, body.assignee, principalRef(principal!));
+      const before = await services.claims.assign(t.caseId, t.taskId, body.assignee, principalRef(principal));
       await services.audit.append({
         actor: actorOf(principal), action: 'task.assigned', caseId: t.caseId, requestId,
         before: { taskId: t.taskId, assignee: before?.assignee ?? null }, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: body.assignee },
@@ -198,7 +197,7 @@ export const taskRoutes: RouteSpec[] = [
       const { principal, services, requestId } = ctx;
       const t = await openTask(ctx);
       const held = await services.claims.get(t.caseId, t.taskId);
-      if (held && held.assignee !== principalRef(principal!) && !isManager(principal!)) {
+      if (held && held.assignee !== principalRef(principal) && !isManager(principal)) {
         throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${ctx.params.id} is held by ${held.assignee}`);
       }
       const released = await services.claims.release(t.caseId, t.taskId);
@@ -239,15 +238,15 @@ export const taskRoutes: RouteSpec[] = [
     },
     handler: (ctx) => idempotent(once(ctx, 'complete'), async () => {
       const { principal, services, requestId, body, params } = ctx;
-      const c = ctx.case!;
+      const c = ctx.case;
       const { taskId } = splitTaskId(params.id);
       const held = await services.claims.get(c.id, taskId);
       // Held by someone else: only they complete it, until a supervisor or admin reassigns it (ADR 0013).
-      if (held && held.assignee !== principalRef(principal!)) {
+      if (held && held.assignee !== principalRef(principal)) {
         throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${params.id} is held by ${held.assignee}; a supervisor can reassign it`);
       }
       // The node and candidate roles of the task: from the read model, or (projection lag) from the workflow itself.
-      const projected = await createTaskSearch(services.deps.db).get(c.id, taskId);
+      const projected = await services.taskSearch.get(c.id, taskId);
       let nodeId = projected?.nodeId;
       let candidateRoles = projected?.candidateRoles;
       let live: CaseStateView | undefined;
@@ -259,10 +258,10 @@ export const taskRoutes: RouteSpec[] = [
         if (!nodeId) throw problems.notFound(`Task ${params.id}`);
       }
       // Checked here and again by the case's Update validator (against its own state).
-      if (candidateRoles && !mayWork(candidateRoles, principal!)) throw notCandidate(params.id, candidateRoles);
+      if (candidateRoles && !mayWork(candidateRoles, principal)) throw notCandidate(params.id, candidateRoles);
       const data = body.data as Record<string, JsonValue>;
-      const row = await services.deps.db('cases').where({ id: c.id }).first('definition_key', 'definition_version', 'definition_hash');
-      const definition = row?.definition_key ? await services.definitions.getCached(row.definition_key, row.definition_version, String(row.definition_hash)) : undefined;
+      const pinned = await services.cases.pinnedDefinition(c.id);
+      const definition = pinned ? await services.definitions.getCached(pinned.key, pinned.version, pinned.hash) : undefined;
       const caseEvents = definition ? caseEventsFor(definition.content, nodeId, data) : {};
       // Field names and case events only: form values may carry references the audit log need not copy.
       // The case records this entry once it has applied the completion, and so does this handler after
@@ -272,7 +271,7 @@ export const taskRoutes: RouteSpec[] = [
         before: { taskId, nodeId, assignee: held?.assignee ?? null }, after: { taskId, nodeId, fields: Object.keys(data).sort(), caseEvents },
       };
       // A retry under the same Idempotency-Key sends the same Update id: Temporal answers the first outcome.
-      const updateId = updateIdFor({ principal: principal!, operation: 'task.complete', key: ctx.req.get('Idempotency-Key'), request: { task: params.id, data } });
+      const updateId = updateIdFor({ principal: principal, operation: 'task.complete', key: ctx.req.get('Idempotency-Key'), request: { task: params.id, data } });
       let result: CompleteTaskResult;
       let settled = true;
       try {
@@ -281,7 +280,7 @@ export const taskRoutes: RouteSpec[] = [
         // workflow shows them now, `settled: false`.
         const handle = services.deps.temporal.workflow.getHandle(c.workflowId);
         const update = await sendCaseUpdate(() => handle.startUpdate(completeTask, {
-          args: [{ caseId: c.id, taskId, data, caseEvents, actor: `${principal!.type}:${principal!.id}`, actorRoles: actingRoles(principal!), audit }],
+          args: [{ caseId: c.id, taskId, data, caseEvents, actor: `${principal.type}:${principal.id}`, actorRoles: actingRoles(principal), audit }],
           updateId, waitForStage: WorkflowUpdateStage.ACCEPTED,
         }));
         const answered = await withinMs(update.result(), COMPLETION_ANSWER_WAIT_MS);
@@ -298,7 +297,7 @@ export const taskRoutes: RouteSpec[] = [
       // (another completion may have been applied first), so only the case's projection writes the entry.
       if (settled) {
         await services.claims.release(c.id, taskId);
-        await appendAuditOnce(services.deps.db, audit.key, {
+        await services.audit.appendOnce(audit.key, {
           actor: audit.actor, action: audit.action, caseId: c.id, requestId: audit.requestId ?? null, before: audit.before, after: audit.after,
         });
       }

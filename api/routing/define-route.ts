@@ -47,24 +47,38 @@ export interface ResponseSpec {
   contentType?: string;
 }
 
-/** What a handler receives: validated input, the caller, and the resource the scope check loaded. */
-export interface HandlerContext<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined> {
+/** What every handler receives: the request, its validated input and the app's services. */
+interface BaseContext<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined> {
   req: Request;
   res: Response;
   params: P extends AnyObject ? z.output<P> : Record<string, never>;
   query: Q extends AnyObject ? z.output<Q> : Record<string, never>;
   body: B extends z.ZodType ? z.output<B> : undefined;
-  /** Set on every non-public route. */
-  principal: Principal | undefined;
-  /** The caller's agency subtree (non-public routes). */
-  subtree: string[];
-  /** Set by `scope: { kind: 'case' }`. */
-  case: CaseRecord | undefined;
-  /** Set by `scope: { kind: 'governing-agency' }`: the agency id, or null for the system level. */
-  governingAgency: string | null | undefined;
   services: Services;
   requestId: string;
 }
+
+/** What the scope check of `S` loaded (ADR 0022: the type says what the route guarantees). */
+export type ScopeContext<S extends ScopeRule> =
+  S extends { kind: 'case' } | { kind: 'task' } ? { /** The case the path names, within the caller's reach. */ case: CaseRecord }
+    : S extends { kind: 'governing-agency' } ? { /** The governing agency's id, or null for the system level. */ governingAgency: string | null }
+      : Record<never, never>;
+
+/** The caller as the access rule `A` guarantees it: none on a public route; authenticated, with its subtree, otherwise. */
+export type AuthContext<A extends AuthRule> = A extends 'public'
+  ? { principal: undefined; subtree: [] }
+  : A extends { scope: infer S extends ScopeRule }
+    ? { /** The authenticated caller, holding one of the route's roles. */ principal: Principal; /** The caller's agency subtree. */ subtree: string[] } & ScopeContext<S>
+    : never;
+
+/**
+ * What a handler receives: validated input, the caller, and the resource the scope check loaded — typed by
+ * the route's access rule `A`, so that a handler of a case route has `case`, and one of an authenticated
+ * route a `principal`, without non-null assertions.
+ */
+export type HandlerContext<
+  P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, A extends AuthRule = AuthRule,
+> = BaseContext<P, Q, B> & AuthContext<A>;
 
 /** A handler may write to `res` itself or return a JSON reply. */
 export interface Reply {
@@ -73,7 +87,10 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export interface RouteSpec<P extends AnyObject | undefined = AnyObject | undefined, Q extends AnyObject | undefined = AnyObject | undefined, B extends z.ZodType | undefined = z.ZodType | undefined> {
+export interface RouteSpec<
+  P extends AnyObject | undefined = AnyObject | undefined, Q extends AnyObject | undefined = AnyObject | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined, A extends AuthRule = AuthRule,
+> {
   method: Method;
   /** Express syntax (`/v1/cases/:id`); converted to `{id}` for OpenAPI. */
   path: string;
@@ -81,7 +98,7 @@ export interface RouteSpec<P extends AnyObject | undefined = AnyObject | undefin
   summary: string;
   description?: string;
   tags: string[];
-  auth: AuthRule;
+  auth: A;
   /** Documents (and the handler honours) the `Idempotency-Key` header. */
   idempotencyKey?: boolean;
   request?: {
@@ -105,7 +122,7 @@ export interface RouteSpec<P extends AnyObject | undefined = AnyObject | undefin
   responses: Record<number, ResponseSpec>;
   /** Not listed in /openapi.json (e.g. the docs page itself). */
   hidden?: boolean;
-  handler(ctx: HandlerContext<P, Q, B>): Promise<Reply | void> | Reply | void;
+  handler(ctx: HandlerContext<P, Q, B, A>): Promise<Reply | void> | Reply | void;
 }
 
 /**
@@ -119,12 +136,13 @@ export interface RouteSpec<P extends AnyObject | undefined = AnyObject | undefin
  *   auth: { roles: ['officer', 'supervisor', 'admin'], scope: { kind: 'case', param: 'id' } },
  *   request: { params: z.object({ id: CaseId }) },
  *   responses: { 200: { description: 'The things', schema: ThingList } },
- *   handler: async ({ case: c, services }) => ({ body: await services.things.list(c!.id) }),
+ *   handler: async ({ case: c, services }) => ({ body: await services.things.list(c.id) }),
  * });
  */
-export function defineRoute<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined>(
-  spec: RouteSpec<P, Q, B>,
-): RouteSpec {
+export function defineRoute<
+  P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined,
+  const A extends AuthRule = AuthRule,
+>(spec: RouteSpec<P, Q, B, A>): RouteSpec {
   return spec as unknown as RouteSpec;
 }
 

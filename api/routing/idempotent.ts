@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
-import { requestHash, type IdempotencyStore } from '../idempotency.js';
+import type { IdempotencyStore } from '../../db/idempotency-keys.js';
+import { requestHash } from '../idempotency.js';
 import { problems } from '../problem.js';
 import { IDEMPOTENCY_KEY } from '../schemas.js';
 import type { Reply } from './define-route.js';

@@ -1,13 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import { createTaskSearch } from '../../db/case-search.js';
 import { startHttpTimer } from '../../platform/metrics.js';
 import { forbidden, notFound } from '../auth/errors.js';
 import { unauthenticated } from '../auth/authenticate.js';
 import { jsonTextProblem, textProblem } from '../../workflows/text-check.js';
 import { withVnInstants } from '../instants.js';
 import { HttpProblem, problems, zodToProblem } from '../problem.js';
-import type { HandlerContext, RouteSpec } from './define-route.js';
+import type { CaseRecord } from '../../db/cases.js';
+import type { Principal } from '../auth/principal.js';
+import type { RouteSpec } from './define-route.js';
 import type { Services } from './services.js';
 
 /** API task ids are `<caseId>.<taskId>`: task ids are unique within their case only. */
@@ -52,11 +53,29 @@ function refuseBadText(req: Request): void {
   if (issues.length > 0) throw problems.validation(issues);
 }
 
-async function buildContext(spec: RouteSpec, services: Services, req: Request, res: Response): Promise<HandlerContext<never, never, never>> {
-  const ctx = {
-    req, res, params: {}, query: {}, body: undefined, principal: undefined, subtree: [] as string[], case: undefined, governingAgency: undefined,
-    services, requestId: String((req as { id?: unknown }).id ?? ''),
-  } as unknown as HandlerContext<never, never, never> & Record<string, unknown>;
+/**
+ * The context as it is built, before its type is narrowed: the handler receives it as the
+ * `HandlerContext` of its route's access rule, whose guarantees (a principal on every authenticated
+ * route, `case` on case and task routes, `governingAgency` on governing-agency routes) are established here.
+ */
+interface BuiltContext {
+  req: Request;
+  res: Response;
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: unknown;
+  principal: Principal | undefined;
+  subtree: string[];
+  case?: CaseRecord;
+  governingAgency?: string | null;
+  services: Services;
+  requestId: string;
+}
+
+async function buildContext(spec: RouteSpec, services: Services, req: Request, res: Response): Promise<BuiltContext> {
+  const ctx: BuiltContext = {
+    req, res, params: {}, query: {}, body: undefined, principal: undefined, subtree: [], services, requestId: String((req as { id?: unknown }).id ?? ''),
+  };
 
   // 1. Who: authenticate (401) and check the role (403) before touching any resource.
   if (spec.auth !== 'public') {
@@ -80,13 +99,13 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
   if (rq.params) {
     const p = rq.params.safeParse(req.params);
     if (!p.success) throw notFound('The resource');
-    ctx.params = p.data as never;
+    ctx.params = p.data as Record<string, unknown>;
   }
   const query = req.query as Record<string, unknown>;
   if (rq.query) {
     const q = rq.query.safeParse(query);
     if (!q.success) throw zodToProblem(q.error, 'query');
-    ctx.query = q.data as never;
+    ctx.query = q.data as Record<string, unknown>;
   } else if (Object.keys(query).length > 0) {
     throw problems.validation(Object.keys(query).map((k) => ({ path: `query.${k}`, message: 'unknown query parameter' })));
   }
@@ -106,13 +125,14 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
     }
     const b = (rq.body as z.ZodType).safeParse(req.body);
     if (!b.success) throw zodToProblem(b.error);
-    ctx.body = b.data as never;
+    ctx.body = b.data;
   } else if (!isEmptyBody(req.body)) {
     throw problems.validation([{ path: '', message: 'this operation takes no request body' }]);
   }
 
   // 3. Where: the agency scope. Out of the caller's subtree is indistinguishable from missing.
-  if (spec.auth !== 'public') {
+  if (spec.auth !== 'public' && ctx.principal) {
+    const { principal } = ctx;
     const scope = spec.auth.scope;
     const within = (agencyId: string) => ctx.subtree.includes(agencyId);
     if (scope.kind === 'case') {
@@ -120,7 +140,7 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const c = await services.cases.get(id);
       // ADR 0012: a read route may also admit a caller to whose subtree a task of the case is routed
       // (a superior's review, the inspectorate's verification: ADR 0010) — reading only, never acting.
-      const admitted = c && (within(c.agencyId) || (scope.routedTaskReaders === true && await createTaskSearch(services.deps.db).routedTo(c.id, ctx.subtree)));
+      const admitted = c && (within(c.agencyId) || (scope.routedTaskReaders === true && await services.taskSearch.routedTo(c.id, ctx.subtree)));
       if (!c || !admitted) throw notFound(`Case ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'body-agency') {
@@ -132,14 +152,14 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const c = await services.cases.get(caseId);
       // Worked within the subtree of the agency the task is routed to (ADR 0010: a parent- or
       // inspectorate-scoped task); a task not projected yet: the case's agency.
-      const target = c ? (await createTaskSearch(services.deps.db).get(caseId, taskId))?.targetAgencyId ?? c.agencyId : undefined;
+      const target = c ? (await services.taskSearch.get(caseId, taskId))?.targetAgencyId ?? c.agencyId : undefined;
       if (!c || !target || !within(target)) throw notFound(`Task ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'governing-agency') {
       const named = (ctx.query as Record<string, unknown>)[scope.param];
-      if (named === undefined) ctx.governingAgency = ctx.principal!.agencyId;
+      if (named === undefined) ctx.governingAgency = principal.agencyId;
       else if (named === 'system') {
-        if (!scope.systemRoles.some((r) => ctx.principal!.roles.includes(r))) {
+        if (!scope.systemRoles.some((r) => principal.roles.includes(r))) {
           throw forbidden(`Only a system-level role (${scope.systemRoles.join(', ')}) acts at the system level`);
         }
         ctx.governingAgency = null;

@@ -1,18 +1,37 @@
+import { createAgencyStore } from '../../db/agencies.js';
 import { createApiKeyStore } from '../../db/api-keys.js';
 import { createAuditStore } from '../../db/audit.js';
+import { appendAuditOnce } from '../../db/audit-once.js';
+import { createCheckpointStore } from '../../db/audit-checkpoints.js';
+import { createAuditSearch } from '../../db/audit-search.js';
+import { createCalendarChangeStore } from '../../db/calendar-changes.js';
+import { createCaseDetailStore } from '../../db/case-details.js';
+import { createCaseIntakeStore } from '../../db/case-intake.js';
 import { createCasePinStore } from '../../db/case-pins.js';
+import { createCaseSearch, createTaskSearch } from '../../db/case-search.js';
 import { createCaseStore } from '../../db/cases.js';
 import { createCaseStateStore } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
+import { createIdempotencyStore } from '../../db/idempotency-keys.js';
+import { pingDb } from '../../db/health.js';
 import { createTaskClaimStore } from '../../db/task-claims.js';
 import { createPartyStore } from '../../db/parties.js';
+import { createProjectionFailureStore } from '../../db/projection-failures.js';
+import { publicStatusRows } from '../../db/public-status.js';
+import { findReplayTargets, type ReplaySelection } from '../../db/replay-targets.js';
+import type { AuditInput } from '../../db/audit.js';
 import { createAgencyScope } from '../auth/agencies.js';
 import { createAuthenticator } from '../auth/authenticate.js';
 import type { AppDeps } from '../deps.js';
-import { createIdempotencyStore } from '../idempotency.js';
 import { createRateLimiter } from '../rate-limit.js';
+import { createApiKeyAdmin } from '../services/api-keys.js';
+import { createCaseStartService } from '../services/case-start.js';
 
-/** Stores and helpers built once per app from its injected dependencies; handlers receive them. */
+/**
+ * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
+ * app from its injected dependencies; handlers receive them and never query the database themselves
+ * (ADR 0022; test/unit/routes-hold-no-sql.test.ts).
+ */
 export function createServices(deps: AppDeps) {
   const store = createApiKeyStore(deps.db);
   const authenticate = createAuthenticator(deps.auth, store);
@@ -24,18 +43,46 @@ export function createServices(deps: AppDeps) {
       try { return await store.revoke(id, trx); } finally { authenticate.forgetApiKey(id); }
     },
   };
+  const auditStore = createAuditStore(deps.db);
+  const audit = {
+    ...auditStore,
+    /** Appends the entry of `key` unless it is there already (an Update's actor entry, ADR 0013). */
+    appendOnce: (key: string, input: AuditInput): Promise<boolean> => appendAuditOnce(deps.db, key, input),
+  };
+  const agencies = createAgencyScope(deps.db);
+  const definitions = createDefinitionStore(deps.db);
+  const parties = createPartyStore(deps.db, deps.pii);
+  const pins = createCasePinStore(deps.db, deps.pii);
+  const idempotency = createIdempotencyStore(deps.db);
   return {
     deps,
     cases: createCaseStore(deps.db),
     caseStates: createCaseStateStore(deps.db),
-    definitions: createDefinitionStore(deps.db),
+    caseSearch: createCaseSearch(deps.db),
+    caseDetails: createCaseDetailStore(deps.db),
+    taskSearch: createTaskSearch(deps.db),
+    definitions,
     claims: createTaskClaimStore(deps.db),
-    agencies: createAgencyScope(deps.db),
-    audit: createAuditStore(deps.db),
-    parties: createPartyStore(deps.db, deps.pii),
-    pins: createCasePinStore(deps.db, deps.pii),
+    agencies,
+    agencyRecords: createAgencyStore(deps.db),
+    audit,
+    auditSearch: createAuditSearch(deps.db),
+    checkpoints: createCheckpointStore(deps.db),
+    calendarChanges: createCalendarChangeStore(deps.db),
+    projectionFailures: createProjectionFailureStore(deps.db),
+    replayTargets: { find: (subtree: readonly string[], sel: ReplaySelection) => findReplayTargets(deps.db, subtree, sel) },
+    publicStatus: { rows: (caseId: string) => publicStatusRows(deps.db, caseId) },
+    /** Readiness: one round trip to PostgreSQL. */
+    pingDb: () => pingDb(deps.db),
+    parties,
+    pins,
     apiKeys,
-    idempotency: createIdempotencyStore(deps.db),
+    apiKeyAdmin: createApiKeyAdmin(deps.db, apiKeys, audit),
+    idempotency,
+    caseStart: createCaseStartService({
+      temporal: deps.temporal, taskQueue: deps.taskQueue, pii: deps.pii, newCaseId: deps.newCaseId,
+      intake: createCaseIntakeStore(deps.db, pins), idempotency, parties, definitions, agencies,
+    }),
     authenticate,
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),

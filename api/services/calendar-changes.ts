@@ -10,6 +10,7 @@ import {
   CalendarEntryError, calendarServiceFor, type AddEntryResult, type CalendarService, type NewCalendarEntryInput, type WithdrawCalendarEntryInput,
 } from '../../calendar/service.js';
 import type { CalendarActor } from '../../db/calendar.js';
+import { createCalendarChangeStore } from '../../db/calendar-changes.js';
 import type { Db } from '../../db/knex.js';
 import { problems } from '../problem.js';
 
@@ -32,26 +33,10 @@ export interface CalendarChangeView {
   requestedBy: CalendarActor; requestedAt: string; finishedAt: string | null; links: { self: string };
 }
 
-function changeView(r: Record<string, unknown>): CalendarChangeView {
-  const at = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
-  return {
-    id: r.id as string, entryId: r.entry_id as string, entrySeq: Number(r.entry_seq), action: r.action as string,
-    version: r.version as string, changedDates: r.changed_dates as string[], workflowId: r.workflow_id as string,
-    status: r.status as CalendarChangeView['status'], notified: Number(r.notified), skipped: Number(r.skipped),
-    pages: Number(r.pages), requestedBy: r.requested_by as CalendarActor, requestedAt: at(r.requested_at)!,
-    finishedAt: at(r.finished_at), links: { self: `/v1/admin/calendar/changes/${r.id as string}` },
-  };
-}
-
 /** The change of `id`, or undefined. */
 export async function getCalendarChange(db: Db, id: string): Promise<CalendarChangeView | undefined> {
-  const row = await db('calendar_changes').where({ id }).first();
-  return row ? changeView(row) : undefined;
-}
-
-/** Whether an earlier version of the entry exists (the change is a correction). */
-async function isCorrection(db: Db, entryId: string, seq: number): Promise<boolean> {
-  return (await db('calendar_entries').where({ entry_id: entryId }).andWhere('seq', '<', seq).first('seq')) !== undefined;
+  const c = await createCalendarChangeStore(db).get(id);
+  return c ? { ...c, links: { self: `/v1/admin/calendar/changes/${c.id}` } } : undefined;
 }
 
 /**
@@ -67,9 +52,10 @@ async function startCalendarFanOut(
   const signal = {
     version: added.version, changedDates: added.changedDates, entryId: added.entry.id, reason: `${added.entry.reason} (${added.entry.source})`,
   };
-  await deps.db('calendar_changes').insert({
-    id, entry_seq: added.entry.seq, entry_id: added.entry.id, action, version: added.version, changed_dates: JSON.stringify(added.changedDates),
-    workflow_id: workflowId, status: 'running', requested_by: JSON.stringify(actor),
+  const changes = createCalendarChangeStore(deps.db);
+  await changes.insertRunning({
+    id, entrySeq: added.entry.seq, entryId: added.entry.id, action, version: added.version, changedDates: added.changedDates,
+    workflowId, requestedBy: actor,
   });
   try {
     await deps.temporal.workflow.start('calendarFanOutWorkflow', {
@@ -77,7 +63,7 @@ async function startCalendarFanOut(
     });
   } catch (e) {
     deps.logger?.warn({ err: e, entrySeq: added.entry.seq }, 'calendar change stored but its fan-out did not start');
-    await deps.db('calendar_changes').where({ id }).update({ status: 'not_started' });
+    await changes.markNotStarted(id);
   }
   return (await getCalendarChange(deps.db, id))!;
 }
@@ -99,7 +85,7 @@ export async function addCalendarEntry(
   }
   const common = { entry: added.entry, version: added.version, previousVersion: added.previousVersion, changedDates: added.changedDates };
   if (!added.created) return { status: 200, body: { ...common, notifiedCases: 0, notification: { notified: 0, skipped: [], failed: [] } } };
-  const action = (await isCorrection(deps.db, added.entry.id, added.entry.seq)) ? 'corrected' : 'added';
+  const action = (await createCalendarChangeStore(deps.db).isCorrection(added.entry.id, added.entry.seq)) ? 'corrected' : 'added';
   return { status: 202, body: { ...common, change: await startCalendarFanOut(deps, added, action, actor) } };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, requestHash } from '../../api/idempotency.js';
+import { requestHash } from '../../api/idempotency.js';
+import { canonicalJson } from '../../workflows/engine/canonical-json.js';
 import { caseReference } from '../../api/routes/cases.js';
 import { loadConfig } from '../../platform/config.js';
 
@@ -23,6 +24,17 @@ describe('idempotency hashing', () => {
     expect(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe('{"a":[1,{"c":3,"d":2}],"b":1}');
     expect(requestHash('POST', '/x', { a: 1, b: 2 })).toBe(requestHash('POST', '/x', { b: 2, a: 1 }));
     expect(requestHash('POST', '/x', { a: 1 })).not.toBe(requestHash('POST', '/x', { a: 2 }));
+  });
+  it('keeps the fingerprints stored before ADR 0022 (one canonicalJson: request bodies are parsed JSON, without undefined)', () => {
+    // Computed with api/idempotency.ts's own copy of canonicalJson before ADR 0022.
+    const body = {
+      type: 'denunciation', channel: 'portal', receivedAt: '2026-07-01T09:30:00+07:00', agencyId: 'so-tnmt', subject: 'Tố cáo', remoteArea: false,
+      parties: [{ role: 'denouncer', name: 'Nguyễn Văn A', idNumber: '001203004567', isRepresentative: false }], attachments: [], n: [1, null, 2.5, 'x\u2028"'],
+    };
+    expect(requestHash('POST', '/v1/cases', body)).toBe('32de22c8e43556aebcf3509980dd3e7c0e0471babad6f0194fca0c3dfefe595c');
+    expect(requestHash('POST', '/v1/tasks/:id/complete', { task: 'c.t', body: null })).toBe('163fe9c0e4460e35187560ea81878f28edeb9336efe1a9fcc46e297fd8009fce');
+    // The one difference of the two copies: an undefined property (never in a parsed JSON body) is now left out.
+    expect(canonicalJson({ a: undefined, b: 1 })).toBe('{"b":1}');
   });
 });
 

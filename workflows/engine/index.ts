@@ -9,4 +9,4 @@ export { evaluateCondition, evaluateExpression, feelSyntaxError, feelClockFuncti
 export { hashDefinition, pinDefinition, formatPin, type DefinitionHash, type DefinitionPin } from './hash.js';
 export { canonicalJson } from './canonical-json.js';
 export { sha256Hex } from './sha256.js';
-export { selectDefinition, isEffectiveOn, type SelectionCriteria } from './select.js';
+export { selectDefinition, latestEffective, isEffectiveOn, type SelectionCriteria } from './select.js';

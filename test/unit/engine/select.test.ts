@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEffectiveOn, selectDefinition, validateDefinition, type ProcessDefinition } from '../../../workflows/engine/index.js';
+import { isEffectiveOn, latestEffective, selectDefinition, validateDefinition, type ProcessDefinition } from '../../../workflows/engine/index.js';
 import { linear } from './fixtures.js';
 
 function def(key: string, version: number, caseType: string, effectiveFrom: string, effectiveTo?: string): ProcessDefinition {
@@ -60,5 +60,24 @@ describe('isEffectiveOn', () => {
     expect(isEffectiveOn(oldLaw, '2026-06-30')).toBe(true);
     expect(isEffectiveOn(oldLaw, '2026-07-01')).toBe(false);
     expect(isEffectiveOn(newLaw, '9999-12-31')).toBe(true);
+  });
+});
+
+describe('latestEffective (the one selection rule, ADR 0022)', () => {
+  it('picks the highest version effective on the day among those that match, ties to the smallest key', () => {
+    const v1 = def('complaint-first', 1, 'complaint_first', '2012-07-01', '2026-07-01');
+    const v2 = def('complaint-first', 2, 'complaint_first', '2026-07-01');
+    const other = def('agency-complaint', 2, 'complaint_first', '2026-01-01');
+    const byKey = (k: string) => (d: ProcessDefinition) => d.key === k;
+    // The worker's call-activity resolution (activities/process.ts resolveDefinition): by key.
+    expect(latestEffective([v1, v2, other], '2026-06-30', byKey('complaint-first'))).toBe(v1);
+    expect(latestEffective([v2, v1, other], '2026-07-01', byKey('complaint-first'))).toBe(v2);
+    expect(latestEffective([v1, v2], '2012-06-30', byKey('complaint-first'))).toBeUndefined();
+    // The case start (api/services/case-start.ts, via selectDefinition): by case type, the key breaks the tie.
+    expect(latestEffective([v2, other], '2026-07-01')).toBe(other);
+    expect(latestEffective([other, v2], '2026-07-01')).toBe(other);
+    // Input order never matters; the same key and version listed twice: the first.
+    const again = { ...v2 };
+    expect(latestEffective([v2, again], '2026-08-01')).toBe(v2);
   });
 });

@@ -1,0 +1,176 @@
+/**
+ * Storage of a case start (`POST /v1/cases`, api/services/case-start.ts): the two statements of ADR 0011 —
+ * one before the workflow starts (definition candidates, key claim, parties, PIN) and one after it (read-
+ * model seed, audit entry, stored response) — as named prepared statements (db/prepared.ts), and the
+ * look-ups and clean-up of a start that could not finish (ADR 0016).
+ */
+import type { Knex } from 'knex';
+import { auditAppendCtes, lockAuditHead, type AuditInput } from './audit.js';
+import type { createCasePinStore } from './case-pins.js';
+import { completeCte, reserveCte, type StoredResponse } from './idempotency-keys.js';
+import type { Db } from './knex.js';
+import { partiesInsertCte, type SealedPartyRow } from './parties.js';
+import { prepared } from './prepared.js';
+
+/** A registered definition version effective on the receipt date for the case's agency line. */
+export interface DefinitionCandidate {
+  key: string;
+  version: number;
+  hash: string;
+  caseType: string;
+  effectiveFrom: string;
+  effectiveTo?: string;
+}
+
+/** The Idempotency-Key a start claims: the caller's scope, the key and the request's fingerprint. */
+export interface KeyClaim {
+  scope: string;
+  key: string;
+  hash: string;
+}
+
+export interface IntakeInput {
+  caseId: string;
+  reference: string;
+  caseType: string;
+  /** The receipt date in Vietnam (YYYY-MM-DD). */
+  receivedOn: string;
+  /** The case's agency and its ancestors (ADR 0013: their versions and the system level's apply). */
+  agencyLine: readonly string[];
+  /** Claim this key first; parties and PIN are written only if this request claimed it. */
+  claim?: KeyClaim;
+  parties: readonly SealedPartyRow[];
+  /** The citizen PIN (stored as its keyed hash). */
+  pin: string;
+}
+
+export interface IntakeResult {
+  /** The versions that may apply (empty: none; nothing was written). The choice is latestEffective's. */
+  candidates: DefinitionCandidate[];
+  /** This request claimed the key (always true without a claim). */
+  fresh: boolean;
+  /** The case that held `reference` when the statement began (null: it was free). */
+  owner: string | null;
+}
+
+/** The read-model seed of a started case (its projections supersede it). */
+export interface CaseSeed {
+  id: string;
+  reference: string;
+  workflowId: string;
+  caseType: string;
+  channel: string;
+  agencyId: string;
+  subject: string;
+  remoteArea: boolean;
+  /** UTC ISO instant. */
+  receivedAt: string;
+  definition: { key: string; version: number; hash: string };
+  details: Record<string, unknown>;
+}
+
+interface CandidateRow {
+  key: string; version: number; hash: string; case_type: string; effective_from: string; effective_to: string | null;
+}
+
+const pgTextArray = (items: readonly string[]) => `{${items.map((a) => `"${a}"`).join(',')}}`;
+
+/** The case-start store; `pins` supplies the PIN row's CTE (its keyed hash). */
+export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof createCasePinStore>, 'insertCte'>) {
+  return {
+    /**
+     * Statement 1, one implicit transaction: the definition versions that may apply (effective on the
+     * receipt date, system level or governed by the agency line), the key claim, the parties' personal
+     * data (sealed) and the PIN hash. Nothing is written when no version applies; with a claim, parties
+     * and PIN only if this request claimed the key. `owner`: the PIN row is the reference registry, and
+     * our own insert is not visible to the statement's SELECT.
+     */
+    async intake(a: IntakeInput): Promise<IntakeResult> {
+      const when = a.claim ? 'EXISTS (SELECT 1 FROM idem)' : 'EXISTS (SELECT 1 FROM defs)';
+      const ctes = [
+        {
+          sql: `defs AS (
+              SELECT d.key, d.version, d.hash, d.case_type, d.effective_from, d.effective_to FROM process_definitions d
+                LEFT JOIN definition_owners o ON o.key = d.key AND o.version = d.version
+               WHERE d.case_type = ? AND d.effective_from <= ?::date AND (d.effective_to IS NULL OR d.effective_to > ?::date)
+                 AND (o.agency_id IS NULL OR o.agency_id = ANY(?::text[]))
+            )`,
+          bindings: [a.caseType, a.receivedOn, a.receivedOn, pgTextArray(a.agencyLine)],
+        },
+        ...(a.claim ? [reserveCte(a.claim.scope, a.claim.key, a.claim.hash, a.caseId, 'idem', 'EXISTS (SELECT 1 FROM defs)')] : []),
+        ...(a.parties.length ? [partiesInsertCte(a.parties, 'parties_ins', when)] : []),
+        await pins.insertCte(a.reference, a.caseId, a.pin, 'pin_ins', when),
+      ];
+      const r = await prepared<{ rows: Array<{ candidates: CandidateRow[] | null; fresh: boolean; owner: string | null }> }>(db,
+        `WITH ${ctes.map((c) => c.sql).join(', ')}
+         SELECT (SELECT json_agg(defs) FROM defs) AS candidates, ${a.claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh,
+                (SELECT case_id FROM case_pins WHERE reference = ?) AS owner`,
+        [...ctes.flatMap((c) => c.bindings), a.reference],
+      );
+      const row = r.rows[0]!;
+      return {
+        candidates: (row.candidates ?? []).map((c) => ({
+          key: c.key, version: c.version, hash: c.hash, caseType: c.case_type, effectiveFrom: c.effective_from,
+          ...(c.effective_to ? { effectiveTo: c.effective_to } : {}),
+        })),
+        fresh: row.fresh,
+        owner: row.owner,
+      };
+    },
+
+    /**
+     * Statement 2, once the workflow runs: the read-model seed, its audit entry — both only if the seed
+     * is new, so a retry finishing an interrupted request adds neither twice — and the key's stored
+     * response. The audit chain's keyed hash is computed here (ADR 0014: the HMAC key never reaches
+     * PostgreSQL), so the statement runs in a transaction that first locks the chain head; the head lock
+     * is held for that statement and the COMMIT. `fresh`: the seed was inserted by this call.
+     */
+    async record(a: { seed: CaseSeed; audit: AuditInput; completion?: { scope: string; key: string; response: StoredResponse } }):
+      Promise<{ fresh: boolean; audited: boolean }> {
+      const s = a.seed;
+      // ON CONFLICT without a target: any unique index (id or reference) may report the conflict first.
+      const seed = {
+        sql: `c AS (
+            INSERT INTO cases (id, reference, workflow_id, case_type, channel, agency_id, subject, remote_area, received_at, stage, status,
+                               projection_seq, definition_key, definition_version, definition_hash, details, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, 'received', 'open', 0, ?, ?::int, ?, ?::jsonb, now())
+            ON CONFLICT DO NOTHING RETURNING id
+          )`,
+        bindings: [
+          s.id, s.reference, s.workflowId, s.caseType, s.channel, s.agencyId, s.subject, s.remoteArea, s.receivedAt,
+          s.definition.key, s.definition.version, s.definition.hash, JSON.stringify(s.details),
+        ] as Knex.RawBinding[],
+      };
+      const done = await db.transaction(async (trx) => {
+        const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
+        const ctes = [seed, entry, ...(a.completion ? [completeCte(a.completion.scope, a.completion.key, a.completion.response, 'idem_done')] : [])];
+        return prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(trx,
+          `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
+          ctes.flatMap((c) => c.bindings),
+        );
+      });
+      return done.rows[0]!;
+    },
+
+    /** Whether the read model has the case (a start recorded by this or an identical request). */
+    async recorded(caseId: string): Promise<boolean> {
+      return Boolean(await db('cases').where({ id: caseId }).first('id'));
+    },
+
+    /** The reference the case's PIN row holds (the registry of references), if any. */
+    async referenceOf(caseId: string): Promise<string | undefined> {
+      return (await db('case_pins').where({ case_id: caseId }).first<{ reference: string } | undefined>('reference'))?.reference;
+    },
+
+    /** Removes the rows of statement 1 of a start that is abandoned (ADR 0016), and the key's claim. */
+    async discard(caseId: string, claim: { scope: string; key: string } | undefined): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx('parties').where({ case_id: caseId }).delete();
+        await trx('case_pins').where({ case_id: caseId }).delete();
+        if (claim !== undefined) await trx('idempotency_keys').where({ scope: claim.scope, key: claim.key }).delete();
+      });
+    },
+  };
+}
+
+export type CaseIntakeStore = ReturnType<typeof createCaseIntakeStore>;
