@@ -5,10 +5,13 @@ import { caseWorkflowId, type CaseInput } from '../workflows/contract.js';
 import { createCalendarFanOutActivities } from './calendar-fanout.js';
 import { createLifecycleActivities } from './lifecycle.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
+import { createWebhookActivities } from './webhooks.js';
 
 export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries' | 'definitions' | 'pinKeys'> {
   db: Db;
   logger: Logger;
+  /** Webhook delivery (ADR 0026): loopback receivers allowed (WEBHOOK_ALLOW_LOCALHOST). */
+  webhooks?: { allowLocalhost?: boolean } | undefined;
 }
 
 export interface ProjectCaseInput extends CaseInput {
@@ -27,6 +30,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createLifecycleActivities(deps),
     // The background fan-out of calendar changes (workflows/calendar-fanout.ts).
     ...createCalendarFanOutActivities(deps),
+    // Webhook delivery from the event outbox (workflows/webhooks.ts).
+    ...createWebhookActivities({ db: deps.db, pinKeys: deps.pinKeys, allowLocalhost: deps.webhooks?.allowLocalhost }),
     /** Projects the case into the PostgreSQL read model (idempotent by sequence). */
     async projectCase(p: ProjectCaseInput): Promise<{ applied: boolean }> {
       const applied = await cases.project({

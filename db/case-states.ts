@@ -5,6 +5,8 @@
 import { appendAudit, SYSTEM_ACTOR } from './audit.js';
 import { putDerivedPin, type PinKeys } from './case-pins.js';
 import { ensureLinkedCase } from './cases.js';
+import { appendEvents } from './events.js';
+import { announcesEvents, projectionEvents } from './projection-events.js';
 import type { Db } from './knex.js';
 import type { CaseStateView, ProjectCaseStateInput } from '../workflows/contract.js';
 
@@ -184,6 +186,12 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
         // Every breach superseded by a legal event recorded late (the runner's flag explicitly false, ADR 0018): not overdue.
         else if (p.state.flags.overdue === false && wasOverdue) {
           await trx('case_flags').where({ case_id: p.caseId, flag: 'overdue' }).update({ value: JSON.stringify(false), idem_key: `projection:${p.seq}`, set_at: trx.fn.now() });
+        }
+        // The feed events these workflow events announce (ADR 0026), in this transaction and last: the
+        // event head stays locked until the commit, after the audit chain head.
+        if (announcesEvents(fresh)) {
+          const c = await trx('cases').where({ id: p.caseId }).first<{ reference: string } | undefined>('reference');
+          await appendEvents(trx, projectionEvents(p, fresh, c?.reference ?? null, targets));
         }
         return { applied: true, breaches };
       });

@@ -5,6 +5,8 @@ import { createCaseStore } from '../../db/cases.js';
 import { createCaseStateStore } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import { createTaskClaimStore } from '../../db/task-claims.js';
+import { createEventStore, createHeadWatcher } from '../../db/events.js';
+import { createWebhookStore } from '../../db/webhooks.js';
 import { createPartyStore } from '../../db/parties.js';
 import { createAgencyScope } from '../auth/agencies.js';
 import { createAuthenticator } from '../auth/authenticate.js';
@@ -24,8 +26,13 @@ export function createServices(deps: AppDeps) {
       try { return await store.revoke(id, trx); } finally { authenticate.forgetApiKey(id); }
     },
   };
+  const events = createEventStore(deps.db);
   return {
     deps,
+    events,
+    /** One poll of the feed head for every open event stream of this process. */
+    eventHead: createHeadWatcher(events, 200),
+    webhooks: createWebhookStore(deps.db),
     cases: createCaseStore(deps.db),
     caseStates: createCaseStateStore(deps.db),
     definitions: createDefinitionStore(deps.db),
