@@ -8,7 +8,8 @@ import type { CaseEvent } from '../workflows/engine/runtime/types.js';
 import type { ProjectCaseStateInput, WorkflowAuditEntry } from '../workflows/contract.js';
 import { EVENT_TYPES, type NewEvent } from './events.js';
 
-const CLOSING = new Set(['process_completed', 'process_terminated', 'process_cancelled']);
+// A terminate end event records process_terminated and then process_completed: the case closes once.
+const CLOSING = new Set(['process_completed', 'process_cancelled']);
 
 /** Whether any of `fresh` announces a feed event (the projection then reads the case's reference). */
 export function announcesEvents(fresh: readonly CaseEvent[]): boolean {
