@@ -38,7 +38,12 @@ const sse = (e: EventRecord) => `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.st
 
 /** Writes `chunk`, waiting for the socket to drain when its buffer is full. */
 async function write(res: Response, chunk: string): Promise<void> {
-  if (!res.write(chunk)) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+  if (res.write(chunk)) return;
+  await new Promise<void>((r) => {
+    const done = () => { res.off('drain', done); res.off('close', done); r(); };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 export const eventRoutes: RouteSpec[] = [
