@@ -17,6 +17,8 @@ export interface CaseWorkerDeps {
   logger: Logger;
   /** Citizen PIN keys (the PII keyring): linked cases get their own PIN (ADR 0012); without them, none. */
   pinKeys?: PinKeys | undefined;
+  /** Webhook delivery: loopback receivers allowed (WEBHOOK_ALLOW_LOCALHOST; tests, local use). */
+  webhooks?: { allowLocalhost?: boolean } | undefined;
   /** Pre-built bundle (tests, benchmarks); otherwise the worker bundles workflows/index.ts itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflow interceptor modules bundled with the workflows (tests; ignored with a pre-built bundle). */
@@ -40,6 +42,7 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
   const calendar = calendarServiceFor(deps.db);
   const activities = createActivities({
     db: deps.db, logger: deps.logger, definitions: resolvable, calendarEntries: () => calendar.entries(), pinKeys: deps.pinKeys,
+    webhooks: deps.webhooks,
   });
   return Worker.create({
     connection: deps.connection,

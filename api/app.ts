@@ -24,6 +24,8 @@ import { docsRouter, metaRoutes } from './routes/meta.js';
 import { partyRoutes } from './routes/parties.js';
 import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
+import { eventRoutes } from './routes/events.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -57,6 +59,8 @@ export function apiRoutes(): RouteSpec[] {
     ...adminCaseRoutes,
     ...publicRoutes,
     ...projectionFailureRoutes,
+    ...eventRoutes,
+    ...webhookRoutes,
   ];
 }
 

@@ -22,4 +22,6 @@ export interface AppDeps {
   replayWorkflowsPath?: string;
   /** New case ids (default crypto.randomUUID); tests pass a sequence to force a reference collision. */
   newCaseId?: () => string;
+  /** Webhook subscriptions (ADR 0026): default retry period, backoff cap, loopback receivers allowed. */
+  webhooks?: { retryPeriodS?: number; maxBackoffS?: number; allowLocalhost?: boolean } | undefined;
 }

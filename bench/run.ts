@@ -4,11 +4,13 @@
  * Interpreter: BENCH_CASES (per round, default 100), BENCH_CONCURRENCY (50), BENCH_ROUNDS (4).
  * API: see bench/api.ts (BENCH_API_*); its table is also written to bench/results/api.md.
  * Load: see bench/load.ts (`--duration`, `--workers`, `--concurrency`, `--poll-ms`); written to bench/results/load.md.
+ * Webhooks: see bench/webhooks.ts (BENCH_WEBHOOK_RATE, BENCH_WEBHOOK_SECONDS, BENCH_FEED_EVENTS); written to bench/results/webhooks.md.
  */
 import os from 'node:os';
 import { apiBenchTable, runAndWriteApiBench, runApiBench } from './api.js';
 import { benchTable, runInterpreterBench } from './interpreter.js';
 import { runAndWriteLoadBench } from './load.js';
+import { runAndWriteWebhookBench } from './webhooks.js';
 
 /** `--name value` flags (for the load benchmark); the other arguments name benchmarks. */
 const argv = process.argv.slice(2);
@@ -32,6 +34,10 @@ const BENCHES: Record<string, () => Promise<void>> = {
     console.log(`\n### API start rate (${os.cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, load ${load.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)})\n`);
     console.log(apiBenchTable(rows));
     console.log(notes.map((n) => `\n- ${n}`).join(''));
+  },
+  /** Webhook delivery latency at 50 events/s and the feed's read rate (about 3 minutes). */
+  async webhooks() {
+    console.log(`\n${await runAndWriteWebhookBench((s) => console.error(s))}`);
   },
   /** Sustained load with 1 and 2 worker processes, 10 minutes each by default (not part of the default run). */
   async load() {

@@ -5,6 +5,8 @@
 import { appendAudit, SYSTEM_ACTOR } from './audit.js';
 import { putDerivedPin, type PinKeys } from './case-pins.js';
 import { ensureLinkedCase } from './cases.js';
+import { appendEvents } from './events.js';
+import { announcesEvents, projectionEvents } from './projection-events.js';
 import type { Db } from './knex.js';
 import type { CaseStateView, ProjectCaseStateInput } from '../workflows/contract.js';
 
@@ -94,7 +96,7 @@ export async function resolveTaskTargets(trx: Db, agencyId: string | null, scope
 }
 
 /** The case's task rows replaced by those of its projected state, each routed to its target agency (ADR 0010). */
-async function replaceTasks(trx: Db, p: Pick<ProjectCaseStateInput, 'caseId' | 'agencyId' | 'state'>): Promise<void> {
+async function replaceTasks(trx: Db, p: Pick<ProjectCaseStateInput, 'caseId' | 'agencyId' | 'state'>): Promise<Record<string, string | null>> {
   await trx('case_tasks').where({ case_id: p.caseId }).delete();
   const targets = await resolveTaskTargets(trx, p.agencyId ?? null, p.state.tasks.map((t) => t.agencyScope));
   const tasks = p.state.tasks.map((t) => ({
@@ -103,6 +105,7 @@ async function replaceTasks(trx: Db, p: Pick<ProjectCaseStateInput, 'caseId' | '
     closed_at: t.closedAt ?? null, due_at: t.dueAt ?? null, form: JSON.stringify(t.form),
   }));
   if (tasks.length > 0) await trx('case_tasks').insert(tasks);
+  return targets;
 }
 
 /**
@@ -169,7 +172,7 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
           const created = await trx('cases').where({ id: p.caseId }).first<{ reference: string } | undefined>('reference');
           if (created) await putDerivedPin(trx, opts.pinKeys, created.reference, p.caseId);
         }
-        await replaceTasks(trx, p);
+        const targets = await replaceTasks(trx, p);
         // Every workflow event (clock armed/recomputed, rung, breach, escalation, task, message…) enters the
         // hash-chained audit log once, in the same transaction as the projection that first shows it.
         const fresh = p.state.history.filter((h) => h.seq > auditedUpTo);
@@ -189,6 +192,12 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
         // Every breach superseded by a legal event recorded late (the runner's flag explicitly false, ADR 0018): not overdue.
         else if (p.state.flags.overdue === false && wasOverdue) {
           await trx('case_flags').where({ case_id: p.caseId, flag: 'overdue' }).update({ value: JSON.stringify(false), idem_key: `projection:${p.seq}`, set_at: trx.fn.now() });
+        }
+        // The feed events these workflow events announce (ADR 0026), in this transaction and last: the
+        // event head stays locked until the commit, after the audit chain head.
+        if (announcesEvents(fresh)) {
+          const c = await trx('cases').where({ id: p.caseId }).first<{ reference: string } | undefined>('reference');
+          await appendEvents(trx, projectionEvents(p, fresh, c?.reference ?? null, targets));
         }
         return { applied: true, breaches };
       });

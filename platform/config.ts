@@ -56,6 +56,15 @@ export interface Config {
   readonly auditSigningKeys: string | undefined;
   /** Minutes between signed checkpoints of the audit chain (AUDIT_CHECKPOINT_MINUTES; 0: only on request). */
   readonly auditCheckpointMinutes: number;
+  /** Webhook delivery (ADR 0026). */
+  readonly webhooks: {
+    /** How long a delivery is retried before it is dead-lettered (WEBHOOK_RETRY_PERIOD; default 72h, at most 30d). */
+    readonly retryPeriodS: number;
+    /** Longest wait between two attempts (WEBHOOK_MAX_BACKOFF; default 5m). */
+    readonly maxBackoffS: number;
+    /** Loopback receivers allowed (WEBHOOK_ALLOW_LOCALHOST=true; local use and tests only). */
+    readonly allowLocalhost: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -125,6 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditHmacKeys: str(env, 'AUDIT_HMAC_KEYS'),
     auditSigningKeys: str(env, 'AUDIT_SIGNING_KEYS'),
     auditCheckpointMinutes: int(env, 'AUDIT_CHECKPOINT_MINUTES', 60),
+    webhooks: {
+      retryPeriodS: durationSeconds(env, 'WEBHOOK_RETRY_PERIOD', 72 * 3600, 30 * 86400),
+      maxBackoffS: durationSeconds(env, 'WEBHOOK_MAX_BACKOFF', 300, 86400),
+      allowLocalhost: (str(env, 'WEBHOOK_ALLOW_LOCALHOST') ?? 'false') === 'true',
+    },
   };
   return Object.freeze(cfg);
 }

@@ -76,3 +76,18 @@ new Gauge({
 export function setStuckCasesProbe(probe: (() => Promise<number>) | undefined): void {
   stuckCasesProbe = probe;
 }
+
+const webhookAttempts = new Counter({
+  name: 'kntc_webhook_deliveries_total',
+  help: 'Webhook delivery attempts by outcome (delivered, failed: retried; dead: dead-lettered after the retry period; ADR 0026)',
+  labelNames: ['outcome'] as const, registers: [metricsRegistry],
+});
+const webhookAttemptDuration = new Histogram({
+  name: 'kntc_webhook_attempt_duration_seconds', help: 'Duration of webhook delivery attempts (HTTP request to answer)',
+  buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10], registers: [metricsRegistry],
+});
+/** One webhook attempt (`delivered` / `failed`) with its duration, or a dead-lettered delivery (`dead`). */
+export function recordWebhookDelivery(outcome: 'delivered' | 'failed' | 'dead', seconds: number): void {
+  webhookAttempts.inc({ outcome });
+  if (outcome !== 'dead') webhookAttemptDuration.observe(seconds);
+}

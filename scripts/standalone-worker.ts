@@ -20,6 +20,7 @@ export async function runStandaloneWorker(): Promise<void> {
   if (cfg.auditHmacKeys) configureAuditKeys(cfg.auditHmacKeys);
   const connection = await connectWorker(cfg, cfg.temporal.address);
   const worker = await createCaseWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger,
+    webhooks: { allowLocalhost: cfg.webhooks.allowLocalhost },
     // Linked cases get their own citizen PIN only under the API's keys (PII_KEYS), never a locally generated one.
     ...(cfg.piiKeys ? { pinKeys: createPiiKeyring(cfg.piiKeys) } : {}) });
   process.once('SIGINT', () => worker.shutdown());

@@ -125,6 +125,7 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     const workerConn = await connectWorker(cfg, temporalAddress);
     const worker: Worker = await createCaseWorker({
       connection: workerConn, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger: logger.child({ component: 'worker' }), pinKeys: pii,
+      webhooks: { allowLocalhost: cfg.webhooks.allowLocalhost },
     });
     const workerRun = worker.run();
     stops.push(async () => {
@@ -138,7 +139,8 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       jwtSecret: secrets.jwtSecret, jwksUrl: cfg.auth.jwksUrl, issuer: cfg.auth.jwtIssuer, audience: cfg.auth.jwtAudience,
       maxLifetimeS: cfg.auth.jwtMaxLifetimeS, clockSkewS: cfg.auth.jwtClockSkewS,
     };
-    const app = createApp({ db, temporal: client, taskQueue: cfg.temporal.taskQueue, logger: logger.child({ component: 'api' }), auth, pii });
+    const app = createApp({ db, temporal: client, taskQueue: cfg.temporal.taskQueue, logger: logger.child({ component: 'api' }), auth, pii,
+      webhooks: cfg.webhooks });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(cfg.port, cfg.host, () => resolve(s));
       s.once('error', reject);

@@ -2,3 +2,4 @@
 export { processWorkflow } from './interpreter.js';
 export { benchTenStepsWorkflow } from './bench.js';
 export { calendarFanOutWorkflow } from './calendar-fanout.js';
+export { webhookDeliveryWorkflow } from './webhooks.js';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { TaskRow } from '../../db/case-search.js';
+import { appendEvents, EVENT_TYPES, type NewEvent } from '../../db/events.js';
 import { recordTaskCompleted } from '../../platform/metrics.js';
 import { caseEventsFor } from '../../processes/builtin/index.js';
 import { WorkflowUpdateStage } from '@temporalio/client';
@@ -92,6 +93,15 @@ async function openTask(ctx: Pick<Ctx, 'params' | 'services'>): Promise<TaskRow>
 
 const claimed = (t: TaskRow, assignee: string | null) => ({ ...view(t), assignee });
 
+/** The feed event of a task taken by `assignee` (claimed, or assigned by a supervisor `by`): references only. */
+const claimEvent = (t: TaskRow, assignee: string, by: string): NewEvent => ({
+  type: EVENT_TYPES.taskClaimed, caseId: t.caseId, agencyId: t.agencyId, time: new Date().toISOString(),
+  data: {
+    caseId: t.caseId, reference: t.caseReference, caseType: t.caseType, agencyId: t.agencyId, taskId: taskApiId(t.caseId, t.taskId),
+    nodeId: t.nodeId, name: t.name, targetAgencyId: t.targetAgencyId, assignee, assignedBy: by,
+  },
+});
+
 /** Idempotency-Key handling of a task action (scoped per caller, action and task). */
 const once = (ctx: { req: { get(h: string): string | undefined }; principal: Principal; services: Ctx['services']; params: { id: string }; body: unknown }, action: string) => ({
   key: ctx.req.get('Idempotency-Key'), principal: ctx.principal, store: ctx.services.idempotency, method: 'POST',
@@ -147,9 +157,16 @@ export const taskRoutes: RouteSpec[] = [
       const t = await openTask(ctx);
       if (!mayWork(t.candidateRoles, principal)) throw notCandidate(ctx.params.id, t.candidateRoles);
       const me = principalRef(principal);
-      const { claim, changed } = await services.claims.claim(t.caseId, t.taskId, me, me);
+      // The claim, its audit entry and its feed event commit together (ADR 0026).
+      const claim = await services.deps.db.transaction(async (trx) => {
+        const r = await services.claims.claim(t.caseId, t.taskId, me, me, trx);
+        if (r.changed) {
+          await services.audit.append({ actor: actorOf(principal), action: 'task.claimed', caseId: t.caseId, requestId, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: me } }, trx);
+          await appendEvents(trx, [claimEvent(t, me, me)]);
+        }
+        return r.claim;
+      });
       if (claim.assignee !== me) throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${ctx.params.id} is held by ${claim.assignee}; a supervisor can reassign it`);
-      if (changed) await services.audit.append({ actor: actorOf(principal), action: 'task.claimed', caseId: t.caseId, requestId, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: me } });
       return { body: claimed(t, me) };
     }),
   }),
@@ -177,10 +194,13 @@ export const taskRoutes: RouteSpec[] = [
           throw problems.validation([{ path: 'assignee', message: `this API key holds none of the task's candidate roles (${t.candidateRoles.join(', ')})` }]);
         }
       }
-      const before = await services.claims.assign(t.caseId, t.taskId, body.assignee, principalRef(principal));
-      await services.audit.append({
-        actor: actorOf(principal), action: 'task.assigned', caseId: t.caseId, requestId,
-        before: { taskId: t.taskId, assignee: before?.assignee ?? null }, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: body.assignee },
+      await services.deps.db.transaction(async (trx) => {
+        const before = await services.claims.assign(t.caseId, t.taskId, body.assignee, principalRef(principal), trx);
+        await services.audit.append({
+          actor: actorOf(principal), action: 'task.assigned', caseId: t.caseId, requestId,
+          before: { taskId: t.taskId, assignee: before?.assignee ?? null }, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: body.assignee },
+        }, trx);
+        if (before?.assignee !== body.assignee) await appendEvents(trx, [claimEvent(t, body.assignee, principalRef(principal))]);
       });
       return { body: claimed(t, body.assignee) };
     }),

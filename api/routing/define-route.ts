@@ -25,6 +25,8 @@ export type ScopeRule =
   | { kind: 'body-agency'; field: string }
   /** The API key named by a path parameter. */
   | { kind: 'api-key'; param: string }
+  /** The webhook subscription named by a path parameter (ADR 0026; deleted ones too). */
+  | { kind: 'webhook'; param: string }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
   /**

@@ -171,6 +171,10 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const k = await services.apiKeys.get(id);
       if (!k || !within(k.agencyId)) throw notFound(`API key ${id}`);
+    } else if (scope.kind === 'webhook') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const w = await services.webhooks.get(id);
+      if (!w || !within(w.agencyId)) throw notFound(`Webhook ${id}`);
     }
   }
   return ctx;

@@ -15,6 +15,8 @@ import { createDefinitionStore } from '../../db/definitions.js';
 import { createIdempotencyStore } from '../../db/idempotency-keys.js';
 import { pingDb } from '../../db/health.js';
 import { createTaskClaimStore } from '../../db/task-claims.js';
+import { createEventStore, createHeadWatcher } from '../../db/events.js';
+import { createWebhookStore } from '../../db/webhooks.js';
 import { createPartyStore } from '../../db/parties.js';
 import { createProjectionFailureStore } from '../../db/projection-failures.js';
 import { publicStatusRows } from '../../db/public-status.js';
@@ -54,8 +56,13 @@ export function createServices(deps: AppDeps) {
   const parties = createPartyStore(deps.db, deps.pii);
   const pins = createCasePinStore(deps.db, deps.pii);
   const idempotency = createIdempotencyStore(deps.db);
+  const events = createEventStore(deps.db);
   return {
     deps,
+    events,
+    /** One poll of the feed head for every open event stream of this process. */
+    eventHead: createHeadWatcher(events, 200),
+    webhooks: createWebhookStore(deps.db),
     cases: createCaseStore(deps.db),
     caseStates: createCaseStateStore(deps.db),
     caseSearch: createCaseSearch(deps.db),

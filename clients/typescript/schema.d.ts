@@ -886,6 +886,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the event feed after a cursor (CloudEvents 1.0, the caller's agency subtree)
+         * @description Events in the order they were recorded: case started, task opened/claimed/completed, clock breached, legal event, case closed (and types other modules add). Each event was recorded in the same transaction as the state it announces. Pass the answer's `next` as `after` to read on (it moves past events filtered out, so an empty page still advances); a reader resuming after the last sequence it processed misses nothing.
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event feed as Server-Sent Events (resume with Last-Event-ID)
+         * @description A `text/event-stream` of the same events as GET /v1/events: each message has `id` = the event's sequence, `event` = its type and `data` = the CloudEvent JSON. Resumes after the `Last-Event-ID` header (EventSource sends it on reconnection) or `after`. Events filtered out advance the id with an id-only message; a comment every 15 s keeps idle connections open. The stream ends after `maxSeconds`.
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/cases/{reference}": {
         parameters: {
             query?: never;
@@ -1006,6 +1050,122 @@ export interface paths {
          * @description Roles: intake, officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         post: operations["releaseTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the webhook subscriptions of the caller's agency subtree
+         * @description Roles: auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribe an integrating system to events (the signing secret is shown once)
+         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
+         *
+         *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook subscription
+         * @description Roles: auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a subscription (its delivery stops; the delivery log stays)
+         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a subscription's name, URL or event types, or rotate its secret (the new one is shown once)
+         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log of a subscription (status, attempts, last status code), in feed order
+         * @description Roles: auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{eventSeq}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One delivery with every attempt (time, duration, status code or error)
+         * @description Roles: auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{eventSeq}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver an event again (e.g. a dead-lettered one once the receiver is fixed): a new round of attempts
+         * @description The delivery goes back to `pending` and joins the end of its case's queue with a fresh retry period. The event keeps its id (`webhook-id`), so a receiver that had it already can recognise it. Audited.
+         *
+         *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["redeliverWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1437,6 +1597,29 @@ export interface components {
             status?: string;
             timerId: string;
         };
+        CloudEvent: {
+            agencyid?: string;
+            /** @description References only (case id and reference, task, rule, dates): never a party's identity */
+            data: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description Event id (UUID); also the `webhook-id` of its webhook deliveries */
+            id: string;
+            /** @description The feed cursor (CloudEvents sequence extension): pass it as `after` to read on */
+            sequence: string;
+            /** @description `/kntc-flow/agencies/<agencyId>` */
+            source: string;
+            /** @enum {string} */
+            specversion: "1.0";
+            /** @description `cases/<caseId>` */
+            subject?: string;
+            /** @description When it happened (Vietnam offset) */
+            time: string;
+            /** @description e.g. `vn.kntc.case.started` */
+            type: string;
+        };
         CompleteTask: {
             /** @description Form data: the fields of the task's form */
             data: {
@@ -1512,6 +1695,23 @@ export interface components {
             stage: string;
             status: string;
             workflowId: string;
+        };
+        CreateWebhook: {
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            agencyId: string;
+            /** @default [] */
+            eventTypes?: string[];
+            name: string;
+            /** @description How long a delivery is retried before it is dead-lettered (default WEBHOOK_RETRY_PERIOD: 72 h) */
+            retryPeriodSeconds?: number;
+            /**
+             * @description http(s) URL the events are POSTed to
+             * @example https://portal.example.vn/hooks/kntc
+             */
+            url: string;
         };
         Deadline: {
             amount: number;
@@ -1591,6 +1791,12 @@ export interface components {
             /** @description The step as an officer would write it */
             text: string;
             to?: string;
+        };
+        EventPage: {
+            /** @description The latest sequence recorded */
+            head: string;
+            items: components["schemas"]["CloudEvent"][];
+            next: string;
         };
         HistoryExport: {
             /**
@@ -1864,6 +2070,92 @@ export interface components {
             legalBasis: string | null;
             seq: number;
             summary: string;
+        };
+        UpdateWebhook: {
+            eventTypes?: string[];
+            name?: string;
+            /** @description Replace the signing secret; deliveries from now on are signed with the new one */
+            rotateSecret?: boolean;
+            /**
+             * @description http(s) URL the events are POSTed to
+             * @example https://portal.example.vn/hooks/kntc
+             */
+            url?: string;
+        };
+        Webhook: {
+            agencyId: string;
+            createdAt: string;
+            createdBy: string;
+            eventTypes: string[];
+            id: string;
+            links: {
+                deliveries: string;
+            };
+            name: string;
+            retryPeriodSeconds: number;
+            /** @enum {string} */
+            status: "active" | "deleted";
+            updatedAt: string;
+            url: string;
+        };
+        WebhookAttempt: {
+            at: string;
+            attempt: number;
+            durationMs: number;
+            error: string | null;
+            round: number;
+            statusCode: number | null;
+        };
+        WebhookDelivery: {
+            attempts: number;
+            caseId: string | null;
+            deadAt: string | null;
+            deliveredAt: string | null;
+            eventId: string;
+            eventSeq: string;
+            eventType: string;
+            firstAttemptAt: string | null;
+            lastAttemptAt: string | null;
+            lastError: string | null;
+            lastStatusCode: number | null;
+            rounds: number;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "dead";
+        };
+        WebhookDeliveryDetail: {
+            attemptLog: components["schemas"]["WebhookAttempt"][];
+            attempts: number;
+            caseId: string | null;
+            deadAt: string | null;
+            deliveredAt: string | null;
+            eventId: string;
+            eventSeq: string;
+            eventType: string;
+            firstAttemptAt: string | null;
+            lastAttemptAt: string | null;
+            lastError: string | null;
+            lastStatusCode: number | null;
+            rounds: number;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "dead";
+        };
+        WebhookWithSecret: {
+            agencyId: string;
+            createdAt: string;
+            createdBy: string;
+            eventTypes: string[];
+            id: string;
+            links: {
+                deliveries: string;
+            };
+            name: string;
+            retryPeriodSeconds: number;
+            /** @description The signing secret (Standard Webhooks `whsec_…`): store it now, it is not shown again */
+            secret: string;
+            /** @enum {string} */
+            status: "active" | "deleted";
+            updatedAt: string;
+            url: string;
         };
     };
     responses: never;
@@ -4939,6 +5231,113 @@ export interface operations {
             };
         };
     };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `sequence` of the last event processed (default 0: from the start) */
+                after?: string;
+                limit?: number;
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events after the cursor, oldest first; `next` is the cursor to read on from */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPage"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Cursor (overridden by a valid Last-Event-ID header); default: from now on */
+                after?: string;
+                /** @description The stream ends after this many seconds (reconnect to go on) */
+                maxSeconds?: number;
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     publicCaseStatus: {
         parameters: {
             query: {
@@ -5374,6 +5773,523 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Active subscriptions, newest first (never their secrets) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Webhook"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Cổng dịch vụ công tỉnh",
+                 *       "url": "https://portal.example.vn/hooks/kntc",
+                 *       "eventTypes": [
+                 *         "vn.kntc.case.closed"
+                 *       ],
+                 *       "agencyId": "so-tnmt"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWebhook"];
+            };
+        };
+        responses: {
+            /** @description The subscription and its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Its delivery could not be started; nothing was created */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The subscription (never its secret) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (also when it already was) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "eventTypes": [
+                 *         "vn.kntc.case.started",
+                 *         "vn.kntc.case.closed"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateWebhook"];
+            };
+        };
+        responses: {
+            /** @description The subscription (with `secret` when it was rotated) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyId: string;
+                        createdAt: string;
+                        createdBy: string;
+                        eventTypes: string[];
+                        id: string;
+                        links: {
+                            deliveries: string;
+                        };
+                        name: string;
+                        retryPeriodSeconds: number;
+                        secret?: string;
+                        /** @enum {string} */
+                        status: "active" | "deleted";
+                        updatedAt: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription was deleted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description The `eventSeq` of the previous page's last delivery */
+                after?: string;
+                limit?: number;
+                status?: "pending" | "delivered" | "dead";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries; `next` is the URL of the following page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventSeq: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery and its attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDetail"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                eventSeq: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The subscription was deleted */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

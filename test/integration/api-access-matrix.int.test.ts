@@ -11,6 +11,8 @@ import type { RouteSpec } from '../../api/routing/define-route.js';
 import { calendarServiceFor } from '../../calendar/service.js';
 import { createApiKeyStore } from '../../db/api-keys.js';
 import { createDefinitionStore } from '../../db/definitions.js';
+import { appendEvents } from '../../db/events.js';
+import { createWebhookStore } from '../../db/webhooks.js';
 import { authHeader } from '../support/auth.js';
 import { seedCase, startTestApi, type TestApi } from '../support/api.js';
 
@@ -96,6 +98,18 @@ async function caseWithUpdate(): Promise<string> {
   return id;
 }
 
+/** A webhook subscription of HOME with one dead-lettered delivery (of an event of HOME) to read or redeliver. */
+async function webhookFixture(): Promise<{ id: string; seq: number }> {
+  const [seq] = await api.tdb.db.transaction((trx) => appendEvents(trx, [{
+    type: 'vn.kntc.test.matrix', caseId: null, agencyId: HOME, time: new Date().toISOString(), data: { fixture: true },
+  }]));
+  const { record } = await createWebhookStore(api.tdb.db).create({
+    name: 'matrix', url: 'https://hooks.example.vn/kntc', eventTypes: ['vn.kntc.test.matrix'], agencyId: HOME, retryPeriodSeconds: 30, createdBy: 'test',
+  }, api.deps.pii);
+  await api.tdb.db('webhook_deliveries').insert({ subscription_id: record.id, event_seq: seq, status: 'dead' });
+  return { id: record.id, seq: seq! };
+}
+
 beforeAll(async () => {
   api = await startTestApi({ worker: true });
   caseId = randomUUID();
@@ -110,6 +124,7 @@ afterAll(async () => {
 async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unknown }> {
   const scope = spec.auth === 'public' ? { kind: 'none' as const } : spec.auth.scope;
   let path = spec.path;
+  let hook: { id: string; seq: number } | undefined;
   for (const [, name] of spec.path.matchAll(/:([A-Za-z_]\w*)/g)) {
     let value: string;
     if (scope.kind === 'case' && scope.param === name) {
@@ -121,6 +136,9 @@ async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unkno
     }
     else if (scope.kind === 'api-key' && scope.param === name) {
       value = (await createApiKeyStore(api.tdb.db).create({ name: 'matrix', agencyId: HOME, roles: ['intake'], createdBy: 'test' })).record.id;
+    } else if (scope.kind === 'webhook' && (name === scope.param || name === 'eventSeq')) {
+      hook ??= await webhookFixture();
+      value = name === scope.param ? hook.id : String(hook.seq);
     } else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/entries/')) value = await freshCalendarEntry();
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/changes/')) value = await calendarChangeFixture();
     else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';

@@ -23,20 +23,21 @@ export interface TestApi {
  * fresh PII key. No worker unless `worker: true`: otherwise workflows started here wait on a queue
  * nobody polls (fine for API tests).
  */
-export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['logger']; worker?: boolean } = {}): Promise<TestApi> {
+export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['logger']; worker?: boolean; webhooks?: AppDeps['webhooks'] } = {}): Promise<TestApi> {
   const tdb = await createTestDb();
   await registerBuiltinDefinitions(tdb.db);
   const dev = await devServer();
   // The API and its worker connect as the application role (ADR 0014), as `npm start` runs them.
   const deps: AppDeps = {
     db: tdb.appDb, temporal: dev.client, taskQueue: uniqueQueue('api'), logger: opts.logger ?? createLogger('silent'),
-    auth: testAuth, pii: opts.pii ?? testPii(),
+    auth: testAuth, pii: opts.pii ?? testPii(), ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
   };
   // Optionally a case worker on the API's queue: cases started through the API then run for real.
   let stopWorker = async () => {};
   if (opts.worker) {
     const worker = await createCaseWorker({
       connection: dev.nativeConnection, namespace: 'default', taskQueue: deps.taskQueue, db: tdb.appDb, logger: deps.logger, workflowBundle: await workflowBundle(), pinKeys: deps.pii,
+      webhooks: { allowLocalhost: opts.webhooks?.allowLocalhost === true },
     });
     const running = worker.run();
     stopWorker = async () => { worker.shutdown(); await running.catch(() => undefined); };

@@ -1,0 +1,264 @@
+/**
+ * Webhook and event-feed benchmark (issue 13 item 7; ADR 0026): `npm run bench -- webhooks`.
+ *
+ * On its own embedded PostgreSQL and Temporal dev server, with the API and a case worker in this
+ * process and a real HTTP receiver on a loopback port that verifies every signature (standardwebhooks):
+ *
+ * 1. Delivery latency. Petitions are received through the API and wait at their first task; then
+ *    supervisors reassign those tasks through `POST /v1/tasks/:id/assign` at a steady rate (default 50/s,
+ *    BENCH_WEBHOOK_RATE) for BENCH_WEBHOOK_SECONDS (default 60): each reassignment is a state change whose
+ *    `vn.kntc.task.claimed` event is recorded in its transaction. Latency = the receiver's arrival time −
+ *    the event's `recorded_at` (the recording transaction's time, same host clock), p50/p99/max, and the
+ *    events per second actually delivered.
+ * 2. Feed throughput. BENCH_FEED_EVENTS (default 10,000) events are appended, then read through
+ *    `GET /v1/events?limit=1000` page by page and through the SSE stream: events per second.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { Webhook } from 'standardwebhooks';
+import { createApp } from '../api/app.js';
+import type { AppDeps } from '../api/deps.js';
+import { signToken } from '../api/auth/dev-token.js';
+import { configureAuditKeys, generateAuditKeySpec } from '../db/audit-keys.js';
+import { registerBuiltinDefinitions } from '../db/builtin-definitions.js';
+import { appendEvents } from '../db/events.js';
+import { createDb } from '../db/knex.js';
+import { migrateLatest } from '../db/migrate.js';
+import { ROOT } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { createPiiKeyring } from '../platform/pii.js';
+import { freePort, startEmbeddedPostgres } from '../platform/postgres.js';
+import { cachedWorkflowBundle } from '../platform/replay.js';
+import { installTemporalRuntimeLogger, startDevServer } from '../platform/temporal.js';
+// @ts-expect-error plain .mjs script without types
+import { ensureTemporal } from '../scripts/install-temporal.mjs';
+import { createCaseWorker } from '../worker.js';
+import { percentile } from './api.js';
+
+const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+
+export interface WebhookBenchResult {
+  rate: number;
+  seconds: number;
+  sent: number;
+  sendErrors: number;
+  delivered: number;
+  deliveredPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  badSignatures: number;
+  duplicates: number;
+  feed: { events: number; pageSeconds: number; pagePerSecond: number; sseSeconds: number; ssePerSecond: number; streamed: number };
+  load: [number, number];
+}
+
+export async function runWebhookBench(log: (s: string) => void = console.error): Promise<WebhookBenchResult> {
+  const RATE = env('BENCH_WEBHOOK_RATE', 50);
+  const SECONDS = env('BENCH_WEBHOOK_SECONDS', 60);
+  const CASES = env('BENCH_WEBHOOK_CASES', 40);
+  const FEED_EVENTS = env('BENCH_FEED_EVENTS', 10_000);
+  const load0 = os.loadavg()[0]!;
+  const logger = createLogger('silent');
+  installTemporalRuntimeLogger(logger, 'ERROR');
+  const bins = ensureTemporal({ quiet: true }) as { temporal: string };
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kntc-bench-webhooks-'));
+  fs.chmodSync(tmp, 0o755);
+  const stops: Array<() => Promise<unknown>> = [];
+  try {
+    log('starting embedded PostgreSQL and the Temporal dev server…');
+    const [pg, dev] = await Promise.all([
+      startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), database: 'kntc_bench', persistent: false }),
+      startDevServer({ binary: bins.temporal, port: await freePort(), namespace: 'default', logFile: path.join(tmp, 'temporal.log') }),
+    ]);
+    stops.push(() => pg.stop(), () => dev.stop());
+    const db = createDb(pg.url, { max: 10 });
+    stops.push(() => db.destroy());
+    await migrateLatest(db);
+    await registerBuiltinDefinitions(db);
+    configureAuditKeys(process.env.AUDIT_HMAC_KEYS ?? generateAuditKeySpec('bench'));
+    const connection = await Connection.connect({ address: dev.address });
+    const native = await NativeConnection.connect({ address: dev.address });
+    stops.push(() => connection.close(), () => native.close());
+    const taskQueue = `bench-webhooks-${randomUUID().slice(0, 8)}`;
+    const pii = createPiiKeyring(`bench1:${Buffer.alloc(32, 7).toString('base64')}`);
+    const jwtSecret = randomUUID();
+    const deps: AppDeps = {
+      db, temporal: new Client({ connection, namespace: 'default' }), taskQueue, logger, auth: { jwtSecret }, pii,
+      webhooks: { allowLocalhost: true, maxBackoffS: 1 },
+    };
+    const app = createApp(deps);
+    const server = await new Promise<import('node:http').Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
+    stops.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const token = await signToken(jwtSecret, { sub: 'bench-admin', agency: 'tinh-demo', roles: ['admin', 'intake', 'officer', 'supervisor', 'auditor'], permissions: [] });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const { bundle } = await cachedWorkflowBundle();
+    const worker: Worker = await createCaseWorker({
+      connection: native, namespace: 'default', taskQueue, db, logger, workflowBundle: bundle, pinKeys: pii, webhooks: { allowLocalhost: true },
+    });
+    const workerRun = worker.run();
+    stops.push(async () => { worker.shutdown(); await workerRun.catch(() => undefined); });
+
+    // The receiver: verifies each signature, notes the arrival time per event id.
+    const arrivals = new Map<string, number>();
+    let secret = '';
+    let badSignatures = 0;
+    let duplicates = 0;
+    const rx = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const at = Date.now();
+        try {
+          const ev = new Webhook(secret).verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as { id: string };
+          if (arrivals.has(ev.id)) duplicates += 1; else arrivals.set(ev.id, at);
+          res.writeHead(204).end();
+        } catch {
+          badSignatures += 1;
+          res.writeHead(400).end();
+        }
+      });
+    });
+    await new Promise<void>((r) => rx.listen(0, '127.0.0.1', () => r()));
+    stops.push(() => new Promise<void>((r) => { rx.close(() => r()); rx.closeAllConnections(); }));
+    const hook = await fetch(`${base}/v1/webhooks`, {
+      method: 'POST', headers,
+      body: JSON.stringify({ name: 'bench receiver', url: `http://127.0.0.1:${(rx.address() as AddressInfo).port}/hooks`, agencyId: 'tinh-demo' }),
+    });
+    if (hook.status !== 201) throw new Error(`webhook: ${hook.status} ${await hook.text()}`);
+    const created = (await hook.json()) as { id: string; secret: string };
+    secret = created.secret;
+    const hookId = created.id;
+
+    log(`receiving ${CASES} petitions…`);
+    const caseIds: string[] = [];
+    for (let i = 0; i < CASES; i++) {
+      const r = await fetch(`${base}/v1/cases`, {
+        method: 'POST', headers: { ...headers, 'Idempotency-Key': randomUUID() },
+        body: JSON.stringify({ type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: 'so-tnmt', subject: 'Bench' }),
+      });
+      if (r.status !== 201) throw new Error(`case: ${r.status} ${await r.text()}`);
+      caseIds.push(((await r.json()) as { id: string }).id);
+    }
+    const tasks: string[] = [];
+    for (const id of caseIds) {
+      for (let i = 0; i < 600; i++) {
+        const t = await db('case_tasks').where({ case_id: id, status: 'open' }).first<{ task_id: string } | undefined>('task_id');
+        if (t) { tasks.push(`${id}.${t.task_id}`); break; }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    if (tasks.length < CASES) throw new Error('not every petition opened its task');
+    const startSeq = Number((await db('event_head').first<{ last_seq: string }>('last_seq')).last_seq);
+
+    log(`reassigning tasks at ${RATE}/s for ${SECONDS} s (each one a task.claimed event)…`);
+    let sent = 0;
+    let sendErrors = 0;
+    const t0 = Date.now();
+    const inflight = new Set<Promise<void>>();
+    for (let i = 0; i < RATE * SECONDS; i++) {
+      const due = t0 + (i * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const task = tasks[i % tasks.length]!;
+      const p = fetch(`${base}/v1/tasks/${task}/assign`, {
+        method: 'POST', headers: { ...headers, 'Idempotency-Key': randomUUID() },
+        body: JSON.stringify({ assignee: `officer-${Math.floor(i / tasks.length) % 2}` }),
+      }).then(async (r) => { await r.arrayBuffer(); if (r.status === 200) sent += 1; else sendErrors += 1; }, () => { sendErrors += 1; });
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    }
+    await Promise.all(inflight);
+    const sendSeconds = (Date.now() - t0) / 1000;
+    // Every event recorded since the start (the reassignments and anything the cases did), delivered?
+    const events = await db('events').where('seq', '>', startSeq).select('id', 'recorded_at') as Array<{ id: string; recorded_at: Date }>;
+    for (let i = 0; i < 300 && events.some((e) => !arrivals.has(e.id)); i++) await new Promise((r) => setTimeout(r, 100));
+    const lat = events.filter((e) => arrivals.has(e.id)).map((e) => arrivals.get(e.id)! - e.recorded_at.getTime()).sort((a, b) => a - b);
+    const firstAt = Math.min(...events.map((e) => arrivals.get(e.id) ?? Infinity));
+    const lastAt = Math.max(...events.map((e) => arrivals.get(e.id) ?? 0));
+
+    log(`delivery: ${lat.length}/${events.length} events, p50 ${percentile(lat, 50)} ms, p99 ${percentile(lat, 99)} ms, max ${lat[lat.length - 1]} ms; `
+      + `${sent} sent in ${sendSeconds.toFixed(1)} s, ${sendErrors} errors, ${duplicates} duplicates, ${badSignatures} bad signatures`);
+    // The subscription takes every type: deleted first, so that the synthetic events below are not delivered.
+    await fetch(`${base}/v1/webhooks/${hookId}`, { method: 'DELETE', headers });
+    log(`appending ${FEED_EVENTS} events and reading the feed…`);
+    for (let done = 0; done < FEED_EVENTS; done += 1000) {
+      await db.transaction((trx) => appendEvents(trx, Array.from({ length: Math.min(1000, FEED_EVENTS - done) }, (_x, j) => ({
+        type: 'vn.kntc.bench.synthetic', caseId: caseIds[j % caseIds.length]!, agencyId: 'so-tnmt', time: new Date().toISOString(),
+        data: { caseId: caseIds[j % caseIds.length]!, n: done + j },
+      }))));
+    }
+    const from = Number((await db('event_head').first<{ last_seq: string }>('last_seq')).last_seq) - FEED_EVENTS;
+    let read = 0;
+    let cursor = String(from);
+    const f0 = performance.now();
+    const feedDeadline = Date.now() + 60_000;
+    while (read < FEED_EVENTS && Date.now() < feedDeadline) {
+      const r = await fetch(`${base}/v1/events?after=${cursor}&limit=1000&type=vn.kntc.bench.synthetic`, { headers });
+      const page = (await r.json()) as { items: unknown[]; next: string };
+      read += page.items.length;
+      cursor = page.next;
+      if (page.items.length === 0) break;
+    }
+    const pageSeconds = (performance.now() - f0) / 1000;
+    const s0 = performance.now();
+    const ac = new AbortController();
+    const sse = await fetch(`${base}/v1/events/stream?maxSeconds=60&type=vn.kntc.bench.synthetic`, { headers: { ...headers, 'Last-Event-ID': String(from) }, signal: ac.signal });
+    let streamed = 0;
+    let buf = '';
+    const decoder = new TextDecoder();
+    for await (const chunk of sse.body as unknown as AsyncIterable<Uint8Array>) {
+      buf += decoder.decode(chunk, { stream: true });
+      const parts = buf.split('\n\n');
+      buf = parts.pop()!;
+      streamed += parts.filter((p) => p.includes('\ndata: ')).length;
+      if (streamed >= FEED_EVENTS || performance.now() - s0 > 60_000) { ac.abort(); break; }
+    }
+    const sseSeconds = (performance.now() - s0) / 1000;
+    log(`feed: ${read} events by page in ${pageSeconds.toFixed(1)} s; ${streamed} by SSE in ${sseSeconds.toFixed(1)} s`);
+    return {
+      rate: RATE, seconds: sendSeconds, sent, sendErrors, delivered: lat.length,
+      deliveredPerSecond: lat.length / Math.max(0.001, (lastAt - firstAt) / 1000),
+      latencyMs: { p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? NaN },
+      badSignatures, duplicates,
+      feed: { events: read, pageSeconds, pagePerSecond: read / pageSeconds, sseSeconds, ssePerSecond: streamed / sseSeconds, streamed },
+      load: [load0, os.loadavg()[0]!],
+    };
+  } finally {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Runs the benchmark, writes bench/results/webhooks.md and answers its markdown. */
+export async function runAndWriteWebhookBench(log: (s: string) => void = console.error): Promise<string> {
+  const r = await runWebhookBench(log);
+  const f = (n: number) => n.toFixed(1);
+  const md = [
+    `### Webhooks and the event feed (${os.cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, `
+      + `load ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)})`,
+    '',
+    '`npm run bench -- webhooks` (bench/webhooks.ts; ADR 0026). One worker and the API in one process, embedded PostgreSQL, Temporal dev',
+    'server, a loopback receiver verifying every signature. State changes: task reassignments through the API, each recording a',
+    '`vn.kntc.task.claimed` event in its transaction; latency = arrival at the receiver − the recording transaction\'s time.',
+    '',
+    '| metric | value | target |',
+    '|---|---:|---|',
+    `| state changes sent | ${r.sent} in ${f(r.seconds)} s (${f(r.sent / r.seconds)}/s; ${r.sendErrors} errors) | ${r.rate}/s |`,
+    `| events delivered | ${r.delivered} (${f(r.deliveredPerSecond)}/s), ${r.duplicates} twice, ${r.badSignatures} bad signatures | all, once |`,
+    `| delivery latency p50 | ${f(r.latencyMs.p50)} ms | |`,
+    `| delivery latency p99 | ${f(r.latencyMs.p99)} ms | < 1000 ms — ${r.latencyMs.p99 < 1000 ? 'met' : 'not met'} |`,
+    `| delivery latency max | ${f(r.latencyMs.max)} ms | |`,
+    `| feed read, \`GET /v1/events?limit=1000\` | ${r.feed.events} events in ${f(r.feed.pageSeconds)} s = ${f(r.feed.pagePerSecond)} events/s | |`,
+    `| feed read, SSE stream | ${r.feed.streamed} events in ${f(r.feed.sseSeconds)} s = ${f(r.feed.ssePerSecond)} events/s | |`,
+    '',
+  ].join('\n');
+  fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'webhooks.md'), `${md}\n`);
+  return md;
+}
