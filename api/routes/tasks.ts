@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { TaskRow } from '../../db/case-search.js';
-import { appendEvents, EVENT_TYPES, type NewEvent } from '../../db/events.js';
+import { EVENT_TYPES, type NewEvent } from '../../db/events.js';
 import { recordTaskCompleted } from '../../platform/metrics.js';
 import { caseEventsFor } from '../../processes/builtin/index.js';
 import { WorkflowUpdateStage } from '@temporalio/client';
@@ -158,14 +158,7 @@ export const taskRoutes: RouteSpec[] = [
       if (!mayWork(t.candidateRoles, principal)) throw notCandidate(ctx.params.id, t.candidateRoles);
       const me = principalRef(principal);
       // The claim, its audit entry and its feed event commit together (ADR 0026).
-      const claim = await services.deps.db.transaction(async (trx) => {
-        const r = await services.claims.claim(t.caseId, t.taskId, me, me, trx);
-        if (r.changed) {
-          await services.audit.append({ actor: actorOf(principal), action: 'task.claimed', caseId: t.caseId, requestId, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: me } }, trx);
-          await appendEvents(trx, [claimEvent(t, me, me)]);
-        }
-        return r.claim;
-      });
+      const claim = await services.taskClaims.claim(t, me, actorOf(principal), requestId, claimEvent(t, me, me));
       if (claim.assignee !== me) throw new HttpProblem(409, 'task-claimed', 'The task is claimed by someone else', `Task ${ctx.params.id} is held by ${claim.assignee}; a supervisor can reassign it`);
       return { body: claimed(t, me) };
     }),
@@ -194,14 +187,8 @@ export const taskRoutes: RouteSpec[] = [
           throw problems.validation([{ path: 'assignee', message: `this API key holds none of the task's candidate roles (${t.candidateRoles.join(', ')})` }]);
         }
       }
-      await services.deps.db.transaction(async (trx) => {
-        const before = await services.claims.assign(t.caseId, t.taskId, body.assignee, principalRef(principal), trx);
-        await services.audit.append({
-          actor: actorOf(principal), action: 'task.assigned', caseId: t.caseId, requestId,
-          before: { taskId: t.taskId, assignee: before?.assignee ?? null }, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: body.assignee },
-        }, trx);
-        if (before?.assignee !== body.assignee) await appendEvents(trx, [claimEvent(t, body.assignee, principalRef(principal))]);
-      });
+      const by = principalRef(principal);
+      await services.taskClaims.assign(t, body.assignee, by, actorOf(principal), requestId, claimEvent(t, body.assignee, by));
       return { body: claimed(t, body.assignee) };
     }),
   }),

@@ -52,8 +52,6 @@ const deliveryView = (d: Awaited<ReturnType<Services['webhooks']['deliveries']>>
   return { eventSeq: String(eventSeq), ...rest };
 };
 /** The URL as audited: no query or fragment (a receiver's token may sit there). */
-const auditedUrl = (url: string) => { const u = new URL(url); return `${u.origin}${u.pathname}`; };
-
 function checkUrl(deps: AppDeps, url: string): void {
   const p = webhookUrlProblem(url, { allowLocalhost: deps.webhooks?.allowLocalhost === true });
   if (p) throw problems.validation([{ path: 'url', message: p }]);
@@ -101,17 +99,10 @@ export const webhookRoutes: RouteSpec[] = [
     handler: async ({ req, body, principal, services, requestId }) => {
       const deps = services.deps;
       checkUrl(deps, body.url);
-      const { record, secret } = await deps.db.transaction(async (trx) => {
-        const created = await services.webhooks.create({
-          name: body.name, url: body.url, eventTypes: [...new Set(body.eventTypes)], agencyId: body.agencyId,
-          retryPeriodSeconds: body.retryPeriodSeconds ?? deps.webhooks?.retryPeriodS ?? DEFAULT_RETRY_S, createdBy: `${principal!.type}:${principal!.id}`,
-        }, deps.pii, trx);
-        await services.audit.append({
-          actor: actorOf(principal), action: 'webhook.created', requestId,
-          after: { id: created.record.id, name: body.name, url: auditedUrl(body.url), eventTypes: created.record.eventTypes, agencyId: body.agencyId, retryPeriodSeconds: created.record.retryPeriodSeconds },
-        }, trx);
-        return created;
-      });
+      const { record, secret } = await services.webhookAdmin.create({
+        name: body.name, url: body.url, eventTypes: [...new Set(body.eventTypes)], agencyId: body.agencyId,
+        retryPeriodSeconds: body.retryPeriodSeconds ?? deps.webhooks?.retryPeriodS ?? DEFAULT_RETRY_S,
+      }, actorOf(principal), requestId);
       try {
         await ensureWorkflow(services, record);
       } catch (err) {
@@ -163,16 +154,8 @@ export const webhookRoutes: RouteSpec[] = [
     },
     handler: async ({ params, body, principal, services, requestId }) => {
       if (body.url !== undefined) checkUrl(services.deps, body.url);
-      const r = await services.deps.db.transaction(async (trx) => {
-        const u = await services.webhooks.update(params.id, { ...body, ...(body.eventTypes ? { eventTypes: [...new Set(body.eventTypes)] } : {}) }, services.deps.pii, trx);
-        if (!u) return undefined;
-        await services.audit.append({
-          actor: actorOf(principal), action: 'webhook.updated', requestId,
-          before: { id: u.before.id, name: u.before.name, url: auditedUrl(u.before.url), eventTypes: u.before.eventTypes },
-          after: { id: u.after.id, name: u.after.name, url: auditedUrl(u.after.url), eventTypes: u.after.eventTypes, secretRotated: body.rotateSecret === true },
-        }, trx);
-        return u;
-      });
+      const patch = { ...body, ...(body.eventTypes ? { eventTypes: [...new Set(body.eventTypes)] } : {}) };
+      const r = await services.webhookAdmin.update(params.id, patch, actorOf(principal), requestId);
       if (!r) throw new HttpProblem(409, 'webhook-deleted', 'The subscription was deleted', `Webhook ${params.id} was deleted`);
       return { body: { ...view(r.after), ...(r.secret ? { secret: r.secret } : {}) }, headers: { 'Cache-Control': 'no-store' } };
     },
@@ -184,10 +167,7 @@ export const webhookRoutes: RouteSpec[] = [
     request: { params: Params },
     responses: { 204: { description: 'Deleted (also when it already was)' } },
     handler: async ({ res, params, principal, services, requestId }) => {
-      await services.deps.db.transaction(async (trx) => {
-        const before = await services.webhooks.remove(params.id, trx);
-        if (before) await services.audit.append({ actor: actorOf(principal), action: 'webhook.deleted', requestId, before: { id: before.id, name: before.name, agencyId: before.agencyId } }, trx);
-      });
+      await services.webhookAdmin.remove(params.id, actorOf(principal), requestId);
       res.status(204).end();
     },
   }),
@@ -234,16 +214,7 @@ export const webhookRoutes: RouteSpec[] = [
     handler: async ({ params, principal, services, requestId }) => {
       const w = (await services.webhooks.get(params.id))!;
       if (w.status === 'deleted') throw new HttpProblem(409, 'webhook-deleted', 'The subscription was deleted', `Webhook ${params.id} was deleted`);
-      const d = await services.deps.db.transaction(async (trx) => {
-        const reopened = await services.webhooks.reopen(params.id, params.eventSeq, trx);
-        if (reopened) {
-          await services.audit.append({
-            actor: actorOf(principal), action: 'webhook.redelivery_requested', caseId: reopened.caseId, requestId,
-            after: { webhookId: params.id, eventSeq: params.eventSeq, eventId: reopened.eventId, round: reopened.rounds },
-          }, trx);
-        }
-        return reopened;
-      });
+      const d = await services.webhookAdmin.reopen(params.id, params.eventSeq, actorOf(principal), requestId);
       if (!d) throw new HttpProblem(404, 'not-found', 'Not found', `Delivery of event ${params.eventSeq} by webhook ${params.id} not found`);
       await ensureWorkflow(services, w, params.eventSeq);
       return { status: 202, body: deliveryView(d) };

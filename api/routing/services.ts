@@ -15,6 +15,8 @@ import { createDefinitionStore } from '../../db/definitions.js';
 import { createIdempotencyStore } from '../../db/idempotency-keys.js';
 import { pingDb } from '../../db/health.js';
 import { createTaskClaimStore } from '../../db/task-claims.js';
+import { createTaskClaimService } from '../services/task-claims.js';
+import { createWebhookAdmin } from '../services/webhook-admin.js';
 import { createEventStore, createHeadWatcher } from '../../db/events.js';
 import { createWebhookStore } from '../../db/webhooks.js';
 import { createPartyStore } from '../../db/parties.js';
@@ -57,19 +59,21 @@ export function createServices(deps: AppDeps) {
   const pins = createCasePinStore(deps.db, deps.pii);
   const idempotency = createIdempotencyStore(deps.db);
   const events = createEventStore(deps.db);
+  const webhooks = createWebhookStore(deps.db);
+  const claims = createTaskClaimStore(deps.db);
   return {
     deps,
     events,
     /** One poll of the feed head for every open event stream of this process. */
     eventHead: createHeadWatcher(events, 200),
-    webhooks: createWebhookStore(deps.db),
+    webhooks,
     cases: createCaseStore(deps.db),
     caseStates: createCaseStateStore(deps.db),
     caseSearch: createCaseSearch(deps.db),
     caseDetails: createCaseDetailStore(deps.db),
     taskSearch: createTaskSearch(deps.db),
     definitions,
-    claims: createTaskClaimStore(deps.db),
+    claims,
     agencies,
     agencyRecords: createAgencyStore(deps.db),
     audit,
@@ -85,6 +89,8 @@ export function createServices(deps: AppDeps) {
     pins,
     apiKeys,
     apiKeyAdmin: createApiKeyAdmin(deps.db, apiKeys, audit),
+    taskClaims: createTaskClaimService(deps.db, claims, audit),
+    webhookAdmin: createWebhookAdmin(deps.db, webhooks, audit, deps.pii),
     idempotency,
     caseStart: createCaseStartService({
       temporal: deps.temporal, taskQueue: deps.taskQueue, pii: deps.pii, newCaseId: deps.newCaseId,
