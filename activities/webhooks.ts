@@ -9,7 +9,7 @@ import { createEventStore, createHeadWatcher, toCloudEvent } from '../db/events.
 import type { Db } from '../db/knex.js';
 import { createWebhookStore, type SecretKeys } from '../db/webhooks.js';
 import { recordWebhookDelivery } from '../platform/metrics.js';
-import { resolvedAddressProblem, webhookUrlProblem } from '../platform/webhook-url.js';
+import { postWebhook, resolvedAddressProblem, WebhookAddressRefused, webhookUrlProblem } from '../platform/webhook-url.js';
 
 export interface WebhookActivityDeps {
   db: Db;
@@ -107,20 +107,18 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
           error = `refused: ${resolved}`;
         } else {
           const body = JSON.stringify(toCloudEvent(ev));
-          const res = await fetch(sub.url, {
-            method: 'POST', redirect: 'manual', signal: AbortSignal.timeout(deps.requestTimeoutMs ?? 10_000),
+          // Connects only to an address re-checked at connect time (no DNS-rebinding gap after the check above).
+          statusCode = await postWebhook(sub.url, {
+            policy, timeoutMs: deps.requestTimeoutMs ?? 10_000, body,
             headers: {
               'content-type': 'application/cloudevents+json; charset=utf-8', 'user-agent': 'kntc-flow-webhooks/1',
               'webhook-id': ev.id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
               'webhook-signature': new Webhook(secret).sign(ev.id, at, body),
             },
-            body,
           });
-          statusCode = res.status;
-          await res.body?.cancel().catch(() => undefined);
         }
       } catch (err) {
-        error = fetchError(err);
+        error = err instanceof WebhookAddressRefused ? `refused: ${err.message}` : fetchError(err);
       }
       const durationMs = Math.round(performance.now() - started);
       const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
