@@ -9,6 +9,7 @@ import { deliveryResumePoint, type WebhookRecord } from '../../db/webhooks.js';
 import { webhookUrlProblem } from '../../platform/webhook-url.js';
 import { redeliverWebhook, WEBHOOK_WORKFLOW, webhookWorkflowId, type WebhookDeliveryInput } from '../../workflows/webhook-contract.js';
 import { actorOf } from '../auth/principal.js';
+import { shownUrl } from '../services/webhook-admin.js';
 import type { AppDeps } from '../deps.js';
 import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
@@ -24,7 +25,9 @@ const EventType = z.string().max(100).regex(EVENT_TYPE_PATTERN, 'an event type s
 const Url = z.string().trim().min(1).max(2000).meta({ description: 'http(s) URL the events are POSTed to', example: 'https://portal.example.vn/hooks/kntc' });
 
 const WebhookView = z.object({
-  id: z.string(), name: z.string(), url: z.string(), eventTypes: z.array(z.string()), agencyId: z.string(),
+  id: z.string(), name: z.string(),
+  url: z.string().meta({ description: 'The URL with its query values masked (`?token=…`): they may hold a receiver\'s token' }),
+  eventTypes: z.array(z.string()), agencyId: z.string(),
   retryPeriodSeconds: z.number().int(), status: z.enum(['active', 'deleted']), createdBy: z.string(), createdAt: z.string(), updatedAt: z.string(),
   links: z.object({ deliveries: z.string() }),
 }).meta({ id: 'Webhook' });
@@ -44,7 +47,7 @@ const Attempt = z.object({
 }).meta({ id: 'WebhookAttempt' });
 
 const view = (w: WebhookRecord) => ({
-  id: w.id, name: w.name, url: w.url, eventTypes: w.eventTypes, agencyId: w.agencyId, retryPeriodSeconds: w.retryPeriodSeconds,
+  id: w.id, name: w.name, url: shownUrl(w.url), eventTypes: w.eventTypes, agencyId: w.agencyId, retryPeriodSeconds: w.retryPeriodSeconds,
   status: w.status, createdBy: w.createdBy, createdAt: w.createdAt, updatedAt: w.updatedAt, links: { deliveries: `/v1/webhooks/${w.id}/deliveries` },
 });
 const deliveryView = (d: Awaited<ReturnType<Services['webhooks']['deliveries']>>[number]) => {

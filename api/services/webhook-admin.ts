@@ -11,6 +11,17 @@ export const auditedUrl = (url: string): string => {
   return `${u.origin}${u.pathname}`;
 };
 
+/**
+ * The URL as the API shows it (to auditors too): origin, path and the query's key names only, each value
+ * masked (`?token=…`) — the query may hold a receiver's token. The full URL stays stored for delivery.
+ */
+export const shownUrl = (url: string): string => {
+  const u = new URL(url);
+  const keys = [...u.searchParams.keys()];
+  const query = u.search ? `?${keys.length > 0 ? keys.map((k) => `${encodeURIComponent(k)}=…`).join('&') : '…'}` : '';
+  return `${auditedUrl(url)}${query}`;
+};
+
 export function createWebhookAdmin(db: Db, webhooks: WebhookStore, audit: Pick<AuditStore, 'append'>, keys: SecretKeys) {
   return {
     /** Creates a subscription (its secret returned once) and audits `webhook.created`. */
