@@ -57,8 +57,12 @@ export function projectionEvents(p: ProjectCaseStateInput, fresh: readonly CaseE
     } else if (e.type === 'due_breached') {
       const ruleId = typeof e.detail?.ruleId === 'string' ? e.detail.ruleId : null;
       const b = p.state.breaches?.find((x) => x.nodeId === e.nodeId && x.ruleId === ruleId);
+      // A breach recorded on import (ADR 0027: the deadline had passed before the case was imported) carries
+      // `imported: true` and `escalated: false`: receivers tell a backdated breach from a live one.
       push(EVENT_TYPES.clockBreached, e.at, {
         nodeId: e.nodeId ?? null, ruleId, due: e.detail?.due ?? null, legalBasis: b?.legalBasis ?? null,
+        ...(typeof e.detail?.imported === 'boolean' ? { imported: e.detail.imported } : {}),
+        ...(typeof e.detail?.escalated === 'boolean' ? { escalated: e.detail.escalated } : {}),
       });
     } else if (e.type === 'message') {
       const name = typeof e.detail?.name === 'string' ? e.detail.name : '';

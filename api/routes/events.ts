@@ -53,7 +53,9 @@ export const eventRoutes: RouteSpec[] = [
     description: 'Events in the order they were recorded: case started, task opened/claimed/completed, clock breached, legal event, case closed '
       + '(and types other modules add). Each event was recorded in the same transaction as the state it announces. Pass the answer\'s `next` '
       + 'as `after` to read on (it moves past events filtered out, so an empty page still advances); a reader resuming after the last sequence '
-      + 'it processed misses nothing.',
+      + 'it processed misses nothing. `vn.kntc.clock.breached` data: `nodeId`, `ruleId`, `due`, `legalBasis`, and for a breach recorded '
+      + 'when a case was imported with its deadline already past `imported: true` and `escalated: false` (backdated: no escalation '
+      + 'was raised); a live breach has neither.',
     auth: { roles: READERS, scope: { kind: 'subtree' } },
     request: {
       query: z.strictObject({
