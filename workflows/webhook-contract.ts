@@ -33,6 +33,8 @@ export interface WebhookDeliveryInput {
   concurrency?: number;
   /** How long one fetch waits for new events (ms; default 10 s). */
   pollWaitMs?: number;
+  /** History length at which a run continues as new (default 8 000; tests make it small). */
+  historyLimit?: number;
 }
 
 /** Redeliver the event `seq` (its delivery row was reopened by the API). */

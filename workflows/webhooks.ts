@@ -88,11 +88,18 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
       if (lane !== null) enqueue({ seq, lane, redelivery: true });
     }
     startLanes();
-    if (workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT) || workflowInfo().continueAsNewSuggested) {
       draining = true;
       await condition(() => running.size === 0);
       const pending = [...lanes.values()].flat();
-      await continueAsNew<typeof webhookDeliveryWorkflow>({ ...input, after, pending: [...pending, ...redeliveries.map((seq) => ({ seq, lane: '_redelivery' }))] });
+      // Redeliveries signalled while draining keep their case's lane (and so its order) in the next run.
+      while (redeliveries.length > 0) {
+        const seq = redeliveries.shift()!;
+        if (pending.some((d) => d.seq === seq)) continue;
+        const lane = await control.webhookEventLane({ subscriptionId: input.subscriptionId, seq });
+        if (lane !== null) pending.push({ seq, lane, redelivery: true });
+      }
+      await continueAsNew<typeof webhookDeliveryWorkflow>({ ...input, after, pending });
     }
     if (queued >= MAX_QUEUED) {
       await condition(() => queued < MAX_QUEUED || redeliveries.length > 0);

@@ -1,0 +1,61 @@
+/**
+ * Webhook delivery (ADR 0026) across continue-as-new: a redelivery signalled while a run drains is carried
+ * into the next run in its case's lane, so it stays behind the case's earlier events (per-case order).
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redeliverWebhook, type QueuedDelivery, type WebhookDeliveryInput } from '../../workflows/webhook-contract.js';
+import { withWorker } from '../support/process.js';
+import { timeSkippingEnv } from '../support/temporal.js';
+
+describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => { env = await timeSkippingEnv(); });
+  afterAll(async () => { await env?.teardown(); });
+
+  it('carries a redelivery signalled while draining in its case\'s lane, after that case\'s queued event', async () => {
+    const delivered: number[] = [];
+    let started!: () => void;
+    const firstStarted = new Promise<void>((r) => { started = r; });
+    let release!: () => void;
+    const released = new Promise<void>((r) => { release = r; });
+    const activities = {
+      async deliverWebhook(d: { seq: number }) {
+        if (d.seq === 1) { started(); await released; }
+        delivered.push(d.seq);
+        return { statusCode: 204 };
+      },
+      async markWebhookDead() { /* nothing dies here */ },
+      async awaitWebhookEvents(q: { after: number }) {
+        await new Promise((r) => setTimeout(r, 50));
+        return { deleted: false, events: [], scannedUpTo: q.after };
+      },
+      async webhookEventLane(d: { seq: number }) { return d.seq === 7 ? 'case-A' : '_'; },
+    };
+    await withWorker(env, activities, async (taskQueue) => {
+      const input: WebhookDeliveryInput = {
+        subscriptionId: 'wh_0000000000000001', after: 10, retryPeriodSeconds: 60, maxBackoffSeconds: 5, pollWaitMs: 10,
+        pending: [{ seq: 1, lane: 'case-A' }, { seq: 2, lane: 'case-A' }],
+        historyLimit: 0, // drain at once: seq 1 is in flight, seq 2 queued
+      };
+      const h = await env.client.workflow.start('webhookDeliveryWorkflow', { taskQueue, workflowId: `webhook-lanes-${Date.now()}`, args: [input] });
+      await firstStarted;
+      await h.signal(redeliverWebhook, { seq: 7 });
+      release();
+      const first = env.client.workflow.getHandle(h.workflowId, h.firstExecutionRunId);
+      const carried = await (async () => {
+        for (let i = 0; i < 200; i++) {
+          const hist = await first.fetchHistory();
+          const can = hist.events?.find((e) => e.workflowExecutionContinuedAsNewEventAttributes)?.workflowExecutionContinuedAsNewEventAttributes;
+          if (can) return defaultPayloadConverter.fromPayload<WebhookDeliveryInput>(can.input!.payloads![0]!);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error('the first run did not continue as new');
+      })();
+      const pending: QueuedDelivery[] = carried.pending ?? [];
+      expect(pending).toEqual([{ seq: 2, lane: 'case-A' }, { seq: 7, lane: 'case-A', redelivery: true }]);
+      await h.terminate('test over');
+    });
+  }, 120_000);
+});
