@@ -895,7 +895,7 @@ export interface paths {
         };
         /**
          * Read the event feed after a cursor (CloudEvents 1.0, the caller's agency subtree)
-         * @description Events in the order they were recorded: case started, task opened/claimed/completed, clock breached, legal event, case closed (and types other modules add). Each event was recorded in the same transaction as the state it announces. Pass the answer's `next` as `after` to read on (it moves past events filtered out, so an empty page still advances); a reader resuming after the last sequence it processed misses nothing.
+         * @description Events in the order they were recorded: case started, task opened/claimed/completed, clock breached, legal event, case closed (and types other modules add). Each event was recorded in the same transaction as the state it announces. Pass the answer's `next` as `after` to read on (it moves past events filtered out, so an empty page still advances); a reader resuming after the last sequence it processed misses nothing. `vn.kntc.clock.breached` data: `nodeId`, `ruleId`, `due`, `legalBasis`, and for a breach recorded when a case was imported with its deadline already past `imported: true` and `escalated: false` (backdated: no escalation was raised); a live breach has neither.
          *
          *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
          */
@@ -2096,6 +2096,7 @@ export interface components {
             /** @enum {string} */
             status: "active" | "deleted";
             updatedAt: string;
+            /** @description The URL with its query values masked (`?token=…`): they may hold a receiver's token */
             url: string;
         };
         WebhookAttempt: {
@@ -2155,6 +2156,7 @@ export interface components {
             /** @enum {string} */
             status: "active" | "deleted";
             updatedAt: string;
+            /** @description The URL with its query values masked (`?token=…`): they may hold a receiver's token */
             url: string;
         };
     };
@@ -6064,6 +6066,7 @@ export interface operations {
                         /** @enum {string} */
                         status: "active" | "deleted";
                         updatedAt: string;
+                        /** @description The URL with its query values masked (`?token=…`): they may hold a receiver's token */
                         url: string;
                     };
                 };

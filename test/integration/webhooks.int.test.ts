@@ -249,7 +249,11 @@ describe('webhooks and the event feed', () => {
     expect(again.response.status, JSON.stringify(again.error)).toBe(202);
     const got = await until('the redelivered event', async () => (rx.ofCase(caseId).length > 0 ? rx.ofCase(caseId) : undefined));
     expect(got.map((e) => e.id)).toEqual([dead.eventId]);
-    const after = (await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', { params: { path: { id: hook, eventSeq: dead.eventSeq } } })).data!;
+    // The receiver has it; the attempt is recorded once its answer is back (the activity then writes it).
+    const after = await until('the redelivery recorded', async () => {
+      const d = (await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', { params: { path: { id: hook, eventSeq: dead.eventSeq } } })).data!;
+      return d.status === 'pending' ? undefined : d;
+    });
     expect(after).toMatchObject({ status: 'delivered', rounds: 2, lastStatusCode: 204 });
     expect(after.attemptLog.some((a) => a.round === 2 && a.statusCode === 204)).toBe(true);
     const audit = await api.tdb.db('audit_log').where({ action: 'webhook.redelivery_requested' }).count<Array<{ n: number }>>('* as n');
@@ -257,6 +261,25 @@ describe('webhooks and the event feed', () => {
     await admin.DELETE('/v1/webhooks/{id}', { params: { path: { id: hook } } });
     await rx.stop();
   }, 300_000);
+
+  it('shows a subscription\'s URL with its query values masked (a receiver token), and keeps the full URL stored', async () => {
+    const url = 'https://receiver.example.vn/hooks/kntc?token=s3cr3t-receiver-token&v=2';
+    const created = await admin.POST('/v1/webhooks', { body: { name: 'masked', url, agencyId: AGENCY, eventTypes: ['vn.kntc.case.closed'] } });
+    expect(created.response.status, JSON.stringify(created.error)).toBe(201);
+    const id = created.data!.id;
+    const masked = 'https://receiver.example.vn/hooks/kntc?token=…&v=…';
+    expect(created.data!.url).toBe(masked);
+    const one = await reader.GET('/v1/webhooks/{id}', { params: { path: { id } } });
+    expect(one.data!.url).toBe(masked);
+    const list = await reader.GET('/v1/webhooks', { params: { query: { limit: 200 } } });
+    expect(JSON.stringify(list.data)).not.toContain('s3cr3t-receiver-token');
+    expect(list.data!.items.find((w) => w.id === id)!.url).toBe(masked);
+    const renamed = await admin.PATCH('/v1/webhooks/{id}', { params: { path: { id } }, body: { name: 'masked 2' } });
+    expect(renamed.data!.url).toBe(masked);
+    const row = await api.tdb.db('webhook_subscriptions').where({ id }).first();
+    expect(JSON.stringify(row)).toContain('s3cr3t-receiver-token');
+    await admin.DELETE('/v1/webhooks/{id}', { params: { path: { id } } });
+  }, 120_000);
 
   it('refuses non-http(s) and loopback URLs (when not allowed), unknown fields and types; never puts a denouncer in an event', async () => {
     const bad = await admin.POST('/v1/webhooks', { body: { name: 'x', url: 'file:///etc/passwd', agencyId: AGENCY } });
