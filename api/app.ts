@@ -22,6 +22,7 @@ import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { docsRouter, metaRoutes } from './routes/meta.js';
 import { partyRoutes } from './routes/parties.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
@@ -57,6 +58,7 @@ export function apiRoutes(): RouteSpec[] {
     ...adminCaseRoutes,
     ...publicRoutes,
     ...projectionFailureRoutes,
+    ...notificationRoutes,
   ];
 }
 

@@ -50,7 +50,7 @@ export function createEmailTransport(opts: { smtpUrl: string; from: string; time
       } catch (e) {
         const msg = smtpErrorText(e);
         if (isPermanentSmtpError(e)) throw new PermanentDeliveryError(msg);
-        throw new Error(msg);
+        throw new Error(msg, { cause: e });
       }
     },
     close: () => transporter.close(),
@@ -98,7 +98,7 @@ export function createSmsTransport(opts: { url: string; token?: string | undefin
           signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000),
         });
       } catch (e) {
-        throw new Error(`SMS gateway unreachable: ${(e as Error).name}`);
+        throw new Error(`SMS gateway unreachable: ${(e as Error).name}`, { cause: e });
       }
       await res.body?.cancel().catch(() => undefined);
       if (res.ok) return;
