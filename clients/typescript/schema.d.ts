@@ -728,6 +728,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The notifications of a case: status, attempts and each delivery (person × channel)
+         * @description Every notification the case recorded (a breached deadline, a mass case, …), newest first, with its delivery status and the deliveries to the people the directory named: channel, masked address, status, attempts, last error (ADR 0025).
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listCaseNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/parties": {
         parameters: {
             query?: never;
@@ -880,6 +902,50 @@ export interface paths {
         get: operations["exportDefinitionBpmn"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My in-app inbox: the notifications sent to me, newest first
+         * @description The caller's own messages (person = the token's `sub`; an API key has no inbox). `unread=true`: only those not yet marked read.
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         */
+        get: operations["listMyNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of my messages read
+         * @description Idempotent: a message already read keeps the time it was first read. Another person's message answers 404.
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         */
+        post: operations["markMyNotificationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1386,6 +1452,27 @@ export interface components {
             items: components["schemas"]["CaseSummary"][];
             next: string | null;
         };
+        CaseNotification: {
+            /** @description Delivery attempts over all deliveries */
+            attempts: number;
+            deliveries: components["schemas"]["NotificationDelivery"][];
+            id: string;
+            /** @description `deadline_breach`, `mass_case_received`, … */
+            kind: string;
+            /** @description The step of the definition that recorded it */
+            nodeId: string | null;
+            /** @description `no_recipients` when the directory names nobody reachable */
+            reason: string | null;
+            /** @description Whom the definition names (roles) */
+            recipients: string[];
+            recordedAt: string;
+            settledAt: string | null;
+            /**
+             * @description `queued` until every delivery settled; then `sent` (all sent), `failed` (one failed after its retry period, or nobody to reach: see `reason`), `bounced` (one refused for good)
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "failed" | "bounced";
+        };
         CaseReceipt: {
             /**
              * @description Case id (UUID)
@@ -1612,6 +1699,22 @@ export interface components {
             }[];
             workflowId: string;
         };
+        InboxItem: {
+            caseId: string;
+            createdAt: string;
+            /**
+             * @description Message id (`dlv-…`)
+             * @example dlv-0b6f3b4e-1234-4000-8000-000000000001
+             */
+            id: string;
+            kind: string;
+            link: string | null;
+            notificationId: string;
+            read: boolean;
+            readAt: string | null;
+            subject: string;
+            text: string;
+        };
         InboxTask: {
             /** @description The case's agency */
             agencyId: string;
@@ -1636,6 +1739,21 @@ export interface components {
             /** @description The agency the task is routed to: the case's agency, its superior (`agencyScope` parent) or the inspectorate serving it (`inspectorate`) */
             targetAgencyId: string;
             taskId: string;
+        };
+        NotificationDelivery: {
+            /** @description The email address or phone number, masked (`g***@so-tnmt.gov.vn`); null in-app */
+            address: string | null;
+            attempts: number;
+            /** @enum {string} */
+            channel: "email" | "sms" | "inapp";
+            id: string;
+            lastAttemptAt: string | null;
+            lastError: string | null;
+            /** @description The recipient (directory person id = identity provider `sub`) */
+            personId: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "sent" | "failed" | "bounced";
         };
         Party: {
             address?: string;
@@ -4386,6 +4504,58 @@ export interface operations {
             };
         };
     };
+    listCaseNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case's notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CaseNotification"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCaseParties: {
         parameters: {
             query?: never;
@@ -4929,6 +5099,110 @@ export interface operations {
                 };
             };
             /** @description No such version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyNotifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `true`: unread messages only */
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The messages, and how many are unread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InboxItem"][];
+                        unread: number;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markMyNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Message id (`dlv-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message, read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxItem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such message of yours */
             404: {
                 headers: {
                     [name: string]: unknown;

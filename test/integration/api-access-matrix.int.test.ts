@@ -106,8 +106,29 @@ afterAll(async () => {
   await api?.close();
 });
 
+/** An in-app message of the person `sub` (their inbox: only they may mark it read). */
+async function inboxFixture(sub: string): Promise<string> {
+  const notificationId = `ntf-${randomUUID()}`;
+  await api.tdb.db('case_notifications').insert({ id: notificationId, case_id: caseId, idem_key: notificationId, kind: 'deadline_breach', recipients: ['agency_head'] });
+  const id = `dlv-${randomUUID()}`;
+  await api.tdb.db('notification_deliveries').insert({
+    id, notification_id: notificationId, case_id: caseId, person_id: sub, channel: 'inapp', status: 'sent', subject: 'S', body_text: 'T', body_html: 'H',
+  });
+  return id;
+}
+
+/** The `sub` of the bearer token in `headers`, if any. */
+function subOf(headers: Record<string, string>): string {
+  const token = headers.authorization?.replace(/^Bearer /, '') ?? '';
+  try {
+    return String((JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown }).sub ?? 'nobody');
+  } catch {
+    return 'nobody';
+  }
+}
+
 /** A valid request for `spec` against the fixtures (a fresh one per call: DELETEs consume theirs). */
-async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unknown }> {
+async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: string; body?: unknown }> {
   const scope = spec.auth === 'public' ? { kind: 'none' as const } : spec.auth.scope;
   let path = spec.path;
   for (const [, name] of spec.path.matchAll(/:([A-Za-z_]\w*)/g)) {
@@ -123,6 +144,7 @@ async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unkno
       value = (await createApiKeyStore(api.tdb.db).create({ name: 'matrix', agencyId: HOME, roles: ['intake'], createdBy: 'test' })).record.id;
     } else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/entries/')) value = await freshCalendarEntry();
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/changes/')) value = await calendarChangeFixture();
+    else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/')) value = await inboxFixture(sub);
     else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';
     else if (scope.kind === 'none' && name === 'version') value = '2';
     else throw new Error(`route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`);
@@ -140,7 +162,7 @@ async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unkno
 }
 
 async function call(spec: RouteSpec, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  const { path, body } = await requestFor(spec);
+  const { path, body } = await requestFor(spec, subOf(headers));
   const r = await fetch(api.url + path, {
     method: spec.method.toUpperCase(),
     headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}), ...(spec.idempotencyKey ? { 'Idempotency-Key': randomUUID() } : {}) },
