@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLifecycleActivities } from '../../activities/lifecycle.js';
 import { startNotificationDelivery } from '../../activities/notifications.js';
+import { createLogger } from '../../platform/logger.js';
 import { resolveRecipients } from '../../directory/recipients.js';
 import { vnDateTime } from '../../notifications/templates.js';
 import { createEmailTransport, createSmsTransport } from '../../notifications/transports.js';
@@ -199,6 +201,28 @@ describe('notifications delivered', () => {
     expect(got).toMatchObject({ auth: 'Bearer sms-secret', key: byPerson['p-sms']!.id, body: { id: byPerson['p-sms']!.id } });
     expect(got.body.text).toMatch(/^KNTC: Quá hạn xử lý hồ sơ TC-2026-/);
     expect(got.body.text).toContain(`${BASE}/v1/cases/${caseId}`);
+  }, 60_000);
+
+  it('a crash between the recorded row and the start loses nothing: the retried activity starts the same delivery', async () => {
+    const caseId = randomUUID();
+    await seedCase(api.tdb.db, { id: caseId, agencyId: 'ubnd-xa-a', caseType: 'petition' });
+    const started: string[] = [];
+    const acts = createLifecycleActivities({
+      db: api.tdb.appDb, logger: createLogger('silent'),
+      startDelivery: async (id) => {
+        started.push(id);
+        if (started.length === 1) throw new Error('worker lost before the start'); // the row is written, the start is not
+        await startNotificationDelivery(api.dev.client, api.deps.taskQueue, id, RETRY);
+      },
+    });
+    const input = { kind: 'deadline_breach', to: ['person:p-sms'] };
+    const ctx = { caseId, nodeId: 'overdue.notify', tokenId: 't9' };
+    await expect(acts.recordNotification(input, ctx)).rejects.toThrow(/worker lost/);
+    const again = await acts.recordNotification(input, ctx); // Temporal's retry of the same activity
+    expect(started).toEqual([again.notificationId, again.notificationId]);
+    expect(await api.tdb.db('case_notifications').where({ case_id: caseId })).toHaveLength(1);
+    const result = await api.dev.client.workflow.getHandle(notificationWorkflowId(again.notificationId)).result();
+    expect(result).toEqual({ status: 'sent', deliveries: 2 });
   }, 60_000);
 
   it('a notification naming nobody reachable is failed with the reason', async () => {
