@@ -32,7 +32,10 @@ export async function deliverNotificationWorkflow(input: DeliverNotificationInpu
       await send.deliverNotification({ deliveryId: d.id });
     } catch (err) {
       const cause = err instanceof ActivityFailure ? err.cause : err;
-      const reason = cause instanceof TimeoutFailure ? 'retry period ended' : String((cause as Error | undefined)?.message ?? err).slice(0, 300);
+      // The period ends as a timeout, or — when the next retry could not start within it — as the last
+      // attempt's own failure with retry state TIMEOUT.
+      const timedOut = cause instanceof TimeoutFailure || (err instanceof ActivityFailure && err.retryState === 'TIMEOUT');
+      const reason = timedOut ? 'retry period ended' : String((cause as Error | undefined)?.message ?? err).slice(0, 300);
       await steps.failNotificationDelivery({ deliveryId: d.id, reason });
     }
   }));

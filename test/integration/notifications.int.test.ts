@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLifecycleActivities } from '../../activities/lifecycle.js';
 import { startNotificationDelivery } from '../../activities/notifications.js';
+import * as migration from '../../db/migrations/20261203020000_notification_deliveries.js';
 import { createLogger } from '../../platform/logger.js';
 import { resolveRecipients } from '../../directory/recipients.js';
 import { vnDateTime } from '../../notifications/templates.js';
@@ -230,4 +231,15 @@ describe('notifications delivered', () => {
     expect(result).toEqual({ status: 'failed', deliveries: 0 });
     expect((await caseNotifications(caseId))[0]).toMatchObject({ status: 'failed', reason: 'no_recipients', deliveries: [] });
   }, 60_000);
+
+  it('the migration rolls back over real rows and runs up again', async () => {
+    const db = api.tdb.db;
+    expect(Number((await db('notification_deliveries').count<Array<{ n: string }>>('* as n'))[0]!.n)).toBeGreaterThan(0);
+    await migration.down(db);
+    expect(await db.schema.hasTable('notification_deliveries')).toBe(false);
+    expect(await db.schema.hasColumn('case_notifications', 'attempts')).toBe(false);
+    await migration.up(db);
+    expect(await db.schema.hasTable('notification_deliveries')).toBe(true);
+    expect((await db('case_notifications').first('status', 'attempts'))).toMatchObject({ attempts: 0 });
+  });
 });
