@@ -3,3 +3,4 @@ export { caseWorkflow } from './case.js';
 export { processWorkflow } from './interpreter.js';
 export { benchTenStepsWorkflow } from './bench.js';
 export { calendarFanOutWorkflow } from './calendar-fanout.js';
+export { agencyClosureWorkflow } from './agency-closure.js';
