@@ -100,13 +100,12 @@ export function createDirectoryStore(db: Db) {
       return r ? personOf(r) : undefined;
     },
     /** People with a membership in one of `agencyIds`, by display name. */
-    async peopleIn(agencyIds: readonly string[], opts: { agencyId?: string; q?: string; limit: number; after?: string }): Promise<PersonRecord[]> {
+    async peopleIn(agencyIds: readonly string[], opts: { agencyId?: string; limit: number; after?: string }): Promise<PersonRecord[]> {
       const within = opts.agencyId ? agencyIds.filter((a) => a === opts.agencyId) : agencyIds;
       if (within.length === 0) return [];
       const rows = await db('people as p')
         .whereExists(db('agency_staff as s').whereRaw('s.person_id = p.id').whereIn('s.agency_id', within))
         .modify((b) => {
-          if (opts.q) b.whereRaw(`p.display_name ILIKE ? OR p.id = ?`, [`%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, opts.q]);
           if (opts.after) b.where('p.id', '>', opts.after);
         })
         .orderBy('p.id').limit(opts.limit).select('p.*');

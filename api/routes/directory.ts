@@ -132,6 +132,17 @@ const Candidate = z.object({
   assignee: z.boolean(),
 }).meta({ id: 'TaskCandidate' });
 
+/** `after` of GET /v1/people: an opaque cursor (base64url JSON of the last person id). */
+const encodePeopleCursor = (id: string) => Buffer.from(JSON.stringify({ p: id })).toString('base64url');
+const PeopleCursor = z.string().max(400).transform((s, ctx) => {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { p?: unknown };
+    if (v && typeof v === 'object' && typeof v.p === 'string' && PersonId.safeParse(v.p).success) return v.p;
+  } catch { /* fall through */ }
+  ctx.addIssue({ code: 'custom', message: 'not a cursor returned by this API' });
+  return z.NEVER;
+}).meta({ description: 'Cursor: the `after` value of the previous page\'s `next` link' });
+
 const AgencyParams = z.object({ id: AgencyId });
 const StaffParams = z.object({ id: AgencyId, personId: PersonId });
 const PersonParams = z.object({ id: PersonId });
@@ -659,18 +670,20 @@ export const directoryRoutes: RouteSpec[] = [
     auth: { roles: DIRECTORY_READERS, scope: { kind: 'subtree' } },
     request: {
       query: z.strictObject({
-        agencyId: AgencyId.optional(), q: z.string().trim().min(1).max(100).optional().meta({ description: 'Part of the name, or an id' }),
-        after: PersonId.optional(), limit: z.coerce.number().int().min(1).max(500).default(100),
+        agencyId: AgencyId.optional().meta({ description: 'Only staff of this agency (within the caller\'s subtree)' }),
+        after: PeopleCursor.optional(), limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
     },
     responses: { 200: { description: 'People by id; `next` is the URL of the following page', schema: z.object({ items: z.array(PersonView), next: z.string().nullable() }) } },
     handler: async ({ query, subtree, services }) => {
+      // Narrowing to an agency outside the caller's subtree finds nothing that exists for them: 404.
+      if (query.agencyId && !subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
       const rows = await createDirectoryStore(services.deps.db).peopleIn(subtree, {
-        ...(query.agencyId ? { agencyId: query.agencyId } : {}), ...(query.q ? { q: query.q } : {}), ...(query.after ? { after: query.after } : {}), limit: query.limit,
+        ...(query.agencyId ? { agencyId: query.agencyId } : {}), ...(query.after ? { after: query.after } : {}), limit: query.limit,
       });
       const last = rows[rows.length - 1];
       const next = rows.length === query.limit && last
-        ? `/v1/people?${new URLSearchParams({ ...(query.agencyId ? { agencyId: query.agencyId } : {}), ...(query.q ? { q: query.q } : {}), after: last.id, limit: String(query.limit) })}`
+        ? `/v1/people?${new URLSearchParams({ ...(query.agencyId ? { agencyId: query.agencyId } : {}), after: encodePeopleCursor(last.id), limit: String(query.limit) })}`
         : null;
       return { body: { items: rows.map(personView), next } };
     },
