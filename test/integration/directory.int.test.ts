@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../api/auth/principal.js';
 import { resolveRecipients } from '../../directory/recipients.js';
+import { SA } from '../../workflows/contract.js';
 import { authHeader } from '../support/auth.js';
 import { startTestApi, tableCounts, type TestApi } from '../support/api.js';
 
@@ -138,10 +139,13 @@ describe('closing an agency: its open cases move to the successor (real Temporal
     const noReason = await send('POST', '/v1/agencies/ubnd-xa-c/close', prov, { successorId: 'ubnd-xa-a' });
     expect(noReason.status).toBe(400);
     expect(fields(noReason)).toEqual(['reason']);
-    const withChildren = await send('POST', '/v1/agencies/ubnd-xa-d/close', prov, { successorId: 'ubnd-xa-a', reason: 'x' });
+    await send('POST', '/v1/agencies', prov, { id: 'ubnd-xa-e', parentId: 'tinh-demo', name: 'UBND xã E', level: 'commune' });
+    await send('POST', '/v1/agencies', prov, { id: 'phong-xa-e', parentId: 'ubnd-xa-e', name: 'Văn phòng xã E', level: 'department' });
+    const withChildren = await send('POST', '/v1/agencies/ubnd-xa-e/close', prov, { successorId: 'ubnd-xa-a', reason: 'x' });
     expect(withChildren.status).toBe(409);
     expect(await api.tdb.db('agencies').whereNotNull('closed_at').count('* as n').first()).toMatchObject({ n: 0 });
 
+    const seqBefore = Number((await api.tdb.db('case_states').where({ case_id: ids[0] }).first()).seq);
     const closed = await send('POST', '/v1/agencies/ubnd-xa-c/close', prov, { successorId: 'ubnd-xa-a', reason: 'Sáp nhập xã C vào xã A (NQ 1234/NQ-UBTVQH15)' });
     expect(closed.status, closed.text).toBe(202);
     expect(closed.json.agency).toMatchObject({ id: 'ubnd-xa-c', successorId: 'ubnd-xa-a' });
@@ -165,6 +169,19 @@ describe('closing an agency: its open cases move to the successor (real Temporal
       expect(entries[0].before).toEqual({ agencyId: 'ubnd-xa-c' });
       expect(entries[0].after).toMatchObject({ agencyId: 'ubnd-xa-a', closureId: closure.id });
     }
+    // Each case workflow took the successor: its search attribute, and its own next projection keeps it.
+    for (const id of ids) {
+      const handle = api.dev.client.workflow.getHandle(`case-${id}`);
+      await until(async () => {
+        const d = await handle.describe();
+        return d.typedSearchAttributes.get(SA.agencyId) === 'ubnd-xa-a' ? true : undefined;
+      }, `KntcAgencyId of ${id}`);
+      const h0 = await handle.fetchHistory();
+      expect(JSON.stringify(h0.events?.filter((e) => e.workflowExecutionSignaledEventAttributes))).toContain('caseAgencyChanged');
+    }
+    await until(async () => (Number((await api.tdb.db('case_states').where({ case_id: ids[0] }).first()).seq) > seqBefore ? true : undefined),
+      'a projection by the workflow');
+    expect((await api.tdb.db('case_states').where({ case_id: ids[0] }).first()).agency_id).toBe('ubnd-xa-a');
     // The successor's staff see the cases and their tasks; the closed commune's do not any more.
     const xaA = await h(['officer'], 'ubnd-xa-a');
     expect((await send('GET', `/v1/cases/${ids[0]}`, xaA)).status).toBe(200);
