@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createCaseStore } from '../db/cases.js';
 import type { Db } from '../db/knex.js';
 import { caseWorkflowId, type CaseInput } from '../workflows/contract.js';
+import { createAgencyClosureActivities } from './agency-closure.js';
 import { createCalendarFanOutActivities } from './calendar-fanout.js';
 import { createLifecycleActivities } from './lifecycle.js';
 import { Context } from '@temporalio/activity';
@@ -45,6 +46,8 @@ export function createActivities(deps: ActivityDeps) {
     ...(n ? createNotificationActivities({ ...n, db: deps.db, logger: deps.logger }) : ({} as Partial<ReturnType<typeof createNotificationActivities>>)),
     // The background fan-out of calendar changes (workflows/calendar-fanout.ts).
     ...createCalendarFanOutActivities(deps),
+    // The background move of a closed agency's cases to its successor (workflows/agency-closure.ts).
+    ...createAgencyClosureActivities(deps),
     /** Projects the case into the PostgreSQL read model (idempotent by sequence). */
     async projectCase(p: ProjectCaseInput): Promise<{ applied: boolean }> {
       const applied = await cases.project({

@@ -18,6 +18,7 @@ import {
   buildable, buildRunGraph, calendarReachProblem, buildView, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, coverageErrorOf, initialState, Runner, RuntimeIncident, unionRange, vnDate, widerRange,
   type DayRange,
 } from './engine/runtime/index.js';
+import { caseAgencyChanged } from './directory-contract.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
 import { checkedToday, legalEventCheck, legalEventDateProblem, liveBreaches, recordedCaseEvent } from './engine/runtime/clocks.js';
 import type { RunState } from './engine/runtime/index.js';
@@ -49,6 +50,11 @@ const PATCH_STAGE_WORK = 'kntc-stage-is-work-step-v1';
 const PATCH_LATE_LEGAL_EVENTS = 'kntc-late-legal-events-v1';
 /** patched() id: a case that needs a calendar day its snapshot lacks fetches a wider one (ADR 0017) instead of failing. */
 const PATCH_CALENDAR_ON_DEMAND = 'kntc-calendar-on-demand-v1';
+/**
+ * patched() id: a case takes the agency a `caseAgencyChanged` message names (its agency was closed:
+ * ADR 0024). A history recorded while the message had no handler (it was dropped) replays without it.
+ */
+const PATCH_AGENCY_CHANGE = 'kntc-case-agency-change-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -118,6 +124,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const launched = new Set<string>();
   // Audit entries of applied Updates, appended by the next projection (ADR 0013); carried over continue-as-new.
   const pendingAudits: WorkflowAuditEntry[] = [...(input.carried?.audits ?? [])];
+  /** The case's agency: the input's, until a closed agency's successor takes the case over (ADR 0024). */
+  let agencyId = input.agencyId;
 
   const touch = () => { wake = true; version += 1; };
   const act = <T>(fn: (r: Runner) => T): T => {
@@ -318,6 +326,13 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     },
   });
   setHandler(calendarChangedSignal, () => { calendarDirty = true; wake = true; });
+  setHandler(caseAgencyChanged, (m) => {
+    // Only a message about the agency the case is at; the projection, search attribute and linked cases follow.
+    if (m.fromAgencyId !== agencyId || m.agencyId === agencyId || !patched(PATCH_AGENCY_CHANGE)) return;
+    agencyId = m.agencyId;
+    upsertSearchAttributes([{ key: SA.agencyId, value: m.agencyId }]);
+    touch();
+  });
   setHandler(childCompleted, (c) => {
     if (!runner) return;
     const link = runner.state.children.find((l) => l.workflowId === c.workflowId);
@@ -410,7 +425,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       caseId: childCaseId, caseType: child.definition.caseType, definition: child.definition, pin: child.pin,
       // A linked case was received when the letter was (K2/T1/C1 count from the real receipt).
       variables: { ...args, parentCaseId: input.caseId }, caseEvents: { received: typeof args.receivedOn === 'string' && ISO_DAY.test(args.receivedOn) ? args.receivedOn : today },
-      ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }),
+      ...(agencyId === undefined ? {} : { agencyId }),
       ...(node.wait ? { parent: { workflowId: workflowInfo().workflowId, tokenId } } : {}),
       options: { ...(opts.project === undefined ? {} : { project: opts.project }) },
     };
@@ -464,7 +479,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (!searchAttributes) return;
     const info = workflowInfo();
     const src = {
-      state: runner!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId: input.agencyId,
+      state: runner!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId,
       present: (name: string) => info.typedSearchAttributes.getAll().some((p) => p.key.name === name),
       transient: (nodeId: string) => graph.node(nodeId).type === 'serviceTask',
     };
@@ -492,7 +507,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     const view = buildView(input.caseId, input.pin.label, runner!.state, nodeName, 20, isWork);
     const audits = pendingAudits.splice(0);
     await infra.projectCaseState({
-      caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }), state: view,
+      caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(agencyId === undefined ? {} : { agencyId }), state: view,
       ...(audits.length > 0 ? { audits } : {}),
     });
   };
@@ -521,7 +536,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         await condition(() => allHandlersFinished() || settling > 0);
         if (settling > 0) continue;
         const carried: CarriedState = { state: runner.state, projectionSeq, runs, ...(pendingAudits.length > 0 ? { audits: [...pendingAudits] } : {}) };
-        await continueAsNew<typeof processWorkflow>({ ...input, carried });
+        await continueAsNew<typeof processWorkflow>({ ...input, ...(agencyId === undefined ? {} : { agencyId }), carried });
       }
       const next = runner.nextDueMs();
       if (!wake) {

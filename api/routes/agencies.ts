@@ -4,6 +4,9 @@ import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 
 const Agency = z.object({
   id: z.string(), parentId: z.string().nullable(), name: z.string(), level: z.enum(['province', 'department', 'commune']),
+  kind: z.string().nullable().meta({ description: '`inspectorate`: the state inspectorate of its level (ADR 0010)' }),
+  closedAt: z.string().nullable().meta({ description: 'Closed agencies (ADR 0024) stay listed: their cases moved to `successorId`' }),
+  successorId: z.string().nullable(),
 }).meta({ id: 'Agency' });
 
 export const agencyRoutes: RouteSpec[] = [
@@ -14,8 +17,16 @@ export const agencyRoutes: RouteSpec[] = [
     responses: { 200: { description: 'Agencies of the caller\'s subtree, parents first', schema: z.object({ items: z.array(Agency) }) } },
     handler: async ({ subtree, services }) => {
       const rows = await services.deps.db('agencies').whereIn('id', subtree).orderByRaw('parent_id NULLS FIRST, id')
-        .select<Array<{ id: string; parent_id: string | null; name: string; level: 'province' | 'department' | 'commune' }>>('id', 'parent_id', 'name', 'level');
-      return { body: { items: rows.map((r) => ({ id: r.id, parentId: r.parent_id, name: r.name, level: r.level })) } };
+        .select<Array<{ id: string; parent_id: string | null; name: string; level: 'province' | 'department' | 'commune'; kind: string | null; closed_at: Date | null; successor_id: string | null }>>(
+          'id', 'parent_id', 'name', 'level', 'kind', 'closed_at', 'successor_id');
+      return {
+        body: {
+          items: rows.map((r) => ({
+            id: r.id, parentId: r.parent_id, name: r.name, level: r.level, kind: r.kind,
+            closedAt: r.closed_at ? r.closed_at.toISOString() : null, successorId: r.successor_id,
+          })),
+        },
+      };
     },
   }),
 ];

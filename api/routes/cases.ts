@@ -258,6 +258,12 @@ export const caseRoutes: RouteSpec[] = [
       if (received.ms > Date.now() + 5 * 60_000) {
         throw problems.validation([{ path: 'receivedAt', message: 'must not be in the future' }]);
       }
+      // A closed agency receives nothing: its successor does (ADR 0024; the cached tree, no extra statement).
+      const closed = await services.agencies.closure(body.agencyId);
+      if (closed) {
+        throw new HttpProblem(422, 'agency-closed', 'The agency is closed', `agencyId: ${body.agencyId} is closed; its successor is ${closed.successorId ?? 'none'}`,
+          { errors: [{ path: 'agencyId', message: `closed; its successor is ${closed.successorId ?? 'none'}` }] });
+      }
       // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
       const receivedOn = received.on;
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
