@@ -11,6 +11,7 @@ import { registerStuckCasesGauge } from './stuck-cases.js';
 import { createServices } from './routing/services.js';
 import { adminCaseRoutes } from './routes/admin-cases.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { DIRECTORY_TEXT_TYPES, directoryRoutes } from './routes/directory.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRouteSpecs } from './routes/calendar.js';
@@ -22,6 +23,7 @@ import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { docsRouter, metaRoutes } from './routes/meta.js';
 import { partyRoutes } from './routes/parties.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
@@ -52,11 +54,13 @@ export function apiRoutes(): RouteSpec[] {
     ...auditRoutes,
     ...historyRoutes,
     ...agencyRoutes,
+    ...directoryRoutes,
     ...apiKeyRoutes,
     ...calendarRouteSpecs,
     ...adminCaseRoutes,
     ...publicRoutes,
     ...projectionFailureRoutes,
+    ...notificationRoutes,
   ];
 }
 
@@ -89,6 +93,8 @@ export function createApp(deps: AppDeps): Express {
   // Text bodies for routes that import another format (BPMN 2.0 XML definitions: request.textImport);
   // a statutory lifecycle with its diagram is a few hundred kB of XML (bounded: processes/bpmn/bounds.ts).
   app.use(express.text({ limit: MAX_BPMN_BYTES, type: TEXT_IMPORT_TYPES }));
+  // CSV files of the directory import (ADR 0024): a province's agencies and staff.
+  app.use(express.text({ limit: '4mb', type: DIRECTORY_TEXT_TYPES }));
   app.use(mountRoutes(apiRoutes(), createServices(deps)));
   app.use(docsRouter());
   app.use(notFoundRoute);

@@ -21,9 +21,10 @@ import {
   buildRunGraph, buildView, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, initialState, RuntimeIncident, unionRange, type DayRange,
 } from './engine/runtime/index.js';
 import {
-  CaseSession, checkMessage, LEGAL_EVENT, TASK_COMPLETION, type Applied, type FeatureGates, type LegalEventResult, type Refusal,
+  agencyChange, CaseSession, checkMessage, LEGAL_EVENT, TASK_COMPLETION, type Applied, type FeatureGates, type LegalEventResult, type Refusal,
 } from './engine/session/index.js';
 import { calendarChangedSignal, evaluateInputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
+import { caseAgencyChanged } from './directory-contract.js';
 import { LIFECYCLE_LAW } from '../processes/case-law.js';
 import { vnDate } from './clock/vn-time.js';
 
@@ -50,6 +51,11 @@ const PATCH_STAGE_WORK = 'kntc-stage-is-work-step-v1';
 const PATCH_LATE_LEGAL_EVENTS = 'kntc-late-legal-events-v1';
 /** patched() id: a case that needs a calendar day its snapshot lacks fetches a wider one (ADR 0017) instead of failing. */
 const PATCH_CALENDAR_ON_DEMAND = 'kntc-calendar-on-demand-v1';
+/**
+ * patched() id: a case takes the agency a `caseAgencyChanged` message names (its agency was closed:
+ * ADR 0024). A history recorded while the message had no handler (it was dropped) replays without it.
+ */
+const PATCH_AGENCY_CHANGE = 'kntc-case-agency-change-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -124,6 +130,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const launched = new Set<string>();
   // Audit entries of applied Updates, appended by the next projection (ADR 0013); carried over continue-as-new.
   const pendingAudits: WorkflowAuditEntry[] = [...(input.carried?.audits ?? [])];
+  /** The case's agency: the input's, until a closed agency's successor takes the case over (ADR 0024). */
+  let agencyId = input.agencyId;
 
   const touch = () => { wake = true; version += 1; };
   const act = <T>(fn: (s: CaseSession) => T): T => {
@@ -233,6 +241,15 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     validator: (req) => refuse(checkMessage(input.caseId, session, LEGAL_EVENT, req, Date.now())),
   });
   setHandler(calendarChangedSignal, () => { calendarDirty = true; wake = true; });
+  setHandler(caseAgencyChanged, (m) => {
+    // Only a message about the agency the case is at; the projection, search attribute and linked cases follow.
+    // The session's rule (engine/session/messages.ts); patched() only when the message applies, as recorded.
+    const next = agencyChange(agencyId, m);
+    if (next === undefined || !patched(PATCH_AGENCY_CHANGE)) return;
+    agencyId = next;
+    upsertSearchAttributes([{ key: SA.agencyId, value: next }]);
+    touch();
+  });
   setHandler(childCompleted, (c) => {
     const output = session?.noteChildCompleted(c);
     if (output !== undefined) inBackground(actGrowing((s) => s.childCompleted(c.tokenId, output)));
@@ -314,7 +331,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       caseId: childCaseId, caseType: child.definition.caseType, definition: child.definition, pin: child.pin,
       // A linked case was received when the letter was (K2/T1/C1 count from the real receipt).
       variables: { ...args, parentCaseId: input.caseId }, caseEvents: { received: typeof args.receivedOn === 'string' && ISO_DAY.test(args.receivedOn) ? args.receivedOn : today },
-      ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }),
+      ...(agencyId === undefined ? {} : { agencyId }),
       ...(node.wait ? { parent: { workflowId: workflowInfo().workflowId, tokenId } } : {}),
       options: { ...(opts.project === undefined ? {} : { project: opts.project }) },
     };
@@ -362,7 +379,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (!searchAttributes) return;
     const info = workflowInfo();
     const src = {
-      state: session!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId: input.agencyId,
+      state: session!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId,
       present: (name: string) => info.typedSearchAttributes.getAll().some((p) => p.key.name === name),
       transient: (nodeId: string) => graph.node(nodeId).type === 'serviceTask',
     };
@@ -390,7 +407,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     const view = buildView(input.caseId, input.pin.label, session!.state, nodeName, 20, isWork);
     const audits = pendingAudits.splice(0);
     await infra.projectCaseState({
-      caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }), state: view,
+      caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(agencyId === undefined ? {} : { agencyId }), state: view,
       ...(audits.length > 0 ? { audits } : {}),
     });
   };
@@ -419,7 +436,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         await condition(() => allHandlersFinished() || settling > 0);
         if (settling > 0) continue;
         const carried: CarriedState = { state: session.state, projectionSeq, runs, ...(pendingAudits.length > 0 ? { audits: [...pendingAudits] } : {}) };
-        await continueAsNew<typeof processWorkflow>({ ...input, carried });
+        await continueAsNew<typeof processWorkflow>({ ...input, ...(agencyId === undefined ? {} : { agencyId }), carried });
       }
       const next = session.nextDueMs();
       if (!wake) {

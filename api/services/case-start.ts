@@ -61,7 +61,7 @@ export interface CaseStartDeps {
   idempotency: IdempotencyStore;
   parties: { sealAll(caseId: string, parties: ReadonlyArray<{ role: PartyRole; identity: PartyIdentity }>): SealedPartyRow[] };
   definitions: Pick<DefinitionStore, 'getCached'>;
-  agencies: Pick<AgencyScope, 'ancestors'>;
+  agencies: Pick<AgencyScope, 'ancestors' | 'closure'>;
 }
 
 export function createCaseStartService(deps: CaseStartDeps) {
@@ -97,6 +97,13 @@ export function createCaseStartService(deps: CaseStartDeps) {
     async start(a: { body: CaseStartRequest; received: Receipt; principal: Principal; key: string | undefined; requestId: string; log: Log }):
       Promise<CaseStartOutcome> {
       const { body, received, principal, key } = a;
+      // A closed agency receives nothing: its successor does (ADR 0024; the cached tree, no extra statement).
+      const closed = await deps.agencies.closure(body.agencyId);
+      if (closed) {
+        throw new HttpProblem(422, 'agency-closed', 'The agency is closed',
+          `agencyId: ${body.agencyId} is closed; its successor is ${closed.successorId ?? 'none'}`,
+          { errors: [{ path: 'agencyId', message: `closed; its successor is ${closed.successorId ?? 'none'}` }] });
+      }
       // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
       const receivedOn = received.on;
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
