@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { CALENDAR_MAX_DATE, CALENDAR_MIN_DATE, calendarServiceFor, type CalendarService } from '../../calendar/service.js';
-import type { Db } from '../../db/knex.js';
+import type { AppDeps } from '../deps.js';
 import { CalendarCoverageError } from '../../workflows/clock/calendar-lookup.js';
 import { diffDays, isIsoDate } from '../../workflows/clock/days.js';
 import { LIMIT_UNITS, type LimitUnit } from '../../workflows/clock/types.js';
@@ -188,7 +188,7 @@ const ChangeAccepted = z.object({
 
 const EntriesResponse = z.object({ version: z.string(), entries: z.array(Entry.extend({ active: z.boolean() })) }).meta({ id: 'CalendarEntries' });
 
-const changeDepsOf = (deps: { db: Db; temporal: Client; taskQueue: string; logger?: { warn(obj: object, msg: string): void } }): CalendarChangeDeps => ({
+const changeDepsOf = (deps: { db: AppDeps['db']; temporal: Client; taskQueue: string; logger?: { warn(obj: object, msg: string): void } }): CalendarChangeDeps => ({
   db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, calendar: calendarServiceFor(deps.db), ...(deps.logger ? { logger: deps.logger } : {}),
 });
 

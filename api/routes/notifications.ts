@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { notFound } from '../auth/errors.js';
 import { ROLES } from '../auth/principal.js';
-import { vnInstant } from '../instants.js';
+import { vnInstant } from '../../workflows/clock/vn-time.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { CaseId } from '../schemas.js';
 
@@ -66,13 +66,7 @@ export const notificationRoutes: RouteSpec[] = [
     request: { params: z.object({ id: CaseId }) },
     responses: { 200: { description: 'The case\'s notifications', schema: z.object({ items: z.array(CaseNotification) }) } },
     handler: async ({ case: c, services }) => {
-      const db = services.deps.db;
-      const [ns, ds] = await Promise.all([
-        db('case_notifications').where({ case_id: c!.id }).orderBy('recorded_at', 'desc').limit(500)
-          .select('id', 'kind', 'node_id', 'recipients', 'status', 'attempts', 'reason', 'recorded_at', 'settled_at'),
-        db('notification_deliveries').where({ case_id: c!.id }).orderBy('created_at')
-          .select('id', 'notification_id', 'person_id', 'channel', 'address', 'status', 'attempts', 'last_error', 'last_attempt_at', 'sent_at'),
-      ]);
+      const { notifications: ns, deliveries: ds } = await services.notifications.ofCase(c.id);
       const items = ns.map((n: Row) => {
         const mine = ds.filter((d: Row) => d.notification_id === n.id);
         return {
@@ -103,14 +97,9 @@ export const notificationRoutes: RouteSpec[] = [
     },
     responses: { 200: { description: 'The messages, and how many are unread', schema: z.object({ items: z.array(InboxItem), unread: z.number().int() }) } },
     handler: async ({ query, principal, services }) => {
-      if (principal!.type !== 'user') return { body: { items: [], unread: 0 } };
-      const db = services.deps.db;
-      const mine = () => db('notification_deliveries as d').where({ 'd.person_id': principal!.id, 'd.channel': 'inapp' });
-      const q = mine().join('case_notifications as n', 'n.id', 'd.notification_id').orderBy([{ column: 'd.created_at', order: 'desc' }, { column: 'd.id' }])
-        .limit(query.limit).select('d.id', 'd.case_id', 'd.notification_id', 'n.kind', 'd.subject', 'd.body_text', 'd.link', 'd.created_at', 'd.read_at');
-      if (query.unread === 'true') q.whereNull('d.read_at');
-      const [rows, count] = await Promise.all([q, mine().whereNull('d.read_at').count<Array<{ n: string }>>('* as n')]);
-      return { body: { items: rows.map(inboxItem), unread: Number(count[0]?.n ?? 0) } };
+      if (principal.type !== 'user') return { body: { items: [], unread: 0 } };
+      const { rows, unread } = await services.notifications.inbox(principal.id, { unreadOnly: query.unread === 'true', limit: query.limit });
+      return { body: { items: rows.map(inboxItem), unread } };
     },
   }),
   defineRoute({
@@ -121,14 +110,10 @@ export const notificationRoutes: RouteSpec[] = [
     request: { params: z.object({ id: DeliveryId }) },
     responses: { 200: { description: 'The message, read', schema: InboxItem }, 404: { description: 'No such message of yours' } },
     handler: async ({ params, principal, services }) => {
-      const db = services.deps.db;
-      if (principal!.type !== 'user') throw notFound('The message');
-      const mine = { 'd.id': params.id, 'd.person_id': principal!.id, 'd.channel': 'inapp' };
-      await db('notification_deliveries').where({ id: params.id, person_id: principal!.id, channel: 'inapp' }).whereNull('read_at').update({ read_at: db.fn.now() });
-      const row = await db('notification_deliveries as d').join('case_notifications as n', 'n.id', 'd.notification_id').where(mine)
-        .first('d.id', 'd.case_id', 'd.notification_id', 'n.kind', 'd.subject', 'd.body_text', 'd.link', 'd.created_at', 'd.read_at');
+      if (principal.type !== 'user') throw notFound('The message');
+      const row = await services.notifications.markRead(principal.id, params.id);
       if (!row) throw notFound('The message');
-      return { body: inboxItem(row as Row) };
+      return { body: inboxItem(row) };
     },
   }),
 ];

@@ -12,6 +12,7 @@ import { createCaseSearch, createTaskSearch } from '../../db/case-search.js';
 import { createCaseStore } from '../../db/cases.js';
 import { createCaseStateStore } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
+import { createNotificationStore } from '../../db/notification-deliveries.js';
 import { createIdempotencyStore } from '../../db/idempotency-keys.js';
 import { pingDb } from '../../db/health.js';
 import { createTaskClaimStore } from '../../db/task-claims.js';
@@ -71,6 +72,7 @@ export function createServices(deps: AppDeps) {
     calendarChanges: createCalendarChangeStore(deps.db),
     projectionFailures: createProjectionFailureStore(deps.db),
     replayTargets: { find: (subtree: readonly string[], sel: ReplaySelection) => findReplayTargets(deps.db, subtree, sel) },
+    notifications: createNotificationStore(deps.db),
     publicStatus: { rows: (caseId: string) => publicStatusRows(deps.db, caseId) },
     /** Readiness: one round trip to PostgreSQL. */
     pingDb: () => pingDb(deps.db),
