@@ -9,3 +9,4 @@ export { Runner, initialState, WAITING, type UncaughtEscalation, type LegalEvent
 export * from './calendar-range.js';
 export { vnDate, isoAt, msOf } from './clocks.js';
 export { buildView, stageOf, type BreachView, type CaseStateView, type ClockView } from './view.js';
+export * from './established.js';
