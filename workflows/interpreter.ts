@@ -19,6 +19,9 @@ import {
   type DayRange,
 } from './engine/runtime/index.js';
 import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
+import {
+  applyEstablishedStep, beginImport, factInstant, finishImport, importing, stepDay,
+} from './engine/runtime/established.js';
 import { checkedToday, legalEventCheck, legalEventDateProblem, liveBreaches, recordedCaseEvent } from './engine/runtime/clocks.js';
 import type { RunState } from './engine/runtime/index.js';
 import { jsonTextProblem } from './text-check.js';
@@ -49,6 +52,11 @@ const PATCH_STAGE_WORK = 'kntc-stage-is-work-step-v1';
 const PATCH_LATE_LEGAL_EVENTS = 'kntc-late-legal-events-v1';
 /** patched() id: a case that needs a calendar day its snapshot lacks fetches a wider one (ADR 0017) instead of failing. */
 const PATCH_CALENDAR_ON_DEMAND = 'kntc-calendar-on-demand-v1';
+/**
+ * patched() id: a case started with established facts (an import, ADR 0027) applies them at their
+ * dates before it runs on. Only inputs that carry `established` reach it.
+ */
+const PATCH_IMPORT = 'kntc-import-established-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -120,9 +128,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const pendingAudits: WorkflowAuditEntry[] = [...(input.carried?.audits ?? [])];
 
   const touch = () => { wake = true; version += 1; };
+  // While an imported case applies its facts (ADR 0027), its steps happen at the facts' dates, not now.
+  let importNow: number | undefined;
   const act = <T>(fn: (r: Runner) => T): T => {
     if (!runner) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
-    runner.now = Date.now();
+    runner.now = importNow ?? Date.now();
     try {
       return fn(runner);
     } catch (err) {
@@ -174,7 +184,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (pending) return pending.then(() => actGrowing(fn, dates, true));
     if (!runner) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
     const checkpoint = runner.state.calendar ? runner.checkpoint() : undefined;
-    runner.now = Date.now();
+    runner.now = importNow ?? Date.now();
     try {
       return fn(runner, waited);
     } catch (err) {
@@ -195,6 +205,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (caseId !== input.caseId) reject('WrongCase', `this is case ${input.caseId}, not ${caseId}`);
     if (!runner) return reject('CaseStarting', 'the case is still starting');
     if (runner.state.status !== 'running') reject('CaseClosed', `case ${input.caseId} is ${runner.state.status}`);
+    if (importing(runner.state)) reject('CaseImporting', `case ${input.caseId} is still being imported`);
     return runner;
   };
 
@@ -346,7 +357,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   if (usesClocks(definition) && !state.calendar) state.calendar = await fetchCalendar();
 
   runner = new Runner(graph, state, { caseId: input.caseId, caseType: input.caseType });
-  runner.now = Date.now();
+  const facts = input.established;
+  if (!input.carried && facts !== undefined && patched(PATCH_IMPORT)) beginImport(state, facts);
+  // An imported case starts on its receipt day; its facts follow at their dates.
+  if (importing(state)) importNow = factInstant(state.caseEvents.received ?? vnDate(Date.now()));
+  runner.now = importNow ?? Date.now();
   if (!input.carried) {
     // A clock armed at the start may need days beyond the first snapshot: widen it and start again.
     for (;;) {
@@ -359,7 +374,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         const grown = missing && checkpoint ? (runner.restore(checkpoint), ensureCalendar([missing.date])) : undefined;
         if (!grown) throw asFailure(err);
         await grown;
-        runner.now = Date.now();
+        runner.now = importNow ?? Date.now();
       }
     }
   }
@@ -484,6 +499,28 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     for (const e of pending) await parentHandle.signal(childEscalated, { tokenId: input.parent.tokenId, workflowId: workflowInfo().workflowId, code: e.code });
   };
 
+  /**
+   * The next established fact of an imported case (ADR 0027), once the steps of the previous one
+   * have run (its service tasks answered): applied at its date by the runner's own operations, or,
+   * after the last, the end of the import — limits the facts show missed are past breaches (no
+   * escalation), the running clocks go on from the facts. A fact the case refuses (the API checked
+   * every fact on the same code before starting it) fails the case: it is never half-imported silently.
+   */
+  const applyNextFact = async () => {
+    const i = runner!.state.imported!.applied;
+    const step = facts?.steps[i];
+    if (!step) {
+      const done = actGrowing((r) => finishImport(r, Date.now()));
+      if (done instanceof Promise) await done;
+      importNow = undefined;
+      return;
+    }
+    const applied = actGrowing((r) => applyEstablishedStep(r, step, i, Date.now()), [stepDay(step)]);
+    const problem = applied instanceof Promise ? await applied : applied;
+    if (problem !== null) throw ApplicationFailure.nonRetryable(`import refused: ${problem}`, 'ImportRefused');
+    importNow = runner!.now;
+  };
+
   let projectedVersion = -1;
   const projectState = async () => {
     if (!project || projectedVersion === version) return;
@@ -512,8 +549,14 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       syncSearchAttributes();
       // Each await costs a tracked promise in the sandbox: only await when there is work.
       if (runner.uncaught.length > 0) await forwardEscalations();
-      if (project && projectedVersion !== version) await projectState();
+      if (project && projectedVersion !== version && !importing(runner.state)) await projectState();
       if (runner.state.status !== 'running') break;
+      if (importing(runner.state)) {
+        // No timer fires between the facts: the next is applied once the previous one's steps ran.
+        if (settled()) await applyNextFact();
+        else { await condition(() => wake); wake = false; }
+        continue;
+      }
       if (shouldContinueAsNew()) {
         // A completion that arrives now may start steps (a service task, a linked case) and wait
         // for them to settle; only this loop launches them: go round again instead of waiting for
