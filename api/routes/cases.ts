@@ -17,6 +17,10 @@ import { actorOf } from '../auth/principal.js';
 import { completeCte, requestHash, reserveCte } from '../idempotency.js';
 import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import type { Services } from '../routing/services.js';
+import type { Principal } from '../auth/principal.js';
+import type { JsonValue } from '../../workflows/engine/index.js';
+import type { EstablishedFacts } from '../../workflows/engine/runtime/index.js';
 import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant, NodeRef } from '../schemas.js';
 
 export const VN_ZONE = 'Asia/Ho_Chi_Minh';
@@ -239,6 +243,221 @@ const CaseSummary = z.object({
 }).meta({ id: 'CaseSummary' });
 const CaseList = z.object({ items: z.array(CaseSummary), next: z.string().nullable() }).meta({ id: 'CaseList' });
 
+
+/** What {@link startCase} needs: the validated body, the key claim (Idempotency-Key or an import's source id) and the caller. */
+export interface StartCaseArgs {
+  services: Services;
+  principal: Principal;
+  requestId: string;
+  log: { error(o: object, m: string): void } | undefined;
+  body: CreateCaseBody;
+  /** The idempotency key claimed for the case (with `scope` and the request `hash`), if any. */
+  key: string | undefined;
+  scope: string;
+  hash: string;
+  /** An imported case: the facts its workflow applies before it runs on (ADR 0027). */
+  established?: EstablishedFacts;
+  /** The audit action (default `case.received`) and what it adds to the entry's `after`. */
+  action?: string;
+  auditAfter?: Record<string, JsonValue>;
+}
+
+/**
+ * Receives a case: the start path of `POST /v1/cases` (ADR 0011), shared with the import of cases
+ * under way (ADR 0027). Answers the created case (status 201, the PIN in clear) or, for a key an
+ * identical earlier request finished, its stored answer (`replayed`).
+ */
+export async function startCase(a: StartCaseArgs): Promise<{ status: number; body: Record<string, unknown>; replayed: boolean }> {
+  const { services, principal, requestId, body, key, scope, hash } = a;
+  const { deps, idempotency: idem, parties, pins } = services;
+  const received = receiptInstant(body.receivedAt);
+  if (received.ms > Date.now() + 5 * 60_000) {
+    throw problems.validation([{ path: 'receivedAt', message: 'must not be in the future' }]);
+  }
+  // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
+  const receivedOn = received.on;
+  const withPin = (b: Record<string, unknown>) => ({ ...b, pin: derivePin(deps.pii.key(String(b.pinKid)), String(b.id)), pinKid: undefined });
+  const pinKid = deps.pii.currentKid;
+  // The citizen PIN of a case id under the current key, derived once per id (an HMAC each).
+  let lastPin: { caseId: string; pin: string } | undefined;
+  const pinOf = (caseId: string): string => {
+    if (lastPin?.caseId !== caseId) lastPin = { caseId, pin: derivePin(deps.pii.key(pinKid), caseId) };
+    return lastPin.pin;
+  };
+  const db = deps.db;
+
+  // 1. One statement (one implicit transaction) before the start: the definition version in force
+  // (the selection of definitions.select: effective on the receipt date, highest version, then
+  // smallest key), the key claim, the parties' personal data (encrypted) and the PIN hash — the
+  // workflow only ever gets the case id and party references. Nothing is written when no definition
+  // applies; with a key, parties and PIN are written only if this request claimed it. None of it is
+  // visible through the API until the read-model row of step 3 exists.
+  const referenceOf = (caseId: string, digits?: number) => caseReference(caseId, body.type, body.receivedAt, digits);
+  // ADR 0013: only system-level versions and those governed by the case's agency or an ancestor.
+  const agencyLine = await services.agencies.ancestors(body.agencyId);
+  const intake = async (caseId: string, claim: boolean, reference: string) => {
+    const sealed = parties.sealAll(caseId, body.parties.map(({ role, ...identity }) => ({ role, identity })));
+    const when = claim ? 'EXISTS (SELECT 1 FROM idem)' : 'EXISTS (SELECT 1 FROM defs)';
+    const ctes = [
+      {
+        sql: `defs AS (
+            SELECT d.key, d.version, d.hash FROM process_definitions d
+              LEFT JOIN definition_owners o ON o.key = d.key AND o.version = d.version
+             WHERE d.case_type = ? AND d.effective_from <= ?::date AND (d.effective_to IS NULL OR d.effective_to > ?::date)
+               AND (o.agency_id IS NULL OR o.agency_id = ANY(?::text[]))
+             ORDER BY d.version DESC, d.key COLLATE "C" LIMIT 1
+          )`,
+        bindings: [body.type, receivedOn, receivedOn, `{${agencyLine.map((a) => `"${a}"`).join(',')}}`],
+      },
+      ...(claim ? [reserveCte(scope, key!, hash, caseId, 'idem', 'EXISTS (SELECT 1 FROM defs)')] : []),
+      ...(sealed.length ? [partiesInsertCte(sealed, 'parties_ins', when)] : []),
+      await pins.insertCte(reference, caseId, pinOf(caseId), 'pin_ins', when),
+    ];
+    // owner: the case that already held this reference when the statement began (the PIN row is
+    // the reference registry; our own insert is not visible to the SELECT), null when it was free.
+    const r = await prepared<{ rows: Array<{ def: { key: string; version: number; hash: string } | null; fresh: boolean; owner: string | null }> }>(db,
+      `WITH ${ctes.map((c) => c.sql).join(', ')}
+       SELECT (SELECT row_to_json(defs) FROM defs) AS def, ${claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh,
+              (SELECT case_id FROM case_pins WHERE reference = ?) AS owner`,
+      [...ctes.flatMap((c) => c.bindings), reference],
+    );
+    const row = r.rows[0]!;
+    if (!row.def) {
+      throw new HttpProblem(422, 'no-definition', 'No process definition applies',
+        `No registered definition of case type ${body.type} is effective on ${receivedOn} (the receipt date in Vietnam)`);
+    }
+    return { def: row.def, fresh: row.fresh, taken: row.owner !== null && row.owner !== caseId, refs: sealed.map((p) => ({ id: p.id, role: p.role })) };
+  };
+  // A reference already held by another case: the same id under a longer reference (its PIN row
+  // claims it; parties are idempotent per case id).
+  const freeReference = async (caseId: string, taken: boolean): Promise<string> => {
+    for (const digits of REFERENCE_DIGITS.slice(1)) {
+      if (!taken) break;
+      const longer = referenceOf(caseId, digits);
+      taken = (await intake(caseId, false, longer)).taken;
+      if (!taken) return longer;
+    }
+    if (taken) throw new Error(`case ${caseId}: no free reference`);
+    return referenceOf(caseId);
+  };
+  let id: string = deps.newCaseId?.() ?? randomUUID();
+  let reference = referenceOf(id);
+  const first = await intake(id, Boolean(key), reference);
+  let refs = first.refs;
+  if (first.taken && (!key || first.fresh)) reference = await freeReference(id, true);
+  if (key && !first.fresh) {
+    const earlier = await idem.lookup(scope, key, hash); // a different body under this key → 422
+    if (earlier.response) {
+      return { status: earlier.response.status, body: withPin(earlier.response.body as Record<string, unknown>), replayed: true };
+    }
+    // An identical earlier request did not finish: finish it with the same id (the rows are idempotent).
+    id = earlier.resourceId;
+    reference = referenceOf(id);
+    let again = await intake(id, false, reference);
+    if (again.taken) {
+      // The earlier request moved to a longer reference: its PIN row has it.
+      const own = await db('case_pins').where({ case_id: id }).first<{ reference: string } | undefined>('reference');
+      reference = own?.reference ?? await freeReference(id, true);
+      again = await intake(id, false, reference);
+    }
+    ({ refs } = again);
+  }
+  // Versions are immutable: the content comes from the process-wide cache once read.
+  const chosen = await services.definitions.getCached(first.def.key, first.def.version, first.def.hash);
+  if (!chosen) throw new Error(`definition ${first.def.key}@${first.def.version} vanished`);
+  const pin = { key: chosen.key, version: chosen.version, hash: chosen.hash, label: `${chosen.key}@${chosen.version}+${chosen.hash}` };
+  const citizenPin = pinOf(id);
+
+  // References only: party ids and roles, never identities.
+  const signerRefs = refs.filter((r) => r.role === 'complainant' || r.role === 'denouncer').map((r) => r.id);
+  const representativeRefs = refs.filter((_r, i) => body.parties[i]?.isRepresentative).map((r) => r.id);
+  const signers = Math.max(body.signersCount ?? 0, signerRefs.length);
+  const input: ProcessInput = {
+    caseId: id, caseType: body.type, agencyId: body.agencyId, reference,
+    definition: chosen.content, pin,
+    variables: {
+      caseId: id, reference, receivedOn, channel: body.channel, remoteArea: body.remoteArea,
+      signerRefs, representativeRefs, signersCount: signers, massCase: signers >= MASS_CASE_MIN_SIGNERS,
+    },
+    caseEvents: { received: receivedOn },
+    ...(a.established === undefined ? {} : { established: a.established }),
+  };
+  const receivedAtUtc = received.utc;
+  const workflowId = caseWorkflowId(id);
+  // 2. The workflow. If this fails, nothing of step 1 is visible (no read-model row), and a retry
+  // with the same key finishes the case under the same id.
+  const handle = await deps.temporal.workflow.start(PROCESS_WORKFLOW, {
+    workflowId,
+    taskQueue: deps.taskQueue,
+    args: [input],
+    // A retried request (same business key) attaches to the running case instead of failing or duplicating.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    typedSearchAttributes: [
+      { key: SA.caseType, value: body.type },
+      { key: SA.agencyId, value: body.agencyId },
+      { key: SA.stage, value: 'received' },
+      { key: SA.receivedAt, value: new Date(receivedAtUtc) },
+    ],
+  });
+  const stored = {
+    id, reference, workflowId, runId: handle.firstExecutionRunId, status: 'open', stage: 'received', parties: refs,
+    definition: { key: pin.key, version: pin.version, hash: pin.hash, pin: pin.label }, links: { self: `/v1/cases/${id}` },
+  };
+  // 3. One statement once the workflow runs: the read-model seed (visible at once; the workflow's
+  // projections supersede it), its audit entry — both only if the seed is new, so a retry finishing
+  // an interrupted request adds neither twice — and the stored response of the key. It commits as a
+  // whole, after the chain head it advances was locked (below).
+  const seed = {
+    sql: `c AS (
+        INSERT INTO cases (id, reference, workflow_id, case_type, channel, agency_id, subject, remote_area, received_at, stage, status,
+                           projection_seq, definition_key, definition_version, definition_hash, details, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, 'received', 'open', 0, ?, ?::int, ?, ?::jsonb, now())
+        ON CONFLICT DO NOTHING RETURNING id
+      )`,
+    bindings: [
+      id, reference, workflowId, body.type, body.channel, body.agencyId, body.subject, body.remoteArea, receivedAtUtc,
+      pin.key, pin.version, pin.hash,
+      JSON.stringify({
+        ...(body.respondent ? { respondent: body.respondent } : {}), ...(body.contentSummary ? { contentSummary: body.contentSummary } : {}),
+        attachments: body.attachments, signersCount: signers, representatives: representativeRefs.length,
+      }),
+    ],
+  };
+  // The audit chain's keyed hash is computed here (ADR 0014: the HMAC key never reaches PostgreSQL), so
+  // the statement runs in a transaction that first locks the chain head; the head lock is held for that
+  // statement and the COMMIT.
+  let done: { rows: Array<{ fresh: boolean; audited: boolean }> };
+  try {
+    done = await db.transaction(async (trx) => {
+      const entry = auditAppendCtes({
+        actor: actorOf(principal), action: a.action ?? 'case.received', caseId: id, requestId,
+        after: {
+          reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs, definition: pin.label,
+          ...(a.auditAfter ?? {}),
+        },
+      }, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
+      // The stored replay holds the key id of the PIN, never the PIN itself.
+      const ctes = [seed, entry, ...(key ? [completeCte(scope, key, { status: 201, body: { ...stored, pinKid } }, 'idem_done')] : [])];
+      return prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(trx,
+        `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
+        ctes.flatMap((c) => c.bindings),
+      );
+    });
+  } catch (err) {
+    // ADR 0016: a start whose case cannot be recorded is undone — no invisible running case.
+    await abandonStart({ db, log: a.log, handle, caseId: id, key, scope, err });
+    throw problems.unavailable('The case could not be recorded; nothing was started. Retry the request.');
+  }
+  const { fresh, audited } = done.rows[0]!;
+  if (fresh && !audited) throw new Error('case.received was not audited: audit chain head missing');
+  // Not inserted: a concurrent request with the same key inserted this id first (any unique index
+  // may report the conflict first — id or reference — hence ON CONFLICT without a target); make
+  // sure it really is this case and not another one holding the reference.
+  if (!fresh && !(await db('cases').where({ id }).first('id'))) throw new Error(`case ${id}: its read-model row was not written (reference ${reference} taken)`);
+  if (fresh) recordCaseStarted(body.type);
+  return { status: 201, body: { ...stored, pin: citizenPin }, replayed: false };
+}
+
 export const caseRoutes: RouteSpec[] = [
   defineRoute({
     method: 'post', path: '/v1/cases', operationId: 'createCase', tags: ['Cases'],
@@ -249,199 +468,21 @@ export const caseRoutes: RouteSpec[] = [
     request: { body: CreateCaseBody, bodyExample: example },
     responses: { 201: { description: 'Case received; its workflow is running', schema: CreatedCase } },
     handler: async ({ req, res, body, principal, services, requestId }) => {
-      const { deps, idempotency: idem, parties, pins } = services;
       const key = req.get('Idempotency-Key');
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
         throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
       }
-      const received = receiptInstant(body.receivedAt);
-      if (received.ms > Date.now() + 5 * 60_000) {
-        throw problems.validation([{ path: 'receivedAt', message: 'must not be in the future' }]);
-      }
-      // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
-      const receivedOn = received.on;
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
       const scope = `POST /v1/cases ${principal!.type}:${principal!.id}`;
       const hash = key ? requestHash('POST', '/v1/cases', body) : '';
-      const withPin = (b: Record<string, unknown>) => ({ ...b, pin: derivePin(deps.pii.key(String(b.pinKid)), String(b.id)), pinKid: undefined });
-      const pinKid = deps.pii.currentKid;
-      // The citizen PIN of a case id under the current key, derived once per id (an HMAC each).
-      let lastPin: { caseId: string; pin: string } | undefined;
-      const pinOf = (caseId: string): string => {
-        if (lastPin?.caseId !== caseId) lastPin = { caseId, pin: derivePin(deps.pii.key(pinKid), caseId) };
-        return lastPin.pin;
-      };
-      const db = deps.db;
-
-      // 1. One statement (one implicit transaction) before the start: the definition version in force
-      // (the selection of definitions.select: effective on the receipt date, highest version, then
-      // smallest key), the key claim, the parties' personal data (encrypted) and the PIN hash — the
-      // workflow only ever gets the case id and party references. Nothing is written when no definition
-      // applies; with a key, parties and PIN are written only if this request claimed it. None of it is
-      // visible through the API until the read-model row of step 3 exists.
-      const referenceOf = (caseId: string, digits?: number) => caseReference(caseId, body.type, body.receivedAt, digits);
-      // ADR 0013: only system-level versions and those governed by the case's agency or an ancestor.
-      const agencyLine = await services.agencies.ancestors(body.agencyId);
-      const intake = async (caseId: string, claim: boolean, reference: string) => {
-        const sealed = parties.sealAll(caseId, body.parties.map(({ role, ...identity }) => ({ role, identity })));
-        const when = claim ? 'EXISTS (SELECT 1 FROM idem)' : 'EXISTS (SELECT 1 FROM defs)';
-        const ctes = [
-          {
-            sql: `defs AS (
-                SELECT d.key, d.version, d.hash FROM process_definitions d
-                  LEFT JOIN definition_owners o ON o.key = d.key AND o.version = d.version
-                 WHERE d.case_type = ? AND d.effective_from <= ?::date AND (d.effective_to IS NULL OR d.effective_to > ?::date)
-                   AND (o.agency_id IS NULL OR o.agency_id = ANY(?::text[]))
-                 ORDER BY d.version DESC, d.key COLLATE "C" LIMIT 1
-              )`,
-            bindings: [body.type, receivedOn, receivedOn, `{${agencyLine.map((a) => `"${a}"`).join(',')}}`],
-          },
-          ...(claim ? [reserveCte(scope, key!, hash, caseId, 'idem', 'EXISTS (SELECT 1 FROM defs)')] : []),
-          ...(sealed.length ? [partiesInsertCte(sealed, 'parties_ins', when)] : []),
-          await pins.insertCte(reference, caseId, pinOf(caseId), 'pin_ins', when),
-        ];
-        // owner: the case that already held this reference when the statement began (the PIN row is
-        // the reference registry; our own insert is not visible to the SELECT), null when it was free.
-        const r = await prepared<{ rows: Array<{ def: { key: string; version: number; hash: string } | null; fresh: boolean; owner: string | null }> }>(db,
-          `WITH ${ctes.map((c) => c.sql).join(', ')}
-           SELECT (SELECT row_to_json(defs) FROM defs) AS def, ${claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh,
-                  (SELECT case_id FROM case_pins WHERE reference = ?) AS owner`,
-          [...ctes.flatMap((c) => c.bindings), reference],
-        );
-        const row = r.rows[0]!;
-        if (!row.def) {
-          throw new HttpProblem(422, 'no-definition', 'No process definition applies',
-            `No registered definition of case type ${body.type} is effective on ${receivedOn} (the receipt date in Vietnam)`);
-        }
-        return { def: row.def, fresh: row.fresh, taken: row.owner !== null && row.owner !== caseId, refs: sealed.map((p) => ({ id: p.id, role: p.role })) };
-      };
-      // A reference already held by another case: the same id under a longer reference (its PIN row
-      // claims it; parties are idempotent per case id).
-      const freeReference = async (caseId: string, taken: boolean): Promise<string> => {
-        for (const digits of REFERENCE_DIGITS.slice(1)) {
-          if (!taken) break;
-          const longer = referenceOf(caseId, digits);
-          taken = (await intake(caseId, false, longer)).taken;
-          if (!taken) return longer;
-        }
-        if (taken) throw new Error(`case ${caseId}: no free reference`);
-        return referenceOf(caseId);
-      };
-      let id: string = deps.newCaseId?.() ?? randomUUID();
-      let reference = referenceOf(id);
-      const first = await intake(id, Boolean(key), reference);
-      let refs = first.refs;
-      if (first.taken && (!key || first.fresh)) reference = await freeReference(id, true);
-      if (key && !first.fresh) {
-        const earlier = await idem.lookup(scope, key, hash); // a different body under this key → 422
-        if (earlier.response) {
-          res.status(earlier.response.status).set('Idempotent-Replayed', 'true').json(withVnInstants(withPin(earlier.response.body as Record<string, unknown>)));
-          return;
-        }
-        // An identical earlier request did not finish: finish it with the same id (the rows are idempotent).
-        id = earlier.resourceId;
-        reference = referenceOf(id);
-        let again = await intake(id, false, reference);
-        if (again.taken) {
-          // The earlier request moved to a longer reference: its PIN row has it.
-          const own = await db('case_pins').where({ case_id: id }).first<{ reference: string } | undefined>('reference');
-          reference = own?.reference ?? await freeReference(id, true);
-          again = await intake(id, false, reference);
-        }
-        ({ refs } = again);
+      const out = await startCase({ services, principal: principal!, requestId, log: req.log, body, key, scope, hash });
+      if (out.replayed) {
+        res.status(out.status).set('Idempotent-Replayed', 'true').json(withVnInstants(out.body));
+        return;
       }
-      // Versions are immutable: the content comes from the process-wide cache once read.
-      const chosen = await services.definitions.getCached(first.def.key, first.def.version, first.def.hash);
-      if (!chosen) throw new Error(`definition ${first.def.key}@${first.def.version} vanished`);
-      const pin = { key: chosen.key, version: chosen.version, hash: chosen.hash, label: `${chosen.key}@${chosen.version}+${chosen.hash}` };
-      const citizenPin = pinOf(id);
-
-      // References only: party ids and roles, never identities.
-      const signerRefs = refs.filter((r) => r.role === 'complainant' || r.role === 'denouncer').map((r) => r.id);
-      const representativeRefs = refs.filter((_r, i) => body.parties[i]?.isRepresentative).map((r) => r.id);
-      const signers = Math.max(body.signersCount ?? 0, signerRefs.length);
-      const input: ProcessInput = {
-        caseId: id, caseType: body.type, agencyId: body.agencyId, reference,
-        definition: chosen.content, pin,
-        variables: {
-          caseId: id, reference, receivedOn, channel: body.channel, remoteArea: body.remoteArea,
-          signerRefs, representativeRefs, signersCount: signers, massCase: signers >= MASS_CASE_MIN_SIGNERS,
-        },
-        caseEvents: { received: receivedOn },
-      };
-      const receivedAtUtc = received.utc;
-      const workflowId = caseWorkflowId(id);
-      // 2. The workflow. If this fails, nothing of step 1 is visible (no read-model row), and a retry
-      // with the same key finishes the case under the same id.
-      const handle = await deps.temporal.workflow.start(PROCESS_WORKFLOW, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        args: [input],
-        // A retried request (same business key) attaches to the running case instead of failing or duplicating.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        typedSearchAttributes: [
-          { key: SA.caseType, value: body.type },
-          { key: SA.agencyId, value: body.agencyId },
-          { key: SA.stage, value: 'received' },
-          { key: SA.receivedAt, value: new Date(receivedAtUtc) },
-        ],
-      });
-      const stored = {
-        id, reference, workflowId, runId: handle.firstExecutionRunId, status: 'open', stage: 'received', parties: refs,
-        definition: { key: pin.key, version: pin.version, hash: pin.hash, pin: pin.label }, links: { self: `/v1/cases/${id}` },
-      };
-      // 3. One statement once the workflow runs: the read-model seed (visible at once; the workflow's
-      // projections supersede it), its audit entry — both only if the seed is new, so a retry finishing
-      // an interrupted request adds neither twice — and the stored response of the key. It commits as a
-      // whole, after the chain head it advances was locked (below).
-      const seed = {
-        sql: `c AS (
-            INSERT INTO cases (id, reference, workflow_id, case_type, channel, agency_id, subject, remote_area, received_at, stage, status,
-                               projection_seq, definition_key, definition_version, definition_hash, details, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, 'received', 'open', 0, ?, ?::int, ?, ?::jsonb, now())
-            ON CONFLICT DO NOTHING RETURNING id
-          )`,
-        bindings: [
-          id, reference, workflowId, body.type, body.channel, body.agencyId, body.subject, body.remoteArea, receivedAtUtc,
-          pin.key, pin.version, pin.hash,
-          JSON.stringify({
-            ...(body.respondent ? { respondent: body.respondent } : {}), ...(body.contentSummary ? { contentSummary: body.contentSummary } : {}),
-            attachments: body.attachments, signersCount: signers, representatives: representativeRefs.length,
-          }),
-        ],
-      };
-      // The audit chain's keyed hash is computed here (ADR 0014: the HMAC key never reaches PostgreSQL), so
-      // the statement runs in a transaction that first locks the chain head; the head lock is held for that
-      // statement and the COMMIT.
-      let done: { rows: Array<{ fresh: boolean; audited: boolean }> };
-      try {
-        done = await db.transaction(async (trx) => {
-          const entry = auditAppendCtes({
-            actor: actorOf(principal), action: 'case.received', caseId: id, requestId,
-            after: { reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs, definition: pin.label },
-          }, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
-          // The stored replay holds the key id of the PIN, never the PIN itself.
-          const ctes = [seed, entry, ...(key ? [completeCte(scope, key, { status: 201, body: { ...stored, pinKid } }, 'idem_done')] : [])];
-          return prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(trx,
-            `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
-            ctes.flatMap((c) => c.bindings),
-          );
-        });
-      } catch (err) {
-        // ADR 0016: a start whose case cannot be recorded is undone — no invisible running case.
-        await abandonStart({ db, log: req.log, handle, caseId: id, key, scope, err });
-        throw problems.unavailable('The case could not be recorded; nothing was started. Retry the request.');
-      }
-      const { fresh, audited } = done.rows[0]!;
-      if (fresh && !audited) throw new Error('case.received was not audited: audit chain head missing');
-      // Not inserted: a concurrent request with the same key inserted this id first (any unique index
-      // may report the conflict first — id or reference — hence ON CONFLICT without a target); make
-      // sure it really is this case and not another one holding the reference.
-      if (!fresh && !(await db('cases').where({ id }).first('id'))) throw new Error(`case ${id}: its read-model row was not written (reference ${reference} taken)`);
-      if (fresh) recordCaseStarted(body.type);
       // res.json's bytes, without Express's ETag (a hash of the body; no conditional request applies to a 201).
-      res.status(201).location(`/v1/cases/${id}`).setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify(withVnInstants({ ...stored, pin: citizenPin })));
+      res.status(201).location(`/v1/cases/${String(out.body.id)}`).setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify(withVnInstants(out.body)));
     },
   }),
 
