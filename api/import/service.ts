@@ -61,8 +61,13 @@ export interface ImportArgs {
   nowMs?: number;
 }
 
-const rejected = (index: number, sourceId: string | null, errors: RowError[], status = 422): RowResult =>
-  ({ index, sourceId, outcome: status === 409 ? 'conflict' : 'rejected', status, errors });
+const rejected = (index: number, sourceId: string | null, errors: RowError[], status = 422): RowResult => ({
+  index,
+  sourceId,
+  outcome: status === 409 ? 'conflict' : 'rejected',
+  status,
+  errors,
+});
 
 /** Imports (or, dry, checks) `rows`, one after the other; every row gets its result. */
 export async function importCases(a: ImportArgs): Promise<ImportSummary> {
@@ -71,17 +76,49 @@ export async function importCases(a: ImportArgs): Promise<ImportSummary> {
     try {
       results.push(await importRow(a, index, raw));
     } catch (err) {
-      const sourceId = raw && typeof raw === 'object' && typeof (raw as { sourceId?: unknown }).sourceId === 'string' ? (raw as { sourceId: string }).sourceId : null;
+      const sourceId =
+        raw && typeof raw === 'object' && typeof (raw as { sourceId?: unknown }).sourceId === 'string'
+          ? (raw as { sourceId: string }).sourceId
+          : null;
       if (err instanceof HttpProblem && err.status < 500) {
-        results.push(rejected(index, sourceId, [{ field: 'row', message: err.detail ?? err.title }], err.status === 409 ? 409 : err.status));
+        results.push(
+          rejected(
+            index,
+            sourceId,
+            [{ field: 'row', message: err.detail ?? err.title }],
+            err.status === 409 ? 409 : err.status,
+          ),
+        );
         continue;
       }
       // Logged without the message (it may quote the row's text); the row's start was undone by startCase.
-      a.log?.error({ index, sourceId, code: (err as { code?: unknown })?.code }, 'case import: a row could not be imported');
-      results.push({ index, sourceId, outcome: 'failed', status: 503, errors: [{ field: 'row', message: 'The case could not be recorded; nothing of it was kept. Retry the import (rows already imported answer `existing`).' }] });
+      a.log?.error(
+        { index, sourceId, code: (err as { code?: unknown })?.code },
+        'case import: a row could not be imported',
+      );
+      results.push({
+        index,
+        sourceId,
+        outcome: 'failed',
+        status: 503,
+        errors: [
+          {
+            field: 'row',
+            message:
+              'The case could not be recorded; nothing of it was kept. Retry the import (rows already imported answer `existing`).',
+          },
+        ],
+      });
     }
   }
-  const counts: Record<RowOutcome, number> = { imported: 0, existing: 0, valid: 0, rejected: 0, conflict: 0, failed: 0 };
+  const counts: Record<RowOutcome, number> = {
+    imported: 0,
+    existing: 0,
+    valid: 0,
+    rejected: 0,
+    conflict: 0,
+    failed: 0,
+  };
   for (const r of results) counts[r.outcome] += 1;
   return { dryRun: a.dryRun, source: a.source, total: results.length, counts, results };
 }
@@ -94,65 +131,151 @@ async function importRow(a: ImportArgs, index: number, raw: unknown): Promise<Ro
   const { services } = a;
   if (!a.subtree.includes(row.agencyId)) {
     // As a case of another agency: not found (existence does not leak, ADR 0006).
-    return rejected(index, row.sourceId, [{ field: 'agencyId', message: 'no such agency in your agency subtree' }], 404);
+    return rejected(
+      index,
+      row.sourceId,
+      [{ field: 'agencyId', message: 'no such agency in your agency subtree' }],
+      404,
+    );
   }
   const nowMs = a.nowMs ?? Date.now();
   const received = receiptInstant(row.receivedAt);
-  if (received.ms > nowMs + 5 * 60_000) return rejected(index, row.sourceId, [{ field: 'receivedAt', message: 'must not be in the future' }]);
+  if (received.ms > nowMs + 5 * 60_000)
+    return rejected(index, row.sourceId, [{ field: 'receivedAt', message: 'must not be in the future' }]);
 
   // Idempotency per source id: the same content answers the case it made; other content is a conflict.
   const hash = requestHash('POST', IMPORT_SCOPE, row);
-  const earlier = await services.deps.db('idempotency_keys').where({ scope: IMPORT_SCOPE, key: row.sourceId })
-    .first<{ request_hash: string; resource_id: string; status_code: number | null; response: Record<string, unknown> | null } | undefined>();
+  const earlier = await services.deps
+    .db('idempotency_keys')
+    .where({ scope: IMPORT_SCOPE, key: row.sourceId })
+    .first<
+      | {
+          request_hash: string;
+          resource_id: string;
+          status_code: number | null;
+          response: Record<string, unknown> | null;
+        }
+      | undefined
+    >();
   if (earlier && earlier.request_hash !== hash) {
-    return rejected(index, row.sourceId, [{ field: 'sourceId', message: `${row.sourceId} was imported before with different content (case ${earlier.resource_id}); a source id stands for one case` }], 409);
+    return rejected(
+      index,
+      row.sourceId,
+      [
+        {
+          field: 'sourceId',
+          message: `${row.sourceId} was imported before with different content (case ${earlier.resource_id}); a source id stands for one case`,
+        },
+      ],
+      409,
+    );
   }
   if (earlier?.response) {
     const b = earlier.response;
-    return { index, sourceId: row.sourceId, outcome: 'existing', status: 200, caseId: String(b.id), reference: String(b.reference), definition: String((b.definition as { pin?: string })?.pin ?? '') };
+    return {
+      index,
+      sourceId: row.sourceId,
+      outcome: 'existing',
+      status: 200,
+      caseId: String(b.id),
+      reference: String(b.reference),
+      definition: String((b.definition as { pin?: string })?.pin ?? ''),
+    };
   }
 
   // The definition the case will pin (by type, receipt date and agency line: as POST /v1/cases) and the facts on it.
   const agencyLine = await services.agencies.ancestors(row.agencyId);
   const chosen = await services.definitions.select(row.type, received.on, agencyLine);
-  if (!chosen) return rejected(index, row.sourceId, [{ field: 'receivedAt', message: `no registered definition of case type ${row.type} is effective on ${received.on}` }]);
+  if (!chosen)
+    return rejected(index, row.sourceId, [
+      {
+        field: 'receivedAt',
+        message: `no registered definition of case type ${row.type} is effective on ${received.on}`,
+      },
+    ]);
   const steps = stepsOf(row, chosen.content);
   if (!steps.ok) return rejected(index, row.sourceId, steps.errors);
   const calendar = calendarServiceFor(services.deps.db);
-  const signerRefs = row.parties.map((p, i) => ({ p, ref: `party-${i + 1}` })).filter(({ p }) => p.role === 'complainant' || p.role === 'denouncer').map(({ ref }) => ref);
-  const representativeRefs = row.parties.map((p, i) => ({ p, ref: `party-${i + 1}` })).filter(({ p }) => p.isRepresentative).map(({ ref }) => ref);
+  const signerRefs = row.parties
+    .map((p, i) => ({ p, ref: `party-${i + 1}` }))
+    .filter(({ p }) => p.role === 'complainant' || p.role === 'denouncer')
+    .map(({ ref }) => ref);
+  const representativeRefs = row.parties
+    .map((p, i) => ({ p, ref: `party-${i + 1}` }))
+    .filter(({ p }) => p.isRepresentative)
+    .map(({ ref }) => ref);
   const signers = Math.max(row.signersCount ?? 0, signerRefs.length);
   const variables: Record<string, JsonValue> = {
-    caseId: 'import-check', reference: 'import-check', receivedOn: received.on, channel: row.channel, remoteArea: row.remoteArea,
-    signerRefs, representativeRefs, signersCount: signers, massCase: signers >= MASS_CASE_MIN_SIGNERS,
+    caseId: 'import-check',
+    reference: 'import-check',
+    receivedOn: received.on,
+    channel: row.channel,
+    remoteArea: row.remoteArea,
+    signerRefs,
+    representativeRefs,
+    signersCount: signers,
+    massCase: signers >= MASS_CASE_MIN_SIGNERS,
   };
   const facts = { source: a.source, sourceId: row.sourceId, steps: steps.steps };
   const sim = await simulateImport({
-    definition: chosen.content, caseId: 'import-check', caseType: row.type, variables, caseEvents: { received: received.on }, facts, nowMs,
+    definition: chosen.content,
+    caseId: 'import-check',
+    caseType: row.type,
+    variables,
+    caseEvents: { received: received.on },
+    facts,
+    nowMs,
     calendar: (from, to) => calendar.snapshot(from, to),
   });
   const pinLabel = `${chosen.key}@${chosen.version}+${chosen.hash}`;
   if (!sim.ok) {
     // The engine names the fact `established.steps[i]`: the row names it `steps[i]`.
-    return rejected(index, row.sourceId, [{ field: sim.field.replace(/^established\./, ''), message: sim.message.replace(/^established\./, '') }]);
+    return rejected(index, row.sourceId, [
+      { field: sim.field.replace(/^established\./, ''), message: sim.message.replace(/^established\./, '') },
+    ]);
   }
-  if (a.dryRun) return { index, sourceId: row.sourceId, outcome: 'valid', status: 200, definition: pinLabel, preview: sim.preview };
+  if (a.dryRun)
+    return { index, sourceId: row.sourceId, outcome: 'valid', status: 200, definition: pinLabel, preview: sim.preview };
 
   const { sourceId, steps: _steps, ...body } = row;
   const out = await startCase({
-    services, principal: a.principal, requestId: a.requestId, log: a.log, body, key: sourceId, scope: IMPORT_SCOPE, hash, established: facts,
+    services,
+    principal: a.principal,
+    requestId: a.requestId,
+    log: a.log,
+    body,
+    key: sourceId,
+    scope: IMPORT_SCOPE,
+    hash,
+    established: facts,
     action: 'case.imported',
-    auditAfter: { source: a.source, sourceId, steps: facts.steps.length, pastBreaches: sim.preview.pastBreaches.map((b) => b.ruleId) },
+    auditAfter: {
+      source: a.source,
+      sourceId,
+      steps: facts.steps.length,
+      pastBreaches: sim.preview.pastBreaches.map((b) => b.ruleId),
+    },
   }).catch((err: unknown) => {
     // A concurrent import of the same source id with other content claimed the key first.
     if (err instanceof HttpProblem && err.slug === 'idempotency-key-reused') {
-      throw new HttpProblem(409, 'import-conflict', 'Source id imported with other content', `${sourceId} was imported with different content`);
+      throw new HttpProblem(
+        409,
+        'import-conflict',
+        'Source id imported with other content',
+        `${sourceId} was imported with different content`,
+      );
     }
     throw err;
   });
   const b = out.body;
   return {
-    index, sourceId, outcome: out.replayed ? 'existing' : 'imported', status: out.replayed ? 200 : 201,
-    caseId: String(b.id), reference: String(b.reference), definition: pinLabel, preview: sim.preview,
+    index,
+    sourceId,
+    outcome: out.replayed ? 'existing' : 'imported',
+    status: out.replayed ? 200 : 201,
+    caseId: String(b.id),
+    reference: String(b.reference),
+    definition: pinLabel,
+    preview: sim.preview,
   };
 }

@@ -10,8 +10,18 @@ import { complaintLimitation, validateRepresentatives } from '../../processes/bu
 import { addDays, computeDeadline, isIsoDate, type CalendarSnapshot } from '../../workflows/clock/index.js';
 import { evaluateExpression, type JsonValue, type ProcessDefinition } from '../../workflows/engine/index.js';
 import {
-  applyEstablishedStep, beginImport, buildRunGraph, buildView, factInstant, finishImport, initialState, Runner, vnDate,
-  type BreachView, type ClockView, type EstablishedFacts,
+  applyEstablishedStep,
+  beginImport,
+  buildRunGraph,
+  buildView,
+  factInstant,
+  finishImport,
+  initialState,
+  Runner,
+  vnDate,
+  type BreachView,
+  type ClockView,
+  type EstablishedFacts,
 } from '../../workflows/engine/runtime/index.js';
 import { recordedCaseEvent } from '../../workflows/engine/runtime/clocks.js';
 
@@ -34,15 +44,26 @@ export type CalendarSource = (from: string, to: string) => Promise<CalendarSnaps
 const MAX_SERVICE_STEPS = 500;
 
 /** The answer of a lifecycle activity without its write (activities/lifecycle.ts). */
-async function answer(activity: string, args: Record<string, JsonValue>, now: number, calendar: CalendarSource): Promise<Record<string, JsonValue>> {
-  const day = (v: JsonValue | undefined) => (typeof v === 'string' && isIsoDate(v.slice(0, 10)) ? v.slice(0, 10) : null);
+async function answer(
+  activity: string,
+  args: Record<string, JsonValue>,
+  now: number,
+  calendar: CalendarSource,
+): Promise<Record<string, JsonValue>> {
+  const day = (v: JsonValue | undefined) =>
+    typeof v === 'string' && isIsoDate(v.slice(0, 10)) ? v.slice(0, 10) : null;
   switch (activity) {
-    case 'setCaseFlag': return { flag: args.flag ?? null, value: args.value ?? null };
-    case 'recordCaseEvent': return { event: args.event ?? null, on: day(args.on) ?? vnDate(now) };
-    case 'recordDocument': return { documentId: 'dry-run', type: args.type ?? null, kind: 'document' };
+    case 'setCaseFlag':
+      return { flag: args.flag ?? null, value: args.value ?? null };
+    case 'recordCaseEvent':
+      return { event: args.event ?? null, on: day(args.on) ?? vnDate(now) };
+    case 'recordDocument':
+      return { documentId: 'dry-run', type: args.type ?? null, kind: 'document' };
     case 'checkRepresentatives': {
-      const list = (v: JsonValue | undefined) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-      const count = typeof args.signerCount === 'number' && Number.isInteger(args.signerCount) ? args.signerCount : undefined;
+      const list = (v: JsonValue | undefined) =>
+        Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+      const count =
+        typeof args.signerCount === 'number' && Number.isInteger(args.signerCount) ? args.signerCount : undefined;
       const r = validateRepresentatives(list(args.signers), list(args.representatives), count);
       return { ok: r.ok, massCase: r.massCase, allowed: r.allowed, errors: r.ok ? [] : r.errors.map((e) => e.message) };
     }
@@ -61,7 +82,8 @@ async function answer(activity: string, args: Record<string, JsonValue>, now: nu
       const cal = await calendar(addDays(start, -31), addDays(start, 3 * args.amount + 60));
       return { due: computeDeadline({ start, amount: args.amount, unit }, cal).due };
     }
-    default: return {};
+    default:
+      return {};
   }
 }
 
@@ -74,7 +96,10 @@ async function settle(r: Runner, definition: ProcessDefinition, calendar: Calend
     });
     if (!token) return;
     const n = definition.nodes.find((x) => x.id === token.nodeId)!;
-    if (n.type === 'callActivity') { r.completeToken(token.id, {}, 'child_started'); continue; }
+    if (n.type === 'callActivity') {
+      r.completeToken(token.id, {}, 'child_started');
+      continue;
+    }
     if (n.type !== 'serviceTask') return;
     const scope = r.feelScope();
     const args: Record<string, JsonValue> = {};
@@ -93,11 +118,20 @@ async function settle(r: Runner, definition: ProcessDefinition, calendar: Calend
  * gets them) at `nowMs`, on a calendar covering every date of the case. Nothing is written.
  */
 export async function simulateImport(a: {
-  definition: ProcessDefinition; caseId: string; caseType: string; variables: Record<string, JsonValue>; caseEvents: Record<string, string>;
-  facts: EstablishedFacts; nowMs: number; calendar: CalendarSource;
+  definition: ProcessDefinition;
+  caseId: string;
+  caseType: string;
+  variables: Record<string, JsonValue>;
+  caseEvents: Record<string, string>;
+  facts: EstablishedFacts;
+  nowMs: number;
+  calendar: CalendarSource;
 }): Promise<SimulationResult> {
   const received = a.caseEvents.received!;
-  const snapshot = await a.calendar(addDays(received, -31), addDays(vnDate(a.nowMs) > received ? vnDate(a.nowMs) : received, 1100));
+  const snapshot = await a.calendar(
+    addDays(received, -31),
+    addDays(vnDate(a.nowMs) > received ? vnDate(a.nowMs) : received, 1100),
+  );
   const state = initialState({ ...a.definition.variables, ...a.variables }, a.caseEvents);
   state.calendar = snapshot;
   const r = new Runner(buildRunGraph(a.definition), state, { caseId: a.caseId, caseType: a.caseType });
@@ -108,7 +142,11 @@ export async function simulateImport(a: {
     await settle(r, a.definition, a.calendar);
     for (const [i, step] of a.facts.steps.entries()) {
       if (r.state.status !== 'running') {
-        return { ok: false, field: `established.steps[${i}]`, message: `the case already ended (${r.state.outcome ?? r.state.status}) before this fact` };
+        return {
+          ok: false,
+          field: `established.steps[${i}]`,
+          message: `the case already ended (${r.state.outcome ?? r.state.status}) before this fact`,
+        };
       }
       const problem = applyEstablishedStep(r, step, i, a.nowMs);
       if (problem) {
@@ -120,14 +158,25 @@ export async function simulateImport(a: {
     finishImport(r, a.nowMs);
     await settle(r, a.definition, a.calendar);
   } catch (err) {
-    return { ok: false, field: 'established', message: `the facts cannot be applied to ${a.definition.key}@${a.definition.version}: ${(err as Error).message}` };
+    return {
+      ok: false,
+      field: 'established',
+      message: `the facts cannot be applied to ${a.definition.key}@${a.definition.version}: ${(err as Error).message}`,
+    };
   }
-  const view = buildView(a.caseId, `${a.definition.key}@${a.definition.version}`, r.state, (id) => r.graph.node(id).name ?? id, undefined,
-    (id) => ['userTask', 'serviceTask', 'callActivity'].includes(r.graph.node(id).type));
+  const view = buildView(
+    a.caseId,
+    `${a.definition.key}@${a.definition.version}`,
+    r.state,
+    (id) => r.graph.node(id).name ?? id,
+    undefined,
+    (id) => ['userTask', 'serviceTask', 'callActivity'].includes(r.graph.node(id).type),
+  );
   return {
     ok: true,
     preview: {
-      status: view.status, stage: view.stage,
+      status: view.status,
+      stage: view.stage,
       openTasks: view.openTasks.map((t) => ({ nodeId: t.nodeId, name: t.name, dueAt: t.dueAt ?? null })),
       clocks: view.clocks.filter((c) => c.kind === 'clock'),
       pastBreaches: (view.breaches ?? []).filter((b) => b.imported),

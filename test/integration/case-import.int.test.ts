@@ -25,10 +25,21 @@ let admin: Record<string, string>;
 
 const today = vnDate(Date.now());
 const day = (n: number) => addDays(today, n);
-const accept = (on: string) => ({ task: 'accept', on, data: { acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on } });
+const accept = (on: string) => ({
+  task: 'accept',
+  on,
+  data: { acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on },
+});
 const complaint = (sourceId: string, received: string, steps: unknown[], extra: Json = {}) => ({
-  sourceId, type: 'complaint_first', channel: 'reception_desk', receivedAt: `${received}T09:30:00+07:00`, agencyId: HOME,
-  subject: `Khiếu nại ${sourceId}`, parties: [{ role: 'complainant', name: 'Trần Thị B', phone: '0912345678' }], steps, ...extra,
+  sourceId,
+  type: 'complaint_first',
+  channel: 'reception_desk',
+  receivedAt: `${received}T09:30:00+07:00`,
+  agencyId: HOME,
+  subject: `Khiếu nại ${sourceId}`,
+  parties: [{ role: 'complainant', name: 'Trần Thị B', phone: '0912345678' }],
+  steps,
+  ...extra,
 });
 
 beforeAll(async () => {
@@ -39,7 +50,15 @@ afterAll(async () => {
   await api?.close();
 });
 
-type Result = { index: number; sourceId: string; outcome: string; status: number; caseId?: string; errors?: Array<{ field: string; message: string }>; preview?: Json };
+type Result = {
+  index: number;
+  sourceId: string;
+  outcome: string;
+  status: number;
+  caseId?: string;
+  errors?: Array<{ field: string; message: string }>;
+  preview?: Json;
+};
 const importRows = async (rows: unknown[], dryRun = false) => {
   const r = await call('POST', '/v1/cases/import', admin, { source: 'legacy-db', dryRun, rows });
   expect(r.status, r.text).toBe(200);
@@ -47,7 +66,8 @@ const importRows = async (rows: unknown[], dryRun = false) => {
 };
 const counts = async () => {
   const out: Record<string, number> = {};
-  for (const t of ['cases', 'parties', 'case_pins', 'idempotency_keys', 'audit_log']) out[t] = Number(((await api.tdb.db(t).count('* as n').first()) as { n: number }).n);
+  for (const t of ['cases', 'parties', 'case_pins', 'idempotency_keys', 'audit_log'])
+    out[t] = Number(((await api.tdb.db(t).count('* as n').first()) as { n: number }).n);
   return out;
 };
 const caseView = (id: string) => call('GET', `/v1/cases/${id}`, admin).then((r) => r.json);
@@ -56,18 +76,29 @@ describe('POST /v1/cases/import', () => {
   const tag = randomUUID().slice(0, 8);
   const good = complaint(`KN-${tag}-1`, day(-10), [accept(day(-8))]);
   const petition = {
-    sourceId: `KN-${tag}-2`, type: 'petition', channel: 'portal', receivedAt: `${day(-10)}T08:00:00+07:00`, agencyId: HOME, subject: `Kiến nghị ${tag}`,
+    sourceId: `KN-${tag}-2`,
+    type: 'petition',
+    channel: 'portal',
+    receivedAt: `${day(-10)}T08:00:00+07:00`,
+    agencyId: HOME,
+    subject: `Kiến nghị ${tag}`,
     steps: [{ task: 'accept', data: { petitionDecision: 'accept', decidedOn: day(-9) } }],
   };
   // An extension beyond the law (KN Art 28: at most 15 days more) — rejected, nothing of it stored.
-  const bad = complaint(`KN-${tag}-3`, day(-10), [accept(day(-8)), { event: 'extend', date: day(-5), amount: 40, ruleId: 'K3' }]);
+  const bad = complaint(`KN-${tag}-3`, day(-10), [
+    accept(day(-8)),
+    { event: 'extend', date: day(-5), amount: 40, ruleId: 'K3' },
+  ]);
   const noSubject = { ...complaint(`KN-${tag}-4`, day(-10), []), subject: undefined };
 
   it('a batch with bad rows imports the others, reports each bad row naming the field, and stores nothing of it', async () => {
     const before = await counts();
     const r = await importRows([good, bad, petition, noSubject]);
     expect(r.results.map((x) => [x.sourceId, x.outcome, x.status])).toEqual([
-      [good.sourceId, 'imported', 201], [bad.sourceId, 'rejected', 422], [petition.sourceId, 'imported', 201], [noSubject.sourceId, 'rejected', 422],
+      [good.sourceId, 'imported', 201],
+      [bad.sourceId, 'rejected', 422],
+      [petition.sourceId, 'imported', 201],
+      [noSubject.sourceId, 'rejected', 422],
     ]);
     expect(r.results[1]!.errors![0]!.field).toBe('steps[1]');
     expect(r.results[1]!.errors![0]!.message).toMatch(/Extension/i);
@@ -75,15 +106,25 @@ describe('POST /v1/cases/import', () => {
     const after = await counts();
     expect(after.cases! - before.cases!).toBe(2);
     expect(after.parties! - before.parties!).toBe(1); // the good complaint's complainant only
-    expect(await api.tdb.db('idempotency_keys').where({ scope: IMPORT_SCOPE, key: bad.sourceId }).first()).toBeUndefined();
+    expect(
+      await api.tdb.db('idempotency_keys').where({ scope: IMPORT_SCOPE, key: bad.sourceId }).first(),
+    ).toBeUndefined();
     expect(await api.tdb.db('cases').where({ subject: bad.subject }).first()).toBeUndefined();
 
     // The good complaint runs at verification, K3 counted from the imported acceptance, its derivation saying so.
     const id = r.results[0]!.caseId!;
-    const v = await poll('imported case projected', () => caseView(id), (j) => (j.openTasks as Array<{ nodeId: string }> | undefined)?.some((t) => t.nodeId === 'verify') === true);
-    const k3 = (v.clocks as Array<{ ruleId?: string; due?: string; derivation?: Array<{ text: string }> }>).find((c) => c.ruleId === 'K3')!;
+    const v = await poll(
+      'imported case projected',
+      () => caseView(id),
+      (j) => (j.openTasks as Array<{ nodeId: string }> | undefined)?.some((t) => t.nodeId === 'verify') === true,
+    );
+    const k3 = (v.clocks as Array<{ ruleId?: string; due?: string; derivation?: Array<{ text: string }> }>).find(
+      (c) => c.ruleId === 'K3',
+    )!;
     expect(k3.due).toBe(addDays(day(-8), 30));
-    expect(k3.derivation![0]!.text).toContain(`imported: accepted on ${day(-8).split('-').reverse().join('/')} per source legacy-db#${good.sourceId}`);
+    expect(k3.derivation![0]!.text).toContain(
+      `imported: accepted on ${day(-8).split('-').reverse().join('/')} per source legacy-db#${good.sourceId}`,
+    );
     expect((v.flags as Json).overdue).toBeFalsy();
     const audit = await api.tdb.db('audit_log').where({ case_id: id, action: 'case.imported' });
     expect(audit).toHaveLength(1);
@@ -103,11 +144,16 @@ describe('POST /v1/cases/import', () => {
     const fresh = complaint(`KN-${tag}-5`, day(-60), [accept(day(-40))]);
     const r = await importRows([fresh, bad], true);
     expect(r.results.map((x) => x.outcome)).toEqual(['valid', 'rejected']);
-    const preview = r.results[0]!.preview as { openTasks: Array<{ nodeId: string }>; pastBreaches: Array<{ ruleId: string }> };
+    const preview = r.results[0]!.preview as {
+      openTasks: Array<{ nodeId: string }>;
+      pastBreaches: Array<{ ruleId: string }>;
+    };
     expect(preview.openTasks.map((t) => t.nodeId)).toEqual(['verify']);
     expect(preview.pastBreaches.map((b) => b.ruleId)).toEqual(['K2', 'K3']);
     expect(await counts()).toEqual(before);
-    expect(await api.tdb.db('idempotency_keys').where({ scope: IMPORT_SCOPE, key: fresh.sourceId }).first()).toBeUndefined();
+    expect(
+      await api.tdb.db('idempotency_keys').where({ scope: IMPORT_SCOPE, key: fresh.sourceId }).first(),
+    ).toBeUndefined();
   });
 
   it('missed limits are past breaches on the case (flagged, listed), with no escalation opened', async () => {
@@ -115,8 +161,15 @@ describe('POST /v1/cases/import', () => {
     const r = await importRows([late]);
     expect(r.results[0]).toMatchObject({ outcome: 'imported' });
     const id = r.results[0]!.caseId!;
-    const v = await poll('imported late case', () => caseView(id), (j) => (j.openTasks as unknown[] | undefined)?.length === 1);
-    expect((v.breaches as Array<{ ruleId: string; imported?: boolean }>).map((b) => [b.ruleId, b.imported])).toEqual([['K2', true], ['K3', true]]);
+    const v = await poll(
+      'imported late case',
+      () => caseView(id),
+      (j) => (j.openTasks as unknown[] | undefined)?.length === 1,
+    );
+    expect((v.breaches as Array<{ ruleId: string; imported?: boolean }>).map((b) => [b.ruleId, b.imported])).toEqual([
+      ['K2', true],
+      ['K3', true],
+    ]);
     expect((v.flags as Json).overdue).toBe(true);
     expect((v.openTasks as Array<{ nodeId: string }>).map((t) => t.nodeId)).toEqual(['verify']);
     // Still nothing escalated a moment later: no head's review, no notification.
@@ -125,11 +178,16 @@ describe('POST /v1/cases/import', () => {
     expect(await api.tdb.db('case_tasks').where({ case_id: id, status: 'open' }).pluck('node_id')).toEqual(['verify']);
   });
 
-  it('rows of an agency outside the caller\'s subtree are not found; only admins import', async () => {
-    const other = await call('POST', '/v1/cases/import', await authHeader({ roles: ['admin'], agency: 'ubnd-xa-b' }), { rows: [complaint(`KN-${tag}-7`, day(-3), [])] });
+  it("rows of an agency outside the caller's subtree are not found; only admins import", async () => {
+    const other = await call('POST', '/v1/cases/import', await authHeader({ roles: ['admin'], agency: 'ubnd-xa-b' }), {
+      rows: [complaint(`KN-${tag}-7`, day(-3), [])],
+    });
     expect(other.status).toBe(200);
     expect((other.json.results as Result[])[0]).toMatchObject({ outcome: 'rejected', status: 404 });
-    expect((await call('POST', '/v1/cases/import', await authHeader({ roles: ['officer'], agency: HOME }), { rows: [good] })).status).toBe(403);
+    expect(
+      (await call('POST', '/v1/cases/import', await authHeader({ roles: ['officer'], agency: HOME }), { rows: [good] }))
+        .status,
+    ).toBe(403);
   });
 
   it('npm run import: a CSV file, dry run then import, through the same service', async () => {
@@ -143,15 +201,27 @@ describe('POST /v1/cases/import', () => {
       ].join('\n');
       const file = join(dir, 'cases.csv');
       await writeFile(file, csv);
-      const env = { ...process.env, KNTC_API_URL: api.url, KNTC_TOKEN: await mintToken({ roles: ['admin'], agency: HOME }) };
-      const cli = (args: string[]) => run('npx', ['tsx', 'scripts/import.ts', file, '--json', ...args], { env, cwd: process.cwd() })
-        .then((r) => ({ code: 0, out: r.stdout }), (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }));
+      const env = {
+        ...process.env,
+        KNTC_API_URL: api.url,
+        KNTC_TOKEN: await mintToken({ roles: ['admin'], agency: HOME }),
+      };
+      const cli = (args: string[]) =>
+        run('npx', ['tsx', 'scripts/import.ts', file, '--json', ...args], { env, cwd: process.cwd() }).then(
+          (r) => ({ code: 0, out: r.stdout }),
+          (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+        );
       const dry = await cli(['--dry-run']);
       expect(dry.code).toBe(1);
       const d = JSON.parse(dry.out) as { results: Result[] };
       expect(d.results.map((x) => x.outcome)).toEqual(['valid', 'rejected']);
       expect(d.results[1]!.errors![0]!.field).toBe('receivedAt');
-      expect(await api.tdb.db('idempotency_keys').where({ scope: IMPORT_SCOPE, key: `CSV-${tag}-1` }).first()).toBeUndefined();
+      expect(
+        await api.tdb
+          .db('idempotency_keys')
+          .where({ scope: IMPORT_SCOPE, key: `CSV-${tag}-1` })
+          .first(),
+      ).toBeUndefined();
       const real = await cli([]);
       const j = JSON.parse(real.out) as { results: Result[]; source: string };
       expect(j.source).toBe('cases.csv');

@@ -65,7 +65,13 @@ const CLOCK_EVENTS = ['suspend', 'resume', 'extend'];
 
 /** Marks the state imported (before the first fact). */
 export function beginImport(state: RunState, facts: EstablishedFacts): void {
-  state.imported = { source: facts.source, sourceId: facts.sourceId, applied: 0, steps: facts.steps.length, events: ['received'] };
+  state.imported = {
+    source: facts.source,
+    sourceId: facts.sourceId,
+    applied: 0,
+    steps: facts.steps.length,
+    events: ['received'],
+  };
 }
 
 /** Whether facts remain to be applied. */
@@ -93,7 +99,9 @@ export function recordPastBreaches(r: Runner): string[] {
 
 /** Whether the case runs a statutory clock a legal event may address (as the interpreter's check). */
 function hasStatutoryClocks(s: RunState): boolean {
-  return s.timers.some((t) => t.clock !== undefined && t.clock.clock.follows === undefined) || liveBreaches(s).length > 0;
+  return (
+    s.timers.some((t) => t.clock !== undefined && t.clock.clock.follows === undefined) || liveBreaches(s).length > 0
+  );
 }
 
 /**
@@ -109,7 +117,8 @@ export function applyEstablishedStep(r: Runner, step: EstablishedStep, i: number
   const day = stepDay(step);
   const today = checkedToday(todayMs);
   const imported = r.state.imported;
-  if (day > today) return `${at}.${step.kind === 'task' ? 'on' : 'date'}: ${day} is in the future (today is ${today} in Vietnam)`;
+  if (day > today)
+    return `${at}.${step.kind === 'task' ? 'on' : 'date'}: ${day} is in the future (today is ${today} in Vietnam)`;
   const received = r.state.caseEvents.received;
   if (received !== undefined && day < received) {
     return `${at}.${step.kind === 'task' ? 'on' : 'date'}: ${day} is before the case was received (${received})`;
@@ -129,11 +138,15 @@ export function applyEstablishedStep(r: Runner, step: EstablishedStep, i: number
     const problem = r.checkTaskCompletion(task.id, step.data, { today });
     if (problem) return `${at}.data: ${problem}`;
     r.completeTask(task.id, step.data, step.caseEvents ?? {});
-    if (imported) imported.events.push(...Object.keys(step.caseEvents ?? {}).filter((e) => !imported.events.includes(e)));
+    if (imported)
+      imported.events.push(...Object.keys(step.caseEvents ?? {}).filter((e) => !imported.events.includes(e)));
   } else {
     const req = {
-      name: step.name, date: step.date, decision: step.decision ?? `${step.name}:${step.date}`,
-      ...(step.amount === undefined ? {} : { amount: step.amount }), ...(step.ruleId === undefined ? {} : { ruleId: step.ruleId }),
+      name: step.name,
+      date: step.date,
+      decision: step.decision ?? `${step.name}:${step.date}`,
+      ...(step.amount === undefined ? {} : { amount: step.amount }),
+      ...(step.ruleId === undefined ? {} : { ruleId: step.ruleId }),
       variables: { eventOn: step.date, ...(step.variables ?? {}) },
     };
     const bad = legalEventDateProblem(r.state.caseEvents, req, today);
@@ -142,8 +155,10 @@ export function applyEstablishedStep(r: Runner, step: EstablishedStep, i: number
     if (refusal) return `${at}: ${refusal.reason}: ${refusal.detail}`;
     const clockEvent = CLOCK_EVENTS.includes(step.name);
     const plan = clockEvent ? r.planLegalEvent(step.name, req) : 'not a clock event';
-    if (clockEvent && typeof plan === 'string' && hasStatutoryClocks(r.state)) return `${at}: '${step.name}' changes no statutory clock: ${plan}`;
-    if (typeof plan === 'string' && r.catchers(step.name).length === 0) return `${at}.name: '${step.name}' is not expected by the case at this point (${plan})`;
+    if (clockEvent && typeof plan === 'string' && hasStatutoryClocks(r.state))
+      return `${at}: '${step.name}' changes no statutory clock: ${plan}`;
+    if (typeof plan === 'string' && r.catchers(step.name).length === 0)
+      return `${at}.name: '${step.name}' is not expected by the case at this point (${plan})`;
     if (typeof plan !== 'string') r.applyLegalEvent(step.name, req);
     r.deliverMessage(step.name, req.variables);
   }
@@ -165,7 +180,12 @@ export function finishImport(r: Runner, nowMs: number): { breached: string[] } {
   if (imported) {
     imported.done = isoAt(r.now);
     const breaches = (r.state.breaches ?? []).filter((b) => b.imported).map((b) => b.ruleId);
-    r.note('case_imported', { source: imported.source, sourceId: imported.sourceId, steps: imported.steps, pastBreaches: breaches });
+    r.note('case_imported', {
+      source: imported.source,
+      sourceId: imported.sourceId,
+      steps: imported.steps,
+      pastBreaches: breaches,
+    });
   }
   return { breached };
 }
@@ -177,8 +197,14 @@ export function finishImport(r: Runner, nowMs: number): { breached: string[] } {
 export function importedDerivation(state: RunState, c: ClockState): DerivationStep[] {
   const imported = state.imported;
   const start = c.clock.startEvent;
-  if (!imported || !imported.events.includes(start.name) || state.caseEvents[start.name] !== start.date) return c.derivation;
-  return c.derivation.map((d, i) => (i === 0 && d.kind === 'start'
-    ? { ...d, text: `imported: ${start.name} on ${start.date.slice(8, 10)}/${start.date.slice(5, 7)}/${start.date.slice(0, 4)} per source ${imported.source}#${imported.sourceId} — ${d.text}` }
-    : d));
+  if (!imported || !imported.events.includes(start.name) || state.caseEvents[start.name] !== start.date)
+    return c.derivation;
+  return c.derivation.map((d, i) =>
+    i === 0 && d.kind === 'start'
+      ? {
+          ...d,
+          text: `imported: ${start.name} on ${start.date.slice(8, 10)}/${start.date.slice(5, 7)}/${start.date.slice(0, 4)} per source ${imported.source}#${imported.sourceId} — ${d.text}`,
+        }
+      : d,
+  );
 }

@@ -646,12 +646,13 @@ export class Runner {
     this.state.timers = this.state.timers.filter((x) => x !== t);
     this.closeClock(t, 'breached');
     this.state.flags.overdue = true;
-    this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(this.state.variables[DEADLINE_EXPIRED_ON], t.clock.clock.ruleId, t.clock.due);
+    const { ruleId } = t.clock.clock;
+    this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(this.state.variables[DEADLINE_EXPIRED_ON], ruleId, t.clock.due);
     (this.state.breaches ??= []).push({
-      id: t.id, nodeId: t.nodeId, tokenId: t.tokenId, ruleId: t.clock.clock.ruleId, due: t.clock.due, at: isoAt(this.now), clock: t.clock,
+      id: t.id, nodeId: t.nodeId, tokenId: t.tokenId, ruleId, due: t.clock.due, at: isoAt(this.now), clock: t.clock,
       status: 'breached', imported: true,
     });
-    this.record('due_breached', t.nodeId, { ruleId: t.clock.clock.ruleId, due: t.clock.due, imported: true, source, escalated: false });
+    this.record('due_breached', t.nodeId, { ruleId, due: t.clock.due, imported: true, source, escalated: false });
   }
 
   /** Rungs (reminder, at risk) of `t` already past when a case is imported: marked fired, with their flags. */

@@ -101,7 +101,8 @@ export function buildView(caseId: string, pin: string, s: RunState | undefined, 
     dueAt: t.dueAtMs === null ? null : isoAt(t.dueAtMs), firedRungs: [...t.firedRungs],
     ...(t.clock ? {
       ruleId: t.clock.clock.ruleId, legalBasis: t.clock.clock.legalBasis, status: t.clock.status, due: t.clock.due,
-      rungs: t.clock.rungs, derivation: s.imported ? importedDerivation(s, t.clock) : t.clock.derivation, calendarVersion: t.clock.calendarVersion,
+      rungs: t.clock.rungs, derivation: s.imported ? importedDerivation(s, t.clock) : t.clock.derivation,
+      calendarVersion: t.clock.calendarVersion,
     } : {}),
   });
   const clocks = s.timers.map(clockView);
