@@ -16,6 +16,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRouteSpecs } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
+import { caseImportRoutes } from './routes/case-import.js';
 import { definitionRoutes, TEXT_IMPORT_TYPES } from './routes/definitions.js';
 import { caseEventRoutes } from './routes/case-events.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -46,6 +47,7 @@ export function apiRoutes(): RouteSpec[] {
   return [
     ...healthRoutes,
     ...metaRoutes(openApiDocument),
+    ...caseImportRoutes,
     ...caseRoutes,
     ...caseEventRoutes,
     ...taskRoutes,

@@ -25,6 +25,7 @@ import {
 } from './engine/session/index.js';
 import { calendarChangedSignal, evaluateInputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
 import { caseAgencyChanged } from './directory-contract.js';
+import { factInstant, stepDay } from './engine/runtime/established.js';
 import { LIFECYCLE_LAW } from '../processes/case-law.js';
 import { vnDate } from './clock/vn-time.js';
 
@@ -56,6 +57,11 @@ const PATCH_CALENDAR_ON_DEMAND = 'kntc-calendar-on-demand-v1';
  * ADR 0024). A history recorded while the message had no handler (it was dropped) replays without it.
  */
 const PATCH_AGENCY_CHANGE = 'kntc-case-agency-change-v1';
+/**
+ * patched() id: a case started with established facts (an import, ADR 0027) applies them at their
+ * dates before it runs on. Only inputs that carry `established` reach it.
+ */
+const PATCH_IMPORT = 'kntc-import-established-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -134,9 +140,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   let agencyId = input.agencyId;
 
   const touch = () => { wake = true; version += 1; };
+  // While an imported case applies its facts (ADR 0027), its steps happen at the facts' dates, not now.
+  let importNow: number | undefined;
   const act = <T>(fn: (s: CaseSession) => T): T => {
     if (!session) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
-    session.now = Date.now();
+    session.now = importNow ?? Date.now();
     try {
       return fn(session);
     } catch (err) {
@@ -180,7 +188,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (pending) return pending.then(() => actGrowing(fn, dates, true));
     if (!session) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
     const s = session;
-    s.now = Date.now();
+    s.now = importNow ?? Date.now();
     try {
       const done = s.attempt(() => fn(s, waited));
       if ('value' in done) return done.value;
@@ -274,7 +282,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   session = new CaseSession(graph, state, {
     caseId: input.caseId, law: LIFECYCLE_LAW, gates, scope: { caseId: input.caseId, caseType: input.caseType }, calendarSpan: span,
   });
-  session.now = Date.now();
+  const facts = input.established;
+  if (!input.carried && facts !== undefined && patched(PATCH_IMPORT)) session.beginImport(facts);
+  // An imported case starts on its receipt day; its facts follow at their dates.
+  if (session.importing()) importNow = factInstant(state.caseEvents.received ?? vnDate(Date.now()));
+  session.now = importNow ?? Date.now();
   if (!input.carried) {
     // A clock armed at the start may need days beyond the first snapshot: widen it and start again.
     for (;;) {
@@ -284,7 +296,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       const grown = ensureCalendar([started.missingDay]);
       if (!grown) throw asFailure(started.error);
       await grown;
-      session.now = Date.now();
+      session.now = importNow ?? Date.now();
     }
   }
   version += 1;
@@ -399,6 +411,28 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     for (const e of pending) await parentHandle.signal(childEscalated, { tokenId: input.parent.tokenId, workflowId: workflowInfo().workflowId, code: e.code });
   };
 
+  /**
+   * The next established fact of an imported case (ADR 0027), once the steps of the previous one
+   * have run (its service tasks answered): applied at its date by the runner's own operations, or,
+   * after the last, the end of the import — limits the facts show missed are past breaches (no
+   * escalation), the running clocks go on from the facts. A fact the case refuses (the API checked
+   * every fact on the same code before starting it) fails the case: it is never half-imported silently.
+   */
+  const applyNextFact = async () => {
+    const i = session!.state.imported!.applied;
+    const step = facts?.steps[i];
+    if (!step) {
+      const done = actGrowing((s) => s.finishImport(Date.now()));
+      if (done instanceof Promise) await done;
+      importNow = undefined;
+      return;
+    }
+    const applied = actGrowing((s) => s.applyEstablishedStep(step, i, Date.now()), [stepDay(step)]);
+    const problem = applied instanceof Promise ? await applied : applied;
+    if (problem !== null) throw ApplicationFailure.nonRetryable(`import refused: ${problem}`, 'ImportRefused');
+    importNow = session!.now;
+  };
+
   let projectedVersion = -1;
   const projectState = async () => {
     if (!project || projectedVersion === version) return;
@@ -427,8 +461,14 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       syncSearchAttributes();
       // Each await costs a tracked promise in the sandbox: only await when there is work.
       if (session.uncaught.length > 0) await forwardEscalations();
-      if (project && projectedVersion !== version) await projectState();
+      if (project && projectedVersion !== version && !session.importing()) await projectState();
       if (session.state.status !== 'running') break;
+      if (session.importing()) {
+        // No timer fires between the facts: the next is applied once the previous one's steps ran.
+        if (settled()) await applyNextFact();
+        else { await condition(() => wake); wake = false; }
+        continue;
+      }
       if (shouldContinueAsNew()) {
         // A completion that arrives now may start steps (a service task, a linked case) and wait
         // for them to settle; only this loop launches them: go round again instead of waiting for
