@@ -95,6 +95,11 @@ export function createDirectoryStore(db: Db) {
     async openChildren(id: string, trx: Db = db): Promise<string[]> {
       return (await trx('agencies').where({ parent_id: id }).whereNull('closed_at').orderBy('id').select<Array<{ id: string }>>('id')).map((r) => r.id);
     },
+    /** The agencies a person is staff of (the `person` scope rule: api/routing/mount.ts). */
+    async membershipAgencies(personId: string): Promise<string[]> {
+      return (await db('agency_staff').join('people', 'people.id', 'agency_staff.person_id')
+        .where('agency_staff.person_id', personId).select<Array<{ agency_id: string }>>('agency_staff.agency_id')).map((r) => r.agency_id);
+    },
     async person(id: string, trx: Db = db): Promise<PersonRecord | undefined> {
       const r = await trx('people').where({ id }).first();
       return r ? personOf(r) : undefined;

@@ -5,30 +5,25 @@
  * and position per agency, and their notification preferences. Every change is audited; every route
  * acts within the caller's agency subtree (a top-level agency: system_admin only).
  */
-import { randomUUID } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import { actorOf, AGENCY_ROLES, ROLES, SYSTEM_ROLES, type Principal } from '../auth/principal.js';
+import { AGENCY_ROLES, ROLES, SYSTEM_ROLES } from '../auth/principal.js';
 import { forbidden } from '../auth/errors.js';
-import { HttpProblem, problems } from '../problem.js';
-import { defineRoute, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
+import { problems } from '../problem.js';
+import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { splitTaskId } from '../routing/mount.js';
 import { AgencyId } from '../schemas.js';
-import type { Db } from '../../db/knex.js';
-import {
-  createDirectoryStore, LEVELS, membershipOf, personOf, POSITIONS, type AgencyRecord, type MembershipRecord, type PersonRecord,
-} from '../../db/directory.js';
-import { resolveTaskTargets } from '../../db/case-states.js';
-import { createTaskSearch } from '../../db/case-search.js';
-import { lineage, placementProblem, planImport, type FieldError, type ImportPlan } from '../../directory/agency-rules.js';
-import { CHANNEL_DEFAULTS, CHANNELS } from '../../directory/recipients.js';
+import { LEVELS, POSITIONS, type AgencyRecord, type MembershipRecord, type PersonRecord } from '../../db/directory.js';
+import { MAX_IMPORT_ROWS } from '../services/directory.js';
+import type { ImportPlan } from '../../directory/agency-rules.js';
+import { CHANNELS } from '../../directory/recipients.js';
 
 const ADMINS = ['admin', 'system_admin'] as const;
 const DIRECTORY_READERS = ['supervisor', 'auditor', 'admin', 'system_admin'] as const;
 const TASK_READERS = ['intake', 'officer', 'supervisor', 'admin'] as const;
 /** CSV bodies accepted by the import (JSON otherwise). */
 export const DIRECTORY_TEXT_TYPES = ['text/csv'];
-export const MAX_IMPORT_ROWS = 20_000;
+export { MAX_IMPORT_ROWS };
 
 // ---------- schemas ----------
 
@@ -152,52 +147,6 @@ const PersonParams = z.object({ id: PersonId });
 const agencyView = (a: AgencyRecord) => ({ ...a });
 const personView = (p: PersonRecord) => ({ ...p });
 const membershipView = (m: MembershipRecord) => ({ ...m });
-const rejected = (errors: FieldError[], title = 'The change is not valid') =>
-  new HttpProblem(422, 'directory-rejected', title, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
-const conflict = (path: string, message: string) =>
-  new HttpProblem(409, 'conflict', 'Conflict', `${path}: ${message}`, { errors: [{ path, message }] });
-
-type AnyCtx = HandlerContext<z.ZodObject<z.ZodRawShape> | undefined, z.ZodObject<z.ZodRawShape> | undefined, z.ZodType | undefined>;
-
-/** An agency is moved or closed by an admin above it, never by its own admins (they would lose it). */
-function refuseOwnAgency(ctx: Pick<AnyCtx, 'principal'>, id: string, what: string): void {
-  if (ctx.principal!.agencyId === id) throw forbidden(`An agency is ${what} by an admin of an agency above it, not by its own`);
-}
-
-/** The open agency `id` within the caller's subtree, or a 422 naming `field` (outside = missing). */
-async function openAgencyIn(db: Db, subtree: readonly string[], id: string, field: string): Promise<AgencyRecord> {
-  const a = subtree.includes(id) ? await createDirectoryStore(db).agency(id) : undefined;
-  if (!a) throw rejected([{ path: field, message: `no agency ${id} in your agency subtree` }]);
-  if (a.closedAt !== null) throw rejected([{ path: field, message: `${id} is closed (successor ${a.successorId ?? 'none'})` }]);
-  return a;
-}
-
-async function loadAgency(db: Db, id: string): Promise<AgencyRecord> {
-  const a = await createDirectoryStore(db).agency(id);
-  if (!a) throw problems.notFound(`Agency ${id}`);
-  return a;
-}
-
-function refuseClosed(a: AgencyRecord): void {
-  if (a.closedAt !== null) throw conflict('id', `${a.id} is closed (successor ${a.successorId ?? 'none'})`);
-}
-
-/**
- * Open tasks routed to a `parent` or `inspectorate` of cases at `agencies` re-resolved against the tree
- * now (after a move), as their next projection would (ADR 0010).
- */
-async function rerouteTasks(trx: Db, agencies: readonly string[]): Promise<number> {
-  if (agencies.length === 0) return 0;
-  const rows = await trx('case_tasks as t').join('case_states as s', 's.case_id', 't.case_id')
-    .where('t.status', 'open').whereIn('t.agency_scope', ['parent', 'inspectorate']).whereIn('s.agency_id', agencies)
-    .select<Array<{ case_id: string; task_id: string; agency_scope: string; agency_id: string }>>('t.case_id', 't.task_id', 't.agency_scope', 's.agency_id');
-  const byAgency = new Map<string, Record<string, string | null>>();
-  for (const r of rows) {
-    if (!byAgency.has(r.agency_id)) byAgency.set(r.agency_id, await resolveTaskTargets(trx, r.agency_id, ['parent', 'inspectorate']));
-    await trx('case_tasks').where({ case_id: r.case_id, task_id: r.task_id }).update({ target_agency_id: byAgency.get(r.agency_id)![r.agency_scope] ?? r.agency_id });
-  }
-  return rows.length;
-}
 
 function closureView(r: Record<string, unknown>) {
   const at = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
@@ -251,52 +200,6 @@ export function csvToImport(text: string): unknown {
   return staff ? { staff: list } : { agencies: list };
 }
 
-/** Applies an import plan (inside the caller's transaction). */
-async function applyImport(trx: Db, plan: ImportPlan): Promise<void> {
-  // Parents before children: created agencies in an order where each parent exists first.
-  const pending = [...plan.agencies.created];
-  const created = new Set<string>();
-  const known = async (id: string | null) => id === null || created.has(id) || (await trx('agencies').where({ id }).first('id')) !== undefined;
-  for (let guard = 0; pending.length > 0 && guard < MAX_IMPORT_ROWS + 1; guard++) {
-    for (let i = 0; i < pending.length; i++) {
-      const a = pending[i]!;
-      if (!(await known(a.parentId))) continue;
-      await trx('agencies').insert({ id: a.id, parent_id: a.parentId, name: a.name, level: a.level, kind: a.kind ?? null });
-      created.add(a.id);
-      pending.splice(i, 1);
-      i--;
-    }
-  }
-  for (const c of plan.agencies.changed) {
-    await trx('agencies').where({ id: c.id }).update({
-      name: c.row.name, parent_id: c.row.parentId, level: c.row.level, ...(c.row.kind === undefined ? {} : { kind: c.row.kind }),
-      updated_at: trx.fn.now(),
-    });
-  }
-  for (const p of plan.people.created) {
-    await trx('people').insert({ id: p.personId, display_name: p.displayName, email: p.email ?? null, phone: p.phone ?? null });
-  }
-  for (const p of plan.people.changed) {
-    const set: Record<string, unknown> = { updated_at: trx.fn.now() };
-    if (p.changes.displayName) set.display_name = p.changes.displayName.to;
-    if (p.changes.email) set.email = p.changes.email.to;
-    if (p.changes.phone) set.phone = p.changes.phone.to;
-    await trx('people').where({ id: p.id }).update(set);
-  }
-  // Positions first away from `head`, then the rest, so that one head per agency holds at every step.
-  const changed = [...plan.memberships.changed].sort((a, b) => Number(a.changes.position?.to === 'head') - Number(b.changes.position?.to === 'head'));
-  for (const m of changed) {
-    await trx('agency_staff').where({ person_id: m.personId, agency_id: m.agencyId }).update({
-      ...(m.changes.roles ? { roles: m.changes.roles.to as string[] } : {}),
-      ...(m.changes.position ? { position: m.changes.position.to as string } : {}),
-      updated_at: trx.fn.now(),
-    });
-  }
-  for (const m of plan.memberships.created) {
-    await trx('agency_staff').insert({ person_id: m.personId, agency_id: m.agencyId, roles: m.roles, position: m.position });
-  }
-}
-
 function importReport(plan: ImportPlan, dryRun: boolean, under: string | null) {
   return {
     dryRun, applied: !dryRun, under,
@@ -314,17 +217,6 @@ function importReport(plan: ImportPlan, dryRun: boolean, under: string | null) {
   };
 }
 
-/** The people row of a user principal, created from the token when missing (name = token name or sub). */
-async function selfPerson(db: Db, p: Principal): Promise<string> {
-  if (p.type !== 'user') throw forbidden('Notification preferences belong to people: an API key has none');
-  await db('people').insert({ id: p.id, display_name: (p.name ?? p.id).slice(0, 200) }).onConflict('id').ignore();
-  return p.id;
-}
-
-async function preferencesOf(db: Db, personId: string) {
-  return { personId, items: await createDirectoryStore(db).preferences(personId), defaults: { ...CHANNEL_DEFAULTS } };
-}
-
 // ---------- routes ----------
 
 export const directoryRoutes: RouteSpec[] = [
@@ -337,19 +229,7 @@ export const directoryRoutes: RouteSpec[] = [
     request: { body: CreateAgency, bodyExample: { id: 'so-xay-dung', parentId: 'tinh-demo', name: 'Sở Xây dựng', level: 'department' } },
     responses: { 201: { description: 'The agency', schema: AgencyView } },
     handler: async ({ body, principal, services, requestId }) => {
-      const db = services.deps.db;
-      const store = createDirectoryStore(db);
-      const created = await db.transaction(async (trx) => {
-        if (await store.agency(body.id, trx)) throw conflict('id', `an agency ${body.id} exists already`);
-        const parent = body.parentId === null ? null : await store.agency(body.parentId, trx);
-        if (parent?.closedAt) throw rejected([{ path: 'parentId', message: `${parent.id} is closed` }]);
-        const p = placementProblem(body.level, parent?.level ?? null);
-        if (p) throw rejected([{ path: 'level', message: p }]);
-        await trx('agencies').insert({ id: body.id, parent_id: body.parentId, name: body.name, level: body.level, kind: body.kind ?? null });
-        const a = (await store.agency(body.id, trx))!;
-        await services.audit.append({ actor: actorOf(principal), action: 'agency.created', requestId, after: { id: a.id, parentId: a.parentId, name: a.name, level: a.level, kind: a.kind } }, trx);
-        return a;
-      });
+      const created = await services.directory.createAgency(body, { principal, requestId });
       services.agencies.invalidate();
       return { status: 201, body: agencyView(created) };
     },
@@ -361,12 +241,9 @@ export const directoryRoutes: RouteSpec[] = [
     request: { params: AgencyParams },
     responses: { 200: { description: 'The agency', schema: AgencyDetail } },
     handler: async ({ params, services }) => {
-      const db = services.deps.db;
-      const a = await loadAgency(db, params.id);
-      const staff = await createDirectoryStore(db).staff(a.id);
+      const { agency: a, staff, children } = await services.directory.agencyDetail(params.id);
       const summary = (s: (typeof staff)[number]) => ({ id: s.personId, displayName: s.person.displayName });
       const head = staff.find((s) => s.position === 'head' && s.person.active);
-      const children = (await db('agencies').where({ parent_id: a.id }).orderBy('id').select<Array<{ id: string }>>('id')).map((r) => r.id);
       return {
         body: {
           ...agencyView(a), head: head ? summary(head) : null, deputies: staff.filter((s) => s.position === 'deputy' && s.person.active).map(summary), children,
@@ -382,23 +259,7 @@ export const directoryRoutes: RouteSpec[] = [
     request: { params: AgencyParams, body: UpdateAgency, bodyExample: { name: 'Sở Nông nghiệp và Môi trường' } },
     responses: { 200: { description: 'The agency', schema: AgencyView } },
     handler: async ({ params, body, principal, services, requestId }) => {
-      const db = services.deps.db;
-      const store = createDirectoryStore(db);
-      const updated = await db.transaction(async (trx) => {
-        const a = (await trx('agencies').where({ id: params.id }).forUpdate().first()) ? (await store.agency(params.id, trx))! : undefined;
-        if (!a) throw problems.notFound(`Agency ${params.id}`);
-        refuseClosed(a);
-        const set: Record<string, unknown> = {};
-        if (body.name !== undefined && body.name !== a.name) set.name = body.name;
-        if (body.kind !== undefined && body.kind !== a.kind) set.kind = body.kind;
-        if (Object.keys(set).length === 0) return a;
-        await trx('agencies').where({ id: a.id }).update({ ...set, updated_at: trx.fn.now() });
-        await services.audit.append({
-          actor: actorOf(principal), action: 'agency.updated', requestId,
-          before: { id: a.id, ...Object.fromEntries(Object.keys(set).map((k) => [k, a[k as 'name' | 'kind']])) }, after: { id: a.id, ...set },
-        }, trx);
-        return (await store.agency(a.id, trx))!;
-      });
+      const updated = await services.directory.updateAgency(params.id, body, { principal, requestId });
       services.agencies.invalidate();
       return { body: agencyView(updated) };
     },
@@ -413,33 +274,7 @@ export const directoryRoutes: RouteSpec[] = [
     request: { params: AgencyParams, body: MoveAgency, bodyExample: { parentId: 'so-tnmt' } },
     responses: { 200: { description: 'The agency (unchanged when it already had that parent)', schema: AgencyView } },
     handler: async ({ params, body, principal, subtree, services, requestId }) => {
-      refuseOwnAgency({ principal }, params.id, 'moved');
-      const db = services.deps.db;
-      const store = createDirectoryStore(db);
-      const moved = await db.transaction(async (trx) => {
-        await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
-        const a = await store.agency(params.id, trx);
-        if (!a) throw problems.notFound(`Agency ${params.id}`);
-        refuseClosed(a);
-        if (a.parentId === body.parentId) return a;
-        const parent = await openAgencyIn(trx, subtree, body.parentId, 'parentId');
-        const all = await store.allAgencies(trx);
-        const parentOf = new Map(all.map((x) => [x.id, x.parentId]));
-        if (lineage(parent.id, parentOf).ids.includes(a.id)) {
-          throw rejected([{ path: 'parentId', message: `${parent.id} is ${a.id} or below it: an agency cannot move under itself` }]);
-        }
-        const p = placementProblem(a.level, parent.level);
-        if (p) throw rejected([{ path: 'parentId', message: p }]);
-        await trx('agencies').where({ id: a.id }).update({ parent_id: parent.id, updated_at: trx.fn.now() });
-        parentOf.set(a.id, parent.id);
-        const below = all.filter((x) => lineage(x.id, parentOf).ids.includes(a.id)).map((x) => x.id);
-        const rerouted = await rerouteTasks(trx, below);
-        await services.audit.append({
-          actor: actorOf(principal), action: 'agency.moved', requestId,
-          before: { id: a.id, parentId: a.parentId }, after: { id: a.id, parentId: parent.id, reroutedTasks: rerouted },
-        }, trx);
-        return (await store.agency(a.id, trx))!;
-      });
+      const moved = await services.directory.moveAgency(params.id, body.parentId, subtree, { principal, requestId });
       services.agencies.invalidate();
       return { body: agencyView(moved) };
     },
@@ -458,49 +293,9 @@ export const directoryRoutes: RouteSpec[] = [
     },
     responses: { 202: { description: 'Closed; its cases are moving (see `closure`)', schema: z.object({ agency: AgencyView, closure: ClosureView }) } },
     handler: async ({ params, body, principal, subtree, services, requestId }) => {
-      refuseOwnAgency({ principal }, params.id, 'closed');
-      const { deps } = services;
-      const db = deps.db;
-      const store = createDirectoryStore(db);
-      const closureId = randomUUID();
-      const workflowId = `agency-closure-${closureId}`;
-      const actor = actorOf(principal);
-      const agency = await db.transaction(async (trx) => {
-        await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
-        const a = await store.agency(params.id, trx);
-        if (!a) throw problems.notFound(`Agency ${params.id}`);
-        refuseClosed(a);
-        if (body.successorId === a.id) throw rejected([{ path: 'successorId', message: 'an agency cannot succeed itself' }]);
-        const successor = await openAgencyIn(trx, subtree, body.successorId, 'successorId');
-        const all = await store.allAgencies(trx);
-        if (lineage(successor.id, new Map(all.map((x) => [x.id, x.parentId]))).ids.includes(a.id)) {
-          throw rejected([{ path: 'successorId', message: `${successor.id} is below ${a.id}: move it out first` }]);
-        }
-        const children = await store.openChildren(a.id, trx);
-        if (children.length > 0) {
-          throw conflict('id', `agencies are still open below ${a.id} (${children.slice(0, 10).join(', ')}${children.length > 10 ? ', …' : ''}): move or close them first`);
-        }
-        await trx('agencies').where({ id: a.id }).update({ closed_at: trx.fn.now(), successor_id: successor.id, updated_at: trx.fn.now() });
-        await trx('agency_closures').insert({
-          id: closureId, agency_id: a.id, successor_id: successor.id, workflow_id: workflowId, status: 'running', requested_by: JSON.stringify(actor),
-        });
-        await services.audit.append({
-          actor, action: 'agency.closed', requestId, before: { id: a.id, closedAt: null },
-          after: { id: a.id, successorId: successor.id, closureId, reason: body.reason },
-        }, trx);
-        return (await store.agency(a.id, trx))!;
-      });
+      const { agency, start } = await services.directory.closeAgency(params.id, body, subtree, { principal, requestId });
       services.agencies.invalidate();
-      try {
-        await deps.temporal.workflow.start('agencyClosureWorkflow', {
-          taskQueue: deps.taskQueue, workflowId,
-          args: [{ closureId, agencyId: agency.id, successorId: agency.successorId!, reason: body.reason, actor }],
-        });
-      } catch (e) {
-        deps.logger.warn({ err: e, agencyId: agency.id }, 'agency closed but the move of its cases did not start');
-        await db('agency_closures').where({ id: closureId }).update({ status: 'not_started' });
-      }
-      const closure = await db('agency_closures').where({ id: closureId }).first();
+      const closure = await start();
       return { status: 202, body: { agency: agencyView(agency), closure: closureView(closure) } };
     },
   }),
@@ -511,7 +306,7 @@ export const directoryRoutes: RouteSpec[] = [
     request: { params: AgencyParams },
     responses: { 200: { description: 'The closure (404: the agency is open)', schema: ClosureView } },
     handler: async ({ params, services }) => {
-      const row = await services.deps.db('agency_closures').where({ agency_id: params.id }).orderBy('requested_at', 'desc').first();
+      const row = await services.directory.closureOf(params.id);
       if (!row) throw problems.notFound(`Closure of agency ${params.id}`);
       return { body: closureView(row) };
     },
@@ -545,36 +340,9 @@ export const directoryRoutes: RouteSpec[] = [
     },
     responses: { 200: { description: 'What the import changed (or would change: dryRun)', schema: ImportReport } },
     handler: async ({ query, body, governingAgency, principal, services, requestId }) => {
-      const db = services.deps.db;
-      const store = createDirectoryStore(db);
       const under = governingAgency ?? null;
-      const check = async (trx: Db): Promise<ImportPlan> => {
-        const personIds = [...new Set(body.staff.map((s) => s.personId))];
-        const agencyIds = [...new Set(body.staff.map((s) => s.agencyId))];
-        const people = personIds.length === 0 ? [] : await trx('people').whereIn('id', personIds);
-        const memberships = body.staff.length === 0 ? []
-          : await trx('agency_staff').whereIn('agency_id', agencyIds).orWhereIn('person_id', personIds);
-        const { errors, plan } = planImport(body, {
-          agencies: await store.allAgencies(trx),
-          people: new Map(people.map((r: Record<string, unknown>) => [r.id as string, personOf(r)])),
-          memberships: memberships.map(membershipOf),
-        }, under);
-        if (errors.length > 0) throw rejected(errors, 'The file is not valid: nothing was imported');
-        return plan;
-      };
-      // A dry run reads in a read-only transaction; an import locks the tree (no concurrent change) and
-      // writes everything in one transaction, or nothing.
-      const plan = query.dryRun
-        ? await db.transaction(check, { readOnly: true })
-        : await db.transaction(async (trx) => {
-          await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
-          const p = await check(trx);
-          await applyImport(trx, p);
-          await services.audit.append({
-            actor: actorOf(principal), action: 'directory.imported', requestId, after: importReport(p, false, under),
-          }, trx);
-          return p;
-        });
+      const plan = await services.directory.importFile(body, under, query.dryRun, { principal, requestId },
+        (p) => importReport(p, false, under));
       if (!query.dryRun) services.agencies.invalidate();
       return { body: importReport(plan, query.dryRun, under) };
     },
@@ -586,8 +354,8 @@ export const directoryRoutes: RouteSpec[] = [
     request: { params: AgencyParams },
     responses: { 200: { description: 'Head first, then deputies, then members', schema: z.object({ items: z.array(StaffView) }) } },
     handler: async ({ params, services }) => {
-      await loadAgency(services.deps.db, params.id);
-      const staff = await createDirectoryStore(services.deps.db).staff(params.id);
+      await services.directory.loadAgency(params.id);
+      const staff = await services.directory.store.staff(params.id);
       return { body: { items: staff.map((s) => ({ ...membershipView(s), person: personView(s.person) })) } };
     },
   }),
@@ -605,42 +373,7 @@ export const directoryRoutes: RouteSpec[] = [
       201: { description: 'The membership created', schema: StaffView },
     },
     handler: async ({ params, body, principal, services, requestId }) => {
-      const db = services.deps.db;
-      const store = createDirectoryStore(db);
-      const { created, member } = await db.transaction(async (trx) => {
-        const a = await store.agency(params.id, trx);
-        if (!a) throw problems.notFound(`Agency ${params.id}`);
-        refuseClosed(a);
-        const person = await store.person(params.personId, trx);
-        if (!person && !body.person) throw rejected([{ path: 'person.displayName', message: `${params.personId} is not in the directory yet: give the person's name` }]);
-        if (!person) {
-          await trx('people').insert({ id: params.personId, display_name: body.person!.displayName, email: body.person!.email ?? null, phone: body.person!.phone ?? null });
-        } else if (body.person) {
-          await trx('people').where({ id: person.id }).update({
-            display_name: body.person.displayName,
-            ...(body.person.email !== undefined ? { email: body.person.email } : {}),
-            ...(body.person.phone !== undefined ? { phone: body.person.phone } : {}),
-            updated_at: trx.fn.now(),
-          });
-        }
-        if (body.position === 'head') {
-          const head = await trx('agency_staff').where({ agency_id: a.id, position: 'head' }).whereNot({ person_id: params.personId }).first('person_id');
-          if (head) throw conflict('position', `${a.id} has a head already (${head.person_id as string}): make them a deputy or member first`);
-        }
-        const before = await trx('agency_staff').where({ person_id: params.personId, agency_id: a.id }).first();
-        await trx('agency_staff').insert({ person_id: params.personId, agency_id: a.id, roles: body.roles, position: body.position })
-          .onConflict(['person_id', 'agency_id']).merge({ roles: body.roles, position: body.position, updated_at: trx.fn.now() });
-        await services.audit.append({
-          actor: actorOf(principal), action: before ? 'staff.changed' : 'staff.added', requestId,
-          before: before ? { personId: params.personId, agencyId: a.id, roles: before.roles, position: before.position } : null,
-          after: {
-            personId: params.personId, agencyId: a.id, roles: body.roles, position: body.position,
-            ...(body.person ? { personFields: Object.keys(body.person).sort() } : {}),
-          },
-        }, trx);
-        const m = (await store.staff(a.id, trx)).find((s) => s.personId === params.personId)!;
-        return { created: !before, member: m };
-      });
+      const { created, member } = await services.directory.putStaff(params.id, params.personId, body, { principal, requestId });
       return { status: created ? 201 : 200, body: { ...membershipView(member), person: personView(member.person) } };
     },
   }),
@@ -651,16 +384,7 @@ export const directoryRoutes: RouteSpec[] = [
     request: { params: StaffParams },
     responses: { 204: { description: 'Removed (also when they were not staff there)' } },
     handler: async ({ res, params, principal, services, requestId }) => {
-      const db = services.deps.db;
-      await db.transaction(async (trx) => {
-        const gone = await trx('agency_staff').where({ person_id: params.personId, agency_id: params.id }).delete().returning(['roles', 'position']);
-        if (gone.length > 0) {
-          await services.audit.append({
-            actor: actorOf(principal), action: 'staff.removed', requestId,
-            before: { personId: params.personId, agencyId: params.id, roles: gone[0].roles, position: gone[0].position },
-          }, trx);
-        }
-      });
+      await services.directory.removeStaff(params.id, params.personId, { principal, requestId });
       res.status(204).end();
     },
   }),
@@ -678,7 +402,7 @@ export const directoryRoutes: RouteSpec[] = [
     handler: async ({ query, subtree, services }) => {
       // Narrowing to an agency outside the caller's subtree finds nothing that exists for them: 404.
       if (query.agencyId && !subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
-      const rows = await createDirectoryStore(services.deps.db).peopleIn(subtree, {
+      const rows = await services.directory.store.peopleIn(subtree, {
         ...(query.agencyId ? { agencyId: query.agencyId } : {}), ...(query.after ? { after: query.after } : {}), limit: query.limit,
       });
       const last = rows[rows.length - 1];
@@ -695,7 +419,7 @@ export const directoryRoutes: RouteSpec[] = [
     request: { params: PersonParams },
     responses: { 200: { description: 'The person', schema: PersonDetail } },
     handler: async ({ params, subtree, services }) => {
-      const store = createDirectoryStore(services.deps.db);
+      const store = services.directory.store;
       const p = await store.person(params.id);
       if (!p) throw problems.notFound(`Person ${params.id}`);
       const memberships = (await store.memberships(p.id)).filter((m) => subtree.includes(m.agencyId));
@@ -710,23 +434,7 @@ export const directoryRoutes: RouteSpec[] = [
     request: { params: PersonParams, body: UpdatePerson, bodyExample: { email: 'hoa.nt@so-tnmt.kntc.local', phone: '+84912345678' } },
     responses: { 200: { description: 'The person', schema: PersonView } },
     handler: async ({ params, body, principal, services, requestId }) => {
-      const db = services.deps.db;
-      const store = createDirectoryStore(db);
-      const p = await db.transaction(async (trx) => {
-        const set: Record<string, unknown> = {};
-        if (body.displayName !== undefined) set.display_name = body.displayName;
-        if (body.email !== undefined) set.email = body.email;
-        if (body.phone !== undefined) set.phone = body.phone;
-        if (body.active !== undefined) set.active = body.active;
-        const n = await trx('people').where({ id: params.id }).update({ ...set, updated_at: trx.fn.now() });
-        if (n === 0) throw problems.notFound(`Person ${params.id}`);
-        await services.audit.append({
-          actor: actorOf(principal), action: 'person.updated', requestId,
-          after: { personId: params.id, fields: Object.keys(body).sort(), ...(body.active !== undefined ? { active: body.active } : {}) },
-        }, trx);
-        return (await store.person(params.id, trx))!;
-      });
-      return { body: personView(p) };
+      return { body: personView(await services.directory.updatePerson(params.id, body, { principal, requestId })) };
     },
   }),
   defineRoute({
@@ -735,7 +443,7 @@ export const directoryRoutes: RouteSpec[] = [
     auth: { roles: DIRECTORY_READERS, scope: { kind: 'person', param: 'id' } },
     request: { params: PersonParams },
     responses: { 200: { description: 'The preferences and the defaults of channels without one', schema: Preferences } },
-    handler: async ({ params, services }) => ({ body: await preferencesOf(services.deps.db, params.id) }),
+    handler: async ({ params, services }) => ({ body: await services.directory.preferencesOf(params.id) }),
   }),
   defineRoute({
     method: 'put', path: '/v1/people/:id/notification-preferences', operationId: 'putPersonPreferences', tags: ['Directory'],
@@ -748,12 +456,7 @@ export const directoryRoutes: RouteSpec[] = [
     },
     responses: { 200: { description: 'The preferences', schema: Preferences } },
     handler: async ({ params, body, principal, services, requestId }) => {
-      const db = services.deps.db;
-      await db.transaction(async (trx) => {
-        await createDirectoryStore(db).replacePreferences(params.id, body.items, trx);
-        await services.audit.append({ actor: actorOf(principal), action: 'person.preferences_set', requestId, after: { personId: params.id, items: body.items } }, trx);
-      });
-      return { body: await preferencesOf(db, params.id) };
+      return { body: await services.directory.setPreferences(params.id, body.items, { principal, requestId }) };
     },
   }),
   defineRoute({
@@ -762,8 +465,8 @@ export const directoryRoutes: RouteSpec[] = [
     auth: { roles: ROLES, scope: { kind: 'none' } },
     responses: { 200: { description: 'The preferences (none stored: the defaults apply)', schema: Preferences } },
     handler: async ({ principal, services }) => {
-      if (principal!.type !== 'user') throw forbidden('Notification preferences belong to people: an API key has none');
-      return { body: await preferencesOf(services.deps.db, principal!.id) };
+      if (principal.type !== 'user') throw forbidden('Notification preferences belong to people: an API key has none');
+      return { body: await services.directory.preferencesOf(principal.id) };
     },
   }),
   defineRoute({
@@ -773,13 +476,8 @@ export const directoryRoutes: RouteSpec[] = [
     request: { body: PutPreferences, bodyExample: { items: [{ channel: 'email', kind: '*', enabled: false }] } },
     responses: { 200: { description: 'The preferences', schema: Preferences } },
     handler: async ({ body, principal, services, requestId }) => {
-      const db = services.deps.db;
-      const id = await selfPerson(db, principal!);
-      await db.transaction(async (trx) => {
-        await createDirectoryStore(db).replacePreferences(id, body.items, trx);
-        await services.audit.append({ actor: actorOf(principal), action: 'person.preferences_set', requestId, after: { personId: id, items: body.items } }, trx);
-      });
-      return { body: await preferencesOf(db, id) };
+      const id = await services.directory.selfPerson(principal);
+      return { body: await services.directory.setPreferences(id, body.items, { principal, requestId }) };
     },
   }),
   defineRoute({
@@ -793,14 +491,11 @@ export const directoryRoutes: RouteSpec[] = [
     responses: { 200: { description: 'The candidates', schema: z.object({ taskId: z.string(), targetAgencyId: z.string(), candidateRoles: z.array(z.string()), items: z.array(Candidate) }) } },
     handler: async ({ params, services }) => {
       const { caseId, taskId } = splitTaskId(params.id);
-      const t = await createTaskSearch(services.deps.db).get(caseId, taskId);
+      const t = await services.taskSearch.get(caseId, taskId);
       if (!t) throw problems.notFound(`Task ${params.id}`);
       const target = t.targetAgencyId ?? t.agencyId;
       const line = await services.agencies.ancestors(target);
-      const rows = line.length === 0 ? [] : await services.deps.db('agency_staff as s').join('people as p', 'p.id', 's.person_id')
-        .whereIn('s.agency_id', line).where('p.active', true).whereRaw('s.roles && ?::text[]', [t.candidateRoles])
-        .select<Array<{ person_id: string; display_name: string; agency_id: string; position: string; roles: string[] }>>(
-          's.person_id', 'p.display_name', 's.agency_id', 's.position', 's.roles');
+      const rows = await services.directory.staffWithRoles(line, t.candidateRoles);
       const depth = (a: string) => line.indexOf(a);
       const rank = (p: string) => (p === 'head' ? 0 : p === 'deputy' ? 1 : 2);
       rows.sort((a, b) => depth(a.agency_id) - depth(b.agency_id) || rank(a.position) - rank(b.position) || a.display_name.localeCompare(b.display_name, 'vi'));

@@ -155,12 +155,11 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       if (!within(id)) throw notFound(`Agency ${id}`);
     } else if (scope.kind === 'person') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
-      const agencies = (await services.deps.db('agency_staff').join('people', 'people.id', 'agency_staff.person_id')
-        .where('agency_staff.person_id', id).select<Array<{ agency_id: string }>>('agency_staff.agency_id')).map((r) => r.agency_id);
+      const agencies = await services.directory.store.membershipAgencies(id);
       const seen = agencies.length > 0
         ? agencies.some(within)
         : (await services.agencies.ancestors(ctx.principal!.agencyId)).length === 1
-          && (await services.deps.db('people').where({ id }).first('id')) !== undefined;
+          && (await services.directory.store.person(id)) !== undefined;
       if (!seen) throw notFound(`Person ${id}`);
     } else if (scope.kind === 'task') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;

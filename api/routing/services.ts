@@ -27,6 +27,7 @@ import type { AppDeps } from '../deps.js';
 import { createRateLimiter } from '../rate-limit.js';
 import { createApiKeyAdmin } from '../services/api-keys.js';
 import { createCaseStartService } from '../services/case-start.js';
+import { createDirectoryService } from '../services/directory.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -85,6 +86,7 @@ export function createServices(deps: AppDeps) {
       temporal: deps.temporal, taskQueue: deps.taskQueue, pii: deps.pii, newCaseId: deps.newCaseId,
       intake: createCaseIntakeStore(deps.db, pins), idempotency, parties, definitions, agencies,
     }),
+    directory: createDirectoryService({ db: deps.db, audit, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger }),
     authenticate,
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),
