@@ -978,6 +978,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import cases already under way: each starts at the step its established facts reach, its clocks counted from them
+         * @description Each row is the `POST /v1/cases` body plus `sourceId` (the case's id in the source: the import is idempotent per source id — the same row again answers the same case, another row under it 409) and `steps`: the task completions (`task`, `on`, `data`) and legal events (`event` as its route, `date`, its body's fields) the source shows, in order. Every row is checked whole against the definition version it pins (the step open when each fact comes, form data and date rules, dates in order and not in the future, the law's limits on extensions) before anything is written; a row is imported entirely or not at all. A limit the facts show missed is recorded on the case as a past breach (flag `overdue`, `breaches[].imported`) without opening an escalation; a limit they satisfy never breaches; a clock still running continues. Per-row results, always 200.
+         *
+         *     Roles: admin. Scope: results limited to the caller's agency subtree.
+         */
+        post: operations["importCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/definitions": {
         parameters: {
             query?: never;
@@ -2167,6 +2189,76 @@ export interface components {
                 workflowType: string | null;
             }[];
             workflowId: string;
+        };
+        ImportCases: {
+            /**
+             * @description Validate every row, compute the step and clocks it reaches, write and start nothing
+             * @default false
+             */
+            dryRun?: boolean;
+            /** @description Cases (`ImportCaseRow`: the `POST /v1/cases` body + `sourceId` + `steps`), each validated on its own: a bad row is reported, the others go on */
+            rows: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * @description The source system or file, as the clocks' derivations name it ("imported: accepted on 06/07/2026 per source …")
+             * @default api
+             */
+            source?: string;
+        };
+        ImportResult: {
+            counts: {
+                conflict: number;
+                existing: number;
+                failed: number;
+                imported: number;
+                rejected: number;
+                valid: number;
+            };
+            dryRun: boolean;
+            results: components["schemas"]["ImportRowResult"][];
+            source: string;
+            total: number;
+        };
+        ImportRowResult: {
+            caseId?: string;
+            definition?: string;
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+            index: number;
+            /** @enum {string} */
+            outcome: "imported" | "existing" | "valid" | "rejected" | "conflict" | "failed";
+            /** @description The step the facts reach, its clocks (with derivations) and the limits the facts show missed (recorded, not escalated) */
+            preview?: {
+                caseEvents: {
+                    [key: string]: string;
+                };
+                clocks: {
+                    [key: string]: unknown;
+                }[];
+                openTasks: {
+                    dueAt: string | null;
+                    name: string;
+                    nodeId: string;
+                }[];
+                pastBreaches: {
+                    at: string;
+                    due: string;
+                    imported?: boolean;
+                    legalBasis: string;
+                    nodeId: string;
+                    ruleId: string;
+                    status: string;
+                }[];
+                stage: string;
+                status: string;
+            };
+            reference?: string;
+            sourceId: string | null;
+            /** @description The row's own status: 201 imported, 200 existing / valid (dry run), 404 agency not in your subtree, 409 source id imported with other content, 422 invalid, 503 not recorded (retry) */
+            status: number;
         };
         InboxItem: {
             caseId: string;
@@ -6008,6 +6100,100 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's agency subtree */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "source": "legacy-kntc-2025",
+                 *       "dryRun": true,
+                 *       "rows": [
+                 *         {
+                 *           "sourceId": "SO-TNMT/KN/2026/0142",
+                 *           "type": "complaint_first",
+                 *           "channel": "reception_desk",
+                 *           "receivedAt": "2026-07-01T09:30:00+07:00",
+                 *           "agencyId": "so-tnmt",
+                 *           "subject": "Khiếu nại quyết định thu hồi đất",
+                 *           "steps": [
+                 *             {
+                 *               "task": "accept",
+                 *               "on": "2026-07-06",
+                 *               "data": {
+                 *                 "acceptanceDecision": "accept",
+                 *                 "acceptanceNoticeOn": "2026-07-06",
+                 *                 "acceptedOn": "2026-07-06"
+                 *               }
+                 *             },
+                 *             {
+                 *               "event": "extend",
+                 *               "date": "2026-07-20",
+                 *               "amount": 15,
+                 *               "ruleId": "K3",
+                 *               "decision": "20/QĐ-UBND"
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ImportCases"];
+            };
+        };
+        responses: {
+            /** @description Per-row results (imported / existing / valid / rejected / conflict / failed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
