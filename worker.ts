@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { calendarServiceFor } from './calendar/service.js';
-import { createActivities } from './activities/index.js';
+import { createActivities, type ActivityDeps } from './activities/index.js';
 import { createDefinitionStore } from './db/definitions.js';
 import { scrubDatabaseErrorsInActivities } from './platform/db-errors.js';
 import { EXAMPLE_DEFINITIONS } from './processes/examples/index.js';
@@ -23,6 +23,8 @@ export interface CaseWorkerDeps {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Workflow interceptor modules bundled with the workflows (tests; ignored with a pre-built bundle). */
   workflowInterceptorModules?: string[];
+  /** Notification delivery (ADR 0025, platform/notifications.ts); unset: notifications are recorded, not sent. */
+  notifications?: ActivityDeps['notifications'];
 }
 
 /** Path of the single workflow bundle entry. */
@@ -43,6 +45,7 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
   const activities = createActivities({
     db: deps.db, logger: deps.logger, definitions: resolvable, calendarEntries: () => calendar.entries(), pinKeys: deps.pinKeys,
     webhooks: deps.webhooks,
+    notifications: deps.notifications,
   });
   return Worker.create({
     connection: deps.connection,

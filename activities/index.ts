@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex.js';
+import { createAgencyClosureActivities } from './agency-closure.js';
 import { createCalendarFanOutActivities } from './calendar-fanout.js';
 import { createLifecycleActivities } from './lifecycle.js';
+import { Context } from '@temporalio/activity';
+import { createNotificationActivities, startNotificationDelivery, type NotificationActivityDeps } from './notifications.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 import { createWebhookActivities } from './webhooks.js';
 
@@ -10,18 +13,36 @@ export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries
   logger: Logger;
   /** Webhook delivery (ADR 0026): loopback receivers allowed (WEBHOOK_ALLOW_LOCALHOST). */
   webhooks?: { allowLocalhost?: boolean } | undefined;
+  /**
+   * Notification delivery (ADR 0025): recorded notifications are delivered by deliverNotificationWorkflow
+   * on the worker's own task queue. Unset: notifications are recorded (`queued`) and not sent.
+   */
+  notifications?: Omit<NotificationActivityDeps, 'db' | 'logger'> | undefined;
 }
 
 /** Activities are a factory over injected dependencies; workflows see only the type. */
 export function createActivities(deps: ActivityDeps) {
+  const n = deps.notifications;
   return {
     ...createProcessActivities(deps),
     // After the generic ones: persistent recordDocument / notify replace the in-memory versions.
-    ...createLifecycleActivities(deps),
+    ...createLifecycleActivities({
+      ...deps,
+      ...(n ? {
+        startDelivery: (id: string) => {
+          const ctx = Context.current();
+          return startNotificationDelivery(ctx.client, ctx.info.taskQueue, id, n.retry);
+        },
+      } : {}),
+    }),
+    // Delivery of the notifications (deliverNotificationWorkflow); registered only when configured.
+    ...(n ? createNotificationActivities({ ...n, db: deps.db, logger: deps.logger }) : ({} as Partial<ReturnType<typeof createNotificationActivities>>)),
     // The background fan-out of calendar changes (workflows/calendar-fanout.ts).
     ...createCalendarFanOutActivities(deps),
     // Webhook delivery from the event outbox (workflows/webhooks.ts).
     ...createWebhookActivities({ db: deps.db, pinKeys: deps.pinKeys, allowLocalhost: deps.webhooks?.allowLocalhost }),
+    // The background move of a closed agency's cases to its successor (workflows/agency-closure.ts).
+    ...createAgencyClosureActivities(deps),
   };
 }
 

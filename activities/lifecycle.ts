@@ -27,6 +27,11 @@ export interface LifecycleActivityDeps {
   logger: Logger;
   /** Calendar for the limitation check; default: the shared calendar service of `db`. */
   calendar?: (from: string, to: string) => Promise<CalendarSnapshot>;
+  /**
+   * Starts the delivery of a recorded notification (ADR 0025), before recordNotification completes:
+   * a crash after the row is written retries the activity, which starts it then. Unset: recorded only.
+   */
+  startDelivery?: (notificationId: string) => Promise<void>;
 }
 
 type Input = Record<string, JsonValue>;
@@ -114,6 +119,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       id: `ntf-${randomUUID()}`, case_id: k.caseId, idem_key: k.idemKey, node_id: k.nodeId, kind, recipients: to,
     }, k.caseId, k.idemKey);
     logger.debug({ caseId: k.caseId, kind, notificationId: row.id }, 'notification recorded');
+    if (deps.startDelivery) await deps.startDelivery(row.id);
     return { notificationId: row.id, to: row.recipients };
   }
 

@@ -11,10 +11,12 @@ import { registerStuckCasesGauge } from './stuck-cases.js';
 import { createServices } from './routing/services.js';
 import { adminCaseRoutes } from './routes/admin-cases.js';
 import { agencyRoutes } from './routes/agencies.js';
+import { DIRECTORY_TEXT_TYPES, directoryRoutes } from './routes/directory.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { calendarRouteSpecs } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
+import { caseImportRoutes } from './routes/case-import.js';
 import { definitionRoutes, TEXT_IMPORT_TYPES } from './routes/definitions.js';
 import { caseEventRoutes } from './routes/case-events.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -22,6 +24,7 @@ import { healthRoutes } from './routes/health.js';
 import { historyRoutes } from './routes/history.js';
 import { docsRouter, metaRoutes } from './routes/meta.js';
 import { partyRoutes } from './routes/parties.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
 import { eventRoutes } from './routes/events.js';
@@ -46,6 +49,7 @@ export function apiRoutes(): RouteSpec[] {
   return [
     ...healthRoutes,
     ...metaRoutes(openApiDocument),
+    ...caseImportRoutes,
     ...caseRoutes,
     ...caseEventRoutes,
     ...taskRoutes,
@@ -54,6 +58,7 @@ export function apiRoutes(): RouteSpec[] {
     ...auditRoutes,
     ...historyRoutes,
     ...agencyRoutes,
+    ...directoryRoutes,
     ...apiKeyRoutes,
     ...calendarRouteSpecs,
     ...adminCaseRoutes,
@@ -61,6 +66,7 @@ export function apiRoutes(): RouteSpec[] {
     ...projectionFailureRoutes,
     ...eventRoutes,
     ...webhookRoutes,
+    ...notificationRoutes,
   ];
 }
 
@@ -93,6 +99,8 @@ export function createApp(deps: AppDeps): Express {
   // Text bodies for routes that import another format (BPMN 2.0 XML definitions: request.textImport);
   // a statutory lifecycle with its diagram is a few hundred kB of XML (bounded: processes/bpmn/bounds.ts).
   app.use(express.text({ limit: MAX_BPMN_BYTES, type: TEXT_IMPORT_TYPES }));
+  // CSV files of the directory import (ADR 0024): a province's agencies and staff.
+  app.use(express.text({ limit: '4mb', type: DIRECTORY_TEXT_TYPES }));
   app.use(mountRoutes(apiRoutes(), createServices(deps)));
   app.use(docsRouter());
   app.use(notFoundRoute);

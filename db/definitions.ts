@@ -9,6 +9,7 @@ import {
   type DefinitionHash, type ProcessDefinition, type ProcessDefinitionInput, type ValidationError,
 } from '../workflows/engine/index.js';
 import type { Knex } from 'knex';
+import { selectDefinition } from '../workflows/engine/select.js';
 import { ConflictError } from './errors.js';
 import type { Db } from './knex.js';
 
@@ -191,6 +192,29 @@ export function createDefinitionStore(db: Db) {
     },
 
     /** A registered version through the process-wide cache (versions are immutable). */
+    /**
+     * The version a case of `caseType` received on `receivedOn` runs under, read only (the import's
+     * validation and dry run, ADR 0027): the one rule of workflows/engine/select.ts over the versions
+     * effective that day, system-level or governed by an agency of `caseAgencyLine` (ADR 0013).
+     */
+    async select(caseType: string, receivedOn: string, caseAgencyLine?: readonly string[]): Promise<DefinitionRecord | undefined> {
+      // Headers only (the content of a statutory lifecycle is large); the winner's content comes from the cache.
+      const rows = await db('process_definitions as d')
+        .leftJoin('definition_owners as o', function on() { this.on('o.key', 'd.key').andOn('o.version', 'd.version'); })
+        .where('d.case_type', caseType)
+        .where('d.effective_from', '<=', receivedOn)
+        .where((b) => b.whereNull('d.effective_to').orWhere('d.effective_to', '>', receivedOn))
+        .modify((b) => { if (caseAgencyLine) b.where(ownedByAnyOf(caseAgencyLine)); })
+        .select('d.key', 'd.version', 'd.case_type', 'd.effective_from', 'd.effective_to', 'd.hash') as Array<
+          Pick<DefinitionRow, 'key' | 'version' | 'case_type' | 'effective_from' | 'effective_to' | 'hash'>>;
+      const headers = rows.map((r) => ({
+        key: r.key, version: r.version, caseType: r.case_type, effectiveFrom: r.effective_from,
+        ...(r.effective_to ? { effectiveTo: r.effective_to } : {}), hash: r.hash,
+      }));
+      const chosen = selectDefinition(headers as unknown as Array<ProcessDefinition & { hash: string }>, { caseType, receivedOn });
+      return chosen ? getCached(chosen.key, chosen.version, chosen.hash) : undefined;
+    },
+
     getCached,
   };
 }

@@ -65,6 +65,31 @@ export interface Config {
     /** Loopback receivers allowed (WEBHOOK_ALLOW_LOCALHOST=true; local use and tests only). */
     readonly allowLocalhost: boolean;
   };
+  /** Notification delivery (ADR 0025). */
+  readonly notifications: NotificationConfig;
+}
+
+/** Where and how notifications are delivered (ADR 0025). */
+export interface NotificationConfig {
+  /** SMTP_URL (`smtp://host:port`, `smtps://user:pass@host:465`). Unset: the local mail catcher under `npm start`, else no email. */
+  readonly smtpUrl: string | undefined;
+  /** SMTP_FROM: the sender address. */
+  readonly smtpFrom: string;
+  /** SMS_GATEWAY_URL: the HTTP gateway SMS are POSTed to (README: the contract). Unset: no SMS. */
+  readonly smsGatewayUrl: string | undefined;
+  /** SMS_GATEWAY_TOKEN: sent as `Authorization: Bearer …`. */
+  readonly smsGatewayToken: string | undefined;
+  /** PUBLIC_BASE_URL: the base of the links in messages (default: the API's own URL). */
+  readonly publicBaseUrl: string;
+  /** NOTIFY_RETRY_PERIOD: how long a delivery is retried before it is `failed` (default 24 h). */
+  readonly retryPeriodS: number;
+  /** NOTIFY_RETRY_INITIAL: the first retry interval, doubled each time up to 1 h (default 10 s). */
+  readonly retryInitialS: number;
+  /** MAIL_CATCHER (`true` unless SMTP_URL is set): `npm start` runs a local mail catcher (maildev) and sends there. */
+  readonly mailCatcher: boolean;
+  /** MAIL_CATCHER_SMTP_PORT (1025) and MAIL_CATCHER_WEB_PORT (1080): its SMTP port and its web page. */
+  readonly mailCatcherSmtpPort: number;
+  readonly mailCatcherWebPort: number;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBackoffS: durationSeconds(env, 'WEBHOOK_MAX_BACKOFF', 300, 86400),
       allowLocalhost: (str(env, 'WEBHOOK_ALLOW_LOCALHOST') ?? 'false') === 'true',
     },
+    notifications: notificationConfig(env),
   };
   return Object.freeze(cfg);
 }
@@ -151,4 +177,27 @@ export function loadConfigOrExit(): Config {
     console.error(`Configuration error: ${(e as ConfigError).message}`);
     process.exit(2);
   }
+}
+
+function notificationConfig(env: NodeJS.ProcessEnv): NotificationConfig {
+  const smtpUrl = str(env, 'SMTP_URL');
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) throw new ConfigError('SMTP_URL must be smtp://host:port or smtps://user:pass@host:port');
+  const smsGatewayUrl = str(env, 'SMS_GATEWAY_URL');
+  if (smsGatewayUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(smsGatewayUrl)) throw new ConfigError('SMS_GATEWAY_URL must be an http(s) URL');
+  const publicBaseUrl = str(env, 'PUBLIC_BASE_URL') ?? `http://${str(env, 'HOST') ?? '127.0.0.1'}:${int(env, 'PORT', 3000)}`;
+  if (!/^https?:\/\/[^\s]+$/.test(publicBaseUrl)) throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL');
+  const catcher = str(env, 'MAIL_CATCHER');
+  if (catcher !== undefined && catcher !== 'true' && catcher !== 'false') throw new ConfigError('MAIL_CATCHER must be true or false');
+  return {
+    smtpUrl,
+    smtpFrom: str(env, 'SMTP_FROM') ?? 'KNTC <no-reply@kntc.local>',
+    smsGatewayUrl,
+    smsGatewayToken: str(env, 'SMS_GATEWAY_TOKEN'),
+    publicBaseUrl: publicBaseUrl.replace(/\/+$/, ''),
+    retryPeriodS: durationSeconds(env, 'NOTIFY_RETRY_PERIOD', 24 * 3600, 30 * 86400),
+    retryInitialS: durationSeconds(env, 'NOTIFY_RETRY_INITIAL', 10, 3600),
+    mailCatcher: catcher === undefined ? smtpUrl === undefined : catcher === 'true',
+    mailCatcherSmtpPort: int(env, 'MAIL_CATCHER_SMTP_PORT', 1025),
+    mailCatcherWebPort: int(env, 'MAIL_CATCHER_WEB_PORT', 1080),
+  };
 }

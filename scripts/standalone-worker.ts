@@ -6,6 +6,7 @@ import { createDb } from '../db/knex.js';
 import { loadConfig } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { createPiiKeyring } from '../platform/pii.js';
+import { notificationDeps } from '../platform/notifications.js';
 import { connectWorker } from '../platform/temporal.js';
 import { createCaseWorker } from '../worker.js';
 
@@ -21,6 +22,8 @@ export async function runStandaloneWorker(): Promise<void> {
   const connection = await connectWorker(cfg, cfg.temporal.address);
   const worker = await createCaseWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger,
     webhooks: { allowLocalhost: cfg.webhooks.allowLocalhost },
+    // Notifications to SMTP_URL / SMS_GATEWAY_URL (a standalone worker runs no mail catcher; in-app always).
+    notifications: notificationDeps(cfg.notifications),
     // Linked cases get their own citizen PIN only under the API's keys (PII_KEYS), never a locally generated one.
     ...(cfg.piiKeys ? { pinKeys: createPiiKeyring(cfg.piiKeys) } : {}) });
   process.once('SIGINT', () => worker.shutdown());

@@ -16,6 +16,7 @@ import { prepareDatabase, startConfiguredEmbeddedPostgres } from '../platform/da
 import { configureAuditKeys } from '../db/audit-keys.js';
 import { sealAuditChain } from '../db/audit.js';
 import { ChainBroken, configureAuditSigner, createCheckpointStore } from '../db/audit-checkpoints.js';
+import { notificationDeps, startMailCatcher, type MailCatcher } from '../platform/notifications.js';
 import { createPiiKeyring } from '../platform/pii.js';
 import { portInUse, type PostgresHandle } from '../platform/postgres.js';
 import { connectClient, connectWorker, installTemporalRuntimeLogger, registerSearchAttributes, startDevServer, temporalBinaries, type ServerProcess } from '../platform/temporal.js';
@@ -28,6 +29,9 @@ export interface RunningSystem {
   embeddedPostgres: boolean;
   /** A 30-day admin token for local use (only when JWT_SECRET/JWKS_URL are unset and a local secret is used). */
   adminToken: string | undefined;
+  /** The local mail catcher's web page (MAIL_CATCHER), and the SMTP server notifications go to. */
+  mailCatcherUrl: string | undefined;
+  smtpUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -121,11 +125,23 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     // The worker needs the PII keyring for the citizen PINs of linked cases (ADR 0012)
     const pii = createPiiKeyring(secrets.piiKeys);
 
+    // Notifications (ADR 0025): to SMTP_URL, or to a local mail catcher with a web page
+    let mailCatcher: MailCatcher | undefined;
+    if (cfg.notifications.mailCatcher) {
+      for (const [port, name] of [[cfg.notifications.mailCatcherSmtpPort, 'MAIL_CATCHER_SMTP_PORT'], [cfg.notifications.mailCatcherWebPort, 'MAIL_CATCHER_WEB_PORT']] as const) {
+        if (await portInUse(port, '127.0.0.1')) throw new Error(`Mail catcher port ${port} is already in use. Set ${name} to another port (or MAIL_CATCHER=false).`);
+      }
+      mailCatcher = await startMailCatcher(cfg.notifications, cfg.dataDir);
+      stops.push(() => mailCatcher!.stop());
+    }
+    const smtpUrl = cfg.notifications.smtpUrl ?? mailCatcher?.smtpUrl;
+
     // Worker
     const workerConn = await connectWorker(cfg, temporalAddress);
     const worker: Worker = await createCaseWorker({
       connection: workerConn, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger: logger.child({ component: 'worker' }), pinKeys: pii,
       webhooks: { allowLocalhost: cfg.webhooks.allowLocalhost },
+      notifications: notificationDeps(cfg.notifications, smtpUrl),
     });
     const workerRun = worker.run();
     stops.push(async () => {
@@ -158,6 +174,8 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       embeddedPostgres: Boolean(pg),
       // Only for the locally generated secret: a deployment's own JWT_SECRET never yields a printed token.
       adminToken: auth.jwtSecret && !cfg.auth.jwtSecret && !auth.jwksUrl ? await issueDevAdminToken({ jwtSecret: auth.jwtSecret, issuer: auth.issuer, audience: auth.audience, lifetimeS: auth.maxLifetimeS }) : undefined,
+      mailCatcherUrl: mailCatcher?.webUrl,
+      smtpUrl: smtpUrl?.replace(/:[^:@/]*@/, ':***@'),
       stop: stopAll,
     };
   } catch (e) {

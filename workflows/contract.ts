@@ -6,7 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { DefinitionPin, JsonValue, ProcessDefinition } from './engine/index.js';
-import type { CaseStateView, RunState, TaskRecord } from './engine/runtime/index.js';
+import type { CaseStateView, EstablishedFacts, RunState, TaskRecord } from './engine/runtime/index.js';
 
 export type { CaseStateView, ClockView, TaskRecord } from './engine/runtime/index.js';
 
@@ -77,6 +77,11 @@ export interface ProcessInput {
   /** Set when started by a parent case's call activity that waits for it. */
   parent?: { workflowId: string; tokenId: string };
   options?: ProcessOptions;
+  /**
+   * A case imported already under way (ADR 0027): the facts established in the source system, applied
+   * in order at their own dates before the case runs on (`POST /v1/cases/import`).
+   */
+  established?: EstablishedFacts;
   /** State carried over continueAsNew (never set by callers). */
   carried?: CarriedState;
 }

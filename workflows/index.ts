@@ -3,3 +3,5 @@ export { processWorkflow } from './interpreter.js';
 export { benchTenStepsWorkflow } from './bench.js';
 export { calendarFanOutWorkflow } from './calendar-fanout.js';
 export { webhookDeliveryWorkflow } from './webhooks.js';
+export { deliverNotificationWorkflow } from './deliver-notification.js';
+export { agencyClosureWorkflow } from './agency-closure.js';

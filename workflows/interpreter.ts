@@ -21,9 +21,11 @@ import {
   buildRunGraph, buildView, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, initialState, RuntimeIncident, unionRange, type DayRange,
 } from './engine/runtime/index.js';
 import {
-  CaseSession, checkMessage, LEGAL_EVENT, TASK_COMPLETION, type Applied, type FeatureGates, type LegalEventResult, type Refusal,
+  agencyChange, CaseSession, checkMessage, LEGAL_EVENT, TASK_COMPLETION, type Applied, type FeatureGates, type LegalEventResult, type Refusal,
 } from './engine/session/index.js';
 import { calendarChangedSignal, evaluateInputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
+import { caseAgencyChanged } from './directory-contract.js';
+import { factInstant, stepDay } from './engine/runtime/established.js';
 import { LIFECYCLE_LAW } from '../processes/case-law.js';
 import { vnDate } from './clock/vn-time.js';
 
@@ -50,6 +52,16 @@ const PATCH_STAGE_WORK = 'kntc-stage-is-work-step-v1';
 const PATCH_LATE_LEGAL_EVENTS = 'kntc-late-legal-events-v1';
 /** patched() id: a case that needs a calendar day its snapshot lacks fetches a wider one (ADR 0017) instead of failing. */
 const PATCH_CALENDAR_ON_DEMAND = 'kntc-calendar-on-demand-v1';
+/**
+ * patched() id: a case takes the agency a `caseAgencyChanged` message names (its agency was closed:
+ * ADR 0024). A history recorded while the message had no handler (it was dropped) replays without it.
+ */
+const PATCH_AGENCY_CHANGE = 'kntc-case-agency-change-v1';
+/**
+ * patched() id: a case started with established facts (an import, ADR 0027) applies them at their
+ * dates before it runs on. Only inputs that carry `established` reach it.
+ */
+const PATCH_IMPORT = 'kntc-import-established-v1';
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -124,11 +136,15 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const launched = new Set<string>();
   // Audit entries of applied Updates, appended by the next projection (ADR 0013); carried over continue-as-new.
   const pendingAudits: WorkflowAuditEntry[] = [...(input.carried?.audits ?? [])];
+  /** The case's agency: the input's, until a closed agency's successor takes the case over (ADR 0024). */
+  let agencyId = input.agencyId;
 
   const touch = () => { wake = true; version += 1; };
+  // While an imported case applies its facts (ADR 0027), its steps happen at the facts' dates, not now.
+  let importNow: number | undefined;
   const act = <T>(fn: (s: CaseSession) => T): T => {
     if (!session) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
-    session.now = Date.now();
+    session.now = importNow ?? Date.now();
     try {
       return fn(session);
     } catch (err) {
@@ -172,7 +188,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (pending) return pending.then(() => actGrowing(fn, dates, true));
     if (!session) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
     const s = session;
-    s.now = Date.now();
+    s.now = importNow ?? Date.now();
     try {
       const done = s.attempt(() => fn(s, waited));
       if ('value' in done) return done.value;
@@ -233,6 +249,15 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     validator: (req) => refuse(checkMessage(input.caseId, session, LEGAL_EVENT, req, Date.now())),
   });
   setHandler(calendarChangedSignal, () => { calendarDirty = true; wake = true; });
+  setHandler(caseAgencyChanged, (m) => {
+    // Only a message about the agency the case is at; the projection, search attribute and linked cases follow.
+    // The session's rule (engine/session/messages.ts); patched() only when the message applies, as recorded.
+    const next = agencyChange(agencyId, m);
+    if (next === undefined || !patched(PATCH_AGENCY_CHANGE)) return;
+    agencyId = next;
+    upsertSearchAttributes([{ key: SA.agencyId, value: next }]);
+    touch();
+  });
   setHandler(childCompleted, (c) => {
     const output = session?.noteChildCompleted(c);
     if (output !== undefined) inBackground(actGrowing((s) => s.childCompleted(c.tokenId, output)));
@@ -257,7 +282,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   session = new CaseSession(graph, state, {
     caseId: input.caseId, law: LIFECYCLE_LAW, gates, scope: { caseId: input.caseId, caseType: input.caseType }, calendarSpan: span,
   });
-  session.now = Date.now();
+  const facts = input.established;
+  if (!input.carried && facts !== undefined && patched(PATCH_IMPORT)) session.beginImport(facts);
+  // An imported case starts on its receipt day; its facts follow at their dates.
+  if (session.importing()) importNow = factInstant(state.caseEvents.received ?? vnDate(Date.now()));
+  session.now = importNow ?? Date.now();
   if (!input.carried) {
     // A clock armed at the start may need days beyond the first snapshot: widen it and start again.
     for (;;) {
@@ -267,7 +296,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       const grown = ensureCalendar([started.missingDay]);
       if (!grown) throw asFailure(started.error);
       await grown;
-      session.now = Date.now();
+      session.now = importNow ?? Date.now();
     }
   }
   version += 1;
@@ -314,7 +343,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       caseId: childCaseId, caseType: child.definition.caseType, definition: child.definition, pin: child.pin,
       // A linked case was received when the letter was (K2/T1/C1 count from the real receipt).
       variables: { ...args, parentCaseId: input.caseId }, caseEvents: { received: typeof args.receivedOn === 'string' && ISO_DAY.test(args.receivedOn) ? args.receivedOn : today },
-      ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }),
+      ...(agencyId === undefined ? {} : { agencyId }),
       ...(node.wait ? { parent: { workflowId: workflowInfo().workflowId, tokenId } } : {}),
       options: { ...(opts.project === undefined ? {} : { project: opts.project }) },
     };
@@ -362,7 +391,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (!searchAttributes) return;
     const info = workflowInfo();
     const src = {
-      state: session!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId: input.agencyId,
+      state: session!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId,
       present: (name: string) => info.typedSearchAttributes.getAll().some((p) => p.key.name === name),
       transient: (nodeId: string) => graph.node(nodeId).type === 'serviceTask',
     };
@@ -382,6 +411,28 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     for (const e of pending) await parentHandle.signal(childEscalated, { tokenId: input.parent.tokenId, workflowId: workflowInfo().workflowId, code: e.code });
   };
 
+  /**
+   * The next established fact of an imported case (ADR 0027), once the steps of the previous one
+   * have run (its service tasks answered): applied at its date by the runner's own operations, or,
+   * after the last, the end of the import — limits the facts show missed are past breaches (no
+   * escalation), the running clocks go on from the facts. A fact the case refuses (the API checked
+   * every fact on the same code before starting it) fails the case: it is never half-imported silently.
+   */
+  const applyNextFact = async () => {
+    const i = session!.state.imported!.applied;
+    const step = facts?.steps[i];
+    if (!step) {
+      const done = actGrowing((s) => s.finishImport(Date.now()));
+      if (done instanceof Promise) await done;
+      importNow = undefined;
+      return;
+    }
+    const applied = actGrowing((s) => s.applyEstablishedStep(step, i, Date.now()), [stepDay(step)]);
+    const problem = applied instanceof Promise ? await applied : applied;
+    if (problem !== null) throw ApplicationFailure.nonRetryable(`import refused: ${problem}`, 'ImportRefused');
+    importNow = session!.now;
+  };
+
   let projectedVersion = -1;
   const projectState = async () => {
     if (!project || projectedVersion === version) return;
@@ -390,7 +441,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     const view = buildView(input.caseId, input.pin.label, session!.state, nodeName, 20, isWork);
     const audits = pendingAudits.splice(0);
     await infra.projectCaseState({
-      caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(input.agencyId === undefined ? {} : { agencyId: input.agencyId }), state: view,
+      caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(agencyId === undefined ? {} : { agencyId }), state: view,
       ...(audits.length > 0 ? { audits } : {}),
     });
   };
@@ -410,8 +461,14 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       syncSearchAttributes();
       // Each await costs a tracked promise in the sandbox: only await when there is work.
       if (session.uncaught.length > 0) await forwardEscalations();
-      if (project && projectedVersion !== version) await projectState();
+      if (project && projectedVersion !== version && !session.importing()) await projectState();
       if (session.state.status !== 'running') break;
+      if (session.importing()) {
+        // No timer fires between the facts: the next is applied once the previous one's steps ran.
+        if (settled()) await applyNextFact();
+        else { await condition(() => wake); wake = false; }
+        continue;
+      }
       if (shouldContinueAsNew()) {
         // A completion that arrives now may start steps (a service task, a linked case) and wait
         // for them to settle; only this loop launches them: go round again instead of waiting for
@@ -419,7 +476,7 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         await condition(() => allHandlersFinished() || settling > 0);
         if (settling > 0) continue;
         const carried: CarriedState = { state: session.state, projectionSeq, runs, ...(pendingAudits.length > 0 ? { audits: [...pendingAudits] } : {}) };
-        await continueAsNew<typeof processWorkflow>({ ...input, carried });
+        await continueAsNew<typeof processWorkflow>({ ...input, ...(agencyId === undefined ? {} : { agencyId }), carried });
       }
       const next = session.nextDueMs();
       if (!wake) {

@@ -10,6 +10,8 @@ const MAX_DEPTH = 32;
 interface Tree {
   parentOf: Map<string, string | null>;
   childrenOf: Map<string, string[]>;
+  /** Closed agencies (ADR 0024) → their successor. */
+  closed: Map<string, string | null>;
   loadedAt: number;
 }
 
@@ -19,8 +21,8 @@ interface Tree {
  * province, its departments and communes) is held in memory and reloaded when older than
  * AGENCY_TREE_TTL_MS, when a look-up names an agency it does not hold (at most once a second), and at
  * once after `invalidate()` (call it after changing `agencies` through this process). Agencies are
- * reference data changed by migrations or an operator, not by the API: another process's change is
- * seen within the TTL.
+ * reference data, changed rarely (the directory routes, ADR 0024, call `invalidate()` after each
+ * change): another process's change is seen within the TTL.
  */
 export function createAgencyScope(db: Db, opts: { ttlMs?: number; now?: () => number } = {}) {
   const ttl = opts.ttlMs ?? AGENCY_TREE_TTL_MS;
@@ -34,12 +36,14 @@ export function createAgencyScope(db: Db, opts: { ttlMs?: number; now?: () => nu
     const rows = await store.edges();
     const parentOf = new Map<string, string | null>();
     const childrenOf = new Map<string, string[]>();
+    const closed = new Map<string, string | null>();
     for (const r of rows) {
       parentOf.set(r.id, r.parent_id);
+      if (r.closed) closed.set(r.id, r.successor_id);
       if (r.parent_id !== null) childrenOf.set(r.parent_id, [...(childrenOf.get(r.parent_id) ?? []), r.id]);
     }
     for (const c of childrenOf.values()) c.sort();
-    return { parentOf, childrenOf, loadedAt: now() };
+    return { parentOf, childrenOf, closed, loadedAt: now() };
   }
 
   let generation = 0;
@@ -103,6 +107,11 @@ export function createAgencyScope(db: Db, opts: { ttlMs?: number; now?: () => nu
         }
       }
       return out;
+    },
+    /** A closed agency's successor (`{ successorId }`), or null when `agencyId` is open or unknown (ADR 0024). */
+    async closure(agencyId: string): Promise<{ successorId: string | null } | null> {
+      const t = await current(agencyId);
+      return t.closed.has(agencyId) ? { successorId: t.closed.get(agencyId) ?? null } : null;
     },
     /** Forget the loaded tree: the next look-up reads `agencies` again. */
     invalidate(): void {

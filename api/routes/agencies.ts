@@ -4,6 +4,9 @@ import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 
 const Agency = z.object({
   id: z.string(), parentId: z.string().nullable(), name: z.string(), level: z.enum(['province', 'department', 'commune']),
+  kind: z.string().nullable().meta({ description: '`inspectorate`: the state inspectorate of its level (ADR 0010)' }),
+  closedAt: z.string().nullable().meta({ description: 'Closed agencies (ADR 0024) stay listed: their cases moved to `successorId`' }),
+  successorId: z.string().nullable(),
 }).meta({ id: 'Agency' });
 
 export const agencyRoutes: RouteSpec[] = [

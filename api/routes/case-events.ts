@@ -28,7 +28,7 @@ const CODE = /^[\p{L}\p{N}_./:#-]+$/u;
 const Code = z.string().trim().min(1).max(100).regex(CODE, 'a code without spaces').meta({ pattern: CODE.source });
 const common = { date: IsoDate.optional(), decision: Ref.optional() };
 
-interface EventSpec {
+export interface EventSpec {
   path: string;
   operationId: string;
   summary: string;
@@ -44,7 +44,7 @@ interface EventSpec {
 const vars = (o: Record<string, unknown>): Record<string, JsonValue> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Record<string, JsonValue>;
 
-const EVENTS: EventSpec[] = [
+export const EVENTS: EventSpec[] = [
   {
     path: 'withdraw', operationId: 'withdrawCase', summary: 'Withdraw the complaint/denunciation (fully, or `partial` contents)',
     legalBasis: 'Luật Khiếu nại 2011 Art 10; Luật Tố cáo 2018 Art 33',

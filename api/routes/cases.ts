@@ -1,4 +1,4 @@
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { PARTY_ROLES } from '../../db/parties.js';
 import { caseReference as referenceOf } from '../../db/cases.js';

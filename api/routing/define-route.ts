@@ -21,8 +21,18 @@ export type ScopeRule =
    * the case's subtree to whose subtree one of its tasks is (or was) routed (ADR 0012; read routes only).
    */
   | { kind: 'case'; param: string; routedTaskReaders?: boolean }
-  /** The agency named by a body field (e.g. the receiving agency of a new case). */
-  | { kind: 'body-agency'; field: string }
+  /**
+   * The agency named by a body field (e.g. the receiving agency of a new case). `nullFor`: a null
+   * field means the system level (e.g. a new top-level agency), allowed to these roles only (403).
+   */
+  | { kind: 'body-agency'; field: string; nullFor?: readonly Role[] }
+  /** The agency named by a path parameter (ADR 0024): it must be in the caller's subtree. */
+  | { kind: 'agency'; param: string }
+  /**
+   * A person of the directory named by a path parameter (ADR 0024): one with a membership of an agency
+   * in the caller's subtree, or with no membership at all when the caller's agency is a root.
+   */
+  | { kind: 'person'; param: string }
   /** The API key named by a path parameter. */
   | { kind: 'api-key'; param: string }
   /** The webhook subscription named by a path parameter (ADR 0026; deleted ones too). */

@@ -144,8 +144,23 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       if (!c || !admitted) throw notFound(`Case ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'body-agency') {
-      const agencyId = String((ctx.body as Record<string, unknown>)[scope.field]);
-      if (!within(agencyId)) throw notFound(`Agency ${agencyId}`);
+      const named = (ctx.body as Record<string, unknown>)[scope.field];
+      if (named === null && scope.nullFor) {
+        if (!scope.nullFor.some((r) => ctx.principal!.roles.includes(r))) {
+          throw forbidden(`Only ${scope.nullFor.join(', ')} acts at the system level (${scope.field}: null)`);
+        }
+      } else if (!within(String(named))) throw notFound(`Agency ${String(named)}`);
+    } else if (scope.kind === 'agency') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      if (!within(id)) throw notFound(`Agency ${id}`);
+    } else if (scope.kind === 'person') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const agencies = await services.directory.store.membershipAgencies(id);
+      const seen = agencies.length > 0
+        ? agencies.some(within)
+        : (await services.agencies.ancestors(ctx.principal!.agencyId)).length === 1
+          && (await services.directory.store.person(id)) !== undefined;
+      if (!seen) throw notFound(`Person ${id}`);
     } else if (scope.kind === 'task') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const { caseId, taskId } = splitTaskId(id);

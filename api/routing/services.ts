@@ -12,6 +12,7 @@ import { createCaseSearch, createTaskSearch } from '../../db/case-search.js';
 import { createCaseStore } from '../../db/cases.js';
 import { createCaseStateStore } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
+import { createNotificationStore } from '../../db/notification-deliveries.js';
 import { createIdempotencyStore } from '../../db/idempotency-keys.js';
 import { pingDb } from '../../db/health.js';
 import { createTaskClaimStore } from '../../db/task-claims.js';
@@ -30,6 +31,7 @@ import type { AppDeps } from '../deps.js';
 import { createRateLimiter } from '../rate-limit.js';
 import { createApiKeyAdmin } from '../services/api-keys.js';
 import { createCaseStartService } from '../services/case-start.js';
+import { createDirectoryService } from '../services/directory.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -82,6 +84,7 @@ export function createServices(deps: AppDeps) {
     calendarChanges: createCalendarChangeStore(deps.db),
     projectionFailures: createProjectionFailureStore(deps.db),
     replayTargets: { find: (subtree: readonly string[], sel: ReplaySelection) => findReplayTargets(deps.db, subtree, sel) },
+    notifications: createNotificationStore(deps.db),
     publicStatus: { rows: (caseId: string) => publicStatusRows(deps.db, caseId) },
     /** Readiness: one round trip to PostgreSQL. */
     pingDb: () => pingDb(deps.db),
@@ -96,6 +99,7 @@ export function createServices(deps: AppDeps) {
       temporal: deps.temporal, taskQueue: deps.taskQueue, pii: deps.pii, newCaseId: deps.newCaseId,
       intake: createCaseIntakeStore(deps.db, pins), idempotency, parties, definitions, agencies,
     }),
+    directory: createDirectoryService({ db: deps.db, audit, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger }),
     authenticate,
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),

@@ -21,6 +21,8 @@ import type { PiiKeyring } from '../../platform/pii.js';
 import { MASS_CASE_MIN_SIGNERS } from '../../processes/builtin/index.js';
 import { selectDefinition } from '../../workflows/engine/select.js';
 import { caseWorkflowId, PROCESS_WORKFLOW, SA, type CaseType, type ProcessInput } from '../../workflows/contract.js';
+import type { JsonValue } from '../../workflows/engine/index.js';
+import type { EstablishedFacts } from '../../workflows/engine/runtime/index.js';
 import type { AgencyScope } from '../auth/agencies.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { requestHash } from '../idempotency.js';
@@ -61,7 +63,7 @@ export interface CaseStartDeps {
   idempotency: IdempotencyStore;
   parties: { sealAll(caseId: string, parties: ReadonlyArray<{ role: PartyRole; identity: PartyIdentity }>): SealedPartyRow[] };
   definitions: Pick<DefinitionStore, 'getCached'>;
-  agencies: Pick<AgencyScope, 'ancestors'>;
+  agencies: Pick<AgencyScope, 'ancestors' | 'closure'>;
 }
 
 export function createCaseStartService(deps: CaseStartDeps) {
@@ -94,14 +96,30 @@ export function createCaseStartService(deps: CaseStartDeps) {
      * Starts the case of `body` received at `received` (checked by the handler: not in the future), for
      * `principal`, under the Idempotency-Key `key` (format checked by the handler) if sent.
      */
-    async start(a: { body: CaseStartRequest; received: Receipt; principal: Principal; key: string | undefined; requestId: string; log: Log }):
-      Promise<CaseStartOutcome> {
+    async start(a: {
+      body: CaseStartRequest; received: Receipt; principal: Principal; key: string | undefined; requestId: string; log: Log;
+      /** Another key scope than the caller's `POST /v1/cases` one (an import: its source ids, ADR 0027). */
+      keyScope?: { scope: string; hash: string } | undefined;
+      /** An imported case: the facts its workflow applies before it runs on (ADR 0027). */
+      established?: EstablishedFacts | undefined;
+      /** The audit action (default `case.received`) and what it adds to the entry's `after`. */
+      action?: string | undefined;
+      auditAfter?: Record<string, JsonValue> | undefined;
+    }): Promise<CaseStartOutcome> {
       const { body, received, principal, key } = a;
+      // A closed agency receives nothing: its successor does (ADR 0024; the cached tree, no extra statement).
+      const closed = await deps.agencies.closure(body.agencyId);
+      if (closed) {
+        throw new HttpProblem(422, 'agency-closed', 'The agency is closed',
+          `agencyId: ${body.agencyId} is closed; its successor is ${closed.successorId ?? 'none'}`,
+          { errors: [{ path: 'agencyId', message: `closed; its successor is ${closed.successorId ?? 'none'}` }] });
+      }
       // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
       const receivedOn = received.on;
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
-      const scope = `POST /v1/cases ${principal.type}:${principal.id}`;
-      const claim: KeyClaim | undefined = key ? { scope, key, hash: requestHash('POST', '/v1/cases', body) } : undefined;
+      const scope = a.keyScope?.scope ?? `POST /v1/cases ${principal.type}:${principal.id}`;
+      const claim: KeyClaim | undefined = key
+        ? { scope, key, hash: a.keyScope?.hash ?? requestHash('POST', '/v1/cases', body) } : undefined;
       const withPin = (b: Record<string, unknown>) => ({ ...b, pin: derivePin(deps.pii.key(String(b.pinKid)), String(b.id)), pinKid: undefined });
       const pinKid = deps.pii.currentKid;
       // The citizen PIN of a case id under the current key, derived once per id (an HMAC each).
@@ -180,6 +198,7 @@ export function createCaseStartService(deps: CaseStartDeps) {
           signerRefs, representativeRefs, signersCount: signers, massCase: signers >= MASS_CASE_MIN_SIGNERS,
         },
         caseEvents: { received: receivedOn },
+        ...(a.established === undefined ? {} : { established: a.established }),
       };
       const receivedAtUtc = received.utc;
       const workflowId = caseWorkflowId(id);
@@ -215,10 +234,10 @@ export function createCaseStartService(deps: CaseStartDeps) {
             },
           },
           audit: {
-            actor: actorOf(principal), action: 'case.received', caseId: id, requestId: a.requestId,
+            actor: actorOf(principal), action: a.action ?? 'case.received', caseId: id, requestId: a.requestId,
             after: {
               reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs,
-              definition: pin.label,
+              definition: pin.label, ...(a.auditAfter ?? {}),
             },
           },
           // The stored replay holds the key id of the PIN, never the PIN itself.

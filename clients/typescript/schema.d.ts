@@ -271,7 +271,171 @@ export interface paths {
          */
         get: operations["listAgencies"];
         put?: never;
+        /**
+         * Create an agency under one of the caller's subtree (a top-level agency: system_admin)
+         * @description Placement: a province at the top; a commune directly under a province (two-level local government since 01/07/2025, Luật 72/2025/QH15); a department under any agency. Audited.
+         *
+         *     Roles: admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createAgency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agency of the caller's subtree with its head, deputies and the agencies directly below it
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getAgency"];
+        put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename an agency (or mark it the inspectorate of its level)
+         * @description Audited with the old and new values.
+         *
+         *     Roles: admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        patch: operations["updateAgency"];
+        trace?: never;
+    };
+    "/v1/agencies/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an agency: its open cases move to its successor in the background (202)
+         * @description By an admin of an agency above it (403 for its own admins). The successor must be open, in the caller's subtree and not below the agency (422 naming successorId); agencies still open below it are moved or closed first (409). The agency is closed at once (no new case can name it: 422 agency-closed on POST /v1/cases); a durable workflow (agencyClosureWorkflow) then tells each open case its new agency, moves the read model and audits every case moved (`case.agency_moved`). Progress: the closure link.
+         *
+         *     Roles: admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["closeAgency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/{id}/closure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The closure of an agency and the progress of moving its cases to the successor
+         * @description Roles: auditor, admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getAgencyClosure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move an agency (and everything below it) under another parent of the caller's subtree
+         * @description By an admin of an agency above it (403 for its own admins). The new parent must be open, in the caller's subtree, not the agency or below it, and fit the placement rules (422 naming parentId). Open tasks routed to a case agency's parent or inspectorate in the moved subtree are re-routed at once (ADR 0010). Audited.
+         *
+         *     Roles: admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["moveAgency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/{id}/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agency's staff: head, deputies and members with their roles and contacts
+         * @description Roles: supervisor, auditor, admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listAgencyStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/{id}/staff/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Make a person staff of an agency (or change their roles and position there); creates the person when new
+         * @description An agency has one head: naming a second answers 409 (make the current head a deputy or member first). Audited.
+         *
+         *     Roles: admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        put: operations["putAgencyStaff"];
+        post?: never;
+        /**
+         * Remove a person from an agency's staff (the person stays in the directory)
+         * @description Roles: admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        delete: operations["removeAgencyStaff"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import agencies and staff from a file (JSON or CSV); `dryRun=true` reports what would change
+         * @description All or nothing: the whole file is checked against the directory first (ids, parents, placement, one head per agency, every agency within `under`) and any error rejects it (422 naming the rows: `agencies[3].parentId`); nothing is written then. Agencies and memberships the file does not name are left as they are (an import never closes or removes). `under` (default: the caller's agency) is the agency whose subtree the file describes; `under=system` lets a system_admin create top-level agencies. Audited (one `directory.imported` entry with the report).
+         *
+         *     Roles: admin, system_admin. Scope: governs the caller's agency subtree: `under` names an agency of it (default: the caller's own; otherwise 404), or `system` for the system level (system_admin only; otherwise 403).
+         */
+        post: operations["importDirectory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -728,6 +892,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The notifications of a case: status, attempts and each delivery (person × channel)
+         * @description Every notification the case recorded (a breached deadline, a mass case, …), newest first, with its delivery status and the deliveries to the people the directory named: channel, masked address, status, attempts, last error (ADR 0025).
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listCaseNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/parties": {
         parameters: {
             query?: never;
@@ -786,6 +972,28 @@ export interface paths {
         get: operations["getCaseTimeline"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import cases already under way: each starts at the step its established facts reach, its clocks counted from them
+         * @description Each row is the `POST /v1/cases` body plus `sourceId` (the case's id in the source: the import is idempotent per source id — the same row again answers the same case, another row under it 409) and `steps`: the task completions (`task`, `on`, `data`) and legal events (`event` as its route, `date`, its body's fields) the source shows, in order. Every row is checked whole against the definition version it pins (the step open when each fact comes, form data and date rules, dates in order and not in the future, the law's limits on extensions) before anything is written; a row is imported entirely or not at all. A limit the facts show missed is recorded on the case as a past breach (flag `overdue`, `breaches[].imported`) without opening an escalation; a limit they satisfy never breaches; a clock still running continues. Per-row results, always 200.
+         *
+         *     Roles: admin. Scope: results limited to the caller's agency subtree.
+         */
+        post: operations["importCases"];
         delete?: never;
         options?: never;
         head?: never;
@@ -930,6 +1138,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own notification preferences
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         */
+        get: operations["getMyPreferences"];
+        /**
+         * Replace the caller's own notification preferences (a person not in the directory yet is added, by the token's name)
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         */
+        put: operations["putMyPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My in-app inbox: the notifications sent to me, newest first
+         * @description The caller's own messages (person = the token's `sub`; an API key has no inbox). `unread=true`: only those not yet marked read.
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         */
+        get: operations["listMyNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one of my messages read
+         * @description Idempotent: a message already read keeps the time it was first read. Another person's message answers 404.
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         */
+        post: operations["markMyNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People with a membership of an agency in the caller's subtree
+         * @description Roles: supervisor, auditor, admin, system_admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listPeople"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person with their memberships within the caller's subtree
+         * @description Roles: supervisor, auditor, admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getPerson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a person's name, contact addresses or active flag (inactive: reached by no notification)
+         * @description Audited (the fields changed, not their values).
+         *
+         *     Roles: admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        patch: operations["updatePerson"];
+        trace?: never;
+    };
+    "/v1/people/{id}/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's notification preferences (per channel and kind; `*` = every kind)
+         * @description Roles: supervisor, auditor, admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getPersonPreferences"];
+        /**
+         * Replace a person's notification preferences
+         * @description A row for a notification kind wins over the `*` row of its channel; a channel with neither takes the default. Audited.
+         *
+         *     Roles: admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        put: operations["putPersonPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/public/cases/{reference}": {
         parameters: {
             query?: never;
@@ -988,6 +1336,28 @@ export interface paths {
          * @description Roles: supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         post: operations["assignTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who in the directory may work this task: staff holding one of its candidate roles at the agency it is routed to or above
+         * @description From the directory (ADR 0024): active people with a membership of the task's target agency or an agency above it whose roles there include one of the task's candidate roles — the people the API's own rule (a role of the token, the target agency in its subtree: ADR 0010, 0013) admits, as far as the directory knows them. Target agency staff first.
+         *
+         *     Roles: intake, officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listTaskCandidates"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1177,11 +1547,62 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Agency: {
+            /** @description Closed agencies (ADR 0024) stay listed: their cases moved to `successorId` */
+            closedAt: string | null;
             id: string;
+            /** @description `inspectorate`: the state inspectorate of its level (ADR 0010) */
+            kind: string | null;
             /** @enum {string} */
             level: "province" | "department" | "commune";
             name: string;
             parentId: string | null;
+            successorId: string | null;
+        };
+        AgencyClosure: {
+            agencyId: string;
+            finishedAt: string | null;
+            id: string;
+            links: {
+                self: string;
+            };
+            moved: number;
+            pages: number;
+            requestedAt: string;
+            requestedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            };
+            skipped: number;
+            /** @enum {string} */
+            status: "running" | "completed" | "not_started";
+            successorId: string;
+            workflowId: string;
+        };
+        AgencyDetail: {
+            children: string[];
+            closedAt: string | null;
+            createdAt: string;
+            deputies: {
+                displayName: string;
+                id: string;
+            }[];
+            head: {
+                displayName: string;
+                id: string;
+            } | null;
+            id: string;
+            kind: string | null;
+            /** @enum {string} */
+            level: "province" | "department" | "commune";
+            links: {
+                closure: string | null;
+                staff: string;
+            };
+            name: string;
+            parentId: string | null;
+            successorId: string | null;
+            updatedAt: string;
         };
         ApiKey: {
             agencyId: string;
@@ -1546,6 +1967,27 @@ export interface components {
             items: components["schemas"]["CaseSummary"][];
             next: string | null;
         };
+        CaseNotification: {
+            /** @description Delivery attempts over all deliveries */
+            attempts: number;
+            deliveries: components["schemas"]["NotificationDelivery"][];
+            id: string;
+            /** @description `deadline_breach`, `mass_case_received`, … */
+            kind: string;
+            /** @description The step of the definition that recorded it */
+            nodeId: string | null;
+            /** @description `no_recipients` when the directory names nobody reachable */
+            reason: string | null;
+            /** @description Whom the definition names (roles) */
+            recipients: string[];
+            recordedAt: string;
+            settledAt: string | null;
+            /**
+             * @description `queued` until every delivery settled; then `sent` (all sent), `failed` (one failed after its retry period, or nobody to reach: see `reason`), `bounced` (one refused for good)
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "failed" | "bounced";
+        };
         CaseReceipt: {
             /**
              * @description Case id (UUID)
@@ -1597,6 +2039,15 @@ export interface components {
             status?: string;
             timerId: string;
         };
+        CloseAgency: {
+            /** @description Why, with its source (e.g. the reorganisation resolution) */
+            reason: string;
+            /**
+             * @description The open agency that takes over the closed one's open cases
+             * @example so-tnmt
+             */
+            successorId: string;
+        };
         CloudEvent: {
             agencyid?: string;
             /** @description References only (case id and reference, task, rule, dates): never a party's identity */
@@ -1625,6 +2076,26 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
+        };
+        CreateAgency: {
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            id: string;
+            /**
+             * @description `inspectorate`: the state inspectorate of its level (tasks scoped `inspectorate` go to it: ADR 0010)
+             * @enum {string|null}
+             */
+            kind?: "inspectorate" | null;
+            /** @enum {string} */
+            level: "province" | "department" | "commune";
+            name: string;
+            /**
+             * @description null: a top-level agency (a province; system_admin only)
+             * @example so-tnmt
+             */
+            parentId: string | null;
         };
         CreateApiKey: {
             /**
@@ -1792,6 +2263,113 @@ export interface components {
             text: string;
             to?: string;
         };
+        DirectoryAgency: {
+            closedAt: string | null;
+            createdAt: string;
+            id: string;
+            kind: string | null;
+            /** @enum {string} */
+            level: "province" | "department" | "commune";
+            name: string;
+            parentId: string | null;
+            successorId: string | null;
+            updatedAt: string;
+        };
+        DirectoryImport: {
+            /** @default [] */
+            agencies?: {
+                /**
+                 * @description Agency id in the agency tree
+                 * @example so-tnmt
+                 */
+                id: string;
+                /**
+                 * @description `inspectorate`: the state inspectorate of its level (tasks scoped `inspectorate` go to it: ADR 0010)
+                 * @enum {string|null}
+                 */
+                kind?: "inspectorate" | null;
+                /** @enum {string} */
+                level: "province" | "department" | "commune";
+                name: string;
+                /**
+                 * @description Agency id in the agency tree
+                 * @example so-tnmt
+                 */
+                parentId: string | null;
+            }[];
+            /** @default [] */
+            staff?: {
+                /**
+                 * @description Agency id in the agency tree
+                 * @example so-tnmt
+                 */
+                agencyId: string;
+                displayName?: string;
+                /** Format: email */
+                email?: string | null;
+                /**
+                 * @description A person's id: the identity provider's subject (`sub`) of that person
+                 * @example a1b2c3
+                 */
+                personId: string;
+                phone?: string | null;
+                /**
+                 * @default member
+                 * @enum {string}
+                 */
+                position?: "head" | "deputy" | "member";
+                /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
+                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+            }[];
+        };
+        DirectoryImportReport: {
+            agencies: {
+                changed: {
+                    changes: {
+                        [key: string]: {
+                            from?: unknown;
+                            to?: unknown;
+                        };
+                    };
+                    id: string;
+                }[];
+                created: string[];
+                unchanged: number;
+            };
+            applied: boolean;
+            dryRun: boolean;
+            memberships: {
+                changed: {
+                    agencyId: string;
+                    changes: {
+                        [key: string]: {
+                            from?: unknown;
+                            to?: unknown;
+                        };
+                    };
+                    personId: string;
+                }[];
+                created: {
+                    agencyId: string;
+                    personId: string;
+                }[];
+                unchanged: number;
+            };
+            people: {
+                changed: {
+                    changes: {
+                        [key: string]: {
+                            from?: unknown;
+                            to?: unknown;
+                        };
+                    };
+                    id: string;
+                }[];
+                created: string[];
+                unchanged: number;
+            };
+            under: string | null;
+        };
         EventPage: {
             /** @description The latest sequence recorded */
             head: string;
@@ -1818,6 +2396,92 @@ export interface components {
             }[];
             workflowId: string;
         };
+        ImportCases: {
+            /**
+             * @description Validate every row, compute the step and clocks it reaches, write and start nothing
+             * @default false
+             */
+            dryRun?: boolean;
+            /** @description Cases (`ImportCaseRow`: the `POST /v1/cases` body + `sourceId` + `steps`), each validated on its own: a bad row is reported, the others go on */
+            rows: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * @description The source system or file, as the clocks' derivations name it ("imported: accepted on 06/07/2026 per source …")
+             * @default api
+             */
+            source?: string;
+        };
+        ImportResult: {
+            counts: {
+                conflict: number;
+                existing: number;
+                failed: number;
+                imported: number;
+                rejected: number;
+                valid: number;
+            };
+            dryRun: boolean;
+            results: components["schemas"]["ImportRowResult"][];
+            source: string;
+            total: number;
+        };
+        ImportRowResult: {
+            caseId?: string;
+            definition?: string;
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+            index: number;
+            /** @enum {string} */
+            outcome: "imported" | "existing" | "valid" | "rejected" | "conflict" | "failed";
+            /** @description The step the facts reach, its clocks (with derivations) and the limits the facts show missed (recorded, not escalated) */
+            preview?: {
+                caseEvents: {
+                    [key: string]: string;
+                };
+                clocks: {
+                    [key: string]: unknown;
+                }[];
+                openTasks: {
+                    dueAt: string | null;
+                    name: string;
+                    nodeId: string;
+                }[];
+                pastBreaches: {
+                    at: string;
+                    due: string;
+                    imported?: boolean;
+                    legalBasis: string;
+                    nodeId: string;
+                    ruleId: string;
+                    status: string;
+                }[];
+                stage: string;
+                status: string;
+            };
+            reference?: string;
+            sourceId: string | null;
+            /** @description The row's own status: 201 imported, 200 existing / valid (dry run), 404 agency not in your subtree, 409 source id imported with other content, 422 invalid, 503 not recorded (retry) */
+            status: number;
+        };
+        InboxItem: {
+            caseId: string;
+            createdAt: string;
+            /**
+             * @description Message id (`dlv-…`)
+             * @example dlv-0b6f3b4e-1234-4000-8000-000000000001
+             */
+            id: string;
+            kind: string;
+            link: string | null;
+            notificationId: string;
+            read: boolean;
+            readAt: string | null;
+            subject: string;
+            text: string;
+        };
         InboxTask: {
             /** @description The case's agency */
             agencyId: string;
@@ -1843,6 +2507,53 @@ export interface components {
             targetAgencyId: string;
             taskId: string;
         };
+        Membership: {
+            agencyId: string;
+            createdAt: string;
+            personId: string;
+            /** @enum {string} */
+            position: "head" | "deputy" | "member";
+            roles: string[];
+            updatedAt: string;
+        };
+        MoveAgency: {
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            parentId: string;
+        };
+        NotificationDelivery: {
+            /** @description The email address or phone number, masked (`g***@so-tnmt.gov.vn`); null in-app */
+            address: string | null;
+            attempts: number;
+            /** @enum {string} */
+            channel: "email" | "sms" | "inapp";
+            id: string;
+            lastAttemptAt: string | null;
+            lastError: string | null;
+            /** @description The recipient (directory person id = identity provider `sub`) */
+            personId: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "sent" | "failed" | "bounced";
+        };
+        NotificationPreference: {
+            /** @enum {string} */
+            channel: "email" | "sms" | "inapp";
+            enabled: boolean;
+            kind: string;
+        };
+        NotificationPreferences: {
+            /** @description A channel without a preference row: in-app and email on (email needs an address), SMS off */
+            defaults: {
+                email: boolean;
+                inapp: boolean;
+                sms: boolean;
+            };
+            items: components["schemas"]["NotificationPreference"][];
+            personId: string;
+        };
         Party: {
             address?: string;
             email?: string;
@@ -1866,6 +2577,25 @@ export interface components {
             phone?: string;
             /** @enum {string} */
             role: "complainant" | "denouncer" | "representative" | "accused" | "related";
+        };
+        Person: {
+            active: boolean;
+            createdAt: string;
+            displayName: string;
+            email: string | null;
+            id: string;
+            phone: string | null;
+            updatedAt: string;
+        };
+        PersonDetail: {
+            active: boolean;
+            createdAt: string;
+            displayName: string;
+            email: string | null;
+            id: string;
+            memberships: components["schemas"]["Membership"][];
+            phone: string | null;
+            updatedAt: string;
         };
         Problem: {
             detail?: string;
@@ -1919,6 +2649,25 @@ export interface components {
             stage: string;
             /** @enum {string} */
             status: "open" | "closed";
+        };
+        PutNotificationPreferences: {
+            items: components["schemas"]["NotificationPreference"][];
+        };
+        PutStaff: {
+            /** @description The person's name and contacts: required when the person is new to the directory, else updates them */
+            person?: {
+                displayName: string;
+                /** Format: email */
+                email?: string | null;
+                phone?: string | null;
+            };
+            /**
+             * @default member
+             * @enum {string}
+             */
+            position?: "head" | "deputy" | "member";
+            /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
         };
         Readiness: {
             checks: {
@@ -2010,6 +2759,16 @@ export interface components {
             /** @description Why the case is reset (kept in the audit log only; no personal data) */
             reason: string;
         };
+        StaffMember: {
+            agencyId: string;
+            createdAt: string;
+            person: components["schemas"]["Person"];
+            personId: string;
+            /** @enum {string} */
+            position: "head" | "deputy" | "member";
+            roles: string[];
+            updatedAt: string;
+        };
         StuckCase: {
             agencyId: string;
             /** @description Attempt of the failing workflow task (failures so far + 1) */
@@ -2046,6 +2805,18 @@ export interface components {
             status: string;
             taskId: string;
         };
+        TaskCandidate: {
+            agencyId: string;
+            assignee: boolean;
+            /** @description A member of the agency the task is routed to (else of an agency above it) */
+            atTargetAgency: boolean;
+            displayName: string;
+            personId: string;
+            /** @enum {string} */
+            position: "head" | "deputy" | "member";
+            /** @description The person's roles at that agency that are candidate roles of the task */
+            roles: string[];
+        };
         TaskCompleted: {
             openTasks: {
                 dueAt: string | null;
@@ -2070,6 +2841,21 @@ export interface components {
             legalBasis: string | null;
             seq: number;
             summary: string;
+        };
+        UpdateAgency: {
+            /**
+             * @description `inspectorate`: the state inspectorate of its level (tasks scoped `inspectorate` go to it: ADR 0010)
+             * @enum {string|null}
+             */
+            kind?: "inspectorate" | null;
+            name?: string;
+        };
+        UpdatePerson: {
+            active?: boolean;
+            displayName?: string;
+            /** Format: email */
+            email?: string | null;
+            phone?: string | null;
         };
         UpdateWebhook: {
             eventTypes?: string[];
@@ -2860,6 +3646,714 @@ export interface operations {
             };
             /** @description The caller lacks the role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "so-xay-dung",
+                 *       "parentId": "tinh-demo",
+                 *       "name": "Sở Xây dựng",
+                 *       "level": "department"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateAgency"];
+            };
+        };
+        responses: {
+            /** @description The agency */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryAgency"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agency */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyDetail"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Sở Nông nghiệp và Môi trường"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateAgency"];
+            };
+        };
+        responses: {
+            /** @description The agency */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryAgency"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "successorId": "so-tnmt",
+                 *       "reason": "Sáp nhập theo Nghị quyết 202/2025/QH15"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CloseAgency"];
+            };
+        };
+        responses: {
+            /** @description Closed; its cases are moving (see `closure`) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agency: components["schemas"]["DirectoryAgency"];
+                        closure: components["schemas"]["AgencyClosure"];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAgencyClosure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The closure (404: the agency is open) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyClosure"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    moveAgency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "parentId": "so-tnmt"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MoveAgency"];
+            };
+        };
+        responses: {
+            /** @description The agency (unchanged when it already had that parent) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryAgency"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAgencyStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Head first, then deputies, then members */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["StaffMember"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putAgencyStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                id: string;
+                /** @description A person's id: the identity provider's subject (`sub`) of that person */
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "roles": [
+                 *         "officer"
+                 *       ],
+                 *       "position": "member",
+                 *       "person": {
+                 *         "displayName": "Nguyễn Thị Hoa",
+                 *         "email": "hoa@so-tnmt.kntc.local"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutStaff"];
+            };
+        };
+        responses: {
+            /** @description The membership changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffMember"];
+                };
+            };
+            /** @description The membership created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffMember"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeAgencyStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                id: string;
+                /** @description A person's id: the identity provider's subject (`sub`) of that person */
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (also when they were not staff there) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importDirectory: {
+        parameters: {
+            query?: {
+                dryRun?: "true" | "false";
+                /** @description An agency of the caller's subtree, or `system` (system_admin) */
+                under?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON `{ agencies, staff }`, or one CSV list (Content-Type: text/csv) whose header names it: `id,parentId,name,level,kind` (agencies) or `personId,displayName,email,phone,agencyId,roles,position` (staff; roles separated by spaces or `;`). An empty cell leaves the value as it is (an empty parentId: a top-level agency). */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agencies": [
+                 *         {
+                 *           "id": "so-tnmt",
+                 *           "parentId": "tinh-demo",
+                 *           "name": "Sở Tài nguyên và Môi trường",
+                 *           "level": "department"
+                 *         }
+                 *       ],
+                 *       "staff": [
+                 *         {
+                 *           "personId": "giam-doc-so-tnmt",
+                 *           "displayName": "Trần Thị Bình",
+                 *           "email": "giam-doc@so-tnmt.kntc.local",
+                 *           "agencyId": "so-tnmt",
+                 *           "roles": [
+                 *             "supervisor"
+                 *           ],
+                 *           "position": "member"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["DirectoryImport"];
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description What the import changed (or would change: dryRun) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryImportReport"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4680,6 +6174,58 @@ export interface operations {
             };
         };
     };
+    listCaseNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case's notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CaseNotification"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCaseParties: {
         parameters: {
             query?: never;
@@ -4848,6 +6394,100 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's agency subtree */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "source": "legacy-kntc-2025",
+                 *       "dryRun": true,
+                 *       "rows": [
+                 *         {
+                 *           "sourceId": "SO-TNMT/KN/2026/0142",
+                 *           "type": "complaint_first",
+                 *           "channel": "reception_desk",
+                 *           "receivedAt": "2026-07-01T09:30:00+07:00",
+                 *           "agencyId": "so-tnmt",
+                 *           "subject": "Khiếu nại quyết định thu hồi đất",
+                 *           "steps": [
+                 *             {
+                 *               "task": "accept",
+                 *               "on": "2026-07-06",
+                 *               "data": {
+                 *                 "acceptanceDecision": "accept",
+                 *                 "acceptanceNoticeOn": "2026-07-06",
+                 *                 "acceptedOn": "2026-07-06"
+                 *               }
+                 *             },
+                 *             {
+                 *               "event": "extend",
+                 *               "date": "2026-07-20",
+                 *               "amount": 15,
+                 *               "ruleId": "K3",
+                 *               "decision": "20/QĐ-UBND"
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ImportCases"];
+            };
+        };
+        responses: {
+            /** @description Per-row results (imported / existing / valid / rejected / conflict / failed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5340,6 +6980,541 @@ export interface operations {
             };
         };
     };
+    getMyPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preferences (none stored: the defaults apply) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putMyPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "channel": "email",
+                 *           "kind": "*",
+                 *           "enabled": false
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutNotificationPreferences"];
+            };
+        };
+        responses: {
+            /** @description The preferences */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyNotifications: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description `true`: unread messages only */
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The messages, and how many are unread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InboxItem"][];
+                        unread: number;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markMyNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Message id (`dlv-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The message, read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxItem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such message of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPeople: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Only staff of this agency (within the caller's subtree) */
+                agencyId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description People by id; `next` is the URL of the following page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Person"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A person's id: the identity provider's subject (`sub`) of that person */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The person */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonDetail"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A person's id: the identity provider's subject (`sub`) of that person */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "hoa.nt@so-tnmt.kntc.local",
+                 *       "phone": "+84912345678"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdatePerson"];
+            };
+        };
+        responses: {
+            /** @description The person */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPersonPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A person's id: the identity provider's subject (`sub`) of that person */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preferences and the defaults of channels without one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putPersonPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A person's id: the identity provider's subject (`sub`) of that person */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "channel": "sms",
+                 *           "kind": "*",
+                 *           "enabled": true
+                 *         },
+                 *         {
+                 *           "channel": "email",
+                 *           "kind": "mass_case_received",
+                 *           "enabled": false
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutNotificationPreferences"];
+            };
+        };
+        responses: {
+            /** @description The preferences */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     publicCaseStatus: {
         parameters: {
             query: {
@@ -5531,6 +7706,60 @@ export interface operations {
             };
             /** @description Idempotency-Key reused with a different request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTaskCandidates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The candidates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        candidateRoles: string[];
+                        items: components["schemas"]["TaskCandidate"][];
+                        targetAgencyId: string;
+                        taskId: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,8 @@ import * as m20261202020001 from './20261202020001_audit_search_indexes.js';
 import * as m20261202020002 from './20261202020002_audit_checkpoints.js';
 import * as m20261202040000 from './20261202040000_projection_failures.js';
 import * as m20261202070000 from './20261202070000_calendar_withdrawals_and_changes.js';
+import * as m20261203010000 from './20261203010000_directory.js';
+import * as m20261203020000 from './20261203020000_notification_deliveries.js';
 import * as m20261203030000 from './20261203030000_events_outbox_webhooks.js';
 
 /**
@@ -44,6 +46,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261202020002_audit_checkpoints': m20261202020002,
   '20261202040000_projection_failures': m20261202040000,
   '20261202070000_calendar_withdrawals_and_changes': m20261202070000,
+  '20261203010000_directory': m20261203010000,
+  '20261203020000_notification_deliveries': m20261203020000,
   '20261203030000_events_outbox_webhooks': m20261203030000,
 };
 

@@ -87,6 +87,37 @@ async function calendarChangeFixture(): Promise<string> {
   return id;
 }
 
+/** A fresh agency below HOME (the directory routes act on one; closing consumes it). ADR 0024. */
+async function freshAgency(): Promise<string> {
+  const id = `matrix-ag-${randomUUID().slice(0, 8)}`;
+  // Through the API: its cached agency tree learns the new agency at once.
+  const r = await fetch(`${api.url}/v1/agencies`, {
+    method: 'POST', headers: { ...(await authHeader({ roles: ['admin'], agency: PARENT })), 'content-type': 'application/json' },
+    body: JSON.stringify({ id, parentId: HOME, name: 'Matrix unit', level: 'department' }),
+  });
+  if (r.status !== 201) throw new Error(`fixture agency: ${r.status} ${await r.text()}`);
+  return id;
+}
+
+/** A closed agency below HOME with its closure row (what GET …/closure reads). */
+async function closedAgency(): Promise<string> {
+  const id = await freshAgency();
+  await api.tdb.db('agencies').where({ id }).update({ closed_at: api.tdb.db.fn.now(), successor_id: HOME });
+  await api.tdb.db('agency_closures').insert({
+    id: randomUUID(), agency_id: id, successor_id: HOME, workflow_id: `agency-closure-${id}`, status: 'completed',
+    requested_by: JSON.stringify({ type: 'user', id: 'test', agency: HOME }),
+  });
+  return id;
+}
+
+/** A fresh person of the directory, staff of HOME. */
+async function freshPerson(): Promise<string> {
+  const id = `matrix-p-${randomUUID().slice(0, 8)}`;
+  await api.tdb.db('people').insert({ id, display_name: 'Matrix person' });
+  await api.tdb.db('agency_staff').insert({ person_id: id, agency_id: HOME, roles: ['officer'], position: 'member' });
+  return id;
+}
+
 /** A running case that accepted an Update (a supplement event): what an admin reset goes back before. */
 async function caseWithUpdate(): Promise<string> {
   const { caseId: id } = await freshCase();
@@ -120,8 +151,29 @@ afterAll(async () => {
   await api?.close();
 });
 
+/** An in-app message of the person `sub` (their inbox: only they may mark it read). */
+async function inboxFixture(sub: string): Promise<string> {
+  const notificationId = `ntf-${randomUUID()}`;
+  await api.tdb.db('case_notifications').insert({ id: notificationId, case_id: caseId, idem_key: notificationId, kind: 'deadline_breach', recipients: ['agency_head'] });
+  const id = `dlv-${randomUUID()}`;
+  await api.tdb.db('notification_deliveries').insert({
+    id, notification_id: notificationId, case_id: caseId, person_id: sub, channel: 'inapp', status: 'sent', subject: 'S', body_text: 'T', body_html: 'H',
+  });
+  return id;
+}
+
+/** The `sub` of the bearer token in `headers`, if any. */
+function subOf(headers: Record<string, string>): string {
+  const token = headers.authorization?.replace(/^Bearer /, '') ?? '';
+  try {
+    return String((JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown }).sub ?? 'nobody');
+  } catch {
+    return 'nobody';
+  }
+}
+
 /** A valid request for `spec` against the fixtures (a fresh one per call: DELETEs consume theirs). */
-async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unknown }> {
+async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: string; body?: unknown }> {
   const scope = spec.auth === 'public' ? { kind: 'none' as const } : spec.auth.scope;
   let path = spec.path;
   let hook: { id: string; seq: number } | undefined;
@@ -139,8 +191,13 @@ async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unkno
     } else if (scope.kind === 'webhook' && (name === scope.param || name === 'eventSeq')) {
       hook ??= await webhookFixture();
       value = name === scope.param ? hook.id : String(hook.seq);
-    } else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/entries/')) value = await freshCalendarEntry();
+    } else if (scope.kind === 'agency' && scope.param === name) {
+      value = spec.operationId === 'getAgencyClosure' ? await closedAgency() : await freshAgency();
+    } else if (scope.kind === 'agency' && name === 'personId') value = await freshPerson();
+    else if (scope.kind === 'person' && scope.param === name) value = await freshPerson();
+    else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/entries/')) value = await freshCalendarEntry();
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/changes/')) value = await calendarChangeFixture();
+    else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/')) value = await inboxFixture(sub);
     else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';
     else if (scope.kind === 'none' && name === 'version') value = '2';
     else throw new Error(`route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`);
@@ -151,6 +208,8 @@ async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unkno
   let body = spec.request?.bodyExample as Record<string, unknown> | undefined;
   if (spec.request?.body && !body) throw new Error(`route ${spec.operationId}: declare request.bodyExample (docs + this test)`);
   if (body && scope.kind === 'body-agency') body = { ...body, [scope.field]: HOME };
+  // A new agency needs a new id each time (ADR 0024).
+  if (body && spec.operationId === 'createAgency') body = { ...body, id: `matrix-new-${randomUUID().slice(0, 8)}` };
   // A legal event on a case received today cannot be dated before it (ADR 0017): the documented
   // example's date gives way to the default, today.
   if (body && spec.path.includes('/events/')) body = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'date'));
@@ -158,7 +217,7 @@ async function requestFor(spec: RouteSpec): Promise<{ path: string; body?: unkno
 }
 
 async function call(spec: RouteSpec, headers: Record<string, string>): Promise<{ status: number; text: string }> {
-  const { path, body } = await requestFor(spec);
+  const { path, body } = await requestFor(spec, subOf(headers));
   const r = await fetch(api.url + path, {
     method: spec.method.toUpperCase(),
     headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}), ...(spec.idempotencyKey ? { 'Idempotency-Key': randomUUID() } : {}) },

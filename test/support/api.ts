@@ -7,7 +7,7 @@ import { createLogger } from '../../platform/logger.js';
 import type { PiiKeyring } from '../../platform/pii.js';
 import { testAuth, testPii } from './auth.js';
 import { createTestDb, type TestDb } from './db.js';
-import { createCaseWorker } from '../../worker.js';
+import { createCaseWorker, type CaseWorkerDeps } from '../../worker.js';
 import { devServer, uniqueQueue, workflowBundle } from './temporal.js';
 
 export interface TestApi {
@@ -23,7 +23,12 @@ export interface TestApi {
  * fresh PII key. No worker unless `worker: true`: otherwise workflows started here wait on a queue
  * nobody polls (fine for API tests).
  */
-export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['logger']; worker?: boolean; webhooks?: AppDeps['webhooks'] } = {}): Promise<TestApi> {
+export async function startTestApi(
+  opts: {
+    pii?: PiiKeyring; logger?: AppDeps['logger']; worker?: boolean; webhooks?: AppDeps['webhooks'];
+    notifications?: CaseWorkerDeps['notifications'];
+  } = {},
+): Promise<TestApi> {
   const tdb = await createTestDb();
   await registerBuiltinDefinitions(tdb.db);
   const dev = await devServer();
@@ -38,6 +43,7 @@ export async function startTestApi(opts: { pii?: PiiKeyring; logger?: AppDeps['l
     const worker = await createCaseWorker({
       connection: dev.nativeConnection, namespace: 'default', taskQueue: deps.taskQueue, db: tdb.appDb, logger: deps.logger, workflowBundle: await workflowBundle(), pinKeys: deps.pii,
       webhooks: { allowLocalhost: opts.webhooks?.allowLocalhost === true },
+      ...(opts.notifications ? { notifications: opts.notifications } : {}),
     });
     const running = worker.run();
     stopWorker = async () => { worker.shutdown(); await running.catch(() => undefined); };

@@ -11,3 +11,4 @@ export * from './calendar-range.js';
 export { isoAt } from './clocks.js';
 export { msOf, vnDate } from '../../clock/vn-time.js';
 export { buildView, stageOf, type BreachView, type CaseStateView, type ClockView } from './view.js';
+export * from './established.js';

@@ -606,6 +606,44 @@ export class Runner implements ElementContext {
     this.withLineage(lineage, () => this.throwEscalation(DUE_BREACH_ESCALATION_CODE, host.id, t.nodeId));
   }
 
+  /**
+   * Imports a limit the established facts show was missed (ADR 0027): the due timer `t` of a user
+   * task whose limit ran out before the fact now applied. Recorded as {@link fireTimer} records a
+   * breach — the stopped clock `breached`, the {@link BreachRecord} (marked `imported`), the
+   * `overdue` flag, `deadlineExpiredOn` — but no escalation is thrown: the breach happened before the
+   * case came into this system, and no review task is opened for it. A later legal event dated
+   * within the limit supersedes it as it would any breach (ADR 0018).
+   */
+  importBreach(t: TimerRecord, source: string): void {
+    if (t.purpose !== 'due' || !t.clock?.due) return;
+    for (const r of this.pendingRungs(t)) if (msOf(r.at) <= this.now) t.firedRungs.push(r.name);
+    this.state.timers = this.state.timers.filter((x) => x !== t);
+    this.closeClock(t, 'breached');
+    this.state.flags.overdue = true;
+    const { ruleId } = t.clock.clock;
+    this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(this.state.variables[DEADLINE_EXPIRED_ON], ruleId, t.clock.due);
+    (this.state.breaches ??= []).push({
+      id: t.id, nodeId: t.nodeId, tokenId: t.tokenId, ruleId, due: t.clock.due, at: isoAt(this.now), clock: t.clock,
+      status: 'breached', imported: true,
+    });
+    this.record('due_breached', t.nodeId, { ruleId, due: t.clock.due, imported: true, source, escalated: false });
+  }
+
+  /** Rungs (reminder, at risk) of `t` already past when a case is imported: marked fired, with their flags. */
+  importRungs(t: TimerRecord): void {
+    for (const r of this.pendingRungs(t)) if (msOf(r.at) <= this.now) this.fireRung(t, r.name);
+  }
+
+  /** Re-evaluates every running clock at `now` (the end of an import: statuses as of today). */
+  reevaluateAll(): void {
+    for (const t of this.state.timers) if (t.clock) this.reevaluate(t, t.clock.clock);
+  }
+
+  /** Appends a case event to the history (the import's summary). */
+  note(type: string, detail: Record<string, JsonValue>, nodeId?: string): void {
+    this.record(type, nodeId, detail);
+  }
+
   /** Runs `fn` with the breach lineage `lineage` (work it queues carries it), then restores the previous one. */
   private withLineage<T>(lineage: string | undefined, fn: () => T): T {
     const prev = this.lineage;

@@ -111,6 +111,8 @@ export interface BreachRecord {
   /** The clock as it stands (moved by later legal events). */
   clock: ClockState;
   status: 'breached' | 'superseded';
+  /** A limit the facts of an imported case show was missed (ADR 0027): recorded, never escalated here. */
+  imported?: boolean;
   /** The legal event that superseded the breach: it moved the limit past the day it was recorded. */
   supersededBy?: { event: string; decision: string; date: string; recordedAt: string; due: string | null };
 }
@@ -175,8 +177,24 @@ export interface RunState {
    * phase armed later with the same rule and start inherits its suspensions and extensions.
    */
   ledgers?: Record<string, Clock>;
+  /** The facts a case was imported with (ADR 0027): where they came from and how far they were applied. */
+  imported?: ImportedState;
   /** Limits of user tasks that ran out, in order ({@link BreachRecord}). */
   breaches?: BreachRecord[];
+}
+
+/** What an imported case keeps of its import (ADR 0027). */
+export interface ImportedState {
+  /** The source system / file and the row's id there. */
+  source: string;
+  sourceId: string;
+  /** Steps of the facts applied so far (the import is done when it equals their number). */
+  applied: number;
+  steps: number;
+  /** Case events the facts established (their clocks' derivations say so). */
+  events: string[];
+  /** Set once every fact is applied and the clocks are evaluated as of the import. */
+  done?: string;
 }
 
 /** Thrown by the runner for definitions that cannot proceed (the workflow maps it to ApplicationFailure). */

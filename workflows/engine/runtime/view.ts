@@ -5,6 +5,7 @@ import type { JsonValue } from '../primitives.js';
 import { isoAt } from './clocks.js';
 import type { BreachRecord, CaseEvent, ChildLink, ClosedClockState, RunState, TaskRecord, TimerPurpose, TimerRecord } from './types.js';
 import type { DerivationStep } from '../../clock/index.js';
+import { importedDerivation } from './established.js';
 
 /** A timer or statutory clock as shown to officers: due instant and, for clocks, the derivation. */
 export interface ClockView {
@@ -57,6 +58,8 @@ export interface CaseStateView {
    * the limit and recorded after it ran out (with the event and the new due day).
    */
   breaches?: BreachView[];
+  /** An imported case (ADR 0027): its source and how far its facts were applied. */
+  imported?: RunState['imported'];
 }
 
 /** A limit that ran out, as shown on the case. */
@@ -69,6 +72,8 @@ export interface BreachView {
   at: string;
   status: BreachRecord['status'];
   supersededBy?: BreachRecord['supersededBy'];
+  /** A limit the facts of an imported case showed missed: recorded, not escalated (ADR 0027). */
+  imported?: boolean;
 }
 
 /**
@@ -96,7 +101,8 @@ export function buildView(caseId: string, pin: string, s: RunState | undefined, 
     dueAt: t.dueAtMs === null ? null : isoAt(t.dueAtMs), firedRungs: [...t.firedRungs],
     ...(t.clock ? {
       ruleId: t.clock.clock.ruleId, legalBasis: t.clock.clock.legalBasis, status: t.clock.status, due: t.clock.due,
-      rungs: t.clock.rungs, derivation: t.clock.derivation, calendarVersion: t.clock.calendarVersion,
+      rungs: t.clock.rungs, derivation: s.imported ? importedDerivation(s, t.clock) : t.clock.derivation,
+      calendarVersion: t.clock.calendarVersion,
     } : {}),
   });
   const clocks = s.timers.map(clockView);
@@ -115,10 +121,11 @@ export function buildView(caseId: string, pin: string, s: RunState | undefined, 
     variables: s.variables, caseEvents: s.caseEvents, flags: s.flags,
     history: historyLimit === undefined ? s.history : s.history.slice(-historyLimit),
     children: s.children,
+    ...(s.imported === undefined ? {} : { imported: s.imported }),
     ...(s.breaches === undefined ? {} : {
       breaches: s.breaches.map((b) => ({
         nodeId: b.nodeId, ruleId: b.ruleId, legalBasis: b.clock.clock.legalBasis, due: b.due, at: b.at, status: b.status,
-        ...(b.supersededBy ? { supersededBy: b.supersededBy } : {}),
+        ...(b.supersededBy ? { supersededBy: b.supersededBy } : {}), ...(b.imported ? { imported: true } : {}),
       })),
     }),
   };

@@ -123,3 +123,13 @@ export const LEGAL_EVENT: MessageKind<LegalEvent, LegalEventResult> = {
     return { applied: { caught, clocksChanged, breachesSuperseded } };
   },
 };
+
+/**
+ * A case changing agency (the `caseAgencyChanged` signal, ADR 0024): the agency the case is at after
+ * the message, or undefined when it does not apply (the case is not at the closed agency any more, or
+ * already at the successor). The agency is workflow state, not run state: the message may arrive
+ * before the session exists; it is carried over continue-as-new in the input.
+ */
+export function agencyChange(current: string | undefined, m: { agencyId: string; fromAgencyId: string }): string | undefined {
+  return m.fromAgencyId !== current || m.agencyId === current ? undefined : m.agencyId;
+}

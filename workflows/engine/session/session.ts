@@ -20,6 +20,9 @@ import { vnDate } from '../../clock/vn-time.js';
 import type { RunGraph } from '../runtime/graph.js';
 import { mapOutputs } from '../runtime/mappings.js';
 import { Runner, type UncaughtEscalation } from '../runtime/runner.js';
+import {
+  applyEstablishedStep, beginImport, finishImport, importing, type EstablishedFacts, type EstablishedStep,
+} from '../runtime/established.js';
 import type { ChildLink, RunState, TaskRecord, Token } from '../runtime/types.js';
 
 /** A message the case refuses: the failure type the API maps to its answer (409/422) and the detail. */
@@ -89,6 +92,8 @@ export function checkMessage<Req extends CaseMessage>(
   if (req.caseId !== caseId) return { type: 'WrongCase', message: `this is case ${caseId}, not ${req.caseId}` };
   if (!session) return { type: 'CaseStarting', message: 'the case is still starting' };
   if (session.state.status !== 'running') return { type: 'CaseClosed', message: `case ${caseId} is ${session.state.status}` };
+  // ADR 0027: an imported case takes no message until its established facts are applied.
+  if (session.importing()) return { type: 'CaseImporting', message: `case ${caseId} is still being imported` };
   return kind.validate(session, req, now);
 }
 
@@ -176,6 +181,28 @@ export class CaseSession {
   /** Starts the process at its none start event. */
   start(): void {
     this.runner.start();
+  }
+
+  // ---- an imported case (ADR 0027: engine/runtime/established.ts) ------------------------------
+
+  /** Marks the case imported with `facts` (before it starts; they are applied after). */
+  beginImport(facts: EstablishedFacts): void {
+    beginImport(this.state, facts);
+  }
+
+  /** Whether established facts remain to be applied (the case takes no message meanwhile). */
+  importing(): boolean {
+    return importing(this.state);
+  }
+
+  /** Applies established fact `i` at its date; what the case refuses of it, or null. */
+  applyEstablishedStep(step: EstablishedStep, i: number, todayMs: number): string | null {
+    return applyEstablishedStep(this.runner, step, i, todayMs, this.law);
+  }
+
+  /** Ends the import: limits the facts missed are past breaches; running clocks go on. */
+  finishImport(nowMs: number): { breached: string[] } {
+    return finishImport(this.runner, nowMs);
   }
 
   /** The case events a service task's result records (a `recordCaseEvent`'s `{ event, on }`: ADR 0007). */

@@ -1,0 +1,144 @@
+/**
+ * Vietnamese message templates of the notifications (issue 13.2, ADR 0025): a subject, a plain text
+ * and a simple HTML body per notification kind (the `kind` the lifecycle definitions record), each
+ * carrying the case reference, the step, the due date in Vietnam time (dd/MM/yyyy HH:mm) and a link
+ * to the case. Pure: no I/O. The case's subject and parties are never part of a message (a free-text
+ * subject may name people; a denouncer's identity never leaves the case file — Luật Tố cáo 2018 Art 8(3)).
+ */
+import { DateTime } from 'luxon';
+
+/** What a message may say about its case: references and dates only. */
+export interface MessageContext {
+  /** The notification kind (`deadline_breach`, `mass_case_received`, …). */
+  kind: string;
+  /** The case reference (e.g. `KN-2026-0000123`). */
+  reference: string;
+  /** The step concerned (its name), or null when unknown. */
+  step: string | null;
+  /** The due instant concerned (ISO), or null. */
+  dueAt: string | null;
+  /** The link to the case. */
+  link: string;
+  /** The recipient's display name (a staff member of the directory), or null. */
+  recipientName: string | null;
+}
+
+/** A rendered message. */
+export interface RenderedMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+interface Template {
+  /** Subject, after `[KNTC] `. */
+  subject: (c: MessageContext) => string;
+  /** The opening sentence. */
+  lead: (c: MessageContext) => string;
+  /** What the recipient is asked to do. */
+  action: string;
+}
+
+const BREACH_ACTION = 'Đề nghị đồng chí xem xét, chỉ đạo xử lý ngay hồ sơ quá hạn.';
+
+/** Templates by kind; unknown kinds use {@link FALLBACK}. */
+export const TEMPLATES: Readonly<Record<string, Template>> = {
+  deadline_breach: {
+    subject: (c) => `Quá hạn xử lý hồ sơ ${c.reference}`,
+    lead: (c) => `Hồ sơ ${c.reference} đã quá thời hạn xử lý theo quy định.`,
+    action: BREACH_ACTION,
+  },
+  resolution_deadline_breach: {
+    subject: (c) => `Quá thời hạn giải quyết khiếu nại ${c.reference}`,
+    lead: (c) => `Khiếu nại ${c.reference} đã quá thời hạn giải quyết theo quy định của Luật Khiếu nại.`,
+    action: BREACH_ACTION,
+  },
+  denunciation_resolution_breach: {
+    subject: (c) => `Quá thời hạn giải quyết tố cáo ${c.reference}`,
+    lead: (c) => `Tố cáo ${c.reference} đã quá thời hạn giải quyết theo quy định của Luật Tố cáo.`,
+    action: BREACH_ACTION,
+  },
+  letter_unprocessed_45_days: {
+    subject: (c) => `Đơn ${c.reference} chưa được xử lý sau 45 ngày`,
+    lead: (c) => `Đơn ${c.reference} chưa được xử lý trong thời hạn 45 ngày kể từ ngày nhận.`,
+    action: BREACH_ACTION,
+  },
+  deadline_breach_superseded: {
+    subject: (c) => `Hồ sơ ${c.reference} không còn quá hạn`,
+    lead: (c) => `Thời hạn của hồ sơ ${c.reference} đã được gia hạn hoặc tạm đình chỉ trong thời hạn; việc quá hạn trước đây không còn.`,
+    action: 'Đồng chí không cần xử lý thêm về việc quá hạn này.',
+  },
+  mass_case_received: {
+    subject: (c) => `Tiếp nhận vụ việc đông người ${c.reference}`,
+    lead: (c) => `Cơ quan vừa tiếp nhận vụ việc đông người, hồ sơ ${c.reference}.`,
+    action: 'Đề nghị đồng chí nắm tình hình và chỉ đạo phương án tiếp nhận, xử lý.',
+  },
+  right_to_sue_opened: {
+    subject: (c) => `Mở thời hạn khởi kiện đối với hồ sơ ${c.reference}`,
+    lead: (c) => `Đối với hồ sơ ${c.reference}, thời hạn khởi kiện vụ án hành chính đã bắt đầu.`,
+    action: 'Đề nghị theo dõi việc khởi kiện (nếu có).',
+  },
+  task_assigned: {
+    subject: (c) => `Được giao xử lý hồ sơ ${c.reference}`,
+    lead: (c) => `Đồng chí được giao một công việc trong hồ sơ ${c.reference}.`,
+    action: 'Đề nghị đồng chí thực hiện trong thời hạn.',
+  },
+  calendar_changed: {
+    subject: (c) => `Thay đổi lịch làm việc ảnh hưởng hồ sơ ${c.reference}`,
+    lead: (c) => `Lịch làm việc (ngày nghỉ, ngày làm bù) thay đổi; thời hạn của hồ sơ ${c.reference} đã được tính lại.`,
+    action: 'Đề nghị kiểm tra thời hạn mới của hồ sơ.',
+  },
+};
+
+const FALLBACK: Template = {
+  subject: (c) => `Thông báo về hồ sơ ${c.reference}`,
+  lead: (c) => `Có thông báo mới về hồ sơ ${c.reference}.`,
+  action: 'Đề nghị đồng chí xem chi tiết hồ sơ.',
+};
+
+/** `2026-12-03T16:59:59.999Z` → `03/12/2026 23:59` (Asia/Ho_Chi_Minh); null or unparseable → null. */
+export function vnDateTime(iso: string | null): string | null {
+  if (!iso) return null;
+  const d = DateTime.fromISO(iso, { setZone: true });
+  return d.isValid ? d.setZone('Asia/Ho_Chi_Minh').toFormat('dd/MM/yyyy HH:mm') : null;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+}
+
+/** Renders the message of a notification for one recipient. */
+export function renderMessage(c: MessageContext): RenderedMessage {
+  const t = TEMPLATES[c.kind] ?? FALLBACK;
+  const due = vnDateTime(c.dueAt);
+  const rows: Array<[string, string]> = [
+    ['Mã hồ sơ', c.reference],
+    ['Bước xử lý', c.step ?? 'không xác định'],
+    ['Thời hạn', due ? `${due} (giờ Việt Nam)` : 'không có'],
+  ];
+  const greeting = c.recipientName ? `Kính gửi đồng chí ${c.recipientName},` : 'Kính gửi đồng chí,';
+  const footer = 'Thư này được gửi tự động bởi hệ thống quản lý khiếu nại, tố cáo (kntc-flow). Vui lòng không trả lời thư này.';
+  const text = [
+    greeting, '', t.lead(c), '', ...rows.map(([k, v]) => `${k}: ${v}`), '', t.action, '', `Xem hồ sơ: ${c.link}`, '', '--', footer, '',
+  ].join('\n');
+  const html = [
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body style="font-family:sans-serif">',
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(t.lead(c))}</p>`,
+    '<table cellpadding="4">',
+    ...rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
+    '</table>',
+    `<p>${escapeHtml(t.action)}</p>`,
+    `<p><a href="${escapeHtml(c.link)}">Xem hồ sơ ${escapeHtml(c.reference)}</a></p>`,
+    `<hr><p style="color:#666;font-size:small">${escapeHtml(footer)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject: `[KNTC] ${t.subject(c)}`, text, html };
+}
+
+/** The short text of an SMS (≤ 160 characters where the step allows it): kind, reference, due date, link. */
+export function renderSms(c: MessageContext): string {
+  const t = TEMPLATES[c.kind] ?? FALLBACK;
+  const due = vnDateTime(c.dueAt);
+  return `KNTC: ${t.subject(c)}${due ? `. Hạn: ${due}` : ''}. ${c.link}`;
+}
