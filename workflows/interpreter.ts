@@ -57,6 +57,8 @@ const PATCH_CALENDAR_ON_DEMAND = 'kntc-calendar-on-demand-v1';
  * dates before it runs on. Only inputs that carry `established` reach it.
  */
 const PATCH_IMPORT = 'kntc-import-established-v1';
+/** Service tasks that notify: skipped (recorded as imported history) while an imported case applies its facts. */
+const IMPORT_SKIPPED_ACTIVITIES = ['recordNotification', 'notify'];
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -384,6 +386,18 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const launchService = (tokenId: string, nodeId: string) => {
     const node = graph.node(nodeId);
     if (node.type !== 'serviceTask') return;
+    if (importing(runner!.state) && IMPORT_SKIPPED_ACTIVITIES.includes(node.activity)) {
+      // A notification of a step the facts of an imported case establish (ADR 0027) is history: it was
+      // (or was not) sent by the source system; delivering it now would notify for the past. Recorded
+      // as skipped, the activity is not called. Only imported inputs (patched kntc-import-established-v1).
+      launched.add(tokenId);
+      void Promise.resolve().then(() => inBackground(actGrowing((r) => {
+        r.note('notification_skipped', { activity: node.activity, reason: 'imported history' }, nodeId);
+        r.completeToken(tokenId, mapOutputs(node.output, { skipped: true, importedHistory: true }),
+          'notification_skipped');
+      })));
+      return;
+    }
     const args = evaluateInputs(node.input, runner!.feelScope());
     // Service tasks are short database writes: 30 s, not minutes, is how long a task whose worker died (kill -9, a
     // crash) waits before its retry runs on another worker. Timeouts are no part of replay's determinism checks.
