@@ -4,7 +4,7 @@
  * runner (`simulateImport`) — before anything is written; a valid row then starts its case through
  * the start path of `POST /v1/cases` (`startCase`: parties, PIN, workflow, read model and audit entry,
  * undone as a whole when it cannot be recorded), its workflow carrying the facts. Idempotent per
- * source id: the id is the case's idempotency key in one import scope, the row's content its request
+ * source id: the id is the case's idempotency key in its agency's import scope, the row's content its request
  * hash — the same row again answers the same case, another row under the same id answers 409. A dry
  * run does all of the checks and the simulation and writes nothing.
  */
