@@ -23,7 +23,7 @@ import {
 import {
   agencyChange, CaseSession, checkMessage, LEGAL_EVENT, TASK_COMPLETION, type Applied, type FeatureGates, type LegalEventResult, type Refusal,
 } from './engine/session/index.js';
-import { calendarChangedSignal, evaluateInputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
+import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
 import { caseAgencyChanged } from './directory-contract.js';
 import { factInstant, stepDay } from './engine/runtime/established.js';
 import { LIFECYCLE_LAW } from '../processes/case-law.js';
@@ -62,6 +62,8 @@ const PATCH_AGENCY_CHANGE = 'kntc-case-agency-change-v1';
  * dates before it runs on. Only inputs that carry `established` reach it.
  */
 const PATCH_IMPORT = 'kntc-import-established-v1';
+/** Service tasks that notify: skipped (recorded as imported history) while an imported case applies its facts. */
+const IMPORT_SKIPPED_ACTIVITIES = ['recordNotification', 'notify'];
 
 const infra = proxyActivities<Pick<Activities, 'getCalendarSnapshot' | 'projectCaseState' | 'resolveDefinition'>>({
   startToCloseTimeout: '30 seconds',
@@ -305,6 +307,18 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const launchService = (tokenId: string, nodeId: string) => {
     const node = graph.node(nodeId);
     if (node.type !== 'serviceTask') return;
+    if (session!.importing() && IMPORT_SKIPPED_ACTIVITIES.includes(node.activity)) {
+      // A notification of a step the facts of an imported case establish (ADR 0027) is history: it was
+      // (or was not) sent by the source system; delivering it now would notify for the past. Recorded
+      // as skipped, the activity is not called. Only imported inputs (patched kntc-import-established-v1).
+      launched.add(tokenId);
+      void Promise.resolve().then(() => inBackground(actGrowing((s) => {
+        s.runner.note('notification_skipped', { activity: node.activity, reason: 'imported history' }, nodeId);
+        s.runner.completeToken(tokenId, mapOutputs(node.output, { skipped: true, importedHistory: true }),
+          'notification_skipped');
+      })));
+      return;
+    }
     const args = evaluateInputs(node.input, session!.feelScope());
     // Service tasks are short database writes: 30 s, not minutes, is how long a task whose worker died (kill -9, a
     // crash) waits before its retry runs on another worker. Timeouts are no part of replay's determinism checks.

@@ -4,7 +4,7 @@
  * runner (`simulateImport`) — before anything is written; a valid row then starts its case through
  * the start path of `POST /v1/cases` (api/services/case-start.ts: parties, PIN, workflow, read model and audit entry,
  * undone as a whole when it cannot be recorded), its workflow carrying the facts. Idempotent per
- * source id: the id is the case's idempotency key in one import scope, the row's content its request
+ * source id: the id is the case's idempotency key in its agency's import scope, the row's content its request
  * hash — the same row again answers the same case, another row under the same id answers 409. A dry
  * run does all of the checks and the simulation and writes nothing.
  */
@@ -19,8 +19,12 @@ import { receiptInstant } from '../routes/cases.js';
 import { parseRow, stepsOf, type RowError } from './rows.js';
 import { simulateImport, type ImportPreview } from './simulate.js';
 
-/** The idempotency scope of imported cases: one per system, keyed by source id. */
-export const IMPORT_SCOPE = 'POST /v1/cases/import';
+/**
+ * The idempotency scope of imported cases: one per agency (the row's `agencyId`), keyed by source
+ * id. An admin of one agency can neither claim another agency's source ids nor learn, from a
+ * conflict, that another agency imported one (ADR 0006).
+ */
+export const importScope = (agencyId: string): string => `import:${agencyId}`;
 /** Rows per request. */
 export const MAX_IMPORT_ROWS = 500;
 
@@ -144,10 +148,11 @@ async function importRow(a: ImportArgs, index: number, raw: unknown): Promise<Ro
     return rejected(index, row.sourceId, [{ field: 'receivedAt', message: 'must not be in the future' }]);
 
   // Idempotency per source id: the same content answers the case it made; other content is a conflict.
-  const hash = requestHash('POST', IMPORT_SCOPE, row);
+  const scope = importScope(row.agencyId);
+  const hash = requestHash('POST', scope, row);
   const earlier = await services.deps
     .db('idempotency_keys')
-    .where({ scope: IMPORT_SCOPE, key: row.sourceId })
+    .where({ scope, key: row.sourceId })
     .first<
       | {
           request_hash: string;
@@ -164,7 +169,7 @@ async function importRow(a: ImportArgs, index: number, raw: unknown): Promise<Ro
       [
         {
           field: 'sourceId',
-          message: `${row.sourceId} was imported before with different content (case ${earlier.resource_id}); a source id stands for one case`,
+          message: 'this source id was imported before with different content; a source id stands for one case',
         },
       ],
       409,
@@ -245,7 +250,7 @@ async function importRow(a: ImportArgs, index: number, raw: unknown): Promise<Ro
     body,
     received,
     key: sourceId,
-    keyScope: { scope: IMPORT_SCOPE, hash },
+    keyScope: { scope, hash },
     established: facts,
     action: 'case.imported',
     auditAfter: {
@@ -261,7 +266,7 @@ async function importRow(a: ImportArgs, index: number, raw: unknown): Promise<Ro
         409,
         'import-conflict',
         'Source id imported with other content',
-        `${sourceId} was imported with different content`,
+        'sourceId: this source id was imported with different content',
       );
     }
     throw err;

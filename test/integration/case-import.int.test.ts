@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMPORT_SCOPE } from '../../api/import/service.js';
+import { importScope } from '../../api/import/service.js';
 import { addDays } from '../../workflows/clock/index.js';
 import { vnDate } from '../../workflows/engine/runtime/index.js';
 import { authHeader, mintToken } from '../support/auth.js';
@@ -59,8 +59,8 @@ type Result = {
   errors?: Array<{ field: string; message: string }>;
   preview?: Json;
 };
-const importRows = async (rows: unknown[], dryRun = false) => {
-  const r = await call('POST', '/v1/cases/import', admin, { source: 'legacy-db', dryRun, rows });
+const importRows = async (rows: unknown[], dryRun = false, who = admin) => {
+  const r = await call('POST', '/v1/cases/import', who, { source: 'legacy-db', dryRun, rows });
   expect(r.status, r.text).toBe(200);
   return r.json as { results: Result[]; counts: Record<string, number> };
 };
@@ -121,7 +121,7 @@ describe('POST /v1/cases/import', () => {
     expect(after.cases! - before.cases!).toBe(2);
     expect(after.parties! - before.parties!).toBe(1); // the good complaint's complainant only
     expect(
-      await api.tdb.db('idempotency_keys').where({ scope: IMPORT_SCOPE, key: bad.sourceId }).first(),
+      await api.tdb.db('idempotency_keys').where({ scope: importScope(HOME), key: bad.sourceId }).first(),
     ).toBeUndefined();
     expect(await api.tdb.db('cases').where({ subject: bad.subject }).first()).toBeUndefined();
 
@@ -153,6 +153,27 @@ describe('POST /v1/cases/import', () => {
     expect(await api.tdb.db('cases').where({ subject: 'changed subject' }).first()).toBeUndefined();
   });
 
+  it('source ids are keyed per agency: another agency imports the same id as its own case; a conflict names no case', async () => {
+    const other = 'ubnd-xa-b';
+    const adminB = await authHeader({ roles: ['admin'], agency: other });
+    const rowA = complaint(`KN-${tag}-7`, day(-10), [accept(day(-8))]);
+    const a = await importRows([rowA]);
+    expect(a.results[0]).toMatchObject({ outcome: 'imported', status: 201 });
+    const caseA = a.results[0]!.caseId!;
+    // Agency B's admin uses the same source id: its own case, not a conflict naming agency A's case.
+    const b = await importRows([{ ...rowA, agencyId: other, subject: `Khiếu nại B ${tag}` }], false, adminB);
+    expect(b.results[0], JSON.stringify(b.results[0])).toMatchObject({ outcome: 'imported', status: 201 });
+    expect(b.results[0]!.caseId).not.toBe(caseA);
+    expect(JSON.stringify(b)).not.toContain(caseA);
+    expect(await api.tdb.db('idempotency_keys').where({ scope: importScope(other), key: rowA.sourceId }).first())
+      .toMatchObject({ resource_id: b.results[0]!.caseId });
+    // Within one agency a conflict names the field only, not the case the id stands for.
+    const c = await importRows([{ ...rowA, subject: 'changed again' }]);
+    expect(c.results[0]).toMatchObject({ outcome: 'conflict', status: 409 });
+    expect(c.results[0]!.errors).toEqual([{ field: 'sourceId', message: expect.any(String) }]);
+    expect(JSON.stringify(c)).not.toContain(caseA);
+  });
+
   it('a dry run validates, reports the step and clocks it would reach, and writes and starts nothing', async () => {
     const before = await quietCounts();
     const fresh = complaint(`KN-${tag}-5`, day(-60), [accept(day(-40))]);
@@ -166,7 +187,7 @@ describe('POST /v1/cases/import', () => {
     expect(preview.pastBreaches.map((b) => b.ruleId)).toEqual(['K2', 'K3']);
     expect(await counts()).toEqual(before);
     expect(
-      await api.tdb.db('idempotency_keys').where({ scope: IMPORT_SCOPE, key: fresh.sourceId }).first(),
+      await api.tdb.db('idempotency_keys').where({ scope: importScope(HOME), key: fresh.sourceId }).first(),
     ).toBeUndefined();
   });
 
@@ -233,7 +254,7 @@ describe('POST /v1/cases/import', () => {
       expect(
         await api.tdb
           .db('idempotency_keys')
-          .where({ scope: IMPORT_SCOPE, key: `CSV-${tag}-1` })
+          .where({ scope: importScope(HOME), key: `CSV-${tag}-1` })
           .first(),
       ).toBeUndefined();
       const real = await cli([]);

@@ -134,4 +134,38 @@ describe('importing a complaint under way (pure runner)', () => {
     expect(missing).toMatchObject({ ok: false, field: 'established.steps[0].data' });
     expect(!missing.ok && missing.message).toMatch(/acceptanceNoticeOn/);
   });
+
+  const intake = { channel: 'post', forwardedBy: 'none', signerRefs: ['p1'] };
+  it('a letter left unclassified past C4a (45 days): a past breach in the preview, its boundary not fired', async () => {
+    const r = await run(
+      'letter-handling',
+      2,
+      '2026-09-01',
+      [task('letter-handling', 2, 'intake', '2026-09-02', intake)],
+      '2026-11-01T10:00:00',
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.preview.pastBreaches.map((b) => b.ruleId)).toContain('C4a');
+    expect(r.preview.pastBreaches.find((b) => b.ruleId === 'C4a')).toMatchObject({
+      due: cal('2026-09-01', 45),
+      imported: true,
+    });
+    expect(r.preview.openTasks.map((t) => t.nodeId)).toEqual(['classify']);
+  });
+
+  it('refuses a fact on a step only a timer (C4a) would open, naming the field', async () => {
+    const r = await run(
+      'letter-handling',
+      2,
+      '2026-09-01',
+      [
+        task('letter-handling', 2, 'intake', '2026-09-02', intake),
+        { kind: 'task', nodeId: 'letterBreach.headReview', on: '2026-10-30', data: {} },
+      ],
+      '2026-11-01T10:00:00',
+    );
+    expect(r).toMatchObject({ ok: false, field: 'established.steps[1].task' });
+    expect(!r.ok && r.message).toMatch(/classify\.breach45/);
+  });
 });

@@ -254,4 +254,35 @@ describe('importing cases under way, on Temporal', () => {
       await done(ok, late);
     });
   });
+
+  it('letter-handling v2: a mass letter left unclassified past C4a → C4a a past breach, its boundary not fired, the historical mass notice skipped', async () => {
+    await withWorker(env, activities, async (tq) => {
+      const t = await serverDay(env);
+      const signers = ['party-1', 'party-2', 'party-3', 'party-4', 'party-5'];
+      const intake = {
+        channel: 'post',
+        forwardedBy: 'none',
+        signerRefs: signers,
+        representativeRefs: ['party-1'],
+      };
+      const late = await imported(
+        tq,
+        'letter-handling',
+        2,
+        addDays(t, -60),
+        [task('letter-handling', 2, 'intake', addDays(t, -59), intake)],
+        { signerRefs: signers, signersCount: 5, massCase: true },
+      );
+      expect(late.s.history.some((h) => h.type === 'notification_skipped' && h.nodeId === 'mass.notify')).toBe(true);
+      expect(late.s.breaches?.map((b) => b.ruleId)).toContain('C4a');
+      expect(open(late.s)).toEqual(['classify']);
+      // Quiet a moment: nothing fires after the import (the C4a boundary was recorded, not armed).
+      await new Promise((r) => setTimeout(r, 300));
+      const after = await late.handle.query(getCaseState);
+      expect(open(after)).toEqual(['classify']);
+      expect(after.history.some((h) => h.nodeId?.startsWith('letterBreach.'))).toBe(false);
+      await noEscalation(late.caseId, after);
+      await done(late);
+    });
+  });
 });

@@ -82,21 +82,48 @@ export function importing(state: RunState): boolean {
 }
 
 /**
- * Records the due limits that ran out before `r.now` as past breaches (no escalation) and marks
- * the rungs already past. Returns the rule ids breached.
+ * Records the limits that ran out before `r.now` as past breaches (no escalation) and marks the
+ * rungs already past: the due limits of user tasks and the boundary timers that count a statutory
+ * clock (e.g. C4a, a letter unprocessed 45 days): such a boundary is recorded, never fired — its
+ * escalation path (flag, notices, the head's review) does not run for a limit missed before the
+ * case came into this system (issue #13). Returns the rule ids breached.
  */
 export function recordPastBreaches(r: Runner): string[] {
   const source = r.state.imported ? `${r.state.imported.source}#${r.state.imported.sourceId}` : 'import';
   const out: string[] = [];
   for (const t of [...r.state.timers]) {
-    if (t.purpose === 'due' && t.clock && t.dueAtMs !== null && t.dueAtMs < r.now) {
+    const past = t.clock !== undefined && t.dueAtMs !== null && t.dueAtMs < r.now;
+    if (past && (t.purpose === 'due' || t.purpose === 'boundary')) {
       r.importBreach(t, source);
-      out.push(t.clock.clock.ruleId);
+      out.push(t.clock!.clock.ruleId);
     } else if (t.clock) {
       r.importRungs(t);
     }
   }
   return out;
+}
+
+/**
+ * The timer events (catch, boundary) from which `nodeId` is reached, that an import never fires: the
+ * ones still armed and the boundaries recorded as imported breaches. A fact on a step behind one of
+ * them needs the timer to have fired: the row is refused.
+ */
+function timerGate(r: Runner, nodeId: string): string | undefined {
+  const gates = [
+    ...r.state.timers.filter((t) => t.purpose !== 'due').map((t) => t.nodeId),
+    ...(r.state.breaches ?? []).filter((b) => b.imported && r.graph.node(b.nodeId)?.type === 'boundaryEvent')
+      .map((b) => b.nodeId),
+  ];
+  for (const gate of gates) {
+    const seen = new Set<string>([gate]);
+    const queue = [gate];
+    while (queue.length > 0) {
+      const id = queue.shift()!;
+      if (id === nodeId) return gate;
+      for (const f of r.graph.outgoing(id)) if (!seen.has(f.target)) { seen.add(f.target); queue.push(f.target); }
+    }
+  }
+  return undefined;
 }
 
 /** Whether the case runs a statutory clock a legal event may address (as the interpreter's check). */
@@ -134,6 +161,11 @@ export function applyEstablishedStep(r: Runner, step: EstablishedStep, i: number
   if (step.kind === 'task') {
     const task = r.state.tasks.find((t) => t.nodeId === step.nodeId && t.status === 'open');
     if (!task) {
+      const gate = timerGate(r, step.nodeId);
+      if (gate !== undefined) {
+        return `${at}.task: '${step.nodeId}' follows the timer '${gate}', which an import never fires `
+          + '(a limit missed before the import is recorded as a past breach, without its escalation)';
+      }
       const open = r.state.tasks.filter((t) => t.status === 'open').map((t) => t.nodeId);
       return `${at}.task: '${step.nodeId}' is not open at this point of the case (open: ${open.join(', ') || 'none'})`;
     }

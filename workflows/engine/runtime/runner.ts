@@ -282,11 +282,14 @@ export class Runner implements ElementContext {
       id: this.newId('tm'), purpose: 'due', nodeId: b.nodeId, tokenId: b.tokenId, dueAtMs: cs.dueAt === null ? null : msOf(cs.dueAt),
       firedRungs: cs.rungs.filter((r) => msOf(r.at) <= this.now).map((r) => r.name), clock: cs,
     };
+    // An imported boundary breach (ADR 0027) arms its boundary timer again, not a task's due timer.
+    const boundary = this.graph.node(b.nodeId).type === 'boundaryEvent';
+    if (boundary) timer.purpose = 'boundary';
     this.state.timers.push(timer);
     // The limit runs again: it is no longer listed as a breached, stopped clock (ADR 0019).
     if (this.state.closedClocks) this.state.closedClocks = this.state.closedClocks.filter((c) => c.timer.id !== b.id);
     const task = this.state.tasks.find((t) => t.tokenId === b.tokenId && t.status === 'open');
-    if (task) { task.dueTimerId = timer.id; task.dueAt = cs.dueAt; }
+    if (task && !boundary) { task.dueTimerId = timer.id; task.dueAt = cs.dueAt; }
     // A later breach of the same task escalates again through its boundary.
     const host = this.token(b.tokenId);
     if (host?.fired) {
@@ -615,7 +618,8 @@ export class Runner implements ElementContext {
    * within the limit supersedes it as it would any breach (ADR 0018).
    */
   importBreach(t: TimerRecord, source: string): void {
-    if (t.purpose !== 'due' || !t.clock?.due) return;
+    // A boundary timer counting a statutory clock (C4a) is recorded the same way and not fired.
+    if (t.purpose === 'catch' || !t.clock?.due) return;
     for (const r of this.pendingRungs(t)) if (msOf(r.at) <= this.now) t.firedRungs.push(r.name);
     this.state.timers = this.state.timers.filter((x) => x !== t);
     this.closeClock(t, 'breached');
@@ -626,7 +630,9 @@ export class Runner implements ElementContext {
       id: t.id, nodeId: t.nodeId, tokenId: t.tokenId, ruleId, due: t.clock.due, at: isoAt(this.now), clock: t.clock,
       status: 'breached', imported: true,
     });
-    this.record('due_breached', t.nodeId, { ruleId, due: t.clock.due, imported: true, source, escalated: false });
+    this.record('due_breached', t.nodeId, {
+      ruleId, due: t.clock.due, imported: true, source, escalated: false, timer: t.purpose,
+    });
   }
 
   /** Rungs (reminder, at risk) of `t` already past when a case is imported: marked fired, with their flags. */
