@@ -372,8 +372,8 @@ export const directoryRoutes: RouteSpec[] = [
       200: { description: 'The membership changed', schema: StaffView },
       201: { description: 'The membership created', schema: StaffView },
     },
-    handler: async ({ params, body, principal, services, requestId }) => {
-      const { created, member } = await services.directory.putStaff(params.id, params.personId, body, { principal, requestId });
+    handler: async ({ params, body, principal, subtree, services, requestId }) => {
+      const { created, member } = await services.directory.putStaff(params.id, params.personId, body, { principal, requestId, subtree });
       return { status: created ? 201 : 200, body: { ...membershipView(member), person: personView(member.person) } };
     },
   }),

@@ -161,6 +161,11 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
         : (await services.agencies.ancestors(ctx.principal!.agencyId)).length === 1
           && (await services.directory.store.person(id)) !== undefined;
       if (!seen) throw notFound(`Person ${id}`);
+      // A person's record is shared by every agency they work in: changed only by a caller whose subtree
+      // holds all of them (a commune admin cannot rewrite the province head's address or silence them).
+      if (spec.method !== 'get' && !agencies.every(within)) {
+        throw forbidden(`Person ${id} also works outside your agency subtree: an admin above all their agencies changes them`);
+      }
     } else if (scope.kind === 'task') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const { caseId, taskId } = splitTaskId(id);

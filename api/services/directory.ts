@@ -176,7 +176,17 @@ export function createDirectoryService(deps: DirectoryDeps) {
         refuseClosed(a);
         const set: Record<string, unknown> = {};
         if (body.name !== undefined && body.name !== a.name) set.name = body.name;
-        if (body.kind !== undefined && body.kind !== a.kind) set.kind = body.kind;
+        if (body.kind !== undefined && body.kind !== a.kind) {
+          // The kind routes other agencies' tasks (ADR 0010: the inspectorate of a level): changed from above only,
+          // and one inspectorate per parent.
+          refuseOwnAgency(by.principal, id, 'given another kind');
+          if (body.kind === 'inspectorate') {
+            const other = await trx('agencies').where({ kind: 'inspectorate' }).whereNot({ id: a.id })
+              .andWhere((q) => (a.parentId === null ? q.whereNull('parent_id') : q.where({ parent_id: a.parentId }))).first('id');
+            if (other) throw conflict('kind', `${other.id as string} is already the inspectorate at this level`);
+          }
+          set.kind = body.kind;
+        }
         if (Object.keys(set).length === 0) return a;
         await trx('agencies').where({ id: a.id }).update({ ...set, updated_at: trx.fn.now() });
         await audit.append({
@@ -310,7 +320,7 @@ export function createDirectoryService(deps: DirectoryDeps) {
         roles: string[]; position: Position;
         person?: { displayName: string; email?: string | null | undefined; phone?: string | null | undefined } | undefined;
       },
-      by: Acting,
+      by: Acting & { subtree?: readonly string[] },
     ): Promise<{ created: boolean; member: MembershipRecord & { person: PersonRecord } }> {
       return db.transaction(async (trx) => {
         const a = await store.agency(agencyId, trx);
@@ -323,6 +333,11 @@ export function createDirectoryService(deps: DirectoryDeps) {
         if (!person) {
           await trx('people').insert({ id: personId, display_name: body.person!.displayName, email: body.person!.email ?? null, phone: body.person!.phone ?? null });
         } else if (body.person) {
+          // The person's record is shared by all their agencies: only a caller above every one of them rewrites it.
+          const theirs = await store.membershipAgencies(person.id);
+          if (by.subtree && !theirs.every((x) => by.subtree!.includes(x))) {
+            throw forbidden(`${person.id} also works outside your agency subtree: leave out \`person\` (an admin above all their agencies changes it)`);
+          }
           await trx('people').where({ id: person.id }).update({
             display_name: body.person.displayName,
             ...(body.person.email !== undefined ? { email: body.person.email } : {}),

@@ -384,3 +384,38 @@ describe('task candidates from the directory', () => {
     expect((await send('GET', `/v1/tasks/${id}.${task.task_id as string}/candidates`, await h(['supervisor'], 'ubnd-xa-a'))).status).toBe(404);
   });
 });
+
+describe('what other agencies share is changed from above only', () => {
+  it('a commune admin cannot rewrite or silence a person who also works above it (the province head)', async () => {
+    const prov = await h(['admin'], 'tinh-demo');
+    const commune = await h(['admin'], 'ubnd-xa-a');
+    const member = await send('PUT', '/v1/agencies/ubnd-xa-a/staff/head-tinh-demo', prov, { roles: ['supervisor'], position: 'member' });
+    expect(member.status, member.text).toBe(201);
+    const takeover = await send('PUT', '/v1/agencies/ubnd-xa-a/staff/head-tinh-demo', commune, {
+      roles: ['officer'], position: 'member', person: { displayName: 'x', email: 'attacker@evil.example' },
+    });
+    expect(takeover.status, takeover.text).toBe(403);
+    expect((await send('PATCH', '/v1/people/head-tinh-demo', commune, { active: false })).status).toBe(403);
+    const silence = await send('PUT', '/v1/people/head-tinh-demo/notification-preferences', commune, {
+      items: [{ channel: 'email', kind: '*', enabled: false }],
+    });
+    expect(silence.status).toBe(403);
+    const person = await send('GET', '/v1/people/head-tinh-demo', prov);
+    expect(person.json).toMatchObject({ email: 'chu-tich@tinh-demo.kntc.local', active: true });
+    // The commune admin still manages the membership itself, and the province admin the person.
+    expect((await send('PUT', '/v1/agencies/ubnd-xa-a/staff/head-tinh-demo', commune, { roles: ['officer'], position: 'member' })).status).toBe(200);
+    expect((await send('PATCH', '/v1/people/head-tinh-demo', prov, { phone: '+84911111111' })).status).toBe(200);
+  });
+
+  it('an agency does not make itself the inspectorate; one inspectorate per level', async () => {
+    const prov = await h(['admin'], 'tinh-demo');
+    const created = await send('POST', '/v1/agencies', prov, { id: 'so-kind-test', parentId: 'tinh-demo', name: 'Sở Thử', level: 'department' });
+    expect(created.status, created.text).toBe(201);
+    const own = await send('PATCH', '/v1/agencies/so-kind-test', await h(['admin'], 'so-kind-test'), { kind: 'inspectorate' });
+    expect(own.status, own.text).toBe(403);
+    const second = await send('PATCH', '/v1/agencies/so-kind-test', prov, { kind: 'inspectorate' });
+    expect(second.status, second.text).toBe(409);
+    expect(fields(second)).toEqual(['kind']);
+    expect((await send('PATCH', '/v1/agencies/so-kind-test', await h(['admin'], 'so-kind-test'), { name: 'Sở Thử Nghiệm' })).status).toBe(200);
+  });
+});
