@@ -209,6 +209,24 @@ describe('webhooks and the event feed', () => {
     expect(first.attemptLog[0]!.error).toBe('ECONNREFUSED');
     expect(first.attemptLog[first.attemptLog.length - 1]!.statusCode).toBe(204);
 
+    // The events queued behind the failing first one went in one activity call per case lane, in feed order:
+    // one first attempt each, after the first had got through on its own retries.
+    const history = await api.dev.client.workflow.getHandle(`webhook-${hook}`).fetchHistory();
+    const batches = (history.events ?? []).flatMap((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (a?.activityType?.name !== 'deliverWebhookBatch') return [];
+      return [(JSON.parse(Buffer.from(a.input!.payloads![0]!.data!).toString('utf8')) as { seqs: number[] }).seqs];
+    });
+    for (const c of cases) {
+      const seqs = rx.ofCase(c).map((e) => Number(e.sequence));
+      const rest = batches.find((b) => b.includes(seqs[1]!))!;
+      expect(rest.filter((s) => seqs.includes(s))).toEqual(seqs.slice(1));
+      const later = (await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', {
+        params: { path: { id: hook, eventSeq: String(seqs[7]) } },
+      })).data!;
+      expect(later.attempts).toBe(1);
+    }
+
     // Catch-up from the feed: everything since the reader's cursor, both cases complete and in order.
     for (const c of cases) {
       const feed = await feedOf(c, cursor);
