@@ -34,6 +34,10 @@ function heartbeat(): void {
   try { Context.current().heartbeat(); } catch { /* outside an activity (direct calls in tests) */ }
 }
 
+function cancelled(): boolean {
+  try { return Context.current().cancellationSignal.aborted; } catch { return false; }
+}
+
 function attemptNo(): number {
   try { return Context.current().info.attempt; } catch { return 1; }
 }
@@ -145,6 +149,8 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       const already = await hooks.deliveredAmong(b.subscriptionId, b.seqs);
       for (let i = 0; i < b.seqs.length; i++) {
         heartbeat();
+        // This attempt was given up (heartbeat timeout: a retry may already be running): send nothing more.
+        if (cancelled()) return { done: i };
         const seq = b.seqs[i]!;
         if (already.has(seq)) continue;
         try {
