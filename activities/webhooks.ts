@@ -34,6 +34,10 @@ function heartbeat(): void {
   try { Context.current().heartbeat(); } catch { /* outside an activity (direct calls in tests) */ }
 }
 
+function cancelled(): boolean {
+  try { return Context.current().cancellationSignal.aborted; } catch { return false; }
+}
+
 function attemptNo(): number {
   try { return Context.current().info.attempt; } catch { return 1; }
 }
@@ -51,7 +55,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
   const hooks = createWebhookStore(deps.db);
   const watcher = createHeadWatcher(events);
   const policy = { allowLocalhost: deps.allowLocalhost === true };
-  return {
+  const activities = {
     /**
      * The subscription's next events after `after` (its types, its agency subtree), waiting up to
      * `waitMs` for one; `scannedUpTo` is where the next fetch starts (past events it does not take).
@@ -87,7 +91,8 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
      * fails the attempt (retried by Temporal with backoff until the retry period ends). Every attempt is
      * logged with its status code or error and duration.
      */
-    async deliverWebhook(d: { subscriptionId: string; seq: number }): Promise<{ statusCode: number }> {
+    async deliverWebhook(d: { subscriptionId: string; seq: number; attempt?: number; priorAttempts?: number }):
+      Promise<{ statusCode: number }> {
       const sub = await hooks.get(d.subscriptionId);
       if (!sub || sub.status === 'deleted') throw ApplicationFailure.nonRetryable('the subscription was deleted', 'SubscriptionDeleted');
       const ev = await events.get(d.seq);
@@ -122,11 +127,38 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       }
       const durationMs = Math.round(performance.now() - started);
       const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
-      await hooks.recordAttempt({ subscriptionId: sub.id, eventSeq: d.seq, attempt: attemptNo(), at, durationMs, statusCode, error, delivered });
+      const attempt = d.attempt ?? attemptNo() + (d.priorAttempts ?? 0);
+      await hooks.recordAttempt({ subscriptionId: sub.id, eventSeq: d.seq, attempt, at, durationMs, statusCode, error, delivered });
       recordWebhookDelivery(delivered ? 'delivered' : 'failed', durationMs / 1000);
       if (error?.startsWith('refused:')) throw ApplicationFailure.nonRetryable(error, 'UrlRefused');
       if (!delivered) throw ApplicationFailure.retryable(statusCode !== null ? `HTTP ${statusCode}` : `no answer: ${error}`, 'WebhookAttemptFailed');
       return { statusCode: statusCode! };
+    },
+
+    /**
+     * A lane's queued events (one case, in feed order) delivered one after the other in one activity: one
+     * first attempt each, a heartbeat per event, stopping at the first that fails (the rest stay queued; the
+     * workflow retries that one with backoff). Events already delivered (a retry of this activity after a
+     * worker crash) are skipped, so a receiver that is up gets each once. HTTP failures are answered, not
+     * thrown; only infrastructure errors (database) throw and are retried by Temporal.
+     */
+    async deliverWebhookBatch(b: { subscriptionId: string; seqs: number[] }):
+      Promise<{ done: number; failure?: { reason: string; retryable: boolean } }> {
+      const already = await hooks.deliveredAmong(b.subscriptionId, b.seqs);
+      for (let i = 0; i < b.seqs.length; i++) {
+        heartbeat();
+        // This attempt was given up (heartbeat timeout: a retry may already be running): send nothing more.
+        if (cancelled()) return { done: i };
+        const seq = b.seqs[i]!;
+        if (already.has(seq)) continue;
+        try {
+          await activities.deliverWebhook({ subscriptionId: b.subscriptionId, seq, attempt: 1 });
+        } catch (err) {
+          if (!(err instanceof ApplicationFailure)) throw err;
+          return { done: i, failure: { reason: `${err.type ?? 'failed'}: ${err.message}`.slice(0, 500), retryable: !err.nonRetryable } };
+        }
+      }
+      return { done: b.seqs.length };
     },
 
     /** The retry period ran out, or the delivery cannot succeed: the delivery is dead-lettered. */
@@ -141,6 +173,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       return ev ? ev.caseId ?? '_' : null;
     },
   };
+  return activities;
 }
 
 export type WebhookActivities = ReturnType<typeof createWebhookActivities>;

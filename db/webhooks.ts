@@ -150,6 +150,13 @@ export function createWebhookStore(db: Db) {
       await db('webhook_deliveries').insert(seqs.map((s) => ({ subscription_id: subscriptionId, event_seq: s, status: 'pending' })))
         .onConflict(['subscription_id', 'event_seq']).ignore();
     },
+    /** Which of these events are already delivered to the subscription. */
+    async deliveredAmong(subscriptionId: string, seqs: readonly number[]): Promise<Set<number>> {
+      if (seqs.length === 0) return new Set();
+      const rows = await db('webhook_deliveries').where({ subscription_id: subscriptionId, status: 'delivered' })
+        .whereIn('event_seq', [...seqs]).select('event_seq') as Array<{ event_seq: string | number }>;
+      return new Set(rows.map((r) => Number(r.event_seq)));
+    },
     /** One HTTP attempt and the delivery's state after it. */
     async recordAttempt(a: { subscriptionId: string; eventSeq: number; attempt: number; at: Date; durationMs: number; statusCode: number | null; error: string | null; delivered: boolean }): Promise<void> {
       await db.transaction(async (trx) => {

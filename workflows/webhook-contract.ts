@@ -29,7 +29,7 @@ export interface WebhookDeliveryInput {
   maxBackoffSeconds: number;
   /** Deliveries taken on but not done when the previous run continued as new (lane order kept). */
   pending?: QueuedDelivery[];
-  /** Lanes delivering at once (default 8): cases are independent, events of one case are in order. */
+  /** Lanes delivering at once (default 32): cases are independent, events of one case are in order. */
   concurrency?: number;
   /** How long one fetch waits for new events (ms; default 10 s). */
   pollWaitMs?: number;

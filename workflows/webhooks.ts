@@ -3,15 +3,19 @@
  * outbox in feed order and delivers each matching event with the `deliverWebhook` activity, retried with
  * exponential backoff for the subscription's retry period, then dead-lettered.
  *
- * Ordered per case: events are queued in lanes by case; a lane delivers one event at a time, so an
- * event of a case is not sent before the previous one of that case was delivered or dead-lettered.
+ * Ordered per case: events are queued in lanes by case; a lane delivers its queued events one after the
+ * other in one activity call (a first attempt each, stopping at the first failure, which is then retried
+ * alone with backoff), so an event of a case is not sent before the previous one of that case was
+ * delivered or dead-lettered.
  * Lanes of different cases run side by side (at most `concurrency`). Events carry only their seq through
  * history (the activity loads and signs them): no event data, no secret in Temporal.
  *
  * Continue-as-new when the history grows: no new work is started, the deliveries in flight finish, and
  * the queued ones are carried in lane order with the feed position.
  */
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo,
+} from '@temporalio/workflow';
 import type { WebhookActivities } from '../activities/webhooks.js';
 import { redeliverWebhook, type QueuedDelivery, type WebhookDeliveryInput } from './webhook-contract.js';
 
@@ -19,6 +23,8 @@ import { redeliverWebhook, type QueuedDelivery, type WebhookDeliveryInput } from
 const MAX_QUEUED = 500;
 /** History length at which the run continues as new. */
 const HISTORY_LIMIT = 8_000;
+/** Events of one lane delivered by one activity call (sequentially, in order). */
+const BATCH = 50;
 
 const control = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '2 minutes',
@@ -33,7 +39,15 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     scheduleToCloseTimeout: `${input.retryPeriodSeconds} seconds`,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: `${input.maxBackoffSeconds} seconds` },
   });
-  const concurrency = input.concurrency ?? 8;
+  // A lane's queued events in one call: a first attempt each, in order, stopping at the first failure. Its
+  // own failures are infrastructure ones (it answers HTTP failures): retried without end, it skips what is
+  // already delivered.
+  const batch = proxyActivities<WebhookActivities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+  });
+  const concurrency = input.concurrency ?? 32;
   let after = input.after;
   const lanes = new Map<string, QueuedDelivery[]>();
   const running = new Set<string>();
@@ -54,16 +68,28 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     running.add(lane);
     const q = lanes.get(lane)!;
     while (q.length > 0 && !draining) {
+      const seqs = q.slice(0, BATCH).map((d) => d.seq);
+      const r = await batch.deliverWebhookBatch({ subscriptionId: input.subscriptionId, seqs });
+      q.splice(0, r.done);
+      queued -= r.done;
+      if (!r.failure) continue;
+      // The first attempt at q[0] failed: retried on its own with backoff for the retry period (the lane
+      // waits, so the case's later events are not sent before it), then dead-lettered.
       const d = q[0]!;
-      try {
-        await deliver.deliverWebhook({ subscriptionId: input.subscriptionId, seq: d.seq });
-      } catch (err) {
-        // The retry period ran out (schedule-to-close timeout) or the delivery cannot succeed (non-retryable):
-        // dead-lettered, and the lane goes on with the case's next event.
-        const cause = err instanceof ActivityFailure ? err.cause : err;
-        const reason = cause instanceof ApplicationFailure ? `${cause.type ?? 'failed'}: ${cause.message}`
-          : cause instanceof Error ? cause.message : 'failed';
-        await control.markWebhookDead({ subscriptionId: input.subscriptionId, seq: d.seq, reason: reason.slice(0, 500) });
+      let dead: string | undefined = r.failure.retryable ? undefined : r.failure.reason;
+      if (!dead) {
+        try {
+          await sleep('1 second');
+          await deliver.deliverWebhook({ subscriptionId: input.subscriptionId, seq: d.seq, priorAttempts: 1 });
+        } catch (err) {
+          // The retry period ran out (schedule-to-close timeout) or the delivery cannot succeed (non-retryable).
+          const cause = err instanceof ActivityFailure ? err.cause : err;
+          dead = cause instanceof ApplicationFailure ? `${cause.type ?? 'failed'}: ${cause.message}`
+            : cause instanceof Error ? cause.message : 'failed';
+        }
+      }
+      if (dead !== undefined) {
+        await control.markWebhookDead({ subscriptionId: input.subscriptionId, seq: d.seq, reason: dead.slice(0, 500) });
       }
       q.shift();
       queued -= 1;

@@ -209,6 +209,26 @@ describe('webhooks and the event feed', () => {
     expect(first.attemptLog[0]!.error).toBe('ECONNREFUSED');
     expect(first.attemptLog[first.attemptLog.length - 1]!.statusCode).toBe(204);
 
+    // The events queued behind the failing first one went in one activity call per case lane, in feed order:
+    // one first attempt each, after the first had got through on its own retries.
+    const history = await api.dev.client.workflow.getHandle(`webhook-${hook}`).fetchHistory();
+    const batches = (history.events ?? []).flatMap((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (a?.activityType?.name !== 'deliverWebhookBatch') return [];
+      return [(JSON.parse(Buffer.from(a.input!.payloads![0]!.data!).toString('utf8')) as { seqs: number[] }).seqs];
+    });
+    for (const c of cases) {
+      const seqs = rx.ofCase(c).map((e) => Number(e.sequence));
+      // (Earlier calls stopped at the first event, the receiver being down.)
+      const rest = [...batches].reverse().find((b) => b.includes(seqs[1]!))!;
+      expect(rest[0]).toBe(seqs[1]);
+      expect(rest.filter((s) => seqs.includes(s))).toEqual(seqs.slice(1));
+      const later = (await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', {
+        params: { path: { id: hook, eventSeq: String(seqs[7]) } },
+      })).data!;
+      expect(later.attempts).toBe(1);
+    }
+
     // Catch-up from the feed: everything since the reader's cursor, both cases complete and in order.
     for (const c of cases) {
       const feed = await feedOf(c, cursor);
@@ -249,10 +269,10 @@ describe('webhooks and the event feed', () => {
     expect(again.response.status, JSON.stringify(again.error)).toBe(202);
     const got = await until('the redelivered event', async () => (rx.ofCase(caseId).length > 0 ? rx.ofCase(caseId) : undefined));
     expect(got.map((e) => e.id)).toEqual([dead.eventId]);
-    // The receiver has it; the attempt is recorded once its answer is back (the activity then writes it).
-    const after = await until('the redelivery recorded', async () => {
-      const d = (await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', { params: { path: { id: hook, eventSeq: dead.eventSeq } } })).data!;
-      return d.status === 'pending' ? undefined : d;
+    // The attempt is logged once the receiver has answered: a moment after it got the event.
+    const after = await until('the redelivery logged', async () => {
+      const { data } = await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', { params: { path: { id: hook, eventSeq: dead.eventSeq } } });
+      return data!.status === 'delivered' ? data! : undefined;
     });
     expect(after).toMatchObject({ status: 'delivered', rounds: 2, lastStatusCode: 204 });
     expect(after.attemptLog.some((a) => a.round === 2 && a.statusCode === 204)).toBe(true);
