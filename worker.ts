@@ -43,7 +43,11 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
   // Workflows count their clocks on the stored calendar (seed + days announced through the admin API).
   const calendar = calendarServiceFor(deps.db);
   const activities = createActivities({
-    db: deps.db, logger: deps.logger, definitions: resolvable, calendarEntries: () => calendar.entries(), pinKeys: deps.pinKeys,
+    db: deps.db,
+    logger: deps.logger,
+    definitions: resolvable,
+    calendarEntries: () => calendar.entries(),
+    pinKeys: deps.pinKeys,
     webhooks: deps.webhooks,
     notifications: deps.notifications,
   });
@@ -56,7 +60,9 @@ export async function createCaseWorker(deps: CaseWorkerDeps): Promise<Worker> {
     interceptors: {
       // An activity failing on a PostgreSQL error fails without the input the error quotes (logs, history).
       activity: [scrubDatabaseErrorsInActivities],
-      ...(deps.workflowInterceptorModules && !deps.workflowBundle ? { workflowModules: deps.workflowInterceptorModules } : {}),
+      ...(deps.workflowInterceptorModules && !deps.workflowBundle
+        ? { workflowModules: deps.workflowInterceptorModules }
+        : {}),
     },
   });
 }

@@ -23,8 +23,12 @@ export function createAgencyClosureActivities(deps: { db: Db }) {
   return {
     /** Open cases of `agencyId` in the read model after case id `after`, by id. */
     async agencyOpenCasesPage(req: { agencyId: string; after: string; limit: number }): Promise<ClosureTarget[]> {
-      const rows = await db('cases').where({ agency_id: req.agencyId, status: 'open' }).andWhere('id', '>', req.after).orderBy('id')
-        .limit(Math.min(Math.max(req.limit, 1), 1000)).select<{ id: string; workflow_id: string }[]>('id', 'workflow_id');
+      const rows = await db('cases')
+        .where({ agency_id: req.agencyId, status: 'open' })
+        .andWhere('id', '>', req.after)
+        .orderBy('id')
+        .limit(Math.min(Math.max(req.limit, 1), 1000))
+        .select<{ id: string; workflow_id: string }[]>('id', 'workflow_id');
       return rows.map((r) => ({ caseId: r.id, workflowId: r.workflow_id }));
     },
 
@@ -34,40 +38,77 @@ export function createAgencyClosureActivities(deps: { db: Db }) {
      * agency (it was their inspectorate) go to the successor too, and the closure completes.
      */
     async recordAgencyClosurePage(p: {
-      closureId: string; agencyId: string; successorId: string; reason: string; actor: ClosureActor;
-      cases: ClosureTarget[]; skipped: string[]; done: boolean;
+      closureId: string;
+      agencyId: string;
+      successorId: string;
+      reason: string;
+      actor: ClosureActor;
+      cases: ClosureTarget[];
+      skipped: string[];
+      done: boolean;
     }): Promise<{ moved: number; skipped: number }> {
       return db.transaction(async (trx) => {
         const ids = p.cases.map((c) => c.caseId);
-        const moved = ids.length === 0 ? [] : (await trx('cases').whereIn('id', ids).where({ agency_id: p.agencyId })
-          .update({ agency_id: p.successorId, updated_at: trx.fn.now() }).returning<Array<{ id: string }>>('id')).map((r) => r.id).sort();
+        const moved =
+          ids.length === 0
+            ? []
+            : (
+                await trx('cases')
+                  .whereIn('id', ids)
+                  .where({ agency_id: p.agencyId })
+                  .update({ agency_id: p.successorId, updated_at: trx.fn.now() })
+                  .returning<Array<{ id: string }>>('id')
+              )
+                .map((r) => r.id)
+                .sort();
         for (const caseId of moved) {
           await trx('case_states').where({ case_id: caseId }).update({ agency_id: p.successorId });
-          const tasks = await trx('case_tasks').where({ case_id: caseId, status: 'open' })
+          const tasks = await trx('case_tasks')
+            .where({ case_id: caseId, status: 'open' })
             .select<Array<{ task_id: string; agency_scope: string }>>('task_id', 'agency_scope');
           if (tasks.length > 0) {
-            const targets = await resolveTaskTargets(trx, p.successorId, tasks.map((t) => t.agency_scope));
+            const targets = await resolveTaskTargets(
+              trx,
+              p.successorId,
+              tasks.map((t) => t.agency_scope),
+            );
             for (const t of tasks) {
-              await trx('case_tasks').where({ case_id: caseId, task_id: t.task_id })
+              await trx('case_tasks')
+                .where({ case_id: caseId, task_id: t.task_id })
                 .update({ target_agency_id: targets[t.agency_scope] ?? p.successorId });
             }
           }
-          await appendAudit(trx, {
-            actor: p.actor, action: 'case.agency_moved', caseId,
-            before: { agencyId: p.agencyId }, after: { agencyId: p.successorId, closureId: p.closureId, reason: p.reason },
-          }, trx);
+          await appendAudit(
+            trx,
+            {
+              actor: p.actor,
+              action: 'case.agency_moved',
+              caseId,
+              before: { agencyId: p.agencyId },
+              after: { agencyId: p.successorId, closureId: p.closureId, reason: p.reason },
+            },
+            trx,
+          );
         }
         const skipped = p.skipped.filter((id) => moved.includes(id)).length;
         if (p.done) {
-          await trx('case_tasks').where({ target_agency_id: p.agencyId, status: 'open' }).update({ target_agency_id: p.successorId });
+          await trx('case_tasks')
+            .where({ target_agency_id: p.agencyId, status: 'open' })
+            .update({ target_agency_id: p.successorId });
         }
-        const row = await trx('agency_closures').where({ id: p.closureId }).forUpdate().first<{ status: string } | undefined>('status');
+        const row = await trx('agency_closures')
+          .where({ id: p.closureId })
+          .forUpdate()
+          .first<{ status: string } | undefined>('status');
         if (row && row.status !== 'completed') {
-          await trx('agency_closures').where({ id: p.closureId }).update({
-            moved: trx.raw('moved + ?', [moved.length]), skipped: trx.raw('skipped + ?', [skipped]),
-            pages: trx.raw(`pages + ?`, [moved.length > 0 || ids.length === 0 ? 1 : 0]),
-            ...(p.done ? { status: 'completed', finished_at: trx.fn.now() } : {}),
-          });
+          await trx('agency_closures')
+            .where({ id: p.closureId })
+            .update({
+              moved: trx.raw('moved + ?', [moved.length]),
+              skipped: trx.raw('skipped + ?', [skipped]),
+              pages: trx.raw(`pages + ?`, [moved.length > 0 || ids.length === 0 ? 1 : 0]),
+              ...(p.done ? { status: 'completed', finished_at: trx.fn.now() } : {}),
+            });
         }
         return { moved: moved.length, skipped };
       });

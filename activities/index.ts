@@ -4,7 +4,11 @@ import { createAgencyClosureActivities } from './agency-closure.js';
 import { createCalendarFanOutActivities } from './calendar-fanout.js';
 import { createLifecycleActivities } from './lifecycle.js';
 import { Context } from '@temporalio/activity';
-import { createNotificationActivities, startNotificationDelivery, type NotificationActivityDeps } from './notifications.js';
+import {
+  createNotificationActivities,
+  startNotificationDelivery,
+  type NotificationActivityDeps,
+} from './notifications.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 import { createWebhookActivities } from './webhooks.js';
 
@@ -28,15 +32,19 @@ export function createActivities(deps: ActivityDeps) {
     // After the generic ones: persistent recordDocument / notify replace the in-memory versions.
     ...createLifecycleActivities({
       ...deps,
-      ...(n ? {
-        startDelivery: (id: string) => {
-          const ctx = Context.current();
-          return startNotificationDelivery(ctx.client, ctx.info.taskQueue, id, n.retry);
-        },
-      } : {}),
+      ...(n
+        ? {
+            startDelivery: (id: string) => {
+              const ctx = Context.current();
+              return startNotificationDelivery(ctx.client, ctx.info.taskQueue, id, n.retry);
+            },
+          }
+        : {}),
     }),
     // Delivery of the notifications (deliverNotificationWorkflow); registered only when configured.
-    ...(n ? createNotificationActivities({ ...n, db: deps.db, logger: deps.logger }) : ({} as Partial<ReturnType<typeof createNotificationActivities>>)),
+    ...(n
+      ? createNotificationActivities({ ...n, db: deps.db, logger: deps.logger })
+      : ({} as Partial<ReturnType<typeof createNotificationActivities>>)),
     // The background fan-out of calendar changes (workflows/calendar-fanout.ts).
     ...createCalendarFanOutActivities(deps),
     // Webhook delivery from the event outbox (workflows/webhooks.ts).

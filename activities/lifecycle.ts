@@ -41,9 +41,15 @@ const CODE = /^[\p{L}\p{N}_./:#-]{1,120}$/u;
 /** Keys never stored, whatever their value (the denouncer's identity, Luật Tố cáo 2018 Art 8(3)). */
 const FORBIDDEN_KEY = /denouncer|name|address|phone|email|identity|cccd|cmnd/i;
 
-function keyOf(ctx: ServiceTaskContext | undefined, activity: string): { caseId: string; idemKey: string; nodeId: string | null } {
+function keyOf(
+  ctx: ServiceTaskContext | undefined,
+  activity: string,
+): { caseId: string; idemKey: string; nodeId: string | null } {
   if (!ctx?.caseId || !ctx.tokenId) {
-    throw ApplicationFailure.nonRetryable(`${activity} needs the service-task context (caseId, tokenId)`, 'MissingContext');
+    throw ApplicationFailure.nonRetryable(
+      `${activity} needs the service-task context (caseId, tokenId)`,
+      'MissingContext',
+    );
   }
   return { caseId: ctx.caseId, idemKey: `${ctx.nodeId}:${ctx.tokenId}`, nodeId: ctx.nodeId ?? null };
 }
@@ -91,33 +97,73 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
    * Inserts a case event or warning once and, in the same transaction, the audit entry that shows it
    * in the case's timeline (ADR 0019); a retried call finds its row and writes nothing.
    */
-  async function recordOnce(row: Record<string, unknown> & { case_id: string; idem_key: string; kind: string; name: string }, legalBasis: string | null): Promise<{ name: string; occurred_on: string }> {
+  async function recordOnce(
+    row: Record<string, unknown> & { case_id: string; idem_key: string; kind: string; name: string },
+    legalBasis: string | null,
+  ): Promise<{ name: string; occurred_on: string }> {
     return db.transaction(async (trx) => {
-      const inserted = await trx('case_events').insert(row).onConflict(['case_id', 'idem_key']).ignore().returning(['name', 'occurred_on', 'node_id', 'message']);
-      const fresh = inserted[0] as { name: string; occurred_on: string | null; node_id: string | null; message: string | null } | undefined;
+      const inserted = await trx('case_events')
+        .insert(row)
+        .onConflict(['case_id', 'idem_key'])
+        .ignore()
+        .returning(['name', 'occurred_on', 'node_id', 'message']);
+      const fresh = inserted[0] as
+        { name: string; occurred_on: string | null; node_id: string | null; message: string | null } | undefined;
       if (fresh) {
-        await appendAudit(trx, {
-          actor: SYSTEM_ACTOR, action: row.kind === 'warning' ? 'case.warning_recorded' : 'case.event_recorded', caseId: row.case_id,
-          after: { kind: row.kind, name: fresh.name, on: fresh.occurred_on, nodeId: fresh.node_id, ...(fresh.message === null ? {} : { message: fresh.message }) },
-          legalBasis,
-        }, trx);
+        await appendAudit(
+          trx,
+          {
+            actor: SYSTEM_ACTOR,
+            action: row.kind === 'warning' ? 'case.warning_recorded' : 'case.event_recorded',
+            caseId: row.case_id,
+            after: {
+              kind: row.kind,
+              name: fresh.name,
+              on: fresh.occurred_on,
+              nodeId: fresh.node_id,
+              ...(fresh.message === null ? {} : { message: fresh.message }),
+            },
+            legalBasis,
+          },
+          trx,
+        );
       }
-      return (await trx('case_events').where({ case_id: row.case_id, idem_key: row.idem_key }).first('name', 'occurred_on')) as { name: string; occurred_on: string };
+      return (await trx('case_events')
+        .where({ case_id: row.case_id, idem_key: row.idem_key })
+        .first('name', 'occurred_on')) as { name: string; occurred_on: string };
     });
   }
 
-  async function insertOnce<T>(table: string, row: Record<string, unknown>, caseId: string, idemKey: string): Promise<T> {
+  async function insertOnce<T>(
+    table: string,
+    row: Record<string, unknown>,
+    caseId: string,
+    idemKey: string,
+  ): Promise<T> {
     await db(table).insert(row).onConflict(['case_id', 'idem_key']).ignore();
     return db(table).where({ case_id: caseId, idem_key: idemKey }).first() as Promise<T>;
   }
 
-  async function recordNotification(input: Input, ctx?: ServiceTaskContext): Promise<{ notificationId: string; to: string[] }> {
+  async function recordNotification(
+    input: Input,
+    ctx?: ServiceTaskContext,
+  ): Promise<{ notificationId: string; to: string[] }> {
     const k = keyOf(ctx, 'recordNotification');
     const kind = typeof input.kind === 'string' && CODE.test(input.kind) ? input.kind : 'notice';
     const to = refs(input.to ?? input.recipients);
-    const row = await insertOnce<{ id: string; recipients: string[] }>('case_notifications', {
-      id: `ntf-${randomUUID()}`, case_id: k.caseId, idem_key: k.idemKey, node_id: k.nodeId, kind, recipients: to,
-    }, k.caseId, k.idemKey);
+    const row = await insertOnce<{ id: string; recipients: string[] }>(
+      'case_notifications',
+      {
+        id: `ntf-${randomUUID()}`,
+        case_id: k.caseId,
+        idem_key: k.idemKey,
+        node_id: k.nodeId,
+        kind,
+        recipients: to,
+      },
+      k.caseId,
+      k.idemKey,
+    );
     logger.debug({ caseId: k.caseId, kind, notificationId: row.id }, 'notification recorded');
     if (deps.startDelivery) await deps.startDelivery(row.id);
     return { notificationId: row.id, to: row.recipients };
@@ -127,11 +173,20 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
     /** Records a named case event (`on`: its date; null = the day the node is reached). */
     async recordCaseEvent(input: Input, ctx?: ServiceTaskContext): Promise<{ event: string; on: string }> {
       const k = keyOf(ctx, 'recordCaseEvent');
-      if (typeof input.event !== 'string' || !CODE.test(input.event)) throw ApplicationFailure.nonRetryable('recordCaseEvent needs an event name', 'InvalidInput');
+      if (typeof input.event !== 'string' || !CODE.test(input.event))
+        throw ApplicationFailure.nonRetryable('recordCaseEvent needs an event name', 'InvalidInput');
       const on = dateOrNull(input.on, 'on') ?? today();
-      const row = await recordOnce({
-        case_id: k.caseId, idem_key: k.idemKey, kind: 'case_event', name: input.event, occurred_on: on, node_id: k.nodeId,
-      }, typeof input.legalBasis === 'string' ? input.legalBasis.slice(0, 1000) : null);
+      const row = await recordOnce(
+        {
+          case_id: k.caseId,
+          idem_key: k.idemKey,
+          kind: 'case_event',
+          name: input.event,
+          occurred_on: on,
+          node_id: k.nodeId,
+        },
+        typeof input.legalBasis === 'string' ? input.legalBasis.slice(0, 1000) : null,
+      );
       return { event: row.name, on: row.occurred_on };
     },
 
@@ -139,28 +194,54 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
      * Records a notice or decision: type, legal basis, recipients (roles / references), issued,
      * sent and received dates (spec §3.10: a decision needs issuance and receipt dates).
      */
-    async recordDocument(input: Input, ctx?: ServiceTaskContext): Promise<{ documentId: string; type: string; kind: string }> {
+    async recordDocument(
+      input: Input,
+      ctx?: ServiceTaskContext,
+    ): Promise<{ documentId: string; type: string; kind: string }> {
       const k = keyOf(ctx, 'recordDocument');
       const type = input.type ?? input.kind;
-      if (typeof type !== 'string' || !CODE.test(type)) throw ApplicationFailure.nonRetryable('recordDocument needs a document type', 'InvalidInput');
+      if (typeof type !== 'string' || !CODE.test(type))
+        throw ApplicationFailure.nonRetryable('recordDocument needs a document type', 'InvalidInput');
       const reference = typeof input.number === 'string' && CODE.test(input.number) ? input.number : null;
-      const row = await insertOnce<{ id: string; type: string }>('case_documents', {
-        id: `doc-${randomUUID()}`, case_id: k.caseId, idem_key: k.idemKey, node_id: k.nodeId, type,
-        legal_basis: typeof input.legalBasis === 'string' ? input.legalBasis.slice(0, 1000) : null,
-        reference,
-        recipients: refs(input.recipients ?? input.to),
-        issued_on: dateOrNull(input.issuedOn, 'issuedOn'),
-        sent_on: dateOrNull(input.sentOn, 'sentOn'),
-        received_on: dateOrNull(input.receivedOn, 'receivedOn'),
-        detail: JSON.stringify(safeDetail(input, ['type', 'kind', 'legalBasis', 'number', 'recipients', 'to', 'issuedOn', 'sentOn', 'receivedOn'])),
-      }, k.caseId, k.idemKey);
+      const row = await insertOnce<{ id: string; type: string }>(
+        'case_documents',
+        {
+          id: `doc-${randomUUID()}`,
+          case_id: k.caseId,
+          idem_key: k.idemKey,
+          node_id: k.nodeId,
+          type,
+          legal_basis: typeof input.legalBasis === 'string' ? input.legalBasis.slice(0, 1000) : null,
+          reference,
+          recipients: refs(input.recipients ?? input.to),
+          issued_on: dateOrNull(input.issuedOn, 'issuedOn'),
+          sent_on: dateOrNull(input.sentOn, 'sentOn'),
+          received_on: dateOrNull(input.receivedOn, 'receivedOn'),
+          detail: JSON.stringify(
+            safeDetail(input, [
+              'type',
+              'kind',
+              'legalBasis',
+              'number',
+              'recipients',
+              'to',
+              'issuedOn',
+              'sentOn',
+              'receivedOn',
+            ]),
+          ),
+        },
+        k.caseId,
+        k.idemKey,
+      );
       return { documentId: row.id, type: row.type, kind: row.type };
     },
 
     /** Sets a case flag (overdue, mass_case, suspended, ...) and returns its value. */
     async setCaseFlag(input: Input, ctx?: ServiceTaskContext): Promise<{ flag: string; value: JsonValue }> {
       const k = keyOf(ctx, 'setCaseFlag');
-      if (typeof input.flag !== 'string' || !CODE.test(input.flag)) throw ApplicationFailure.nonRetryable('setCaseFlag needs a flag name', 'InvalidInput');
+      if (typeof input.flag !== 'string' || !CODE.test(input.flag))
+        throw ApplicationFailure.nonRetryable('setCaseFlag needs a flag name', 'InvalidInput');
       const value = input.value === undefined ? true : input.value;
       // Last write wins per flag; the same (node, token) re-sets the same value, so retries are harmless.
       await db('case_flags')
@@ -169,7 +250,8 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
         .merge({ value: JSON.stringify(value), idem_key: k.idemKey, set_at: db.fn.now() });
       // The search filters `overdue` on the indexed read-model column: keep it in step (sticky, like
       // the projection's); a no-op when the breach's projection set it already.
-      if (input.flag === 'overdue' && value === true) await db('case_states').where({ case_id: k.caseId, overdue: false }).update({ overdue: true });
+      if (input.flag === 'overdue' && value === true)
+        await db('case_states').where({ case_id: k.caseId, overdue: false }).update({ overdue: true });
       return { flag: input.flag, value };
     },
 
@@ -184,23 +266,40 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
     async recordWarning(input: Input, ctx?: ServiceTaskContext): Promise<{ warning: string }> {
       const k = keyOf(ctx, 'recordWarning');
       const message = typeof input.message === 'string' ? input.message.slice(0, 1000) : 'warning';
-      await recordOnce({
-        case_id: k.caseId, idem_key: k.idemKey, kind: 'warning', name: k.nodeId ?? 'warning', occurred_on: today(), node_id: k.nodeId, message,
-      }, typeof input.legalBasis === 'string' ? input.legalBasis.slice(0, 1000) : null);
+      await recordOnce(
+        {
+          case_id: k.caseId,
+          idem_key: k.idemKey,
+          kind: 'warning',
+          name: k.nodeId ?? 'warning',
+          occurred_on: today(),
+          node_id: k.nodeId,
+          message,
+        },
+        typeof input.legalBasis === 'string' ? input.legalBasis.slice(0, 1000) : null,
+      );
       logger.warn({ caseId: k.caseId, nodeId: k.nodeId }, message);
       return { warning: message };
     },
 
     /** Representatives of several signers (Luật Tiếp công dân 2013 Art 29; KN Art 8(4)-(5)); mass case >= 5. */
-    async checkRepresentatives(input: Input, _ctx?: ServiceTaskContext): Promise<{ ok: boolean; massCase: boolean; errors: string[]; allowed: { min: number; max: number } }> {
-      const list = (v: JsonValue | undefined) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-      const count = typeof input.signerCount === 'number' && Number.isInteger(input.signerCount) ? input.signerCount : undefined;
+    async checkRepresentatives(
+      input: Input,
+      _ctx?: ServiceTaskContext,
+    ): Promise<{ ok: boolean; massCase: boolean; errors: string[]; allowed: { min: number; max: number } }> {
+      const list = (v: JsonValue | undefined) =>
+        Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+      const count =
+        typeof input.signerCount === 'number' && Number.isInteger(input.signerCount) ? input.signerCount : undefined;
       const r = validateRepresentatives(list(input.signers), list(input.representatives), count);
       return { ok: r.ok, massCase: r.massCase, allowed: r.allowed, errors: r.ok ? [] : r.errors.map((e) => e.message) };
     },
 
     /** Complaint limitation (KN Art 9, 90 days with tolling); no known date -> not expired, due null. */
-    async checkComplaintLimitation(input: Input, _ctx?: ServiceTaskContext): Promise<{ expired: boolean; due: string | null; legalBasis: string }> {
+    async checkComplaintLimitation(
+      input: Input,
+      _ctx?: ServiceTaskContext,
+    ): Promise<{ expired: boolean; due: string | null; legalBasis: string }> {
       const knownOn = dateOrNull(input.knownOn, 'knownOn');
       const lodgedOn = dateOrNull(input.lodgedOn, 'lodgedOn') ?? today();
       if (!knownOn) return { expired: false, due: null, legalBasis: 'Luật Khiếu nại 2011 Art 9' };
@@ -221,10 +320,16 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       const amount = input.amount;
       const unit = input.unit;
       if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1 || amount > 366) {
-        throw ApplicationFailure.nonRetryable(`amount must be an integer 1..366, got ${JSON.stringify(amount)}`, 'InvalidAmount');
+        throw ApplicationFailure.nonRetryable(
+          `amount must be an integer 1..366, got ${JSON.stringify(amount)}`,
+          'InvalidAmount',
+        );
       }
       if (unit !== 'calendar_days' && unit !== 'working_days') {
-        throw ApplicationFailure.nonRetryable(`unit must be calendar_days or working_days, got ${JSON.stringify(unit)}`, 'InvalidUnit');
+        throw ApplicationFailure.nonRetryable(
+          `unit must be calendar_days or working_days, got ${JSON.stringify(unit)}`,
+          'InvalidUnit',
+        );
       }
       const cal = await calendar(addDays(start, -31), addDays(start, 3 * amount + 60));
       return { due: computeDeadline({ start, amount, unit }, cal).due };

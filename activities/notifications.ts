@@ -16,7 +16,11 @@ import { renderMessage, renderSms, type MessageContext } from '../notifications/
 import { PermanentDeliveryError, type EmailTransport, type SmsTransport } from '../notifications/transports.js';
 import { caseWorkflowId, getCaseState, type CaseStateView } from '../workflows/contract.js';
 import {
-  DELIVER_NOTIFICATION_WORKFLOW, notificationWorkflowId, type DeliverNotificationResult, type DeliveryRetry, type NotificationStatus,
+  DELIVER_NOTIFICATION_WORKFLOW,
+  notificationWorkflowId,
+  type DeliverNotificationResult,
+  type DeliveryRetry,
+  type NotificationStatus,
 } from '../workflows/notification-contract.js';
 
 export type Channel = 'email' | 'sms' | 'inapp';
@@ -30,7 +34,10 @@ export interface Recipient {
   channels: Channel[];
 }
 
-export type ResolveRecipients = (db: Db, q: { agencyId: string; to: readonly string[]; kind?: string }) => Promise<Recipient[]>;
+export type ResolveRecipients = (
+  db: Db,
+  q: { agencyId: string; to: readonly string[]; kind?: string },
+) => Promise<Recipient[]>;
 
 export interface NotificationActivityDeps {
   db: Db;
@@ -53,10 +60,17 @@ const BREACH_KIND = /breach|unprocessed/;
  * delivery already started (or finished) is left alone (REJECT_DUPLICATE: a retried recording never
  * sends twice).
  */
-export async function startNotificationDelivery(client: Client, taskQueue: string, notificationId: string, retry: DeliveryRetry): Promise<void> {
+export async function startNotificationDelivery(
+  client: Client,
+  taskQueue: string,
+  notificationId: string,
+  retry: DeliveryRetry,
+): Promise<void> {
   try {
     await client.workflow.start(DELIVER_NOTIFICATION_WORKFLOW, {
-      taskQueue, workflowId: notificationWorkflowId(notificationId), args: [{ notificationId, retry }],
+      taskQueue,
+      workflowId: notificationWorkflowId(notificationId),
+      args: [{ notificationId, retry }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
   } catch (e) {
@@ -65,7 +79,11 @@ export async function startNotificationDelivery(client: Client, taskQueue: strin
 }
 
 /** The step and due instant a notification speaks of. */
-function stepAndDue(kind: string, s: CaseStateView | null, fallbackStage: string | null): { step: string | null; dueAt: string | null; found: boolean } {
+function stepAndDue(
+  kind: string,
+  s: CaseStateView | null,
+  fallbackStage: string | null,
+): { step: string | null; dueAt: string | null; found: boolean } {
   if (s && BREACH_KIND.test(kind)) {
     const b = [...(s.breaches ?? [])].sort((x, y) => x.at.localeCompare(y.at)).at(-1);
     if (b) {
@@ -106,18 +124,36 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
      * Resolves the notification's recipients and writes one delivery per person and channel with its
      * rendered message (idempotent: a retry finds the rows). Answers the deliveries still queued.
      */
-    async prepareNotificationDeliveries(p: { notificationId: string }): Promise<{ deliveries: Array<{ id: string; channel: Channel }> }> {
-      const n = await db('case_notifications').where({ id: p.notificationId })
-        .first<{ id: string; case_id: string; kind: string; recipients: string[] } | undefined>('id', 'case_id', 'kind', 'recipients');
+    async prepareNotificationDeliveries(p: {
+      notificationId: string;
+    }): Promise<{ deliveries: Array<{ id: string; channel: Channel }> }> {
+      const n = await db('case_notifications')
+        .where({ id: p.notificationId })
+        .first<{ id: string; case_id: string; kind: string; recipients: string[] } | undefined>(
+          'id',
+          'case_id',
+          'kind',
+          'recipients',
+        );
       if (!n) return { deliveries: [] };
-      const existing = await db('notification_deliveries').where({ notification_id: n.id }).select<Array<{ id: string; channel: Channel; status: string }>>('id', 'channel', 'status');
+      const existing = await db('notification_deliveries')
+        .where({ notification_id: n.id })
+        .select<Array<{ id: string; channel: Channel; status: string }>>('id', 'channel', 'status');
       if (existing.length === 0) {
-        const c = await db('cases').where({ id: n.case_id }).first<{ reference: string; agency_id: string; stage: string } | undefined>('reference', 'agency_id', 'stage');
+        const c = await db('cases')
+          .where({ id: n.case_id })
+          .first<{ reference: string; agency_id: string; stage: string } | undefined>(
+            'reference',
+            'agency_id',
+            'stage',
+          );
         if (!c) {
           await db('case_notifications').where({ id: n.id }).update({ reason: 'case_not_found' });
           return { deliveries: [] };
         }
-        const row = await db('case_states').where({ case_id: n.case_id }).first<{ state: CaseStateView } | undefined>('state');
+        const row = await db('case_states')
+          .where({ case_id: n.case_id })
+          .first<{ state: CaseStateView } | undefined>('state');
         let at = stepAndDue(n.kind, row?.state ?? null, c.stage);
         // The breach's projection may not have landed yet (it runs beside the notification): ask the case.
         if (!at.found) {
@@ -126,23 +162,47 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         }
         const people = await deps.resolveRecipients(db, { agencyId: c.agency_id, to: n.recipients, kind: n.kind });
         const link = `${deps.publicBaseUrl.replace(/\/+$/, '')}/v1/cases/${n.case_id}`;
-        const rows = people.flatMap((r) => r.channels.filter(enabled).map((channel) => {
-          const ctx: MessageContext = { kind: n.kind, reference: c.reference, step: at.step, dueAt: at.dueAt, link, recipientName: r.displayName };
-          const m = renderMessage(ctx);
-          return {
-            id: `dlv-${randomUUID()}`, notification_id: n.id, case_id: n.case_id, person_id: r.personId, channel,
-            address: channel === 'email' ? r.email : channel === 'sms' ? r.phone : null,
-            subject: m.subject, body_text: channel === 'sms' ? renderSms(ctx) : m.text, body_html: m.html, link,
-          };
-        }));
+        const rows = people.flatMap((r) =>
+          r.channels.filter(enabled).map((channel) => {
+            const ctx: MessageContext = {
+              kind: n.kind,
+              reference: c.reference,
+              step: at.step,
+              dueAt: at.dueAt,
+              link,
+              recipientName: r.displayName,
+            };
+            const m = renderMessage(ctx);
+            return {
+              id: `dlv-${randomUUID()}`,
+              notification_id: n.id,
+              case_id: n.case_id,
+              person_id: r.personId,
+              channel,
+              address: channel === 'email' ? r.email : channel === 'sms' ? r.phone : null,
+              subject: m.subject,
+              body_text: channel === 'sms' ? renderSms(ctx) : m.text,
+              body_html: m.html,
+              link,
+            };
+          }),
+        );
         if (rows.length === 0) {
           await db('case_notifications').where({ id: n.id }).update({ reason: 'no_recipients' });
-          logger.warn({ notificationId: n.id, caseId: n.case_id, kind: n.kind }, 'notification reaches nobody in the directory');
+          logger.warn(
+            { notificationId: n.id, caseId: n.case_id, kind: n.kind },
+            'notification reaches nobody in the directory',
+          );
           return { deliveries: [] };
         }
-        await db('notification_deliveries').insert(rows).onConflict(['notification_id', 'person_id', 'channel']).ignore();
+        await db('notification_deliveries')
+          .insert(rows)
+          .onConflict(['notification_id', 'person_id', 'channel'])
+          .ignore();
       }
-      const all = await db('notification_deliveries').where({ notification_id: n.id, status: 'queued' }).orderBy('created_at')
+      const all = await db('notification_deliveries')
+        .where({ notification_id: n.id, status: 'queued' })
+        .orderBy('created_at')
         .select<Array<{ id: string; channel: Channel }>>('id', 'channel');
       return { deliveries: all };
     },
@@ -152,18 +212,35 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
      * (answered, not thrown: no retry); any other failure is thrown and retried by Temporal.
      */
     async deliverNotification(p: { deliveryId: string }): Promise<{ status: NotificationStatus }> {
-      const [d] = await db('notification_deliveries').where({ id: p.deliveryId, status: 'queued' })
+      const [d] = await db('notification_deliveries')
+        .where({ id: p.deliveryId, status: 'queued' })
         .update({ attempts: db.raw('attempts + 1'), last_attempt_at: db.fn.now() })
-        .returning<Array<{ id: string; channel: Channel; address: string | null; subject: string; body_text: string; body_html: string }>>(
-          ['id', 'channel', 'address', 'subject', 'body_text', 'body_html']);
+        .returning<
+          Array<{
+            id: string;
+            channel: Channel;
+            address: string | null;
+            subject: string;
+            body_text: string;
+            body_html: string;
+          }>
+        >(['id', 'channel', 'address', 'subject', 'body_text', 'body_html']);
       if (!d) {
-        const now = await db('notification_deliveries').where({ id: p.deliveryId }).first<{ status: NotificationStatus } | undefined>('status');
+        const now = await db('notification_deliveries')
+          .where({ id: p.deliveryId })
+          .first<{ status: NotificationStatus } | undefined>('status');
         return { status: now?.status ?? 'failed' };
       }
       try {
         if (d.channel === 'email') {
           if (!deps.email || !d.address) throw new PermanentDeliveryError('email channel not configured');
-          await deps.email.send({ to: d.address, subject: d.subject, text: d.body_text, html: d.body_html, messageId: `<${d.id}@kntc-flow>` });
+          await deps.email.send({
+            to: d.address,
+            subject: d.subject,
+            text: d.body_text,
+            html: d.body_html,
+            messageId: `<${d.id}@kntc-flow>`,
+          });
         } else if (d.channel === 'sms') {
           if (!deps.sms || !d.address) throw new PermanentDeliveryError('SMS channel not configured');
           await deps.sms.send({ to: d.address, text: d.body_text, id: d.id });
@@ -185,8 +262,12 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
 
     /** A delivery whose retry period ended: `failed`, with the reason. */
     async failNotificationDelivery(p: { deliveryId: string; reason: string }): Promise<void> {
-      await db('notification_deliveries').where({ id: p.deliveryId, status: 'queued' })
-        .update({ status: 'failed', last_error: db.raw("coalesce(last_error || ' — ', '') || ?", [p.reason.slice(0, 300)]) });
+      await db('notification_deliveries')
+        .where({ id: p.deliveryId, status: 'queued' })
+        .update({
+          status: 'failed',
+          last_error: db.raw("coalesce(last_error || ' — ', '') || ?", [p.reason.slice(0, 300)]),
+        });
     },
 
     /**
@@ -194,12 +275,17 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
      * when one failed (or none could be made), else `bounced`; with the attempts made.
      */
     async settleNotification(p: { notificationId: string }): Promise<DeliverNotificationResult> {
-      const rows = await db('notification_deliveries').where({ notification_id: p.notificationId })
+      const rows = await db('notification_deliveries')
+        .where({ notification_id: p.notificationId })
         .select<Array<{ status: NotificationStatus; attempts: number }>>('status', 'attempts');
       const status = statusOver(rows.map((r) => r.status));
-      await db('case_notifications').where({ id: p.notificationId }).update({
-        status, attempts: rows.reduce((a, r) => a + r.attempts, 0), settled_at: db.fn.now(),
-      });
+      await db('case_notifications')
+        .where({ id: p.notificationId })
+        .update({
+          status,
+          attempts: rows.reduce((a, r) => a + r.attempts, 0),
+          settled_at: db.fn.now(),
+        });
       return { status, deliveries: rows.length };
     },
   };

@@ -15,11 +15,22 @@ import { EXAMPLE_DEFINITIONS } from '../processes/examples/index.js';
 import type { CalendarSnapshot } from '../workflows/clock/index.js';
 import { sanitizeJsonText } from '../workflows/text-check.js';
 import type { ProcessInput, ProjectCaseStateInput, ServiceTaskContext } from '../workflows/contract.js';
-import { formatPin, latestEffective, pinDefinition, validateDefinition, type JsonValue, type ProcessDefinitionInput } from '../workflows/engine/index.js';
+import {
+  formatPin,
+  latestEffective,
+  pinDefinition,
+  validateDefinition,
+  type JsonValue,
+  type ProcessDefinitionInput,
+} from '../workflows/engine/index.js';
 
 /** The activity's logger (the worker's), or none outside an activity (direct calls in tests). */
 function activityLog(): { error(message: string, meta?: Record<string, unknown>): void } | undefined {
-  try { return Context.current().log; } catch { return undefined; }
+  try {
+    return Context.current().log;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -64,15 +75,24 @@ export function createGenericActivities() {
       return input;
     },
     /** One step of the benchmark: increments a counter. */
-    async benchStep(input: { step?: JsonValue; counter?: JsonValue }, _ctx?: ServiceTaskContext): Promise<{ counter: number }> {
+    async benchStep(
+      input: { step?: JsonValue; counter?: JsonValue },
+      _ctx?: ServiceTaskContext,
+    ): Promise<{ counter: number }> {
       return { counter: Number(input.counter ?? 0) + 1 };
     },
     /** Registers a document of the case; the id is derived from the case and token, so retries return the same id. */
-    async recordDocument(input: Record<string, JsonValue>, ctx?: ServiceTaskContext): Promise<{ documentId: string; kind: JsonValue }> {
+    async recordDocument(
+      input: Record<string, JsonValue>,
+      ctx?: ServiceTaskContext,
+    ): Promise<{ documentId: string; kind: JsonValue }> {
       return { documentId: `doc-${ctx?.caseId ?? 'x'}-${ctx?.tokenId ?? 'x'}`, kind: input.kind ?? null };
     },
     /** Queues a notification (delivery is out of scope here); idempotent by case and token. */
-    async notify(input: Record<string, JsonValue>, ctx?: ServiceTaskContext): Promise<{ notificationId: string; to: JsonValue }> {
+    async notify(
+      input: Record<string, JsonValue>,
+      ctx?: ServiceTaskContext,
+    ): Promise<{ notificationId: string; to: JsonValue }> {
       return { notificationId: `ntf-${ctx?.caseId ?? 'x'}-${ctx?.tokenId ?? 'x'}`, to: input.to ?? null };
     },
   };
@@ -96,7 +116,10 @@ export function createProcessActivities(deps: ProcessActivityDeps) {
     if (!c.data) {
       recordProjectionFailure(c.reason, 'retried');
       activityLog()?.error('projection failed; retried', meta);
-      throw ApplicationFailure.retryable(`projection of case ${p.caseId} (seq ${p.seq}) failed: ${c.reason}${c.sqlstate ? ` (SQLSTATE ${c.sqlstate})` : ''}`, 'ProjectionFailed');
+      throw ApplicationFailure.retryable(
+        `projection of case ${p.caseId} (seq ${p.seq}) failed: ${c.reason}${c.sqlstate ? ` (SQLSTATE ${c.sqlstate})` : ''}`,
+        'ProjectionFailed',
+      );
     }
     let r: ProjectionResult | null = null;
     try {
@@ -106,13 +129,20 @@ export function createProcessActivities(deps: ProcessActivityDeps) {
       if (!c2.data) {
         recordProjectionFailure(c2.reason, 'retried');
         activityLog()?.error('projection failed; retried', { ...meta, reason: c2.reason, sqlstate: c2.sqlstate });
-        throw ApplicationFailure.retryable(`projection of case ${p.caseId} (seq ${p.seq}) failed: ${c2.reason}`, 'ProjectionFailed');
+        throw ApplicationFailure.retryable(
+          `projection of case ${p.caseId} (seq ${p.seq}) failed: ${c2.reason}`,
+          'ProjectionFailed',
+        );
       }
     }
     const outcome = r ? 'sanitized' : 'failed';
     recordProjectionFailure(c.reason, outcome);
-    activityLog()?.error(r ? 'projection refused by the database: written with the refused characters replaced'
-      : 'projection refused by the database: skipped (read model stays at the last good projection)', { ...meta, outcome });
+    activityLog()?.error(
+      r
+        ? 'projection refused by the database: written with the refused characters replaced'
+        : 'projection refused by the database: skipped (read model stays at the last good projection)',
+      { ...meta, outcome },
+    );
     await failures.record({ caseId: p.caseId, seq: p.seq, reason: c.reason, sqlstate: c.sqlstate, outcome });
     return r;
   };
@@ -135,7 +165,8 @@ export function createProcessActivities(deps: ProcessActivityDeps) {
       const all = deps.definitions ? await deps.definitions() : EXAMPLE_DEFINITIONS;
       const valid = all.map((d) => validateDefinition(d)).flatMap((v) => (v.ok ? [v.definition] : []));
       const best = latestEffective(valid, q.on, (d) => d.key === q.key);
-      if (!best) throw ApplicationFailure.nonRetryable(`no definition '${q.key}' is effective on ${q.on}`, 'DefinitionNotFound');
+      if (!best)
+        throw ApplicationFailure.nonRetryable(`no definition '${q.key}' is effective on ${q.on}`, 'DefinitionNotFound');
       const pin = pinDefinition(best);
       return { definition: best, pin: { ...pin, label: formatPin(pin) } };
     },
@@ -150,8 +181,13 @@ export function createProcessActivities(deps: ProcessActivityDeps) {
       // retry of this activity nor the API's own append of the same entry duplicates it.
       for (const a of p.audits ?? []) {
         await appendAuditOnce(deps.db, a.key, {
-          actor: a.actor, action: a.action, caseId: p.caseId, before: a.before ?? null, after: a.after ?? null,
-          legalBasis: a.legalBasis ?? null, requestId: a.requestId ?? null,
+          actor: a.actor,
+          action: a.action,
+          caseId: p.caseId,
+          before: a.before ?? null,
+          after: a.after ?? null,
+          legalBasis: a.legalBasis ?? null,
+          requestId: a.requestId ?? null,
         });
       }
       let r: ProjectionResult;

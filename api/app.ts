@@ -79,22 +79,28 @@ export function createApp(deps: AppDeps): Express {
   // would be recoverable offline from a logged header. No route answers conditional requests.
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.use(pinoHttp({
-    logger: deps.logger,
-    genReqId: (req, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    // Bodies and query strings are never logged (personal data, PINs); only method, path, status and timing.
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      err: safeErrorSerializer, // no input quoted by a PostgreSQL error (platform/db-errors.ts)
-    },
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-  }));
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Bodies and query strings are never logged (personal data, PINs); only method, path, status and timing.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: safeErrorSerializer, // no input quoted by a PostgreSQL error (platform/db-errors.ts)
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
   app.use(express.json({ limit: deps.bodyLimit ?? '256kb', type: ['application/json', 'application/*+json'] }));
   // Text bodies for routes that import another format (BPMN 2.0 XML definitions: request.textImport);
   // a statutory lifecycle with its diagram is a few hundred kB of XML (bounded: processes/bpmn/bounds.ts).

@@ -15,7 +15,10 @@ import { HttpProblem } from './problem.js';
 /** Longest a worker thread may take to import one document. */
 export const BPMN_IMPORT_TIMEOUT_MS = 20_000;
 
-const WORKER_URL = new URL(`../processes/bpmn/import-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+const WORKER_URL = new URL(
+  `../processes/bpmn/import-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
+  import.meta.url,
+);
 
 /**
  * The worker's bootstrap: TypeScript sources (tsx, vitest) are loaded through tsx's loader, which
@@ -32,7 +35,11 @@ function tsxApi(): string | null {
   if (!WORKER_URL.pathname.endsWith('.ts')) return null;
   try {
     // The ESM build of tsx's API (module.register hooks), next to the CommonJS one \`require\` resolves.
-    return pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    return pathToFileURL(
+      createRequire(import.meta.url)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs'),
+    ).href;
   } catch {
     return null;
   }
@@ -44,7 +51,9 @@ export function bpmnBoundsProblem(xml: string): HttpProblem | null {
   if (!v) return null;
   return v.bound === 'size'
     ? new HttpProblem(413, 'payload-too-large', 'Payload too large', v.message)
-    : new HttpProblem(422, 'invalid-definition', 'The process definition is not valid', v.message, { errors: [{ path: '', message: v.message }] });
+    : new HttpProblem(422, 'invalid-definition', 'The process definition is not valid', v.message, {
+        errors: [{ path: '', message: v.message }],
+      });
 }
 
 /** Imports a BPMN document in a worker thread (bounds checked first); throws an HttpProblem when refused. */
@@ -55,16 +64,37 @@ export async function importBpmnOffThread(xml: string, opts: { timeoutMs?: numbe
     eval: true,
     workerData: { xml, entry: WORKER_URL.href, tsxApi: tsxApi() },
     resourceLimits: { maxOldGenerationSizeMb: 512 },
-    stdout: false, stderr: false,
+    stdout: false,
+    stderr: false,
   });
   const timeoutMs = opts.timeoutMs ?? BPMN_IMPORT_TIMEOUT_MS;
   try {
     return await new Promise<ValidationResult>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new HttpProblem(422, 'invalid-definition', 'The process definition is not valid',
-        `the BPMN document could not be imported within ${timeoutMs / 1000} s`, { errors: [{ path: '', message: 'import took too long' }] })), timeoutMs);
-      worker.once('message', (m: ValidationResult) => { clearTimeout(timer); resolve(m); });
-      worker.once('error', (e) => { clearTimeout(timer); reject(e); });
-      worker.once('exit', (code) => { clearTimeout(timer); reject(new Error(`BPMN import worker exited with code ${code}`)); });
+      const timer = setTimeout(
+        () =>
+          reject(
+            new HttpProblem(
+              422,
+              'invalid-definition',
+              'The process definition is not valid',
+              `the BPMN document could not be imported within ${timeoutMs / 1000} s`,
+              { errors: [{ path: '', message: 'import took too long' }] },
+            ),
+          ),
+        timeoutMs,
+      );
+      worker.once('message', (m: ValidationResult) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      worker.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      worker.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`BPMN import worker exited with code ${code}`));
+      });
     });
   } finally {
     await worker.terminate();

@@ -8,5 +8,7 @@ import { canonicalJson } from '../workflows/engine/canonical-json.js';
  * before ADR 0022 (whose copy wrote an `undefined` property as null) are unchanged.
  */
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
 }

@@ -21,7 +21,9 @@ export function createRateLimiter(opts: { limit: number; windowMs: number; now?:
       w.count++;
       if (w.count > opts.limit) {
         const retry = Math.ceil((w.start + opts.windowMs - t) / 1000);
-        throw new HttpProblem(429, 'rate-limited', 'Too many requests', `Try again in ${retry} s`, { retryAfterSeconds: retry });
+        throw new HttpProblem(429, 'rate-limited', 'Too many requests', `Try again in ${retry} s`, {
+          retryAfterSeconds: retry,
+        });
       }
     },
   };

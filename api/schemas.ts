@@ -6,9 +6,16 @@ import { textProblem } from '../workflows/text-check.js';
 
 export const UuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export const CaseId = z.string().regex(UuidRe).meta({ description: 'Case id (UUID)', example: '0b6f3b4e-1234-4000-8000-000000000001' });
+export const CaseId = z
+  .string()
+  .regex(UuidRe)
+  .meta({ description: 'Case id (UUID)', example: '0b6f3b4e-1234-4000-8000-000000000001' });
 
-export const AgencyId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore')
+export const AgencyId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore')
   .meta({ description: 'Agency id in the agency tree', example: 'so-tnmt' });
 
 const ISO_INSTANT = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
@@ -17,14 +24,24 @@ export const MIN_YEAR = 1900;
 /** The largest offset PostgreSQL's timestamptz accepts is ±15:59 (ADR 0016). */
 export const MAX_OFFSET_HOURS = 15;
 /** An ISO-8601 instant with an explicit offset (the receipt time drives the law version and every clock). */
-export const IsoInstant = z.string().max(40).refine(
-  (s) => {
-    const m = ISO_INSTANT.exec(s);
-    return m !== null && +m[1]! >= MIN_YEAR && (m[5] === undefined || (+m[5] <= MAX_OFFSET_HOURS && +m[6]! <= 59))
-      && DateTime.fromISO(s, { setZone: true }).isValid;
-  },
-  { message: `must be an ISO-8601 date-time with an offset (at most ±${MAX_OFFSET_HOURS}:59, year ${MIN_YEAR} or later), e.g. 2026-07-01T09:30:00+07:00` },
-).meta({ format: 'date-time', example: '2026-07-01T09:30:00+07:00' });
+export const IsoInstant = z
+  .string()
+  .max(40)
+  .refine(
+    (s) => {
+      const m = ISO_INSTANT.exec(s);
+      return (
+        m !== null &&
+        +m[1]! >= MIN_YEAR &&
+        (m[5] === undefined || (+m[5] <= MAX_OFFSET_HOURS && +m[6]! <= 59)) &&
+        DateTime.fromISO(s, { setZone: true }).isValid
+      );
+    },
+    {
+      message: `must be an ISO-8601 date-time with an offset (at most ±${MAX_OFFSET_HOURS}:59, year ${MIN_YEAR} or later), e.g. 2026-07-01T09:30:00+07:00`,
+    },
+  )
+  .meta({ format: 'date-time', example: '2026-07-01T09:30:00+07:00' });
 
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -32,10 +49,17 @@ export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
  * A definition element id used as a filter (`stage=verify`). Literal JSON words are refused so
  * that a mistyped value is an error rather than an empty result.
  */
-export const NodeRef = z.string().max(100).regex(/^(?!(?:true|false|null)$)[A-Za-z_][A-Za-z0-9_.-]*$/, 'an element id such as verify');
+export const NodeRef = z
+  .string()
+  .max(100)
+  .regex(/^(?!(?:true|false|null)$)[A-Za-z_][A-Za-z0-9_.-]*$/, 'an element id such as verify');
 
 /** Opaque keyset cursor: base64url of `{ k: sort key, id }`. */
-export interface CursorValue { k: string; id: string; t?: string }
+export interface CursorValue {
+  k: string;
+  id: string;
+  t?: string;
+}
 export function encodeCursor(c: CursorValue): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
@@ -44,7 +68,8 @@ export function encodeCursor(c: CursorValue): string {
  * (`2026-07-01 02:30:00.123456+00`), an ISO instant, or `±infinity`. Strict, so that a well-formed but
  * foreign value (`2026-W05-3`, year 0, an offset of +19:61) is a 400, never a database error (ADR 0016).
  */
-const SORT_KEY = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+const SORT_KEY =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 export function isSortKey(k: string): boolean {
   if (k === 'infinity' || k === '-infinity') return true;
   const m = SORT_KEY.exec(k);
@@ -56,16 +81,31 @@ export function isSortKey(k: string): boolean {
   if (m[4] !== undefined && (+m[4] > 23 || +m[5]! > 59 || (m[6] !== undefined && +m[6] > 59))) return false;
   return m[8] === undefined || (+m[8] <= MAX_OFFSET_HOURS && (m[9] === undefined || +m[9] <= 59));
 }
-export const Cursor = z.string().max(500).transform((s, ctx) => {
-  try {
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    const o = v as Record<string, unknown>;
-    if (o && typeof o === 'object' && !Array.isArray(o) && typeof o.k === 'string' && typeof o.id === 'string' && o.k.length < 100 && o.id.length < 200
-      && (o.t === undefined || (typeof o.t === 'string' && o.t.length < 200 && textProblem(o.t, false) === null))
-      && isSortKey(o.k) && textProblem(o.id, false) === null) {
-      return { k: o.k, id: o.id, ...(typeof o.t === 'string' ? { t: o.t } : {}) } as CursorValue;
+export const Cursor = z
+  .string()
+  .max(500)
+  .transform((s, ctx) => {
+    try {
+      const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+      const o = v as Record<string, unknown>;
+      if (
+        o &&
+        typeof o === 'object' &&
+        !Array.isArray(o) &&
+        typeof o.k === 'string' &&
+        typeof o.id === 'string' &&
+        o.k.length < 100 &&
+        o.id.length < 200 &&
+        (o.t === undefined || (typeof o.t === 'string' && o.t.length < 200 && textProblem(o.t, false) === null)) &&
+        isSortKey(o.k) &&
+        textProblem(o.id, false) === null
+      ) {
+        return { k: o.k, id: o.id, ...(typeof o.t === 'string' ? { t: o.t } : {}) } as CursorValue;
+      }
+    } catch {
+      /* fall through */
     }
-  } catch { /* fall through */ }
-  ctx.addIssue({ code: 'custom', message: 'not a cursor returned by this API' });
-  return z.NEVER;
-}).meta({ description: 'Cursor: the `after` value of the previous page\'s `next` link' });
+    ctx.addIssue({ code: 'custom', message: 'not a cursor returned by this API' });
+    return z.NEVER;
+  })
+  .meta({ description: "Cursor: the `after` value of the previous page's `next` link" });

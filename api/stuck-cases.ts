@@ -44,18 +44,28 @@ export interface StuckCase {
   lastUpdateEventId: number | null;
 }
 
-interface Deps { db: Db; temporal: Client }
+interface Deps {
+  db: Db;
+  temporal: Client;
+}
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const iso = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): string | null =>
-  (t && t.seconds !== undefined && t.seconds !== null ? new Date(num(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : null);
+  t && t.seconds !== undefined && t.seconds !== null
+    ? new Date(num(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString()
+    : null;
 
 async function pool<T, R>(items: readonly T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await fn(items[i]!); }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
   return out;
 }
 
@@ -66,7 +76,10 @@ async function historyOf(deps: Deps, workflowId: string, runId: string): Promise
 }
 
 /** The last workflow-task failure message and the last accepted Update of a history. */
-function failureAndUpdate(events: readonly HistoryEvent[]): { lastFailure: string | null; lastUpdateEventId: number | null } {
+function failureAndUpdate(events: readonly HistoryEvent[]): {
+  lastFailure: string | null;
+  lastUpdateEventId: number | null;
+} {
   let lastFailure: string | null = null;
   let lastUpdateEventId: number | null = null;
   for (const e of events) {
@@ -82,33 +95,60 @@ function failureAndUpdate(events: readonly HistoryEvent[]): { lastFailure: strin
  * is eventually consistent and a describe is one call per running case: meant for an admin list and
  * a gauge refreshed at most every {@link GAUGE_TTL_MS}, not for a hot path.
  */
-export async function findStuckCases(deps: Deps, opts: { agencies?: readonly string[]; minAttempts?: number } = {}): Promise<StuckCase[]> {
+export async function findStuckCases(
+  deps: Deps,
+  opts: { agencies?: readonly string[]; minAttempts?: number } = {},
+): Promise<StuckCase[]> {
   const minAttempts = opts.minAttempts ?? STUCK_MIN_ATTEMPTS;
   const running: Array<{ workflowId: string; runId: string }> = [];
-  for await (const w of deps.temporal.workflow.list({ query: `WorkflowType = '${PROCESS_WORKFLOW}' AND ExecutionStatus = 'Running'` })) {
+  for await (const w of deps.temporal.workflow.list({
+    query: `WorkflowType = '${PROCESS_WORKFLOW}' AND ExecutionStatus = 'Running'`,
+  })) {
     running.push({ workflowId: w.workflowId, runId: w.runId });
     if (running.length >= SCAN_LIMIT) break;
   }
   if (running.length === 0) return [];
-  const rows = await createCaseStore(deps.db).byWorkflowIds(running.map((r) => r.workflowId), opts.agencies);
+  const rows = await createCaseStore(deps.db).byWorkflowIds(
+    running.map((r) => r.workflowId),
+    opts.agencies,
+  );
   const byWorkflow = new Map(rows.map((r) => [r.workflow_id, r]));
   const namespace = deps.temporal.options.namespace;
-  const described = await pool(running.filter((r) => byWorkflow.has(r.workflowId)), DESCRIBE_CONCURRENCY, async (r) => {
-    try {
-      const d = await deps.temporal.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: r.workflowId, runId: r.runId } });
-      const pending = d.pendingWorkflowTask;
-      return { ...r, attempts: pending ? num(pending.attempt) : 0, since: iso(pending?.originalScheduledTime ?? pending?.scheduledTime) };
-    } catch {
-      return { ...r, attempts: 0, since: null }; // closed or gone meanwhile
-    }
-  });
+  const described = await pool(
+    running.filter((r) => byWorkflow.has(r.workflowId)),
+    DESCRIBE_CONCURRENCY,
+    async (r) => {
+      try {
+        const d = await deps.temporal.workflowService.describeWorkflowExecution({
+          namespace,
+          execution: { workflowId: r.workflowId, runId: r.runId },
+        });
+        const pending = d.pendingWorkflowTask;
+        return {
+          ...r,
+          attempts: pending ? num(pending.attempt) : 0,
+          since: iso(pending?.originalScheduledTime ?? pending?.scheduledTime),
+        };
+      } catch {
+        return { ...r, attempts: 0, since: null }; // closed or gone meanwhile
+      }
+    },
+  );
   const stuck = described.filter((d) => d.attempts >= minAttempts);
   return pool(stuck, DESCRIBE_CONCURRENCY, async (s) => {
     const c = byWorkflow.get(s.workflowId)!;
     const { lastFailure, lastUpdateEventId } = failureAndUpdate(await historyOf(deps, s.workflowId, s.runId));
     return {
-      caseId: c.id, reference: c.reference, caseType: c.case_type, agencyId: c.agency_id, workflowId: s.workflowId, runId: s.runId,
-      attempts: s.attempts, failingSince: s.since, lastFailure, lastUpdateEventId,
+      caseId: c.id,
+      reference: c.reference,
+      caseType: c.case_type,
+      agencyId: c.agency_id,
+      workflowId: s.workflowId,
+      runId: s.runId,
+      attempts: s.attempts,
+      failingSince: s.since,
+      lastFailure,
+      lastUpdateEventId,
     };
   });
 }
@@ -129,7 +169,13 @@ export function registerStuckCasesGauge(deps: Deps): void {
 
 /** Why a reset cannot be done: an HTTP status, a problem code and the detail. */
 export class ResetRefused extends Error {
-  constructor(readonly status: 404 | 409 | 422, readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly status: 404 | 409 | 422,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface ResetRequest {
@@ -176,11 +222,19 @@ function projectionSeqBefore(client: Client, events: readonly HistoryEvent[], be
  * run's projections apply) and refreshed from the new run's state. The reason stays in the audit
  * log; Temporal's history gets only a reference to the request (no free text from the caller).
  */
-export async function resetCase(deps: Deps, c: { id: string; workflowId: string; caseType: string; agencyId: string }, req: ResetRequest, requestId: string): Promise<ResetResult> {
+export async function resetCase(
+  deps: Deps,
+  c: { id: string; workflowId: string; caseType: string; agencyId: string },
+  req: ResetRequest,
+  requestId: string,
+): Promise<ResetResult> {
   const namespace = deps.temporal.options.namespace;
   let described;
   try {
-    described = await deps.temporal.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: c.workflowId } });
+    described = await deps.temporal.workflowService.describeWorkflowExecution({
+      namespace,
+      execution: { workflowId: c.workflowId },
+    });
   } catch {
     throw new ResetRefused(404, 'not-found', `The workflow of case ${c.id} does not exist`);
   }
@@ -194,31 +248,49 @@ export async function resetCase(deps: Deps, c: { id: string; workflowId: string;
   let eventId: number;
   let droppedUpdateEventId: number | null = null;
   if (req.before === 'last-update') {
-    if (lastUpdateEventId === null) throw new ResetRefused(409, 'nothing-to-reset', `Case ${c.id} has accepted no Update in its current run`);
+    if (lastUpdateEventId === null)
+      throw new ResetRefused(409, 'nothing-to-reset', `Case ${c.id} has accepted no Update in its current run`);
     const wft = completed.filter((id) => id < lastUpdateEventId).at(-1);
-    if (wft === undefined) throw new ResetRefused(409, 'nothing-to-reset', `No workflow task before the last Update of case ${c.id}`);
+    if (wft === undefined)
+      throw new ResetRefused(409, 'nothing-to-reset', `No workflow task before the last Update of case ${c.id}`);
     eventId = wft;
     droppedUpdateEventId = lastUpdateEventId;
   } else {
     eventId = req.eventId!;
     if (!completed.includes(eventId)) {
-      throw new ResetRefused(422, 'invalid-reset-point', `eventId: ${eventId} is not a WorkflowTaskCompleted event of the case's current run (those are ${completed.slice(-10).join(', ')}${completed.length > 10 ? ', ...' : ''})`);
+      throw new ResetRefused(
+        422,
+        'invalid-reset-point',
+        `eventId: ${eventId} is not a WorkflowTaskCompleted event of the case's current run (those are ${completed.slice(-10).join(', ')}${completed.length > 10 ? ', ...' : ''})`,
+      );
     }
   }
   const projectionSeq = projectionSeqBefore(deps.temporal, events, eventId);
-  const reset: temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse = await deps.temporal.workflowService.resetWorkflowExecution({
-    // int64 field: protobufjs takes a JS number for it (event ids stay far below 2^53).
-    namespace, workflowExecution: { workflowId: c.workflowId, runId }, workflowTaskFinishEventId: eventId as unknown as Long, requestId: randomUUID(),
-    reason: `kntc admin reset (request ${requestId}; reason in the audit log)`,
-    resetReapplyType: req.reapplySignals === false ? ResetReapplyType.RESET_REAPPLY_TYPE_NONE : ResetReapplyType.RESET_REAPPLY_TYPE_SIGNAL,
-  });
+  const reset: temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse =
+    await deps.temporal.workflowService.resetWorkflowExecution({
+      // int64 field: protobufjs takes a JS number for it (event ids stay far below 2^53).
+      namespace,
+      workflowExecution: { workflowId: c.workflowId, runId },
+      workflowTaskFinishEventId: eventId as unknown as Long,
+      requestId: randomUUID(),
+      reason: `kntc admin reset (request ${requestId}; reason in the audit log)`,
+      resetReapplyType:
+        req.reapplySignals === false
+          ? ResetReapplyType.RESET_REAPPLY_TYPE_NONE
+          : ResetReapplyType.RESET_REAPPLY_TYPE_SIGNAL,
+    });
   const newRunId = reset.runId ?? '';
   await refreshReadModel(deps, c, newRunId, projectionSeq);
   return { previousRunId: runId, runId: newRunId, eventId, droppedUpdateEventId, lastFailure };
 }
 
 /** Sets the read model to the new run's state at the reset point's projection sequence. */
-async function refreshReadModel(deps: Deps, c: { id: string; workflowId: string; caseType: string; agencyId: string }, runId: string, seq: number): Promise<void> {
+async function refreshReadModel(
+  deps: Deps,
+  c: { id: string; workflowId: string; caseType: string; agencyId: string },
+  runId: string,
+  seq: number,
+): Promise<void> {
   let state: ProjectCaseStateInput['state'] | undefined;
   for (let i = 0; i < 100 && !state; i++) {
     try {
@@ -227,5 +299,11 @@ async function refreshReadModel(deps: Deps, c: { id: string; workflowId: string;
       await new Promise((r) => setTimeout(r, 100)); // the new run's first workflow task is still running
     }
   }
-  await createCaseStateStore(deps.db).restoreProjection({ caseId: c.id, seq, caseType: c.caseType, agencyId: c.agencyId, ...(state ? { state } : {}) });
+  await createCaseStateStore(deps.db).restoreProjection({
+    caseId: c.id,
+    seq,
+    caseType: c.caseType,
+    agencyId: c.agencyId,
+    ...(state ? { state } : {}),
+  });
 }

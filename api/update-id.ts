@@ -10,10 +10,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from './auth/principal.js';
 import { canonicalJson } from '../workflows/engine/canonical-json.js';
 
-export function updateIdFor(opts: { principal: Principal; operation: string; key: string | undefined; request: unknown }): string {
+export function updateIdFor(opts: {
+  principal: Principal;
+  operation: string;
+  key: string | undefined;
+  request: unknown;
+}): string {
   if (opts.key === undefined) return `${opts.operation}:${randomUUID()}`;
   const h = createHash('sha256')
-    .update(`${opts.principal.type}:${opts.principal.id}\n${opts.operation}\n${opts.key}\n${canonicalJson(opts.request ?? null)}`)
+    .update(
+      `${opts.principal.type}:${opts.principal.id}\n${opts.operation}\n${opts.key}\n${canonicalJson(opts.request ?? null)}`,
+    )
     .digest('hex');
   return `${opts.operation}:${h}`;
 }

@@ -2,7 +2,13 @@
  * Talking to a case workflow from a route: the live state query and the mapping of rejected
  * Updates (validator failures carry an ApplicationFailure type) to problem+json.
  */
-import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import {
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { getCaseState, type CaseStateView } from '../workflows/contract.js';
 import { HttpProblem } from './problem.js';
@@ -13,7 +19,12 @@ export async function queryCaseState(temporal: Client, workflowId: string): Prom
     return await temporal.workflow.getHandle(workflowId).query(getCaseState);
   } catch (e) {
     if (e instanceof WorkflowNotFoundError) throw e;
-    throw new HttpProblem(409, 'not-queryable', 'The case workflow cannot answer', 'This case is not run by the definition interpreter, or its workflow is not reachable now');
+    throw new HttpProblem(
+      409,
+      'not-queryable',
+      'The case workflow cannot answer',
+      'This case is not run by the definition interpreter, or its workflow is not reachable now',
+    );
   }
 }
 
@@ -29,7 +40,10 @@ export async function sendCaseUpdate<T>(send: () => Promise<T>, { maxWaitMs = 5_
     try {
       return await send();
     } catch (e) {
-      const starting = e instanceof WorkflowUpdateFailedError && e.cause instanceof ApplicationFailure && e.cause.type === 'CaseStarting';
+      const starting =
+        e instanceof WorkflowUpdateFailedError &&
+        e.cause instanceof ApplicationFailure &&
+        e.cause.type === 'CaseStarting';
       if (!starting || Date.now() + wait > deadline) throw e;
       await new Promise((r) => setTimeout(r, wait));
     }
@@ -49,20 +63,31 @@ const INVALID_DATA = new Set(['InvalidFormData', 'InvalidInput']);
  */
 export function updateProblem(e: unknown, closedAs?: string): unknown {
   if (closedAs !== undefined && e instanceof WorkflowNotFoundError) {
-    return new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', closedAs, { reason: 'CaseClosed' });
+    return new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', closedAs, {
+      reason: 'CaseClosed',
+    });
   }
   // The case could not take the Update now (its workflow task failed while handling it, the call
   // timed out, the server refused): it may not have been applied — a 503 the client retries with the same
   // Idempotency-Key (the same Update id: Temporal answers its first outcome), never a 500.
   if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError || e instanceof ServiceError) {
-    return new HttpProblem(503, 'case-unavailable', 'The case cannot take the request now', 'The case workflow did not answer the request; it may not have been applied. Retry with the same Idempotency-Key; an admin can see a stuck case in GET /v1/admin/stuck-cases');
+    return new HttpProblem(
+      503,
+      'case-unavailable',
+      'The case cannot take the request now',
+      'The case workflow did not answer the request; it may not have been applied. Retry with the same Idempotency-Key; an admin can see a stuck case in GET /v1/admin/stuck-cases',
+    );
   }
   if (!(e instanceof WorkflowUpdateFailedError)) return e;
   const cause = e.cause;
-  const type = cause instanceof ApplicationFailure ? cause.type ?? 'Rejected' : 'Rejected';
+  const type = cause instanceof ApplicationFailure ? (cause.type ?? 'Rejected') : 'Rejected';
   const reason = cause instanceof Error ? cause.message : e.message;
-  if (INVALID_DATA.has(type)) return new HttpProblem(422, 'invalid-form-data', 'The form data is not valid', reason, { reason: type });
+  if (INVALID_DATA.has(type))
+    return new HttpProblem(422, 'invalid-form-data', 'The form data is not valid', reason, { reason: type });
   // The case's own check of the task's candidate roles (ADR 0013).
-  if (type === 'TaskRoleMismatch') return new HttpProblem(403, 'task-role', 'The task is for other roles', reason, { reason: type });
-  return new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', reason, { reason: type });
+  if (type === 'TaskRoleMismatch')
+    return new HttpProblem(403, 'task-role', 'The task is for other roles', reason, { reason: type });
+  return new HttpProblem(409, 'rejected-by-case', 'The case refused the request in its current state', reason, {
+    reason: type,
+  });
 }

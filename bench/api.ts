@@ -40,7 +40,12 @@ import { cachedWorkflowBundle } from '../platform/replay.js';
 import { ensureTemporal } from '../scripts/install-temporal.mjs';
 import { createCaseWorker } from '../worker.js';
 import { caseWorkflowId, completeTask, PROCESS_WORKFLOW, type ProcessInput } from '../workflows/contract.js';
-import { formatPin, pinDefinition, validateDefinition, type ProcessDefinitionInput } from '../workflows/engine/index.js';
+import {
+  formatPin,
+  pinDefinition,
+  validateDefinition,
+  type ProcessDefinitionInput,
+} from '../workflows/engine/index.js';
 import { drive } from './drive.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -75,7 +80,11 @@ async function withCpu<T>(fn: () => Promise<T>): Promise<[T, number]> {
 let lastCpuSplit = { user: 0, system: 0 };
 
 /** Sequential timings of `fn` (after `warmup` untimed calls), sorted ascending, in ms; `cpu`: process CPU ms per call. */
-async function timings(n: number, warmup: number, fn: (i: number) => Promise<void>): Promise<number[] & { cpu: number }> {
+async function timings(
+  n: number,
+  warmup: number,
+  fn: (i: number) => Promise<void>,
+): Promise<number[] & { cpu: number }> {
   for (let i = 0; i < warmup; i++) await fn(i);
   const out: number[] = [];
   const [, cpu] = await withCpu(async () => {
@@ -85,7 +94,10 @@ async function timings(n: number, warmup: number, fn: (i: number) => Promise<voi
       out.push(performance.now() - t0);
     }
   });
-  return Object.assign(out.sort((a, b) => a - b), { cpu: cpu / n });
+  return Object.assign(
+    out.sort((a, b) => a - b),
+    { cpu: cpu / n },
+  );
 }
 
 const AGENCIES = ['so-tnmt', 'thanh-tra-tinh', 'ubnd-xa-a', 'ubnd-xa-b'];
@@ -125,10 +137,20 @@ const benchId = (g: number) => `00000000-0000-4000-8000-${String(g).padStart(12,
 function userTaskChain(n: number): ProcessDefinitionInput {
   const id = (i: number) => `t${i}`;
   return {
-    key: 'bench-user-tasks', version: 1, name: 'Benchmark: sequential user tasks', caseType: 'petition', effectiveFrom: '2026-01-01',
+    key: 'bench-user-tasks',
+    version: 1,
+    name: 'Benchmark: sequential user tasks',
+    caseType: 'petition',
+    effectiveFrom: '2026-01-01',
     nodes: [
       { type: 'startEvent', id: 'start' },
-      ...Array.from({ length: n }, (_, i) => ({ type: 'userTask' as const, id: id(i + 1), name: `Task ${i + 1}`, candidateRoles: ['officer'], agencyScope: 'receiving' as const })),
+      ...Array.from({ length: n }, (_, i) => ({
+        type: 'userTask' as const,
+        id: id(i + 1),
+        name: `Task ${i + 1}`,
+        candidateRoles: ['officer'],
+        agencyScope: 'receiving' as const,
+      })),
       { type: 'endEvent', id: 'end', outcome: 'done' },
     ],
     flows: [
@@ -145,7 +167,8 @@ export const API_BENCH_PARTS: readonly ApiBenchPart[] = ['reads', 'starts', 'tas
 /** Runs the API benchmark; returns the table rows and writes nothing (see `runAndWriteApiBench`). */
 export async function runApiBench(
   log: (s: string) => void = console.error,
-  parts: readonly ApiBenchPart[] = (process.env.BENCH_API_PARTS?.split(',') as ApiBenchPart[] | undefined) ?? API_BENCH_PARTS,
+  parts: readonly ApiBenchPart[] = (process.env.BENCH_API_PARTS?.split(',') as ApiBenchPart[] | undefined) ??
+    API_BENCH_PARTS,
 ): Promise<{ rows: ApiBenchRow[]; notes: string[] }> {
   const N = env('BENCH_API_CASES', 100_000);
   const GETS = env('BENCH_API_GETS', 2000);
@@ -167,10 +190,23 @@ export async function runApiBench(
   try {
     log('starting embedded PostgreSQL and the Temporal dev server…');
     const [pg, dev] = await Promise.all([
-      startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), database: 'kntc_bench', persistent: false }),
-      startDevServer({ binary: bins.temporal, port: await freePort(), namespace: 'default', logFile: path.join(tmp, 'temporal.log') }),
+      startEmbeddedPostgres({
+        dataDir: path.join(tmp, 'pg'),
+        port: await freePort(),
+        database: 'kntc_bench',
+        persistent: false,
+      }),
+      startDevServer({
+        binary: bins.temporal,
+        port: await freePort(),
+        namespace: 'default',
+        logFile: path.join(tmp, 'temporal.log'),
+      }),
     ]);
-    stops.push(() => pg.stop(), () => dev.stop());
+    stops.push(
+      () => pg.stop(),
+      () => dev.stop(),
+    );
     const db = createDb(pg.url, { max: 10 });
     stops.push(() => db.destroy());
     await migrateLatest(db);
@@ -178,7 +214,10 @@ export async function runApiBench(
     configureAuditKeys(process.env.AUDIT_HMAC_KEYS ?? generateAuditKeySpec('bench')); // the audit chain's HMAC (ADR 0014)
     const connection = await Connection.connect({ address: dev.address });
     const native = await NativeConnection.connect({ address: dev.address });
-    stops.push(() => connection.close(), () => native.close());
+    stops.push(
+      () => connection.close(),
+      () => native.close(),
+    );
     const client = new Client({ connection, namespace: 'default' });
     // Two queues: the API starts cases on one nobody polls, so start throughput measures the start
     // path and not the worker's backlog; the worker serves the task-completion measurement.
@@ -196,34 +235,73 @@ export async function runApiBench(
 
     const jwtSecret = randomUUID();
     const deps: AppDeps = {
-      db, temporal: apiClient, taskQueue: startQueue, logger, auth: { jwtSecret },
+      db,
+      temporal: apiClient,
+      taskQueue: startQueue,
+      logger,
+      auth: { jwtSecret },
       pii: createPiiKeyring(`bench1:${Buffer.alloc(32, 7).toString('base64')}`),
     };
     const app = createApp(deps);
-    const server = await new Promise<import('node:http').Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-    stops.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    stops.push(
+      () =>
+        new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        }),
+    );
     const addr = server.address();
     const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
     // Integrating systems (the ones that start cases in bulk) authenticate with an API key; people with a JWT.
     // BENCH_API_AUTH=jwt benches the starts with a person's token instead (reads always use the token).
-    const token = await signToken(jwtSecret, { sub: 'bench-admin', agency: 'tinh-demo', roles: ['admin', 'intake', 'officer', 'supervisor', 'auditor'], permissions: [] });
+    const token = await signToken(jwtSecret, {
+      sub: 'bench-admin',
+      agency: 'tinh-demo',
+      roles: ['admin', 'intake', 'officer', 'supervisor', 'auditor'],
+      permissions: [],
+    });
     const headers = { authorization: `Bearer ${token}` };
     const startAuth = process.env.BENCH_API_AUTH === 'jwt' ? 'jwt' : 'api-key';
-    const startHeaders: Record<string, string> = startAuth === 'jwt' ? headers : {
-      'x-api-key': (await createApiKeyStore(db).create({ name: 'bench integrator', agencyId: 'tinh-demo', roles: ['intake'], createdBy: 'bench' })).key,
-    };
+    const startHeaders: Record<string, string> =
+      startAuth === 'jwt'
+        ? headers
+        : {
+            'x-api-key': (
+              await createApiKeyStore(db).create({
+                name: 'bench integrator',
+                agencyId: 'tinh-demo',
+                roles: ['intake'],
+                createdBy: 'bench',
+              })
+            ).key,
+          };
 
     const { bundle } = await cachedWorkflowBundle();
-    const worker: Worker = await createCaseWorker({ connection: native, namespace: 'default', taskQueue, db, logger, workflowBundle: bundle });
+    const worker: Worker = await createCaseWorker({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      db,
+      logger,
+      workflowBundle: bundle,
+    });
     const workerRun = worker.run();
-    stops.push(async () => { worker.shutdown(); await workerRun.catch(() => undefined); });
+    stops.push(async () => {
+      worker.shutdown();
+      await workerRun.catch(() => undefined);
+    });
 
     if (parts.includes('reads')) {
       // 1. The read model.
       const t0 = performance.now();
       await seedReadModel(db, N);
       log(`seeded ${N} cases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      notes.push(`Read model: ${N.toLocaleString('en')} synthetic cases bulk-inserted with generate_series into \`cases\` and \`case_states\` (${((performance.now() - t0) / 1000).toFixed(1)} s).`);
+      notes.push(
+        `Read model: ${N.toLocaleString('en')} synthetic cases bulk-inserted with generate_series into \`cases\` and \`case_states\` (${((performance.now() - t0) / 1000).toFixed(1)} s).`,
+      );
 
       // 2a. GET /v1/cases/:id, sequential, one keep-alive client, random ids.
       const getLat = await timings(GETS, 500, async () => {
@@ -231,7 +309,15 @@ export async function runApiBench(
         if (r.status !== 200) throw new Error(`GET /v1/cases/:id → ${r.status} ${await r.text()}`);
         await r.arrayBuffer();
       });
-      rows.push({ metric: 'GET /v1/cases/:id (HTTP, sequential)', samples: GETS, p50: ms(percentile(getLat, 50)), p99: ms(percentile(getLat, 99)), result: `API process CPU ${getLat.cpu.toFixed(2)} ms/request`, target: 'p99 < 20 ms', met: percentile(getLat, 99) < 20 });
+      rows.push({
+        metric: 'GET /v1/cases/:id (HTTP, sequential)',
+        samples: GETS,
+        p50: ms(percentile(getLat, 50)),
+        p99: ms(percentile(getLat, 99)),
+        result: `API process CPU ${getLat.cpu.toFixed(2)} ms/request`,
+        target: 'p99 < 20 ms',
+        met: percentile(getLat, 99) < 20,
+      });
       log(`GET /v1/cases/:id p50 ${ms(percentile(getLat, 50))} p99 ${ms(percentile(getLat, 99))}`);
 
       // 2b. Filtered search: the list route when it exists, otherwise the SQL it would run.
@@ -239,7 +325,12 @@ export async function runApiBench(
       const searchQuery = (i: number) => {
         const from = new Date(Date.UTC(2025, (i * 5) % 20, 1));
         const to = new Date(from.getTime() + 90 * 86_400_000);
-        return { agency: AGENCIES[i % AGENCIES.length]!, type: TYPES[i % TYPES.length]!, from: from.toISOString(), to: to.toISOString() };
+        return {
+          agency: AGENCIES[i % AGENCIES.length]!,
+          type: TYPES[i % TYPES.length]!,
+          from: from.toISOString(),
+          to: to.toISOString(),
+        };
       };
       let searchLat: number[] & { cpu: number };
       let searchLabel: string;
@@ -263,18 +354,30 @@ export async function runApiBench(
         });
       } else {
         searchLabel = 'filtered search — SQL of the list route (no HTTP route yet)';
-        notes.push('`GET /v1/cases` (list/search) is not declared yet: the search row times the SQL it would run (agency subtree + type + overdue + received between, newest first, page of 50) on the same pool, without HTTP.');
+        notes.push(
+          '`GET /v1/cases` (list/search) is not declared yet: the search row times the SQL it would run (agency subtree + type + overdue + received between, newest first, page of 50) on the same pool, without HTTP.',
+        );
         const subtreeOf = (a: string) => (a === 'tinh-demo' ? [...AGENCIES, 'tinh-demo'] : [a]);
         searchLat = await timings(SEARCHES, 50, async (i) => {
           const q = searchQuery(i);
-          await db.raw(`SELECT c.*, s.overdue, s.next_due_at FROM cases c JOIN case_states s ON s.case_id = c.id
+          await db.raw(
+            `SELECT c.*, s.overdue, s.next_due_at FROM cases c JOIN case_states s ON s.case_id = c.id
              WHERE c.agency_id = ANY(?) AND c.case_type = ? AND s.overdue AND c.received_at >= ? AND c.received_at < ?
-             ORDER BY c.received_at DESC, c.id DESC LIMIT 50`, [subtreeOf(q.agency) as unknown as string, q.type, q.from, q.to]);
+             ORDER BY c.received_at DESC, c.id DESC LIMIT 50`,
+            [subtreeOf(q.agency) as unknown as string, q.type, q.from, q.to],
+          );
         });
       }
-      rows.push({ metric: searchLabel, samples: SEARCHES, p50: ms(percentile(searchLat, 50)), p99: ms(percentile(searchLat, 99)), result: `API process CPU ${searchLat.cpu.toFixed(2)} ms/request`, target: 'p99 < 100 ms', met: percentile(searchLat, 99) < 100 });
+      rows.push({
+        metric: searchLabel,
+        samples: SEARCHES,
+        p50: ms(percentile(searchLat, 50)),
+        p99: ms(percentile(searchLat, 99)),
+        result: `API process CPU ${searchLat.cpu.toFixed(2)} ms/request`,
+        target: 'p99 < 100 ms',
+        met: percentile(searchLat, 99) < 100,
+      });
       log(`search p50 ${ms(percentile(searchLat, 50))} p99 ${ms(percentile(searchLat, 99))}`);
-
     }
     if (parts.includes('starts')) {
       // 3. Starts per second: POST /v1/cases vs raw client starts of the same workflow, alternating rounds.
@@ -282,7 +385,9 @@ export async function runApiBench(
       if (!body) throw new Error('POST /v1/cases declares no bodyExample');
       const post = async () => {
         const r = await fetch(`${base}/v1/cases`, {
-          method: 'POST', headers: { ...startHeaders, 'content-type': 'application/json', 'Idempotency-Key': randomUUID() }, body: JSON.stringify(body),
+          method: 'POST',
+          headers: { ...startHeaders, 'content-type': 'application/json', 'Idempotency-Key': randomUUID() },
+          body: JSON.stringify(body),
         });
         if (r.status !== 201) throw new Error(`POST /v1/cases → ${r.status} ${await r.text()}`);
         await r.arrayBuffer();
@@ -292,23 +397,41 @@ export async function runApiBench(
       const model = captured;
       const raw = async () => {
         const id = randomUUID();
-        const args = (model.options.args ?? []).map((a) => (a && typeof a === 'object' && 'caseId' in a ? { ...a, caseId: id } : a));
-        await client.workflow.start(model.type, { ...model.options, workflowId: caseWorkflowId(id), args } as WorkflowStartOptions);
+        const args = (model.options.args ?? []).map((a) =>
+          a && typeof a === 'object' && 'caseId' in a ? { ...a, caseId: id } : a,
+        );
+        await client.workflow.start(model.type, {
+          ...model.options,
+          workflowId: caseWorkflowId(id),
+          args,
+        } as WorkflowStartOptions);
       };
       // The HTTP client: in a child process by default (an integrator's client does not share the API's event
       // loop); BENCH_API_CLIENT=inline runs it in this process, as the benchmark did before 2026-11-28.
       const inline = process.env.BENCH_API_CLIENT === 'inline';
       // The child's client: node:http with a keep-alive agent (default), or fetch (BENCH_API_HTTP=fetch, as before 2026-11-28T01:10Z).
       const httpClient = process.env.BENCH_API_HTTP === 'fetch' ? 'fetch' : 'http';
-      const loader = inline ? undefined : fork(fileURLToPath(new URL('./http-load.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      const ask = (m: object) => new Promise<{ seconds?: number; cpuMs?: number; error?: string; ready?: boolean }>((resolve, reject) => {
-        loader!.once('message', (r) => resolve(r as never));
-        loader!.once('error', reject);
-        loader!.send(m);
-      });
+      const loader = inline
+        ? undefined
+        : fork(fileURLToPath(new URL('./http-load.mjs', import.meta.url)), [], {
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          });
+      const ask = (m: object) =>
+        new Promise<{ seconds?: number; cpuMs?: number; error?: string; ready?: boolean }>((resolve, reject) => {
+          loader!.once('message', (r) => resolve(r as never));
+          loader!.once('error', reject);
+          loader!.send(m);
+        });
       if (loader) {
-        stops.push(async () => { loader.disconnect(); });
-        await ask({ url: `${base}/v1/cases`, headers: { ...startHeaders, 'content-type': 'application/json' }, body: JSON.stringify(body), client: httpClient });
+        stops.push(async () => {
+          loader.disconnect();
+        });
+        await ask({
+          url: `${base}/v1/cases`,
+          headers: { ...startHeaders, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          client: httpClient,
+        });
       }
       const clientCpu = { api: 0 };
       /** `n` POSTs at CONCURRENCY; elapsed seconds. */
@@ -333,7 +456,9 @@ export async function runApiBench(
       });
       // New TCP connections to the API during the timed rounds (the client keeps its connections alive).
       let connections = 0;
-      const onConnection = () => { connections++; };
+      const onConnection = () => {
+        connections++;
+      };
       server.on('connection', onConnection);
       for (let r = 0; r < ROUNDS; r++) {
         for (const v of (r % 2 === 0 ? ['api', 'raw'] : ['raw', 'api']) as Array<'api' | 'raw'>) {
@@ -342,7 +467,9 @@ export async function runApiBench(
           sql.counting = false;
           totals[v] += s;
           cpu[v] += c;
-          log(`round ${r + 1}: ${v === 'api' ? 'POST /v1/cases' : 'raw client start'}: ${STARTS} in ${s.toFixed(2)} s; CPU ${(c / STARTS).toFixed(2)} ms each (user ${(lastCpuSplit.user / STARTS).toFixed(2)}, system ${(lastCpuSplit.system / STARTS).toFixed(2)})`);
+          log(
+            `round ${r + 1}: ${v === 'api' ? 'POST /v1/cases' : 'raw client start'}: ${STARTS} in ${s.toFixed(2)} s; CPU ${(c / STARTS).toFixed(2)} ms each (user ${(lastCpuSplit.user / STARTS).toFixed(2)}, system ${(lastCpuSplit.system / STARTS).toFixed(2)})`,
+          );
         }
       }
       server.off('connection', onConnection);
@@ -364,17 +491,46 @@ export async function runApiBench(
       }
       const apiRate = (STARTS * ROUNDS) / totals.api;
       const rawRate = (STARTS * ROUNDS) / totals.raw;
-      rows.push({ metric: `cases started/s, raw Temporal client (\`${model.type}\`, concurrency ${CONCURRENCY})`, samples: STARTS * ROUNDS, p50: '', p99: '', result: `${rawRate.toFixed(1)}/s; process CPU ${(cpu.raw / (STARTS * ROUNDS)).toFixed(1)} ms/case`, target: '', met: null });
-      const clientNote = inline ? 'HTTP client in the API process' : `HTTP client in a child process, its CPU ${(clientCpu.api / (STARTS * ROUNDS)).toFixed(1)} ms/case`;
-      rows.push({ metric: `cases started/s, POST /v1/cases (${startAuth === 'jwt' ? 'JWT' : 'API key'}, concurrency ${CONCURRENCY})`, samples: STARTS * ROUNDS, p50: '', p99: '', result: `${apiRate.toFixed(1)}/s = ${((apiRate / rawRate) * 100).toFixed(0)}% of raw; API process CPU ${(cpu.api / (STARTS * ROUNDS)).toFixed(1)} ms/case (${clientNote})`, target: '>= 70% of raw', met: apiRate / rawRate >= 0.7 });
+      rows.push({
+        metric: `cases started/s, raw Temporal client (\`${model.type}\`, concurrency ${CONCURRENCY})`,
+        samples: STARTS * ROUNDS,
+        p50: '',
+        p99: '',
+        result: `${rawRate.toFixed(1)}/s; process CPU ${(cpu.raw / (STARTS * ROUNDS)).toFixed(1)} ms/case`,
+        target: '',
+        met: null,
+      });
+      const clientNote = inline
+        ? 'HTTP client in the API process'
+        : `HTTP client in a child process, its CPU ${(clientCpu.api / (STARTS * ROUNDS)).toFixed(1)} ms/case`;
+      rows.push({
+        metric: `cases started/s, POST /v1/cases (${startAuth === 'jwt' ? 'JWT' : 'API key'}, concurrency ${CONCURRENCY})`,
+        samples: STARTS * ROUNDS,
+        p50: '',
+        p99: '',
+        result: `${apiRate.toFixed(1)}/s = ${((apiRate / rawRate) * 100).toFixed(0)}% of raw; API process CPU ${(cpu.api / (STARTS * ROUNDS)).toFixed(1)} ms/case (${clientNote})`,
+        target: '>= 70% of raw',
+        met: apiRate / rawRate >= 0.7,
+      });
       const n = STARTS * ROUNDS;
-      rows.push({ metric: 'of which: SQL per POST /v1/cases (statements incl. BEGIN/COMMIT; transactions)', samples: n, p50: '', p99: '', result: `${(sql.statements / n).toFixed(1)} statements, ${(sql.transactions / n).toFixed(1)} transactions`, target: '', met: null });
-      notes.push(`Starts: POST /v1/cases (${startAuth === 'jwt' ? 'a person\'s JWT (`BENCH_API_AUTH=jwt`)' : 'an integrating system\'s API key, as integrators start cases — `BENCH_API_AUTH=jwt`: a person\'s token —'}; validation, Idempotency-Key, encrypted party, PIN, read-model seed + audit entry, \`${model.type}\` start) vs \`client.workflow.start('${model.type}')\` with the options and input the API used (same payload, same Temporal connection), concurrency ${CONCURRENCY} for both (${connections} new HTTP connections during the timed rounds: keep-alive), 30 untimed starts of each first, then ${ROUNDS} alternating rounds of ${STARTS}; no worker polls their task queue for either (both measure the start path only). ${inline ? 'The HTTP client ran in the API process (BENCH_API_CLIENT=inline).' : `The HTTP client (${httpClient === 'http' ? 'node:http, keep-alive agent; `BENCH_API_HTTP=fetch` for fetch as before 2026-11-28T01:10Z' : 'fetch, BENCH_API_HTTP=fetch'}) runs in a child process, as an integrator's would not share the API's event loop; \`BENCH_API_CLIENT=inline\` runs fetch in-process as before 2026-11-28.`}`);
-
+      rows.push({
+        metric: 'of which: SQL per POST /v1/cases (statements incl. BEGIN/COMMIT; transactions)',
+        samples: n,
+        p50: '',
+        p99: '',
+        result: `${(sql.statements / n).toFixed(1)} statements, ${(sql.transactions / n).toFixed(1)} transactions`,
+        target: '',
+        met: null,
+      });
+      notes.push(
+        `Starts: POST /v1/cases (${startAuth === 'jwt' ? "a person's JWT (`BENCH_API_AUTH=jwt`)" : "an integrating system's API key, as integrators start cases — `BENCH_API_AUTH=jwt`: a person's token —"}; validation, Idempotency-Key, encrypted party, PIN, read-model seed + audit entry, \`${model.type}\` start) vs \`client.workflow.start('${model.type}')\` with the options and input the API used (same payload, same Temporal connection), concurrency ${CONCURRENCY} for both (${connections} new HTTP connections during the timed rounds: keep-alive), 30 untimed starts of each first, then ${ROUNDS} alternating rounds of ${STARTS}; no worker polls their task queue for either (both measure the start path only). ${inline ? 'The HTTP client ran in the API process (BENCH_API_CLIENT=inline).' : `The HTTP client (${httpClient === 'http' ? 'node:http, keep-alive agent; `BENCH_API_HTTP=fetch` for fetch as before 2026-11-28T01:10Z' : 'fetch, BENCH_API_HTTP=fetch'}) runs in a child process, as an integrator's would not share the API's event loop; \`BENCH_API_CLIENT=inline\` runs fetch in-process as before 2026-11-28.`}`,
+      );
     }
     if (parts.includes('tasks')) {
       // 4. Task completion → read model.
-      const tasksRoute = apiRoutes().find((r) => r.method === 'post' && /^\/v1\/tasks\/:[A-Za-z]+\/complete$/.test(r.path));
+      const tasksRoute = apiRoutes().find(
+        (r) => r.method === 'post' && /^\/v1\/tasks\/:[A-Za-z]+\/complete$/.test(r.path),
+      );
       const v = validateDefinition(userTaskChain(TASKS_PER_CASE));
       if (!v.ok) throw new Error(`bench definition invalid: ${JSON.stringify(v.errors)}`);
       const pin = pinDefinition(v.definition);
@@ -383,15 +539,27 @@ export async function runApiBench(
       for (let c = 0; c < TASK_CASES; c++) {
         const caseId = randomUUID();
         const input: ProcessInput = {
-          caseId, caseType: 'petition', agencyId: 'so-tnmt', definition: v.definition, pin: { ...pin, label: formatPin(pin) },
+          caseId,
+          caseType: 'petition',
+          agencyId: 'so-tnmt',
+          definition: v.definition,
+          pin: { ...pin, label: formatPin(pin) },
           caseEvents: { received: '2026-11-27' },
         };
         const workflowId = caseWorkflowId(caseId);
         if (tasksRoute) {
           // The case as the read model knows it (the task route scopes by the case's agency).
           await db('cases').insert({
-            id: caseId, reference: `BENCH-T-${c}`, workflow_id: workflowId, case_type: 'petition', channel: 'portal', agency_id: 'so-tnmt',
-            subject: 'benchmark', received_at: '2026-11-27T02:00:00Z', stage: 'received', status: 'open',
+            id: caseId,
+            reference: `BENCH-T-${c}`,
+            workflow_id: workflowId,
+            case_type: 'petition',
+            channel: 'portal',
+            agency_id: 'so-tnmt',
+            subject: 'benchmark',
+            received_at: '2026-11-27T02:00:00Z',
+            stage: 'received',
+            status: 'open',
           });
         }
         const h = await client.workflow.start(PROCESS_WORKFLOW, { taskQueue, workflowId, args: [input] });
@@ -406,7 +574,9 @@ export async function runApiBench(
           const start = performance.now();
           if (tasksRoute) {
             const r = await fetch(`${base}${tasksRoute.path.replace(/:[A-Za-z]+/, `${caseId}.${task.task_id}`)}`, {
-              method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'Idempotency-Key': randomUUID() }, body: JSON.stringify({ data: {} }),
+              method: 'POST',
+              headers: { ...headers, 'content-type': 'application/json', 'Idempotency-Key': randomUUID() },
+              body: JSON.stringify({ data: {} }),
             });
             if (r.status >= 300) throw new Error(`${tasksRoute.path} → ${r.status} ${await r.text()}`);
             await r.arrayBuffer();
@@ -416,7 +586,9 @@ export async function runApiBench(
           acked.push(performance.now() - start);
           // Visible: the completed task is no longer open in case_tasks (the projected step).
           for (let w = 0; w < 10_000; w++) {
-            const still = await db('case_tasks').where({ case_id: caseId, task_id: task.task_id, status: 'open' }).first('task_id');
+            const still = await db('case_tasks')
+              .where({ case_id: caseId, task_id: task.task_id, status: 'open' })
+              .first('task_id');
             if (!still) break;
             await new Promise((r) => setImmediate(r));
           }
@@ -426,10 +598,30 @@ export async function runApiBench(
       }
       visible.sort((a, b) => a - b);
       acked.sort((a, b) => a - b);
-      const via = tasksRoute ? `POST ${tasksRoute.path} (HTTP → completeTask update)` : 'completeTask update (no task route yet)';
-      rows.push({ metric: `task completion acknowledged — ${via}`, samples: acked.length, p50: ms(percentile(acked, 50)), p99: ms(percentile(acked, 99)), result: '', target: '', met: null });
-      rows.push({ metric: 'task completion → visible in the read model (case_tasks)', samples: visible.length, p50: ms(percentile(visible, 50)), p99: ms(percentile(visible, 99)), result: '', target: '(report p99)', met: null });
-      notes.push(`Task → read model: ${TASK_CASES} processWorkflow cases of ${TASKS_PER_CASE} sequential user tasks; each completion is timed from the ${tasksRoute ? `\`POST ${tasksRoute.path}\`` : '`completeTask` update'} call until \`case_tasks\` no longer shows the task open (the \`projectCaseState\` activity after the step), polled on the same database.`);
+      const via = tasksRoute
+        ? `POST ${tasksRoute.path} (HTTP → completeTask update)`
+        : 'completeTask update (no task route yet)';
+      rows.push({
+        metric: `task completion acknowledged — ${via}`,
+        samples: acked.length,
+        p50: ms(percentile(acked, 50)),
+        p99: ms(percentile(acked, 99)),
+        result: '',
+        target: '',
+        met: null,
+      });
+      rows.push({
+        metric: 'task completion → visible in the read model (case_tasks)',
+        samples: visible.length,
+        p50: ms(percentile(visible, 50)),
+        p99: ms(percentile(visible, 99)),
+        result: '',
+        target: '(report p99)',
+        met: null,
+      });
+      notes.push(
+        `Task → read model: ${TASK_CASES} processWorkflow cases of ${TASKS_PER_CASE} sequential user tasks; each completion is timed from the ${tasksRoute ? `\`POST ${tasksRoute.path}\`` : '`completeTask` update'} call until \`case_tasks\` no longer shows the task open (the \`projectCaseState\` activity after the step), polled on the same database.`,
+      );
     }
     return { rows, notes };
   } finally {
@@ -443,7 +635,10 @@ export function apiBenchTable(rows: readonly ApiBenchRow[]): string {
   return [
     '| metric | samples | p50 | p99 | result | target | met |',
     '|---|---:|---:|---:|---|---|:-:|',
-    ...rows.map((r) => `| ${r.metric} | ${r.samples} | ${r.p50} | ${r.p99} | ${r.result} | ${r.target} | ${r.met === null ? '' : r.met ? 'yes' : '**no**'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.metric} | ${r.samples} | ${r.p50} | ${r.p99} | ${r.result} | ${r.target} | ${r.met === null ? '' : r.met ? 'yes' : '**no**'} |`,
+    ),
   ].join('\n');
 }
 

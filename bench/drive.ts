@@ -2,8 +2,10 @@
 export async function drive(n: number, concurrency: number, runOne: (i: number) => Promise<unknown>): Promise<number> {
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await runOne(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await runOne(next++);
+    }),
+  );
   return (performance.now() - t0) / 1000;
 }

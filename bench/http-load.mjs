@@ -17,12 +17,16 @@ let agent;
 
 function postHttp(url, headers, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -46,13 +50,15 @@ process.on('message', async (m) => {
     let next = 0;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: m.concurrency }, async () => {
-      while (next < m.run) {
-        next++;
-        const r = await post(target.url, { ...target.headers, 'Idempotency-Key': randomUUID() }, target.body);
-        if (r.status !== 201) throw new Error(`POST → ${r.status} ${r.text}`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: m.concurrency }, async () => {
+        while (next < m.run) {
+          next++;
+          const r = await post(target.url, { ...target.headers, 'Idempotency-Key': randomUUID() }, target.body);
+          if (r.status !== 201) throw new Error(`POST → ${r.status} ${r.text}`);
+        }
+      }),
+    );
     const seconds = (performance.now() - t0) / 1000;
     const c = process.cpuUsage(c0);
     process.send({ seconds, cpuMs: (c.user + c.system) / 1000 });

@@ -39,30 +39,65 @@ export async function runInterpreterBench(log: (s: string) => void = console.log
   const rounds = env('BENCH_ROUNDS', 4);
   const bins = ensureTemporal({ quiet: true }) as { temporal: string };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kntc-bench-'));
-  const server = await startDevServer({ binary: bins.temporal, port: await freePort(), namespace: 'default', logFile: path.join(tmp, 'temporal.log') });
+  const server = await startDevServer({
+    binary: bins.temporal,
+    port: await freePort(),
+    namespace: 'default',
+    logFile: path.join(tmp, 'temporal.log'),
+  });
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   try {
     const client = new Client({ connection, namespace: 'default' });
     const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+    });
     const generic = createGenericActivities();
-    const activities = { ...generic, async projectCaseState() { return { applied: true }; } };
-    const worker = await Worker.create({ connection: native, namespace: 'default', taskQueue, workflowBundle, activities });
+    const activities = {
+      ...generic,
+      async projectCaseState() {
+        return { applied: true };
+      },
+    };
+    const worker = await Worker.create({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle,
+      activities,
+    });
 
     const v = validateDefinition(benchTenSteps);
     if (!v.ok) throw new Error('bench-ten-steps is invalid');
     const pin = pinDefinition(v.definition);
     const input = (project: boolean): ProcessInput => ({
-      caseId: randomUUID(), caseType: v.definition.caseType, definition: v.definition, pin: { ...pin, label: formatPin(pin) },
-      caseEvents: { received: '2026-11-27' }, options: { project },
+      caseId: randomUUID(),
+      caseType: v.definition.caseType,
+      definition: v.definition,
+      pin: { ...pin, label: formatPin(pin) },
+      caseEvents: { received: '2026-11-27' },
+      options: { project },
     });
     const variants: Record<string, () => Promise<unknown>> = {
-      'hand-written (benchTenStepsWorkflow)': () => client.workflow.execute('benchTenStepsWorkflow', { taskQueue, workflowId: `bench-${randomUUID()}`, args: [{ caseId: randomUUID() }] }),
-      'interpreter (processWorkflow)': () => { const i = input(false); return client.workflow.execute('processWorkflow', { taskQueue, workflowId: `case-${i.caseId}`, args: [i] }); },
-      'interpreter + projection per step': () => { const i = input(true); return client.workflow.execute('processWorkflow', { taskQueue, workflowId: `case-${i.caseId}`, args: [i] }); },
+      'hand-written (benchTenStepsWorkflow)': () =>
+        client.workflow.execute('benchTenStepsWorkflow', {
+          taskQueue,
+          workflowId: `bench-${randomUUID()}`,
+          args: [{ caseId: randomUUID() }],
+        }),
+      'interpreter (processWorkflow)': () => {
+        const i = input(false);
+        return client.workflow.execute('processWorkflow', { taskQueue, workflowId: `case-${i.caseId}`, args: [i] });
+      },
+      'interpreter + projection per step': () => {
+        const i = input(true);
+        return client.workflow.execute('processWorkflow', { taskQueue, workflowId: `case-${i.caseId}`, args: [i] });
+      },
     };
-    const historyOf = async (workflowId: string) => (await client.workflow.getHandle(workflowId).fetchHistory()).events!.length;
+    const historyOf = async (workflowId: string) =>
+      (await client.workflow.getHandle(workflowId).fetchHistory()).events!.length;
     const totals = new Map<string, { cases: number; seconds: number }>();
     await worker.runUntil(async () => {
       // Warm-up: bundle load, connections, caches.
@@ -71,7 +106,9 @@ export async function runInterpreterBench(log: (s: string) => void = console.log
       await client.workflow.execute('benchTenStepsWorkflow', { taskQueue, workflowId: hw, args: [{ caseId: hw }] });
       const i = input(false);
       await client.workflow.execute('processWorkflow', { taskQueue, workflowId: `case-${i.caseId}`, args: [i] });
-      log(`history events per case: hand-written ${await historyOf(hw)}, interpreter ${await historyOf(`case-${i.caseId}`)}`);
+      log(
+        `history events per case: hand-written ${await historyOf(hw)}, interpreter ${await historyOf(`case-${i.caseId}`)}`,
+      );
       for (let r = 0; r < rounds; r++) {
         const names = Object.keys(variants);
         const order = r % 2 === 0 ? names : [...names].reverse();
@@ -83,7 +120,12 @@ export async function runInterpreterBench(log: (s: string) => void = console.log
         }
       }
     });
-    return [...totals].map(([variant, t]) => ({ variant, cases: t.cases, seconds: t.seconds, casesPerSecond: t.cases / t.seconds }));
+    return [...totals].map(([variant, t]) => ({
+      variant,
+      cases: t.cases,
+      seconds: t.seconds,
+      casesPerSecond: t.cases / t.seconds,
+    }));
   } finally {
     await connection.close();
     await native.close();
@@ -98,7 +140,10 @@ export function benchTable(rows: BenchRow[]): string {
   const lines = [
     '| variant | cases | seconds | cases/s | vs hand-written |',
     '|---|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.variant} | ${r.cases} | ${r.seconds.toFixed(2)} | ${r.casesPerSecond.toFixed(1)} | ${((r.casesPerSecond / base) * 100).toFixed(0)}% |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.variant} | ${r.cases} | ${r.seconds.toFixed(2)} | ${r.casesPerSecond.toFixed(1)} | ${((r.casesPerSecond / base) * 100).toFixed(0)}% |`,
+    ),
   ];
   return lines.join('\n');
 }

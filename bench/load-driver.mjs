@@ -17,19 +17,34 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function request(agent, url, method, headers, body) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(url, {
-      method, agent, headers: { ...headers, ...(data === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }) },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json;
-        try { json = text ? JSON.parse(text) : {}; } catch { json = { text }; }
-        resolve({ status: res.statusCode, json });
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: {
+          ...headers,
+          ...(data === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) }),
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json;
+          try {
+            json = text ? JSON.parse(text) : {};
+          } catch {
+            json = { text };
+          }
+          resolve({ status: res.statusCode, json });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -53,19 +68,36 @@ process.on('message', async (m) => {
     let n = 0;
     while (Date.now() < until) {
       const start = await post('/v1/cases', { ...m.body, subject: `${m.body.subject} ${n++}` });
-      if (start.status !== 201) { errors.push(`POST /v1/cases → ${start.status} ${JSON.stringify(start.json).slice(0, 200)}`); await sleep(1000); continue; }
+      if (start.status !== 201) {
+        errors.push(`POST /v1/cases → ${start.status} ${JSON.stringify(start.json).slice(0, 200)}`);
+        await sleep(1000);
+        continue;
+      }
       starts.push([Date.now() - t0, start.ms]);
       const caseId = start.json.id;
       const done = new Set();
       for (;;) {
         const c = await request(agent, `${m.url}/v1/cases/${caseId}`, 'GET', m.headers);
-        if (c.status !== 200) { errors.push(`GET /v1/cases/:id → ${c.status}`); await sleep(m.pollMs); continue; }
-        if (c.json.status === 'closed') { finished.push(Date.now() - t0); break; }
+        if (c.status !== 200) {
+          errors.push(`GET /v1/cases/:id → ${c.status}`);
+          await sleep(m.pollMs);
+          continue;
+        }
+        if (c.json.status === 'closed') {
+          finished.push(Date.now() - t0);
+          break;
+        }
         const task = (c.json.openTasks ?? []).find((t) => !done.has(t.id));
-        if (!task) { await sleep(m.pollMs); continue; }
+        if (!task) {
+          await sleep(m.pollMs);
+          continue;
+        }
         done.add(task.id);
         const r = await post(`/v1/tasks/${task.id}/complete`, { data: m.forms[task.nodeId] ?? {} });
-        if (r.status !== 200) { errors.push(`complete ${task.nodeId} → ${r.status} ${JSON.stringify(r.json).slice(0, 200)}`); continue; }
+        if (r.status !== 200) {
+          errors.push(`complete ${task.nodeId} → ${r.status} ${JSON.stringify(r.json).slice(0, 200)}`);
+          continue;
+        }
         const at = Date.now();
         completions.push([at - t0, r.ms]);
         process.send({ ack: { caseId, taskId: task.id.slice(caseId.length + 1), at } });
@@ -74,7 +106,9 @@ process.on('message', async (m) => {
   };
   try {
     await Promise.all(Array.from({ length: m.concurrency }, officer));
-    process.send({ done: { t0, starts, completions, finished, errors: errors.slice(0, 50), errorCount: errors.length } });
+    process.send({
+      done: { t0, starts, completions, finished, errors: errors.slice(0, 50), errorCount: errors.length },
+    });
   } catch (e) {
     process.send({ error: String(e) });
   }

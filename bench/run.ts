@@ -19,7 +19,9 @@ const flags = argv.flatMap((a, i) => (a.startsWith('--') ? [a, argv[i + 1]!] : [
 const BENCHES: Record<string, () => Promise<void>> = {
   async interpreter() {
     const rows = await runInterpreterBench((s) => console.error(s));
-    console.log(`\n### Interpreter vs hand-written workflow (10 steps, Temporal dev server, ${os.cpus().length} CPUs, Node ${process.version})\n`);
+    console.log(
+      `\n### Interpreter vs hand-written workflow (10 steps, Temporal dev server, ${os.cpus().length} CPUs, Node ${process.version})\n`,
+    );
     console.log(benchTable(rows));
     const ratio = rows[1]!.casesPerSecond / rows[0]!.casesPerSecond;
     console.log(`\nInterpreter / hand-written: ${(ratio * 100).toFixed(0)}% (target >= 80%)`);
@@ -31,7 +33,9 @@ const BENCHES: Record<string, () => Promise<void>> = {
   async 'api-starts'() {
     const load = os.loadavg()[0]!;
     const { rows, notes } = await runApiBench((s) => console.error(s), ['starts']);
-    console.log(`\n### API start rate (${os.cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, load ${load.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)})\n`);
+    console.log(
+      `\n### API start rate (${os.cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, load ${load.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)})\n`,
+    );
     console.log(apiBenchTable(rows));
     console.log(notes.map((n) => `\n- ${n}`).join(''));
   },
@@ -52,5 +56,6 @@ if (unknown.length) {
   process.exit(2);
 }
 // `api-starts` is a part of `api`: not run again when every benchmark runs; `load` takes 20 minutes: only when named.
-for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((b) => b !== 'api-starts' && b !== 'load')) await BENCHES[name]!();
+for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((b) => b !== 'api-starts' && b !== 'load'))
+  await BENCHES[name]!();
 process.exit(0);

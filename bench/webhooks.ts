@@ -54,7 +54,14 @@ export interface WebhookBenchResult {
   attemptMs: { count: number; p50: number; p99: number };
   badSignatures: number;
   duplicates: number;
-  feed: { events: number; pageSeconds: number; pagePerSecond: number; sseSeconds: number; ssePerSecond: number; streamed: number };
+  feed: {
+    events: number;
+    pageSeconds: number;
+    pagePerSecond: number;
+    sseSeconds: number;
+    ssePerSecond: number;
+    streamed: number;
+  };
   load: [number, number];
 }
 
@@ -73,10 +80,23 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
   try {
     log('starting embedded PostgreSQL and the Temporal dev server…');
     const [pg, dev] = await Promise.all([
-      startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await freePort(), database: 'kntc_bench', persistent: false }),
-      startDevServer({ binary: bins.temporal, port: await freePort(), namespace: 'default', logFile: path.join(tmp, 'temporal.log') }),
+      startEmbeddedPostgres({
+        dataDir: path.join(tmp, 'pg'),
+        port: await freePort(),
+        database: 'kntc_bench',
+        persistent: false,
+      }),
+      startDevServer({
+        binary: bins.temporal,
+        port: await freePort(),
+        namespace: 'default',
+        logFile: path.join(tmp, 'temporal.log'),
+      }),
     ]);
-    stops.push(() => pg.stop(), () => dev.stop());
+    stops.push(
+      () => pg.stop(),
+      () => dev.stop(),
+    );
     const db = createDb(pg.url, { max: 10 });
     stops.push(() => db.destroy());
     await migrateLatest(db);
@@ -84,26 +104,57 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
     configureAuditKeys(process.env.AUDIT_HMAC_KEYS ?? generateAuditKeySpec('bench'));
     const connection = await Connection.connect({ address: dev.address });
     const native = await NativeConnection.connect({ address: dev.address });
-    stops.push(() => connection.close(), () => native.close());
+    stops.push(
+      () => connection.close(),
+      () => native.close(),
+    );
     const taskQueue = `bench-webhooks-${randomUUID().slice(0, 8)}`;
     const pii = createPiiKeyring(`bench1:${Buffer.alloc(32, 7).toString('base64')}`);
     const jwtSecret = randomUUID();
     const deps: AppDeps = {
-      db, temporal: new Client({ connection, namespace: 'default' }), taskQueue, logger, auth: { jwtSecret }, pii,
+      db,
+      temporal: new Client({ connection, namespace: 'default' }),
+      taskQueue,
+      logger,
+      auth: { jwtSecret },
+      pii,
       webhooks: { allowLocalhost: true, maxBackoffS: 1 },
     };
     const app = createApp(deps);
-    const server = await new Promise<import('node:http').Server>((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-    stops.push(() => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }));
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    stops.push(
+      () =>
+        new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        }),
+    );
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const token = await signToken(jwtSecret, { sub: 'bench-admin', agency: 'tinh-demo', roles: ['admin', 'intake', 'officer', 'supervisor', 'auditor'], permissions: [] });
+    const token = await signToken(jwtSecret, {
+      sub: 'bench-admin',
+      agency: 'tinh-demo',
+      roles: ['admin', 'intake', 'officer', 'supervisor', 'auditor'],
+      permissions: [],
+    });
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const { bundle } = await cachedWorkflowBundle();
     const worker: Worker = await createCaseWorker({
-      connection: native, namespace: 'default', taskQueue, db, logger, workflowBundle: bundle, pinKeys: pii, webhooks: { allowLocalhost: true },
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      db,
+      logger,
+      workflowBundle: bundle,
+      pinKeys: pii,
+      webhooks: { allowLocalhost: true },
     });
     const workerRun = worker.run();
-    stops.push(async () => { worker.shutdown(); await workerRun.catch(() => undefined); });
+    stops.push(async () => {
+      worker.shutdown();
+      await workerRun.catch(() => undefined);
+    });
 
     // The receiver: verifies each signature, notes the arrival time per event id.
     const arrivals = new Map<string, number>();
@@ -116,8 +167,12 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
       req.on('end', () => {
         const at = Date.now();
         try {
-          const ev = new Webhook(secret).verify(Buffer.concat(chunks).toString('utf8'), req.headers as Record<string, string>) as { id: string };
-          if (arrivals.has(ev.id)) duplicates += 1; else arrivals.set(ev.id, at);
+          const ev = new Webhook(secret).verify(
+            Buffer.concat(chunks).toString('utf8'),
+            req.headers as Record<string, string>,
+          ) as { id: string };
+          if (arrivals.has(ev.id)) duplicates += 1;
+          else arrivals.set(ev.id, at);
           res.writeHead(204).end();
         } catch {
           badSignatures += 1;
@@ -126,10 +181,21 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
       });
     });
     await new Promise<void>((r) => rx.listen(0, '127.0.0.1', () => r()));
-    stops.push(() => new Promise<void>((r) => { rx.close(() => r()); rx.closeAllConnections(); }));
+    stops.push(
+      () =>
+        new Promise<void>((r) => {
+          rx.close(() => r());
+          rx.closeAllConnections();
+        }),
+    );
     const hook = await fetch(`${base}/v1/webhooks`, {
-      method: 'POST', headers,
-      body: JSON.stringify({ name: 'bench receiver', url: `http://127.0.0.1:${(rx.address() as AddressInfo).port}/hooks`, agencyId: 'tinh-demo' }),
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        name: 'bench receiver',
+        url: `http://127.0.0.1:${(rx.address() as AddressInfo).port}/hooks`,
+        agencyId: 'tinh-demo',
+      }),
     });
     if (hook.status !== 201) throw new Error(`webhook: ${hook.status} ${await hook.text()}`);
     const created = (await hook.json()) as { id: string; secret: string };
@@ -140,8 +206,15 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
     const caseIds: string[] = [];
     for (let i = 0; i < CASES; i++) {
       const r = await fetch(`${base}/v1/cases`, {
-        method: 'POST', headers: { ...headers, 'Idempotency-Key': randomUUID() },
-        body: JSON.stringify({ type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: 'so-tnmt', subject: 'Bench' }),
+        method: 'POST',
+        headers: { ...headers, 'Idempotency-Key': randomUUID() },
+        body: JSON.stringify({
+          type: 'petition',
+          channel: 'portal',
+          receivedAt: new Date().toISOString(),
+          agencyId: 'so-tnmt',
+          subject: 'Bench',
+        }),
       });
       if (r.status !== 201) throw new Error(`case: ${r.status} ${await r.text()}`);
       caseIds.push(((await r.json()) as { id: string }).id);
@@ -149,8 +222,13 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
     const tasks: string[] = [];
     for (const id of caseIds) {
       for (let i = 0; i < 600; i++) {
-        const t = await db('case_tasks').where({ case_id: id, status: 'open' }).first<{ task_id: string } | undefined>('task_id');
-        if (t) { tasks.push(`${id}.${t.task_id}`); break; }
+        const t = await db('case_tasks')
+          .where({ case_id: id, status: 'open' })
+          .first<{ task_id: string } | undefined>('task_id');
+        if (t) {
+          tasks.push(`${id}.${t.task_id}`);
+          break;
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
     }
@@ -168,35 +246,67 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const task = tasks[i % tasks.length]!;
       const p = fetch(`${base}/v1/tasks/${task}/assign`, {
-        method: 'POST', headers: { ...headers, 'Idempotency-Key': randomUUID() },
+        method: 'POST',
+        headers: { ...headers, 'Idempotency-Key': randomUUID() },
         body: JSON.stringify({ assignee: `officer-${Math.floor(i / tasks.length) % 2}` }),
-      }).then(async (r) => { await r.arrayBuffer(); if (r.status === 200) sent += 1; else sendErrors += 1; }, () => { sendErrors += 1; });
+      }).then(
+        async (r) => {
+          await r.arrayBuffer();
+          if (r.status === 200) sent += 1;
+          else sendErrors += 1;
+        },
+        () => {
+          sendErrors += 1;
+        },
+      );
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
     }
     await Promise.all(inflight);
     const sendSeconds = (Date.now() - t0) / 1000;
     // Every event recorded since the start (the reassignments and anything the cases did), delivered?
-    const events = await db('events').where('seq', '>', startSeq).select('id', 'recorded_at') as Array<{ id: string; recorded_at: Date }>;
-    for (let i = 0; i < 300 && events.some((e) => !arrivals.has(e.id)); i++) await new Promise((r) => setTimeout(r, 100));
-    const lat = events.filter((e) => arrivals.has(e.id)).map((e) => arrivals.get(e.id)! - e.recorded_at.getTime()).sort((a, b) => a - b);
+    const events = (await db('events').where('seq', '>', startSeq).select('id', 'recorded_at')) as Array<{
+      id: string;
+      recorded_at: Date;
+    }>;
+    for (let i = 0; i < 300 && events.some((e) => !arrivals.has(e.id)); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    const lat = events
+      .filter((e) => arrivals.has(e.id))
+      .map((e) => arrivals.get(e.id)! - e.recorded_at.getTime())
+      .sort((a, b) => a - b);
     const firstAt = Math.min(...events.map((e) => arrivals.get(e.id) ?? Infinity));
     const lastAt = Math.max(...events.map((e) => arrivals.get(e.id) ?? 0));
 
-    log(`delivery: ${lat.length}/${events.length} events, p50 ${percentile(lat, 50)} ms, p99 ${percentile(lat, 99)} ms, max ${lat[lat.length - 1]} ms; `
-      + `${sent} sent in ${sendSeconds.toFixed(1)} s, ${sendErrors} errors, ${duplicates} duplicates, ${badSignatures} bad signatures`);
+    log(
+      `delivery: ${lat.length}/${events.length} events, p50 ${percentile(lat, 50)} ms, p99 ${percentile(lat, 99)} ms, max ${lat[lat.length - 1]} ms; ` +
+        `${sent} sent in ${sendSeconds.toFixed(1)} s, ${sendErrors} errors, ${duplicates} duplicates, ${badSignatures} bad signatures`,
+    );
     // Where the time goes: one HTTP attempt (the activity's own work is this plus three reads and one write).
-    const httpMs = (await db('webhook_attempts').where({ subscription_id: hookId }).select('duration_ms') as Array<{ duration_ms: number }>)
-      .map((a) => a.duration_ms).sort((a, b) => a - b);
+    const httpMs = (
+      (await db('webhook_attempts').where({ subscription_id: hookId }).select('duration_ms')) as Array<{
+        duration_ms: number;
+      }>
+    )
+      .map((a) => a.duration_ms)
+      .sort((a, b) => a - b);
     log(`HTTP attempts: ${httpMs.length}, p50 ${percentile(httpMs, 50)} ms, p99 ${percentile(httpMs, 99)} ms`);
     // The subscription takes every type: deleted first, so that the synthetic events below are not delivered.
     await fetch(`${base}/v1/webhooks/${hookId}`, { method: 'DELETE', headers });
     log(`appending ${FEED_EVENTS} events and reading the feed…`);
     for (let done = 0; done < FEED_EVENTS; done += 1000) {
-      await db.transaction((trx) => appendEvents(trx, Array.from({ length: Math.min(1000, FEED_EVENTS - done) }, (_x, j) => ({
-        type: 'vn.kntc.bench.synthetic', caseId: caseIds[j % caseIds.length]!, agencyId: 'so-tnmt', time: new Date().toISOString(),
-        data: { caseId: caseIds[j % caseIds.length]!, n: done + j },
-      }))));
+      await db.transaction((trx) =>
+        appendEvents(
+          trx,
+          Array.from({ length: Math.min(1000, FEED_EVENTS - done) }, (_x, j) => ({
+            type: 'vn.kntc.bench.synthetic',
+            caseId: caseIds[j % caseIds.length]!,
+            agencyId: 'so-tnmt',
+            time: new Date().toISOString(),
+            data: { caseId: caseIds[j % caseIds.length]!, n: done + j },
+          })),
+        ),
+      );
     }
     const from = Number((await db('event_head').first<{ last_seq: string }>('last_seq')).last_seq) - FEED_EVENTS;
     let read = 0;
@@ -213,7 +323,10 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
     const pageSeconds = (performance.now() - f0) / 1000;
     const s0 = performance.now();
     const ac = new AbortController();
-    const sse = await fetch(`${base}/v1/events/stream?maxSeconds=60&type=vn.kntc.bench.synthetic`, { headers: { ...headers, 'Last-Event-ID': String(from) }, signal: ac.signal });
+    const sse = await fetch(`${base}/v1/events/stream?maxSeconds=60&type=vn.kntc.bench.synthetic`, {
+      headers: { ...headers, 'Last-Event-ID': String(from) },
+      signal: ac.signal,
+    });
     let streamed = 0;
     let buf = '';
     const decoder = new TextDecoder();
@@ -233,14 +346,28 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
       ac.abort();
     }
     const sseSeconds = (performance.now() - s0) / 1000;
-    log(`feed: ${read} events by page in ${pageSeconds.toFixed(1)} s; ${streamed} by SSE in ${sseSeconds.toFixed(1)} s`);
+    log(
+      `feed: ${read} events by page in ${pageSeconds.toFixed(1)} s; ${streamed} by SSE in ${sseSeconds.toFixed(1)} s`,
+    );
     return {
-      rate: RATE, seconds: sendSeconds, sent, sendErrors, delivered: lat.length,
+      rate: RATE,
+      seconds: sendSeconds,
+      sent,
+      sendErrors,
+      delivered: lat.length,
       deliveredPerSecond: lat.length / Math.max(0.001, (lastAt - firstAt) / 1000),
       latencyMs: { p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? NaN },
       attemptMs: { count: httpMs.length, p50: percentile(httpMs, 50), p99: percentile(httpMs, 99) },
-      badSignatures, duplicates,
-      feed: { events: read, pageSeconds, pagePerSecond: read / pageSeconds, sseSeconds, ssePerSecond: streamed / sseSeconds, streamed },
+      badSignatures,
+      duplicates,
+      feed: {
+        events: read,
+        pageSeconds,
+        pagePerSecond: read / pageSeconds,
+        sseSeconds,
+        ssePerSecond: streamed / sseSeconds,
+        streamed,
+      },
       load: [load0, os.loadavg()[0]!],
     };
   } finally {
@@ -254,12 +381,12 @@ export async function runAndWriteWebhookBench(log: (s: string) => void = console
   const r = await runWebhookBench(log);
   const f = (n: number) => n.toFixed(1);
   const md = [
-    `### Webhooks and the event feed (${os.cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, `
-      + `load ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)})`,
+    `### Webhooks and the event feed (${os.cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ` +
+      `load ${r.load[0].toFixed(1)} → ${r.load[1].toFixed(1)})`,
     '',
     '`npm run bench -- webhooks` (bench/webhooks.ts; ADR 0026). One worker and the API in one process, embedded PostgreSQL, Temporal dev',
     'server, a loopback receiver verifying every signature. State changes: task reassignments through the API, each recording a',
-    '`vn.kntc.task.claimed` event in its transaction; latency = arrival at the receiver − the recording transaction\'s time.',
+    "`vn.kntc.task.claimed` event in its transaction; latency = arrival at the receiver − the recording transaction's time.",
     '',
     '| metric | value | target |',
     '|---|---:|---|',

@@ -48,7 +48,7 @@ describe('buildCalendar', () => {
   it('notes the unconfirmed defaults and uncertain entries for auditors', () => {
     expect(cal.notes?.some((n) => n.startsWith('2026: no announcement loaded for national-day'))).toBe(true);
     expect(cal.notes?.some((n) => n.startsWith('2027: no announcement loaded for tet'))).toBe(true);
-    expect(cal.notes?.some((n) => n.includes("2025-02-08") && n.includes('uncertain'))).toBe(true);
+    expect(cal.notes?.some((n) => n.includes('2025-02-08') && n.includes('uncertain'))).toBe(true);
   });
 
   it('minConfidence drops uncertain announcements (statutory defaults apply again)', () => {
@@ -74,7 +74,12 @@ describe('buildCalendar', () => {
 
   it('a later version of an entry (same id) wins; supersedes removes statutory groups and entries', () => {
     const announce2026NationalDay: CalendarEntry[] = [
-      entry({ id: 'ann:2026-2-9:2026-09-03', date: '2026-09-03', working: false, supersedes: ['statutory:2026:national-day:*'] }),
+      entry({
+        id: 'ann:2026-2-9:2026-09-03',
+        date: '2026-09-03',
+        working: false,
+        supersedes: ['statutory:2026:national-day:*'],
+      }),
       entry({ id: 'ann:2026-2-9:2026-09-02', date: '2026-09-02', working: false }),
     ];
     const c = buildCalendar({ from: '2026-08-01', to: '2026-09-30', entries: announce2026NationalDay });
@@ -116,7 +121,10 @@ describe('listDays', () => {
       ['2026-01-10', true, 'makeup_working_day'],
       ['2026-01-11', false, 'weekly_rest_day'],
     ]);
-    expect(days[1]).toMatchObject({ source: 'VPCP 12729/VPCP-KGVX (25/12/2025)', entryId: 'ann:2026-new-year:2026-01-02' });
+    expect(days[1]).toMatchObject({
+      source: 'VPCP 12729/VPCP-KGVX (25/12/2025)',
+      entryId: 'ann:2026-new-year:2026-01-02',
+    });
     expect(days[2]).toMatchObject({ weekday: 6, source: 'QĐ 188/1999/QĐ-TTg Art 1' });
   });
 });

@@ -75,13 +75,19 @@ function notesFor(years: number[], announced: readonly CalendarEntry[], used: re
       ['national-day', 'National Day adjacent day: default rule (auto)'],
     ] as const) {
       const probe = `statutory:${y}:${group}:`;
-      if (!announced.some((e) => (e.supersedes ?? []).some((p) => p.endsWith('*') && probe.startsWith(p.slice(0, -1))))) {
-        notes.push(`${y}: no announcement loaded for ${group}; ${label} (BLLĐ 2019 Art 112(3): fixed yearly by the Prime Minister) — UNCONFIRMED`);
+      if (
+        !announced.some((e) => (e.supersedes ?? []).some((p) => p.endsWith('*') && probe.startsWith(p.slice(0, -1))))
+      ) {
+        notes.push(
+          `${y}: no announcement loaded for ${group}; ${label} (BLLĐ 2019 Art 112(3): fixed yearly by the Prime Minister) — UNCONFIRMED`,
+        );
       }
     }
   }
   if (years.length > 0) {
-    notes.push('24/11 (Ngày Văn hóa Việt Nam) is not treated as a holiday: enactment as a paid holiday UNCONFIRMED (spec §1.4)');
+    notes.push(
+      '24/11 (Ngày Văn hóa Việt Nam) is not treated as a holiday: enactment as a paid holiday UNCONFIRMED (spec §1.4)',
+    );
   }
   for (const e of used) {
     if (e.confidence === 'uncertain') notes.push(`${e.date} ${e.id}: confidence 'uncertain' — ${e.note ?? 'verify'}`);

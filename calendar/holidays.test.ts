@@ -7,11 +7,16 @@ describe('statutory holidays (BLLĐ 2019 Art 112(1))', () => {
   it('2026: 11 days with default Tết pattern and 2/9 + 1/9', () => {
     expect(dates(2026)).toEqual([
       '2026-01-01',
-      '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
       '2026-04-26',
       '2026-04-30',
       '2026-05-01',
-      '2026-09-01', '2026-09-02',
+      '2026-09-01',
+      '2026-09-02',
     ]);
     for (const e of statutoryHolidays(2026)) {
       expect(e).toMatchObject({ working: false, kind: 'public_holiday', source: 'BLLĐ 2019 Art 112(1)' });
@@ -21,9 +26,16 @@ describe('statutory holidays (BLLĐ 2019 Art 112(1))', () => {
   it('Tết pattern and the 2/9 adjacent day are configurable (Art 112(3))', () => {
     expect(dates(2026, { tet: { before: 2, after: 3 }, nationalDayAdjacent: 'after' })).toEqual([
       '2026-01-01',
-      '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19',
-      '2026-04-26', '2026-04-30', '2026-05-01',
-      '2026-09-02', '2026-09-03',
+      '2026-02-15',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-04-26',
+      '2026-04-30',
+      '2026-05-01',
+      '2026-09-02',
+      '2026-09-03',
     ]);
     expect(() => statutoryHolidays(2026, { tet: { before: 1, after: 3 } })).toThrow(/5 days/);
   });

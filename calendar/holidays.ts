@@ -76,7 +76,9 @@ function entry(year: number, group: string, date: IsoDate, name: string): Calend
 export function statutoryHolidays(year: number, opts: HolidayOptions = {}): CalendarEntry[] {
   const tet = opts.tet ?? { before: 1, after: 4 };
   if (tet.before + tet.after !== 5 || tet.before < 0 || tet.after < 1) {
-    throw new RangeError(`Tết must be 5 days including Mùng 1 (BLLĐ 2019 Art 112(1)(b)); got ${tet.before}+${tet.after}`);
+    throw new RangeError(
+      `Tết must be 5 days including Mùng 1 (BLLĐ 2019 Art 112(1)(b)); got ${tet.before}+${tet.after}`,
+    );
   }
   const mung1 = lunarNewYear(year);
   const tetName = `Tết Nguyên Đán ${year}`;

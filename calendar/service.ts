@@ -59,8 +59,13 @@ export class CalendarEntryError extends Error {
 
   /** True for conflicts with stored data (HTTP 409), false for bad input (HTTP 400). */
   get conflict(): boolean {
-    return this.code === 'DUPLICATE_ACTIVE_ENTRY' || this.code === 'STALE_VERSION' || this.code === 'NO_EFFECT' || this.code === 'ALREADY_WORKING'
-      || this.code === 'ALREADY_WITHDRAWN';
+    return (
+      this.code === 'DUPLICATE_ACTIVE_ENTRY' ||
+      this.code === 'STALE_VERSION' ||
+      this.code === 'NO_EFFECT' ||
+      this.code === 'ALREADY_WORKING' ||
+      this.code === 'ALREADY_WITHDRAWN'
+    );
   }
 
   /** True when the entry named does not exist (HTTP 404). */
@@ -157,7 +162,13 @@ function spanEstimate(amount: number, unit: LimitUnit): number {
 }
 
 function sameException(a: CalendarException | undefined, b: CalendarException | undefined): boolean {
-  return a?.working === b?.working && a?.kind === b?.kind && a?.name === b?.name && a?.entryId === b?.entryId && a?.source === b?.source;
+  return (
+    a?.working === b?.working &&
+    a?.kind === b?.kind &&
+    a?.name === b?.name &&
+    a?.entryId === b?.entryId &&
+    a?.source === b?.source
+  );
 }
 
 /** Days whose exception differs between two snapshots of the same range. */
@@ -170,8 +181,15 @@ function diffSnapshots(before: CalendarSnapshot, after: CalendarSnapshot): IsoDa
 
 function entrySummary(e: StoredCalendarEntry): Record<string, unknown> {
   return {
-    entryId: e.id, date: e.date, working: e.working, kind: e.kind, name: e.name, source: e.source,
-    effectiveFrom: e.effectiveFrom, supersedes: e.supersedes ?? [], confidence: e.confidence ?? null,
+    entryId: e.id,
+    date: e.date,
+    working: e.working,
+    kind: e.kind,
+    name: e.name,
+    source: e.source,
+    effectiveFrom: e.effectiveFrom,
+    supersedes: e.supersedes ?? [],
+    confidence: e.confidence ?? null,
     ...(e.withdrawn ? { withdrawn: true } : {}),
   };
 }
@@ -188,9 +206,14 @@ function need(value: string | undefined, field: string, max: number): string {
 }
 
 function checkDate(value: string, field: string): IsoDate {
-  if (!isIsoDate(value)) throw new CalendarEntryError('INVALID_DATE', field, `${field} must be an existing day as YYYY-MM-DD`);
+  if (!isIsoDate(value))
+    throw new CalendarEntryError('INVALID_DATE', field, `${field} must be an existing day as YYYY-MM-DD`);
   if (value < CALENDAR_MIN_DATE || value > CALENDAR_MAX_DATE) {
-    throw new CalendarEntryError('INVALID_DATE', field, `${field} must lie between ${CALENDAR_MIN_DATE} and ${CALENDAR_MAX_DATE}`);
+    throw new CalendarEntryError(
+      'INVALID_DATE',
+      field,
+      `${field} must lie between ${CALENDAR_MIN_DATE} and ${CALENDAR_MAX_DATE}`,
+    );
   }
   return value;
 }
@@ -297,7 +320,10 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
         const w = yearWindow(start, addDays(start, span));
         const snap = await snapshot(w.from, w.to);
         try {
-          return { ...computeDeadline({ start, amount, unit, startLabel: 'Start event' }, snap), dataVersion: dataVersionOf(loaded?.seq ?? 0) };
+          return {
+            ...computeDeadline({ start, amount, unit, startLabel: 'Start event' }, snap),
+            dataVersion: dataVersionOf(loaded?.seq ?? 0),
+          };
         } catch (e) {
           // A long run of days off could outrun the estimate: widen once or twice, never guess.
           if (!(e instanceof CalendarCoverageError) || attempt >= 2) throw e;
@@ -310,7 +336,9 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
      * Stored entry versions (optionally only those dated within `from`..`to`), each flagged
      * `active` when it is the version in force in the current calendar.
      */
-    async listEntries(filter: { from?: IsoDate; to?: IsoDate } = {}): Promise<{ version: string; entries: ListedCalendarEntry[] }> {
+    async listEntries(
+      filter: { from?: IsoDate; to?: IsoDate } = {},
+    ): Promise<{ version: string; entries: ListedCalendarEntry[] }> {
       const { seq, entries: all } = await entries();
       const inRange = all.filter((e) => (!filter.from || e.date >= filter.from) && (!filter.to || e.date <= filter.to));
       const years = inRange.map((e) => year(e.date));
@@ -334,11 +362,19 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
      * does not supersede; a version older than the one in force; an entry that would not show.
      * @throws CalendarEntryError
      */
-    async addEntry(input: NewCalendarEntryInput, actor: CalendarActor, meta: { requestId?: string } = {}): Promise<AddEntryResult> {
+    async addEntry(
+      input: NewCalendarEntryInput,
+      actor: CalendarActor,
+      meta: { requestId?: string } = {},
+    ): Promise<AddEntryResult> {
       const date = checkDate(input.date, 'date');
       const kind = input.kind ?? (input.working ? 'makeup_working_day' : 'announced_day_off');
       if (input.working ? kind !== 'makeup_working_day' : !OFF_KINDS.includes(kind)) {
-        throw new CalendarEntryError('INVALID_KIND', 'kind', `kind ${kind} does not fit a ${input.working ? 'working day' : 'day off'}`);
+        throw new CalendarEntryError(
+          'INVALID_KIND',
+          'kind',
+          `kind ${kind} does not fit a ${input.working ? 'working day' : 'day off'}`,
+        );
       }
       const name = need(input.name, 'name', 200);
       const source = need(input.source, 'source', 500);
@@ -347,11 +383,16 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
       const effectiveFrom = input.effectiveFrom === undefined ? today : checkDate(input.effectiveFrom, 'effectiveFrom');
       const id = input.id ?? `adm:${date}:${input.working ? 'work' : 'off'}`;
       if (!ID_PATTERN.test(id) || id.startsWith('statutory:')) {
-        throw new CalendarEntryError('INVALID_ID', 'id', 'id must be 3-120 of a-z 0-9 : . _ - and must not start with "statutory:" (statutory days are computed; supersede them instead)');
+        throw new CalendarEntryError(
+          'INVALID_ID',
+          'id',
+          'id must be 3-120 of a-z 0-9 : . _ - and must not start with "statutory:" (statutory days are computed; supersede them instead)',
+        );
       }
       const supersedes = [...new Set(input.supersedes ?? [])];
       for (const p of supersedes) {
-        if (!SUPERSEDES_PATTERN.test(p) || p === id) throw new CalendarEntryError('INVALID_ID', 'supersedes', `bad superseded id ${JSON.stringify(p)}`);
+        if (!SUPERSEDES_PATTERN.test(p) || p === id)
+          throw new CalendarEntryError('INVALID_ID', 'supersedes', `bad superseded id ${JSON.stringify(p)}`);
       }
 
       await ensureSeeded();
@@ -359,25 +400,42 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
         const before = { seq: await store.version(trx), entries: await store.all(trx) };
         const prior = before.entries.filter((e) => e.id === id).at(-1);
         const candidate = {
-          id, date, working: input.working, kind, name, source, effectiveFrom,
+          id,
+          date,
+          working: input.working,
+          kind,
+          name,
+          source,
+          effectiveFrom,
           ...(supersedes.length > 0 ? { supersedes } : {}),
           confidence: input.confidence ?? 'confirmed',
           ...(input.note?.trim() ? { note: input.note.trim() } : {}),
-          reason, origin: 'admin' as const, seedVersion: null, createdBy: actor,
+          reason,
+          origin: 'admin' as const,
+          seedVersion: null,
+          createdBy: actor,
         };
         // The same request again (same content as the latest version): answer with what is stored.
         if (prior && entryContentHash(prior) === entryContentHash(candidate)) {
           return { entry: prior, previousSeq: before.seq, changedDates: [] as IsoDate[], created: false };
         }
         if (prior && prior.effectiveFrom > effectiveFrom) {
-          throw new CalendarEntryError('STALE_VERSION', 'effectiveFrom', `entry ${id} already has a version effective from ${prior.effectiveFrom}; a correction must be effective on or after it`);
+          throw new CalendarEntryError(
+            'STALE_VERSION',
+            'effectiveFrom',
+            `entry ${id} already has a version effective from ${prior.effectiveFrom}; a correction must be effective on or after it`,
+          );
         }
         const years = [date, ...(prior ? [prior.date] : [])].map(year);
         const range = { from: yearStart(Math.min(...years) - 1), to: yearEnd(Math.max(...years) + 1) };
         const oldSnap = build(range.from, range.to, before.entries);
         const current = dayInfo(oldSnap, date);
         const other = current.exception;
-        if (other?.entryId !== undefined && other.entryId !== id && !supersedes.some((p) => matches(p, other.entryId as string))) {
+        if (
+          other?.entryId !== undefined &&
+          other.entryId !== id &&
+          !supersedes.some((p) => matches(p, other.entryId as string))
+        ) {
           const what = other.working ? 'a working day' : 'a day off';
           throw new CalendarEntryError(
             'DUPLICATE_ACTIVE_ENTRY',
@@ -387,24 +445,49 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
           );
         }
         if (input.working && current.working && other === undefined) {
-          throw new CalendarEntryError('ALREADY_WORKING', 'date', `${formatDay(date)} is already a working day (${oldSnap.weekRule.source}); a make-up working day must fall on a day off`);
+          throw new CalendarEntryError(
+            'ALREADY_WORKING',
+            'date',
+            `${formatDay(date)} is already a working day (${oldSnap.weekRule.source}); a make-up working day must fall on a day off`,
+          );
         }
-        const newSnap = build(range.from, range.to, [...before.entries, { ...candidate, seq: before.seq + 1, createdAt: '' }]);
+        const newSnap = build(range.from, range.to, [
+          ...before.entries,
+          { ...candidate, seq: before.seq + 1, createdAt: '' },
+        ]);
         const shown = dayInfo(newSnap, date).exception;
         if (shown?.entryId !== id) {
-          throw new CalendarEntryError('NO_EFFECT', 'supersedes', `entry ${id} would not change the calendar (it is superseded by another entry)`);
+          throw new CalendarEntryError(
+            'NO_EFFECT',
+            'supersedes',
+            `entry ${id} would not change the calendar (it is superseded by another entry)`,
+          );
         }
         const entry = await store.append(candidate, trx, `after:${before.seq}`);
         const changedDates = diffSnapshots(oldSnap, newSnap);
         // The admin change goes into the hash-chained audit log in the same transaction as the row.
-        await appendAudit(db, {
-          actor,
-          action: prior ? 'calendar.entry.corrected' : 'calendar.entry.added',
-          before: prior ? { seq: prior.seq, ...entrySummary(prior) } : other ? { activeEntry: other.entryId ?? null, name: other.name, working: other.working } : null,
-          after: { seq: entry.seq, ...entrySummary(entry), reason: entry.reason, version: dataVersionOf(entry.seq), changedDates },
-          legalBasis: entry.source,
-          requestId: meta.requestId ?? null,
-        }, trx);
+        await appendAudit(
+          db,
+          {
+            actor,
+            action: prior ? 'calendar.entry.corrected' : 'calendar.entry.added',
+            before: prior
+              ? { seq: prior.seq, ...entrySummary(prior) }
+              : other
+                ? { activeEntry: other.entryId ?? null, name: other.name, working: other.working }
+                : null,
+            after: {
+              seq: entry.seq,
+              ...entrySummary(entry),
+              reason: entry.reason,
+              version: dataVersionOf(entry.seq),
+              changedDates,
+            },
+            legalBasis: entry.source,
+            requestId: meta.requestId ?? null,
+          },
+          trx,
+        );
         return { entry, previousSeq: before.seq, changedDates, created: true };
       });
       return {
@@ -424,12 +507,20 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
      * stored entries: supersede them instead), an entry already withdrawn.
      * @throws CalendarEntryError
      */
-    async withdrawEntry(id: string, input: WithdrawCalendarEntryInput, actor: CalendarActor, meta: { requestId?: string } = {}): Promise<AddEntryResult> {
+    async withdrawEntry(
+      id: string,
+      input: WithdrawCalendarEntryInput,
+      actor: CalendarActor,
+      meta: { requestId?: string } = {},
+    ): Promise<AddEntryResult> {
       const reason = need(input.reason, 'reason', 1000);
       const sourceGiven = input.source === undefined ? undefined : need(input.source, 'source', 500);
       const today = vnDate(now().getTime());
       // An id neither stored nor in the seed is refused before anything (even the seed) is written.
-      if (!ANNOUNCEMENTS.some((a) => a.id === id) && !(await db('calendar_entries').where({ entry_id: id }).first('seq'))) {
+      if (
+        !ANNOUNCEMENTS.some((a) => a.id === id) &&
+        !(await db('calendar_entries').where({ entry_id: id }).first('seq'))
+      ) {
         throw new CalendarEntryError('NOT_FOUND', 'id', `no calendar entry ${id}`);
       }
       await ensureSeeded();
@@ -437,30 +528,56 @@ export function createCalendarService(db: Db, opts: CalendarServiceOptions = {})
         const before = { seq: await store.version(trx), entries: await store.all(trx) };
         const prior = before.entries.filter((e) => e.id === id).at(-1);
         if (!prior) throw new CalendarEntryError('NOT_FOUND', 'id', `no calendar entry ${id}`);
-        if (prior.withdrawn) throw new CalendarEntryError('ALREADY_WITHDRAWN', 'id', `entry ${id} is already withdrawn (version ${prior.seq}, ${prior.createdAt})`);
+        if (prior.withdrawn)
+          throw new CalendarEntryError(
+            'ALREADY_WITHDRAWN',
+            'id',
+            `entry ${id} is already withdrawn (version ${prior.seq}, ${prior.createdAt})`,
+          );
         const { seq: _seq, createdAt: _at, ...rest } = prior;
         const candidate = {
-          ...rest, withdrawn: true, reason, source: sourceGiven ?? prior.source,
+          ...rest,
+          withdrawn: true,
+          reason,
+          source: sourceGiven ?? prior.source,
           effectiveFrom: prior.effectiveFrom > today ? prior.effectiveFrom : today,
-          origin: 'admin' as const, seedVersion: null, createdBy: actor,
+          origin: 'admin' as const,
+          seedVersion: null,
+          createdBy: actor,
         };
         const range = { from: yearStart(year(prior.date) - 1), to: yearEnd(year(prior.date) + 1) };
         const oldSnap = build(range.from, range.to, before.entries);
-        const newSnap = build(range.from, range.to, [...before.entries, { ...candidate, seq: before.seq + 1, createdAt: '' }]);
+        const newSnap = build(range.from, range.to, [
+          ...before.entries,
+          { ...candidate, seq: before.seq + 1, createdAt: '' },
+        ]);
         const entry = await store.append(candidate, trx, `after:${before.seq}`);
         const changedDates = diffSnapshots(oldSnap, newSnap);
-        await appendAudit(db, {
-          actor,
-          action: 'calendar.entry.withdrawn',
-          before: { seq: prior.seq, ...entrySummary(prior) },
-          after: { seq: entry.seq, ...entrySummary(entry), reason: entry.reason, version: dataVersionOf(entry.seq), changedDates },
-          legalBasis: entry.source,
-          requestId: meta.requestId ?? null,
-        }, trx);
+        await appendAudit(
+          db,
+          {
+            actor,
+            action: 'calendar.entry.withdrawn',
+            before: { seq: prior.seq, ...entrySummary(prior) },
+            after: {
+              seq: entry.seq,
+              ...entrySummary(entry),
+              reason: entry.reason,
+              version: dataVersionOf(entry.seq),
+              changedDates,
+            },
+            legalBasis: entry.source,
+            requestId: meta.requestId ?? null,
+          },
+          trx,
+        );
         return { entry, previousSeq: before.seq, changedDates };
       });
       return {
-        entry: written.entry, created: true, version: dataVersionOf(written.entry.seq), previousVersion: dataVersionOf(written.previousSeq),
+        entry: written.entry,
+        created: true,
+        version: dataVersionOf(written.entry.seq),
+        previousVersion: dataVersionOf(written.previousSeq),
         changedDates: written.changedDates,
       };
     },

@@ -19,20 +19,37 @@ export function createAgencyStore(db: Db) {
   return {
     /** Every agency's id and parent (the tree api/auth/agencies.ts caches). */
     /** Every agency's parent, and whether it is closed (ADR 0024) with its successor. */
-    async edges(): Promise<Array<{ id: string; parent_id: string | null; closed: boolean; successor_id: string | null }>> {
-      return db('agencies').select<Array<{ id: string; parent_id: string | null; closed: boolean; successor_id: string | null }>>(
-        'id', 'parent_id', db.raw('closed_at IS NOT NULL AS closed'), 'successor_id');
+    async edges(): Promise<
+      Array<{ id: string; parent_id: string | null; closed: boolean; successor_id: string | null }>
+    > {
+      return db('agencies').select<
+        Array<{ id: string; parent_id: string | null; closed: boolean; successor_id: string | null }>
+      >('id', 'parent_id', db.raw('closed_at IS NOT NULL AS closed'), 'successor_id');
     },
     /** The agencies of `ids`, parents first. */
     async list(ids: readonly string[]): Promise<AgencyRecord[]> {
-      const rows = await db('agencies').whereIn('id', [...ids]).orderByRaw('parent_id NULLS FIRST, id')
-        .select<Array<{
-          id: string; parent_id: string | null; name: string; level: AgencyLevel; kind: string | null; closed_at: Date | null;
-          successor_id: string | null;
-        }>>('id', 'parent_id', 'name', 'level', 'kind', 'closed_at', 'successor_id');
+      const rows = await db('agencies')
+        .whereIn('id', [...ids])
+        .orderByRaw('parent_id NULLS FIRST, id')
+        .select<
+          Array<{
+            id: string;
+            parent_id: string | null;
+            name: string;
+            level: AgencyLevel;
+            kind: string | null;
+            closed_at: Date | null;
+            successor_id: string | null;
+          }>
+        >('id', 'parent_id', 'name', 'level', 'kind', 'closed_at', 'successor_id');
       return rows.map((r) => ({
-        id: r.id, parentId: r.parent_id, name: r.name, level: r.level, kind: r.kind,
-        closedAt: r.closed_at ? r.closed_at.toISOString() : null, successorId: r.successor_id,
+        id: r.id,
+        parentId: r.parent_id,
+        name: r.name,
+        level: r.level,
+        kind: r.kind,
+        closedAt: r.closed_at ? r.closed_at.toISOString() : null,
+        successorId: r.successor_id,
       }));
     },
     /** Whether `id` is a root agency (no parent); false when unknown. */

@@ -18,7 +18,12 @@ export class AuditSigningKeyError extends Error {
 
 export const CHECKPOINT_TYP = 'kntc-audit-checkpoint+jws';
 
-export interface CheckpointPayload { v: 1; seq: number; hash: string; at: string }
+export interface CheckpointPayload {
+  v: 1;
+  seq: number;
+  hash: string;
+  at: string;
+}
 
 export interface AuditSigner {
   readonly currentKid: string;
@@ -30,7 +35,9 @@ export interface AuditSigner {
 
 export function parseAuditSigningKeys(spec: string): Array<{ kid: string; key: KeyObject }> {
   return parseKeyList(spec, {
-    variable: 'AUDIT_SIGNING_KEYS', entry: 'kid:base64(PKCS#8 DER)', error: AuditSigningKeyError,
+    variable: 'AUDIT_SIGNING_KEYS',
+    entry: 'kid:base64(PKCS#8 DER)',
+    error: AuditSigningKeyError,
     decode(base64, kid) {
       let key: KeyObject;
       try {
@@ -54,8 +61,16 @@ export function generateAuditSigningKeySpec(kid = 'sign1'): string {
 
 function isPayload(v: unknown): v is CheckpointPayload {
   const o = v as Record<string, unknown>;
-  return !!o && typeof o === 'object' && o.v === 1 && Number.isSafeInteger(o.seq) && (o.seq as number) >= 0
-    && typeof o.hash === 'string' && /^[0-9a-f]{64}$/.test(o.hash) && typeof o.at === 'string';
+  return (
+    !!o &&
+    typeof o === 'object' &&
+    o.v === 1 &&
+    Number.isSafeInteger(o.seq) &&
+    (o.seq as number) >= 0 &&
+    typeof o.hash === 'string' &&
+    /^[0-9a-f]{64}$/.test(o.hash) &&
+    typeof o.at === 'string'
+  );
 }
 
 export function createAuditSigner(spec: string): AuditSigner {
@@ -71,19 +86,31 @@ export function createAuditSigner(spec: string): AuditSigner {
     },
     async open(jws) {
       let kid = '';
-      const { payload, protectedHeader } = await compactVerify(jws, (h) => {
-        kid = typeof h.kid === 'string' ? h.kid : '';
-        const k = byKid.get(kid);
-        if (!k) throw new AuditSigningKeyError(`the checkpoint is signed with key "${kid}", which is not configured (AUDIT_SIGNING_KEYS)`);
-        return k.pub;
-      }, { algorithms: ['EdDSA'] });
+      const { payload, protectedHeader } = await compactVerify(
+        jws,
+        (h) => {
+          kid = typeof h.kid === 'string' ? h.kid : '';
+          const k = byKid.get(kid);
+          if (!k)
+            throw new AuditSigningKeyError(
+              `the checkpoint is signed with key "${kid}", which is not configured (AUDIT_SIGNING_KEYS)`,
+            );
+          return k.pub;
+        },
+        { algorithms: ['EdDSA'] },
+      );
       if (protectedHeader.typ !== CHECKPOINT_TYP) throw new AuditSigningKeyError('not an audit checkpoint');
       const p = JSON.parse(new TextDecoder().decode(payload)) as unknown;
       if (!isPayload(p)) throw new AuditSigningKeyError('not an audit checkpoint');
       return { kid, payload: p };
     },
     async publicKeys() {
-      return Promise.all([...byKid].map(async ([kid, k]) => ({ kid, jwk: { ...(await exportJWK(k.pub)), kid, alg: 'EdDSA', use: 'sig' } })));
+      return Promise.all(
+        [...byKid].map(async ([kid, k]) => ({
+          kid,
+          jwk: { ...(await exportJWK(k.pub)), kid, alg: 'EdDSA', use: 'sig' },
+        })),
+      );
     },
   };
 }
@@ -104,18 +131,31 @@ export function auditSigner(): AuditSigner {
   return configured;
 }
 
-export interface StoredCheckpoint { seq: number; hash: string; at: string; kid: string; jws: string }
+export interface StoredCheckpoint {
+  seq: number;
+  hash: string;
+  at: string;
+  kid: string;
+  jws: string;
+}
 
 export class ChainBroken extends Error {
   override name = 'ChainBroken';
   constructor(readonly result: VerifyResult) {
-    super(`the audit chain does not verify (first broken seq ${result.firstBrokenSeq}: ${result.reason}): no checkpoint signed`);
+    super(
+      `the audit chain does not verify (first broken seq ${result.firstBrokenSeq}: ${result.reason}): no checkpoint signed`,
+    );
   }
 }
 
 export function createCheckpointStore(db: Db, signer: () => AuditSigner = auditSigner) {
-  const fromRow = (r: { seq: number; hash: string; at: Date; kid: string; jws: string }): StoredCheckpoint =>
-    ({ seq: Number(r.seq), hash: r.hash, at: r.at.toISOString(), kid: r.kid, jws: r.jws });
+  const fromRow = (r: { seq: number; hash: string; at: Date; kid: string; jws: string }): StoredCheckpoint => ({
+    seq: Number(r.seq),
+    hash: r.hash,
+    at: r.at.toISOString(),
+    kid: r.kid,
+    jws: r.jws,
+  });
 
   const store = {
     /**
@@ -134,7 +174,11 @@ export function createCheckpointStore(db: Db, signer: () => AuditSigner = auditS
       const payload: CheckpointPayload = { v: 1, seq, hash: row?.hash ?? '0'.repeat(64), at: new Date().toISOString() };
       const s = signer();
       const jws = await s.sign(payload);
-      const inserted = await db('audit_checkpoints').insert({ seq, hash: payload.hash, at: payload.at, kid: s.currentKid, jws }).onConflict('seq').ignore().returning('*');
+      const inserted = await db('audit_checkpoints')
+        .insert({ seq, hash: payload.hash, at: payload.at, kid: s.currentKid, jws })
+        .onConflict('seq')
+        .ignore()
+        .returning('*');
       if (inserted[0]) return { checkpoint: fromRow(inserted[0]), created: true };
       return { checkpoint: fromRow(await db('audit_checkpoints').where({ seq }).first()), created: false };
     },
@@ -155,25 +199,47 @@ export function createCheckpointStore(db: Db, signer: () => AuditSigner = auditS
      * entry at its seq, which must exist and carry its hash. Returns `v`, turned into a failure when the
      * checkpoint does not hold.
      */
-    async check(v: VerifyResult, jws: string, source: 'stored' | 'presented'): Promise<VerifyResult & { checkpoint?: { seq: number; at: string; source: string } }> {
+    async check(
+      v: VerifyResult,
+      jws: string,
+      source: 'stored' | 'presented',
+    ): Promise<VerifyResult & { checkpoint?: { seq: number; at: string; source: string } }> {
       let opened;
       try {
         opened = await signer().open(jws);
       } catch (e) {
-        return { ...v, ok: false, firstBrokenSeq: v.firstBrokenSeq, reason: `the ${source} checkpoint does not verify: ${(e as Error).message}` };
+        return {
+          ...v,
+          ok: false,
+          firstBrokenSeq: v.firstBrokenSeq,
+          reason: `the ${source} checkpoint does not verify: ${(e as Error).message}`,
+        };
       }
       const { seq, hash, at } = opened.payload;
       const checkpoint = { seq, at, source };
       if (!v.ok) return { ...v, checkpoint };
       const end = v.lastSeq ?? 0;
       if (seq > end) {
-        return { ...v, ok: false, firstBrokenSeq: end + 1, checkpoint,
-          reason: `the log ends at seq ${end}, before the ${source} checkpoint of seq ${seq} signed at ${at}: entries were removed from its end` };
+        return {
+          ...v,
+          ok: false,
+          firstBrokenSeq: end + 1,
+          checkpoint,
+          reason: `the log ends at seq ${end}, before the ${source} checkpoint of seq ${seq} signed at ${at}: entries were removed from its end`,
+        };
       }
-      const row = seq === 0 ? { hash: '0'.repeat(64) } : await db('audit_log').where({ seq }).first<{ hash: string } | undefined>('hash');
+      const row =
+        seq === 0
+          ? { hash: '0'.repeat(64) }
+          : await db('audit_log').where({ seq }).first<{ hash: string } | undefined>('hash');
       if (!row || row.hash !== hash) {
-        return { ...v, ok: false, firstBrokenSeq: seq, checkpoint,
-          reason: `the entry at seq ${seq} is not the one the ${source} checkpoint signed at ${at}: the chain was rewritten up to there` };
+        return {
+          ...v,
+          ok: false,
+          firstBrokenSeq: seq,
+          checkpoint,
+          reason: `the entry at seq ${seq} is not the one the ${source} checkpoint signed at ${at}: the chain was rewritten up to there`,
+        };
       }
       return { ...v, checkpoint };
     },

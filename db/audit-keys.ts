@@ -58,7 +58,10 @@ export function configureAuditKeys(keys: AuditKeyring | string | undefined): voi
 export function auditKeys(): AuditKeyring {
   if (!configured) {
     const env = process.env.AUDIT_HMAC_KEYS;
-    if (!env) throw new AuditKeyError('no audit HMAC key is configured (AUDIT_HMAC_KEYS): the audit log cannot be appended to or verified');
+    if (!env)
+      throw new AuditKeyError(
+        'no audit HMAC key is configured (AUDIT_HMAC_KEYS): the audit log cannot be appended to or verified',
+      );
     configured = createAuditKeyring(env);
   }
   return configured;

@@ -49,8 +49,22 @@ function actionPattern(action: string): string {
 
 export function createAuditSearch(db: Db) {
   function query(v: AuditVisibility, f: AuditFilters): Knex.QueryBuilder {
-    const q = db('audit_log as a').leftJoin('cases as c', 'c.id', 'a.case_id')
-      .select('a.seq', 'a.at', 'a.actor', 'a.action', 'a.case_id', 'a.before', 'a.after', 'a.legal_basis', 'a.request_id', 'a.prev_hash', 'a.hash', 'a.hash_kid')
+    const q = db('audit_log as a')
+      .leftJoin('cases as c', 'c.id', 'a.case_id')
+      .select(
+        'a.seq',
+        'a.at',
+        'a.actor',
+        'a.action',
+        'a.case_id',
+        'a.before',
+        'a.after',
+        'a.legal_basis',
+        'a.request_id',
+        'a.prev_hash',
+        'a.hash',
+        'a.hash_kid',
+      )
       .select(db.raw(`coalesce(c.agency_id, a.actor->>'agency') AS agency_id`));
     const subtree = [...v.subtree];
     q.where((w) => {
@@ -71,7 +85,11 @@ export function createAuditSearch(db: Db) {
 
   return {
     /** A page, newest first: entries with seq below `beforeSeq` (the cursor). */
-    async search(v: AuditVisibility, f: AuditFilters, page: { beforeSeq?: number; limit: number }): Promise<AuditSearchRow[]> {
+    async search(
+      v: AuditVisibility,
+      f: AuditFilters,
+      page: { beforeSeq?: number; limit: number },
+    ): Promise<AuditSearchRow[]> {
       const q = query(v, f);
       if (page.beforeSeq !== undefined) q.where('a.seq', '<', page.beforeSeq);
       const rows = (await q.orderBy('a.seq', 'desc').limit(page.limit)) as Row[];

@@ -8,7 +8,11 @@ export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v ?? null);
 }
@@ -73,29 +77,49 @@ export interface AuditRow {
 /** The one row mapper of the audit log (the store and the search use it). */
 export function auditEntryFromRow(r: AuditRow): AuditEntry {
   return {
-    seq: r.seq, at: r.at.toISOString(), actor: r.actor, action: r.action, caseId: r.case_id,
-    before: r.before, after: r.after, legalBasis: r.legal_basis, requestId: r.request_id,
-    prevHash: r.prev_hash, hash: r.hash, hashKid: r.hash_kid ?? null,
+    seq: r.seq,
+    at: r.at.toISOString(),
+    actor: r.actor,
+    action: r.action,
+    caseId: r.case_id,
+    before: r.before,
+    after: r.after,
+    legalBasis: r.legal_basis,
+    requestId: r.request_id,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+    hashKid: r.hash_kid ?? null,
   };
 }
 
 /** The v1 scheme (entries written before ADR 0014): hash = sha256(prev_hash + canonical JSON of the entry without its hash). */
-export function entryHash(e: Omit<AuditEntry, 'hash' | 'hashKid'> & { hash?: string; hashKid?: string | null }): string {
+export function entryHash(
+  e: Omit<AuditEntry, 'hash' | 'hashKid'> & { hash?: string; hashKid?: string | null },
+): string {
   const { prevHash, hash: _stored, hashKid: _kid, ...body } = e;
-  return createHash('sha256').update(prevHash + canonical(body)).digest('hex');
+  return createHash('sha256')
+    .update(prevHash + canonical(body))
+    .digest('hex');
 }
 
 /**
  * The v2 scheme (ADR 0014): hash = HMAC-SHA256(key `kid`, prev_hash + canonical JSON of the entry with
  * `kid`), the key held by the application only. Undefined when `kid` is not in `keys`.
  */
-export function keyedEntryHash(e: Omit<AuditEntry, 'hash' | 'hashKid'> & { hash?: string; hashKid?: string | null }, kid: string, keys: AuditKeyring = auditKeys()): string | undefined {
+export function keyedEntryHash(
+  e: Omit<AuditEntry, 'hash' | 'hashKid'> & { hash?: string; hashKid?: string | null },
+  kid: string,
+  keys: AuditKeyring = auditKeys(),
+): string | undefined {
   const { prevHash, hash: _stored, hashKid: _kid, ...body } = e;
   return keys.mac(kid, prevHash + canonical({ ...body, kid }));
 }
 
 /** The chain head as read (and locked) by an appender: seq and hash of the last entry. */
-export interface ChainHead { seq: number; hash: string }
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
 
 /**
  * Locks the chain head row (`SELECT … FOR UPDATE`) in `trx` and returns it. The lock is held until `trx`
@@ -103,7 +127,9 @@ export interface ChainHead { seq: number; hash: string }
  * workers). Take it last in a transaction that does other work (the order every appender uses).
  */
 export async function lockAuditHead(trx: Db): Promise<ChainHead> {
-  const { rows } = await trx.raw<{ rows: Array<{ seq: number; hash: string }> }>('SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE');
+  const { rows } = await trx.raw<{ rows: Array<{ seq: number; hash: string }> }>(
+    'SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE',
+  );
   const h = rows[0];
   if (!h) throw new Error('audit chain head missing (migration 20261128000000_audit_chain_head)');
   return { seq: Number(h.seq), hash: h.hash };
@@ -118,7 +144,13 @@ export async function lockAuditHead(trx: Db): Promise<ChainHead> {
  * `EXISTS (SELECT 1 FROM c)`) under which the entry is appended. `<name>` yields the inserted row (none
  * when `when` is false).
  */
-export function auditAppendCtes(input: AuditInput, head: ChainHead, name = 'audit', when?: string, keys: AuditKeyring = auditKeys()): { sql: string; bindings: Knex.RawBinding[] } {
+export function auditAppendCtes(
+  input: AuditInput,
+  head: ChainHead,
+  name = 'audit',
+  when?: string,
+  keys: AuditKeyring = auditKeys(),
+): { sql: string; bindings: Knex.RawBinding[] } {
   const body = {
     at: new Date().toISOString(),
     actor: input.actor,
@@ -145,8 +177,19 @@ export function auditAppendCtes(input: AuditInput, head: ChainHead, name = 'audi
         RETURNING *
       )`,
     bindings: [
-      seq, hash, head.seq, head.hash,
-      n.at, JSON.stringify(n.actor), n.action, n.caseId, JSON.stringify(n.before), JSON.stringify(n.after), n.legalBasis, n.requestId, kid,
+      seq,
+      hash,
+      head.seq,
+      head.hash,
+      n.at,
+      JSON.stringify(n.actor),
+      n.action,
+      n.caseId,
+      JSON.stringify(n.before),
+      JSON.stringify(n.after),
+      n.legalBasis,
+      n.requestId,
+      kid,
     ],
   };
 }
@@ -186,8 +229,11 @@ export function createAuditStore(db: Db) {
     },
 
     async forCase(caseId: string, opts: { afterSeq?: number; limit?: number } = {}): Promise<AuditEntry[]> {
-      const rows = await db<AuditRow>('audit_log').where({ case_id: caseId })
-        .andWhere('seq', '>', opts.afterSeq ?? 0).orderBy('seq').limit(opts.limit ?? 100);
+      const rows = await db<AuditRow>('audit_log')
+        .where({ case_id: caseId })
+        .andWhere('seq', '>', opts.afterSeq ?? 0)
+        .orderBy('seq')
+        .limit(opts.limit ?? 100);
       return rows.map(auditEntryFromRow);
     },
 
@@ -204,9 +250,19 @@ export function createAuditStore(db: Db) {
       let lastSeq: number | null = null;
       let keyed = false;
       const schemes = { sha256: 0, hmac: 0 };
-      const headRow = await db('audit_chain_head').where({ id: 1 }).first<{ seq: number; hash: string } | undefined>('seq', 'hash');
+      const headRow = await db('audit_chain_head')
+        .where({ id: 1 })
+        .first<{ seq: number; hash: string } | undefined>('seq', 'hash');
       const head = headRow ? { seq: Number(headRow.seq) } : null;
-      const broken = (seq: number, reason: string): VerifyResult => ({ ok: false, checked, lastSeq, firstBrokenSeq: seq, reason, head, schemes });
+      const broken = (seq: number, reason: string): VerifyResult => ({
+        ok: false,
+        checked,
+        lastSeq,
+        firstBrokenSeq: seq,
+        reason,
+        head,
+        schemes,
+      });
       for (;;) {
         const rows = await db<AuditRow>('audit_log').where('seq', '>', after).orderBy('seq').limit(batch);
         for (const r of rows) {
@@ -218,7 +274,11 @@ export function createAuditStore(db: Db) {
             schemes.sha256++;
           } else {
             if (keyed && e.seq !== lastSeq! + 1) return broken(e.seq, `seq does not follow ${lastSeq}`);
-            if (!keys?.has(e.hashKid)) return broken(e.seq, `the entry is keyed with "${e.hashKid}", which is not configured (AUDIT_HMAC_KEYS): it cannot be verified`);
+            if (!keys?.has(e.hashKid))
+              return broken(
+                e.seq,
+                `the entry is keyed with "${e.hashKid}", which is not configured (AUDIT_HMAC_KEYS): it cannot be verified`,
+              );
             if (keyedEntryHash(e, e.hashKid, keys) !== e.hash) return broken(e.seq, 'hash does not match the entry');
             keyed = true;
             schemes.hmac++;
@@ -233,11 +293,15 @@ export function createAuditStore(db: Db) {
       const end = lastSeq ?? 0;
       if (!headRow) return broken(end + 1, 'the chain head (audit_chain_head) is missing');
       if (Number(headRow.seq) !== end || headRow.hash !== prev) {
-        return broken(Math.min(end, Number(headRow.seq)) + 1, Number(headRow.seq) > end
-          ? `the log ends at seq ${end} but the chain head says ${headRow.seq}: entries were removed from its end`
-          : `the log ends at seq ${end} but the chain head says ${headRow.seq} with another hash: the head or the last entries were rewritten`);
+        return broken(
+          Math.min(end, Number(headRow.seq)) + 1,
+          Number(headRow.seq) > end
+            ? `the log ends at seq ${end} but the chain head says ${headRow.seq}: entries were removed from its end`
+            : `the log ends at seq ${end} but the chain head says ${headRow.seq} with another hash: the head or the last entries were rewritten`,
+        );
       }
-      if (checked > 0 && !keyed) return broken(end, 'the last entry is not keyed (HMAC): the end of the chain cannot be authenticated');
+      if (checked > 0 && !keyed)
+        return broken(end, 'the last entry is not keyed (HMAC): the end of the chain cannot be authenticated');
       return { ok: true, checked, lastSeq, firstBrokenSeq: null, head, schemes };
     },
   };
@@ -257,10 +321,13 @@ function safeKeys(): AuditKeyring | undefined {
  * once the chain ends with a keyed entry (or is empty). Returns the entry appended, if any.
  */
 export async function sealAuditChain(db: Db): Promise<AuditEntry | undefined> {
-  const last = await db('audit_log').orderBy('seq', 'desc').first<{ seq: number; hash_kid: string | null } | undefined>('seq', 'hash_kid');
+  const last = await db('audit_log')
+    .orderBy('seq', 'desc')
+    .first<{ seq: number; hash_kid: string | null } | undefined>('seq', 'hash_kid');
   if (!last || last.hash_kid !== null) return undefined;
   return createAuditStore(db).append({
-    actor: SYSTEM_ACTOR, action: 'audit.chain_keyed',
+    actor: SYSTEM_ACTOR,
+    action: 'audit.chain_keyed',
     after: { unkeyedUpToSeq: Number(last.seq), kid: auditKeys().currentKid, scheme: 'HMAC-SHA256' },
   });
 }

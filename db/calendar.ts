@@ -77,7 +77,19 @@ export function entryFromRow(r: CalendarEntryRow): StoredCalendarEntry {
 export function entryContentHash(e: CalendarEntry): string {
   return contentHash(
     // `withdrawn` only when set: the hashes of every version written before withdrawals existed stay the same.
-    JSON.stringify([e.id, e.date, e.working, e.kind, e.name, e.source, e.effectiveFrom, e.supersedes ?? [], e.confidence ?? null, e.note ?? null, ...(e.withdrawn ? ['withdrawn'] : [])]),
+    JSON.stringify([
+      e.id,
+      e.date,
+      e.working,
+      e.kind,
+      e.name,
+      e.source,
+      e.effectiveFrom,
+      e.supersedes ?? [],
+      e.confidence ?? null,
+      e.note ?? null,
+      ...(e.withdrawn ? ['withdrawn'] : []),
+    ]),
   );
 }
 
@@ -86,7 +98,10 @@ export function entryContentHash(e: CalendarEntry): string {
  * `salt` makes the stored hash unique for admin rows, so that returning to an earlier content
  * (A → B → A) is a new version rather than a uniqueness violation; seed rows are unsalted.
  */
-export function entryToRow(e: NewStoredEntry, salt?: string): Omit<CalendarEntryRow, 'seq' | 'created_at' | 'supersedes' | 'created_by' | 'withdrawn'> & {
+export function entryToRow(
+  e: NewStoredEntry,
+  salt?: string,
+): Omit<CalendarEntryRow, 'seq' | 'created_at' | 'supersedes' | 'created_by' | 'withdrawn'> & {
   withdrawn?: boolean;
   supersedes: string;
   created_by: string;
@@ -133,8 +148,12 @@ export function createCalendarStore(db: Db) {
     },
 
     /** Stored versions of entries dated within `from`..`to` (either bound optional). */
-    async list(filter: { from?: IsoDate; to?: IsoDate; origin?: 'seed' | 'admin' } = {}): Promise<StoredCalendarEntry[]> {
-      const q = db<CalendarEntryRow>('calendar_entries').select('*').orderBy([{ column: 'date' }, { column: 'seq' }]);
+    async list(
+      filter: { from?: IsoDate; to?: IsoDate; origin?: 'seed' | 'admin' } = {},
+    ): Promise<StoredCalendarEntry[]> {
+      const q = db<CalendarEntryRow>('calendar_entries')
+        .select('*')
+        .orderBy([{ column: 'date' }, { column: 'seq' }]);
       if (filter.from) q.where('date', '>=', filter.from);
       if (filter.to) q.where('date', '<=', filter.to);
       if (filter.origin) q.where('origin', filter.origin);
@@ -179,7 +198,11 @@ export async function seedCalendarEntries(
   );
   return db.transaction(async (trx) => {
     await trx.raw('SELECT pg_advisory_xact_lock(?)', [CALENDAR_LOCK]);
-    const inserted = await trx('calendar_entries').insert(rows).onConflict(['entry_id', 'content_hash']).ignore().returning('seq');
+    const inserted = await trx('calendar_entries')
+      .insert(rows)
+      .onConflict(['entry_id', 'content_hash'])
+      .ignore()
+      .returning('seq');
     return inserted.length;
   });
 }

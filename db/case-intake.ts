@@ -70,7 +70,12 @@ export interface CaseSeed {
 }
 
 interface CandidateRow {
-  key: string; version: number; hash: string; case_type: string; effective_from: string; effective_to: string | null;
+  key: string;
+  version: number;
+  hash: string;
+  case_type: string;
+  effective_from: string;
+  effective_to: string | null;
 }
 
 const pgTextArray = (items: readonly string[]) => `{${items.map((a) => `"${a}"`).join(',')}}`;
@@ -97,11 +102,16 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
             )`,
           bindings: [a.caseType, a.receivedOn, a.receivedOn, pgTextArray(a.agencyLine)],
         },
-        ...(a.claim ? [reserveCte(a.claim.scope, a.claim.key, a.claim.hash, a.caseId, 'idem', 'EXISTS (SELECT 1 FROM defs)')] : []),
+        ...(a.claim
+          ? [reserveCte(a.claim.scope, a.claim.key, a.claim.hash, a.caseId, 'idem', 'EXISTS (SELECT 1 FROM defs)')]
+          : []),
         ...(a.parties.length ? [partiesInsertCte(a.parties, 'parties_ins', when)] : []),
         await pins.insertCte(a.reference, a.caseId, a.pin, 'pin_ins', when),
       ];
-      const r = await prepared<{ rows: Array<{ candidates: CandidateRow[] | null; fresh: boolean; owner: string | null }> }>(db,
+      const r = await prepared<{
+        rows: Array<{ candidates: CandidateRow[] | null; fresh: boolean; owner: string | null }>;
+      }>(
+        db,
         `WITH ${ctes.map((c) => c.sql).join(', ')}
          SELECT (SELECT json_agg(defs) FROM defs) AS candidates, ${a.claim ? 'EXISTS (SELECT 1 FROM idem)' : 'true'} AS fresh,
                 (SELECT case_id FROM case_pins WHERE reference = ?) AS owner`,
@@ -110,7 +120,11 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
       const row = r.rows[0]!;
       return {
         candidates: (row.candidates ?? []).map((c) => ({
-          key: c.key, version: c.version, hash: c.hash, caseType: c.case_type, effectiveFrom: c.effective_from,
+          key: c.key,
+          version: c.version,
+          hash: c.hash,
+          caseType: c.case_type,
+          effectiveFrom: c.effective_from,
           ...(c.effective_to ? { effectiveTo: c.effective_to } : {}),
         })),
         fresh: row.fresh,
@@ -125,8 +139,11 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
      * PostgreSQL), so the statement runs in a transaction that first locks the chain head; the head lock
      * is held for that statement and the COMMIT. `fresh`: the seed was inserted by this call.
      */
-    async record(a: { seed: CaseSeed; audit: AuditInput; completion?: { scope: string; key: string; response: StoredResponse } }):
-      Promise<{ fresh: boolean; audited: boolean }> {
+    async record(a: {
+      seed: CaseSeed;
+      audit: AuditInput;
+      completion?: { scope: string; key: string; response: StoredResponse };
+    }): Promise<{ fresh: boolean; audited: boolean }> {
       const s = a.seed;
       // ON CONFLICT without a target: any unique index (id or reference) may report the conflict first.
       const seed = {
@@ -137,14 +154,32 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
             ON CONFLICT DO NOTHING RETURNING id
           )`,
         bindings: [
-          s.id, s.reference, s.workflowId, s.caseType, s.channel, s.agencyId, s.subject, s.remoteArea, s.receivedAt,
-          s.definition.key, s.definition.version, s.definition.hash, JSON.stringify(s.details),
+          s.id,
+          s.reference,
+          s.workflowId,
+          s.caseType,
+          s.channel,
+          s.agencyId,
+          s.subject,
+          s.remoteArea,
+          s.receivedAt,
+          s.definition.key,
+          s.definition.version,
+          s.definition.hash,
+          JSON.stringify(s.details),
         ] as Knex.RawBinding[],
       };
       const done = await db.transaction(async (trx) => {
         const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
-        const ctes = [seed, entry, ...(a.completion ? [completeCte(a.completion.scope, a.completion.key, a.completion.response, 'idem_done')] : [])];
-        return prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(trx,
+        const ctes = [
+          seed,
+          entry,
+          ...(a.completion
+            ? [completeCte(a.completion.scope, a.completion.key, a.completion.response, 'idem_done')]
+            : []),
+        ];
+        return prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(
+          trx,
           `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
           ctes.flatMap((c) => c.bindings),
         );
@@ -159,7 +194,8 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
 
     /** The reference the case's PIN row holds (the registry of references), if any. */
     async referenceOf(caseId: string): Promise<string | undefined> {
-      return (await db('case_pins').where({ case_id: caseId }).first<{ reference: string } | undefined>('reference'))?.reference;
+      return (await db('case_pins').where({ case_id: caseId }).first<{ reference: string } | undefined>('reference'))
+        ?.reference;
     },
 
     /** Removes the rows of statement 1 of a start that is abandoned (ADR 0016), and the key's claim. */

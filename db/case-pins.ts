@@ -2,7 +2,12 @@ import { createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Db } from './knex.js';
 
-const scryptAsync = promisify(scrypt) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: { N: number; r: number; p: number },
+) => Promise<Buffer>;
 const PARAMS = { N: 1 << 14, r: 8, p: 1 };
 
 async function hashPin(pin: string, salt = randomBytes(16)): Promise<string> {
@@ -68,13 +73,22 @@ export function createCasePinStore(db: Db, keys?: PinKeys) {
   }
   return {
     async put(reference: string, caseId: string, pin: string, trx: Db = db): Promise<void> {
-      await trx('case_pins').insert({ reference, case_id: caseId, pin_hash: await pinHashOf(reference, pin) }).onConflict('reference').ignore();
+      await trx('case_pins')
+        .insert({ reference, case_id: caseId, pin_hash: await pinHashOf(reference, pin) })
+        .onConflict('reference')
+        .ignore();
     },
     /**
      * `put` as a CTE `<name>` to put in a statement's WITH list; `when`: an SQL condition under which
      * the PIN is stored.
      */
-    async insertCte(reference: string, caseId: string, pin: string, name = 'pin_ins', when?: string): Promise<{ sql: string; bindings: string[] }> {
+    async insertCte(
+      reference: string,
+      caseId: string,
+      pin: string,
+      name = 'pin_ins',
+      when?: string,
+    ): Promise<{ sql: string; bindings: string[] }> {
       return {
         sql: `${name} AS (
             INSERT INTO case_pins (reference, case_id, pin_hash) SELECT ?::text, ?::text, ?::text${when ? ` WHERE ${when}` : ''}
@@ -92,10 +106,15 @@ export function createCasePinStore(db: Db, keys?: PinKeys) {
      */
     async issued(reference: string, caseId: string, trx: Db = db): Promise<string | undefined> {
       if (!keys) return undefined;
-      const row = await trx('case_pins').where({ reference }).first<{ case_id: string; pin_hash: string } | undefined>();
+      const row = await trx('case_pins')
+        .where({ reference })
+        .first<{ case_id: string; pin_hash: string } | undefined>();
       if (!row) {
         const pin = derivePin(keys.key(keys.currentKid), caseId);
-        await trx('case_pins').insert({ reference, case_id: caseId, pin_hash: await pinHashOf(reference, pin) }).onConflict('reference').ignore();
+        await trx('case_pins')
+          .insert({ reference, case_id: caseId, pin_hash: await pinHashOf(reference, pin) })
+          .onConflict('reference')
+          .ignore();
         return (await this.check(reference, pin)) === caseId ? pin : undefined;
       }
       if (row.case_id !== caseId || !row.pin_hash.startsWith('hmac$')) return undefined;

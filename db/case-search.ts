@@ -68,10 +68,15 @@ const SORTS = {
 function applyFilters(b: Knex.QueryBuilder, q: CaseSearch): void {
   b.whereIn('c.agency_id', q.agencies);
   if (q.type) b.where('c.case_type', q.type);
-  if (q.stage) b.whereRaw(`EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) n WHERE n->>'nodeId' = ?)`, [q.stage]);
+  if (q.stage)
+    b.whereRaw(
+      `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) n WHERE n->>'nodeId' = ?)`,
+      [q.stage],
+    );
   // A cancelled case (its workflow was cancelled, ADR 0005 follow-up) is closed like a completed one.
   if (q.status === 'closed') b.whereRaw(`(cs.status IN ('completed', 'cancelled') OR c.status = 'closed')`);
-  if (q.status === 'open') b.whereRaw(`COALESCE(cs.status, 'running') NOT IN ('completed', 'cancelled') AND c.status <> 'closed'`);
+  if (q.status === 'open')
+    b.whereRaw(`COALESCE(cs.status, 'running') NOT IN ('completed', 'cancelled') AND c.status <> 'closed'`);
   for (const flag of ['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const) {
     const v = q[flag];
     if (v !== undefined) b.whereRaw(v ? FLAG_SQL[flag] : `NOT ${FLAG_SQL[flag]}`);
@@ -98,23 +103,54 @@ export function createCaseSearch(db: Db) {
         .select('c.id as page_id', db.raw(`${expr} AS page_key`))
         .orderByRaw(`${expr} ${desc ? 'DESC' : 'ASC'}, c.id ${desc ? 'DESC' : 'ASC'}`)
         .limit(q.limit);
-      const rows = await db.from(page.as('p'))
+      const rows = await db
+        .from(page.as('p'))
         .join('cases as c', 'c.id', 'p.page_id')
         .leftJoin('case_states as cs', 'cs.case_id', 'c.id')
         .select(
-          'c.id', 'c.reference', 'c.case_type', 'c.channel', 'c.agency_id', 'c.subject', 'c.remote_area', 'c.received_at',
-          db.raw('COALESCE(cs.stage, c.stage) AS stage'), db.raw(`CASE WHEN cs.status IN ('completed', 'cancelled') OR c.status = 'closed' THEN 'closed' ELSE 'open' END AS status`),
-          'cs.next_due_at', 'cs.state', db.raw('p.page_key::text AS sort_key'),
-          ...(['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).map((f) => db.raw(`${FLAG_SQL[f]} AS "flag_${f}"`)),
+          'c.id',
+          'c.reference',
+          'c.case_type',
+          'c.channel',
+          'c.agency_id',
+          'c.subject',
+          'c.remote_area',
+          'c.received_at',
+          db.raw('COALESCE(cs.stage, c.stage) AS stage'),
+          db.raw(
+            `CASE WHEN cs.status IN ('completed', 'cancelled') OR c.status = 'closed' THEN 'closed' ELSE 'open' END AS status`,
+          ),
+          'cs.next_due_at',
+          'cs.state',
+          db.raw('p.page_key::text AS sort_key'),
+          ...(['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).map((f) =>
+            db.raw(`${FLAG_SQL[f]} AS "flag_${f}"`),
+          ),
         )
         .orderByRaw(`p.page_key ${desc ? 'DESC' : 'ASC'}, c.id ${desc ? 'DESC' : 'ASC'}`);
       return rows.map((r: Record<string, unknown>) => ({
-        id: r.id as string, reference: r.reference as string, caseType: r.case_type as string, channel: r.channel as string,
-        agencyId: r.agency_id as string, subject: r.subject as string, remoteArea: r.remote_area as boolean,
-        receivedAt: (r.received_at as Date).toISOString(), stage: r.stage as string, status: r.status as string,
-        nextDueAt: r.next_due_at ? (r.next_due_at as Date).toISOString() : null, overdue: r.flag_overdue as boolean,
-        state: (r.state as CaseStateView | null) ?? null, sortKey: r.sort_key as string,
-        flags: { overdue: r.flag_overdue, atRisk: r.flag_atRisk, mass: r.flag_mass, complex: r.flag_complex, remote: r.flag_remote, suspended: r.flag_suspended },
+        id: r.id as string,
+        reference: r.reference as string,
+        caseType: r.case_type as string,
+        channel: r.channel as string,
+        agencyId: r.agency_id as string,
+        subject: r.subject as string,
+        remoteArea: r.remote_area as boolean,
+        receivedAt: (r.received_at as Date).toISOString(),
+        stage: r.stage as string,
+        status: r.status as string,
+        nextDueAt: r.next_due_at ? (r.next_due_at as Date).toISOString() : null,
+        overdue: r.flag_overdue as boolean,
+        state: (r.state as CaseStateView | null) ?? null,
+        sortKey: r.sort_key as string,
+        flags: {
+          overdue: r.flag_overdue,
+          atRisk: r.flag_atRisk,
+          mass: r.flag_mass,
+          complex: r.flag_complex,
+          remote: r.flag_remote,
+          suspended: r.flag_suspended,
+        },
       }));
     },
 
@@ -123,17 +159,33 @@ export function createCaseSearch(db: Db) {
      * one query; `state` is null until the workflow's first projection.
      */
     async detail(caseId: string): Promise<{
-      state: CaseStateView | null; seq: number | null; projectedAt: string | null;
+      state: CaseStateView | null;
+      seq: number | null;
+      projectedAt: string | null;
       flags: Record<'overdue' | 'atRisk' | 'mass' | 'complex' | 'remote' | 'suspended', boolean>;
     }> {
-      const row = await db('cases as c').leftJoin('case_states as cs', 'cs.case_id', 'c.id').where('c.id', caseId)
-        .first('cs.state', 'cs.seq', 'cs.updated_at', ...(['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).map((f) => db.raw(`${FLAG_SQL[f]} AS "${f}"`)));
+      const row = await db('cases as c')
+        .leftJoin('case_states as cs', 'cs.case_id', 'c.id')
+        .where('c.id', caseId)
+        .first(
+          'cs.state',
+          'cs.seq',
+          'cs.updated_at',
+          ...(['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).map((f) =>
+            db.raw(`${FLAG_SQL[f]} AS "${f}"`),
+          ),
+        );
       return {
-        state: (row?.state as CaseStateView | null) ?? null, seq: (row?.seq as number | null) ?? null,
+        state: (row?.state as CaseStateView | null) ?? null,
+        seq: (row?.seq as number | null) ?? null,
         projectedAt: row?.updated_at ? (row.updated_at as Date).toISOString() : null,
         flags: {
-          overdue: Boolean(row?.overdue), atRisk: Boolean(row?.atRisk), mass: Boolean(row?.mass),
-          complex: Boolean(row?.complex), remote: Boolean(row?.remote), suspended: Boolean(row?.suspended),
+          overdue: Boolean(row?.overdue),
+          atRisk: Boolean(row?.atRisk),
+          mass: Boolean(row?.mass),
+          complex: Boolean(row?.complex),
+          remote: Boolean(row?.remote),
+          suspended: Boolean(row?.suspended),
         },
       };
     },
@@ -180,17 +232,41 @@ const TASK_SORT = `COALESCE(t.due_at, 'infinity'::timestamptz)`;
 const TASK_TARGET = `COALESCE(t.target_agency_id, c.agency_id)`;
 
 export function createTaskSearch(db: Db) {
-  const base = () => db('case_tasks as t')
-    .join('cases as c', 'c.id', 't.case_id')
-    .leftJoin('task_claims as cl', function on() { this.on('cl.case_id', 't.case_id').andOn('cl.task_id', 't.task_id'); })
-    .select('t.*', 'c.reference', 'c.case_type', 'c.agency_id', 'cl.assignee', 'cl.claimed_at', db.raw(`${TASK_TARGET} AS target_agency`), db.raw(`${TASK_SORT}::text AS sort_key`));
+  const base = () =>
+    db('case_tasks as t')
+      .join('cases as c', 'c.id', 't.case_id')
+      .leftJoin('task_claims as cl', function on() {
+        this.on('cl.case_id', 't.case_id').andOn('cl.task_id', 't.task_id');
+      })
+      .select(
+        't.*',
+        'c.reference',
+        'c.case_type',
+        'c.agency_id',
+        'cl.assignee',
+        'cl.claimed_at',
+        db.raw(`${TASK_TARGET} AS target_agency`),
+        db.raw(`${TASK_SORT}::text AS sort_key`),
+      );
   const map = (r: Record<string, unknown>): TaskRow => ({
-    caseId: r.case_id as string, taskId: r.task_id as string, nodeId: r.node_id as string, name: r.name as string,
-    candidateRoles: r.candidate_roles as string[], agencyScope: r.agency_scope as string, status: r.status as string,
-    openedAt: (r.opened_at as Date).toISOString(), closedAt: r.closed_at ? (r.closed_at as Date).toISOString() : null,
-    dueAt: r.due_at ? (r.due_at as Date).toISOString() : null, form: r.form, assignee: (r.assignee as string | null) ?? null,
-    claimedAt: r.claimed_at ? (r.claimed_at as Date).toISOString() : null, caseReference: r.reference as string,
-    caseType: r.case_type as string, agencyId: r.agency_id as string, targetAgencyId: r.target_agency as string, sortKey: r.sort_key as string,
+    caseId: r.case_id as string,
+    taskId: r.task_id as string,
+    nodeId: r.node_id as string,
+    name: r.name as string,
+    candidateRoles: r.candidate_roles as string[],
+    agencyScope: r.agency_scope as string,
+    status: r.status as string,
+    openedAt: (r.opened_at as Date).toISOString(),
+    closedAt: r.closed_at ? (r.closed_at as Date).toISOString() : null,
+    dueAt: r.due_at ? (r.due_at as Date).toISOString() : null,
+    form: r.form,
+    assignee: (r.assignee as string | null) ?? null,
+    claimedAt: r.claimed_at ? (r.claimed_at as Date).toISOString() : null,
+    caseReference: r.reference as string,
+    caseType: r.case_type as string,
+    agencyId: r.agency_id as string,
+    targetAgencyId: r.target_agency as string,
+    sortKey: r.sort_key as string,
   });
   return {
     async search(q: TaskSearch): Promise<TaskRow[]> {
@@ -204,7 +280,12 @@ export function createTaskSearch(db: Db) {
           if (q.roles && q.roles.length > 0) b.whereRaw('t.candidate_roles && ?::text[]', [q.roles]);
           if (q.assignee === null) b.whereNull('cl.assignee');
           else if (q.assignee !== undefined) b.where('cl.assignee', q.assignee);
-          if (q.after) b.whereRaw(`(${TASK_SORT}, t.case_id, t.task_id) > (?::timestamptz, ?, ?)`, [q.after.k, q.after.caseId, q.after.taskId]);
+          if (q.after)
+            b.whereRaw(`(${TASK_SORT}, t.case_id, t.task_id) > (?::timestamptz, ?, ?)`, [
+              q.after.k,
+              q.after.caseId,
+              q.after.taskId,
+            ]);
         })
         .orderByRaw(`${TASK_SORT} ASC, t.case_id ASC, t.task_id ASC`)
         .limit(q.limit);
@@ -217,7 +298,8 @@ export function createTaskSearch(db: Db) {
     async routedTo(caseId: string, agencies: string[]): Promise<boolean> {
       const r = await db.raw<{ rows: Array<{ routed: boolean }> }>(
         `SELECT EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = ? AND t.target_agency_id = ANY(?::text[]) AND t.status IN ('open', 'completed')) AS routed`,
-        [caseId, agencies]);
+        [caseId, agencies],
+      );
       return r.rows[0]?.routed === true;
     },
     async get(caseId: string, taskId: string): Promise<TaskRow | undefined> {

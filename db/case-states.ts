@@ -41,16 +41,35 @@ export interface CaseStateRecord {
 
 function fromRow(r: CaseStateRow): CaseStateRecord {
   return {
-    caseId: r.case_id, caseType: r.case_type, agencyId: r.agency_id, pin: r.pin, stage: r.stage, status: r.status,
-    outcome: r.outcome, nextDueAt: r.next_due_at ? r.next_due_at.toISOString() : null, overdue: r.overdue, state: r.state, seq: r.seq,
+    caseId: r.case_id,
+    caseType: r.case_type,
+    agencyId: r.agency_id,
+    pin: r.pin,
+    stage: r.stage,
+    status: r.status,
+    outcome: r.outcome,
+    nextDueAt: r.next_due_at ? r.next_due_at.toISOString() : null,
+    overdue: r.overdue,
+    state: r.state,
+    seq: r.seq,
   };
 }
 
-function toRow(p: ProjectCaseStateInput): Omit<CaseStateRow, 'next_due_at' | 'state'> & { next_due_at: string | null; state: string } {
+function toRow(
+  p: ProjectCaseStateInput,
+): Omit<CaseStateRow, 'next_due_at' | 'state'> & { next_due_at: string | null; state: string } {
   return {
-    case_id: p.caseId, case_type: p.caseType, agency_id: p.agencyId ?? null, pin: p.state.pin, stage: p.state.stage,
-    status: p.state.status, outcome: p.state.outcome ?? null, next_due_at: p.state.nextDueAt, overdue: p.state.flags.overdue === true,
-    state: JSON.stringify(p.state), seq: p.seq,
+    case_id: p.caseId,
+    case_type: p.caseType,
+    agency_id: p.agencyId ?? null,
+    pin: p.state.pin,
+    stage: p.state.stage,
+    status: p.state.status,
+    outcome: p.state.outcome ?? null,
+    next_due_at: p.state.nextDueAt,
+    overdue: p.state.flags.overdue === true,
+    state: JSON.stringify(p.state),
+    seq: p.seq,
   };
 }
 
@@ -78,8 +97,17 @@ export interface ProjectionResult {
  * No parent (a province) or no inspectorate in the tree → the case's agency, so no task is lost.
  * Unknown case agency → null (read as the case's agency). One query, and only when a scope needs it.
  */
-export async function resolveTaskTargets(trx: Db, agencyId: string | null, scopes: readonly string[]): Promise<Record<string, string | null>> {
-  const out: Record<string, string | null> = { receiving: agencyId, resolving: agencyId, parent: agencyId, inspectorate: agencyId };
+export async function resolveTaskTargets(
+  trx: Db,
+  agencyId: string | null,
+  scopes: readonly string[],
+): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {
+    receiving: agencyId,
+    resolving: agencyId,
+    parent: agencyId,
+    inspectorate: agencyId,
+  };
   if (!agencyId || !scopes.some((x) => x === 'parent' || x === 'inspectorate')) return out;
   const r = await trx.raw<{ rows: Array<{ parent: string | null; inspectorate: string | null }> }>(
     `WITH RECURSIVE up AS (
@@ -96,13 +124,29 @@ export async function resolveTaskTargets(trx: Db, agencyId: string | null, scope
 }
 
 /** The case's task rows replaced by those of its projected state, each routed to its target agency (ADR 0010). */
-async function replaceTasks(trx: Db, p: Pick<ProjectCaseStateInput, 'caseId' | 'agencyId' | 'state'>): Promise<Record<string, string | null>> {
+async function replaceTasks(
+  trx: Db,
+  p: Pick<ProjectCaseStateInput, 'caseId' | 'agencyId' | 'state'>,
+): Promise<Record<string, string | null>> {
   await trx('case_tasks').where({ case_id: p.caseId }).delete();
-  const targets = await resolveTaskTargets(trx, p.agencyId ?? null, p.state.tasks.map((t) => t.agencyScope));
+  const targets = await resolveTaskTargets(
+    trx,
+    p.agencyId ?? null,
+    p.state.tasks.map((t) => t.agencyScope),
+  );
   const tasks = p.state.tasks.map((t) => ({
-    case_id: p.caseId, task_id: t.id, node_id: t.nodeId, name: t.name, candidate_roles: t.candidateRoles,
-    agency_scope: t.agencyScope, target_agency_id: targets[t.agencyScope] ?? null, status: t.status, opened_at: t.openedAt,
-    closed_at: t.closedAt ?? null, due_at: t.dueAt ?? null, form: JSON.stringify(t.form),
+    case_id: p.caseId,
+    task_id: t.id,
+    node_id: t.nodeId,
+    name: t.name,
+    candidate_roles: t.candidateRoles,
+    agency_scope: t.agencyScope,
+    target_agency_id: targets[t.agencyScope] ?? null,
+    status: t.status,
+    opened_at: t.openedAt,
+    closed_at: t.closedAt ?? null,
+    due_at: t.dueAt ?? null,
+    form: JSON.stringify(t.form),
   }));
   if (tasks.length > 0) await trx('case_tasks').insert(tasks);
   return targets;
@@ -149,7 +193,9 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
         // Highest workflow event already audited (from the state this projection replaces).
         const prev = await trx.raw<{ rows: Array<{ max: number | null; overdue: boolean }> }>(
           `SELECT cs.overdue, (SELECT max((e->>'seq')::int) FROM jsonb_array_elements(cs.state->'history') e) AS max
-           FROM case_states cs WHERE cs.case_id = ?`, [p.caseId]);
+           FROM case_states cs WHERE cs.case_id = ?`,
+          [p.caseId],
+        );
         const auditedUpTo = prev.rows[0]?.max ?? 0;
         const wasOverdue = prev.rows[0]?.overdue === true;
         const row = toRow(p);
@@ -169,7 +215,9 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
         if ((await ensureLinkedCase(trx, p)) && opts.pinKeys) {
           // Its own citizen PIN, once, with the row (ADR 0012): printed on the acceptance notice to the
           // complainant (KN 2011 Art 27; TC 2018 Art 29(3)).
-          const created = await trx('cases').where({ id: p.caseId }).first<{ reference: string } | undefined>('reference');
+          const created = await trx('cases')
+            .where({ id: p.caseId })
+            .first<{ reference: string } | undefined>('reference');
           if (created) await putDerivedPin(trx, opts.pinKeys, created.reference, p.caseId);
         }
         const targets = await replaceTasks(trx, p);
@@ -178,20 +226,34 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
         const fresh = p.state.history.filter((h) => h.seq > auditedUpTo);
         for (const e of fresh) {
           const legalBasis = typeof e.detail?.legalBasis === 'string' ? e.detail.legalBasis : null;
-          await appendAudit(trx, {
-            actor: SYSTEM_ACTOR, action: `workflow.${e.type}`, caseId: p.caseId,
-            after: { seq: e.seq, at: e.at, nodeId: e.nodeId ?? null, detail: e.detail ?? null }, legalBasis,
-          }, trx);
+          await appendAudit(
+            trx,
+            {
+              actor: SYSTEM_ACTOR,
+              action: `workflow.${e.type}`,
+              caseId: p.caseId,
+              after: { seq: e.seq, at: e.at, nodeId: e.nodeId ?? null, detail: e.detail ?? null },
+              legalBasis,
+            },
+            trx,
+          );
         }
-        const breaches = fresh.filter((e) => e.type === 'due_breached').map((e) => ({
-          ruleId: typeof e.detail?.ruleId === 'string' ? e.detail.ruleId : null, nodeId: e.nodeId ?? null, at: e.at,
-        }));
+        const breaches = fresh
+          .filter((e) => e.type === 'due_breached')
+          .map((e) => ({
+            ruleId: typeof e.detail?.ruleId === 'string' ? e.detail.ruleId : null,
+            nodeId: e.nodeId ?? null,
+            at: e.at,
+          }));
         // The overdue flag in case_flags as well (the runner's flag is in the projected state already):
         // set once, by the first projection showing it; later ones leave the row as it is.
-        if ((row.overdue && !wasOverdue) || breaches.length > 0) await markOverdue(trx, p.caseId, `projection:${p.seq}`);
+        if ((row.overdue && !wasOverdue) || breaches.length > 0)
+          await markOverdue(trx, p.caseId, `projection:${p.seq}`);
         // Every breach superseded by a legal event recorded late (the runner's flag explicitly false, ADR 0018): not overdue.
         else if (p.state.flags.overdue === false && wasOverdue) {
-          await trx('case_flags').where({ case_id: p.caseId, flag: 'overdue' }).update({ value: JSON.stringify(false), idem_key: `projection:${p.seq}`, set_at: trx.fn.now() });
+          await trx('case_flags')
+            .where({ case_id: p.caseId, flag: 'overdue' })
+            .update({ value: JSON.stringify(false), idem_key: `projection:${p.seq}`, set_at: trx.fn.now() });
         }
         // The feed events these workflow events announce (ADR 0026), in this transaction and last: the
         // event head stays locked until the commit, after the audit chain head.
@@ -208,14 +270,18 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
      * shows `state` (the new run's) with its tasks. Audit entries already written stay: the audit log
      * is append-only, and the reset itself is audited by the route.
      */
-    async restoreProjection(p: Omit<ProjectCaseStateInput, 'state'> & { state?: ProjectCaseStateInput['state'] }): Promise<void> {
+    async restoreProjection(
+      p: Omit<ProjectCaseStateInput, 'state'> & { state?: ProjectCaseStateInput['state'] },
+    ): Promise<void> {
       await db.transaction(async (trx) => {
         if (!p.state) {
           await trx('case_states').where({ case_id: p.caseId }).update({ seq: p.seq, updated_at: trx.fn.now() });
           return;
         }
         const { overdue: _sticky, ...row } = toRow(p as ProjectCaseStateInput);
-        const updated = await trx('case_states').where({ case_id: p.caseId }).update({ ...row, updated_at: trx.fn.now() });
+        const updated = await trx('case_states')
+          .where({ case_id: p.caseId })
+          .update({ ...row, updated_at: trx.fn.now() });
         if (updated === 0) return;
         await replaceTasks(trx, { caseId: p.caseId, agencyId: p.agencyId, state: p.state });
       });
@@ -225,11 +291,19 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
       return row ? fromRow(row) : undefined;
     },
     /** Open tasks of a case (the inbox view). */
-    async openTasks(caseId: string): Promise<{ taskId: string; nodeId: string; name: string; candidateRoles: string[]; dueAt: string | null }[]> {
+    async openTasks(
+      caseId: string,
+    ): Promise<{ taskId: string; nodeId: string; name: string; candidateRoles: string[]; dueAt: string | null }[]> {
       const rows = await db('case_tasks').where({ case_id: caseId, status: 'open' }).orderBy('opened_at');
-      return rows.map((r: { task_id: string; node_id: string; name: string; candidate_roles: string[]; due_at: Date | null }) => ({
-        taskId: r.task_id, nodeId: r.node_id, name: r.name, candidateRoles: r.candidate_roles, dueAt: r.due_at ? r.due_at.toISOString() : null,
-      }));
+      return rows.map(
+        (r: { task_id: string; node_id: string; name: string; candidate_roles: string[]; due_at: Date | null }) => ({
+          taskId: r.task_id,
+          nodeId: r.node_id,
+          name: r.name,
+          candidateRoles: r.candidate_roles,
+          dueAt: r.due_at ? r.due_at.toISOString() : null,
+        }),
+      );
     },
   };
   return store;

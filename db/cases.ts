@@ -6,7 +6,11 @@ import { inVietnam, VN_ZONE } from '../workflows/clock/vn-time.js';
 
 /** Reference prefixes per case type (printed on receipts); other (registered) case types: `HS`. */
 const REFERENCE_PREFIX: Record<string, string> = {
-  letter: 'DON', complaint_first: 'KN1', complaint_second: 'KN2', denunciation: 'TC', petition: 'KNPA',
+  letter: 'DON',
+  complaint_first: 'KN1',
+  complaint_second: 'KN2',
+  denunciation: 'TC',
+  petition: 'KNPA',
 };
 
 /**
@@ -90,7 +94,9 @@ function fromRow(r: CaseRow): CaseRecord {
 
 export type CaseProjection = Omit<CaseRecord, 'createdAt' | 'updatedAt' | 'parentCaseId' | 'partyCaseId'>;
 
-function toRow(c: CaseProjection): Omit<CaseRow, 'created_at' | 'updated_at' | 'received_at'> & { received_at: string } {
+function toRow(
+  c: CaseProjection,
+): Omit<CaseRow, 'created_at' | 'updated_at' | 'received_at'> & { received_at: string } {
   return {
     id: c.id,
     reference: c.reference,
@@ -118,16 +124,24 @@ export function createCaseStore(db: Db) {
     /** The definition version the case pinned (key, version, hash), if the read model has it. */
     async pinnedDefinition(id: string): Promise<{ key: string; version: number; hash: string } | undefined> {
       const row = await db('cases').where({ id }).first('definition_key', 'definition_version', 'definition_hash');
-      return row?.definition_key ? { key: row.definition_key, version: row.definition_version, hash: String(row.definition_hash) } : undefined;
+      return row?.definition_key
+        ? { key: row.definition_key, version: row.definition_version, hash: String(row.definition_hash) }
+        : undefined;
     },
 
     /** Cases of the read model run by `workflowIds`, optionally only those of `agencies` (the stuck-case list). */
-    async byWorkflowIds(workflowIds: readonly string[], agencies?: readonly string[]):
-      Promise<Array<{ id: string; reference: string; case_type: string; agency_id: string; workflow_id: string }>> {
+    async byWorkflowIds(
+      workflowIds: readonly string[],
+      agencies?: readonly string[],
+    ): Promise<Array<{ id: string; reference: string; case_type: string; agency_id: string; workflow_id: string }>> {
       let q = db('cases').whereIn('workflow_id', [...workflowIds]);
       if (agencies) q = q.whereIn('agency_id', [...agencies]);
-      return await q.select('id', 'reference', 'case_type', 'agency_id', 'workflow_id') as Array<{
-        id: string; reference: string; case_type: string; agency_id: string; workflow_id: string;
+      return (await q.select('id', 'reference', 'case_type', 'agency_id', 'workflow_id')) as Array<{
+        id: string;
+        reference: string;
+        case_type: string;
+        agency_id: string;
+        workflow_id: string;
       }>;
     },
 
@@ -139,7 +153,9 @@ export function createCaseStore(db: Db) {
       const row = toRow(c);
       const res = await trx.raw(
         `INSERT INTO cases (${Object.keys(row).join(', ')}, updated_at)
-         VALUES (${Object.keys(row).map(() => '?').join(', ')}, now())
+         VALUES (${Object.keys(row)
+           .map(() => '?')
+           .join(', ')}, now())
          ON CONFLICT (id) DO UPDATE SET
            stage = EXCLUDED.stage, status = EXCLUDED.status, subject = EXCLUDED.subject,
            projection_seq = EXCLUDED.projection_seq, updated_at = now()
@@ -201,9 +217,10 @@ export async function ensureLinkedCase(trx: Db, p: ProjectCaseStateInput): Promi
   const parent = found.rows[0];
   if (!parent || parent.present) return false;
   const day = p.state.caseEvents.received;
-  const receivedAt = typeof day === 'string' && ISO_DAY.test(day) && day !== parent.received_on
-    ? DateTime.fromISO(day, { zone: VN_ZONE }).toUTC().toISO()!
-    : parent.received_at.toISOString();
+  const receivedAt =
+    typeof day === 'string' && ISO_DAY.test(day) && day !== parent.received_on
+      ? DateTime.fromISO(day, { zone: VN_ZONE }).toUTC().toISO()!
+      : parent.received_at.toISOString();
   // The shortest reference no other case holds (REFERENCE_DIGITS; the read model and the PIN registry).
   let reference = '';
   for (const digits of REFERENCE_DIGITS) {
@@ -222,17 +239,42 @@ export async function ensureLinkedCase(trx: Db, p: ProjectCaseStateInput): Promi
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, 'received', 'open', 0, ?, ?::int, ?, ?::jsonb, ?, ?, now())
      ON CONFLICT DO NOTHING RETURNING id`,
     [
-      p.caseId, reference, caseWorkflowId(p.caseId), p.caseType, parent.channel, parent.agency_id, parent.subject, parent.remote_area, receivedAt,
-      pin?.key ?? null, pin?.version ?? null, pin?.hash ?? null, JSON.stringify(details), parent.id, parent.party_case_id,
+      p.caseId,
+      reference,
+      caseWorkflowId(p.caseId),
+      p.caseType,
+      parent.channel,
+      parent.agency_id,
+      parent.subject,
+      parent.remote_area,
+      receivedAt,
+      pin?.key ?? null,
+      pin?.version ?? null,
+      pin?.hash ?? null,
+      JSON.stringify(details),
+      parent.id,
+      parent.party_case_id,
     ],
   );
   if (ins.rows.length === 0) return false;
-  await appendAudit(trx, {
-    actor: SYSTEM_ACTOR, action: 'case.linked_started', caseId: p.caseId,
-    after: {
-      reference, caseType: p.caseType, agencyId: parent.agency_id, receivedAt, definition: p.state.pin,
-      parentCaseId: parent.id, parentReference: parent.reference, partyCaseId: parent.party_case_id,
+  await appendAudit(
+    trx,
+    {
+      actor: SYSTEM_ACTOR,
+      action: 'case.linked_started',
+      caseId: p.caseId,
+      after: {
+        reference,
+        caseType: p.caseType,
+        agencyId: parent.agency_id,
+        receivedAt,
+        definition: p.state.pin,
+        parentCaseId: parent.id,
+        parentReference: parent.reference,
+        partyCaseId: parent.party_case_id,
+      },
     },
-  }, trx);
+    trx,
+  );
   return true;
 }

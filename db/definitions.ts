@@ -5,8 +5,12 @@
  * (db/case-intake.ts).
  */
 import {
-  hashDefinition, validateDefinition,
-  type DefinitionHash, type ProcessDefinition, type ProcessDefinitionInput, type ValidationError,
+  hashDefinition,
+  validateDefinition,
+  type DefinitionHash,
+  type ProcessDefinition,
+  type ProcessDefinitionInput,
+  type ValidationError,
 } from '../workflows/engine/index.js';
 import type { Knex } from 'knex';
 import { selectDefinition } from '../workflows/engine/select.js';
@@ -49,16 +53,27 @@ interface DefinitionRow {
 
 function fromRow(r: DefinitionRow): DefinitionRecord {
   return {
-    key: r.key, version: r.version, name: r.name, caseType: r.case_type, effectiveFrom: r.effective_from,
-    effectiveTo: r.effective_to, hash: r.hash as DefinitionHash, registeredAt: r.registered_at.toISOString(),
-    registeredBy: r.registered_by, ownerAgencyId: r.owner_agency_id ?? null, content: r.content,
+    key: r.key,
+    version: r.version,
+    name: r.name,
+    caseType: r.case_type,
+    effectiveFrom: r.effective_from,
+    effectiveTo: r.effective_to,
+    hash: r.hash as DefinitionHash,
+    registeredAt: r.registered_at.toISOString(),
+    registeredBy: r.registered_by,
+    ownerAgencyId: r.owner_agency_id ?? null,
+    content: r.content,
   };
 }
 
 /** process_definitions with the owning agency (`owner_agency_id`, null = system level). */
-const withOwner = (db: Db) => db('process_definitions as d')
-  .leftJoin('definition_owners as o', function on() { this.on('o.key', 'd.key').andOn('o.version', 'd.version'); })
-  .select('d.*', db.raw('o.agency_id AS owner_agency_id'));
+const withOwner = (db: Db) =>
+  db('process_definitions as d')
+    .leftJoin('definition_owners as o', function on() {
+      this.on('o.key', 'd.key').andOn('o.version', 'd.version');
+    })
+    .select('d.*', db.raw('o.agency_id AS owner_agency_id'));
 
 /** Visible to a set of agencies: system level, or owned by one of them. */
 const ownedByAnyOf = (agencies: readonly string[]) => (b: Knex.QueryBuilder) =>
@@ -75,16 +90,27 @@ export class InvalidDefinition extends Error {
 /** The same key@version is registered with other content (versions are immutable). */
 export class DefinitionVersionExists extends ConflictError {
   override name = 'DefinitionVersionExists';
-  constructor(readonly key: string, readonly version: number, readonly existingHash: string) {
-    super(`definition ${key} version ${version} is already registered with different content (${existingHash}); register a new version`);
+  constructor(
+    readonly key: string,
+    readonly version: number,
+    readonly existingHash: string,
+  ) {
+    super(
+      `definition ${key} version ${version} is already registered with different content (${existingHash}); register a new version`,
+    );
   }
 }
 
 /** Another agency (or the system level) governs this key: its versions are registered by it only. */
 export class DefinitionKeyOwned extends ConflictError {
   override name = 'DefinitionKeyOwned';
-  constructor(readonly key: string, readonly owner: string | null) {
-    super(`definition key ${key} is governed by ${owner === null ? 'the system level' : `agency ${owner}`}: only it registers versions of this key; choose another key`);
+  constructor(
+    readonly key: string,
+    readonly owner: string | null,
+  ) {
+    super(
+      `definition key ${key} is governed by ${owner === null ? 'the system level' : `agency ${owner}`}: only it registers versions of this key; choose another key`,
+    );
   }
 }
 
@@ -111,9 +137,17 @@ const recordCache = new Map<string, DefinitionRecord>();
 const RECORD_CACHE_MAX = 500;
 
 export function createDefinitionStore(db: Db) {
-  const get = async (key: string, version: number, visibleTo?: readonly string[]): Promise<DefinitionRecord | undefined> => {
-    const row = await withOwner(db).where({ 'd.key': key, 'd.version': version })
-      .modify((b) => { if (visibleTo) b.where(ownedByAnyOf(visibleTo)); }).first() as DefinitionRow | undefined;
+  const get = async (
+    key: string,
+    version: number,
+    visibleTo?: readonly string[],
+  ): Promise<DefinitionRecord | undefined> => {
+    const row = (await withOwner(db)
+      .where({ 'd.key': key, 'd.version': version })
+      .modify((b) => {
+        if (visibleTo) b.where(ownedByAnyOf(visibleTo));
+      })
+      .first()) as DefinitionRow | undefined;
     return row ? fromRow(row) : undefined;
   };
   /** `get` through the process-wide cache of immutable versions (the hash guards against another database). */
@@ -140,7 +174,11 @@ export function createDefinitionStore(db: Db) {
      * @throws DefinitionVersionExists when key@version exists with other content.
      * @throws DefinitionKeyOwned when the key's versions belong to another owner.
      */
-    async register(input: ProcessDefinitionInput | unknown, registeredBy: string, opts: { ownerAgencyId?: string | null } = {}): Promise<Registration> {
+    async register(
+      input: ProcessDefinitionInput | unknown,
+      registeredBy: string,
+      opts: { ownerAgencyId?: string | null } = {},
+    ): Promise<Registration> {
       const v = validateDefinition(input);
       if (!v.ok) throw new InvalidDefinition(v.errors);
       const d = v.definition;
@@ -149,23 +187,35 @@ export function createDefinitionStore(db: Db) {
       return db.transaction(async (trx) => {
         // One registration of a key at a time: the owner check and the insert see the same versions.
         await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`process_definitions:${d.key}`]);
-        const owners = await trx('process_definitions as d')
-          .leftJoin('definition_owners as o', function on() { this.on('o.key', 'd.key').andOn('o.version', 'd.version'); })
-          .where('d.key', d.key).distinct(trx.raw('o.agency_id AS owner')) as Array<{ owner: string | null }>;
+        const owners = (await trx('process_definitions as d')
+          .leftJoin('definition_owners as o', function on() {
+            this.on('o.key', 'd.key').andOn('o.version', 'd.version');
+          })
+          .where('d.key', d.key)
+          .distinct(trx.raw('o.agency_id AS owner'))) as Array<{ owner: string | null }>;
         const other = owners.find((o) => o.owner !== owner);
         if (other) throw new DefinitionKeyOwned(d.key, other.owner);
-        const inserted = await trx('process_definitions')
+        const inserted = (await trx('process_definitions')
           .insert({
-            key: d.key, version: d.version, name: d.name, case_type: d.caseType, effective_from: d.effectiveFrom,
-            effective_to: d.effectiveTo ?? null, content: JSON.stringify(d), hash, registered_by: registeredBy,
+            key: d.key,
+            version: d.version,
+            name: d.name,
+            case_type: d.caseType,
+            effective_from: d.effectiveFrom,
+            effective_to: d.effectiveTo ?? null,
+            content: JSON.stringify(d),
+            hash,
+            registered_by: registeredBy,
           })
-          .onConflict(['key', 'version']).ignore()
-          .returning('*') as DefinitionRow[];
+          .onConflict(['key', 'version'])
+          .ignore()
+          .returning('*')) as DefinitionRow[];
         if (inserted[0]) {
-          if (owner !== null) await trx('definition_owners').insert({ key: d.key, version: d.version, agency_id: owner });
+          if (owner !== null)
+            await trx('definition_owners').insert({ key: d.key, version: d.version, agency_id: owner });
           return { record: fromRow({ ...inserted[0], owner_agency_id: owner }), created: true };
         }
-        const row = await withOwner(trx).where({ 'd.key': d.key, 'd.version': d.version }).first() as DefinitionRow;
+        const row = (await withOwner(trx).where({ 'd.key': d.key, 'd.version': d.version }).first()) as DefinitionRow;
         const existing = fromRow(row);
         if (existing.hash !== hash) throw new DefinitionVersionExists(d.key, d.version, existing.hash);
         return { record: existing, created: false };
@@ -174,7 +224,7 @@ export function createDefinitionStore(db: Db) {
 
     /** Registered versions ordered by key then version (cursor pagination). */
     async list(q: ListQuery): Promise<DefinitionRecord[]> {
-      const rows = await withOwner(db)
+      const rows = (await withOwner(db)
         .modify((b) => {
           if (q.key) b.where('d.key', q.key);
           if (q.caseType) b.where('d.case_type', q.caseType);
@@ -182,13 +232,15 @@ export function createDefinitionStore(db: Db) {
           if (q.visibleTo) b.where(ownedByAnyOf(q.visibleTo));
         })
         .orderBy([{ column: 'd.key' }, { column: 'd.version' }])
-        .limit(q.limit) as DefinitionRow[];
+        .limit(q.limit)) as DefinitionRow[];
       return rows.map(fromRow);
     },
 
     /** Every registered definition (the call-activity resolver of the worker uses them). */
     async all(): Promise<DefinitionRecord[]> {
-      return (await withOwner(db).orderBy([{ column: 'd.key' }, { column: 'd.version' }]) as DefinitionRow[]).map(fromRow);
+      return ((await withOwner(db).orderBy([{ column: 'd.key' }, { column: 'd.version' }])) as DefinitionRow[]).map(
+        fromRow,
+      );
     },
 
     /** A registered version through the process-wide cache (versions are immutable). */
@@ -197,21 +249,37 @@ export function createDefinitionStore(db: Db) {
      * validation and dry run, ADR 0027): the one rule of workflows/engine/select.ts over the versions
      * effective that day, system-level or governed by an agency of `caseAgencyLine` (ADR 0013).
      */
-    async select(caseType: string, receivedOn: string, caseAgencyLine?: readonly string[]): Promise<DefinitionRecord | undefined> {
+    async select(
+      caseType: string,
+      receivedOn: string,
+      caseAgencyLine?: readonly string[],
+    ): Promise<DefinitionRecord | undefined> {
       // Headers only (the content of a statutory lifecycle is large); the winner's content comes from the cache.
-      const rows = await db('process_definitions as d')
-        .leftJoin('definition_owners as o', function on() { this.on('o.key', 'd.key').andOn('o.version', 'd.version'); })
+      const rows = (await db('process_definitions as d')
+        .leftJoin('definition_owners as o', function on() {
+          this.on('o.key', 'd.key').andOn('o.version', 'd.version');
+        })
         .where('d.case_type', caseType)
         .where('d.effective_from', '<=', receivedOn)
         .where((b) => b.whereNull('d.effective_to').orWhere('d.effective_to', '>', receivedOn))
-        .modify((b) => { if (caseAgencyLine) b.where(ownedByAnyOf(caseAgencyLine)); })
-        .select('d.key', 'd.version', 'd.case_type', 'd.effective_from', 'd.effective_to', 'd.hash') as Array<
-          Pick<DefinitionRow, 'key' | 'version' | 'case_type' | 'effective_from' | 'effective_to' | 'hash'>>;
+        .modify((b) => {
+          if (caseAgencyLine) b.where(ownedByAnyOf(caseAgencyLine));
+        })
+        .select('d.key', 'd.version', 'd.case_type', 'd.effective_from', 'd.effective_to', 'd.hash')) as Array<
+        Pick<DefinitionRow, 'key' | 'version' | 'case_type' | 'effective_from' | 'effective_to' | 'hash'>
+      >;
       const headers = rows.map((r) => ({
-        key: r.key, version: r.version, caseType: r.case_type, effectiveFrom: r.effective_from,
-        ...(r.effective_to ? { effectiveTo: r.effective_to } : {}), hash: r.hash,
+        key: r.key,
+        version: r.version,
+        caseType: r.case_type,
+        effectiveFrom: r.effective_from,
+        ...(r.effective_to ? { effectiveTo: r.effective_to } : {}),
+        hash: r.hash,
       }));
-      const chosen = selectDefinition(headers as unknown as Array<ProcessDefinition & { hash: string }>, { caseType, receivedOn });
+      const chosen = selectDefinition(headers as unknown as Array<ProcessDefinition & { hash: string }>, {
+        caseType,
+        receivedOn,
+      });
       return chosen ? getCached(chosen.key, chosen.version, chosen.hash) : undefined;
     },
 
@@ -226,7 +294,11 @@ export type DefinitionStore = ReturnType<typeof createDefinitionStore>;
  * key+version is registered with a different hash is a start-up error: versions are immutable, so
  * changed content needs a new version number.
  */
-export async function registerDefinitions(db: Db, definitions: readonly ProcessDefinitionInput[], by = 'system:builtin'): Promise<{ registered: string[]; unchanged: string[] }> {
+export async function registerDefinitions(
+  db: Db,
+  definitions: readonly ProcessDefinitionInput[],
+  by = 'system:builtin',
+): Promise<{ registered: string[]; unchanged: string[] }> {
   const store = createDefinitionStore(db);
   const registered: string[] = [];
   const unchanged: string[] = [];

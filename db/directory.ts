@@ -55,27 +55,52 @@ const isoOrNull = (v: unknown): string | null => (v === null || v === undefined 
 
 export function agencyOf(r: Record<string, unknown>): AgencyRecord {
   return {
-    id: r.id as string, parentId: (r.parent_id as string | null) ?? null, name: r.name as string, level: r.level as Level,
-    kind: (r.kind as 'inspectorate' | null) ?? null, closedAt: isoOrNull(r.closed_at), successorId: (r.successor_id as string | null) ?? null,
-    createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+    id: r.id as string,
+    parentId: (r.parent_id as string | null) ?? null,
+    name: r.name as string,
+    level: r.level as Level,
+    kind: (r.kind as 'inspectorate' | null) ?? null,
+    closedAt: isoOrNull(r.closed_at),
+    successorId: (r.successor_id as string | null) ?? null,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
   };
 }
 
 export function personOf(r: Record<string, unknown>): PersonRecord {
   return {
-    id: r.id as string, displayName: r.display_name as string, email: (r.email as string | null) ?? null,
-    phone: (r.phone as string | null) ?? null, active: r.active as boolean, createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+    id: r.id as string,
+    displayName: r.display_name as string,
+    email: (r.email as string | null) ?? null,
+    phone: (r.phone as string | null) ?? null,
+    active: r.active as boolean,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
   };
 }
 
 export function membershipOf(r: Record<string, unknown>): MembershipRecord {
   return {
-    personId: r.person_id as string, agencyId: r.agency_id as string, roles: r.roles as string[], position: r.position as Position,
-    createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+    personId: r.person_id as string,
+    agencyId: r.agency_id as string,
+    roles: r.roles as string[],
+    position: r.position as Position,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
   };
 }
 
-const AGENCY_COLUMNS = ['id', 'parent_id', 'name', 'level', 'kind', 'closed_at', 'successor_id', 'created_at', 'updated_at'];
+const AGENCY_COLUMNS = [
+  'id',
+  'parent_id',
+  'name',
+  'level',
+  'kind',
+  'closed_at',
+  'successor_id',
+  'created_at',
+  'updated_at',
+];
 
 export function createDirectoryStore(db: Db) {
   return {
@@ -89,23 +114,38 @@ export function createDirectoryStore(db: Db) {
     },
     async agencies(ids: readonly string[], trx: Db = db): Promise<AgencyRecord[]> {
       if (ids.length === 0) return [];
-      return (await trx('agencies').whereIn('id', ids).select(AGENCY_COLUMNS).orderByRaw('parent_id NULLS FIRST, id')).map(agencyOf);
+      return (
+        await trx('agencies').whereIn('id', ids).select(AGENCY_COLUMNS).orderByRaw('parent_id NULLS FIRST, id')
+      ).map(agencyOf);
     },
     /** Open agencies directly below `id`. */
     async openChildren(id: string, trx: Db = db): Promise<string[]> {
-      return (await trx('agencies').where({ parent_id: id }).whereNull('closed_at').orderBy('id').select<Array<{ id: string }>>('id')).map((r) => r.id);
+      return (
+        await trx('agencies')
+          .where({ parent_id: id })
+          .whereNull('closed_at')
+          .orderBy('id')
+          .select<Array<{ id: string }>>('id')
+      ).map((r) => r.id);
     },
     /** The agencies a person is staff of (the `person` scope rule: api/routing/mount.ts). */
     async membershipAgencies(personId: string): Promise<string[]> {
-      return (await db('agency_staff').join('people', 'people.id', 'agency_staff.person_id')
-        .where('agency_staff.person_id', personId).select<Array<{ agency_id: string }>>('agency_staff.agency_id')).map((r) => r.agency_id);
+      return (
+        await db('agency_staff')
+          .join('people', 'people.id', 'agency_staff.person_id')
+          .where('agency_staff.person_id', personId)
+          .select<Array<{ agency_id: string }>>('agency_staff.agency_id')
+      ).map((r) => r.agency_id);
     },
     async person(id: string, trx: Db = db): Promise<PersonRecord | undefined> {
       const r = await trx('people').where({ id }).first();
       return r ? personOf(r) : undefined;
     },
     /** People with a membership in one of `agencyIds`, by display name. */
-    async peopleIn(agencyIds: readonly string[], opts: { agencyId?: string; limit: number; after?: string }): Promise<PersonRecord[]> {
+    async peopleIn(
+      agencyIds: readonly string[],
+      opts: { agencyId?: string; limit: number; after?: string },
+    ): Promise<PersonRecord[]> {
       const within = opts.agencyId ? agencyIds.filter((a) => a === opts.agencyId) : agencyIds;
       if (within.length === 0) return [];
       const rows = await db('people as p')
@@ -113,7 +153,9 @@ export function createDirectoryStore(db: Db) {
         .modify((b) => {
           if (opts.after) b.where('p.id', '>', opts.after);
         })
-        .orderBy('p.id').limit(opts.limit).select('p.*');
+        .orderBy('p.id')
+        .limit(opts.limit)
+        .select('p.*');
       return rows.map(personOf);
     },
     async memberships(personId: string, trx: Db = db): Promise<MembershipRecord[]> {
@@ -121,23 +163,38 @@ export function createDirectoryStore(db: Db) {
     },
     /** An agency's staff: head, deputies, members, each with the person. */
     async staff(agencyId: string, trx: Db = db): Promise<Array<MembershipRecord & { person: PersonRecord }>> {
-      const rows = await trx('agency_staff as s').join('people as p', 'p.id', 's.person_id').where('s.agency_id', agencyId)
+      const rows = await trx('agency_staff as s')
+        .join('people as p', 'p.id', 's.person_id')
+        .where('s.agency_id', agencyId)
         .orderByRaw(`CASE s.position WHEN 'head' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, p.display_name, p.id`)
-        .select('s.*', 'p.id as p_id', 'p.display_name', 'p.email', 'p.phone', 'p.active', 'p.created_at as p_created_at', 'p.updated_at as p_updated_at');
+        .select(
+          's.*',
+          'p.id as p_id',
+          'p.display_name',
+          'p.email',
+          'p.phone',
+          'p.active',
+          'p.created_at as p_created_at',
+          'p.updated_at as p_updated_at',
+        );
       return rows.map((r: Record<string, unknown>) => ({
         ...membershipOf(r),
         person: personOf({ ...r, id: r.p_id, created_at: r.p_created_at, updated_at: r.p_updated_at }),
       }));
     },
     async preferences(personId: string, trx: Db = db): Promise<PreferenceRecord[]> {
-      return (await trx('notification_preferences').where({ person_id: personId }).orderBy(['channel', 'kind'])
-        .select<PreferenceRecord[]>('channel', 'kind', 'enabled'));
+      return await trx('notification_preferences')
+        .where({ person_id: personId })
+        .orderBy(['channel', 'kind'])
+        .select<PreferenceRecord[]>('channel', 'kind', 'enabled');
     },
     /** Replaces a person's preferences with `prefs` (the whole set). */
     async replacePreferences(personId: string, prefs: readonly PreferenceRecord[], trx: Db): Promise<void> {
       await trx('notification_preferences').where({ person_id: personId }).delete();
       if (prefs.length > 0) {
-        await trx('notification_preferences').insert(prefs.map((p) => ({ person_id: personId, channel: p.channel, kind: p.kind, enabled: p.enabled })));
+        await trx('notification_preferences').insert(
+          prefs.map((p) => ({ person_id: personId, channel: p.channel, kind: p.kind, enabled: p.enabled })),
+        );
       }
     },
   };

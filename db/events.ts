@@ -85,8 +85,16 @@ const sourceOf = (agencyId: string | null) => (agencyId ? `/kntc-flow/agencies/$
 
 function fromRow(r: EventRow): EventRecord {
   return {
-    seq: Number(r.seq), id: r.id, type: r.type, source: r.source, subject: r.subject, caseId: r.case_id, agencyId: r.agency_id,
-    time: r.time.toISOString(), data: r.data, recordedAt: r.recorded_at.toISOString(),
+    seq: Number(r.seq),
+    id: r.id,
+    type: r.type,
+    source: r.source,
+    subject: r.subject,
+    caseId: r.case_id,
+    agencyId: r.agency_id,
+    time: r.time.toISOString(),
+    data: r.data,
+    recordedAt: r.recorded_at.toISOString(),
   };
 }
 
@@ -97,13 +105,24 @@ function fromRow(r: EventRow): EventRecord {
 export async function appendEvents(trx: Db, events: readonly NewEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
   const { rows } = await trx.raw<{ rows: Array<{ last_seq: string }> }>(
-    'UPDATE event_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq', [events.length]);
+    'UPDATE event_head SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq',
+    [events.length],
+  );
   if (!rows[0]) throw new Error('event head missing (migration 20261203030000_events_outbox_webhooks)');
   const first = Number(rows[0].last_seq) - events.length + 1;
-  await trx('events').insert(events.map((e, i) => ({
-    seq: first + i, id: e.id ?? randomUUID(), type: e.type, source: sourceOf(e.agencyId), subject: e.caseId ? `cases/${e.caseId}` : null,
-    case_id: e.caseId, agency_id: e.agencyId, time: e.time, data: JSON.stringify(e.data),
-  })));
+  await trx('events').insert(
+    events.map((e, i) => ({
+      seq: first + i,
+      id: e.id ?? randomUUID(),
+      type: e.type,
+      source: sourceOf(e.agencyId),
+      subject: e.caseId ? `cases/${e.caseId}` : null,
+      case_id: e.caseId,
+      agency_id: e.agencyId,
+      time: e.time,
+      data: JSON.stringify(e.data),
+    })),
+  );
   return events.map((_e, i) => first + i);
 }
 
@@ -138,7 +157,8 @@ export function createEventStore(db: Db) {
             if (q.agencyless) w.orWhereNull('agency_id');
           });
         })
-        .orderBy('seq').limit(q.limit);
+        .orderBy('seq')
+        .limit(q.limit);
       return rows.map(fromRow);
     },
     async get(seq: number): Promise<EventRecord | undefined> {
@@ -169,8 +189,14 @@ export interface CloudEventJson {
 /** The event as CloudEvents 1.0 JSON; instants in the Vietnam-offset form (ADR 0019). */
 export function toCloudEvent(e: EventRecord): CloudEventJson {
   return {
-    specversion: '1.0', id: e.id, source: e.source, type: e.type, ...(e.subject ? { subject: e.subject } : {}),
-    time: vnInstant(e.time), datacontenttype: 'application/json', sequence: String(e.seq),
+    specversion: '1.0',
+    id: e.id,
+    source: e.source,
+    type: e.type,
+    ...(e.subject ? { subject: e.subject } : {}),
+    time: vnInstant(e.time),
+    datacontenttype: 'application/json',
+    sequence: String(e.seq),
     ...(e.agencyId ? { agencyid: e.agencyId } : {}),
     data: withVnInstants(e.data) as Record<string, unknown>,
   };
@@ -188,9 +214,22 @@ export function createHeadWatcher(store: Pick<EventStore, 'head'>, intervalMs = 
   const tick = async () => {
     if (busy) return;
     busy = true;
-    try { head = Math.max(head, await store.head()); } catch { /* a transient database error: next tick */ } finally { busy = false; }
-    for (const w of [...waiters]) if (head > w.after) { waiters.delete(w); w.resolve(head); }
-    if (waiters.size === 0 && timer) { clearInterval(timer); timer = undefined; }
+    try {
+      head = Math.max(head, await store.head());
+    } catch {
+      /* a transient database error: next tick */
+    } finally {
+      busy = false;
+    }
+    for (const w of [...waiters])
+      if (head > w.after) {
+        waiters.delete(w);
+        w.resolve(head);
+      }
+    if (waiters.size === 0 && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
   };
   return {
     /** The head once it is above `after`, or the head as last seen when `timeoutMs` passed (or `signal` aborted). */
@@ -200,10 +239,15 @@ export function createHeadWatcher(store: Pick<EventStore, 'head'>, intervalMs = 
       return new Promise((resolve) => {
         const w = { after, resolve };
         waiters.add(w);
-        const done = () => { if (waiters.delete(w)) resolve(head); };
+        const done = () => {
+          if (waiters.delete(w)) resolve(head);
+        };
         setTimeout(done, timeoutMs).unref();
         signal?.addEventListener('abort', done, { once: true });
-        if (!timer) { timer = setInterval(() => void tick(), intervalMs); timer.unref(); }
+        if (!timer) {
+          timer = setInterval(() => void tick(), intervalMs);
+          timer.unref();
+        }
       });
     },
   };

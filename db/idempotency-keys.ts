@@ -31,7 +31,14 @@ export interface EarlierRequest {
  * yields none, `lookup` tells what the earlier request was. `when`: an SQL condition under which the key is
  * claimed at all.
  */
-export function reserveCte(scope: string, key: string, hash: string, resourceId: string, name = 'idem', when?: string): { sql: string; bindings: string[] } {
+export function reserveCte(
+  scope: string,
+  key: string,
+  hash: string,
+  resourceId: string,
+  name = 'idem',
+  when?: string,
+): { sql: string; bindings: string[] } {
   return {
     sql: `${name} AS (
         INSERT INTO idempotency_keys (scope, key, request_hash, resource_id) SELECT ?::text, ?::text, ?::text, ?::text${when ? ` WHERE ${when}` : ''}
@@ -42,7 +49,12 @@ export function reserveCte(scope: string, key: string, hash: string, resourceId:
 }
 
 /** Storing the response of a claimed key as a CTE `<name>` (the counterpart of `complete`). */
-export function completeCte(scope: string, key: string, res: StoredResponse, name = 'idem_done'): { sql: string; bindings: Array<string | number> } {
+export function completeCte(
+  scope: string,
+  key: string,
+  res: StoredResponse,
+  name = 'idem_done',
+): { sql: string; bindings: Array<string | number> } {
   return {
     sql: `${name} AS (
         UPDATE idempotency_keys SET status_code = ?::int, response = ?::jsonb WHERE scope = ? AND key = ?
@@ -72,17 +84,25 @@ export function createIdempotencyStore(db: Db) {
      * Claims `key` for `resourceId`. If the key exists: a different request hash → IdempotencyKeyReused;
      * otherwise the earlier resource id and (if finished) its stored response are returned.
      */
-    async reserve(scope: string, key: string, hash: string, resourceId: string): Promise<{ fresh: true } | EarlierRequest> {
+    async reserve(
+      scope: string,
+      key: string,
+      hash: string,
+      resourceId: string,
+    ): Promise<{ fresh: true } | EarlierRequest> {
       const inserted = await db('idempotency_keys')
         .insert({ scope, key, request_hash: hash, resource_id: resourceId })
-        .onConflict(['scope', 'key']).ignore()
+        .onConflict(['scope', 'key'])
+        .ignore()
         .returning('key');
       if (inserted.length > 0) return { fresh: true };
       return lookup(scope, key, hash);
     },
     lookup,
     async complete(scope: string, key: string, res: StoredResponse): Promise<void> {
-      await db('idempotency_keys').where({ scope, key }).update({ status_code: res.status, response: JSON.stringify(res.body) });
+      await db('idempotency_keys')
+        .where({ scope, key })
+        .update({ status_code: res.status, response: JSON.stringify(res.body) });
     },
   };
 }

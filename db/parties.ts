@@ -52,8 +52,14 @@ export type SealedPartyRow = PartyRow;
  * The INSERT of sealed party rows as a CTE `<name>` to put in a statement's WITH list (idempotent per
  * case + position, like `addAll`); `when`: an SQL condition under which the rows are stored.
  */
-export function partiesInsertCte(rows: readonly SealedPartyRow[], name = 'parties_ins', when?: string): { sql: string; bindings: Array<string | number | Buffer> } {
-  const values = rows.map(() => '(?::text, ?::text, ?::int, ?::text, ?::text, ?::bytea, ?::bytea, ?::bytea)').join(', ');
+export function partiesInsertCte(
+  rows: readonly SealedPartyRow[],
+  name = 'parties_ins',
+  when?: string,
+): { sql: string; bindings: Array<string | number | Buffer> } {
+  const values = rows
+    .map(() => '(?::text, ?::text, ?::int, ?::text, ?::text, ?::bytea, ?::bytea, ?::bytea)')
+    .join(', ');
   return {
     sql: `${name} AS (
         INSERT INTO parties (id, case_id, position, role, kid, iv, tag, ciphertext)
@@ -67,17 +73,33 @@ export function partiesInsertCte(rows: readonly SealedPartyRow[], name = 'partie
 /** Store of parties, sealing personal data with AES-256-GCM before it reaches the database. */
 export function createPartyStore(db: Db, keys: PiiKeyring) {
   /** The rows of a case's parties, personal data sealed (bound to id, case and role). */
-  const sealAll = (caseId: string, parties: ReadonlyArray<{ role: PartyRole; identity: PartyIdentity }>): SealedPartyRow[] =>
+  const sealAll = (
+    caseId: string,
+    parties: ReadonlyArray<{ role: PartyRole; identity: PartyIdentity }>,
+  ): SealedPartyRow[] =>
     parties.map((p, position) => {
       const id = partyId(caseId, position);
       const s = keys.seal(JSON.stringify(p.identity), aadOf({ id, case_id: caseId, role: p.role }));
-      return { id, case_id: caseId, position, role: p.role, kid: s.kid, iv: s.iv, tag: s.tag, ciphertext: s.ciphertext };
+      return {
+        id,
+        case_id: caseId,
+        position,
+        role: p.role,
+        kid: s.kid,
+        iv: s.iv,
+        tag: s.tag,
+        ciphertext: s.ciphertext,
+      };
     });
   return {
     sealAll,
 
     /** Stores the parties of a case (idempotent per case + position); returns their references. */
-    async addAll(caseId: string, parties: Array<{ role: PartyRole; identity: PartyIdentity }>, trx: Db = db): Promise<Array<{ id: string; role: PartyRole }>> {
+    async addAll(
+      caseId: string,
+      parties: Array<{ role: PartyRole; identity: PartyIdentity }>,
+      trx: Db = db,
+    ): Promise<Array<{ id: string; role: PartyRole }>> {
       if (parties.length === 0) return [];
       const rows = sealAll(caseId, parties);
       await trx('parties').insert(rows).onConflict('id').ignore();
@@ -91,10 +113,16 @@ export function createPartyStore(db: Db, keys: PiiKeyring) {
      */
     async forCase(caseId: string): Promise<PartyRecord[]> {
       const rows = await db<PartyRow>('parties')
-        .whereRaw('case_id = COALESCE((SELECT party_case_id FROM cases WHERE id = ?), ?)', [caseId, caseId]).orderBy('position');
+        .whereRaw('case_id = COALESCE((SELECT party_case_id FROM cases WHERE id = ?), ?)', [caseId, caseId])
+        .orderBy('position');
       return rows.map((r) => ({
-        id: r.id, caseId: r.case_id, position: r.position, role: r.role,
-        identity: JSON.parse(keys.open({ kid: r.kid, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext }, aadOf(r))) as PartyIdentity,
+        id: r.id,
+        caseId: r.case_id,
+        position: r.position,
+        role: r.role,
+        identity: JSON.parse(
+          keys.open({ kid: r.kid, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext }, aadOf(r)),
+        ) as PartyIdentity,
       }));
     },
   };

@@ -26,8 +26,13 @@ export function prepared<R>(db: Db, sql: string, bindings: readonly unknown[], p
   return direct<R>(db, sql, bindings, name);
 }
 
-interface PgClient { query(q: { name?: string; text: string; values: readonly unknown[] }): Promise<unknown> }
-interface KnexClient { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<unknown> }
+interface PgClient {
+  query(q: { name?: string; text: string; values: readonly unknown[] }): Promise<unknown>;
+}
+interface KnexClient {
+  acquireConnection(): Promise<PgClient>;
+  releaseConnection(c: PgClient): Promise<unknown>;
+}
 
 /**
  * The statement on a connection of knex's pool, without knex's query compilation and runner (≈ 0.2 ms of
@@ -49,11 +54,15 @@ async function direct<R>(db: Db, sql: string, bindings: readonly unknown[], name
   if (bindings.some((b) => b === undefined)) throw new Error('start statement: undefined binding');
   const client = db.client as unknown as KnexClient;
   // On the client, as knex's runner emits: a transaction's client passes it on to the root instance's observers.
-  (db.client as unknown as { emit(e: string, o: unknown): void })
-    .emit('query', { method: 'raw', sql, bindings, options: name ? { name } : {} });
+  (db.client as unknown as { emit(e: string, o: unknown): void }).emit('query', {
+    method: 'raw',
+    sql,
+    bindings,
+    options: name ? { name } : {},
+  });
   const conn = await client.acquireConnection();
   try {
-    return await conn.query(name ? { name, text, values: bindings } : { text, values: bindings }) as R;
+    return (await conn.query(name ? { name, text, values: bindings } : { text, values: bindings })) as R;
   } finally {
     await client.releaseConnection(conn);
   }

@@ -5,7 +5,11 @@ import type { Db } from './knex.js';
  * those reasons are `data: true` (the projection is then written sanitized, or quarantined); anything
  * else (a lost connection, a restart, a serialization failure) is transient and retried by Temporal.
  */
-export interface ProjectionFailureClass { reason: string; sqlstate: string | undefined; data: boolean }
+export interface ProjectionFailureClass {
+  reason: string;
+  sqlstate: string | undefined;
+  data: boolean;
+}
 
 export function classifyProjectionError(err: unknown): ProjectionFailureClass {
   const code = (err as { code?: unknown } | null)?.code;
@@ -19,14 +23,27 @@ export function classifyProjectionError(err: unknown): ProjectionFailureClass {
 }
 
 export interface ProjectionFailureRecord {
-  caseId: string; agencyId: string | null; seq: number; reason: string; sqlstate: string | null; outcome: 'sanitized' | 'failed';
-  occurrences: number; firstAt: string; lastAt: string;
+  caseId: string;
+  agencyId: string | null;
+  seq: number;
+  reason: string;
+  sqlstate: string | null;
+  outcome: 'sanitized' | 'failed';
+  occurrences: number;
+  firstAt: string;
+  lastAt: string;
 }
 
 /** `projection_failures`: the latest refused projection of each case, for admins (no input text). */
 export function createProjectionFailureStore(db: Db) {
   return {
-    async record(f: { caseId: string; seq: number; reason: string; sqlstate: string | undefined; outcome: 'sanitized' | 'failed' }): Promise<void> {
+    async record(f: {
+      caseId: string;
+      seq: number;
+      reason: string;
+      sqlstate: string | undefined;
+      outcome: 'sanitized' | 'failed';
+    }): Promise<void> {
       await db.raw(
         `INSERT INTO projection_failures (case_id, seq, reason, sqlstate, outcome) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (case_id) DO UPDATE SET seq = EXCLUDED.seq, reason = EXCLUDED.reason, sqlstate = EXCLUDED.sqlstate,
@@ -36,15 +53,35 @@ export function createProjectionFailureStore(db: Db) {
     },
     /** Failures of cases of these agencies, latest first. */
     async list(agencyIds: string[], limit = 200): Promise<ProjectionFailureRecord[]> {
-      const rows = await db('projection_failures as f').join('cases as c', 'c.id', 'f.case_id')
+      const rows = await db('projection_failures as f')
+        .join('cases as c', 'c.id', 'f.case_id')
         .whereIn('c.agency_id', agencyIds)
-        .orderBy('f.last_at', 'desc').limit(limit)
+        .orderBy('f.last_at', 'desc')
+        .limit(limit)
         .select('f.*', 'c.agency_id');
-      return (rows as Array<{ case_id: string; agency_id: string | null; seq: number; reason: string; sqlstate: string | null; outcome: 'sanitized' | 'failed'; occurrences: number; first_at: Date; last_at: Date }>)
-        .map((r) => ({
-          caseId: r.case_id, agencyId: r.agency_id, seq: r.seq, reason: r.reason, sqlstate: r.sqlstate, outcome: r.outcome, occurrences: r.occurrences,
-          firstAt: r.first_at.toISOString(), lastAt: r.last_at.toISOString(),
-        }));
+      return (
+        rows as Array<{
+          case_id: string;
+          agency_id: string | null;
+          seq: number;
+          reason: string;
+          sqlstate: string | null;
+          outcome: 'sanitized' | 'failed';
+          occurrences: number;
+          first_at: Date;
+          last_at: Date;
+        }>
+      ).map((r) => ({
+        caseId: r.case_id,
+        agencyId: r.agency_id,
+        seq: r.seq,
+        reason: r.reason,
+        sqlstate: r.sqlstate,
+        outcome: r.outcome,
+        occurrences: r.occurrences,
+        firstAt: r.first_at.toISOString(),
+        lastAt: r.last_at.toISOString(),
+      }));
     },
   };
 }

@@ -2,8 +2,16 @@
 import type { Db } from './knex.js';
 
 export interface PublicStatusRow {
-  id: string; reference: string; case_type: string; stage: string; status: string; received_at: Date; depth: number;
-  s_stage: string | null; s_status: string | null; next_due_at: Date | null;
+  id: string;
+  reference: string;
+  case_type: string;
+  stage: string;
+  status: string;
+  received_at: Date;
+  depth: number;
+  s_stage: string | null;
+  s_status: string | null;
+  next_due_at: Date | null;
 }
 
 /**

@@ -11,9 +11,7 @@ export interface ReplayTarget {
   workflowId: string;
 }
 
-export type ReplaySelection =
-  | { caseId: string }
-  | { definitionKey: string; definitionVersion?: number; limit: number };
+export type ReplaySelection = { caseId: string } | { definitionKey: string; definitionVersion?: number; limit: number };
 
 const hasColumn = new WeakMap<Db, Promise<boolean>>();
 
@@ -33,7 +31,11 @@ function casesHaveDefinition(db: Db): Promise<boolean> {
  * interpreter (`case_states.state.pin` = `key@version+sha256:…`); a case known only to
  * `case_states` replays its business-key workflow id.
  */
-export async function findReplayTargets(db: Db, subtree: readonly string[], sel: ReplaySelection): Promise<{ targets: ReplayTarget[]; truncated: boolean }> {
+export async function findReplayTargets(
+  db: Db,
+  subtree: readonly string[],
+  sel: ReplaySelection,
+): Promise<{ targets: ReplayTarget[]; truncated: boolean }> {
   const withDef = await casesHaveDefinition(db);
   const params: Array<string | number | null> = [];
   let where: string;
@@ -41,8 +43,9 @@ export async function findReplayTargets(db: Db, subtree: readonly string[], sel:
     where = 'k.case_id = ?';
     params.push(sel.caseId);
   } else {
-    const prefix = sel.definitionVersion === undefined ? `${sel.definitionKey}@` : `${sel.definitionKey}@${sel.definitionVersion}+`;
-    const fromState = 'left(s.state->>\'pin\', length(?)) = ?';
+    const prefix =
+      sel.definitionVersion === undefined ? `${sel.definitionKey}@` : `${sel.definitionKey}@${sel.definitionVersion}+`;
+    const fromState = "left(s.state->>'pin', length(?)) = ?";
     params.push(prefix, prefix);
     if (withDef) {
       where = `(${fromState} OR (c.definition_key = ? AND (?::int IS NULL OR c.definition_version = ?::int)))`;
@@ -64,7 +67,9 @@ export async function findReplayTargets(db: Db, subtree: readonly string[], sel:
     [...params, [...subtree] as unknown as string, limit + 1],
   );
   return {
-    targets: rows.slice(0, limit).map((r) => ({ caseId: r.case_id, workflowId: r.workflow_id ?? caseWorkflowId(r.case_id) })),
+    targets: rows
+      .slice(0, limit)
+      .map((r) => ({ caseId: r.case_id, workflowId: r.workflow_id ?? caseWorkflowId(r.case_id) })),
     truncated: rows.length > limit,
   };
 }

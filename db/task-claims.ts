@@ -21,7 +21,13 @@ interface ClaimRow {
 }
 
 function fromRow(r: ClaimRow): TaskClaim {
-  return { caseId: r.case_id, taskId: r.task_id, assignee: r.assignee, assignedBy: r.assigned_by, claimedAt: r.claimed_at.toISOString() };
+  return {
+    caseId: r.case_id,
+    taskId: r.task_id,
+    assignee: r.assignee,
+    assignedBy: r.assigned_by,
+    claimedAt: r.claimed_at.toISOString(),
+  };
 }
 
 export function createTaskClaimStore(db: Db) {
@@ -34,22 +40,42 @@ export function createTaskClaimStore(db: Db) {
      * Claims an unclaimed task for `assignee` (or keeps it if they already hold it).
      * Returns the claim in force: its assignee differs from `assignee` when someone else holds it.
      */
-    async claim(caseId: string, taskId: string, assignee: string, by: string, trx: Db = db): Promise<{ claim: TaskClaim; changed: boolean }> {
-      const inserted = await trx('task_claims').insert({ case_id: caseId, task_id: taskId, assignee, assigned_by: by })
-        .onConflict(['case_id', 'task_id']).ignore().returning('*') as ClaimRow[];
+    async claim(
+      caseId: string,
+      taskId: string,
+      assignee: string,
+      by: string,
+      trx: Db = db,
+    ): Promise<{ claim: TaskClaim; changed: boolean }> {
+      const inserted = (await trx('task_claims')
+        .insert({ case_id: caseId, task_id: taskId, assignee, assigned_by: by })
+        .onConflict(['case_id', 'task_id'])
+        .ignore()
+        .returning('*')) as ClaimRow[];
       if (inserted[0]) return { claim: fromRow(inserted[0]), changed: true };
       return { claim: (await this.get(caseId, taskId, trx))!, changed: false };
     },
     /** Sets the assignee whoever held the task (supervisors); returns the previous claim. */
-    async assign(caseId: string, taskId: string, assignee: string, by: string, trx: Db = db): Promise<TaskClaim | undefined> {
+    async assign(
+      caseId: string,
+      taskId: string,
+      assignee: string,
+      by: string,
+      trx: Db = db,
+    ): Promise<TaskClaim | undefined> {
       const before = await this.get(caseId, taskId, trx);
-      await trx('task_claims').insert({ case_id: caseId, task_id: taskId, assignee, assigned_by: by, claimed_at: trx.fn.now() })
-        .onConflict(['case_id', 'task_id']).merge(['assignee', 'assigned_by', 'claimed_at']);
+      await trx('task_claims')
+        .insert({ case_id: caseId, task_id: taskId, assignee, assigned_by: by, claimed_at: trx.fn.now() })
+        .onConflict(['case_id', 'task_id'])
+        .merge(['assignee', 'assigned_by', 'claimed_at']);
       return before;
     },
     /** Removes the claim; returns it (undefined when the task was not claimed). */
     async release(caseId: string, taskId: string, trx: Db = db): Promise<TaskClaim | undefined> {
-      const rows = await trx('task_claims').where({ case_id: caseId, task_id: taskId }).delete().returning('*') as ClaimRow[];
+      const rows = (await trx('task_claims')
+        .where({ case_id: caseId, task_id: taskId })
+        .delete()
+        .returning('*')) as ClaimRow[];
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
   };

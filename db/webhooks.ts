@@ -29,16 +29,38 @@ export interface WebhookRecord {
 }
 
 interface WebhookRow {
-  id: string; name: string; url: string; event_types: string[]; agency_id: string; secret_kid: string; secret_iv: Buffer; secret_tag: Buffer;
-  secret_ct: Buffer; retry_period_s: number; start_after_seq: string | number; status: 'active' | 'deleted'; created_by: string; created_at: Date;
-  updated_at: Date; deleted_at: Date | null;
+  id: string;
+  name: string;
+  url: string;
+  event_types: string[];
+  agency_id: string;
+  secret_kid: string;
+  secret_iv: Buffer;
+  secret_tag: Buffer;
+  secret_ct: Buffer;
+  retry_period_s: number;
+  start_after_seq: string | number;
+  status: 'active' | 'deleted';
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
 }
 
 function fromRow(r: WebhookRow): WebhookRecord {
   return {
-    id: r.id, name: r.name, url: r.url, eventTypes: r.event_types, agencyId: r.agency_id, retryPeriodSeconds: r.retry_period_s,
-    startAfterSeq: Number(r.start_after_seq), status: r.status, createdBy: r.created_by, createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(), deletedAt: r.deleted_at ? r.deleted_at.toISOString() : null,
+    id: r.id,
+    name: r.name,
+    url: r.url,
+    eventTypes: r.event_types,
+    agencyId: r.agency_id,
+    retryPeriodSeconds: r.retry_period_s,
+    startAfterSeq: Number(r.start_after_seq),
+    status: r.status,
+    createdBy: r.created_by,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    deletedAt: r.deleted_at ? r.deleted_at.toISOString() : null,
   };
 }
 
@@ -91,16 +113,35 @@ function seal(keys: SecretKeys, id: string, secret: string) {
 export function createWebhookStore(db: Db) {
   return {
     /** Creates a subscription; answers it with its secret (the only time the secret is available). */
-    async create(w: { name: string; url: string; eventTypes: string[]; agencyId: string; retryPeriodSeconds: number; createdBy: string },
-      keys: SecretKeys, trx: Db = db): Promise<{ record: WebhookRecord; secret: string }> {
+    async create(
+      w: {
+        name: string;
+        url: string;
+        eventTypes: string[];
+        agencyId: string;
+        retryPeriodSeconds: number;
+        createdBy: string;
+      },
+      keys: SecretKeys,
+      trx: Db = db,
+    ): Promise<{ record: WebhookRecord; secret: string }> {
       const id = `wh_${randomBytes(8).toString('hex')}`;
       const secret = newWebhookSecret();
       // Events from the current head on (the head row's committed value: every event up to it is visible).
       const head = await trx('event_head').where({ id: 1 }).first<{ last_seq: string }>('last_seq');
-      const [row] = await trx<WebhookRow>('webhook_subscriptions').insert({
-        id, name: w.name, url: w.url, event_types: w.eventTypes, agency_id: w.agencyId, ...seal(keys, id, secret),
-        retry_period_s: w.retryPeriodSeconds, start_after_seq: Number(head?.last_seq ?? 0), created_by: w.createdBy,
-      } as never).returning('*');
+      const [row] = await trx<WebhookRow>('webhook_subscriptions')
+        .insert({
+          id,
+          name: w.name,
+          url: w.url,
+          event_types: w.eventTypes,
+          agency_id: w.agencyId,
+          ...seal(keys, id, secret),
+          retry_period_s: w.retryPeriodSeconds,
+          start_after_seq: Number(head?.last_seq ?? 0),
+          created_by: w.createdBy,
+        } as never)
+        .returning('*');
       return { record: fromRow(row as WebhookRow), secret };
     },
     async get(id: string, trx: Db = db): Promise<WebhookRecord | undefined> {
@@ -117,71 +158,136 @@ export function createWebhookStore(db: Db) {
       return Buffer.concat([d.update(r.secret_ct), d.final()]).toString('utf8');
     },
     /** Active subscriptions of these agencies, newest first (keyset page as the other lists). */
-    async list(agencyIds: string[], page: { after?: { k: string; id: string }; limit: number }): Promise<Array<WebhookRecord & { sortKey: string }>> {
-      const rows = await db<WebhookRow>('webhook_subscriptions').whereIn('agency_id', agencyIds).where({ status: 'active' })
-        .modify((b) => { if (page.after) b.whereRaw('(created_at, id) < (?::timestamptz, ?)', [page.after.k, page.after.id]); })
+    async list(
+      agencyIds: string[],
+      page: { after?: { k: string; id: string }; limit: number },
+    ): Promise<Array<WebhookRecord & { sortKey: string }>> {
+      const rows = await db<WebhookRow>('webhook_subscriptions')
+        .whereIn('agency_id', agencyIds)
+        .where({ status: 'active' })
+        .modify((b) => {
+          if (page.after) b.whereRaw('(created_at, id) < (?::timestamptz, ?)', [page.after.k, page.after.id]);
+        })
         .select('*', db.raw('created_at::text AS sort_key'))
-        .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit);
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(page.limit);
       return (rows as Array<WebhookRow & { sort_key: string }>).map((r) => ({ ...fromRow(r), sortKey: r.sort_key }));
     },
     /** Changes name, URL or event types, and/or rotates the secret (answered once). Returns the record before and after. */
-    async update(id: string, patch: { name?: string | undefined; url?: string | undefined; eventTypes?: string[] | undefined; rotateSecret?: boolean | undefined },
-      keys: SecretKeys, trx: Db = db): Promise<{ before: WebhookRecord; after: WebhookRecord; secret?: string } | undefined> {
+    async update(
+      id: string,
+      patch: {
+        name?: string | undefined;
+        url?: string | undefined;
+        eventTypes?: string[] | undefined;
+        rotateSecret?: boolean | undefined;
+      },
+      keys: SecretKeys,
+      trx: Db = db,
+    ): Promise<{ before: WebhookRecord; after: WebhookRecord; secret?: string } | undefined> {
       const before = await trx<WebhookRow>('webhook_subscriptions').where({ id, status: 'active' }).forUpdate().first();
       if (!before) return undefined;
       const secret = patch.rotateSecret ? newWebhookSecret() : undefined;
-      const [row] = await trx<WebhookRow>('webhook_subscriptions').where({ id }).update({
-        ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.url !== undefined ? { url: patch.url } : {}),
-        ...(patch.eventTypes !== undefined ? { event_types: patch.eventTypes } : {}), ...(secret ? seal(keys, id, secret) : {}),
-        updated_at: trx.fn.now(),
-      } as never).returning('*');
+      const [row] = await trx<WebhookRow>('webhook_subscriptions')
+        .where({ id })
+        .update({
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.url !== undefined ? { url: patch.url } : {}),
+          ...(patch.eventTypes !== undefined ? { event_types: patch.eventTypes } : {}),
+          ...(secret ? seal(keys, id, secret) : {}),
+          updated_at: trx.fn.now(),
+        } as never)
+        .returning('*');
       return { before: fromRow(before), after: fromRow(row as WebhookRow), ...(secret ? { secret } : {}) };
     },
     /** Marks the subscription deleted (its delivery workflow ends; the log stays). Returns it, or undefined if it already was. */
     async remove(id: string, trx: Db = db): Promise<WebhookRecord | undefined> {
-      const [row] = await trx<WebhookRow>('webhook_subscriptions').where({ id, status: 'active' })
-        .update({ status: 'deleted', deleted_at: trx.fn.now(), updated_at: trx.fn.now() } as never).returning('*');
+      const [row] = await trx<WebhookRow>('webhook_subscriptions')
+        .where({ id, status: 'active' })
+        .update({ status: 'deleted', deleted_at: trx.fn.now(), updated_at: trx.fn.now() } as never)
+        .returning('*');
       return row ? fromRow(row as WebhookRow) : undefined;
     },
 
     /** Pending rows for events a delivery workflow took on (idempotent). */
     async enqueue(subscriptionId: string, seqs: readonly number[]): Promise<void> {
       if (seqs.length === 0) return;
-      await db('webhook_deliveries').insert(seqs.map((s) => ({ subscription_id: subscriptionId, event_seq: s, status: 'pending' })))
-        .onConflict(['subscription_id', 'event_seq']).ignore();
+      await db('webhook_deliveries')
+        .insert(seqs.map((s) => ({ subscription_id: subscriptionId, event_seq: s, status: 'pending' })))
+        .onConflict(['subscription_id', 'event_seq'])
+        .ignore();
     },
     /** Which of these events are already delivered to the subscription. */
     async deliveredAmong(subscriptionId: string, seqs: readonly number[]): Promise<Set<number>> {
       if (seqs.length === 0) return new Set();
-      const rows = await db('webhook_deliveries').where({ subscription_id: subscriptionId, status: 'delivered' })
-        .whereIn('event_seq', [...seqs]).select('event_seq') as Array<{ event_seq: string | number }>;
+      const rows = (await db('webhook_deliveries')
+        .where({ subscription_id: subscriptionId, status: 'delivered' })
+        .whereIn('event_seq', [...seqs])
+        .select('event_seq')) as Array<{ event_seq: string | number }>;
       return new Set(rows.map((r) => Number(r.event_seq)));
     },
     /** One HTTP attempt and the delivery's state after it. */
-    async recordAttempt(a: { subscriptionId: string; eventSeq: number; attempt: number; at: Date; durationMs: number; statusCode: number | null; error: string | null; delivered: boolean }): Promise<void> {
+    async recordAttempt(a: {
+      subscriptionId: string;
+      eventSeq: number;
+      attempt: number;
+      at: Date;
+      durationMs: number;
+      statusCode: number | null;
+      error: string | null;
+      delivered: boolean;
+    }): Promise<void> {
       await db.transaction(async (trx) => {
-        const [d] = await trx('webhook_deliveries').insert({ subscription_id: a.subscriptionId, event_seq: a.eventSeq, status: 'pending', attempts: 1 })
-          .onConflict(['subscription_id', 'event_seq']).merge({ attempts: trx.raw('webhook_deliveries.attempts + 1') })
-          .returning(['rounds']) as Array<{ rounds: number }>;
-        await trx('webhook_deliveries').where({ subscription_id: a.subscriptionId, event_seq: a.eventSeq }).update({
-          last_status_code: a.statusCode, last_error: a.error, last_attempt_at: a.at,
-          first_attempt_at: trx.raw('COALESCE(first_attempt_at, ?)', [a.at]),
-          ...(a.delivered ? { status: 'delivered', delivered_at: trx.fn.now() } : {}),
-        });
+        const [d] = (await trx('webhook_deliveries')
+          .insert({ subscription_id: a.subscriptionId, event_seq: a.eventSeq, status: 'pending', attempts: 1 })
+          .onConflict(['subscription_id', 'event_seq'])
+          .merge({ attempts: trx.raw('webhook_deliveries.attempts + 1') })
+          .returning(['rounds'])) as Array<{ rounds: number }>;
+        await trx('webhook_deliveries')
+          .where({ subscription_id: a.subscriptionId, event_seq: a.eventSeq })
+          .update({
+            last_status_code: a.statusCode,
+            last_error: a.error,
+            last_attempt_at: a.at,
+            first_attempt_at: trx.raw('COALESCE(first_attempt_at, ?)', [a.at]),
+            ...(a.delivered ? { status: 'delivered', delivered_at: trx.fn.now() } : {}),
+          });
         await trx('webhook_attempts').insert({
-          subscription_id: a.subscriptionId, event_seq: a.eventSeq, round: d?.rounds ?? 1, attempt: a.attempt, at: a.at,
-          duration_ms: a.durationMs, status_code: a.statusCode, error: a.error,
+          subscription_id: a.subscriptionId,
+          event_seq: a.eventSeq,
+          round: d?.rounds ?? 1,
+          attempt: a.attempt,
+          at: a.at,
+          duration_ms: a.durationMs,
+          status_code: a.statusCode,
+          error: a.error,
         });
       });
     },
     /** The retry period ran out (or the delivery cannot succeed): dead-lettered. */
     async markDead(subscriptionId: string, eventSeq: number, reason: string): Promise<void> {
-      await db('webhook_deliveries').insert({ subscription_id: subscriptionId, event_seq: eventSeq, status: 'dead', dead_at: db.fn.now(), last_error: reason })
-        .onConflict(['subscription_id', 'event_seq']).merge({ status: 'dead', dead_at: db.fn.now(), last_error: db.raw('COALESCE(webhook_deliveries.last_error, ?)', [reason]) });
+      await db('webhook_deliveries')
+        .insert({
+          subscription_id: subscriptionId,
+          event_seq: eventSeq,
+          status: 'dead',
+          dead_at: db.fn.now(),
+          last_error: reason,
+        })
+        .onConflict(['subscription_id', 'event_seq'])
+        .merge({
+          status: 'dead',
+          dead_at: db.fn.now(),
+          last_error: db.raw('COALESCE(webhook_deliveries.last_error, ?)', [reason]),
+        });
     },
     /** A manual redelivery: the delivery goes back to pending, in a new round. Undefined: no such delivery. */
     async reopen(subscriptionId: string, eventSeq: number, trx: Db = db): Promise<DeliveryRecord | undefined> {
-      const n = await trx('webhook_deliveries').where({ subscription_id: subscriptionId, event_seq: eventSeq })
+      const n = await trx('webhook_deliveries')
+        .where({ subscription_id: subscriptionId, event_seq: eventSeq })
         .update({ status: 'pending', rounds: trx.raw('rounds + 1'), dead_at: null });
       return n ? this.delivery(subscriptionId, eventSeq, trx) : undefined;
     },
@@ -189,27 +295,58 @@ export function createWebhookStore(db: Db) {
       return (await this.deliveries(subscriptionId, { exact: eventSeq, limit: 1 }, trx))[0];
     },
     /** Deliveries of a subscription in feed order (`after`: the last event seq of the previous page). */
-    async deliveries(subscriptionId: string, q: { status?: string | undefined; after?: number | undefined; exact?: number; limit: number }, trx: Db = db): Promise<DeliveryRecord[]> {
-      const rows = await trx('webhook_deliveries as d').join('events as e', 'e.seq', 'd.event_seq').where('d.subscription_id', subscriptionId)
+    async deliveries(
+      subscriptionId: string,
+      q: { status?: string | undefined; after?: number | undefined; exact?: number; limit: number },
+      trx: Db = db,
+    ): Promise<DeliveryRecord[]> {
+      const rows = (await trx('webhook_deliveries as d')
+        .join('events as e', 'e.seq', 'd.event_seq')
+        .where('d.subscription_id', subscriptionId)
         .modify((b) => {
           if (q.status) b.where('d.status', q.status);
           if (q.after !== undefined) b.where('d.event_seq', '>', q.after);
           if (q.exact !== undefined) b.where('d.event_seq', q.exact);
         })
-        .select('d.*', 'e.id as event_id', 'e.type as event_type', 'e.case_id').orderBy('d.event_seq').limit(q.limit) as Array<Record<string, never>>;
+        .select('d.*', 'e.id as event_id', 'e.type as event_type', 'e.case_id')
+        .orderBy('d.event_seq')
+        .limit(q.limit)) as Array<Record<string, never>>;
       return rows.map((r: Record<string, unknown>) => ({
-        subscriptionId: String(r.subscription_id), eventSeq: Number(r.event_seq), eventId: String(r.event_id), eventType: String(r.event_type),
-        caseId: (r.case_id as string | null) ?? null, status: r.status as DeliveryRecord['status'], attempts: Number(r.attempts), rounds: Number(r.rounds),
-        lastStatusCode: (r.last_status_code as number | null) ?? null, lastError: (r.last_error as string | null) ?? null,
-        firstAttemptAt: iso(r.first_attempt_at as Date | null), lastAttemptAt: iso(r.last_attempt_at as Date | null),
-        deliveredAt: iso(r.delivered_at as Date | null), deadAt: iso(r.dead_at as Date | null),
+        subscriptionId: String(r.subscription_id),
+        eventSeq: Number(r.event_seq),
+        eventId: String(r.event_id),
+        eventType: String(r.event_type),
+        caseId: (r.case_id as string | null) ?? null,
+        status: r.status as DeliveryRecord['status'],
+        attempts: Number(r.attempts),
+        rounds: Number(r.rounds),
+        lastStatusCode: (r.last_status_code as number | null) ?? null,
+        lastError: (r.last_error as string | null) ?? null,
+        firstAttemptAt: iso(r.first_attempt_at as Date | null),
+        lastAttemptAt: iso(r.last_attempt_at as Date | null),
+        deliveredAt: iso(r.delivered_at as Date | null),
+        deadAt: iso(r.dead_at as Date | null),
       }));
     },
     async attempts(subscriptionId: string, eventSeq: number): Promise<AttemptRecord[]> {
-      const rows = await db('webhook_attempts').where({ subscription_id: subscriptionId, event_seq: eventSeq }).orderBy('id') as Array<{
-        round: number; attempt: number; at: Date; duration_ms: number; status_code: number | null; error: string | null;
+      const rows = (await db('webhook_attempts')
+        .where({ subscription_id: subscriptionId, event_seq: eventSeq })
+        .orderBy('id')) as Array<{
+        round: number;
+        attempt: number;
+        at: Date;
+        duration_ms: number;
+        status_code: number | null;
+        error: string | null;
       }>;
-      return rows.map((r) => ({ round: r.round, attempt: r.attempt, at: r.at.toISOString(), durationMs: r.duration_ms, statusCode: r.status_code, error: r.error }));
+      return rows.map((r) => ({
+        round: r.round,
+        attempt: r.attempt,
+        at: r.at.toISOString(),
+        durationMs: r.duration_ms,
+        statusCode: r.status_code,
+        error: r.error,
+      }));
     },
   };
 }
@@ -221,12 +358,20 @@ export type WebhookStore = ReturnType<typeof createWebhookStore>;
  * position), with the deliveries still pending queued again in feed order — so a workflow started again
  * (after a redelivery found none running) neither skips nor repeats what the previous one did.
  */
-export async function deliveryResumePoint(db: Db, sub: Pick<WebhookRecord, 'id' | 'startAfterSeq'>):
-  Promise<{ after: number; pending: Array<{ seq: number; lane: string }> }> {
-  const max = await db('webhook_deliveries').where({ subscription_id: sub.id }).max<{ m: string | null }>('event_seq as m').first();
-  const pending = await db('webhook_deliveries as d').join('events as e', 'e.seq', 'd.event_seq')
-    .where({ 'd.subscription_id': sub.id, 'd.status': 'pending' }).orderBy('d.event_seq').limit(5000)
-    .select('d.event_seq', 'e.case_id') as Array<{ event_seq: string; case_id: string | null }>;
+export async function deliveryResumePoint(
+  db: Db,
+  sub: Pick<WebhookRecord, 'id' | 'startAfterSeq'>,
+): Promise<{ after: number; pending: Array<{ seq: number; lane: string }> }> {
+  const max = await db('webhook_deliveries')
+    .where({ subscription_id: sub.id })
+    .max<{ m: string | null }>('event_seq as m')
+    .first();
+  const pending = (await db('webhook_deliveries as d')
+    .join('events as e', 'e.seq', 'd.event_seq')
+    .where({ 'd.subscription_id': sub.id, 'd.status': 'pending' })
+    .orderBy('d.event_seq')
+    .limit(5000)
+    .select('d.event_seq', 'e.case_id')) as Array<{ event_seq: string; case_id: string | null }>;
   return {
     after: Math.max(sub.startAfterSeq, Number(max?.m ?? 0)),
     pending: pending.map((p) => ({ seq: Number(p.event_seq), lane: p.case_id ?? '_' })),

@@ -44,46 +44,65 @@ export const CHANNEL_DEFAULTS: Readonly<Record<Channel, boolean>> = { email: tru
  * there is one, else the person's `*` preference, else {@link CHANNEL_DEFAULTS}.
  */
 export async function resolveRecipients(
-  db: Knex, q: { agencyId: string; to: readonly string[]; kind?: string },
+  db: Knex,
+  q: { agencyId: string; to: readonly string[]; kind?: string },
 ): Promise<Recipient[]> {
   const agencyId = await openAgency(db, q.agencyId);
   if (agencyId === null) return [];
-  const wanted: Array<{ kind: 'head' | 'deputies' | 'role' | 'person'; agency: 'self' | 'parent' | 'inspectorate'; arg?: string }> = [];
+  const wanted: Array<{
+    kind: 'head' | 'deputies' | 'role' | 'person';
+    agency: 'self' | 'parent' | 'inspectorate';
+    arg?: string;
+  }> = [];
   for (const raw of q.to) {
     const item = raw.trim();
     if (item === 'agency_head' || item === 'head') wanted.push({ kind: 'head', agency: 'self' });
     else if (item === 'deputy' || item === 'deputies') wanted.push({ kind: 'deputies', agency: 'self' });
-    else if (item === 'higher_agency_head' || item === 'parent' || item === 'parent_head') wanted.push({ kind: 'head', agency: 'parent' });
+    else if (item === 'higher_agency_head' || item === 'parent' || item === 'parent_head')
+      wanted.push({ kind: 'head', agency: 'parent' });
     else if (item === 'same_level_inspectorate' || item === 'inspectorate' || item === 'inspector') {
       wanted.push({ kind: 'head', agency: 'inspectorate' });
     } else if ((ROLES as readonly string[]).includes(item)) wanted.push({ kind: 'role', agency: 'self', arg: item });
     else if (API_ROLE_OF[item]) wanted.push({ kind: 'role', agency: 'self', arg: API_ROLE_OF[item] });
-    else if (item.startsWith('role:') && item.length > 5) wanted.push({ kind: 'role', agency: 'self', arg: item.slice(5) });
-    else if (item.startsWith('person:') && item.length > 7) wanted.push({ kind: 'person', agency: 'self', arg: item.slice(7) });
+    else if (item.startsWith('role:') && item.length > 5)
+      wanted.push({ kind: 'role', agency: 'self', arg: item.slice(5) });
+    else if (item.startsWith('person:') && item.length > 7)
+      wanted.push({ kind: 'person', agency: 'self', arg: item.slice(7) });
   }
   if (wanted.length === 0) return [];
 
-  const related = wanted.some((w) => w.agency !== 'self') ? await relatedAgencies(db, agencyId) : { parent: null, inspectorate: null };
+  const related = wanted.some((w) => w.agency !== 'self')
+    ? await relatedAgencies(db, agencyId)
+    : { parent: null, inspectorate: null };
   const agencyOf = (a: 'self' | 'parent' | 'inspectorate'): string | null =>
     a === 'self' ? agencyId : a === 'parent' ? related.parent : related.inspectorate;
   const agencies = [...new Set(wanted.map((w) => agencyOf(w.agency)).filter((a): a is string => a !== null))];
 
-  const staff = await db('agency_staff as s').join('people as p', 'p.id', 's.person_id')
+  const staff = await db('agency_staff as s')
+    .join('people as p', 'p.id', 's.person_id')
     .where('p.active', true)
     .andWhere((b) => {
       if (agencies.length > 0) b.whereIn('s.agency_id', agencies);
       else b.whereRaw('false');
     })
     .select<Array<{ person_id: string; agency_id: string; roles: string[]; position: string }>>(
-      's.person_id', 's.agency_id', 's.roles', 's.position',
+      's.person_id',
+      's.agency_id',
+      's.roles',
+      's.position',
     )
     .orderByRaw(`s.agency_id, CASE s.position WHEN 'head' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, s.person_id`);
 
   const order: string[] = [];
-  const add = (id: string): void => { if (!order.includes(id)) order.push(id); };
+  const add = (id: string): void => {
+    if (!order.includes(id)) order.push(id);
+  };
   for (const w of wanted) {
     const a = agencyOf(w.agency);
-    if (w.kind === 'person') { add(w.arg!); continue; }
+    if (w.kind === 'person') {
+      add(w.arg!);
+      continue;
+    }
     if (a === null) continue;
     const at = staff.filter((s) => s.agency_id === a);
     if (w.kind === 'head') {
@@ -97,11 +116,24 @@ export async function resolveRecipients(
   }
   if (order.length === 0) return [];
 
-  const people = await db('people').whereIn('id', order).where('active', true)
-    .select<Array<{ id: string; display_name: string; email: string | null; phone: string | null }>>('id', 'display_name', 'email', 'phone');
-  const prefs = await db('notification_preferences').whereIn('person_id', order)
+  const people = await db('people')
+    .whereIn('id', order)
+    .where('active', true)
+    .select<Array<{ id: string; display_name: string; email: string | null; phone: string | null }>>(
+      'id',
+      'display_name',
+      'email',
+      'phone',
+    );
+  const prefs = await db('notification_preferences')
+    .whereIn('person_id', order)
     .whereIn('kind', q.kind && q.kind !== '*' ? ['*', q.kind] : ['*'])
-    .select<Array<{ person_id: string; channel: Channel; kind: string; enabled: boolean }>>('person_id', 'channel', 'kind', 'enabled');
+    .select<Array<{ person_id: string; channel: Channel; kind: string; enabled: boolean }>>(
+      'person_id',
+      'channel',
+      'kind',
+      'enabled',
+    );
 
   const byId = new Map(people.map((p) => [p.id, p]));
   const out: Recipient[] = [];
@@ -114,8 +146,9 @@ export async function resolveRecipients(
       const all = mine.find((x) => x.kind === '*');
       return exact?.enabled ?? all?.enabled ?? CHANNEL_DEFAULTS[c];
     };
-    const channels = CHANNELS.filter((c) => enabled(c)
-      && (c === 'inapp' || (c === 'email' && !!p.email) || (c === 'sms' && !!p.phone)));
+    const channels = CHANNELS.filter(
+      (c) => enabled(c) && (c === 'inapp' || (c === 'email' && !!p.email) || (c === 'sms' && !!p.phone)),
+    );
     out.push({ personId: p.id, displayName: p.display_name, email: p.email, phone: p.phone, channels });
   }
   return out;
@@ -126,7 +159,8 @@ export async function openAgency(db: Knex, agencyId: string): Promise<string | n
   let at: string | null = agencyId;
   for (let i = 0; at !== null && i < 32; i++) {
     const row: { id: string; closed_at: Date | null; successor_id: string | null } | undefined = await db('agencies')
-      .where({ id: at }).first('id', 'closed_at', 'successor_id');
+      .where({ id: at })
+      .first('id', 'closed_at', 'successor_id');
     if (!row) return null;
     if (row.closed_at === null) return row.id;
     at = row.successor_id;
@@ -135,7 +169,10 @@ export async function openAgency(db: Knex, agencyId: string): Promise<string | n
 }
 
 /** The agency directly above `agencyId` and the inspectorate serving it (as task routing: ADR 0010). */
-async function relatedAgencies(db: Knex, agencyId: string): Promise<{ parent: string | null; inspectorate: string | null }> {
+async function relatedAgencies(
+  db: Knex,
+  agencyId: string,
+): Promise<{ parent: string | null; inspectorate: string | null }> {
   const r = await db.raw<{ rows: Array<{ parent: string | null; inspectorate: string | null }> }>(
     `WITH RECURSIVE up AS (
        SELECT id, parent_id, 0 AS depth FROM agencies WHERE id = ?

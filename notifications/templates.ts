@@ -65,7 +65,8 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   },
   deadline_breach_superseded: {
     subject: (c) => `Hồ sơ ${c.reference} không còn quá hạn`,
-    lead: (c) => `Thời hạn của hồ sơ ${c.reference} đã được gia hạn hoặc tạm đình chỉ trong thời hạn; việc quá hạn trước đây không còn.`,
+    lead: (c) =>
+      `Thời hạn của hồ sơ ${c.reference} đã được gia hạn hoặc tạm đình chỉ trong thời hạn; việc quá hạn trước đây không còn.`,
     action: 'Đồng chí không cần xử lý thêm về việc quá hạn này.',
   },
   mass_case_received: {
@@ -117,9 +118,22 @@ export function renderMessage(c: MessageContext): RenderedMessage {
     ['Thời hạn', due ? `${due} (giờ Việt Nam)` : 'không có'],
   ];
   const greeting = c.recipientName ? `Kính gửi đồng chí ${c.recipientName},` : 'Kính gửi đồng chí,';
-  const footer = 'Thư này được gửi tự động bởi hệ thống quản lý khiếu nại, tố cáo (kntc-flow). Vui lòng không trả lời thư này.';
+  const footer =
+    'Thư này được gửi tự động bởi hệ thống quản lý khiếu nại, tố cáo (kntc-flow). Vui lòng không trả lời thư này.';
   const text = [
-    greeting, '', t.lead(c), '', ...rows.map(([k, v]) => `${k}: ${v}`), '', t.action, '', `Xem hồ sơ: ${c.link}`, '', '--', footer, '',
+    greeting,
+    '',
+    t.lead(c),
+    '',
+    ...rows.map(([k, v]) => `${k}: ${v}`),
+    '',
+    t.action,
+    '',
+    `Xem hồ sơ: ${c.link}`,
+    '',
+    '--',
+    footer,
+    '',
   ].join('\n');
   const html = [
     '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body style="font-family:sans-serif">',

@@ -38,13 +38,20 @@ export function isPermanentSmtpError(e: unknown): boolean {
 export function createEmailTransport(opts: { smtpUrl: string; from: string; timeoutMs?: number }): EmailTransport {
   const timeout = opts.timeoutMs ?? 30_000;
   const transporter: Transporter = nodemailer.createTransport(opts.smtpUrl, {
-    connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
   } as never);
   return {
     async send(m) {
       try {
         await transporter.sendMail({
-          from: opts.from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId,
+          from: opts.from,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+          html: m.html,
+          messageId: m.messageId,
           headers: { 'Auto-Submitted': 'auto-generated' },
         });
       } catch (e) {
@@ -83,7 +90,11 @@ export interface SmsTransport {
  * 400–499 except 408 and 429: refused for good (`bounced`). Anything else, or no answer within the
  * timeout: retried.
  */
-export function createSmsTransport(opts: { url: string; token?: string | undefined; timeoutMs?: number }): SmsTransport {
+export function createSmsTransport(opts: {
+  url: string;
+  token?: string | undefined;
+  timeoutMs?: number;
+}): SmsTransport {
   return {
     async send(m) {
       let res: Response;
@@ -91,7 +102,8 @@ export function createSmsTransport(opts: { url: string; token?: string | undefin
         res = await fetch(opts.url, {
           method: 'POST',
           headers: {
-            'content-type': 'application/json', 'idempotency-key': m.id,
+            'content-type': 'application/json',
+            'idempotency-key': m.id,
             ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
           },
           body: JSON.stringify({ id: m.id, to: m.to, text: m.text }),

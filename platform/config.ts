@@ -100,7 +100,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be an integer port/number, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError(`${name} must be an integer port/number, got "${raw}"`);
   return n;
 }
 
@@ -114,7 +115,7 @@ export function durationSeconds(env: NodeJS.ProcessEnv, name: string, fallback: 
   const raw = str(env, name);
   if (raw === undefined) return fallback;
   const m = /^(\d{1,9})\s*(s|m|h|d)?$/.exec(raw.trim());
-  const n = m ? Number(m[1]) * ({ s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd']) : NaN;
+  const n = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'] : NaN;
   if (!Number.isInteger(n) || n < 0 || n > max || (n === 0 && name !== 'JWT_CLOCK_SKEW')) {
     throw new ConfigError(`${name} must be a duration such as 3600, 30m, 24h or 7d (at most ${max} s), got "${raw}"`);
   }
@@ -181,13 +182,17 @@ export function loadConfigOrExit(): Config {
 
 function notificationConfig(env: NodeJS.ProcessEnv): NotificationConfig {
   const smtpUrl = str(env, 'SMTP_URL');
-  if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) throw new ConfigError('SMTP_URL must be smtp://host:port or smtps://user:pass@host:port');
+  if (smtpUrl !== undefined && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl))
+    throw new ConfigError('SMTP_URL must be smtp://host:port or smtps://user:pass@host:port');
   const smsGatewayUrl = str(env, 'SMS_GATEWAY_URL');
-  if (smsGatewayUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(smsGatewayUrl)) throw new ConfigError('SMS_GATEWAY_URL must be an http(s) URL');
-  const publicBaseUrl = str(env, 'PUBLIC_BASE_URL') ?? `http://${str(env, 'HOST') ?? '127.0.0.1'}:${int(env, 'PORT', 3000)}`;
+  if (smsGatewayUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(smsGatewayUrl))
+    throw new ConfigError('SMS_GATEWAY_URL must be an http(s) URL');
+  const publicBaseUrl =
+    str(env, 'PUBLIC_BASE_URL') ?? `http://${str(env, 'HOST') ?? '127.0.0.1'}:${int(env, 'PORT', 3000)}`;
   if (!/^https?:\/\/[^\s]+$/.test(publicBaseUrl)) throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL');
   const catcher = str(env, 'MAIL_CATCHER');
-  if (catcher !== undefined && catcher !== 'true' && catcher !== 'false') throw new ConfigError('MAIL_CATCHER must be true or false');
+  if (catcher !== undefined && catcher !== 'true' && catcher !== 'false')
+    throw new ConfigError('MAIL_CATCHER must be true or false');
   return {
     smtpUrl,
     smtpFrom: str(env, 'SMTP_FROM') ?? 'KNTC <no-reply@kntc.local>',

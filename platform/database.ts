@@ -45,7 +45,11 @@ export async function prepareDatabase(cfg: Config, ownerUrl: string, embedded: b
 
 /** Starts the embedded PostgreSQL of `cfg` (persistent, in its data folder). */
 export async function startConfiguredEmbeddedPostgres(cfg: Config): Promise<PostgresHandle> {
-  return startEmbeddedPostgres({ dataDir: path.join(cfg.dataDir, 'postgres'), port: cfg.database.embeddedPort, persistent: true });
+  return startEmbeddedPostgres({
+    dataDir: path.join(cfg.dataDir, 'postgres'),
+    port: cfg.database.embeddedPort,
+    persistent: true,
+  });
 }
 
 /**
@@ -53,11 +57,16 @@ export async function startConfiguredEmbeddedPostgres(cfg: Config): Promise<Post
  * the purpose and stopped after; refused while something, such as `npm start`, holds its port — `npm start`
  * migrates on start anyway). Returns what was applied.
  */
-export async function migrateConfiguredDatabase(cfg: Config): Promise<PreparedDatabase & { databaseUrl: string; embedded: boolean }> {
-  if (cfg.database.url) return { ...(await prepareDatabase(cfg, cfg.database.url, false)), databaseUrl: cfg.database.url, embedded: false };
+export async function migrateConfiguredDatabase(
+  cfg: Config,
+): Promise<PreparedDatabase & { databaseUrl: string; embedded: boolean }> {
+  if (cfg.database.url)
+    return { ...(await prepareDatabase(cfg, cfg.database.url, false)), databaseUrl: cfg.database.url, embedded: false };
   if (await portInUse(cfg.database.embeddedPort)) {
-    throw new Error(`port ${cfg.database.embeddedPort} of the embedded PostgreSQL is in use (is npm start running? it migrates on start); `
-      + 'stop it, or set DATABASE_URL (or PG_PORT) to migrate another server');
+    throw new Error(
+      `port ${cfg.database.embeddedPort} of the embedded PostgreSQL is in use (is npm start running? it migrates on start); ` +
+        'stop it, or set DATABASE_URL (or PG_PORT) to migrate another server',
+    );
   }
   const pg = await startConfiguredEmbeddedPostgres(cfg);
   try {

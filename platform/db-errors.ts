@@ -22,7 +22,11 @@ interface PgErrorLike {
 export function isDatabaseError(e: unknown): e is Error & PgErrorLike {
   if (!(e instanceof Error)) return false;
   const x = e as Partial<PgErrorLike> & { routine?: unknown };
-  return typeof x.code === 'string' && /^[0-9A-Z]{5}$/.test(x.code) && (typeof x.severity === 'string' || typeof x.routine === 'string');
+  return (
+    typeof x.code === 'string' &&
+    /^[0-9A-Z]{5}$/.test(x.code) &&
+    (typeof x.severity === 'string' || typeof x.routine === 'string')
+  );
 }
 
 /** The scrubbed copy (the class name is what pino's serializer reports as `type`). */
@@ -38,13 +42,23 @@ export function scrubDatabaseError<T>(e: T): T | Error {
   if (!isDatabaseError(e) || (e as Record<symbol, unknown>)[SCRUBBED]) return e;
   // knex prefixes the SQL text ("insert into … - <message>"): keep PostgreSQL's own message, quoted values blanked.
   const text = e.message.includes(' - ') ? e.message.slice(e.message.lastIndexOf(' - ') + 3) : e.message;
-  const primary = text.replace(/"[^"]*"?|'[^']*'?/g, '"…"').replace(/\s+/g, ' ').slice(0, 200);
-  const fields = Object.fromEntries(SAFE_FIELDS.flatMap((k) => {
-    const v = (e as unknown as Record<string, unknown>)[k];
-    return typeof v === 'string' && v !== '' ? [[k, v]] : [];
-  })) as Record<string, string>;
-  const where = [fields.table && `table ${fields.table}`, fields.column && `column ${fields.column}`, fields.constraint && `constraint ${fields.constraint}`]
-    .filter(Boolean).join(', ');
+  const primary = text
+    .replace(/"[^"]*"?|'[^']*'?/g, '"…"')
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
+  const fields = Object.fromEntries(
+    SAFE_FIELDS.flatMap((k) => {
+      const v = (e as unknown as Record<string, unknown>)[k];
+      return typeof v === 'string' && v !== '' ? [[k, v]] : [];
+    }),
+  ) as Record<string, string>;
+  const where = [
+    fields.table && `table ${fields.table}`,
+    fields.column && `column ${fields.column}`,
+    fields.constraint && `constraint ${fields.constraint}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const safe = new DatabaseError(`${primary} (SQLSTATE ${e.code}${where ? `; ${where}` : ''})`);
   Object.assign(safe, fields, { [SCRUBBED]: true });
   const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));

@@ -12,7 +12,8 @@ export const APP_ROLE = 'kntc_app';
 const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function ident(role: string): string {
-  if (!ROLE_NAME.test(role)) throw new Error(`database role "${role}" must be lower-case letters, digits and underscores`);
+  if (!ROLE_NAME.test(role))
+    throw new Error(`database role "${role}" must be lower-case letters, digits and underscores`);
   return `"${role}"`;
 }
 
@@ -29,7 +30,9 @@ export async function ensureAppRole(owner: Db, opts: { role?: string; password: 
   for (let attempt = 0; ; attempt++) {
     try {
       // Roles are per server: two databases of one test run may race to create it.
-      const { rows } = await owner.raw<{ rows: unknown[] }>('SELECT 1 FROM pg_roles WHERE rolname = ?', [opts.role ?? APP_ROLE]);
+      const { rows } = await owner.raw<{ rows: unknown[] }>('SELECT 1 FROM pg_roles WHERE rolname = ?', [
+        opts.role ?? APP_ROLE,
+      ]);
       await owner.raw(`${rows.length ? 'ALTER' : 'CREATE'} ROLE ${role} WITH ${attrs} PASSWORD ${pw}`);
       break;
     } catch (e) {
@@ -49,9 +52,14 @@ export async function ensureAppRole(owner: Db, opts: { role?: string; password: 
  */
 export async function grantAppRole(owner: Db, roleName: string = APP_ROLE): Promise<void> {
   const role = ident(roleName);
-  const { rows } = await owner.raw<{ rows: Array<{ db: string; usr: string }> }>('SELECT current_database() AS db, current_user AS usr');
+  const { rows } = await owner.raw<{ rows: Array<{ db: string; usr: string }> }>(
+    'SELECT current_database() AS db, current_user AS usr',
+  );
   // Revoking the audit privileges from the owner itself would stop its own appends, and protect nothing.
-  if (rows[0]!.usr === roleName) throw new Error(`the application role "${roleName}" is the role that runs the migrations: DATABASE_APP_URL must name another role (ADR 0014)`);
+  if (rows[0]!.usr === roleName)
+    throw new Error(
+      `the application role "${roleName}" is the role that runs the migrations: DATABASE_APP_URL must name another role (ADR 0014)`,
+    );
   await owner.raw(`GRANT CONNECT, TEMPORARY ON DATABASE "${rows[0]!.db.replace(/"/g, '""')}" TO ${role}`);
   await owner.raw(`GRANT USAGE ON SCHEMA public TO ${role}`);
   await owner.raw(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
@@ -84,11 +92,13 @@ export async function roleWarnings(db: Db): Promise<string[]> {
   const { rows } = await db.raw<{ rows: Array<{ usr: string; sup: boolean; owns: boolean }> }>(
     `SELECT current_user AS usr, r.rolsuper AS sup,
             EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public' AND t.tablename = 'audit_log' AND pg_has_role(current_user, t.tableowner, 'USAGE')) AS owns
-       FROM pg_roles r WHERE r.rolname = current_user`);
+       FROM pg_roles r WHERE r.rolname = current_user`,
+  );
   const r = rows[0];
   if (!r) return [];
   const out: string[] = [];
   if (r.sup) out.push(`the application connects as "${r.usr}", a superuser: it can disable the audit log's triggers`);
-  else if (r.owns) out.push(`the application connects as "${r.usr}", which owns audit_log: it can disable its triggers`);
+  else if (r.owns)
+    out.push(`the application connects as "${r.usr}", which owns audit_log: it can disable its triggers`);
   return out;
 }

@@ -28,10 +28,14 @@ export async function packagedPostgres(): Promise<{ dir: string; version: string
   try {
     mod = (await import(name)) as { postgres: string };
   } catch (e) {
-    throw new Error(`PostgreSQL binaries for ${os.platform()}-${os.arch()} (${name}) are not installed: run npm install`, { cause: e });
+    throw new Error(
+      `PostgreSQL binaries for ${os.platform()}-${os.arch()} (${name}) are not installed: run npm install`,
+      { cause: e },
+    );
   }
   const dir = path.dirname(path.dirname(mod.postgres));
-  const version = (JSON.parse(fs.readFileSync(path.join(dir, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(fs.readFileSync(path.join(dir, '..', 'package.json'), 'utf8')) as { version: string })
+    .version;
   return { dir, version };
 }
 
@@ -63,7 +67,10 @@ function trustedCopy(dir: string, expected: string[]): boolean {
     };
     if (!fs.lstatSync(dir).isDirectory() || !check(dir)) return false;
     const m = manifest(dir);
-    return m.length === expected.length && m.every((line, i) => line === expected[i] && check(path.join(dir, line.split('\t')[0]!)));
+    return (
+      m.length === expected.length &&
+      m.every((line, i) => line === expected[i] && check(path.join(dir, line.split('\t')[0]!)))
+    );
   } catch {
     return false;
   }
@@ -88,7 +95,11 @@ function chmodTree(dir: string): void {
  */
 export function cachedPostgres(source: string, version: string, base: string): string {
   const expected = manifest(source);
-  const hash = crypto.createHash('sha256').update(`${version}\n${expected.join('\n')}`).digest('hex').slice(0, 16);
+  const hash = crypto
+    .createHash('sha256')
+    .update(`${version}\n${expected.join('\n')}`)
+    .digest('hex')
+    .slice(0, 16);
   const final = path.join(base, `kntc-pg-${version}-${hash}`);
   if (fs.lstatSync(final, { throwIfNoEntry: false })) {
     if (trustedCopy(final, expected)) return final;
@@ -135,14 +146,18 @@ export function reachableBy(ids: PgIds, dir: string): boolean {
 }
 
 /** Where the binaries run from: as root a world-readable cache (see above), otherwise the package itself. */
-export async function postgresBinaries(ids: PgIds | undefined): Promise<{ dir: string; initdb: string; postgres: string }> {
+export async function postgresBinaries(
+  ids: PgIds | undefined,
+): Promise<{ dir: string; initdb: string; postgres: string }> {
   const pkg = await packagedPostgres();
   let dir = pkg.dir;
   if (ids) {
     const base = process.env.KNTC_PG_CACHE_DIR ?? (fs.existsSync('/var/tmp') ? '/var/tmp' : os.tmpdir());
     dir = cachedPostgres(pkg.dir, pkg.version, base);
     if (!reachableBy(ids, path.join(dir, 'bin'))) {
-      throw new Error(`the postgres user cannot reach ${dir}; set KNTC_PG_CACHE_DIR to a directory every user can enter`);
+      throw new Error(
+        `the postgres user cannot reach ${dir}; set KNTC_PG_CACHE_DIR to a directory every user can enter`,
+      );
     }
   }
   return { dir, initdb: path.join(dir, 'bin', 'initdb'), postgres: path.join(dir, 'bin', 'postgres') };
@@ -170,8 +185,10 @@ export function placeDataDir(dataDir: string, ids: PgIds | undefined): string {
   if (lst?.isDirectory() && !reachable && fs.readdirSync(dataDir).length === 0) fs.rmdirSync(dataDir);
   else if (lst?.isDirectory() || reachable) {
     if (!reachable) {
-      throw new Error(`the postgres user cannot reach the PostgreSQL data directory ${dataDir}: move it aside (a new one is then `
-        + 'placed where it can), or set KNTC_DATA_DIR to a directory every user can enter');
+      throw new Error(
+        `the postgres user cannot reach the PostgreSQL data directory ${dataDir}: move it aside (a new one is then ` +
+          'placed where it can), or set KNTC_DATA_DIR to a directory every user can enter',
+      );
     }
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) fs.chownSync(dataDir, ids.uid, ids.gid);
@@ -202,39 +219,83 @@ export async function clearStalePostmaster(dir: string): Promise<number | undefi
   if (!Number.isInteger(pid) || pid <= 1) return undefined;
   const argv = processArgv(pid);
   if (!argv) return undefined; // not running: PostgreSQL itself removes a stale lock file
-  const real = (p: string) => { try { return fs.realpathSync(p); } catch { return p; } };
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
   const ours = (a: string[]) => path.basename(a[0] ?? '') === 'postgres' && real(argvPath(a, '-D') ?? '') === real(dir);
   if (!ours(argv)) {
     fs.rmSync(pidFile, { force: true });
     return undefined;
   }
   // SIGINT: fast shutdown (rolls back open transactions, writes a checkpoint); then immediate; then kill.
-  const gone = await stopProcess(pid, ours, [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]]);
+  const gone = await stopProcess(pid, ours, [
+    ['SIGINT', 30_000],
+    ['SIGQUIT', 5_000],
+    ['SIGKILL', 5_000],
+  ]);
   if (!gone) throw new Error(`a PostgreSQL (pid ${pid}) still runs on ${dir} and could not be stopped`);
   return pid;
 }
 
 function run(bin: string, args: string[], ids: PgIds | undefined, cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { ...ids, cwd, env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, args, {
+      ...ids,
+      cwd,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
     child.once('error', reject);
-    child.once('close', (code, signal) => (code === 0 ? resolve()
-      : reject(new Error(`${path.basename(bin)} failed (code ${code ?? 'null'}, signal ${signal ?? 'null'}): ${output.trim().slice(-2000)}`))));
+    child.once('close', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `${path.basename(bin)} failed (code ${code ?? 'null'}, signal ${signal ?? 'null'}): ${output.trim().slice(-2000)}`,
+            ),
+          ),
+    );
   });
 }
 
 /** Creates a cluster in the empty directory `dir` with one superuser `user`/`password`. */
-export async function initCluster(bin: { dir: string; initdb: string }, dir: string, ids: PgIds | undefined, user: string, password: string): Promise<void> {
+export async function initCluster(
+  bin: { dir: string; initdb: string },
+  dir: string,
+  ids: PgIds | undefined,
+  user: string,
+  password: string,
+): Promise<void> {
   // initdb reads the password from a file; it sits next to the data directory (the postgres user reaches that).
   const pwFile = path.join(path.dirname(dir), `.pwfile-${crypto.randomBytes(6).toString('hex')}`);
   fs.writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
   try {
     if (ids) fs.chownSync(pwFile, ids.uid, ids.gid);
-    await run(bin.initdb, [`--pgdata=${dir}`, '--auth=scram-sha-256', `--username=${user}`, `--pwfile=${pwFile}`,
-      '--encoding=UTF8', '--locale=C', '--lc-messages=C'], ids, bin.dir);
+    await run(
+      bin.initdb,
+      [
+        `--pgdata=${dir}`,
+        '--auth=scram-sha-256',
+        `--username=${user}`,
+        `--pwfile=${pwFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+        '--lc-messages=C',
+      ],
+      ids,
+      bin.dir,
+    );
   } finally {
     fs.rmSync(pwFile, { force: true });
   }
@@ -249,11 +310,24 @@ export interface Postmaster {
  * Starts `postgres -D dir` listening on 127.0.0.1:`port` only (no Unix socket), in its own session (a terminal's
  * Ctrl-C goes to us, and we stop it in order), watched by the child guard; resolves once it accepts connections.
  */
-export async function startPostmaster(bin: { dir: string; postgres: string }, dir: string, port: number, ids: PgIds | undefined,
-  onLog: (line: string) => void = () => {}): Promise<Postmaster> {
-  const child = spawn(bin.postgres, ['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], {
-    ...ids, cwd: bin.dir, detached: true, env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startPostmaster(
+  bin: { dir: string; postgres: string },
+  dir: string,
+  port: number,
+  ids: PgIds | undefined,
+  onLog: (line: string) => void = () => {},
+): Promise<Postmaster> {
+  const child = spawn(
+    bin.postgres,
+    ['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    {
+      ...ids,
+      cwd: bin.dir,
+      detached: true,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   guardChild(child, 'SIGINT', 20_000);
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -262,7 +336,10 @@ export async function startPostmaster(bin: { dir: string; postgres: string }, di
   let log = '';
   let tail = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start in 120 s: ${log.slice(-2000)}`)), 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`PostgreSQL did not start in 120 s: ${log.slice(-2000)}`)),
+      120_000,
+    );
     const onData = (c: Buffer) => {
       const text = c.toString();
       onLog(text);
@@ -275,13 +352,21 @@ export async function startPostmaster(bin: { dir: string; postgres: string }, di
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('error', (e) => { clearTimeout(timer); reject(e); });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`PostgreSQL exited (code ${code ?? 'null'}, signal ${signal ?? 'null'}) while starting: ${log.trim().slice(-2000)}`));
+      reject(
+        new Error(
+          `PostgreSQL exited (code ${code ?? 'null'}, signal ${signal ?? 'null'}) while starting: ${log.trim().slice(-2000)}`,
+        ),
+      );
     });
   }).catch(async (e: unknown) => {
-    if (child.pid !== undefined) { // else it never ran (spawn failed): nothing to wait for
+    if (child.pid !== undefined) {
+      // else it never ran (spawn failed): nothing to wait for
       child.kill('SIGKILL');
       await exited;
       unguardChild(child);
@@ -294,11 +379,20 @@ export async function startPostmaster(bin: { dir: string; postgres: string }, di
     stop() {
       stopping ??= (async () => {
         // Fast shutdown, then immediate shutdown, then kill; an already-ended server is simply done.
-        for (const [signal, ms] of [['SIGINT', 30_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
+        for (const [signal, ms] of [
+          ['SIGINT', 30_000],
+          ['SIGQUIT', 5_000],
+          ['SIGKILL', 5_000],
+        ] as const) {
           if (child.exitCode !== null || child.signalCode !== null) break;
           child.kill(signal);
           let timer: NodeJS.Timeout | undefined;
-          const ended = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); })]);
+          const ended = await Promise.race([
+            exited.then(() => true),
+            new Promise<boolean>((r) => {
+              timer = setTimeout(() => r(false), ms);
+            }),
+          ]);
           clearTimeout(timer);
           if (ended) break;
         }

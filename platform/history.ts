@@ -22,10 +22,11 @@ function nextRunId(h: History): string | undefined {
   const last = h.events?.[h.events.length - 1];
   if (!last) return undefined;
   // Continue-as-new, and also retries and cron runs, name the run that follows.
-  const next = last.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId
-    ?? last.workflowExecutionFailedEventAttributes?.newExecutionRunId
-    ?? last.workflowExecutionTimedOutEventAttributes?.newExecutionRunId
-    ?? last.workflowExecutionCompletedEventAttributes?.newExecutionRunId;
+  const next =
+    last.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ??
+    last.workflowExecutionFailedEventAttributes?.newExecutionRunId ??
+    last.workflowExecutionTimedOutEventAttributes?.newExecutionRunId ??
+    last.workflowExecutionCompletedEventAttributes?.newExecutionRunId;
   return next || undefined;
 }
 
@@ -65,7 +66,10 @@ export async function fetchRunChain(client: Client, workflowId: string, maxRuns 
  * The export body as a JSON string. Each history is serialised by Temporal's own `historyToJSON`
  * and spliced in as is (no re-parse of possibly large histories).
  */
-export function historyExportJson(meta: { caseId: string; workflowId: string; exportedAt: string }, runs: readonly RunHistory[]): string {
+export function historyExportJson(
+  meta: { caseId: string; workflowId: string; exportedAt: string },
+  runs: readonly RunHistory[],
+): string {
   const head = JSON.stringify({ format: HISTORY_EXPORT_FORMAT, ...meta, retained: runs.length > 0 });
   const items = runs.map((r) => {
     const m = JSON.stringify({ runId: r.runId, workflowType: r.workflowType, events: r.history.events?.length ?? 0 });

@@ -21,13 +21,17 @@ export interface KeyListFormat<K> {
 /** Parses a key list: at least one key, key ids of 1-32 letters, digits, dash or underscore, none twice. */
 export function parseKeyList<K>(spec: string, format: KeyListFormat<K>): Array<{ kid: string; key: K }> {
   const { variable, error: Err } = format;
-  const out = spec.split(',').map((s) => s.trim()).filter(Boolean).map((part) => {
-    const i = part.indexOf(':');
-    if (i <= 0) throw new Err(`${variable} entries must be ${format.entry}`);
-    const kid = part.slice(0, i);
-    if (!KID.test(kid)) throw new Err(`${variable} key id "${kid}" must be 1-32 letters, digits, dash or underscore`);
-    return { kid, key: format.decode(part.slice(i + 1), kid) };
-  });
+  const out = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const i = part.indexOf(':');
+      if (i <= 0) throw new Err(`${variable} entries must be ${format.entry}`);
+      const kid = part.slice(0, i);
+      if (!KID.test(kid)) throw new Err(`${variable} key id "${kid}" must be 1-32 letters, digits, dash or underscore`);
+      return { kid, key: format.decode(part.slice(i + 1), kid) };
+    });
   if (out.length === 0) throw new Err(`${variable} has no key`);
   if (new Set(out.map((k) => k.kid)).size !== out.length) throw new Err(`${variable} has a duplicate key id`);
   return out;
@@ -36,7 +40,9 @@ export function parseKeyList<K>(spec: string, format: KeyListFormat<K>): Array<{
 /** The format of a list of 32-byte secret keys (AES-256, HMAC-SHA256). */
 export function secretKeyList(variable: string, error: new (message: string) => Error): KeyListFormat<Buffer> {
   return {
-    variable, error, entry: 'kid:base64key',
+    variable,
+    error,
+    entry: 'kid:base64key',
     decode(base64, kid) {
       const key = Buffer.from(base64, 'base64');
       if (key.length !== 32) throw new error(`${variable} key "${kid}" must be 32 bytes (base64), got ${key.length}`);

@@ -36,14 +36,22 @@ export function resolveSecrets(cfg: Config): ResolvedSecrets {
   const generated: string[] = [];
   const jwtSecret = cfg.auth.jwksUrl
     ? cfg.auth.jwtSecret
-    : cfg.auth.jwtSecret ?? persisted(dir, 'jwt-secret', () => randomBytes(32).toString('base64url'), generated);
+    : (cfg.auth.jwtSecret ?? persisted(dir, 'jwt-secret', () => randomBytes(32).toString('base64url'), generated));
   const piiKeys = cfg.piiKeys ?? persisted(dir, 'pii-keys', () => generatePiiKeySpec('local1'), generated);
-  const auditHmacKeys = cfg.auditHmacKeys ?? persisted(dir, 'audit-hmac-keys', () => generateAuditKeySpec('local1'), generated);
-  const auditSigningKeys = cfg.auditSigningKeys ?? persisted(dir, 'audit-signing-keys', () => generateAuditSigningKeySpec('local1'), generated);
+  const auditHmacKeys =
+    cfg.auditHmacKeys ?? persisted(dir, 'audit-hmac-keys', () => generateAuditKeySpec('local1'), generated);
+  const auditSigningKeys =
+    cfg.auditSigningKeys ??
+    persisted(dir, 'audit-signing-keys', () => generateAuditSigningKeySpec('local1'), generated);
   return { jwtSecret, piiKeys, auditHmacKeys, auditSigningKeys, generated };
 }
 
 /** The password of the embedded server's application role (`kntc_app`, ADR 0014), generated once. */
 export function embeddedAppRolePassword(cfg: Config): string {
-  return persisted(path.join(cfg.dataDir, 'secrets'), 'db-app-password', () => randomBytes(24).toString('base64url'), []);
+  return persisted(
+    path.join(cfg.dataDir, 'secrets'),
+    'db-app-password',
+    () => randomBytes(24).toString('base64url'),
+    [],
+  );
 }

@@ -15,23 +15,35 @@ const httpDuration = new Histogram({
   registers: [metricsRegistry],
 });
 const casesStarted = new Counter({
-  name: 'kntc_cases_started_total', help: 'Cases started through the API', labelNames: ['case_type'] as const, registers: [metricsRegistry],
+  name: 'kntc_cases_started_total',
+  help: 'Cases started through the API',
+  labelNames: ['case_type'] as const,
+  registers: [metricsRegistry],
 });
 const tasksCompleted = new Counter({
-  name: 'kntc_tasks_completed_total', help: 'Tasks completed', labelNames: ['task_type'] as const, registers: [metricsRegistry],
+  name: 'kntc_tasks_completed_total',
+  help: 'Tasks completed',
+  labelNames: ['task_type'] as const,
+  registers: [metricsRegistry],
 });
 const deadlineBreaches = new Counter({
-  name: 'kntc_deadline_breaches_total', help: 'Statutory deadlines breached', labelNames: ['clock'] as const, registers: [metricsRegistry],
+  name: 'kntc_deadline_breaches_total',
+  help: 'Statutory deadlines breached',
+  labelNames: ['clock'] as const,
+  registers: [metricsRegistry],
 });
 const projectionLag = new Gauge({
-  name: 'kntc_projection_lag_seconds', help: 'Time from a workflow state change to its projection in the read model (last observed)', registers: [metricsRegistry],
+  name: 'kntc_projection_lag_seconds',
+  help: 'Time from a workflow state change to its projection in the read model (last observed)',
+  registers: [metricsRegistry],
 });
 
 const projectionFailures = new Counter({
   name: 'kntc_projection_failures_total',
-  help: 'Read-model projections that failed, by reason (each failed attempt; ADR 0016): data refused by PostgreSQL '
-    + '(untranslatable_character, invalid_text, data_exception, limit_exceeded), then written sanitized or not at all '
-    + '(outcome sanitized / failed); or transient (the activity is retried)',
+  help:
+    'Read-model projections that failed, by reason (each failed attempt; ADR 0016): data refused by PostgreSQL ' +
+    '(untranslatable_character, invalid_text, data_exception, limit_exceeded), then written sanitized or not at all ' +
+    '(outcome sanitized / failed); or transient (the activity is retried)',
   labelNames: ['reason', 'outcome'] as const,
   registers: [metricsRegistry],
 });
@@ -80,11 +92,14 @@ export function setStuckCasesProbe(probe: (() => Promise<number>) | undefined): 
 const webhookAttempts = new Counter({
   name: 'kntc_webhook_deliveries_total',
   help: 'Webhook delivery attempts by outcome (delivered, failed: retried; dead: dead-lettered after the retry period; ADR 0026)',
-  labelNames: ['outcome'] as const, registers: [metricsRegistry],
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
 });
 const webhookAttemptDuration = new Histogram({
-  name: 'kntc_webhook_attempt_duration_seconds', help: 'Duration of webhook delivery attempts (HTTP request to answer)',
-  buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10], registers: [metricsRegistry],
+  name: 'kntc_webhook_attempt_duration_seconds',
+  help: 'Duration of webhook delivery attempts (HTTP request to answer)',
+  buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10],
+  registers: [metricsRegistry],
 });
 /** One webhook attempt (`delivered` / `failed`) with its duration, or a dead-lettered delivery (`dead`). */
 export function recordWebhookDelivery(outcome: 'delivered' | 'failed' | 'dead', seconds: number): void {

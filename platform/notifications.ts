@@ -9,13 +9,20 @@ import { createEmailTransport, createSmsTransport } from '../notifications/trans
 import type { NotificationConfig } from './config.js';
 
 /** The worker's notification dependencies; `smtpUrl` overrides SMTP_URL (the mail catcher's). */
-export function notificationDeps(cfg: NotificationConfig, smtpUrl = cfg.smtpUrl): NonNullable<ActivityDeps['notifications']> {
+export function notificationDeps(
+  cfg: NotificationConfig,
+  smtpUrl = cfg.smtpUrl,
+): NonNullable<ActivityDeps['notifications']> {
   return {
     resolveRecipients,
     email: smtpUrl ? createEmailTransport({ smtpUrl, from: cfg.smtpFrom }) : undefined,
     sms: cfg.smsGatewayUrl ? createSmsTransport({ url: cfg.smsGatewayUrl, token: cfg.smsGatewayToken }) : undefined,
     publicBaseUrl: cfg.publicBaseUrl,
-    retry: { initialIntervalMs: cfg.retryInitialS * 1000, maximumIntervalMs: 3_600_000, periodMs: cfg.retryPeriodS * 1000 },
+    retry: {
+      initialIntervalMs: cfg.retryInitialS * 1000,
+      maximumIntervalMs: 3_600_000,
+      periodMs: cfg.retryPeriodS * 1000,
+    },
   };
 }
 
@@ -29,8 +36,13 @@ export interface MailCatcher {
 export async function startMailCatcher(cfg: NotificationConfig, dataDir: string): Promise<MailCatcher> {
   const { MailDev } = await import('maildev');
   const md = new MailDev({
-    smtp: cfg.mailCatcherSmtpPort, web: cfg.mailCatcherWebPort, ip: '127.0.0.1', webIp: '127.0.0.1', basePathname: '/',
-    mailDirectory: path.join(dataDir, 'maildev'), silent: true,
+    smtp: cfg.mailCatcherSmtpPort,
+    web: cfg.mailCatcherWebPort,
+    ip: '127.0.0.1',
+    webIp: '127.0.0.1',
+    basePathname: '/',
+    mailDirectory: path.join(dataDir, 'maildev'),
+    silent: true,
   });
   await md.start();
   return {

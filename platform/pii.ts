@@ -80,7 +80,9 @@ export function createPiiKeyring(keys: Array<{ kid: string; key: Buffer }> | str
       try {
         return Buffer.concat([d.update(s.ciphertext), d.final()]).toString('utf8');
       } catch {
-        throw new PiiKeyError(`personal data sealed under key "${s.kid}" failed authentication (altered data or wrong key)`);
+        throw new PiiKeyError(
+          `personal data sealed under key "${s.kid}" failed authentication (altered data or wrong key)`,
+        );
       }
     },
   };

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { clearStalePostmaster, initCluster, placeDataDir, postgresBinaries, postgresUser, startPostmaster } from './embedded-pg.js';
+import {
+  clearStalePostmaster,
+  initCluster,
+  placeDataDir,
+  postgresBinaries,
+  postgresUser,
+  startPostmaster,
+} from './embedded-pg.js';
 
 /** A running PostgreSQL: either the embedded one we started, or an external server. */
 export interface PostgresHandle {
@@ -96,7 +103,9 @@ async function startEmbeddedServer(opts: EmbeddedPostgresOptions): Promise<{ sto
   const stale = await clearStalePostmaster(dir);
   if (stale) opts.onLog?.(`stopped PostgreSQL pid ${stale} left running on ${dir} by an earlier run`);
   if (await portInUse(opts.port)) {
-    throw new Error(`PostgreSQL port ${opts.port} is already in use. Set PG_PORT to another port, or DATABASE_URL to use an existing server.`);
+    throw new Error(
+      `PostgreSQL port ${opts.port} is already in use. Set PG_PORT to another port, or DATABASE_URL to use an existing server.`,
+    );
   }
   const bin = await postgresBinaries(ids);
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await initCluster(bin, dir, ids, USER, PASSWORD);

@@ -17,7 +17,9 @@ function guardProcess(): ChildProcess | undefined {
   try {
     // Own session: a terminal's Ctrl-C reaches us (we stop in order), not the guard. Unref'd: it never keeps us alive.
     guard = spawn(process.execPath, [GUARD], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
-    guard.on('error', () => { guard = undefined; });
+    guard.on('error', () => {
+      guard = undefined;
+    });
     guard.stdin!.on('error', () => undefined);
     guard.unref();
     (guard.stdin as unknown as { unref?: () => void }).unref?.();
@@ -64,7 +66,11 @@ export function argvPath(argv: string[], flag: string): string | undefined {
  * Stops the process `pid` while `isSame(argv)` still holds for it: each signal in turn, waiting up to its
  * grace period for the process to end. Resolves true when it is gone.
  */
-export async function stopProcess(pid: number, isSame: (argv: string[]) => boolean, steps: Array<[NodeJS.Signals, number]>): Promise<boolean> {
+export async function stopProcess(
+  pid: number,
+  isSame: (argv: string[]) => boolean,
+  steps: Array<[NodeJS.Signals, number]>,
+): Promise<boolean> {
   for (const [signal, graceMs] of steps) {
     const argv = processArgv(pid);
     if (!argv || !isSame(argv)) return true;

@@ -28,7 +28,8 @@ export function cachedWorkflowBundle(workflowsPath = DEFAULT_WORKFLOWS_PATH): Pr
   let p = bundles.get(workflowsPath);
   if (!p) {
     p = bundleWorkflowCode({ workflowsPath, logger: quiet as never }).then((bundle) => ({
-      bundle, codeHash: `sha256:${createHash('sha256').update(bundle.code).digest('hex')}`,
+      bundle,
+      codeHash: `sha256:${createHash('sha256').update(bundle.code).digest('hex')}`,
     }));
     p.catch(() => bundles.delete(workflowsPath));
     bundles.set(workflowsPath, p);
@@ -62,7 +63,10 @@ let queue: Promise<unknown> = Promise.resolve();
  * Replays `items` one after another on a replay worker. Replays in one process are serialised
  * (each is CPU-bound; two at once only slow both down and compete with the live worker).
  */
-export function replayHistories(items: readonly ReplayItem[], opts: { workflowsPath?: string } = {}): Promise<{ codeHash: string; outcomes: ReplayOutcome[] }> {
+export function replayHistories(
+  items: readonly ReplayItem[],
+  opts: { workflowsPath?: string } = {},
+): Promise<{ codeHash: string; outcomes: ReplayOutcome[] }> {
   const run = async () => {
     const { bundle, codeHash } = await cachedWorkflowBundle(opts.workflowsPath);
     const outcomes: ReplayOutcome[] = new Array(items.length);
@@ -71,7 +75,14 @@ export function replayHistories(items: readonly ReplayItem[], opts: { workflowsP
     const decoded: unknown[] = [];
     items.forEach((item, k) => {
       const d = decode(item.history);
-      if ('error' in d) outcomes[k] = { workflowId: item.workflowId, runId: item.runId ?? '', deterministic: false, result: 'failed', error: d.error };
+      if ('error' in d)
+        outcomes[k] = {
+          workflowId: item.workflowId,
+          runId: item.runId ?? '',
+          deterministic: false,
+          result: 'failed',
+          error: d.error,
+        };
       else {
         valid.push(k);
         decoded[k] = d.history;
@@ -80,13 +91,18 @@ export function replayHistories(items: readonly ReplayItem[], opts: { workflowsP
     if (valid.length > 0) {
       let i = 0;
       const iterable = valid.map((k) => ({ workflowId: items[k]!.workflowId, history: decoded[k] }));
-      for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'kntc-replay' }, iterable)) {
+      for await (const r of Worker.runReplayHistories(
+        { workflowBundle: bundle, replayName: 'kntc-replay' },
+        iterable,
+      )) {
         const k = valid[i++]!;
         const item = items[k]!;
         const err = r.error;
-        const nondet = err !== undefined && (err.name === 'DeterminismViolationError' || /nondetermin/i.test(err.message));
+        const nondet =
+          err !== undefined && (err.name === 'DeterminismViolationError' || /nondetermin/i.test(err.message));
         outcomes[k] = {
-          workflowId: item.workflowId, runId: item.runId ?? r.runId,
+          workflowId: item.workflowId,
+          runId: item.runId ?? r.runId,
           deterministic: err === undefined,
           result: err === undefined ? 'deterministic' : nondet ? 'nondeterministic' : 'failed',
           ...(err ? { error: err.message.slice(0, 2000) } : {}),
@@ -106,7 +122,8 @@ function decode(h: unknown): { history: unknown } | { error: string } {
   const events = (h as { events?: unknown }).events;
   if (!Array.isArray(events) || events.length === 0) return { error: 'history has no events' };
   const first = events[0] as Record<string, unknown>;
-  if (!first.workflowExecutionStartedEventAttributes) return { error: 'the first event is not WorkflowExecutionStarted' };
+  if (!first.workflowExecutionStartedEventAttributes)
+    return { error: 'the first event is not WorkflowExecutionStarted' };
   // JSON histories carry event ids as strings; protos as Long/number.
   if (typeof first.eventId !== 'string') return { history: h };
   try {

@@ -2,7 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type LogLevel, type NativeConnectionOptions } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type LogLevel,
+  type NativeConnectionOptions,
+} from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { portInUse } from './postgres.js';
@@ -12,7 +18,10 @@ import { SEARCH_ATTRIBUTES } from '../workflows/contract.js';
 
 /** Paths of the binaries installed by scripts/install-temporal.mjs. */
 export function temporalBinaries(toolsDir: string): { temporal: string; testServer: string } {
-  return { temporal: path.join(toolsDir, 'bin', 'temporal'), testServer: path.join(toolsDir, 'bin', 'temporal-test-server') };
+  return {
+    temporal: path.join(toolsDir, 'bin', 'temporal'),
+    testServer: path.join(toolsDir, 'bin', 'temporal-test-server'),
+  };
 }
 
 export interface ServerProcess {
@@ -70,17 +79,36 @@ export async function startDevServer(o: DevServerOptions): Promise<ServerProcess
     securePersistence(o.dbFile);
     await stopStaleDevServer(pidFile, o.dbFile);
   }
-  for (const [p, what, env] of [[o.port, 'Temporal', 'TEMPORAL_DEV_PORT'], [o.uiPort, 'Temporal Web UI', 'TEMPORAL_UI_PORT']] as const) {
+  for (const [p, what, env] of [
+    [o.port, 'Temporal', 'TEMPORAL_DEV_PORT'],
+    [o.uiPort, 'Temporal Web UI', 'TEMPORAL_UI_PORT'],
+  ] as const) {
     if (p !== undefined && (await portInUse(p))) {
-      throw new Error(`${what} port ${p} is already in use. Set ${env} to another port, or TEMPORAL_ADDRESS to use an existing cluster.`);
+      throw new Error(
+        `${what} port ${p} is already in use. Set ${env} to another port, or TEMPORAL_ADDRESS to use an existing cluster.`,
+      );
     }
   }
   if (!fs.existsSync(o.binary)) throw new Error(`Temporal CLI not found at ${o.binary}: run npm run tools:install`);
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(o.port), '--namespace', o.namespace,
-    '--log-format', 'json', '--log-level', 'warn',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
-    '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true',
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--namespace',
+    o.namespace,
+    '--log-format',
+    'json',
+    '--log-level',
+    'warn',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    '--dynamic-config-value',
+    'system.forceSearchAttributesCacheRefreshOnRead=true',
   ];
   if (o.uiPort !== undefined) args.push('--ui-port', String(o.uiPort));
   else args.push('--headless');
@@ -105,7 +133,9 @@ export async function startDevServer(o: DevServerOptions): Promise<ServerProcess
   guardChild(child, 'SIGTERM', 10_000);
   if (pidFile) fs.writeFileSync(pidFile, `${child.pid}\n`, { mode: 0o600 });
   // Safety net: never leave the dev server orphaned if this process ends without a clean stop.
-  const killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  const killOnExit = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
   process.once('exit', killOnExit);
   child.once('exit', () => process.removeListener('exit', killOnExit));
   const stop = async () => {
@@ -158,11 +188,15 @@ export async function stopStaleDevServer(pidFile: string, dbFile: string): Promi
   } catch {
     return undefined;
   }
-  const ours = (argv: string[]) => argv.includes('start-dev') && argvPath(argv, '--db-filename') === path.resolve(dbFile);
+  const ours = (argv: string[]) =>
+    argv.includes('start-dev') && argvPath(argv, '--db-filename') === path.resolve(dbFile);
   let stopped: number | undefined;
   const argv = Number.isInteger(pid) && pid > 1 ? processArgv(pid) : undefined;
   if (argv && ours(argv)) {
-    const gone = await stopProcess(pid, ours, [['SIGTERM', 10_000], ['SIGKILL', 5_000]]);
+    const gone = await stopProcess(pid, ours, [
+      ['SIGTERM', 10_000],
+      ['SIGKILL', 5_000],
+    ]);
     if (!gone) throw new Error(`a Temporal dev server (pid ${pid}) still runs on ${dbFile} and could not be stopped`);
     stopped = pid;
   }
@@ -195,9 +229,10 @@ export function connectionOptions(cfg: Config, address: string): ConnectionOptio
   if (t.tls || t.apiKey || t.clientCertPath) {
     opts.tls = {
       serverNameOverride: t.serverNameOverride,
-      clientCertPair: t.clientCertPath && t.clientKeyPath
-        ? { crt: fs.readFileSync(t.clientCertPath), key: fs.readFileSync(t.clientKeyPath) }
-        : undefined,
+      clientCertPair:
+        t.clientCertPath && t.clientKeyPath
+          ? { crt: fs.readFileSync(t.clientCertPath), key: fs.readFileSync(t.clientKeyPath) }
+          : undefined,
     };
   }
   if (t.apiKey) opts.apiKey = t.apiKey;
@@ -214,7 +249,13 @@ export async function connectWorker(cfg: Config, address: string): Promise<Nativ
 
 const INDEXED_VALUE_TYPE: Record<string, number> = {
   // temporal.api.enums.v1.IndexedValueType
-  Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7,
+  Text: 1,
+  Keyword: 2,
+  Int: 3,
+  Double: 4,
+  Bool: 5,
+  Datetime: 6,
+  KeywordList: 7,
 };
 
 /**

@@ -82,7 +82,11 @@ export function blockedAddress(ip: string, policy: UrlPolicy): string | null {
 /** Why `raw` is not an acceptable webhook URL (as written), or null. */
 export function webhookUrlProblem(raw: string, policy: UrlPolicy): string | null {
   let u: URL;
-  try { u = new URL(raw); } catch { return 'not an absolute URL'; }
+  try {
+    u = new URL(raw);
+  } catch {
+    return 'not an absolute URL';
+  }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'only http and https URLs are allowed';
   if (u.username || u.password) return 'credentials in the URL are not allowed (the signature authenticates us)';
   const host = u.hostname.replace(/^\[|\]$/g, '');
@@ -90,7 +94,8 @@ export function webhookUrlProblem(raw: string, policy: UrlPolicy): string | null
     const b = blockedAddress(host, policy);
     return b ? `the host is ${b}` : null;
   }
-  if (host === 'localhost' || host.endsWith('.localhost')) return policy.allowLocalhost ? null : 'the host is a loopback address';
+  if (host === 'localhost' || host.endsWith('.localhost'))
+    return policy.allowLocalhost ? null : 'the host is a loopback address';
   return null;
 }
 
@@ -138,22 +143,31 @@ export function checkedLookup(policy: UrlPolicy, resolve: Resolver = dnsResolver
  * (its `code`), or an error named `TimeoutError` after `timeoutMs`.
  */
 export function postWebhook(
-  url: string, o: { headers: Record<string, string>; body: string; timeoutMs: number; policy: UrlPolicy; resolve?: Resolver },
+  url: string,
+  o: { headers: Record<string, string>; body: string; timeoutMs: number; policy: UrlPolicy; resolve?: Resolver },
 ): Promise<number> {
   const refused = webhookUrlProblem(url, o.policy);
   if (refused) return Promise.reject(new WebhookAddressRefused(refused));
   const u = new URL(url);
   const send = u.protocol === 'https:' ? https.request : http.request;
   return new Promise<number>((resolve, reject) => {
-    const req = send(u, {
-      method: 'POST', headers: { ...o.headers, 'content-length': String(Buffer.byteLength(o.body)) },
-      lookup: checkedLookup(o.policy, o.resolve) as never,
-    }, (res) => {
-      clearTimeout(timer);
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), o.timeoutMs);
+    const req = send(
+      u,
+      {
+        method: 'POST',
+        headers: { ...o.headers, 'content-length': String(Buffer.byteLength(o.body)) },
+        lookup: checkedLookup(o.policy, o.resolve) as never,
+      },
+      (res) => {
+        clearTimeout(timer);
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error('timeout'), { name: 'TimeoutError' })),
+      o.timeoutMs,
+    );
     req.on('error', (err) => {
       clearTimeout(timer);
       if (err instanceof WebhookAddressRefused || err.name === 'TimeoutError') reject(err);

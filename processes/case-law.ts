@@ -23,7 +23,9 @@ export const LIFECYCLE_LAW: CaseLaw = {
    */
   extensionPreset(preset, value, policy) {
     if (preset !== 'denunciation_complexity') return undefined;
-    const complexity = (typeof value === 'string' && COMPLEXITIES.includes(value) ? value : 'normal') as DenunciationComplexity;
+    const complexity = (
+      typeof value === 'string' && COMPLEXITIES.includes(value) ? value : 'normal'
+    ) as DenunciationComplexity;
     const p = denunciationExtensionPolicy(complexity);
     return { ...p, unit: policy.unit, legalBasis: `${p.legalBasis} (complexity: ${complexity})` };
   },
@@ -35,7 +37,12 @@ export const LIFECYCLE_LAW: CaseLaw = {
   messageRefusal(name, caseVariables, messageVariables) {
     if (name !== 'markComplex') return null;
     const stated = caseVariables.complexity;
-    const current = typeof stated === 'string' && LADDER.includes(stated) ? stated : caseVariables.complex === true ? 'complex' : undefined;
+    const current =
+      typeof stated === 'string' && LADDER.includes(stated)
+        ? stated
+        : caseVariables.complex === true
+          ? 'complex'
+          : undefined;
     const asked = messageVariables.complexity;
     const wanted = typeof asked === 'string' && LADDER.includes(asked) ? asked : 'complex';
     if (current !== undefined && LADDER.indexOf(current) >= LADDER.indexOf(wanted)) {

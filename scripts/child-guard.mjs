@@ -49,7 +49,8 @@ async function stopAll() {
   const list = [...watched.entries()];
   for (const [pid, w] of list) signal(pid, w.signal, w.start);
   const deadline = Date.now() + Math.max(0, ...list.map(([, w]) => w.graceMs));
-  while (Date.now() < deadline && list.some(([pid, w]) => alive(pid, w.start))) await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() < deadline && list.some(([pid, w]) => alive(pid, w.start)))
+    await new Promise((r) => setTimeout(r, 100));
   for (const [pid, w] of list) signal(pid, 'SIGKILL', w.start);
   process.exit(0);
 }
@@ -63,7 +64,12 @@ process.stdin.on('data', (chunk) => {
     buffer = buffer.slice(i + 1);
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 1) continue;
-    if (cmd === 'watch') watched.set(pid, { signal: sig || 'SIGTERM', graceMs: Number.isFinite(Number(grace)) ? Number(grace) : 10_000, start: stat(pid)?.start });
+    if (cmd === 'watch')
+      watched.set(pid, {
+        signal: sig || 'SIGTERM',
+        graceMs: Number.isFinite(Number(grace)) ? Number(grace) : 10_000,
+        start: stat(pid)?.start,
+      });
     else if (cmd === 'unwatch') watched.delete(pid);
   }
 });

@@ -35,10 +35,16 @@ if (lifecycle === 'pretest' && !fs.existsSync(chromiumPath)) {
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
   if (root && hasApt) {
     console.log('[deps] installing Debian chromium (apt-get) for the BPMN viewer test…');
-    const r = spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'], { stdio: 'inherit' });
+    const r = spawnSync(
+      'sh',
+      ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'],
+      { stdio: 'inherit' },
+    );
     if (r.status !== 0) process.exit(r.status ?? 1);
   } else {
-    console.error(`[deps] Chromium is needed at ${chromiumPath} for the BPMN viewer test: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`);
+    console.error(
+      `[deps] Chromium is needed at ${chromiumPath} for the BPMN viewer test: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH.`,
+    );
     process.exit(1);
   }
 }

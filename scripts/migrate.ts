@@ -6,8 +6,12 @@ import { migrateConfiguredDatabase } from '../platform/database.js';
 const cfg = loadConfigOrExit();
 try {
   const r = await migrateConfiguredDatabase(cfg);
-  const where = r.embedded ? `the embedded database (${cfg.dataDir})` : new URL(r.databaseUrl).host + new URL(r.databaseUrl).pathname;
-  console.log(r.applied.length === 0 ? `${where}: migrations up to date` : `${where}: applied ${r.applied.length} migration(s)`);
+  const where = r.embedded
+    ? `the embedded database (${cfg.dataDir})`
+    : new URL(r.databaseUrl).host + new URL(r.databaseUrl).pathname;
+  console.log(
+    r.applied.length === 0 ? `${where}: migrations up to date` : `${where}: applied ${r.applied.length} migration(s)`,
+  );
   for (const name of r.applied) console.log(`  ${name}`);
 } catch (e) {
   console.error(`migration failed: ${(e as Error).message}`);

@@ -20,13 +20,20 @@ import { RECORDINGS } from '../test/support/scenarios.js';
 const dir = new URL('../test/histories/', import.meta.url);
 fs.mkdirSync(dir, { recursive: true });
 const bins = ensureTemporal({ quiet: true }) as { testServer: string };
-const create = (TestWorkflowEnvironment as unknown as {
-  create(o: { supportsTimeSkipping: boolean; address: string; server: { type: 'existing' } }): Promise<TestWorkflowEnvironment>;
-}).create.bind(TestWorkflowEnvironment);
+const create = (
+  TestWorkflowEnvironment as unknown as {
+    create(o: {
+      supportsTimeSkipping: boolean;
+      address: string;
+      server: { type: 'existing' };
+    }): Promise<TestWorkflowEnvironment>;
+  }
+).create.bind(TestWorkflowEnvironment);
 const overwrite = process.argv.includes('--overwrite');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = only.filter((n) => !RECORDINGS.some((r) => r.name === n));
-if (unknown.length > 0) throw new Error(`no recording named ${unknown.join(', ')} (known: ${RECORDINGS.map((r) => r.name).join(', ')})`);
+if (unknown.length > 0)
+  throw new Error(`no recording named ${unknown.join(', ')} (known: ${RECORDINGS.map((r) => r.name).join(', ')})`);
 for (const s of RECORDINGS.filter((x) => only.length === 0 || only.includes(x.name))) {
   const server = await startTimeSkippingServer(bins.testServer, await freePort());
   const env = await create({ supportsTimeSkipping: true, address: server.address, server: { type: 'existing' } });
@@ -48,7 +55,8 @@ for (const s of RECORDINGS.filter((x) => only.length === 0 || only.includes(x.na
       const firstRunId = (h as { firstExecutionRunId?: string }).firstExecutionRunId;
       await write(name, env.client.workflow.getHandle(h.workflowId, firstRunId));
       const latest = (await h.describe()).runId;
-      if (firstRunId && latest !== firstRunId) await write(`${name}.last-run`, env.client.workflow.getHandle(h.workflowId, latest));
+      if (firstRunId && latest !== firstRunId)
+        await write(`${name}.last-run`, env.client.workflow.getHandle(h.workflowId, latest));
     }
     console.log(`${s.name}: ${summary}; ${handles.length} histories`);
   } finally {

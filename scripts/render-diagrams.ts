@@ -23,5 +23,7 @@ rendered.forEach((r, i) => {
   const base = `${d.key}-v${d.version}`;
   fs.writeFileSync(path.join(out, `${base}.svg`), r.svg);
   fs.writeFileSync(path.join(out, `${base}.bpmn`), xmls[i]!);
-  console.log(`${base}: ${r.shapes} shapes, ${r.connections} flows${r.warnings.length ? `, warnings: ${r.warnings.join('; ')}` : ''}`);
+  console.log(
+    `${base}: ${r.shapes} shapes, ${r.connections} flows${r.warnings.length ? `, warnings: ${r.warnings.join('; ')}` : ''}`,
+  );
 });

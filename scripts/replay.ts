@@ -23,7 +23,12 @@ const HISTORIES_DIR = fileURLToPath(new URL('../test/histories/', import.meta.ur
 
 const USAGE = `usage: npm run replay -- <history.json...> | --all | --server [--query Q] [--limit N] [--workflows PATH]`;
 
-interface Row { source: string; item?: ReplayItem; events: number; failure?: string }
+interface Row {
+  source: string;
+  item?: ReplayItem;
+  events: number;
+  failure?: string;
+}
 
 function rowsFromFile(file: string): Row[] {
   const source = path.relative(process.cwd(), file) || file;
@@ -31,7 +36,9 @@ function rowsFromFile(file: string): Row[] {
     const entries = historiesInDocument(JSON.parse(fs.readFileSync(file, 'utf8')));
     return entries.map((e, i) => ({
       source: entries.length > 1 ? `${source}#${i + 1}` : source,
-      events: Array.isArray((e.history as { events?: unknown[] })?.events) ? (e.history as { events: unknown[] }).events.length : 0,
+      events: Array.isArray((e.history as { events?: unknown[] })?.events)
+        ? (e.history as { events: unknown[] }).events.length
+        : 0,
       item: { workflowId: e.workflowId ?? path.basename(file, '.json'), runId: e.runId, history: e.history },
     }));
   } catch (err) {
@@ -50,7 +57,11 @@ async function rowsFromServer(query: string, limit: number): Promise<Row[]> {
     for await (const wf of client.workflow.list({ query, pageSize: 100 })) {
       if (rows.length >= limit) break;
       const history = await client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory();
-      rows.push({ source: `${wf.workflowId}/${wf.runId.slice(0, 8)}`, events: history.events?.length ?? 0, item: { workflowId: wf.workflowId, runId: wf.runId, history } });
+      rows.push({
+        source: `${wf.workflowId}/${wf.runId.slice(0, 8)}`,
+        events: history.events?.length ?? 0,
+        item: { workflowId: wf.workflowId, runId: wf.runId, history },
+      });
     }
     return rows;
   } finally {
@@ -70,16 +81,22 @@ function table(rows: Row[], outcomes: Map<Row, ReplayOutcome>): string {
   const head = ['history', 'run', 'events', 'result', 'detail'];
   const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...lines.map((l) => l[i]!.length))));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => (i === 4 ? c : c.padEnd(widths[i]!))).join(' | ')} |`;
-  return [fmt(head), fmt(widths.map((w, i) => '-'.repeat(i === 4 ? head[4]!.length : w))), ...lines.map(fmt)].join('\n');
+  return [fmt(head), fmt(widths.map((w, i) => '-'.repeat(i === 4 ? head[4]!.length : w))), ...lines.map(fmt)].join(
+    '\n',
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
+    args: argv,
+    allowPositionals: true,
     options: {
-      all: { type: 'boolean', default: false }, server: { type: 'boolean', default: false },
-      query: { type: 'string', default: `WorkflowType="${PROCESS_WORKFLOW}"` }, limit: { type: 'string', default: '1000' },
-      workflows: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false },
+      all: { type: 'boolean', default: false },
+      server: { type: 'boolean', default: false },
+      query: { type: 'string', default: `WorkflowType="${PROCESS_WORKFLOW}"` },
+      limit: { type: 'string', default: '1000' },
+      workflows: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
@@ -91,12 +108,19 @@ async function main(argv: string[]): Promise<number> {
   const files = [...positionals];
   if (values.all) {
     if (fs.existsSync(HISTORIES_DIR)) {
-      files.push(...fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(HISTORIES_DIR, f)));
+      files.push(
+        ...fs
+          .readdirSync(HISTORIES_DIR)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => path.join(HISTORIES_DIR, f)),
+      );
     }
   }
-  if (files.length === 0 && !values.server && !values.all) throw new UsageError('give history files, --all or --server');
+  if (files.length === 0 && !values.server && !values.all)
+    throw new UsageError('give history files, --all or --server');
   const rows = files.flatMap(rowsFromFile);
-  if (values.server) rows.push(...await rowsFromServer(values.query!, limit));
+  if (values.server) rows.push(...(await rowsFromServer(values.query!, limit)));
   if (rows.length === 0) {
     console.log('No histories to replay.');
     return 0;
@@ -105,12 +129,17 @@ async function main(argv: string[]): Promise<number> {
   const workflowsPath = values.workflows ? path.resolve(values.workflows) : DEFAULT_WORKFLOWS_PATH;
   const replayable = rows.filter((r) => r.item);
   const t0 = performance.now();
-  const { codeHash, outcomes } = await replayHistories(replayable.map((r) => r.item!), { workflowsPath });
+  const { codeHash, outcomes } = await replayHistories(
+    replayable.map((r) => r.item!),
+    { workflowsPath },
+  );
   const byRow = new Map(replayable.map((r, i) => [r, outcomes[i]!]));
   console.log(table(rows, byRow));
   const bad = rows.filter((r) => r.failure || byRow.get(r)?.deterministic !== true);
-  console.log(`\n${rows.length} histories replayed against ${path.relative(process.cwd(), workflowsPath)} (${codeHash}) in ${((performance.now() - t0) / 1000).toFixed(1)} s: `
-    + (bad.length === 0 ? 'all deterministic.' : `${bad.length} NOT deterministic or failed.`));
+  console.log(
+    `\n${rows.length} histories replayed against ${path.relative(process.cwd(), workflowsPath)} (${codeHash}) in ${((performance.now() - t0) / 1000).toFixed(1)} s: ` +
+      (bad.length === 0 ? 'all deterministic.' : `${bad.length} NOT deterministic or failed.`),
+  );
   return bad.length === 0 ? 0 : 1;
 }
 

@@ -24,8 +24,13 @@ if (system.temporalUiUrl) line('Temporal Web UI', system.temporalUiUrl);
 line('PostgreSQL', `${system.databaseUrl}${system.embeddedPostgres ? ' (embedded)' : ''}`);
 line('Data folder', cfg.dataDir);
 line('API docs', `${system.apiUrl}/docs/`);
-if (system.mailCatcherUrl) line('Mail catcher', `${system.mailCatcherUrl}   (every email sent goes here: SMTP ${system.smtpUrl})`);
-if (system.adminToken) line('Admin token', `${system.adminToken}\n${' '.repeat(21)}(local use: Authorization: Bearer <token>; valid JWT_MAX_LIFETIME, 24 h by default, a new one each start; agency tinh-demo)`);
+if (system.mailCatcherUrl)
+  line('Mail catcher', `${system.mailCatcherUrl}   (every email sent goes here: SMTP ${system.smtpUrl})`);
+if (system.adminToken)
+  line(
+    'Admin token',
+    `${system.adminToken}\n${' '.repeat(21)}(local use: Authorization: Bearer <token>; valid JWT_MAX_LIFETIME, 24 h by default, a new one each start; agency tinh-demo)`,
+  );
 console.log('\nPress Ctrl-C to stop.\n');
 
 // Ctrl-C (SIGINT), SIGTERM and a closed terminal (SIGHUP) stop everything in order: API, worker, Temporal,

@@ -19,7 +19,15 @@ import { ChainBroken, configureAuditSigner, createCheckpointStore } from '../db/
 import { notificationDeps, startMailCatcher, type MailCatcher } from '../platform/notifications.js';
 import { createPiiKeyring } from '../platform/pii.js';
 import { portInUse, type PostgresHandle } from '../platform/postgres.js';
-import { connectClient, connectWorker, installTemporalRuntimeLogger, registerSearchAttributes, startDevServer, temporalBinaries, type ServerProcess } from '../platform/temporal.js';
+import {
+  connectClient,
+  connectWorker,
+  installTemporalRuntimeLogger,
+  registerSearchAttributes,
+  startDevServer,
+  temporalBinaries,
+  type ServerProcess,
+} from '../platform/temporal.js';
 
 export interface RunningSystem {
   apiUrl: string;
@@ -67,31 +75,54 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     // Migrations run as the owner of the tables; the API and the worker connect as the application role,
     // which owns nothing and cannot disable the audit log's triggers (ADR 0014).
     const secrets = resolveSecrets(cfg);
-    if (secrets.generated.length) logger.info({ files: secrets.generated }, 'generated local secrets (set JWT_SECRET, PII_KEYS, AUDIT_HMAC_KEYS and AUDIT_SIGNING_KEYS in production)');
+    if (secrets.generated.length)
+      logger.info(
+        { files: secrets.generated },
+        'generated local secrets (set JWT_SECRET, PII_KEYS, AUDIT_HMAC_KEYS and AUDIT_SIGNING_KEYS in production)',
+      );
     configureAuditKeys(secrets.auditHmacKeys);
     configureAuditSigner(secrets.auditSigningKeys);
     const { applied, appUrl } = await prepareDatabase(cfg, databaseUrl, pg !== undefined);
     logger.info({ applied }, 'migrations up to date');
     const db: Db = createDb(appUrl);
     stops.push(() => db.destroy());
-    for (const w of await roleWarnings(db)) logger.warn(`${w}; set DATABASE_APP_URL to a role without ownership (README)`);
+    for (const w of await roleWarnings(db))
+      logger.warn(`${w}; set DATABASE_APP_URL to a role without ownership (README)`);
     const sealed = await sealAuditChain(db);
     if (sealed) logger.info({ seq: sealed.seq }, 'audit chain keyed (HMAC) from here on');
     // Signed checkpoints of the audit chain: one now (in the background: it verifies the whole chain) and periodically.
     const checkpoints = createCheckpointStore(db);
-    const checkpoint = () => checkpoints.create()
-      .then((r) => { if (r.created) logger.info({ seq: r.checkpoint.seq }, 'audit checkpoint signed'); })
-      .catch((e: unknown) => logger.error({ err: (e as Error).message }, e instanceof ChainBroken ? 'AUDIT CHAIN DOES NOT VERIFY: no checkpoint signed' : 'audit checkpoint failed'));
+    const checkpoint = () =>
+      checkpoints
+        .create()
+        .then((r) => {
+          if (r.created) logger.info({ seq: r.checkpoint.seq }, 'audit checkpoint signed');
+        })
+        .catch((e: unknown) =>
+          logger.error(
+            { err: (e as Error).message },
+            e instanceof ChainBroken ? 'AUDIT CHAIN DOES NOT VERIFY: no checkpoint signed' : 'audit checkpoint failed',
+          ),
+        );
     const pendingCheckpoint = checkpoint();
-    const timer = cfg.auditCheckpointMinutes > 0 ? setInterval(() => void checkpoint(), cfg.auditCheckpointMinutes * 60_000) : undefined;
+    const timer =
+      cfg.auditCheckpointMinutes > 0
+        ? setInterval(() => void checkpoint(), cfg.auditCheckpointMinutes * 60_000)
+        : undefined;
     timer?.unref();
-    stops.push(async () => { clearInterval(timer); await pendingCheckpoint; });
+    stops.push(async () => {
+      clearInterval(timer);
+      await pendingCheckpoint;
+    });
     // Built-in definitions: idempotent; a changed built-in without a new version stops start-up.
     const defs = await registerBuiltinDefinitions(db).catch((e: unknown) => {
       // The embedded database is a local one: say how to start afresh after an upgrade changed a built-in.
       if (e instanceof DefinitionVersionExists && pg) {
-        throw new Error(`${e.message}. The embedded database in ${path.join(cfg.dataDir, 'postgres')} holds built-in definitions of an older build `
-          + `with the same version numbers; move that folder (and ${path.join(cfg.dataDir, 'temporal')}) aside to start afresh.`, { cause: e });
+        throw new Error(
+          `${e.message}. The embedded database in ${path.join(cfg.dataDir, 'postgres')} holds built-in definitions of an older build ` +
+            `with the same version numbers; move that folder (and ${path.join(cfg.dataDir, 'temporal')}) aside to start afresh.`,
+          { cause: e },
+        );
       }
       throw e;
     });
@@ -118,8 +149,13 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     const client = new Client({ connection: clientConn, namespace: cfg.temporal.namespace });
     // An existing cluster may not know our search attributes yet (startDevServer registers the
     // missing ones itself: its flags only apply to a new database, not to a persisted .data/temporal).
-    if (!dev) await registerSearchAttributes(clientConn, cfg.temporal.namespace).catch((e: Error) =>
-      logger.warn({ err: e.message }, 'could not register search attributes; register them on the cluster (see README)'));
+    if (!dev)
+      await registerSearchAttributes(clientConn, cfg.temporal.namespace).catch((e: Error) =>
+        logger.warn(
+          { err: e.message },
+          'could not register search attributes; register them on the cluster (see README)',
+        ),
+      );
     installTemporalRuntimeLogger(logger.child({ component: 'temporal-sdk' }));
 
     // The worker needs the PII keyring for the citizen PINs of linked cases (ADR 0012)
@@ -128,8 +164,14 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     // Notifications (ADR 0025): to SMTP_URL, or to a local mail catcher with a web page
     let mailCatcher: MailCatcher | undefined;
     if (cfg.notifications.mailCatcher) {
-      for (const [port, name] of [[cfg.notifications.mailCatcherSmtpPort, 'MAIL_CATCHER_SMTP_PORT'], [cfg.notifications.mailCatcherWebPort, 'MAIL_CATCHER_WEB_PORT']] as const) {
-        if (await portInUse(port, '127.0.0.1')) throw new Error(`Mail catcher port ${port} is already in use. Set ${name} to another port (or MAIL_CATCHER=false).`);
+      for (const [port, name] of [
+        [cfg.notifications.mailCatcherSmtpPort, 'MAIL_CATCHER_SMTP_PORT'],
+        [cfg.notifications.mailCatcherWebPort, 'MAIL_CATCHER_WEB_PORT'],
+      ] as const) {
+        if (await portInUse(port, '127.0.0.1'))
+          throw new Error(
+            `Mail catcher port ${port} is already in use. Set ${name} to another port (or MAIL_CATCHER=false).`,
+          );
       }
       mailCatcher = await startMailCatcher(cfg.notifications, cfg.dataDir);
       stops.push(() => mailCatcher!.stop());
@@ -139,7 +181,12 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     // Worker
     const workerConn = await connectWorker(cfg, temporalAddress);
     const worker: Worker = await createCaseWorker({
-      connection: workerConn, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, db, logger: logger.child({ component: 'worker' }), pinKeys: pii,
+      connection: workerConn,
+      namespace: cfg.temporal.namespace,
+      taskQueue: cfg.temporal.taskQueue,
+      db,
+      logger: logger.child({ component: 'worker' }),
+      pinKeys: pii,
       webhooks: { allowLocalhost: cfg.webhooks.allowLocalhost },
       notifications: notificationDeps(cfg.notifications, smtpUrl),
     });
@@ -152,19 +199,33 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
 
     // API
     const auth = {
-      jwtSecret: secrets.jwtSecret, jwksUrl: cfg.auth.jwksUrl, issuer: cfg.auth.jwtIssuer, audience: cfg.auth.jwtAudience,
-      maxLifetimeS: cfg.auth.jwtMaxLifetimeS, clockSkewS: cfg.auth.jwtClockSkewS,
+      jwtSecret: secrets.jwtSecret,
+      jwksUrl: cfg.auth.jwksUrl,
+      issuer: cfg.auth.jwtIssuer,
+      audience: cfg.auth.jwtAudience,
+      maxLifetimeS: cfg.auth.jwtMaxLifetimeS,
+      clockSkewS: cfg.auth.jwtClockSkewS,
     };
-    const app = createApp({ db, temporal: client, taskQueue: cfg.temporal.taskQueue, logger: logger.child({ component: 'api' }), auth, pii,
-      webhooks: cfg.webhooks });
+    const app = createApp({
+      db,
+      temporal: client,
+      taskQueue: cfg.temporal.taskQueue,
+      logger: logger.child({ component: 'api' }),
+      auth,
+      pii,
+      webhooks: cfg.webhooks,
+    });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(cfg.port, cfg.host, () => resolve(s));
       s.once('error', reject);
     });
-    stops.push(() => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }));
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
 
     return {
       apiUrl: `http://${cfg.host}:${cfg.port}`,
@@ -173,7 +234,15 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       temporalUiUrl: dev ? `http://127.0.0.1:${cfg.temporal.uiPort}` : undefined,
       embeddedPostgres: Boolean(pg),
       // Only for the locally generated secret: a deployment's own JWT_SECRET never yields a printed token.
-      adminToken: auth.jwtSecret && !cfg.auth.jwtSecret && !auth.jwksUrl ? await issueDevAdminToken({ jwtSecret: auth.jwtSecret, issuer: auth.issuer, audience: auth.audience, lifetimeS: auth.maxLifetimeS }) : undefined,
+      adminToken:
+        auth.jwtSecret && !cfg.auth.jwtSecret && !auth.jwksUrl
+          ? await issueDevAdminToken({
+              jwtSecret: auth.jwtSecret,
+              issuer: auth.issuer,
+              audience: auth.audience,
+              lifetimeS: auth.maxLifetimeS,
+            })
+          : undefined,
       mailCatcherUrl: mailCatcher?.webUrl,
       smtpUrl: smtpUrl?.replace(/:[^:@/]*@/, ':***@'),
       stop: stopAll,

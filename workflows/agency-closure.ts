@@ -48,18 +48,37 @@ export async function agencyClosureWorkflow(input: AgencyClosureInput): Promise<
   const pageSize = input.pageSize ?? CLOSURE_PAGE_SIZE;
   const totals: AgencyClosureTotals = { ...(input.totals ?? { moved: 0, skipped: 0, pages: 0 }) };
   let after = input.after ?? '';
-  const message = { agencyId: input.successorId, fromAgencyId: input.agencyId, closureId: input.closureId, reason: input.reason };
+  const message = {
+    agencyId: input.successorId,
+    fromAgencyId: input.agencyId,
+    closureId: input.closureId,
+    reason: input.reason,
+  };
   for (let run = 0; ; run++) {
     if (run >= CLOSURE_PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof agencyClosureWorkflow>({ ...input, after, totals });
     }
     const page = await acts.agencyOpenCasesPage({ agencyId: input.agencyId, after, limit: pageSize });
-    const told = await Promise.all(page.map((t) => getExternalWorkflowHandle(t.workflowId).signal(caseAgencyChanged, message)
-      .then(() => true, () => false)));
+    const told = await Promise.all(
+      page.map((t) =>
+        getExternalWorkflowHandle(t.workflowId)
+          .signal(caseAgencyChanged, message)
+          .then(
+            () => true,
+            () => false,
+          ),
+      ),
+    );
     const done = page.length < pageSize;
     const r = await acts.recordAgencyClosurePage({
-      closureId: input.closureId, agencyId: input.agencyId, successorId: input.successorId, reason: input.reason, actor: input.actor,
-      cases: page, skipped: page.filter((_, i) => !told[i]).map((t) => t.caseId), done,
+      closureId: input.closureId,
+      agencyId: input.agencyId,
+      successorId: input.successorId,
+      reason: input.reason,
+      actor: input.actor,
+      cases: page,
+      skipped: page.filter((_, i) => !told[i]).map((t) => t.caseId),
+      done,
     });
     totals.moved += r.moved;
     totals.skipped += r.skipped;

@@ -14,7 +14,10 @@ const { benchStep } = proxyActivities<Pick<Activities, 'benchStep'>>({
 export async function benchTenStepsWorkflow(input: { caseId: string }): Promise<{ outcome: string; counter: number }> {
   let counter = 0;
   for (let i = 1; i <= 10; i++) {
-    const r = await benchStep({ step: String(i), counter }, { caseId: input.caseId, nodeId: `step${String(i).padStart(2, '0')}`, tokenId: `t${i}` });
+    const r = await benchStep(
+      { step: String(i), counter },
+      { caseId: input.caseId, nodeId: `step${String(i).padStart(2, '0')}`, tokenId: `t${i}` },
+    );
     counter = r.counter;
   }
   return { outcome: 'done', counter };

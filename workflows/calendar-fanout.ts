@@ -53,14 +53,30 @@ export async function calendarFanOutWorkflow(input: CalendarFanOutInput): Promis
       await continueAsNew<typeof calendarFanOutWorkflow>({ ...input, after, totals });
     }
     const page = await acts.openCasesPage({ after, limit: pageSize });
-    const outcomes = await Promise.all(page.map((t) => getExternalWorkflowHandle(t.workflowId).signal(calendarChanged, input.change).then(() => true, () => false)));
+    const outcomes = await Promise.all(
+      page.map((t) =>
+        getExternalWorkflowHandle(t.workflowId)
+          .signal(calendarChanged, input.change)
+          .then(
+            () => true,
+            () => false,
+          ),
+      ),
+    );
     const notified = page.filter((_, i) => outcomes[i]);
     const skipped = page.filter((_, i) => !outcomes[i]).map((t) => t.workflowId);
     const done = page.length < pageSize;
     totals.notified += notified.length;
     totals.skipped += skipped.length;
     totals.pages += 1;
-    await acts.recordCalendarFanOutPage({ changeId: input.changeId, entrySeq: input.entrySeq, change: input.change, notified, skipped, done });
+    await acts.recordCalendarFanOutPage({
+      changeId: input.changeId,
+      entrySeq: input.entrySeq,
+      change: input.change,
+      notified,
+      skipped,
+      done,
+    });
     if (done) return totals;
     after = page[page.length - 1]!.caseId;
   }

@@ -43,13 +43,20 @@ export const SA = {
 } as const;
 
 const CLI_TYPE: Record<SearchAttributeType, string> = {
-  [SearchAttributeType.TEXT]: 'Text', [SearchAttributeType.KEYWORD]: 'Keyword', [SearchAttributeType.INT]: 'Int',
-  [SearchAttributeType.DOUBLE]: 'Double', [SearchAttributeType.BOOL]: 'Bool', [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.TEXT]: 'Text',
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.INT]: 'Int',
+  [SearchAttributeType.DOUBLE]: 'Double',
+  [SearchAttributeType.BOOL]: 'Bool',
+  [SearchAttributeType.DATETIME]: 'Datetime',
   [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
 };
 
 /** Registration list for the dev server's `--search-attribute NAME=Type` (and the operator API). */
-export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; cliType: string }> = Object.values(SA).map((k) => ({ name: k.name, cliType: CLI_TYPE[k.type] }));
+export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; cliType: string }> = Object.values(SA).map((k) => ({
+  name: k.name,
+  cliType: CLI_TYPE[k.type],
+}));
 
 // ---- processWorkflow: the definition interpreter ------------------------------------------------
 
@@ -182,7 +189,10 @@ export const sendMessage = defineUpdate<SendMessageResult, [SendMessageRequest]>
 // The agency calendar changed (a holiday decreed after the fact): `calendarChanged` of
 // ./calendar-contract.ts; processWorkflow refetches its calendar and recomputes its clocks.
 /** Sent by a linked case to its waiting parent when it ends. */
-export const childCompleted = defineSignal<[{ tokenId: string; workflowId: string; outcome: string; variables: Record<string, JsonValue> }]>('childCompleted');
+export const childCompleted =
+  defineSignal<[{ tokenId: string; workflowId: string; outcome: string; variables: Record<string, JsonValue> }]>(
+    'childCompleted',
+  );
 /** Sent by a linked case to its waiting parent for escalations it did not catch. */
 export const childEscalated = defineSignal<[{ tokenId: string; workflowId: string; code: string }]>('childEscalated');
 /** Current nodes, open tasks, clocks (due dates + derivations), variables, flags, history. */

@@ -11,7 +11,9 @@ import { ActivityFailure, proxyActivities, TimeoutFailure } from '@temporalio/wo
 import type { NotificationActivities } from '../activities/notifications.js';
 import type { DeliverNotificationInput, DeliverNotificationResult } from './notification-contract.js';
 
-const steps = proxyActivities<Pick<NotificationActivities, 'prepareNotificationDeliveries' | 'failNotificationDelivery' | 'settleNotification'>>({
+const steps = proxyActivities<
+  Pick<NotificationActivities, 'prepareNotificationDeliveries' | 'failNotificationDelivery' | 'settleNotification'>
+>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
@@ -24,20 +26,27 @@ export async function deliverNotificationWorkflow(input: DeliverNotificationInpu
     // The retry period: after it, the delivery is failed (the activity times out, schedule to close).
     scheduleToCloseTimeout: input.retry.periodMs,
     retry: {
-      initialInterval: input.retry.initialIntervalMs, maximumInterval: input.retry.maximumIntervalMs, backoffCoefficient: 2,
+      initialInterval: input.retry.initialIntervalMs,
+      maximumInterval: input.retry.maximumIntervalMs,
+      backoffCoefficient: 2,
     },
   });
-  await Promise.all(deliveries.map(async (d) => {
-    try {
-      await send.deliverNotification({ deliveryId: d.id });
-    } catch (err) {
-      const cause = err instanceof ActivityFailure ? err.cause : err;
-      // The period ends as a timeout, or — when the next retry could not start within it — as the last
-      // attempt's own failure with retry state TIMEOUT.
-      const timedOut = cause instanceof TimeoutFailure || (err instanceof ActivityFailure && err.retryState === 'TIMEOUT');
-      const reason = timedOut ? 'retry period ended' : String((cause as Error | undefined)?.message ?? err).slice(0, 300);
-      await steps.failNotificationDelivery({ deliveryId: d.id, reason });
-    }
-  }));
+  await Promise.all(
+    deliveries.map(async (d) => {
+      try {
+        await send.deliverNotification({ deliveryId: d.id });
+      } catch (err) {
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        // The period ends as a timeout, or — when the next retry could not start within it — as the last
+        // attempt's own failure with retry state TIMEOUT.
+        const timedOut =
+          cause instanceof TimeoutFailure || (err instanceof ActivityFailure && err.retryState === 'TIMEOUT');
+        const reason = timedOut
+          ? 'retry period ended'
+          : String((cause as Error | undefined)?.message ?? err).slice(0, 300);
+        await steps.failNotificationDelivery({ deliveryId: d.id, reason });
+      }
+    }),
+  );
   return steps.settleNotification({ notificationId: input.notificationId });
 }

@@ -35,9 +35,13 @@ function isoToMs(iso: string): number {
 
 /** True when any timer or due rule of the definition is a statutory clock (a calendar is needed). */
 export function usesClocks(d: ProcessDefinition): boolean {
-  return d.nodes.some((n) =>
-    (n.type === 'userTask' && n.due !== undefined)
-    || ((n.type === 'intermediateCatchEvent' || n.type === 'boundaryEvent') && n.trigger.kind === 'timer' && isClockRule(n.trigger.timer)));
+  return d.nodes.some(
+    (n) =>
+      (n.type === 'userTask' && n.due !== undefined) ||
+      ((n.type === 'intermediateCatchEvent' || n.type === 'boundaryEvent') &&
+        n.trigger.kind === 'timer' &&
+        isClockRule(n.trigger.timer)),
+  );
 }
 
 /**
@@ -89,7 +93,10 @@ function searchStage(src: SearchAttributeSource, previous: SearchAttributeValues
  * only definition data (element names, outcome codes) and dates. `previous` undefined = first
  * call of this run: everything is (re)upserted once.
  */
-export function searchAttributeUpdates(previous: SearchAttributeValues | undefined, src: SearchAttributeSource): { updates: SearchAttributeUpdatePair[]; values: SearchAttributeValues } {
+export function searchAttributeUpdates(
+  previous: SearchAttributeValues | undefined,
+  src: SearchAttributeSource,
+): { updates: SearchAttributeUpdatePair[]; values: SearchAttributeValues } {
   const s = src.state;
   const dues = s.timers.map((t) => t.dueAtMs).filter((x): x is number => x !== null);
   const values: SearchAttributeValues = {
@@ -108,7 +115,8 @@ export function searchAttributeUpdates(previous: SearchAttributeValues | undefin
   }
   if (previous === undefined) {
     if (!src.present(SA.caseType.name)) updates.push({ key: SA.caseType, value: src.caseType });
-    if (src.agencyId !== undefined && !src.present(SA.agencyId.name)) updates.push({ key: SA.agencyId, value: src.agencyId });
+    if (src.agencyId !== undefined && !src.present(SA.agencyId.name))
+      updates.push({ key: SA.agencyId, value: src.agencyId });
     const received = s.caseEvents.received;
     // A linked case's receipt date (Vietnam), at 00:00 ICT; the API sets the exact instant for cases it receives.
     if (received !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(received) && !src.present(SA.receivedAt.name)) {
@@ -120,11 +128,17 @@ export function searchAttributeUpdates(previous: SearchAttributeValues | undefin
 
 function pair(name: string, value: string | number | boolean | null): SearchAttributeUpdatePair {
   switch (name) {
-    case SA.dueAt.name: return { key: SA.dueAt, value: value === null ? null : new Date(value as number) };
-    case SA.overdue.name: return { key: SA.overdue, value: value as boolean };
-    case SA.status.name: return { key: SA.status, value: value as string };
-    case SA.stage.name: return { key: SA.stage, value: value as string };
-    case SA.definition.name: return { key: SA.definition, value: value as string };
-    default: return { key: SA.outcome, value: value as string | null };
+    case SA.dueAt.name:
+      return { key: SA.dueAt, value: value === null ? null : new Date(value as number) };
+    case SA.overdue.name:
+      return { key: SA.overdue, value: value as boolean };
+    case SA.status.name:
+      return { key: SA.status, value: value as string };
+    case SA.stage.name:
+      return { key: SA.stage, value: value as string };
+    case SA.definition.name:
+      return { key: SA.definition, value: value as string };
+    default:
+      return { key: SA.outcome, value: value as string | null };
   }
 }

@@ -7,23 +7,69 @@
  * gates that keep recorded histories replaying.
  */
 import {
-  ApplicationFailure, CancellationScope, ChildWorkflowCancellationType, condition, continueAsNew, getExternalWorkflowHandle, isCancellation,
-  ParentClosePolicy, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, uuid4, workflowInfo, allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowCancellationType,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+  allHandlersFinished,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import {
-  caseWorkflowId, childCompleted, childEscalated, completeTask, getCaseState, SA, sendMessage,
-  type CarriedState, type ProcessInput, type ProcessResult, type WorkflowAuditEntry,
+  caseWorkflowId,
+  childCompleted,
+  childEscalated,
+  completeTask,
+  getCaseState,
+  SA,
+  sendMessage,
+  type CarriedState,
+  type ProcessInput,
+  type ProcessResult,
+  type WorkflowAuditEntry,
 } from './contract.js';
 import { addDays } from './clock/index.js';
 import { hashDefinition, type JsonValue, type ProcessDefinition } from './engine/index.js';
 import {
-  buildRunGraph, buildView, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, initialState, RuntimeIncident, unionRange, type DayRange,
+  buildRunGraph,
+  buildView,
+  CALENDAR_LEAD_DAYS,
+  CALENDAR_SPAN_DAYS,
+  initialState,
+  RuntimeIncident,
+  unionRange,
+  type DayRange,
 } from './engine/runtime/index.js';
 import {
-  agencyChange, CaseSession, checkMessage, LEGAL_EVENT, TASK_COMPLETION, type Applied, type FeatureGates, type LegalEventResult, type Refusal,
+  agencyChange,
+  CaseSession,
+  checkMessage,
+  LEGAL_EVENT,
+  TASK_COMPLETION,
+  type Applied,
+  type FeatureGates,
+  type LegalEventResult,
+  type Refusal,
 } from './engine/session/index.js';
-import { calendarChangedSignal, evaluateInputs, mapOutputs, searchAttributeUpdates, toRetryPolicy, usesClocks, type SearchAttributeValues } from './interpreter-support.js';
+import {
+  calendarChangedSignal,
+  evaluateInputs,
+  mapOutputs,
+  searchAttributeUpdates,
+  toRetryPolicy,
+  usesClocks,
+  type SearchAttributeValues,
+} from './interpreter-support.js';
 import { caseAgencyChanged } from './directory-contract.js';
 import { factInstant, stepDay } from './engine/runtime/established.js';
 import { LIFECYCLE_LAW } from '../processes/case-law.js';
@@ -76,11 +122,15 @@ const SERVICE_TASK_TIMEOUT = '30 seconds';
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Generic service-task activities: (mapped input, context) -> result. */
-type ServiceActivity = (input: Record<string, JsonValue>, ctx: { caseId: string; nodeId: string; tokenId: string }) => Promise<unknown>;
+type ServiceActivity = (
+  input: Record<string, JsonValue>,
+  ctx: { caseId: string; nodeId: string; tokenId: string },
+) => Promise<unknown>;
 
 /** Maps runner incidents (bad data, impossible moves) to non-retryable business failures. */
 function asFailure(err: unknown): unknown {
-  if (err instanceof RuntimeIncident) return ApplicationFailure.nonRetryable(err.message, err.code, { nodeId: err.nodeId ?? null });
+  if (err instanceof RuntimeIncident)
+    return ApplicationFailure.nonRetryable(err.message, err.code, { nodeId: err.nodeId ?? null });
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof Error && !isCancellation(err)) return ApplicationFailure.nonRetryable(err.message, err.name);
   return err;
@@ -99,7 +149,10 @@ function checkDefinition(input: ProcessInput): ProcessDefinition {
   }
   const hash = hashDefinition(definition);
   if (hash !== input.pin.hash || definition.key !== input.pin.key || definition.version !== input.pin.version) {
-    throw ApplicationFailure.nonRetryable(`definition does not match its pin ${input.pin.label} (hash ${hash})`, 'PinMismatch');
+    throw ApplicationFailure.nonRetryable(
+      `definition does not match its pin ${input.pin.label} (hash ${hash})`,
+      'PinMismatch',
+    );
   }
   return definition;
 }
@@ -108,19 +161,32 @@ function checkDefinition(input: ProcessInput): ProcessDefinition {
 export async function processWorkflow(input: ProcessInput): Promise<ProcessResult> {
   const definition = checkDefinition(input);
   let graph: ReturnType<typeof buildRunGraph>;
-  try { graph = buildRunGraph(definition); } catch (err) { throw ApplicationFailure.nonRetryable(String(err), 'InvalidDefinition'); }
+  try {
+    graph = buildRunGraph(definition);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(String(err), 'InvalidDefinition');
+  }
   // Interruptible service tasks (boundary events, interrupting process handlers) run in a
   // cancellation scope; others do not pay for one (scopes capture stack traces in the sandbox).
   // A terminate end event can interrupt any of them.
   const terminates = definition.nodes.some((n) => n.type === 'endEvent' && n.terminate === true);
-  const interruptible = (nodeId: string) => terminates || graph.boundaries(nodeId).length > 0 || graph.escalationStarts.some((s) => s.trigger?.interrupting !== false);
+  const interruptible = (nodeId: string) =>
+    terminates ||
+    graph.boundaries(nodeId).length > 0 ||
+    graph.escalationStarts.some((s) => s.trigger?.interrupting !== false);
   const opts = input.options ?? {};
   const project = opts.project !== false;
   const runs = (input.carried?.runs ?? 0) + 1;
   let projectionSeq = input.carried?.projectionSeq ?? 0;
-  const nodeName = (id: string) => { const n = graph.node(id); return n.name ?? n.id; };
+  const nodeName = (id: string) => {
+    const n = graph.node(id);
+    return n.name ?? n.id;
+  };
   /** The work steps a stage names first: a person's task, an automated step, a linked case (ADR 0019). */
-  const isWork = (id: string) => { const t = graph.node(id).type; return t === 'userTask' || t === 'serviceTask' || t === 'callActivity'; };
+  const isWork = (id: string) => {
+    const t = graph.node(id).type;
+    return t === 'userTask' || t === 'serviceTask' || t === 'callActivity';
+  };
   // Behaviour recorded histories predate: asked by the session only where it makes a difference.
   const gates: FeatureGates = {
     lateLegalEvents: () => patched(PATCH_LATE_LEGAL_EVENTS),
@@ -141,7 +207,10 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   /** The case's agency: the input's, until a closed agency's successor takes the case over (ADR 0024). */
   let agencyId = input.agencyId;
 
-  const touch = () => { wake = true; version += 1; };
+  const touch = () => {
+    wake = true;
+    version += 1;
+  };
   // While an imported case applies its facts (ADR 0027), its steps happen at the facts' dates, not now.
   let importNow: number | undefined;
   const act = <T>(fn: (s: CaseSession) => T): T => {
@@ -156,9 +225,13 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       touch();
     }
   };
-  const reject = (type: string, message: string): never => { throw ApplicationFailure.nonRetryable(message, type); };
+  const reject = (type: string, message: string): never => {
+    throw ApplicationFailure.nonRetryable(message, type);
+  };
   /** An Update validator: the session's checks; a refusal never enters the history. Not run on replay. */
-  const refuse = (refusal: Refusal | null): void => { if (refusal) reject(refusal.type, refusal.message); };
+  const refuse = (refusal: Refusal | null): void => {
+    if (refusal) reject(refusal.type, refusal.message);
+  };
 
   // ---- the calendar grows on demand (ADR 0017) ------------------------------------------------
   const span = opts.calendarDays ?? CALENDAR_SPAN_DAYS;
@@ -173,9 +246,14 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (!session?.calendarNeeded(dates)) return undefined;
     if (widening) return widening.then(() => ensureCalendar(dates));
     if (!patched(PATCH_CALENDAR_ON_DEMAND)) return undefined;
-    widening = infra.getCalendarSnapshot(session.calendarNeeded(dates)!)
-      .then((cal) => { act((s) => s.setCalendar(cal)); })
-      .finally(() => { widening = undefined; });
+    widening = infra
+      .getCalendarSnapshot(session.calendarNeeded(dates)!)
+      .then((cal) => {
+        act((s) => s.setCalendar(cal));
+      })
+      .finally(() => {
+        widening = undefined;
+      });
     return widening;
   };
   /**
@@ -185,7 +263,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
    * again (`fn` gets `waited: true` when anything was awaited: the state may have moved meanwhile).
    * Synchronous when nothing is missing.
    */
-  const actGrowing = <T>(fn: (s: CaseSession, waited: boolean) => T, dates: readonly unknown[] = [], waited = false): T | Promise<T> => {
+  const actGrowing = <T>(
+    fn: (s: CaseSession, waited: boolean) => T,
+    dates: readonly unknown[] = [],
+    waited = false,
+  ): T | Promise<T> => {
     const pending = ensureCalendar([...dates, vnDate(Date.now())]);
     if (pending) return pending.then(() => actGrowing(fn, dates, true));
     if (!session) throw ApplicationFailure.nonRetryable('the case is still starting', 'CaseStarting');
@@ -207,7 +289,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   };
   /** Runs an operation whose failure only the main loop reports (callbacks, signal handlers). */
   const inBackground = (r: unknown): void => {
-    if (r instanceof Promise) r.catch((err) => { failure ??= asFailure(err); wake = true; });
+    if (r instanceof Promise)
+      r.catch((err) => {
+        failure ??= asFailure(err);
+        wake = true;
+      });
   };
 
   setHandler(getCaseState, () => buildView(input.caseId, input.pin.label, session?.state, nodeName, undefined, isWork));
@@ -217,40 +303,64 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
    */
   /** Completions waiting for the case to settle (ADR 0019). */
   let settling = 0;
-  const settled = () => !session || session.state.status !== 'running' || failure !== undefined || session.automatedStepsDone();
-  setHandler(completeTask, async (req) => {
-    const applied = actGrowing((s, waited) => s.apply(TASK_COMPLETION, req, waited), TASK_COMPLETION.dates(req));
-    // Synchronous unless the calendar had to grow: recorded histories see the same activations.
-    const outcome = applied instanceof Promise ? await applied : applied;
-    if ('refused' in outcome) reject(outcome.refused.type, outcome.refused.message);
-    if (req.audit && project) pendingAudits.push(req.audit);
-    // Answer after the next step (ADR 0019): the activities the completion started have run and the
-    // tasks they lead to are open. Only executions past the patch wait: a recorded history answered at once.
-    if (!settled() && patched(PATCH_COMPLETION_SETTLES)) {
-      // While it waits the main loop must not continue as new (it would wait for this handler,
-      // which waits for the steps the loop launches): see shouldContinueAsNew.
-      settling += 1;
-      try { await condition(settled); } finally { settling -= 1; }
-    }
-    return { taskId: req.taskId, openTasks: session!.openTasks() };
-  }, {
-    validator: (req) => refuse(checkMessage(input.caseId, session, TASK_COMPLETION, req, Date.now())),
-  });
-  setHandler(sendMessage, (req) => {
-    const applied = actGrowing((s, waited) => s.apply(LEGAL_EVENT, req, waited), LEGAL_EVENT.dates(req));
-    const answer = (outcome: Applied<LegalEventResult>) => {
-      if ('refused' in outcome) return reject(outcome.refused.type, outcome.refused.message);
-      const { caught, clocksChanged, breachesSuperseded } = outcome.applied;
-      if (req.audit && project) {
-        pendingAudits.push({ ...req.audit, after: { ...req.audit.after, caught, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) } });
+  const settled = () =>
+    !session || session.state.status !== 'running' || failure !== undefined || session.automatedStepsDone();
+  setHandler(
+    completeTask,
+    async (req) => {
+      const applied = actGrowing((s, waited) => s.apply(TASK_COMPLETION, req, waited), TASK_COMPLETION.dates(req));
+      // Synchronous unless the calendar had to grow: recorded histories see the same activations.
+      const outcome = applied instanceof Promise ? await applied : applied;
+      if ('refused' in outcome) reject(outcome.refused.type, outcome.refused.message);
+      if (req.audit && project) pendingAudits.push(req.audit);
+      // Answer after the next step (ADR 0019): the activities the completion started have run and the
+      // tasks they lead to are open. Only executions past the patch wait: a recorded history answered at once.
+      if (!settled() && patched(PATCH_COMPLETION_SETTLES)) {
+        // While it waits the main loop must not continue as new (it would wait for this handler,
+        // which waits for the steps the loop launches): see shouldContinueAsNew.
+        settling += 1;
+        try {
+          await condition(settled);
+        } finally {
+          settling -= 1;
+        }
       }
-      return { caught, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) };
-    };
-    return applied instanceof Promise ? applied.then(answer) : answer(applied);
-  }, {
-    validator: (req) => refuse(checkMessage(input.caseId, session, LEGAL_EVENT, req, Date.now())),
+      return { taskId: req.taskId, openTasks: session!.openTasks() };
+    },
+    {
+      validator: (req) => refuse(checkMessage(input.caseId, session, TASK_COMPLETION, req, Date.now())),
+    },
+  );
+  setHandler(
+    sendMessage,
+    (req) => {
+      const applied = actGrowing((s, waited) => s.apply(LEGAL_EVENT, req, waited), LEGAL_EVENT.dates(req));
+      const answer = (outcome: Applied<LegalEventResult>) => {
+        if ('refused' in outcome) return reject(outcome.refused.type, outcome.refused.message);
+        const { caught, clocksChanged, breachesSuperseded } = outcome.applied;
+        if (req.audit && project) {
+          pendingAudits.push({
+            ...req.audit,
+            after: {
+              ...req.audit.after,
+              caught,
+              clocksChanged,
+              ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}),
+            },
+          });
+        }
+        return { caught, clocksChanged, ...(breachesSuperseded > 0 ? { breachesSuperseded } : {}) };
+      };
+      return applied instanceof Promise ? applied.then(answer) : answer(applied);
+    },
+    {
+      validator: (req) => refuse(checkMessage(input.caseId, session, LEGAL_EVENT, req, Date.now())),
+    },
+  );
+  setHandler(calendarChangedSignal, () => {
+    calendarDirty = true;
+    wake = true;
   });
-  setHandler(calendarChangedSignal, () => { calendarDirty = true; wake = true; });
   setHandler(caseAgencyChanged, (m) => {
     // Only a message about the agency the case is at; the projection, search attribute and linked cases follow.
     // The session's rule (engine/session/messages.ts); patched() only when the message applies, as recorded.
@@ -270,7 +380,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   });
 
   // ---- calendar ------------------------------------------------------------------------------
-  const state = input.carried?.state ?? initialState({ ...definition.variables, ...(input.variables ?? {}) }, input.caseEvents);
+  const state =
+    input.carried?.state ?? initialState({ ...definition.variables, ...(input.variables ?? {}) }, input.caseEvents);
   const fetchCalendar = async () => {
     const dates = Object.values(state.caseEvents).sort();
     const from = addDays(dates[0] ?? vnDate(Date.now()), -CALENDAR_LEAD_DAYS);
@@ -282,7 +393,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   if (usesClocks(definition) && !state.calendar) state.calendar = await fetchCalendar();
 
   session = new CaseSession(graph, state, {
-    caseId: input.caseId, law: LIFECYCLE_LAW, gates, scope: { caseId: input.caseId, caseType: input.caseType }, calendarSpan: span,
+    caseId: input.caseId,
+    law: LIFECYCLE_LAW,
+    gates,
+    scope: { caseId: input.caseId, caseType: input.caseType },
+    calendarSpan: span,
   });
   const facts = input.established;
   if (!input.carried && facts !== undefined && patched(PATCH_IMPORT)) session.beginImport(facts);
@@ -293,7 +408,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     // A clock armed at the start may need days beyond the first snapshot: widen it and start again.
     for (;;) {
       let started: ReturnType<CaseSession['attempt']>;
-      try { started = session.attempt(() => session!.start()); } catch (err) { throw asFailure(err); }
+      try {
+        started = session.attempt(() => session!.start());
+      } catch (err) {
+        throw asFailure(err);
+      }
       if ('value' in started) break;
       const grown = ensureCalendar([started.missingDay]);
       if (!grown) throw asFailure(started.error);
@@ -312,17 +431,27 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       // (or was not) sent by the source system; delivering it now would notify for the past. Recorded
       // as skipped, the activity is not called. Only imported inputs (patched kntc-import-established-v1).
       launched.add(tokenId);
-      void Promise.resolve().then(() => inBackground(actGrowing((s) => {
-        s.runner.note('notification_skipped', { activity: node.activity, reason: 'imported history' }, nodeId);
-        s.runner.completeToken(tokenId, mapOutputs(node.output, { skipped: true, importedHistory: true }),
-          'notification_skipped');
-      })));
+      void Promise.resolve().then(() =>
+        inBackground(
+          actGrowing((s) => {
+            s.runner.note('notification_skipped', { activity: node.activity, reason: 'imported history' }, nodeId);
+            s.runner.completeToken(
+              tokenId,
+              mapOutputs(node.output, { skipped: true, importedHistory: true }),
+              'notification_skipped',
+            );
+          }),
+        ),
+      );
       return;
     }
     const args = evaluateInputs(node.input, session!.feelScope());
     // Service tasks are short database writes: 30 s, not minutes, is how long a task whose worker died (kill -9, a
     // crash) waits before its retry runs on another worker. Timeouts are no part of replay's determinism checks.
-    const acts = proxyActivities<Record<string, ServiceActivity>>({ startToCloseTimeout: SERVICE_TASK_TIMEOUT, retry: toRetryPolicy(node.retry) });
+    const acts = proxyActivities<Record<string, ServiceActivity>>({
+      startToCloseTimeout: SERVICE_TASK_TIMEOUT,
+      retry: toRetryPolicy(node.retry),
+    });
     const call = () => acts[node.activity]!(args, { caseId: input.caseId, nodeId, tokenId });
     let promise: Promise<unknown>;
     if (interruptible(nodeId)) {
@@ -340,7 +469,13 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         const recorded = session!.recordedBy(nodeId, result);
         inBackground(actGrowing((s) => s.serviceCompleted(tokenId, nodeId, result), Object.values(recorded)));
       },
-      (err) => { inflight.delete(tokenId); if (!isCancellation(err)) { failure ??= err; wake = true; } },
+      (err) => {
+        inflight.delete(tokenId);
+        if (!isCancellation(err)) {
+          failure ??= err;
+          wake = true;
+        }
+      },
     );
   };
 
@@ -354,9 +489,15 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     const childCaseId = uuid4();
     const workflowId = caseWorkflowId(childCaseId);
     const childInput: ProcessInput = {
-      caseId: childCaseId, caseType: child.definition.caseType, definition: child.definition, pin: child.pin,
+      caseId: childCaseId,
+      caseType: child.definition.caseType,
+      definition: child.definition,
+      pin: child.pin,
       // A linked case was received when the letter was (K2/T1/C1 count from the real receipt).
-      variables: { ...args, parentCaseId: input.caseId }, caseEvents: { received: typeof args.receivedOn === 'string' && ISO_DAY.test(args.receivedOn) ? args.receivedOn : today },
+      variables: { ...args, parentCaseId: input.caseId },
+      caseEvents: {
+        received: typeof args.receivedOn === 'string' && ISO_DAY.test(args.receivedOn) ? args.receivedOn : today,
+      },
       ...(agencyId === undefined ? {} : { agencyId }),
       ...(node.wait ? { parent: { workflowId: workflowInfo().workflowId, tokenId } } : {}),
       options: { ...(opts.project === undefined ? {} : { project: opts.project }) },
@@ -365,7 +506,10 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     // Cancellation type ABANDON too: a linked case is cancelled explicitly (cancelOrphans), only
     // when the call activity waiting for it is interrupted, whichever run started it.
     await startChild(processWorkflow, {
-      workflowId, args: [childInput], parentClosePolicy: ParentClosePolicy.ABANDON, cancellationType: ChildWorkflowCancellationType.ABANDON,
+      workflowId,
+      args: [childInput],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      cancellationType: ChildWorkflowCancellationType.ABANDON,
     });
     act((s) => s.childStarted(tokenId, nodeId, workflowId, childCaseId));
   };
@@ -374,10 +518,16 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     for (const token of session!.tokens) {
       if (launched.has(token.id)) continue;
       const type = session!.typeOf(token);
-      if (type === 'serviceTask') { launched.add(token.id); launchService(token.id, token.nodeId); }
+      if (type === 'serviceTask') {
+        launched.add(token.id);
+        launchService(token.id, token.nodeId);
+      }
       if (type === 'callActivity' && token.childWorkflowId === undefined) {
         launched.add(token.id);
-        launchChild(token.id, token.nodeId).catch((err) => { failure ??= asFailure(err); wake = true; });
+        launchChild(token.id, token.nodeId).catch((err) => {
+          failure ??= asFailure(err);
+          wake = true;
+        });
       }
     }
     cancelInterrupted();
@@ -388,13 +538,22 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const cancelling: Promise<void>[] = [];
   let pendingCancels = 0;
   const cancelInterrupted = () => {
-    for (const [tokenId, scope] of inflight) if (scope && !session!.runner.token(tokenId)) { scope.cancel(); inflight.delete(tokenId); }
+    for (const [tokenId, scope] of inflight)
+      if (scope && !session!.runner.token(tokenId)) {
+        scope.cancel();
+        inflight.delete(tokenId);
+      }
     if (session!.orphanedChildren().length === 0 || !patched(PATCH_CANCEL_LINKED)) return;
     for (const link of act((s) => s.cancelOrphanedChildren())) {
       pendingCancels += 1;
-      cancelling.push(getExternalWorkflowHandle(link.workflowId).cancel()
-        .catch(() => undefined) // already closed: nothing to cancel
-        .finally(() => { pendingCancels -= 1; }));
+      cancelling.push(
+        getExternalWorkflowHandle(link.workflowId)
+          .cancel()
+          .catch(() => undefined) // already closed: nothing to cancel
+          .finally(() => {
+            pendingCancels -= 1;
+          }),
+      );
     }
   };
 
@@ -405,7 +564,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     if (!searchAttributes) return;
     const info = workflowInfo();
     const src = {
-      state: session!.state, nodeName, definition: input.pin, caseType: input.caseType, agencyId,
+      state: session!.state,
+      nodeName,
+      definition: input.pin,
+      caseType: input.caseType,
+      agencyId,
       present: (name: string) => info.typedSearchAttributes.getAll().some((p) => p.key.name === name),
       transient: (nodeId: string) => graph.node(nodeId).type === 'serviceTask',
     };
@@ -413,7 +576,8 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     // The stage as the work step (ADR 0019) only where it differs, and then only in executions past
     // the patch: histories recorded before it upserted the latest resting element and must replay.
     const byWork = searchAttributeUpdates(upserted, { ...src, work: isWork });
-    const { updates, values } = byWork.values[SA.stage.name] !== plain.values[SA.stage.name] && patched(PATCH_STAGE_WORK) ? byWork : plain;
+    const { updates, values } =
+      byWork.values[SA.stage.name] !== plain.values[SA.stage.name] && patched(PATCH_STAGE_WORK) ? byWork : plain;
     upserted = values;
     if (updates.length > 0) upsertSearchAttributes(updates);
   };
@@ -422,7 +586,12 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const forwardEscalations = async () => {
     const pending = session!.uncaught.splice(0);
     if (!parentHandle || !input.parent) return;
-    for (const e of pending) await parentHandle.signal(childEscalated, { tokenId: input.parent.tokenId, workflowId: workflowInfo().workflowId, code: e.code });
+    for (const e of pending)
+      await parentHandle.signal(childEscalated, {
+        tokenId: input.parent.tokenId,
+        workflowId: workflowInfo().workflowId,
+        code: e.code,
+      });
   };
 
   /**
@@ -455,7 +624,11 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
     const view = buildView(input.caseId, input.pin.label, session!.state, nodeName, 20, isWork);
     const audits = pendingAudits.splice(0);
     await infra.projectCaseState({
-      caseId: input.caseId, seq: projectionSeq, caseType: input.caseType, ...(agencyId === undefined ? {} : { agencyId }), state: view,
+      caseId: input.caseId,
+      seq: projectionSeq,
+      caseType: input.caseType,
+      ...(agencyId === undefined ? {} : { agencyId }),
+      state: view,
       ...(audits.length > 0 ? { audits } : {}),
     });
   };
@@ -463,8 +636,13 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   const shouldContinueAsNew = () => {
     const info = workflowInfo();
     const limit = opts.continueAsNewAfterEvents;
-    return (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) && inflight.size === 0 && pendingCancels === 0 && settling === 0
-      && session!.linkedCasesStarted();
+    return (
+      (info.continueAsNewSuggested || (limit !== undefined && info.historyLength >= limit)) &&
+      inflight.size === 0 &&
+      pendingCancels === 0 &&
+      settling === 0 &&
+      session!.linkedCasesStarted()
+    );
   };
 
   // ---- main loop -----------------------------------------------------------------------------
@@ -480,7 +658,10 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
       if (session.importing()) {
         // No timer fires between the facts: the next is applied once the previous one's steps ran.
         if (settled()) await applyNextFact();
-        else { await condition(() => wake); wake = false; }
+        else {
+          await condition(() => wake);
+          wake = false;
+        }
         continue;
       }
       if (shouldContinueAsNew()) {
@@ -489,8 +670,17 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
         // that handler, which would wait for this loop (ADR 0019). No command changes.
         await condition(() => allHandlersFinished() || settling > 0);
         if (settling > 0) continue;
-        const carried: CarriedState = { state: session.state, projectionSeq, runs, ...(pendingAudits.length > 0 ? { audits: [...pendingAudits] } : {}) };
-        await continueAsNew<typeof processWorkflow>({ ...input, ...(agencyId === undefined ? {} : { agencyId }), carried });
+        const carried: CarriedState = {
+          state: session.state,
+          projectionSeq,
+          runs,
+          ...(pendingAudits.length > 0 ? { audits: [...pendingAudits] } : {}),
+        };
+        await continueAsNew<typeof processWorkflow>({
+          ...input,
+          ...(agencyId === undefined ? {} : { agencyId }),
+          carried,
+        });
       }
       const next = session.nextDueMs();
       if (!wake) {
@@ -531,7 +721,19 @@ export async function processWorkflow(input: ProcessInput): Promise<ProcessResul
   await projectState();
   const outcome = session.state.outcome ?? 'none';
   if (parentHandle && input.parent) {
-    await parentHandle.signal(childCompleted, { tokenId: input.parent.tokenId, workflowId: workflowInfo().workflowId, outcome, variables: session.state.variables });
+    await parentHandle.signal(childCompleted, {
+      tokenId: input.parent.tokenId,
+      workflowId: workflowInfo().workflowId,
+      outcome,
+      variables: session.state.variables,
+    });
   }
-  return { caseId: input.caseId, pin: input.pin.label, outcome, outcomes: session.state.outcomes, variables: session.state.variables, runs };
+  return {
+    caseId: input.caseId,
+    pin: input.pin.label,
+    outcome,
+    outcomes: session.state.outcomes,
+    variables: session.state.variables,
+    runs,
+  };
 }

@@ -21,13 +21,18 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** Why a string is refused, or null when it is acceptable text. `multiline`: tab, LF and CR allowed. */
 export function textProblem(s: string, multiline: boolean): string | null {
   if ((multiline ? CONTROL_MULTILINE : CONTROL_ANY).test(s)) {
-    return multiline ? 'must not contain control characters (other than tab and line breaks)' : 'must not contain control characters';
+    return multiline
+      ? 'must not contain control characters (other than tab and line breaks)'
+      : 'must not contain control characters';
   }
   if (LONE_SURROGATE.test(s)) return 'must not contain unpaired UTF-16 surrogates';
   return null;
 }
 
-export interface TextIssue { path: string; message: string }
+export interface TextIssue {
+  path: string;
+  message: string;
+}
 
 /**
  * Walks a JSON value (iteratively: a 20,000-deep value cannot overflow the stack) and returns the first
@@ -63,7 +68,8 @@ export function jsonTextProblem(value: unknown, prefix = '', maxDepth = MAX_JSON
 }
 
 /* eslint-disable no-control-regex -- a block, not next-line: the formatter wraps this line */
-const REPLACEABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const REPLACEABLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /* eslint-enable no-control-regex */
 
 /**
@@ -78,7 +84,12 @@ export function sanitizeJsonText<T>(value: T, maxDepth = 64): T {
     if (v === null || typeof v !== 'object') return v;
     if (depth >= maxDepth) return null;
     if (Array.isArray(v)) return v.map((x) => fix(x, depth + 1));
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(REPLACEABLE, '\uFFFD').replace(/[\t\n\r]/g, '\uFFFD'), fix(x, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [
+        k.replace(REPLACEABLE, '\uFFFD').replace(/[\t\n\r]/g, '\uFFFD'),
+        fix(x, depth + 1),
+      ]),
+    );
   };
   return fix(value, 0) as T;
 }

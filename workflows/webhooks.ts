@@ -14,7 +14,14 @@
  * the queued ones are carried in lane order with the feed position.
  */
 import {
-  ActivityFailure, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo,
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { WebhookActivities } from '../activities/webhooks.js';
 import { redeliverWebhook, type QueuedDelivery, type WebhookDeliveryInput } from './webhook-contract.js';
@@ -37,7 +44,11 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
   const deliver = proxyActivities<WebhookActivities>({
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: `${input.retryPeriodSeconds} seconds`,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: `${input.maxBackoffSeconds} seconds` },
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: `${input.maxBackoffSeconds} seconds`,
+    },
   });
   // A lane's queued events in one call: a first attempt each, in order, stopping at the first failure. Its
   // own failures are infrastructure ones (it answers HTTP failures): retried without end, it skips what is
@@ -54,7 +65,9 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
   let queued = 0;
   let draining = false;
   const redeliveries: number[] = [];
-  setHandler(redeliverWebhook, ({ seq }) => { redeliveries.push(seq); });
+  setHandler(redeliverWebhook, ({ seq }) => {
+    redeliveries.push(seq);
+  });
 
   const enqueue = (d: QueuedDelivery) => {
     const q = lanes.get(d.lane) ?? [];
@@ -84,8 +97,12 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
         } catch (err) {
           // The retry period ran out (schedule-to-close timeout) or the delivery cannot succeed (non-retryable).
           const cause = err instanceof ActivityFailure ? err.cause : err;
-          dead = cause instanceof ApplicationFailure ? `${cause.type ?? 'failed'}: ${cause.message}`
-            : cause instanceof Error ? cause.message : 'failed';
+          dead =
+            cause instanceof ApplicationFailure
+              ? `${cause.type ?? 'failed'}: ${cause.message}`
+              : cause instanceof Error
+                ? cause.message
+                : 'failed';
         }
       }
       if (dead !== undefined) {
@@ -131,7 +148,12 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
       await condition(() => queued < MAX_QUEUED || redeliveries.length > 0);
       continue;
     }
-    const r = await control.awaitWebhookEvents({ subscriptionId: input.subscriptionId, after, limit: 100, waitMs: input.pollWaitMs ?? 10_000 });
+    const r = await control.awaitWebhookEvents({
+      subscriptionId: input.subscriptionId,
+      after,
+      limit: 100,
+      waitMs: input.pollWaitMs ?? 10_000,
+    });
     if (r.deleted) {
       // Deliveries in flight end on their own (the activity refuses a deleted subscription).
       await condition(() => running.size === 0);

@@ -49,10 +49,14 @@ export function createAgencyScope(db: Db, opts: { ttlMs?: number; now?: () => nu
   let generation = 0;
   function reload(): Promise<Tree> {
     const gen = generation;
-    const p = load().then((t) => {
-      if (gen === generation) tree = t; // a load started before invalidate() is not kept
-      return t;
-    }).finally(() => { if (loading === p) loading = undefined; });
+    const p = load()
+      .then((t) => {
+        if (gen === generation) tree = t; // a load started before invalidate() is not kept
+        return t;
+      })
+      .finally(() => {
+        if (loading === p) loading = undefined;
+      });
     loading = p;
     return p;
   }

@@ -56,7 +56,10 @@ function knownRoles(rs: string[]): Role[] {
 /** A bounded map with expiry; insertion order doubles as recency (a hit is re-inserted). */
 class ExpiringLru<V> {
   private readonly m = new Map<string, { v: V; until: number }>();
-  constructor(private readonly max: number, private readonly now: () => number) {}
+  constructor(
+    private readonly max: number,
+    private readonly now: () => number,
+  ) {}
   get(k: string): V | undefined {
     const e = this.m.get(k);
     if (!e) return undefined;
@@ -74,7 +77,9 @@ class ExpiringLru<V> {
   deleteWhere(pred: (v: V) => boolean): void {
     for (const [k, e] of this.m) if (pred(e.v)) this.m.delete(k);
   }
-  clear(): void { this.m.clear(); }
+  clear(): void {
+    this.m.clear();
+  }
 }
 
 /**
@@ -82,7 +87,12 @@ class ExpiringLru<V> {
  * beyond the skew is refused), and in any case `exp - now` (a token cannot be valid for longer than
  * the maximum from now on). Returns the problem, or undefined.
  */
-export function checkLifetime(payload: { exp?: unknown; iat?: unknown }, nowS: number, maxS: number, skewS: number): string | undefined {
+export function checkLifetime(
+  payload: { exp?: unknown; iat?: unknown },
+  nowS: number,
+  maxS: number,
+  skewS: number,
+): string | undefined {
   const exp = payload.exp;
   if (typeof exp !== 'number') return 'Token has no expiry (exp)';
   if (payload.iat !== undefined) {
@@ -106,14 +116,24 @@ const copyOf = (p: Principal): Principal => ({ ...p, roles: [...p.roles], permis
  * way until it expires); an API key's SHA-256 maps to its record for `apiKeyCacheMs`. Failures are never
  * cached. `forgetApiKey(id)` drops a key at once — call it when revoking (`createServices` does).
  */
-export function createAuthenticator(opts: AuthOptions, apiKeys: Pick<ApiKeyStore, 'findActive'>, clock: { now?: () => number } = {}) {
+export function createAuthenticator(
+  opts: AuthOptions,
+  apiKeys: Pick<ApiKeyStore, 'findActive'>,
+  clock: { now?: () => number } = {},
+) {
   const now = clock.now ?? Date.now;
   let key: JWTVerifyGetKey | undefined;
   let hmacKey: Promise<webcrypto.CryptoKey> | undefined;
   if (opts.jwksUrl) key = createRemoteJWKSet(new URL(opts.jwksUrl));
   else if (opts.jwtSecret) {
     // Imported once, not per request (jose imports a raw secret on every verification).
-    hmacKey = webcrypto.subtle.importKey('raw', new TextEncoder().encode(opts.jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    hmacKey = webcrypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(opts.jwtSecret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
   }
   const tokenTtl = opts.tokenCacheMs ?? TOKEN_CACHE_MS;
   const maxLifetimeS = opts.maxLifetimeS ?? JWT_MAX_LIFETIME_S;
@@ -149,7 +169,13 @@ export function createAuthenticator(opts: AuthOptions, apiKeys: Pick<ApiKeyStore
     if (!key && !hmacKey) throw unauthenticated('Token authentication is not configured');
     let payload: Record<string, unknown>;
     // `exp` is required; `nbf` (when present) and `exp` are checked by jose with a small skew.
-    const verifyOpts = { issuer: opts.issuer, audience: opts.audience, requiredClaims: ['exp'], clockTolerance: skewS, currentDate: new Date(now()) };
+    const verifyOpts = {
+      issuer: opts.issuer,
+      audience: opts.audience,
+      requiredClaims: ['exp'],
+      clockTolerance: skewS,
+      currentDate: new Date(now()),
+    };
     try {
       if (hmacKey) {
         ({ payload } = await jwtVerify(bearer, await hmacKey, { ...verifyOpts, algorithms: ['HS256'] }));
@@ -164,8 +190,12 @@ export function createAuthenticator(opts: AuthOptions, apiKeys: Pick<ApiKeyStore
     const c = Claims.safeParse(payload);
     if (!c.success) throw unauthenticated('Token lacks the required claims (sub, agency, roles)');
     const p: Principal = {
-      type: 'user', id: c.data.sub, name: c.data.name, agencyId: c.data.agency,
-      roles: knownRoles(c.data.roles), permissions: c.data.permissions ?? [],
+      type: 'user',
+      id: c.data.sub,
+      name: c.data.name,
+      agencyId: c.data.agency,
+      roles: knownRoles(c.data.roles),
+      permissions: c.data.permissions ?? [],
     };
     if (tokenTtl > 0) {
       const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity;
@@ -191,7 +221,14 @@ export function createAuthenticator(opts: AuthOptions, apiKeys: Pick<ApiKeyStore
       if (apiKey.length > 200) throw unauthenticated('Invalid API key');
       const rec = await findApiKey(apiKey);
       if (!rec) throw unauthenticated('Invalid or revoked API key');
-      return { type: 'api_key', id: rec.id, name: rec.name, agencyId: rec.agencyId, roles: knownRoles(rec.roles), permissions: [] };
+      return {
+        type: 'api_key',
+        id: rec.id,
+        name: rec.name,
+        agencyId: rec.agencyId,
+        roles: knownRoles(rec.roles),
+        permissions: [],
+      };
     }
     if (bearer !== undefined) return verifyToken(bearer);
     return undefined;
@@ -205,7 +242,10 @@ export function createAuthenticator(opts: AuthOptions, apiKeys: Pick<ApiKeyStore
       for (const [k, until] of revoking) if (until <= now()) revoking.delete(k);
     },
     /** Empties both caches. */
-    clearCaches(): void { tokens.clear(); keys.clear(); },
+    clearCaches(): void {
+      tokens.clear();
+      keys.clear();
+    },
   });
 }
 

@@ -2,11 +2,25 @@ import { SignJWT } from 'jose';
 import type { Role } from './principal.js';
 
 /** Signs an HS256 token with our claims (local use, tests, and tools; production uses its IdP). */
-export async function signToken(secret: string, claims: {
-  sub: string; name?: string; agency: string; roles: Role[]; permissions?: string[];
-  issuer?: string; audience?: string; expiresIn?: string;
-}): Promise<string> {
-  let jwt = new SignJWT({ name: claims.name, agency: claims.agency, roles: claims.roles, permissions: claims.permissions ?? [] })
+export async function signToken(
+  secret: string,
+  claims: {
+    sub: string;
+    name?: string;
+    agency: string;
+    roles: Role[];
+    permissions?: string[];
+    issuer?: string;
+    audience?: string;
+    expiresIn?: string;
+  },
+): Promise<string> {
+  let jwt = new SignJWT({
+    name: claims.name,
+    agency: claims.agency,
+    roles: claims.roles,
+    permissions: claims.permissions ?? [],
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuedAt()
@@ -22,9 +36,19 @@ export async function signToken(secret: string, claims: {
  * printed at every start). It has no `identity:read` (denouncer identities stay redacted unless a
  * token carries that permission explicitly).
  */
-export function issueDevAdminToken(cfg: { jwtSecret: string; issuer?: string; audience?: string; lifetimeS?: number }): Promise<string> {
+export function issueDevAdminToken(cfg: {
+  jwtSecret: string;
+  issuer?: string;
+  audience?: string;
+  lifetimeS?: number;
+}): Promise<string> {
   return signToken(cfg.jwtSecret, {
-    sub: 'local-admin', name: 'Local administrator', agency: 'tinh-demo', roles: ['admin'],
-    issuer: cfg.issuer, audience: cfg.audience, expiresIn: `${cfg.lifetimeS ?? 24 * 3600}s`,
+    sub: 'local-admin',
+    name: 'Local administrator',
+    agency: 'tinh-demo',
+    roles: ['admin'],
+    issuer: cfg.issuer,
+    audience: cfg.audience,
+    expiresIn: `${cfg.lifetimeS ?? 24 * 3600}s`,
   });
 }

@@ -61,14 +61,9 @@ export const ImportStep = z.union([ImportTaskStep, ImportEventStep]);
 
 export const ImportRow = CreateCaseBody.extend({
   sourceId: SourceId,
-  steps: z
-    .array(ImportStep)
-    .max(100)
-    .default([])
-    .meta({
-      description:
-        'The facts established in the source, in the order they happened (task completions and legal events)',
-    }),
+  steps: z.array(ImportStep).max(100).default([]).meta({
+    description: 'The facts established in the source, in the order they happened (task completions and legal events)',
+  }),
 }).meta({ id: 'ImportCaseRow' });
 export type ImportRow = z.infer<typeof ImportRow>;
 

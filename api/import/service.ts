@@ -150,18 +150,15 @@ async function importRow(a: ImportArgs, index: number, raw: unknown): Promise<Ro
   // Idempotency per source id: the same content answers the case it made; other content is a conflict.
   const scope = importScope(row.agencyId);
   const hash = requestHash('POST', scope, row);
-  const earlier = await services.deps
-    .db('idempotency_keys')
-    .where({ scope, key: row.sourceId })
-    .first<
-      | {
-          request_hash: string;
-          resource_id: string;
-          status_code: number | null;
-          response: Record<string, unknown> | null;
-        }
-      | undefined
-    >();
+  const earlier = await services.deps.db('idempotency_keys').where({ scope, key: row.sourceId }).first<
+    | {
+        request_hash: string;
+        resource_id: string;
+        status_code: number | null;
+        response: Record<string, unknown> | null;
+      }
+    | undefined
+  >();
   if (earlier && earlier.request_hash !== hash) {
     return rejected(
       index,
@@ -243,34 +240,36 @@ async function importRow(a: ImportArgs, index: number, raw: unknown): Promise<Ro
     return { index, sourceId: row.sourceId, outcome: 'valid', status: 200, definition: pinLabel, preview: sim.preview };
 
   const { sourceId, steps: _steps, ...body } = row;
-  const out = await services.caseStart.start({
-    principal: a.principal,
-    requestId: a.requestId,
-    log: a.log,
-    body,
-    received,
-    key: sourceId,
-    keyScope: { scope, hash },
-    established: facts,
-    action: 'case.imported',
-    auditAfter: {
-      source: a.source,
-      sourceId,
-      steps: facts.steps.length,
-      pastBreaches: sim.preview.pastBreaches.map((b) => b.ruleId),
-    },
-  }).catch((err: unknown) => {
-    // A concurrent import of the same source id with other content claimed the key first.
-    if (err instanceof HttpProblem && err.slug === 'idempotency-key-reused') {
-      throw new HttpProblem(
-        409,
-        'import-conflict',
-        'Source id imported with other content',
-        'sourceId: this source id was imported with different content',
-      );
-    }
-    throw err;
-  });
+  const out = await services.caseStart
+    .start({
+      principal: a.principal,
+      requestId: a.requestId,
+      log: a.log,
+      body,
+      received,
+      key: sourceId,
+      keyScope: { scope, hash },
+      established: facts,
+      action: 'case.imported',
+      auditAfter: {
+        source: a.source,
+        sourceId,
+        steps: facts.steps.length,
+        pastBreaches: sim.preview.pastBreaches.map((b) => b.ruleId),
+      },
+    })
+    .catch((err: unknown) => {
+      // A concurrent import of the same source id with other content claimed the key first.
+      if (err instanceof HttpProblem && err.slug === 'idempotency-key-reused') {
+        throw new HttpProblem(
+          409,
+          'import-conflict',
+          'Source id imported with other content',
+          'sourceId: this source id was imported with different content',
+        );
+      }
+      throw err;
+    });
   const b = out.body;
   return {
     index,

@@ -25,14 +25,10 @@ const ImportBody = z
       .boolean()
       .default(false)
       .meta({ description: 'Validate every row, compute the step and clocks it reaches, write and start nothing' }),
-    rows: z
-      .array(z.record(z.string(), z.unknown()))
-      .min(1)
-      .max(MAX_IMPORT_ROWS)
-      .meta({
-        description:
-          'Cases (`ImportCaseRow`: the `POST /v1/cases` body + `sourceId` + `steps`), each validated on its own: a bad row is reported, the others go on',
-      }),
+    rows: z.array(z.record(z.string(), z.unknown())).min(1).max(MAX_IMPORT_ROWS).meta({
+      description:
+        'Cases (`ImportCaseRow`: the `POST /v1/cases` body + `sourceId` + `steps`), each validated on its own: a bad row is reported, the others go on',
+    }),
   })
   .meta({ id: 'ImportCases' });
 
@@ -42,13 +38,10 @@ const RowResult = z
     index: z.number().int(),
     sourceId: z.string().nullable(),
     outcome: z.enum(['imported', 'existing', 'valid', 'rejected', 'conflict', 'failed']),
-    status: z
-      .number()
-      .int()
-      .meta({
-        description:
-          "The row's own status: 201 imported, 200 existing / valid (dry run), 404 agency not in your subtree, 409 source id imported with other content, 422 invalid, 503 not recorded (retry)",
-      }),
+    status: z.number().int().meta({
+      description:
+        "The row's own status: 201 imported, 200 existing / valid (dry run), 404 agency not in your subtree, 409 source id imported with other content, 422 invalid, 503 not recorded (retry)",
+    }),
     caseId: z.string().optional(),
     reference: z.string().optional(),
     definition: z.string().optional(),

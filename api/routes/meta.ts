@@ -9,13 +9,23 @@ import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 export function metaRoutes(openApi: () => unknown): RouteSpec[] {
   return [
     defineRoute({
-      method: 'get', path: '/openapi.json', operationId: 'openApi', tags: ['Operations'], summary: 'This OpenAPI 3.1 document', auth: 'public',
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'openApi',
+      tags: ['Operations'],
+      summary: 'This OpenAPI 3.1 document',
+      auth: 'public',
       responses: { 200: { description: 'OpenAPI 3.1 document', schema: z.record(z.string(), z.unknown()) } },
       handler: () => ({ body: openApi() }),
     }),
     defineRoute({
-      method: 'get', path: '/metrics', operationId: 'metrics', tags: ['Operations'], auth: 'public',
-      summary: 'Prometheus metrics (request latency, cases started, tasks completed, deadline breaches, projection lag)',
+      method: 'get',
+      path: '/metrics',
+      operationId: 'metrics',
+      tags: ['Operations'],
+      auth: 'public',
+      summary:
+        'Prometheus metrics (request latency, cases started, tasks completed, deadline breaches, projection lag)',
       description: 'Meant for the internal network (scrapers); expose it outside only behind a proxy rule.',
       responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain', schema: z.string() } },
       handler: async ({ res }) => {
@@ -43,9 +53,15 @@ const DOCS_INIT = `window.onload = function () {
 /** Interactive docs at `/docs/` from the swagger-ui-dist package (served locally, no CDN). */
 export function docsRouter(): Router {
   const r = Router();
-  r.get('/docs', (req, res, next) => (req.path === '/docs' && !req.originalUrl.startsWith('/docs/') ? res.redirect(301, '/docs/') : next()));
-  r.get('/docs/', (_req, res) => { res.type('html').send(DOCS_HTML); });
-  r.get('/docs/kntc-init.js', (_req, res) => { res.type('application/javascript').send(DOCS_INIT); });
+  r.get('/docs', (req, res, next) =>
+    req.path === '/docs' && !req.originalUrl.startsWith('/docs/') ? res.redirect(301, '/docs/') : next(),
+  );
+  r.get('/docs/', (_req, res) => {
+    res.type('html').send(DOCS_HTML);
+  });
+  r.get('/docs/kntc-init.js', (_req, res) => {
+    res.type('application/javascript').send(DOCS_INIT);
+  });
   r.use('/docs', express.static(swaggerDir, { index: false, fallthrough: true }));
   return r;
 }

@@ -60,7 +60,11 @@ export interface ResponseSpec {
 }
 
 /** What every handler receives: the request, its validated input and the app's services. */
-interface BaseContext<P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined> {
+interface BaseContext<
+  P extends AnyObject | undefined,
+  Q extends AnyObject | undefined,
+  B extends z.ZodType | undefined,
+> {
   req: Request;
   res: Response;
   params: P extends AnyObject ? z.output<P> : Record<string, never>;
@@ -71,16 +75,20 @@ interface BaseContext<P extends AnyObject | undefined, Q extends AnyObject | und
 }
 
 /** What the scope check of `S` loaded (ADR 0022: the type says what the route guarantees). */
-export type ScopeContext<S extends ScopeRule> =
-  S extends { kind: 'case' } | { kind: 'task' } ? { /** The case the path names, within the caller's reach. */ case: CaseRecord }
-    : S extends { kind: 'governing-agency' } ? { /** The governing agency's id, or null for the system level. */ governingAgency: string | null }
-      : Record<never, never>;
+export type ScopeContext<S extends ScopeRule> = S extends { kind: 'case' } | { kind: 'task' }
+  ? { /** The case the path names, within the caller's reach. */ case: CaseRecord }
+  : S extends { kind: 'governing-agency' }
+    ? { /** The governing agency's id, or null for the system level. */ governingAgency: string | null }
+    : Record<never, never>;
 
 /** The caller as the access rule `A` guarantees it: none on a public route; authenticated, with its subtree, otherwise. */
 export type AuthContext<A extends AuthRule> = A extends 'public'
   ? { principal: undefined; subtree: [] }
   : A extends { scope: infer S extends ScopeRule }
-    ? { /** The authenticated caller, holding one of the route's roles. */ principal: Principal; /** The caller's agency subtree. */ subtree: string[] } & ScopeContext<S>
+    ? {
+        /** The authenticated caller, holding one of the route's roles. */ principal: Principal;
+        /** The caller's agency subtree. */ subtree: string[];
+      } & ScopeContext<S>
     : never;
 
 /**
@@ -89,7 +97,10 @@ export type AuthContext<A extends AuthRule> = A extends 'public'
  * route a `principal`, without non-null assertions.
  */
 export type HandlerContext<
-  P extends AnyObject | undefined, Q extends AnyObject | undefined, B extends z.ZodType | undefined, A extends AuthRule = AuthRule,
+  P extends AnyObject | undefined,
+  Q extends AnyObject | undefined,
+  B extends z.ZodType | undefined,
+  A extends AuthRule = AuthRule,
 > = BaseContext<P, Q, B> & AuthContext<A>;
 
 /** A handler may write to `res` itself or return a JSON reply. */
@@ -100,8 +111,10 @@ export interface Reply {
 }
 
 export interface RouteSpec<
-  P extends AnyObject | undefined = AnyObject | undefined, Q extends AnyObject | undefined = AnyObject | undefined,
-  B extends z.ZodType | undefined = z.ZodType | undefined, A extends AuthRule = AuthRule,
+  P extends AnyObject | undefined = AnyObject | undefined,
+  Q extends AnyObject | undefined = AnyObject | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  A extends AuthRule = AuthRule,
 > {
   method: Method;
   /** Express syntax (`/v1/cases/:id`); converted to `{id}` for OpenAPI. */
@@ -152,7 +165,9 @@ export interface RouteSpec<
  * });
  */
 export function defineRoute<
-  P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined,
+  P extends AnyObject | undefined = undefined,
+  Q extends AnyObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
   const A extends AuthRule = AuthRule,
 >(spec: RouteSpec<P, Q, B, A>): RouteSpec {
   return spec as unknown as RouteSpec;

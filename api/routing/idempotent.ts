@@ -12,14 +12,27 @@ import type { Reply } from './define-route.js';
  * Failed attempts store no response, so a retry after a 409/422 acts again.
  */
 export async function idempotent(
-  opts: { key: string | undefined; principal: Principal; store: IdempotencyStore; method: string; path: string; resourceId: string; body: unknown },
+  opts: {
+    key: string | undefined;
+    principal: Principal;
+    store: IdempotencyStore;
+    method: string;
+    path: string;
+    resourceId: string;
+    body: unknown;
+  },
   run: () => Promise<Reply>,
 ): Promise<Reply> {
   const { key } = opts;
   if (key === undefined) return run();
   if (!IDEMPOTENCY_KEY.test(key)) throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
   const scope = `${opts.method} ${opts.path} ${opts.principal.type}:${opts.principal.id}`;
-  const r0 = await opts.store.reserve(scope, key, requestHash(opts.method, opts.path, opts.body ?? null), opts.resourceId);
+  const r0 = await opts.store.reserve(
+    scope,
+    key,
+    requestHash(opts.method, opts.path, opts.body ?? null),
+    opts.resourceId,
+  );
   if (!r0.fresh && r0.response) {
     return { status: r0.response.status, body: r0.response.body, headers: { 'Idempotent-Replayed': 'true' } };
   }

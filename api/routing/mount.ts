@@ -35,10 +35,16 @@ function refuseBadText(req: Request): void {
   }
   for (const [k, v] of Object.entries((req.query ?? {}) as Record<string, unknown>)) {
     const km = textProblem(k, false);
-    if (km) { issues.push({ path: 'query', message: `a parameter name ${km}` }); continue; }
+    if (km) {
+      issues.push({ path: 'query', message: `a parameter name ${km}` });
+      continue;
+    }
     for (const x of Array.isArray(v) ? v : [v]) {
       const m = typeof x === 'string' ? textProblem(x, false) : null;
-      if (m) { issues.push({ path: `query.${k}`, message: m }); break; }
+      if (m) {
+        issues.push({ path: `query.${k}`, message: m });
+        break;
+      }
     }
   }
   const key = req.headers['idempotency-key'];
@@ -74,7 +80,15 @@ interface BuiltContext {
 
 async function buildContext(spec: RouteSpec, services: Services, req: Request, res: Response): Promise<BuiltContext> {
   const ctx: BuiltContext = {
-    req, res, params: {}, query: {}, body: undefined, principal: undefined, subtree: [], services, requestId: String((req as { id?: unknown }).id ?? ''),
+    req,
+    res,
+    params: {},
+    query: {},
+    body: undefined,
+    principal: undefined,
+    subtree: [],
+    services,
+    requestId: String((req as { id?: unknown }).id ?? ''),
   };
 
   // 1. Who: authenticate (401) and check the role (403) before touching any resource.
@@ -82,7 +96,8 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
     // RFC 9110 §11.6.1: a 401 names the schemes the client may use.
     res.set('WWW-Authenticate', 'Bearer, ApiKey');
     const principal = await services.authenticate(req);
-    if (!principal) throw unauthenticated('Send Authorization: Bearer <token>, X-Api-Key: <key> or Authorization: ApiKey <key>');
+    if (!principal)
+      throw unauthenticated('Send Authorization: Bearer <token>, X-Api-Key: <key> or Authorization: ApiKey <key>');
     res.removeHeader('WWW-Authenticate');
     if (!spec.auth.roles.some((r) => principal.roles.includes(r))) {
       throw forbidden(`This operation needs one of the roles: ${spec.auth.roles.join(', ')}`);
@@ -107,7 +122,9 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
     if (!q.success) throw zodToProblem(q.error, 'query');
     ctx.query = q.data as Record<string, unknown>;
   } else if (Object.keys(query).length > 0) {
-    throw problems.validation(Object.keys(query).map((k) => ({ path: `query.${k}`, message: 'unknown query parameter' })));
+    throw problems.validation(
+      Object.keys(query).map((k) => ({ path: `query.${k}`, message: 'unknown query parameter' })),
+    );
   }
   if (rq.textImport && typeof req.body === 'string' && req.is(rq.textImport.contentTypes)) {
     req.body = await rq.textImport.convert(req.body);
@@ -119,7 +136,12 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
   if (rq.body) {
     if (req.body === undefined) {
       if (req.headers['content-type'] && !req.is('application/json') && !req.is('application/*+json')) {
-        throw new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', 'Send the body as application/json');
+        throw new HttpProblem(
+          415,
+          'unsupported-media-type',
+          'Unsupported media type',
+          'Send the body as application/json',
+        );
       }
       throw problems.validation([{ path: '', message: 'a JSON body is required' }]);
     }
@@ -140,7 +162,10 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const c = await services.cases.get(id);
       // ADR 0012: a read route may also admit a caller to whose subtree a task of the case is routed
       // (a superior's review, the inspectorate's verification: ADR 0010) — reading only, never acting.
-      const admitted = c && (within(c.agencyId) || (scope.routedTaskReaders === true && await services.taskSearch.routedTo(c.id, ctx.subtree)));
+      const admitted =
+        c &&
+        (within(c.agencyId) ||
+          (scope.routedTaskReaders === true && (await services.taskSearch.routedTo(c.id, ctx.subtree))));
       if (!c || !admitted) throw notFound(`Case ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'body-agency') {
@@ -156,15 +181,18 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
     } else if (scope.kind === 'person') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const agencies = await services.directory.store.membershipAgencies(id);
-      const seen = agencies.length > 0
-        ? agencies.some(within)
-        : (await services.agencies.ancestors(ctx.principal!.agencyId)).length === 1
-          && (await services.directory.store.person(id)) !== undefined;
+      const seen =
+        agencies.length > 0
+          ? agencies.some(within)
+          : (await services.agencies.ancestors(ctx.principal!.agencyId)).length === 1 &&
+            (await services.directory.store.person(id)) !== undefined;
       if (!seen) throw notFound(`Person ${id}`);
       // A person's record is shared by every agency they work in: changed only by a caller whose subtree
       // holds all of them (a commune admin cannot rewrite the province head's address or silence them).
       if (spec.method !== 'get' && !agencies.every(within)) {
-        throw forbidden(`Person ${id} also works outside your agency subtree: an admin above all their agencies changes them`);
+        throw forbidden(
+          `Person ${id} also works outside your agency subtree: an admin above all their agencies changes them`,
+        );
       }
     } else if (scope.kind === 'task') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
@@ -172,7 +200,7 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const c = await services.cases.get(caseId);
       // Worked within the subtree of the agency the task is routed to (ADR 0010: a parent- or
       // inspectorate-scoped task); a task not projected yet: the case's agency.
-      const target = c ? (await services.taskSearch.get(caseId, taskId))?.targetAgencyId ?? c.agencyId : undefined;
+      const target = c ? ((await services.taskSearch.get(caseId, taskId))?.targetAgencyId ?? c.agencyId) : undefined;
       if (!c || !target || !within(target)) throw notFound(`Task ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'governing-agency') {

@@ -46,7 +46,11 @@ export function createServices(deps: AppDeps) {
     ...store,
     async revoke(id, trx) {
       authenticate.forgetApiKey(id);
-      try { return await store.revoke(id, trx); } finally { authenticate.forgetApiKey(id); }
+      try {
+        return await store.revoke(id, trx);
+      } finally {
+        authenticate.forgetApiKey(id);
+      }
     },
   };
   const auditStore = createAuditStore(deps.db);
@@ -83,7 +87,9 @@ export function createServices(deps: AppDeps) {
     checkpoints: createCheckpointStore(deps.db),
     calendarChanges: createCalendarChangeStore(deps.db),
     projectionFailures: createProjectionFailureStore(deps.db),
-    replayTargets: { find: (subtree: readonly string[], sel: ReplaySelection) => findReplayTargets(deps.db, subtree, sel) },
+    replayTargets: {
+      find: (subtree: readonly string[], sel: ReplaySelection) => findReplayTargets(deps.db, subtree, sel),
+    },
     notifications: createNotificationStore(deps.db),
     publicStatus: { rows: (caseId: string) => publicStatusRows(deps.db, caseId) },
     /** Readiness: one round trip to PostgreSQL. */
@@ -96,10 +102,23 @@ export function createServices(deps: AppDeps) {
     webhookAdmin: createWebhookAdmin(deps.db, webhooks, audit, deps.pii),
     idempotency,
     caseStart: createCaseStartService({
-      temporal: deps.temporal, taskQueue: deps.taskQueue, pii: deps.pii, newCaseId: deps.newCaseId,
-      intake: createCaseIntakeStore(deps.db, pins), idempotency, parties, definitions, agencies,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      pii: deps.pii,
+      newCaseId: deps.newCaseId,
+      intake: createCaseIntakeStore(deps.db, pins),
+      idempotency,
+      parties,
+      definitions,
+      agencies,
     }),
-    directory: createDirectoryService({ db: deps.db, audit, temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger }),
+    directory: createDirectoryService({
+      db: deps.db,
+      audit,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      logger: deps.logger,
+    }),
     authenticate,
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),

@@ -7,7 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import {
-  CalendarEntryError, calendarServiceFor, type AddEntryResult, type CalendarService, type NewCalendarEntryInput, type WithdrawCalendarEntryInput,
+  CalendarEntryError,
+  calendarServiceFor,
+  type AddEntryResult,
+  type CalendarService,
+  type NewCalendarEntryInput,
+  type WithdrawCalendarEntryInput,
 } from '../../calendar/service.js';
 import type { CalendarActor } from '../../db/calendar.js';
 import { createCalendarChangeStore } from '../../db/calendar-changes.js';
@@ -28,9 +33,21 @@ export interface CalendarChangeDeps {
 
 /** A calendar change as `GET /v1/admin/calendar/changes/:id` shows it. */
 export interface CalendarChangeView {
-  id: string; entryId: string; entrySeq: number; action: string; version: string; changedDates: string[]; workflowId: string;
-  status: 'running' | 'completed' | 'not_started'; notified: number; skipped: number; pages: number;
-  requestedBy: CalendarActor; requestedAt: string; finishedAt: string | null; links: { self: string };
+  id: string;
+  entryId: string;
+  entrySeq: number;
+  action: string;
+  version: string;
+  changedDates: string[];
+  workflowId: string;
+  status: 'running' | 'completed' | 'not_started';
+  notified: number;
+  skipped: number;
+  pages: number;
+  requestedBy: CalendarActor;
+  requestedAt: string;
+  finishedAt: string | null;
+  links: { self: string };
 }
 
 /** The change of `id`, or undefined. */
@@ -45,21 +62,35 @@ export async function getCalendarChange(db: Db, id: string): Promise<CalendarCha
  * error: the change is then `not_started` (the admin sees it on the progress route).
  */
 async function startCalendarFanOut(
-  deps: CalendarChangeDeps, added: AddEntryResult, action: 'added' | 'corrected' | 'withdrawn', actor: CalendarActor,
+  deps: CalendarChangeDeps,
+  added: AddEntryResult,
+  action: 'added' | 'corrected' | 'withdrawn',
+  actor: CalendarActor,
 ): Promise<CalendarChangeView> {
   const id = randomUUID();
   const workflowId = `calendar-change-${id}`;
   const signal = {
-    version: added.version, changedDates: added.changedDates, entryId: added.entry.id, reason: `${added.entry.reason} (${added.entry.source})`,
+    version: added.version,
+    changedDates: added.changedDates,
+    entryId: added.entry.id,
+    reason: `${added.entry.reason} (${added.entry.source})`,
   };
   const changes = createCalendarChangeStore(deps.db);
   await changes.insertRunning({
-    id, entrySeq: added.entry.seq, entryId: added.entry.id, action, version: added.version, changedDates: added.changedDates,
-    workflowId, requestedBy: actor,
+    id,
+    entrySeq: added.entry.seq,
+    entryId: added.entry.id,
+    action,
+    version: added.version,
+    changedDates: added.changedDates,
+    workflowId,
+    requestedBy: actor,
   });
   try {
     await deps.temporal.workflow.start('calendarFanOutWorkflow', {
-      taskQueue: deps.taskQueue, workflowId, args: [{ changeId: id, entrySeq: added.entry.seq, change: signal }],
+      taskQueue: deps.taskQueue,
+      workflowId,
+      args: [{ changeId: id, entrySeq: added.entry.seq, change: signal }],
     });
   } catch (e) {
     deps.logger?.warn({ err: e, entrySeq: added.entry.seq }, 'calendar change stored but its fan-out did not start');
@@ -73,7 +104,10 @@ async function startCalendarFanOut(
  * 200 when the same content is already the latest version (a retried request; nobody is told twice).
  */
 export async function addCalendarEntry(
-  deps: CalendarChangeDeps, input: NewCalendarEntryInput, actor: CalendarActor, requestId?: string,
+  deps: CalendarChangeDeps,
+  input: NewCalendarEntryInput,
+  actor: CalendarActor,
+  requestId?: string,
 ): Promise<{ status: number; body: unknown }> {
   const calendar = deps.calendar ?? calendarServiceFor(deps.db);
   let added;
@@ -83,15 +117,30 @@ export async function addCalendarEntry(
     if (!(e instanceof CalendarEntryError)) throw e;
     throw e.conflict ? problems.conflict(e.message) : problems.validation([{ path: e.field, message: e.message }]);
   }
-  const common = { entry: added.entry, version: added.version, previousVersion: added.previousVersion, changedDates: added.changedDates };
-  if (!added.created) return { status: 200, body: { ...common, notifiedCases: 0, notification: { notified: 0, skipped: [], failed: [] } } };
-  const action = (await createCalendarChangeStore(deps.db).isCorrection(added.entry.id, added.entry.seq)) ? 'corrected' : 'added';
+  const common = {
+    entry: added.entry,
+    version: added.version,
+    previousVersion: added.previousVersion,
+    changedDates: added.changedDates,
+  };
+  if (!added.created)
+    return {
+      status: 200,
+      body: { ...common, notifiedCases: 0, notification: { notified: 0, skipped: [], failed: [] } },
+    };
+  const action = (await createCalendarChangeStore(deps.db).isCorrection(added.entry.id, added.entry.seq))
+    ? 'corrected'
+    : 'added';
   return { status: 202, body: { ...common, change: await startCalendarFanOut(deps, added, action, actor) } };
 }
 
 /** Withdraws an entry (issue 10.8), audited with its reason, then tells the open cases like an addition does (202). */
 export async function withdrawCalendarEntry(
-  deps: CalendarChangeDeps, id: string, body: WithdrawCalendarEntryInput, actor: CalendarActor, requestId?: string,
+  deps: CalendarChangeDeps,
+  id: string,
+  body: WithdrawCalendarEntryInput,
+  actor: CalendarActor,
+  requestId?: string,
 ): Promise<{ status: number; body: unknown }> {
   const calendar = deps.calendar ?? calendarServiceFor(deps.db);
   let withdrawn: AddEntryResult;
@@ -103,7 +152,10 @@ export async function withdrawCalendarEntry(
     throw e.conflict ? problems.conflict(e.message) : problems.validation([{ path: e.field, message: e.message }]);
   }
   const common = {
-    entry: withdrawn.entry, version: withdrawn.version, previousVersion: withdrawn.previousVersion, changedDates: withdrawn.changedDates,
+    entry: withdrawn.entry,
+    version: withdrawn.version,
+    previousVersion: withdrawn.previousVersion,
+    changedDates: withdrawn.changedDates,
   };
   return { status: 202, body: { ...common, change: await startCalendarFanOut(deps, withdrawn, 'withdrawn', actor) } };
 }

@@ -44,7 +44,11 @@ export interface CaseStartRequest {
 }
 
 /** The receipt instant: epoch ms, the receipt date in Vietnam, the UTC ISO form. */
-export interface Receipt { ms: number; on: string; utc: string }
+export interface Receipt {
+  ms: number;
+  on: string;
+  utc: string;
+}
 
 type Log = { error(o: object, m: string): void } | undefined;
 
@@ -61,7 +65,9 @@ export interface CaseStartDeps {
   newCaseId?: (() => string) | undefined;
   intake: CaseIntakeStore;
   idempotency: IdempotencyStore;
-  parties: { sealAll(caseId: string, parties: ReadonlyArray<{ role: PartyRole; identity: PartyIdentity }>): SealedPartyRow[] };
+  parties: {
+    sealAll(caseId: string, parties: ReadonlyArray<{ role: PartyRole; identity: PartyIdentity }>): SealedPartyRow[];
+  };
   definitions: Pick<DefinitionStore, 'getCached'>;
   agencies: Pick<AgencyScope, 'ancestors' | 'closure'>;
 }
@@ -75,19 +81,35 @@ export function createCaseStartService(deps: CaseStartDeps) {
    * already; nor, when the database cannot even be asked and a key was sent, a case that request may be
    * recording (the retry with the key finishes it, ADR 0011). Without a key the id is this request's own.
    */
-  async function abandon(a: { log: Log; handle: { terminate(reason?: string): Promise<unknown> }; caseId: string; claim: KeyClaim | undefined; err: unknown }) {
+  async function abandon(a: {
+    log: Log;
+    handle: { terminate(reason?: string): Promise<unknown> };
+    caseId: string;
+    claim: KeyClaim | undefined;
+    err: unknown;
+  }) {
     const code = (a.err as { code?: unknown })?.code;
     let recorded: boolean | undefined;
-    try { recorded = await store.recorded(a.caseId); } catch { recorded = undefined; }
+    try {
+      recorded = await store.recorded(a.caseId);
+    } catch {
+      recorded = undefined;
+    }
     // Logged without the error's message: a database error may quote the request's text.
-    a.log?.error({ caseId: a.caseId, sqlstate: typeof code === 'string' ? code : undefined, recorded }, 'case start: the read-model seed failed');
+    a.log?.error(
+      { caseId: a.caseId, sqlstate: typeof code === 'string' ? code : undefined, recorded },
+      'case start: the read-model seed failed',
+    );
     if (recorded === true || (recorded === undefined && a.claim !== undefined)) return;
     await a.handle.terminate('case start abandoned: its read-model row could not be written').catch(() => undefined);
     try {
       await store.discard(a.caseId, a.claim);
     } catch (cleanupErr) {
       const c = (cleanupErr as { code?: unknown })?.code;
-      a.log?.error({ caseId: a.caseId, sqlstate: typeof c === 'string' ? c : undefined }, 'case start: rows of the abandoned start not removed');
+      a.log?.error(
+        { caseId: a.caseId, sqlstate: typeof c === 'string' ? c : undefined },
+        'case start: rows of the abandoned start not removed',
+      );
     }
   }
 
@@ -97,7 +119,12 @@ export function createCaseStartService(deps: CaseStartDeps) {
      * `principal`, under the Idempotency-Key `key` (format checked by the handler) if sent.
      */
     async start(a: {
-      body: CaseStartRequest; received: Receipt; principal: Principal; key: string | undefined; requestId: string; log: Log;
+      body: CaseStartRequest;
+      received: Receipt;
+      principal: Principal;
+      key: string | undefined;
+      requestId: string;
+      log: Log;
       /** Another key scope than the caller's `POST /v1/cases` one (an import: its source ids, ADR 0027). */
       keyScope?: { scope: string; hash: string } | undefined;
       /** An imported case: the facts its workflow applies before it runs on (ADR 0027). */
@@ -110,17 +137,26 @@ export function createCaseStartService(deps: CaseStartDeps) {
       // A closed agency receives nothing: its successor does (ADR 0024; the cached tree, no extra statement).
       const closed = await deps.agencies.closure(body.agencyId);
       if (closed) {
-        throw new HttpProblem(422, 'agency-closed', 'The agency is closed',
+        throw new HttpProblem(
+          422,
+          'agency-closed',
+          'The agency is closed',
           `agencyId: ${body.agencyId} is closed; its successor is ${closed.successorId ?? 'none'}`,
-          { errors: [{ path: 'agencyId', message: `closed; its successor is ${closed.successorId ?? 'none'}` }] });
+          { errors: [{ path: 'agencyId', message: `closed; its successor is ${closed.successorId ?? 'none'}` }] },
+        );
       }
       // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
       const receivedOn = received.on;
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
       const scope = a.keyScope?.scope ?? `POST /v1/cases ${principal.type}:${principal.id}`;
       const claim: KeyClaim | undefined = key
-        ? { scope, key, hash: a.keyScope?.hash ?? requestHash('POST', '/v1/cases', body) } : undefined;
-      const withPin = (b: Record<string, unknown>) => ({ ...b, pin: derivePin(deps.pii.key(String(b.pinKid)), String(b.id)), pinKid: undefined });
+        ? { scope, key, hash: a.keyScope?.hash ?? requestHash('POST', '/v1/cases', body) }
+        : undefined;
+      const withPin = (b: Record<string, unknown>) => ({
+        ...b,
+        pin: derivePin(deps.pii.key(String(b.pinKid)), String(b.id)),
+        pinKid: undefined,
+      });
       const pinKid = deps.pii.currentKid;
       // The citizen PIN of a case id under the current key, derived once per id (an HMAC each).
       let lastPin: { caseId: string; pin: string } | undefined;
@@ -131,21 +167,41 @@ export function createCaseStartService(deps: CaseStartDeps) {
 
       // 1. One statement before the start (db/case-intake.ts); the workflow only ever gets the case id and
       // party references. None of it is visible through the API until the read-model row of step 3 exists.
-      const referenceOf = (caseId: string, digits?: number) => caseReference(caseId, body.type, body.receivedAt, digits);
+      const referenceOf = (caseId: string, digits?: number) =>
+        caseReference(caseId, body.type, body.receivedAt, digits);
       // ADR 0013: only system-level versions and those governed by the case's agency or an ancestor.
       const agencyLine = await deps.agencies.ancestors(body.agencyId);
       const intake = async (caseId: string, claimed: boolean, reference: string) => {
-        const sealed = deps.parties.sealAll(caseId, body.parties.map(({ role, ...identity }) => ({ role, identity })));
+        const sealed = deps.parties.sealAll(
+          caseId,
+          body.parties.map(({ role, ...identity }) => ({ role, identity })),
+        );
         const r: IntakeResult = await store.intake({
-          caseId, reference, caseType: body.type, receivedOn, agencyLine, ...(claimed && claim ? { claim } : {}), parties: sealed, pin: pinOf(caseId),
+          caseId,
+          reference,
+          caseType: body.type,
+          receivedOn,
+          agencyLine,
+          ...(claimed && claim ? { claim } : {}),
+          parties: sealed,
+          pin: pinOf(caseId),
         });
         // The one selection rule (workflows/engine/select.ts): highest version, then smallest key.
         const def = selectDefinition(r.candidates, { caseType: body.type, receivedOn });
         if (!def) {
-          throw new HttpProblem(422, 'no-definition', 'No process definition applies',
-            `No registered definition of case type ${body.type} is effective on ${receivedOn} (the receipt date in Vietnam)`);
+          throw new HttpProblem(
+            422,
+            'no-definition',
+            'No process definition applies',
+            `No registered definition of case type ${body.type} is effective on ${receivedOn} (the receipt date in Vietnam)`,
+          );
         }
-        return { def, fresh: r.fresh, taken: r.owner !== null && r.owner !== caseId, refs: sealed.map((p) => ({ id: p.id, role: p.role })) };
+        return {
+          def,
+          fresh: r.fresh,
+          taken: r.owner !== null && r.owner !== caseId,
+          refs: sealed.map((p) => ({ id: p.id, role: p.role })),
+        };
       };
       // A reference already held by another case: the same id under a longer reference (its PIN row
       // claims it; parties are idempotent per case id).
@@ -167,7 +223,11 @@ export function createCaseStartService(deps: CaseStartDeps) {
       if (key && !first.fresh) {
         const earlier = await idem.lookup(scope, key, claim!.hash); // a different body under this key → 422
         if (earlier.response) {
-          return { replayed: true, status: earlier.response.status, body: withPin(earlier.response.body as Record<string, unknown>) };
+          return {
+            replayed: true,
+            status: earlier.response.status,
+            body: withPin(earlier.response.body as Record<string, unknown>),
+          };
         }
         // An identical earlier request did not finish: finish it with the same id (the rows are idempotent).
         id = earlier.resourceId;
@@ -175,7 +235,7 @@ export function createCaseStartService(deps: CaseStartDeps) {
         let again = await intake(id, false, reference);
         if (again.taken) {
           // The earlier request moved to a longer reference: its PIN row has it.
-          reference = await store.referenceOf(id) ?? await freeReference(id, true);
+          reference = (await store.referenceOf(id)) ?? (await freeReference(id, true));
           again = await intake(id, false, reference);
         }
         ({ refs } = again);
@@ -183,7 +243,12 @@ export function createCaseStartService(deps: CaseStartDeps) {
       // Versions are immutable: the content comes from the process-wide cache once read.
       const chosen = await deps.definitions.getCached(first.def.key, first.def.version, first.def.hash);
       if (!chosen) throw new Error(`definition ${first.def.key}@${first.def.version} vanished`);
-      const pin = { key: chosen.key, version: chosen.version, hash: chosen.hash, label: `${chosen.key}@${chosen.version}+${chosen.hash}` };
+      const pin = {
+        key: chosen.key,
+        version: chosen.version,
+        hash: chosen.hash,
+        label: `${chosen.key}@${chosen.version}+${chosen.hash}`,
+      };
       const citizenPin = pinOf(id);
 
       // References only: party ids and roles, never identities.
@@ -191,11 +256,22 @@ export function createCaseStartService(deps: CaseStartDeps) {
       const representativeRefs = refs.filter((_r, i) => body.parties[i]?.isRepresentative).map((r) => r.id);
       const signers = Math.max(body.signersCount ?? 0, signerRefs.length);
       const input: ProcessInput = {
-        caseId: id, caseType: body.type, agencyId: body.agencyId, reference,
-        definition: chosen.content, pin,
+        caseId: id,
+        caseType: body.type,
+        agencyId: body.agencyId,
+        reference,
+        definition: chosen.content,
+        pin,
         variables: {
-          caseId: id, reference, receivedOn, channel: body.channel, remoteArea: body.remoteArea,
-          signerRefs, representativeRefs, signersCount: signers, massCase: signers >= MASS_CASE_MIN_SIGNERS,
+          caseId: id,
+          reference,
+          receivedOn,
+          channel: body.channel,
+          remoteArea: body.remoteArea,
+          signerRefs,
+          representativeRefs,
+          signersCount: signers,
+          massCase: signers >= MASS_CASE_MIN_SIGNERS,
         },
         caseEvents: { received: receivedOn },
         ...(a.established === undefined ? {} : { established: a.established }),
@@ -218,26 +294,53 @@ export function createCaseStartService(deps: CaseStartDeps) {
         ],
       });
       const stored = {
-        id, reference, workflowId, runId: handle.firstExecutionRunId, status: 'open', stage: 'received', parties: refs,
-        definition: { key: pin.key, version: pin.version, hash: pin.hash, pin: pin.label }, links: { self: `/v1/cases/${id}` },
+        id,
+        reference,
+        workflowId,
+        runId: handle.firstExecutionRunId,
+        status: 'open',
+        stage: 'received',
+        parties: refs,
+        definition: { key: pin.key, version: pin.version, hash: pin.hash, pin: pin.label },
+        links: { self: `/v1/cases/${id}` },
       };
       // 3. One statement once the workflow runs (db/case-intake.ts `record`): seed, audit entry, stored answer.
       let done: { fresh: boolean; audited: boolean };
       try {
         done = await store.record({
           seed: {
-            id, reference, workflowId, caseType: body.type, channel: body.channel, agencyId: body.agencyId, subject: body.subject,
-            remoteArea: body.remoteArea, receivedAt: receivedAtUtc, definition: pin,
+            id,
+            reference,
+            workflowId,
+            caseType: body.type,
+            channel: body.channel,
+            agencyId: body.agencyId,
+            subject: body.subject,
+            remoteArea: body.remoteArea,
+            receivedAt: receivedAtUtc,
+            definition: pin,
             details: {
-              ...(body.respondent ? { respondent: body.respondent } : {}), ...(body.contentSummary ? { contentSummary: body.contentSummary } : {}),
-              attachments: body.attachments, signersCount: signers, representatives: representativeRefs.length,
+              ...(body.respondent ? { respondent: body.respondent } : {}),
+              ...(body.contentSummary ? { contentSummary: body.contentSummary } : {}),
+              attachments: body.attachments,
+              signersCount: signers,
+              representatives: representativeRefs.length,
             },
           },
           audit: {
-            actor: actorOf(principal), action: a.action ?? 'case.received', caseId: id, requestId: a.requestId,
+            actor: actorOf(principal),
+            action: a.action ?? 'case.received',
+            caseId: id,
+            requestId: a.requestId,
             after: {
-              reference, caseType: body.type, channel: body.channel, agencyId: body.agencyId, receivedAt: receivedAtUtc, parties: refs,
-              definition: pin.label, ...(a.auditAfter ?? {}),
+              reference,
+              caseType: body.type,
+              channel: body.channel,
+              agencyId: body.agencyId,
+              receivedAt: receivedAtUtc,
+              parties: refs,
+              definition: pin.label,
+              ...(a.auditAfter ?? {}),
             },
           },
           // The stored replay holds the key id of the PIN, never the PIN itself.
@@ -253,7 +356,8 @@ export function createCaseStartService(deps: CaseStartDeps) {
       // Not inserted: a concurrent request with the same key inserted this id first (any unique index
       // may report the conflict first — id or reference — hence ON CONFLICT without a target); make
       // sure it really is this case and not another one holding the reference.
-      if (!fresh && !(await store.recorded(id))) throw new Error(`case ${id}: its read-model row was not written (reference ${reference} taken)`);
+      if (!fresh && !(await store.recorded(id)))
+        throw new Error(`case ${id}: its read-model row was not written (reference ${reference} taken)`);
       if (fresh) recordCaseStarted(body.type);
       return { replayed: false, body: { ...stored, pin: citizenPin } };
     },

@@ -10,11 +10,24 @@ import type { Logger } from 'pino';
 import type { AuditEntry, AuditInput } from '../../db/audit.js';
 import { resolveTaskTargets } from '../../db/case-states.js';
 import {
-  createDirectoryStore, membershipOf, personOf, type AgencyRecord, type Level, type MembershipRecord, type PersonRecord,
-  type Position, type PreferenceRecord,
+  createDirectoryStore,
+  membershipOf,
+  personOf,
+  type AgencyRecord,
+  type Level,
+  type MembershipRecord,
+  type PersonRecord,
+  type Position,
+  type PreferenceRecord,
 } from '../../db/directory.js';
 import type { Db } from '../../db/knex.js';
-import { lineage, placementProblem, planImport, type FieldError, type ImportPlan } from '../../directory/agency-rules.js';
+import {
+  lineage,
+  placementProblem,
+  planImport,
+  type FieldError,
+  type ImportPlan,
+} from '../../directory/agency-rules.js';
 import { CHANNEL_DEFAULTS } from '../../directory/recipients.js';
 import { forbidden } from '../auth/errors.js';
 import { actorOf, type Principal } from '../auth/principal.js';
@@ -23,13 +36,16 @@ import { HttpProblem, problems } from '../problem.js';
 export const MAX_IMPORT_ROWS = 20_000;
 
 const rejected = (errors: FieldError[], title = 'The change is not valid') =>
-  new HttpProblem(422, 'directory-rejected', title, errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+  new HttpProblem(422, 'directory-rejected', title, errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
+    errors,
+  });
 const conflict = (path: string, message: string) =>
   new HttpProblem(409, 'conflict', 'Conflict', `${path}: ${message}`, { errors: [{ path, message }] });
 
 /** An agency is moved or closed by an admin above it, never by its own admins (they would lose it). */
 function refuseOwnAgency(principal: Principal, id: string, what: string): void {
-  if (principal.agencyId === id) throw forbidden(`An agency is ${what} by an admin of an agency above it, not by its own`);
+  if (principal.agencyId === id)
+    throw forbidden(`An agency is ${what} by an admin of an agency above it, not by its own`);
 }
 
 function refuseClosed(a: AgencyRecord): void {
@@ -37,7 +53,10 @@ function refuseClosed(a: AgencyRecord): void {
 }
 
 /** The caller of a change: for the audit entry. */
-export interface Acting { principal: Principal; requestId: string }
+export interface Acting {
+  principal: Principal;
+  requestId: string;
+}
 
 export interface DirectoryDeps {
   db: Db;
@@ -58,7 +77,8 @@ export function createDirectoryService(deps: DirectoryDeps) {
   async function openAgencyIn(trx: Db, subtree: readonly string[], id: string, field: string): Promise<AgencyRecord> {
     const a = subtree.includes(id) ? await store.agency(id, trx) : undefined;
     if (!a) throw rejected([{ path: field, message: `no agency ${id} in your agency subtree` }]);
-    if (a.closedAt !== null) throw rejected([{ path: field, message: `${id} is closed (successor ${a.successorId ?? 'none'})` }]);
+    if (a.closedAt !== null)
+      throw rejected([{ path: field, message: `${id} is closed (successor ${a.successorId ?? 'none'})` }]);
     return a;
   }
 
@@ -74,14 +94,23 @@ export function createDirectoryService(deps: DirectoryDeps) {
    */
   async function rerouteTasks(trx: Db, agencies: readonly string[]): Promise<number> {
     if (agencies.length === 0) return 0;
-    const rows = await trx('case_tasks as t').join('case_states as s', 's.case_id', 't.case_id')
-      .where('t.status', 'open').whereIn('t.agency_scope', ['parent', 'inspectorate']).whereIn('s.agency_id', agencies)
+    const rows = await trx('case_tasks as t')
+      .join('case_states as s', 's.case_id', 't.case_id')
+      .where('t.status', 'open')
+      .whereIn('t.agency_scope', ['parent', 'inspectorate'])
+      .whereIn('s.agency_id', agencies)
       .select<Array<{ case_id: string; task_id: string; agency_scope: string; agency_id: string }>>(
-        't.case_id', 't.task_id', 't.agency_scope', 's.agency_id');
+        't.case_id',
+        't.task_id',
+        't.agency_scope',
+        's.agency_id',
+      );
     const byAgency = new Map<string, Record<string, string | null>>();
     for (const r of rows) {
-      if (!byAgency.has(r.agency_id)) byAgency.set(r.agency_id, await resolveTaskTargets(trx, r.agency_id, ['parent', 'inspectorate']));
-      await trx('case_tasks').where({ case_id: r.case_id, task_id: r.task_id })
+      if (!byAgency.has(r.agency_id))
+        byAgency.set(r.agency_id, await resolveTaskTargets(trx, r.agency_id, ['parent', 'inspectorate']));
+      await trx('case_tasks')
+        .where({ case_id: r.case_id, task_id: r.task_id })
         .update({ target_agency_id: byAgency.get(r.agency_id)![r.agency_scope] ?? r.agency_id });
     }
     return rows.length;
@@ -98,20 +127,36 @@ export function createDirectoryService(deps: DirectoryDeps) {
       for (let i = 0; i < pending.length; i++) {
         const a = pending[i]!;
         if (!(await known(a.parentId))) continue;
-        await trx('agencies').insert({ id: a.id, parent_id: a.parentId, name: a.name, level: a.level, kind: a.kind ?? null });
+        await trx('agencies').insert({
+          id: a.id,
+          parent_id: a.parentId,
+          name: a.name,
+          level: a.level,
+          kind: a.kind ?? null,
+        });
         created.add(a.id);
         pending.splice(i, 1);
         i--;
       }
     }
     for (const c of plan.agencies.changed) {
-      await trx('agencies').where({ id: c.id }).update({
-        name: c.row.name, parent_id: c.row.parentId, level: c.row.level, ...(c.row.kind === undefined ? {} : { kind: c.row.kind }),
-        updated_at: trx.fn.now(),
-      });
+      await trx('agencies')
+        .where({ id: c.id })
+        .update({
+          name: c.row.name,
+          parent_id: c.row.parentId,
+          level: c.row.level,
+          ...(c.row.kind === undefined ? {} : { kind: c.row.kind }),
+          updated_at: trx.fn.now(),
+        });
     }
     for (const p of plan.people.created) {
-      await trx('people').insert({ id: p.personId, display_name: p.displayName, email: p.email ?? null, phone: p.phone ?? null });
+      await trx('people').insert({
+        id: p.personId,
+        display_name: p.displayName,
+        email: p.email ?? null,
+        phone: p.phone ?? null,
+      });
     }
     for (const p of plan.people.changed) {
       const set: Record<string, unknown> = { updated_at: trx.fn.now() };
@@ -121,29 +166,41 @@ export function createDirectoryService(deps: DirectoryDeps) {
       await trx('people').where({ id: p.id }).update(set);
     }
     // Positions first away from `head`, then the rest, so that one head per agency holds at every step.
-    const changed = [...plan.memberships.changed]
-      .sort((a, b) => Number(a.changes.position?.to === 'head') - Number(b.changes.position?.to === 'head'));
+    const changed = [...plan.memberships.changed].sort(
+      (a, b) => Number(a.changes.position?.to === 'head') - Number(b.changes.position?.to === 'head'),
+    );
     for (const m of changed) {
-      await trx('agency_staff').where({ person_id: m.personId, agency_id: m.agencyId }).update({
-        ...(m.changes.roles ? { roles: m.changes.roles.to as string[] } : {}),
-        ...(m.changes.position ? { position: m.changes.position.to as string } : {}),
-        updated_at: trx.fn.now(),
-      });
+      await trx('agency_staff')
+        .where({ person_id: m.personId, agency_id: m.agencyId })
+        .update({
+          ...(m.changes.roles ? { roles: m.changes.roles.to as string[] } : {}),
+          ...(m.changes.position ? { position: m.changes.position.to as string } : {}),
+          updated_at: trx.fn.now(),
+        });
     }
     for (const m of plan.memberships.created) {
-      await trx('agency_staff').insert({ person_id: m.personId, agency_id: m.agencyId, roles: m.roles, position: m.position });
+      await trx('agency_staff').insert({
+        person_id: m.personId,
+        agency_id: m.agencyId,
+        roles: m.roles,
+        position: m.position,
+      });
     }
   }
 
-  const preferencesOf = async (personId: string) =>
-    ({ personId, items: await store.preferences(personId), defaults: { ...CHANNEL_DEFAULTS } });
+  const preferencesOf = async (personId: string) => ({
+    personId,
+    items: await store.preferences(personId),
+    defaults: { ...CHANNEL_DEFAULTS },
+  });
 
   return {
     store,
     loadAgency,
 
     async createAgency(
-      body: { id: string; parentId: string | null; name: string; level: Level; kind?: string | null | undefined }, by: Acting,
+      body: { id: string; parentId: string | null; name: string; level: Level; kind?: string | null | undefined },
+      by: Acting,
     ): Promise<AgencyRecord> {
       return db.transaction(async (trx) => {
         if (await store.agency(body.id, trx)) throw conflict('id', `an agency ${body.id} exists already`);
@@ -151,12 +208,23 @@ export function createDirectoryService(deps: DirectoryDeps) {
         if (parent?.closedAt) throw rejected([{ path: 'parentId', message: `${parent.id} is closed` }]);
         const p = placementProblem(body.level, parent?.level ?? null);
         if (p) throw rejected([{ path: 'level', message: p }]);
-        await trx('agencies').insert({ id: body.id, parent_id: body.parentId, name: body.name, level: body.level, kind: body.kind ?? null });
+        await trx('agencies').insert({
+          id: body.id,
+          parent_id: body.parentId,
+          name: body.name,
+          level: body.level,
+          kind: body.kind ?? null,
+        });
         const a = (await store.agency(body.id, trx))!;
-        await audit.append({
-          actor: actorOf(by.principal), action: 'agency.created', requestId: by.requestId,
-          after: { id: a.id, parentId: a.parentId, name: a.name, level: a.level, kind: a.kind },
-        }, trx);
+        await audit.append(
+          {
+            actor: actorOf(by.principal),
+            action: 'agency.created',
+            requestId: by.requestId,
+            after: { id: a.id, parentId: a.parentId, name: a.name, level: a.level, kind: a.kind },
+          },
+          trx,
+        );
         return a;
       });
     },
@@ -165,13 +233,21 @@ export function createDirectoryService(deps: DirectoryDeps) {
     async agencyDetail(id: string) {
       const a = await loadAgency(id);
       const staff = await store.staff(a.id);
-      const children = (await db('agencies').where({ parent_id: a.id }).orderBy('id').select<Array<{ id: string }>>('id')).map((r) => r.id);
+      const children = (
+        await db('agencies').where({ parent_id: a.id }).orderBy('id').select<Array<{ id: string }>>('id')
+      ).map((r) => r.id);
       return { agency: a, staff, children };
     },
 
-    async updateAgency(id: string, body: { name?: string | undefined; kind?: string | null | undefined }, by: Acting): Promise<AgencyRecord> {
+    async updateAgency(
+      id: string,
+      body: { name?: string | undefined; kind?: string | null | undefined },
+      by: Acting,
+    ): Promise<AgencyRecord> {
       return db.transaction(async (trx) => {
-        const a = (await trx('agencies').where({ id }).forUpdate().first()) ? (await store.agency(id, trx))! : undefined;
+        const a = (await trx('agencies').where({ id }).forUpdate().first())
+          ? (await store.agency(id, trx))!
+          : undefined;
         if (!a) throw problems.notFound(`Agency ${id}`);
         refuseClosed(a);
         const set: Record<string, unknown> = {};
@@ -181,18 +257,29 @@ export function createDirectoryService(deps: DirectoryDeps) {
           // and one inspectorate per parent.
           refuseOwnAgency(by.principal, id, 'given another kind');
           if (body.kind === 'inspectorate') {
-            const other = await trx('agencies').where({ kind: 'inspectorate' }).whereNot({ id: a.id })
-              .andWhere((q) => (a.parentId === null ? q.whereNull('parent_id') : q.where({ parent_id: a.parentId }))).first('id');
+            const other = await trx('agencies')
+              .where({ kind: 'inspectorate' })
+              .whereNot({ id: a.id })
+              .andWhere((q) => (a.parentId === null ? q.whereNull('parent_id') : q.where({ parent_id: a.parentId })))
+              .first('id');
             if (other) throw conflict('kind', `${other.id as string} is already the inspectorate at this level`);
           }
           set.kind = body.kind;
         }
         if (Object.keys(set).length === 0) return a;
-        await trx('agencies').where({ id: a.id }).update({ ...set, updated_at: trx.fn.now() });
-        await audit.append({
-          actor: actorOf(by.principal), action: 'agency.updated', requestId: by.requestId,
-          before: { id: a.id, ...Object.fromEntries(Object.keys(set).map((k) => [k, a[k as 'name' | 'kind']])) }, after: { id: a.id, ...set },
-        }, trx);
+        await trx('agencies')
+          .where({ id: a.id })
+          .update({ ...set, updated_at: trx.fn.now() });
+        await audit.append(
+          {
+            actor: actorOf(by.principal),
+            action: 'agency.updated',
+            requestId: by.requestId,
+            before: { id: a.id, ...Object.fromEntries(Object.keys(set).map((k) => [k, a[k as 'name' | 'kind']])) },
+            after: { id: a.id, ...set },
+          },
+          trx,
+        );
         return (await store.agency(a.id, trx))!;
       });
     },
@@ -209,7 +296,9 @@ export function createDirectoryService(deps: DirectoryDeps) {
         const all = await store.allAgencies(trx);
         const parentOf = new Map(all.map((x) => [x.id, x.parentId]));
         if (lineage(parent.id, parentOf).ids.includes(a.id)) {
-          throw rejected([{ path: 'parentId', message: `${parent.id} is ${a.id} or below it: an agency cannot move under itself` }]);
+          throw rejected([
+            { path: 'parentId', message: `${parent.id} is ${a.id} or below it: an agency cannot move under itself` },
+          ]);
         }
         const p = placementProblem(a.level, parent.level);
         if (p) throw rejected([{ path: 'parentId', message: p }]);
@@ -217,16 +306,27 @@ export function createDirectoryService(deps: DirectoryDeps) {
         parentOf.set(a.id, parent.id);
         const below = all.filter((x) => lineage(x.id, parentOf).ids.includes(a.id)).map((x) => x.id);
         const rerouted = await rerouteTasks(trx, below);
-        await audit.append({
-          actor: actorOf(by.principal), action: 'agency.moved', requestId: by.requestId,
-          before: { id: a.id, parentId: a.parentId }, after: { id: a.id, parentId: parent.id, reroutedTasks: rerouted },
-        }, trx);
+        await audit.append(
+          {
+            actor: actorOf(by.principal),
+            action: 'agency.moved',
+            requestId: by.requestId,
+            before: { id: a.id, parentId: a.parentId },
+            after: { id: a.id, parentId: parent.id, reroutedTasks: rerouted },
+          },
+          trx,
+        );
         return (await store.agency(a.id, trx))!;
       });
     },
 
     /** Closes the agency and starts the background move of its cases; the agency and the closure row. */
-    async closeAgency(id: string, body: { successorId: string; reason: string }, subtree: readonly string[], by: Acting) {
+    async closeAgency(
+      id: string,
+      body: { successorId: string; reason: string },
+      subtree: readonly string[],
+      by: Acting,
+    ) {
       refuseOwnAgency(by.principal, id, 'closed');
       const closureId = randomUUID();
       const workflowId = `agency-closure-${closureId}`;
@@ -236,7 +336,8 @@ export function createDirectoryService(deps: DirectoryDeps) {
         const a = await store.agency(id, trx);
         if (!a) throw problems.notFound(`Agency ${id}`);
         refuseClosed(a);
-        if (body.successorId === a.id) throw rejected([{ path: 'successorId', message: 'an agency cannot succeed itself' }]);
+        if (body.successorId === a.id)
+          throw rejected([{ path: 'successorId', message: 'an agency cannot succeed itself' }]);
         const successor = await openAgencyIn(trx, subtree, body.successorId, 'successorId');
         const all = await store.allAgencies(trx);
         if (lineage(successor.id, new Map(all.map((x) => [x.id, x.parentId]))).ids.includes(a.id)) {
@@ -244,17 +345,33 @@ export function createDirectoryService(deps: DirectoryDeps) {
         }
         const children = await store.openChildren(a.id, trx);
         if (children.length > 0) {
-          throw conflict('id', `agencies are still open below ${a.id} (${children.slice(0, 10).join(', ')}`
-            + `${children.length > 10 ? ', …' : ''}): move or close them first`);
+          throw conflict(
+            'id',
+            `agencies are still open below ${a.id} (${children.slice(0, 10).join(', ')}` +
+              `${children.length > 10 ? ', …' : ''}): move or close them first`,
+          );
         }
-        await trx('agencies').where({ id: a.id }).update({ closed_at: trx.fn.now(), successor_id: successor.id, updated_at: trx.fn.now() });
+        await trx('agencies')
+          .where({ id: a.id })
+          .update({ closed_at: trx.fn.now(), successor_id: successor.id, updated_at: trx.fn.now() });
         await trx('agency_closures').insert({
-          id: closureId, agency_id: a.id, successor_id: successor.id, workflow_id: workflowId, status: 'running', requested_by: JSON.stringify(actor),
+          id: closureId,
+          agency_id: a.id,
+          successor_id: successor.id,
+          workflow_id: workflowId,
+          status: 'running',
+          requested_by: JSON.stringify(actor),
         });
-        await audit.append({
-          actor, action: 'agency.closed', requestId: by.requestId, before: { id: a.id, closedAt: null },
-          after: { id: a.id, successorId: successor.id, closureId, reason: body.reason },
-        }, trx);
+        await audit.append(
+          {
+            actor,
+            action: 'agency.closed',
+            requestId: by.requestId,
+            before: { id: a.id, closedAt: null },
+            after: { id: a.id, successorId: successor.id, closureId, reason: body.reason },
+          },
+          trx,
+        );
         return (await store.agency(a.id, trx))!;
       });
       return {
@@ -263,7 +380,8 @@ export function createDirectoryService(deps: DirectoryDeps) {
         start: async (): Promise<Record<string, unknown>> => {
           try {
             await deps.temporal.workflow.start('agencyClosureWorkflow', {
-              taskQueue: deps.taskQueue, workflowId,
+              taskQueue: deps.taskQueue,
+              workflowId,
               args: [{ closureId, agencyId: agency.id, successorId: agency.successorId!, reason: body.reason, actor }],
             });
           } catch (e) {
@@ -286,39 +404,55 @@ export function createDirectoryService(deps: DirectoryDeps) {
      * change) and writes everything in one transaction, or nothing. Its plan.
      */
     async importFile(
-      body: DirectoryFile, under: string | null, dryRun: boolean, by: Acting, report: (plan: ImportPlan) => Record<string, unknown>,
+      body: DirectoryFile,
+      under: string | null,
+      dryRun: boolean,
+      by: Acting,
+      report: (plan: ImportPlan) => Record<string, unknown>,
     ): Promise<ImportPlan> {
       const check = async (trx: Db): Promise<ImportPlan> => {
         const personIds = [...new Set(body.staff.map((s) => s.personId))];
         const agencyIds = [...new Set(body.staff.map((s) => s.agencyId))];
         const people = personIds.length === 0 ? [] : await trx('people').whereIn('id', personIds);
-        const memberships = body.staff.length === 0 ? []
-          : await trx('agency_staff').whereIn('agency_id', agencyIds).orWhereIn('person_id', personIds);
-        const { errors, plan } = planImport(body, {
-          agencies: await store.allAgencies(trx),
-          people: new Map(people.map((r: Record<string, unknown>) => [r.id as string, personOf(r)])),
-          memberships: memberships.map(membershipOf),
-        }, under);
+        const memberships =
+          body.staff.length === 0
+            ? []
+            : await trx('agency_staff').whereIn('agency_id', agencyIds).orWhereIn('person_id', personIds);
+        const { errors, plan } = planImport(
+          body,
+          {
+            agencies: await store.allAgencies(trx),
+            people: new Map(people.map((r: Record<string, unknown>) => [r.id as string, personOf(r)])),
+            memberships: memberships.map(membershipOf),
+          },
+          under,
+        );
         if (errors.length > 0) throw rejected(errors, 'The file is not valid: nothing was imported');
         return plan;
       };
       return dryRun
         ? db.transaction(check, { readOnly: true })
         : db.transaction(async (trx) => {
-          await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
-          const p = await check(trx);
-          await applyImport(trx, p);
-          await audit.append({ actor: actorOf(by.principal), action: 'directory.imported', requestId: by.requestId, after: report(p) }, trx);
-          return p;
-        });
+            await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
+            const p = await check(trx);
+            await applyImport(trx, p);
+            await audit.append(
+              { actor: actorOf(by.principal), action: 'directory.imported', requestId: by.requestId, after: report(p) },
+              trx,
+            );
+            return p;
+          });
     },
 
     /** Makes a person staff of an agency (or changes their roles and position there); creates the person when new. */
     async putStaff(
-      agencyId: string, personId: string,
+      agencyId: string,
+      personId: string,
       body: {
-        roles: string[]; position: Position;
-        person?: { displayName: string; email?: string | null | undefined; phone?: string | null | undefined } | undefined;
+        roles: string[];
+        position: Position;
+        person?:
+          { displayName: string; email?: string | null | undefined; phone?: string | null | undefined } | undefined;
       },
       by: Acting & { subtree?: readonly string[] },
     ): Promise<{ created: boolean; member: MembershipRecord & { person: PersonRecord } }> {
@@ -328,38 +462,66 @@ export function createDirectoryService(deps: DirectoryDeps) {
         refuseClosed(a);
         const person = await store.person(personId, trx);
         if (!person && !body.person) {
-          throw rejected([{ path: 'person.displayName', message: `${personId} is not in the directory yet: give the person's name` }]);
+          throw rejected([
+            { path: 'person.displayName', message: `${personId} is not in the directory yet: give the person's name` },
+          ]);
         }
         if (!person) {
-          await trx('people').insert({ id: personId, display_name: body.person!.displayName, email: body.person!.email ?? null, phone: body.person!.phone ?? null });
+          await trx('people').insert({
+            id: personId,
+            display_name: body.person!.displayName,
+            email: body.person!.email ?? null,
+            phone: body.person!.phone ?? null,
+          });
         } else if (body.person) {
           // The person's record is shared by all their agencies: only a caller above every one of them rewrites it.
           const theirs = await store.membershipAgencies(person.id);
           if (by.subtree && !theirs.every((x) => by.subtree!.includes(x))) {
-            throw forbidden(`${person.id} also works outside your agency subtree: leave out \`person\` (an admin above all their agencies changes it)`);
+            throw forbidden(
+              `${person.id} also works outside your agency subtree: leave out \`person\` (an admin above all their agencies changes it)`,
+            );
           }
-          await trx('people').where({ id: person.id }).update({
-            display_name: body.person.displayName,
-            ...(body.person.email !== undefined ? { email: body.person.email } : {}),
-            ...(body.person.phone !== undefined ? { phone: body.person.phone } : {}),
-            updated_at: trx.fn.now(),
-          });
+          await trx('people')
+            .where({ id: person.id })
+            .update({
+              display_name: body.person.displayName,
+              ...(body.person.email !== undefined ? { email: body.person.email } : {}),
+              ...(body.person.phone !== undefined ? { phone: body.person.phone } : {}),
+              updated_at: trx.fn.now(),
+            });
         }
         if (body.position === 'head') {
-          const head = await trx('agency_staff').where({ agency_id: a.id, position: 'head' }).whereNot({ person_id: personId }).first('person_id');
-          if (head) throw conflict('position', `${a.id} has a head already (${head.person_id as string}): make them a deputy or member first`);
+          const head = await trx('agency_staff')
+            .where({ agency_id: a.id, position: 'head' })
+            .whereNot({ person_id: personId })
+            .first('person_id');
+          if (head)
+            throw conflict(
+              'position',
+              `${a.id} has a head already (${head.person_id as string}): make them a deputy or member first`,
+            );
         }
         const before = await trx('agency_staff').where({ person_id: personId, agency_id: a.id }).first();
-        await trx('agency_staff').insert({ person_id: personId, agency_id: a.id, roles: body.roles, position: body.position })
-          .onConflict(['person_id', 'agency_id']).merge({ roles: body.roles, position: body.position, updated_at: trx.fn.now() });
-        await audit.append({
-          actor: actorOf(by.principal), action: before ? 'staff.changed' : 'staff.added', requestId: by.requestId,
-          before: before ? { personId, agencyId: a.id, roles: before.roles, position: before.position } : null,
-          after: {
-            personId, agencyId: a.id, roles: body.roles, position: body.position,
-            ...(body.person ? { personFields: Object.keys(body.person).sort() } : {}),
+        await trx('agency_staff')
+          .insert({ person_id: personId, agency_id: a.id, roles: body.roles, position: body.position })
+          .onConflict(['person_id', 'agency_id'])
+          .merge({ roles: body.roles, position: body.position, updated_at: trx.fn.now() });
+        await audit.append(
+          {
+            actor: actorOf(by.principal),
+            action: before ? 'staff.changed' : 'staff.added',
+            requestId: by.requestId,
+            before: before ? { personId, agencyId: a.id, roles: before.roles, position: before.position } : null,
+            after: {
+              personId,
+              agencyId: a.id,
+              roles: body.roles,
+              position: body.position,
+              ...(body.person ? { personFields: Object.keys(body.person).sort() } : {}),
+            },
           },
-        }, trx);
+          trx,
+        );
         const m = (await store.staff(a.id, trx)).find((s) => s.personId === personId)!;
         return { created: !before, member: m };
       });
@@ -368,19 +530,32 @@ export function createDirectoryService(deps: DirectoryDeps) {
     /** Removes a membership (audited when there was one). */
     async removeStaff(agencyId: string, personId: string, by: Acting): Promise<void> {
       await db.transaction(async (trx) => {
-        const gone = await trx('agency_staff').where({ person_id: personId, agency_id: agencyId }).delete().returning(['roles', 'position']);
+        const gone = await trx('agency_staff')
+          .where({ person_id: personId, agency_id: agencyId })
+          .delete()
+          .returning(['roles', 'position']);
         if (gone.length > 0) {
-          await audit.append({
-            actor: actorOf(by.principal), action: 'staff.removed', requestId: by.requestId,
-            before: { personId, agencyId, roles: gone[0].roles, position: gone[0].position },
-          }, trx);
+          await audit.append(
+            {
+              actor: actorOf(by.principal),
+              action: 'staff.removed',
+              requestId: by.requestId,
+              before: { personId, agencyId, roles: gone[0].roles, position: gone[0].position },
+            },
+            trx,
+          );
         }
       });
     },
 
     async updatePerson(
       id: string,
-      body: { displayName?: string | undefined; email?: string | null | undefined; phone?: string | null | undefined; active?: boolean | undefined },
+      body: {
+        displayName?: string | undefined;
+        email?: string | null | undefined;
+        phone?: string | null | undefined;
+        active?: boolean | undefined;
+      },
       by: Acting,
     ): Promise<PersonRecord> {
       return db.transaction(async (trx) => {
@@ -389,12 +564,23 @@ export function createDirectoryService(deps: DirectoryDeps) {
         if (body.email !== undefined) set.email = body.email;
         if (body.phone !== undefined) set.phone = body.phone;
         if (body.active !== undefined) set.active = body.active;
-        const n = await trx('people').where({ id }).update({ ...set, updated_at: trx.fn.now() });
+        const n = await trx('people')
+          .where({ id })
+          .update({ ...set, updated_at: trx.fn.now() });
         if (n === 0) throw problems.notFound(`Person ${id}`);
-        await audit.append({
-          actor: actorOf(by.principal), action: 'person.updated', requestId: by.requestId,
-          after: { personId: id, fields: Object.keys(body).sort(), ...(body.active !== undefined ? { active: body.active } : {}) },
-        }, trx);
+        await audit.append(
+          {
+            actor: actorOf(by.principal),
+            action: 'person.updated',
+            requestId: by.requestId,
+            after: {
+              personId: id,
+              fields: Object.keys(body).sort(),
+              ...(body.active !== undefined ? { active: body.active } : {}),
+            },
+          },
+          trx,
+        );
         return (await store.person(id, trx))!;
       });
     },
@@ -405,9 +591,15 @@ export function createDirectoryService(deps: DirectoryDeps) {
     async setPreferences(personId: string, items: PreferenceRecord[], by: Acting) {
       await db.transaction(async (trx) => {
         await store.replacePreferences(personId, items, trx);
-        await audit.append({
-          actor: actorOf(by.principal), action: 'person.preferences_set', requestId: by.requestId, after: { personId, items },
-        }, trx);
+        await audit.append(
+          {
+            actor: actorOf(by.principal),
+            action: 'person.preferences_set',
+            requestId: by.requestId,
+            after: { personId, items },
+          },
+          trx,
+        );
       });
       return preferencesOf(personId);
     },
@@ -415,17 +607,24 @@ export function createDirectoryService(deps: DirectoryDeps) {
     /** The people row of a user principal, created from the token when missing (name = token name or sub). */
     async selfPerson(p: Principal): Promise<string> {
       if (p.type !== 'user') throw forbidden('Notification preferences belong to people: an API key has none');
-      await db('people').insert({ id: p.id, display_name: (p.name ?? p.id).slice(0, 200) }).onConflict('id').ignore();
+      await db('people')
+        .insert({ id: p.id, display_name: (p.name ?? p.id).slice(0, 200) })
+        .onConflict('id')
+        .ignore();
       return p.id;
     },
 
     /** Active staff of the agencies of `line` holding one of `roles` there. */
     async staffWithRoles(line: readonly string[], roles: readonly string[]) {
       if (line.length === 0) return [];
-      return db('agency_staff as s').join('people as p', 'p.id', 's.person_id')
-        .whereIn('s.agency_id', [...line]).where('p.active', true).whereRaw('s.roles && ?::text[]', [[...roles]])
-        .select<Array<{ person_id: string; display_name: string; agency_id: string; position: string; roles: string[] }>>(
-          's.person_id', 'p.display_name', 's.agency_id', 's.position', 's.roles');
+      return db('agency_staff as s')
+        .join('people as p', 'p.id', 's.person_id')
+        .whereIn('s.agency_id', [...line])
+        .where('p.active', true)
+        .whereRaw('s.roles && ?::text[]', [[...roles]])
+        .select<
+          Array<{ person_id: string; display_name: string; agency_id: string; position: string; roles: string[] }>
+        >('s.person_id', 'p.display_name', 's.agency_id', 's.position', 's.roles');
     },
   };
 }

@@ -14,22 +14,43 @@ export function createTaskClaimService(db: Db, claims: TaskClaimStore, audit: Pi
       return db.transaction(async (trx) => {
         const r = await claims.claim(t.caseId, t.taskId, me, me, trx);
         if (r.changed) {
-          await audit.append({
-            actor, action: 'task.claimed', caseId: t.caseId, requestId, after: { taskId: t.taskId, nodeId: t.nodeId, assignee: me },
-          }, trx);
+          await audit.append(
+            {
+              actor,
+              action: 'task.claimed',
+              caseId: t.caseId,
+              requestId,
+              after: { taskId: t.taskId, nodeId: t.nodeId, assignee: me },
+            },
+            trx,
+          );
           await appendEvents(trx, [event]);
         }
         return r.claim;
       });
     },
     /** Assigns `t` to `assignee` (by `by`); audits `task.assigned` and announces a change of holder. */
-    async assign(t: TaskRow, assignee: string, by: string, actor: AuditActor, requestId: string, event: NewEvent): Promise<void> {
+    async assign(
+      t: TaskRow,
+      assignee: string,
+      by: string,
+      actor: AuditActor,
+      requestId: string,
+      event: NewEvent,
+    ): Promise<void> {
       await db.transaction(async (trx) => {
         const before = await claims.assign(t.caseId, t.taskId, assignee, by, trx);
-        await audit.append({
-          actor, action: 'task.assigned', caseId: t.caseId, requestId,
-          before: { taskId: t.taskId, assignee: before?.assignee ?? null }, after: { taskId: t.taskId, nodeId: t.nodeId, assignee },
-        }, trx);
+        await audit.append(
+          {
+            actor,
+            action: 'task.assigned',
+            caseId: t.caseId,
+            requestId,
+            before: { taskId: t.taskId, assignee: before?.assignee ?? null },
+            after: { taskId: t.taskId, nodeId: t.nodeId, assignee },
+          },
+          trx,
+        );
         if (before?.assignee !== assignee) await appendEvents(trx, [event]);
       });
     },

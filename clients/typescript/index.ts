@@ -19,10 +19,17 @@ export type Problem = components['schemas']['Problem'];
  * credential (a person's JWT; an integrating system's API key goes as `ApiKey <key>`: pass
  * `{ headers: { Authorization: 'ApiKey …' } }` in `options` and an empty token).
  */
-export function createKntcClient(baseUrl: string, token: string, options: Omit<ClientOptions, 'baseUrl'> = {}): KntcClient {
+export function createKntcClient(
+  baseUrl: string,
+  token: string,
+  options: Omit<ClientOptions, 'baseUrl'> = {},
+): KntcClient {
   return createClient<paths>({
     ...options,
     baseUrl: baseUrl.replace(/\/+$/, ''),
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(options.headers as Record<string, string> | undefined) },
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(options.headers as Record<string, string> | undefined),
+    },
   });
 }

@@ -21,7 +21,9 @@ export async function up(db: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
     t.index(['parent_id']);
   });
-  await db.raw(`ALTER TABLE agencies ADD CONSTRAINT agencies_level_check CHECK (level IN ('province', 'department', 'commune'))`);
+  await db.raw(
+    `ALTER TABLE agencies ADD CONSTRAINT agencies_level_check CHECK (level IN ('province', 'department', 'commune'))`,
+  );
   await db('agencies').insert(DEMO_AGENCIES).onConflict('id').ignore();
 
   await db.schema.createTable('api_keys', (t) => {

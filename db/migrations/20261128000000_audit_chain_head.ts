@@ -21,9 +21,12 @@ export async function up(db: Knex): Promise<void> {
     t.text('hash').notNullable();
   });
   await db.raw('ALTER TABLE audit_chain_head ADD CONSTRAINT audit_chain_head_single_row CHECK (id = 1)');
-  await db.raw(`INSERT INTO audit_chain_head (id, seq, prev_hash, hash)
+  await db.raw(
+    `INSERT INTO audit_chain_head (id, seq, prev_hash, hash)
     SELECT 1, coalesce(max(l.seq), 0), coalesce(max(l.prev_hash), ?), coalesce(max(l.hash), ?)
-      FROM (SELECT seq, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1) l`, [GENESIS_HASH, GENESIS_HASH]);
+      FROM (SELECT seq, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1) l`,
+    [GENESIS_HASH, GENESIS_HASH],
+  );
   await db.raw(`CREATE TRIGGER audit_chain_head_no_delete BEFORE DELETE ON audit_chain_head
     FOR EACH ROW EXECUTE FUNCTION audit_log_forbid_change()`);
   await db.raw(`CREATE TRIGGER audit_chain_head_no_truncate BEFORE TRUNCATE ON audit_chain_head

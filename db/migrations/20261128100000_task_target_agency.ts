@@ -10,7 +10,9 @@ export async function up(db: Knex): Promise<void> {
   await db.schema.alterTable('agencies', (t) => {
     t.text('kind');
   });
-  await db.raw(`ALTER TABLE agencies ADD CONSTRAINT agencies_kind_check CHECK (kind IS NULL OR kind IN ('inspectorate'))`);
+  await db.raw(
+    `ALTER TABLE agencies ADD CONSTRAINT agencies_kind_check CHECK (kind IS NULL OR kind IN ('inspectorate'))`,
+  );
   // Thanh tra tỉnh: the provincial state inspectorate (Luật Thanh tra 2025; it serves every body of the province).
   await db('agencies').where({ id: 'thanh-tra-tinh' }).update({ kind: 'inspectorate' });
   await db.schema.alterTable('case_tasks', (t) => {

@@ -17,7 +17,9 @@ export async function up(db: Knex): Promise<void> {
     t.timestamp('first_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
     t.timestamp('last_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
   });
-  await db.raw(`ALTER TABLE projection_failures ADD CONSTRAINT projection_failures_outcome_check CHECK (outcome IN ('sanitized', 'failed'))`);
+  await db.raw(
+    `ALTER TABLE projection_failures ADD CONSTRAINT projection_failures_outcome_check CHECK (outcome IN ('sanitized', 'failed'))`,
+  );
 }
 
 export async function down(db: Knex): Promise<void> {

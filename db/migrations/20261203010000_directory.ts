@@ -14,12 +14,48 @@ import type { Knex } from 'knex';
  *
  * Demo data for `npm start`: a head with an `@kntc.local` email for each demo agency.
  */
-export const DEMO_PEOPLE: ReadonlyArray<{ id: string; display_name: string; email: string; agency_id: string; roles: string[] }> = [
-  { id: 'head-tinh-demo', display_name: 'Nguyễn Văn An', email: 'chu-tich@tinh-demo.kntc.local', agency_id: 'tinh-demo', roles: ['supervisor', 'admin'] },
-  { id: 'head-so-tnmt', display_name: 'Trần Thị Bình', email: 'giam-doc@so-tnmt.kntc.local', agency_id: 'so-tnmt', roles: ['supervisor'] },
-  { id: 'head-thanh-tra-tinh', display_name: 'Lê Văn Cường', email: 'chanh-thanh-tra@thanh-tra-tinh.kntc.local', agency_id: 'thanh-tra-tinh', roles: ['supervisor'] },
-  { id: 'head-ubnd-xa-a', display_name: 'Phạm Thị Dung', email: 'chu-tich@ubnd-xa-a.kntc.local', agency_id: 'ubnd-xa-a', roles: ['supervisor'] },
-  { id: 'head-ubnd-xa-b', display_name: 'Hoàng Văn Em', email: 'chu-tich@ubnd-xa-b.kntc.local', agency_id: 'ubnd-xa-b', roles: ['supervisor'] },
+export const DEMO_PEOPLE: ReadonlyArray<{
+  id: string;
+  display_name: string;
+  email: string;
+  agency_id: string;
+  roles: string[];
+}> = [
+  {
+    id: 'head-tinh-demo',
+    display_name: 'Nguyễn Văn An',
+    email: 'chu-tich@tinh-demo.kntc.local',
+    agency_id: 'tinh-demo',
+    roles: ['supervisor', 'admin'],
+  },
+  {
+    id: 'head-so-tnmt',
+    display_name: 'Trần Thị Bình',
+    email: 'giam-doc@so-tnmt.kntc.local',
+    agency_id: 'so-tnmt',
+    roles: ['supervisor'],
+  },
+  {
+    id: 'head-thanh-tra-tinh',
+    display_name: 'Lê Văn Cường',
+    email: 'chanh-thanh-tra@thanh-tra-tinh.kntc.local',
+    agency_id: 'thanh-tra-tinh',
+    roles: ['supervisor'],
+  },
+  {
+    id: 'head-ubnd-xa-a',
+    display_name: 'Phạm Thị Dung',
+    email: 'chu-tich@ubnd-xa-a.kntc.local',
+    agency_id: 'ubnd-xa-a',
+    roles: ['supervisor'],
+  },
+  {
+    id: 'head-ubnd-xa-b',
+    display_name: 'Hoàng Văn Em',
+    email: 'chu-tich@ubnd-xa-b.kntc.local',
+    agency_id: 'ubnd-xa-b',
+    roles: ['supervisor'],
+  },
 ];
 
 export async function up(db: Knex): Promise<void> {
@@ -89,11 +125,14 @@ export async function up(db: Knex): Promise<void> {
   const agencies = new Set((await db('agencies').select<Array<{ id: string }>>('id')).map((r) => r.id));
   const demo = DEMO_PEOPLE.filter((p) => agencies.has(p.agency_id));
   if (demo.length > 0) {
-    await db('people').insert(demo.map((p) => ({ id: p.id, display_name: p.display_name, email: p.email })))
-      .onConflict('id').ignore();
+    await db('people')
+      .insert(demo.map((p) => ({ id: p.id, display_name: p.display_name, email: p.email })))
+      .onConflict('id')
+      .ignore();
     await db('agency_staff')
       .insert(demo.map((p) => ({ person_id: p.id, agency_id: p.agency_id, roles: p.roles, position: 'head' })))
-      .onConflict(['person_id', 'agency_id']).ignore();
+      .onConflict(['person_id', 'agency_id'])
+      .ignore();
   }
 }
 

@@ -53,7 +53,9 @@ export async function up(db: Knex): Promise<void> {
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
     t.timestamp('deleted_at', { useTz: true });
   });
-  await db.raw(`ALTER TABLE webhook_subscriptions ADD CONSTRAINT webhook_subscriptions_status_check CHECK (status IN ('active', 'deleted'))`);
+  await db.raw(
+    `ALTER TABLE webhook_subscriptions ADD CONSTRAINT webhook_subscriptions_status_check CHECK (status IN ('active', 'deleted'))`,
+  );
   await db.raw('CREATE INDEX webhook_subscriptions_agency ON webhook_subscriptions (agency_id, created_at DESC)');
 
   await db.schema.createTable('webhook_deliveries', (t) => {
@@ -84,7 +86,9 @@ export async function up(db: Knex): Promise<void> {
     t.integer('duration_ms').notNullable();
     t.integer('status_code');
     t.text('error');
-    t.foreign(['subscription_id', 'event_seq']).references(['subscription_id', 'event_seq']).inTable('webhook_deliveries');
+    t.foreign(['subscription_id', 'event_seq'])
+      .references(['subscription_id', 'event_seq'])
+      .inTable('webhook_deliveries');
   });
   await db.raw('CREATE INDEX webhook_attempts_delivery ON webhook_attempts (subscription_id, event_seq, id)');
 }

@@ -23,17 +23,33 @@ export interface BpmnBoundsViolation {
  * attribute values skipped); stops at the first bound exceeded. Not a validator: malformed XML
  * within the bounds is left to the parser.
  */
-export function checkBpmnBounds(xml: string, limits = { bytes: MAX_BPMN_BYTES, elements: MAX_BPMN_ELEMENTS, depth: MAX_BPMN_DEPTH }): BpmnBoundsViolation | null {
+export function checkBpmnBounds(
+  xml: string,
+  limits = { bytes: MAX_BPMN_BYTES, elements: MAX_BPMN_ELEMENTS, depth: MAX_BPMN_DEPTH },
+): BpmnBoundsViolation | null {
   const bytes = Buffer.byteLength(xml, 'utf8');
-  if (bytes > limits.bytes) return { bound: 'size', message: `the BPMN document is ${bytes} bytes; at most ${limits.bytes} are imported` };
+  if (bytes > limits.bytes)
+    return { bound: 'size', message: `the BPMN document is ${bytes} bytes; at most ${limits.bytes} are imported` };
   let elements = 0;
   let depth = 0;
   let i = xml.indexOf('<');
   while (i >= 0 && i < xml.length) {
-    if (xml.startsWith('<!--', i)) { i = skipTo(xml, '-->', i + 4); continue; }
-    if (xml.startsWith('<![CDATA[', i)) { i = skipTo(xml, ']]>', i + 9); continue; }
-    if (xml.startsWith('<?', i)) { i = skipTo(xml, '?>', i + 2); continue; }
-    if (xml.startsWith('<!', i)) { i = skipTo(xml, '>', i + 2); continue; }
+    if (xml.startsWith('<!--', i)) {
+      i = skipTo(xml, '-->', i + 4);
+      continue;
+    }
+    if (xml.startsWith('<![CDATA[', i)) {
+      i = skipTo(xml, ']]>', i + 9);
+      continue;
+    }
+    if (xml.startsWith('<?', i)) {
+      i = skipTo(xml, '?>', i + 2);
+      continue;
+    }
+    if (xml.startsWith('<!', i)) {
+      i = skipTo(xml, '>', i + 2);
+      continue;
+    }
     if (xml[i + 1] === '/') {
       depth = Math.max(0, depth - 1);
       i = skipTo(xml, '>', i + 2);
@@ -44,14 +60,18 @@ export function checkBpmnBounds(xml: string, limits = { bytes: MAX_BPMN_BYTES, e
     let quote = '';
     for (; j < xml.length; j++) {
       const ch = xml[j]!;
-      if (quote) { if (ch === quote) quote = ''; } else if (ch === '"' || ch === "'") quote = ch;
+      if (quote) {
+        if (ch === quote) quote = '';
+      } else if (ch === '"' || ch === "'") quote = ch;
       else if (ch === '>') break;
     }
     elements += 1;
-    if (elements > limits.elements) return { bound: 'elements', message: `the BPMN document has more than ${limits.elements} XML elements` };
+    if (elements > limits.elements)
+      return { bound: 'elements', message: `the BPMN document has more than ${limits.elements} XML elements` };
     if (xml[j - 1] !== '/') {
       depth += 1;
-      if (depth > limits.depth) return { bound: 'depth', message: `the BPMN document nests elements more than ${limits.depth} deep` };
+      if (depth > limits.depth)
+        return { bound: 'depth', message: `the BPMN document nests elements more than ${limits.depth} deep` };
     }
     i = xml.indexOf('<', j + 1);
   }

@@ -17,7 +17,10 @@ function readVariables(info: ModdleElement | undefined, errors: ValidationError[
     try {
       variables[v.name] = JSON.parse(v.value ?? '');
     } catch {
-      errors.push({ path: `process.variables.${v.name}`, message: `kntc:variable '${v.name}': value is not JSON (${v.value})` });
+      errors.push({
+        path: `process.variables.${v.name}`,
+        message: `kntc:variable '${v.name}': value is not JSON (${v.value})`,
+      });
     }
   }
   return variables;
@@ -25,7 +28,12 @@ function readVariables(info: ModdleElement | undefined, errors: ValidationError[
 
 function readProcess(process: ModdleElement, errors: ValidationError[]): Record<string, unknown> {
   const info = extensionsOf(process, 'kntc:ProcessInfo')[0];
-  if (!info) errors.push({ path: 'process', elementId: process.id, message: `bpmn:Process '${process.id}' has no kntc:processInfo extension (version, caseType, effectiveFrom)` });
+  if (!info)
+    errors.push({
+      path: 'process',
+      elementId: process.id,
+      message: `bpmn:Process '${process.id}' has no kntc:processInfo extension (version, caseType, effectiveFrom)`,
+    });
   errors.push(...checkProcess('process', process));
   const nodes: unknown[] = [];
   const flows: unknown[] = [];
@@ -37,9 +45,16 @@ function readProcess(process: ModdleElement, errors: ValidationError[]): Record<
     else nodes.push(readNode(el));
   });
   return compact({
-    key: process.id, version: info?.version, name: process.name, caseType: info?.caseType,
-    effectiveFrom: info?.effectiveFrom, effectiveTo: info?.effectiveTo, legalBasis: process.legalBasis,
-    variables: readVariables(info, errors), nodes, flows,
+    key: process.id,
+    version: info?.version,
+    name: process.name,
+    caseType: info?.caseType,
+    effectiveFrom: info?.effectiveFrom,
+    effectiveTo: info?.effectiveTo,
+    legalBasis: process.legalBasis,
+    variables: readVariables(info, errors),
+    nodes,
+    flows,
   });
 }
 
@@ -53,7 +68,12 @@ export async function fromBpmnXml(xml: string): Promise<ValidationResult> {
   try {
     parsed = await createModdle().fromXML(xml);
   } catch (err) {
-    return { ok: false, errors: [{ path: '', message: `not a readable BPMN 2.0 document: ${err instanceof Error ? err.message : String(err)}` }] };
+    return {
+      ok: false,
+      errors: [
+        { path: '', message: `not a readable BPMN 2.0 document: ${err instanceof Error ? err.message : String(err)}` },
+      ],
+    };
   }
   const errors: ValidationError[] = parsed.warnings.map((w) => {
     const e: ValidationError = { path: '', message: `unsupported or unreadable XML: ${w.message.split('\n')[0]}` };
@@ -61,7 +81,9 @@ export async function fromBpmnXml(xml: string): Promise<ValidationResult> {
     return e;
   });
   const roots = (parsed.rootElement.rootElements ?? []) as ModdleElement[];
-  roots.forEach((r, i) => { if (!SUPPORTED_ROOTS.includes(r.$type)) errors.push(unsupported(`rootElements[${i}]`, r)); });
+  roots.forEach((r, i) => {
+    if (!SUPPORTED_ROOTS.includes(r.$type)) errors.push(unsupported(`rootElements[${i}]`, r));
+  });
   const processes = roots.filter((r) => r.$type === 'bpmn:Process');
   if (processes.length !== 1) {
     errors.push({ path: 'rootElements', message: `expected exactly one bpmn:Process, found ${processes.length}` });

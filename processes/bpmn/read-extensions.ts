@@ -18,20 +18,36 @@ export function extensionsOf(el: ModdleElement | undefined, type: string): Moddl
 export function readClockRule(el: ModdleElement): Record<string, unknown> {
   const rungs: ModdleElement[] = el.rungs ?? [];
   return compact({
-    ruleId: el.ruleId, legalBasis: el.legalBasis, amount: el.amount, unit: el.unit, from: el.from,
+    ruleId: el.ruleId,
+    legalBasis: el.legalBasis,
+    amount: el.amount,
+    unit: el.unit,
+    from: el.from,
     rungs: rungs.length > 0 ? rungs.map((r) => ({ name: r.name, daysBefore: r.daysBefore })) : undefined,
     suspensionBasis: el.suspensionBasis,
     suspendableFrom: el.suspendableFrom,
     follows: el.follows,
     extension: el.extension
       ? compact({
-        maxExtensions: el.extension.maxExtensions, maxAmountEach: el.extension.maxAmountEach, legalBasis: el.extension.legalBasis,
-        preset: el.extension.preset, presetVariable: el.extension.presetVariable,
-        byLevel: el.extension.levelVariable === undefined ? undefined : {
-          variable: el.extension.levelVariable, otherwise: el.extension.levelOtherwise,
-          levels: ((el.extension.levels ?? []) as ModdleElement[]).map((l) => ({ value: l.value, maxExtensions: l.maxExtensions, maxAmountEach: l.maxAmountEach, legalBasis: l.legalBasis })),
-        },
-      })
+          maxExtensions: el.extension.maxExtensions,
+          maxAmountEach: el.extension.maxAmountEach,
+          legalBasis: el.extension.legalBasis,
+          preset: el.extension.preset,
+          presetVariable: el.extension.presetVariable,
+          byLevel:
+            el.extension.levelVariable === undefined
+              ? undefined
+              : {
+                  variable: el.extension.levelVariable,
+                  otherwise: el.extension.levelOtherwise,
+                  levels: ((el.extension.levels ?? []) as ModdleElement[]).map((l) => ({
+                    value: l.value,
+                    maxExtensions: l.maxExtensions,
+                    maxAmountEach: l.maxAmountEach,
+                    legalBasis: l.legalBasis,
+                  })),
+                },
+        })
       : undefined,
   });
 }
@@ -44,7 +60,11 @@ export function readForm(task: ModdleElement): Record<string, unknown> | undefin
     fields: fields.map((f) => {
       const values: ModdleElement[] = f.values ?? [];
       return compact({
-        name: f.name, label: f.label, type: f.fieldType, required: f.required ?? false, itemType: f.itemType,
+        name: f.name,
+        label: f.label,
+        type: f.fieldType,
+        required: f.required ?? false,
+        itemType: f.itemType,
         notBefore: typeof f.notBefore === 'string' ? f.notBefore.split(' ').filter(Boolean) : undefined,
         notAfter: typeof f.notAfter === 'string' ? f.notAfter.split(' ').filter(Boolean) : undefined,
         values: values.length > 0 ? values.map((v) => v.value) : undefined,
@@ -66,8 +86,10 @@ export function readRetry(el: ModdleElement): Record<string, unknown> | undefine
   if (!retry) return undefined;
   const types: string | undefined = retry.nonRetryableErrorTypes;
   return compact({
-    maximumAttempts: retry.maximumAttempts, initialInterval: retry.initialInterval,
-    backoffCoefficient: retry.backoffCoefficient, maximumInterval: retry.maximumInterval,
+    maximumAttempts: retry.maximumAttempts,
+    initialInterval: retry.initialInterval,
+    backoffCoefficient: retry.backoffCoefficient,
+    maximumInterval: retry.maximumInterval,
     nonRetryableErrorTypes: types === undefined ? undefined : types.split(/\s+/).filter(Boolean),
   });
 }

@@ -27,28 +27,44 @@ function readTrigger(el: ModdleElement): Record<string, unknown> | undefined {
 const readers: Record<string, (el: ModdleElement, base: Node) => Node> = {
   'bpmn:StartEvent': (el, base) => {
     const trigger = readTrigger(el);
-    return trigger ? { ...base, type: 'startEvent', trigger: { ...trigger, interrupting: el.isInterrupting ?? true } } : { ...base, type: 'startEvent' };
+    return trigger
+      ? { ...base, type: 'startEvent', trigger: { ...trigger, interrupting: el.isInterrupting ?? true } }
+      : { ...base, type: 'startEvent' };
   },
   'bpmn:EndEvent': (el, base) => {
-    const terminate = (el.eventDefinitions ?? []).some((d: ModdleElement) => d.$type === 'bpmn:TerminateEventDefinition');
-    return terminate ? { ...base, type: 'endEvent', outcome: el.outcome, terminate: true } : { ...base, type: 'endEvent', outcome: el.outcome };
+    const terminate = (el.eventDefinitions ?? []).some(
+      (d: ModdleElement) => d.$type === 'bpmn:TerminateEventDefinition',
+    );
+    return terminate
+      ? { ...base, type: 'endEvent', outcome: el.outcome, terminate: true }
+      : { ...base, type: 'endEvent', outcome: el.outcome };
   },
   'bpmn:UserTask': (el, base) => {
     const roles: string = el.candidateRoles ?? '';
     const due = extensionsOf(el, 'kntc:ClockRule')[0];
     return compact({
-      ...base, type: 'userTask', candidateRoles: roles.split(/\s+/).filter(Boolean), agencyScope: el.agencyScope,
-      form: readForm(el), due: due ? readClockRule(due) : undefined,
+      ...base,
+      type: 'userTask',
+      candidateRoles: roles.split(/\s+/).filter(Boolean),
+      agencyScope: el.agencyScope,
+      form: readForm(el),
+      due: due ? readClockRule(due) : undefined,
     });
   },
-  'bpmn:ServiceTask': (el, base) => compact({ ...base, type: 'serviceTask', activity: el.activity, ...readMappings(el), retry: readRetry(el) }),
-  'bpmn:CallActivity': (el, base) => compact({ ...base, type: 'callActivity', calledKey: el.calledElement, wait: el.wait ?? true, ...readMappings(el) }),
+  'bpmn:ServiceTask': (el, base) =>
+    compact({ ...base, type: 'serviceTask', activity: el.activity, ...readMappings(el), retry: readRetry(el) }),
+  'bpmn:CallActivity': (el, base) =>
+    compact({ ...base, type: 'callActivity', calledKey: el.calledElement, wait: el.wait ?? true, ...readMappings(el) }),
   'bpmn:ExclusiveGateway': (el, base) => compact({ ...base, type: 'exclusiveGateway', default: el.default?.id }),
   'bpmn:ParallelGateway': (_el, base) => ({ ...base, type: 'parallelGateway' }),
   'bpmn:IntermediateCatchEvent': (el, base) => ({ ...base, type: 'intermediateCatchEvent', trigger: readTrigger(el) }),
   'bpmn:IntermediateThrowEvent': (el, base) => ({ ...base, type: 'intermediateThrowEvent', trigger: readTrigger(el) }),
   'bpmn:BoundaryEvent': (el, base) => ({
-    ...base, type: 'boundaryEvent', attachedTo: el.attachedToRef?.id, interrupting: el.cancelActivity ?? true, trigger: readTrigger(el),
+    ...base,
+    type: 'boundaryEvent',
+    attachedTo: el.attachedToRef?.id,
+    interrupting: el.cancelActivity ?? true,
+    trigger: readTrigger(el),
   }),
 };
 
@@ -63,7 +79,11 @@ export function readNode(el: ModdleElement): Node {
 /** Reads a sequence flow. */
 export function readFlow(el: ModdleElement): Node {
   return compact({
-    id: el.id, name: el.name, legalBasis: el.legalBasis, source: el.sourceRef?.id, target: el.targetRef?.id,
+    id: el.id,
+    name: el.name,
+    legalBasis: el.legalBasis,
+    source: el.sourceRef?.id,
+    target: el.targetRef?.id,
     condition: el.conditionExpression?.body,
   });
 }

@@ -25,30 +25,43 @@ export async function renderBpmn(xmls: string[]): Promise<RenderedDiagram[]> {
   const viewerJs = fs.readFileSync(require.resolve('bpmn-js/dist/bpmn-viewer.production.min.js'), 'utf8');
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = await browser.newPage();
-    await page.setContent('<!doctype html><html><body><div id="canvas" style="width:1600px;height:900px"></div></body></html>');
+    await page.setContent(
+      '<!doctype html><html><body><div id="canvas" style="width:1600px;height:900px"></div></body></html>',
+    );
     await page.addScriptTag({ content: viewerJs });
     const out: RenderedDiagram[] = [];
     for (const xml of xmls) {
-      out.push(await page.evaluate(async (x: string) => {
-        const w = globalThis as unknown as { BpmnJS: new (o: unknown) => {
-          importXML(x: string): Promise<{ warnings: Array<{ message: string }> }>;
-          saveSVG(): Promise<{ svg: string }>;
-          get(n: string): { getAll(): Array<{ waypoints?: unknown }> };
-          destroy(): void;
-        } };
-        const viewer = new w.BpmnJS({ container: '#canvas' });
-        const { warnings } = await viewer.importXML(x);
-        const { svg } = await viewer.saveSVG();
-        const all = viewer.get('elementRegistry').getAll();
-        const connections = all.filter((e) => e.waypoints).length;
-        viewer.destroy();
-        return { svg, warnings: warnings.map((wa) => wa.message), shapes: all.length - connections, connections };
-      }, xml));
+      out.push(
+        await page.evaluate(async (x: string) => {
+          const w = globalThis as unknown as {
+            BpmnJS: new (o: unknown) => {
+              importXML(x: string): Promise<{ warnings: Array<{ message: string }> }>;
+              saveSVG(): Promise<{ svg: string }>;
+              get(n: string): { getAll(): Array<{ waypoints?: unknown }> };
+              destroy(): void;
+            };
+          };
+          const viewer = new w.BpmnJS({ container: '#canvas' });
+          const { warnings } = await viewer.importXML(x);
+          const { svg } = await viewer.saveSVG();
+          const all = viewer.get('elementRegistry').getAll();
+          const connections = all.filter((e) => e.waypoints).length;
+          viewer.destroy();
+          return { svg, warnings: warnings.map((wa) => wa.message), shapes: all.length - connections, connections };
+        }, xml),
+      );
     }
     return out;
   } finally {

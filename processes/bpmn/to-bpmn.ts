@@ -4,7 +4,11 @@
  */
 import type { ModdleElement } from 'bpmn-moddle';
 import { layoutProcess } from 'bpmn-auto-layout';
-import { validateDefinition, type ProcessDefinition, type ProcessDefinitionInput } from '../../workflows/engine/index.js';
+import {
+  validateDefinition,
+  type ProcessDefinition,
+  type ProcessDefinitionInput,
+} from '../../workflows/engine/index.js';
 import { InvalidDefinitionError } from './errors.js';
 import { createModdle, KNTC_NAMESPACE } from './moddle.js';
 import { defined, extensionElements, processInfoElement } from './write-extensions.js';
@@ -14,7 +18,12 @@ function link(list: ModdleElement[] | undefined, item: ModdleElement): ModdleEle
   return [...(list ?? []), item];
 }
 
-interface Built { definitions: ModdleElement; process: ModdleElement; elements: Map<string, ModdleElement>; flows: Map<string, ModdleElement> }
+interface Built {
+  definitions: ModdleElement;
+  process: ModdleElement;
+  elements: Map<string, ModdleElement>;
+  flows: Map<string, ModdleElement>;
+}
 
 /** Builds the moddle tree (without DI) of a validated definition. */
 function buildDefinitions(ctx: WriteContext, def: ProcessDefinition): Built {
@@ -24,10 +33,18 @@ function buildDefinitions(ctx: WriteContext, def: ProcessDefinition): Built {
   const flows = def.flows.map((f) => {
     const source = elements.get(f.source)!;
     const target = elements.get(f.target)!;
-    const flow = m.create('bpmn:SequenceFlow', defined({
-      id: f.id, name: f.name, legalBasis: f.legalBasis, sourceRef: source, targetRef: target,
-      conditionExpression: f.condition === undefined ? undefined : m.create('bpmn:FormalExpression', { body: f.condition }),
-    }));
+    const flow = m.create(
+      'bpmn:SequenceFlow',
+      defined({
+        id: f.id,
+        name: f.name,
+        legalBasis: f.legalBasis,
+        sourceRef: source,
+        targetRef: target,
+        conditionExpression:
+          f.condition === undefined ? undefined : m.create('bpmn:FormalExpression', { body: f.condition }),
+      }),
+    );
     // incoming/outgoing are what bpmn-auto-layout follows to place shapes and route edges.
     source.outgoing = link(source.outgoing, flow);
     target.incoming = link(target.incoming, flow);
@@ -39,21 +56,35 @@ function buildDefinitions(ctx: WriteContext, def: ProcessDefinition): Built {
     if (node.type === 'boundaryEvent') el.attachedToRef = elements.get(node.attachedTo);
     if (node.type === 'exclusiveGateway' && node.default !== undefined) el.default = flowById.get(node.default);
   }
-  const process = m.create('bpmn:Process', defined({
-    id: def.key, name: def.name, isExecutable: true, legalBasis: def.legalBasis,
-    extensionElements: extensionElements(m, [processInfoElement(m, def)]),
-    flowElements: [...elements.values(), ...flows],
-  }));
+  const process = m.create(
+    'bpmn:Process',
+    defined({
+      id: def.key,
+      name: def.name,
+      isExecutable: true,
+      legalBasis: def.legalBasis,
+      extensionElements: extensionElements(m, [processInfoElement(m, def)]),
+      flowElements: [...elements.values(), ...flows],
+    }),
+  );
   const definitions = m.create('bpmn:Definitions', {
-    id: `Definitions_${def.key}`, targetNamespace: KNTC_NAMESPACE, exporter: 'kntc-flow', exporterVersion: '1',
+    id: `Definitions_${def.key}`,
+    targetNamespace: KNTC_NAMESPACE,
+    exporter: 'kntc-flow',
+    exporterVersion: '1',
     rootElements: [...ctx.messages.values(), ...ctx.escalations.values(), process],
   });
   return { definitions, process, elements, flows: flowById };
 }
 
 const SIZE: Record<string, [number, number]> = {
-  startEvent: [36, 36], endEvent: [36, 36], intermediateCatchEvent: [36, 36], intermediateThrowEvent: [36, 36], boundaryEvent: [36, 36],
-  exclusiveGateway: [50, 50], parallelGateway: [50, 50],
+  startEvent: [36, 36],
+  endEvent: [36, 36],
+  intermediateCatchEvent: [36, 36],
+  intermediateThrowEvent: [36, 36],
+  boundaryEvent: [36, 36],
+  exclusiveGateway: [50, 50],
+  parallelGateway: [50, 50],
 };
 
 /**
@@ -73,12 +104,20 @@ function gridDiagram(ctx: WriteContext, def: ProcessDefinition, built: Built): v
     while (queue.length > 0) {
       const id = queue.shift()!;
       for (const f of def.flows.filter((x) => placeOf(x.source) === id)) {
-        if (!col.has(f.target)) { col.set(f.target, col.get(id)! + 1); queue.push(f.target); }
+        if (!col.has(f.target)) {
+          col.set(f.target, col.get(id)! + 1);
+          queue.push(f.target);
+        }
       }
     }
   };
   visit();
-  for (const n of def.nodes) if (!host.has(n.id) && !col.has(n.id)) { col.set(n.id, 0); queue.push(n.id); visit(); } // not reached: its own column 0
+  for (const n of def.nodes)
+    if (!host.has(n.id) && !col.has(n.id)) {
+      col.set(n.id, 0);
+      queue.push(n.id);
+      visit();
+    } // not reached: its own column 0
   const rows = new Map<number, number>();
   const box = new Map<string, { x: number; y: number; width: number; height: number }>();
   for (const n of def.nodes) {
@@ -97,21 +136,32 @@ function gridDiagram(ctx: WriteContext, def: ProcessDefinition, built: Built): v
     box.set(id, { x: hb.x + 10 + k * 40, y: hb.y + hb.height - 18, width: 36, height: 36 });
   }
   const point = (x: number, y: number) => m.create('dc:Point', { x: Math.round(x), y: Math.round(y) });
-  const shapes = def.nodes.map((n) => m.create('bpmndi:BPMNShape', {
-    id: `${n.id}_di`, bpmnElement: built.elements.get(n.id), bounds: m.create('dc:Bounds', box.get(n.id)!),
-  }));
+  const shapes = def.nodes.map((n) =>
+    m.create('bpmndi:BPMNShape', {
+      id: `${n.id}_di`,
+      bpmnElement: built.elements.get(n.id),
+      bounds: m.create('dc:Bounds', box.get(n.id)!),
+    }),
+  );
   const edges = def.flows.map((f) => {
     const a = box.get(f.source)!;
     const b = box.get(f.target)!;
-    const from = host.has(f.source) ? { x: a.x + a.width / 2, y: a.y + a.height } : { x: a.x + a.width, y: a.y + a.height / 2 };
+    const from = host.has(f.source)
+      ? { x: a.x + a.width / 2, y: a.y + a.height }
+      : { x: a.x + a.width, y: a.y + a.height / 2 };
     const to = { x: b.x, y: b.y + b.height / 2 };
     const midX = to.x > from.x ? (from.x + to.x) / 2 : from.x + 20;
     return m.create('bpmndi:BPMNEdge', {
-      id: `${f.id}_di`, bpmnElement: built.flows.get(f.id),
+      id: `${f.id}_di`,
+      bpmnElement: built.flows.get(f.id),
       waypoint: [point(from.x, from.y), point(midX, from.y), point(midX, to.y), point(to.x, to.y)],
     });
   });
-  const plane = m.create('bpmndi:BPMNPlane', { id: `BPMNPlane_${def.key}`, bpmnElement: built.process, planeElement: [...shapes, ...edges] });
+  const plane = m.create('bpmndi:BPMNPlane', {
+    id: `BPMNPlane_${def.key}`,
+    bpmnElement: built.process,
+    planeElement: [...shapes, ...edges],
+  });
   built.definitions.diagrams = [m.create('bpmndi:BPMNDiagram', { id: `BPMNDiagram_${def.key}`, plane })];
 }
 

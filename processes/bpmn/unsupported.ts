@@ -7,9 +7,17 @@ import type { ValidationError } from '../../workflows/engine/index.js';
 
 /** BPMN flow element types the engine understands. */
 export const SUPPORTED_FLOW_ELEMENTS = [
-  'bpmn:StartEvent', 'bpmn:EndEvent', 'bpmn:UserTask', 'bpmn:ServiceTask', 'bpmn:ExclusiveGateway',
-  'bpmn:ParallelGateway', 'bpmn:IntermediateCatchEvent', 'bpmn:IntermediateThrowEvent', 'bpmn:BoundaryEvent',
-  'bpmn:CallActivity', 'bpmn:SequenceFlow',
+  'bpmn:StartEvent',
+  'bpmn:EndEvent',
+  'bpmn:UserTask',
+  'bpmn:ServiceTask',
+  'bpmn:ExclusiveGateway',
+  'bpmn:ParallelGateway',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:BoundaryEvent',
+  'bpmn:CallActivity',
+  'bpmn:SequenceFlow',
 ] as const;
 
 /** Event definitions allowed per event type (an empty list = a plain event only). */
@@ -23,8 +31,15 @@ export const ALLOWED_TRIGGERS: Record<string, readonly string[]> = {
 
 /** Properties of flow elements that carry semantics the engine would silently drop. */
 const UNSUPPORTED_PROPERTIES = [
-  'loopCharacteristics', 'ioSpecification', 'dataInputAssociations', 'dataOutputAssociations', 'properties',
-  'resources', 'compensateEventDefinitions', 'dataInputs', 'dataOutputs',
+  'loopCharacteristics',
+  'ioSpecification',
+  'dataInputAssociations',
+  'dataOutputAssociations',
+  'properties',
+  'resources',
+  'compensateEventDefinitions',
+  'dataInputs',
+  'dataOutputs',
 ] as const;
 
 /** Human-readable label of a moddle element: `bpmn:SubProcess 'sp1'`. */
@@ -45,7 +60,8 @@ function foreign(path: string, el: ModdleElement): ValidationError[] {
   }
   const values: ModdleElement[] = el.extensionElements?.values ?? [];
   for (const v of values) {
-    if (!v.$type.startsWith('kntc:')) errors.push({ ...unsupported(path, el, `unsupported extension element <${v.$type}> on`) });
+    if (!v.$type.startsWith('kntc:'))
+      errors.push({ ...unsupported(path, el, `unsupported extension element <${v.$type}> on`) });
   }
   return errors;
 }
@@ -56,18 +72,26 @@ export function checkFlowElement(path: string, el: ModdleElement): ValidationErr
   const errors = foreign(path, el);
   for (const prop of UNSUPPORTED_PROPERTIES) {
     const value = el[prop];
-    if (value !== undefined && !(Array.isArray(value) && value.length === 0)) errors.push(unsupported(path, el, `unsupported ${prop} on`));
+    if (value !== undefined && !(Array.isArray(value) && value.length === 0))
+      errors.push(unsupported(path, el, `unsupported ${prop} on`));
   }
   const allowed = ALLOWED_TRIGGERS[el.$type];
   if (allowed) {
     const defs: ModdleElement[] = el.eventDefinitions ?? [];
     if (defs.length > 1) errors.push(unsupported(path, el, 'unsupported multiple event definitions on'));
-    for (const d of defs) if (!allowed.includes(d.$type)) errors.push(unsupported(path, el, `unsupported ${d.$type} on`));
-    if (defs.length === 0 && (el.$type === 'bpmn:IntermediateCatchEvent' || el.$type === 'bpmn:IntermediateThrowEvent' || el.$type === 'bpmn:BoundaryEvent')) {
+    for (const d of defs)
+      if (!allowed.includes(d.$type)) errors.push(unsupported(path, el, `unsupported ${d.$type} on`));
+    if (
+      defs.length === 0 &&
+      (el.$type === 'bpmn:IntermediateCatchEvent' ||
+        el.$type === 'bpmn:IntermediateThrowEvent' ||
+        el.$type === 'bpmn:BoundaryEvent')
+    ) {
       errors.push(unsupported(path, el, 'unsupported event without event definition:'));
     }
     const timer = defs.find((d) => d.$type === 'bpmn:TimerEventDefinition');
-    if (timer && (timer.timeDate || timer.timeCycle)) errors.push(unsupported(path, el, 'unsupported timeDate/timeCycle timer on'));
+    if (timer && (timer.timeDate || timer.timeCycle))
+      errors.push(unsupported(path, el, 'unsupported timeDate/timeCycle timer on'));
   }
   return errors;
 }

@@ -4,7 +4,14 @@
  */
 import type { BpmnModdle, ModdleElement } from 'bpmn-moddle';
 import { isClockRule, type DefinitionNode, type TimerSpec } from '../../workflows/engine/index.js';
-import { clockRuleElement, defined, extensionElements, formElements, mappingElements, retryElements } from './write-extensions.js';
+import {
+  clockRuleElement,
+  defined,
+  extensionElements,
+  formElements,
+  mappingElements,
+  retryElements,
+} from './write-extensions.js';
 
 /** Shared state of one export: root-level messages and escalations are created once per name. */
 export interface WriteContext {
@@ -19,14 +26,20 @@ type Trigger =
   | { kind: 'escalation'; escalationCode?: string | undefined };
 
 function timerDefinition(m: BpmnModdle, spec: TimerSpec): ModdleElement {
-  if (isClockRule(spec)) return m.create('bpmn:TimerEventDefinition', { extensionElements: extensionElements(m, [clockRuleElement(m, spec)]) });
-  return m.create('bpmn:TimerEventDefinition', { timeDuration: m.create('bpmn:FormalExpression', { body: spec.duration }) });
+  if (isClockRule(spec))
+    return m.create('bpmn:TimerEventDefinition', {
+      extensionElements: extensionElements(m, [clockRuleElement(m, spec)]),
+    });
+  return m.create('bpmn:TimerEventDefinition', {
+    timeDuration: m.create('bpmn:FormalExpression', { body: spec.duration }),
+  });
 }
 
 function eventDefinition(ctx: WriteContext, trigger: Trigger): ModdleElement {
   const { m } = ctx;
   switch (trigger.kind) {
-    case 'timer': return timerDefinition(m, trigger.timer);
+    case 'timer':
+      return timerDefinition(m, trigger.timer);
     case 'message': {
       let message = ctx.messages.get(trigger.messageName);
       if (!message) {
@@ -54,38 +67,78 @@ export function writeNode(ctx: WriteContext, node: DefinitionNode): ModdleElemen
   const base = defined({ id: node.id, name: node.name, legalBasis: node.legalBasis });
   switch (node.type) {
     case 'startEvent':
-      return m.create('bpmn:StartEvent', node.trigger
-        ? { ...base, isInterrupting: node.trigger.interrupting, eventDefinitions: [eventDefinition(ctx, node.trigger)] }
-        : base);
+      return m.create(
+        'bpmn:StartEvent',
+        node.trigger
+          ? {
+              ...base,
+              isInterrupting: node.trigger.interrupting,
+              eventDefinitions: [eventDefinition(ctx, node.trigger)],
+            }
+          : base,
+      );
     case 'endEvent':
       // A terminate end event is BPMN's terminateEventDefinition (BPMN 2.0 §10.5.3).
-      return m.create('bpmn:EndEvent', node.terminate
-        ? { ...base, outcome: node.outcome, eventDefinitions: [m.create('bpmn:TerminateEventDefinition')] }
-        : { ...base, outcome: node.outcome });
+      return m.create(
+        'bpmn:EndEvent',
+        node.terminate
+          ? { ...base, outcome: node.outcome, eventDefinitions: [m.create('bpmn:TerminateEventDefinition')] }
+          : { ...base, outcome: node.outcome },
+      );
     case 'userTask':
-      return m.create('bpmn:UserTask', defined({
-        ...base, candidateRoles: node.candidateRoles.join(' '), agencyScope: node.agencyScope,
-        extensionElements: extensionElements(m, [...formElements(m, node.form), ...(node.due ? [clockRuleElement(m, node.due)] : [])]),
-      }));
+      return m.create(
+        'bpmn:UserTask',
+        defined({
+          ...base,
+          candidateRoles: node.candidateRoles.join(' '),
+          agencyScope: node.agencyScope,
+          extensionElements: extensionElements(m, [
+            ...formElements(m, node.form),
+            ...(node.due ? [clockRuleElement(m, node.due)] : []),
+          ]),
+        }),
+      );
     case 'serviceTask':
-      return m.create('bpmn:ServiceTask', defined({
-        ...base, activity: node.activity,
-        extensionElements: extensionElements(m, [...mappingElements(m, node.input, node.output), ...retryElements(m, node.retry)]),
-      }));
+      return m.create(
+        'bpmn:ServiceTask',
+        defined({
+          ...base,
+          activity: node.activity,
+          extensionElements: extensionElements(m, [
+            ...mappingElements(m, node.input, node.output),
+            ...retryElements(m, node.retry),
+          ]),
+        }),
+      );
     case 'callActivity':
-      return m.create('bpmn:CallActivity', defined({
-        ...base, calledElement: node.calledKey, wait: node.wait,
-        extensionElements: extensionElements(m, mappingElements(m, node.input, node.output)),
-      }));
+      return m.create(
+        'bpmn:CallActivity',
+        defined({
+          ...base,
+          calledElement: node.calledKey,
+          wait: node.wait,
+          extensionElements: extensionElements(m, mappingElements(m, node.input, node.output)),
+        }),
+      );
     case 'exclusiveGateway':
       return m.create('bpmn:ExclusiveGateway', base);
     case 'parallelGateway':
       return m.create('bpmn:ParallelGateway', base);
     case 'intermediateCatchEvent':
-      return m.create('bpmn:IntermediateCatchEvent', { ...base, eventDefinitions: [eventDefinition(ctx, node.trigger)] });
+      return m.create('bpmn:IntermediateCatchEvent', {
+        ...base,
+        eventDefinitions: [eventDefinition(ctx, node.trigger)],
+      });
     case 'intermediateThrowEvent':
-      return m.create('bpmn:IntermediateThrowEvent', { ...base, eventDefinitions: [eventDefinition(ctx, node.trigger)] });
+      return m.create('bpmn:IntermediateThrowEvent', {
+        ...base,
+        eventDefinitions: [eventDefinition(ctx, node.trigger)],
+      });
     case 'boundaryEvent':
-      return m.create('bpmn:BoundaryEvent', { ...base, cancelActivity: node.interrupting, eventDefinitions: [eventDefinition(ctx, node.trigger)] });
+      return m.create('bpmn:BoundaryEvent', {
+        ...base,
+        cancelActivity: node.interrupting,
+        eventDefinitions: [eventDefinition(ctx, node.trigger)],
+      });
   }
 }

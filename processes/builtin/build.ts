@@ -5,7 +5,14 @@
  * everywhere. Output is plain {@link ProcessDefinitionInput} data; nothing here runs a case.
  */
 import type {
-  BoundaryEvent, ClockExtensionPolicy, ClockRule, ClockUnit, DefinitionNodeInput, FormField, ProcessDefinitionInput, SequenceFlow,
+  BoundaryEvent,
+  ClockExtensionPolicy,
+  ClockRule,
+  ClockUnit,
+  DefinitionNodeInput,
+  FormField,
+  ProcessDefinitionInput,
+  SequenceFlow,
 } from '../../workflows/engine/index.js';
 import { BREACH_SUPERSEDED_ESCALATION_CODE, DUE_BREACH_ESCALATION_CODE } from '../../workflows/engine/index.js';
 
@@ -73,17 +80,29 @@ export function defaultRungs(amount: number, unit: ClockUnit = 'calendar_days'):
   if (amount === 2) return [{ name: 'at_risk', daysBefore: 1 }];
   const reminder = Math.max(2, Math.round(amount / 3));
   const atRisk = Math.max(1, Math.round(amount / 10));
-  return [{ name: 'reminder', daysBefore: reminder }, { name: 'at_risk', daysBefore: Math.min(atRisk, reminder - 1) }];
+  return [
+    { name: 'reminder', daysBefore: reminder },
+    { name: 'at_risk', daysBefore: Math.min(atRisk, reminder - 1) },
+  ];
 }
 
 /** A statutory clock rule with default rungs. */
 export function clock(
-  ruleId: string, legalBasis: string, amount: number, unit: ClockUnit, from: string,
+  ruleId: string,
+  legalBasis: string,
+  amount: number,
+  unit: ClockUnit,
+  from: string,
   opts: { suspensionBasis?: string; suspendableFrom?: string; extension?: ClockExtensionPolicy } = {},
 ): ClockRule {
   const rungs = defaultRungs(amount, unit);
   return {
-    ruleId, legalBasis, amount, unit, from, ...(rungs.length > 0 ? { rungs } : {}),
+    ruleId,
+    legalBasis,
+    amount,
+    unit,
+    from,
+    ...(rungs.length > 0 ? { rungs } : {}),
     ...(opts.suspensionBasis ? { suspensionBasis: opts.suspensionBasis } : {}),
     ...(opts.suspensionBasis && opts.suspendableFrom ? { suspendableFrom: opts.suspendableFrom } : {}),
     ...(opts.extension ? { extension: opts.extension } : {}),
@@ -106,16 +125,53 @@ export const when = {
 
 /** Form-field shorthands. */
 export const field = {
-  str: (name: string, label?: string, required = false): FieldInput => ({ name, type: 'string', required, ...(label ? { label } : {}) }),
-  num: (name: string, label?: string, required = false): FieldInput => ({ name, type: 'number', required, ...(label ? { label } : {}) }),
-  bool: (name: string, label?: string, required = false): FieldInput => ({ name, type: 'boolean', required, ...(label ? { label } : {}) }),
-  date: (name: string, label?: string, required = false, rule: DateRule = {}): FieldInput => ({ name, type: 'date', required, ...(label ? { label } : {}), ...rule }),
-  oneOf: (name: string, values: readonly string[], label?: string, required = false): FieldInput =>
-    ({ name, type: 'enum', values: [...values], required, ...(label ? { label } : {}) }),
-  manyOf: (name: string, values: readonly string[], label?: string, required = false): FieldInput =>
-    ({ name, type: 'array', itemType: 'enum', values: [...values], required, ...(label ? { label } : {}) }),
-  refs: (name: string, label?: string, required = false): FieldInput =>
-    ({ name, type: 'array', itemType: 'string', required, ...(label ? { label } : {}) }),
+  str: (name: string, label?: string, required = false): FieldInput => ({
+    name,
+    type: 'string',
+    required,
+    ...(label ? { label } : {}),
+  }),
+  num: (name: string, label?: string, required = false): FieldInput => ({
+    name,
+    type: 'number',
+    required,
+    ...(label ? { label } : {}),
+  }),
+  bool: (name: string, label?: string, required = false): FieldInput => ({
+    name,
+    type: 'boolean',
+    required,
+    ...(label ? { label } : {}),
+  }),
+  date: (name: string, label?: string, required = false, rule: DateRule = {}): FieldInput => ({
+    name,
+    type: 'date',
+    required,
+    ...(label ? { label } : {}),
+    ...rule,
+  }),
+  oneOf: (name: string, values: readonly string[], label?: string, required = false): FieldInput => ({
+    name,
+    type: 'enum',
+    values: [...values],
+    required,
+    ...(label ? { label } : {}),
+  }),
+  manyOf: (name: string, values: readonly string[], label?: string, required = false): FieldInput => ({
+    name,
+    type: 'array',
+    itemType: 'enum',
+    values: [...values],
+    required,
+    ...(label ? { label } : {}),
+  }),
+  refs: (name: string, label?: string, required = false): FieldInput => ({
+    name,
+    type: 'array',
+    itemType: 'string',
+    required,
+    ...(label ? { label } : {}),
+  }),
 };
 
 /** FEEL string literal. */
@@ -135,12 +191,18 @@ export class GraphBuilder {
   }
 
   /** A flow source -> target (optionally conditional). Returns the flow id. */
-  flow(source: string, target: string, opts: { condition?: string; name?: string; legalBasis?: string; id?: string } = {}): string {
+  flow(
+    source: string,
+    target: string,
+    opts: { condition?: string; name?: string; legalBasis?: string; id?: string } = {},
+  ): string {
     let id = opts.id ?? `f.${source}.${target}`;
     for (let i = 2; this.flowIds.has(id); i++) id = `f.${source}.${target}.${i}`;
     this.flowIds.add(id);
     this.flows.push({
-      id, source, target,
+      id,
+      source,
+      target,
       ...(opts.name ? { name: opts.name } : {}),
       ...(opts.condition ? { condition: opts.condition } : {}),
       ...(opts.legalBasis ? { legalBasis: opts.legalBasis } : {}),
@@ -158,11 +220,20 @@ export class GraphBuilder {
    * An exclusive gateway with ordered conditional branches and a default branch.
    * Conditions are evaluated in order; the default is taken last.
    */
-  choice(id: string, name: string, branches: ReadonlyArray<{ to: string; when: string; name?: string; legalBasis?: string }>, otherwise: { to: string; name?: string }): this {
+  choice(
+    id: string,
+    name: string,
+    branches: ReadonlyArray<{ to: string; when: string; name?: string; legalBasis?: string }>,
+    otherwise: { to: string; name?: string },
+  ): this {
     const defaultId = `f.${id}.default`;
     this.add({ type: 'exclusiveGateway', id, name, default: defaultId });
     for (const b of branches) {
-      this.flow(id, b.to, { condition: b.when, ...(b.name ? { name: b.name } : {}), ...(b.legalBasis ? { legalBasis: b.legalBasis } : {}) });
+      this.flow(id, b.to, {
+        condition: b.when,
+        ...(b.name ? { name: b.name } : {}),
+        ...(b.legalBasis ? { legalBasis: b.legalBasis } : {}),
+      });
     }
     this.flow(id, otherwise.to, { id: defaultId, name: otherwise.name ?? 'otherwise' });
     return this;
@@ -179,10 +250,24 @@ export class GraphBuilder {
    * Boundary events with the same trigger on several hosts, all flowing to `target`
    * (usually a merge gateway). Ids: `<host>.<suffix>`.
    */
-  boundaries(hosts: readonly string[], suffix: string, trigger: BoundaryEvent['trigger'], interrupting: boolean, target: string, legalBasis?: string): this {
+  boundaries(
+    hosts: readonly string[],
+    suffix: string,
+    trigger: BoundaryEvent['trigger'],
+    interrupting: boolean,
+    target: string,
+    legalBasis?: string,
+  ): this {
     for (const host of hosts) {
       const id = `${host}.${suffix}`;
-      this.add({ type: 'boundaryEvent', id, attachedTo: host, interrupting, trigger, ...(legalBasis ? { legalBasis } : {}) });
+      this.add({
+        type: 'boundaryEvent',
+        id,
+        attachedTo: host,
+        interrupting,
+        trigger,
+        ...(legalBasis ? { legalBasis } : {}),
+      });
       this.flow(id, target);
     }
     return this;
@@ -191,11 +276,20 @@ export class GraphBuilder {
 
 /** A user task. */
 export function userTask(
-  id: string, name: string, roles: string[], scope: 'receiving' | 'resolving' | 'parent' | 'inspectorate',
-  fields: FieldInput[], opts: { due?: ClockRule; legalBasis?: string } = {},
+  id: string,
+  name: string,
+  roles: string[],
+  scope: 'receiving' | 'resolving' | 'parent' | 'inspectorate',
+  fields: FieldInput[],
+  opts: { due?: ClockRule; legalBasis?: string } = {},
 ): DefinitionNodeInput {
   return {
-    type: 'userTask', id, name, candidateRoles: withApiRoles(roles), agencyScope: scope, form: { fields: fields as FormField[] },
+    type: 'userTask',
+    id,
+    name,
+    candidateRoles: withApiRoles(roles),
+    agencyScope: scope,
+    form: { fields: fields as FormField[] },
     ...(opts.due ? { due: opts.due } : {}),
     ...(opts.legalBasis ? { legalBasis: opts.legalBasis } : opts.due ? { legalBasis: opts.due.legalBasis } : {}),
   };
@@ -204,8 +298,13 @@ export function userTask(
 /** Service task recording case event `event` on the date given by FEEL expression `on`. */
 export function recordEvent(id: string, event: string, on: string, legalBasis?: string): DefinitionNodeInput {
   return {
-    type: 'serviceTask', id, name: `Record case event ${event}`, activity: ACTIVITY.recordCaseEvent,
-    input: { event: lit(event), on }, output: {}, ...(legalBasis ? { legalBasis } : {}),
+    type: 'serviceTask',
+    id,
+    name: `Record case event ${event}`,
+    activity: ACTIVITY.recordCaseEvent,
+    input: { event: lit(event), on },
+    output: {},
+    ...(legalBasis ? { legalBasis } : {}),
   };
 }
 
@@ -224,10 +323,18 @@ export interface DocumentSpec {
 /** Service task `recordDocument`: every notice or decision the law requires leaves a record. */
 export function recordDocument(id: string, spec: DocumentSpec): DefinitionNodeInput {
   return {
-    type: 'serviceTask', id, name: `Record document ${spec.type}`, activity: ACTIVITY.recordDocument, legalBasis: spec.legalBasis,
+    type: 'serviceTask',
+    id,
+    name: `Record document ${spec.type}`,
+    activity: ACTIVITY.recordDocument,
+    legalBasis: spec.legalBasis,
     input: {
-      type: lit(spec.type), recipients: litList(spec.recipients), legalBasis: lit(spec.legalBasis),
-      issuedOn: spec.issuedOn ?? 'null', sentOn: spec.sentOn ?? 'null', receivedOn: spec.receivedOn ?? 'null',
+      type: lit(spec.type),
+      recipients: litList(spec.recipients),
+      legalBasis: lit(spec.legalBasis),
+      issuedOn: spec.issuedOn ?? 'null',
+      sentOn: spec.sentOn ?? 'null',
+      receivedOn: spec.receivedOn ?? 'null',
       ...(spec.extra ?? {}),
     },
     output: { [`${id.replace(/\W/g, '_')}_documentId`]: 'documentId' },
@@ -237,16 +344,26 @@ export function recordDocument(id: string, spec: DocumentSpec): DefinitionNodeIn
 /** Service task setting case flag `flag` (stored in variable `flagVariable` = true). */
 export function setFlag(id: string, flag: string, flagVariable: string, legalBasis?: string): DefinitionNodeInput {
   return {
-    type: 'serviceTask', id, name: `Flag case ${flag}`, activity: ACTIVITY.setCaseFlag,
-    input: { flag: lit(flag), value: 'true' }, output: { [flagVariable]: 'value' }, ...(legalBasis ? { legalBasis } : {}),
+    type: 'serviceTask',
+    id,
+    name: `Flag case ${flag}`,
+    activity: ACTIVITY.setCaseFlag,
+    input: { flag: lit(flag), value: 'true' },
+    output: { [flagVariable]: 'value' },
+    ...(legalBasis ? { legalBasis } : {}),
   };
 }
 
 /** Service task recording a notification. */
 export function notify(id: string, kind: string, to: readonly string[], legalBasis?: string): DefinitionNodeInput {
   return {
-    type: 'serviceTask', id, name: `Notify ${to.join(', ')}: ${kind}`, activity: ACTIVITY.recordNotification,
-    input: { kind: lit(kind), to: litList(to) }, output: {}, ...(legalBasis ? { legalBasis } : {}),
+    type: 'serviceTask',
+    id,
+    name: `Notify ${to.join(', ')}: ${kind}`,
+    activity: ACTIVITY.recordNotification,
+    input: { kind: lit(kind), to: litList(to) },
+    output: {},
+    ...(legalBasis ? { legalBasis } : {}),
   };
 }
 
@@ -257,8 +374,13 @@ export function notify(id: string, kind: string, to: readonly string[], legalBas
  */
 export function addOverdueHandler(g: GraphBuilder, prefix = 'overdue'): void {
   g.add(
-    { type: 'startEvent', id: `${prefix}.start`, name: 'A statutory deadline was breached', legalBasis: ART_ESCALATION,
-      trigger: { kind: 'escalation', escalationCode: DUE_BREACH_ESCALATION_CODE, interrupting: false } },
+    {
+      type: 'startEvent',
+      id: `${prefix}.start`,
+      name: 'A statutory deadline was breached',
+      legalBasis: ART_ESCALATION,
+      trigger: { kind: 'escalation', escalationCode: DUE_BREACH_ESCALATION_CODE, interrupting: false },
+    },
     ...breachSteps(prefix, 'deadline_breach'),
   );
   g.chain(`${prefix}.start`, `${prefix}.flag`, `${prefix}.notify`, `${prefix}.headReview`, `${prefix}.end`);
@@ -268,17 +390,37 @@ export function addOverdueHandler(g: GraphBuilder, prefix = 'overdue'): void {
   // and raises this; the resolution-overdue flag is cleared and the head is told the breach no longer
   // stands (the case's `overdue` flag is the interpreter's: cleared when no breach stands, ADR 0018).
   const clear = (id: string, flag: string, variable: string): DefinitionNodeInput => ({
-    type: 'serviceTask', id, name: `Clear case flag ${flag}`, activity: ACTIVITY.setCaseFlag,
-    input: { flag: lit(flag), value: 'false' }, output: { [variable]: 'value' }, legalBasis: ART_SUPERSEDED,
+    type: 'serviceTask',
+    id,
+    name: `Clear case flag ${flag}`,
+    activity: ACTIVITY.setCaseFlag,
+    input: { flag: lit(flag), value: 'false' },
+    output: { [variable]: 'value' },
+    legalBasis: ART_SUPERSEDED,
   });
   g.add(
-    { type: 'startEvent', id: `${prefix}.superseded.start`, name: 'A breach was superseded by a legal event decided within the limit', legalBasis: ART_SUPERSEDED,
-      trigger: { kind: 'escalation', escalationCode: BREACH_SUPERSEDED_ESCALATION_CODE, interrupting: false } },
+    {
+      type: 'startEvent',
+      id: `${prefix}.superseded.start`,
+      name: 'A breach was superseded by a legal event decided within the limit',
+      legalBasis: ART_SUPERSEDED,
+      trigger: { kind: 'escalation', escalationCode: BREACH_SUPERSEDED_ESCALATION_CODE, interrupting: false },
+    },
     clear(`${prefix}.superseded.resolution`, 'resolution_overdue', 'resolutionOverdue'),
-    notify(`${prefix}.superseded.notify`, 'deadline_breach_superseded', ['agency_head', 'case_officer'], ART_SUPERSEDED),
+    notify(
+      `${prefix}.superseded.notify`,
+      'deadline_breach_superseded',
+      ['agency_head', 'case_officer'],
+      ART_SUPERSEDED,
+    ),
     { type: 'endEvent', id: `${prefix}.superseded.end`, outcome: 'breach_superseded' },
   );
-  g.chain(`${prefix}.superseded.start`, `${prefix}.superseded.resolution`, `${prefix}.superseded.notify`, `${prefix}.superseded.end`);
+  g.chain(
+    `${prefix}.superseded.start`,
+    `${prefix}.superseded.resolution`,
+    `${prefix}.superseded.notify`,
+    `${prefix}.superseded.end`,
+  );
 }
 
 /**
@@ -291,20 +433,41 @@ export function addOverdueHandler(g: GraphBuilder, prefix = 'overdue'): void {
  * Returns the id of the entry gateway.
  */
 export function representativesStep(g: GraphBuilder, next: string, legalBasis: string, roles: string[]): string {
-  g.choice('representatives.needed', 'Several signers? (representatives)', [
-    { to: 'representatives', when: 'signersCount != null and signersCount > 1', legalBasis },
-  ], { to: next, name: 'one signer' });
+  g.choice(
+    'representatives.needed',
+    'Several signers? (representatives)',
+    [{ to: 'representatives', when: 'signersCount != null and signersCount > 1', legalBasis }],
+    { to: next, name: 'one signer' },
+  );
   g.add(
-    { type: 'serviceTask', id: 'representatives', name: 'Check the representatives (number and who)', activity: ACTIVITY.checkRepresentatives, legalBasis,
+    {
+      type: 'serviceTask',
+      id: 'representatives',
+      name: 'Check the representatives (number and who)',
+      activity: ACTIVITY.checkRepresentatives,
+      legalBasis,
       input: { signers: 'signerRefs', representatives: 'representativeRefs', signerCount: 'signersCount' },
-      output: { representativesOk: 'ok', massCase: 'massCase', representativeErrors: 'errors' } },
-    userTask('appointRepresentatives', 'Ask the signers to appoint their representatives in writing (acceptance waits)', roles, 'resolving', [
-      field.refs('representativeRefs', 'Người đại diện (tham chiếu, là người ký đơn)', true),
-      field.str('appointmentDocumentRef', 'Văn bản cử người đại diện', true),
-    ], { legalBasis }),
+      output: { representativesOk: 'ok', massCase: 'massCase', representativeErrors: 'errors' },
+    },
+    userTask(
+      'appointRepresentatives',
+      'Ask the signers to appoint their representatives in writing (acceptance waits)',
+      roles,
+      'resolving',
+      [
+        field.refs('representativeRefs', 'Người đại diện (tham chiếu, là người ký đơn)', true),
+        field.str('appointmentDocumentRef', 'Văn bản cử người đại diện', true),
+      ],
+      { legalBasis },
+    ),
   );
   g.flow('representatives', 'representatives.ok');
-  g.choice('representatives.ok', 'Representatives valid?', [{ to: 'appointRepresentatives', when: 'representativesOk = false', legalBasis }], { to: next });
+  g.choice(
+    'representatives.ok',
+    'Representatives valid?',
+    [{ to: 'appointRepresentatives', when: 'representativesOk = false', legalBasis }],
+    { to: next },
+  );
   g.flow('appointRepresentatives', 'representatives');
   return 'representatives.needed';
 }
@@ -312,11 +475,17 @@ export function representativesStep(g: GraphBuilder, next: string, legalBasis: s
 /** An extension or suspension takes effect from its decision's date (the decision is dated within the limit). */
 const ART_SUPERSEDED = 'Luật Tố cáo 2018 Art 30, 34(2); Luật Khiếu nại 2011 Art 28, 37, 11a (sửa đổi 2025)';
 
-const ART_ESCALATION = 'TT 07/2014/TT-TTCP Art 7(3); Luật Tiếp công dân 2013 Art 26(1)(b); NĐ 124/2020 Art 41, NĐ 31/2019 Art 22 as amended [S]';
+const ART_ESCALATION =
+  'TT 07/2014/TT-TTCP Art 7(3); Luật Tiếp công dân 2013 Art 26(1)(b); NĐ 124/2020 Art 41, NĐ 31/2019 Art 22 as amended [S]';
 
 /** Form of the head's overdue review. */
 export const headReviewFields: FieldInput[] = [
-  field.oneOf('overdueAction', ['direct_resolution', 'reassign', 'take_over', 'discipline_referral', 'noted'], 'Chỉ đạo xử lý', true),
+  field.oneOf(
+    'overdueAction',
+    ['direct_resolution', 'reassign', 'take_over', 'discipline_referral', 'noted'],
+    'Chỉ đạo xử lý',
+    true,
+  ),
   field.str('overdueInstruction', 'Nội dung chỉ đạo'),
 ];
 
@@ -325,7 +494,9 @@ export function breachSteps(prefix: string, kind: string, legalBasis = ART_ESCAL
   return [
     setFlag(`${prefix}.flag`, 'overdue', 'overdue', legalBasis),
     notify(`${prefix}.notify`, kind, ['agency_head', 'case_officer'], legalBasis),
-    userTask(`${prefix}.headReview`, 'Head reviews the overdue case', [ROLE.head], 'resolving', headReviewFields, { legalBasis }),
+    userTask(`${prefix}.headReview`, 'Head reviews the overdue case', [ROLE.head], 'resolving', headReviewFields, {
+      legalBasis,
+    }),
     { type: 'endEvent', id: `${prefix}.end`, outcome: 'overdue_reviewed' },
   ];
 }
@@ -335,21 +506,56 @@ export function breachSteps(prefix: string, kind: string, legalBasis = ART_ESCAL
  * the document. Nodes `<id>.issue`, `<id>.issued`, `<id>.send`, `<id>.doc`; returns [first, last].
  */
 export function issueAndSend(
-  g: GraphBuilder, id: string,
-  spec: { title: string; docType: string; recipients: readonly string[]; legalBasis: string; issueFields?: FieldInput[]; event: string; send?: ClockRule; roles?: string[] },
+  g: GraphBuilder,
+  id: string,
+  spec: {
+    title: string;
+    docType: string;
+    recipients: readonly string[];
+    legalBasis: string;
+    issueFields?: FieldInput[];
+    event: string;
+    send?: ClockRule;
+    roles?: string[];
+  },
 ): [string, string] {
   const issuedVar = `${id.replace(/\W/g, '_')}_issuedOn`;
   const sentVar = `${id.replace(/\W/g, '_')}_sentOn`;
   const receivedVar = `${id.replace(/\W/g, '_')}_receivedOn`;
   g.add(
-    userTask(`${id}.issue`, `Issue: ${spec.title}`, spec.roles ?? [ROLE.resolver], 'resolving',
-      [field.date(issuedVar, 'Ngày ban hành', true, when.past()), field.str(`${id.replace(/\W/g, '_')}_number`, 'Số văn bản'), ...(spec.issueFields ?? [])],
-      { legalBasis: spec.legalBasis }),
+    userTask(
+      `${id}.issue`,
+      `Issue: ${spec.title}`,
+      spec.roles ?? [ROLE.resolver],
+      'resolving',
+      [
+        field.date(issuedVar, 'Ngày ban hành', true, when.past()),
+        field.str(`${id.replace(/\W/g, '_')}_number`, 'Số văn bản'),
+        ...(spec.issueFields ?? []),
+      ],
+      { legalBasis: spec.legalBasis },
+    ),
     recordEvent(`${id}.issued`, spec.event, issuedVar, spec.legalBasis),
-    userTask(`${id}.send`, `Send: ${spec.title}`, [ROLE.letterOfficer, ROLE.resolver], 'resolving',
-      [field.date(sentVar, 'Ngày gửi', true, when.past(issuedVar)), field.date(receivedVar, 'Ngày người nhận nhận được', false, when.past(sentVar)), field.refs(`${id.replace(/\W/g, '_')}_recipientRefs`, 'Người nhận (tham chiếu)')],
-      spec.send ? { due: spec.send } : { legalBasis: spec.legalBasis }),
-    recordDocument(`${id}.doc`, { type: spec.docType, recipients: spec.recipients, legalBasis: spec.send?.legalBasis ?? spec.legalBasis, issuedOn: issuedVar, sentOn: sentVar, receivedOn: receivedVar }),
+    userTask(
+      `${id}.send`,
+      `Send: ${spec.title}`,
+      [ROLE.letterOfficer, ROLE.resolver],
+      'resolving',
+      [
+        field.date(sentVar, 'Ngày gửi', true, when.past(issuedVar)),
+        field.date(receivedVar, 'Ngày người nhận nhận được', false, when.past(sentVar)),
+        field.refs(`${id.replace(/\W/g, '_')}_recipientRefs`, 'Người nhận (tham chiếu)'),
+      ],
+      spec.send ? { due: spec.send } : { legalBasis: spec.legalBasis },
+    ),
+    recordDocument(`${id}.doc`, {
+      type: spec.docType,
+      recipients: spec.recipients,
+      legalBasis: spec.send?.legalBasis ?? spec.legalBasis,
+      issuedOn: issuedVar,
+      sentOn: sentVar,
+      receivedOn: receivedVar,
+    }),
   );
   g.chain(`${id}.issue`, `${id}.issued`, `${id}.send`, `${id}.doc`);
   return [`${id}.issue`, `${id}.doc`];
@@ -366,10 +572,20 @@ export function issueAndSend(
  * citing the article; an agency duty still due after it (C8 retention, T12 report) must come first.
  */
 export function caseEnd(id: string, outcome: string, legalBasis: string): DefinitionNodeInput {
-  return { type: 'endEvent', id, name: `Case closed: ${outcome.replace(/_/g, ' ')}`, outcome, terminate: true, legalBasis };
+  return {
+    type: 'endEvent',
+    id,
+    name: `Case closed: ${outcome.replace(/_/g, ' ')}`,
+    outcome,
+    terminate: true,
+    legalBasis,
+  };
 }
 
 /** Assembles a definition from a builder. */
-export function definition(header: Omit<ProcessDefinitionInput, 'nodes' | 'flows'>, g: GraphBuilder): ProcessDefinitionInput {
+export function definition(
+  header: Omit<ProcessDefinitionInput, 'nodes' | 'flows'>,
+  g: GraphBuilder,
+): ProcessDefinitionInput {
   return { ...header, nodes: g.nodes, flows: g.flows };
 }

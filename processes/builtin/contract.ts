@@ -39,7 +39,9 @@ export function drivingContract(d: ProcessDefinition): DrivingContract {
   for (const n of d.nodes) {
     if (n.type === 'userTask') {
       tasks.push({
-        id: n.id, name: n.name, roles: n.candidateRoles,
+        id: n.id,
+        name: n.name,
+        roles: n.candidateRoles,
         required: n.form.fields.filter((f) => f.required).map((f) => f.name),
         optional: n.form.fields.filter((f) => !f.required).map((f) => f.name),
         ...(n.due ? { due: n.due.ruleId } : {}),
@@ -54,14 +56,24 @@ export function drivingContract(d: ProcessDefinition): DrivingContract {
       if (n.activity === 'recordCaseEvent' && n.input.event) events.add(JSON.parse(n.input.event) as string);
     }
   }
-  return { key: d.key, version: d.version, tasks, messages, events: [...events].sort(), activities: [...activities].sort(), variables: Object.keys(d.variables).sort() };
+  return {
+    key: d.key,
+    version: d.version,
+    tasks,
+    messages,
+    events: [...events].sort(),
+    activities: [...activities].sort(),
+    variables: Object.keys(d.variables).sort(),
+  };
 }
 
 /** `recordCaseEvent` nodes: event name and the variable holding its date (`on`). */
 function eventNodes(d: ProcessDefinition): { event: string; on: string }[] {
-  return d.nodes.flatMap((n) => (n.type === 'serviceTask' && n.activity === 'recordCaseEvent' && n.input.event && n.input.on
-    ? [{ event: JSON.parse(n.input.event) as string, on: n.input.on }]
-    : []));
+  return d.nodes.flatMap((n) =>
+    n.type === 'serviceTask' && n.activity === 'recordCaseEvent' && n.input.event && n.input.on
+      ? [{ event: JSON.parse(n.input.event) as string, on: n.input.on }]
+      : [],
+  );
 }
 
 /** Case events whose date is a form field of user task `nodeId`. */
@@ -70,7 +82,9 @@ export function caseEventFields(d: ProcessDefinition, nodeId: string): { event: 
   if (task?.type !== 'userTask') return [];
   const fields = new Set(task.form.fields.filter((f) => f.type === 'date').map((f) => f.name));
   const seen = new Set<string>();
-  return eventNodes(d).filter((e) => fields.has(e.on) && !seen.has(e.event) && seen.add(e.event)).map((e) => ({ event: e.event, field: e.on }));
+  return eventNodes(d)
+    .filter((e) => fields.has(e.on) && !seen.has(e.event) && seen.add(e.event))
+    .map((e) => ({ event: e.event, field: e.on }));
 }
 
 /**
@@ -78,7 +92,11 @@ export function caseEventFields(d: ProcessDefinition, nodeId: string): { event: 
  * statutory clocks from `caseEvents[rule.from]`): e.g. completing `accept` with
  * `acceptedOn: '2026-07-03'` yields `{ accepted: '2026-07-03' }`. Undated fields are skipped.
  */
-export function caseEventsFor(d: ProcessDefinition, nodeId: string, data: Readonly<Record<string, unknown>>): Record<string, string> {
+export function caseEventsFor(
+  d: ProcessDefinition,
+  nodeId: string,
+  data: Readonly<Record<string, unknown>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { event, field } of caseEventFields(d, nodeId)) {
     const v = data[field];

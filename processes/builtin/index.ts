@@ -22,13 +22,35 @@ export const petitionV1 = petitionDefinition();
 
 /** Every built-in definition (seeded into the definition store; selected by case type + receipt date). */
 export const BUILTIN_DEFINITIONS: readonly ProcessDefinitionInput[] = [
-  letterHandlingV1, letterHandlingV2, complaintFirstV1, complaintFirstV2, complaintSecondV1, complaintSecondV2,
-  denunciationV1, denunciationV2, petitionV1,
+  letterHandlingV1,
+  letterHandlingV2,
+  complaintFirstV1,
+  complaintFirstV2,
+  complaintSecondV1,
+  complaintSecondV2,
+  denunciationV1,
+  denunciationV2,
+  petitionV1,
 ];
 
 export { deadlineCoverage, type CoverageRow, type CoverageRef, type CoverageStatus } from './coverage.js';
-export { validateRepresentatives, allowedRepresentatives, MASS_CASE_MIN_SIGNERS, type RepresentativeCheck, type RepresentativeError } from './representatives.js';
-export { rulesForEvent, periodOfReceipt, TRANSITIONAL_TOPICS, NEW_IN_2026, RULE_TOPICS, type RuleDecision, type RuleTopic, type Lifecycle } from './transition.js';
+export {
+  validateRepresentatives,
+  allowedRepresentatives,
+  MASS_CASE_MIN_SIGNERS,
+  type RepresentativeCheck,
+  type RepresentativeError,
+} from './representatives.js';
+export {
+  rulesForEvent,
+  periodOfReceipt,
+  TRANSITIONAL_TOPICS,
+  NEW_IN_2026,
+  RULE_TOPICS,
+  type RuleDecision,
+  type RuleTopic,
+  type Lifecycle,
+} from './transition.js';
 export { complaintLimitation, type LimitationInput, type LimitationResult } from './limitation.js';
 export { petitionDefinition, type PetitionConfig } from './petition.js';
 export { complaintDefinition, letterDefinition, denunciationDefinition };
@@ -36,4 +58,10 @@ export { complaintDefinition, letterDefinition, denunciationDefinition };
 export { CHANNELS } from './letter.js';
 export { ACTIVITY, ROLE } from './build.js';
 export { REFORM_2026, ART, type LawPeriod } from './law.js';
-export { drivingContract, caseEventsFor, caseEventFields, type DrivingContract, type TaskContract } from './contract.js';
+export {
+  drivingContract,
+  caseEventsFor,
+  caseEventFields,
+  type DrivingContract,
+  type TaskContract,
+} from './contract.js';

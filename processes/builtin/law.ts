@@ -34,7 +34,8 @@ export const ART = {
   knResolutionFirst: 'Luật Khiếu nại 2011 Art 28',
   knVerificationFirst: 'Luật Khiếu nại 2011 Art 29',
   knDialogueFirst: 'Luật Khiếu nại 2011 Art 30',
-  knDialogueNotice2026: 'Luật Khiếu nại 2011 Art 30(2); NĐ 124/2020 Art 28(1) as amended by NĐ 155/2026 Art 11 (≥5 days) [S]',
+  knDialogueNotice2026:
+    'Luật Khiếu nại 2011 Art 30(2); NĐ 124/2020 Art 28(1) as amended by NĐ 155/2026 Art 11 (≥5 days) [S]',
   knDialogueAbsence2026: 'Luật Khiếu nại 2011 Art 30(6) (Luật 136/2025/QH15); NĐ 124/2020 Art 28(5) [S]',
   knDialogueAbsencePre2026: 'TT 07/2013/TT-TTCP Art 21(2)(a)',
   knDecisionFirst: 'Luật Khiếu nại 2011 Art 31',
@@ -91,6 +92,7 @@ export const ART = {
   letterGuideOnce: 'TT 07/2014/TT-TTCP Art 7-8 (Mẫu 03)',
   letterMassReport: 'TT 07/2014/TT-TTCP Art 6; Luật Tiếp công dân 2013 Art 30',
   petitionResponse: 'UNCONFIRMED: no general statutory deadline (spec §5.4, C7)',
-  escalationHead: 'TT 07/2014/TT-TTCP Art 7(3); Luật Tiếp công dân 2013 Art 26(1)(b); NĐ 124/2020 Art 41 and NĐ 31/2019 Art 22 as amended [S]',
+  escalationHead:
+    'TT 07/2014/TT-TTCP Art 7(3); Luật Tiếp công dân 2013 Art 26(1)(b); NĐ 124/2020 Art 41 and NĐ 31/2019 Art 22 as amended [S]',
   nationalDatabase: 'NĐ 154/2026 Art 27; NĐ 124/2020 Art 30a; NĐ 31/2019 Art 19a [S]',
 } as const;

@@ -31,6 +31,14 @@ export function complaintLimitation(input: LimitationInput, cal: CalendarSnapsho
   const tolled = Math.max(0, Math.trunc(input.tolledDays ?? 0));
   // Tolling shifts the start: the obstacle's days are not counted (KN Art 9 para 2).
   const start = tolled > 0 ? addDays(input.knownOn, tolled) : input.knownOn;
-  const r = computeDeadline({ start, amount: 90, unit: 'calendar_days', startLabel: 'Decision received or known' }, cal);
-  return { due: r.due, expired: input.lodgedOn > r.due, derivation: r.derivation, legalBasis: 'Luật Khiếu nại 2011 Art 9' };
+  const r = computeDeadline(
+    { start, amount: 90, unit: 'calendar_days', startLabel: 'Decision received or known' },
+    cal,
+  );
+  return {
+    due: r.due,
+    expired: input.lodgedOn > r.due,
+    derivation: r.derivation,
+    legalBasis: 'Luật Khiếu nại 2011 Art 9',
+  };
 }

@@ -43,32 +43,51 @@ export function allowedRepresentatives(signerCount: number): { min: number; max:
  * `signersCount`); the count rule applies to the larger of it and the listed signers, and a
  * representative is checked against the list only when the list holds every signer.
  */
-export function validateRepresentatives(signers: readonly string[], representatives: readonly string[], signerCount?: number): RepresentativeCheck {
+export function validateRepresentatives(
+  signers: readonly string[],
+  representatives: readonly string[],
+  signerCount?: number,
+): RepresentativeCheck {
   const uniqueSigners = new Set(signers);
   const listed = uniqueSigners.size;
   const n = Math.max(listed, Number.isInteger(signerCount) && signerCount! > 0 ? signerCount! : 0);
   const massCase = n >= MASS_CASE_MIN_SIGNERS;
   const allowed = allowedRepresentatives(n);
   const errors: RepresentativeError[] = [];
-  if (n === 0) errors.push({ code: 'no_signers', message: 'nobody signed', legalBasis: 'Luật Khiếu nại 2011 Art 8(2); Luật Tố cáo 2018 Art 23' });
+  if (n === 0)
+    errors.push({
+      code: 'no_signers',
+      message: 'nobody signed',
+      legalBasis: 'Luật Khiếu nại 2011 Art 8(2); Luật Tố cáo 2018 Art 23',
+    });
   const uniqueReps = new Set(representatives);
   if (uniqueReps.size !== representatives.length) {
     errors.push({ code: 'duplicate', message: 'a representative is listed twice', legalBasis: TCD_29 });
   }
   if (uniqueReps.size < allowed.min) {
-    errors.push({ code: 'too_few', message: `${n} signers must appoint at least ${allowed.min} representative(s), got ${uniqueReps.size}`, legalBasis: TCD_29 });
+    errors.push({
+      code: 'too_few',
+      message: `${n} signers must appoint at least ${allowed.min} representative(s), got ${uniqueReps.size}`,
+      legalBasis: TCD_29,
+    });
   }
   if (uniqueReps.size > allowed.max) {
     errors.push({
       code: 'too_many',
-      message: n > 10
-        ? `more than 10 signers (${n}) may appoint at most ${allowed.max} representatives, got ${uniqueReps.size}`
-        : `${n} signers may appoint ${allowed.min === 0 ? 'at most' : `${allowed.min} to`} ${allowed.max} representative(s), got ${uniqueReps.size}`,
+      message:
+        n > 10
+          ? `more than 10 signers (${n}) may appoint at most ${allowed.max} representatives, got ${uniqueReps.size}`
+          : `${n} signers may appoint ${allowed.min === 0 ? 'at most' : `${allowed.min} to`} ${allowed.max} representative(s), got ${uniqueReps.size}`,
       legalBasis: TCD_29,
     });
   }
   for (const rep of listed >= n ? uniqueReps : []) {
-    if (!uniqueSigners.has(rep)) errors.push({ code: 'not_a_signer', message: `representative '${rep}' is not one of the signers`, legalBasis: KN_8_5 });
+    if (!uniqueSigners.has(rep))
+      errors.push({
+        code: 'not_a_signer',
+        message: `representative '${rep}' is not one of the signers`,
+        legalBasis: KN_8_5,
+      });
   }
   return errors.length === 0 ? { ok: true, massCase, allowed } : { ok: false, massCase, allowed, errors };
 }

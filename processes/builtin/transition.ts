@@ -18,8 +18,19 @@ export type Lifecycle = 'complaint' | 'denunciation' | 'letter' | 'petition';
 
 /** Subjects of rules an event can touch. */
 export const RULE_TOPICS = [
-  'acceptance', 'resolution_period', 'verification', 'dialogue', 'decision', 'sending', 'disclosure', 'legal_effect',
-  'withdrawal', 'partial_withdrawal', 'suspension', 'termination', 'extension',
+  'acceptance',
+  'resolution_period',
+  'verification',
+  'dialogue',
+  'decision',
+  'sending',
+  'disclosure',
+  'legal_effect',
+  'withdrawal',
+  'partial_withdrawal',
+  'suspension',
+  'termination',
+  'extension',
 ] as const;
 export type RuleTopic = (typeof RULE_TOPICS)[number];
 
@@ -69,7 +80,11 @@ export interface RuleDecision {
  * @throws RangeError when a date is not YYYY-MM-DD or the event precedes the receipt.
  */
 export function rulesForEvent(
-  lifecycle: Lifecycle, receivedOn: string, eventOn: string, topic: RuleTopic, facts: { decisionIssuedOn?: string } = {},
+  lifecycle: Lifecycle,
+  receivedOn: string,
+  eventOn: string,
+  topic: RuleTopic,
+  facts: { decisionIssuedOn?: string } = {},
 ): RuleDecision {
   assertDate(eventOn, 'eventOn');
   if (facts.decisionIssuedOn !== undefined) assertDate(facts.decisionIssuedOn, 'decisionIssuedOn');
@@ -78,8 +93,16 @@ export function rulesForEvent(
   const own = periodOfReceipt(receivedOn);
   if (eventOn < receivedOn) throw new RangeError(`eventOn ${eventOn} precedes receivedOn ${receivedOn}`);
   let period: LawPeriod = own;
-  let basis = own === 'from2026' ? 'case received from 01/07/2026: the amended law applies' : 'case received before 01/07/2026: the law at receipt applies';
-  if (own === 'pre2026' && !decidedBeforeReform && TRANSITIONAL_TOPICS[lifecycle].includes(topic) && eventOn >= REFORM_2026) {
+  let basis =
+    own === 'from2026'
+      ? 'case received from 01/07/2026: the amended law applies'
+      : 'case received before 01/07/2026: the law at receipt applies';
+  if (
+    own === 'pre2026' &&
+    !decidedBeforeReform &&
+    TRANSITIONAL_TOPICS[lifecycle].includes(topic) &&
+    eventOn >= REFORM_2026
+  ) {
     period = 'from2026';
     basis = `open case, ${topic} on or after 01/07/2026: new rules (${ART.knTransition})`;
   }
@@ -98,7 +121,11 @@ function assertDate(s: string, name: string): void {
  * a 2026-only rule apply to open cases from 01/07/2026), `null` = never. Derived from
  * {@link rulesForEvent}, so a clock's `suspendableFrom` follows the same transition table.
  */
-export function topicAvailableFrom(lifecycle: Lifecycle, period: LawPeriod, topic: RuleTopic): string | null | undefined {
+export function topicAvailableFrom(
+  lifecycle: Lifecycle,
+  period: LawPeriod,
+  topic: RuleTopic,
+): string | null | undefined {
   const received = period === 'pre2026' ? '2026-06-30' : REFORM_2026;
   if (rulesForEvent(lifecycle, received, received, topic).available) return undefined;
   if (rulesForEvent(lifecycle, received, REFORM_2026, topic).available) return REFORM_2026;

@@ -28,7 +28,11 @@ export const benchTenSteps: ProcessDefinitionInput = {
   ],
   flows: [
     { id: 'f00', source: 'start', target: step(1) },
-    ...Array.from({ length: STEPS - 1 }, (_, i) => ({ id: `f${String(i + 1).padStart(2, '0')}`, source: step(i + 1), target: step(i + 2) })),
+    ...Array.from({ length: STEPS - 1 }, (_, i) => ({
+      id: `f${String(i + 1).padStart(2, '0')}`,
+      source: step(i + 1),
+      target: step(i + 2),
+    })),
     { id: `f${STEPS}`, source: step(STEPS), target: 'end' },
   ],
 };

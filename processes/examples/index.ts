@@ -11,4 +11,9 @@ export { everyElement } from './every-element.js';
 export { expertOpinion, withdrawalTerminates } from './withdrawal-terminates.js';
 
 /** Every example, for table-driven tests. */
-export const EXAMPLE_DEFINITIONS: readonly ProcessDefinitionInput[] = [benchTenSteps, everyElement, withdrawalTerminates, expertOpinion];
+export const EXAMPLE_DEFINITIONS: readonly ProcessDefinitionInput[] = [
+  benchTenSteps,
+  everyElement,
+  withdrawalTerminates,
+  expertOpinion,
+];

@@ -29,30 +29,79 @@ let caseId: string;
  * boundary for every legal-event message, so each event is accepted once).
  */
 const MATRIX_CASE = {
-  key: 'matrix-case', version: 99, name: 'Matrix fixture', caseType: 'petition', effectiveFrom: '2000-01-01',
+  key: 'matrix-case',
+  version: 99,
+  name: 'Matrix fixture',
+  caseType: 'petition',
+  effectiveFrom: '2000-01-01',
   nodes: [
     { type: 'startEvent', id: 'start' },
     // Every API role that works tasks is a candidate here (candidate roles are enforced: ADR 0013);
     // test/integration/task-candidate-roles.int.test.ts covers the built-in tasks' own roles.
-    { type: 'userTask', id: 'work', name: 'Work', candidateRoles: ['resolver', 'intake', 'officer', 'supervisor', 'admin'], agencyScope: 'resolving', form: { fields: [
-      { name: 'acceptanceDecision', type: 'string' }, { name: 'acceptedOn', type: 'date' }, { name: 'acceptanceNoticeOn', type: 'date' },
-    ] } },
+    {
+      type: 'userTask',
+      id: 'work',
+      name: 'Work',
+      candidateRoles: ['resolver', 'intake', 'officer', 'supervisor', 'admin'],
+      agencyScope: 'resolving',
+      form: {
+        fields: [
+          { name: 'acceptanceDecision', type: 'string' },
+          { name: 'acceptedOn', type: 'date' },
+          { name: 'acceptanceNoticeOn', type: 'date' },
+        ],
+      },
+    },
     { type: 'endEvent', id: 'end', outcome: 'done' },
-    ...['withdraw', 'withdrawPartial', 'suspend', 'resume', 'extend', 'supplement', 'markComplex', 'stayExecution', 'secondComplaintLodged'].flatMap((m) => [
-      { type: 'boundaryEvent', id: `on.${m}`, attachedTo: 'work', interrupting: false, trigger: { kind: 'message', messageName: m } },
+    ...[
+      'withdraw',
+      'withdrawPartial',
+      'suspend',
+      'resume',
+      'extend',
+      'supplement',
+      'markComplex',
+      'stayExecution',
+      'secondComplaintLodged',
+    ].flatMap((m) => [
+      {
+        type: 'boundaryEvent',
+        id: `on.${m}`,
+        attachedTo: 'work',
+        interrupting: false,
+        trigger: { kind: 'message', messageName: m },
+      },
       { type: 'endEvent', id: `noted.${m}`, outcome: `noted_${m}` },
     ]),
   ],
   flows: [
-    { id: 'f1', source: 'start', target: 'work' }, { id: 'f2', source: 'work', target: 'end' },
-    ...['withdraw', 'withdrawPartial', 'suspend', 'resume', 'extend', 'supplement', 'markComplex', 'stayExecution', 'secondComplaintLodged'].map((m) => ({ id: `f.${m}`, source: `on.${m}`, target: `noted.${m}` })),
+    { id: 'f1', source: 'start', target: 'work' },
+    { id: 'f2', source: 'work', target: 'end' },
+    ...[
+      'withdraw',
+      'withdrawPartial',
+      'suspend',
+      'resume',
+      'extend',
+      'supplement',
+      'markComplex',
+      'stayExecution',
+      'secondComplaintLodged',
+    ].map((m) => ({ id: `f.${m}`, source: `on.${m}`, target: `noted.${m}` })),
   ],
 };
 
 async function freshCase(): Promise<{ caseId: string; taskId: string }> {
   const r = await fetch(`${api.url}/v1/cases`, {
-    method: 'POST', headers: { ...(await authHeader({ roles: ['admin'], agency: HOME })), 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: HOME, subject: 'matrix fixture' }),
+    method: 'POST',
+    headers: { ...(await authHeader({ roles: ['admin'], agency: HOME })), 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'petition',
+      channel: 'portal',
+      receivedAt: new Date().toISOString(),
+      agencyId: HOME,
+      subject: 'matrix fixture',
+    }),
   });
   if (r.status !== 201) throw new Error(`fixture case: ${r.status} ${await r.text()}`);
   const { id } = (await r.json()) as { id: string };
@@ -71,7 +120,10 @@ async function freshCalendarEntry(): Promise<string> {
   // June–July 2090: no public holiday to collide with.
   const date = new Date(Date.UTC(2090, 5, 1) + calendarDays * 86_400_000).toISOString().slice(0, 10);
   const id = `matrix-off-${randomUUID().slice(0, 8)}`;
-  await calendarServiceFor(api.tdb.db).addEntry({ id, date, working: false, name: 'Matrix day off', source: 'test', reason: 'matrix fixture' }, { type: 'user', id: 'test', agency: null });
+  await calendarServiceFor(api.tdb.db).addEntry(
+    { id, date, working: false, name: 'Matrix day off', source: 'test', reason: 'matrix fixture' },
+    { type: 'user', id: 'test', agency: null },
+  );
   return id;
 }
 
@@ -81,8 +133,15 @@ async function calendarChangeFixture(): Promise<string> {
   await calendarServiceFor(api.tdb.db).entries(); // seeded: a stored entry version the change can name
   const { max } = (await api.tdb.db('calendar_entries').max('seq as max').first()) as { max: number };
   await api.tdb.db('calendar_changes').insert({
-    id, entry_seq: max, entry_id: 'matrix', action: 'added', version: `entries:${max}`, changed_dates: '[]', workflow_id: `calendar-change-${id}`,
-    status: 'completed', requested_by: JSON.stringify({ type: 'user', id: 'test', agency: null }),
+    id,
+    entry_seq: max,
+    entry_id: 'matrix',
+    action: 'added',
+    version: `entries:${max}`,
+    changed_dates: '[]',
+    workflow_id: `calendar-change-${id}`,
+    status: 'completed',
+    requested_by: JSON.stringify({ type: 'user', id: 'test', agency: null }),
   });
   return id;
 }
@@ -92,7 +151,8 @@ async function freshAgency(): Promise<string> {
   const id = `matrix-ag-${randomUUID().slice(0, 8)}`;
   // Through the API: its cached agency tree learns the new agency at once.
   const r = await fetch(`${api.url}/v1/agencies`, {
-    method: 'POST', headers: { ...(await authHeader({ roles: ['admin'], agency: PARENT })), 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { ...(await authHeader({ roles: ['admin'], agency: PARENT })), 'content-type': 'application/json' },
     body: JSON.stringify({ id, parentId: HOME, name: 'Matrix unit', level: 'department' }),
   });
   if (r.status !== 201) throw new Error(`fixture agency: ${r.status} ${await r.text()}`);
@@ -104,7 +164,11 @@ async function closedAgency(): Promise<string> {
   const id = await freshAgency();
   await api.tdb.db('agencies').where({ id }).update({ closed_at: api.tdb.db.fn.now(), successor_id: HOME });
   await api.tdb.db('agency_closures').insert({
-    id: randomUUID(), agency_id: id, successor_id: HOME, workflow_id: `agency-closure-${id}`, status: 'completed',
+    id: randomUUID(),
+    agency_id: id,
+    successor_id: HOME,
+    workflow_id: `agency-closure-${id}`,
+    status: 'completed',
     requested_by: JSON.stringify({ type: 'user', id: 'test', agency: HOME }),
   });
   return id;
@@ -122,7 +186,12 @@ async function freshPerson(): Promise<string> {
 async function caseWithUpdate(): Promise<string> {
   const { caseId: id } = await freshCase();
   const r = await fetch(`${api.url}/v1/cases/${id}/events/supplement`, {
-    method: 'POST', headers: { ...(await authHeader({ roles: ['admin'], agency: HOME })), 'content-type': 'application/json', 'Idempotency-Key': randomUUID() },
+    method: 'POST',
+    headers: {
+      ...(await authHeader({ roles: ['admin'], agency: HOME })),
+      'content-type': 'application/json',
+      'Idempotency-Key': randomUUID(),
+    },
     body: JSON.stringify({ documents: ['BS-01'] }),
   });
   if (r.status !== 200) throw new Error(`fixture update: ${r.status} ${await r.text()}`);
@@ -131,12 +200,28 @@ async function caseWithUpdate(): Promise<string> {
 
 /** A webhook subscription of HOME with one dead-lettered delivery (of an event of HOME) to read or redeliver. */
 async function webhookFixture(): Promise<{ id: string; seq: number }> {
-  const [seq] = await api.tdb.db.transaction((trx) => appendEvents(trx, [{
-    type: 'vn.kntc.test.matrix', caseId: null, agencyId: HOME, time: new Date().toISOString(), data: { fixture: true },
-  }]));
-  const { record } = await createWebhookStore(api.tdb.db).create({
-    name: 'matrix', url: 'https://hooks.example.vn/kntc', eventTypes: ['vn.kntc.test.matrix'], agencyId: HOME, retryPeriodSeconds: 30, createdBy: 'test',
-  }, api.deps.pii);
+  const [seq] = await api.tdb.db.transaction((trx) =>
+    appendEvents(trx, [
+      {
+        type: 'vn.kntc.test.matrix',
+        caseId: null,
+        agencyId: HOME,
+        time: new Date().toISOString(),
+        data: { fixture: true },
+      },
+    ]),
+  );
+  const { record } = await createWebhookStore(api.tdb.db).create(
+    {
+      name: 'matrix',
+      url: 'https://hooks.example.vn/kntc',
+      eventTypes: ['vn.kntc.test.matrix'],
+      agencyId: HOME,
+      retryPeriodSeconds: 30,
+      createdBy: 'test',
+    },
+    api.deps.pii,
+  );
   await api.tdb.db('webhook_deliveries').insert({ subscription_id: record.id, event_seq: seq, status: 'dead' });
   return { id: record.id, seq: seq! };
 }
@@ -154,10 +239,24 @@ afterAll(async () => {
 /** An in-app message of the person `sub` (their inbox: only they may mark it read). */
 async function inboxFixture(sub: string): Promise<string> {
   const notificationId = `ntf-${randomUUID()}`;
-  await api.tdb.db('case_notifications').insert({ id: notificationId, case_id: caseId, idem_key: notificationId, kind: 'deadline_breach', recipients: ['agency_head'] });
+  await api.tdb.db('case_notifications').insert({
+    id: notificationId,
+    case_id: caseId,
+    idem_key: notificationId,
+    kind: 'deadline_breach',
+    recipients: ['agency_head'],
+  });
   const id = `dlv-${randomUUID()}`;
   await api.tdb.db('notification_deliveries').insert({
-    id, notification_id: notificationId, case_id: caseId, person_id: sub, channel: 'inapp', status: 'sent', subject: 'S', body_text: 'T', body_html: 'H',
+    id,
+    notification_id: notificationId,
+    case_id: caseId,
+    person_id: sub,
+    channel: 'inapp',
+    status: 'sent',
+    subject: 'S',
+    body_text: 'T',
+    body_html: 'H',
   });
   return id;
 }
@@ -166,7 +265,9 @@ async function inboxFixture(sub: string): Promise<string> {
 function subOf(headers: Record<string, string>): string {
   const token = headers.authorization?.replace(/^Bearer /, '') ?? '';
   try {
-    return String((JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown }).sub ?? 'nobody');
+    return String(
+      (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub?: unknown }).sub ?? 'nobody',
+    );
   } catch {
     return 'nobody';
   }
@@ -180,14 +281,23 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
   for (const [, name] of spec.path.matchAll(/:([A-Za-z_]\w*)/g)) {
     let value: string;
     if (scope.kind === 'case' && scope.param === name) {
-      value = spec.path.includes('/events/') ? (await freshCase()).caseId : spec.operationId === 'resetCase' ? await caseWithUpdate() : caseId;
-    }
-    else if (scope.kind === 'task' && scope.param === name) {
+      value = spec.path.includes('/events/')
+        ? (await freshCase()).caseId
+        : spec.operationId === 'resetCase'
+          ? await caseWithUpdate()
+          : caseId;
+    } else if (scope.kind === 'task' && scope.param === name) {
       const f = await freshCase();
       value = `${f.caseId}.${f.taskId}`;
-    }
-    else if (scope.kind === 'api-key' && scope.param === name) {
-      value = (await createApiKeyStore(api.tdb.db).create({ name: 'matrix', agencyId: HOME, roles: ['intake'], createdBy: 'test' })).record.id;
+    } else if (scope.kind === 'api-key' && scope.param === name) {
+      value = (
+        await createApiKeyStore(api.tdb.db).create({
+          name: 'matrix',
+          agencyId: HOME,
+          roles: ['intake'],
+          createdBy: 'test',
+        })
+      ).record.id;
     } else if (scope.kind === 'webhook' && (name === scope.param || name === 'eventSeq')) {
       hook ??= await webhookFixture();
       value = name === scope.param ? hook.id : String(hook.seq);
@@ -195,24 +305,32 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
       value = spec.operationId === 'getAgencyClosure' ? await closedAgency() : await freshAgency();
     } else if (scope.kind === 'agency' && name === 'personId') value = await freshPerson();
     else if (scope.kind === 'person' && scope.param === name) value = await freshPerson();
-    else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/entries/')) value = await freshCalendarEntry();
-    else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/changes/')) value = await calendarChangeFixture();
-    else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/')) value = await inboxFixture(sub);
+    else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/entries/'))
+      value = await freshCalendarEntry();
+    else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/changes/'))
+      value = await calendarChangeFixture();
+    else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/'))
+      value = await inboxFixture(sub);
     else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';
     else if (scope.kind === 'none' && name === 'version') value = '2';
-    else throw new Error(`route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`);
+    else
+      throw new Error(
+        `route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`,
+      );
     path = path.replace(`:${name}`, value);
   }
   const q = { ...spec.request?.queryExample, ...(scope.kind === 'governing-agency' ? { [scope.param]: HOME } : {}) };
   if (Object.keys(q).length > 0) path += `?${new URLSearchParams(q).toString()}`;
   let body = spec.request?.bodyExample as Record<string, unknown> | undefined;
-  if (spec.request?.body && !body) throw new Error(`route ${spec.operationId}: declare request.bodyExample (docs + this test)`);
+  if (spec.request?.body && !body)
+    throw new Error(`route ${spec.operationId}: declare request.bodyExample (docs + this test)`);
   if (body && scope.kind === 'body-agency') body = { ...body, [scope.field]: HOME };
   // A new agency needs a new id each time (ADR 0024).
   if (body && spec.operationId === 'createAgency') body = { ...body, id: `matrix-new-${randomUUID().slice(0, 8)}` };
   // A legal event on a case received today cannot be dated before it (ADR 0017): the documented
   // example's date gives way to the default, today.
-  if (body && spec.path.includes('/events/')) body = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'date'));
+  if (body && spec.path.includes('/events/'))
+    body = Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'date'));
   return { path, body };
 }
 
@@ -220,7 +338,11 @@ async function call(spec: RouteSpec, headers: Record<string, string>): Promise<{
   const { path, body } = await requestFor(spec, subOf(headers));
   const r = await fetch(api.url + path, {
     method: spec.method.toUpperCase(),
-    headers: { ...headers, ...(body ? { 'content-type': 'application/json' } : {}), ...(spec.idempotencyKey ? { 'Idempotency-Key': randomUUID() } : {}) },
+    headers: {
+      ...headers,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(spec.idempotencyKey ? { 'Idempotency-Key': randomUUID() } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: r.status, text: await r.text() };
@@ -235,51 +357,58 @@ describe('route × role access matrix', () => {
     for (const r of apiRoutes()) expect(r.auth === 'public' || r.auth.roles.length > 0).toBe(true);
   });
 
-  describe.each(protectedRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', (_name, spec) => {
-    const rule = spec.auth as Exclude<RouteSpec['auth'], 'public'>;
+  describe.each(protectedRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s',
+    (_name, spec) => {
+      const rule = spec.auth as Exclude<RouteSpec['auth'], 'public'>;
 
-    it('no credential → 401; a forged token → 401', async () => {
-      expect((await call(spec, {})).status).toBe(401);
-      expect((await call(spec, { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad' })).status).toBe(401);
-    });
+      it('no credential → 401; a forged token → 401', async () => {
+        expect((await call(spec, {})).status).toBe(401);
+        expect((await call(spec, { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad' })).status).toBe(
+          401,
+        );
+      });
 
-    it.each(ROLES.map((r) => [r]))('role %s', async (role: Role) => {
-      const allowed = rule.roles.includes(role);
-      const home = await call(spec, await authHeader({ roles: [role], agency: HOME }));
-      if (!allowed) {
-        expect(home.status, home.text).toBe(403);
-        return;
-      }
-      expect(home.status, home.text).toBeGreaterThanOrEqual(200);
-      expect(home.status, home.text).toBeLessThan(300);
-      // The same role at the province above: the resource is within its subtree.
-      const parent = await call(spec, await authHeader({ roles: [role], agency: PARENT }));
-      expect(parent.status, parent.text).toBeGreaterThanOrEqual(200);
-      expect(parent.status, parent.text).toBeLessThan(300);
-      // The same role one agency over: the resource does not exist for it.
-      const other = await call(spec, await authHeader({ roles: [role], agency: OTHER }));
-      if (rule.scope.kind === 'none') {
-        expect(other.status, other.text).toBeGreaterThanOrEqual(200);
-        expect(other.status, other.text).toBeLessThan(300);
-      }
-      else if (rule.scope.kind === 'subtree') {
-        expect(other.status, other.text).toBe(200);
-        expect(other.text).not.toContain(HOME);
-      } else {
-        expect(other.status, other.text).toBe(404);
-        expect(other.text).toContain('https://kntc-flow.vn/problems/not-found');
-      }
-    });
-  });
+      it.each(ROLES.map((r) => [r]))('role %s', async (role: Role) => {
+        const allowed = rule.roles.includes(role);
+        const home = await call(spec, await authHeader({ roles: [role], agency: HOME }));
+        if (!allowed) {
+          expect(home.status, home.text).toBe(403);
+          return;
+        }
+        expect(home.status, home.text).toBeGreaterThanOrEqual(200);
+        expect(home.status, home.text).toBeLessThan(300);
+        // The same role at the province above: the resource is within its subtree.
+        const parent = await call(spec, await authHeader({ roles: [role], agency: PARENT }));
+        expect(parent.status, parent.text).toBeGreaterThanOrEqual(200);
+        expect(parent.status, parent.text).toBeLessThan(300);
+        // The same role one agency over: the resource does not exist for it.
+        const other = await call(spec, await authHeader({ roles: [role], agency: OTHER }));
+        if (rule.scope.kind === 'none') {
+          expect(other.status, other.text).toBeGreaterThanOrEqual(200);
+          expect(other.status, other.text).toBeLessThan(300);
+        } else if (rule.scope.kind === 'subtree') {
+          expect(other.status, other.text).toBe(200);
+          expect(other.text).not.toContain(HOME);
+        } else {
+          expect(other.status, other.text).toBe(404);
+          expect(other.text).toContain('https://kntc-flow.vn/problems/not-found');
+        }
+      });
+    },
+  );
 
   it('a parent agency sees its subtree (province admin reads a department case)', async () => {
-    const r = await fetch(`${api.url}/v1/cases/${caseId}`, { headers: await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }) });
+    const r = await fetch(`${api.url}/v1/cases/${caseId}`, {
+      headers: await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }),
+    });
     expect(r.status).toBe(200);
   });
 
   it('an API key authenticates by X-Api-Key and Authorization: ApiKey; revoked keys do not', async () => {
     const created = await fetch(`${api.url}/v1/api-keys`, {
-      method: 'POST', headers: { ...(await authHeader()), 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { ...(await authHeader()), 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'portal', agencyId: HOME, roles: ['intake'] }),
     });
     expect(created.status).toBe(201);
@@ -287,16 +416,23 @@ describe('route × role access matrix', () => {
     const stored = await api.tdb.db('api_keys').where({ id }).first();
     expect(JSON.stringify(stored)).not.toContain(key);
     expect((await fetch(`${api.url}/v1/cases/${caseId}`, { headers: { 'x-api-key': key } })).status).toBe(200);
-    expect((await fetch(`${api.url}/v1/cases/${caseId}`, { headers: { authorization: `ApiKey ${key}` } })).status).toBe(200);
+    expect((await fetch(`${api.url}/v1/cases/${caseId}`, { headers: { authorization: `ApiKey ${key}` } })).status).toBe(
+      200,
+    );
     expect((await fetch(`${api.url}/v1/audit/verify`, { headers: { 'x-api-key': key } })).status).toBe(403);
     const del = await fetch(`${api.url}/v1/api-keys/${id}`, { method: 'DELETE', headers: await authHeader() });
     expect(del.status).toBe(204);
     expect((await fetch(`${api.url}/v1/cases/${caseId}`, { headers: { 'x-api-key': key } })).status).toBe(401);
   });
 
-  it.each(publicRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('public %s needs no credential', async (_n, spec) => {
-    const r = await fetch(api.url + spec.path.replace(':reference', 'TC-2026-0000000000') + (spec.request?.query ? '?pin=00000000' : ''));
-    expect(r.status).not.toBe(401);
-    expect(r.status).toBeLessThan(500);
-  });
+  it.each(publicRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    'public %s needs no credential',
+    async (_n, spec) => {
+      const r = await fetch(
+        api.url + spec.path.replace(':reference', 'TC-2026-0000000000') + (spec.request?.query ? '?pin=00000000' : ''),
+      );
+      expect(r.status).not.toBe(401);
+      expect(r.status).toBeLessThan(500);
+    },
+  );
 });

@@ -18,8 +18,23 @@ describe('OpenAPI document, interactive docs, metrics, dev token', () => {
     const r = await fetch(`${api.url}/openapi.json`);
     expect(r.status).toBe(200);
     const doc = (await r.json()) as {
-      openapi: string; paths: Record<string, Record<string, { operationId: string; security: unknown[]; 'x-kntc-auth': Record<string, unknown>; responses: Record<string, unknown> }>>;
-      components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { additionalProperties?: boolean }> };
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            operationId: string;
+            security: unknown[];
+            'x-kntc-auth': Record<string, unknown>;
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
+      components: {
+        securitySchemes: Record<string, unknown>;
+        schemas: Record<string, { additionalProperties?: boolean }>;
+      };
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearerAuth']);
@@ -41,7 +56,13 @@ describe('OpenAPI document, interactive docs, metrics, dev token', () => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       for (const op of Object.values(methods) as Array<{ parameters?: Array<{ in: string; name: string }> }>) {
-        expect((op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort(), path).toEqual(names);
+        expect(
+          (op.parameters ?? [])
+            .filter((p) => p.in === 'path')
+            .map((p) => p.name)
+            .sort(),
+          path,
+        ).toEqual(names);
       }
     }
     // Strict bodies are documented as such.
@@ -65,7 +86,13 @@ describe('OpenAPI document, interactive docs, metrics, dev token', () => {
     expect(r.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await r.text();
     expect(text).toMatch(/kntc_http_request_duration_seconds_bucket\{.*route="\/healthz".*\}/);
-    for (const m of ['kntc_cases_started_total', 'kntc_tasks_completed_total', 'kntc_deadline_breaches_total', 'kntc_projection_lag_seconds']) expect(text).toContain(m);
+    for (const m of [
+      'kntc_cases_started_total',
+      'kntc_tasks_completed_total',
+      'kntc_deadline_breaches_total',
+      'kntc_projection_lag_seconds',
+    ])
+      expect(text).toContain(m);
   });
 
   it('the dev admin token printed by npm start authenticates as admin of the demo province', async () => {
@@ -77,11 +104,25 @@ describe('OpenAPI document, interactive docs, metrics, dev token', () => {
   });
 
   it('Idempotency-Keys are scoped per caller: two systems using the same key get two cases', async () => {
-    const body = { type: 'petition', channel: 'portal', receivedAt: '2026-07-01T09:30:00+07:00', agencyId: 'ubnd-xa-a', subject: 'Kiến nghị' };
-    const post = async (sub: string) => (await (await fetch(`${api.url}/v1/cases`, {
-      method: 'POST', body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json', 'Idempotency-Key': 'shared-key', ...(await authHeader({ roles: ['intake'], agency: 'ubnd-xa-a', sub })) },
-    })).json()) as { id: string };
+    const body = {
+      type: 'petition',
+      channel: 'portal',
+      receivedAt: '2026-07-01T09:30:00+07:00',
+      agencyId: 'ubnd-xa-a',
+      subject: 'Kiến nghị',
+    };
+    const post = async (sub: string) =>
+      (await (
+        await fetch(`${api.url}/v1/cases`, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: {
+            'content-type': 'application/json',
+            'Idempotency-Key': 'shared-key',
+            ...(await authHeader({ roles: ['intake'], agency: 'ubnd-xa-a', sub })),
+          },
+        })
+      ).json()) as { id: string };
     const [a1, a2, b] = [await post('system-a'), await post('system-a'), await post('system-b')];
     expect(a2.id).toBe(a1.id);
     expect(b.id).not.toBe(a1.id);
@@ -90,7 +131,8 @@ describe('OpenAPI document, interactive docs, metrics, dev token', () => {
   it('errors are problem+json naming the field, including unknown fields', async () => {
     const token = await issueDevAdminToken({ jwtSecret: TEST_JWT_SECRET });
     const r = await fetch(`${api.url}/v1/api-keys`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'x', agencyId: 'so-tnmt', roles: ['intake'], surprise: 1 }),
     });
     expect(r.status).toBe(400);

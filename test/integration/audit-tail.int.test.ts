@@ -19,8 +19,16 @@ const TEST_KEYS = process.env.AUDIT_HMAC_KEYS!;
 
 function rowEntry(row: Record<string, unknown>) {
   return {
-    seq: Number(row.seq), at: (row.at as Date).toISOString(), actor: row.actor as typeof actor, action: row.action as string, caseId: row.case_id as string | null,
-    before: row.before, after: row.after, legalBasis: row.legal_basis as string | null, requestId: row.request_id as string | null, prevHash: row.prev_hash as string,
+    seq: Number(row.seq),
+    at: (row.at as Date).toISOString(),
+    actor: row.actor as typeof actor,
+    action: row.action as string,
+    caseId: row.case_id as string | null,
+    before: row.before,
+    after: row.after,
+    legalBasis: row.legal_basis as string | null,
+    requestId: row.request_id as string | null,
+    prevHash: row.prev_hash as string,
   };
 }
 
@@ -53,7 +61,13 @@ describe('audit chain tail: verify against the head, keyed hashes, an applicatio
   const verifyOverHttp = async () => {
     const r = await fetch(`${api.url}/v1/audit/verify`, { headers: await authHeader({ roles: ['auditor'] }) });
     expect(r.status).toBe(200);
-    return (await r.json()) as { ok: boolean; checked: number; firstBrokenSeq: number | null; reason?: string; head?: { seq: number } };
+    return (await r.json()) as {
+      ok: boolean;
+      checked: number;
+      firstBrokenSeq: number | null;
+      reason?: string;
+      head?: { seq: number };
+    };
   };
 
   it('deleting the last entry (triggers disabled) is reported: the log ends before its head', async () => {
@@ -78,13 +92,23 @@ describe('audit chain tail: verify against the head, keyed hashes, an applicatio
     const plain = entryHash(forged);
     // 1. Content and hash rewritten, still labelled keyed; the head updated to match, as a careful attacker would.
     await asAttacker(db, async () => {
-      await db('audit_log').where({ seq: last.seq }).update({ after: JSON.stringify(forged.after), hash: plain });
+      await db('audit_log')
+        .where({ seq: last.seq })
+        .update({ after: JSON.stringify(forged.after), hash: plain });
       await db('audit_chain_head').where({ id: 1 }).update({ hash: plain });
     });
-    expect(await store.verify()).toMatchObject({ ok: false, firstBrokenSeq: Number(last.seq), reason: 'hash does not match the entry' });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      firstBrokenSeq: Number(last.seq),
+      reason: 'hash does not match the entry',
+    });
     // 2. Downgraded to the v1 scheme (no key id), which needs no key: a v1 entry after v2 ones is refused.
     await asAttacker(db, () => db('audit_log').where({ seq: last.seq }).update({ hash_kid: null }));
-    expect(await store.verify()).toMatchObject({ ok: false, firstBrokenSeq: Number(last.seq), reason: 'an unkeyed (SHA-256) entry follows keyed (HMAC) entries' });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      firstBrokenSeq: Number(last.seq),
+      reason: 'an unkeyed (SHA-256) entry follows keyed (HMAC) entries',
+    });
   });
 
   it('rewriting the whole chain as v1 entries does not verify: the end of the chain must be keyed', async () => {
@@ -95,13 +119,19 @@ describe('audit chain tail: verify against the head, keyed hashes, an applicatio
       let prev = GENESIS_HASH;
       for (const row of await db('audit_log').orderBy('seq')) {
         const hash = entryHash({ ...rowEntry(row), prevHash: prev });
-        await db('audit_log').where({ seq: row.seq }).update({ prev_hash: prev, hash: `tmp-${row.seq}` });
+        await db('audit_log')
+          .where({ seq: row.seq })
+          .update({ prev_hash: prev, hash: `tmp-${row.seq}` });
         await db('audit_log').where({ seq: row.seq }).update({ hash, hash_kid: null });
         prev = hash;
       }
       await db('audit_chain_head').where({ id: 1 }).update({ hash: prev });
     });
-    expect(await store.verify()).toMatchObject({ ok: false, firstBrokenSeq: 3, reason: 'the last entry is not keyed (HMAC): the end of the chain cannot be authenticated' });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      firstBrokenSeq: 3,
+      reason: 'the last entry is not keyed (HMAC): the end of the chain cannot be authenticated',
+    });
   });
 
   it('entries written before the keyed scheme (v1, plain SHA-256) still verify once the chain is sealed; tampering with them is still caught', async () => {
@@ -109,21 +139,57 @@ describe('audit chain tail: verify against the head, keyed hashes, an applicatio
     // A chain as the code before ADR 0014 wrote it.
     let prev = GENESIS_HASH;
     for (let seq = 1; seq <= 3; seq++) {
-      const e = { seq, at: new Date(Date.UTC(2026, 10, seq)).toISOString(), actor, action: 'legacy', caseId: null, before: null, after: { seq }, legalBasis: null, requestId: null, prevHash: prev };
+      const e = {
+        seq,
+        at: new Date(Date.UTC(2026, 10, seq)).toISOString(),
+        actor,
+        action: 'legacy',
+        caseId: null,
+        before: null,
+        after: { seq },
+        legalBasis: null,
+        requestId: null,
+        prevHash: prev,
+      };
       const hash = entryHash(e);
-      await db('audit_log').insert({ seq, at: e.at, actor: JSON.stringify(actor), action: e.action, after: JSON.stringify(e.after), prev_hash: prev, hash });
+      await db('audit_log').insert({
+        seq,
+        at: e.at,
+        actor: JSON.stringify(actor),
+        action: e.action,
+        after: JSON.stringify(e.after),
+        prev_hash: prev,
+        hash,
+      });
       await db('audit_chain_head').where({ id: 1 }).update({ seq, prev_hash: prev, hash });
       prev = hash;
     }
     const store = createAuditStore(appDb);
-    expect(await store.verify()).toMatchObject({ ok: false, reason: 'the last entry is not keyed (HMAC): the end of the chain cannot be authenticated' });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      reason: 'the last entry is not keyed (HMAC): the end of the chain cannot be authenticated',
+    });
     const seal = await sealAuditChain(appDb);
-    expect(seal).toMatchObject({ seq: 4, action: 'audit.chain_keyed', prevHash: prev, hashKid: 'test-audit', after: { unkeyedUpToSeq: 3 } });
+    expect(seal).toMatchObject({
+      seq: 4,
+      action: 'audit.chain_keyed',
+      prevHash: prev,
+      hashKid: 'test-audit',
+      after: { unkeyedUpToSeq: 3 },
+    });
     expect(await sealAuditChain(appDb)).toBeUndefined(); // once
     await store.append({ actor, action: 'after-seal' });
     expect(await store.verify()).toMatchObject({ ok: true, checked: 5, lastSeq: 5, schemes: { sha256: 3, hmac: 2 } });
-    await asAttacker(db, () => db('audit_log').where({ seq: 2 }).update({ after: JSON.stringify({ seq: 20 }) }));
-    expect(await store.verify()).toMatchObject({ ok: false, firstBrokenSeq: 2, reason: 'hash does not match the entry' });
+    await asAttacker(db, () =>
+      db('audit_log')
+        .where({ seq: 2 })
+        .update({ after: JSON.stringify({ seq: 20 }) }),
+    );
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      firstBrokenSeq: 2,
+      reason: 'hash does not match the entry',
+    });
   });
 
   it('keys rotate: new entries take the first key, old ones verify while their key is listed; a missing key is named', async () => {
@@ -136,23 +202,43 @@ describe('audit chain tail: verify against the head, keyed hashes, an applicatio
     expect(e.hashKid).toBe('rotated');
     expect(await store.verify()).toMatchObject({ ok: true, checked: 2, schemes: { hmac: 2 } });
     configureAuditKeys(next);
-    expect(await store.verify()).toMatchObject({ ok: false, firstBrokenSeq: 1, reason: 'the entry is keyed with "test-audit", which is not configured (AUDIT_HMAC_KEYS): it cannot be verified' });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      firstBrokenSeq: 1,
+      reason: 'the entry is keyed with "test-audit", which is not configured (AUDIT_HMAC_KEYS): it cannot be verified',
+    });
     // The same entries under a wrong key of the same id: every hash fails.
-    expect(await store.verify(1000, createAuditKeyring(`test-audit:${randomBytes(32).toString('base64')},rotated:${randomBytes(32).toString('base64')}`)))
-      .toMatchObject({ ok: false, firstBrokenSeq: 1, reason: 'hash does not match the entry' });
+    expect(
+      await store.verify(
+        1000,
+        createAuditKeyring(
+          `test-audit:${randomBytes(32).toString('base64')},rotated:${randomBytes(32).toString('base64')}`,
+        ),
+      ),
+    ).toMatchObject({ ok: false, firstBrokenSeq: 1, reason: 'hash does not match the entry' });
   });
 
   it('the application role cannot disable the triggers, rewrite, delete, truncate, or move the chain head outside an append', async () => {
     const app = api.tdb.appDb;
-    const { rows } = await app.raw<{ rows: Array<{ usr: string; sup: boolean }> }>('SELECT current_user AS usr, rolsuper AS sup FROM pg_roles WHERE rolname = current_user');
+    const { rows } = await app.raw<{ rows: Array<{ usr: string; sup: boolean }> }>(
+      'SELECT current_user AS usr, rolsuper AS sup FROM pg_roles WHERE rolname = current_user',
+    );
     expect(rows[0]).toEqual({ usr: 'kntc_app', sup: false });
     expect(await roleWarnings(app)).toEqual([]);
     expect(await roleWarnings(api.tdb.db)).toEqual([expect.stringContaining('a superuser')]);
     await createAuditStore(app).append({ actor, action: 'test.app-role' });
-    await expect(app.raw('ALTER TABLE audit_log DISABLE TRIGGER ALL')).rejects.toThrow(/must be owner of table audit_log/);
-    await expect(app.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete')).rejects.toThrow(/must be owner of table audit_log/);
-    await expect(app.raw('ALTER TABLE audit_chain_head DISABLE TRIGGER ALL')).rejects.toThrow(/must be owner of table audit_chain_head/);
-    await expect(app('audit_log').update({ action: 'rewritten' })).rejects.toThrow(/permission denied for table audit_log/);
+    await expect(app.raw('ALTER TABLE audit_log DISABLE TRIGGER ALL')).rejects.toThrow(
+      /must be owner of table audit_log/,
+    );
+    await expect(app.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete')).rejects.toThrow(
+      /must be owner of table audit_log/,
+    );
+    await expect(app.raw('ALTER TABLE audit_chain_head DISABLE TRIGGER ALL')).rejects.toThrow(
+      /must be owner of table audit_chain_head/,
+    );
+    await expect(app('audit_log').update({ action: 'rewritten' })).rejects.toThrow(
+      /permission denied for table audit_log/,
+    );
     await expect(app('audit_log').delete()).rejects.toThrow(/permission denied for table audit_log/);
     await expect(app.raw('TRUNCATE audit_log')).rejects.toThrow(/permission denied for table audit_log/);
     await expect(app('audit_chain_head').delete()).rejects.toThrow(/permission denied for table audit_chain_head/);
@@ -175,9 +261,16 @@ describe('signed checkpoints: exported, verified outside with the published key,
   });
   const h = () => authHeader({ roles: ['auditor'], agency: 'ubnd-xa-b' });
   const verify = async (checkpoint?: string) => {
-    const r = await fetch(`${api.url}/v1/audit/verify${checkpoint ? `?checkpoint=${checkpoint}` : ''}`, { headers: await h() });
+    const r = await fetch(`${api.url}/v1/audit/verify${checkpoint ? `?checkpoint=${checkpoint}` : ''}`, {
+      headers: await h(),
+    });
     expect(r.status).toBe(200);
-    return (await r.json()) as { ok: boolean; firstBrokenSeq: number | null; reason?: string; checkpoint?: { seq: number; source: string } };
+    return (await r.json()) as {
+      ok: boolean;
+      firstBrokenSeq: number | null;
+      reason?: string;
+      checkpoint?: { seq: number; source: string };
+    };
   };
   const postCheckpoint = async () => {
     const r = await fetch(`${api.url}/v1/audit/checkpoints`, { method: 'POST', headers: await h() });
@@ -190,10 +283,13 @@ describe('signed checkpoints: exported, verified outside with the published key,
     const made = await postCheckpoint();
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ seq: 3, kid: 'test-sign' });
-    expect((await postCheckpoint())).toMatchObject({ status: 200, body: { seq: 3, jws: made.body.jws } }); // nothing moved
+    expect(await postCheckpoint()).toMatchObject({ status: 200, body: { seq: 3, jws: made.body.jws } }); // nothing moved
     const list = await fetch(`${api.url}/v1/audit/checkpoints`, { headers: await h() });
     expect(list.status).toBe(200);
-    const { publicKeys, items } = (await list.json()) as { publicKeys: Array<{ kid: string; jwk: JWK }>; items: Array<{ seq: number; jws: string }> };
+    const { publicKeys, items } = (await list.json()) as {
+      publicKeys: Array<{ kid: string; jwk: JWK }>;
+      items: Array<{ seq: number; jws: string }>;
+    };
     expect(items.map((c) => c.seq)).toEqual([3]);
     expect(JSON.stringify(publicKeys)).not.toMatch(/"d":/); // public halves only
     // Outside the system: plain jose and the published JWK.
@@ -239,8 +335,11 @@ describe('signed checkpoints: exported, verified outside with the published key,
 
   it('a presented checkpoint that is not ours is a 400 naming the parameter', async () => {
     const { privateKey } = generateKeyPairSync('ed25519');
-    const forged = await new CompactSign(new TextEncoder().encode(JSON.stringify({ v: 1, seq: 1, hash: '0'.repeat(64), at: new Date().toISOString() })))
-      .setProtectedHeader({ alg: 'EdDSA', kid: 'test-sign', typ: 'kntc-audit-checkpoint+jws' }).sign(privateKey);
+    const forged = await new CompactSign(
+      new TextEncoder().encode(JSON.stringify({ v: 1, seq: 1, hash: '0'.repeat(64), at: new Date().toISOString() })),
+    )
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'test-sign', typ: 'kntc-audit-checkpoint+jws' })
+      .sign(privateKey);
     for (const cp of [forged, 'a.b.c', 'not-a-jws', `${forged.slice(0, -4)}AAAA`]) {
       const r = await fetch(`${api.url}/v1/audit/verify?checkpoint=${encodeURIComponent(cp)}`, { headers: await h() });
       expect(r.status, cp).toBe(400);
@@ -255,7 +354,9 @@ describe('granting the application role', () => {
     try {
       const { rows } = await t.db.raw<{ rows: Array<{ usr: string }> }>('SELECT current_user AS usr');
       await expect(grantAppRole(t.db, rows[0]!.usr)).rejects.toThrow(/DATABASE_APP_URL must name another role/);
-      await expect(createAuditStore(t.db).append({ actor, action: 'owner.still-appends' })).resolves.toMatchObject({ seq: 1 });
+      await expect(createAuditStore(t.db).append({ actor, action: 'owner.still-appends' })).resolves.toMatchObject({
+        seq: 1,
+      });
     } finally {
       await t.drop();
     }

@@ -24,7 +24,9 @@ describe('calendarFanOutWorkflow', () => {
     const closed = randomUUID();
     await seedCase(api.tdb.db, { id: closed, agencyId: 'so-tnmt' });
     await api.tdb.db('cases').where({ id: closed }).update({ status: 'closed' });
-    const open = Number(((await api.tdb.db('cases').where({ status: 'open' }).count('* as n').first()) as { n: string }).n);
+    const open = Number(
+      ((await api.tdb.db('cases').where({ status: 'open' }).count('* as n').first()) as { n: string }).n,
+    );
     expect(open).toBeGreaterThanOrEqual(n);
 
     await calendarServiceFor(api.tdb.db).entries(); // the seed: a stored entry version the change can name
@@ -32,12 +34,27 @@ describe('calendarFanOutWorkflow', () => {
     const id = randomUUID();
     const workflowId = `calendar-change-${id}`;
     await api.tdb.db('calendar_changes').insert({
-      id, entry_seq: max, entry_id: 'fanout-test', action: 'added', version: `entries:${max}`, changed_dates: '[]', workflow_id: workflowId,
-      status: 'running', requested_by: JSON.stringify({ type: 'user', id: 'test', agency: null }),
+      id,
+      entry_seq: max,
+      entry_id: 'fanout-test',
+      action: 'added',
+      version: `entries:${max}`,
+      changed_dates: '[]',
+      workflow_id: workflowId,
+      status: 'running',
+      requested_by: JSON.stringify({ type: 'user', id: 'test', agency: null }),
     });
     const handle = await api.dev.client.workflow.start('calendarFanOutWorkflow', {
-      taskQueue: api.deps.taskQueue, workflowId,
-      args: [{ changeId: id, entrySeq: max, pageSize: 1, change: { version: `entries:${max}`, changedDates: [], entryId: 'fanout-test', reason: 'test' } }],
+      taskQueue: api.deps.taskQueue,
+      workflowId,
+      args: [
+        {
+          changeId: id,
+          entrySeq: max,
+          pageSize: 1,
+          change: { version: `entries:${max}`, changedDates: [], entryId: 'fanout-test', reason: 'test' },
+        },
+      ],
     });
     const totals = (await handle.result()) as { notified: number; skipped: number; pages: number };
     expect(totals.notified + totals.skipped).toBe(open);
@@ -46,7 +63,8 @@ describe('calendarFanOutWorkflow', () => {
 
     // Continued as new: more than one run of the same workflow id.
     let runs: string[] = [];
-    for (let i = 0; i < 100 && runs.length < 2; i++) { // visibility is eventually consistent
+    for (let i = 0; i < 100 && runs.length < 2; i++) {
+      // visibility is eventually consistent
       runs = [];
       for await (const w of api.dev.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) runs.push(w.runId);
       if (runs.length < 2) await new Promise((r) => setTimeout(r, 100));
@@ -54,7 +72,12 @@ describe('calendarFanOutWorkflow', () => {
     expect(runs.length).toBeGreaterThanOrEqual(2);
 
     const row = await api.tdb.db('calendar_changes').where({ id }).first();
-    expect(row).toMatchObject({ status: 'completed', notified: totals.notified, skipped: totals.skipped, pages: totals.pages });
+    expect(row).toMatchObject({
+      status: 'completed',
+      notified: totals.notified,
+      skipped: totals.skipped,
+      pages: totals.pages,
+    });
     expect(row.finished_at).not.toBeNull();
   });
 });

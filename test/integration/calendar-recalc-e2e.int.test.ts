@@ -17,7 +17,12 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
   });
 
   // The national calendar is changed by the system level (ADR 0013): the default caller holds both.
-  const call = async (method: string, path: string, body?: unknown, roles: Array<'admin' | 'system_admin' | 'officer' | 'intake'> = ['admin', 'system_admin']) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    roles: Array<'admin' | 'system_admin' | 'officer' | 'intake'> = ['admin', 'system_admin'],
+  ) => {
     const r = await fetch(`${api.url}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(await authHeader({ roles, agency: 'tinh-demo' })) },
@@ -43,50 +48,114 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
   }
 
   it('10 working days (Luật Tiếp công dân 2013 Art 28(1)) from Fri 20/11/2026: 04/12, then 07/12 after 02/12 is decreed off', async () => {
-    const created = await call('POST', '/v1/cases', {
-      type: 'petition', channel: 'portal', receivedAt: '2026-11-20T10:00:00+07:00', agencyId: 'so-tnmt', subject: 'Phản ánh về ô nhiễm tiếng ồn',
-    }, ['intake']);
+    const created = await call(
+      'POST',
+      '/v1/cases',
+      {
+        type: 'petition',
+        channel: 'portal',
+        receivedAt: '2026-11-20T10:00:00+07:00',
+        agencyId: 'so-tnmt',
+        subject: 'Phản ánh về ô nhiễm tiếng ồn',
+      },
+      ['intake'],
+    );
     expect(created.status).toBe(201);
     const id = created.body.id as string;
 
-    expect(await until(() => acceptDue(id), (d) => d !== undefined)).toBe('2026-12-04');
+    expect(
+      await until(
+        () => acceptDue(id),
+        (d) => d !== undefined,
+      ),
+    ).toBe('2026-12-04');
 
     const added = await call('POST', '/v1/admin/calendar/days-off', {
-      date: '2026-12-02', name: 'Ngày nghỉ được công bố (e2e)', source: 'Thông báo (kiểm thử)', reason: 'Day off decreed after the petition was received',
+      date: '2026-12-02',
+      name: 'Ngày nghỉ được công bố (e2e)',
+      source: 'Thông báo (kiểm thử)',
+      reason: 'Day off decreed after the petition was received',
     });
     // Answered at once (issue 11.5): the open cases are told by a background workflow, whose progress has a route.
     expect(added.status).toBe(202);
-    expect(added.body.change).toMatchObject({ status: 'running', action: 'added', entryId: added.body.entry.id, changedDates: ['2026-12-02'] });
+    expect(added.body.change).toMatchObject({
+      status: 'running',
+      action: 'added',
+      entryId: added.body.entry.id,
+      changedDates: ['2026-12-02'],
+    });
     const progress = added.body.change.links.self as string;
-    const finished = await until(async () => (await call('GET', progress)).body, (b) => b?.status === 'completed');
+    const finished = await until(
+      async () => (await call('GET', progress)).body,
+      (b) => b?.status === 'completed',
+    );
     expect(finished).toMatchObject({ status: 'completed', pages: expect.any(Number) });
     expect(finished!.notified).toBeGreaterThanOrEqual(1);
-    expect(await api.tdb.db('calendar_notifications').where({ case_id: id, entry_seq: added.body.entry.seq }).first()).toBeDefined();
+    expect(
+      await api.tdb.db('calendar_notifications').where({ case_id: id, entry_seq: added.body.entry.seq }).first(),
+    ).toBeDefined();
 
-    expect(await until(() => acceptDue(id), (d) => d === '2026-12-07')).toBe('2026-12-07');
+    expect(
+      await until(
+        () => acceptDue(id),
+        (d) => d === '2026-12-07',
+      ),
+    ).toBe('2026-12-07');
 
     // The recomputation is in the case's audit trail with the old and new due dates.
-    const entry = await until(async () => api.tdb.db('audit_log').where({ case_id: id, action: 'workflow.clock_recomputed' }).first(), (e) => e !== undefined);
+    const entry = await until(
+      async () => api.tdb.db('audit_log').where({ case_id: id, action: 'workflow.clock_recomputed' }).first(),
+      (e) => e !== undefined,
+    );
     expect(entry?.after).toMatchObject({ detail: { ruleId: 'C1', from: '2026-12-04', to: '2026-12-07' } });
 
     // Issue 10.8: the day off is withdrawn — its own audited operation — and the case's due date comes back.
     const withdrawn = await call('POST', `/v1/admin/calendar/entries/${added.body.entry.id as string}/withdraw`, {
-      reason: 'The announcement was retracted', source: 'Thông báo thu hồi (kiểm thử)',
+      reason: 'The announcement was retracted',
+      source: 'Thông báo thu hồi (kiểm thử)',
     });
     expect(withdrawn.status).toBe(202);
-    expect(withdrawn.body).toMatchObject({ entry: { id: added.body.entry.id, withdrawn: true, reason: 'The announcement was retracted' }, changedDates: ['2026-12-02'] });
+    expect(withdrawn.body).toMatchObject({
+      entry: { id: added.body.entry.id, withdrawn: true, reason: 'The announcement was retracted' },
+      changedDates: ['2026-12-02'],
+    });
     expect(withdrawn.body.change).toMatchObject({ action: 'withdrawn' });
-    expect(await until(() => acceptDue(id), (d) => d === '2026-12-04')).toBe('2026-12-04');
-    const done = await until(async () => (await call('GET', withdrawn.body.change.links.self as string)).body, (b) => b?.status === 'completed');
+    expect(
+      await until(
+        () => acceptDue(id),
+        (d) => d === '2026-12-04',
+      ),
+    ).toBe('2026-12-04');
+    const done = await until(
+      async () => (await call('GET', withdrawn.body.change.links.self as string)).body,
+      (b) => b?.status === 'completed',
+    );
     expect(done!.notified).toBeGreaterThanOrEqual(1);
     const audited = await api.tdb.db('audit_log').where({ action: 'calendar.entry.withdrawn' }).first();
-    expect(audited?.after).toMatchObject({ entryId: added.body.entry.id, withdrawn: true, reason: 'The announcement was retracted', changedDates: ['2026-12-02'] });
-    const back = await until(async () => api.tdb.db('audit_log').where({ case_id: id, action: 'workflow.clock_recomputed' }).orderBy('seq', 'desc').first(),
-      (e) => (e?.after as { detail?: { to?: string } } | undefined)?.detail?.to === '2026-12-04');
+    expect(audited?.after).toMatchObject({
+      entryId: added.body.entry.id,
+      withdrawn: true,
+      reason: 'The announcement was retracted',
+      changedDates: ['2026-12-02'],
+    });
+    const back = await until(
+      async () =>
+        api.tdb
+          .db('audit_log')
+          .where({ case_id: id, action: 'workflow.clock_recomputed' })
+          .orderBy('seq', 'desc')
+          .first(),
+      (e) => (e?.after as { detail?: { to?: string } } | undefined)?.detail?.to === '2026-12-04',
+    );
     expect(back?.after).toMatchObject({ detail: { ruleId: 'C1', from: '2026-12-07', to: '2026-12-04' } });
     // Withdrawn twice: 409; an unknown entry: 404. The day listing shows 02/12 as a working day again.
-    expect((await call('POST', `/v1/admin/calendar/entries/${added.body.entry.id as string}/withdraw`, { reason: 'again' })).status).toBe(409);
-    expect((await call('POST', '/v1/admin/calendar/entries/adm:2099-01-01:off/withdraw', { reason: 'x' })).status).toBe(404);
+    expect(
+      (await call('POST', `/v1/admin/calendar/entries/${added.body.entry.id as string}/withdraw`, { reason: 'again' }))
+        .status,
+    ).toBe(409);
+    expect((await call('POST', '/v1/admin/calendar/entries/adm:2099-01-01:off/withdraw', { reason: 'x' })).status).toBe(
+      404,
+    );
     const days = await call('GET', '/v1/calendar/days?from=2026-12-02&to=2026-12-02');
     expect(days.body.days[0]).toMatchObject({ date: '2026-12-02', working: true });
 

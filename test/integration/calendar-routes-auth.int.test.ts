@@ -22,7 +22,14 @@ describe('calendar route specs (defineRoute): auth rules and OpenAPI', () => {
   beforeAll(async () => {
     tdb = await createTestDb();
     dev = await devServer();
-    const deps: AppDeps = { db: tdb.db, temporal: dev.client, taskQueue: uniqueQueue('calauth'), logger: createLogger('silent'), auth: testAuth, pii: testPii() };
+    const deps: AppDeps = {
+      db: tdb.db,
+      temporal: dev.client,
+      taskQueue: uniqueQueue('calauth'),
+      logger: createLogger('silent'),
+      auth: testAuth,
+      pii: testPii(),
+    };
     const app = express();
     app.set('query parser', 'simple');
     app.use(express.json());
@@ -48,7 +55,11 @@ describe('calendar route specs (defineRoute): auth rules and OpenAPI', () => {
   const ENTRIES = '/v1/admin/calendar/entries';
   const body = { date: '2027-10-15', name: 'Extra day off (test)', source: 'Thông báo (test)', reason: 'Announced' };
   const post = async (path: string, b: unknown, headers: Record<string, string>) =>
-    fetch(url + path, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    fetch(url + path, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(b),
+    });
 
   it('every calendar route needs a credential', async () => {
     for (const p of [DEADLINE, DAYS, ENTRIES]) expect((await fetch(url + p)).status).toBe(401);
@@ -68,7 +79,10 @@ describe('calendar route specs (defineRoute): auth rules and OpenAPI', () => {
       expect((await post('/v1/admin/calendar/working-days', body, h)).status).toBe(403);
     }
     // Even the province's admin: the calendar is national.
-    expect((await post('/v1/admin/calendar/days-off', body, await authHeader({ roles: ['admin'], agency: 'tinh-demo' }))).status).toBe(403);
+    expect(
+      (await post('/v1/admin/calendar/days-off', body, await authHeader({ roles: ['admin'], agency: 'tinh-demo' })))
+        .status,
+    ).toBe(403);
     expect(Number((await tdb.db('calendar_entries').where({ origin: 'admin' }).count('* as n').first())!.n)).toBe(0);
   });
 
@@ -76,12 +90,21 @@ describe('calendar route specs (defineRoute): auth rules and OpenAPI', () => {
     const h = await authHeader({ roles: ['system_admin'], agency: 'tinh-demo', sub: 'admin-7' });
     const r = await post('/v1/admin/calendar/days-off', body, h);
     expect(r.status).toBe(202); // stored; the open cases are told in the background (ADR 0019)
-    const created = (await r.json()) as { entry: { seq: number; createdBy: unknown }; version: string; change: { status: string; links: { self: string } } };
+    const created = (await r.json()) as {
+      entry: { seq: number; createdBy: unknown };
+      version: string;
+      change: { status: string; links: { self: string } };
+    };
     expect(created.change.links.self).toMatch(/^\/v1\/admin\/calendar\/changes\//);
     expect(created.entry.createdBy).toEqual({ type: 'user', id: 'admin-7', agency: 'tinh-demo' });
     const again = await post('/v1/admin/calendar/days-off', body, h);
     expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ entry: { seq: created.entry.seq }, version: created.version, changedDates: [], notifiedCases: 0 });
+    expect(await again.json()).toMatchObject({
+      entry: { seq: created.entry.seq },
+      version: created.version,
+      changedDates: [],
+      notifiedCases: 0,
+    });
     expect(Number((await tdb.db('calendar_entries').where({ origin: 'admin' }).count('* as n').first())!.n)).toBe(1);
     const list = await fetch(url + ENTRIES + '?from=2027-10-01&to=2027-10-31', { headers: h });
     expect(list.status).toBe(200);
@@ -94,14 +117,23 @@ describe('calendar route specs (defineRoute): auth rules and OpenAPI', () => {
     expect(q.status).toBe(400);
     expect(q.headers.get('content-type')).toContain('application/problem+json');
     const admin = await authHeader({ roles: ['system_admin'] });
-    expect((await post('/v1/admin/calendar/working-days', { ...body, kind: 'public_holiday' }, admin)).status).toBe(400);
+    expect((await post('/v1/admin/calendar/working-days', { ...body, kind: 'public_holiday' }, admin)).status).toBe(
+      400,
+    );
   });
 
   it('documents the seven operations with their roles', () => {
-    const doc = buildOpenApi(calendarRouteSpecs, { version: 'test' }) as unknown as { paths: Record<string, Record<string, { operationId: string; 'x-kntc-auth': { roles: string[] } }>> };
+    const doc = buildOpenApi(calendarRouteSpecs, { version: 'test' }) as unknown as {
+      paths: Record<string, Record<string, { operationId: string; 'x-kntc-auth': { roles: string[] } }>>;
+    };
     expect(Object.keys(doc.paths).sort()).toEqual([
-      '/v1/admin/calendar/changes/{id}', '/v1/admin/calendar/days-off', '/v1/admin/calendar/entries', '/v1/admin/calendar/entries/{id}/withdraw',
-      '/v1/admin/calendar/working-days', '/v1/calendar/days', '/v1/calendar/deadline',
+      '/v1/admin/calendar/changes/{id}',
+      '/v1/admin/calendar/days-off',
+      '/v1/admin/calendar/entries',
+      '/v1/admin/calendar/entries/{id}/withdraw',
+      '/v1/admin/calendar/working-days',
+      '/v1/calendar/days',
+      '/v1/calendar/deadline',
     ]);
     expect(doc.paths['/v1/admin/calendar/days-off']!.post!['x-kntc-auth'].roles).toEqual(['system_admin']);
     expect(doc.paths['/v1/admin/calendar/working-days']!.post!['x-kntc-auth'].roles).toEqual(['system_admin']);

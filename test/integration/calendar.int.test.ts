@@ -45,7 +45,12 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
       workflowsPath: fileURLToPath(new URL('../workflows/fixtures/calendar-probe.ts', import.meta.url)),
       logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
     });
-    probeWorker = await Worker.create({ connection: api.dev.nativeConnection, namespace: 'default', taskQueue: probeQueue, workflowBundle });
+    probeWorker = await Worker.create({
+      connection: api.dev.nativeConnection,
+      namespace: 'default',
+      taskQueue: probeQueue,
+      workflowBundle,
+    });
     probeRun = probeWorker.run();
   });
 
@@ -55,20 +60,26 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
     await api?.close();
   });
 
-
   const get = async (path: string): Promise<{ status: number; type: string; body: Json }> => {
     const res = await fetch(url + path, { headers: auth });
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as Json };
   };
   const post = async (path: string, body: unknown): Promise<{ status: number; type: string; body: Json }> => {
-    const res = await fetch(url + path, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(url + path, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, type: res.headers.get('content-type') ?? '', body: (await res.json()) as Json };
   };
   const rowCount = async (table: string): Promise<number> =>
     Number(((await api.tdb.db(table).count('* as n').first()) as { n: number | string }).n);
   /** The worker's calendar activity, wired as `createCaseWorker` wires it (the stored calendar's entries). */
   const workerCalendarActivity = () => {
-    const { getCalendarSnapshot } = createProcessActivities({ db: api.tdb.db, calendarEntries: () => calendarServiceFor(api.tdb.db).entries() });
+    const { getCalendarSnapshot } = createProcessActivities({
+      db: api.tdb.db,
+      calendarEntries: () => calendarServiceFor(api.tdb.db).entries(),
+    });
     return { getCalendarSnapshot };
   };
   const texts = (b: Json): string[] => (b.derivation as Array<{ text: string }>).map((s) => s.text);
@@ -76,14 +87,26 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
   const told = async (r: { status: number; body: Json }): Promise<Json> => {
     expect(r.status).toBe(202);
     const self = ((r.body.change as Json).links as { self: string }).self;
-    return (await poll(`calendar change ${self}`, () => get(self), (c) => c.body.status === 'completed')).body;
+    return (
+      await poll(
+        `calendar change ${self}`,
+        () => get(self),
+        (c) => c.body.status === 'completed',
+      )
+    ).body;
   };
 
   describe('GET /v1/calendar/deadline — the spec’s cases', () => {
     it('30 calendar days from Fri 30/01/2026: day 30 is Sun 01/03, rolls to Mon 02/03/2026 (BLDS Art 148(5))', async () => {
       const r = await get('/v1/calendar/deadline?start=2026-01-30&amount=30&unit=calendar_days');
       expect(r.status).toBe(200);
-      expect(r.body).toMatchObject({ start: '2026-01-30', amount: 30, unit: 'calendar_days', due: '2026-03-02', dueAt: '2026-03-02T23:59:59.999+07:00' });
+      expect(r.body).toMatchObject({
+        start: '2026-01-30',
+        amount: 30,
+        unit: 'calendar_days',
+        due: '2026-03-02',
+        dueAt: '2026-03-02T23:59:59.999+07:00',
+      });
       expect(r.body.calendarVersion).toMatch(/^vn-agency:/);
       expect(r.body.calendarDataVersion).toMatch(/^entries:\d+$/);
       expect(texts(r.body)).toEqual([
@@ -142,9 +165,30 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ from: '2026-01-09', to: '2026-01-12' });
       expect(r.body.days).toEqual([
-        { date: '2026-01-09', weekday: 5, working: true, kind: 'working_day', reason: 'Working day', source: 'QĐ 188/1999/QĐ-TTg Art 1' },
-        expect.objectContaining({ date: '2026-01-10', weekday: 6, working: true, kind: 'makeup_working_day', source: 'VPCP 12729/VPCP-KGVX (25/12/2025)', entryId: 'ann:2026-new-year:2026-01-10' }),
-        { date: '2026-01-11', weekday: 7, working: false, kind: 'weekly_rest_day', reason: 'Weekly rest day', source: 'QĐ 188/1999/QĐ-TTg Art 1' },
+        {
+          date: '2026-01-09',
+          weekday: 5,
+          working: true,
+          kind: 'working_day',
+          reason: 'Working day',
+          source: 'QĐ 188/1999/QĐ-TTg Art 1',
+        },
+        expect.objectContaining({
+          date: '2026-01-10',
+          weekday: 6,
+          working: true,
+          kind: 'makeup_working_day',
+          source: 'VPCP 12729/VPCP-KGVX (25/12/2025)',
+          entryId: 'ann:2026-new-year:2026-01-10',
+        }),
+        {
+          date: '2026-01-11',
+          weekday: 7,
+          working: false,
+          kind: 'weekly_rest_day',
+          reason: 'Weekly rest day',
+          source: 'QĐ 188/1999/QĐ-TTg Art 1',
+        },
         expect.objectContaining({ date: '2026-01-12', working: true }),
       ]);
       const tet = await get('/v1/calendar/days?from=2026-02-13&to=2026-02-23');
@@ -173,16 +217,40 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
       // Two open cases of the read model whose workflows run (probes), and one whose workflow is gone.
       const ids = [randomUUID(), randomUUID()];
       [probeId, readModelProbeId] = ids.map((id) => `case-${id}`) as [string, string];
-      for (const id of ids) await api.dev.client.workflow.start(PROBE_TYPE, { workflowId: `case-${id}`, taskQueue: probeQueue });
-      const row = { channel: 'portal', agency_id: 'so-tnmt', subject: 's', received_at: '2026-07-01T02:30:00Z', stage: 'received', status: 'open' };
+      for (const id of ids)
+        await api.dev.client.workflow.start(PROBE_TYPE, { workflowId: `case-${id}`, taskQueue: probeQueue });
+      const row = {
+        channel: 'portal',
+        agency_id: 'so-tnmt',
+        subject: 's',
+        received_at: '2026-07-01T02:30:00Z',
+        stage: 'received',
+        status: 'open',
+      };
       await api.tdb.db('cases').insert([
-        ...ids.map((id, i) => ({ ...row, id, reference: `KN1-2026-X${i}`, workflow_id: `case-${id}`, case_type: 'complaint_first' })),
-        { ...row, id: randomUUID(), reference: 'KN1-2026-GONE', workflow_id: 'case-gone', case_type: 'complaint_first' },
+        ...ids.map((id, i) => ({
+          ...row,
+          id,
+          reference: `KN1-2026-X${i}`,
+          workflow_id: `case-${id}`,
+          case_type: 'complaint_first',
+        })),
+        {
+          ...row,
+          id: randomUUID(),
+          reference: 'KN1-2026-GONE',
+          workflow_id: 'case-gone',
+          case_type: 'complaint_first',
+        },
       ]);
     });
 
     afterAll(async () => {
-      for (const id of [probeId, readModelProbeId]) await api.dev.client.workflow.getHandle(id).signal(stopProbe).catch(() => undefined);
+      for (const id of [probeId, readModelProbeId])
+        await api.dev.client.workflow
+          .getHandle(id)
+          .signal(stopProbe)
+          .catch(() => undefined);
     });
 
     const dayOff = {
@@ -201,7 +269,17 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
       const r = await post('/v1/admin/calendar/days-off', dayOff);
       expect(r.status).toBe(202);
       expect(r.body).toMatchObject({
-        entry: { id: 'adm:2026-09-03:off', date: '2026-09-03', working: false, kind: 'announced_day_off', reason: dayOff.reason, source: dayOff.source, origin: 'admin', createdBy: ADMIN, confidence: 'confirmed' },
+        entry: {
+          id: 'adm:2026-09-03:off',
+          date: '2026-09-03',
+          working: false,
+          kind: 'announced_day_off',
+          reason: dayOff.reason,
+          source: dayOff.source,
+          origin: 'admin',
+          createdBy: ADMIN,
+          confidence: 'confirmed',
+        },
         changedDates: ['2026-09-03'],
         change: { entryId: 'adm:2026-09-03:off', action: 'added', requestedBy: ADMIN },
       });
@@ -217,15 +295,25 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
       expect(texts(after.body)).toContain(`Skipped Thu 03/09/2026: ${dayOff.name} (announced days off)`);
 
       // Both cases received the message, and each notification is on record.
-      const expected: CalendarChanged = { version: r.body.version as string, changedDates: ['2026-09-03'], entryId: 'adm:2026-09-03:off', reason: `${dayOff.reason} (${dayOff.source})` };
+      const expected: CalendarChanged = {
+        version: r.body.version as string,
+        changedDates: ['2026-09-03'],
+        entryId: 'adm:2026-09-03:off',
+        reason: `${dayOff.reason} (${dayOff.source})`,
+      };
       for (const id of [probeId, readModelProbeId]) {
         const got = await api.dev.client.workflow.getHandle(id).query(receivedCalendarChanges);
         expect(got).toEqual([expected]);
       }
-      const rows = await api.tdb.db('calendar_notifications').select('workflow_id', 'case_id', 'entry_id', 'version').orderBy('workflow_id');
+      const rows = await api.tdb
+        .db('calendar_notifications')
+        .select('workflow_id', 'case_id', 'entry_id', 'version')
+        .orderBy('workflow_id');
       expect(rows).toHaveLength(2);
       expect(rows.map((x) => x.workflow_id).sort()).toEqual([probeId, readModelProbeId].sort());
-      expect(rows.find((x) => x.workflow_id === readModelProbeId)?.case_id).toBe(readModelProbeId.slice('case-'.length));
+      expect(rows.find((x) => x.workflow_id === readModelProbeId)?.case_id).toBe(
+        readModelProbeId.slice('case-'.length),
+      );
       expect(rows.every((x) => x.version === r.body.version && x.entry_id === 'adm:2026-09-03:off')).toBe(true);
     });
 
@@ -233,7 +321,10 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
       const before = await get('/v1/calendar/deadline?start=2026-10-09&amount=1&unit=working_days');
       expect(before.body.due).toBe('2026-10-12');
       const r = await post('/v1/admin/calendar/working-days', {
-        date: '2026-10-10', name: 'Make-up working day (test swap)', source: 'Thông báo (test), 01/10/2026', reason: 'Swap for a bridging day',
+        date: '2026-10-10',
+        name: 'Make-up working day (test swap)',
+        source: 'Thông báo (test), 01/10/2026',
+        reason: 'Swap for a bridging day',
       });
       await told(r);
       expect(r.body.entry).toMatchObject({ id: 'adm:2026-10-10:work', working: true, kind: 'makeup_working_day' });
@@ -243,7 +334,10 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
 
     it('a correction supersedes an entry; the listing shows versions with who, when and whether active', async () => {
       const r = await post('/v1/admin/calendar/days-off', {
-        ...dayOff, id: 'adm:2026-09-03:off', reason: 'Correction: document number', source: 'Thông báo VPCP số 99/TB-VPCP (test), 02/08/2026',
+        ...dayOff,
+        id: 'adm:2026-09-03:off',
+        reason: 'Correction: document number',
+        source: 'Thông báo VPCP số 99/TB-VPCP (test), 02/08/2026',
       });
       await told(r);
       expect(r.body.changedDates).toEqual(['2026-09-03']);
@@ -269,8 +363,16 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
       ]);
 
       // Every admin write is in the hash-chained audit log, with before/after and its source.
-      const audit = await api.tdb.db('audit_log').select('action', 'actor', 'before', 'after', 'legal_basis').where('action', 'like', 'calendar.%').orderBy('seq');
-      expect(audit.map((a) => a.action).slice(0, 3)).toEqual(['calendar.entry.added', 'calendar.entry.added', 'calendar.entry.corrected']);
+      const audit = await api.tdb
+        .db('audit_log')
+        .select('action', 'actor', 'before', 'after', 'legal_basis')
+        .where('action', 'like', 'calendar.%')
+        .orderBy('seq');
+      expect(audit.map((a) => a.action).slice(0, 3)).toEqual([
+        'calendar.entry.added',
+        'calendar.entry.added',
+        'calendar.entry.corrected',
+      ]);
       expect(audit[2]).toMatchObject({
         actor: ADMIN,
         legal_basis: 'Thông báo VPCP số 99/TB-VPCP (test), 02/08/2026',
@@ -280,15 +382,40 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
     });
 
     it.each([
-      ['a duplicate of an active entry (409)', '/v1/admin/calendar/days-off', { ...dayOff, id: 'adm:national-day-2026' }, 409],
-      ['a day off on a statutory holiday without superseding it (409)', '/v1/admin/calendar/days-off', { ...dayOff, date: '2026-09-02' }, 409],
-      ['a make-up day on a working weekday (409)', '/v1/admin/calendar/working-days', { ...dayOff, date: '2026-09-08' }, 409],
+      [
+        'a duplicate of an active entry (409)',
+        '/v1/admin/calendar/days-off',
+        { ...dayOff, id: 'adm:national-day-2026' },
+        409,
+      ],
+      [
+        'a day off on a statutory holiday without superseding it (409)',
+        '/v1/admin/calendar/days-off',
+        { ...dayOff, date: '2026-09-02' },
+        409,
+      ],
+      [
+        'a make-up day on a working weekday (409)',
+        '/v1/admin/calendar/working-days',
+        { ...dayOff, date: '2026-09-08' },
+        409,
+      ],
       ['a missing reason (400)', '/v1/admin/calendar/days-off', { date: '2026-09-04', name: 'x', source: 'y' }, 400],
       ['a blank source (400)', '/v1/admin/calendar/days-off', { ...dayOff, date: '2026-09-04', source: '   ' }, 400],
       ['an impossible date (400)', '/v1/admin/calendar/days-off', { ...dayOff, date: '2026-02-29' }, 400],
       ['an unknown field (400)', '/v1/admin/calendar/days-off', { ...dayOff, date: '2026-09-04', working: true }, 400],
-      ['a kind on a make-up day (400)', '/v1/admin/calendar/working-days', { ...dayOff, date: '2026-09-05', kind: 'public_holiday' }, 400],
-      ['a statutory id (400)', '/v1/admin/calendar/days-off', { ...dayOff, date: '2026-09-04', id: 'statutory:2026:x' }, 400],
+      [
+        'a kind on a make-up day (400)',
+        '/v1/admin/calendar/working-days',
+        { ...dayOff, date: '2026-09-05', kind: 'public_holiday' },
+        400,
+      ],
+      [
+        'a statutory id (400)',
+        '/v1/admin/calendar/days-off',
+        { ...dayOff, date: '2026-09-04', id: 'statutory:2026:x' },
+        400,
+      ],
     ])('refuses %s and stores nothing', async (_l, path, body, status) => {
       const n = await rowCount('calendar_entries');
       const m = await rowCount('calendar_notifications');
@@ -304,7 +431,11 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
 
     it('National Day 2026 announced by superseding the statutory default adjacent day', async () => {
       const r = await post('/v1/admin/calendar/days-off', {
-        date: '2026-08-31', name: 'Quốc khánh 2026 (announced)', source: 'Thông báo (test)', reason: 'Announced break', supersedes: ['statutory:2026:national-day:2026-09-01'],
+        date: '2026-08-31',
+        name: 'Quốc khánh 2026 (announced)',
+        source: 'Thông báo (test)',
+        reason: 'Announced break',
+        supersedes: ['statutory:2026:national-day:2026-09-01'],
       });
       await told(r);
       // The default adjacent day (Tue 01/09) is gone; 2/9 itself stays a holiday.
@@ -314,19 +445,36 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
 
   describe('end to end with the interpreter: a day off added through the API moves an open case’s clock', () => {
     const def: ProcessDefinitionInput = {
-      version: 1, name: 'Acceptance clock', caseType: 'complaint_first', effectiveFrom: '2026-01-01', key: 'cal-e2e',
+      version: 1,
+      name: 'Acceptance clock',
+      caseType: 'complaint_first',
+      effectiveFrom: '2026-01-01',
+      key: 'cal-e2e',
       nodes: [
         { type: 'startEvent', id: 'start' },
         { type: 'userTask', id: 'accept', name: 'Accept', candidateRoles: ['officer'], agencyScope: 'resolving' },
         {
-          type: 'boundaryEvent', id: 'late', attachedTo: 'accept', interrupting: false,
-          trigger: { kind: 'timer', timer: { ruleId: 'K2', legalBasis: 'NĐ 124/2020 Art 16(1) (NĐ 155/2026)', amount: 7, unit: 'working_days', from: 'received' } },
+          type: 'boundaryEvent',
+          id: 'late',
+          attachedTo: 'accept',
+          interrupting: false,
+          trigger: {
+            kind: 'timer',
+            timer: {
+              ruleId: 'K2',
+              legalBasis: 'NĐ 124/2020 Art 16(1) (NĐ 155/2026)',
+              amount: 7,
+              unit: 'working_days',
+              from: 'received',
+            },
+          },
         },
         { type: 'endEvent', id: 'endLate', outcome: 'late' },
         { type: 'endEvent', id: 'end', outcome: 'accepted' },
       ],
       flows: [
-        { id: 'f1', source: 'start', target: 'accept' }, { id: 'f2', source: 'accept', target: 'end' },
+        { id: 'f1', source: 'start', target: 'accept' },
+        { id: 'f2', source: 'accept', target: 'end' },
         { id: 'f3', source: 'late', target: 'endLate' },
       ],
     };
@@ -335,7 +483,10 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
       const calendar = createCalendarService(api.tdb.db);
       const taskQueue2 = uniqueQueue('cal-e2e');
       const caseWorker = await Worker.create({
-        connection: api.dev.nativeConnection, namespace: 'default', taskQueue: taskQueue2, workflowBundle: await caseWorkflowBundle(),
+        connection: api.dev.nativeConnection,
+        namespace: 'default',
+        taskQueue: taskQueue2,
+        workflowBundle: await caseWorkflowBundle(),
         activities: { ...fakeActivities([def]).activities, ...workerCalendarActivity() },
       });
       await caseWorker.runUntil(async () => {
@@ -345,9 +496,24 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
         const dayOffDate = (await calendar.deadline(received, 3, 'working_days')).due;
         const input = processInput(def, { caseEvents: { received } });
         const workflowId = `case-${input.caseId}`;
-        const h = await api.dev.client.workflow.start('processWorkflow', { taskQueue: taskQueue2, workflowId, args: [input] });
+        const h = await api.dev.client.workflow.start('processWorkflow', {
+          taskQueue: taskQueue2,
+          workflowId,
+          args: [input],
+        });
         try {
-          await api.tdb.db('cases').insert({ id: input.caseId, reference: 'KN1-E2E', workflow_id: workflowId, case_type: 'complaint_first', channel: 'portal', agency_id: 'so-tnmt', subject: 's', received_at: new Date().toISOString(), stage: 'acceptance', status: 'open' });
+          await api.tdb.db('cases').insert({
+            id: input.caseId,
+            reference: 'KN1-E2E',
+            workflow_id: workflowId,
+            case_type: 'complaint_first',
+            channel: 'portal',
+            agency_id: 'so-tnmt',
+            subject: 's',
+            received_at: new Date().toISOString(),
+            stage: 'acceptance',
+            status: 'open',
+          });
           const waitFor = async (pred: (s: CaseStateView) => boolean): Promise<CaseStateView> => {
             for (let i = 0; i < 200; i++) {
               const st = await h.query(getCaseState);
@@ -359,7 +525,10 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
           expect((await waitFor((x) => x.clocks.length === 1)).clocks[0]!.due).toBe(before.due);
 
           const r = await post('/v1/admin/calendar/days-off', {
-            date: dayOffDate, name: 'Decreed day off (e2e)', source: 'Quyết định (test)', reason: 'A day off decreed after the case was received',
+            date: dayOffDate,
+            name: 'Decreed day off (e2e)',
+            source: 'Quyết định (test)',
+            reason: 'A day off decreed after the case was received',
           });
           expect((await told(r)).notified).toBeGreaterThanOrEqual(1);
           const after = await calendar.deadline(received, 7, 'working_days');
@@ -367,11 +536,17 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
 
           const st = await waitFor((x) => x.clocks[0]?.due === after.due);
           // The day off may merge with an adjacent weekend into one skipped range (a Monday off: "Skipped 05/12–07/12").
-          const skip = after.derivation.find((d) => d.kind === 'skip' && d.from! <= dayOffDate && dayOffDate <= (d.to ?? d.from)!);
+          const skip = after.derivation.find(
+            (d) => d.kind === 'skip' && d.from! <= dayOffDate && dayOffDate <= (d.to ?? d.from)!,
+          );
           expect(skip?.text).toMatch(/^Skipped /);
           expect(st.clocks[0]!.derivation!.map((d) => d.text)).toContain(skip!.text);
-          expect(st.history.find((e) => e.type === 'clock_recomputed')).toMatchObject({ detail: { from: before.due, to: after.due } });
-          expect(await api.tdb.db('calendar_notifications').where({ workflow_id: workflowId, case_id: input.caseId })).toHaveLength(1);
+          expect(st.history.find((e) => e.type === 'clock_recomputed')).toMatchObject({
+            detail: { from: before.due, to: after.due },
+          });
+          expect(
+            await api.tdb.db('calendar_notifications').where({ workflow_id: workflowId, case_id: input.caseId }),
+          ).toHaveLength(1);
         } finally {
           await h.terminate('test done').catch(() => undefined);
         }
@@ -380,15 +555,32 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
   });
 
   it('a Temporal outage after the write: 202, the entry is stored, the change says its fan-out did not start', async () => {
-    const down = { workflow: { start: () => { throw new Error('temporal unavailable'); } } } as never;
+    const down = {
+      workflow: {
+        start: () => {
+          throw new Error('temporal unavailable');
+        },
+      },
+    } as never;
     const app = createApp({ ...api.deps, temporal: down });
-    const s2 = await new Promise<Server>((resolve) => { const x = app.listen(0, '127.0.0.1', () => resolve(x)); });
+    const s2 = await new Promise<Server>((resolve) => {
+      const x = app.listen(0, '127.0.0.1', () => resolve(x));
+    });
     try {
       const a = s2.address();
-      const res = await fetch(`http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/v1/admin/calendar/days-off`, {
-        method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({ date: '2026-12-30', name: 'Day off (outage test)', source: 'Thông báo (test)', reason: 'Outage test' }),
-      });
+      const res = await fetch(
+        `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/v1/admin/calendar/days-off`,
+        {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            date: '2026-12-30',
+            name: 'Day off (outage test)',
+            source: 'Thông báo (test)',
+            reason: 'Outage test',
+          }),
+        },
+      );
       expect(res.status).toBe(202);
       const b = (await res.json()) as Json;
       expect(b).toMatchObject({ change: { status: 'not_started', notified: 0 }, entry: { createdBy: ADMIN } });
@@ -403,7 +595,9 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
   describe('persistence and the activity', () => {
     it('the seed is idempotent and entries are append-only', async () => {
       expect(await seedCalendarEntries(api.tdb.db)).toBe(0);
-      await expect(api.tdb.db('calendar_entries').update({ name: 'x' }).where({ entry_id: 'adm:2026-09-03:off' })).rejects.toThrow(/append-only/);
+      await expect(
+        api.tdb.db('calendar_entries').update({ name: 'x' }).where({ entry_id: 'adm:2026-09-03:off' }),
+      ).rejects.toThrow(/append-only/);
       await expect(api.tdb.db('calendar_entries').del()).rejects.toThrow(/append-only/);
     });
 
@@ -411,8 +605,13 @@ describe('calendar API: deadlines, days, admin entries, telling open cases', () 
       const { getCalendarSnapshot } = workerCalendarActivity();
       const snap = await getCalendarSnapshot({ from: '2026-01-01', to: '2026-12-31' });
       expect(snap.version).toMatch(/^vn-agency:/);
-      expect(snap.exceptions.find((e) => e.date === '2026-09-03')).toMatchObject({ working: false, entryId: 'adm:2026-09-03:off' });
-      await expect(getCalendarSnapshot({ from: '2026-12-31', to: '2026-01-01' })).rejects.toBeInstanceOf(ApplicationFailure);
+      expect(snap.exceptions.find((e) => e.date === '2026-09-03')).toMatchObject({
+        working: false,
+        entryId: 'adm:2026-09-03:off',
+      });
+      await expect(getCalendarSnapshot({ from: '2026-12-31', to: '2026-01-01' })).rejects.toBeInstanceOf(
+        ApplicationFailure,
+      );
       // Another service instance (another process) sees the same data and the same version.
       const other = createCalendarService(api.tdb.db);
       expect((await other.snapshot('2026-01-01', '2026-12-31')).version).toBe(snap.version);

@@ -121,7 +121,10 @@ describe('POST /v1/cases/import', () => {
     expect(after.cases! - before.cases!).toBe(2);
     expect(after.parties! - before.parties!).toBe(1); // the good complaint's complainant only
     expect(
-      await api.tdb.db('idempotency_keys').where({ scope: importScope(HOME), key: bad.sourceId }).first(),
+      await api.tdb
+        .db('idempotency_keys')
+        .where({ scope: importScope(HOME), key: bad.sourceId })
+        .first(),
     ).toBeUndefined();
     expect(await api.tdb.db('cases').where({ subject: bad.subject }).first()).toBeUndefined();
 
@@ -165,8 +168,12 @@ describe('POST /v1/cases/import', () => {
     expect(b.results[0], JSON.stringify(b.results[0])).toMatchObject({ outcome: 'imported', status: 201 });
     expect(b.results[0]!.caseId).not.toBe(caseA);
     expect(JSON.stringify(b)).not.toContain(caseA);
-    expect(await api.tdb.db('idempotency_keys').where({ scope: importScope(other), key: rowA.sourceId }).first())
-      .toMatchObject({ resource_id: b.results[0]!.caseId });
+    expect(
+      await api.tdb
+        .db('idempotency_keys')
+        .where({ scope: importScope(other), key: rowA.sourceId })
+        .first(),
+    ).toMatchObject({ resource_id: b.results[0]!.caseId });
     // Within one agency a conflict names the field only, not the case the id stands for.
     const c = await importRows([{ ...rowA, subject: 'changed again' }]);
     expect(c.results[0]).toMatchObject({ outcome: 'conflict', status: 409 });
@@ -187,7 +194,10 @@ describe('POST /v1/cases/import', () => {
     expect(preview.pastBreaches.map((b) => b.ruleId)).toEqual(['K2', 'K3']);
     expect(await counts()).toEqual(before);
     expect(
-      await api.tdb.db('idempotency_keys').where({ scope: importScope(HOME), key: fresh.sourceId }).first(),
+      await api.tdb
+        .db('idempotency_keys')
+        .where({ scope: importScope(HOME), key: fresh.sourceId })
+        .first(),
     ).toBeUndefined();
   });
 

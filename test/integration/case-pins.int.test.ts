@@ -7,9 +7,20 @@ describe('citizen PIN store', () => {
   let tdb: TestDb;
   const keyA = randomBytes(32);
   const keyB = randomBytes(32);
-  const keys = { currentKid: 'a', key: (kid: string) => { if (kid === 'a') return keyA; if (kid === 'b') return keyB; throw new Error(`unknown kid ${kid}`); } };
-  beforeAll(async () => { tdb = await createTestDb(); });
-  afterAll(async () => { await tdb?.drop(); });
+  const keys = {
+    currentKid: 'a',
+    key: (kid: string) => {
+      if (kid === 'a') return keyA;
+      if (kid === 'b') return keyB;
+      throw new Error(`unknown kid ${kid}`);
+    },
+  };
+  beforeAll(async () => {
+    tdb = await createTestDb();
+  });
+  afterAll(async () => {
+    await tdb?.drop();
+  });
 
   it('keeps only a keyed hash; the right PIN finds the case, a wrong PIN or unknown reference does not', async () => {
     const pins = createCasePinStore(tdb.db, keys);
@@ -38,7 +49,13 @@ describe('citizen PIN store', () => {
     const id2 = randomUUID();
     await underB.put('KN1-2026-KB', id2, '87654321');
     expect(await pins.check('KN1-2026-KB', '87654321')).toBe(id2);
-    const withoutB = createCasePinStore(tdb.db, { currentKid: 'a', key: (k: string) => { if (k === 'a') return keyA; throw new Error('no such key'); } });
+    const withoutB = createCasePinStore(tdb.db, {
+      currentKid: 'a',
+      key: (k: string) => {
+        if (k === 'a') return keyA;
+        throw new Error('no such key');
+      },
+    });
     expect(await withoutB.check('KN1-2026-KB', '87654321')).toBeUndefined();
   });
 });

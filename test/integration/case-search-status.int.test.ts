@@ -19,16 +19,33 @@ import { processInput } from '../support/process.js';
 import { devServer, uniqueQueue, workflowBundle } from '../support/temporal.js';
 
 const def: ProcessDefinitionInput = {
-  key: 'search-status', version: 1, name: 'Search status', caseType: 'petition', effectiveFrom: '2026-01-01',
+  key: 'search-status',
+  version: 1,
+  name: 'Search status',
+  caseType: 'petition',
+  effectiveFrom: '2026-01-01',
   nodes: [
     { type: 'startEvent', id: 'start' },
     {
-      type: 'userTask', id: 'review', name: 'Review the petition', candidateRoles: ['officer'], agencyScope: 'receiving',
-      due: { ruleId: 'petition_review', legalBasis: 'Luật Tiếp công dân 2013 Art 28', amount: 10, unit: 'working_days', from: 'received' },
+      type: 'userTask',
+      id: 'review',
+      name: 'Review the petition',
+      candidateRoles: ['officer'],
+      agencyScope: 'receiving',
+      due: {
+        ruleId: 'petition_review',
+        legalBasis: 'Luật Tiếp công dân 2013 Art 28',
+        amount: 10,
+        unit: 'working_days',
+        from: 'received',
+      },
     },
     { type: 'endEvent', id: 'end', outcome: 'answered' },
   ],
-  flows: [{ id: 'f1', source: 'start', target: 'review' }, { id: 'f2', source: 'review', target: 'end' }],
+  flows: [
+    { id: 'f1', source: 'start', target: 'review' },
+    { id: 'f2', source: 'review', target: 'end' },
+  ],
 };
 
 const AGENCY = 'so-tnmt';
@@ -43,7 +60,12 @@ describe('case search: a cancelled case counts as closed (PostgreSQL + dev serve
     dev = await devServer();
     const taskQueue = uniqueQueue('search-status');
     const worker: Worker = await createCaseWorker({
-      connection: dev.nativeConnection, namespace: 'default', taskQueue, db: tdb.db, logger: createLogger('silent'), workflowBundle: await workflowBundle(),
+      connection: dev.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      db: tdb.db,
+      logger: createLogger('silent'),
+      workflowBundle: await workflowBundle(),
     });
     const states = createCaseStateStore(tdb.db);
     const cases = createCaseStore(tdb.db);
@@ -64,15 +86,31 @@ describe('case search: a cancelled case counts as closed (PostgreSQL + dev serve
         const receivedAt = `${today}T02:00:00.000Z`;
         // The cases row as POST /v1/cases writes it (status 'open' until the workflow closes it).
         await cases.project({
-          id: input.caseId, reference: caseReference(input.caseId, 'petition', receivedAt), workflowId: `case-${input.caseId}`, caseType: 'petition',
-          channel: 'portal', agencyId: AGENCY, subject: `search status ${which}`, remoteArea: false, receivedAt, stage: 'received', status: 'open', projectionSeq: 0,
+          id: input.caseId,
+          reference: caseReference(input.caseId, 'petition', receivedAt),
+          workflowId: `case-${input.caseId}`,
+          caseType: 'petition',
+          channel: 'portal',
+          agencyId: AGENCY,
+          subject: `search status ${which}`,
+          remoteArea: false,
+          receivedAt,
+          stage: 'received',
+          status: 'open',
+          projectionSeq: 0,
         });
-        const h = await dev.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+        const h = await dev.client.workflow.start('processWorkflow', {
+          taskQueue,
+          workflowId: `case-${input.caseId}`,
+          args: [input],
+        });
         handles.push(h);
         await projected(input.caseId, 'running');
         if (which === 'completed') {
           const s = await h.query(getCaseState);
-          await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: {} }] });
+          await h.executeUpdate(completeTask, {
+            args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: {} }],
+          });
           await projected(input.caseId, 'completed');
         }
         if (which === 'cancelled') {
@@ -121,10 +159,22 @@ describe('case search: a cancelled case counts as closed (PostgreSQL + dev serve
       const c = (await createCaseStore(tdb.db).get(id))!;
       const d = await search.detail(id);
       return buildCaseView(c, d.state, {
-        definition: null, details: null, claims: new Map(), documents: [], stored: d.flags, seq: d.seq ?? 0, asOf: d.projectedAt, source: 'read-model',
+        definition: null,
+        details: null,
+        claims: new Map(),
+        documents: [],
+        stored: d.flags,
+        seq: d.seq ?? 0,
+        asOf: d.projectedAt,
+        source: 'read-model',
       });
     };
-    expect(await view(ids.cancelled)).toMatchObject({ status: 'closed', stage: 'cancelled', openTasks: [], outcome: null });
+    expect(await view(ids.cancelled)).toMatchObject({
+      status: 'closed',
+      stage: 'cancelled',
+      openTasks: [],
+      outcome: null,
+    });
     expect((await view(ids.completed)).status).toBe('closed');
     expect((await view(ids.running)).status).toBe('open');
   });

@@ -47,10 +47,14 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     await registerBuiltinDefinitions(tdb.db);
     dev = await devServer();
     auth = await authHeader({ roles: ['intake'], agency: 'so-tnmt' });
-    ({ server, url } = await listen(createApp({ db: tdb.db, temporal: dev.client, taskQueue, logger, auth: testAuth, pii })));
+    ({ server, url } = await listen(
+      createApp({ db: tdb.db, temporal: dev.client, taskQueue, logger, auth: testAuth, pii }),
+    ));
     // The same database and keys, but a Temporal client whose every start fails (a namespace that does not exist).
     const broken = new Client({ connection: dev.connection, namespace: 'kntc-no-such-namespace' });
-    ({ server: brokenServer, url: brokenUrl } = await listen(createApp({ db: tdb.db, temporal: broken, taskQueue, logger, auth: testAuth, pii })));
+    ({ server: brokenServer, url: brokenUrl } = await listen(
+      createApp({ db: tdb.db, temporal: broken, taskQueue, logger, auth: testAuth, pii }),
+    ));
   });
 
   afterAll(async () => {
@@ -61,7 +65,11 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
   });
 
   const post = (base: string, b: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${base}/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body: JSON.stringify(b) });
+    fetch(`${base}/v1/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth, ...headers },
+      body: JSON.stringify(b),
+    });
 
   const count = async (table: string, where: Record<string, unknown> = {}) =>
     Number((await tdb.db(table).where(where).count<Array<{ n: number }>>('* as n'))[0]!.n);
@@ -140,9 +148,17 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     const audit = createAuditStore(tdb.db);
     const actor = { type: 'system', id: 'test', agency: null };
     const [created] = await Promise.all([
-      Promise.all(Array.from({ length: 12 }, (_, i) => post(url, { ...body, subject: `Đơn ${i}` }, { 'Idempotency-Key': `chain-${i}` })
-        .then(async (r) => { expect(r.status).toBe(201); return ((await r.json()) as { id: string }).id; }))),
-      Promise.all(Array.from({ length: 12 }, (_, i) => audit.append({ actor, action: 'test.concurrent', after: { i } }))),
+      Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          post(url, { ...body, subject: `Đơn ${i}` }, { 'Idempotency-Key': `chain-${i}` }).then(async (r) => {
+            expect(r.status).toBe(201);
+            return ((await r.json()) as { id: string }).id;
+          }),
+        ),
+      ),
+      Promise.all(
+        Array.from({ length: 12 }, (_, i) => audit.append({ actor, action: 'test.concurrent', after: { i } })),
+      ),
     ]);
     for (const id of created) expect(await count('audit_log', { case_id: id, action: 'case.received' })).toBe(1);
     const v = await audit.verify();
@@ -156,7 +172,9 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     for (let round = 0; round < 8; round++) {
       const key = `race-${round}`;
       const rs = await Promise.all([1, 2, 3, 4].map(() => post(url, body, { 'Idempotency-Key': key })));
-      const answers = await Promise.all(rs.map(async (r) => ({ status: r.status, body: (await r.json()) as { id: string; reference: string } })));
+      const answers = await Promise.all(
+        rs.map(async (r) => ({ status: r.status, body: (await r.json()) as { id: string; reference: string } })),
+      );
       expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
       expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
       expect(await count('cases', { id: answers[0]!.body.id })).toBe(1);
@@ -168,7 +186,17 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     // Two ids whose first 10 hex digits agree (the short reference) and differ within 14.
     const ids = ['abcdef01-2300-4000-8000-000000000001', 'abcdef01-2311-4000-8000-000000000002'];
     let next = 0;
-    const fixed = await listen(createApp({ db: tdb.db, temporal: dev.client, taskQueue, logger, auth: testAuth, pii, newCaseId: () => ids[next++]! }));
+    const fixed = await listen(
+      createApp({
+        db: tdb.db,
+        temporal: dev.client,
+        taskQueue,
+        logger,
+        auth: testAuth,
+        pii,
+        newCaseId: () => ids[next++]!,
+      }),
+    );
     try {
       const a = await post(fixed.url, body);
       const b = await post(fixed.url, body, { 'Idempotency-Key': 'collision-b' });
@@ -178,7 +206,12 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
       expect(cb!.reference).toBe('TC-2026-ABCDEF01231140'); // 14 digits
       expect(cb!.id).toBe(ids[1]);
       const pins = await tdb.db('case_pins').whereIn('case_id', ids).select('reference', 'case_id');
-      expect(pins.map((p: { reference: string; case_id: string }) => [p.reference, p.case_id]).sort()).toEqual([[ca!.reference, ids[0]], [cb!.reference, ids[1]]].sort());
+      expect(pins.map((p: { reference: string; case_id: string }) => [p.reference, p.case_id]).sort()).toEqual(
+        [
+          [ca!.reference, ids[0]],
+          [cb!.reference, ids[1]],
+        ].sort(),
+      );
       for (const c of [ca!, cb!]) {
         const pub = await fetch(`${url}/v1/public/cases/${c.reference}?pin=${c.pin}`);
         expect(pub.status).toBe(200);
@@ -201,13 +234,19 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
 
 describe('agency tree cache', () => {
   let tdb: TestDb;
-  beforeAll(async () => { tdb = await createTestDb(); });
-  afterAll(async () => { await tdb?.drop(); });
+  beforeAll(async () => {
+    tdb = await createTestDb();
+  });
+  afterAll(async () => {
+    await tdb?.drop();
+  });
 
   /** The recursive query the scope used before the cache: the reference. */
   async function sqlSubtree(id: string): Promise<string[]> {
     const r = await tdb.db.raw<{ rows: Array<{ id: string }> }>(
-      `WITH RECURSIVE down AS (SELECT id FROM agencies WHERE id = ? UNION ALL SELECT a.id FROM agencies a JOIN down ON a.parent_id = down.id) SELECT id FROM down`, [id]);
+      `WITH RECURSIVE down AS (SELECT id FROM agencies WHERE id = ? UNION ALL SELECT a.id FROM agencies a JOIN down ON a.parent_id = down.id) SELECT id FROM down`,
+      [id],
+    );
     return r.rows.map((x) => x.id).sort();
   }
 
@@ -227,13 +266,17 @@ describe('agency tree cache', () => {
     let t = 1_000_000;
     const scope = createAgencyScope(tdb.db, { ttlMs: 5_000, now: () => t });
     expect(await scope.subtree('so-tnmt')).toEqual(['so-tnmt']);
-    await tdb.db('agencies').insert({ id: 'phong-test-1', parent_id: 'so-tnmt', name: 'Phòng thử', level: 'department' });
+    await tdb
+      .db('agencies')
+      .insert({ id: 'phong-test-1', parent_id: 'so-tnmt', name: 'Phòng thử', level: 'department' });
     try {
       expect(await scope.subtree('so-tnmt')).toEqual(['so-tnmt']); // cached
       scope.invalidate();
       expect(await scope.subtree('so-tnmt')).toEqual(['so-tnmt', 'phong-test-1']);
 
-      await tdb.db('agencies').insert({ id: 'phong-test-2', parent_id: 'so-tnmt', name: 'Phòng thử 2', level: 'department' });
+      await tdb
+        .db('agencies')
+        .insert({ id: 'phong-test-2', parent_id: 'so-tnmt', name: 'Phòng thử 2', level: 'department' });
       t += 2_000; // a look-up naming the unknown agency reloads at once
       expect(await scope.isWithin('phong-test-2', 'so-tnmt')).toBe(true);
       await tdb.db('agencies').where({ id: 'phong-test-2' }).update({ parent_id: 'thanh-tra-tinh' });

@@ -25,9 +25,14 @@ afterAll(async () => {
   await api?.close();
 });
 
-const newCase = (channel: string, type = 'complaint_first') => call('POST', '/v1/cases', intake, {
-  type, channel, receivedAt: '2026-11-20T09:00:00+07:00', agencyId: 'so-tnmt', subject: 'Khiếu nại quyết định hành chính',
-});
+const newCase = (channel: string, type = 'complaint_first') =>
+  call('POST', '/v1/cases', intake, {
+    type,
+    channel,
+    receivedAt: '2026-11-20T09:00:00+07:00',
+    agencyId: 'so-tnmt',
+    subject: 'Khiếu nại quyết định hành chính',
+  });
 
 /** Every string of `v` that is an instant (has a time and an offset). */
 function instantsIn(v: unknown, out: string[] = []): string[] {
@@ -38,24 +43,34 @@ function instantsIn(v: unknown, out: string[] = []): string[] {
 }
 
 describe('what a case shows', () => {
-  it.each(['mailbox', 'online_reception'])('POST /v1/cases accepts channel %s (a channel the definitions use)', async (channel) => {
-    expect(CHANNELS).toContain(channel);
-    const r = await newCase(channel, 'petition');
-    expect(r.status, r.text).toBe(201);
-    const c = (await call('GET', `/v1/cases/${String(r.json.id)}`, officer)).json;
-    expect(c).toMatchObject({ channel, receivedAt: '2026-11-20T09:00:00.000+07:00' });
-  });
+  it.each(['mailbox', 'online_reception'])(
+    'POST /v1/cases accepts channel %s (a channel the definitions use)',
+    async (channel) => {
+      expect(CHANNELS).toContain(channel);
+      const r = await newCase(channel, 'petition');
+      expect(r.status, r.text).toBe(201);
+      const c = (await call('GET', `/v1/cases/${String(r.json.id)}`, officer)).json;
+      expect(c).toMatchObject({ channel, receivedAt: '2026-11-20T09:00:00.000+07:00' });
+    },
+  );
 
   it('one form of date-time; completing accept lists verify at once; K2 stays listed as met; case events on the case and in its timeline', async () => {
     // Received today (Vietnam): the acceptance clock (K2) still runs when accept is done.
     const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
     const created = await call('POST', '/v1/cases', intake, {
-      type: 'complaint_first', channel: 'portal', receivedAt: new Date(Date.now() - 60_000).toISOString(), agencyId: 'so-tnmt', subject: 'Khiếu nại quyết định hành chính',
+      type: 'complaint_first',
+      channel: 'portal',
+      receivedAt: new Date(Date.now() - 60_000).toISOString(),
+      agencyId: 'so-tnmt',
+      subject: 'Khiếu nại quyết định hành chính',
     });
     expect(created.status, created.text).toBe(201);
     const id = String(created.json.id);
-    const acceptTask = await poll('the accept task in the inbox', () => call('GET', `/v1/tasks?caseId=${id}`, officer),
-      (r) => (r.json.items as Json[]).some((t) => t.nodeId === 'accept'));
+    const acceptTask = await poll(
+      'the accept task in the inbox',
+      () => call('GET', `/v1/tasks?caseId=${id}`, officer),
+      (r) => (r.json.items as Json[]).some((t) => t.nodeId === 'accept'),
+    );
     const inboxAccept = (acceptTask.json.items as Json[]).find((t) => t.nodeId === 'accept')!;
     const view = (await call('GET', `/v1/cases/${id}`, officer)).json;
     const caseAccept = (view.openTasks as Json[]).find((t) => t.nodeId === 'accept')!;
@@ -76,8 +91,11 @@ describe('what a case shows', () => {
     expect(open.find((t) => t.nodeId === 'verify')!.dueAt).toMatch(VN_INSTANT);
 
     // The acceptance clock stopped when accept was done: still listed, met, with its derivation.
-    const after = await poll('the projection after accept', () => call('GET', `/v1/cases/${id}`, officer),
-      (r) => (r.json.openTasks as Json[]).some((t) => t.nodeId === 'verify'));
+    const after = await poll(
+      'the projection after accept',
+      () => call('GET', `/v1/cases/${id}`, officer),
+      (r) => (r.json.openTasks as Json[]).some((t) => t.nodeId === 'verify'),
+    );
     const clocks = after.json.clocks as Json[];
     const k2 = clocks.find((k) => k.ruleId === 'K2');
     expect(k2).toMatchObject({ state: 'met', closedAt: expect.stringMatching(VN_INSTANT), due: expect.any(String) });
@@ -89,13 +107,17 @@ describe('what a case shows', () => {
 
     // Case events: the dated events the case holds, and the ones its steps recorded (also audited into the timeline).
     const events = after.json.events as Json[];
-    expect(events).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'case_event', name: 'received', on: expect.any(String) }),
-      expect.objectContaining({ kind: 'case_event', name: 'accepted', on: today }),
-    ]));
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'case_event', name: 'received', on: expect.any(String) }),
+        expect.objectContaining({ kind: 'case_event', name: 'accepted', on: today }),
+      ]),
+    );
     const recorded = await api.tdb.db('case_events').where({ case_id: id });
     for (const row of recorded) {
-      expect(events).toEqual(expect.arrayContaining([expect.objectContaining({ kind: row.kind, name: row.name, nodeId: row.node_id })]));
+      expect(events).toEqual(
+        expect.arrayContaining([expect.objectContaining({ kind: row.kind, name: row.name, nodeId: row.node_id })]),
+      );
     }
     const timeline = (await call('GET', `/v1/cases/${id}/timeline?limit=500`, officer)).json.items as Json[];
     const audited = timeline.filter((e) => e.action === 'case.event_recorded' || e.action === 'case.warning_recorded');
@@ -107,15 +129,28 @@ describe('what a case shows', () => {
   it('a warning recorded by the lifecycle shows on the case and in its timeline', async () => {
     // complaint-first v1 (received before 01/07/2026) records the stricter acceptance-unit assumption as a warning.
     const r = await call('POST', '/v1/cases', intake, {
-      type: 'complaint_first', channel: 'mailbox', receivedAt: '2026-06-30T09:00:00+07:00', agencyId: 'so-tnmt', subject: 'Khiếu nại (luật cũ)',
+      type: 'complaint_first',
+      channel: 'mailbox',
+      receivedAt: '2026-06-30T09:00:00+07:00',
+      agencyId: 'so-tnmt',
+      subject: 'Khiếu nại (luật cũ)',
     });
     expect(r.status, r.text).toBe(201);
     const id = String(r.json.id);
-    const withWarning = await poll('the warning on the case', () => call('GET', `/v1/cases/${id}`, officer),
-      (x) => ((x.json.events ?? []) as Json[]).some((e) => e.kind === 'warning'));
+    const withWarning = await poll(
+      'the warning on the case',
+      () => call('GET', `/v1/cases/${id}`, officer),
+      (x) => ((x.json.events ?? []) as Json[]).some((e) => e.kind === 'warning'),
+    );
     const warning = (withWarning.json.events as Json[]).find((e) => e.kind === 'warning')!;
-    expect(warning).toMatchObject({ name: 'acceptUnit.warning', message: expect.any(String), recordedAt: expect.stringMatching(VN_INSTANT) });
+    expect(warning).toMatchObject({
+      name: 'acceptUnit.warning',
+      message: expect.any(String),
+      recordedAt: expect.stringMatching(VN_INSTANT),
+    });
     const timeline = (await call('GET', `/v1/cases/${id}/timeline?limit=500`, officer)).json.items as Json[];
-    expect(timeline.find((e) => e.action === 'case.warning_recorded')).toMatchObject({ after: { kind: 'warning', name: 'acceptUnit.warning' } });
+    expect(timeline.find((e) => e.action === 'case.warning_recorded')).toMatchObject({
+      after: { kind: 'warning', name: 'acceptUnit.warning' },
+    });
   });
 });

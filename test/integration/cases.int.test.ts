@@ -45,11 +45,18 @@ describe('POST /v1/cases → interpreter workflow → projection → read model 
     await registerBuiltinDefinitions(tdb.db);
     dev = await devServer();
     worker = await createCaseWorker({
-      connection: dev.nativeConnection, namespace: 'default', taskQueue, db: tdb.db, logger, workflowBundle: await workflowBundle(),
+      connection: dev.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      db: tdb.db,
+      logger,
+      workflowBundle: await workflowBundle(),
     });
     workerRun = worker.run();
     auth = await authHeader({ roles: ['intake'], agency: 'so-tnmt' });
-    ({ server, url } = await listen(createApp({ db: tdb.db, temporal: dev.client, taskQueue, logger, auth: testAuth, pii: testPii() })));
+    ({ server, url } = await listen(
+      createApp({ db: tdb.db, temporal: dev.client, taskQueue, logger, auth: testAuth, pii: testPii() }),
+    ));
   });
 
   afterAll(async () => {
@@ -61,7 +68,11 @@ describe('POST /v1/cases → interpreter workflow → projection → read model 
   });
 
   const post = (b: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${url}/v1/cases`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...headers }, body: typeof b === 'string' ? b : JSON.stringify(b) });
+    fetch(`${url}/v1/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth, ...headers },
+      body: typeof b === 'string' ? b : JSON.stringify(b),
+    });
 
   async function counts() {
     const [c] = await tdb.db('cases').count<{ count: number }[]>('* as count');
@@ -86,8 +97,13 @@ describe('POST /v1/cases → interpreter workflow → projection → read model 
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(got).toMatchObject({
-      id: created.id, caseType: 'complaint_first', agencyId: 'so-tnmt', status: 'open',
-      receivedAt: '2026-07-01T09:30:00.000+07:00', reference: created.reference, definition: { key: 'complaint-first', version: 2 },
+      id: created.id,
+      caseType: 'complaint_first',
+      agencyId: 'so-tnmt',
+      status: 'open',
+      receivedAt: '2026-07-01T09:30:00.000+07:00',
+      reference: created.reference,
+      definition: { key: 'complaint-first', version: 2 },
       consistency: { source: 'read-model' },
     });
     expect(Number(got.projectionSeq)).toBeGreaterThanOrEqual(1);
@@ -166,18 +182,31 @@ describe('POST /v1/cases → interpreter workflow → projection → read model 
     const r = await fetch(`${url}/readyz`, { headers: { 'X-Request-Id': 'req-abc' } });
     expect(r.status).toBe(200);
     expect(r.headers.get('x-request-id')).toBe('req-abc');
-    expect(await r.json()).toMatchObject({ status: 'ready', checks: { postgres: { ok: true }, temporal: { ok: true } } });
+    expect(await r.json()).toMatchObject({
+      status: 'ready',
+      checks: { postgres: { ok: true }, temporal: { ok: true } },
+    });
   });
 
   it('readyz is 503 when PostgreSQL or Temporal is unreachable', async () => {
     const deadDb = createDb('postgres://x:y@127.0.0.1:1/none');
     const deadConn = Connection.lazy({ address: '127.0.0.1:1' });
-    const app = createApp({ db: deadDb, temporal: new Client({ connection: deadConn }), taskQueue, logger, auth: testAuth, pii: testPii() });
+    const app = createApp({
+      db: deadDb,
+      temporal: new Client({ connection: deadConn }),
+      taskQueue,
+      logger,
+      auth: testAuth,
+      pii: testPii(),
+    });
     const { server: s2, url: u2 } = await listen(app);
     try {
       const r = await fetch(`${u2}/readyz`);
       expect(r.status).toBe(503);
-      expect(await r.json()).toMatchObject({ status: 'not-ready', checks: { postgres: { ok: false }, temporal: { ok: false } } });
+      expect(await r.json()).toMatchObject({
+        status: 'not-ready',
+        checks: { postgres: { ok: false }, temporal: { ok: false } },
+      });
     } finally {
       s2.close();
       await deadDb.destroy();

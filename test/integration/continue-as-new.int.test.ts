@@ -14,31 +14,63 @@ import { fakeActivities, processInput, until } from '../support/process.js';
 import { devServer, uniqueQueue, workflowBundle } from '../support/temporal.js';
 
 const base = { version: 1, name: 'Test', caseType: 'complaint_first', effectiveFrom: '2026-01-01' } as const;
-const task = (id: string, extra: object = {}) => ({ type: 'userTask' as const, id, name: id, candidateRoles: ['officer'], agencyScope: 'resolving' as const, ...extra });
+const task = (id: string, extra: object = {}) => ({
+  type: 'userTask' as const,
+  id,
+  name: id,
+  candidateRoles: ['officer'],
+  agencyScope: 'resolving' as const,
+  ...extra,
+});
 const NO_ENV = undefined as unknown as TestWorkflowEnvironment; // `until` only queries the handle
 
 describe('processWorkflow continueAsNew (dev server)', () => {
   let dev: Awaited<ReturnType<typeof devServer>>;
-  beforeAll(async () => { dev = await devServer(); });
-  afterAll(async () => { await dev?.close(); });
+  beforeAll(async () => {
+    dev = await devServer();
+  });
+  afterAll(async () => {
+    await dev?.close();
+  });
 
   it('continues as new past the event threshold, preserving tasks, variables and history', async () => {
     const steps = Array.from({ length: 6 }, (_, i) => `s${i}`);
     const def: ProcessDefinitionInput = {
-      ...base, key: 'long-case', variables: { counter: 0 },
+      ...base,
+      key: 'long-case',
+      variables: { counter: 0 },
       nodes: [
-        { type: 'startEvent', id: 'start' }, task('first'),
-        ...steps.map((id) => ({ type: 'serviceTask' as const, id, activity: 'benchStep', input: { counter: 'counter' }, output: { counter: 'counter' } })),
-        task('last'), { type: 'endEvent', id: 'end', outcome: 'done' },
+        { type: 'startEvent', id: 'start' },
+        task('first'),
+        ...steps.map((id) => ({
+          type: 'serviceTask' as const,
+          id,
+          activity: 'benchStep',
+          input: { counter: 'counter' },
+          output: { counter: 'counter' },
+        })),
+        task('last'),
+        { type: 'endEvent', id: 'end', outcome: 'done' },
       ],
-      flows: ['start', 'first', ...steps, 'last', 'end'].slice(1).map((target, i, arr) => ({ id: `f${i}`, source: i === 0 ? 'start' : arr[i - 1]!, target })),
+      flows: ['start', 'first', ...steps, 'last', 'end']
+        .slice(1)
+        .map((target, i, arr) => ({ id: `f${i}`, source: i === 0 ? 'start' : arr[i - 1]!, target })),
     };
     const { activities, projected } = fakeActivities();
     const input = processInput(def, { options: { continueAsNewAfterEvents: 30 } });
     const taskQueue = uniqueQueue('can');
-    const worker = await Worker.create({ connection: dev.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+    const worker = await Worker.create({
+      connection: dev.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
     await worker.runUntil(async () => {
-      const h = await dev.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+      const h = await dev.client.workflow.start('processWorkflow', {
+        taskQueue,
+        workflowId: `case-${input.caseId}`,
+        args: [input],
+      });
       const s1 = await until(NO_ENV, h, (x) => x.openTasks.length === 1);
       await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s1.openTasks[0]!.id, data: {} }] });
       const s2 = await until(NO_ENV, h, (x) => x.openTasks[0]?.nodeId === 'last', 'last task');
@@ -51,11 +83,16 @@ describe('processWorkflow continueAsNew (dev server)', () => {
       }
       expect(desc.runId).not.toBe(h.firstExecutionRunId);
       expect(s2.variables.counter).toBe(6);
-      expect(s2.tasks.map((t) => [t.nodeId, t.status])).toEqual([['first', 'completed'], ['last', 'open']]);
+      expect(s2.tasks.map((t) => [t.nodeId, t.status])).toEqual([
+        ['first', 'completed'],
+        ['last', 'open'],
+      ]);
       expect(s2.history[0]!.type).toBe('process_started');
       // The query may still be answered by the run that continued as new; the new run refuses Updates
       // (CaseStarting) until its runner is up: the API's sendCaseUpdate waits that out.
-      await sendCaseUpdate(() => h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s2.openTasks[0]!.id, data: {} }] }));
+      await sendCaseUpdate(() =>
+        h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s2.openTasks[0]!.id, data: {} }] }),
+      );
       const r = await h.result();
       expect(r.runs).toBeGreaterThanOrEqual(2);
       expect(r).toMatchObject({ outcome: 'done', variables: { counter: 6 } });

@@ -17,20 +17,36 @@ beforeAll(async () => {
   tdb = await createTestDb({ migrate: false });
   await tdb.db.raw('create table t (j jsonb, d date)');
 });
-afterAll(async () => { await tdb?.drop(); });
+afterAll(async () => {
+  await tdb?.drop();
+});
 
 /** The errors PostgreSQL gives for a NUL in JSON text (quotes it in `where`) and for a bad date (in its message). */
 async function realErrors(): Promise<Error[]> {
   const errors: Error[] = [];
   for (const row of [{ j: JSON.stringify({ competentBodyRef: `${SECRET}\u0000b` }) }, { d: `${SECRET}-2026` }]) {
-    await tdb.db('t').insert(row).then(() => errors.push(new Error('no error')), (e: Error) => errors.push(e));
+    await tdb
+      .db('t')
+      .insert(row)
+      .then(
+        () => errors.push(new Error('no error')),
+        (e: Error) => errors.push(e),
+      );
   }
   return errors;
 }
 
 function capture(): { lines: string[]; stream: Writable } {
   const lines: string[] = [];
-  return { lines, stream: new Writable({ write(chunk: Buffer, _enc, cb) { lines.push(chunk.toString()); cb(); } }) };
+  return {
+    lines,
+    stream: new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(chunk.toString());
+        cb();
+      },
+    }),
+  };
 }
 
 describe('database errors carry no input', () => {
@@ -66,17 +82,37 @@ describe('database errors carry no input', () => {
     const record = (level: string) => (message: string, meta?: Record<string, unknown>) => {
       logged.push(`${level} ${message} ${JSON.stringify(meta)} ${String((meta?.error as Error | undefined)?.stack)}`);
     };
-    const logger = { log: (level: string, m: string, meta?: Record<string, unknown>) => record(level)(m, meta),
-      trace: record('trace'), debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const logger = {
+      log: (level: string, m: string, meta?: Record<string, unknown>) => record(level)(m, meta),
+      trace: record('trace'),
+      debug: record('debug'),
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+    };
     const env = new MockActivityEnvironment({}, { interceptors: [scrubDatabaseErrorsInActivities], logger });
-    const failure = await env.run(async () => { await tdb.db('t').insert({ d: `${SECRET}-2026` }); }).then(() => undefined, (e: Error) => e);
+    const failure = await env
+      .run(async () => {
+        await tdb.db('t').insert({ d: `${SECRET}-2026` });
+      })
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     expect(failure).toBeInstanceOf(Error);
     expect(failure!.message).toBe('invalid input syntax for type date: "…" (SQLSTATE 22007)');
     expect(`${failure!.stack} ${JSON.stringify(failure)}`).not.toContain(SECRET);
     expect(logged.filter((l) => l.includes('Activity failed') && l.includes('SQLSTATE 22007'))).toHaveLength(1); // the SDK's own line
     expect(logged.join('\n')).not.toContain(SECRET);
     // Other errors pass through unchanged.
-    const plain = await env.run(async () => { throw new TypeError('plain'); }).then(() => undefined, (e: Error) => e);
+    const plain = await env
+      .run(async () => {
+        throw new TypeError('plain');
+      })
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     expect(plain).toBeInstanceOf(TypeError);
   });
 });

@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 const importXml = (body: string) =>
-  fetch(`${api.url}/v1/definitions?owner=system`, { method: 'POST', headers: { ...admin, 'content-type': 'application/xml' }, body });
+  fetch(`${api.url}/v1/definitions?owner=system`, {
+    method: 'POST',
+    headers: { ...admin, 'content-type': 'application/xml' },
+    body,
+  });
 const withVersion = (doc: string, v: number) => doc.replace(/(<kntc:processInfo[^>]*\bversion=")2(")/, `$1${v}$2`);
 const beforeStart = (doc: string, inserted: string) => doc.replace('<bpmn:startEvent ', `${inserted}<bpmn:startEvent `);
 
@@ -33,7 +37,9 @@ describe('BPMN import bounds and the event loop', () => {
     const doc = withVersion(xml, 7);
     expect(doc).not.toBe(xml);
     let done = false;
-    const importing = importXml(doc).finally(() => { done = true; });
+    const importing = importXml(doc).finally(() => {
+      done = true;
+    });
     let answeredMeanwhile = 0;
     while (!done) {
       const h = await fetch(`${api.url}/healthz`);
@@ -55,7 +61,9 @@ describe('BPMN import bounds and the event loop', () => {
     expect(r.status).toBe(422);
     const body = (await r.json()) as { detail: string; errors: Array<{ message: string }> };
     expect(body.detail).toContain(`more than ${MAX_BPMN_ELEMENTS} XML elements`);
-    expect(await api.tdb.db('process_definitions').where({ key: 'complaint-first', version: 8 }).first()).toBeUndefined();
+    expect(
+      await api.tdb.db('process_definitions').where({ key: 'complaint-first', version: 8 }).first(),
+    ).toBeUndefined();
   });
 
   it(`nesting deeper than ${MAX_BPMN_DEPTH} → 422`, async () => {
@@ -75,7 +83,9 @@ describe('BPMN import bounds and the event loop', () => {
 
   it('a non-admin is refused before anything is parsed (403)', async () => {
     const r = await fetch(`${api.url}/v1/definitions`, {
-      method: 'POST', headers: { ...(await authHeader({ roles: ['officer'] })), 'content-type': 'application/xml' }, body: withVersion(xml, 11),
+      method: 'POST',
+      headers: { ...(await authHeader({ roles: ['officer'] })), 'content-type': 'application/xml' },
+      body: withVersion(xml, 11),
     });
     expect(r.status).toBe(403);
   });

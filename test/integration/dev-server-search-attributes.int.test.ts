@@ -21,23 +21,38 @@ import { uniqueQueue, workflowBundle } from '../support/temporal.js';
 
 const binary = temporalBinaries(path.resolve('.tools')).temporal;
 /** The attributes `npm start` registered before the ADR 0005 follow-up. */
-const OLD = ['KntcCaseType=Keyword', 'KntcAgencyId=Keyword', 'KntcStage=Keyword', 'KntcReceivedAt=Datetime', 'KntcDueAt=Datetime'];
+const OLD = [
+  'KntcCaseType=Keyword',
+  'KntcAgencyId=Keyword',
+  'KntcStage=Keyword',
+  'KntcReceivedAt=Datetime',
+  'KntcDueAt=Datetime',
+];
 
 const def: ProcessDefinitionInput = {
-  key: 'sa-restart', version: 1, name: 'Search attributes after a restart', caseType: 'petition', effectiveFrom: '2026-01-01',
+  key: 'sa-restart',
+  version: 1,
+  name: 'Search attributes after a restart',
+  caseType: 'petition',
+  effectiveFrom: '2026-01-01',
   nodes: [
     { type: 'startEvent', id: 'start' },
     { type: 'userTask', id: 'review', name: 'Review', candidateRoles: ['officer'], agencyScope: 'receiving' },
     { type: 'endEvent', id: 'end', outcome: 'answered' },
   ],
-  flows: [{ id: 'f1', source: 'start', target: 'review' }, { id: 'f2', source: 'review', target: 'end' }],
+  flows: [
+    { id: 'f1', source: 'start', target: 'review' },
+    { id: 'f2', source: 'review', target: 'end' },
+  ],
 };
 
 async function customAttributes(address: string): Promise<string[]> {
   const c = await Connection.connect({ address });
   try {
     const r = await c.operatorService.listSearchAttributes({ namespace: 'default' });
-    return Object.keys(r.customAttributes ?? {}).filter((k) => k.startsWith('Kntc')).sort();
+    return Object.keys(r.customAttributes ?? {})
+      .filter((k) => k.startsWith('Kntc'))
+      .sort();
   } finally {
     await c.close();
   }
@@ -55,8 +70,26 @@ describe('dev server restarted on a persisted database gets the new search attri
   it('registers the missing attributes on restart, and a case runs and upserts them', async () => {
     // 1. The database as an earlier npm start left it: only the old attribute set.
     const port = await freePort();
-    const old = spawn(binary, ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--namespace', 'default',
-      '--db-filename', dbFile, '--log-level', 'error', ...OLD.flatMap((a) => ['--search-attribute', a])], { stdio: 'ignore' });
+    const old = spawn(
+      binary,
+      [
+        'server',
+        'start-dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--headless',
+        '--namespace',
+        'default',
+        '--db-filename',
+        dbFile,
+        '--log-level',
+        'error',
+        ...OLD.flatMap((a) => ['--search-attribute', a]),
+      ],
+      { stdio: 'ignore' },
+    );
     try {
       await waitForTemporal(`127.0.0.1:${port}`, 60_000, old);
       expect(await customAttributes(`127.0.0.1:${port}`)).toEqual(OLD.map((a) => a.split('=')[0]).sort());
@@ -76,17 +109,31 @@ describe('dev server restarted on a persisted database gets the new search attri
     try {
       const client = new Client({ connection, namespace: 'default' });
       const taskQueue = uniqueQueue('sa-restart');
-      const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fakeActivities().activities });
-      const input = processInput(def, { caseEvents: { received: new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10) } });
+      const worker = await Worker.create({
+        connection: nativeConnection,
+        taskQueue,
+        workflowBundle: await workflowBundle(),
+        activities: fakeActivities().activities,
+      });
+      const input = processInput(def, {
+        caseEvents: { received: new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10) },
+      });
       await worker.runUntil(async () => {
-        const h = await client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+        const h = await client.workflow.start('processWorkflow', {
+          taskQueue,
+          workflowId: `case-${input.caseId}`,
+          args: [input],
+        });
         let sa = (await h.describe()).typedSearchAttributes;
         for (let i = 0; i < 200 && sa.get(SA.status) === undefined; i++) {
           await new Promise((r) => setTimeout(r, 50));
           sa = (await h.describe()).typedSearchAttributes;
         }
-        expect({ status: sa.get(SA.status), definition: sa.get(SA.definition), stage: sa.get(SA.stage) })
-          .toEqual({ status: 'running', definition: 'sa-restart@1', stage: 'Review' });
+        expect({ status: sa.get(SA.status), definition: sa.get(SA.definition), stage: sa.get(SA.stage) }).toEqual({
+          status: 'running',
+          definition: 'sa-restart@1',
+          stage: 'Review',
+        });
         await h.terminate('test done');
       });
     } finally {

@@ -18,7 +18,18 @@ import { createDb } from '../../db/knex.js';
 import { migrateLatest } from '../../db/migrate.js';
 import { freePort, startEmbeddedPostgres, type PostgresHandle } from '../../platform/postgres.js';
 import { authHeader, testPii } from '../support/auth.js';
-import { acrossFault, checkDrill, faultMoment, Ledger, retriesInHistories, runLoad, spawnWorker, startDrillApi, todayVn, type WorkerProcess } from '../support/drills.js';
+import {
+  acrossFault,
+  checkDrill,
+  faultMoment,
+  Ledger,
+  retriesInHistories,
+  runLoad,
+  spawnWorker,
+  startDrillApi,
+  todayVn,
+  type WorkerProcess,
+} from '../support/drills.js';
 import { devServer, uniqueQueue } from '../support/temporal.js';
 
 const CASES = 16;
@@ -50,16 +61,36 @@ describe('fault drill: PostgreSQL restart', () => {
     const taskQueue = uniqueQueue('drill-pg');
     const api = await startDrillApi({ db, temporal: dev.client, taskQueue, pii: testPii(piiKeys) });
     cleanup.push(() => api.close());
-    const worker: WorkerProcess = spawnWorker({ temporalAddress: dev.address, databaseUrl: pg.url, taskQueue, piiKeys, logFile: path.join(tmp, 'worker.log') });
+    const worker: WorkerProcess = spawnWorker({
+      temporalAddress: dev.address,
+      databaseUrl: pg.url,
+      taskQueue,
+      piiKeys,
+      logFile: path.join(tmp, 'worker.log'),
+    });
     cleanup.push(() => worker.stop());
     await worker.ready(dev.client);
 
-    const headers = await authHeader({ roles: ['officer'], agency: 'so-tnmt', sub: OFFICER, permissions: ['task-role:letter_officer', 'task-role:resolver'] });
+    const headers = await authHeader({
+      roles: ['officer'],
+      agency: 'so-tnmt',
+      sub: OFFICER,
+      permissions: ['task-role:letter_officer', 'task-role:resolver'],
+    });
     const today = todayVn();
     const ledger = new Ledger();
     const load = runLoad(ledger, {
-      url: api.url, headers, agencyId: 'so-tnmt', cases: CASES, concurrency: CONCURRENCY, deadline: Date.now() + 180_000, startGapMs: 50,
-      forms: { accept: { petitionDecision: 'accept', decidedOn: today }, respond: { respondedOn: today, responseRef: 'CV-diễn-tập' } },
+      url: api.url,
+      headers,
+      agencyId: 'so-tnmt',
+      cases: CASES,
+      concurrency: CONCURRENCY,
+      deadline: Date.now() + 180_000,
+      startGapMs: 50,
+      forms: {
+        accept: { petitionDecision: 'accept', decidedOn: today },
+        respond: { respondedOn: today, responseRef: 'CV-diễn-tập' },
+      },
     });
 
     // Projections are being written: completions acknowledged, their steps projected by the worker, and one in flight.
@@ -71,15 +102,22 @@ describe('fault drill: PostgreSQL restart', () => {
     pg = await startEmbeddedPostgres(pgOpts);
     const restartedAt = Date.now();
     await load;
-    console.info(`[drill postgres] stopped at ${ackedBefore} completions; down ${restartedAt - stoppedAt} ms; load done ${Date.now() - restartedAt} ms after the restart`);
+    console.info(
+      `[drill postgres] stopped at ${ackedBefore} completions; down ${restartedAt - stoppedAt} ms; load done ${Date.now() - restartedAt} ms after the restart`,
+    );
 
     const report = await checkDrill({ db, temporal: dev.client, ledger, actorId: OFFICER, settleMs: 120_000 });
     const retries = await retriesInHistories(dev.client, ledger.started.keys());
-    console.info(`[drill postgres] ${JSON.stringify({ ...report, acrossTheRestart: acrossFault(ledger, stoppedAt).length, retries })}`);
+    console.info(
+      `[drill postgres] ${JSON.stringify({ ...report, acrossTheRestart: acrossFault(ledger, stoppedAt).length, retries })}`,
+    );
     expect(report.started).toBe(CASES);
     expect(ledger.finished.size).toBe(CASES);
     expect(report.completions).toBe(2 * CASES);
     // The outage hit work in flight: activities writing to PostgreSQL (projections, lifecycle records) failed and were retried.
-    expect(Object.values(retries.activities).reduce((a, b) => a + b, 0), 'activity attempts retried after the outage').toBeGreaterThan(0);
+    expect(
+      Object.values(retries.activities).reduce((a, b) => a + b, 0),
+      'activity attempts retried after the outage',
+    ).toBeGreaterThan(0);
   }, 420_000);
 });

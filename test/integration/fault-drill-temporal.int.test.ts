@@ -21,7 +21,16 @@ import { freePort } from '../../platform/postgres.js';
 import { startDevServer, temporalBinaries, type ServerProcess } from '../../platform/temporal.js';
 import { authHeader, testPii } from '../support/auth.js';
 import { createTestDb } from '../support/db.js';
-import { acrossFault, checkDrill, faultMoment, Ledger, runLoad, spawnWorker, startDrillApi, type WorkerProcess } from '../support/drills.js';
+import {
+  acrossFault,
+  checkDrill,
+  faultMoment,
+  Ledger,
+  runLoad,
+  spawnWorker,
+  startDrillApi,
+  type WorkerProcess,
+} from '../support/drills.js';
 import { uniqueQueue } from '../support/temporal.js';
 
 const CASES = 12;
@@ -31,17 +40,28 @@ const TIMER = 'PT20S';
 
 /** Petitions received from 2026 run this here (highest version for the case type). */
 const TIMER_DRILL = {
-  key: 'drill-timers', version: 90, name: 'Fault drill: a task, a timer, a task', caseType: 'petition', effectiveFrom: '2026-01-01',
+  key: 'drill-timers',
+  version: 90,
+  name: 'Fault drill: a task, a timer, a task',
+  caseType: 'petition',
+  effectiveFrom: '2026-01-01',
   nodes: [
     { type: 'startEvent', id: 'start' },
     { type: 'userTask', id: 'open', name: 'Open the file', candidateRoles: ['resolver'], agencyScope: 'resolving' },
-    { type: 'intermediateCatchEvent', id: 'wait', name: 'Wait for the answer period', trigger: { kind: 'timer', timer: { duration: TIMER } } },
+    {
+      type: 'intermediateCatchEvent',
+      id: 'wait',
+      name: 'Wait for the answer period',
+      trigger: { kind: 'timer', timer: { duration: TIMER } },
+    },
     { type: 'userTask', id: 'close', name: 'Close the file', candidateRoles: ['resolver'], agencyScope: 'resolving' },
     { type: 'endEvent', id: 'end', outcome: 'closed' },
   ],
   flows: [
-    { id: 'f1', source: 'start', target: 'open' }, { id: 'f2', source: 'open', target: 'wait' },
-    { id: 'f3', source: 'wait', target: 'close' }, { id: 'f4', source: 'close', target: 'end' },
+    { id: 'f1', source: 'start', target: 'open' },
+    { id: 'f2', source: 'open', target: 'wait' },
+    { id: 'f3', source: 'wait', target: 'close' },
+    { id: 'f4', source: 'close', target: 'end' },
   ],
 };
 
@@ -55,8 +75,11 @@ describe('fault drill: Temporal server restart', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kntc-drill-temporal-'));
     cleanup.push(async () => fs.rmSync(tmp, { recursive: true, force: true }));
     const devOpts = {
-      binary: temporalBinaries(path.join(ROOT, '.tools')).temporal, port: await freePort(), namespace: 'default',
-      dbFile: path.join(tmp, 'temporal.db'), logFile: path.join(tmp, 'temporal.log'),
+      binary: temporalBinaries(path.join(ROOT, '.tools')).temporal,
+      port: await freePort(),
+      namespace: 'default',
+      dbFile: path.join(tmp, 'temporal.db'),
+      logFile: path.join(tmp, 'temporal.log'),
     };
     let server: ServerProcess = await startDevServer(devOpts);
     cleanup.push(() => server.stop());
@@ -72,14 +95,32 @@ describe('fault drill: Temporal server restart', () => {
     const taskQueue = uniqueQueue('drill-temporal');
     const api = await startDrillApi({ db: tdb.db, temporal: client, taskQueue, pii: testPii(piiKeys) });
     cleanup.push(() => api.close());
-    const worker: WorkerProcess = spawnWorker({ temporalAddress: server.address, databaseUrl: tdb.url, taskQueue, piiKeys, logFile: path.join(tmp, 'worker.log') });
+    const worker: WorkerProcess = spawnWorker({
+      temporalAddress: server.address,
+      databaseUrl: tdb.url,
+      taskQueue,
+      piiKeys,
+      logFile: path.join(tmp, 'worker.log'),
+    });
     cleanup.push(() => worker.stop());
     await worker.ready(client);
 
-    const headers = await authHeader({ roles: ['officer'], agency: 'so-tnmt', sub: OFFICER, permissions: ['task-role:resolver'] });
+    const headers = await authHeader({
+      roles: ['officer'],
+      agency: 'so-tnmt',
+      sub: OFFICER,
+      permissions: ['task-role:resolver'],
+    });
     const ledger = new Ledger();
     const load = runLoad(ledger, {
-      url: api.url, headers, agencyId: 'so-tnmt', cases: CASES, concurrency: CASES, deadline: Date.now() + 180_000, startGapMs: 150, forms: {},
+      url: api.url,
+      headers,
+      agencyId: 'so-tnmt',
+      cases: CASES,
+      concurrency: CASES,
+      deadline: Date.now() + 180_000,
+      startGapMs: 150,
+      forms: {},
     });
 
     // Timers armed: half the cases are past their first task and wait on their timer.
@@ -87,25 +128,37 @@ describe('fault drill: Temporal server restart', () => {
     const armed = ledger.acknowledgedCompletions;
     const killedAt = Date.now();
     server.child.kill('SIGKILL');
-    await new Promise<void>((r) => (server.child.exitCode !== null || server.child.signalCode !== null ? r() : server.child.once('exit', () => r())));
+    await new Promise<void>((r) =>
+      server.child.exitCode !== null || server.child.signalCode !== null ? r() : server.child.once('exit', () => r()),
+    );
     await new Promise((r) => setTimeout(r, DOWN_MS));
     server = await startDevServer(devOpts);
     const restartedAt = Date.now();
     await load;
-    console.info(`[drill temporal] killed with ${armed} timers armed; down ${restartedAt - killedAt} ms; load done ${Date.now() - restartedAt} ms after the restart`);
+    console.info(
+      `[drill temporal] killed with ${armed} timers armed; down ${restartedAt - killedAt} ms; load done ${Date.now() - restartedAt} ms after the restart`,
+    );
 
     const report = await checkDrill({ db: tdb.db, temporal: client, ledger, actorId: OFFICER, settleMs: 120_000 });
-    console.info(`[drill temporal] ${JSON.stringify({ ...report, acrossTheKill: acrossFault(ledger, killedAt).length })}`);
+    console.info(
+      `[drill temporal] ${JSON.stringify({ ...report, acrossTheKill: acrossFault(ledger, killedAt).length })}`,
+    );
     expect(report.started).toBe(CASES);
     expect(ledger.finished.size).toBe(CASES);
     expect(report.completions).toBe(2 * CASES);
     expect(worker.child.exitCode, 'the worker process survived the outage').toBeNull();
     // The timers of the cases armed before the kill fired after it (some were due while the server was down).
-    const dueDuringOutage = (await Promise.all([...ledger.started.keys()].map(async (id) => {
-      const s = await tdb.db('case_states').where({ case_id: id }).first('state');
-      const opened = (s.state.tasks as Array<{ nodeId: string; openedAt: string }>).find((t) => t.nodeId === 'close')?.openedAt;
-      return opened !== undefined && Date.parse(opened) >= killedAt && Date.parse(opened) - killedAt < 40_000;
-    }))).filter(Boolean).length;
+    const dueDuringOutage = (
+      await Promise.all(
+        [...ledger.started.keys()].map(async (id) => {
+          const s = await tdb.db('case_states').where({ case_id: id }).first('state');
+          const opened = (s.state.tasks as Array<{ nodeId: string; openedAt: string }>).find(
+            (t) => t.nodeId === 'close',
+          )?.openedAt;
+          return opened !== undefined && Date.parse(opened) >= killedAt && Date.parse(opened) - killedAt < 40_000;
+        }),
+      )
+    ).filter(Boolean).length;
     expect(dueDuringOutage, 'timers that fired after the restart').toBeGreaterThan(0);
   }, 420_000);
 });

@@ -16,7 +16,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { registerBuiltinDefinitions } from '../../db/builtin-definitions.js';
 import { authHeader, testPii } from '../support/auth.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { acrossFault, checkDrill, faultMoment, Ledger, retriesInHistories, runLoad, spawnWorker, startDrillApi, todayVn, type DrillApi, type WorkerProcess } from '../support/drills.js';
+import {
+  acrossFault,
+  checkDrill,
+  faultMoment,
+  Ledger,
+  retriesInHistories,
+  runLoad,
+  spawnWorker,
+  startDrillApi,
+  todayVn,
+  type DrillApi,
+  type WorkerProcess,
+} from '../support/drills.js';
 import { devServer, uniqueQueue } from '../support/temporal.js';
 
 const CASES = 16;
@@ -41,18 +53,40 @@ describe('fault drill: kill -9 of the worker process', () => {
     const taskQueue = uniqueQueue('drill-worker');
     const api: DrillApi = await startDrillApi({ db: tdb.db, temporal: dev.client, taskQueue, pii: testPii(piiKeys) });
     cleanup.push(() => api.close());
-    const workerOpts = { temporalAddress: dev.address, databaseUrl: tdb.url, taskQueue, piiKeys, logFile: path.join(tmp, 'worker.log') };
+    const workerOpts = {
+      temporalAddress: dev.address,
+      databaseUrl: tdb.url,
+      taskQueue,
+      piiKeys,
+      logFile: path.join(tmp, 'worker.log'),
+    };
     const workers: WorkerProcess[] = [];
-    cleanup.push(async () => { for (const w of workers) await w.stop(); });
+    cleanup.push(async () => {
+      for (const w of workers) await w.stop();
+    });
     workers.push(spawnWorker(workerOpts));
     await workers[0]!.ready(dev.client);
 
-    const headers = await authHeader({ roles: ['officer'], agency: 'so-tnmt', sub: OFFICER, permissions: ['task-role:letter_officer', 'task-role:resolver'] });
+    const headers = await authHeader({
+      roles: ['officer'],
+      agency: 'so-tnmt',
+      sub: OFFICER,
+      permissions: ['task-role:letter_officer', 'task-role:resolver'],
+    });
     const today = todayVn();
     const ledger = new Ledger();
     const load = runLoad(ledger, {
-      url: api.url, headers, agencyId: 'so-tnmt', cases: CASES, concurrency: CONCURRENCY, deadline: Date.now() + 180_000, startGapMs: 50,
-      forms: { accept: { petitionDecision: 'accept', decidedOn: today }, respond: { respondedOn: today, responseRef: 'CV-diễn-tập' } },
+      url: api.url,
+      headers,
+      agencyId: 'so-tnmt',
+      cases: CASES,
+      concurrency: CONCURRENCY,
+      deadline: Date.now() + 180_000,
+      startGapMs: 50,
+      forms: {
+        accept: { petitionDecision: 'accept', decidedOn: today },
+        respond: { respondedOn: today, responseRef: 'CV-diễn-tập' },
+      },
     });
 
     // The burst is under way: completions acknowledged by the first worker, and one in flight.
@@ -66,15 +100,22 @@ describe('fault drill: kill -9 of the worker process', () => {
     await workers[1]!.ready(dev.client);
     const restartedAt = Date.now();
     await load;
-    console.info(`[drill worker] killed at ${ackedBefore} completions; new worker polling after ${restartedAt - killedAt} ms; load done ${Date.now() - killedAt} ms after the kill`);
+    console.info(
+      `[drill worker] killed at ${ackedBefore} completions; new worker polling after ${restartedAt - killedAt} ms; load done ${Date.now() - killedAt} ms after the kill`,
+    );
 
     const report = await checkDrill({ db: tdb.db, temporal: dev.client, ledger, actorId: OFFICER, settleMs: 120_000 });
     const retries = await retriesInHistories(dev.client, ledger.started.keys());
-    console.info(`[drill worker] ${JSON.stringify({ ...report, acrossTheKill: acrossFault(ledger, killedAt).length, retries })}`);
+    console.info(
+      `[drill worker] ${JSON.stringify({ ...report, acrossTheKill: acrossFault(ledger, killedAt).length, retries })}`,
+    );
     // The drill tested something: every case was acknowledged and worked to its end, and requests were in flight across the kill.
     expect(report.started).toBe(CASES);
     expect(ledger.finished.size).toBe(CASES);
     expect(report.completions).toBe(2 * CASES);
-    expect(acrossFault(ledger, killedAt).length, 'requests under way across the kill, acknowledged after it').toBeGreaterThan(0);
+    expect(
+      acrossFault(ledger, killedAt).length,
+      'requests under way across the kill, acknowledged after it',
+    ).toBeGreaterThan(0);
   }, 420_000);
 });

@@ -20,9 +20,15 @@ beforeAll(async () => {
   api = await startTestApi({ worker: true });
   intake = createKntcClient(api.url, await mintToken({ roles: ['intake'], agency: AGENCY, sub: 'clerk-client' }));
   // The petition's tasks are the letter officer's and the resolver's (processes/builtin/petition.ts).
-  officer = createKntcClient(api.url, await mintToken({
-    roles: ['officer'], agency: AGENCY, sub: 'officer-client', permissions: ['task-role:letter_officer', 'task-role:resolver'],
-  }));
+  officer = createKntcClient(
+    api.url,
+    await mintToken({
+      roles: ['officer'],
+      agency: AGENCY,
+      sub: 'officer-client',
+      permissions: ['task-role:letter_officer', 'task-role:resolver'],
+    }),
+  );
 }, 300_000);
 afterAll(async () => {
   await api?.close();
@@ -50,7 +56,13 @@ describe('the generated TypeScript client', () => {
   it('drives a petition from receipt to its end, and gets typed problem details for a bad form', async () => {
     // Receipt: 201 with the new case.
     const created = await intake.POST('/v1/cases', {
-      body: { type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: AGENCY, subject: 'Kiến nghị qua client sinh tự động' },
+      body: {
+        type: 'petition',
+        channel: 'portal',
+        receivedAt: new Date().toISOString(),
+        agencyId: AGENCY,
+        subject: 'Kiến nghị qua client sinh tự động',
+      },
       headers: { 'Idempotency-Key': `client-${Date.now()}` },
     });
     expect(created.response.status, JSON.stringify(created.error)).toBe(201);
@@ -80,7 +92,8 @@ describe('the generated TypeScript client', () => {
       if (first) {
         // A bad form: 422 problem+json naming the field (the case's validator refused it; nothing entered the case); typed as the documented Problem.
         const bad = await officer.POST('/v1/tasks/{id}/complete', {
-          params: { path: { id: task.id } }, body: { data: { petitionDecision: 'maybe', decidedOn: today } },
+          params: { path: { id: task.id } },
+          body: { data: { petitionDecision: 'maybe', decidedOn: today } },
         });
         expect(bad.response.status).toBe(422);
         expect(bad.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -108,7 +121,9 @@ describe('the generated TypeScript client', () => {
     expect(tasksLeft.data!.items).toEqual([]);
 
     // Typed errors elsewhere too: an unknown case is a 404 problem.
-    const missing = await officer.GET('/v1/cases/{id}', { params: { path: { id: '00000000-0000-4000-8000-000000000000' } } });
+    const missing = await officer.GET('/v1/cases/{id}', {
+      params: { path: { id: '00000000-0000-4000-8000-000000000000' } },
+    });
     expect(missing.response.status).toBe(404);
     expect(missing.error!.status).toBe(404);
   }, 300_000);

@@ -21,7 +21,13 @@ let officer: Record<string, string>;
 interface View {
   openTasks: Array<{ id: string; nodeId: string; dueAt: string | null }>;
   clocks: Array<{ nodeId: string; ruleId?: string; due?: string | null; purpose: string }>;
-  breaches: Array<{ nodeId: string; ruleId: string; due: string; status: string; supersededBy?: { event: string; date: string; due: string | null } }>;
+  breaches: Array<{
+    nodeId: string;
+    ruleId: string;
+    due: string;
+    status: string;
+    supersededBy?: { event: string; date: string; due: string | null };
+  }>;
   flags: Record<string, boolean>;
 }
 
@@ -35,12 +41,18 @@ afterAll(async () => {
 });
 
 const call = apiCaller(() => api.url);
-const view = (id: string) => async () => (await call('GET', `/v1/cases/${id}?consistent=true`, officer)).json as unknown as View;
+const view = (id: string) => async () =>
+  (await call('GET', `/v1/cases/${id}?consistent=true`, officer)).json as unknown as View;
 const waitFor = (id: string, what: string, ok: (v: View) => boolean) => poll(what, view(id), ok, { lastChars: 2000 });
 const task = (v: View, nodeId: string) => v.openTasks.find((t) => t.nodeId === nodeId)!;
 
 async function start(body: Json): Promise<Json> {
-  const r = await call('POST', '/v1/cases', admin, { channel: 'portal', agencyId: 'so-tnmt', subject: 'Tố cáo cán bộ địa chính', ...body });
+  const r = await call('POST', '/v1/cases', admin, {
+    channel: 'portal',
+    agencyId: 'so-tnmt',
+    subject: 'Tố cáo cán bộ địa chính',
+    ...body,
+  });
   expect(r.status, JSON.stringify(r.json)).toBe(201);
   return r.json;
 }
@@ -50,7 +62,13 @@ async function complete(id: string, nodeId: string, data: Json): Promise<void> {
   expect(r.status, JSON.stringify(r.json)).toBe(200);
 }
 const initial = (acceptedOn: string, complexity: string) => ({
-  initialDecision: 'accept', formComplete: true, denouncerHasCapacity: true, withinCompetence: true, violationIdentifiable: true, acceptedOn, complexity,
+  initialDecision: 'accept',
+  formComplete: true,
+  denouncerHasCapacity: true,
+  withinCompetence: true,
+  violationIdentifiable: true,
+  acceptedOn,
+  complexity,
 });
 const event = (id: string, name: string, body: Json) => call('POST', `/v1/cases/${id}/events/${name}`, officer, body);
 
@@ -59,22 +77,38 @@ describe('extensions recorded after the limit ran out', () => {
     const id = String((await start({ type: 'denunciation', receivedAt: '2026-10-01T09:00:00+07:00' })).id);
     await complete(id, 'initial', initial('2026-10-05', 'especially_complex'));
     await complete(id, 'notifyAcceptance', { acceptanceNoticeSentOn: '2026-10-06' });
-    const breached = await waitFor(id, 'the T5 breach', (v) => v.breaches.some((b) => b.ruleId === 'T5') && v.openTasks.some((t) => t.nodeId === 'resolutionBreach.headReview'));
-    expect(breached.breaches.find((b) => b.ruleId === 'T5')).toMatchObject({ nodeId: 'verify', due: '2026-11-04', status: 'breached' });
+    const breached = await waitFor(
+      id,
+      'the T5 breach',
+      (v) =>
+        v.breaches.some((b) => b.ruleId === 'T5') &&
+        v.openTasks.some((t) => t.nodeId === 'resolutionBreach.headReview'),
+    );
+    expect(breached.breaches.find((b) => b.ruleId === 'T5')).toMatchObject({
+      nodeId: 'verify',
+      due: '2026-11-04',
+      status: 'breached',
+    });
 
     // Dated after the limit ran out: refused with the article; nothing changes.
     const late = await event(id, 'extend', { date: '2026-11-10', decision: '30/QĐ-TTr', amount: 30, ruleId: 'T5' });
     expect(late.status, JSON.stringify(late.json)).toBe(409);
-    expect(late.json).toMatchObject({ type: 'https://kntc-flow.vn/problems/rejected-by-case', reason: 'ExtensionAfterDue' });
+    expect(late.json).toMatchObject({
+      type: 'https://kntc-flow.vn/problems/rejected-by-case',
+      reason: 'ExtensionAfterDue',
+    });
     expect(String(late.json.detail)).toMatch(/2026-11-04|04\/11\/2026/);
     expect(String(late.json.detail)).toContain('Luật Tố cáo 2018 Art 30');
 
     const first = await event(id, 'extend', { date: '2026-10-20', decision: '21/QĐ-TTr', amount: 30, ruleId: 'T5' });
     expect(first.status, JSON.stringify(first.json)).toBe(200);
     expect(first.json).toMatchObject({ caught: 1, clocksChanged: 1, breachesSuperseded: 1, recordedLate: true });
-    const moved = await waitFor(id, 'the moved limit', (v) => v.clocks.some((c) => c.ruleId === 'T5' && c.nodeId === 'verify' && c.due === '2026-12-04'));
+    const moved = await waitFor(id, 'the moved limit', (v) =>
+      v.clocks.some((c) => c.ruleId === 'T5' && c.nodeId === 'verify' && c.due === '2026-12-04'),
+    );
     expect(moved.breaches.find((b) => b.ruleId === 'T5')).toMatchObject({
-      status: 'superseded', supersededBy: { event: 'extend', date: '2026-10-20', due: '2026-12-04' },
+      status: 'superseded',
+      supersededBy: { event: 'extend', date: '2026-10-20', due: '2026-12-04' },
     });
     expect(moved.openTasks.map((t) => t.nodeId)).not.toContain('resolutionBreach.headReview');
 
@@ -88,13 +122,26 @@ describe('extensions recorded after the limit ran out', () => {
     expect(third.json).toMatchObject({ reason: 'ExtensionLimitReached' });
 
     // The late recording is in the audit log: the officer's entry and the workflow's supersession.
-    const audit = await api.tdb.db('audit_log').where({ case_id: id }).whereIn('action', ['case.event.extend', 'workflow.breach_superseded']).orderBy('seq');
-    const extends_ = audit.filter((a: { action: string }) => a.action === 'case.event.extend').map((a: { after: Json }) => a.after);
+    const audit = await api.tdb
+      .db('audit_log')
+      .where({ case_id: id })
+      .whereIn('action', ['case.event.extend', 'workflow.breach_superseded'])
+      .orderBy('seq');
+    const extends_ = audit
+      .filter((a: { action: string }) => a.action === 'case.event.extend')
+      .map((a: { after: Json }) => a.after);
     expect(extends_).toMatchObject([
       { date: '2026-10-20', recordedLate: true, breachesSuperseded: 1, clocksChanged: 1 },
       { date: '2026-11-20', recordedLate: true, breachesSuperseded: 0, clocksChanged: 1 },
     ]);
-    expect(audit.some((a: { action: string; after: { detail: Json } }) => a.action === 'workflow.breach_superseded' && a.after.detail.ruleId === 'T5' && a.after.detail.expiredOn === '2026-11-04')).toBe(true);
+    expect(
+      audit.some(
+        (a: { action: string; after: { detail: Json } }) =>
+          a.action === 'workflow.breach_superseded' &&
+          a.after.detail.ruleId === 'T5' &&
+          a.after.detail.expiredOn === '2026-11-04',
+      ),
+    ).toBe(true);
     const flags = await api.tdb.db('case_flags').where({ case_id: id, flag: 'resolution_overdue' }).first();
     expect(flags?.value).toBe(false);
   });
@@ -109,15 +156,28 @@ describe('complexity after the intake form', () => {
     const refused = await event(id, 'extend', { date: '2026-11-30', amount: 30, ruleId: 'T5' });
     expect(refused.status).toBe(409);
     // Especially complex needs two criteria (NĐ 31/2019 Art 3(3)): 400 naming the field, nothing sent.
-    const bad = await event(id, 'mark-complex', { date: '2026-11-30', complexity: 'especially_complex', criteria: ['a_several_places'] });
+    const bad = await event(id, 'mark-complex', {
+      date: '2026-11-30',
+      complexity: 'especially_complex',
+      criteria: ['a_several_places'],
+    });
     expect(bad.status, JSON.stringify(bad.json)).toBe(400);
     expect(bad.json.errors).toEqual([expect.objectContaining({ path: 'criteria' })]);
     expect(JSON.stringify(bad.json)).toContain('criteria');
 
-    const marked = await event(id, 'mark-complex', { date: '2026-11-30', decision: '12/QĐ-TTr', complexity: 'complex', criteria: ['a_several_places'] });
+    const marked = await event(id, 'mark-complex', {
+      date: '2026-11-30',
+      decision: '12/QĐ-TTr',
+      complexity: 'complex',
+      criteria: ['a_several_places'],
+    });
     expect(marked.status, JSON.stringify(marked.json)).toBe(200);
     expect(marked.json).toMatchObject({ caught: 1, clocksChanged: 0 });
-    await poll('the complex flag', async () => (await call('GET', `/v1/cases/${id}`, officer)).json as unknown as View, (v) => v.flags.complex === true);
+    await poll(
+      'the complex flag',
+      async () => (await call('GET', `/v1/cases/${id}`, officer)).json as unknown as View,
+      (v) => v.flags.complex === true,
+    );
     const list = await call('GET', '/v1/cases?complex=true&type=denunciation&limit=200', officer);
     expect(list.status, JSON.stringify(list.json)).toBe(200);
     expect((list.json.items as Array<{ id: string }>).map((x) => x.id)).toContain(id);
@@ -127,27 +187,60 @@ describe('complexity after the intake form', () => {
   });
 
   it('a complaint complex by its acceptance form shows flags.complex and is listed by ?complex=true', async () => {
-    const id = String((await start({ type: 'complaint_first', receivedAt: '2026-11-25T09:00:00+07:00', subject: 'Khiếu nại quyết định thu hồi đất' })).id);
-    await complete(id, 'accept', { acceptanceDecision: 'accept', acceptedOn: '2026-11-26', acceptanceNoticeOn: '2026-11-26', complex: true });
-    await poll('the complex flag', async () => (await call('GET', `/v1/cases/${id}`, officer)).json as unknown as View, (v) => v.flags.complex === true);
+    const id = String(
+      (
+        await start({
+          type: 'complaint_first',
+          receivedAt: '2026-11-25T09:00:00+07:00',
+          subject: 'Khiếu nại quyết định thu hồi đất',
+        })
+      ).id,
+    );
+    await complete(id, 'accept', {
+      acceptanceDecision: 'accept',
+      acceptedOn: '2026-11-26',
+      acceptanceNoticeOn: '2026-11-26',
+      complex: true,
+    });
+    await poll(
+      'the complex flag',
+      async () => (await call('GET', `/v1/cases/${id}`, officer)).json as unknown as View,
+      (v) => v.flags.complex === true,
+    );
     const list = await call('GET', '/v1/cases?complex=true&limit=200', officer);
-    expect((list.json.items as Array<{ id: string; flags: { complex: boolean } }>).find((x) => x.id === id)?.flags.complex).toBe(true);
+    expect(
+      (list.json.items as Array<{ id: string; flags: { complex: boolean } }>).find((x) => x.id === id)?.flags.complex,
+    ).toBe(true);
   });
 });
 
 describe('representatives for every kind of case', () => {
-  const parties = (role: string) => Array.from({ length: 6 }, (_, i) => ({ role, name: `Người ký ${i + 1}`, isRepresentative: true }));
+  const parties = (role: string) =>
+    Array.from({ length: 6 }, (_, i) => ({ role, name: `Người ký ${i + 1}`, isRepresentative: true }));
   it.each([
     ['complaint_first', 'complainant', 'accept'],
     ['denunciation', 'denouncer', 'initial'],
-  ])('%s signed by 12 people naming 6 representatives: 201, then it waits at appointRepresentatives until 3 are appointed; then %s', async (type, role, first) => {
-    const created = await start({ type, receivedAt: '2026-11-30T09:00:00+07:00', signersCount: 12, parties: parties(role) });
-    const id = String(created.id);
-    const waiting = await waitFor(id, 'appointRepresentatives', (v) => v.openTasks.some((t) => t.nodeId === 'appointRepresentatives'));
-    expect(waiting.openTasks.map((t) => t.nodeId)).toEqual(['appointRepresentatives']);
-    const refs = (created.parties as Array<{ id: string }>).map((p) => p.id);
-    await complete(id, 'appointRepresentatives', { representativeRefs: refs.slice(0, 3), appointmentDocumentRef: 'VB-01' });
-    const open = await waitFor(id, first, (v) => v.openTasks.some((t) => t.nodeId === first));
-    expect(open.openTasks.map((t) => t.nodeId)).toEqual([first]);
-  });
+  ])(
+    '%s signed by 12 people naming 6 representatives: 201, then it waits at appointRepresentatives until 3 are appointed; then %s',
+    async (type, role, first) => {
+      const created = await start({
+        type,
+        receivedAt: '2026-11-30T09:00:00+07:00',
+        signersCount: 12,
+        parties: parties(role),
+      });
+      const id = String(created.id);
+      const waiting = await waitFor(id, 'appointRepresentatives', (v) =>
+        v.openTasks.some((t) => t.nodeId === 'appointRepresentatives'),
+      );
+      expect(waiting.openTasks.map((t) => t.nodeId)).toEqual(['appointRepresentatives']);
+      const refs = (created.parties as Array<{ id: string }>).map((p) => p.id);
+      await complete(id, 'appointRepresentatives', {
+        representativeRefs: refs.slice(0, 3),
+        appointmentDocumentRef: 'VB-01',
+      });
+      const open = await waitFor(id, first, (v) => v.openTasks.some((t) => t.nodeId === first));
+      expect(open.openTasks.map((t) => t.nodeId)).toEqual([first]);
+    },
+  );
 });

@@ -12,7 +12,9 @@ import { createTestDb, type TestDb } from '../support/db.js';
 
 function migrate(env: Record<string, string>): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'migrate.ts')], {
-    cwd: ROOT, encoding: 'utf8', timeout: 120_000,
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };

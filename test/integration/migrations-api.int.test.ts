@@ -19,17 +19,30 @@ describe('API platform migrations (agencies, api_keys, audit_log, parties, case_
   it('seed the demo province, hold real rows, roll back completely (audit triggers included) and run up again', async () => {
     const db = tdb.db;
     await migrateLatest(db);
-    expect((await db('agencies').orderBy('id')).map((a: { id: string }) => a.id)).toEqual(['so-tnmt', 'thanh-tra-tinh', 'tinh-demo', 'ubnd-xa-a', 'ubnd-xa-b']);
+    expect((await db('agencies').orderBy('id')).map((a: { id: string }) => a.id)).toEqual([
+      'so-tnmt',
+      'thanh-tra-tinh',
+      'tinh-demo',
+      'ubnd-xa-a',
+      'ubnd-xa-b',
+    ]);
     await createApiKeyStore(db).create({ name: 'k', agencyId: 'so-tnmt', roles: ['intake'], createdBy: 't' });
     await createAuditStore(db).append({ actor: { type: 'system', id: 't', agency: null }, action: 'x' });
     await createPartyStore(db, testPii()).addAll('c1', [{ role: 'denouncer', identity: { name: 'A' } }]);
     await createCasePinStore(db).put('TC-2026-0000000001', 'c1', '12345678');
-    await expect(db('agencies').insert({ id: 'bad', name: 'x', level: 'village' })).rejects.toThrow(/agencies_level_check/);
-    await expect(db('parties').where({ case_id: 'c1' }).update({ role: 'witness' })).rejects.toThrow(/parties_role_check/);
+    await expect(db('agencies').insert({ id: 'bad', name: 'x', level: 'village' })).rejects.toThrow(
+      /agencies_level_check/,
+    );
+    await expect(db('parties').where({ case_id: 'c1' }).update({ role: 'witness' })).rejects.toThrow(
+      /parties_role_check/,
+    );
 
     await migrateRollbackAll(db);
-    for (const t of ['agencies', 'api_keys', 'audit_log', 'parties', 'case_pins']) expect(await db.schema.hasTable(t), t).toBe(false);
-    const { rows } = await db.raw<{ rows: unknown[] }>(`SELECT 1 FROM pg_proc WHERE proname = 'audit_log_forbid_change'`);
+    for (const t of ['agencies', 'api_keys', 'audit_log', 'parties', 'case_pins'])
+      expect(await db.schema.hasTable(t), t).toBe(false);
+    const { rows } = await db.raw<{ rows: unknown[] }>(
+      `SELECT 1 FROM pg_proc WHERE proname = 'audit_log_forbid_change'`,
+    );
     expect(rows).toHaveLength(0);
 
     await migrateLatest(db);

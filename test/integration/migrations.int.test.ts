@@ -15,8 +15,16 @@ describe('migrations', () => {
     const applied = await migrateLatest(tdb.db);
     expect(applied.length).toBeGreaterThan(0);
     await tdb.db('cases').insert({
-      id: 'c1', reference: 'KN1-2026-C1', workflow_id: 'case-c1', case_type: 'complaint_first', channel: 'portal',
-      agency_id: 'a', subject: 's', received_at: '2026-07-01T02:30:00Z', stage: 'received', status: 'open',
+      id: 'c1',
+      reference: 'KN1-2026-C1',
+      workflow_id: 'case-c1',
+      case_type: 'complaint_first',
+      channel: 'portal',
+      agency_id: 'a',
+      subject: 's',
+      received_at: '2026-07-01T02:30:00Z',
+      stage: 'received',
+      status: 'open',
     });
     expect(await tdb.db('cases').count('* as n').first()).toMatchObject({ n: 1 });
     expect(await migrateLatest(tdb.db)).toEqual([]); // idempotent

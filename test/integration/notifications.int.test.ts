@@ -26,16 +26,23 @@ const SUBJECT = 'Tố cáo ông Nguyễn Văn Bí Mật về đất đai';
 let api: TestApi;
 let smtp: TestSmtp;
 let gateway: http.Server;
-const sms: Array<{ auth: string | undefined; key: string | undefined; body: { id: string; to: string; text: string } }> = [];
+const sms: Array<{
+  auth: string | undefined;
+  key: string | undefined;
+  body: { id: string; to: string; text: string };
+}> = [];
 const call = apiCaller(() => api.url);
 
 beforeAll(async () => {
   smtp = await startTestSmtp({
-    rcpt: (a, n) => (a.startsWith('bounce') ? 550 : a.startsWith('flaky') && n <= 2 ? 451 : a.startsWith('down') ? 451 : null),
+    rcpt: (a, n) =>
+      a.startsWith('bounce') ? 550 : a.startsWith('flaky') && n <= 2 ? 451 : a.startsWith('down') ? 451 : null,
   });
   gateway = http.createServer((req, res) => {
     let data = '';
-    req.on('data', (c: Buffer) => { data += c.toString(); });
+    req.on('data', (c: Buffer) => {
+      data += c.toString();
+    });
     req.on('end', () => {
       const body = JSON.parse(data) as { id: string; to: string; text: string };
       sms.push({ auth: req.headers.authorization, key: req.headers['idempotency-key'] as string | undefined, body });
@@ -48,20 +55,31 @@ beforeAll(async () => {
     notifications: {
       resolveRecipients,
       email: createEmailTransport({ smtpUrl: smtp.url, from: 'KNTC <no-reply@kntc.test>' }),
-      sms: createSmsTransport({ url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`, token: 'sms-secret' }),
-      publicBaseUrl: BASE, retry: RETRY,
+      sms: createSmsTransport({
+        url: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms`,
+        token: 'sms-secret',
+      }),
+      publicBaseUrl: BASE,
+      retry: RETRY,
     },
   });
   const db = api.tdb.db;
   const people = [
-    { id: 'p-flaky', email: 'flaky@ubnd-xa-a.test' }, { id: 'p-bounce', email: 'bounce@ubnd-xa-a.test' },
-    { id: 'p-down', email: 'down@ubnd-xa-a.test' }, { id: 'p-sms', email: null, phone: '+84901234567' },
+    { id: 'p-flaky', email: 'flaky@ubnd-xa-a.test' },
+    { id: 'p-bounce', email: 'bounce@ubnd-xa-a.test' },
+    { id: 'p-down', email: 'down@ubnd-xa-a.test' },
+    { id: 'p-sms', email: null, phone: '+84901234567' },
     { id: 'p-sms-bad', email: null, phone: '+84900000400' },
   ];
-  await db('people').insert(people.map((p) => ({ id: p.id, display_name: `Cán bộ ${p.id}`, email: p.email, phone: p.phone ?? null })));
-  await db('agency_staff').insert(people.map((p) => ({ person_id: p.id, agency_id: 'ubnd-xa-a', roles: ['officer'], position: 'member' })));
+  await db('people').insert(
+    people.map((p) => ({ id: p.id, display_name: `Cán bộ ${p.id}`, email: p.email, phone: p.phone ?? null })),
+  );
+  await db('agency_staff').insert(
+    people.map((p) => ({ person_id: p.id, agency_id: 'ubnd-xa-a', roles: ['officer'], position: 'member' })),
+  );
   await db('notification_preferences').insert([
-    { person_id: 'p-sms', channel: 'sms', kind: '*', enabled: true }, { person_id: 'p-sms-bad', channel: 'sms', kind: '*', enabled: true },
+    { person_id: 'p-sms', channel: 'sms', kind: '*', enabled: true },
+    { person_id: 'p-sms-bad', channel: 'sms', kind: '*', enabled: true },
   ]);
 }, 120_000);
 afterAll(async () => {
@@ -71,50 +89,74 @@ afterAll(async () => {
 });
 
 /** A notification on a seeded case, delivered by its workflow (started as recordNotification does). */
-async function deliver(to: string[], kind = 'deadline_breach'): Promise<{ caseId: string; id: string; result: DeliverNotificationResult }> {
+async function deliver(
+  to: string[],
+  kind = 'deadline_breach',
+): Promise<{ caseId: string; id: string; result: DeliverNotificationResult }> {
   const caseId = randomUUID();
   await seedCase(api.tdb.db, { id: caseId, agencyId: 'ubnd-xa-a', caseType: 'petition' });
   const id = `ntf-${randomUUID()}`;
-  await api.tdb.db('case_notifications').insert({ id, case_id: caseId, idem_key: 'overdue.notify:t1', node_id: 'overdue.notify', kind, recipients: to });
+  await api.tdb
+    .db('case_notifications')
+    .insert({ id, case_id: caseId, idem_key: 'overdue.notify:t1', node_id: 'overdue.notify', kind, recipients: to });
   await startNotificationDelivery(api.dev.client, api.deps.taskQueue, id, RETRY);
   // Started twice (a retried recording): still one delivery.
   await startNotificationDelivery(api.dev.client, api.deps.taskQueue, id, RETRY);
-  const result = (await api.dev.client.workflow.getHandle(notificationWorkflowId(id)).result()) as DeliverNotificationResult;
+  const result = (await api.dev.client.workflow
+    .getHandle(notificationWorkflowId(id))
+    .result()) as DeliverNotificationResult;
   return { caseId, id, result };
 }
 
 async function caseNotifications(caseId: string): Promise<Json[]> {
-  const r = await call('GET', `/v1/cases/${caseId}/notifications`, await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }));
+  const r = await call(
+    'GET',
+    `/v1/cases/${caseId}/notifications`,
+    await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }),
+  );
   expect(r.status, r.text).toBe(200);
   return r.json.items as Json[];
 }
 
 describe('notifications delivered', () => {
-  it('a breached deadline lands in the head\'s mailbox and in-app inbox, with reference, step, due date and link', async () => {
+  it("a breached deadline lands in the head's mailbox and in-app inbox, with reference, step, due date and link", async () => {
     const admin = await authHeader({ roles: ['admin'], agency: 'so-tnmt' });
     // Received three months ago: the 10-working-day acceptance limit (C1) breached at once.
     const created = await call('POST', '/v1/cases', admin, {
-      type: 'petition', channel: 'portal', receivedAt: '2026-09-01T09:00:00+07:00', agencyId: 'so-tnmt', subject: SUBJECT,
+      type: 'petition',
+      channel: 'portal',
+      receivedAt: '2026-09-01T09:00:00+07:00',
+      agencyId: 'so-tnmt',
+      subject: SUBJECT,
     });
     expect(created.status, created.text).toBe(201);
     const caseId = String(created.json.id);
     const reference = String(created.json.reference);
-    const items = await poll('the breach notification settled', () => caseNotifications(caseId),
-      (xs) => xs.some((n) => n.kind === 'deadline_breach' && n.status !== 'queued'));
+    const items = await poll(
+      'the breach notification settled',
+      () => caseNotifications(caseId),
+      (xs) => xs.some((n) => n.kind === 'deadline_breach' && n.status !== 'queued'),
+    );
     const n = items.find((x) => x.kind === 'deadline_breach')!;
     expect(n).toMatchObject({ status: 'sent', recipients: ['agency_head', 'case_officer'], reason: null });
     const deliveries = n.deliveries as Json[];
     expect(deliveries.map((d) => [d.personId, d.channel, d.status, d.attempts]).sort()).toEqual([
-      ['head-so-tnmt', 'email', 'sent', 1], ['head-so-tnmt', 'inapp', 'sent', 1],
+      ['head-so-tnmt', 'email', 'sent', 1],
+      ['head-so-tnmt', 'inapp', 'sent', 1],
     ]);
     expect(deliveries.find((d) => d.channel === 'email')!.address).toBe('g***@so-tnmt.kntc.local');
 
     // The mailbox (the SMTP server received and parsed it).
     const mail = smtp.messages.find((m) => m.subject?.includes(reference))!;
     expect(mail).toBeDefined();
-    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : []).toEqual(['giam-doc@so-tnmt.kntc.local']);
+    expect(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : []).toEqual([
+      'giam-doc@so-tnmt.kntc.local',
+    ]);
     expect(mail.subject).toBe(`[KNTC] Quá hạn xử lý hồ sơ ${reference}`);
-    const view = (await call('GET', `/v1/cases/${caseId}`, admin)).json as { breaches: Array<{ nodeId: string }>; openTasks: Array<{ nodeId: string; name: string; dueAt: string }> };
+    const view = (await call('GET', `/v1/cases/${caseId}`, admin)).json as {
+      breaches: Array<{ nodeId: string }>;
+      openTasks: Array<{ nodeId: string; name: string; dueAt: string }>;
+    };
     const breached = view.openTasks.find((t) => t.nodeId === view.breaches[0]!.nodeId)!;
     const due = vnDateTime(breached.dueAt)!;
     expect(due).toMatch(/^\d{2}\/\d{2}\/2026 23:59$/);
@@ -134,13 +176,21 @@ describe('notifications delivered', () => {
     const inbox = await call('GET', '/v1/me/notifications?unread=true', head);
     expect(inbox.status, inbox.text).toBe(200);
     const item = (inbox.json.items as Json[]).find((i) => i.caseId === caseId)!;
-    expect(item).toMatchObject({ kind: 'deadline_breach', subject: mail.subject, read: false, readAt: null, link: `${BASE}/v1/cases/${caseId}` });
+    expect(item).toMatchObject({
+      kind: 'deadline_breach',
+      subject: mail.subject,
+      read: false,
+      readAt: null,
+      link: `${BASE}/v1/cases/${caseId}`,
+    });
     expect(String(item.text)).toContain(due);
     expect(inbox.json.unread).toBeGreaterThanOrEqual(1);
 
     // Another person neither sees it nor can mark it.
     const other = await authHeader({ roles: ['supervisor'], agency: 'so-tnmt', sub: 'head-ubnd-xa-b' });
-    expect(((await call('GET', '/v1/me/notifications', other)).json.items as Json[]).some((i) => i.id === item.id)).toBe(false);
+    expect(
+      ((await call('GET', '/v1/me/notifications', other)).json.items as Json[]).some((i) => i.id === item.id),
+    ).toBe(false);
     const foreign = await call('POST', `/v1/me/notifications/${String(item.id)}/read`, other);
     expect(foreign.status).toBe(404);
     expect(foreign.text).toContain('not-found');
@@ -195,11 +245,17 @@ describe('notifications delivered', () => {
     const { caseId, result } = await deliver(['person:p-sms', 'person:p-sms-bad']);
     expect(result.status).toBe('bounced');
     const [n] = await caseNotifications(caseId);
-    const byPerson = Object.fromEntries((n!.deliveries as Json[]).filter((d) => d.channel === 'sms').map((d) => [d.personId, d]));
+    const byPerson = Object.fromEntries(
+      (n!.deliveries as Json[]).filter((d) => d.channel === 'sms').map((d) => [d.personId, d]),
+    );
     expect(byPerson['p-sms']).toMatchObject({ status: 'sent', attempts: 1, address: '+849*****567' });
     expect(byPerson['p-sms-bad']).toMatchObject({ status: 'bounced', attempts: 1 });
     const got = sms.find((s) => s.body.to === '+84901234567')!;
-    expect(got).toMatchObject({ auth: 'Bearer sms-secret', key: byPerson['p-sms']!.id, body: { id: byPerson['p-sms']!.id } });
+    expect(got).toMatchObject({
+      auth: 'Bearer sms-secret',
+      key: byPerson['p-sms']!.id,
+      body: { id: byPerson['p-sms']!.id },
+    });
     expect(got.body.text).toMatch(/^KNTC: Quá hạn xử lý hồ sơ TC-2026-/);
     expect(got.body.text).toContain(`${BASE}/v1/cases/${caseId}`);
   }, 60_000);
@@ -209,7 +265,8 @@ describe('notifications delivered', () => {
     await seedCase(api.tdb.db, { id: caseId, agencyId: 'ubnd-xa-a', caseType: 'petition' });
     const started: string[] = [];
     const acts = createLifecycleActivities({
-      db: api.tdb.appDb, logger: createLogger('silent'),
+      db: api.tdb.appDb,
+      logger: createLogger('silent'),
       startDelivery: async (id) => {
         started.push(id);
         if (started.length === 1) throw new Error('worker lost before the start'); // the row is written, the start is not
@@ -229,17 +286,23 @@ describe('notifications delivered', () => {
   it('a notification naming nobody reachable is failed with the reason', async () => {
     const { caseId, result } = await deliver(['complainant_or_representative']);
     expect(result).toEqual({ status: 'failed', deliveries: 0 });
-    expect((await caseNotifications(caseId))[0]).toMatchObject({ status: 'failed', reason: 'no_recipients', deliveries: [] });
+    expect((await caseNotifications(caseId))[0]).toMatchObject({
+      status: 'failed',
+      reason: 'no_recipients',
+      deliveries: [],
+    });
   }, 60_000);
 
   it('the migration rolls back over real rows and runs up again', async () => {
     const db = api.tdb.db;
-    expect(Number((await db('notification_deliveries').count<Array<{ n: string }>>('* as n'))[0]!.n)).toBeGreaterThan(0);
+    expect(Number((await db('notification_deliveries').count<Array<{ n: string }>>('* as n'))[0]!.n)).toBeGreaterThan(
+      0,
+    );
     await migration.down(db);
     expect(await db.schema.hasTable('notification_deliveries')).toBe(false);
     expect(await db.schema.hasColumn('case_notifications', 'attempts')).toBe(false);
     await migration.up(db);
     expect(await db.schema.hasTable('notification_deliveries')).toBe(true);
-    expect((await db('case_notifications').first('status', 'attempts'))).toMatchObject({ attempts: 0 });
+    expect(await db('case_notifications').first('status', 'attempts')).toMatchObject({ attempts: 0 });
   });
 });

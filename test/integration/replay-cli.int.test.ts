@@ -22,9 +22,14 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 function replayCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, ['scripts/replay.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      TSX,
+      ['scripts/replay.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -38,14 +43,22 @@ beforeAll(async () => {
   dev = await devServer();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kntc-replay-'));
   const taskQueue = uniqueQueue('replay-cli');
-  const worker = await Worker.create({ connection: dev.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fakeActivities().activities });
+  const worker = await Worker.create({
+    connection: dev.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: fakeActivities().activities,
+  });
   const input = processInput(benchTenSteps, { options: { continueAsNewAfterEvents: 20 } });
   workflowId = caseWorkflowId(input.caseId);
   await worker.runUntil(dev.client.workflow.execute(PROCESS_WORKFLOW, { taskQueue, workflowId, args: [input] }));
   const runs = await fetchRunChain(dev.client, workflowId);
   expect(runs.length).toBeGreaterThanOrEqual(2);
   exportFile = path.join(tmp, 'export.json');
-  fs.writeFileSync(exportFile, historyExportJson({ caseId: input.caseId, workflowId, exportedAt: new Date().toISOString() }, runs));
+  fs.writeFileSync(
+    exportFile,
+    historyExportJson({ caseId: input.caseId, workflowId, exportedAt: new Date().toISOString() }, runs),
+  );
   rawFile = path.join(tmp, 'raw.json');
   fs.writeFileSync(rawFile, historyToJSON(runs[0]!.history));
 });
@@ -69,7 +82,9 @@ describe('npm run replay', () => {
   });
 
   it('a corrupted copy (another activity type recorded) is non-deterministic: exit 1', async () => {
-    const doc = JSON.parse(fs.readFileSync(rawFile, 'utf8')) as { events: Array<Record<string, { activityType?: { name: string } }>> };
+    const doc = JSON.parse(fs.readFileSync(rawFile, 'utf8')) as {
+      events: Array<Record<string, { activityType?: { name: string } }>>;
+    };
     const scheduled = doc.events.find((e) => e.activityTaskScheduledEventAttributes)!;
     scheduled.activityTaskScheduledEventAttributes!.activityType!.name = 'somethingElse';
     const corrupted = path.join(tmp, 'corrupted.json');
@@ -89,7 +104,9 @@ describe('npm run replay', () => {
   });
 
   it('--server replays executions listed by visibility (TEMPORAL_ADDRESS)', async () => {
-    const { code, out } = await replayCli(['--server', '--query', `WorkflowId = "${workflowId}"`], { TEMPORAL_ADDRESS: dev.address });
+    const { code, out } = await replayCli(['--server', '--query', `WorkflowId = "${workflowId}"`], {
+      TEMPORAL_ADDRESS: dev.address,
+    });
     expect(code, out).toBe(0);
     expect(out.match(/\| ok /g)?.length).toBeGreaterThanOrEqual(2);
   });

@@ -31,11 +31,21 @@ const runs: Run[] = [];
 const seen = new Set<number>();
 
 function start(): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
-  child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.stdout!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const run = { child, output: () => out, exit };
   runs.push(run);
   return run;
@@ -44,10 +54,15 @@ function start(): Run {
 async function ready(run: Run): Promise<void> {
   const deadline = Date.now() + READY_MS;
   let exited = false;
-  void run.exit.then(() => { exited = true; });
+  void run.exit.then(() => {
+    exited = true;
+  });
   while (Date.now() < deadline) {
     if (exited) throw new Error(`npm start exited before it was ready:\n${run.output()}`);
-    const status = await fetch(`http://127.0.0.1:${apiPort}/readyz`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://127.0.0.1:${apiPort}/readyz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -72,8 +87,14 @@ function childrenOf(pid: number): Array<{ pid: number; argv: string[] }> {
   return out;
 }
 
-const kind = (argv: string[]) => argv.some((a) => a.endsWith('child-guard.mjs')) ? 'guard'
-  : argv.includes('start-dev') ? 'temporal' : path.basename(argv[0] ?? '') === 'postgres' ? 'postgres' : 'other';
+const kind = (argv: string[]) =>
+  argv.some((a) => a.endsWith('child-guard.mjs'))
+    ? 'guard'
+    : argv.includes('start-dev')
+      ? 'temporal'
+      : path.basename(argv[0] ?? '') === 'postgres'
+        ? 'postgres'
+        : 'other';
 
 async function gone(pids: number[], ms: number): Promise<number[]> {
   const deadline = Date.now() + ms;
@@ -106,7 +127,8 @@ afterAll(async () => {
   for (const pid of seen) if (processArgv(pid)) process.kill(pid, 'SIGKILL');
   await gone([...seen], 10_000);
   const pgData = path.join(tmp, 'data', 'postgres');
-  if (fs.lstatSync(pgData, { throwIfNoEntry: false })?.isSymbolicLink()) fs.rmSync(fs.realpathSync(pgData), { recursive: true, force: true });
+  if (fs.lstatSync(pgData, { throwIfNoEntry: false })?.isSymbolicLink())
+    fs.rmSync(fs.realpathSync(pgData), { recursive: true, force: true });
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -121,7 +143,8 @@ describe('npm start after a crash', () => {
     const first = start();
     await ready(first);
     expect(fs.statSync(temporalDir).mode & 0o777).toBe(0o700);
-    for (const f of fs.readdirSync(temporalDir)) expect([f, fs.statSync(path.join(temporalDir, f)).mode & 0o777]).toEqual([f, 0o600]);
+    for (const f of fs.readdirSync(temporalDir))
+      expect([f, fs.statSync(path.join(temporalDir, f)).mode & 0o777]).toEqual([f, 0o600]);
     expect(fs.readdirSync(temporalDir)).toEqual(expect.arrayContaining(['temporal.db', 'server.log', 'server.pid']));
     // As root the cluster lives where the postgres user can reach it, and .data/postgres links there (ADR 0015).
     const pgData = path.join(tmp, 'data', 'postgres');
@@ -136,10 +159,20 @@ describe('npm start after a crash', () => {
     }
     const servers = childrenOf(first.child.pid!);
     // (tsx's esbuild service may be a child too: it ends with its parent by itself.)
-    expect(servers.map((c) => kind(c.argv)).filter((k) => k !== 'other').sort()).toEqual(['guard', 'postgres', 'temporal']);
+    expect(
+      servers
+        .map((c) => kind(c.argv))
+        .filter((k) => k !== 'other')
+        .sort(),
+    ).toEqual(['guard', 'postgres', 'temporal']);
     first.child.kill('SIGKILL');
     await first.exit;
-    expect(await gone(servers.map((c) => c.pid), 60_000)).toEqual([]);
+    expect(
+      await gone(
+        servers.map((c) => c.pid),
+        60_000,
+      ),
+    ).toEqual([]);
 
     // 2. kill -9 of the guard, then of the node process: PostgreSQL and the dev server are left behind...
     const second = start();
@@ -165,6 +198,11 @@ describe('npm start after a crash', () => {
     const { code } = await third.exit;
     expect(code).toBe(0);
     expect(third.output().trimEnd().split('\n').at(-1)).toBe('stopped.');
-    expect(await gone(last.map((c) => c.pid), 15_000)).toEqual([]);
+    expect(
+      await gone(
+        last.map((c) => c.pid),
+        15_000,
+      ),
+    ).toEqual([]);
   }, 900_000);
 });

@@ -20,16 +20,35 @@ const OTHER = 'ubnd-xa-b';
 
 /** work (its form may carry `poison`) -> review -> end. */
 const FIXTURE = {
-  key: 'stuck-fixture', version: 98, name: 'Stuck case fixture', caseType: 'petition', effectiveFrom: '2000-01-01',
+  key: 'stuck-fixture',
+  version: 98,
+  name: 'Stuck case fixture',
+  caseType: 'petition',
+  effectiveFrom: '2000-01-01',
   nodes: [
     { type: 'startEvent', id: 'start' },
-    { type: 'userTask', id: 'work', name: 'Work', candidateRoles: ['resolver'], agencyScope: 'resolving', form: { fields: [
-      { name: 'note', type: 'string' }, { name: 'poison', type: 'boolean' }, { name: 'poisonNow', type: 'boolean' },
-    ] } },
+    {
+      type: 'userTask',
+      id: 'work',
+      name: 'Work',
+      candidateRoles: ['resolver'],
+      agencyScope: 'resolving',
+      form: {
+        fields: [
+          { name: 'note', type: 'string' },
+          { name: 'poison', type: 'boolean' },
+          { name: 'poisonNow', type: 'boolean' },
+        ],
+      },
+    },
     { type: 'userTask', id: 'review', name: 'Review', candidateRoles: ['resolver'], agencyScope: 'resolving' },
     { type: 'endEvent', id: 'end', outcome: 'done' },
   ],
-  flows: [{ id: 'f1', source: 'start', target: 'work' }, { id: 'f2', source: 'work', target: 'review' }, { id: 'f3', source: 'review', target: 'end' }],
+  flows: [
+    { id: 'f1', source: 'start', target: 'work' },
+    { id: 'f2', source: 'work', target: 'review' },
+    { id: 'f3', source: 'review', target: 'end' },
+  ],
 };
 
 let api: TestApi;
@@ -41,7 +60,11 @@ beforeAll(async () => {
   api = await startTestApi();
   await createDefinitionStore(api.tdb.db).register(FIXTURE, 'test');
   worker = await createCaseWorker({
-    connection: api.dev.nativeConnection, namespace: 'default', taskQueue: api.deps.taskQueue, db: api.tdb.db, logger: api.deps.logger,
+    connection: api.dev.nativeConnection,
+    namespace: 'default',
+    taskQueue: api.deps.taskQueue,
+    db: api.tdb.db,
+    logger: api.deps.logger,
     workflowInterceptorModules: [fileURLToPath(new URL('../support/poison-interceptor.ts', import.meta.url))],
   });
   running = worker.run();
@@ -70,15 +93,28 @@ describe('stuck cases: counted, listed, reset by an admin', () => {
   it('an Update whose own workflow task fails answers 503 (nothing applied), never a 500', async () => {
     // The petition's `work` task is the resolver's (candidate roles, ADR 0013).
     const admin = await authHeader({ roles: ['admin'], agency: HOME, permissions: ['task-role:resolver'] });
-    const created = await call('POST', '/v1/cases', admin, { type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: HOME, subject: 'stuck fixture' });
+    const created = await call('POST', '/v1/cases', admin, {
+      type: 'petition',
+      channel: 'portal',
+      receivedAt: new Date().toISOString(),
+      agencyId: HOME,
+      subject: 'stuck fixture',
+    });
     const caseId = String(created.json.id);
-    const [work] = await eventually('work open', () => openTasks(caseId, admin), (t) => t.some((x) => x.nodeId === 'work'));
+    const [work] = await eventually(
+      'work open',
+      () => openTasks(caseId, admin),
+      (t) => t.some((x) => x.nodeId === 'work'),
+    );
     try {
       const r = await call('POST', `/v1/tasks/${work!.id}/complete`, admin, { data: { poisonNow: true } });
       expect(r.status, r.text).toBe(503);
       expect(r.json.type).toBe('https://kntc-flow.vn/problems/case-unavailable');
     } finally {
-      await api.dev.client.workflow.getHandle(`case-${caseId}`).terminate('test done').catch(() => undefined);
+      await api.dev.client.workflow
+        .getHandle(`case-${caseId}`)
+        .terminate('test done')
+        .catch(() => undefined);
     }
   });
 
@@ -86,18 +122,36 @@ describe('stuck cases: counted, listed, reset by an admin', () => {
     // The petition's `work` task is the resolver's (candidate roles, ADR 0013).
     const admin = await authHeader({ roles: ['admin'], agency: HOME, permissions: ['task-role:resolver'] });
     const otherAdmin = await authHeader({ roles: ['admin'], agency: OTHER });
-    const created = await call('POST', '/v1/cases', admin, { type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: HOME, subject: 'stuck fixture' });
+    const created = await call('POST', '/v1/cases', admin, {
+      type: 'petition',
+      channel: 'portal',
+      receivedAt: new Date().toISOString(),
+      agencyId: HOME,
+      subject: 'stuck fixture',
+    });
     expect(created.status, created.text).toBe(201);
     const caseId = String(created.json.id);
-    const [work] = await eventually('work open', () => openTasks(caseId, admin), (t) => t.some((x) => x.nodeId === 'work'));
+    const [work] = await eventually(
+      'work open',
+      () => openTasks(caseId, admin),
+      (t) => t.some((x) => x.nodeId === 'work'),
+    );
 
     // The bad input is accepted (the validator cannot know), then every workflow task fails.
     const bad = await call('POST', `/v1/tasks/${work!.id}/complete`, admin, { data: { note: 'x', poison: true } });
     expect(bad.status, bad.text).toBe(200);
-    const listed = await eventually('listed as stuck', async () => (await call('GET', '/v1/admin/stuck-cases', admin)).json,
-      (j) => ((j.items ?? []) as Json[]).some((s) => s.caseId === caseId));
+    const listed = await eventually(
+      'listed as stuck',
+      async () => (await call('GET', '/v1/admin/stuck-cases', admin)).json,
+      (j) => ((j.items ?? []) as Json[]).some((s) => s.caseId === caseId),
+    );
     const stuck = (listed.items as Json[]).find((s) => s.caseId === caseId)!;
-    expect(stuck).toMatchObject({ agencyId: HOME, caseType: 'petition', lastFailure: expect.stringContaining('poisoned input'), links: { reset: `/v1/admin/cases/${caseId}/reset` } });
+    expect(stuck).toMatchObject({
+      agencyId: HOME,
+      caseType: 'petition',
+      lastFailure: expect.stringContaining('poisoned input'),
+      links: { reset: `/v1/admin/cases/${caseId}/reset` },
+    });
     expect(Number(stuck.attempts)).toBeGreaterThanOrEqual(3);
     expect(typeof stuck.lastUpdateEventId).toBe('number');
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
@@ -110,7 +164,9 @@ describe('stuck cases: counted, listed, reset by an admin', () => {
     expect(otherList.status).toBe(200);
     expect(otherList.text).not.toContain(caseId);
     const reason = 'poison flag set by mistake on the work form; reset to before that completion';
-    expect((await call('POST', `/v1/admin/cases/${caseId}/reset`, otherAdmin, { before: 'last-update', reason })).status).toBe(404);
+    expect(
+      (await call('POST', `/v1/admin/cases/${caseId}/reset`, otherAdmin, { before: 'last-update', reason })).status,
+    ).toBe(404);
     // A reason is mandatory; the reset point must be a workflow task of the run.
     const noReason = await call('POST', `/v1/admin/cases/${caseId}/reset`, admin, { before: 'last-update' });
     expect(noReason.status).toBe(400);
@@ -130,10 +186,18 @@ describe('stuck cases: counted, listed, reset by an admin', () => {
     expect(JSON.stringify(audit.after)).toContain(reason);
 
     // The case moves again: the work task is open (read model back at the reset point), the corrected input goes through.
-    const [again] = await eventually('work open again', () => openTasks(caseId, admin), (t) => t.some((x) => x.nodeId === 'work'));
+    const [again] = await eventually(
+      'work open again',
+      () => openTasks(caseId, admin),
+      (t) => t.some((x) => x.nodeId === 'work'),
+    );
     const good = await call('POST', `/v1/tasks/${again!.id}/complete`, admin, { data: { note: 'x', poison: false } });
     expect(good.status, good.text).toBe(200);
-    await eventually('review open', () => openTasks(caseId, admin), (t) => t.some((x) => x.nodeId === 'review'));
+    await eventually(
+      'review open',
+      () => openTasks(caseId, admin),
+      (t) => t.some((x) => x.nodeId === 'review'),
+    );
     const live = await call('GET', `/v1/cases/${caseId}?consistent=true`, admin);
     expect(live.status, live.text).toBe(200);
     const after = await call('GET', '/v1/admin/stuck-cases', admin);

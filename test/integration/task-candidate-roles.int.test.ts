@@ -26,10 +26,16 @@ const FUNCTIONAL = [...new Set([...Object.values(ROLE), ...Object.keys(API_ROLE_
 const representatives = (() => {
   const bySet = new Map<string, { id: string; name: string; candidateRoles: string[] }>();
   for (const d of BUILTIN_DEFINITIONS) {
-    for (const n of d.nodes as unknown as Array<{ type: string; id: string; name?: string; candidateRoles: string[] }>) {
+    for (const n of d.nodes as unknown as Array<{
+      type: string;
+      id: string;
+      name?: string;
+      candidateRoles: string[];
+    }>) {
       if (n.type !== 'userTask') continue;
       const k = JSON.stringify(n.candidateRoles);
-      if (!bySet.has(k) || n.id === 'overdue.headReview') bySet.set(k, { id: n.id, name: n.name ?? n.id, candidateRoles: n.candidateRoles });
+      if (!bySet.has(k) || n.id === 'overdue.headReview')
+        bySet.set(k, { id: n.id, name: n.name ?? n.id, candidateRoles: n.candidateRoles });
     }
   }
   const seen = new Set<string>();
@@ -41,7 +47,11 @@ const representatives = (() => {
 })();
 
 const ROLE_MATRIX = {
-  key: 'role-matrix', version: 98, name: 'Candidate-role matrix (built-in role sets)', caseType: 'petition', effectiveFrom: '2000-01-01',
+  key: 'role-matrix',
+  version: 98,
+  name: 'Candidate-role matrix (built-in role sets)',
+  caseType: 'petition',
+  effectiveFrom: '2000-01-01',
   nodes: [
     { type: 'startEvent', id: 'start' },
     { type: 'parallelGateway', id: 'fork' },
@@ -52,30 +62,47 @@ const ROLE_MATRIX = {
   ],
   flows: [
     { id: 'f0', source: 'start', target: 'fork' },
-    ...representatives.flatMap((t, i) => [{ id: `in${i}`, source: 'fork', target: t.id }, { id: `out${i}`, source: t.id, target: `end${i}` }]),
+    ...representatives.flatMap((t, i) => [
+      { id: `in${i}`, source: 'fork', target: t.id },
+      { id: `out${i}`, source: t.id, target: `end${i}` },
+    ]),
   ],
 };
 
 type Headers = Record<string, string>;
-async function call(method: string, path: string, headers: Headers, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function call(
+  method: string,
+  path: string,
+  headers: Headers,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const r = await fetch(api.url + path, {
-    method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await r.text();
-  return { status: r.status, json: text ? JSON.parse(text) as Record<string, unknown> : {} };
+  return { status: r.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
-const as = (roles: Role[], opts: { sub?: string; permissions?: string[] } = {}) => authHeader({ roles, agency: 'so-tnmt', ...opts });
+const as = (roles: Role[], opts: { sub?: string; permissions?: string[] } = {}) =>
+  authHeader({ roles, agency: 'so-tnmt', ...opts });
 
 /** A fresh fixture case with every task open: its id and tasks by node id (API task ids). */
 async function freshCase(): Promise<{ caseId: string; tasks: Map<string, string> }> {
   const r = await call('POST', '/v1/cases', await as(['intake']), {
-    type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: 'so-tnmt', subject: 'role matrix',
+    type: 'petition',
+    channel: 'portal',
+    receivedAt: new Date().toISOString(),
+    agencyId: 'so-tnmt',
+    subject: 'role matrix',
   });
   expect(r.status, JSON.stringify(r.json)).toBe(201);
   const caseId = r.json.id as string;
-  for (let i = 0; i < 2400; i++) { // up to 2 min under load
+  for (let i = 0; i < 2400; i++) {
+    // up to 2 min under load
     const rows = await api.tdb.db('case_tasks').where({ case_id: caseId, status: 'open' }).select('task_id', 'node_id');
-    if (rows.length === representatives.length) return { caseId, tasks: new Map(rows.map((x) => [x.node_id as string, `${caseId}.${x.task_id as string}`])) };
+    if (rows.length === representatives.length)
+      return { caseId, tasks: new Map(rows.map((x) => [x.node_id as string, `${caseId}.${x.task_id as string}`])) };
     await new Promise((res) => setTimeout(res, 50));
   }
   throw new Error(`case ${caseId}: tasks not projected`);
@@ -90,9 +117,12 @@ afterAll(async () => {
 });
 
 describe('candidate roles of every built-in role set', () => {
-  it('has one task per distinct set of the built-ins, the head\'s overdue review among them', () => {
+  it("has one task per distinct set of the built-ins, the head's overdue review among them", () => {
     expect(representatives.length).toBeGreaterThanOrEqual(10);
-    expect(representatives.find((t) => t.id === 'overdue.headReview')?.candidateRoles).toEqual(['agency_head', 'supervisor']);
+    expect(representatives.find((t) => t.id === 'overdue.headReview')?.candidateRoles).toEqual([
+      'agency_head',
+      'supervisor',
+    ]);
   });
 
   it('a role outside the candidates is refused by the API and by the case; a role inside completes', async () => {
@@ -102,10 +132,15 @@ describe('candidate roles of every built-in role set', () => {
     for (const t of representatives) {
       const id = tasks.get(t.id)!;
       const outsiders: Array<{ who: Headers; roles: string[] }> = [
-        ...await Promise.all(WORKERS.filter((r) => !t.candidateRoles.includes(r)).map(async (r) => ({ who: await as([r]), roles: [r] }))),
-        ...await Promise.all(FUNCTIONAL.filter((f) => !t.candidateRoles.includes(f)).map(async (f) => ({
-          who: await as(['intake', 'officer', 'supervisor'], { permissions: [`task-role:${f}`] }), roles: [f],
-        }))),
+        ...(await Promise.all(
+          WORKERS.filter((r) => !t.candidateRoles.includes(r)).map(async (r) => ({ who: await as([r]), roles: [r] })),
+        )),
+        ...(await Promise.all(
+          FUNCTIONAL.filter((f) => !t.candidateRoles.includes(f)).map(async (f) => ({
+            who: await as(['intake', 'officer', 'supervisor'], { permissions: [`task-role:${f}`] }),
+            roles: [f],
+          })),
+        )),
       ];
       for (const o of outsiders) {
         const claim = await call('POST', `/v1/tasks/${id}/claim`, o.who);
@@ -114,8 +149,14 @@ describe('candidate roles of every built-in role set', () => {
         const done = await call('POST', `/v1/tasks/${id}/complete`, o.who, { data: {} });
         expect(done.status, `${o.roles} completes ${t.id}`).toBe(403);
         // The case itself refuses, whatever reaches it.
-        const direct = await handle.executeUpdate(completeTask, { args: [{ caseId, taskId: id.slice(caseId.length + 1), data: {}, actorRoles: o.roles }] })
-          .then(() => 'accepted', (e: unknown) => e);
+        const direct = await handle
+          .executeUpdate(completeTask, {
+            args: [{ caseId, taskId: id.slice(caseId.length + 1), data: {}, actorRoles: o.roles }],
+          })
+          .then(
+            () => 'accepted',
+            (e: unknown) => e,
+          );
         expect(direct).toBeInstanceOf(WorkflowUpdateFailedError);
         expect(((direct as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('TaskRoleMismatch');
         refusals++;
@@ -139,7 +180,9 @@ describe('candidate roles of every built-in role set', () => {
     expect((await call('POST', `/v1/tasks/${review}/complete`, head, { data: {} })).status).toBe(200);
     const resolverTask = representatives.find((t) => JSON.stringify(t.candidateRoles) === '["resolver","officer"]')!;
     const letterOfficer = await as(['intake', 'officer'], { permissions: ['task-role:letter_officer'] });
-    expect((await call('POST', `/v1/tasks/${tasks.get(resolverTask.id)!}/complete`, letterOfficer, { data: {} })).status).toBe(403);
+    expect(
+      (await call('POST', `/v1/tasks/${tasks.get(resolverTask.id)!}/complete`, letterOfficer, { data: {} })).status,
+    ).toBe(403);
   }, 300_000);
 });
 
@@ -155,9 +198,25 @@ describe('assignment', () => {
     expect((await call('POST', `/v1/tasks/${id}/complete`, minh, { data: {} })).status).toBe(409);
     expect((await call('POST', `/v1/tasks/${id}/complete`, chief, { data: {} })).status).toBe(409); // not even a supervisor
     // A supervisor limited to the head's business role cannot assign a resolver's task…
-    expect((await call('POST', `/v1/tasks/${id}/assign`, await as(['supervisor'], { permissions: ['task-role:agency_head'] }), { assignee: 'officer-minh' })).status).toBe(403);
+    expect(
+      (
+        await call(
+          'POST',
+          `/v1/tasks/${id}/assign`,
+          await as(['supervisor'], { permissions: ['task-role:agency_head'] }),
+          { assignee: 'officer-minh' },
+        )
+      ).status,
+    ).toBe(403);
     // …nor give it to an API key that holds no candidate role.
-    const key = (await createApiKeyStore(api.tdb.db).create({ name: 'portal', agencyId: 'so-tnmt', roles: ['intake'], createdBy: 'test' })).record;
+    const key = (
+      await createApiKeyStore(api.tdb.db).create({
+        name: 'portal',
+        agencyId: 'so-tnmt',
+        roles: ['intake'],
+        createdBy: 'test',
+      })
+    ).record;
     const toKey = await call('POST', `/v1/tasks/${id}/assign`, chief, { assignee: key.id });
     expect(toKey.status).toBe(400);
     expect(JSON.stringify(toKey.json)).toContain('assignee');

@@ -23,7 +23,13 @@ let intake: KntcClient;
 let officer: KntcClient;
 let reader: KntcClient;
 
-interface Received { id: string; type: string; subject?: string; sequence: string; data: Record<string, unknown> }
+interface Received {
+  id: string;
+  type: string;
+  subject?: string;
+  sequence: string;
+  data: Record<string, unknown>;
+}
 
 /** A webhook receiver on a local port: verifies each request's signature, records the events; can go down and come back on the same port. */
 class Receiver {
@@ -40,14 +46,22 @@ class Receiver {
     this.port = (this.server.address() as AddressInfo).port;
   }
   async stop(): Promise<void> {
-    await new Promise<void>((r) => { this.server!.close(() => r()); this.server!.closeAllConnections(); });
+    await new Promise<void>((r) => {
+      this.server!.close(() => r());
+      this.server!.closeAllConnections();
+    });
   }
-  get url(): string { return `http://127.0.0.1:${this.port}/hooks`; }
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/hooks`;
+  }
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
-    if (this.status !== 200) { res.writeHead(this.status).end(); return; }
+    if (this.status !== 200) {
+      res.writeHead(this.status).end();
+      return;
+    }
     try {
       const ev = new Webhook(this.secret).verify(body, req.headers as Record<string, string>) as Received;
       expect(req.headers['webhook-id']).toBe(ev.id);
@@ -59,7 +73,9 @@ class Receiver {
       res.writeHead(400).end();
     }
   }
-  ofCase(caseId: string): Received[] { return this.events.filter((e) => e.subject === `cases/${caseId}`); }
+  ofCase(caseId: string): Received[] {
+    return this.events.filter((e) => e.subject === `cases/${caseId}`);
+  }
 }
 
 beforeAll(async () => {
@@ -67,9 +83,15 @@ beforeAll(async () => {
   api = await startTestApi({ worker: true, webhooks: { allowLocalhost: true, maxBackoffS: 1 } });
   admin = createKntcClient(api.url, await mintToken({ roles: ['admin'], agency: AGENCY, sub: 'admin-hooks' }));
   intake = createKntcClient(api.url, await mintToken({ roles: ['intake'], agency: AGENCY, sub: 'clerk-hooks' }));
-  officer = createKntcClient(api.url, await mintToken({
-    roles: ['officer'], agency: AGENCY, sub: 'officer-hooks', permissions: ['task-role:letter_officer', 'task-role:resolver'],
-  }));
+  officer = createKntcClient(
+    api.url,
+    await mintToken({
+      roles: ['officer'],
+      agency: AGENCY,
+      sub: 'officer-hooks',
+      permissions: ['task-role:letter_officer', 'task-role:resolver'],
+    }),
+  );
   reader = createKntcClient(api.url, await mintToken({ roles: ['auditor'], agency: AGENCY, sub: 'reader-hooks' }));
 }, 300_000);
 afterAll(async () => {
@@ -85,8 +107,13 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, tries = 6
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function subscribe(r: Receiver, body: { eventTypes?: string[]; retryPeriodSeconds?: number } = {}): Promise<string> {
-  const created = await admin.POST('/v1/webhooks', { body: { name: 'Cổng dịch vụ công (test)', url: r.url, agencyId: AGENCY, ...body } });
+async function subscribe(
+  r: Receiver,
+  body: { eventTypes?: string[]; retryPeriodSeconds?: number } = {},
+): Promise<string> {
+  const created = await admin.POST('/v1/webhooks', {
+    body: { name: 'Cổng dịch vụ công (test)', url: r.url, agencyId: AGENCY, ...body },
+  });
   expect(created.response.status, JSON.stringify(created.error)).toBe(201);
   r.secret = created.data!.secret;
   expect(r.secret).toMatch(/^whsec_/);
@@ -95,7 +122,13 @@ async function subscribe(r: Receiver, body: { eventTypes?: string[]; retryPeriod
 
 async function startPetition(): Promise<string> {
   const created = await intake.POST('/v1/cases', {
-    body: { type: 'petition', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: AGENCY, subject: 'Kiến nghị (webhooks)' },
+    body: {
+      type: 'petition',
+      channel: 'portal',
+      receivedAt: new Date().toISOString(),
+      agencyId: AGENCY,
+      subject: 'Kiến nghị (webhooks)',
+    },
     headers: { 'Idempotency-Key': `hooks-${Date.now()}-${Math.random()}` },
   });
   expect(created.response.status, JSON.stringify(created.error)).toBe(201);
@@ -134,8 +167,14 @@ async function feedOf(caseId: string, after = '0') {
 }
 
 const EXPECTED = [
-  'vn.kntc.case.started', 'vn.kntc.task.opened', 'vn.kntc.task.claimed', 'vn.kntc.task.completed',
-  'vn.kntc.task.opened', 'vn.kntc.task.claimed', 'vn.kntc.task.completed', 'vn.kntc.case.closed',
+  'vn.kntc.case.started',
+  'vn.kntc.task.opened',
+  'vn.kntc.task.claimed',
+  'vn.kntc.task.completed',
+  'vn.kntc.task.opened',
+  'vn.kntc.task.claimed',
+  'vn.kntc.task.completed',
+  'vn.kntc.case.closed',
 ];
 
 describe('webhooks and the event feed', () => {
@@ -146,7 +185,9 @@ describe('webhooks and the event feed', () => {
     const caseId = await startPetition();
     await drive(caseId);
 
-    const got = await until('every event of the case at the receiver', async () => (rx.ofCase(caseId).length >= EXPECTED.length ? rx.ofCase(caseId) : undefined));
+    const got = await until('every event of the case at the receiver', async () =>
+      rx.ofCase(caseId).length >= EXPECTED.length ? rx.ofCase(caseId) : undefined,
+    );
     expect(got.map((e) => e.type)).toEqual(EXPECTED);
     expect(rx.badSignatures).toBe(0);
     // Increasing sequences, each event once.
@@ -161,11 +202,17 @@ describe('webhooks and the event feed', () => {
     // The feed holds the same events (CloudEvents 1.0), in the same order.
     const feed = await feedOf(caseId);
     expect(feed.events.map((e) => e.id)).toEqual(got.map((e) => e.id));
-    expect(feed.events[0]).toMatchObject({ specversion: '1.0', source: `/kntc-flow/agencies/${AGENCY}`, datacontenttype: 'application/json' });
+    expect(feed.events[0]).toMatchObject({
+      specversion: '1.0',
+      source: `/kntc-flow/agencies/${AGENCY}`,
+      datacontenttype: 'application/json',
+    });
     expect(feed.events[0]!.time).toMatch(/\+07:00$/);
 
     // The delivery log through the client: each delivered at the first attempt with a 204.
-    const log = await reader.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: hook }, query: { limit: 500 } } });
+    const log = await reader.GET('/v1/webhooks/{id}/deliveries', {
+      params: { path: { id: hook }, query: { limit: 500 } },
+    });
     const mine = log.data!.items.filter((d) => d.caseId === caseId);
     expect(mine.map((d) => d.status)).toEqual(EXPECTED.map(() => 'delivered'));
     expect(mine.every((d) => d.lastStatusCode === 204)).toBe(true);
@@ -186,14 +233,18 @@ describe('webhooks and the event feed', () => {
     await Promise.all(cases.map((c) => drive(c)));
     // Failed attempts are logged while it is down.
     await until('failed attempts in the delivery log', async () => {
-      const { data } = await reader.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: hook }, query: { status: 'pending' } } });
+      const { data } = await reader.GET('/v1/webhooks/{id}/deliveries', {
+        params: { path: { id: hook }, query: { status: 'pending' } },
+      });
       return data!.items.some((d) => d.attempts >= 2 && d.lastError !== null) ? true : undefined;
     });
     expect(rx.events).toHaveLength(0);
 
     await rx.start(); // back, on the same port
     for (const c of cases) {
-      const got = await until(`case ${c} delivered`, async () => (rx.ofCase(c).length >= EXPECTED.length ? rx.ofCase(c) : undefined));
+      const got = await until(`case ${c} delivered`, async () =>
+        rx.ofCase(c).length >= EXPECTED.length ? rx.ofCase(c) : undefined,
+      );
       expect(got.map((e) => e.type)).toEqual(EXPECTED);
       const seqs = got.map((e) => Number(e.sequence));
       expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
@@ -201,9 +252,11 @@ describe('webhooks and the event feed', () => {
     // Nothing twice.
     expect(new Set(rx.ids).size).toBe(rx.ids.length);
     expect(rx.badSignatures).toBe(0);
-    const first = (await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', {
-      params: { path: { id: hook, eventSeq: rx.ofCase(cases[0]!)[0]!.sequence } },
-    })).data!;
+    const first = (
+      await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', {
+        params: { path: { id: hook, eventSeq: rx.ofCase(cases[0]!)[0]!.sequence } },
+      })
+    ).data!;
     expect(first.status).toBe('delivered');
     expect(first.attempts).toBeGreaterThanOrEqual(2);
     expect(first.attemptLog[0]!.error).toBe('ECONNREFUSED');
@@ -223,9 +276,11 @@ describe('webhooks and the event feed', () => {
       const rest = [...batches].reverse().find((b) => b.includes(seqs[1]!))!;
       expect(rest[0]).toBe(seqs[1]);
       expect(rest.filter((s) => seqs.includes(s))).toEqual(seqs.slice(1));
-      const later = (await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', {
-        params: { path: { id: hook, eventSeq: String(seqs[7]) } },
-      })).data!;
+      const later = (
+        await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', {
+          params: { path: { id: hook, eventSeq: String(seqs[7]) } },
+        })
+      ).data!;
       expect(later.attempts).toBe(1);
     }
 
@@ -236,12 +291,16 @@ describe('webhooks and the event feed', () => {
     }
     // And from the SSE stream, resumed with Last-Event-ID.
     const res = await fetch(`${api.url}/v1/events/stream?maxSeconds=2`, {
-      headers: { authorization: `Bearer ${await mintToken({ roles: ['auditor'], agency: AGENCY, sub: 'sse' })}`, 'Last-Event-ID': cursor },
+      headers: {
+        authorization: `Bearer ${await mintToken({ roles: ['auditor'], agency: AGENCY, sub: 'sse' })}`,
+        'Last-Event-ID': cursor,
+      },
     });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const text = await res.text();
     const streamed = [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!) as Received);
-    for (const c of cases) expect(streamed.filter((e) => e.subject === `cases/${c}`).map((e) => e.type)).toEqual(EXPECTED);
+    for (const c of cases)
+      expect(streamed.filter((e) => e.subject === `cases/${c}`).map((e) => e.type)).toEqual(EXPECTED);
     const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
     expect(ids[0]).toBeGreaterThan(Number(cursor));
     await admin.DELETE('/v1/webhooks/{id}', { params: { path: { id: hook } } });
@@ -255,7 +314,9 @@ describe('webhooks and the event feed', () => {
     const hook = await subscribe(rx, { eventTypes: ['vn.kntc.case.started'], retryPeriodSeconds: 10 });
     const caseId = await startPetition();
     const dead = await until('a dead-lettered delivery', async () => {
-      const { data } = await reader.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id: hook }, query: { status: 'dead' } } });
+      const { data } = await reader.GET('/v1/webhooks/{id}/deliveries', {
+        params: { path: { id: hook }, query: { status: 'dead' } },
+      });
       return data!.items.find((d) => d.caseId === caseId);
     });
     expect(dead.attempts).toBeGreaterThanOrEqual(2);
@@ -263,28 +324,41 @@ describe('webhooks and the event feed', () => {
 
     rx.status = 200;
     // Auditors read the log but may not redeliver.
-    const refused = await reader.POST('/v1/webhooks/{id}/deliveries/{eventSeq}/redeliver', { params: { path: { id: hook, eventSeq: dead.eventSeq } } });
+    const refused = await reader.POST('/v1/webhooks/{id}/deliveries/{eventSeq}/redeliver', {
+      params: { path: { id: hook, eventSeq: dead.eventSeq } },
+    });
     expect(refused.response.status).toBe(403);
-    const again = await admin.POST('/v1/webhooks/{id}/deliveries/{eventSeq}/redeliver', { params: { path: { id: hook, eventSeq: dead.eventSeq } } });
+    const again = await admin.POST('/v1/webhooks/{id}/deliveries/{eventSeq}/redeliver', {
+      params: { path: { id: hook, eventSeq: dead.eventSeq } },
+    });
     expect(again.response.status, JSON.stringify(again.error)).toBe(202);
-    const got = await until('the redelivered event', async () => (rx.ofCase(caseId).length > 0 ? rx.ofCase(caseId) : undefined));
+    const got = await until('the redelivered event', async () =>
+      rx.ofCase(caseId).length > 0 ? rx.ofCase(caseId) : undefined,
+    );
     expect(got.map((e) => e.id)).toEqual([dead.eventId]);
     // The attempt is logged once the receiver has answered: a moment after it got the event.
     const after = await until('the redelivery logged', async () => {
-      const { data } = await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', { params: { path: { id: hook, eventSeq: dead.eventSeq } } });
+      const { data } = await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', {
+        params: { path: { id: hook, eventSeq: dead.eventSeq } },
+      });
       return data!.status === 'delivered' ? data! : undefined;
     });
     expect(after).toMatchObject({ status: 'delivered', rounds: 2, lastStatusCode: 204 });
     expect(after.attemptLog.some((a) => a.round === 2 && a.statusCode === 204)).toBe(true);
-    const audit = await api.tdb.db('audit_log').where({ action: 'webhook.redelivery_requested' }).count<Array<{ n: number }>>('* as n');
+    const audit = await api.tdb
+      .db('audit_log')
+      .where({ action: 'webhook.redelivery_requested' })
+      .count<Array<{ n: number }>>('* as n');
     expect(Number(audit[0]!.n)).toBe(1);
     await admin.DELETE('/v1/webhooks/{id}', { params: { path: { id: hook } } });
     await rx.stop();
   }, 300_000);
 
-  it('shows a subscription\'s URL with its query values masked (a receiver token), and keeps the full URL stored', async () => {
+  it("shows a subscription's URL with its query values masked (a receiver token), and keeps the full URL stored", async () => {
     const url = 'https://receiver.example.vn/hooks/kntc?token=s3cr3t-receiver-token&v=2';
-    const created = await admin.POST('/v1/webhooks', { body: { name: 'masked', url, agencyId: AGENCY, eventTypes: ['vn.kntc.case.closed'] } });
+    const created = await admin.POST('/v1/webhooks', {
+      body: { name: 'masked', url, agencyId: AGENCY, eventTypes: ['vn.kntc.case.closed'] },
+    });
     expect(created.response.status, JSON.stringify(created.error)).toBe(201);
     const id = created.data!.id;
     const masked = 'https://receiver.example.vn/hooks/kntc?token=…&v=…';
@@ -305,9 +379,13 @@ describe('webhooks and the event feed', () => {
     const bad = await admin.POST('/v1/webhooks', { body: { name: 'x', url: 'file:///etc/passwd', agencyId: AGENCY } });
     expect(bad.response.status).toBe(400);
     expect(bad.error!.detail).toMatch(/url: only http and https/);
-    const meta = await admin.POST('/v1/webhooks', { body: { name: 'x', url: 'http://169.254.169.254/latest', agencyId: AGENCY } });
+    const meta = await admin.POST('/v1/webhooks', {
+      body: { name: 'x', url: 'http://169.254.169.254/latest', agencyId: AGENCY },
+    });
     expect(meta.response.status).toBe(400);
-    const type = await admin.POST('/v1/webhooks', { body: { name: 'x', url: 'https://a.example.vn/h', agencyId: AGENCY, eventTypes: ['case.started'] } });
+    const type = await admin.POST('/v1/webhooks', {
+      body: { name: 'x', url: 'https://a.example.vn/h', agencyId: AGENCY, eventTypes: ['case.started'] },
+    });
     expect(type.response.status).toBe(400);
     const feedType = await reader.GET('/v1/events', { params: { query: { type: 'nope' } } });
     expect(feedType.response.status).toBe(400);
@@ -315,14 +393,18 @@ describe('webhooks and the event feed', () => {
     const denouncer = { role: 'denouncer', name: 'Trần Thị Bí Mật', idNumber: '079188001234', phone: '0987654321' };
     const created = await intake.POST('/v1/cases', {
       body: {
-        type: 'denunciation', channel: 'portal', receivedAt: new Date().toISOString(), agencyId: AGENCY, subject: 'Tố cáo (webhooks)',
+        type: 'denunciation',
+        channel: 'portal',
+        receivedAt: new Date().toISOString(),
+        agencyId: AGENCY,
+        subject: 'Tố cáo (webhooks)',
         parties: [denouncer as never],
       },
       headers: { 'Idempotency-Key': `hooks-den-${Date.now()}` },
     });
     expect(created.response.status, JSON.stringify(created.error)).toBe(201);
     const caseId = created.data!.id;
-    const feed = await until('the denunciation\'s first events', async () => {
+    const feed = await until("the denunciation's first events", async () => {
       const f = await feedOf(caseId);
       return f.events.some((e) => e.type === 'vn.kntc.task.opened') ? f : undefined;
     });

@@ -14,10 +14,14 @@ export function testPii(spec?: string): PiiKeyring {
 }
 
 /** Mints a JWT for a person with these roles at this agency (default: admin at the province root). */
-export function mintToken(opts: { roles?: Role[]; agency?: string; permissions?: string[]; sub?: string } = {}): Promise<string> {
+export function mintToken(
+  opts: { roles?: Role[]; agency?: string; permissions?: string[]; sub?: string } = {},
+): Promise<string> {
   return signToken(TEST_JWT_SECRET, {
     sub: opts.sub ?? `test-${(opts.roles ?? ['admin']).join('+')}@${opts.agency ?? 'tinh-demo'}`,
-    agency: opts.agency ?? 'tinh-demo', roles: opts.roles ?? ['admin'], permissions: opts.permissions ?? [],
+    agency: opts.agency ?? 'tinh-demo',
+    roles: opts.roles ?? ['admin'],
+    permissions: opts.permissions ?? [],
   });
 }
 

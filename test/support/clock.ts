@@ -7,7 +7,12 @@ import { vnDate } from '../../workflows/clock/vn-time.js';
 export const vnDateOf = vnDate;
 
 /** Deadline of `amount` days from `start` on the seed calendar (+ extra entries). */
-export function computeDeadline(start: string, amount: number, unit: DayUnit, entries: readonly CalendarEntry[] = ANNOUNCEMENTS) {
+export function computeDeadline(
+  start: string,
+  amount: number,
+  unit: DayUnit,
+  entries: readonly CalendarEntry[] = ANNOUNCEMENTS,
+) {
   const cal = buildCalendar({ from: addDays(start, -31), to: addDays(start, 1000), entries });
   return compute({ start, amount, unit }, cal);
 }

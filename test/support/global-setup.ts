@@ -31,7 +31,12 @@ export default async function setup(project: TestProject) {
   const [pgPort, devPort] = [await freePort(), await freePort()];
   const [pg, dev] = await Promise.all([
     startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: pgPort, database: 'kntc_admin', persistent: false }),
-    startDevServer({ binary: bins.temporal, port: devPort, namespace: 'default', logFile: path.join(tmp, 'temporal.log') }),
+    startDevServer({
+      binary: bins.temporal,
+      port: devPort,
+      namespace: 'default',
+      logFile: path.join(tmp, 'temporal.log'),
+    }),
   ]);
   project.provide('pgAdminUrl', pg.url);
   project.provide('temporalDevAddress', dev.address);

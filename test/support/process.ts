@@ -9,7 +9,12 @@ import { createGenericActivities } from '../../activities/process.js';
 import { buildCalendar } from '../../calendar/index.js';
 import type { CaseStateView, ProcessInput, ProjectCaseStateInput } from '../../workflows/contract.js';
 import { getCaseState } from '../../workflows/contract.js';
-import { formatPin, pinDefinition, validateDefinition, type ProcessDefinitionInput } from '../../workflows/engine/index.js';
+import {
+  formatPin,
+  pinDefinition,
+  validateDefinition,
+  type ProcessDefinitionInput,
+} from '../../workflows/engine/index.js';
 import { releaseStuckTimeLocks, uniqueQueue, workflowBundle } from './temporal.js';
 
 export { releaseStuckTimeLocks };
@@ -26,7 +31,14 @@ export function pinned(d: ProcessDefinitionInput): Pick<ProcessInput, 'definitio
 
 /** A process input for a fresh case. */
 export function processInput(d: ProcessDefinitionInput, extra: Partial<ProcessInput> = {}): ProcessInput {
-  return { caseId: randomUUID(), caseType: d.caseType, agencyId: 'so-tnmt', caseEvents: { received: '2026-11-27' }, ...pinned(d), ...extra };
+  return {
+    caseId: randomUUID(),
+    caseType: d.caseType,
+    agencyId: 'so-tnmt',
+    caseEvents: { received: '2026-11-27' },
+    ...pinned(d),
+    ...extra,
+  };
 }
 
 /** Fake activities: generic ones, calendar from the seed, projections recorded in memory. */
@@ -36,23 +48,39 @@ export function fakeActivities(definitions: ProcessDefinitionInput[] = [], overr
     ...createGenericActivities(),
     async getCalendarSnapshot(r: { from: string; to: string }) {
       // As the real activity: a range the calendar cannot be built for is not retried.
-      try { return buildCalendar(r); } catch (e) { throw e instanceof RangeError ? ApplicationFailure.nonRetryable(e.message, 'CalendarRangeUnsupported') : e; }
+      try {
+        return buildCalendar(r);
+      } catch (e) {
+        throw e instanceof RangeError ? ApplicationFailure.nonRetryable(e.message, 'CalendarRangeUnsupported') : e;
+      }
     },
     async resolveDefinition(q: { key: string; on: string }) {
       const d = definitions.find((x) => x.key === q.key);
       if (!d) throw new Error(`no fixture ${q.key}`);
       return pinned(d);
     },
-    async projectCaseState(p: ProjectCaseStateInput) { projected.push(p); return { applied: true }; },
+    async projectCaseState(p: ProjectCaseStateInput) {
+      projected.push(p);
+      return { applied: true };
+    },
     ...overrides,
   };
   return { activities, projected };
 }
 
 /** Runs `fn` with a worker on a fresh queue. */
-export async function withWorker<T>(env: TestWorkflowEnvironment, activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+export async function withWorker<T>(
+  env: TestWorkflowEnvironment,
+  activities: object,
+  fn: (taskQueue: string) => Promise<T>,
+): Promise<T> {
   const taskQueue = uniqueQueue('proc');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
   return worker.runUntil(fn(taskQueue));
 }
 
@@ -61,17 +89,28 @@ export async function withWorker<T>(env: TestWorkflowEnvironment, activities: ob
  * real time: a budget in time, not in polls, since a case on a loaded machine (the full suite beside
  * other work) may take many seconds to take its first steps.
  */
-export async function until(env: TestWorkflowEnvironment, h: WorkflowHandle, pred: (s: CaseStateView) => boolean, what = 'condition', { timeoutMs = 90_000 } = {}): Promise<CaseStateView> {
+export async function until(
+  env: TestWorkflowEnvironment,
+  h: WorkflowHandle,
+  pred: (s: CaseStateView) => boolean,
+  what = 'condition',
+  { timeoutMs = 90_000 } = {},
+): Promise<CaseStateView> {
   const deadline = Date.now() + timeoutMs;
   let last: CaseStateView | undefined;
   do {
     // A query can hang on the Java test server while a run is being continued-as-new: retry it.
-    const s = await Promise.race([h.query(getCaseState), new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000))]);
+    const s = await Promise.race([
+      h.query(getCaseState),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 3000)),
+    ]);
     if (s && pred(s)) return s;
     last = s ?? last;
     await new Promise((r) => setTimeout(r, 25));
   } while (Date.now() < deadline);
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: status ${last?.status ?? '(no answer)'}, at ${JSON.stringify(last?.currentNodes ?? [])}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}: status ${last?.status ?? '(no answer)'}, at ${JSON.stringify(last?.currentNodes ?? [])}`,
+  );
 }
 
 /**
@@ -82,17 +121,26 @@ export async function until(env: TestWorkflowEnvironment, h: WorkflowHandle, pre
  */
 export async function skipTime(env: TestWorkflowEnvironment, ms: number, realLimitMs = 20_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const stalled = new Promise<'stalled'>((r) => { timer = setTimeout(() => r('stalled'), realLimitMs); });
+  const stalled = new Promise<'stalled'>((r) => {
+    timer = setTimeout(() => r('stalled'), realLimitMs);
+  });
   try {
     const r = await Promise.race([env.sleep(ms).then(() => 'slept' as const), stalled]);
-    if (r === 'stalled') throw new Error(`the time-skipping server did not skip ${ms} ms within ${realLimitMs} ms of real time: a time lock is held`);
+    if (r === 'stalled')
+      throw new Error(
+        `the time-skipping server did not skip ${ms} ms within ${realLimitMs} ms of real time: a time lock is held`,
+      );
   } finally {
     clearTimeout(timer);
   }
 }
 
 /** Waits (real time) until every workflow id has closed; linked cases of the tests end at once. */
-export async function waitClosed(env: TestWorkflowEnvironment, workflowIds: string[], realLimitMs = 20_000): Promise<void> {
+export async function waitClosed(
+  env: TestWorkflowEnvironment,
+  workflowIds: string[],
+  realLimitMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + realLimitMs;
   for (const id of workflowIds) {
     const h = env.client.workflow.getHandle(id);
@@ -124,8 +172,12 @@ export async function linkedCasesEndedAfterParent(env: TestWorkflowEnvironment, 
     for (const e of history.events ?? []) {
       const s = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
       if (s) started.add(s);
-      const ended = e.childWorkflowExecutionCompletedEventAttributes ?? e.childWorkflowExecutionFailedEventAttributes ?? e.childWorkflowExecutionCanceledEventAttributes
-        ?? e.childWorkflowExecutionTimedOutEventAttributes ?? e.childWorkflowExecutionTerminatedEventAttributes;
+      const ended =
+        e.childWorkflowExecutionCompletedEventAttributes ??
+        e.childWorkflowExecutionFailedEventAttributes ??
+        e.childWorkflowExecutionCanceledEventAttributes ??
+        e.childWorkflowExecutionTimedOutEventAttributes ??
+        e.childWorkflowExecutionTerminatedEventAttributes;
       if (ended?.workflowExecution?.workflowId) reported.add(ended.workflowExecution.workflowId);
     }
     for (const child of started) {

@@ -10,7 +10,13 @@ import { caseEventsFor, complaintFirstV2 } from '../../processes/builtin/index.j
 import { benchTenSteps, everyElement, expertOpinion, withdrawalTerminates } from '../../processes/examples/index.js';
 import { addDays, VN_ZONE } from '../../workflows/clock/index.js';
 import {
-  completeTask, getCaseState, sendMessage, type CaseStateView, type ProcessResult, type SendMessageRequest, type ServiceTaskContext,
+  completeTask,
+  getCaseState,
+  sendMessage,
+  type CaseStateView,
+  type ProcessResult,
+  type SendMessageRequest,
+  type ServiceTaskContext,
 } from '../../workflows/contract.js';
 import type { JsonValue, ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { vnDate } from '../../workflows/engine/runtime/index.js';
@@ -18,36 +24,83 @@ import { fakeActivities, processInput, skipTime, withWorker } from './process.js
 import { closedStatus, terminateWhenQuiet } from './temporal.js';
 
 const child = (key: string, caseType: string): ProcessDefinitionInput => ({
-  key, version: 1, name: key, caseType, effectiveFrom: '2026-01-01',
-  nodes: [{ type: 'startEvent', id: 'start' }, { type: 'serviceTask', id: 'work', activity: 'noop' }, { type: 'endEvent', id: 'end', outcome: 'decided' }],
-  flows: [{ id: 'f1', source: 'start', target: 'work' }, { id: 'f2', source: 'work', target: 'end' }],
+  key,
+  version: 1,
+  name: key,
+  caseType,
+  effectiveFrom: '2026-01-01',
+  nodes: [
+    { type: 'startEvent', id: 'start' },
+    { type: 'serviceTask', id: 'work', activity: 'noop' },
+    { type: 'endEvent', id: 'end', outcome: 'decided' },
+  ],
+  flows: [
+    { id: 'f1', source: 'start', target: 'work' },
+    { id: 'f2', source: 'work', target: 'end' },
+  ],
 });
 
 /** Definitions call activities of the scenarios may start. */
 export const SCENARIO_CHILDREN = [child('complaint-second', 'complaint_second'), child('petition', 'petition')];
 
 const clockDef: ProcessDefinitionInput = {
-  key: 'clock-breach', version: 1, name: 'Clock breach', caseType: 'complaint_first', effectiveFrom: '2026-01-01',
+  key: 'clock-breach',
+  version: 1,
+  name: 'Clock breach',
+  caseType: 'complaint_first',
+  effectiveFrom: '2026-01-01',
   nodes: [
     { type: 'startEvent', id: 'start' },
     { type: 'userTask', id: 'verify', name: 'Verify', candidateRoles: ['inspector'], agencyScope: 'resolving' },
     {
-      type: 'boundaryEvent', id: 'late', attachedTo: 'verify',
-      trigger: { kind: 'timer', timer: { ruleId: 'acceptance', legalBasis: 'Luật Khiếu nại 2011 Art 27', amount: 10, unit: 'working_days', from: 'received', rungs: [{ name: 'reminder', daysBefore: 3 }] } },
+      type: 'boundaryEvent',
+      id: 'late',
+      attachedTo: 'verify',
+      trigger: {
+        kind: 'timer',
+        timer: {
+          ruleId: 'acceptance',
+          legalBasis: 'Luật Khiếu nại 2011 Art 27',
+          amount: 10,
+          unit: 'working_days',
+          from: 'received',
+          rungs: [{ name: 'reminder', daysBefore: 3 }],
+        },
+      },
     },
-    { type: 'endEvent', id: 'endLate', outcome: 'late' }, { type: 'endEvent', id: 'end', outcome: 'verified' },
+    { type: 'endEvent', id: 'endLate', outcome: 'late' },
+    { type: 'endEvent', id: 'end', outcome: 'verified' },
   ],
-  flows: [{ id: 'f1', source: 'start', target: 'verify' }, { id: 'f2', source: 'verify', target: 'end' }, { id: 'f3', source: 'late', target: 'endLate' }],
+  flows: [
+    { id: 'f1', source: 'start', target: 'verify' },
+    { id: 'f2', source: 'verify', target: 'end' },
+    { id: 'f3', source: 'late', target: 'endLate' },
+  ],
 };
 
 const longDef: ProcessDefinitionInput = {
-  key: 'long-case', version: 1, name: 'Long case', caseType: 'petition', effectiveFrom: '2026-01-01', variables: { counter: 0 },
+  key: 'long-case',
+  version: 1,
+  name: 'Long case',
+  caseType: 'petition',
+  effectiveFrom: '2026-01-01',
+  variables: { counter: 0 },
   nodes: [
     { type: 'startEvent', id: 'start' },
-    ...Array.from({ length: 8 }, (_, i) => ({ type: 'serviceTask' as const, id: `s${i}`, activity: 'benchStep', input: { counter: 'counter' }, output: { counter: 'counter' } })),
+    ...Array.from({ length: 8 }, (_, i) => ({
+      type: 'serviceTask' as const,
+      id: `s${i}`,
+      activity: 'benchStep',
+      input: { counter: 'counter' },
+      output: { counter: 'counter' },
+    })),
     { type: 'endEvent', id: 'end', outcome: 'done' },
   ],
-  flows: Array.from({ length: 9 }, (_, i) => ({ id: `f${i}`, source: i === 0 ? 'start' : `s${i - 1}`, target: i === 8 ? 'end' : `s${i}` })),
+  flows: Array.from({ length: 9 }, (_, i) => ({
+    id: `f${i}`,
+    source: i === 0 ? 'start' : `s${i - 1}`,
+    target: i === 8 ? 'end' : `s${i}`,
+  })),
 };
 
 /** Form data officers submit, by task node. */
@@ -57,19 +110,29 @@ const FORMS: Record<string, Record<string, JsonValue>> = {
 };
 
 /** Drives a case: completes open tasks, sends the scripted messages once their catcher waits. */
-async function drive(env: TestWorkflowEnvironment, h: WorkflowHandle, caseId: string, messages: Record<string, string>, hold: string[]): Promise<ProcessResult> {
+async function drive(
+  env: TestWorkflowEnvironment,
+  h: WorkflowHandle,
+  caseId: string,
+  messages: Record<string, string>,
+  hold: string[],
+): Promise<ProcessResult> {
   const done = new Set<string>();
   const sent = new Set<string>();
   for (let i = 0; i < 1000; i++) {
     const s: CaseStateView = await h.query(getCaseState);
     if (s.status === 'completed') break;
-    const t = s.openTasks.find((x) => !done.has(x.id) && !Object.values(messages).includes(x.nodeId) && !hold.includes(x.nodeId));
+    const t = s.openTasks.find(
+      (x) => !done.has(x.id) && !Object.values(messages).includes(x.nodeId) && !hold.includes(x.nodeId),
+    );
     if (t) {
       done.add(t.id);
       await h.executeUpdate(completeTask, { args: [{ caseId, taskId: t.id, data: FORMS[t.nodeId] ?? {} }] });
       continue;
     }
-    const due = Object.entries(messages).find(([name, node]) => !sent.has(name) && s.currentNodes.some((n) => n.nodeId === node));
+    const due = Object.entries(messages).find(
+      ([name, node]) => !sent.has(name) && s.currentNodes.some((n) => n.nodeId === node),
+    );
     if (due) {
       sent.add(due[0]);
       await h.executeUpdate(sendMessage, { args: [{ caseId, name: due[0] }] });
@@ -78,23 +141,32 @@ async function drive(env: TestWorkflowEnvironment, h: WorkflowHandle, caseId: st
     // Waiting on timers only: skip a day at a time (h.result()'s auto-skipping can stall on the
     // Java test server while abandoned linked cases exist). A skip a leaked time lock stalls fails
     // within a minute saying so, instead of sleeping a real day until the test times out.
-    if (s.openTasks.every((x) => hold.includes(x.nodeId)) && Object.keys(messages).length === sent.size) await skipTime(env, 86_400_000, 60_000);
+    if (s.openTasks.every((x) => hold.includes(x.nodeId)) && Object.keys(messages).length === sent.size)
+      await skipTime(env, 86_400_000, 60_000);
     else await new Promise((r) => setTimeout(r, 30));
   }
   // Fetch the result of a closed run only: result()'s auto time skipping can stall the Java test
   // server while linked cases are still running.
-  for (let i = 0; i < 400 && (await h.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < 400 && (await h.describe()).status.name === 'RUNNING'; i++)
+    await new Promise((r) => setTimeout(r, 25));
   return h.result();
 }
-
 
 export interface Scenario {
   name: string;
   /** Runs the case (worker stopped on return: query `state`, not the handles). */
-  run(env: TestWorkflowEnvironment): Promise<{ result: ProcessResult; state: CaseStateView; handles: WorkflowHandle[] }>;
+  run(
+    env: TestWorkflowEnvironment,
+  ): Promise<{ result: ProcessResult; state: CaseStateView; handles: WorkflowHandle[] }>;
 }
 
-function scenario(name: string, def: ProcessDefinitionInput, messages: Record<string, string> = {}, options = {}, hold: string[] = []): Scenario {
+function scenario(
+  name: string,
+  def: ProcessDefinitionInput,
+  messages: Record<string, string> = {},
+  options = {},
+  hold: string[] = [],
+): Scenario {
   return {
     name,
     async run(env) {
@@ -102,17 +174,26 @@ function scenario(name: string, def: ProcessDefinitionInput, messages: Record<st
       const received = new Date(now + 7 * 3_600_000).toISOString().slice(0, 10);
       const input = processInput(def, { caseEvents: { received }, options });
       const { activities } = fakeActivities(SCENARIO_CHILDREN, {
-        async recordAudit() { return {}; },
-        async sendNotice() { return { id: 'notice-1' }; },
+        async recordAudit() {
+          return {};
+        },
+        async sendNotice() {
+          return { id: 'notice-1' };
+        },
       });
       return withWorker(env, activities, async (taskQueue) => {
-        const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+        const h = await env.client.workflow.start('processWorkflow', {
+          taskQueue,
+          workflowId: `case-${input.caseId}`,
+          args: [input],
+        });
         const result = await drive(env, h, input.caseId, messages, hold);
         const s = await h.query(getCaseState);
         const children = s.children.map((c) => env.client.workflow.getHandle(c.workflowId));
         // Poll (not result(): its auto time skipping can stall on the Java test server).
         for (const c of children) {
-          for (let i = 0; i < 200 && (await c.describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 25));
+          for (let i = 0; i < 200 && (await c.describe()).status.name === 'RUNNING'; i++)
+            await new Promise((r) => setTimeout(r, 25));
         }
         return { result, state: s, handles: [h, ...children] };
       });
@@ -147,7 +228,9 @@ async function waitState(h: WorkflowHandle, pred: (s: CaseStateView) => boolean,
     if (pred(s)) return s;
     await sleepReal(25);
   }
-  throw new Error(`${h.workflowId}: timed out waiting for ${what}: ${JSON.stringify((await h.query(getCaseState)).currentNodes)}`);
+  throw new Error(
+    `${h.workflowId}: timed out waiting for ${what}: ${JSON.stringify((await h.query(getCaseState)).currentNodes)}`,
+  );
 }
 
 /** Moves the time-skipping server to `day` at `time` (Vietnam). */
@@ -170,7 +253,8 @@ export function fakeLifecycleActivities() {
     }
   };
   const key = (ctx?: ServiceTaskContext) => `${ctx?.nodeId ?? 'x'}:${ctx?.tokenId ?? 'x'}`;
-  const date = (v: JsonValue | undefined) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null);
+  const date = (v: JsonValue | undefined) =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : null;
   return {
     async recordCaseEvent(input: Record<string, JsonValue>, _ctx?: ServiceTaskContext) {
       return { event: String(input.event), on: date(input.on) ?? today() };
@@ -184,7 +268,10 @@ export function fakeLifecycleActivities() {
     },
     async recordNotification(input: Record<string, JsonValue>, ctx?: ServiceTaskContext) {
       const to = input.to ?? input.recipients;
-      return { notificationId: `ntf-${key(ctx)}`, to: Array.isArray(to) ? to.filter((x) => typeof x === 'string') : [] };
+      return {
+        notificationId: `ntf-${key(ctx)}`,
+        to: Array.isArray(to) ? to.filter((x) => typeof x === 'string') : [],
+      };
     },
     async recordWarning(input: Record<string, JsonValue>, _ctx?: ServiceTaskContext) {
       return { warning: typeof input.message === 'string' ? input.message.slice(0, 1000) : 'warning' };
@@ -196,14 +283,25 @@ export function fakeLifecycleActivities() {
 async function startWithLinkedCase(env: TestWorkflowEnvironment, taskQueue: string) {
   const received = vnDate(await env.currentTimeMs());
   const input = processInput(withdrawalTerminates, { caseEvents: { received }, variables: { receivedOn: received } });
-  const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
-  const s = await waitState(h, (x) => x.openTasks.length === 1 && x.children.length === 1, 'verification open, linked case started');
+  const h = await env.client.workflow.start('processWorkflow', {
+    taskQueue,
+    workflowId: `case-${input.caseId}`,
+    args: [input],
+  });
+  const s = await waitState(
+    h,
+    (x) => x.openTasks.length === 1 && x.children.length === 1,
+    'verification open, linked case started',
+  );
   const child = env.client.workflow.getHandle(s.children[0]!.workflowId);
   await waitState(child, (x) => x.openTasks.length === 1, 'linked case task open');
   return { input, h, child };
 }
 
-function withLinkedCase(name: string, act: (env: TestWorkflowEnvironment, c: Awaited<ReturnType<typeof startWithLinkedCase>>) => Promise<string>): Recording {
+function withLinkedCase(
+  name: string,
+  act: (env: TestWorkflowEnvironment, c: Awaited<ReturnType<typeof startWithLinkedCase>>) => Promise<string>,
+): Recording {
   return {
     name,
     async record(env) {
@@ -221,16 +319,23 @@ function withLinkedCase(name: string, act: (env: TestWorkflowEnvironment, c: Awa
 const terminated = withLinkedCase('withdrawal-terminates', async (_env, { input, h, child }) => {
   await h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'withdraw' }] });
   const [parent, linked] = [await closedStatus(h), await closedStatus(child)];
-  if (parent !== 'COMPLETED' || linked !== 'CANCELLED') throw new Error(`withdrawal-terminates: case ${parent}, linked case ${linked}`);
+  if (parent !== 'COMPLETED' || linked !== 'CANCELLED')
+    throw new Error(`withdrawal-terminates: case ${parent}, linked case ${linked}`);
   return `case ${parent} (${(await h.query(getCaseState)).outcome}), linked case ${linked}`;
 });
 
 /** The interrupting 15-day boundary timer on the call activity cancels the linked case; the case is decided without it. */
 const consultTimedOut = withLinkedCase('withdrawal-terminates-consult-timeout', async (env, { input, h, child }) => {
   await env.sleep(16 * 86_400_000);
-  const s = await waitState(h, (x) => x.children[0]?.status === 'cancelled', 'linked case cancelled by the boundary timer');
+  const s = await waitState(
+    h,
+    (x) => x.children[0]?.status === 'cancelled',
+    'linked case cancelled by the boundary timer',
+  );
   if ((await closedStatus(child)) !== 'CANCELLED') throw new Error('linked case not cancelled');
-  await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: { findings: 'confirmed' } }] });
+  await h.executeUpdate(completeTask, {
+    args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: { findings: 'confirmed' } }],
+  });
   const d = await waitState(h, (x) => x.openTasks[0]?.nodeId === 'decide', 'decision task open');
   await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: d.openTasks[0]!.id, data: {} }] });
   const status = await closedStatus(h);
@@ -241,7 +346,8 @@ const consultTimedOut = withLinkedCase('withdrawal-terminates-consult-timeout', 
 const cancelled = withLinkedCase('withdrawal-terminates-cancelled', async (_env, { h, child }) => {
   await h.cancel();
   const [parent, linked] = [await closedStatus(h), await closedStatus(child)];
-  if (parent !== 'CANCELLED' || linked !== 'CANCELLED') throw new Error(`cancelled: case ${parent}, linked case ${linked}`);
+  if (parent !== 'CANCELLED' || linked !== 'CANCELLED')
+    throw new Error(`cancelled: case ${parent}, linked case ${linked}`);
   return `case ${parent} (${(await h.query(getCaseState)).status}), linked case ${linked}`;
 });
 
@@ -264,35 +370,67 @@ const complaintFirstBreach: Recording = {
       await complete('accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: t, acceptedOn: t }, false);
       const armed = await settled((x) => x.openTasks.some((o) => o.nodeId === 'verify'), 'verification open');
       const k3 = armed.clocks.find((c) => c.ruleId === 'K3');
-      if (armed.caseEvents.accepted !== t || !k3?.due) throw new Error(`K3 not armed from the recorded acceptance: ${JSON.stringify(armed.caseEvents)}`);
+      if (armed.caseEvents.accepted !== t || !k3?.due)
+        throw new Error(`K3 not armed from the recorded acceptance: ${JSON.stringify(armed.caseEvents)}`);
 
       await sleepUntilDay(env, addDays(t, 9));
       const s9 = addDays(t, 9);
       await send({ name: 'suspend', date: s9, variables: { suspensionGround: 'awaiting_other_body' } });
-      await complete('suspension.decision.issue', { suspension_decision_issuedOn: s9, suspension_decision_number: '01/QĐ-TĐC', suspensionGround: 'awaiting_other_body' });
-      await complete('suspension.decision.send', { suspension_decision_sentOn: s9, suspension_decision_recipientRefs: ['complainant_or_representative'] });
+      await complete('suspension.decision.issue', {
+        suspension_decision_issuedOn: s9,
+        suspension_decision_number: '01/QĐ-TĐC',
+        suspensionGround: 'awaiting_other_body',
+      });
+      await complete('suspension.decision.send', {
+        suspension_decision_sentOn: s9,
+        suspension_decision_recipientRefs: ['complainant_or_representative'],
+      });
       const r21 = addDays(t, 21);
       await sleepUntilDay(env, r21);
       await send({ name: 'resume', date: r21 });
-      await complete('continuation.decision.issue', { continuation_decision_issuedOn: r21, continuation_decision_number: '02/QĐ-TTC' });
-      await complete('continuation.decision.send', { continuation_decision_sentOn: r21, continuation_decision_recipientRefs: ['complainant_or_representative'] });
-      const refused = await send({ name: 'extend', date: r21, amount: 30, ruleId: 'K3' }).then(() => 'accepted', (e: unknown) => String((e as { cause?: { message?: string } }).cause?.message ?? e));
+      await complete('continuation.decision.issue', {
+        continuation_decision_issuedOn: r21,
+        continuation_decision_number: '02/QĐ-TTC',
+      });
+      await complete('continuation.decision.send', {
+        continuation_decision_sentOn: r21,
+        continuation_decision_recipientRefs: ['complainant_or_representative'],
+      });
+      const refused = await send({ name: 'extend', date: r21, amount: 30, ruleId: 'K3' }).then(
+        () => 'accepted',
+        (e: unknown) => String((e as { cause?: { message?: string } }).cause?.message ?? e),
+      );
       if (!/^Refused/.test(refused)) throw new Error(`an extension of 30 days was not refused: ${refused}`);
-      const due = (await settled((x) => x.openTasks.some((o) => o.nodeId === 'verify'), 'verification open')).clocks.find((c) => c.ruleId === 'K3')!.due!;
+      const due = (
+        await settled((x) => x.openTasks.some((o) => o.nodeId === 'verify'), 'verification open')
+      ).clocks.find((c) => c.ruleId === 'K3')!.due!;
 
       await sleepUntilDay(env, addDays(due, 1));
-      const breached = await settled((x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'), 'breach escalation');
+      const breached = await settled(
+        (x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'),
+        'breach escalation',
+      );
       if (!breached.flags.overdue) throw new Error('the breach did not flag the case overdue');
       await complete('breach.headReview', { overdueAction: 'direct_resolution' });
       const w = addDays(due, 2);
       await sleepUntilDay(env, w);
       await send({ name: 'withdraw', date: w });
-      await complete('termination.issue', { termination_issuedOn: w, termination_number: '03/QĐ-ĐC', terminationGround: 'full_withdrawal' });
-      await complete('termination.send', { termination_sentOn: w, termination_recipientRefs: ['complainant_or_representative'] });
+      await complete('termination.issue', {
+        termination_issuedOn: w,
+        termination_number: '03/QĐ-ĐC',
+        terminationGround: 'full_withdrawal',
+      });
+      await complete('termination.send', {
+        termination_sentOn: w,
+        termination_recipientRefs: ['complainant_or_representative'],
+      });
       const end = await h.query(getCaseState);
       const left = `${end.status}${end.outcome ? ` (${end.outcome})` : ''}; open tasks [${end.openTasks.map((o) => o.nodeId).join(', ')}], clocks [${end.clocks.map((c) => c.ruleId ?? c.nodeId).join(', ')}]`;
       await terminateWhenQuiet(h, 'recording done'); // once quiet: a termination under an in-flight activity leaks its time lock
-      return { summary: `K3 due ${k3.due} → ${due} after a 12-day suspension; extension refused (${refused.slice(0, 50)}…); breach flagged overdue; after the termination decision: ${left}`, handles: [h] };
+      return {
+        summary: `K3 due ${k3.due} → ${due} after a 12-day suspension; extension refused (${refused.slice(0, 50)}…); breach flagged overdue; after the termination decision: ${left}`,
+        handles: [h],
+      };
     });
   },
 };
@@ -303,19 +441,46 @@ const complaintFirstBreach: Recording = {
  */
 async function startComplaintFirst(env: TestWorkflowEnvironment, taskQueue: string) {
   const t = vnDate(await env.currentTimeMs());
-  const input = processInput(complaintFirstV2, { agencyId: 'ubnd-xa-test', caseEvents: { received: t }, variables: { receivedOn: t } });
-  const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+  const input = processInput(complaintFirstV2, {
+    agencyId: 'ubnd-xa-test',
+    caseEvents: { received: t },
+    variables: { receivedOn: t },
+  });
+  const h = await env.client.workflow.start('processWorkflow', {
+    taskQueue,
+    workflowId: `case-${input.caseId}`,
+    args: [input],
+  });
   const def = input.definition;
-  const busy = (s: CaseStateView) => s.currentNodes.some((n) => def.nodes.find((x) => x.id === n.nodeId)?.type === 'serviceTask');
+  const busy = (s: CaseStateView) =>
+    s.currentNodes.some((n) => def.nodes.find((x) => x.id === n.nodeId)?.type === 'serviceTask');
   const settled = (pred: (s: CaseStateView) => boolean, what: string) => waitState(h, (s) => !busy(s) && pred(s), what);
   const complete = async (nodeId: string, data: Record<string, JsonValue>, withCaseEvents = true) => {
     const s = await settled((x) => x.openTasks.some((o) => o.nodeId === nodeId), `open task ${nodeId}`);
     const task = s.openTasks.find((o) => o.nodeId === nodeId)!;
-    await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: task.id, data, caseEvents: withCaseEvents ? caseEventsFor(def, nodeId, data) : {} }] });
+    await h.executeUpdate(completeTask, {
+      args: [
+        {
+          caseId: input.caseId,
+          taskId: task.id,
+          data,
+          caseEvents: withCaseEvents ? caseEventsFor(def, nodeId, data) : {},
+        },
+      ],
+    });
     await settled(() => true, `after ${nodeId}`);
   };
   const send = async (req: Omit<SendMessageRequest, 'caseId'>) => {
-    const r = await h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, decision: `${req.name}-${req.date}`, ...req, variables: { eventOn: req.date ?? t, ...(req.variables ?? {}) } }] });
+    const r = await h.executeUpdate(sendMessage, {
+      args: [
+        {
+          caseId: input.caseId,
+          decision: `${req.name}-${req.date}`,
+          ...req,
+          variables: { eventOn: req.date ?? t, ...(req.variables ?? {}) },
+        },
+      ],
+    });
     await settled(() => true, `after ${req.name}`);
     return r;
   };
@@ -334,27 +499,41 @@ const complaintFirstStay: Recording = {
     const { activities } = fakeActivities([], fakeLifecycleActivities());
     return withWorker(env, activities, async (taskQueue) => {
       const { t, h, settled, complete, send } = await startComplaintFirst(env, taskQueue);
-      const dues = (s: CaseStateView) => Object.fromEntries(s.clocks.filter((c) => c.ruleId === 'K3' || c.ruleId === 'K17_K3').map((c) => [c.ruleId!, c.due]));
+      const dues = (s: CaseStateView) =>
+        Object.fromEntries(
+          s.clocks.filter((c) => c.ruleId === 'K3' || c.ruleId === 'K17_K3').map((c) => [c.ruleId!, c.due]),
+        );
 
       await complete('accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: t, acceptedOn: t });
       await sleepUntilDay(env, addDays(t, 5));
       await send({ name: 'extend', date: addDays(t, 5), amount: 15, ruleId: 'K3' });
       await sleepUntilDay(env, addDays(t, 6));
       await send({ name: 'stayExecution', date: addDays(t, 6) });
-      await complete('stay.decision.issue', { stay_decision_issuedOn: addDays(t, 6), stay_decision_number: '04/QĐ-TĐCTH' });
-      await complete('stay.decision.send', { stay_decision_sentOn: addDays(t, 7), stay_decision_recipientRefs: ['complainant_or_representative', 'respondent'] });
+      await complete('stay.decision.issue', {
+        stay_decision_issuedOn: addDays(t, 6),
+        stay_decision_number: '04/QĐ-TĐCTH',
+      });
+      await complete('stay.decision.send', {
+        stay_decision_sentOn: addDays(t, 7),
+        stay_decision_recipientRefs: ['complainant_or_representative', 'respondent'],
+      });
       const armed = dues(await settled((x) => x.openTasks.some((o) => o.nodeId === 'stay.lift'), 'stay lift open'));
-      if (!armed.K3 || armed.K17_K3 !== armed.K3) throw new Error(`K17_K3 not armed with K3's extension: ${JSON.stringify(armed)}`);
+      if (!armed.K3 || armed.K17_K3 !== armed.K3)
+        throw new Error(`K17_K3 not armed with K3's extension: ${JSON.stringify(armed)}`);
       await sleepUntilDay(env, addDays(t, 9));
       await send({ name: 'suspend', date: addDays(t, 9), variables: { suspensionGround: 'awaiting_other_body' } });
       await sleepUntilDay(env, addDays(t, 14));
       await send({ name: 'resume', date: addDays(t, 14) });
       const moved = dues(await settled(() => true, 'resumed'));
-      if (moved.K17_K3 !== moved.K3 || moved.K3 === armed.K3) throw new Error(`K17_K3 did not move with K3: ${JSON.stringify(moved)}`);
+      if (moved.K17_K3 !== moved.K3 || moved.K3 === armed.K3)
+        throw new Error(`K17_K3 did not move with K3: ${JSON.stringify(moved)}`);
       await complete('stay.lift', { stayLiftedOn: addDays(t, 15), stayLiftDecisionRef: '05/QĐ-HB' });
       const end = await settled((x) => !x.openTasks.some((o) => o.nodeId === 'stay.lift'), 'stay lifted');
       await terminateWhenQuiet(h, 'recording done');
-      return { summary: `K3 and K17_K3 due ${armed.K3} (extended before the stay), then ${moved.K3} after a 5-day suspension; stay lifted; open: [${end.openTasks.map((o) => o.nodeId).join(', ')}]`, handles: [h] };
+      return {
+        summary: `K3 and K17_K3 due ${armed.K3} (extended before the stay), then ${moved.K3} after a 5-day suspension; stay lifted; open: [${end.openTasks.map((o) => o.nodeId).join(', ')}]`,
+        handles: [h],
+      };
     });
   },
 };
@@ -374,18 +553,34 @@ const complaintFirstLateExtension: Recording = {
     return withWorker(env, activities, async (taskQueue) => {
       const { t, h, settled, complete, send } = await startComplaintFirst(env, taskQueue);
       await complete('accept', { acceptanceDecision: 'accept', acceptanceNoticeOn: t, acceptedOn: t });
-      const due = (await settled((x) => x.openTasks.some((o) => o.nodeId === 'verify'), 'verification open')).clocks.find((c) => c.ruleId === 'K3')!.due!;
+      const due = (
+        await settled((x) => x.openTasks.some((o) => o.nodeId === 'verify'), 'verification open')
+      ).clocks.find((c) => c.ruleId === 'K3')!.due!;
       await sleepUntilDay(env, addDays(due, 3));
-      const breached = await settled((x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'), 'breach escalation');
+      const breached = await settled(
+        (x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'),
+        'breach escalation',
+      );
       if (!breached.flags.overdue) throw new Error('the breach did not flag the case overdue');
       const r = await send({ name: 'extend', date: addDays(t, 20), amount: 15, ruleId: 'K3' });
-      if (r.breachesSuperseded !== 1 || r.clocksChanged !== 1) throw new Error(`the late extension did not supersede the breach: ${JSON.stringify(r)}`);
-      const moved = await settled((x) => !x.openTasks.some((o) => o.nodeId === 'breach.headReview') && x.flags.overdue === false, 'breach superseded');
+      if (r.breachesSuperseded !== 1 || r.clocksChanged !== 1)
+        throw new Error(`the late extension did not supersede the breach: ${JSON.stringify(r)}`);
+      const moved = await settled(
+        (x) => !x.openTasks.some((o) => o.nodeId === 'breach.headReview') && x.flags.overdue === false,
+        'breach superseded',
+      );
       const k3 = moved.clocks.find((c) => c.ruleId === 'K3' && c.purpose === 'due')?.due;
-      await complete('complexity', { complexityCriteria: ['b_several_contents'], complexityDeterminationRef: '07/QĐ-XĐPT', complexityDeterminedOn: addDays(t, 20) });
+      await complete('complexity', {
+        complexityCriteria: ['b_several_contents'],
+        complexityDeterminationRef: '07/QĐ-XĐPT',
+        complexityDeterminedOn: addDays(t, 20),
+      });
       const end = await settled(() => true, 'complexity recorded');
       await terminateWhenQuiet(h, 'recording done');
-      return { summary: `K3 due ${due} breached; extension dated ${addDays(t, 20)} entered on ${addDays(due, 3)}: K3 due ${k3}, breach superseded; open: [${end.openTasks.map((o) => o.nodeId).join(', ')}]`, handles: [h] };
+      return {
+        summary: `K3 due ${due} breached; extension dated ${addDays(t, 20)} entered on ${addDays(due, 3)}: K3 due ${k3}, breach superseded; open: [${end.openTasks.map((o) => o.nodeId).join(', ')}]`,
+        handles: [h],
+      };
     });
   },
 };
@@ -399,5 +594,10 @@ export const RECORDINGS: Recording[] = [
       return { summary: `outcome ${result.outcome}`, handles };
     },
   })),
-  terminated, consultTimedOut, cancelled, complaintFirstBreach, complaintFirstStay, complaintFirstLateExtension,
+  terminated,
+  consultTimedOut,
+  cancelled,
+  complaintFirstBreach,
+  complaintFirstStay,
+  complaintFirstLateExtension,
 ];

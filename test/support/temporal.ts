@@ -15,7 +15,10 @@ export function uniqueQueue(prefix = 'test'): string {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } as never,
+  });
   return bundle;
 }
 
@@ -32,14 +35,28 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const server = await startTimeSkippingServer(inject('timeSkippingBinary'), await freePort());
   try {
     const c = await Connection.connect({ address: server.address });
-    try { await registerSearchAttributes(c, 'default'); } finally { await c.close(); }
-    const create = (TestWorkflowEnvironment as unknown as {
-      create(o: { supportsTimeSkipping: boolean; address: string; server: { type: 'existing' } }): Promise<TestWorkflowEnvironment>;
-    }).create.bind(TestWorkflowEnvironment);
+    try {
+      await registerSearchAttributes(c, 'default');
+    } finally {
+      await c.close();
+    }
+    const create = (
+      TestWorkflowEnvironment as unknown as {
+        create(o: {
+          supportsTimeSkipping: boolean;
+          address: string;
+          server: { type: 'existing' };
+        }): Promise<TestWorkflowEnvironment>;
+      }
+    ).create.bind(TestWorkflowEnvironment);
     const env = await create({ supportsTimeSkipping: true, address: server.address, server: { type: 'existing' } });
     const teardown = env.teardown.bind(env);
     env.teardown = async () => {
-      try { await teardown(); } finally { await server.stop(); }
+      try {
+        await teardown();
+      } finally {
+        await server.stop();
+      }
     };
     return env;
   } catch (e) {
@@ -58,7 +75,10 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
  * yours is in flight (a lock held by running work would be released too early). Returns how many
  * locks it released.
  */
-export async function releaseStuckTimeLocks(env: TestWorkflowEnvironment, { max = 10, probeMs = 3000 } = {}): Promise<number> {
+export async function releaseStuckTimeLocks(
+  env: TestWorkflowEnvironment,
+  { max = 10, probeMs = 3000 } = {},
+): Promise<number> {
   const skip = 60_000;
   const from = await env.currentTimeMs();
   const skipped = env.sleep(skip).then(() => true);
@@ -85,14 +105,21 @@ export async function releaseStuckTimeLocks(env: TestWorkflowEnvironment, { max 
  * on that server, and a later `env.sleep` runs in real time until the test times out. Returns
  * whether the case was still running (and is now terminated).
  */
-export async function terminateWhenQuiet(handle: WorkflowHandle, reason = 'test done', { timeoutMs = 20_000 } = {}): Promise<boolean> {
+export async function terminateWhenQuiet(
+  handle: WorkflowHandle,
+  reason = 'test done',
+  { timeoutMs = 20_000 } = {},
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (let quietChecks = 0; quietChecks < 2;) {
     const d = await handle.describe();
     if (d.status.name !== 'RUNNING') return false;
     const busy = (d.raw.pendingActivities?.length ?? 0) > 0 || d.raw.pendingWorkflowTask != null;
     quietChecks = busy ? 0 : quietChecks + 1;
-    if (Date.now() > deadline) throw new Error(`${handle.workflowId} still busy after ${timeoutMs} ms (activities or a workflow task in flight): not terminated`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${handle.workflowId} still busy after ${timeoutMs} ms (activities or a workflow task in flight): not terminated`,
+      );
     await new Promise((r) => setTimeout(r, 20));
   }
   await handle.terminate(reason);
@@ -115,7 +142,13 @@ export async function closedStatus(h: WorkflowHandle, { timeoutMs = 20_000 } = {
 }
 
 /** Client and worker connections to the run's Temporal dev server (integration tests). */
-export async function devServer(): Promise<{ client: Client; connection: Connection; nativeConnection: NativeConnection; address: string; close(): Promise<void> }> {
+export async function devServer(): Promise<{
+  client: Client;
+  connection: Connection;
+  nativeConnection: NativeConnection;
+  address: string;
+  close(): Promise<void>;
+}> {
   const address = inject('temporalDevAddress');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });

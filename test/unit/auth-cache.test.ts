@@ -5,15 +5,27 @@ import { signToken } from '../../api/auth/dev-token.js';
 import type { ApiKeyRecord } from '../../db/api-keys.js';
 
 const secret = 'unit-test-secret-unit-test-secret';
-const req = (headers: Record<string, string>) => ({ get: (h: string) => headers[h.toLowerCase()] }) as unknown as Request;
+const req = (headers: Record<string, string>) =>
+  ({ get: (h: string) => headers[h.toLowerCase()] }) as unknown as Request;
 
 /** An API key store whose look-ups are counted; `revoked` keys are not found. */
 function keyStore() {
-  const rec: ApiKeyRecord = { id: 'ak_1', name: 'system', agencyId: 'so-tnmt', roles: ['intake'], createdBy: 't', createdAt: '', revokedAt: null };
+  const rec: ApiKeyRecord = {
+    id: 'ak_1',
+    name: 'system',
+    agencyId: 'so-tnmt',
+    roles: ['intake'],
+    createdBy: 't',
+    createdAt: '',
+    revokedAt: null,
+  };
   const s = {
     calls: 0,
     revoked: false,
-    async findActive(key: string) { s.calls++; return key === 'kntc_good' && !s.revoked ? rec : undefined; },
+    async findActive(key: string) {
+      s.calls++;
+      return key === 'kntc_good' && !s.revoked ? rec : undefined;
+    },
   };
   return s;
 }
@@ -23,7 +35,12 @@ describe('authentication caches (ADR 0011)', () => {
     let t = 1_000_000;
     const store = keyStore();
     const auth = createAuthenticator({ jwtSecret: secret }, store, { now: () => t });
-    for (let i = 0; i < 5; i++) expect(await auth(req({ 'x-api-key': 'kntc_good' }))).toMatchObject({ type: 'api_key', id: 'ak_1', roles: ['intake'] });
+    for (let i = 0; i < 5; i++)
+      expect(await auth(req({ 'x-api-key': 'kntc_good' }))).toMatchObject({
+        type: 'api_key',
+        id: 'ak_1',
+        roles: ['intake'],
+      });
     expect(store.calls).toBe(1);
     t += API_KEY_CACHE_MS - 1;
     await auth(req({ authorization: 'ApiKey kntc_good' }));
@@ -31,7 +48,8 @@ describe('authentication caches (ADR 0011)', () => {
     t += 2;
     await auth(req({ 'x-api-key': 'kntc_good' }));
     expect(store.calls).toBe(2);
-    for (let i = 0; i < 3; i++) await expect(auth(req({ 'x-api-key': 'kntc_bad' }))).rejects.toMatchObject({ status: 401 });
+    for (let i = 0; i < 3; i++)
+      await expect(auth(req({ 'x-api-key': 'kntc_bad' }))).rejects.toMatchObject({ status: 401 });
     expect(store.calls).toBe(5);
   });
 
@@ -59,13 +77,25 @@ describe('authentication caches (ADR 0011)', () => {
     expect(store.calls).toBe(3);
   });
 
-  it('a cached token answers a fresh copy (a handler altering its principal does not alter the next request\'s)', async () => {
+  it("a cached token answers a fresh copy (a handler altering its principal does not alter the next request's)", async () => {
     const auth = createAuthenticator({ jwtSecret: secret }, keyStore());
-    const t = await signToken(secret, { sub: 'u1', agency: 'so-tnmt', roles: ['officer'], permissions: ['identity:read'] });
+    const t = await signToken(secret, {
+      sub: 'u1',
+      agency: 'so-tnmt',
+      roles: ['officer'],
+      permissions: ['identity:read'],
+    });
     const a = (await auth(req({ authorization: `Bearer ${t}` })))!;
     a.roles.push('admin');
     a.permissions.length = 0;
-    expect(await auth(req({ authorization: `Bearer ${t}` }))).toEqual({ type: 'user', id: 'u1', name: undefined, agencyId: 'so-tnmt', roles: ['officer'], permissions: ['identity:read'] });
+    expect(await auth(req({ authorization: `Bearer ${t}` }))).toEqual({
+      type: 'user',
+      id: 'u1',
+      name: undefined,
+      agencyId: 'so-tnmt',
+      roles: ['officer'],
+      permissions: ['identity:read'],
+    });
   });
 
   it('a cached token is never accepted past its exp', async () => {
@@ -79,7 +109,9 @@ describe('authentication caches (ADR 0011)', () => {
 
   it('a token is re-verified after tokenCacheMs (a token whose check fails then is refused)', async () => {
     let t = Date.now();
-    const auth = createAuthenticator({ jwtSecret: secret, issuer: 'kntc-idp', tokenCacheMs: 1_000 }, keyStore(), { now: () => t });
+    const auth = createAuthenticator({ jwtSecret: secret, issuer: 'kntc-idp', tokenCacheMs: 1_000 }, keyStore(), {
+      now: () => t,
+    });
     const good = await signToken(secret, { sub: 'u1', agency: 'so-tnmt', roles: ['officer'], issuer: 'kntc-idp' });
     expect(await auth(req({ authorization: `Bearer ${good}` }))).toMatchObject({ id: 'u1' });
     // A forged token is refused whether or not another one is cached.

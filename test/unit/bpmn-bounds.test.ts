@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkBpmnBounds, MAX_BPMN_DEPTH, MAX_BPMN_ELEMENTS } from '../../processes/bpmn/bounds.js';
 
-const doc = (inner: string) => `<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="x"><!-- <a><a> --><bpmn:process id="p">${inner}</bpmn:process></bpmn:definitions>`;
+const doc = (inner: string) =>
+  `<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="x"><!-- <a><a> --><bpmn:process id="p">${inner}</bpmn:process></bpmn:definitions>`;
 
 describe('BPMN bounds before parsing', () => {
   it('every exported diagram of the repository is within the bounds', () => {

@@ -6,7 +6,9 @@ import { validateDefinition, type ProcessDefinitionInput } from '../../workflows
 import { readFileSync } from 'node:fs';
 
 /** A definition bpmn-auto-layout cannot lay out: exported with the grid diagram (test/unit/engine/bpmn-layout-fallback.test.ts). */
-const AUTO_LAYOUT_CRASH = JSON.parse(readFileSync(new URL('./engine/fixtures/auto-layout-crash.json', import.meta.url), 'utf8')) as ProcessDefinitionInput;
+const AUTO_LAYOUT_CRASH = JSON.parse(
+  readFileSync(new URL('./engine/fixtures/auto-layout-crash.json', import.meta.url), 'utf8'),
+) as ProcessDefinitionInput;
 
 describe('exported BPMN opens in bpmn.io (bpmn-js in headless Chromium)', () => {
   it('every example definition (and one on the grid-layout fallback) imports without warnings and draws every node and flow', async () => {

@@ -7,7 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachedPostgres, clearStalePostmaster, placeDataDir, postgresUser, reachableBy } from '../../platform/embedded-pg.js';
+import {
+  cachedPostgres,
+  clearStalePostmaster,
+  placeDataDir,
+  postgresUser,
+  reachableBy,
+} from '../../platform/embedded-pg.js';
 
 const root = process.getuid?.() === 0;
 let tmp: string;
@@ -53,7 +59,8 @@ describe('the PostgreSQL binary cache', () => {
     cachedPostgres(source, '18.0.0', base);
     expect(fs.readlinkSync(path.join(dir, 'lib', 'libpq.so.5'))).toBe('libpq.so.5.18');
     expect(fs.readdirSync(base)).toEqual([path.basename(dir)]);
-    if (root) { // an entry of another user (here: postgres) is not trusted either
+    if (root) {
+      // an entry of another user (here: postgres) is not trusted either
       const { uid, gid } = postgresUser();
       fs.chownSync(path.join(dir, 'bin', 'postgres'), uid, gid);
       cachedPostgres(source, '18.0.0', base);

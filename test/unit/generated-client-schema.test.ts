@@ -10,7 +10,9 @@ import { CLIENT_SCHEMA_FILE, generateClientSchema } from '../../scripts/generate
 describe('the generated TypeScript client', () => {
   it('clients/typescript/schema.d.ts is what the current routes generate', async () => {
     const fresh = await generateClientSchema();
-    const committed = fs.existsSync(CLIENT_SCHEMA_FILE) ? fs.readFileSync(CLIENT_SCHEMA_FILE, 'utf8').replace(/\r\n/g, '\n') : ''; // a CRLF checkout is not drift
+    const committed = fs.existsSync(CLIENT_SCHEMA_FILE)
+      ? fs.readFileSync(CLIENT_SCHEMA_FILE, 'utf8').replace(/\r\n/g, '\n')
+      : ''; // a CRLF checkout is not drift
     const stale = 'clients/typescript/schema.d.ts is stale: run `npm run client:generate` and commit it';
     if (committed !== fresh) {
       // The first differing line, so the failure says where.
@@ -18,7 +20,9 @@ describe('the generated TypeScript client', () => {
       const b = fresh.split('\n');
       const i = b.findIndex((line, n) => a[n] !== line);
       const at = i < 0 ? a.length : i;
-      expect.fail(`${stale} (first difference at line ${at + 1}: committed ${JSON.stringify(a[at] ?? '<end>')}, generated ${JSON.stringify(b[at] ?? '<end>')})`);
+      expect.fail(
+        `${stale} (first difference at line ${at + 1}: committed ${JSON.stringify(a[at] ?? '<end>')}, generated ${JSON.stringify(b[at] ?? '<end>')})`,
+      );
     }
     expect(committed).toBe(fresh);
     // It types the routes clients use, with problem+json errors.

@@ -8,7 +8,18 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../platform/config.js';
 
-const SOURCE_DIRS = ['activities', 'api', 'bench', 'calendar', 'clients', 'db', 'platform', 'processes', 'scripts', 'workflows'];
+const SOURCE_DIRS = [
+  'activities',
+  'api',
+  'bench',
+  'calendar',
+  'clients',
+  'db',
+  'platform',
+  'processes',
+  'scripts',
+  'workflows',
+];
 const SOURCE_FILES = ['worker.ts'];
 
 /** Pairs allowed, each with its reason (none: the runner ↔ behaviours circle is gone, ADR 0021). */
@@ -30,7 +41,9 @@ function sources(): string[] {
 /** The project files a module imports (relative specifiers resolved as TypeScript's Bundler resolution does). */
 function importsOf(file: string, known: ReadonlySet<string>): string[] {
   const text = readFileSync(path.join(ROOT, file), 'utf8');
-  const specs = [...text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)]
+  const specs = [
+    ...text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ]
     .map((m) => m[1] ?? m[2]!)
     .filter((s) => s.startsWith('.'));
   const out = new Set<string>();
@@ -56,13 +69,19 @@ function cycles(graph: Map<string, string[]>): string[][] {
     stack.push(v);
     on.add(v);
     for (const w of graph.get(v) ?? []) {
-      if (!idx.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
     }
     if (low.get(v) === idx.get(v)) {
       const scc: string[] = [];
       let w: string;
-      do { w = stack.pop()!; on.delete(w); scc.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        scc.push(w);
+      } while (w !== v);
       if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(scc.sort());
     }
   };
@@ -84,7 +103,16 @@ describe('import graph of the project', () => {
     expect(g.get('scripts/start.ts')).toContain('scripts/system.ts');
     expect(g.get('scripts/system.ts')).toEqual(expect.arrayContaining(['worker.ts', 'api/app.ts']));
     expect(g.get('workflows/clock/clock.ts')).toContain('workflows/clock/vn-time.ts'); // extensionless specifiers
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c']]);
   });
 
   it('has no import circle', () => {
@@ -92,6 +120,10 @@ describe('import graph of the project', () => {
   });
 
   it('worker.ts (the library) does not import its entry script', () => {
-    expect(projectGraph([]).get('worker.ts')!.filter((f) => f.startsWith('scripts/'))).toEqual([]);
+    expect(
+      projectGraph([])
+        .get('worker.ts')!
+        .filter((f) => f.startsWith('scripts/')),
+    ).toEqual([]);
   });
 });

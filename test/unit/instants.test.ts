@@ -14,11 +14,17 @@ describe('one date-time form in answers (ADR 0019)', () => {
 
   it('rewrites instants deep in a body and leaves days, other strings and non-plain objects alone', () => {
     const body = {
-      dueAt: '2027-01-04T16:59:59.999Z', due: '2027-01-04', subject: 'Khiếu nại 2027-01-04T16:59', at: new Date('2027-01-04T16:59:59.999Z'),
+      dueAt: '2027-01-04T16:59:59.999Z',
+      due: '2027-01-04',
+      subject: 'Khiếu nại 2027-01-04T16:59',
+      at: new Date('2027-01-04T16:59:59.999Z'),
       items: [{ openedAt: '2026-12-02T01:00:00.000Z', n: 1, ok: true, none: null }],
     };
     expect(withVnInstants(body)).toEqual({
-      dueAt: '2027-01-04T23:59:59.999+07:00', due: '2027-01-04', subject: 'Khiếu nại 2027-01-04T16:59', at: '2027-01-04T23:59:59.999+07:00',
+      dueAt: '2027-01-04T23:59:59.999+07:00',
+      due: '2027-01-04',
+      subject: 'Khiếu nại 2027-01-04T16:59',
+      at: '2027-01-04T23:59:59.999+07:00',
       items: [{ openedAt: '2026-12-02T08:00:00.000+07:00', n: 1, ok: true, none: null }],
     });
     expect(isInstantString('2027-01-04')).toBe(false);

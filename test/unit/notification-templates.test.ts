@@ -4,8 +4,13 @@ import { loadConfig } from '../../platform/config.js';
 import { renderMessage, renderSms, TEMPLATES, vnDateTime, type MessageContext } from '../../notifications/templates.js';
 
 const ctx = (over: Partial<MessageContext> = {}): MessageContext => ({
-  kind: 'deadline_breach', reference: 'KN-2026-0000123', step: 'Thụ lý hoặc từ chối', dueAt: '2026-12-03T16:59:59.999Z',
-  link: 'https://kntc.example.gov.vn/v1/cases/abc', recipientName: 'Trần Thị Bình', ...over,
+  kind: 'deadline_breach',
+  reference: 'KN-2026-0000123',
+  step: 'Thụ lý hoặc từ chối',
+  dueAt: '2026-12-03T16:59:59.999Z',
+  link: 'https://kntc.example.gov.vn/v1/cases/abc',
+  recipientName: 'Trần Thị Bình',
+  ...over,
 });
 
 describe('notification templates (Vietnamese)', () => {
@@ -17,18 +22,21 @@ describe('notification templates (Vietnamese)', () => {
     expect(vnDateTime('not a date')).toBeNull();
   });
 
-  it.each(Object.keys(TEMPLATES))('%s: subject, text and HTML carry the reference, the step, the due date and the link', (kind) => {
-    const m = renderMessage(ctx({ kind }));
-    expect(m.subject).toMatch(/^\[KNTC\] /);
-    expect(m.subject).toContain('KN-2026-0000123');
-    for (const body of [m.text, m.html]) {
-      expect(body).toContain('KN-2026-0000123');
-      expect(body).toContain('Thụ lý hoặc từ chối');
-      expect(body).toContain('03/12/2026 23:59');
-      expect(body).toContain('https://kntc.example.gov.vn/v1/cases/abc');
-      expect(body).toContain('Kính gửi đồng chí Trần Thị Bình');
-    }
-  });
+  it.each(Object.keys(TEMPLATES))(
+    '%s: subject, text and HTML carry the reference, the step, the due date and the link',
+    (kind) => {
+      const m = renderMessage(ctx({ kind }));
+      expect(m.subject).toMatch(/^\[KNTC\] /);
+      expect(m.subject).toContain('KN-2026-0000123');
+      for (const body of [m.text, m.html]) {
+        expect(body).toContain('KN-2026-0000123');
+        expect(body).toContain('Thụ lý hoặc từ chối');
+        expect(body).toContain('03/12/2026 23:59');
+        expect(body).toContain('https://kntc.example.gov.vn/v1/cases/abc');
+        expect(body).toContain('Kính gửi đồng chí Trần Thị Bình');
+      }
+    },
+  );
 
   it('an unknown kind falls back to a general notice; no step or due date is said plainly', () => {
     const m = renderMessage(ctx({ kind: 'something_new', step: null, dueAt: null, recipientName: null }));
@@ -45,7 +53,9 @@ describe('notification templates (Vietnamese)', () => {
   });
 
   it('an SMS is one short line: subject, due date, link', () => {
-    expect(renderSms(ctx())).toBe('KNTC: Quá hạn xử lý hồ sơ KN-2026-0000123. Hạn: 03/12/2026 23:59. https://kntc.example.gov.vn/v1/cases/abc');
+    expect(renderSms(ctx())).toBe(
+      'KNTC: Quá hạn xử lý hồ sơ KN-2026-0000123. Hạn: 03/12/2026 23:59. https://kntc.example.gov.vn/v1/cases/abc',
+    );
   });
 
   it('masks addresses shown on the case', () => {
@@ -59,14 +69,29 @@ describe('notification configuration', () => {
   it('defaults: a local mail catcher, no SMS, links to the API, 24 h of retries', () => {
     const n = loadConfig({}).notifications;
     expect(n).toMatchObject({
-      smtpUrl: undefined, mailCatcher: true, mailCatcherSmtpPort: 1025, mailCatcherWebPort: 1080, smsGatewayUrl: undefined,
-      publicBaseUrl: 'http://127.0.0.1:3000', retryPeriodS: 86_400, retryInitialS: 10,
+      smtpUrl: undefined,
+      mailCatcher: true,
+      mailCatcherSmtpPort: 1025,
+      mailCatcherWebPort: 1080,
+      smsGatewayUrl: undefined,
+      publicBaseUrl: 'http://127.0.0.1:3000',
+      retryPeriodS: 86_400,
+      retryInitialS: 10,
     });
   });
 
   it('SMTP_URL turns the catcher off; bad URLs are refused naming the variable', () => {
-    const n = loadConfig({ SMTP_URL: 'smtp://mail.example:25', PUBLIC_BASE_URL: 'https://kntc.example.gov.vn/', NOTIFY_RETRY_PERIOD: '2h' }).notifications;
-    expect(n).toMatchObject({ smtpUrl: 'smtp://mail.example:25', mailCatcher: false, publicBaseUrl: 'https://kntc.example.gov.vn', retryPeriodS: 7200 });
+    const n = loadConfig({
+      SMTP_URL: 'smtp://mail.example:25',
+      PUBLIC_BASE_URL: 'https://kntc.example.gov.vn/',
+      NOTIFY_RETRY_PERIOD: '2h',
+    }).notifications;
+    expect(n).toMatchObject({
+      smtpUrl: 'smtp://mail.example:25',
+      mailCatcher: false,
+      publicBaseUrl: 'https://kntc.example.gov.vn',
+      retryPeriodS: 7200,
+    });
     expect(() => loadConfig({ SMTP_URL: 'mail.example' })).toThrow(/SMTP_URL/);
     expect(() => loadConfig({ SMS_GATEWAY_URL: 'ftp://x' })).toThrow(/SMS_GATEWAY_URL/);
     expect(() => loadConfig({ MAIL_CATCHER: 'yes' })).toThrow(/MAIL_CATCHER/);

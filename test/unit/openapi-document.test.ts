@@ -12,10 +12,17 @@ import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../api/app.js';
 
 type Json = Record<string, unknown>;
-const doc = openApiDocument() as { paths: Record<string, Record<string, Json>>; components: { schemas: Record<string, Json> } };
+const doc = openApiDocument() as {
+  paths: Record<string, Record<string, Json>>;
+  components: { schemas: Record<string, Json> };
+};
 
 /** Every `pattern` keyword of a schema in the document, with where it is. */
-function patterns(v: unknown, at = '#', out: Array<{ at: string; pattern: string }> = []): Array<{ at: string; pattern: string }> {
+function patterns(
+  v: unknown,
+  at = '#',
+  out: Array<{ at: string; pattern: string }> = [],
+): Array<{ at: string; pattern: string }> {
   if (Array.isArray(v)) v.forEach((x, i) => patterns(x, `${at}/${i}`, out));
   else if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) {
@@ -55,11 +62,16 @@ describe('the OpenAPI document', () => {
     let checked = 0;
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
-        const media = (op.requestBody as { content?: Record<string, { schema: Json; example?: unknown }> } | undefined)?.content?.['application/json'];
+        const media = (op.requestBody as { content?: Record<string, { schema: Json; example?: unknown }> } | undefined)
+          ?.content?.['application/json'];
         if (!media || media.example === undefined) continue;
-        const schema = JSON.parse(JSON.stringify(media.schema).replace(/"#\/components\//g, '"doc#/components/')) as Json;
+        const schema = JSON.parse(
+          JSON.stringify(media.schema).replace(/"#\/components\//g, '"doc#/components/'),
+        ) as Json;
         const validate = ajv.compile(schema);
-        expect(validate(media.example), `${method.toUpperCase()} ${path}: ${JSON.stringify(validate.errors)}`).toBe(true);
+        expect(validate(media.example), `${method.toUpperCase()} ${path}: ${JSON.stringify(validate.errors)}`).toBe(
+          true,
+        );
         checked++;
       }
     }

@@ -25,11 +25,13 @@ describe('PII keyring (AES-256-GCM with key ids)', () => {
     expect(() => createPiiKeyring(`b:${k()}`).open(sealed, 'r')).toThrow(PiiKeyError);
   });
 
-  it('altered ciphertext, a wrong key under the same id, or another row\'s AAD fail authentication', () => {
+  it("altered ciphertext, a wrong key under the same id, or another row's AAD fail authentication", () => {
     const ring = createPiiKeyring(`a:${k()}`);
     const s = ring.seal('secret', 'row-1');
     expect(() => ring.open(s, 'row-2')).toThrow(/failed authentication/);
-    expect(() => ring.open({ ...s, ciphertext: Buffer.from(s.ciphertext.map((b, i) => (i === 0 ? b ^ 1 : b))) }, 'row-1')).toThrow(/failed authentication/);
+    expect(() =>
+      ring.open({ ...s, ciphertext: Buffer.from(s.ciphertext.map((b, i) => (i === 0 ? b ^ 1 : b))) }, 'row-1'),
+    ).toThrow(/failed authentication/);
     expect(() => createPiiKeyring(`a:${k()}`).open(s, 'row-1')).toThrow(/failed authentication/);
   });
 

@@ -6,7 +6,9 @@ import { dependencyUnavailable, problemMiddleware } from '../../api/problem.js';
 /** An app whose one route fails with `err`, answered by the problem middleware. */
 function failingWith(err: unknown) {
   const app = express();
-  app.get('/x', () => { throw err; });
+  app.get('/x', () => {
+    throw err;
+  });
   app.use(problemMiddleware);
   return app;
 }
@@ -14,7 +16,10 @@ function failingWith(err: unknown) {
 describe('a dependency outage is a 503, not a 500', () => {
   const outages: Array<[string, unknown]> = [
     ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
-    ['admin shutdown (57P01)', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    [
+      'admin shutdown (57P01)',
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    ],
     ['connection exception class 08', Object.assign(new Error('connection failure'), { code: '08006' })],
     ['pool timeout', Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError' })],
     ['connection lost', new Error('Connection terminated unexpectedly')],

@@ -16,7 +16,10 @@ const RULES: Array<{ name: string; re: RegExp }> = [
   { name: 'runs raw SQL', re: /\.raw\s*[<(]/ },
   { name: 'opens a transaction', re: /\.transaction\s*[<(]/ },
   { name: 'calls the query builder on a table', re: /\b(?:db|trx|knex|deps\.db)\s*(?:<[^>()]*>)?\s*\(\s*['"`]/ },
-  { name: 'holds SQL text', re: /\b(?:SELECT\s+(?:\*|[a-z_]+\s*[,.]|[a-z_]+\s+FROM)|INSERT\s+INTO|UPDATE\s+[a-z_]+\s+SET|DELETE\s+FROM|WITH\s+RECURSIVE)\b/ },
+  {
+    name: 'holds SQL text',
+    re: /\b(?:SELECT\s+(?:\*|[a-z_]+\s*[,.]|[a-z_]+\s+FROM)|INSERT\s+INTO|UPDATE\s+[a-z_]+\s+SET|DELETE\s+FROM|WITH\s+RECURSIVE)\b/,
+  },
 ];
 
 function violations(text: string): string[] {
@@ -25,7 +28,8 @@ function violations(text: string): string[] {
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('routes hold no SQL (ADR 0022)', () => {
@@ -46,7 +50,11 @@ describe('routes hold no SQL (ADR 0022)', () => {
     ];
     for (const s of samples) expect(violations(s), s).not.toEqual([]);
     // Ordinary handler code passes.
-    for (const s of ["await services.caseSearch.search({ agencies })", "description: 'Select the cases of an agency'", "const rows = await services.agencyRecords.list(subtree);"]) {
+    for (const s of [
+      'await services.caseSearch.search({ agencies })',
+      "description: 'Select the cases of an agency'",
+      'const rows = await services.agencyRecords.list(subtree);',
+    ]) {
       expect(violations(s), s).toEqual([]);
     }
   });

@@ -6,7 +6,10 @@ import { updateProblem } from '../../api/workflow-errors.js';
 
 describe('updateProblem', () => {
   it('maps a failed or timed-out Update call to 503 case-unavailable; other errors pass through', () => {
-    for (const e of [new WorkflowUpdateRPCTimeoutOrCancelledError('timeout'), new ServiceError('workflow task failed')]) {
+    for (const e of [
+      new WorkflowUpdateRPCTimeoutOrCancelledError('timeout'),
+      new ServiceError('workflow task failed'),
+    ]) {
       const p = updateProblem(e);
       expect(p).toBeInstanceOf(HttpProblem);
       expect(p).toMatchObject({ status: 503, slug: 'case-unavailable' });

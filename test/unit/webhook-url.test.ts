@@ -69,7 +69,12 @@ describe('postWebhook connects only to the address it checked (DNS rebinding)', 
   let port = 0;
   const got: string[] = [];
   beforeAll(async () => {
-    server = createServer((req, res) => { got.push(req.headers['x-n'] as string); req.resume(); res.statusCode = 204; res.end(); });
+    server = createServer((req, res) => {
+      got.push(req.headers['x-n'] as string);
+      req.resume();
+      res.statusCode = 204;
+      res.end();
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
   });
@@ -79,10 +84,17 @@ describe('postWebhook connects only to the address it checked (DNS rebinding)', 
     // A public answer at check time, then the rebinding answer when the delivery dials.
     for (const address of ['127.0.0.1', '::ffff:7f00:1', '169.254.169.254']) {
       const family = address.includes(':') ? 6 : 4;
-      const resolve = (_h: string, cb: (e: Error | null, a: Array<{ address: string; family: number }>) => void) => cb(null, [{ address, family }]);
-      await expect(postWebhook(`http://receiver.example.vn:${port}/h`, {
-        headers: { 'x-n': 'rebound' }, body: '{}', timeoutMs: 2000, policy: strict, resolve,
-      })).rejects.toBeInstanceOf(WebhookAddressRefused);
+      const resolve = (_h: string, cb: (e: Error | null, a: Array<{ address: string; family: number }>) => void) =>
+        cb(null, [{ address, family }]);
+      await expect(
+        postWebhook(`http://receiver.example.vn:${port}/h`, {
+          headers: { 'x-n': 'rebound' },
+          body: '{}',
+          timeoutMs: 2000,
+          policy: strict,
+          resolve,
+        }),
+      ).rejects.toBeInstanceOf(WebhookAddressRefused);
     }
     expect(got).not.toContain('rebound');
   });
@@ -91,7 +103,11 @@ describe('postWebhook connects only to the address it checked (DNS rebinding)', 
     const resolve = (_h: string, cb: (e: Error | null, a: Array<{ address: string; family: number }>) => void) =>
       cb(null, [{ address: '127.0.0.1', family: 4 }]);
     const status = await postWebhook(`http://receiver.example.vn:${port}/h`, {
-      headers: { 'x-n': 'ok' }, body: '{}', timeoutMs: 2000, policy: local, resolve,
+      headers: { 'x-n': 'ok' },
+      body: '{}',
+      timeoutMs: 2000,
+      policy: local,
+      resolve,
     });
     expect(status).toBe(204);
     expect(got).toContain('ok');

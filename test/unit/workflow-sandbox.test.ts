@@ -25,7 +25,8 @@ describe('workflow sandbox guard', () => {
 
   it('lint forbids Node-side imports under workflows/ and allows them elsewhere', async () => {
     const eslint = new ESLint({ cwd: ROOT });
-    const bad = "import { Pool } from 'pg';\nimport fs from 'node:fs';\nimport { createDb } from '../db/knex.js';\nexport const x = [Pool, fs, createDb];\n";
+    const bad =
+      "import { Pool } from 'pg';\nimport fs from 'node:fs';\nimport { createDb } from '../db/knex.js';\nexport const x = [Pool, fs, createDb];\n";
     const [inWorkflows] = await eslint.lintText(bad, { filePath: path.join(ROOT, 'workflows/bad.ts') });
     const msgs = inWorkflows!.messages.filter((m) => m.ruleId === 'no-restricted-imports');
     expect(msgs).toHaveLength(3);

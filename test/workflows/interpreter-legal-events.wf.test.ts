@@ -14,7 +14,11 @@ import { fakeActivities, processInput, until, withWorker } from '../support/proc
 import { timeSkippingEnv } from '../support/temporal.js';
 
 const tenWorkingDays: ClockRule = {
-  ruleId: 'acceptance', legalBasis: 'Luật Khiếu nại 2011 Art 27', amount: 10, unit: 'working_days', from: 'received',
+  ruleId: 'acceptance',
+  legalBasis: 'Luật Khiếu nại 2011 Art 27',
+  amount: 10,
+  unit: 'working_days',
+  from: 'received',
   suspensionBasis: 'Luật Khiếu nại Art 11a',
 };
 
@@ -24,25 +28,55 @@ const tenWorkingDays: ClockRule = {
  * check (not "no step expects the message") can refuse a second suspension.
  */
 const def: ProcessDefinitionInput = {
-  version: 1, name: 'Legal events', caseType: 'complaint_first', effectiveFrom: '2026-01-01', key: 'legal-events',
+  version: 1,
+  name: 'Legal events',
+  caseType: 'complaint_first',
+  effectiveFrom: '2026-01-01',
+  key: 'legal-events',
   nodes: [
     { type: 'startEvent', id: 'start' },
-    { type: 'userTask', id: 'verify', name: 'Verify', candidateRoles: ['inspector'], agencyScope: 'resolving', due: tenWorkingDays },
-    { type: 'boundaryEvent', id: 'onSuspend', attachedTo: 'verify', interrupting: false, trigger: { kind: 'message', messageName: 'suspend' } },
-    { type: 'boundaryEvent', id: 'onResume', attachedTo: 'verify', interrupting: false, trigger: { kind: 'message', messageName: 'resume' } },
+    {
+      type: 'userTask',
+      id: 'verify',
+      name: 'Verify',
+      candidateRoles: ['inspector'],
+      agencyScope: 'resolving',
+      due: tenWorkingDays,
+    },
+    {
+      type: 'boundaryEvent',
+      id: 'onSuspend',
+      attachedTo: 'verify',
+      interrupting: false,
+      trigger: { kind: 'message', messageName: 'suspend' },
+    },
+    {
+      type: 'boundaryEvent',
+      id: 'onResume',
+      attachedTo: 'verify',
+      interrupting: false,
+      trigger: { kind: 'message', messageName: 'resume' },
+    },
     { type: 'endEvent', id: 'suspendNoted', outcome: 'noted' },
     { type: 'endEvent', id: 'resumeNoted', outcome: 'noted' },
     { type: 'endEvent', id: 'end', outcome: 'verified' },
   ],
   flows: [
-    { id: 'f1', source: 'start', target: 'verify' }, { id: 'f2', source: 'verify', target: 'end' },
-    { id: 'f3', source: 'onSuspend', target: 'suspendNoted' }, { id: 'f4', source: 'onResume', target: 'resumeNoted' },
+    { id: 'f1', source: 'start', target: 'verify' },
+    { id: 'f2', source: 'verify', target: 'end' },
+    { id: 'f3', source: 'onSuspend', target: 'suspendNoted' },
+    { id: 'f4', source: 'onResume', target: 'resumeNoted' },
   ],
 };
 
 /** The ApplicationFailure type (the reason) of a rejected Update. */
 async function reasonOf(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => { throw new Error('expected the Update to be rejected'); }, (e: unknown) => e);
+  const err = await p.then(
+    () => {
+      throw new Error('expected the Update to be rejected');
+    },
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   const cause = (err as WorkflowUpdateFailedError).cause;
   expect(cause).toBeInstanceOf(ApplicationFailure);
@@ -51,17 +85,26 @@ async function reasonOf(p: Promise<unknown>): Promise<string> {
 
 describe('processWorkflow: legal events checked by the Update validator', () => {
   let env: TestWorkflowEnvironment;
-  beforeAll(async () => { env = await timeSkippingEnv(); });
-  afterAll(async () => { await env?.teardown(); });
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
 
   it('two concurrent suspensions: exactly one accepted, the other refused AlreadySuspended; one suspension in the history', async () => {
     const received = vnDateOf(await env.currentTimeMs());
     const { activities } = fakeActivities();
     const input = processInput(def, { caseEvents: { received } });
     await withWorker(env, activities, async (taskQueue) => {
-      const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+      const h = await env.client.workflow.start('processWorkflow', {
+        taskQueue,
+        workflowId: `case-${input.caseId}`,
+        args: [input],
+      });
       await until(env, h, (x) => x.clocks.length === 1);
-      const suspend = (decision: string) => h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'suspend', date: received, decision }] });
+      const suspend = (decision: string) =>
+        h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'suspend', date: received, decision }] });
       const results = await Promise.allSettled([suspend('QĐ 1/QĐ-TTr'), suspend('QĐ 2/QĐ-TTr')]);
       const ok = results.filter((r) => r.status === 'fulfilled');
       const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -69,7 +112,9 @@ describe('processWorkflow: legal events checked by the Update validator', () => 
       expect(refused).toHaveLength(1);
       expect((ok[0] as PromiseFulfilledResult<unknown>).value).toEqual({ caught: 1, clocksChanged: 1 });
       expect(await reasonOf(Promise.reject(refused[0]!.reason))).toBe('AlreadySuspended');
-      expect((refused[0]!.reason as WorkflowUpdateFailedError).cause?.message).toMatch(/already suspended \(clock acceptance\)/);
+      expect((refused[0]!.reason as WorkflowUpdateFailedError).cause?.message).toMatch(
+        /already suspended \(clock acceptance\)/,
+      );
 
       const s = await h.query(getCaseState);
       expect(s.clocks[0]).toMatchObject({ status: 'suspended' });
@@ -83,8 +128,11 @@ describe('processWorkflow: legal events checked by the Update validator', () => 
 
       // A sequential second suspension is refused the same way; a resumption then passes.
       expect(await reasonOf(suspend('QĐ 3/QĐ-TTr'))).toBe('AlreadySuspended');
-      expect(await h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'resume', date: received, decision: 'QĐ 4/QĐ-TTr' }] }))
-        .toEqual({ caught: 1, clocksChanged: 1 });
+      expect(
+        await h.executeUpdate(sendMessage, {
+          args: [{ caseId: input.caseId, name: 'resume', date: received, decision: 'QĐ 4/QĐ-TTr' }],
+        }),
+      ).toEqual({ caught: 1, clocksChanged: 1 });
       await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: {} }] });
       expect(await h.result()).toMatchObject({ outcome: 'verified' });
     });
@@ -95,10 +143,18 @@ describe('processWorkflow: legal events checked by the Update validator', () => 
     const { activities } = fakeActivities();
     const input = processInput(def, { caseEvents: { received } });
     await withWorker(env, activities, async (taskQueue) => {
-      const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+      const h = await env.client.workflow.start('processWorkflow', {
+        taskQueue,
+        workflowId: `case-${input.caseId}`,
+        args: [input],
+      });
       await until(env, h, (x) => x.clocks.length === 1);
       const before = (await h.fetchHistory()).events?.length ?? 0;
-      expect(await reasonOf(h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'resume', date: received }] }))).toBe('NotSuspended');
+      expect(
+        await reasonOf(
+          h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'resume', date: received }] }),
+        ),
+      ).toBe('NotSuspended');
       const s = await h.query(getCaseState);
       expect(s.clocks[0]).toMatchObject({ status: 'running' });
       expect(s.history.filter((e) => e.type === 'message' || e.type.startsWith('clock_'))).toEqual([]);
@@ -106,7 +162,9 @@ describe('processWorkflow: legal events checked by the Update validator', () => 
       expect(events.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
       expect(events.length).toBeGreaterThanOrEqual(before);
       // Extending a clock the law allows no extension of: refused too.
-      expect(await reasonOf(h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'extend', amount: 5 }] }))).toBe('ExtensionNotAllowed');
+      expect(
+        await reasonOf(h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'extend', amount: 5 }] })),
+      ).toBe('ExtensionNotAllowed');
       await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: {} }] });
       expect(await h.result()).toMatchObject({ outcome: 'verified' });
     });
@@ -116,16 +174,33 @@ describe('processWorkflow: legal events checked by the Update validator', () => 
     const received = vnDateOf(await env.currentTimeMs());
     const { activities } = fakeActivities();
     const complex: ProcessDefinitionInput = {
-      ...def, key: 'legal-events-complex',
-      nodes: [...def.nodes, { type: 'boundaryEvent', id: 'onComplex', attachedTo: 'verify', interrupting: false, trigger: { kind: 'message', messageName: 'markComplex' } },
-        { type: 'endEvent', id: 'complexNoted', outcome: 'noted' }],
+      ...def,
+      key: 'legal-events-complex',
+      nodes: [
+        ...def.nodes,
+        {
+          type: 'boundaryEvent',
+          id: 'onComplex',
+          attachedTo: 'verify',
+          interrupting: false,
+          trigger: { kind: 'message', messageName: 'markComplex' },
+        },
+        { type: 'endEvent', id: 'complexNoted', outcome: 'noted' },
+      ],
       flows: [...def.flows, { id: 'f5', source: 'onComplex', target: 'complexNoted' }],
     };
     const input = processInput(complex, { caseEvents: { received } });
     await withWorker(env, activities, async (taskQueue) => {
-      const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+      const h = await env.client.workflow.start('processWorkflow', {
+        taskQueue,
+        workflowId: `case-${input.caseId}`,
+        args: [input],
+      });
       await until(env, h, (x) => x.clocks.length === 1);
-      const mark = (complexity: string) => h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'markComplex', variables: { complex: true, complexity } }] });
+      const mark = (complexity: string) =>
+        h.executeUpdate(sendMessage, {
+          args: [{ caseId: input.caseId, name: 'markComplex', variables: { complex: true, complexity } }],
+        });
       expect(await mark('complex')).toMatchObject({ caught: 1 });
       expect(await reasonOf(mark('complex'))).toBe('AlreadyComplex');
       expect(await mark('especially_complex')).toMatchObject({ caught: 1 });
@@ -142,13 +217,22 @@ describe('processWorkflow: legal events checked by the Update validator', () => 
     const { activities } = fakeActivities();
     const input = processInput(def, { caseEvents: { received } });
     await withWorker(env, activities, async (taskQueue) => {
-      const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+      const h = await env.client.workflow.start('processWorkflow', {
+        taskQueue,
+        workflowId: `case-${input.caseId}`,
+        args: [input],
+      });
       const s = await until(env, h, (x) => x.openTasks.length === 1);
       await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: {} }] });
       expect(await h.result()).toMatchObject({ outcome: 'verified' });
       const length = (await h.fetchHistory()).events?.length;
       for (const name of ['suspend', 'resume', 'extend', 'withdraw', 'markComplex']) {
-        const err = await h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name, date: received, amount: 5 }] }).then(() => null, (e: unknown) => e);
+        const err = await h
+          .executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name, date: received, amount: 5 }] })
+          .then(
+            () => null,
+            (e: unknown) => e,
+          );
         // The server answers for a closed workflow: no worker runs, nothing is written.
         expect(err, name).toBeInstanceOf(WorkflowNotFoundError);
       }

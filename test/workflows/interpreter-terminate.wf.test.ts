@@ -15,28 +15,50 @@ import { closedStatus, timeSkippingEnv } from '../support/temporal.js';
 /** The fixture with a 3-second boundary timer on the call activity (instead of 15 days). */
 const shortTimeout: ProcessDefinitionInput = {
   ...withdrawalTerminates,
-  nodes: withdrawalTerminates.nodes.map((n) => (n.id === 'consultTimeout' ? { ...n, trigger: { kind: 'timer', timer: { duration: 'PT3S' } } } as typeof n : n)),
+  nodes: withdrawalTerminates.nodes.map((n) =>
+    n.id === 'consultTimeout' ? ({ ...n, trigger: { kind: 'timer', timer: { duration: 'PT3S' } } } as typeof n) : n,
+  ),
 };
 
 /** Typed search attributes of an execution. */
 async function searchAttributes(h: WorkflowHandle) {
   const sa = (await h.describe()).typedSearchAttributes;
   return {
-    status: sa.get(SA.status), stage: sa.get(SA.stage), definition: sa.get(SA.definition), outcome: sa.get(SA.outcome),
-    dueAt: sa.get(SA.dueAt), overdue: sa.get(SA.overdue), caseType: sa.get(SA.caseType), agencyId: sa.get(SA.agencyId), receivedAt: sa.get(SA.receivedAt),
+    status: sa.get(SA.status),
+    stage: sa.get(SA.stage),
+    definition: sa.get(SA.definition),
+    outcome: sa.get(SA.outcome),
+    dueAt: sa.get(SA.dueAt),
+    overdue: sa.get(SA.overdue),
+    caseType: sa.get(SA.caseType),
+    agencyId: sa.get(SA.agencyId),
+    receivedAt: sa.get(SA.receivedAt),
   };
 }
 
 describe('processWorkflow: terminate end event, interrupted call activity, search attributes', () => {
   let env: TestWorkflowEnvironment;
-  beforeAll(async () => { env = await timeSkippingEnv(); });
-  afterAll(async () => { await env?.teardown(); });
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
 
   /** Starts the fixture case and waits until verification and the linked case's task are open. */
   async function start(taskQueue: string, received: string, def: ProcessDefinitionInput = withdrawalTerminates) {
     const input = processInput(def, { caseEvents: { received }, variables: { receivedOn: received } });
-    const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
-    const s = await until(env, h, (x) => x.openTasks.length === 1 && x.children.length === 1, 'verification open, linked case started');
+    const h = await env.client.workflow.start('processWorkflow', {
+      taskQueue,
+      workflowId: `case-${input.caseId}`,
+      args: [input],
+    });
+    const s = await until(
+      env,
+      h,
+      (x) => x.openTasks.length === 1 && x.children.length === 1,
+      'verification open, linked case started',
+    );
     const child = env.client.workflow.getHandle(s.children[0]!.workflowId);
     await until(env, child, (x) => x.openTasks.length === 1, 'linked case task open');
     return { input, h, child, s };
@@ -49,7 +71,12 @@ describe('processWorkflow: terminate end event, interrupted call activity, searc
       const { input, h, child, s } = await start(taskQueue, received);
       expect(s.clocks.map((c) => c.nodeId).sort()).toEqual(['consultTimeout', 'verify']);
       const running = await searchAttributes(h);
-      expect(running).toMatchObject({ status: 'running', stage: 'Expert opinion', definition: 'withdrawal-terminates@1', overdue: false });
+      expect(running).toMatchObject({
+        status: 'running',
+        stage: 'Expert opinion',
+        definition: 'withdrawal-terminates@1',
+        overdue: false,
+      });
       expect(running.dueAt?.toISOString()).toBe(s.nextDueAt);
       expect(running.outcome).toBeUndefined();
 
@@ -58,10 +85,19 @@ describe('processWorkflow: terminate end event, interrupted call activity, searc
       expect(await closedStatus(h)).toBe('COMPLETED');
       expect(await h.result()).toMatchObject({ outcome: 'withdrawn', outcomes: ['withdrawn'] });
       const final: CaseStateView = await h.query(getCaseState);
-      expect(final).toMatchObject({ status: 'completed', outcome: 'withdrawn', terminatedBy: 'endWithdrawn', currentNodes: [], openTasks: [], clocks: [] });
+      expect(final).toMatchObject({
+        status: 'completed',
+        outcome: 'withdrawn',
+        terminatedBy: 'endWithdrawn',
+        currentNodes: [],
+        openTasks: [],
+        clocks: [],
+      });
       expect(final.tasks.map((t) => [t.nodeId, t.status])).toEqual([['verify', 'cancelled']]);
       expect(final.children.map((c) => [c.calledKey, c.status])).toEqual([['expert-opinion', 'cancelled']]);
-      expect(final.history.map((e) => e.type)).toEqual(expect.arrayContaining(['process_terminated', 'child_cancelled', 'process_completed']));
+      expect(final.history.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['process_terminated', 'child_cancelled', 'process_completed']),
+      );
 
       // The linked case ends CANCELLED, cleanly: its task cancelled, status `cancelled` in its query and read model.
       expect(await closedStatus(child)).toBe('CANCELLED');
@@ -76,7 +112,11 @@ describe('processWorkflow: terminate end event, interrupted call activity, searc
       expect(after.dueAt).toBeUndefined();
       // The linked case: type, agency and receipt date filled in by the interpreter; status cancelled.
       expect(await searchAttributes(child)).toMatchObject({
-        status: 'cancelled', stage: 'cancelled', definition: 'expert-opinion@1', caseType: 'petition', agencyId: 'so-tnmt',
+        status: 'cancelled',
+        stage: 'cancelled',
+        definition: 'expert-opinion@1',
+        caseType: 'petition',
+        agencyId: 'so-tnmt',
         receivedAt: new Date(`${received}T00:00:00+07:00`),
       });
     });
@@ -94,14 +134,26 @@ describe('processWorkflow: terminate end event, interrupted call activity, searc
       expect((await child.query(getCaseState)).status).toBe('cancelled');
       expect(s.status).toBe('running');
       expect(s.history.filter((e) => e.type === 'boundary_fired').map((e) => e.nodeId)).toEqual(['consultTimeout']);
-      expect(await searchAttributes(h)).toMatchObject({ status: 'running', stage: 'Verify the complaint', overdue: false });
+      expect(await searchAttributes(h)).toMatchObject({
+        status: 'running',
+        stage: 'Verify the complaint',
+        overdue: false,
+      });
 
-      await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: { findings: 'confirmed' } }] });
+      await h.executeUpdate(completeTask, {
+        args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: { findings: 'confirmed' } }],
+      });
       const decide = await until(env, h, (x) => x.openTasks[0]?.nodeId === 'decide', 'decision task open');
-      await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: decide.openTasks[0]!.id, data: {} }] });
+      await h.executeUpdate(completeTask, {
+        args: [{ caseId: input.caseId, taskId: decide.openTasks[0]!.id, data: {} }],
+      });
       expect(await closedStatus(h)).toBe('COMPLETED');
       expect(await h.result()).toMatchObject({ outcome: 'resolved', outcomes: ['resolved'] });
-      expect(await searchAttributes(h)).toMatchObject({ status: 'completed', outcome: 'resolved', stage: 'completed:resolved' });
+      expect(await searchAttributes(h)).toMatchObject({
+        status: 'completed',
+        outcome: 'resolved',
+        stage: 'completed:resolved',
+      });
     });
   });
 

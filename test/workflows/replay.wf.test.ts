@@ -11,13 +11,19 @@ import { describe, expect, it } from 'vitest';
 import { workflowBundle } from '../support/temporal.js';
 
 const dir = new URL('../histories/', import.meta.url);
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /** Histories of the paths added with the ADR 0005 follow-up: they must stay among the fixtures. */
 const REQUIRED = [
-  'withdrawal-terminates.json', 'withdrawal-terminates.child-1.json',
-  'withdrawal-terminates-consult-timeout.json', 'withdrawal-terminates-consult-timeout.child-1.json',
-  'withdrawal-terminates-cancelled.json', 'withdrawal-terminates-cancelled.child-1.json',
+  'withdrawal-terminates.json',
+  'withdrawal-terminates.child-1.json',
+  'withdrawal-terminates-consult-timeout.json',
+  'withdrawal-terminates-consult-timeout.child-1.json',
+  'withdrawal-terminates-cancelled.json',
+  'withdrawal-terminates-cancelled.child-1.json',
   'complaint-first-v2-breach.json',
   // ADR 0018: an extension entered after K3 ran out supersedes the breach (patch kntc-late-legal-events-v1).
   'complaint-first-v2-late-extension.json',
@@ -31,8 +37,14 @@ const REQUIRED = [
 function historyTexts(json: unknown): Array<{ path: string; text: string }> {
   const out: Array<{ path: string; text: string }> = [];
   const walk = (v: unknown, path: string) => {
-    if (typeof v === 'string') { out.push({ path, text: v }); return; }
-    if (Array.isArray(v)) { v.forEach((x, i) => walk(x, `${path}[${i}]`)); return; }
+    if (typeof v === 'string') {
+      out.push({ path, text: v });
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${path}[${i}]`));
+      return;
+    }
     if (v === null || typeof v !== 'object') return;
     const o = v as Record<string, unknown>;
     if (typeof o.data === 'string' && o.metadata && typeof o.metadata === 'object') {
@@ -46,7 +58,8 @@ function historyTexts(json: unknown): Array<{ path: string; text: string }> {
 }
 
 /** Keys whose (non-empty) value would be personal data. */
-const PERSONAL_KEY = /"(full_?name|ho_?ten|person_?name|phone(_?number)?|mobile|so_?dien_?thoai|e_?mail|address|dia_?chi|cccd|cmnd|id_?number|identity_?number|national_?id|passport(_?number)?|date_?of_?birth|dob|denouncer\w*)"\s*:\s*"[^"]+"/i;
+const PERSONAL_KEY =
+  /"(full_?name|ho_?ten|person_?name|phone(_?number)?|mobile|so_?dien_?thoai|e_?mail|address|dia_?chi|cccd|cmnd|id_?number|identity_?number|national_?id|passport(_?number)?|date_?of_?birth|dob|denouncer\w*)"\s*:\s*"[^"]+"/i;
 const PATTERNS: Array<[string, RegExp]> = [
   // Vietnamese mobile / landline numbers: 0xx... (10 digits) or +84 / 84 prefix.
   ['phone number', /(?<![\w.:/-])(?:\+?84|0)[235789]\d{8}(?![\w])/],
@@ -54,7 +67,10 @@ const PATTERNS: Array<[string, RegExp]> = [
   ['ID number', /(?<![\w.:/-])(?:\d{12}|\d{9})(?![\w:])/],
   ['email address', /[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/i],
   // A Vietnamese full name: a common family name followed by two or more capitalised words.
-  ['personal name', /(?<!\p{L})(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý)(?:\s+\p{Lu}\p{Ll}*){2,}/u],
+  [
+    'personal name',
+    /(?<!\p{L})(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý)(?:\s+\p{Lu}\p{Ll}*){2,}/u,
+  ],
   ['personal data field', PERSONAL_KEY],
 ];
 
@@ -77,10 +93,16 @@ describe('replay of committed histories', () => {
   });
 
   it('replays every history without a determinism error', async () => {
-    const histories = files.map((f) => ({ workflowId: f, history: historyFromJSON(JSON.parse(fs.readFileSync(new URL(f, dir), 'utf8'))) }));
+    const histories = files.map((f) => ({
+      workflowId: f,
+      history: historyFromJSON(JSON.parse(fs.readFileSync(new URL(f, dir), 'utf8'))),
+    }));
     const failures: string[] = [];
     let replayed = 0;
-    for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle(), replayName: 'fixtures' }, histories)) {
+    for await (const r of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle(), replayName: 'fixtures' },
+      histories,
+    )) {
       replayed += 1;
       if (r.error) failures.push(`${r.workflowId}: ${r.error instanceof Error ? r.error.message : String(r.error)}`);
     }
@@ -89,15 +111,30 @@ describe('replay of committed histories', () => {
   });
 
   it('the new fixtures exercise the paths they are kept for', () => {
-    const text = (f: string) => historyTexts(JSON.parse(fs.readFileSync(new URL(f, dir), 'utf8'))).map((t) => t.text).join('\n');
-    const types = (f: string) => (JSON.parse(fs.readFileSync(new URL(f, dir), 'utf8')) as { events: Array<{ eventType: string }> }).events.map((e) => e.eventType);
+    const text = (f: string) =>
+      historyTexts(JSON.parse(fs.readFileSync(new URL(f, dir), 'utf8')))
+        .map((t) => t.text)
+        .join('\n');
+    const types = (f: string) =>
+      (JSON.parse(fs.readFileSync(new URL(f, dir), 'utf8')) as { events: Array<{ eventType: string }> }).events.map(
+        (e) => e.eventType,
+      );
     // Terminate end event: the linked case is cancelled through an external cancel request.
-    expect(types('withdrawal-terminates.json')).toEqual(expect.arrayContaining([
-      'EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED', 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',
-    ]));
+    expect(types('withdrawal-terminates.json')).toEqual(
+      expect.arrayContaining([
+        'EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED',
+        'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
+        'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',
+      ]),
+    );
     expect(text('withdrawal-terminates.json')).toContain('kntc-cancel-interrupted-linked-cases-v1');
     expect(types('withdrawal-terminates.child-1.json').at(-1)).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED');
-    expect(types('withdrawal-terminates-consult-timeout.json')).toEqual(expect.arrayContaining(['EVENT_TYPE_TIMER_FIRED', 'EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED']));
+    expect(types('withdrawal-terminates-consult-timeout.json')).toEqual(
+      expect.arrayContaining([
+        'EVENT_TYPE_TIMER_FIRED',
+        'EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED',
+      ]),
+    );
     expect(types('withdrawal-terminates-cancelled.json').at(-1)).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED');
     // Built-in lifecycle: the recordCaseEvent result dates `accepted` (patch), K3 breached, search attributes.
     const life = text('complaint-first-v2-breach.json');
@@ -110,9 +147,16 @@ describe('replay of committed histories', () => {
   });
 
   it('the scan finds personal data planted in a history', () => {
-    const payload = (o: unknown) => ({ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(JSON.stringify(o)).toString('base64') });
-    const history = (o: unknown) => ({ events: [{ eventId: '1', workflowExecutionStartedEventAttributes: { input: { payloads: [payload(o)] } } }] });
-    expect(personalData(history({ variables: { receivedOn: '2026-11-28', agencyId: 'so-tnmt', count: 123456 } }))).toEqual([]);
+    const payload = (o: unknown) => ({
+      metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+      data: Buffer.from(JSON.stringify(o)).toString('base64'),
+    });
+    const history = (o: unknown) => ({
+      events: [{ eventId: '1', workflowExecutionStartedEventAttributes: { input: { payloads: [payload(o)] } } }],
+    });
+    expect(
+      personalData(history({ variables: { receivedOn: '2026-11-28', agencyId: 'so-tnmt', count: 123456 } })),
+    ).toEqual([]);
     expect(personalData(history({ variables: { contact: '0912345678' } }))[0]).toMatch(/^phone number/);
     expect(personalData(history({ variables: { note: 'số +84912345678' } }))[0]).toMatch(/^phone number/);
     expect(personalData(history({ variables: { ref: '001203004567' } }))[0]).toMatch(/^ID number/);
@@ -121,11 +165,15 @@ describe('replay of committed histories', () => {
     expect(personalData(history({ variables: { note: 'Ông Nguyễn Văn An tố cáo' } }))[0]).toMatch(/^personal name/);
     expect(personalData(history({ variables: { denouncerName: 'X' } }))[0]).toMatch(/^personal data field/);
     // Failure messages are scanned too (outside payloads).
-    expect(personalData({ events: [{ failure: { message: 'bad phone 0987654321' } }] })[0]).toMatch(/^phone number at \$\.events\[0\]\.failure\.message/);
+    expect(personalData({ events: [{ failure: { message: 'bad phone 0987654321' } }] })[0]).toMatch(
+      /^phone number at \$\.events\[0\]\.failure\.message/,
+    );
   });
 
   it('no committed history carries personal data (names, phone numbers, ID numbers, e-mail addresses)', () => {
-    const hits = files.flatMap((f) => personalData(JSON.parse(fs.readFileSync(new URL(f, dir), 'utf8'))).map((h) => `${f}: ${h}`));
+    const hits = files.flatMap((f) =>
+      personalData(JSON.parse(fs.readFileSync(new URL(f, dir), 'utf8'))).map((h) => `${f}: ${h}`),
+    );
     expect(hits).toEqual([]);
   });
 });

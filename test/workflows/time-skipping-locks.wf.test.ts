@@ -16,35 +16,58 @@ import { terminateWhenQuiet, timeSkippingEnv } from '../support/temporal.js';
 
 /** A service task whose activity runs 1.5 s of real time, then a user task the case waits on. */
 const slow: ProcessDefinitionInput = {
-  key: 'slow-activity', version: 1, name: 'Slow activity', caseType: 'petition', effectiveFrom: '2026-07-01',
+  key: 'slow-activity',
+  version: 1,
+  name: 'Slow activity',
+  caseType: 'petition',
+  effectiveFrom: '2026-07-01',
   nodes: [
     { type: 'startEvent', id: 'start' },
     { type: 'serviceTask', id: 'work', activity: 'slowWork' },
     { type: 'userTask', id: 'review', name: 'Review', candidateRoles: ['officer'], agencyScope: 'receiving' },
     { type: 'endEvent', id: 'end', outcome: 'done' },
   ],
-  flows: [{ id: 'f1', source: 'start', target: 'work' }, { id: 'f2', source: 'work', target: 'review' }, { id: 'f3', source: 'review', target: 'end' }],
+  flows: [
+    { id: 'f1', source: 'start', target: 'work' },
+    { id: 'f2', source: 'work', target: 'review' },
+    { id: 'f3', source: 'review', target: 'end' },
+  ],
 } as ProcessDefinitionInput;
 
 describe('time-skipping locks and terminated cases', () => {
   let env: TestWorkflowEnvironment;
-  beforeAll(async () => { env = await timeSkippingEnv(); });
-  afterAll(async () => { await env?.teardown(); });
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
 
   let finished = 0;
-  const { activities } = fakeActivities([], { async slowWork() { await new Promise((r) => setTimeout(r, 1500)); finished++; return {}; } });
+  const { activities } = fakeActivities([], {
+    async slowWork() {
+      await new Promise((r) => setTimeout(r, 1500));
+      finished++;
+      return {};
+    },
+  });
 
   async function startBusy(taskQueue: string) {
     const input = processInput(slow, { options: { project: false } });
-    const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+    const h = await env.client.workflow.start('processWorkflow', {
+      taskQueue,
+      workflowId: `case-${input.caseId}`,
+      args: [input],
+    });
     // Started (picked up by the worker), not only scheduled: the activity then runs to its end whatever happens to the case.
-    const started = async () => (await h.describe()).raw.pendingActivities?.some((a) => a.lastStartedTime != null) ?? false;
+    const started = async () =>
+      (await h.describe()).raw.pendingActivities?.some((a) => a.lastStartedTime != null) ?? false;
     for (let i = 0; i < 300 && !(await started()); i++) await new Promise((r) => setTimeout(r, 10));
     expect(await started()).toBe(true);
     return h;
   }
 
-  it('a case terminated under an in-flight activity leaks that activity\'s time lock (server behaviour)', async () => {
+  it("a case terminated under an in-flight activity leaks that activity's time lock (server behaviour)", async () => {
     await withWorker(env, activities, async (taskQueue) => {
       const h = await startBusy(taskQueue);
       const before = finished;
@@ -75,17 +98,28 @@ describe('time-skipping locks and terminated cases', () => {
     // probeMs 1: the skip always answers after the probe gave up, as a slow server's does.
     expect(await releaseStuckTimeLocks(env, { probeMs: 1, max: 1 })).toBe(0);
     const waits: ProcessDefinitionInput = {
-      key: 'waits-a-day', version: 1, name: 'Waits a day', caseType: 'petition', effectiveFrom: '2026-07-01',
+      key: 'waits-a-day',
+      version: 1,
+      name: 'Waits a day',
+      caseType: 'petition',
+      effectiveFrom: '2026-07-01',
       nodes: [
         { type: 'startEvent', id: 'start' },
         { type: 'intermediateCatchEvent', id: 'day', trigger: { kind: 'timer', timer: { duration: 'P1D' } } },
         { type: 'endEvent', id: 'end', outcome: 'waited' },
       ],
-      flows: [{ id: 'f1', source: 'start', target: 'day' }, { id: 'f2', source: 'day', target: 'end' }],
+      flows: [
+        { id: 'f1', source: 'start', target: 'day' },
+        { id: 'f2', source: 'day', target: 'end' },
+      ],
     } as ProcessDefinitionInput;
     await withWorker(env, activities, async (taskQueue) => {
       const input = processInput(waits, { options: { project: false } });
-      const h = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${input.caseId}`, args: [input] });
+      const h = await env.client.workflow.start('processWorkflow', {
+        taskQueue,
+        workflowId: `case-${input.caseId}`,
+        args: [input],
+      });
       await until(env, h, (x) => x.currentNodes.some((n) => n.nodeId === 'day'), 'waiting on the timer');
       const from = await env.currentTimeMs();
       await new Promise((r) => setTimeout(r, 1500));

@@ -11,43 +11,72 @@ import { timeSkippingEnv } from '../support/temporal.js';
 
 describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
   let env: TestWorkflowEnvironment;
-  beforeAll(async () => { env = await timeSkippingEnv(); });
-  afterAll(async () => { await env?.teardown(); });
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
 
-  it('carries a redelivery signalled while draining in its case\'s lane, after that case\'s queued event', async () => {
+  it("carries a redelivery signalled while draining in its case's lane, after that case's queued event", async () => {
     const delivered: number[] = [];
     let started!: () => void;
-    const firstStarted = new Promise<void>((r) => { started = r; });
+    const firstStarted = new Promise<void>((r) => {
+      started = r;
+    });
     let release!: () => void;
-    const released = new Promise<void>((r) => { release = r; });
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
     const activities = {
       async deliverWebhook(d: { seq: number }) {
-        if (d.seq === 1) { started(); await released; }
+        if (d.seq === 1) {
+          started();
+          await released;
+        }
         delivered.push(d.seq);
         return { statusCode: 204 };
       },
       // A lane sends its queued events in one call (ADR 0026): seq 1 holds the batch in flight.
       async deliverWebhookBatch(b: { seqs: number[] }) {
         for (const seq of b.seqs) {
-          if (seq === 1) { started(); await released; }
+          if (seq === 1) {
+            started();
+            await released;
+          }
           delivered.push(seq);
         }
         return { done: b.seqs.length };
       },
-      async markWebhookDead() { /* nothing dies here */ },
+      async markWebhookDead() {
+        /* nothing dies here */
+      },
       async awaitWebhookEvents(q: { after: number }) {
         await new Promise((r) => setTimeout(r, 50));
         return { deleted: false, events: [], scannedUpTo: q.after };
       },
-      async webhookEventLane(d: { seq: number }) { return d.seq === 7 ? 'case-A' : '_'; },
+      async webhookEventLane(d: { seq: number }) {
+        return d.seq === 7 ? 'case-A' : '_';
+      },
     };
     await withWorker(env, activities, async (taskQueue) => {
       const input: WebhookDeliveryInput = {
-        subscriptionId: 'wh_0000000000000001', after: 10, retryPeriodSeconds: 60, maxBackoffSeconds: 5, pollWaitMs: 10,
-        pending: [{ seq: 1, lane: 'case-A' }, { seq: 2, lane: 'case-A' }],
+        subscriptionId: 'wh_0000000000000001',
+        after: 10,
+        retryPeriodSeconds: 60,
+        maxBackoffSeconds: 5,
+        pollWaitMs: 10,
+        pending: [
+          { seq: 1, lane: 'case-A' },
+          { seq: 2, lane: 'case-A' },
+        ],
         historyLimit: 0, // drain at once: seq 1 is in flight, seq 2 queued
       };
-      const h = await env.client.workflow.start('webhookDeliveryWorkflow', { taskQueue, workflowId: `webhook-lanes-${Date.now()}`, args: [input] });
+      const h = await env.client.workflow.start('webhookDeliveryWorkflow', {
+        taskQueue,
+        workflowId: `webhook-lanes-${Date.now()}`,
+        args: [input],
+      });
       await firstStarted;
       await h.signal(redeliverWebhook, { seq: 7 });
       release();
@@ -55,7 +84,9 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
       const carried = await (async () => {
         for (let i = 0; i < 200; i++) {
           const hist = await first.fetchHistory();
-          const can = hist.events?.find((e) => e.workflowExecutionContinuedAsNewEventAttributes)?.workflowExecutionContinuedAsNewEventAttributes;
+          const can = hist.events?.find(
+            (e) => e.workflowExecutionContinuedAsNewEventAttributes,
+          )?.workflowExecutionContinuedAsNewEventAttributes;
           if (can) return defaultPayloadConverter.fromPayload<WebhookDeliveryInput>(can.input!.payloads![0]!);
           await new Promise((r) => setTimeout(r, 100));
         }

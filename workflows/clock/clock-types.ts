@@ -138,11 +138,7 @@ export interface ClockEvaluation {
 
 /** Codes of {@link ClockError}. */
 export type ClockErrorCode =
-  | 'SUSPENSION_NOT_ALLOWED'
-  | 'ALREADY_SUSPENDED'
-  | 'NOT_SUSPENDED'
-  | 'INVALID_LEDGER'
-  | 'CLOCK_STOPPED';
+  'SUSPENSION_NOT_ALLOWED' | 'ALREADY_SUSPENDED' | 'NOT_SUSPENDED' | 'INVALID_LEDGER' | 'CLOCK_STOPPED';
 
 /**
  * Misuse of the clock ledger (resume without suspension, dates out of order …). The engine

@@ -23,7 +23,9 @@ describe('evaluateClock — running clock', () => {
     const e = evaluateClock(t5(), cal);
     expect(e).toMatchObject({ status: 'running', due: '2026-04-01', dueAt: '2026-04-01T23:59:59.999+07:00' });
     expect(e.budget).toEqual({ amount: 30, unit: 'calendar_days', base: 30, extended: 0 });
-    expect(e.derivation[0]?.text).toBe('Accepted (thụ lý) Mon 02/03/2026; counting starts Tue 03/03/2026 (BLDS 2015 Art 147(2))');
+    expect(e.derivation[0]?.text).toBe(
+      'Accepted (thụ lý) Mon 02/03/2026; counting starts Tue 03/03/2026 (BLDS 2015 Art 147(2))',
+    );
   });
 
   it('status follows `now`: running up to 24:00 of the due day, breached after', () => {
@@ -88,7 +90,12 @@ describe('suspension (Luật TC 2018 Art 34(2); Luật KN Art 11a)', () => {
     expect(e.status).toBe('running');
     expect(e.due).toBe('2026-04-09');
     const s = e.derivation.find((d) => d.kind === 'suspension');
-    expect(s).toMatchObject({ from: '2026-03-13', to: '2026-03-20', days: 8, legalBasis: 'Luật Tố cáo 2018 Art 34(2)' });
+    expect(s).toMatchObject({
+      from: '2026-03-13',
+      to: '2026-03-20',
+      days: 8,
+      legalBasis: 'Luật Tố cáo 2018 Art 34(2)',
+    });
     expect(s?.text).toContain('10 of 30 calendar days used, counting resumes Sat 21/03/2026');
     expect(e.derivation.filter((d) => d.kind === 'count').map((d) => [d.from, d.to])).toEqual([
       ['2026-03-03', '2026-03-12'],
@@ -99,7 +106,14 @@ describe('suspension (Luật TC 2018 Art 34(2); Luật KN Art 11a)', () => {
   it('open suspension: status suspended, no due date, used/remaining reported', () => {
     const c = suspendClock(t5(), { from: '2026-03-12', decision: 'QĐ 5/QĐ-TTr' });
     const e = evaluateClock(c, cal, '2026-12-01T00:00:00+07:00');
-    expect(e).toMatchObject({ status: 'suspended', due: null, dueAt: null, daysUsed: 10, daysRemaining: 20, rungs: [] });
+    expect(e).toMatchObject({
+      status: 'suspended',
+      due: null,
+      dueAt: null,
+      daysUsed: 10,
+      daysRemaining: 20,
+      rungs: [],
+    });
     expect(e.derivation[e.derivation.length - 1]?.kind).toBe('suspension');
   });
 
@@ -154,10 +168,16 @@ describe('suspension (Luật TC 2018 Art 34(2); Luật KN Art 11a)', () => {
   });
 
   it('a suspension decided on the last day itself has no effect (that day was already counted)', () => {
-    const c = resumeClock(suspendClock(t5(), { from: '2026-04-01', decision: 'S' }), { to: '2026-04-10', decision: 'R' });
+    const c = resumeClock(suspendClock(t5(), { from: '2026-04-01', decision: 'S' }), {
+      to: '2026-04-10',
+      decision: 'R',
+    });
     expect(evaluateClock(c, cal).due).toBe('2026-04-01');
     // …but the day before the last day leaves one day to count after the continuation decision.
-    const d = resumeClock(suspendClock(t5(), { from: '2026-03-31', decision: 'S' }), { to: '2026-04-10', decision: 'R' });
+    const d = resumeClock(suspendClock(t5(), { from: '2026-03-31', decision: 'S' }), {
+      to: '2026-04-10',
+      decision: 'R',
+    });
     expect(evaluateClock(d, cal).due).toBe('2026-04-13'); // day 30 = Sat 11/04 → Mon 13/04/2026
   });
 
@@ -215,7 +235,10 @@ describe('extensions (Luật TC 2018 Art 30(2)-(3))', () => {
     c = mustExtend(c, 30, '2026-04-25', 'E2');
     expect(evaluateClock(c, cal).due).toBe('2026-06-01'); // day 90 = Sun 31/05/2026 → Mon 01/06
     const r = extendClock(c, { amount: 5, unit: 'calendar_days', decisionRef: 'E3', date: '2026-05-20' }, cal);
-    expect(r).toMatchObject({ ok: false, refusal: { code: 'EXTENSION_LIMIT_REACHED', legalBasis: 'Luật Tố cáo 2018 Art 30(3)' } });
+    expect(r).toMatchObject({
+      ok: false,
+      refusal: { code: 'EXTENSION_LIMIT_REACHED', legalBasis: 'Luật Tố cáo 2018 Art 30(3)' },
+    });
   });
 
   it.each([
@@ -230,7 +253,11 @@ describe('extensions (Luật TC 2018 Art 30(2)-(3))', () => {
   });
 
   it('refusal converts to a typed error', () => {
-    const r = extendClock(t5('normal'), { amount: 10, unit: 'calendar_days', decisionRef: 'X', date: '2026-03-10' }, cal);
+    const r = extendClock(
+      t5('normal'),
+      { amount: 10, unit: 'calendar_days', decisionRef: 'X', date: '2026-03-10' },
+      cal,
+    );
     if (r.ok) throw new Error('expected refusal');
     const err = new ExtensionRefusedError(r.refusal);
     expect(err).toBeInstanceOf(Error);
@@ -249,7 +276,11 @@ describe('extensions (Luật TC 2018 Art 30(2)-(3))', () => {
 
 describe('stop', () => {
   it('stopped clock reports whether the obligation was met in time', () => {
-    const onTime = evaluateClock(stopClock(t5(), { date: '2026-03-31', reason: 'conclusion issued' }), cal, '2026-06-01T00:00:00+07:00');
+    const onTime = evaluateClock(
+      stopClock(t5(), { date: '2026-03-31', reason: 'conclusion issued' }),
+      cal,
+      '2026-06-01T00:00:00+07:00',
+    );
     expect(onTime).toMatchObject({ status: 'stopped', due: '2026-04-01', stoppedOnTime: true, rungs: [] });
     const late = evaluateClock(stopClock(t5(), { date: '2026-04-02', reason: 'conclusion issued' }), cal);
     expect(late).toMatchObject({ status: 'stopped', stoppedOnTime: false });
@@ -257,40 +288,79 @@ describe('stop', () => {
 });
 
 describe('clocks in months / years (BLDS 2015 Art 148(3)-(5))', () => {
-  const yearClock = (start: string, rungs: Clock['rungs'] = []) => createClock({
-    ruleId: 'K7', legalBasis: 'Luật TTHC 2015 Art 116(3)', budget: { amount: 1, unit: 'years' }, startEvent: { name: 'resolutionDeadlineExpired', date: start }, rungs,
-  });
+  const yearClock = (start: string, rungs: Clock['rungs'] = []) =>
+    createClock({
+      ruleId: 'K7',
+      legalBasis: 'Luật TTHC 2015 Art 116(3)',
+      budget: { amount: 1, unit: 'years' },
+      startEvent: { name: 'resolutionDeadlineExpired', date: start },
+      rungs,
+    });
 
   it('1 year from Mon 15/03/2027 ends Wed 15/03/2028 (365 days would end 14/03: 2028 has a 29/02)', () => {
-    const e = evaluateClock(yearClock('2027-03-15', [{ name: 'reminder', daysBefore: 30 }]), cal, '2027-04-01T09:00:00+07:00');
-    expect(e).toMatchObject({ status: 'running', due: '2028-03-15', dueAt: '2028-03-15T23:59:59.999+07:00', budget: { amount: 1, unit: 'years' } });
+    const e = evaluateClock(
+      yearClock('2027-03-15', [{ name: 'reminder', daysBefore: 30 }]),
+      cal,
+      '2027-04-01T09:00:00+07:00',
+    );
+    expect(e).toMatchObject({
+      status: 'running',
+      due: '2028-03-15',
+      dueAt: '2028-03-15T23:59:59.999+07:00',
+      budget: { amount: 1, unit: 'years' },
+    });
     expect(e.rungs).toEqual([{ name: 'reminder', date: '2028-02-14', at: '2028-02-14T00:00:00.000+07:00' }]);
     expect(e.derivation.map((s) => s.kind)).toEqual(['start', 'count', 'due']);
     expect(e.derivation[1]!.legalBasis).toBe('BLDS 2015 Art 148(4)');
   });
 
   it('from 29/02/2028: 28/02/2029; a last day on a weekend rolls forward (Art 148(5))', () => {
-    expect(evaluateClock(yearClock('2028-02-29'), buildCalendar({ from: '2028-01-01', to: '2029-12-31' })).due).toBe('2029-02-28');
+    expect(evaluateClock(yearClock('2028-02-29'), buildCalendar({ from: '2028-01-01', to: '2029-12-31' })).due).toBe(
+      '2029-02-28',
+    );
     // 1 month from Fri 31/10/2025 -> 30/11/2025 is a Sunday -> Mon 01/12/2025.
-    const month = createClock({ ruleId: 'M', legalBasis: 'x', budget: { amount: 1, unit: 'months' }, startEvent: { name: 'e', date: '2025-10-31' } });
+    const month = createClock({
+      ruleId: 'M',
+      legalBasis: 'x',
+      budget: { amount: 1, unit: 'months' },
+      startEvent: { name: 'e', date: '2025-10-31' },
+    });
     expect(evaluateClock(month, cal).due).toBe('2025-12-01');
   });
 
   it('a month/year clock cannot be suspended or extended (both are counted in days)', () => {
-    const base = { ruleId: 'K7', legalBasis: 'x', budget: { amount: 1, unit: 'years' as const }, startEvent: { name: 'e', date: '2026-07-31' } };
+    const base = {
+      ruleId: 'K7',
+      legalBasis: 'x',
+      budget: { amount: 1, unit: 'years' as const },
+      startEvent: { name: 'e', date: '2026-07-31' },
+    };
     expect(() => createClock({ ...base, suspensionBasis: 'y' })).toThrow(/cannot be suspended/);
-    expect(() => createClock({ ...base, extensionPolicy: { maxExtensions: 1, maxAmountEach: 5, unit: 'calendar_days', legalBasis: 'y' } })).toThrow(/cannot be extended/);
+    expect(() =>
+      createClock({
+        ...base,
+        extensionPolicy: { maxExtensions: 1, maxAmountEach: 5, unit: 'calendar_days', legalBasis: 'y' },
+      }),
+    ).toThrow(/cannot be extended/);
   });
 });
 
 describe('suspendableFrom: a suspension dated before the suspension rule applies is refused', () => {
   it('a v1 complaint clock suspendable from 01/07/2026 (KN Art 11a via NĐ 155/2026 Art 22(1))', () => {
     const k3 = createClock({
-      ruleId: 'K3', legalBasis: 'Luật Khiếu nại 2011 Art 28', budget: { amount: 30, unit: 'calendar_days' }, startEvent: { name: 'accepted', date: '2026-06-12' },
-      suspensionBasis: 'Luật Khiếu nại 2011 Art 11a, for open cases via NĐ 155/2026 Art 22(1)', suspendableFrom: '2026-07-01',
+      ruleId: 'K3',
+      legalBasis: 'Luật Khiếu nại 2011 Art 28',
+      budget: { amount: 30, unit: 'calendar_days' },
+      startEvent: { name: 'accepted', date: '2026-06-12' },
+      suspensionBasis: 'Luật Khiếu nại 2011 Art 11a, for open cases via NĐ 155/2026 Art 22(1)',
+      suspendableFrom: '2026-07-01',
     });
     let err: unknown;
-    try { suspendClock(k3, { from: '2026-06-30', decision: 'QĐ 1' }); } catch (e) { err = e; }
+    try {
+      suspendClock(k3, { from: '2026-06-30', decision: 'QĐ 1' });
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(ClockError);
     expect(err).toMatchObject({ code: 'SUSPENSION_NOT_ALLOWED', legalBasis: k3.suspensionBasis });
     expect((err as Error).message).toMatch(/dated Tue 30\/06\/2026 precedes Wed 01\/07\/2026.*Art 11a/);

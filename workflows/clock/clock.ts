@@ -69,7 +69,8 @@ export function createClock(input: CreateClockInput): Clock {
   return clock;
 }
 
-const unitWord = (unit: LimitUnit): string => (unit === 'working_days' ? 'working days' : unit === 'calendar_days' ? 'calendar days' : unit);
+const unitWord = (unit: LimitUnit): string =>
+  unit === 'working_days' ? 'working days' : unit === 'calendar_days' ? 'calendar days' : unit;
 
 function extensionSteps(clock: Clock): DerivationStep[] {
   let total = clock.budget.amount;

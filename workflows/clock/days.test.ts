@@ -22,7 +22,8 @@ describe('civil date arithmetic', () => {
   });
 
   it('rejects impossible dates', () => {
-    for (const bad of ['2026-02-29', '2026-13-01', '2026-1-01', '20260101', '', 'x']) expect(isIsoDate(bad)).toBe(false);
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-1-01', '20260101', '', 'x'])
+      expect(isIsoDate(bad)).toBe(false);
     expect(isIsoDate('2028-02-29')).toBe(true);
   });
 

@@ -84,7 +84,10 @@ describe('deadline properties', () => {
           const plain = evaluateClock(clock, cal).due as string;
           expect(plain).toBe(computeDeadline({ start, amount, unit }, cal).due);
           const from = addDays(start, offset);
-          const suspended = resumeClock(suspendClock(clock, { from, decision: 'S' }), { to: addDays(from, k), decision: 'R' });
+          const suspended = resumeClock(suspendClock(clock, { from, decision: 'S' }), {
+            to: addDays(from, k),
+            decision: 'R',
+          });
           const due = evaluateClock(suspended, cal).due as string;
           expect(diffDays(plain, due)).toBeGreaterThanOrEqual(0);
           // For calendar days the delay never exceeds k plus a roll-forward over non-working days.

@@ -14,7 +14,9 @@ describe('computeDeadline — worked examples from the brief', () => {
     expect(r.dueAt).toBe('2026-03-02T23:59:59.999+07:00');
     expect(r.calendarVersion).toBe(cal.version);
     expect(r.derivation.map((s) => s.kind)).toEqual(['start', 'count', 'roll_forward', 'due']);
-    expect(r.derivation[0]?.text).toBe('Received Fri 30/01/2026; counting starts Sat 31/01/2026 (BLDS 2015 Art 147(2))');
+    expect(r.derivation[0]?.text).toBe(
+      'Received Fri 30/01/2026; counting starts Sat 31/01/2026 (BLDS 2015 Art 147(2))',
+    );
     expect(r.derivation[1]).toMatchObject({ from: '2026-01-31', to: '2026-03-01', days: 30 });
     expect(r.derivation[2]).toMatchObject({ from: '2026-03-01', to: '2026-03-02', legalBasis: 'BLDS 2015 Art 148(5)' });
     expect(r.derivation[2]?.text).toBe(
@@ -49,12 +51,24 @@ const CASES: ReadonlyArray<[string, string, number, DayUnit, string]> = [
   ['cal: day 10 = Thu 30/04/2026, 30/4–1/5 + weekend → Mon 04/05', '2026-04-20', 10, 'calendar_days', '2026-05-04'],
   ['cal: Sun 26/04/2026 Giỗ Tổ + Mon 27/04 substitute → Tue 28/04', '2026-04-25', 1, 'calendar_days', '2026-04-28'],
   ['cal: Wed 02/09/2026 (1/9 + 2/9 default) → Thu 03/09', '2026-08-28', 5, 'calendar_days', '2026-09-03'],
-  ['cal: year end — 01/01/2026 and announced 02/01 + weekend → Mon 05/01', '2025-12-29', 3, 'calendar_days', '2026-01-05'],
+  [
+    'cal: year end — 01/01/2026 and announced 02/01 + weekend → Mon 05/01',
+    '2025-12-29',
+    3,
+    'calendar_days',
+    '2026-01-05',
+  ],
   ['cal: make-up Saturday 10/01/2026 is a working day, no roll', '2026-01-03', 7, 'calendar_days', '2026-01-10'],
   ['cal: Tết 2025 (25/01–02/02) → Mon 03/02/2025', '2025-01-20', 10, 'calendar_days', '2025-02-03'],
   ['cal: 2/9/2025 break (30/08–02/09) → Wed 03/09/2025', '2025-08-29', 2, 'calendar_days', '2025-09-03'],
   ['cal: make-up Sat 26/04/2025 is working', '2025-04-25', 1, 'calendar_days', '2025-04-26'],
-  ['cal: Tết 2027 statutory default 05–09/02 + substitutes 10–11/02 → Fri 12/02/2027', '2027-02-04', 1, 'calendar_days', '2027-02-12'],
+  [
+    'cal: Tết 2027 statutory default 05–09/02 + substitutes 10–11/02 → Fri 12/02/2027',
+    '2027-02-04',
+    1,
+    'calendar_days',
+    '2027-02-12',
+  ],
   ['cal: 1/5/2027 Sat → substitute Mon 03/05 → Tue 04/05/2027', '2027-04-29', 2, 'calendar_days', '2027-05-04'],
   ['cal: year end 2024 → Wed 01/01/2025 holiday → Thu 02/01/2025', '2024-12-31', 1, 'calendar_days', '2025-01-02'],
   ['wd: plain week', '2026-03-02', 5, 'working_days', '2026-03-09'],

@@ -26,8 +26,7 @@ export interface ExtensionRefusal {
 
 /** Result of {@link extendClock}. */
 export type ExtensionResult =
-  | { readonly ok: true; readonly clock: Clock }
-  | { readonly ok: false; readonly refusal: ExtensionRefusal };
+  { readonly ok: true; readonly clock: Clock } | { readonly ok: false; readonly refusal: ExtensionRefusal };
 
 /** Error form of an {@link ExtensionRefusal}, for callers that prefer to throw (e.g. update validators). */
 export class ExtensionRefusedError extends Error {
@@ -58,15 +57,24 @@ const refuse = (code: ExtensionRefusalCode, message: string, legalBasis: string)
 export function extendClock(clock: Clock, ext: Extension, cal: CalendarSnapshot): ExtensionResult {
   const policy = clock.extensionPolicy;
   const basis = policy?.legalBasis ?? clock.legalBasis;
-  if (clock.stopped) return refuse('CLOCK_STOPPED', `Clock ${clock.ruleId} was stopped on ${clock.stopped.date}`, basis);
+  if (clock.stopped)
+    return refuse('CLOCK_STOPPED', `Clock ${clock.ruleId} was stopped on ${clock.stopped.date}`, basis);
   if (!policy || policy.maxExtensions <= 0) {
     return refuse('EXTENSION_NOT_ALLOWED', `Rule ${clock.ruleId} allows no extension (${basis})`, basis);
   }
   if (!isIsoDate(ext.date) || !Number.isInteger(ext.amount) || ext.amount < 1) {
-    return refuse('EXTENSION_INVALID', `Extension needs a whole number of days ≥ 1 and a YYYY-MM-DD decision date`, basis);
+    return refuse(
+      'EXTENSION_INVALID',
+      `Extension needs a whole number of days ≥ 1 and a YYYY-MM-DD decision date`,
+      basis,
+    );
   }
   if (ext.unit !== policy.unit || ext.unit !== clock.budget.unit) {
-    return refuse('EXTENSION_UNIT_MISMATCH', `Extensions of ${clock.ruleId} are in ${policy.unit}, not ${ext.unit} (${basis})`, basis);
+    return refuse(
+      'EXTENSION_UNIT_MISMATCH',
+      `Extensions of ${clock.ruleId} are in ${policy.unit}, not ${ext.unit} (${basis})`,
+      basis,
+    );
   }
   if (ext.amount > policy.maxAmountEach) {
     return refuse(

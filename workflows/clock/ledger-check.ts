@@ -56,7 +56,8 @@ export function checkClock(clock: Clock): void {
     extCursor = e.date;
   });
   clock.rungs.forEach((r, i) => {
-    if (!Number.isInteger(r.daysBefore)) throw new ClockError('INVALID_LEDGER', `rungs[${i}].daysBefore must be an integer`);
+    if (!Number.isInteger(r.daysBefore))
+      throw new ClockError('INVALID_LEDGER', `rungs[${i}].daysBefore must be an integer`);
     if (r.unit !== undefined) assertUnit(r.unit, `rungs[${i}].unit`);
   });
   if (clock.stopped) {

@@ -23,7 +23,8 @@ export function suspendClock(clock: Clock, s: { readonly from: IsoDate; readonly
   if (clock.suspensionBasis === undefined) {
     throw new ClockError('SUSPENSION_NOT_ALLOWED', `Rule ${clock.ruleId} (${clock.legalBasis}) provides no suspension`);
   }
-  if (clock.stopped) throw new ClockError('CLOCK_STOPPED', `Clock ${clock.ruleId} was stopped on ${clock.stopped.date}`);
+  if (clock.stopped)
+    throw new ClockError('CLOCK_STOPPED', `Clock ${clock.ruleId} was stopped on ${clock.stopped.date}`);
   if (openSuspension(clock)) throw new ClockError('ALREADY_SUSPENDED', `Clock ${clock.ruleId} is already suspended`);
   assertDate(s.from, 'from');
   if (clock.suspendableFrom !== undefined && s.from < clock.suspendableFrom) {
@@ -61,7 +62,8 @@ export function resumeClock(clock: Clock, r: { readonly to: IsoDate; readonly de
  * @throws ClockError CLOCK_STOPPED when already stopped, INVALID_LEDGER when dated too early.
  */
 export function stopClock(clock: Clock, s: { readonly date: IsoDate; readonly reason: string }): Clock {
-  if (clock.stopped) throw new ClockError('CLOCK_STOPPED', `Clock ${clock.ruleId} was stopped on ${clock.stopped.date}`);
+  if (clock.stopped)
+    throw new ClockError('CLOCK_STOPPED', `Clock ${clock.ruleId} was stopped on ${clock.stopped.date}`);
   assertDate(s.date, 'date');
   const next: Clock = { ...clock, stopped: { date: s.date, reason: s.reason } };
   checkClock(next);

@@ -26,7 +26,9 @@ describe('addMonthsClamped — BLDS 2015 Art 148(3) corresponding day', () => {
   });
 
   it('knows month lengths', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => daysInMonth(2026, m))).toEqual([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => daysInMonth(2026, m))).toEqual([
+      31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+    ]);
     expect([daysInMonth(2028, 2), daysInMonth(2100, 2), daysInMonth(2000, 2)]).toEqual([29, 28, 29]);
   });
 });
@@ -39,7 +41,11 @@ describe('computeDeadline — months and years', () => {
     expect(r.dueAt).toBe('2026-03-02T23:59:59.999+07:00');
     expect(r.derivation.map((s) => s.kind)).toEqual(['start', 'count', 'roll_forward', 'due']);
     expect(r.derivation[1]).toMatchObject({
-      from: '2026-02-01', to: '2026-02-28', days: 28, reason: 'months,no_corresponding_day', legalBasis: 'BLDS 2015 Art 148(3)',
+      from: '2026-02-01',
+      to: '2026-02-28',
+      days: 28,
+      reason: 'months,no_corresponding_day',
+      legalBasis: 'BLDS 2015 Art 148(3)',
     });
     expect(r.derivation[1]?.text).toBe(
       '1 month from Sat 31/01/2026 ends on the corresponding day of the last month; February 2026 has no day 31 (31/02/2026), ' +
@@ -54,14 +60,25 @@ describe('computeDeadline — months and years', () => {
     const r = computeDeadline({ start: '2028-02-29', amount: 1, unit: 'years' }, cal);
     expect(r.due).toBe('2029-02-28');
     expect(r.derivation.map((s) => s.kind)).toEqual(['start', 'count', 'due']);
-    expect(r.derivation[1]).toMatchObject({ to: '2029-02-28', days: 365, legalBasis: 'BLDS 2015 Art 148(4); BLDS 2015 Art 148(3) by analogy' });
-    expect(r.derivation[1]?.text).toContain('1 year from Tue 29/02/2028 ends on the corresponding day and month of the last year; February 2029 has no day 29');
+    expect(r.derivation[1]).toMatchObject({
+      to: '2029-02-28',
+      days: 365,
+      legalBasis: 'BLDS 2015 Art 148(4); BLDS 2015 Art 148(3) by analogy',
+    });
+    expect(r.derivation[1]?.text).toContain(
+      '1 year from Tue 29/02/2028 ends on the corresponding day and month of the last year; February 2029 has no day 29',
+    );
   });
 
   it('1 year to sue (Luật TTHC Art 116(3)) from Fri 27/11/2026: Sat 27/11/2027 rolls to Mon 29/11/2027', () => {
     const r = computeDeadline({ start: '2026-11-27', amount: 1, unit: 'years' }, cal);
     expect(r.due).toBe('2027-11-29');
-    expect(r.derivation[1]).toMatchObject({ to: '2027-11-27', days: 365, reason: 'years', legalBasis: 'BLDS 2015 Art 148(4)' });
+    expect(r.derivation[1]).toMatchObject({
+      to: '2027-11-27',
+      days: 365,
+      reason: 'years',
+      legalBasis: 'BLDS 2015 Art 148(4)',
+    });
     expect(r.derivation[1]?.text).toBe(
       '1 year from Fri 27/11/2026 ends on the corresponding day and month of the last year, Sat 27/11/2027 (365 calendar days, 28/11/2026 – 27/11/2027) (BLDS 2015 Art 148(4))',
     );
@@ -69,7 +86,9 @@ describe('computeDeadline — months and years', () => {
 
   it('plural wording for several months', () => {
     const r = computeDeadline({ start: '2026-11-30', amount: 3, unit: 'months' }, cal);
-    expect(r.derivation[1]?.text).toMatch(/^3 months from Mon 30\/11\/2026 end on the corresponding day of the last month; February 2027 has no day 30/);
+    expect(r.derivation[1]?.text).toMatch(
+      /^3 months from Mon 30\/11\/2026 end on the corresponding day of the last month; February 2027 has no day 30/,
+    );
   });
 
   it.each([
@@ -79,15 +98,29 @@ describe('computeDeadline — months and years', () => {
     ['2 months from 31/12/2025: Sat 28/02/2026 → Mon 02/03/2026', '2025-12-31', 2, 'months', '2026-03-02'],
     ['1 month from 31/01/2028 (leap year): Tue 29/02/2028', '2028-01-31', 1, 'months', '2028-02-29'],
     ['1 year from 28/02/2027: Mon 28/02/2028 (not 29/02)', '2027-02-28', 1, 'years', '2028-02-28'],
-    ['4 years from 29/02/2028: 29/02/2032 exists again (a Sunday) → Mon 01/03/2032', '2028-02-29', 4, 'years', '2032-03-01'],
+    [
+      '4 years from 29/02/2028: 29/02/2032 exists again (a Sunday) → Mon 01/03/2032',
+      '2028-02-29',
+      4,
+      'years',
+      '2032-03-01',
+    ],
     ['1 month over a year end: Mon 15/12/2025 → Thu 15/01/2026', '2025-12-15', 1, 'months', '2026-01-15'],
-    ['1 month ending on New Year 2026: Mon 01/12/2025 → 01/01 + 02/01 off + weekend → Mon 05/01/2026', '2025-12-01', 1, 'months', '2026-01-05'],
+    [
+      '1 month ending on New Year 2026: Mon 01/12/2025 → 01/01 + 02/01 off + weekend → Mon 05/01/2026',
+      '2025-12-01',
+      1,
+      'months',
+      '2026-01-05',
+    ],
   ] as const)('%s', (_l, start, amount, unit, due) => {
     expect(computeDeadline({ start, amount, unit }, cal).due).toBe(due);
   });
 
   it('12 months and 1 year agree; the due day is always a working day on or after the corresponding day', () => {
-    const day = fc.integer({ min: 0, max: 365 * 8 }).map((n) => new Date(Date.UTC(2024, 0, 1 + n)).toISOString().slice(0, 10));
+    const day = fc
+      .integer({ min: 0, max: 365 * 8 })
+      .map((n) => new Date(Date.UTC(2024, 0, 1 + n)).toISOString().slice(0, 10));
     fc.assert(
       fc.property(day, fc.integer({ min: 1, max: 3 }), (start, years) => {
         const y = computeDeadline({ start, amount: years, unit: 'years' }, cal);
@@ -101,7 +134,9 @@ describe('computeDeadline — months and years', () => {
   });
 
   it('a later start never gives an earlier due date (months)', () => {
-    const day = fc.integer({ min: 0, max: 365 * 8 }).map((n) => new Date(Date.UTC(2024, 0, 1 + n)).toISOString().slice(0, 10));
+    const day = fc
+      .integer({ min: 0, max: 365 * 8 })
+      .map((n) => new Date(Date.UTC(2024, 0, 1 + n)).toISOString().slice(0, 10));
     fc.assert(
       fc.property(day, fc.integer({ min: 1, max: 24 }), (start, n) => {
         const a = computeDeadline({ start, amount: n, unit: 'months' }, cal).due;

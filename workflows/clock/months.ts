@@ -56,8 +56,18 @@ export function addMonthsClamped(start: IsoDate, months: number): CorrespondingD
 }
 
 const MONTH_NAMES = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
 ] as const;
 
 function plural(n: number, unit: MonthUnit): string {
@@ -83,7 +93,8 @@ export function countMonths(
   const fullBasis = corr.clamped && unit === 'years' ? `${basis}; ${LEGAL.monthLimit} by analogy` : basis;
   const span = diffDays(start, corr.date);
   const head = `${plural(amount, unit)} from ${formatDay(start)} ${amount === 1 ? 'ends' : 'end'}`;
-  const lastPeriod = unit === 'months' ? 'the corresponding day of the last month' : 'the corresponding day and month of the last year';
+  const lastPeriod =
+    unit === 'months' ? 'the corresponding day of the last month' : 'the corresponding day and month of the last year';
   const monthName = `${MONTH_NAMES[Number(corr.date.slice(5, 7)) - 1]} ${corr.date.slice(0, 4)}`;
   const first = addDays(start, 1);
   const days = `${span} calendar days, ${formatVn(first)} – ${formatVn(corr.date)}`;

@@ -22,7 +22,12 @@ export function denunciationExtensionPolicy(complexity: DenunciationComplexity):
     case 'normal':
       return { maxExtensions: 0, maxAmountEach: 0, unit: 'calendar_days', legalBasis: LEGAL.denunciationResolution };
     case 'complex':
-      return { maxExtensions: 1, maxAmountEach: 30, unit: 'calendar_days', legalBasis: LEGAL.denunciationExtensionComplex };
+      return {
+        maxExtensions: 1,
+        maxAmountEach: 30,
+        unit: 'calendar_days',
+        legalBasis: LEGAL.denunciationExtensionComplex,
+      };
     case 'especially_complex':
       return {
         maxExtensions: 2,

@@ -11,7 +11,7 @@ import type { CalendarSnapshot, IsoDate } from './types';
 function shiftWorkingDays(cal: CalendarSnapshot, due: IsoDate, n: number): IsoDate {
   const dir = n >= 0 ? -1 : 1;
   let day = due;
-  for (let left = Math.abs(n); left > 0; ) {
+  for (let left = Math.abs(n); left > 0;) {
     day = addDays(day, dir);
     if (isWorkingDay(cal, day)) left -= 1;
   }

@@ -35,11 +35,7 @@ export type IsoDate = string;
  * - `announced_day_off`: extra day off announced by the Government (hoán đổi / bridging day).
  * - `makeup_working_day`: a normally-off day (usually Saturday) announced as a working day (làm bù).
  */
-export type ExceptionKind =
-  | 'public_holiday'
-  | 'substitute_day_off'
-  | 'announced_day_off'
-  | 'makeup_working_day';
+export type ExceptionKind = 'public_holiday' | 'substitute_day_off' | 'announced_day_off' | 'makeup_working_day';
 
 /** One day that deviates from the weekly rule. */
 export interface CalendarException {

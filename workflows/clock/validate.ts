@@ -17,7 +17,8 @@ export class ClockInputError extends Error {
 
 /** Assert an existing `YYYY-MM-DD` date. */
 export function assertDate(value: unknown, field: string): asserts value is string {
-  if (!isIsoDate(value)) throw new ClockInputError(`${field} must be an existing day as YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (!isIsoDate(value))
+    throw new ClockInputError(`${field} must be an existing day as YYYY-MM-DD, got ${JSON.stringify(value)}`);
 }
 
 /** Assert a whole number of days within [min, 10000]. */
@@ -38,6 +39,8 @@ export function assertUnit(value: unknown, field: string): asserts value is DayU
 export function assertLimitUnit(value: unknown, field: string): asserts value is LimitUnit {
   if (!(LIMIT_UNITS as readonly unknown[]).includes(value)) {
     const quoted = LIMIT_UNITS.map((u) => `'${u}'`);
-    throw new ClockInputError(`${field} must be ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}, got ${JSON.stringify(value)}`);
+    throw new ClockInputError(
+      `${field} must be ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}, got ${JSON.stringify(value)}`,
+    );
   }
 }

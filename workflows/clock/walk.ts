@@ -131,7 +131,8 @@ export function rollForward(
   }
   if (off.length === 0) return { due: lastDay };
   const why = describeOffDays(off);
-  const passed = off.length > 1 ? ` (non-working ${formatRange(lastDay, addDays(day, -1))}: ${why.text})` : ` (${why.text})`;
+  const passed =
+    off.length > 1 ? ` (non-working ${formatRange(lastDay, addDays(day, -1))}: ${why.text})` : ` (${why.text})`;
   return {
     due: day,
     step: {

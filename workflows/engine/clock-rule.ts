@@ -44,42 +44,62 @@ export const clockRungSchema = z.strictObject({
 /** A warning rung: fires `daysBefore` days (the rule's day unit; calendar days for months/years) before the due instant. */
 export type ClockRung = z.infer<typeof clockRungSchema>;
 
-export const clockExtensionPolicySchema = z.strictObject({
-  /** How many extensions may be granted in total. */
-  maxExtensions: z.int().min(1, 'must be at least 1 (omit the policy when extensions are not allowed)'),
-  /** Maximum days of each extension, in the rule's unit. */
-  maxAmountEach: z.int().min(1, 'must be at least 1'),
-  /** Article that sets the limits, e.g. "Luật Tố cáo 2018 Art 30(2)". */
-  legalBasis: legalBasisSchema,
-  /**
-   * Narrows the limits above by a statutory preset over a case variable (both or neither): an
-   * `extend` the preset refuses for the variable's current value is refused before it enters the
-   * case history. The limits above stay the legal maximum of the rule.
-   */
-  preset: z.enum(EXTENSION_PRESETS).optional(),
-  /** The case variable the preset reads (e.g. `complexity`). */
-  presetVariable: identifierSchema.optional(),
-  /**
-   * The limits by the value of a case variable, as the law states them (e.g. by `complexity`, Luật Tố
-   * cáo 2018 Art 30(1)-(3): normal none, complex one, especially complex two extensions of <= 30 days):
-   * each `extend` is checked against the level of the variable's value at that moment (or stated
-   * in the request); a value with no level allows no extension (`otherwise` cites why). The limits
-   * above stay the rule's legal maximum; `levels` run from the lowest to the highest.
-   */
-  byLevel: z.strictObject({
-    variable: identifierSchema,
-    levels: z.array(z.strictObject({
-      value: identifierSchema, maxExtensions: z.int().min(1), maxAmountEach: z.int().min(1), legalBasis: legalBasisSchema,
-    })).min(1),
-    otherwise: legalBasisSchema,
-  }).optional(),
-}).refine((p) => (p.preset === undefined) === (p.presetVariable === undefined), {
-  message: 'preset and presetVariable go together', path: ['presetVariable'],
-}).refine((p) => p.preset === undefined || p.byLevel === undefined, {
-  message: 'a policy states its levels either by a preset or by byLevel, not both', path: ['byLevel'],
-}).refine((p) => (p.byLevel?.levels ?? []).every((l) => l.maxExtensions <= p.maxExtensions && l.maxAmountEach <= p.maxAmountEach), {
-  message: 'a level may not exceed the policy\'s maxExtensions / maxAmountEach', path: ['byLevel', 'levels'],
-});
+export const clockExtensionPolicySchema = z
+  .strictObject({
+    /** How many extensions may be granted in total. */
+    maxExtensions: z.int().min(1, 'must be at least 1 (omit the policy when extensions are not allowed)'),
+    /** Maximum days of each extension, in the rule's unit. */
+    maxAmountEach: z.int().min(1, 'must be at least 1'),
+    /** Article that sets the limits, e.g. "Luật Tố cáo 2018 Art 30(2)". */
+    legalBasis: legalBasisSchema,
+    /**
+     * Narrows the limits above by a statutory preset over a case variable (both or neither): an
+     * `extend` the preset refuses for the variable's current value is refused before it enters the
+     * case history. The limits above stay the legal maximum of the rule.
+     */
+    preset: z.enum(EXTENSION_PRESETS).optional(),
+    /** The case variable the preset reads (e.g. `complexity`). */
+    presetVariable: identifierSchema.optional(),
+    /**
+     * The limits by the value of a case variable, as the law states them (e.g. by `complexity`, Luật Tố
+     * cáo 2018 Art 30(1)-(3): normal none, complex one, especially complex two extensions of <= 30 days):
+     * each `extend` is checked against the level of the variable's value at that moment (or stated
+     * in the request); a value with no level allows no extension (`otherwise` cites why). The limits
+     * above stay the rule's legal maximum; `levels` run from the lowest to the highest.
+     */
+    byLevel: z
+      .strictObject({
+        variable: identifierSchema,
+        levels: z
+          .array(
+            z.strictObject({
+              value: identifierSchema,
+              maxExtensions: z.int().min(1),
+              maxAmountEach: z.int().min(1),
+              legalBasis: legalBasisSchema,
+            }),
+          )
+          .min(1),
+        otherwise: legalBasisSchema,
+      })
+      .optional(),
+  })
+  .refine((p) => (p.preset === undefined) === (p.presetVariable === undefined), {
+    message: 'preset and presetVariable go together',
+    path: ['presetVariable'],
+  })
+  .refine((p) => p.preset === undefined || p.byLevel === undefined, {
+    message: 'a policy states its levels either by a preset or by byLevel, not both',
+    path: ['byLevel'],
+  })
+  .refine(
+    (p) =>
+      (p.byLevel?.levels ?? []).every((l) => l.maxExtensions <= p.maxExtensions && l.maxAmountEach <= p.maxAmountEach),
+    {
+      message: "a level may not exceed the policy's maxExtensions / maxAmountEach",
+      path: ['byLevel', 'levels'],
+    },
+  );
 /** Legal limits on extending a clock (unit = the rule's unit). Absent = no extension allowed. */
 export type ClockExtensionPolicy = z.infer<typeof clockExtensionPolicySchema>;
 
@@ -112,23 +132,42 @@ export const clockRuleSchema = z
     const seen = new Set<string>();
     const days = minimumDays(rule.amount, rule.unit);
     (rule.rungs ?? []).forEach((rung, i) => {
-      if (seen.has(rung.name)) ctx.addIssue({ code: 'custom', path: ['rungs', i, 'name'], message: `duplicate rung '${rung.name}'` });
+      if (seen.has(rung.name))
+        ctx.addIssue({ code: 'custom', path: ['rungs', i, 'name'], message: `duplicate rung '${rung.name}'` });
       seen.add(rung.name);
       if (rung.daysBefore >= days) {
-        ctx.addIssue({ code: 'custom', path: ['rungs', i, 'daysBefore'], message: isMonthUnit(rule.unit)
-          ? `must be less than the rule's length in days (${days} for ${rule.amount} ${rule.unit})`
-          : `must be less than the rule amount (${rule.amount})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rungs', i, 'daysBefore'],
+          message: isMonthUnit(rule.unit)
+            ? `must be less than the rule's length in days (${days} for ${rule.amount} ${rule.unit})`
+            : `must be less than the rule amount (${rule.amount})`,
+        });
       }
     });
     if (isMonthUnit(rule.unit)) {
-      if (rule.suspensionBasis !== undefined) ctx.addIssue({ code: 'custom', path: ['suspensionBasis'], message: `a clock in ${rule.unit} cannot be suspended (suspension is counted in days)` });
-      if (rule.extension !== undefined) ctx.addIssue({ code: 'custom', path: ['extension'], message: `a clock in ${rule.unit} cannot be extended (extensions are counted in days)` });
+      if (rule.suspensionBasis !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['suspensionBasis'],
+          message: `a clock in ${rule.unit} cannot be suspended (suspension is counted in days)`,
+        });
+      if (rule.extension !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extension'],
+          message: `a clock in ${rule.unit} cannot be extended (extensions are counted in days)`,
+        });
     }
     if (rule.follows !== undefined && rule.follows === rule.ruleId) {
       ctx.addIssue({ code: 'custom', path: ['follows'], message: 'a clock cannot follow itself' });
     }
     if (rule.suspendableFrom !== undefined && rule.suspensionBasis === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['suspendableFrom'], message: 'needs suspensionBasis (the clock is not suspendable)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['suspendableFrom'],
+        message: 'needs suspensionBasis (the clock is not suspendable)',
+      });
     }
   });
 /**

@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import { nodeSchema } from './nodes.js';
-import { definitionKeySchema, elementIdSchema, identifierSchema, isoDateSchema, jsonValueSchema, legalBasisSchema } from './primitives.js';
+import {
+  definitionKeySchema,
+  elementIdSchema,
+  identifierSchema,
+  isoDateSchema,
+  jsonValueSchema,
+  legalBasisSchema,
+} from './primitives.js';
 
 export * from './clock-rule.js';
 export * from './form-schema.js';
@@ -13,12 +20,20 @@ export * from './nodes.js';
 export type { JsonValue } from './primitives.js';
 
 /** Case types of the statutory lifecycles. Agencies may add their own (any lower-case identifier). */
-export const BUILT_IN_CASE_TYPES = ['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition'] as const;
+export const BUILT_IN_CASE_TYPES = [
+  'letter',
+  'complaint_first',
+  'complaint_second',
+  'denunciation',
+  'petition',
+] as const;
 export type BuiltInCaseType = (typeof BUILT_IN_CASE_TYPES)[number];
 /** A built-in case type or an agency-defined one (lower-case identifier). */
 export type CaseType = BuiltInCaseType | (string & {});
 
-export const caseTypeSchema = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case identifier such as complaint_first');
+export const caseTypeSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case identifier such as complaint_first');
 
 export const sequenceFlowSchema = z.strictObject({
   id: elementIdSchema,
@@ -46,9 +61,16 @@ const headerShape = {
   variables: z.record(identifierSchema, jsonValueSchema).default({}),
 };
 
-function checkEffectivePeriod(d: { effectiveFrom: string; effectiveTo?: string | undefined }, ctx: z.RefinementCtx): void {
+function checkEffectivePeriod(
+  d: { effectiveFrom: string; effectiveTo?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if (d.effectiveTo !== undefined && d.effectiveTo <= d.effectiveFrom) {
-    ctx.addIssue({ code: 'custom', path: ['effectiveTo'], message: `must be after effectiveFrom (${d.effectiveFrom}); effectiveTo is exclusive` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['effectiveTo'],
+      message: `must be after effectiveFrom (${d.effectiveFrom}); effectiveTo is exclusive`,
+    });
   }
 }
 

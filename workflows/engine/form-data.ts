@@ -13,24 +13,28 @@ export interface FormDataError {
 }
 
 /** Outcome of {@link validateFormData}. */
-export type FormDataResult =
-  | { ok: true; data: Record<string, JsonValue> }
-  | { ok: false; errors: FormDataError[] };
+export type FormDataResult = { ok: true; data: Record<string, JsonValue> } | { ok: false; errors: FormDataError[] };
 
 function scalarSchema(type: ScalarFieldType, values: readonly string[] | undefined): z.ZodType<JsonValue> {
   switch (type) {
-    case 'string': return z.string();
-    case 'number': return z.number().refine(Number.isFinite, 'must be a finite number');
-    case 'boolean': return z.boolean();
-    case 'date': return isoDateSchema;
-    case 'enum': return z.enum((values ?? []) as [string, ...string[]]);
+    case 'string':
+      return z.string();
+    case 'number':
+      return z.number().refine(Number.isFinite, 'must be a finite number');
+    case 'boolean':
+      return z.boolean();
+    case 'date':
+      return isoDateSchema;
+    case 'enum':
+      return z.enum((values ?? []) as [string, ...string[]]);
   }
 }
 
 function fieldSchema(field: FormField): z.ZodType<JsonValue | undefined> {
-  const base: z.ZodType<JsonValue> = field.type === 'array'
-    ? z.array(scalarSchema(field.itemType ?? 'string', field.values))
-    : scalarSchema(field.type, field.values);
+  const base: z.ZodType<JsonValue> =
+    field.type === 'array'
+      ? z.array(scalarSchema(field.itemType ?? 'string', field.values))
+      : scalarSchema(field.type, field.values);
   return field.required ? base : base.optional();
 }
 
@@ -55,8 +59,15 @@ export function validateFormData(form: FormSchema, data: unknown): FormDataResul
       continue;
     }
     const field = issue.path.map(String).join('.');
-    const missing = issue.path.length === 1 && typeof data === 'object' && data !== null && (data as Record<string, unknown>)[field] === undefined;
-    errors.push({ field, message: missing ? `required field '${field}' is missing` : `${field || 'form'}: ${issue.message}` });
+    const missing =
+      issue.path.length === 1 &&
+      typeof data === 'object' &&
+      data !== null &&
+      (data as Record<string, unknown>)[field] === undefined;
+    errors.push({
+      field,
+      message: missing ? `required field '${field}' is missing` : `${field || 'form'}: ${issue.message}`,
+    });
   }
   return { ok: false, errors };
 }
@@ -77,7 +88,11 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
  * naming the field, the rule and the day it refers to. A reference is resolved in the form's own
  * data first, then through `ctx.known`; one without a date is skipped.
  */
-export function checkDateConstraints(form: FormSchema, data: Readonly<Record<string, unknown>>, ctx: DateContext): FormDataError[] {
+export function checkDateConstraints(
+  form: FormSchema,
+  data: Readonly<Record<string, unknown>>,
+  ctx: DateContext,
+): FormDataError[] {
   const errors: FormDataError[] = [];
   const dateOf = (ref: string): string | undefined => {
     if (ref === 'today') return ctx.today;
@@ -90,7 +105,10 @@ export function checkDateConstraints(form: FormSchema, data: Readonly<Record<str
     for (const ref of field.notBefore ?? []) {
       const bound = dateOf(ref);
       if (bound !== undefined && value < bound) {
-        errors.push({ field: field.name, message: `${field.name}: ${value} is before ${ref === 'today' ? 'today' : ref} (${bound}); the rule notBefore ${ref} allows no earlier day` });
+        errors.push({
+          field: field.name,
+          message: `${field.name}: ${value} is before ${ref === 'today' ? 'today' : ref} (${bound}); the rule notBefore ${ref} allows no earlier day`,
+        });
       }
     }
     for (const ref of field.notAfter ?? []) {
@@ -98,9 +116,10 @@ export function checkDateConstraints(form: FormSchema, data: Readonly<Record<str
       if (bound !== undefined && value > bound) {
         errors.push({
           field: field.name,
-          message: ref === 'today'
-            ? `${field.name}: ${value} is in the future (today is ${bound} in Vietnam); it records an act already done (rule notAfter today)`
-            : `${field.name}: ${value} is after ${ref} (${bound}); the rule notAfter ${ref} allows no later day`,
+          message:
+            ref === 'today'
+              ? `${field.name}: ${value} is in the future (today is ${bound} in Vietnam); it records an act already done (rule notAfter today)`
+              : `${field.name}: ${value} is after ${ref} (${bound}); the rule notAfter ${ref} allows no later day`,
         });
       }
     }

@@ -37,13 +37,31 @@ export const formFieldSchema = z
   .superRefine((field, ctx) => {
     const isArray = field.type === 'array';
     const needsValues = field.type === 'enum' || (isArray && field.itemType === 'enum');
-    if (isArray && !field.itemType) ctx.addIssue({ code: 'custom', path: ['itemType'], message: `array field '${field.name}' needs an itemType` });
-    if (!isArray && field.itemType) ctx.addIssue({ code: 'custom', path: ['itemType'], message: `only array fields take an itemType ('${field.name}' is ${field.type})` });
-    if (needsValues && !field.values) ctx.addIssue({ code: 'custom', path: ['values'], message: `enum field '${field.name}' needs values` });
-    if (!needsValues && field.values) ctx.addIssue({ code: 'custom', path: ['values'], message: `only enum fields take values ('${field.name}' is ${field.type})` });
+    if (isArray && !field.itemType)
+      ctx.addIssue({ code: 'custom', path: ['itemType'], message: `array field '${field.name}' needs an itemType` });
+    if (!isArray && field.itemType)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['itemType'],
+        message: `only array fields take an itemType ('${field.name}' is ${field.type})`,
+      });
+    if (needsValues && !field.values)
+      ctx.addIssue({ code: 'custom', path: ['values'], message: `enum field '${field.name}' needs values` });
+    if (!needsValues && field.values)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['values'],
+        message: `only enum fields take values ('${field.name}' is ${field.type})`,
+      });
     for (const key of ['notBefore', 'notAfter'] as const) {
-      if (field[key] && field.type !== 'date') ctx.addIssue({ code: 'custom', path: [key], message: `only date fields take ${key} ('${field.name}' is ${field.type})` });
-      if (field[key]?.includes(field.name)) ctx.addIssue({ code: 'custom', path: [key], message: `date field '${field.name}' cannot refer to itself` });
+      if (field[key] && field.type !== 'date')
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `only date fields take ${key} ('${field.name}' is ${field.type})`,
+        });
+      if (field[key]?.includes(field.name))
+        ctx.addIssue({ code: 'custom', path: [key], message: `date field '${field.name}' cannot refer to itself` });
     }
     if (field.values && new Set(field.values).size !== field.values.length) {
       ctx.addIssue({ code: 'custom', path: ['values'], message: `enum field '${field.name}' has duplicate values` });
@@ -52,21 +70,25 @@ export const formFieldSchema = z
 /** One form field. `date` values are YYYY-MM-DD strings. */
 export type FormField = z.infer<typeof formFieldSchema>;
 
-export const formSchemaSchema = z
-  .strictObject({ fields: z.array(formFieldSchema) })
-  .superRefine((form, ctx) => {
-    const seen = new Set<string>();
-    const names = new Set(form.fields.map((f) => f.name));
-    form.fields.forEach((f, i) => {
-      for (const key of ['notBefore', 'notAfter'] as const) {
-        for (const ref of f[key] ?? []) {
-          const other = form.fields.find((o) => o.name === ref);
-          if (names.has(ref) && other?.type !== 'date') ctx.addIssue({ code: 'custom', path: ['fields', i, key], message: `'${f.name}' ${key} '${ref}', which is not a date field of this form` });
-        }
+export const formSchemaSchema = z.strictObject({ fields: z.array(formFieldSchema) }).superRefine((form, ctx) => {
+  const seen = new Set<string>();
+  const names = new Set(form.fields.map((f) => f.name));
+  form.fields.forEach((f, i) => {
+    for (const key of ['notBefore', 'notAfter'] as const) {
+      for (const ref of f[key] ?? []) {
+        const other = form.fields.find((o) => o.name === ref);
+        if (names.has(ref) && other?.type !== 'date')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fields', i, key],
+            message: `'${f.name}' ${key} '${ref}', which is not a date field of this form`,
+          });
       }
-      if (seen.has(f.name)) ctx.addIssue({ code: 'custom', path: ['fields', i, 'name'], message: `duplicate form field '${f.name}'` });
-      seen.add(f.name);
-    });
+    }
+    if (seen.has(f.name))
+      ctx.addIssue({ code: 'custom', path: ['fields', i, 'name'], message: `duplicate form field '${f.name}'` });
+    seen.add(f.name);
   });
+});
 /** The form of a user task: an ordered list of uniquely named fields. */
 export type FormSchema = z.infer<typeof formSchemaSchema>;

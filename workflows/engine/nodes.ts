@@ -5,14 +5,29 @@
 import { z } from 'zod';
 import { clockRuleSchema, timerSpecSchema } from './clock-rule.js';
 import { formSchemaSchema } from './form-schema.js';
-import { definitionKeySchema, elementIdSchema, identifierSchema, isoDurationSchema, legalBasisSchema } from './primitives.js';
+import {
+  definitionKeySchema,
+  elementIdSchema,
+  identifierSchema,
+  isoDurationSchema,
+  legalBasisSchema,
+} from './primitives.js';
 
 /** Agencies a user task can be assigned within, relative to the case. */
 export const AGENCY_SCOPES = ['receiving', 'resolving', 'parent', 'inspectorate'] as const;
 export type AgencyScope = (typeof AGENCY_SCOPES)[number];
 
 /** Legal events that arrive as messages. Other identifiers are allowed for agency procedures. */
-export const LEGAL_MESSAGES = ['withdraw', 'withdrawPartial', 'suspend', 'resume', 'supplement', 'extend', 'markComplex', 'holidayDecreed'] as const;
+export const LEGAL_MESSAGES = [
+  'withdraw',
+  'withdrawPartial',
+  'suspend',
+  'resume',
+  'supplement',
+  'extend',
+  'markComplex',
+  'holidayDecreed',
+] as const;
 
 /**
  * Escalation code the interpreter raises in a user task's scope when the task's `due` rule
@@ -35,7 +50,10 @@ export const feelExpressionSchema = z.string().trim().min(1, 'must be a non-empt
 /** A dotted path into an activity result (`decision.number`), or `$` for the whole result. */
 export const resultPathSchema = z
   .string()
-  .regex(/^(\$|[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)$/, "must be a dotted path such as 'decision.number', or '$' for the whole result");
+  .regex(
+    /^(\$|[A-Za-z_]\w*(\.[A-Za-z_]\w*)*)$/,
+    "must be a dotted path such as 'decision.number', or '$' for the whole result",
+  );
 
 const common = {
   id: elementIdSchema,
@@ -49,7 +67,10 @@ const outputMappings = z.record(identifierSchema, resultPathSchema).default({});
 const timerTrigger = z.strictObject({ kind: z.literal('timer'), timer: timerSpecSchema });
 const messageTrigger = z.strictObject({ kind: z.literal('message'), messageName: identifierSchema });
 /** Catching escalation: no code = catch every escalation. */
-const escalationCatchTrigger = z.strictObject({ kind: z.literal('escalation'), escalationCode: identifierSchema.optional() });
+const escalationCatchTrigger = z.strictObject({
+  kind: z.literal('escalation'),
+  escalationCode: identifierSchema.optional(),
+});
 const escalationThrowTrigger = z.strictObject({ kind: z.literal('escalation'), escalationCode: identifierSchema });
 
 export const retryPolicySchema = z.strictObject({
@@ -83,7 +104,9 @@ export const endEventSchema = z.strictObject({
    * cases are cancelled — and the case outcome is this end's outcome. Absent = a plain end event
    * (only its own token ends). Only `true` is accepted, so a definition has one spelling (and hash).
    */
-  terminate: z.literal(true, { error: 'must be true (a terminate end event) or be left out (a plain end event)' }).optional(),
+  terminate: z
+    .literal(true, { error: 'must be true (a terminate end event) or be left out (a plain end event)' })
+    .optional(),
 });
 
 export const userTaskSchema = z.strictObject({
@@ -171,8 +194,16 @@ export const NODE_TYPES = Object.keys(nodeSchemas) as NodeType[];
 export const ACTIVITY_TYPES = ['userTask', 'serviceTask', 'callActivity'] as const;
 
 export const nodeSchema = z.discriminatedUnion('type', [
-  startEventSchema, endEventSchema, userTaskSchema, serviceTaskSchema, exclusiveGatewaySchema,
-  parallelGatewaySchema, intermediateCatchEventSchema, intermediateThrowEventSchema, boundaryEventSchema, callActivitySchema,
+  startEventSchema,
+  endEventSchema,
+  userTaskSchema,
+  serviceTaskSchema,
+  exclusiveGatewaySchema,
+  parallelGatewaySchema,
+  intermediateCatchEventSchema,
+  intermediateThrowEventSchema,
+  boundaryEventSchema,
+  callActivitySchema,
 ]);
 
 export type StartEvent = z.infer<typeof startEventSchema>;

@@ -11,9 +11,15 @@ export interface SelectionCriteria {
 }
 
 /** True when `receivedOn` is in [effectiveFrom, effectiveTo) — effectiveTo is exclusive. */
-export function isEffectiveOn(definition: Pick<ProcessDefinition, 'effectiveFrom' | 'effectiveTo'>, receivedOn: string): boolean {
+export function isEffectiveOn(
+  definition: Pick<ProcessDefinition, 'effectiveFrom' | 'effectiveTo'>,
+  receivedOn: string,
+): boolean {
   // YYYY-MM-DD strings order lexicographically exactly as the dates do.
-  return definition.effectiveFrom <= receivedOn && (definition.effectiveTo === undefined || receivedOn < definition.effectiveTo);
+  return (
+    definition.effectiveFrom <= receivedOn &&
+    (definition.effectiveTo === undefined || receivedOn < definition.effectiveTo)
+  );
 }
 
 /**
@@ -23,7 +29,9 @@ export function isEffectiveOn(definition: Pick<ProcessDefinition, 'effectiveFrom
  * depends on input order. Callers may pre-filter candidates (e.g. in SQL); the choice is made here.
  */
 export function latestEffective<D extends Pick<ProcessDefinition, 'key' | 'version' | 'effectiveFrom' | 'effectiveTo'>>(
-  definitions: readonly D[], on: string, match: (d: D) => boolean = () => true,
+  definitions: readonly D[],
+  on: string,
+  match: (d: D) => boolean = () => true,
 ): D | undefined {
   let best: D | undefined;
   for (const d of definitions) {
@@ -38,9 +46,9 @@ export function latestEffective<D extends Pick<ProcessDefinition, 'key' | 'versi
  * ({@link latestEffective}: highest version, then smallest key).
  * @throws RangeError when receivedOn is not a real YYYY-MM-DD date.
  */
-export function selectDefinition<D extends Pick<ProcessDefinition, 'key' | 'version' | 'caseType' | 'effectiveFrom' | 'effectiveTo'>>(
-  definitions: readonly D[], criteria: SelectionCriteria,
-): D | undefined {
+export function selectDefinition<
+  D extends Pick<ProcessDefinition, 'key' | 'version' | 'caseType' | 'effectiveFrom' | 'effectiveTo'>,
+>(definitions: readonly D[], criteria: SelectionCriteria): D | undefined {
   if (!isoDateSchema.safeParse(criteria.receivedOn).success) {
     throw new RangeError(`receivedOn must be a YYYY-MM-DD date, got '${criteria.receivedOn}'`);
   }

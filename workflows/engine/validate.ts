@@ -5,7 +5,13 @@
  *  2. each element on its own, against the schema of its type (unknown types rejected);
  *  3. structural rules over the graph (rules/).
  */
-import { definitionHeaderSchema, sequenceFlowSchema, type DefinitionNode, type ProcessDefinition, type SequenceFlow } from './definition.js';
+import {
+  definitionHeaderSchema,
+  sequenceFlowSchema,
+  type DefinitionNode,
+  type ProcessDefinition,
+  type SequenceFlow,
+} from './definition.js';
 import { NODE_TYPES, nodeSchemas, type NodeType } from './nodes.js';
 import { buildGraph, STRUCTURAL_RULES, type ValidationError } from './rules/index.js';
 import { fromZodIssues } from './zod-errors.js';
@@ -13,20 +19,26 @@ import { fromZodIssues } from './zod-errors.js';
 export type { ValidationError } from './rules/index.js';
 
 /** Outcome of {@link validateDefinition}. */
-export type ValidationResult =
-  | { ok: true; definition: ProcessDefinition }
-  | { ok: false; errors: ValidationError[] };
+export type ValidationResult = { ok: true; definition: ProcessDefinition } | { ok: false; errors: ValidationError[] };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function parseNode(raw: unknown, index: number, errors: ValidationError[]): DefinitionNode | undefined {
   const path = `nodes[${index}]`;
-  if (!isRecord(raw)) { errors.push({ path, message: `${path}: an element must be an object` }); return undefined; }
+  if (!isRecord(raw)) {
+    errors.push({ path, message: `${path}: an element must be an object` });
+    return undefined;
+  }
   const id = typeof raw.id === 'string' ? raw.id : undefined;
   const label = `${typeof raw.type === 'string' ? raw.type : 'element'} '${id ?? `#${index}`}'`;
   const withId = (e: ValidationError): ValidationError => (id === undefined ? e : { ...e, elementId: id });
   if (typeof raw.type !== 'string' || !(NODE_TYPES as string[]).includes(raw.type)) {
-    errors.push(withId({ path: `${path}.type`, message: `${label}: unknown element type ${JSON.stringify(raw.type)} (supported: ${NODE_TYPES.join(', ')})` }));
+    errors.push(
+      withId({
+        path: `${path}.type`,
+        message: `${label}: unknown element type ${JSON.stringify(raw.type)} (supported: ${NODE_TYPES.join(', ')})`,
+      }),
+    );
     return undefined;
   }
   const parsed = nodeSchemas[raw.type as NodeType].safeParse(raw);
@@ -56,7 +68,11 @@ export function validateDefinition(input: unknown): ValidationResult {
   const flows = header.data.flows.map((raw, i) => parseFlow(raw, i, errors));
   if (errors.length > 0) return { ok: false, errors };
 
-  const definition: ProcessDefinition = { ...header.data, nodes: nodes as DefinitionNode[], flows: flows as SequenceFlow[] };
+  const definition: ProcessDefinition = {
+    ...header.data,
+    nodes: nodes as DefinitionNode[],
+    flows: flows as SequenceFlow[],
+  };
   const graph = buildGraph(definition);
   const structural = STRUCTURAL_RULES.flatMap((rule) => rule(graph));
   return structural.length > 0 ? { ok: false, errors: structural } : { ok: true, definition };

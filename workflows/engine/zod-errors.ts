@@ -6,11 +6,15 @@ import type { ValidationError } from './rules/types.js';
 
 /** Formats a zod path as `nodes[3].form.fields[0].type`. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown propert${issue.keys.length > 1 ? 'ies' : 'y'} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown propert${issue.keys.length > 1 ? 'ies' : 'y'} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
   return issue.message;
 }
 
@@ -19,7 +23,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * @param prefix path of the parsed value inside the definition (e.g. `nodes[3]`)
  * @param label element label for messages (e.g. `userTask 'verify'`), if any
  */
-export function fromZodIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[], elementId?: string, label?: string): ValidationError[] {
+export function fromZodIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly PropertyKey[],
+  elementId?: string,
+  label?: string,
+): ValidationError[] {
   return issues.map((issue) => {
     const inner = formatPath(issue.path);
     const message = `${label ? `${label}: ` : ''}${inner ? `${inner}: ` : ''}${describeIssue(issue)}`;

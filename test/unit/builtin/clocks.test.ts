@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildCalendar } from '../../../calendar/build.js';
-import { computeDeadline, evaluateClock, extendClock, resumeClock, suspendClock } from '../../../workflows/clock/index.js';
+import {
+  computeDeadline,
+  evaluateClock,
+  extendClock,
+  resumeClock,
+  suspendClock,
+} from '../../../workflows/clock/index.js';
 import { complaintLimitation, petitionDefinition } from '../../../processes/builtin/index.js';
 import { clocksOf, def, DEFS, node, toClock, valid } from './helpers.js';
 
@@ -65,18 +71,22 @@ const EXPECTED: Record<string, [number, 'calendar_days' | 'working_days' | 'mont
 };
 
 const ALL = DEFS.flatMap((d) => clocksOf(d).map(({ node: n, rule }) => ({ d, n, rule })));
-const keyOf = (ruleId: string, version: number) => (EXPECTED[`${ruleId}/v${version}`] ? `${ruleId}/v${version}` : ruleId);
+const keyOf = (ruleId: string, version: number) =>
+  EXPECTED[`${ruleId}/v${version}`] ? `${ruleId}/v${version}` : ruleId;
 
 describe('every clock rule of the built-in definitions, from an event on Wed 01/07/2026', () => {
-  it.each(ALL.map(({ d, n, rule }) => [`${d.key} v${d.version} ${n.id} ${rule.ruleId}`, d.version, rule] as const))('%s', (_l, version, rule) => {
-    const expected = EXPECTED[keyOf(rule.ruleId, version)];
-    expect(expected, `no expectation for ${rule.ruleId}`).toBeDefined();
-    const [amount, unit, due] = expected!;
-    expect([rule.amount, rule.unit]).toEqual([amount, unit]);
-    expect(computeDeadline({ start: START, amount: rule.amount, unit: rule.unit }, cal).due).toBe(due);
-    // The interpreter's clock (createClock from the rule) agrees with computeDeadline.
-    expect(evaluateClock(toClock(rule, START), cal, '2026-07-01T12:00:00+07:00').due).toBe(due);
-  });
+  it.each(ALL.map(({ d, n, rule }) => [`${d.key} v${d.version} ${n.id} ${rule.ruleId}`, d.version, rule] as const))(
+    '%s',
+    (_l, version, rule) => {
+      const expected = EXPECTED[keyOf(rule.ruleId, version)];
+      expect(expected, `no expectation for ${rule.ruleId}`).toBeDefined();
+      const [amount, unit, due] = expected!;
+      expect([rule.amount, rule.unit]).toEqual([amount, unit]);
+      expect(computeDeadline({ start: START, amount: rule.amount, unit: rule.unit }, cal).due).toBe(due);
+      // The interpreter's clock (createClock from the rule) agrees with computeDeadline.
+      expect(evaluateClock(toClock(rule, START), cal, '2026-07-01T12:00:00+07:00').due).toBe(due);
+    },
+  );
 
   it('every expectation is used (no stale rows)', () => {
     const used = new Set(ALL.map(({ d, rule }) => keyOf(rule.ruleId, d.version)));
@@ -90,9 +100,12 @@ describe('acceptance of a first complaint: received Tue 30/06/2026 (v1) vs Wed 0
     if (n.type !== 'userTask' || !n.due) throw new Error('no due');
     return computeDeadline({ start, amount: n.due.amount, unit: n.due.unit }, cal).due;
   };
-  it('v1 default (stricter "10 ngày" of KN Art 27): Fri 10/07/2026', () => expect(dueOf('complaint-first', 1, 'accept', '2026-06-30')).toBe('2026-07-10'));
-  it('v1 with acceptanceUnit = working_days (TT 07/2013 Art 5(1)): 10 WD = Tue 14/07/2026', () => expect(dueOf('complaint-first', 1, 'accept.wd', '2026-06-30')).toBe('2026-07-14'));
-  it('v2 (NĐ 155/2026 Art 10): 07 WD = Fri 10/07/2026', () => expect(dueOf('complaint-first', 2, 'accept', '2026-07-01')).toBe('2026-07-10'));
+  it('v1 default (stricter "10 ngày" of KN Art 27): Fri 10/07/2026', () =>
+    expect(dueOf('complaint-first', 1, 'accept', '2026-06-30')).toBe('2026-07-10'));
+  it('v1 with acceptanceUnit = working_days (TT 07/2013 Art 5(1)): 10 WD = Tue 14/07/2026', () =>
+    expect(dueOf('complaint-first', 1, 'accept.wd', '2026-06-30')).toBe('2026-07-14'));
+  it('v2 (NĐ 155/2026 Art 10): 07 WD = Fri 10/07/2026', () =>
+    expect(dueOf('complaint-first', 2, 'accept', '2026-07-01')).toBe('2026-07-10'));
   it('second instance, same rule (K8): v1 10 WD Tue 14/07, v2 7 WD Fri 10/07', () => {
     expect(dueOf('complaint-second', 1, 'accept.wd', '2026-06-30')).toBe('2026-07-14');
     expect(dueOf('complaint-second', 2, 'accept', '2026-07-01')).toBe('2026-07-10');
@@ -110,7 +123,11 @@ describe('lifecycle scenarios at the clock level: extensions, suspension, breach
     // Accepted Mon 03/08/2026: 45 days -> Thu 17/09; + 15 -> Fri 02/10/2026 (60th day).
     let c = toClock(ruleOf('complaint-first', 2, 'remote.verify'), '2026-08-03');
     expect(evaluateClock(c, cal, '2026-08-04T09:00:00+07:00').due).toBe('2026-09-17');
-    const ext = extendClock(c, { amount: 15, unit: 'calendar_days', decisionRef: 'QD-phuc-tap-1', date: '2026-09-01' }, cal);
+    const ext = extendClock(
+      c,
+      { amount: 15, unit: 'calendar_days', decisionRef: 'QD-phuc-tap-1', date: '2026-09-01' },
+      cal,
+    );
     expect(ext.ok).toBe(true);
     if (!ext.ok) return;
     c = ext.clock;
@@ -143,7 +160,10 @@ describe('lifecycle scenarios at the clock level: extensions, suspension, breach
   it('an especially complex denunciation: two extensions of 30 days (90 in all); the third is refused', () => {
     let c = toClock(ruleOf('denunciation', 2, 'verify'), '2026-07-01');
     expect(evaluateClock(c, cal, '2026-07-02T09:00:00+07:00').due).toBe('2026-07-31');
-    for (const [ref, date, due] of [['GH-1', '2026-07-25', '2026-08-31'], ['GH-2', '2026-08-20', '2026-09-29']] as const) {
+    for (const [ref, date, due] of [
+      ['GH-1', '2026-07-25', '2026-08-31'],
+      ['GH-2', '2026-08-20', '2026-09-29'],
+    ] as const) {
       const r = extendClock(c, { amount: 30, unit: 'calendar_days', decisionRef: ref, date }, cal);
       expect(r.ok).toBe(true);
       if (!r.ok) return;
@@ -151,12 +171,19 @@ describe('lifecycle scenarios at the clock level: extensions, suspension, breach
       expect(evaluateClock(c, cal, `${date}T12:00:00+07:00`).due).toBe(due);
     }
     const third = extendClock(c, { amount: 10, unit: 'calendar_days', decisionRef: 'GH-3', date: '2026-09-15' }, cal);
-    expect(third.ok ? null : third.refusal).toMatchObject({ code: 'EXTENSION_LIMIT_REACHED', legalBasis: expect.stringContaining('Art 30') });
+    expect(third.ok ? null : third.refusal).toMatchObject({
+      code: 'EXTENSION_LIMIT_REACHED',
+      legalBasis: expect.stringContaining('Art 30'),
+    });
   });
 
   it('initial processing of a denunciation: 7 WD, up to 10 WD in all for several places (TC Art 24(1))', () => {
     const c = toClock(ruleOf('denunciation', 2, 'initial'), '2026-07-01');
-    const r = extendClock(c, { amount: 3, unit: 'working_days', decisionRef: 'several-places', date: '2026-07-08' }, cal);
+    const r = extendClock(
+      c,
+      { amount: 3, unit: 'working_days', decisionRef: 'several-places', date: '2026-07-08' },
+      cal,
+    );
     expect(r.ok && evaluateClock(r.clock, cal, '2026-07-08T12:00:00+07:00').due).toBe('2026-07-15');
     const tooMuch = extendClock(c, { amount: 4, unit: 'working_days', decisionRef: 'x', date: '2026-07-08' }, cal);
     expect(tooMuch.ok).toBe(false);
@@ -170,10 +197,18 @@ describe('lifecycle scenarios at the clock level: extensions, suspension, breach
     expect(expired > '2026-09-02').toBe(true);
     const k6 = node(d, 'window.K6');
     const k7 = node(d, 'window.K7');
-    if (k6.type !== 'intermediateCatchEvent' || k6.trigger.kind !== 'timer' || !('ruleId' in k6.trigger.timer)) throw new Error();
-    if (k7.type !== 'intermediateCatchEvent' || k7.trigger.kind !== 'timer' || !('ruleId' in k7.trigger.timer)) throw new Error();
-    const w6 = computeDeadline({ start: expired, amount: k6.trigger.timer.amount, unit: k6.trigger.timer.unit }, cal).due;
-    const w7 = computeDeadline({ start: expired, amount: k7.trigger.timer.amount, unit: k7.trigger.timer.unit }, cal).due;
+    if (k6.type !== 'intermediateCatchEvent' || k6.trigger.kind !== 'timer' || !('ruleId' in k6.trigger.timer))
+      throw new Error();
+    if (k7.type !== 'intermediateCatchEvent' || k7.trigger.kind !== 'timer' || !('ruleId' in k7.trigger.timer))
+      throw new Error();
+    const w6 = computeDeadline(
+      { start: expired, amount: k6.trigger.timer.amount, unit: k6.trigger.timer.unit },
+      cal,
+    ).due;
+    const w7 = computeDeadline(
+      { start: expired, amount: k7.trigger.timer.amount, unit: k7.trigger.timer.unit },
+      cal,
+    ).due;
     expect(k6.trigger.timer.from).toBe('resolutionDeadlineExpired');
     expect(w6 > expired && w7 > w6).toBe(true);
     expect(k6.trigger.timer.legalBasis).toContain('Art 33(1)');
@@ -183,9 +218,18 @@ describe('lifecycle scenarios at the clock level: extensions, suspension, breach
 
 describe('complaint limitation (KN Art 9) with tolling', () => {
   it('90 days from Wed 01/04/2026 = Tue 30/06/2026; lodged 01/07 is late, unless 5 days are tolled', () => {
-    expect(complaintLimitation({ knownOn: '2026-04-01', lodgedOn: '2026-06-30' }, cal)).toMatchObject({ due: '2026-06-30', expired: false });
-    expect(complaintLimitation({ knownOn: '2026-04-01', lodgedOn: '2026-07-01' }, cal)).toMatchObject({ due: '2026-06-30', expired: true });
-    expect(complaintLimitation({ knownOn: '2026-04-01', lodgedOn: '2026-07-01', tolledDays: 5 }, cal)).toMatchObject({ due: '2026-07-06', expired: false });
+    expect(complaintLimitation({ knownOn: '2026-04-01', lodgedOn: '2026-06-30' }, cal)).toMatchObject({
+      due: '2026-06-30',
+      expired: false,
+    });
+    expect(complaintLimitation({ knownOn: '2026-04-01', lodgedOn: '2026-07-01' }, cal)).toMatchObject({
+      due: '2026-06-30',
+      expired: true,
+    });
+    expect(complaintLimitation({ knownOn: '2026-04-01', lodgedOn: '2026-07-01', tolledDays: 5 }, cal)).toMatchObject({
+      due: '2026-07-06',
+      expired: false,
+    });
   });
 });
 
@@ -193,9 +237,19 @@ describe('petition: the substantive response deadline is agency configuration (C
   it('the built-in petition has no response clock; an agency version has one', () => {
     const builtIn = node(def('petition', 1), 'respond');
     expect(builtIn.type === 'userTask' && builtIn.due).toBeUndefined();
-    const agency = valid(petitionDefinition({ key: 'petition-agency-x', responseDeadline: { amount: 15, unit: 'working_days', legalBasis: 'Quy chế UBND tỉnh X' } }));
+    const agency = valid(
+      petitionDefinition({
+        key: 'petition-agency-x',
+        responseDeadline: { amount: 15, unit: 'working_days', legalBasis: 'Quy chế UBND tỉnh X' },
+      }),
+    );
     const respond = node(agency, 'respond');
-    expect(respond.type === 'userTask' && respond.due).toMatchObject({ ruleId: 'C7', amount: 15, unit: 'working_days', from: 'accepted' });
+    expect(respond.type === 'userTask' && respond.due).toMatchObject({
+      ruleId: 'C7',
+      amount: 15,
+      unit: 'working_days',
+      from: 'accepted',
+    });
     expect(computeDeadline({ start: START, amount: 15, unit: 'working_days' }, cal).due).toBe('2026-07-22');
   });
 });

@@ -8,7 +8,13 @@
 import type { JsonValue, ProcessDefinition } from '../../../workflows/engine/index.js';
 import { buildRunGraph, initialState, msOf, vnDate, type Runner } from '../../../workflows/engine/runtime/index.js';
 import { evaluateInputs } from '../../../workflows/engine/runtime/mappings.js';
-import { CaseSession, checkMessage, LEGAL_EVENT, TASK_COMPLETION, type TaskCompletion } from '../../../workflows/engine/session/index.js';
+import {
+  CaseSession,
+  checkMessage,
+  LEGAL_EVENT,
+  TASK_COMPLETION,
+  type TaskCompletion,
+} from '../../../workflows/engine/session/index.js';
 import { LIFECYCLE_LAW } from '../../../processes/case-law.js';
 import { buildCalendar } from '../../../calendar/build.js';
 import { computeDeadline } from '../../../workflows/clock/index.js';
@@ -27,7 +33,11 @@ export class Driver {
   /** Activities called, in order (`activity:nodeId`). */
   readonly calls: string[] = [];
 
-  constructor(readonly definition: ProcessDefinition, receivedOn: string, variables: Record<string, JsonValue> = {}) {
+  constructor(
+    readonly definition: ProcessDefinition,
+    receivedOn: string,
+    variables: Record<string, JsonValue> = {},
+  ) {
     this.session = new CaseSession(
       buildRunGraph(definition),
       initialState({ ...definition.variables, ...variables, caseId: CASE_ID, receivedOn }, { received: receivedOn }),
@@ -63,7 +73,10 @@ export class Driver {
 
   /** Due day (YYYY-MM-DD) of the open task `nodeId`. */
   due(nodeId: string): string | undefined {
-    return this.session.openTasks().find((t) => t.nodeId === nodeId)?.dueAt?.slice(0, 10);
+    return this.session
+      .openTasks()
+      .find((t) => t.nodeId === nodeId)
+      ?.dueAt?.slice(0, 10);
   }
 
   /**
@@ -77,7 +90,10 @@ export class Driver {
     const task = this.session.openTasks().find((t) => t.nodeId === nodeId);
     if (!task) throw new Error(`no open task '${nodeId}' (open: ${this.open.join(', ')})`);
     const req: TaskCompletion = {
-      caseId: CASE_ID, taskId: task.id, data, caseEvents: opts.withCaseEvents === false ? {} : caseEventsFor(this.definition, nodeId, data),
+      caseId: CASE_ID,
+      taskId: task.id,
+      data,
+      caseEvents: opts.withCaseEvents === false ? {} : caseEventsFor(this.definition, nodeId, data),
     };
     const done = this.session.apply(TASK_COMPLETION, req);
     if ('refused' in done) throw new Error(`refused: ${done.refused.type}: ${done.refused.message}`);
@@ -92,10 +108,18 @@ export class Driver {
    * dates scenarios write: a message dated after it is checked as on its own date (so the rule "not
    * after today" holds by construction; GrowingSession checks it against its clock).
    */
-  send(name: string, payload: { date: string; amount?: number; ruleId?: string; variables?: Record<string, JsonValue> }): string | number {
+  send(
+    name: string,
+    payload: { date: string; amount?: number; ruleId?: string; variables?: Record<string, JsonValue> },
+  ): string | number {
     const req = {
-      caseId: CASE_ID, name, date: payload.date, decision: `${name}-${payload.date}`, variables: { eventOn: payload.date, ...(payload.variables ?? {}) },
-      ...(payload.amount === undefined ? {} : { amount: payload.amount }), ...(payload.ruleId === undefined ? {} : { ruleId: payload.ruleId }),
+      caseId: CASE_ID,
+      name,
+      date: payload.date,
+      decision: `${name}-${payload.date}`,
+      variables: { eventOn: payload.date, ...(payload.variables ?? {}) },
+      ...(payload.amount === undefined ? {} : { amount: payload.amount }),
+      ...(payload.ruleId === undefined ? {} : { ruleId: payload.ruleId }),
     };
     const asOf = Math.max(this.session.now, msOf(`${payload.date}T09:00:00`));
     const refused = checkMessage(CASE_ID, this.session, LEGAL_EVENT, req, asOf);
@@ -133,22 +157,42 @@ export class Driver {
 
   private fake(activity: string, args: Record<string, JsonValue>): Record<string, JsonValue> {
     switch (activity) {
-      case 'setCaseFlag': return { value: args.value ?? null };
+      case 'setCaseFlag':
+        return { value: args.value ?? null };
       // As activities/lifecycle.ts: `on` or the day of the call.
-      case 'recordCaseEvent': return { event: args.event ?? null, on: typeof args.on === 'string' ? args.on : vnDate(this.session.now) };
-      case 'recordDocument': this.documents.push(String(args.type)); this.documentArgs.push(args); return { documentId: `doc-${this.documents.length}` };
+      case 'recordCaseEvent':
+        return { event: args.event ?? null, on: typeof args.on === 'string' ? args.on : vnDate(this.session.now) };
+      case 'recordDocument':
+        this.documents.push(String(args.type));
+        this.documentArgs.push(args);
+        return { documentId: `doc-${this.documents.length}` };
       case 'checkRepresentatives': {
-        const r = validateRepresentatives((args.signers ?? []) as string[], (args.representatives ?? []) as string[], typeof args.signerCount === 'number' ? args.signerCount : undefined);
+        const r = validateRepresentatives(
+          (args.signers ?? []) as string[],
+          (args.representatives ?? []) as string[],
+          typeof args.signerCount === 'number' ? args.signerCount : undefined,
+        );
         return { ok: r.ok, massCase: r.massCase, errors: r.ok ? [] : r.errors.map((e) => e.message) };
       }
-      case 'checkComplaintLimitation': return { expired: false, due: null };
+      case 'checkComplaintLimitation':
+        return { expired: false, due: null };
       // As activities/lifecycle.ts computeDeadline: the limit on the (seed) agency calendar; no start -> null.
-      case 'computeDeadline': return {
-        due: typeof args.start === 'string'
-          ? computeDeadline({ start: args.start, amount: args.amount as number, unit: args.unit as 'calendar_days' | 'working_days' }, calendar).due
-          : null,
-      };
-      default: return {};
+      case 'computeDeadline':
+        return {
+          due:
+            typeof args.start === 'string'
+              ? computeDeadline(
+                  {
+                    start: args.start,
+                    amount: args.amount as number,
+                    unit: args.unit as 'calendar_days' | 'working_days',
+                  },
+                  calendar,
+                ).due
+              : null,
+        };
+      default:
+        return {};
     }
   }
 }

@@ -1,5 +1,11 @@
 /** Shared helpers of the built-in definition tests. */
-import { validateDefinition, type ClockRule, type DefinitionNode, type ProcessDefinition, type ProcessDefinitionInput } from '../../../workflows/engine/index.js';
+import {
+  validateDefinition,
+  type ClockRule,
+  type DefinitionNode,
+  type ProcessDefinition,
+  type ProcessDefinitionInput,
+} from '../../../workflows/engine/index.js';
 import { createClock, type Clock } from '../../../workflows/clock/index.js';
 import { BUILTIN_DEFINITIONS } from '../../../processes/builtin/index.js';
 
@@ -22,7 +28,11 @@ export function def(key: string, version: number): ProcessDefinition {
 /** The clock rule a node carries: a user task's due rule or a timer event's clock. */
 export function clockOf(node: DefinitionNode): ClockRule | undefined {
   if (node.type === 'userTask') return node.due;
-  if ((node.type === 'boundaryEvent' || node.type === 'intermediateCatchEvent') && node.trigger.kind === 'timer' && 'ruleId' in node.trigger.timer) {
+  if (
+    (node.type === 'boundaryEvent' || node.type === 'intermediateCatchEvent') &&
+    node.trigger.kind === 'timer' &&
+    'ruleId' in node.trigger.timer
+  ) {
     return node.trigger.timer;
   }
   return undefined;
@@ -45,7 +55,15 @@ export function toClock(rule: ClockRule, date: string): Clock {
     startEvent: { name: rule.from, date },
     ...(rule.suspensionBasis ? { suspensionBasis: rule.suspensionBasis } : {}),
     ...(rule.extension && (rule.unit === 'calendar_days' || rule.unit === 'working_days')
-      ? { extensionPolicy: { maxExtensions: rule.extension.maxExtensions, maxAmountEach: rule.extension.maxAmountEach, legalBasis: rule.extension.legalBasis, unit: rule.unit } } : {}),
+      ? {
+          extensionPolicy: {
+            maxExtensions: rule.extension.maxExtensions,
+            maxAmountEach: rule.extension.maxAmountEach,
+            legalBasis: rule.extension.legalBasis,
+            unit: rule.unit,
+          },
+        }
+      : {}),
     rungs: (rule.rungs ?? []).map((r) => ({ name: r.name, daysBefore: r.daysBefore })),
   });
 }

@@ -8,8 +8,14 @@ import { Driver } from './driver.js';
 
 const accept = (on: string) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on });
 const decision = (issuedOn: string) => ({
-  decisionNumber: '12/QĐ-UBND', decisionIssuedOn: issuedOn, complaintContent: 'c', verificationResult: 'v', legalBasisCited: 'KN Art 31',
-  conclusion: 'partly_right', disposition: 'amend', rightsStated: true,
+  decisionNumber: '12/QĐ-UBND',
+  decisionIssuedOn: issuedOn,
+  complaintContent: 'c',
+  verificationResult: 'v',
+  legalBasisCited: 'KN Art 31',
+  conclusion: 'partly_right',
+  disposition: 'amend',
+  rightsStated: true,
 });
 
 describe('complaint, first instance', () => {
@@ -18,7 +24,9 @@ describe('complaint, first instance', () => {
     expect(v1.open).toEqual(['accept']);
     expect(v1.due('accept')).toBe('2026-07-10');
     expect(v1.calls).toContain('recordWarning:acceptUnit.warning');
-    expect(Driver.of('complaint-first', 1, '2026-06-30', { acceptanceUnit: 'working_days' }).due('accept.wd')).toBe('2026-07-14');
+    expect(Driver.of('complaint-first', 1, '2026-06-30', { acceptanceUnit: 'working_days' }).due('accept.wd')).toBe(
+      '2026-07-14',
+    );
     expect(Driver.of('complaint-first', 2, '2026-07-01').due('accept')).toBe('2026-07-10');
   });
 
@@ -27,20 +35,44 @@ describe('complaint, first instance', () => {
     d.complete('accept', accept('2026-07-03'));
     expect(d.due('verify')).toBe('2026-08-03'); // 30 days: Sun 02/08 -> Mon 03/08
     d.complete('verify', { verificationReportRef: 'BC-1', demandsMatchFindings: false });
-    d.complete('dialogueInvite', { dialogueOn: '2026-07-10', invitationSentOn: '2026-07-07', invitationNumber: 'first' });
+    d.complete('dialogueInvite', {
+      dialogueOn: '2026-07-10',
+      invitationSentOn: '2026-07-07',
+      invitationNumber: 'first',
+    });
     expect(d.open).toEqual(['dialogueInvite']); // K4: fewer than 5 days' notice
-    d.complete('dialogueInvite', { dialogueOn: '2026-07-15', invitationSentOn: '2026-07-07', invitationNumber: 'first' });
-    d.complete('dialogue', { dialogueHeldOn: '2026-07-15', complainantAttended: false, absenceReason: 'no_valid_reason', dialogueMinutesRef: 'BB-1' });
+    d.complete('dialogueInvite', {
+      dialogueOn: '2026-07-15',
+      invitationSentOn: '2026-07-07',
+      invitationNumber: 'first',
+    });
+    d.complete('dialogue', {
+      dialogueHeldOn: '2026-07-15',
+      complainantAttended: false,
+      absenceReason: 'no_valid_reason',
+      dialogueMinutesRef: 'BB-1',
+    });
     expect(d.open).toEqual(['decide']); // an unexcused no-show does not block (KN Art 30(6))
     d.complete('decide', decision('2026-07-20'));
     expect(d.due('sendDecision')).toBe('2026-07-23'); // 3 WD
-    d.complete('sendDecision', { decisionSentOn: '2026-07-21', decisionReceivedOn: '2026-07-22', decisionRecipients: ['complainant_or_representative', 'same_level_inspectorate'] });
+    d.complete('sendDecision', {
+      decisionSentOn: '2026-07-21',
+      decisionReceivedOn: '2026-07-22',
+      decisionRecipients: ['complainant_or_representative', 'same_level_inspectorate'],
+    });
     expect(d.open).toEqual(['awaitEffect']);
-    expect(d.runner.state.timers.map((t) => [t.nodeId, t.clock?.due])).toEqual([['awaitEffect.effective', '2026-08-19']]);
+    expect(d.runner.state.timers.map((t) => [t.nodeId, t.clock?.due])).toEqual([
+      ['awaitEffect.effective', '2026-08-19'],
+    ]);
     d.at('2026-08-20T09:00:00');
     expect(d.runner.state.outcomes).toEqual(['legally_effective']);
     expect(d.documents).toEqual([
-      'acceptance_notice', 'dialogue_invitation', 'dialogue_invitation', 'dialogue_minutes', 'complaint_decision_first', 'complaint_decision_first_dispatch',
+      'acceptance_notice',
+      'dialogue_invitation',
+      'dialogue_invitation',
+      'dialogue_minutes',
+      'complaint_decision_first',
+      'complaint_decision_first_dispatch',
     ]);
   });
 
@@ -57,9 +89,15 @@ describe('complaint, first instance', () => {
     const d = Driver.of('complaint-first', 2, '2026-07-01');
     d.complete('accept', accept('2026-07-01'));
     expect(d.due('verify')).toBe('2026-07-31');
-    d.at('2026-07-10T10:00:00').send('suspend', { date: '2026-07-10', variables: { suspensionGround: 'awaiting_other_body' } });
+    d.at('2026-07-10T10:00:00').send('suspend', {
+      date: '2026-07-10',
+      variables: { suspensionGround: 'awaiting_other_body' },
+    });
     expect(d.open).toEqual(['verify', 'suspension.decision.issue']);
-    d.complete('suspension.decision.issue', { suspension_decision_issuedOn: '2026-07-10', suspensionGround: 'awaiting_other_body' });
+    d.complete('suspension.decision.issue', {
+      suspension_decision_issuedOn: '2026-07-10',
+      suspensionGround: 'awaiting_other_body',
+    });
     expect(d.due('suspension.decision.send')).toBe('2026-07-15'); // K15: 3 WD
     d.at('2026-07-22T10:00:00').send('resume', { date: '2026-07-22' });
     expect(d.due('verify')).toBe('2026-08-12');
@@ -92,7 +130,13 @@ describe('complaint, first instance', () => {
     expect(d.open).toEqual(['verify', 'breach.headReview']);
     expect(d.runner.state.variables.resolutionOverdue).toBe(true);
     // The windows count from the breach day (the interpreter arms them that day: its fallback start).
-    expect(Object.fromEntries(d.runner.state.timers.filter((t) => t.nodeId.startsWith('window.')).map((t) => [t.clock!.clock.ruleId, t.clock!.due]))).toEqual({
+    expect(
+      Object.fromEntries(
+        d.runner.state.timers
+          .filter((t) => t.nodeId.startsWith('window.'))
+          .map((t) => [t.clock!.clock.ruleId, t.clock!.due]),
+      ),
+    ).toEqual({
       K6: '2026-09-03', // day 30 = Wed 02/09 (Quốc khánh) -> Thu 03/09, the next working day
       K7: '2027-08-03',
     });
@@ -107,13 +151,26 @@ describe('denunciation', () => {
   it('especially complex: two extensions of 30 days granted, a third refused', () => {
     const d = Driver.of('denunciation', 2, '2026-07-01');
     expect(d.due('initial')).toBe('2026-07-10');
-    d.complete('initial', { initialDecision: 'accept', formComplete: true, denouncerHasCapacity: true, withinCompetence: true, violationIdentifiable: true, acceptedOn: '2026-07-01', complexity: 'especially_complex' });
+    d.complete('initial', {
+      initialDecision: 'accept',
+      formComplete: true,
+      denouncerHasCapacity: true,
+      withinCompetence: true,
+      violationIdentifiable: true,
+      acceptedOn: '2026-07-01',
+      complexity: 'especially_complex',
+    });
     expect(d.due('notifyAcceptance')).toBe('2026-07-08');
     d.complete('notifyAcceptance', { acceptanceNoticeSentOn: '2026-07-03' });
     expect(d.due('verify')).toBe('2026-07-31');
     expect(d.at('2026-07-25T09:00:00').send('extend', { date: '2026-07-25', amount: 30, ruleId: 'T5' })).toBe(1);
     expect(d.due('verify')).toBe('2026-08-31');
-    d.complete('extension.decision.issue', { extension_decision_issuedOn: '2026-07-25', complexity: 'especially_complex', complexityCriteria: ['a_several_places', 'b_several_contents'], extensionDays: 30 });
+    d.complete('extension.decision.issue', {
+      extension_decision_issuedOn: '2026-07-25',
+      complexity: 'especially_complex',
+      complexityCriteria: ['a_several_places', 'b_several_contents'],
+      extensionDays: 30,
+    });
     d.complete('extension.decision.send', { extension_decision_sentOn: '2026-07-27' });
     d.at('2026-08-20T09:00:00').send('extend', { date: '2026-08-20', amount: 30, ruleId: 'T5' });
     expect(d.due('verify')).toBe('2026-09-29');
@@ -124,15 +181,32 @@ describe('denunciation', () => {
 
   it('conclusion: sent in 5 WD, handled in 7 WD, published in 7 WD; forwarded by the press: report in 20 days', () => {
     const d = Driver.of('denunciation', 1, '2026-06-10', { forwardedBy: 'press' });
-    d.complete('initial', { initialDecision: 'accept', formComplete: true, denouncerHasCapacity: true, withinCompetence: true, violationIdentifiable: true, acceptedOn: '2026-06-15' });
+    d.complete('initial', {
+      initialDecision: 'accept',
+      formComplete: true,
+      denouncerHasCapacity: true,
+      withinCompetence: true,
+      violationIdentifiable: true,
+      acceptedOn: '2026-06-15',
+    });
     // T12 counts from receipt: the acceptance is reported to the forwarder before verification (TC Art 26(2)).
     expect(d.open).toEqual(['reportForwarder']);
     expect(d.due('reportForwarder')).toBe('2026-06-30');
     d.complete('reportForwarder', { forwarderReportedOn: '2026-06-16', forwarderReportRef: 'BC-12' });
     d.complete('notifyAcceptance', { acceptanceNoticeSentOn: '2026-06-18' });
     d.complete('verify', { verificationReportRef: 'v', verificationTeamSize: 2, accusedExplained: true });
-    d.complete('conclude', { conclusionNumber: '1', conclusionIssuedOn: '2026-07-10', verificationResult: 'v', legalBasisCited: 'l', finding: 'partly_true' });
-    expect([d.due('sendConclusion'), d.due('handleConclusion'), d.due('publishConclusion')]).toEqual(['2026-07-17', '2026-07-21', '2026-07-21']);
+    d.complete('conclude', {
+      conclusionNumber: '1',
+      conclusionIssuedOn: '2026-07-10',
+      verificationResult: 'v',
+      legalBasisCited: 'l',
+      finding: 'partly_true',
+    });
+    expect([d.due('sendConclusion'), d.due('handleConclusion'), d.due('publishConclusion')]).toEqual([
+      '2026-07-17',
+      '2026-07-21',
+      '2026-07-21',
+    ]);
   });
 });
 
@@ -141,13 +215,29 @@ describe('letter handling: several signers', () => {
   it('12 signers with 6 representatives are refused; with 5 the mass case proceeds and starts the linked complaint', () => {
     const d = Driver.of('letter-handling', 2, '2026-07-01');
     expect(d.due('intake')).toBe('2026-07-15');
-    d.complete('intake', { channel: 'post', forwardedBy: 'none', signerRefs: signers, representativeRefs: signers.slice(0, 6) });
+    d.complete('intake', {
+      channel: 'post',
+      forwardedBy: 'none',
+      signerRefs: signers,
+      representativeRefs: signers.slice(0, 6),
+    });
     expect(d.open).toEqual(['requestRepresentatives']);
-    d.complete('requestRepresentatives', { representativeRefs: signers.slice(0, 5), appointmentDocumentRef: 'VB-cu-dai-dien' });
+    d.complete('requestRepresentatives', {
+      representativeRefs: signers.slice(0, 5),
+      appointmentDocumentRef: 'VB-cu-dai-dien',
+    });
     expect(d.open).toEqual(['classify']);
     expect(d.runner.state.variables.massCase).toBe(true);
     expect(d.calls).toContain('recordNotification:mass.notify');
-    d.complete('classify', { letterType: 'complaint', language: 'vietnamese', dated: true, hasNameAddress: true, hasSignature: true, contentElementsComplete: true, withinCompetence: true });
+    d.complete('classify', {
+      letterType: 'complaint',
+      language: 'vietnamese',
+      dated: true,
+      hasNameAddress: true,
+      hasSignature: true,
+      contentElementsComplete: true,
+      withinCompetence: true,
+    });
     expect(d.calls).toContain('startCase:complaint-first');
     d.complete('inform', { outcomeNoticeSentOn: '2026-07-06', noticeForm: 'written', noticeRecipientRef: 'party-1' });
     expect(d.runner.state.outcomes).toEqual(['accepted_linked_case_started']);

@@ -11,10 +11,23 @@ import { caseEventsFor, validateRepresentatives } from '../../../processes/built
 import { LIFECYCLE_LAW } from '../../../processes/case-law.js';
 import { computeDeadline, type CalendarSnapshot } from '../../../workflows/clock/index.js';
 import type { JsonValue, ProcessDefinition } from '../../../workflows/engine/index.js';
-import { buildRunGraph, CALENDAR_LEAD_DAYS, CALENDAR_SPAN_DAYS, initialState, msOf, vnDate, type Runner } from '../../../workflows/engine/runtime/index.js';
+import {
+  buildRunGraph,
+  CALENDAR_LEAD_DAYS,
+  CALENDAR_SPAN_DAYS,
+  initialState,
+  msOf,
+  vnDate,
+  type Runner,
+} from '../../../workflows/engine/runtime/index.js';
 import { evaluateInputs } from '../../../workflows/engine/runtime/mappings.js';
 import {
-  CaseSession, checkMessage, LEGAL_EVENT, TASK_COMPLETION, type Applied, type MessageKind,
+  CaseSession,
+  checkMessage,
+  LEGAL_EVENT,
+  TASK_COMPLETION,
+  type Applied,
+  type MessageKind,
 } from '../../../workflows/engine/session/index.js';
 import { addDays } from '../../../workflows/clock/index.js';
 
@@ -27,7 +40,10 @@ const snapshots = new Map<string, CalendarSnapshot>();
 function calendarOf(range: { from: string; to: string }): CalendarSnapshot {
   const key = `${range.from}..${range.to}`;
   let cal = snapshots.get(key);
-  if (!cal) { cal = buildCalendar(range); snapshots.set(key, cal); }
+  if (!cal) {
+    cal = buildCalendar(range);
+    snapshots.set(key, cal);
+  }
   return cal;
 }
 
@@ -36,7 +52,11 @@ export class GrowingSession {
   /** Calendar snapshots fetched after the first (the calendar grown on demand). */
   widened = 0;
 
-  constructor(readonly definition: ProcessDefinition, readonly receivedOn: string, nowLocal: string) {
+  constructor(
+    readonly definition: ProcessDefinition,
+    readonly receivedOn: string,
+    nowLocal: string,
+  ) {
     this.session = new CaseSession(
       buildRunGraph(definition),
       initialState({ ...definition.variables, caseId: CASE_ID, receivedOn }, { received: receivedOn }),
@@ -72,10 +92,18 @@ export class GrowingSession {
   }
 
   /** Sends a legal event as the case-events routes do, through the sendMessage validator. */
-  send(name: string, payload: { date: string; amount?: number; ruleId?: string; variables?: Record<string, JsonValue> }): UpdateOutcome {
+  send(
+    name: string,
+    payload: { date: string; amount?: number; ruleId?: string; variables?: Record<string, JsonValue> },
+  ): UpdateOutcome {
     return this.update(LEGAL_EVENT, {
-      caseId: CASE_ID, name, date: payload.date, decision: `${name}-${payload.date}`, variables: { eventOn: payload.date, ...(payload.variables ?? {}) },
-      ...(payload.amount === undefined ? {} : { amount: payload.amount }), ...(payload.ruleId === undefined ? {} : { ruleId: payload.ruleId }),
+      caseId: CASE_ID,
+      name,
+      date: payload.date,
+      decision: `${name}-${payload.date}`,
+      variables: { eventOn: payload.date, ...(payload.variables ?? {}) },
+      ...(payload.amount === undefined ? {} : { amount: payload.amount }),
+      ...(payload.ruleId === undefined ? {} : { ruleId: payload.ruleId }),
     });
   }
 
@@ -91,8 +119,12 @@ export class GrowingSession {
     const refused = checkMessage(CASE_ID, this.session, kind, req, this.session.now);
     if (refused) return { refused: `${refused.type}: ${refused.message}` };
     let outcome: Applied<unknown> | undefined;
-    this.act((s, waited) => { outcome = s.apply(kind, req, waited); }, kind.dates(req));
-    return outcome && 'refused' in outcome ? { refused: `${outcome.refused.type}: ${outcome.refused.message}` } : { accepted: true };
+    this.act((s, waited) => {
+      outcome = s.apply(kind, req, waited);
+    }, kind.dates(req));
+    return outcome && 'refused' in outcome
+      ? { refused: `${outcome.refused.type}: ${outcome.refused.message}` }
+      : { accepted: true };
   }
 
   /**
@@ -138,22 +170,33 @@ export class GrowingSession {
   }
 
   private fake(activity: string, args: Record<string, JsonValue>): Record<string, JsonValue> {
-    const around = (start: string, days: number): CalendarSnapshot => calendarOf({ from: addDays(start, -31), to: addDays(start, days) });
+    const around = (start: string, days: number): CalendarSnapshot =>
+      calendarOf({ from: addDays(start, -31), to: addDays(start, days) });
     switch (activity) {
-      case 'setCaseFlag': return { value: args.value ?? null };
-      case 'recordCaseEvent': return { event: args.event ?? null, on: typeof args.on === 'string' ? args.on : this.today };
-      case 'recordDocument': return { documentId: 'doc' };
+      case 'setCaseFlag':
+        return { value: args.value ?? null };
+      case 'recordCaseEvent':
+        return { event: args.event ?? null, on: typeof args.on === 'string' ? args.on : this.today };
+      case 'recordDocument':
+        return { documentId: 'doc' };
       case 'checkRepresentatives': {
         const r = validateRepresentatives((args.signers ?? []) as string[], (args.representatives ?? []) as string[]);
         return { ok: r.ok, massCase: r.massCase, errors: r.ok ? [] : r.errors.map((e) => e.message) };
       }
-      case 'checkComplaintLimitation': return { expired: false, due: null };
+      case 'checkComplaintLimitation':
+        return { expired: false, due: null };
       case 'computeDeadline': {
         if (typeof args.start !== 'string') return { due: null };
         const amount = args.amount as number;
-        return { due: computeDeadline({ start: args.start, amount, unit: args.unit as 'calendar_days' | 'working_days' }, around(args.start, 3 * amount + 60)).due };
+        return {
+          due: computeDeadline(
+            { start: args.start, amount, unit: args.unit as 'calendar_days' | 'working_days' },
+            around(args.start, 3 * amount + 60),
+          ).due,
+        };
       }
-      default: return {};
+      default:
+        return {};
     }
   }
 }

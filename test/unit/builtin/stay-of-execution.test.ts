@@ -14,7 +14,7 @@ const cal = buildCalendar({ from: '2024-01-01', to: '2030-12-31' });
 const days = (start: string, n: number) => computeDeadline({ start, amount: n, unit: 'calendar_days' }, cal).due;
 const accept = (on: string) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on });
 describe('K17: a stay of execution lasts at most the time remaining to resolve (KN Art 35; TT 07/2013 Art 17(2))', () => {
-  it('the stay\'s lift is due with K3 (accepted Fri 03/07/2026: 30 days -> Sun 02/08 -> Mon 03/08), moves with a suspension, and its lift is recorded', () => {
+  it("the stay's lift is due with K3 (accepted Fri 03/07/2026: 30 days -> Sun 02/08 -> Mon 03/08), moves with a suspension, and its lift is recorded", () => {
     const d = Driver.of('complaint-first', 2, '2026-07-01');
     d.at('2026-07-03T10:00:00').complete('accept', accept('2026-07-03'));
     expect(d.due('verify')).toBe('2026-08-03');
@@ -46,22 +46,30 @@ describe('K17: a stay of execution lasts at most the time remaining to resolve (
     expect(d.documents.slice(-2)).toEqual(['stay_of_execution_decision', 'stay_of_execution_lifted']);
   });
 
-  it('an extension of K3 entered after K3 and the stay\'s K17_K3 ran out revives both (ADR 0018): due together, breaches superseded, windows cancelled', () => {
+  it("an extension of K3 entered after K3 and the stay's K17_K3 ran out revives both (ADR 0018): due together, breaches superseded, windows cancelled", () => {
     const d = Driver.of('complaint-first', 2, '2026-07-01');
     d.at('2026-07-03T10:00:00').complete('accept', accept('2026-07-03'));
     expect(d.send('stayExecution', { date: '2026-07-10' })).toBe(1);
     d.complete('stay.decision.issue', { stay_decision_issuedOn: '2026-07-10' });
     d.complete('stay.decision.send', { stay_decision_sentOn: '2026-07-11' });
     d.at('2026-08-06T09:00:00'); // K3 (and K17_K3) ran out at the end of Mon 03/08
-    expect(d.runner.state.breaches?.map((b) => [b.ruleId, b.status])).toEqual([['K3', 'breached'], ['K17_K3', 'breached']]);
+    expect(d.runner.state.breaches?.map((b) => [b.ruleId, b.status])).toEqual([
+      ['K3', 'breached'],
+      ['K17_K3', 'breached'],
+    ]);
     expect(d.open).toContain('breach.headReview');
     expect(d.runner.state.tokens.some((t) => t.nodeId.startsWith('window.'))).toBe(true);
     // Dated after the limit ran out: refused; dated within it: both move by 15 days from it.
-    expect(String(d.send('extend', { date: '2026-08-05', amount: 15, ruleId: 'K3' }))).toMatch(/refused: .*already ended/);
+    expect(String(d.send('extend', { date: '2026-08-05', amount: 15, ruleId: 'K3' }))).toMatch(
+      /refused: .*already ended/,
+    );
     expect(typeof d.send('extend', { date: '2026-07-28', amount: 15, ruleId: 'K3' })).toBe('number');
     expect(d.due('verify')).toBe('2026-08-17'); // 45 days from Fri 03/07 (KN Art 28)
     expect(d.due('stay.lift')).toBe('2026-08-17');
-    expect(d.runner.state.breaches?.map((b) => [b.ruleId, b.status])).toEqual([['K3', 'superseded'], ['K17_K3', 'superseded']]);
+    expect(d.runner.state.breaches?.map((b) => [b.ruleId, b.status])).toEqual([
+      ['K3', 'superseded'],
+      ['K17_K3', 'superseded'],
+    ]);
     expect(d.open).not.toContain('breach.headReview');
     // The citizen's windows counted from the expiry (K6, K7) are gone with the breach; the overdue flag with them.
     expect(d.runner.state.tokens.some((t) => t.nodeId.startsWith('window.'))).toBe(false);
@@ -71,12 +79,22 @@ describe('K17: a stay of execution lasts at most the time remaining to resolve (
 
   it('follows must name a clock of the definition that follows none (validation)', () => {
     const d = def('complaint-first', 2);
-    const withLift = (follows: string) => ({ ...d, nodes: d.nodes.map((n) => (n.id === 'stay.lift' && n.type === 'userTask' && n.due ? { ...n, due: { ...n.due, follows } } : n)) }) as ProcessDefinitionInput;
+    const withLift = (follows: string) =>
+      ({
+        ...d,
+        nodes: d.nodes.map((n) =>
+          n.id === 'stay.lift' && n.type === 'userTask' && n.due ? { ...n, due: { ...n.due, follows } } : n,
+        ),
+      }) as ProcessDefinitionInput;
     expect(validateDefinition(d).ok).toBe(true);
     const chained = validateDefinition(withLift('K17_K3b'));
-    expect(chained.ok ? [] : chained.errors.map((e) => e.message)).toEqual([expect.stringMatching(/follows 'K17_K3b', which itself follows 'K3b'/)]);
+    expect(chained.ok ? [] : chained.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/follows 'K17_K3b', which itself follows 'K3b'/),
+    ]);
     const dangling = validateDefinition(withLift('K99'));
-    expect(dangling.ok ? [] : dangling.errors.map((e) => [e.elementId, e.path])).toEqual([['stay.lift', expect.stringMatching(/\.due\.follows$/)]]);
+    expect(dangling.ok ? [] : dangling.errors.map((e) => [e.elementId, e.path])).toEqual([
+      ['stay.lift', expect.stringMatching(/\.due\.follows$/)],
+    ]);
   });
 
   const stayed = (d: Driver, on: string) => {
@@ -111,16 +129,24 @@ describe('K17: a stay of execution lasts at most the time remaining to resolve (
     expect(d.due('verify')).not.toBe('2026-08-03');
   });
 
-  it('the stay\'s clock is never changed alone: not by its own ruleId, nor once K3 has ended (decision made)', () => {
+  it("the stay's clock is never changed alone: not by its own ruleId, nor once K3 has ended (decision made)", () => {
     const d = Driver.of('complaint-first', 2, '2026-07-01');
     d.at('2026-07-03T10:00:00').complete('accept', accept('2026-07-03'));
     stayed(d, '2026-07-10');
-    expect(String(d.send('extend', { date: '2026-07-11', amount: 15, ruleId: 'K17_K3' }))).toMatch(/refused|no running clock/);
+    expect(String(d.send('extend', { date: '2026-07-11', amount: 15, ruleId: 'K17_K3' }))).toMatch(
+      /refused|no running clock/,
+    );
     expect(d.due('stay.lift')).toBe('2026-08-03');
     d.complete('verify', { verificationReportRef: 'BC-1', demandsMatchFindings: true });
     d.complete('decide', {
-      decisionNumber: '7/QĐ-UBND', decisionIssuedOn: '2026-07-20', complaintContent: 'c', verificationResult: 'v', legalBasisCited: 'KN',
-      conclusion: 'partly_right', disposition: 'amend', rightsStated: true,
+      decisionNumber: '7/QĐ-UBND',
+      decisionIssuedOn: '2026-07-20',
+      complaintContent: 'c',
+      verificationResult: 'v',
+      legalBasisCited: 'KN',
+      conclusion: 'partly_right',
+      disposition: 'amend',
+      rightsStated: true,
     });
     expect(d.open).toContain('stay.lift');
     expect(d.runner.state.timers.some((t) => t.clock?.clock.ruleId === 'K3')).toBe(false);

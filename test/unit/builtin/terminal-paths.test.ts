@@ -14,7 +14,11 @@ import { DEFS } from './helpers.js';
 /** The case ended at `endId` with `outcome`; nothing is left behind. */
 function expectClosed(d: Driver, outcome: string, endId: string): void {
   const s = d.runner.state;
-  expect({ status: s.status, outcome: s.outcome, terminatedBy: s.terminatedBy }).toEqual({ status: 'completed', outcome, terminatedBy: endId });
+  expect({ status: s.status, outcome: s.outcome, terminatedBy: s.terminatedBy }).toEqual({
+    status: 'completed',
+    outcome,
+    terminatedBy: endId,
+  });
   expect(s.tokens.map((t) => t.nodeId)).toEqual([]);
   expect(s.timers.map((t) => t.nodeId)).toEqual([]);
   expect(s.tasks.filter((t) => t.status === 'open').map((t) => t.nodeId)).toEqual([]);
@@ -23,22 +27,69 @@ function expectClosed(d: Driver, outcome: string, endId: string): void {
 /** Ids of the open timers by rule (or node) — what a running case still waits for. */
 const waitsFor = (d: Driver): string[] => d.runner.state.timers.map((t) => t.clock?.clock.ruleId ?? t.nodeId).sort();
 
-const accept = (on: string, extra: Record<string, JsonValue> = {}) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on, ...extra });
+const accept = (on: string, extra: Record<string, JsonValue> = {}) => ({
+  acceptanceDecision: 'accept',
+  acceptanceNoticeOn: on,
+  acceptedOn: on,
+  ...extra,
+});
 const decision = (issuedOn: string, extra: Record<string, JsonValue> = {}) => ({
-  decisionNumber: '12/QĐ-UBND', decisionIssuedOn: issuedOn, complaintContent: 'c', verificationResult: 'v', legalBasisCited: 'KN',
-  conclusion: 'partly_right', disposition: 'amend', rightsStated: true, ...extra,
+  decisionNumber: '12/QĐ-UBND',
+  decisionIssuedOn: issuedOn,
+  complaintContent: 'c',
+  verificationResult: 'v',
+  legalBasisCited: 'KN',
+  conclusion: 'partly_right',
+  disposition: 'amend',
+  rightsStated: true,
+  ...extra,
 });
 const sent = (on: string, received: string, instance: 'first' | 'second') => ({
-  decisionSentOn: on, decisionReceivedOn: received, decisionRecipients: instance === 'first' ? ['complainant_or_representative'] : ['complainant_or_representative', 'respondent'],
+  decisionSentOn: on,
+  decisionReceivedOn: received,
+  decisionRecipients:
+    instance === 'first' ? ['complainant_or_representative'] : ['complainant_or_representative', 'respondent'],
 });
 
 describe('every built-in ends its legal terminal paths with a terminate end event citing its article', () => {
   const expected: Record<string, string[]> = {
-    'letter-handling': ['end.anonymous', 'end.accepted', 'end.guided', 'end.transferred', 'end.reported', 'end.archived'],
-    'complaint-first': ['end.withdrawnEarly', 'end.notAccepted', 'end.challenged', 'end.effective', 'end.terminated',
-      'remote.end.challenged', 'remote.end.effective', 'remote.end.terminated'],
-    'complaint-second': ['end.withdrawnEarly', 'end.notAccepted', 'end.effective', 'end.terminated', 'remote.end.effective', 'remote.end.terminated'],
-    denunciation: ['end.notAccepted', 'notProcessed.end', 'end.criminal', 'end.transferred', 'end.anonymous', 'end.concluded', 'end.terminated', 'end.reviewed', 'end.monitored'],
+    'letter-handling': [
+      'end.anonymous',
+      'end.accepted',
+      'end.guided',
+      'end.transferred',
+      'end.reported',
+      'end.archived',
+    ],
+    'complaint-first': [
+      'end.withdrawnEarly',
+      'end.notAccepted',
+      'end.challenged',
+      'end.effective',
+      'end.terminated',
+      'remote.end.challenged',
+      'remote.end.effective',
+      'remote.end.terminated',
+    ],
+    'complaint-second': [
+      'end.withdrawnEarly',
+      'end.notAccepted',
+      'end.effective',
+      'end.terminated',
+      'remote.end.effective',
+      'remote.end.terminated',
+    ],
+    denunciation: [
+      'end.notAccepted',
+      'notProcessed.end',
+      'end.criminal',
+      'end.transferred',
+      'end.anonymous',
+      'end.concluded',
+      'end.terminated',
+      'end.reviewed',
+      'end.monitored',
+    ],
     petition: ['end.transferred', 'end.answered'],
   };
   it.each(DEFS.map((d) => [`${d.key} v${d.version}`, d] as const))('%s', (_l, d) => {
@@ -48,7 +99,9 @@ describe('every built-in ends its legal terminal paths with a terminate end even
     for (const n of terminating) expect(n.legalBasis, n.id).toMatch(/Art \d+/);
     // The other ends close a side branch only (a record, a decision sent, a window closed, an overdue review).
     for (const n of ends.filter((x) => !terminating.includes(x))) {
-      expect(n.type === 'endEvent' && n.outcome, n.id).not.toMatch(/^(terminated|withdrawn|not_accepted|legally_effective|concluded|answered|transferred|archived)$/);
+      expect(n.type === 'endEvent' && n.outcome, n.id).not.toMatch(
+        /^(terminated|withdrawn|not_accepted|legally_effective|concluded|answered|transferred|archived)$/,
+      );
     }
   });
 });
@@ -93,7 +146,10 @@ describe.each([1, 2])('complaint-first v%i', (version) => {
     const issued = version === 1 ? '2026-06-20' : '2026-07-20';
     d.complete('decide', decision(issued));
     d.complete('sendDecision', sent(issued, issued, 'first'));
-    d.complete('awaitEffect', { secondComplaintLodgedOn: version === 1 ? '2026-07-01' : '2026-08-01', challengeKind: 'second_complaint' });
+    d.complete('awaitEffect', {
+      secondComplaintLodgedOn: version === 1 ? '2026-07-01' : '2026-08-01',
+      challengeKind: 'second_complaint',
+    });
     expect(d.calls).toContain('startCase:complaint-second');
     expectClosed(d, 'decision_challenged', 'end.challenged');
   });
@@ -147,7 +203,10 @@ describe.each([1, 2])('complaint-first v%i', (version) => {
     expect(waitsFor(d)).toEqual(expect.arrayContaining(['K6', 'K7']));
     d.complete('verify', { verificationReportRef: 'BC-1', demandsMatchFindings: true });
     d.complete('decide', decision(version === 1 ? '2026-07-10' : '2026-08-10'));
-    d.complete('sendDecision', sent(version === 1 ? '2026-07-10' : '2026-08-10', version === 1 ? '2026-07-11' : '2026-08-11', 'first'));
+    d.complete(
+      'sendDecision',
+      sent(version === 1 ? '2026-07-10' : '2026-08-10', version === 1 ? '2026-07-11' : '2026-08-11', 'first'),
+    );
     expect(d.open).toEqual(['breach.headReview', 'awaitEffect']);
     expect(waitsFor(d)).toEqual(['K12', 'K6', 'K7']);
     d.at(version === 1 ? '2026-08-11T09:00:00' : '2026-09-11T09:00:00'); // K6 closes first, then K12 fires
@@ -163,7 +222,11 @@ describe('complaint-first v2: the finding — K3 breach, then withdrawal and ter
     d.complete('accept', accept('2026-07-03'));
     d.at('2026-08-04T09:00:00'); // K3 due Mon 03/08/2026
     expect(d.open).toEqual(['verify', 'breach.headReview']);
-    const windows = Object.fromEntries(d.runner.state.timers.filter((t) => t.nodeId.startsWith('window.')).map((t) => [t.clock!.clock.ruleId, t.clock!.due]));
+    const windows = Object.fromEntries(
+      d.runner.state.timers
+        .filter((t) => t.nodeId.startsWith('window.'))
+        .map((t) => [t.clock!.clock.ruleId, t.clock!.due]),
+    );
     expect(windows).toEqual({ K6: '2026-09-03', K7: '2027-08-03' });
     d.complete('breach.headReview', { overdueAction: 'direct_resolution' });
     d.at('2026-08-10T09:00:00').send('withdraw', { date: '2026-08-10' });
@@ -171,11 +234,19 @@ describe('complaint-first v2: the finding — K3 breach, then withdrawal and ter
     expect(d.due('termination.send')).toBe('2026-08-14'); // K15: 3 WD
     d.complete('termination.send', { termination_sentOn: '2026-08-12', termination_receivedOn: '2026-08-13' });
     expectClosed(d, 'terminated', 'end.terminated');
-    expect(d.runner.state.caseEvents).toMatchObject({ accepted: '2026-07-03', resolutionDeadlineExpired: '2026-08-03', terminationIssued: '2026-08-11' });
-    expect(d.runner.state.history.filter((h) => h.type === 'cancelled' && h.detail?.reason === 'terminated').map((h) => h.nodeId)).toEqual(['window.K6', 'window.K7']);
+    expect(d.runner.state.caseEvents).toMatchObject({
+      accepted: '2026-07-03',
+      resolutionDeadlineExpired: '2026-08-03',
+      terminationIssued: '2026-08-11',
+    });
+    expect(
+      d.runner.state.history
+        .filter((h) => h.type === 'cancelled' && h.detail?.reason === 'terminated')
+        .map((h) => h.nodeId),
+    ).toEqual(['window.K6', 'window.K7']);
   });
 
-  it('with the head\'s review still open, the termination closes it too', () => {
+  it("with the head's review still open, the termination closes it too", () => {
     const d = Driver.of('complaint-first', 2, '2026-07-01');
     d.complete('accept', accept('2026-07-03'));
     d.at('2026-08-04T09:00:00').send('withdraw', { date: '2026-08-04' });
@@ -205,7 +276,11 @@ describe.each([1, 2])('complaint-second v%i', (version) => {
   const open = (vars: Record<string, JsonValue> = {}) => Driver.of('complaint-second', version, received, vars);
   const resolve = (d: Driver, P: string, issued: string) => {
     d.complete(`${P}verify`, { verificationReportRef: 'BC-2' });
-    d.complete(`${P}dialogueInvite`, { dialogueOn: '2026-07-20', invitationSentOn: '2026-07-10', invitationNumber: 'first' });
+    d.complete(`${P}dialogueInvite`, {
+      dialogueOn: '2026-07-20',
+      invitationSentOn: '2026-07-10',
+      invitationNumber: 'first',
+    });
     d.complete(`${P}dialogue`, { dialogueHeldOn: '2026-07-20', complainantAttended: true, dialogueMinutesRef: 'BB-2' });
     d.complete(`${P}decide`, decision(issued, { dialogueResultSummary: 'd', firstInstanceResult: 'f' }));
     d.complete(`${P}sendDecision`, sent(issued, issued, 'second'));
@@ -267,9 +342,19 @@ describe.each([1, 2])('denunciation v%i', (version) => {
   };
 
   it.each([
-    ['refused', { ...ok, initialDecision: 'refuse', formComplete: false, refusalReason: 'r' }, 'not_accepted', 'end.notAccepted'],
+    [
+      'refused',
+      { ...ok, initialDecision: 'refuse', formComplete: false, refusalReason: 'r' },
+      'not_accepted',
+      'end.notAccepted',
+    ],
     ['not processed (TC Art 24(3))', { ...ok, initialDecision: 'not_processed' }, 'not_processed', 'notProcessed.end'],
-    ['referred (signs of a crime, TC Art 27)', { ...ok, initialDecision: 'refer_criminal' }, 'referred_criminal', 'end.criminal'],
+    [
+      'referred (signs of a crime, TC Art 27)',
+      { ...ok, initialDecision: 'refer_criminal' },
+      'referred_criminal',
+      'end.criminal',
+    ],
   ] as const)('%s: closed at once', (_l, form, outcome, endId) => {
     const d = Driver.of('denunciation', version, received);
     d.complete('initial', form);
@@ -297,7 +382,10 @@ describe.each([1, 2])('denunciation v%i', (version) => {
     expect(d.runner.state.status).toBe('running');
     expect(d.open).toEqual(['reportForwarder']); // TC Art 26(2): 20 days from receipt
     expect(d.due('reportForwarder')).toBe(version === 1 ? '2026-06-22' : '2026-07-21');
-    d.complete('reportForwarder', { forwarderReportedOn: version === 1 ? '2026-06-05' : '2026-07-06', forwarderReportRef: 'BC' });
+    d.complete('reportForwarder', {
+      forwarderReportedOn: version === 1 ? '2026-06-05' : '2026-07-06',
+      forwarderReportRef: 'BC',
+    });
     expect(d.documents.slice(-2)).toEqual(['denunciation_transfer', 'report_to_forwarder']);
     expectClosed(d, 'transferred', 'end.transferred');
   });
@@ -309,10 +397,22 @@ describe.each([1, 2])('denunciation v%i', (version) => {
     expect(d.open).toEqual(['verify', 'resolutionBreach.headReview']);
     d.complete('verify', { verificationReportRef: 'v', verificationTeamSize: 2, accusedExplained: true });
     const issued = version === 1 ? '2026-07-06' : '2026-08-05';
-    d.complete('conclude', { conclusionNumber: '1', conclusionIssuedOn: issued, verificationResult: 'v', legalBasisCited: 'l', finding: 'false' });
+    d.complete('conclude', {
+      conclusionNumber: '1',
+      conclusionIssuedOn: issued,
+      verificationResult: 'v',
+      legalBasisCited: 'l',
+      finding: 'false',
+    });
     d.complete('sendConclusion', { conclusionSentOn: issued, denouncerNotifiedOn: issued });
     d.complete('handleConclusion', { handlingAction: 'restore_rights', handledOn: issued });
-    d.complete('publishConclusion', { publicationMethods: ['portal'], publishedOn: issued, postingFrom: issued, postingTo: version === 1 ? '2026-07-25' : '2026-08-25', denouncerIdentityRedacted: true });
+    d.complete('publishConclusion', {
+      publicationMethods: ['portal'],
+      publishedOn: issued,
+      postingFrom: issued,
+      postingTo: version === 1 ? '2026-07-25' : '2026-08-25',
+      denouncerIdentityRedacted: true,
+    });
     expectClosed(d, 'concluded', 'end.concluded');
     expect(d.runner.state.tasks.find((t) => t.nodeId === 'resolutionBreach.headReview')?.status).toBe('cancelled');
   });
@@ -321,8 +421,16 @@ describe.each([1, 2])('denunciation v%i', (version) => {
     const d = accepted();
     d.complete('notifyAcceptance', { acceptanceNoticeSentOn: acceptedOn });
     d.send('withdraw', { date: acceptedOn });
-    d.complete('withdrawal', { signsOfViolation: false, withdrawalCoerced: false, abuseToSlander: false, withdrawnOn: acceptedOn });
-    d.complete('termination.decision.issue', { termination_decision_issuedOn: acceptedOn, terminationGround: 'full_withdrawal' });
+    d.complete('withdrawal', {
+      signsOfViolation: false,
+      withdrawalCoerced: false,
+      abuseToSlander: false,
+      withdrawnOn: acceptedOn,
+    });
+    d.complete('termination.decision.issue', {
+      termination_decision_issuedOn: acceptedOn,
+      terminationGround: 'full_withdrawal',
+    });
     d.complete('termination.decision.send', { termination_decision_sentOn: acceptedOn });
     expectClosed(d, 'terminated', 'end.terminated');
   });
@@ -331,7 +439,12 @@ describe.each([1, 2])('denunciation v%i', (version) => {
     const d = accepted();
     d.complete('notifyAcceptance', { acceptanceNoticeSentOn: acceptedOn });
     d.send('withdraw', { date: acceptedOn });
-    d.complete('withdrawal', { signsOfViolation: true, withdrawalCoerced: false, abuseToSlander: false, withdrawnOn: acceptedOn });
+    d.complete('withdrawal', {
+      signsOfViolation: true,
+      withdrawalCoerced: false,
+      abuseToSlander: false,
+      withdrawnOn: acceptedOn,
+    });
     expect(d.runner.state.status).toBe('running');
     expect(d.open).toEqual(['verify']);
     expect(waitsFor(d)).toEqual(['T5']);
@@ -341,7 +454,10 @@ describe.each([1, 2])('denunciation v%i', (version) => {
     const d = accepted();
     d.complete('notifyAcceptance', { acceptanceNoticeSentOn: acceptedOn });
     d.send('terminate', { date: acceptedOn });
-    d.complete('termination.decision.issue', { termination_decision_issuedOn: acceptedOn, terminationGround: 'accused_died' });
+    d.complete('termination.decision.issue', {
+      termination_decision_issuedOn: acceptedOn,
+      terminationGround: 'accused_died',
+    });
     d.complete('termination.decision.send', { termination_decision_sentOn: acceptedOn });
     expectClosed(d, 'terminated', 'end.terminated');
   });
@@ -366,16 +482,33 @@ describe.each([1, 2])('letter-handling v%i', (version) => {
     const d = Driver.of('letter-handling', version, received);
     d.complete('intake', { channel: 'post', forwardedBy: 'none', signerRefs: ['party-1'] });
     d.complete('classify', {
-      letterType: 'complaint', language: 'vietnamese', dated: true, hasNameAddress: true, hasSignature: true, contentElementsComplete: true, withinCompetence: true, ...classify,
+      letterType: 'complaint',
+      language: 'vietnamese',
+      dated: true,
+      hasNameAddress: true,
+      hasSignature: true,
+      contentElementsComplete: true,
+      withinCompetence: true,
+      ...classify,
     });
     return d;
   };
-  const inform = (d: Driver) => d.complete('inform', { outcomeNoticeSentOn: version === 1 ? '2026-06-05' : '2026-07-06', noticeForm: 'written', noticeRecipientRef: 'party-1' });
+  const inform = (d: Driver) =>
+    d.complete('inform', {
+      outcomeNoticeSentOn: version === 1 ? '2026-06-05' : '2026-07-06',
+      noticeForm: 'written',
+      noticeRecipientRef: 'party-1',
+    });
 
   it.each([
     ['accepted: the linked complaint starts', {}, 'accepted_linked_case_started', 'end.accepted'],
     ['complaint not within competence: guided once', { withinCompetence: false }, 'guided', 'end.guided'],
-    ['petition not within competence: transferred', { letterType: 'petition', withinCompetence: false }, 'transferred', 'end.transferred'],
+    [
+      'petition not within competence: transferred',
+      { letterType: 'petition', withinCompetence: false },
+      'transferred',
+      'end.transferred',
+    ],
   ] as const)('%s, the citizen told (TCD Art 28(1)): closed', (_l, classify, outcome, endId) => {
     const d = letter(classify);
     inform(d);
@@ -417,12 +550,20 @@ describe.each([1, 2])('letter-handling v%i', (version) => {
   });
 
   if (version === 2) {
-    it('a letter processed after the 45-day breach (C4a): closed, the head\'s open review with it', () => {
+    it("a letter processed after the 45-day breach (C4a): closed, the head's open review with it", () => {
       const d = Driver.of('letter-handling', 2, received);
       d.complete('intake', { channel: 'post', forwardedBy: 'none', signerRefs: ['party-1'] });
       d.at('2026-08-18T09:00:00'); // C4a: 45 days = Sat 15/08 -> Mon 17/08
       expect(d.open).toEqual(expect.arrayContaining(['classify', 'letterBreach.headReview']));
-      d.complete('classify', { letterType: 'petition', language: 'vietnamese', dated: true, hasNameAddress: true, hasSignature: true, contentElementsComplete: true, withinCompetence: true });
+      d.complete('classify', {
+        letterType: 'petition',
+        language: 'vietnamese',
+        dated: true,
+        hasNameAddress: true,
+        hasSignature: true,
+        contentElementsComplete: true,
+        withinCompetence: true,
+      });
       d.complete('inform', { outcomeNoticeSentOn: '2026-08-18', noticeForm: 'written', noticeRecipientRef: 'party-1' });
       expectClosed(d, 'accepted_linked_case_started', 'end.accepted');
       expect(d.runner.state.flags.overdue ?? d.runner.state.variables.overdue).toBe(true);

@@ -8,7 +8,8 @@ const header = `<?xml version="1.0" encoding="UTF-8"?>
   xmlns:kntc="https://kntc-flow.vn/schema/bpmn" id="defs" targetNamespace="http://bpmn.io/schema/bpmn">`;
 const info = `<bpmn:extensionElements><kntc:processInfo version="1" caseType="petition" effectiveFrom="2026-01-01" /></bpmn:extensionElements>`;
 
-const doc = (body: string, roots = '') => `${header}${roots}<bpmn:process id="hand-made" name="Hand made" isExecutable="true">${info}${body}</bpmn:process></bpmn:definitions>`;
+const doc = (body: string, roots = '') =>
+  `${header}${roots}<bpmn:process id="hand-made" name="Hand made" isExecutable="true">${info}${body}</bpmn:process></bpmn:definitions>`;
 
 describe('fromBpmnXml', () => {
   it('imports hand-written BPMN (e.g. from Camunda Modeler) with a diagram', async () => {
@@ -33,13 +34,18 @@ describe('fromBpmnXml', () => {
     if (!result.ok) return;
     expect(result.definition).toMatchObject({ key: 'hand-made', version: 1, caseType: 'petition', name: 'Hand made' });
     expect(result.definition.nodes[1]).toEqual({
-      type: 'userTask', id: 'review', name: 'Review', candidateRoles: ['officer', 'head'], agencyScope: 'resolving',
+      type: 'userTask',
+      id: 'review',
+      name: 'Review',
+      candidateRoles: ['officer', 'head'],
+      agencyScope: 'resolving',
       form: { fields: [{ name: 'ok', type: 'boolean', required: true }] },
     });
   });
 
   it('lists every unsupported element with its type and id', async () => {
-    const xml = doc(`
+    const xml = doc(
+      `
       <bpmn:startEvent id="start" />
       <bpmn:subProcess id="sub1" />
       <bpmn:scriptTask id="script1" />
@@ -50,7 +56,8 @@ describe('fromBpmnXml', () => {
       <bpmn:serviceTask id="camunda1" kntc:activity="x" camunda:type="external" />
       <bpmn:intermediateCatchEvent id="cycle1"><bpmn:timerEventDefinition><bpmn:timeCycle>R3/PT1H</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
       <bpmn:textAnnotation id="note1"><bpmn:text>hi</bpmn:text></bpmn:textAnnotation>`,
-    '<bpmn:signal id="sig" name="s" />');
+      '<bpmn:signal id="sig" name="s" />',
+    );
     const result = await fromBpmnXml(xml);
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -66,7 +73,8 @@ describe('fromBpmnXml', () => {
       "unsupported attribute camunda:type on: bpmn:ServiceTask 'camunda1'",
       "unsupported timeDate/timeCycle timer on: bpmn:IntermediateCatchEvent 'cycle1'",
       "unsupported element: bpmn:TextAnnotation 'note1'",
-    ]) expect(messages).toContain(expected);
+    ])
+      expect(messages).toContain(expected);
     expect(result.errors.find((e) => e.message.includes("'sub1'"))?.elementId).toBe('sub1');
   });
 
@@ -89,30 +97,41 @@ describe('fromBpmnXml', () => {
     const result = await fromBpmnXml(xml);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors.map((e) => e.message)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/unsupported extension element <camunda:properties> on: bpmn:Process 'p1'/),
-      "unsupported element: bpmn:LaneSet 'lanes'",
-    ]));
+    expect(result.errors.map((e) => e.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/unsupported extension element <camunda:properties> on: bpmn:Process 'p1'/),
+        "unsupported element: bpmn:LaneSet 'lanes'",
+      ]),
+    );
   });
 
   it('rejects collaborations and documents without exactly one process', async () => {
     const result = await fromBpmnXml(`${header}<bpmn:collaboration id="collab" /></bpmn:definitions>`);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors.map((e) => e.message)).toEqual(["unsupported element: bpmn:Collaboration 'collab'", 'expected exactly one bpmn:Process, found 0']);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      "unsupported element: bpmn:Collaboration 'collab'",
+      'expected exactly one bpmn:Process, found 0',
+    ]);
   });
 
   it('rejects malformed XML without throwing', async () => {
     const result = await fromBpmnXml('<bpmn:definitions');
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors[0]!.message).toMatch(/^not a readable BPMN 2.0 document|unsupported or unreadable XML/);
+    if (!result.ok)
+      expect(result.errors[0]!.message).toMatch(/^not a readable BPMN 2.0 document|unsupported or unreadable XML/);
   });
 
   it('requires the kntc:processInfo extension', async () => {
     const xml = `${header}<bpmn:process id="p1"><bpmn:startEvent id="s" /></bpmn:process></bpmn:definitions>`;
     const result = await fromBpmnXml(xml);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toContainEqual({ path: 'process', elementId: 'p1', message: expect.stringMatching(/has no kntc:processInfo extension/) });
+    if (!result.ok)
+      expect(result.errors).toContainEqual({
+        path: 'process',
+        elementId: 'p1',
+        message: expect.stringMatching(/has no kntc:processInfo extension/),
+      });
   });
 
   it('validates what it read: errors name the element', async () => {
@@ -125,7 +144,13 @@ describe('fromBpmnXml', () => {
       <bpmn:sequenceFlow id="fb" sourceRef="xor" targetRef="b"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">x &lt;= 1</bpmn:conditionExpression></bpmn:sequenceFlow>`);
     const result = await fromBpmnXml(xml);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.errors).toEqual([expect.objectContaining({ elementId: 'xor', message: "exclusiveGateway 'xor': branches into 2 flows but has no default flow" })]);
+    if (!result.ok)
+      expect(result.errors).toEqual([
+        expect.objectContaining({
+          elementId: 'xor',
+          message: "exclusiveGateway 'xor': branches into 2 flows but has no default flow",
+        }),
+      ]);
   });
 
   it('rejects variables whose value is not JSON', async () => {

@@ -14,23 +14,40 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('workflows/engine in the Temporal workflow sandbox', () => {
   it('bundles with bundleWorkflowCode (no Node-side imports, feelin included)', async () => {
     const entry = path.join(dir, 'engine-probe.ts');
-    fs.writeFileSync(entry, [
-      `import { validateDefinition, evaluateCondition, hashDefinition, selectDefinition } from ${JSON.stringify(engineEntry)};`,
-      'export async function engineProbe(input: unknown): Promise<unknown> {',
-      '  const result = validateDefinition(input);',
-      '  if (!result.ok) return result.errors;',
-      '  return [hashDefinition(result.definition), evaluateCondition("x > 1", { x: 2 }), selectDefinition([result.definition], { caseType: "petition", receivedOn: "2026-07-01" })];',
-      '}',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      entry,
+      [
+        `import { validateDefinition, evaluateCondition, hashDefinition, selectDefinition } from ${JSON.stringify(engineEntry)};`,
+        'export async function engineProbe(input: unknown): Promise<unknown> {',
+        '  const result = validateDefinition(input);',
+        '  if (!result.ok) return result.errors;',
+        '  return [hashDefinition(result.definition), evaluateCondition("x > 1", { x: 2 }), selectDefinition([result.definition], { caseType: "petition", receivedOn: "2026-07-01" })];',
+        '}',
+        '',
+      ].join('\n'),
+    );
     const errors: string[] = [];
     const quiet = () => undefined;
     const { code } = await bundleWorkflowCode({
       workflowsPath: entry,
-      logger: { log: quiet, info: quiet, warn: quiet, debug: quiet, trace: quiet, error: (message: string) => { errors.push(message); } },
+      logger: {
+        log: quiet,
+        info: quiet,
+        warn: quiet,
+        debug: quiet,
+        trace: quiet,
+        error: (message: string) => {
+          errors.push(message);
+        },
+      },
       // The probe lives in the OS temp dir: let it resolve @temporalio/workflow from the repo.
-      webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, modules: [nodeModules, 'node_modules'] } }),
-    }).catch((err: unknown) => { throw new Error(`${String(err)}\n${errors.join('\n')}`); });
+      webpackConfigHook: (config) => ({
+        ...config,
+        resolve: { ...config.resolve, modules: [nodeModules, 'node_modules'] },
+      }),
+    }).catch((err: unknown) => {
+      throw new Error(`${String(err)}\n${errors.join('\n')}`);
+    });
     expect(code.length).toBeGreaterThan(10_000);
     expect(code).toContain('engineProbe');
     expect(code).toContain('sha256');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, evaluateExpression, feelClockFunctions, feelSyntaxError } from '../../../workflows/engine/index.js';
+import {
+  evaluateCondition,
+  evaluateExpression,
+  feelClockFunctions,
+  feelSyntaxError,
+} from '../../../workflows/engine/index.js';
 
 describe('evaluateCondition', () => {
   const vars = { letterType: 'complaint', amount: 12, parties: ['a', 'b'], flags: { mass: true } };
@@ -36,7 +41,10 @@ describe('evaluateExpression', () => {
   it('computes values over variables', () => {
     expect(evaluateExpression('priority + 1', { priority: 2 })).toBe(3);
     expect(evaluateExpression('"case-" + caseNo', { caseNo: '42' })).toBe('case-42');
-    expect(evaluateExpression('{ id: caseNo, n: count(xs) }', { caseNo: '42', xs: [1, 2, 3] })).toEqual({ id: '42', n: 3 });
+    expect(evaluateExpression('{ id: caseNo, n: count(xs) }', { caseNo: '42', xs: [1, 2, 3] })).toEqual({
+      id: '42',
+      n: 3,
+    });
   });
 
   it('returns JSON values: dates become ISO strings, unknown names null', () => {

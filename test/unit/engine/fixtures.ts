@@ -37,13 +37,22 @@ export function graph(nodes: readonly object[], flows: readonly object[]): Proce
 
 export const start = { type: 'startEvent', id: 'start' } as const;
 export const end = (id = 'end', outcome = 'done') => ({ type: 'endEvent', id, outcome }) as const;
-export const task = (id: string) => ({ type: 'userTask' as const, id, name: id, candidateRoles: ['officer'], agencyScope: 'receiving' as const });
+export const task = (id: string) => ({
+  type: 'userTask' as const,
+  id,
+  name: id,
+  candidateRoles: ['officer'],
+  agencyScope: 'receiving' as const,
+});
 export const service = (id: string) => ({ type: 'serviceTask', id, activity: 'doWork' }) as const;
 export const flow = (id: string, source: string, target: string, condition?: string) =>
-  (condition === undefined ? { id, source, target } : { id, source, target, condition });
+  condition === undefined ? { id, source, target } : { id, source, target, condition };
 
 /** Deep copy with a mutation applied (tests never share mutable fixtures). */
-export function mutate(def: ProcessDefinitionInput, change: (d: ProcessDefinitionInput & { nodes: Record<string, unknown>[] }) => void): unknown {
+export function mutate(
+  def: ProcessDefinitionInput,
+  change: (d: ProcessDefinitionInput & { nodes: Record<string, unknown>[] }) => void,
+): unknown {
   const copy = structuredClone(def) as ProcessDefinitionInput & { nodes: Record<string, unknown>[] };
   change(copy);
   return copy;
@@ -52,7 +61,19 @@ export function mutate(def: ProcessDefinitionInput, change: (d: ProcessDefinitio
 /** A loop with an exit: merge gateway -> work -> exclusive gateway back to the merge, or end. */
 export function loopWithExit(): ProcessDefinitionInput {
   return graph(
-    [start, { type: 'exclusiveGateway', id: 'merge' }, task('work'), { type: 'exclusiveGateway', id: 'again', default: 'done' }, end()],
-    [flow('f0', 'start', 'merge'), flow('f1', 'merge', 'work'), flow('f2', 'work', 'again'), flow('retry', 'again', 'merge', 'needsMore = true'), flow('done', 'again', 'end')],
+    [
+      start,
+      { type: 'exclusiveGateway', id: 'merge' },
+      task('work'),
+      { type: 'exclusiveGateway', id: 'again', default: 'done' },
+      end(),
+    ],
+    [
+      flow('f0', 'start', 'merge'),
+      flow('f1', 'merge', 'work'),
+      flow('f2', 'work', 'again'),
+      flow('retry', 'again', 'merge', 'needsMore = true'),
+      flow('done', 'again', 'end'),
+    ],
   );
 }

@@ -15,7 +15,15 @@ const form: FormSchema = {
 
 describe('validateFormData', () => {
   it('accepts complete, well-typed data', () => {
-    const data = { decision: 'accept', decidedOn: '2026-11-27', note: 'ok', pages: 3, urgent: false, docs: ['a.pdf'], channels: ['post'] };
+    const data = {
+      decision: 'accept',
+      decidedOn: '2026-11-27',
+      note: 'ok',
+      pages: 3,
+      urgent: false,
+      docs: ['a.pdf'],
+      channels: ['post'],
+    };
     expect(validateFormData(form, data)).toEqual({ ok: true, data });
   });
 
@@ -30,8 +38,18 @@ describe('validateFormData', () => {
     ['a date in another format', { decision: 'accept', decidedOn: '27/11/2026' }, 'decidedOn', /YYYY-MM-DD/],
     ['a string where a number belongs', { decision: 'accept', decidedOn: '2026-11-27', pages: '3' }, 'pages', /pages:/],
     ['a non-finite number', { decision: 'accept', decidedOn: '2026-11-27', pages: Infinity }, 'pages', /pages:/],
-    ['a bad array item', { decision: 'accept', decidedOn: '2026-11-27', channels: ['fax'] }, 'channels.0', /channels\.0:/],
-    ['an unknown field', { decision: 'accept', decidedOn: '2026-11-27', secret: 1 }, 'secret', /unknown field 'secret'/],
+    [
+      'a bad array item',
+      { decision: 'accept', decidedOn: '2026-11-27', channels: ['fax'] },
+      'channels.0',
+      /channels\.0:/,
+    ],
+    [
+      'an unknown field',
+      { decision: 'accept', decidedOn: '2026-11-27', secret: 1 },
+      'secret',
+      /unknown field 'secret'/,
+    ],
   ])('rejects %s', (_name, data, field, message) => {
     const result = validateFormData(form, data);
     expect(result.ok).toBe(false);

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, formatPin, hashDefinition, pinDefinition, sha256Hex, validateDefinition, type ProcessDefinition } from '../../../workflows/engine/index.js';
+import {
+  canonicalJson,
+  formatPin,
+  hashDefinition,
+  pinDefinition,
+  sha256Hex,
+  validateDefinition,
+  type ProcessDefinition,
+} from '../../../workflows/engine/index.js';
 import { benchTenSteps, everyElement } from '../../../processes/examples/index.js';
 import { linear } from './fixtures.js';
 
@@ -14,7 +22,12 @@ function valid(input: unknown): ProcessDefinition {
 /** Rebuilds an object with keys in reverse order (same content, different key order). */
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    );
   return value;
 }
 
@@ -25,9 +38,12 @@ describe('sha256Hex', () => {
   });
 
   it('matches node:crypto for any text, including Vietnamese and astral characters', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (s) => {
-      expect(sha256Hex(s)).toBe(createHash('sha256').update(s, 'utf8').digest('hex'));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (s) => {
+        expect(sha256Hex(s)).toBe(createHash('sha256').update(s, 'utf8').digest('hex'));
+      }),
+      { numRuns: 300 },
+    );
     const long = 'Luật Khiếu nại 2011 Điều 28 😀 '.repeat(100);
     expect(sha256Hex(long)).toBe(createHash('sha256').update(long, 'utf8').digest('hex'));
   });
@@ -35,7 +51,9 @@ describe('sha256Hex', () => {
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined properties', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });
 

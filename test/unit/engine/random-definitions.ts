@@ -33,7 +33,9 @@ class Compiler {
   nodes: Record<string, unknown>[] = [];
   flows: Record<string, unknown>[] = [];
   private n = 0;
-  private next(prefix: string): string { return `${prefix}${++this.n}`; }
+  private next(prefix: string): string {
+    return `${prefix}${++this.n}`;
+  }
 
   flow(source: string, target: string, condition?: string): string {
     const id = this.next('f');
@@ -51,17 +53,32 @@ class Compiler {
     const id = this.next(l.kind);
     const roles = ['officer'];
     const node: Record<string, unknown> = {
-      user: { type: 'userTask', id, name: `Task ${id}`, candidateRoles: roles, agencyScope: 'resolving', form: { fields: [{ name: 'ok', type: 'boolean', required: true }] } },
+      user: {
+        type: 'userTask',
+        id,
+        name: `Task ${id}`,
+        candidateRoles: roles,
+        agencyScope: 'resolving',
+        form: { fields: [{ name: 'ok', type: 'boolean', required: true }] },
+      },
       service: { type: 'serviceTask', id, activity: 'doWork', input: { n: 'counter + 1' }, output: { counter: 'n' } },
       call: { type: 'callActivity', id, calledKey: 'petition', wait: true },
       timer: { type: 'intermediateCatchEvent', id, trigger: { kind: 'timer', timer: { duration: 'P2D' } } },
       clock: {
-        type: 'intermediateCatchEvent', id,
+        type: 'intermediateCatchEvent',
+        id,
         trigger: {
           kind: 'timer',
           timer: {
-            ruleId: 'rule', legalBasis: 'Art 1', amount: 10, unit: 'working_days', from: 'received', rungs: [{ name: 'reminder', daysBefore: 2 }],
-            ...(l.interrupting ? { suspensionBasis: 'Art 2', extension: { maxExtensions: 1, maxAmountEach: 5, legalBasis: 'Art 3' } } : {}),
+            ruleId: 'rule',
+            legalBasis: 'Art 1',
+            amount: 10,
+            unit: 'working_days',
+            from: 'received',
+            rungs: [{ name: 'reminder', daysBefore: 2 }],
+            ...(l.interrupting
+              ? { suspensionBasis: 'Art 2', extension: { maxExtensions: 1, maxAmountEach: 5, legalBasis: 'Art 3' } }
+              : {}),
           },
         },
       },
@@ -73,8 +90,12 @@ class Compiler {
     const boundary = l.boundary === 'escalation' && l.kind === 'service' ? 'timer' : l.boundary;
     if (isActivity && boundary) {
       const b = this.next('b');
-      const trigger = boundary === 'timer' ? { kind: 'timer', timer: { duration: 'P1D' } }
-        : boundary === 'message' ? { kind: 'message', messageName: 'withdraw' } : { kind: 'escalation' };
+      const trigger =
+        boundary === 'timer'
+          ? { kind: 'timer', timer: { duration: 'P1D' } }
+          : boundary === 'message'
+            ? { kind: 'message', messageName: 'withdraw' }
+            : { kind: 'escalation' };
       this.nodes.push({ type: 'boundaryEvent', id: b, attachedTo: id, interrupting: l.interrupting, trigger });
       this.flow(b, this.end());
     }
@@ -116,13 +137,26 @@ export const validDefinition: fc.Arbitrary<ProcessDefinitionInput> = fc
     c.nodes.push({ type: 'endEvent', id: end, outcome: 'done' });
     c.flow(exit, end);
     if (handler) {
-      c.nodes.push({ type: 'startEvent', id: 'onOverdue', trigger: { kind: 'escalation', escalationCode: 'overdue', interrupting: false } });
-      c.nodes.push({ type: 'serviceTask', id: 'logOverdue', activity: 'audit' }, { type: 'endEvent', id: 'endLogged', outcome: 'logged' });
+      c.nodes.push({
+        type: 'startEvent',
+        id: 'onOverdue',
+        trigger: { kind: 'escalation', escalationCode: 'overdue', interrupting: false },
+      });
+      c.nodes.push(
+        { type: 'serviceTask', id: 'logOverdue', activity: 'audit' },
+        { type: 'endEvent', id: 'endLogged', outcome: 'logged' },
+      );
       c.flow('onOverdue', 'logOverdue');
       c.flow('logOverdue', 'endLogged');
     }
     return {
-      key: 'random', version, name: 'Random', caseType: 'petition', effectiveFrom: '2026-07-01',
-      variables: { counter: 0, choice: 0 }, nodes: c.nodes, flows: c.flows,
+      key: 'random',
+      version,
+      name: 'Random',
+      caseType: 'petition',
+      effectiveFrom: '2026-07-01',
+      variables: { counter: 0, choice: 0 },
+      nodes: c.nodes,
+      flows: c.flows,
     } as unknown as ProcessDefinitionInput;
   });

@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { isEffectiveOn, latestEffective, selectDefinition, validateDefinition, type ProcessDefinition } from '../../../workflows/engine/index.js';
+import {
+  isEffectiveOn,
+  latestEffective,
+  selectDefinition,
+  validateDefinition,
+  type ProcessDefinition,
+} from '../../../workflows/engine/index.js';
 import { linear } from './fixtures.js';
 
-function def(key: string, version: number, caseType: string, effectiveFrom: string, effectiveTo?: string): ProcessDefinition {
-  const result = validateDefinition(linear({ key, version, caseType, effectiveFrom, ...(effectiveTo ? { effectiveTo } : {}) }));
+function def(
+  key: string,
+  version: number,
+  caseType: string,
+  effectiveFrom: string,
+  effectiveTo?: string,
+): ProcessDefinition {
+  const result = validateDefinition(
+    linear({ key, version, caseType, effectiveFrom, ...(effectiveTo ? { effectiveTo } : {}) }),
+  );
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
   return result.definition;
 }
@@ -35,7 +49,11 @@ describe('selectDefinition', () => {
 
   it('picks the highest version among overlapping ones, whatever the input order', () => {
     const v3 = def('complaint-first', 3, 'complaint_first', '2026-08-01', '2026-09-01');
-    for (const list of [[newLaw, v3, oldLaw], [v3, oldLaw, newLaw], [oldLaw, newLaw, v3]]) {
+    for (const list of [
+      [newLaw, v3, oldLaw],
+      [v3, oldLaw, newLaw],
+      [oldLaw, newLaw, v3],
+    ]) {
       expect(selectDefinition(list, { caseType: 'complaint_first', receivedOn: '2026-08-15' })).toBe(v3);
       expect(selectDefinition(list, { caseType: 'complaint_first', receivedOn: '2026-09-01' })).toBe(newLaw);
     }

@@ -4,7 +4,11 @@
  * builds, the gateway behaviour in `behaviours.ts` and `Runner.throwEscalation`.
  */
 import { describe, expect, it } from 'vitest';
-import { validateDefinition, type ProcessDefinition, type ProcessDefinitionInput } from '../../../workflows/engine/index.js';
+import {
+  validateDefinition,
+  type ProcessDefinition,
+  type ProcessDefinitionInput,
+} from '../../../workflows/engine/index.js';
 import { buildRunGraph, initialState, Runner } from '../../../workflows/engine/runtime/index.js';
 import { everyElement } from '../../../processes/examples/index.js';
 import { end, flow, graph, linear, loopWithExit, start, task } from '../engine/fixtures.js';
@@ -42,7 +46,9 @@ describe('buildRunGraph', () => {
 
   it('refuses an unvalidated definition without a start event', () => {
     const def = valid(linear());
-    expect(() => buildRunGraph({ ...def, nodes: def.nodes.filter((n) => n.type !== 'startEvent') })).toThrow(/no none start event/);
+    expect(() => buildRunGraph({ ...def, nodes: def.nodes.filter((n) => n.type !== 'startEvent') })).toThrow(
+      /no none start event/,
+    );
   });
 });
 
@@ -57,15 +63,27 @@ describe('exclusive gateway (conditions in flow order, the default flow last)', 
     [50, 'a'],
     [5, 'b'],
     [-1, 'c'],
-  ])('n = %j takes the first true condition, else the default (outcome %s); the other ends are never reached', (n, outcome) => {
-    const r = run({ ...ladder, variables: { n: 0 } }, { n });
-    expect(r.state).toMatchObject({ status: 'completed', outcome, outcomes: [outcome] });
-  });
+  ])(
+    'n = %j takes the first true condition, else the default (outcome %s); the other ends are never reached',
+    (n, outcome) => {
+      const r = run({ ...ladder, variables: { n: 0 } }, { n });
+      expect(r.state).toMatchObject({ status: 'completed', outcome, outcomes: [outcome] });
+    },
+  );
 
   /** The every-element classify gateway: `letterType = "complaint"` to the fork, else the default `toReject`. */
   const classify = graph(
-    [start, { type: 'exclusiveGateway', id: 'classify', default: 'toReject' }, end('fork', 'complaint'), end('reject', 'rejected')],
-    [flow('f', 'start', 'classify'), flow('toFork', 'classify', 'fork', 'letterType = "complaint"'), flow('toReject', 'classify', 'reject')],
+    [
+      start,
+      { type: 'exclusiveGateway', id: 'classify', default: 'toReject' },
+      end('fork', 'complaint'),
+      end('reject', 'rejected'),
+    ],
+    [
+      flow('f', 'start', 'classify'),
+      flow('toFork', 'classify', 'fork', 'letterType = "complaint"'),
+      flow('toReject', 'classify', 'reject'),
+    ],
   );
 
   it.each([
@@ -90,20 +108,32 @@ describe('exclusive gateway (conditions in flow order, the default flow last)', 
 });
 
 describe('escalations (scope model: the host activity’s boundary, else a process-level handler, else the parent case)', () => {
-  const escalation = (code?: string) => ({ kind: 'escalation' as const, ...(code === undefined ? {} : { escalationCode: code }) });
+  const escalation = (code?: string) => ({
+    kind: 'escalation' as const,
+    ...(code === undefined ? {} : { escalationCode: code }),
+  });
   /** start -> a (user task) -> end, with the given boundaries on `a` and process-level handlers. */
-  function scoped(boundaries: { id: string; code?: string }[], handlers: { id: string; code?: string }[]): ProcessDefinitionInput {
+  function scoped(
+    boundaries: { id: string; code?: string }[],
+    handlers: { id: string; code?: string }[],
+  ): ProcessDefinitionInput {
     return graph(
       [
-        start, task('a'), end(),
+        start,
+        task('a'),
+        end(),
         ...boundaries.flatMap((b) => [
           { type: 'boundaryEvent', id: b.id, attachedTo: 'a', interrupting: false, trigger: escalation(b.code) },
           task(`${b.id}Work`),
         ]),
-        ...handlers.flatMap((h) => [{ type: 'startEvent', id: h.id, trigger: escalation(h.code) }, task(`${h.id}Work`)]),
+        ...handlers.flatMap((h) => [
+          { type: 'startEvent', id: h.id, trigger: escalation(h.code) },
+          task(`${h.id}Work`),
+        ]),
       ],
       [
-        flow('f1', 'start', 'a'), flow('f2', 'a', 'end'),
+        flow('f1', 'start', 'a'),
+        flow('f2', 'a', 'end'),
         ...boundaries.flatMap((b) => [flow(`${b.id}F`, b.id, `${b.id}Work`), flow(`${b.id}E`, `${b.id}Work`, 'end')]),
         ...handlers.flatMap((h) => [flow(`${h.id}F`, h.id, `${h.id}Work`), flow(`${h.id}E`, `${h.id}Work`, 'end')]),
       ],
@@ -119,7 +149,14 @@ describe('escalations (scope model: the host activity’s boundary, else a proce
     const host = r.tokens.find((t) => t.nodeId === 'a')!;
     const result = r.throwEscalation(code, inScope ? host.id : undefined, 'a');
     r.deliverMessage('nothing-waits-for-this');
-    return { result, at: r.tokens.map((t) => t.nodeId).filter((n) => n !== 'a').sort(), uncaught: r.uncaught };
+    return {
+      result,
+      at: r.tokens
+        .map((t) => t.nodeId)
+        .filter((n) => n !== 'a')
+        .sort(),
+      uncaught: r.uncaught,
+    };
   }
 
   it('an activity boundary with the matching code catches first (before a process-level handler)', () => {
@@ -140,7 +177,10 @@ describe('escalations (scope model: the host activity’s boundary, else a proce
   it('an uncaught escalation propagates to the parent case', () => {
     const def = scoped([{ id: 'late', code: 'overdue' }], []);
     expect(raise(def, 'other')).toEqual({ result: 'uncaught', at: [], uncaught: [{ code: 'other', nodeId: 'a' }] });
-    expect(raise(linearWithTaskA(), 'overdue')).toMatchObject({ result: 'uncaught', uncaught: [{ code: 'overdue', nodeId: 'a' }] });
+    expect(raise(linearWithTaskA(), 'overdue')).toMatchObject({
+      result: 'uncaught',
+      uncaught: [{ code: 'overdue', nodeId: 'a' }],
+    });
   });
 
   it('a handler for the code and a catch-all handler: each code reaches its own', () => {
@@ -151,15 +191,31 @@ describe('escalations (scope model: the host activity’s boundary, else a proce
 
   it('an intermediate throw event raises at process level: the handler catches it and the flow goes on', () => {
     const def = graph(
-      [start, { type: 'intermediateThrowEvent', id: 'raise', trigger: escalation('overdue') }, task('a'), end(),
-        { type: 'startEvent', id: 'onOverdue', trigger: { ...escalation('overdue'), interrupting: false } }, task('review')],
-      [flow('f1', 'start', 'raise'), flow('f2', 'raise', 'a'), flow('f3', 'a', 'end'), flow('h1', 'onOverdue', 'review'), flow('h2', 'review', 'end')],
+      [
+        start,
+        { type: 'intermediateThrowEvent', id: 'raise', trigger: escalation('overdue') },
+        task('a'),
+        end(),
+        { type: 'startEvent', id: 'onOverdue', trigger: { ...escalation('overdue'), interrupting: false } },
+        task('review'),
+      ],
+      [
+        flow('f1', 'start', 'raise'),
+        flow('f2', 'raise', 'a'),
+        flow('f3', 'a', 'end'),
+        flow('h1', 'onOverdue', 'review'),
+        flow('h2', 'review', 'end'),
+      ],
     );
     const r = run(def);
     expect(r.tokens.map((t) => t.nodeId).sort()).toEqual(['a', 'review']);
     expect(r.uncaught).toEqual([]);
-    const uncaught = run(graph([start, { type: 'intermediateThrowEvent', id: 'raise', trigger: escalation('x') }, task('a'), end()],
-      [flow('f1', 'start', 'raise'), flow('f2', 'raise', 'a'), flow('f3', 'a', 'end')]));
+    const uncaught = run(
+      graph(
+        [start, { type: 'intermediateThrowEvent', id: 'raise', trigger: escalation('x') }, task('a'), end()],
+        [flow('f1', 'start', 'raise'), flow('f2', 'raise', 'a'), flow('f3', 'a', 'end')],
+      ),
+    );
     expect(uncaught.uncaught).toEqual([{ code: 'x', nodeId: 'raise' }]);
     expect(uncaught.tokens.map((t) => t.nodeId)).toEqual(['a']);
   });

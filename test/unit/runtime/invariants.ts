@@ -14,6 +14,7 @@ export function leaks(r: Runner): string[] {
   for (const task of s.tasks.filter((x) => x.status === 'open')) {
     if (!ids.has(task.tokenId)) problems.push(`open task ${task.id} has no token`);
   }
-  if ((s.status === 'completed') !== (s.tokens.length === 0)) problems.push(`status ${s.status} with ${s.tokens.length} tokens`);
+  if ((s.status === 'completed') !== (s.tokens.length === 0))
+    problems.push(`status ${s.status} with ${s.tokens.length} tokens`);
   return problems;
 }

@@ -25,13 +25,25 @@ function act(r: Runner, pick: number): string {
   if (k < tokens.length) {
     const t = tokens[k]!;
     const node = r.graph.node(t.nodeId);
-    if (node.type === 'userTask') { r.completeTask(t.taskId!, { ok: true }); return `complete ${t.nodeId}`; }
-    if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'timer') { advance(r); return `time for ${t.nodeId}`; }
-    if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'message') { r.deliverMessage(node.trigger.messageName); return `message ${node.trigger.messageName}`; }
+    if (node.type === 'userTask') {
+      r.completeTask(t.taskId!, { ok: true });
+      return `complete ${t.nodeId}`;
+    }
+    if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'timer') {
+      advance(r);
+      return `time for ${t.nodeId}`;
+    }
+    if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'message') {
+      r.deliverMessage(node.trigger.messageName);
+      return `message ${node.trigger.messageName}`;
+    }
     r.completeToken(t.id, node.type === 'serviceTask' ? { counter: 1 } : {});
     return `done ${t.nodeId}`;
   }
-  if (k === tokens.length && r.catchers('withdraw').length > 0) { r.deliverMessage('withdraw'); return 'withdraw'; }
+  if (k === tokens.length && r.catchers('withdraw').length > 0) {
+    r.deliverMessage('withdraw');
+    return 'withdraw';
+  }
   return advance(r) ? 'time' : 'idle';
 }
 
@@ -46,26 +58,29 @@ function advance(r: Runner): boolean {
 
 describe('token runner on random valid definitions (fast-check)', () => {
   it('runs to completion or a waiting state and never leaks a token', () => {
-    fc.assert(fc.property(validDefinition, fc.array(fc.nat(), { maxLength: 40 }), (input, picks) => {
-      const v = validateDefinition(input);
-      if (!v.ok) throw new Error(JSON.stringify(v.errors));
-      const r = newRunner(v.definition);
-      r.start();
-      expect(leaks(r)).toEqual([]);
-      const trail: string[] = [];
-      // Random environment first: every intermediate state is a waiting state without leaks.
-      for (const p of picks) {
-        if (r.state.status === 'completed') break;
-        trail.push(act(r, p));
-        expect(leaks(r), trail.join(' > ')).toEqual([]);
-      }
-      // Then drive to the end: completing whatever waits always finishes the case.
-      for (let i = 0; i < 500 && r.state.status !== 'completed'; i++) {
-        trail.push(act(r, 0));
-        expect(leaks(r), trail.join(' > ')).toEqual([]);
-      }
-      expect(r.state.status, trail.join(' > ')).toBe('completed');
-      expect(r.state.outcome).toBeDefined();
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(validDefinition, fc.array(fc.nat(), { maxLength: 40 }), (input, picks) => {
+        const v = validateDefinition(input);
+        if (!v.ok) throw new Error(JSON.stringify(v.errors));
+        const r = newRunner(v.definition);
+        r.start();
+        expect(leaks(r)).toEqual([]);
+        const trail: string[] = [];
+        // Random environment first: every intermediate state is a waiting state without leaks.
+        for (const p of picks) {
+          if (r.state.status === 'completed') break;
+          trail.push(act(r, p));
+          expect(leaks(r), trail.join(' > ')).toEqual([]);
+        }
+        // Then drive to the end: completing whatever waits always finishes the case.
+        for (let i = 0; i < 500 && r.state.status !== 'completed'; i++) {
+          trail.push(act(r, 0));
+          expect(leaks(r), trail.join(' > ')).toEqual([]);
+        }
+        expect(r.state.status, trail.join(' > ')).toBe('completed');
+        expect(r.state.outcome).toBeDefined();
+      }),
+      { numRuns: 400 },
+    );
   });
 });

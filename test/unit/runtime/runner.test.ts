@@ -6,7 +6,13 @@ import { NODE_TYPES } from '../../../workflows/engine/index.js';
 import { leaks } from './invariants.js';
 
 const base = { key: 'k', version: 1, name: 'T', caseType: 'petition', effectiveFrom: '2026-01-01' } as const;
-const task = (id: string) => ({ type: 'userTask' as const, id, name: id, candidateRoles: ['officer'], agencyScope: 'resolving' as const });
+const task = (id: string) => ({
+  type: 'userTask' as const,
+  id,
+  name: id,
+  candidateRoles: ['officer'],
+  agencyScope: 'resolving' as const,
+});
 
 function run(def: ProcessDefinitionInput, variables: Record<string, number> = {}): Runner {
   const v = validateDefinition(def);
@@ -24,16 +30,27 @@ describe('token runner', () => {
 
   it('a join completes when one branch is taken and the other discarded (dead-path elimination)', () => {
     const def: ProcessDefinitionInput = {
-      ...base, variables: { choice: 0 },
+      ...base,
+      variables: { choice: 0 },
       nodes: [
-        { type: 'startEvent', id: 'start' }, { type: 'parallelGateway', id: 'fork' },
-        { type: 'exclusiveGateway', id: 'x', default: 'toA' }, task('a'), task('b'), task('c'),
-        { type: 'parallelGateway', id: 'join' }, { type: 'endEvent', id: 'end', outcome: 'done' },
+        { type: 'startEvent', id: 'start' },
+        { type: 'parallelGateway', id: 'fork' },
+        { type: 'exclusiveGateway', id: 'x', default: 'toA' },
+        task('a'),
+        task('b'),
+        task('c'),
+        { type: 'parallelGateway', id: 'join' },
+        { type: 'endEvent', id: 'end', outcome: 'done' },
       ],
       flows: [
-        { id: 'f0', source: 'start', target: 'fork' }, { id: 'f1', source: 'fork', target: 'x' }, { id: 'f2', source: 'fork', target: 'c' },
-        { id: 'toA', source: 'x', target: 'a' }, { id: 'toB', source: 'x', target: 'b', condition: 'choice = 1' },
-        { id: 'f3', source: 'a', target: 'join' }, { id: 'f4', source: 'b', target: 'join' }, { id: 'f5', source: 'c', target: 'join' },
+        { id: 'f0', source: 'start', target: 'fork' },
+        { id: 'f1', source: 'fork', target: 'x' },
+        { id: 'f2', source: 'fork', target: 'c' },
+        { id: 'toA', source: 'x', target: 'a' },
+        { id: 'toB', source: 'x', target: 'b', condition: 'choice = 1' },
+        { id: 'f3', source: 'a', target: 'join' },
+        { id: 'f4', source: 'b', target: 'join' },
+        { id: 'f5', source: 'c', target: 'join' },
         { id: 'f6', source: 'join', target: 'end' },
       ],
     };
@@ -47,19 +64,39 @@ describe('token runner', () => {
 
   it('raises an incident when no exclusive condition holds and there is no default', () => {
     const v = validateDefinition({
-      ...base, variables: { choice: 0 },
-      nodes: [{ type: 'startEvent', id: 'start' }, { type: 'exclusiveGateway', id: 'x', default: 'toA' }, { type: 'endEvent', id: 'a', outcome: 'a' }, { type: 'endEvent', id: 'b', outcome: 'b' }],
-      flows: [{ id: 'f0', source: 'start', target: 'x' }, { id: 'toA', source: 'x', target: 'a' }, { id: 'toB', source: 'x', target: 'b', condition: 'choice = 1' }],
+      ...base,
+      variables: { choice: 0 },
+      nodes: [
+        { type: 'startEvent', id: 'start' },
+        { type: 'exclusiveGateway', id: 'x', default: 'toA' },
+        { type: 'endEvent', id: 'a', outcome: 'a' },
+        { type: 'endEvent', id: 'b', outcome: 'b' },
+      ],
+      flows: [
+        { id: 'f0', source: 'start', target: 'x' },
+        { id: 'toA', source: 'x', target: 'a' },
+        { id: 'toB', source: 'x', target: 'b', condition: 'choice = 1' },
+      ],
     });
     if (!v.ok) throw new Error('fixture');
-    const broken = { ...v.definition, nodes: v.definition.nodes.map((n) => (n.type === 'exclusiveGateway' ? { ...n, default: undefined } : n)) };
+    const broken = {
+      ...v.definition,
+      nodes: v.definition.nodes.map((n) => (n.type === 'exclusiveGateway' ? { ...n, default: undefined } : n)),
+    };
     broken.flows = broken.flows.map((f) => (f.id === 'toA' ? { ...f, condition: 'choice = 2' } : f));
     const r = new Runner(buildRunGraph(broken), initialState({ choice: 0 }, {}));
     expect(() => r.start()).toThrow(RuntimeIncident);
   });
 
   it('rejects a legal event that no clock accepts and a task completion with bad data', () => {
-    const r = run({ ...base, nodes: [{ type: 'startEvent', id: 'start' }, task('a'), { type: 'endEvent', id: 'end', outcome: 'done' }], flows: [{ id: 'f0', source: 'start', target: 'a' }, { id: 'f1', source: 'a', target: 'end' }] });
+    const r = run({
+      ...base,
+      nodes: [{ type: 'startEvent', id: 'start' }, task('a'), { type: 'endEvent', id: 'end', outcome: 'done' }],
+      flows: [
+        { id: 'f0', source: 'start', target: 'a' },
+        { id: 'f1', source: 'a', target: 'end' },
+      ],
+    });
     expect(r.planLegalEvent('suspend', {})).toMatch(/no running clock/);
     expect(r.checkTaskCompletion('nope', {})).toMatch(/unknown task/);
     expect(r.checkTaskCompletion(r.state.tasks[0]!.id, { extra: 1 })).toMatch(/invalid form data/);

@@ -6,7 +6,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../support/db.js';
-import { addDays, cal, closeLifecycleFixture, LifeCase, openLifecycleFixture, serverDay, withWorker } from './harness.js';
+import {
+  addDays,
+  cal,
+  closeLifecycleFixture,
+  LifeCase,
+  openLifecycleFixture,
+  serverDay,
+  withWorker,
+} from './harness.js';
 
 const accept = (on: string) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on });
 
@@ -34,7 +42,12 @@ describe('what a case shows (complaint-first v2)', () => {
       await c.at(addDays(k3, 1), '09:00:00');
       const s = await c.settled((x) => x.openTasks.some((o) => o.nodeId === 'breach.headReview'), 'breach escalation');
       const breached = s.closedClocks?.find((k) => k.ruleId === 'K3');
-      expect(breached).toMatchObject({ state: 'breached', due: k3, legalBasis: expect.any(String), closedAt: expect.any(String) });
+      expect(breached).toMatchObject({
+        state: 'breached',
+        due: k3,
+        legalBasis: expect.any(String),
+        closedAt: expect.any(String),
+      });
       expect(breached!.derivation!.some((d) => (d as { kind?: string }).kind === 'due')).toBe(true);
       // The windows' clocks run beside the work (K6, K7): the stage names a step someone works on.
       const windows = s.clocks.filter((k) => k.ruleId === 'K7' || k.ruleId === 'K6');

@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../support/db.js';
 import { closeLifecycleFixture, LifeCase, openLifecycleFixture, records, withWorker } from './harness.js';
 
-const accept = (on: string, extra: Record<string, string | boolean>) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on, ...extra });
+const accept = (on: string, extra: Record<string, string | boolean>) => ({
+  acceptanceDecision: 'accept',
+  acceptanceNoticeOn: on,
+  acceptedOn: on,
+  ...extra,
+});
 
 describe('complaint, second instance, on Temporal: the K6 window decides acceptance', () => {
   let env: TestWorkflowEnvironment;
@@ -25,14 +30,24 @@ describe('complaint, second instance, on Temporal: the K6 window decides accepta
       const late = await LifeCase.start(env, tq, 'complaint-second', 2, '2026-09-03');
       const remote = await LifeCase.start(env, tq, 'complaint-second', 2, '2026-09-03', { remoteArea: true });
       await late.complete('accept', accept('2026-09-07', { firstDecisionReceivedOn: '2026-07-31' }));
-      await remote.complete('accept', accept('2026-09-07', { firstDecisionReceivedOn: '2026-07-31', remoteArea: true }));
+      await remote.complete(
+        'accept',
+        accept('2026-09-07', { firstDecisionReceivedOn: '2026-07-31', remoteArea: true }),
+      );
 
       const l = await late.settled((s) => s.status === 'completed', 'refused');
-      expect({ status: l.status, outcome: l.outcome, due: l.variables.secondComplaintWindowDue }).toEqual({ status: 'completed', outcome: 'not_accepted', due: '2026-08-31' });
+      expect({ status: l.status, outcome: l.outcome, due: l.variables.secondComplaintWindowDue }).toEqual({
+        status: 'completed',
+        outcome: 'not_accepted',
+        due: '2026-08-31',
+      });
       expect((await records(tdb, late.caseId)).documents.map((d) => d.type)).toEqual(['non_acceptance_notice']);
 
       const r = await remote.settled((s) => s.openTasks.some((t) => t.nodeId === 'remote.verify'), 'accepted');
-      expect({ status: r.status, due: r.variables.secondComplaintWindowDue }).toEqual({ status: 'running', due: '2026-09-14' });
+      expect({ status: r.status, due: r.variables.secondComplaintWindowDue }).toEqual({
+        status: 'running',
+        due: '2026-09-14',
+      });
       expect((await records(tdb, remote.caseId)).documents.map((d) => d.type)).toEqual(['acceptance_notice']);
     });
   });

@@ -19,10 +19,22 @@ import { buildCalendar } from '../../../calendar/index.js';
 import { BUILTIN_DEFINITIONS, caseEventsFor } from '../../../processes/builtin/index.js';
 import { addDays, computeDeadline as computeLimit, VN_ZONE } from '../../../workflows/clock/index.js';
 import {
-  completeTask, getCaseState, sendMessage, type CaseStateView, type ClockView, type ProcessInput, type ProjectCaseStateInput,
+  completeTask,
+  getCaseState,
+  sendMessage,
+  type CaseStateView,
+  type ClockView,
+  type ProcessInput,
+  type ProjectCaseStateInput,
 } from '../../../workflows/contract.js';
 import {
-  formatPin, isEffectiveOn, pinDefinition, validateDefinition, type JsonValue, type ProcessDefinition, type ProcessDefinitionInput,
+  formatPin,
+  isEffectiveOn,
+  pinDefinition,
+  validateDefinition,
+  type JsonValue,
+  type ProcessDefinition,
+  type ProcessDefinitionInput,
 } from '../../../workflows/engine/index.js';
 import { createTestDb, type TestDb } from '../../support/db.js';
 import { vnDateOf } from '../../support/clock.js';
@@ -48,19 +60,34 @@ export function builtin(key: string, version: number): Pick<ProcessInput, 'defin
 }
 
 /** Real lifecycle activities on a throwaway database + the interpreter's infrastructure activities. */
-export async function lifecycleActivities(): Promise<{ tdb: TestDb; activities: Record<string, unknown>; projected: ProjectCaseStateInput[] }> {
+export async function lifecycleActivities(): Promise<{
+  tdb: TestDb;
+  activities: Record<string, unknown>;
+  projected: ProjectCaseStateInput[];
+}> {
   const tdb = await createTestDb();
   const projected: ProjectCaseStateInput[] = [];
   const activities = {
     ...createGenericActivities(),
-    ...createLifecycleActivities({ db: tdb.db, logger: pino({ level: 'silent' }), calendar: async (from, to) => buildCalendar({ from, to }) }),
-    async getCalendarSnapshot(r: { from: string; to: string }) { return buildCalendar(r); },
+    ...createLifecycleActivities({
+      db: tdb.db,
+      logger: pino({ level: 'silent' }),
+      calendar: async (from, to) => buildCalendar({ from, to }),
+    }),
+    async getCalendarSnapshot(r: { from: string; to: string }) {
+      return buildCalendar(r);
+    },
     async resolveDefinition(q: { key: string; on: string }) {
-      const best = DEFS.filter((d) => d.key === q.key && isEffectiveOn(d, q.on)).sort((a, b) => b.version - a.version)[0];
+      const best = DEFS.filter((d) => d.key === q.key && isEffectiveOn(d, q.on)).sort(
+        (a, b) => b.version - a.version,
+      )[0];
       if (!best) throw new Error(`no built-in ${q.key} on ${q.on}`);
       return builtin(best.key, best.version);
     },
-    async projectCaseState(p: ProjectCaseStateInput) { projected.push(p); return { applied: true }; },
+    async projectCaseState(p: ProjectCaseStateInput) {
+      projected.push(p);
+      return { applied: true };
+    },
   };
   return { tdb, activities, projected };
 }
@@ -76,9 +103,18 @@ const started: WorkflowHandle[] = [];
  * a case under an in-flight activity leaks that activity's time lock on the Java test server, and
  * every later sleep on it then runs in real time.
  */
-export async function withWorker<T>(env: TestWorkflowEnvironment, activities: object, fn: (taskQueue: string) => Promise<T>): Promise<T> {
+export async function withWorker<T>(
+  env: TestWorkflowEnvironment,
+  activities: object,
+  fn: (taskQueue: string) => Promise<T>,
+): Promise<T> {
   const taskQueue = uniqueQueue('life');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
   return worker.runUntil(async () => {
     try {
       return await fn(taskQueue);
@@ -93,7 +129,10 @@ async function terminateStarted(env: TestWorkflowEnvironment): Promise<void> {
   const order: string[] = [];
   const visit = async (workflowId: string): Promise<void> => {
     if (order.includes(workflowId)) return;
-    const view = await env.client.workflow.getHandle(workflowId).query(getCaseState).catch(() => undefined);
+    const view = await env.client.workflow
+      .getHandle(workflowId)
+      .query(getCaseState)
+      .catch(() => undefined);
     for (const child of view?.children ?? []) await visit(child.workflowId);
     order.push(workflowId); // after its children
   };
@@ -127,27 +166,64 @@ export async function sleepUntil(env: TestWorkflowEnvironment, day: string, time
 
 /** A case of a built-in definition, driven through the workflow's updates and query. */
 export class LifeCase {
-  private constructor(readonly env: TestWorkflowEnvironment, readonly handle: WorkflowHandle, readonly input: ProcessInput) {}
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly handle: WorkflowHandle,
+    readonly input: ProcessInput,
+  ) {}
 
-  static async start(env: TestWorkflowEnvironment, taskQueue: string, key: string, version: number, receivedOn: string, variables: Record<string, JsonValue> = {}): Promise<LifeCase> {
+  static async start(
+    env: TestWorkflowEnvironment,
+    taskQueue: string,
+    key: string,
+    version: number,
+    receivedOn: string,
+    variables: Record<string, JsonValue> = {},
+  ): Promise<LifeCase> {
     return LifeCase.startPinned(env, taskQueue, builtin(key, version), receivedOn, variables);
   }
 
   /** A case of an agency's own version of a built-in (e.g. `petitionDefinition({ responseDeadline })`). */
-  static async startDefinition(env: TestWorkflowEnvironment, taskQueue: string, d: ProcessDefinitionInput, receivedOn: string, variables: Record<string, JsonValue> = {}): Promise<LifeCase> {
+  static async startDefinition(
+    env: TestWorkflowEnvironment,
+    taskQueue: string,
+    d: ProcessDefinitionInput,
+    receivedOn: string,
+    variables: Record<string, JsonValue> = {},
+  ): Promise<LifeCase> {
     const v = validateDefinition(d);
     if (!v.ok) throw new Error(`${d.key} v${d.version} invalid: ${JSON.stringify(v.errors.slice(0, 3))}`);
     const pin = pinDefinition(v.definition);
-    return LifeCase.startPinned(env, taskQueue, { definition: v.definition, pin: { ...pin, label: formatPin(pin) } }, receivedOn, variables);
+    return LifeCase.startPinned(
+      env,
+      taskQueue,
+      { definition: v.definition, pin: { ...pin, label: formatPin(pin) } },
+      receivedOn,
+      variables,
+    );
   }
 
-  private static async startPinned(env: TestWorkflowEnvironment, taskQueue: string, pinned: Pick<ProcessInput, 'definition' | 'pin'>, receivedOn: string, variables: Record<string, JsonValue>): Promise<LifeCase> {
+  private static async startPinned(
+    env: TestWorkflowEnvironment,
+    taskQueue: string,
+    pinned: Pick<ProcessInput, 'definition' | 'pin'>,
+    receivedOn: string,
+    variables: Record<string, JsonValue>,
+  ): Promise<LifeCase> {
     const caseId = randomUUID();
     const input: ProcessInput = {
-      caseId, caseType: pinned.definition.caseType, agencyId: 'ubnd-xa-test', caseEvents: { received: receivedOn },
-      variables: { receivedOn, ...variables }, ...pinned,
+      caseId,
+      caseType: pinned.definition.caseType,
+      agencyId: 'ubnd-xa-test',
+      caseEvents: { received: receivedOn },
+      variables: { receivedOn, ...variables },
+      ...pinned,
     };
-    const handle = await env.client.workflow.start('processWorkflow', { taskQueue, workflowId: `case-${caseId}`, args: [input] });
+    const handle = await env.client.workflow.start('processWorkflow', {
+      taskQueue,
+      workflowId: `case-${caseId}`,
+      args: [input],
+    });
     started.push(handle);
     const c = new LifeCase(env, handle, input);
     await c.settled();
@@ -162,29 +238,41 @@ export class LifeCase {
     started.push(handle);
     const view = await handle.query(getCaseState);
     const [key, version] = view.pin.split('+')[0]!.split('@') as [string, string];
-    const input: ProcessInput = { caseId: link.caseId, caseType: calledKey, caseEvents: view.caseEvents, ...builtin(key, Number(version)) };
+    const input: ProcessInput = {
+      caseId: link.caseId,
+      caseType: calledKey,
+      caseEvents: view.caseEvents,
+      ...builtin(key, Number(version)),
+    };
     const c = new LifeCase(parent.env, handle, input);
     await c.settled();
     return c;
   }
 
-  get caseId(): string { return this.input.caseId; }
+  get caseId(): string {
+    return this.input.caseId;
+  }
 
-  state(): Promise<CaseStateView> { return this.handle.query(getCaseState); }
+  state(): Promise<CaseStateView> {
+    return this.handle.query(getCaseState);
+  }
 
   /** Waits until no service task or call activity is in flight (user tasks / timers only). */
   async settled(pred: (s: CaseStateView) => boolean = () => true, what = 'settled'): Promise<CaseStateView> {
     const def = this.input.definition;
-    const busy = (s: CaseStateView) => s.currentNodes.some((n) => {
-      const node = def.nodes.find((x) => x.id === n.nodeId);
-      return node?.type === 'serviceTask' || (node?.type === 'callActivity' && !node.wait);
-    });
+    const busy = (s: CaseStateView) =>
+      s.currentNodes.some((n) => {
+        const node = def.nodes.find((x) => x.id === n.nodeId);
+        return node?.type === 'serviceTask' || (node?.type === 'callActivity' && !node.wait);
+      });
     for (let i = 0; i < 400; i++) {
       const s = await this.state();
       if (s.status === 'completed' || (!busy(s) && s.status === 'running' && pred(s))) return s;
       await new Promise((r) => setTimeout(r, 25));
     }
-    throw new Error(`case ${this.caseId}: timed out waiting for ${what}: ${JSON.stringify((await this.state()).currentNodes)}`);
+    throw new Error(
+      `case ${this.caseId}: timed out waiting for ${what}: ${JSON.stringify((await this.state()).currentNodes)}`,
+    );
   }
 
   /** Node ids of the open user tasks (sorted). */
@@ -197,7 +285,8 @@ export class LifeCase {
     const s = await this.settled();
     const task = s.openTasks.find((t) => t.nodeId === nodeId);
     const clock = s.clocks.find((c) => c.timerId === task?.dueTimerId);
-    if (!clock) throw new Error(`no due clock on open task ${nodeId} (open: ${s.openTasks.map((t) => t.nodeId).join(', ')})`);
+    if (!clock)
+      throw new Error(`no due clock on open task ${nodeId} (open: ${s.openTasks.map((t) => t.nodeId).join(', ')})`);
     return clock;
   }
 
@@ -209,37 +298,63 @@ export class LifeCase {
   /** Clocks of timer events (boundaries / catch events) by ruleId. */
   async timerClocks(prefix = ''): Promise<Record<string, string | null | undefined>> {
     const s = await this.settled();
-    return Object.fromEntries(s.clocks.filter((c) => c.purpose !== 'due' && c.nodeId.startsWith(prefix) && c.ruleId).map((c) => [c.ruleId!, c.due]));
+    return Object.fromEntries(
+      s.clocks
+        .filter((c) => c.purpose !== 'due' && c.nodeId.startsWith(prefix) && c.ruleId)
+        .map((c) => [c.ruleId!, c.due]),
+    );
   }
 
   /**
    * Completes the open task `nodeId` with `data` and the case events it establishes (as the API
    * does), or with none (`withCaseEvents: false`: the recordCaseEvent results must date them).
    */
-  async complete(nodeId: string, data: Record<string, JsonValue>, opts: { withCaseEvents?: boolean } = {}): Promise<void> {
+  async complete(
+    nodeId: string,
+    data: Record<string, JsonValue>,
+    opts: { withCaseEvents?: boolean } = {},
+  ): Promise<void> {
     const s = await this.settled((x) => x.openTasks.some((t) => t.nodeId === nodeId), `open task ${nodeId}`);
     const task = s.openTasks.find((t) => t.nodeId === nodeId);
     if (!task) throw new Error(`no open task ${nodeId}`);
     // A date that records an act already done cannot lie in the future (ADR 0017): the act happened,
     // so the server's day has come — the scenario's clock moves to it first.
-    const acts = task.form.fields.filter((f) => f.type === 'date' && f.notAfter?.includes('today')).map((f) => data[f.name]);
+    const acts = task.form.fields
+      .filter((f) => f.type === 'date' && f.notAfter?.includes('today'))
+      .map((f) => data[f.name]);
     await this.reach(acts);
     await this.handle.executeUpdate(completeTask, {
-      args: [{ caseId: this.caseId, taskId: task.id, data, caseEvents: opts.withCaseEvents === false ? {} : caseEventsFor(this.input.definition, nodeId, data) }],
+      args: [
+        {
+          caseId: this.caseId,
+          taskId: task.id,
+          data,
+          caseEvents: opts.withCaseEvents === false ? {} : caseEventsFor(this.input.definition, nodeId, data),
+        },
+      ],
     });
     await this.settled();
   }
 
   /** Sends a legal event / message; returns the result or the rejection message. */
-  async send(name: string, p: { date: string; amount?: number; ruleId?: string; variables?: Record<string, JsonValue> }): Promise<{ caught: number; clocksChanged: number } | string> {
+  async send(
+    name: string,
+    p: { date: string; amount?: number; ruleId?: string; variables?: Record<string, JsonValue> },
+  ): Promise<{ caught: number; clocksChanged: number } | string> {
     await this.reach([p.date]); // a legal event records a decision already taken
     try {
       const r = await this.handle.executeUpdate(sendMessage, {
-        args: [{
-          caseId: this.caseId, name, date: p.date, decision: `${name}-${p.date}`,
-          ...(p.amount === undefined ? {} : { amount: p.amount }), ...(p.ruleId === undefined ? {} : { ruleId: p.ruleId }),
-          variables: { eventOn: p.date, ...(p.variables ?? {}) },
-        }],
+        args: [
+          {
+            caseId: this.caseId,
+            name,
+            date: p.date,
+            decision: `${name}-${p.date}`,
+            ...(p.amount === undefined ? {} : { amount: p.amount }),
+            ...(p.ruleId === undefined ? {} : { ruleId: p.ruleId }),
+            variables: { eventOn: p.date, ...(p.variables ?? {}) },
+          },
+        ],
       });
       await this.settled();
       return r;
@@ -251,8 +366,11 @@ export class LifeCase {
 
   /** Moves the server's time to the latest of `days` (its first minute) when that day has not come yet. */
   private async reach(days: readonly unknown[]): Promise<void> {
-    const latest = days.filter((d): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d)).sort().at(-1);
-    if (latest && latest > await serverDay(this.env)) {
+    const latest = days
+      .filter((d): d is string => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d))
+      .sort()
+      .at(-1);
+    if (latest && latest > (await serverDay(this.env))) {
       await sleepUntil(this.env, latest, '00:00:01');
       await this.settled();
     }
@@ -274,9 +392,18 @@ export async function records(tdb: TestDb, caseId: string) {
     tdb.db('case_events').where({ case_id: caseId }).orderBy('id'),
   ]);
   return {
-    documents: documents as Array<{ type: string; issued_on: string | null; sent_on: string | null; received_on: string | null; recipients: string[] }>,
+    documents: documents as Array<{
+      type: string;
+      issued_on: string | null;
+      sent_on: string | null;
+      received_on: string | null;
+      recipients: string[];
+    }>,
     notifications: notifications as Array<{ kind: string; recipients: string[] }>,
-    flags: Object.fromEntries(flags.map((f: { flag: string; value: JsonValue }) => [f.flag, f.value])) as Record<string, JsonValue>,
+    flags: Object.fromEntries(flags.map((f: { flag: string; value: JsonValue }) => [f.flag, f.value])) as Record<
+      string,
+      JsonValue
+    >,
     events: events as Array<{ kind: string; name: string; occurred_on: string | null }>,
   };
 }
@@ -288,16 +415,26 @@ export const cal = (start: string, n: number): string => computeDeadline(start, 
 export const wd = (start: string, n: number): string => computeDeadline(start, n, 'working_days').due;
 /** N years after `start` (BLDS 2015 Art 148(4)-(5)) on the seed calendar. */
 export const yr = (start: string, n: number): string =>
-  computeLimit({ start, amount: n, unit: 'years' }, buildCalendar({ from: addDays(start, -31), to: addDays(start, 366 * n + 60) })).due;
+  computeLimit(
+    { start, amount: n, unit: 'years' },
+    buildCalendar({ from: addDays(start, -31), to: addDays(start, 366 * n + 60) }),
+  ).due;
 
 /** Per-file fixture: this worker's time-skipping env plus a throwaway DB with the real lifecycle activities. */
-export async function openLifecycleFixture(): Promise<{ env: TestWorkflowEnvironment; tdb: TestDb; activities: Record<string, unknown> }> {
+export async function openLifecycleFixture(): Promise<{
+  env: TestWorkflowEnvironment;
+  tdb: TestDb;
+  activities: Record<string, unknown>;
+}> {
   const env = await timeSkippingEnv();
   const { tdb, activities } = await lifecycleActivities();
   return { env, tdb, activities };
 }
 
-export async function closeLifecycleFixture(env: TestWorkflowEnvironment | undefined, tdb: TestDb | undefined): Promise<void> {
+export async function closeLifecycleFixture(
+  env: TestWorkflowEnvironment | undefined,
+  tdb: TestDb | undefined,
+): Promise<void> {
   await env?.teardown();
   await tdb?.drop();
 }

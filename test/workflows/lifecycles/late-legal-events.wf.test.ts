@@ -8,10 +8,25 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../support/db.js';
-import { addDays, cal, closeLifecycleFixture, LifeCase, openLifecycleFixture, records, serverDay, withWorker } from './harness.js';
+import {
+  addDays,
+  cal,
+  closeLifecycleFixture,
+  LifeCase,
+  openLifecycleFixture,
+  records,
+  serverDay,
+  withWorker,
+} from './harness.js';
 
 const initial = (acceptedOn: string, complexity: string) => ({
-  initialDecision: 'accept', formComplete: true, denouncerHasCapacity: true, withinCompetence: true, violationIdentifiable: true, acceptedOn, complexity,
+  initialDecision: 'accept',
+  formComplete: true,
+  denouncerHasCapacity: true,
+  withinCompetence: true,
+  violationIdentifiable: true,
+  acceptedOn,
+  complexity,
 });
 
 describe('legal events recorded after the limit ran out', () => {
@@ -33,9 +48,14 @@ describe('legal events recorded after the limit ran out', () => {
 
       // T5 runs out; nobody entered the extension decisions yet.
       await c.at(addDays(t, 40));
-      const breached = await c.settled((s) => s.openTasks.some((x) => x.nodeId === 'resolutionBreach.headReview'), 'the head review');
+      const breached = await c.settled(
+        (s) => s.openTasks.some((x) => x.nodeId === 'resolutionBreach.headReview'),
+        'the head review',
+      );
       expect(breached.flags.overdue).toBe(true);
-      expect(breached.breaches).toMatchObject([{ nodeId: 'verify', ruleId: 'T5', due: cal(t, 30), status: 'breached' }]);
+      expect(breached.breaches).toMatchObject([
+        { nodeId: 'verify', ruleId: 'T5', due: cal(t, 30), status: 'breached' },
+      ]);
       expect((await records(tdb, c.caseId)).flags).toMatchObject({ resolution_overdue: true });
 
       // Dated after the limit ran out: refused with the article, nothing changes.
@@ -46,11 +66,25 @@ describe('legal events recorded after the limit ran out', () => {
       expect((await c.settled()).breaches).toMatchObject([{ status: 'breached' }]);
 
       // Dated within the limit, entered now: the limit moves from its date and the breach is superseded.
-      expect(await c.send('extend', { date: addDays(t, 20), amount: 30, ruleId: 'T5' })).toEqual({ caught: 1, clocksChanged: 1, breachesSuperseded: 1 });
+      expect(await c.send('extend', { date: addDays(t, 20), amount: 30, ruleId: 'T5' })).toEqual({
+        caught: 1,
+        clocksChanged: 1,
+        breachesSuperseded: 1,
+      });
       expect(await c.due('verify')).toBe(cal(t, 60));
-      const s = await c.settled((x) => !x.currentNodes.some((n) => n.nodeId.startsWith('overdue.superseded')), 'the supersession handler');
+      const s = await c.settled(
+        (x) => !x.currentNodes.some((n) => n.nodeId.startsWith('overdue.superseded')),
+        'the supersession handler',
+      );
       expect(s.flags.overdue).toBe(false);
-      expect(s.breaches).toMatchObject([{ ruleId: 'T5', due: cal(t, 30), status: 'superseded', supersededBy: { event: 'extend', date: addDays(t, 20), due: cal(t, 60) } }]);
+      expect(s.breaches).toMatchObject([
+        {
+          ruleId: 'T5',
+          due: cal(t, 30),
+          status: 'superseded',
+          supersededBy: { event: 'extend', date: addDays(t, 20), due: cal(t, 60) },
+        },
+      ]);
       const review = s.tasks.find((x) => x.nodeId === 'resolutionBreach.headReview')!;
       expect(review).toMatchObject({ status: 'cancelled', closedReason: 'breach_superseded' });
       expect(s.openTasks.map((x) => x.nodeId).sort()).toEqual(['extension.decision.issue', 'verify']);
@@ -60,16 +94,27 @@ describe('legal events recorded after the limit ran out', () => {
       expect(r.notifications.map((n) => n.kind)).toContain('deadline_breach_superseded');
 
       // The second, dated within the extended limit: granted; a third is refused (Art 30(3)), late or not.
-      expect(await c.send('extend', { date: addDays(t, 38), amount: 30, ruleId: 'T5' })).toEqual({ caught: 1, clocksChanged: 1 });
+      expect(await c.send('extend', { date: addDays(t, 38), amount: 30, ruleId: 'T5' })).toEqual({
+        caught: 1,
+        clocksChanged: 1,
+      });
       expect(await c.due('verify')).toBe(cal(t, 90));
-      expect(await c.send('extend', { date: addDays(t, 39), amount: 10, ruleId: 'T5' })).toMatch(/at most 2 extension.*Art 30\(3\)/);
+      expect(await c.send('extend', { date: addDays(t, 39), amount: 10, ruleId: 'T5' })).toMatch(
+        /at most 2 extension.*Art 30\(3\)/,
+      );
       expect(await c.due('verify')).toBe(cal(t, 90));
 
       // The moved limit breaches again when it runs out: escalated again through the task's boundary.
       await c.at(addDays(t, 95));
-      const again = await c.settled((x) => x.openTasks.some((o) => o.nodeId === 'resolutionBreach.headReview'), 'the second breach');
+      const again = await c.settled(
+        (x) => x.openTasks.some((o) => o.nodeId === 'resolutionBreach.headReview'),
+        'the second breach',
+      );
       expect(again.flags.overdue).toBe(true);
-      expect(again.breaches?.map((b) => [b.due, b.status])).toEqual([[cal(t, 30), 'superseded'], [cal(t, 90), 'breached']]);
+      expect(again.breaches?.map((b) => [b.due, b.status])).toEqual([
+        [cal(t, 30), 'superseded'],
+        [cal(t, 90), 'breached'],
+      ]);
     });
   });
 
@@ -84,14 +129,20 @@ describe('legal events recorded after the limit ran out', () => {
       // Normal complexity: no extension at all (Art 30(1)), late or not.
       expect(await c.send('extend', { date: addDays(t, 10), amount: 10, ruleId: 'T5' })).toMatch(/Art 30/);
 
-      expect(await c.send('suspend', { date: addDays(t, 20) })).toEqual({ caught: 1, clocksChanged: 1, breachesSuperseded: 1 });
+      expect(await c.send('suspend', { date: addDays(t, 20) })).toEqual({
+        caught: 1,
+        clocksChanged: 1,
+        breachesSuperseded: 1,
+      });
       const suspended = await c.dueClock('verify');
       expect(suspended).toMatchObject({ ruleId: 'T5', status: 'suspended', due: null });
       expect((await c.settled()).flags.overdue).toBe(false);
       // 20 days used before the suspension: resumed on t+34, 10 days remain.
       expect(await c.send('resume', { date: addDays(t, 34) })).toEqual({ caught: 1, clocksChanged: 1 });
       expect(await c.dueClock('verify')).toMatchObject({ status: 'running', due: cal(addDays(t, 34), 10) });
-      expect((await c.settled()).breaches).toMatchObject([{ status: 'superseded', supersededBy: { event: 'suspend', date: addDays(t, 20) } }]);
+      expect((await c.settled()).breaches).toMatchObject([
+        { status: 'superseded', supersededBy: { event: 'suspend', date: addDays(t, 20) } },
+      ]);
     });
   });
 });

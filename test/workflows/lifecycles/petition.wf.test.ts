@@ -9,7 +9,16 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { petitionDefinition } from '../../../processes/builtin/index.js';
 import type { TestDb } from '../../support/db.js';
-import { addDays, LifeCase, records, serverDay, withWorker, openLifecycleFixture, closeLifecycleFixture, wd } from './harness.js';
+import {
+  addDays,
+  LifeCase,
+  records,
+  serverDay,
+  withWorker,
+  openLifecycleFixture,
+  closeLifecycleFixture,
+  wd,
+} from './harness.js';
 
 describe('petition on Temporal', () => {
   let env: TestWorkflowEnvironment;
@@ -34,7 +43,11 @@ describe('petition on Temporal', () => {
       expect(s.caseEvents.accepted).toBe(addDays(t, 2));
       await c.at(addDays(t, 40));
       // Completed without case events: the recordCaseEvent result dates `resolved` (C2 counts from it).
-      await c.complete('respond', { respondedOn: addDays(t, 38), responseRef: 'CV-12', measuresTaken: true }, { withCaseEvents: false });
+      await c.complete(
+        'respond',
+        { respondedOn: addDays(t, 38), responseRef: 'CV-12', measuresTaken: true },
+        { withCaseEvents: false },
+      );
       expect(await c.dueClock('informForwarder')).toMatchObject({ ruleId: 'C2', due: wd(addDays(t, 38), 7) });
       await c.complete('informForwarder', { forwarderInformedOn: addDays(t, 41) });
       expect((await c.settled()).outcome).toBe('answered');
@@ -55,10 +68,17 @@ describe('petition on Temporal', () => {
       const c1 = wd(t, 10);
       expect(await late.due('accept')).toBe(c1);
       await late.at(addDays(c1, 1));
-      const s = await late.settled((x) => x.openTasks.some((o) => o.nodeId === 'overdue.headReview'), 'C1 breach escalation');
+      const s = await late.settled(
+        (x) => x.openTasks.some((o) => o.nodeId === 'overdue.headReview'),
+        'C1 breach escalation',
+      );
       expect(s.history.find((h) => h.type === 'due_breached')?.detail).toMatchObject({ ruleId: 'C1', due: c1 });
       expect(s.variables.deadlineExpiredOn).toEqual({ C1: c1 });
-      await late.complete('accept', { petitionDecision: 'transfer', decidedOn: addDays(c1, 1), competentBodyRef: 'so-xay-dung' });
+      await late.complete('accept', {
+        petitionDecision: 'transfer',
+        decidedOn: addDays(c1, 1),
+        competentBodyRef: 'so-xay-dung',
+      });
       const r = await records(tdb, late.caseId);
       expect(r.flags).toMatchObject({ overdue: true });
       expect(r.documents.map((d) => [d.type, d.issued_on, d.recipients])).toEqual([
@@ -67,7 +87,13 @@ describe('petition on Temporal', () => {
       // The transfer ends the case (TCD Art 26(2)): the head's review of the late notice closes with it — its
       // purpose (getting the case handled, TT 07/2014 Art 7(3)) is met; the breach stays recorded (flag, notification, history).
       const done = await late.settled();
-      expect(done).toMatchObject({ status: 'completed', outcome: 'transferred', terminatedBy: 'end.transferred', openTasks: [], clocks: [] });
+      expect(done).toMatchObject({
+        status: 'completed',
+        outcome: 'transferred',
+        terminatedBy: 'end.transferred',
+        openTasks: [],
+        clocks: [],
+      });
       expect(done.tasks.find((x) => x.nodeId === 'overdue.headReview')?.status).toBe('cancelled');
       expect(r.notifications.map((n) => n.kind)).toEqual(['deadline_breach']);
     });
@@ -76,13 +102,27 @@ describe('petition on Temporal', () => {
   it('an agency version configures the response deadline (15 WD from acceptance): the clock runs and its breach escalates', async () => {
     await withWorker(env, activities, async (tq) => {
       const t = await serverDay(env);
-      const agency = petitionDefinition({ key: 'petition-agency-test', responseDeadline: { amount: 15, unit: 'working_days', legalBasis: 'Quy chế xử lý kiến nghị của UBND tỉnh (test)' } });
+      const agency = petitionDefinition({
+        key: 'petition-agency-test',
+        responseDeadline: {
+          amount: 15,
+          unit: 'working_days',
+          legalBasis: 'Quy chế xử lý kiến nghị của UBND tỉnh (test)',
+        },
+      });
       const c = await LifeCase.startDefinition(env, tq, agency, t);
       await c.complete('accept', { petitionDecision: 'accept', decidedOn: addDays(t, 1) });
       const c7 = wd(addDays(t, 1), 15);
-      expect(await c.dueClock('respond')).toMatchObject({ ruleId: 'C7', due: c7, legalBasis: 'Quy chế xử lý kiến nghị của UBND tỉnh (test)' });
+      expect(await c.dueClock('respond')).toMatchObject({
+        ruleId: 'C7',
+        due: c7,
+        legalBasis: 'Quy chế xử lý kiến nghị của UBND tỉnh (test)',
+      });
       await c.at(addDays(c7, 1));
-      const s = await c.settled((x) => x.openTasks.some((o) => o.nodeId === 'overdue.headReview'), 'C7 breach escalation');
+      const s = await c.settled(
+        (x) => x.openTasks.some((o) => o.nodeId === 'overdue.headReview'),
+        'C7 breach escalation',
+      );
       expect(s.history.find((h) => h.type === 'due_breached')?.detail).toMatchObject({ ruleId: 'C7', due: c7 });
       expect(await c.open()).toEqual(['overdue.headReview', 'respond']);
       expect((await records(tdb, c.caseId)).notifications.map((n) => n.kind)).toEqual(['deadline_breach']);

@@ -12,7 +12,8 @@ function clockRules(n: DefinitionNode): { rule: ClockRule; at: string }[] {
   const due = (n as { due?: ClockRule }).due;
   if (due) out.push({ rule: due, at: '.due' });
   const timer = (n as { trigger?: { kind: string; timer?: ClockRule | { duration: string } } }).trigger;
-  if (timer?.kind === 'timer' && timer.timer && 'ruleId' in timer.timer) out.push({ rule: timer.timer, at: '.trigger.timer' });
+  if (timer?.kind === 'timer' && timer.timer && 'ruleId' in timer.timer)
+    out.push({ rule: timer.timer, at: '.trigger.timer' });
   return out;
 }
 
@@ -23,8 +24,24 @@ export const clockFollows: Rule = (g) => {
   for (const { node, rule, at } of all) {
     if (rule.follows === undefined) continue;
     const followed = byId.get(rule.follows);
-    if (!followed) errors.push(nodeError(g, node, `clock ${rule.ruleId} follows '${rule.follows}', which is no clock rule of this definition`, `${at}.follows`));
-    else if (followed.follows !== undefined) errors.push(nodeError(g, node, `clock ${rule.ruleId} follows '${rule.follows}', which itself follows '${followed.follows}' (follow that one)`, `${at}.follows`));
+    if (!followed)
+      errors.push(
+        nodeError(
+          g,
+          node,
+          `clock ${rule.ruleId} follows '${rule.follows}', which is no clock rule of this definition`,
+          `${at}.follows`,
+        ),
+      );
+    else if (followed.follows !== undefined)
+      errors.push(
+        nodeError(
+          g,
+          node,
+          `clock ${rule.ruleId} follows '${rule.follows}', which itself follows '${followed.follows}' (follow that one)`,
+          `${at}.follows`,
+        ),
+      );
   }
   return errors;
 };

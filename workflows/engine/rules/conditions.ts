@@ -12,21 +12,44 @@ export const feelConditions: Rule = (g) => {
     if (flow.condition === undefined) continue;
     const source = g.nodes.get(flow.source);
     if (source && source.type !== 'exclusiveGateway') {
-      errors.push(flowError(g, flow, `only flows leaving an exclusive gateway may have a condition (source is ${source.type} '${source.id}')`, '.condition'));
+      errors.push(
+        flowError(
+          g,
+          flow,
+          `only flows leaving an exclusive gateway may have a condition (source is ${source.type} '${source.id}')`,
+          '.condition',
+        ),
+      );
     }
     const syntax = feelSyntaxError(flow.condition);
-    if (syntax) errors.push(flowError(g, flow, `condition '${flow.condition}' is not valid FEEL: ${syntax}`, '.condition'));
+    if (syntax)
+      errors.push(flowError(g, flow, `condition '${flow.condition}' is not valid FEEL: ${syntax}`, '.condition'));
     for (const fn of feelClockFunctions(flow.condition)) {
-      errors.push(flowError(g, flow, `condition '${flow.condition}' calls ${fn}(), which depends on the worker clock; compare with a case date variable instead`, '.condition'));
+      errors.push(
+        flowError(
+          g,
+          flow,
+          `condition '${flow.condition}' calls ${fn}(), which depends on the worker clock; compare with a case date variable instead`,
+          '.condition',
+        ),
+      );
     }
   }
   for (const n of g.nodes.values()) {
     if (n.type !== 'serviceTask' && n.type !== 'callActivity') continue;
     for (const [arg, expr] of Object.entries(n.input)) {
       const syntax = feelSyntaxError(expr);
-      if (syntax) errors.push(nodeError(g, n, `input '${arg}' = '${expr}' is not valid FEEL: ${syntax}`, `.input.${arg}`));
+      if (syntax)
+        errors.push(nodeError(g, n, `input '${arg}' = '${expr}' is not valid FEEL: ${syntax}`, `.input.${arg}`));
       for (const fn of feelClockFunctions(expr)) {
-        errors.push(nodeError(g, n, `input '${arg}' = '${expr}' calls ${fn}(), which depends on the worker clock`, `.input.${arg}`));
+        errors.push(
+          nodeError(
+            g,
+            n,
+            `input '${arg}' = '${expr}' calls ${fn}(), which depends on the worker clock`,
+            `.input.${arg}`,
+          ),
+        );
       }
     }
   }

@@ -14,16 +14,33 @@ export const exclusiveGatewayDefaults: Rule = (g) => {
     const out = outgoingOf(g, n.id);
     if (n.default !== undefined) {
       const def = g.flows.get(n.default);
-      if (!def || def.source !== n.id) errors.push(nodeError(g, n, `default flow '${n.default}' is not an outgoing flow of this gateway`, '.default'));
-      else if (def.condition !== undefined) errors.push(nodeError(g, n, `default flow '${n.default}' must not have a condition (it is taken when no condition holds)`, '.default'));
+      if (!def || def.source !== n.id)
+        errors.push(nodeError(g, n, `default flow '${n.default}' is not an outgoing flow of this gateway`, '.default'));
+      else if (def.condition !== undefined)
+        errors.push(
+          nodeError(
+            g,
+            n,
+            `default flow '${n.default}' must not have a condition (it is taken when no condition holds)`,
+            '.default',
+          ),
+        );
     }
     if (out.length === 1 && out[0]!.condition !== undefined) {
-      errors.push(nodeError(g, n, `its only outgoing flow '${out[0]!.id}' has a condition but there is no default flow to take when it is false`));
+      errors.push(
+        nodeError(
+          g,
+          n,
+          `its only outgoing flow '${out[0]!.id}' has a condition but there is no default flow to take when it is false`,
+        ),
+      );
     }
     if (out.length < 2) continue;
-    if (n.default === undefined) errors.push(nodeError(g, n, `branches into ${out.length} flows but has no default flow`, '.default'));
+    if (n.default === undefined)
+      errors.push(nodeError(g, n, `branches into ${out.length} flows but has no default flow`, '.default'));
     for (const f of out) {
-      if (f.id !== n.default && f.condition === undefined) errors.push(nodeError(g, n, `outgoing flow '${f.id}' has no condition and is not the default flow`));
+      if (f.id !== n.default && f.condition === undefined)
+        errors.push(nodeError(g, n, `outgoing flow '${f.id}' has no condition and is not the default flow`));
     }
   }
   return errors;

@@ -4,10 +4,12 @@ import { flowError, type Rule, type ValidationError } from './types.js';
 export const flowEndpoints: Rule = (g) => {
   const errors: ValidationError[] = [];
   for (const flow of g.flows.values()) {
-    if (!g.nodes.has(flow.source)) errors.push(flowError(g, flow, `source '${flow.source}' is not a node of this definition`, '.source'));
+    if (!g.nodes.has(flow.source))
+      errors.push(flowError(g, flow, `source '${flow.source}' is not a node of this definition`, '.source'));
     const target = g.nodes.get(flow.target);
     if (!target) errors.push(flowError(g, flow, `target '${flow.target}' is not a node of this definition`, '.target'));
-    else if (target.type === 'boundaryEvent') errors.push(flowError(g, flow, `boundary event '${target.id}' cannot have incoming flows`, '.target'));
+    else if (target.type === 'boundaryEvent')
+      errors.push(flowError(g, flow, `boundary event '${target.id}' cannot have incoming flows`, '.target'));
   }
   return errors;
 };

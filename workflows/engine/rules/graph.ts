@@ -13,10 +13,19 @@ function push(map: Map<string, SequenceFlow[]>, key: string, flow: SequenceFlow)
 /** Indexes nodes and flows (first occurrence wins for duplicated ids; those are reported separately). */
 export function buildGraph(definition: ProcessDefinition): Graph {
   const g: Graph = {
-    definition, nodes: new Map(), nodeIndex: new Map(), flowIndex: new Map(), flows: new Map(), outgoing: new Map(), incoming: new Map(),
+    definition,
+    nodes: new Map(),
+    nodeIndex: new Map(),
+    flowIndex: new Map(),
+    flows: new Map(),
+    outgoing: new Map(),
+    incoming: new Map(),
   };
   definition.nodes.forEach((node, i) => {
-    if (!g.nodes.has(node.id)) { g.nodes.set(node.id, node); g.nodeIndex.set(node.id, i); }
+    if (!g.nodes.has(node.id)) {
+      g.nodes.set(node.id, node);
+      g.nodeIndex.set(node.id, i);
+    }
   });
   definition.flows.forEach((flow, i) => {
     if (g.flows.has(flow.id)) return;

@@ -13,8 +13,17 @@ import type { Rule } from './types.js';
 import { uniqueIds } from './unique-ids.js';
 
 export const STRUCTURAL_RULES: readonly Rule[] = [
-  uniqueIds, flowEndpoints, startAndEnd, outgoingFlows, exclusiveGatewayDefaults, parallelGatewayShape,
-  feelConditions, boundaryAttachment, callActivityOutputs, clockFollows, reachability,
+  uniqueIds,
+  flowEndpoints,
+  startAndEnd,
+  outgoingFlows,
+  exclusiveGatewayDefaults,
+  parallelGatewayShape,
+  feelConditions,
+  boundaryAttachment,
+  callActivityOutputs,
+  clockFollows,
+  reachability,
 ];
 export { buildGraph } from './graph.js';
 export type { Graph, Rule, ValidationError } from './types.js';

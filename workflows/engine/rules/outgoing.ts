@@ -12,7 +12,13 @@ export const outgoingFlows: Rule = (g) => {
     const out = outgoingOf(g, n.id);
     if (out.length === 0) errors.push(nodeError(g, n, 'has no outgoing flow (only end events may end a path)'));
     else if (out.length > 1 && n.type !== 'exclusiveGateway' && n.type !== 'parallelGateway') {
-      errors.push(nodeError(g, n, `has ${out.length} outgoing flows (${out.map((f) => f.id).join(', ')}); use a gateway to branch`));
+      errors.push(
+        nodeError(
+          g,
+          n,
+          `has ${out.length} outgoing flows (${out.map((f) => f.id).join(', ')}); use a gateway to branch`,
+        ),
+      );
     }
   }
   return errors;

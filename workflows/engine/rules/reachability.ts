@@ -10,7 +10,11 @@ function walk(starts: string[], next: (id: string) => string[]): Set<string> {
   const seen = new Set<string>(starts);
   const stack = [...starts];
   while (stack.length > 0) {
-    for (const n of next(stack.pop()!)) if (!seen.has(n)) { seen.add(n); stack.push(n); }
+    for (const n of next(stack.pop()!))
+      if (!seen.has(n)) {
+        seen.add(n);
+        stack.push(n);
+      }
   }
   return seen;
 }
@@ -40,7 +44,8 @@ export const reachability: Rule = (g) => {
   });
   for (const n of g.nodes.values()) {
     if (!forward.has(n.id)) errors.push(nodeError(g, n, 'is unreachable from the start event'));
-    else if (!backward.has(n.id) && ends.length > 0) errors.push(nodeError(g, n, 'cannot reach any end event (dead end or endless loop)'));
+    else if (!backward.has(n.id) && ends.length > 0)
+      errors.push(nodeError(g, n, 'cannot reach any end event (dead end or endless loop)'));
   }
   return errors;
 };

@@ -34,10 +34,18 @@ export function describe(node: DefinitionNode): string {
 
 /** An error about a node. */
 export function nodeError(graph: Graph, node: DefinitionNode, message: string, subPath = ''): ValidationError {
-  return { path: `nodes[${graph.nodeIndex.get(node.id) ?? '?'}]${subPath}`, elementId: node.id, message: `${describe(node)}: ${message}` };
+  return {
+    path: `nodes[${graph.nodeIndex.get(node.id) ?? '?'}]${subPath}`,
+    elementId: node.id,
+    message: `${describe(node)}: ${message}`,
+  };
 }
 
 /** An error about a flow. */
 export function flowError(graph: Graph, flow: SequenceFlow, message: string, subPath = ''): ValidationError {
-  return { path: `flows[${graph.flowIndex.get(flow.id) ?? '?'}]${subPath}`, elementId: flow.id, message: `sequence flow '${flow.id}': ${message}` };
+  return {
+    path: `flows[${graph.flowIndex.get(flow.id) ?? '?'}]${subPath}`,
+    elementId: flow.id,
+    message: `sequence flow '${flow.id}': ${message}`,
+  };
 }

@@ -28,7 +28,10 @@ type Registry = { [T in NodeType]: Behaviour<Extract<DefinitionNode, { type: T }
 export function discardOnwards(ctx: ElementContext, node: DefinitionNode, withBoundaries: boolean): void {
   const incoming = ctx.graph.incoming(node.id).length;
   const n = (ctx.state.discards[node.id] ?? 0) + 1;
-  if (n < incoming) { ctx.state.discards[node.id] = n; return; }
+  if (n < incoming) {
+    ctx.state.discards[node.id] = n;
+    return;
+  }
   delete ctx.state.discards[node.id];
   ctx.discardAll(node.id);
   if (withBoundaries) for (const b of ctx.graph.boundaries(node.id)) ctx.discardAll(b.id);
@@ -36,11 +39,14 @@ export function discardOnwards(ctx: ElementContext, node: DefinitionNode, withBo
 
 /** Timer boundary events of a waiting element are armed when its token arrives. */
 function armBoundaryTimers(ctx: ElementContext, node: DefinitionNode, token: Token): void {
-  for (const b of ctx.graph.boundaries(node.id)) if (b.trigger.kind === 'timer') ctx.armTimer('boundary', b.id, token.id, b.trigger.timer);
+  for (const b of ctx.graph.boundaries(node.id))
+    if (b.trigger.kind === 'timer') ctx.armTimer('boundary', b.id, token.id, b.trigger.timer);
 }
 
 /** A waiting element: the token rests (plus what `onRest` adds) until the workflow reports completion. */
-function waiting<N extends DefinitionNode>(onRest?: (ctx: ElementContext, node: N, token: Token) => void): Behaviour<N> {
+function waiting<N extends DefinitionNode>(
+  onRest?: (ctx: ElementContext, node: N, token: Token) => void,
+): Behaviour<N> {
   return {
     waits: true,
     enter(ctx, node) {
@@ -62,7 +68,10 @@ function arriveAtJoin(ctx: ElementContext, nodeId: string, flowId: string, mark:
   const seen = new Set([...j.taken, ...j.discarded]);
   if (!ctx.graph.incoming(nodeId).every((f) => seen.has(f.id))) return;
   delete ctx.state.joins[nodeId];
-  if (j.taken.length > 0) { ctx.record('joined', nodeId); ctx.takeAll(nodeId); } else ctx.discardAll(nodeId);
+  if (j.taken.length > 0) {
+    ctx.record('joined', nodeId);
+    ctx.takeAll(nodeId);
+  } else ctx.discardAll(nodeId);
 }
 
 export const BEHAVIOURS: Registry = {
@@ -79,8 +88,15 @@ export const BEHAVIOURS: Registry = {
     const taskId = `${node.id}-${ctx.state.nextId}`;
     token.taskId = taskId;
     const task: TaskRecord = {
-      id: taskId, nodeId: node.id, tokenId: token.id, name: node.name, candidateRoles: [...node.candidateRoles], agencyScope: node.agencyScope,
-      form: node.form, status: 'open', openedAt: token.since,
+      id: taskId,
+      nodeId: node.id,
+      tokenId: token.id,
+      name: node.name,
+      candidateRoles: [...node.candidateRoles],
+      agencyScope: node.agencyScope,
+      form: node.form,
+      status: 'open',
+      openedAt: token.since,
     };
     ctx.state.tasks.push(task);
     if (node.due) {
@@ -106,10 +122,18 @@ export const BEHAVIOURS: Registry = {
     enter(ctx, node) {
       const outgoing = ctx.graph.outgoing(node.id);
       // Conditions in definition order; the default flow is evaluated last (BPMN 2.0 §13.3.2).
-      const chosen = outgoing.find((f) => f.id !== node.default && f.condition !== undefined && evaluateCondition(f.condition, ctx.feelScope()))
-        ?? outgoing.find((f) => f.id === node.default)
-        ?? (outgoing.length === 1 && outgoing[0]!.condition === undefined ? outgoing[0] : undefined);
-      if (!chosen) throw new RuntimeIncident('NO_FLOW', `exclusive gateway '${node.id}': no condition holds and there is no default flow`, node.id);
+      const chosen =
+        outgoing.find(
+          (f) => f.id !== node.default && f.condition !== undefined && evaluateCondition(f.condition, ctx.feelScope()),
+        ) ??
+        outgoing.find((f) => f.id === node.default) ??
+        (outgoing.length === 1 && outgoing[0]!.condition === undefined ? outgoing[0] : undefined);
+      if (!chosen)
+        throw new RuntimeIncident(
+          'NO_FLOW',
+          `exclusive gateway '${node.id}': no condition holds and there is no default flow`,
+          node.id,
+        );
       for (const f of outgoing) {
         if (f.id === chosen.id) ctx.take(f.id);
         else ctx.discard(f.id);
@@ -118,22 +142,36 @@ export const BEHAVIOURS: Registry = {
   },
   parallelGateway: {
     enter(ctx, node, flowId) {
-      if (ctx.graph.incoming(node.id).length <= 1) { ctx.takeAll(node.id); return; }
+      if (ctx.graph.incoming(node.id).length <= 1) {
+        ctx.takeAll(node.id);
+        return;
+      }
       arriveAtJoin(ctx, node.id, flowId!, 'taken');
     },
     discard(ctx, node, flowId) {
-      if (ctx.graph.incoming(node.id).length > 1) { arriveAtJoin(ctx, node.id, flowId, 'discarded'); return; }
+      if (ctx.graph.incoming(node.id).length > 1) {
+        arriveAtJoin(ctx, node.id, flowId, 'discarded');
+        return;
+      }
       discardOnwards(ctx, node, false);
     },
   },
   boundaryEvent: {
     enter(_ctx, node) {
-      throw new RuntimeIncident('BAD_FLOW', `boundary event '${node.id}' cannot be the target of a sequence flow`, node.id);
+      throw new RuntimeIncident(
+        'BAD_FLOW',
+        `boundary event '${node.id}' cannot be the target of a sequence flow`,
+        node.id,
+      );
     },
   },
 };
 
 /** Node types on which a token rests (derived from the registry). */
-export const WAITING: ReadonlySet<string> = new Set(Object.entries(BEHAVIOURS).filter(([, b]) => (b as Behaviour).waits).map(([type]) => type));
+export const WAITING: ReadonlySet<string> = new Set(
+  Object.entries(BEHAVIOURS)
+    .filter(([, b]) => (b as Behaviour).waits)
+    .map(([type]) => type),
+);
 
 export { DUE_BREACH_ESCALATION_CODE };

@@ -15,7 +15,10 @@ export const CALENDAR_SPAN_DAYS = 1100;
 export const CALENDAR_MAX_DAYS = 366 * 20;
 
 /** A covered range of days, both ends included. */
-export interface DayRange { from: string; to: string }
+export interface DayRange {
+  from: string;
+  to: string;
+}
 
 /**
  * The days the calendar builder can make (calendar/lunar.ts: the lunar tables cover the years
@@ -26,7 +29,10 @@ export const CALENDAR_LAST_DAY = '2199-12-31';
 
 /** `r` within the days the calendar can be built for. */
 function clamped(r: DayRange): DayRange {
-  return { from: r.from < CALENDAR_FIRST_DAY ? CALENDAR_FIRST_DAY : r.from, to: r.to > CALENDAR_LAST_DAY ? CALENDAR_LAST_DAY : r.to };
+  return {
+    from: r.from < CALENDAR_FIRST_DAY ? CALENDAR_FIRST_DAY : r.from,
+    to: r.to > CALENDAR_LAST_DAY ? CALENDAR_LAST_DAY : r.to,
+  };
 }
 
 /**
@@ -46,7 +52,10 @@ export function neededAround(date: string): DayRange {
  * that it widens seldom — about once every two years of a long case with the default span.
  */
 export function fetchedAround(date: string, span = CALENDAR_SPAN_DAYS): DayRange {
-  return clamped({ from: addDays(date, -CALENDAR_LEAD_DAYS), to: addDays(date, Math.max(span - CALENDAR_LEAD_DAYS, CALENDAR_MIN_AHEAD_DAYS)) });
+  return clamped({
+    from: addDays(date, -CALENDAR_LEAD_DAYS),
+    to: addDays(date, Math.max(span - CALENDAR_LEAD_DAYS, CALENDAR_MIN_AHEAD_DAYS)),
+  });
 }
 
 /** True when `outer` covers every day of `inner`. */
@@ -64,7 +73,11 @@ export function unionRange(a: DayRange | undefined, b: DayRange): DayRange {
  * The wider snapshot range a case holding `current` must fetch when it lacks days needed around
  * one of `dates` (non-dates are ignored), or undefined when `current` covers them all.
  */
-export function widerRange(current: DayRange | undefined, dates: readonly unknown[], span = CALENDAR_SPAN_DAYS): DayRange | undefined {
+export function widerRange(
+  current: DayRange | undefined,
+  dates: readonly unknown[],
+  span = CALENDAR_SPAN_DAYS,
+): DayRange | undefined {
   let wanted: DayRange | undefined;
   for (const d of dates) {
     if (typeof d !== 'string' || !isIsoDate(d)) continue;
@@ -82,7 +95,12 @@ export function buildable(range: DayRange): boolean {
  * Why a date cannot be one of the case's dates because no calendar snapshot could cover it together
  * with the dates the case has (`caseDates`: its case events and today), or null.
  */
-export function calendarReachProblem(field: string, date: string, caseDates: readonly string[], span = CALENDAR_SPAN_DAYS): string | null {
+export function calendarReachProblem(
+  field: string,
+  date: string,
+  caseDates: readonly string[],
+  span = CALENDAR_SPAN_DAYS,
+): string | null {
   if (isIsoDate(date) && (date < CALENDAR_FIRST_DAY || date > CALENDAR_LAST_DAY)) {
     return `${field}: ${date} is outside the days the working-day calendar covers (${CALENDAR_FIRST_DAY}..${CALENDAR_LAST_DAY}) (rule calendarReach)`;
   }
@@ -96,7 +114,12 @@ export function calendarReachProblem(field: string, date: string, caseDates: rea
 export function coverageErrorOf(err: unknown): CalendarCoverageError | undefined {
   for (let e = err, depth = 0; e && depth < 5; depth++) {
     if (e instanceof CalendarCoverageError) return e;
-    if (typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'CALENDAR_NOT_COVERED' && typeof (e as { date?: unknown }).date === 'string') {
+    if (
+      typeof e === 'object' &&
+      e !== null &&
+      (e as { code?: unknown }).code === 'CALENDAR_NOT_COVERED' &&
+      typeof (e as { date?: unknown }).date === 'string'
+    ) {
       return e as CalendarCoverageError;
     }
     e = (e as { cause?: unknown }).cause;

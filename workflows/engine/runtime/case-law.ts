@@ -9,7 +9,10 @@ import type { ExtensionPolicy } from '../../clock/index.js';
 import type { JsonValue } from '../primitives.js';
 
 /** A legal event the case refuses in its current state: a stable reason code and the officer-readable detail. */
-export interface LegalEventRefusal { reason: string; detail: string }
+export interface LegalEventRefusal {
+  reason: string;
+  detail: string;
+}
 
 export interface CaseLaw {
   /**
@@ -22,7 +25,11 @@ export interface CaseLaw {
    * Why the law refuses message `name` on a case with `caseVariables`, the message carrying
    * `messageVariables` (e.g. marking a case complex twice at the same level), or null.
    */
-  messageRefusal?(name: string, caseVariables: Readonly<Record<string, JsonValue>>, messageVariables: Readonly<Record<string, JsonValue>>): LegalEventRefusal | null;
+  messageRefusal?(
+    name: string,
+    caseVariables: Readonly<Record<string, JsonValue>>,
+    messageVariables: Readonly<Record<string, JsonValue>>,
+  ): LegalEventRefusal | null;
 }
 
 /** No lifecycle law: definitions' data only. */

@@ -4,8 +4,15 @@
  */
 import { Duration } from 'luxon';
 import {
-  ClockError, createClock, evaluateClock, extendClock, isIsoDate, suspendClock,
-  type CalendarSnapshot, type Clock, type ExtensionPolicy,
+  ClockError,
+  createClock,
+  evaluateClock,
+  extendClock,
+  isIsoDate,
+  suspendClock,
+  type CalendarSnapshot,
+  type Clock,
+  type ExtensionPolicy,
 } from '../../clock/index.js';
 import { msOf, vnDate } from '../../clock/vn-time.js';
 import { isClockRule, isMonthUnit, type ClockRule, type TimerSpec } from '../clock-rule.js';
@@ -34,15 +41,23 @@ export function addressedTo(c: Pick<Clock, 'ruleId' | 'follows'>, ruleId: string
  * legal event dated within such a limit but recorded after it ran out still applies to it.
  */
 export function liveBreaches(state: CheckedState, ruleId?: string): BreachRecord[] {
-  return (state.breaches ?? []).filter((b) => b.status === 'breached' && (state.tokens ?? []).some((t) => t.id === b.tokenId)
-    && addressedTo(b.clock.clock, ruleId)
-    && !state.timers.some((t) => t.tokenId === b.tokenId && t.purpose === 'due' && t.clock?.clock.ruleId === b.ruleId));
+  return (state.breaches ?? []).filter(
+    (b) =>
+      b.status === 'breached' &&
+      (state.tokens ?? []).some((t) => t.id === b.tokenId) &&
+      addressedTo(b.clock.clock, ruleId) &&
+      !state.timers.some((t) => t.tokenId === b.tokenId && t.purpose === 'due' && t.clock?.clock.ruleId === b.ruleId),
+  );
 }
 
 /** Same start and budget: two clocks that count the same limit (a follower and its followed clock). */
 export function sameLimit(a: Clock, b: Clock): boolean {
-  return a.startEvent.name === b.startEvent.name && a.startEvent.date === b.startEvent.date
-    && a.budget.amount === b.budget.amount && a.budget.unit === b.budget.unit;
+  return (
+    a.startEvent.name === b.startEvent.name &&
+    a.startEvent.date === b.startEvent.date &&
+    a.budget.amount === b.budget.amount &&
+    a.budget.unit === b.budget.unit
+  );
 }
 
 /**
@@ -50,7 +65,9 @@ export function sameLimit(a: Clock, b: Clock): boolean {
  * and extensions when both count the same limit (K17_K3 and K3), else the follower unchanged.
  */
 export function followerClock(follower: Clock, followed: Clock): Clock {
-  return sameLimit(follower, followed) ? { ...follower, suspensions: followed.suspensions, extensions: followed.extensions } : follower;
+  return sameLimit(follower, followed)
+    ? { ...follower, suspensions: followed.suspensions, extensions: followed.extensions }
+    : follower;
 }
 
 /** Builds the clock of a rule whose count starts at the case event `rule.from` (or `fallbackDate`). */
@@ -65,9 +82,16 @@ export function clockOf(rule: ClockRule, caseEvents: Record<string, string>, fal
     ...(rule.suspensionBasis === undefined ? {} : { suspensionBasis: rule.suspensionBasis }),
     ...(rule.suspendableFrom === undefined ? {} : { suspendableFrom: rule.suspendableFrom }),
     ...(rule.follows === undefined ? {} : { follows: rule.follows }),
-    ...(rule.extension === undefined || isMonthUnit(rule.unit) ? {} : {
-      extensionPolicy: { maxExtensions: rule.extension.maxExtensions, maxAmountEach: rule.extension.maxAmountEach, unit: rule.unit, legalBasis: rule.extension.legalBasis },
-    }),
+    ...(rule.extension === undefined || isMonthUnit(rule.unit)
+      ? {}
+      : {
+          extensionPolicy: {
+            maxExtensions: rule.extension.maxExtensions,
+            maxAmountEach: rule.extension.maxAmountEach,
+            unit: rule.unit,
+            legalBasis: rule.extension.legalBasis,
+          },
+        }),
     rungs: (rule.rungs ?? []).map((r) => ({ name: r.name, daysBefore: r.daysBefore, unit: rungUnit })),
   });
 }
@@ -88,7 +112,12 @@ export function evaluate(clock: Clock, calendar: CalendarSnapshot | undefined, n
 }
 
 /** Due instant (ms) and clock (if statutory) of a timer spec armed at `nowMs`. */
-export function armTimer(spec: TimerSpec, caseEvents: Record<string, string>, calendar: CalendarSnapshot | undefined, nowMs: number): { dueAtMs: number | null; clock?: ClockState } {
+export function armTimer(
+  spec: TimerSpec,
+  caseEvents: Record<string, string>,
+  calendar: CalendarSnapshot | undefined,
+  nowMs: number,
+): { dueAtMs: number | null; clock?: ClockState } {
   if (!isClockRule(spec)) return { dueAtMs: nowMs + Duration.fromISO(spec.duration).toMillis() };
   const clock = evaluate(clockOf(spec, caseEvents, vnDate(nowMs)), calendar, nowMs);
   return { dueAtMs: clock.dueAt === null ? null : msOf(clock.dueAt), clock };
@@ -117,7 +146,8 @@ export function recordedCaseEvent(activity: string, result: unknown): Record<str
 // ---- legal events refused up front ---------------------------------------------------------------
 
 /** The parts of the run state the legal-event checks read. */
-export type CheckedState = Pick<RunState, 'timers' | 'variables' | 'calendar'> & Partial<Pick<RunState, 'tokens' | 'breaches'>>;
+export type CheckedState = Pick<RunState, 'timers' | 'variables' | 'calendar'> &
+  Partial<Pick<RunState, 'tokens' | 'breaches'>>;
 
 /** Payload of a legal clock event as the `sendMessage` update carries it. */
 export interface LegalEventRequest {
@@ -141,11 +171,18 @@ export function isClockEvent(name: string): name is ClockEvent {
 }
 
 /** The statutory clock rule behind a timer (a user task's due rule or a timer event's clock). */
-function ruleOfTimer(t: Pick<TimerRecord, 'nodeId'>, nodeOf: (id: string) => DefinitionNode | undefined): ClockRule | undefined {
+function ruleOfTimer(
+  t: Pick<TimerRecord, 'nodeId'>,
+  nodeOf: (id: string) => DefinitionNode | undefined,
+): ClockRule | undefined {
   const node = nodeOf(t.nodeId);
   if (!node) return undefined;
-  const spec = node.type === 'userTask' ? node.due
-    : (node.type === 'boundaryEvent' || node.type === 'intermediateCatchEvent') && node.trigger.kind === 'timer' ? node.trigger.timer : undefined;
+  const spec =
+    node.type === 'userTask'
+      ? node.due
+      : (node.type === 'boundaryEvent' || node.type === 'intermediateCatchEvent') && node.trigger.kind === 'timer'
+        ? node.trigger.timer
+        : undefined;
   return spec && isClockRule(spec) ? spec : undefined;
 }
 
@@ -158,7 +195,10 @@ function ruleOfTimer(t: Pick<TimerRecord, 'nodeId'>, nodeOf: (id: string) => Def
  * complexity stated in the extension request) take precedence over the case's.
  */
 export function effectiveExtensionPolicy(
-  clock: Clock, rule: ClockRule | undefined, variables: Record<string, JsonValue>, law: CaseLaw,
+  clock: Clock,
+  rule: ClockRule | undefined,
+  variables: Record<string, JsonValue>,
+  law: CaseLaw,
 ): ExtensionPolicy | undefined {
   const ext = rule?.extension;
   if (!clock.extensionPolicy || !ext) return clock.extensionPolicy;
@@ -167,28 +207,56 @@ export function effectiveExtensionPolicy(
     const level = ext.byLevel.levels.find((l) => l.value === value);
     const shown = `${ext.byLevel.variable}: ${typeof value === 'string' ? value : JSON.stringify(value ?? null)}`;
     return level
-      ? { maxExtensions: level.maxExtensions, maxAmountEach: level.maxAmountEach, unit: clock.extensionPolicy.unit, legalBasis: `${level.legalBasis} (${shown})` }
-      : { maxExtensions: 0, maxAmountEach: 0, unit: clock.extensionPolicy.unit, legalBasis: `${ext.byLevel.otherwise} (${shown})` };
+      ? {
+          maxExtensions: level.maxExtensions,
+          maxAmountEach: level.maxAmountEach,
+          unit: clock.extensionPolicy.unit,
+          legalBasis: `${level.legalBasis} (${shown})`,
+        }
+      : {
+          maxExtensions: 0,
+          maxAmountEach: 0,
+          unit: clock.extensionPolicy.unit,
+          legalBasis: `${ext.byLevel.otherwise} (${shown})`,
+        };
   }
   if (!ext.preset || !ext.presetVariable) return clock.extensionPolicy;
-  return law.extensionPreset?.(ext.preset, variables[ext.presetVariable], clock.extensionPolicy) ?? clock.extensionPolicy;
+  return (
+    law.extensionPreset?.(ext.preset, variables[ext.presetVariable], clock.extensionPolicy) ?? clock.extensionPolicy
+  );
 }
 
 export type { LegalEventRefusal };
 
 /** `EXTENSION_TOO_LONG` → `ExtensionTooLong` (the reason codes the API answers with). */
-const reasonOf = (code: string): string => code.toLowerCase().split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+const reasonOf = (code: string): string =>
+  code
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 
 /**
  * A statutory clock a legal event may address: a running timer's (not a follower: it takes what
  * its followed clock takes), or a limit that ran out on a task still waiting ({@link liveBreaches}).
  */
-interface ClockEntry { clock: Clock; status: string; nodeId: string; breach?: BreachRecord }
+interface ClockEntry {
+  clock: Clock;
+  status: string;
+  nodeId: string;
+  breach?: BreachRecord;
+}
 
 function clockEntries(state: CheckedState, ruleId: string | undefined): ClockEntry[] {
-  const running: ClockEntry[] = state.timers.filter((t) => t.clock && addressedTo(t.clock.clock, ruleId))
+  const running: ClockEntry[] = state.timers
+    .filter((t) => t.clock && addressedTo(t.clock.clock, ruleId))
     .map((t) => ({ clock: t.clock!.clock, status: t.clock!.status, nodeId: t.nodeId }));
-  const breached: ClockEntry[] = liveBreaches(state, ruleId).map((b) => ({ clock: b.clock.clock, status: 'breached', nodeId: b.nodeId, breach: b }));
+  const breached: ClockEntry[] = liveBreaches(state, ruleId).map((b) => ({
+    clock: b.clock.clock,
+    status: 'breached',
+    nodeId: b.nodeId,
+    breach: b,
+  }));
   return [...running, ...breached];
 }
 
@@ -204,7 +272,11 @@ function clockEntries(state: CheckedState, ruleId: string | undefined): ClockEnt
  * The reason quotes the article.
  */
 function lawRefusal(
-  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string, law: CaseLaw,
+  state: CheckedState,
+  nodeOf: (id: string) => DefinitionNode | undefined,
+  req: LegalEventRequest,
+  today: string,
+  law: CaseLaw,
 ): LegalEventRefusal | null {
   if (req.name !== 'extend' && req.name !== 'suspend') return null;
   const date = req.date ?? today;
@@ -227,24 +299,34 @@ function lawRefusal(
       try {
         suspendClock(c, { from: date, decision: 'check' });
       } catch (err) {
-        if (err instanceof ClockError && err.code === 'SUSPENSION_NOT_ALLOWED') { refusals.push({ reason: reasonOf(err.code), detail: err.message }); continue; }
+        if (err instanceof ClockError && err.code === 'SUSPENSION_NOT_ALLOWED') {
+          refusals.push({ reason: reasonOf(err.code), detail: err.message });
+          continue;
+        }
       }
       return null;
     }
     if (!c.extensionPolicy || !state.calendar) continue;
     concerned += 1;
     const policy = effectiveExtensionPolicy(c, ruleOfTimer(e, nodeOf), variables, law);
-    const probe: Clock = policy === undefined ? (({ extensionPolicy: _drop, ...rest }) => rest)(c) : { ...c, extensionPolicy: policy };
+    const probe: Clock =
+      policy === undefined ? (({ extensionPolicy: _drop, ...rest }) => rest)(c) : { ...c, extensionPolicy: policy };
     let r: ReturnType<typeof extendClock>;
     try {
-      r = extendClock(probe, { amount: req.amount ?? 0, unit: c.budget.unit, decisionRef: 'check', date }, state.calendar);
+      r = extendClock(
+        probe,
+        { amount: req.amount ?? 0, unit: c.budget.unit, decisionRef: 'check', date },
+        state.calendar,
+      );
     } catch {
       return null; // calendar coverage etc.: not a legal refusal, the event goes its usual way
     }
     if (r.ok) return null;
     refusals.push({
       reason: reasonOf(r.refusal.code),
-      detail: r.refusal.message.includes(r.refusal.legalBasis) ? r.refusal.message : `${r.refusal.message} (${r.refusal.legalBasis})`,
+      detail: r.refusal.message.includes(r.refusal.legalBasis)
+        ? r.refusal.message
+        : `${r.refusal.message} (${r.refusal.legalBasis})`,
     });
   }
   return concerned > 0 && refusals.length === concerned ? refusals[0]! : null;
@@ -269,7 +351,11 @@ function lawRefusal(
  * suspend / resume / extend. A closed case is refused before this (`CaseClosed`).
  */
 export function legalEventCheck(
-  state: CheckedState, nodeOf: (id: string) => DefinitionNode | undefined, req: LegalEventRequest, today: string, law: CaseLaw,
+  state: CheckedState,
+  nodeOf: (id: string) => DefinitionNode | undefined,
+  req: LegalEventRequest,
+  today: string,
+  law: CaseLaw,
 ): LegalEventRefusal | null {
   const own = law.messageRefusal?.(req.name, state.variables, req.variables ?? {}) ?? null;
   if (own !== null || !isClockEvent(req.name)) return own;
@@ -283,10 +369,14 @@ export function legalEventCheck(
     return { reason: 'AlreadySuspended', detail: `The case is already suspended (clock ${rules}); resume it first` };
   }
   if (req.name === 'resume' && suspended.length === 0) {
-    return { reason: 'NotSuspended', detail: 'The case is not suspended: there is nothing to resume (Luật Tố cáo 2018 Art 31(2))' };
+    return {
+      reason: 'NotSuspended',
+      detail: 'The case is not suspended: there is nothing to resume (Luật Tố cáo 2018 Art 31(2))',
+    };
   }
   if (req.name === 'extend') {
-    if (clocks.length === 0) return { reason: 'NoClock', detail: `No running statutory clock ${req.ruleId ?? ''} on this case` };
+    if (clocks.length === 0)
+      return { reason: 'NoClock', detail: `No running statutory clock ${req.ruleId ?? ''} on this case` };
     if (clocks.every((e) => !e.clock.extensionPolicy)) {
       const rules = [...new Set(clocks.map((e) => e.clock.ruleId))].join(', ');
       return { reason: 'ExtensionNotAllowed', detail: `The law allows no extension of ${rules}` };
@@ -315,7 +405,11 @@ export function checkedToday(nowMs: number): string {
  * decision or an act already done, on a case that exists: not before the case was received
  * (`received`), not after today in Vietnam. The detail names the field (`date`) and the rule.
  */
-export function legalEventDateProblem(caseEvents: Readonly<Record<string, string>>, req: Pick<LegalEventRequest, 'name' | 'date'>, today: string): string | null {
+export function legalEventDateProblem(
+  caseEvents: Readonly<Record<string, string>>,
+  req: Pick<LegalEventRequest, 'name' | 'date'>,
+  today: string,
+): string | null {
   const date = req.date;
   if (date === undefined) return null;
   if (!isIsoDate(date)) return `date: '${date}' is not a date written YYYY-MM-DD`;
@@ -323,7 +417,8 @@ export function legalEventDateProblem(caseEvents: Readonly<Record<string, string
   if (received !== undefined && date < received) {
     return `date: ${date} is before the case was received (${received}); a '${req.name}' event may not precede the receipt (rule notBefore received)`;
   }
-  if (date > today) return `date: ${date} is in the future (today is ${today} in Vietnam); a '${req.name}' event records a decision already taken (rule notAfter today)`;
+  if (date > today)
+    return `date: ${date} is in the future (today is ${today} in Vietnam); a '${req.name}' event records a decision already taken (rule notAfter today)`;
   return null;
 }
 

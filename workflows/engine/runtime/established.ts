@@ -111,7 +111,8 @@ export function recordPastBreaches(r: Runner): string[] {
 function timerGate(r: Runner, nodeId: string): string | undefined {
   const gates = [
     ...r.state.timers.filter((t) => t.purpose !== 'due').map((t) => t.nodeId),
-    ...(r.state.breaches ?? []).filter((b) => b.imported && r.graph.node(b.nodeId)?.type === 'boundaryEvent')
+    ...(r.state.breaches ?? [])
+      .filter((b) => b.imported && r.graph.node(b.nodeId)?.type === 'boundaryEvent')
       .map((b) => b.nodeId),
   ];
   for (const gate of gates) {
@@ -120,7 +121,11 @@ function timerGate(r: Runner, nodeId: string): string | undefined {
     while (queue.length > 0) {
       const id = queue.shift()!;
       if (id === nodeId) return gate;
-      for (const f of r.graph.outgoing(id)) if (!seen.has(f.target)) { seen.add(f.target); queue.push(f.target); }
+      for (const f of r.graph.outgoing(id))
+        if (!seen.has(f.target)) {
+          seen.add(f.target);
+          queue.push(f.target);
+        }
     }
   }
   return undefined;
@@ -141,7 +146,13 @@ function hasStatutoryClocks(s: RunState): boolean {
  * `todayMs`: the real time of the import (dates after today are refused). On a refusal the runner
  * may hold recorded past breaches: the caller discards it (the API) or fails (the workflow).
  */
-export function applyEstablishedStep(r: Runner, step: EstablishedStep, i: number, todayMs: number, law: CaseLaw): string | null {
+export function applyEstablishedStep(
+  r: Runner,
+  step: EstablishedStep,
+  i: number,
+  todayMs: number,
+  law: CaseLaw,
+): string | null {
   const at = `established.steps[${i}]`;
   const day = stepDay(step);
   const today = checkedToday(todayMs);
@@ -163,8 +174,10 @@ export function applyEstablishedStep(r: Runner, step: EstablishedStep, i: number
     if (!task) {
       const gate = timerGate(r, step.nodeId);
       if (gate !== undefined) {
-        return `${at}.task: '${step.nodeId}' follows the timer '${gate}', which an import never fires `
-          + '(a limit missed before the import is recorded as a past breach, without its escalation)';
+        return (
+          `${at}.task: '${step.nodeId}' follows the timer '${gate}', which an import never fires ` +
+          '(a limit missed before the import is recorded as a past breach, without its escalation)'
+        );
       }
       const open = r.state.tasks.filter((t) => t.status === 'open').map((t) => t.nodeId);
       return `${at}.task: '${step.nodeId}' is not open at this point of the case (open: ${open.join(', ') || 'none'})`;

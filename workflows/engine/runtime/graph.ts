@@ -26,7 +26,8 @@ export function buildRunGraph(definition: ProcessDefinition): RunGraph {
     out.set(f.source, [...(out.get(f.source) ?? []), f]);
     inc.set(f.target, [...(inc.get(f.target) ?? []), f]);
   }
-  for (const n of definition.nodes) if (n.type === 'boundaryEvent') bnd.set(n.attachedTo, [...(bnd.get(n.attachedTo) ?? []), n]);
+  for (const n of definition.nodes)
+    if (n.type === 'boundaryEvent') bnd.set(n.attachedTo, [...(bnd.get(n.attachedTo) ?? []), n]);
   const starts = definition.nodes.filter((n): n is StartEvent => n.type === 'startEvent');
   const noneStart = starts.find((s) => s.trigger === undefined);
   if (!noneStart) throw new Error(`definition ${definition.key} has no none start event`);

@@ -8,7 +8,27 @@ import type { JsonValue } from '../primitives.js';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 const SIMPLE_STRING = /^"[^"\\]*"$/;
-const FEEL_WORDS = new Set(['true', 'false', 'null', 'not', 'and', 'or', 'in', 'if', 'then', 'else', 'for', 'some', 'every', 'return', 'satisfies', 'between', 'instance', 'of', 'function']);
+const FEEL_WORDS = new Set([
+  'true',
+  'false',
+  'null',
+  'not',
+  'and',
+  'or',
+  'in',
+  'if',
+  'then',
+  'else',
+  'for',
+  'some',
+  'every',
+  'return',
+  'satisfies',
+  'between',
+  'instance',
+  'of',
+  'function',
+]);
 
 /**
  * Evaluates one mapping. Variable names and plain literals (most mappings) take a fast path with
@@ -18,7 +38,14 @@ export function evaluateMapping(expr: string, scope: FeelVariables): JsonValue {
   const e = expr.trim();
   if (IDENTIFIER.test(e) && !FEEL_WORDS.has(e)) {
     const v = scope[e];
-    if (v === undefined || v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return (v ?? null) as JsonValue;
+    if (
+      v === undefined ||
+      v === null ||
+      typeof v === 'string' ||
+      typeof v === 'boolean' ||
+      (typeof v === 'number' && Number.isFinite(v))
+    )
+      return (v ?? null) as JsonValue;
   }
   if (NUMBER.test(e)) return Number(e);
   if (SIMPLE_STRING.test(e)) return e.slice(1, -1);

@@ -12,10 +12,28 @@ import { checkDateConstraints, validateFormData } from '../form-data.js';
 import type { TimerSpec } from '../clock-rule.js';
 import { BEHAVIOURS, discardOnwards, type Behaviour } from './behaviours.js';
 import type { ElementContext } from './element-context.js';
-import { addressedTo, armTimer, liveBreaches, followerClock, sameLimit, DEADLINE_EXPIRED_ON, evaluate, isoAt, withExpiry } from './clocks.js';
+import {
+  addressedTo,
+  armTimer,
+  liveBreaches,
+  followerClock,
+  sameLimit,
+  DEADLINE_EXPIRED_ON,
+  evaluate,
+  isoAt,
+  withExpiry,
+} from './clocks.js';
 import { msOf, vnDate } from '../../clock/vn-time.js';
 import type { RunGraph } from './graph.js';
-import { RuntimeIncident, type BreachRecord, type CaseEvent, type ChildLink, type RunState, type TimerRecord, type Token } from './types.js';
+import {
+  RuntimeIncident,
+  type BreachRecord,
+  type CaseEvent,
+  type ChildLink,
+  type RunState,
+  type TimerRecord,
+  type Token,
+} from './types.js';
 
 const MAX_STEPS = 100_000;
 /** Stopped clocks kept in the state (each with its derivation): the latest ones of a long case. */
@@ -48,8 +66,19 @@ export interface RunCheckpoint {
 /** Creates the initial run state. */
 export function initialState(variables: Record<string, JsonValue>, caseEvents: Record<string, string>): RunState {
   return {
-    status: 'running', outcomes: [], tokens: [], tasks: [], timers: [], variables: { ...variables }, caseEvents: { ...caseEvents },
-    flags: {}, history: [], children: [], joins: {}, discards: {}, nextId: 0,
+    status: 'running',
+    outcomes: [],
+    tokens: [],
+    tasks: [],
+    timers: [],
+    variables: { ...variables },
+    caseEvents: { ...caseEvents },
+    flags: {},
+    history: [],
+    children: [],
+    joins: {},
+    discards: {},
+    nextId: 0,
   };
 }
 
@@ -62,7 +91,11 @@ export class Runner implements ElementContext {
   /** The breach whose escalation path is being taken (see Token.breach), while it is. */
   private lineage: string | undefined;
 
-  constructor(readonly graph: RunGraph, readonly state: RunState, private readonly extraScope: Record<string, JsonValue> = {}) {}
+  constructor(
+    readonly graph: RunGraph,
+    readonly state: RunState,
+    private readonly extraScope: Record<string, JsonValue> = {},
+  ) {}
 
   // ---- public operations -------------------------------------------------------------------
 
@@ -108,7 +141,10 @@ export class Runner implements ElementContext {
     const r = validateFormData(task.form, data ?? {});
     if (!r.ok) return `invalid form data: ${r.errors.map((e) => e.message).join('; ')}`;
     if (!dates) return null;
-    const broken = checkDateConstraints(task.form, r.data, { today: dates.today, known: (name) => this.knownDate(name) });
+    const broken = checkDateConstraints(task.form, r.data, {
+      today: dates.today,
+      known: (name) => this.knownDate(name),
+    });
     return broken.length === 0 ? null : `invalid form data: ${broken.map((e) => e.message).join('; ')}`;
   }
 
@@ -135,7 +171,12 @@ export class Runner implements ElementContext {
     const out: { token: Token; boundary?: BoundaryEvent }[] = [];
     for (const token of this.state.tokens) {
       const node = this.graph.node(token.nodeId);
-      if (node.type === 'intermediateCatchEvent' && node.trigger.kind === 'message' && node.trigger.messageName === name) out.push({ token });
+      if (
+        node.type === 'intermediateCatchEvent' &&
+        node.trigger.kind === 'message' &&
+        node.trigger.messageName === name
+      )
+        out.push({ token });
       for (const b of this.graph.boundaries(node.id)) {
         // BPMN keeps a non-interrupting message boundary armed while its host is active: a second
         // `extend` or `suspend` during the same task is caught again (its decision is recorded).
@@ -187,7 +228,11 @@ export class Runner implements ElementContext {
           else out.push({ breach: b, clock: suspendClock(c, { from: date, decision }) });
         }
         if (name === 'extend' && c.extensionPolicy) {
-          const r = extendClock(c, { amount: p.amount ?? 0, unit: c.budget.unit, decisionRef: decision, date }, this.state.calendar!);
+          const r = extendClock(
+            c,
+            { amount: p.amount ?? 0, unit: c.budget.unit, decisionRef: decision, date },
+            this.state.calendar!,
+          );
           if (r.ok) out.push({ breach: b, clock: r.clock });
           else errors.push(r.refusal.message);
         }
@@ -198,10 +243,16 @@ export class Runner implements ElementContext {
     for (const t of clocks) {
       const c = t.clock!.clock;
       try {
-        if (name === 'suspend' && c.suspensionBasis !== undefined && t.clock!.status !== 'suspended') out.push({ timer: t, clock: suspendClock(c, { from: date, decision }) });
-        if (name === 'resume' && t.clock!.status === 'suspended') out.push({ timer: t, clock: resumeClock(c, { to: date, decision }) });
+        if (name === 'suspend' && c.suspensionBasis !== undefined && t.clock!.status !== 'suspended')
+          out.push({ timer: t, clock: suspendClock(c, { from: date, decision }) });
+        if (name === 'resume' && t.clock!.status === 'suspended')
+          out.push({ timer: t, clock: resumeClock(c, { to: date, decision }) });
         if (name === 'extend' && c.extensionPolicy) {
-          const r = extendClock(c, { amount: p.amount ?? 0, unit: c.budget.unit, decisionRef: decision, date }, this.state.calendar!);
+          const r = extendClock(
+            c,
+            { amount: p.amount ?? 0, unit: c.budget.unit, decisionRef: decision, date },
+            this.state.calendar!,
+          );
           if (r.ok) out.push({ timer: t, clock: r.clock });
           else errors.push(r.refusal.message);
         }
@@ -218,7 +269,11 @@ export class Runner implements ElementContext {
       const followed = f?.follows === undefined ? undefined : direct.find((o) => o.clock.ruleId === f.follows);
       if (f && followed) out.push({ timer: t, clock: followerClock(f, followed.clock) });
     }
-    const followers = withBreaches ? (this.state.breaches ?? []).filter((b) => b.status === 'breached' && b.clock.clock.follows !== undefined && this.token(b.tokenId) !== undefined) : [];
+    const followers = withBreaches
+      ? (this.state.breaches ?? []).filter(
+          (b) => b.status === 'breached' && b.clock.clock.follows !== undefined && this.token(b.tokenId) !== undefined,
+        )
+      : [];
     for (const b of followers) {
       const followed = direct.find((o) => o.breach !== undefined && o.clock.ruleId === b.clock.clock.follows);
       if (followed) out.push({ breach: b, clock: followerClock(b.clock.clock, followed.clock) });
@@ -250,7 +305,9 @@ export class Runner implements ElementContext {
       }
     }
     if (superseded.length > 0) {
-      const handler = this.graph.escalationStarts.find((s) => s.trigger?.escalationCode === BREACH_SUPERSEDED_ESCALATION_CODE);
+      const handler = this.graph.escalationStarts.find(
+        (s) => s.trigger?.escalationCode === BREACH_SUPERSEDED_ESCALATION_CODE,
+      );
       if (handler) {
         this.record('escalation', undefined, { code: BREACH_SUPERSEDED_ESCALATION_CODE });
         this.record('escalation_caught', handler.id, { code: BREACH_SUPERSEDED_ESCALATION_CODE });
@@ -270,17 +327,32 @@ export class Runner implements ElementContext {
       if (cs.due !== null && cs.due !== b.due) {
         this.record('breach_moved', b.nodeId, { ruleId: b.ruleId, from: b.due, to: cs.due });
         b.due = cs.due;
-        this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(this.state.variables[DEADLINE_EXPIRED_ON], b.ruleId, cs.due);
+        this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(
+          this.state.variables[DEADLINE_EXPIRED_ON],
+          b.ruleId,
+          cs.due,
+        );
       }
       return false;
     }
     const date = p.date ?? vnDate(this.now);
     b.status = 'superseded';
-    b.supersededBy = { event: name, decision: p.decision ?? `${name}:${date}`, date, recordedAt: isoAt(this.now), due: cs.due };
+    b.supersededBy = {
+      event: name,
+      decision: p.decision ?? `${name}:${date}`,
+      date,
+      recordedAt: isoAt(this.now),
+      due: cs.due,
+    };
     // The task's limit runs again: its due timer is armed with the moved clock (rungs already past stay fired).
     const timer: TimerRecord = {
-      id: this.newId('tm'), purpose: 'due', nodeId: b.nodeId, tokenId: b.tokenId, dueAtMs: cs.dueAt === null ? null : msOf(cs.dueAt),
-      firedRungs: cs.rungs.filter((r) => msOf(r.at) <= this.now).map((r) => r.name), clock: cs,
+      id: this.newId('tm'),
+      purpose: 'due',
+      nodeId: b.nodeId,
+      tokenId: b.tokenId,
+      dueAtMs: cs.dueAt === null ? null : msOf(cs.dueAt),
+      firedRungs: cs.rungs.filter((r) => msOf(r.at) <= this.now).map((r) => r.name),
+      clock: cs,
     };
     // An imported boundary breach (ADR 0027) arms its boundary timer again, not a task's due timer.
     const boundary = this.graph.node(b.nodeId).type === 'boundaryEvent';
@@ -289,13 +361,20 @@ export class Runner implements ElementContext {
     // The limit runs again: it is no longer listed as a breached, stopped clock (ADR 0019).
     if (this.state.closedClocks) this.state.closedClocks = this.state.closedClocks.filter((c) => c.timer.id !== b.id);
     const task = this.state.tasks.find((t) => t.tokenId === b.tokenId && t.status === 'open');
-    if (task && !boundary) { task.dueTimerId = timer.id; task.dueAt = cs.dueAt; }
+    if (task && !boundary) {
+      task.dueTimerId = timer.id;
+      task.dueAt = cs.dueAt;
+    }
     // A later breach of the same task escalates again through its boundary.
     const host = this.token(b.tokenId);
     if (host?.fired) {
       host.fired = host.fired.filter((id) => {
         const n = this.graph.node(id);
-        return !(n.type === 'boundaryEvent' && n.trigger.kind === 'escalation' && (n.trigger.escalationCode === undefined || n.trigger.escalationCode === DUE_BREACH_ESCALATION_CODE));
+        return !(
+          n.type === 'boundaryEvent' &&
+          n.trigger.kind === 'escalation' &&
+          (n.trigger.escalationCode === undefined || n.trigger.escalationCode === DUE_BREACH_ESCALATION_CODE)
+        );
       });
     }
     const expired = this.state.variables[DEADLINE_EXPIRED_ON];
@@ -311,7 +390,13 @@ export class Runner implements ElementContext {
     }
     this.state.flags.overdue = (this.state.breaches ?? []).some((x) => x.status === 'breached');
     this.record('breach_superseded', b.nodeId, {
-      ruleId: b.ruleId, expiredOn: b.due, due: cs.due, event: name, decision: b.supersededBy.decision, date, recordedLate: true,
+      ruleId: b.ruleId,
+      expiredOn: b.due,
+      due: cs.due,
+      event: name,
+      decision: b.supersededBy.decision,
+      date,
+      recordedLate: true,
     });
     return true;
   }
@@ -323,14 +408,22 @@ export class Runner implements ElementContext {
    */
   checkpoint(): RunCheckpoint {
     const { calendar, ...rest } = this.state;
-    return { state: JSON.parse(JSON.stringify(rest)) as Omit<RunState, 'calendar'>, calendar, uncaught: this.uncaught.length };
+    return {
+      state: JSON.parse(JSON.stringify(rest)) as Omit<RunState, 'calendar'>,
+      calendar,
+      uncaught: this.uncaught.length,
+    };
   }
 
   /** Puts back the state of a {@link checkpoint} (pending work of the failed operation dropped). */
   restore(cp: RunCheckpoint): void {
     const target = this.state as unknown as Record<string, unknown>;
     for (const key of Object.keys(target)) delete target[key];
-    Object.assign(target, JSON.parse(JSON.stringify(cp.state)), cp.calendar === undefined ? {} : { calendar: cp.calendar });
+    Object.assign(
+      target,
+      JSON.parse(JSON.stringify(cp.state)),
+      cp.calendar === undefined ? {} : { calendar: cp.calendar },
+    );
     this.queue.length = 0;
     this.uncaught.length = Math.min(this.uncaught.length, cp.uncaught);
   }
@@ -344,14 +437,22 @@ export class Runner implements ElementContext {
       if (!t.clock) continue;
       const due = t.clock.due;
       this.reevaluate(t, t.clock.clock);
-      if (t.clock.due !== due) this.record('clock_recomputed', t.nodeId, { ruleId: t.clock.clock.ruleId, from: due, to: t.clock.due, calendar: calendar?.version ?? null });
+      if (t.clock.due !== due)
+        this.record('clock_recomputed', t.nodeId, {
+          ruleId: t.clock.clock.ruleId,
+          from: due,
+          to: t.clock.due,
+          calendar: calendar?.version ?? null,
+        });
     }
   }
 
   /** Earliest instant at which a timer or a rung fires, if any. */
   nextDueMs(): number | undefined {
     let next: number | undefined;
-    const consider = (ms: number | null) => { if (ms !== null && (next === undefined || ms < next)) next = ms; };
+    const consider = (ms: number | null) => {
+      if (ms !== null && (next === undefined || ms < next)) next = ms;
+    };
     for (const t of this.state.timers) {
       consider(t.dueAtMs);
       for (const r of this.pendingRungs(t)) consider(msOf(r.at));
@@ -382,10 +483,22 @@ export class Runner implements ElementContext {
     this.record('escalation', fromNodeId, { code });
     const host = scopeTokenId === undefined ? undefined : this.token(scopeTokenId);
     if (host) {
-      const b = this.graph.boundaries(host.nodeId).find((x) => x.trigger.kind === 'escalation' && (x.trigger.escalationCode === undefined || x.trigger.escalationCode === code) && !(host.fired ?? []).includes(x.id));
-      if (b) { this.fireBoundary(b, host, this.lineage); return 'caught'; }
+      const b = this.graph
+        .boundaries(host.nodeId)
+        .find(
+          (x) =>
+            x.trigger.kind === 'escalation' &&
+            (x.trigger.escalationCode === undefined || x.trigger.escalationCode === code) &&
+            !(host.fired ?? []).includes(x.id),
+        );
+      if (b) {
+        this.fireBoundary(b, host, this.lineage);
+        return 'caught';
+      }
     }
-    const handler = this.graph.escalationStarts.find((s) => s.trigger!.escalationCode === undefined || s.trigger!.escalationCode === code);
+    const handler = this.graph.escalationStarts.find(
+      (s) => s.trigger!.escalationCode === undefined || s.trigger!.escalationCode === code,
+    );
     if (handler) {
       this.record('escalation_caught', handler.id, { code });
       if (handler.trigger!.interrupting) {
@@ -393,7 +506,11 @@ export class Runner implements ElementContext {
         this.queue.length = 0;
         for (const t of [...this.state.tokens]) this.cancelToken(t, 'interrupted');
       }
-      this.queue.push({ kind: 'start', nodeId: handler.id, ...(this.lineage === undefined ? {} : { breach: this.lineage }) });
+      this.queue.push({
+        kind: 'start',
+        nodeId: handler.id,
+        ...(this.lineage === undefined ? {} : { breach: this.lineage }),
+      });
       return 'caught';
     }
     this.uncaught.push({ code, ...(fromNodeId === undefined ? {} : { nodeId: fromNodeId }) });
@@ -406,10 +523,13 @@ export class Runner implements ElementContext {
     if (b.interrupting) {
       this.cancelToken(host, 'interrupted');
       this.discardAll(host.nodeId);
-      for (const other of this.graph.boundaries(host.nodeId)) if (other.id !== b.id && !(host.fired ?? []).includes(other.id)) this.discardAll(other.id);
+      for (const other of this.graph.boundaries(host.nodeId))
+        if (other.id !== b.id && !(host.fired ?? []).includes(other.id)) this.discardAll(other.id);
     } else {
       host.fired = [...(host.fired ?? []), b.id];
-      this.state.timers = this.state.timers.filter((t) => !(t.purpose === 'boundary' && t.nodeId === b.id && t.tokenId === host.id));
+      this.state.timers = this.state.timers.filter(
+        (t) => !(t.purpose === 'boundary' && t.nodeId === b.id && t.tokenId === host.id),
+      );
     }
     this.withLineage(lineage, () => this.takeAll(b.id));
     this.drain();
@@ -431,7 +551,12 @@ export class Runner implements ElementContext {
   }
 
   placeToken(node: DefinitionNode): Token {
-    const token: Token = { id: this.newId('tk'), nodeId: node.id, since: isoAt(this.now), ...(this.lineage === undefined ? {} : { breach: this.lineage }) };
+    const token: Token = {
+      id: this.newId('tk'),
+      nodeId: node.id,
+      since: isoAt(this.now),
+      ...(this.lineage === undefined ? {} : { breach: this.lineage }),
+    };
     this.state.tokens.push(token);
     this.record('entered', node.id);
     return token;
@@ -485,7 +610,9 @@ export class Runner implements ElementContext {
    * terminated or was cancelled).
    */
   orphanedChildren(): ChildLink[] {
-    return this.state.children.filter((l) => l.wait && l.status === 'running' && this.token(l.tokenId)?.childWorkflowId !== l.workflowId);
+    return this.state.children.filter(
+      (l) => l.wait && l.status === 'running' && this.token(l.tokenId)?.childWorkflowId !== l.workflowId,
+    );
   }
 
   /** Marks the orphaned linked cases `cancelled` (the workflow cancels their workflows) and returns them. */
@@ -520,10 +647,14 @@ export class Runner implements ElementContext {
   private drainQueue(): void {
     let steps = 0;
     while (this.queue.length > 0) {
-      if (++steps > MAX_STEPS) throw new RuntimeIncident('RUNAWAY', 'the process did not settle (loop without a waiting element?)');
+      if (++steps > MAX_STEPS)
+        throw new RuntimeIncident('RUNAWAY', 'the process did not settle (loop without a waiting element?)');
       const w = this.queue.shift()!;
       this.lineage = w.breach;
-      if (w.kind === 'start') { this.enter(w.nodeId, undefined); continue; }
+      if (w.kind === 'start') {
+        this.enter(w.nodeId, undefined);
+        continue;
+      }
       const flow = this.graph.flow(w.flowId);
       if (w.kind === 'take') this.enter(flow.target, flow.id);
       else this.discardArrive(flow.target, flow.id);
@@ -553,21 +684,40 @@ export class Runner implements ElementContext {
     // clock that follows another, those of the clock it follows (a stay armed after K3 was extended).
     const follows = clock?.clock.follows;
     const ledger = clock ? this.state.ledgers?.[follows ?? clock.clock.ruleId] : undefined;
-    const same = clock && ledger && (follows === undefined ? sameClock(ledger, clock.clock) : sameLimit(ledger, clock.clock));
+    const same =
+      clock && ledger && (follows === undefined ? sameClock(ledger, clock.clock) : sameLimit(ledger, clock.clock));
     if (clock && ledger && same && (ledger.suspensions.length > 0 || ledger.extensions.length > 0)) {
-      clock = evaluate({ ...clock.clock, suspensions: ledger.suspensions, extensions: ledger.extensions }, this.state.calendar, this.now);
+      clock = evaluate(
+        { ...clock.clock, suspensions: ledger.suspensions, extensions: ledger.extensions },
+        this.state.calendar,
+        this.now,
+      );
       dueAtMs = clock.dueAt === null ? null : msOf(clock.dueAt);
     }
-    const timer: TimerRecord = { id: this.newId('tm'), purpose, nodeId, tokenId, dueAtMs, firedRungs: [], ...(clock ? { clock } : {}) };
+    const timer: TimerRecord = {
+      id: this.newId('tm'),
+      purpose,
+      nodeId,
+      tokenId,
+      dueAtMs,
+      firedRungs: [],
+      ...(clock ? { clock } : {}),
+    };
     this.state.timers.push(timer);
-    this.record('timer_armed', nodeId, { timerId: timer.id, dueAt: dueAtMs === null ? null : isoAt(dueAtMs), ...(clock ? { due: clock.due, ruleId: clock.clock.ruleId } : {}) });
+    this.record('timer_armed', nodeId, {
+      timerId: timer.id,
+      dueAt: dueAtMs === null ? null : isoAt(dueAtMs),
+      ...(clock ? { due: clock.due, ruleId: clock.clock.ruleId } : {}),
+    });
     return timer;
   }
 
   private reevaluate(timer: TimerRecord, clock: Clock): void {
     timer.clock = evaluate(clock, this.state.calendar, this.now);
     timer.dueAtMs = timer.clock.dueAt === null ? null : msOf(timer.clock.dueAt);
-    timer.firedRungs = timer.firedRungs.filter((name) => timer.clock!.rungs.some((r) => r.name === name && msOf(r.at) <= this.now));
+    timer.firedRungs = timer.firedRungs.filter((name) =>
+      timer.clock!.rungs.some((r) => r.name === name && msOf(r.at) <= this.now),
+    );
     const task = this.state.tasks.find((t) => t.dueTimerId === timer.id);
     if (task) task.dueAt = timer.clock.dueAt;
   }
@@ -587,22 +737,40 @@ export class Runner implements ElementContext {
     this.state.timers = this.state.timers.filter((x) => x !== t);
     this.closeClock(t, t.purpose === 'due' ? 'breached' : 'expired');
     this.record('timer_fired', t.nodeId, { timerId: t.id });
-    if (t.purpose === 'catch') { this.completeToken(t.tokenId, {}, 'timer_caught'); return; }
+    if (t.purpose === 'catch') {
+      this.completeToken(t.tokenId, {}, 'timer_caught');
+      return;
+    }
     const host = this.token(t.tokenId);
     if (!host) return;
-    if (t.purpose === 'boundary') { this.fireBoundary(this.graph.node(t.nodeId) as BoundaryEvent, host); return; }
+    if (t.purpose === 'boundary') {
+      this.fireBoundary(this.graph.node(t.nodeId) as BoundaryEvent, host);
+      return;
+    }
     // Due rule of a user task breached: flag the case and escalate in the task's scope.
     this.state.flags.overdue = true;
     // The limit expired at the end of its due day: the breach path dates events counted from the
     // expiry with it (KN 2011 Art 33(1) + BLDS 2015 Art 147(2)), not with the day it runs.
-    if (t.clock?.due) this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(this.state.variables[DEADLINE_EXPIRED_ON], t.clock.clock.ruleId, t.clock.due);
+    if (t.clock?.due)
+      this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(
+        this.state.variables[DEADLINE_EXPIRED_ON],
+        t.clock.clock.ruleId,
+        t.clock.due,
+      );
     this.record('due_breached', t.nodeId, { ruleId: t.clock?.clock.ruleId ?? null, due: t.clock?.due ?? null });
     // The breach is kept (a late-recorded legal event dated within the limit may supersede it) and
     // its escalation path carries its id.
     let lineage: string | undefined;
     if (t.clock?.due) {
       (this.state.breaches ??= []).push({
-        id: t.id, nodeId: t.nodeId, tokenId: t.tokenId, ruleId: t.clock.clock.ruleId, due: t.clock.due, at: isoAt(this.now), clock: t.clock, status: 'breached',
+        id: t.id,
+        nodeId: t.nodeId,
+        tokenId: t.tokenId,
+        ruleId: t.clock.clock.ruleId,
+        due: t.clock.due,
+        at: isoAt(this.now),
+        clock: t.clock,
+        status: 'breached',
       });
       lineage = t.id;
     }
@@ -625,13 +793,29 @@ export class Runner implements ElementContext {
     this.closeClock(t, 'breached');
     this.state.flags.overdue = true;
     const { ruleId } = t.clock.clock;
-    this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(this.state.variables[DEADLINE_EXPIRED_ON], ruleId, t.clock.due);
+    this.state.variables[DEADLINE_EXPIRED_ON] = withExpiry(
+      this.state.variables[DEADLINE_EXPIRED_ON],
+      ruleId,
+      t.clock.due,
+    );
     (this.state.breaches ??= []).push({
-      id: t.id, nodeId: t.nodeId, tokenId: t.tokenId, ruleId, due: t.clock.due, at: isoAt(this.now), clock: t.clock,
-      status: 'breached', imported: true,
+      id: t.id,
+      nodeId: t.nodeId,
+      tokenId: t.tokenId,
+      ruleId,
+      due: t.clock.due,
+      at: isoAt(this.now),
+      clock: t.clock,
+      status: 'breached',
+      imported: true,
     });
     this.record('due_breached', t.nodeId, {
-      ruleId, due: t.clock.due, imported: true, source, escalated: false, timer: t.purpose,
+      ruleId,
+      due: t.clock.due,
+      imported: true,
+      source,
+      escalated: false,
+      timer: t.purpose,
     });
   }
 
@@ -664,7 +848,10 @@ export class Runner implements ElementContext {
   private cancelToken(token: Token, reason: string): void {
     this.removeToken(token, 'stopped');
     const task = this.state.tasks.find((t) => t.tokenId === token.id && t.status === 'open');
-    if (task) { task.status = 'cancelled'; task.closedAt = isoAt(this.now); }
+    if (task) {
+      task.status = 'cancelled';
+      task.closedAt = isoAt(this.now);
+    }
     this.record('cancelled', token.nodeId, { reason });
   }
 
@@ -688,13 +875,23 @@ export class Runner implements ElementContext {
   }
 
   record(type: string, nodeId?: string, detail?: Record<string, JsonValue>): void {
-    const e: CaseEvent = { seq: this.state.history.length + 1, at: isoAt(this.now), type, ...(nodeId ? { nodeId } : {}), ...(detail ? { detail } : {}) };
+    const e: CaseEvent = {
+      seq: this.state.history.length + 1,
+      at: isoAt(this.now),
+      type,
+      ...(nodeId ? { nodeId } : {}),
+      ...(detail ? { detail } : {}),
+    };
     this.state.history.push(e);
   }
 }
 
 /** A clock a legal event changes: a running timer's, or a limit that already ran out (a breach). */
-export interface PlannedClock { timer?: TimerRecord; breach?: BreachRecord; clock: Clock }
+export interface PlannedClock {
+  timer?: TimerRecord;
+  breach?: BreachRecord;
+  clock: Clock;
+}
 
 /** The refusal of a suspension dated after the limit it would stop ran out. */
 function suspensionAfterDue(b: BreachRecord): string {
@@ -705,4 +902,3 @@ function suspensionAfterDue(b: BreachRecord): string {
 function sameClock(a: Clock, b: Clock): boolean {
   return a.ruleId === b.ruleId && sameLimit(a, b);
 }
-

@@ -199,7 +199,11 @@ export interface ImportedState {
 
 /** Thrown by the runner for definitions that cannot proceed (the workflow maps it to ApplicationFailure). */
 export class RuntimeIncident extends Error {
-  constructor(readonly code: string, message: string, readonly nodeId?: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly nodeId?: string,
+  ) {
     super(message);
     this.name = 'RuntimeIncident';
   }

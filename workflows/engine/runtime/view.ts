@@ -3,7 +3,16 @@
  */
 import type { JsonValue } from '../primitives.js';
 import { isoAt } from './clocks.js';
-import type { BreachRecord, CaseEvent, ChildLink, ClosedClockState, RunState, TaskRecord, TimerPurpose, TimerRecord } from './types.js';
+import type {
+  BreachRecord,
+  CaseEvent,
+  ChildLink,
+  ClosedClockState,
+  RunState,
+  TaskRecord,
+  TimerPurpose,
+  TimerRecord,
+} from './types.js';
 import type { DerivationStep } from '../../clock/index.js';
 import { importedDerivation } from './established.js';
 
@@ -92,24 +101,63 @@ export function stageOf(s: RunState, nodeName: (id: string) => string, isWork?: 
  * Builds the view; `historyLimit` keeps only the latest events (projection payloads stay small);
  * `isWork` names the work steps the stage prefers (see {@link stageOf}).
  */
-export function buildView(caseId: string, pin: string, s: RunState | undefined, nodeName: (id: string) => string, historyLimit?: number, isWork?: (nodeId: string) => boolean): CaseStateView {
+export function buildView(
+  caseId: string,
+  pin: string,
+  s: RunState | undefined,
+  nodeName: (id: string) => string,
+  historyLimit?: number,
+  isWork?: (nodeId: string) => boolean,
+): CaseStateView {
   if (!s) {
-    return { caseId, pin, status: 'starting', stage: 'starting', currentNodes: [], openTasks: [], tasks: [], clocks: [], nextDueAt: null, variables: {}, caseEvents: {}, flags: {}, history: [], children: [] };
+    return {
+      caseId,
+      pin,
+      status: 'starting',
+      stage: 'starting',
+      currentNodes: [],
+      openTasks: [],
+      tasks: [],
+      clocks: [],
+      nextDueAt: null,
+      variables: {},
+      caseEvents: {},
+      flags: {},
+      history: [],
+      children: [],
+    };
   }
   const clockView = (t: TimerRecord): ClockView => ({
-    timerId: t.id, nodeId: t.nodeId, purpose: t.purpose, kind: t.clock ? 'clock' : 'duration',
-    dueAt: t.dueAtMs === null ? null : isoAt(t.dueAtMs), firedRungs: [...t.firedRungs],
-    ...(t.clock ? {
-      ruleId: t.clock.clock.ruleId, legalBasis: t.clock.clock.legalBasis, status: t.clock.status, due: t.clock.due,
-      rungs: t.clock.rungs, derivation: s.imported ? importedDerivation(s, t.clock) : t.clock.derivation,
-      calendarVersion: t.clock.calendarVersion,
-    } : {}),
+    timerId: t.id,
+    nodeId: t.nodeId,
+    purpose: t.purpose,
+    kind: t.clock ? 'clock' : 'duration',
+    dueAt: t.dueAtMs === null ? null : isoAt(t.dueAtMs),
+    firedRungs: [...t.firedRungs],
+    ...(t.clock
+      ? {
+          ruleId: t.clock.clock.ruleId,
+          legalBasis: t.clock.clock.legalBasis,
+          status: t.clock.status,
+          due: t.clock.due,
+          rungs: t.clock.rungs,
+          derivation: s.imported ? importedDerivation(s, t.clock) : t.clock.derivation,
+          calendarVersion: t.clock.calendarVersion,
+        }
+      : {}),
   });
   const clocks = s.timers.map(clockView);
-  const closedClocks = (s.closedClocks ?? []).map((c) => ({ ...clockView(c.timer), state: c.state, closedAt: c.closedAt }));
+  const closedClocks = (s.closedClocks ?? []).map((c) => ({
+    ...clockView(c.timer),
+    state: c.state,
+    closedAt: c.closedAt,
+  }));
   const dues = s.timers.map((t) => t.dueAtMs).filter((x): x is number => x !== null);
   return {
-    caseId, pin, status: s.status, ...(s.outcome === undefined ? {} : { outcome: s.outcome }),
+    caseId,
+    pin,
+    status: s.status,
+    ...(s.outcome === undefined ? {} : { outcome: s.outcome }),
     ...(s.terminatedBy === undefined ? {} : { terminatedBy: s.terminatedBy }),
     stage: stageOf(s, nodeName, isWork),
     currentNodes: s.tokens.map((t) => ({ tokenId: t.id, nodeId: t.nodeId, since: t.since })),
@@ -118,15 +166,25 @@ export function buildView(caseId: string, pin: string, s: RunState | undefined, 
     clocks,
     ...(closedClocks.length === 0 ? {} : { closedClocks }),
     nextDueAt: dues.length === 0 ? null : isoAt(Math.min(...dues)),
-    variables: s.variables, caseEvents: s.caseEvents, flags: s.flags,
+    variables: s.variables,
+    caseEvents: s.caseEvents,
+    flags: s.flags,
     history: historyLimit === undefined ? s.history : s.history.slice(-historyLimit),
     children: s.children,
     ...(s.imported === undefined ? {} : { imported: s.imported }),
-    ...(s.breaches === undefined ? {} : {
-      breaches: s.breaches.map((b) => ({
-        nodeId: b.nodeId, ruleId: b.ruleId, legalBasis: b.clock.clock.legalBasis, due: b.due, at: b.at, status: b.status,
-        ...(b.supersededBy ? { supersededBy: b.supersededBy } : {}), ...(b.imported ? { imported: true } : {}),
-      })),
-    }),
+    ...(s.breaches === undefined
+      ? {}
+      : {
+          breaches: s.breaches.map((b) => ({
+            nodeId: b.nodeId,
+            ruleId: b.ruleId,
+            legalBasis: b.clock.clock.legalBasis,
+            due: b.due,
+            at: b.at,
+            status: b.status,
+            ...(b.supersededBy ? { supersededBy: b.supersededBy } : {}),
+            ...(b.imported ? { imported: true } : {}),
+          })),
+        }),
   };
 }

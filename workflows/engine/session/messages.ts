@@ -29,7 +29,11 @@ export interface LegalEvent extends CaseMessage {
 }
 
 /** What a legal event did: elements that caught it, clocks it changed, breaches it superseded. */
-export interface LegalEventResult { caught: number; clocksChanged: number; breachesSuperseded: number }
+export interface LegalEventResult {
+  caught: number;
+  clocksChanged: number;
+  breachesSuperseded: number;
+}
 
 export const TASK_COMPLETION: MessageKind<TaskCompletion, { taskId: string }> = {
   textRefusal: 'InvalidFormData',
@@ -39,17 +43,26 @@ export const TASK_COMPLETION: MessageKind<TaskCompletion, { taskId: string }> = 
     if (req.actorRoles !== undefined) {
       const task = s.state.tasks.find((t) => t.id === req.taskId && t.status === 'open');
       if (task && !task.candidateRoles.some((c) => req.actorRoles!.includes(c))) {
-        return { type: 'TaskRoleMismatch', message: `task ${req.taskId} is for the roles ${task.candidateRoles.join(', ')}` };
+        return {
+          type: 'TaskRoleMismatch',
+          message: `task ${req.taskId} is for the roles ${task.candidateRoles.join(', ')}`,
+        };
       }
     }
     const problem = s.runner.checkTaskCompletion(req.taskId, req.data, { today: checkedToday(now) });
-    if (problem) return { type: problem.startsWith('invalid form') ? 'InvalidFormData' : 'TaskNotOpen', message: problem };
+    if (problem)
+      return { type: problem.startsWith('invalid form') ? 'InvalidFormData' : 'TaskNotOpen', message: problem };
     // The days a clock may count from must fit one calendar snapshot with the case's other dates
     // (today is not one of them: a case's clocks never need the days between their due day and now).
     if (s.state.calendar) {
       for (const [event, date] of Object.entries(req.caseEvents ?? {})) {
         if (typeof date !== 'string') continue;
-        const far = calendarReachProblem(`caseEvents.${event}`, date, Object.values(s.state.caseEvents), s.calendarSpan);
+        const far = calendarReachProblem(
+          `caseEvents.${event}`,
+          date,
+          Object.values(s.state.caseEvents),
+          s.calendarSpan,
+        );
         if (far !== null) return { type: 'InvalidFormData', message: `invalid form data: ${far}` };
       }
     }
@@ -73,8 +86,11 @@ export const TASK_COMPLETION: MessageKind<TaskCompletion, { taskId: string }> = 
  */
 function legalEventRefusal(s: CaseSession, req: LegalEvent, now: number): Refusal | null {
   const today = checkedToday(now);
-  const badDate = legalEventDateProblem(s.state.caseEvents, req, today)
-    ?? (s.state.calendar && req.date !== undefined ? calendarReachProblem('date', req.date, Object.values(s.state.caseEvents), s.calendarSpan) : null);
+  const badDate =
+    legalEventDateProblem(s.state.caseEvents, req, today) ??
+    (s.state.calendar && req.date !== undefined
+      ? calendarReachProblem('date', req.date, Object.values(s.state.caseEvents), s.calendarSpan)
+      : null);
   if (badDate !== null) return { type: 'InvalidInput', message: badDate };
   const refusal = legalEventCheck(s.state, (id) => s.graph.node(id), req, vnDate(now), s.law);
   if (refusal !== null) return { type: refusal.reason, message: refusal.detail };
@@ -84,10 +100,16 @@ function legalEventRefusal(s: CaseSession, req: LegalEvent, now: number): Refusa
   // accepted, it would answer 200 and change nothing (a custom definition without statutory
   // clocks still takes it through its own steps).
   if (clockEvent && typeof legal === 'string' && s.hasStatutoryClocks()) {
-    return { type: 'NoClockChanged', message: `'${req.name}' changes no statutory clock of case ${s.caseId}: ${legal}` };
+    return {
+      type: 'NoClockChanged',
+      message: `'${req.name}' changes no statutory clock of case ${s.caseId}: ${legal}`,
+    };
   }
   if (typeof legal === 'string' && s.runner.catchers(req.name).length === 0) {
-    return { type: 'MessageNotExpected', message: `message '${req.name}' is not expected by case ${s.caseId} now (${legal})` };
+    return {
+      type: 'MessageNotExpected',
+      message: `message '${req.name}' is not expected by case ${s.caseId} now (${legal})`,
+    };
   }
   return null;
 }
@@ -130,6 +152,9 @@ export const LEGAL_EVENT: MessageKind<LegalEvent, LegalEventResult> = {
  * already at the successor). The agency is workflow state, not run state: the message may arrive
  * before the session exists; it is carried over continue-as-new in the input.
  */
-export function agencyChange(current: string | undefined, m: { agencyId: string; fromAgencyId: string }): string | undefined {
+export function agencyChange(
+  current: string | undefined,
+  m: { agencyId: string; fromAgencyId: string },
+): string | undefined {
   return m.fromAgencyId !== current || m.agencyId === current ? undefined : m.agencyId;
 }

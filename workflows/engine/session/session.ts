@@ -14,19 +14,33 @@ import type { CalendarSnapshot } from '../../clock/index.js';
 import type { JsonValue } from '../primitives.js';
 import { jsonTextProblem } from '../../text-check.js';
 import type { CaseLaw } from '../runtime/case-law.js';
-import { buildable, CALENDAR_SPAN_DAYS, coverageErrorOf, widerRange, type DayRange } from '../runtime/calendar-range.js';
+import {
+  buildable,
+  CALENDAR_SPAN_DAYS,
+  coverageErrorOf,
+  widerRange,
+  type DayRange,
+} from '../runtime/calendar-range.js';
 import { liveBreaches, recordedCaseEvent } from '../runtime/clocks.js';
 import { vnDate } from '../../clock/vn-time.js';
 import type { RunGraph } from '../runtime/graph.js';
 import { mapOutputs } from '../runtime/mappings.js';
 import { Runner, type UncaughtEscalation } from '../runtime/runner.js';
 import {
-  applyEstablishedStep, beginImport, finishImport, importing, type EstablishedFacts, type EstablishedStep,
+  applyEstablishedStep,
+  beginImport,
+  finishImport,
+  importing,
+  type EstablishedFacts,
+  type EstablishedStep,
 } from '../runtime/established.js';
 import type { ChildLink, RunState, TaskRecord, Token } from '../runtime/types.js';
 
 /** A message the case refuses: the failure type the API maps to its answer (409/422) and the detail. */
-export interface Refusal { type: string; message: string }
+export interface Refusal {
+  type: string;
+  message: string;
+}
 
 /** What applying a message gives: its result, or a refusal found only then (the state moved meanwhile). */
 export type Applied<T> = { applied: T } | { refused: Refusal };
@@ -75,7 +89,9 @@ export interface MessageKind<Req, Res> {
 }
 
 /** The fields of a message every validator reads. */
-export interface CaseMessage { caseId: string }
+export interface CaseMessage {
+  caseId: string;
+}
 
 /**
  * The Update validator of a message: the checks every message passes (text the read model can store,
@@ -83,7 +99,11 @@ export interface CaseMessage { caseId: string }
  * replay, so a check added here changes no recorded history.
  */
 export function checkMessage<Req extends CaseMessage>(
-  caseId: string, session: CaseSession | undefined, kind: MessageKind<Req, unknown>, req: Req, now: number,
+  caseId: string,
+  session: CaseSession | undefined,
+  kind: MessageKind<Req, unknown>,
+  req: Req,
+  now: number,
 ): Refusal | null {
   // ADR 0016 (defence in depth behind the API's own check): a NUL, other control characters, lone
   // surrogates or a payload nested too deep never enter the history.
@@ -91,14 +111,20 @@ export function checkMessage<Req extends CaseMessage>(
   if (t) return { type: kind.textRefusal, message: `invalid form data: ${t.path || '(payload)'} ${t.message}` };
   if (req.caseId !== caseId) return { type: 'WrongCase', message: `this is case ${caseId}, not ${req.caseId}` };
   if (!session) return { type: 'CaseStarting', message: 'the case is still starting' };
-  if (session.state.status !== 'running') return { type: 'CaseClosed', message: `case ${caseId} is ${session.state.status}` };
+  if (session.state.status !== 'running')
+    return { type: 'CaseClosed', message: `case ${caseId} is ${session.state.status}` };
   // ADR 0027: an imported case takes no message until its established facts are applied.
   if (session.importing()) return { type: 'CaseImporting', message: `case ${caseId} is still being imported` };
   return kind.validate(session, req, now);
 }
 
 /** A linked case's completion as its parent receives it. */
-export interface ChildOutcome { tokenId: string; workflowId: string; outcome: string; variables: Record<string, JsonValue> }
+export interface ChildOutcome {
+  tokenId: string;
+  workflowId: string;
+  outcome: string;
+  variables: Record<string, JsonValue>;
+}
 
 export class CaseSession {
   readonly runner: Runner;
@@ -107,7 +133,11 @@ export class CaseSession {
   readonly gates: FeatureGates;
   readonly calendarSpan: number;
 
-  constructor(readonly graph: RunGraph, state: RunState, opts: SessionOptions) {
+  constructor(
+    readonly graph: RunGraph,
+    state: RunState,
+    opts: SessionOptions,
+  ) {
     this.runner = new Runner(graph, state, opts.scope ?? {});
     this.caseId = opts.caseId;
     this.law = opts.law;
@@ -166,7 +196,10 @@ export class CaseSession {
 
   /** Whether the case runs a statutory clock a legal event may address (running, or a limit that ran out on a waiting task). */
   hasStatutoryClocks(): boolean {
-    return this.state.timers.some((t) => t.clock !== undefined && t.clock.clock.follows === undefined) || liveBreaches(this.state).length > 0;
+    return (
+      this.state.timers.some((t) => t.clock !== undefined && t.clock.clock.follows === undefined) ||
+      liveBreaches(this.state).length > 0
+    );
   }
 
   // ---- messages ------------------------------------------------------------------------------
@@ -220,7 +253,8 @@ export class CaseSession {
     const node = this.graph.node(nodeId);
     if (node.type !== 'serviceTask') return;
     const recorded = recordedCaseEvent(node.activity, result);
-    if (Object.keys(recorded).length > 0 && this.gates.caseEventsFromResults()) Object.assign(this.state.caseEvents, recorded);
+    if (Object.keys(recorded).length > 0 && this.gates.caseEventsFromResults())
+      Object.assign(this.state.caseEvents, recorded);
     this.runner.completeToken(tokenId, mapOutputs(node.output, result));
   }
 
@@ -229,7 +263,15 @@ export class CaseSession {
     const node = this.graph.node(nodeId);
     if (node.type !== 'callActivity') return;
     const t = this.runner.token(tokenId);
-    this.state.children.push({ nodeId, tokenId, workflowId, caseId: childCaseId, calledKey: node.calledKey, wait: node.wait, status: 'running' });
+    this.state.children.push({
+      nodeId,
+      tokenId,
+      workflowId,
+      caseId: childCaseId,
+      calledKey: node.calledKey,
+      wait: node.wait,
+      status: 'running',
+    });
     if (!t) return;
     t.childWorkflowId = workflowId;
     if (!node.wait) this.runner.completeToken(tokenId, {}, 'child_started');
@@ -241,7 +283,10 @@ export class CaseSession {
    */
   noteChildCompleted(c: ChildOutcome): Record<string, JsonValue> | undefined {
     const link = this.state.children.find((l) => l.workflowId === c.workflowId);
-    if (link) { link.status = 'completed'; link.outcome = c.outcome; }
+    if (link) {
+      link.status = 'completed';
+      link.outcome = c.outcome;
+    }
     const token = this.runner.token(c.tokenId);
     if (!token || token.childWorkflowId !== c.workflowId) return undefined;
     const node = this.graph.node(token.nodeId);
