@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createAgencyStore } from '../../db/agencies.js';
 import { createApiKeyStore } from '../../db/api-keys.js';
 import { createAuditStore } from '../../db/audit.js';
@@ -105,7 +106,8 @@ export function createServices(deps: AppDeps) {
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       pii: deps.pii,
-      newCaseId: deps.newCaseId,
+      // Read at each start: the app's deps may set it later (tests pin a case id this way).
+      newCaseId: () => (deps.newCaseId ? deps.newCaseId() : randomUUID()),
       intake: createCaseIntakeStore(deps.db, pins),
       idempotency,
       parties,
