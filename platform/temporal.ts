@@ -173,7 +173,12 @@ export function securePersistence(dbFile: string): void {
   fs.chmodSync(dir, 0o700);
   for (const name of fs.readdirSync(dir)) {
     const p = path.join(dir, name);
-    if (fs.lstatSync(p).isFile()) fs.chmodSync(p, 0o600);
+    try {
+      if (fs.lstatSync(p).isFile()) fs.chmodSync(p, 0o600);
+    } catch (e) {
+      // SQLite's journal comes and goes while a server (stopping) still writes: gone is fine.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
   }
 }
 
