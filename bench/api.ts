@@ -21,20 +21,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection, type WorkflowStartOptions } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { Client, type WorkflowStartOptions } from '@temporalio/client';
+import { type Worker } from '@temporalio/worker';
 import { apiRoutes, createApp } from '../api/app.js';
 import type { AppDeps } from '../api/deps.js';
 import { signToken } from '../api/auth/dev-token.js';
-import { registerBuiltinDefinitions } from '../db/builtin-definitions.js';
 import { createApiKeyStore } from '../db/api-keys.js';
-import { configureAuditKeys, generateAuditKeySpec } from '../db/audit-keys.js';
-import { createDb, type Db } from '../db/knex.js';
-import { migrateLatest } from '../db/migrate.js';
+import { type Db } from '../db/knex.js';
 import { createLogger } from '../platform/logger.js';
 import { createPiiKeyring } from '../platform/pii.js';
-import { freePort, startEmbeddedPostgres } from '../platform/postgres.js';
-import { installTemporalRuntimeLogger, startDevServer } from '../platform/temporal.js';
+import { installTemporalRuntimeLogger } from '../platform/temporal.js';
 import { cachedWorkflowBundle } from '../platform/replay.js';
 // @ts-expect-error plain .mjs script without types
 import { ensureTemporal } from '../scripts/install-temporal.mjs';
@@ -47,6 +43,7 @@ import {
   type ProcessDefinitionInput,
 } from '../workflows/engine/index.js';
 import { drive } from './drive.js';
+import { startBenchStack } from './stack.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -189,35 +186,7 @@ export async function runApiBench(
   const stops: Array<() => Promise<unknown>> = [];
   try {
     log('starting embedded PostgreSQL and the Temporal dev server…');
-    const [pg, dev] = await Promise.all([
-      startEmbeddedPostgres({
-        dataDir: path.join(tmp, 'pg'),
-        port: await freePort(),
-        database: 'kntc_bench',
-        persistent: false,
-      }),
-      startDevServer({
-        binary: bins.temporal,
-        port: await freePort(),
-        namespace: 'default',
-        logFile: path.join(tmp, 'temporal.log'),
-      }),
-    ]);
-    stops.push(
-      () => pg.stop(),
-      () => dev.stop(),
-    );
-    const db = createDb(pg.url, { max: 10 });
-    stops.push(() => db.destroy());
-    await migrateLatest(db);
-    await registerBuiltinDefinitions(db); // POST /v1/cases starts the definition in force for the case type
-    configureAuditKeys(process.env.AUDIT_HMAC_KEYS ?? generateAuditKeySpec('bench')); // the audit chain's HMAC (ADR 0014)
-    const connection = await Connection.connect({ address: dev.address });
-    const native = await NativeConnection.connect({ address: dev.address });
-    stops.push(
-      () => connection.close(),
-      () => native.close(),
-    );
+    const { db, connection, native } = await startBenchStack(tmp, bins.temporal, stops);
     const client = new Client({ connection, namespace: 'default' });
     // Two queues: the API starts cases on one nobody polls, so start throughput measures the start
     // path and not the worker's backlog; the worker serves the task-completion measurement.

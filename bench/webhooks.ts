@@ -19,25 +19,21 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { type Worker } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
 import { createApp } from '../api/app.js';
 import type { AppDeps } from '../api/deps.js';
 import { signToken } from '../api/auth/dev-token.js';
-import { configureAuditKeys, generateAuditKeySpec } from '../db/audit-keys.js';
-import { registerBuiltinDefinitions } from '../db/builtin-definitions.js';
 import { appendEvents } from '../db/events.js';
-import { createDb } from '../db/knex.js';
-import { migrateLatest } from '../db/migrate.js';
 import { ROOT } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { createPiiKeyring } from '../platform/pii.js';
-import { freePort, startEmbeddedPostgres } from '../platform/postgres.js';
 import { cachedWorkflowBundle } from '../platform/replay.js';
-import { installTemporalRuntimeLogger, startDevServer } from '../platform/temporal.js';
+import { installTemporalRuntimeLogger } from '../platform/temporal.js';
 // @ts-expect-error plain .mjs script without types
 import { ensureTemporal } from '../scripts/install-temporal.mjs';
+import { startBenchStack } from './stack.js';
 import { createCaseWorker } from '../worker.js';
 import { percentile } from './api.js';
 
@@ -79,35 +75,7 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
   const stops: Array<() => Promise<unknown>> = [];
   try {
     log('starting embedded PostgreSQL and the Temporal dev server…');
-    const [pg, dev] = await Promise.all([
-      startEmbeddedPostgres({
-        dataDir: path.join(tmp, 'pg'),
-        port: await freePort(),
-        database: 'kntc_bench',
-        persistent: false,
-      }),
-      startDevServer({
-        binary: bins.temporal,
-        port: await freePort(),
-        namespace: 'default',
-        logFile: path.join(tmp, 'temporal.log'),
-      }),
-    ]);
-    stops.push(
-      () => pg.stop(),
-      () => dev.stop(),
-    );
-    const db = createDb(pg.url, { max: 10 });
-    stops.push(() => db.destroy());
-    await migrateLatest(db);
-    await registerBuiltinDefinitions(db);
-    configureAuditKeys(process.env.AUDIT_HMAC_KEYS ?? generateAuditKeySpec('bench'));
-    const connection = await Connection.connect({ address: dev.address });
-    const native = await NativeConnection.connect({ address: dev.address });
-    stops.push(
-      () => connection.close(),
-      () => native.close(),
-    );
+    const { db, connection, native } = await startBenchStack(tmp, bins.temporal, stops);
     const taskQueue = `bench-webhooks-${randomUUID().slice(0, 8)}`;
     const pii = createPiiKeyring(`bench1:${Buffer.alloc(32, 7).toString('base64')}`);
     const jwtSecret = randomUUID();
