@@ -252,7 +252,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
           logger.warn({ deliveryId: d.id, channel: d.channel }, 'notification bounced');
           return { status: 'bounced' };
         }
-        await db('notification_deliveries').where({ id: d.id }).update({ last_error: message });
+        // Only while still queued: an attempt that outlived the retry period must not overwrite the
+        // reason the delivery was failed with (the workflow may have settled it meanwhile).
+        await db('notification_deliveries').where({ id: d.id, status: 'queued' }).update({ last_error: message });
         logger.info({ deliveryId: d.id, channel: d.channel, err: message }, 'notification delivery failed; retrying');
         throw e;
       }
