@@ -13,6 +13,7 @@ import { createCaseSearch, createTaskSearch } from '../../db/case-search.js';
 import { createCaseStore } from '../../db/cases.js';
 import { createCaseStateStore } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
+import { createDefinitionHeatmap } from '../../db/definition-heatmap.js';
 import { createNotificationStore } from '../../db/notification-deliveries.js';
 import { createIdempotencyStore } from '../../db/idempotency-keys.js';
 import { pingDb } from '../../db/health.js';
@@ -80,6 +81,7 @@ export function createServices(deps: AppDeps) {
     caseDetails: createCaseDetailStore(deps.db),
     taskSearch: createTaskSearch(deps.db),
     definitions,
+    heatmap: createDefinitionHeatmap(deps.db),
     claims,
     agencies,
     agencyRecords: createAgencyStore(deps.db),

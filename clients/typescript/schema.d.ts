@@ -1094,6 +1094,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/definitions/{key}/versions/{version}/heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open cases of a definition version per step: waiting, overdue, at risk, breached (the diagram heatmap)
+         * @description Counts over the read model of the open cases pinned to this version in the caller's agency subtree (or `agencyId`'s, within it). A step is counted where a case waits now (`waiting`, with `overdue` and `atRisk` of those) and where an open case recorded a breach of a limit (`breached`). Lists system-level versions and those governed by the caller's agency, its subtree or its ancestors (ADR 0013); others answer 404. A system_admin sees every version.
+         *
+         *     Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["getDefinitionHeatmap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1865,6 +1887,8 @@ export interface components {
             caseType: string;
             channel: string;
             clocks: components["schemas"]["Clock"][];
+            /** @description Steps the case has passed through (completed tasks and steps left), for marking a diagram */
+            completedNodes: string[];
             consistency: {
                 /** @description When the read model was last projected (read-model answers) */
                 asOf: string | null;
@@ -2223,6 +2247,23 @@ export interface components {
             pin: string;
             registeredAt: string;
             registeredBy: string;
+            version: number;
+        };
+        DefinitionHeatmap: {
+            key: string;
+            nodes: {
+                /** @description Of those waiting, at risk (a warning rung fired) */
+                atRisk: number;
+                /** @description Open cases that recorded a breach of a limit at this step */
+                breached: number;
+                nodeId: string;
+                /** @description Of those waiting, overdue */
+                overdue: number;
+                /** @description Open cases waiting at this step now */
+                waiting: number;
+            }[];
+            /** @description Open cases pinned to the version, in the agencies counted */
+            openCases: number;
             version: number;
         };
         DefinitionPage: {
@@ -6863,6 +6904,70 @@ export interface operations {
                 };
             };
             /** @description No such version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDefinitionHeatmap: {
+        parameters: {
+            query?: {
+                /** @description Narrow to this agency's subtree (within the caller's) */
+                agencyId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Definition key */
+                key: string;
+                /** @description Version number (≥ 1) */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefinitionHeatmap"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version, or an agency outside the caller subtree */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -311,8 +311,9 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
       value = await calendarChangeFixture();
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/'))
       value = await inboxFixture(sub);
-    else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';
-    else if (scope.kind === 'none' && name === 'version') value = '2';
+    else if ((scope.kind === 'none' || spec.operationId === 'getDefinitionHeatmap') && name === 'key')
+      value = 'complaint-first';
+    else if ((scope.kind === 'none' || spec.operationId === 'getDefinitionHeatmap') && name === 'version') value = '2';
     else
       throw new Error(
         `route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`,
