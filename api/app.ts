@@ -30,6 +30,7 @@ import { publicRoutes } from './routes/public.js';
 import { eventRoutes } from './routes/events.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
+import { consoleRouter } from './console.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export const API_VERSION = '0.1.0';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.text({ limit: '4mb', type: DIRECTORY_TEXT_TYPES }));
   app.use(mountRoutes(apiRoutes(), createServices(deps)));
   app.use(docsRouter());
+  if (deps.consoleDir) app.use(consoleRouter(deps.consoleDir));
   app.use(notFoundRoute);
   app.use(problemMiddleware);
   return app;

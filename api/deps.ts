@@ -24,4 +24,6 @@ export interface AppDeps {
   newCaseId?: () => string;
   /** Webhook subscriptions (ADR 0026): default retry period, backoff cap, loopback receivers allowed. */
   webhooks?: { retryPeriodS?: number; maxBackoffS?: number; allowLocalhost?: boolean } | undefined;
+  /** The built web console (console/dist) served at `/` (ADR 0033); none when unset. */
+  consoleDir?: string | undefined;
 }

@@ -18,6 +18,7 @@ import { sealAuditChain } from '../db/audit.js';
 import { ChainBroken, configureAuditSigner, createCheckpointStore } from '../db/audit-checkpoints.js';
 import { notificationDeps, startMailCatcher, type MailCatcher } from '../platform/notifications.js';
 import { createPiiKeyring } from '../platform/pii.js';
+import { ensureConsoleBuilt } from '../platform/console-build.js';
 import { portInUse, type PostgresHandle } from '../platform/postgres.js';
 import {
   connectClient,
@@ -31,6 +32,8 @@ import {
 
 export interface RunningSystem {
   apiUrl: string;
+  /** The web console (same origin as the API). */
+  consoleUrl: string;
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl: string | undefined;
@@ -206,7 +209,10 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       maxLifetimeS: cfg.auth.jwtMaxLifetimeS,
       clockSkewS: cfg.auth.jwtClockSkewS,
     };
+    // The web console (ADR 0033): built when missing or stale, served by the API at `/`.
+    const consoleDir = await ensureConsoleBuilt((line) => logger.info(line));
     const app = createApp({
+      consoleDir,
       db,
       temporal: client,
       taskQueue: cfg.temporal.taskQueue,
@@ -229,6 +235,7 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
 
     return {
       apiUrl: `http://${cfg.host}:${cfg.port}`,
+      consoleUrl: `http://${cfg.host}:${cfg.port}/`,
       databaseUrl: databaseUrl.replace(/:[^:@/]*@/, ':***@'),
       temporalAddress,
       temporalUiUrl: dev ? `http://127.0.0.1:${cfg.temporal.uiPort}` : undefined,
