@@ -33,12 +33,12 @@ export function Layout() {
               <Text size="sm" c="white" className="who" data-testid="who">
                 {claims.sub} · {claims.agency} · {claims.roles.join(', ')}
               </Text>
-              <Button size="xs" variant="white" onClick={signOut}>
+              <Button size="xs" variant="white" color="dark" onClick={signOut}>
                 {t('signOut')}
               </Button>
             </>
           ) : (
-            <Button size="xs" variant="white" component={Link} to="/signin">
+            <Button size="xs" variant="white" color="dark" component={Link} to="/signin">
               {t('signIn')}
             </Button>
           )}

@@ -267,26 +267,34 @@ export function useT() {
 
 export const VN_TZ = 'Asia/Ho_Chi_Minh';
 
-export function formatters(lang: Lang) {
-  const locale = lang === 'vi' ? 'vi-VN' : 'en-GB';
-  const dt = new Intl.DateTimeFormat(locale, {
+/** Vietnamese date order (dd/mm/yyyy, 24 h) in both languages; `_lang` kept for per-language wording later. */
+export function formatters(_lang: Lang) {
+  const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: VN_TZ,
     day: '2-digit',
     month: '2-digit',
     year: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    hourCycle: 'h23',
   });
-  const d = new Intl.DateTimeFormat(locale, { timeZone: VN_TZ, day: '2-digit', month: '2-digit', year: 'numeric' });
+  /** dd/mm/yyyy HH:mm in Vietnam time, whatever the browser's own zone and locale. */
+  const dayAndTime = (iso: string) => {
+    const p = Object.fromEntries(parts.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+    return { day: `${p.day}/${p.month}/${p.year}`, time: `${p.hour}:${p.minute}` };
+  };
   return {
     /** An instant, in Vietnam time: 02/12/2026 14:30. */
-    dateTime: (iso: string | null | undefined) => (iso ? dt.format(new Date(iso)) : '—'),
+    dateTime: (iso: string | null | undefined) => {
+      if (!iso) return '—';
+      const { day, time } = dayAndTime(iso);
+      return `${day} ${time}`;
+    },
     /** A day (YYYY-MM-DD) or an instant's day in Vietnam: 02/12/2026. */
     date: (s: string | null | undefined) => {
       if (!s) return '—';
       const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-      return m ? `${m[3]}/${m[2]}/${m[1]}` : d.format(new Date(s));
+      return m ? `${m[3]}/${m[2]}/${m[1]}` : dayAndTime(s).day;
     },
   };
 }

@@ -45,7 +45,7 @@ export function Component() {
               · {t('received')}: {fmt.dateTime(c.receivedAt)} · {t('agency')}: {c.agencyId}
             </Text>
             {FLAGS.filter((f) => c.flags[f]).map((f) => (
-              <Badge key={f} color={f === 'overdue' ? 'red' : f === 'atRisk' ? 'orange' : 'gray'}>
+              <Badge key={f} color={f === 'overdue' ? 'red' : f === 'atRisk' ? 'grape' : 'gray'}>
                 {t(`flag_${f}` as Key)}
               </Badge>
             ))}
