@@ -11,6 +11,7 @@ import { apiBenchTable, runAndWriteApiBench, runApiBench } from './api.js';
 import { benchTable, runInterpreterBench } from './interpreter.js';
 import { runAndWriteLoadBench } from './load.js';
 import { runAndWriteWebhookBench } from './webhooks.js';
+import { runConsoleBench } from './console.js';
 
 /** `--name value` flags (for the load benchmark); the other arguments name benchmarks. */
 const argv = process.argv.slice(2);
@@ -42,6 +43,10 @@ const BENCHES: Record<string, () => Promise<void>> = {
   /** Webhook delivery latency at 50 events/s and the feed's read rate (about 3 minutes). */
   async webhooks() {
     console.log(`\n${await runAndWriteWebhookBench((s) => console.error(s))}`);
+  },
+  /** The web console: initial bundle size and LCP of the inbox and dashboard with 100,000 cases (ADR 0033). */
+  async console() {
+    console.log(`\n${await runConsoleBench((s) => console.error(s))}`);
   },
   /** Sustained load with 1 and 2 worker processes, 10 minutes each by default (not part of the default run). */
   async load() {

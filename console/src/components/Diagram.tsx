@@ -63,7 +63,7 @@ export default function Diagram({ xml, marks = {}, badges = {}, label }: Diagram
   }, [xml, JSON.stringify(marks), JSON.stringify(badges)]);
   return (
     <>
-      <div ref={ref} className="diagram" role="img" aria-label={label} data-testid="diagram" />
+      <div ref={ref} className="diagram" role="region" aria-label={label} data-testid="diagram" />
       {error && <p role="alert">{error}</p>}
     </>
   );

@@ -17,7 +17,6 @@ export function Component() {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const [values, setValues] = useState<FormValues>({});
-  const [key] = useState(newKey);
   const q = useQuery({
     queryKey: ['task', id],
     queryFn: async () => {
@@ -41,7 +40,7 @@ export function Component() {
     mutationFn: async () =>
       ok(
         await api().POST('/v1/tasks/{id}/complete', {
-          params: { path: { id }, header: { 'Idempotency-Key': key } },
+          params: { path: { id }, header: { 'Idempotency-Key': newKey() } },
           body: { data: formData(fields, values) },
         }),
       ),
