@@ -342,6 +342,59 @@ export async function ingestHotspotItems(
   return applyScored(trx, scored, { add }, { trigger: { kind: last.kind, id: last.id, agencyId: last.agencyId } });
 }
 
+/** People at one visit from which it counts as a mass visit (as a mass letter: 5 or more). */
+export const MASS_VISIT_MIN_PEOPLE = 5;
+
+/**
+ * A reception visit's place, sector and respondent (issue 15.4): written on its row and fed to the detector,
+ * in the transaction that records the visit (call it right after `insertVisit`, with the fields checked by
+ * db/places.ts `check`). A delegation or a visit of 5 or more people weighs as a mass visit. Answers the
+ * changes and the notifications to start once `trx` commits; undefined when the visit does not exist.
+ */
+export async function recordVisitPlace(
+  trx: Db,
+  v: {
+    visitId: string;
+    place: { provinceCode: string; communeCode: string | null };
+    sector: string | null;
+    respondentKey: string | null;
+  },
+  config: HotspotConfig,
+): Promise<{ changes: HotspotChange[]; notifications: string[] } | undefined> {
+  const [row] = await trx('reception_visits')
+    .where({ id: v.visitId })
+    .update({
+      place_province: v.place.provinceCode,
+      place_commune: v.place.communeCode,
+      sector: v.sector,
+      respondent_key: v.respondentKey,
+    })
+    .returning<Array<{ visited_at: Date; people_count: number; is_delegation: boolean; agency_id: string }>>([
+      'visited_at',
+      'people_count',
+      'is_delegation',
+      'agency_id',
+    ]);
+  if (!row) return undefined;
+  return ingestHotspotItems(
+    trx,
+    [
+      {
+        kind: 'visit',
+        id: v.visitId,
+        at: row.visited_at.getTime(),
+        provinceCode: v.place.provinceCode,
+        communeCode: v.place.communeCode,
+        sector: v.sector,
+        respondent: v.respondentKey,
+        mass: row.is_delegation || row.people_count >= MASS_VISIT_MIN_PEOPLE,
+        agencyId: row.agency_id,
+      },
+    ],
+    config,
+  );
+}
+
 /** A hotspot as the API shows it (before instants are written in Vietnam time). */
 export interface HotspotView {
   id: string;

@@ -9,8 +9,8 @@ import { ADMIN_UNITS_SOURCE, COMMUNES, PROVINCES } from '../reference/admin-unit
  * db/reference/admin-units-2025.ts (source and version in `reference_data_sources`); `sectors`, the
  * configurable list of sectors a case is classified under (seeded; `active` hides one from intake).
  *
- * `cases` gains the structured place, sector and respondent (normalised key: `agency:<id>` or
- * `name:<folded name>`), indexed for the search filters.
+ * `cases`, `reception_visits` and `matters` gain the structured place, sector and respondent (normalised
+ * key: `agency:<id>` or `name:<folded name>`), indexed for the search filters.
  *
  * The detector: `hotspot_items`, one row per item (case, visit, matter) and cluster it belongs to, with
  * what its weight is derived from (kind, mass) — the detector's input, written in the intake's own
@@ -80,6 +80,19 @@ export async function up(db: Knex): Promise<void> {
   await db.raw('CREATE INDEX cases_place_idx ON cases (place_province, place_commune) WHERE place_province IS NOT NULL');
   await db.raw('CREATE INDEX cases_sector_idx ON cases (sector) WHERE sector IS NOT NULL');
   await db.raw('CREATE INDEX cases_respondent_idx ON cases (respondent_key) WHERE respondent_key IS NOT NULL');
+  // The same on reception visits and matters (migration 20261204020000_reception): a visit feeds the detector
+  // (db/hotspots.ts recordVisitPlace); a matter's own place is for filters (its visits and cases are the items).
+  for (const table of ['reception_visits', 'matters']) {
+    await db.schema.alterTable(table, (t) => {
+      t.text('place_province');
+      t.text('place_commune');
+      t.text('sector');
+      t.text('respondent_key');
+    });
+    await db.raw(
+      `CREATE INDEX ${table}_place_idx ON ${table} (place_province, place_commune, sector) WHERE place_province IS NOT NULL`,
+    );
+  }
 
   await db.schema.createTable('hotspot_items', (t) => {
     t.text('cluster_key').notNullable();
@@ -143,6 +156,15 @@ export async function down(db: Knex): Promise<void> {
   await db.schema.dropTable('hotspot_history');
   await db.schema.dropTable('hotspots');
   await db.schema.dropTable('hotspot_items');
+  for (const table of ['matters', 'reception_visits']) {
+    await db.raw(`DROP INDEX ${table}_place_idx`);
+    await db.schema.alterTable(table, (t) => {
+      t.dropColumn('respondent_key');
+      t.dropColumn('sector');
+      t.dropColumn('place_commune');
+      t.dropColumn('place_province');
+    });
+  }
   await db.raw('DROP INDEX cases_respondent_idx');
   await db.raw('DROP INDEX cases_sector_idx');
   await db.raw('DROP INDEX cases_place_idx');

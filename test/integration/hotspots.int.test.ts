@@ -8,7 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRecipients } from '../../directory/recipients.js';
-import { createHotspotStore, ingestHotspotItems } from '../../db/hotspots.js';
+import { createHotspotStore, ingestHotspotItems, recordVisitPlace } from '../../db/hotspots.js';
+import { createReceptionStore } from '../../db/reception.js';
 import { DEFAULT_HOTSPOT_CONFIG } from '../../hotspots/config.js';
 import { detect, type DetectorItem } from '../../hotspots/score.js';
 import { apiCaller, poll, startTestApi, type Json, type TestApi } from '../support/api.js';
@@ -77,7 +78,7 @@ describe('hotspot early warning', () => {
     expect(Number((await api.tdb.db('cases').count('* as n'))[0]!.n)).toBe(before);
   });
 
-  it('a rising land dispute in one commune becomes watch → warning → hot as cases arrive, explained', async () => {
+  it('a rising land dispute in one commune becomes watch → warning → hot as cases arrive, explained', { timeout: 300_000 }, async () => {
     const ids: string[] = [];
     const levels: Array<string | null> = [];
     for (let i = 1; i <= 20; i++) {
@@ -241,11 +242,89 @@ describe('hotspot early warning', () => {
     expect(((await hotspotOf(KEY)) as { status: string }).status).toBe('closed');
   });
 
-  it('the incremental update equals the full recompute: random items, random order, concurrent transactions', async () => {
+  it('a delegation at the reception office weighs as a mass visit and feeds the same clusters as letters', async () => {
+    const db = api.tdb.appDb;
+    const reception = createReceptionStore(db, api.deps.pii);
+    const placeId = `rp-${randomUUID()}`;
+    const sessionId = `rs-${randomUUID()}`;
+    await reception.insertPlace({
+      id: placeId,
+      agencyId: 'so-tnmt',
+      name: 'Phòng tiếp công dân',
+      kind: 'reception_office',
+      address: null,
+      onlineUrl: null,
+      active: true,
+      createdBy: 'test',
+    });
+    const now = new Date();
+    await reception.insertSession({
+      id: sessionId,
+      agencyId: 'so-tnmt',
+      placeId,
+      kind: 'regular',
+      leaderPersonId: null,
+      receivedBy: 'in_person',
+      delegatePersonId: null,
+      mode: 'in_person',
+      sessionDate: now.toISOString().slice(0, 10),
+      startedAt: now.toISOString(),
+      endedAt: null,
+      periodId: null,
+      scheduleEntryId: null,
+      notes: null,
+      createdBy: 'test',
+    });
+    const visit = async (people: number, delegation: boolean) => {
+      const id = `rv-${randomUUID()}`;
+      return db.transaction(async (trx) => {
+        await reception.insertVisit(
+          {
+            id,
+            sessionId,
+            agencyId: 'so-tnmt',
+            visitedAt: now.toISOString(),
+            peopleCount: people,
+            isDelegation: delegation,
+            contentType: 'complaint',
+            summary: 'Khiếu nại về bồi thường',
+            outcome: 'guided',
+            refusalGround: null,
+            transferAgencyId: null,
+            transferTarget: null,
+            caseId: null,
+            createdBy: 'test',
+            parties: [],
+          },
+          trx,
+        );
+        return recordVisitPlace(
+          trx,
+          {
+            visitId: id,
+            place: { provinceCode: '01', communeCode: '00073' },
+            sector: 'compensation_site_clearance',
+            respondentKey: 'agency:ubnd-xa-b',
+          },
+          DEFAULT_HOTSPOT_CONFIG,
+        );
+      });
+    };
+    const key = 'pl:01/00073|s:compensation_site_clearance|r:agency:ubnd-xa-b';
+    await visit(2, false); // 1
+    await visit(30, true); // a delegation: 3
+    expect(await hotspotOf(key)).toBeUndefined();
+    await visit(6, false); // 5 or more people: 3 → 7 ≥ 5: watch
+    expect(await hotspotOf(key)).toMatchObject({ level: 'watch', item_count: 3, scores: { '30': 7, '90': 7 } });
+    const visits = await db('reception_visits').where({ session_id: sessionId, place_commune: '00073' }).count('* as n');
+    expect(Number(visits[0]!.n)).toBe(3);
+  });
+
+  it('the incremental update equals the full recompute: random items, random order, concurrent transactions', { timeout: 300_000 }, async () => {
     const db = api.tdb.appDb;
     const rnd = (n: number) => Math.floor(Math.random() * n);
     const t0 = Date.UTC(2026, 8, 1);
-    const items: DetectorItem[] = Array.from({ length: 300 }, (_v, i) => ({
+    const items: DetectorItem[] = Array.from({ length: 200 }, (_v, i) => ({
       kind: (['case', 'visit', 'matter'] as const)[rnd(3)]!,
       id: `rnd-${i}-${randomUUID().slice(0, 8)}`,
       at: t0 + rnd(150) * 86_400_000 + rnd(86_400_000),
