@@ -55,7 +55,7 @@ export async function runHotspotBench(log: (s: string) => void): Promise<string>
     await db.raw(
       `CREATE TEMP TABLE bench_items AS
        WITH c AS (SELECT row_number() OVER (ORDER BY code) - 1 AS n, code, province_code FROM admin_communes),
-            g AS (SELECT i, (CASE WHEN i % 5 < 2 THEN (i * 7919) % 300 ELSE (i * 104729) % 3321 END) AS cn FROM generate_series(1, ?) i)
+            g AS (SELECT i, (CASE WHEN i % 5 < 2 THEN (i * 7919) % 300 ELSE (i * 104729) % 3321 END) AS cn FROM generate_series(1::bigint, ?::bigint) i)
        SELECT g.i, c.code AS commune, c.province_code AS province,
               (ARRAY[${SECTORS.map((s) => `'${s}'`).join(',')}])[1 + (g.i * 31) % 9] AS sector,
               'name:bench respondent ' || ((g.i * 17) % 20000) AS respondent,

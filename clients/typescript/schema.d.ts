@@ -289,7 +289,7 @@ export interface paths {
         };
         /**
          * The caller's agency and every agency below it (the ids to use in agencyId fields)
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: results limited to the caller's agency subtree.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: results limited to the caller's agency subtree.
          */
         get: operations["listAgencies"];
         put?: never;
@@ -315,7 +315,7 @@ export interface paths {
         };
         /**
          * An agency of the caller's subtree with its head, deputies and the agencies directly below it
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         get: operations["getAgency"];
         put?: never;
@@ -1255,12 +1255,12 @@ export interface paths {
         };
         /**
          * The caller's own notification preferences
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         get: operations["getMyPreferences"];
         /**
          * Replace the caller's own notification preferences (a person not in the directory yet is added, by the token's name)
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         put: operations["putMyPreferences"];
         post?: never;
@@ -1281,7 +1281,7 @@ export interface paths {
          * My in-app inbox: the notifications sent to me, newest first
          * @description The caller's own messages (person = the token's `sub`; an API key has no inbox). `unread=true`: only those not yet marked read.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         get: operations["listMyNotifications"];
         put?: never;
@@ -1305,7 +1305,7 @@ export interface paths {
          * Mark one of my messages read
          * @description Idempotent: a message already read keeps the time it was first read. Another person's message answers 404.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         post: operations["markMyNotificationRead"];
         delete?: never;
@@ -2229,7 +2229,7 @@ export interface components {
              */
             agencyId: string;
             name: string;
-            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
         };
         CreateCase: {
             /**
@@ -2452,7 +2452,7 @@ export interface components {
                  */
                 position?: "head" | "deputy" | "member";
                 /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
-                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
             }[];
         };
         DirectoryImportReport: {
@@ -2979,7 +2979,7 @@ export interface components {
              */
             position?: "head" | "deputy" | "member";
             /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
-            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
         };
         Readiness: {
             checks: {
