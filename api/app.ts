@@ -29,6 +29,7 @@ import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
 import { eventRoutes } from './routes/events.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { hotspotRoutes } from './routes/hotspots.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 import { consoleRouter } from './console.js';
 
@@ -68,6 +69,7 @@ export function apiRoutes(): RouteSpec[] {
     ...eventRoutes,
     ...webhookRoutes,
     ...notificationRoutes,
+    ...hotspotRoutes,
   ];
 }
 

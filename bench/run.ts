@@ -4,6 +4,7 @@
  * Interpreter: BENCH_CASES (per round, default 100), BENCH_CONCURRENCY (50), BENCH_ROUNDS (4).
  * API: see bench/api.ts (BENCH_API_*); its table is also written to bench/results/api.md.
  * Load: see bench/load.ts (`--duration`, `--workers`, `--concurrency`, `--poll-ms`); written to bench/results/load.md.
+ * Hotspots: see bench/hotspots.ts (BENCH_HOTSPOT_ITEMS, BENCH_HOTSPOT_SAMPLES); written to bench/results/hotspots.md.
  * Webhooks: see bench/webhooks.ts (BENCH_WEBHOOK_RATE, BENCH_WEBHOOK_SECONDS, BENCH_FEED_EVENTS); written to bench/results/webhooks.md.
  */
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { benchTable, runInterpreterBench } from './interpreter.js';
 import { runAndWriteLoadBench } from './load.js';
 import { runAndWriteWebhookBench } from './webhooks.js';
 import { runConsoleBench } from './console.js';
+import { runHotspotBench } from './hotspots.js';
 
 /** `--name value` flags (for the load benchmark); the other arguments name benchmarks. */
 const argv = process.argv.slice(2);
@@ -47,6 +49,10 @@ const BENCHES: Record<string, () => Promise<void>> = {
   /** The web console: initial bundle size and LCP of the inbox and dashboard with 100,000 cases (ADR 0033). */
   async console() {
     console.log(`\n${await runConsoleBench((s) => console.error(s))}`);
+  },
+  /** The hotspot detector: full recompute and incremental update over 1,000,000 cases and visits (~3 minutes). */
+  async hotspots() {
+    console.log(`\n${await runHotspotBench((s) => console.error(s))}`);
   },
   /** Sustained load with 1 and 2 worker processes, 10 minutes each by default (not part of the default run). */
   async load() {

@@ -24,6 +24,11 @@ export interface CaseSearch {
   dueAfter?: string;
   receivedFrom?: string;
   receivedTo?: string;
+  /** Structured place, sector and respondent key (issue 15.4). */
+  provinceCode?: string;
+  communeCode?: string;
+  sector?: string;
+  respondentKey?: string;
   sort: 'receivedAt' | '-receivedAt' | 'nextDueAt' | '-nextDueAt';
   after?: { k: string; id: string };
   limit: number;
@@ -85,6 +90,10 @@ function applyFilters(b: Knex.QueryBuilder, q: CaseSearch): void {
   if (q.dueAfter) b.where('cs.next_due_at', '>=', q.dueAfter);
   if (q.receivedFrom) b.where('c.received_at', '>=', q.receivedFrom);
   if (q.receivedTo) b.where('c.received_at', '<', q.receivedTo);
+  if (q.provinceCode) b.where('c.place_province', q.provinceCode);
+  if (q.communeCode) b.where('c.place_commune', q.communeCode);
+  if (q.sector) b.where('c.sector', q.sector);
+  if (q.respondentKey !== undefined) b.where('c.respondent_key', q.respondentKey);
 }
 
 export function createCaseSearch(db: Db) {

@@ -220,6 +220,8 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       auth,
       pii,
       webhooks: cfg.webhooks,
+      // Hotspot notifications are started by the API once their intake commits (ADR 0034).
+      hotspots: { notifyRetry: notificationDeps(cfg.notifications).retry },
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(cfg.port, cfg.host, () => resolve(s));

@@ -8,6 +8,7 @@ import { buildCaseView, CaseDetailView, FlagsView } from '../case-view.js';
 import { inVietnam, VN_FIXED_SINCE, vnDate } from '../../workflows/clock/vn-time.js';
 import { queryCaseState } from '../workflow-errors.js';
 import { withVnInstants } from '../instants.js';
+import { respondentKey } from '../../hotspots/respondent.js';
 import { actorOf } from '../auth/principal.js';
 import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type AuthRule, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
@@ -50,6 +51,23 @@ export const AttachmentInput = z
     pages: z.number().int().min(1).max(100_000).optional(),
   })
   .meta({ id: 'AttachmentInput' });
+
+/** Where the matter arose: a province and, when known, a commune of the 2025 administrative units. */
+export const Place = z
+  .strictObject({
+    provinceCode: z.string().regex(/^\d{2}$/, 'a 2-digit province code (2025 units)'),
+    communeCode: z.string().regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)').optional(),
+  })
+  .meta({
+    id: 'Place',
+    description: 'Province and commune/ward codes of the 2025 administrative units (General Statistics Office)',
+  });
+
+/** A sector of the configurable list (`land`, `compensation_site_clearance`, `environment`, …). */
+export const SectorCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a sector code such as land')
+  .meta({ description: 'Sector code of the configurable list (e.g. `land`, `environment`, `corruption`)' });
 
 const ISO_INSTANT_PARTS =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
@@ -114,6 +132,12 @@ export const CreateCaseBody = z
       description:
         'The decision, act, agency or official complained about / denounced (a description; people go in `parties`)',
     }),
+    respondentAgencyId: AgencyId.optional().meta({
+      description:
+        'The respondent as an agency of the directory (issue 15.4); the hotspot detector clusters on it, else on `respondent` normalised',
+    }),
+    place: Place.optional(),
+    sector: SectorCode.optional(),
     contentSummary: z
       .string()
       .trim()
@@ -196,6 +220,13 @@ export const CaseListQuery = z.strictObject({
   dueAfter: IsoInstant.optional(),
   receivedFrom: IsoInstant.optional(),
   receivedTo: IsoInstant.optional(),
+  provinceCode: z.string().regex(/^\d{2}$/).optional().meta({ description: 'Place: province code (2025 units)' }),
+  communeCode: z.string().regex(/^\d{5}$/).optional().meta({ description: 'Place: commune code (2025 units)' }),
+  sector: SectorCode.optional(),
+  respondentAgencyId: AgencyId.optional().meta({ description: 'Respondent: an agency of the directory' }),
+  respondent: z.string().trim().min(1).max(500).optional().meta({
+    description: 'Respondent named in text: matched normalised (case, diacritics, spaces and titles folded)',
+  }),
   sort: z.enum(['receivedAt', '-receivedAt', 'nextDueAt', '-nextDueAt']).default('-receivedAt'),
   after: Cursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -301,6 +332,12 @@ export const caseRoutes: RouteSpec[] = [
         ...(query.dueAfter ? { dueAfter: query.dueAfter } : {}),
         ...(query.receivedFrom ? { receivedFrom: query.receivedFrom } : {}),
         ...(query.receivedTo ? { receivedTo: query.receivedTo } : {}),
+        ...(query.provinceCode ? { provinceCode: query.provinceCode } : {}),
+        ...(query.communeCode ? { communeCode: query.communeCode } : {}),
+        ...(query.sector ? { sector: query.sector } : {}),
+        ...(query.respondentAgencyId || query.respondent
+          ? { respondentKey: respondentKey({ agencyId: query.respondentAgencyId, name: query.respondent }) ?? '' }
+          : {}),
       };
       const bools = Object.fromEntries(
         (['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).flatMap((f) =>

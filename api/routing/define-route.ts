@@ -37,6 +37,8 @@ export type ScopeRule =
   | { kind: 'api-key'; param: string }
   /** The webhook subscription named by a path parameter (ADR 0026; deleted ones too). */
   | { kind: 'webhook'; param: string }
+  /** A hotspot named by a path parameter (ADR 0034): one of its items is of an agency in the subtree. */
+  | { kind: 'hotspot'; param: string }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
   /**

@@ -223,6 +223,9 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const w = await services.webhooks.get(id);
       if (!w || !within(w.agencyId)) throw notFound(`Webhook ${id}`);
+    } else if (scope.kind === 'hotspot') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      if (!(await services.hotspots.visible(id, ctx.subtree))) throw notFound(`Hotspot ${id}`);
     }
   }
   return ctx;

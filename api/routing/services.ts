@@ -34,6 +34,12 @@ import { createRateLimiter } from '../rate-limit.js';
 import { createApiKeyAdmin } from '../services/api-keys.js';
 import { createCaseStartService } from '../services/case-start.js';
 import { createDirectoryService } from '../services/directory.js';
+import { createHotspotStore } from '../../db/hotspots.js';
+import { createDirectoryStore } from '../../db/directory.js';
+import { createHotspotService } from '../services/hotspots.js';
+import { createPlaceStore } from '../../db/places.js';
+import { loadHotspotConfig } from '../../hotspots/config.js';
+import { startNotificationDelivery } from '../../activities/notifications.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -69,7 +75,22 @@ export function createServices(deps: AppDeps) {
   const events = createEventStore(deps.db);
   const webhooks = createWebhookStore(deps.db);
   const claims = createTaskClaimStore(deps.db);
+  const places = createPlaceStore(deps.db);
+  const hotspots = createHotspotStore(deps.db, deps.hotspots?.config ?? loadHotspotConfig());
+  const notifyRetry = deps.hotspots?.notifyRetry ?? {
+    initialIntervalMs: 10_000,
+    maximumIntervalMs: 3_600_000,
+    periodMs: 24 * 3_600_000,
+  };
+  /** Starts a recorded notification's delivery (deliverNotificationWorkflow on the API's task queue). */
+  const startDelivery = (id: string) => startNotificationDelivery(deps.temporal, deps.taskQueue, id, notifyRetry);
   return {
+    places,
+    hotspots,
+    hotspotLifecycle: createHotspotService(deps.db, hotspots, audit, {
+      exists: async (id) => (await createDirectoryStore(deps.db).person(id)) !== undefined,
+    }),
+    startDelivery,
     deps,
     events,
     /** One poll of the feed head for every open event stream of this process. */
@@ -115,6 +136,8 @@ export function createServices(deps: AppDeps) {
       parties,
       definitions,
       agencies,
+      places,
+      hotspots: { config: hotspots.config, startDelivery },
     }),
     directory: createDirectoryService({
       db: deps.db,

@@ -26,6 +26,10 @@ import type { EstablishedFacts } from '../../workflows/engine/runtime/index.js';
 import type { AgencyScope } from '../auth/agencies.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { requestHash } from '../idempotency.js';
+import type { PlaceStore } from '../../db/places.js';
+import { ingestHotspotItems } from '../../db/hotspots.js';
+import type { HotspotConfig } from '../../hotspots/config.js';
+import { respondentKey } from '../../hotspots/respondent.js';
 import { HttpProblem, problems } from '../problem.js';
 
 /** A validated `POST /v1/cases` body (api/routes/cases.ts `CreateCaseBody`). */
@@ -38,6 +42,10 @@ export interface CaseStartRequest {
   remoteArea: boolean;
   parties: Array<{ role: PartyRole; isRepresentative: boolean } & PartyIdentity>;
   respondent?: string | undefined;
+  /** The respondent as an agency of the directory (issue 15.4): wins over `respondent` as the cluster key. */
+  respondentAgencyId?: string | undefined;
+  place?: { provinceCode: string; communeCode?: string | undefined } | undefined;
+  sector?: string | undefined;
   contentSummary?: string | undefined;
   attachments: unknown[];
   signersCount?: number | undefined;
@@ -70,6 +78,21 @@ export interface CaseStartDeps {
   };
   definitions: Pick<DefinitionStore, 'getCached'>;
   agencies: Pick<AgencyScope, 'ancestors' | 'closure'>;
+  /** Checks a structured place, sector and respondent agency (issue 15.4). */
+  places: Pick<PlaceStore, 'check'>;
+  /** The hotspot detector (ADR 0034): its configuration and the start of a notification's delivery. */
+  hotspots: { config: HotspotConfig; startDelivery(notificationId: string): Promise<void> };
+}
+
+/** 422: a well-formed value the reference data does not know (a commune of another province, an unknown sector). */
+export function unknownReference(errors: Array<{ path: string; message: string }>): HttpProblem {
+  return new HttpProblem(
+    422,
+    'unknown-reference',
+    'A value is not in the reference data',
+    errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+    { errors },
+  );
 }
 
 export function createCaseStartService(deps: CaseStartDeps) {
@@ -134,6 +157,17 @@ export function createCaseStartService(deps: CaseStartDeps) {
       auditAfter?: Record<string, JsonValue> | undefined;
     }): Promise<CaseStartOutcome> {
       const { body, received, principal, key } = a;
+      // Reference data first: a place, sector or respondent agency that does not exist is the caller's
+      // mistake (422 naming the field), found before anything is written.
+      if (body.place !== undefined || body.sector !== undefined || body.respondentAgencyId !== undefined) {
+        const errors = await deps.places.check({
+          place: body.place,
+          sector: body.sector,
+          respondentAgencyId: body.respondentAgencyId,
+        });
+        if (errors.length > 0) throw unknownReference(errors);
+      }
+      const respondent = respondentKey({ agencyId: body.respondentAgencyId, name: body.respondent });
       // A closed agency receives nothing: its successor does (ADR 0024; the cached tree, no extra statement).
       const closed = await deps.agencies.closure(body.agencyId);
       if (closed) {
@@ -305,7 +339,7 @@ export function createCaseStartService(deps: CaseStartDeps) {
         links: { self: `/v1/cases/${id}` },
       };
       // 3. One statement once the workflow runs (db/case-intake.ts `record`): seed, audit entry, stored answer.
-      let done: { fresh: boolean; audited: boolean };
+      let done: { fresh: boolean; audited: boolean; notifications: string[] };
       try {
         done = await store.record({
           seed: {
@@ -319,8 +353,14 @@ export function createCaseStartService(deps: CaseStartDeps) {
             remoteArea: body.remoteArea,
             receivedAt: receivedAtUtc,
             definition: pin,
+            ...(body.place
+              ? { place: { provinceCode: body.place.provinceCode, communeCode: body.place.communeCode ?? null } }
+              : {}),
+            ...(body.sector ? { sector: body.sector } : {}),
+            ...(respondent ? { respondentKey: respondent } : {}),
             details: {
               ...(body.respondent ? { respondent: body.respondent } : {}),
+              ...(body.respondentAgencyId ? { respondentAgencyId: body.respondentAgencyId } : {}),
               ...(body.contentSummary ? { contentSummary: body.contentSummary } : {}),
               attachments: body.attachments,
               signersCount: signers,
@@ -345,6 +385,29 @@ export function createCaseStartService(deps: CaseStartDeps) {
           },
           // The stored replay holds the key id of the PIN, never the PIN itself.
           ...(key ? { completion: { scope, key, response: { status: 201, body: { ...stored, pinKid } } } } : {}),
+          // ADR 0034: the detector's incremental update commits with the case (or not at all).
+          ...(body.place
+            ? {
+                afterSeed: (trx) =>
+                  ingestHotspotItems(
+                    trx,
+                    [
+                      {
+                        kind: 'case',
+                        id,
+                        at: received.ms,
+                        provinceCode: body.place!.provinceCode,
+                        communeCode: body.place!.communeCode ?? null,
+                        sector: body.sector ?? null,
+                        respondent,
+                        mass: signers >= MASS_CASE_MIN_SIGNERS,
+                        agencyId: body.agencyId,
+                      },
+                    ],
+                    deps.hotspots.config,
+                  ),
+              }
+            : {}),
         });
       } catch (err) {
         // ADR 0016: a start whose case cannot be recorded is undone — no invisible running case.
@@ -352,6 +415,13 @@ export function createCaseStartService(deps: CaseStartDeps) {
         throw problems.unavailable('The case could not be recorded; nothing was started. Retry the request.');
       }
       const { fresh, audited } = done;
+      // Once committed: the area's supervisors are told of a new or rising hotspot. A start that fails here
+      // is retried by the detector's sweep (db/hotspots.ts unstartedNotifications), never lost.
+      for (const n of done.notifications) {
+        await deps.hotspots.startDelivery(n).catch((err: unknown) => {
+          a.log?.error({ notificationId: n, err: (err as Error).message }, 'hotspot notification: start failed');
+        });
+      }
       if (fresh && !audited) throw new Error('case.received was not audited: audit chain head missing');
       // Not inserted: a concurrent request with the same key inserted this id first (any unique index
       // may report the conflict first — id or reference — hence ON CONFLICT without a target); make

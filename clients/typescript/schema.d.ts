@@ -214,6 +214,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/hotspots/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute every hotspot from all items under the configuration in force (after a configuration change)
+         * @description The same scoring as the incremental update (ADR 0034); `dryRun=true` compares only and lists the clusters whose level differs. Intakes touching clusters wait for it (a few seconds for a million items). Audited (`hotspot.recomputed`).
+         *
+         *     Roles: system_admin. Scope: not agency-bound.
+         */
+        post: operations["recomputeHotspots"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/projection-failures": {
         parameters: {
             query?: never;
@@ -267,7 +289,7 @@ export interface paths {
         };
         /**
          * The caller's agency and every agency below it (the ids to use in agencyId fields)
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: results limited to the caller's agency subtree.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: results limited to the caller's agency subtree.
          */
         get: operations["listAgencies"];
         put?: never;
@@ -293,7 +315,7 @@ export interface paths {
         };
         /**
          * An agency of the caller's subtree with its head, deputies and the agencies directly below it
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         get: operations["getAgency"];
         put?: never;
@@ -1160,6 +1182,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/hotspots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hotspots (clusters by place, sector, respondent) at a level, with their cases
+         * @description Clusters the detector raised (ADR 0034), highest level first, then the most recently active. A hotspot is listed to the subtrees of the agencies that received its items; its cases are those of your subtree.
+         *
+         *     Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listHotspots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hotspots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A hotspot with its explanation: the items behind it, their weights, which threshold it crossed and when
+         * @description Roles: supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getHotspot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hotspots/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a hotspot with a plan: its owner, the task force taking it (if any) and a note
+         * @description Audited (`hotspot.acknowledged`) and announced (`vn.kntc.hotspot.acknowledged`). A closed hotspot: 409.
+         *
+         *     Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["acknowledgeHotspot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hotspots/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a hotspot with the reason (its history is kept; only a rise above its level reopens it)
+         * @description Audited (`hotspot.closed`) and announced (`vn.kntc.hotspot.closed`). Already closed: 409.
+         *
+         *     Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["closeHotspot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/notification-preferences": {
         parameters: {
             query?: never;
@@ -1169,12 +1277,12 @@ export interface paths {
         };
         /**
          * The caller's own notification preferences
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         get: operations["getMyPreferences"];
         /**
          * Replace the caller's own notification preferences (a person not in the directory yet is added, by the token's name)
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         put: operations["putMyPreferences"];
         post?: never;
@@ -1195,7 +1303,7 @@ export interface paths {
          * My in-app inbox: the notifications sent to me, newest first
          * @description The caller's own messages (person = the token's `sub`; an API key has no inbox). `unread=true`: only those not yet marked read.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         get: operations["listMyNotifications"];
         put?: never;
@@ -1219,7 +1327,7 @@ export interface paths {
          * Mark one of my messages read
          * @description Idempotent: a message already read keeps the time it was first read. Another person's message answers 404.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         post: operations["markMyNotificationRead"];
         delete?: never;
@@ -1463,7 +1571,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe an integrating system to events (the signing secret is shown once)
-         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
+         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.hotspot.acknowledged, vn.kntc.hotspot.closed, vn.kntc.hotspot.level_changed, vn.kntc.hotspot.raised, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
          *
          *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -1568,6 +1676,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcknowledgeHotspot: {
+            /**
+             * @description The plan
+             * @default null
+             */
+            note?: string | null;
+            /** @description The person of the directory who owns the plan */
+            ownerPersonId: string;
+            /**
+             * @description The task force (tổ công tác) taking the matter, when one is set up
+             * @default null
+             */
+            taskForceId?: string | null;
+        };
         Agency: {
             /** @description Closed agencies (ADR 0024) stay listed: their cases moved to `successorId` */
             closedAt: string | null;
@@ -2072,6 +2194,9 @@ export interface components {
              */
             successorId: string;
         };
+        CloseHotspot: {
+            reason: string;
+        };
         CloudEvent: {
             agencyid?: string;
             /** @description References only (case id and reference, task, rule, dates): never a party's identity */
@@ -2128,7 +2253,7 @@ export interface components {
              */
             agencyId: string;
             name: string;
-            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
         };
         CreateCase: {
             /**
@@ -2147,6 +2272,7 @@ export interface components {
             contentSummary?: string;
             /** @default [] */
             parties?: components["schemas"]["PartyInput"][];
+            place?: components["schemas"]["Place"];
             /**
              * Format: date-time
              * @example 2026-07-01T09:30:00+07:00
@@ -2156,6 +2282,13 @@ export interface components {
             remoteArea?: boolean;
             /** @description The decision, act, agency or official complained about / denounced (a description; people go in `parties`) */
             respondent?: string;
+            /**
+             * @description The respondent as an agency of the directory (issue 15.4); the hotspot detector clusters on it, else on `respondent` normalised
+             * @example so-tnmt
+             */
+            respondentAgencyId?: string;
+            /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
+            sector?: string;
             /** @description Number of people who signed (mass cases: 5 or more); representatives are the parties with isRepresentative */
             signersCount?: number;
             subject: string;
@@ -2360,7 +2493,7 @@ export interface components {
                  */
                 position?: "head" | "deputy" | "member";
                 /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
-                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
             }[];
         };
         DirectoryImportReport: {
@@ -2436,6 +2569,180 @@ export interface components {
                 workflowType: string | null;
             }[];
             workflowId: string;
+        };
+        Hotspot: {
+            closeReason: string | null;
+            /** @enum {string} */
+            granularity: "place_sector_respondent" | "place_sector" | "place";
+            id: string;
+            itemCount: number;
+            lastItemAt: string;
+            /**
+             * @description Level over the windows ending at the newest item; null: below watch now
+             * @enum {string|null}
+             */
+            level: "watch" | "warning" | "hot" | null;
+            levelChangedAt: string;
+            link: string;
+            place: {
+                communeCode: string | null;
+                provinceCode: string;
+            };
+            plan: {
+                acknowledgedAt: string;
+                note: string | null;
+                ownerPersonId: string;
+                taskForceId: string | null;
+            } | null;
+            raisedAt: string;
+            /** @description Normalised respondent key (`agency:<id>` or `name:<folded>`) */
+            respondent: string | null;
+            /** @description Window length (days) → weighted score */
+            scores: {
+                [key: string]: number;
+            };
+            sector: string | null;
+            /** @enum {string} */
+            status: "open" | "acknowledged" | "closed";
+            updatedAt: string;
+        };
+        HotspotDetail: {
+            closeReason: string | null;
+            explanation: {
+                config: {
+                    weights: {
+                        [key: string]: number;
+                    };
+                    windows: {
+                        days: number;
+                        thresholds: {
+                            [key: string]: number;
+                        };
+                    }[];
+                };
+                crossings: {
+                    at: string;
+                    /** @enum {string} */
+                    level: "watch" | "warning" | "hot";
+                    score: number;
+                    threshold: number;
+                    windowDays: number;
+                }[];
+                items: {
+                    agencyId: string;
+                    at: string;
+                    id: string | null;
+                    inWindows: number[];
+                    kind: string;
+                    mass: boolean;
+                    reference: string | null;
+                    weight: number;
+                }[];
+                windowEnd: string;
+            };
+            /** @enum {string} */
+            granularity: "place_sector_respondent" | "place_sector" | "place";
+            history: {
+                action: string;
+                actor?: unknown;
+                at: string;
+                details?: unknown;
+                from: string | null;
+                to: string | null;
+            }[];
+            id: string;
+            itemCount: number;
+            lastItemAt: string;
+            /**
+             * @description Level over the windows ending at the newest item; null: below watch now
+             * @enum {string|null}
+             */
+            level: "watch" | "warning" | "hot" | null;
+            levelChangedAt: string;
+            link: string;
+            place: {
+                communeCode: string | null;
+                provinceCode: string;
+            };
+            plan: {
+                acknowledgedAt: string;
+                note: string | null;
+                ownerPersonId: string;
+                taskForceId: string | null;
+            } | null;
+            raisedAt: string;
+            /** @description Normalised respondent key (`agency:<id>` or `name:<folded>`) */
+            respondent: string | null;
+            /** @description Window length (days) → weighted score */
+            scores: {
+                [key: string]: number;
+            };
+            sector: string | null;
+            /** @enum {string} */
+            status: "open" | "acknowledged" | "closed";
+            updatedAt: string;
+        };
+        HotspotList: {
+            items: components["schemas"]["HotspotListItem"][];
+            next: string | null;
+        };
+        HotspotListItem: {
+            /** @description Its newest cases within the longest window (at most 20, in your subtree) */
+            cases: {
+                agencyId: string;
+                id: string;
+                link: string;
+                mass: boolean;
+                receivedAt: string;
+                reference: string | null;
+            }[];
+            closeReason: string | null;
+            /** @enum {string} */
+            granularity: "place_sector_respondent" | "place_sector" | "place";
+            id: string;
+            itemCount: number;
+            lastItemAt: string;
+            /**
+             * @description Level over the windows ending at the newest item; null: below watch now
+             * @enum {string|null}
+             */
+            level: "watch" | "warning" | "hot" | null;
+            levelChangedAt: string;
+            link: string;
+            place: {
+                communeCode: string | null;
+                provinceCode: string;
+            };
+            plan: {
+                acknowledgedAt: string;
+                note: string | null;
+                ownerPersonId: string;
+                taskForceId: string | null;
+            } | null;
+            raisedAt: string;
+            /** @description Normalised respondent key (`agency:<id>` or `name:<folded>`) */
+            respondent: string | null;
+            /** @description Window length (days) → weighted score */
+            scores: {
+                [key: string]: number;
+            };
+            sector: string | null;
+            /** @enum {string} */
+            status: "open" | "acknowledged" | "closed";
+            updatedAt: string;
+        };
+        HotspotRecompute: {
+            atLevel: number;
+            changed: number;
+            clusters: number;
+            differences: {
+                /** @enum {string|null} */
+                computed: "watch" | "warning" | "hot" | null;
+                key: string;
+                /** @enum {string|null} */
+                stored: "watch" | "warning" | "hot" | null;
+            }[];
+            ms: number;
         };
         ImportCases: {
             /**
@@ -2638,6 +2945,11 @@ export interface components {
             phone: string | null;
             updatedAt: string;
         };
+        /** @description Province and commune/ward codes of the 2025 administrative units (General Statistics Office) */
+        Place: {
+            communeCode?: string;
+            provinceCode: string;
+        };
         Problem: {
             detail?: string;
             errors?: {
@@ -2708,7 +3020,7 @@ export interface components {
              */
             position?: "head" | "deputy" | "member";
             /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
-            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
         };
         Readiness: {
             checks: {
@@ -3558,6 +3870,55 @@ export interface operations {
             };
             /** @description The body is not valid, or eventId is not a WorkflowTaskCompleted event of the current run */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recomputeHotspots: {
+        parameters: {
+            query?: {
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the recompute found and changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotspotRecompute"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5049,15 +5410,25 @@ export interface operations {
                 /** @description Narrow to this agency's subtree (must be within the caller's) */
                 agencyId?: string;
                 atRisk?: "true" | "false";
+                /** @description Place: commune code (2025 units) */
+                communeCode?: string;
                 complex?: "true" | "false";
                 dueAfter?: string;
                 dueBefore?: string;
                 limit?: number;
                 mass?: "true" | "false";
                 overdue?: "true" | "false";
+                /** @description Place: province code (2025 units) */
+                provinceCode?: string;
                 receivedFrom?: string;
                 receivedTo?: string;
                 remote?: "true" | "false";
+                /** @description Respondent named in text: matched normalised (case, diacritics, spaces and titles folded) */
+                respondent?: string;
+                /** @description Respondent: an agency of the directory */
+                respondentAgencyId?: string;
+                /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
+                sector?: string;
                 sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
                 /** @description Id of a current step of the definition (e.g. `verify`) */
                 stage?: string;
@@ -6984,7 +7355,7 @@ export interface operations {
                 /** @description Cursor: the `sequence` of the last event processed (default 0: from the start) */
                 after?: string;
                 limit?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.hotspot.acknowledged, vn.kntc.hotspot.closed, vn.kntc.hotspot.level_changed, vn.kntc.hotspot.raised, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -7038,7 +7409,7 @@ export interface operations {
                 after?: string;
                 /** @description The stream ends after this many seconds (reconnect to go on) */
                 maxSeconds?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.hotspot.acknowledged, vn.kntc.hotspot.closed, vn.kntc.hotspot.level_changed, vn.kntc.hotspot.raised, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -7076,6 +7447,309 @@ export interface operations {
             };
             /** @description The caller lacks the role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHotspots: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                communeCode?: string;
+                granularity?: "place_sector_respondent" | "place_sector" | "place";
+                level?: "watch" | "warning" | "hot";
+                limit?: number;
+                provinceCode?: string;
+                /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
+                sector?: string;
+                status?: "open" | "acknowledged" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of hotspots; `next` is the URL of the following page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotspotList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHotspot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hotspot */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotspotDetail"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acknowledgeHotspot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ownerPersonId": "head-so-tnmt",
+                 *       "taskForceId": null,
+                 *       "note": "Đối thoại với các hộ dân trong tuần"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AcknowledgeHotspot"];
+            };
+        };
+        responses: {
+            /** @description The hotspot, acknowledged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hotspot"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The hotspot is closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description ownerPersonId is not a person of the directory */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeHotspot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Đã đối thoại, các hộ dân đồng ý phương án bồi thường"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CloseHotspot"];
+            };
+        };
+        responses: {
+            /** @description The hotspot, closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hotspot"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The hotspot is closed already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

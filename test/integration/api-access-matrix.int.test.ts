@@ -13,6 +13,8 @@ import { createApiKeyStore } from '../../db/api-keys.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import { appendEvents } from '../../db/events.js';
 import { createWebhookStore } from '../../db/webhooks.js';
+import { ingestHotspotItems } from '../../db/hotspots.js';
+import { DEFAULT_HOTSPOT_CONFIG } from '../../hotspots/config.js';
 import { authHeader } from '../support/auth.js';
 import { seedCase, startTestApi, type TestApi } from '../support/api.js';
 
@@ -236,6 +238,29 @@ afterAll(async () => {
   await api?.close();
 });
 
+/** A fresh hotspot of HOME (8 letters of a sector of their own in a commune: place+sector needs 7.5). ADR 0034. */
+async function hotspotFixture(): Promise<string> {
+  const commune = `0${String(Math.floor(Math.random() * 9000) + 1000)}`;
+  const sector = `matrix_${randomUUID().slice(0, 8).replace(/-/g, '')}`;
+  const items = Array.from({ length: 8 }, (_v, i) => ({
+    kind: 'case' as const,
+    id: `matrix-hs-${randomUUID()}`,
+    at: Date.now() - i * 60_000,
+    provinceCode: '01',
+    communeCode: commune,
+    sector,
+    respondent: null,
+    mass: false,
+    agencyId: HOME,
+  }));
+  await api.tdb.db.transaction((trx) => ingestHotspotItems(trx, items, DEFAULT_HOTSPOT_CONFIG));
+  const row = (await api.tdb.db('hotspots')
+    .where({ cluster_key: `pl:01/${commune}|s:${sector}` })
+    .first('id')) as { id: string } | undefined;
+  if (!row) throw new Error('fixture hotspot not raised');
+  return row.id;
+}
+
 /** An in-app message of the person `sub` (their inbox: only they may mark it read). */
 async function inboxFixture(sub: string): Promise<string> {
   const notificationId = `ntf-${randomUUID()}`;
@@ -311,6 +336,7 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
       value = await calendarChangeFixture();
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/'))
       value = await inboxFixture(sub);
+    else if (scope.kind === 'hotspot' && scope.param === name) value = await hotspotFixture();
     else if ((scope.kind === 'none' || spec.operationId === 'getDefinitionHeatmap') && name === 'key')
       value = 'complaint-first';
     else if ((scope.kind === 'none' || spec.operationId === 'getDefinitionHeatmap') && name === 'version') value = '2';
