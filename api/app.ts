@@ -29,6 +29,7 @@ import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
 import { eventRoutes } from './routes/events.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { receptionScheduleRoutes } from './routes/reception-schedule.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -66,6 +67,7 @@ export function apiRoutes(): RouteSpec[] {
     ...projectionFailureRoutes,
     ...eventRoutes,
     ...webhookRoutes,
+    ...receptionScheduleRoutes,
     ...notificationRoutes,
   ];
 }

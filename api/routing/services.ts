@@ -33,6 +33,7 @@ import { createRateLimiter } from '../rate-limit.js';
 import { createApiKeyAdmin } from '../services/api-keys.js';
 import { createCaseStartService } from '../services/case-start.js';
 import { createDirectoryService } from '../services/directory.js';
+import { createReceptionScheduleService } from '../services/reception-schedule.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -121,6 +122,7 @@ export function createServices(deps: AppDeps) {
       taskQueue: deps.taskQueue,
       logger: deps.logger,
     }),
+    receptionSchedule: createReceptionScheduleService({ db: deps.db, audit }),
     authenticate,
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),
