@@ -30,6 +30,7 @@ import { publicRoutes } from './routes/public.js';
 import { eventRoutes } from './routes/events.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { receptionScheduleRoutes } from './routes/reception-schedule.js';
+import { receptionComplianceRoutes } from './routes/reception-compliance.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -68,6 +69,7 @@ export function apiRoutes(): RouteSpec[] {
     ...eventRoutes,
     ...webhookRoutes,
     ...receptionScheduleRoutes,
+    ...receptionComplianceRoutes,
     ...notificationRoutes,
   ];
 }

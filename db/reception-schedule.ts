@@ -15,6 +15,8 @@ export interface ScheduleEntry {
   leaderName: string;
   leaderTitle: string;
   placeId: string;
+  placeName: string;
+  placeAddress: string | null;
   date: string;
   startTime: string;
   endTime: string;
@@ -54,6 +56,8 @@ function entryOf(r: Record<string, unknown>): ScheduleEntry {
     leaderName: r.leader_name as string,
     leaderTitle: r.leader_title as string,
     placeId: r.place_id as string,
+    placeName: r.place_name as string,
+    placeAddress: (r.place_address as string | null) ?? null,
     date,
     startTime: r.start_time as string,
     endTime: r.end_time as string,
@@ -98,7 +102,14 @@ export function createReceptionScheduleStore(db: Db) {
     q('reception_schedule_entries as e')
       .join('agencies as a', 'a.id', 'e.agency_id')
       .join('people as p', 'p.id', 'e.leader_person_id')
-      .select('e.*', 'a.name as agency_name', 'p.display_name as leader_name');
+      .join('reception_places as pl', 'pl.id', 'e.place_id')
+      .select(
+        'e.*',
+        'a.name as agency_name',
+        'p.display_name as leader_name',
+        'pl.name as place_name',
+        'pl.address as place_address',
+      );
   return {
     async get(id: string, trx: Db = db): Promise<ScheduleEntry | undefined> {
       const r = await base(trx).where('e.id', id).first();
@@ -162,6 +173,13 @@ export function createReceptionScheduleStore(db: Db) {
         sel.whereRaw('(e.entry_date, e.start_time, e.id) > (?::date, ?, ?)', [d, t, q.after.id]);
       }
       return (await sel).map((r: Record<string, unknown>) => entryOf(r));
+    },
+    /** A reception place: its agency and whether it is active; undefined when unknown. */
+    async place(placeId: string, trx: Db = db): Promise<{ agencyId: string; active: boolean } | undefined> {
+      const r = (await trx('reception_places').where({ id: placeId }).first('agency_id', 'active')) as
+        | { agency_id: string; active: boolean }
+        | undefined;
+      return r ? { agencyId: r.agency_id, active: r.active } : undefined;
     },
     /** The position of `personId` in `agencyId` when active there (head, deputy, member), else undefined. */
     async positionOf(personId: string, agencyId: string, trx: Db = db): Promise<string | undefined> {

@@ -80,6 +80,8 @@ const PublicEntry = z
     leaderName: z.string(),
     leaderTitle: z.string(),
     placeId: z.string(),
+    placeName: z.string(),
+    placeAddress: z.string().nullable(),
     date: z.string(),
     startsAt: z.string(),
     endsAt: z.string(),
@@ -117,6 +119,8 @@ const publicView = (e: ScheduleEntry) => ({
   leaderName: e.leaderName,
   leaderTitle: e.leaderTitle,
   placeId: e.placeId,
+  placeName: e.placeName,
+  placeAddress: e.placeAddress,
   date: e.date,
   startsAt: instant(e.date, e.startTime),
   endsAt: instant(e.date, e.endTime),
@@ -136,9 +140,9 @@ function addDays(date: string, n: number): string {
 function range(q: { from?: string; to?: string }): { from: string; to: string } {
   const from = q.from ?? vnDate(Date.now());
   const to = q.to ?? addDays(from, 90);
-  if (to < from) throw problems.validation([{ path: 'to', message: `must not be before from (${from})` }]);
+  if (to < from) throw problems.validation([{ path: 'query.to', message: `must not be before from (${from})` }]);
   if (to > addDays(from, MAX_RANGE_DAYS))
-    throw problems.validation([{ path: 'to', message: `at most ${MAX_RANGE_DAYS} days after from` }]);
+    throw problems.validation([{ path: 'query.to', message: `at most ${MAX_RANGE_DAYS} days after from` }]);
   return { from, to };
 }
 
@@ -388,7 +392,7 @@ export const receptionScheduleRoutes: RouteSpec[] = [
       const name = rows[0]?.agencyName ?? query.agencyId;
       const text = receptionFeed(
         `Lịch tiếp công dân — ${name}`,
-        rows.map((e) => ({ ...e, placeName: e.placeId, placeAddress: null })),
+        rows,
       );
       res
         .status(200)

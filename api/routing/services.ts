@@ -34,6 +34,8 @@ import { createApiKeyAdmin } from '../services/api-keys.js';
 import { createCaseStartService } from '../services/case-start.js';
 import { createDirectoryService } from '../services/directory.js';
 import { createReceptionScheduleService } from '../services/reception-schedule.js';
+import { listComplianceTasks } from '../../db/reception-compliance.js';
+import { monthlyCompliance } from '../../reception/compliance.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -123,6 +125,11 @@ export function createServices(deps: AppDeps) {
       logger: deps.logger,
     }),
     receptionSchedule: createReceptionScheduleService({ db: deps.db, audit }),
+    /** Compliance with the heads' legal minimum of reception days (ADR 0029). */
+    receptionCompliance: {
+      month: (agencies: readonly string[], month: string) => monthlyCompliance(deps.db, agencies, month),
+      tasks: (q: Parameters<typeof listComplianceTasks>[1]) => listComplianceTasks(deps.db, q),
+    },
     authenticate,
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),

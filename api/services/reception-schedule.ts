@@ -59,8 +59,6 @@ const snapshot = (e: ScheduleEntry) => ({
 export interface ReceptionScheduleDeps {
   db: Db;
   audit: { append(input: AuditInput, trx?: Db): Promise<AuditEntry> };
-  /** Checks a place id belongs to the agency (the reception places of issue 14.1); a message when not. */
-  placeProblem?: (placeId: string, agencyId: string, trx: Db) => Promise<string | null>;
 }
 
 export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
@@ -74,8 +72,9 @@ export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
       throw rejected('leaderPersonId', `${personId} is not an active head or deputy of ${agencyId} in the directory`);
   }
   async function checkPlace(placeId: string, agencyId: string, trx: Db): Promise<void> {
-    const p = deps.placeProblem ? await deps.placeProblem(placeId, agencyId, trx) : null;
-    if (p) throw rejected('placeId', p);
+    const p = await store.place(placeId, trx);
+    if (!p || p.agencyId !== agencyId) throw rejected('placeId', `no reception place ${placeId} of ${agencyId}`);
+    if (!p.active) throw rejected('placeId', `the reception place ${placeId} is no longer in use`);
   }
   function checkTimes(startTime: string, endTime: string): void {
     if (startTime >= endTime) throw rejected('endTime', `must be after startTime ${startTime}`);

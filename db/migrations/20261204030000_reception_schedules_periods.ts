@@ -10,8 +10,10 @@ import type { Knex } from 'knex';
  * roster of persons per place and day, the agencies' daily reports and the cases flagged as concerning
  * congress personnel (routed to the designated agency with an internal target, not a statutory clock).
  * `reception_compliance_tasks`: one per agency, rule and period in which its head fell short (idempotent).
- * Place ids are those of `reception_places` (created by the reception migration); no foreign key so the
- * two migrations stay independent.
+ * Runs after the reception migration (20261204020000): places are `reception_places`, and the sessions'
+ * `period_id` and `schedule_entry_id` get their foreign keys here. The compliance aggregate (one query
+ * per month over sessions and visits, ADR 0029) reads sessions by (agency_id, session_date) and visits
+ * through a covering index on session_id.
  */
 export async function up(db: Knex): Promise<void> {
   await db.schema.createTable('reception_periods', (t) => {
@@ -40,7 +42,7 @@ export async function up(db: Knex): Promise<void> {
   });
   await db.schema.createTable('reception_duty_roster', (t) => {
     t.text('period_id').notNullable().references('id').inTable('reception_periods').onDelete('CASCADE');
-    t.text('place_id').notNullable();
+    t.text('place_id').notNullable().references('id').inTable('reception_places');
     t.date('duty_date').notNullable();
     t.text('person_id').notNullable().references('id').inTable('people');
     t.jsonb('created_by').notNullable();
@@ -76,7 +78,7 @@ export async function up(db: Knex): Promise<void> {
     t.text('agency_id').notNullable().references('id').inTable('agencies');
     t.text('leader_person_id').notNullable().references('id').inTable('people');
     t.text('leader_title').notNullable();
-    t.text('place_id').notNullable();
+    t.text('place_id').notNullable().references('id').inTable('reception_places');
     t.date('entry_date').notNullable();
     t.text('start_time').notNullable();
     t.text('end_time').notNullable();
@@ -110,6 +112,14 @@ export async function up(db: Knex): Promise<void> {
     t.unique(['entry_id', 'sequence']);
   });
 
+  await db.raw(`ALTER TABLE reception_sessions
+    ADD CONSTRAINT reception_sessions_period_fk FOREIGN KEY (period_id) REFERENCES reception_periods (id),
+    ADD CONSTRAINT reception_sessions_schedule_entry_fk FOREIGN KEY (schedule_entry_id)
+      REFERENCES reception_schedule_entries (id)`);
+  // The compliance aggregate: a session's visits counted without visiting the table (index-only scan).
+  await db.raw(`CREATE INDEX reception_visits_compliance ON reception_visits (session_id)
+    INCLUDE (people_count, is_delegation, outcome, case_id)`);
+
   await db.schema.createTable('reception_compliance_tasks', (t) => {
     t.text('id').primary();
     t.text('agency_id').notNullable().references('id').inTable('agencies');
@@ -123,6 +133,8 @@ export async function up(db: Knex): Promise<void> {
     t.integer('required_days').notNullable();
     t.integer('held_days').notNullable();
     t.integer('delegated_days').notNullable();
+    // The people the task went to (the directory: the head of the supervising agency, ADR 0024).
+    t.specificType('recipients', 'text[]').notNullable().defaultTo('{}');
     t.text('status').notNullable().defaultTo('open');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(db.fn.now());
     t.unique(['agency_id', 'rule_id', 'period_first']);
@@ -131,6 +143,9 @@ export async function up(db: Knex): Promise<void> {
 }
 
 export async function down(db: Knex): Promise<void> {
+  await db.raw('DROP INDEX reception_visits_compliance');
+  await db.raw(`ALTER TABLE reception_sessions DROP CONSTRAINT reception_sessions_period_fk,
+    DROP CONSTRAINT reception_sessions_schedule_entry_fk`);
   for (const t of [
     'reception_compliance_tasks',
     'reception_schedule_changes',

@@ -17,6 +17,11 @@ beforeAll(async () => {
   api = await startTestApi();
   admin = await authHeader({ roles: ['admin'], agency: 'tinh-demo' });
   await api.tdb.db('people').where({ id: 'head-so-tnmt' }).update({ email: 'secret-mail@kntc.local' });
+  await api.tdb.db('reception_places').insert([
+    { id: 'so-tnmt-main', agency_id: 'so-tnmt', name: 'Phòng tiếp công dân Sở', kind: 'department_point',
+      address: '1 Đường Lê Lợi', created_by: 'test' },
+    { id: 'xa-b-seat', agency_id: 'ubnd-xa-b', name: 'Trụ sở UBND xã B', kind: 'committee_seat', created_by: 'test' },
+  ]);
 });
 afterAll(async () => {
   await api?.close();
@@ -59,6 +64,14 @@ describe('leaders reception schedules (issue 14.1)', () => {
     const badTime = await call('POST', '/v1/agencies/so-tnmt/reception-schedule', admin, entry({ endTime: '07:00' }));
     expect(badTime.status).toBe(422);
     expect(badTime.json.errors).toEqual([expect.objectContaining({ path: 'endTime' })]);
+    const foreignPlace = await call(
+      'POST',
+      '/v1/agencies/so-tnmt/reception-schedule',
+      admin,
+      entry({ placeId: 'xa-b-seat' }),
+    );
+    expect(foreignPlace.status).toBe(422);
+    expect(foreignPlace.json.errors).toEqual([expect.objectContaining({ path: 'placeId' })]);
     const badDay = await call('POST', '/v1/agencies/so-tnmt/reception-schedule', admin, entry({ date: '2026-02-30' }));
     expect(badDay.status).toBe(400);
     expect(badDay.text).toContain('date');
@@ -115,7 +128,7 @@ describe('leaders reception schedules (issue 14.1)', () => {
     expect(r.text).not.toContain('secret-mail');
     const bad = await call('GET', '/v1/public/reception-schedule?agencyId=so-tnmt&from=2026-12-31&to=2026-12-01', {});
     expect(bad.status).toBe(400);
-    expect(bad.json.errors).toEqual([expect.objectContaining({ path: 'to' })]);
+    expect(bad.json.errors).toEqual([expect.objectContaining({ path: 'query.to' })]);
     expect((await call('GET', '/v1/public/reception-schedule?agencyId=nowhere', {})).status).toBe(404);
   });
 
@@ -135,6 +148,7 @@ describe('leaders reception schedules (issue 14.1)', () => {
     expect(text).toContain('DTSTART;TZID=Asia/Ho_Chi_Minh:20261210T133000');
     expect(events[0]!.startDate.toJSDate().toISOString()).toBe('2026-12-10T06:30:00.000Z');
     expect(events[0]!.summary).toContain('Trần Thị Bình');
+    expect(events[0]!.location).toBe('Phòng tiếp công dân Sở, 1 Đường Lê Lợi');
     expect(String(events[0]!.component.getFirstPropertyValue('dtstamp'))).toMatch(/Z$/);
   });
 });
