@@ -11,6 +11,7 @@ import {
 } from './notifications.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 import { createWebhookActivities } from './webhooks.js';
+import { createReceptionComplianceActivities } from './reception-compliance.js';
 
 export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries' | 'definitions' | 'pinKeys'> {
   db: Db;
@@ -51,6 +52,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities({ db: deps.db, pinKeys: deps.pinKeys, allowLocalhost: deps.webhooks?.allowLocalhost }),
     // The background move of a closed agency's cases to its successor (workflows/agency-closure.ts).
     ...createAgencyClosureActivities(deps),
+    // The reception compliance check the Temporal Schedules run (workflows/reception-compliance.ts).
+    ...createReceptionComplianceActivities(deps),
   };
 }
 

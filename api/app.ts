@@ -30,6 +30,8 @@ import { publicRoutes } from './routes/public.js';
 import { eventRoutes } from './routes/events.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { hotspotRoutes } from './routes/hotspots.js';
+import { receptionScheduleRoutes } from './routes/reception-schedule.js';
+import { receptionComplianceRoutes } from './routes/reception-compliance.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 import { consoleRouter } from './console.js';
 
@@ -68,6 +70,8 @@ export function apiRoutes(): RouteSpec[] {
     ...projectionFailureRoutes,
     ...eventRoutes,
     ...webhookRoutes,
+    ...receptionScheduleRoutes,
+    ...receptionComplianceRoutes,
     ...notificationRoutes,
     ...hotspotRoutes,
   ];

@@ -16,6 +16,7 @@ import { prepareDatabase, startConfiguredEmbeddedPostgres } from '../platform/da
 import { configureAuditKeys } from '../db/audit-keys.js';
 import { sealAuditChain } from '../db/audit.js';
 import { ChainBroken, configureAuditSigner, createCheckpointStore } from '../db/audit-checkpoints.js';
+import { ensureReceptionComplianceSchedules } from '../reception/compliance-schedules.js';
 import { notificationDeps, startMailCatcher, type MailCatcher } from '../platform/notifications.js';
 import { createPiiKeyring } from '../platform/pii.js';
 import { ensureConsoleBuilt } from '../platform/console-build.js';
@@ -199,6 +200,11 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       await workerRun.catch(() => undefined);
       await workerConn.close();
     });
+    // The reception compliance check: Temporal Schedules, monthly and weekly (ADR 0029).
+    await ensureReceptionComplianceSchedules(client, cfg.temporal.taskQueue).then(
+      (ids) => logger.info({ schedules: ids }, 'reception compliance schedules registered'),
+      (e: Error) => logger.warn({ err: e.message }, 'reception compliance schedules could not be registered'),
+    );
 
     // API
     const auth = {

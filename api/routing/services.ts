@@ -40,6 +40,9 @@ import { createHotspotService } from '../services/hotspots.js';
 import { createPlaceStore } from '../../db/places.js';
 import { loadHotspotConfig } from '../../hotspots/config.js';
 import { startNotificationDelivery } from '../../activities/notifications.js';
+import { createReceptionScheduleService } from '../services/reception-schedule.js';
+import { listComplianceTasks } from '../../db/reception-compliance.js';
+import { monthlyCompliance } from '../../reception/compliance.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -146,6 +149,12 @@ export function createServices(deps: AppDeps) {
       taskQueue: deps.taskQueue,
       logger: deps.logger,
     }),
+    receptionSchedule: createReceptionScheduleService({ db: deps.db, audit }),
+    /** Compliance with the heads' legal minimum of reception days (ADR 0029). */
+    receptionCompliance: {
+      month: (agencies: readonly string[], month: string) => monthlyCompliance(deps.db, agencies, month),
+      tasks: (q: Parameters<typeof listComplianceTasks>[1]) => listComplianceTasks(deps.db, q),
+    },
     authenticate,
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),

@@ -306,6 +306,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agencies/{agencyId}/reception-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a leader's reception day (lịch tiếp công dân)
+         * @description The leader must be an active head or deputy of the agency in the directory (422 `leaderPersonId` otherwise); the place one of the agency's reception places. Admins of the agency or of an agency above it. Audited; idempotent with `Idempotency-Key`.
+         *
+         *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createReceptionScheduleEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/{agencyId}/reception-schedule/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A reception day with its history (every version with the reason it changed)
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReceptionScheduleEntry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a reception day (a reason is required; the public feed shows the new SEQUENCE)
+         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        patch: operations["changeReceptionScheduleEntry"];
+        trace?: never;
+    };
+    "/v1/agencies/{agencyId}/reception-schedule/{entryId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a reception day (kept, shown as cancelled; a reason is required)
+         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["cancelReceptionScheduleEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agencies/{id}": {
         parameters: {
             query?: never;
@@ -1430,6 +1496,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/reception-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agency's published reception schedule (no login)
+         * @description The public posting of the reception schedule (niêm yết công khai lịch tiếp công dân): the leader's name and title, day, times (+07:00), place and kind; cancelled days are listed as cancelled. No other personal data.
+         *
+         *     Public: no authentication.
+         */
+        get: operations["publicReceptionSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/reception-schedule.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agency's reception schedule as an iCalendar feed (RFC 5545; no login)
+         * @description Subscribe in a calendar application. Each day is one VEVENT with a stable UID; SEQUENCE grows with every change; a cancelled day stays with STATUS:CANCELLED. Times are in Asia/Ho_Chi_Minh (+07:00).
+         *
+         *     Public: no authentication.
+         */
+        get: operations["publicReceptionScheduleCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A month's compliance with the heads' legal minimum of reception days, per agency of your subtree
+         * @description Counted: distinct days of sessions led by the head of the agency (the directory) in person, periodic or ad hoc, in person or online (the last two are UNCONFIRMED settings, ADR 0029); delegated sessions are reported apart and never counted (the Law says "trực tiếp"). Rules by level, selected by the date: province-chair-monthly (1/month, 2014-07-01–…: Luật Tiếp công dân 2013 Art 12(5): "ít nhất 01 ngày trong 01 tháng" at the provincial reception office); department-head-monthly (1/month, 2014-07-01–…: Luật Tiếp công dân 2013 Art 18(2): "ít nhất 01 ngày trong 01 tháng" at the agency's reception place); commune-chair-weekly (1/week, 2014-07-01–2026-06-30: Luật Tiếp công dân 2013 Art 15(2)(d): "ít nhất 01 ngày trong 01 tuần" at the commune People's Committee); commune-chair-monthly-2026 (2/month, 2026-07-01–…: Luật Tiếp công dân 2013 Art 15(2)(d) as amended by Luật 136/2025/QH15 Art 1 cl. 7 (in force 01/07/2026): 2 days a month [secondary source: lifecycle-spec §2.4, laodong.vn; the amending text is not in the sources folder]). Ad hoc reception is also owed in the cases of Luật Tiếp công dân 2013 Art 18(3). One row per open agency (no paging).
+         *
+         *     Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["receptionCompliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/compliance/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compliance tasks: a head fell short of the minimum (agencies of your subtree, or supervised from it)
+         * @description Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReceptionComplianceTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leaders' reception days of the caller's agency subtree, by day and time
+         * @description Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReceptionSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks": {
         parameters: {
             query?: never;
@@ -2002,6 +2174,9 @@ export interface components {
             previousVersion: string;
             version: string;
         };
+        CancelReceptionScheduleEntry: {
+            reason: string;
+        };
         Case: {
             agencyId: string;
             /** @description Limits that ran out: breached, or superseded by an extension / suspension decided within the limit and recorded after it ran out */
@@ -2158,6 +2333,28 @@ export interface components {
             stage: string;
             status: string;
             subject: string;
+        };
+        ChangeReceptionScheduleEntry: {
+            /** @example 2026-12-10 */
+            date?: string;
+            /** @example 11:30 */
+            endTime?: string;
+            /** @enum {string} */
+            kind?: "periodic" | "ad_hoc" | "online";
+            /** @description The head or a deputy of the agency (directory) */
+            leaderPersonId?: string;
+            /** @example Giám đốc Sở */
+            leaderTitle?: string;
+            /** @description Public note (never a citizen's data) */
+            note?: string | null;
+            /** @description The special period the day belongs to */
+            periodId?: string | null;
+            /** @description One of the agency's reception places */
+            placeId?: string;
+            /** @description Why it changed (kept in the history and the audit log) */
+            reason: string;
+            /** @example 08:00 */
+            startTime?: string;
         };
         Clock: {
             /** @description When a stopped clock stopped; null while it runs */
@@ -2323,6 +2520,26 @@ export interface components {
             stage: string;
             status: string;
             workflowId: string;
+        };
+        CreateReceptionScheduleEntry: {
+            /** @example 2026-12-10 */
+            date: string;
+            /** @example 11:30 */
+            endTime: string;
+            /** @enum {string} */
+            kind: "periodic" | "ad_hoc" | "online";
+            /** @description The head or a deputy of the agency (directory) */
+            leaderPersonId: string;
+            /** @example Giám đốc Sở */
+            leaderTitle: string;
+            /** @description Public note (never a citizen's data) */
+            note?: string | null;
+            /** @description The special period the day belongs to */
+            periodId?: string | null;
+            /** @description One of the agency's reception places */
+            placeId: string;
+            /** @example 08:00 */
+            startTime: string;
         };
         CreateWebhook: {
             /**
@@ -3003,6 +3220,26 @@ export interface components {
             /** @enum {string} */
             status: "open" | "closed";
         };
+        PublicReceptionScheduleEntry: {
+            agencyId: string;
+            agencyName: string;
+            date: string;
+            endsAt: string;
+            id: string;
+            /** @enum {string} */
+            kind: "periodic" | "ad_hoc" | "online";
+            leaderName: string;
+            leaderTitle: string;
+            note: string | null;
+            placeAddress: string | null;
+            placeId: string;
+            placeName: string;
+            sequence: number;
+            startsAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "cancelled";
+            updatedAt: string;
+        };
         PutNotificationPreferences: {
             items: components["schemas"]["NotificationPreference"][];
         };
@@ -3031,6 +3268,92 @@ export interface components {
             };
             /** @enum {string} */
             status: "ready" | "not-ready";
+        };
+        ReceptionAgencyCompliance: {
+            agencyId: string;
+            agencyName: string;
+            delegations: number;
+            head: {
+                name: string;
+                personId: string;
+            } | null;
+            kept: boolean;
+            leaderDaysDelegated: number;
+            leaderDaysHeld: number;
+            lettersReceived: number;
+            level: string;
+            obligations: components["schemas"]["ReceptionObligation"][];
+            people: number;
+            sessions: number;
+            visits: number;
+        };
+        ReceptionComplianceTask: {
+            agencyId: string;
+            citation: string;
+            createdAt: string;
+            delegatedDays: number;
+            heldDays: number;
+            id: string;
+            leaderPersonId: string | null;
+            periodFirst: string;
+            periodLast: string;
+            recipients: string[];
+            requiredDays: number;
+            ruleId: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            supervisingAgencyId: string | null;
+        };
+        ReceptionObligation: {
+            citation: string;
+            /** @description Days received by a delegate: reported, never counted */
+            delegated: number;
+            first: string;
+            held: number;
+            kept: boolean;
+            last: string;
+            /** @enum {string} */
+            period: "month" | "week";
+            required: number;
+            ruleId: string;
+        };
+        ReceptionScheduleChange: {
+            /** @enum {string} */
+            action: "created" | "changed" | "cancelled";
+            changedAt: string;
+            changedBy: {
+                [key: string]: unknown;
+            };
+            reason: string | null;
+            sequence: number;
+            snapshot: {
+                [key: string]: unknown;
+            };
+        };
+        ReceptionScheduleEntry: {
+            agencyId: string;
+            agencyName: string;
+            createdAt: string;
+            date: string;
+            endsAt: string;
+            id: string;
+            /** @enum {string} */
+            kind: "periodic" | "ad_hoc" | "online";
+            leader: {
+                name: string;
+                personId: string;
+                title: string;
+            };
+            note: string | null;
+            periodId: string | null;
+            placeId: string;
+            /** @description Revision (iCalendar SEQUENCE): bumped on every change */
+            sequence: number;
+            /** @description Start instant (+07:00) */
+            startsAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "cancelled";
+            updatedAt: string;
         };
         RegisterDefinition: {
             caseType: string;
@@ -4085,6 +4408,344 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DirectoryAgency"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReceptionScheduleEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "leaderPersonId": "head-so-tnmt",
+                 *       "leaderTitle": "Giám đốc Sở",
+                 *       "placeId": "so-tnmt-main",
+                 *       "date": "2026-12-10",
+                 *       "startTime": "08:00",
+                 *       "endTime": "11:30",
+                 *       "kind": "periodic"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReceptionScheduleEntry"];
+            };
+        };
+        responses: {
+            /** @description The entry */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionScheduleEntry"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The leader or place does not fit the agency */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionScheduleEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyId: string;
+                        agencyName: string;
+                        createdAt: string;
+                        date: string;
+                        endsAt: string;
+                        history: components["schemas"]["ReceptionScheduleChange"][];
+                        id: string;
+                        /** @enum {string} */
+                        kind: "periodic" | "ad_hoc" | "online";
+                        leader: {
+                            name: string;
+                            personId: string;
+                            title: string;
+                        };
+                        note: string | null;
+                        periodId: string | null;
+                        placeId: string;
+                        /** @description Revision (iCalendar SEQUENCE): bumped on every change */
+                        sequence: number;
+                        /** @description Start instant (+07:00) */
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "scheduled" | "cancelled";
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeReceptionScheduleEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "startTime": "13:30",
+                 *       "endTime": "16:30",
+                 *       "reason": "Lãnh đạo họp đột xuất buổi sáng"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangeReceptionScheduleEntry"];
+            };
+        };
+        responses: {
+            /** @description The entry as changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionScheduleEntry"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The entry is cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelReceptionScheduleEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Trùng lịch họp Hội đồng nhân dân"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CancelReceptionScheduleEntry"];
+            };
+        };
+        responses: {
+            /** @description The cancelled entry (cancelling twice changes nothing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionScheduleEntry"];
                 };
             };
             /** @description Invalid request (fields named in `errors`) */
@@ -8336,6 +8997,269 @@ export interface operations {
             };
             /** @description Too many look-ups from this client; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicReceptionSchedule: {
+        parameters: {
+            query: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                from?: string;
+                /** @description Also the agencies below it */
+                includeSubtree?: "true" | "false";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PublicReceptionScheduleEntry"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such agency */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicReceptionScheduleCalendar: {
+        parameters: {
+            query: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                from?: string;
+                /** @description Also the agencies below it */
+                includeSubtree?: "true" | "false";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such agency */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receptionCompliance: {
+        parameters: {
+            query: {
+                /** @description That agency and those below it (within your subtree) */
+                agencyId?: string;
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per agency */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceptionAgencyCompliance"][];
+                        month: string;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionComplianceTasks: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                limit?: number;
+                status?: "open" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceptionComplianceTask"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionSchedule: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Only this agency (within your subtree) */
+                agencyId?: string;
+                /** @description First day (default today, Vietnam time) */
+                from?: string;
+                includeCancelled?: "true" | "false";
+                leaderPersonId?: string;
+                limit?: number;
+                /** @description Last day (default from + 90 days; at most a year after from) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries, earliest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceptionScheduleEntry"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

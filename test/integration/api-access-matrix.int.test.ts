@@ -233,7 +233,32 @@ beforeAll(async () => {
   caseId = randomUUID();
   await seedCase(api.tdb.db, { id: caseId, agencyId: HOME });
   await createDefinitionStore(api.tdb.db).register(MATRIX_CASE, 'test');
+  await api.tdb.db('reception_places').insert({
+    id: 'so-tnmt-main',
+    agency_id: HOME,
+    name: 'Matrix place',
+    kind: 'department_point',
+    created_by: 'test',
+  });
 });
+
+/** A leader's reception day of HOME (ADR 0029) to read, change or cancel. */
+async function scheduleEntryFixture(): Promise<string> {
+  const id = `rse_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  await api.tdb.db('reception_schedule_entries').insert({
+    id,
+    agency_id: HOME,
+    leader_person_id: 'head-so-tnmt',
+    leader_title: 'Giám đốc Sở',
+    place_id: 'so-tnmt-main',
+    entry_date: '2026-12-10',
+    start_time: '08:00',
+    end_time: '11:00',
+    kind: 'periodic',
+    created_by: '{}',
+  });
+  return id;
+}
 afterAll(async () => {
   await api?.close();
 });
@@ -326,7 +351,9 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
     } else if (scope.kind === 'webhook' && (name === scope.param || name === 'eventSeq')) {
       hook ??= await webhookFixture();
       value = name === scope.param ? hook.id : String(hook.seq);
-    } else if (scope.kind === 'agency' && scope.param === name) {
+    } else if (spec.path.includes('/reception-schedule') && name === 'agencyId') value = HOME;
+    else if (spec.path.includes('/reception-schedule') && name === 'entryId') value = await scheduleEntryFixture();
+    else if (scope.kind === 'agency' && scope.param === name) {
       value = spec.operationId === 'getAgencyClosure' ? await closedAgency() : await freshAgency();
     } else if (scope.kind === 'agency' && name === 'personId') value = await freshPerson();
     else if (scope.kind === 'person' && scope.param === name) value = await freshPerson();
