@@ -64,9 +64,6 @@ export interface RegimeVersion {
   forms: Sourced<string[]>;
 }
 
-/** Where a cell's figure is counted from. */
-export type CellSource = 'cases' | 'letters' | 'visits' | 'sessions' | 'matters';
-
 /**
  * Which records of the period a cell counts, relative to the data period [from, to]:
  * - `received`: received within the period;
@@ -84,18 +81,51 @@ export type PeriodBasis = 'received' | 'carried_over' | 'on_hand' | 'closed';
 export interface CaseCellFilter {
   /** Case-search parameters (`type`, `status`, `overdue`, `mass`, `complex`, …) as strings. */
   search?: Record<string, string>;
+  /** Case type is one of these (beside `search.type`). */
+  types?: string[];
   /** Workflow variables (projected state) equal to one of the values. */
   variables?: Record<string, Array<string | boolean | number>>;
   /** Final outcome of the case (`case_states.outcome`) is one of these. */
   outcome?: string[];
+  /** Who signed the letter: several people, one person, or nobody named (đơn khác). */
+  signers?: 'many' | 'one' | 'other';
+  /** A date variable (e.g. `decisionIssuedOn`) that must fall within the data period. */
+  dateInPeriod?: string;
+  /** Closed (status completed/cancelled) or still open at the time of computing. */
+  closed?: boolean;
+  /** Overdue flag of the read model (a statutory clock breached). */
+  overdue?: boolean;
+  /** Channel of receipt (`cases.channel`). */
+  channel?: string[];
+}
+
+/** The filter of a cell over reception visits (and their sessions) or sessions alone. */
+export interface VisitCellFilter {
+  /** Session kind: `regular` (tiếp thường xuyên), `periodic`, `ad_hoc` (the head's days). */
+  sessionKind?: Array<'regular' | 'periodic' | 'ad_hoc'>;
+  /** The head received in person, or delegated (ủy quyền). */
+  receivedBy?: 'in_person' | 'delegated';
+  /** A delegation (đoàn đông người). */
+  delegation?: boolean;
+  /** A matter received before (the visit's matter was received more than once). */
+  repeat?: boolean;
+  contentType?: Array<'complaint' | 'denunciation' | 'petition' | 'feedback'>;
+  outcome?: Array<'guided' | 'answered' | 'letter_received' | 'transferred' | 'refused'>;
 }
 
 /** What a cell measures over the records its filter selects. */
-export type Measure = { kind: 'count' } | { kind: 'sum'; field: 'people' | 'delegations' | 'visits' };
+export type Measure =
+  /** Records (cases, visits = lượt tiếp, sessions = kỳ tiếp). */
+  | { kind: 'count' }
+  /** People received (visits: `people_count`). */
+  | { kind: 'people' }
+  /** Matters (vụ việc): distinct matters of the visits, a visit without a matter counting as one. */
+  | { kind: 'matters' };
 
 export type CellSpec =
   /** Counted from the database. */
-  | { kind: 'query'; source: CellSource; basis: PeriodBasis; filter: CaseCellFilter; measure: Measure }
+  | { kind: 'query'; source: 'cases'; basis: PeriodBasis; filter: CaseCellFilter; measure: { kind: 'count' } }
+  | { kind: 'query'; source: 'visits' | 'sessions'; filter: VisitCellFilter; measure: Measure }
   /** Arithmetic over other columns of the same row (the form's "1=2+3"). */
   | { kind: 'sum'; of: number[] }
   /**
