@@ -5,6 +5,7 @@
  * the total row are computed here. Pure read: nothing is written.
  */
 import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { canonicalJson } from '../workflows/engine/canonical-json.js';
 import { vnInstant } from '../workflows/clock/vn-time.js';
@@ -57,7 +58,7 @@ function validDate(d: string): boolean {
   return DATE.test(d) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d;
 }
 
-type Sql = { sql: string; bindings: unknown[] };
+type Sql = { sql: string; bindings: Knex.RawBinding[] };
 
 // When a case was done with: a letter when its outcome was set, another case when it closed.
 const CLOSED = `(cs.status IN ('completed', 'cancelled') OR c.status = 'closed')`;
@@ -79,7 +80,7 @@ function basisSql(basis: PeriodBasis): string {
 /** SQL for a case cell's filter (named bindings are inlined as positional ones by `bind`). */
 function caseFilterSql(f: CaseCellFilter): Sql {
   const parts: string[] = [];
-  const b: unknown[] = [];
+  const b: Knex.RawBinding[] = [];
   const s = f.search ?? {};
   if (s.type) {
     parts.push('c.case_type = ?');
@@ -126,7 +127,7 @@ function caseFilterSql(f: CaseCellFilter): Sql {
 
 function visitFilterSql(f: VisitCellFilter, sessionsOnly: boolean): Sql {
   const parts: string[] = [];
-  const b: unknown[] = [];
+  const b: Knex.RawBinding[] = [];
   if (f.sessionKind) {
     parts.push('s.kind = ANY(?::text[])');
     b.push(f.sessionKind);
@@ -151,15 +152,15 @@ function visitFilterSql(f: VisitCellFilter, sessionsOnly: boolean): Sql {
 }
 
 /** Replaces `:start`, `:end`, `:fromDate`, `:toDate` by positional bindings, in order. */
-function bind(sql: Sql, named: Record<string, unknown>): Sql {
-  const out: unknown[] = [];
+function bind(sql: Sql, named: Record<string, Knex.RawBinding>): Sql {
+  const out: Knex.RawBinding[] = [];
   let i = 0;
   const text = sql.sql.replace(/\?|:(start|end|fromDate|toDate)\b/g, (m, name: string | undefined) => {
     if (name) {
-      out.push(named[name]);
+      out.push(named[name]!);
       return '?';
     }
-    out.push(sql.bindings[i++]);
+    out.push(sql.bindings[i++]!);
     return m;
   });
   return { sql: text, bindings: out };
@@ -223,7 +224,7 @@ export function createReportEngine(db: Db, agencies: SubtreeSource): ReportEngin
     const unitMap = us.flatMap((u) => u.agencies.map((a) => [a, u.code]));
     const values = new Map<number, Map<string, number>>();
     const unitsCte = `units(agency_id, unit) AS (SELECT * FROM unnest(?::text[], ?::text[]))`;
-    const unitBindings = [unitMap.map((x) => x[0]), unitMap.map((x) => x[1])];
+    const unitBindings: Knex.RawBinding[] = [unitMap.map((x) => x[0]!), unitMap.map((x) => x[1]!)];
 
     const caseCols = form.columns.flatMap((c) => (c.cell.kind === 'query' && c.cell.source === 'cases' ? [{ no: c.no, cell: c.cell }] : []));
     if (caseCols.length > 0) {

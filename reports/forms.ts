@@ -101,7 +101,7 @@ function tcdGroup(base: number, top: string[], f: VisitCellFilter, withSessions:
     col(n++, [...top, 'Trong đó đoàn đông người', 'Số đoàn được tiếp'], visits({ ...f, delegation: true })),
     col(n++, [...top, 'Trong đó đoàn đông người', 'Số người được tiếp'], visits({ ...f, delegation: true }, 'people')),
     col(n++, [...top, 'Trong đó đoàn đông người', 'Tiếp lần đầu'], visits({ ...f, delegation: true, repeat: false }, 'matters')),
-    col(n++, [...top, 'Trong đó đoàn đông người', 'Tiếp nhiều lần'], visits({ ...f, delegation: true, repeat: true }, 'matters')),
+    col(n, [...top, 'Trong đó đoàn đông người', 'Tiếp nhiều lần'], visits({ ...f, delegation: true, repeat: true }, 'matters')),
   );
   return out;
 }

@@ -33,6 +33,7 @@ import { createRateLimiter } from '../rate-limit.js';
 import { createApiKeyAdmin } from '../services/api-keys.js';
 import { createCaseStartService } from '../services/case-start.js';
 import { createDirectoryService } from '../services/directory.js';
+import { createReportEngine } from '../../reports/engine.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -77,6 +78,8 @@ export function createServices(deps: AppDeps) {
     cases: createCaseStore(deps.db),
     caseStates: createCaseStateStore(deps.db),
     caseSearch: createCaseSearch(deps.db),
+    /** Report forms computed over the read model, visits and sessions (ADR 0031). */
+    reports: createReportEngine(deps.db, agencies),
     caseDetails: createCaseDetailStore(deps.db),
     taskSearch: createTaskSearch(deps.db),
     definitions,
