@@ -312,6 +312,8 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/'))
       value = await inboxFixture(sub);
     else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';
+    // Report forms (ADR 0031): a form code, `/` written `-`.
+    else if ((scope.kind === 'none' || scope.kind === 'subtree') && name === 'code') value = '01-XLD';
     else if (scope.kind === 'none' && name === 'version') value = '2';
     else
       throw new Error(
