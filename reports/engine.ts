@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
+import { applyCaseFilter, caseFilterOf, caseFilterParams, caseFilterSource, CaseFilterQuery } from '../db/case-filter.js';
 import { canonicalJson } from '../workflows/engine/canonical-json.js';
 import { vnInstant } from '../workflows/clock/vn-time.js';
 import { FORMS, listForms, selectForm } from './forms.js';
@@ -62,7 +63,26 @@ type Sql = { sql: string; bindings: Knex.RawBinding[] };
 
 // When a case was done with: a letter when its outcome was set, another case when it closed.
 const CLOSED = `(cs.status IN ('completed', 'cancelled') OR c.status = 'closed')`;
-const DONE_AT = `COALESCE((SELECT f.set_at FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'letter_outcome'), CASE WHEN ${CLOSED} THEN cs.updated_at END)`;
+const DONE_AT = `COALESCE((SELECT f.set_at FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'letter_outcome'), CASE WHEN ${CLOSED} THEN COALESCE(cs.closed_at, cs.updated_at) END)`;
+const SENTINEL = '\u0000report-units';
+
+/**
+ * The SQL condition of the case-search part of a cell (`GET /v1/cases` parameters), taken from the one
+ * case filter (db/case-filter.ts) the search and the figures use, so a cell and its drill-down agree.
+ */
+function searchSql(db: Db, search: Record<string, string>): Sql {
+  const f = caseFilterOf(CaseFilterQuery.parse(search), [SENTINEL]);
+  const q = caseFilterSource(db)
+    .modify((b) => applyCaseFilter(b, f))
+    .select(db.raw('1'))
+    .toSQL();
+  const at = q.sql.indexOf(' where ');
+  const head = '"c"."agency_id" in (?)';
+  const where = at < 0 ? '' : q.sql.slice(at + 7);
+  if (!where.startsWith(head) || q.bindings[0] !== SENTINEL) throw new Error(`unexpected case filter SQL: ${q.sql}`);
+  const rest = where.slice(head.length).replace(/^ and /, '');
+  return { sql: rest.length > 0 ? `(${rest})` : 'true', bindings: q.bindings.slice(1) as Knex.RawBinding[] };
+}
 
 function basisSql(basis: PeriodBasis): string {
   switch (basis) {
@@ -78,16 +98,14 @@ function basisSql(basis: PeriodBasis): string {
 }
 
 /** SQL for a case cell's filter (named bindings are inlined as positional ones by `bind`). */
-function caseFilterSql(f: CaseCellFilter): Sql {
+function caseFilterSql(db: Db, f: CaseCellFilter): Sql {
   const parts: string[] = [];
   const b: Knex.RawBinding[] = [];
-  const s = f.search ?? {};
-  if (s.type) {
-    parts.push('c.case_type = ?');
-    b.push(s.type);
+  if (f.search && Object.keys(f.search).length > 0) {
+    const s = searchSql(db, f.search);
+    parts.push(s.sql);
+    b.push(...s.bindings);
   }
-  if (s.status === 'closed') parts.push(CLOSED);
-  if (s.status === 'open') parts.push(`NOT ${CLOSED}`);
   if (f.types) {
     parts.push('c.case_type = ANY(?::text[])');
     b.push(f.types);
@@ -106,7 +124,7 @@ function caseFilterSql(f: CaseCellFilter): Sql {
     if (name === 'letterOutcome') parts.push(`${DONE_AT} < :end`);
   }
   if (f.outcome) {
-    parts.push(`(cs.outcome = ANY(?::text[]) AND ${CLOSED} AND cs.updated_at < :end)`);
+    parts.push(`(cs.outcome = ANY(?::text[]) AND ${CLOSED} AND COALESCE(cs.closed_at, cs.updated_at) < :end)`);
     b.push(f.outcome);
   }
   if (f.signers) {
@@ -172,20 +190,36 @@ interface Unit {
   agencies: string[];
 }
 
-/** The case-search URL behind a case cell, when its filter is one `GET /v1/cases` offers. */
-function caseDrillDown(f: CaseCellFilter, basis: PeriodBasis, agencyId: string, start: string, end: string): string | undefined {
-  if (basis !== 'received') return undefined;
-  if (f.variables || f.outcome || f.signers || f.dateInPeriod || f.channel) return undefined;
-  if (f.types && f.types.length > 1) return undefined;
-  const p = new URLSearchParams();
-  p.set('agencyId', agencyId);
-  for (const [k, v] of Object.entries(f.search ?? {})) p.set(k, v);
-  if (f.types?.[0]) p.set('type', f.types[0]);
-  if (f.overdue !== undefined) p.set('overdue', String(f.overdue));
-  if (f.closed !== undefined) p.set('status', f.closed ? 'closed' : 'open');
-  p.set('receivedFrom', start);
-  p.set('receivedTo', end);
-  return `/v1/cases?${p.toString()}`;
+/**
+ * The case-search URL behind a case cell, when its filter is one `GET /v1/cases` offers: the cell's search
+ * parameters, the unit (`exactAgency` for the reporting agency's own row) and the period as received or
+ * closed range. Cells over workflow variables, signers or carried-over cases have none (no wrong link).
+ */
+function caseDrillDown(
+  f: CaseCellFilter,
+  basis: PeriodBasis,
+  unit: { agencyId: string; exact: boolean },
+  start: string,
+  end: string,
+): string | undefined {
+  if (f.variables || f.signers || f.dateInPeriod || f.closed !== undefined) return undefined;
+  if ((f.types && f.types.length > 1) || (f.channel && f.channel.length > 1) || (f.outcome && f.outcome.length > 1))
+    return undefined;
+  const type = f.types?.[0] ?? f.search?.type;
+  // "Done" is a letter's handling outcome or a case's closing: only the latter is a search filter.
+  if (basis === 'closed' && (type === undefined || type === 'letter')) return undefined;
+  if (basis !== 'received' && basis !== 'closed') return undefined;
+  if (f.outcome && basis !== 'closed') return undefined;
+  const q: Record<string, string> = { ...f.search };
+  if (type) q.type = type;
+  if (f.channel?.[0]) q.channel = f.channel[0];
+  if (f.outcome?.[0]) q.outcome = f.outcome[0];
+  if (f.overdue !== undefined) q.overdue = String(f.overdue);
+  q.agencyId = unit.agencyId;
+  if (unit.exact) q.exactAgency = 'true';
+  if (basis === 'received') Object.assign(q, { receivedFrom: start, receivedTo: end });
+  else Object.assign(q, { status: 'closed', closedFrom: start, closedTo: end });
+  return `/v1/cases?${caseFilterParams(CaseFilterQuery.parse(q)).toString()}`;
 }
 
 export function createReportEngine(db: Db, agencies: SubtreeSource): ReportEngine & {
@@ -229,7 +263,7 @@ export function createReportEngine(db: Db, agencies: SubtreeSource): ReportEngin
     const caseCols = form.columns.flatMap((c) => (c.cell.kind === 'query' && c.cell.source === 'cases' ? [{ no: c.no, cell: c.cell }] : []));
     if (caseCols.length > 0) {
       const aggs = caseCols.map((c) => {
-        const f = caseFilterSql(c.cell.filter);
+        const f = caseFilterSql(db, c.cell.filter);
         return bind({ sql: `count(*) FILTER (WHERE ${basisSql(c.cell.basis)} AND ${f.sql}) AS "c${c.no}"`, bindings: f.bindings }, named);
       });
       const sql = `WITH ${unitsCte} SELECT u.unit, ${aggs.map((a) => a.sql).join(', ')}
@@ -312,9 +346,9 @@ export function createReportEngine(db: Db, agencies: SubtreeSource): ReportEngin
       if (c.cell.kind !== 'query' || c.cell.source !== 'cases') continue;
       for (const r of [...rows, total]) {
         const target = r.code === 'total' || r.code === 'self' ? agencyId : r.code;
-        // The "self" row has no subtree search of its own (the search would include the units).
-        if (r.code === 'self' && us.length > 1) continue;
-        const link = caseDrillDown(c.cell.filter, c.cell.basis, target, start, end);
+        // The agency's own row is that agency alone (`exactAgency`); a unit or the total, its subtree.
+        const unit = { agencyId: target, exact: r.code === 'self' };
+        const link = caseDrillDown(c.cell.filter, c.cell.basis, unit, start, end);
         const cell = r.cells[String(c.no)];
         if (link && cell) cell.drillDown = link;
       }

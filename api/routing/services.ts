@@ -9,6 +9,7 @@ import { createCalendarChangeStore } from '../../db/calendar-changes.js';
 import { createCaseDetailStore } from '../../db/case-details.js';
 import { createCaseIntakeStore } from '../../db/case-intake.js';
 import { createCasePinStore } from '../../db/case-pins.js';
+import { createCaseFigures } from '../../db/case-figures.js';
 import { createCaseSearch, createTaskSearch } from '../../db/case-search.js';
 import { createCaseStore } from '../../db/cases.js';
 import { createCaseStateStore } from '../../db/case-states.js';
@@ -80,6 +81,7 @@ export function createServices(deps: AppDeps) {
     caseSearch: createCaseSearch(deps.db),
     /** Report forms computed over the read model, visits and sessions (ADR 0031). */
     reports: createReportEngine(deps.db, agencies),
+    caseFigures: createCaseFigures(deps.db),
     caseDetails: createCaseDetailStore(deps.db),
     taskSearch: createTaskSearch(deps.db),
     definitions,

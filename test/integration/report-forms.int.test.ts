@@ -112,6 +112,7 @@ async function seed(db: TestApi['tdb']['db']): Promise<void> {
       state: JSON.stringify({ variables: vars, currentNodes: [], clocks: [] }),
       seq: 1,
       updated_at: closed ? doneAt : new Date(),
+      closed_at: closed ? doneAt : null,
     });
   }
   await db('cases').insert(cases);
@@ -189,6 +190,7 @@ interface CaseRow {
   overdue: boolean | null;
   state: { variables?: Record<string, unknown> } | null;
   updated_at: Date | null;
+  closed_at: Date | null;
   letter_set_at: Date | null;
 }
 interface VisitRow {
@@ -236,6 +238,7 @@ async function readBack(db: TestApi['tdb']['db']): Promise<void> {
       overdue: (s?.overdue as boolean) ?? null,
       state: (s?.state as CaseRow['state']) ?? null,
       updated_at: (s?.updated_at as Date) ?? null,
+      closed_at: (s?.closed_at as Date) ?? null,
       letter_set_at: (f?.set_at as Date) ?? null,
     };
   });
@@ -273,7 +276,7 @@ const start = new Date(START).getTime();
 const end = new Date(END).getTime();
 const isClosed = (c: CaseRow) => c.cs_status === 'completed' || c.cs_status === 'cancelled' || c.c_status === 'closed';
 const doneAt = (c: CaseRow): number | null =>
-  c.letter_set_at ? c.letter_set_at.getTime() : isClosed(c) && c.updated_at ? c.updated_at.getTime() : null;
+  c.letter_set_at ? c.letter_set_at.getTime() : isClosed(c) ? (c.closed_at ?? c.updated_at)!.getTime() : null;
 
 function inBasis(c: CaseRow, basis: PeriodBasis): boolean {
   const rec = c.received_at.getTime();
@@ -296,7 +299,8 @@ function matchesCase(c: CaseRow, f: CaseCellFilter): boolean {
     if (!ok) return false;
     if (name === 'letterOutcome' && !((doneAt(c) ?? Infinity) < end)) return false;
   }
-  if (f.outcome && !(c.outcome && f.outcome.includes(c.outcome) && isClosed(c) && c.updated_at!.getTime() < end)) return false;
+  if (f.outcome && !(c.outcome && f.outcome.includes(c.outcome) && isClosed(c) && (c.closed_at ?? c.updated_at)!.getTime() < end))
+    return false;
   if (f.signers) {
     const n = Array.isArray(v.signerRefs) ? v.signerRefs.length : 0;
     const anon = v.anonymous === true;
@@ -469,24 +473,33 @@ describe('report forms computed on the real stack', () => {
     expect(own.ok).toBe(true);
   });
 
-  it('drill-down: a case cell links to the case search with the same filter, which returns exactly its cases', async () => {
-    const kq = (await (await compute('03/KQGQ')).json()) as ReportSnapshot;
+  it('drill-down: every linked cell opens the case search with the same filter, which returns exactly its cases', async () => {
     const headers = await authHeader({ roles: ['supervisor'], agency: PROVINCE });
-    // The agency's own row has no subtree search of its own (its subtree includes the units).
-    for (const row of kq.rows.filter((r) => r.code !== 'self')) {
-      const cell = row.cells['3']!;
-      expect(cell.drillDown, row.code).toBeDefined();
-      let n = 0;
-      let next: string | null = `${cell.drillDown!}&limit=100`;
-      while (next) {
-        const page = (await (await fetch(api.url + next, { headers })).json()) as { items: unknown[]; next: string | null };
-        n += page.items.length;
-        next = page.next;
-      }
-      expect(n, `${row.code}: ${cell.drillDown}`).toBe(cell.value);
+    let links = 0;
+    for (const form of FORMS) {
+      const snap = (await (await compute(form.code)).json()) as ReportSnapshot;
+      for (const row of snap.rows)
+        for (const [no, cell] of Object.entries(row.cells)) {
+          if (!cell.drillDown) continue;
+          let n = 0;
+          let next: string | null = `${cell.drillDown}&limit=100`;
+          while (next) {
+            const res = await fetch(api.url + next, { headers });
+            expect(res.status, next).toBe(200);
+            const page = (await res.json()) as { items: unknown[]; next: string | null };
+            n += page.items.length;
+            next = page.next;
+          }
+          expect(n, `${form.code} (${no}) ${row.code}: ${cell.drillDown}`).toBe(cell.value);
+          links++;
+        }
     }
+    // Cells of one case type received or closed in the period (02/TCD 1; 03/KQGQ 3, 9, 10), on all six rows.
+    expect(links).toBeGreaterThanOrEqual(24);
     // A cell over workflow variables is not a case-search filter: no link rather than a wrong one.
+    const kq = (await (await compute('03/KQGQ')).json()) as ReportSnapshot;
     expect(kq.rows[0]!.cells['24']!.drillDown).toBeUndefined();
+    expect(kq.rows[0]!.cells['3']!.drillDown).toContain('exactAgency=true');
   });
 
   it('a commune sees its own subtree only; another agency is not found', async () => {
