@@ -1300,6 +1300,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report forms in force on a date (01–02/TCD, 01–04/XLD, 01–04/KQGQ)
+         * @description Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         */
+        get: operations["listReportForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/forms/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One report form in force on a date: columns (header paths, cell queries), rules, evidence
+         * @description Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         */
+        get: operations["getReportForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/forms/{code}/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compute a report form for a data period over an agency's subtree (JSON, CSV, XLSX, HTML or PDF)
+         * @description Rows: the agency’s own records, one row per direct child agency (with its subtree), and the total. Every case cell whose filter the case search offers links to it (`drillDown`). `checks` reports the form’s identities and cross-form rules (03/KQGQ(1) = 01/XLD(20), …). The period is `from`/`to` (inclusive civil dates) or `kind`/`year`/`index` of the regime in force. `format=csv|xlsx|html|pdf` answers a file (XLSX laid out like the form, merged header cells, numbers as numbers) instead of the JSON snapshot.
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["computeReportForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/regimes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Versions of the reporting regime: data periods, sending deadlines by level, forms (UNCONFIRMED marked)
+         * @description Configuration per circular (TT 02/2021, 01/2024, 02/2025 for communes, 06/2025), each value with its source; `confirmed: false` marks what the sources do not give (e.g. every sending deadline by level).
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         */
+        get: operations["listReportRegimes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks": {
         parameters: {
             query?: never;
@@ -1966,6 +2050,8 @@ export interface components {
         CaseList: {
             items: components["schemas"]["CaseSummary"][];
             next: string | null;
+            /** @description With `total=true`: every case matching the filters */
+            total?: number;
         };
         CaseNotification: {
             /** @description Delivery attempts over all deliveries */
@@ -2745,6 +2831,150 @@ export interface components {
             definitionVersion?: number;
             /** @description Most cases to replay (default and maximum 500) */
             limit?: number;
+        };
+        ReportFormDefinition: {
+            circular: string;
+            citation: string;
+            code: string;
+            columns: {
+                /** @description query | sum | manual | note */
+                cell: {
+                    [key: string]: unknown;
+                };
+                identity?: string;
+                no: number;
+                path: string[];
+            }[];
+            confirmed: boolean;
+            effectiveFrom: string;
+            effectiveTo?: string;
+            evidence: string;
+            rules: {
+                citation: string;
+                confirmed: boolean;
+                id: string;
+                left: number;
+                right: {
+                    col: number;
+                    form?: string;
+                }[];
+            }[];
+            title: string;
+            unitHeading: string;
+            version: number;
+        };
+        ReportFormSummary: {
+            circular: string;
+            code: string;
+            confirmed: boolean;
+            effectiveFrom: string;
+            effectiveTo?: string;
+            title: string;
+            version: number;
+        };
+        ReportRegime: {
+            circular: string;
+            citation: string;
+            dataPeriod: {
+                cutOffDay: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: number;
+                };
+                month: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: {
+                        cutOffDay: number;
+                        startDay: number;
+                    };
+                };
+                startDay: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: number;
+                };
+            };
+            deadlines: {
+                dayOfLastMonth: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: number | null;
+                };
+                level: string;
+                recipient: string;
+            }[];
+            effectiveFrom: {
+                /** @description false = UNCONFIRMED */
+                confirmed: boolean;
+                source: string;
+                value: string;
+            };
+            effectiveTo?: string;
+            forms: {
+                /** @description false = UNCONFIRMED */
+                confirmed: boolean;
+                source: string;
+                value: string[];
+            };
+            narrativeFor: {
+                /** @description false = UNCONFIRMED */
+                confirmed: boolean;
+                source: string;
+                value: string[];
+            };
+            /** @enum {string} */
+            scope: "national" | "commune";
+            title: string;
+        };
+        ReportSnapshot: {
+            agencyId: string;
+            agencyName: string;
+            checks: {
+                detail: string;
+                ok: boolean;
+                rule: string;
+            }[];
+            columns: {
+                identity?: string;
+                label: string;
+                manual?: boolean;
+                no: number;
+            }[];
+            computedAt: string;
+            form: {
+                circular: string;
+                code: string;
+                title: string;
+                version: number;
+            };
+            header: {
+                col: number;
+                colSpan: number;
+                row: number;
+                rowSpan: number;
+                text: string;
+            }[];
+            period: {
+                from: string;
+                to: string;
+            };
+            rows: {
+                cells: {
+                    [key: string]: {
+                        /** @description The case search behind the number (same filter) */
+                        drillDown?: string;
+                        /** @description null: a manual column (entered by the agency) or the note column */
+                        value: number | null;
+                    };
+                };
+                code: string;
+                label: string;
+            }[];
         };
         ResetCase: {
             /**
@@ -5003,25 +5233,46 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
+                /** @description `true`: accepted (thụ lý) cases, `false`: not (yet) accepted */
+                accepted?: "true" | "false";
+                /** @description Accepted (thụ lý) on or after this day (Vietnam) */
+                acceptedFrom?: string;
+                /** @description Accepted before this day (Vietnam) */
+                acceptedTo?: string;
                 /** @description Cursor: the `after` value of the previous page's `next` link */
                 after?: string;
                 /** @description Narrow to this agency's subtree (must be within the caller's) */
                 agencyId?: string;
                 atRisk?: "true" | "false";
+                /** @description How the case arrived */
+                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+                /** @description Closed (completed or cancelled) at or after */
+                closedFrom?: string;
+                /** @description Closed before */
+                closedTo?: string;
                 complex?: "true" | "false";
                 dueAfter?: string;
                 dueBefore?: string;
+                /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
+                exactAgency?: "true" | "false";
                 limit?: number;
                 mass?: "true" | "false";
+                /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
+                onTime?: "true" | "false";
+                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
+                outcome?: "null" | string;
+                /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
                 receivedFrom?: string;
                 receivedTo?: string;
                 remote?: "true" | "false";
                 sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
-                /** @description Id of a current step of the definition (e.g. `verify`) */
-                stage?: string;
+                /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
+                stage?: "null" | string;
                 status?: "open" | "closed";
                 suspended?: "true" | "false";
+                /** @description `true`: the response carries `total`, the number of cases matching the filters */
+                total?: "true" | "false";
                 type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
             };
             header?: never;
@@ -7557,6 +7808,223 @@ export interface operations {
             };
             /** @description Too many look-ups from this client; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportForms: {
+        parameters: {
+            query?: {
+                /** @description Date the forms are in force (default: today) */
+                at?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forms in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportFormSummary"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportForm: {
+        parameters: {
+            query?: {
+                /** @description Date the forms are in force (default: today) */
+                at?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Form code, `/` written `-` (e.g. `01-XLD`, `03-KQGQ`) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportFormDefinition"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    computeReportForm: {
+        parameters: {
+            query?: {
+                /** @description Agency reported (its subtree); default: the caller's agency */
+                agencyId?: string;
+                format?: "json" | "csv" | "xlsx" | "html" | "pdf";
+                /** @description First day of the data period (inclusive) */
+                from?: string;
+                /** @description month 1–12, quarter 1–4; else 1 */
+                index?: number;
+                /** @description Instead of from/to: a periodic data period of the regime in force (with year, index) */
+                kind?: "month" | "quarter" | "half" | "nine_months" | "year";
+                /** @description Last day of the data period (inclusive) */
+                to?: string;
+                year?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Form code, `/` written `-` (e.g. `01-XLD`, `03-KQGQ`) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The computed form (JSON; other formats per `format`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSnapshot"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such form in force, or the agency is not in the caller’s subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportRegimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The regime versions, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportRegime"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
