@@ -7,7 +7,13 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
-import { applyCaseFilter, caseFilterOf, caseFilterParams, caseFilterSource, CaseFilterQuery } from '../db/case-filter.js';
+import {
+  applyCaseFilter,
+  caseFilterOf,
+  caseFilterParams,
+  caseFilterSource,
+  CaseFilterQuery,
+} from '../db/case-filter.js';
 import { canonicalJson } from '../workflows/engine/canonical-json.js';
 import { vnInstant } from '../workflows/clock/vn-time.js';
 import { FORMS, listForms, selectForm } from './forms.js';
@@ -131,7 +137,11 @@ function caseFilterSql(db: Db, f: CaseCellFilter): Sql {
     const n = `jsonb_array_length(CASE WHEN jsonb_typeof(cs.state->'variables'->'signerRefs') = 'array' THEN cs.state->'variables'->'signerRefs' ELSE '[]'::jsonb END)`;
     const anon = `COALESCE(cs.state->'variables'->>'anonymous', 'false') = 'true'`;
     parts.push(
-      f.signers === 'many' ? `(${n} > 1 AND NOT ${anon})` : f.signers === 'one' ? `(${n} = 1 AND NOT ${anon})` : `(${n} = 0 OR ${anon})`,
+      f.signers === 'many'
+        ? `(${n} > 1 AND NOT ${anon})`
+        : f.signers === 'one'
+          ? `(${n} = 1 AND NOT ${anon})`
+          : `(${n} = 0 OR ${anon})`,
     );
   }
   if (f.dateInPeriod) {
@@ -139,7 +149,8 @@ function caseFilterSql(db: Db, f: CaseCellFilter): Sql {
     b.push(f.dateInPeriod);
   }
   if (f.closed !== undefined) parts.push(f.closed ? CLOSED : `NOT ${CLOSED}`);
-  if (f.overdue !== undefined) parts.push(f.overdue ? 'COALESCE(cs.overdue, false)' : 'NOT COALESCE(cs.overdue, false)');
+  if (f.overdue !== undefined)
+    parts.push(f.overdue ? 'COALESCE(cs.overdue, false)' : 'NOT COALESCE(cs.overdue, false)');
   return { sql: parts.length ? parts.join(' AND ') : 'true', bindings: b };
 }
 
@@ -156,7 +167,8 @@ function visitFilterSql(f: VisitCellFilter, sessionsOnly: boolean): Sql {
   }
   if (!sessionsOnly) {
     if (f.delegation !== undefined) parts.push(f.delegation ? 'v.is_delegation' : 'NOT v.is_delegation');
-    if (f.repeat !== undefined) parts.push(f.repeat ? 'COALESCE(m.times_received, 1) > 1' : 'COALESCE(m.times_received, 1) <= 1');
+    if (f.repeat !== undefined)
+      parts.push(f.repeat ? 'COALESCE(m.times_received, 1) > 1' : 'COALESCE(m.times_received, 1) <= 1');
     if (f.contentType) {
       parts.push('v.content_type = ANY(?::text[])');
       b.push(f.contentType);
@@ -222,16 +234,23 @@ function caseDrillDown(
   return `/v1/cases?${caseFilterParams(CaseFilterQuery.parse(q)).toString()}`;
 }
 
-export function createReportEngine(db: Db, agencies: SubtreeSource): ReportEngine & {
+export function createReportEngine(
+  db: Db,
+  agencies: SubtreeSource,
+): ReportEngine & {
   /** Computes several forms for the same agency and period (the cross-form rules read each other). */
   computeForms(req: Omit<ComputeRequest, 'formCode'> & { formCodes: string[] }): Promise<ReportSnapshot[]>;
 } {
   async function units(agencyId: string): Promise<{ name: string; units: Unit[] }> {
     const ids = await agencies.subtree(agencyId);
     if (ids.length === 0) throw new ReportError('unknown_agency', `Agency ${agencyId} is not known`);
-    const rows = await db('agencies').whereIn('id', ids).select<Array<{ id: string; name: string; parent_id: string | null }>>('id', 'name', 'parent_id');
+    const rows = await db('agencies')
+      .whereIn('id', ids)
+      .select<Array<{ id: string; name: string; parent_id: string | null }>>('id', 'name', 'parent_id');
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const children = rows.filter((r) => r.parent_id === agencyId).sort((a, b) => a.name.localeCompare(b.name, 'vi') || a.id.localeCompare(b.id));
+    const children = rows
+      .filter((r) => r.parent_id === agencyId)
+      .sort((a, b) => a.name.localeCompare(b.name, 'vi') || a.id.localeCompare(b.id));
     const unitOf = (id: string): string => {
       let at = byId.get(id);
       for (let d = 0; at && d < 64; d++) {
@@ -260,36 +279,61 @@ export function createReportEngine(db: Db, agencies: SubtreeSource): ReportEngin
     const unitsCte = `units(agency_id, unit) AS (SELECT * FROM unnest(?::text[], ?::text[]))`;
     const unitBindings: Knex.RawBinding[] = [unitMap.map((x) => x[0]!), unitMap.map((x) => x[1]!)];
 
-    const caseCols = form.columns.flatMap((c) => (c.cell.kind === 'query' && c.cell.source === 'cases' ? [{ no: c.no, cell: c.cell }] : []));
+    const caseCols = form.columns.flatMap((c) =>
+      c.cell.kind === 'query' && c.cell.source === 'cases' ? [{ no: c.no, cell: c.cell }] : [],
+    );
     if (caseCols.length > 0) {
       const aggs = caseCols.map((c) => {
         const f = caseFilterSql(db, c.cell.filter);
-        return bind({ sql: `count(*) FILTER (WHERE ${basisSql(c.cell.basis)} AND ${f.sql}) AS "c${c.no}"`, bindings: f.bindings }, named);
+        return bind(
+          { sql: `count(*) FILTER (WHERE ${basisSql(c.cell.basis)} AND ${f.sql}) AS "c${c.no}"`, bindings: f.bindings },
+          named,
+        );
       });
       const sql = `WITH ${unitsCte} SELECT u.unit, ${aggs.map((a) => a.sql).join(', ')}
         FROM cases c JOIN units u ON u.agency_id = c.agency_id LEFT JOIN case_states cs ON cs.case_id = c.id
         WHERE c.received_at < ? GROUP BY u.unit`;
-      const r = await db.raw<{ rows: Array<Record<string, unknown>> }>(sql, [...unitBindings, ...aggs.flatMap((a) => a.bindings), end]);
-      for (const c of caseCols) values.set(c.no, new Map(r.rows.map((row) => [row.unit as string, Number(row[`c${c.no}`])])));
+      const r = await db.raw<{ rows: Array<Record<string, unknown>> }>(sql, [
+        ...unitBindings,
+        ...aggs.flatMap((a) => a.bindings),
+        end,
+      ]);
+      for (const c of caseCols)
+        values.set(c.no, new Map(r.rows.map((row) => [row.unit as string, Number(row[`c${c.no}`])])));
     }
 
-    const visitCols = form.columns.flatMap((c) => (c.cell.kind === 'query' && c.cell.source === 'visits' ? [{ no: c.no, cell: c.cell }] : []));
+    const visitCols = form.columns.flatMap((c) =>
+      c.cell.kind === 'query' && c.cell.source === 'visits' ? [{ no: c.no, cell: c.cell }] : [],
+    );
     if (visitCols.length > 0) {
       const aggs = visitCols.map((c) => {
         const f = visitFilterSql(c.cell.filter, false);
         const m = c.cell.measure.kind;
-        const expr = m === 'people' ? 'COALESCE(sum(v.people_count)' : m === 'matters' ? 'COALESCE(count(DISTINCT COALESCE(v.matter_id, v.id))' : 'COALESCE(count(*)';
+        const expr =
+          m === 'people'
+            ? 'COALESCE(sum(v.people_count)'
+            : m === 'matters'
+              ? 'COALESCE(count(DISTINCT COALESCE(v.matter_id, v.id))'
+              : 'COALESCE(count(*)';
         return { sql: `${expr} FILTER (WHERE ${f.sql}), 0) AS "c${c.no}"`, bindings: f.bindings };
       });
       const sql = `WITH ${unitsCte} SELECT u.unit, ${aggs.map((a) => a.sql).join(', ')}
         FROM reception_visits v JOIN reception_sessions s ON s.id = v.session_id
         JOIN units u ON u.agency_id = v.agency_id LEFT JOIN matters m ON m.id = v.matter_id
         WHERE v.visited_at >= ? AND v.visited_at < ? GROUP BY u.unit`;
-      const r = await db.raw<{ rows: Array<Record<string, unknown>> }>(sql, [...unitBindings, ...aggs.flatMap((a) => a.bindings), start, end]);
-      for (const c of visitCols) values.set(c.no, new Map(r.rows.map((row) => [row.unit as string, Number(row[`c${c.no}`])])));
+      const r = await db.raw<{ rows: Array<Record<string, unknown>> }>(sql, [
+        ...unitBindings,
+        ...aggs.flatMap((a) => a.bindings),
+        start,
+        end,
+      ]);
+      for (const c of visitCols)
+        values.set(c.no, new Map(r.rows.map((row) => [row.unit as string, Number(row[`c${c.no}`])])));
     }
 
-    const sessionCols = form.columns.flatMap((c) => (c.cell.kind === 'query' && c.cell.source === 'sessions' ? [{ no: c.no, cell: c.cell }] : []));
+    const sessionCols = form.columns.flatMap((c) =>
+      c.cell.kind === 'query' && c.cell.source === 'sessions' ? [{ no: c.no, cell: c.cell }] : [],
+    );
     if (sessionCols.length > 0) {
       const aggs = sessionCols.map((c) => {
         const f = visitFilterSql(c.cell.filter, true);
@@ -298,8 +342,14 @@ export function createReportEngine(db: Db, agencies: SubtreeSource): ReportEngin
       const sql = `WITH ${unitsCte} SELECT u.unit, ${aggs.map((a) => a.sql).join(', ')}
         FROM reception_sessions s JOIN units u ON u.agency_id = s.agency_id
         WHERE s.session_date BETWEEN ?::date AND ?::date GROUP BY u.unit`;
-      const r = await db.raw<{ rows: Array<Record<string, unknown>> }>(sql, [...unitBindings, ...aggs.flatMap((a) => a.bindings), period.from, period.to]);
-      for (const c of sessionCols) values.set(c.no, new Map(r.rows.map((row) => [row.unit as string, Number(row[`c${c.no}`])])));
+      const r = await db.raw<{ rows: Array<Record<string, unknown>> }>(sql, [
+        ...unitBindings,
+        ...aggs.flatMap((a) => a.bindings),
+        period.from,
+        period.to,
+      ]);
+      for (const c of sessionCols)
+        values.set(c.no, new Map(r.rows.map((row) => [row.unit as string, Number(row[`c${c.no}`])])));
     }
     return values;
   }
@@ -402,7 +452,9 @@ export function createReportEngine(db: Db, agencies: SubtreeSource): ReportEngin
     return out;
   }
 
-  async function computeForms(req: Omit<ComputeRequest, 'formCode'> & { formCodes: string[] }): Promise<ReportSnapshot[]> {
+  async function computeForms(
+    req: Omit<ComputeRequest, 'formCode'> & { formCodes: string[] },
+  ): Promise<ReportSnapshot[]> {
     const { from, to } = req.period;
     if (!validDate(from) || !validDate(to) || from > to)
       throw new ReportError('bad_period', 'period.from and period.to must be dates (YYYY-MM-DD), from ≤ to');

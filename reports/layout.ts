@@ -19,7 +19,9 @@ export function headerLayout(form: Pick<FormDefinition, 'columns' | 'unitHeading
   const cells: HeaderCell[] = [{ row: 0, col: 0, rowSpan: depth, colSpan: 1, text: form.unitHeading }];
   // Two columns share a group cell at `level` when neither ends there and their paths agree up to it.
   const samePrefix = (a: ColumnDefinition, b: ColumnDefinition, level: number) =>
-    a.path.length - 1 > level && b.path.length - 1 > level && a.path.slice(0, level + 1).join('\u0000') === b.path.slice(0, level + 1).join('\u0000');
+    a.path.length - 1 > level &&
+    b.path.length - 1 > level &&
+    a.path.slice(0, level + 1).join('\u0000') === b.path.slice(0, level + 1).join('\u0000');
   for (let level = 0; level < depth; level++) {
     let i = 0;
     while (i < cols.length) {

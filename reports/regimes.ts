@@ -14,7 +14,18 @@ const MONTH = u(
   'UNCONFIRMED: the monthly report to the chairman is the plan’s own; periods 15th–14th as the quarters ' +
     '(the Hoàng Mai local scheme, source §1.8, also uses 15th of the previous month to 14th)',
 );
-const FORMS_2021 = ['01/TCD', '02/TCD', '01/XLD', '02/XLD', '03/XLD', '04/XLD', '01/KQGQ', '02/KQGQ', '03/KQGQ', '04/KQGQ'];
+const FORMS_2021 = [
+  '01/TCD',
+  '02/TCD',
+  '01/XLD',
+  '02/XLD',
+  '03/XLD',
+  '04/XLD',
+  '01/KQGQ',
+  '02/KQGQ',
+  '03/KQGQ',
+  '04/KQGQ',
+];
 
 /**
  * Sending deadlines by level. The sources give none of the values (source §5 item 1): these are
@@ -27,7 +38,11 @@ function deadlines(circular: string, twoTier: boolean): SendingDeadline[] {
     `UNCONFIRMED: ${circular} deadline for this level not retrieved (source §5.1); default day ${d}, ` +
     'within NĐ 09/2019 Điều 8(5) and Điều 13 (25th), after TT 03/2013 Điều 9 (20th to TTCP)';
   const rows: SendingDeadline[] = [
-    { level: 'commune', recipient: twoTier ? 'UBND cấp tỉnh (qua Thanh tra tỉnh)' : 'UBND cấp huyện', dayOfLastMonth: u(16, why(16)) },
+    {
+      level: 'commune',
+      recipient: twoTier ? 'UBND cấp tỉnh (qua Thanh tra tỉnh)' : 'UBND cấp huyện',
+      dayOfLastMonth: u(16, why(16)),
+    },
     { level: 'department', recipient: 'UBND cấp tỉnh (qua Thanh tra tỉnh)', dayOfLastMonth: u(18, why(18)) },
     { level: 'province', recipient: 'Thanh tra Chính phủ', dayOfLastMonth: u(20, why(20)) },
     { level: 'ministry', recipient: 'Thanh tra Chính phủ', dayOfLastMonth: u(20, why(20)) },
@@ -101,7 +116,8 @@ export const REGIMES: readonly RegimeVersion[] = [
 
 /** The regime version in force on `at` for `scope` (commune falls back to national). */
 export function selectRegime(at: IsoDate, scope: 'national' | 'commune' = 'national'): RegimeVersion {
-  const inForce = (r: RegimeVersion) => r.effectiveFrom.value <= at && (r.effectiveTo === undefined || at < r.effectiveTo);
+  const inForce = (r: RegimeVersion) =>
+    r.effectiveFrom.value <= at && (r.effectiveTo === undefined || at < r.effectiveTo);
   const found =
     (scope === 'commune' ? REGIMES.find((r) => r.scope === 'commune' && inForce(r)) : undefined) ??
     REGIMES.find((r) => r.scope === 'national' && inForce(r));
@@ -160,5 +176,9 @@ export function sendingDeadline(
   const d = regime.deadlines.find((x) => x.level === level);
   if (!d || d.dayOfLastMonth.value === null) return null;
   const to = dataPeriod(kind, year, index, regime).to;
-  return { on: `${to.slice(0, 8)}${pad(d.dayOfLastMonth.value)}`, source: d.dayOfLastMonth.source, confirmed: d.dayOfLastMonth.confirmed };
+  return {
+    on: `${to.slice(0, 8)}${pad(d.dayOfLastMonth.value)}`,
+    source: d.dayOfLastMonth.source,
+    confirmed: d.dayOfLastMonth.confirmed,
+  };
 }

@@ -11,7 +11,8 @@ import { canonicalJson } from '../workflows/engine/canonical-json.js';
 import type { ReportRenderers, ReportSnapshot } from './types.js';
 
 const vnDate = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-const periodLine = (s: ReportSnapshot) => `Số liệu tính từ ngày ${vnDate(s.period.from)} đến ngày ${vnDate(s.period.to)}`;
+const periodLine = (s: ReportSnapshot) =>
+  `Số liệu tính từ ngày ${vnDate(s.period.from)} đến ngày ${vnDate(s.period.to)}`;
 const depthOf = (s: ReportSnapshot) => Math.max(1, ...s.header.map((h) => h.row + h.rowSpan));
 
 /** Where the header starts in the XLSX sheet (1-based row): after the title block. */
@@ -100,7 +101,10 @@ export function renderCsv(s: ReportSnapshot): string {
       .join(' / ');
   };
   const head = ['Đơn vị', ...s.columns.map((c) => `(${c.no}) ${pathOf(c.no)}`)];
-  const lines = [head, ...s.rows.map((r) => [r.label, ...s.columns.map((c) => String(r.cells[String(c.no)]?.value ?? ''))])];
+  const lines = [
+    head,
+    ...s.rows.map((r) => [r.label, ...s.columns.map((c) => String(r.cells[String(c.no)]?.value ?? ''))]),
+  ];
   return `\ufeff${lines.map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
@@ -122,17 +126,23 @@ export function renderHtml(s: ReportSnapshot, opts: { baseUrl?: string } = {}): 
       .map((h) => `<th rowspan="${h.rowSpan}" colspan="${h.colSpan}">${esc(h.text)}</th>`);
     head.push(`<tr>${cells.join('')}</tr>`);
   }
-  head.push(`<tr class="ms"><th>MS</th>${s.columns.map((c) => `<th>${esc(c.identity ?? String(c.no))}</th>`).join('')}</tr>`);
+  head.push(
+    `<tr class="ms"><th>MS</th>${s.columns.map((c) => `<th>${esc(c.identity ?? String(c.no))}</th>`).join('')}</tr>`,
+  );
   const body = s.rows.map((r) => {
     const tds = s.columns.map((c) => {
       const cell = r.cells[String(c.no)];
       if (!cell || cell.value === null) return '<td></td>';
       const text = cell.value.toLocaleString('vi-VN');
-      return cell.drillDown ? `<td><a href="${esc((opts.baseUrl ?? '') + cell.drillDown)}">${text}</a></td>` : `<td>${text}</td>`;
+      return cell.drillDown
+        ? `<td><a href="${esc((opts.baseUrl ?? '') + cell.drillDown)}">${text}</a></td>`
+        : `<td>${text}</td>`;
     });
     return `<tr class="${r.code === 'total' ? 'total' : ''}"><th class="unit">${esc(r.label)}</th>${tds.join('')}</tr>`;
   });
-  const checks = s.checks.map((c) => `<li class="${c.ok ? 'ok' : 'fail'}">${c.ok ? '✓' : '✗'} ${esc(c.rule)}: ${esc(c.detail)}</li>`);
+  const checks = s.checks.map(
+    (c) => `<li class="${c.ok ? 'ok' : 'fail'}">${c.ok ? '✓' : '✗'} ${esc(c.rule)}: ${esc(c.detail)}</li>`,
+  );
   return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>${esc(s.form.code)} — ${esc(s.form.title)}</title>
 <style>
 body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:9px;margin:12px}

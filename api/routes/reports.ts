@@ -100,7 +100,10 @@ const FormDefinition = z
   .meta({ id: 'ReportFormDefinition' });
 
 const Cell = z.object({
-  value: z.number().nullable().meta({ description: 'null: a manual column (entered by the agency) or the note column' }),
+  value: z
+    .number()
+    .nullable()
+    .meta({ description: 'null: a manual column (entered by the agency) or the note column' }),
   drillDown: z.string().optional().meta({ description: 'The case search behind the number (same filter)' }),
 });
 const ReportSnapshot = z
@@ -119,7 +122,12 @@ const ReportSnapshot = z
       }),
     ),
     columns: z.array(
-      z.object({ no: z.number().int(), label: z.string(), identity: z.string().optional(), manual: z.boolean().optional() }),
+      z.object({
+        no: z.number().int(),
+        label: z.string(),
+        identity: z.string().optional(),
+        manual: z.boolean().optional(),
+      }),
     ),
     rows: z.array(z.object({ code: z.string(), label: z.string(), cells: z.record(z.string(), Cell) })),
     checks: z.array(z.object({ rule: z.string(), ok: z.boolean(), detail: z.string() })),
@@ -127,7 +135,9 @@ const ReportSnapshot = z
   })
   .meta({ id: 'ReportSnapshot' });
 
-const AtQuery = z.strictObject({ at: CivilDate.optional().meta({ description: 'Date the forms are in force (default: today)' }) });
+const AtQuery = z.strictObject({
+  at: CivilDate.optional().meta({ description: 'Date the forms are in force (default: today)' }),
+});
 
 const ComputeQuery = z
   .strictObject({
@@ -149,14 +159,17 @@ const ComputeQuery = z
     else if (range) {
       if (q.from === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'required with to' });
       if (q.to === undefined) ctx.addIssue({ code: 'custom', path: ['to'], message: 'required with from' });
-      if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+      if (q.from && q.to && q.from > q.to)
+        ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
       if (q.from && q.to && (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 >= MAX_PERIOD_DAYS)
         ctx.addIssue({ code: 'custom', path: ['to'], message: `the period may span at most ${MAX_PERIOD_DAYS} days` });
-    } else if (q.kind === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'give from/to or kind/year/index' });
+    } else if (q.kind === undefined)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'give from/to or kind/year/index' });
     else {
       if (q.year === undefined) ctx.addIssue({ code: 'custom', path: ['year'], message: `required with kind` });
       const max = PERIODS_PER_YEAR[q.kind];
-      if ((q.index ?? 1) > max) ctx.addIssue({ code: 'custom', path: ['index'], message: `must be 1..${max} for ${q.kind}` });
+      if ((q.index ?? 1) > max)
+        ctx.addIssue({ code: 'custom', path: ['index'], message: `must be 1..${max} for ${q.kind}` });
     }
   });
 
@@ -180,7 +193,9 @@ export const reportRoutes: RouteSpec[] = [
       'Configuration per circular (TT 02/2021, 01/2024, 02/2025 for communes, 06/2025), each value with its source; ' +
       '`confirmed: false` marks what the sources do not give (e.g. every sending deadline by level).',
     auth: { roles: READERS, scope: { kind: 'none' } },
-    responses: { 200: { description: 'The regime versions, oldest first', schema: z.object({ items: z.array(Regime) }) } },
+    responses: {
+      200: { description: 'The regime versions, oldest first', schema: z.object({ items: z.array(Regime) }) },
+    },
     handler: () => ({ body: { items: REGIMES } }),
   }),
 
@@ -252,7 +267,8 @@ export const reportRoutes: RouteSpec[] = [
       try {
         snap = await services.reports.computeReport({ formCode: params.code, agencyId, period });
       } catch (e) {
-        if (e instanceof ReportError && e.kind === 'unknown_form') throw problems.notFound(`Form ${params.code} in force on ${period.to}`);
+        if (e instanceof ReportError && e.kind === 'unknown_form')
+          throw problems.notFound(`Form ${params.code} in force on ${period.to}`);
         if (e instanceof ReportError && e.kind === 'unknown_agency') throw problems.notFound(`Agency ${agencyId}`);
         if (e instanceof ReportError) throw new HttpProblem(400, 'validation', 'The request is not valid', e.message);
         throw e;

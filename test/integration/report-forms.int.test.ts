@@ -13,7 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FORMS } from '../../reports/forms.js';
 import { dataPeriod, regimeByCircular } from '../../reports/regimes.js';
 import { periodInstants } from '../../reports/engine.js';
-import type { CaseCellFilter, FormDefinition, PeriodBasis, ReportSnapshot, VisitCellFilter } from '../../reports/types.js';
+import type {
+  CaseCellFilter,
+  FormDefinition,
+  PeriodBasis,
+  ReportSnapshot,
+  VisitCellFilter,
+} from '../../reports/types.js';
 import { XLSX_HEADER_ROW } from '../../reports/render.js';
 import { headerDepth } from '../../reports/layout.js';
 import { authHeader } from '../support/auth.js';
@@ -50,11 +56,23 @@ async function seed(db: TestApi['tdb']['db']): Promise<void> {
   const flags: Array<Record<string, unknown>> = [];
   for (let i = 0; i < 160; i++) {
     const id = randomUUID();
-    const type = pick(['letter', 'letter', 'letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition']);
+    const type = pick([
+      'letter',
+      'letter',
+      'letter',
+      'complaint_first',
+      'complaint_second',
+      'denunciation',
+      'petition',
+    ]);
     // Some before the period (carried over or done before), most within, a few after its end.
     const received = pick(['before', 'in', 'in', 'in', 'after']);
     const receivedAt =
-      received === 'before' ? at(startMs - 60 * day, startMs - 1) : received === 'in' ? at(startMs, endMs - 1) : at(endMs, endMs + 5 * day);
+      received === 'before'
+        ? at(startMs - 60 * day, startMs - 1)
+        : received === 'in'
+          ? at(startMs, endMs - 1)
+          : at(endMs, endMs + 5 * day);
     const closed = r() < 0.45;
     const doneAt = new Date(Math.min(receivedAt.getTime() + r() * 40 * day, Date.now() - 60_000));
     const agency = pick(AGENCIES);
@@ -70,7 +88,14 @@ async function seed(db: TestApi['tdb']['db']): Promise<void> {
       const handled = r() < 0.7;
       const outcome = handled ? pick(['accepted', 'guided', 'transferred', 'archived', 'reported_to_head']) : null;
       vars.letterOutcome = outcome;
-      if (outcome) flags.push({ case_id: id, flag: 'letter_outcome', value: JSON.stringify(outcome), idem_key: 'k', set_at: doneAt });
+      if (outcome)
+        flags.push({
+          case_id: id,
+          flag: 'letter_outcome',
+          value: JSON.stringify(outcome),
+          idem_key: 'k',
+          set_at: doneAt,
+        });
     } else if (type.startsWith('complaint')) {
       if (r() < 0.5) {
         vars.decisionIssuedOn = new Date(doneAt.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
@@ -121,7 +146,13 @@ async function seed(db: TestApi['tdb']['db']): Promise<void> {
 
   // Reception: a place per agency, sessions (regular, periodic and ad hoc, in person or delegated), visits, matters.
   for (const a of AGENCIES) {
-    await db('reception_places').insert({ id: `pl-${a}`, agency_id: a, name: 'Trụ sở', kind: 'reception_office', created_by: 't' });
+    await db('reception_places').insert({
+      id: `pl-${a}`,
+      agency_id: a,
+      name: 'Trụ sở',
+      kind: 'reception_office',
+      created_by: 't',
+    });
     await db('matters').insert(
       [1, 2, 3].map((k) => ({
         id: `m-${a}-${k}`,
@@ -221,7 +252,10 @@ async function readBack(db: TestApi['tdb']['db']): Promise<void> {
   const cs = await db('cases').select('*');
   const st = new Map((await db('case_states').select('*')).map((s: Record<string, unknown>) => [s.case_id, s]));
   const fl = new Map(
-    (await db('case_flags').where({ flag: 'letter_outcome' }).select('*')).map((f: Record<string, unknown>) => [f.case_id, f]),
+    (await db('case_flags').where({ flag: 'letter_outcome' }).select('*')).map((f: Record<string, unknown>) => [
+      f.case_id,
+      f,
+    ]),
   );
   caseRows = cs.map((c: Record<string, unknown>) => {
     const s = st.get(c.id) as Record<string, unknown> | undefined;
@@ -242,7 +276,9 @@ async function readBack(db: TestApi['tdb']['db']): Promise<void> {
       letter_set_at: (f?.set_at as Date) ?? null,
     };
   });
-  const matters = new Map((await db('matters').select('id', 'times_received')).map((m) => [m.id as string, m.times_received as number]));
+  const matters = new Map(
+    (await db('matters').select('id', 'times_received')).map((m) => [m.id as string, m.times_received as number]),
+  );
   const sessions = await db('reception_sessions').select('*');
   const byId = new Map(sessions.map((s: Record<string, unknown>) => [s.id as string, s]));
   visitRows = (await db('reception_visits').select('*')).map((v: Record<string, unknown>) => {
@@ -268,7 +304,12 @@ async function readBack(db: TestApi['tdb']['db']): Promise<void> {
       typeof d === 'string'
         ? d
         : `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-    return { agency_id: s.agency_id as string, kind: s.kind as string, received_by: s.received_by as string, session_date: day };
+    return {
+      agency_id: s.agency_id as string,
+      kind: s.kind as string,
+      received_by: s.received_by as string,
+      session_date: day,
+    };
   });
 }
 
@@ -299,7 +340,10 @@ function matchesCase(c: CaseRow, f: CaseCellFilter): boolean {
     if (!ok) return false;
     if (name === 'letterOutcome' && !((doneAt(c) ?? Infinity) < end)) return false;
   }
-  if (f.outcome && !(c.outcome && f.outcome.includes(c.outcome) && isClosed(c) && (c.closed_at ?? c.updated_at)!.getTime() < end))
+  if (
+    f.outcome &&
+    !(c.outcome && f.outcome.includes(c.outcome) && isClosed(c) && (c.closed_at ?? c.updated_at)!.getTime() < end)
+  )
     return false;
   if (f.signers) {
     const n = Array.isArray(v.signerRefs) ? v.signerRefs.length : 0;
@@ -338,10 +382,16 @@ function expectedValues(form: FormDefinition): Map<string, Map<number, number | 
       let value: number | null = null;
       const cell = col.cell;
       if (cell.kind === 'query' && cell.source === 'cases')
-        value = caseRows.filter((c) => inUnit(c.agency_id, u) && inBasis(c, cell.basis) && matchesCase(c, cell.filter)).length;
+        value = caseRows.filter(
+          (c) => inUnit(c.agency_id, u) && inBasis(c, cell.basis) && matchesCase(c, cell.filter),
+        ).length;
       else if (cell.kind === 'query' && cell.source === 'visits') {
         const vs = visitRows.filter(
-          (v) => inUnit(v.agency_id, u) && v.visited_at.getTime() >= start && v.visited_at.getTime() < end && matchesVisit(v, cell.filter),
+          (v) =>
+            inUnit(v.agency_id, u) &&
+            v.visited_at.getTime() >= start &&
+            v.visited_at.getTime() < end &&
+            matchesVisit(v, cell.filter),
         );
         value =
           cell.measure.kind === 'people'
@@ -385,7 +435,11 @@ beforeAll(async () => {
   // One letter received through the API at the reception desk of commune A, projected by its workflow.
   const r = await fetch(`${api.url}/v1/cases`, {
     method: 'POST',
-    headers: { ...(await authHeader({ roles: ['intake'], agency: 'ubnd-xa-a' })), 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    headers: {
+      ...(await authHeader({ roles: ['intake'], agency: 'ubnd-xa-a' })),
+      'content-type': 'application/json',
+      'idempotency-key': randomUUID(),
+    },
     body: JSON.stringify({
       type: 'letter',
       channel: 'reception_desk',
@@ -396,7 +450,11 @@ beforeAll(async () => {
   });
   expect(r.status, await r.clone().text()).toBe(201);
   realLetterId = ((await r.json()) as { id: string }).id;
-  await poll('the letter projected', () => api.tdb.db('case_states').where({ case_id: realLetterId }).first(), (s) => s !== undefined);
+  await poll(
+    'the letter projected',
+    () => api.tdb.db('case_states').where({ case_id: realLetterId }).first(),
+    (s) => s !== undefined,
+  );
   await readBack(api.tdb.db);
 }, 240_000);
 
@@ -412,11 +470,17 @@ describe('report forms computed on the real stack', () => {
       const res = await compute(form.code);
       expect(res.status, await res.clone().text()).toBe(200);
       const snap = (await res.json()) as ReportSnapshot;
-      expect(snap.rows.map((r) => r.code)).toEqual(['self', ...UNITS.slice().sort((a, b) => nameOf(a).localeCompare(nameOf(b), 'vi')), 'total']);
+      expect(snap.rows.map((r) => r.code)).toEqual([
+        'self',
+        ...UNITS.slice().sort((a, b) => nameOf(a).localeCompare(nameOf(b), 'vi')),
+        'total',
+      ]);
       const expected = expectedValues(form);
       for (const row of snap.rows)
         for (const col of form.columns) {
-          expect(row.cells[String(col.no)]?.value, `${form.code} (${col.no}) ${row.code}`).toBe(expected.get(row.code)!.get(col.no));
+          expect(row.cells[String(col.no)]?.value, `${form.code} (${col.no}) ${row.code}`).toBe(
+            expected.get(row.code)!.get(col.no),
+          );
           compared++;
           if ((row.cells[String(col.no)]?.value ?? 0) > 0) nonZero++;
         }
@@ -433,13 +497,22 @@ describe('report forms computed on the real stack', () => {
     // 01/XLD (5): letters received in the period signed by several people.
     const several = caseRows.filter((c) => {
       const v = c.state?.variables ?? {};
-      return c.case_type === 'letter' && inPeriod(c.received_at) && ((v.signerRefs as unknown[] | undefined)?.length ?? 0) >= 2 && v.anonymous !== true;
+      return (
+        c.case_type === 'letter' &&
+        inPeriod(c.received_at) &&
+        ((v.signerRefs as unknown[] | undefined)?.length ?? 0) >= 2 &&
+        v.anonymous !== true
+      );
     }).length;
     expect(total(xld, 5)).toBe(several);
     // 01/XLD (7) includes the letter received through the API (no signer named yet: "đơn khác").
     const other = caseRows.filter((c) => {
       const v = c.state?.variables ?? {};
-      return c.case_type === 'letter' && inPeriod(c.received_at) && (!(v.signerRefs as unknown[] | undefined)?.length || v.anonymous === true);
+      return (
+        c.case_type === 'letter' &&
+        inPeriod(c.received_at) &&
+        (!(v.signerRefs as unknown[] | undefined)?.length || v.anonymous === true)
+      );
     });
     expect(other.map((c) => c.id)).toContain(realLetterId);
     expect(total(xld, 7)).toBe(other.length);
@@ -448,14 +521,25 @@ describe('report forms computed on the real stack', () => {
     const tcd = (await (await compute('01/TCD')).json()) as ReportSnapshot;
     expect(total(tcd, 4)).toBe(visitRows.filter((v) => v.kind === 'regular' && inPeriod(v.visited_at)).length);
     expect(total(tcd, 12)).toBe(
-      sessionRows.filter((s) => s.kind !== 'regular' && s.received_by === 'in_person' && s.session_date >= PERIOD.from && s.session_date <= PERIOD.to)
-        .length,
+      sessionRows.filter(
+        (s) =>
+          s.kind !== 'regular' &&
+          s.received_by === 'in_person' &&
+          s.session_date >= PERIOD.from &&
+          s.session_date <= PERIOD.to,
+      ).length,
     );
     expect(total(tcd, 1)).toBe(visitRows.filter((v) => inPeriod(v.visited_at)).length);
     const tcd2 = (await (await compute('02/TCD')).json()) as ReportSnapshot;
     const unitA = tcd2.rows.find((r) => r.code === 'ubnd-xa-a')!;
     expect(unitA.cells['1']!.value).toBe(
-      caseRows.filter((c) => c.case_type === 'letter' && c.channel === 'reception_desk' && c.agency_id === 'ubnd-xa-a' && inPeriod(c.received_at)).length,
+      caseRows.filter(
+        (c) =>
+          c.case_type === 'letter' &&
+          c.channel === 'reception_desk' &&
+          c.agency_id === 'ubnd-xa-a' &&
+          inPeriod(c.received_at),
+      ).length,
     );
   });
 
@@ -463,7 +547,9 @@ describe('report forms computed on the real stack', () => {
     const kq = (await (await compute('03/KQGQ')).json()) as ReportSnapshot;
     const xld = (await (await compute('01/XLD')).json()) as ReportSnapshot;
     const cross = kq.checks.find((c) => c.rule === '03/KQGQ(1)=01/XLD(20)')!;
-    const holds = kq.rows.every((r) => r.cells['1']!.value === xld.rows.find((x) => x.code === r.code)!.cells['20']!.value);
+    const holds = kq.rows.every(
+      (r) => r.cells['1']!.value === xld.rows.find((x) => x.code === r.code)!.cells['20']!.value,
+    );
     expect(cross.ok).toBe(holds);
     expect(cross.detail).toContain('Cột (20) thuộc Biểu 01/XLD');
     const ident = xld.checks.find((c) => c.rule === '01/XLD: 9=18+22')!;
@@ -514,7 +600,8 @@ describe('report forms computed on the real stack', () => {
 
   it('refuses bad input with problem+json naming the field', async () => {
     const h = await authHeader({ roles: ['supervisor'], agency: PROVINCE });
-    const get = (q: string, code = '01-XLD') => fetch(`${api.url}/v1/reports/forms/${code}/compute?${q}`, { headers: h });
+    const get = (q: string, code = '01-XLD') =>
+      fetch(`${api.url}/v1/reports/forms/${code}/compute?${q}`, { headers: h });
     for (const [q, field] of [
       ['from=2026-06-15', 'to'],
       ['from=2026-02-30&to=2026-03-01', 'from'],
@@ -567,7 +654,10 @@ describe('report forms computed on the real stack', () => {
     });
 
     const csv = await (await compute('01/XLD', '&format=csv')).text();
-    const lines = csv.replace(/^\ufeff/, '').trim().split('\r\n');
+    const lines = csv
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(json.rows.length + 1);
     expect(lines.at(-1)!.startsWith(`Tổng,${json.rows.at(-1)!.cells['1']!.value},`)).toBe(true);
 
@@ -585,12 +675,23 @@ describe('report forms computed on the real stack', () => {
 
   it('lists regimes and forms in force', async () => {
     const h = await authHeader({ roles: ['auditor'], agency: 'ubnd-xa-b' });
-    const forms = (await (await fetch(`${api.url}/v1/reports/forms?at=2026-07-14`, { headers: h })).json()) as { items: unknown[] };
+    const forms = (await (await fetch(`${api.url}/v1/reports/forms?at=2026-07-14`, { headers: h })).json()) as {
+      items: unknown[];
+    };
     expect(forms.items).toHaveLength(10);
-    const one = (await (await fetch(`${api.url}/v1/reports/forms/03-KQGQ`, { headers: h })).json()) as { columns: unknown[] };
+    const one = (await (await fetch(`${api.url}/v1/reports/forms/03-KQGQ`, { headers: h })).json()) as {
+      columns: unknown[];
+    };
     expect(one.columns).toHaveLength(32);
-    const reg = (await (await fetch(`${api.url}/v1/reports/regimes`, { headers: h })).json()) as { items: Array<{ circular: string }> };
-    expect(reg.items.map((r) => r.circular)).toEqual(['02/2021/TT-TTCP', '01/2024/TT-TTCP', '02/2025/TT-TTCP', '06/2025/TT-TTCP']);
+    const reg = (await (await fetch(`${api.url}/v1/reports/regimes`, { headers: h })).json()) as {
+      items: Array<{ circular: string }>;
+    };
+    expect(reg.items.map((r) => r.circular)).toEqual([
+      '02/2021/TT-TTCP',
+      '01/2024/TT-TTCP',
+      '02/2025/TT-TTCP',
+      '06/2025/TT-TTCP',
+    ]);
   });
 });
 

@@ -55,7 +55,10 @@ describe('data periods (TT 02/2021 Điều 7 khoản 1; source §1.4)', () => {
     for (const r of REGIMES) for (const d of r.deadlines) expect(d.dayOfLastMonth.confirmed).toBe(false);
     expect(regimeByCircular('06/2025/TT-TTCP')!.dataPeriod.cutOffDay.confirmed).toBe(false);
     expect(tt2021.dataPeriod.cutOffDay).toMatchObject({ value: 14, confirmed: true });
-    expect(sendingDeadline('quarter', 2023, 2, 'province', tt2021)).toMatchObject({ on: '2023-06-20', confirmed: false });
+    expect(sendingDeadline('quarter', 2023, 2, 'province', tt2021)).toMatchObject({
+      on: '2023-06-20',
+      confirmed: false,
+    });
   });
 });
 
@@ -76,21 +79,30 @@ describe('forms as versioned data', () => {
     for (const f of FORMS) {
       const nos = f.columns.map((c) => c.no);
       expect(nos, f.code).toEqual(nos.map((_, i) => i + 1));
-      for (const c of f.columns) if (c.cell.kind === 'sum') for (const n of c.cell.of) expect(nos, `${f.code}(${c.no})`).toContain(n);
+      for (const c of f.columns)
+        if (c.cell.kind === 'sum') for (const n of c.cell.of) expect(nos, `${f.code}(${c.no})`).toContain(n);
       for (const r of f.rules) {
         expect(nos).toContain(r.left);
         for (const x of r.right) {
           const other = x.form ? selectForm(x.form, f.effectiveFrom) : f;
           expect(other, r.id).toBeDefined();
-          expect(other!.columns.map((c) => c.no), r.id).toContain(x.col);
+          expect(
+            other!.columns.map((c) => c.no),
+            r.id,
+          ).toContain(x.col);
         }
       }
     }
     // Column counts of the source (§4.3).
     const count = (code: string) => selectForm(code, '2026-01-01')!.columns.length;
-    expect([count('01/TCD'), count('02/TCD'), count('01/XLD'), count('02/XLD'), count('03/XLD'), count('04/XLD')]).toEqual([
-      30, 17, 27, 31, 34, 25,
-    ]);
+    expect([
+      count('01/TCD'),
+      count('02/TCD'),
+      count('01/XLD'),
+      count('02/XLD'),
+      count('03/XLD'),
+      count('04/XLD'),
+    ]).toEqual([30, 17, 27, 31, 34, 25]);
     expect([count('01/KQGQ'), count('02/KQGQ'), count('03/KQGQ'), count('04/KQGQ')]).toEqual([27, 20, 32, 25]);
   });
 
@@ -125,17 +137,30 @@ describe('forms as versioned data', () => {
 function sample(): ReportSnapshot {
   const f = selectForm('03/KQGQ', '2024-01-01')!;
   const cells = (k: number) =>
-    Object.fromEntries(f.columns.map((c) => [String(c.no), { value: c.cell.kind === 'manual' || c.cell.kind === 'note' ? null : c.no * k }]));
+    Object.fromEntries(
+      f.columns.map((c) => [
+        String(c.no),
+        { value: c.cell.kind === 'manual' || c.cell.kind === 'note' ? null : c.no * k },
+      ]),
+    );
   return {
     form: { code: f.code, version: f.version, title: f.title, circular: f.circular },
     agencyId: 'tinh-demo',
     agencyName: 'UBND tỉnh Demo',
     period: { from: '2023-12-15', to: '2024-03-14' },
     header: headerLayout(f),
-    columns: f.columns.map((c) => ({ no: c.no, label: c.path[c.path.length - 1]!, ...(c.identity ? { identity: c.identity } : {}) })),
+    columns: f.columns.map((c) => ({
+      no: c.no,
+      label: c.path[c.path.length - 1]!,
+      ...(c.identity ? { identity: c.identity } : {}),
+    })),
     rows: [
       { code: 'so-a', label: 'Sở A, "phòng 1"', cells: cells(1) },
-      { code: 'total', label: 'Tổng', cells: { ...cells(2), '3': { value: 6, drillDown: '/v1/cases?type=denunciation' } } },
+      {
+        code: 'total',
+        label: 'Tổng',
+        cells: { ...cells(2), '3': { value: 6, drillDown: '/v1/cases?type=denunciation' } },
+      },
     ],
     checks: [{ rule: '03/KQGQ(1)=01/XLD(20)', ok: true, detail: 'holds' }],
     computedAt: '2024-03-15T08:00:00.000+07:00',
