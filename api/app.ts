@@ -32,6 +32,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { hotspotRoutes } from './routes/hotspots.js';
 import { receptionScheduleRoutes } from './routes/reception-schedule.js';
 import { receptionComplianceRoutes } from './routes/reception-compliance.js';
+import { reportRoutes } from './routes/reports.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 import { consoleRouter } from './console.js';
 
@@ -74,6 +75,7 @@ export function apiRoutes(): RouteSpec[] {
     ...receptionComplianceRoutes,
     ...notificationRoutes,
     ...hotspotRoutes,
+    ...reportRoutes,
   ];
 }
 

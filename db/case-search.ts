@@ -3,32 +3,15 @@
  * task inbox (`case_tasks` with `task_claims`). Always restricted to a list of agencies (the
  * caller's subtree); keyset (cursor) pagination on (sort key, id).
  */
-import type { Knex } from 'knex';
 import type { CaseStateView } from '../workflows/contract.js';
+import { applyCaseFilter, caseFilterSource, CLOSED_SQL, FLAG_SQL, type CaseFilter } from './case-filter.js';
 import type { Db } from './knex.js';
 
-/** Filters of `GET /v1/cases`. Booleans: `true` = only cases with the flag, `false` = only without. */
-export interface CaseSearch {
-  agencies: string[];
-  type?: string;
-  /** A current node id (e.g. `verify`). */
-  stage?: string;
-  status?: 'open' | 'closed';
-  overdue?: boolean;
-  atRisk?: boolean;
-  mass?: boolean;
-  complex?: boolean;
-  remote?: boolean;
-  suspended?: boolean;
-  dueBefore?: string;
-  dueAfter?: string;
-  receivedFrom?: string;
-  receivedTo?: string;
-  /** Structured place, sector and respondent key (issue 15.4). */
-  provinceCode?: string;
-  communeCode?: string;
-  sector?: string;
-  respondentKey?: string;
+/**
+ * A page of `GET /v1/cases`: the shared case filter (db/case-filter.ts, also what the figures count) with a
+ * sort, a keyset cursor and a page size.
+ */
+export interface CaseSearch extends CaseFilter {
   sort: 'receivedAt' | '-receivedAt' | 'nextDueAt' | '-nextDueAt';
   after?: { k: string; id: string };
   limit: number;
@@ -53,48 +36,10 @@ export interface CaseSearchRow {
   sortKey: string;
 }
 
-// SQL fragments for the flags (projected state, the lifecycle activities' case_flags, intake data).
-const FLAG_SQL = {
-  // The runner flags a breach in the same step that projects it (case_states.overdue), before the
-  // overdue handler's setCaseFlag runs: the column alone is the flag, and it is indexable.
-  overdue: `COALESCE(cs.overdue, false)`,
-  atRisk: `COALESCE((cs.state->'flags'->>'at_risk') = 'true', false)`,
-  mass: `(COALESCE((cs.state->'variables'->>'massCase') = 'true', false) OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag IN ('mass_case', 'massCase') AND f.value = 'true'::jsonb))`,
-  complex: `(COALESCE((cs.state->'variables'->>'complex') = 'true', false) OR COALESCE(cs.state->'variables'->>'complexity', 'normal') <> 'normal' OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'complex' AND f.value = 'true'::jsonb))`,
-  remote: `(c.remote_area OR COALESCE((cs.state->'variables'->>'remoteArea') = 'true', false))`,
-  suspended: `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'clocks', '[]'::jsonb)) k WHERE k->>'status' = 'suspended')`,
-} as const;
-
 const SORTS = {
   receivedAt: 'c.received_at',
   nextDueAt: `COALESCE(cs.next_due_at, 'infinity'::timestamptz)`,
 } as const;
-
-function applyFilters(b: Knex.QueryBuilder, q: CaseSearch): void {
-  b.whereIn('c.agency_id', q.agencies);
-  if (q.type) b.where('c.case_type', q.type);
-  if (q.stage)
-    b.whereRaw(
-      `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) n WHERE n->>'nodeId' = ?)`,
-      [q.stage],
-    );
-  // A cancelled case (its workflow was cancelled, ADR 0005 follow-up) is closed like a completed one.
-  if (q.status === 'closed') b.whereRaw(`(cs.status IN ('completed', 'cancelled') OR c.status = 'closed')`);
-  if (q.status === 'open')
-    b.whereRaw(`COALESCE(cs.status, 'running') NOT IN ('completed', 'cancelled') AND c.status <> 'closed'`);
-  for (const flag of ['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const) {
-    const v = q[flag];
-    if (v !== undefined) b.whereRaw(v ? FLAG_SQL[flag] : `NOT ${FLAG_SQL[flag]}`);
-  }
-  if (q.dueBefore) b.where('cs.next_due_at', '<', q.dueBefore);
-  if (q.dueAfter) b.where('cs.next_due_at', '>=', q.dueAfter);
-  if (q.receivedFrom) b.where('c.received_at', '>=', q.receivedFrom);
-  if (q.receivedTo) b.where('c.received_at', '<', q.receivedTo);
-  if (q.provinceCode) b.where('c.place_province', q.provinceCode);
-  if (q.communeCode) b.where('c.place_commune', q.communeCode);
-  if (q.sector) b.where('c.sector', q.sector);
-  if (q.respondentKey !== undefined) b.where('c.respondent_key', q.respondentKey);
-}
 
 export function createCaseSearch(db: Db) {
   return {
@@ -103,9 +48,8 @@ export function createCaseSearch(db: Db) {
       const expr = SORTS[q.sort.replace('-', '') as keyof typeof SORTS];
       // The page is chosen first (filters, keyset, sort, limit); flags and columns are computed for
       // that page only, so a search over many cases never evaluates them row by row.
-      const page = db('cases as c')
-        .leftJoin('case_states as cs', 'cs.case_id', 'c.id')
-        .modify((b) => applyFilters(b, q))
+      const page = caseFilterSource(db)
+        .modify((b) => applyCaseFilter(b, q))
         .modify((b) => {
           if (q.after) b.whereRaw(`(${expr}, c.id) ${desc ? '<' : '>'} (?::timestamptz, ?)`, [q.after.k, q.after.id]);
         })
@@ -126,9 +70,7 @@ export function createCaseSearch(db: Db) {
           'c.remote_area',
           'c.received_at',
           db.raw('COALESCE(cs.stage, c.stage) AS stage'),
-          db.raw(
-            `CASE WHEN cs.status IN ('completed', 'cancelled') OR c.status = 'closed' THEN 'closed' ELSE 'open' END AS status`,
-          ),
+          db.raw(`CASE WHEN ${CLOSED_SQL} THEN 'closed' ELSE 'open' END AS status`),
           'cs.next_due_at',
           'cs.state',
           db.raw('p.page_key::text AS sort_key'),

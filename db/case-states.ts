@@ -20,6 +20,8 @@ interface CaseStateRow {
   outcome: string | null;
   next_due_at: Date | null;
   overdue: boolean;
+  accepted_on: string | null;
+  closed_at: string | null;
   state: CaseStateView;
   seq: number;
 }
@@ -58,6 +60,7 @@ function fromRow(r: CaseStateRow): CaseStateRecord {
 function toRow(
   p: ProjectCaseStateInput,
 ): Omit<CaseStateRow, 'next_due_at' | 'state'> & { next_due_at: string | null; state: string } {
+  const closing = p.state.status === 'completed' || p.state.status === 'cancelled';
   return {
     case_id: p.caseId,
     case_type: p.caseType,
@@ -68,9 +71,31 @@ function toRow(
     outcome: p.state.outcome ?? null,
     next_due_at: p.state.nextDueAt,
     overdue: p.state.flags.overdue === true,
+    accepted_on: acceptedOn(p.state),
+    closed_at: closing ? closedAt(p.state) : null,
     state: JSON.stringify(p.state),
     seq: p.seq,
   };
+}
+
+/**
+ * The day the case was accepted (thụ lý: the `accepted` case event, KN 2011 Art 27, TC 2018 Art 29), when it is
+ * a real calendar day; the figures filter on it (db/case-filter.ts, ADR 0030).
+ */
+export function acceptedOn(state: Pick<CaseStateView, 'caseEvents'>): string | null {
+  const d = state.caseEvents?.accepted;
+  if (typeof d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d)) return null;
+  const t = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d && d >= '1900-01-01' ? d : null;
+}
+
+/** When the workflow of a closed case completed or was cancelled (its history's last such event), if shown. */
+export function closedAt(state: Pick<CaseStateView, 'history'>): string | null {
+  for (let i = state.history.length - 1; i >= 0; i--) {
+    const e = state.history[i]!;
+    if (e.type === 'process_completed' || e.type === 'process_cancelled') return e.at;
+  }
+  return null;
 }
 
 /** A statutory deadline breach a projection showed for the first time (`due_breached` workflow event). */
@@ -205,6 +230,9 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
            VALUES (${cols.map(() => '?').join(', ')}, now())
            ON CONFLICT (case_id) DO UPDATE SET
              stage = EXCLUDED.stage, status = EXCLUDED.status, outcome = EXCLUDED.outcome, next_due_at = EXCLUDED.next_due_at,
+             accepted_on = EXCLUDED.accepted_on,
+             closed_at = CASE WHEN EXCLUDED.status IN ('completed', 'cancelled')
+                              THEN COALESCE(case_states.closed_at, EXCLUDED.closed_at) END,
              overdue = CASE WHEN (EXCLUDED.state->'flags'->>'overdue') = 'false' THEN false ELSE case_states.overdue OR EXCLUDED.overdue END,
              state = EXCLUDED.state, seq = EXCLUDED.seq, updated_at = now()
            WHERE case_states.seq < EXCLUDED.seq`,

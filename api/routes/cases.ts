@@ -8,11 +8,12 @@ import { buildCaseView, CaseDetailView, FlagsView } from '../case-view.js';
 import { inVietnam, VN_FIXED_SINCE, vnDate } from '../../workflows/clock/vn-time.js';
 import { queryCaseState } from '../workflow-errors.js';
 import { withVnInstants } from '../instants.js';
-import { respondentKey } from '../../hotspots/respondent.js';
 import { actorOf } from '../auth/principal.js';
 import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type AuthRule, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
-import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant, NodeRef } from '../schemas.js';
+import { CaseFilterQuery } from '../../db/case-filter.js';
+import { resolveCaseFilter } from '../services/case-filter.js';
+import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant } from '../schemas.js';
 
 /** A party as given at intake; stored encrypted before the workflow starts (only references reach Temporal). */
 export const PartyInput = z
@@ -203,33 +204,15 @@ const example = {
 
 const STAFF = ['intake', 'officer', 'supervisor', 'admin'] as const;
 
-const Bool = z.enum(['true', 'false']).optional();
-/** Query of `GET /v1/cases`. */
-export const CaseListQuery = z.strictObject({
-  type: z.enum(['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition']).optional(),
-  stage: NodeRef.optional().meta({ description: 'Id of a current step of the definition (e.g. `verify`)' }),
-  status: z.enum(['open', 'closed']).optional(),
-  agencyId: AgencyId.optional().meta({ description: "Narrow to this agency's subtree (must be within the caller's)" }),
-  overdue: Bool,
-  atRisk: Bool,
-  mass: Bool,
-  complex: Bool,
-  remote: Bool,
-  suspended: Bool,
-  dueBefore: IsoInstant.optional(),
-  dueAfter: IsoInstant.optional(),
-  receivedFrom: IsoInstant.optional(),
-  receivedTo: IsoInstant.optional(),
-  provinceCode: z.string().regex(/^\d{2}$/).optional().meta({ description: 'Place: province code (2025 units)' }),
-  communeCode: z.string().regex(/^\d{5}$/).optional().meta({ description: 'Place: commune code (2025 units)' }),
-  sector: SectorCode.optional(),
-  respondentAgencyId: AgencyId.optional().meta({ description: 'Respondent: an agency of the directory' }),
-  respondent: z.string().trim().min(1).max(500).optional().meta({
-    description: 'Respondent named in text: matched normalised (case, diacritics, spaces and titles folded)',
-  }),
+/** Query of `GET /v1/cases`: the shared case filter (db/case-filter.ts) with sort, cursor, page size and total. */
+export const CaseListQuery = CaseFilterQuery.extend({
   sort: z.enum(['receivedAt', '-receivedAt', 'nextDueAt', '-nextDueAt']).default('-receivedAt'),
   after: Cursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  total: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: '`true`: the response carries `total`, the number of cases matching the filters' }),
 });
 
 const CaseReceipt = z
@@ -257,7 +240,13 @@ const CaseSummary = z
     link: z.string(),
   })
   .meta({ id: 'CaseSummary' });
-const CaseList = z.object({ items: z.array(CaseSummary), next: z.string().nullable() }).meta({ id: 'CaseList' });
+const CaseList = z
+  .object({
+    items: z.array(CaseSummary),
+    next: z.string().nullable(),
+    total: z.number().int().optional().meta({ description: 'With `total=true`: every case matching the filters' }),
+  })
+  .meta({ id: 'CaseList' });
 
 /**
  * `POST /v1/cases`: checks what the schema cannot (the Idempotency-Key's form, a receipt not in the
@@ -317,41 +306,16 @@ export const caseRoutes: RouteSpec[] = [
     request: { query: CaseListQuery, queryExample: { overdue: 'true', sort: 'nextDueAt' } },
     responses: { 200: { description: 'A page of cases; `next` is the URL of the following page', schema: CaseList } },
     handler: async ({ query, subtree, services }) => {
-      let agencies = subtree;
-      if (query.agencyId) {
-        // Narrowing to an agency outside the caller's subtree finds nothing that exists for them: 404.
-        if (!subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
-        agencies = await services.agencies.subtree(query.agencyId);
-      }
-      const flag = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
-      const filters = {
-        ...(query.type ? { type: query.type } : {}),
-        ...(query.stage ? { stage: query.stage } : {}),
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.dueBefore ? { dueBefore: query.dueBefore } : {}),
-        ...(query.dueAfter ? { dueAfter: query.dueAfter } : {}),
-        ...(query.receivedFrom ? { receivedFrom: query.receivedFrom } : {}),
-        ...(query.receivedTo ? { receivedTo: query.receivedTo } : {}),
-        ...(query.provinceCode ? { provinceCode: query.provinceCode } : {}),
-        ...(query.communeCode ? { communeCode: query.communeCode } : {}),
-        ...(query.sector ? { sector: query.sector } : {}),
-        ...(query.respondentAgencyId || query.respondent
-          ? { respondentKey: respondentKey({ agencyId: query.respondentAgencyId, name: query.respondent }) ?? '' }
-          : {}),
-      };
-      const bools = Object.fromEntries(
-        (['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const).flatMap((f) =>
-          query[f] === undefined ? [] : [[f, flag(query[f])]],
-        ),
-      );
-      const rows = await services.caseSearch.search({
-        agencies,
-        ...filters,
-        ...bools,
-        sort: query.sort,
-        ...(query.after ? { after: query.after } : {}),
-        limit: query.limit,
-      });
+      const filter = await resolveCaseFilter(query, subtree, services.agencies);
+      const [rows, total] = await Promise.all([
+        services.caseSearch.search({
+          ...filter,
+          sort: query.sort,
+          ...(query.after ? { after: query.after } : {}),
+          limit: query.limit,
+        }),
+        query.total === 'true' ? services.caseFigures.count(filter) : undefined,
+      ]);
       const last = rows[rows.length - 1];
       const rest = new URLSearchParams(
         Object.entries(query).flatMap(([k, v]): Array<[string, string]> =>
@@ -378,6 +342,7 @@ export const caseRoutes: RouteSpec[] = [
             rows.length === query.limit && last
               ? `/v1/cases?${rest.toString()}&after=${encodeCursor({ k: last.sortKey, id: last.id })}`
               : null,
+          ...(total === undefined ? {} : { total }),
         },
       };
     },

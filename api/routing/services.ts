@@ -9,6 +9,7 @@ import { createCalendarChangeStore } from '../../db/calendar-changes.js';
 import { createCaseDetailStore } from '../../db/case-details.js';
 import { createCaseIntakeStore } from '../../db/case-intake.js';
 import { createCasePinStore } from '../../db/case-pins.js';
+import { createCaseFigures } from '../../db/case-figures.js';
 import { createCaseSearch, createTaskSearch } from '../../db/case-search.js';
 import { createCaseStore } from '../../db/cases.js';
 import { createCaseStateStore } from '../../db/case-states.js';
@@ -43,6 +44,7 @@ import { startNotificationDelivery } from '../../activities/notifications.js';
 import { createReceptionScheduleService } from '../services/reception-schedule.js';
 import { listComplianceTasks } from '../../db/reception-compliance.js';
 import { monthlyCompliance } from '../../reception/compliance.js';
+import { createReportEngine } from '../../reports/engine.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -102,6 +104,9 @@ export function createServices(deps: AppDeps) {
     cases: createCaseStore(deps.db),
     caseStates: createCaseStateStore(deps.db),
     caseSearch: createCaseSearch(deps.db),
+    /** Report forms computed over the read model, visits and sessions (ADR 0031). */
+    reports: createReportEngine(deps.db, agencies),
+    caseFigures: createCaseFigures(deps.db),
     caseDetails: createCaseDetailStore(deps.db),
     taskSearch: createTaskSearch(deps.db),
     definitions,

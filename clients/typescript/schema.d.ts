@@ -214,28 +214,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/admin/hotspots/recompute": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Recompute every hotspot from all items under the configuration in force (after a configuration change)
-         * @description The same scoring as the incremental update (ADR 0034); `dryRun=true` compares only and lists the clusters whose level differs. Intakes touching clusters wait for it (a few seconds for a million items). Audited (`hotspot.recomputed`).
-         *
-         *     Roles: system_admin. Scope: not agency-bound.
-         */
-        post: operations["recomputeHotspots"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/admin/projection-failures": {
         parameters: {
             query?: never;
@@ -289,7 +267,7 @@ export interface paths {
         };
         /**
          * The caller's agency and every agency below it (the ids to use in agencyId fields)
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: results limited to the caller's agency subtree.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: results limited to the caller's agency subtree.
          */
         get: operations["listAgencies"];
         put?: never;
@@ -306,72 +284,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/agencies/{agencyId}/reception-schedule": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Publish a leader's reception day (lịch tiếp công dân)
-         * @description The leader must be an active head or deputy of the agency in the directory (422 `leaderPersonId` otherwise); the place one of the agency's reception places. Admins of the agency or of an agency above it. Audited; idempotent with `Idempotency-Key`.
-         *
-         *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
-         */
-        post: operations["createReceptionScheduleEntry"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/agencies/{agencyId}/reception-schedule/{entryId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A reception day with its history (every version with the reason it changed)
-         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
-         */
-        get: operations["getReceptionScheduleEntry"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Change a reception day (a reason is required; the public feed shows the new SEQUENCE)
-         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
-         */
-        patch: operations["changeReceptionScheduleEntry"];
-        trace?: never;
-    };
-    "/v1/agencies/{agencyId}/reception-schedule/{entryId}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Cancel a reception day (kept, shown as cancelled; a reason is required)
-         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
-         */
-        post: operations["cancelReceptionScheduleEntry"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/agencies/{id}": {
         parameters: {
             query?: never;
@@ -381,7 +293,7 @@ export interface paths {
         };
         /**
          * An agency of the caller's subtree with its head, deputies and the agencies directly below it
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         get: operations["getAgency"];
         put?: never;
@@ -1182,28 +1094,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/definitions/{key}/versions/{version}/heatmap": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Open cases of a definition version per step: waiting, overdue, at risk, breached (the diagram heatmap)
-         * @description Counts over the read model of the open cases pinned to this version in the caller's agency subtree (or `agencyId`'s, within it). A step is counted where a case waits now (`waiting`, with `overdue` and `atRisk` of those) and where an open case recorded a breach of a limit (`breached`). Lists system-level versions and those governed by the caller's agency, its subtree or its ancestors (ADR 0013); others answer 404. A system_admin sees every version.
-         *
-         *     Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
-         */
-        get: operations["getDefinitionHeatmap"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1248,92 +1138,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/hotspots": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Hotspots (clusters by place, sector, respondent) at a level, with their cases
-         * @description Clusters the detector raised (ADR 0034), highest level first, then the most recently active. A hotspot is listed to the subtrees of the agencies that received its items; its cases are those of your subtree.
-         *
-         *     Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
-         */
-        get: operations["listHotspots"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/hotspots/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A hotspot with its explanation: the items behind it, their weights, which threshold it crossed and when
-         * @description Roles: supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
-         */
-        get: operations["getHotspot"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/hotspots/{id}/acknowledge": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Acknowledge a hotspot with a plan: its owner, the task force taking it (if any) and a note
-         * @description Audited (`hotspot.acknowledged`) and announced (`vn.kntc.hotspot.acknowledged`). A closed hotspot: 409.
-         *
-         *     Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
-         */
-        post: operations["acknowledgeHotspot"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/hotspots/{id}/close": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Close a hotspot with the reason (its history is kept; only a rise above its level reopens it)
-         * @description Audited (`hotspot.closed`) and announced (`vn.kntc.hotspot.closed`). Already closed: 409.
-         *
-         *     Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
-         */
-        post: operations["closeHotspot"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/me/notification-preferences": {
         parameters: {
             query?: never;
@@ -1343,12 +1147,12 @@ export interface paths {
         };
         /**
          * The caller's own notification preferences
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
          */
         get: operations["getMyPreferences"];
         /**
          * Replace the caller's own notification preferences (a person not in the directory yet is added, by the token's name)
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
          */
         put: operations["putMyPreferences"];
         post?: never;
@@ -1369,7 +1173,7 @@ export interface paths {
          * My in-app inbox: the notifications sent to me, newest first
          * @description The caller's own messages (person = the token's `sub`; an API key has no inbox). `unread=true`: only those not yet marked read.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
          */
         get: operations["listMyNotifications"];
         put?: never;
@@ -1393,7 +1197,7 @@ export interface paths {
          * Mark one of my messages read
          * @description Idempotent: a message already read keeps the time it was first read. Another person's message answers 404.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
          */
         post: operations["markMyNotificationRead"];
         delete?: never;
@@ -1496,7 +1300,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/public/reception-schedule": {
+    "/v1/reports/forms": {
         parameters: {
             query?: never;
             header?: never;
@@ -1504,12 +1308,52 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An agency's published reception schedule (no login)
-         * @description The public posting of the reception schedule (niêm yết công khai lịch tiếp công dân): the leader's name and title, day, times (+07:00), place and kind; cancelled days are listed as cancelled. No other personal data.
+         * Report forms in force on a date (01–02/TCD, 01–04/XLD, 01–04/KQGQ)
+         * @description Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         */
+        get: operations["listReportForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/forms/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One report form in force on a date: columns (header paths, cell queries), rules, evidence
+         * @description Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         */
+        get: operations["getReportForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/forms/{code}/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compute a report form for a data period over an agency's subtree (JSON, CSV, XLSX, HTML or PDF)
+         * @description Rows: the agency’s own records, one row per direct child agency (with its subtree), and the total. Every case cell whose filter the case search offers links to it (`drillDown`). `checks` reports the form’s identities and cross-form rules (03/KQGQ(1) = 01/XLD(20), …). The period is `from`/`to` (inclusive civil dates) or `kind`/`year`/`index` of the regime in force. `format=csv|xlsx|html|pdf` answers a file (XLSX laid out like the form, merged header cells, numbers as numbers) instead of the JSON snapshot.
          *
-         *     Public: no authentication.
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
          */
-        get: operations["publicReceptionSchedule"];
+        get: operations["computeReportForm"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1518,7 +1362,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/public/reception-schedule.ics": {
+    "/v1/reports/regimes": {
         parameters: {
             query?: never;
             header?: never;
@@ -1526,74 +1370,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * An agency's reception schedule as an iCalendar feed (RFC 5545; no login)
-         * @description Subscribe in a calendar application. Each day is one VEVENT with a stable UID; SEQUENCE grows with every change; a cancelled day stays with STATUS:CANCELLED. Times are in Asia/Ho_Chi_Minh (+07:00).
+         * Versions of the reporting regime: data periods, sending deadlines by level, forms (UNCONFIRMED marked)
+         * @description Configuration per circular (TT 02/2021, 01/2024, 02/2025 for communes, 06/2025), each value with its source; `confirmed: false` marks what the sources do not give (e.g. every sending deadline by level).
          *
-         *     Public: no authentication.
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
          */
-        get: operations["publicReceptionScheduleCalendar"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/reception/compliance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A month's compliance with the heads' legal minimum of reception days, per agency of your subtree
-         * @description Counted: distinct days of sessions led by the head of the agency (the directory) in person, periodic or ad hoc, in person or online (the last two are UNCONFIRMED settings, ADR 0029); delegated sessions are reported apart and never counted (the Law says "trực tiếp"). Rules by level, selected by the date: province-chair-monthly (1/month, 2014-07-01–…: Luật Tiếp công dân 2013 Art 12(5): "ít nhất 01 ngày trong 01 tháng" at the provincial reception office); department-head-monthly (1/month, 2014-07-01–…: Luật Tiếp công dân 2013 Art 18(2): "ít nhất 01 ngày trong 01 tháng" at the agency's reception place); commune-chair-weekly (1/week, 2014-07-01–2026-06-30: Luật Tiếp công dân 2013 Art 15(2)(d): "ít nhất 01 ngày trong 01 tuần" at the commune People's Committee); commune-chair-monthly-2026 (2/month, 2026-07-01–…: Luật Tiếp công dân 2013 Art 15(2)(d) as amended by Luật 136/2025/QH15 Art 1 cl. 7 (in force 01/07/2026): 2 days a month [secondary source: lifecycle-spec §2.4, laodong.vn; the amending text is not in the sources folder]). Ad hoc reception is also owed in the cases of Luật Tiếp công dân 2013 Art 18(3). One row per open agency (no paging).
-         *
-         *     Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
-         */
-        get: operations["receptionCompliance"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/reception/compliance/tasks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Compliance tasks: a head fell short of the minimum (agencies of your subtree, or supervised from it)
-         * @description Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
-         */
-        get: operations["listReceptionComplianceTasks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/reception/schedule": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Leaders' reception days of the caller's agency subtree, by day and time
-         * @description Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
-         */
-        get: operations["listReceptionSchedule"];
+        get: operations["listReportRegimes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1743,7 +1525,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe an integrating system to events (the signing secret is shown once)
-         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.hotspot.acknowledged, vn.kntc.hotspot.closed, vn.kntc.hotspot.level_changed, vn.kntc.hotspot.raised, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
+         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
          *
          *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -1848,20 +1630,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        AcknowledgeHotspot: {
-            /**
-             * @description The plan
-             * @default null
-             */
-            note?: string | null;
-            /** @description The person of the directory who owns the plan */
-            ownerPersonId: string;
-            /**
-             * @description The task force (tổ công tác) taking the matter, when one is set up
-             * @default null
-             */
-            taskForceId?: string | null;
-        };
         Agency: {
             /** @description Closed agencies (ADR 0024) stay listed: their cases moved to `successorId` */
             closedAt: string | null;
@@ -2174,9 +1942,6 @@ export interface components {
             previousVersion: string;
             version: string;
         };
-        CancelReceptionScheduleEntry: {
-            reason: string;
-        };
         Case: {
             agencyId: string;
             /** @description Limits that ran out: breached, or superseded by an extension / suspension decided within the limit and recorded after it ran out */
@@ -2184,8 +1949,6 @@ export interface components {
             caseType: string;
             channel: string;
             clocks: components["schemas"]["Clock"][];
-            /** @description Steps the case has passed through (completed tasks and steps left), for marking a diagram */
-            completedNodes: string[];
             consistency: {
                 /** @description When the read model was last projected (read-model answers) */
                 asOf: string | null;
@@ -2287,6 +2050,8 @@ export interface components {
         CaseList: {
             items: components["schemas"]["CaseSummary"][];
             next: string | null;
+            /** @description With `total=true`: every case matching the filters */
+            total?: number;
         };
         CaseNotification: {
             /** @description Delivery attempts over all deliveries */
@@ -2334,28 +2099,6 @@ export interface components {
             status: string;
             subject: string;
         };
-        ChangeReceptionScheduleEntry: {
-            /** @example 2026-12-10 */
-            date?: string;
-            /** @example 11:30 */
-            endTime?: string;
-            /** @enum {string} */
-            kind?: "periodic" | "ad_hoc" | "online";
-            /** @description The head or a deputy of the agency (directory) */
-            leaderPersonId?: string;
-            /** @example Giám đốc Sở */
-            leaderTitle?: string;
-            /** @description Public note (never a citizen's data) */
-            note?: string | null;
-            /** @description The special period the day belongs to */
-            periodId?: string | null;
-            /** @description One of the agency's reception places */
-            placeId?: string;
-            /** @description Why it changed (kept in the history and the audit log) */
-            reason: string;
-            /** @example 08:00 */
-            startTime?: string;
-        };
         Clock: {
             /** @description When a stopped clock stopped; null while it runs */
             closedAt: string | null;
@@ -2390,9 +2133,6 @@ export interface components {
              * @example so-tnmt
              */
             successorId: string;
-        };
-        CloseHotspot: {
-            reason: string;
         };
         CloudEvent: {
             agencyid?: string;
@@ -2450,7 +2190,7 @@ export interface components {
              */
             agencyId: string;
             name: string;
-            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
         };
         CreateCase: {
             /**
@@ -2469,7 +2209,6 @@ export interface components {
             contentSummary?: string;
             /** @default [] */
             parties?: components["schemas"]["PartyInput"][];
-            place?: components["schemas"]["Place"];
             /**
              * Format: date-time
              * @example 2026-07-01T09:30:00+07:00
@@ -2479,13 +2218,6 @@ export interface components {
             remoteArea?: boolean;
             /** @description The decision, act, agency or official complained about / denounced (a description; people go in `parties`) */
             respondent?: string;
-            /**
-             * @description The respondent as an agency of the directory (issue 15.4); the hotspot detector clusters on it, else on `respondent` normalised
-             * @example so-tnmt
-             */
-            respondentAgencyId?: string;
-            /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
-            sector?: string;
             /** @description Number of people who signed (mass cases: 5 or more); representatives are the parties with isRepresentative */
             signersCount?: number;
             subject: string;
@@ -2520,26 +2252,6 @@ export interface components {
             stage: string;
             status: string;
             workflowId: string;
-        };
-        CreateReceptionScheduleEntry: {
-            /** @example 2026-12-10 */
-            date: string;
-            /** @example 11:30 */
-            endTime: string;
-            /** @enum {string} */
-            kind: "periodic" | "ad_hoc" | "online";
-            /** @description The head or a deputy of the agency (directory) */
-            leaderPersonId: string;
-            /** @example Giám đốc Sở */
-            leaderTitle: string;
-            /** @description Public note (never a citizen's data) */
-            note?: string | null;
-            /** @description The special period the day belongs to */
-            periodId?: string | null;
-            /** @description One of the agency's reception places */
-            placeId: string;
-            /** @example 08:00 */
-            startTime: string;
         };
         CreateWebhook: {
             /**
@@ -2597,23 +2309,6 @@ export interface components {
             pin: string;
             registeredAt: string;
             registeredBy: string;
-            version: number;
-        };
-        DefinitionHeatmap: {
-            key: string;
-            nodes: {
-                /** @description Of those waiting, at risk (a warning rung fired) */
-                atRisk: number;
-                /** @description Open cases that recorded a breach of a limit at this step */
-                breached: number;
-                nodeId: string;
-                /** @description Of those waiting, overdue */
-                overdue: number;
-                /** @description Open cases waiting at this step now */
-                waiting: number;
-            }[];
-            /** @description Open cases pinned to the version, in the agencies counted */
-            openCases: number;
             version: number;
         };
         DefinitionPage: {
@@ -2710,7 +2405,7 @@ export interface components {
                  */
                 position?: "head" | "deputy" | "member";
                 /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
-                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
+                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
             }[];
         };
         DirectoryImportReport: {
@@ -2786,180 +2481,6 @@ export interface components {
                 workflowType: string | null;
             }[];
             workflowId: string;
-        };
-        Hotspot: {
-            closeReason: string | null;
-            /** @enum {string} */
-            granularity: "place_sector_respondent" | "place_sector" | "place";
-            id: string;
-            itemCount: number;
-            lastItemAt: string;
-            /**
-             * @description Level over the windows ending at the newest item; null: below watch now
-             * @enum {string|null}
-             */
-            level: "watch" | "warning" | "hot" | null;
-            levelChangedAt: string;
-            link: string;
-            place: {
-                communeCode: string | null;
-                provinceCode: string;
-            };
-            plan: {
-                acknowledgedAt: string;
-                note: string | null;
-                ownerPersonId: string;
-                taskForceId: string | null;
-            } | null;
-            raisedAt: string;
-            /** @description Normalised respondent key (`agency:<id>` or `name:<folded>`) */
-            respondent: string | null;
-            /** @description Window length (days) → weighted score */
-            scores: {
-                [key: string]: number;
-            };
-            sector: string | null;
-            /** @enum {string} */
-            status: "open" | "acknowledged" | "closed";
-            updatedAt: string;
-        };
-        HotspotDetail: {
-            closeReason: string | null;
-            explanation: {
-                config: {
-                    weights: {
-                        [key: string]: number;
-                    };
-                    windows: {
-                        days: number;
-                        thresholds: {
-                            [key: string]: number;
-                        };
-                    }[];
-                };
-                crossings: {
-                    at: string;
-                    /** @enum {string} */
-                    level: "watch" | "warning" | "hot";
-                    score: number;
-                    threshold: number;
-                    windowDays: number;
-                }[];
-                items: {
-                    agencyId: string;
-                    at: string;
-                    id: string | null;
-                    inWindows: number[];
-                    kind: string;
-                    mass: boolean;
-                    reference: string | null;
-                    weight: number;
-                }[];
-                windowEnd: string;
-            };
-            /** @enum {string} */
-            granularity: "place_sector_respondent" | "place_sector" | "place";
-            history: {
-                action: string;
-                actor?: unknown;
-                at: string;
-                details?: unknown;
-                from: string | null;
-                to: string | null;
-            }[];
-            id: string;
-            itemCount: number;
-            lastItemAt: string;
-            /**
-             * @description Level over the windows ending at the newest item; null: below watch now
-             * @enum {string|null}
-             */
-            level: "watch" | "warning" | "hot" | null;
-            levelChangedAt: string;
-            link: string;
-            place: {
-                communeCode: string | null;
-                provinceCode: string;
-            };
-            plan: {
-                acknowledgedAt: string;
-                note: string | null;
-                ownerPersonId: string;
-                taskForceId: string | null;
-            } | null;
-            raisedAt: string;
-            /** @description Normalised respondent key (`agency:<id>` or `name:<folded>`) */
-            respondent: string | null;
-            /** @description Window length (days) → weighted score */
-            scores: {
-                [key: string]: number;
-            };
-            sector: string | null;
-            /** @enum {string} */
-            status: "open" | "acknowledged" | "closed";
-            updatedAt: string;
-        };
-        HotspotList: {
-            items: components["schemas"]["HotspotListItem"][];
-            next: string | null;
-        };
-        HotspotListItem: {
-            /** @description Its newest cases within the longest window (at most 20, in your subtree) */
-            cases: {
-                agencyId: string;
-                id: string;
-                link: string;
-                mass: boolean;
-                receivedAt: string;
-                reference: string | null;
-            }[];
-            closeReason: string | null;
-            /** @enum {string} */
-            granularity: "place_sector_respondent" | "place_sector" | "place";
-            id: string;
-            itemCount: number;
-            lastItemAt: string;
-            /**
-             * @description Level over the windows ending at the newest item; null: below watch now
-             * @enum {string|null}
-             */
-            level: "watch" | "warning" | "hot" | null;
-            levelChangedAt: string;
-            link: string;
-            place: {
-                communeCode: string | null;
-                provinceCode: string;
-            };
-            plan: {
-                acknowledgedAt: string;
-                note: string | null;
-                ownerPersonId: string;
-                taskForceId: string | null;
-            } | null;
-            raisedAt: string;
-            /** @description Normalised respondent key (`agency:<id>` or `name:<folded>`) */
-            respondent: string | null;
-            /** @description Window length (days) → weighted score */
-            scores: {
-                [key: string]: number;
-            };
-            sector: string | null;
-            /** @enum {string} */
-            status: "open" | "acknowledged" | "closed";
-            updatedAt: string;
-        };
-        HotspotRecompute: {
-            atLevel: number;
-            changed: number;
-            clusters: number;
-            differences: {
-                /** @enum {string|null} */
-                computed: "watch" | "warning" | "hot" | null;
-                key: string;
-                /** @enum {string|null} */
-                stored: "watch" | "warning" | "hot" | null;
-            }[];
-            ms: number;
         };
         ImportCases: {
             /**
@@ -3162,11 +2683,6 @@ export interface components {
             phone: string | null;
             updatedAt: string;
         };
-        /** @description Province and commune/ward codes of the 2025 administrative units (General Statistics Office) */
-        Place: {
-            communeCode?: string;
-            provinceCode: string;
-        };
         Problem: {
             detail?: string;
             errors?: {
@@ -3220,26 +2736,6 @@ export interface components {
             /** @enum {string} */
             status: "open" | "closed";
         };
-        PublicReceptionScheduleEntry: {
-            agencyId: string;
-            agencyName: string;
-            date: string;
-            endsAt: string;
-            id: string;
-            /** @enum {string} */
-            kind: "periodic" | "ad_hoc" | "online";
-            leaderName: string;
-            leaderTitle: string;
-            note: string | null;
-            placeAddress: string | null;
-            placeId: string;
-            placeName: string;
-            sequence: number;
-            startsAt: string;
-            /** @enum {string} */
-            status: "scheduled" | "cancelled";
-            updatedAt: string;
-        };
         PutNotificationPreferences: {
             items: components["schemas"]["NotificationPreference"][];
         };
@@ -3257,7 +2753,7 @@ export interface components {
              */
             position?: "head" | "deputy" | "member";
             /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
-            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
         };
         Readiness: {
             checks: {
@@ -3268,92 +2764,6 @@ export interface components {
             };
             /** @enum {string} */
             status: "ready" | "not-ready";
-        };
-        ReceptionAgencyCompliance: {
-            agencyId: string;
-            agencyName: string;
-            delegations: number;
-            head: {
-                name: string;
-                personId: string;
-            } | null;
-            kept: boolean;
-            leaderDaysDelegated: number;
-            leaderDaysHeld: number;
-            lettersReceived: number;
-            level: string;
-            obligations: components["schemas"]["ReceptionObligation"][];
-            people: number;
-            sessions: number;
-            visits: number;
-        };
-        ReceptionComplianceTask: {
-            agencyId: string;
-            citation: string;
-            createdAt: string;
-            delegatedDays: number;
-            heldDays: number;
-            id: string;
-            leaderPersonId: string | null;
-            periodFirst: string;
-            periodLast: string;
-            recipients: string[];
-            requiredDays: number;
-            ruleId: string;
-            /** @enum {string} */
-            status: "open" | "closed";
-            supervisingAgencyId: string | null;
-        };
-        ReceptionObligation: {
-            citation: string;
-            /** @description Days received by a delegate: reported, never counted */
-            delegated: number;
-            first: string;
-            held: number;
-            kept: boolean;
-            last: string;
-            /** @enum {string} */
-            period: "month" | "week";
-            required: number;
-            ruleId: string;
-        };
-        ReceptionScheduleChange: {
-            /** @enum {string} */
-            action: "created" | "changed" | "cancelled";
-            changedAt: string;
-            changedBy: {
-                [key: string]: unknown;
-            };
-            reason: string | null;
-            sequence: number;
-            snapshot: {
-                [key: string]: unknown;
-            };
-        };
-        ReceptionScheduleEntry: {
-            agencyId: string;
-            agencyName: string;
-            createdAt: string;
-            date: string;
-            endsAt: string;
-            id: string;
-            /** @enum {string} */
-            kind: "periodic" | "ad_hoc" | "online";
-            leader: {
-                name: string;
-                personId: string;
-                title: string;
-            };
-            note: string | null;
-            periodId: string | null;
-            placeId: string;
-            /** @description Revision (iCalendar SEQUENCE): bumped on every change */
-            sequence: number;
-            /** @description Start instant (+07:00) */
-            startsAt: string;
-            /** @enum {string} */
-            status: "scheduled" | "cancelled";
-            updatedAt: string;
         };
         RegisterDefinition: {
             caseType: string;
@@ -3421,6 +2831,150 @@ export interface components {
             definitionVersion?: number;
             /** @description Most cases to replay (default and maximum 500) */
             limit?: number;
+        };
+        ReportFormDefinition: {
+            circular: string;
+            citation: string;
+            code: string;
+            columns: {
+                /** @description query | sum | manual | note */
+                cell: {
+                    [key: string]: unknown;
+                };
+                identity?: string;
+                no: number;
+                path: string[];
+            }[];
+            confirmed: boolean;
+            effectiveFrom: string;
+            effectiveTo?: string;
+            evidence: string;
+            rules: {
+                citation: string;
+                confirmed: boolean;
+                id: string;
+                left: number;
+                right: {
+                    col: number;
+                    form?: string;
+                }[];
+            }[];
+            title: string;
+            unitHeading: string;
+            version: number;
+        };
+        ReportFormSummary: {
+            circular: string;
+            code: string;
+            confirmed: boolean;
+            effectiveFrom: string;
+            effectiveTo?: string;
+            title: string;
+            version: number;
+        };
+        ReportRegime: {
+            circular: string;
+            citation: string;
+            dataPeriod: {
+                cutOffDay: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: number;
+                };
+                month: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: {
+                        cutOffDay: number;
+                        startDay: number;
+                    };
+                };
+                startDay: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: number;
+                };
+            };
+            deadlines: {
+                dayOfLastMonth: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: number | null;
+                };
+                level: string;
+                recipient: string;
+            }[];
+            effectiveFrom: {
+                /** @description false = UNCONFIRMED */
+                confirmed: boolean;
+                source: string;
+                value: string;
+            };
+            effectiveTo?: string;
+            forms: {
+                /** @description false = UNCONFIRMED */
+                confirmed: boolean;
+                source: string;
+                value: string[];
+            };
+            narrativeFor: {
+                /** @description false = UNCONFIRMED */
+                confirmed: boolean;
+                source: string;
+                value: string[];
+            };
+            /** @enum {string} */
+            scope: "national" | "commune";
+            title: string;
+        };
+        ReportSnapshot: {
+            agencyId: string;
+            agencyName: string;
+            checks: {
+                detail: string;
+                ok: boolean;
+                rule: string;
+            }[];
+            columns: {
+                identity?: string;
+                label: string;
+                manual?: boolean;
+                no: number;
+            }[];
+            computedAt: string;
+            form: {
+                circular: string;
+                code: string;
+                title: string;
+                version: number;
+            };
+            header: {
+                col: number;
+                colSpan: number;
+                row: number;
+                rowSpan: number;
+                text: string;
+            }[];
+            period: {
+                from: string;
+                to: string;
+            };
+            rows: {
+                cells: {
+                    [key: string]: {
+                        /** @description The case search behind the number (same filter) */
+                        drillDown?: string;
+                        /** @description null: a manual column (entered by the agency) or the note column */
+                        value: number | null;
+                    };
+                };
+                code: string;
+                label: string;
+            }[];
         };
         ResetCase: {
             /**
@@ -4202,55 +3756,6 @@ export interface operations {
             };
         };
     };
-    recomputeHotspots: {
-        parameters: {
-            query?: {
-                dryRun?: "true" | "false";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description What the recompute found and changed */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HotspotRecompute"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listProjectionFailures: {
         parameters: {
             query?: never;
@@ -4408,344 +3913,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DirectoryAgency"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    createReceptionScheduleEntry: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                /** @description Agency id in the agency tree */
-                agencyId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "leaderPersonId": "head-so-tnmt",
-                 *       "leaderTitle": "Giám đốc Sở",
-                 *       "placeId": "so-tnmt-main",
-                 *       "date": "2026-12-10",
-                 *       "startTime": "08:00",
-                 *       "endTime": "11:30",
-                 *       "kind": "periodic"
-                 *     }
-                 */
-                "application/json": components["schemas"]["CreateReceptionScheduleEntry"];
-            };
-        };
-        responses: {
-            /** @description The entry */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReceptionScheduleEntry"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The leader or place does not fit the agency */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getReceptionScheduleEntry: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Agency id in the agency tree */
-                agencyId: string;
-                entryId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The entry */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        agencyId: string;
-                        agencyName: string;
-                        createdAt: string;
-                        date: string;
-                        endsAt: string;
-                        history: components["schemas"]["ReceptionScheduleChange"][];
-                        id: string;
-                        /** @enum {string} */
-                        kind: "periodic" | "ad_hoc" | "online";
-                        leader: {
-                            name: string;
-                            personId: string;
-                            title: string;
-                        };
-                        note: string | null;
-                        periodId: string | null;
-                        placeId: string;
-                        /** @description Revision (iCalendar SEQUENCE): bumped on every change */
-                        sequence: number;
-                        /** @description Start instant (+07:00) */
-                        startsAt: string;
-                        /** @enum {string} */
-                        status: "scheduled" | "cancelled";
-                        updatedAt: string;
-                    };
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    changeReceptionScheduleEntry: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Agency id in the agency tree */
-                agencyId: string;
-                entryId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "startTime": "13:30",
-                 *       "endTime": "16:30",
-                 *       "reason": "Lãnh đạo họp đột xuất buổi sáng"
-                 *     }
-                 */
-                "application/json": components["schemas"]["ChangeReceptionScheduleEntry"];
-            };
-        };
-        responses: {
-            /** @description The entry as changed */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReceptionScheduleEntry"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The entry is cancelled */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    cancelReceptionScheduleEntry: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Agency id in the agency tree */
-                agencyId: string;
-                entryId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "reason": "Trùng lịch họp Hội đồng nhân dân"
-                 *     }
-                 */
-                "application/json": components["schemas"]["CancelReceptionScheduleEntry"];
-            };
-        };
-        responses: {
-            /** @description The cancelled entry (cancelling twice changes nothing) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReceptionScheduleEntry"];
                 };
             };
             /** @description Invalid request (fields named in `errors`) */
@@ -6066,35 +5233,46 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
+                /** @description `true`: accepted (thụ lý) cases, `false`: not (yet) accepted */
+                accepted?: "true" | "false";
+                /** @description Accepted (thụ lý) on or after this day (Vietnam) */
+                acceptedFrom?: string;
+                /** @description Accepted before this day (Vietnam) */
+                acceptedTo?: string;
                 /** @description Cursor: the `after` value of the previous page's `next` link */
                 after?: string;
                 /** @description Narrow to this agency's subtree (must be within the caller's) */
                 agencyId?: string;
                 atRisk?: "true" | "false";
-                /** @description Place: commune code (2025 units) */
-                communeCode?: string;
+                /** @description How the case arrived */
+                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+                /** @description Closed (completed or cancelled) at or after */
+                closedFrom?: string;
+                /** @description Closed before */
+                closedTo?: string;
                 complex?: "true" | "false";
                 dueAfter?: string;
                 dueBefore?: string;
+                /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
+                exactAgency?: "true" | "false";
                 limit?: number;
                 mass?: "true" | "false";
+                /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
+                onTime?: "true" | "false";
+                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
+                outcome?: "null" | string;
+                /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
-                /** @description Place: province code (2025 units) */
-                provinceCode?: string;
                 receivedFrom?: string;
                 receivedTo?: string;
                 remote?: "true" | "false";
-                /** @description Respondent named in text: matched normalised (case, diacritics, spaces and titles folded) */
-                respondent?: string;
-                /** @description Respondent: an agency of the directory */
-                respondentAgencyId?: string;
-                /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
-                sector?: string;
                 sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
-                /** @description Id of a current step of the definition (e.g. `verify`) */
-                stage?: string;
+                /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
+                stage?: "null" | string;
                 status?: "open" | "closed";
                 suspended?: "true" | "false";
+                /** @description `true`: the response carries `total`, the number of cases matching the filters */
+                total?: "true" | "false";
                 type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
             };
             header?: never;
@@ -7946,77 +7124,13 @@ export interface operations {
             };
         };
     };
-    getDefinitionHeatmap: {
-        parameters: {
-            query?: {
-                /** @description Narrow to this agency's subtree (within the caller's) */
-                agencyId?: string;
-            };
-            header?: never;
-            path: {
-                /** @description Definition key */
-                key: string;
-                /** @description Version number (≥ 1) */
-                version: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Counts per step */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DefinitionHeatmap"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such version, or an agency outside the caller subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listEvents: {
         parameters: {
             query?: {
                 /** @description Cursor: the `sequence` of the last event processed (default 0: from the start) */
                 after?: string;
                 limit?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.hotspot.acknowledged, vn.kntc.hotspot.closed, vn.kntc.hotspot.level_changed, vn.kntc.hotspot.raised, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -8070,7 +7184,7 @@ export interface operations {
                 after?: string;
                 /** @description The stream ends after this many seconds (reconnect to go on) */
                 maxSeconds?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.hotspot.acknowledged, vn.kntc.hotspot.closed, vn.kntc.hotspot.level_changed, vn.kntc.hotspot.raised, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -8108,309 +7222,6 @@ export interface operations {
             };
             /** @description The caller lacks the role */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listHotspots: {
-        parameters: {
-            query?: {
-                /** @description Cursor: the `after` value of the previous page's `next` link */
-                after?: string;
-                communeCode?: string;
-                granularity?: "place_sector_respondent" | "place_sector" | "place";
-                level?: "watch" | "warning" | "hot";
-                limit?: number;
-                provinceCode?: string;
-                /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
-                sector?: string;
-                status?: "open" | "acknowledged" | "closed";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A page of hotspots; `next` is the URL of the following page */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HotspotList"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getHotspot: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The hotspot */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HotspotDetail"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    acknowledgeHotspot: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "ownerPersonId": "head-so-tnmt",
-                 *       "taskForceId": null,
-                 *       "note": "Đối thoại với các hộ dân trong tuần"
-                 *     }
-                 */
-                "application/json": components["schemas"]["AcknowledgeHotspot"];
-            };
-        };
-        responses: {
-            /** @description The hotspot, acknowledged */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Hotspot"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The hotspot is closed */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description ownerPersonId is not a person of the directory */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    closeHotspot: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "reason": "Đã đối thoại, các hộ dân đồng ý phương án bồi thường"
-                 *     }
-                 */
-                "application/json": components["schemas"]["CloseHotspot"];
-            };
-        };
-        responses: {
-            /** @description The hotspot, closed */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Hotspot"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The hotspot is closed already */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9006,15 +7817,11 @@ export interface operations {
             };
         };
     };
-    publicReceptionSchedule: {
+    listReportForms: {
         parameters: {
-            query: {
-                /** @description Agency id in the agency tree */
-                agencyId: string;
-                from?: string;
-                /** @description Also the agencies below it */
-                includeSubtree?: "true" | "false";
-                to?: string;
+            query?: {
+                /** @description Date the forms are in force (default: today) */
+                at?: string;
             };
             header?: never;
             path?: never;
@@ -9022,104 +7829,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The schedule */
+            /** @description Forms in force */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["PublicReceptionScheduleEntry"][];
-                    };
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such agency */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    publicReceptionScheduleCalendar: {
-        parameters: {
-            query: {
-                /** @description Agency id in the agency tree */
-                agencyId: string;
-                from?: string;
-                /** @description Also the agencies below it */
-                includeSubtree?: "true" | "false";
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description text/calendar */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/calendar": string;
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such agency */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    receptionCompliance: {
-        parameters: {
-            query: {
-                /** @description That agency and those below it (within your subtree) */
-                agencyId?: string;
-                month: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Per agency */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: components["schemas"]["ReceptionAgencyCompliance"][];
-                        month: string;
+                        items: components["schemas"]["ReportFormSummary"][];
                     };
                 };
             };
@@ -9152,30 +7869,28 @@ export interface operations {
             };
         };
     };
-    listReceptionComplianceTasks: {
+    getReportForm: {
         parameters: {
             query?: {
-                /** @description Cursor: the `after` value of the previous page's `next` link */
-                after?: string;
-                limit?: number;
-                status?: "open" | "closed";
+                /** @description Date the forms are in force (default: today) */
+                at?: string;
             };
             header?: never;
-            path?: never;
+            path: {
+                /** @description Form code, `/` written `-` (e.g. `01-XLD`, `03-KQGQ`) */
+                code: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Newest first */
+            /** @description The form version */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["ReceptionComplianceTask"][];
-                        next: string | null;
-                    };
+                    "application/json": components["schemas"]["ReportFormDefinition"];
                 };
             };
             /** @description Invalid request (fields named in `errors`) */
@@ -9207,37 +7922,38 @@ export interface operations {
             };
         };
     };
-    listReceptionSchedule: {
+    computeReportForm: {
         parameters: {
             query?: {
-                /** @description Cursor: the `after` value of the previous page's `next` link */
-                after?: string;
-                /** @description Only this agency (within your subtree) */
+                /** @description Agency reported (its subtree); default: the caller's agency */
                 agencyId?: string;
-                /** @description First day (default today, Vietnam time) */
+                format?: "json" | "csv" | "xlsx" | "html" | "pdf";
+                /** @description First day of the data period (inclusive) */
                 from?: string;
-                includeCancelled?: "true" | "false";
-                leaderPersonId?: string;
-                limit?: number;
-                /** @description Last day (default from + 90 days; at most a year after from) */
+                /** @description month 1–12, quarter 1–4; else 1 */
+                index?: number;
+                /** @description Instead of from/to: a periodic data period of the regime in force (with year, index) */
+                kind?: "month" | "quarter" | "half" | "nine_months" | "year";
+                /** @description Last day of the data period (inclusive) */
                 to?: string;
+                year?: number;
             };
             header?: never;
-            path?: never;
+            path: {
+                /** @description Form code, `/` written `-` (e.g. `01-XLD`, `03-KQGQ`) */
+                code: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Entries, earliest first */
+            /** @description The computed form (JSON; other formats per `format`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["ReceptionScheduleEntry"][];
-                        next: string | null;
-                    };
+                    "application/json": components["schemas"]["ReportSnapshot"];
                 };
             };
             /** @description Invalid request (fields named in `errors`) */
@@ -9247,6 +7963,55 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such form in force, or the agency is not in the caller’s subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportRegimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The regime versions, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportRegime"][];
+                    };
                 };
             };
             /** @description Missing or invalid credential */

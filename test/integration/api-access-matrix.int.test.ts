@@ -363,10 +363,8 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
       value = await calendarChangeFixture();
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/'))
       value = await inboxFixture(sub);
-    else if (scope.kind === 'hotspot' && scope.param === name) value = await hotspotFixture();
-    else if ((scope.kind === 'none' || spec.operationId === 'getDefinitionHeatmap') && name === 'key')
-      value = 'complaint-first';
-    else if ((scope.kind === 'none' || spec.operationId === 'getDefinitionHeatmap') && name === 'version') value = '2';
+    // Report forms (ADR 0031): a form code, `/` written `-`.
+    else if ((scope.kind === 'none' || scope.kind === 'subtree') && name === 'code') value = '01-XLD';
     else
       throw new Error(
         `route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`,

@@ -1,0 +1,174 @@
+/**
+ * Figures over cases (ADR 0030): the count and the group-by counts of the shared case filter
+ * (db/case-filter.ts), on the same rows the case search pages through. Each group names the filter that
+ * selects exactly its cases (its drill-down: the case search with that filter); a property test checks
+ * every count against the search.
+ *
+ * Dimensions are data ({@link FIGURE_DIMENSIONS}): an SQL key over `cases c LEFT JOIN case_states cs` and
+ * the filter narrowing to one key. New ones (sector, place) are added here with their filters.
+ */
+import { DateTime } from 'luxon';
+import {
+  ACCEPTED_SQL,
+  applyCaseFilter,
+  caseFilterSource,
+  CLOSED_AT_SQL,
+  CLOSED_SQL,
+  FLAG_SQL,
+  type CaseFilter,
+  type CaseFilterQuery,
+} from './case-filter.js';
+import type { Db } from './knex.js';
+
+/** A group key: text, or null for the cases without a value. */
+export type FigureKey = string | null;
+
+export interface FigureDimension {
+  description: string;
+  /** SQL of the key (text or null) of one case. */
+  sql: string;
+  /**
+   * A dimension where a case may have several keys (its current steps): a lateral set of `(key)` rows,
+   * aliased by the caller; the case counts once in each of its keys' groups and in the null group when
+   * it has none.
+   */
+  lateral?: string;
+  /**
+   * The filter fields that, added to a request's filter, select exactly the cases of the group `key`
+   * (null: no filter can, the group has no drill-down link).
+   */
+  narrow(key: FigureKey, q: CaseFilterQuery): Partial<CaseFilterQuery> | null;
+}
+
+const VN = 'Asia/Ho_Chi_Minh';
+/** `YYYY-MM` of an instant in Vietnam (fixed +07:00 since 1975). */
+const vnMonth = (sql: string) => `to_char((${sql} AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM')`;
+const bool = (sql: string) => `CASE WHEN ${sql} THEN 'true' ELSE 'false' END`;
+const later = (a: string | undefined, b: string) => (a !== undefined && Date.parse(a) > Date.parse(b) ? a : b);
+const earlier = (a: string | undefined, b: string) => (a !== undefined && Date.parse(a) < Date.parse(b) ? a : b);
+
+/** The instants `[start, end)` of a Vietnam month `YYYY-MM`, with the +07:00 offset. */
+function monthInstants(key: string): [string, string] {
+  const start = DateTime.fromISO(`${key}-01T00:00:00`, { zone: VN });
+  const fmt = (d: DateTime) => d.toISO({ suppressMilliseconds: true })!;
+  return [fmt(start), fmt(start.plus({ months: 1 }))];
+}
+function monthDays(key: string): [string, string] {
+  const start = DateTime.fromISO(`${key}-01`, { zone: 'UTC' });
+  return [start.toISODate()!, start.plus({ months: 1 }).toISODate()!];
+}
+
+export const FIGURE_DIMENSIONS = {
+  agency: {
+    description: 'The agency of the case (itself, not its subtree)',
+    sql: 'c.agency_id',
+    narrow: (k) => (k === null ? null : { agencyId: k, exactAgency: 'true' }),
+  },
+  type: {
+    description: 'Case type',
+    sql: 'c.case_type',
+    narrow: (k) => (k === null ? null : { type: k as CaseFilterQuery['type'] }),
+  },
+  channel: {
+    description: 'How the case arrived',
+    sql: 'c.channel',
+    narrow: (k) => (k === null ? null : { channel: k as CaseFilterQuery['channel'] }),
+  },
+  stage: {
+    description: 'A current step (element id); a case at several steps counts in each, a case at none in null',
+    sql: 'st.key',
+    lateral: `(SELECT DISTINCT n->>'nodeId' AS key FROM jsonb_array_elements(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) n)`,
+    narrow: (k) => ({ stage: k ?? 'null' }),
+  },
+  status: {
+    description: '`open` or `closed`',
+    sql: `CASE WHEN ${CLOSED_SQL} THEN 'closed' ELSE 'open' END`,
+    narrow: (k) => (k === 'open' || k === 'closed' ? { status: k } : null),
+  },
+  outcome: {
+    description: 'The outcome of the end the case reached; null: none (open, cancelled)',
+    sql: 'cs.outcome',
+    narrow: (k) => ({ outcome: k ?? 'null' }),
+  },
+  overdue: {
+    description: 'A statutory limit of the case was breached (`true` / `false`)',
+    sql: bool(FLAG_SQL.overdue),
+    narrow: (k) => (k === 'true' || k === 'false' ? { overdue: k } : null),
+  },
+  onTime: {
+    description: 'Closed cases: `true` closed with no limit breached, `false` closed overdue; null: open',
+    sql: `CASE WHEN ${CLOSED_SQL} THEN ${bool(`NOT ${FLAG_SQL.overdue}`)} END`,
+    narrow: (k) => (k === null ? { status: 'open' } : k === 'true' || k === 'false' ? { onTime: k } : null),
+  },
+  receivedMonth: {
+    description: 'Month of receipt in Vietnam (`YYYY-MM`)',
+    sql: vnMonth('c.received_at'),
+    narrow: (k, q) => {
+      if (k === null) return null;
+      const [from, to] = monthInstants(k);
+      return { receivedFrom: later(q.receivedFrom, from), receivedTo: earlier(q.receivedTo, to) };
+    },
+  },
+  acceptedMonth: {
+    description: 'Month of acceptance (thụ lý, `YYYY-MM`); null: not accepted',
+    sql: `to_char(${ACCEPTED_SQL}, 'YYYY-MM')`,
+    narrow: (k, q) => {
+      if (k === null) return { accepted: 'false' };
+      const [from, to] = monthDays(k);
+      const max = (a: string | undefined, b: string) => (a !== undefined && a > b ? a : b);
+      const min = (a: string | undefined, b: string) => (a !== undefined && a < b ? a : b);
+      return { acceptedFrom: max(q.acceptedFrom, from), acceptedTo: min(q.acceptedTo, to) };
+    },
+  },
+  closedMonth: {
+    description: 'Month the case closed in Vietnam (`YYYY-MM`); null: open, or closed at a time not recorded',
+    sql: vnMonth(CLOSED_AT_SQL),
+    narrow: (k, q) => {
+      if (k === null) return null;
+      const [from, to] = monthInstants(k);
+      return { closedFrom: later(q.closedFrom, from), closedTo: earlier(q.closedTo, to) };
+    },
+  },
+} satisfies Record<string, FigureDimension>;
+export type FigureDimensionName = keyof typeof FIGURE_DIMENSIONS;
+export const FIGURE_DIMENSION_NAMES = Object.keys(FIGURE_DIMENSIONS) as FigureDimensionName[];
+
+export interface FigureGroup {
+  key: Record<string, FigureKey>;
+  count: number;
+}
+
+export function createCaseFigures(db: Db) {
+  return {
+    /** How many cases the filter selects (as many as the case search pages through). */
+    async count(f: CaseFilter): Promise<number> {
+      const r = await caseFilterSource(db)
+        .modify((b) => applyCaseFilter(b, f))
+        .first<{ n: string }>(db.raw('count(*) AS n'));
+      return Number(r?.n ?? 0);
+    },
+    /** The counts per combination of the dimensions' keys (combinations with no case are left out). */
+    async groupBy(f: CaseFilter, dims: readonly FigureDimensionName[]): Promise<FigureGroup[]> {
+      const b = caseFilterSource(db);
+      dims.forEach((d, i) => {
+        const dim: FigureDimension = FIGURE_DIMENSIONS[d];
+        if (dim.lateral) b.joinRaw(`LEFT JOIN LATERAL ${dim.lateral} ${i === 0 ? 'st' : `st${i}`} ON true`);
+      });
+      const keySql = dims.map((d, i) => {
+        const dim: FigureDimension = FIGURE_DIMENSIONS[d];
+        return dim.lateral && i > 0 ? dim.sql.replace('st.', `st${i}.`) : dim.sql;
+      });
+      applyCaseFilter(b, f);
+      const rows = await b
+        .select(...keySql.map((s, i) => db.raw(`(${s})::text AS k${i}`)), db.raw('count(*) AS n'))
+        .groupByRaw(keySql.map((_, i) => `${i + 1}`).join(', '))
+        .orderByRaw(keySql.map((_, i) => `${i + 1} NULLS LAST`).join(', '));
+      return rows.map((r: Record<string, unknown>) => ({
+        key: Object.fromEntries(dims.map((d, i) => [d, (r[`k${i}`] as string | null) ?? null])),
+        count: Number(r.n),
+      }));
+    },
+  };
+}
+
+export type CaseFigures = ReturnType<typeof createCaseFigures>;
