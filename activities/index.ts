@@ -9,6 +9,7 @@ import {
   startNotificationDelivery,
   type NotificationActivityDeps,
 } from './notifications.js';
+import { createReportActivities } from './reports.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 import { createWebhookActivities } from './webhooks.js';
 
@@ -51,6 +52,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities({ db: deps.db, pinKeys: deps.pinKeys, allowLocalhost: deps.webhooks?.allowLocalhost }),
     // The background move of a closed agency's cases to its successor (workflows/agency-closure.ts).
     ...createAgencyClosureActivities(deps),
+    // Stored reports: draft, freeze, reopen, escalate (workflows/report.ts, ADR 0032).
+    ...createReportActivities({ db: deps.db, logger: deps.logger, notifications: deps.notifications }),
   };
 }
 

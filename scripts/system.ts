@@ -18,6 +18,7 @@ import { sealAuditChain } from '../db/audit.js';
 import { ChainBroken, configureAuditSigner, createCheckpointStore } from '../db/audit-checkpoints.js';
 import { notificationDeps, startMailCatcher, type MailCatcher } from '../platform/notifications.js';
 import { createPiiKeyring } from '../platform/pii.js';
+import { ensureReportSchedule } from '../platform/report-schedule.js';
 import { portInUse, type PostgresHandle } from '../platform/postgres.js';
 import {
   connectClient,
@@ -191,6 +192,8 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       notifications: notificationDeps(cfg.notifications, smtpUrl),
     });
     const workerRun = worker.run();
+    // Reports are drafted at the end of each data period by a Temporal Schedule (ADR 0032).
+    if (await ensureReportSchedule(client, cfg.temporal.taskQueue)) logger.info('report drafting schedule created');
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun.catch(() => undefined);
