@@ -13,10 +13,10 @@ import type { Db } from '../db/knex.js';
 import { createReportStore, ReportStateError, type ReportRecord } from '../db/reports.js';
 import { addDays, computeDeadline } from '../workflows/clock/index.js';
 import type { DeliveryRetry } from '../workflows/notification-contract.js';
+import { selectRegime, sendingDeadline } from '../reports/regimes.js';
 import {
+  enginePeriodKind,
   formCodeOf,
-  REPORT_DEADLINES,
-  regimeOn,
   reportPeriod,
   reportWorkflowId,
   type AgencyLevel,
@@ -25,7 +25,7 @@ import {
   type SubmitReportInput,
 } from '../workflows/report-contract.js';
 import type { ResolveRecipients } from './notifications.js';
-import { computeSnapshot } from './report-engine.js';
+import { computeBundle } from './report-engine.js';
 
 export interface ReportActivityDeps {
   db: Db;
@@ -60,14 +60,19 @@ export function createReportActivities(deps: ReportActivityDeps) {
     return a.level;
   }
 
-  async function snapshotOf(r: Pick<ReportRecord, 'agencyId' | 'kind' | 'formCode' | 'periodKey'>, year: number, index: number) {
+  async function snapshotOf(
+    r: Pick<ReportRecord, 'agencyId' | 'kind' | 'formCode' | 'periodKey' | 'regime'>,
+    year: number,
+    index: number,
+  ) {
     const period = reportPeriod(r.kind, year, index);
-    return computeSnapshot(db, {
-      formCode: r.formCode,
+    return computeBundle(db, {
+      formCodes: [r.formCode],
       at: period.to,
       agencyId: r.agencyId,
       agencies: [r.agencyId],
       period,
+      regime: r.regime,
     });
   }
 
@@ -93,29 +98,35 @@ export function createReportActivities(deps: ReportActivityDeps) {
       let report = await reports.find(input.agencyId, input.kind, period.key);
       if (!report) {
         const level = await levelOf(input.agencyId);
-        const rule = REPORT_DEADLINES[level];
-        const cal = await calendar.snapshot(addDays(period.to, -31), addDays(period.to, 60));
+        // The regime of the agency's level in force on the period's last day (02/2025 governs communes).
+        const regime = selectRegime(period.to, level === 'commune' ? 'commune' : 'national');
+        const rule = sendingDeadline(enginePeriodKind(input.kind), input.year, period.index, level, regime);
+        if (!rule)
+          throw ApplicationFailure.nonRetryable(
+            `No sending deadline for level ${level} under ${regime.circular}`,
+            'Report.no_deadline',
+          );
+        // The configured day, rolled forward off a rest day or holiday (BLDS 2015 Art 148(5)).
+        const cal = await calendar.snapshot(addDays(rule.on, -31), addDays(rule.on, 60));
         const d = computeDeadline(
-          { start: period.to, amount: rule.workingDays, unit: 'working_days', startLabel: 'Hết kỳ lấy số liệu' },
+          { start: addDays(rule.on, -1), amount: 1, unit: 'calendar_days', startLabel: 'Ngày trước hạn gửi' },
           cal,
         );
-        const regime = regimeOn(period.to);
         report = await reports.ensure({
           agencyId: input.agencyId,
           kind: input.kind,
           periodKey: period.key,
           periodFrom: period.from,
           periodTo: period.to,
-          regime: regime.code,
+          regime: regime.circular,
           formCode: formCodeOf(input.kind),
           dueOn: d.due,
           dueAt: d.dueAt,
           deadline: {
             level,
-            workingDays: rule.workingDays,
-            recipient: rule.recipient,
+            configuredOn: rule.on,
             source: rule.source,
-            unconfirmed: rule.unconfirmed,
+            confirmed: rule.confirmed,
             calendarVersion: d.calendarVersion,
             derivation: d.derivation,
           },

@@ -5,11 +5,14 @@
  *
  * Data periods: Thông tư 02/2021/TT-TTCP Điều 7 khoản 1 điểm a (the 15th of the month before to the 14th
  * of the last month of the period; the same under 01/2024/TT-TTCP). The plan's monthly report uses the
- * same cut-off (UNCONFIRMED: the plan names no cut-off day). The deadlines by level are not in the
- * sources (`tt-02-2021-che-do-bao-cao.md` §5.1): they are configuration here, counted in working days
- * of the Vietnamese public-agency calendar after the period's last day.
+ * same cut-off (UNCONFIRMED: the plan names no cut-off day). Periods, regimes and the sending deadlines
+ * by level (UNCONFIRMED: `tt-02-2021-che-do-bao-cao.md` §5.1) are the engine's configuration
+ * (reports/regimes.ts); the lifecycle rolls a deadline falling on a day off forward to the next working
+ * day of the public-agency calendar.
  */
 import { defineUpdate, defineQuery } from '@temporalio/workflow';
+import { dataPeriod, selectRegime } from '../reports/regimes.js';
+import type { PeriodKind } from '../reports/types.js';
 
 export const REPORT_KINDS = ['monthly', 'quarter', 'half', 'nine_months', 'year'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -32,11 +35,6 @@ export interface ReportPeriod {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-/** The 15th of the month before `month` (1–12) of `year`: the first day of a data period. */
-function fifteenthBefore(year: number, month: number): string {
-  return month === 1 ? `${year - 1}-12-15` : `${year}-${pad(month - 1)}-15`;
-}
-
 /** Period key of a report: `2026-M03`, `2026-Q1`, `2026-H1`, `2026-9M`, `2026-Y`. */
 export function periodKey(kind: ReportKind, year: number, index: number): string {
   switch (kind) {
@@ -53,24 +51,26 @@ export function periodKey(kind: ReportKind, year: number, index: number): string
   }
 }
 
+/** The engine's period kind of a report kind (`monthly` is the engine's `month`). */
+export function enginePeriodKind(kind: ReportKind): PeriodKind {
+  return kind === 'monthly' ? 'month' : kind;
+}
+
 /**
- * The data period of a report (TT 02/2021 Điều 7.1.a; 01/2024 keeps it; 06/2025 UNCONFIRMED — assumed
- * unchanged until its text is found). Monthly (the plan): 15th of the month before to the 14th.
+ * The data period of a report: the engine's `dataPeriod` under the regime in force on the period's last
+ * day (TT 02/2021 Điều 7.1.a, kept by 01/2024; 06/2025 and the monthly cut-off UNCONFIRMED: see
+ * reports/regimes.ts). `index`: month 1–12, quarter 1–4, otherwise 1.
  */
 export function reportPeriod(kind: ReportKind, year: number, index = 1): ReportPeriod {
-  const lastMonth =
-    kind === 'monthly' ? index : kind === 'quarter' ? index * 3 : kind === 'half' ? 6 : kind === 'nine_months' ? 9 : 12;
-  const firstMonth = kind === 'monthly' ? index : kind === 'quarter' ? index * 3 - 2 : 1;
-  if (kind === 'monthly' && (index < 1 || index > 12)) throw new RangeError(`month ${index} is not 1..12`);
-  if (kind === 'quarter' && (index < 1 || index > 4)) throw new RangeError(`quarter ${index} is not 1..4`);
-  return {
-    kind,
-    year,
-    index: kind === 'monthly' || kind === 'quarter' ? index : 1,
-    from: fifteenthBefore(year, firstMonth),
-    to: `${year}-${pad(lastMonth)}-14`,
-    key: periodKey(kind, year, index),
-  };
+  if (kind === 'monthly' && (!Number.isInteger(index) || index < 1 || index > 12))
+    throw new RangeError(`month ${index} is not 1..12`);
+  if (kind === 'quarter' && (!Number.isInteger(index) || index < 1 || index > 4))
+    throw new RangeError(`quarter ${index} is not 1..4`);
+  const i = kind === 'monthly' || kind === 'quarter' ? index : 1;
+  const lastMonth = kind === 'monthly' ? i : kind === 'quarter' ? i * 3 : kind === 'half' ? 6 : kind === 'nine_months' ? 9 : 12;
+  const regime = selectRegime(`${year}-${pad(lastMonth)}-14`);
+  const p = dataPeriod(enginePeriodKind(kind), year, i, regime);
+  return { kind, year, index: i, from: p.from, to: p.to, key: periodKey(kind, year, i) };
 }
 
 /** Parses a period key back (`2026-Q1` → quarter 1 of 2026); undefined when malformed. */
@@ -85,42 +85,21 @@ export function parsePeriodKey(key: string): ReportPeriod | undefined {
 }
 
 /**
- * The reports whose data period ends on `lastDay` (a 14th): the month's, and the quarter's, 6-, 9- or
+ * The reports whose data period ends on `lastDay` (the 14th under the known regimes): the month's, and the quarter's, 6-, 9- or
  * 12-month report when that month closes one. Empty for any other day.
  */
 export function periodsEndingOn(lastDay: string): ReportPeriod[] {
-  const m = /^(\d{4})-(\d{2})-14$/.exec(lastDay);
+  const m = /^(\d{4})-(\d{2})-\d{2}$/.exec(lastDay);
   if (!m) return [];
   const year = Number(m[1]);
   const month = Number(m[2]);
+  if (month < 1 || month > 12 || reportPeriod('monthly', year, month).to !== lastDay) return [];
   const out = [reportPeriod('monthly', year, month)];
   if (month % 3 === 0) out.push(reportPeriod('quarter', year, month / 3));
   if (month === 6) out.push(reportPeriod('half', year));
   if (month === 9) out.push(reportPeriod('nine_months', year));
   if (month === 12) out.push(reportPeriod('year', year));
   return out;
-}
-
-/** A circular's reporting regime, selected by effective date. */
-export interface ReportRegime {
-  code: string;
-  effectiveFrom: string;
-  source: string;
-}
-
-/** The regimes of the periodic reports (`tt-02-2021-che-do-bao-cao.md`, front matter and §3). */
-export const REPORT_REGIMES: readonly ReportRegime[] = [
-  { code: 'TT-02-2021', effectiveFrom: '2021-05-10', source: 'Thông tư 02/2021/TT-TTCP Điều 3, 7' },
-  // Effective date from a secondary page only (UNCONFIRMED).
-  { code: 'TT-01-2024', effectiveFrom: '2024-03-05', source: 'Thông tư 01/2024/TT-TTCP (UNCONFIRMED effective date)' },
-  { code: 'TT-06-2025', effectiveFrom: '2025-09-30', source: 'Thông tư 06/2025/TT-TTCP (article text not retrieved)' },
-];
-
-/** The regime in force on `day` (the period's last day). */
-export function regimeOn(day: string): ReportRegime {
-  let best = REPORT_REGIMES[0]!;
-  for (const r of REPORT_REGIMES) if (r.effectiveFrom <= day) best = r;
-  return best;
 }
 
 /** The form a report is drafted with: the plan's monthly report, or the regime's periodic report. */
@@ -131,43 +110,6 @@ export function formCodeOf(kind: ReportKind): string {
 export const MONTHLY_CHAIRMAN_FORM = 'KH-BC-THANG';
 /** The regime's periodic report (reception, letters, complaints, denunciations). */
 export const PERIODIC_FORM = 'BC-DINH-KY';
-
-/** The sending deadline of a report: working days after the data period's last day. */
-export interface DeadlineRule {
-  workingDays: number;
-  /** Who receives the report. */
-  recipient: string;
-  source: string;
-  unconfirmed: boolean;
-}
-
-/**
- * Sending deadlines by level (UNCONFIRMED: TT 02/2021 Điều 7 khoản 2 was not retrieved; the bounds known
- * are ND 09/2019 — at least 1 working day after the cut-off, and ministries/provinces to the Government
- * by the 25th). Communes and departments send to the provincial People's Committee, the province to
- * Thanh tra Chính phủ; a commune's or department's report must reach the province before the province
- * consolidates, hence the shorter limit.
- */
-export const REPORT_DEADLINES: Readonly<Record<AgencyLevel, DeadlineRule>> = {
-  commune: {
-    workingDays: 2,
-    recipient: 'UBND tỉnh (qua Thanh tra tỉnh)',
-    source: 'TT 02/2021/TT-TTCP Điều 7.2 (days not retrieved; ND 09/2019 Điều 12 bound)',
-    unconfirmed: true,
-  },
-  department: {
-    workingDays: 2,
-    recipient: 'UBND tỉnh (qua Thanh tra tỉnh)',
-    source: 'TT 02/2021/TT-TTCP Điều 7.2 (days not retrieved; ND 09/2019 Điều 12 bound)',
-    unconfirmed: true,
-  },
-  province: {
-    workingDays: 5,
-    recipient: 'Thanh tra Chính phủ',
-    source: 'TT 02/2021/TT-TTCP Điều 7.2 (days not retrieved; ND 09/2019 Điều 12: by the 25th)',
-    unconfirmed: true,
-  },
-};
 
 /** The one workflow id of a report (idempotent per agency, kind and period). */
 export function reportWorkflowId(agencyId: string, kind: ReportKind, key: string): string {

@@ -15,6 +15,7 @@
  */
 import {
   ActivityFailure,
+  ApplicationFailure,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   condition,
@@ -111,11 +112,16 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     },
     {
       validator: (req) => {
-        if (state.reportId === null) throw new Error('The report is being drafted: try again shortly');
-        if (busy) throw new Error('The report is changing: try again');
-        if (state.status === 'submitted') throw new Error('already_submitted: the report is submitted');
+        if (state.reportId === null)
+          throw ApplicationFailure.create({ type: 'ReportDrafting', message: 'The report is being drafted: try again shortly' });
+        if (busy) throw ApplicationFailure.create({ type: 'ReportBusy', message: 'The report is changing: try again' });
+        if (state.status === 'submitted')
+          throw ApplicationFailure.create({ type: 'ReportSubmitted', message: 'The report is submitted and frozen: reopen it (with a reason) to change it' });
         if (req.version !== undefined && req.version !== state.version)
-          throw new Error(`stale_version: version ${req.version} is not the current version (${state.version})`);
+          throw ApplicationFailure.create({
+            type: 'StaleVersion',
+            message: `Version ${req.version} is not the current version (${state.version})`,
+          });
       },
     },
   );
@@ -134,11 +140,13 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     },
     {
       validator: (req) => {
-        if (state.reportId === null) throw new Error('The report is being drafted: try again shortly');
-        if (busy) throw new Error('The report is changing: try again');
-        if (state.status !== 'submitted') throw new Error('not_submitted: only a submitted report is reopened');
+        if (state.reportId === null)
+          throw ApplicationFailure.create({ type: 'ReportDrafting', message: 'The report is being drafted: try again shortly' });
+        if (busy) throw ApplicationFailure.create({ type: 'ReportBusy', message: 'The report is changing: try again' });
+        if (state.status !== 'submitted')
+          throw ApplicationFailure.create({ type: 'ReportNotSubmitted', message: 'Only a submitted report is reopened' });
         if (typeof req.reason !== 'string' || req.reason.trim().length === 0)
-          throw new Error('reason: a reason is required');
+          throw ApplicationFailure.create({ type: 'InvalidInput', message: 'reason: a reason is required' });
       },
     },
   );

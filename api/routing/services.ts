@@ -33,6 +33,7 @@ import { createRateLimiter } from '../rate-limit.js';
 import { createApiKeyAdmin } from '../services/api-keys.js';
 import { createCaseStartService } from '../services/case-start.js';
 import { createDirectoryService } from '../services/directory.js';
+import { createReportService } from '../services/reports.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -122,6 +123,8 @@ export function createServices(deps: AppDeps) {
       logger: deps.logger,
     }),
     authenticate,
+    /** Stored reports: versions, submit/reopen through their workflow, export, consolidation (ADR 0032). */
+    reports: createReportService({ db: deps.db, temporal: deps.temporal }),
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),
   };
