@@ -4,6 +4,7 @@
  * Interpreter: BENCH_CASES (per round, default 100), BENCH_CONCURRENCY (50), BENCH_ROUNDS (4).
  * API: see bench/api.ts (BENCH_API_*); its table is also written to bench/results/api.md.
  * Load: see bench/load.ts (`--duration`, `--workers`, `--concurrency`, `--poll-ms`); written to bench/results/load.md.
+ * Reports: bench/reports.ts (BENCH_REPORT_CASES, BENCH_REPORT_RUNS); written to bench/results/reports.md.
  * Webhooks: see bench/webhooks.ts (BENCH_WEBHOOK_RATE, BENCH_WEBHOOK_SECONDS, BENCH_FEED_EVENTS); written to bench/results/webhooks.md.
  */
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { apiBenchTable, runAndWriteApiBench, runApiBench } from './api.js';
 import { benchTable, runInterpreterBench } from './interpreter.js';
 import { runAndWriteLoadBench } from './load.js';
 import { runAndWriteWebhookBench } from './webhooks.js';
+import { runAndWriteReportBench } from './reports.js';
 
 /** `--name value` flags (for the load benchmark); the other arguments name benchmarks. */
 const argv = process.argv.slice(2);
@@ -42,6 +44,10 @@ const BENCHES: Record<string, () => Promise<void>> = {
   /** Webhook delivery latency at 50 events/s and the feed's read rate (about 3 minutes). */
   async webhooks() {
     console.log(`\n${await runAndWriteWebhookBench((s) => console.error(s))}`);
+  },
+  /** The monthly report for a whole province over one million cases (issue 16 item 8; ADR 0032). */
+  async reports() {
+    console.log(`\n${await runAndWriteReportBench((s) => console.error(s))}`);
   },
   /** Sustained load with 1 and 2 worker processes, 10 minutes each by default (not part of the default run). */
   async load() {

@@ -1300,6 +1300,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored reports of the caller's agency subtree (monthly and periodic), newest period first
+         * @description Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A report: status, sending deadline, free-text sections and its versions
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/consolidation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted
+         * @description Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet resubmitted is listed under `notSubmitted`.
+         *
+         *     Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReportConsolidation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a submitted report with a reason: a new draft version; the submitted versions stay
+         * @description Audited with the reason. The new version is computed from the data as it is now; submit it again.
+         *
+         *     Roles: supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["reopenReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Write the free-text sections (assessment, proposals) of a report not yet submitted
+         * @description Fields sent replace those stored; fields left out stay. Audited. A submitted report answers 409 (reopen it first).
+         *
+         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        put: operations["updateReportSections"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a report: its current version is frozen (snapshot, sections, sha256, who and when)
+         * @description The sha256 goes to the audit log and `vn.kntc.report.submitted` to the event feed. `version`: the version reviewed (a newer one answers 409 `StaleVersion`). A submitted report answers 409 `ReportSubmitted`.
+         *
+         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["submitReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One version of a report: its computed forms, and once submitted its sections, hash, who and when
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReportVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/versions/{version}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["exportReportVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks": {
         parameters: {
             query?: never;
@@ -1441,7 +1609,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe an integrating system to events (the signing secret is shown once)
-         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
+         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
          *
          *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -2745,6 +2913,144 @@ export interface components {
             definitionVersion?: number;
             /** @description Most cases to replay (default and maximum 500) */
             limit?: number;
+        };
+        Report: {
+            agencyId: string;
+            currentVersion: number;
+            /** @description The rule, its source, and its derivation on the calendar */
+            deadline: {
+                [key: string]: unknown;
+            };
+            dueAt: string;
+            /** @description Sending deadline (a civil day; UNCONFIRMED by level: see `deadline`) */
+            dueOn: string;
+            escalatedAt: string | null;
+            formCode: string;
+            id: string;
+            /** @enum {string} */
+            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
+            overdue: boolean;
+            period: string;
+            periodFrom: string;
+            periodTo: string;
+            /** @description The circular the report is drafted under */
+            regime: string;
+            sections: components["schemas"]["ReportSections"];
+            /** @enum {string} */
+            status: "draft" | "in_review" | "submitted" | "reopened";
+            updatedAt: string;
+        };
+        ReportConsolidation: {
+            agencyId: string;
+            forms: {
+                code: string;
+                rows: {
+                    cells: {
+                        [key: string]: {
+                            value: number | null;
+                        };
+                    };
+                    code: string;
+                    label: string;
+                }[];
+                title: string;
+            }[];
+            /** @description The report's own current version is part of the sums */
+            includesOwn: boolean;
+            /** @enum {string} */
+            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
+            notSubmitted: {
+                agencyId: string;
+                name: string;
+                overdue: boolean;
+                reportId: string | null;
+                /** @enum {string|null} */
+                status: "draft" | "in_review" | "submitted" | "reopened" | null;
+            }[];
+            period: string;
+            reportId: string;
+            submitted: {
+                agencyId: string;
+                reportId: string;
+                sha256: string;
+                submittedAt: string;
+                version: number;
+            }[];
+        };
+        /** @description Free text the agency writes before submitting */
+        ReportSections: {
+            assessment?: string;
+            proposals?: string;
+        };
+        ReportVersion: {
+            /** @enum {string} */
+            cause: "scheduled" | "reopened";
+            computedAt: string;
+            reopenedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            reopenReason: string | null;
+            sections: components["schemas"]["ReportSections"] & (Record<string, never> | null);
+            /** @description sha256 of the canonical JSON of {snapshot, sections}, once submitted */
+            sha256: string | null;
+            /** @description The computed forms (frozen once submitted) */
+            snapshot?: unknown;
+            submittedAt: string | null;
+            submittedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            version: number;
+        };
+        ReportVersionSummary: {
+            /** @enum {string} */
+            cause: "scheduled" | "reopened";
+            computedAt: string;
+            reopenedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            reopenReason: string | null;
+            /** @description sha256 of the canonical JSON of {snapshot, sections}, once submitted */
+            sha256: string | null;
+            submittedAt: string | null;
+            submittedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            version: number;
+        };
+        ReportWithVersions: {
+            agencyId: string;
+            currentVersion: number;
+            /** @description The rule, its source, and its derivation on the calendar */
+            deadline: {
+                [key: string]: unknown;
+            };
+            dueAt: string;
+            /** @description Sending deadline (a civil day; UNCONFIRMED by level: see `deadline`) */
+            dueOn: string;
+            escalatedAt: string | null;
+            formCode: string;
+            id: string;
+            /** @enum {string} */
+            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
+            overdue: boolean;
+            period: string;
+            periodFrom: string;
+            periodTo: string;
+            /** @description The circular the report is drafted under */
+            regime: string;
+            sections: components["schemas"]["ReportSections"];
+            /** @enum {string} */
+            status: "draft" | "in_review" | "submitted" | "reopened";
+            updatedAt: string;
+            versions: components["schemas"]["ReportVersionSummary"][];
         };
         ResetCase: {
             /**
@@ -6879,7 +7185,7 @@ export interface operations {
                 /** @description Cursor: the `sequence` of the last event processed (default 0: from the start) */
                 after?: string;
                 limit?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -6933,7 +7239,7 @@ export interface operations {
                 after?: string;
                 /** @description The stream ends after this many seconds (reconnect to go on) */
                 maxSeconds?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -7557,6 +7863,591 @@ export interface operations {
             };
             /** @description Too many look-ups from this client; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: {
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                kind?: "monthly" | "quarter" | "half" | "nine_months" | "year";
+                limit?: number;
+                /** @description Data period: `2026-M03`, `2026-Q1`, `2026-H1`, `2026-9M`, `2026-Y` */
+                period?: string;
+                status?: "draft" | "in_review" | "submitted" | "reopened";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Report"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportWithVersions"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportConsolidation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consolidation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportConsolidation"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reopenReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Số liệu mục II chưa đầy đủ"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Reopened */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reportId: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report is not submitted (reason given) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateReportSections: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assessment": "Tình hình khiếu nại, tố cáo trong tháng ổn định.",
+                 *       "proposals": "Đề nghị tăng cường đối thoại."
+                 *     }
+                 */
+                "application/json": {
+                    assessment?: string;
+                    proposals?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report is submitted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": {
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Frozen */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reportId: string;
+                        sha256: string;
+                        submittedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report cannot be submitted now (reason given) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportVersion"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportReportVersion: {
+        parameters: {
+            query?: {
+                /** @description The form code (default: the first form) */
+                form?: string;
+                format?: "json" | "csv" | "xlsx" | "pdf";
+            };
+            header?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rendered form */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The renderer of this format is not available in this build */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };
