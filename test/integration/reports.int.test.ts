@@ -71,7 +71,7 @@ beforeAll(async () => {
     for (let i = 0; i < 200 && (await h.query(getReportState)).reportId === null; i++)
       await new Promise((r) => setTimeout(r, 50));
   }
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await api?.close();
 });
