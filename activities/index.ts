@@ -9,6 +9,7 @@ import {
   startNotificationDelivery,
   type NotificationActivityDeps,
 } from './notifications.js';
+import { createReportActivities } from './reports.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 import { createWebhookActivities } from './webhooks.js';
 import { createReceptionComplianceActivities } from './reception-compliance.js';
@@ -54,6 +55,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createAgencyClosureActivities(deps),
     // The reception compliance check the Temporal Schedules run (workflows/reception-compliance.ts).
     ...createReceptionComplianceActivities(deps),
+    // Stored reports: draft, freeze, reopen, escalate (workflows/report.ts, ADR 0032).
+    ...createReportActivities({ db: deps.db, logger: deps.logger, notifications: deps.notifications }),
   };
 }
 

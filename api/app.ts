@@ -33,6 +33,7 @@ import { hotspotRoutes } from './routes/hotspots.js';
 import { receptionScheduleRoutes } from './routes/reception-schedule.js';
 import { receptionComplianceRoutes } from './routes/reception-compliance.js';
 import { reportRoutes } from './routes/reports.js';
+import { reportFormRoutes } from './routes/report-forms.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 import { consoleRouter } from './console.js';
 
@@ -75,6 +76,7 @@ export function apiRoutes(): RouteSpec[] {
     ...receptionComplianceRoutes,
     ...notificationRoutes,
     ...hotspotRoutes,
+    ...reportFormRoutes,
     ...reportRoutes,
   ];
 }

@@ -20,6 +20,7 @@ import { ensureReceptionComplianceSchedules } from '../reception/compliance-sche
 import { notificationDeps, startMailCatcher, type MailCatcher } from '../platform/notifications.js';
 import { createPiiKeyring } from '../platform/pii.js';
 import { ensureConsoleBuilt } from '../platform/console-build.js';
+import { ensureReportSchedule } from '../platform/report-schedule.js';
 import { portInUse, type PostgresHandle } from '../platform/postgres.js';
 import {
   connectClient,
@@ -195,6 +196,8 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       notifications: notificationDeps(cfg.notifications, smtpUrl),
     });
     const workerRun = worker.run();
+    // Reports are drafted at the end of each data period by a Temporal Schedule (ADR 0032).
+    if (await ensureReportSchedule(client, cfg.temporal.taskQueue)) logger.info('report drafting schedule created');
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun.catch(() => undefined);

@@ -1,295 +1,388 @@
 /**
- * Report forms of the reporting regime (issue 16 items 2 and 6, ADR 0031): the regime versions and
- * the forms in force on a date, and a form computed ad hoc for a data period within the caller's
- * agency subtree, as JSON, CSV, XLSX, HTML or PDF. Stored (frozen) reports are the report lifecycle's.
+ * Stored reports (issue 16 items 3–5, ADR 0032). Who may act:
+ * - read (list, get, a version, export, consolidation): officer, supervisor, auditor, admin of the
+ *   report's agency or any agency above it (the subtree rule);
+ * - write the free-text sections and submit: officer, supervisor, admin of the report's own agency only
+ *   (a report is the agency's own statement; the level above reads it, 403 when it tries to write);
+ * - reopen (with a reason): supervisor or admin (the agency's head and the leaders above) of the report's
+ *   agency or any agency above it.
  */
 import { z } from 'zod';
-import { isIsoDate } from '../../workflows/clock/days.js';
-import { ReportError } from '../../reports/engine.js';
-import { dataPeriod, PERIODS_PER_YEAR, REGIMES, selectRegime } from '../../reports/regimes.js';
-import { renderCsv, renderHtml, renderPdf, renderXlsx } from '../../reports/render.js';
-import type { PeriodKind } from '../../reports/types.js';
+import { actorOf } from '../auth/principal.js';
+import { EXPORT_FORMATS, RendererUnavailable } from '../../activities/report-engine.js';
+import type { ReportRecord, ReportVersionRecord } from '../../db/reports.js';
+import { REPORT_KINDS, REPORT_STATUSES, parsePeriodKey } from '../../workflows/report-contract.js';
 import { HttpProblem, problems } from '../problem.js';
-import { AgencyId } from '../schemas.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import { idempotent } from '../routing/idempotent.js';
+import { AgencyId } from '../schemas.js';
+import { updateIdFor } from '../update-id.js';
 
-const READERS = ['intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
-/** Longest ad hoc data period (two years: e.g. the National Assembly's 1/8–31/7 report, with room). */
-export const MAX_PERIOD_DAYS = 731;
+const READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
+const WRITERS = ['officer', 'supervisor', 'admin'] as const;
+const REOPENERS = ['supervisor', 'admin'] as const;
 
-const CivilDate = z
+const ReportId = z
   .string()
-  .max(10)
-  .refine(isIsoDate, { message: 'must be an existing day written YYYY-MM-DD' })
-  .refine((d) => d >= '2000-01-01' && d <= '2099-12-31', { message: 'must lie between 2000-01-01 and 2099-12-31' });
-
-/** A form code in a path: `01-XLD` (or `01/XLD` URL-encoded). */
-const FormCode = z
+  .regex(/^rpt-[0-9a-f-]{36}$/)
+  .meta({ description: 'Report id (`rpt-…`)', example: 'rpt-0b6f3b4e-1234-4000-8000-000000000001' });
+const PeriodKey = z
   .string()
-  .max(16)
-  .regex(/^\d{2}[-/][A-Z]{2,5}$/, 'a form code such as 01-XLD')
-  .transform((s) => s.replace('-', '/'))
-  .meta({ description: 'Form code, `/` written `-` (e.g. `01-XLD`, `03-KQGQ`)', example: '01-XLD' });
+  .refine((v) => parsePeriodKey(v) !== undefined, { message: 'a period such as 2026-M03, 2026-Q1, 2026-H1, 2026-9M, 2026-Y' })
+  .meta({ description: 'Data period: `2026-M03`, `2026-Q1`, `2026-H1`, `2026-9M`, `2026-Y`', example: '2026-Q1' });
+const Actor = z.object({ type: z.string(), id: z.string(), agency: z.string().nullable() });
+const Text = z.string().max(20_000);
 
-const Sourced = (t: z.ZodType) =>
-  z.object({ value: t, source: z.string(), confirmed: z.boolean().meta({ description: 'false = UNCONFIRMED' }) });
+const Sections = z
+  .object({ assessment: Text.optional(), proposals: Text.optional() })
+  .meta({ id: 'ReportSections', description: 'Free text the agency writes before submitting' });
 
-const Regime = z
+const VersionSummary = z
   .object({
-    circular: z.string(),
-    title: z.string(),
-    scope: z.enum(['national', 'commune']),
-    effectiveFrom: Sourced(z.string()),
-    effectiveTo: z.string().optional(),
-    citation: z.string(),
-    dataPeriod: z.object({
-      startDay: Sourced(z.number().int()),
-      cutOffDay: Sourced(z.number().int()),
-      month: Sourced(z.object({ startDay: z.number().int(), cutOffDay: z.number().int() })),
-    }),
-    narrativeFor: Sourced(z.array(z.string())),
-    deadlines: z.array(
-      z.object({ level: z.string(), recipient: z.string(), dayOfLastMonth: Sourced(z.number().int().nullable()) }),
-    ),
-    forms: Sourced(z.array(z.string())),
-  })
-  .meta({ id: 'ReportRegime' });
-
-const FormSummary = z
-  .object({
-    code: z.string(),
     version: z.number().int(),
-    title: z.string(),
-    circular: z.string(),
-    effectiveFrom: z.string(),
-    effectiveTo: z.string().optional(),
-    confirmed: z.boolean(),
-  })
-  .meta({ id: 'ReportFormSummary' });
-
-const FormDefinition = z
-  .object({
-    code: z.string(),
-    version: z.number().int(),
-    title: z.string(),
-    circular: z.string(),
-    effectiveFrom: z.string(),
-    effectiveTo: z.string().optional(),
-    citation: z.string(),
-    evidence: z.string(),
-    confirmed: z.boolean(),
-    unitHeading: z.string(),
-    columns: z.array(
-      z.object({
-        no: z.number().int(),
-        path: z.array(z.string()),
-        identity: z.string().optional(),
-        cell: z.record(z.string(), z.unknown()).meta({ description: 'query | sum | manual | note' }),
-      }),
-    ),
-    rules: z.array(
-      z.object({
-        id: z.string(),
-        left: z.number().int(),
-        right: z.array(z.object({ form: z.string().optional(), col: z.number().int() })),
-        citation: z.string(),
-        confirmed: z.boolean(),
-      }),
-    ),
-  })
-  .meta({ id: 'ReportFormDefinition' });
-
-const Cell = z.object({
-  value: z
-    .number()
-    .nullable()
-    .meta({ description: 'null: a manual column (entered by the agency) or the note column' }),
-  drillDown: z.string().optional().meta({ description: 'The case search behind the number (same filter)' }),
-});
-const ReportSnapshot = z
-  .object({
-    form: z.object({ code: z.string(), version: z.number().int(), title: z.string(), circular: z.string() }),
-    agencyId: z.string(),
-    agencyName: z.string(),
-    period: z.object({ from: z.string(), to: z.string() }),
-    header: z.array(
-      z.object({
-        row: z.number().int(),
-        col: z.number().int(),
-        rowSpan: z.number().int(),
-        colSpan: z.number().int(),
-        text: z.string(),
-      }),
-    ),
-    columns: z.array(
-      z.object({
-        no: z.number().int(),
-        label: z.string(),
-        identity: z.string().optional(),
-        manual: z.boolean().optional(),
-      }),
-    ),
-    rows: z.array(z.object({ code: z.string(), label: z.string(), cells: z.record(z.string(), Cell) })),
-    checks: z.array(z.object({ rule: z.string(), ok: z.boolean(), detail: z.string() })),
+    cause: z.enum(['scheduled', 'reopened']),
     computedAt: z.string(),
+    reopenReason: z.string().nullable(),
+    reopenedBy: Actor.nullable(),
+    submittedAt: z.string().nullable(),
+    submittedBy: Actor.nullable(),
+    sha256: z.string().nullable().meta({ description: 'sha256 of the canonical JSON of {snapshot, sections}, once submitted' }),
   })
-  .meta({ id: 'ReportSnapshot' });
+  .meta({ id: 'ReportVersionSummary' });
 
-const AtQuery = z.strictObject({
-  at: CivilDate.optional().meta({ description: 'Date the forms are in force (default: today)' }),
-});
-
-const ComputeQuery = z
-  .strictObject({
-    from: CivilDate.optional().meta({ description: 'First day of the data period (inclusive)' }),
-    to: CivilDate.optional().meta({ description: 'Last day of the data period (inclusive)' }),
-    kind: z
-      .enum(['month', 'quarter', 'half', 'nine_months', 'year'])
-      .optional()
-      .meta({ description: 'Instead of from/to: a periodic data period of the regime in force (with year, index)' }),
-    year: z.coerce.number().int().min(2000).max(2099).optional(),
-    index: z.coerce.number().int().min(1).max(12).optional().meta({ description: 'month 1–12, quarter 1–4; else 1' }),
-    agencyId: AgencyId.optional().meta({ description: "Agency reported (its subtree); default: the caller's agency" }),
-    format: z.enum(['json', 'csv', 'xlsx', 'html', 'pdf']).default('json'),
+const Report = z
+  .object({
+    id: z.string(),
+    agencyId: z.string(),
+    kind: z.enum(REPORT_KINDS),
+    period: z.string(),
+    periodFrom: z.string(),
+    periodTo: z.string(),
+    regime: z.string().meta({ description: 'The circular the report is drafted under' }),
+    formCode: z.string(),
+    status: z.enum(REPORT_STATUSES),
+    dueOn: z.string().meta({ description: 'Sending deadline (a civil day; UNCONFIRMED by level: see `deadline`)' }),
+    dueAt: z.string(),
+    deadline: z.record(z.string(), z.unknown()).meta({ description: 'The rule, its source, and its derivation on the calendar' }),
+    overdue: z.boolean(),
+    escalatedAt: z.string().nullable(),
+    sections: Sections,
+    currentVersion: z.number().int(),
+    updatedAt: z.string(),
   })
-  .superRefine((q, ctx) => {
-    const range = q.from !== undefined || q.to !== undefined;
-    if (range && q.kind !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['kind'], message: 'give either from/to or kind/year/index' });
-    else if (range) {
-      if (q.from === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'required with to' });
-      if (q.to === undefined) ctx.addIssue({ code: 'custom', path: ['to'], message: 'required with from' });
-      if (q.from && q.to && q.from > q.to)
-        ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-      if (q.from && q.to && (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 >= MAX_PERIOD_DAYS)
-        ctx.addIssue({ code: 'custom', path: ['to'], message: `the period may span at most ${MAX_PERIOD_DAYS} days` });
-    } else if (q.kind === undefined)
-      ctx.addIssue({ code: 'custom', path: ['from'], message: 'give from/to or kind/year/index' });
-    else {
-      if (q.year === undefined) ctx.addIssue({ code: 'custom', path: ['year'], message: `required with kind` });
-      const max = PERIODS_PER_YEAR[q.kind];
-      if ((q.index ?? 1) > max)
-        ctx.addIssue({ code: 'custom', path: ['index'], message: `must be 1..${max} for ${q.kind}` });
-    }
-  });
+  .meta({ id: 'Report' });
 
-const today = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+const ReportWithVersions = Report.extend({ versions: z.array(VersionSummary) }).meta({ id: 'ReportWithVersions' });
+const ReportVersion = VersionSummary.extend({
+  sections: Sections.nullable(),
+  snapshot: z.unknown().meta({ description: 'The computed forms (frozen once submitted)' }),
+}).meta({ id: 'ReportVersion' });
 
-const CONTENT: Record<'csv' | 'xlsx' | 'html' | 'pdf', { type: string; ext: string }> = {
-  csv: { type: 'text/csv; charset=utf-8', ext: 'csv' },
-  xlsx: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' },
-  html: { type: 'text/html; charset=utf-8', ext: 'html' },
-  pdf: { type: 'application/pdf', ext: 'pdf' },
-};
+const Cell = z.object({ value: z.number().nullable() });
+const Consolidation = z
+  .object({
+    reportId: z.string(),
+    agencyId: z.string(),
+    kind: z.enum(REPORT_KINDS),
+    period: z.string(),
+    includesOwn: z.boolean().meta({ description: "The report's own current version is part of the sums" }),
+    submitted: z.array(
+      z.object({ agencyId: z.string(), reportId: z.string(), version: z.number().int(), sha256: z.string(), submittedAt: z.string() }),
+    ),
+    notSubmitted: z.array(
+      z.object({
+        agencyId: z.string(),
+        name: z.string(),
+        reportId: z.string().nullable(),
+        status: z.enum(REPORT_STATUSES).nullable(),
+        overdue: z.boolean(),
+      }),
+    ),
+    forms: z.array(
+      z.object({
+        code: z.string(),
+        title: z.string(),
+        rows: z.array(z.object({ code: z.string(), label: z.string(), cells: z.record(z.string(), Cell) })),
+      }),
+    ),
+  })
+  .meta({ id: 'ReportConsolidation' });
+
+function reportView(r: ReportRecord) {
+  return {
+    id: r.id,
+    agencyId: r.agencyId,
+    kind: r.kind,
+    period: r.periodKey,
+    periodFrom: r.periodFrom,
+    periodTo: r.periodTo,
+    regime: r.regime,
+    formCode: r.formCode,
+    status: r.status,
+    dueOn: r.dueOn,
+    dueAt: r.dueAt,
+    deadline: r.deadline,
+    overdue: r.overdue,
+    escalatedAt: r.escalatedAt,
+    sections: r.sections,
+    currentVersion: r.currentVersion,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function versionSummary(v: ReportVersionRecord) {
+  return {
+    version: v.version,
+    cause: v.cause,
+    computedAt: v.computedAt,
+    reopenReason: v.reopenReason,
+    reopenedBy: v.reopenedBy,
+    submittedAt: v.submittedAt,
+    submittedBy: v.submittedBy,
+    sha256: v.hash,
+  };
+}
+
+const byId = z.object({ id: ReportId });
 
 export const reportRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get',
-    path: '/v1/reports/regimes',
-    operationId: 'listReportRegimes',
+    path: '/v1/reports',
+    operationId: 'listReports',
     tags: ['Reports'],
-    summary: 'Versions of the reporting regime: data periods, sending deadlines by level, forms (UNCONFIRMED marked)',
-    description:
-      'Configuration per circular (TT 02/2021, 01/2024, 02/2025 for communes, 06/2025), each value with its source; ' +
-      '`confirmed: false` marks what the sources do not give (e.g. every sending deadline by level).',
-    auth: { roles: READERS, scope: { kind: 'none' } },
-    responses: {
-      200: { description: 'The regime versions, oldest first', schema: z.object({ items: z.array(Regime) }) },
-    },
-    handler: () => ({ body: { items: REGIMES } }),
-  }),
-
-  defineRoute({
-    method: 'get',
-    path: '/v1/reports/forms',
-    operationId: 'listReportForms',
-    tags: ['Reports'],
-    summary: 'Report forms in force on a date (01–02/TCD, 01–04/XLD, 01–04/KQGQ)',
-    auth: { roles: READERS, scope: { kind: 'none' } },
-    request: { query: AtQuery },
-    responses: { 200: { description: 'Forms in force', schema: z.object({ items: z.array(FormSummary) }) } },
-    handler: ({ query, services }) => ({ body: { items: services.reports.listForms(query.at ?? today()) } }),
-  }),
-
-  defineRoute({
-    method: 'get',
-    path: '/v1/reports/forms/:code',
-    operationId: 'getReportForm',
-    tags: ['Reports'],
-    summary: 'One report form in force on a date: columns (header paths, cell queries), rules, evidence',
-    auth: { roles: READERS, scope: { kind: 'none' } },
-    request: { params: z.object({ code: FormCode }), query: AtQuery },
-    responses: { 200: { description: 'The form version', schema: FormDefinition } },
-    handler: ({ params, query, services }) => {
-      const at = query.at ?? today();
-      const f = services.reports.selectForm(params.code, at);
-      if (!f) throw problems.notFound(`Form ${params.code} in force on ${at}`);
-      return { body: f };
-    },
-  }),
-
-  defineRoute({
-    method: 'get',
-    path: '/v1/reports/forms/:code/compute',
-    operationId: 'computeReportForm',
-    tags: ['Reports'],
-    summary: "Compute a report form for a data period over an agency's subtree (JSON, CSV, XLSX, HTML or PDF)",
-    description:
-      'Rows: the agency’s own records, one row per direct child agency (with its subtree), and the total. ' +
-      'Every case cell whose filter the case search offers links to it (`drillDown`). `checks` reports the ' +
-      'form’s identities and cross-form rules (03/KQGQ(1) = 01/XLD(20), …). The period is `from`/`to` (inclusive ' +
-      'civil dates) or `kind`/`year`/`index` of the regime in force. `format=csv|xlsx|html|pdf` answers a file ' +
-      '(XLSX laid out like the form, merged header cells, numbers as numbers) instead of the JSON snapshot.',
+    summary: "The stored reports of the caller's agency subtree (monthly and periodic), newest period first",
     auth: { roles: READERS, scope: { kind: 'subtree' } },
     request: {
-      params: z.object({ code: FormCode }),
-      query: ComputeQuery,
-      queryExample: { from: '2026-06-15', to: '2026-07-14' },
+      query: z.strictObject({
+        kind: z.enum(REPORT_KINDS).optional(),
+        period: PeriodKey.optional(),
+        status: z.enum(REPORT_STATUSES).optional(),
+        agencyId: AgencyId.optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+    },
+    responses: { 200: { description: 'The reports', schema: z.object({ items: z.array(Report) }) } },
+    handler: async ({ query, subtree, services }) => {
+      const rows = await services.reports.list({
+        agencies: subtree,
+        kind: query.kind,
+        periodKey: query.period,
+        status: query.status,
+        agencyId: query.agencyId,
+        limit: query.limit,
+      });
+      return { body: { items: rows.map(reportView) } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/reports/:id',
+    operationId: 'getReport',
+    tags: ['Reports'],
+    summary: 'A report: status, sending deadline, free-text sections and its versions',
+    auth: { roles: READERS, scope: { kind: 'report', param: 'id' } },
+    request: { params: byId },
+    responses: { 200: { description: 'The report', schema: ReportWithVersions } },
+    handler: async ({ report, services }) => ({
+      body: { ...reportView(report), versions: (await services.reports.versions(report.id)).map(versionSummary) },
+    }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/reports/:id/versions/:version',
+    operationId: 'getReportVersion',
+    tags: ['Reports'],
+    summary: 'One version of a report: its computed forms, and once submitted its sections, hash, who and when',
+    auth: { roles: READERS, scope: { kind: 'report', param: 'id' } },
+    request: { params: z.object({ id: ReportId, version: z.coerce.number().int().min(1).max(100_000) }) },
+    responses: { 200: { description: 'The version', schema: ReportVersion } },
+    handler: async ({ params, report, services }) => {
+      const v = await services.reports.version(report.id, params.version);
+      if (!v) throw problems.notFound(`Version ${params.version} of report ${report.id}`);
+      return { body: { ...versionSummary(v), sections: v.sections, snapshot: v.snapshot } };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/reports/:id/versions/:version/export',
+    operationId: 'exportReportVersion',
+    tags: ['Reports'],
+    summary: 'A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers',
+    auth: { roles: READERS, scope: { kind: 'report', param: 'id' } },
+    request: {
+      params: z.object({ id: ReportId, version: z.coerce.number().int().min(1).max(100_000) }),
+      query: z.strictObject({
+        format: z.enum(EXPORT_FORMATS).default('json'),
+        form: z.string().max(40).optional().meta({ description: 'The form code (default: the first form)' }),
+      }),
     },
     responses: {
-      200: { description: 'The computed form (JSON; other formats per `format`)', schema: ReportSnapshot },
-      404: { description: 'No such form in force, or the agency is not in the caller’s subtree' },
+      200: { description: 'The rendered form', contentType: 'application/octet-stream' },
+      501: { description: 'The renderer of this format is not available in this build' },
     },
-    handler: async ({ params, query, principal, subtree, services, res }) => {
-      const agencyId = query.agencyId ?? principal.agencyId;
-      // An agency outside the caller's subtree is not found for them.
-      if (!subtree.includes(agencyId)) throw problems.notFound(`Agency ${agencyId}`);
-      let period: { from: string; to: string };
-      if (query.kind) {
-        const kind: PeriodKind = query.kind;
-        const year = query.year!;
-        const index = query.index ?? 1;
-        // The regime whose period it is: selected by the period's end under the first regime's rule.
-        const probe = dataPeriod(kind, year, index, REGIMES[REGIMES.length - 1]!);
-        period = dataPeriod(kind, year, index, selectRegime(probe.to));
-      } else period = { from: query.from!, to: query.to! };
-      let snap;
+    handler: async ({ params, query, report, services, res }) => {
       try {
-        snap = await services.reports.computeReport({ formCode: params.code, agencyId, period });
+        const out = await services.reports.export(report, params.version, query.format, query.form);
+        res
+          .status(200)
+          .set('content-type', out.contentType)
+          .set(
+            'content-disposition',
+            `attachment; filename="${report.agencyId}-${report.periodKey}-v${params.version}.${out.extension}"`,
+          )
+          .send(out.body);
       } catch (e) {
-        if (e instanceof ReportError && e.kind === 'unknown_form')
-          throw problems.notFound(`Form ${params.code} in force on ${period.to}`);
-        if (e instanceof ReportError && e.kind === 'unknown_agency') throw problems.notFound(`Agency ${agencyId}`);
-        if (e instanceof ReportError) throw new HttpProblem(400, 'validation', 'The request is not valid', e.message);
+        if (e instanceof RendererUnavailable)
+          throw new HttpProblem(501, 'not-implemented', 'Format not available', e.message, { field: 'query.format' });
         throw e;
       }
-      if (query.format === 'json') return { body: snap };
-      const c = CONTENT[query.format];
-      const name = `${snap.form.code.replace('/', '-')}_${agencyId}_${period.from}_${period.to}.${c.ext}`;
-      const body =
-        query.format === 'csv'
-          ? renderCsv(snap)
-          : query.format === 'xlsx'
-            ? await renderXlsx(snap)
-            : query.format === 'html'
-              ? renderHtml(snap)
-              : await renderPdf(snap);
-      res
-        .status(200)
-        .type(c.type)
-        .set('Content-Disposition', `${query.format === 'html' ? 'inline' : 'attachment'}; filename="${name}"`)
-        .set('Cache-Control', 'no-store')
-        .send(body);
     },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/v1/reports/:id/sections',
+    operationId: 'updateReportSections',
+    tags: ['Reports'],
+    summary: 'Write the free-text sections (assessment, proposals) of a report not yet submitted',
+    description: 'Fields sent replace those stored; fields left out stay. Audited. A submitted report answers 409 (reopen it first).',
+    auth: { roles: WRITERS, scope: { kind: 'report', param: 'id', ownAgencyOnly: true } },
+    idempotencyKey: true,
+    request: {
+      params: byId,
+      body: z.strictObject({ assessment: Text.optional(), proposals: Text.optional() }),
+      bodyExample: { assessment: 'Tình hình khiếu nại, tố cáo trong tháng ổn định.', proposals: 'Đề nghị tăng cường đối thoại.' },
+    },
+    responses: {
+      200: { description: 'The report', schema: Report },
+      409: { description: 'The report is submitted' },
+    },
+    handler: ({ req, params, body, report, principal, services, requestId }) =>
+      idempotent(
+        {
+          key: req.get('Idempotency-Key'),
+          principal,
+          store: services.idempotency,
+          method: 'PUT',
+          path: '/v1/reports/:id/sections',
+          resourceId: params.id,
+          body: { report: params.id, body },
+        },
+        async () => {
+          const r = await services.reports.updateSections(report, body, actorOf(principal), requestId);
+          return { body: reportView(r) };
+        },
+      ),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/reports/:id/submit',
+    operationId: 'submitReport',
+    tags: ['Reports'],
+    summary: 'Submit a report: its current version is frozen (snapshot, sections, sha256, who and when)',
+    description:
+      'The sha256 goes to the audit log and `vn.kntc.report.submitted` to the event feed. `version`: the version reviewed ' +
+      '(a newer one answers 409 `StaleVersion`). A submitted report answers 409 `ReportSubmitted`.',
+    auth: { roles: WRITERS, scope: { kind: 'report', param: 'id', ownAgencyOnly: true } },
+    idempotencyKey: true,
+    request: {
+      params: byId,
+      body: z.strictObject({ version: z.number().int().min(1).optional() }),
+      bodyExample: {},
+    },
+    responses: {
+      200: {
+        description: 'Frozen',
+        schema: z.object({ reportId: z.string(), version: z.number().int(), sha256: z.string(), submittedAt: z.string() }),
+      },
+      409: { description: 'The report cannot be submitted now (reason given)' },
+    },
+    handler: ({ req, params, body, report, principal, services, requestId }) =>
+      idempotent(
+        {
+          key: req.get('Idempotency-Key'),
+          principal,
+          store: services.idempotency,
+          method: 'POST',
+          path: '/v1/reports/:id/submit',
+          resourceId: params.id,
+          body: { report: params.id, body },
+        },
+        async () => {
+          const updateId = updateIdFor({
+            principal,
+            operation: 'report.submit',
+            key: req.get('Idempotency-Key'),
+            request: { report: params.id, body },
+          });
+          const r = await services.reports.submit(report, {
+            actor: actorOf(principal),
+            version: body.version,
+            requestId,
+            updateId,
+          });
+          return { body: { reportId: r.reportId, version: r.version, sha256: r.hash, submittedAt: r.submittedAt } };
+        },
+      ),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/v1/reports/:id/reopen',
+    operationId: 'reopenReport',
+    tags: ['Reports'],
+    summary: 'Reopen a submitted report with a reason: a new draft version; the submitted versions stay',
+    description: 'Audited with the reason. The new version is computed from the data as it is now; submit it again.',
+    auth: { roles: REOPENERS, scope: { kind: 'report', param: 'id' } },
+    idempotencyKey: true,
+    request: {
+      params: byId,
+      body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+      bodyExample: { reason: 'Số liệu mục II chưa đầy đủ' },
+    },
+    responses: {
+      200: { description: 'Reopened', schema: z.object({ reportId: z.string(), version: z.number().int() }) },
+      409: { description: 'The report is not submitted (reason given)' },
+    },
+    handler: ({ req, params, body, report, principal, services, requestId }) =>
+      idempotent(
+        {
+          key: req.get('Idempotency-Key'),
+          principal,
+          store: services.idempotency,
+          method: 'POST',
+          path: '/v1/reports/:id/reopen',
+          resourceId: params.id,
+          body: { report: params.id, body },
+        },
+        async () => {
+          const updateId = updateIdFor({
+            principal,
+            operation: 'report.reopen',
+            key: req.get('Idempotency-Key'),
+            request: { report: params.id, body },
+          });
+          const r = await services.reports.reopen(report, {
+            actor: actorOf(principal),
+            reason: body.reason,
+            requestId,
+            updateId,
+          });
+          return { body: r };
+        },
+      ),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/reports/:id/consolidation',
+    operationId: 'getReportConsolidation',
+    tags: ['Reports'],
+    summary: 'The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted',
+    description:
+      'Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet ' +
+      'resubmitted is listed under `notSubmitted`.',
+    auth: { roles: READERS, scope: { kind: 'report', param: 'id' } },
+    request: { params: byId },
+    responses: { 200: { description: 'The consolidation', schema: Consolidation } },
+    handler: async ({ report, services }) => ({ body: await services.reports.consolidation(report) }),
   }),
 ];

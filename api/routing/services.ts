@@ -45,6 +45,7 @@ import { createReceptionScheduleService } from '../services/reception-schedule.j
 import { listComplianceTasks } from '../../db/reception-compliance.js';
 import { monthlyCompliance } from '../../reception/compliance.js';
 import { createReportEngine } from '../../reports/engine.js';
+import { createReportService } from '../services/reports.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -161,6 +162,8 @@ export function createServices(deps: AppDeps) {
       tasks: (q: Parameters<typeof listComplianceTasks>[1]) => listComplianceTasks(deps.db, q),
     },
     authenticate,
+    /** Stored reports: versions, submit/reopen through their workflow, export, consolidation (ADR 0032). */
+    reports: createReportService({ db: deps.db, temporal: deps.temporal }),
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),
   };

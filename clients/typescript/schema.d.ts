@@ -1300,7 +1300,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/reports/forms": {
+    "/v1/reports": {
         parameters: {
             query?: never;
             header?: never;
@@ -1308,10 +1308,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Report forms in force on a date (01–02/TCD, 01–04/XLD, 01–04/KQGQ)
-         * @description Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         * The stored reports of the caller's agency subtree (monthly and periodic), newest period first
+         * @description Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
          */
-        get: operations["listReportForms"];
+        get: operations["listReports"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1320,7 +1320,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/reports/forms/{code}": {
+    "/v1/reports/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1328,10 +1328,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One report form in force on a date: columns (header paths, cell queries), rules, evidence
-         * @description Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         * A report: status, sending deadline, free-text sections and its versions
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
-        get: operations["getReportForm"];
+        get: operations["getReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1340,7 +1340,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/reports/forms/{code}/compute": {
+    "/v1/reports/{id}/consolidation": {
         parameters: {
             query?: never;
             header?: never;
@@ -1348,12 +1348,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Compute a report form for a data period over an agency's subtree (JSON, CSV, XLSX, HTML or PDF)
-         * @description Rows: the agency’s own records, one row per direct child agency (with its subtree), and the total. Every case cell whose filter the case search offers links to it (`drillDown`). `checks` reports the form’s identities and cross-form rules (03/KQGQ(1) = 01/XLD(20), …). The period is `from`/`to` (inclusive civil dates) or `kind`/`year`/`index` of the regime in force. `format=csv|xlsx|html|pdf` answers a file (XLSX laid out like the form, merged header cells, numbers as numbers) instead of the JSON snapshot.
+         * The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted
+         * @description Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet resubmitted is listed under `notSubmitted`.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         *     Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
-        get: operations["computeReportForm"];
+        get: operations["getReportConsolidation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1362,7 +1362,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/reports/regimes": {
+    "/v1/reports/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a submitted report with a reason: a new draft version; the submitted versions stay
+         * @description Audited with the reason. The new version is computed from the data as it is now; submit it again.
+         *
+         *     Roles: supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["reopenReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Write the free-text sections (assessment, proposals) of a report not yet submitted
+         * @description Fields sent replace those stored; fields left out stay. Audited. A submitted report answers 409 (reopen it first).
+         *
+         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        put: operations["updateReportSections"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a report: its current version is frozen (snapshot, sections, sha256, who and when)
+         * @description The sha256 goes to the audit log and `vn.kntc.report.submitted` to the event feed. `version`: the version reviewed (a newer one answers 409 `StaleVersion`). A submitted report answers 409 `ReportSubmitted`.
+         *
+         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["submitReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/versions/{version}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1370,12 +1436,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Versions of the reporting regime: data periods, sending deadlines by level, forms (UNCONFIRMED marked)
-         * @description Configuration per circular (TT 02/2021, 01/2024, 02/2025 for communes, 06/2025), each value with its source; `confirmed: false` marks what the sources do not give (e.g. every sending deadline by level).
-         *
-         *     Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         * One version of a report: its computed forms, and once submitted its sections, hash, who and when
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
-        get: operations["listReportRegimes"];
+        get: operations["getReportVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/versions/{version}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["exportReportVersion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1525,7 +1609,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe an integrating system to events (the signing secret is shown once)
-         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
+         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
          *
          *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -2050,8 +2134,6 @@ export interface components {
         CaseList: {
             items: components["schemas"]["CaseSummary"][];
             next: string | null;
-            /** @description With `total=true`: every case matching the filters */
-            total?: number;
         };
         CaseNotification: {
             /** @description Delivery attempts over all deliveries */
@@ -2832,149 +2914,143 @@ export interface components {
             /** @description Most cases to replay (default and maximum 500) */
             limit?: number;
         };
-        ReportFormDefinition: {
-            circular: string;
-            citation: string;
-            code: string;
-            columns: {
-                /** @description query | sum | manual | note */
-                cell: {
-                    [key: string]: unknown;
-                };
-                identity?: string;
-                no: number;
-                path: string[];
-            }[];
-            confirmed: boolean;
-            effectiveFrom: string;
-            effectiveTo?: string;
-            evidence: string;
-            rules: {
-                citation: string;
-                confirmed: boolean;
-                id: string;
-                left: number;
-                right: {
-                    col: number;
-                    form?: string;
-                }[];
-            }[];
-            title: string;
-            unitHeading: string;
-            version: number;
-        };
-        ReportFormSummary: {
-            circular: string;
-            code: string;
-            confirmed: boolean;
-            effectiveFrom: string;
-            effectiveTo?: string;
-            title: string;
-            version: number;
-        };
-        ReportRegime: {
-            circular: string;
-            citation: string;
-            dataPeriod: {
-                cutOffDay: {
-                    /** @description false = UNCONFIRMED */
-                    confirmed: boolean;
-                    source: string;
-                    value: number;
-                };
-                month: {
-                    /** @description false = UNCONFIRMED */
-                    confirmed: boolean;
-                    source: string;
-                    value: {
-                        cutOffDay: number;
-                        startDay: number;
-                    };
-                };
-                startDay: {
-                    /** @description false = UNCONFIRMED */
-                    confirmed: boolean;
-                    source: string;
-                    value: number;
-                };
-            };
-            deadlines: {
-                dayOfLastMonth: {
-                    /** @description false = UNCONFIRMED */
-                    confirmed: boolean;
-                    source: string;
-                    value: number | null;
-                };
-                level: string;
-                recipient: string;
-            }[];
-            effectiveFrom: {
-                /** @description false = UNCONFIRMED */
-                confirmed: boolean;
-                source: string;
-                value: string;
-            };
-            effectiveTo?: string;
-            forms: {
-                /** @description false = UNCONFIRMED */
-                confirmed: boolean;
-                source: string;
-                value: string[];
-            };
-            narrativeFor: {
-                /** @description false = UNCONFIRMED */
-                confirmed: boolean;
-                source: string;
-                value: string[];
-            };
-            /** @enum {string} */
-            scope: "national" | "commune";
-            title: string;
-        };
-        ReportSnapshot: {
+        Report: {
             agencyId: string;
-            agencyName: string;
-            checks: {
-                detail: string;
-                ok: boolean;
-                rule: string;
-            }[];
-            columns: {
-                identity?: string;
-                label: string;
-                manual?: boolean;
-                no: number;
-            }[];
-            computedAt: string;
-            form: {
-                circular: string;
+            currentVersion: number;
+            /** @description The rule, its source, and its derivation on the calendar */
+            deadline: {
+                [key: string]: unknown;
+            };
+            dueAt: string;
+            /** @description Sending deadline (a civil day; UNCONFIRMED by level: see `deadline`) */
+            dueOn: string;
+            escalatedAt: string | null;
+            formCode: string;
+            id: string;
+            /** @enum {string} */
+            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
+            overdue: boolean;
+            period: string;
+            periodFrom: string;
+            periodTo: string;
+            /** @description The circular the report is drafted under */
+            regime: string;
+            sections: components["schemas"]["ReportSections"];
+            /** @enum {string} */
+            status: "draft" | "in_review" | "submitted" | "reopened";
+            updatedAt: string;
+        };
+        ReportConsolidation: {
+            agencyId: string;
+            forms: {
                 code: string;
-                title: string;
-                version: number;
-            };
-            header: {
-                col: number;
-                colSpan: number;
-                row: number;
-                rowSpan: number;
-                text: string;
-            }[];
-            period: {
-                from: string;
-                to: string;
-            };
-            rows: {
-                cells: {
-                    [key: string]: {
-                        /** @description The case search behind the number (same filter) */
-                        drillDown?: string;
-                        /** @description null: a manual column (entered by the agency) or the note column */
-                        value: number | null;
+                rows: {
+                    cells: {
+                        [key: string]: {
+                            value: number | null;
+                        };
                     };
-                };
-                code: string;
-                label: string;
+                    code: string;
+                    label: string;
+                }[];
+                title: string;
             }[];
+            /** @description The report's own current version is part of the sums */
+            includesOwn: boolean;
+            /** @enum {string} */
+            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
+            notSubmitted: {
+                agencyId: string;
+                name: string;
+                overdue: boolean;
+                reportId: string | null;
+                /** @enum {string|null} */
+                status: "draft" | "in_review" | "submitted" | "reopened" | null;
+            }[];
+            period: string;
+            reportId: string;
+            submitted: {
+                agencyId: string;
+                reportId: string;
+                sha256: string;
+                submittedAt: string;
+                version: number;
+            }[];
+        };
+        /** @description Free text the agency writes before submitting */
+        ReportSections: {
+            assessment?: string;
+            proposals?: string;
+        };
+        ReportVersion: {
+            /** @enum {string} */
+            cause: "scheduled" | "reopened";
+            computedAt: string;
+            reopenedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            reopenReason: string | null;
+            sections: components["schemas"]["ReportSections"] & (Record<string, never> | null);
+            /** @description sha256 of the canonical JSON of {snapshot, sections}, once submitted */
+            sha256: string | null;
+            /** @description The computed forms (frozen once submitted) */
+            snapshot?: unknown;
+            submittedAt: string | null;
+            submittedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            version: number;
+        };
+        ReportVersionSummary: {
+            /** @enum {string} */
+            cause: "scheduled" | "reopened";
+            computedAt: string;
+            reopenedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            reopenReason: string | null;
+            /** @description sha256 of the canonical JSON of {snapshot, sections}, once submitted */
+            sha256: string | null;
+            submittedAt: string | null;
+            submittedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            version: number;
+        };
+        ReportWithVersions: {
+            agencyId: string;
+            currentVersion: number;
+            /** @description The rule, its source, and its derivation on the calendar */
+            deadline: {
+                [key: string]: unknown;
+            };
+            dueAt: string;
+            /** @description Sending deadline (a civil day; UNCONFIRMED by level: see `deadline`) */
+            dueOn: string;
+            escalatedAt: string | null;
+            formCode: string;
+            id: string;
+            /** @enum {string} */
+            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
+            overdue: boolean;
+            period: string;
+            periodFrom: string;
+            periodTo: string;
+            /** @description The circular the report is drafted under */
+            regime: string;
+            sections: components["schemas"]["ReportSections"];
+            /** @enum {string} */
+            status: "draft" | "in_review" | "submitted" | "reopened";
+            updatedAt: string;
+            versions: components["schemas"]["ReportVersionSummary"][];
         };
         ResetCase: {
             /**
@@ -5233,46 +5309,25 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
-                /** @description `true`: accepted (thụ lý) cases, `false`: not (yet) accepted */
-                accepted?: "true" | "false";
-                /** @description Accepted (thụ lý) on or after this day (Vietnam) */
-                acceptedFrom?: string;
-                /** @description Accepted before this day (Vietnam) */
-                acceptedTo?: string;
                 /** @description Cursor: the `after` value of the previous page's `next` link */
                 after?: string;
                 /** @description Narrow to this agency's subtree (must be within the caller's) */
                 agencyId?: string;
                 atRisk?: "true" | "false";
-                /** @description How the case arrived */
-                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
-                /** @description Closed (completed or cancelled) at or after */
-                closedFrom?: string;
-                /** @description Closed before */
-                closedTo?: string;
                 complex?: "true" | "false";
                 dueAfter?: string;
                 dueBefore?: string;
-                /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
-                exactAgency?: "true" | "false";
                 limit?: number;
                 mass?: "true" | "false";
-                /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
-                onTime?: "true" | "false";
-                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
-                outcome?: "null" | string;
-                /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
                 receivedFrom?: string;
                 receivedTo?: string;
                 remote?: "true" | "false";
                 sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
-                /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
-                stage?: "null" | string;
+                /** @description Id of a current step of the definition (e.g. `verify`) */
+                stage?: string;
                 status?: "open" | "closed";
                 suspended?: "true" | "false";
-                /** @description `true`: the response carries `total`, the number of cases matching the filters */
-                total?: "true" | "false";
                 type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
             };
             header?: never;
@@ -7130,7 +7185,7 @@ export interface operations {
                 /** @description Cursor: the `sequence` of the last event processed (default 0: from the start) */
                 after?: string;
                 limit?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -7184,7 +7239,7 @@ export interface operations {
                 after?: string;
                 /** @description The stream ends after this many seconds (reconnect to go on) */
                 maxSeconds?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -7817,11 +7872,16 @@ export interface operations {
             };
         };
     };
-    listReportForms: {
+    listReports: {
         parameters: {
             query?: {
-                /** @description Date the forms are in force (default: today) */
-                at?: string;
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                kind?: "monthly" | "quarter" | "half" | "nine_months" | "year";
+                limit?: number;
+                /** @description Data period: `2026-M03`, `2026-Q1`, `2026-H1`, `2026-9M`, `2026-Y` */
+                period?: string;
+                status?: "draft" | "in_review" | "submitted" | "reopened";
             };
             header?: never;
             path?: never;
@@ -7829,14 +7889,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Forms in force */
+            /** @description The reports */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["ReportFormSummary"][];
+                        items: components["schemas"]["Report"][];
                     };
                 };
             };
@@ -7869,37 +7929,25 @@ export interface operations {
             };
         };
     };
-    getReportForm: {
+    getReport: {
         parameters: {
-            query?: {
-                /** @description Date the forms are in force (default: today) */
-                at?: string;
-            };
+            query?: never;
             header?: never;
             path: {
-                /** @description Form code, `/` written `-` (e.g. `01-XLD`, `03-KQGQ`) */
-                code: string;
+                /** @description Report id (`rpt-…`) */
+                id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The form version */
+            /** @description The report */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportFormDefinition"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["ReportWithVersions"];
                 };
             };
             /** @description Missing or invalid credential */
@@ -7920,70 +7968,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-        };
-    };
-    computeReportForm: {
-        parameters: {
-            query?: {
-                /** @description Agency reported (its subtree); default: the caller's agency */
-                agencyId?: string;
-                format?: "json" | "csv" | "xlsx" | "html" | "pdf";
-                /** @description First day of the data period (inclusive) */
-                from?: string;
-                /** @description month 1–12, quarter 1–4; else 1 */
-                index?: number;
-                /** @description Instead of from/to: a periodic data period of the regime in force (with year, index) */
-                kind?: "month" | "quarter" | "half" | "nine_months" | "year";
-                /** @description Last day of the data period (inclusive) */
-                to?: string;
-                year?: number;
-            };
-            header?: never;
-            path: {
-                /** @description Form code, `/` written `-` (e.g. `01-XLD`, `03-KQGQ`) */
-                code: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The computed form (JSON; other formats per `format`) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportSnapshot"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No such form in force, or the agency is not in the caller’s subtree */
+            /** @description Not found, or outside the caller's agency subtree */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7994,24 +7979,25 @@ export interface operations {
             };
         };
     };
-    listReportRegimes: {
+    getReportConsolidation: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The regime versions, oldest first */
+            /** @description The consolidation */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["ReportRegime"][];
-                    };
+                    "application/json": components["schemas"]["ReportConsolidation"];
                 };
             };
             /** @description Missing or invalid credential */
@@ -8025,6 +8011,443 @@ export interface operations {
             };
             /** @description The caller lacks the role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reopenReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Số liệu mục II chưa đầy đủ"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Reopened */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reportId: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report is not submitted (reason given) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateReportSections: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assessment": "Tình hình khiếu nại, tố cáo trong tháng ổn định.",
+                 *       "proposals": "Đề nghị tăng cường đối thoại."
+                 *     }
+                 */
+                "application/json": {
+                    assessment?: string;
+                    proposals?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report is submitted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": {
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Frozen */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reportId: string;
+                        sha256: string;
+                        submittedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report cannot be submitted now (reason given) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportVersion"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportReportVersion: {
+        parameters: {
+            query?: {
+                /** @description The form code (default: the first form) */
+                form?: string;
+                format?: "json" | "csv" | "xlsx" | "pdf";
+            };
+            header?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rendered form */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The renderer of this format is not available in this build */
+            501: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,6 +16,7 @@ import { createWebhookStore } from '../../db/webhooks.js';
 import { ingestHotspotItems } from '../../db/hotspots.js';
 import { DEFAULT_HOTSPOT_CONFIG } from '../../hotspots/config.js';
 import { authHeader } from '../support/auth.js';
+import { getReportState, reportWorkflowId, submitReport } from '../../workflows/report-contract.js';
 import { seedCase, startTestApi, type TestApi } from '../support/api.js';
 
 const HOME = 'so-tnmt'; // the agency owning every fixture
@@ -228,6 +229,37 @@ async function webhookFixture(): Promise<{ id: string; seq: number }> {
   return { id: record.id, seq: seq! };
 }
 
+/**
+ * A stored report of HOME with its running workflow, drafted (ADR 0032); `submitted`: already submitted
+ * (what a reopening acts on). Each call is a month of its own (a report per agency, kind and period).
+ */
+let reportMonths = 0;
+async function reportFixture(submitted: boolean): Promise<string> {
+  reportMonths += 1;
+  const year = 2060 + Math.floor(reportMonths / 12);
+  const month = (reportMonths % 12) + 1;
+  const key = `${year}-M${String(month).padStart(2, '0')}`;
+  const h = await api.deps.temporal.workflow.start('reportWorkflow', {
+    taskQueue: api.deps.taskQueue,
+    workflowId: reportWorkflowId(HOME, 'monthly', key),
+    args: [{ agencyId: HOME, kind: 'monthly', year, index: month }],
+  });
+  for (let i = 0; i < 400; i++) {
+    const s = await h.query(getReportState);
+    if (s.reportId) {
+      if (submitted)
+        await h.executeUpdate(submitReport, { args: [{ actor: { type: 'user', id: 'test', agency: HOME } }] });
+      return s.reportId;
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`report fixture ${key}: not drafted`);
+}
+let sharedReport: string | undefined;
+
+/** Routes a caller above the report's agency may not use (ADR 0032: the agency writes and submits its own). */
+const OWN_AGENCY_ONLY = new Set(['updateReportSections', 'submitReport']);
+
 beforeAll(async () => {
   api = await startTestApi({ worker: true });
   caseId = randomUUID();
@@ -363,6 +395,15 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
       value = await calendarChangeFixture();
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/'))
       value = await inboxFixture(sub);
+    else if (scope.kind === 'hotspot' && scope.param === name) value = await hotspotFixture();
+    else if (scope.kind === 'report' && scope.param === name) {
+      if (spec.operationId === 'submitReport') value = await reportFixture(false);
+      else if (spec.operationId === 'reopenReport') value = await reportFixture(true);
+      else value = sharedReport ??= await reportFixture(false);
+    } else if (scope.kind === 'report' && name === 'version') value = '1';
+    else if ((scope.kind === 'none' || spec.operationId === 'getDefinitionHeatmap') && name === 'key')
+      value = 'complaint-first';
+    else if ((scope.kind === 'none' || spec.operationId === 'getDefinitionHeatmap') && name === 'version') value = '2';
     // Report forms (ADR 0031): a form code, `/` written `-`.
     else if ((scope.kind === 'none' || scope.kind === 'subtree') && name === 'code') value = '01-XLD';
     else
@@ -432,8 +473,11 @@ describe('route × role access matrix', () => {
         expect(home.status, home.text).toBeLessThan(300);
         // The same role at the province above: the resource is within its subtree.
         const parent = await call(spec, await authHeader({ roles: [role], agency: PARENT }));
-        expect(parent.status, parent.text).toBeGreaterThanOrEqual(200);
-        expect(parent.status, parent.text).toBeLessThan(300);
+        if (OWN_AGENCY_ONLY.has(spec.operationId)) expect(parent.status, parent.text).toBe(403);
+        else {
+          expect(parent.status, parent.text).toBeGreaterThanOrEqual(200);
+          expect(parent.status, parent.text).toBeLessThan(300);
+        }
         // The same role one agency over: the resource does not exist for it.
         const other = await call(spec, await authHeader({ roles: [role], agency: OTHER }));
         if (rule.scope.kind === 'none') {
