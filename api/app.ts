@@ -29,6 +29,8 @@ import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
 import { eventRoutes } from './routes/events.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { receptionRoutes } from './routes/reception.js';
+import { matterRoutes } from './routes/matters.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -67,6 +69,8 @@ export function apiRoutes(): RouteSpec[] {
     ...eventRoutes,
     ...webhookRoutes,
     ...notificationRoutes,
+    ...receptionRoutes,
+    ...matterRoutes,
   ];
 }
 

@@ -37,6 +37,8 @@ export type ScopeRule =
   | { kind: 'api-key'; param: string }
   /** The webhook subscription named by a path parameter (ADR 0026; deleted ones too). */
   | { kind: 'webhook'; param: string }
+  /** A reception place, session, visit or a matter named by a path parameter (ADR 0028): its agency. */
+  | { kind: 'reception'; param: string; resource: 'place' | 'session' | 'visit' | 'matter' }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
   /**

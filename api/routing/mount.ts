@@ -223,6 +223,13 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const w = await services.webhooks.get(id);
       if (!w || !within(w.agencyId)) throw notFound(`Webhook ${id}`);
+    } else if (scope.kind === 'reception') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const owner =
+        scope.resource === 'matter'
+          ? await services.matters.ownerOf(id)
+          : await services.receptionStore.ownerOf(scope.resource, id);
+      if (!owner || !within(owner)) throw notFound(`${scope.resource[0]!.toUpperCase()}${scope.resource.slice(1)} ${id}`);
     }
   }
   return ctx;

@@ -33,6 +33,9 @@ import { createRateLimiter } from '../rate-limit.js';
 import { createApiKeyAdmin } from '../services/api-keys.js';
 import { createCaseStartService } from '../services/case-start.js';
 import { createDirectoryService } from '../services/directory.js';
+import { createReceptionService } from '../services/reception.js';
+import { createReceptionStore } from '../../db/reception.js';
+import { createMatterStore } from '../../db/matters.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -68,13 +71,28 @@ export function createServices(deps: AppDeps) {
   const events = createEventStore(deps.db);
   const webhooks = createWebhookStore(deps.db);
   const claims = createTaskClaimStore(deps.db);
+  const cases = createCaseStore(deps.db);
+  const receptionStore = createReceptionStore(deps.db, deps.pii);
+  const matters = createMatterStore(deps.db);
+  const caseStart = createCaseStartService({
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    pii: deps.pii,
+    // Read at each start: the app's deps may set it later (tests pin a case id this way).
+    newCaseId: () => (deps.newCaseId ? deps.newCaseId() : randomUUID()),
+    intake: createCaseIntakeStore(deps.db, pins),
+    idempotency,
+    parties,
+    definitions,
+    agencies,
+  });
   return {
     deps,
     events,
     /** One poll of the feed head for every open event stream of this process. */
     eventHead: createHeadWatcher(events, 200),
     webhooks,
-    cases: createCaseStore(deps.db),
+    cases,
     caseStates: createCaseStateStore(deps.db),
     caseSearch: createCaseSearch(deps.db),
     caseDetails: createCaseDetailStore(deps.db),
@@ -102,17 +120,18 @@ export function createServices(deps: AppDeps) {
     taskClaims: createTaskClaimService(deps.db, claims, audit),
     webhookAdmin: createWebhookAdmin(deps.db, webhooks, audit, deps.pii),
     idempotency,
-    caseStart: createCaseStartService({
-      temporal: deps.temporal,
-      taskQueue: deps.taskQueue,
-      pii: deps.pii,
-      // Read at each start: the app's deps may set it later (tests pin a case id this way).
-      newCaseId: () => (deps.newCaseId ? deps.newCaseId() : randomUUID()),
-      intake: createCaseIntakeStore(deps.db, pins),
-      idempotency,
+    caseStart,
+    receptionStore,
+    matters,
+    reception: createReceptionService({
+      db: deps.db,
+      reception: receptionStore,
+      matters,
+      audit,
+      caseStart,
       parties,
-      definitions,
       agencies,
+      cases,
     }),
     directory: createDirectoryService({
       db: deps.db,
