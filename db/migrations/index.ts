@@ -22,6 +22,7 @@ import * as m20261203010000 from './20261203010000_directory.js';
 import * as m20261203020000 from './20261203020000_notification_deliveries.js';
 import * as m20261203030000 from './20261203030000_events_outbox_webhooks.js';
 import * as m20261204020000 from './20261204020000_reception.js';
+import * as m20261204020100 from './20261204020100_matters_subject_gist.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -51,6 +52,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261203020000_notification_deliveries': m20261203020000,
   '20261203030000_events_outbox_webhooks': m20261203030000,
   '20261204020000_reception': m20261204020000,
+  '20261204020100_matters_subject_gist': m20261204020100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
