@@ -78,7 +78,7 @@ async function main() {
          FROM (SELECT n, (SELECT string_agg(w[1 + ((n * 7919 + k * 104729) % ${WORDS.length})], ' ')
                             FROM generate_series(1, 8) k, (SELECT ${words} AS w) ws)
                          || ' thua ' || (n % 997) || ' to ban do ' || (n % 53) AS t
-                 FROM generate_series(1, ?) n) s`,
+                 FROM generate_series(1::bigint, ?) n) s`,
       [agencies, agencies.length, VISITS_PER_MATTER, matterCount],
     );
     // Visits: 3 per matter, each with one sealed visitor row (synthetic ciphertext) and its identity hash.
@@ -91,7 +91,7 @@ async function main() {
        SELECT md5('v' || g.n), s.id, s.agency_id, s.started_at + interval '10 minutes', 1, 'complaint', 'bench visit',
               'guided', md5('m' || g.k), 'bench'
          FROM (SELECT n, 1 + n % ? AS k, (?::text[])[1 + (1 + n % ?) % ?] AS agency, n % 400 AS rn
-                 FROM generate_series(1, ?) n) g
+                 FROM generate_series(1::bigint, ?) n) g
          JOIN bench_sessions s ON s.agency_id = g.agency AND s.rn = g.rn`,
       [matterCount, agencies, matterCount, agencies.length, VISITS],
     );
