@@ -34,6 +34,8 @@ import { receptionScheduleRoutes } from './routes/reception-schedule.js';
 import { receptionComplianceRoutes } from './routes/reception-compliance.js';
 import { reportRoutes } from './routes/reports.js';
 import { reportFormRoutes } from './routes/report-forms.js';
+import { receptionRoutes } from './routes/reception.js';
+import { matterRoutes } from './routes/matters.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 import { consoleRouter } from './console.js';
 
@@ -78,6 +80,8 @@ export function apiRoutes(): RouteSpec[] {
     ...hotspotRoutes,
     ...reportFormRoutes,
     ...reportRoutes,
+    ...receptionRoutes,
+    ...matterRoutes,
   ];
 }
 

@@ -413,7 +413,6 @@ export function createMatterStore(db: Db) {
     }): Promise<Suggestion[]> {
       const subject = normaliseSubject(q.subject);
       return db.transaction(async (trx) => {
-        await trx.raw(`SELECT set_config('pg_trgm.similarity_threshold', ?, true)`, [String(q.threshold)]);
         const { rows } = await trx.raw<{ rows: Array<Record<string, unknown>> }>(
           `WITH person AS (
              SELECT matter_id FROM matter_identities
@@ -421,11 +420,13 @@ export function createMatterStore(db: Db) {
            resp AS (
              SELECT matter_id FROM matter_identities
               WHERE kind = 'respondent' AND identity_hash = ANY(?::bytea[]) GROUP BY matter_id),
+           near AS (
+             SELECT id AS matter_id, agency_id, subject_norm <-> ? AS dist FROM matters
+              WHERE ? <> ''
+              ORDER BY subject_norm <-> ?
+              LIMIT 100),
            subj AS (
-             SELECT id AS matter_id FROM matters
-              WHERE ? <> '' AND subject_norm % ? AND agency_id = ANY(?::text[])
-              ORDER BY similarity(subject_norm, ?) DESC
-              LIMIT 50),
+             SELECT matter_id FROM near WHERE agency_id = ANY(?::text[]) AND 1 - dist >= ? ORDER BY dist LIMIT 20),
            cand AS (SELECT matter_id FROM person UNION SELECT matter_id FROM resp UNION SELECT matter_id FROM subj)
            SELECT m.*, (p.matter_id IS NOT NULL) AS same_person, (r.matter_id IS NOT NULL) AS same_respondent,
                   similarity(m.subject_norm, ?) AS sim
@@ -445,8 +446,9 @@ export function createMatterStore(db: Db) {
             q.respondentHashes as Buffer[],
             subject,
             subject,
-            q.agencies as string[],
             subject,
+            q.agencies as string[],
+            q.threshold,
             subject,
             q.agencies as string[],
             q.exclude?.kind ?? '',

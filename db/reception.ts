@@ -387,19 +387,20 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
       agencies: readonly string[];
       kind?: PlaceKind | undefined;
       active?: boolean | undefined;
-      after?: string | undefined;
+      after?: PageAfter | undefined;
       limit: number;
-    }): Promise<PlaceRecord[]> {
+    }): Promise<Array<PlaceRecord & { sortKey: string }>> {
       const rows = await db('reception_places')
-        .whereIn('agency_id', [...q.agencies])
+        .select('*', db.raw('created_at::text AS sort_key'))
+        .whereRaw('agency_id = ANY(?::text[])', [q.agencies as string[]])
         .modify((b) => {
           if (q.kind) b.where('kind', q.kind);
           if (q.active !== undefined) b.where('active', q.active);
-          if (q.after) b.where('id', '>', q.after);
+          if (q.after) b.whereRaw('(created_at, id) > (?::timestamptz, ?)', [q.after.k, q.after.id]);
         })
-        .orderBy('id')
+        .orderBy([{ column: 'created_at' }, { column: 'id' }])
         .limit(q.limit);
-      return rows.map((r: Record<string, unknown>) => placeOf(r));
+      return rows.map((r: Record<string, unknown>) => ({ ...placeOf(r), sortKey: r.sort_key as string }));
     },
 
     /** Whether `personId` is staff of `agencyId` (a leader or delegate must work there). */
@@ -502,8 +503,8 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
       if (sealed.length > 0) await trx('reception_visit_parties').insert(sealed);
       return { visit: visitOf(rows[0] as Record<string, unknown>), fresh: true };
     },
-    async visit(id: string): Promise<VisitRecord | undefined> {
-      const r = await db('reception_visits').where({ id }).first();
+    async visit(id: string, trx: Db = db): Promise<VisitRecord | undefined> {
+      const r = await trx('reception_visits').where({ id }).first();
       return r ? visitOf(r as Record<string, unknown>) : undefined;
     },
     /** The visit at which a case's letter was received, if any. */
@@ -515,8 +516,8 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
       await trx('reception_visits').where({ id: visitId }).update({ matter_id: matterId });
     },
     /** The parties of one visit, decrypted (callers decide what to reveal). */
-    async visitParties(visitId: string): Promise<VisitPartyRecord[]> {
-      const rows = await db<SealedVisitPartyRow>('reception_visit_parties')
+    async visitParties(visitId: string, trx: Db = db): Promise<VisitPartyRecord[]> {
+      const rows = await trx<SealedVisitPartyRow>('reception_visit_parties')
         .where({ visit_id: visitId })
         .orderBy('position');
       return rows.map((r) => ({

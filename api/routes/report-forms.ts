@@ -208,7 +208,7 @@ export const reportFormRoutes: RouteSpec[] = [
     auth: { roles: READERS, scope: { kind: 'none' } },
     request: { query: AtQuery },
     responses: { 200: { description: 'Forms in force', schema: z.object({ items: z.array(FormSummary) }) } },
-    handler: ({ query, services }) => ({ body: { items: services.reports.listForms(query.at ?? today()) } }),
+    handler: ({ query, services }) => ({ body: { items: services.reportForms.listForms(query.at ?? today()) } }),
   }),
 
   defineRoute({
@@ -222,7 +222,7 @@ export const reportFormRoutes: RouteSpec[] = [
     responses: { 200: { description: 'The form version', schema: FormDefinition } },
     handler: ({ params, query, services }) => {
       const at = query.at ?? today();
-      const f = services.reports.selectForm(params.code, at);
+      const f = services.reportForms.selectForm(params.code, at);
       if (!f) throw problems.notFound(`Form ${params.code} in force on ${at}`);
       return { body: f };
     },
@@ -265,7 +265,7 @@ export const reportFormRoutes: RouteSpec[] = [
       } else period = { from: query.from!, to: query.to! };
       let snap;
       try {
-        snap = await services.reports.computeReport({ formCode: params.code, agencyId, period });
+        snap = await services.reportForms.computeReport({ formCode: params.code, agencyId, period });
       } catch (e) {
         if (e instanceof ReportError && e.kind === 'unknown_form')
           throw problems.notFound(`Form ${params.code} in force on ${period.to}`);

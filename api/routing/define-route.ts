@@ -45,6 +45,8 @@ export type ScopeRule =
    * is set). `ownAgencyOnly`: only staff of the report's own agency act (a caller above answers 403).
    */
   | { kind: 'report'; param: string; ownAgencyOnly?: boolean }
+  /** A reception place, session, visit or a matter named by a path parameter (ADR 0028): its agency. */
+  | { kind: 'reception'; param: string; resource: 'place' | 'session' | 'visit' | 'matter' }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
   /**

@@ -237,6 +237,13 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
         throw forbidden(`Report ${id} is written and submitted by its own agency (${r.agencyId})`);
       }
       ctx.report = r;
+    } else if (scope.kind === 'reception') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const owner =
+        scope.resource === 'matter'
+          ? await services.matters.ownerOf(id)
+          : await services.receptionStore.ownerOf(scope.resource, id);
+      if (!owner || !within(owner)) throw notFound(`${scope.resource[0]!.toUpperCase()}${scope.resource.slice(1)} ${id}`);
     }
   }
   return ctx;

@@ -46,6 +46,9 @@ import { listComplianceTasks } from '../../db/reception-compliance.js';
 import { monthlyCompliance } from '../../reception/compliance.js';
 import { createReportEngine } from '../../reports/engine.js';
 import { createReportService } from '../services/reports.js';
+import { createReceptionService } from '../services/reception.js';
+import { createReceptionStore } from '../../db/reception.js';
+import { createMatterStore } from '../../db/matters.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -90,6 +93,23 @@ export function createServices(deps: AppDeps) {
   };
   /** Starts a recorded notification's delivery (deliverNotificationWorkflow on the API's task queue). */
   const startDelivery = (id: string) => startNotificationDelivery(deps.temporal, deps.taskQueue, id, notifyRetry);
+  const cases = createCaseStore(deps.db);
+  const receptionStore = createReceptionStore(deps.db, deps.pii);
+  const matters = createMatterStore(deps.db);
+  const caseStart = createCaseStartService({
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    pii: deps.pii,
+    // Read at each start: the app's deps may set it later (tests pin a case id this way).
+    newCaseId: () => (deps.newCaseId ? deps.newCaseId() : randomUUID()),
+    intake: createCaseIntakeStore(deps.db, pins),
+    idempotency,
+    parties,
+    definitions,
+    agencies,
+    places,
+    hotspots: { config: hotspots.config, startDelivery },
+  });
   return {
     places,
     hotspots,
@@ -102,11 +122,11 @@ export function createServices(deps: AppDeps) {
     /** One poll of the feed head for every open event stream of this process. */
     eventHead: createHeadWatcher(events, 200),
     webhooks,
-    cases: createCaseStore(deps.db),
+    cases,
     caseStates: createCaseStateStore(deps.db),
     caseSearch: createCaseSearch(deps.db),
     /** Report forms computed over the read model, visits and sessions (ADR 0031). */
-    reports: createReportEngine(deps.db, agencies),
+    reportForms: createReportEngine(deps.db, agencies),
     caseFigures: createCaseFigures(deps.db),
     caseDetails: createCaseDetailStore(deps.db),
     taskSearch: createTaskSearch(deps.db),
@@ -134,19 +154,18 @@ export function createServices(deps: AppDeps) {
     taskClaims: createTaskClaimService(deps.db, claims, audit),
     webhookAdmin: createWebhookAdmin(deps.db, webhooks, audit, deps.pii),
     idempotency,
-    caseStart: createCaseStartService({
-      temporal: deps.temporal,
-      taskQueue: deps.taskQueue,
-      pii: deps.pii,
-      // Read at each start: the app's deps may set it later (tests pin a case id this way).
-      newCaseId: () => (deps.newCaseId ? deps.newCaseId() : randomUUID()),
-      intake: createCaseIntakeStore(deps.db, pins),
-      idempotency,
+    caseStart,
+    receptionStore,
+    matters,
+    reception: createReceptionService({
+      db: deps.db,
+      reception: receptionStore,
+      matters,
+      audit,
+      caseStart,
       parties,
-      definitions,
       agencies,
-      places,
-      hotspots: { config: hotspots.config, startDelivery },
+      cases,
     }),
     directory: createDirectoryService({
       db: deps.db,

@@ -267,7 +267,7 @@ export interface paths {
         };
         /**
          * The caller's agency and every agency below it (the ids to use in agencyId fields)
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: results limited to the caller's agency subtree.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: results limited to the caller's agency subtree.
          */
         get: operations["listAgencies"];
         put?: never;
@@ -293,7 +293,7 @@ export interface paths {
         };
         /**
          * An agency of the caller's subtree with its head, deputies and the agencies directly below it
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         get: operations["getAgency"];
         put?: never;
@@ -958,6 +958,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/reception": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The reception visit a case was received at, and its matter
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getCaseReception"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/timeline": {
         parameters: {
             query?: never;
@@ -1138,6 +1158,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/matters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Matters of the caller's subtree, most recently received first (flags, status, dates)
+         * @description `prolonged`/`complex` follow the configurable criteria of `GET /v1/matters/flag-rules` (a time criterion holds from the day it is met, without any other change).
+         *
+         *     Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listMatters"];
+        put?: never;
+        /**
+         * Open a matter, optionally with its first visit or case (the officer's decision; audited)
+         * @description Roles: reception_officer, intake, officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createMatter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/matters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A matter with its counts, flags and every link decision
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getMatter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record a matter's final decision date, close or reopen it, retitle it (audited; flags re-evaluated)
+         * @description Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        patch: operations["updateMatter"];
+        trace?: never;
+    };
+    "/v1/matters/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm or reject that a visit or a case belongs to this matter (audited; nothing merged silently)
+         * @description A confirmed visit also confirms the case its letter started. A reference confirmed in another matter → 409. A rejected suggestion is not suggested again for that visit.
+         *
+         *     Roles: reception_officer, intake, officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["decideMatterLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/matters/flag-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The criteria that make a matter prolonged or complex (configuration; UNCONFIRMED where the law is silent)
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         */
+        get: operations["listMatterFlagRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/matters/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Likely existing matters for an intake (same person or representative, respondent, similar subject)
+         * @description The identities sent are hashed (keyed) for the look-up and not stored; matching never decrypts other records. A POST so that no identity travels in a URL. Nothing is linked: confirm with `POST /v1/matters/{id}/links`.
+         *
+         *     Roles: reception_officer, intake, officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["suggestMatters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/notification-preferences": {
         parameters: {
             query?: never;
@@ -1147,12 +1281,12 @@ export interface paths {
         };
         /**
          * The caller's own notification preferences
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         get: operations["getMyPreferences"];
         /**
          * Replace the caller's own notification preferences (a person not in the directory yet is added, by the token's name)
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         put: operations["putMyPreferences"];
         post?: never;
@@ -1173,7 +1307,7 @@ export interface paths {
          * My in-app inbox: the notifications sent to me, newest first
          * @description The caller's own messages (person = the token's `sub`; an API key has no inbox). `unread=true`: only those not yet marked read.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         get: operations["listMyNotifications"];
         put?: never;
@@ -1197,7 +1331,7 @@ export interface paths {
          * Mark one of my messages read
          * @description Idempotent: a message already read keeps the time it was first read. Another person's message answers 404.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         post: operations["markMyNotificationRead"];
         delete?: never;
@@ -1300,7 +1434,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/reports": {
+    "/v1/reception/places": {
         parameters: {
             query?: never;
             header?: never;
@@ -1308,19 +1442,23 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The stored reports of the caller's agency subtree (monthly and periodic), newest period first
-         * @description Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         * Reception places of the caller's subtree
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
          */
-        get: operations["listReports"];
+        get: operations["listReceptionPlaces"];
         put?: never;
-        post?: never;
+        /**
+         * Add a reception place of an agency (audited)
+         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createReceptionPlace"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/reports/{id}": {
+    "/v1/reception/places/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1328,19 +1466,23 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A report: status, sending deadline, free-text sections and its versions
-         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         * A reception place
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
-        get: operations["getReport"];
+        get: operations["getReceptionPlace"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a reception place (audited; `active: false` retires it)
+         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        patch: operations["updateReceptionPlace"];
         trace?: never;
     };
-    "/v1/reports/{id}/consolidation": {
+    "/v1/reception/sessions": {
         parameters: {
             query?: never;
             header?: never;
@@ -1348,12 +1490,36 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted
-         * @description Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet resubmitted is listed under `notSubmitted`.
+         * Reception sessions of the caller's subtree, newest first (filters for supervisors)
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReceptionSessions"];
+        put?: never;
+        /**
+         * Record a reception session (regular, periodic or ad hoc; in person or delegated; on site or online)
+         * @description Recorded as held: who received (the leader in person, or their delegate), where and when. The leader and the delegate are people of the directory working at the agency. An Idempotency-Key makes a retry the same session.
          *
-         *     Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         *     Roles: reception_officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
-        get: operations["getReportConsolidation"];
+        post: operations["createReceptionSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A reception session
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReceptionSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1362,7 +1528,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/reports/{id}/reopen": {
+    "/v1/reception/sessions/{id}/visits": {
         parameters: {
             query?: never;
             header?: never;
@@ -1372,63 +1538,19 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Reopen a submitted report with a reason: a new draft version; the submitted versions stay
-         * @description Audited with the reason. The new version is computed from the data as it is now; submit it again.
+         * Record a visit of a session; a received letter starts its case (linked both ways)
+         * @description Visitors and representatives are stored encrypted; a denunciation visitor's identity is never in logs, events or the workflow (Luật Tố cáo 2018 Art 47). With `outcome: letter_received` the case starts through the idempotent case start under a key derived from the visit (a retry with the same Idempotency-Key never starts two cases). `matterId` links the visit to a matter the officer chose from the suggestions; nothing is linked otherwise.
          *
-         *     Roles: supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         *     Roles: reception_officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
-        post: operations["reopenReport"];
+        post: operations["createReceptionVisit"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/reports/{id}/sections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /**
-         * Write the free-text sections (assessment, proposals) of a report not yet submitted
-         * @description Fields sent replace those stored; fields left out stay. Audited. A submitted report answers 409 (reopen it first).
-         *
-         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
-         */
-        put: operations["updateReportSections"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/reports/{id}/submit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Submit a report: its current version is frozen (snapshot, sections, sha256, who and when)
-         * @description The sha256 goes to the audit log and `vn.kntc.report.submitted` to the event feed. `version`: the version reviewed (a newer one answers 409 `StaleVersion`). A submitted report answers 409 `ReportSubmitted`.
-         *
-         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
-         */
-        post: operations["submitReport"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/reports/{id}/versions/{version}": {
+    "/v1/reception/visits": {
         parameters: {
             query?: never;
             header?: never;
@@ -1436,10 +1558,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One version of a report: its computed forms, and once submitted its sections, hash, who and when
-         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         * Visits of the caller's subtree, newest first (filters for supervisors; no identities)
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
          */
-        get: operations["getReportVersion"];
+        get: operations["listReceptionVisits"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1448,7 +1570,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/reports/{id}/versions/{version}/export": {
+    "/v1/reception/visits/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1456,10 +1578,54 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers
-         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         * A visit (its case and matter linked; no identities)
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
-        get: operations["exportReportVersion"];
+        get: operations["getReceptionVisit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/visits/{id}/matter-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Likely existing matters of a recorded visit (same person or representative, respondent, subject)
+         * @description Matches compare keyed hashes of normalised identities (never decrypting other records) and the subject by trigram similarity. Nothing is linked: confirm or reject with `POST /v1/matters/{id}/links`.
+         *
+         *     Roles: reception_officer, intake, officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["suggestMattersForVisit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/visits/{id}/parties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The people of a visit (a denunciation's visitors redacted without identity:read)
+         * @description A denunciation visitor's identity (and their representatives') is returned only to callers holding `identity:read` for the agency; each such read is written to the audit log first.
+         *
+         *     Roles: reception_officer, intake, officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listReceptionVisitParties"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1609,7 +1775,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe an integrating system to events (the signing secret is shown once)
-         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
+         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.matter.flagged, vn.kntc.matter.linked, vn.kntc.reception.session_recorded, vn.kntc.reception.visit_recorded, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
          *
          *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -2167,6 +2333,10 @@ export interface components {
             publicLookup: string;
             reference: string;
         };
+        CaseReception: {
+            matter: components["schemas"]["Matter"] & (Record<string, never> | null);
+            visit: components["schemas"]["ReceptionVisit"] & (Record<string, never> | null);
+        };
         CaseSummary: {
             agencyId: string;
             caseType: string;
@@ -2272,7 +2442,7 @@ export interface components {
              */
             agencyId: string;
             name: string;
-            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
         };
         CreateCase: {
             /**
@@ -2335,6 +2505,159 @@ export interface components {
             status: string;
             workflowId: string;
         };
+        CreatedReceptionVisit: {
+            agencyId: string;
+            /** @description The case the letter received at this visit started */
+            case: {
+                id: string;
+                /** @description Citizen PIN (first answer only): print it on the receipt */
+                pin?: string;
+                reference: string;
+            } | null;
+            caseId: string | null;
+            /** @enum {string} */
+            contentType: "complaint" | "denunciation" | "petition" | "feedback";
+            createdAt: string;
+            createdBy: string;
+            id: string;
+            isDelegation: boolean;
+            links: {
+                case: string | null;
+                matter: string | null;
+                parties: string;
+                self: string;
+                session: string;
+            };
+            matterId: string | null;
+            /** @enum {string} */
+            outcome: "guided" | "answered" | "letter_received" | "transferred" | "refused";
+            peopleCount: number;
+            refusalGround: string | null;
+            sessionId: string;
+            summary: string;
+            transferAgencyId: string | null;
+            transferTarget: string | null;
+            visitedAt: string;
+        };
+        CreateMatter: {
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            agencyId: string;
+            /** @enum {string} */
+            contentType?: "complaint" | "denunciation" | "petition" | "feedback";
+            link?: {
+                /** @enum {string} */
+                kind: "visit" | "case";
+                refId: string;
+            };
+            title: string;
+        };
+        CreateReceptionPlace: {
+            address?: string;
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            agencyId: string;
+            /**
+             * @description `online`: online reception (Luật 136/2025 Art 3a; NĐ 154/2026 Art 17-20, from 01/07/2026) — needs `onlineUrl`
+             * @enum {string}
+             */
+            kind: "reception_office" | "committee_seat" | "department_point" | "online";
+            name: string;
+            /** Format: uri */
+            onlineUrl?: string;
+        };
+        CreateReceptionSession: {
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            agencyId: string;
+            delegatePersonId?: string;
+            /**
+             * Format: date-time
+             * @example 2026-07-01T09:30:00+07:00
+             */
+            endedAt?: string;
+            /**
+             * @description `regular`: by the reception board (Luật Tiếp công dân 2013 Art 12); `periodic`: a leader's scheduled day (Art 13-15, 18); `ad_hoc`: Art 18(3)
+             * @enum {string}
+             */
+            kind: "regular" | "periodic" | "ad_hoc";
+            /** @description The leader (directory person); required unless regular */
+            leaderPersonId?: string;
+            /** @enum {string} */
+            mode: "in_person" | "online";
+            notes?: string;
+            /** @description A special period (congress days) */
+            periodId?: string;
+            placeId: string;
+            /**
+             * @description The leader in person, or delegated (ủy quyền) to a deputy
+             * @enum {string}
+             */
+            receivedBy: "in_person" | "delegated";
+            /** @description The schedule entry it held */
+            scheduleEntryId?: string;
+            /** @description Default: the date of startedAt in Vietnam */
+            sessionDate?: string;
+            /**
+             * Format: date-time
+             * @example 2026-07-01T09:30:00+07:00
+             */
+            startedAt: string;
+        };
+        CreateReceptionVisit: {
+            /** @enum {string} */
+            contentType: "complaint" | "denunciation" | "petition" | "feedback";
+            /**
+             * @description A delegation (đoàn đông người)
+             * @default false
+             */
+            isDelegation?: boolean;
+            /** @description The letter received (outcome letter_received); default case type by content type */
+            letter?: {
+                attachments?: components["schemas"]["AttachmentInput"][];
+                /** @enum {string} */
+                caseType?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
+                remoteArea?: boolean;
+                subject?: string;
+            };
+            /** @description The matter the officer confirmed at intake (see suggestions) */
+            matterId?: string;
+            /**
+             * @description `guided`, `answered` (on the spot), `letter_received` (starts a case), `transferred`, `refused` (with the ground, Art 9)
+             * @enum {string}
+             */
+            outcome: "guided" | "answered" | "letter_received" | "transferred" | "refused";
+            /** @description Default: the visitors listed */
+            peopleCount?: number;
+            refusalGround?: string;
+            /**
+             * @description A delegation's representatives (Luật Tiếp công dân 2013 Art 30)
+             * @default []
+             */
+            representatives?: components["schemas"]["VisitorInput"][];
+            /** @description The agency, official or decision complained about */
+            respondent?: string;
+            /** @description The content (no personal data of a denouncer) */
+            summary: string;
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            transferAgencyId?: string;
+            transferTarget?: string;
+            /**
+             * Format: date-time
+             * @example 2026-07-01T09:30:00+07:00
+             */
+            visitedAt: string;
+            visitors: components["schemas"]["VisitorInput"][];
+        };
         CreateWebhook: {
             /**
              * @description Agency id in the agency tree
@@ -2366,6 +2689,14 @@ export interface components {
             start: string;
             /** @enum {string} */
             unit: "calendar_days" | "working_days" | "months" | "years";
+        };
+        DecideMatterLink: {
+            /** @enum {string} */
+            decision: "confirmed" | "rejected";
+            /** @enum {string} */
+            kind: "visit" | "case";
+            reason?: string;
+            refId: string;
         };
         Definition: {
             caseType: string;
@@ -2487,7 +2818,7 @@ export interface components {
                  */
                 position?: "head" | "deputy" | "member";
                 /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
-                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
             }[];
         };
         DirectoryImportReport: {
@@ -2675,6 +3006,122 @@ export interface components {
             targetAgencyId: string;
             taskId: string;
         };
+        Matter: {
+            agencyId: string;
+            complex: boolean;
+            contentType: string | null;
+            createdAt: string;
+            finalDecisionAt: string | null;
+            firstReceivedAt: string;
+            /** @description The flag rules that hold now (GET /v1/matters/flag-rules) */
+            flagRules: string[];
+            id: string;
+            lastReceivedAt: string;
+            lettersCount: number;
+            links: {
+                self: string;
+                visits: string;
+            };
+            mass: boolean;
+            peopleMax: number;
+            prolonged: boolean;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description Receptions: visits, and letters not received at a visit */
+            timesReceived: number;
+            title: string;
+        };
+        MatterDetail: {
+            agencyId: string;
+            complex: boolean;
+            contentType: string | null;
+            createdAt: string;
+            decisions: components["schemas"]["MatterLink"][];
+            finalDecisionAt: string | null;
+            firstReceivedAt: string;
+            /** @description The flag rules that hold now (GET /v1/matters/flag-rules) */
+            flagRules: string[];
+            id: string;
+            lastReceivedAt: string;
+            lettersCount: number;
+            links: {
+                self: string;
+                visits: string;
+            };
+            mass: boolean;
+            peopleMax: number;
+            prolonged: boolean;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description Receptions: visits, and letters not received at a visit */
+            timesReceived: number;
+            title: string;
+        };
+        MatterFlagRules: {
+            items: {
+                /** @enum {string} */
+                criterion: "received_after_final_decision" | "open_months" | "times_received" | "people_max";
+                effectiveFrom: string;
+                effectiveTo: string | null;
+                /** @enum {string} */
+                flag: "prolonged" | "complex";
+                id: string;
+                source: string;
+                threshold: number | null;
+                unconfirmed: boolean;
+            }[];
+        };
+        MatterLink: {
+            at: string;
+            /** @enum {string} */
+            decision: "confirmed" | "rejected";
+            id: string;
+            /** @enum {string} */
+            kind: "visit" | "case";
+            linkedBy: string;
+            reason: string | null;
+            refId: string;
+        };
+        MatterLinkDecision: {
+            linkId: string;
+            matter: components["schemas"]["Matter"];
+        };
+        MatterList: {
+            items: components["schemas"]["Matter"][];
+            next: string | null;
+        };
+        MatterSuggestion: {
+            matter: components["schemas"]["Matter"];
+            /** @description A visitor or representative matches (keyed identity hash) */
+            samePerson: boolean;
+            sameRespondent: boolean;
+            score: number;
+            /** @description Trigram similarity of the subject (0-1) */
+            similarity: number;
+        };
+        MatterSuggestionList: {
+            items: components["schemas"]["MatterSuggestion"][];
+        };
+        MatterSuggestionQuery: {
+            /**
+             * @description The receiving agency (the caller's subtree is searched)
+             * @example so-tnmt
+             */
+            agencyId: string;
+            /** @default 10 */
+            limit?: number;
+            /** @default [] */
+            people?: {
+                address?: string;
+                /** Format: email */
+                email?: string;
+                idNumber?: string;
+                name: string;
+                phone?: string;
+            }[];
+            respondent?: string;
+            subject?: string;
+        };
         Membership: {
             agencyId: string;
             createdAt: string;
@@ -2835,7 +3282,7 @@ export interface components {
              */
             position?: "head" | "deputy" | "member";
             /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
-            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
         };
         Readiness: {
             checks: {
@@ -2846,6 +3293,99 @@ export interface components {
             };
             /** @enum {string} */
             status: "ready" | "not-ready";
+        };
+        ReceptionPlace: {
+            active: boolean;
+            address: string | null;
+            agencyId: string;
+            createdAt: string;
+            id: string;
+            /** @enum {string} */
+            kind: "reception_office" | "committee_seat" | "department_point" | "online";
+            name: string;
+            onlineUrl: string | null;
+            updatedAt: string;
+        };
+        ReceptionPlaceList: {
+            items: components["schemas"]["ReceptionPlace"][];
+            next: string | null;
+        };
+        ReceptionSession: {
+            agencyId: string;
+            createdAt: string;
+            createdBy: string;
+            delegatePersonId: string | null;
+            endedAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "regular" | "periodic" | "ad_hoc";
+            leaderPersonId: string | null;
+            links: {
+                self: string;
+                visits: string;
+            };
+            /** @enum {string} */
+            mode: "in_person" | "online";
+            notes: string | null;
+            periodId: string | null;
+            placeId: string;
+            /** @enum {string} */
+            receivedBy: "in_person" | "delegated";
+            scheduleEntryId: string | null;
+            /** @description Date of the session in Vietnam */
+            sessionDate: string;
+            startedAt: string;
+            visits?: number;
+        };
+        ReceptionSessionList: {
+            items: components["schemas"]["ReceptionSession"][];
+            next: string | null;
+        };
+        /** @description A visit; its people are read through `links.parties` */
+        ReceptionVisit: {
+            agencyId: string;
+            caseId: string | null;
+            /** @enum {string} */
+            contentType: "complaint" | "denunciation" | "petition" | "feedback";
+            createdAt: string;
+            createdBy: string;
+            id: string;
+            isDelegation: boolean;
+            links: {
+                case: string | null;
+                matter: string | null;
+                parties: string;
+                self: string;
+                session: string;
+            };
+            matterId: string | null;
+            /** @enum {string} */
+            outcome: "guided" | "answered" | "letter_received" | "transferred" | "refused";
+            peopleCount: number;
+            refusalGround: string | null;
+            sessionId: string;
+            summary: string;
+            transferAgencyId: string | null;
+            transferTarget: string | null;
+            visitedAt: string;
+        };
+        ReceptionVisitList: {
+            items: components["schemas"]["ReceptionVisit"][];
+            next: string | null;
+        };
+        ReceptionVisitParties: {
+            items: components["schemas"]["ReceptionVisitParty"][];
+        };
+        ReceptionVisitParty: {
+            address?: string;
+            email?: string;
+            id: string;
+            idNumber?: string;
+            name?: string;
+            phone?: string;
+            redacted: boolean;
+            /** @enum {string} */
+            role: "visitor" | "representative" | "respondent";
         };
         RegisterDefinition: {
             caseType: string;
@@ -2913,144 +3453,6 @@ export interface components {
             definitionVersion?: number;
             /** @description Most cases to replay (default and maximum 500) */
             limit?: number;
-        };
-        Report: {
-            agencyId: string;
-            currentVersion: number;
-            /** @description The rule, its source, and its derivation on the calendar */
-            deadline: {
-                [key: string]: unknown;
-            };
-            dueAt: string;
-            /** @description Sending deadline (a civil day; UNCONFIRMED by level: see `deadline`) */
-            dueOn: string;
-            escalatedAt: string | null;
-            formCode: string;
-            id: string;
-            /** @enum {string} */
-            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
-            overdue: boolean;
-            period: string;
-            periodFrom: string;
-            periodTo: string;
-            /** @description The circular the report is drafted under */
-            regime: string;
-            sections: components["schemas"]["ReportSections"];
-            /** @enum {string} */
-            status: "draft" | "in_review" | "submitted" | "reopened";
-            updatedAt: string;
-        };
-        ReportConsolidation: {
-            agencyId: string;
-            forms: {
-                code: string;
-                rows: {
-                    cells: {
-                        [key: string]: {
-                            value: number | null;
-                        };
-                    };
-                    code: string;
-                    label: string;
-                }[];
-                title: string;
-            }[];
-            /** @description The report's own current version is part of the sums */
-            includesOwn: boolean;
-            /** @enum {string} */
-            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
-            notSubmitted: {
-                agencyId: string;
-                name: string;
-                overdue: boolean;
-                reportId: string | null;
-                /** @enum {string|null} */
-                status: "draft" | "in_review" | "submitted" | "reopened" | null;
-            }[];
-            period: string;
-            reportId: string;
-            submitted: {
-                agencyId: string;
-                reportId: string;
-                sha256: string;
-                submittedAt: string;
-                version: number;
-            }[];
-        };
-        /** @description Free text the agency writes before submitting */
-        ReportSections: {
-            assessment?: string;
-            proposals?: string;
-        };
-        ReportVersion: {
-            /** @enum {string} */
-            cause: "scheduled" | "reopened";
-            computedAt: string;
-            reopenedBy: {
-                agency: string | null;
-                id: string;
-                type: string;
-            } | null;
-            reopenReason: string | null;
-            sections: components["schemas"]["ReportSections"] & (Record<string, never> | null);
-            /** @description sha256 of the canonical JSON of {snapshot, sections}, once submitted */
-            sha256: string | null;
-            /** @description The computed forms (frozen once submitted) */
-            snapshot?: unknown;
-            submittedAt: string | null;
-            submittedBy: {
-                agency: string | null;
-                id: string;
-                type: string;
-            } | null;
-            version: number;
-        };
-        ReportVersionSummary: {
-            /** @enum {string} */
-            cause: "scheduled" | "reopened";
-            computedAt: string;
-            reopenedBy: {
-                agency: string | null;
-                id: string;
-                type: string;
-            } | null;
-            reopenReason: string | null;
-            /** @description sha256 of the canonical JSON of {snapshot, sections}, once submitted */
-            sha256: string | null;
-            submittedAt: string | null;
-            submittedBy: {
-                agency: string | null;
-                id: string;
-                type: string;
-            } | null;
-            version: number;
-        };
-        ReportWithVersions: {
-            agencyId: string;
-            currentVersion: number;
-            /** @description The rule, its source, and its derivation on the calendar */
-            deadline: {
-                [key: string]: unknown;
-            };
-            dueAt: string;
-            /** @description Sending deadline (a civil day; UNCONFIRMED by level: see `deadline`) */
-            dueOn: string;
-            escalatedAt: string | null;
-            formCode: string;
-            id: string;
-            /** @enum {string} */
-            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
-            overdue: boolean;
-            period: string;
-            periodFrom: string;
-            periodTo: string;
-            /** @description The circular the report is drafted under */
-            regime: string;
-            sections: components["schemas"]["ReportSections"];
-            /** @enum {string} */
-            status: "draft" | "in_review" | "submitted" | "reopened";
-            updatedAt: string;
-            versions: components["schemas"]["ReportVersionSummary"][];
         };
         ResetCase: {
             /**
@@ -3156,12 +3558,32 @@ export interface components {
             kind?: "inspectorate" | null;
             name?: string;
         };
+        UpdateMatter: {
+            /**
+             * Format: date-time
+             * @description When the final decision (quyết định giải quyết cuối cùng / kết luận) was issued
+             * @example 2026-07-01T09:30:00+07:00
+             */
+            finalDecisionAt?: string | null;
+            /** @enum {string} */
+            status?: "open" | "closed";
+            title?: string;
+        };
         UpdatePerson: {
             active?: boolean;
             displayName?: string;
             /** Format: email */
             email?: string | null;
             phone?: string | null;
+        };
+        UpdateReceptionPlace: {
+            active?: boolean;
+            address?: string;
+            /** @enum {string} */
+            kind?: "reception_office" | "committee_seat" | "department_point" | "online";
+            name?: string;
+            /** Format: uri */
+            onlineUrl?: string;
         };
         UpdateWebhook: {
             eventTypes?: string[];
@@ -3173,6 +3595,14 @@ export interface components {
              * @example https://portal.example.vn/hooks/kntc
              */
             url?: string;
+        };
+        VisitorInput: {
+            address?: string;
+            /** Format: email */
+            email?: string;
+            idNumber?: string;
+            name: string;
+            phone?: string;
         };
         Webhook: {
             agencyId: string;
@@ -6643,6 +7073,56 @@ export interface operations {
             };
         };
     };
+    getCaseReception: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Visit and matter (null when none) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseReception"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCaseTimeline: {
         parameters: {
             query?: {
@@ -7185,7 +7665,7 @@ export interface operations {
                 /** @description Cursor: the `sequence` of the last event processed (default 0: from the start) */
                 after?: string;
                 limit?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.matter.flagged, vn.kntc.matter.linked, vn.kntc.reception.session_recorded, vn.kntc.reception.visit_recorded, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -7239,7 +7719,7 @@ export interface operations {
                 after?: string;
                 /** @description The stream ends after this many seconds (reconnect to go on) */
                 maxSeconds?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.matter.flagged, vn.kntc.matter.linked, vn.kntc.reception.session_recorded, vn.kntc.reception.visit_recorded, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -7277,6 +7757,485 @@ export interface operations {
             };
             /** @description The caller lacks the role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMatters: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                complex?: "true" | "false";
+                limit?: number;
+                mass?: "true" | "false";
+                minTimesReceived?: number;
+                prolonged?: "true" | "false";
+                receivedFrom?: string;
+                receivedTo?: string;
+                status?: "open" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of matters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createMatter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agencyId": "so-tnmt",
+                 *       "title": "Tranh chấp ranh giới đất thửa 123 xã A",
+                 *       "contentType": "complaint"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateMatter"];
+            };
+        };
+        responses: {
+            /** @description The matter */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Matter"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMatter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterDetail"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMatter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "finalDecisionAt": "2026-07-15T10:00:00+07:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateMatter"];
+            };
+        };
+        responses: {
+            /** @description The matter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Matter"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideMatterLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "visit",
+                 *       "refId": "0b6f3b4e-1234-4000-8000-000000000001",
+                 *       "decision": "confirmed"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DecideMatterLink"];
+            };
+        };
+        responses: {
+            /** @description The matter after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterLinkDecision"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already linked elsewhere, or the opposite decision was recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMatterFlagRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules in force today */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterFlagRules"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggestMatters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agencyId": "so-tnmt",
+                 *       "people": [
+                 *         {
+                 *           "name": "Nguyễn Văn A",
+                 *           "idNumber": "001203004567"
+                 *         }
+                 *       ],
+                 *       "subject": "Tranh chấp ranh giới đất thửa 123"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MatterSuggestionQuery"];
+            };
+        };
+        responses: {
+            /** @description Suggestions, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterSuggestionList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7872,16 +8831,16 @@ export interface operations {
             };
         };
     };
-    listReports: {
+    listReceptionPlaces: {
         parameters: {
             query?: {
+                active?: "true" | "false";
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
                 /** @description Agency id in the agency tree */
                 agencyId?: string;
-                kind?: "monthly" | "quarter" | "half" | "nine_months" | "year";
+                kind?: "reception_office" | "committee_seat" | "department_point" | "online";
                 limit?: number;
-                /** @description Data period: `2026-M03`, `2026-Q1`, `2026-H1`, `2026-9M`, `2026-Y` */
-                period?: string;
-                status?: "draft" | "in_review" | "submitted" | "reopened";
             };
             header?: never;
             path?: never;
@@ -7889,15 +8848,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The reports */
+            /** @description A page of places */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["Report"][];
-                    };
+                    "application/json": components["schemas"]["ReceptionPlaceList"];
                 };
             };
             /** @description Invalid request (fields named in `errors`) */
@@ -7929,115 +8886,149 @@ export interface operations {
             };
         };
     };
-    getReport: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Report id (`rpt-…`) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The report */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportWithVersions"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getReportConsolidation: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Report id (`rpt-…`) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The consolidation */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportConsolidation"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    reopenReport: {
+    createReceptionPlace: {
         parameters: {
             query?: never;
             header?: {
                 /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
                 "Idempotency-Key"?: string;
             };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agencyId": "so-tnmt",
+                 *       "name": "Phòng tiếp công dân Sở",
+                 *       "kind": "department_point",
+                 *       "address": "1 Lê Lợi"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReceptionPlace"];
+            };
+        };
+        responses: {
+            /** @description The place */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPlace"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionPlace: {
+        parameters: {
+            query?: never;
+            header?: never;
             path: {
-                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The place */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPlace"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateReceptionPlace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
                 id: string;
             };
             cookie?: never;
@@ -8046,25 +9037,20 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "Số liệu mục II chưa đầy đủ"
+                 *       "name": "Phòng tiếp công dân (cơ sở 2)"
                  *     }
                  */
-                "application/json": {
-                    reason: string;
-                };
+                "application/json": components["schemas"]["UpdateReceptionPlace"];
             };
         };
         responses: {
-            /** @description Reopened */
+            /** @description The place */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        reportId: string;
-                        version: number;
-                    };
+                    "application/json": components["schemas"]["ReceptionPlace"];
                 };
             };
             /** @description Invalid request (fields named in `errors`) */
@@ -8103,15 +9089,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The report is not submitted (reason given) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
             /** @description Body too large */
             413: {
                 headers: {
@@ -8121,294 +9098,104 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
         };
     };
-    updateReportSections: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                /** @description Report id (`rpt-…`) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "assessment": "Tình hình khiếu nại, tố cáo trong tháng ổn định.",
-                 *       "proposals": "Đề nghị tăng cường đối thoại."
-                 *     }
-                 */
-                "application/json": {
-                    assessment?: string;
-                    proposals?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description The report */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Report"];
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The report is submitted */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    submitReport: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                /** @description Report id (`rpt-…`) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /** @example {} */
-                "application/json": {
-                    version?: number;
-                };
-            };
-        };
-        responses: {
-            /** @description Frozen */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        reportId: string;
-                        sha256: string;
-                        submittedAt: string;
-                        version: number;
-                    };
-                };
-            };
-            /** @description Invalid request (fields named in `errors`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The report cannot be submitted now (reason given) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Idempotency-Key reused with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getReportVersion: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Report id (`rpt-…`) */
-                id: string;
-                version: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The version */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReportVersion"];
-                };
-            };
-            /** @description Missing or invalid credential */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The caller lacks the role */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found, or outside the caller's agency subtree */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    exportReportVersion: {
+    listReceptionSessions: {
         parameters: {
             query?: {
-                /** @description The form code (default: the first form) */
-                form?: string;
-                format?: "json" | "csv" | "xlsx" | "pdf";
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                /** @description Session date from (Vietnam) */
+                from?: string;
+                kind?: "regular" | "periodic" | "ad_hoc";
+                leaderPersonId?: string;
+                limit?: number;
+                mode?: "in_person" | "online";
+                periodId?: string;
+                placeId?: string;
+                receivedBy?: "in_person" | "delegated";
+                to?: string;
             };
             header?: never;
-            path: {
-                /** @description Report id (`rpt-…`) */
-                id: string;
-                version: number;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The rendered form */
+            /** @description A page of sessions */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReceptionSessionList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReceptionSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agencyId": "so-tnmt",
+                 *       "placeId": "rp_0123456789abcdef",
+                 *       "kind": "regular",
+                 *       "receivedBy": "in_person",
+                 *       "mode": "in_person",
+                 *       "startedAt": "2026-07-01T08:00:00+07:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReceptionSession"];
+            };
+        };
+        responses: {
+            /** @description The session */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionSession"];
+                };
             };
             /** @description Invalid request (fields named in `errors`) */
             400: {
@@ -8446,8 +9233,394 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The renderer of this format is not available in this build */
-            501: {
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionSession"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReceptionVisit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "visitedAt": "2026-07-01T08:30:00+07:00",
+                 *       "visitors": [
+                 *         {
+                 *           "name": "Nguyễn Văn A",
+                 *           "idNumber": "001203004567"
+                 *         }
+                 *       ],
+                 *       "contentType": "petition",
+                 *       "summary": "Kiến nghị về việc cấp giấy chứng nhận quyền sử dụng đất",
+                 *       "outcome": "guided"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReceptionVisit"];
+            };
+        };
+        responses: {
+            /** @description The visit (and the case its letter started) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedReceptionVisit"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The matter link conflicts with an earlier decision */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field refers to something it may not (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionVisits: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                contentType?: "complaint" | "denunciation" | "petition" | "feedback";
+                delegation?: "true" | "false";
+                /** @description Session date from (Vietnam) */
+                from?: string;
+                leaderPersonId?: string;
+                limit?: number;
+                matterFlag?: "prolonged" | "complex" | "mass";
+                matterId?: string;
+                outcome?: "guided" | "answered" | "letter_received" | "transferred" | "refused";
+                sessionId?: string;
+                sessionKind?: "regular" | "periodic" | "ad_hoc";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of visits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionVisitList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionVisit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The visit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionVisit"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggestMattersForVisit: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Suggestions, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterSuggestionList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionVisitParties: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The people */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionVisitParties"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -259,6 +259,59 @@ let sharedReport: string | undefined;
 
 /** Routes a caller above the report's agency may not use (ADR 0032: the agency writes and submits its own). */
 const OWN_AGENCY_ONLY = new Set(['updateReportSections', 'submitReport']);
+/** Reception fixtures of HOME (ADR 0028): a place, a session on 01/07/2026, a visit of it, a matter. */
+async function receptionFixture(resource: 'place' | 'session' | 'visit' | 'matter'): Promise<string> {
+  const db = api.tdb.db;
+  const place = `rp_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  if (resource === 'matter') {
+    const id = randomUUID();
+    await db('matters').insert({
+      id,
+      agency_id: HOME,
+      title: 'Matrix matter',
+      subject_norm: 'matrix matter',
+      first_received_at: '2026-07-01T01:00:00Z',
+      last_received_at: '2026-07-01T01:00:00Z',
+      created_by: 'test',
+    });
+    return id;
+  }
+  await db('reception_places').insert({
+    id: place,
+    agency_id: HOME,
+    name: 'Matrix place',
+    kind: 'department_point',
+    address: '1 Lê Lợi',
+    created_by: 'test',
+  });
+  if (resource === 'place') return place;
+  const session = randomUUID();
+  await db('reception_sessions').insert({
+    id: session,
+    agency_id: HOME,
+    place_id: place,
+    kind: 'regular',
+    received_by: 'in_person',
+    mode: 'in_person',
+    session_date: '2026-07-01',
+    started_at: '2026-07-01T01:00:00Z',
+    created_by: 'test',
+  });
+  if (resource === 'session') return session;
+  const visit = randomUUID();
+  await db('reception_visits').insert({
+    id: visit,
+    session_id: session,
+    agency_id: HOME,
+    visited_at: '2026-07-01T01:30:00Z',
+    people_count: 1,
+    content_type: 'petition',
+    summary: 'Matrix visit',
+    outcome: 'guided',
+    created_by: 'test',
+  });
+  return visit;
+}
 
 beforeAll(async () => {
   api = await startTestApi({ worker: true });
@@ -389,6 +442,7 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
       value = spec.operationId === 'getAgencyClosure' ? await closedAgency() : await freshAgency();
     } else if (scope.kind === 'agency' && name === 'personId') value = await freshPerson();
     else if (scope.kind === 'person' && scope.param === name) value = await freshPerson();
+    else if (scope.kind === 'reception' && scope.param === name) value = await receptionFixture(scope.resource);
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/entries/'))
       value = await freshCalendarEntry();
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/changes/'))
@@ -418,6 +472,9 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
   if (spec.request?.body && !body)
     throw new Error(`route ${spec.operationId}: declare request.bodyExample (docs + this test)`);
   if (body && scope.kind === 'body-agency') body = { ...body, [scope.field]: HOME };
+  // Reception (ADR 0028): a session at a place of HOME; a link decision on a fresh visit of HOME.
+  if (body && spec.operationId === 'createReceptionSession') body = { ...body, placeId: await receptionFixture('place') };
+  if (body && spec.operationId === 'decideMatterLink') body = { ...body, refId: await receptionFixture('visit') };
   // A new agency needs a new id each time (ADR 0024).
   if (body && spec.operationId === 'createAgency') body = { ...body, id: `matrix-new-${randomUUID().slice(0, 8)}` };
   // A legal event on a case received today cannot be dated before it (ADR 0017): the documented
