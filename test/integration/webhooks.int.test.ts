@@ -216,6 +216,13 @@ describe('webhooks and the event feed', () => {
     const mine = log.data!.items.filter((d) => d.caseId === caseId);
     expect(mine.map((d) => d.status)).toEqual(EXPECTED.map(() => 'delivered'));
     expect(mine.every((d) => d.lastStatusCode === 204)).toBe(true);
+    expect(mine.map((d) => d.attempts)).toEqual(EXPECTED.map(() => 1));
+    // A receiver that answers needs no activity per event: the fast path delivered them all (ADR 0035).
+    const history = await api.dev.client.workflow.getHandle(`webhook-${hook}`).fetchHistory();
+    const perEvent = (history.events ?? []).filter((e) =>
+      ['deliverWebhook', 'deliverWebhookBatch'].includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''),
+    );
+    expect(perEvent).toHaveLength(0);
     await admin.DELETE('/v1/webhooks/{id}', { params: { path: { id: hook } } });
     await rx.stop();
   }, 300_000);
@@ -262,8 +269,9 @@ describe('webhooks and the event feed', () => {
     expect(first.attemptLog[0]!.error).toBe('ECONNREFUSED');
     expect(first.attemptLog[first.attemptLog.length - 1]!.statusCode).toBe(204);
 
-    // The events queued behind the failing first one went in one activity call per case lane, in feed order:
-    // one first attempt each, after the first had got through on its own retries.
+    // The events queued behind the failing first one were handed by the fast path to the workflow's lane for
+    // the case and went in one activity call per lane, in feed order: one first attempt each, after the first
+    // had got through on its own retries.
     const history = await api.dev.client.workflow.getHandle(`webhook-${hook}`).fetchHistory();
     const batches = (history.events ?? []).flatMap((e) => {
       const a = e.activityTaskScheduledEventAttributes;
