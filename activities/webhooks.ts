@@ -269,19 +269,17 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       let writing: Promise<void> | undefined;
       let logError: unknown;
       const flush = (): Promise<void> => {
-        if (!writing)
-          writing = (async () => {
-            while (logged.length > 0) {
-              const batch = logged.splice(0, logged.length);
-              await hooks.recordAttempts(q.subscriptionId, batch);
-            }
-          })()
-            .catch((err: unknown) => {
-              logError = err;
-            })
-            .finally(() => {
-              writing = undefined;
-            });
+        if (logged.length === 0 || writing) return writing ?? Promise.resolve();
+        // Started with an attempt to write: it cannot end before `writing` is set.
+        writing = (async () => {
+          try {
+            while (logged.length > 0) await hooks.recordAttempts(q.subscriptionId, logged.splice(0, logged.length));
+          } catch (err) {
+            logError = err;
+          } finally {
+            writing = undefined;
+          }
+        })();
         return writing;
       };
       const deliverOne = async (ev: EventRecord, lane: string) => {
@@ -373,8 +371,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       }
       closing = true;
       while (tails.size > 0) await Promise.all([...tails.values()]);
-      await flush();
-      if (writing) await writing;
+      while (logged.length > 0 || writing) await (writing ?? flush());
       if (logError) throw logError instanceof Error ? logError : new Error('the attempt log could not be written');
       handover.sort((a, b) => a.seq - b.seq);
       return { deleted: gone, scannedUpTo: after, delivered, handover };

@@ -46,6 +46,10 @@ export interface HistoryStats {
   activities: Record<string, number>;
   /** Activity scheduled → started (the worker picking it up), ms. */
   activityStartMs: { p50: number; p99: number };
+  /** Activities whose last attempt was not the first (a timeout or a failure retried). */
+  activitiesRetried: number;
+  /** Longest started → completed per activity type, ms. */
+  longestActivityMs: Record<string, number>;
   historyEventsPerDelivered: number;
 }
 
@@ -60,6 +64,11 @@ function history(runs: RunHistory[], delivered: number): HistoryStats {
   const starts: number[] = [];
   let historyEvents = 0;
   let workflowTasks = 0;
+  let retried = 0;
+  const startedAt = new Map<string, number>();
+  const typeOf = new Map<string, string>();
+  const typeBySched = new Map<string, string>();
+  const longest: Record<string, number> = {};
   for (const r of runs) {
     for (const e of r.history.events ?? []) {
       historyEvents += 1;
@@ -69,11 +78,22 @@ function history(runs: RunHistory[], delivered: number): HistoryStats {
         const t = sch.activityType?.name ?? '?';
         activities[t] = (activities[t] ?? 0) + 1;
         scheduled.set(`${r.runId}/${String(e.eventId)}`, ms(e.eventTime));
+        typeBySched.set(`${r.runId}/${String(e.eventId)}`, t);
       }
       const st = e.activityTaskStartedEventAttributes;
       if (st) {
         const at = scheduled.get(`${r.runId}/${String(st.scheduledEventId)}`);
         if (at !== undefined) starts.push(ms(e.eventTime) - at);
+        if ((st.attempt ?? 1) > 1) retried += 1;
+        startedAt.set(`${r.runId}/${String(e.eventId)}`, ms(e.eventTime));
+        typeOf.set(`${r.runId}/${String(e.eventId)}`, typeBySched.get(`${r.runId}/${String(st.scheduledEventId)}`) ?? '?');
+      }
+      const done = e.activityTaskCompletedEventAttributes;
+      if (done) {
+        const k = `${r.runId}/${String(done.startedEventId)}`;
+        const t = typeOf.get(k) ?? '?';
+        const d = ms(e.eventTime) - (startedAt.get(k) ?? ms(e.eventTime));
+        longest[t] = Math.max(longest[t] ?? 0, Math.round(d));
       }
     }
   }
@@ -84,6 +104,8 @@ function history(runs: RunHistory[], delivered: number): HistoryStats {
     workflowTasks,
     activities,
     activityStartMs: { p50: Math.round(percentile(starts, 50)), p99: Math.round(percentile(starts, 99)) },
+    activitiesRetried: retried,
+    longestActivityMs: longest,
     historyEventsPerDelivered: Math.round((historyEvents / Math.max(1, delivered)) * 100) / 100,
   };
 }
@@ -438,7 +460,8 @@ export async function runAndWriteWebhookBench(log: (s: string) => void = console
     `| delivery workflow in Temporal | ${r.temporal.runs} run(s), ${r.temporal.historyEvents} history events ` +
       `(${r.temporal.historyEventsPerDelivered} per event delivered), ${r.temporal.workflowTasks} workflow tasks, ` +
       `activities ${Object.entries(r.temporal.activities).map(([k, v]) => `${k} ${v}`).join(', ')}; ` +
-      `activity scheduled → started p50 / p99 ${r.temporal.activityStartMs.p50} / ${r.temporal.activityStartMs.p99} ms | |`,
+      `activity scheduled → started p50 / p99 ${r.temporal.activityStartMs.p50} / ${r.temporal.activityStartMs.p99} ms, ` +
+      `${r.temporal.activitiesRetried} retried | |`,
     `| feed read, \`GET /v1/events?limit=1000\` | ${r.feed.events} events in ${f(r.feed.pageSeconds)} s = ${f(r.feed.pagePerSecond)} events/s | |`,
     `| feed read, SSE stream | ${r.feed.streamed} events in ${f(r.feed.sseSeconds)} s = ${f(r.feed.ssePerSecond)} events/s | |`,
     '',
