@@ -120,6 +120,7 @@ export function createServices(deps: AppDeps) {
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       logger: deps.logger,
+      agencies,
     }),
     authenticate,
     /** Public status look-ups per client address (PIN guessing). */

@@ -21,6 +21,7 @@ import * as m20261202070000 from './20261202070000_calendar_withdrawals_and_chan
 import * as m20261203010000 from './20261203010000_directory.js';
 import * as m20261203020000 from './20261203020000_notification_deliveries.js';
 import * as m20261203030000 from './20261203030000_events_outbox_webhooks.js';
+import * as m20261204010000 from './20261204010000_agency_closure_restarts.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -49,6 +50,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261203010000_directory': m20261203010000,
   '20261203020000_notification_deliveries': m20261203020000,
   '20261203030000_events_outbox_webhooks': m20261203030000,
+  '20261204010000_agency_closure_restarts': m20261204010000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
