@@ -122,7 +122,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.text({ limit: MAX_BPMN_BYTES, type: TEXT_IMPORT_TYPES }));
   // CSV files of the directory import (ADR 0024): a province's agencies and staff.
   app.use(express.text({ limit: '4mb', type: DIRECTORY_TEXT_TYPES }));
-  app.use(mountRoutes(apiRoutes(), createServices(deps)));
+  const services = createServices(deps);
+  // Closures whose background move could not start (Temporal was unreachable) are started now (ADR 0024).
+  void services.directory
+    .resumeClosures()
+    .catch((err: unknown) => deps.logger.warn({ err }, 'agency closures not started could not be resumed'));
+  app.use(mountRoutes(apiRoutes(), services));
   app.use(docsRouter());
   if (deps.consoleDir) app.use(consoleRouter(deps.consoleDir));
   app.use(notFoundRoute);

@@ -152,7 +152,7 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
        * detector's incremental update (db/hotspots.ts, ADR 0034). Answers notifications to start.
        */
       afterSeed?: (trx: Db) => Promise<{ notifications: string[] }>;
-    }): Promise<{ fresh: boolean; audited: boolean; notifications: string[] }> {
+    }): Promise<{ fresh: boolean; audited: boolean; notifications: string[]; agencyClosed?: true }> {
       const s = a.seed;
       // ON CONFLICT without a target: any unique index (id or reference) may report the conflict first.
       const seed = {
@@ -184,6 +184,14 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
         ] as Knex.RawBinding[],
       };
       const done = await db.transaction(async (trx) => {
+        // The agency open, and kept so until this commits (ADR 0024): a closure's UPDATE of the row waits for
+        // this, so its sweep (started after it commits) sees the case; a closure committed first refuses it.
+        // Locked before the audit head, in the order a closure takes them (agencies, then the audit head).
+        const open = await trx.raw<{ rows: unknown[] }>(
+          'SELECT 1 FROM agencies WHERE id = ? AND closed_at IS NULL FOR SHARE',
+          [s.agencyId],
+        );
+        if (open.rows.length === 0) return { fresh: false, audited: false, notifications: [], agencyClosed: true as const };
         const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
         const ctes = [
           seed,

@@ -173,6 +173,7 @@ export function createServices(deps: AppDeps) {
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       logger: deps.logger,
+      agencies,
     }),
     receptionSchedule: createReceptionScheduleService({ db: deps.db, audit }),
     /** Compliance with the heads' legal minimum of reception days (ADR 0029). */

@@ -77,7 +77,7 @@ export interface CaseStartDeps {
     sealAll(caseId: string, parties: ReadonlyArray<{ role: PartyRole; identity: PartyIdentity }>): SealedPartyRow[];
   };
   definitions: Pick<DefinitionStore, 'getCached'>;
-  agencies: Pick<AgencyScope, 'ancestors' | 'closure'>;
+  agencies: Pick<AgencyScope, 'ancestors' | 'closure' | 'invalidate'>;
   /** Checks a structured place, sector and respondent agency (issue 15.4). */
   places: Pick<PlaceStore, 'check'>;
   /** The hotspot detector (ADR 0034): its configuration and the start of a notification's delivery. */
@@ -92,6 +92,17 @@ export function unknownReference(errors: Array<{ path: string; message: string }
     'A value is not in the reference data',
     errors.map((e) => `${e.path}: ${e.message}`).join('; '),
     { errors },
+  );
+}
+
+/** 422: a closed agency receives nothing, its successor does (ADR 0024). */
+function agencyClosed(agencyId: string, successorId: string | null): HttpProblem {
+  return new HttpProblem(
+    422,
+    'agency-closed',
+    'The agency is closed',
+    `agencyId: ${agencyId} is closed; its successor is ${successorId ?? 'none'}`,
+    { errors: [{ path: 'agencyId', message: `closed; its successor is ${successorId ?? 'none'}` }] },
   );
 }
 
@@ -170,15 +181,7 @@ export function createCaseStartService(deps: CaseStartDeps) {
       const respondent = respondentKey({ agencyId: body.respondentAgencyId, name: body.respondent });
       // A closed agency receives nothing: its successor does (ADR 0024; the cached tree, no extra statement).
       const closed = await deps.agencies.closure(body.agencyId);
-      if (closed) {
-        throw new HttpProblem(
-          422,
-          'agency-closed',
-          'The agency is closed',
-          `agencyId: ${body.agencyId} is closed; its successor is ${closed.successorId ?? 'none'}`,
-          { errors: [{ path: 'agencyId', message: `closed; its successor is ${closed.successorId ?? 'none'}` }] },
-        );
-      }
+      if (closed) throw agencyClosed(body.agencyId, closed.successorId);
       // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
       const receivedOn = received.on;
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
@@ -339,7 +342,7 @@ export function createCaseStartService(deps: CaseStartDeps) {
         links: { self: `/v1/cases/${id}` },
       };
       // 3. One statement once the workflow runs (db/case-intake.ts `record`): seed, audit entry, stored answer.
-      let done: { fresh: boolean; audited: boolean; notifications: string[] };
+      let done: { fresh: boolean; audited: boolean; notifications: string[]; agencyClosed?: true };
       try {
         done = await store.record({
           seed: {
@@ -413,6 +416,12 @@ export function createCaseStartService(deps: CaseStartDeps) {
         // ADR 0016: a start whose case cannot be recorded is undone — no invisible running case.
         await abandon({ log: a.log, handle, caseId: id, claim, err });
         throw problems.unavailable('The case could not be recorded; nothing was started. Retry the request.');
+      }
+      if (done.agencyClosed) {
+        // Closed since the cached tree was read (ADR 0024): nothing of this start stays.
+        await abandon({ log: a.log, handle, caseId: id, claim, err: new Error('agency closed') });
+        deps.agencies.invalidate(); // this process's tree is behind the closure
+        throw agencyClosed(body.agencyId, (await deps.agencies.closure(body.agencyId))?.successorId ?? null);
       }
       const { fresh, audited } = done;
       // Once committed: the area's supervisors are told of a new or rising hotspot. A start that fails here
