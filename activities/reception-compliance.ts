@@ -12,10 +12,7 @@ import { insertComplianceTask, openAgencyIds } from '../db/reception-compliance.
 import { resolveRecipients } from '../directory/recipients.js';
 import { shortfalls } from '../reception/compliance.js';
 import { monthBounds, type ComplianceOptions } from '../reception/minimum-rules.js';
-import {
-  COMPLIANCE_SHORTFALL_EVENT,
-  type ComplianceCheckResult,
-} from '../workflows/reception-compliance-contract.js';
+import { COMPLIANCE_SHORTFALL_EVENT, type ComplianceCheckResult } from '../workflows/reception-compliance-contract.js';
 
 registerEventType(COMPLIANCE_SHORTFALL_EVENT);
 
@@ -32,7 +29,13 @@ export function createReceptionComplianceActivities(deps: { db: Db; complianceOp
       let opened = 0;
       for (const s of found) {
         const recipients = s.parentId
-          ? (await resolveRecipients(db, { agencyId: s.agencyId, to: ['higher_agency_head'], kind: 'reception_compliance' }))
+          ? (
+              await resolveRecipients(db, {
+                agencyId: s.agencyId,
+                to: ['higher_agency_head'],
+                kind: 'reception_compliance',
+              })
+            )
               .map((r) => r.personId)
               .sort()
           : [];
@@ -83,7 +86,10 @@ export function createReceptionComplianceActivities(deps: { db: Db; complianceOp
       const { first, last } =
         p.period === 'month'
           ? monthBounds(p.month)
-          : { first: p.first, last: new Date(Date.parse(`${p.first}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10) };
+          : {
+              first: p.first,
+              last: new Date(Date.parse(`${p.first}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10),
+            };
       return { period: p.period, first, last, agencies: agencies.length, shortfalls: found.length, opened };
     },
   };

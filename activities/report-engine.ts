@@ -104,9 +104,19 @@ export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
     key: 'complaint_on_time',
     drill: 'type=complaint_first&status=closed&overdue=false',
   },
-  { code: 'III.4', label: 'Khiếu nại lần đầu: quá hạn', key: 'complaint_overdue', drill: 'type=complaint_first&overdue=true' },
+  {
+    code: 'III.4',
+    label: 'Khiếu nại lần đầu: quá hạn',
+    key: 'complaint_overdue',
+    drill: 'type=complaint_first&overdue=true',
+  },
   { code: 'IV.1', label: 'Tố cáo: số vụ việc', key: 'denunciation', drill: 'type=denunciation' },
-  { code: 'IV.2', label: 'Tố cáo: đã giải quyết', key: 'denunciation_resolved', drill: 'type=denunciation&status=closed' },
+  {
+    code: 'IV.2',
+    label: 'Tố cáo: đã giải quyết',
+    key: 'denunciation_resolved',
+    drill: 'type=denunciation&status=closed',
+  },
   {
     code: 'IV.3',
     label: 'Tố cáo: giải quyết đúng hạn',
@@ -177,12 +187,23 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
        (SELECT count(*) FROM matters m WHERE m.agency_id = ANY(?::text[]) AND m.prolonged
           AND m.status = 'open' AND m.first_received_at < ?) AS prolonged`,
     [
-      agencies, req.period.from, req.period.to,
-      agencies, req.period.from, req.period.to,
-      agencies, from, to,
-      agencies, from, to,
-      agencies, from, to,
-      agencies, to,
+      agencies,
+      req.period.from,
+      req.period.to,
+      agencies,
+      req.period.from,
+      req.period.to,
+      agencies,
+      from,
+      to,
+      agencies,
+      from,
+      to,
+      agencies,
+      from,
+      to,
+      agencies,
+      to,
     ],
   );
   const figures = { ...rows[0], ...rec[0] };
@@ -249,7 +270,8 @@ export function sumSnapshots(snapshots: readonly ReportSnapshot[]): SnapshotRow[
   for (const s of snapshots) for (const r of s.rows) if (!order.some((o) => o.code === r.code)) order.push(r);
   return order.map(({ code, label }) => {
     const cols = new Set<string>();
-    for (const s of snapshots) for (const r of s.rows) if (r.code === code) Object.keys(r.cells).forEach((c) => cols.add(c));
+    for (const s of snapshots)
+      for (const r of s.rows) if (r.code === code) Object.keys(r.cells).forEach((c) => cols.add(c));
     const cells: Record<string, SnapshotCell> = {};
     for (const col of [...cols].sort((a, b) => Number(a) - Number(b))) {
       let value: number | null = null;
@@ -286,7 +308,11 @@ export async function renderVersion(format: ExportFormat, s: ReportSnapshot): Pr
       ['Mã', 'Chỉ tiêu / đơn vị', ...s.columns.map((c) => `(${c.no}) ${c.label}`)].map(q).join(','),
       ...s.rows.map((r) => [q(r.code), q(r.label), ...cols.map((c) => r.cells[String(c)]?.value ?? '')].join(',')),
     ];
-    return { body: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`), contentType: 'text/csv; charset=utf-8', extension: 'csv' };
+    return {
+      body: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`),
+      contentType: 'text/csv; charset=utf-8',
+      extension: 'csv',
+    };
   }
   throw new RendererUnavailable(format);
 }

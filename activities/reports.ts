@@ -32,7 +32,13 @@ export interface ReportActivityDeps {
   logger: Logger;
   /** Notification delivery (ADR 0025); unset: the escalation is audited and announced, no message. */
   notifications?:
-    | { resolveRecipients: ResolveRecipients; publicBaseUrl: string; retry: DeliveryRetry; email?: unknown; sms?: unknown }
+    | {
+        resolveRecipients: ResolveRecipients;
+        publicBaseUrl: string;
+        retry: DeliveryRetry;
+        email?: unknown;
+        sms?: unknown;
+      }
     | undefined;
 }
 
@@ -93,7 +99,12 @@ export function createReportActivities(deps: ReportActivityDeps) {
      * The report of (agency, kind, period): created once with its sending deadline (working days after
      * the period's last day on the agency calendar) and its first computed version.
      */
-    async draftReport(input: { agencyId: string; kind: ReportKind; year: number; index: number }): Promise<DraftedReport> {
+    async draftReport(input: {
+      agencyId: string;
+      kind: ReportKind;
+      year: number;
+      index: number;
+    }): Promise<DraftedReport> {
       const period = reportPeriod(input.kind, input.year, input.index);
       let report = await reports.find(input.agencyId, input.kind, period.key);
       if (!report) {
@@ -188,7 +199,9 @@ export function createReportActivities(deps: ReportActivityDeps) {
      * `report.overdue`), and the head of the agency above is sent a message (ADR 0025 deliveries; the
      * ids are answered for the workflow to deliver). Idempotent: a retry writes nothing twice.
      */
-    async escalateOverdueReport(p: { reportId: string }): Promise<{ marked: boolean; deliveries: string[]; retry: DeliveryRetry | null }> {
+    async escalateOverdueReport(p: {
+      reportId: string;
+    }): Promise<{ marked: boolean; deliveries: string[]; retry: DeliveryRetry | null }> {
       const { marked, report } = await reports.markOverdue(p.reportId);
       const n = deps.notifications;
       if (!n || report.status === 'submitted') return { marked, deliveries: [], retry: null };

@@ -136,7 +136,13 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       error = err instanceof WebhookAddressRefused ? `refused: ${err.message}` : fetchError(err);
     }
     const durationMs = Math.round(performance.now() - started);
-    return { at, durationMs, statusCode, error, delivered: statusCode !== null && statusCode >= 200 && statusCode < 300 };
+    return {
+      at,
+      durationMs,
+      statusCode,
+      error,
+      delivered: statusCode !== null && statusCode >= 200 && statusCode < 300,
+    };
   }
   const activities = {
     /**
@@ -298,7 +304,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
           if (fixed || !secret) {
             // Cannot succeed as things stand (URL refused, no keyring to sign): the workflow's path decides.
             blocked.add(lane);
-              handover.push({
+            handover.push({
               seq: ev.seq,
               lane,
               failed: fixed
@@ -320,7 +326,10 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
           handover.push({
             seq: ev.seq,
             lane,
-            failed: { reason: `${failure.type ?? 'failed'}: ${failure.message}`.slice(0, 500), retryable: !failure.nonRetryable },
+            failed: {
+              reason: `${failure.type ?? 'failed'}: ${failure.message}`.slice(0, 500),
+              retryable: !failure.nonRetryable,
+            },
           });
         } finally {
           release();
@@ -329,10 +338,12 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       const take = (ev: EventRecord) => {
         const lane = ev.caseId ?? '_';
         inFlight += 1;
-        const p = (tails.get(lane) ?? Promise.resolve()).then(() => deliverOne(ev, lane)).finally(() => {
-          inFlight -= 1;
-          if (tails.get(lane) === p) tails.delete(lane);
-        });
+        const p = (tails.get(lane) ?? Promise.resolve())
+          .then(() => deliverOne(ev, lane))
+          .finally(() => {
+            inFlight -= 1;
+            if (tails.get(lane) === p) tails.delete(lane);
+          });
         tails.set(lane, p);
       };
 

@@ -100,7 +100,12 @@ export async function runConsoleBench(log: (s: string) => void = console.error):
     stops.push(() => browser.close());
     const pages = [
       { name: 'inbox (officer, so-tnmt)', url: '/inbox', ready: '[data-testid="inbox"]', roles: ['officer'] },
-      { name: 'dashboard (supervisor, tinh-demo)', url: '/dashboard', ready: '[data-testid="figures-agencyId"]', roles: ['supervisor'] },
+      {
+        name: 'dashboard (supervisor, tinh-demo)',
+        url: '/dashboard',
+        ready: '[data-testid="figures-agencyId"]',
+        roles: ['supervisor'],
+      },
     ];
     for (const p of pages) {
       const token = await signToken(jwtSecret, {

@@ -24,8 +24,17 @@ import { freePort, startEmbeddedPostgres } from '../platform/postgres.js';
 
 const N = Number(process.env.BENCH_HOTSPOT_ITEMS ?? 1_000_000);
 const SAMPLES = Number(process.env.BENCH_HOTSPOT_SAMPLES ?? 500);
-const SECTORS = ['land', 'compensation_site_clearance', 'environment', 'social_policy', 'corruption', 'construction',
-  'administrative_procedure', 'justice', 'other'];
+const SECTORS = [
+  'land',
+  'compensation_site_clearance',
+  'environment',
+  'social_policy',
+  'corruption',
+  'construction',
+  'administrative_procedure',
+  'justice',
+  'other',
+];
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -99,9 +108,11 @@ export async function runHotspotBench(log: (s: string) => void): Promise<string>
     log(`steady recompute: ${steady.map((x) => x.toFixed(0)).join(', ')} ms; dry run ${dryMs.toFixed(0)} ms`);
 
     // The incremental update for one new case, into the busy communes (their clusters have the most items).
-    const busy = (await db.raw<{ rows: Array<{ commune: string; province: string }> }>(
-      `SELECT DISTINCT commune, province FROM bench_items WHERE i % 5 < 2 LIMIT 300`,
-    )).rows;
+    const busy = (
+      await db.raw<{ rows: Array<{ commune: string; province: string }> }>(
+        `SELECT DISTINCT commune, province FROM bench_items WHERE i % 5 < 2 LIMIT 300`,
+      )
+    ).rows;
     const lat: number[] = [];
     for (let i = 0; i < SAMPLES + 20; i++) {
       const p = busy[i % busy.length]!;

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
       SELECT 'bench-p', NULL, 'Tỉnh bench', 'province'
       UNION ALL SELECT 'bench-d' || i, 'bench-p', 'Sở ' || i, 'department' FROM generate_series(1, 30) i
       UNION ALL SELECT 'bench-c' || i, 'bench-p', 'Xã ' || i, 'commune' FROM generate_series(1, 69) i`);
-    await db.raw(`INSERT INTO people (id, display_name) SELECT 'h-' || id, 'Head ' || id FROM agencies WHERE id LIKE 'bench-%'`);
+    await db.raw(
+      `INSERT INTO people (id, display_name) SELECT 'h-' || id, 'Head ' || id FROM agencies WHERE id LIKE 'bench-%'`,
+    );
     await db.raw(`INSERT INTO agency_staff (person_id, agency_id, roles, position)
       SELECT 'h-' || id, id, '{supervisor}', 'head' FROM agencies WHERE id LIKE 'bench-%'`);
     await db.raw(`INSERT INTO reception_places (id, agency_id, name, kind, created_by)
@@ -71,7 +73,9 @@ async function main(): Promise<void> {
     await db.raw('VACUUM ANALYZE reception_visits');
     const { rows: vc } = await db.raw<{ rows: Array<{ n: string }> }>(`SELECT count(*) AS n FROM reception_visits`);
     const loadS = (Date.now() - t0) / 1000;
-    const agencies = (await db('agencies').where('id', 'like', 'bench-%').select('id')).map((r: { id: string }) => r.id);
+    const agencies = (await db('agencies').where('id', 'like', 'bench-%').select('id')).map(
+      (r: { id: string }) => r.id,
+    );
 
     const times: number[] = [];
     let shortMonth = 0;
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
       '',
       `Agencies short of the minimum in July 2026: ${shortMonth}. Target: under 1 s.`,
       '',
-      'The month\'s sessions with their visits (a plan of the join the aggregate makes):',
+      "The month's sessions with their visits (a plan of the join the aggregate makes):",
       '',
       '```',
       ...plan.map((r) => r['QUERY PLAN']),

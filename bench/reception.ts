@@ -119,17 +119,19 @@ async function main() {
     const store = createMatterStore(db);
     // Query inputs: a known matter's citizen and a subject close to its title (typos, words dropped), or a
     // stranger with a fresh subject (nothing to find).
-    const samples = (await db.raw(
-      `SELECT id, title FROM matters ORDER BY md5(id || 'sample') LIMIT ?`,
-      [QUERIES],
-    )) as { rows: Array<{ id: string; title: string }> };
+    const samples = (await db.raw(`SELECT id, title FROM matters ORDER BY md5(id || 'sample') LIMIT ?`, [QUERIES])) as {
+      rows: Array<{ id: string; title: string }>;
+    };
     const lat: number[] = [];
     let found = 0;
     for (let i = 0; i < samples.rows.length; i++) {
       const m = samples.rows[i]!;
       const known = i % 2 === 0;
       const subject = known
-        ? m.title.split(' ').filter((_w, j) => j !== 2).join(' ')
+        ? m.title
+            .split(' ')
+            .filter((_w, j) => j !== 2)
+            .join(' ')
         : Array.from({ length: 9 }, (_v, j) => WORDS[(i * 31 + j * 17) % WORDS.length]).join(' ');
       const t = process.hrtime.bigint();
       const r = await store.suggest({

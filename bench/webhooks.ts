@@ -86,7 +86,10 @@ function history(runs: RunHistory[], delivered: number): HistoryStats {
         if (at !== undefined) starts.push(ms(e.eventTime) - at);
         if ((st.attempt ?? 1) > 1) retried += 1;
         startedAt.set(`${r.runId}/${String(e.eventId)}`, ms(e.eventTime));
-        typeOf.set(`${r.runId}/${String(e.eventId)}`, typeBySched.get(`${r.runId}/${String(st.scheduledEventId)}`) ?? '?');
+        typeOf.set(
+          `${r.runId}/${String(e.eventId)}`,
+          typeBySched.get(`${r.runId}/${String(st.scheduledEventId)}`) ?? '?',
+        );
       }
       const done = e.activityTaskCompletedEventAttributes;
       if (done) {
@@ -459,7 +462,9 @@ export async function runAndWriteWebhookBench(log: (s: string) => void = console
     `| recording → first attempt p50 / p99 | ${f(r.firstAttemptWaitMs.p50)} / ${f(r.firstAttemptWaitMs.p99)} ms | |`,
     `| delivery workflow in Temporal | ${r.temporal.runs} run(s), ${r.temporal.historyEvents} history events ` +
       `(${r.temporal.historyEventsPerDelivered} per event delivered), ${r.temporal.workflowTasks} workflow tasks, ` +
-      `activities ${Object.entries(r.temporal.activities).map(([k, v]) => `${k} ${v}`).join(', ')}; ` +
+      `activities ${Object.entries(r.temporal.activities)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; ` +
       `activity scheduled → started p50 / p99 ${r.temporal.activityStartMs.p50} / ${r.temporal.activityStartMs.p99} ms, ` +
       `${r.temporal.activitiesRetried} retried | |`,
     `| feed read, \`GET /v1/events?limit=1000\` | ${r.feed.events} events in ${f(r.feed.pageSeconds)} s = ${f(r.feed.pagePerSecond)} events/s | |`,

@@ -47,7 +47,10 @@ export const CaseFilterQuery = z.strictObject({
   exactAgency: Bool.meta({ description: '`true`: only the cases of `agencyId` itself, not of its subtree' }),
   channel: z.enum(CHANNELS).optional().meta({ description: 'How the case arrived' }),
   outcome: OrNone(
-    z.string().max(100).regex(/^(?!(?:true|false|null)$)[A-Za-z_][A-Za-z0-9_.-]*$/, 'an outcome such as withdrawn'),
+    z
+      .string()
+      .max(100)
+      .regex(/^(?!(?:true|false|null)$)[A-Za-z_][A-Za-z0-9_.-]*$/, 'an outcome such as withdrawn'),
     "The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`)",
   ),
   overdue: Bool.meta({ description: 'A statutory limit of the case was breached (sticky; open or closed)' }),
@@ -68,8 +71,16 @@ export const CaseFilterQuery = z.strictObject({
   acceptedTo: IsoDate.optional().meta({ description: 'Accepted before this day (Vietnam)' }),
   closedFrom: IsoInstant.optional().meta({ description: 'Closed (completed or cancelled) at or after' }),
   closedTo: IsoInstant.optional().meta({ description: 'Closed before' }),
-  provinceCode: z.string().regex(/^\d{2}$/).optional().meta({ description: 'Place: province code (2025 units)' }),
-  communeCode: z.string().regex(/^\d{5}$/).optional().meta({ description: 'Place: commune code (2025 units)' }),
+  provinceCode: z
+    .string()
+    .regex(/^\d{2}$/)
+    .optional()
+    .meta({ description: 'Place: province code (2025 units)' }),
+  communeCode: z
+    .string()
+    .regex(/^\d{5}$/)
+    .optional()
+    .meta({ description: 'Place: commune code (2025 units)' }),
   sector: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a sector code such as land')
@@ -198,8 +209,7 @@ export function caseFilterSource(db: Db): Knex.QueryBuilder {
 export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter): void {
   b.whereIn('c.agency_id', q.agencies);
   if (q.type) b.where('c.case_type', q.type);
-  if (q.stage === null)
-    b.whereRaw(`jsonb_array_length(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) = 0`);
+  if (q.stage === null) b.whereRaw(`jsonb_array_length(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) = 0`);
   else if (q.stage)
     b.whereRaw(
       `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) n WHERE n->>'nodeId' = ?)`,

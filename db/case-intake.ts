@@ -191,7 +191,8 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
           'SELECT 1 FROM agencies WHERE id = ? AND closed_at IS NULL FOR SHARE',
           [s.agencyId],
         );
-        if (open.rows.length === 0) return { fresh: false, audited: false, notifications: [], agencyClosed: true as const };
+        if (open.rows.length === 0)
+          return { fresh: false, audited: false, notifications: [], agencyClosed: true as const };
         const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
         const ctes = [
           seed,

@@ -56,7 +56,11 @@ export function createDefinitionHeatmap(db: Db) {
         return n;
       };
       for (const r of waiting.rows) {
-        Object.assign(at(r.node_id), { waiting: Number(r.waiting), overdue: Number(r.overdue), atRisk: Number(r.at_risk) });
+        Object.assign(at(r.node_id), {
+          waiting: Number(r.waiting),
+          overdue: Number(r.overdue),
+          atRisk: Number(r.at_risk),
+        });
       }
       for (const r of breached.rows) at(r.node_id).breached = Number(r.n);
       return {

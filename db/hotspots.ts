@@ -196,7 +196,13 @@ async function applyScored(
         raised_at: now,
         level_changed_at: now,
       });
-      history.push({ hotspot_id: id, action: 'raised', from_level: null, to_level: s.level, details: { scores: s.scores } });
+      history.push({
+        hotspot_id: id,
+        action: 'raised',
+        from_level: null,
+        to_level: s.level,
+        details: { scores: s.scores },
+      });
       changes.push({ hotspotId: id, clusterKey: s.key, from: null, to: s.level, action: 'raised', rising: true });
       continue;
     }
@@ -237,7 +243,11 @@ async function applyScored(
   }
   if (history.length > 0)
     await trx('hotspot_history').insert(
-      history.map((h) => ({ ...h, details: JSON.stringify(h.details ?? {}), actor: JSON.stringify({ type: 'system' }) })),
+      history.map((h) => ({
+        ...h,
+        details: JSON.stringify(h.details ?? {}),
+        actor: JSON.stringify({ type: 'system' }),
+      })),
     );
   const notifications: string[] = [];
   const events: NewEvent[] = [];
@@ -468,7 +478,14 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
     if (rows.length === 0) return out;
     const longest = longestWindowDays(config);
     const r = await db.raw<{
-      rows: Array<{ cluster_key: string; item_id: string; reference: string | null; agency_id: string; at: Date; mass: boolean }>;
+      rows: Array<{
+        cluster_key: string;
+        item_id: string;
+        reference: string | null;
+        agency_id: string;
+        at: Date;
+        mass: boolean;
+      }>;
     }>(
       `SELECT h.cluster_key, x.item_id, x.reference, x.agency_id, x.at, x.mass
          FROM unnest(?::text[], ?::timestamptz[]) AS h(cluster_key, last_at)
@@ -507,7 +524,9 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
     },
 
     /** Hotspots at a level (or closed/acknowledged ones at any) within `agencies`, highest level first. */
-    async list(q: HotspotListQuery): Promise<Array<HotspotView & { cases: HotspotCase[]; sortKey: { rank: number; at: string } }>> {
+    async list(
+      q: HotspotListQuery,
+    ): Promise<Array<HotspotView & { cases: HotspotCase[]; sortKey: { rank: number; at: string } }>> {
       const rows = await db<HotspotRow>('hotspots')
         .whereRaw('agency_ids && ?::text[]', [[...q.agencies]])
         .whereNotNull('level')
@@ -519,7 +538,11 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
           if (q.sector) b.where('sector', q.sector);
           if (q.granularity) b.where('granularity', q.granularity);
           if (q.after)
-            b.whereRaw('(level_rank, last_item_at, id) < (?, ?::timestamptz, ?)', [q.after.rank, q.after.at, q.after.id]);
+            b.whereRaw('(level_rank, last_item_at, id) < (?, ?::timestamptz, ?)', [
+              q.after.rank,
+              q.after.at,
+              q.after.id,
+            ]);
         })
         .orderBy([
           { column: 'level_rank', order: 'desc' },
@@ -553,28 +576,32 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
           { column: 'i.item_id', order: 'asc' },
         ])
         .limit(5000)
-        .select<Array<{ item_kind: ItemKind; item_id: string; at: Date; mass: boolean; agency_id: string; reference: string | null }>>(
-          'i.item_kind',
-          'i.item_id',
-          'i.at',
-          'i.mass',
-          'i.agency_id',
-          'c.reference',
-        );
-      const weighted = items.map((i) => ({ at: i.at.getTime(), weight: weightOf({ kind: i.item_kind, mass: i.mass }, config) }));
+        .select<
+          Array<{
+            item_kind: ItemKind;
+            item_id: string;
+            at: Date;
+            mass: boolean;
+            agency_id: string;
+            reference: string | null;
+          }>
+        >('i.item_kind', 'i.item_id', 'i.at', 'i.mass', 'i.agency_id', 'c.reference');
+      const weighted = items.map((i) => ({
+        at: i.at.getTime(),
+        weight: weightOf({ kind: i.item_kind, mass: i.mass }, config),
+      }));
       const longest = longestWindowDays(config) * 86_400_000;
       const end = row.last_item_at.getTime();
-      const history = await db('hotspot_history')
-        .where({ hotspot_id: id })
-        .orderBy('id')
-        .select<Array<{ action: string; from_level: string | null; to_level: string | null; actor: unknown; details: unknown; at: Date }>>(
-          'action',
-          'from_level',
-          'to_level',
-          'actor',
-          'details',
-          'at',
-        );
+      const history = await db('hotspot_history').where({ hotspot_id: id }).orderBy('id').select<
+        Array<{
+          action: string;
+          from_level: string | null;
+          to_level: string | null;
+          actor: unknown;
+          details: unknown;
+          at: Date;
+        }>
+      >('action', 'from_level', 'to_level', 'actor', 'details', 'at');
       return {
         ...viewOf(row),
         explanation: {
@@ -582,13 +609,19 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
             windows: config.windows.map((w) => ({
               days: w.days,
               thresholds: Object.fromEntries(
-                Object.entries(w.thresholds).map(([l, t]) => [l, Math.round(t * config.scale[ref.granularity] * 1e9) / 1e9]),
+                Object.entries(w.thresholds).map(([l, t]) => [
+                  l,
+                  Math.round(t * config.scale[ref.granularity] * 1e9) / 1e9,
+                ]),
               ),
             })),
             weights: config.weights,
           },
           windowEnd: row.last_item_at.toISOString(),
-          crossings: crossings(weighted, ref.granularity, config).map((c) => ({ ...c, at: new Date(c.at).toISOString() })),
+          crossings: crossings(weighted, ref.granularity, config).map((c) => ({
+            ...c,
+            at: new Date(c.at).toISOString(),
+          })),
           items: items
             .filter((i) => i.at.getTime() > end - longest)
             .slice(0, 500)
@@ -633,7 +666,11 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
       const now = new Date();
       const [after] = await trx('hotspots')
         .where({ id })
-        .update({ status: 'acknowledged', plan: JSON.stringify({ ...plan, acknowledgedAt: now.toISOString() }), updated_at: now })
+        .update({
+          status: 'acknowledged',
+          plan: JSON.stringify({ ...plan, acknowledgedAt: now.toISOString() }),
+          updated_at: now,
+        })
         .returning('*');
       await trx('hotspot_history').insert({
         hotspot_id: id,
@@ -679,7 +716,14 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
         caseId: null,
         agencyId,
         time: new Date().toISOString(),
-        data: { hotspotId: v.id, level: v.level, status: v.status, granularity: v.granularity, ...v.place, sector: v.sector },
+        data: {
+          hotspotId: v.id,
+          level: v.level,
+          status: v.status,
+          granularity: v.granularity,
+          ...v.place,
+          sector: v.sector,
+        },
       };
     },
 
@@ -721,9 +765,9 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
         const total = Number(r.rows[0]?.n_all ?? 0);
         const scored = r.rows.map((row) => scoredOf(row, config));
         const stored = new Map(
-          (await trx('hotspots').select<Array<{ cluster_key: string; level: Level | null }>>('cluster_key', 'level')).map(
-            (x) => [x.cluster_key, x.level],
-          ),
+          (
+            await trx('hotspots').select<Array<{ cluster_key: string; level: Level | null }>>('cluster_key', 'level')
+          ).map((x) => [x.cluster_key, x.level]),
         );
         const differences = scored
           .filter((s) => (stored.get(s.key) ?? null) !== s.level)
@@ -735,11 +779,9 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
         // Only what differs is written: a new level, new scores (config change) or agencies.
         const rowsNow = new Map(
           (
-            await trx('hotspots').select<Array<{ cluster_key: string; scores: Record<string, number>; item_count: number }>>(
-              'cluster_key',
-              'scores',
-              'item_count',
-            )
+            await trx('hotspots').select<
+              Array<{ cluster_key: string; scores: Record<string, number>; item_count: number }>
+            >('cluster_key', 'scores', 'item_count')
           ).map((x) => [x.cluster_key, x]),
         );
         const dirty = scored.filter((s) => {

@@ -216,7 +216,14 @@ export function createMatterStore(db: Db) {
     },
 
     async insert(
-      m: { id: string; agencyId: string; title: string; contentType: string | null; receivedAt: string; createdBy: string },
+      m: {
+        id: string;
+        agencyId: string;
+        title: string;
+        contentType: string | null;
+        receivedAt: string;
+        createdBy: string;
+      },
       trx: Db = db,
     ): Promise<{ matter: MatterRecord; fresh: boolean }> {
       const rows = await trx('matters')
@@ -251,7 +258,11 @@ export function createMatterStore(db: Db) {
     },
     async update(
       id: string,
-      patch: { status?: MatterStatus | undefined; finalDecisionAt?: string | null | undefined; title?: string | undefined },
+      patch: {
+        status?: MatterStatus | undefined;
+        finalDecisionAt?: string | null | undefined;
+        title?: string | undefined;
+      },
       trx: Db,
     ): Promise<void> {
       const cols: Record<string, unknown> = { updated_at: trx.fn.now() };
@@ -292,7 +303,9 @@ export function createMatterStore(db: Db) {
     },
 
     async links(matterId: string): Promise<MatterLinkRecord[]> {
-      const rows = await db('matter_links').where({ matter_id: matterId }).orderBy([{ column: 'at' }, { column: 'id' }]);
+      const rows = await db('matter_links')
+        .where({ matter_id: matterId })
+        .orderBy([{ column: 'at' }, { column: 'id' }]);
       return rows.map((r: Record<string, unknown>) => matterLinkOf(r));
     },
     /** The matter a visit or case is confirmed in, if any. */
@@ -302,7 +315,12 @@ export function createMatterStore(db: Db) {
         .first<{ matter_id: string } | undefined>('matter_id');
       return r?.matter_id;
     },
-    async link(matterId: string, kind: MatterLinkKind, refId: string, trx: Db = db): Promise<MatterLinkRecord | undefined> {
+    async link(
+      matterId: string,
+      kind: MatterLinkKind,
+      refId: string,
+      trx: Db = db,
+    ): Promise<MatterLinkRecord | undefined> {
       const r = await trx('matter_links').where({ matter_id: matterId, kind, ref_id: refId }).first();
       return r ? matterLinkOf(r as Record<string, unknown>) : undefined;
     },
@@ -342,7 +360,13 @@ export function createMatterStore(db: Db) {
     /** Counts from the confirmed links: a visit is one reception; a letter not received at a visit is another. */
     async counts(matterId: string, trx: Db): Promise<MatterCounts> {
       const { rows } = await trx.raw<{
-        rows: Array<{ times: number; letters: number; people: number | null; first_at: Date | null; last_at: Date | null }>;
+        rows: Array<{
+          times: number;
+          letters: number;
+          people: number | null;
+          first_at: Date | null;
+          last_at: Date | null;
+        }>;
       }>(
         `WITH vl AS (
            SELECT v.visited_at AS at, v.people_count AS people, v.case_id

@@ -23,7 +23,8 @@ export interface FieldError {
 }
 
 export function createPlaceStore(db: Db) {
-  let units: Promise<{ provinces: Map<string, string>; communes: Map<string, { province: string; name: string }> }> | undefined;
+  let units:
+    Promise<{ provinces: Map<string, string>; communes: Map<string, { province: string; name: string }> }> | undefined;
   let sectors: { at: number; list: Promise<Sector[]> } | undefined;
   const loadUnits = () =>
     (units ??= (async () => {

@@ -177,8 +177,7 @@ export function createReceptionScheduleStore(db: Db) {
     /** A reception place: its agency and whether it is active; undefined when unknown. */
     async place(placeId: string, trx: Db = db): Promise<{ agencyId: string; active: boolean } | undefined> {
       const r = (await trx('reception_places').where({ id: placeId }).first('agency_id', 'active')) as
-        | { agency_id: string; active: boolean }
-        | undefined;
+        { agency_id: string; active: boolean } | undefined;
       return r ? { agencyId: r.agency_id, active: r.active } : undefined;
     },
     /** The position of `personId` in `agencyId` when active there (head, deputy, member), else undefined. */

@@ -342,10 +342,7 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
       return r?.agency_id;
     },
 
-    async insertPlace(
-      p: Omit<PlaceRecord, 'createdAt' | 'updatedAt'>,
-      trx: Db = db,
-    ): Promise<PlaceRecord> {
+    async insertPlace(p: Omit<PlaceRecord, 'createdAt' | 'updatedAt'>, trx: Db = db): Promise<PlaceRecord> {
       const [row] = await trx('reception_places')
         .insert({
           id: p.id,

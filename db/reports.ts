@@ -153,7 +153,9 @@ export function createReportStore(db: Db) {
     },
 
     async find(agencyId: string, kind: ReportKind, periodKey: string): Promise<ReportRecord | undefined> {
-      const r = await db('reports').where({ agency_id: agencyId, kind, period_key: periodKey }).first<Row | undefined>();
+      const r = await db('reports')
+        .where({ agency_id: agencyId, kind, period_key: periodKey })
+        .first<Row | undefined>();
       return r ? fromRow(r) : undefined;
     },
 
@@ -341,7 +343,8 @@ export function createReportStore(db: Db) {
         if (!r) throw new ReportStateError('not_found', `Report ${p.reportId} not found`);
         const current = Number(r.current_version);
         if (current > p.afterVersion) return { reportId: p.reportId, version: current };
-        if (r.status !== 'submitted') throw new ReportStateError('not_submitted', 'Only a submitted report is reopened');
+        if (r.status !== 'submitted')
+          throw new ReportStateError('not_submitted', 'Only a submitted report is reopened');
         const version = current + 1;
         await appendAudit(
           trx,
@@ -447,10 +450,10 @@ export function createReportStore(db: Db) {
 
     /** Every open agency with its level (who reports). */
     async reportingAgencies(): Promise<Array<{ id: string; level: string }>> {
-      return db('agencies').whereNull('closed_at').orderBy('id').select<Array<{ id: string; level: string }>>(
-        'id',
-        'level',
-      );
+      return db('agencies')
+        .whereNull('closed_at')
+        .orderBy('id')
+        .select<Array<{ id: string; level: string }>>('id', 'level');
     },
   };
   return store;

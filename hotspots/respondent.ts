@@ -56,7 +56,7 @@ export function foldText(s: string): string {
 /** A respondent's name folded, without a parenthetical, what follows a comma or dash, and leading titles. */
 export function normaliseRespondentName(name: string): string {
   let s = foldText(name.replace(/\([^)]*\)/g, ' ').split(/,| - | – /)[0] ?? '');
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const t of TITLES) {
       if (s === t) break;
@@ -71,7 +71,10 @@ export function normaliseRespondentName(name: string): string {
 }
 
 /** The cluster key of a respondent: an agency id wins over a text; null when neither says anything. */
-export function respondentKey(r: { agencyId?: string | null | undefined; name?: string | null | undefined }): string | null {
+export function respondentKey(r: {
+  agencyId?: string | null | undefined;
+  name?: string | null | undefined;
+}): string | null {
   if (r.agencyId) return `agency:${r.agencyId}`;
   if (r.name) {
     const n = normaliseRespondentName(r.name);

@@ -66,7 +66,13 @@ export function clustersOf(item: Omit<DetectorItem, 'kind' | 'id' | 'at' | 'mass
       respondent: item.respondent,
     });
   if (item.sector)
-    out.push({ key: `${place}|s:${item.sector}`, granularity: 'place_sector', ...base, sector: item.sector, respondent: null });
+    out.push({
+      key: `${place}|s:${item.sector}`,
+      granularity: 'place_sector',
+      ...base,
+      sector: item.sector,
+      respondent: null,
+    });
   out.push({ key: place, granularity: 'place', ...base, sector: null, respondent: null });
   return out;
 }
@@ -133,7 +139,11 @@ function round(x: number): number {
 }
 
 /** A cluster's score and level from its items (any order). */
-export function scoreCluster(items: readonly Weighted[], granularity: Granularity, config: HotspotConfig): ClusterScore {
+export function scoreCluster(
+  items: readonly Weighted[],
+  granularity: Granularity,
+  config: HotspotConfig,
+): ClusterScore {
   const lastAt = items.reduce((m, i) => Math.max(m, i.at), -Infinity);
   const scores = windowScores(items, lastAt, config);
   const longest = longestWindowDays(config) * DAY;

@@ -52,7 +52,14 @@ export async function monthlyCompliance(
 ): Promise<AgencyCompliance[]> {
   const { first, last } = monthBounds(month);
   // A weekly rule's week starting in the month may end up to 6 days after it.
-  const rows = await agencyActivity(db, { agencies, first, last, daysFirst: first, daysLast: addDays(last, 6), options });
+  const rows = await agencyActivity(db, {
+    agencies,
+    first,
+    last,
+    daysFirst: first,
+    daysLast: addDays(last, 6),
+    options,
+  });
   return rows.map((a) => {
     const obligations = obligationsFor(a.level, month).map((o) => {
       const held = within(a.heldDays, o.first, o.last);

@@ -63,8 +63,7 @@ export const MINIMUM_RULES: readonly MinimumRule[] = Object.freeze([
     period: 'month',
     from: '2014-07-01',
     to: null,
-    citation:
-      "Luật Tiếp công dân 2013 Art 18(2): \"ít nhất 01 ngày trong 01 tháng\" at the agency's reception place",
+    citation: 'Luật Tiếp công dân 2013 Art 18(2): "ít nhất 01 ngày trong 01 tháng" at the agency\'s reception place',
     sourceQuality: 'primary',
   },
   {
@@ -75,7 +74,8 @@ export const MINIMUM_RULES: readonly MinimumRule[] = Object.freeze([
     period: 'week',
     from: '2014-07-01',
     to: '2026-06-30',
-    citation: 'Luật Tiếp công dân 2013 Art 15(2)(d): "ít nhất 01 ngày trong 01 tuần" at the commune People\'s Committee',
+    citation:
+      'Luật Tiếp công dân 2013 Art 15(2)(d): "ít nhất 01 ngày trong 01 tuần" at the commune People\'s Committee',
     sourceQuality: 'primary',
   },
   {

@@ -6,7 +6,11 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { ReceptionComplianceActivities } from '../activities/reception-compliance.js';
-import { previousPeriod, type ComplianceCheckResult, type ReceptionComplianceInput } from './reception-compliance-contract.js';
+import {
+  previousPeriod,
+  type ComplianceCheckResult,
+  type ReceptionComplianceInput,
+} from './reception-compliance-contract.js';
 
 const acts = proxyActivities<ReceptionComplianceActivities>({
   startToCloseTimeout: '2 minutes',
@@ -15,6 +19,7 @@ const acts = proxyActivities<ReceptionComplianceActivities>({
 
 export async function receptionComplianceWorkflow(input: ReceptionComplianceInput): Promise<ComplianceCheckResult> {
   const prev = previousPeriod(Date.now(), input.period);
-  if (input.period === 'month') return acts.checkReceptionCompliance({ period: 'month', month: input.month ?? prev.month! });
+  if (input.period === 'month')
+    return acts.checkReceptionCompliance({ period: 'month', month: input.month ?? prev.month! });
   return acts.checkReceptionCompliance({ period: 'week', first: input.first ?? prev.first });
 }

@@ -67,7 +67,8 @@ export function reportPeriod(kind: ReportKind, year: number, index = 1): ReportP
   if (kind === 'quarter' && (!Number.isInteger(index) || index < 1 || index > 4))
     throw new RangeError(`quarter ${index} is not 1..4`);
   const i = kind === 'monthly' || kind === 'quarter' ? index : 1;
-  const lastMonth = kind === 'monthly' ? i : kind === 'quarter' ? i * 3 : kind === 'half' ? 6 : kind === 'nine_months' ? 9 : 12;
+  const lastMonth =
+    kind === 'monthly' ? i : kind === 'quarter' ? i * 3 : kind === 'half' ? 6 : kind === 'nine_months' ? 9 : 12;
   const regime = selectRegime(`${year}-${pad(lastMonth)}-14`);
   const p = dataPeriod(enginePeriodKind(kind), year, i, regime);
   return { kind, year, index: i, from: p.from, to: p.to, key: periodKey(kind, year, i) };

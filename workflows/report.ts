@@ -113,10 +113,16 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     {
       validator: (req) => {
         if (state.reportId === null)
-          throw ApplicationFailure.create({ type: 'ReportDrafting', message: 'The report is being drafted: try again shortly' });
+          throw ApplicationFailure.create({
+            type: 'ReportDrafting',
+            message: 'The report is being drafted: try again shortly',
+          });
         if (busy) throw ApplicationFailure.create({ type: 'ReportBusy', message: 'The report is changing: try again' });
         if (state.status === 'submitted')
-          throw ApplicationFailure.create({ type: 'ReportSubmitted', message: 'The report is submitted and frozen: reopen it (with a reason) to change it' });
+          throw ApplicationFailure.create({
+            type: 'ReportSubmitted',
+            message: 'The report is submitted and frozen: reopen it (with a reason) to change it',
+          });
         if (req.version !== undefined && req.version !== state.version)
           throw ApplicationFailure.create({
             type: 'StaleVersion',
@@ -141,10 +147,16 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
     {
       validator: (req) => {
         if (state.reportId === null)
-          throw ApplicationFailure.create({ type: 'ReportDrafting', message: 'The report is being drafted: try again shortly' });
+          throw ApplicationFailure.create({
+            type: 'ReportDrafting',
+            message: 'The report is being drafted: try again shortly',
+          });
         if (busy) throw ApplicationFailure.create({ type: 'ReportBusy', message: 'The report is changing: try again' });
         if (state.status !== 'submitted')
-          throw ApplicationFailure.create({ type: 'ReportNotSubmitted', message: 'Only a submitted report is reopened' });
+          throw ApplicationFailure.create({
+            type: 'ReportNotSubmitted',
+            message: 'Only a submitted report is reopened',
+          });
         if (typeof req.reason !== 'string' || req.reason.trim().length === 0)
           throw ApplicationFailure.create({ type: 'InvalidInput', message: 'reason: a reason is required' });
       },

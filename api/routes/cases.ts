@@ -57,7 +57,10 @@ export const AttachmentInput = z
 export const Place = z
   .strictObject({
     provinceCode: z.string().regex(/^\d{2}$/, 'a 2-digit province code (2025 units)'),
-    communeCode: z.string().regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)').optional(),
+    communeCode: z
+      .string()
+      .regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)')
+      .optional(),
   })
   .meta({
     id: 'Place',

@@ -35,8 +35,13 @@ const Hotspot = z
     granularity: z.enum(['place_sector_respondent', 'place_sector', 'place']),
     place: z.object({ provinceCode: z.string(), communeCode: z.string().nullable() }),
     sector: z.string().nullable(),
-    respondent: z.string().nullable().meta({ description: 'Normalised respondent key (`agency:<id>` or `name:<folded>`)' }),
-    level: Level.nullable().meta({ description: 'Level over the windows ending at the newest item; null: below watch now' }),
+    respondent: z
+      .string()
+      .nullable()
+      .meta({ description: 'Normalised respondent key (`agency:<id>` or `name:<folded>`)' }),
+    level: Level.nullable().meta({
+      description: 'Level over the windows ending at the newest item; null: below watch now',
+    }),
     scores: z.record(z.string(), z.number()).meta({ description: 'Window length (days) → weighted score' }),
     itemCount: z.number().int(),
     lastItemAt: z.string(),
@@ -58,7 +63,9 @@ const Hotspot = z
   .meta({ id: 'Hotspot' });
 
 const HotspotListItem = Hotspot.extend({
-  cases: z.array(HotspotCase).meta({ description: 'Its newest cases within the longest window (at most 20, in your subtree)' }),
+  cases: z
+    .array(HotspotCase)
+    .meta({ description: 'Its newest cases within the longest window (at most 20, in your subtree)' }),
 }).meta({ id: 'HotspotListItem' });
 
 const HotspotDetail = Hotspot.extend({
@@ -99,8 +106,14 @@ const HotspotDetail = Hotspot.extend({
 const HotspotQuery = z.strictObject({
   level: Level.optional(),
   status: Status.optional(),
-  provinceCode: z.string().regex(/^\d{2}$/).optional(),
-  communeCode: z.string().regex(/^\d{5}$/).optional(),
+  provinceCode: z
+    .string()
+    .regex(/^\d{2}$/)
+    .optional(),
+  communeCode: z
+    .string()
+    .regex(/^\d{5}$/)
+    .optional(),
   sector: SectorCode.optional(),
   granularity: z.enum(['place_sector_respondent', 'place_sector', 'place']).optional(),
   after: Cursor.optional(),
@@ -109,7 +122,12 @@ const HotspotQuery = z.strictObject({
 
 const AcknowledgeBody = z
   .strictObject({
-    ownerPersonId: z.string().trim().min(1).max(200).meta({ description: 'The person of the directory who owns the plan' }),
+    ownerPersonId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .meta({ description: 'The person of the directory who owns the plan' }),
     taskForceId: z.string().trim().min(1).max(200).nullable().default(null).meta({
       description: 'The task force (tổ công tác) taking the matter, when one is set up',
     }),
@@ -117,9 +135,7 @@ const AcknowledgeBody = z
   })
   .meta({ id: 'AcknowledgeHotspot' });
 
-const CloseBody = z
-  .strictObject({ reason: z.string().trim().min(1).max(2000) })
-  .meta({ id: 'CloseHotspot' });
+const CloseBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) }).meta({ id: 'CloseHotspot' });
 
 const params = z.object({ id: HotspotId });
 const withLink = <T extends { id: string }>(h: T) => ({ ...h, link: `/v1/hotspots/${h.id}` });
@@ -197,7 +213,8 @@ export const hotspotRoutes: RouteSpec[] = [
     operationId: 'acknowledgeHotspot',
     tags: ['Hotspots'],
     summary: 'Acknowledge a hotspot with a plan: its owner, the task force taking it (if any) and a note',
-    description: 'Audited (`hotspot.acknowledged`) and announced (`vn.kntc.hotspot.acknowledged`). A closed hotspot: 409.',
+    description:
+      'Audited (`hotspot.acknowledged`) and announced (`vn.kntc.hotspot.acknowledged`). A closed hotspot: 409.',
     auth: { roles: ACTORS, scope: { kind: 'hotspot', param: 'id' } },
     idempotencyKey: true,
     request: {
@@ -244,7 +261,11 @@ export const hotspotRoutes: RouteSpec[] = [
     description: 'Audited (`hotspot.closed`) and announced (`vn.kntc.hotspot.closed`). Already closed: 409.',
     auth: { roles: ACTORS, scope: { kind: 'hotspot', param: 'id' } },
     idempotencyKey: true,
-    request: { params, body: CloseBody, bodyExample: { reason: 'Đã đối thoại, các hộ dân đồng ý phương án bồi thường' } },
+    request: {
+      params,
+      body: CloseBody,
+      bodyExample: { reason: 'Đã đối thoại, các hộ dân đồng ý phương án bồi thường' },
+    },
     responses: {
       200: { description: 'The hotspot, closed', schema: Hotspot },
       409: { description: 'The hotspot is closed already' },
@@ -320,4 +341,3 @@ export const hotspotRoutes: RouteSpec[] = [
     },
   }),
 ];
-

@@ -116,7 +116,7 @@ export const matterRoutes: RouteSpec[] = [
     path: '/v1/matters',
     operationId: 'createMatter',
     tags: ['Matters'],
-    summary: 'Open a matter, optionally with its first visit or case (the officer\'s decision; audited)',
+    summary: "Open a matter, optionally with its first visit or case (the officer's decision; audited)",
     auth: { roles: LINKERS, scope: { kind: 'body-agency', field: 'agencyId' } },
     idempotencyKey: true,
     request: {
@@ -222,7 +222,8 @@ export const matterRoutes: RouteSpec[] = [
     path: '/v1/matters/flag-rules',
     operationId: 'listMatterFlagRules',
     tags: ['Matters'],
-    summary: 'The criteria that make a matter prolonged or complex (configuration; UNCONFIRMED where the law is silent)',
+    summary:
+      'The criteria that make a matter prolonged or complex (configuration; UNCONFIRMED where the law is silent)',
     auth: { roles: READERS, scope: { kind: 'none' } },
     responses: {
       200: {
@@ -262,7 +263,7 @@ export const matterRoutes: RouteSpec[] = [
     request: {
       body: z
         .strictObject({
-          agencyId: AgencyId.meta({ description: 'The receiving agency (the caller\'s subtree is searched)' }),
+          agencyId: AgencyId.meta({ description: "The receiving agency (the caller's subtree is searched)" }),
           people: z.array(VisitorInput).max(60).default([]),
           respondent: Text(500).optional(),
           subject: Text(4000).optional(),
@@ -316,7 +317,7 @@ export const matterRoutes: RouteSpec[] = [
     path: '/v1/matters/:id',
     operationId: 'updateMatter',
     tags: ['Matters'],
-    summary: 'Record a matter\'s final decision date, close or reopen it, retitle it (audited; flags re-evaluated)',
+    summary: "Record a matter's final decision date, close or reopen it, retitle it (audited; flags re-evaluated)",
     auth: { roles: DECIDERS, scope: { kind: 'reception', param: 'id', resource: 'matter' } },
     request: {
       params: z.object({ id: Uuid }),
@@ -339,7 +340,9 @@ export const matterRoutes: RouteSpec[] = [
         params.id,
         {
           ...body,
-          ...(body.finalDecisionAt ? { finalDecisionAt: new Date(Date.parse(body.finalDecisionAt)).toISOString() } : {}),
+          ...(body.finalDecisionAt
+            ? { finalDecisionAt: new Date(Date.parse(body.finalDecisionAt)).toISOString() }
+            : {}),
         },
         principal,
         requestId,

@@ -28,7 +28,11 @@ const Time = z
   .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time HH:MM (Vietnam time)')
   .meta({ example: '08:00' });
 const Text = (max: number) => z.string().trim().min(1).max(max);
-const PlaceId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'a reception place id');
+const PlaceId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'a reception place id');
 const PeriodId = z.string().regex(/^rpd_[0-9a-f]{16}$/);
 
 const EntryFields = {
@@ -39,7 +43,7 @@ const EntryFields = {
   startTime: Time,
   endTime: Time.meta({ example: '11:30' }),
   kind: z.enum(ENTRY_KINDS),
-  note: Text(1000).nullable().optional().meta({ description: 'Public note (never a citizen\'s data)' }),
+  note: Text(1000).nullable().optional().meta({ description: "Public note (never a citizen's data)" }),
   periodId: PeriodId.nullable().optional().meta({ description: 'The special period the day belongs to' }),
 };
 
@@ -321,7 +325,9 @@ export const receptionScheduleRoutes: RouteSpec[] = [
       body: z.strictObject({ reason: Text(1000) }).meta({ id: 'CancelReceptionScheduleEntry' }),
       bodyExample: { reason: 'Trùng lịch họp Hội đồng nhân dân' },
     },
-    responses: { 200: { description: 'The cancelled entry (cancelling twice changes nothing)', schema: ScheduleEntryView } },
+    responses: {
+      200: { description: 'The cancelled entry (cancelling twice changes nothing)', schema: ScheduleEntryView },
+    },
     handler: async ({ params, body, principal, services, requestId }) => {
       const e = await services.receptionSchedule.store.get(params.entryId);
       if (!e || e.agencyId !== params.agencyId) throw problems.notFound(`Schedule entry ${params.entryId}`);
@@ -335,7 +341,7 @@ export const receptionScheduleRoutes: RouteSpec[] = [
     tags: ['Public'],
     summary: "An agency's published reception schedule (no login)",
     description:
-      'The public posting of the reception schedule (niêm yết công khai lịch tiếp công dân): the leader\'s name and ' +
+      "The public posting of the reception schedule (niêm yết công khai lịch tiếp công dân): the leader's name and " +
       'title, day, times (+07:00), place and kind; cancelled days are listed as cancelled. No other personal data.',
     auth: 'public',
     request: { query: PublicQuery, queryExample: { agencyId: 'so-tnmt' } },
@@ -390,10 +396,7 @@ export const receptionScheduleRoutes: RouteSpec[] = [
         limit: 2000,
       });
       const name = rows[0]?.agencyName ?? query.agencyId;
-      const text = receptionFeed(
-        `Lịch tiếp công dân — ${name}`,
-        rows,
-      );
+      const text = receptionFeed(`Lịch tiếp công dân — ${name}`, rows);
       res
         .status(200)
         .set('Content-Type', 'text/calendar; charset=utf-8')

@@ -38,9 +38,12 @@ const PersonId = z
 const DateOnly = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    message: 'not a calendar date',
-  });
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      message: 'not a calendar date',
+    },
+  );
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const Bool = z.enum(['true', 'false']).optional();
 const flag = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
@@ -223,7 +226,10 @@ const CreatePlace = z
         '`online`: online reception (Luật 136/2025 Art 3a; NĐ 154/2026 Art 17-20, from 01/07/2026) — needs `onlineUrl`',
     }),
     address: Text(500).optional(),
-    onlineUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+    onlineUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
   })
   .meta({ id: 'CreateReceptionPlace' });
 
@@ -233,7 +239,7 @@ const CreateSession = z
     placeId: PlaceId,
     kind: z.enum(SESSION_KINDS).meta({
       description:
-        '`regular`: by the reception board (Luật Tiếp công dân 2013 Art 12); `periodic`: a leader\'s scheduled day ' +
+        "`regular`: by the reception board (Luật Tiếp công dân 2013 Art 12); `periodic`: a leader's scheduled day " +
         '(Art 13-15, 18); `ad_hoc`: Art 18(3)',
     }),
     leaderPersonId: PersonId.optional().meta({ description: 'The leader (directory person); required unless regular' }),
@@ -317,12 +323,17 @@ export const receptionRoutes: RouteSpec[] = [
     path: '/v1/reception/places',
     operationId: 'createReceptionPlace',
     tags: ['Reception'],
-    summary: "Add a reception place of an agency (audited)",
+    summary: 'Add a reception place of an agency (audited)',
     auth: { roles: ['admin'], scope: { kind: 'body-agency', field: 'agencyId' } },
     idempotencyKey: true,
     request: {
       body: CreatePlace,
-      bodyExample: { agencyId: 'so-tnmt', name: 'Phòng tiếp công dân Sở', kind: 'department_point', address: '1 Lê Lợi' },
+      bodyExample: {
+        agencyId: 'so-tnmt',
+        name: 'Phòng tiếp công dân Sở',
+        kind: 'department_point',
+        address: '1 Lê Lợi',
+      },
     },
     responses: { 201: { description: 'The place', schema: PlaceView } },
     handler: ({ req, body, principal, services, requestId }) =>
@@ -338,7 +349,11 @@ export const receptionRoutes: RouteSpec[] = [
         },
         async () => {
           const p = await services.reception.createPlace(body, principal, requestId);
-          return { status: 201, body: withVnInstants(placeView(p)), headers: { location: `/v1/reception/places/${p.id}` } };
+          return {
+            status: 201,
+            body: withVnInstants(placeView(p)),
+            headers: { location: `/v1/reception/places/${p.id}` },
+          };
         },
       ),
   }),
@@ -408,7 +423,10 @@ export const receptionRoutes: RouteSpec[] = [
           name: Text(300).optional(),
           kind: z.enum(PLACE_KINDS).optional(),
           address: Text(500).optional(),
-          onlineUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+          onlineUrl: z
+            .url({ protocol: /^https?$/ })
+            .max(2000)
+            .optional(),
           active: z.boolean().optional(),
         })
         .meta({ id: 'UpdateReceptionPlace' }),
@@ -430,7 +448,7 @@ export const receptionRoutes: RouteSpec[] = [
     summary: 'Record a reception session (regular, periodic or ad hoc; in person or delegated; on site or online)',
     description:
       'Recorded as held: who received (the leader in person, or their delegate), where and when. The leader and the ' +
-      "delegate are people of the directory working at the agency. An Idempotency-Key makes a retry the same session.",
+      'delegate are people of the directory working at the agency. An Idempotency-Key makes a retry the same session.',
     auth: { roles: RECORDERS, scope: { kind: 'body-agency', field: 'agencyId' } },
     idempotencyKey: true,
     request: {
@@ -516,7 +534,7 @@ export const receptionRoutes: RouteSpec[] = [
     tags: ['Reception'],
     summary: 'Record a visit of a session; a received letter starts its case (linked both ways)',
     description:
-      'Visitors and representatives are stored encrypted; a denunciation visitor\'s identity is never in logs, events ' +
+      "Visitors and representatives are stored encrypted; a denunciation visitor's identity is never in logs, events " +
       'or the workflow (Luật Tố cáo 2018 Art 47). With `outcome: letter_received` the case starts through the idempotent ' +
       'case start under a key derived from the visit (a retry with the same Idempotency-Key never starts two cases). ' +
       '`matterId` links the visit to a matter the officer chose from the suggestions; nothing is linked otherwise.',
@@ -554,7 +572,14 @@ export const receptionRoutes: RouteSpec[] = [
           body: { session: session.id, body },
         },
         async () => {
-          const r = await services.reception.recordVisit({ session, input: body, principal, key, requestId, log: req.log });
+          const r = await services.reception.recordVisit({
+            session,
+            input: body,
+            principal,
+            key,
+            requestId,
+            log: req.log,
+          });
           pin = r.caseRef?.pin;
           const caseRef = r.caseRef ? { id: r.caseRef.id, reference: r.caseRef.reference } : null;
           return {
@@ -660,9 +685,7 @@ export const receptionRoutes: RouteSpec[] = [
     responses: {
       200: {
         description: 'Visit and matter (null when none)',
-        schema: z
-          .object({ visit: VisitView.nullable(), matter: MatterView.nullable() })
-          .meta({ id: 'CaseReception' }),
+        schema: z.object({ visit: VisitView.nullable(), matter: MatterView.nullable() }).meta({ id: 'CaseReception' }),
       },
     },
     handler: async ({ case: c, services }) => {

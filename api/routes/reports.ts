@@ -28,7 +28,9 @@ const ReportId = z
   .meta({ description: 'Report id (`rpt-…`)', example: 'rpt-0b6f3b4e-1234-4000-8000-000000000001' });
 const PeriodKey = z
   .string()
-  .refine((v) => parsePeriodKey(v) !== undefined, { message: 'a period such as 2026-M03, 2026-Q1, 2026-H1, 2026-9M, 2026-Y' })
+  .refine((v) => parsePeriodKey(v) !== undefined, {
+    message: 'a period such as 2026-M03, 2026-Q1, 2026-H1, 2026-9M, 2026-Y',
+  })
   .meta({ description: 'Data period: `2026-M03`, `2026-Q1`, `2026-H1`, `2026-9M`, `2026-Y`', example: '2026-Q1' });
 const Actor = z.object({ type: z.string(), id: z.string(), agency: z.string().nullable() });
 const Text = z.string().max(20_000);
@@ -46,7 +48,10 @@ const VersionSummary = z
     reopenedBy: Actor.nullable(),
     submittedAt: z.string().nullable(),
     submittedBy: Actor.nullable(),
-    sha256: z.string().nullable().meta({ description: 'sha256 of the canonical JSON of {snapshot, sections}, once submitted' }),
+    sha256: z
+      .string()
+      .nullable()
+      .meta({ description: 'sha256 of the canonical JSON of {snapshot, sections}, once submitted' }),
   })
   .meta({ id: 'ReportVersionSummary' });
 
@@ -63,7 +68,9 @@ const Report = z
     status: z.enum(REPORT_STATUSES),
     dueOn: z.string().meta({ description: 'Sending deadline (a civil day; UNCONFIRMED by level: see `deadline`)' }),
     dueAt: z.string(),
-    deadline: z.record(z.string(), z.unknown()).meta({ description: 'The rule, its source, and its derivation on the calendar' }),
+    deadline: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'The rule, its source, and its derivation on the calendar' }),
     overdue: z.boolean(),
     escalatedAt: z.string().nullable(),
     sections: Sections,
@@ -87,7 +94,13 @@ const Consolidation = z
     period: z.string(),
     includesOwn: z.boolean().meta({ description: "The report's own current version is part of the sums" }),
     submitted: z.array(
-      z.object({ agencyId: z.string(), reportId: z.string(), version: z.number().int(), sha256: z.string(), submittedAt: z.string() }),
+      z.object({
+        agencyId: z.string(),
+        reportId: z.string(),
+        version: z.number().int(),
+        sha256: z.string(),
+        submittedAt: z.string(),
+      }),
     ),
     notSubmitted: z.array(
       z.object({
@@ -208,7 +221,8 @@ export const reportRoutes: RouteSpec[] = [
     path: '/v1/reports/:id/versions/:version/export',
     operationId: 'exportReportVersion',
     tags: ['Reports'],
-    summary: 'A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers',
+    summary:
+      'A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers',
     auth: { roles: READERS, scope: { kind: 'report', param: 'id' } },
     request: {
       params: z.object({ id: ReportId, version: z.coerce.number().int().min(1).max(100_000) }),
@@ -245,13 +259,17 @@ export const reportRoutes: RouteSpec[] = [
     operationId: 'updateReportSections',
     tags: ['Reports'],
     summary: 'Write the free-text sections (assessment, proposals) of a report not yet submitted',
-    description: 'Fields sent replace those stored; fields left out stay. Audited. A submitted report answers 409 (reopen it first).',
+    description:
+      'Fields sent replace those stored; fields left out stay. Audited. A submitted report answers 409 (reopen it first).',
     auth: { roles: WRITERS, scope: { kind: 'report', param: 'id', ownAgencyOnly: true } },
     idempotencyKey: true,
     request: {
       params: byId,
       body: z.strictObject({ assessment: Text.optional(), proposals: Text.optional() }),
-      bodyExample: { assessment: 'Tình hình khiếu nại, tố cáo trong tháng ổn định.', proposals: 'Đề nghị tăng cường đối thoại.' },
+      bodyExample: {
+        assessment: 'Tình hình khiếu nại, tố cáo trong tháng ổn định.',
+        proposals: 'Đề nghị tăng cường đối thoại.',
+      },
     },
     responses: {
       200: { description: 'The report', schema: Report },
@@ -293,7 +311,12 @@ export const reportRoutes: RouteSpec[] = [
     responses: {
       200: {
         description: 'Frozen',
-        schema: z.object({ reportId: z.string(), version: z.number().int(), sha256: z.string(), submittedAt: z.string() }),
+        schema: z.object({
+          reportId: z.string(),
+          version: z.number().int(),
+          sha256: z.string(),
+          submittedAt: z.string(),
+        }),
       },
       409: { description: 'The report cannot be submitted now (reason given)' },
     },
@@ -376,7 +399,8 @@ export const reportRoutes: RouteSpec[] = [
     path: '/v1/reports/:id/consolidation',
     operationId: 'getReportConsolidation',
     tags: ['Reports'],
-    summary: 'The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted',
+    summary:
+      'The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted',
     description:
       'Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet ' +
       'resubmitted is listed under `notSubmitted`.',

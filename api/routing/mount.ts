@@ -243,7 +243,8 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
         scope.resource === 'matter'
           ? await services.matters.ownerOf(id)
           : await services.receptionStore.ownerOf(scope.resource, id);
-      if (!owner || !within(owner)) throw notFound(`${scope.resource[0]!.toUpperCase()}${scope.resource.slice(1)} ${id}`);
+      if (!owner || !within(owner))
+        throw notFound(`${scope.resource[0]!.toUpperCase()}${scope.resource.slice(1)} ${id}`);
     }
   }
   return ctx;

@@ -274,31 +274,33 @@ export function createDirectoryService(deps: DirectoryDeps) {
       body: { id: string; parentId: string | null; name: string; level: Level; kind?: string | null | undefined },
       by: Acting,
     ): Promise<AgencyRecord> {
-      return changed(db.transaction(async (trx) => {
-        if (await store.agency(body.id, trx)) throw conflict('id', `an agency ${body.id} exists already`);
-        const parent = body.parentId === null ? null : await store.agency(body.parentId, trx);
-        if (parent?.closedAt) throw rejected([{ path: 'parentId', message: `${parent.id} is closed` }]);
-        const p = placementProblem(body.level, parent?.level ?? null);
-        if (p) throw rejected([{ path: 'level', message: p }]);
-        await trx('agencies').insert({
-          id: body.id,
-          parent_id: body.parentId,
-          name: body.name,
-          level: body.level,
-          kind: body.kind ?? null,
-        });
-        const a = (await store.agency(body.id, trx))!;
-        await audit.append(
-          {
-            actor: actorOf(by.principal),
-            action: 'agency.created',
-            requestId: by.requestId,
-            after: { id: a.id, parentId: a.parentId, name: a.name, level: a.level, kind: a.kind },
-          },
-          trx,
-        );
-        return a;
-      }));
+      return changed(
+        db.transaction(async (trx) => {
+          if (await store.agency(body.id, trx)) throw conflict('id', `an agency ${body.id} exists already`);
+          const parent = body.parentId === null ? null : await store.agency(body.parentId, trx);
+          if (parent?.closedAt) throw rejected([{ path: 'parentId', message: `${parent.id} is closed` }]);
+          const p = placementProblem(body.level, parent?.level ?? null);
+          if (p) throw rejected([{ path: 'level', message: p }]);
+          await trx('agencies').insert({
+            id: body.id,
+            parent_id: body.parentId,
+            name: body.name,
+            level: body.level,
+            kind: body.kind ?? null,
+          });
+          const a = (await store.agency(body.id, trx))!;
+          await audit.append(
+            {
+              actor: actorOf(by.principal),
+              action: 'agency.created',
+              requestId: by.requestId,
+              after: { id: a.id, parentId: a.parentId, name: a.name, level: a.level, kind: a.kind },
+            },
+            trx,
+          );
+          return a;
+        }),
+      );
     },
 
     /** The agency, its staff and the agencies directly below it (404 when unknown). */
@@ -316,80 +318,84 @@ export function createDirectoryService(deps: DirectoryDeps) {
       body: { name?: string | undefined; kind?: string | null | undefined },
       by: Acting,
     ): Promise<AgencyRecord> {
-      return changed(db.transaction(async (trx) => {
-        const a = (await trx('agencies').where({ id }).forUpdate().first())
-          ? (await store.agency(id, trx))!
-          : undefined;
-        if (!a) throw problems.notFound(`Agency ${id}`);
-        refuseClosed(a);
-        const set: Record<string, unknown> = {};
-        if (body.name !== undefined && body.name !== a.name) set.name = body.name;
-        if (body.kind !== undefined && body.kind !== a.kind) {
-          // The kind routes other agencies' tasks (ADR 0010: the inspectorate of a level): changed from above only,
-          // and one inspectorate per parent.
-          refuseOwnAgency(by.principal, id, 'given another kind');
-          if (body.kind === 'inspectorate') {
-            const other = await trx('agencies')
-              .where({ kind: 'inspectorate' })
-              .whereNot({ id: a.id })
-              .andWhere((q) => (a.parentId === null ? q.whereNull('parent_id') : q.where({ parent_id: a.parentId })))
-              .first('id');
-            if (other) throw conflict('kind', `${other.id as string} is already the inspectorate at this level`);
+      return changed(
+        db.transaction(async (trx) => {
+          const a = (await trx('agencies').where({ id }).forUpdate().first())
+            ? (await store.agency(id, trx))!
+            : undefined;
+          if (!a) throw problems.notFound(`Agency ${id}`);
+          refuseClosed(a);
+          const set: Record<string, unknown> = {};
+          if (body.name !== undefined && body.name !== a.name) set.name = body.name;
+          if (body.kind !== undefined && body.kind !== a.kind) {
+            // The kind routes other agencies' tasks (ADR 0010: the inspectorate of a level): changed from above only,
+            // and one inspectorate per parent.
+            refuseOwnAgency(by.principal, id, 'given another kind');
+            if (body.kind === 'inspectorate') {
+              const other = await trx('agencies')
+                .where({ kind: 'inspectorate' })
+                .whereNot({ id: a.id })
+                .andWhere((q) => (a.parentId === null ? q.whereNull('parent_id') : q.where({ parent_id: a.parentId })))
+                .first('id');
+              if (other) throw conflict('kind', `${other.id as string} is already the inspectorate at this level`);
+            }
+            set.kind = body.kind;
           }
-          set.kind = body.kind;
-        }
-        if (Object.keys(set).length === 0) return a;
-        await trx('agencies')
-          .where({ id: a.id })
-          .update({ ...set, updated_at: trx.fn.now() });
-        await audit.append(
-          {
-            actor: actorOf(by.principal),
-            action: 'agency.updated',
-            requestId: by.requestId,
-            before: { id: a.id, ...Object.fromEntries(Object.keys(set).map((k) => [k, a[k as 'name' | 'kind']])) },
-            after: { id: a.id, ...set },
-          },
-          trx,
-        );
-        return (await store.agency(a.id, trx))!;
-      }));
+          if (Object.keys(set).length === 0) return a;
+          await trx('agencies')
+            .where({ id: a.id })
+            .update({ ...set, updated_at: trx.fn.now() });
+          await audit.append(
+            {
+              actor: actorOf(by.principal),
+              action: 'agency.updated',
+              requestId: by.requestId,
+              before: { id: a.id, ...Object.fromEntries(Object.keys(set).map((k) => [k, a[k as 'name' | 'kind']])) },
+              after: { id: a.id, ...set },
+            },
+            trx,
+          );
+          return (await store.agency(a.id, trx))!;
+        }),
+      );
     },
 
     async moveAgency(id: string, parentId: string, subtree: readonly string[], by: Acting): Promise<AgencyRecord> {
       refuseOwnAgency(by.principal, id, 'moved');
-      return changed(db.transaction(async (trx) => {
-        await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
-        const a = await store.agency(id, trx);
-        if (!a) throw problems.notFound(`Agency ${id}`);
-        refuseClosed(a);
-        if (a.parentId === parentId) return a;
-        const parent = await openAgencyIn(trx, subtree, parentId, 'parentId');
-        const all = await store.allAgencies(trx);
-        const parentOf = new Map(all.map((x) => [x.id, x.parentId]));
-        if (lineage(parent.id, parentOf).ids.includes(a.id)) {
-          throw rejected([
-            { path: 'parentId', message: `${parent.id} is ${a.id} or below it: an agency cannot move under itself` },
-          ]);
-        }
-        const p = placementProblem(a.level, parent.level);
-        if (p) throw rejected([{ path: 'parentId', message: p }]);
-        await trx('agencies').where({ id: a.id }).update({ parent_id: parent.id, updated_at: trx.fn.now() });
-        parentOf.set(a.id, parent.id);
-        const below = all.filter((x) => lineage(x.id, parentOf).ids.includes(a.id)).map((x) => x.id);
-        const rerouted = await rerouteTasks(trx, below);
-        await audit.append(
-          {
-            actor: actorOf(by.principal),
-            action: 'agency.moved',
-            requestId: by.requestId,
-            before: { id: a.id, parentId: a.parentId },
-            after: { id: a.id, parentId: parent.id, reroutedTasks: rerouted },
-          },
-          trx,
-        );
-        return (await store.agency(a.id, trx))!;
-      }));
+      return changed(
+        db.transaction(async (trx) => {
+          await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
+          const a = await store.agency(id, trx);
+          if (!a) throw problems.notFound(`Agency ${id}`);
+          refuseClosed(a);
+          if (a.parentId === parentId) return a;
+          const parent = await openAgencyIn(trx, subtree, parentId, 'parentId');
+          const all = await store.allAgencies(trx);
+          const parentOf = new Map(all.map((x) => [x.id, x.parentId]));
+          if (lineage(parent.id, parentOf).ids.includes(a.id)) {
+            throw rejected([
+              { path: 'parentId', message: `${parent.id} is ${a.id} or below it: an agency cannot move under itself` },
+            ]);
+          }
+          const p = placementProblem(a.level, parent.level);
+          if (p) throw rejected([{ path: 'parentId', message: p }]);
+          await trx('agencies').where({ id: a.id }).update({ parent_id: parent.id, updated_at: trx.fn.now() });
+          parentOf.set(a.id, parent.id);
+          const below = all.filter((x) => lineage(x.id, parentOf).ids.includes(a.id)).map((x) => x.id);
+          const rerouted = await rerouteTasks(trx, below);
+          await audit.append(
+            {
+              actor: actorOf(by.principal),
+              action: 'agency.moved',
+              requestId: by.requestId,
+              before: { id: a.id, parentId: a.parentId },
+              after: { id: a.id, parentId: parent.id, reroutedTasks: rerouted },
+            },
+            trx,
+          );
+          return (await store.agency(a.id, trx))!;
+        }),
+      );
     },
 
     /** Closes the agency and starts the background move of its cases; the agency and the closure row. */
@@ -499,11 +505,16 @@ export function createDirectoryService(deps: DirectoryDeps) {
               await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
               const p = await check(trx);
               await applyImport(trx, p);
-            await audit.append(
-              { actor: actorOf(by.principal), action: 'directory.imported', requestId: by.requestId, after: report(p) },
-              trx,
-            );
-            return p;
+              await audit.append(
+                {
+                  actor: actorOf(by.principal),
+                  action: 'directory.imported',
+                  requestId: by.requestId,
+                  after: report(p),
+                },
+                trx,
+              );
+              return p;
             }),
           );
     },

@@ -18,7 +18,12 @@ export function createHotspotService(
   people: { exists(id: string): Promise<boolean> },
 ) {
   const closedProblem = (id: string) =>
-    new HttpProblem(409, 'hotspot-closed', 'The hotspot is closed', `Hotspot ${id} is closed; nothing more can be done to it`);
+    new HttpProblem(
+      409,
+      'hotspot-closed',
+      'The hotspot is closed',
+      `Hotspot ${id} is closed; nothing more can be done to it`,
+    );
 
   return {
     async acknowledge(a: {
@@ -29,9 +34,15 @@ export function createHotspotService(
       agencyId: string | null;
     }): Promise<HotspotView> {
       if (!(await people.exists(a.plan.ownerPersonId)))
-        throw new HttpProblem(422, 'unknown-reference', 'A value is not in the reference data', 'ownerPersonId: no such person', {
-          errors: [{ path: 'ownerPersonId', message: `no person ${a.plan.ownerPersonId} in the directory` }],
-        });
+        throw new HttpProblem(
+          422,
+          'unknown-reference',
+          'A value is not in the reference data',
+          'ownerPersonId: no such person',
+          {
+            errors: [{ path: 'ownerPersonId', message: `no person ${a.plan.ownerPersonId} in the directory` }],
+          },
+        );
       return db.transaction(async (trx) => {
         await lockAuditHead(trx);
         const r = await store.acknowledge(trx, a.id, a.plan, a.actor);

@@ -146,7 +146,13 @@ export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
         const actor = actorOf(by.principal);
         await store.recordChange(
           id,
-          { sequence: after.sequence, action: 'changed', reason: patch.reason, snapshot: snapshot(after), changedBy: actor },
+          {
+            sequence: after.sequence,
+            action: 'changed',
+            reason: patch.reason,
+            snapshot: snapshot(after),
+            changedBy: actor,
+          },
           trx,
         );
         await audit.append(

@@ -205,7 +205,15 @@ export function createReceptionService(deps: ReceptionDeps) {
       }
     }
     const { link, fresh } = await matters.insertLink(
-      { id: randomUUID(), matterId: matter.id, kind, refId, decision, reason: a.reason ?? null, linkedBy: by(principal) },
+      {
+        id: randomUUID(),
+        matterId: matter.id,
+        kind,
+        refId,
+        decision,
+        reason: a.reason ?? null,
+        linkedBy: by(principal),
+      },
       trx,
     );
     if (!fresh) {
@@ -283,29 +291,33 @@ export function createReceptionService(deps: ReceptionDeps) {
     const updated = decision === 'confirmed' ? await refresh(matter.id, trx, a.requestId, principal) : matter;
     await appendEvents(
       trx,
-      refs.map(
-        (r): NewEvent => ({
-          type: RECEPTION_EVENTS.matterLinked,
-          caseId: r.kind === 'case' ? r.refId : null,
-          agencyId: matter.agencyId,
-          time: new Date().toISOString(),
-          data: {
-            matterId: matter.id,
-            kind: r.kind,
-            refId: r.refId,
-            decision,
-            timesReceived: updated.timesReceived,
-            lettersCount: updated.lettersCount,
-          },
-        }),
-      ),
+      refs.map((r): NewEvent => ({
+        type: RECEPTION_EVENTS.matterLinked,
+        caseId: r.kind === 'case' ? r.refId : null,
+        agencyId: matter.agencyId,
+        time: new Date().toISOString(),
+        data: {
+          matterId: matter.id,
+          kind: r.kind,
+          refId: r.refId,
+          decision,
+          timesReceived: updated.timesReceived,
+          lettersCount: updated.lettersCount,
+        },
+      })),
     );
     return { linkId: link.id, fresh: true, matter: updated };
   }
 
   return {
     async createPlace(
-      p: { agencyId: string; name: string; kind: PlaceKind; address?: string | undefined; onlineUrl?: string | undefined },
+      p: {
+        agencyId: string;
+        name: string;
+        kind: PlaceKind;
+        address?: string | undefined;
+        onlineUrl?: string | undefined;
+      },
       principal: Principal,
       requestId: string,
     ): Promise<PlaceRecord> {
@@ -348,7 +360,8 @@ export function createReceptionService(deps: ReceptionDeps) {
       return db.transaction(async (trx) => {
         const u = await reception.updatePlace(id, patch, trx);
         if (!u) return undefined;
-        if (u.after.kind === 'online' && !u.after.onlineUrl) throw unprocessable('onlineUrl', 'required for an online place');
+        if (u.after.kind === 'online' && !u.after.onlineUrl)
+          throw unprocessable('onlineUrl', 'required for an online place');
         if (u.after.kind !== 'online' && !u.after.address) throw unprocessable('address', 'required for this place');
         await audit.append(
           { actor: actorOf(principal), action: 'reception.place_updated', requestId, before: u.before, after: u.after },
@@ -361,10 +374,13 @@ export function createReceptionService(deps: ReceptionDeps) {
     /** Records a session; 422 naming the field when the place, leader or delegate does not fit. */
     async recordSession(s: SessionInput, principal: Principal, key: string | undefined, requestId: string) {
       const place = await reception.place(s.placeId);
-      if (!place || place.agencyId !== s.agencyId) throw unprocessable('placeId', `not a reception place of ${s.agencyId}`);
+      if (!place || place.agencyId !== s.agencyId)
+        throw unprocessable('placeId', `not a reception place of ${s.agencyId}`);
       if (!place.active) throw unprocessable('placeId', 'the place is not active');
-      if (s.mode === 'online' && place.kind !== 'online') throw unprocessable('placeId', 'an online session needs an online place');
-      if (s.kind !== 'regular' && !s.leaderPersonId) throw unprocessable('leaderPersonId', `required for a ${s.kind} session`);
+      if (s.mode === 'online' && place.kind !== 'online')
+        throw unprocessable('placeId', 'an online session needs an online place');
+      if (s.kind !== 'regular' && !s.leaderPersonId)
+        throw unprocessable('leaderPersonId', `required for a ${s.kind} session`);
       if (s.leaderPersonId && !(await reception.isStaff(s.leaderPersonId, s.agencyId)))
         throw unprocessable('leaderPersonId', `not staff of ${s.agencyId} in the directory`);
       if (s.receivedBy === 'delegated' && !s.delegatePersonId)
@@ -378,10 +394,7 @@ export function createReceptionService(deps: ReceptionDeps) {
       if (s.endedAt && Date.parse(s.endedAt) < started) throw unprocessable('endedAt', 'before startedAt');
       const sessionDate = s.sessionDate ?? vnDate(started);
       if (sessionDate !== vnDate(started)) throw unprocessable('sessionDate', 'not the date of startedAt in Vietnam');
-      const id =
-        key === undefined
-          ? randomUUID()
-          : visitIdOf(principal, `session|${key}`);
+      const id = key === undefined ? randomUUID() : visitIdOf(principal, `session|${key}`);
       return db.transaction(async (trx) => {
         const { session, fresh } = await reception.insertSession(
           {
@@ -458,7 +471,10 @@ export function createReceptionService(deps: ReceptionDeps) {
       if (peopleCount < v.visitors.length) throw unprocessable('peopleCount', 'fewer than the visitors listed');
       if (v.isDelegation && peopleCount < 2) throw unprocessable('peopleCount', 'a delegation has at least 2 people');
       if (v.isDelegation && v.representatives.length === 0)
-        throw unprocessable('representatives', 'a delegation names its representatives (Luật Tiếp công dân 2013 Art 30)');
+        throw unprocessable(
+          'representatives',
+          'a delegation names its representatives (Luật Tiếp công dân 2013 Art 30)',
+        );
       if (v.outcome === 'refused' && !v.refusalGround)
         throw unprocessable('refusalGround', 'required when the visit is refused (Luật Tiếp công dân 2013 Art 9)');
       if (v.outcome !== 'refused' && v.refusalGround) throw unprocessable('refusalGround', 'only for a refused visit');
@@ -490,7 +506,9 @@ export function createReceptionService(deps: ReceptionDeps) {
           parties: [
             ...v.visitors.map((p) => ({ role, isRepresentative: false, ...p }) as const),
             ...v.representatives.map((p) => ({ role: 'representative', isRepresentative: true, ...p }) as const),
-          ].map((p) => Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined))) as unknown as CaseStartRequest['parties'],
+          ].map((p) =>
+            Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined)),
+          ) as unknown as CaseStartRequest['parties'],
           ...(v.respondent ? { respondent: v.respondent } : {}),
           contentSummary: v.summary,
           attachments: v.letter?.attachments ?? [],
@@ -628,7 +646,8 @@ export function createReceptionService(deps: ReceptionDeps) {
       }
       const R = '[redacted]';
       return all.map((p) => {
-        if (!isProtectedVisitor(p.role, visit.contentType) || reveal) return { id: p.id, role: p.role, redacted: false, ...p.identity };
+        if (!isProtectedVisitor(p.role, visit.contentType) || reveal)
+          return { id: p.id, role: p.role, redacted: false, ...p.identity };
         const i = p.identity;
         const r = (x: string | undefined) => (x === undefined ? undefined : R);
         return {
@@ -667,14 +686,11 @@ export function createReceptionService(deps: ReceptionDeps) {
       let receivedAt = new Date().toISOString();
       if (m.link) {
         const owner =
-          m.link.kind === 'visit'
-            ? await reception.visit(m.link.refId)
-            : await deps.cases.get(m.link.refId);
+          m.link.kind === 'visit' ? await reception.visit(m.link.refId) : await deps.cases.get(m.link.refId);
         if (!owner || !subtree.includes(owner.agencyId)) throw unprocessable('link.refId', `no such ${m.link.kind}`);
         receivedAt = 'visitedAt' in owner ? owner.visitedAt : owner.receivedAt;
       }
-      const id =
-        key === undefined ? randomUUID() : visitIdOf(principal, `matter|${key}`);
+      const id = key === undefined ? randomUUID() : visitIdOf(principal, `matter|${key}`);
       return db.transaction(async (trx) => {
         const { matter, fresh } = await matters.insert(
           {
@@ -731,7 +747,11 @@ export function createReceptionService(deps: ReceptionDeps) {
     /** Changes a matter's status, final decision date or title (audited); flags are re-evaluated. */
     async updateMatter(
       id: string,
-      patch: { status?: MatterStatus | undefined; finalDecisionAt?: string | null | undefined; title?: string | undefined },
+      patch: {
+        status?: MatterStatus | undefined;
+        finalDecisionAt?: string | null | undefined;
+        title?: string | undefined;
+      },
       principal: Principal,
       requestId: string,
     ): Promise<MatterRecord> {
@@ -743,7 +763,12 @@ export function createReceptionService(deps: ReceptionDeps) {
             actor: actorOf(principal),
             action: 'matter.updated',
             requestId,
-            before: { matterId: id, status: before.status, finalDecisionAt: before.finalDecisionAt, title: before.title },
+            before: {
+              matterId: id,
+              status: before.status,
+              finalDecisionAt: before.finalDecisionAt,
+              title: before.title,
+            },
             after: { matterId: id, ...patch },
           },
           trx,

@@ -44,7 +44,13 @@ export function createReportService(deps: { db: Db; temporal: Client }) {
         );
       const p = updateProblem(e);
       if (p instanceof HttpProblem && p.slug === 'rejected-by-case') {
-        throw new HttpProblem(p.status, 'report-state', 'The report refused the request in its current state', p.detail, p.extra);
+        throw new HttpProblem(
+          p.status,
+          'report-state',
+          'The report refused the request in its current state',
+          p.detail,
+          p.extra,
+        );
       }
       throw p;
     }
@@ -97,7 +103,10 @@ export function createReportService(deps: { db: Db; temporal: Client }) {
       const snapshot = formCode ? bundle.forms.find((f) => f.form.code === formCode) : bundle.forms[0];
       if (!snapshot)
         throw problems.validation([
-          { path: 'query.form', message: `the version has no form ${formCode}; it has ${bundle.forms.map((f) => f.form.code).join(', ')}` },
+          {
+            path: 'query.form',
+            message: `the version has no form ${formCode}; it has ${bundle.forms.map((f) => f.form.code).join(', ')}`,
+          },
         ]);
       return renderVersion(format, snapshot);
     },

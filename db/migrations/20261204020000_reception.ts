@@ -223,7 +223,8 @@ export async function up(db: Knex): Promise<void> {
       criterion: 'received_after_final_decision',
       threshold: null,
       effective_from: '2014-07-01',
-      source: 'UNCONFIRMED: Luật Tiếp công dân 2013 Art 9(3) (refusing repeat visits on a settled matter); no criterion',
+      source:
+        'UNCONFIRMED: Luật Tiếp công dân 2013 Art 9(3) (refusing repeat visits on a settled matter); no criterion',
     },
     {
       id: 'prolonged-open-12-months',

@@ -77,7 +77,9 @@ export async function up(db: Knex): Promise<void> {
     t.text('sector');
     t.text('respondent_key');
   });
-  await db.raw('CREATE INDEX cases_place_idx ON cases (place_province, place_commune) WHERE place_province IS NOT NULL');
+  await db.raw(
+    'CREATE INDEX cases_place_idx ON cases (place_province, place_commune) WHERE place_province IS NOT NULL',
+  );
   await db.raw('CREATE INDEX cases_sector_idx ON cases (sector) WHERE sector IS NOT NULL');
   await db.raw('CREATE INDEX cases_respondent_idx ON cases (respondent_key) WHERE respondent_key IS NOT NULL');
   // The same on reception visits and matters (migration 20261204020000_reception): a visit feeds the detector

@@ -364,7 +364,8 @@ async function hotspotFixture(): Promise<string> {
     agencyId: HOME,
   }));
   await api.tdb.db.transaction((trx) => ingestHotspotItems(trx, items, DEFAULT_HOTSPOT_CONFIG));
-  const row = (await api.tdb.db('hotspots')
+  const row = (await api.tdb
+    .db('hotspots')
     .where({ cluster_key: `pl:01/${commune}|s:${sector}` })
     .first('id')) as { id: string } | undefined;
   if (!row) throw new Error('fixture hotspot not raised');
@@ -473,7 +474,8 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
     throw new Error(`route ${spec.operationId}: declare request.bodyExample (docs + this test)`);
   if (body && scope.kind === 'body-agency') body = { ...body, [scope.field]: HOME };
   // Reception (ADR 0028): a session at a place of HOME; a link decision on a fresh visit of HOME.
-  if (body && spec.operationId === 'createReceptionSession') body = { ...body, placeId: await receptionFixture('place') };
+  if (body && spec.operationId === 'createReceptionSession')
+    body = { ...body, placeId: await receptionFixture('place') };
   if (body && spec.operationId === 'decideMatterLink') body = { ...body, refId: await receptionFixture('visit') };
   // A new agency needs a new id each time (ADR 0024).
   if (body && spec.operationId === 'createAgency') body = { ...body, id: `matrix-new-${randomUUID().slice(0, 8)}` };

@@ -26,7 +26,10 @@ let created: { id: string; reference: string; pin: string };
 /** Content-Security-Policy violations the browser reported, per page. */
 const cspViolations: string[] = [];
 
-async function signedIn(token: string, viewport = { width: 1366, height: 900 }): Promise<{ ctx: BrowserContext; page: Page }> {
+async function signedIn(
+  token: string,
+  viewport = { width: 1366, height: 900 },
+): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
   const page = await ctx.newPage();
   page.on('console', (m) => {
@@ -67,7 +70,10 @@ beforeAll(async () => {
   });
   const r = await fetch(`${api.url}/v1/cases`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${await mintToken({ roles: ['intake'], agency: HOME })}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${await mintToken({ roles: ['intake'], agency: HOME })}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({
       type: 'petition',
       channel: 'portal',
@@ -114,9 +120,9 @@ describe('the console served by the API', () => {
       const r = await fetch(api.url + p, { headers: { accept: 'text/html' } });
       expect(r.headers.get('content-type'), p).toContain('application/json');
     }
-    expect((await fetch(`${api.url}/metrics`, { headers: { accept: 'text/html' } })).headers.get('content-type')).toContain(
-      'text/plain',
-    );
+    expect(
+      (await fetch(`${api.url}/metrics`, { headers: { accept: 'text/html' } })).headers.get('content-type'),
+    ).toContain('text/plain');
     const docs = await fetch(`${api.url}/docs/`, { headers: { accept: 'text/html' } });
     expect(await docs.text()).toContain('swagger');
     const missing = await fetch(`${api.url}/assets/nope.js`);

@@ -700,7 +700,12 @@ describe('what other agencies share is changed from above only', () => {
 describe('closures that race: a start that fails, a case started against a stale tree (ADR 0024)', () => {
   const prov = () => h(['admin'], 'tinh-demo');
   async function commune(id: string) {
-    const r = await send('POST', '/v1/agencies', await prov(), { id, parentId: 'tinh-demo', name: id, level: 'commune' });
+    const r = await send('POST', '/v1/agencies', await prov(), {
+      id,
+      parentId: 'tinh-demo',
+      name: id,
+      level: 'commune',
+    });
     expect(r.status, r.text).toBe(201);
   }
   async function petition(agencyId: string) {
@@ -769,7 +774,10 @@ describe('closures that race: a start that fails, a case started against a stale
     const first = await petition('ubnd-xa-r2');
     expect(first.status, first.text).toBe(201);
     // Closed by another process (its cache is not this API's): within the TTL this API still thinks it open.
-    await api.tdb.db('agencies').where({ id: 'ubnd-xa-r2' }).update({ closed_at: api.tdb.db.fn.now(), successor_id: 'ubnd-xa-a' });
+    await api.tdb
+      .db('agencies')
+      .where({ id: 'ubnd-xa-r2' })
+      .update({ closed_at: api.tdb.db.fn.now(), successor_id: 'ubnd-xa-a' });
     const before = await api.tdb.db('cases').where({ agency_id: 'ubnd-xa-r2' }).count<{ n: string }[]>('* as n');
     const lateId = '0192f5e0-7c1a-7000-8000-00000000r2r2'.replace(/r/g, 'a');
     api.deps.newCaseId = () => lateId;
@@ -788,4 +796,3 @@ describe('closures that race: a start that fails, a case started against a stale
     expect(await api.tdb.db('parties').where({ case_id: lateId })).toHaveLength(0);
   }, 120_000);
 });
-

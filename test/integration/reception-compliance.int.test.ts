@@ -60,14 +60,23 @@ beforeAll(async () => {
   const db = api.tdb.db;
   const agencies = ['tinh-demo', 'so-tnmt', 'thanh-tra-tinh', 'ubnd-xa-a', 'ubnd-xa-b'];
   await db('reception_places').insert(
-    agencies.map((a) => ({ id: `${a}-place`, agency_id: a, name: `Nơi tiếp ${a}`, kind: 'reception_office', created_by: 't' })),
+    agencies.map((a) => ({
+      id: `${a}-place`,
+      agency_id: a,
+      name: `Nơi tiếp ${a}`,
+      kind: 'reception_office',
+      created_by: 't',
+    })),
   );
   await db('people').insert(agencies.map((a) => ({ id: `deputy-${a}`, display_name: `Phó ${a}` })));
   await db('agency_staff').insert(
     agencies.map((a) => ({ person_id: `deputy-${a}`, agency_id: a, roles: ['supervisor'], position: 'deputy' })),
   );
   // July 2026. The province chairman: one day in person (kept, 1/month).
-  await session('tinh-demo', '2026-07-15', {}, [{ people: 12, delegation: true }, { people: 1, outcome: 'letter_received' }]);
+  await session('tinh-demo', '2026-07-15', {}, [
+    { people: 12, delegation: true },
+    { people: 1, outcome: 'letter_received' },
+  ]);
   // Department heads: so-tnmt kept (online counts), thanh-tra-tinh only delegated (short).
   await session('so-tnmt', '2026-07-09', { mode: 'online' }, [{ people: 1 }]);
   await session('thanh-tra-tinh', '2026-07-10', { receivedBy: 'delegated' }, [{ people: 2 }]);
@@ -165,7 +174,11 @@ describe('reception compliance (issue 14.4)', () => {
       await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }),
     );
     expect(list.json.items).toHaveLength(1);
-    const page2 = await call('GET', String(list.json.next), await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }));
+    const page2 = await call(
+      'GET',
+      String(list.json.next),
+      await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }),
+    );
     expect((page2.json.items as Json[]).length).toBe(1);
     expect((page2.json.items as Json[])[0]!.id).not.toBe((list.json.items as Json[])[0]!.id);
     const commune = await call(

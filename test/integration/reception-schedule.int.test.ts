@@ -18,8 +18,14 @@ beforeAll(async () => {
   admin = await authHeader({ roles: ['admin'], agency: 'tinh-demo' });
   await api.tdb.db('people').where({ id: 'head-so-tnmt' }).update({ email: 'secret-mail@kntc.local' });
   await api.tdb.db('reception_places').insert([
-    { id: 'so-tnmt-main', agency_id: 'so-tnmt', name: 'Phòng tiếp công dân Sở', kind: 'department_point',
-      address: '1 Đường Lê Lợi', created_by: 'test' },
+    {
+      id: 'so-tnmt-main',
+      agency_id: 'so-tnmt',
+      name: 'Phòng tiếp công dân Sở',
+      kind: 'department_point',
+      address: '1 Đường Lê Lợi',
+      created_by: 'test',
+    },
     { id: 'xa-b-seat', agency_id: 'ubnd-xa-b', name: 'Trụ sở UBND xã B', kind: 'committee_seat', created_by: 'test' },
   ]);
 });
@@ -85,12 +91,9 @@ describe('leaders reception schedules (issue 14.1)', () => {
     const changed = await call('PATCH', path, admin, { startTime: '13:30', endTime: '16:30', reason: 'Họp đột xuất' });
     expect(changed.status, changed.text).toBe(200);
     expect(changed.json).toMatchObject({ sequence: 1, startsAt: '2026-12-10T13:30:00.000+07:00' });
-    const cancelled = await call(
-      'POST',
-      `/v1/agencies/so-tnmt/reception-schedule/${String(second.id)}/cancel`,
-      admin,
-      { reason: 'Trùng lịch họp HĐND' },
-    );
+    const cancelled = await call('POST', `/v1/agencies/so-tnmt/reception-schedule/${String(second.id)}/cancel`, admin, {
+      reason: 'Trùng lịch họp HĐND',
+    });
     expect(cancelled.json).toMatchObject({ status: 'cancelled', sequence: 1 });
     const afterCancel = await call('PATCH', `/v1/agencies/so-tnmt/reception-schedule/${String(second.id)}`, admin, {
       note: 'x',

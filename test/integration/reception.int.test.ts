@@ -117,7 +117,11 @@ describe('reception sessions and visits', () => {
     });
     expect(g.status, g.text).toBe(201);
     expect(g.json.case).toBeNull();
-    const list = await send('GET', `/v1/reception/visits?sessionId=${s}&outcome=letter_received`, await h(['supervisor']));
+    const list = await send(
+      'GET',
+      `/v1/reception/visits?sessionId=${s}&outcome=letter_received`,
+      await h(['supervisor']),
+    );
     expect(list.json.items.map((i: { id: string }) => i.id)).toEqual([v.json.id]);
     const events = await api.tdb.db('events').where({ type: 'vn.kntc.reception.visit_recorded' });
     expect(events.length).toBeGreaterThanOrEqual(2);
@@ -141,7 +145,11 @@ describe('reception sessions and visits', () => {
     expect(v.status, v.text).toBe(201);
     expect(v.json).toMatchObject({ isDelegation: true, peopleCount: 25 });
     const parties = await send('GET', `/v1/reception/visits/${v.json.id}/parties`, await h(['officer']));
-    expect(parties.json.items.map((p: { role: string }) => p.role)).toEqual(['visitor', 'representative', 'representative']);
+    expect(parties.json.items.map((p: { role: string }) => p.role)).toEqual([
+      'visitor',
+      'representative',
+      'representative',
+    ]);
     expect(parties.json.items[1].name).toBe('Đại diện 1'); // a petition: not protected
     const sup = await h(['supervisor'], 'tinh-demo');
     const deleg = await send('GET', '/v1/reception/visits?delegation=true', sup);

@@ -41,7 +41,11 @@ async function seed(agencyId: string, caseType: string, receivedAt: string, n = 
 const as = (agency: string, roles: string[] = ['officer']) => authHeader({ roles: roles as never, agency });
 
 async function reportOf(agencyId: string): Promise<Json> {
-  const r = await call('GET', `/v1/reports?agencyId=${agencyId}&period=${PERIOD}`, await as('tinh-demo', ['supervisor']));
+  const r = await call(
+    'GET',
+    `/v1/reports?agencyId=${agencyId}&period=${PERIOD}`,
+    await as('tinh-demo', ['supervisor']),
+  );
   expect(r.status, r.text).toBe(200);
   const items = r.json.items as Json[];
   expect(items).toHaveLength(1);
@@ -166,9 +170,9 @@ describe('stored reports', () => {
     expect(re.status, re.text).toBe(200);
     expect(re.json.version).toBe(2);
     const reAudit = await api.tdb.db('audit_log').where({ action: 'report.reopened' });
-    expect(reAudit.some((a) => (a.after as Json).reportId === id && (a.after as Json).reason === 'Thiếu 2 đơn kiến nghị')).toBe(
-      true,
-    );
+    expect(
+      reAudit.some((a) => (a.after as Json).reportId === id && (a.after as Json).reason === 'Thiếu 2 đơn kiến nghị'),
+    ).toBe(true);
     const v2 = await call('GET', `/v1/reports/${id}/versions/2`, officer);
     expect(figure(v2.json.snapshot as Bundle, 'II.1')).toBe(7);
     expect(v2.json).toMatchObject({ cause: 'reopened', reopenReason: 'Thiếu 2 đơn kiến nghị', submittedAt: null });
@@ -190,7 +194,7 @@ describe('stored reports', () => {
     expect(await csv.text()).toContain('"II.1","Tổng số đơn tiếp nhận trong kỳ",7');
   });
 
-  it("consolidates the province: submitted reports summed (not recomputed), a commune that did not submit listed", async () => {
+  it('consolidates the province: submitted reports summed (not recomputed), a commune that did not submit listed', async () => {
     const dept = await reportOf('so-tnmt');
     expect((await call('POST', `/v1/reports/${dept.id}/submit`, await as('so-tnmt'), {})).status).toBe(200);
     // After the department submitted, a case arrives there: the consolidation keeps the submitted figure.
@@ -202,8 +206,9 @@ describe('stored reports', () => {
     const missing = c.json.notSubmitted as Json[];
     expect(missing.map((x) => x.agencyId).sort()).toEqual(['thanh-tra-tinh', 'ubnd-xa-b']);
     expect(missing.find((x) => x.agencyId === 'ubnd-xa-b')).toMatchObject({ status: 'draft' });
-    const rows = (c.json.forms as Array<{ rows: Array<{ code: string; cells: Record<string, { value: number | null }> }> }>)[0]!
-      .rows;
+    const rows = (
+      c.json.forms as Array<{ rows: Array<{ code: string; cells: Record<string, { value: number | null }> }> }>
+    )[0]!.rows;
     // Own 1 (province) + 4 (department, as submitted) + 7 (commune A, version 2).
     expect(rows.find((r) => r.code === 'II.1')!.cells['1']!.value).toBe(12);
     expect(rows.find((r) => r.code === 'III.1')!.cells['1']!.value).toBe(4);
@@ -229,7 +234,10 @@ describe('stored reports', () => {
       for (let i = 0; i < 100 && !ran; i++) {
         const info = (await h.describe()).info.recentActions;
         if (info.length > 0) {
-          const run = client.workflow.getHandle(info[0]!.action.workflow.workflowId, info[0]!.action.workflow.firstExecutionRunId);
+          const run = client.workflow.getHandle(
+            info[0]!.action.workflow.workflowId,
+            info[0]!.action.workflow.firstExecutionRunId,
+          );
           await run.result();
           ran = true;
         } else await new Promise((r) => setTimeout(r, 100));

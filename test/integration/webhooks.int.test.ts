@@ -220,7 +220,9 @@ describe('webhooks and the event feed', () => {
     // A receiver that answers needs no activity per event: the fast path delivered them all (ADR 0035).
     const history = await api.dev.client.workflow.getHandle(`webhook-${hook}`).fetchHistory();
     const perEvent = (history.events ?? []).filter((e) =>
-      ['deliverWebhook', 'deliverWebhookBatch'].includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''),
+      ['deliverWebhook', 'deliverWebhookBatch'].includes(
+        e.activityTaskScheduledEventAttributes?.activityType?.name ?? '',
+      ),
     );
     expect(perEvent).toHaveLength(0);
     await admin.DELETE('/v1/webhooks/{id}', { params: { path: { id: hook } } });

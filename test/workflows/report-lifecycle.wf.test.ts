@@ -136,12 +136,17 @@ describe('reportWorkflow on the time-skipping server', () => {
       const onTime = env.client.workflow.getHandle(reportWorkflowId('so-tnmt', 'quarter', '2026-Q1'));
       for (let i = 0; i < 100 && (await onTime.query(getReportState)).reportId === null; i++)
         await new Promise((r) => setTimeout(r, 50));
-      expect(f.drafts.sort()).toEqual(
-        ['so-tnmt/monthly/2026-M03', 'so-tnmt/quarter/2026-Q1', 'ubnd-xa-a/monthly/2026-M03', 'ubnd-xa-a/quarter/2026-Q1'],
-      );
+      expect(f.drafts.sort()).toEqual([
+        'so-tnmt/monthly/2026-M03',
+        'so-tnmt/quarter/2026-Q1',
+        'ubnd-xa-a/monthly/2026-M03',
+        'ubnd-xa-a/quarter/2026-Q1',
+      ]);
       // Reopening a draft is refused before it enters history.
       await expect(
-        onTime.executeUpdate(reopenReport, { args: [{ actor: { type: 'user', id: 'u', agency: 'so-tnmt' }, reason: 'x' }] }),
+        onTime.executeUpdate(reopenReport, {
+          args: [{ actor: { type: 'user', id: 'u', agency: 'so-tnmt' }, reason: 'x' }],
+        }),
       ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
 
       // Submitted in time: no escalation.
@@ -171,7 +176,9 @@ describe('reportWorkflow on the time-skipping server', () => {
       // Late submission, then a reopening: a reason is required; a new version; resubmitted: both kept.
       await late.executeUpdate(submitReport, { args: [{ actor: { type: 'user', id: 'cx', agency: 'ubnd-xa-a' } }] });
       await expect(
-        late.executeUpdate(reopenReport, { args: [{ actor: { type: 'user', id: 'h', agency: 'tinh-demo' }, reason: ' ' }] }),
+        late.executeUpdate(reopenReport, {
+          args: [{ actor: { type: 'user', id: 'h', agency: 'tinh-demo' }, reason: ' ' }],
+        }),
       ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       const re = await late.executeUpdate(reopenReport, {
         args: [{ actor: { type: 'user', id: 'h', agency: 'tinh-demo' }, reason: 'Sai số liệu mục II' }],

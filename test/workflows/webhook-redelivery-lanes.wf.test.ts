@@ -123,7 +123,8 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
               { seq: 12, lane: 'case-A' },
             ],
           };
-        if (pumps === 2) return { deleted: false, scannedUpTo: 14, delivered: 0, handover: [{ seq: 14, lane: 'case-A' }] };
+        if (pumps === 2)
+          return { deleted: false, scannedUpTo: 14, delivered: 0, handover: [{ seq: 14, lane: 'case-A' }] };
         await new Promise((r) => setTimeout(r, 50));
         return { deleted: false, scannedUpTo: q.after, delivered: 0, handover: [] };
       },
@@ -165,4 +166,3 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
     expect(busySeen[1]).toEqual(['case-A']);
   }, 120_000);
 });
-

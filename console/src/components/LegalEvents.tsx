@@ -27,7 +27,9 @@ export function LegalEvents({ caseId }: { caseId: string }) {
         case 'resume':
           return ok(await c.POST('/v1/cases/{id}/events/resume', { params, body: common }));
         case 'extend':
-          return ok(await c.POST('/v1/cases/{id}/events/extend', { params, body: { ...common, amount: Number(amount) } }));
+          return ok(
+            await c.POST('/v1/cases/{id}/events/extend', { params, body: { ...common, amount: Number(amount) } }),
+          );
         case 'mark-complex':
           return ok(await c.POST('/v1/cases/{id}/events/mark-complex', { params, body: { ...common } }));
         case 'withdraw':
@@ -65,7 +67,9 @@ export function LegalEvents({ caseId }: { caseId: string }) {
           <Stack gap="xs" maw={420}>
             <TextInput type="date" label={t('date')} value={date} onChange={(e) => setDate(e.currentTarget.value)} />
             <TextInput label={t('decision')} value={decision} onChange={(e) => setDecision(e.currentTarget.value)} />
-            {ev === 'extend' && <NumberInput label={t('amount')} min={1} max={365} value={amount} onChange={setAmount} />}
+            {ev === 'extend' && (
+              <NumberInput label={t('amount')} min={1} max={365} value={amount} onChange={setAmount} />
+            )}
             <Button type="submit" loading={send.isPending}>
               {t('submit')}: {t(`ev_${ev}` as Key)}
             </Button>

@@ -53,7 +53,8 @@ export function Component() {
           <ProblemAlert error={verify.error} />
           {verify.data && (
             <Alert mt="sm" color={verify.data.ok ? 'green' : 'red'} role="status" data-testid="verify">
-              {verify.data.ok ? t('chainOk') : t('chainBroken')} — {verify.data.checked} · seq {verify.data.lastSeq ?? '—'}
+              {verify.data.ok ? t('chainOk') : t('chainBroken')} — {verify.data.checked} · seq{' '}
+              {verify.data.lastSeq ?? '—'}
               {verify.data.firstBrokenSeq !== null && ` · #${verify.data.firstBrokenSeq}`} {verify.data.reason ?? ''}
             </Alert>
           )}
@@ -69,7 +70,11 @@ export function Component() {
             }}
           >
             <Group align="end">
-              <TextInput label={t('caseId')} value={replayCase} onChange={(e) => setReplayCase(e.currentTarget.value)} />
+              <TextInput
+                label={t('caseId')}
+                value={replayCase}
+                onChange={(e) => setReplayCase(e.currentTarget.value)}
+              />
               <Button type="submit" loading={replay.isPending}>
                 {t('replay')}
               </Button>
@@ -96,9 +101,21 @@ export function Component() {
       <Card withBorder>
         <form onSubmit={search}>
           <Group align="end" role="search" aria-label={t('filters')}>
-            <TextInput label={t('action')} value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })} />
-            <TextInput label={t('actor')} value={draft.actorId} onChange={(e) => setDraft({ ...draft, actorId: e.currentTarget.value })} />
-            <TextInput label={t('caseId')} value={draft.caseId} onChange={(e) => setDraft({ ...draft, caseId: e.currentTarget.value })} />
+            <TextInput
+              label={t('action')}
+              value={draft.action}
+              onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })}
+            />
+            <TextInput
+              label={t('actor')}
+              value={draft.actorId}
+              onChange={(e) => setDraft({ ...draft, actorId: e.currentTarget.value })}
+            />
+            <TextInput
+              label={t('caseId')}
+              value={draft.caseId}
+              onChange={(e) => setDraft({ ...draft, caseId: e.currentTarget.value })}
+            />
             <Button type="submit">{t('search')}</Button>
             <Button variant="default" onClick={() => exportLog.mutate('ndjson')}>
               {t('export')} NDJSON

@@ -6,7 +6,11 @@ import { useCaseFigures, type Measure } from '../figures.js';
 import { useT, type Key } from '../i18n.js';
 
 const MEASURES: Measure[] = ['open', 'overdue', 'atRisk'];
-const FILTER: Record<Measure, string> = { open: 'status=open', overdue: 'status=open&overdue=true', atRisk: 'status=open&atRisk=true' };
+const FILTER: Record<Measure, string> = {
+  open: 'status=open',
+  overdue: 'status=open&overdue=true',
+  atRisk: 'status=open&atRisk=true',
+};
 
 export function Component() {
   const { t } = useT();

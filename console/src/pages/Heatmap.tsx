@@ -14,7 +14,10 @@ export function Component() {
     queryKey: ['definitions'],
     queryFn: async () => ok(await api().GET('/v1/definitions', { params: { query: { limit: 200 } } })),
   });
-  const options = (defs.data?.items ?? []).map((d) => ({ value: `${d.key}@${d.version}`, label: `${d.name} (v${d.version})` }));
+  const options = (defs.data?.items ?? []).map((d) => ({
+    value: `${d.key}@${d.version}`,
+    label: `${d.name} (v${d.version})`,
+  }));
   const chosen = params.get('def') ?? options[0]?.value ?? '';
   const [key, v] = chosen.split('@');
   const version = Number(v);
@@ -65,7 +68,13 @@ export function Component() {
             <Text mb="sm" data-testid="heat-total">
               {t('openCases')}: {heat.data?.openCases ?? 0}
             </Text>
-            <DefinitionDiagram defKey={key} version={version} marks={marks} badges={badges} label={`${t('heatmap')} ${key}`} />
+            <DefinitionDiagram
+              defKey={key}
+              version={version}
+              marks={marks}
+              badges={badges}
+              label={`${t('heatmap')} ${key}`}
+            />
             <div className="table-wrap">
               <Table mt="md" data-testid="heat-table">
                 <Table.Thead>

@@ -14,7 +14,8 @@ export function Component() {
     queryFn: async () => ok(await api().GET('/v1/me/notifications', { params: { query: { limit: 100 } } })),
   });
   const read = useMutation({
-    mutationFn: async (id: string) => ok(await api().POST('/v1/me/notifications/{id}/read', { params: { path: { id } } })),
+    mutationFn: async (id: string) =>
+      ok(await api().POST('/v1/me/notifications/{id}/read', { params: { path: { id } } })),
     onSettled: () => qc.invalidateQueries({ queryKey: ['me-notifications'] }),
   });
   return (

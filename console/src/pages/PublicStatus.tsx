@@ -34,7 +34,12 @@ export function Component() {
       <Card withBorder>
         <form onSubmit={submit}>
           <Stack>
-            <TextInput label={t('reference')} value={reference} onChange={(e) => setReference(e.currentTarget.value)} required />
+            <TextInput
+              label={t('reference')}
+              value={reference}
+              onChange={(e) => setReference(e.currentTarget.value)}
+              required
+            />
             <TextInput
               label={t('pin')}
               value={pin}

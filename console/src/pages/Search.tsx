@@ -32,7 +32,8 @@ export function Component() {
     initialPageParam: undefined as string | undefined,
     queryFn: async ({ pageParam }) =>
       ok(await api().GET('/v1/cases', { params: { query: { ...query, ...(pageParam ? { after: pageParam } : {}) } } })),
-    getNextPageParam: (last) => (last.next ? (new URL(last.next, 'http://x').searchParams.get('after') ?? undefined) : undefined),
+    getNextPageParam: (last) =>
+      last.next ? (new URL(last.next, 'http://x').searchParams.get('after') ?? undefined) : undefined,
   });
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
   return (
@@ -72,8 +73,16 @@ export function Component() {
             { value: 'nextDueAt', label: t('sort_dueAsc') },
           ]}
         />
-        <Checkbox label={t('overdue')} checked={!!get('overdue')} onChange={(e) => set('overdue', e.currentTarget.checked ? 'true' : '')} />
-        <Checkbox label={t('atRisk')} checked={!!get('atRisk')} onChange={(e) => set('atRisk', e.currentTarget.checked ? 'true' : '')} />
+        <Checkbox
+          label={t('overdue')}
+          checked={!!get('overdue')}
+          onChange={(e) => set('overdue', e.currentTarget.checked ? 'true' : '')}
+        />
+        <Checkbox
+          label={t('atRisk')}
+          checked={!!get('atRisk')}
+          onChange={(e) => set('atRisk', e.currentTarget.checked ? 'true' : '')}
+        />
       </Group>
       <QueryState q={q}>
         {items.length === 0 ? (

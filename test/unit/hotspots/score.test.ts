@@ -66,9 +66,7 @@ function bruteLevel(items: DetectorItem[], key: string, c: HotspotConfig): numbe
   const g = parseClusterKey(key).granularity;
   let best = 0;
   for (const w of c.windows) {
-    const sum = mine
-      .filter((i) => i.at > end - w.days * DAY && i.at <= end)
-      .reduce((s, i) => s + weightOf(i, c), 0);
+    const sum = mine.filter((i) => i.at > end - w.days * DAY && i.at <= end).reduce((s, i) => s + weightOf(i, c), 0);
     LEVELS.forEach((l, idx) => {
       if (sum + 1e-9 >= w.thresholds[l] * c.scale[g]) best = Math.max(best, idx + 1);
     });
@@ -77,7 +75,9 @@ function bruteLevel(items: DetectorItem[], key: string, c: HotspotConfig): numbe
 }
 
 const plain = (m: ReturnType<typeof detect>) =>
-  [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, v.level, v.scores, v.itemCount, v.lastAt]);
+  [...m.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => [k, v.level, v.scores, v.itemCount, v.lastAt]);
 
 describe('hotspot detector core', () => {
   it('clusters do not depend on the order items arrive in', () => {
@@ -160,7 +160,8 @@ describe('hotspot detector core', () => {
       mass: false,
       agencyId: 'so-tnmt',
     }));
-    const levelAfter = (n: number) => detect(letters.slice(0, n), c).get('pl:01/00070|s:land|r:agency:ubnd-hoan-kiem')?.level;
+    const levelAfter = (n: number) =>
+      detect(letters.slice(0, n), c).get('pl:01/00070|s:land|r:agency:ubnd-hoan-kiem')?.level;
     expect([4, 5, 9, 10, 19, 20].map(levelAfter)).toEqual([null, 'watch', 'watch', 'warning', 'warning', 'hot']);
     // A mass letter weighs 3.
     expect(weightOf({ kind: 'case', mass: true }, c)).toBe(3);
