@@ -439,18 +439,27 @@ export function createMatterStore(db: Db) {
       return db.transaction(async (trx) => {
         const { rows } = await trx.raw<{ rows: Array<Record<string, unknown>> }>(
           `WITH person AS (
-             SELECT matter_id FROM matter_identities
-              WHERE kind = 'person' AND identity_hash = ANY(?::bytea[]) GROUP BY matter_id),
+             -- A matter that holds a denunciation is never matched by person: "same person" would tell the
+             -- caller who denounced (Luật Tố cáo Art 47); subject and respondent still find it.
+             SELECT i.matter_id FROM matter_identities i
+              WHERE i.kind = 'person' AND i.identity_hash = ANY(?::bytea[])
+                AND NOT EXISTS (
+                  SELECT 1 FROM matter_links l
+                    LEFT JOIN reception_visits v ON l.kind = 'visit' AND v.id = l.ref_id
+                    LEFT JOIN cases c ON l.kind = 'case' AND c.id = l.ref_id
+                   WHERE l.matter_id = i.matter_id
+                     AND (v.content_type = 'denunciation' OR c.case_type = 'denunciation'))
+              GROUP BY i.matter_id),
            resp AS (
              SELECT matter_id FROM matter_identities
               WHERE kind = 'respondent' AND identity_hash = ANY(?::bytea[]) GROUP BY matter_id),
            near AS (
              SELECT id AS matter_id, agency_id, subject_norm <-> ? AS dist FROM matters
-              WHERE ? <> ''
+              WHERE ? <> '' AND agency_id = ANY(?::text[])
               ORDER BY subject_norm <-> ?
               LIMIT 100),
            subj AS (
-             SELECT matter_id FROM near WHERE agency_id = ANY(?::text[]) AND 1 - dist >= ? ORDER BY dist LIMIT 20),
+             SELECT matter_id FROM near WHERE 1 - dist >= ? ORDER BY dist LIMIT 20),
            cand AS (SELECT matter_id FROM person UNION SELECT matter_id FROM resp UNION SELECT matter_id FROM subj)
            SELECT m.*, (p.matter_id IS NOT NULL) AS same_person, (r.matter_id IS NOT NULL) AS same_respondent,
                   similarity(m.subject_norm, ?) AS sim
@@ -470,8 +479,8 @@ export function createMatterStore(db: Db) {
             q.respondentHashes as Buffer[],
             subject,
             subject,
-            subject,
             q.agencies as string[],
+            subject,
             q.threshold,
             subject,
             q.agencies as string[],

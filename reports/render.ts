@@ -89,6 +89,8 @@ export async function renderXlsx(s: ReportSnapshot): Promise<Buffer> {
 }
 
 const csvField = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/** A text cell (a unit's name, a heading): one a spreadsheet would run as a formula is quoted with `'` (OWASP). */
+const csvText = (v: string) => csvField(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
 /** CSV (UTF-8 with BOM so spreadsheet programs read Vietnamese): one line per unit, total last. */
 export function renderCsv(s: ReportSnapshot): string {
@@ -102,10 +104,13 @@ export function renderCsv(s: ReportSnapshot): string {
   };
   const head = ['Đơn vị', ...s.columns.map((c) => `(${c.no}) ${pathOf(c.no)}`)];
   const lines = [
-    head,
-    ...s.rows.map((r) => [r.label, ...s.columns.map((c) => String(r.cells[String(c.no)]?.value ?? ''))]),
+    head.map(csvText),
+    ...s.rows.map((r) => [
+      csvText(r.label),
+      ...s.columns.map((c) => csvField(String(r.cells[String(c.no)]?.value ?? ''))),
+    ]),
   ];
-  return `\ufeff${lines.map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return `\ufeff${lines.map((l) => l.join(',')).join('\r\n')}\r\n`;
 }
 
 /** Canonical JSON (the same text the lifecycle hashes, `computedAt` included). */

@@ -260,8 +260,15 @@ export const reportFormRoutes: RouteSpec[] = [
         const year = query.year!;
         const index = query.index ?? 1;
         // The regime whose period it is: selected by the period's end under the first regime's rule.
-        const probe = dataPeriod(kind, year, index, REGIMES[REGIMES.length - 1]!);
-        period = dataPeriod(kind, year, index, selectRegime(probe.to));
+        try {
+          const probe = dataPeriod(kind, year, index, REGIMES[REGIMES.length - 1]!);
+          period = dataPeriod(kind, year, index, selectRegime(probe.to));
+        } catch (e) {
+          // An index beyond the kind's periods, or a period before the first regime: a client's mistake.
+          if (e instanceof RangeError)
+            throw problems.validation([{ path: /index/.test(e.message) ? 'index' : 'year', message: e.message }]);
+          throw e;
+        }
       } else period = { from: query.from!, to: query.to! };
       let snap;
       try {

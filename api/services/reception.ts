@@ -485,6 +485,10 @@ export function createReceptionService(deps: ReceptionDeps) {
       if (v.transferAgencyId && (await deps.agencies.subtree(v.transferAgencyId)).length === 0)
         throw unprocessable('transferAgencyId', 'no such agency');
       if (v.outcome !== 'letter_received' && v.letter) throw unprocessable('letter', 'only when a letter is received');
+      // A denunciation's people are protected by their role (Luật Tố cáo Art 47): a case started as a denunciation
+      // from a visit recorded as something else would store its denouncers as complainants, unprotected.
+      if (v.letter?.caseType === 'denunciation' && v.contentType !== 'denunciation')
+        throw unprocessable('letter.caseType', 'a denunciation is recorded with contentType denunciation');
       let matter: MatterRecord | undefined;
       if (v.matterId) {
         matter = await matters.get(v.matterId);

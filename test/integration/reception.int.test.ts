@@ -263,6 +263,58 @@ describe('reception sessions and visits', () => {
     expect(cp.json.items[0]).toMatchObject({ role: 'denouncer', redacted: true });
   });
 
+  it('a denunciation is never started from a visit recorded as something else, nor its matter matched by person', async () => {
+    const s = await session('2026-11-06T08:00:00+07:00');
+    const denouncer = { name: `Người tố cáo ${randomUUID().slice(0, 6)}`, idNumber: '079000654321' };
+    // The officer cannot start a denunciation from a visit recorded as a complaint (its people would be
+    // stored as complainants, unprotected): 422 naming the field, nothing stored, nothing started.
+    const before = await api.tdb.db('reception_visits').count<{ count: string }[]>('* as count');
+    const casesBefore = await api.tdb.db('cases').count<{ count: string }[]>('* as count');
+    const bad = await send('POST', `/v1/reception/sessions/${s}/visits`, await officer(), {
+      visitedAt: '2026-11-06T08:30:00+07:00',
+      visitors: [denouncer],
+      contentType: 'complaint',
+      summary: 'Tố cáo cán bộ xã nhận tiền khi cấp giấy chứng nhận',
+      outcome: 'letter_received',
+      letter: { caseType: 'denunciation' },
+    });
+    expect(bad.status, bad.text).toBe(422);
+    expect(fields(bad)).toContain('letter.caseType');
+    expect(await api.tdb.db('reception_visits').count<{ count: string }[]>('* as count')).toEqual(before);
+    expect(await api.tdb.db('cases').count<{ count: string }[]>('* as count')).toEqual(casesBefore);
+    // Recorded as a denunciation, linked to a matter: asking "is this person in a matter?" says nothing.
+    const subject = `Tố cáo cán bộ xã nhận tiền khi cấp giấy chứng nhận ${randomUUID().slice(0, 6)}`;
+    const v = await send('POST', `/v1/reception/sessions/${s}/visits`, await officer(), {
+      visitedAt: '2026-11-06T09:00:00+07:00',
+      visitors: [denouncer],
+      contentType: 'denunciation',
+      summary: subject,
+      outcome: 'letter_received',
+    });
+    expect(v.status, v.text).toBe(201);
+    const m = await send('POST', '/v1/matters', await officer(), {
+      agencyId: HOME,
+      title: subject,
+      contentType: 'denunciation',
+      link: { kind: 'visit', refId: v.json.id },
+    });
+    expect(m.status, m.text).toBe(201);
+    const byPerson = await send('POST', '/v1/matters/suggestions', await officer(), {
+      agencyId: HOME,
+      people: [denouncer],
+    });
+    expect(byPerson.status, byPerson.text).toBe(200);
+    expect(byPerson.json.items.map((i: { matter: { id: string } }) => i.matter.id)).not.toContain(m.json.id);
+    // The subject still finds it, never flagged as the same person.
+    const bySubject = await send('POST', '/v1/matters/suggestions', await officer(), {
+      agencyId: HOME,
+      people: [denouncer],
+      subject,
+    });
+    const hit = bySubject.json.items.find((i: { matter: { id: string } }) => i.matter.id === m.json.id);
+    expect(hit).toMatchObject({ samePerson: false });
+  });
+
   it('another agency cannot read the reception records', async () => {
     const s = await session('2026-11-06T08:00:00+07:00');
     const v = await send('POST', `/v1/reception/sessions/${s}/visits`, await officer(), {

@@ -609,6 +609,9 @@ describe('report forms computed on the real stack', () => {
       ['from=2024-01-01&to=2026-06-15', 'to'],
       ['kind=quarter&year=2026&index=5', 'index'],
       ['kind=quarter', 'year'],
+      // A periodic data period before the first regime (TT 02/2021) is the client's mistake, not a 500.
+      ['kind=quarter&year=2021&index=1', 'year'],
+      ['kind=year&year=2000', 'year'],
       [`from=${PERIOD.from}&to=${PERIOD.to}&format=docx`, 'format'],
       [`from=${PERIOD.from}&to=${PERIOD.to}&colour=red`, 'colour'],
     ] as const) {

@@ -199,6 +199,9 @@ describe('exports', () => {
     expect(lines).toHaveLength(3);
     expect(lines[1]!.startsWith('"Sở A, ""phòng 1""",1,2,3,4,,')).toBe(true);
     expect(JSON.parse(renderJson(s))).toEqual(s);
+    // A unit named like a formula is not run by a spreadsheet program.
+    const evil = renderCsv({ ...s, rows: s.rows.map((r, i) => (i === 0 ? { ...r, label: '=HYPERLINK("x")' } : r)) });
+    expect(evil.trim().split('\r\n')[1]!.startsWith(`"'=HYPERLINK(""x"")",1,`)).toBe(true);
     const html = renderHtml(s);
     expect(html).toContain('<a href="/v1/cases?type=denunciation">6</a>');
     expect(html).toContain('colspan="3">Đơn tố cáo thuộc thẩm quyền</th>');
