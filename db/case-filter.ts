@@ -1,6 +1,6 @@
 /**
- * The one filter model of cases (ADR 0030): what `GET /v1/cases` searches, what the figures counts (`db/case-figures.ts`)
- * count and group, and what a report cell asks. One zod schema for the query-string form
+ * The one filter model of cases (ADR 0030): what `GET /v1/cases` searches, what the case counts
+ * (`db/case-figures.ts`) count and group, and what a report cell asks. One zod schema for the query-string form
  * ({@link CaseFilterQuery}), one parsed form ({@link CaseFilter}) and one function putting it on a query
  * ({@link applyCaseFilter}) over {@link caseFilterSource}; the search and the counts both go through it, so
  * a count and the search it links to cannot drift (a property test pages through the search to check).
