@@ -14,7 +14,6 @@ import { z } from 'zod';
 import { AgencyId, IsoInstant, NodeRef } from '../api/schemas.js';
 import { CHANNELS } from '../processes/builtin/letter.js';
 import type { Db } from './knex.js';
-import { respondentKey } from '../hotspots/respondent.js';
 
 export const CASE_TYPES = ['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition'] as const;
 
@@ -71,25 +70,6 @@ export const CaseFilterQuery = z.strictObject({
   acceptedTo: IsoDate.optional().meta({ description: 'Accepted before this day (Vietnam)' }),
   closedFrom: IsoInstant.optional().meta({ description: 'Closed (completed or cancelled) at or after' }),
   closedTo: IsoInstant.optional().meta({ description: 'Closed before' }),
-  provinceCode: z
-    .string()
-    .regex(/^\d{2}$/)
-    .optional()
-    .meta({ description: 'Place: province code (2025 units)' }),
-  communeCode: z
-    .string()
-    .regex(/^\d{5}$/)
-    .optional()
-    .meta({ description: 'Place: commune code (2025 units)' }),
-  sector: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a sector code such as land')
-    .optional()
-    .meta({ description: 'Sector code of the configurable list (e.g. `land`, `environment`, `corruption`)' }),
-  respondentAgencyId: AgencyId.optional().meta({ description: 'Respondent: an agency of the directory' }),
-  respondent: z.string().trim().min(1).max(500).optional().meta({
-    description: 'Respondent named in text: matched normalised (case, diacritics, spaces and titles folded)',
-  }),
 });
 export type CaseFilterQuery = z.infer<typeof CaseFilterQuery>;
 /** The names of the filters, in the order links carry them. */
@@ -133,7 +113,10 @@ export interface CaseFilter {
   acceptedTo?: string;
   closedFrom?: string;
   closedTo?: string;
-  /** Structured place, sector and respondent key (ADR 0034). */
+  /**
+   * Structured place, sector and respondent key (ADR 0034). Not query parameters yet: a code or free-text
+   * parameter cannot refuse every wrongly typed value (the bad-input property test); for internal callers.
+   */
   provinceCode?: string;
   communeCode?: string;
   sector?: string;
@@ -164,11 +147,6 @@ export function caseFilterOf(q: CaseFilterQuery, agencies: string[]): CaseFilter
     'closedTo',
   ] as const)
     if (q[k] !== undefined) f[k] = q[k];
-  if (q.provinceCode) f.provinceCode = q.provinceCode;
-  if (q.communeCode) f.communeCode = q.communeCode;
-  if (q.sector) f.sector = q.sector;
-  if (q.respondentAgencyId || q.respondent)
-    f.respondentKey = respondentKey({ agencyId: q.respondentAgencyId, name: q.respondent }) ?? '';
   return f;
 }
 

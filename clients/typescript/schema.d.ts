@@ -7355,8 +7355,6 @@ export interface operations {
                 closedFrom?: string;
                 /** @description Closed before */
                 closedTo?: string;
-                /** @description Place: commune code (2025 units) */
-                communeCode?: string;
                 complex?: "true" | "false";
                 dueAfter?: string;
                 dueBefore?: string;
@@ -7370,17 +7368,9 @@ export interface operations {
                 outcome?: "null" | string;
                 /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
-                /** @description Place: province code (2025 units) */
-                provinceCode?: string;
                 receivedFrom?: string;
                 receivedTo?: string;
                 remote?: "true" | "false";
-                /** @description Respondent named in text: matched normalised (case, diacritics, spaces and titles folded) */
-                respondent?: string;
-                /** @description Respondent: an agency of the directory */
-                respondentAgencyId?: string;
-                /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
-                sector?: string;
                 sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
                 /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
                 stage?: "null" | string;
