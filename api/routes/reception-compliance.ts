@@ -5,6 +5,7 @@
  * delegations and letters received; and the compliance tasks the monthly/weekly check opened.
  */
 import { z } from 'zod';
+import { problems } from '../problem.js';
 import { AD_HOC_CASES, MINIMUM_RULES } from '../../reception/minimum-rules.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { AgencyId, Cursor, encodeCursor } from '../schemas.js';
@@ -88,6 +89,8 @@ export const receptionComplianceRoutes: RouteSpec[] = [
       200: { description: 'Per agency', schema: z.object({ month: z.string(), items: z.array(AgencyCompliance) }) },
     },
     handler: async ({ query, subtree, services }) => {
+      // An agency outside the caller's subtree finds nothing that exists for them: 404, as the case search.
+      if (query.agencyId && !subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
       const agencies = query.agencyId
         ? (await services.agencies.subtree(query.agencyId)).filter((a) => subtree.includes(a))
         : subtree;

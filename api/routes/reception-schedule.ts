@@ -238,6 +238,8 @@ export const receptionScheduleRoutes: RouteSpec[] = [
     },
     handler: async ({ query, subtree, services }) => {
       const { from, to } = range(query);
+      // An agency outside the caller's subtree finds nothing that exists for them: 404, as the case search.
+      if (query.agencyId && !subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
       const agencies = query.agencyId ? subtree.filter((a) => a === query.agencyId) : subtree;
       const rows = await services.receptionSchedule.store.list({
         agencies,

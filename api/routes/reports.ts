@@ -177,6 +177,8 @@ export const reportRoutes: RouteSpec[] = [
     },
     responses: { 200: { description: 'The reports', schema: z.object({ items: z.array(Report) }) } },
     handler: async ({ query, subtree, services }) => {
+      // An agency outside the caller's subtree finds nothing that exists for them: 404, as the case search.
+      if (query.agencyId && !subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
       const rows = await services.reports.list({
         agencies: subtree,
         kind: query.kind,
