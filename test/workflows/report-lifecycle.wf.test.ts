@@ -7,7 +7,7 @@
  * covered there too.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   getReportState,
@@ -103,8 +103,11 @@ describe('reportWorkflow on the time-skipping server', () => {
     const DAY = 86_400_000;
     const f = fakes(() => 3 * DAY);
     await withWorker(env, f.activities, async (taskQueue) => {
+      // A plain client: waiting for the drafting run must not unlock time skipping, or the test server skips
+      // to the reports' deadline timers while they are drafted (the on-time report then escalates).
+      const locked = new Client({ connection: env.connection, namespace: env.namespace });
       // What the schedule starts on 15 March: the March monthly and Q1 reports of every agency.
-      const run = await env.client.workflow.execute('reportDraftingWorkflow', {
+      const run = await locked.workflow.execute('reportDraftingWorkflow', {
         taskQueue,
         workflowId: `drafting-${taskQueue}`,
         args: [{ lastDay: '2026-03-14' }],
@@ -118,14 +121,14 @@ describe('reportWorkflow on the time-skipping server', () => {
         ].sort(),
       );
       // A second firing (a retry, a catch-up) starts nothing again.
-      const again = await env.client.workflow.execute('reportDraftingWorkflow', {
+      const again = await locked.workflow.execute('reportDraftingWorkflow', {
         taskQueue,
         workflowId: `drafting-again-${taskQueue}`,
         args: [{ lastDay: '2026-03-14' }],
       });
       expect((again as { started: string[] }).started).toEqual([]);
       // A day that ends no period drafts nothing.
-      const none = await env.client.workflow.execute('reportDraftingWorkflow', {
+      const none = await locked.workflow.execute('reportDraftingWorkflow', {
         taskQueue,
         workflowId: `drafting-none-${taskQueue}`,
         args: [{ lastDay: '2026-03-20', agencies: ['so-tnmt'] }],
