@@ -274,23 +274,7 @@ export interface VisitFilters {
   limit: number;
 }
 
-export interface NewSession {
-  id: string;
-  agencyId: string;
-  placeId: string;
-  kind: SessionKind;
-  leaderPersonId: string | null;
-  receivedBy: ReceivedBy;
-  delegatePersonId: string | null;
-  mode: SessionMode;
-  sessionDate: string;
-  startedAt: string;
-  endedAt: string | null;
-  periodId: string | null;
-  scheduleEntryId: string | null;
-  notes: string | null;
-  createdBy: string;
-}
+export type NewSession = Omit<SessionRecord, 'createdAt' | 'updatedAt'>;
 
 export interface NewVisit {
   id: string;

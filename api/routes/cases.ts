@@ -13,23 +13,24 @@ import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type AuthRule, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
 import { CaseFilterQuery } from '../../db/case-filter.js';
 import { resolveCaseFilter } from '../services/case-filter.js';
-import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant } from '../schemas.js';
+import {
+  AgencyId,
+  CaseId,
+  Cursor,
+  encodeCursor,
+  IDEMPOTENCY_KEY,
+  IdNumber,
+  IsoInstant,
+  PhoneNumber,
+} from '../schemas.js';
 
 /** A party as given at intake; stored encrypted before the workflow starts (only references reach Temporal). */
 export const PartyInput = z
   .strictObject({
     role: z.enum(PARTY_ROLES),
     name: z.string().trim().min(1).max(200),
-    idNumber: z
-      .string()
-      .trim()
-      .regex(/^[0-9A-Za-z]{6,20}$/, '6-20 letters or digits')
-      .optional(),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number')
-      .optional(),
+    idNumber: IdNumber.optional(),
+    phone: PhoneNumber.optional(),
     address: z.string().trim().min(1).max(500).optional(),
     email: z.email().max(254).optional(),
     isRepresentative: z.boolean().default(false),

@@ -11,13 +11,12 @@ import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
-import { AgencyId, Cursor, encodeCursor, IsoInstant } from '../schemas.js';
+import { AgencyId, Cursor, encodeCursor, IsoInstant, Text, VisitorInput } from '../schemas.js';
 
 const READERS = ['reception_officer', 'intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
 const LINKERS = ['reception_officer', 'intake', 'officer', 'admin'] as const;
 const DECIDERS = ['officer', 'supervisor', 'admin'] as const;
 const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-const Text = (max: number) => z.string().trim().min(1).max(max);
 const Bool = z.enum(['true', 'false']).optional();
 const flag = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
 
@@ -92,22 +91,6 @@ export const SuggestionList = z
 export const suggestionView = (s: Suggestion) => ({
   ...s,
   matter: matterView({ ...s.matter, flagRules: s.matter.flagReasons }),
-});
-
-const VisitorInput = z.strictObject({
-  name: Text(200),
-  idNumber: z
-    .string()
-    .trim()
-    .regex(/^[0-9A-Za-z]{6,20}$/, '6-20 letters or digits')
-    .optional(),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number')
-    .optional(),
-  address: Text(500).optional(),
-  email: z.email().max(254).optional(),
 });
 
 export const matterRoutes: RouteSpec[] = [

@@ -11,8 +11,9 @@ import { vnDate } from '../../workflows/clock/vn-time.js';
 import { receptionFeed } from '../../reception/ical.js';
 import { problems } from '../problem.js';
 import { idempotent } from '../routing/idempotent.js';
+import type { Services } from '../routing/services.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { AgencyId, Cursor, encodeCursor } from '../schemas.js';
+import { AgencyId, Cursor, encodeCursor, Text } from '../schemas.js';
 
 const ADMINS = ['admin'] as const;
 const READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
@@ -27,7 +28,6 @@ const Time = z
   .string()
   .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time HH:MM (Vietnam time)')
   .meta({ example: '08:00' });
-const Text = (max: number) => z.string().trim().min(1).max(max);
 const PlaceId = z
   .string()
   .min(1)
@@ -157,6 +157,17 @@ const PublicQuery = z.strictObject({
   to: Day.optional(),
   includeSubtree: z.enum(['true', 'false']).default('false').meta({ description: 'Also the agencies below it' }),
 });
+
+/** The entries of the public schedule (cancelled ones kept, to show as cancelled): 404 for an unknown agency. */
+async function publicRows(query: z.infer<typeof PublicQuery>, services: Services) {
+  const { from, to } = range(query);
+  const agencies =
+    query.includeSubtree === 'true'
+      ? await services.agencies.subtree(query.agencyId)
+      : (await services.agencies.ancestors(query.agencyId)).slice(0, 1);
+  if (agencies.length === 0) throw problems.notFound(`Agency ${query.agencyId}`);
+  return services.receptionSchedule.store.list({ agencies, from, to, includeCancelled: true, limit: 2000 });
+}
 
 export const receptionScheduleRoutes: RouteSpec[] = [
   defineRoute({
@@ -352,19 +363,7 @@ export const receptionScheduleRoutes: RouteSpec[] = [
       404: { description: 'No such agency' },
     },
     handler: async ({ query, services }) => {
-      const { from, to } = range(query);
-      const agencies =
-        query.includeSubtree === 'true'
-          ? await services.agencies.subtree(query.agencyId)
-          : (await services.agencies.ancestors(query.agencyId)).slice(0, 1);
-      if (agencies.length === 0) throw problems.notFound(`Agency ${query.agencyId}`);
-      const rows = await services.receptionSchedule.store.list({
-        agencies,
-        from,
-        to,
-        includeCancelled: true,
-        limit: 2000,
-      });
+      const rows = await publicRows(query, services);
       return { body: { items: rows.map(publicView) }, headers: { 'Cache-Control': 'public, max-age=60' } };
     },
   }),
@@ -384,19 +383,7 @@ export const receptionScheduleRoutes: RouteSpec[] = [
       404: { description: 'No such agency' },
     },
     handler: async ({ res, query, services }) => {
-      const { from, to } = range(query);
-      const agencies =
-        query.includeSubtree === 'true'
-          ? await services.agencies.subtree(query.agencyId)
-          : (await services.agencies.ancestors(query.agencyId)).slice(0, 1);
-      if (agencies.length === 0) throw problems.notFound(`Agency ${query.agencyId}`);
-      const rows = await services.receptionSchedule.store.list({
-        agencies,
-        from,
-        to,
-        includeCancelled: true,
-        limit: 2000,
-      });
+      const rows = await publicRows(query, services);
       const name = rows[0]?.agencyName ?? query.agencyId;
       const text = receptionFeed(`Lịch tiếp công dân — ${name}`, rows);
       res

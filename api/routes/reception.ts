@@ -19,7 +19,7 @@ import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
-import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant } from '../schemas.js';
+import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant, Text, VisitorInput } from '../schemas.js';
 import { AttachmentInput } from './cases.js';
 import { MatterView, matterView, SuggestionList, suggestionView } from './matters.js';
 
@@ -44,28 +44,8 @@ const DateOnly = z
       message: 'not a calendar date',
     },
   );
-const Text = (max: number) => z.string().trim().min(1).max(max);
 const Bool = z.enum(['true', 'false']).optional();
 const flag = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
-
-/** A visitor, a representative: personal data stored encrypted (like case parties). */
-export const VisitorInput = z
-  .strictObject({
-    name: Text(200),
-    idNumber: z
-      .string()
-      .trim()
-      .regex(/^[0-9A-Za-z]{6,20}$/, '6-20 letters or digits')
-      .optional(),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number')
-      .optional(),
-    address: Text(500).optional(),
-    email: z.email().max(254).optional(),
-  })
-  .meta({ id: 'VisitorInput' });
 
 const PlaceView = z
   .object({

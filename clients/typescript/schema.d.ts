@@ -3930,14 +3930,7 @@ export interface components {
             /** @default 10 */
             limit?: number;
             /** @default [] */
-            people?: {
-                address?: string;
-                /** Format: email */
-                email?: string;
-                idNumber?: string;
-                name: string;
-                phone?: string;
-            }[];
+            people?: components["schemas"]["VisitorInput"][];
             respondent?: string;
             subject?: string;
         };
