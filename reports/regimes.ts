@@ -165,6 +165,22 @@ export function dataPeriod(
   return { from: ymd(year, firstMonthBefore, s), to: ymd(year, lastMonth, e) };
 }
 
+/**
+ * The data period of a periodic report under the regime in force on the period's last day: that day is
+ * found with the latest regime's cut-off, then the regime in force on it gives the period (no cut-off day
+ * assumed). Throws a RangeError for an index out of range or a period before the first regime.
+ */
+export function periodOf(
+  kind: PeriodKind,
+  year: number,
+  index: number,
+  scope: 'national' | 'commune' = 'national',
+): { from: IsoDate; to: IsoDate; regime: RegimeVersion } {
+  const probe = dataPeriod(kind, year, index, REGIMES[REGIMES.length - 1]!);
+  const regime = selectRegime(probe.to, scope);
+  return { ...dataPeriod(kind, year, index, regime), regime };
+}
+
 /** The sending deadline (a civil date) of a periodic report for `level`, or null when unknown. */
 export function sendingDeadline(
   kind: PeriodKind,

@@ -11,7 +11,7 @@
  * day of the public-agency calendar.
  */
 import { defineUpdate, defineQuery } from '@temporalio/workflow';
-import { dataPeriod, selectRegime } from '../reports/regimes.js';
+import { periodOf } from '../reports/regimes.js';
 import type { PeriodKind } from '../reports/types.js';
 
 export const REPORT_KINDS = ['monthly', 'quarter', 'half', 'nine_months', 'year'] as const;
@@ -67,22 +67,31 @@ export function reportPeriod(kind: ReportKind, year: number, index = 1): ReportP
   if (kind === 'quarter' && (!Number.isInteger(index) || index < 1 || index > 4))
     throw new RangeError(`quarter ${index} is not 1..4`);
   const i = kind === 'monthly' || kind === 'quarter' ? index : 1;
-  const lastMonth =
-    kind === 'monthly' ? i : kind === 'quarter' ? i * 3 : kind === 'half' ? 6 : kind === 'nine_months' ? 9 : 12;
-  const regime = selectRegime(`${year}-${pad(lastMonth)}-14`);
-  const p = dataPeriod(enginePeriodKind(kind), year, i, regime);
+  const p = periodOf(enginePeriodKind(kind), year, i);
   return { kind, year, index: i, from: p.from, to: p.to, key: periodKey(kind, year, i) };
 }
 
-/** Parses a period key back (`2026-Q1` → quarter 1 of 2026); undefined when malformed. */
+/** Parses a period key back (`2026-Q1` → quarter 1 of 2026); undefined when malformed or before any regime. */
 export function parsePeriodKey(key: string): ReportPeriod | undefined {
   const m = /^(\d{4})-(M(0[1-9]|1[0-2])|Q([1-4])|H1|9M|Y)$/.exec(key);
   if (!m) return undefined;
   const year = Number(m[1]);
   const tag = m[2]!;
-  if (tag.startsWith('M')) return reportPeriod('monthly', year, Number(m[3]));
-  if (tag.startsWith('Q')) return reportPeriod('quarter', year, Number(m[4]));
-  return reportPeriod(tag === 'H1' ? 'half' : tag === '9M' ? 'nine_months' : 'year', year);
+  return orUndefined(() => {
+    if (tag.startsWith('M')) return reportPeriod('monthly', year, Number(m[3]));
+    if (tag.startsWith('Q')) return reportPeriod('quarter', year, Number(m[4]));
+    return reportPeriod(tag === 'H1' ? 'half' : tag === '9M' ? 'nine_months' : 'year', year);
+  });
+}
+
+/** A period computation's result, or undefined where no regime covers it (a RangeError). */
+function orUndefined<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
 
 /**
@@ -94,7 +103,7 @@ export function periodsEndingOn(lastDay: string): ReportPeriod[] {
   if (!m) return [];
   const year = Number(m[1]);
   const month = Number(m[2]);
-  if (month < 1 || month > 12 || reportPeriod('monthly', year, month).to !== lastDay) return [];
+  if (month < 1 || month > 12 || orUndefined(() => reportPeriod('monthly', year, month))?.to !== lastDay) return [];
   const out = [reportPeriod('monthly', year, month)];
   if (month % 3 === 0) out.push(reportPeriod('quarter', year, month / 3));
   if (month === 6) out.push(reportPeriod('half', year));

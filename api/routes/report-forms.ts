@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { isIsoDate } from '../../workflows/clock/days.js';
 import { ReportError } from '../../reports/engine.js';
-import { dataPeriod, PERIODS_PER_YEAR, REGIMES, selectRegime } from '../../reports/regimes.js';
+import { PERIODS_PER_YEAR, periodOf, REGIMES } from '../../reports/regimes.js';
 import { renderCsv, renderHtml, renderPdf, renderXlsx } from '../../reports/render.js';
 import type { PeriodKind } from '../../reports/types.js';
 import { HttpProblem, problems } from '../problem.js';
@@ -261,8 +261,8 @@ export const reportFormRoutes: RouteSpec[] = [
         const index = query.index ?? 1;
         // The regime whose period it is: selected by the period's end under the first regime's rule.
         try {
-          const probe = dataPeriod(kind, year, index, REGIMES[REGIMES.length - 1]!);
-          period = dataPeriod(kind, year, index, selectRegime(probe.to));
+          const { from, to } = periodOf(kind, year, index);
+          period = { from, to };
         } catch (e) {
           // An index beyond the kind's periods, or a period before the first regime: a client's mistake.
           if (e instanceof RangeError)

@@ -6,10 +6,18 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { FORMS, listForms, selectForm } from '../../reports/forms.js';
 import { headerDepth, headerLayout } from '../../reports/layout.js';
-import { dataPeriod, REGIMES, regimeByCircular, selectRegime, sendingDeadline } from '../../reports/regimes.js';
+import {
+  dataPeriod,
+  periodOf,
+  REGIMES,
+  regimeByCircular,
+  selectRegime,
+  sendingDeadline,
+} from '../../reports/regimes.js';
 import { renderCsv, renderHtml, renderJson, renderXlsx, XLSX_HEADER_ROW } from '../../reports/render.js';
 import { snapshotHash } from '../../reports/engine.js';
 import type { ReportSnapshot } from '../../reports/types.js';
+import { parsePeriodKey, periodsEndingOn, reportPeriod } from '../../workflows/report-contract.js';
 
 const tt2021 = regimeByCircular('02/2021/TT-TTCP')!;
 
@@ -59,6 +67,21 @@ describe('data periods (TT 02/2021 Điều 7 khoản 1; source §1.4)', () => {
       on: '2023-06-20',
       confirmed: false,
     });
+  });
+});
+
+describe('periods of stored reports', () => {
+  it('one period rule for the form routes and the stored reports; before the first regime there is none', () => {
+    expect(periodOf('quarter', 2026, 1)).toMatchObject({ from: '2025-12-15', to: '2026-03-14' });
+    expect(reportPeriod('quarter', 2026, 1)).toMatchObject({ from: '2025-12-15', to: '2026-03-14', key: '2026-Q1' });
+    expect(parsePeriodKey('2026-M03')).toMatchObject({ from: '2026-02-15', to: '2026-03-14' });
+    // TT 02/2021 took effect in 2021: a key or a day before it is not a period (no throw, so no 500 and no
+    // workflow task failing forever).
+    expect(() => periodOf('quarter', 2019, 1)).toThrow(RangeError);
+    expect(parsePeriodKey('2019-Q1')).toBeUndefined();
+    expect(parsePeriodKey('0000-Y')).toBeUndefined();
+    expect(periodsEndingOn('2019-03-14')).toEqual([]);
+    expect(periodsEndingOn('2026-03-14').map((p) => p.key)).toEqual(['2026-M03', '2026-Q1']);
   });
 });
 
