@@ -6,6 +6,11 @@ import { textProblem } from '../workflows/text-check.js';
 
 export const UuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** A reception schedule entry id (`rse_` and 16 hex digits, api/services/reception-schedule.ts). */
+export const ScheduleEntryId = z
+  .string()
+  .regex(/^rse_[0-9a-f]{16}$/, 'a schedule entry id such as rse_0123456789abcdef');
+
 export const CaseId = z
   .string()
   .regex(UuidRe)

@@ -384,9 +384,13 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
       return rows.map((r: Record<string, unknown>) => ({ ...placeOf(r), sortKey: r.sort_key as string }));
     },
 
-    /** Whether `personId` is staff of `agencyId` (a leader or delegate must work there). */
-    async isStaff(personId: string, agencyId: string): Promise<boolean> {
-      const r = await db('agency_staff').where({ person_id: personId, agency_id: agencyId }).first('person_id');
+    /** Whether special period `periodId` covers `agencyId` (declared by it or listing it). */
+    async periodCovers(periodId: string, agencyId: string): Promise<boolean> {
+      const r = await db('reception_periods as p')
+        .leftJoin('reception_period_agencies as pa', 'pa.period_id', 'p.id')
+        .where('p.id', periodId)
+        .andWhere((b) => b.where('p.governing_agency_id', agencyId).orWhere('pa.agency_id', agencyId))
+        .first('p.id');
       return r !== undefined;
     },
 

@@ -13,13 +13,13 @@ import { problems } from '../problem.js';
 import { idempotent } from '../routing/idempotent.js';
 import type { Services } from '../routing/services.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { AgencyId, Cursor, encodeCursor, Text } from '../schemas.js';
+import { AgencyId, Cursor, encodeCursor, ScheduleEntryId, Text } from '../schemas.js';
 
 const ADMINS = ['admin'] as const;
 const READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
 const MAX_RANGE_DAYS = 366;
 
-const EntryId = z.string().regex(/^rse_[0-9a-f]{16}$/);
+const EntryId = ScheduleEntryId;
 const Day = z
   .string()
   .refine(isIsoDate, { message: 'must be an existing day written YYYY-MM-DD' })

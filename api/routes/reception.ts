@@ -19,7 +19,17 @@ import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
-import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant, Text, VisitorInput } from '../schemas.js';
+import {
+  AgencyId,
+  CaseId,
+  Cursor,
+  encodeCursor,
+  IDEMPOTENCY_KEY,
+  IsoInstant,
+  ScheduleEntryId,
+  Text,
+  VisitorInput,
+} from '../schemas.js';
 import { AttachmentInput } from './cases.js';
 import { MatterView, matterView, SuggestionList, suggestionView } from './matters.js';
 
@@ -230,7 +240,7 @@ const CreateSession = z
     endedAt: IsoInstant.optional(),
     sessionDate: DateOnly.optional().meta({ description: 'Default: the date of startedAt in Vietnam' }),
     periodId: z.string().min(1).max(100).optional().meta({ description: 'A special period (congress days)' }),
-    scheduleEntryId: z.string().min(1).max(100).optional().meta({ description: 'The schedule entry it held' }),
+    scheduleEntryId: ScheduleEntryId.optional().meta({ description: 'The schedule entry of the agency it held' }),
     notes: Text(2000).optional(),
   })
   .meta({ id: 'CreateReceptionSession' });

@@ -42,6 +42,7 @@ import { createPlaceStore } from '../../db/places.js';
 import { loadHotspotConfig } from '../../hotspots/config.js';
 import { startNotificationDelivery } from '../../activities/notifications.js';
 import { createReceptionScheduleService } from '../services/reception-schedule.js';
+import { createReceptionScheduleStore } from '../../db/reception-schedule.js';
 import { listComplianceTasks } from '../../db/reception-compliance.js';
 import { monthlyCompliance } from '../../reception/compliance.js';
 import { createReportEngine } from '../../reports/engine.js';
@@ -166,6 +167,7 @@ export function createServices(deps: AppDeps) {
       parties,
       agencies,
       cases,
+      schedule: createReceptionScheduleStore(deps.db),
     }),
     directory: createDirectoryService({
       db: deps.db,

@@ -34,12 +34,14 @@ import {
   type VisitPartyRecord,
   type VisitRecord,
 } from '../../db/reception.js';
+import type { ReceptionScheduleStore } from '../../db/reception-schedule.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
 import type { CaseType } from '../../workflows/contract.js';
 import type { AgencyScope } from '../auth/agencies.js';
 import { actorOf, IDENTITY_READ, type Principal } from '../auth/principal.js';
 import { requestHash } from '../idempotency.js';
 import { HttpProblem } from '../problem.js';
+import { CreateCaseBody } from '../case-body.js';
 import type { CaseStartRequest, CaseStartService } from './case-start.js';
 
 type Log = { error(o: object, m: string): void } | undefined;
@@ -49,6 +51,44 @@ export const unprocessable = (path: string, message: string): HttpProblem =>
   new HttpProblem(422, 'validation', 'The request cannot be processed', `${path}: ${message}`, {
     errors: [{ path, message }],
   });
+
+/** `s` cut to at most `max` UTF-16 units without splitting a surrogate pair (a code point). */
+export function cutText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const code = s.charCodeAt(max - 1);
+  return s.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+/** The visit field a problem of the case-start body built from a visit comes from (422 naming it). */
+function visitFieldOf(path: ReadonlyArray<PropertyKey>, v: VisitInput): string {
+  const [head, index, ...rest] = path.map(String);
+  const tail = rest.length ? `.${rest.join('.')}` : '';
+  switch (head) {
+    case 'parties':
+      if (index === undefined) return 'visitors';
+      return +index < v.visitors.length
+        ? `visitors[${index}]${tail}`
+        : `representatives[${+index - v.visitors.length}]${tail}`;
+    case 'subject':
+      return v.letter?.subject !== undefined ? 'letter.subject' : 'summary';
+    case 'type':
+      return v.letter?.caseType !== undefined ? 'letter.caseType' : 'contentType';
+    case 'attachments':
+      return `letter.attachments${index === undefined ? '' : `[${index}]`}${tail}`;
+    case 'remoteArea':
+      return 'letter.remoteArea';
+    case 'respondent':
+      return 'respondent';
+    case 'contentSummary':
+      return 'summary';
+    case 'signersCount':
+      return 'peopleCount';
+    case 'receivedAt':
+      return 'visitedAt';
+    default:
+      return head ?? 'visitedAt';
+  }
+}
 
 export const DENOUNCER_BASIS = 'Luật Tố cáo 2018 Art 8(3), 47, 56; Luật Tiếp công dân 2013 Art 7';
 
@@ -120,6 +160,8 @@ export interface ReceptionDeps {
   parties: Pick<PartyStore, 'forCase'>;
   agencies: Pick<AgencyScope, 'isWithin' | 'subtree' | 'closure'>;
   cases: { get(id: string): Promise<{ id: string; agencyId: string; receivedAt: string } | undefined> };
+  /** The directory position of a leader or delegate, and the schedule entry a session held. */
+  schedule: Pick<ReceptionScheduleStore, 'positionOf' | 'get'>;
 }
 
 const by = (p: Principal) => `${p.type}:${p.id}`;
@@ -381,14 +423,25 @@ export function createReceptionService(deps: ReceptionDeps) {
         throw unprocessable('placeId', 'an online session needs an online place');
       if (s.kind !== 'regular' && !s.leaderPersonId)
         throw unprocessable('leaderPersonId', `required for a ${s.kind} session`);
-      if (s.leaderPersonId && !(await reception.isStaff(s.leaderPersonId, s.agencyId)))
-        throw unprocessable('leaderPersonId', `not staff of ${s.agencyId} in the directory`);
+      if (s.leaderPersonId) {
+        const position = await deps.schedule.positionOf(s.leaderPersonId, s.agencyId);
+        if (position === undefined)
+          throw unprocessable('leaderPersonId', `not active staff of ${s.agencyId} in the directory`);
+        // The head receives on the periodic days (Luật Tiếp công dân 2013 Art 12(5), 15(2)(d), 18(2)); a
+        // deputy may hold them (Art 18(2)); anyone else is a delegate, not the leader.
+        if (s.kind === 'periodic' && position !== 'head' && position !== 'deputy')
+          throw unprocessable('leaderPersonId', 'a periodic session is led by the head or a deputy of the agency');
+      }
       if (s.receivedBy === 'delegated' && !s.delegatePersonId)
         throw unprocessable('delegatePersonId', 'required when the reception is delegated');
       if (s.receivedBy === 'in_person' && s.delegatePersonId)
         throw unprocessable('delegatePersonId', 'only for a delegated reception');
-      if (s.delegatePersonId && !(await reception.isStaff(s.delegatePersonId, s.agencyId)))
-        throw unprocessable('delegatePersonId', `not staff of ${s.agencyId} in the directory`);
+      if (s.delegatePersonId && (await deps.schedule.positionOf(s.delegatePersonId, s.agencyId)) === undefined)
+        throw unprocessable('delegatePersonId', `not active staff of ${s.agencyId} in the directory`);
+      if (s.scheduleEntryId && (await deps.schedule.get(s.scheduleEntryId))?.agencyId !== s.agencyId)
+        throw unprocessable('scheduleEntryId', `not a reception schedule entry of ${s.agencyId}`);
+      if (s.periodId && !(await reception.periodCovers(s.periodId, s.agencyId)))
+        throw unprocessable('periodId', `not a special period covering ${s.agencyId}`);
       const started = Date.parse(s.startedAt);
       if (started > Date.now() + 5 * 60_000) throw unprocessable('startedAt', 'must not be in the future');
       if (s.endedAt && Date.parse(s.endedAt) < started) throw unprocessable('endedAt', 'before startedAt');
@@ -466,7 +519,12 @@ export function createReceptionService(deps: ReceptionDeps) {
       const { session, input: v, principal } = a;
       const visited = Date.parse(v.visitedAt);
       if (visited > Date.now() + 5 * 60_000) throw unprocessable('visitedAt', 'must not be in the future');
-      if (vnDate(visited) < session.sessionDate) throw unprocessable('visitedAt', 'before the session date');
+      // The visit instant becomes a started case's receivedAt (which picks the law version in force): a visit
+      // is on the session's date in Vietnam, and not after the session ended.
+      if (vnDate(visited) !== session.sessionDate)
+        throw unprocessable('visitedAt', `not on the session date ${session.sessionDate} (Vietnam)`);
+      if (session.endedAt && visited > Date.parse(session.endedAt))
+        throw unprocessable('visitedAt', 'after the session ended');
       const peopleCount = v.peopleCount ?? v.visitors.length;
       if (peopleCount < v.visitors.length) throw unprocessable('peopleCount', 'fewer than the visitors listed');
       if (v.isDelegation && peopleCount < 2) throw unprocessable('peopleCount', 'a delegation has at least 2 people');
@@ -500,24 +558,27 @@ export function createReceptionService(deps: ReceptionDeps) {
       let caseRef: { id: string; reference: string; pin?: string } | null = null;
       if (v.outcome === 'letter_received') {
         const role = v.contentType === 'denunciation' ? 'denouncer' : 'complainant';
-        const body: CaseStartRequest = {
+        const built = CreateCaseBody.safeParse({
           type: v.letter?.caseType ?? CASE_TYPE_OF[v.contentType],
           channel: session.mode === 'online' ? 'online_reception' : 'reception_desk',
           receivedAt: new Date(visited).toISOString(),
           agencyId: session.agencyId,
-          subject: v.letter?.subject ?? v.summary.slice(0, 500),
+          subject: v.letter?.subject ?? cutText(v.summary, 500),
           remoteArea: v.letter?.remoteArea ?? false,
           parties: [
-            ...v.visitors.map((p) => ({ role, isRepresentative: false, ...p }) as const),
-            ...v.representatives.map((p) => ({ role: 'representative', isRepresentative: true, ...p }) as const),
-          ].map((p) =>
-            Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined)),
-          ) as unknown as CaseStartRequest['parties'],
+            ...v.visitors.map((p) => ({ role, isRepresentative: false, ...p })),
+            ...v.representatives.map((p) => ({ role: 'representative', isRepresentative: true, ...p })),
+          ].map((p) => Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined))),
           ...(v.respondent ? { respondent: v.respondent } : {}),
           contentSummary: v.summary,
           attachments: v.letter?.attachments ?? [],
           ...(v.isDelegation ? { signersCount: peopleCount } : {}),
-        };
+        });
+        if (!built.success) {
+          const issue = built.error.issues[0]!;
+          throw unprocessable(visitFieldOf(issue.path, v), `${issue.message} (the case the letter starts)`);
+        }
+        const body: CaseStartRequest = built.data;
         const started = await deps.caseStart.start({
           body,
           received: { ms: visited, on: vnDate(visited), utc: new Date(visited).toISOString() },

@@ -16,6 +16,7 @@ const HOME = 'so-tnmt';
 const OTHER = 'ubnd-xa-b';
 const LEADER = `leader-${randomUUID().slice(0, 8)}`;
 const DEPUTY = `deputy-${randomUUID().slice(0, 8)}`;
+const MEMBER = `member-${randomUUID().slice(0, 8)}`;
 type Res = { status: number; json: Record<string, any>; text: string };
 
 const h = (roles: Role[], agency = HOME, permissions: string[] = []) => authHeader({ roles, agency, permissions });
@@ -55,9 +56,11 @@ beforeAll(async () => {
   await api.tdb.db('people').insert([
     { id: LEADER, display_name: 'Giám đốc Sở' },
     { id: DEPUTY, display_name: 'Phó Giám đốc Sở' },
+    { id: MEMBER, display_name: 'Chuyên viên' },
   ]);
   await api.tdb.db('agency_staff').insert([
-    { person_id: LEADER, agency_id: HOME, roles: ['supervisor'], position: 'member' },
+    { person_id: LEADER, agency_id: HOME, roles: ['supervisor'], position: 'deputy' },
+    { person_id: MEMBER, agency_id: HOME, roles: ['reception_officer'], position: 'member' },
     { person_id: DEPUTY, agency_id: HOME, roles: ['supervisor'], position: 'deputy' },
   ]);
   const p = await send('POST', '/v1/reception/places', await h(['admin']), {
@@ -175,6 +178,7 @@ describe('reception sessions and visits', () => {
 
   it('bad input → 4xx naming the field, with nothing stored', async () => {
     const s = await session('2026-11-04T08:00:00+07:00');
+    const ended = await session('2026-11-04T08:00:00+07:00', { endedAt: '2026-11-04T11:00:00+07:00' });
     const before = await tableCounts(api.tdb.db);
     const base = {
       visitedAt: '2026-11-04T08:30:00+07:00',
@@ -226,7 +230,77 @@ describe('reception sessions and visits', () => {
     });
     expect(place.status).toBe(422);
     expect(fields(place)).toEqual(['onlineUrl']);
+    // A periodic session is led by the head or a deputy (Luật Tiếp công dân 2013 Art 12(5), 15(2)(d), 18(2)).
+    const sessionBody = {
+      agencyId: HOME,
+      placeId,
+      kind: 'periodic',
+      leaderPersonId: LEADER,
+      receivedBy: 'in_person',
+      mode: 'in_person',
+      startedAt: '2026-11-04T08:00:00+07:00',
+    };
+    const member = await send('POST', '/v1/reception/sessions', await officer(), {
+      ...sessionBody,
+      leaderPersonId: MEMBER,
+    });
+    expect(member.status).toBe(422);
+    expect(fields(member)).toEqual(['leaderPersonId']);
+    // A schedule entry or period is checked (format, then that it is the agency's), never a 404 from the store.
+    const badEntry = await send('POST', '/v1/reception/sessions', await officer(), {
+      ...sessionBody,
+      scheduleEntryId: 'entry-1',
+    });
+    expect(badEntry.status).toBe(400);
+    expect(fields(badEntry)).toEqual(['scheduleEntryId']);
+    const noEntry = await send('POST', '/v1/reception/sessions', await officer(), {
+      ...sessionBody,
+      scheduleEntryId: 'rse_0123456789abcdef',
+    });
+    expect(noEntry.status).toBe(422);
+    expect(fields(noEntry)).toEqual(['scheduleEntryId']);
+    const noPeriod = await send('POST', '/v1/reception/sessions', await officer(), {
+      ...sessionBody,
+      periodId: 'dai-hoi-xiv',
+    });
+    expect(noPeriod.status).toBe(422);
+    expect(fields(noPeriod)).toEqual(['periodId']);
+    // A visit is on the session's date (Vietnam) and not after it ended: its instant becomes the case's receipt.
+    for (const visitedAt of ['2026-11-05T08:30:00+07:00', '2026-11-04T11:30:00+07:00', '2026-11-03T23:30:00+07:00']) {
+      const late = await send('POST', `/v1/reception/sessions/${ended}/visits`, await officer(), {
+        ...base,
+        visitedAt,
+        outcome: 'guided',
+      });
+      expect(late.status, visitedAt).toBe(422);
+      expect(fields(late)).toEqual(['visitedAt']);
+    }
+    // The case a letter starts is checked as POST /v1/cases checks it (at most 50 parties), naming the visit field.
+    const crowd = await send('POST', `/v1/reception/sessions/${s}/visits`, await officer(), {
+      ...base,
+      visitors: Array.from({ length: 50 }, (_, i) => ({ name: `Người ${i + 1}` })),
+      representatives: [{ name: 'Đại diện' }],
+      isDelegation: true,
+      outcome: 'letter_received',
+    });
+    expect(crowd.status, crowd.text).toBe(422);
+    expect(fields(crowd)).toEqual(['visitors']);
     expect(await tableCounts(api.tdb.db)).toEqual(before);
+  });
+
+  it("a letter's subject taken from a long summary is cut without splitting a character", async () => {
+    const s = await session('2026-11-05T08:00:00+07:00');
+    const summary = `${'a'.repeat(499)}😀 và phần còn lại`;
+    const v = await send('POST', `/v1/reception/sessions/${s}/visits`, await officer(), {
+      visitedAt: '2026-11-05T08:30:00+07:00',
+      visitors: [{ name: 'Nguyễn Văn D' }],
+      contentType: 'petition',
+      summary,
+      outcome: 'letter_received',
+    });
+    expect(v.status, v.text).toBe(201);
+    const c = await api.tdb.db('cases').where({ id: v.json.caseId }).first();
+    expect(c.subject).toBe('a'.repeat(499));
   });
 
   it("a denunciation visitor's identity: redacted without identity:read, audited with it, absent from the feed", async () => {
