@@ -23,7 +23,7 @@ const COMMUNES = 80;
 const DEPARTMENTS = 20;
 const VISITS_PER_MATTER = 3;
 
-// Words of complaint subjects (folded, as normaliseSubject leaves them).
+// Words of complaint subjects (folded, as foldText of hotspots/respondent.ts leaves them).
 const WORDS = (
   'khieu nai to cao kien nghi phan anh boi thuong ho tro tai dinh cu thu hoi dat cap giay chung nhan quyen su dung ' +
   'tranh chap ranh gioi lan chiem xay dung trai phep moi truong o nhiem tien luong bao hiem xa hoi che do chinh sach ' +

@@ -3,6 +3,7 @@
  * flags, the officer's confirmed/rejected links and the identity-hash index used for suggestions.
  * Migration 20261204020000_reception.
  */
+import { foldText } from '../hotspots/respondent.js';
 import type { Db } from './knex.js';
 export const MATTER_STATUSES = ['open', 'closed'] as const;
 export type MatterStatus = (typeof MATTER_STATUSES)[number];
@@ -96,21 +97,6 @@ export function matterLinkOf(r: Record<string, unknown>): MatterLinkRecord {
     linkedBy: r.linked_by as string,
     at: iso(r.at),
   };
-}
-
-/**
- * Normalises a subject for similarity: lower case, Vietnamese diacritics and `đ` folded, punctuation
- * to spaces, single spaces. The same function feeds the stored `subject_norm` and the query.
- */
-export function normaliseSubject(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
 }
 
 /** Counts of a matter recomputed from its confirmed links. */
@@ -231,7 +217,7 @@ export function createMatterStore(db: Db) {
           id: m.id,
           agency_id: m.agencyId,
           title: m.title,
-          subject_norm: normaliseSubject(m.title),
+          subject_norm: foldText(m.title),
           content_type: m.contentType,
           first_received_at: m.receivedAt,
           last_received_at: m.receivedAt,
@@ -270,7 +256,7 @@ export function createMatterStore(db: Db) {
       if (patch.finalDecisionAt !== undefined) cols.final_decision_at = patch.finalDecisionAt;
       if (patch.title !== undefined) {
         cols.title = patch.title;
-        cols.subject_norm = normaliseSubject(patch.title);
+        cols.subject_norm = foldText(patch.title);
       }
       await trx('matters').where({ id }).update(cols);
     },
@@ -435,7 +421,7 @@ export function createMatterStore(db: Db) {
       threshold: number;
       limit: number;
     }): Promise<Suggestion[]> {
-      const subject = normaliseSubject(q.subject);
+      const subject = foldText(q.subject);
       return db.transaction(async (trx) => {
         const { rows } = await trx.raw<{ rows: Array<Record<string, unknown>> }>(
           `WITH person AS (

@@ -4,6 +4,7 @@
  * api/services/reception.ts; the matters in db/matters.ts. Migration 20261204020000_reception.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { foldText, respondentKey } from '../hotspots/respondent.js';
 import type { PiiKeyring } from '../platform/pii.js';
 import { registerEventType } from './events.js';
 import type { Db } from './knex.js';
@@ -186,16 +187,6 @@ export function visitPartyId(visitId: string, position: number): string {
 
 const partyAad = (r: { id: string; visit_id: string; role: string }) => `visit|${r.id}|${r.visit_id}|${r.role}`;
 
-const fold = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-
 /**
  * The matching keys of a person (before hashing): the identity document number, the phone number (its
  * last 9 digits), and name + address. A person matches a matter when any key matches: a visitor who
@@ -208,13 +199,17 @@ export function identityKeys(i: VisitorIdentity): string[] {
     const d = i.phone.replace(/\D/g, '');
     if (d.length >= 6) keys.push(`phone:${d.slice(-9)}`);
   }
-  if (i.address) keys.push(`name-address:${fold(i.name)}|${fold(i.address)}`);
+  if (i.address) keys.push(`name-address:${foldText(i.name)}|${foldText(i.address)}`);
   return keys;
 }
 
-/** The matching key of a respondent (an agency, an official, a decision): its folded name. */
-export function respondentKey(name: string): string {
-  return `respondent:${fold(name)}`;
+/**
+ * The matching key of a respondent named in text (an agency, an official, a decision), as the hotspot
+ * detector clusters it (hotspots/respondent.ts: folded, titles stripped); none when nothing is left.
+ */
+export function respondentKeys(name: string): string[] {
+  const k = respondentKey({ name });
+  return k ? [k] : [];
 }
 
 /**
@@ -301,7 +296,7 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
     parties.map((p, position) => {
       const id = visitPartyId(visitId, position);
       const s = keys.seal(JSON.stringify(p.identity), partyAad({ id, visit_id: visitId, role: p.role }));
-      const k = p.role === 'respondent' ? [respondentKey(p.identity.name)] : identityKeys(p.identity);
+      const k = p.role === 'respondent' ? respondentKeys(p.identity.name) : identityKeys(p.identity);
       return {
         id,
         visit_id: visitId,

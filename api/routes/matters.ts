@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FLAG_CRITERIA, MATTER_LINK_DECISIONS, MATTER_LINK_KINDS, MATTER_STATUSES } from '../../db/matters.js';
 import type { MatterRecord, Suggestion } from '../../db/matters.js';
 import { CONTENT_TYPES } from '../../db/reception.js';
+import { vnDate } from '../../workflows/clock/vn-time.js';
 import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
@@ -168,7 +169,7 @@ export const matterRoutes: RouteSpec[] = [
         if (!subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
         agencies = await services.agencies.subtree(query.agencyId);
       }
-      const rules = await services.matters.rules(new Date().toISOString().slice(0, 10));
+      const rules = await services.matters.rules(vnDate(Date.now()));
       const rows = await services.matters.list(
         {
           agencies,
@@ -184,7 +185,7 @@ export const matterRoutes: RouteSpec[] = [
         },
         rules,
       );
-      const items = await services.reception.effective(rows);
+      const items = await services.reception.effective(rows, rules);
       const last = rows[rows.length - 1];
       const rest = new URLSearchParams(
         Object.entries(query).flatMap(([k, v]): Array<[string, string]> =>
@@ -230,7 +231,7 @@ export const matterRoutes: RouteSpec[] = [
       },
     },
     handler: async ({ services }) => ({
-      body: { items: await services.matters.rules(new Date().toISOString().slice(0, 10)) },
+      body: { items: await services.matters.rules(vnDate(Date.now())) },
     }),
   }),
   defineRoute({

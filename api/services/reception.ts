@@ -22,7 +22,7 @@ import type { PartyStore } from '../../db/parties.js';
 import {
   identityKeys,
   RECEPTION_EVENTS,
-  respondentKey,
+  respondentKeys,
   type ContentType,
   type NewSession,
   type PlaceKind,
@@ -174,7 +174,7 @@ export function createReceptionService(deps: ReceptionDeps) {
   /** Person and respondent hashes of identities (never stored in clear, never logged). */
   const hashesOf = (people: readonly VisitorIdentity[], respondent: string | undefined) => ({
     person: people.flatMap((p) => identityKeys(p).map((k) => hasher.hash(k))),
-    respondent: respondent ? [hasher.hash(respondentKey(respondent))] : [],
+    respondent: respondent ? respondentKeys(respondent).map((k) => hasher.hash(k)) : [],
   });
 
   /** Counts and flags of a matter from its links, stored; a `matter.flagged` event when a flag changed. */
@@ -876,9 +876,15 @@ export function createReceptionService(deps: ReceptionDeps) {
       return found.filter((s) => !q.visit || s.matter.id !== q.visit.matterId);
     },
 
-    /** The effective flags of a matter now (a rule of time may hold though nothing changed since). */
-    async effective(list: MatterRecord[]): Promise<Array<MatterRecord & { flagRules: string[] }>> {
-      const rules = await matters.rules(todayVn());
+    /**
+     * The effective flags of a matter now (a rule of time may hold though nothing changed since), under
+     * `rules` when the caller already loaded the rules in force today (Vietnam), else those.
+     */
+    async effective(
+      list: MatterRecord[],
+      given?: Awaited<ReturnType<MatterStore['rules']>>,
+    ): Promise<Array<MatterRecord & { flagRules: string[] }>> {
+      const rules = given ?? (await matters.rules(todayVn()));
       const now = new Date();
       return list.map((m) => {
         const f = evaluateFlags(m, rules, now);

@@ -418,6 +418,36 @@ describe('reception sessions and visits', () => {
 });
 
 describe('matters', () => {
+  it('a respondent is matched as the hotspot detector keys it (titles, case and diacritics folded)', async () => {
+    const s = await session('2026-11-10T08:00:00+07:00');
+    const visit = (respondent: string, name: string) =>
+      officer().then((hd) =>
+        send('POST', `/v1/reception/sessions/${s}/visits`, hd, {
+          visitedAt: '2026-11-10T09:00:00+07:00',
+          visitors: [{ name }],
+          respondent,
+          contentType: 'feedback',
+          summary: 'Phản ánh thái độ tiếp dân',
+          outcome: 'answered',
+        }),
+      );
+    const first = await visit('Ông Lê Văn Tám (cán bộ địa chính)', 'Hoàng Thị E');
+    expect(first.status, first.text).toBe(201);
+    const m = await send('POST', '/v1/matters', await officer(), {
+      agencyId: HOME,
+      title: 'Phản ánh cán bộ địa chính',
+      link: { kind: 'visit', refId: first.json.id },
+    });
+    expect(m.status, m.text).toBe(201);
+    const second = await visit('cán bộ LÊ VĂN TÁM', 'Đỗ Văn G');
+    const sug = await send('GET', `/v1/reception/visits/${second.json.id}/matter-suggestions`, await officer());
+    expect(sug.status, sug.text).toBe(200);
+    const hit = (sug.json.items as Array<{ matter: { id: string }; sameRespondent: boolean }>).find(
+      (i) => i.matter.id === m.json.id,
+    );
+    expect(hit?.sameRespondent).toBe(true);
+  });
+
   it('a matter that comes back three times: suggested (never merged silently), counted, flagged by the criteria', async () => {
     const s1 = await session('2026-11-09T08:00:00+07:00');
     const subject = 'Khiếu nại việc bồi thường khi thu hồi đất thửa 45 tờ bản đồ 12 thôn Đông';
