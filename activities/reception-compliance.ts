@@ -11,6 +11,7 @@ import type { Db } from '../db/knex.js';
 import { insertComplianceTask, openAgencyIds } from '../db/reception-compliance.js';
 import { resolveRecipients } from '../directory/recipients.js';
 import { shortfalls } from '../reception/compliance.js';
+import { addDays } from '../workflows/clock/days.js';
 import { monthBounds, type ComplianceOptions } from '../reception/minimum-rules.js';
 import { COMPLIANCE_SHORTFALL_EVENT, type ComplianceCheckResult } from '../workflows/reception-compliance-contract.js';
 
@@ -86,10 +87,7 @@ export function createReceptionComplianceActivities(deps: { db: Db; complianceOp
       const { first, last } =
         p.period === 'month'
           ? monthBounds(p.month)
-          : {
-              first: p.first,
-              last: new Date(Date.parse(`${p.first}T00:00:00Z`) + 6 * 86_400_000).toISOString().slice(0, 10),
-            };
+          : { first: p.first, last: addDays(p.first, 6) };
       return { period: p.period, first, last, agencies: agencies.length, shortfalls: found.length, opened };
     },
   };

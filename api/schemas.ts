@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { isIsoDate } from '../workflows/clock/days.js';
 import { textProblem } from '../workflows/text-check.js';
 
 /** Shared request/response building blocks (zod; exported to OpenAPI through `.meta`). */
@@ -115,8 +116,30 @@ export const Cursor = z
   })
   .meta({ description: "Cursor: the `after` value of the previous page's `next` link" });
 
-/** Required text of at most `max` characters, trimmed. */
-export const Text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Required text of at most `max` characters, trimmed. Control characters are refused (422 naming the field,
+ * `textProblem` of workflows/text-check.ts): all of them in a one-line text (a name, a title, an address);
+ * a free text (`{ multiline: true }`: a summary, a note, a reason) may hold tab and line breaks.
+ */
+export const Text = (max: number, opts: { multiline?: boolean } = {}) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .superRefine((s, ctx) => {
+      const m = textProblem(s, opts.multiline === true);
+      if (m) ctx.addIssue({ code: 'custom', message: m });
+    });
+
+/** A UUID (lower-case hex, as PostgreSQL writes it). */
+export const Uuid = z.string().regex(UuidRe, 'a UUID');
+
+/** An existing calendar day written `YYYY-MM-DD`. */
+export const IsoDay = z
+  .string()
+  .refine(isIsoDate, { message: 'must be an existing day written YYYY-MM-DD' })
+  .meta({ example: '2026-12-10' });
 
 /** An identity card or passport number. */
 export const IdNumber = z

@@ -238,10 +238,6 @@ export function createMatterStore(db: Db) {
       const r = await trx('matters').where({ id }).forUpdate().first();
       return r ? matterOf(r as Record<string, unknown>) : undefined;
     },
-    async ownerOf(id: string): Promise<string | undefined> {
-      const r = await db('matters').where({ id }).first<{ agency_id: string } | undefined>('agency_id');
-      return r?.agency_id;
-    },
     async update(
       id: string,
       patch: {

@@ -315,11 +315,6 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
     hasher,
 
     /** The agency owning a place, session or visit (the scope check of their routes). */
-    async ownerOf(kind: 'place' | 'session' | 'visit', id: string): Promise<string | undefined> {
-      const table = { place: 'reception_places', session: 'reception_sessions', visit: 'reception_visits' }[kind];
-      const r = await db(table).where({ id }).first<{ agency_id: string } | undefined>('agency_id');
-      return r?.agency_id;
-    },
 
     async insertPlace(p: Omit<PlaceRecord, 'createdAt' | 'updatedAt'>, trx: Db = db): Promise<PlaceRecord> {
       const [row] = await trx('reception_places')

@@ -5,6 +5,7 @@
  */
 import { agencyActivity, type AgencyActivity } from '../db/reception-compliance.js';
 import type { Db } from '../db/knex.js';
+import { addDays } from '../workflows/clock/days.js';
 import {
   DEFAULT_COMPLIANCE_OPTIONS,
   monthBounds,
@@ -35,11 +36,6 @@ export interface AgencyCompliance extends Omit<AgencyActivity, 'heldDays' | 'del
   kept: boolean;
 }
 
-function addDays(date: string, n: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 const within = (ds: readonly string[], first: string, last: string) => ds.filter((d) => d >= first && d <= last).length;
 

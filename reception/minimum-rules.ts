@@ -7,6 +7,7 @@
  * sources leave open is {@link ComplianceOptions}, marked UNCONFIRMED, never guessed into a rule.
  */
 import type { Level } from '../db/directory.js';
+import { addDays } from '../workflows/clock/days.js';
 
 /** How a minimum is counted: distinct days per calendar month, or per ISO week (Monday–Sunday). */
 export type RulePeriod = 'month' | 'week';
@@ -126,11 +127,6 @@ export function monthBounds(month: string): { first: string; last: string } {
   return { first: `${month}-01`, last: `${month}-${String(last).padStart(2, '0')}` };
 }
 
-function addDays(date: string, n: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 /** The Mondays of the ISO weeks that start in `month`. */
 export function weeksStartingIn(month: string): Array<{ first: string; last: string }> {

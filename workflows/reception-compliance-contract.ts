@@ -2,6 +2,8 @@
  * The contract of the reception compliance check (issue 14.4, ADR 0029): workflow type, schedule ids and
  * input. Pure (the workflow, its activities and the code registering the Temporal Schedules import it).
  */
+import { addDays, isoWeekday } from './clock/days.js';
+import { vnDate } from './clock/vn-time.js';
 
 /** Workflow type of {@link receptionComplianceWorkflow}. */
 export const RECEPTION_COMPLIANCE_WORKFLOW = 'receptionComplianceWorkflow';
@@ -36,18 +38,12 @@ export interface ComplianceCheckResult {
   opened: number;
 }
 
-const VN_OFFSET_MS = 7 * 3_600_000;
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 /** The period that ended before `nowMs` (Vietnam time): the previous month, or the ISO week ended last Sunday. */
 export function previousPeriod(nowMs: number, period: 'month' | 'week'): { month?: string; first: string } {
-  const vn = new Date(nowMs + VN_OFFSET_MS);
+  const today = vnDate(nowMs);
   if (period === 'month') {
-    const prev = new Date(Date.UTC(vn.getUTCFullYear(), vn.getUTCMonth() - 1, 1));
-    const month = prev.toISOString().slice(0, 7);
+    const month = addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
     return { month, first: `${month}-01` };
   }
-  const dow = (vn.getUTCDay() + 6) % 7; // Monday = 0
-  const thisMonday = Date.UTC(vn.getUTCFullYear(), vn.getUTCMonth(), vn.getUTCDate() - dow);
-  return { first: day(thisMonday - 7 * 86_400_000) };
+  return { first: addDays(today, -(isoWeekday(today) - 1) - 7) };
 }

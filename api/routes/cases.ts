@@ -12,7 +12,8 @@ import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type AuthRule, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
 import { CaseFilterQuery } from '../../db/case-filter.js';
 import { resolveCaseFilter } from '../services/case-filter.js';
-import { CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY } from '../schemas.js';
+import { CaseId, Cursor, encodeCursor } from '../schemas.js';
+import { checkIdempotencyKey } from '../routing/idempotent.js';
 
 export { AttachmentInput, CreateCaseBody, isIsoInstant, PartyInput, Place, SectorCode } from '../case-body.js';
 import { CreateCaseBody } from '../case-body.js';
@@ -121,10 +122,7 @@ const CREATE_CASE_AUTH = {
 type CaseStartContext = HandlerContext<undefined, undefined, typeof CreateCaseBody, typeof CREATE_CASE_AUTH>;
 
 async function createCase({ req, res, body, principal, services, requestId }: CaseStartContext): Promise<void> {
-  const key = req.get('Idempotency-Key');
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
-  }
+  const key = checkIdempotencyKey(req.get('Idempotency-Key'));
   const received = receiptInstant(body.receivedAt);
   if (received.ms > Date.now() + 5 * 60_000) {
     throw problems.validation([{ path: 'receivedAt', message: 'must not be in the future' }]);

@@ -18,7 +18,8 @@ import { requestHash } from '../idempotency.js';
 import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import type { Services } from '../routing/services.js';
-import { AgencyId, IDEMPOTENCY_KEY } from '../schemas.js';
+import { AgencyId } from '../schemas.js';
+import { checkIdempotencyKey } from '../routing/idempotent.js';
 
 /** Content types read as BPMN 2.0 XML by `POST /v1/definitions`. */
 export const TEXT_IMPORT_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml'];
@@ -397,9 +398,7 @@ export const definitionRoutes: RouteSpec[] = [
     },
     handler: async ({ req, body, principal, governingAgency, services, requestId }) => {
       const owner = governingAgency ?? null;
-      const idemKey = req.get('Idempotency-Key');
-      if (idemKey !== undefined && !IDEMPOTENCY_KEY.test(idemKey))
-        throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
+      const idemKey = checkIdempotencyKey(req.get('Idempotency-Key'));
       // Invalid definitions store nothing, not even the idempotency key.
       const valid = validateDefinition(body);
       if (!valid.ok) throw invalidDefinitionProblem(valid.errors);

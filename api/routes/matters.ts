@@ -12,12 +12,11 @@ import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
-import { AgencyId, Cursor, encodeCursor, IsoInstant, Text, VisitorInput } from '../schemas.js';
+import { AgencyId, Cursor, encodeCursor, IsoInstant, Text, Uuid, VisitorInput } from '../schemas.js';
 
 const READERS = ['reception_officer', 'intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
 const LINKERS = ['reception_officer', 'intake', 'officer', 'admin'] as const;
 const DECIDERS = ['officer', 'supervisor', 'admin'] as const;
-const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 const Bool = z.enum(['true', 'false']).optional();
 const flag = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
 
@@ -247,10 +246,12 @@ export const matterRoutes: RouteSpec[] = [
     request: {
       body: z
         .strictObject({
-          agencyId: AgencyId.meta({ description: "The receiving agency (the caller's subtree is searched)" }),
+          agencyId: AgencyId.meta({
+            description: "The receiving agency, in the caller's subtree (its subtree is searched)",
+          }),
           people: z.array(VisitorInput).max(60).default([]),
           respondent: Text(500).optional(),
-          subject: Text(4000).optional(),
+          subject: Text(4000, { multiline: true }).optional(),
           limit: z.number().int().min(1).max(50).default(10),
         })
         .refine((b) => b.people.length > 0 || b.respondent !== undefined || b.subject !== undefined, {
@@ -265,9 +266,10 @@ export const matterRoutes: RouteSpec[] = [
       },
     },
     responses: { 200: { description: 'Suggestions, best first', schema: SuggestionList } },
-    handler: async ({ body, subtree, services }) => {
+    handler: async ({ body, services }) => {
+      // The scope put the agency in the caller's subtree (404 otherwise); its own subtree is searched.
       const found = await services.reception.suggest({
-        subtree,
+        subtree: await services.agencies.subtree(body.agencyId),
         people: body.people,
         respondent: body.respondent,
         subject: body.subject,
@@ -290,8 +292,7 @@ export const matterRoutes: RouteSpec[] = [
         schema: MatterView.extend({ decisions: z.array(LinkView) }).meta({ id: 'MatterDetail' }),
       },
     },
-    handler: async ({ params, services }) => {
-      const m = (await services.matters.get(params.id))!;
+    handler: async ({ reception: m, services }) => {
       const [v] = await services.reception.effective([m]);
       return { body: { ...matterView(v!), decisions: await services.matters.links(m.id) } };
     },
@@ -352,7 +353,7 @@ export const matterRoutes: RouteSpec[] = [
           kind: z.enum(MATTER_LINK_KINDS),
           refId: Uuid,
           decision: z.enum(MATTER_LINK_DECISIONS),
-          reason: Text(1000).optional(),
+          reason: Text(1000, { multiline: true }).optional(),
         })
         .meta({ id: 'DecideMatterLink' }),
       bodyExample: { kind: 'visit', refId: '0b6f3b4e-1234-4000-8000-000000000001', decision: 'confirmed' },

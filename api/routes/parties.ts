@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PARTY_ROLES, type PartyRecord } from '../../db/parties.js';
+import { PARTY_ROLES, type PartyIdentity, type PartyRecord } from '../../db/parties.js';
 import { actorOf, IDENTITY_READ, type Principal } from '../auth/principal.js';
 import type { AgencyScope } from '../auth/agencies.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
@@ -48,20 +48,15 @@ const PartyView = z
   })
   .meta({ id: 'Party' });
 
+/** A party's or visitor's identity as a reader without the right sees it: each field present is `[redacted]`. */
+export function redactedIdentity(i: PartyIdentity) {
+  const r = (v: string | undefined) => (v === undefined ? undefined : REDACTED);
+  return { name: REDACTED, idNumber: r(i.idNumber), phone: r(i.phone), address: r(i.address), email: r(i.email) };
+}
+
 function redact(p: PartyRecord) {
   const i = p.identity;
-  const r = (v: string | undefined) => (v === undefined ? undefined : REDACTED);
-  return {
-    id: p.id,
-    role: p.role,
-    redacted: true,
-    name: REDACTED,
-    idNumber: r(i.idNumber),
-    phone: r(i.phone),
-    address: r(i.address),
-    email: r(i.email),
-    isRepresentative: i.isRepresentative,
-  };
+  return { id: p.id, role: p.role, redacted: true, ...redactedIdentity(i), isRepresentative: i.isRepresentative };
 }
 
 export const partyRoutes: RouteSpec[] = [

@@ -6,24 +6,21 @@
  */
 import { z } from 'zod';
 import { ENTRY_KINDS, type ScheduleEntry } from '../../db/reception-schedule.js';
-import { isIsoDate } from '../../workflows/clock/days.js';
+import { addDays } from '../../workflows/clock/days.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
 import { receptionFeed } from '../../reception/ical.js';
 import { problems } from '../problem.js';
 import { idempotent } from '../routing/idempotent.js';
 import type { Services } from '../routing/services.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { AgencyId, Cursor, encodeCursor, ScheduleEntryId, Text } from '../schemas.js';
+import { AgencyId, Cursor, encodeCursor, IsoDay, ScheduleEntryId, Text } from '../schemas.js';
 
 const ADMINS = ['admin'] as const;
 const READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
 const MAX_RANGE_DAYS = 366;
 
 const EntryId = ScheduleEntryId;
-const Day = z
-  .string()
-  .refine(isIsoDate, { message: 'must be an existing day written YYYY-MM-DD' })
-  .meta({ example: '2026-12-10' });
+const Day = IsoDay;
 const Time = z
   .string()
   .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'a time HH:MM (Vietnam time)')
@@ -43,7 +40,10 @@ const EntryFields = {
   startTime: Time,
   endTime: Time.meta({ example: '11:30' }),
   kind: z.enum(ENTRY_KINDS),
-  note: Text(1000).nullable().optional().meta({ description: "Public note (never a citizen's data)" }),
+  note: Text(1000, { multiline: true })
+    .nullable()
+    .optional()
+    .meta({ description: "Public note (never a citizen's data)" }),
   periodId: PeriodId.nullable().optional().meta({ description: 'The special period the day belongs to' }),
 };
 
@@ -135,11 +135,6 @@ const publicView = (e: ScheduleEntry) => ({
   updatedAt: e.updatedAt,
 });
 
-function addDays(date: string, n: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 /** `from`/`to` (defaults: today … +90 days), `to` not before `from`, at most a year apart (400 naming the field). */
 function range(q: { from?: string; to?: string }): { from: string; to: string } {
   const from = q.from ?? vnDate(Date.now());
@@ -310,7 +305,9 @@ export const receptionScheduleRoutes: RouteSpec[] = [
       body: z
         .strictObject({
           ...Object.fromEntries(Object.entries(EntryFields).map(([k, v]) => [k, v.optional()])),
-          reason: Text(1000).meta({ description: 'Why it changed (kept in the history and the audit log)' }),
+          reason: Text(1000, { multiline: true }).meta({
+            description: 'Why it changed (kept in the history and the audit log)',
+          }),
         })
         .meta({ id: 'ChangeReceptionScheduleEntry' }),
       bodyExample: { startTime: '13:30', endTime: '16:30', reason: 'Lãnh đạo họp đột xuất buổi sáng' },
@@ -335,7 +332,7 @@ export const receptionScheduleRoutes: RouteSpec[] = [
     auth: { roles: ADMINS, scope: { kind: 'agency', param: 'agencyId' } },
     request: {
       params: Params,
-      body: z.strictObject({ reason: Text(1000) }).meta({ id: 'CancelReceptionScheduleEntry' }),
+      body: z.strictObject({ reason: Text(1000, { multiline: true }) }).meta({ id: 'CancelReceptionScheduleEntry' }),
       bodyExample: { reason: 'Trùng lịch họp Hội đồng nhân dân' },
     },
     responses: {

@@ -18,16 +18,17 @@ import {
 import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { idempotent } from '../routing/idempotent.js';
+import { checkIdempotencyKey, idempotent } from '../routing/idempotent.js';
 import {
   AgencyId,
   CaseId,
   Cursor,
   encodeCursor,
-  IDEMPOTENCY_KEY,
+  IsoDay,
   IsoInstant,
   ScheduleEntryId,
   Text,
+  Uuid,
   VisitorInput,
 } from '../schemas.js';
 import { AttachmentInput } from './cases.js';
@@ -39,21 +40,11 @@ const IDENTITY_READERS = ['reception_officer', 'intake', 'officer', 'supervisor'
 const LINKERS = ['reception_officer', 'intake', 'officer', 'admin'] as const;
 
 const PlaceId = z.string().regex(/^rp_[0-9a-f]{16}$/);
-const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 const PersonId = z
   .string()
   .min(1)
   .max(200)
   .regex(/^[A-Za-z0-9._:@|-]+$/, 'a person id of the directory');
-const DateOnly = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine(
-    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
-    {
-      message: 'not a calendar date',
-    },
-  );
 const Bool = z.enum(['true', 'false']).optional();
 const flag = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
 
@@ -200,13 +191,6 @@ function nextLink(
   return `${path}?${rest.toString()}`;
 }
 
-const checkKey = (key: string | undefined) => {
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
-    throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
-  }
-  return key;
-};
-
 const CreatePlace = z
   .strictObject({
     agencyId: AgencyId,
@@ -238,10 +222,10 @@ const CreateSession = z
     mode: z.enum(SESSION_MODES),
     startedAt: IsoInstant,
     endedAt: IsoInstant.optional(),
-    sessionDate: DateOnly.optional().meta({ description: 'Default: the date of startedAt in Vietnam' }),
+    sessionDate: IsoDay.optional().meta({ description: 'Default: the date of startedAt in Vietnam' }),
     periodId: z.string().min(1).max(100).optional().meta({ description: 'A special period (congress days)' }),
     scheduleEntryId: ScheduleEntryId.optional().meta({ description: 'The schedule entry of the agency it held' }),
-    notes: Text(2000).optional(),
+    notes: Text(2000, { multiline: true }).optional(),
   })
   .meta({ id: 'CreateReceptionSession' });
 
@@ -256,12 +240,12 @@ const CreateVisit = z
     }),
     respondent: Text(500).optional().meta({ description: 'The agency, official or decision complained about' }),
     contentType: z.enum(CONTENT_TYPES),
-    summary: Text(4000).meta({ description: 'The content (no personal data of a denouncer)' }),
+    summary: Text(4000, { multiline: true }).meta({ description: 'The content (no personal data of a denouncer)' }),
     outcome: z.enum(VISIT_OUTCOMES).meta({
       description:
         '`guided`, `answered` (on the spot), `letter_received` (starts a case), `transferred`, `refused` (with the ground, Art 9)',
     }),
-    refusalGround: Text(1000).optional(),
+    refusalGround: Text(1000, { multiline: true }).optional(),
     transferAgencyId: AgencyId.optional(),
     transferTarget: Text(500).optional(),
     letter: z
@@ -279,8 +263,8 @@ const CreateVisit = z
 
 const SessionListQuery = z.strictObject({
   agencyId: AgencyId.optional(),
-  from: DateOnly.optional().meta({ description: 'Session date from (Vietnam)' }),
-  to: DateOnly.optional(),
+  from: IsoDay.optional().meta({ description: 'Session date from (Vietnam)' }),
+  to: IsoDay.optional(),
   kind: z.enum(SESSION_KINDS).optional(),
   leaderPersonId: PersonId.optional(),
   receivedBy: z.enum(RECEIVED_BY).optional(),
@@ -294,8 +278,8 @@ const SessionListQuery = z.strictObject({
 const VisitListQuery = z.strictObject({
   agencyId: AgencyId.optional(),
   sessionId: Uuid.optional(),
-  from: DateOnly.optional().meta({ description: 'Session date from (Vietnam)' }),
-  to: DateOnly.optional(),
+  from: IsoDay.optional().meta({ description: 'Session date from (Vietnam)' }),
+  to: IsoDay.optional(),
   contentType: z.enum(CONTENT_TYPES).optional(),
   outcome: z.enum(VISIT_OUTCOMES).optional(),
   delegation: Bool,
@@ -395,8 +379,8 @@ export const receptionRoutes: RouteSpec[] = [
     auth: { roles: READERS, scope: { kind: 'reception', param: 'id', resource: 'place' } },
     request: { params: z.object({ id: PlaceId }) },
     responses: { 200: { description: 'The place', schema: PlaceView } },
-    handler: async ({ params, services }) => ({
-      body: placeView((await services.receptionStore.place(params.id))!),
+    handler: async ({ reception }) => ({
+      body: placeView(reception),
     }),
   }),
   defineRoute({
@@ -454,7 +438,7 @@ export const receptionRoutes: RouteSpec[] = [
     },
     responses: { 201: { description: 'The session', schema: SessionView } },
     handler: async ({ req, body, principal, services, requestId }) => {
-      const key = checkKey(req.get('Idempotency-Key'));
+      const key = checkIdempotencyKey(req.get('Idempotency-Key'));
       return idempotent(
         {
           key,
@@ -512,8 +496,8 @@ export const receptionRoutes: RouteSpec[] = [
     auth: { roles: READERS, scope: { kind: 'reception', param: 'id', resource: 'session' } },
     request: { params: z.object({ id: Uuid }) },
     responses: { 200: { description: 'The session', schema: SessionView } },
-    handler: async ({ params, services }) => ({
-      body: sessionView((await services.receptionStore.session(params.id))!),
+    handler: async ({ reception }) => ({
+      body: sessionView(reception),
     }),
   }),
 
@@ -547,7 +531,7 @@ export const receptionRoutes: RouteSpec[] = [
       422: { description: 'A field refers to something it may not (named in `errors`)' },
     },
     handler: async ({ req, params, body, principal, services, requestId }) => {
-      const key = checkKey(req.get('Idempotency-Key'));
+      const key = checkIdempotencyKey(req.get('Idempotency-Key'));
       const session = (await services.receptionStore.session(params.id))!;
       // The stored answer of the key never holds the citizen PIN (GET /v1/cases/{id}/receipt gives it again).
       let pin: string | undefined;
@@ -616,7 +600,7 @@ export const receptionRoutes: RouteSpec[] = [
     auth: { roles: READERS, scope: { kind: 'reception', param: 'id', resource: 'visit' } },
     request: { params: z.object({ id: Uuid }) },
     responses: { 200: { description: 'The visit', schema: VisitView } },
-    handler: async ({ params, services }) => ({ body: visitView((await services.receptionStore.visit(params.id))!) }),
+    handler: async ({ reception }) => ({ body: visitView(reception) }),
   }),
   defineRoute({
     method: 'get',
@@ -635,8 +619,7 @@ export const receptionRoutes: RouteSpec[] = [
         schema: z.object({ items: z.array(VisitPartyView) }).meta({ id: 'ReceptionVisitParties' }),
       },
     },
-    handler: async ({ params, principal, services, requestId }) => {
-      const visit = (await services.receptionStore.visit(params.id))!;
+    handler: async ({ reception: visit, principal, services, requestId }) => {
       return {
         headers: { 'cache-control': 'no-store' },
         body: { items: await services.reception.visitParties(visit, principal, requestId) },
@@ -658,8 +641,7 @@ export const receptionRoutes: RouteSpec[] = [
       query: z.strictObject({ limit: z.coerce.number().int().min(1).max(50).default(10) }),
     },
     responses: { 200: { description: 'Suggestions, best first', schema: SuggestionList } },
-    handler: async ({ params, query, subtree, services }) => {
-      const visit = (await services.receptionStore.visit(params.id))!;
+    handler: async ({ reception: visit, query, subtree, services }) => {
       const found = await services.reception.suggest({ subtree, visit, people: [], limit: query.limit });
       return { body: { items: found.map(suggestionView) } };
     },

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { Principal, Role } from '../auth/principal.js';
 import type { CaseRecord } from '../../db/cases.js';
 import type { ReportRecord } from '../../db/reports.js';
+import type { PlaceRecord, SessionRecord, VisitRecord } from '../../db/reception.js';
+import type { MatterRecord } from '../../db/matters.js';
 import type { Services } from './services.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -45,7 +47,10 @@ export type ScopeRule =
    * is set). `ownAgencyOnly`: only staff of the report's own agency act (a caller above answers 403).
    */
   | { kind: 'report'; param: string; ownAgencyOnly?: boolean }
-  /** A reception place, session, visit or a matter named by a path parameter (ADR 0028): its agency. */
+  /**
+   * A reception place, session, visit or a matter named by a path parameter (ADR 0028): its agency must be in
+   * the subtree (`ctx.reception` is the row the check read).
+   */
   | { kind: 'reception'; param: string; resource: 'place' | 'session' | 'visit' | 'matter' }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
@@ -91,7 +96,17 @@ export type ScopeContext<S extends ScopeRule> = S extends { kind: 'case' } | { k
     ? { /** The governing agency's id, or null for the system level. */ governingAgency: string | null }
     : S extends { kind: 'report' }
       ? { /** The report the path names, within the caller's reach. */ report: ReportRecord }
-      : Record<never, never>;
+      : S extends { kind: 'reception'; resource: infer R extends keyof ReceptionRows }
+        ? { /** The place, session, visit or matter the path names, in reach. */ reception: ReceptionRows[R] }
+        : Record<never, never>;
+
+/** The row a `reception` scope check reads, by resource. */
+export interface ReceptionRows {
+  place: PlaceRecord;
+  session: SessionRecord;
+  visit: VisitRecord;
+  matter: MatterRecord;
+}
 
 /** The caller as the access rule `A` guarantees it: none on a public route; authenticated, with its subtree, otherwise. */
 export type AuthContext<A extends AuthRule> = A extends 'public'

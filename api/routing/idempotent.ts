@@ -5,6 +5,14 @@ import { problems } from '../problem.js';
 import { IDEMPOTENCY_KEY } from '../schemas.js';
 import type { Reply } from './define-route.js';
 
+/** The `Idempotency-Key` header as sent (undefined when absent); 400 unless 1-255 visible ASCII characters. */
+export function checkIdempotencyKey(key: string | undefined): string | undefined {
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
+  }
+  return key;
+}
+
 /**
  * Runs a state-changing handler under the caller's `Idempotency-Key` (if sent): the same key with
  * the same request replays the stored response (`Idempotent-Replayed: true`) instead of acting
@@ -23,9 +31,8 @@ export async function idempotent(
   },
   run: () => Promise<Reply>,
 ): Promise<Reply> {
-  const { key } = opts;
+  const key = checkIdempotencyKey(opts.key);
   if (key === undefined) return run();
-  if (!IDEMPOTENCY_KEY.test(key)) throw problems.badRequest('Idempotency-Key must be 1-255 visible ASCII characters');
   const scope = `${opts.method} ${opts.path} ${opts.principal.type}:${opts.principal.id}`;
   const r0 = await opts.store.reserve(
     scope,

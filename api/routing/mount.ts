@@ -75,6 +75,7 @@ interface BuiltContext {
   subtree: string[];
   case?: CaseRecord;
   report?: ReportRecord;
+  reception?: { agencyId: string };
   governingAgency?: string | null;
   services: Services;
   requestId: string;
@@ -239,12 +240,18 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       ctx.report = r;
     } else if (scope.kind === 'reception') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
-      const owner =
-        scope.resource === 'matter'
-          ? await services.matters.ownerOf(id)
-          : await services.receptionStore.ownerOf(scope.resource, id);
-      if (!owner || !within(owner))
+      const store = services.receptionStore;
+      const r = scope.resource;
+      const row = await (r === 'matter'
+        ? services.matters.get(id)
+        : r === 'place'
+          ? store.place(id)
+          : r === 'session'
+            ? store.session(id)
+            : store.visit(id));
+      if (!row || !within(row.agencyId))
         throw notFound(`${scope.resource[0]!.toUpperCase()}${scope.resource.slice(1)} ${id}`);
+      ctx.reception = row;
     }
   }
   return ctx;

@@ -19,6 +19,7 @@ import {
   type MatterStore,
 } from '../../db/matters.js';
 import type { PartyStore } from '../../db/parties.js';
+import { redactedIdentity } from '../routes/parties.js';
 import {
   identityKeys,
   RECEPTION_EVENTS,
@@ -709,23 +710,11 @@ export function createReceptionService(deps: ReceptionDeps) {
           after: { visitId: visit.id, partyIds: protectedOnes.map((p) => p.id) },
         });
       }
-      const R = '[redacted]';
-      return all.map((p) => {
-        if (!isProtectedVisitor(p.role, visit.contentType) || reveal)
-          return { id: p.id, role: p.role, redacted: false, ...p.identity };
-        const i = p.identity;
-        const r = (x: string | undefined) => (x === undefined ? undefined : R);
-        return {
-          id: p.id,
-          role: p.role,
-          redacted: true,
-          name: R,
-          idNumber: r(i.idNumber),
-          phone: r(i.phone),
-          address: r(i.address),
-          email: r(i.email),
-        };
-      });
+      return all.map((p) =>
+        !isProtectedVisitor(p.role, visit.contentType) || reveal
+          ? { id: p.id, role: p.role, redacted: false, ...p.identity }
+          : { id: p.id, role: p.role, redacted: true, ...redactedIdentity(p.identity) },
+      );
     },
 
     /** The visit a case's letter was received at, and the matter the case is linked to. */

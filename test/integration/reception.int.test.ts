@@ -197,6 +197,22 @@ describe('reception sessions and visits', () => {
       outcome: 'transferred',
     });
     expect(fields(transferred)).toEqual(['transferAgencyId']);
+    // Control characters: none in a one-line text (a visitor's name); a free text (the summary) may hold
+    // tab and line breaks, never another control character. 4xx naming the field.
+    const tabInName = await send('POST', `/v1/reception/sessions/${s}/visits`, await officer(), {
+      ...base,
+      visitors: [{ name: 'A\tB' }],
+      outcome: 'answered',
+    });
+    expect(tabInName.status, tabInName.text).toBe(400);
+    expect(fields(tabInName)).toEqual(['visitors.0.name']);
+    const bellInSummary = await send('POST', `/v1/reception/sessions/${s}/visits`, await officer(), {
+      ...base,
+      summary: 'S\u0007',
+      outcome: 'answered',
+    });
+    expect(bellInSummary.status, bellInSummary.text).toBe(400);
+    expect(fields(bellInSummary)).toEqual(['summary']);
     const type = await send('POST', `/v1/reception/sessions/${s}/visits`, await officer(), {
       ...base,
       contentType: 'gossip',
@@ -446,6 +462,19 @@ describe('matters', () => {
       (i) => i.matter.id === m.json.id,
     );
     expect(hit?.sameRespondent).toBe(true);
+    // Suggestions for an intake search the agency named, not the caller's whole subtree.
+    const ask = async (agencyId: string, agency: string) =>
+      send('POST', '/v1/matters/suggestions', await h(['reception_officer'], agency), {
+        agencyId,
+        respondent: 'Lê Văn Tám',
+      });
+    const home = await ask(HOME, 'tinh-demo');
+    expect(home.status, home.text).toBe(200);
+    expect(home.json.items.map((i: { matter: { id: string } }) => i.matter.id)).toContain(m.json.id);
+    const elsewhere = await ask('ubnd-xa-a', 'tinh-demo');
+    expect(elsewhere.status, elsewhere.text).toBe(200);
+    expect(elsewhere.json.items.map((i: { matter: { id: string } }) => i.matter.id)).not.toContain(m.json.id);
+    expect((await ask('ubnd-xa-a', HOME)).status).toBe(404);
   });
 
   it('a matter that comes back three times: suggested (never merged silently), counted, flagged by the criteria', async () => {
