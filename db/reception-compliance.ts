@@ -1,7 +1,8 @@
 /**
  * Reception compliance (issue 14.4, ADR 0029): per agency, over a stretch of days, one aggregate over
  * `reception_sessions` and `reception_visits` — sessions, visits, people, delegations, letters received —
- * and the distinct days its head received in person (counted as the minimum rules allow) or by delegate.
+ * and the distinct days its head (the one in office on each session date) received in person (counted as
+ * the minimum rules allow) or by delegate.
  * One query for any number of agencies (the whole province); the rules that turn days into
  * "kept / fell short" are in reception/minimum-rules.ts. Also the compliance tasks a shortfall opens.
  */
@@ -53,9 +54,16 @@ export async function agencyActivity(
        SELECT s.agency_id, s.person_id, p.display_name FROM agency_staff s JOIN people p ON p.id = s.person_id
         WHERE s.position = 'head' AND s.agency_id IN (SELECT id FROM ag)
      ), ses AS (
+       -- The head in office on the session date (agency_staff_history), not today's head; a change of head on
+       -- a day leaves both in office that day.
        SELECT s.id, s.agency_id, s.session_date, s.kind, s.received_by, s.mode,
-              s.leader_person_id IS NOT DISTINCT FROM h.person_id AS by_head
-         FROM reception_sessions s LEFT JOIN heads h ON h.agency_id = s.agency_id
+              EXISTS (SELECT 1 FROM agency_staff_history hh
+                       WHERE hh.agency_id = s.agency_id AND hh.person_id = s.leader_person_id
+                         AND hh.position = 'head'
+                         AND (hh.valid_from AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= s.session_date
+                         AND (hh.valid_to IS NULL
+                              OR (hh.valid_to AT TIME ZONE 'Asia/Ho_Chi_Minh')::date >= s.session_date)) AS by_head
+         FROM reception_sessions s
         WHERE s.agency_id IN (SELECT id FROM ag)
           AND s.session_date BETWEEN LEAST(:first::date, :daysFirst::date) AND GREATEST(:last::date, :daysLast::date)
      ), vis AS (

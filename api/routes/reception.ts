@@ -15,6 +15,8 @@ import {
   type SessionRecord,
   type VisitRecord,
 } from '../../db/reception.js';
+import { refusalBasis } from '../../reception/legal-rules.js';
+import { vnDate } from '../../workflows/clock/vn-time.js';
 import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
@@ -109,6 +111,11 @@ const VisitView = z
     summary: z.string(),
     outcome: z.enum(VISIT_OUTCOMES),
     refusalGround: z.string().nullable(),
+    refusalBasis: z.string().nullable().meta({
+      description:
+        'For a refused visit, the article in force on the visit date: Luật Tiếp công dân 2013 Art 9; from ' +
+        '01/07/2026 NĐ 154/2026 Art 4',
+    }),
     transferAgencyId: z.string().nullable(),
     transferTarget: z.string().nullable(),
     caseId: z.string().nullable(),
@@ -128,6 +135,7 @@ export const visitView = (v: VisitRecord) => {
   const { sortKey: _k, ...rest } = v as VisitRecord & { sortKey?: string };
   return {
     ...rest,
+    refusalBasis: v.outcome === 'refused' ? refusalBasis(vnDate(Date.parse(v.visitedAt))) : null,
     links: {
       self: `/v1/reception/visits/${v.id}`,
       session: `/v1/reception/sessions/${v.sessionId}`,
@@ -197,7 +205,7 @@ const CreatePlace = z
     name: Text(300),
     kind: z.enum(PLACE_KINDS).meta({
       description:
-        '`online`: online reception (Luật 136/2025 Art 3a; NĐ 154/2026 Art 17-20, from 01/07/2026) — needs `onlineUrl`',
+        '`online`: online reception (NĐ 154/2026 Art 16-24, from 01/07/2026) — needs `onlineUrl`',
     }),
     address: Text(500).optional(),
     onlineUrl: z
@@ -236,7 +244,9 @@ const CreateVisit = z
     isDelegation: z.boolean().default(false).meta({ description: 'A delegation (đoàn đông người)' }),
     visitors: z.array(VisitorInput).min(1).max(50),
     representatives: z.array(VisitorInput).max(10).default([]).meta({
-      description: "A delegation's representatives (Luật Tiếp công dân 2013 Art 30)",
+      description:
+        "A delegation's representatives (Luật Tiếp công dân 2013 Art 29: 5-10 people send 1 or 2, " +
+        'more than 10 at most 5)',
     }),
     respondent: Text(500).optional().meta({ description: 'The agency, official or decision complained about' }),
     contentType: z.enum(CONTENT_TYPES),

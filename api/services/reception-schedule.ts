@@ -13,6 +13,7 @@ import {
 } from '../../db/reception-schedule.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { HttpProblem } from '../problem.js';
+import { ONLINE_RECEPTION, onlineReceptionAllowed } from '../../reception/legal-rules.js';
 
 export interface Acting {
   principal: Principal;
@@ -79,11 +80,17 @@ export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
   function checkTimes(startTime: string, endTime: string): void {
     if (startTime >= endTime) throw rejected('endTime', `must be after startTime ${startTime}`);
   }
+  /** An online reception day only from the date NĐ 154/2026 provides for it (reception/legal-rules.ts). */
+  function checkOnline(kind: string, date: string): void {
+    if (kind === 'online' && !onlineReceptionAllowed(date))
+      throw rejected('kind', `online reception only from ${ONLINE_RECEPTION.from} (${ONLINE_RECEPTION.citation})`);
+  }
 
   return {
     store,
     async create(body: NewEntry, by: Acting): Promise<ScheduleEntry> {
       checkTimes(body.startTime, body.endTime);
+      checkOnline(body.kind, body.date);
       return db.transaction(async (trx) => {
         await checkLeader(body.leaderPersonId, body.agencyId, trx);
         await checkPlace(body.placeId, body.agencyId, trx);
@@ -129,6 +136,7 @@ export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
         const start = patch.startTime ?? before.startTime;
         const end = patch.endTime ?? before.endTime;
         checkTimes(start, end);
+        checkOnline(patch.kind ?? before.kind, patch.date ?? before.date);
         if (patch.leaderPersonId) await checkLeader(patch.leaderPersonId, before.agencyId, trx);
         if (patch.placeId) await checkPlace(patch.placeId, before.agencyId, trx);
         const cols: Partial<EntryRow> = {

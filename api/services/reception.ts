@@ -21,6 +21,12 @@ import {
 import type { PartyStore } from '../../db/parties.js';
 import { redactedIdentity } from '../routes/parties.js';
 import {
+  ONLINE_RECEPTION,
+  onlineReceptionAllowed,
+  refusalBasis,
+  REPRESENTATIVES_RULE,
+} from '../../reception/legal-rules.js';
+import {
   identityKeys,
   RECEPTION_EVENTS,
   respondentKeys,
@@ -448,6 +454,11 @@ export function createReceptionService(deps: ReceptionDeps) {
       if (s.endedAt && Date.parse(s.endedAt) < started) throw unprocessable('endedAt', 'before startedAt');
       const sessionDate = s.sessionDate ?? vnDate(started);
       if (sessionDate !== vnDate(started)) throw unprocessable('sessionDate', 'not the date of startedAt in Vietnam');
+      if (s.mode === 'online' && !onlineReceptionAllowed(sessionDate))
+        throw unprocessable(
+          'mode',
+          `online reception only from ${ONLINE_RECEPTION.from} (${ONLINE_RECEPTION.citation})`,
+        );
       const id = key === undefined ? randomUUID() : visitIdOf(principal, `session|${key}`);
       return db.transaction(async (trx) => {
         const { session, fresh } = await reception.insertSession(
@@ -532,10 +543,16 @@ export function createReceptionService(deps: ReceptionDeps) {
       if (v.isDelegation && v.representatives.length === 0)
         throw unprocessable(
           'representatives',
-          'a delegation names its representatives (Luật Tiếp công dân 2013 Art 30)',
+          `a delegation names its representatives (${REPRESENTATIVES_RULE.citation})`,
+        );
+      const maxRepresentatives = REPRESENTATIVES_RULE.max(peopleCount);
+      if (maxRepresentatives !== null && v.representatives.length > maxRepresentatives)
+        throw unprocessable(
+          'representatives',
+          `${peopleCount} people send at most ${maxRepresentatives} representatives (${REPRESENTATIVES_RULE.citation})`,
         );
       if (v.outcome === 'refused' && !v.refusalGround)
-        throw unprocessable('refusalGround', 'required when the visit is refused (Luật Tiếp công dân 2013 Art 9)');
+        throw unprocessable('refusalGround', `required when the visit is refused (${refusalBasis(vnDate(visited))})`);
       if (v.outcome !== 'refused' && v.refusalGround) throw unprocessable('refusalGround', 'only for a refused visit');
       if (v.outcome === 'transferred' && !v.transferAgencyId && !v.transferTarget)
         throw unprocessable('transferAgencyId', 'a transferred visit names where it was transferred');
@@ -640,7 +657,7 @@ export function createReceptionService(deps: ReceptionDeps) {
               caseId: row.caseId,
             },
             legalBasis:
-              row.outcome === 'refused' ? 'Luật Tiếp công dân 2013 Art 9' : 'Luật Tiếp công dân 2013 Art 26, 28',
+              row.outcome === 'refused' ? refusalBasis(vnDate(visited)) : 'Luật Tiếp công dân 2013 Art 26, 28',
           },
           trx,
         );

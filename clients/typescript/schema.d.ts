@@ -3140,6 +3140,8 @@ export interface components {
             /** @enum {string} */
             outcome: "guided" | "answered" | "letter_received" | "transferred" | "refused";
             peopleCount: number;
+            /** @description For a refused visit, the article in force on the visit date: Luật Tiếp công dân 2013 Art 9; from 01/07/2026 NĐ 154/2026 Art 4 */
+            refusalBasis: string | null;
             refusalGround: string | null;
             sessionId: string;
             summary: string;
@@ -3170,7 +3172,7 @@ export interface components {
              */
             agencyId: string;
             /**
-             * @description `online`: online reception (Luật 136/2025 Art 3a; NĐ 154/2026 Art 17-20, from 01/07/2026) — needs `onlineUrl`
+             * @description `online`: online reception (NĐ 154/2026 Art 16-24, from 01/07/2026) — needs `onlineUrl`
              * @enum {string}
              */
             kind: "reception_office" | "committee_seat" | "department_point" | "online";
@@ -3228,9 +3230,12 @@ export interface components {
              * @enum {string}
              */
             receivedBy: "in_person" | "delegated";
-            /** @description The schedule entry it held */
+            /** @description The schedule entry of the agency it held */
             scheduleEntryId?: string;
-            /** @description Default: the date of startedAt in Vietnam */
+            /**
+             * @description Default: the date of startedAt in Vietnam
+             * @example 2026-12-10
+             */
             sessionDate?: string;
             /**
              * Format: date-time
@@ -3265,7 +3270,7 @@ export interface components {
             peopleCount?: number;
             refusalGround?: string;
             /**
-             * @description A delegation's representatives (Luật Tiếp công dân 2013 Art 30)
+             * @description A delegation's representatives (Luật Tiếp công dân 2013 Art 29: 5-10 people send 1 or 2, more than 10 at most 5)
              * @default []
              */
             representatives?: components["schemas"]["VisitorInput"][];
@@ -3923,7 +3928,7 @@ export interface components {
         };
         MatterSuggestionQuery: {
             /**
-             * @description The receiving agency (the caller's subtree is searched)
+             * @description The receiving agency, in the caller's subtree (its subtree is searched)
              * @example so-tnmt
              */
             agencyId: string;
@@ -4285,6 +4290,8 @@ export interface components {
             /** @enum {string} */
             outcome: "guided" | "answered" | "letter_received" | "transferred" | "refused";
             peopleCount: number;
+            /** @description For a refused visit, the article in force on the visit date: Luật Tiếp công dân 2013 Art 9; from 01/07/2026 NĐ 154/2026 Art 4 */
+            refusalBasis: string | null;
             refusalGround: string | null;
             sessionId: string;
             summary: string;

@@ -12,6 +12,7 @@ import {
   RECEPTION_COMPLIANCE_WORKFLOW,
   type ComplianceCheckResult,
 } from '../../workflows/reception-compliance-contract.js';
+import { shortfalls } from '../../reception/compliance.js';
 import { authHeader } from '../support/auth.js';
 import { apiCaller, startTestApi, type Json, type TestApi } from '../support/api.js';
 
@@ -187,5 +188,39 @@ describe('reception compliance (issue 14.4)', () => {
       await authHeader({ roles: ['supervisor'], agency: 'ubnd-xa-a' }),
     );
     expect(commune.json.items).toEqual([]);
+  });
+
+  it("weekly checks end with the commune's weekly rule; the head is judged as of the session date", async () => {
+    const db = api.tdb.db;
+    // Commune A's chairman received on 2026-06-23 (a week of the weekly rule); nothing in the week of 06-15.
+    await session('ubnd-xa-a', '2026-06-23');
+    const june = await shortfalls(db, ['ubnd-xa-a'], { period: 'week', first: '2026-06-15' });
+    expect(june).toEqual([
+      expect.objectContaining({ ruleId: 'commune-chair-weekly', required: 1, held: 0, period: 'week' }),
+    ]);
+    expect(june[0]!.citation).toContain('Art 15(2)(d)');
+    expect(await shortfalls(db, ['ubnd-xa-a'], { period: 'week', first: '2026-06-22' })).toEqual([]);
+    // From 01/07/2026 the weekly rule is gone: a later week yields nothing; the month is checked instead.
+    expect(await shortfalls(db, ['ubnd-xa-a', 'ubnd-xa-b'], { period: 'week', first: '2026-07-13' })).toEqual([]);
+
+    // so-tnmt changes head today: the old head's July day still counts (he was head on 2026-07-09); the new
+    // head's day of 2026-07-23, when he was a deputy, does not count as the head's.
+    await db('agency_staff').where({ agency_id: 'so-tnmt', person_id: 'head-so-tnmt' }).update({ position: 'deputy' });
+    await db('agency_staff').where({ agency_id: 'so-tnmt', person_id: 'deputy-so-tnmt' }).update({ position: 'head' });
+    await session('so-tnmt', '2026-07-23', { leader: 'deputy-so-tnmt' });
+    const r = await call(
+      'GET',
+      '/v1/reception/compliance?month=2026-07',
+      await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }),
+    );
+    const tnmt = (r.json.items as Json[]).find((i) => i.agencyId === 'so-tnmt');
+    expect(tnmt).toMatchObject({ kept: true, leaderDaysHeld: 1, head: { personId: 'deputy-so-tnmt' } });
+    const history = await db('agency_staff_history').where({ agency_id: 'so-tnmt' }).orderBy('id');
+    expect(history.filter((h: Json) => h.valid_to === null).map((h: Json) => [h.person_id, h.position])).toEqual(
+      expect.arrayContaining([
+        ['head-so-tnmt', 'deputy'],
+        ['deputy-so-tnmt', 'head'],
+      ]),
+    );
   });
 });

@@ -81,6 +81,23 @@ describe('leaders reception schedules (issue 14.1)', () => {
     const badDay = await call('POST', '/v1/agencies/so-tnmt/reception-schedule', admin, entry({ date: '2026-02-30' }));
     expect(badDay.status).toBe(400);
     expect(badDay.text).toContain('date');
+    // An online reception day only from 01/07/2026 (NĐ 154/2026 Chương V; Art 44).
+    const early = await call(
+      'POST',
+      '/v1/agencies/so-tnmt/reception-schedule',
+      admin,
+      entry({ kind: 'online', date: '2026-06-30' }),
+    );
+    expect(early.status, early.text).toBe(422);
+    expect(early.json.errors).toEqual([expect.objectContaining({ path: 'kind' })]);
+    expect(early.text).toContain('NĐ 154/2026');
+    const moved = await call('PATCH', `/v1/agencies/so-tnmt/reception-schedule/${second.id}`, admin, {
+      kind: 'online',
+      date: '2026-06-29',
+      reason: 'Chuyển sang trực tuyến',
+    });
+    expect(moved.status, moved.text).toBe(422);
+    expect(moved.json.errors).toEqual([expect.objectContaining({ path: 'kind' })]);
   });
 
   it('a change needs a reason, bumps SEQUENCE and keeps the history; a cancellation is kept and audited', async () => {

@@ -304,6 +304,79 @@ describe('reception sessions and visits', () => {
     expect(await tableCounts(api.tdb.db)).toEqual(before);
   });
 
+  it('rules by date: online reception from 01/07/2026, the refusal article of the day, Art 29 representatives', async () => {
+    const online = await send('POST', '/v1/reception/places', await h(['admin']), {
+      agencyId: HOME,
+      name: 'Tiếp công dân trực tuyến',
+      kind: 'online',
+      onlineUrl: 'https://tcd.example.gov.vn/so-tnmt',
+    });
+    expect(online.status, online.text).toBe(201);
+    const onlineSession = (startedAt: string) =>
+      officer().then((hd) =>
+        send('POST', '/v1/reception/sessions', hd, {
+          agencyId: HOME,
+          placeId: online.json.id,
+          kind: 'periodic',
+          leaderPersonId: LEADER,
+          receivedBy: 'in_person',
+          mode: 'online',
+          startedAt,
+        }),
+      );
+    // NĐ 154/2026 Chương V (in force 01/07/2026, Art 44): none before.
+    const before = await onlineSession('2026-06-30T08:00:00+07:00');
+    expect(before.status, before.text).toBe(422);
+    expect(fields(before)).toEqual(['mode']);
+    expect(before.text).toContain('NĐ 154/2026');
+    const from = await onlineSession('2026-07-01T08:00:00+07:00');
+    expect(from.status, from.text).toBe(201);
+
+    // A refused visit cites Luật TCD Art 9 before 01/07/2026 and NĐ 154/2026 Art 4 from then on.
+    const refuse = async (startedAt: string, visitedAt: string) => {
+      const s = await session(startedAt);
+      const v = await send('POST', `/v1/reception/sessions/${s}/visits`, await officer(), {
+        visitedAt,
+        visitors: [{ name: 'Người bị từ chối' }],
+        contentType: 'complaint',
+        summary: 'Vụ việc đã giải quyết đúng pháp luật',
+        outcome: 'refused',
+        refusalGround: 'Đã được trả lời bằng văn bản, không có tình tiết mới',
+      });
+      expect(v.status, v.text).toBe(201);
+      return (await send('GET', `/v1/reception/visits/${v.json.id}`, await officer())).json;
+    };
+    expect((await refuse('2026-06-15T08:00:00+07:00', '2026-06-15T08:30:00+07:00')).refusalBasis).toBe(
+      'Luật Tiếp công dân 2013 Art 9',
+    );
+    expect((await refuse('2026-07-02T08:00:00+07:00', '2026-07-02T08:30:00+07:00')).refusalBasis).toMatch(
+      /^NĐ 154\/2026\/NĐ-CP Art 4/,
+    );
+
+    // Luật TCD Art 29: 5-10 people send one or two representatives; more than 10 at most five.
+    const s = await session('2026-11-06T08:00:00+07:00');
+    const delegation = (peopleCount: number, reps: number) =>
+      officer().then((hd) =>
+        send('POST', `/v1/reception/sessions/${s}/visits`, hd, {
+          visitedAt: '2026-11-06T08:30:00+07:00',
+          peopleCount,
+          isDelegation: true,
+          visitors: [{ name: 'Người dân' }],
+          representatives: Array.from({ length: reps }, (_, i) => ({ name: `Đại diện ${i + 1}` })),
+          contentType: 'petition',
+          summary: 'Kiến nghị về đường giao thông',
+          outcome: 'answered',
+        }),
+      );
+    const tooMany = await delegation(8, 3);
+    expect(tooMany.status, tooMany.text).toBe(422);
+    expect(fields(tooMany)).toEqual(['representatives']);
+    expect(tooMany.text).toContain('Art 29');
+    expect((await delegation(8, 2)).status).toBe(201);
+    expect((await delegation(12, 5)).status).toBe(201);
+    expect((await delegation(12, 6)).status).toBe(422);
+  });
+
   it("a letter's subject taken from a long summary is cut without splitting a character", async () => {
     const s = await session('2026-11-05T08:00:00+07:00');
     const summary = `${'a'.repeat(499)}😀 và phần còn lại`;

@@ -1,0 +1,62 @@
+/**
+ * Statutory rules of citizen reception selected by the date they apply to (issue 14, ADR 0028). Pure.
+ * Each cites the article as read in ../shared/domain/sources/ (Luật Tiếp công dân 2013 = Luật 42/2013/QH13
+ * in its consolidated text; NĐ 154/2026/NĐ-CP, in force 01/07/2026 by its Art 44, which repeals NĐ 64/2014).
+ */
+
+/** First day NĐ 154/2026/NĐ-CP is in force (its Art 44). */
+export const ND_154_2026_FROM = '2026-07-01';
+
+/**
+ * Online reception (tiếp công dân trực tuyến) is organised under NĐ 154/2026 Chương V (Art 16–24), in force
+ * from 01/07/2026 (Art 44). Neither Luật Tiếp công dân 2013 nor the sources before that date provide for it:
+ * an online session or schedule entry on an earlier day is refused.
+ */
+export const ONLINE_RECEPTION = {
+  from: ND_154_2026_FROM,
+  citation: 'NĐ 154/2026/NĐ-CP Art 16-24 (Chương V, tiếp công dân trực tuyến), in force 01/07/2026 (Art 44)',
+} as const;
+
+/** Whether online reception is provided for on `date` (YYYY-MM-DD, Vietnam). */
+export function onlineReceptionAllowed(date: string): boolean {
+  return date >= ONLINE_RECEPTION.from;
+}
+
+/**
+ * The legal ground of a refused visit, by the visit's date: Luật Tiếp công dân 2013 Art 9 (its cases 1–3 and
+ * "other cases provided by law"); from 01/07/2026 NĐ 154/2026 Art 4, which takes Art 9(1)–(3) and adds
+ * the cases of its clause 1(a)–(k) (an explanation to the citizen, clause 2; a written notice on Mẫu 01/TCD
+ * within 3 working days for Art 9(3) and 1(h), clause 3).
+ */
+export function refusalBasis(date: string): string {
+  return date >= ND_154_2026_FROM
+    ? 'NĐ 154/2026/NĐ-CP Art 4 (with Luật Tiếp công dân 2013 Art 9(1)-(3))'
+    : 'Luật Tiếp công dân 2013 Art 9';
+}
+
+/**
+ * Many people on one content must send representatives (Luật Tiếp công dân 2013 Art 29): 5 to 10 people
+ * send one or two; more than 10 may send more, at most five. (Art 30 is how the head receives them.)
+ * Fewer than five: the article sets no number (a delegation still names at least one representative).
+ */
+export const REPRESENTATIVES_RULE = {
+  citation: 'Luật Tiếp công dân 2013 Art 29',
+  /** The most representatives `people` may send, or null when the article sets no number. */
+  max(people: number): number | null {
+    if (people > 10) return 5;
+    if (people >= 5) return 2;
+    return null;
+  },
+} as const;
+
+/**
+ * The leader's reception schedule is posted at least 5 working days before the reception day, and a
+ * postponement for a good reason is announced at the reception place (Luật Tiếp công dân 2013 Art 24(4),
+ * for the schedules of Art 24(1), 24(2)(c) and 24(3)). NĐ 154/2026 Art 23(1) is a different notice: the
+ * central point of an online reception notifies the citizen and the agencies at least 5 working days before.
+ */
+export const SCHEDULE_NOTICE = {
+  workingDays: 5,
+  citation: 'Luật Tiếp công dân 2013 Art 24(4)',
+  onlineCitation: 'NĐ 154/2026/NĐ-CP Art 23(1)',
+} as const;
