@@ -96,10 +96,8 @@ async function main() {
       [matterCount, agencies, matterCount, agencies.length, VISITS],
     );
     await db.raw(
-      `INSERT INTO reception_visit_parties (id, visit_id, position, role, kid, iv, tag, ciphertext, identity_hash, hash_kid)
-       SELECT md5('p' || id), id, 0, 'visitor', 'bench', '\\x00', '\\x00', '\\x00',
-              sha256(convert_to('person-' || matter_id, 'UTF8')), 'bench'
-         FROM reception_visits`,
+      `INSERT INTO reception_visit_parties (id, visit_id, position, role, kid, iv, tag, ciphertext)
+       SELECT md5('p' || id), id, 0, 'visitor', 'bench', '\\x00', '\\x00', '\\x00' FROM reception_visits`,
     );
     await db.raw(
       `INSERT INTO matter_identities (identity_hash, matter_id, kind, hash_kid)

@@ -77,7 +77,7 @@ export interface VisitRecord {
   createdAt: string;
 }
 
-/** A sealed visit party row (personal data only ever encrypted; `identity_hash` keyed, never reversible). */
+/** A sealed visit party row (personal data only ever encrypted). */
 export interface SealedVisitPartyRow {
   id: string;
   visit_id: string;
@@ -87,8 +87,6 @@ export interface SealedVisitPartyRow {
   iv: Buffer;
   tag: Buffer;
   ciphertext: Buffer;
-  identity_hash: Buffer | null;
-  hash_kid: string | null;
 }
 
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
@@ -216,7 +214,13 @@ export function respondentKeys(name: string): string[] {
  * Keyed hashes of matching keys (HMAC-SHA256 under a key derived from the PII key `kid`): equal keys give
  * equal hashes, and nothing can be read back or guessed without the key (ADR 0028).
  */
-export function identityHasher(keys: Pick<PiiKeyring, 'key' | 'currentKid'>) {
+/**
+ * Keyed identity hashes for matter matching (ADR 0028, amended): an HMAC under a key derived from each PII
+ * key. Written under the current key (`kid`); looked up under every configured key (`hashAll`), so that an
+ * identity indexed before a key rotation still matches after it, as long as the old key stays configured
+ * (it must, to open what it sealed). Retiring a key retires its index entries with its data.
+ */
+export function identityHasher(keys: Pick<PiiKeyring, 'key' | 'currentKid' | 'kids'>) {
   const derived = new Map<string, Buffer>();
   const keyOf = (kid: string) => {
     let k = derived.get(kid);
@@ -229,6 +233,8 @@ export function identityHasher(keys: Pick<PiiKeyring, 'key' | 'currentKid'>) {
   return {
     kid: keys.currentKid,
     hash: (key: string, kid = keys.currentKid): Buffer => createHmac('sha256', keyOf(kid)).update(key).digest(),
+    /** The hash of `key` under every configured key id (current first): what a lookup matches. */
+    hashAll: (key: string): Buffer[] => keys.kids.map((kid) => createHmac('sha256', keyOf(kid)).update(key).digest()),
   };
 }
 export type IdentityHasher = ReturnType<typeof identityHasher>;
@@ -296,7 +302,6 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
     parties.map((p, position) => {
       const id = visitPartyId(visitId, position);
       const s = keys.seal(JSON.stringify(p.identity), partyAad({ id, visit_id: visitId, role: p.role }));
-      const k = p.role === 'respondent' ? respondentKeys(p.identity.name) : identityKeys(p.identity);
       return {
         id,
         visit_id: visitId,
@@ -306,8 +311,6 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
         iv: s.iv,
         tag: s.tag,
         ciphertext: s.ciphertext,
-        identity_hash: k[0] ? hasher.hash(k[0]) : null,
-        hash_kid: k[0] ? hasher.kid : null,
       };
     });
 

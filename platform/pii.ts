@@ -19,6 +19,8 @@ export interface Sealed {
 
 export interface PiiKeyring {
   readonly currentKid: string;
+  /** Every configured key id, the current one first (older ones still open what they sealed). */
+  readonly kids: readonly string[];
   /** Encrypts `plaintext`; `aad` (e.g. the record id) binds the ciphertext to its row. */
   seal(plaintext: string, aad: string): Sealed;
   /** Decrypts; throws PiiKeyError when the key id is not configured or the data was altered. */
@@ -65,6 +67,7 @@ export function createPiiKeyring(keys: Array<{ kid: string; key: Buffer }> | str
   };
   return {
     currentKid: current.kid,
+    kids: Object.freeze(list.map((k) => k.kid)),
     key,
     seal(plaintext, aad) {
       const iv = freshIv();

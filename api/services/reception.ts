@@ -178,11 +178,17 @@ export function createReceptionService(deps: ReceptionDeps) {
   const { db, reception, matters, audit } = deps;
   const hasher = reception.hasher;
 
-  /** Person and respondent hashes of identities (never stored in clear, never logged). */
-  const hashesOf = (people: readonly VisitorIdentity[], respondent: string | undefined) => ({
-    person: people.flatMap((p) => identityKeys(p).map((k) => hasher.hash(k))),
-    respondent: respondent ? respondentKeys(respondent).map((k) => hasher.hash(k)) : [],
-  });
+  /**
+   * Person and respondent hashes of identities (never stored in clear, never logged): under the current key
+   * to index (`all` false), under every configured key to look up (`all` true; matches across a rotation).
+   */
+  const hashesOf = (people: readonly VisitorIdentity[], respondent: string | undefined, all = false) => {
+    const h = (k: string) => (all ? hasher.hashAll(k) : [hasher.hash(k)]);
+    return {
+      person: people.flatMap((p) => identityKeys(p).flatMap(h)),
+      respondent: respondent ? respondentKeys(respondent).flatMap(h) : [],
+    };
+  };
 
   /** Counts and flags of a matter from its links, stored; a `matter.flagged` event when a flag changed. */
   async function refresh(matterId: string, trx: Db, requestId: string, principal: Principal): Promise<MatterRecord> {
@@ -869,7 +875,7 @@ export function createReceptionService(deps: ReceptionDeps) {
         respondent ??= parties.find((p) => p.role === 'respondent')?.identity.name;
         subject = subject || q.visit.summary;
       }
-      const h = hashesOf(people, respondent);
+      const h = hashesOf(people, respondent, true);
       const found = await matters.suggest({
         agencies: q.subtree,
         personHashes: h.person,

@@ -28,6 +28,7 @@ import * as m20261204040000 from './20261204040000_case_figures.js';
 import * as m20261204060000 from './20261204060000_reports.js';
 import * as m20261204020100 from './20261204020100_matters_subject_gist.js';
 import * as m20261205020000 from './20261205020000_agency_staff_history.js';
+import * as m20261205020100 from './20261205020100_visit_party_hash_drop.js';
 import * as m20261204010000 from './20261204010000_agency_closure_restarts.js';
 
 /**
@@ -65,6 +66,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261204020100_matters_subject_gist': m20261204020100,
   '20261204010000_agency_closure_restarts': m20261204010000,
   '20261205020000_agency_staff_history': m20261205020000,
+  '20261205020100_visit_party_hash_drop': m20261205020100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
