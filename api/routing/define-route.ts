@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Principal, Role } from '../auth/principal.js';
 import type { CaseRecord } from '../../db/cases.js';
 import type { ReportRecord } from '../../db/reports.js';
+import type { Period } from '../../db/reception-periods.js';
 import type { Services } from './services.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -47,6 +48,12 @@ export type ScopeRule =
   | { kind: 'report'; param: string; ownAgencyOnly?: boolean }
   /** A reception place, session, visit or a matter named by a path parameter (ADR 0028): its agency. */
   | { kind: 'reception'; param: string; resource: 'place' | 'session' | 'visit' | 'matter' }
+  /**
+   * A special period named by a path parameter (ADR 0035): seen when its governing agency or an agency it
+   * concerns is in the subtree; `manage`: only when its governing agency is (a commune cannot change a
+   * province's period: 403). Sets `ctx.period`.
+   */
+  | { kind: 'period'; param: string; manage?: boolean }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
   /**
@@ -91,7 +98,9 @@ export type ScopeContext<S extends ScopeRule> = S extends { kind: 'case' } | { k
     ? { /** The governing agency's id, or null for the system level. */ governingAgency: string | null }
     : S extends { kind: 'report' }
       ? { /** The report the path names, within the caller's reach. */ report: ReportRecord }
-      : Record<never, never>;
+      : S extends { kind: 'period' }
+        ? { /** The special period the path names, within the caller's reach. */ period: Period }
+        : Record<never, never>;
 
 /** The caller as the access rule `A` guarantees it: none on a public route; authenticated, with its subtree, otherwise. */
 export type AuthContext<A extends AuthRule> = A extends 'public'
