@@ -98,7 +98,7 @@ describe('special periods (issue 14.5)', () => {
     const wf = await api.deps.temporal.workflow.getHandle(period.workflowId as string).describe();
     expect(wf.status.name).toBe('RUNNING');
     const list = await call('GET', `/v1/reception/periods?activeOn=${today}`, officer);
-    expect(list.json.items.map((p: Json) => p.id)).toEqual([period.id]);
+    expect((list.json.items as Json[]).map((p: Json) => p.id)).toEqual([period.id]);
   });
 
   it('the roster: gaps are every working day × place without duty staff; filling one removes it', async () => {
@@ -111,7 +111,7 @@ describe('special periods (issue 14.5)', () => {
       province,
     );
     expect(gaps.status, gaps.text).toBe(200);
-    expect(gaps.json.items.map((g: Json) => g.placeId).sort()).toEqual(['p-so-1', 'p-so-2', 'p-xa-a']);
+    expect((gaps.json.items as Json[]).map((g: Json) => g.placeId).sort()).toEqual(['p-so-1', 'p-so-2', 'p-xa-a']);
     const set = await call('PUT', `/v1/reception/periods/${period.id}/roster`, officer, {
       placeId: 'p-so-1',
       date: workingDay,
@@ -123,10 +123,10 @@ describe('special periods (issue 14.5)', () => {
       `/v1/reception/periods/${period.id}/roster/gaps?from=${workingDay}&to=${workingDay}`,
       province,
     );
-    expect(after.json.items.map((g: Json) => g.placeId).sort()).toEqual(['p-so-2', 'p-xa-a']);
+    expect((after.json.items as Json[]).map((g: Json) => g.placeId).sort()).toEqual(['p-so-2', 'p-xa-a']);
     // The department's officer sees only its own places' gaps.
     const mine = await call('GET', `/v1/reception/periods/${period.id}/roster/gaps?from=${workingDay}&to=${workingDay}`, officer);
-    expect(mine.json.items.map((g: Json) => g.placeId)).toEqual(['p-so-2']);
+    expect((mine.json.items as Json[]).map((g: Json) => g.placeId)).toEqual(['p-so-2']);
     const roster = await call('GET', `/v1/reception/periods/${period.id}/roster`, officer);
     expect(roster.json.items).toEqual([
       expect.objectContaining({ placeId: 'p-so-1', date: workingDay, personId: 'head-so-tnmt' }),
@@ -167,7 +167,7 @@ describe('special periods (issue 14.5)', () => {
     });
     const tasks = await call('GET', `/v1/reception/periods/${period.id}/tasks?kind=duty_roster_gap`, province);
     const ofDay = (tasks.json.items as Json[]).filter((t) => t.date === workingDay);
-    expect(ofDay.map((t: Json) => [t.agencyId, t.date, t.status, t.details.places])).toEqual(
+    expect(ofDay.map((t: Json) => [t.agencyId, t.date, t.status, (t.details as Json).places])).toEqual(
       expect.arrayContaining([
         ['so-tnmt', workingDay, 'open', ['p-so-2']],
         ['ubnd-xa-a', workingDay, 'open', ['p-xa-a']],
@@ -257,7 +257,7 @@ describe('special periods (issue 14.5)', () => {
     const r = await acts.escalateLateDailyReports({ periodId: period.id as string, date: today });
     expect(r.escalated).toBe(1);
     const after = await call('GET', `/v1/reception/periods/${period.id}/reports?date=${today}`, province);
-    expect(after.json.items.map((i: Json) => [i.agencyId, i.status])).toEqual([
+    expect((after.json.items as Json[]).map((i: Json) => [i.agencyId, i.status])).toEqual([
       ['so-tnmt', 'submitted'],
       ['ubnd-xa-a', 'missing'],
     ]);
