@@ -122,9 +122,7 @@ export function createReceptionPeriodActivities(deps: { db: Db }) {
           opened++;
           const data = { taskId: t.id, periodId: period.id, agencyId, date: p.date, places };
           await appendAudit(db, { actor: SYSTEM, action: 'reception.period.roster_gap', after: data }, trx);
-          await appendEvents(trx, [
-            { type: PERIOD_ROSTER_GAP_EVENT, caseId: null, agencyId, time: t.createdAt, data },
-          ]);
+          await appendEvents(trx, [{ type: PERIOD_ROSTER_GAP_EVENT, caseId: null, agencyId, time: t.createdAt, data }]);
         });
       }
       return { gaps: gaps.length, opened };

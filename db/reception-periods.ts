@@ -205,8 +205,7 @@ export function createReceptionPeriodStore(db: Db) {
     /** Who a period is visible to: its governing agency and the agencies concerned. */
     async ownerOf(id: string): Promise<{ governingAgencyId: string; agencies: string[] } | undefined> {
       const r = (await db('reception_periods').where({ id }).first('governing_agency_id')) as
-        | { governing_agency_id: string }
-        | undefined;
+        { governing_agency_id: string } | undefined;
       return r ? { governingAgencyId: r.governing_agency_id, agencies: await agenciesOf(id) } : undefined;
     },
     /** Periods governed by or concerning an agency of `agencies`, latest start first (keyset on start, id). */
@@ -219,13 +218,11 @@ export function createReceptionPeriodStore(db: Db) {
     }): Promise<Period[]> {
       const sel = db('reception_periods as p')
         .where((w) =>
-          w
-            .whereIn('p.governing_agency_id', [...q.agencies])
-            .orWhereExists(
-              db('reception_period_agencies as pa')
-                .whereRaw('pa.period_id = p.id')
-                .whereIn('pa.agency_id', [...q.agencies]),
-            ),
+          w.whereIn('p.governing_agency_id', [...q.agencies]).orWhereExists(
+            db('reception_period_agencies as pa')
+              .whereRaw('pa.period_id = p.id')
+              .whereIn('pa.agency_id', [...q.agencies]),
+          ),
         )
         .orderBy([
           { column: 'p.starts_on', order: 'desc' },
@@ -252,7 +249,10 @@ export function createReceptionPeriodStore(db: Db) {
     },
 
     /** Active reception places of `agencies`. */
-    async places(agencies: readonly string[], trx: Db = db): Promise<Array<{ id: string; name: string; agencyId: string }>> {
+    async places(
+      agencies: readonly string[],
+      trx: Db = db,
+    ): Promise<Array<{ id: string; name: string; agencyId: string }>> {
       const rows = (await trx('reception_places')
         .whereIn('agency_id', [...agencies])
         .where({ active: true })
@@ -262,8 +262,7 @@ export function createReceptionPeriodStore(db: Db) {
     },
     async place(id: string, trx: Db = db): Promise<{ agencyId: string; active: boolean } | undefined> {
       const r = (await trx('reception_places').where({ id }).first('agency_id', 'active')) as
-        | { agency_id: string; active: boolean }
-        | undefined;
+        { agency_id: string; active: boolean } | undefined;
       return r ? { agencyId: r.agency_id, active: r.active } : undefined;
     },
     /** Of `personIds`, those who are not active staff of `agencyId`. */
@@ -288,7 +287,13 @@ export function createReceptionPeriodStore(db: Db) {
       await trx('reception_duty_roster').where({ period_id: periodId, place_id: placeId, duty_date: date }).delete();
       if (personIds.length > 0)
         await trx('reception_duty_roster').insert(
-          personIds.map((p) => ({ period_id: periodId, place_id: placeId, duty_date: date, person_id: p, created_by: by })),
+          personIds.map((p) => ({
+            period_id: periodId,
+            place_id: placeId,
+            duty_date: date,
+            person_id: p,
+            created_by: by,
+          })),
         );
     },
     /** Roster entries of the period for places of `agencies` between two days, by day, place, person. */
@@ -368,7 +373,9 @@ export function createReceptionPeriodStore(db: Db) {
           db.raw('coalesce(sum(v.people_count), 0)::int as people'),
           db.raw('(count(*) filter (where v.is_delegation))::int as delegations'),
         )) as Array<{ agency_id: string; visits: number; people: number; delegations: number }>;
-      return new Map(rows.map((r) => [r.agency_id, { visits: r.visits, people: r.people, delegations: r.delegations }]));
+      return new Map(
+        rows.map((r) => [r.agency_id, { visits: r.visits, people: r.people, delegations: r.delegations }]),
+      );
     },
 
     /** Opens a task unless one of the same period, kind, agency concerned and day exists; the new task or null. */

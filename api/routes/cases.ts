@@ -157,7 +157,9 @@ export const CreateCaseBody = z
     }),
     concernsCongressPersonnel: z.boolean().optional().meta({
       description:
-        "The letter concerns congress personnel (ADR 0035): with a special period active for the agency on the receipt day, the case is recorded with it, routed to the period's designated agency and given its internal target",
+        'The letter concerns congress personnel (ADR 0035): with a special period active for the agency on the ' +
+        "receipt day, the case is recorded with it, routed to the period's designated agency and given its " +
+        'internal target',
     }),
   })
   .meta({ id: 'CreateCase' });
@@ -280,7 +282,8 @@ async function createCase({ req, res, body, principal, services, requestId }: Ca
   const startedId = (started.body as { id?: unknown }).id;
   if (body.concernsCongressPersonnel === true && typeof startedId === 'string') {
     const c = await services.cases.get(startedId);
-    if (c) await services.receptionPeriods.flagCase(c, { reason: 'flagged at intake', source: 'intake' }, { principal, requestId });
+    const intake = { reason: 'flagged at intake', source: 'intake' as const };
+    if (c) await services.receptionPeriods.flagCase(c, intake, { principal, requestId });
   }
   if (started.replayed) {
     res.status(started.status).set('Idempotent-Replayed', 'true').json(withVnInstants(started.body));

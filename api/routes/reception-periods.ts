@@ -48,11 +48,16 @@ const PeriodFields = {
     .max(200)
     .meta({ description: 'The agencies concerned, each with its subtree; all within the governing agency' }),
   designatedAgencyId: AgencyId.meta({ description: 'Where letters concerning congress personnel are routed' }),
-  flaggedTargetDays: z.number().int().min(1).max(90).meta({
-    description:
-      'Internal target for those letters, in working days from receipt. UNCONFIRMED: configuration — the law sets no ' +
-      'such figure; the statutory clocks still apply',
-  }),
+  flaggedTargetDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(90)
+    .meta({
+      description:
+        'Internal target for those letters, in working days from receipt. UNCONFIRMED: configuration — the law sets no ' +
+        'such figure; the statutory clocks still apply',
+    }),
   reportDueTime: Time.meta({ description: "Each day's report is due at this time (Vietnam time)" }),
 };
 
@@ -400,7 +405,7 @@ export const receptionPeriodRoutes: RouteSpec[] = [
     tags: ['Reception'],
     summary: 'Every working day × reception place of the agencies concerned without a duty entry',
     description:
-      "Working days on the public-agency calendar within the period (and `from`…`to`); active places of the agencies " +
+      'Working days on the public-agency calendar within the period (and `from`…`to`); active places of the agencies ' +
       'concerned within your subtree. The period workflow checks the same the day before and opens a task per agency.',
     auth: { roles: READERS, scope: { kind: 'period', param: 'periodId' } },
     request: { params: Params, query: RangeQuery },

@@ -125,7 +125,11 @@ describe('special periods (issue 14.5)', () => {
     );
     expect((after.json.items as Json[]).map((g: Json) => g.placeId).sort()).toEqual(['p-so-2', 'p-xa-a']);
     // The department's officer sees only its own places' gaps.
-    const mine = await call('GET', `/v1/reception/periods/${period.id}/roster/gaps?from=${workingDay}&to=${workingDay}`, officer);
+    const mine = await call(
+      'GET',
+      `/v1/reception/periods/${period.id}/roster/gaps?from=${workingDay}&to=${workingDay}`,
+      officer,
+    );
     expect((mine.json.items as Json[]).map((g: Json) => g.placeId)).toEqual(['p-so-2']);
     const roster = await call('GET', `/v1/reception/periods/${period.id}/roster`, officer);
     expect(roster.json.items).toEqual([
@@ -179,7 +183,11 @@ describe('special periods (issue 14.5)', () => {
       date: workingDay,
       personIds: ['head-so-tnmt'],
     });
-    const closed = await call('GET', `/v1/reception/periods/${period.id}/tasks?kind=duty_roster_gap&status=open`, province);
+    const closed = await call(
+      'GET',
+      `/v1/reception/periods/${period.id}/tasks?kind=duty_roster_gap&status=open`,
+      province,
+    );
     const stillOpen = (closed.json.items as Json[]).filter((t) => t.date === workingDay);
     expect(stillOpen.map((t: Json) => t.agencyId)).toEqual(['ubnd-xa-a']);
   });
@@ -233,7 +241,11 @@ describe('special periods (issue 14.5)', () => {
     ]);
     const before = await call('GET', `/v1/reception/periods/${period.id}/reports?date=${today}`, province);
     expect(before.json.items).toEqual([
-      expect.objectContaining({ agencyId: 'so-tnmt', status: 'missing', recorded: { visits: 2, people: 13, delegations: 1 } }),
+      expect.objectContaining({
+        agencyId: 'so-tnmt',
+        status: 'missing',
+        recorded: { visits: 2, people: 13, delegations: 1 },
+      }),
       expect.objectContaining({ agencyId: 'ubnd-xa-a', status: 'missing' }),
     ]);
     const put = await call('PUT', `/v1/reception/periods/${period.id}/reports/so-tnmt/${today}`, officer, {
@@ -247,9 +259,14 @@ describe('special periods (issue 14.5)', () => {
       (await call('PUT', `/v1/reception/periods/${period.id}/reports/ubnd-xa-a/${today}`, officer, { incidents: 0 }))
         .status,
     ).toBe(404);
-    const future = await call('PUT', `/v1/reception/periods/${period.id}/reports/so-tnmt/${addDays(today, 2)}`, officer, {
-      incidents: 0,
-    });
+    const future = await call(
+      'PUT',
+      `/v1/reception/periods/${period.id}/reports/so-tnmt/${addDays(today, 2)}`,
+      officer,
+      {
+        incidents: 0,
+      },
+    );
     expect(future.status).toBe(422);
 
     const acts = createReceptionPeriodActivities({ db: api.tdb.db });
@@ -305,7 +322,9 @@ describe('special periods (issue 14.5)', () => {
     expect((view.json.clocks as Json[]).every((k) => k.kind !== 'internal')).toBe(true);
     // The commune no longer holds it; the department does.
     expect((await call('GET', `/v1/cases/${id}`, communeSupervisor)).status).toBe(404);
-    expect((await call('GET', `/v1/cases/${id}`, await authHeader({ roles: ['officer'], agency: 'so-tnmt' }))).status).toBe(200);
+    expect(
+      (await call('GET', `/v1/cases/${id}`, await authHeader({ roles: ['officer'], agency: 'so-tnmt' }))).status,
+    ).toBe(200);
     // The case workflow took the new agency (its projection follows).
     await poll(
       'case_states moved',
@@ -313,7 +332,9 @@ describe('special periods (issue 14.5)', () => {
       (r) => r?.agency_id === 'so-tnmt',
     );
     const flags = await api.tdb.db('reception_period_flags').where({ case_id: id });
-    expect(flags).toEqual([expect.objectContaining({ period_id: period.id, routed_to_agency_id: 'so-tnmt', source: 'intake' })]);
+    expect(flags).toEqual([
+      expect.objectContaining({ period_id: period.id, routed_to_agency_id: 'so-tnmt', source: 'intake' }),
+    ]);
     const audit = await api.tdb.db('audit_log').where({ case_id: id });
     expect(audit.map((a: Json) => a.action)).toEqual(
       expect.arrayContaining(['case.agency_moved', 'reception.period.case_flagged']),

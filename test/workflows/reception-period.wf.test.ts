@@ -145,7 +145,12 @@ describe('receptionPeriodWorkflow over a 3-working-day period', () => {
     const base = await env.currentTimeMs();
     const activities = {
       async receptionPeriodPlan(): Promise<PeriodPlan> {
-        const day = { date: '2099-01-05', opensAt: base + 5 * DAY, dueAt: base + 6 * DAY, rosterCheckAt: base + 4 * DAY };
+        const day = {
+          date: '2099-01-05',
+          opensAt: base + 5 * DAY,
+          dueAt: base + 6 * DAY,
+          rosterCheckAt: base + 4 * DAY,
+        };
         return status === 'active' ? { status, days: [day] } : { status, days: [] };
       },
       async openDailyReportTasks(p: { date: string }) {
