@@ -31,6 +31,7 @@ import { eventRoutes } from './routes/events.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { hotspotRoutes } from './routes/hotspots.js';
 import { receptionScheduleRoutes } from './routes/reception-schedule.js';
+import { receptionPeriodRoutes } from './routes/reception-periods.js';
 import { receptionComplianceRoutes } from './routes/reception-compliance.js';
 import { reportRoutes } from './routes/reports.js';
 import { reportFormRoutes } from './routes/report-forms.js';
@@ -75,6 +76,7 @@ export function apiRoutes(): RouteSpec[] {
     ...eventRoutes,
     ...webhookRoutes,
     ...receptionScheduleRoutes,
+    ...receptionPeriodRoutes,
     ...receptionComplianceRoutes,
     ...notificationRoutes,
     ...hotspotRoutes,

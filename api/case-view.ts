@@ -98,6 +98,27 @@ export const BreachViewSchema = z
   })
   .meta({ id: 'Breach' });
 
+/**
+ * An internal target (ADR 0035): e.g. a special period's target for a letter concerning congress personnel —
+ * configuration, not a statutory clock; shown next to the clocks and marked as internal.
+ */
+export const InternalClockView = z
+  .object({
+    kind: z.literal('internal'),
+    statutory: z.literal(false),
+    label: z.string(),
+    periodId: z.string(),
+    routedToAgencyId: z.string(),
+    startOn: z.string().nullable(),
+    days: z.number().int(),
+    unit: z.literal('working_days'),
+    dueOn: z.string(),
+    dueAt: z.string(),
+    overdue: z.boolean(),
+    basis: z.string(),
+  })
+  .meta({ id: 'InternalClock' });
+
 export const CaseDetailView = z
   .object({
     id: z.string(),
@@ -123,6 +144,9 @@ export const CaseDetailView = z
     flags: FlagsView,
     openTasks: z.array(TaskView),
     clocks: z.array(ClockViewSchema),
+    internalClocks: z.array(InternalClockView).optional().meta({
+      description: 'Internal (non-statutory) targets, e.g. of a special period (ADR 0035); never a legal deadline',
+    }),
     nextDueAt: z.string().nullable(),
     breaches: z.array(BreachViewSchema).meta({
       description:

@@ -128,6 +128,13 @@ async function createCase({ req, res, body, principal, services, requestId }: Ca
     throw problems.validation([{ path: 'receivedAt', message: 'must not be in the future' }]);
   }
   const started = await services.caseStart.start({ body, received, principal, key, requestId, log: req.log });
+  // ADR 0035: flagged at intake (idempotent: a replay finds the flag already recorded).
+  const startedId = (started.body as { id?: unknown }).id;
+  if (body.concernsCongressPersonnel === true && typeof startedId === 'string') {
+    const c = await services.cases.get(startedId);
+    const intake = { reason: 'flagged at intake', source: 'intake' as const };
+    if (c) await services.receptionPeriods.flagCase(c, intake, { principal, requestId });
+  }
   if (started.replayed) {
     res.status(started.status).set('Idempotent-Replayed', 'true').json(withVnInstants(started.body));
     return;
@@ -244,21 +251,24 @@ export const caseRoutes: RouteSpec[] = [
           services.caseDetails.extras(c.id),
           queryCaseState(services.deps.temporal, c.workflowId),
         ]);
-        return { body: buildCaseView(c, live, { ...extras, seq: c.projectionSeq, asOf: null, source: 'workflow' }) };
+        const internalClocks = await services.receptionPeriods.internalClocks(c.id, live.status !== 'completed');
+        const body = buildCaseView(c, live, { ...extras, seq: c.projectionSeq, asOf: null, source: 'workflow' });
+        return { body: internalClocks.length > 0 ? { ...body, internalClocks } : body };
       }
-      const [extras, projected] = await Promise.all([
+      const [extras, projected, internalClocks] = await Promise.all([
         services.caseDetails.extras(c.id),
         services.caseSearch.detail(c.id),
+        services.receptionPeriods.internalClocks(c.id, c.status === 'open'),
       ]);
-      return {
-        body: buildCaseView(c, projected.state, {
-          ...extras,
-          stored: projected.flags,
-          seq: projected.seq ?? c.projectionSeq,
-          asOf: projected.projectedAt ?? c.updatedAt,
-          source: 'read-model',
-        }),
-      };
+      const view = buildCaseView(c, projected.state, {
+        ...extras,
+        stored: projected.flags,
+        seq: projected.seq ?? c.projectionSeq,
+        asOf: projected.projectedAt ?? c.updatedAt,
+        source: 'read-model',
+      });
+      // ADR 0035: internal (non-statutory) targets next to the statutory clocks, only when the case has some.
+      return { body: internalClocks.length > 0 ? { ...view, internalClocks } : view };
     },
   }),
   defineRoute({

@@ -5,6 +5,7 @@ import type { CaseRecord } from '../../db/cases.js';
 import type { ReportRecord } from '../../db/reports.js';
 import type { PlaceRecord, SessionRecord, VisitRecord } from '../../db/reception.js';
 import type { MatterRecord } from '../../db/matters.js';
+import type { Period } from '../../db/reception-periods.js';
 import type { Services } from './services.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -52,6 +53,12 @@ export type ScopeRule =
    * the subtree (`ctx.reception` is the row the check read).
    */
   | { kind: 'reception'; param: string; resource: 'place' | 'session' | 'visit' | 'matter' }
+  /**
+   * A special period named by a path parameter (ADR 0035): seen when its governing agency or an agency it
+   * concerns is in the subtree; `manage`: only when its governing agency is (a commune cannot change a
+   * province's period: 403). Sets `ctx.period`.
+   */
+  | { kind: 'period'; param: string; manage?: boolean }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
   /**
@@ -98,7 +105,9 @@ export type ScopeContext<S extends ScopeRule> = S extends { kind: 'case' } | { k
       ? { /** The report the path names, within the caller's reach. */ report: ReportRecord }
       : S extends { kind: 'reception'; resource: infer R extends keyof ReceptionRows }
         ? { /** The place, session, visit or matter the path names, in reach. */ reception: ReceptionRows[R] }
-        : Record<never, never>;
+        : S extends { kind: 'period' }
+          ? { /** The special period the path names, within the caller's reach. */ period: Period }
+          : Record<never, never>;
 
 /** The row a `reception` scope check reads, by resource. */
 export interface ReceptionRows {

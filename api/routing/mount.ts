@@ -8,6 +8,7 @@ import { withVnInstants } from '../instants.js';
 import { HttpProblem, problems, zodToProblem } from '../problem.js';
 import type { CaseRecord } from '../../db/cases.js';
 import type { ReportRecord } from '../../db/reports.js';
+import type { Period } from '../../db/reception-periods.js';
 import type { Principal } from '../auth/principal.js';
 import type { RouteSpec } from './define-route.js';
 import type { Services } from './services.js';
@@ -76,6 +77,7 @@ interface BuiltContext {
   case?: CaseRecord;
   report?: ReportRecord;
   reception?: { agencyId: string };
+  period?: Period;
   governingAgency?: string | null;
   services: Services;
   requestId: string;
@@ -238,6 +240,14 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
         throw forbidden(`Report ${id} is written and submitted by its own agency (${r.agencyId})`);
       }
       ctx.report = r;
+    } else if (scope.kind === 'period') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const p = await services.receptionPeriods.store.get(id);
+      if (!p || !(within(p.governingAgencyId) || p.agencies.some(within))) throw notFound(`Special period ${id}`);
+      // ADR 0035: declared and changed by the level that governs the agencies concerned.
+      if (scope.manage && !within(p.governingAgencyId))
+        throw forbidden(`Special period ${id} is managed by ${p.governingAgencyId} or the agencies above it`);
+      ctx.period = p;
     } else if (scope.kind === 'reception') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const store = services.receptionStore;

@@ -50,6 +50,7 @@ import { createReportService } from '../services/reports.js';
 import { createReceptionService } from '../services/reception.js';
 import { createReceptionStore } from '../../db/reception.js';
 import { createMatterStore } from '../../db/matters.js';
+import { createReceptionPeriodService } from '../services/reception-periods.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -178,6 +179,15 @@ export function createServices(deps: AppDeps) {
       agencies,
     }),
     receptionSchedule: createReceptionScheduleService({ db: deps.db, audit }),
+    /** Special periods: roster, daily reports, congress-personnel letters (ADR 0035). */
+    receptionPeriods: createReceptionPeriodService({
+      db: deps.db,
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      logger: deps.logger,
+      audit,
+      agencies,
+    }),
     /** Compliance with the heads' legal minimum of reception days (ADR 0029). */
     receptionCompliance: {
       month: (agencies: readonly string[], month: string) => monthlyCompliance(deps.db, agencies, month),

@@ -782,6 +782,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/congress-personnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Flag a case as concerning congress personnel (special period routing and internal target)
+         * @description With a special period active for the case's agency on its receipt day: the case is recorded with the period, routed to the period's designated agency (its workflow and read model move, `case.agency_moved` audited) and given the internal target (working days from receipt; not a statutory clock). 422 when no period applies. Flagging again answers the flag as it is. The reason stays with the flag, not in the audit log.
+         *
+         *     Roles: intake, officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["flagCaseCongressPersonnel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/events/extend": {
         parameters: {
             query?: never;
@@ -1708,6 +1730,188 @@ export interface paths {
          * @description Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
          */
         get: operations["listReceptionComplianceTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Special periods governed by or concerning the caller's agency subtree, latest first
+         * @description Roles: reception_officer, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReceptionPeriods"];
+        put?: never;
+        /**
+         * Declare a special period (e.g. a provincial Party congress)
+         * @description By a supervisor or admin of the governing agency or above it; every agency concerned (with its subtree) and the designated agency must be within the governing agency (422 naming the field: a commune cannot declare a province's period). Starts the period's workflow (daily report tasks, escalations, roster checks). Audited; idempotent with `Idempotency-Key`.
+         *
+         *     Roles: supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createReceptionPeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/periods/{periodId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A special period
+         * @description Roles: reception_officer, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReceptionPeriod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a special period (a reason is required; its workflow re-plans its days' tasks)
+         * @description `agencyIds` replaces the agencies concerned. Supervisors and admins of the governing agency or above (403 for an agency it concerns). A cancelled period cannot change (409). Audited with before, after and the reason.
+         *
+         *     Roles: supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        patch: operations["changeReceptionPeriod"];
+        trace?: never;
+    };
+    "/v1/reception/periods/{periodId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a special period (kept; its open tasks close and its workflow ends; a reason is required)
+         * @description Roles: supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["cancelReceptionPeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/periods/{periodId}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A day's reports of the agencies concerned in your subtree: submitted or missing (with the pre-fill)
+         * @description Roles: reception_officer, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listReceptionPeriodReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/periods/{periodId}/reports/{agencyId}/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Submit (or correct) an agency's daily report of the period
+         * @description `visits`, `people` and `delegations` default to those recorded at the agency's reception sessions that day. Closes the day's "daily report" task (and its escalation). A report after the due time is marked `late`. The agency must be one concerned within your subtree (404 otherwise), the day within the period and begun (422). A second submission corrects the first (audited with both).
+         *
+         *     Roles: reception_officer, officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        put: operations["submitReceptionPeriodReport"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/periods/{periodId}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The period's duty roster for the places of your subtree, by day and place
+         * @description Roles: reception_officer, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReceptionPeriodRoster"];
+        /**
+         * Set the duty staff of a reception place on a working day of the period
+         * @description Replaces that place's duty staff for the day (an empty list clears it). The place must be an active reception place of an agency concerned within your subtree, the day a working day of the period (public-agency calendar), each person active staff of the place's agency in the directory (422 naming the field). Audited. When none of the agency's places is left without duty staff that day, its roster-gap task closes.
+         *
+         *     Roles: reception_officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        put: operations["setReceptionPeriodDuty"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/periods/{periodId}/roster/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every working day × reception place of the agencies concerned without a duty entry
+         * @description Working days on the public-agency calendar within the period (and `from`…`to`); active places of the agencies concerned within your subtree. The period workflow checks the same the day before and opens a task per agency.
+         *
+         *     Roles: reception_officer, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReceptionPeriodRosterGaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/periods/{periodId}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tasks the period's workflow opened (daily reports, late-report escalations, roster gaps), by day
+         * @description Roles: reception_officer, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listReceptionPeriodTasks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2760,6 +2964,9 @@ export interface components {
             previousVersion: string;
             version: string;
         };
+        CancelReceptionPeriod: {
+            reason: string;
+        };
         CancelReceptionScheduleEntry: {
             reason: string;
         };
@@ -2801,6 +3008,8 @@ export interface components {
             events: components["schemas"]["CaseEvent"][];
             flags: components["schemas"]["CaseFlags"];
             id: string;
+            /** @description Internal (non-statutory) targets, e.g. of a special period (ADR 0035); never a legal deadline */
+            internalClocks?: components["schemas"]["InternalClock"][];
             /** @description Cases this case's workflow started (call activities): a letter's complaint, a first complaint's second instance */
             linkedCases: {
                 caseId: string;
@@ -2926,6 +3135,32 @@ export interface components {
             status: string;
             subject: string;
         };
+        ChangeReceptionPeriod: {
+            /** @description The agencies concerned, each with its subtree; all within the governing agency */
+            agencyIds?: string[];
+            /**
+             * @description Where letters concerning congress personnel are routed
+             * @example so-tnmt
+             */
+            designatedAgencyId?: string;
+            /** @example 2026-12-10 */
+            endsOn?: string;
+            /** @description Internal target for those letters, in working days from receipt. UNCONFIRMED: configuration — the law sets no such figure; the statutory clocks still apply */
+            flaggedTargetDays?: number;
+            /** @enum {string} */
+            kind?: "party_congress" | "national_assembly_session" | "election" | "national_event" | "other";
+            /** @example Đại hội đại biểu Đảng bộ tỉnh lần thứ XVI */
+            name?: string;
+            /** @description Why it changed (kept in the audit log) */
+            reason: string;
+            /**
+             * @description Each day's report is due at this time (Vietnam time)
+             * @example 16:00
+             */
+            reportDueTime?: string;
+            /** @example 2026-12-10 */
+            startsOn?: string;
+        };
         ChangeReceptionScheduleEntry: {
             /** @example 2026-12-10 */
             date?: string;
@@ -3015,6 +3250,12 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        CongressPersonnelFlag: {
+            agencyId: string;
+            caseId: string;
+            internalClock: components["schemas"]["InternalClock"];
+            routed: boolean;
+        };
         CreateAgency: {
             /**
              * @description Agency id in the agency tree
@@ -3057,6 +3298,8 @@ export interface components {
              * @enum {string}
              */
             channel: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+            /** @description The letter concerns congress personnel (ADR 0035): with a special period active for the agency on the receipt day, the case is recorded with it, routed to the period's designated agency and given its internal target */
+            concernsCongressPersonnel?: boolean;
             /** @description Summary of the content (no personal data of a denouncer) */
             contentSummary?: string;
             /** @default [] */
@@ -3163,6 +3406,35 @@ export interface components {
                 refId: string;
             };
             title: string;
+        };
+        CreateReceptionPeriod: {
+            /** @description The agencies concerned, each with its subtree; all within the governing agency */
+            agencyIds: string[];
+            /**
+             * @description Where letters concerning congress personnel are routed
+             * @example so-tnmt
+             */
+            designatedAgencyId: string;
+            /** @example 2026-12-10 */
+            endsOn: string;
+            /** @description Internal target for those letters, in working days from receipt. UNCONFIRMED: configuration — the law sets no such figure; the statutory clocks still apply */
+            flaggedTargetDays: number;
+            /**
+             * @description The declaring agency
+             * @example so-tnmt
+             */
+            governingAgencyId: string;
+            /** @enum {string} */
+            kind: "party_congress" | "national_assembly_session" | "election" | "national_event" | "other";
+            /** @example Đại hội đại biểu Đảng bộ tỉnh lần thứ XVI */
+            name: string;
+            /**
+             * @description Each day's report is due at this time (Vietnam time)
+             * @example 16:00
+             */
+            reportDueTime: string;
+            /** @example 2026-12-10 */
+            startsOn: string;
         };
         CreateReceptionPlace: {
             address?: string;
@@ -3525,6 +3797,9 @@ export interface components {
             items: components["schemas"]["CloudEvent"][];
             next: string;
         };
+        FlagCongressPersonnel: {
+            reason: string;
+        };
         HistoryExport: {
             /**
              * @description Case id (UUID)
@@ -3829,6 +4104,23 @@ export interface components {
             /** @description The agency the task is routed to: the case's agency, its superior (`agencyScope` parent) or the inspectorate serving it (`inspectorate`) */
             targetAgencyId: string;
             taskId: string;
+        };
+        InternalClock: {
+            basis: string;
+            days: number;
+            dueAt: string;
+            dueOn: string;
+            /** @enum {string} */
+            kind: "internal";
+            label: string;
+            overdue: boolean;
+            periodId: string;
+            routedToAgencyId: string;
+            startOn: string | null;
+            /** @enum {boolean} */
+            statutory: false;
+            /** @enum {string} */
+            unit: "working_days";
         };
         Matter: {
             agencyId: string;
@@ -4171,6 +4463,20 @@ export interface components {
             status: "open" | "closed";
             supervisingAgencyId: string | null;
         };
+        ReceptionDutyEntry: {
+            agencyId: string;
+            date: string;
+            personId: string;
+            personName: string;
+            placeId: string;
+            placeName: string;
+        };
+        ReceptionDutyGap: {
+            agencyId: string;
+            date: string;
+            placeId: string;
+            placeName: string;
+        };
         ReceptionObligation: {
             citation: string;
             /** @description Days received by a delegate: reported, never counted */
@@ -4183,6 +4489,79 @@ export interface components {
             period: "month" | "week";
             required: number;
             ruleId: string;
+        };
+        ReceptionPeriod: {
+            /** @description The agencies concerned (subtrees expanded) */
+            agencies: string[];
+            cancelReason: string | null;
+            createdAt: string;
+            designatedAgencyId: string;
+            endsOn: string;
+            flaggedTargetDays: number;
+            /** @enum {boolean} */
+            flaggedTargetUnconfirmed: true;
+            governingAgencyId: string;
+            id: string;
+            /** @enum {string} */
+            kind: "party_congress" | "national_assembly_session" | "election" | "national_event" | "other";
+            name: string;
+            reportDueTime: string;
+            sequence: number;
+            startsOn: string;
+            /** @enum {string} */
+            status: "active" | "cancelled";
+            updatedAt: string;
+            workflowId: string;
+        };
+        ReceptionPeriodReport: {
+            agencyId: string;
+            date: string;
+            delegations: number;
+            incidents: number;
+            late: boolean;
+            note: string | null;
+            people: number;
+            periodId: string;
+            submittedAt: string;
+            submittedBy: {
+                [key: string]: unknown;
+            };
+            visits: number;
+        };
+        ReceptionPeriodReportStatus: {
+            agencyId: string;
+            date: string;
+            dueAt: string;
+            overdue: boolean;
+            /** @description Visits recorded at the agency's sessions that day (the form's pre-fill) */
+            recorded: {
+                delegations: number;
+                people: number;
+                visits: number;
+            };
+            report: components["schemas"]["ReceptionPeriodReport"] & (Record<string, never> | null);
+            /** @enum {string} */
+            status: "submitted" | "missing";
+        };
+        ReceptionPeriodTask: {
+            /** @description The agency whose staff work the task */
+            agencyId: string;
+            closedAt: string | null;
+            closedReason: string | null;
+            createdAt: string;
+            date: string;
+            details: {
+                [key: string]: unknown;
+            };
+            dueAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "daily_report" | "daily_report_late" | "duty_roster_gap";
+            periodId: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description The agency concerned */
+            subjectAgencyId: string;
         };
         ReceptionPlace: {
             active: boolean;
@@ -4679,6 +5058,13 @@ export interface components {
             /** @description Why the case is reset (kept in the audit log only; no personal data) */
             reason: string;
         };
+        SetReceptionDuty: {
+            /** @example 2026-12-10 */
+            date: string;
+            /** @description People of the directory on duty */
+            personIds: string[];
+            placeId: string;
+        };
         StaffMember: {
             agencyId: string;
             createdAt: string;
@@ -4708,6 +5094,14 @@ export interface components {
             reference: string;
             runId: string;
             workflowId: string;
+        };
+        SubmitReceptionPeriodReport: {
+            delegations?: number;
+            incidents: number;
+            /** @description Short notes (no citizen's personal data) */
+            note?: string | null;
+            people?: number;
+            visits?: number;
         };
         Task: {
             agencyScope: string;
@@ -7584,6 +7978,92 @@ export interface operations {
             };
             /** @description consistent=true on a case whose workflow cannot answer (not an interpreter case) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    flagCaseCongressPersonnel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Đơn liên quan đến nhân sự đại hội"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FlagCongressPersonnel"];
+            };
+        };
+        responses: {
+            /** @description The flag and where the case is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CongressPersonnelFlag"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No special period is active for the case's agency on its receipt day */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11010,6 +11490,820 @@ export interface operations {
             };
             /** @description The caller lacks the role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionPeriods: {
+        parameters: {
+            query?: {
+                /** @description Only periods that include this day */
+                activeOn?: string;
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                limit?: number;
+                status?: "active" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Periods */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceptionPeriod"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReceptionPeriod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Đại hội đại biểu Đảng bộ tỉnh",
+                 *       "kind": "party_congress",
+                 *       "startsOn": "2026-12-07",
+                 *       "endsOn": "2026-12-11",
+                 *       "governingAgencyId": "tinh-demo",
+                 *       "agencyIds": [
+                 *         "so-tnmt"
+                 *       ],
+                 *       "designatedAgencyId": "so-tnmt",
+                 *       "flaggedTargetDays": 5,
+                 *       "reportDueTime": "16:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReceptionPeriod"];
+            };
+        };
+        responses: {
+            /** @description The period */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPeriod"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An agency is not within the governing agency, or the dates are reversed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The period */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPeriod"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeReceptionPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "endsOn": "2026-12-12",
+                 *       "reason": "Đại hội kéo dài thêm một ngày"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangeReceptionPeriod"];
+            };
+        };
+        responses: {
+            /** @description The period as changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPeriod"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The period is cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelReceptionPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Đại hội lùi sang năm sau"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CancelReceptionPeriod"];
+            };
+        };
+        responses: {
+            /** @description The cancelled period (cancelling twice changes nothing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPeriod"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionPeriodReports: {
+        parameters: {
+            query?: {
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                /** @description The day (default today, Vietnam time) */
+                date?: string;
+            };
+            header?: never;
+            path: {
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per agency */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceptionPeriodReportStatus"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitReceptionPeriodReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                date: string;
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "incidents": 0,
+                 *       "note": "Tình hình ổn định"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SubmitReceptionPeriodReport"];
+            };
+        };
+        responses: {
+            /** @description The report as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPeriodReport"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The period is cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionPeriodRoster: {
+        parameters: {
+            query?: {
+                /** @description Only this agency (within your subtree) */
+                agencyId?: string;
+                /** @description First day (default: the period's first) */
+                from?: string;
+                /** @description Last day (default: the period's last) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Duty entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceptionDutyEntry"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setReceptionPeriodDuty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "placeId": "so-tnmt-main",
+                 *       "date": "2026-12-08",
+                 *       "personIds": [
+                 *         "head-so-tnmt"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetReceptionDuty"];
+            };
+        };
+        responses: {
+            /** @description The place and day as set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyId: string;
+                        date: string;
+                        personIds: string[];
+                        placeId: string;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The period is cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionPeriodRosterGaps: {
+        parameters: {
+            query?: {
+                /** @description Only this agency (within your subtree) */
+                agencyId?: string;
+                /** @description First day (default: the period's first) */
+                from?: string;
+                /** @description Last day (default: the period's last) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gaps, by day and place */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        items: components["schemas"]["ReceptionDutyGap"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionPeriodTasks: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                kind?: "daily_report" | "daily_report_late" | "duty_roster_gap";
+                limit?: number;
+                status?: "open" | "closed";
+            };
+            header?: never;
+            path: {
+                periodId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tasks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceptionPeriodTask"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -30,6 +30,7 @@ import * as m20261204020100 from './20261204020100_matters_subject_gist.js';
 import * as m20261205020000 from './20261205020000_agency_staff_history.js';
 import * as m20261205020100 from './20261205020100_visit_party_hash_drop.js';
 import * as m20261204010000 from './20261204010000_agency_closure_restarts.js';
+import * as m20261205030000 from './20261205030000_special_periods.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -67,6 +68,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261204010000_agency_closure_restarts': m20261204010000,
   '20261205020000_agency_staff_history': m20261205020000,
   '20261205020100_visit_party_hash_drop': m20261205020100,
+  '20261205030000_special_periods': m20261205030000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -348,6 +348,34 @@ afterAll(async () => {
   await api?.close();
 });
 
+const vnToday = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+const shift = (d: string, n: number) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+/** A special period governed by and concerning HOME (ADR 0035), around today unless `from`/`to` are given. */
+async function periodFixture(from = shift(vnToday(), -10), to = shift(vnToday(), 10)): Promise<string> {
+  const id = `rpd_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  await api.tdb.db('reception_periods').insert({
+    id,
+    name: 'Matrix period',
+    starts_on: from,
+    ends_on: to,
+    governing_agency_id: HOME,
+    designated_agency_id: HOME,
+    flagged_target_days: 5,
+    report_due_time: '23:59',
+    created_by: '{}',
+  });
+  await api.tdb.db('reception_period_agencies').insert({ period_id: id, agency_id: HOME });
+  return id;
+}
+/** A working day of the fixture period (the roster takes working days only). */
+async function workingDayAhead(): Promise<string> {
+  const days = (await calendarServiceFor(api.tdb.db).listDays(vnToday(), shift(vnToday(), 10))).days;
+  return days.find((d) => d.working)!.date;
+}
+/** The seeded case (received 01/07/2026) needs a period concerning HOME that day to be flagged. */
+let flagPeriod: Promise<string> | undefined;
+
 /** A fresh hotspot of HOME (8 letters of a sector of their own in a commune: place+sector needs 7.5). ADR 0034. */
 async function hotspotFixture(): Promise<string> {
   const commune = `0${String(Math.floor(Math.random() * 9000) + 1000)}`;
@@ -437,7 +465,10 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
     } else if (scope.kind === 'webhook' && (name === scope.param || name === 'eventSeq')) {
       hook ??= await webhookFixture();
       value = name === scope.param ? hook.id : String(hook.seq);
-    } else if (spec.path.includes('/reception-schedule') && name === 'agencyId') value = HOME;
+    } else if (scope.kind === 'period' && scope.param === name) value = await periodFixture();
+    else if (spec.path.startsWith('/v1/reception/periods/') && name === 'agencyId') value = HOME;
+    else if (spec.path.startsWith('/v1/reception/periods/') && name === 'date') value = vnToday();
+    else if (spec.path.includes('/reception-schedule') && name === 'agencyId') value = HOME;
     else if (spec.path.includes('/reception-schedule') && name === 'entryId') value = await scheduleEntryFixture();
     else if (scope.kind === 'agency' && scope.param === name) {
       value = spec.operationId === 'getAgencyClosure' ? await closedAgency() : await freshAgency();
@@ -476,6 +507,9 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
   // Reception (ADR 0028): a session at a place of HOME; a link decision on a fresh visit of HOME.
   if (body && spec.operationId === 'createReceptionSession')
     body = { ...body, placeId: await receptionFixture('place') };
+  // Special periods (ADR 0035): a duty day must be a working day of the period; flagging needs a period.
+  if (body && spec.operationId === 'setReceptionPeriodDuty') body = { ...body, date: await workingDayAhead() };
+  if (spec.operationId === 'flagCaseCongressPersonnel') await (flagPeriod ??= periodFixture('2026-06-25', '2026-07-05'));
   if (body && spec.operationId === 'decideMatterLink') body = { ...body, refId: await receptionFixture('visit') };
   // A new agency needs a new id each time (ADR 0024).
   if (body && spec.operationId === 'createAgency') body = { ...body, id: `matrix-new-${randomUUID().slice(0, 8)}` };
