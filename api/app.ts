@@ -28,6 +28,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
 import { eventRoutes } from './routes/events.js';
+import { figureRoutes } from './routes/figures.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 
@@ -51,6 +52,7 @@ export function apiRoutes(): RouteSpec[] {
     ...metaRoutes(openApiDocument),
     ...caseImportRoutes,
     ...caseRoutes,
+    ...figureRoutes,
     ...caseEventRoutes,
     ...taskRoutes,
     ...definitionRoutes,

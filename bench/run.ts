@@ -4,10 +4,13 @@
  * Interpreter: BENCH_CASES (per round, default 100), BENCH_CONCURRENCY (50), BENCH_ROUNDS (4).
  * API: see bench/api.ts (BENCH_API_*); its table is also written to bench/results/api.md.
  * Load: see bench/load.ts (`--duration`, `--workers`, `--concurrency`, `--poll-ms`); written to bench/results/load.md.
+ * Figures: see bench/figures.ts (BENCH_FIGURES_*); written to bench/results/figures.md.
  * Webhooks: see bench/webhooks.ts (BENCH_WEBHOOK_RATE, BENCH_WEBHOOK_SECONDS, BENCH_FEED_EVENTS); written to bench/results/webhooks.md.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { apiBenchTable, runAndWriteApiBench, runApiBench } from './api.js';
+import { runFiguresBench } from './figures.js';
 import { benchTable, runInterpreterBench } from './interpreter.js';
 import { runAndWriteLoadBench } from './load.js';
 import { runAndWriteWebhookBench } from './webhooks.js';
@@ -42,6 +45,12 @@ const BENCHES: Record<string, () => Promise<void>> = {
   /** Webhook delivery latency at 50 events/s and the feed's read rate (about 3 minutes). */
   async webhooks() {
     console.log(`\n${await runAndWriteWebhookBench((s) => console.error(s))}`);
+  },
+  /** Case figures (counts, group-by) over one million cases in the read model (about 3 minutes with the seeding). */
+  async figures() {
+    const md = await runFiguresBench((s) => console.error(s));
+    fs.writeFileSync(new URL('./results/figures.md', import.meta.url), `${md}\n`);
+    console.log(`\n${md}`);
   },
   /** Sustained load with 1 and 2 worker processes, 10 minutes each by default (not part of the default run). */
   async load() {

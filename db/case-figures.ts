@@ -4,7 +4,7 @@
  * selects exactly its cases (its drill-down: the case search with that filter); a property test checks
  * every count against the search.
  *
- * Dimensions are data ({@link FIGURE_DIMENSIONS}): an SQL key over `cases c LEFT JOIN case_states cs` and
+ * Dimensions are data ({@link FIGURE_DIMENSIONS}): an SQL key over `case_facts f` and
  * the filter narrowing to one key. New ones (sector, place) are added here with their filters.
  */
 import { DateTime } from 'luxon';
@@ -61,24 +61,25 @@ function monthDays(key: string): [string, string] {
 export const FIGURE_DIMENSIONS = {
   agency: {
     description: 'The agency of the case (itself, not its subtree)',
-    sql: 'c.agency_id',
+    sql: 'f.agency_id',
     narrow: (k) => (k === null ? null : { agencyId: k, exactAgency: 'true' }),
   },
   type: {
     description: 'Case type',
-    sql: 'c.case_type',
+    sql: 'f.case_type',
     narrow: (k) => (k === null ? null : { type: k as CaseFilterQuery['type'] }),
   },
   channel: {
     description: 'How the case arrived',
-    sql: 'c.channel',
+    sql: 'f.channel',
     narrow: (k) => (k === null ? null : { channel: k as CaseFilterQuery['channel'] }),
   },
   stage: {
     description: 'A current step (element id); a case at several steps counts in each, a case at none in null',
     sql: 'st.key',
-    lateral: `(SELECT DISTINCT n->>'nodeId' AS key FROM jsonb_array_elements(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) n)`,
-    narrow: (k) => ({ stage: k ?? 'null' }),
+    lateral: `unnest(f.nodes)`,
+    // With a stage filter, the other steps of its cases cannot be drilled into (one stage filter at a time).
+    narrow: (k, q) => (q.stage !== undefined && (k ?? 'null') !== q.stage ? null : { stage: k ?? 'null' }),
   },
   status: {
     description: '`open` or `closed`',
@@ -87,7 +88,7 @@ export const FIGURE_DIMENSIONS = {
   },
   outcome: {
     description: 'The outcome of the end the case reached; null: none (open, cancelled)',
-    sql: 'cs.outcome',
+    sql: 'f.outcome',
     narrow: (k) => ({ outcome: k ?? 'null' }),
   },
   overdue: {
@@ -102,7 +103,7 @@ export const FIGURE_DIMENSIONS = {
   },
   receivedMonth: {
     description: 'Month of receipt in Vietnam (`YYYY-MM`)',
-    sql: vnMonth('c.received_at'),
+    sql: vnMonth('f.received_at'),
     narrow: (k, q) => {
       if (k === null) return null;
       const [from, to] = monthInstants(k);
@@ -152,7 +153,7 @@ export function createCaseFigures(db: Db) {
       const b = caseFilterSource(db);
       dims.forEach((d, i) => {
         const dim: FigureDimension = FIGURE_DIMENSIONS[d];
-        if (dim.lateral) b.joinRaw(`LEFT JOIN LATERAL ${dim.lateral} ${i === 0 ? 'st' : `st${i}`} ON true`);
+        if (dim.lateral) b.joinRaw(`LEFT JOIN LATERAL ${dim.lateral} ${i === 0 ? 'st' : `st${i}`}(key) ON true`);
       });
       const keySql = dims.map((d, i) => {
         const dim: FigureDimension = FIGURE_DIMENSIONS[d];

@@ -146,59 +146,53 @@ export function caseFilterParams(q: Partial<CaseFilterQuery>): URLSearchParams {
   );
 }
 
-// SQL of the derived facts (projected state, the lifecycle activities' case_flags, intake data), over
-// `cases c LEFT JOIN case_states cs` ({@link caseFilterSource}).
-/** A cancelled case (its workflow was cancelled, ADR 0005 follow-up) is closed like a completed one. */
-export const CLOSED_SQL = `(cs.status IN ('completed', 'cancelled') OR c.status = 'closed')`;
+// The facts a filter selects on are the columns of `case_facts` (one narrow row per case, kept current by
+// triggers in the transaction of every read-model write; their definitions are in migration
+// 20261204040000_case_figures): plain, indexable columns instead of the projected state's jsonb.
+/** Closed: completed or cancelled (a cancelled workflow ends the case, ADR 0005 follow-up). */
+export const CLOSED_SQL = `f.closed`;
 export const FLAG_SQL: Record<CaseFlag, string> = {
-  // The runner flags a breach in the same step that projects it (case_states.overdue), before the
-  // overdue handler's setCaseFlag runs: the column alone is the flag, and it is indexable.
-  overdue: `COALESCE(cs.overdue, false)`,
-  onTime: `(${CLOSED_SQL} AND NOT COALESCE(cs.overdue, false))`,
-  atRisk: `COALESCE((cs.state->'flags'->>'at_risk') = 'true', false)`,
-  mass: `(COALESCE((cs.state->'variables'->>'massCase') = 'true', false) OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag IN ('mass_case', 'massCase') AND f.value = 'true'::jsonb))`,
-  complex: `(COALESCE((cs.state->'variables'->>'complex') = 'true', false) OR COALESCE(cs.state->'variables'->>'complexity', 'normal') <> 'normal' OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'complex' AND f.value = 'true'::jsonb))`,
-  remote: `(c.remote_area OR COALESCE((cs.state->'variables'->>'remoteArea') = 'true', false))`,
-  suspended: `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'clocks', '[]'::jsonb)) k WHERE k->>'status' = 'suspended')`,
-  accepted: `(cs.accepted_on IS NOT NULL)`,
+  // Sticky: set by the projection of a breach, cleared only when every breach was superseded (ADR 0018).
+  overdue: `f.overdue`,
+  onTime: `(f.closed AND NOT f.overdue)`,
+  atRisk: `f.at_risk`,
+  mass: `f.mass`,
+  complex: `f.complex`,
+  remote: `f.remote`,
+  suspended: `f.suspended`,
+  accepted: `(f.accepted_on IS NOT NULL)`,
 };
-/** The day the case was accepted (thụ lý): the `accepted` case event of the projected state (a column). */
-export const ACCEPTED_SQL = `cs.accepted_on`;
+/** The day the case was accepted (thụ lý): the `accepted` case event of the projected state. */
+export const ACCEPTED_SQL = `f.accepted_on`;
 /** When the case closed: the projected instant its workflow completed or was cancelled. */
-export const CLOSED_AT_SQL = `cs.closed_at`;
+export const CLOSED_AT_SQL = `f.closed_at`;
 
-/** The rows a {@link CaseFilter} applies to: `cases c LEFT JOIN case_states cs`. */
+/** The rows a {@link CaseFilter} applies to: `case_facts f` (join `cases` / `case_states` on `f.case_id`). */
 export function caseFilterSource(db: Db): Knex.QueryBuilder {
-  return db('cases as c').leftJoin('case_states as cs', 'cs.case_id', 'c.id');
+  return db('case_facts as f');
 }
 
 /** Puts the filter on a query over {@link caseFilterSource}. */
 export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter): void {
-  b.whereIn('c.agency_id', q.agencies);
-  if (q.type) b.where('c.case_type', q.type);
-  if (q.stage === null)
-    b.whereRaw(`jsonb_array_length(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) = 0`);
-  else if (q.stage)
-    b.whereRaw(
-      `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) n WHERE n->>'nodeId' = ?)`,
-      [q.stage],
-    );
-  if (q.status === 'closed') b.whereRaw(CLOSED_SQL);
-  if (q.status === 'open') b.whereRaw(`NOT ${CLOSED_SQL.replace('cs.status', "COALESCE(cs.status, 'running')")}`);
-  if (q.channel) b.where('c.channel', q.channel);
-  if (q.outcome === null) b.whereNull('cs.outcome');
-  else if (q.outcome) b.where('cs.outcome', q.outcome);
+  b.whereIn('f.agency_id', q.agencies);
+  if (q.type) b.where('f.case_type', q.type);
+  if (q.stage === null) b.whereRaw(`cardinality(f.nodes) = 0`);
+  else if (q.stage) b.whereRaw(`f.nodes @> ARRAY[?]::text[]`, [q.stage]);
+  if (q.status) b.where('f.closed', q.status === 'closed');
+  if (q.channel) b.where('f.channel', q.channel);
+  if (q.outcome === null) b.whereNull('f.outcome');
+  else if (q.outcome) b.where('f.outcome', q.outcome);
   for (const flag of CASE_FLAGS) {
     const v = q[flag];
-    if (flag === 'onTime' && v === false) b.whereRaw(`(${CLOSED_SQL} AND COALESCE(cs.overdue, false))`);
+    if (flag === 'onTime' && v === false) b.whereRaw(`(f.closed AND f.overdue)`);
     else if (v !== undefined) b.whereRaw(v ? FLAG_SQL[flag] : `NOT ${FLAG_SQL[flag]}`);
   }
-  if (q.dueBefore) b.where('cs.next_due_at', '<', q.dueBefore);
-  if (q.dueAfter) b.where('cs.next_due_at', '>=', q.dueAfter);
-  if (q.receivedFrom) b.where('c.received_at', '>=', q.receivedFrom);
-  if (q.receivedTo) b.where('c.received_at', '<', q.receivedTo);
-  if (q.acceptedFrom) b.whereRaw(`${ACCEPTED_SQL} >= ?::date`, [q.acceptedFrom]);
-  if (q.acceptedTo) b.whereRaw(`${ACCEPTED_SQL} < ?::date`, [q.acceptedTo]);
-  if (q.closedFrom) b.whereRaw(`${CLOSED_AT_SQL} >= ?::timestamptz`, [q.closedFrom]);
-  if (q.closedTo) b.whereRaw(`${CLOSED_AT_SQL} < ?::timestamptz`, [q.closedTo]);
+  if (q.dueBefore) b.where('f.next_due_at', '<', q.dueBefore);
+  if (q.dueAfter) b.where('f.next_due_at', '>=', q.dueAfter);
+  if (q.receivedFrom) b.where('f.received_at', '>=', q.receivedFrom);
+  if (q.receivedTo) b.where('f.received_at', '<', q.receivedTo);
+  if (q.acceptedFrom) b.where('f.accepted_on', '>=', q.acceptedFrom);
+  if (q.acceptedTo) b.where('f.accepted_on', '<', q.acceptedTo);
+  if (q.closedFrom) b.where('f.closed_at', '>=', q.closedFrom);
+  if (q.closedTo) b.where('f.closed_at', '<', q.closedTo);
 }

@@ -1138,6 +1138,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/figures/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count cases of the caller's agency subtree, in total and grouped (agency, type, stage, status, …)
+         * @description Takes exactly the filters of `GET /v1/cases` (the same filter model, so a count equals the number of items the search returns for it) plus `groupBy`. Answers from the read model (see README "Read model & consistency"). Each group links to the case search that lists its cases.
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["caseFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/notification-preferences": {
         parameters: {
             query?: never;
@@ -1955,6 +1977,15 @@ export interface components {
             /** @description The event is dated before the day it was recorded (the audit entry says so) */
             recordedLate: boolean;
         };
+        CaseFigures: {
+            groupBy: string[];
+            /** @description One row per combination of dimension values that has cases, ordered by the values (null last). A case at several steps counts in each of its `stage` groups; otherwise the counts add up to `total`. */
+            groups: components["schemas"]["FigureGroup"][];
+            /** @description The case search with the same filter */
+            link: string;
+            /** @description Cases the filter selects (what the case search pages through) */
+            total: number;
+        };
         CaseFlags: {
             atRisk: boolean;
             complex: boolean;
@@ -1966,6 +1997,8 @@ export interface components {
         CaseList: {
             items: components["schemas"]["CaseSummary"][];
             next: string | null;
+            /** @description With `total=true`: every case matching the filters */
+            total?: number;
         };
         CaseNotification: {
             /** @description Delivery attempts over all deliveries */
@@ -2375,6 +2408,15 @@ export interface components {
             head: string;
             items: components["schemas"]["CloudEvent"][];
             next: string;
+        };
+        FigureGroup: {
+            count: number;
+            /** @description The value of each dimension (null: the cases without one) */
+            key: {
+                [key: string]: string | null;
+            };
+            /** @description The case search with the filter that selects exactly these cases (null: no filter can, e.g. cases never closed) */
+            link: string | null;
         };
         HistoryExport: {
             /**
@@ -5003,25 +5045,46 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
+                /** @description `true`: accepted (thụ lý) cases, `false`: not (yet) accepted */
+                accepted?: "true" | "false";
+                /** @description Accepted (thụ lý) on or after this day (Vietnam) */
+                acceptedFrom?: string;
+                /** @description Accepted before this day (Vietnam) */
+                acceptedTo?: string;
                 /** @description Cursor: the `after` value of the previous page's `next` link */
                 after?: string;
                 /** @description Narrow to this agency's subtree (must be within the caller's) */
                 agencyId?: string;
                 atRisk?: "true" | "false";
+                /** @description How the case arrived */
+                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+                /** @description Closed (completed or cancelled) at or after */
+                closedFrom?: string;
+                /** @description Closed before */
+                closedTo?: string;
                 complex?: "true" | "false";
                 dueAfter?: string;
                 dueBefore?: string;
+                /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
+                exactAgency?: "true" | "false";
                 limit?: number;
                 mass?: "true" | "false";
+                /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
+                onTime?: "true" | "false";
+                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
+                outcome?: "null" | string;
+                /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
                 receivedFrom?: string;
                 receivedTo?: string;
                 remote?: "true" | "false";
                 sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
-                /** @description Id of a current step of the definition (e.g. `verify`) */
-                stage?: string;
+                /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
+                stage?: "null" | string;
                 status?: "open" | "closed";
                 suspended?: "true" | "false";
+                /** @description `true`: the response carries `total`, the number of cases matching the filters */
+                total?: "true" | "false";
                 type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
             };
             header?: never;
@@ -6949,6 +7012,91 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    caseFigures: {
+        parameters: {
+            query?: {
+                /** @description `true`: accepted (thụ lý) cases, `false`: not (yet) accepted */
+                accepted?: "true" | "false";
+                /** @description Accepted (thụ lý) on or after this day (Vietnam) */
+                acceptedFrom?: string;
+                /** @description Accepted before this day (Vietnam) */
+                acceptedTo?: string;
+                /** @description Narrow to this agency's subtree (must be within the caller's) */
+                agencyId?: string;
+                atRisk?: "true" | "false";
+                /** @description How the case arrived */
+                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+                /** @description Closed (completed or cancelled) at or after */
+                closedFrom?: string;
+                /** @description Closed before */
+                closedTo?: string;
+                complex?: "true" | "false";
+                dueAfter?: string;
+                dueBefore?: string;
+                /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
+                exactAgency?: "true" | "false";
+                /** @description Comma-separated dimensions, at most 3: `agency` (The agency of the case (itself, not its subtree)); `type` (Case type); `channel` (How the case arrived); `stage` (A current step (element id); a case at several steps counts in each, a case at none in null); `status` (`open` or `closed`); `outcome` (The outcome of the end the case reached; null: none (open, cancelled)); `overdue` (A statutory limit of the case was breached (`true` / `false`)); `onTime` (Closed cases: `true` closed with no limit breached, `false` closed overdue; null: open); `receivedMonth` (Month of receipt in Vietnam (`YYYY-MM`)); `acceptedMonth` (Month of acceptance (thụ lý, `YYYY-MM`); null: not accepted); `closedMonth` (Month the case closed in Vietnam (`YYYY-MM`); null: open, or closed at a time not recorded) */
+                groupBy?: string;
+                mass?: "true" | "false";
+                /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
+                onTime?: "true" | "false";
+                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
+                outcome?: "null" | string;
+                /** @description A statutory limit of the case was breached (sticky; open or closed) */
+                overdue?: "true" | "false";
+                receivedFrom?: string;
+                receivedTo?: string;
+                remote?: "true" | "false";
+                /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
+                stage?: "null" | string;
+                status?: "open" | "closed";
+                suspended?: "true" | "false";
+                type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The total and the group counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseFigures"];
                 };
             };
             /** @description Invalid request (fields named in `errors`) */
