@@ -9,8 +9,10 @@ import {
   startNotificationDelivery,
   type NotificationActivityDeps,
 } from './notifications.js';
+import { createReportActivities } from './reports.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 import { createWebhookActivities } from './webhooks.js';
+import { createReceptionComplianceActivities } from './reception-compliance.js';
 
 export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries' | 'definitions' | 'pinKeys'> {
   db: Db;
@@ -51,6 +53,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities({ db: deps.db, pinKeys: deps.pinKeys, allowLocalhost: deps.webhooks?.allowLocalhost }),
     // The background move of a closed agency's cases to its successor (workflows/agency-closure.ts).
     ...createAgencyClosureActivities(deps),
+    // The reception compliance check the Temporal Schedules run (workflows/reception-compliance.ts).
+    ...createReceptionComplianceActivities(deps),
+    // Stored reports: draft, freeze, reopen, escalate (workflows/report.ts, ADR 0032).
+    ...createReportActivities({ db: deps.db, logger: deps.logger, notifications: deps.notifications }),
   };
 }
 

@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
-import { createEventStore, createHeadWatcher, toCloudEvent } from '../db/events.js';
+import { createEventStore, createHeadWatcher, toCloudEvent, type EventRecord } from '../db/events.js';
 import type { Db } from '../db/knex.js';
 import { createWebhookStore, type SecretKeys } from '../db/webhooks.js';
 import { recordWebhookDelivery } from '../platform/metrics.js';
@@ -37,9 +37,9 @@ async function subtreeOf(db: Db, agencyId: string): Promise<string[]> {
   return r.rows.map((x) => x.id);
 }
 
-function heartbeat(): void {
+function heartbeat(details?: unknown): void {
   try {
-    Context.current().heartbeat();
+    Context.current().heartbeat(details);
   } catch {
     /* outside an activity (direct calls in tests) */
   }
@@ -50,6 +50,14 @@ function cancelled(): boolean {
     return Context.current().cancellationSignal.aborted;
   } catch {
     return false;
+  }
+}
+
+function cancelSignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
   }
 }
 
@@ -69,11 +77,73 @@ function fetchError(err: unknown): string {
   return ((err as Error).message ?? 'request failed').slice(0, 200);
 }
 
+/** One HTTP attempt's outcome, as logged. */
+interface AttemptOutcome {
+  at: Date;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  delivered: boolean;
+}
+
+/** Why an attempt failed, as the failure Temporal retries (or not); null: delivered. */
+function attemptFailure(r: AttemptOutcome): ApplicationFailure | null {
+  if (r.error?.startsWith('refused:')) return ApplicationFailure.nonRetryable(r.error, 'UrlRefused');
+  if (r.delivered) return null;
+  return ApplicationFailure.retryable(
+    r.statusCode !== null ? `HTTP ${r.statusCode}` : `no answer: ${r.error}`,
+    'WebhookAttemptFailed',
+  );
+}
+
 export function createWebhookActivities(deps: WebhookActivityDeps) {
   const events = createEventStore(deps.db);
   const hooks = createWebhookStore(deps.db);
   const watcher = createHeadWatcher(events);
   const policy = { allowLocalhost: deps.allowLocalhost === true };
+
+  /**
+   * One attempt at delivering `ev` to `url`: the CloudEvent JSON, signed with the subscription's secret
+   * (`webhook-id` = the event id, the same on every attempt and redelivery so the receiver can drop
+   * duplicates; `webhook-timestamp` = now). A 2xx answer delivers it. Not logged here.
+   */
+  async function attemptOnce(url: string, secret: string, ev: EventRecord): Promise<AttemptOutcome> {
+    const at = new Date();
+    const started = performance.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      const resolved = await resolvedAddressProblem(url, policy);
+      if (resolved) {
+        error = `refused: ${resolved}`;
+      } else {
+        const body = JSON.stringify(toCloudEvent(ev));
+        // Connects only to an address re-checked at connect time (no DNS-rebinding gap after the check above).
+        statusCode = await postWebhook(url, {
+          policy,
+          timeoutMs: deps.requestTimeoutMs ?? 10_000,
+          body,
+          headers: {
+            'content-type': 'application/cloudevents+json; charset=utf-8',
+            'user-agent': 'kntc-flow-webhooks/1',
+            'webhook-id': ev.id,
+            'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+            'webhook-signature': new Webhook(secret).sign(ev.id, at, body),
+          },
+        });
+      }
+    } catch (err) {
+      error = err instanceof WebhookAddressRefused ? `refused: ${err.message}` : fetchError(err);
+    }
+    const durationMs = Math.round(performance.now() - started);
+    return {
+      at,
+      durationMs,
+      statusCode,
+      error,
+      delivered: statusCode !== null && statusCode >= 200 && statusCode < 300,
+    };
+  }
   const activities = {
     /**
      * The subscription's next events after `after` (its types, its agency subtree), waiting up to
@@ -136,54 +206,186 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
         );
       const secret = await hooks.secret(sub.id, deps.pinKeys);
       if (!secret) throw ApplicationFailure.nonRetryable('the subscription was deleted', 'SubscriptionDeleted');
-      const at = new Date();
-      const started = performance.now();
-      let statusCode: number | null = null;
-      let error: string | null = null;
-      try {
-        const resolved = await resolvedAddressProblem(sub.url, policy);
-        if (resolved) {
-          error = `refused: ${resolved}`;
-        } else {
-          const body = JSON.stringify(toCloudEvent(ev));
-          // Connects only to an address re-checked at connect time (no DNS-rebinding gap after the check above).
-          statusCode = await postWebhook(sub.url, {
-            policy,
-            timeoutMs: deps.requestTimeoutMs ?? 10_000,
-            body,
-            headers: {
-              'content-type': 'application/cloudevents+json; charset=utf-8',
-              'user-agent': 'kntc-flow-webhooks/1',
-              'webhook-id': ev.id,
-              'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-              'webhook-signature': new Webhook(secret).sign(ev.id, at, body),
+      const r = await attemptOnce(sub.url, secret, ev);
+      const attempt = d.attempt ?? attemptNo() + (d.priorAttempts ?? 0);
+      await hooks.recordAttempt({ subscriptionId: sub.id, eventSeq: d.seq, attempt, ...r });
+      recordWebhookDelivery(r.delivered ? 'delivered' : 'failed', r.durationMs / 1000);
+      const failure = attemptFailure(r);
+      if (failure) throw failure;
+      return { statusCode: r.statusCode! };
+    },
+
+    /**
+     * The fast path (ADR 0035): reads the subscription's events after `after` as they are recorded and
+     * delivers them in this one activity, for up to `waitMs` — lanes per case, in order within a lane, up to
+     * `concurrency` lanes at once, one first attempt each, the attempts logged in batched statements. Nothing
+     * per event enters Temporal's history. A lane whose attempt fails (or that is in `busyLanes`: the workflow
+     * holds earlier events of that case) is handed over: its events from there on come back in `handover`,
+     * the failed one with its failure, for the workflow to retry with backoff and dead-letter. Once anything
+     * is handed over no further events are read, so the workflow's lanes get it (and start a retry) soon. `scannedUpTo`: where the next call
+     * starts; `deleted`: the subscription is gone (what was not sent is left pending).
+     */
+    async pumpWebhookEvents(q: {
+      subscriptionId: string;
+      after: number;
+      busyLanes: string[];
+      waitMs: number;
+      limit?: number;
+      concurrency?: number;
+    }): Promise<{
+      deleted: boolean;
+      scannedUpTo: number;
+      delivered: number;
+      handover: Array<{ seq: number; lane: string; failed?: { reason: string; retryable: boolean } }>;
+    }> {
+      let sub = await hooks.get(q.subscriptionId);
+      if (!sub || sub.status === 'deleted') return { deleted: true, scannedUpTo: q.after, delivered: 0, handover: [] };
+      const agencies = await subtreeOf(deps.db, sub.agencyId);
+      const limit = q.limit ?? 500;
+      const retried = attemptNo() > 1; // a retry of this call: skip what the previous attempt delivered
+      let secret = deps.pinKeys ? await hooks.secret(sub.id, deps.pinKeys) : undefined;
+      let subReadAt = Date.now();
+      const until = Date.now() + q.waitMs;
+      let after = Math.max(q.after, sub.startAfterSeq);
+      const blocked = new Set(q.busyLanes);
+      const handover: Array<{ seq: number; lane: string; failed?: { reason: string; retryable: boolean } }> = [];
+      let delivered = 0;
+      let gone = false;
+      // Reading has ended: what a lane has not started yet is handed over rather than holding this call open.
+      let closing = false;
+      // Lanes: each case's events one after the other; at most `concurrency` attempts at once.
+      const tails = new Map<string, Promise<void>>();
+      let inFlight = 0;
+      let active = 0;
+      const slotWaiters: Array<() => void> = [];
+      const slot = async () => {
+        if (active < (q.concurrency ?? 32)) {
+          active += 1;
+          return;
+        }
+        await new Promise<void>((r) => slotWaiters.push(r));
+      };
+      const release = () => {
+        const next = slotWaiters.shift();
+        if (next) next();
+        else active -= 1;
+      };
+      // The log: attempts written in one statement each time the previous write ends (batches under load).
+      const logged: Parameters<typeof hooks.recordAttempts>[1][number][] = [];
+      let writing: Promise<void> | undefined;
+      let logError: unknown;
+      const flush = (): Promise<void> => {
+        if (logged.length === 0 || writing) return writing ?? Promise.resolve();
+        // Started with an attempt to write: it cannot end before `writing` is set.
+        writing = (async () => {
+          try {
+            while (logged.length > 0) await hooks.recordAttempts(q.subscriptionId, logged.splice(0, logged.length));
+          } catch (err) {
+            logError = err;
+          } finally {
+            writing = undefined;
+          }
+        })();
+        return writing;
+      };
+      const deliverOne = async (ev: EventRecord, lane: string) => {
+        if (blocked.has(lane) || gone || closing) {
+          handover.push({ seq: ev.seq, lane });
+          return;
+        }
+        await slot();
+        try {
+          if (closing) {
+            handover.push({ seq: ev.seq, lane });
+            return;
+          }
+          heartbeat(after);
+          const fixed = sub ? webhookUrlProblem(sub.url, policy) : 'the subscription was deleted';
+          if (fixed || !secret) {
+            // Cannot succeed as things stand (URL refused, no keyring to sign): the workflow's path decides.
+            blocked.add(lane);
+            handover.push({
+              seq: ev.seq,
+              lane,
+              failed: fixed
+                ? { reason: `UrlRefused: URL refused: ${fixed}`, retryable: false }
+                : { reason: 'NoSecretKeys: this worker cannot open webhook secrets (PII_KEYS)', retryable: true },
+            });
+            return;
+          }
+          const r = await attemptOnce(sub!.url, secret, ev);
+          logged.push({ eventSeq: ev.seq, attempt: 1, ...r });
+          void flush();
+          recordWebhookDelivery(r.delivered ? 'delivered' : 'failed', r.durationMs / 1000);
+          const failure = attemptFailure(r);
+          if (!failure) {
+            delivered += 1;
+            return;
+          }
+          blocked.add(lane);
+          handover.push({
+            seq: ev.seq,
+            lane,
+            failed: {
+              reason: `${failure.type ?? 'failed'}: ${failure.message}`.slice(0, 500),
+              retryable: !failure.nonRetryable,
             },
           });
+        } finally {
+          release();
         }
-      } catch (err) {
-        error = err instanceof WebhookAddressRefused ? `refused: ${err.message}` : fetchError(err);
+      };
+      const take = (ev: EventRecord) => {
+        const lane = ev.caseId ?? '_';
+        inFlight += 1;
+        const p = (tails.get(lane) ?? Promise.resolve())
+          .then(() => deliverOne(ev, lane))
+          .finally(() => {
+            inFlight -= 1;
+            if (tails.get(lane) === p) tails.delete(lane);
+          });
+        tails.set(lane, p);
+      };
+
+      // Reads until the window ends, or something is handed over (the workflow's lanes then get it at once).
+      while (handover.length === 0 && !cancelled() && Date.now() < until) {
+        heartbeat(after);
+        // Back-pressure: a slow receiver keeps at most a few batches read ahead.
+        while (inFlight >= limit * 2 && !cancelled()) await Promise.race([...tails.values()]);
+        const head = await watcher.waitBeyond(after, Math.max(0, until - Date.now()), cancelSignal());
+        if (head <= after) continue;
+        // The subscription as it is now (URL changed, secret rotated, deleted), at most once a second.
+        if (Date.now() - subReadAt > 1000) {
+          sub = await hooks.get(q.subscriptionId);
+          subReadAt = Date.now();
+          if (!sub || sub.status === 'deleted') {
+            gone = true;
+            break;
+          }
+          secret = deps.pinKeys ? await hooks.secret(sub.id, deps.pinKeys) : undefined;
+        }
+        const found = await events.list({ after, upTo: head, limit, types: sub!.eventTypes, agencies });
+        if (found.length > 0) {
+          await hooks.enqueue(
+            q.subscriptionId,
+            found.map((e) => e.seq),
+          );
+          const done = retried
+            ? await hooks.deliveredAmong(
+                q.subscriptionId,
+                found.map((e) => e.seq),
+              )
+            : new Set<number>();
+          for (const ev of found) if (!done.has(ev.seq)) take(ev);
+        }
+        after = found.length === limit ? found[found.length - 1]!.seq : head;
       }
-      const durationMs = Math.round(performance.now() - started);
-      const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300;
-      const attempt = d.attempt ?? attemptNo() + (d.priorAttempts ?? 0);
-      await hooks.recordAttempt({
-        subscriptionId: sub.id,
-        eventSeq: d.seq,
-        attempt,
-        at,
-        durationMs,
-        statusCode,
-        error,
-        delivered,
-      });
-      recordWebhookDelivery(delivered ? 'delivered' : 'failed', durationMs / 1000);
-      if (error?.startsWith('refused:')) throw ApplicationFailure.nonRetryable(error, 'UrlRefused');
-      if (!delivered)
-        throw ApplicationFailure.retryable(
-          statusCode !== null ? `HTTP ${statusCode}` : `no answer: ${error}`,
-          'WebhookAttemptFailed',
-        );
-      return { statusCode: statusCode! };
+      closing = true;
+      while (tails.size > 0) await Promise.all([...tails.values()]);
+      while (logged.length > 0 || writing) await (writing ?? flush());
+      if (logError) throw logError instanceof Error ? logError : new Error('the attempt log could not be written');
+      handover.sort((a, b) => a.seq - b.seq);
+      return { deleted: gone, scannedUpTo: after, delivered, handover };
     },
 
     /**

@@ -30,7 +30,15 @@ import { publicRoutes } from './routes/public.js';
 import { eventRoutes } from './routes/events.js';
 import { figureRoutes } from './routes/figures.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { hotspotRoutes } from './routes/hotspots.js';
+import { receptionScheduleRoutes } from './routes/reception-schedule.js';
+import { receptionComplianceRoutes } from './routes/reception-compliance.js';
+import { reportRoutes } from './routes/reports.js';
+import { reportFormRoutes } from './routes/report-forms.js';
+import { receptionRoutes } from './routes/reception.js';
+import { matterRoutes } from './routes/matters.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
+import { consoleRouter } from './console.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export const API_VERSION = '0.1.0';
@@ -68,7 +76,14 @@ export function apiRoutes(): RouteSpec[] {
     ...projectionFailureRoutes,
     ...eventRoutes,
     ...webhookRoutes,
+    ...receptionScheduleRoutes,
+    ...receptionComplianceRoutes,
     ...notificationRoutes,
+    ...hotspotRoutes,
+    ...reportFormRoutes,
+    ...reportRoutes,
+    ...receptionRoutes,
+    ...matterRoutes,
   ];
 }
 
@@ -109,8 +124,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.text({ limit: MAX_BPMN_BYTES, type: TEXT_IMPORT_TYPES }));
   // CSV files of the directory import (ADR 0024): a province's agencies and staff.
   app.use(express.text({ limit: '4mb', type: DIRECTORY_TEXT_TYPES }));
-  app.use(mountRoutes(apiRoutes(), createServices(deps)));
+  const services = createServices(deps);
+  // Closures whose background move could not start (Temporal was unreachable) are started now (ADR 0024).
+  void services.directory
+    .resumeClosures()
+    .catch((err: unknown) => deps.logger.warn({ err }, 'agency closures not started could not be resumed'));
+  app.use(mountRoutes(apiRoutes(), services));
   app.use(docsRouter());
+  if (deps.consoleDir) app.use(consoleRouter(deps.consoleDir));
   app.use(notFoundRoute);
   app.use(problemMiddleware);
   return app;

@@ -117,6 +117,9 @@ export const CaseDetailView = z
     status: z.enum(['open', 'closed']),
     outcome: z.string().nullable(),
     currentNodes: z.array(z.string()),
+    completedNodes: z.array(z.string()).meta({
+      description: 'Steps the case has passed through (completed tasks and steps left), for marking a diagram',
+    }),
     flags: FlagsView,
     openTasks: z.array(TaskView),
     clocks: z.array(ClockViewSchema),
@@ -240,6 +243,7 @@ export function buildCaseView(c: CaseRecord, s: CaseStateView | null, x: Extras)
     status: closed ? 'closed' : 'open',
     outcome: s?.outcome ?? null,
     currentNodes: (s?.currentNodes ?? []).map((n) => n.nodeId),
+    completedNodes: completedNodesOf(s),
     flags: flagsOf(c, s, x.stored),
     openTasks: (s?.openTasks ?? []).map((t) => ({
       id: taskApiId(c.id, t.id),
@@ -267,6 +271,18 @@ export function buildCaseView(c: CaseRecord, s: CaseStateView | null, x: Extras)
     projectionSeq: x.seq,
     consistency: { source: x.source, asOf: x.asOf },
   };
+}
+
+/** Steps passed: completed tasks and steps the history shows entered or completed, minus where tokens rest now. */
+function completedNodesOf(s: CaseStateView | null): string[] {
+  if (!s) return [];
+  const current = new Set(s.currentNodes.map((n) => n.nodeId));
+  const done = new Set<string>();
+  for (const t of s.tasks ?? []) if (t.status === 'completed') done.add(t.nodeId);
+  for (const e of s.history ?? []) {
+    if (e.nodeId && (e.type === 'entered' || e.type === 'completed' || e.type === 'task_completed')) done.add(e.nodeId);
+  }
+  return [...done].filter((n) => !current.has(n));
 }
 
 /**

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/knex.js';
 import type { PiiKeyring } from '../platform/pii.js';
 import type { AuthOptions } from './auth/authenticate.js';
+import type { HotspotConfig } from '../hotspots/config.js';
+import type { DeliveryRetry } from '../workflows/notification-contract.js';
 
 /** Everything the HTTP app needs, injected by the caller (start script, tests, benchmarks). */
 export interface AppDeps {
@@ -24,4 +26,11 @@ export interface AppDeps {
   newCaseId?: () => string;
   /** Webhook subscriptions (ADR 0026): default retry period, backoff cap, loopback receivers allowed. */
   webhooks?: { retryPeriodS?: number; maxBackoffS?: number; allowLocalhost?: boolean } | undefined;
+  /** The built web console (console/dist) served at `/` (ADR 0033); none when unset. */
+  consoleDir?: string | undefined;
+  /**
+   * The hotspot detector (ADR 0034): its configuration (default: KNTC_HOTSPOT_CONFIG or the defaults) and the
+   * retry of the notifications it starts (default: 10 s doubling to 1 h, for 24 h).
+   */
+  hotspots?: { config?: HotspotConfig; notifyRetry?: DeliveryRetry } | undefined;
 }

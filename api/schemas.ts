@@ -109,3 +109,29 @@ export const Cursor = z
     return z.NEVER;
   })
   .meta({ description: "Cursor: the `after` value of the previous page's `next` link" });
+
+/** Required text of at most `max` characters, trimmed. */
+export const Text = (max: number) => z.string().trim().min(1).max(max);
+
+/** An identity card or passport number. */
+export const IdNumber = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z]{6,20}$/, '6-20 letters or digits');
+
+/** A phone number as people write it. */
+export const PhoneNumber = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number');
+
+/** A visitor, a representative: personal data stored encrypted (like case parties). */
+export const VisitorInput = z
+  .strictObject({
+    name: Text(200),
+    idNumber: IdNumber.optional(),
+    phone: PhoneNumber.optional(),
+    address: Text(500).optional(),
+    email: z.email().max(254).optional(),
+  })
+  .meta({ id: 'VisitorInput' });

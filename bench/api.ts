@@ -105,7 +105,7 @@ const TYPES = ['letter', 'complaint_first', 'complaint_second', 'denunciation', 
  * `00000000-0000-4000-8000-<12 digits>`: agencies, types, receipt dates over two years, a tenth
  * overdue. Columns other routes may have added are left to their defaults.
  */
-async function seedReadModel(db: Db, n: number): Promise<void> {
+export async function seedReadModel(db: Db, n: number): Promise<void> {
   const id = `('00000000-0000-4000-8000-' || lpad(g::text, 12, '0'))`;
   const agency = `(ARRAY['${AGENCIES.join("','")}'])[1 + g % ${AGENCIES.length}]`;
   const type = `(ARRAY['${TYPES.join("','")}'])[1 + (g / 7) % ${TYPES.length}]`;

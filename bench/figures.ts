@@ -29,6 +29,10 @@ const agencyIds = [
 ];
 const TYPES = ['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition'];
 const OUTCOMES = ['legally_effective', 'withdrawn', 'not_accepted', 'concluded', 'terminated', 'answered', 'guided'];
+const SECTORS = ['land', 'compensation_site_clearance', 'environment', 'social_policy', 'corruption', 'other'];
+/** The bench province's code (Hồ Chí Minh City) and 170 commune codes of it; commune i is agency xa-i's place. */
+const PROVINCE_CODE = '79';
+const communeCode = (i: number) => String(25000 + i).padStart(5, '0');
 
 /**
  * A province of 30 departments and 170 communes, and `n` cases over two years (2025–2026) spread over them:
@@ -49,15 +53,16 @@ export async function seedFigures(db: Db, n: number): Promise<void> {
     .onConflict('id')
     .ignore();
   // The bulk load bypasses the per-row triggers that keep `case_facts` current (session_replication_role), then
-  // builds every facts row in one statement (kntc_case_facts_rebuild, migration 20261204040000).
+  // builds every facts row and the monthly roll-up set-based (kntc_case_facts_rebuild_all, migrations 2026120505*).
   await db.transaction(async (trx) => {
     await trx.raw(`SET LOCAL session_replication_role = replica`);
     await bulkInsert(trx, n);
   });
-  await db.raw('SELECT kntc_case_facts_rebuild()');
+  await db.raw('SELECT kntc_case_facts_rebuild_all()');
   await db.raw('VACUUM ANALYZE cases');
   await db.raw('VACUUM ANALYZE case_states');
   await db.raw('VACUUM ANALYZE case_facts');
+  await db.raw('VACUUM ANALYZE case_fact_months');
 }
 
 async function bulkInsert(db: Db, n: number): Promise<void> {
@@ -70,10 +75,17 @@ async function bulkInsert(db: Db, n: number): Promise<void> {
     ELSE (${arr(agencyIds.slice(DEPARTMENTS))})[1 + (h1 / 2) % ${COMMUNES}] END`;
   const type = `(${arr(TYPES)})[1 + (h1 / 400) % ${TYPES.length}]`;
   const received = `(timestamptz '2025-01-01T00:00:00+07:00' + (g % 730) * interval '1 day' + (h1 % 86400) * interval '1 second')`;
+  // Place: a commune's cases are about that commune; a department's about one of the 170 communes, or (a tenth)
+  // the province only; a twentieth record no place. Sector: one of six, a tenth unclassified.
+  const commune = `CASE WHEN h1 % 2 = 1 THEN lpad((25000 + 1 + (h1 / 2) % ${COMMUNES})::text, 5, '0')
+    WHEN (h2 / 9) % 10 = 0 THEN NULL ELSE lpad((25000 + 1 + (h2 / 11) % ${COMMUNES})::text, 5, '0') END`;
+  const sector = `CASE WHEN (h2 / 13) % 10 = 0 THEN NULL ELSE (${arr(SECTORS)})[1 + (h2 / 130) % ${SECTORS.length}] END`;
   await db.raw(`INSERT INTO cases (id, reference, workflow_id, case_type, channel, agency_id, subject, remote_area,
-      received_at, stage, status, projection_seq)
+      received_at, stage, status, projection_seq, sector, place_province, place_commune)
     SELECT ${id}, 'FIG-' || g, 'case-' || ${id}, ${type}, (${arr(CHANNELS)})[1 + h2 % ${CHANNELS.length}],
-           ${agency}, 'Đơn thử nghiệm số ' || g, (h2 / 4200) % 13 = 0, ${received}, 'received', 'open', 1
+           ${agency}, 'Đơn thử nghiệm số ' || g, (h2 / 4200) % 13 = 0, ${received}, 'received', 'open', 1,
+           ${sector}, CASE WHEN (h2 / 17) % 20 = 0 THEN NULL ELSE '${PROVINCE_CODE}' END,
+           CASE WHEN (h2 / 17) % 20 = 0 THEN NULL ELSE ${commune} END
       FROM ${series}`);
   const closed = `((h2 / 7) % 5 < 2)`;
   const overdue = `((h2 / 35) % 10 = 0)`;
@@ -104,16 +116,37 @@ interface Query {
   groupBy?: FigureDimensionName[];
 }
 
+const Q1 = { receivedFrom: '2026-01-01T00:00:00+07:00', receivedTo: '2026-04-01T00:00:00+07:00' };
 const QUERIES: Query[] = [
   { name: 'total, whole province, no filter', query: {} },
-  { name: 'total, whole province, received in a quarter', query: { receivedFrom: '2026-01-01T00:00:00+07:00', receivedTo: '2026-04-01T00:00:00+07:00' } },
+  { name: 'total, whole province, received in a quarter', query: Q1 },
   { name: 'total, overdue + open, whole province', query: { overdue: 'true', status: 'open' } },
   { name: 'group by agency, whole province, no filter', query: {}, groupBy: ['agency'] },
-  { name: 'group by agency × type, received in a month', query: { receivedFrom: '2026-03-01T00:00:00+07:00', receivedTo: '2026-04-01T00:00:00+07:00' }, groupBy: ['agency', 'type'] },
+  {
+    name: 'group by agency × type, received in a month',
+    query: { receivedFrom: '2026-03-01T00:00:00+07:00', receivedTo: '2026-04-01T00:00:00+07:00' },
+    groupBy: ['agency', 'type'],
+  },
   { name: 'group by status × onTime, one department', query: { agencyId: 'so-01' }, groupBy: ['status', 'onTime'] },
-  { name: 'group by outcome, closed in a quarter', query: { closedFrom: '2026-01-01T00:00:00+07:00', closedTo: '2026-04-01T00:00:00+07:00' }, groupBy: ['outcome'] },
+  {
+    name: 'group by outcome, closed in a quarter',
+    query: { closedFrom: '2026-01-01T00:00:00+07:00', closedTo: '2026-04-01T00:00:00+07:00' },
+    groupBy: ['outcome'],
+  },
   { name: 'group by receivedMonth, whole province', query: {}, groupBy: ['receivedMonth'] },
-  { name: 'group by type × overdue, accepted in a year', query: { acceptedFrom: '2025-01-01', acceptedTo: '2026-01-01' }, groupBy: ['type', 'overdue'] },
+  { name: 'group by receivedQuarter × type, whole province', query: {}, groupBy: ['receivedQuarter', 'type'] },
+  { name: 'group by sector × status, whole province', query: {}, groupBy: ['sector', 'status'] },
+  { name: 'group by commune, received in a quarter', query: Q1, groupBy: ['commune'] },
+  {
+    name: 'group by sector × overdue, one commune (place)',
+    query: { communeCode: communeCode(7) },
+    groupBy: ['sector', 'overdue'],
+  },
+  {
+    name: 'group by type × overdue, accepted in a year',
+    query: { acceptedFrom: '2025-01-01', acceptedTo: '2026-01-01' },
+    groupBy: ['type', 'overdue'],
+  },
   { name: 'group by channel, whole province, open', query: { status: 'open' }, groupBy: ['channel'] },
 ];
 

@@ -5,6 +5,8 @@
  * API: see bench/api.ts (BENCH_API_*); its table is also written to bench/results/api.md.
  * Load: see bench/load.ts (`--duration`, `--workers`, `--concurrency`, `--poll-ms`); written to bench/results/load.md.
  * Figures: see bench/figures.ts (BENCH_FIGURES_*); written to bench/results/figures.md.
+ * Hotspots: see bench/hotspots.ts (BENCH_HOTSPOT_ITEMS, BENCH_HOTSPOT_SAMPLES); written to bench/results/hotspots.md.
+ * Reports: bench/reports.ts (BENCH_REPORT_CASES, BENCH_REPORT_RUNS); written to bench/results/reports.md.
  * Webhooks: see bench/webhooks.ts (BENCH_WEBHOOK_RATE, BENCH_WEBHOOK_SECONDS, BENCH_FEED_EVENTS); written to bench/results/webhooks.md.
  */
 import fs from 'node:fs';
@@ -14,6 +16,9 @@ import { runFiguresBench } from './figures.js';
 import { benchTable, runInterpreterBench } from './interpreter.js';
 import { runAndWriteLoadBench } from './load.js';
 import { runAndWriteWebhookBench } from './webhooks.js';
+import { runConsoleBench } from './console.js';
+import { runHotspotBench } from './hotspots.js';
+import { runAndWriteReportBench } from './reports.js';
 
 /** `--name value` flags (for the load benchmark); the other arguments name benchmarks. */
 const argv = process.argv.slice(2);
@@ -51,6 +56,18 @@ const BENCHES: Record<string, () => Promise<void>> = {
     const md = await runFiguresBench((s) => console.error(s));
     fs.writeFileSync(new URL('./results/figures.md', import.meta.url), `${md}\n`);
     console.log(`\n${md}`);
+  },
+  /** The web console: initial bundle size and LCP of the inbox and dashboard with 100,000 cases (ADR 0033). */
+  async console() {
+    console.log(`\n${await runConsoleBench((s) => console.error(s))}`);
+  },
+  /** The hotspot detector: full recompute and incremental update over 1,000,000 cases and visits (~3 minutes). */
+  async hotspots() {
+    console.log(`\n${await runHotspotBench((s) => console.error(s))}`);
+  },
+  /** The monthly report for a whole province over one million cases (issue 16 item 8; ADR 0032). */
+  async reports() {
+    console.log(`\n${await runAndWriteReportBench((s) => console.error(s))}`);
   },
   /** Sustained load with 1 and 2 worker processes, 10 minutes each by default (not part of the default run). */
   async load() {

@@ -36,6 +36,82 @@ import { ensureTemporal } from '../scripts/install-temporal.mjs';
 import { startBenchStack } from './stack.js';
 import { createCaseWorker } from '../worker.js';
 import { percentile } from './api.js';
+import { fetchRunChain, type RunHistory } from '../platform/history.js';
+
+/** What the subscription's delivery workflow cost in Temporal during the run. */
+export interface HistoryStats {
+  runs: number;
+  historyEvents: number;
+  workflowTasks: number;
+  activities: Record<string, number>;
+  /** Activity scheduled → started (the worker picking it up), ms. */
+  activityStartMs: { p50: number; p99: number };
+  /** Activities whose last attempt was not the first (a timeout or a failure retried). */
+  activitiesRetried: number;
+  /** Longest started → completed per activity type, ms. */
+  longestActivityMs: Record<string, number>;
+  historyEventsPerDelivered: number;
+}
+
+function history(runs: RunHistory[], delivered: number): HistoryStats {
+  const ms = (t: unknown) => {
+    const x = t as { seconds?: { toNumber(): number } | number; nanos?: number } | null | undefined;
+    const s = typeof x?.seconds === 'number' ? x.seconds : (x?.seconds?.toNumber() ?? 0);
+    return s * 1000 + (x?.nanos ?? 0) / 1e6;
+  };
+  const activities: Record<string, number> = {};
+  const scheduled = new Map<string, number>();
+  const starts: number[] = [];
+  let historyEvents = 0;
+  let workflowTasks = 0;
+  let retried = 0;
+  const startedAt = new Map<string, number>();
+  const typeOf = new Map<string, string>();
+  const typeBySched = new Map<string, string>();
+  const longest: Record<string, number> = {};
+  for (const r of runs) {
+    for (const e of r.history.events ?? []) {
+      historyEvents += 1;
+      if (e.workflowTaskCompletedEventAttributes) workflowTasks += 1;
+      const sch = e.activityTaskScheduledEventAttributes;
+      if (sch) {
+        const t = sch.activityType?.name ?? '?';
+        activities[t] = (activities[t] ?? 0) + 1;
+        scheduled.set(`${r.runId}/${String(e.eventId)}`, ms(e.eventTime));
+        typeBySched.set(`${r.runId}/${String(e.eventId)}`, t);
+      }
+      const st = e.activityTaskStartedEventAttributes;
+      if (st) {
+        const at = scheduled.get(`${r.runId}/${String(st.scheduledEventId)}`);
+        if (at !== undefined) starts.push(ms(e.eventTime) - at);
+        if ((st.attempt ?? 1) > 1) retried += 1;
+        startedAt.set(`${r.runId}/${String(e.eventId)}`, ms(e.eventTime));
+        typeOf.set(
+          `${r.runId}/${String(e.eventId)}`,
+          typeBySched.get(`${r.runId}/${String(st.scheduledEventId)}`) ?? '?',
+        );
+      }
+      const done = e.activityTaskCompletedEventAttributes;
+      if (done) {
+        const k = `${r.runId}/${String(done.startedEventId)}`;
+        const t = typeOf.get(k) ?? '?';
+        const d = ms(e.eventTime) - (startedAt.get(k) ?? ms(e.eventTime));
+        longest[t] = Math.max(longest[t] ?? 0, Math.round(d));
+      }
+    }
+  }
+  starts.sort((a, b) => a - b);
+  return {
+    runs: runs.length,
+    historyEvents,
+    workflowTasks,
+    activities,
+    activityStartMs: { p50: Math.round(percentile(starts, 50)), p99: Math.round(percentile(starts, 99)) },
+    activitiesRetried: retried,
+    longestActivityMs: longest,
+    historyEventsPerDelivered: Math.round((historyEvents / Math.max(1, delivered)) * 100) / 100,
+  };
+}
 
 const env = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 
@@ -48,6 +124,9 @@ export interface WebhookBenchResult {
   deliveredPerSecond: number;
   latencyMs: { p50: number; p99: number; max: number };
   attemptMs: { count: number; p50: number; p99: number };
+  /** From the event's recording to the start of its first HTTP attempt. */
+  firstAttemptWaitMs: { p50: number; p99: number };
+  temporal: HistoryStats;
   badSignatures: number;
   duplicates: number;
   feed: {
@@ -259,6 +338,20 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
       .map((a) => a.duration_ms)
       .sort((a, b) => a - b);
     log(`HTTP attempts: ${httpMs.length}, p50 ${percentile(httpMs, 50)} ms, p99 ${percentile(httpMs, 99)} ms`);
+    // Where the rest goes: from the event's recording to its first attempt's start (fetch, queue, scheduling).
+    const waitMs = (
+      (await db.raw(
+        `SELECT (EXTRACT(EPOCH FROM MIN(a.at) - e.recorded_at) * 1000)::float AS ms
+           FROM webhook_attempts a JOIN events e ON e.seq = a.event_seq
+          WHERE a.subscription_id = ? GROUP BY e.seq, e.recorded_at`,
+        [hookId],
+      )) as { rows: Array<{ ms: number }> }
+    ).rows
+      .map((r) => Math.round(r.ms))
+      .sort((a, b) => a - b);
+    log(`recording → first attempt: p50 ${percentile(waitMs, 50)} ms, p99 ${percentile(waitMs, 99)} ms`);
+    const temporal = history(await fetchRunChain(deps.temporal, `webhook-${hookId}`), lat.length);
+    log(`delivery workflow: ${JSON.stringify(temporal)}`);
     // The subscription takes every type: deleted first, so that the synthetic events below are not delivered.
     await fetch(`${base}/v1/webhooks/${hookId}`, { method: 'DELETE', headers });
     log(`appending ${FEED_EVENTS} events and reading the feed…`);
@@ -326,6 +419,8 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
       deliveredPerSecond: lat.length / Math.max(0.001, (lastAt - firstAt) / 1000),
       latencyMs: { p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat[lat.length - 1] ?? NaN },
       attemptMs: { count: httpMs.length, p50: percentile(httpMs, 50), p99: percentile(httpMs, 99) },
+      firstAttemptWaitMs: { p50: percentile(waitMs, 50), p99: percentile(waitMs, 99) },
+      temporal,
       badSignatures,
       duplicates,
       feed: {
@@ -364,6 +459,14 @@ export async function runAndWriteWebhookBench(log: (s: string) => void = console
     `| delivery latency p99 | ${f(r.latencyMs.p99)} ms | < 1000 ms — ${r.latencyMs.p99 < 1000 ? 'met' : 'not met'} |`,
     `| delivery latency max | ${f(r.latencyMs.max)} ms | |`,
     `| one HTTP attempt p50 / p99 | ${f(r.attemptMs.p50)} / ${f(r.attemptMs.p99)} ms (${r.attemptMs.count} attempts) | |`,
+    `| recording → first attempt p50 / p99 | ${f(r.firstAttemptWaitMs.p50)} / ${f(r.firstAttemptWaitMs.p99)} ms | |`,
+    `| delivery workflow in Temporal | ${r.temporal.runs} run(s), ${r.temporal.historyEvents} history events ` +
+      `(${r.temporal.historyEventsPerDelivered} per event delivered), ${r.temporal.workflowTasks} workflow tasks, ` +
+      `activities ${Object.entries(r.temporal.activities)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; ` +
+      `activity scheduled → started p50 / p99 ${r.temporal.activityStartMs.p50} / ${r.temporal.activityStartMs.p99} ms, ` +
+      `${r.temporal.activitiesRetried} retried | |`,
     `| feed read, \`GET /v1/events?limit=1000\` | ${r.feed.events} events in ${f(r.feed.pageSeconds)} s = ${f(r.feed.pagePerSecond)} events/s | |`,
     `| feed read, SSE stream | ${r.feed.streamed} events in ${f(r.feed.sseSeconds)} s = ${f(r.feed.ssePerSecond)} events/s | |`,
     '',

@@ -1,13 +1,12 @@
 /**
- * The one filter model of cases (ADR 0030): what `GET /v1/cases` searches, what `GET /v1/figures/cases`
- * counts and groups, and what a report cell asks. One zod schema for the query-string form
+ * The one filter model of cases (ADR 0030): what `GET /v1/cases` searches, what the case counts
+ * (`db/case-figures.ts`) count and group, and what a report cell asks. One zod schema for the query-string form
  * ({@link CaseFilterQuery}), one parsed form ({@link CaseFilter}) and one function putting it on a query
  * ({@link applyCaseFilter}) over {@link caseFilterSource}; the search and the counts both go through it, so
  * a count and the search it links to cannot drift (a property test pages through the search to check).
  *
- * Only what the read model records truthfully is a filter. Not answerable today (nothing records it):
- * prolonged (kéo dài) matters, sector (lĩnh vực) and place (địa bàn) of a case — they arrive with the
- * hotspots / mass-matters work as new fields and dimensions here.
+ * Only what the read model records truthfully is a filter. Sector (lĩnh vực) and place (địa bàn) are the
+ * structured fields of intake (ADR 0034). Not answerable today (nothing records it): prolonged (kéo dài) matters.
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -46,7 +45,10 @@ export const CaseFilterQuery = z.strictObject({
   exactAgency: Bool.meta({ description: '`true`: only the cases of `agencyId` itself, not of its subtree' }),
   channel: z.enum(CHANNELS).optional().meta({ description: 'How the case arrived' }),
   outcome: OrNone(
-    z.string().max(100).regex(/^(?!(?:true|false|null)$)[A-Za-z_][A-Za-z0-9_.-]*$/, 'an outcome such as withdrawn'),
+    z
+      .string()
+      .max(100)
+      .regex(/^(?!(?:true|false|null)$)[A-Za-z_][A-Za-z0-9_.-]*$/, 'an outcome such as withdrawn'),
     "The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`)",
   ),
   overdue: Bool.meta({ description: 'A statutory limit of the case was breached (sticky; open or closed)' }),
@@ -67,6 +69,18 @@ export const CaseFilterQuery = z.strictObject({
   acceptedTo: IsoDate.optional().meta({ description: 'Accepted before this day (Vietnam)' }),
   closedFrom: IsoInstant.optional().meta({ description: 'Closed (completed or cancelled) at or after' }),
   closedTo: IsoInstant.optional().meta({ description: 'Closed before' }),
+  sector: OrNone(
+    z.string().regex(/^(?!null$)[a-z][a-z0-9_]{0,63}$/, 'a sector code such as land'),
+    'Sector code of the configurable list (e.g. `land`, `environment`)',
+  ),
+  provinceCode: OrNone(
+    z.string().regex(/^\d{2}$/, 'a 2-digit province code (2025 units)'),
+    'Province of the place the case is about (2-digit code of the 2025 administrative units)',
+  ),
+  communeCode: OrNone(
+    z.string().regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)'),
+    'Commune / ward of the place the case is about (5-digit code of the 2025 administrative units)',
+  ),
 });
 export type CaseFilterQuery = z.infer<typeof CaseFilterQuery>;
 /** The names of the filters, in the order links carry them. */
@@ -110,6 +124,12 @@ export interface CaseFilter {
   acceptedTo?: string;
   closedFrom?: string;
   closedTo?: string;
+  /** Structured place and sector (ADR 0034); `null`: the cases without one. */
+  provinceCode?: string | null;
+  communeCode?: string | null;
+  sector?: string | null;
+  /** The respondent key (ADR 0034): for internal callers (a free-text key is no query parameter). */
+  respondentKey?: string;
 }
 
 /**
@@ -124,6 +144,8 @@ export function caseFilterOf(q: CaseFilterQuery, agencies: string[]): CaseFilter
   if (q.status) f.status = q.status;
   if (q.channel) f.channel = q.channel;
   if (q.outcome !== undefined) f.outcome = q.outcome === 'null' ? null : q.outcome;
+  for (const k of ['sector', 'provinceCode', 'communeCode'] as const)
+    if (q[k] !== undefined) f[k] = q[k] === 'null' ? null : q[k];
   for (const k of CASE_FLAGS) if (q[k] !== undefined) f[k] = flag(q[k]);
   for (const k of [
     'dueBefore',
@@ -148,7 +170,7 @@ export function caseFilterParams(q: Partial<CaseFilterQuery>): URLSearchParams {
 
 // The facts a filter selects on are the columns of `case_facts` (one narrow row per case, kept current by
 // triggers in the transaction of every read-model write; their definitions are in migration
-// 20261204040000_case_figures): plain, indexable columns instead of the projected state's jsonb.
+// 20261205050000_case_facts): plain, indexable columns instead of the projected state's jsonb.
 /** Closed: completed or cancelled (a cancelled workflow ends the case, ADR 0005 follow-up). */
 export const CLOSED_SQL = `f.closed`;
 export const FLAG_SQL: Record<CaseFlag, string> = {
@@ -195,4 +217,12 @@ export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter): void {
   if (q.acceptedTo) b.where('f.accepted_on', '<', q.acceptedTo);
   if (q.closedFrom) b.where('f.closed_at', '>=', q.closedFrom);
   if (q.closedTo) b.where('f.closed_at', '<', q.closedTo);
+  const orNone = (col: string, v: string | null | undefined) => {
+    if (v === null) b.whereNull(col);
+    else if (v !== undefined) b.where(col, v);
+  };
+  orNone('f.place_province', q.provinceCode);
+  orNone('f.place_commune', q.communeCode);
+  orNone('f.sector', q.sector);
+  if (q.respondentKey !== undefined) b.where('f.respondent_key', q.respondentKey);
 }

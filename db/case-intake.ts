@@ -67,6 +67,10 @@ export interface CaseSeed {
   receivedAt: string;
   definition: { key: string; version: number; hash: string };
   details: Record<string, unknown>;
+  /** The structured place, sector and normalised respondent key (issue 15.4), when given. */
+  place?: { provinceCode: string; communeCode: string | null } | undefined;
+  sector?: string | undefined;
+  respondentKey?: string | undefined;
 }
 
 interface CandidateRow {
@@ -143,14 +147,20 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
       seed: CaseSeed;
       audit: AuditInput;
       completion?: { scope: string; key: string; response: StoredResponse };
-    }): Promise<{ fresh: boolean; audited: boolean }> {
+      /**
+       * Run in the same transaction once a new seed is written (after the audit entry): the hotspot
+       * detector's incremental update (db/hotspots.ts, ADR 0034). Answers notifications to start.
+       */
+      afterSeed?: (trx: Db) => Promise<{ notifications: string[] }>;
+    }): Promise<{ fresh: boolean; audited: boolean; notifications: string[]; agencyClosed?: true }> {
       const s = a.seed;
       // ON CONFLICT without a target: any unique index (id or reference) may report the conflict first.
       const seed = {
         sql: `c AS (
             INSERT INTO cases (id, reference, workflow_id, case_type, channel, agency_id, subject, remote_area, received_at, stage, status,
-                               projection_seq, definition_key, definition_version, definition_hash, details, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, 'received', 'open', 0, ?, ?::int, ?, ?::jsonb, now())
+                               projection_seq, definition_key, definition_version, definition_hash, details, updated_at,
+                               place_province, place_commune, sector, respondent_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::timestamptz, 'received', 'open', 0, ?, ?::int, ?, ?::jsonb, now(), ?, ?, ?, ?)
             ON CONFLICT DO NOTHING RETURNING id
           )`,
         bindings: [
@@ -167,9 +177,23 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
           s.definition.version,
           s.definition.hash,
           JSON.stringify(s.details),
+          s.place?.provinceCode ?? null,
+          s.place?.communeCode ?? null,
+          s.sector ?? null,
+          s.respondentKey ?? null,
         ] as Knex.RawBinding[],
       };
       const done = await db.transaction(async (trx) => {
+        // The agency open, and kept so until this commits (ADR 0024): a closure's UPDATE of the row waits for
+        // this, so its sweep (started after it commits) sees the case; a closure committed first refuses it.
+        // Locked before the audit head, in the order a closure takes them (agencies, then the audit head).
+        const open = await prepared<{ rows: unknown[] }>(
+          trx,
+          'SELECT 1 FROM agencies WHERE id = ? AND closed_at IS NULL FOR SHARE',
+          [s.agencyId],
+        );
+        if (open.rows.length === 0)
+          return { fresh: false, audited: false, notifications: [], agencyClosed: true as const };
         const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
         const ctes = [
           seed,
@@ -178,13 +202,16 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
             ? [completeCte(a.completion.scope, a.completion.key, a.completion.response, 'idem_done')]
             : []),
         ];
-        return prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(
+        const r = await prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(
           trx,
           `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
           ctes.flatMap((c) => c.bindings),
         );
+        const row = r.rows[0]!;
+        const after = row.fresh && a.afterSeed ? await a.afterSeed(trx) : { notifications: [] };
+        return { ...row, notifications: after.notifications };
       });
-      return done.rows[0]!;
+      return done;
     },
 
     /** Whether the read model has the case (a start recorded by this or an identical request). */

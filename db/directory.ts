@@ -102,8 +102,65 @@ const AGENCY_COLUMNS = [
   'updated_at',
 ];
 
+/** An agency closure's background move, as stored (`agency_closures`). */
+export interface ClosureRow {
+  id: string;
+  agency_id: string;
+  successor_id: string;
+  workflow_id: string;
+  status: 'running' | 'completed' | 'not_started';
+  reason: string | null;
+  requested_by: unknown;
+  start_attempts: number;
+  last_start_error: string | null;
+  [column: string]: unknown;
+}
+
 export function createDirectoryStore(db: Db) {
   return {
+    /** Records a closure (in the caller's transaction), its move `running` until its start says otherwise. */
+    async insertClosure(
+      c: { id: string; agencyId: string; successorId: string; workflowId: string; reason: string; actor: unknown },
+      trx: Db,
+    ): Promise<void> {
+      await trx('agency_closures').insert({
+        id: c.id,
+        agency_id: c.agencyId,
+        successor_id: c.successorId,
+        workflow_id: c.workflowId,
+        status: 'running',
+        reason: c.reason,
+        requested_by: JSON.stringify(c.actor),
+      });
+    },
+    async closure(id: string): Promise<ClosureRow | undefined> {
+      return db('agency_closures').where({ id }).first<ClosureRow | undefined>();
+    },
+    /** The latest closure of an agency. */
+    async latestClosure(agencyId: string): Promise<ClosureRow | undefined> {
+      return db('agency_closures').where({ agency_id: agencyId }).orderBy('requested_at', 'desc').first<ClosureRow>();
+    },
+    /** Closures whose background move has not started yet, oldest first. */
+    async closuresNotStarted(limit = 100): Promise<ClosureRow[]> {
+      return db('agency_closures').where({ status: 'not_started' }).orderBy('requested_at').limit(limit);
+    },
+    /** The move's workflow was started (`running`), or its start failed (`not_started`, with the error). */
+    async markClosureStart(id: string, started: boolean, error?: string): Promise<void> {
+      await db('agency_closures')
+        .where({ id })
+        .whereNot({ status: 'completed' })
+        .update(
+          started
+            ? { status: 'running', last_start_error: null }
+            : { status: 'not_started', last_start_error: (error ?? 'failed').slice(0, 500) },
+        );
+    },
+    /** One more try at starting the move (counted before it is made). */
+    async countClosureStart(id: string): Promise<void> {
+      await db('agency_closures')
+        .where({ id })
+        .update({ start_attempts: db.raw('start_attempts + 1') });
+    },
     async agency(id: string, trx: Db = db): Promise<AgencyRecord | undefined> {
       const r = await trx('agencies').where({ id }).first(AGENCY_COLUMNS);
       return r ? agencyOf(r) : undefined;

@@ -267,6 +267,59 @@ export function createWebhookStore(db: Db) {
         });
       });
     },
+    /**
+     * First attempts at several events in one statement (the fast path's log, ADR 0035): each attempt logged
+     * and its delivery's state updated as {@link recordAttempt} does. At most one attempt per event.
+     */
+    async recordAttempts(
+      subscriptionId: string,
+      list: ReadonlyArray<{
+        eventSeq: number;
+        attempt: number;
+        at: Date;
+        durationMs: number;
+        statusCode: number | null;
+        error: string | null;
+        delivered: boolean;
+      }>,
+    ): Promise<void> {
+      if (list.length === 0) return;
+      const rows = list.map((a) => ({
+        seq: a.eventSeq,
+        attempt: a.attempt,
+        at: a.at.toISOString(),
+        duration_ms: a.durationMs,
+        status_code: a.statusCode,
+        error: a.error,
+        delivered: a.delivered,
+      }));
+      await db.raw(
+        `WITH a AS (
+           SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(seq bigint, attempt int, at timestamptz, duration_ms int,
+             status_code int, error text, delivered boolean)
+         ), d AS (
+           INSERT INTO webhook_deliveries AS w (subscription_id, event_seq, status, attempts, last_status_code,
+             last_error, last_attempt_at, first_attempt_at, delivered_at)
+           SELECT ?, seq, CASE WHEN delivered THEN 'delivered' ELSE 'pending' END, 1, status_code, error, at, at,
+             CASE WHEN delivered THEN now() END
+           FROM a
+           ON CONFLICT (subscription_id, event_seq) DO UPDATE SET
+             attempts = w.attempts + 1,
+             last_status_code = EXCLUDED.last_status_code,
+             last_error = EXCLUDED.last_error,
+             last_attempt_at = EXCLUDED.last_attempt_at,
+             first_attempt_at = COALESCE(w.first_attempt_at, EXCLUDED.first_attempt_at),
+             status = CASE WHEN EXCLUDED.status = 'delivered' THEN 'delivered' ELSE w.status END,
+             delivered_at = CASE WHEN EXCLUDED.status = 'delivered' THEN now() ELSE w.delivered_at END
+           RETURNING event_seq, rounds
+         )
+         INSERT INTO webhook_attempts (subscription_id, event_seq, round, attempt, at, duration_ms, status_code, error)
+         SELECT ?, a.seq, d.rounds, a.attempt, a.at, a.duration_ms, a.status_code, a.error
+         FROM a JOIN d ON d.event_seq = a.seq
+         ORDER BY a.seq`,
+        [JSON.stringify(rows), subscriptionId, subscriptionId],
+      );
+    },
     /** The retry period ran out (or the delivery cannot succeed): dead-lettered. */
     async markDead(subscriptionId: string, eventSeq: number, reason: string): Promise<void> {
       await db('webhook_deliveries')

@@ -84,6 +84,17 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     lead: (c) => `Đồng chí được giao một công việc trong hồ sơ ${c.reference}.`,
     action: 'Đề nghị đồng chí thực hiện trong thời hạn.',
   },
+  hotspot_raised: {
+    subject: (c) => `Cảnh báo sớm điểm nóng — hồ sơ mới nhất ${c.reference}`,
+    lead: (c) =>
+      `Hệ thống phát hiện một cụm đơn thư, vụ việc có dấu hiệu trở thành điểm nóng trên địa bàn; hồ sơ mới nhất của cụm là ${c.reference}.`,
+    action: 'Đề nghị đồng chí xem cảnh báo (GET /v1/hotspots) và chỉ đạo phương án xử lý.',
+  },
+  hotspot_level_changed: {
+    subject: (c) => `Điểm nóng tăng mức cảnh báo — hồ sơ mới nhất ${c.reference}`,
+    lead: (c) => `Một điểm nóng trên địa bàn đã tăng mức cảnh báo; hồ sơ mới nhất của cụm là ${c.reference}.`,
+    action: 'Đề nghị đồng chí xem cảnh báo (GET /v1/hotspots) và chỉ đạo xử lý kịp thời.',
+  },
   calendar_changed: {
     subject: (c) => `Thay đổi lịch làm việc ảnh hưởng hồ sơ ${c.reference}`,
     lead: (c) => `Lịch làm việc (ngày nghỉ, ngày làm bù) thay đổi; thời hạn của hồ sơ ${c.reference} đã được tính lại.`,

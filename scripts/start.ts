@@ -17,6 +17,7 @@ try {
 
 const line = (k: string, v: string) => console.log(`  ${k.padEnd(18)} ${v}`);
 console.log(`\nkntc-flow is running (started in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+line('Console', `${system.consoleUrl}   (sign in with the admin token below)`);
 line('API', system.apiUrl);
 line('Health', `${system.apiUrl}/healthz   ${system.apiUrl}/readyz`);
 line('Temporal', `${system.temporalAddress} (namespace ${cfg.temporal.namespace})`);

@@ -16,8 +16,11 @@ import { prepareDatabase, startConfiguredEmbeddedPostgres } from '../platform/da
 import { configureAuditKeys } from '../db/audit-keys.js';
 import { sealAuditChain } from '../db/audit.js';
 import { ChainBroken, configureAuditSigner, createCheckpointStore } from '../db/audit-checkpoints.js';
+import { ensureReceptionComplianceSchedules } from '../reception/compliance-schedules.js';
 import { notificationDeps, startMailCatcher, type MailCatcher } from '../platform/notifications.js';
 import { createPiiKeyring } from '../platform/pii.js';
+import { ensureConsoleBuilt } from '../platform/console-build.js';
+import { ensureReportSchedule } from '../platform/report-schedule.js';
 import { portInUse, type PostgresHandle } from '../platform/postgres.js';
 import {
   connectClient,
@@ -31,6 +34,8 @@ import {
 
 export interface RunningSystem {
   apiUrl: string;
+  /** The web console (same origin as the API). */
+  consoleUrl: string;
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl: string | undefined;
@@ -191,11 +196,18 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       notifications: notificationDeps(cfg.notifications, smtpUrl),
     });
     const workerRun = worker.run();
+    // Reports are drafted at the end of each data period by a Temporal Schedule (ADR 0032).
+    if (await ensureReportSchedule(client, cfg.temporal.taskQueue)) logger.info('report drafting schedule created');
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun.catch(() => undefined);
       await workerConn.close();
     });
+    // The reception compliance check: Temporal Schedules, monthly and weekly (ADR 0029).
+    await ensureReceptionComplianceSchedules(client, cfg.temporal.taskQueue).then(
+      (ids) => logger.info({ schedules: ids }, 'reception compliance schedules registered'),
+      (e: Error) => logger.warn({ err: e.message }, 'reception compliance schedules could not be registered'),
+    );
 
     // API
     const auth = {
@@ -206,7 +218,10 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       maxLifetimeS: cfg.auth.jwtMaxLifetimeS,
       clockSkewS: cfg.auth.jwtClockSkewS,
     };
+    // The web console (ADR 0033): built when missing or stale, served by the API at `/`.
+    const consoleDir = await ensureConsoleBuilt((line) => logger.info(line));
     const app = createApp({
+      consoleDir,
       db,
       temporal: client,
       taskQueue: cfg.temporal.taskQueue,
@@ -214,6 +229,8 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
       auth,
       pii,
       webhooks: cfg.webhooks,
+      // Hotspot notifications are started by the API once their intake commits (ADR 0034).
+      hotspots: { notifyRetry: notificationDeps(cfg.notifications).retry },
     });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(cfg.port, cfg.host, () => resolve(s));
@@ -229,6 +246,7 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
 
     return {
       apiUrl: `http://${cfg.host}:${cfg.port}`,
+      consoleUrl: `http://${cfg.host}:${cfg.port}/`,
       databaseUrl: databaseUrl.replace(/:[^:@/]*@/, ':***@'),
       temporalAddress,
       temporalUiUrl: dev ? `http://127.0.0.1:${cfg.temporal.uiPort}` : undefined,

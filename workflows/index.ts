@@ -5,3 +5,5 @@ export { calendarFanOutWorkflow } from './calendar-fanout.js';
 export { webhookDeliveryWorkflow } from './webhooks.js';
 export { deliverNotificationWorkflow } from './deliver-notification.js';
 export { agencyClosureWorkflow } from './agency-closure.js';
+export { receptionComplianceWorkflow } from './reception-compliance.js';
+export { reportDraftingWorkflow, reportWorkflow } from './report.js';

@@ -18,6 +18,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -32,6 +33,11 @@ const MAX_QUEUED = 500;
 const HISTORY_LIMIT = 8_000;
 /** Events of one lane delivered by one activity call (sequentially, in order). */
 const BATCH = 50;
+/**
+ * patched() id: events are read and delivered by the fast-path activity `pumpWebhookEvents` (ADR 0035), which
+ * hands back only the lanes it could not deliver; runs recorded before it poll with `awaitWebhookEvents`.
+ */
+export const WEBHOOK_PUMP_PATCH = 'kntc-webhook-pump-v1';
 
 const control = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '2 minutes',
@@ -41,6 +47,8 @@ const control = proxyActivities<WebhookActivities>({
 
 /** Delivers the subscription's events, in order per case, until the subscription is deleted. */
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<{ ended: 'deleted' }> {
+  // Decided once per run, before any command (a replayed older run keeps the polling path throughout).
+  const fastPath = patched(WEBHOOK_PUMP_PATCH);
   const deliver = proxyActivities<WebhookActivities>({
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: `${input.retryPeriodSeconds} seconds`,
@@ -81,15 +89,21 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     running.add(lane);
     const q = lanes.get(lane)!;
     while (q.length > 0 && !draining) {
-      const seqs = q.slice(0, BATCH).map((d) => d.seq);
-      const r = await batch.deliverWebhookBatch({ subscriptionId: input.subscriptionId, seqs });
-      q.splice(0, r.done);
-      queued -= r.done;
-      if (!r.failure) continue;
+      // The fast path already made q[0]'s first attempt, which failed (only runs with WEBHOOK_PUMP_PATCH).
+      let failure = q[0]!.failed;
+      if (!failure) {
+        const n = q.findIndex((d, i) => i > 0 && d.failed !== undefined);
+        const seqs = q.slice(0, n > 0 ? Math.min(n, BATCH) : BATCH).map((d) => d.seq);
+        const r = await batch.deliverWebhookBatch({ subscriptionId: input.subscriptionId, seqs });
+        q.splice(0, r.done);
+        queued -= r.done;
+        failure = r.failure;
+        if (!failure) continue;
+      }
       // The first attempt at q[0] failed: retried on its own with backoff for the retry period (the lane
       // waits, so the case's later events are not sent before it), then dead-lettered.
       const d = q[0]!;
-      let dead: string | undefined = r.failure.retryable ? undefined : r.failure.reason;
+      let dead: string | undefined = failure.retryable ? undefined : failure.reason;
       if (!dead) {
         try {
           await sleep('1 second');
@@ -146,6 +160,23 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     }
     if (queued >= MAX_QUEUED) {
       await condition(() => queued < MAX_QUEUED || redeliveries.length > 0);
+      continue;
+    }
+    if (fastPath) {
+      // Delivered in the activity; only the lanes it could not deliver (and those this run holds) come back.
+      const p = await control.pumpWebhookEvents({
+        subscriptionId: input.subscriptionId,
+        after,
+        busyLanes: [...lanes.keys()],
+        waitMs: input.pollWaitMs ?? 10_000,
+        concurrency,
+      });
+      if (p.deleted) {
+        await condition(() => running.size === 0);
+        return { ended: 'deleted' };
+      }
+      after = p.scannedUpTo;
+      for (const h of p.handover) enqueue(h.failed ? { seq: h.seq, lane: h.lane, failed: h.failed } : h);
       continue;
     }
     const r = await control.awaitWebhookEvents({

@@ -2,12 +2,28 @@
  * Who is calling: a person (JWT) or an integrating system (API key). `admin` administers its agency's
  * subtree; `system_admin` is the system level (ADR 0013): it alone changes national reference data
  * (the public-agency calendar) and registers definitions that apply everywhere. It comes only from
- * the identity provider's tokens: no API key carries it ({@link AGENCY_ROLES}).
+ * the identity provider's tokens: no API key carries it ({@link AGENCY_ROLES}). `reception_officer` records
+ * citizen reception — sessions, visits, matter links (ADR 0028) — and reads its subtree's reception records.
  */
-export const ROLES = ['intake', 'officer', 'supervisor', 'auditor', 'admin', 'system_admin'] as const;
+export const ROLES = [
+  'intake',
+  'officer',
+  'supervisor',
+  'auditor',
+  'admin',
+  'system_admin',
+  'reception_officer',
+] as const;
 export type Role = (typeof ROLES)[number];
 /** The roles bound to an agency (every role but the system level): what an API key may carry. */
-export const AGENCY_ROLES = ['intake', 'officer', 'supervisor', 'auditor', 'admin'] as const satisfies readonly Role[];
+export const AGENCY_ROLES = [
+  'intake',
+  'officer',
+  'supervisor',
+  'auditor',
+  'admin',
+  'reception_officer',
+] as const satisfies readonly Role[];
 /** The system-level role (national reference data). */
 export const SYSTEM_ROLES = ['system_admin'] as const satisfies readonly Role[];
 

@@ -13,23 +13,24 @@ import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type AuthRule, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
 import { CaseFilterQuery } from '../../db/case-filter.js';
 import { resolveCaseFilter } from '../services/case-filter.js';
-import { AgencyId, CaseId, Cursor, encodeCursor, IDEMPOTENCY_KEY, IsoInstant } from '../schemas.js';
+import {
+  AgencyId,
+  CaseId,
+  Cursor,
+  encodeCursor,
+  IDEMPOTENCY_KEY,
+  IdNumber,
+  IsoInstant,
+  PhoneNumber,
+} from '../schemas.js';
 
 /** A party as given at intake; stored encrypted before the workflow starts (only references reach Temporal). */
 export const PartyInput = z
   .strictObject({
     role: z.enum(PARTY_ROLES),
     name: z.string().trim().min(1).max(200),
-    idNumber: z
-      .string()
-      .trim()
-      .regex(/^[0-9A-Za-z]{6,20}$/, '6-20 letters or digits')
-      .optional(),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 .-]{6,20}$/, 'a phone number')
-      .optional(),
+    idNumber: IdNumber.optional(),
+    phone: PhoneNumber.optional(),
     address: z.string().trim().min(1).max(500).optional(),
     email: z.email().max(254).optional(),
     isRepresentative: z.boolean().default(false),
@@ -52,6 +53,26 @@ export const AttachmentInput = z
     pages: z.number().int().min(1).max(100_000).optional(),
   })
   .meta({ id: 'AttachmentInput' });
+
+/** Where the matter arose: a province and, when known, a commune of the 2025 administrative units. */
+export const Place = z
+  .strictObject({
+    provinceCode: z.string().regex(/^\d{2}$/, 'a 2-digit province code (2025 units)'),
+    communeCode: z
+      .string()
+      .regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)')
+      .optional(),
+  })
+  .meta({
+    id: 'Place',
+    description: 'Province and commune/ward codes of the 2025 administrative units (General Statistics Office)',
+  });
+
+/** A sector of the configurable list (`land`, `compensation_site_clearance`, `environment`, …). */
+export const SectorCode = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a sector code such as land')
+  .meta({ description: 'Sector code of the configurable list (e.g. `land`, `environment`, `corruption`)' });
 
 const ISO_INSTANT_PARTS =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
@@ -116,6 +137,12 @@ export const CreateCaseBody = z
       description:
         'The decision, act, agency or official complained about / denounced (a description; people go in `parties`)',
     }),
+    respondentAgencyId: AgencyId.optional().meta({
+      description:
+        'The respondent as an agency of the directory (issue 15.4); the hotspot detector clusters on it, else on `respondent` normalised',
+    }),
+    place: Place.optional(),
+    sector: SectorCode.optional(),
     contentSummary: z
       .string()
       .trim()

@@ -173,6 +173,23 @@ const example = {
   ],
 };
 
+const DefinitionHeatmap = z
+  .object({
+    key: z.string(),
+    version: z.number().int(),
+    openCases: z.number().int().meta({ description: 'Open cases pinned to the version, in the agencies counted' }),
+    nodes: z.array(
+      z.object({
+        nodeId: z.string(),
+        waiting: z.number().int().meta({ description: 'Open cases waiting at this step now' }),
+        overdue: z.number().int().meta({ description: 'Of those waiting, overdue' }),
+        atRisk: z.number().int().meta({ description: 'Of those waiting, at risk (a warning rung fired)' }),
+        breached: z.number().int().meta({ description: 'Open cases that recorded a breach of a limit at this step' }),
+      }),
+    ),
+  })
+  .meta({ id: 'DefinitionHeatmap' });
+
 export const definitionRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get',
@@ -260,6 +277,45 @@ export const definitionRoutes: RouteSpec[] = [
       );
       if (!r) throw problems.notFound(`Definition ${params.key} version ${params.version}`);
       return { body: { ...summary(r), content: r.content } };
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/v1/definitions/:key/versions/:version/heatmap',
+    operationId: 'getDefinitionHeatmap',
+    tags: ['Definitions'],
+    summary: 'Open cases of a definition version per step: waiting, overdue, at risk, breached (the diagram heatmap)',
+    description:
+      "Counts over the read model of the open cases pinned to this version in the caller's agency subtree (or `agencyId`'s, " +
+      'within it). A step is counted where a case waits now (`waiting`, with `overdue` and `atRisk` of those) and where an ' +
+      'open case recorded a breach of a limit (`breached`). ' +
+      READ_SCOPE_NOTE,
+    auth: { roles: ['officer', 'supervisor', 'auditor', 'admin'], scope: { kind: 'subtree' } },
+    request: {
+      params: Params,
+      query: z.strictObject({
+        agencyId: AgencyId.optional().meta({ description: "Narrow to this agency's subtree (within the caller's)" }),
+      }),
+    },
+    responses: {
+      200: { description: 'Counts per step', schema: DefinitionHeatmap },
+      404: { description: 'No such version, or an agency outside the caller subtree' },
+    },
+    handler: async ({ params, query, principal, subtree, services }) => {
+      const r = await services.definitions.get(
+        params.key,
+        params.version,
+        await visibleOwners(principal, subtree, services),
+      );
+      if (!r) throw problems.notFound(`Definition ${params.key} version ${params.version}`);
+      let agencies: readonly string[] = subtree;
+      if (query.agencyId) {
+        if (!subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
+        agencies = await services.agencies.subtree(query.agencyId);
+      }
+      const counts = await services.heatmap.counts(r.key, r.version, agencies);
+      return { body: { key: r.key, version: r.version, ...counts } };
     },
   }),
 

@@ -397,7 +397,6 @@ export const directoryRoutes: RouteSpec[] = [
     responses: { 201: { description: 'The agency', schema: AgencyView } },
     handler: async ({ body, principal, services, requestId }) => {
       const created = await services.directory.createAgency(body, { principal, requestId });
-      services.agencies.invalidate();
       return { status: 201, body: agencyView(created) };
     },
   }),
@@ -437,7 +436,6 @@ export const directoryRoutes: RouteSpec[] = [
     responses: { 200: { description: 'The agency', schema: AgencyView } },
     handler: async ({ params, body, principal, services, requestId }) => {
       const updated = await services.directory.updateAgency(params.id, body, { principal, requestId });
-      services.agencies.invalidate();
       return { body: agencyView(updated) };
     },
   }),
@@ -456,7 +454,6 @@ export const directoryRoutes: RouteSpec[] = [
     responses: { 200: { description: 'The agency (unchanged when it already had that parent)', schema: AgencyView } },
     handler: async ({ params, body, principal, subtree, services, requestId }) => {
       const moved = await services.directory.moveAgency(params.id, body.parentId, subtree, { principal, requestId });
-      services.agencies.invalidate();
       return { body: agencyView(moved) };
     },
   }),
@@ -488,7 +485,6 @@ export const directoryRoutes: RouteSpec[] = [
         principal,
         requestId,
       });
-      services.agencies.invalidate();
       const closure = await start();
       return { status: 202, body: { agency: agencyView(agency), closure: closureView(closure) } };
     },
@@ -562,7 +558,6 @@ export const directoryRoutes: RouteSpec[] = [
       const plan = await services.directory.importFile(body, under, query.dryRun, { principal, requestId }, (p) =>
         importReport(p, false, under),
       );
-      if (!query.dryRun) services.agencies.invalidate();
       return { body: importReport(plan, query.dryRun, under) };
     },
   }),

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Principal, Role } from '../auth/principal.js';
 import type { CaseRecord } from '../../db/cases.js';
+import type { ReportRecord } from '../../db/reports.js';
 import type { Services } from './services.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -37,6 +38,15 @@ export type ScopeRule =
   | { kind: 'api-key'; param: string }
   /** The webhook subscription named by a path parameter (ADR 0026; deleted ones too). */
   | { kind: 'webhook'; param: string }
+  /** A hotspot named by a path parameter (ADR 0034): one of its items is of an agency in the subtree. */
+  | { kind: 'hotspot'; param: string }
+  /**
+   * A stored report named by a path parameter (ADR 0032): its agency must be in the subtree (`ctx.report`
+   * is set). `ownAgencyOnly`: only staff of the report's own agency act (a caller above answers 403).
+   */
+  | { kind: 'report'; param: string; ownAgencyOnly?: boolean }
+  /** A reception place, session, visit or a matter named by a path parameter (ADR 0028): its agency. */
+  | { kind: 'reception'; param: string; resource: 'place' | 'session' | 'visit' | 'matter' }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
   /**
@@ -79,7 +89,9 @@ export type ScopeContext<S extends ScopeRule> = S extends { kind: 'case' } | { k
   ? { /** The case the path names, within the caller's reach. */ case: CaseRecord }
   : S extends { kind: 'governing-agency' }
     ? { /** The governing agency's id, or null for the system level. */ governingAgency: string | null }
-    : Record<never, never>;
+    : S extends { kind: 'report' }
+      ? { /** The report the path names, within the caller's reach. */ report: ReportRecord }
+      : Record<never, never>;
 
 /** The caller as the access rule `A` guarantees it: none on a public route; authenticated, with its subtree, otherwise. */
 export type AuthContext<A extends AuthRule> = A extends 'public'

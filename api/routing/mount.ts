@@ -7,6 +7,7 @@ import { jsonTextProblem, textProblem } from '../../workflows/text-check.js';
 import { withVnInstants } from '../instants.js';
 import { HttpProblem, problems, zodToProblem } from '../problem.js';
 import type { CaseRecord } from '../../db/cases.js';
+import type { ReportRecord } from '../../db/reports.js';
 import type { Principal } from '../auth/principal.js';
 import type { RouteSpec } from './define-route.js';
 import type { Services } from './services.js';
@@ -73,6 +74,7 @@ interface BuiltContext {
   principal: Principal | undefined;
   subtree: string[];
   case?: CaseRecord;
+  report?: ReportRecord;
   governingAgency?: string | null;
   services: Services;
   requestId: string;
@@ -223,6 +225,26 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const w = await services.webhooks.get(id);
       if (!w || !within(w.agencyId)) throw notFound(`Webhook ${id}`);
+    } else if (scope.kind === 'hotspot') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      if (!(await services.hotspots.visible(id, ctx.subtree))) throw notFound(`Hotspot ${id}`);
+    } else if (scope.kind === 'report') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const r = await services.reports.get(id);
+      if (!r || !within(r.agencyId)) throw notFound(`Report ${id}`);
+      // ADR 0032: a report is written and submitted by its own agency; the levels above read it.
+      if (scope.ownAgencyOnly && r.agencyId !== principal.agencyId) {
+        throw forbidden(`Report ${id} is written and submitted by its own agency (${r.agencyId})`);
+      }
+      ctx.report = r;
+    } else if (scope.kind === 'reception') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const owner =
+        scope.resource === 'matter'
+          ? await services.matters.ownerOf(id)
+          : await services.receptionStore.ownerOf(scope.resource, id);
+      if (!owner || !within(owner))
+        throw notFound(`${scope.resource[0]!.toUpperCase()}${scope.resource.slice(1)} ${id}`);
     }
   }
   return ctx;

@@ -14,6 +14,7 @@ import { createCaseSearch, createTaskSearch } from '../../db/case-search.js';
 import { createCaseStore } from '../../db/cases.js';
 import { createCaseStateStore } from '../../db/case-states.js';
 import { createDefinitionStore } from '../../db/definitions.js';
+import { createDefinitionHeatmap } from '../../db/definition-heatmap.js';
 import { createNotificationStore } from '../../db/notification-deliveries.js';
 import { createIdempotencyStore } from '../../db/idempotency-keys.js';
 import { pingDb } from '../../db/health.js';
@@ -34,6 +35,20 @@ import { createRateLimiter } from '../rate-limit.js';
 import { createApiKeyAdmin } from '../services/api-keys.js';
 import { createCaseStartService } from '../services/case-start.js';
 import { createDirectoryService } from '../services/directory.js';
+import { createHotspotStore } from '../../db/hotspots.js';
+import { createDirectoryStore } from '../../db/directory.js';
+import { createHotspotService } from '../services/hotspots.js';
+import { createPlaceStore } from '../../db/places.js';
+import { loadHotspotConfig } from '../../hotspots/config.js';
+import { startNotificationDelivery } from '../../activities/notifications.js';
+import { createReceptionScheduleService } from '../services/reception-schedule.js';
+import { listComplianceTasks } from '../../db/reception-compliance.js';
+import { monthlyCompliance } from '../../reception/compliance.js';
+import { createReportEngine } from '../../reports/engine.js';
+import { createReportService } from '../services/reports.js';
+import { createReceptionService } from '../services/reception.js';
+import { createReceptionStore } from '../../db/reception.js';
+import { createMatterStore } from '../../db/matters.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -69,19 +84,54 @@ export function createServices(deps: AppDeps) {
   const events = createEventStore(deps.db);
   const webhooks = createWebhookStore(deps.db);
   const claims = createTaskClaimStore(deps.db);
+  const places = createPlaceStore(deps.db);
+  const hotspots = createHotspotStore(deps.db, deps.hotspots?.config ?? loadHotspotConfig());
+  const notifyRetry = deps.hotspots?.notifyRetry ?? {
+    initialIntervalMs: 10_000,
+    maximumIntervalMs: 3_600_000,
+    periodMs: 24 * 3_600_000,
+  };
+  /** Starts a recorded notification's delivery (deliverNotificationWorkflow on the API's task queue). */
+  const startDelivery = (id: string) => startNotificationDelivery(deps.temporal, deps.taskQueue, id, notifyRetry);
+  const cases = createCaseStore(deps.db);
+  const receptionStore = createReceptionStore(deps.db, deps.pii);
+  const matters = createMatterStore(deps.db);
+  const caseStart = createCaseStartService({
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    pii: deps.pii,
+    // Read at each start: the app's deps may set it later (tests pin a case id this way).
+    newCaseId: () => (deps.newCaseId ? deps.newCaseId() : randomUUID()),
+    intake: createCaseIntakeStore(deps.db, pins),
+    idempotency,
+    parties,
+    definitions,
+    agencies,
+    places,
+    hotspots: { config: hotspots.config, startDelivery },
+  });
   return {
+    places,
+    hotspots,
+    hotspotLifecycle: createHotspotService(deps.db, hotspots, audit, {
+      exists: async (id) => (await createDirectoryStore(deps.db).person(id)) !== undefined,
+    }),
+    startDelivery,
     deps,
     events,
     /** One poll of the feed head for every open event stream of this process. */
     eventHead: createHeadWatcher(events, 200),
     webhooks,
-    cases: createCaseStore(deps.db),
+    cases,
     caseStates: createCaseStateStore(deps.db),
     caseSearch: createCaseSearch(deps.db),
+    /** Report forms computed over the read model, visits and sessions (ADR 0031). */
+    reportForms: createReportEngine(deps.db, agencies),
     caseFigures: createCaseFigures(deps.db),
     caseDetails: createCaseDetailStore(deps.db),
     taskSearch: createTaskSearch(deps.db),
     definitions,
+    heatmap: createDefinitionHeatmap(deps.db),
     claims,
     agencies,
     agencyRecords: createAgencyStore(deps.db),
@@ -104,17 +154,18 @@ export function createServices(deps: AppDeps) {
     taskClaims: createTaskClaimService(deps.db, claims, audit),
     webhookAdmin: createWebhookAdmin(deps.db, webhooks, audit, deps.pii),
     idempotency,
-    caseStart: createCaseStartService({
-      temporal: deps.temporal,
-      taskQueue: deps.taskQueue,
-      pii: deps.pii,
-      // Read at each start: the app's deps may set it later (tests pin a case id this way).
-      newCaseId: () => (deps.newCaseId ? deps.newCaseId() : randomUUID()),
-      intake: createCaseIntakeStore(deps.db, pins),
-      idempotency,
+    caseStart,
+    receptionStore,
+    matters,
+    reception: createReceptionService({
+      db: deps.db,
+      reception: receptionStore,
+      matters,
+      audit,
+      caseStart,
       parties,
-      definitions,
       agencies,
+      cases,
     }),
     directory: createDirectoryService({
       db: deps.db,
@@ -122,8 +173,17 @@ export function createServices(deps: AppDeps) {
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
       logger: deps.logger,
+      agencies,
     }),
+    receptionSchedule: createReceptionScheduleService({ db: deps.db, audit }),
+    /** Compliance with the heads' legal minimum of reception days (ADR 0029). */
+    receptionCompliance: {
+      month: (agencies: readonly string[], month: string) => monthlyCompliance(deps.db, agencies, month),
+      tasks: (q: Parameters<typeof listComplianceTasks>[1]) => listComplianceTasks(deps.db, q),
+    },
     authenticate,
+    /** Stored reports: versions, submit/reopen through their workflow, export, consolidation (ADR 0032). */
+    reports: createReportService({ db: deps.db, temporal: deps.temporal }),
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),
   };

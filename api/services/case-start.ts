@@ -26,6 +26,10 @@ import type { EstablishedFacts } from '../../workflows/engine/runtime/index.js';
 import type { AgencyScope } from '../auth/agencies.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { requestHash } from '../idempotency.js';
+import type { PlaceStore } from '../../db/places.js';
+import { ingestHotspotItems } from '../../db/hotspots.js';
+import type { HotspotConfig } from '../../hotspots/config.js';
+import { respondentKey } from '../../hotspots/respondent.js';
 import { HttpProblem, problems } from '../problem.js';
 
 /** A validated `POST /v1/cases` body (api/routes/cases.ts `CreateCaseBody`). */
@@ -38,6 +42,10 @@ export interface CaseStartRequest {
   remoteArea: boolean;
   parties: Array<{ role: PartyRole; isRepresentative: boolean } & PartyIdentity>;
   respondent?: string | undefined;
+  /** The respondent as an agency of the directory (issue 15.4): wins over `respondent` as the cluster key. */
+  respondentAgencyId?: string | undefined;
+  place?: { provinceCode: string; communeCode?: string | undefined } | undefined;
+  sector?: string | undefined;
   contentSummary?: string | undefined;
   attachments: unknown[];
   signersCount?: number | undefined;
@@ -69,7 +77,33 @@ export interface CaseStartDeps {
     sealAll(caseId: string, parties: ReadonlyArray<{ role: PartyRole; identity: PartyIdentity }>): SealedPartyRow[];
   };
   definitions: Pick<DefinitionStore, 'getCached'>;
-  agencies: Pick<AgencyScope, 'ancestors' | 'closure'>;
+  agencies: Pick<AgencyScope, 'ancestors' | 'closure' | 'invalidate'>;
+  /** Checks a structured place, sector and respondent agency (issue 15.4). */
+  places: Pick<PlaceStore, 'check'>;
+  /** The hotspot detector (ADR 0034): its configuration and the start of a notification's delivery. */
+  hotspots: { config: HotspotConfig; startDelivery(notificationId: string): Promise<void> };
+}
+
+/** 422: a well-formed value the reference data does not know (a commune of another province, an unknown sector). */
+export function unknownReference(errors: Array<{ path: string; message: string }>): HttpProblem {
+  return new HttpProblem(
+    422,
+    'unknown-reference',
+    'A value is not in the reference data',
+    errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+    { errors },
+  );
+}
+
+/** 422: a closed agency receives nothing, its successor does (ADR 0024). */
+function agencyClosed(agencyId: string, successorId: string | null): HttpProblem {
+  return new HttpProblem(
+    422,
+    'agency-closed',
+    'The agency is closed',
+    `agencyId: ${agencyId} is closed; its successor is ${successorId ?? 'none'}`,
+    { errors: [{ path: 'agencyId', message: `closed; its successor is ${successorId ?? 'none'}` }] },
+  );
 }
 
 export function createCaseStartService(deps: CaseStartDeps) {
@@ -134,17 +168,20 @@ export function createCaseStartService(deps: CaseStartDeps) {
       auditAfter?: Record<string, JsonValue> | undefined;
     }): Promise<CaseStartOutcome> {
       const { body, received, principal, key } = a;
+      // Reference data first: a place, sector or respondent agency that does not exist is the caller's
+      // mistake (422 naming the field), found before anything is written.
+      if (body.place !== undefined || body.sector !== undefined || body.respondentAgencyId !== undefined) {
+        const errors = await deps.places.check({
+          place: body.place,
+          sector: body.sector,
+          respondentAgencyId: body.respondentAgencyId,
+        });
+        if (errors.length > 0) throw unknownReference(errors);
+      }
+      const respondent = respondentKey({ agencyId: body.respondentAgencyId, name: body.respondent });
       // A closed agency receives nothing: its successor does (ADR 0024; the cached tree, no extra statement).
       const closed = await deps.agencies.closure(body.agencyId);
-      if (closed) {
-        throw new HttpProblem(
-          422,
-          'agency-closed',
-          'The agency is closed',
-          `agencyId: ${body.agencyId} is closed; its successor is ${closed.successorId ?? 'none'}`,
-          { errors: [{ path: 'agencyId', message: `closed; its successor is ${closed.successorId ?? 'none'}` }] },
-        );
-      }
+      if (closed) throw agencyClosed(body.agencyId, closed.successorId);
       // The law version follows the receipt date in Vietnam (NĐ 155/2026 Art 22): 30/06 vs 01/07/2026.
       const receivedOn = received.on;
       // Keys are per caller: two systems may use the same key without seeing each other's cases.
@@ -305,7 +342,7 @@ export function createCaseStartService(deps: CaseStartDeps) {
         links: { self: `/v1/cases/${id}` },
       };
       // 3. One statement once the workflow runs (db/case-intake.ts `record`): seed, audit entry, stored answer.
-      let done: { fresh: boolean; audited: boolean };
+      let done: { fresh: boolean; audited: boolean; notifications: string[]; agencyClosed?: true };
       try {
         done = await store.record({
           seed: {
@@ -319,8 +356,14 @@ export function createCaseStartService(deps: CaseStartDeps) {
             remoteArea: body.remoteArea,
             receivedAt: receivedAtUtc,
             definition: pin,
+            ...(body.place
+              ? { place: { provinceCode: body.place.provinceCode, communeCode: body.place.communeCode ?? null } }
+              : {}),
+            ...(body.sector ? { sector: body.sector } : {}),
+            ...(respondent ? { respondentKey: respondent } : {}),
             details: {
               ...(body.respondent ? { respondent: body.respondent } : {}),
+              ...(body.respondentAgencyId ? { respondentAgencyId: body.respondentAgencyId } : {}),
               ...(body.contentSummary ? { contentSummary: body.contentSummary } : {}),
               attachments: body.attachments,
               signersCount: signers,
@@ -345,13 +388,49 @@ export function createCaseStartService(deps: CaseStartDeps) {
           },
           // The stored replay holds the key id of the PIN, never the PIN itself.
           ...(key ? { completion: { scope, key, response: { status: 201, body: { ...stored, pinKid } } } } : {}),
+          // ADR 0034: the detector's incremental update commits with the case (or not at all).
+          ...(body.place
+            ? {
+                afterSeed: (trx) =>
+                  ingestHotspotItems(
+                    trx,
+                    [
+                      {
+                        kind: 'case',
+                        id,
+                        at: received.ms,
+                        provinceCode: body.place!.provinceCode,
+                        communeCode: body.place!.communeCode ?? null,
+                        sector: body.sector ?? null,
+                        respondent,
+                        mass: signers >= MASS_CASE_MIN_SIGNERS,
+                        agencyId: body.agencyId,
+                      },
+                    ],
+                    deps.hotspots.config,
+                  ),
+              }
+            : {}),
         });
       } catch (err) {
         // ADR 0016: a start whose case cannot be recorded is undone — no invisible running case.
         await abandon({ log: a.log, handle, caseId: id, claim, err });
         throw problems.unavailable('The case could not be recorded; nothing was started. Retry the request.');
       }
+      if (done.agencyClosed) {
+        // Closed since the cached tree was read (ADR 0024): nothing of this start stays.
+        await abandon({ log: a.log, handle, caseId: id, claim, err: new Error('agency closed') });
+        deps.agencies.invalidate(); // this process's tree is behind the closure
+        throw agencyClosed(body.agencyId, (await deps.agencies.closure(body.agencyId))?.successorId ?? null);
+      }
       const { fresh, audited } = done;
+      // Once committed: the area's supervisors are told of a new or rising hotspot. A start that fails here
+      // is retried by the detector's sweep (db/hotspots.ts unstartedNotifications), never lost.
+      for (const n of done.notifications) {
+        await deps.hotspots.startDelivery(n).catch((err: unknown) => {
+          a.log?.error({ notificationId: n, err: (err as Error).message }, 'hotspot notification: start failed');
+        });
+      }
       if (fresh && !audited) throw new Error('case.received was not audited: audit chain head missing');
       // Not inserted: a concurrent request with the same key inserted this id first (any unique index
       // may report the conflict first — id or reference — hence ON CONFLICT without a target); make

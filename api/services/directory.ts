@@ -14,6 +14,7 @@ import {
   membershipOf,
   personOf,
   type AgencyRecord,
+  type ClosureRow,
   type Level,
   type MembershipRecord,
   type PersonRecord,
@@ -64,6 +65,10 @@ export interface DirectoryDeps {
   temporal: Client;
   taskQueue: string;
   logger: Pick<Logger, 'warn'>;
+  /** The API's cached agency tree (api/auth/agencies.ts), dropped after every change of the tree. */
+  agencies?: { invalidate(): void } | undefined;
+  /** First wait before a closure whose move did not start is tried again (ms; default 5 s, doubling). */
+  closureRetryMs?: number;
 }
 
 /** A directory import file (JSON, or CSV converted by the route). */
@@ -188,6 +193,73 @@ export function createDirectoryService(deps: DirectoryDeps) {
     }
   }
 
+  /**
+   * Starts a closure's background move (ADR 0024). A start that fails (Temporal unreachable) leaves the closure
+   * `not_started` with the error and is tried again in the background, with backoff, until one succeeds: the agency
+   * is closed already, so its cases must still move. Starting twice is harmless (the same workflow id is reused).
+   */
+  async function startClosure(c: ClosureRow): Promise<boolean> {
+    try {
+      await deps.temporal.workflow.start('agencyClosureWorkflow', {
+        taskQueue: deps.taskQueue,
+        workflowId: c.workflow_id,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [
+          {
+            closureId: c.id,
+            agencyId: c.agency_id,
+            successorId: c.successor_id,
+            reason: c.reason ?? '',
+            actor: (typeof c.requested_by === 'string' ? JSON.parse(c.requested_by) : c.requested_by) as never,
+          },
+        ],
+      });
+      await store.markClosureStart(c.id, true);
+      return true;
+    } catch (e) {
+      deps.logger.warn({ err: e, agencyId: c.agency_id }, 'agency closed but the move of its cases did not start');
+      await store.markClosureStart(c.id, false, e instanceof Error ? e.message : String(e));
+      scheduleResume();
+      return false;
+    }
+  }
+
+  let resumeTimer: NodeJS.Timeout | undefined;
+  let resumeDelayMs = 0;
+  /** Tries the closures left `not_started` again later (5 s, doubling up to 5 min, while any is left). */
+  function scheduleResume(): void {
+    if (resumeTimer) return;
+    resumeDelayMs = Math.min(Math.max(resumeDelayMs * 2, deps.closureRetryMs ?? 5_000), 300_000);
+    resumeTimer = setTimeout(() => {
+      resumeTimer = undefined;
+      void resumeClosures().catch((e: unknown) => {
+        deps.logger.warn({ err: e }, 'closures not started could not be read');
+        scheduleResume();
+      });
+    }, resumeDelayMs);
+    resumeTimer.unref();
+  }
+
+  /** Starts the moves of closures left `not_started` (at start-up, and in the background after a failed start). */
+  async function resumeClosures(): Promise<{ started: number; left: number }> {
+    let started = 0;
+    let left = 0;
+    for (const c of await store.closuresNotStarted()) {
+      await store.countClosureStart(c.id);
+      if (await startClosure(c)) started += 1;
+      else left += 1;
+    }
+    if (left === 0) resumeDelayMs = 0;
+    return { started, left };
+  }
+
+  /** After a committed change of the tree: this process's cached tree is dropped (others see it within its TTL). */
+  async function changed<T>(p: Promise<T>): Promise<T> {
+    const r = await p;
+    deps.agencies?.invalidate();
+    return r;
+  }
+
   const preferencesOf = async (personId: string) => ({
     personId,
     items: await store.preferences(personId),
@@ -202,31 +274,33 @@ export function createDirectoryService(deps: DirectoryDeps) {
       body: { id: string; parentId: string | null; name: string; level: Level; kind?: string | null | undefined },
       by: Acting,
     ): Promise<AgencyRecord> {
-      return db.transaction(async (trx) => {
-        if (await store.agency(body.id, trx)) throw conflict('id', `an agency ${body.id} exists already`);
-        const parent = body.parentId === null ? null : await store.agency(body.parentId, trx);
-        if (parent?.closedAt) throw rejected([{ path: 'parentId', message: `${parent.id} is closed` }]);
-        const p = placementProblem(body.level, parent?.level ?? null);
-        if (p) throw rejected([{ path: 'level', message: p }]);
-        await trx('agencies').insert({
-          id: body.id,
-          parent_id: body.parentId,
-          name: body.name,
-          level: body.level,
-          kind: body.kind ?? null,
-        });
-        const a = (await store.agency(body.id, trx))!;
-        await audit.append(
-          {
-            actor: actorOf(by.principal),
-            action: 'agency.created',
-            requestId: by.requestId,
-            after: { id: a.id, parentId: a.parentId, name: a.name, level: a.level, kind: a.kind },
-          },
-          trx,
-        );
-        return a;
-      });
+      return changed(
+        db.transaction(async (trx) => {
+          if (await store.agency(body.id, trx)) throw conflict('id', `an agency ${body.id} exists already`);
+          const parent = body.parentId === null ? null : await store.agency(body.parentId, trx);
+          if (parent?.closedAt) throw rejected([{ path: 'parentId', message: `${parent.id} is closed` }]);
+          const p = placementProblem(body.level, parent?.level ?? null);
+          if (p) throw rejected([{ path: 'level', message: p }]);
+          await trx('agencies').insert({
+            id: body.id,
+            parent_id: body.parentId,
+            name: body.name,
+            level: body.level,
+            kind: body.kind ?? null,
+          });
+          const a = (await store.agency(body.id, trx))!;
+          await audit.append(
+            {
+              actor: actorOf(by.principal),
+              action: 'agency.created',
+              requestId: by.requestId,
+              after: { id: a.id, parentId: a.parentId, name: a.name, level: a.level, kind: a.kind },
+            },
+            trx,
+          );
+          return a;
+        }),
+      );
     },
 
     /** The agency, its staff and the agencies directly below it (404 when unknown). */
@@ -244,80 +318,84 @@ export function createDirectoryService(deps: DirectoryDeps) {
       body: { name?: string | undefined; kind?: string | null | undefined },
       by: Acting,
     ): Promise<AgencyRecord> {
-      return db.transaction(async (trx) => {
-        const a = (await trx('agencies').where({ id }).forUpdate().first())
-          ? (await store.agency(id, trx))!
-          : undefined;
-        if (!a) throw problems.notFound(`Agency ${id}`);
-        refuseClosed(a);
-        const set: Record<string, unknown> = {};
-        if (body.name !== undefined && body.name !== a.name) set.name = body.name;
-        if (body.kind !== undefined && body.kind !== a.kind) {
-          // The kind routes other agencies' tasks (ADR 0010: the inspectorate of a level): changed from above only,
-          // and one inspectorate per parent.
-          refuseOwnAgency(by.principal, id, 'given another kind');
-          if (body.kind === 'inspectorate') {
-            const other = await trx('agencies')
-              .where({ kind: 'inspectorate' })
-              .whereNot({ id: a.id })
-              .andWhere((q) => (a.parentId === null ? q.whereNull('parent_id') : q.where({ parent_id: a.parentId })))
-              .first('id');
-            if (other) throw conflict('kind', `${other.id as string} is already the inspectorate at this level`);
+      return changed(
+        db.transaction(async (trx) => {
+          const a = (await trx('agencies').where({ id }).forUpdate().first())
+            ? (await store.agency(id, trx))!
+            : undefined;
+          if (!a) throw problems.notFound(`Agency ${id}`);
+          refuseClosed(a);
+          const set: Record<string, unknown> = {};
+          if (body.name !== undefined && body.name !== a.name) set.name = body.name;
+          if (body.kind !== undefined && body.kind !== a.kind) {
+            // The kind routes other agencies' tasks (ADR 0010: the inspectorate of a level): changed from above only,
+            // and one inspectorate per parent.
+            refuseOwnAgency(by.principal, id, 'given another kind');
+            if (body.kind === 'inspectorate') {
+              const other = await trx('agencies')
+                .where({ kind: 'inspectorate' })
+                .whereNot({ id: a.id })
+                .andWhere((q) => (a.parentId === null ? q.whereNull('parent_id') : q.where({ parent_id: a.parentId })))
+                .first('id');
+              if (other) throw conflict('kind', `${other.id as string} is already the inspectorate at this level`);
+            }
+            set.kind = body.kind;
           }
-          set.kind = body.kind;
-        }
-        if (Object.keys(set).length === 0) return a;
-        await trx('agencies')
-          .where({ id: a.id })
-          .update({ ...set, updated_at: trx.fn.now() });
-        await audit.append(
-          {
-            actor: actorOf(by.principal),
-            action: 'agency.updated',
-            requestId: by.requestId,
-            before: { id: a.id, ...Object.fromEntries(Object.keys(set).map((k) => [k, a[k as 'name' | 'kind']])) },
-            after: { id: a.id, ...set },
-          },
-          trx,
-        );
-        return (await store.agency(a.id, trx))!;
-      });
+          if (Object.keys(set).length === 0) return a;
+          await trx('agencies')
+            .where({ id: a.id })
+            .update({ ...set, updated_at: trx.fn.now() });
+          await audit.append(
+            {
+              actor: actorOf(by.principal),
+              action: 'agency.updated',
+              requestId: by.requestId,
+              before: { id: a.id, ...Object.fromEntries(Object.keys(set).map((k) => [k, a[k as 'name' | 'kind']])) },
+              after: { id: a.id, ...set },
+            },
+            trx,
+          );
+          return (await store.agency(a.id, trx))!;
+        }),
+      );
     },
 
     async moveAgency(id: string, parentId: string, subtree: readonly string[], by: Acting): Promise<AgencyRecord> {
       refuseOwnAgency(by.principal, id, 'moved');
-      return db.transaction(async (trx) => {
-        await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
-        const a = await store.agency(id, trx);
-        if (!a) throw problems.notFound(`Agency ${id}`);
-        refuseClosed(a);
-        if (a.parentId === parentId) return a;
-        const parent = await openAgencyIn(trx, subtree, parentId, 'parentId');
-        const all = await store.allAgencies(trx);
-        const parentOf = new Map(all.map((x) => [x.id, x.parentId]));
-        if (lineage(parent.id, parentOf).ids.includes(a.id)) {
-          throw rejected([
-            { path: 'parentId', message: `${parent.id} is ${a.id} or below it: an agency cannot move under itself` },
-          ]);
-        }
-        const p = placementProblem(a.level, parent.level);
-        if (p) throw rejected([{ path: 'parentId', message: p }]);
-        await trx('agencies').where({ id: a.id }).update({ parent_id: parent.id, updated_at: trx.fn.now() });
-        parentOf.set(a.id, parent.id);
-        const below = all.filter((x) => lineage(x.id, parentOf).ids.includes(a.id)).map((x) => x.id);
-        const rerouted = await rerouteTasks(trx, below);
-        await audit.append(
-          {
-            actor: actorOf(by.principal),
-            action: 'agency.moved',
-            requestId: by.requestId,
-            before: { id: a.id, parentId: a.parentId },
-            after: { id: a.id, parentId: parent.id, reroutedTasks: rerouted },
-          },
-          trx,
-        );
-        return (await store.agency(a.id, trx))!;
-      });
+      return changed(
+        db.transaction(async (trx) => {
+          await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
+          const a = await store.agency(id, trx);
+          if (!a) throw problems.notFound(`Agency ${id}`);
+          refuseClosed(a);
+          if (a.parentId === parentId) return a;
+          const parent = await openAgencyIn(trx, subtree, parentId, 'parentId');
+          const all = await store.allAgencies(trx);
+          const parentOf = new Map(all.map((x) => [x.id, x.parentId]));
+          if (lineage(parent.id, parentOf).ids.includes(a.id)) {
+            throw rejected([
+              { path: 'parentId', message: `${parent.id} is ${a.id} or below it: an agency cannot move under itself` },
+            ]);
+          }
+          const p = placementProblem(a.level, parent.level);
+          if (p) throw rejected([{ path: 'parentId', message: p }]);
+          await trx('agencies').where({ id: a.id }).update({ parent_id: parent.id, updated_at: trx.fn.now() });
+          parentOf.set(a.id, parent.id);
+          const below = all.filter((x) => lineage(x.id, parentOf).ids.includes(a.id)).map((x) => x.id);
+          const rerouted = await rerouteTasks(trx, below);
+          await audit.append(
+            {
+              actor: actorOf(by.principal),
+              action: 'agency.moved',
+              requestId: by.requestId,
+              before: { id: a.id, parentId: a.parentId },
+              after: { id: a.id, parentId: parent.id, reroutedTasks: rerouted },
+            },
+            trx,
+          );
+          return (await store.agency(a.id, trx))!;
+        }),
+      );
     },
 
     /** Closes the agency and starts the background move of its cases; the agency and the closure row. */
@@ -354,14 +432,10 @@ export function createDirectoryService(deps: DirectoryDeps) {
         await trx('agencies')
           .where({ id: a.id })
           .update({ closed_at: trx.fn.now(), successor_id: successor.id, updated_at: trx.fn.now() });
-        await trx('agency_closures').insert({
-          id: closureId,
-          agency_id: a.id,
-          successor_id: successor.id,
-          workflow_id: workflowId,
-          status: 'running',
-          requested_by: JSON.stringify(actor),
-        });
+        await store.insertClosure(
+          { id: closureId, agencyId: a.id, successorId: successor.id, workflowId, reason: body.reason, actor },
+          trx,
+        );
         await audit.append(
           {
             actor,
@@ -374,29 +448,23 @@ export function createDirectoryService(deps: DirectoryDeps) {
         );
         return (await store.agency(a.id, trx))!;
       });
+      deps.agencies?.invalidate(); // the fan-out starts once this process's cached tree is dropped
       return {
         agency,
         /** Starts the fan-out once the caller dropped its cached tree; the closure row as it then stands. */
         start: async (): Promise<Record<string, unknown>> => {
-          try {
-            await deps.temporal.workflow.start('agencyClosureWorkflow', {
-              taskQueue: deps.taskQueue,
-              workflowId,
-              args: [{ closureId, agencyId: agency.id, successorId: agency.successorId!, reason: body.reason, actor }],
-            });
-          } catch (e) {
-            deps.logger.warn({ err: e, agencyId: agency.id }, 'agency closed but the move of its cases did not start');
-            await db('agency_closures').where({ id: closureId }).update({ status: 'not_started' });
-          }
-          return db('agency_closures').where({ id: closureId }).first();
+          await startClosure((await store.closure(closureId))!);
+          return (await store.closure(closureId))!;
         },
       };
     },
 
     /** The latest closure of an agency, or undefined. */
     async closureOf(agencyId: string): Promise<Record<string, unknown> | undefined> {
-      return db('agency_closures').where({ agency_id: agencyId }).orderBy('requested_at', 'desc').first();
+      return store.latestClosure(agencyId);
     },
+
+    resumeClosures,
 
     /**
      * Checks a directory file against the tree (422 naming the file's fields) and, unless `dryRun`,
@@ -432,16 +500,23 @@ export function createDirectoryService(deps: DirectoryDeps) {
       };
       return dryRun
         ? db.transaction(check, { readOnly: true })
-        : db.transaction(async (trx) => {
-            await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
-            const p = await check(trx);
-            await applyImport(trx, p);
-            await audit.append(
-              { actor: actorOf(by.principal), action: 'directory.imported', requestId: by.requestId, after: report(p) },
-              trx,
-            );
-            return p;
-          });
+        : changed(
+            db.transaction(async (trx) => {
+              await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
+              const p = await check(trx);
+              await applyImport(trx, p);
+              await audit.append(
+                {
+                  actor: actorOf(by.principal),
+                  action: 'directory.imported',
+                  requestId: by.requestId,
+                  after: report(p),
+                },
+                trx,
+              );
+              return p;
+            }),
+          );
     },
 
     /** Makes a person staff of an agency (or changes their roles and position there); creates the person when new. */

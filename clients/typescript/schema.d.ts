@@ -214,6 +214,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/hotspots/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute every hotspot from all items under the configuration in force (after a configuration change)
+         * @description The same scoring as the incremental update (ADR 0034); `dryRun=true` compares only and lists the clusters whose level differs. Intakes touching clusters wait for it (a few seconds for a million items). Audited (`hotspot.recomputed`).
+         *
+         *     Roles: system_admin. Scope: not agency-bound.
+         */
+        post: operations["recomputeHotspots"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/projection-failures": {
         parameters: {
             query?: never;
@@ -267,7 +289,7 @@ export interface paths {
         };
         /**
          * The caller's agency and every agency below it (the ids to use in agencyId fields)
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: results limited to the caller's agency subtree.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: results limited to the caller's agency subtree.
          */
         get: operations["listAgencies"];
         put?: never;
@@ -284,6 +306,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agencies/{agencyId}/reception-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a leader's reception day (lịch tiếp công dân)
+         * @description The leader must be an active head or deputy of the agency in the directory (422 `leaderPersonId` otherwise); the place one of the agency's reception places. Admins of the agency or of an agency above it. Audited; idempotent with `Idempotency-Key`.
+         *
+         *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createReceptionScheduleEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/{agencyId}/reception-schedule/{entryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A reception day with its history (every version with the reason it changed)
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReceptionScheduleEntry"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a reception day (a reason is required; the public feed shows the new SEQUENCE)
+         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        patch: operations["changeReceptionScheduleEntry"];
+        trace?: never;
+    };
+    "/v1/agencies/{agencyId}/reception-schedule/{entryId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a reception day (kept, shown as cancelled; a reason is required)
+         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["cancelReceptionScheduleEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agencies/{id}": {
         parameters: {
             query?: never;
@@ -293,7 +381,7 @@ export interface paths {
         };
         /**
          * An agency of the caller's subtree with its head, deputies and the agencies directly below it
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         get: operations["getAgency"];
         put?: never;
@@ -958,6 +1046,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/reception": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The reception visit a case was received at, and its matter
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getCaseReception"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/timeline": {
         parameters: {
             query?: never;
@@ -1094,6 +1202,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/definitions/{key}/versions/{version}/heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open cases of a definition version per step: waiting, overdue, at risk, breached (the diagram heatmap)
+         * @description Counts over the read model of the open cases pinned to this version in the caller's agency subtree (or `agencyId`'s, within it). A step is counted where a case waits now (`waiting`, with `overdue` and `atRisk` of those) and where an open case recorded a breach of a limit (`breached`). Lists system-level versions and those governed by the caller's agency, its subtree or its ancestors (ADR 0013); others answer 404. A system_admin sees every version.
+         *
+         *     Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["getDefinitionHeatmap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -1160,6 +1290,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/hotspots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hotspots (clusters by place, sector, respondent) at a level, with their cases
+         * @description Clusters the detector raised (ADR 0034), highest level first, then the most recently active. A hotspot is listed to the subtrees of the agencies that received its items; its cases are those of your subtree.
+         *
+         *     Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listHotspots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hotspots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A hotspot with its explanation: the items behind it, their weights, which threshold it crossed and when
+         * @description Roles: supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getHotspot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hotspots/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a hotspot with a plan: its owner, the task force taking it (if any) and a note
+         * @description Audited (`hotspot.acknowledged`) and announced (`vn.kntc.hotspot.acknowledged`). A closed hotspot: 409.
+         *
+         *     Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["acknowledgeHotspot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hotspots/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a hotspot with the reason (its history is kept; only a rise above its level reopens it)
+         * @description Audited (`hotspot.closed`) and announced (`vn.kntc.hotspot.closed`). Already closed: 409.
+         *
+         *     Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["closeHotspot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/matters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Matters of the caller's subtree, most recently received first (flags, status, dates)
+         * @description `prolonged`/`complex` follow the configurable criteria of `GET /v1/matters/flag-rules` (a time criterion holds from the day it is met, without any other change).
+         *
+         *     Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listMatters"];
+        put?: never;
+        /**
+         * Open a matter, optionally with its first visit or case (the officer's decision; audited)
+         * @description Roles: reception_officer, intake, officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createMatter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/matters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A matter with its counts, flags and every link decision
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getMatter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Record a matter's final decision date, close or reopen it, retitle it (audited; flags re-evaluated)
+         * @description Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        patch: operations["updateMatter"];
+        trace?: never;
+    };
+    "/v1/matters/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm or reject that a visit or a case belongs to this matter (audited; nothing merged silently)
+         * @description A confirmed visit also confirms the case its letter started. A reference confirmed in another matter → 409. A rejected suggestion is not suggested again for that visit.
+         *
+         *     Roles: reception_officer, intake, officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["decideMatterLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/matters/flag-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The criteria that make a matter prolonged or complex (configuration; UNCONFIRMED where the law is silent)
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         */
+        get: operations["listMatterFlagRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/matters/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Likely existing matters for an intake (same person or representative, respondent, similar subject)
+         * @description The identities sent are hashed (keyed) for the look-up and not stored; matching never decrypts other records. A POST so that no identity travels in a URL. Nothing is linked: confirm with `POST /v1/matters/{id}/links`.
+         *
+         *     Roles: reception_officer, intake, officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["suggestMatters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/notification-preferences": {
         parameters: {
             query?: never;
@@ -1169,12 +1499,12 @@ export interface paths {
         };
         /**
          * The caller's own notification preferences
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         get: operations["getMyPreferences"];
         /**
          * Replace the caller's own notification preferences (a person not in the directory yet is added, by the token's name)
-         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         * @description Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         put: operations["putMyPreferences"];
         post?: never;
@@ -1195,7 +1525,7 @@ export interface paths {
          * My in-app inbox: the notifications sent to me, newest first
          * @description The caller's own messages (person = the token's `sub`; an API key has no inbox). `unread=true`: only those not yet marked read.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         get: operations["listMyNotifications"];
         put?: never;
@@ -1219,7 +1549,7 @@ export interface paths {
          * Mark one of my messages read
          * @description Idempotent: a message already read keeps the time it was first read. Another person's message answers 404.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin, system_admin. Scope: not agency-bound.
+         *     Roles: intake, officer, supervisor, auditor, admin, system_admin, reception_officer. Scope: not agency-bound.
          */
         post: operations["markMyNotificationRead"];
         delete?: never;
@@ -1314,6 +1644,564 @@ export interface paths {
          *     Public: no authentication.
          */
         get: operations["publicCaseStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/reception-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agency's published reception schedule (no login)
+         * @description The public posting of the reception schedule (niêm yết công khai lịch tiếp công dân): the leader's name and title, day, times (+07:00), place and kind; cancelled days are listed as cancelled. No other personal data.
+         *
+         *     Public: no authentication.
+         */
+        get: operations["publicReceptionSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/reception-schedule.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agency's reception schedule as an iCalendar feed (RFC 5545; no login)
+         * @description Subscribe in a calendar application. Each day is one VEVENT with a stable UID; SEQUENCE grows with every change; a cancelled day stays with STATUS:CANCELLED. Times are in Asia/Ho_Chi_Minh (+07:00).
+         *
+         *     Public: no authentication.
+         */
+        get: operations["publicReceptionScheduleCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A month's compliance with the heads' legal minimum of reception days, per agency of your subtree
+         * @description Counted: distinct days of sessions led by the head of the agency (the directory) in person, periodic or ad hoc, in person or online (the last two are UNCONFIRMED settings, ADR 0029); delegated sessions are reported apart and never counted (the Law says "trực tiếp"). Rules by level, selected by the date: province-chair-monthly (1/month, 2014-07-01–…: Luật Tiếp công dân 2013 Art 12(5): "ít nhất 01 ngày trong 01 tháng" at the provincial reception office); department-head-monthly (1/month, 2014-07-01–…: Luật Tiếp công dân 2013 Art 18(2): "ít nhất 01 ngày trong 01 tháng" at the agency's reception place); commune-chair-weekly (1/week, 2014-07-01–2026-06-30: Luật Tiếp công dân 2013 Art 15(2)(d): "ít nhất 01 ngày trong 01 tuần" at the commune People's Committee); commune-chair-monthly-2026 (2/month, 2026-07-01–…: Luật Tiếp công dân 2013 Art 15(2)(d) as amended by Luật 136/2025/QH15 Art 1 cl. 7 (in force 01/07/2026): 2 days a month [secondary source: lifecycle-spec §2.4, laodong.vn; the amending text is not in the sources folder]). Ad hoc reception is also owed in the cases of Luật Tiếp công dân 2013 Art 18(3). One row per open agency (no paging).
+         *
+         *     Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["receptionCompliance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/compliance/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compliance tasks: a head fell short of the minimum (agencies of your subtree, or supervised from it)
+         * @description Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReceptionComplianceTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/places": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reception places of the caller's subtree
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReceptionPlaces"];
+        put?: never;
+        /**
+         * Add a reception place of an agency (audited)
+         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createReceptionPlace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/places/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A reception place
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReceptionPlace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a reception place (audited; `active: false` retires it)
+         * @description Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        patch: operations["updateReceptionPlace"];
+        trace?: never;
+    };
+    "/v1/reception/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leaders' reception days of the caller's agency subtree, by day and time
+         * @description Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReceptionSchedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reception sessions of the caller's subtree, newest first (filters for supervisors)
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReceptionSessions"];
+        put?: never;
+        /**
+         * Record a reception session (regular, periodic or ad hoc; in person or delegated; on site or online)
+         * @description Recorded as held: who received (the leader in person, or their delegate), where and when. The leader and the delegate are people of the directory working at the agency. An Idempotency-Key makes a retry the same session.
+         *
+         *     Roles: reception_officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createReceptionSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A reception session
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReceptionSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/sessions/{id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a visit of a session; a received letter starts its case (linked both ways)
+         * @description Visitors and representatives are stored encrypted; a denunciation visitor's identity is never in logs, events or the workflow (Luật Tố cáo 2018 Art 47). With `outcome: letter_received` the case starts through the idempotent case start under a key derived from the visit (a retry with the same Idempotency-Key never starts two cases). `matterId` links the visit to a matter the officer chose from the suggestions; nothing is linked otherwise.
+         *
+         *     Roles: reception_officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createReceptionVisit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Visits of the caller's subtree, newest first (filters for supervisors; no identities)
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReceptionVisits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/visits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A visit (its case and matter linked; no identities)
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReceptionVisit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/visits/{id}/matter-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Likely existing matters of a recorded visit (same person or representative, respondent, subject)
+         * @description Matches compare keyed hashes of normalised identities (never decrypting other records) and the subject by trigram similarity. Nothing is linked: confirm or reject with `POST /v1/matters/{id}/links`.
+         *
+         *     Roles: reception_officer, intake, officer, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["suggestMattersForVisit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reception/visits/{id}/parties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The people of a visit (a denunciation's visitors redacted without identity:read)
+         * @description A denunciation visitor's identity (and their representatives') is returned only to callers holding `identity:read` for the agency; each such read is written to the audit log first.
+         *
+         *     Roles: reception_officer, intake, officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listReceptionVisitParties"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored reports of the caller's agency subtree (monthly and periodic), newest period first
+         * @description Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A report: status, sending deadline, free-text sections and its versions
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/consolidation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted
+         * @description Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet resubmitted is listed under `notSubmitted`.
+         *
+         *     Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReportConsolidation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a submitted report with a reason: a new draft version; the submitted versions stay
+         * @description Audited with the reason. The new version is computed from the data as it is now; submit it again.
+         *
+         *     Roles: supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["reopenReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Write the free-text sections (assessment, proposals) of a report not yet submitted
+         * @description Fields sent replace those stored; fields left out stay. Audited. A submitted report answers 409 (reopen it first).
+         *
+         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        put: operations["updateReportSections"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a report: its current version is frozen (snapshot, sections, sha256, who and when)
+         * @description The sha256 goes to the audit log and `vn.kntc.report.submitted` to the event feed. `version`: the version reviewed (a newer one answers 409 `StaleVersion`). A submitted report answers 409 `ReportSubmitted`.
+         *
+         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["submitReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One version of a report: its computed forms, and once submitted its sections, hash, who and when
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReportVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{id}/versions/{version}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["exportReportVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report forms in force on a date (01–02/TCD, 01–04/XLD, 01–04/KQGQ)
+         * @description Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         */
+        get: operations["listReportForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/forms/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One report form in force on a date: columns (header paths, cell queries), rules, evidence
+         * @description Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         */
+        get: operations["getReportForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/forms/{code}/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compute a report form for a data period over an agency's subtree (JSON, CSV, XLSX, HTML or PDF)
+         * @description Rows: the agency’s own records, one row per direct child agency (with its subtree), and the total. Every case cell whose filter the case search offers links to it (`drillDown`). `checks` reports the form’s identities and cross-form rules (03/KQGQ(1) = 01/XLD(20), …). The period is `from`/`to` (inclusive civil dates) or `kind`/`year`/`index` of the regime in force. `format=csv|xlsx|html|pdf` answers a file (XLSX laid out like the form, merged header cells, numbers as numbers) instead of the JSON snapshot.
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["computeReportForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/regimes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Versions of the reporting regime: data periods, sending deadlines by level, forms (UNCONFIRMED marked)
+         * @description Configuration per circular (TT 02/2021, 01/2024, 02/2025 for communes, 06/2025), each value with its source; `confirmed: false` marks what the sources do not give (e.g. every sending deadline by level).
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: not agency-bound.
+         */
+        get: operations["listReportRegimes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1463,7 +2351,7 @@ export interface paths {
         put?: never;
         /**
          * Subscribe an integrating system to events (the signing secret is shown once)
-         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
+         * @description Events of the agency's subtree and of the given types (none: all; known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.hotspot.acknowledged, vn.kntc.hotspot.closed, vn.kntc.hotspot.level_changed, vn.kntc.hotspot.raised, vn.kntc.matter.flagged, vn.kntc.matter.linked, vn.kntc.reception.session_recorded, vn.kntc.reception.visit_recorded, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened) recorded from now on are POSTed to `url` as CloudEvents JSON, signed per the Standard Webhooks specification (`webhook-id` = the event id, `webhook-timestamp`, `webhook-signature`), in order per case, retried with exponential backoff for `retryPeriodSeconds` (then dead-lettered; see the delivery log). Only http(s) URLs; loopback, link-local and multicast hosts are refused.
          *
          *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -1568,6 +2456,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcknowledgeHotspot: {
+            /**
+             * @description The plan
+             * @default null
+             */
+            note?: string | null;
+            /** @description The person of the directory who owns the plan */
+            ownerPersonId: string;
+            /**
+             * @description The task force (tổ công tác) taking the matter, when one is set up
+             * @default null
+             */
+            taskForceId?: string | null;
+        };
         Agency: {
             /** @description Closed agencies (ADR 0024) stay listed: their cases moved to `successorId` */
             closedAt: string | null;
@@ -1880,6 +2782,9 @@ export interface components {
             previousVersion: string;
             version: string;
         };
+        CancelReceptionScheduleEntry: {
+            reason: string;
+        };
         Case: {
             agencyId: string;
             /** @description Limits that ran out: breached, or superseded by an extension / suspension decided within the limit and recorded after it ran out */
@@ -1887,6 +2792,8 @@ export interface components {
             caseType: string;
             channel: string;
             clocks: components["schemas"]["Clock"][];
+            /** @description Steps the case has passed through (completed tasks and steps left), for marking a diagram */
+            completedNodes: string[];
             consistency: {
                 /** @description When the read model was last projected (read-model answers) */
                 asOf: string | null;
@@ -2032,6 +2939,10 @@ export interface components {
             publicLookup: string;
             reference: string;
         };
+        CaseReception: {
+            matter: components["schemas"]["Matter"] & (Record<string, never> | null);
+            visit: components["schemas"]["ReceptionVisit"] & (Record<string, never> | null);
+        };
         CaseSummary: {
             agencyId: string;
             caseType: string;
@@ -2045,6 +2956,28 @@ export interface components {
             stage: string;
             status: string;
             subject: string;
+        };
+        ChangeReceptionScheduleEntry: {
+            /** @example 2026-12-10 */
+            date?: string;
+            /** @example 11:30 */
+            endTime?: string;
+            /** @enum {string} */
+            kind?: "periodic" | "ad_hoc" | "online";
+            /** @description The head or a deputy of the agency (directory) */
+            leaderPersonId?: string;
+            /** @example Giám đốc Sở */
+            leaderTitle?: string;
+            /** @description Public note (never a citizen's data) */
+            note?: string | null;
+            /** @description The special period the day belongs to */
+            periodId?: string | null;
+            /** @description One of the agency's reception places */
+            placeId?: string;
+            /** @description Why it changed (kept in the history and the audit log) */
+            reason: string;
+            /** @example 08:00 */
+            startTime?: string;
         };
         Clock: {
             /** @description When a stopped clock stopped; null while it runs */
@@ -2080,6 +3013,9 @@ export interface components {
              * @example so-tnmt
              */
             successorId: string;
+        };
+        CloseHotspot: {
+            reason: string;
         };
         CloudEvent: {
             agencyid?: string;
@@ -2137,7 +3073,7 @@ export interface components {
              */
             agencyId: string;
             name: string;
-            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
         };
         CreateCase: {
             /**
@@ -2156,6 +3092,7 @@ export interface components {
             contentSummary?: string;
             /** @default [] */
             parties?: components["schemas"]["PartyInput"][];
+            place?: components["schemas"]["Place"];
             /**
              * Format: date-time
              * @example 2026-07-01T09:30:00+07:00
@@ -2165,6 +3102,13 @@ export interface components {
             remoteArea?: boolean;
             /** @description The decision, act, agency or official complained about / denounced (a description; people go in `parties`) */
             respondent?: string;
+            /**
+             * @description The respondent as an agency of the directory (issue 15.4); the hotspot detector clusters on it, else on `respondent` normalised
+             * @example so-tnmt
+             */
+            respondentAgencyId?: string;
+            /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
+            sector?: string;
             /** @description Number of people who signed (mass cases: 5 or more); representatives are the parties with isRepresentative */
             signersCount?: number;
             subject: string;
@@ -2200,6 +3144,179 @@ export interface components {
             status: string;
             workflowId: string;
         };
+        CreatedReceptionVisit: {
+            agencyId: string;
+            /** @description The case the letter received at this visit started */
+            case: {
+                id: string;
+                /** @description Citizen PIN (first answer only): print it on the receipt */
+                pin?: string;
+                reference: string;
+            } | null;
+            caseId: string | null;
+            /** @enum {string} */
+            contentType: "complaint" | "denunciation" | "petition" | "feedback";
+            createdAt: string;
+            createdBy: string;
+            id: string;
+            isDelegation: boolean;
+            links: {
+                case: string | null;
+                matter: string | null;
+                parties: string;
+                self: string;
+                session: string;
+            };
+            matterId: string | null;
+            /** @enum {string} */
+            outcome: "guided" | "answered" | "letter_received" | "transferred" | "refused";
+            peopleCount: number;
+            refusalGround: string | null;
+            sessionId: string;
+            summary: string;
+            transferAgencyId: string | null;
+            transferTarget: string | null;
+            visitedAt: string;
+        };
+        CreateMatter: {
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            agencyId: string;
+            /** @enum {string} */
+            contentType?: "complaint" | "denunciation" | "petition" | "feedback";
+            link?: {
+                /** @enum {string} */
+                kind: "visit" | "case";
+                refId: string;
+            };
+            title: string;
+        };
+        CreateReceptionPlace: {
+            address?: string;
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            agencyId: string;
+            /**
+             * @description `online`: online reception (Luật 136/2025 Art 3a; NĐ 154/2026 Art 17-20, from 01/07/2026) — needs `onlineUrl`
+             * @enum {string}
+             */
+            kind: "reception_office" | "committee_seat" | "department_point" | "online";
+            name: string;
+            /** Format: uri */
+            onlineUrl?: string;
+        };
+        CreateReceptionScheduleEntry: {
+            /** @example 2026-12-10 */
+            date: string;
+            /** @example 11:30 */
+            endTime: string;
+            /** @enum {string} */
+            kind: "periodic" | "ad_hoc" | "online";
+            /** @description The head or a deputy of the agency (directory) */
+            leaderPersonId: string;
+            /** @example Giám đốc Sở */
+            leaderTitle: string;
+            /** @description Public note (never a citizen's data) */
+            note?: string | null;
+            /** @description The special period the day belongs to */
+            periodId?: string | null;
+            /** @description One of the agency's reception places */
+            placeId: string;
+            /** @example 08:00 */
+            startTime: string;
+        };
+        CreateReceptionSession: {
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            agencyId: string;
+            delegatePersonId?: string;
+            /**
+             * Format: date-time
+             * @example 2026-07-01T09:30:00+07:00
+             */
+            endedAt?: string;
+            /**
+             * @description `regular`: by the reception board (Luật Tiếp công dân 2013 Art 12); `periodic`: a leader's scheduled day (Art 13-15, 18); `ad_hoc`: Art 18(3)
+             * @enum {string}
+             */
+            kind: "regular" | "periodic" | "ad_hoc";
+            /** @description The leader (directory person); required unless regular */
+            leaderPersonId?: string;
+            /** @enum {string} */
+            mode: "in_person" | "online";
+            notes?: string;
+            /** @description A special period (congress days) */
+            periodId?: string;
+            placeId: string;
+            /**
+             * @description The leader in person, or delegated (ủy quyền) to a deputy
+             * @enum {string}
+             */
+            receivedBy: "in_person" | "delegated";
+            /** @description The schedule entry it held */
+            scheduleEntryId?: string;
+            /** @description Default: the date of startedAt in Vietnam */
+            sessionDate?: string;
+            /**
+             * Format: date-time
+             * @example 2026-07-01T09:30:00+07:00
+             */
+            startedAt: string;
+        };
+        CreateReceptionVisit: {
+            /** @enum {string} */
+            contentType: "complaint" | "denunciation" | "petition" | "feedback";
+            /**
+             * @description A delegation (đoàn đông người)
+             * @default false
+             */
+            isDelegation?: boolean;
+            /** @description The letter received (outcome letter_received); default case type by content type */
+            letter?: {
+                attachments?: components["schemas"]["AttachmentInput"][];
+                /** @enum {string} */
+                caseType?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
+                remoteArea?: boolean;
+                subject?: string;
+            };
+            /** @description The matter the officer confirmed at intake (see suggestions) */
+            matterId?: string;
+            /**
+             * @description `guided`, `answered` (on the spot), `letter_received` (starts a case), `transferred`, `refused` (with the ground, Art 9)
+             * @enum {string}
+             */
+            outcome: "guided" | "answered" | "letter_received" | "transferred" | "refused";
+            /** @description Default: the visitors listed */
+            peopleCount?: number;
+            refusalGround?: string;
+            /**
+             * @description A delegation's representatives (Luật Tiếp công dân 2013 Art 30)
+             * @default []
+             */
+            representatives?: components["schemas"]["VisitorInput"][];
+            /** @description The agency, official or decision complained about */
+            respondent?: string;
+            /** @description The content (no personal data of a denouncer) */
+            summary: string;
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            transferAgencyId?: string;
+            transferTarget?: string;
+            /**
+             * Format: date-time
+             * @example 2026-07-01T09:30:00+07:00
+             */
+            visitedAt: string;
+            visitors: components["schemas"]["VisitorInput"][];
+        };
         CreateWebhook: {
             /**
              * @description Agency id in the agency tree
@@ -2232,6 +3349,14 @@ export interface components {
             /** @enum {string} */
             unit: "calendar_days" | "working_days" | "months" | "years";
         };
+        DecideMatterLink: {
+            /** @enum {string} */
+            decision: "confirmed" | "rejected";
+            /** @enum {string} */
+            kind: "visit" | "case";
+            reason?: string;
+            refId: string;
+        };
         Definition: {
             caseType: string;
             /** @description The normalised definition */
@@ -2256,6 +3381,23 @@ export interface components {
             pin: string;
             registeredAt: string;
             registeredBy: string;
+            version: number;
+        };
+        DefinitionHeatmap: {
+            key: string;
+            nodes: {
+                /** @description Of those waiting, at risk (a warning rung fired) */
+                atRisk: number;
+                /** @description Open cases that recorded a breach of a limit at this step */
+                breached: number;
+                nodeId: string;
+                /** @description Of those waiting, overdue */
+                overdue: number;
+                /** @description Open cases waiting at this step now */
+                waiting: number;
+            }[];
+            /** @description Open cases pinned to the version, in the agencies counted */
+            openCases: number;
             version: number;
         };
         DefinitionPage: {
@@ -2352,7 +3494,7 @@ export interface components {
                  */
                 position?: "head" | "deputy" | "member";
                 /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
-                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+                roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
             }[];
         };
         DirectoryImportReport: {
@@ -2437,6 +3579,180 @@ export interface components {
                 workflowType: string | null;
             }[];
             workflowId: string;
+        };
+        Hotspot: {
+            closeReason: string | null;
+            /** @enum {string} */
+            granularity: "place_sector_respondent" | "place_sector" | "place";
+            id: string;
+            itemCount: number;
+            lastItemAt: string;
+            /**
+             * @description Level over the windows ending at the newest item; null: below watch now
+             * @enum {string|null}
+             */
+            level: "watch" | "warning" | "hot" | null;
+            levelChangedAt: string;
+            link: string;
+            place: {
+                communeCode: string | null;
+                provinceCode: string;
+            };
+            plan: {
+                acknowledgedAt: string;
+                note: string | null;
+                ownerPersonId: string;
+                taskForceId: string | null;
+            } | null;
+            raisedAt: string;
+            /** @description Normalised respondent key (`agency:<id>` or `name:<folded>`) */
+            respondent: string | null;
+            /** @description Window length (days) → weighted score */
+            scores: {
+                [key: string]: number;
+            };
+            sector: string | null;
+            /** @enum {string} */
+            status: "open" | "acknowledged" | "closed";
+            updatedAt: string;
+        };
+        HotspotDetail: {
+            closeReason: string | null;
+            explanation: {
+                config: {
+                    weights: {
+                        [key: string]: number;
+                    };
+                    windows: {
+                        days: number;
+                        thresholds: {
+                            [key: string]: number;
+                        };
+                    }[];
+                };
+                crossings: {
+                    at: string;
+                    /** @enum {string} */
+                    level: "watch" | "warning" | "hot";
+                    score: number;
+                    threshold: number;
+                    windowDays: number;
+                }[];
+                items: {
+                    agencyId: string;
+                    at: string;
+                    id: string | null;
+                    inWindows: number[];
+                    kind: string;
+                    mass: boolean;
+                    reference: string | null;
+                    weight: number;
+                }[];
+                windowEnd: string;
+            };
+            /** @enum {string} */
+            granularity: "place_sector_respondent" | "place_sector" | "place";
+            history: {
+                action: string;
+                actor?: unknown;
+                at: string;
+                details?: unknown;
+                from: string | null;
+                to: string | null;
+            }[];
+            id: string;
+            itemCount: number;
+            lastItemAt: string;
+            /**
+             * @description Level over the windows ending at the newest item; null: below watch now
+             * @enum {string|null}
+             */
+            level: "watch" | "warning" | "hot" | null;
+            levelChangedAt: string;
+            link: string;
+            place: {
+                communeCode: string | null;
+                provinceCode: string;
+            };
+            plan: {
+                acknowledgedAt: string;
+                note: string | null;
+                ownerPersonId: string;
+                taskForceId: string | null;
+            } | null;
+            raisedAt: string;
+            /** @description Normalised respondent key (`agency:<id>` or `name:<folded>`) */
+            respondent: string | null;
+            /** @description Window length (days) → weighted score */
+            scores: {
+                [key: string]: number;
+            };
+            sector: string | null;
+            /** @enum {string} */
+            status: "open" | "acknowledged" | "closed";
+            updatedAt: string;
+        };
+        HotspotList: {
+            items: components["schemas"]["HotspotListItem"][];
+            next: string | null;
+        };
+        HotspotListItem: {
+            /** @description Its newest cases within the longest window (at most 20, in your subtree) */
+            cases: {
+                agencyId: string;
+                id: string;
+                link: string;
+                mass: boolean;
+                receivedAt: string;
+                reference: string | null;
+            }[];
+            closeReason: string | null;
+            /** @enum {string} */
+            granularity: "place_sector_respondent" | "place_sector" | "place";
+            id: string;
+            itemCount: number;
+            lastItemAt: string;
+            /**
+             * @description Level over the windows ending at the newest item; null: below watch now
+             * @enum {string|null}
+             */
+            level: "watch" | "warning" | "hot" | null;
+            levelChangedAt: string;
+            link: string;
+            place: {
+                communeCode: string | null;
+                provinceCode: string;
+            };
+            plan: {
+                acknowledgedAt: string;
+                note: string | null;
+                ownerPersonId: string;
+                taskForceId: string | null;
+            } | null;
+            raisedAt: string;
+            /** @description Normalised respondent key (`agency:<id>` or `name:<folded>`) */
+            respondent: string | null;
+            /** @description Window length (days) → weighted score */
+            scores: {
+                [key: string]: number;
+            };
+            sector: string | null;
+            /** @enum {string} */
+            status: "open" | "acknowledged" | "closed";
+            updatedAt: string;
+        };
+        HotspotRecompute: {
+            atLevel: number;
+            changed: number;
+            clusters: number;
+            differences: {
+                /** @enum {string|null} */
+                computed: "watch" | "warning" | "hot" | null;
+                key: string;
+                /** @enum {string|null} */
+                stored: "watch" | "warning" | "hot" | null;
+            }[];
+            ms: number;
         };
         ImportCases: {
             /**
@@ -2549,6 +3865,115 @@ export interface components {
             targetAgencyId: string;
             taskId: string;
         };
+        Matter: {
+            agencyId: string;
+            complex: boolean;
+            contentType: string | null;
+            createdAt: string;
+            finalDecisionAt: string | null;
+            firstReceivedAt: string;
+            /** @description The flag rules that hold now (GET /v1/matters/flag-rules) */
+            flagRules: string[];
+            id: string;
+            lastReceivedAt: string;
+            lettersCount: number;
+            links: {
+                self: string;
+                visits: string;
+            };
+            mass: boolean;
+            peopleMax: number;
+            prolonged: boolean;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description Receptions: visits, and letters not received at a visit */
+            timesReceived: number;
+            title: string;
+        };
+        MatterDetail: {
+            agencyId: string;
+            complex: boolean;
+            contentType: string | null;
+            createdAt: string;
+            decisions: components["schemas"]["MatterLink"][];
+            finalDecisionAt: string | null;
+            firstReceivedAt: string;
+            /** @description The flag rules that hold now (GET /v1/matters/flag-rules) */
+            flagRules: string[];
+            id: string;
+            lastReceivedAt: string;
+            lettersCount: number;
+            links: {
+                self: string;
+                visits: string;
+            };
+            mass: boolean;
+            peopleMax: number;
+            prolonged: boolean;
+            /** @enum {string} */
+            status: "open" | "closed";
+            /** @description Receptions: visits, and letters not received at a visit */
+            timesReceived: number;
+            title: string;
+        };
+        MatterFlagRules: {
+            items: {
+                /** @enum {string} */
+                criterion: "received_after_final_decision" | "open_months" | "times_received" | "people_max";
+                effectiveFrom: string;
+                effectiveTo: string | null;
+                /** @enum {string} */
+                flag: "prolonged" | "complex";
+                id: string;
+                source: string;
+                threshold: number | null;
+                unconfirmed: boolean;
+            }[];
+        };
+        MatterLink: {
+            at: string;
+            /** @enum {string} */
+            decision: "confirmed" | "rejected";
+            id: string;
+            /** @enum {string} */
+            kind: "visit" | "case";
+            linkedBy: string;
+            reason: string | null;
+            refId: string;
+        };
+        MatterLinkDecision: {
+            linkId: string;
+            matter: components["schemas"]["Matter"];
+        };
+        MatterList: {
+            items: components["schemas"]["Matter"][];
+            next: string | null;
+        };
+        MatterSuggestion: {
+            matter: components["schemas"]["Matter"];
+            /** @description A visitor or representative matches (keyed identity hash) */
+            samePerson: boolean;
+            sameRespondent: boolean;
+            score: number;
+            /** @description Trigram similarity of the subject (0-1) */
+            similarity: number;
+        };
+        MatterSuggestionList: {
+            items: components["schemas"]["MatterSuggestion"][];
+        };
+        MatterSuggestionQuery: {
+            /**
+             * @description The receiving agency (the caller's subtree is searched)
+             * @example so-tnmt
+             */
+            agencyId: string;
+            /** @default 10 */
+            limit?: number;
+            /** @default [] */
+            people?: components["schemas"]["VisitorInput"][];
+            respondent?: string;
+            subject?: string;
+        };
         Membership: {
             agencyId: string;
             createdAt: string;
@@ -2639,6 +4064,11 @@ export interface components {
             phone: string | null;
             updatedAt: string;
         };
+        /** @description Province and commune/ward codes of the 2025 administrative units (General Statistics Office) */
+        Place: {
+            communeCode?: string;
+            provinceCode: string;
+        };
         Problem: {
             detail?: string;
             errors?: {
@@ -2692,6 +4122,26 @@ export interface components {
             /** @enum {string} */
             status: "open" | "closed";
         };
+        PublicReceptionScheduleEntry: {
+            agencyId: string;
+            agencyName: string;
+            date: string;
+            endsAt: string;
+            id: string;
+            /** @enum {string} */
+            kind: "periodic" | "ad_hoc" | "online";
+            leaderName: string;
+            leaderTitle: string;
+            note: string | null;
+            placeAddress: string | null;
+            placeId: string;
+            placeName: string;
+            sequence: number;
+            startsAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "cancelled";
+            updatedAt: string;
+        };
         PutNotificationPreferences: {
             items: components["schemas"]["NotificationPreference"][];
         };
@@ -2709,7 +4159,7 @@ export interface components {
              */
             position?: "head" | "deputy" | "member";
             /** @description The product's role names (api/auth): intake, officer, supervisor, auditor, admin */
-            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin")[];
+            roles: ("intake" | "officer" | "supervisor" | "auditor" | "admin" | "reception_officer")[];
         };
         Readiness: {
             checks: {
@@ -2720,6 +4170,185 @@ export interface components {
             };
             /** @enum {string} */
             status: "ready" | "not-ready";
+        };
+        ReceptionAgencyCompliance: {
+            agencyId: string;
+            agencyName: string;
+            delegations: number;
+            head: {
+                name: string;
+                personId: string;
+            } | null;
+            kept: boolean;
+            leaderDaysDelegated: number;
+            leaderDaysHeld: number;
+            lettersReceived: number;
+            level: string;
+            obligations: components["schemas"]["ReceptionObligation"][];
+            people: number;
+            sessions: number;
+            visits: number;
+        };
+        ReceptionComplianceTask: {
+            agencyId: string;
+            citation: string;
+            createdAt: string;
+            delegatedDays: number;
+            heldDays: number;
+            id: string;
+            leaderPersonId: string | null;
+            periodFirst: string;
+            periodLast: string;
+            recipients: string[];
+            requiredDays: number;
+            ruleId: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            supervisingAgencyId: string | null;
+        };
+        ReceptionObligation: {
+            citation: string;
+            /** @description Days received by a delegate: reported, never counted */
+            delegated: number;
+            first: string;
+            held: number;
+            kept: boolean;
+            last: string;
+            /** @enum {string} */
+            period: "month" | "week";
+            required: number;
+            ruleId: string;
+        };
+        ReceptionPlace: {
+            active: boolean;
+            address: string | null;
+            agencyId: string;
+            createdAt: string;
+            id: string;
+            /** @enum {string} */
+            kind: "reception_office" | "committee_seat" | "department_point" | "online";
+            name: string;
+            onlineUrl: string | null;
+            updatedAt: string;
+        };
+        ReceptionPlaceList: {
+            items: components["schemas"]["ReceptionPlace"][];
+            next: string | null;
+        };
+        ReceptionScheduleChange: {
+            /** @enum {string} */
+            action: "created" | "changed" | "cancelled";
+            changedAt: string;
+            changedBy: {
+                [key: string]: unknown;
+            };
+            reason: string | null;
+            sequence: number;
+            snapshot: {
+                [key: string]: unknown;
+            };
+        };
+        ReceptionScheduleEntry: {
+            agencyId: string;
+            agencyName: string;
+            createdAt: string;
+            date: string;
+            endsAt: string;
+            id: string;
+            /** @enum {string} */
+            kind: "periodic" | "ad_hoc" | "online";
+            leader: {
+                name: string;
+                personId: string;
+                title: string;
+            };
+            note: string | null;
+            periodId: string | null;
+            placeId: string;
+            /** @description Revision (iCalendar SEQUENCE): bumped on every change */
+            sequence: number;
+            /** @description Start instant (+07:00) */
+            startsAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "cancelled";
+            updatedAt: string;
+        };
+        ReceptionSession: {
+            agencyId: string;
+            createdAt: string;
+            createdBy: string;
+            delegatePersonId: string | null;
+            endedAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "regular" | "periodic" | "ad_hoc";
+            leaderPersonId: string | null;
+            links: {
+                self: string;
+                visits: string;
+            };
+            /** @enum {string} */
+            mode: "in_person" | "online";
+            notes: string | null;
+            periodId: string | null;
+            placeId: string;
+            /** @enum {string} */
+            receivedBy: "in_person" | "delegated";
+            scheduleEntryId: string | null;
+            /** @description Date of the session in Vietnam */
+            sessionDate: string;
+            startedAt: string;
+            visits?: number;
+        };
+        ReceptionSessionList: {
+            items: components["schemas"]["ReceptionSession"][];
+            next: string | null;
+        };
+        /** @description A visit; its people are read through `links.parties` */
+        ReceptionVisit: {
+            agencyId: string;
+            caseId: string | null;
+            /** @enum {string} */
+            contentType: "complaint" | "denunciation" | "petition" | "feedback";
+            createdAt: string;
+            createdBy: string;
+            id: string;
+            isDelegation: boolean;
+            links: {
+                case: string | null;
+                matter: string | null;
+                parties: string;
+                self: string;
+                session: string;
+            };
+            matterId: string | null;
+            /** @enum {string} */
+            outcome: "guided" | "answered" | "letter_received" | "transferred" | "refused";
+            peopleCount: number;
+            refusalGround: string | null;
+            sessionId: string;
+            summary: string;
+            transferAgencyId: string | null;
+            transferTarget: string | null;
+            visitedAt: string;
+        };
+        ReceptionVisitList: {
+            items: components["schemas"]["ReceptionVisit"][];
+            next: string | null;
+        };
+        ReceptionVisitParties: {
+            items: components["schemas"]["ReceptionVisitParty"][];
+        };
+        ReceptionVisitParty: {
+            address?: string;
+            email?: string;
+            id: string;
+            idNumber?: string;
+            name?: string;
+            phone?: string;
+            redacted: boolean;
+            /** @enum {string} */
+            role: "visitor" | "representative" | "respondent";
         };
         RegisterDefinition: {
             caseType: string;
@@ -2787,6 +4416,288 @@ export interface components {
             definitionVersion?: number;
             /** @description Most cases to replay (default and maximum 500) */
             limit?: number;
+        };
+        Report: {
+            agencyId: string;
+            currentVersion: number;
+            /** @description The rule, its source, and its derivation on the calendar */
+            deadline: {
+                [key: string]: unknown;
+            };
+            dueAt: string;
+            /** @description Sending deadline (a civil day; UNCONFIRMED by level: see `deadline`) */
+            dueOn: string;
+            escalatedAt: string | null;
+            formCode: string;
+            id: string;
+            /** @enum {string} */
+            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
+            overdue: boolean;
+            period: string;
+            periodFrom: string;
+            periodTo: string;
+            /** @description The circular the report is drafted under */
+            regime: string;
+            sections: components["schemas"]["ReportSections"];
+            /** @enum {string} */
+            status: "draft" | "in_review" | "submitted" | "reopened";
+            updatedAt: string;
+        };
+        ReportConsolidation: {
+            agencyId: string;
+            forms: {
+                code: string;
+                rows: {
+                    cells: {
+                        [key: string]: {
+                            value: number | null;
+                        };
+                    };
+                    code: string;
+                    label: string;
+                }[];
+                title: string;
+            }[];
+            /** @description The report's own current version is part of the sums */
+            includesOwn: boolean;
+            /** @enum {string} */
+            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
+            notSubmitted: {
+                agencyId: string;
+                name: string;
+                overdue: boolean;
+                reportId: string | null;
+                /** @enum {string|null} */
+                status: "draft" | "in_review" | "submitted" | "reopened" | null;
+            }[];
+            period: string;
+            reportId: string;
+            submitted: {
+                agencyId: string;
+                reportId: string;
+                sha256: string;
+                submittedAt: string;
+                version: number;
+            }[];
+        };
+        ReportFormDefinition: {
+            circular: string;
+            citation: string;
+            code: string;
+            columns: {
+                /** @description query | sum | manual | note */
+                cell: {
+                    [key: string]: unknown;
+                };
+                identity?: string;
+                no: number;
+                path: string[];
+            }[];
+            confirmed: boolean;
+            effectiveFrom: string;
+            effectiveTo?: string;
+            evidence: string;
+            rules: {
+                citation: string;
+                confirmed: boolean;
+                id: string;
+                left: number;
+                right: {
+                    col: number;
+                    form?: string;
+                }[];
+            }[];
+            title: string;
+            unitHeading: string;
+            version: number;
+        };
+        ReportFormSummary: {
+            circular: string;
+            code: string;
+            confirmed: boolean;
+            effectiveFrom: string;
+            effectiveTo?: string;
+            title: string;
+            version: number;
+        };
+        ReportRegime: {
+            circular: string;
+            citation: string;
+            dataPeriod: {
+                cutOffDay: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: number;
+                };
+                month: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: {
+                        cutOffDay: number;
+                        startDay: number;
+                    };
+                };
+                startDay: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: number;
+                };
+            };
+            deadlines: {
+                dayOfLastMonth: {
+                    /** @description false = UNCONFIRMED */
+                    confirmed: boolean;
+                    source: string;
+                    value: number | null;
+                };
+                level: string;
+                recipient: string;
+            }[];
+            effectiveFrom: {
+                /** @description false = UNCONFIRMED */
+                confirmed: boolean;
+                source: string;
+                value: string;
+            };
+            effectiveTo?: string;
+            forms: {
+                /** @description false = UNCONFIRMED */
+                confirmed: boolean;
+                source: string;
+                value: string[];
+            };
+            narrativeFor: {
+                /** @description false = UNCONFIRMED */
+                confirmed: boolean;
+                source: string;
+                value: string[];
+            };
+            /** @enum {string} */
+            scope: "national" | "commune";
+            title: string;
+        };
+        /** @description Free text the agency writes before submitting */
+        ReportSections: {
+            assessment?: string;
+            proposals?: string;
+        };
+        ReportSnapshot: {
+            agencyId: string;
+            agencyName: string;
+            checks: {
+                detail: string;
+                ok: boolean;
+                rule: string;
+            }[];
+            columns: {
+                identity?: string;
+                label: string;
+                manual?: boolean;
+                no: number;
+            }[];
+            computedAt: string;
+            form: {
+                circular: string;
+                code: string;
+                title: string;
+                version: number;
+            };
+            header: {
+                col: number;
+                colSpan: number;
+                row: number;
+                rowSpan: number;
+                text: string;
+            }[];
+            period: {
+                from: string;
+                to: string;
+            };
+            rows: {
+                cells: {
+                    [key: string]: {
+                        /** @description The case search behind the number (same filter) */
+                        drillDown?: string;
+                        /** @description null: a manual column (entered by the agency) or the note column */
+                        value: number | null;
+                    };
+                };
+                code: string;
+                label: string;
+            }[];
+        };
+        ReportVersion: {
+            /** @enum {string} */
+            cause: "scheduled" | "reopened";
+            computedAt: string;
+            reopenedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            reopenReason: string | null;
+            sections: components["schemas"]["ReportSections"] & (Record<string, never> | null);
+            /** @description sha256 of the canonical JSON of {snapshot, sections}, once submitted */
+            sha256: string | null;
+            /** @description The computed forms (frozen once submitted) */
+            snapshot?: unknown;
+            submittedAt: string | null;
+            submittedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            version: number;
+        };
+        ReportVersionSummary: {
+            /** @enum {string} */
+            cause: "scheduled" | "reopened";
+            computedAt: string;
+            reopenedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            reopenReason: string | null;
+            /** @description sha256 of the canonical JSON of {snapshot, sections}, once submitted */
+            sha256: string | null;
+            submittedAt: string | null;
+            submittedBy: {
+                agency: string | null;
+                id: string;
+                type: string;
+            } | null;
+            version: number;
+        };
+        ReportWithVersions: {
+            agencyId: string;
+            currentVersion: number;
+            /** @description The rule, its source, and its derivation on the calendar */
+            deadline: {
+                [key: string]: unknown;
+            };
+            dueAt: string;
+            /** @description Sending deadline (a civil day; UNCONFIRMED by level: see `deadline`) */
+            dueOn: string;
+            escalatedAt: string | null;
+            formCode: string;
+            id: string;
+            /** @enum {string} */
+            kind: "monthly" | "quarter" | "half" | "nine_months" | "year";
+            overdue: boolean;
+            period: string;
+            periodFrom: string;
+            periodTo: string;
+            /** @description The circular the report is drafted under */
+            regime: string;
+            sections: components["schemas"]["ReportSections"];
+            /** @enum {string} */
+            status: "draft" | "in_review" | "submitted" | "reopened";
+            updatedAt: string;
+            versions: components["schemas"]["ReportVersionSummary"][];
         };
         ResetCase: {
             /**
@@ -2892,12 +4803,32 @@ export interface components {
             kind?: "inspectorate" | null;
             name?: string;
         };
+        UpdateMatter: {
+            /**
+             * Format: date-time
+             * @description When the final decision (quyết định giải quyết cuối cùng / kết luận) was issued
+             * @example 2026-07-01T09:30:00+07:00
+             */
+            finalDecisionAt?: string | null;
+            /** @enum {string} */
+            status?: "open" | "closed";
+            title?: string;
+        };
         UpdatePerson: {
             active?: boolean;
             displayName?: string;
             /** Format: email */
             email?: string | null;
             phone?: string | null;
+        };
+        UpdateReceptionPlace: {
+            active?: boolean;
+            address?: string;
+            /** @enum {string} */
+            kind?: "reception_office" | "committee_seat" | "department_point" | "online";
+            name?: string;
+            /** Format: uri */
+            onlineUrl?: string;
         };
         UpdateWebhook: {
             eventTypes?: string[];
@@ -2909,6 +4840,14 @@ export interface components {
              * @example https://portal.example.vn/hooks/kntc
              */
             url?: string;
+        };
+        VisitorInput: {
+            address?: string;
+            /** Format: email */
+            email?: string;
+            idNumber?: string;
+            name: string;
+            phone?: string;
         };
         Webhook: {
             agencyId: string;
@@ -3568,6 +5507,55 @@ export interface operations {
             };
         };
     };
+    recomputeHotspots: {
+        parameters: {
+            query?: {
+                dryRun?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the recompute found and changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotspotRecompute"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listProjectionFailures: {
         parameters: {
             query?: never;
@@ -3725,6 +5713,344 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DirectoryAgency"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReceptionScheduleEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "leaderPersonId": "head-so-tnmt",
+                 *       "leaderTitle": "Giám đốc Sở",
+                 *       "placeId": "so-tnmt-main",
+                 *       "date": "2026-12-10",
+                 *       "startTime": "08:00",
+                 *       "endTime": "11:30",
+                 *       "kind": "periodic"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReceptionScheduleEntry"];
+            };
+        };
+        responses: {
+            /** @description The entry */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionScheduleEntry"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The leader or place does not fit the agency */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionScheduleEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agencyId: string;
+                        agencyName: string;
+                        createdAt: string;
+                        date: string;
+                        endsAt: string;
+                        history: components["schemas"]["ReceptionScheduleChange"][];
+                        id: string;
+                        /** @enum {string} */
+                        kind: "periodic" | "ad_hoc" | "online";
+                        leader: {
+                            name: string;
+                            personId: string;
+                            title: string;
+                        };
+                        note: string | null;
+                        periodId: string | null;
+                        placeId: string;
+                        /** @description Revision (iCalendar SEQUENCE): bumped on every change */
+                        sequence: number;
+                        /** @description Start instant (+07:00) */
+                        startsAt: string;
+                        /** @enum {string} */
+                        status: "scheduled" | "cancelled";
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeReceptionScheduleEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "startTime": "13:30",
+                 *       "endTime": "16:30",
+                 *       "reason": "Lãnh đạo họp đột xuất buổi sáng"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangeReceptionScheduleEntry"];
+            };
+        };
+        responses: {
+            /** @description The entry as changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionScheduleEntry"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The entry is cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelReceptionScheduleEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Trùng lịch họp Hội đồng nhân dân"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CancelReceptionScheduleEntry"];
+            };
+        };
+        responses: {
+            /** @description The cancelled entry (cancelling twice changes nothing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionScheduleEntry"];
                 };
             };
             /** @description Invalid request (fields named in `errors`) */
@@ -5062,6 +7388,8 @@ export interface operations {
                 closedFrom?: string;
                 /** @description Closed before */
                 closedTo?: string;
+                /** @description Commune / ward of the place the case is about (5-digit code of the 2025 administrative units); `null`: the cases without one */
+                communeCode?: "null" | string;
                 complex?: "true" | "false";
                 dueAfter?: string;
                 dueBefore?: string;
@@ -5075,9 +7403,13 @@ export interface operations {
                 outcome?: "null" | string;
                 /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
+                /** @description Province of the place the case is about (2-digit code of the 2025 administrative units); `null`: the cases without one */
+                provinceCode?: "null" | string;
                 receivedFrom?: string;
                 receivedTo?: string;
                 remote?: "true" | "false";
+                /** @description Sector code of the configurable list (e.g. `land`, `environment`); `null`: the cases without one */
+                sector?: "null" | string;
                 sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
                 /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
                 stage?: "null" | string;
@@ -6400,6 +8732,56 @@ export interface operations {
             };
         };
     };
+    getCaseReception: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Visit and matter (null when none) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseReception"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCaseTimeline: {
         parameters: {
             query?: {
@@ -6936,13 +9318,77 @@ export interface operations {
             };
         };
     };
+    getDefinitionHeatmap: {
+        parameters: {
+            query?: {
+                /** @description Narrow to this agency's subtree (within the caller's) */
+                agencyId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Definition key */
+                key: string;
+                /** @description Version number (≥ 1) */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefinitionHeatmap"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such version, or an agency outside the caller subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
                 /** @description Cursor: the `sequence` of the last event processed (default 0: from the start) */
                 after?: string;
                 limit?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.hotspot.acknowledged, vn.kntc.hotspot.closed, vn.kntc.hotspot.level_changed, vn.kntc.hotspot.raised, vn.kntc.matter.flagged, vn.kntc.matter.linked, vn.kntc.reception.session_recorded, vn.kntc.reception.visit_recorded, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -6996,7 +9442,7 @@ export interface operations {
                 after?: string;
                 /** @description The stream ends after this many seconds (reconnect to go on) */
                 maxSeconds?: number;
-                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
+                /** @description Comma-separated event types (default: all). Known: vn.kntc.case.closed, vn.kntc.case.legal_event, vn.kntc.case.started, vn.kntc.clock.breached, vn.kntc.hotspot.acknowledged, vn.kntc.hotspot.closed, vn.kntc.hotspot.level_changed, vn.kntc.hotspot.raised, vn.kntc.matter.flagged, vn.kntc.matter.linked, vn.kntc.reception.session_recorded, vn.kntc.reception.visit_recorded, vn.kntc.report.overdue, vn.kntc.report.reopened, vn.kntc.report.submitted, vn.kntc.task.claimed, vn.kntc.task.completed, vn.kntc.task.opened */
                 type?: string;
             };
             header?: never;
@@ -7061,12 +9507,14 @@ export interface operations {
                 closedFrom?: string;
                 /** @description Closed before */
                 closedTo?: string;
+                /** @description Commune / ward of the place the case is about (5-digit code of the 2025 administrative units); `null`: the cases without one */
+                communeCode?: "null" | string;
                 complex?: "true" | "false";
                 dueAfter?: string;
                 dueBefore?: string;
                 /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
                 exactAgency?: "true" | "false";
-                /** @description Comma-separated dimensions, at most 3: `agency` (The agency of the case (itself, not its subtree)); `type` (Case type); `channel` (How the case arrived); `stage` (A current step (element id); a case at several steps counts in each, a case at none in null); `status` (`open` or `closed`); `outcome` (The outcome of the end the case reached; null: none (open, cancelled)); `overdue` (A statutory limit of the case was breached (`true` / `false`)); `onTime` (Closed cases: `true` closed with no limit breached, `false` closed overdue; null: open); `receivedMonth` (Month of receipt in Vietnam (`YYYY-MM`)); `acceptedMonth` (Month of acceptance (thụ lý, `YYYY-MM`); null: not accepted); `closedMonth` (Month the case closed in Vietnam (`YYYY-MM`); null: open, or closed at a time not recorded) */
+                /** @description Comma-separated dimensions, at most 3: `agency` (The agency of the case (itself, not its subtree)); `type` (Case type); `channel` (How the case arrived); `stage` (A current step (element id); a case at several steps counts in each, a case at none in null); `status` (`open` or `closed`); `outcome` (The outcome of the end the case reached; null: none (open, cancelled)); `overdue` (A statutory limit of the case was breached (`true` / `false`)); `onTime` (Closed cases: `true` closed with no limit breached, `false` closed overdue; null: open); `sector` (Sector (lĩnh vực) code of the case; null: not classified); `province` (Province code of the place (địa bàn) the case is about; null: no place recorded); `commune` (Commune / ward code of the place the case is about; null: no commune recorded); `receivedMonth` (Month of receipt in Vietnam (`YYYY-MM`)); `receivedQuarter` (Calendar quarter of receipt in Vietnam (`YYYY-Qn`)); `acceptedMonth` (Month of acceptance (thụ lý, `YYYY-MM`); null: not accepted); `closedMonth` (Month the case closed in Vietnam (`YYYY-MM`); null: open, or closed at a time not recorded) */
                 groupBy?: string;
                 mass?: "true" | "false";
                 /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
@@ -7075,9 +9523,13 @@ export interface operations {
                 outcome?: "null" | string;
                 /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
+                /** @description Province of the place the case is about (2-digit code of the 2025 administrative units); `null`: the cases without one */
+                provinceCode?: "null" | string;
                 receivedFrom?: string;
                 receivedTo?: string;
                 remote?: "true" | "false";
+                /** @description Sector code of the configurable list (e.g. `land`, `environment`); `null`: the cases without one */
+                sector?: "null" | string;
                 /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
                 stage?: "null" | string;
                 status?: "open" | "closed";
@@ -7119,6 +9571,788 @@ export interface operations {
             };
             /** @description The caller lacks the role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHotspots: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                communeCode?: string;
+                granularity?: "place_sector_respondent" | "place_sector" | "place";
+                level?: "watch" | "warning" | "hot";
+                limit?: number;
+                provinceCode?: string;
+                /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
+                sector?: string;
+                status?: "open" | "acknowledged" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of hotspots; `next` is the URL of the following page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotspotList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHotspot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hotspot */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotspotDetail"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acknowledgeHotspot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ownerPersonId": "head-so-tnmt",
+                 *       "taskForceId": null,
+                 *       "note": "Đối thoại với các hộ dân trong tuần"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AcknowledgeHotspot"];
+            };
+        };
+        responses: {
+            /** @description The hotspot, acknowledged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hotspot"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The hotspot is closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description ownerPersonId is not a person of the directory */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeHotspot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Đã đối thoại, các hộ dân đồng ý phương án bồi thường"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CloseHotspot"];
+            };
+        };
+        responses: {
+            /** @description The hotspot, closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hotspot"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The hotspot is closed already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMatters: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                complex?: "true" | "false";
+                limit?: number;
+                mass?: "true" | "false";
+                minTimesReceived?: number;
+                prolonged?: "true" | "false";
+                receivedFrom?: string;
+                receivedTo?: string;
+                status?: "open" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of matters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createMatter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agencyId": "so-tnmt",
+                 *       "title": "Tranh chấp ranh giới đất thửa 123 xã A",
+                 *       "contentType": "complaint"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateMatter"];
+            };
+        };
+        responses: {
+            /** @description The matter */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Matter"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMatter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterDetail"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMatter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "finalDecisionAt": "2026-07-15T10:00:00+07:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateMatter"];
+            };
+        };
+        responses: {
+            /** @description The matter */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Matter"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideMatterLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "visit",
+                 *       "refId": "0b6f3b4e-1234-4000-8000-000000000001",
+                 *       "decision": "confirmed"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DecideMatterLink"];
+            };
+        };
+        responses: {
+            /** @description The matter after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterLinkDecision"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already linked elsewhere, or the opposite decision was recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMatterFlagRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules in force today */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterFlagRules"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggestMatters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agencyId": "so-tnmt",
+                 *       "people": [
+                 *         {
+                 *           "name": "Nguyễn Văn A",
+                 *           "idNumber": "001203004567"
+                 *         }
+                 *       ],
+                 *       "subject": "Tranh chấp ranh giới đất thửa 123"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MatterSuggestionQuery"];
+            };
+        };
+        responses: {
+            /** @description Suggestions, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterSuggestionList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7705,6 +10939,1870 @@ export interface operations {
             };
             /** @description Too many look-ups from this client; see Retry-After */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicReceptionSchedule: {
+        parameters: {
+            query: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                from?: string;
+                /** @description Also the agencies below it */
+                includeSubtree?: "true" | "false";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PublicReceptionScheduleEntry"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such agency */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publicReceptionScheduleCalendar: {
+        parameters: {
+            query: {
+                /** @description Agency id in the agency tree */
+                agencyId: string;
+                from?: string;
+                /** @description Also the agencies below it */
+                includeSubtree?: "true" | "false";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such agency */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receptionCompliance: {
+        parameters: {
+            query: {
+                /** @description That agency and those below it (within your subtree) */
+                agencyId?: string;
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per agency */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceptionAgencyCompliance"][];
+                        month: string;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionComplianceTasks: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                limit?: number;
+                status?: "open" | "closed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceptionComplianceTask"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionPlaces: {
+        parameters: {
+            query?: {
+                active?: "true" | "false";
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                kind?: "reception_office" | "committee_seat" | "department_point" | "online";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of places */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPlaceList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReceptionPlace: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agencyId": "so-tnmt",
+                 *       "name": "Phòng tiếp công dân Sở",
+                 *       "kind": "department_point",
+                 *       "address": "1 Lê Lợi"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReceptionPlace"];
+            };
+        };
+        responses: {
+            /** @description The place */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPlace"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionPlace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The place */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPlace"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateReceptionPlace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Phòng tiếp công dân (cơ sở 2)"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateReceptionPlace"];
+            };
+        };
+        responses: {
+            /** @description The place */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionPlace"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionSchedule: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Only this agency (within your subtree) */
+                agencyId?: string;
+                /** @description First day (default today, Vietnam time) */
+                from?: string;
+                includeCancelled?: "true" | "false";
+                leaderPersonId?: string;
+                limit?: number;
+                /** @description Last day (default from + 90 days; at most a year after from) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries, earliest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReceptionScheduleEntry"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionSessions: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                /** @description Session date from (Vietnam) */
+                from?: string;
+                kind?: "regular" | "periodic" | "ad_hoc";
+                leaderPersonId?: string;
+                limit?: number;
+                mode?: "in_person" | "online";
+                periodId?: string;
+                placeId?: string;
+                receivedBy?: "in_person" | "delegated";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionSessionList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReceptionSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agencyId": "so-tnmt",
+                 *       "placeId": "rp_0123456789abcdef",
+                 *       "kind": "regular",
+                 *       "receivedBy": "in_person",
+                 *       "mode": "in_person",
+                 *       "startedAt": "2026-07-01T08:00:00+07:00"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReceptionSession"];
+            };
+        };
+        responses: {
+            /** @description The session */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionSession"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionSession"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createReceptionVisit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "visitedAt": "2026-07-01T08:30:00+07:00",
+                 *       "visitors": [
+                 *         {
+                 *           "name": "Nguyễn Văn A",
+                 *           "idNumber": "001203004567"
+                 *         }
+                 *       ],
+                 *       "contentType": "petition",
+                 *       "summary": "Kiến nghị về việc cấp giấy chứng nhận quyền sử dụng đất",
+                 *       "outcome": "guided"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateReceptionVisit"];
+            };
+        };
+        responses: {
+            /** @description The visit (and the case its letter started) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedReceptionVisit"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The matter link conflicts with an earlier decision */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field refers to something it may not (named in `errors`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionVisits: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                contentType?: "complaint" | "denunciation" | "petition" | "feedback";
+                delegation?: "true" | "false";
+                /** @description Session date from (Vietnam) */
+                from?: string;
+                leaderPersonId?: string;
+                limit?: number;
+                matterFlag?: "prolonged" | "complex" | "mass";
+                matterId?: string;
+                outcome?: "guided" | "answered" | "letter_received" | "transferred" | "refused";
+                sessionId?: string;
+                sessionKind?: "regular" | "periodic" | "ad_hoc";
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of visits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionVisitList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionVisit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The visit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionVisit"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggestMattersForVisit: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Suggestions, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterSuggestionList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReceptionVisitParties: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The people */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionVisitParties"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: {
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                kind?: "monthly" | "quarter" | "half" | "nine_months" | "year";
+                limit?: number;
+                /** @description Data period: `2026-M03`, `2026-Q1`, `2026-H1`, `2026-9M`, `2026-Y` */
+                period?: string;
+                status?: "draft" | "in_review" | "submitted" | "reopened";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Report"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportWithVersions"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportConsolidation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consolidation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportConsolidation"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reopenReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Số liệu mục II chưa đầy đủ"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Reopened */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reportId: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report is not submitted (reason given) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateReportSections: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assessment": "Tình hình khiếu nại, tố cáo trong tháng ổn định.",
+                 *       "proposals": "Đề nghị tăng cường đối thoại."
+                 *     }
+                 */
+                "application/json": {
+                    assessment?: string;
+                    proposals?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report is submitted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": {
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Frozen */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reportId: string;
+                        sha256: string;
+                        submittedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The report cannot be submitted now (reason given) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportVersion"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportReportVersion: {
+        parameters: {
+            query?: {
+                /** @description The form code (default: the first form) */
+                form?: string;
+                format?: "json" | "csv" | "xlsx" | "pdf";
+            };
+            header?: never;
+            path: {
+                /** @description Report id (`rpt-…`) */
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rendered form */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The renderer of this format is not available in this build */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportForms: {
+        parameters: {
+            query?: {
+                /** @description Date the forms are in force (default: today) */
+                at?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forms in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportFormSummary"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReportForm: {
+        parameters: {
+            query?: {
+                /** @description Date the forms are in force (default: today) */
+                at?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Form code, `/` written `-` (e.g. `01-XLD`, `03-KQGQ`) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportFormDefinition"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    computeReportForm: {
+        parameters: {
+            query?: {
+                /** @description Agency reported (its subtree); default: the caller's agency */
+                agencyId?: string;
+                format?: "json" | "csv" | "xlsx" | "html" | "pdf";
+                /** @description First day of the data period (inclusive) */
+                from?: string;
+                /** @description month 1–12, quarter 1–4; else 1 */
+                index?: number;
+                /** @description Instead of from/to: a periodic data period of the regime in force (with year, index) */
+                kind?: "month" | "quarter" | "half" | "nine_months" | "year";
+                /** @description Last day of the data period (inclusive) */
+                to?: string;
+                year?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Form code, `/` written `-` (e.g. `01-XLD`, `03-KQGQ`) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The computed form (JSON; other formats per `format`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSnapshot"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such form in force, or the agency is not in the caller’s subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReportRegimes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The regime versions, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReportRegime"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -21,7 +21,15 @@ import * as m20261202070000 from './20261202070000_calendar_withdrawals_and_chan
 import * as m20261203010000 from './20261203010000_directory.js';
 import * as m20261203020000 from './20261203020000_notification_deliveries.js';
 import * as m20261203030000 from './20261203030000_events_outbox_webhooks.js';
+import * as m20261204020000 from './20261204020000_reception.js';
+import * as m20261204070000 from './20261204070000_places_sectors_hotspots.js';
+import * as m20261204030000 from './20261204030000_reception_schedules_periods.js';
 import * as m20261204040000 from './20261204040000_case_figures.js';
+import * as m20261205050000 from './20261205050000_case_facts.js';
+import * as m20261205050100 from './20261205050100_case_fact_months.js';
+import * as m20261204060000 from './20261204060000_reports.js';
+import * as m20261204020100 from './20261204020100_matters_subject_gist.js';
+import * as m20261204010000 from './20261204010000_agency_closure_restarts.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -50,7 +58,15 @@ const migrations: Record<string, Knex.Migration> = {
   '20261203010000_directory': m20261203010000,
   '20261203020000_notification_deliveries': m20261203020000,
   '20261203030000_events_outbox_webhooks': m20261203030000,
+  '20261204020000_reception': m20261204020000,
+  '20261204070000_places_sectors_hotspots': m20261204070000,
+  '20261204030000_reception_schedules_periods': m20261204030000,
   '20261204040000_case_figures': m20261204040000,
+  '20261204060000_reports': m20261204060000,
+  '20261204020100_matters_subject_gist': m20261204020100,
+  '20261204010000_agency_closure_restarts': m20261204010000,
+  '20261205050000_case_facts': m20261205050000,
+  '20261205050100_case_fact_months': m20261205050100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -13,7 +13,10 @@ import { createApiKeyStore } from '../../db/api-keys.js';
 import { createDefinitionStore } from '../../db/definitions.js';
 import { appendEvents } from '../../db/events.js';
 import { createWebhookStore } from '../../db/webhooks.js';
+import { ingestHotspotItems } from '../../db/hotspots.js';
+import { DEFAULT_HOTSPOT_CONFIG } from '../../hotspots/config.js';
 import { authHeader } from '../support/auth.js';
+import { getReportState, reportWorkflowId, submitReport } from '../../workflows/report-contract.js';
 import { seedCase, startTestApi, type TestApi } from '../support/api.js';
 
 const HOME = 'so-tnmt'; // the agency owning every fixture
@@ -226,15 +229,148 @@ async function webhookFixture(): Promise<{ id: string; seq: number }> {
   return { id: record.id, seq: seq! };
 }
 
+/**
+ * A stored report of HOME with its running workflow, drafted (ADR 0032); `submitted`: already submitted
+ * (what a reopening acts on). Each call is a month of its own (a report per agency, kind and period).
+ */
+let reportMonths = 0;
+async function reportFixture(submitted: boolean): Promise<string> {
+  reportMonths += 1;
+  const year = 2060 + Math.floor(reportMonths / 12);
+  const month = (reportMonths % 12) + 1;
+  const key = `${year}-M${String(month).padStart(2, '0')}`;
+  const h = await api.deps.temporal.workflow.start('reportWorkflow', {
+    taskQueue: api.deps.taskQueue,
+    workflowId: reportWorkflowId(HOME, 'monthly', key),
+    args: [{ agencyId: HOME, kind: 'monthly', year, index: month }],
+  });
+  for (let i = 0; i < 400; i++) {
+    const s = await h.query(getReportState);
+    if (s.reportId) {
+      if (submitted)
+        await h.executeUpdate(submitReport, { args: [{ actor: { type: 'user', id: 'test', agency: HOME } }] });
+      return s.reportId;
+    }
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`report fixture ${key}: not drafted`);
+}
+let sharedReport: string | undefined;
+
+/** Routes a caller above the report's agency may not use (ADR 0032: the agency writes and submits its own). */
+const OWN_AGENCY_ONLY = new Set(['updateReportSections', 'submitReport']);
+/** Reception fixtures of HOME (ADR 0028): a place, a session on 01/07/2026, a visit of it, a matter. */
+async function receptionFixture(resource: 'place' | 'session' | 'visit' | 'matter'): Promise<string> {
+  const db = api.tdb.db;
+  const place = `rp_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  if (resource === 'matter') {
+    const id = randomUUID();
+    await db('matters').insert({
+      id,
+      agency_id: HOME,
+      title: 'Matrix matter',
+      subject_norm: 'matrix matter',
+      first_received_at: '2026-07-01T01:00:00Z',
+      last_received_at: '2026-07-01T01:00:00Z',
+      created_by: 'test',
+    });
+    return id;
+  }
+  await db('reception_places').insert({
+    id: place,
+    agency_id: HOME,
+    name: 'Matrix place',
+    kind: 'department_point',
+    address: '1 Lê Lợi',
+    created_by: 'test',
+  });
+  if (resource === 'place') return place;
+  const session = randomUUID();
+  await db('reception_sessions').insert({
+    id: session,
+    agency_id: HOME,
+    place_id: place,
+    kind: 'regular',
+    received_by: 'in_person',
+    mode: 'in_person',
+    session_date: '2026-07-01',
+    started_at: '2026-07-01T01:00:00Z',
+    created_by: 'test',
+  });
+  if (resource === 'session') return session;
+  const visit = randomUUID();
+  await db('reception_visits').insert({
+    id: visit,
+    session_id: session,
+    agency_id: HOME,
+    visited_at: '2026-07-01T01:30:00Z',
+    people_count: 1,
+    content_type: 'petition',
+    summary: 'Matrix visit',
+    outcome: 'guided',
+    created_by: 'test',
+  });
+  return visit;
+}
+
 beforeAll(async () => {
   api = await startTestApi({ worker: true });
   caseId = randomUUID();
   await seedCase(api.tdb.db, { id: caseId, agencyId: HOME });
   await createDefinitionStore(api.tdb.db).register(MATRIX_CASE, 'test');
+  await api.tdb.db('reception_places').insert({
+    id: 'so-tnmt-main',
+    agency_id: HOME,
+    name: 'Matrix place',
+    kind: 'department_point',
+    created_by: 'test',
+  });
 });
+
+/** A leader's reception day of HOME (ADR 0029) to read, change or cancel. */
+async function scheduleEntryFixture(): Promise<string> {
+  const id = `rse_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  await api.tdb.db('reception_schedule_entries').insert({
+    id,
+    agency_id: HOME,
+    leader_person_id: 'head-so-tnmt',
+    leader_title: 'Giám đốc Sở',
+    place_id: 'so-tnmt-main',
+    entry_date: '2026-12-10',
+    start_time: '08:00',
+    end_time: '11:00',
+    kind: 'periodic',
+    created_by: '{}',
+  });
+  return id;
+}
 afterAll(async () => {
   await api?.close();
 });
+
+/** A fresh hotspot of HOME (8 letters of a sector of their own in a commune: place+sector needs 7.5). ADR 0034. */
+async function hotspotFixture(): Promise<string> {
+  const commune = `0${String(Math.floor(Math.random() * 9000) + 1000)}`;
+  const sector = `matrix_${randomUUID().slice(0, 8).replace(/-/g, '')}`;
+  const items = Array.from({ length: 8 }, (_v, i) => ({
+    kind: 'case' as const,
+    id: `matrix-hs-${randomUUID()}`,
+    at: Date.now() - i * 60_000,
+    provinceCode: '01',
+    communeCode: commune,
+    sector,
+    respondent: null,
+    mass: false,
+    agencyId: HOME,
+  }));
+  await api.tdb.db.transaction((trx) => ingestHotspotItems(trx, items, DEFAULT_HOTSPOT_CONFIG));
+  const row = (await api.tdb
+    .db('hotspots')
+    .where({ cluster_key: `pl:01/${commune}|s:${sector}` })
+    .first('id')) as { id: string } | undefined;
+  if (!row) throw new Error('fixture hotspot not raised');
+  return row.id;
+}
 
 /** An in-app message of the person `sub` (their inbox: only they may mark it read). */
 async function inboxFixture(sub: string): Promise<string> {
@@ -301,18 +437,30 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
     } else if (scope.kind === 'webhook' && (name === scope.param || name === 'eventSeq')) {
       hook ??= await webhookFixture();
       value = name === scope.param ? hook.id : String(hook.seq);
-    } else if (scope.kind === 'agency' && scope.param === name) {
+    } else if (spec.path.includes('/reception-schedule') && name === 'agencyId') value = HOME;
+    else if (spec.path.includes('/reception-schedule') && name === 'entryId') value = await scheduleEntryFixture();
+    else if (scope.kind === 'agency' && scope.param === name) {
       value = spec.operationId === 'getAgencyClosure' ? await closedAgency() : await freshAgency();
     } else if (scope.kind === 'agency' && name === 'personId') value = await freshPerson();
     else if (scope.kind === 'person' && scope.param === name) value = await freshPerson();
+    else if (scope.kind === 'reception' && scope.param === name) value = await receptionFixture(scope.resource);
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/entries/'))
       value = await freshCalendarEntry();
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/admin/calendar/changes/'))
       value = await calendarChangeFixture();
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/'))
       value = await inboxFixture(sub);
-    else if (scope.kind === 'none' && name === 'key') value = 'complaint-first';
-    else if (scope.kind === 'none' && name === 'version') value = '2';
+    else if (scope.kind === 'hotspot' && scope.param === name) value = await hotspotFixture();
+    else if (scope.kind === 'report' && scope.param === name) {
+      if (spec.operationId === 'submitReport') value = await reportFixture(false);
+      else if (spec.operationId === 'reopenReport') value = await reportFixture(true);
+      else value = sharedReport ??= await reportFixture(false);
+    } else if (scope.kind === 'report' && name === 'version') value = '1';
+    else if ((scope.kind === 'none' || spec.operationId === 'getDefinitionHeatmap') && name === 'key')
+      value = 'complaint-first';
+    else if ((scope.kind === 'none' || spec.operationId === 'getDefinitionHeatmap') && name === 'version') value = '2';
+    // Report forms (ADR 0031): a form code, `/` written `-`.
+    else if ((scope.kind === 'none' || scope.kind === 'subtree') && name === 'code') value = '01-XLD';
     else
       throw new Error(
         `route ${spec.operationId}: no matrix fixture for path parameter :${name} (scope ${scope.kind}); add one here`,
@@ -325,6 +473,10 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
   if (spec.request?.body && !body)
     throw new Error(`route ${spec.operationId}: declare request.bodyExample (docs + this test)`);
   if (body && scope.kind === 'body-agency') body = { ...body, [scope.field]: HOME };
+  // Reception (ADR 0028): a session at a place of HOME; a link decision on a fresh visit of HOME.
+  if (body && spec.operationId === 'createReceptionSession')
+    body = { ...body, placeId: await receptionFixture('place') };
+  if (body && spec.operationId === 'decideMatterLink') body = { ...body, refId: await receptionFixture('visit') };
   // A new agency needs a new id each time (ADR 0024).
   if (body && spec.operationId === 'createAgency') body = { ...body, id: `matrix-new-${randomUUID().slice(0, 8)}` };
   // A legal event on a case received today cannot be dated before it (ADR 0017): the documented
@@ -380,8 +532,11 @@ describe('route × role access matrix', () => {
         expect(home.status, home.text).toBeLessThan(300);
         // The same role at the province above: the resource is within its subtree.
         const parent = await call(spec, await authHeader({ roles: [role], agency: PARENT }));
-        expect(parent.status, parent.text).toBeGreaterThanOrEqual(200);
-        expect(parent.status, parent.text).toBeLessThan(300);
+        if (OWN_AGENCY_ONLY.has(spec.operationId)) expect(parent.status, parent.text).toBe(403);
+        else {
+          expect(parent.status, parent.text).toBeGreaterThanOrEqual(200);
+          expect(parent.status, parent.text).toBeLessThan(300);
+        }
         // The same role one agency over: the resource does not exist for it.
         const other = await call(spec, await authHeader({ roles: [role], agency: OTHER }));
         if (rule.scope.kind === 'none') {

@@ -92,6 +92,32 @@ function wrongFor(s0: Schema): fc.Arbitrary<unknown> {
   return fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.constant([]));
 }
 
+/**
+ * In a query string every value is text: a number or `null` written as text is a valid value of a string
+ * parameter whose pattern and length admit it (an agency id `0`, a person id `null` match nothing and answer
+ * an empty list). Such a value is replaced by one no string parameter takes (longer than the URL limit).
+ */
+const queryWrong = (s0: Schema) => (v: unknown) => {
+  const s = resolve(s0);
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  if (typeOf(s) !== 'string' || s.enum || s.format) return v;
+  const fits =
+    (s.maxLength === undefined || text.length <= s.maxLength) &&
+    (s.pattern === undefined || new RegExp(s.pattern, 'u').test(text));
+  return fits ? HUGE : v;
+};
+
+/** {@link queryWrong} for a value already URL-encoded (a malformed encoding is kept: no parameter takes it). */
+const hostileWrong = (s0: Schema) => (v: string) => {
+  let text: string;
+  try {
+    text = decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+  return queryWrong(s0)(text) === HUGE ? HUGE : v;
+};
+
 const malformedJson = fc.oneof(
   fc.constantFrom('{', '{"type":', '{"a":1,}', "{'a':1}", 'nul', '[1,2', '{"a":"\\u12"}', '\u0000', '{"a":1}}'),
   fc
@@ -164,7 +190,7 @@ function requestsFor(method: string, path: string, op: Operation): fc.Arbitrary<
         body: media ? JSON.stringify(example) : undefined,
       })),
     ...queryParams.map((qp) =>
-      fc.tuple(anyPath, wrongFor(qp.schema)).map(([p, v]) => ({
+      fc.tuple(anyPath, wrongFor(qp.schema).map(queryWrong(qp.schema))).map(([p, v]) => ({
         label: `wrong query ${qp.name}`,
         path: p,
         query: q([
@@ -382,7 +408,7 @@ function hostileFor(method: string, path: string, op: Operation): fc.Arbitrary<B
       values.push(fc.constantFrom(...BAD_DATES, ...BAD_INSTANTS).map(encodeURIComponent));
     if (qp.name === 'after') values.push(fc.constantFrom(...BAD_CURSORS));
     arbs.push(
-      fc.tuple(anyPath, fc.oneof(...values)).map(([p, v]) => ({
+      fc.tuple(anyPath, fc.oneof(...values).map(hostileWrong(qp.schema))).map(([p, v]) => ({
         label: `hostile query ${qp.name}`,
         path: p,
         query: q([...okQuery(qp.name), `${qp.name}=${v}`]),

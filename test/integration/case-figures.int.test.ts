@@ -17,6 +17,9 @@ const AGENCIES = ['so-tnmt', CHILD, 'thanh-tra-tinh', 'ubnd-xa-a', 'ubnd-xa-b'] 
 const CHANNELS = ['portal', 'post', 'reception_desk'] as const;
 const NODES = ['verify', 'dialogue'] as const;
 const OUTCOMES = ['withdrawn', 'legally_effective', 'terminated'] as const;
+const SECTORS = ['land', 'environment'] as const;
+/** Province and commune codes (the commune in its province, or none). */
+const PLACES = [null, ['79', null], ['79', '25747'], ['79', '25750'], ['01', '00004']] as const;
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-01-01T00:00:00+07:00');
 
@@ -51,6 +54,8 @@ interface SeedCase {
   remoteVar: boolean;
   suspended: boolean;
   dueH: number | null;
+  sector: (typeof SECTORS)[number] | null;
+  place: (typeof PLACES)[number];
 }
 
 const seedCase: fc.Arbitrary<SeedCase> = fc.record({
@@ -75,6 +80,8 @@ const seedCase: fc.Arbitrary<SeedCase> = fc.record({
   remoteVar: fc.boolean(),
   suspended: fc.boolean(),
   dueH: fc.option(fc.integer({ min: 0, max: 150 * 24 }), { nil: null }),
+  sector: fc.option(fc.constantFrom(...SECTORS), { nil: null }),
+  place: fc.constantFrom(...PLACES),
 });
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -100,6 +107,9 @@ async function load(cases: SeedCase[]): Promise<void> {
       received_at: iso(received),
       stage: 'received',
       status: c.casesClosed ? 'closed' : 'open',
+      sector: c.sector,
+      place_province: c.place?.[0] ?? null,
+      place_commune: c.place?.[1] ?? null,
     });
     if (c.projected) {
       const closed = c.status !== 'running';
@@ -165,6 +175,9 @@ const filterArb = (caller: string): fc.Arbitrary<CaseFilterQuery> => {
         acceptedTo: fc.integer({ min: -5, max: 105 }).map(vnDay),
         closedFrom: instant,
         closedTo: instant,
+        sector: fc.constantFrom(...SECTORS, 'null'),
+        provinceCode: fc.constantFrom('79', '01', 'null'),
+        communeCode: fc.constantFrom('25747', '00004', 'null'),
       },
       { requiredKeys: [] },
     )
@@ -256,7 +269,10 @@ describe('figures equal the case search (property, PostgreSQL + API)', () => {
       ['acceptedFrom=2026-02-30', 'acceptedFrom'],
       ['closedTo=yesterday', 'closedTo'],
       ['exactAgency=true', 'exactAgency'],
-      ['sector=land', 'sector'],
+      ['sector=Land', 'sector'],
+      ['provinceCode=7', 'provinceCode'],
+      ['communeCode=x2574', 'communeCode'],
+      ['groupBy=place', 'groupBy'],
     ] as const) {
       for (const path of ['/v1/figures/cases', '/v1/cases']) {
         if (path === '/v1/cases' && query.startsWith('groupBy')) continue;

@@ -123,7 +123,7 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     expect(await Promise.all(tables.map((t) => count(t)))).toEqual(before);
   });
 
-  it('a start costs two SQL statements, the second in a transaction that locks the audit chain head first (agency tree and definition content warm)', async () => {
+  it('a start costs two SQL statements, the second in a transaction that locks its agency row and then the audit chain head (agency tree and definition content warm)', async () => {
     await post(url, body, { 'Idempotency-Key': 'warm-up' });
     const seen: string[] = [];
     const onQuery = (q: { sql: string }) => seen.push(q.sql);
@@ -140,7 +140,11 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     expect(statements.filter((s) => /^\s*BEGIN/i.test(s))).toHaveLength(1);
     expect(statements.filter((s) => /^\s*COMMIT/i.test(s))).toHaveLength(1);
     expect(statements.filter((s) => /FROM audit_chain_head WHERE id = 1 FOR UPDATE/.test(s))).toHaveLength(1);
-    expect(statements).toHaveLength(5);
+    // ADR 0024: the agency row, shared-locked before the chain head, is still open when the case is recorded.
+    expect(
+      statements.filter((s) => /FROM agencies WHERE id = \S+ AND closed_at IS NULL FOR SHARE/.test(s)),
+    ).toHaveLength(1);
+    expect(statements).toHaveLength(6);
     expect(seen.some((s) => /advisory/i.test(s))).toBe(false);
   });
 

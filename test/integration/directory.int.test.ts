@@ -6,6 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../api/auth/principal.js';
+import { Client, Connection } from '@temporalio/client';
+import { createAuditStore } from '../../db/audit.js';
+import { createDirectoryService } from '../../api/services/directory.js';
 import { resolveRecipients } from '../../directory/recipients.js';
 import { SA } from '../../workflows/contract.js';
 import { authHeader } from '../support/auth.js';
@@ -692,4 +695,104 @@ describe('what other agencies share is changed from above only', () => {
         .status,
     ).toBe(200);
   });
+});
+
+describe('closures that race: a start that fails, a case started against a stale tree (ADR 0024)', () => {
+  const prov = () => h(['admin'], 'tinh-demo');
+  async function commune(id: string) {
+    const r = await send('POST', '/v1/agencies', await prov(), {
+      id,
+      parentId: 'tinh-demo',
+      name: id,
+      level: 'commune',
+    });
+    expect(r.status, r.text).toBe(201);
+  }
+  async function petition(agencyId: string) {
+    return send('POST', '/v1/cases', await h(['intake'], agencyId), {
+      type: 'petition',
+      channel: 'portal',
+      receivedAt: new Date().toISOString(),
+      agencyId,
+      subject: 'kiến nghị',
+    });
+  }
+
+  it('a closure whose move could not start (Temporal unreachable) is recorded not_started and started again', async () => {
+    await commune('ubnd-xa-r1');
+    const c = await petition('ubnd-xa-r1');
+    expect(c.status, c.text).toBe(201);
+    const caseId = c.json.id as string;
+    await until(
+      async () => (await api.tdb.db('case_tasks').where({ case_id: caseId, status: 'open' }).first()) ?? undefined,
+      'the case task',
+    );
+    // The same service over a Temporal address nobody listens on: the closure commits, its start fails.
+    const dead = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 }) });
+    const offline = createDirectoryService({
+      db: api.deps.db,
+      audit: createAuditStore(api.deps.db),
+      temporal: dead,
+      taskQueue: api.deps.taskQueue,
+      logger: { warn: () => undefined },
+      closureRetryMs: 3_600_000, // its own background retry stays out of the way: the API's service resumes it
+    });
+    const principal = { type: 'user', id: 'admin-r1', agencyId: 'tinh-demo', roles: ['admin'], permissions: [] };
+    const { start } = await offline.closeAgency(
+      'ubnd-xa-r1',
+      { successorId: 'ubnd-xa-a', reason: 'Sáp nhập' },
+      ['tinh-demo', 'ubnd-xa-r1', 'ubnd-xa-a'],
+      { principal: principal as never, requestId: 'req-r1' },
+    );
+    const row = await start();
+    expect(row).toMatchObject({ status: 'not_started', start_attempts: 1, reason: 'Sáp nhập' });
+    expect(row.last_start_error).toBeTruthy();
+    const shown = await send('GET', '/v1/agencies/ubnd-xa-r1/closure', await prov());
+    expect(shown.json.status).toBe('not_started');
+    // What an API process does at start and in the background: the move starts, the case moves.
+    const online = createDirectoryService({
+      db: api.deps.db,
+      audit: createAuditStore(api.deps.db),
+      temporal: api.deps.temporal,
+      taskQueue: api.deps.taskQueue,
+      logger: { warn: () => undefined },
+    });
+    expect(await online.resumeClosures()).toEqual({ started: 1, left: 0 });
+    const done = await until(async () => {
+      const r = await send('GET', '/v1/agencies/ubnd-xa-r1/closure', await prov());
+      return r.json.status === 'completed' ? r.json : undefined;
+    }, 'the resumed closure to complete');
+    expect(done).toMatchObject({ moved: 1 });
+    expect((await api.tdb.db('cases').where({ id: caseId }).first()).agency_id).toBe('ubnd-xa-a');
+    expect((await api.tdb.db('agency_closures').where({ agency_id: 'ubnd-xa-r1' }).first()).start_attempts).toBe(2);
+    await dead.connection.close().catch(() => undefined);
+  }, 120_000);
+
+  it('a case started while the cached tree still shows its agency open is refused, and nothing of it stays', async () => {
+    await commune('ubnd-xa-r2');
+    // The API's tree now holds ubnd-xa-r2 open (a case there was accepted).
+    const first = await petition('ubnd-xa-r2');
+    expect(first.status, first.text).toBe(201);
+    // Closed by another process (its cache is not this API's): within the TTL this API still thinks it open.
+    await api.tdb
+      .db('agencies')
+      .where({ id: 'ubnd-xa-r2' })
+      .update({ closed_at: api.tdb.db.fn.now(), successor_id: 'ubnd-xa-a' });
+    const before = await api.tdb.db('cases').where({ agency_id: 'ubnd-xa-r2' }).count<{ n: string }[]>('* as n');
+    const lateId = '0192f5e0-7c1a-7000-8000-00000000r2r2'.replace(/r/g, 'a');
+    api.deps.newCaseId = () => lateId;
+    const late = await petition('ubnd-xa-r2').finally(() => {
+      delete api.deps.newCaseId;
+    });
+    expect(late.status, late.text).toBe(422);
+    expect(late.json.type).toMatch(/agency-closed$/);
+    expect(fields(late)).toEqual(['agencyId']);
+    expect(late.text).toContain('ubnd-xa-a');
+    const after = await api.tdb.db('cases').where({ agency_id: 'ubnd-xa-r2' }).count<{ n: string }[]>('* as n');
+    expect(after[0]!.n).toBe(before[0]!.n);
+    // Its workflow (started before the read-model row was refused) was ended.
+    const d = await api.dev.client.workflow.getHandle(`case-${lateId}`).describe();
+    expect(d.status.name).toBe('TERMINATED');
+    expect(await api.tdb.db('parties').where({ case_id: lateId })).toHaveLength(0);
+  }, 120_000);
 });

@@ -30,6 +30,8 @@ export async function startTestApi(
     worker?: boolean;
     webhooks?: AppDeps['webhooks'];
     notifications?: CaseWorkerDeps['notifications'];
+    /** Serve the built web console (console/dist, built once per run by the global setup) at `/`. */
+    consoleDir?: string;
   } = {},
 ): Promise<TestApi> {
   const tdb = await createTestDb();
@@ -44,6 +46,7 @@ export async function startTestApi(
     auth: testAuth,
     pii: opts.pii ?? testPii(),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
+    ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}),
   };
   // Optionally a case worker on the API's queue: cases started through the API then run for real.
   let stopWorker = async () => {};

@@ -13,12 +13,14 @@ import type { TestProject } from 'vitest/node';
 import { ensureTemporal } from '../../scripts/install-temporal.mjs';
 import { freePort, startEmbeddedPostgres } from '../../platform/postgres.js';
 import { startDevServer } from '../../platform/temporal.js';
+import { ensureConsoleBuilt } from '../../platform/console-build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
     temporalDevAddress: string;
     timeSkippingBinary: string;
+    consoleDir: string;
   }
 }
 
@@ -29,6 +31,9 @@ export default async function setup(project: TestProject) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kntc-test-'));
   fs.chmodSync(tmp, 0o755); // the embedded server runs as the `postgres` user when we are root
   const [pgPort, devPort] = [await freePort(), await freePort()];
+  // The web console for the browser tests: built once per run, and only when its sources changed (ADR 0033).
+  const consoleDir = await ensureConsoleBuilt();
+  project.provide('consoleDir', consoleDir);
   const [pg, dev] = await Promise.all([
     startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: pgPort, database: 'kntc_admin', persistent: false }),
     startDevServer({

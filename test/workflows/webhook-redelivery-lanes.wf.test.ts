@@ -55,6 +55,10 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
         await new Promise((r) => setTimeout(r, 50));
         return { deleted: false, events: [], scannedUpTo: q.after };
       },
+      async pumpWebhookEvents(q: { after: number }) {
+        await new Promise((r) => setTimeout(r, 50));
+        return { deleted: false, scannedUpTo: q.after, delivered: 0, handover: [] };
+      },
       async webhookEventLane(d: { seq: number }) {
         return d.seq === 7 ? 'case-A' : '_';
       },
@@ -98,5 +102,67 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
       expect(pending.every((p) => p.lane === 'case-A')).toBe(true);
       await h.terminate('test over');
     });
+  }, 120_000);
+
+  it('retries what the fast path handed back in its lane, then sends the lane on in order; busy lanes stay with it', async () => {
+    const calls: string[] = [];
+    const busySeen: string[][] = [];
+    let pumps = 0;
+    const activities = {
+      async pumpWebhookEvents(q: { after: number; busyLanes: string[] }) {
+        pumps += 1;
+        busySeen.push(q.busyLanes);
+        if (pumps === 1)
+          // seq 11 of case-A failed its first attempt; 12 was held behind it; case-B went through in the activity.
+          return {
+            deleted: false,
+            scannedUpTo: 13,
+            delivered: 1,
+            handover: [
+              { seq: 11, lane: 'case-A', failed: { reason: 'WebhookAttemptFailed: HTTP 503', retryable: true } },
+              { seq: 12, lane: 'case-A' },
+            ],
+          };
+        if (pumps === 2)
+          return { deleted: false, scannedUpTo: 14, delivered: 0, handover: [{ seq: 14, lane: 'case-A' }] };
+        await new Promise((r) => setTimeout(r, 50));
+        return { deleted: false, scannedUpTo: q.after, delivered: 0, handover: [] };
+      },
+      async deliverWebhook(d: { seq: number; priorAttempts?: number }) {
+        calls.push(`retry ${d.seq} after ${d.priorAttempts}`);
+        return { statusCode: 204 };
+      },
+      async deliverWebhookBatch(b: { seqs: number[] }) {
+        calls.push(`batch ${b.seqs.join(',')}`);
+        return { done: b.seqs.length };
+      },
+      async markWebhookDead() {
+        calls.push('dead');
+      },
+      async awaitWebhookEvents(q: { after: number }) {
+        calls.push('polled');
+        return { deleted: false, events: [], scannedUpTo: q.after };
+      },
+      async webhookEventLane() {
+        return '_';
+      },
+    };
+    await withWorker(env, activities, async (taskQueue) => {
+      const h = await env.client.workflow.start('webhookDeliveryWorkflow', {
+        taskQueue,
+        workflowId: `webhook-fast-${Date.now()}`,
+        args: [{ subscriptionId: 'wh_0000000000000002', after: 10, retryPeriodSeconds: 60, maxBackoffSeconds: 5 }],
+      });
+      for (let i = 0; i < 200 && calls.filter((c) => c.startsWith('batch')).length < 1; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && !calls.join(' ').includes('14'); i++) await new Promise((r) => setTimeout(r, 50));
+      await h.terminate('test over');
+    });
+    // 11 retried alone (its first attempt was the fast path's), then 12 and 14 in order, never 12 before 11.
+    expect(calls[0]).toBe('retry 11 after 1');
+    expect(calls.slice(1).join(' ')).toMatch(/^batch 12(,14| batch 14)/);
+    expect(calls).not.toContain('polled');
+    // While case-A's lane held events, the next read was told so (its events come back instead of going out).
+    expect(busySeen[1]).toEqual(['case-A']);
   }, 120_000);
 });

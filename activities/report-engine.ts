@@ -1,0 +1,326 @@
+/**
+ * The one place stored reports (ADR 0032) meet the report-form engine (issue 16 item 2, the
+ * `reportforms` module): a later change of the engine's signatures touches this file only.
+ *
+ * Until a form is defined in the engine, the plan's monthly report to the provincial chairman (issue 16
+ * item 3) is computed here from the case read model, with the filters of the case search (each cell's
+ * drill-down is that search). Sections whose tables have not landed (reception, hotspots, central
+ * gatherings, task forces, prolonged matters) are present with `value: null` and a note — never a number
+ * that was not counted.
+ */
+import type { Db } from '../db/knex.js';
+import { canonicalJson } from '../workflows/engine/canonical-json.js';
+import { addDays } from '../workflows/clock/index.js';
+import { startOfDayInstant, vnInstant } from '../workflows/clock/vn-time.js';
+import { MONTHLY_CHAIRMAN_FORM, type ReportPeriod } from '../workflows/report-contract.js';
+import type { ReportSnapshot, SnapshotCell, SnapshotRow } from '../reports/types.js';
+
+export type { ReportSnapshot, SnapshotCell, SnapshotRow } from '../reports/types.js';
+
+/**
+ * What a report version holds: the computed forms of its kind for the agency and the data period (the
+ * monthly report: the chairman's report; a periodic report: the regime's forms), one snapshot each.
+ */
+export interface ReportBundle {
+  kind: string;
+  periodKey: string;
+  agencyId: string;
+  regime: string;
+  period: { from: string; to: string };
+  forms: ReportSnapshot[];
+}
+
+export interface ComputeRequest {
+  formCode: string;
+  /** The day the form is selected on (the period's last day). */
+  at: string;
+  agencyId: string;
+  /** The agencies whose cases count (the agency itself; a whole subtree for a province-wide figure). */
+  agencies: readonly string[];
+  period: ReportPeriod;
+  /** The regime the report is drafted under (its circular). */
+  regime: string;
+}
+
+const PENDING = (what: string) => `pending: ${what} not recorded by kntc-flow yet (issue 16 depends on it)`;
+
+/** Computes one form of a report (the engine's `computeReport`, or the chairman's report below). */
+export async function computeSnapshot(db: Db, req: ComputeRequest): Promise<ReportSnapshot> {
+  return computeChairmanReport(db, req);
+}
+
+/** The forms of a report version (monthly: the chairman's report; periodic: the regime's report). */
+export async function computeBundle(
+  db: Db,
+  req: Omit<ComputeRequest, 'formCode'> & { formCodes: readonly string[]; regime: string },
+): Promise<ReportBundle> {
+  const forms: ReportSnapshot[] = [];
+  for (const formCode of req.formCodes) forms.push(await computeSnapshot(db, { ...req, formCode }));
+  return {
+    kind: req.period.kind,
+    periodKey: req.period.key,
+    agencyId: req.agencyId,
+    regime: req.regime,
+    period: { from: req.period.from, to: req.period.to },
+    forms,
+  };
+}
+
+interface Indicator {
+  code: string;
+  label: string;
+  /** A counted figure (key of the query's result) and its case search, or a pending section. */
+  key?: string;
+  drill?: string;
+  pending?: string;
+}
+
+/** The rows of the plan's monthly report to the provincial chairman (issue 16 item 3). */
+export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
+  { code: 'I.1', label: 'Tiếp công dân: số buổi tiếp', key: 'sessions' },
+  { code: 'I.2', label: 'Số ngày tiếp công dân định kỳ của lãnh đạo đã thực hiện', key: 'leader_days' },
+  { code: 'I.3', label: 'Số ngày tiếp công dân định kỳ của lãnh đạo phải thực hiện', pending: 'reception schedules' },
+  { code: 'I.4', label: 'Số lượt tiếp', key: 'visits' },
+  { code: 'I.5', label: 'Số người được tiếp', key: 'people' },
+  { code: 'I.6', label: 'Số đoàn đông người', key: 'delegations' },
+  { code: 'II.1', label: 'Tổng số đơn tiếp nhận trong kỳ', key: 'total', drill: '' },
+  { code: 'II.1.a', label: 'Đơn chưa phân loại', key: 'letter', drill: 'type=letter' },
+  { code: 'II.1.b', label: 'Đơn khiếu nại lần đầu', key: 'complaint_first', drill: 'type=complaint_first' },
+  { code: 'II.1.c', label: 'Đơn khiếu nại lần hai', key: 'complaint_second', drill: 'type=complaint_second' },
+  { code: 'II.1.d', label: 'Đơn tố cáo', key: 'denunciation', drill: 'type=denunciation' },
+  { code: 'II.1.e', label: 'Đơn kiến nghị, phản ánh', key: 'petition', drill: 'type=petition' },
+  { code: 'II.2', label: 'Số đơn đã xử lý', key: 'handled', drill: 'status=closed' },
+  { code: 'II.3', label: 'Đơn thuộc thẩm quyền / không thuộc thẩm quyền', pending: 'competence of letters' },
+  { code: 'III.1', label: 'Khiếu nại lần đầu: số vụ việc', key: 'complaint_first', drill: 'type=complaint_first' },
+  {
+    code: 'III.2',
+    label: 'Khiếu nại lần đầu: đã giải quyết',
+    key: 'complaint_resolved',
+    drill: 'type=complaint_first&status=closed',
+  },
+  {
+    code: 'III.3',
+    label: 'Khiếu nại lần đầu: giải quyết đúng hạn',
+    key: 'complaint_on_time',
+    drill: 'type=complaint_first&status=closed&overdue=false',
+  },
+  {
+    code: 'III.4',
+    label: 'Khiếu nại lần đầu: quá hạn',
+    key: 'complaint_overdue',
+    drill: 'type=complaint_first&overdue=true',
+  },
+  { code: 'IV.1', label: 'Tố cáo: số vụ việc', key: 'denunciation', drill: 'type=denunciation' },
+  {
+    code: 'IV.2',
+    label: 'Tố cáo: đã giải quyết',
+    key: 'denunciation_resolved',
+    drill: 'type=denunciation&status=closed',
+  },
+  {
+    code: 'IV.3',
+    label: 'Tố cáo: giải quyết đúng hạn',
+    key: 'denunciation_on_time',
+    drill: 'type=denunciation&status=closed&overdue=false',
+  },
+  { code: 'IV.4', label: 'Tố cáo: quá hạn', key: 'denunciation_overdue', drill: 'type=denunciation&overdue=true' },
+  { code: 'V.1', label: 'Vụ việc đông người', key: 'mass', drill: 'mass=true' },
+  { code: 'V.2', label: 'Vụ việc phức tạp', key: 'complex', drill: 'complex=true' },
+  { code: 'V.3', label: 'Vụ việc tồn đọng, kéo dài (đang theo dõi)', key: 'prolonged' },
+  { code: 'VI.1', label: 'Điểm nóng', pending: 'hotspots' },
+  { code: 'VI.2', label: 'Đoàn đông người lên Trung ương', pending: 'central gatherings' },
+  { code: 'VII.1', label: 'Tổ công tác: số tổ và tiến độ', pending: 'task forces' },
+];
+
+const CHAIRMAN_TITLE =
+  'Báo cáo tháng gửi Chủ tịch UBND tỉnh về công tác tiếp công dân, xử lý đơn, giải quyết khiếu nại, tố cáo';
+
+/**
+ * The chairman's monthly report (and, until the regime's forms come from the engine, the periodic report's
+ * figures): one pass over the cases received in the period at the agencies (the case search's filters:
+ * each number's drill-down is that search), the reception sessions and visits of the period, and the
+ * prolonged matters under follow-up. One column ("Số liệu"); the rows are the indicators.
+ */
+async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<ReportSnapshot> {
+  const from = startOfDayInstant(req.period.from);
+  const to = startOfDayInstant(addDays(req.period.to, 1));
+  const closed = `(cs.status IN ('completed', 'cancelled') OR c.status = 'closed')`;
+  const overdue = `COALESCE(cs.overdue, false)`;
+  const mass = `(COALESCE((cs.state->'variables'->>'massCase') = 'true', false) OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag IN ('mass_case', 'massCase') AND f.value = 'true'::jsonb))`;
+  const complex = `(COALESCE((cs.state->'variables'->>'complex') = 'true', false) OR COALESCE(cs.state->'variables'->>'complexity', 'normal') <> 'normal' OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'complex' AND f.value = 'true'::jsonb))`;
+  const first = `c.case_type = 'complaint_first'`;
+  const den = `c.case_type = 'denunciation'`;
+  const agencies = [...req.agencies];
+  const { rows } = await db.raw<{ rows: Array<Record<string, string>> }>(
+    `SELECT count(*) AS total,
+       count(*) FILTER (WHERE c.case_type = 'letter') AS letter,
+       count(*) FILTER (WHERE ${first}) AS complaint_first,
+       count(*) FILTER (WHERE c.case_type = 'complaint_second') AS complaint_second,
+       count(*) FILTER (WHERE ${den}) AS denunciation,
+       count(*) FILTER (WHERE c.case_type = 'petition') AS petition,
+       count(*) FILTER (WHERE ${closed}) AS handled,
+       count(*) FILTER (WHERE ${first} AND ${closed}) AS complaint_resolved,
+       count(*) FILTER (WHERE ${first} AND ${closed} AND NOT ${overdue}) AS complaint_on_time,
+       count(*) FILTER (WHERE ${first} AND ${overdue}) AS complaint_overdue,
+       count(*) FILTER (WHERE ${den} AND ${closed}) AS denunciation_resolved,
+       count(*) FILTER (WHERE ${den} AND ${closed} AND NOT ${overdue}) AS denunciation_on_time,
+       count(*) FILTER (WHERE ${den} AND ${overdue}) AS denunciation_overdue,
+       count(*) FILTER (WHERE ${mass}) AS mass,
+       count(*) FILTER (WHERE ${complex}) AS complex
+     FROM cases c LEFT JOIN case_states cs ON cs.case_id = c.id
+     WHERE c.agency_id = ANY(?::text[]) AND c.received_at >= ? AND c.received_at < ?`,
+    [agencies, from, to],
+  );
+  const { rows: rec } = await db.raw<{ rows: Array<Record<string, string>> }>(
+    `SELECT
+       (SELECT count(*) FROM reception_sessions s WHERE s.agency_id = ANY(?::text[])
+          AND s.session_date BETWEEN ? AND ?) AS sessions,
+       (SELECT count(DISTINCT (s.agency_id, s.session_date)) FROM reception_sessions s
+          WHERE s.agency_id = ANY(?::text[]) AND s.session_date BETWEEN ? AND ? AND s.kind = 'periodic'
+          AND s.received_by = 'in_person') AS leader_days,
+       (SELECT count(*) FROM reception_visits v WHERE v.agency_id = ANY(?::text[])
+          AND v.visited_at >= ? AND v.visited_at < ?) AS visits,
+       (SELECT COALESCE(sum(v.people_count), 0) FROM reception_visits v WHERE v.agency_id = ANY(?::text[])
+          AND v.visited_at >= ? AND v.visited_at < ?) AS people,
+       (SELECT count(*) FROM reception_visits v WHERE v.agency_id = ANY(?::text[])
+          AND v.visited_at >= ? AND v.visited_at < ? AND v.is_delegation) AS delegations,
+       (SELECT count(*) FROM matters m WHERE m.agency_id = ANY(?::text[]) AND m.prolonged
+          AND m.status = 'open' AND m.first_received_at < ?) AS prolonged`,
+    [
+      agencies,
+      req.period.from,
+      req.period.to,
+      agencies,
+      req.period.from,
+      req.period.to,
+      agencies,
+      from,
+      to,
+      agencies,
+      from,
+      to,
+      agencies,
+      from,
+      to,
+      agencies,
+      to,
+    ],
+  );
+  const figures = { ...rows[0], ...rec[0] };
+  const n = (k: string): number => Number(figures[k] ?? 0);
+  const base = `receivedFrom=${encodeURIComponent(from)}&receivedTo=${encodeURIComponent(to)}`;
+  const out: SnapshotRow[] = CHAIRMAN_INDICATORS.map((i) => {
+    const cell: SnapshotCell & { note?: string } =
+      i.key === undefined
+        ? { value: null, note: PENDING(i.pending ?? 'this figure') }
+        : {
+            value: n(i.key),
+            ...(i.drill !== undefined ? { drillDown: `/v1/cases?${base}${i.drill ? `&${i.drill}` : ''}` } : {}),
+          };
+    return { code: i.code, label: i.label, cells: { '1': cell } };
+  });
+  const sumTypes = ['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition'].reduce(
+    (a, k) => a + n(k),
+    0,
+  );
+  const checks = [
+    { rule: 'II.1 = II.1.a + II.1.b + II.1.c + II.1.d + II.1.e', ok: sumTypes === n('total'), detail: '' },
+    {
+      rule: 'III.3 + III.4 <= III.1',
+      ok: n('complaint_on_time') + n('complaint_overdue') <= n('complaint_first'),
+      detail: '',
+    },
+    {
+      rule: 'IV.3 + IV.4 <= IV.1',
+      ok: n('denunciation_on_time') + n('denunciation_overdue') <= n('denunciation'),
+      detail: '',
+    },
+  ];
+  const agency = await db('agencies').where({ id: req.agencyId }).first<{ name: string } | undefined>('name');
+  return {
+    form: {
+      code: req.formCode,
+      version: 1,
+      title: req.formCode === MONTHLY_CHAIRMAN_FORM ? CHAIRMAN_TITLE : PERIODIC_TITLE,
+      circular: req.formCode === MONTHLY_CHAIRMAN_FORM ? 'Kế hoạch của UBND tỉnh (báo cáo tháng)' : req.regime,
+    },
+    agencyId: req.agencyId,
+    agencyName: agency?.name ?? req.agencyId,
+    period: { from: req.period.from, to: req.period.to },
+    header: [
+      { row: 0, col: 0, rowSpan: 1, colSpan: 1, text: 'Chỉ tiêu' },
+      { row: 0, col: 1, rowSpan: 1, colSpan: 1, text: 'Số liệu' },
+    ],
+    columns: [{ no: 1, label: 'Số liệu' }],
+    rows: out,
+    checks,
+    computedAt: vnInstant(Date.now()),
+  };
+}
+
+const PERIODIC_TITLE = 'Báo cáo định kỳ công tác tiếp công dân, xử lý đơn, giải quyết khiếu nại, tố cáo';
+
+/**
+ * The consolidation of submitted snapshots of one form: row by row (rows matched by code, in order of
+ * first appearance), column by column, the sum of the numbers; a cell stays null only when every input
+ * has it null. Drill-downs are dropped (the figures are the submitted ones, not a search).
+ */
+export function sumSnapshots(snapshots: readonly ReportSnapshot[]): SnapshotRow[] {
+  const order: Array<{ code: string; label: string }> = [];
+  for (const s of snapshots) for (const r of s.rows) if (!order.some((o) => o.code === r.code)) order.push(r);
+  return order.map(({ code, label }) => {
+    const cols = new Set<string>();
+    for (const s of snapshots)
+      for (const r of s.rows) if (r.code === code) Object.keys(r.cells).forEach((c) => cols.add(c));
+    const cells: Record<string, SnapshotCell> = {};
+    for (const col of [...cols].sort((a, b) => Number(a) - Number(b))) {
+      let value: number | null = null;
+      for (const s of snapshots) {
+        const v = s.rows.find((x) => x.code === code)?.cells[col]?.value;
+        if (typeof v === 'number') value = (value ?? 0) + v;
+      }
+      cells[col] = { value };
+    }
+    return { code, label, cells };
+  });
+}
+
+export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** A rendered version: its bytes, media type and file extension. */
+export interface RenderedReport {
+  body: Buffer;
+  contentType: string;
+  extension: string;
+}
+
+/**
+ * Renders one form of a version (the engine's renderers). JSON is the canonical JSON that was hashed.
+ */
+export async function renderVersion(format: ExportFormat, s: ReportSnapshot): Promise<RenderedReport> {
+  if (format === 'json')
+    return { body: Buffer.from(canonicalJson(s)), contentType: 'application/json', extension: 'json' };
+  if (format === 'csv') {
+    const q = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+    const cols = s.columns.map((c) => c.no);
+    const lines = [
+      ['Mã', 'Chỉ tiêu / đơn vị', ...s.columns.map((c) => `(${c.no}) ${c.label}`)].map(q).join(','),
+      ...s.rows.map((r) => [q(r.code), q(r.label), ...cols.map((c) => r.cells[String(c)]?.value ?? '')].join(',')),
+    ];
+    return {
+      body: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`),
+      contentType: 'text/csv; charset=utf-8',
+      extension: 'csv',
+    };
+  }
+  throw new RendererUnavailable(format);
+}
+
+/** The engine's renderer for a format is not merged yet (XLSX, PDF: the reportforms module). */
+export class RendererUnavailable extends Error {
+  constructor(readonly format: string) {
+    super(`${format.toUpperCase()} export comes with the report-form renderers`);
+    this.name = 'RendererUnavailable';
+  }
+}

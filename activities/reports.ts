@@ -1,0 +1,257 @@
+/**
+ * Activities of the report lifecycle (workflows/report.ts, ADR 0032): the draft at the end of the data
+ * period (report row, sending deadline on the agency calendar, first computed version), the freeze on
+ * submission, the new version on reopening, and the escalation of a late report — audit entry, outbox
+ * event and a message to the supervising agency's head through the notification delivery (ADR 0025).
+ * Each is idempotent under retries.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Logger } from 'pino';
+import { calendarServiceFor } from '../calendar/service.js';
+import type { Db } from '../db/knex.js';
+import { createReportStore, ReportStateError, type ReportRecord } from '../db/reports.js';
+import { addDays, computeDeadline } from '../workflows/clock/index.js';
+import type { DeliveryRetry } from '../workflows/notification-contract.js';
+import { selectRegime, sendingDeadline } from '../reports/regimes.js';
+import {
+  enginePeriodKind,
+  formCodeOf,
+  reportPeriod,
+  reportWorkflowId,
+  type AgencyLevel,
+  type ReopenReportInput,
+  type ReportKind,
+  type SubmitReportInput,
+} from '../workflows/report-contract.js';
+import type { ResolveRecipients } from './notifications.js';
+import { computeBundle } from './report-engine.js';
+
+export interface ReportActivityDeps {
+  db: Db;
+  logger: Logger;
+  /** Notification delivery (ADR 0025); unset: the escalation is audited and announced, no message. */
+  notifications?:
+    | {
+        resolveRecipients: ResolveRecipients;
+        publicBaseUrl: string;
+        retry: DeliveryRetry;
+        email?: unknown;
+        sms?: unknown;
+      }
+    | undefined;
+}
+
+export interface DraftedReport {
+  reportId: string;
+  version: number;
+  status: ReportRecord['status'];
+  dueAt: string;
+  escalated: boolean;
+}
+
+function failureOf(e: unknown): never {
+  if (e instanceof ReportStateError) throw ApplicationFailure.nonRetryable(e.message, `Report.${e.code}`);
+  throw e;
+}
+
+export function createReportActivities(deps: ReportActivityDeps) {
+  const { db, logger } = deps;
+  const reports = createReportStore(db);
+  const calendar = calendarServiceFor(db);
+
+  async function levelOf(agencyId: string): Promise<AgencyLevel> {
+    const a = await db('agencies').where({ id: agencyId }).first<{ level: AgencyLevel } | undefined>('level');
+    if (!a) throw ApplicationFailure.nonRetryable(`Agency ${agencyId} not found`, 'Report.agency_not_found');
+    return a.level;
+  }
+
+  async function snapshotOf(
+    r: Pick<ReportRecord, 'agencyId' | 'kind' | 'formCode' | 'periodKey' | 'regime'>,
+    year: number,
+    index: number,
+  ) {
+    const period = reportPeriod(r.kind, year, index);
+    return computeBundle(db, {
+      formCodes: [r.formCode],
+      at: period.to,
+      agencyId: r.agencyId,
+      agencies: [r.agencyId],
+      period,
+      regime: r.regime,
+    });
+  }
+
+  const yearIndexOf = (r: ReportRecord) => {
+    const year = Number(r.periodKey.slice(0, 4));
+    const tag = r.periodKey.slice(5);
+    const index = tag.startsWith('M') ? Number(tag.slice(1)) : tag.startsWith('Q') ? Number(tag.slice(1)) : 1;
+    return { year, index };
+  };
+
+  return {
+    /** Agencies that report (open ones), for the drafting fan-out. */
+    async reportingAgencies(): Promise<string[]> {
+      return (await reports.reportingAgencies()).map((a) => a.id);
+    },
+
+    /**
+     * The report of (agency, kind, period): created once with its sending deadline (working days after
+     * the period's last day on the agency calendar) and its first computed version.
+     */
+    async draftReport(input: {
+      agencyId: string;
+      kind: ReportKind;
+      year: number;
+      index: number;
+    }): Promise<DraftedReport> {
+      const period = reportPeriod(input.kind, input.year, input.index);
+      let report = await reports.find(input.agencyId, input.kind, period.key);
+      if (!report) {
+        const level = await levelOf(input.agencyId);
+        // The regime of the agency's level in force on the period's last day (02/2025 governs communes).
+        const regime = selectRegime(period.to, level === 'commune' ? 'commune' : 'national');
+        const rule = sendingDeadline(enginePeriodKind(input.kind), input.year, period.index, level, regime);
+        if (!rule)
+          throw ApplicationFailure.nonRetryable(
+            `No sending deadline for level ${level} under ${regime.circular}`,
+            'Report.no_deadline',
+          );
+        // The configured day, rolled forward off a rest day or holiday (BLDS 2015 Art 148(5)).
+        const cal = await calendar.snapshot(addDays(rule.on, -31), addDays(rule.on, 60));
+        const d = computeDeadline(
+          { start: addDays(rule.on, -1), amount: 1, unit: 'calendar_days', startLabel: 'Ngày trước hạn gửi' },
+          cal,
+        );
+        report = await reports.ensure({
+          agencyId: input.agencyId,
+          kind: input.kind,
+          periodKey: period.key,
+          periodFrom: period.from,
+          periodTo: period.to,
+          regime: regime.circular,
+          formCode: formCodeOf(input.kind),
+          dueOn: d.due,
+          dueAt: d.dueAt,
+          deadline: {
+            level,
+            configuredOn: rule.on,
+            source: rule.source,
+            confirmed: rule.confirmed,
+            calendarVersion: d.calendarVersion,
+            derivation: d.derivation,
+          },
+          workflowId: reportWorkflowId(input.agencyId, input.kind, period.key),
+        });
+      }
+      let version = report.currentVersion;
+      if (version === 0) {
+        const snapshot = await snapshotOf(report, input.year, input.index);
+        version = await reports.addFirstVersion(report.id, snapshot);
+        logger.info({ reportId: report.id, kind: input.kind, period: period.key }, 'report drafted');
+      }
+      const fresh = (await reports.get(report.id))!;
+      return {
+        reportId: fresh.id,
+        version,
+        status: fresh.status,
+        dueAt: fresh.dueAt,
+        escalated: fresh.escalatedAt !== null,
+      };
+    },
+
+    /** Freezes the current version (ReportStore.submit). */
+    async freezeReport(p: SubmitReportInput & { reportId: string }) {
+      try {
+        return await reports.submit({
+          reportId: p.reportId,
+          actor: p.actor,
+          version: p.version,
+          requestId: p.requestId ?? null,
+        });
+      } catch (e) {
+        return failureOf(e);
+      }
+    },
+
+    /** Reopens a submitted report: a new draft version computed now (ReportStore.reopen). */
+    async reopenReportVersion(p: ReopenReportInput & { reportId: string; afterVersion: number }) {
+      const r = await reports.get(p.reportId);
+      if (!r) throw ApplicationFailure.nonRetryable(`Report ${p.reportId} not found`, 'Report.not_found');
+      const { year, index } = yearIndexOf(r);
+      const snapshot = await snapshotOf(r, year, index);
+      try {
+        return await reports.reopen({
+          reportId: p.reportId,
+          actor: p.actor,
+          reason: p.reason,
+          snapshot,
+          afterVersion: p.afterVersion,
+          requestId: p.requestId ?? null,
+        });
+      } catch (e) {
+        return failureOf(e);
+      }
+    },
+
+    /**
+     * The sending deadline passed without a submission: the report is marked overdue (audit entry,
+     * `report.overdue`), and the head of the agency above is sent a message (ADR 0025 deliveries; the
+     * ids are answered for the workflow to deliver). Idempotent: a retry writes nothing twice.
+     */
+    async escalateOverdueReport(p: {
+      reportId: string;
+    }): Promise<{ marked: boolean; deliveries: string[]; retry: DeliveryRetry | null }> {
+      const { marked, report } = await reports.markOverdue(p.reportId);
+      const n = deps.notifications;
+      if (!n || report.status === 'submitted') return { marked, deliveries: [], retry: null };
+      const notificationId = `rptntf-${report.id}-overdue`;
+      const existing = await db('notification_deliveries')
+        .where({ notification_id: notificationId })
+        .select<Array<{ id: string; status: string }>>('id', 'status');
+      if (existing.length === 0) {
+        const people = await n.resolveRecipients(db, {
+          agencyId: report.agencyId,
+          to: ['higher_agency_head'],
+          kind: 'report_overdue',
+        });
+        const agency = await db('agencies').where({ id: report.agencyId }).first<{ name: string }>('name');
+        const link = `${n.publicBaseUrl.replace(/\/+$/, '')}/v1/reports/${report.id}`;
+        const due = report.dueOn.split('-').reverse().join('/');
+        const subject = `[KNTC] Chậm gửi báo cáo ${report.periodKey} của ${agency?.name ?? report.agencyId}`;
+        const text =
+          `${agency?.name ?? report.agencyId} chưa gửi báo cáo kỳ ${report.periodKey} ` +
+          `(hạn gửi ${due}). Đề nghị đồng chí đôn đốc.\n${link}`;
+        const rows = people.flatMap((person) =>
+          person.channels
+            .filter((c) => c === 'inapp' || (c === 'email' && !!n.email))
+            .map((channel) => ({
+              id: `dlv-${randomUUID()}`,
+              notification_id: notificationId,
+              // The delivery's subject: here the report (the column names what the message is about).
+              case_id: report.id,
+              person_id: person.personId,
+              channel,
+              address: channel === 'email' ? person.email : null,
+              subject,
+              body_text: text,
+              body_html: `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>')}</p>`,
+              link,
+            })),
+        );
+        if (rows.length === 0) logger.warn({ reportId: report.id }, 'overdue report: nobody above to notify');
+        else
+          await db('notification_deliveries')
+            .insert(rows)
+            .onConflict(['notification_id', 'person_id', 'channel'])
+            .ignore();
+      }
+      const queued = await db('notification_deliveries')
+        .where({ notification_id: notificationId, status: 'queued' })
+        .select<Array<{ id: string }>>('id');
+      return { marked, deliveries: queued.map((d) => d.id), retry: n.retry };
+    },
+  };
+}
+
+export type ReportActivities = ReturnType<typeof createReportActivities>;

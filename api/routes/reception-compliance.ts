@@ -1,0 +1,149 @@
+/**
+ * Compliance with the heads' legal minimum of reception days (issue 14.4, ADR 0029): per agency of the
+ * caller's subtree and month, the days its head received in person (as the rules count them) against the
+ * minimum in force, the days received by a delegate, and the month's sessions, visits, people,
+ * delegations and letters received; and the compliance tasks the monthly/weekly check opened.
+ */
+import { z } from 'zod';
+import { problems } from '../problem.js';
+import { AD_HOC_CASES, MINIMUM_RULES } from '../../reception/minimum-rules.js';
+import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import { AgencyId, Cursor, encodeCursor } from '../schemas.js';
+
+const READERS = ['supervisor', 'auditor', 'admin'] as const;
+
+const Obligation = z
+  .object({
+    ruleId: z.string(),
+    citation: z.string(),
+    period: z.enum(['month', 'week']),
+    first: z.string(),
+    last: z.string(),
+    required: z.number().int(),
+    held: z.number().int(),
+    delegated: z.number().int().meta({ description: 'Days received by a delegate: reported, never counted' }),
+    kept: z.boolean(),
+  })
+  .meta({ id: 'ReceptionObligation' });
+const AgencyCompliance = z
+  .object({
+    agencyId: z.string(),
+    agencyName: z.string(),
+    level: z.string(),
+    head: z.object({ personId: z.string(), name: z.string() }).nullable(),
+    leaderDaysHeld: z.number().int(),
+    leaderDaysDelegated: z.number().int(),
+    sessions: z.number().int(),
+    visits: z.number().int(),
+    people: z.number().int(),
+    delegations: z.number().int(),
+    lettersReceived: z.number().int(),
+    obligations: z.array(Obligation),
+    kept: z.boolean(),
+  })
+  .meta({ id: 'ReceptionAgencyCompliance' });
+const ComplianceTask = z
+  .object({
+    id: z.string(),
+    agencyId: z.string(),
+    supervisingAgencyId: z.string().nullable(),
+    leaderPersonId: z.string().nullable(),
+    ruleId: z.string(),
+    citation: z.string(),
+    periodFirst: z.string(),
+    periodLast: z.string(),
+    requiredDays: z.number().int(),
+    heldDays: z.number().int(),
+    delegatedDays: z.number().int(),
+    recipients: z.array(z.string()),
+    status: z.enum(['open', 'closed']),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'ReceptionComplianceTask' });
+
+export const receptionComplianceRoutes: RouteSpec[] = [
+  defineRoute({
+    method: 'get',
+    path: '/v1/reception/compliance',
+    operationId: 'receptionCompliance',
+    tags: ['Reception'],
+    summary: "A month's compliance with the heads' legal minimum of reception days, per agency of your subtree",
+    description:
+      'Counted: distinct days of sessions led by the head of the agency (the directory) in person, periodic or ad hoc, ' +
+      'in person or online (the last two are UNCONFIRMED settings, ADR 0029); delegated sessions are reported apart and ' +
+      'never counted (the Law says "trực tiếp"). Rules by level, selected by the date: ' +
+      MINIMUM_RULES.map((r) => `${r.id} (${r.days}/${r.period}, ${r.from}–${r.to ?? '…'}: ${r.citation})`).join('; ') +
+      `. Ad hoc reception is also owed in the cases of ${AD_HOC_CASES.citation}. One row per open agency (no paging).`,
+    auth: { roles: READERS, scope: { kind: 'subtree' } },
+    request: {
+      query: z.strictObject({
+        month: z
+          .string()
+          .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM')
+          .meta({ example: '2026-07' }),
+        agencyId: AgencyId.optional().meta({ description: 'That agency and those below it (within your subtree)' }),
+      }),
+      queryExample: { month: '2026-07' },
+    },
+    responses: {
+      200: { description: 'Per agency', schema: z.object({ month: z.string(), items: z.array(AgencyCompliance) }) },
+    },
+    handler: async ({ query, subtree, services }) => {
+      // An agency outside the caller's subtree finds nothing that exists for them: 404, as the case search.
+      if (query.agencyId && !subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
+      const agencies = query.agencyId
+        ? (await services.agencies.subtree(query.agencyId)).filter((a) => subtree.includes(a))
+        : subtree;
+      const rows = await services.receptionCompliance.month(agencies, query.month);
+      return {
+        body: {
+          month: query.month,
+          items: rows.map(({ headPersonId, headName, parentId: _p, ...r }) => ({
+            ...r,
+            head: headPersonId ? { personId: headPersonId, name: headName ?? '' } : null,
+          })),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/reception/compliance/tasks',
+    operationId: 'listReceptionComplianceTasks',
+    tags: ['Reception'],
+    summary: 'Compliance tasks: a head fell short of the minimum (agencies of your subtree, or supervised from it)',
+    auth: { roles: READERS, scope: { kind: 'subtree' } },
+    request: {
+      query: z.strictObject({
+        status: z.enum(['open', 'closed']).optional(),
+        after: Cursor.optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
+    responses: {
+      200: {
+        description: 'Newest first',
+        schema: z.object({ items: z.array(ComplianceTask), next: z.string().nullable() }),
+      },
+    },
+    handler: async ({ query, subtree, services }) => {
+      const rows = await services.receptionCompliance.tasks({
+        agencies: subtree,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.after ? { after: query.after } : {}),
+        limit: query.limit,
+      });
+      const last = rows[rows.length - 1];
+      return {
+        body: {
+          items: rows.map(({ sortKey: _k, ...t }) => t),
+          next:
+            rows.length === query.limit && last
+              ? `/v1/reception/compliance/tasks?limit=${query.limit}${query.status ? `&status=${query.status}` : ''}` +
+                `&after=${encodeCursor({ k: last.sortKey, id: last.id })}`
+              : null,
+        },
+      };
+    },
+  }),
+];

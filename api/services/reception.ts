@@ -1,0 +1,830 @@
+/**
+ * Citizen reception (issue 14 items 2–3, ADR 0028): the logic between the thin handlers
+ * (api/routes/reception.ts, matters.ts) and the stores (db/reception.ts, db/matters.ts).
+ *
+ * Every change, its audit entry and its outbox event commit in one transaction (ADR 0026). A visit whose
+ * outcome is `letter_received` starts its case through the idempotent case start (api/services/case-start.ts)
+ * under a key derived from the visit id, before the visit row is written: a retry (same visit id) attaches to
+ * the same case, and the visit then records the case id. Matters are linked only on an officer's decision.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { AuditStore } from '../../db/audit.js';
+import { appendEvents, type NewEvent } from '../../db/events.js';
+import type { Db } from '../../db/knex.js';
+import {
+  evaluateFlags,
+  type MatterLinkKind,
+  type MatterRecord,
+  type MatterStatus,
+  type MatterStore,
+} from '../../db/matters.js';
+import type { PartyStore } from '../../db/parties.js';
+import {
+  identityKeys,
+  RECEPTION_EVENTS,
+  respondentKey,
+  type ContentType,
+  type NewSession,
+  type PlaceKind,
+  type PlaceRecord,
+  type ReceptionStore,
+  type SessionRecord,
+  type VisitorIdentity,
+  type VisitOutcome,
+  type VisitPartyRecord,
+  type VisitRecord,
+} from '../../db/reception.js';
+import { vnDate } from '../../workflows/clock/vn-time.js';
+import type { CaseType } from '../../workflows/contract.js';
+import type { AgencyScope } from '../auth/agencies.js';
+import { actorOf, IDENTITY_READ, type Principal } from '../auth/principal.js';
+import { requestHash } from '../idempotency.js';
+import { HttpProblem } from '../problem.js';
+import type { CaseStartRequest, CaseStartService } from './case-start.js';
+
+type Log = { error(o: object, m: string): void } | undefined;
+
+/** 422 naming the field: the request is well-formed but refers to something it may not. */
+export const unprocessable = (path: string, message: string): HttpProblem =>
+  new HttpProblem(422, 'validation', 'The request cannot be processed', `${path}: ${message}`, {
+    errors: [{ path, message }],
+  });
+
+export const DENOUNCER_BASIS = 'Luật Tố cáo 2018 Art 8(3), 47, 56; Luật Tiếp công dân 2013 Art 7';
+
+/** The case type a letter received at a visit starts as, by the visit's content (the officer may override). */
+export const CASE_TYPE_OF: Record<ContentType, CaseType> = {
+  complaint: 'complaint_first',
+  denunciation: 'denunciation',
+  petition: 'petition',
+  feedback: 'petition',
+};
+
+/** Visitors of a denunciation visit, and its representatives, are protected like denouncers. */
+export const isProtectedVisitor = (role: string, contentType: ContentType): boolean =>
+  contentType === 'denunciation' && (role === 'visitor' || role === 'representative');
+
+/** A visit id from the caller and its Idempotency-Key: a retried request is the same visit. */
+export function visitIdOf(principal: Principal, key: string | undefined): string {
+  if (key === undefined) return randomUUID();
+  const h = createHash('sha256').update(`reception-visit|${principal.type}:${principal.id}|${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface VisitInput {
+  visitedAt: string;
+  peopleCount?: number | undefined;
+  isDelegation: boolean;
+  visitors: VisitorIdentity[];
+  representatives: VisitorIdentity[];
+  respondent?: string | undefined;
+  contentType: ContentType;
+  summary: string;
+  outcome: VisitOutcome;
+  refusalGround?: string | undefined;
+  transferAgencyId?: string | undefined;
+  transferTarget?: string | undefined;
+  letter?:
+    | {
+        caseType?: CaseType | undefined;
+        subject?: string | undefined;
+        remoteArea?: boolean | undefined;
+        attachments?: CaseStartRequest['attachments'] | undefined;
+      }
+    | undefined;
+  matterId?: string | undefined;
+}
+
+export interface SessionInput {
+  agencyId: string;
+  placeId: string;
+  kind: NewSession['kind'];
+  leaderPersonId?: string | undefined;
+  receivedBy: NewSession['receivedBy'];
+  delegatePersonId?: string | undefined;
+  mode: NewSession['mode'];
+  startedAt: string;
+  endedAt?: string | undefined;
+  sessionDate?: string | undefined;
+  periodId?: string | undefined;
+  scheduleEntryId?: string | undefined;
+  notes?: string | undefined;
+}
+
+export interface ReceptionDeps {
+  db: Db;
+  reception: ReceptionStore;
+  matters: MatterStore;
+  audit: Pick<AuditStore, 'append'>;
+  caseStart: Pick<CaseStartService, 'start'>;
+  parties: Pick<PartyStore, 'forCase'>;
+  agencies: Pick<AgencyScope, 'isWithin' | 'subtree' | 'closure'>;
+  cases: { get(id: string): Promise<{ id: string; agencyId: string; receivedAt: string } | undefined> };
+}
+
+const by = (p: Principal) => `${p.type}:${p.id}`;
+const todayVn = () => vnDate(Date.now());
+
+export function createReceptionService(deps: ReceptionDeps) {
+  const { db, reception, matters, audit } = deps;
+  const hasher = reception.hasher;
+
+  /** Person and respondent hashes of identities (never stored in clear, never logged). */
+  const hashesOf = (people: readonly VisitorIdentity[], respondent: string | undefined) => ({
+    person: people.flatMap((p) => identityKeys(p).map((k) => hasher.hash(k))),
+    respondent: respondent ? [hasher.hash(respondentKey(respondent))] : [],
+  });
+
+  /** Counts and flags of a matter from its links, stored; a `matter.flagged` event when a flag changed. */
+  async function refresh(matterId: string, trx: Db, requestId: string, principal: Principal): Promise<MatterRecord> {
+    const before = (await matters.lock(matterId, trx))!;
+    const counts = await matters.counts(matterId, trx);
+    const rules = await matters.rules(todayVn(), trx);
+    const next = {
+      status: before.status,
+      finalDecisionAt: before.finalDecisionAt,
+      firstReceivedAt: counts.firstReceivedAt ?? before.firstReceivedAt,
+      lastReceivedAt: counts.lastReceivedAt ?? before.lastReceivedAt,
+      timesReceived: counts.timesReceived,
+      peopleMax: counts.peopleMax,
+    };
+    const flags = evaluateFlags(next, rules, new Date());
+    const after = await matters.store(matterId, counts, flags, trx);
+    if (after.prolonged !== before.prolonged || after.complex !== before.complex) {
+      await audit.append(
+        {
+          actor: actorOf(principal),
+          action: 'matter.flagged',
+          requestId,
+          before: { matterId, prolonged: before.prolonged, complex: before.complex },
+          after: { matterId, prolonged: after.prolonged, complex: after.complex, rules: flags.reasons },
+          legalBasis: rules
+            .filter((r) => flags.reasons.includes(r.id))
+            .map((r) => r.source)
+            .join('; '),
+        },
+        trx,
+      );
+      await appendEvents(trx, [
+        {
+          type: RECEPTION_EVENTS.matterFlagged,
+          caseId: null,
+          agencyId: after.agencyId,
+          time: new Date().toISOString(),
+          data: { matterId, prolonged: after.prolonged, complex: after.complex, rules: flags.reasons },
+        },
+      ]);
+    }
+    return after;
+  }
+
+  /**
+   * Records an officer's decision on a link (in `trx`); a confirmed visit link also confirms the case its
+   * letter started, and adds the visit's identity hashes to the matter's index. 409 when the reference is
+   * already confirmed in another matter.
+   */
+  async function decide(
+    trx: Db,
+    a: {
+      matter: MatterRecord;
+      kind: MatterLinkKind;
+      refId: string;
+      decision: 'confirmed' | 'rejected';
+      reason?: string | undefined;
+      principal: Principal;
+      requestId: string;
+    },
+  ): Promise<{ linkId: string; fresh: boolean; matter: MatterRecord }> {
+    const { matter, kind, refId, decision, principal } = a;
+    if (decision === 'confirmed') {
+      const other = await matters.confirmedOf(kind, refId, trx);
+      if (other && other !== matter.id) {
+        throw new HttpProblem(409, 'conflict', 'Conflict', `${kind} ${refId} is already linked to matter ${other}`, {
+          errors: [{ path: 'refId', message: `already linked to matter ${other}` }],
+        });
+      }
+    }
+    const { link, fresh } = await matters.insertLink(
+      {
+        id: randomUUID(),
+        matterId: matter.id,
+        kind,
+        refId,
+        decision,
+        reason: a.reason ?? null,
+        linkedBy: by(principal),
+      },
+      trx,
+    );
+    if (!fresh) {
+      if (link.decision !== decision) {
+        throw new HttpProblem(
+          409,
+          'conflict',
+          'Conflict',
+          `${kind} ${refId} was already ${link.decision} for matter ${matter.id}`,
+          { errors: [{ path: 'decision', message: `already ${link.decision}` }] },
+        );
+      }
+      return { linkId: link.id, fresh: false, matter };
+    }
+    const refs: Array<{ kind: MatterLinkKind; refId: string }> = [{ kind, refId }];
+    if (decision === 'confirmed') {
+      if (kind === 'visit') {
+        await reception.setVisitMatter(refId, matter.id, trx);
+        const visit = await reception.visit(refId, trx);
+        const people = await reception.visitParties(refId, trx);
+        const h = hashesOf(
+          people.filter((p) => p.role !== 'respondent').map((p) => p.identity),
+          people.find((p) => p.role === 'respondent')?.identity.name,
+        );
+        await matters.addIdentities(
+          matter.id,
+          [
+            ...h.person.map((hash) => ({ hash, kind: 'person' as const })),
+            ...h.respondent.map((hash) => ({ hash, kind: 'respondent' as const })),
+          ],
+          hasher.kid,
+          trx,
+        );
+        // The letter received at the visit belongs to the same matter (the officer's decision covers it).
+        if (visit?.caseId && !(await matters.confirmedOf('case', visit.caseId, trx))) {
+          await matters.insertLink(
+            {
+              id: randomUUID(),
+              matterId: matter.id,
+              kind: 'case',
+              refId: visit.caseId,
+              decision: 'confirmed',
+              reason: `received at visit ${refId}`,
+              linkedBy: by(principal),
+            },
+            trx,
+          );
+          refs.push({ kind: 'case', refId: visit.caseId });
+        }
+      } else {
+        // A letter: its parties are decrypted one case at a time, only to hash them.
+        const people = await deps.parties.forCase(refId);
+        const h = hashesOf(
+          people.map((p) => ({ ...p.identity })),
+          undefined,
+        );
+        await matters.addIdentities(
+          matter.id,
+          h.person.map((hash) => ({ hash, kind: 'person' as const })),
+          hasher.kid,
+          trx,
+        );
+      }
+    }
+    await audit.append(
+      {
+        actor: actorOf(principal),
+        action: decision === 'confirmed' ? 'matter.link_confirmed' : 'matter.link_rejected',
+        caseId: refs.find((r) => r.kind === 'case')?.refId ?? null,
+        requestId: a.requestId,
+        after: { matterId: matter.id, links: refs, decision, ...(a.reason ? { reason: a.reason } : {}) },
+      },
+      trx,
+    );
+    const updated = decision === 'confirmed' ? await refresh(matter.id, trx, a.requestId, principal) : matter;
+    await appendEvents(
+      trx,
+      refs.map((r): NewEvent => ({
+        type: RECEPTION_EVENTS.matterLinked,
+        caseId: r.kind === 'case' ? r.refId : null,
+        agencyId: matter.agencyId,
+        time: new Date().toISOString(),
+        data: {
+          matterId: matter.id,
+          kind: r.kind,
+          refId: r.refId,
+          decision,
+          timesReceived: updated.timesReceived,
+          lettersCount: updated.lettersCount,
+        },
+      })),
+    );
+    return { linkId: link.id, fresh: true, matter: updated };
+  }
+
+  return {
+    async createPlace(
+      p: {
+        agencyId: string;
+        name: string;
+        kind: PlaceKind;
+        address?: string | undefined;
+        onlineUrl?: string | undefined;
+      },
+      principal: Principal,
+      requestId: string,
+    ): Promise<PlaceRecord> {
+      if (p.kind === 'online' && !p.onlineUrl) throw unprocessable('onlineUrl', 'required for an online place');
+      if (p.kind !== 'online' && !p.address) throw unprocessable('address', `required for a ${p.kind} place`);
+      return db.transaction(async (trx) => {
+        const place = await reception.insertPlace(
+          {
+            id: `rp_${randomUUID().replace(/-/g, '').slice(0, 16)}`,
+            agencyId: p.agencyId,
+            name: p.name,
+            kind: p.kind,
+            address: p.address ?? null,
+            onlineUrl: p.onlineUrl ?? null,
+            active: true,
+            createdBy: by(principal),
+          },
+          trx,
+        );
+        await audit.append(
+          { actor: actorOf(principal), action: 'reception.place_created', requestId, after: place },
+          trx,
+        );
+        return place;
+      });
+    },
+
+    async updatePlace(
+      id: string,
+      patch: {
+        name?: string | undefined;
+        kind?: PlaceKind | undefined;
+        address?: string | undefined;
+        onlineUrl?: string | undefined;
+        active?: boolean | undefined;
+      },
+      principal: Principal,
+      requestId: string,
+    ): Promise<PlaceRecord | undefined> {
+      return db.transaction(async (trx) => {
+        const u = await reception.updatePlace(id, patch, trx);
+        if (!u) return undefined;
+        if (u.after.kind === 'online' && !u.after.onlineUrl)
+          throw unprocessable('onlineUrl', 'required for an online place');
+        if (u.after.kind !== 'online' && !u.after.address) throw unprocessable('address', 'required for this place');
+        await audit.append(
+          { actor: actorOf(principal), action: 'reception.place_updated', requestId, before: u.before, after: u.after },
+          trx,
+        );
+        return u.after;
+      });
+    },
+
+    /** Records a session; 422 naming the field when the place, leader or delegate does not fit. */
+    async recordSession(s: SessionInput, principal: Principal, key: string | undefined, requestId: string) {
+      const place = await reception.place(s.placeId);
+      if (!place || place.agencyId !== s.agencyId)
+        throw unprocessable('placeId', `not a reception place of ${s.agencyId}`);
+      if (!place.active) throw unprocessable('placeId', 'the place is not active');
+      if (s.mode === 'online' && place.kind !== 'online')
+        throw unprocessable('placeId', 'an online session needs an online place');
+      if (s.kind !== 'regular' && !s.leaderPersonId)
+        throw unprocessable('leaderPersonId', `required for a ${s.kind} session`);
+      if (s.leaderPersonId && !(await reception.isStaff(s.leaderPersonId, s.agencyId)))
+        throw unprocessable('leaderPersonId', `not staff of ${s.agencyId} in the directory`);
+      if (s.receivedBy === 'delegated' && !s.delegatePersonId)
+        throw unprocessable('delegatePersonId', 'required when the reception is delegated');
+      if (s.receivedBy === 'in_person' && s.delegatePersonId)
+        throw unprocessable('delegatePersonId', 'only for a delegated reception');
+      if (s.delegatePersonId && !(await reception.isStaff(s.delegatePersonId, s.agencyId)))
+        throw unprocessable('delegatePersonId', `not staff of ${s.agencyId} in the directory`);
+      const started = Date.parse(s.startedAt);
+      if (started > Date.now() + 5 * 60_000) throw unprocessable('startedAt', 'must not be in the future');
+      if (s.endedAt && Date.parse(s.endedAt) < started) throw unprocessable('endedAt', 'before startedAt');
+      const sessionDate = s.sessionDate ?? vnDate(started);
+      if (sessionDate !== vnDate(started)) throw unprocessable('sessionDate', 'not the date of startedAt in Vietnam');
+      const id = key === undefined ? randomUUID() : visitIdOf(principal, `session|${key}`);
+      return db.transaction(async (trx) => {
+        const { session, fresh } = await reception.insertSession(
+          {
+            id,
+            agencyId: s.agencyId,
+            placeId: s.placeId,
+            kind: s.kind,
+            leaderPersonId: s.leaderPersonId ?? null,
+            receivedBy: s.receivedBy,
+            delegatePersonId: s.delegatePersonId ?? null,
+            mode: s.mode,
+            sessionDate,
+            startedAt: new Date(started).toISOString(),
+            endedAt: s.endedAt ? new Date(Date.parse(s.endedAt)).toISOString() : null,
+            periodId: s.periodId ?? null,
+            scheduleEntryId: s.scheduleEntryId ?? null,
+            notes: s.notes ?? null,
+            createdBy: by(principal),
+          },
+          trx,
+        );
+        if (fresh) {
+          await audit.append(
+            {
+              actor: actorOf(principal),
+              action: 'reception.session_recorded',
+              requestId,
+              after: { ...session, notes: undefined },
+              legalBasis: 'Luật Tiếp công dân 2013 Art 12, 13, 18',
+            },
+            trx,
+          );
+          await appendEvents(trx, [
+            {
+              type: RECEPTION_EVENTS.sessionRecorded,
+              caseId: null,
+              agencyId: session.agencyId,
+              time: session.startedAt,
+              data: {
+                sessionId: session.id,
+                placeId: session.placeId,
+                kind: session.kind,
+                receivedBy: session.receivedBy,
+                mode: session.mode,
+                sessionDate: session.sessionDate,
+                leaderPersonId: session.leaderPersonId,
+                delegatePersonId: session.delegatePersonId,
+              },
+            },
+          ]);
+        }
+        return session;
+      });
+    },
+
+    /**
+     * Records a visit of `session`. Checks what the schema cannot (422 naming the field), before any write;
+     * a received letter starts its case first (idempotent per visit), then the visit, its sealed parties, an
+     * optional confirmed matter link, the audit entry and the events commit together.
+     */
+    async recordVisit(a: {
+      session: SessionRecord;
+      input: VisitInput;
+      principal: Principal;
+      key: string | undefined;
+      requestId: string;
+      log: Log;
+    }): Promise<{ visit: VisitRecord; caseRef: { id: string; reference: string; pin?: string } | null }> {
+      const { session, input: v, principal } = a;
+      const visited = Date.parse(v.visitedAt);
+      if (visited > Date.now() + 5 * 60_000) throw unprocessable('visitedAt', 'must not be in the future');
+      if (vnDate(visited) < session.sessionDate) throw unprocessable('visitedAt', 'before the session date');
+      const peopleCount = v.peopleCount ?? v.visitors.length;
+      if (peopleCount < v.visitors.length) throw unprocessable('peopleCount', 'fewer than the visitors listed');
+      if (v.isDelegation && peopleCount < 2) throw unprocessable('peopleCount', 'a delegation has at least 2 people');
+      if (v.isDelegation && v.representatives.length === 0)
+        throw unprocessable(
+          'representatives',
+          'a delegation names its representatives (Luật Tiếp công dân 2013 Art 30)',
+        );
+      if (v.outcome === 'refused' && !v.refusalGround)
+        throw unprocessable('refusalGround', 'required when the visit is refused (Luật Tiếp công dân 2013 Art 9)');
+      if (v.outcome !== 'refused' && v.refusalGround) throw unprocessable('refusalGround', 'only for a refused visit');
+      if (v.outcome === 'transferred' && !v.transferAgencyId && !v.transferTarget)
+        throw unprocessable('transferAgencyId', 'a transferred visit names where it was transferred');
+      if (v.outcome !== 'transferred' && (v.transferAgencyId || v.transferTarget))
+        throw unprocessable(v.transferAgencyId ? 'transferAgencyId' : 'transferTarget', 'only for a transferred visit');
+      if (v.transferAgencyId && (await deps.agencies.subtree(v.transferAgencyId)).length === 0)
+        throw unprocessable('transferAgencyId', 'no such agency');
+      if (v.outcome !== 'letter_received' && v.letter) throw unprocessable('letter', 'only when a letter is received');
+      // A denunciation's people are protected by their role (Luật Tố cáo Art 47): a case started as a denunciation
+      // from a visit recorded as something else would store its denouncers as complainants, unprotected.
+      if (v.letter?.caseType === 'denunciation' && v.contentType !== 'denunciation')
+        throw unprocessable('letter.caseType', 'a denunciation is recorded with contentType denunciation');
+      let matter: MatterRecord | undefined;
+      if (v.matterId) {
+        matter = await matters.get(v.matterId);
+        const subtree = await deps.agencies.subtree(principal.agencyId);
+        if (!matter || !subtree.includes(matter.agencyId)) throw unprocessable('matterId', 'no such matter');
+      }
+      const visitId = visitIdOf(principal, a.key);
+
+      let caseRef: { id: string; reference: string; pin?: string } | null = null;
+      if (v.outcome === 'letter_received') {
+        const role = v.contentType === 'denunciation' ? 'denouncer' : 'complainant';
+        const body: CaseStartRequest = {
+          type: v.letter?.caseType ?? CASE_TYPE_OF[v.contentType],
+          channel: session.mode === 'online' ? 'online_reception' : 'reception_desk',
+          receivedAt: new Date(visited).toISOString(),
+          agencyId: session.agencyId,
+          subject: v.letter?.subject ?? v.summary.slice(0, 500),
+          remoteArea: v.letter?.remoteArea ?? false,
+          parties: [
+            ...v.visitors.map((p) => ({ role, isRepresentative: false, ...p }) as const),
+            ...v.representatives.map((p) => ({ role: 'representative', isRepresentative: true, ...p }) as const),
+          ].map((p) =>
+            Object.fromEntries(Object.entries(p).filter(([, x]) => x !== undefined)),
+          ) as unknown as CaseStartRequest['parties'],
+          ...(v.respondent ? { respondent: v.respondent } : {}),
+          contentSummary: v.summary,
+          attachments: v.letter?.attachments ?? [],
+          ...(v.isDelegation ? { signersCount: peopleCount } : {}),
+        };
+        const started = await deps.caseStart.start({
+          body,
+          received: { ms: visited, on: vnDate(visited), utc: new Date(visited).toISOString() },
+          principal,
+          key: visitId,
+          keyScope: { scope: 'reception-visit', hash: requestHash('POST', '/v1/reception/visits', body) },
+          requestId: a.requestId,
+          log: a.log,
+          auditAfter: { receptionVisitId: visitId, receptionSessionId: session.id },
+        });
+        const b = started.body as { id: string; reference: string; pin?: string };
+        caseRef = { id: b.id, reference: b.reference, ...(b.pin ? { pin: b.pin } : {}) };
+      }
+
+      const visit = await db.transaction(async (trx) => {
+        const { visit: row, fresh } = await reception.insertVisit(
+          {
+            id: visitId,
+            sessionId: session.id,
+            agencyId: session.agencyId,
+            visitedAt: new Date(visited).toISOString(),
+            peopleCount,
+            isDelegation: v.isDelegation,
+            contentType: v.contentType,
+            summary: v.summary,
+            outcome: v.outcome,
+            refusalGround: v.refusalGround ?? null,
+            transferAgencyId: v.transferAgencyId ?? null,
+            transferTarget: v.transferTarget ?? null,
+            caseId: caseRef?.id ?? null,
+            createdBy: by(principal),
+            parties: [
+              ...v.visitors.map((identity) => ({ role: 'visitor' as const, identity })),
+              ...v.representatives.map((identity) => ({ role: 'representative' as const, identity })),
+              ...(v.respondent ? [{ role: 'respondent' as const, identity: { name: v.respondent } }] : []),
+            ],
+          },
+          trx,
+        );
+        if (!fresh) return row;
+        // References and counts only: never a visitor's identity (a denouncer's above all).
+        await audit.append(
+          {
+            actor: actorOf(principal),
+            action: 'reception.visit_recorded',
+            caseId: row.caseId,
+            requestId: a.requestId,
+            after: {
+              visitId: row.id,
+              sessionId: row.sessionId,
+              agencyId: row.agencyId,
+              contentType: row.contentType,
+              outcome: row.outcome,
+              peopleCount: row.peopleCount,
+              isDelegation: row.isDelegation,
+              visitors: v.visitors.length,
+              representatives: v.representatives.length,
+              caseId: row.caseId,
+            },
+            legalBasis:
+              row.outcome === 'refused' ? 'Luật Tiếp công dân 2013 Art 9' : 'Luật Tiếp công dân 2013 Art 26, 28',
+          },
+          trx,
+        );
+        await appendEvents(trx, [
+          {
+            type: RECEPTION_EVENTS.visitRecorded,
+            caseId: row.caseId,
+            agencyId: row.agencyId,
+            time: row.visitedAt,
+            data: {
+              visitId: row.id,
+              sessionId: row.sessionId,
+              contentType: row.contentType,
+              outcome: row.outcome,
+              peopleCount: row.peopleCount,
+              isDelegation: row.isDelegation,
+              caseId: row.caseId,
+            },
+          },
+        ]);
+        if (matter) {
+          await decide(trx, {
+            matter,
+            kind: 'visit',
+            refId: row.id,
+            decision: 'confirmed',
+            reason: 'confirmed at intake',
+            principal,
+            requestId: a.requestId,
+          });
+          return { ...row, matterId: matter.id };
+        }
+        return row;
+      });
+      return { visit, caseRef };
+    },
+
+    /**
+     * The parties of a visit: a denunciation's visitors and representatives are redacted unless the caller
+     * holds `identity:read` for the visit's agency; each such read is audited before the data leaves.
+     */
+    async visitParties(
+      visit: VisitRecord,
+      principal: Principal,
+      requestId: string,
+    ): Promise<Array<{ id: string; role: string; redacted: boolean } & Partial<VisitorIdentity>>> {
+      const all: VisitPartyRecord[] = await reception.visitParties(visit.id);
+      const protectedOnes = all.filter((p) => isProtectedVisitor(p.role, visit.contentType));
+      let reveal = false;
+      if (protectedOnes.length > 0) {
+        for (const perm of principal.permissions) {
+          if (perm === IDENTITY_READ) reveal = true;
+          else if (
+            perm.startsWith(`${IDENTITY_READ}@`) &&
+            (await deps.agencies.isWithin(visit.agencyId, perm.slice(IDENTITY_READ.length + 1)))
+          )
+            reveal = true;
+        }
+      }
+      if (reveal) {
+        await audit.append({
+          actor: actorOf(principal),
+          action: 'reception.visitor_identity_read',
+          caseId: visit.caseId,
+          requestId,
+          legalBasis: DENOUNCER_BASIS,
+          after: { visitId: visit.id, partyIds: protectedOnes.map((p) => p.id) },
+        });
+      }
+      const R = '[redacted]';
+      return all.map((p) => {
+        if (!isProtectedVisitor(p.role, visit.contentType) || reveal)
+          return { id: p.id, role: p.role, redacted: false, ...p.identity };
+        const i = p.identity;
+        const r = (x: string | undefined) => (x === undefined ? undefined : R);
+        return {
+          id: p.id,
+          role: p.role,
+          redacted: true,
+          name: R,
+          idNumber: r(i.idNumber),
+          phone: r(i.phone),
+          address: r(i.address),
+          email: r(i.email),
+        };
+      });
+    },
+
+    /** The visit a case's letter was received at, and the matter the case is linked to. */
+    async ofCase(caseId: string): Promise<{ visit: VisitRecord | null; matter: MatterRecord | null }> {
+      const visit = (await reception.visitOfCase(caseId)) ?? null;
+      const matterId = await matters.confirmedOf('case', caseId);
+      return { visit, matter: matterId ? ((await matters.get(matterId)) ?? null) : null };
+    },
+
+    /** Opens a matter, optionally with its first confirmed link (the officer's decision). */
+    async createMatter(
+      m: {
+        agencyId: string;
+        title: string;
+        contentType?: ContentType | undefined;
+        link?: { kind: MatterLinkKind; refId: string } | undefined;
+      },
+      principal: Principal,
+      key: string | undefined,
+      requestId: string,
+    ): Promise<MatterRecord> {
+      const subtree = await deps.agencies.subtree(principal.agencyId);
+      let receivedAt = new Date().toISOString();
+      if (m.link) {
+        const owner =
+          m.link.kind === 'visit' ? await reception.visit(m.link.refId) : await deps.cases.get(m.link.refId);
+        if (!owner || !subtree.includes(owner.agencyId)) throw unprocessable('link.refId', `no such ${m.link.kind}`);
+        receivedAt = 'visitedAt' in owner ? owner.visitedAt : owner.receivedAt;
+      }
+      const id = key === undefined ? randomUUID() : visitIdOf(principal, `matter|${key}`);
+      return db.transaction(async (trx) => {
+        const { matter, fresh } = await matters.insert(
+          {
+            id,
+            agencyId: m.agencyId,
+            title: m.title,
+            contentType: m.contentType ?? null,
+            receivedAt,
+            createdBy: by(principal),
+          },
+          trx,
+        );
+        if (!fresh) return matter;
+        await audit.append(
+          {
+            actor: actorOf(principal),
+            action: 'matter.created',
+            requestId,
+            after: { matterId: id, agencyId: m.agencyId, title: m.title },
+          },
+          trx,
+        );
+        if (!m.link) return matter;
+        return (
+          await decide(trx, {
+            matter,
+            kind: m.link.kind,
+            refId: m.link.refId,
+            decision: 'confirmed',
+            reason: 'opened the matter',
+            principal,
+            requestId,
+          })
+        ).matter;
+      });
+    },
+
+    /** An officer's confirmation or rejection of a suggested link. */
+    async decideLink(
+      matterId: string,
+      l: { kind: MatterLinkKind; refId: string; decision: 'confirmed' | 'rejected'; reason?: string | undefined },
+      principal: Principal,
+      requestId: string,
+    ) {
+      const subtree = await deps.agencies.subtree(principal.agencyId);
+      const owner = l.kind === 'visit' ? await reception.visit(l.refId) : await deps.cases.get(l.refId);
+      if (!owner || !subtree.includes(owner.agencyId)) throw unprocessable('refId', `no such ${l.kind}`);
+      return db.transaction(async (trx) => {
+        const matter = (await matters.lock(matterId, trx))!;
+        return decide(trx, { matter, ...l, principal, requestId });
+      });
+    },
+
+    /** Changes a matter's status, final decision date or title (audited); flags are re-evaluated. */
+    async updateMatter(
+      id: string,
+      patch: {
+        status?: MatterStatus | undefined;
+        finalDecisionAt?: string | null | undefined;
+        title?: string | undefined;
+      },
+      principal: Principal,
+      requestId: string,
+    ): Promise<MatterRecord> {
+      return db.transaction(async (trx) => {
+        const before = (await matters.lock(id, trx))!;
+        await matters.update(id, patch, trx);
+        await audit.append(
+          {
+            actor: actorOf(principal),
+            action: 'matter.updated',
+            requestId,
+            before: {
+              matterId: id,
+              status: before.status,
+              finalDecisionAt: before.finalDecisionAt,
+              title: before.title,
+            },
+            after: { matterId: id, ...patch },
+          },
+          trx,
+        );
+        return refresh(id, trx, requestId, principal);
+      });
+    },
+
+    /**
+     * Likely existing matters for an intake: from the identities given (hashed here, never stored) or those
+     * of a recorded visit (decrypted for that one visit only), the respondent and the subject.
+     */
+    async suggest(q: {
+      subtree: string[];
+      visit?: VisitRecord | undefined;
+      people: VisitorIdentity[];
+      respondent?: string | undefined;
+      subject?: string | undefined;
+      limit: number;
+    }) {
+      let people = q.people;
+      let respondent = q.respondent;
+      let subject = q.subject ?? '';
+      if (q.visit) {
+        const parties = await reception.visitParties(q.visit.id);
+        people = [...people, ...parties.filter((p) => p.role !== 'respondent').map((p) => p.identity)];
+        respondent ??= parties.find((p) => p.role === 'respondent')?.identity.name;
+        subject = subject || q.visit.summary;
+      }
+      const h = hashesOf(people, respondent);
+      const found = await matters.suggest({
+        agencies: q.subtree,
+        personHashes: h.person,
+        respondentHashes: h.respondent,
+        subject,
+        exclude: q.visit ? { kind: 'visit', refId: q.visit.id } : undefined,
+        threshold: 0.3,
+        limit: q.limit,
+      });
+      return found.filter((s) => !q.visit || s.matter.id !== q.visit.matterId);
+    },
+
+    /** The effective flags of a matter now (a rule of time may hold though nothing changed since). */
+    async effective(list: MatterRecord[]): Promise<Array<MatterRecord & { flagRules: string[] }>> {
+      const rules = await matters.rules(todayVn());
+      const now = new Date();
+      return list.map((m) => {
+        const f = evaluateFlags(m, rules, now);
+        return { ...m, prolonged: m.prolonged || f.prolonged, complex: m.complex || f.complex, flagRules: f.reasons };
+      });
+    },
+  };
+}
+
+export type ReceptionService = ReturnType<typeof createReceptionService>;

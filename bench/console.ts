@@ -1,0 +1,172 @@
+/**
+ * The web console's speed (ADR 0033; not asserted anywhere): the initial JavaScript and CSS the browser loads
+ * before the first screen (compressed: gzip and brotli), the diagram chunk loaded only where a diagram is shown,
+ * and the largest contentful paint of the inbox and the dashboard in Chromium with BENCH_CONSOLE_CASES cases
+ * (default 100,000) in the read model (SQL seed, as the API benchmark; one open task per open case).
+ * `npm run bench -- console`; results in bench/results/console.md.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { Client } from '@temporalio/client';
+import { chromium } from 'playwright-core';
+import { createApp } from '../api/app.js';
+import type { AppDeps } from '../api/deps.js';
+import { signToken } from '../api/auth/dev-token.js';
+import { CONSOLE_DIST, ensureConsoleBuilt } from '../platform/console-build.js';
+import { ROOT } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { createPiiKeyring } from '../platform/pii.js';
+import { CHROMIUM_PATH } from '../processes/bpmn/render.js';
+// @ts-expect-error plain .mjs script without types
+import { ensureTemporal } from '../scripts/install-temporal.mjs';
+import { seedReadModel } from './api.js';
+import { startBenchStack } from './stack.js';
+
+const kB = (n: number) => `${(n / 1024).toFixed(1)} kB`;
+
+/** Sizes of what index.html loads up front (scripts, module preloads, stylesheets) and of the lazy chunks. */
+export function bundleSizes(dir = CONSOLE_DIST) {
+  const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
+  const initial = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+  const size = (f: string) => {
+    const b = fs.readFileSync(path.join(dir, f));
+    return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length, brotli: brotliCompressSync(b).length };
+  };
+  const sum = (files: string[]) =>
+    files.map(size).reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip, brotli: a.brotli + s.brotli }), {
+      raw: 0,
+      gzip: 0,
+      brotli: 0,
+    });
+  const all = fs.readdirSync(path.join(dir, 'assets')).map((f) => `/assets/${f}`);
+  return {
+    initialJs: sum(initial.filter((f) => f.endsWith('.js'))),
+    initialCss: sum(initial.filter((f) => f.endsWith('.css'))),
+    diagram: sum(all.filter((f) => /\/Diagram-[^/]+\.(js|css)$/.test(f))),
+    allJs: sum(all.filter((f) => f.endsWith('.js'))),
+    initialFiles: initial,
+  };
+}
+
+async function seedTasks(db: AppDeps['db']): Promise<void> {
+  await db.raw(`INSERT INTO case_tasks (case_id, task_id, node_id, name, candidate_roles, agency_scope, status, opened_at,
+                                        due_at, form, target_agency_id)
+    SELECT c.id, 'verify-1', 'verify', 'Xác minh nội dung', ARRAY['officer', 'resolver'], 'resolving', 'open',
+           c.received_at, c.received_at + interval '30 days', '{"fields": []}'::jsonb, c.agency_id
+      FROM cases c WHERE c.status = 'open'`);
+  await db.raw('VACUUM ANALYZE case_tasks');
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function runConsoleBench(log: (s: string) => void = console.error): Promise<string> {
+  const N = Number(process.env.BENCH_CONSOLE_CASES ?? 100_000);
+  const RUNS = Number(process.env.BENCH_CONSOLE_RUNS ?? 5);
+  await ensureConsoleBuilt(log);
+  const sizes = bundleSizes();
+  const bins = ensureTemporal({ quiet: true }) as { temporal: string };
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kntc-bench-console-'));
+  fs.chmodSync(tmp, 0o755);
+  const stops: Array<() => Promise<unknown>> = [];
+  const rows: string[] = [];
+  try {
+    log('starting embedded PostgreSQL and the Temporal dev server…');
+    const { db, connection } = await startBenchStack(tmp, bins.temporal, stops);
+    log(`seeding ${N} cases into the read model…`);
+    const t0 = Date.now();
+    await seedReadModel(db, N);
+    await seedTasks(db);
+    log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const jwtSecret = randomUUID();
+    const deps: AppDeps = {
+      db,
+      temporal: new Client({ connection, namespace: 'default' }),
+      taskQueue: `bench-console-${randomUUID().slice(0, 8)}`,
+      logger: createLogger('silent'),
+      auth: { jwtSecret },
+      pii: createPiiKeyring(`bench1:${Buffer.alloc(32, 7).toString('base64')}`),
+      consoleDir: CONSOLE_DIST,
+    };
+    const server = await new Promise<import('node:http').Server>((resolve) => {
+      const s = createApp(deps).listen(0, '127.0.0.1', () => resolve(s));
+    });
+    stops.push(() => new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections())));
+    const addr = server.address();
+    const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu'] });
+    stops.push(() => browser.close());
+    const pages = [
+      { name: 'inbox (officer, so-tnmt)', url: '/inbox', ready: '[data-testid="inbox"]', roles: ['officer'] },
+      {
+        name: 'dashboard (supervisor, tinh-demo)',
+        url: '/dashboard',
+        ready: '[data-testid="figures-agencyId"]',
+        roles: ['supervisor'],
+      },
+    ];
+    for (const p of pages) {
+      const token = await signToken(jwtSecret, {
+        sub: `bench-${p.roles[0]}`,
+        agency: p.roles[0] === 'officer' ? 'so-tnmt' : 'tinh-demo',
+        roles: p.roles as Parameters<typeof signToken>[1]['roles'],
+        permissions: [],
+      });
+      const lcps: number[] = [];
+      const shown: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } }); // cold cache each run
+        await ctx.addInitScript((t) => {
+          (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem(
+            'kntc.token',
+            t,
+          );
+        }, token);
+        await ctx.addInitScript(() => {
+          const w = globalThis as unknown as { __lcp: number };
+          w.__lcp = 0;
+          new PerformanceObserver((l) => {
+            for (const e of l.getEntries()) w.__lcp = e.startTime;
+          }).observe({ type: 'largest-contentful-paint', buffered: true } as never);
+        });
+        const page = await ctx.newPage();
+        await page.goto(base + p.url);
+        await page.waitForSelector(p.ready, { timeout: 60_000 });
+        shown.push(await page.evaluate(() => performance.now()));
+        await page.waitForTimeout(500);
+        lcps.push(await page.evaluate(() => (globalThis as unknown as { __lcp: number }).__lcp));
+        await ctx.close();
+      }
+      rows.push(
+        `| ${p.name} | ${N.toLocaleString('en')} | ${RUNS} | ${median(lcps).toFixed(0)} ms | ${Math.max(...lcps).toFixed(0)} ms | ${median(shown).toFixed(0)} ms |`,
+      );
+      log(rows[rows.length - 1]!);
+    }
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const load = os.loadavg()[0]!.toFixed(1);
+  const out = [
+    `### Web console (${os.cpus().length} CPUs, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, load ${load})`,
+    '',
+    '| what | raw | gzip | brotli |',
+    '| --- | --- | --- | --- |',
+    `| initial JavaScript (${sizes.initialFiles.filter((f) => f.endsWith('.js')).length} files) | ${kB(sizes.initialJs.raw)} | ${kB(sizes.initialJs.gzip)} | ${kB(sizes.initialJs.brotli)} |`,
+    `| initial CSS | ${kB(sizes.initialCss.raw)} | ${kB(sizes.initialCss.gzip)} | ${kB(sizes.initialCss.brotli)} |`,
+    `| diagram chunk (bpmn-js, lazy) | ${kB(sizes.diagram.raw)} | ${kB(sizes.diagram.gzip)} | ${kB(sizes.diagram.brotli)} |`,
+    `| all JavaScript | ${kB(sizes.allJs.raw)} | ${kB(sizes.allJs.gzip)} | ${kB(sizes.allJs.brotli)} |`,
+    '',
+    'Largest contentful paint in headless Chromium (cold cache per run; "shown": the table on screen, from navigation start):',
+    '',
+    '| page | cases | runs | LCP median | LCP max | shown median |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+  fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'console.md'), `${out}\n`);
+  return out;
+}

@@ -1,0 +1,93 @@
+import '@mantine/core/styles.css';
+import './console.css';
+import { StrictMode, useMemo, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
+import { LangContext, type Lang } from './i18n.js';
+import { claimsOf, readToken, SessionContext, storeToken, type Session } from './session.js';
+import { publicScreens, screens } from './routes.js';
+import { Layout, RequireSession } from './Layout.js';
+import { ApiError } from './api.js';
+import { SignIn } from './SignIn.js';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 5_000,
+      // A refusal (4xx) is an answer, not a failure to retry.
+      retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+const router = createBrowserRouter([
+  { path: '/signin', element: <SignIn /> },
+  {
+    path: '/',
+    element: <Layout />,
+    children: [
+      ...publicScreens.map((s) => ({ path: s.path, lazy: s.lazy })),
+      {
+        element: <RequireSession />,
+        children: [
+          { index: true, element: <Navigate to="/inbox" replace /> },
+          ...screens.map((s) => ({ path: s.path, lazy: s.lazy })),
+        ],
+      },
+    ],
+  },
+]);
+
+function App() {
+  const [token, setToken] = useState(readToken());
+  const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem('kntc.lang') === 'en' ? 'en' : 'vi'));
+  const session = useMemo<Session>(
+    () => ({
+      token,
+      claims: claimsOf(token),
+      signIn: (t) => {
+        storeToken(t);
+        setToken(t);
+      },
+      signOut: () => {
+        storeToken(null);
+        setToken(null);
+        queryClient.clear();
+      },
+    }),
+    [token],
+  );
+  const langValue = useMemo(
+    () => ({
+      lang,
+      setLang: (l: Lang) => {
+        localStorage.setItem('kntc.lang', l);
+        document.documentElement.lang = l;
+        setLangState(l);
+      },
+    }),
+    [lang],
+  );
+  return (
+    // No injected <style> tags (the CSP allows styles from this origin only): the default theme's variables
+    // come with @mantine/core/styles.css.
+    <MantineProvider withCssVariables={false} withGlobalClasses={false}>
+      <QueryClientProvider client={queryClient}>
+        <LangContext.Provider value={langValue}>
+          <SessionContext.Provider value={session}>
+            <RouterProvider router={router} />
+          </SessionContext.Provider>
+        </LangContext.Provider>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,125 @@
+/** The officer's task inbox: mine, my roles, my agency; due soonest first, overdue highlighted; claim/release. */
+import { Anchor, Badge, Button, Group, SegmentedControl, Table, Text, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, newKey, ok, type components } from '../api.js';
+import { ProblemAlert, QueryState } from '../components/Problem.js';
+import { useT, type Key } from '../i18n.js';
+import { useSession } from '../session.js';
+
+type InboxTask = components['schemas']['InboxTask'];
+type View = 'mine' | 'roles' | 'agency';
+
+/** Due soonest first (no due date last); the API orders by due date too. */
+export const byDue = (a: InboxTask, b: InboxTask) =>
+  (a.dueAt ? Date.parse(a.dueAt) : Infinity) - (b.dueAt ? Date.parse(b.dueAt) : Infinity);
+
+export function Component() {
+  const { t, fmt } = useT();
+  const { claims } = useSession();
+  const [view, setView] = useState<View>('roles');
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: ['tasks', view],
+    queryFn: async () =>
+      ok(
+        await api().GET('/v1/tasks', {
+          params: { query: { status: 'open', limit: 200, ...(view === 'mine' ? { assignee: 'me' } : {}) } },
+        }),
+      ),
+  });
+  const act = useMutation({
+    mutationFn: async ({ id, action }: { id: string; action: 'claim' | 'release' }) =>
+      ok(
+        await api().POST(action === 'claim' ? '/v1/tasks/{id}/claim' : '/v1/tasks/{id}/release', {
+          params: { path: { id }, header: { 'Idempotency-Key': newKey() } },
+        }),
+      ),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['tasks'] }),
+  });
+  const mine = new Set(claims?.roles ?? []);
+  const items = (q.data?.items ?? [])
+    .filter((x) => view !== 'roles' || x.candidateRoles.some((r) => mine.has(r)))
+    .sort(byDue);
+  const now = Date.now();
+  return (
+    <>
+      <Title order={1} size="h2" mb="md">
+        {t('inbox')}
+      </Title>
+      <SegmentedControl
+        mb="md"
+        value={view}
+        onChange={(v) => setView(v as View)}
+        data={(['mine', 'roles', 'agency'] as const).map((v) => ({
+          value: v,
+          label: t(({ mine: 'mine', roles: 'myRoles', agency: 'myAgency' } as const)[v] as Key),
+        }))}
+      />
+      <ProblemAlert error={act.error} />
+      <QueryState q={q}>
+        {items.length === 0 ? (
+          <Text>{t('noTasks')}</Text>
+        ) : (
+          <div className="table-wrap">
+            <Table striped highlightOnHover data-testid="inbox">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('task')}</Table.Th>
+                  <Table.Th>{t('case')}</Table.Th>
+                  <Table.Th>{t('due')}</Table.Th>
+                  <Table.Th>{t('assignee')}</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((x) => {
+                  const overdue = x.dueAt !== null && Date.parse(x.dueAt) < now;
+                  return (
+                    <Table.Tr key={x.id} className={overdue ? 'row-overdue' : undefined} data-task={x.id}>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/tasks/${encodeURIComponent(x.id)}`}>
+                          {x.name}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/cases/${x.caseId}`}>
+                          {x.caseReference}
+                        </Anchor>
+                        <Text size="xs">{t(`type_${x.caseType}` as Key)}</Text>
+                      </Table.Td>
+                      <Table.Td>
+                        {x.dueAt ? fmt.dateTime(x.dueAt) : t('noDue')}{' '}
+                        {overdue && <Badge color="red">{t('overdue')}</Badge>}
+                      </Table.Td>
+                      <Table.Td>{x.assignee ?? <Text c="dimmed">{t('unassigned')}</Text>}</Table.Td>
+                      <Table.Td>
+                        <Group gap="xs" wrap="nowrap">
+                          {x.assignee === null && (
+                            <Button size="xs" onClick={() => act.mutate({ id: x.id, action: 'claim' })}>
+                              {t('claim')}
+                            </Button>
+                          )}
+                          {x.assignee === claims?.sub && (
+                            <Button
+                              size="xs"
+                              variant="default"
+                              onClick={() => act.mutate({ id: x.id, action: 'release' })}
+                            >
+                              {t('release')}
+                            </Button>
+                          )}
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  );
+                })}
+              </Table.Tbody>
+            </Table>
+          </div>
+        )}
+      </QueryState>
+    </>
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * Every screen of the console: one entry here + one file in pages/ (its `Component` export, loaded on demand).
+ * `nav` puts it in the side menu for the roles listed (the API's own role names; the API still decides).
+ */
+import type { RouteObject } from 'react-router';
+import type { Key } from './i18n.js';
+
+export interface Screen {
+  path: string;
+  lazy: NonNullable<RouteObject['lazy']>;
+  nav?: { label: Key; roles: string[] };
+}
+
+const STAFF = ['intake', 'officer', 'supervisor', 'admin'];
+
+export const screens: Screen[] = [
+  { path: 'inbox', lazy: () => import('./pages/Inbox.js'), nav: { label: 'inbox', roles: STAFF } },
+  {
+    path: 'dashboard',
+    lazy: () => import('./pages/Dashboard.js'),
+    nav: { label: 'dashboard', roles: ['supervisor', 'admin', 'auditor'] },
+  },
+  {
+    path: 'cases',
+    lazy: () => import('./pages/Search.js'),
+    nav: { label: 'search', roles: [...STAFF, 'auditor'] },
+  },
+  {
+    path: 'heatmap',
+    lazy: () => import('./pages/Heatmap.js'),
+    nav: { label: 'heatmap', roles: ['officer', 'supervisor', 'auditor', 'admin'] },
+  },
+  { path: 'audit', lazy: () => import('./pages/Audit.js'), nav: { label: 'audit', roles: ['auditor', 'admin'] } },
+  {
+    path: 'notifications',
+    lazy: () => import('./pages/Notifications.js'),
+    nav: { label: 'notifications', roles: [...STAFF, 'auditor'] },
+  },
+  { path: 'tasks/:id', lazy: () => import('./pages/Task.js') },
+  { path: 'cases/:id', lazy: () => import('./pages/Case.js') },
+];
+
+/** Pages anyone may open, signed in or not. */
+export const publicScreens: Screen[] = [{ path: 'status', lazy: () => import('./pages/PublicStatus.js') }];

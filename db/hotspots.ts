@@ -1,0 +1,832 @@
+/**
+ * The hotspot detector's storage (issue 15.4, ADR 0034).
+ *
+ * - {@link ingestHotspotItems}: the incremental update, called in the transaction that records a case
+ *   (db/case-intake.ts) or a visit: the item's cluster rows, then each of its (at most 3) clusters
+ *   rescored from its window (an index range scan), levels from the pure core (hotspots/score.ts);
+ *   a rise is a history row, an outbox event and a notification to the area's supervisors.
+ * - {@link createHotspotStore}.recompute: the full recompute from every item, the same scoring (the
+ *   level of a cluster is a function of its item set), applied with the same transitions.
+ * - Reading (list, detail with the explanation) and the lifecycle (acknowledge, close).
+ *
+ * Concurrency: every update of a cluster holds a transaction-level advisory lock on its key (two intakes
+ * of one commune serialise; others do not wait), under a shared lock the full recompute takes exclusively.
+ */
+import { randomUUID } from 'node:crypto';
+import { type HotspotConfig, levelRank, type Level } from '../hotspots/config.js';
+import {
+  clustersOf,
+  crossings,
+  levelOf,
+  longestWindowDays,
+  parseClusterKey,
+  weightOf,
+  type DetectorItem,
+  type ItemKind,
+} from '../hotspots/score.js';
+import { appendEvents, registerEventType, type NewEvent } from './events.js';
+import type { Db } from './knex.js';
+
+export const HOTSPOT_EVENT_TYPES = {
+  raised: 'vn.kntc.hotspot.raised',
+  levelChanged: 'vn.kntc.hotspot.level_changed',
+  acknowledged: 'vn.kntc.hotspot.acknowledged',
+  closed: 'vn.kntc.hotspot.closed',
+} as const;
+for (const t of Object.values(HOTSPOT_EVENT_TYPES)) registerEventType(t);
+
+/** Notification kinds of a hotspot (notifications/templates.ts). */
+export const HOTSPOT_NOTIFICATION_KINDS = { raised: 'hotspot_raised', levelChanged: 'hotspot_level_changed' } as const;
+
+/** Advisory-lock namespace of the detector (the shared/exclusive recompute lock; clusters hash their key). */
+const RECOMPUTE_LOCK = 0x4b4e5443; // 'KNTC'
+
+/** SQL of an item's weight under `config` (numbers from the validated configuration only). */
+function weightSql(c: HotspotConfig, alias = 'i'): string {
+  const w = c.weights;
+  const n = (x: number) => Number(x).toString();
+  return `(CASE ${alias}.item_kind
+    WHEN 'case' THEN CASE WHEN ${alias}.mass THEN ${n(w.massCase)} ELSE ${n(w.case)} END
+    WHEN 'visit' THEN CASE WHEN ${alias}.mass THEN ${n(w.massVisit)} ELSE ${n(w.visit)} END
+    WHEN 'matter' THEN CASE WHEN ${alias}.mass THEN ${n(w.massMatter)} ELSE ${n(w.matter)} END
+    ELSE ${n(w.centralGathering)} END)::numeric`;
+}
+
+/** Per-window sums of the items of one cluster, ending at `t.last_at` (SQL select list). */
+function windowSums(c: HotspotConfig, alias = 'i'): string {
+  return c.windows
+    .map(
+      (w) =>
+        `COALESCE(SUM(${weightSql(c, alias)}) FILTER (WHERE ${alias}.at > t.last_at - make_interval(days => ${w.days})), 0) AS w${w.days}`,
+    )
+    .join(', ');
+}
+
+interface ScoredRow {
+  cluster_key: string;
+  last_at: Date;
+  n: string | number;
+  [w: string]: unknown;
+}
+
+/** A cluster rescored: its window scores and the level they justify. */
+export interface Scored {
+  key: string;
+  lastAt: Date;
+  itemCount: number;
+  scores: Record<string, number>;
+  level: Level | null;
+}
+
+function scoredOf(r: ScoredRow, c: HotspotConfig): Scored {
+  const scores: Record<string, number> = {};
+  for (const w of c.windows) scores[String(w.days)] = Math.round(Number(r[`w${w.days}`]) * 1e9) / 1e9;
+  return {
+    key: r.cluster_key,
+    lastAt: r.last_at,
+    itemCount: Number(r.n),
+    scores,
+    level: levelOf(scores, parseClusterKey(r.cluster_key).granularity, c),
+  };
+}
+
+/** A change of a cluster's level or status made by an update. */
+export interface HotspotChange {
+  hotspotId: string;
+  clusterKey: string;
+  from: Level | null;
+  to: Level | null;
+  /** `raised`: a new hotspot; `level_changed`: rose or fell; `reopened`: a closed one rose above its level. */
+  action: 'raised' | 'level_changed' | 'reopened';
+  rising: boolean;
+}
+
+interface HotspotRow {
+  id: string;
+  cluster_key: string;
+  granularity: string;
+  province_code: string;
+  commune_code: string | null;
+  sector: string | null;
+  respondent_key: string | null;
+  level: Level | null;
+  level_rank: number;
+  scores: Record<string, number>;
+  item_count: number;
+  last_item_at: Date;
+  agency_ids: string[];
+  status: 'open' | 'acknowledged' | 'closed';
+  closed_rank: number | null;
+  plan: Record<string, unknown> | null;
+  close_reason: string | null;
+  raised_at: Date;
+  level_changed_at: Date;
+  updated_at: Date;
+}
+
+/** Supervisors (role `supervisor`, active) of the given agencies and every agency above them. */
+async function areaSupervisors(trx: Db, agencies: readonly string[]): Promise<string[]> {
+  const r = await trx.raw<{ rows: Array<{ person_id: string }> }>(
+    `WITH RECURSIVE up AS (
+       SELECT id, parent_id, 0 AS depth FROM agencies WHERE id = ANY(?::text[])
+       UNION SELECT a.id, a.parent_id, up.depth + 1 FROM agencies a JOIN up ON a.id = up.parent_id WHERE up.depth < 32
+     )
+     SELECT DISTINCT s.person_id FROM agency_staff s JOIN people p ON p.id = s.person_id AND p.active
+      WHERE s.agency_id IN (SELECT id FROM up) AND 'supervisor' = ANY(s.roles)
+      ORDER BY s.person_id`,
+    [[...agencies]],
+  );
+  return r.rows.map((x) => x.person_id);
+}
+
+/**
+ * Applies rescored clusters: new rows for clusters that reached a level, updates of existing ones (scores,
+ * level, status), a history row per level change, and for each rise an outbox event and a notification to
+ * the supervisors of the area (a `case_notifications` row naming them, about the newest case of the
+ * cluster; its delivery is started by the caller once the transaction commits). Events go last.
+ */
+async function applyScored(
+  trx: Db,
+  scored: readonly Scored[],
+  agencies: { add?: ReadonlyMap<string, readonly string[]>; set?: ReadonlyMap<string, readonly string[]> },
+  ctx: { trigger?: { kind: ItemKind; id: string; agencyId: string } | undefined },
+): Promise<{ changes: HotspotChange[]; notifications: string[] }> {
+  if (scored.length === 0) return { changes: [], notifications: [] };
+  const existing = new Map(
+    (
+      await trx<HotspotRow>('hotspots')
+        .whereIn(
+          'cluster_key',
+          scored.map((s) => s.key),
+        )
+        .forUpdate()
+        .select('*')
+    ).map((r) => [r.cluster_key, r]),
+  );
+  const changes: HotspotChange[] = [];
+  const history: Array<Record<string, unknown>> = [];
+  const now = new Date();
+  for (const s of scored) {
+    const row = existing.get(s.key);
+    const rank = levelRank(s.level);
+    const union = (base: readonly string[]) => {
+      const set = agencies.set?.get(s.key);
+      if (set) return [...new Set(set)].sort();
+      return [...new Set([...base, ...(agencies.add?.get(s.key) ?? [])])].sort();
+    };
+    if (!row) {
+      if (rank === 0) continue;
+      const ref = parseClusterKey(s.key);
+      const id = `hs-${randomUUID()}`;
+      await trx('hotspots').insert({
+        id,
+        cluster_key: s.key,
+        granularity: ref.granularity,
+        province_code: ref.provinceCode,
+        commune_code: ref.communeCode,
+        sector: ref.sector,
+        respondent_key: ref.respondent,
+        level: s.level,
+        level_rank: rank,
+        scores: JSON.stringify(s.scores),
+        item_count: s.itemCount,
+        last_item_at: s.lastAt,
+        agency_ids: union([]),
+        status: 'open',
+        raised_at: now,
+        level_changed_at: now,
+      });
+      history.push({
+        hotspot_id: id,
+        action: 'raised',
+        from_level: null,
+        to_level: s.level,
+        details: { scores: s.scores },
+      });
+      changes.push({ hotspotId: id, clusterKey: s.key, from: null, to: s.level, action: 'raised', rising: true });
+      continue;
+    }
+    const levelChanged = rank !== row.level_rank;
+    const reopen = row.status === 'closed' && rank > (row.closed_rank ?? 0);
+    await trx('hotspots')
+      .where({ id: row.id })
+      .update({
+        level: s.level,
+        level_rank: rank,
+        scores: JSON.stringify(s.scores),
+        item_count: s.itemCount,
+        last_item_at: s.lastAt,
+        agency_ids: union(row.agency_ids),
+        ...(levelChanged ? { level_changed_at: now } : {}),
+        ...(reopen ? { status: 'open', closed_rank: null } : {}),
+        updated_at: now,
+      });
+    if (levelChanged) {
+      history.push({
+        hotspot_id: row.id,
+        action: 'level_changed',
+        from_level: row.level,
+        to_level: s.level,
+        details: { scores: s.scores },
+      });
+    }
+    if (reopen) history.push({ hotspot_id: row.id, action: 'reopened', from_level: row.level, to_level: s.level });
+    if (levelChanged || reopen)
+      changes.push({
+        hotspotId: row.id,
+        clusterKey: s.key,
+        from: row.level,
+        to: s.level,
+        action: reopen ? 'reopened' : 'level_changed',
+        rising: rank > row.level_rank || reopen,
+      });
+  }
+  if (history.length > 0)
+    await trx('hotspot_history').insert(
+      history.map((h) => ({
+        ...h,
+        details: JSON.stringify(h.details ?? {}),
+        actor: JSON.stringify({ type: 'system' }),
+      })),
+    );
+  const notifications: string[] = [];
+  const events: NewEvent[] = [];
+  for (const c of changes.filter((x) => x.rising)) {
+    const row = await trx<HotspotRow>('hotspots').where({ id: c.hotspotId }).first('*');
+    if (!row) continue;
+    const ref = parseClusterKey(c.clusterKey);
+    events.push({
+      type: c.action === 'raised' ? HOTSPOT_EVENT_TYPES.raised : HOTSPOT_EVENT_TYPES.levelChanged,
+      caseId: null,
+      agencyId: ctx.trigger?.agencyId ?? row.agency_ids[0] ?? null,
+      time: now.toISOString(),
+      // References only: the respondent (a person may be named) stays behind the API's access rules.
+      data: {
+        hotspotId: c.hotspotId,
+        granularity: ref.granularity,
+        provinceCode: ref.provinceCode,
+        communeCode: ref.communeCode,
+        sector: ref.sector,
+        from: c.from,
+        level: c.to,
+        reopened: c.action === 'reopened',
+        scores: row.scores,
+      },
+    });
+    // The newest case of the cluster carries the notification (its reference and link are the message's).
+    const newestCase =
+      ctx.trigger?.kind === 'case'
+        ? ctx.trigger.id
+        : (
+            await trx('hotspot_items')
+              .where({ cluster_key: c.clusterKey, item_kind: 'case' })
+              .orderBy('at', 'desc')
+              .first<{ item_id: string } | undefined>('item_id')
+          )?.item_id;
+    const people = await areaSupervisors(trx, row.agency_ids);
+    if (!newestCase || people.length === 0) continue;
+    const id = `ntf-${randomUUID()}`;
+    await trx('case_notifications').insert({
+      id,
+      case_id: newestCase,
+      idem_key: `hotspot:${c.hotspotId}:${c.to}:${id}`,
+      node_id: null,
+      kind: c.action === 'raised' ? HOTSPOT_NOTIFICATION_KINDS.raised : HOTSPOT_NOTIFICATION_KINDS.levelChanged,
+      recipients: people.map((p) => `person:${p}`),
+    });
+    notifications.push(id);
+  }
+  if (events.length > 0) await appendEvents(trx, events);
+  return { changes, notifications };
+}
+
+/** Rescoring SQL of some clusters (the incremental path): each a window of an index range. */
+async function scoreKeys(trx: Db, keys: readonly string[], c: HotspotConfig): Promise<Scored[]> {
+  const longest = longestWindowDays(c);
+  const r = await trx.raw<{ rows: ScoredRow[] }>(
+    `SELECT k.key AS cluster_key, t.last_at, s.*
+       FROM unnest(?::text[]) AS k(key)
+       CROSS JOIN LATERAL (SELECT max(at) AS last_at FROM hotspot_items WHERE cluster_key = k.key) t
+       CROSS JOIN LATERAL (
+         SELECT count(*) AS n, ${windowSums(c)} FROM hotspot_items i
+          WHERE i.cluster_key = k.key AND i.at > t.last_at - make_interval(days => ${longest}) AND i.at <= t.last_at
+       ) s
+      WHERE t.last_at IS NOT NULL`,
+    [[...keys]],
+  );
+  return r.rows.map((row) => scoredOf(row, c));
+}
+
+const lockKeysSql = `SELECT pg_advisory_xact_lock_shared(${RECOMPUTE_LOCK}), pg_advisory_xact_lock(${RECOMPUTE_LOCK}, hashtext(k))
+  FROM unnest(?::text[]) AS k ORDER BY k`;
+
+/**
+ * The incremental update for new items (a case, a visit), in the caller's transaction `trx` (the intake
+ * write's own): their cluster rows, their clusters rescored and the changes applied. Items without a
+ * place belong to no cluster. Call it after any audit append of the transaction (it may append events).
+ * Answers the changes and the notifications to start once `trx` commits.
+ */
+export async function ingestHotspotItems(
+  trx: Db,
+  items: readonly DetectorItem[],
+  config: HotspotConfig,
+): Promise<{ changes: HotspotChange[]; notifications: string[] }> {
+  const rows = items.flatMap((it) =>
+    clustersOf(it).map((ref) => ({
+      cluster_key: ref.key,
+      item_kind: it.kind,
+      item_id: it.id,
+      at: new Date(it.at),
+      mass: it.mass,
+      agency_id: it.agencyId,
+    })),
+  );
+  if (rows.length === 0) return { changes: [], notifications: [] };
+  const keys = [...new Set(rows.map((r) => r.cluster_key))].sort();
+  await trx.raw(lockKeysSql, [keys]);
+  await trx('hotspot_items').insert(rows).onConflict(['cluster_key', 'item_kind', 'item_id']).ignore();
+  const scored = await scoreKeys(trx, keys, config);
+  const add = new Map<string, string[]>();
+  for (const r of rows) add.set(r.cluster_key, [...(add.get(r.cluster_key) ?? []), r.agency_id]);
+  const last = items[items.length - 1]!;
+  return applyScored(trx, scored, { add }, { trigger: { kind: last.kind, id: last.id, agencyId: last.agencyId } });
+}
+
+/** People at one visit from which it counts as a mass visit (as a mass letter: 5 or more). */
+export const MASS_VISIT_MIN_PEOPLE = 5;
+
+/**
+ * A reception visit's place, sector and respondent (issue 15.4): written on its row and fed to the detector,
+ * in the transaction that records the visit (call it right after `insertVisit`, with the fields checked by
+ * db/places.ts `check`). A delegation or a visit of 5 or more people weighs as a mass visit. Answers the
+ * changes and the notifications to start once `trx` commits; undefined when the visit does not exist.
+ */
+export async function recordVisitPlace(
+  trx: Db,
+  v: {
+    visitId: string;
+    place: { provinceCode: string; communeCode: string | null };
+    sector: string | null;
+    respondentKey: string | null;
+  },
+  config: HotspotConfig,
+): Promise<{ changes: HotspotChange[]; notifications: string[] } | undefined> {
+  const [row] = await trx('reception_visits')
+    .where({ id: v.visitId })
+    .update({
+      place_province: v.place.provinceCode,
+      place_commune: v.place.communeCode,
+      sector: v.sector,
+      respondent_key: v.respondentKey,
+    })
+    .returning<Array<{ visited_at: Date; people_count: number; is_delegation: boolean; agency_id: string }>>([
+      'visited_at',
+      'people_count',
+      'is_delegation',
+      'agency_id',
+    ]);
+  if (!row) return undefined;
+  return ingestHotspotItems(
+    trx,
+    [
+      {
+        kind: 'visit',
+        id: v.visitId,
+        at: row.visited_at.getTime(),
+        provinceCode: v.place.provinceCode,
+        communeCode: v.place.communeCode,
+        sector: v.sector,
+        respondent: v.respondentKey,
+        mass: row.is_delegation || row.people_count >= MASS_VISIT_MIN_PEOPLE,
+        agencyId: row.agency_id,
+      },
+    ],
+    config,
+  );
+}
+
+/** A hotspot as the API shows it (before instants are written in Vietnam time). */
+export interface HotspotView {
+  id: string;
+  clusterKey: string;
+  granularity: string;
+  place: { provinceCode: string; communeCode: string | null };
+  sector: string | null;
+  respondent: string | null;
+  level: Level | null;
+  scores: Record<string, number>;
+  itemCount: number;
+  lastItemAt: string;
+  status: 'open' | 'acknowledged' | 'closed';
+  plan: Record<string, unknown> | null;
+  closeReason: string | null;
+  raisedAt: string;
+  levelChangedAt: string;
+  updatedAt: string;
+}
+
+function viewOf(r: HotspotRow): HotspotView {
+  return {
+    id: r.id,
+    clusterKey: r.cluster_key,
+    granularity: r.granularity,
+    place: { provinceCode: r.province_code, communeCode: r.commune_code },
+    sector: r.sector,
+    respondent: r.respondent_key,
+    level: r.level,
+    scores: r.scores,
+    itemCount: r.item_count,
+    lastItemAt: r.last_item_at.toISOString(),
+    status: r.status,
+    plan: r.plan,
+    closeReason: r.close_reason,
+    raisedAt: r.raised_at.toISOString(),
+    levelChangedAt: r.level_changed_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+export interface HotspotListQuery {
+  agencies: readonly string[];
+  level?: Level | undefined;
+  status?: 'open' | 'acknowledged' | 'closed' | undefined;
+  provinceCode?: string | undefined;
+  communeCode?: string | undefined;
+  sector?: string | undefined;
+  granularity?: string | undefined;
+  after?: { rank: number; at: string; id: string } | undefined;
+  limit: number;
+}
+
+/** A case behind a hotspot (within the reader's subtree). */
+export interface HotspotCase {
+  id: string;
+  reference: string | null;
+  agencyId: string;
+  receivedAt: string;
+  mass: boolean;
+}
+
+export function createHotspotStore(db: Db, config: HotspotConfig) {
+  /** Cases of the clusters within their longest window (newest first, `per` each), in `agencies` only. */
+  async function casesOf(
+    rows: readonly HotspotRow[],
+    agencies: readonly string[],
+    per: number,
+  ): Promise<Map<string, HotspotCase[]>> {
+    const out = new Map<string, HotspotCase[]>();
+    if (rows.length === 0) return out;
+    const longest = longestWindowDays(config);
+    const r = await db.raw<{
+      rows: Array<{
+        cluster_key: string;
+        item_id: string;
+        reference: string | null;
+        agency_id: string;
+        at: Date;
+        mass: boolean;
+      }>;
+    }>(
+      `SELECT h.cluster_key, x.item_id, x.reference, x.agency_id, x.at, x.mass
+         FROM unnest(?::text[], ?::timestamptz[]) AS h(cluster_key, last_at)
+         CROSS JOIN LATERAL (
+           SELECT i.item_id, c.reference, i.agency_id, i.at, i.mass FROM hotspot_items i
+             LEFT JOIN cases c ON c.id = i.item_id
+            WHERE i.cluster_key = h.cluster_key AND i.item_kind = 'case' AND i.agency_id = ANY(?::text[])
+              AND i.at > h.last_at - make_interval(days => ${longest})
+            ORDER BY i.at DESC, i.item_id LIMIT ${per}
+         ) x`,
+      [rows.map((x) => x.cluster_key), rows.map((x) => x.last_item_at.toISOString()), [...agencies]],
+    );
+    for (const x of r.rows) {
+      const list = out.get(x.cluster_key) ?? [];
+      list.push({
+        id: x.item_id,
+        reference: x.reference,
+        agencyId: x.agency_id,
+        receivedAt: x.at.toISOString(),
+        mass: x.mass,
+      });
+      out.set(x.cluster_key, list);
+    }
+    return out;
+  }
+
+  return {
+    config,
+    /** Whether the hotspot exists and one of its items is of an agency in `agencies` (the scope check). */
+    async visible(id: string, agencies: readonly string[]): Promise<boolean> {
+      const r = await db('hotspots')
+        .where({ id })
+        .whereRaw('agency_ids && ?::text[]', [[...agencies]])
+        .first('id');
+      return Boolean(r);
+    },
+
+    /** Hotspots at a level (or closed/acknowledged ones at any) within `agencies`, highest level first. */
+    async list(
+      q: HotspotListQuery,
+    ): Promise<Array<HotspotView & { cases: HotspotCase[]; sortKey: { rank: number; at: string } }>> {
+      const rows = await db<HotspotRow>('hotspots')
+        .whereRaw('agency_ids && ?::text[]', [[...q.agencies]])
+        .whereNotNull('level')
+        .modify((b) => {
+          if (q.level) b.where('level', q.level);
+          if (q.status) b.where('status', q.status);
+          if (q.provinceCode) b.where('province_code', q.provinceCode);
+          if (q.communeCode) b.where('commune_code', q.communeCode);
+          if (q.sector) b.where('sector', q.sector);
+          if (q.granularity) b.where('granularity', q.granularity);
+          if (q.after)
+            b.whereRaw('(level_rank, last_item_at, id) < (?, ?::timestamptz, ?)', [
+              q.after.rank,
+              q.after.at,
+              q.after.id,
+            ]);
+        })
+        .orderBy([
+          { column: 'level_rank', order: 'desc' },
+          { column: 'last_item_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(q.limit)
+        .select<HotspotRow[]>('*');
+      const cases = await casesOf(rows, q.agencies, 20);
+      return rows.map((r) => ({
+        ...viewOf(r),
+        cases: cases.get(r.cluster_key) ?? [],
+        sortKey: { rank: r.level_rank, at: r.last_item_at.toISOString() },
+      }));
+    },
+
+    /**
+     * A hotspot with its explanation: the items behind it (newest first, at most 500; cases outside
+     * `agencies` counted but not named), each with its weight, the threshold each level crossed and when
+     * (hotspots/score.ts `crossings`, over the same items), and its lifecycle history.
+     */
+    async detail(id: string, agencies: readonly string[]) {
+      const row = await db<HotspotRow>('hotspots').where({ id }).first('*');
+      if (!row) return undefined;
+      const ref = parseClusterKey(row.cluster_key);
+      const items = await db('hotspot_items as i')
+        .leftJoin('cases as c', 'c.id', 'i.item_id')
+        .where('i.cluster_key', row.cluster_key)
+        .orderBy([
+          { column: 'i.at', order: 'desc' },
+          { column: 'i.item_id', order: 'asc' },
+        ])
+        .limit(5000)
+        .select<
+          Array<{
+            item_kind: ItemKind;
+            item_id: string;
+            at: Date;
+            mass: boolean;
+            agency_id: string;
+            reference: string | null;
+          }>
+        >('i.item_kind', 'i.item_id', 'i.at', 'i.mass', 'i.agency_id', 'c.reference');
+      const weighted = items.map((i) => ({
+        at: i.at.getTime(),
+        weight: weightOf({ kind: i.item_kind, mass: i.mass }, config),
+      }));
+      const longest = longestWindowDays(config) * 86_400_000;
+      const end = row.last_item_at.getTime();
+      const history = await db('hotspot_history').where({ hotspot_id: id }).orderBy('id').select<
+        Array<{
+          action: string;
+          from_level: string | null;
+          to_level: string | null;
+          actor: unknown;
+          details: unknown;
+          at: Date;
+        }>
+      >('action', 'from_level', 'to_level', 'actor', 'details', 'at');
+      return {
+        ...viewOf(row),
+        explanation: {
+          config: {
+            windows: config.windows.map((w) => ({
+              days: w.days,
+              thresholds: Object.fromEntries(
+                Object.entries(w.thresholds).map(([l, t]) => [
+                  l,
+                  Math.round(t * config.scale[ref.granularity] * 1e9) / 1e9,
+                ]),
+              ),
+            })),
+            weights: config.weights,
+          },
+          windowEnd: row.last_item_at.toISOString(),
+          crossings: crossings(weighted, ref.granularity, config).map((c) => ({
+            ...c,
+            at: new Date(c.at).toISOString(),
+          })),
+          items: items
+            .filter((i) => i.at.getTime() > end - longest)
+            .slice(0, 500)
+            .map((i) => {
+              const mine = agencies.includes(i.agency_id);
+              return {
+                kind: i.item_kind,
+                id: mine ? i.item_id : null,
+                reference: mine ? i.reference : null,
+                agencyId: i.agency_id,
+                at: i.at.toISOString(),
+                mass: i.mass,
+                weight: weightOf({ kind: i.item_kind, mass: i.mass }, config),
+                inWindows: config.windows.filter((w) => i.at.getTime() > end - w.days * 86_400_000).map((w) => w.days),
+              };
+            }),
+        },
+        history: history.map((h) => ({
+          action: h.action,
+          from: h.from_level,
+          to: h.to_level,
+          actor: h.actor,
+          details: h.details,
+          at: h.at.toISOString(),
+        })),
+      };
+    },
+
+    /**
+     * Acknowledges a hotspot with a plan (owner, task force, note); audited by the caller in `trx`
+     * (before this: the event goes last). Answers the row before, or undefined when missing.
+     */
+    async acknowledge(
+      trx: Db,
+      id: string,
+      plan: { ownerPersonId: string; taskForceId: string | null; note: string | null },
+      actor: unknown,
+    ): Promise<{ before: HotspotView; after: HotspotView } | 'closed' | undefined> {
+      const row = await trx<HotspotRow>('hotspots').where({ id }).forUpdate().first('*');
+      if (!row) return undefined;
+      if (row.status === 'closed') return 'closed';
+      const now = new Date();
+      const [after] = await trx('hotspots')
+        .where({ id })
+        .update({
+          status: 'acknowledged',
+          plan: JSON.stringify({ ...plan, acknowledgedAt: now.toISOString() }),
+          updated_at: now,
+        })
+        .returning('*');
+      await trx('hotspot_history').insert({
+        hotspot_id: id,
+        action: 'acknowledged',
+        from_level: row.level,
+        to_level: row.level,
+        actor: JSON.stringify(actor),
+        details: JSON.stringify(plan),
+      });
+      return { before: viewOf(row), after: viewOf(after as HotspotRow) };
+    },
+
+    /** Closes a hotspot with a reason (history kept); `closed` when it already is. */
+    async close(
+      trx: Db,
+      id: string,
+      reason: string,
+      actor: unknown,
+    ): Promise<{ before: HotspotView; after: HotspotView } | 'closed' | undefined> {
+      const row = await trx<HotspotRow>('hotspots').where({ id }).forUpdate().first('*');
+      if (!row) return undefined;
+      if (row.status === 'closed') return 'closed';
+      const now = new Date();
+      const [after] = await trx('hotspots')
+        .where({ id })
+        .update({ status: 'closed', closed_rank: row.level_rank, close_reason: reason, updated_at: now })
+        .returning('*');
+      await trx('hotspot_history').insert({
+        hotspot_id: id,
+        action: 'closed',
+        from_level: row.level,
+        to_level: row.level,
+        actor: JSON.stringify(actor),
+        details: JSON.stringify({ reason }),
+      });
+      return { before: viewOf(row), after: viewOf(after as HotspotRow) };
+    },
+
+    /** The lifecycle event of an acknowledgement or closure (append last in its transaction). */
+    lifecycleEvent(kind: 'acknowledged' | 'closed', v: HotspotView, agencyId: string | null): NewEvent {
+      return {
+        type: HOTSPOT_EVENT_TYPES[kind],
+        caseId: null,
+        agencyId,
+        time: new Date().toISOString(),
+        data: {
+          hotspotId: v.id,
+          level: v.level,
+          status: v.status,
+          granularity: v.granularity,
+          ...v.place,
+          sector: v.sector,
+        },
+      };
+    },
+
+    /**
+     * The full recompute: every cluster's window scores from all items under the current configuration
+     * (one aggregate over `hotspot_items`), then the same transitions as the incremental update for the
+     * clusters that reach a level or already have a row. Holds the detector's lock exclusively (intakes
+     * that touch clusters wait for it). `dryRun`: computes and compares, writes nothing.
+     */
+    async recompute(opts: { dryRun?: boolean } = {}): Promise<{
+      clusters: number;
+      atLevel: number;
+      changed: HotspotChange[];
+      differences: Array<{ key: string; stored: Level | null; computed: Level | null }>;
+      notifications: string[];
+      ms: number;
+    }> {
+      const t0 = performance.now();
+      return db.transaction(async (trx) => {
+        await trx.raw(`SELECT pg_advisory_xact_lock(${RECOMPUTE_LOCK})`);
+        const longest = longestWindowDays(config);
+        // The lowest score any level needs, per granularity: clusters below it (and without a row) are skipped.
+        const min = (g: 'place_sector_respondent' | 'place_sector' | 'place') =>
+          Math.min(...config.windows.map((w) => w.thresholds.watch * config.scale[g]));
+        const need = `CASE WHEN t.cluster_key LIKE '%|r:%' THEN ${min('place_sector_respondent')}
+                           WHEN t.cluster_key LIKE '%|s:%' THEN ${min('place_sector')} ELSE ${min('place')} END`;
+        const r = await trx.raw<{ rows: Array<ScoredRow & { n_all: string }> }>(
+          `WITH t AS (SELECT cluster_key, max(at) AS last_at, count(*) AS n_all FROM hotspot_items GROUP BY cluster_key),
+                s AS (
+                  SELECT i.cluster_key, t.last_at, count(*) AS n, ${windowSums(config)}
+                    FROM hotspot_items i JOIN t ON t.cluster_key = i.cluster_key
+                   WHERE i.at > t.last_at - make_interval(days => ${longest})
+                   GROUP BY i.cluster_key, t.last_at
+                )
+           SELECT s.*, (SELECT count(*) FROM t) AS n_all FROM s JOIN t ON t.cluster_key = s.cluster_key
+            WHERE GREATEST(${config.windows.map((w) => `s.w${w.days}`).join(', ')}) >= ${need}
+               OR EXISTS (SELECT 1 FROM hotspots h WHERE h.cluster_key = s.cluster_key)`,
+        );
+        const total = Number(r.rows[0]?.n_all ?? 0);
+        const scored = r.rows.map((row) => scoredOf(row, config));
+        const stored = new Map(
+          (
+            await trx('hotspots').select<Array<{ cluster_key: string; level: Level | null }>>('cluster_key', 'level')
+          ).map((x) => [x.cluster_key, x.level]),
+        );
+        const differences = scored
+          .filter((s) => (stored.get(s.key) ?? null) !== s.level)
+          .map((s) => ({ key: s.key, stored: stored.get(s.key) ?? null, computed: s.level }));
+        const atLevel = scored.filter((s) => s.level !== null).length;
+        if (opts.dryRun) {
+          return { clusters: total, atLevel, changed: [], differences, notifications: [], ms: performance.now() - t0 };
+        }
+        // Only what differs is written: a new level, new scores (config change) or agencies.
+        const rowsNow = new Map(
+          (
+            await trx('hotspots').select<
+              Array<{ cluster_key: string; scores: Record<string, number>; item_count: number }>
+            >('cluster_key', 'scores', 'item_count')
+          ).map((x) => [x.cluster_key, x]),
+        );
+        const dirty = scored.filter((s) => {
+          const cur = rowsNow.get(s.key);
+          if (!cur) return s.level !== null;
+          return (
+            stored.get(s.key) !== s.level ||
+            cur.item_count !== s.itemCount ||
+            JSON.stringify(cur.scores) !== JSON.stringify(s.scores)
+          );
+        });
+        const set = new Map<string, string[]>();
+        if (dirty.length > 0) {
+          const a = await trx.raw<{ rows: Array<{ cluster_key: string; agencies: string[] }> }>(
+            `SELECT cluster_key, array_agg(DISTINCT agency_id ORDER BY agency_id) AS agencies FROM hotspot_items
+              WHERE cluster_key = ANY(?::text[]) GROUP BY cluster_key`,
+            [dirty.map((d) => d.key)],
+          );
+          for (const x of a.rows) set.set(x.cluster_key, x.agencies);
+        }
+        const applied = await applyScored(trx, dirty, { set }, {});
+        return {
+          clusters: total,
+          atLevel,
+          changed: applied.changes,
+          differences,
+          notifications: applied.notifications,
+          ms: performance.now() - t0,
+        };
+      });
+    },
+
+    /** Hotspot notifications recorded but never started (a crash between commit and start): their ids. */
+    async unstartedNotifications(olderThanMs: number): Promise<string[]> {
+      const rows = await db('case_notifications as n')
+        .whereIn('n.kind', Object.values(HOTSPOT_NOTIFICATION_KINDS))
+        .where('n.status', 'queued')
+        .where('n.recorded_at', '<', new Date(Date.now() - olderThanMs))
+        .whereNull('n.reason')
+        .whereNotExists((b) => b.select(1).from('notification_deliveries as d').whereRaw('d.notification_id = n.id'))
+        .limit(1000)
+        .select<Array<{ id: string }>>('n.id');
+      return rows.map((r) => r.id);
+    },
+  };
+}
+
+export type HotspotStore = ReturnType<typeof createHotspotStore>;

@@ -1,0 +1,261 @@
+/**
+ * The web console in a real browser (Debian Chromium through playwright-core) against the real stack: the API
+ * serving the built console, a case worker on the run's Temporal dev server, PostgreSQL. An officer completes a
+ * task through its form, a supervisor sees the case move on the dashboard and the diagram heatmap, a refused
+ * legal event shows the case's reason, another agency cannot see the case, the public status page answers with
+ * the PIN and refuses a wrong one, an auditor verifies the chain and replays the case. axe-core checks each main
+ * page (no serious or critical violation); the screenshots in docs/screenshots/ come from these runs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHROMIUM_PATH } from '../../processes/bpmn/render.js';
+import { ROOT } from '../../platform/config.js';
+import { mintToken } from '../support/auth.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+
+const HOME = 'so-tnmt';
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10); // Vietnam date
+
+let api: TestApi;
+let browser: Browser;
+let created: { id: string; reference: string; pin: string };
+/** Content-Security-Policy violations the browser reported, per page. */
+const cspViolations: string[] = [];
+
+async function signedIn(
+  token: string,
+  viewport = { width: 1366, height: 900 },
+): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+  const page = await ctx.newPage();
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  if (token) {
+    await page.goto(`${api.url}/signin`);
+    await page.getByLabel('Mã truy cập (token)').fill(token);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(/\/inbox$/);
+  }
+  return { ctx, page };
+}
+
+/** axe-core on the page as shown: no serious or critical violation. */
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  const r = await new AxeBuilder({ page }).analyze();
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
+    [],
+  );
+}
+
+/** Polls what a locator shows (the page updates on its own: queries, navigation). */
+const textOf = (l: Locator, timeout = 20_000) =>
+  expect.poll(() => l.innerText({ timeout: 1000 }).catch(() => ''), { timeout });
+const countOf = (l: Locator) => expect.poll(() => l.count(), { timeout: 20_000 });
+const visible = (l: Locator) => l.first().waitFor({ state: 'visible', timeout: 20_000 });
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  api = await startTestApi({ worker: true, consoleDir: inject('consoleDir') });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  });
+  const r = await fetch(`${api.url}/v1/cases`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${await mintToken({ roles: ['intake'], agency: HOME })}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      type: 'petition',
+      channel: 'portal',
+      receivedAt: new Date().toISOString(),
+      agencyId: HOME,
+      subject: 'Phản ánh tình trạng ô nhiễm tiếng ồn',
+      parties: [{ role: 'complainant', name: 'Trần Thị B' }],
+    }),
+  });
+  expect(r.status).toBe(201);
+  created = (await r.json()) as typeof created;
+  // The first task is projected to the inbox.
+  for (let i = 0; i < 200; i++) {
+    const t = await api.tdb.db('case_tasks').where({ case_id: created.id, status: 'open' }).first('task_id');
+    if (t) break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+});
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+describe('the console served by the API', () => {
+  it('serves the app at / and its routes, never in place of the API paths; cache headers and a self-only CSP', async () => {
+    const root = await fetch(`${api.url}/`, { headers: { accept: 'text/html' } });
+    expect(root.status).toBe(200);
+    expect(root.headers.get('content-type')).toContain('text/html');
+    expect(root.headers.get('cache-control')).toBe('no-cache');
+    expect(root.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(root.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    const html = await root.text();
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(asset).toBeDefined();
+    const js = await fetch(api.url + asset!);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    const deep = await fetch(`${api.url}/cases/${created.id}`, { headers: { accept: 'text/html' } });
+    expect(await deep.text()).toBe(html);
+    const unknownApi = await fetch(`${api.url}/v1/nothing-here`, { headers: { accept: 'text/html' } });
+    expect(unknownApi.status).toBe(404);
+    expect(unknownApi.headers.get('content-type')).toContain('application/problem+json');
+    for (const p of ['/healthz', '/openapi.json']) {
+      const r = await fetch(api.url + p, { headers: { accept: 'text/html' } });
+      expect(r.headers.get('content-type'), p).toContain('application/json');
+    }
+    expect(
+      (await fetch(`${api.url}/metrics`, { headers: { accept: 'text/html' } })).headers.get('content-type'),
+    ).toContain('text/plain');
+    const docs = await fetch(`${api.url}/docs/`, { headers: { accept: 'text/html' } });
+    expect(await docs.text()).toContain('swagger');
+    const missing = await fetch(`${api.url}/assets/nope.js`);
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe('the console in Chromium', () => {
+  it('an officer signs in, claims the task and completes it through its form (422 messages next to the field)', async () => {
+    const { ctx, page } = await signedIn(await mintToken({ roles: ['officer'], agency: HOME, sub: 'officer-1' }));
+    const diagramLoads: string[] = [];
+    page.on('request', (r) => {
+      if (/Diagram-[^/]*\.js$/.test(r.url())) diagramLoads.push(r.url());
+    });
+    const row = page.locator(`tr[data-task^="${created.id}."]`);
+    await expect.poll(() => row.count()).toBe(1);
+    await textOf(row).toContain(created.reference);
+    await shot(page, 'inbox');
+    await expectAccessible(page, 'inbox');
+    expect(diagramLoads).toEqual([]); // the diagram code is not part of the inbox
+
+    await row.getByRole('link', { name: 'Accept or transfer the petition' }).click();
+    await page.getByRole('button', { name: 'Nhận việc' }).click();
+    await visible(page.getByRole('button', { name: 'Trả lại' }));
+    // Nothing filled: the case refuses (422) and its messages stand next to the fields they name.
+    await page.getByRole('button', { name: 'Hoàn thành' }).click();
+    const decision = page.locator('[data-field="petitionDecision"]');
+    await expect.poll(() => decision.getAttribute('aria-invalid')).toBe('true');
+    await visible(page.getByText(/required field 'petitionDecision' is missing/));
+    await shot(page, 'task-form');
+    await expectAccessible(page, 'task form');
+    await decision.selectOption('accept');
+    await page.locator('[data-field="decidedOn"]').fill(today);
+    await page.getByRole('button', { name: 'Hoàn thành' }).click();
+    const refused = page.getByRole('alert');
+    await page.waitForURL(new RegExp(`/cases/${created.id}$`)).catch(async (e: Error) => {
+      throw new Error(`${e.message}; shown: ${await refused.allInnerTexts().catch(() => [])}`);
+    });
+    await textOf(page.getByTestId('stage')).toBe('Answer the petition / feedback');
+    await countOf(page.getByTestId('diagram').locator('.djs-element.current')).toBeGreaterThan(0);
+    await countOf(page.getByTestId('diagram').locator('.djs-element.completed')).toBeGreaterThan(0);
+    await textOf(page.getByTestId('timeline')).toContain('officer-1');
+    await shot(page, 'case');
+    await expectAccessible(page, 'case');
+    await ctx.close();
+  });
+
+  it('a legal event the case cannot take shows the reason the API gives', async () => {
+    const token = await mintToken({ roles: ['officer'], agency: HOME, sub: 'officer-1' });
+    const direct = await fetch(`${api.url}/v1/cases/${created.id}/events/resume`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(direct.status).toBe(409);
+    const { detail } = (await direct.json()) as { detail: string };
+    const { ctx, page } = await signedIn(token);
+    await page.goto(`${api.url}/cases/${created.id}`);
+    await page.getByRole('button', { name: 'Tiếp tục giải quyết' }).click();
+    await page.getByRole('button', { name: /Gửi: Tiếp tục giải quyết/ }).click();
+    const alert = page.getByTestId('problem');
+    await textOf(alert).toContain('Không thực hiện được');
+    await textOf(alert).toContain(detail);
+    await ctx.close();
+  });
+
+  it('a supervisor sees the case move: dashboard counts and the heatmap on the diagram', async () => {
+    const { ctx, page } = await signedIn(await mintToken({ roles: ['supervisor'], agency: HOME, sub: 'sup-1' }));
+    await page.goto(`${api.url}/dashboard`);
+    await textOf(page.locator('[data-measure="open"]')).toBe('1');
+    await textOf(page.getByTestId('figures-agencyId')).toContain(HOME);
+    await shot(page, 'dashboard');
+    await expectAccessible(page, 'dashboard');
+    await page.goto(`${api.url}/heatmap?def=petition@1`);
+    await textOf(page.locator('tr[data-node="respond"]')).toContain('1');
+    await textOf(page.getByTestId('diagram').locator('.heat-badge[data-node="respond"]')).toBe('1');
+    await textOf(page.getByTestId('heat-total')).toContain('1');
+    await shot(page, 'heatmap');
+    await expectAccessible(page, 'heatmap');
+    await page.goto(`${api.url}/cases?status=open`);
+    await textOf(page.getByTestId('cases')).toContain(created.reference);
+    await expectAccessible(page, 'case search');
+    // English is one switch away; dates stay in Vietnam time.
+    await page.getByLabel('Ngôn ngữ').selectOption('en');
+    await visible(page.getByRole('heading', { name: 'Case search' }));
+    await ctx.close();
+  });
+
+  it('a person of another agency cannot see the case', async () => {
+    const { ctx, page } = await signedIn(await mintToken({ roles: ['officer'], agency: 'ubnd-xa-b', sub: 'other-1' }));
+    await visible(page.getByText('Không có công việc.'));
+    await countOf(page.locator(`tr[data-task^="${created.id}."]`)).toBe(0);
+    await page.goto(`${api.url}/cases/${created.id}`);
+    await visible(page.getByTestId('problem'));
+    await countOf(page.getByTestId('stage')).toBe(0);
+    await textOf(page.locator('body')).not.toContain(created.reference);
+    await ctx.close();
+  });
+
+  it('an auditor verifies the chain and replays the case', async () => {
+    const { ctx, page } = await signedIn(await mintToken({ roles: ['auditor'], agency: HOME, sub: 'aud-1' }));
+    await page.goto(`${api.url}/audit`);
+    await textOf(page.getByTestId('audit-log')).toContain('officer-1');
+    await page.getByRole('button', { name: 'Kiểm tra chuỗi nhật ký' }).click();
+    await textOf(page.getByTestId('verify')).toContain('Chuỗi nhật ký nguyên vẹn');
+    await page.getByLabel('Mã hồ sơ (UUID)').first().fill(created.id);
+    await page.getByRole('button', { name: 'Chạy lại (replay) hồ sơ' }).click();
+    await page.getByTestId('replay').or(page.getByTestId('problem')).first().waitFor({ timeout: 120_000 });
+    await textOf(page.getByTestId('replay').or(page.getByTestId('problem')).first()).toContain('deterministic');
+    await shot(page, 'audit');
+    await expectAccessible(page, 'audit');
+    await ctx.close();
+  }, 300_000); // the replay bundles the workflow code first
+
+  it('the public status page answers with the PIN and refuses a wrong one (no sign-in)', async () => {
+    const { ctx, page } = await signedIn('', { width: 1024, height: 768 }); // a tablet
+    await page.goto(`${api.url}/status`);
+    await page.getByLabel('Số hồ sơ').fill(created.reference);
+    const wrong = created.pin === '00000000' ? '11111111' : '00000000';
+    await page.getByLabel('Mã PIN (8 chữ số)').fill(wrong);
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    await visible(page.getByText('Không tìm thấy hồ sơ, hoặc mã PIN không đúng.'));
+    await page.getByLabel('Mã PIN (8 chữ số)').fill(created.pin);
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    await textOf(page.getByTestId('public-status')).toContain(created.reference);
+    await textOf(page.getByTestId('public-status')).toContain('Answer the petition / feedback');
+    await textOf(page.getByTestId('public-status')).not.toContain('Trần Thị B');
+    await shot(page, 'public-status');
+    await expectAccessible(page, 'public status');
+    await ctx.close();
+  });
+
+  it('the browser reported no Content-Security-Policy violation', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});

@@ -1,0 +1,379 @@
+/**
+ * Hotspot early warning on the real stack (issue 15.4/15.7, ADR 0034): cases received through the API with
+ * a structured place, sector and respondent; a rising land dispute in one commune becomes watch → warning
+ * → hot, with its explanation; the area's supervisors get an in-app message (deliverNotificationWorkflow);
+ * acknowledge and close; the full recompute agrees with the incremental updates (random items, random
+ * order, concurrent transactions).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveRecipients } from '../../directory/recipients.js';
+import { createHotspotStore, ingestHotspotItems, recordVisitPlace } from '../../db/hotspots.js';
+import { createReceptionStore } from '../../db/reception.js';
+import { DEFAULT_HOTSPOT_CONFIG } from '../../hotspots/config.js';
+import { detect, type DetectorItem } from '../../hotspots/score.js';
+import { apiCaller, poll, startTestApi, type Json, type TestApi } from '../support/api.js';
+import { authHeader } from '../support/auth.js';
+
+let api: TestApi;
+const call = apiCaller(() => api.url);
+const KEY = 'pl:01/00070|s:land|r:name:nguyen van a';
+
+beforeAll(async () => {
+  api = await startTestApi({
+    worker: true,
+    notifications: {
+      resolveRecipients,
+      publicBaseUrl: 'https://kntc.example.gov.vn',
+      retry: { initialIntervalMs: 200, maximumIntervalMs: 500, periodMs: 4000 },
+    },
+  });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const intake = () => authHeader({ roles: ['intake'], agency: 'so-tnmt' });
+const supervisor = () => authHeader({ roles: ['supervisor'], agency: 'so-tnmt', sub: 'head-so-tnmt' });
+
+/** The names a clerk types for one official: all one respondent once normalised. */
+const SPELLINGS = ['Ông Nguyễn Văn A', 'nguyen van a', 'NGUYỄN  VĂN A (cán bộ địa chính)', 'Đồng chí Nguyễn Văn A'];
+
+function letter(i: number, extra: Json = {}): Json {
+  return {
+    type: 'petition',
+    channel: 'reception_desk',
+    receivedAt: new Date(Date.now() - (30 - i) * 60_000).toISOString(),
+    agencyId: 'so-tnmt',
+    subject: `Phản ánh thu hồi đất ${i}`,
+    place: { provinceCode: '01', communeCode: '00070' },
+    sector: 'land',
+    respondent: SPELLINGS[i % SPELLINGS.length],
+    ...extra,
+  };
+}
+
+async function hotspotOf(key: string) {
+  return api.tdb.db('hotspots').where({ cluster_key: key }).first();
+}
+
+describe('hotspot early warning', () => {
+  it('refuses a place, sector or respondent agency the reference data does not know (422 naming it), writing nothing', async () => {
+    const before = Number((await api.tdb.db('cases').count('* as n'))[0]!.n);
+    const cases: Array<[Json, string]> = [
+      [{ place: { provinceCode: '99' } }, 'place.provinceCode'],
+      [{ place: { provinceCode: '79', communeCode: '00070' } }, 'place.communeCode'],
+      [{ sector: 'astrology' }, 'sector'],
+      [{ respondentAgencyId: 'no-such-agency' }, 'respondentAgencyId'],
+    ];
+    for (const [extra, path] of cases) {
+      const r = await call('POST', '/v1/cases', await intake(), letter(0, extra));
+      expect(r.status, r.text).toBe(422);
+      expect(r.text).toContain('unknown-reference');
+      expect((r.json.errors as Json[]).map((e) => e.path)).toEqual([path]);
+    }
+    const badForm = await call('POST', '/v1/cases', await intake(), letter(0, { place: { provinceCode: 'HN' } }));
+    expect(badForm.status).toBe(400);
+    expect(badForm.text).toContain('place.provinceCode');
+    expect(Number((await api.tdb.db('cases').count('* as n'))[0]!.n)).toBe(before);
+  });
+
+  it(
+    'a rising land dispute in one commune becomes watch → warning → hot as cases arrive, explained',
+    { timeout: 300_000 },
+    async () => {
+      const ids: string[] = [];
+      const levels: Array<string | null> = [];
+      for (let i = 1; i <= 20; i++) {
+        const r = await call('POST', '/v1/cases', await intake(), letter(i));
+        expect(r.status, r.text).toBe(201);
+        ids.push(String(r.json.id));
+        levels.push(((await hotspotOf(KEY)) as { level: string } | undefined)?.level ?? null);
+      }
+      // Defaults: within 30 days 5 / 10 / 20 letters (weight 1 each) make watch / warning / hot.
+      expect(levels.slice(0, 4)).toEqual([null, null, null, null]);
+      expect(levels.slice(4, 9)).toEqual(Array(5).fill('watch'));
+      expect(levels.slice(9, 19)).toEqual(Array(10).fill('warning'));
+      expect(levels[19]).toBe('hot');
+      // Coarser clusters need more (1.5× for place+sector, 3× for the commune): 20 letters make the commune a watch.
+      expect(((await hotspotOf('pl:01/00070|s:land')) as { level: string }).level).toBe('warning');
+      expect(((await hotspotOf('pl:01/00070')) as { level: string }).level).toBe('watch');
+
+      // The read model holds the structured fields.
+      const found = await api.tdb
+        .db('cases')
+        .where({ place_commune: '00070', sector: 'land' })
+        .whereIn('id', ids)
+        .select('id', 'respondent_key');
+      expect(found.map((c) => c.id as string).sort()).toEqual([...ids].sort());
+      expect(new Set(found.map((c) => c.respondent_key as string)).size).toBe(1);
+
+      const list = await call(
+        'GET',
+        '/v1/hotspots?sector=land&granularity=place_sector_respondent',
+        await supervisor(),
+      );
+      expect(list.status, list.text).toBe(200);
+      const [h] = list.json.items as Json[];
+      expect(h).toMatchObject({
+        level: 'hot',
+        status: 'open',
+        place: { provinceCode: '01', communeCode: '00070' },
+        sector: 'land',
+        respondent: 'name:nguyen van a',
+        itemCount: 20,
+        scores: { '30': 20, '90': 20 },
+      });
+      expect((h!.cases as Json[]).length).toBe(20);
+      expect(String(h!.lastItemAt)).toMatch(/\+07:00$/);
+
+      // Another commune's supervisor sees nothing of it; the hot filter finds it.
+      const other = await call('GET', '/v1/hotspots', await authHeader({ roles: ['supervisor'], agency: 'ubnd-xa-b' }));
+      expect(other.status).toBe(200);
+      expect(other.json.items).toEqual([]);
+      const hot = await call('GET', '/v1/hotspots?level=hot', await supervisor());
+      expect((hot.json.items as Json[]).map((x) => x.id)).toEqual([h!.id]);
+
+      const detail = await call('GET', `/v1/hotspots/${String(h!.id)}`, await supervisor());
+      expect(detail.status, detail.text).toBe(200);
+      const ex = detail.json.explanation as Json;
+      const crossings = ex.crossings as Json[];
+      expect(crossings.map((c) => [c.level, c.windowDays, c.threshold, c.score])).toEqual([
+        ['watch', 30, 5, 5],
+        ['warning', 30, 10, 10],
+        ['hot', 30, 20, 20],
+      ]);
+      const received = await api.tdb.db('cases').whereIn('id', ids).orderBy('received_at').select('received_at');
+      expect(crossings.map((c) => new Date(String(c.at)).getTime())).toEqual(
+        [4, 9, 19].map((i) => (received[i]!.received_at as Date).getTime()),
+      );
+      expect((ex.items as Json[]).length).toBe(20);
+      expect((ex.items as Json[])[0]).toMatchObject({ kind: 'case', weight: 1, inWindows: [30, 90] });
+      expect((detail.json.history as Json[]).map((x) => [x.action, x.to])).toEqual([
+        ['raised', 'watch'],
+        ['level_changed', 'warning'],
+        ['level_changed', 'hot'],
+      ]);
+
+      // Outbox events of each rise.
+      const events = await api.tdb.db('events').where('type', 'like', 'vn.kntc.hotspot.%').select('type', 'data');
+      const mine = events
+        .filter((e) => (e.data as Json).hotspotId === h!.id)
+        .map((e) => [e.type, (e.data as Json).level]);
+      expect(mine).toEqual([
+        ['vn.kntc.hotspot.raised', 'watch'],
+        ['vn.kntc.hotspot.level_changed', 'warning'],
+        ['vn.kntc.hotspot.level_changed', 'hot'],
+      ]);
+      // Events carry no respondent (a person may be named).
+      expect(JSON.stringify(events)).not.toContain('nguyen van a');
+
+      // The area's supervisors (so-tnmt's and the province's) got in-app messages, delivered by the workflow.
+      for (const sub of ['head-so-tnmt', 'head-tinh-demo']) {
+        const inbox = await poll(
+          `${sub}'s hotspot messages`,
+          async () =>
+            (
+              await call(
+                'GET',
+                '/v1/me/notifications',
+                await authHeader({
+                  roles: ['supervisor'],
+                  agency: sub === 'head-so-tnmt' ? 'so-tnmt' : 'tinh-demo',
+                  sub,
+                }),
+              )
+            ).json.items as Json[],
+          (items) => items.filter((x) => String(x.kind).startsWith('hotspot_')).length >= 3,
+        );
+        const kinds = inbox.filter((x) => String(x.kind).startsWith('hotspot_')).map((x) => x.kind);
+        expect(kinds.filter((k) => k === 'hotspot_raised').length).toBeGreaterThanOrEqual(1);
+        expect(kinds).toContain('hotspot_level_changed');
+      }
+      const subjects = await api.tdb.db('notification_deliveries').where('person_id', 'head-so-tnmt').select('subject');
+      expect(subjects.some((s) => String(s.subject).includes('điểm nóng'))).toBe(true);
+      // A supervisor of another commune was not told.
+      expect(await api.tdb.db('notification_deliveries').where('person_id', 'head-ubnd-xa-b').first()).toBeUndefined();
+
+      // The full recompute agrees with the incremental updates.
+      const admin = await authHeader({ roles: ['system_admin'], agency: 'tinh-demo' });
+      const dry = await call('POST', '/v1/admin/hotspots/recompute?dryRun=true', admin);
+      expect(dry.status, dry.text).toBe(200);
+      expect(dry.json).toMatchObject({ differences: [], changed: 0 });
+      const full = await call('POST', '/v1/admin/hotspots/recompute', admin);
+      expect(full.json).toMatchObject({ differences: [], changed: 0 });
+    },
+  );
+
+  it('a supervisor acknowledges a hotspot with a plan and closes it; history and audit kept', async () => {
+    const h = (await hotspotOf(KEY)) as { id: string };
+    const sup = await supervisor();
+    const badOwner = await call('POST', `/v1/hotspots/${h.id}/acknowledge`, sup, { ownerPersonId: 'nobody-here' });
+    expect(badOwner.status, badOwner.text).toBe(422);
+    expect((badOwner.json.errors as Json[])[0]).toMatchObject({ path: 'ownerPersonId' });
+    const officer = await call(
+      'POST',
+      `/v1/hotspots/${h.id}/acknowledge`,
+      await authHeader({ roles: ['officer'], agency: 'so-tnmt' }),
+      { ownerPersonId: 'head-so-tnmt' },
+    );
+    expect(officer.status).toBe(403);
+
+    const key = randomUUID();
+    const plan = { ownerPersonId: 'head-so-tnmt', taskForceId: 'tcd-2026-07', note: 'Đối thoại với các hộ dân' };
+    const ack = await call('POST', `/v1/hotspots/${h.id}/acknowledge`, sup, plan, key);
+    expect(ack.status, ack.text).toBe(200);
+    expect(ack.json).toMatchObject({ status: 'acknowledged', plan: { ...plan } });
+    const replay = await call('POST', `/v1/hotspots/${h.id}/acknowledge`, sup, plan, key);
+    expect(replay.status).toBe(200);
+    expect(replay.json).toEqual(ack.json);
+
+    const close = await call('POST', `/v1/hotspots/${h.id}/close`, sup, { reason: 'Đã giải quyết dứt điểm' });
+    expect(close.status, close.text).toBe(200);
+    expect(close.json).toMatchObject({ status: 'closed', closeReason: 'Đã giải quyết dứt điểm', level: 'hot' });
+    const again = await call('POST', `/v1/hotspots/${h.id}/close`, sup, { reason: 'lần nữa' });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('hotspot-closed');
+    const noReason = await call('POST', `/v1/hotspots/${h.id}/close`, sup, { reason: '' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain('reason');
+
+    const detail = await call('GET', `/v1/hotspots/${h.id}`, sup);
+    expect((detail.json.history as Json[]).map((x) => x.action)).toEqual([
+      'raised',
+      'level_changed',
+      'level_changed',
+      'acknowledged',
+      'closed',
+    ]);
+    const audit = await api.tdb.db('audit_log').where('action', 'like', 'hotspot.%').orderBy('seq').select('action');
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['hotspot.acknowledged', 'hotspot.closed', 'hotspot.recomputed']),
+    );
+    // Closed: another letter (no rise above hot) leaves it closed.
+    const r = await call('POST', '/v1/cases', await intake(), letter(21));
+    expect(r.status).toBe(201);
+    expect(((await hotspotOf(KEY)) as { status: string }).status).toBe('closed');
+  });
+
+  it('a delegation at the reception office weighs as a mass visit and feeds the same clusters as letters', async () => {
+    const db = api.tdb.appDb;
+    const reception = createReceptionStore(db, api.deps.pii);
+    const placeId = `rp-${randomUUID()}`;
+    const sessionId = `rs-${randomUUID()}`;
+    await reception.insertPlace({
+      id: placeId,
+      agencyId: 'so-tnmt',
+      name: 'Phòng tiếp công dân',
+      kind: 'reception_office',
+      address: null,
+      onlineUrl: null,
+      active: true,
+      createdBy: 'test',
+    });
+    const now = new Date();
+    await reception.insertSession({
+      id: sessionId,
+      agencyId: 'so-tnmt',
+      placeId,
+      kind: 'regular',
+      leaderPersonId: null,
+      receivedBy: 'in_person',
+      delegatePersonId: null,
+      mode: 'in_person',
+      sessionDate: now.toISOString().slice(0, 10),
+      startedAt: now.toISOString(),
+      endedAt: null,
+      periodId: null,
+      scheduleEntryId: null,
+      notes: null,
+      createdBy: 'test',
+    });
+    const visit = async (people: number, delegation: boolean) => {
+      const id = `rv-${randomUUID()}`;
+      return db.transaction(async (trx) => {
+        await reception.insertVisit(
+          {
+            id,
+            sessionId,
+            agencyId: 'so-tnmt',
+            visitedAt: now.toISOString(),
+            peopleCount: people,
+            isDelegation: delegation,
+            contentType: 'complaint',
+            summary: 'Khiếu nại về bồi thường',
+            outcome: 'guided',
+            refusalGround: null,
+            transferAgencyId: null,
+            transferTarget: null,
+            caseId: null,
+            createdBy: 'test',
+            parties: [],
+          },
+          trx,
+        );
+        return recordVisitPlace(
+          trx,
+          {
+            visitId: id,
+            place: { provinceCode: '01', communeCode: '00073' },
+            sector: 'compensation_site_clearance',
+            respondentKey: 'agency:ubnd-xa-b',
+          },
+          DEFAULT_HOTSPOT_CONFIG,
+        );
+      });
+    };
+    const key = 'pl:01/00073|s:compensation_site_clearance|r:agency:ubnd-xa-b';
+    await visit(2, false); // 1
+    await visit(30, true); // a delegation: 3
+    expect(await hotspotOf(key)).toBeUndefined();
+    await visit(6, false); // 5 or more people: 3 → 7 ≥ 5: watch
+    expect(await hotspotOf(key)).toMatchObject({ level: 'watch', item_count: 3, scores: { '30': 7, '90': 7 } });
+    const visits = await db('reception_visits')
+      .where({ session_id: sessionId, place_commune: '00073' })
+      .count('* as n');
+    expect(Number(visits[0]!.n)).toBe(3);
+  });
+
+  it(
+    'the incremental update equals the full recompute: random items, random order, concurrent transactions',
+    { timeout: 300_000 },
+    async () => {
+      const db = api.tdb.appDb;
+      const rnd = (n: number) => Math.floor(Math.random() * n);
+      const t0 = Date.UTC(2026, 8, 1);
+      const items: DetectorItem[] = Array.from({ length: 200 }, (_v, i) => ({
+        kind: (['case', 'visit', 'matter'] as const)[rnd(3)]!,
+        id: `rnd-${i}-${randomUUID().slice(0, 8)}`,
+        at: t0 + rnd(150) * 86_400_000 + rnd(86_400_000),
+        provinceCode: '79',
+        communeCode: ['26734', '26737', null][rnd(3)] ?? null,
+        sector: ['land', 'environment', null][rnd(3)] ?? null,
+        respondent: ['agency:so-tnmt', 'name:tran van b', null][rnd(3)] ?? null,
+        mass: rnd(5) === 0,
+        agencyId: ['so-tnmt', 'ubnd-xa-b'][rnd(2)]!,
+      }));
+      // Four writers at once, each its share in its own order.
+      await Promise.all(
+        [0, 1, 2, 3].map(async (w) => {
+          for (const it of items.filter((_x, i) => i % 4 === w).reverse())
+            await db.transaction((trx) => ingestHotspotItems(trx, [it], DEFAULT_HOTSPOT_CONFIG));
+        }),
+      );
+      const store = createHotspotStore(db, DEFAULT_HOTSPOT_CONFIG);
+      expect((await store.recompute({ dryRun: true })).differences).toEqual([]);
+      const expected = detect(items, DEFAULT_HOTSPOT_CONFIG);
+      const rows = await db('hotspots')
+        .where('province_code', '79')
+        .select('cluster_key', 'level', 'scores', 'item_count');
+      const atLevel = [...expected.values()].filter((c) => c.level !== null);
+      expect(rows.filter((r) => r.level !== null).length).toBe(atLevel.length);
+      for (const c of atLevel) {
+        const row = rows.find((r) => r.cluster_key === c.key);
+        expect(row, c.key).toBeDefined();
+        expect([row.level, row.scores, row.item_count]).toEqual([c.level, c.scores, c.itemCount]);
+      }
+    },
+  );
+});

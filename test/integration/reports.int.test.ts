@@ -1,0 +1,250 @@
+/**
+ * Stored reports on the real stack (ADR 0032): PostgreSQL, the Temporal dev server, the worker and the API.
+ * A month of cases is seeded; the drafting run (what the schedule starts) drafts every agency's monthly
+ * report; a commune submits (frozen: its snapshot and hash stay when new cases arrive), is reopened with
+ * a reason and resubmits (both versions kept); the province's consolidation sums the submitted reports
+ * and lists the agencies that did not submit. The drafting schedule is registered on the dev server and fires.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureReportSchedule, REPORT_SCHEDULE_SPEC } from '../../platform/report-schedule.js';
+import { canonicalJson } from '../../workflows/engine/canonical-json.js';
+import { getReportState, REPORT_SCHEDULE_ID, reportWorkflowId } from '../../workflows/report-contract.js';
+import { authHeader } from '../support/auth.js';
+import { apiCaller, startTestApi, type Json, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+const call = apiCaller(() => api.url);
+const AGENCIES = ['tinh-demo', 'so-tnmt', 'thanh-tra-tinh', 'ubnd-xa-a', 'ubnd-xa-b'];
+// March 2031: 15/02/2031 – 14/03/2031 (TT 02/2021 Điều 7 cut-off, as configured for the monthly report).
+const YEAR = 2031;
+const PERIOD = `${YEAR}-M03`;
+
+async function seed(agencyId: string, caseType: string, receivedAt: string, n = 1): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const id = randomUUID();
+    await api.tdb.db('cases').insert({
+      id,
+      reference: `TC-${YEAR}-${id.replace(/-/g, '').slice(0, 10).toUpperCase()}`,
+      workflow_id: `case-${id}`,
+      case_type: caseType,
+      channel: 'portal',
+      agency_id: agencyId,
+      subject: 'seeded',
+      received_at: receivedAt,
+      stage: 'received',
+      status: 'open',
+    });
+  }
+}
+
+const as = (agency: string, roles: string[] = ['officer']) => authHeader({ roles: roles as never, agency });
+
+async function reportOf(agencyId: string): Promise<Json> {
+  const r = await call(
+    'GET',
+    `/v1/reports?agencyId=${agencyId}&period=${PERIOD}`,
+    await as('tinh-demo', ['supervisor']),
+  );
+  expect(r.status, r.text).toBe(200);
+  const items = r.json.items as Json[];
+  expect(items).toHaveLength(1);
+  return items[0]!;
+}
+
+type Bundle = { forms: Array<{ rows: Array<{ code: string; cells: Record<string, { value: number | null }> }> }> };
+const figure = (b: Bundle, code: string) => b.forms[0]!.rows.find((r) => r.code === code)!.cells['1']!.value;
+
+beforeAll(async () => {
+  api = await startTestApi({ worker: true });
+  // Inside the period: 3 denunciations + 2 petitions at commune A, 4 first complaints at the department,
+  // 1 petition at the province itself; outside it (15 March, the next month's): one more at commune A.
+  await seed('ubnd-xa-a', 'denunciation', '2031-02-15T00:00:00+07:00', 3);
+  await seed('ubnd-xa-a', 'petition', '2031-03-14T23:59:00+07:00', 2);
+  await seed('so-tnmt', 'complaint_first', '2031-03-01T09:00:00+07:00', 4);
+  await seed('tinh-demo', 'petition', '2031-03-02T09:00:00+07:00', 1);
+  await seed('ubnd-xa-a', 'denunciation', '2031-03-15T00:00:00+07:00', 1);
+  // What the schedule starts on 15 March: every agency's monthly report (March ends no quarter here: Q1 too).
+  await api.deps.temporal.workflow.execute('reportDraftingWorkflow', {
+    taskQueue: api.deps.taskQueue,
+    workflowId: `drafting-${randomUUID()}`,
+    args: [{ lastDay: `${YEAR}-03-14`, agencies: AGENCIES }],
+  });
+  for (const a of AGENCIES) {
+    const h = api.deps.temporal.workflow.getHandle(reportWorkflowId(a, 'monthly', PERIOD));
+    for (let i = 0; i < 200 && (await h.query(getReportState)).reportId === null; i++)
+      await new Promise((r) => setTimeout(r, 50));
+  }
+}, 300_000);
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('stored reports', () => {
+  it('drafts each agency its monthly report with the period, the deadline (rolled to a working day) and its figures', async () => {
+    const r = await reportOf('ubnd-xa-a');
+    expect(r).toMatchObject({ kind: 'monthly', period: PERIOD, periodFrom: '2031-02-15', periodTo: '2031-03-14' });
+    expect(r.status).toBe('draft');
+    expect(r.currentVersion).toBe(1);
+    // 16 March 2031 is a Sunday: the configured day rolls forward to Monday 17 March (BLDS 2015 Art 148(5)).
+    expect(r.dueOn).toBe('2031-03-17');
+    expect((r.deadline as Json).confirmed).toBe(false);
+    // March closes the first quarter: each agency has its Q1 report too.
+    let q = await call('GET', `/v1/reports?period=${YEAR}-Q1&kind=quarter`, await as('tinh-demo', ['supervisor']));
+    for (let i = 0; i < 100 && (q.json.items as Json[]).length < AGENCIES.length; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      q = await call('GET', `/v1/reports?period=${YEAR}-Q1&kind=quarter`, await as('tinh-demo', ['supervisor']));
+    }
+    expect((q.json.items as Json[]).length).toBe(AGENCIES.length);
+    expect((q.json.items as Json[])[0]).toMatchObject({ periodFrom: '2030-12-15', periodTo: '2031-03-14' });
+    const v = await call('GET', `/v1/reports/${r.id}/versions/1`, await as('ubnd-xa-a'));
+    expect(v.status, v.text).toBe(200);
+    const b = v.json.snapshot as Bundle;
+    expect(figure(b, 'II.1')).toBe(5);
+    expect(figure(b, 'II.1.d')).toBe(3);
+    expect(figure(b, 'II.1.e')).toBe(2);
+    expect(figure(b, 'I.1')).toBe(0);
+    // Sections that have no source yet are null with a note, never a made-up number.
+    expect(figure(b, 'VI.1')).toBeNull();
+  });
+
+  it('scopes reports: a sibling commune does not see them; only the own agency writes and submits', async () => {
+    const r = await reportOf('ubnd-xa-a');
+    expect((await call('GET', `/v1/reports/${r.id}`, await as('ubnd-xa-b'))).status).toBe(404);
+    const list = await call('GET', `/v1/reports?period=${PERIOD}`, await as('ubnd-xa-b'));
+    expect((list.json.items as Json[]).map((x) => x.agencyId)).toEqual(['ubnd-xa-b']);
+    const above = await call('POST', `/v1/reports/${r.id}/submit`, await as('tinh-demo', ['admin']), {});
+    expect(above.status, above.text).toBe(403);
+    const bad = await call('PUT', `/v1/reports/${r.id}/sections`, await as('ubnd-xa-a'), { assessment: 42 });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('assessment');
+  });
+
+  it('submits (frozen: snapshot and hash unchanged after new cases arrive), reopens with a reason, resubmission keeps both', async () => {
+    const r = await reportOf('ubnd-xa-a');
+    const id = r.id as string;
+    const officer = await as('ubnd-xa-a');
+    const s0 = await call('PUT', `/v1/reports/${id}/sections`, officer, {
+      assessment: 'Tình hình ổn định.',
+      proposals: 'Tăng cường đối thoại.',
+    });
+    expect(s0.status, s0.text).toBe(200);
+    expect(s0.json.status).toBe('in_review');
+    const sub = await call('POST', `/v1/reports/${id}/submit`, officer, { version: 1 });
+    expect(sub.status, sub.text).toBe(200);
+    const sha = sub.json.sha256 as string;
+    expect(sha).toMatch(/^[0-9a-f]{64}$/);
+    // A second submission is refused; the text cannot change any more.
+    const again = await call('POST', `/v1/reports/${id}/submit`, officer, {});
+    expect(again.status, again.text).toBe(409);
+    expect((await call('PUT', `/v1/reports/${id}/sections`, officer, { assessment: 'x' })).status).toBe(409);
+    // The hash is in the audit log with who submitted; the event is in the feed.
+    const audit = await api.tdb.db('audit_log').where({ action: 'report.submitted' }).orderBy('seq');
+    const mine = audit.find((a) => (a.after as Json).reportId === id)!;
+    expect((mine.after as Json).sha256).toBe(sha);
+    expect(mine.actor).toMatchObject({ agency: 'ubnd-xa-a' });
+    const ev = await api.tdb.db('events').where({ type: 'vn.kntc.report.submitted' });
+    expect(ev.some((e) => (e.data as Json).reportId === id && (e.data as Json).sha256 === sha)).toBe(true);
+
+    // New cases of the period arrive: the frozen version does not move, its hash still verifies.
+    await seed('ubnd-xa-a', 'petition', '2031-03-10T10:00:00+07:00', 2);
+    const v1 = await call('GET', `/v1/reports/${id}/versions/1`, officer);
+    expect(figure(v1.json.snapshot as Bundle, 'II.1')).toBe(5);
+    expect(v1.json.sha256).toBe(sha);
+    const recomputed = createHash('sha256')
+      .update(canonicalJson({ snapshot: v1.json.snapshot, sections: v1.json.sections }))
+      .digest('hex');
+    expect(recomputed).toBe(sha);
+    await expect(
+      api.tdb.db('report_versions').where({ report_id: id, version: 1 }).update({ hash: 'x' }),
+    ).rejects.toThrow(/frozen/);
+
+    // Reopen: a reason is required (400 naming it); an officer may not; the supervisor above may.
+    const noReason = await call('POST', `/v1/reports/${id}/reopen`, await as('tinh-demo', ['supervisor']), {});
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain('reason');
+    expect((await call('POST', `/v1/reports/${id}/reopen`, officer, { reason: 'x' })).status).toBe(403);
+    const re = await call('POST', `/v1/reports/${id}/reopen`, await as('tinh-demo', ['supervisor']), {
+      reason: 'Thiếu 2 đơn kiến nghị',
+    });
+    expect(re.status, re.text).toBe(200);
+    expect(re.json.version).toBe(2);
+    const reAudit = await api.tdb.db('audit_log').where({ action: 'report.reopened' });
+    expect(
+      reAudit.some((a) => (a.after as Json).reportId === id && (a.after as Json).reason === 'Thiếu 2 đơn kiến nghị'),
+    ).toBe(true);
+    const v2 = await call('GET', `/v1/reports/${id}/versions/2`, officer);
+    expect(figure(v2.json.snapshot as Bundle, 'II.1')).toBe(7);
+    expect(v2.json).toMatchObject({ cause: 'reopened', reopenReason: 'Thiếu 2 đơn kiến nghị', submittedAt: null });
+    const sub2 = await call('POST', `/v1/reports/${id}/submit`, officer, { version: 2 });
+    expect(sub2.status, sub2.text).toBe(200);
+    const full = await call('GET', `/v1/reports/${id}`, officer);
+    const versions = full.json.versions as Json[];
+    expect(versions.map((x) => [x.version, x.sha256 !== null])).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+    expect(versions[0]!.sha256).toBe(sha);
+    expect(versions[1]!.sha256).not.toBe(sha);
+    // Exports of a frozen version: the JSON is the snapshot that was hashed; CSV has the figures.
+    const json = await fetch(`${api.url}/v1/reports/${id}/versions/1/export?format=json`, { headers: officer });
+    expect(json.status).toBe(200);
+    const csv = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=csv`, { headers: officer });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(await csv.text()).toContain('"II.1","Tổng số đơn tiếp nhận trong kỳ",7');
+  });
+
+  it('consolidates the province: submitted reports summed (not recomputed), a commune that did not submit listed', async () => {
+    const dept = await reportOf('so-tnmt');
+    expect((await call('POST', `/v1/reports/${dept.id}/submit`, await as('so-tnmt'), {})).status).toBe(200);
+    // After the department submitted, a case arrives there: the consolidation keeps the submitted figure.
+    await seed('so-tnmt', 'complaint_first', '2031-03-05T10:00:00+07:00', 1);
+    const prov = await reportOf('tinh-demo');
+    const c = await call('GET', `/v1/reports/${prov.id}/consolidation`, await as('tinh-demo', ['supervisor']));
+    expect(c.status, c.text).toBe(200);
+    expect((c.json.submitted as Json[]).map((x) => x.agencyId).sort()).toEqual(['so-tnmt', 'ubnd-xa-a']);
+    const missing = c.json.notSubmitted as Json[];
+    expect(missing.map((x) => x.agencyId).sort()).toEqual(['thanh-tra-tinh', 'ubnd-xa-b']);
+    expect(missing.find((x) => x.agencyId === 'ubnd-xa-b')).toMatchObject({ status: 'draft' });
+    const rows = (
+      c.json.forms as Array<{ rows: Array<{ code: string; cells: Record<string, { value: number | null }> }> }>
+    )[0]!.rows;
+    // Own 1 (province) + 4 (department, as submitted) + 7 (commune A, version 2).
+    expect(rows.find((r) => r.code === 'II.1')!.cells['1']!.value).toBe(12);
+    expect(rows.find((r) => r.code === 'III.1')!.cells['1']!.value).toBe(4);
+    expect(rows.find((r) => r.code === 'VI.1')!.cells['1']!.value).toBeNull();
+    // A commune sees no consolidation of the province (outside its subtree).
+    expect((await call('GET', `/v1/reports/${prov.id}/consolidation`, await as('ubnd-xa-a'))).status).toBe(404);
+  });
+
+  it('registers the drafting schedule (15th, 00:05 Vietnam time) and it fires', async () => {
+    const client = api.deps.temporal;
+    expect(await ensureReportSchedule(client, api.deps.taskQueue)).toBe(true);
+    expect(await ensureReportSchedule(client, api.deps.taskQueue)).toBe(false);
+    const h = client.schedule.getHandle(REPORT_SCHEDULE_ID);
+    try {
+      const d = await h.describe();
+      expect(d.spec.timezone).toBe(REPORT_SCHEDULE_SPEC.timezone);
+      for (const t of d.info.nextActionTimes.slice(0, 3)) {
+        // 00:05 on the 15th in Vietnam = 17:05 UTC on the 14th.
+        expect(t.toISOString()).toMatch(/^\d{4}-\d{2}-14T17:05:00/);
+      }
+      await h.trigger();
+      let ran = false;
+      for (let i = 0; i < 100 && !ran; i++) {
+        const info = (await h.describe()).info.recentActions;
+        if (info.length > 0) {
+          const run = client.workflow.getHandle(
+            info[0]!.action.workflow.workflowId,
+            info[0]!.action.workflow.firstExecutionRunId,
+          );
+          await run.result();
+          ran = true;
+        } else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ran).toBe(true);
+    } finally {
+      await h.delete();
+    }
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * The report lifecycle on the time-skipping server (ADR 0032): what the drafting schedule starts at the end
+ * of a data period drafts one report per agency and period; the sending deadline passes and the report is
+ * escalated once (its message delivered); submitting freezes it; reopening needs a reason and adds a
+ * version; a resubmission keeps both. The schedule itself (not supported by the test server) is checked on
+ * the dev server in test/integration/reports.int.test.ts. Activities are in-memory here: the SQL side is
+ * covered there too.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  getReportState,
+  reopenReport,
+  reportPeriod,
+  reportWorkflowId,
+  submitReport,
+  type ReportKind,
+} from '../../workflows/report-contract.js';
+import { skipTime, withWorker } from '../support/process.js';
+import { timeSkippingEnv } from '../support/temporal.js';
+
+interface FakeReport {
+  id: string;
+  agencyId: string;
+  kind: ReportKind;
+  key: string;
+  status: string;
+  versions: Array<{ version: number; submitted: boolean; reason?: string }>;
+  dueAt: string;
+  escalations: number;
+}
+
+function fakes(dueInMs: () => number) {
+  const reports = new Map<string, FakeReport>();
+  const delivered: string[] = [];
+  const drafts: string[] = [];
+  const activities = {
+    async reportingAgencies() {
+      return ['ubnd-xa-a', 'so-tnmt'];
+    },
+    async draftReport(i: { agencyId: string; kind: ReportKind; year: number; index: number }) {
+      const p = reportPeriod(i.kind, i.year, i.index);
+      const id = `rpt-${i.agencyId}-${p.key}-${i.kind}`;
+      let r = reports.get(id);
+      if (!r) {
+        r = {
+          id,
+          agencyId: i.agencyId,
+          kind: i.kind,
+          key: p.key,
+          status: 'draft',
+          versions: [{ version: 1, submitted: false }],
+          dueAt: new Date(Date.now() + dueInMs()).toISOString(),
+          escalations: 0,
+        };
+        reports.set(id, r);
+        drafts.push(`${i.agencyId}/${i.kind}/${p.key}`);
+      }
+      return { reportId: id, version: r.versions.length, status: r.status, dueAt: r.dueAt, escalated: false };
+    },
+    async freezeReport(p: { reportId: string }) {
+      const r = reports.get(p.reportId)!;
+      const v = r.versions.at(-1)!;
+      v.submitted = true;
+      r.status = 'submitted';
+      return { reportId: r.id, version: v.version, hash: 'h'.repeat(64), submittedAt: new Date().toISOString() };
+    },
+    async reopenReportVersion(p: { reportId: string; reason: string }) {
+      const r = reports.get(p.reportId)!;
+      r.versions.push({ version: r.versions.length + 1, submitted: false, reason: p.reason });
+      r.status = 'reopened';
+      return { reportId: r.id, version: r.versions.length };
+    },
+    async escalateOverdueReport(p: { reportId: string }) {
+      const r = reports.get(p.reportId)!;
+      r.escalations += 1;
+      return {
+        marked: true,
+        deliveries: [`dlv-${r.id}`],
+        retry: { initialIntervalMs: 1000, maximumIntervalMs: 60_000, periodMs: 3_600_000 },
+      };
+    },
+    async deliverNotification(p: { deliveryId: string }) {
+      delivered.push(p.deliveryId);
+      return { status: 'sent' };
+    },
+    async failNotificationDelivery() {},
+  };
+  return { reports, delivered, drafts, activities };
+}
+
+describe('reportWorkflow on the time-skipping server', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('drafts at the end of the period, escalates once past the deadline, freezes on submit, reopens with a reason', async () => {
+    const DAY = 86_400_000;
+    const f = fakes(() => 3 * DAY);
+    await withWorker(env, f.activities, async (taskQueue) => {
+      // A plain client: waiting for the drafting run must not unlock time skipping, or the test server skips
+      // to the reports' deadline timers while they are drafted (the on-time report then escalates).
+      const locked = new Client({ connection: env.connection, namespace: env.namespace });
+      // What the schedule starts on 15 March: the March monthly and Q1 reports of every agency.
+      const run = await locked.workflow.execute('reportDraftingWorkflow', {
+        taskQueue,
+        workflowId: `drafting-${taskQueue}`,
+        args: [{ lastDay: '2026-03-14' }],
+      });
+      expect((run as { started: string[] }).started.sort()).toEqual(
+        [
+          reportWorkflowId('so-tnmt', 'monthly', '2026-M03'),
+          reportWorkflowId('so-tnmt', 'quarter', '2026-Q1'),
+          reportWorkflowId('ubnd-xa-a', 'monthly', '2026-M03'),
+          reportWorkflowId('ubnd-xa-a', 'quarter', '2026-Q1'),
+        ].sort(),
+      );
+      // A second firing (a retry, a catch-up) starts nothing again.
+      const again = await locked.workflow.execute('reportDraftingWorkflow', {
+        taskQueue,
+        workflowId: `drafting-again-${taskQueue}`,
+        args: [{ lastDay: '2026-03-14' }],
+      });
+      expect((again as { started: string[] }).started).toEqual([]);
+      // A day that ends no period drafts nothing.
+      const none = await locked.workflow.execute('reportDraftingWorkflow', {
+        taskQueue,
+        workflowId: `drafting-none-${taskQueue}`,
+        args: [{ lastDay: '2026-03-20', agencies: ['so-tnmt'] }],
+      });
+      expect((none as { started: string[] }).started).toEqual([]);
+
+      const late = env.client.workflow.getHandle(reportWorkflowId('ubnd-xa-a', 'monthly', '2026-M03'));
+      const onTime = env.client.workflow.getHandle(reportWorkflowId('so-tnmt', 'quarter', '2026-Q1'));
+      // Each report drafts on its own; on a loaded machine the four may take a while (up to 60 s of real time).
+      for (let i = 0; i < 1200 && ((await onTime.query(getReportState)).reportId === null || f.drafts.length < 4); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(f.drafts.sort()).toEqual([
+        'so-tnmt/monthly/2026-M03',
+        'so-tnmt/quarter/2026-Q1',
+        'ubnd-xa-a/monthly/2026-M03',
+        'ubnd-xa-a/quarter/2026-Q1',
+      ]);
+      // Reopening a draft is refused before it enters history.
+      await expect(
+        onTime.executeUpdate(reopenReport, {
+          args: [{ actor: { type: 'user', id: 'u', agency: 'so-tnmt' }, reason: 'x' }],
+        }),
+      ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+
+      // Submitted in time: no escalation.
+      const s = await onTime.executeUpdate(submitReport, {
+        args: [{ actor: { type: 'user', id: 'officer-1', agency: 'so-tnmt' }, version: 1 }],
+      });
+      expect(s.version).toBe(1);
+      expect((await onTime.query(getReportState)).status).toBe('submitted');
+      // A second submission is refused (frozen).
+      await expect(
+        onTime.executeUpdate(submitReport, { args: [{ actor: { type: 'user', id: 'officer-1', agency: 'so-tnmt' } }] }),
+      ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+
+      // The deadline passes for the others.
+      await skipTime(env, 4 * DAY);
+      const st = await late.query(getReportState);
+      expect(st.overdue).toBe(true);
+      expect(st.escalated).toBe(true);
+      const lateReport = [...f.reports.values()].find((r) => r.agencyId === 'ubnd-xa-a' && r.kind === 'monthly')!;
+      expect(lateReport.escalations).toBe(1);
+      expect(f.delivered).toContain(`dlv-${lateReport.id}`);
+      const onTimeReport = [...f.reports.values()].find((r) => r.agencyId === 'so-tnmt' && r.kind === 'quarter')!;
+      expect(onTimeReport.escalations).toBe(0);
+      await skipTime(env, 10 * DAY);
+      expect(lateReport.escalations).toBe(1);
+
+      // Late submission, then a reopening: a reason is required; a new version; resubmitted: both kept.
+      await late.executeUpdate(submitReport, { args: [{ actor: { type: 'user', id: 'cx', agency: 'ubnd-xa-a' } }] });
+      await expect(
+        late.executeUpdate(reopenReport, {
+          args: [{ actor: { type: 'user', id: 'h', agency: 'tinh-demo' }, reason: ' ' }],
+        }),
+      ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      const re = await late.executeUpdate(reopenReport, {
+        args: [{ actor: { type: 'user', id: 'h', agency: 'tinh-demo' }, reason: 'Sai số liệu mục II' }],
+      });
+      expect(re.version).toBe(2);
+      expect((await late.query(getReportState)).status).toBe('reopened');
+      const again2 = await late.executeUpdate(submitReport, {
+        args: [{ actor: { type: 'user', id: 'cx', agency: 'ubnd-xa-a' }, version: 2 }],
+      });
+      expect(again2.version).toBe(2);
+      expect(lateReport.versions).toEqual([
+        { version: 1, submitted: true },
+        { version: 2, submitted: true, reason: 'Sai số liệu mục II' },
+      ]);
+      expect(lateReport.escalations).toBe(1);
+      for (const h of [late, onTime]) await h.terminate('test over');
+      for (const id of ['so-tnmt/monthly/2026-M03', 'ubnd-xa-a/quarter/2026-Q1']) {
+        const [a, k, p] = id.split('/') as [string, ReportKind, string];
+        await env.client.workflow.getHandle(reportWorkflowId(a, k, p)).terminate('test over');
+      }
+    });
+  });
+});
