@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit.js';
 import { calendarRouteSpecs } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
 import { caseImportRoutes } from './routes/case-import.js';
+import { caseExportRoutes } from './routes/case-export.js';
 import { definitionRoutes, TEXT_IMPORT_TYPES } from './routes/definitions.js';
 import { caseEventRoutes } from './routes/case-events.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -59,6 +60,7 @@ export function apiRoutes(): RouteSpec[] {
     ...healthRoutes,
     ...metaRoutes(openApiDocument),
     ...caseImportRoutes,
+    ...caseExportRoutes,
     ...caseRoutes,
     ...figureRoutes,
     ...caseEventRoutes,

@@ -250,10 +250,14 @@ export function createCaseFigures(db: Db) {
         const dim: FigureDimension = FIGURE_DIMENSIONS[d];
         return dim.lateral && i > 0 ? dim.sql.replace('st.', `st${i}.`) : dim.sql;
       });
-      const rows = await b
-        .select(...keySql.map((s, i) => db.raw(`(${s})::text AS k${i}`)), db.raw(`${count} AS n`))
-        .groupByRaw(keySql.map((_, i) => `${i + 1}`).join(', '))
-        .orderByRaw(keySql.map((_, i) => `${i + 1} NULLS LAST`).join(', '));
+      // Grouped by the keys' own values (a date, not its text per row), turned into text once per group.
+      const grouped = b
+        .select(...keySql.map((s, i) => db.raw(`${s} AS k${i}`)), db.raw(`${count} AS n`))
+        .groupByRaw(keySql.map((_, i) => `${i + 1}`).join(', '));
+      const rows = await db
+        .from(grouped.as('g'))
+        .select(...keySql.map((_, i) => db.raw(`g.k${i}::text AS k${i}`)), 'g.n')
+        .orderByRaw(keySql.map((_, i) => `g.k${i} NULLS LAST`).join(', '));
       return rows.map((r: Record<string, unknown>) => ({
         key: Object.fromEntries(
           dims.map((d, i) => {

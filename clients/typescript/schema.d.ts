@@ -1086,6 +1086,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the cases a search selects (caller's agency subtree) as CSV or XLSX, audited
+         * @description Takes exactly the filters and sort of `GET /v1/cases`, plus `format` and a row `limit`. The file has one row per case (reference, type, channel, agency, subject, receipt, stage, status, next due, flags, id); `X-Total-Count` is the number of cases the filter selects and `X-Truncated: true` says the file stops at `limit`. Every export is written to the audit log (`case.export`: the filter and the row count).
+         *
+         *     Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["exportCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/import": {
         parameters: {
             query?: never;
@@ -8839,6 +8861,98 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's agency subtree */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportCases: {
+        parameters: {
+            query: {
+                /** @description `true`: accepted (thụ lý) cases, `false`: not (yet) accepted */
+                accepted?: "true" | "false";
+                /** @description Accepted (thụ lý) on or after this day (Vietnam) */
+                acceptedFrom?: string;
+                /** @description Accepted before this day (Vietnam) */
+                acceptedTo?: string;
+                /** @description Narrow to this agency's subtree (must be within the caller's) */
+                agencyId?: string;
+                atRisk?: "true" | "false";
+                /** @description How the case arrived */
+                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+                /** @description Closed (completed or cancelled) at or after */
+                closedFrom?: string;
+                /** @description Closed before */
+                closedTo?: string;
+                /** @description Commune / ward of the place the case is about (5-digit code of the 2025 administrative units); `null`: the cases without one */
+                communeCode?: "null" | string;
+                complex?: "true" | "false";
+                dueAfter?: string;
+                dueBefore?: string;
+                /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
+                exactAgency?: "true" | "false";
+                /** @description The file: CSV (UTF-8 with BOM) or XLSX */
+                format: "csv" | "xlsx";
+                /** @description At most this many rows (default 10,000, at most 50,000) */
+                limit?: number;
+                mass?: "true" | "false";
+                /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
+                onTime?: "true" | "false";
+                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
+                outcome?: "null" | string;
+                /** @description A statutory limit of the case was breached (sticky; open or closed) */
+                overdue?: "true" | "false";
+                /** @description Province of the place the case is about (2-digit code of the 2025 administrative units); `null`: the cases without one */
+                provinceCode?: "null" | string;
+                receivedFrom?: string;
+                receivedTo?: string;
+                remote?: "true" | "false";
+                /** @description Sector code of the configurable list (e.g. `land`, `environment`); `null`: the cases without one */
+                sector?: "null" | string;
+                sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
+                /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
+                stage?: "null" | string;
+                status?: "open" | "closed";
+                suspended?: "true" | "false";
+                type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (XLSX with `format=xlsx`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
