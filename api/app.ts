@@ -17,6 +17,7 @@ import { auditRoutes } from './routes/audit.js';
 import { calendarRouteSpecs } from './routes/calendar.js';
 import { caseRoutes } from './routes/cases.js';
 import { caseImportRoutes } from './routes/case-import.js';
+import { caseExportRoutes } from './routes/case-export.js';
 import { definitionRoutes, TEXT_IMPORT_TYPES } from './routes/definitions.js';
 import { caseEventRoutes } from './routes/case-events.js';
 import { taskRoutes } from './routes/tasks.js';
@@ -28,6 +29,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { projectionFailureRoutes } from './routes/projection-failures.js';
 import { publicRoutes } from './routes/public.js';
 import { eventRoutes } from './routes/events.js';
+import { figureRoutes } from './routes/figures.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { hotspotRoutes } from './routes/hotspots.js';
 import { receptionScheduleRoutes } from './routes/reception-schedule.js';
@@ -59,7 +61,9 @@ export function apiRoutes(): RouteSpec[] {
     ...healthRoutes,
     ...metaRoutes(openApiDocument),
     ...caseImportRoutes,
+    ...caseExportRoutes,
     ...caseRoutes,
+    ...figureRoutes,
     ...caseEventRoutes,
     ...taskRoutes,
     ...definitionRoutes,

@@ -4,12 +4,15 @@
  * Interpreter: BENCH_CASES (per round, default 100), BENCH_CONCURRENCY (50), BENCH_ROUNDS (4).
  * API: see bench/api.ts (BENCH_API_*); its table is also written to bench/results/api.md.
  * Load: see bench/load.ts (`--duration`, `--workers`, `--concurrency`, `--poll-ms`); written to bench/results/load.md.
+ * Figures: see bench/figures.ts (BENCH_FIGURES_*); written to bench/results/figures.md.
  * Hotspots: see bench/hotspots.ts (BENCH_HOTSPOT_ITEMS, BENCH_HOTSPOT_SAMPLES); written to bench/results/hotspots.md.
  * Reports: bench/reports.ts (BENCH_REPORT_CASES, BENCH_REPORT_RUNS); written to bench/results/reports.md.
  * Webhooks: see bench/webhooks.ts (BENCH_WEBHOOK_RATE, BENCH_WEBHOOK_SECONDS, BENCH_FEED_EVENTS); written to bench/results/webhooks.md.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { apiBenchTable, runAndWriteApiBench, runApiBench } from './api.js';
+import { runFiguresBench } from './figures.js';
 import { benchTable, runInterpreterBench } from './interpreter.js';
 import { runAndWriteLoadBench } from './load.js';
 import { runAndWriteWebhookBench } from './webhooks.js';
@@ -47,6 +50,12 @@ const BENCHES: Record<string, () => Promise<void>> = {
   /** Webhook delivery latency at 50 events/s and the feed's read rate (about 3 minutes). */
   async webhooks() {
     console.log(`\n${await runAndWriteWebhookBench((s) => console.error(s))}`);
+  },
+  /** Case figures (counts, group-by) over one million cases in the read model (about 3 minutes with the seeding). */
+  async figures() {
+    const md = await runFiguresBench((s) => console.error(s));
+    fs.writeFileSync(new URL('./results/figures.md', import.meta.url), `${md}\n`);
+    console.log(`\n${md}`);
   },
   /** The web console: initial bundle size and LCP of the inbox and dashboard with 100,000 cases (ADR 0033). */
   async console() {

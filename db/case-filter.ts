@@ -5,9 +5,8 @@
  * ({@link applyCaseFilter}) over {@link caseFilterSource}; the search and the counts both go through it, so
  * a count and the search it links to cannot drift (a property test pages through the search to check).
  *
- * Only what the read model records truthfully is a filter. Not answerable today (nothing records it):
- * prolonged (kéo dài) matters, sector (lĩnh vực) and place (địa bàn) of a case — they arrive with the
- * hotspots / mass-matters work as new fields and dimensions here.
+ * Only what the read model records truthfully is a filter. Sector (lĩnh vực) and place (địa bàn) are the
+ * structured fields of intake (ADR 0034). Not answerable today (nothing records it): prolonged (kéo dài) matters.
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -70,6 +69,18 @@ export const CaseFilterQuery = z.strictObject({
   acceptedTo: IsoDate.optional().meta({ description: 'Accepted before this day (Vietnam)' }),
   closedFrom: IsoInstant.optional().meta({ description: 'Closed (completed or cancelled) at or after' }),
   closedTo: IsoInstant.optional().meta({ description: 'Closed before' }),
+  sector: OrNone(
+    z.string().regex(/^(?!null$)[a-z][a-z0-9_]{0,63}$/, 'a sector code such as land'),
+    'Sector code of the configurable list (e.g. `land`, `environment`)',
+  ),
+  provinceCode: OrNone(
+    z.string().regex(/^\d{2}$/, 'a 2-digit province code (2025 units)'),
+    'Province of the place the case is about (2-digit code of the 2025 administrative units)',
+  ),
+  communeCode: OrNone(
+    z.string().regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)'),
+    'Commune / ward of the place the case is about (5-digit code of the 2025 administrative units)',
+  ),
 });
 export type CaseFilterQuery = z.infer<typeof CaseFilterQuery>;
 /** The names of the filters, in the order links carry them. */
@@ -113,13 +124,11 @@ export interface CaseFilter {
   acceptedTo?: string;
   closedFrom?: string;
   closedTo?: string;
-  /**
-   * Structured place, sector and respondent key (ADR 0034). Not query parameters yet: a code or free-text
-   * parameter cannot refuse every wrongly typed value (the bad-input property test); for internal callers.
-   */
-  provinceCode?: string;
-  communeCode?: string;
-  sector?: string;
+  /** Structured place and sector (ADR 0034); `null`: the cases without one. */
+  provinceCode?: string | null;
+  communeCode?: string | null;
+  sector?: string | null;
+  /** The respondent key (ADR 0034): for internal callers (a free-text key is no query parameter). */
   respondentKey?: string;
 }
 
@@ -135,6 +144,8 @@ export function caseFilterOf(q: CaseFilterQuery, agencies: string[]): CaseFilter
   if (q.status) f.status = q.status;
   if (q.channel) f.channel = q.channel;
   if (q.outcome !== undefined) f.outcome = q.outcome === 'null' ? null : q.outcome;
+  for (const k of ['sector', 'provinceCode', 'communeCode'] as const)
+    if (q[k] !== undefined) f[k] = q[k] === 'null' ? null : q[k];
   for (const k of CASE_FLAGS) if (q[k] !== undefined) f[k] = flag(q[k]);
   for (const k of [
     'dueBefore',
@@ -157,62 +168,61 @@ export function caseFilterParams(q: Partial<CaseFilterQuery>): URLSearchParams {
   );
 }
 
-// SQL of the derived facts (projected state, the lifecycle activities' case_flags, intake data), over
-// `cases c LEFT JOIN case_states cs` ({@link caseFilterSource}).
-/** A cancelled case (its workflow was cancelled, ADR 0005 follow-up) is closed like a completed one. */
-export const CLOSED_SQL = `(cs.status IN ('completed', 'cancelled') OR c.status = 'closed')`;
+// The facts a filter selects on are the columns of `case_facts` (one narrow row per case, kept current by
+// triggers in the transaction of every read-model write; their definitions are in migration
+// 20261205050000_case_facts): plain, indexable columns instead of the projected state's jsonb.
+/** Closed: completed or cancelled (a cancelled workflow ends the case, ADR 0005 follow-up). */
+export const CLOSED_SQL = `f.closed`;
 export const FLAG_SQL: Record<CaseFlag, string> = {
-  // The runner flags a breach in the same step that projects it (case_states.overdue), before the
-  // overdue handler's setCaseFlag runs: the column alone is the flag, and it is indexable.
-  overdue: `COALESCE(cs.overdue, false)`,
-  onTime: `(${CLOSED_SQL} AND NOT COALESCE(cs.overdue, false))`,
-  atRisk: `COALESCE((cs.state->'flags'->>'at_risk') = 'true', false)`,
-  mass: `(COALESCE((cs.state->'variables'->>'massCase') = 'true', false) OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag IN ('mass_case', 'massCase') AND f.value = 'true'::jsonb))`,
-  complex: `(COALESCE((cs.state->'variables'->>'complex') = 'true', false) OR COALESCE(cs.state->'variables'->>'complexity', 'normal') <> 'normal' OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'complex' AND f.value = 'true'::jsonb))`,
-  remote: `(c.remote_area OR COALESCE((cs.state->'variables'->>'remoteArea') = 'true', false))`,
-  suspended: `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'clocks', '[]'::jsonb)) k WHERE k->>'status' = 'suspended')`,
-  accepted: `(cs.accepted_on IS NOT NULL)`,
+  // Sticky: set by the projection of a breach, cleared only when every breach was superseded (ADR 0018).
+  overdue: `f.overdue`,
+  onTime: `(f.closed AND NOT f.overdue)`,
+  atRisk: `f.at_risk`,
+  mass: `f.mass`,
+  complex: `f.complex`,
+  remote: `f.remote`,
+  suspended: `f.suspended`,
+  accepted: `(f.accepted_on IS NOT NULL)`,
 };
-/** The day the case was accepted (thụ lý): the `accepted` case event of the projected state (a column). */
-export const ACCEPTED_SQL = `cs.accepted_on`;
+/** The day the case was accepted (thụ lý): the `accepted` case event of the projected state. */
+export const ACCEPTED_SQL = `f.accepted_on`;
 /** When the case closed: the projected instant its workflow completed or was cancelled. */
-export const CLOSED_AT_SQL = `cs.closed_at`;
+export const CLOSED_AT_SQL = `f.closed_at`;
 
-/** The rows a {@link CaseFilter} applies to: `cases c LEFT JOIN case_states cs`. */
+/** The rows a {@link CaseFilter} applies to: `case_facts f` (join `cases` / `case_states` on `f.case_id`). */
 export function caseFilterSource(db: Db): Knex.QueryBuilder {
-  return db('cases as c').leftJoin('case_states as cs', 'cs.case_id', 'c.id');
+  return db('case_facts as f');
 }
 
 /** Puts the filter on a query over {@link caseFilterSource}. */
 export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter): void {
-  b.whereIn('c.agency_id', q.agencies);
-  if (q.type) b.where('c.case_type', q.type);
-  if (q.stage === null) b.whereRaw(`jsonb_array_length(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) = 0`);
-  else if (q.stage)
-    b.whereRaw(
-      `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'currentNodes', '[]'::jsonb)) n WHERE n->>'nodeId' = ?)`,
-      [q.stage],
-    );
-  if (q.status === 'closed') b.whereRaw(CLOSED_SQL);
-  if (q.status === 'open') b.whereRaw(`NOT ${CLOSED_SQL.replace('cs.status', "COALESCE(cs.status, 'running')")}`);
-  if (q.channel) b.where('c.channel', q.channel);
-  if (q.outcome === null) b.whereNull('cs.outcome');
-  else if (q.outcome) b.where('cs.outcome', q.outcome);
+  b.whereIn('f.agency_id', q.agencies);
+  if (q.type) b.where('f.case_type', q.type);
+  if (q.stage === null) b.whereRaw(`cardinality(f.nodes) = 0`);
+  else if (q.stage) b.whereRaw(`f.nodes @> ARRAY[?]::text[]`, [q.stage]);
+  if (q.status) b.where('f.closed', q.status === 'closed');
+  if (q.channel) b.where('f.channel', q.channel);
+  if (q.outcome === null) b.whereNull('f.outcome');
+  else if (q.outcome) b.where('f.outcome', q.outcome);
   for (const flag of CASE_FLAGS) {
     const v = q[flag];
-    if (flag === 'onTime' && v === false) b.whereRaw(`(${CLOSED_SQL} AND COALESCE(cs.overdue, false))`);
+    if (flag === 'onTime' && v === false) b.whereRaw(`(f.closed AND f.overdue)`);
     else if (v !== undefined) b.whereRaw(v ? FLAG_SQL[flag] : `NOT ${FLAG_SQL[flag]}`);
   }
-  if (q.dueBefore) b.where('cs.next_due_at', '<', q.dueBefore);
-  if (q.dueAfter) b.where('cs.next_due_at', '>=', q.dueAfter);
-  if (q.receivedFrom) b.where('c.received_at', '>=', q.receivedFrom);
-  if (q.receivedTo) b.where('c.received_at', '<', q.receivedTo);
-  if (q.acceptedFrom) b.whereRaw(`${ACCEPTED_SQL} >= ?::date`, [q.acceptedFrom]);
-  if (q.acceptedTo) b.whereRaw(`${ACCEPTED_SQL} < ?::date`, [q.acceptedTo]);
-  if (q.closedFrom) b.whereRaw(`${CLOSED_AT_SQL} >= ?::timestamptz`, [q.closedFrom]);
-  if (q.closedTo) b.whereRaw(`${CLOSED_AT_SQL} < ?::timestamptz`, [q.closedTo]);
-  if (q.provinceCode) b.where('c.place_province', q.provinceCode);
-  if (q.communeCode) b.where('c.place_commune', q.communeCode);
-  if (q.sector) b.where('c.sector', q.sector);
-  if (q.respondentKey !== undefined) b.where('c.respondent_key', q.respondentKey);
+  if (q.dueBefore) b.where('f.next_due_at', '<', q.dueBefore);
+  if (q.dueAfter) b.where('f.next_due_at', '>=', q.dueAfter);
+  if (q.receivedFrom) b.where('f.received_at', '>=', q.receivedFrom);
+  if (q.receivedTo) b.where('f.received_at', '<', q.receivedTo);
+  if (q.acceptedFrom) b.where('f.accepted_on', '>=', q.acceptedFrom);
+  if (q.acceptedTo) b.where('f.accepted_on', '<', q.acceptedTo);
+  if (q.closedFrom) b.where('f.closed_at', '>=', q.closedFrom);
+  if (q.closedTo) b.where('f.closed_at', '<', q.closedTo);
+  const orNone = (col: string, v: string | null | undefined) => {
+    if (v === null) b.whereNull(col);
+    else if (v !== undefined) b.where(col, v);
+  };
+  orNone('f.place_province', q.provinceCode);
+  orNone('f.place_commune', q.communeCode);
+  orNone('f.sector', q.sector);
+  if (q.respondentKey !== undefined) b.where('f.respondent_key', q.respondentKey);
 }

@@ -37,8 +37,8 @@ export interface CaseSearchRow {
 }
 
 const SORTS = {
-  receivedAt: 'c.received_at',
-  nextDueAt: `COALESCE(cs.next_due_at, 'infinity'::timestamptz)`,
+  receivedAt: 'f.received_at',
+  nextDueAt: `COALESCE(f.next_due_at, 'infinity'::timestamptz)`,
 } as const;
 
 export function createCaseSearch(db: Db) {
@@ -51,14 +51,16 @@ export function createCaseSearch(db: Db) {
       const page = caseFilterSource(db)
         .modify((b) => applyCaseFilter(b, q))
         .modify((b) => {
-          if (q.after) b.whereRaw(`(${expr}, c.id) ${desc ? '<' : '>'} (?::timestamptz, ?)`, [q.after.k, q.after.id]);
+          if (q.after)
+            b.whereRaw(`(${expr}, f.case_id) ${desc ? '<' : '>'} (?::timestamptz, ?)`, [q.after.k, q.after.id]);
         })
-        .select('c.id as page_id', db.raw(`${expr} AS page_key`))
-        .orderByRaw(`${expr} ${desc ? 'DESC' : 'ASC'}, c.id ${desc ? 'DESC' : 'ASC'}`)
+        .select('f.case_id as page_id', db.raw(`${expr} AS page_key`))
+        .orderByRaw(`${expr} ${desc ? 'DESC' : 'ASC'}, f.case_id ${desc ? 'DESC' : 'ASC'}`)
         .limit(q.limit);
       const rows = await db
         .from(page.as('p'))
         .join('cases as c', 'c.id', 'p.page_id')
+        .join('case_facts as f', 'f.case_id', 'c.id')
         .leftJoin('case_states as cs', 'cs.case_id', 'c.id')
         .select(
           'c.id',
@@ -116,6 +118,7 @@ export function createCaseSearch(db: Db) {
       flags: Record<'overdue' | 'atRisk' | 'mass' | 'complex' | 'remote' | 'suspended', boolean>;
     }> {
       const row = await db('cases as c')
+        .leftJoin('case_facts as f', 'f.case_id', 'c.id')
         .leftJoin('case_states as cs', 'cs.case_id', 'c.id')
         .where('c.id', caseId)
         .first(

@@ -83,7 +83,7 @@ function searchSql(db: Db, search: Record<string, string>): Sql {
     .select(db.raw('1'))
     .toSQL();
   const at = q.sql.indexOf(' where ');
-  const head = '"c"."agency_id" in (?)';
+  const head = '"f"."agency_id" in (?)';
   const where = at < 0 ? '' : q.sql.slice(at + 7);
   if (!where.startsWith(head) || q.bindings[0] !== SENTINEL) throw new Error(`unexpected case filter SQL: ${q.sql}`);
   const rest = where.slice(head.length).replace(/^ and /, '');
@@ -292,6 +292,7 @@ export function createReportEngine(
       });
       const sql = `WITH ${unitsCte} SELECT u.unit, ${aggs.map((a) => a.sql).join(', ')}
         FROM cases c JOIN units u ON u.agency_id = c.agency_id LEFT JOIN case_states cs ON cs.case_id = c.id
+          JOIN case_facts f ON f.case_id = c.id
         WHERE c.received_at < ? GROUP BY u.unit`;
       const r = await db.raw<{ rows: Array<Record<string, unknown>> }>(sql, [
         ...unitBindings,

@@ -1108,6 +1108,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the cases a search selects (caller's agency subtree) as CSV or XLSX, audited
+         * @description Takes exactly the filters and sort of `GET /v1/cases`, plus `format` and a row `limit`. The file has one row per case (reference, type, channel, agency, subject, receipt, stage, status, next due, flags, id); `X-Total-Count` is the number of cases the filter selects and `X-Truncated: true` says the file stops at `limit`. Every export is written to the audit log (`case.export`: the filter and the row count).
+         *
+         *     Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["exportCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/import": {
         parameters: {
             query?: never;
@@ -1282,6 +1304,28 @@ export interface paths {
          *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
          */
         get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/figures/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count cases of the caller's agency subtree, in total and grouped (agency, type, stage, status, …)
+         * @description Takes exactly the filters of `GET /v1/cases` (the same filter model, so a count equals the number of items the search returns for it) plus `groupBy`. Answers from the read model (see README "Read model & consistency"). Each group links to the case search that lists its cases.
+         *
+         *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["caseFigures"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3071,6 +3115,15 @@ export interface components {
             /** @description The event is dated before the day it was recorded (the audit entry says so) */
             recordedLate: boolean;
         };
+        CaseFigures: {
+            groupBy: string[];
+            /** @description One row per combination of dimension values that has cases, ordered by the values (null last). A case at several steps counts in each of its `stage` groups; otherwise the counts add up to `total`. */
+            groups: components["schemas"]["FigureGroup"][];
+            /** @description The case search with the same filter */
+            link: string;
+            /** @description Cases the filter selects (what the case search pages through) */
+            total: number;
+        };
         CaseFlags: {
             atRisk: boolean;
             complex: boolean;
@@ -3796,6 +3849,15 @@ export interface components {
             head: string;
             items: components["schemas"]["CloudEvent"][];
             next: string;
+        };
+        FigureGroup: {
+            count: number;
+            /** @description The value of each dimension (null: the cases without one) */
+            key: {
+                [key: string]: string | null;
+            };
+            /** @description The case search with the filter that selects exactly these cases (null: no filter can, e.g. cases never closed) */
+            link: string | null;
         };
         FlagCongressPersonnel: {
             reason: string;
@@ -7749,6 +7811,8 @@ export interface operations {
                 closedFrom?: string;
                 /** @description Closed before */
                 closedTo?: string;
+                /** @description Commune / ward of the place the case is about (5-digit code of the 2025 administrative units); `null`: the cases without one */
+                communeCode?: "null" | string;
                 complex?: "true" | "false";
                 dueAfter?: string;
                 dueBefore?: string;
@@ -7762,9 +7826,13 @@ export interface operations {
                 outcome?: "null" | string;
                 /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
+                /** @description Province of the place the case is about (2-digit code of the 2025 administrative units); `null`: the cases without one */
+                provinceCode?: "null" | string;
                 receivedFrom?: string;
                 receivedTo?: string;
                 remote?: "true" | "false";
+                /** @description Sector code of the configurable list (e.g. `land`, `environment`); `null`: the cases without one */
+                sector?: "null" | string;
                 sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
                 /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
                 stage?: "null" | string;
@@ -9289,6 +9357,98 @@ export interface operations {
             };
         };
     };
+    exportCases: {
+        parameters: {
+            query: {
+                /** @description `true`: accepted (thụ lý) cases, `false`: not (yet) accepted */
+                accepted?: "true" | "false";
+                /** @description Accepted (thụ lý) on or after this day (Vietnam) */
+                acceptedFrom?: string;
+                /** @description Accepted before this day (Vietnam) */
+                acceptedTo?: string;
+                /** @description Narrow to this agency's subtree (must be within the caller's) */
+                agencyId?: string;
+                atRisk?: "true" | "false";
+                /** @description How the case arrived */
+                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+                /** @description Closed (completed or cancelled) at or after */
+                closedFrom?: string;
+                /** @description Closed before */
+                closedTo?: string;
+                /** @description Commune / ward of the place the case is about (5-digit code of the 2025 administrative units); `null`: the cases without one */
+                communeCode?: "null" | string;
+                complex?: "true" | "false";
+                dueAfter?: string;
+                dueBefore?: string;
+                /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
+                exactAgency?: "true" | "false";
+                /** @description The file: CSV (UTF-8 with BOM) or XLSX */
+                format: "csv" | "xlsx";
+                /** @description At most this many rows (default 10,000, at most 50,000) */
+                limit?: number;
+                mass?: "true" | "false";
+                /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
+                onTime?: "true" | "false";
+                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
+                outcome?: "null" | string;
+                /** @description A statutory limit of the case was breached (sticky; open or closed) */
+                overdue?: "true" | "false";
+                /** @description Province of the place the case is about (2-digit code of the 2025 administrative units); `null`: the cases without one */
+                provinceCode?: "null" | string;
+                receivedFrom?: string;
+                receivedTo?: string;
+                remote?: "true" | "false";
+                /** @description Sector code of the configurable list (e.g. `land`, `environment`); `null`: the cases without one */
+                sector?: "null" | string;
+                sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
+                /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
+                stage?: "null" | string;
+                status?: "open" | "closed";
+                suspended?: "true" | "false";
+                type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (XLSX with `format=xlsx`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     importCases: {
         parameters: {
             query?: never;
@@ -9899,6 +10059,97 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    caseFigures: {
+        parameters: {
+            query?: {
+                /** @description `true`: accepted (thụ lý) cases, `false`: not (yet) accepted */
+                accepted?: "true" | "false";
+                /** @description Accepted (thụ lý) on or after this day (Vietnam) */
+                acceptedFrom?: string;
+                /** @description Accepted before this day (Vietnam) */
+                acceptedTo?: string;
+                /** @description Narrow to this agency's subtree (must be within the caller's) */
+                agencyId?: string;
+                atRisk?: "true" | "false";
+                /** @description How the case arrived */
+                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+                /** @description Closed (completed or cancelled) at or after */
+                closedFrom?: string;
+                /** @description Closed before */
+                closedTo?: string;
+                /** @description Commune / ward of the place the case is about (5-digit code of the 2025 administrative units); `null`: the cases without one */
+                communeCode?: "null" | string;
+                complex?: "true" | "false";
+                dueAfter?: string;
+                dueBefore?: string;
+                /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
+                exactAgency?: "true" | "false";
+                /** @description Comma-separated dimensions, at most 3: `agency` (The agency of the case (itself, not its subtree)); `type` (Case type); `channel` (How the case arrived); `stage` (A current step (element id); a case at several steps counts in each, a case at none in null); `status` (`open` or `closed`); `outcome` (The outcome of the end the case reached; null: none (open, cancelled)); `overdue` (A statutory limit of the case was breached (`true` / `false`)); `onTime` (Closed cases: `true` closed with no limit breached, `false` closed overdue; null: open); `sector` (Sector (lĩnh vực) code of the case; null: not classified); `province` (Province code of the place (địa bàn) the case is about; null: no place recorded); `commune` (Commune / ward code of the place the case is about; null: no commune recorded); `receivedMonth` (Month of receipt in Vietnam (`YYYY-MM`)); `receivedQuarter` (Calendar quarter of receipt in Vietnam (`YYYY-Qn`)); `acceptedMonth` (Month of acceptance (thụ lý, `YYYY-MM`); null: not accepted); `closedMonth` (Month the case closed in Vietnam (`YYYY-MM`); null: open, or closed at a time not recorded) */
+                groupBy?: string;
+                mass?: "true" | "false";
+                /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
+                onTime?: "true" | "false";
+                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
+                outcome?: "null" | string;
+                /** @description A statutory limit of the case was breached (sticky; open or closed) */
+                overdue?: "true" | "false";
+                /** @description Province of the place the case is about (2-digit code of the 2025 administrative units); `null`: the cases without one */
+                provinceCode?: "null" | string;
+                receivedFrom?: string;
+                receivedTo?: string;
+                remote?: "true" | "false";
+                /** @description Sector code of the configurable list (e.g. `land`, `environment`); `null`: the cases without one */
+                sector?: "null" | string;
+                /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
+                stage?: "null" | string;
+                status?: "open" | "closed";
+                suspended?: "true" | "false";
+                type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The total and the group counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseFigures"];
                 };
             };
             /** @description Invalid request (fields named in `errors`) */

@@ -25,6 +25,8 @@ import * as m20261204020000 from './20261204020000_reception.js';
 import * as m20261204070000 from './20261204070000_places_sectors_hotspots.js';
 import * as m20261204030000 from './20261204030000_reception_schedules_periods.js';
 import * as m20261204040000 from './20261204040000_case_figures.js';
+import * as m20261205050000 from './20261205050000_case_facts.js';
+import * as m20261205050100 from './20261205050100_case_fact_months.js';
 import * as m20261204060000 from './20261204060000_reports.js';
 import * as m20261204020100 from './20261204020100_matters_subject_gist.js';
 import * as m20261205020000 from './20261205020000_agency_staff_history.js';
@@ -69,6 +71,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261205020000_agency_staff_history': m20261205020000,
   '20261205020100_visit_party_hash_drop': m20261205020100,
   '20261205030000_special_periods': m20261205030000,
+  '20261205050000_case_facts': m20261205050000,
+  '20261205050100_case_fact_months': m20261205050100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,387 @@
+/**
+ * Case figures (ADR 0030) against the case search, on the real API and PostgreSQL: for random read models
+ * and random filters, `GET /v1/figures/cases` gives a total equal to the number of items `GET /v1/cases`
+ * returns for the same filter (paging through every page), `GET /v1/cases?total=true` gives the same total,
+ * and every group's count equals the items its drill-down link returns. Bad filters are 400 naming the field.
+ */
+import ExcelJS from 'exceljs';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIGURE_DIMENSION_NAMES, type FigureDimensionName } from '../../db/case-figures.js';
+import { CASE_TYPES, type CaseFilterQuery } from '../../db/case-filter.js';
+import { authHeader } from '../support/auth.js';
+import { startTestApi, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+const CHILD = 'so-tnmt-phong-1'; // a unit below so-tnmt: agency subtrees have depth
+const AGENCIES = ['so-tnmt', CHILD, 'thanh-tra-tinh', 'ubnd-xa-a', 'ubnd-xa-b'] as const;
+const CHANNELS = ['portal', 'post', 'reception_desk'] as const;
+const NODES = ['verify', 'dialogue'] as const;
+const OUTCOMES = ['withdrawn', 'legally_effective', 'terminated'] as const;
+const SECTORS = ['land', 'environment'] as const;
+/** Province and commune codes (the commune in its province, or none). */
+const PLACES = [null, ['79', null], ['79', '25747'], ['79', '25750'], ['01', '00004']] as const;
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-01-01T00:00:00+07:00');
+
+beforeAll(async () => {
+  api = await startTestApi();
+  await api.tdb.db('agencies').insert({ id: CHILD, parent_id: 'so-tnmt', name: 'Phòng 1', level: 'department' });
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+interface SeedCase {
+  agency: (typeof AGENCIES)[number];
+  type: (typeof CASE_TYPES)[number];
+  channel: (typeof CHANNELS)[number];
+  /** Hours after T0 (about 100 days: month boundaries, in Vietnam and in UTC, are crossed). */
+  receivedH: number;
+  casesClosed: boolean;
+  projected: boolean;
+  status: 'running' | 'completed' | 'cancelled';
+  outcome: (typeof OUTCOMES)[number] | null;
+  overdue: boolean;
+  acceptedD: number | null;
+  closedH: number | null;
+  nodes: Array<(typeof NODES)[number]>;
+  atRisk: boolean;
+  massVar: boolean;
+  massFlag: boolean;
+  complexity: 'normal' | 'complex';
+  complexFlag: boolean;
+  remoteCol: boolean;
+  remoteVar: boolean;
+  suspended: boolean;
+  dueH: number | null;
+  sector: (typeof SECTORS)[number] | null;
+  place: (typeof PLACES)[number];
+}
+
+const seedCase: fc.Arbitrary<SeedCase> = fc.record({
+  agency: fc.constantFrom(...AGENCIES),
+  type: fc.constantFrom(...CASE_TYPES),
+  channel: fc.constantFrom(...CHANNELS),
+  receivedH: fc.integer({ min: 0, max: 100 * 24 }),
+  casesClosed: fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 9, arbitrary: fc.constant(false) }),
+  projected: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+  status: fc.constantFrom('running', 'completed', 'cancelled'),
+  outcome: fc.option(fc.constantFrom(...OUTCOMES), { nil: null }),
+  overdue: fc.boolean(),
+  acceptedD: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
+  closedH: fc.option(fc.integer({ min: 0, max: 100 * 24 }), { nil: null }),
+  nodes: fc.subarray([...NODES]),
+  atRisk: fc.boolean(),
+  massVar: fc.boolean(),
+  massFlag: fc.boolean(),
+  complexity: fc.constantFrom('normal', 'complex'),
+  complexFlag: fc.boolean(),
+  remoteCol: fc.boolean(),
+  remoteVar: fc.boolean(),
+  suspended: fc.boolean(),
+  dueH: fc.option(fc.integer({ min: 0, max: 150 * 24 }), { nil: null }),
+  sector: fc.option(fc.constantFrom(...SECTORS), { nil: null }),
+  place: fc.constantFrom(...PLACES),
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const vnDay = (d: number) => new Date(T0 + d * DAY + 7 * 3_600_000).toISOString().slice(0, 10);
+
+async function load(cases: SeedCase[]): Promise<void> {
+  const db = api.tdb.db;
+  await db('case_flags').delete();
+  await db('case_states').delete();
+  await db('cases').delete();
+  for (const [i, c] of cases.entries()) {
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const received = T0 + c.receivedH * 3_600_000;
+    await db('cases').insert({
+      id,
+      reference: `FIG-${i}`,
+      workflow_id: `case-${id}`,
+      case_type: c.type,
+      channel: c.channel,
+      agency_id: c.agency,
+      subject: 'figures',
+      remote_area: c.remoteCol,
+      received_at: iso(received),
+      stage: 'received',
+      status: c.casesClosed ? 'closed' : 'open',
+      sector: c.sector,
+      place_province: c.place?.[0] ?? null,
+      place_commune: c.place?.[1] ?? null,
+    });
+    if (c.projected) {
+      const closed = c.status !== 'running';
+      await db('case_states').insert({
+        case_id: id,
+        case_type: c.type,
+        agency_id: c.agency,
+        pin: 'figures@1+sha256:x',
+        stage: closed ? 'completed' : 'verify',
+        status: c.status,
+        outcome: c.status === 'completed' ? c.outcome : null,
+        next_due_at: c.dueH === null ? null : iso(T0 + c.dueH * 3_600_000),
+        overdue: c.overdue,
+        accepted_on: c.acceptedD === null ? null : vnDay(c.acceptedD),
+        closed_at: closed && c.closedH !== null ? iso(received + c.closedH * 3_600_000) : null,
+        state: JSON.stringify({
+          caseId: id,
+          status: c.status,
+          currentNodes: closed ? [] : c.nodes.map((n, k) => ({ tokenId: `t${k}`, nodeId: n, since: iso(received) })),
+          clocks: c.suspended ? [{ timerId: 'k', status: 'suspended' }] : [],
+          variables: { massCase: c.massVar, complexity: c.complexity, remoteArea: c.remoteVar },
+          caseEvents: {},
+          flags: { at_risk: c.atRisk, overdue: c.overdue },
+          history: [],
+        }),
+        seq: 1,
+      });
+    }
+    if (c.massFlag) await db('case_flags').insert({ case_id: id, flag: 'mass_case', value: 'true', idem_key: 'k' });
+    if (c.complexFlag) await db('case_flags').insert({ case_id: id, flag: 'complex', value: 'true', idem_key: 'k' });
+  }
+}
+
+const bool = fc.constantFrom('true', 'false');
+/** An hour in the seeded range, or (the roll-up's case) the start of a Vietnam month. */
+const instant = fc.oneof(
+  fc
+    .integer({ min: -5 * 24, max: 110 * 24 })
+    .map((h) => new Date(T0 + h * 3_600_000).toISOString().replace('.000Z', '+00:00')),
+  fc.constantFrom(
+    '2026-01-01T00:00:00+07:00',
+    '2026-02-01T00:00:00+07:00',
+    '2026-02-28T17:00:00Z',
+    '2026-04-01T00:00:00+07:00',
+  ),
+);
+const filterArb = (caller: string): fc.Arbitrary<CaseFilterQuery> => {
+  const within = caller === 'tinh-demo' ? ['tinh-demo', ...AGENCIES] : ['so-tnmt', CHILD];
+  const fields: Record<string, fc.Arbitrary<string>> = {
+    type: fc.constantFrom(...CASE_TYPES),
+    stage: fc.constantFrom('verify', 'dialogue', 'null'),
+    status: fc.constantFrom('open', 'closed'),
+    agencyId: fc.constantFrom(...within),
+    exactAgency: bool,
+    channel: fc.constantFrom(...CHANNELS),
+    outcome: fc.constantFrom('withdrawn', 'terminated', 'null'),
+    overdue: bool,
+    onTime: bool,
+    atRisk: bool,
+    mass: bool,
+    complex: bool,
+    remote: bool,
+    suspended: bool,
+    accepted: bool,
+    dueBefore: instant,
+    dueAfter: instant,
+    receivedFrom: instant,
+    receivedTo: instant,
+    acceptedFrom: fc.integer({ min: -5, max: 105 }).map(vnDay),
+    acceptedTo: fc.integer({ min: -5, max: 105 }).map(vnDay),
+    closedFrom: instant,
+    closedTo: instant,
+    sector: fc.constantFrom(...SECTORS, 'null'),
+    provinceCode: fc.constantFrom('79', '01', 'null'),
+    communeCode: fc.constantFrom('25747', '00004', 'null'),
+  };
+  // At most three filters (picked first: filtering a record of 26 optional fields down to three is too rare).
+  return fc
+    .shuffledSubarray(Object.keys(fields), { minLength: 0, maxLength: 3 })
+    .chain((keys) => fc.record(Object.fromEntries(keys.map((k) => [k, fields[k]!]))))
+    .map((q) => {
+      const out = { ...q } as Record<string, string>;
+      if (out.exactAgency && !out.agencyId) delete out.exactAgency;
+      return out as CaseFilterQuery;
+    });
+};
+const dimsArb = fc
+  .subarray([...FIGURE_DIMENSION_NAMES], { minLength: 0, maxLength: 2 })
+  .chain((d) => fc.shuffledSubarray(d, { minLength: d.length, maxLength: d.length }));
+
+async function getJson(path: string, headers: Record<string, string>): Promise<Record<string, unknown>> {
+  const r = await fetch(api.url + path, { headers });
+  const text = await r.text();
+  if (r.status !== 200) throw new Error(`${path}: ${r.status} ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** Every item of a case search, following `next` (pages of 9). */
+async function searchAll(link: string, headers: Record<string, string>): Promise<string[]> {
+  const ids: string[] = [];
+  let next: string | null = `${link}${link.includes('?') ? '&' : '?'}limit=9`;
+  for (let pages = 0; next !== null; pages++) {
+    if (pages > 100) throw new Error('too many pages');
+    const page = (await getJson(next, headers)) as { items: Array<{ id: string }>; next: string | null };
+    ids.push(...page.items.map((i) => i.id));
+    next = page.next;
+  }
+  return ids;
+}
+
+describe('figures equal the case search (property, PostgreSQL + API)', () => {
+  it('every total and every group count equals the items the search returns for the same filter', async () => {
+    let checkedGroups = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(seedCase, { minLength: 0, maxLength: 16 }),
+        fc.constantFrom('tinh-demo', 'so-tnmt').chain((caller) =>
+          fc.tuple(fc.constant(caller), fc.array(fc.tuple(filterArb(caller), dimsArb), { minLength: 1, maxLength: 2 })),
+        ),
+        async (cases, [caller, queries]) => {
+          await load(cases);
+          const headers = await authHeader({ roles: ['supervisor'], agency: caller });
+          for (const [filter, dims] of queries) {
+            const qs = new URLSearchParams(filter as Record<string, string>);
+            if (dims.length > 0) qs.set('groupBy', dims.join(','));
+            const figures = (await getJson(`/v1/figures/cases?${qs.toString()}`, headers)) as {
+              total: number;
+              link: string;
+              groups: Array<{ key: Record<string, string | null>; count: number; link: string | null }>;
+            };
+            const all = await searchAll(figures.link, headers);
+            expect(new Set(all).size).toBe(all.length);
+            expect(figures.total, `${qs.toString()}`).toBe(all.length);
+            const listed = (await getJson(
+              `/v1/cases?${new URLSearchParams(filter as Record<string, string>).toString()}&total=true&limit=1`,
+              headers,
+            )) as { total: number };
+            expect(listed.total).toBe(all.length);
+            if (dims.length > 0 && !dims.includes('stage' as FigureDimensionName))
+              expect(figures.groups.reduce((n, g) => n + g.count, 0)).toBe(figures.total);
+            for (const g of figures.groups) {
+              expect(g.count).toBeGreaterThan(0);
+              if (g.link === null) continue;
+              const items = await searchAll(g.link, headers);
+              expect(g.count, `${qs.toString()} → ${g.link}`).toBe(items.length);
+              checkedGroups++;
+            }
+          }
+          console.error(`figures property: ${cases.length} cases, ${queries.length} queries checked`);
+        },
+      ),
+      { numRuns: 12 },
+    );
+    expect(checkedGroups).toBeGreaterThan(3);
+  }, 600_000);
+
+  it('a bad filter or dimension is a 400 problem naming the field', async () => {
+    const headers = await authHeader({ roles: ['auditor'], agency: 'tinh-demo' });
+    for (const [query, field] of [
+      ['groupBy=agency,nope', 'groupBy'],
+      ['groupBy=type,type', 'groupBy'],
+      ['groupBy=type,status,channel,overdue', 'groupBy'],
+      ['onTime=maybe', 'onTime'],
+      ['outcome=null&stage=true', 'stage'],
+      ['acceptedFrom=2026-02-30', 'acceptedFrom'],
+      ['closedTo=yesterday', 'closedTo'],
+      ['exactAgency=true', 'exactAgency'],
+      ['sector=Land', 'sector'],
+      ['provinceCode=7', 'provinceCode'],
+      ['communeCode=x2574', 'communeCode'],
+      ['groupBy=place', 'groupBy'],
+    ] as const) {
+      for (const path of ['/v1/figures/cases', '/v1/cases']) {
+        if (path === '/v1/cases' && query.startsWith('groupBy')) continue;
+        const r = await fetch(`${api.url}${path}?${query}`, { headers });
+        expect(r.status, `${path}?${query}`).toBe(400);
+        expect(r.headers.get('content-type')).toContain('application/problem+json');
+        const body = (await r.json()) as { errors: Array<{ path: string }> };
+        expect(body.errors.map((e) => e.path), `${path}?${query}`).toContain(`query.${field}`);
+      }
+    }
+    // An agency outside the caller's subtree does not exist for them.
+    const outside = await fetch(`${api.url}/v1/figures/cases?agencyId=ubnd-xa-a`, {
+      headers: await authHeader({ roles: ['officer'], agency: 'so-tnmt' }),
+    });
+    expect(outside.status).toBe(404);
+  });
+});
+
+describe('case export (GET /v1/cases/export)', () => {
+  it('exports the cases the search lists as CSV and XLSX, up to the limit, audited; bad input is a 400', async () => {
+    const base: SeedCase = {
+      agency: 'so-tnmt',
+      type: 'complaint_first',
+      channel: 'portal',
+      receivedH: 10,
+      casesClosed: false,
+      projected: true,
+      status: 'running',
+      outcome: null,
+      overdue: false,
+      acceptedD: null,
+      closedH: null,
+      nodes: ['verify'],
+      atRisk: false,
+      massVar: false,
+      massFlag: false,
+      complexity: 'normal',
+      complexFlag: false,
+      remoteCol: false,
+      remoteVar: false,
+      suspended: false,
+      dueH: null,
+      sector: 'land',
+      place: ['79', '25747'],
+    };
+    await load([
+      { ...base, overdue: true },
+      { ...base, receivedH: 20, overdue: true, agency: CHILD },
+      { ...base, receivedH: 30, overdue: true, agency: 'ubnd-xa-a' },
+      { ...base, receivedH: 40 },
+    ]);
+    const headers = await authHeader({ roles: ['supervisor'], agency: 'so-tnmt' });
+    const filter = 'overdue=true&sector=land';
+    const listed = (await getJson(`/v1/cases?${filter}&total=true`, headers)) as {
+      total: number;
+      items: Array<{ reference: string }>;
+    };
+    expect(listed.total).toBe(2); // the third is outside so-tnmt's subtree
+
+    const csv = await fetch(`${api.url}/v1/cases/export?format=csv&${filter}`, { headers });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.headers.get('x-total-count')).toBe('2');
+    expect(csv.headers.get('x-truncated')).toBe('false');
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('Số hồ sơ (reference)');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(listed.items.map((i) => i.reference));
+    expect(lines[1]).toMatch(/\+07:00/);
+
+    const xlsx = await fetch(`${api.url}/v1/cases/export?format=xlsx&${filter}&limit=1`, { headers });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('x-truncated')).toBe('true');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.rowCount).toBe(2);
+    expect(ws.getCell(2, 1).value).toBe(listed.items[0]!.reference);
+    expect(ws.getCell(2, 10).value).toBe(true); // overdue, a boolean cell
+
+    const audits = await api.tdb.db('audit_log').where({ action: 'case.export' }).orderBy('seq');
+    expect(audits).toHaveLength(2);
+    const after = (typeof audits[1].after === 'string' ? JSON.parse(audits[1].after) : audits[1].after) as Record<
+      string,
+      unknown
+    >;
+    expect(after).toMatchObject({ format: 'xlsx', rows: 1, total: 2, filter: { overdue: 'true', sector: 'land' } });
+
+    for (const [query, field] of [
+      ['format=pdf', 'format'],
+      ['format=csv&limit=50001', 'limit'],
+      ['format=csv&sector=Land', 'sector'],
+    ] as const) {
+      const r = await fetch(`${api.url}/v1/cases/export?${query}`, { headers });
+      expect(r.status, query).toBe(400);
+      const body = (await r.json()) as { errors: Array<{ path: string }> };
+      expect(body.errors.map((e) => e.path)).toContain(`query.${field}`);
+    }
+    const outside = await fetch(`${api.url}/v1/cases/export?format=csv&agencyId=ubnd-xa-a`, { headers });
+    expect(outside.status).toBe(404);
+    expect(await api.tdb.db('audit_log').where({ action: 'case.export' }).count('* as n')).toEqual([{ n: '2' }]);
+  });
+});
