@@ -7,3 +7,4 @@ export { deliverNotificationWorkflow } from './deliver-notification.js';
 export { agencyClosureWorkflow } from './agency-closure.js';
 export { receptionComplianceWorkflow } from './reception-compliance.js';
 export { reportDraftingWorkflow, reportWorkflow } from './report.js';
+export { reviewCampaignWorkflow } from './review-campaign.js';

@@ -26,6 +26,7 @@ import * as m20261204070000 from './20261204070000_places_sectors_hotspots.js';
 import * as m20261204030000 from './20261204030000_reception_schedules_periods.js';
 import * as m20261204040000 from './20261204040000_case_figures.js';
 import * as m20261204060000 from './20261204060000_reports.js';
+import * as m20261205070000 from './20261205070000_task_forces_review_campaigns.js';
 import * as m20261204020100 from './20261204020100_matters_subject_gist.js';
 import * as m20261204010000 from './20261204010000_agency_closure_restarts.js';
 
@@ -63,6 +64,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261204060000_reports': m20261204060000,
   '20261204020100_matters_subject_gist': m20261204020100,
   '20261204010000_agency_closure_restarts': m20261204010000,
+  '20261205070000_task_forces_review_campaigns': m20261205070000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
