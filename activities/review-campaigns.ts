@@ -53,9 +53,9 @@ export function createReviewCampaignActivities(deps: { db: Db }): ReviewCampaign
     },
     async completeCampaign(campaignId) {
       await db.transaction(async (trx) => {
-        const c = await trx('review_campaigns').where({ id: campaignId }).first<{ agency_id: string } | undefined>(
-          'agency_id',
-        );
+        const c = await trx('review_campaigns')
+          .where({ id: campaignId })
+          .first<{ agency_id: string } | undefined>('agency_id');
         if (!c || !(await store.complete(campaignId, trx))) return;
         await appendAudit(db, { actor: SYSTEM, action: 'review_campaign.completed', after: { campaignId } }, trx);
         await appendEvents(trx, [

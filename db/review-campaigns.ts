@@ -116,7 +116,11 @@ export function createReviewCampaignStore(db: Db) {
     trx('review_items as i').join('matters as m', 'm.id', 'i.matter_id').select('i.*', 'm.title as matter_title');
   return {
     /** Open matters meeting `c` (flags as stored, or the time rules of `rules` that hold now: ADR 0028). */
-    async select(c: CampaignCriteria, rules: readonly FlagRule[], trx: Db = db): Promise<Array<{ id: string; agencyId: string }>> {
+    async select(
+      c: CampaignCriteria,
+      rules: readonly FlagRule[],
+      trx: Db = db,
+    ): Promise<Array<{ id: string; agencyId: string }>> {
       const rows = await trx('matters as m')
         .select('m.id', 'm.agency_id')
         .where('m.status', 'open')

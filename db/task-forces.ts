@@ -109,9 +109,9 @@ export function createTaskForceStore(db: Db) {
       };
     },
     async ownerOf(id: string): Promise<string | undefined> {
-      const r = await db('task_forces').where({ id }).first<{ governing_agency_id: string } | undefined>(
-        'governing_agency_id',
-      );
+      const r = await db('task_forces')
+        .where({ id })
+        .first<{ governing_agency_id: string } | undefined>('governing_agency_id');
       return r?.governing_agency_id;
     },
     /** Task forces governed within `agencies`, newest first. */
@@ -176,7 +176,8 @@ export function createTaskForceStore(db: Db) {
     },
     /**
      * The task force through which `personId` (signed in for `agencyId`) reaches case `caseId` today (a
-     * Vietnam date): an active membership, for that agency, of a task force not past its end date, assigned the case or its confirmed matter.
+     * Vietnam date): an active membership, for that agency, of a task force not past its end date, assigned
+     * the case or its confirmed matter.
      */
     async accessVia(personId: string, agencyId: string, caseId: string, today: string): Promise<string | undefined> {
       const { rows } = await db.raw<{ rows: Array<{ id: string }> }>(

@@ -34,7 +34,12 @@ const Criteria = z
       .min(1)
       .max(3)
       .meta({ description: 'A matter is selected when it has any of these flags (ADR 0028)' }),
-    openLongerThanMonths: z.number().int().min(0).max(600).meta({ description: 'Open at least N months since first received' }),
+    openLongerThanMonths: z
+      .number()
+      .int()
+      .min(0)
+      .max(600)
+      .meta({ description: 'Open at least N months since first received' }),
     agencyIds: z
       .array(AgencyId)
       .min(1)
@@ -166,7 +171,12 @@ export const reviewCampaignRoutes: RouteSpec[] = [
         },
         async () => {
           const { id } = await services.reviewCampaigns.launch(
-            { name: body.name, agencyId: body.agencyId, criteria: body.criteria, dueAt: `${body.dueOn}T23:59:59.999+07:00` },
+            {
+              name: body.name,
+              agencyId: body.agencyId,
+              criteria: body.criteria,
+              dueAt: `${body.dueOn}T23:59:59.999+07:00`,
+            },
             { actor: actorOf(principal), requestId },
           );
           return { status: 201, body: await progressOf(services, id) };
@@ -229,7 +239,7 @@ export const reviewCampaignRoutes: RouteSpec[] = [
     tags: ['Review campaigns'],
     summary: "Record a review's outcome (the matter's agency or an agency above it); audited, idempotent",
     description:
-      'A referral to a task force assigns the matter to it (the task force must be running and set up over the matter\'s agency: 422 naming `taskForceId`). The same outcome again answers the review; another one 409.',
+      "A referral to a task force assigns the matter to it (the task force must be running and set up over the matter's agency: 422 naming `taskForceId`). The same outcome again answers the review; another one 409.",
     auth: { roles: REVIEWERS, scope: { kind: 'owned', param: 'id', resource: 'review' } },
     request: {
       params: z.object({ id: ReviewId }),

@@ -156,7 +156,7 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
 
   // 3. Where: the agency scope. Out of the caller's subtree is indistinguishable from missing.
   if (spec.auth !== 'public' && ctx.principal) {
-    const { principal } = ctx;
+    const { principal, requestId } = ctx;
     const scope = spec.auth.scope;
     const within = (agencyId: string) => ctx.subtree.includes(agencyId);
     if (scope.kind === 'case') {
@@ -170,7 +170,7 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
         (within(c.agencyId) ||
           (scope.routedTaskReaders === true &&
             ((await services.taskSearch.routedTo(c.id, ctx.subtree)) ||
-              (await services.taskForces.admit(principal, c.id, `${spec.operationId} ${c.id}`, ctx.requestId)))));
+              (await services.taskForces.admit(principal, c.id, `${spec.operationId} ${c.id}`, requestId)))));
       if (!c || !admitted) throw notFound(`Case ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'body-agency') {
@@ -210,7 +210,7 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const admitted =
         c &&
         target &&
-        (within(target) || (await services.taskForces.admit(principal, c.id, `${spec.operationId} ${id}`, ctx.requestId)));
+        (within(target) || (await services.taskForces.admit(principal, c.id, `${spec.operationId} ${id}`, requestId)));
       if (!c || !admitted) throw notFound(`Task ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'governing-agency') {

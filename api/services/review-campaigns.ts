@@ -48,7 +48,8 @@ export function createReviewCampaignService(d: {
     ) {
       const scope = await d.agencies.subtree(input.agencyId);
       for (const [i, ag] of input.criteria.agencyIds.entries())
-        if (!scope.includes(ag)) throw unprocessable(`criteria.agencyIds.${i}`, `${ag} is not within ${input.agencyId}`);
+        if (!scope.includes(ag))
+          throw unprocessable(`criteria.agencyIds.${i}`, `${ag} is not within ${input.agencyId}`);
       if (Date.parse(input.dueAt) <= Date.now()) throw unprocessable('dueOn', 'the due date is already past');
       const rules = await d.matters.rules(vnDate(Date.now()));
       const id = `rc-${randomUUID()}`;
@@ -57,7 +58,15 @@ export function createReviewCampaignService(d: {
         const selected = await d.store.select(input.criteria, rules, trx);
         const reviews = selected.map((m) => ({ id: `rv-${randomUUID()}`, matterId: m.id, agencyId: m.agencyId }));
         await d.store.insert(
-          { id, name: input.name, agencyId: input.agencyId, criteria: input.criteria, dueAt: input.dueAt, workflowId, createdBy: a.actor },
+          {
+            id,
+            name: input.name,
+            agencyId: input.agencyId,
+            criteria: input.criteria,
+            dueAt: input.dueAt,
+            workflowId,
+            createdBy: a.actor,
+          },
           reviews,
           trx,
         );
@@ -66,7 +75,13 @@ export function createReviewCampaignService(d: {
             actor: a.actor,
             action: 'review_campaign.launched',
             requestId: a.requestId,
-            after: { id, agencyId: input.agencyId, criteria: input.criteria, dueAt: input.dueAt, selected: reviews.length },
+            after: {
+              id,
+              agencyId: input.agencyId,
+              criteria: input.criteria,
+              dueAt: input.dueAt,
+              selected: reviews.length,
+            },
           },
           trx,
         );
@@ -85,7 +100,12 @@ export function createReviewCampaignService(d: {
       const before = (await d.store.review(id))!;
       if (before.status === 'reviewed') {
         if (before.outcome === o.outcome) return before;
-        throw new HttpProblem(409, 'review-recorded', 'The review is recorded', `Review ${id} is recorded as ${before.outcome}`);
+        throw new HttpProblem(
+          409,
+          'review-recorded',
+          'The review is recorded',
+          `Review ${id} is recorded as ${before.outcome}`,
+        );
       }
       if (before.status === 'pending')
         throw new HttpProblem(409, 'review-not-open', 'The review is not open yet', `Review ${id} is not open yet`);
@@ -93,7 +113,8 @@ export function createReviewCampaignService(d: {
       if (o.outcome === 'referred_to_task_force') {
         const tf = await d.taskForces.store.get(o.taskForceId!);
         if (!tf) throw unprocessable('taskForceId', `no task force ${o.taskForceId}`);
-        if (tf.endsOn < vnDate(Date.now())) throw unprocessable('taskForceId', `task force ${tf.id} ended on ${tf.endsOn}`);
+        if (tf.endsOn < vnDate(Date.now()))
+          throw unprocessable('taskForceId', `task force ${tf.id} ended on ${tf.endsOn}`);
         tfSubtree = await d.agencies.subtree(tf.governingAgencyId);
         if (!tfSubtree.includes(before.agencyId))
           throw unprocessable('taskForceId', `task force ${tf.id} is not set up over ${before.agencyId}`);
@@ -102,7 +123,12 @@ export function createReviewCampaignService(d: {
         await d.store.lockReview(id, trx);
         const now = (await d.store.review(id, trx))!;
         if (now.status === 'reviewed')
-          throw new HttpProblem(409, 'review-recorded', 'The review is recorded', `Review ${id} is recorded as ${now.outcome}`);
+          throw new HttpProblem(
+            409,
+            'review-recorded',
+            'The review is recorded',
+            `Review ${id} is recorded as ${now.outcome}`,
+          );
         await d.store.record(id, o, a.actor, trx);
         if (o.outcome === 'referred_to_task_force')
           await d.taskForces.assign(o.taskForceId!, 'matter', before.matterId, { subtree: tfSubtree, ...a }, trx);

@@ -70,8 +70,7 @@ export function createTaskForceService(d: {
 
   /** The agency of the matter or case `refId`, which must be within `subtree` (422 naming `path`). */
   async function assignable(path: string, kind: AssignmentKind, refId: string, subtree: readonly string[]) {
-    const agencyId =
-      kind === 'matter' ? (await d.matters.get(refId))?.agencyId : (await d.cases.get(refId))?.agencyId;
+    const agencyId = kind === 'matter' ? (await d.matters.get(refId))?.agencyId : (await d.cases.get(refId))?.agencyId;
     if (!agencyId || !subtree.includes(agencyId))
       throw unprocessable(path, `no ${kind} ${refId} in your agency subtree`);
     return agencyId;
@@ -90,7 +89,12 @@ export function createTaskForceService(d: {
     if (!fresh) {
       const other = await d.store.assignmentOf(kind, refId, trx);
       if (other !== id)
-        throw new HttpProblem(409, 'assigned-elsewhere', 'Assigned to another task force', `${path}: ${kind} ${refId} is worked by ${other}`);
+        throw new HttpProblem(
+          409,
+          'assigned-elsewhere',
+          'Assigned to another task force',
+          `${path}: ${kind} ${refId} is worked by ${other}`,
+        );
     }
     return fresh;
   }
@@ -111,9 +115,19 @@ export function createTaskForceService(d: {
       if (!seen.has(input.leadPersonId)) throw unprocessable('leadPersonId', 'the lead must be one of the members');
       const refs: Array<{ path: string; kind: AssignmentKind; refId: string; agencyId: string }> = [];
       for (const [i, id] of input.matterIds.entries())
-        refs.push({ path: `matterIds.${i}`, kind: 'matter', refId: id, agencyId: await assignable(`matterIds.${i}`, 'matter', id, a.subtree) });
+        refs.push({
+          path: `matterIds.${i}`,
+          kind: 'matter',
+          refId: id,
+          agencyId: await assignable(`matterIds.${i}`, 'matter', id, a.subtree),
+        });
       for (const [i, id] of input.caseIds.entries())
-        refs.push({ path: `caseIds.${i}`, kind: 'case', refId: id, agencyId: await assignable(`caseIds.${i}`, 'case', id, a.subtree) });
+        refs.push({
+          path: `caseIds.${i}`,
+          kind: 'case',
+          refId: id,
+          agencyId: await assignable(`caseIds.${i}`, 'case', id, a.subtree),
+        });
       const id = `tf-${randomUUID()}`;
       await d.db.transaction(async (trx) => {
         await d.store.insert(
@@ -162,17 +176,31 @@ export function createTaskForceService(d: {
       await d.db.transaction(async (trx) => {
         if (await d.store.addMember(id, m.personId, agencyId, trx))
           await d.audit.append(
-            { actor: a.actor, action: 'task_force.member_added', requestId: a.requestId, after: { id, personId: m.personId, agencyId } },
+            {
+              actor: a.actor,
+              action: 'task_force.member_added',
+              requestId: a.requestId,
+              after: { id, personId: m.personId, agencyId },
+            },
             trx,
           );
       });
       return (await d.store.get(id))!;
     },
 
-    async removeMember(id: string, personId: string, a: { actor: AuditActor; requestId: string }): Promise<TaskForceDetail> {
+    async removeMember(
+      id: string,
+      personId: string,
+      a: { actor: AuditActor; requestId: string },
+    ): Promise<TaskForceDetail> {
       const tf = (await d.store.get(id))!;
       if (tf.leadPersonId === personId)
-        throw new HttpProblem(409, 'task-force-lead', 'The lead cannot be removed', `${personId} leads task force ${id}`);
+        throw new HttpProblem(
+          409,
+          'task-force-lead',
+          'The lead cannot be removed',
+          `${personId} leads task force ${id}`,
+        );
       await d.db.transaction(async (trx) => {
         if (!(await d.store.removeMember(id, personId, trx))) throw problems.notFound(`Member ${personId} of ${id}`);
         await d.audit.append(
@@ -196,7 +224,13 @@ export function createTaskForceService(d: {
       const run = async (t: Db) => {
         if (await assignIn(t, id, path, kind, refId, agencyId, a.actor))
           await d.audit.append(
-            { actor: a.actor, action: 'task_force.assigned', caseId: kind === 'case' ? refId : null, requestId: a.requestId, after: { id, kind, refId, agencyId } },
+            {
+              actor: a.actor,
+              action: 'task_force.assigned',
+              caseId: kind === 'case' ? refId : null,
+              requestId: a.requestId,
+              after: { id, kind, refId, agencyId },
+            },
             t,
           );
       };
