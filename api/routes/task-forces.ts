@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ASSIGNMENT_KINDS, type TaskForceDetail } from '../../db/task-forces.js';
 import { isIsoDate } from '../../workflows/clock/days.js';
+import { vnDate } from '../../workflows/clock/vn-time.js';
 import { actorOf } from '../auth/principal.js';
 import { idempotent } from '../routing/idempotent.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
@@ -59,7 +60,7 @@ const TaskForceView = z
   })
   .meta({ id: 'TaskForce' });
 
-const todayVn = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+const todayVn = () => vnDate(Date.now());
 function view(tf: TaskForceDetail) {
   const { createdBy: _by, ...rest } = tf;
   return { ...rest, active: tf.endsOn >= todayVn(), link: `/v1/task-forces/${tf.id}` };
