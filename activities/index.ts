@@ -14,6 +14,7 @@ import { createProcessActivities, type ProcessActivityDeps } from './process.js'
 import { createWebhookActivities } from './webhooks.js';
 import { createReceptionComplianceActivities } from './reception-compliance.js';
 import { createReceptionPeriodActivities } from './reception-periods.js';
+import { createReviewCampaignActivities } from './review-campaigns.js';
 
 export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries' | 'definitions' | 'pinKeys'> {
   db: Db;
@@ -60,6 +61,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createReceptionPeriodActivities(deps),
     // Stored reports: draft, freeze, reopen, escalate (workflows/report.ts, ADR 0032).
     ...createReportActivities({ db: deps.db, logger: deps.logger, notifications: deps.notifications }),
+    // Backlog review campaigns: open, escalate, complete (workflows/review-campaign.ts, ADR 0037).
+    ...createReviewCampaignActivities({ db: deps.db }),
   };
 }
 

@@ -39,6 +39,8 @@ import { reportRoutes } from './routes/reports.js';
 import { reportFormRoutes } from './routes/report-forms.js';
 import { receptionRoutes } from './routes/reception.js';
 import { matterRoutes } from './routes/matters.js';
+import { taskForceRoutes } from './routes/task-forces.js';
+import { reviewCampaignRoutes } from './routes/review-campaigns.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 import { consoleRouter } from './console.js';
 
@@ -88,6 +90,8 @@ export function apiRoutes(): RouteSpec[] {
     ...reportRoutes,
     ...receptionRoutes,
     ...matterRoutes,
+    ...taskForceRoutes,
+    ...reviewCampaignRoutes,
   ];
 }
 

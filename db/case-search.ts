@@ -150,6 +150,8 @@ export function createCaseSearch(db: Db) {
 export interface TaskSearch {
   agencies: string[];
   status: 'open' | 'completed' | 'cancelled';
+  /** Cases whose tasks are listed too, outside `agencies` (a task force member's, ADR 0037). */
+  taskForceCases?: string[];
   /** Candidate (business) roles: a task matches when it names one of them. */
   roles?: string[];
   /** Only tasks claimed by this principal id; `null` = only unclaimed tasks. */
@@ -227,7 +229,12 @@ export function createTaskSearch(db: Db) {
       // A task is in the inbox of the subtree of the agency it is routed to: a parent- or
       // inspectorate-scoped task leaves the case agency's inbox for its superior's / the inspectorate's.
       const rows = await base()
-        .whereRaw(`${TASK_TARGET} = ANY(?::text[])`, [q.agencies])
+        .where((w) => {
+          w.whereRaw(`${TASK_TARGET} = ANY(?::text[])`, [q.agencies]);
+          // ADR 0037: the tasks of the cases the caller's task forces work, whatever their agency.
+          if (q.taskForceCases && q.taskForceCases.length > 0)
+            w.orWhereRaw('t.case_id = ANY(?::text[])', [q.taskForceCases]);
+        })
         .where('t.status', q.status)
         .modify((b) => {
           if (q.caseId) b.where('t.case_id', q.caseId);

@@ -8,3 +8,4 @@ export { agencyClosureWorkflow } from './agency-closure.js';
 export { receptionComplianceWorkflow } from './reception-compliance.js';
 export { reportDraftingWorkflow, reportWorkflow } from './report.js';
 export { receptionPeriodWorkflow } from './reception-period.js';
+export { reviewCampaignWorkflow } from './review-campaign.js';

@@ -203,10 +203,12 @@ export const taskRoutes: RouteSpec[] = [
         schema: z.object({ items: z.array(InboxTask), next: z.string().nullable() }),
       },
     },
-    handler: async ({ query, principal, subtree, services }) => {
+    handler: async ({ query, principal, subtree, services, requestId }) => {
       const roles = query.role ? [query.role] : taskRolesOf(principal);
+      const taskForceCases = await services.taskForces.casesOf(principal);
       const rows = await services.taskSearch.search({
         agencies: subtree,
+        taskForceCases,
         status: query.status,
         roles,
         ...(query.assignee === 'me'
@@ -218,6 +220,9 @@ export const taskRoutes: RouteSpec[] = [
         ...(query.after ? { after: { k: query.after.k, caseId: query.after.id, taskId: query.after.t ?? '' } } : {}),
         limit: query.limit,
       });
+      // ADR 0037: tasks seen through a task force, outside the caller's subtree, are an audited access.
+      const foreign = [...new Set(rows.filter((t) => !subtree.includes(t.targetAgencyId)).map((t) => t.caseId))];
+      if (foreign.length > 0) await services.taskForces.listed(principal, foreign, requestId);
       const last = rows[rows.length - 1];
       const rest = new URLSearchParams(
         Object.entries(query).flatMap(([k, v]): Array<[string, string]> =>

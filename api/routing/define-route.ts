@@ -59,6 +59,11 @@ export type ScopeRule =
    * province's period: 403). Sets `ctx.period`.
    */
   | { kind: 'period'; param: string; manage?: boolean }
+  /**
+   * A task force, review campaign or review named by a path parameter (ADR 0037): its owning agency (the
+   * task force's governing agency, the campaign's launching agency, the review's agency) is in the subtree.
+   */
+  | { kind: 'owned'; param: string; resource: 'task-force' | 'review-campaign' | 'review' }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
   /**

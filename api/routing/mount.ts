@@ -159,7 +159,7 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
 
   // 3. Where: the agency scope. Out of the caller's subtree is indistinguishable from missing.
   if (spec.auth !== 'public' && ctx.principal) {
-    const { principal } = ctx;
+    const { principal, requestId } = ctx;
     const scope = spec.auth.scope;
     const within = (agencyId: string) => ctx.subtree.includes(agencyId);
     if (scope.kind === 'case') {
@@ -167,10 +167,13 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const c = await services.cases.get(id);
       // ADR 0012: a read route may also admit a caller to whose subtree a task of the case is routed
       // (a superior's review, the inspectorate's verification: ADR 0010) — reading only, never acting.
+      // ADR 0037: and a member of a task force working the case, outside their own subtree (audited).
       const admitted =
         c &&
         (within(c.agencyId) ||
-          (scope.routedTaskReaders === true && (await services.taskSearch.routedTo(c.id, ctx.subtree))));
+          (scope.routedTaskReaders === true &&
+            ((await services.taskSearch.routedTo(c.id, ctx.subtree)) ||
+              (await services.taskForces.admit(principal, c.id, `${spec.operationId} ${c.id}`, requestId)))));
       if (!c || !admitted) throw notFound(`Case ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'body-agency') {
@@ -206,7 +209,12 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       // Worked within the subtree of the agency the task is routed to (ADR 0010: a parent- or
       // inspectorate-scoped task); a task not projected yet: the case's agency.
       const target = c ? ((await services.taskSearch.get(caseId, taskId))?.targetAgencyId ?? c.agencyId) : undefined;
-      if (!c || !target || !within(target)) throw notFound(`Task ${id}`);
+      // ADR 0037: a member of a task force working the case works its tasks too (each access audited).
+      const admitted =
+        c &&
+        target &&
+        (within(target) || (await services.taskForces.admit(principal, c.id, `${spec.operationId} ${id}`, requestId)));
+      if (!c || !admitted) throw notFound(`Task ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'governing-agency') {
       const named = (ctx.query as Record<string, unknown>)[scope.param];
@@ -248,6 +256,10 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       if (scope.manage && !within(p.governingAgencyId))
         throw forbidden(`Special period ${id} is managed by ${p.governingAgencyId} or the agencies above it`);
       ctx.period = p;
+    } else if (scope.kind === 'owned') {
+      const id = (ctx.params as Record<string, string>)[scope.param]!;
+      const owner = await services.ownerOf(scope.resource, id);
+      if (!owner || !within(owner)) throw notFound(`${scope.resource} ${id}`);
     } else if (scope.kind === 'reception') {
       const id = (ctx.params as Record<string, string>)[scope.param]!;
       const store = services.receptionStore;

@@ -51,6 +51,10 @@ import { createReceptionService } from '../services/reception.js';
 import { createReceptionStore } from '../../db/reception.js';
 import { createMatterStore } from '../../db/matters.js';
 import { createReceptionPeriodService } from '../services/reception-periods.js';
+import { createTaskForceStore } from '../../db/task-forces.js';
+import { createReviewCampaignStore } from '../../db/review-campaigns.js';
+import { createTaskForceService } from '../services/task-forces.js';
+import { createReviewCampaignService } from '../services/review-campaigns.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -112,7 +116,33 @@ export function createServices(deps: AppDeps) {
     places,
     hotspots: { config: hotspots.config, startDelivery },
   });
+  const directoryStore = createDirectoryStore(deps.db);
+  // Task forces and review campaigns (ADR 0037).
+  const taskForces = createTaskForceService({
+    db: deps.db,
+    store: createTaskForceStore(deps.db),
+    audit,
+    matters,
+    cases,
+    membershipAgencies: (personId) => directoryStore.membershipAgencies(personId),
+  });
+  const reviewCampaigns = createReviewCampaignService({
+    db: deps.db,
+    store: createReviewCampaignStore(deps.db),
+    matters,
+    audit,
+    agencies,
+    taskForces,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    logger: deps.logger,
+  });
   return {
+    taskForces,
+    reviewCampaigns,
+    /** The agency owning a task force, review campaign or review (scope kind `owned`, ADR 0037). */
+    ownerOf: (resource: 'task-force' | 'review-campaign' | 'review', id: string): Promise<string | undefined> =>
+      resource === 'task-force' ? taskForces.store.ownerOf(id) : reviewCampaigns.store.ownerOf(resource, id),
     places,
     hotspots,
     hotspotLifecycle: createHotspotService(deps.db, hotspots, audit, {

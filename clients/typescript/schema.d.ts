@@ -2436,6 +2436,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/review-campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Review campaigns of agencies within your subtree, newest first
+         * @description Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReviewCampaigns"];
+        put?: never;
+        /**
+         * Launch a backlog review campaign (rà soát): select the matters, open a review per matter
+         * @description `agencyId` is the campaign's agency (yours or below); `criteria.agencyIds` must be within its subtree (422 naming the field). The reviews are due at the end of `dueOn` (Vietnam); those still open then are escalated to the agency above. Audited; a retry with the same Idempotency-Key answers the first outcome.
+         *
+         *     Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["launchReviewCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/review-campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A campaign's progress: selected, reviewed by outcome, open, overdue and escalated, per agency
+         * @description Roles: supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReviewCampaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reviews for your agency subtree (its own, and those escalated to it), due first
+         * @description Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reviews/{id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a review's outcome (the matter's agency or an agency above it); audited, idempotent
+         * @description A referral to a task force assigns the matter to it (the task force must be running and set up over the matter's agency: 422 naming `taskForceId`). The same outcome again answers the review; another one 409.
+         *
+         *     Roles: officer, supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["recordReviewOutcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task-forces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Task forces governed within your agency subtree, newest first
+         * @description Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listTaskForces"];
+        put?: never;
+        /**
+         * Set up a task force (tổ công tác) over matters, cases or a special period (supervisors)
+         * @description The governing agency must be the caller's or below it, and its subtree must hold every member's agency (the level above them all) and the agency of every matter and case assigned; otherwise 422 naming the field. Audited; a retry with the same Idempotency-Key answers the first outcome.
+         *
+         *     Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["createTaskForce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task-forces/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A task force with its members and the matters and cases it works
+         * @description Roles: supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getTaskForce"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task-forces/{id}/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign a matter or a case to the task force: their tasks go to its members; audited, idempotent
+         * @description Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["assignToTaskForce"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task-forces/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a member (staff of an agency within the governing agency subtree); audited, idempotent
+         * @description Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["addTaskForceMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task-forces/{id}/members/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member: their access to the task force's cases ends at once; audited
+         * @description Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        delete: operations["removeTaskForceMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks": {
         parameters: {
             query?: never;
@@ -3616,6 +3810,34 @@ export interface components {
             visitedAt: string;
             visitors: components["schemas"]["VisitorInput"][];
         };
+        CreateTaskForce: {
+            /** @default [] */
+            caseIds?: string[];
+            /**
+             * Format: date
+             * @description The last day (Vietnam) of the members' access
+             * @example 2027-06-30
+             */
+            endsOn: string;
+            /**
+             * @description The agency governing the task force: yours or one below, whose subtree holds every member's agency and every matter and case assigned
+             * @example so-tnmt
+             */
+            governingAgencyId: string;
+            /** @description The lead (tổ trưởng): one of the members */
+            leadPersonId: string;
+            /** @description What the task force is set up to do (nhiệm vụ) */
+            mandate: string;
+            /** @default [] */
+            matterIds?: string[];
+            members: components["schemas"]["TaskForceMemberInput"][];
+            name: string;
+            /**
+             * @description The special period (`reception_periods` id) it serves, if any
+             * @default null
+             */
+            periodId?: string | null;
+        };
         CreateWebhook: {
             /**
              * @description Agency id in the agency tree
@@ -4183,6 +4405,20 @@ export interface components {
             statutory: false;
             /** @enum {string} */
             unit: "working_days";
+        };
+        LaunchReviewCampaign: {
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            agencyId: string;
+            criteria: components["schemas"]["ReviewCampaignCriteria"];
+            /**
+             * Format: date
+             * @example 2027-03-31
+             */
+            dueOn: string;
+            name: string;
         };
         Matter: {
             agencyId: string;
@@ -5120,6 +5356,118 @@ export interface components {
             /** @description Why the case is reset (kept in the audit log only; no personal data) */
             reason: string;
         };
+        Review: {
+            /** @description The matter's agency, which reviews it */
+            agencyId: string;
+            campaignId: string;
+            dueAt: string;
+            escalatedAt: string | null;
+            /** @description The agency above, once the review was overdue */
+            escalatedTo: string | null;
+            id: string;
+            legalGround: string | null;
+            links: {
+                campaign: string;
+                matter: string;
+            };
+            matterId: string;
+            matterTitle: string;
+            note: string | null;
+            openedAt: string | null;
+            /** @enum {string|null} */
+            outcome: "resolved" | "resolution_plan" | "terminated" | "referred_to_task_force" | null;
+            overdue: boolean;
+            planDate: string | null;
+            reviewedAt: string | null;
+            /** @enum {string} */
+            status: "pending" | "open" | "reviewed";
+            taskForceId: string | null;
+        };
+        ReviewCampaign: {
+            agencyId: string;
+            completedAt: string | null;
+            createdAt: string;
+            criteria: components["schemas"]["ReviewCampaignCriteria"];
+            dueAt: string;
+            id: string;
+            link: string;
+            name: string;
+            /** @enum {string} */
+            status: "running" | "completed";
+        };
+        ReviewCampaignCriteria: {
+            /** @description Agencies within the campaign's agency subtree whose matters are reviewed */
+            agencyIds: string[];
+            /** @description A matter is selected when it has any of these flags (ADR 0028) */
+            flags: ("prolonged" | "complex" | "mass")[];
+            /** @description Open at least N months since first received */
+            openLongerThanMonths: number;
+        };
+        ReviewCampaignProgress: {
+            agencyId: string;
+            completedAt: string | null;
+            createdAt: string;
+            criteria: components["schemas"]["ReviewCampaignCriteria"];
+            dueAt: string;
+            id: string;
+            link: string;
+            name: string;
+            progress: {
+                agencies: {
+                    agencyId: string;
+                    byOutcome: {
+                        referred_to_task_force: number;
+                        resolution_plan: number;
+                        resolved: number;
+                        terminated: number;
+                    };
+                    escalated: number;
+                    open: number;
+                    overdue: number;
+                    reviewed: number;
+                    selected: number;
+                }[];
+                byOutcome: {
+                    referred_to_task_force: number;
+                    resolution_plan: number;
+                    resolved: number;
+                    terminated: number;
+                };
+                escalated: number;
+                open: number;
+                overdue: number;
+                reviewed: number;
+                selected: number;
+            };
+            /** @enum {string} */
+            status: "running" | "completed";
+        };
+        ReviewOutcome: {
+            note?: string;
+            /** @enum {string} */
+            outcome: "resolved";
+        } | {
+            note?: string;
+            /** @enum {string} */
+            outcome: "resolution_plan";
+            /**
+             * Format: date
+             * @description The date the plan resolves the matter by
+             * @example 2027-03-31
+             */
+            planDate: string;
+        } | {
+            /** @description The legal ground of the termination of acceptance (e.g. "Luật Khiếu nại 2011 Art 11") */
+            legalGround: string;
+            note?: string;
+            /** @enum {string} */
+            outcome: "terminated";
+        } | {
+            note?: string;
+            /** @enum {string} */
+            outcome: "referred_to_task_force";
+            taskForceId: string;
+        };
         SetReceptionDuty: {
             /** @example 2026-12-10 */
             date: string;
@@ -5203,6 +5551,46 @@ export interface components {
             /** @description false: the next step did not finish within 10 s (e.g. a failing service being retried); `openTasks` are those open now, and the tasks it leads to appear in GET /v1/tasks when it has run */
             settled: boolean;
             taskId: string;
+        };
+        TaskForce: {
+            /** @description false once the end date has passed */
+            active: boolean;
+            assignments: {
+                agencyId: string;
+                assignedAt: string;
+                /** @enum {string} */
+                kind: "matter" | "case";
+                refId: string;
+            }[];
+            createdAt: string;
+            endsOn: string;
+            governingAgencyId: string;
+            id: string;
+            leadPersonId: string;
+            link: string;
+            mandate: string;
+            members: {
+                addedAt: string;
+                agencyId: string;
+                personId: string;
+                removedAt: string | null;
+            }[];
+            name: string;
+            periodId: string | null;
+        };
+        TaskForceAssignment: {
+            /** @enum {string} */
+            kind: "matter" | "case";
+            /** @description The matter or case id */
+            refId: string;
+        };
+        TaskForceMemberInput: {
+            /**
+             * @description The agency the member acts for (needed only when they are staff of several in the subtree)
+             * @example so-tnmt
+             */
+            agencyId?: string;
+            personId: string;
         };
         TimelineEntry: {
             action: string;
@@ -14218,6 +14606,809 @@ export interface operations {
             };
             /** @description The caller lacks the role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReviewCampaigns: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Campaigns */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReviewCampaign"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    launchReviewCampaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Rà soát vụ việc tồn đọng 2026",
+                 *       "agencyId": "so-tnmt",
+                 *       "criteria": {
+                 *         "flags": [
+                 *           "prolonged",
+                 *           "complex",
+                 *           "mass"
+                 *         ],
+                 *         "openLongerThanMonths": 6,
+                 *         "agencyIds": [
+                 *           "so-tnmt"
+                 *         ]
+                 *       },
+                 *       "dueOn": "2099-03-31"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LaunchReviewCampaign"];
+            };
+        };
+        responses: {
+            /** @description The campaign, with how many matters it selected */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewCampaignProgress"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An agency outside the subtree, or a due date already past (naming the field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReviewCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign and its progress */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewCampaignProgress"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReviews: {
+        parameters: {
+            query?: {
+                campaignId?: string;
+                limit?: number;
+                status?: "pending" | "open" | "reviewed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Reviews */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Review"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordReviewOutcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "resolution_plan",
+                 *       "planDate": "2099-06-30",
+                 *       "note": "Đối thoại lần hai trong quý"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReviewOutcome"];
+            };
+        };
+        responses: {
+            /** @description The review */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Review"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Recorded already with another outcome, or not open yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The task force does not fit (naming `taskForceId`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTaskForces: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Task forces (without members and assignments: see each one) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description false once the end date has passed */
+                            active: boolean;
+                            createdAt: string;
+                            endsOn: string;
+                            governingAgencyId: string;
+                            id: string;
+                            leadPersonId: string;
+                            link: string;
+                            mandate: string;
+                            name: string;
+                            periodId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTaskForce: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Tổ công tác vụ việc đất đai xã B",
+                 *       "mandate": "Rà soát, đối thoại và đề xuất giải quyết dứt điểm",
+                 *       "governingAgencyId": "so-tnmt",
+                 *       "leadPersonId": "head-so-tnmt",
+                 *       "members": [
+                 *         {
+                 *           "personId": "head-so-tnmt"
+                 *         }
+                 *       ],
+                 *       "endsOn": "2099-12-31"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateTaskForce"];
+            };
+        };
+        responses: {
+            /** @description The task force */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskForce"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A matter or case is worked by another task force */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A member, the lead, the period, a matter or a case does not fit (naming the field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTaskForce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskForce"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignToTaskForce: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "matter",
+                 *       "refId": "0b6f3b4e-1234-4000-8000-000000000001"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TaskForceAssignment"];
+            };
+        };
+        responses: {
+            /** @description The task force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskForce"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Worked by another task force */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such matter or case within the governing agency subtree (naming `refId`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addTaskForceMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "personId": "head-so-tnmt"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TaskForceMemberInput"];
+            };
+        };
+        responses: {
+            /** @description The task force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskForce"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not staff of an agency within the governing agency subtree (naming the field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeTaskForceMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                personId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskForce"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The lead (name another lead first) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

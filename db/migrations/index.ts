@@ -28,6 +28,7 @@ import * as m20261204040000 from './20261204040000_case_figures.js';
 import * as m20261205050000 from './20261205050000_case_facts.js';
 import * as m20261205050100 from './20261205050100_case_fact_months.js';
 import * as m20261204060000 from './20261204060000_reports.js';
+import * as m20261205070000 from './20261205070000_task_forces_review_campaigns.js';
 import * as m20261204020100 from './20261204020100_matters_subject_gist.js';
 import * as m20261205020000 from './20261205020000_agency_staff_history.js';
 import * as m20261205020100 from './20261205020100_visit_party_hash_drop.js';
@@ -73,6 +74,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261205030000_special_periods': m20261205030000,
   '20261205050000_case_facts': m20261205050000,
   '20261205050100_case_fact_months': m20261205050100,
+  '20261205070000_task_forces_review_campaigns': m20261205070000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

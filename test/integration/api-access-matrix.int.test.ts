@@ -437,11 +437,58 @@ function subOf(headers: Record<string, string>): string {
   }
 }
 
+/** A task force governed by HOME (ADR 0037), led by HOME's head, with a fresh member who can be removed. */
+async function taskForceFixture(): Promise<{ id: string; member: string }> {
+  const id = `tf-${randomUUID()}`;
+  const member = await freshPerson();
+  await api.tdb.db('task_forces').insert({
+    id,
+    name: 'Matrix task force',
+    mandate: 'matrix',
+    governing_agency_id: HOME,
+    lead_person_id: 'head-so-tnmt',
+    ends_on: '2099-12-31',
+    created_by: JSON.stringify({ type: 'user', id: 'test', agency: HOME }),
+  });
+  await api.tdb.db('task_force_members').insert([
+    { task_force_id: id, person_id: 'head-so-tnmt', agency_id: HOME },
+    { task_force_id: id, person_id: member, agency_id: HOME },
+  ]);
+  return { id, member };
+}
+
+/** A review campaign of HOME with one open review of a matter of HOME (ADR 0037). */
+async function reviewFixture(): Promise<{ campaign: string; review: string }> {
+  const campaign = `rc-${randomUUID()}`;
+  const review = `rv-${randomUUID()}`;
+  const matter = await receptionFixture('matter');
+  await api.tdb.db('review_campaigns').insert({
+    id: campaign,
+    name: 'Matrix campaign',
+    agency_id: HOME,
+    criteria: JSON.stringify({ flags: ['prolonged'], openLongerThanMonths: 0, agencyIds: [HOME] }),
+    due_at: '2099-01-01T00:00:00Z',
+    workflow_id: `review-campaign-${campaign}`,
+    created_by: JSON.stringify({ type: 'user', id: 'test', agency: HOME }),
+  });
+  await api.tdb.db('review_items').insert({
+    id: review,
+    campaign_id: campaign,
+    matter_id: matter,
+    agency_id: HOME,
+    due_at: '2099-01-01T00:00:00Z',
+    status: 'open',
+    opened_at: api.tdb.db.fn.now(),
+  });
+  return { campaign, review };
+}
+
 /** A valid request for `spec` against the fixtures (a fresh one per call: DELETEs consume theirs). */
 async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: string; body?: unknown }> {
   const scope = spec.auth === 'public' ? { kind: 'none' as const } : spec.auth.scope;
   let path = spec.path;
   let hook: { id: string; seq: number } | undefined;
+  let taskForce: { id: string; member: string } | undefined;
   for (const [, name] of spec.path.matchAll(/:([A-Za-z_]\w*)/g)) {
     let value: string;
     if (scope.kind === 'case' && scope.param === name) {
@@ -482,6 +529,17 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
     else if (scope.kind === 'none' && name === 'id' && spec.path.startsWith('/v1/me/notifications/'))
       value = await inboxFixture(sub);
     else if (scope.kind === 'hotspot' && scope.param === name) value = await hotspotFixture();
+    else if (
+      scope.kind === 'owned' &&
+      scope.resource === 'task-force' &&
+      (name === scope.param || name === 'personId')
+    ) {
+      taskForce ??= await taskForceFixture();
+      value = name === scope.param ? taskForce.id : taskForce.member;
+    } else if (scope.kind === 'owned' && scope.resource === 'review-campaign' && scope.param === name)
+      value = (await reviewFixture()).campaign;
+    else if (scope.kind === 'owned' && scope.resource === 'review' && scope.param === name)
+      value = (await reviewFixture()).review;
     else if (scope.kind === 'report' && scope.param === name) {
       if (spec.operationId === 'submitReport') value = await reportFixture(false);
       else if (spec.operationId === 'reopenReport') value = await reportFixture(true);
@@ -511,6 +569,8 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
   if (body && spec.operationId === 'setReceptionPeriodDuty') body = { ...body, date: await workingDayAhead() };
   if (spec.operationId === 'flagCaseCongressPersonnel') await (flagPeriod ??= periodFixture('2026-06-25', '2026-07-05'));
   if (body && spec.operationId === 'decideMatterLink') body = { ...body, refId: await receptionFixture('visit') };
+  // A matter of HOME to assign to a task force (ADR 0037).
+  if (body && spec.operationId === 'assignToTaskForce') body = { ...body, refId: await receptionFixture('matter') };
   // A new agency needs a new id each time (ADR 0024).
   if (body && spec.operationId === 'createAgency') body = { ...body, id: `matrix-new-${randomUUID().slice(0, 8)}` };
   // A legal event on a case received today cannot be dated before it (ADR 0017): the documented

@@ -1,0 +1,215 @@
+/**
+ * Task forces (tổ công tác, issue 15.3, ADR 0037): members, the matters and cases they work, and the
+ * access a member has to those cases. Migration 20261205070000_task_forces_review_campaigns.
+ */
+import type { Db } from './knex.js';
+
+export const ASSIGNMENT_KINDS = ['matter', 'case'] as const;
+export type AssignmentKind = (typeof ASSIGNMENT_KINDS)[number];
+
+export interface TaskForceMember {
+  personId: string;
+  agencyId: string;
+  addedAt: string;
+  removedAt: string | null;
+}
+export interface TaskForceAssignment {
+  kind: AssignmentKind;
+  refId: string;
+  agencyId: string;
+  assignedAt: string;
+}
+export interface TaskForceRecord {
+  id: string;
+  name: string;
+  mandate: string;
+  governingAgencyId: string;
+  leadPersonId: string;
+  periodId: string | null;
+  endsOn: string;
+  createdBy: unknown;
+  createdAt: string;
+}
+export interface TaskForceDetail extends TaskForceRecord {
+  members: TaskForceMember[];
+  assignments: TaskForceAssignment[];
+}
+
+const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
+const day = (v: unknown): string => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+
+function taskForceOf(r: Record<string, unknown>): TaskForceRecord {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    mandate: r.mandate as string,
+    governingAgencyId: r.governing_agency_id as string,
+    leadPersonId: r.lead_person_id as string,
+    periodId: (r.period_id as string | null) ?? null,
+    endsOn: day(r.ends_on),
+    createdBy: r.created_by,
+    createdAt: iso(r.created_at),
+  };
+}
+
+/**
+ * The task forces whose member `personId`, acting for `agencyId`, is today (`today`, a Vietnam date): not
+ * removed, end date not passed. As SQL over `tf` and `m` (bindings: person, agency, today).
+ */
+const ACTIVE_MEMBER = `m.person_id = ? AND m.agency_id = ? AND m.removed_at IS NULL AND tf.ends_on >= ?::date`;
+/** The assignments of `a` that cover case `?`: the case itself, or the matter it is confirmed in. */
+const COVERS_CASE = `((a.kind = 'case' AND a.ref_id = ?) OR (a.kind = 'matter' AND a.ref_id IN (
+  SELECT l.matter_id FROM matter_links l WHERE l.kind = 'case' AND l.ref_id = ? AND l.decision = 'confirmed')))`;
+
+export function createTaskForceStore(db: Db) {
+  const store = {
+    async insert(
+      tf: Omit<TaskForceRecord, 'createdAt'>,
+      members: ReadonlyArray<{ personId: string; agencyId: string }>,
+      trx: Db,
+    ): Promise<void> {
+      await trx('task_forces').insert({
+        id: tf.id,
+        name: tf.name,
+        mandate: tf.mandate,
+        governing_agency_id: tf.governingAgencyId,
+        lead_person_id: tf.leadPersonId,
+        period_id: tf.periodId,
+        ends_on: tf.endsOn,
+        created_by: JSON.stringify(tf.createdBy),
+      });
+      if (members.length > 0)
+        await trx('task_force_members').insert(
+          members.map((m) => ({ task_force_id: tf.id, person_id: m.personId, agency_id: m.agencyId })),
+        );
+    },
+    async get(id: string, trx: Db = db): Promise<TaskForceDetail | undefined> {
+      const r = await trx('task_forces').where({ id }).first();
+      if (!r) return undefined;
+      const members = await trx('task_force_members')
+        .where({ task_force_id: id })
+        .orderBy([{ column: 'added_at' }, { column: 'person_id' }]);
+      const assignments = await trx('task_force_assignments')
+        .where({ task_force_id: id })
+        .orderBy([{ column: 'assigned_at' }, { column: 'ref_id' }]);
+      return {
+        ...taskForceOf(r as Record<string, unknown>),
+        members: members.map((m: Record<string, unknown>) => ({
+          personId: m.person_id as string,
+          agencyId: m.agency_id as string,
+          addedAt: iso(m.added_at),
+          removedAt: m.removed_at ? iso(m.removed_at) : null,
+        })),
+        assignments: assignments.map((a: Record<string, unknown>) => ({
+          kind: a.kind as AssignmentKind,
+          refId: a.ref_id as string,
+          agencyId: a.agency_id as string,
+          assignedAt: iso(a.assigned_at),
+        })),
+      };
+    },
+    async ownerOf(id: string): Promise<string | undefined> {
+      const r = await db('task_forces')
+        .where({ id })
+        .first<{ governing_agency_id: string } | undefined>('governing_agency_id');
+      return r?.governing_agency_id;
+    },
+    /** Task forces governed within `agencies`, newest first. */
+    async list(agencies: readonly string[], limit: number): Promise<TaskForceRecord[]> {
+      const rows = await db('task_forces')
+        .whereRaw('governing_agency_id = ANY(?::text[])', [agencies as string[]])
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(limit);
+      return rows.map((r: Record<string, unknown>) => taskForceOf(r));
+    },
+    /** Adds (or re-adds) a member; false when they are a member already. */
+    async addMember(id: string, personId: string, agencyId: string, trx: Db): Promise<boolean> {
+      const rows = await trx.raw<{ rows: unknown[] }>(
+        `INSERT INTO task_force_members (task_force_id, person_id, agency_id) VALUES (?, ?, ?)
+         ON CONFLICT (task_force_id, person_id) DO UPDATE
+           SET agency_id = EXCLUDED.agency_id, added_at = now(), removed_at = NULL
+           WHERE task_force_members.removed_at IS NOT NULL
+         RETURNING person_id`,
+        [id, personId, agencyId],
+      );
+      return rows.rows.length > 0;
+    },
+    /** Removes a member (the row stays, with `removed_at`); false when they were not a member. */
+    async removeMember(id: string, personId: string, trx: Db): Promise<boolean> {
+      const n = await trx('task_force_members')
+        .where({ task_force_id: id, person_id: personId })
+        .whereNull('removed_at')
+        .update({ removed_at: trx.fn.now() });
+      return n > 0;
+    },
+    async periodExists(id: string): Promise<boolean> {
+      return (await db('reception_periods').where({ id }).first('id')) !== undefined;
+    },
+    /** The task force a matter or case is assigned to, if any. */
+    async assignmentOf(kind: AssignmentKind, refId: string, trx: Db = db): Promise<string | undefined> {
+      const r = await trx('task_force_assignments')
+        .where({ kind, ref_id: refId })
+        .first<{ task_force_id: string } | undefined>('task_force_id');
+      return r?.task_force_id;
+    },
+    /** Assigns a matter or case (one task force at a time); false when it is assigned to this one already. */
+    async assign(
+      id: string,
+      a: { kind: AssignmentKind; refId: string; agencyId: string; by: unknown },
+      trx: Db,
+    ): Promise<boolean> {
+      const rows = await trx('task_force_assignments')
+        .insert({
+          task_force_id: id,
+          kind: a.kind,
+          ref_id: a.refId,
+          agency_id: a.agencyId,
+          assigned_by: JSON.stringify(a.by),
+        })
+        .onConflict(['kind', 'ref_id'])
+        .ignore()
+        .returning('ref_id');
+      return rows.length > 0;
+    },
+    /**
+     * The task force through which `personId` (signed in for `agencyId`) reaches case `caseId` today (a
+     * Vietnam date): an active membership, for that agency, of a task force not past its end date, assigned
+     * the case or its confirmed matter.
+     */
+    async accessVia(personId: string, agencyId: string, caseId: string, today: string): Promise<string | undefined> {
+      const { rows } = await db.raw<{ rows: Array<{ id: string }> }>(
+        `SELECT tf.id FROM task_forces tf
+           JOIN task_force_members m ON m.task_force_id = tf.id
+           JOIN task_force_assignments a ON a.task_force_id = tf.id
+          WHERE ${ACTIVE_MEMBER} AND ${COVERS_CASE}
+          ORDER BY tf.id LIMIT 1`,
+        [personId, agencyId, today, caseId, caseId],
+      );
+      return rows[0]?.id;
+    },
+    /** The cases `personId` works today through their task forces (assigned, or of an assigned matter). */
+    async casesOf(personId: string, agencyId: string, today: string): Promise<string[]> {
+      const { rows } = await db.raw<{ rows: Array<{ case_id: string }> }>(
+        `SELECT DISTINCT x.case_id FROM task_forces tf
+           JOIN task_force_members m ON m.task_force_id = tf.id
+           JOIN task_force_assignments a ON a.task_force_id = tf.id
+           CROSS JOIN LATERAL (
+             SELECT a.ref_id AS case_id WHERE a.kind = 'case'
+             UNION ALL
+             SELECT l.ref_id FROM matter_links l
+              WHERE a.kind = 'matter' AND l.matter_id = a.ref_id AND l.kind = 'case' AND l.decision = 'confirmed'
+           ) x
+          WHERE ${ACTIVE_MEMBER}
+          ORDER BY x.case_id LIMIT 10000`,
+        [personId, agencyId, today],
+      );
+      return rows.map((r) => r.case_id);
+    },
+  };
+  return store;
+}
+
+export type TaskForceStore = ReturnType<typeof createTaskForceStore>;
