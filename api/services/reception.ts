@@ -19,6 +19,7 @@ import {
   type MatterStore,
 } from '../../db/matters.js';
 import type { PartyStore } from '../../db/parties.js';
+import { createReceptionPeriodStore } from '../../db/reception-periods.js';
 import {
   identityKeys,
   RECEPTION_EVENTS,
@@ -127,6 +128,7 @@ const todayVn = () => vnDate(Date.now());
 
 export function createReceptionService(deps: ReceptionDeps) {
   const { db, reception, matters, audit } = deps;
+  const periods = createReceptionPeriodStore(db);
   const hasher = reception.hasher;
 
   /** Person and respondent hashes of identities (never stored in clear, never logged). */
@@ -394,6 +396,14 @@ export function createReceptionService(deps: ReceptionDeps) {
       if (s.endedAt && Date.parse(s.endedAt) < started) throw unprocessable('endedAt', 'before startedAt');
       const sessionDate = s.sessionDate ?? vnDate(started);
       if (sessionDate !== vnDate(started)) throw unprocessable('sessionDate', 'not the date of startedAt in Vietnam');
+      // ADR 0035: a session is recorded with its special period — the one named (it must concern the agency on
+      // that day), else the period active for the agency that day, if any.
+      let periodId = s.periodId ?? null;
+      if (periodId !== null) {
+        const p = await periods.get(periodId);
+        if (!p || !p.agencies.includes(s.agencyId) || sessionDate < p.startsOn || sessionDate > p.endsOn)
+          throw unprocessable('periodId', `no special period ${periodId} concerning ${s.agencyId} on ${sessionDate}`);
+      } else periodId = (await periods.activeFor(s.agencyId, sessionDate))?.id ?? null;
       const id = key === undefined ? randomUUID() : visitIdOf(principal, `session|${key}`);
       return db.transaction(async (trx) => {
         const { session, fresh } = await reception.insertSession(
@@ -409,7 +419,7 @@ export function createReceptionService(deps: ReceptionDeps) {
             sessionDate,
             startedAt: new Date(started).toISOString(),
             endedAt: s.endedAt ? new Date(Date.parse(s.endedAt)).toISOString() : null,
-            periodId: s.periodId ?? null,
+            periodId,
             scheduleEntryId: s.scheduleEntryId ?? null,
             notes: s.notes ?? null,
             createdBy: by(principal),

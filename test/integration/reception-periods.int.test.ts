@@ -362,6 +362,30 @@ describe('special periods (issue 14.5)', () => {
     expect(refused.status, refused.text).toBe(422);
   });
 
+  it('a reception session during the period is recorded with it', async () => {
+    await api.tdb.db('reception_places').insert({
+      id: 'rp_00000000000000aa',
+      agency_id: 'so-tnmt',
+      name: 'Phòng tiếp dân (đại hội)',
+      kind: 'department_point',
+      created_by: 't',
+    });
+    const body = {
+      agencyId: 'so-tnmt',
+      placeId: 'rp_00000000000000aa',
+      kind: 'regular',
+      receivedBy: 'in_person',
+      mode: 'in_person',
+      startedAt: new Date(Date.now() - 60_000).toISOString(),
+    };
+    const s = await call('POST', '/v1/reception/sessions', officer, body);
+    expect(s.status, s.text).toBe(201);
+    expect(s.json.periodId).toBe(period.id);
+    const wrong = await call('POST', '/v1/reception/sessions', officer, { ...body, periodId: 'rpd_0000000000000000' });
+    expect(wrong.status, wrong.text).toBe(422);
+    expect(wrong.json.errors).toEqual([expect.objectContaining({ path: 'periodId' })]);
+  });
+
   it('a change re-plans the workflow; a cancellation closes the tasks and ends it', async () => {
     const ch = await call('PATCH', `/v1/reception/periods/${period.id}`, province, {
       endsOn: addDays(today, 12),
