@@ -377,16 +377,6 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
       return rows.map((r: Record<string, unknown>) => ({ ...placeOf(r), sortKey: r.sort_key as string }));
     },
 
-    /** Whether special period `periodId` covers `agencyId` (declared by it or listing it). */
-    async periodCovers(periodId: string, agencyId: string): Promise<boolean> {
-      const r = await db('reception_periods as p')
-        .leftJoin('reception_period_agencies as pa', 'pa.period_id', 'p.id')
-        .where('p.id', periodId)
-        .andWhere((b) => b.where('p.governing_agency_id', agencyId).orWhere('pa.agency_id', agencyId))
-        .first('p.id');
-      return r !== undefined;
-    },
-
     /** Inserts a session (idempotent per id: an existing row is returned with `fresh: false`). */
     async insertSession(s: NewSession, trx: Db = db): Promise<{ session: SessionRecord; fresh: boolean }> {
       const rows = await trx('reception_sessions')

@@ -251,7 +251,7 @@ export const caseRoutes: RouteSpec[] = [
           services.caseDetails.extras(c.id),
           queryCaseState(services.deps.temporal, c.workflowId),
         ]);
-        const internalClocks = await services.receptionPeriods.internalClocks(c.id, live.status !== 'completed');
+        const internalClocks = await services.receptionPeriods.internalClocks(c.id, live.status === 'running');
         const body = buildCaseView(c, live, { ...extras, seq: c.projectionSeq, asOf: null, source: 'workflow' });
         return { body: internalClocks.length > 0 ? { ...body, internalClocks } : body };
       }

@@ -390,6 +390,9 @@ export function createReceptionPeriodService(deps: ReceptionPeriodDeps) {
       by: Acting,
     ): Promise<{ flag: Awaited<ReturnType<typeof store.flagsOfCase>>[number] | null; routed: boolean }> {
       const receivedOn = vnDate(Date.parse(c.receivedAt));
+      // A retried intake finds its flag (the case may have moved to the designated agency since).
+      const earlier = f.source === 'intake' ? (await store.flagsOfCase(c.id))[0] : undefined;
+      if (earlier) return { flag: earlier, routed: false };
       const period = await store.activeFor(c.agencyId, receivedOn);
       if (!period) return { flag: null, routed: false };
       const existing = (await store.flagsOfCase(c.id)).find((x) => x.periodId === period.id);

@@ -26,6 +26,7 @@ import {
   refusalBasis,
   REPRESENTATIVES_RULE,
 } from '../../reception/legal-rules.js';
+import { createReceptionPeriodStore } from '../../db/reception-periods.js';
 import {
   identityKeys,
   RECEPTION_EVENTS,
@@ -176,6 +177,7 @@ const todayVn = () => vnDate(Date.now());
 
 export function createReceptionService(deps: ReceptionDeps) {
   const { db, reception, matters, audit } = deps;
+  const periods = createReceptionPeriodStore(db);
   const hasher = reception.hasher;
 
   /**
@@ -453,8 +455,6 @@ export function createReceptionService(deps: ReceptionDeps) {
         throw unprocessable('delegatePersonId', `not active staff of ${s.agencyId} in the directory`);
       if (s.scheduleEntryId && (await deps.schedule.get(s.scheduleEntryId))?.agencyId !== s.agencyId)
         throw unprocessable('scheduleEntryId', `not a reception schedule entry of ${s.agencyId}`);
-      if (s.periodId && !(await reception.periodCovers(s.periodId, s.agencyId)))
-        throw unprocessable('periodId', `not a special period covering ${s.agencyId}`);
       const started = Date.parse(s.startedAt);
       if (started > Date.now() + 5 * 60_000) throw unprocessable('startedAt', 'must not be in the future');
       if (s.endedAt && Date.parse(s.endedAt) < started) throw unprocessable('endedAt', 'before startedAt');
@@ -465,6 +465,14 @@ export function createReceptionService(deps: ReceptionDeps) {
           'mode',
           `online reception only from ${ONLINE_RECEPTION.from} (${ONLINE_RECEPTION.citation})`,
         );
+      // ADR 0035: a session is recorded with its special period — the one named (it must concern the agency on
+      // that day), else the period active for the agency that day, if any.
+      let periodId = s.periodId ?? null;
+      if (periodId !== null) {
+        const p = await periods.get(periodId);
+        if (!p || !p.agencies.includes(s.agencyId) || sessionDate < p.startsOn || sessionDate > p.endsOn)
+          throw unprocessable('periodId', `no special period ${periodId} concerning ${s.agencyId} on ${sessionDate}`);
+      } else periodId = (await periods.activeFor(s.agencyId, sessionDate))?.id ?? null;
       const id = key === undefined ? randomUUID() : visitIdOf(principal, `session|${key}`);
       return db.transaction(async (trx) => {
         const { session, fresh } = await reception.insertSession(
@@ -480,7 +488,7 @@ export function createReceptionService(deps: ReceptionDeps) {
             sessionDate,
             startedAt: new Date(started).toISOString(),
             endedAt: s.endedAt ? new Date(Date.parse(s.endedAt)).toISOString() : null,
-            periodId: s.periodId ?? null,
+            periodId,
             scheduleEntryId: s.scheduleEntryId ?? null,
             notes: s.notes ?? null,
             createdBy: by(principal),

@@ -300,7 +300,7 @@ describe('special periods (issue 14.5)', () => {
 
   it('a letter concerning congress personnel is routed to the designated agency with its internal target', async () => {
     const intake = await authHeader({ roles: ['intake'], agency: 'ubnd-xa-a' });
-    const created = await call('POST', '/v1/cases', intake, {
+    const letter = {
       type: 'denunciation',
       channel: 'reception_desk',
       receivedAt: new Date().toISOString(),
@@ -308,7 +308,8 @@ describe('special periods (issue 14.5)', () => {
       subject: 'Tố cáo liên quan nhân sự đại hội',
       parties: [{ role: 'denouncer', name: SECRET_NAME, idNumber: '001203009999' }],
       concernsCongressPersonnel: true,
-    });
+    };
+    const created = await call('POST', '/v1/cases', intake, letter, 'letter-1');
     expect(created.status, created.text).toBe(201);
     const id = created.json.id as string;
     const view = await call('GET', `/v1/cases/${id}`, province);
@@ -331,6 +332,9 @@ describe('special periods (issue 14.5)', () => {
       async () => (await api.tdb.db('case_states').where({ case_id: id }).first('agency_id')) as Json | undefined,
       (r) => r?.agency_id === 'so-tnmt',
     );
+    // A retried intake (same Idempotency-Key) answers the same case and flags nothing twice.
+    const retried = await call('POST', '/v1/cases', intake, letter, 'letter-1');
+    expect(retried.json.id).toBe(id);
     const flags = await api.tdb.db('reception_period_flags').where({ case_id: id });
     expect(flags).toEqual([
       expect.objectContaining({ period_id: period.id, routed_to_agency_id: 'so-tnmt', source: 'intake' }),
@@ -356,6 +360,30 @@ describe('special periods (issue 14.5)', () => {
     });
     const refused = await call('POST', `/v1/cases/${other.json.id}/congress-personnel`, province, { reason: 'x' });
     expect(refused.status, refused.text).toBe(422);
+  });
+
+  it('a reception session during the period is recorded with it', async () => {
+    await api.tdb.db('reception_places').insert({
+      id: 'rp_00000000000000aa',
+      agency_id: 'so-tnmt',
+      name: 'Phòng tiếp dân (đại hội)',
+      kind: 'department_point',
+      created_by: 't',
+    });
+    const body = {
+      agencyId: 'so-tnmt',
+      placeId: 'rp_00000000000000aa',
+      kind: 'regular',
+      receivedBy: 'in_person',
+      mode: 'in_person',
+      startedAt: new Date(Date.now() - 60_000).toISOString(),
+    };
+    const s = await call('POST', '/v1/reception/sessions', officer, body);
+    expect(s.status, s.text).toBe(201);
+    expect(s.json.periodId).toBe(period.id);
+    const wrong = await call('POST', '/v1/reception/sessions', officer, { ...body, periodId: 'rpd_0000000000000000' });
+    expect(wrong.status, wrong.text).toBe(422);
+    expect(wrong.json.errors).toEqual([expect.objectContaining({ path: 'periodId' })]);
   });
 
   it('a change re-plans the workflow; a cancellation closes the tasks and ends it', async () => {
