@@ -3,13 +3,14 @@
  * `reportforms` module): a later change of the engine's signatures touches this file only.
  *
  * Until a form is defined in the engine, the plan's monthly report to the provincial chairman (issue 16
- * item 3) is computed here from the case read model, with the filters of the case search (each cell's
- * drill-down is that search). Sections whose tables have not landed (reception, hotspots, central
- * gatherings, task forces, prolonged matters) are present with `value: null` and a note — never a number
- * that was not counted.
+ * item 3) is computed here from the case read model (the filters of the case search: each cell's
+ * drill-down is that search), the reception sessions and visits and the prolonged matters. Figures
+ * kntc-flow does not count yet (the required leader reception days, the competence of letters, hotspots
+ * of the period, central gatherings, task forces) are present with `value: null` and a note — never a
+ * number that was not counted. Versions are exported with the report-form renderers (`reports/render.ts`).
  */
 import type { Db } from '../db/knex.js';
-import { canonicalJson } from '../workflows/engine/canonical-json.js';
+import { renderAs } from '../reports/render.js';
 import { addDays } from '../workflows/clock/index.js';
 import { startOfDayInstant, vnInstant } from '../workflows/clock/vn-time.js';
 import { MONTHLY_CHAIRMAN_FORM, type ReportPeriod } from '../workflows/report-contract.js';
@@ -285,42 +286,10 @@ export function sumSnapshots(snapshots: readonly ReportSnapshot[]): SnapshotRow[
   });
 }
 
-export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-/** A rendered version: its bytes, media type and file extension. */
-export interface RenderedReport {
-  body: Buffer;
-  contentType: string;
-  extension: string;
-}
+export { EXPORT_FORMATS, type ExportFormat, type RenderedReport } from '../reports/render.js';
 
 /**
- * Renders one form of a version (the engine's renderers). JSON is the canonical JSON that was hashed.
+ * Renders one form of a version with the report-form renderers (`reports/render.ts`): the stored
+ * snapshot is a `ReportSnapshot` (one column, the indicators as rows). JSON is the canonical JSON that was hashed.
  */
-export async function renderVersion(format: ExportFormat, s: ReportSnapshot): Promise<RenderedReport> {
-  if (format === 'json')
-    return { body: Buffer.from(canonicalJson(s)), contentType: 'application/json', extension: 'json' };
-  if (format === 'csv') {
-    const q = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
-    const cols = s.columns.map((c) => c.no);
-    const lines = [
-      ['Mã', 'Chỉ tiêu / đơn vị', ...s.columns.map((c) => `(${c.no}) ${c.label}`)].map(q).join(','),
-      ...s.rows.map((r) => [q(r.code), q(r.label), ...cols.map((c) => r.cells[String(c)]?.value ?? '')].join(',')),
-    ];
-    return {
-      body: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`),
-      contentType: 'text/csv; charset=utf-8',
-      extension: 'csv',
-    };
-  }
-  throw new RendererUnavailable(format);
-}
-
-/** The engine's renderer for a format is not merged yet (XLSX, PDF: the reportforms module). */
-export class RendererUnavailable extends Error {
-  constructor(readonly format: string) {
-    super(`${format.toUpperCase()} export comes with the report-form renderers`);
-    this.name = 'RendererUnavailable';
-  }
-}
+export const renderVersion = renderAs;

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { isIsoDate } from '../../workflows/clock/days.js';
 import { ReportError } from '../../reports/engine.js';
 import { PERIODS_PER_YEAR, periodOf, REGIMES } from '../../reports/regimes.js';
-import { renderCsv, renderHtml, renderPdf, renderXlsx } from '../../reports/render.js';
+import { renderAs } from '../../reports/render.js';
+import { vnDate } from '../../workflows/clock/vn-time.js';
 import type { PeriodKind } from '../../reports/types.js';
 import { HttpProblem, problems } from '../problem.js';
 import { AgencyId } from '../schemas.js';
@@ -173,14 +174,7 @@ const ComputeQuery = z
     }
   });
 
-const today = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-
-const CONTENT: Record<'csv' | 'xlsx' | 'html' | 'pdf', { type: string; ext: string }> = {
-  csv: { type: 'text/csv; charset=utf-8', ext: 'csv' },
-  xlsx: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' },
-  html: { type: 'text/html; charset=utf-8', ext: 'html' },
-  pdf: { type: 'application/pdf', ext: 'pdf' },
-};
+const today = () => vnDate(Date.now());
 
 export const reportFormRoutes: RouteSpec[] = [
   defineRoute({
@@ -281,22 +275,14 @@ export const reportFormRoutes: RouteSpec[] = [
         throw e;
       }
       if (query.format === 'json') return { body: snap };
-      const c = CONTENT[query.format];
-      const name = `${snap.form.code.replace('/', '-')}_${agencyId}_${period.from}_${period.to}.${c.ext}`;
-      const body =
-        query.format === 'csv'
-          ? renderCsv(snap)
-          : query.format === 'xlsx'
-            ? await renderXlsx(snap)
-            : query.format === 'html'
-              ? renderHtml(snap)
-              : await renderPdf(snap);
+      const out = await renderAs(query.format, snap);
+      const name = `${snap.form.code.replace('/', '-')}_${agencyId}_${period.from}_${period.to}.${out.extension}`;
       res
         .status(200)
-        .type(c.type)
+        .type(out.contentType)
         .set('Content-Disposition', `${query.format === 'html' ? 'inline' : 'attachment'}; filename="${name}"`)
         .set('Cache-Control', 'no-store')
-        .send(body);
+        .send(out.body);
     },
   }),
 ];

@@ -9,10 +9,10 @@
  */
 import { z } from 'zod';
 import { actorOf } from '../auth/principal.js';
-import { EXPORT_FORMATS, RendererUnavailable } from '../../activities/report-engine.js';
+import { EXPORT_FORMATS } from '../../activities/report-engine.js';
 import type { ReportRecord, ReportVersionRecord } from '../../db/reports.js';
 import { REPORT_KINDS, REPORT_STATUSES, parsePeriodKey } from '../../workflows/report-contract.js';
-import { HttpProblem, problems } from '../problem.js';
+import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
 import { AgencyId } from '../schemas.js';
@@ -224,7 +224,7 @@ export const reportRoutes: RouteSpec[] = [
     operationId: 'exportReportVersion',
     tags: ['Reports'],
     summary:
-      'A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers',
+      'A version exported as JSON (the canonical JSON that was hashed), CSV, XLSX, HTML or PDF (the form renderers)',
     auth: { roles: READERS, scope: { kind: 'report', param: 'id' } },
     request: {
       params: z.object({ id: ReportId, version: z.coerce.number().int().min(1).max(100_000) }),
@@ -235,24 +235,18 @@ export const reportRoutes: RouteSpec[] = [
     },
     responses: {
       200: { description: 'The rendered form', contentType: 'application/octet-stream' },
-      501: { description: 'The renderer of this format is not available in this build' },
     },
     handler: async ({ params, query, report, services, res }) => {
-      try {
-        const out = await services.reports.export(report, params.version, query.format, query.form);
-        res
-          .status(200)
-          .set('content-type', out.contentType)
-          .set(
-            'content-disposition',
-            `attachment; filename="${report.agencyId}-${report.periodKey}-v${params.version}.${out.extension}"`,
-          )
-          .send(out.body);
-      } catch (e) {
-        if (e instanceof RendererUnavailable)
-          throw new HttpProblem(501, 'not-implemented', 'Format not available', e.message, { field: 'query.format' });
-        throw e;
-      }
+      const out = await services.reports.export(report, params.version, query.format, query.form);
+      res
+        .status(200)
+        .set('content-type', out.contentType)
+        .set(
+          'content-disposition',
+          `${query.format === 'html' ? 'inline' : 'attachment'}; ` +
+            `filename="${report.agencyId}-${report.periodKey}-v${params.version}.${out.extension}"`,
+        )
+        .send(out.body);
     },
   }),
   defineRoute({

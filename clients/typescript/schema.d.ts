@@ -2092,7 +2092,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers
+         * A version exported as JSON (the canonical JSON that was hashed), CSV, XLSX, HTML or PDF (the form renderers)
          * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         get: operations["exportReportVersion"];
@@ -12392,7 +12392,7 @@ export interface operations {
             query?: {
                 /** @description The form code (default: the first form) */
                 form?: string;
-                format?: "json" | "csv" | "xlsx" | "pdf";
+                format?: "json" | "csv" | "xlsx" | "html" | "pdf";
             };
             header?: never;
             path: {
@@ -12440,15 +12440,6 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's agency subtree */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The renderer of this format is not available in this build */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };

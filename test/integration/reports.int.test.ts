@@ -6,7 +6,10 @@
  * and lists the agencies that did not submit. The drafting schedule is registered on the dev server and fires.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { XLSX_HEADER_ROW } from '../../reports/render.js';
 import { ensureReportSchedule, REPORT_SCHEDULE_SPEC } from '../../platform/report-schedule.js';
 import { canonicalJson } from '../../workflows/engine/canonical-json.js';
 import { getReportState, REPORT_SCHEDULE_ID, reportWorkflowId } from '../../workflows/report-contract.js';
@@ -191,7 +194,35 @@ describe('stored reports', () => {
     expect(json.status).toBe(200);
     const csv = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=csv`, { headers: officer });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(await csv.text()).toContain('"II.1","Tổng số đơn tiếp nhận trong kỳ",7');
+    expect((await csv.text()).split('\r\n')).toContain('Tổng số đơn tiếp nhận trong kỳ,7');
+    // XLSX and PDF of a submitted version come from the report-form renderers (laid out like the paper form).
+    const xlsx = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=xlsx`, { headers: officer });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    const ws = wb.worksheets[0]!;
+    const p = (v2.json.snapshot as { period: { from: string; to: string } }).period;
+    const dmy = (d: string) => d.split('-').reverse().join('/');
+    const periodLine = `Số liệu tính từ ngày ${dmy(p.from)} đến ngày ${dmy(p.to)}`;
+    expect(ws.getCell(3, 1).value).toBe(periodLine);
+    const codeRow = XLSX_HEADER_ROW + 1;
+    expect(ws.getCell(codeRow, 1).value).toBe('MS');
+    const labels = (v2.json.snapshot as Bundle).forms[0]!.rows;
+    const at = labels.findIndex((r) => r.code === 'II.1');
+    expect(ws.getCell(codeRow + 1 + at, 1).value).toBe('Tổng số đơn tiếp nhận trong kỳ');
+    expect(ws.getCell(codeRow + 1 + at, 2).value).toBe(7);
+    const pdf = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=pdf`, { headers: officer });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const parser = new PDFParse({ data: new Uint8Array(await pdf.arrayBuffer()) });
+    const text = (await parser.getText()).text;
+    await parser.destroy();
+    expect(text).toContain(periodLine);
+    expect(text).toContain('Tổng số đơn tiếp nhận trong kỳ');
+    const html = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=html`, { headers: officer });
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(await html.text()).toContain('href="/v1/cases?receivedFrom=');
   });
 
   it('consolidates the province: submitted reports summed (not recomputed), a commune that did not submit listed', async () => {
