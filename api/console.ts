@@ -35,6 +35,7 @@ function securityHeaders(res: Response): void {
 export function consoleRouter(dir: string): Router {
   const router = express.Router();
   const indexFile = path.join(dir, 'index.html');
+  let html: string | undefined;
   router.use(
     '/assets',
     express.static(path.join(dir, 'assets'), {
@@ -56,11 +57,13 @@ export function consoleRouter(dir: string): Router {
   );
   router.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
     if (API_PATHS.test(req.path) || !req.accepts('html')) return next();
-    let html: string;
-    try {
-      html = fs.readFileSync(indexFile, 'utf8');
-    } catch {
-      return next();
+    // Read once (the build happens before the API starts; a missing build is looked for again next time).
+    if (html === undefined) {
+      try {
+        html = fs.readFileSync(indexFile, 'utf8');
+      } catch {
+        return next();
+      }
     }
     securityHeaders(res);
     res.setHeader('Cache-Control', 'no-cache');

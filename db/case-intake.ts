@@ -187,7 +187,8 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
         // The agency open, and kept so until this commits (ADR 0024): a closure's UPDATE of the row waits for
         // this, so its sweep (started after it commits) sees the case; a closure committed first refuses it.
         // Locked before the audit head, in the order a closure takes them (agencies, then the audit head).
-        const open = await trx.raw<{ rows: unknown[] }>(
+        const open = await prepared<{ rows: unknown[] }>(
+          trx,
           'SELECT 1 FROM agencies WHERE id = ? AND closed_at IS NULL FOR SHARE',
           [s.agencyId],
         );
