@@ -5,7 +5,6 @@
  * event and a message to the supervising agency's head through the notification delivery (ADR 0025).
  * Each is idempotent under retries.
  */
-import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { calendarServiceFor } from '../calendar/service.js';
@@ -24,7 +23,7 @@ import {
   type ReportKind,
   type SubmitReportInput,
 } from '../workflows/report-contract.js';
-import type { ResolveRecipients } from './notifications.js';
+import { channelsEnabled, deliveryRows, type ResolveRecipients } from './notifications.js';
 import { computeBundle } from './report-engine.js';
 
 export interface ReportActivityDeps {
@@ -217,27 +216,19 @@ export function createReportActivities(deps: ReportActivityDeps) {
         });
         const agency = await db('agencies').where({ id: report.agencyId }).first<{ name: string }>('name');
         const link = `${n.publicBaseUrl.replace(/\/+$/, '')}/v1/reports/${report.id}`;
-        const due = report.dueOn.split('-').reverse().join('/');
-        const subject = `[KNTC] Chậm gửi báo cáo ${report.periodKey} của ${agency?.name ?? report.agencyId}`;
-        const text =
-          `${agency?.name ?? report.agencyId} chưa gửi báo cáo kỳ ${report.periodKey} ` +
-          `(hạn gửi ${due}). Đề nghị đồng chí đôn đốc.\n${link}`;
-        const rows = people.flatMap((person) =>
-          person.channels
-            .filter((c) => c === 'inapp' || (c === 'email' && !!n.email))
-            .map((channel) => ({
-              id: `dlv-${randomUUID()}`,
-              notification_id: notificationId,
-              // The delivery's subject: here the report (the column names what the message is about).
-              case_id: report.id,
-              person_id: person.personId,
-              channel,
-              address: channel === 'email' ? person.email : null,
-              subject,
-              body_text: text,
-              body_html: `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>')}</p>`,
-              link,
-            })),
+        // The delivery's subject (`case_id`): here the report (the column names what the message is about).
+        const rows = deliveryRows(
+          people,
+          channelsEnabled(n),
+          { notificationId, caseId: report.id },
+          {
+            kind: 'report_overdue',
+            reference: report.periodKey,
+            step: null,
+            dueAt: report.dueAt,
+            link,
+            agencyName: agency?.name ?? report.agencyId,
+          },
         );
         if (rows.length === 0) logger.warn({ reportId: report.id }, 'overdue report: nobody above to notify');
         else

@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../workflows/engine/canonical-json.js';
 import type { ReportActor, ReportKind, ReportStatus } from '../workflows/report-contract.js';
+import { regimeByCircular } from '../reports/regimes.js';
 import { appendAudit } from './audit.js';
 import { appendEvents, registerEventType } from './events.js';
 import type { Db } from './knex.js';
@@ -106,6 +107,18 @@ function versionFromRow(r: Row): ReportVersionRecord {
   };
 }
 
+/**
+ * The legal basis of a report's overdue mark: the citation of the regime it is drafted under and the
+ * source of its stored sending deadline (UNCONFIRMED when the deadline is configuration).
+ */
+export function overdueBasis(r: Record<string, unknown>): string {
+  const regime = regimeByCircular(String(r.regime));
+  const d = (r.deadline ?? {}) as { source?: string; confirmed?: boolean; level?: string };
+  const level = d.level ? ` (${d.level})` : '';
+  const unconfirmed = d.confirmed ? '' : ' (UNCONFIRMED: configuration)';
+  const deadline = d.source ? `sending deadline${level}: ${d.source}${unconfirmed}` : 'sending deadline: not recorded';
+  return `${regime?.citation ?? String(r.regime)}; ${deadline}`;
+}
 /** The frozen hash of a version: sha256 over the canonical JSON of its snapshot and sections. */
 export function versionHash(snapshot: unknown, sections: ReportSections): string {
   return createHash('sha256').update(canonicalJson({ snapshot, sections })).digest('hex');
@@ -395,7 +408,7 @@ export function createReportStore(db: Db) {
             actor: { type: 'system', id: 'kntc-flow', agency: null },
             action: 'report.overdue',
             after: { reportId, agencyId: r.agency_id, kind: r.kind, period: r.period_key, dueAt: iso(r.due_at) },
-            legalBasis: 'TT 02/2021/TT-TTCP Điều 7 khoản 2 (deadline by level UNCONFIRMED: configuration)',
+            legalBasis: overdueBasis(r),
           },
           trx,
         );

@@ -9,6 +9,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { createReportActivities } from '../../activities/reports.js';
+import { resolveRecipients } from '../../directory/recipients.js';
+import { regimeByCircular } from '../../reports/regimes.js';
 import { XLSX_HEADER_ROW } from '../../reports/render.js';
 import { ensureReportSchedule, REPORT_SCHEDULE_SPEC } from '../../platform/report-schedule.js';
 import { canonicalJson } from '../../workflows/engine/canonical-json.js';
@@ -246,6 +250,56 @@ describe('stored reports', () => {
     expect(rows.find((r) => r.code === 'VI.1')!.cells['1']!.value).toBeNull();
     // A commune sees no consolidation of the province (outside its subtree).
     expect((await call('GET', `/v1/reports/${prov.id}/consolidation`, await as('ubnd-xa-a'))).status).toBe(404);
+  });
+
+  it('escalates an overdue report: audited under its regime and deadline source; the message by template, SMS too', async () => {
+    const db = api.tdb.db;
+    const late = await reportOf('ubnd-xa-b');
+    const row = await db('reports').where({ id: late.id }).first();
+    const parent = (await db('agencies').where({ id: 'ubnd-xa-b' }).first('parent_id')).parent_id as string;
+    // The head of the agency above gets an SMS too (phone and preference set).
+    const head = (await db('agency_staff').where({ agency_id: parent, position: 'head' }).first('person_id'))
+      .person_id as string;
+    await db('people').where({ id: head }).update({ email: 'head@above.test', phone: '+84901111222' });
+    await db('notification_preferences').where({ person_id: head }).delete();
+    await db('notification_preferences').insert({ person_id: head, channel: 'sms', kind: '*', enabled: true });
+    const name = (await db('people').where({ id: head }).first('display_name')).display_name as string;
+    const acts = createReportActivities({
+      db,
+      logger: pino({ level: 'silent' }),
+      notifications: {
+        resolveRecipients,
+        publicBaseUrl: 'https://kntc.example.gov.vn',
+        retry: { initialIntervalMs: 1000, maximumIntervalMs: 1000, periodMs: 1000 },
+        email: {},
+        sms: {},
+      },
+    });
+    const out = await acts.escalateOverdueReport({ reportId: late.id as string });
+    expect(out.marked).toBe(true);
+    const audit = await db('audit_log').where({ action: 'report.overdue' });
+    const entry = audit.find((a) => (a.after as Json).reportId === late.id)!;
+    const regime = regimeByCircular(row.regime as string)!;
+    expect(entry.legal_basis).toContain(regime.citation);
+    expect(entry.legal_basis).toContain((row.deadline as { source: string }).source);
+    const mine = await db('notification_deliveries')
+      .where({ notification_id: `rptntf-${late.id}-overdue`, person_id: head })
+      .orderBy('channel');
+    expect(mine.map((d) => d.channel)).toEqual(['email', 'inapp', 'sms']);
+    const email = mine.find((d) => d.channel === 'email')!;
+    expect(email.subject).toMatch(/^\[KNTC\] Chậm gửi báo cáo 2031-M03 của /);
+    expect(email.body_text).toContain(`Kính gửi đồng chí ${name}`);
+    expect(email.body_html).toContain(`<a href="https://kntc.example.gov.vn/v1/reports/${late.id}">`);
+    const sms = mine.find((d) => d.channel === 'sms')!;
+    expect(sms.address).toBe('+84901111222');
+    expect(sms.body_text).toMatch(/^KNTC: Chậm gửi báo cáo 2031-M03 của .*\. Hạn: \d\d\/\d\d\/\d{4} \d\d:\d\d\. https/);
+    expect(out.deliveries.length).toBeGreaterThanOrEqual(3);
+    // Once: a retry marks and writes nothing twice.
+    const again = await acts.escalateOverdueReport({ reportId: late.id as string });
+    expect(again.marked).toBe(false);
+    expect(
+      await db('notification_deliveries').where({ notification_id: `rptntf-${late.id}-overdue`, person_id: head }),
+    ).toHaveLength(3);
   });
 
   it('registers the drafting schedule (15th, 00:05 Vietnam time) and it fires', async () => {
