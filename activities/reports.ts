@@ -16,6 +16,7 @@ import { selectRegime, sendingDeadline } from '../reports/regimes.js';
 import {
   enginePeriodKind,
   formCodeOf,
+  parsePeriodKey,
   reportPeriod,
   reportWorkflowId,
   type AgencyLevel,
@@ -80,13 +81,6 @@ export function createReportActivities(deps: ReportActivityDeps) {
       regime: r.regime,
     });
   }
-
-  const yearIndexOf = (r: ReportRecord) => {
-    const year = Number(r.periodKey.slice(0, 4));
-    const tag = r.periodKey.slice(5);
-    const index = tag.startsWith('M') ? Number(tag.slice(1)) : tag.startsWith('Q') ? Number(tag.slice(1)) : 1;
-    return { year, index };
-  };
 
   return {
     /** Agencies that report (open ones), for the drafting fan-out. */
@@ -177,8 +171,10 @@ export function createReportActivities(deps: ReportActivityDeps) {
     async reopenReportVersion(p: ReopenReportInput & { reportId: string; afterVersion: number }) {
       const r = await reports.get(p.reportId);
       if (!r) throw ApplicationFailure.nonRetryable(`Report ${p.reportId} not found`, 'Report.not_found');
-      const { year, index } = yearIndexOf(r);
-      const snapshot = await snapshotOf(r, year, index);
+      const period = parsePeriodKey(r.periodKey);
+      if (!period)
+        throw ApplicationFailure.nonRetryable(`Report ${r.id}: period ${r.periodKey} is not one`, 'Report.bad_period');
+      const snapshot = await snapshotOf(r, period.year, period.index);
       try {
         return await reports.reopen({
           reportId: p.reportId,

@@ -126,6 +126,13 @@ export function reportWorkflowId(agencyId: string, kind: ReportKind, key: string
   return `report-${agencyId}-${kind}-${key}`;
 }
 
+/**
+ * How long a submitted report stays reopenable (days after its last submission): its workflow then
+ * completes, and a reopening is refused. The one reopen window (workflow timer and API message).
+ */
+export const REOPENABLE_DAYS = 400;
+export const REOPENABLE_FOR_MS = REOPENABLE_DAYS * 86_400_000;
+
 /** The id of the Temporal Schedule that drafts the reports at the end of each data period. */
 export const REPORT_SCHEDULE_ID = 'reports-drafting';
 

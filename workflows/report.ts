@@ -27,10 +27,12 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { NotificationActivities } from '../activities/notifications.js';
 import type { ReportActivities } from '../activities/reports.js';
 import { addDays } from './clock/index.js';
+import { vnDate } from './clock/vn-time.js';
 import {
   getReportState,
   periodsEndingOn,
   reopenReport,
+  REOPENABLE_FOR_MS,
   reportWorkflowId,
   submitReport,
   type ReportWorkflowInput,
@@ -42,13 +44,6 @@ const acts = proxyActivities<ReportActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-/** How long a submitted report stays reopenable by its workflow (then the workflow completes). */
-export const REOPENABLE_FOR_MS = 400 * 86_400_000;
-
-/** The Vietnam civil day of an instant (UTC+7 since 1975; no DST). */
-function vnDay(ms: number): string {
-  return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
-}
 
 export interface ReportDraftingInput {
   /** The data periods' last day; default: yesterday in Vietnam (the schedule fires on the 15th). */
@@ -59,7 +54,7 @@ export interface ReportDraftingInput {
 
 /** Starts the report workflows of the periods that ended on `lastDay`. Answers the workflow ids started. */
 export async function reportDraftingWorkflow(input: ReportDraftingInput = {}): Promise<{ started: string[] }> {
-  const lastDay = input.lastDay ?? addDays(vnDay(Date.now()), -1);
+  const lastDay = input.lastDay ?? addDays(vnDate(Date.now()), -1);
   const periods = periodsEndingOn(lastDay);
   if (periods.length === 0) return { started: [] };
   const agencies = input.agencies ?? (await acts.reportingAgencies());

@@ -13,8 +13,13 @@ import type { PeriodKind } from '../../reports/types.js';
 import { HttpProblem, problems } from '../problem.js';
 import { AgencyId } from '../schemas.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import { REPORT_READERS } from './reports.js';
 
-const READERS = ['intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
+/**
+ * The regime and the form definitions are reference data (no figures): every role reads them, the reception
+ * desk (`intake`) included. Computed figures are read by the roles that read stored reports (`REPORT_READERS`).
+ */
+const REFERENCE_READERS = ['intake', ...REPORT_READERS] as const;
 /** Longest ad hoc data period (two years: e.g. the National Assembly's 1/8–31/7 report, with room). */
 export const MAX_PERIOD_DAYS = 731;
 
@@ -174,8 +179,6 @@ const ComputeQuery = z
     }
   });
 
-const today = () => vnDate(Date.now());
-
 export const reportFormRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get',
@@ -186,7 +189,7 @@ export const reportFormRoutes: RouteSpec[] = [
     description:
       'Configuration per circular (TT 02/2021, 01/2024, 02/2025 for communes, 06/2025), each value with its source; ' +
       '`confirmed: false` marks what the sources do not give (e.g. every sending deadline by level).',
-    auth: { roles: READERS, scope: { kind: 'none' } },
+    auth: { roles: REFERENCE_READERS, scope: { kind: 'none' } },
     responses: {
       200: { description: 'The regime versions, oldest first', schema: z.object({ items: z.array(Regime) }) },
     },
@@ -199,10 +202,10 @@ export const reportFormRoutes: RouteSpec[] = [
     operationId: 'listReportForms',
     tags: ['Reports'],
     summary: 'Report forms in force on a date (01–02/TCD, 01–04/XLD, 01–04/KQGQ)',
-    auth: { roles: READERS, scope: { kind: 'none' } },
+    auth: { roles: REFERENCE_READERS, scope: { kind: 'none' } },
     request: { query: AtQuery },
     responses: { 200: { description: 'Forms in force', schema: z.object({ items: z.array(FormSummary) }) } },
-    handler: ({ query, services }) => ({ body: { items: services.reportForms.listForms(query.at ?? today()) } }),
+    handler: ({ query, services }) => ({ body: { items: services.reportForms.listForms(query.at ?? vnDate(Date.now())) } }),
   }),
 
   defineRoute({
@@ -211,11 +214,11 @@ export const reportFormRoutes: RouteSpec[] = [
     operationId: 'getReportForm',
     tags: ['Reports'],
     summary: 'One report form in force on a date: columns (header paths, cell queries), rules, evidence',
-    auth: { roles: READERS, scope: { kind: 'none' } },
+    auth: { roles: REFERENCE_READERS, scope: { kind: 'none' } },
     request: { params: z.object({ code: FormCode }), query: AtQuery },
     responses: { 200: { description: 'The form version', schema: FormDefinition } },
     handler: ({ params, query, services }) => {
-      const at = query.at ?? today();
+      const at = query.at ?? vnDate(Date.now());
       const f = services.reportForms.selectForm(params.code, at);
       if (!f) throw problems.notFound(`Form ${params.code} in force on ${at}`);
       return { body: f };
@@ -234,7 +237,7 @@ export const reportFormRoutes: RouteSpec[] = [
       'form’s identities and cross-form rules (03/KQGQ(1) = 01/XLD(20), …). The period is `from`/`to` (inclusive ' +
       'civil dates) or `kind`/`year`/`index` of the regime in force. `format=csv|xlsx|html|pdf` answers a file ' +
       '(XLSX laid out like the form, merged header cells, numbers as numbers) instead of the JSON snapshot.',
-    auth: { roles: READERS, scope: { kind: 'subtree' } },
+    auth: { roles: REPORT_READERS, scope: { kind: 'subtree' } },
     request: {
       params: z.object({ code: FormCode }),
       query: ComputeQuery,

@@ -1,24 +1,29 @@
 /**
  * Stored reports (issue 16 items 3–5, ADR 0032). Who may act:
  * - read (list, get, a version, export, consolidation): officer, supervisor, auditor, admin of the
- *   report's agency or any agency above it (the subtree rule);
+ *   report's agency or any agency above it (the subtree rule) — the same roles that compute a form ad hoc
+ *   (`REPORT_READERS`); the reception desk (`intake`) reads the regime and the form definitions only, no figures;
  * - write the free-text sections and submit: officer, supervisor, admin of the report's own agency only
  *   (a report is the agency's own statement; the level above reads it, 403 when it tries to write);
  * - reopen (with a reason): supervisor or admin (the agency's head and the leaders above) of the report's
  *   agency or any agency above it.
  */
 import { z } from 'zod';
-import { actorOf } from '../auth/principal.js';
+import type { Request } from 'express';
+import { actorOf, type Principal } from '../auth/principal.js';
 import { EXPORT_FORMATS } from '../../activities/report-engine.js';
 import type { ReportRecord, ReportVersionRecord } from '../../db/reports.js';
-import { REPORT_KINDS, REPORT_STATUSES, parsePeriodKey } from '../../workflows/report-contract.js';
+import { REPORT_KINDS, REPORT_STATUSES, parsePeriodKey, type ReportActor } from '../../workflows/report-contract.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import type { Services } from '../routing/services.js';
 import { idempotent } from '../routing/idempotent.js';
 import { AgencyId } from '../schemas.js';
 import { updateIdFor } from '../update-id.js';
 
-const READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
+/** Who reads figures: stored reports and forms computed ad hoc (api/routes/report-forms.ts) alike. */
+export const REPORT_READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
+const READERS = REPORT_READERS;
 const WRITERS = ['officer', 'supervisor', 'admin'] as const;
 const REOPENERS = ['supervisor', 'admin'] as const;
 
@@ -157,6 +162,43 @@ function versionSummary(v: ReportVersionRecord) {
 }
 
 const byId = z.object({ id: ReportId });
+
+/**
+ * The handler of submit and reopen: the request under the caller's Idempotency-Key, sent as an Update of the
+ * report's workflow whose id is derived from that key (a retried request is the same Update).
+ */
+function throughWorkflow<B>(
+  path: string,
+  operation: string,
+  run: (c: {
+    report: ReportRecord;
+    body: B;
+    services: Services;
+    send: { actor: ReportActor; requestId: string; updateId: string };
+  }) => Promise<unknown>,
+) {
+  return (ctx: {
+    req: Request;
+    params: { id: string };
+    body: B;
+    report: ReportRecord;
+    principal: Principal;
+    services: Services;
+    requestId: string;
+  }) => {
+    const { req, params, body, principal } = ctx;
+    const key = req.get('Idempotency-Key');
+    const request = { report: params.id, body };
+    return idempotent(
+      { key, principal, store: ctx.services.idempotency, method: 'POST', path, resourceId: params.id, body: request },
+      async () => {
+        const updateId = updateIdFor({ principal, operation, key, request });
+        const send = { actor: actorOf(principal), requestId: ctx.requestId, updateId };
+        return { body: await run({ report: ctx.report, body, services: ctx.services, send }) };
+      },
+    );
+  };
+}
 
 export const reportRoutes: RouteSpec[] = [
   defineRoute({
@@ -316,33 +358,10 @@ export const reportRoutes: RouteSpec[] = [
       },
       409: { description: 'The report cannot be submitted now (reason given)' },
     },
-    handler: ({ req, params, body, report, principal, services, requestId }) =>
-      idempotent(
-        {
-          key: req.get('Idempotency-Key'),
-          principal,
-          store: services.idempotency,
-          method: 'POST',
-          path: '/v1/reports/:id/submit',
-          resourceId: params.id,
-          body: { report: params.id, body },
-        },
-        async () => {
-          const updateId = updateIdFor({
-            principal,
-            operation: 'report.submit',
-            key: req.get('Idempotency-Key'),
-            request: { report: params.id, body },
-          });
-          const r = await services.reports.submit(report, {
-            actor: actorOf(principal),
-            version: body.version,
-            requestId,
-            updateId,
-          });
-          return { body: { reportId: r.reportId, version: r.version, sha256: r.hash, submittedAt: r.submittedAt } };
-        },
-      ),
+    handler: throughWorkflow('/v1/reports/:id/submit', 'report.submit', async (c) => {
+      const r = await c.services.reports.submit(c.report, { ...c.send, version: c.body.version });
+      return { reportId: r.reportId, version: r.version, sha256: r.hash, submittedAt: r.submittedAt };
+    }),
   }),
   defineRoute({
     method: 'post',
@@ -362,33 +381,9 @@ export const reportRoutes: RouteSpec[] = [
       200: { description: 'Reopened', schema: z.object({ reportId: z.string(), version: z.number().int() }) },
       409: { description: 'The report is not submitted (reason given)' },
     },
-    handler: ({ req, params, body, report, principal, services, requestId }) =>
-      idempotent(
-        {
-          key: req.get('Idempotency-Key'),
-          principal,
-          store: services.idempotency,
-          method: 'POST',
-          path: '/v1/reports/:id/reopen',
-          resourceId: params.id,
-          body: { report: params.id, body },
-        },
-        async () => {
-          const updateId = updateIdFor({
-            principal,
-            operation: 'report.reopen',
-            key: req.get('Idempotency-Key'),
-            request: { report: params.id, body },
-          });
-          const r = await services.reports.reopen(report, {
-            actor: actorOf(principal),
-            reason: body.reason,
-            requestId,
-            updateId,
-          });
-          return { body: r };
-        },
-      ),
+    handler: throughWorkflow('/v1/reports/:id/reopen', 'report.reopen', (c) =>
+      c.services.reports.reopen(c.report, { ...c.send, reason: c.body.reason }),
+    ),
   }),
   defineRoute({
     method: 'get',
