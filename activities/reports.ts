@@ -22,6 +22,7 @@ import {
   type AgencyLevel,
   type ReopenReportInput,
   type ReportKind,
+  type ReportToDraft,
   type SubmitReportInput,
 } from '../workflows/report-contract.js';
 import { channelsEnabled, deliveryRows, type ResolveRecipients } from './notifications.js';
@@ -86,6 +87,28 @@ export function createReportActivities(deps: ReportActivityDeps) {
     /** Agencies that report (open ones), for the drafting fan-out. */
     async reportingAgencies(): Promise<string[]> {
       return (await reports.reportingAgencies()).map((a) => a.id);
+    },
+
+    /**
+     * The reports of `periods` not drafted yet (no report row) for every open agency (or `agencies`):
+     * what the daily drafting starts. One query for the reports that exist.
+     */
+    async reportsToDraft(p: { periods: Array<Omit<ReportToDraft, 'agencyId'>>; agencies?: string[] }) {
+      const agencies = p.agencies ?? (await reports.reportingAgencies()).map((a) => a.id);
+      if (agencies.length === 0 || p.periods.length === 0) return [];
+      const have = await db('reports')
+        .whereIn('agency_id', agencies)
+        .whereIn(
+          'period_key',
+          p.periods.map((x) => x.key),
+        )
+        .select<Array<{ agency_id: string; kind: string; period_key: string }>>('agency_id', 'kind', 'period_key');
+      const drafted = new Set(have.map((h) => `${h.agency_id}|${h.kind}|${h.period_key}`));
+      return agencies.flatMap((agencyId) =>
+        p.periods
+          .filter((x) => !drafted.has(`${agencyId}|${x.kind}|${x.key}`))
+          .map((x): ReportToDraft => ({ ...x, agencyId })),
+      );
     },
 
     /**

@@ -12,6 +12,7 @@
  */
 import { defineUpdate, defineQuery } from '@temporalio/workflow';
 import { periodOf } from '../reports/regimes.js';
+import { addDays } from './clock/days.js';
 import type { PeriodKind } from '../reports/types.js';
 
 export const REPORT_KINDS = ['monthly', 'quarter', 'half', 'nine_months', 'year'] as const;
@@ -110,6 +111,27 @@ export function periodsEndingOn(lastDay: string): ReportPeriod[] {
   if (month === 9) out.push(reportPeriod('nine_months', year));
   if (month === 12) out.push(reportPeriod('year', year));
   return out;
+}
+
+/**
+ * How far back the daily drafting looks for a data period that ended without its report (a day the
+ * schedule did not fire, the cluster down): a period that ended within these days is drafted late. Shorter
+ * than the shortest month, so a run reaches back to the last period end only (a new deployment does not
+ * draft last month's reports, long overdue, as well).
+ */
+export const DRAFTING_CATCH_UP_DAYS = 27;
+
+/** The reports whose data period ended within the `days` days up to `lastDay` (inclusive), oldest first. */
+export function periodsEndedWithin(lastDay: string, days: number): ReportPeriod[] {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(lastDay)) return [];
+  const out: ReportPeriod[] = [];
+  for (let i = days - 1; i >= 0; i--) out.push(...periodsEndingOn(addDays(lastDay, -i)));
+  return out;
+}
+
+/** A report to draft: the agency and the period (what `reportWorkflow` is started with). */
+export interface ReportToDraft extends ReportWorkflowInput {
+  key: string;
 }
 
 /** The form a report is drafted with: the plan's monthly report, or the regime's periodic report. */

@@ -19,6 +19,7 @@ import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -29,7 +30,9 @@ import type { ReportActivities } from '../activities/reports.js';
 import { addDays } from './clock/index.js';
 import { vnDate } from './clock/vn-time.js';
 import {
+  DRAFTING_CATCH_UP_DAYS,
   getReportState,
+  periodsEndedWithin,
   periodsEndingOn,
   reopenReport,
   REOPENABLE_FOR_MS,
@@ -52,9 +55,28 @@ export interface ReportDraftingInput {
   agencies?: string[];
 }
 
-/** Starts the report workflows of the periods that ended on `lastDay`. Answers the workflow ids started. */
+/**
+ * Starts the report workflows of the data periods that ended by `lastDay` (within DRAFTING_CATCH_UP_DAYS)
+ * and have no report yet: the schedule fires daily, so a day it missed is caught up the next. Answers the
+ * workflow ids started (a report drafted already, or whose workflow exists, is not started again).
+ */
 export async function reportDraftingWorkflow(input: ReportDraftingInput = {}): Promise<{ started: string[] }> {
   const lastDay = input.lastDay ?? addDays(vnDate(Date.now()), -1);
+  if (patched('kntc-report-drafting-daily-v1')) {
+    const ended = periodsEndedWithin(lastDay, DRAFTING_CATCH_UP_DAYS);
+    if (ended.length === 0) return { started: [] };
+    const due = await acts.reportsToDraft({
+      periods: ended.map((p) => ({ kind: p.kind, year: p.year, index: p.index, key: p.key })),
+      ...(input.agencies ? { agencies: input.agencies } : {}),
+    });
+    const started: string[] = [];
+    for (const r of due) {
+      const workflowId = reportWorkflowId(r.agencyId, r.kind, r.key);
+      if (await startReport(workflowId, { agencyId: r.agencyId, kind: r.kind, year: r.year, index: r.index }))
+        started.push(workflowId);
+    }
+    return { started };
+  }
   const periods = periodsEndingOn(lastDay);
   if (periods.length === 0) return { started: [] };
   const agencies = input.agencies ?? (await acts.reportingAgencies());
@@ -76,6 +98,22 @@ export async function reportDraftingWorkflow(input: ReportDraftingInput = {}): P
     }
   }
   return { started };
+}
+
+/** Starts one report's workflow unless its id was used (one report per agency, kind and period). */
+async function startReport(workflowId: string, args: ReportWorkflowInput): Promise<boolean> {
+  try {
+    await startChild(reportWorkflow, {
+      workflowId,
+      args: [args],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw e;
+  }
 }
 
 /** One report: draft, review and submit by the deadline (escalated when late), frozen, reopenable. */

@@ -302,7 +302,27 @@ describe('stored reports', () => {
     ).toHaveLength(3);
   });
 
-  it('registers the drafting schedule (15th, 00:05 Vietnam time) and it fires', async () => {
+  it('drafts daily what ended and is not drafted yet: a missed day is caught up, a second run drafts nothing', async () => {
+    // The April period ended on the 14th; the schedule did not run on the 15th: the run of the 17th drafts it.
+    const run = (lastDay: string) =>
+      api.deps.temporal.workflow.execute('reportDraftingWorkflow', {
+        taskQueue: api.deps.taskQueue,
+        workflowId: `drafting-${randomUUID()}`,
+        args: [{ lastDay, agencies: ['ubnd-xa-a'] }],
+      }) as Promise<{ started: string[] }>;
+    expect((await run(`${YEAR}-04-13`)).started).toEqual([]);
+    expect((await run(`${YEAR}-04-17`)).started).toEqual([reportWorkflowId('ubnd-xa-a', 'monthly', `${YEAR}-M04`)]);
+    const h = api.deps.temporal.workflow.getHandle(reportWorkflowId('ubnd-xa-a', 'monthly', `${YEAR}-M04`));
+    for (let i = 0; i < 200 && (await h.query(getReportState)).reportId === null; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const drafted = await api.tdb.db('reports').where({ agency_id: 'ubnd-xa-a', period_key: `${YEAR}-M04` });
+    expect(drafted).toHaveLength(1);
+    expect(Number(drafted[0].current_version)).toBe(1);
+    // Idempotent: the next days start nothing (the report exists), the March ones are not started again.
+    expect((await run(`${YEAR}-04-18`)).started).toEqual([]);
+  });
+
+  it('registers the drafting schedule (daily, 00:05 Vietnam time) and it fires', async () => {
     const client = api.deps.temporal;
     expect(await ensureReportSchedule(client, api.deps.taskQueue)).toBe(true);
     expect(await ensureReportSchedule(client, api.deps.taskQueue)).toBe(false);
@@ -310,10 +330,10 @@ describe('stored reports', () => {
     try {
       const d = await h.describe();
       expect(d.spec.timezone).toBe(REPORT_SCHEDULE_SPEC.timezone);
-      for (const t of d.info.nextActionTimes.slice(0, 3)) {
-        // 00:05 on the 15th in Vietnam = 17:05 UTC on the 14th.
-        expect(t.toISOString()).toMatch(/^\d{4}-\d{2}-14T17:05:00/);
-      }
+      const next = d.info.nextActionTimes.slice(0, 3).map((t) => t.getTime());
+      // 00:05 every day in Vietnam = 17:05 UTC the day before.
+      for (const t of next) expect(new Date(t).toISOString()).toMatch(/T17:05:00/);
+      expect(next[1]! - next[0]!).toBe(86_400_000);
       await h.trigger();
       let ran = false;
       for (let i = 0; i < 100 && !ran; i++) {
