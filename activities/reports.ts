@@ -26,7 +26,7 @@ import {
   type SubmitReportInput,
 } from '../workflows/report-contract.js';
 import { channelsEnabled, deliveryRows, type ResolveRecipients } from './notifications.js';
-import { computeBundle } from './report-engine.js';
+import { computeBundle, computePeriodicBundle } from './report-engine.js';
 
 export interface ReportActivityDeps {
   db: Db;
@@ -73,6 +73,8 @@ export function createReportActivities(deps: ReportActivityDeps) {
     index: number,
   ) {
     const period = reportPeriod(r.kind, year, index);
+    // A periodic report: the regime's ten forms over the agency's subtree (issue 16 item 4).
+    if (r.kind !== 'monthly') return computePeriodicBundle(db, { agencyId: r.agencyId, period, regime: r.regime });
     return computeBundle(db, {
       formCodes: [r.formCode],
       at: period.to,

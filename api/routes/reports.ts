@@ -121,6 +121,10 @@ const Consolidation = z
         code: z.string(),
         title: z.string(),
         rows: z.array(z.object({ code: z.string(), label: z.string(), cells: z.record(z.string(), Cell) })),
+        checks: z
+          .array(z.object({ rule: z.string(), ok: z.boolean(), detail: z.string() }))
+          .optional()
+          .meta({ description: "A periodic report: the form's rules (cross-form ones too) on the consolidated figures" }),
       }),
     ),
   })
@@ -394,7 +398,9 @@ export const reportRoutes: RouteSpec[] = [
       'The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted',
     description:
       'Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet ' +
-      'resubmitted is listed under `notSubmitted`.',
+      'resubmitted is listed under `notSubmitted`. A periodic report (quarter, 6, 9 months, year): the regime’s forms ' +
+      'one by one — a row for the agency’s own records, one per unit below that submitted (its total), the total — ' +
+      'with the forms’ rules (cross-form ones too) checked on the consolidated figures.',
     auth: { roles: READERS, scope: { kind: 'report', param: 'id' } },
     request: { params: byId },
     responses: { 200: { description: 'The consolidation', schema: Consolidation } },

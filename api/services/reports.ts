@@ -8,7 +8,13 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../../db/knex.js';
 import { createReportStore, ReportStateError, type ReportRecord, type ReportSections } from '../../db/reports.js';
-import { renderVersion, sumSnapshots, type ReportBundle, type ExportFormat } from '../../activities/report-engine.js';
+import {
+  consolidatePeriodic,
+  renderVersion,
+  sumSnapshots,
+  type ExportFormat,
+  type ReportBundle,
+} from '../../activities/report-engine.js';
 import {
   reopenReport,
   REOPENABLE_DAYS,
@@ -124,6 +130,19 @@ export function createReportService(deps: { db: Db; temporal: Client }) {
       );
       const submitted = theirs.filter((t) => t.report.status === 'submitted' && t.submitted);
       const own = await store.version(r.id, r.currentVersion);
+      const nameOf = new Map(children.map((c) => [c.id, c.name]));
+      // A periodic report: the regime's forms, own records plus each unit's submitted total, rules checked.
+      const periodic =
+        r.kind === 'monthly'
+          ? undefined
+          : consolidatePeriodic(
+              own?.snapshot as ReportBundle | undefined,
+              submitted.map((t) => ({
+                agencyId: t.report.agencyId,
+                name: nameOf.get(t.report.agencyId) ?? t.report.agencyId,
+                bundle: t.submitted!.snapshot as ReportBundle,
+              })),
+            );
       const bundles: ReportBundle[] = [
         ...(own ? [own.snapshot as ReportBundle] : []),
         ...submitted.map((t) => t.submitted!.snapshot as ReportBundle),
@@ -156,11 +175,13 @@ export function createReportService(deps: { db: Db; temporal: Client }) {
               overdue: t?.report.overdue ?? false,
             };
           }),
-        forms: codes.map((c) => ({
-          code: c.code,
-          title: c.title,
-          rows: sumSnapshots(bundles.flatMap((b) => b.forms.filter((f) => f.form.code === c.code))),
-        })),
+        forms:
+          periodic?.map((f) => ({ code: f.form.code, title: f.form.title, rows: f.rows, checks: f.checks })) ??
+          codes.map((c) => ({
+            code: c.code,
+            title: c.title,
+            rows: sumSnapshots(bundles.flatMap((b) => b.forms.filter((f) => f.form.code === c.code))),
+          })),
       };
     },
   };

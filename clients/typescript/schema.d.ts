@@ -1985,7 +1985,7 @@ export interface paths {
         };
         /**
          * The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted
-         * @description Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet resubmitted is listed under `notSubmitted`.
+         * @description Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet resubmitted is listed under `notSubmitted`. A periodic report (quarter, 6, 9 months, year): the regime’s forms one by one — a row for the agency’s own records, one per unit below that submitted (its total), the total — with the forms’ rules (cross-form ones too) checked on the consolidated figures.
          *
          *     Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -2155,7 +2155,7 @@ export interface paths {
          * Compute a report form for a data period over an agency's subtree (JSON, CSV, XLSX, HTML or PDF)
          * @description Rows: the agency’s own records, one row per direct child agency (with its subtree), and the total. Every case cell whose filter the case search offers links to it (`drillDown`). `checks` reports the form’s identities and cross-form rules (03/KQGQ(1) = 01/XLD(20), …). The period is `from`/`to` (inclusive civil dates) or `kind`/`year`/`index` of the regime in force. `format=csv|xlsx|html|pdf` answers a file (XLSX laid out like the form, merged header cells, numbers as numbers) instead of the JSON snapshot.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         *     Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
          */
         get: operations["computeReportForm"];
         put?: never;
@@ -4406,6 +4406,12 @@ export interface components {
         ReportConsolidation: {
             agencyId: string;
             forms: {
+                /** @description A periodic report: the form's rules (cross-form ones too) on the consolidated figures */
+                checks?: {
+                    detail: string;
+                    ok: boolean;
+                    rule: string;
+                }[];
                 code: string;
                 rows: {
                     cells: {

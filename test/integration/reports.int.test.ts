@@ -115,6 +115,77 @@ describe('stored reports', () => {
     expect(figure(b, 'VI.1')).toBeNull();
   });
 
+  it('periodic report: the regime’s forms; the province sums a commune’s submitted cells, lists the other', async () => {
+    const db = api.tdb.db;
+    type Snap = {
+      form: { code: string };
+      columns: Array<{ no: number }>;
+      rows: Array<{ code: string; cells: Record<string, { value: number | null }> }>;
+    };
+    const quarter = async (agencyId: string) => {
+      for (let i = 0; i < 200; i++) {
+        const r = await db('reports').where({ agency_id: agencyId, kind: 'quarter', period_key: `${YEAR}-Q1` }).first();
+        if (r && Number(r.current_version) >= 1) return r as Json & { id: string; regime: string };
+        await new Promise((x) => setTimeout(x, 50));
+      }
+      throw new Error(`no Q1 report of ${agencyId}`);
+    };
+    const a = await quarter('ubnd-xa-a');
+    await quarter('ubnd-xa-b');
+    const prov = await quarter('tinh-demo');
+    const v1 = await db('report_versions').where({ report_id: a.id, version: 1 }).first();
+    const forms = (v1.snapshot as { forms: Snap[] }).forms;
+    // The ten forms of the regime in force for the data period (15/12/2030 – 14/03/2031).
+    expect(forms.map((f) => f.form.code)).toEqual(regimeByCircular(a.regime)!.forms.value);
+    const kqgq3 = (f: Snap[] | undefined, row: string) =>
+      f!.find((x) => x.form.code === '03/KQGQ')!.rows.find((r) => r.code === row)?.cells['3']?.value;
+    // 03/KQGQ column 3 (denunciations received in the period) against an independent count.
+    const counted = await db('cases')
+      .where({ agency_id: 'ubnd-xa-a', case_type: 'denunciation' })
+      .where('received_at', '>=', '2030-12-15T00:00:00+07:00')
+      .where('received_at', '<', '2031-03-15T00:00:00+07:00')
+      .count<Array<{ count: string }>>('* as count');
+    expect(kqgq3(forms, 'total')).toBe(Number(counted[0]!.count));
+    expect(kqgq3(forms, 'total')).toBe(3);
+
+    // Commune A submits its quarterly report; commune B does not.
+    const sub = await call('POST', `/v1/reports/${a.id}/submit`, await as('ubnd-xa-a'), { version: 1 });
+    expect(sub.status, sub.text).toBe(200);
+    const c = await call('GET', `/v1/reports/${prov.id}/consolidation`, await as('tinh-demo', ['supervisor']));
+    expect(c.status, c.text).toBe(200);
+    expect((c.json.submitted as Json[]).map((x) => x.agencyId)).toEqual(['ubnd-xa-a']);
+    expect((c.json.notSubmitted as Json[]).map((x) => x.agencyId)).toContain('ubnd-xa-b');
+    const consolidated = c.json.forms as Array<Snap & { code: string; checks: Json[] }>;
+    expect(consolidated.map((f) => f.code)).toEqual(forms.map((f) => f.form.code));
+    const f3 = consolidated.find((f) => f.code === '03/KQGQ')!;
+    const cell = (row: string) => f3.rows.find((r) => r.code === row)?.cells['3']?.value;
+    expect(cell('ubnd-xa-a')).toBe(3);
+    expect(f3.rows.some((r) => r.code === 'ubnd-xa-b')).toBe(false);
+    expect(cell('total')).toBe((cell('self') ?? 0) + 3);
+    // The rules (cross-form ones included) are checked on the consolidated figures.
+    expect(f3.checks.length).toBeGreaterThan(0);
+    expect(f3.checks.every((k) => typeof k.ok === 'boolean' && typeof k.rule === 'string')).toBe(true);
+
+    // The stored version exports form by form, laid out like the form (XLSX: header, code row, numbers).
+    const xlsx = await fetch(
+      `${api.url}/v1/reports/${a.id}/versions/1/export?format=xlsx&form=${encodeURIComponent('03/KQGQ')}`,
+      { headers: await as('ubnd-xa-a') },
+    );
+    expect(xlsx.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    const ws = wb.worksheets[0]!;
+    expect(ws.getCell(1, ws.columnCount).value).toBe('Biểu số: 03/KQGQ');
+    let codeRow = 0;
+    for (let r = XLSX_HEADER_ROW; r < XLSX_HEADER_ROW + 10 && !codeRow; r++)
+      if (ws.getCell(r, 1).value === 'MS') codeRow = r;
+    expect(codeRow).toBeGreaterThan(XLSX_HEADER_ROW);
+    const snap3 = forms.find((x) => x.form.code === '03/KQGQ')!;
+    const totalAt = snap3.rows.findIndex((r) => r.code === 'total');
+    const col3 = snap3.columns.findIndex((x) => x.no === 3);
+    expect(ws.getCell(codeRow + 1 + totalAt, col3 + 2).value).toBe(3);
+  });
+
   it('scopes reports: a sibling commune does not see them; only the own agency writes and submits', async () => {
     const r = await reportOf('ubnd-xa-a');
     expect((await call('GET', `/v1/reports/${r.id}`, await as('ubnd-xa-b'))).status).toBe(404);
