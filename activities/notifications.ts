@@ -114,10 +114,46 @@ function statusOver(statuses: NotificationStatus[]): NotificationStatus {
   return 'sent';
 }
 
+/** The channels a deployment can send on: in-app always, email and SMS when their transport is configured. */
+export const channelsEnabled =
+  (t: { email?: unknown; sms?: unknown }) =>
+  (c: Channel): boolean =>
+    c === 'inapp' || (c === 'email' && !!t.email) || (c === 'sms' && !!t.sms);
+
+/**
+ * The delivery rows of one notification: one per person and enabled channel, each with its message rendered
+ * for the recipient (the SMS text for SMS). `caseId` is the delivery's subject (a case, or a report).
+ */
+export function deliveryRows(
+  people: readonly Recipient[],
+  enabled: (c: Channel) => boolean,
+  at: { notificationId: string; caseId: string },
+  ctx: Omit<MessageContext, 'recipientName'>,
+) {
+  return people.flatMap((r) =>
+    r.channels.filter(enabled).map((channel) => {
+      const c: MessageContext = { ...ctx, recipientName: r.displayName };
+      const m = renderMessage(c);
+      return {
+        id: `dlv-${randomUUID()}`,
+        notification_id: at.notificationId,
+        case_id: at.caseId,
+        person_id: r.personId,
+        channel,
+        address: channel === 'email' ? r.email : channel === 'sms' ? r.phone : null,
+        subject: m.subject,
+        body_text: channel === 'sms' ? renderSms(c) : m.text,
+        body_html: m.html,
+        link: ctx.link,
+      };
+    }),
+  );
+}
+
 /** Activities of deliverNotificationWorkflow. */
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   const { db, logger } = deps;
-  const enabled = (c: Channel) => c === 'inapp' || (c === 'email' && !!deps.email) || (c === 'sms' && !!deps.sms);
+  const enabled = channelsEnabled(deps);
 
   return {
     /**
@@ -162,30 +198,11 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         }
         const people = await deps.resolveRecipients(db, { agencyId: c.agency_id, to: n.recipients, kind: n.kind });
         const link = `${deps.publicBaseUrl.replace(/\/+$/, '')}/v1/cases/${n.case_id}`;
-        const rows = people.flatMap((r) =>
-          r.channels.filter(enabled).map((channel) => {
-            const ctx: MessageContext = {
-              kind: n.kind,
-              reference: c.reference,
-              step: at.step,
-              dueAt: at.dueAt,
-              link,
-              recipientName: r.displayName,
-            };
-            const m = renderMessage(ctx);
-            return {
-              id: `dlv-${randomUUID()}`,
-              notification_id: n.id,
-              case_id: n.case_id,
-              person_id: r.personId,
-              channel,
-              address: channel === 'email' ? r.email : channel === 'sms' ? r.phone : null,
-              subject: m.subject,
-              body_text: channel === 'sms' ? renderSms(ctx) : m.text,
-              body_html: m.html,
-              link,
-            };
-          }),
+        const rows = deliveryRows(
+          people,
+          enabled,
+          { notificationId: n.id, caseId: n.case_id },
+          { kind: n.kind, reference: c.reference, step: at.step, dueAt: at.dueAt, link },
         );
         if (rows.length === 0) {
           await db('case_notifications').where({ id: n.id }).update({ reason: 'no_recipients' });

@@ -3,13 +3,17 @@
  * `reportforms` module): a later change of the engine's signatures touches this file only.
  *
  * Until a form is defined in the engine, the plan's monthly report to the provincial chairman (issue 16
- * item 3) is computed here from the case read model, with the filters of the case search (each cell's
- * drill-down is that search). Sections whose tables have not landed (reception, hotspots, central
- * gatherings, task forces, prolonged matters) are present with `value: null` and a note — never a number
- * that was not counted.
+ * item 3) is computed here from the case read model (the filters of the case search: each cell's
+ * drill-down is that search), the reception sessions and visits and the prolonged matters. Figures
+ * kntc-flow does not count yet (the required leader reception days, the competence of letters, hotspots
+ * of the period, central gatherings, task forces) are present with `value: null` and a note — never a
+ * number that was not counted. Versions are exported with the report-form renderers (`reports/render.ts`).
  */
+import { createAgencyScope } from '../api/auth/agencies.js';
 import type { Db } from '../db/knex.js';
-import { canonicalJson } from '../workflows/engine/canonical-json.js';
+import { checkSnapshots, createReportEngine } from '../reports/engine.js';
+import { regimeByCircular } from '../reports/regimes.js';
+import { renderAs } from '../reports/render.js';
 import { addDays } from '../workflows/clock/index.js';
 import { startOfDayInstant, vnInstant } from '../workflows/clock/vn-time.js';
 import { MONTHLY_CHAIRMAN_FORM, type ReportPeriod } from '../workflows/report-contract.js';
@@ -64,6 +68,85 @@ export async function computeBundle(
     period: { from: req.period.from, to: req.period.to },
     forms,
   };
+}
+
+/**
+ * A periodic report's forms (issue 16 item 4): the ten forms of the regime the report is drafted under
+ * (`regime.forms`), each the version in force on the data period's last day, computed by the report-form
+ * engine (reports/engine.ts `computeForms`) over the agency's subtree for the regime's data period — rows:
+ * the agency's own records, one per unit directly below, the total; the cross-form rules checked.
+ */
+export async function computePeriodicBundle(
+  db: Db,
+  req: { agencyId: string; period: ReportPeriod; regime: string },
+): Promise<ReportBundle> {
+  const regime = regimeByCircular(req.regime);
+  if (!regime) throw new Error(`Unknown reporting regime ${req.regime}`);
+  const engine = createReportEngine(db, createAgencyScope(db));
+  const forms = await engine.computeForms({
+    formCodes: [...regime.forms.value],
+    agencyId: req.agencyId,
+    period: { from: req.period.from, to: req.period.to },
+    at: req.period.to,
+  });
+  return {
+    kind: req.period.kind,
+    periodKey: req.period.key,
+    agencyId: req.agencyId,
+    regime: req.regime,
+    period: { from: req.period.from, to: req.period.to },
+    forms,
+  };
+}
+
+/** A unit's submitted figures for a consolidation: the agency and its last submitted version's forms. */
+export interface SubmittedUnit {
+  agencyId: string;
+  name: string;
+  bundle: ReportBundle;
+}
+
+/**
+ * The consolidation of a periodic report (issue 16 item 4), form by form: one row for the agency's own
+ * records (its current version's `self` row), one per unit below that submitted (the `total` row of its
+ * last submitted version: the frozen figures, never recomputed), and their total (a cell stays null when
+ * every part is null: a manual column nobody filled); the form's rules, cross-form ones included, checked
+ * on these consolidated figures. Drill-downs are dropped (the figures are the submitted ones, not a search).
+ */
+export function consolidatePeriodic(own: ReportBundle | undefined, units: readonly SubmittedUnit[]): ReportSnapshot[] {
+  const template = own ?? units[0]?.bundle;
+  if (!template) return [];
+  const valueOnly = (cells: Record<string, SnapshotCell>) =>
+    Object.fromEntries(Object.entries(cells).map(([k, c]) => [k, { value: c.value }]));
+  const snaps = template.forms.map((f): ReportSnapshot => {
+    const rowOf = (b: ReportBundle, code: string) =>
+      b.forms.find((x) => x.form.code === f.form.code)?.rows.find((r) => r.code === code);
+    const ownRow = own ? rowOf(own, 'self') : undefined;
+    const rows: SnapshotRow[] = [
+      ...(ownRow ? [{ code: 'self', label: ownRow.label, cells: valueOnly(ownRow.cells) }] : []),
+      ...units.flatMap((u) => {
+        const t = rowOf(u.bundle, 'total');
+        return t ? [{ code: u.agencyId, label: u.name, cells: valueOnly(t.cells) }] : [];
+      }),
+    ];
+    const total: Record<string, SnapshotCell> = {};
+    for (const c of f.columns) {
+      let v: number | null = null;
+      for (const r of rows) {
+        const x = r.cells[String(c.no)]?.value;
+        if (typeof x === 'number') v = (v ?? 0) + x;
+      }
+      total[String(c.no)] = { value: v };
+    }
+    return {
+      ...f,
+      agencyId: template.agencyId,
+      rows: [...rows, { code: 'total', label: 'Tổng', cells: total }],
+      checks: [],
+      computedAt: vnInstant(Date.now()),
+    };
+  });
+  return checkSnapshots(snaps, template.period.to);
 }
 
 interface Indicator {
@@ -285,42 +368,10 @@ export function sumSnapshots(snapshots: readonly ReportSnapshot[]): SnapshotRow[
   });
 }
 
-export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
-/** A rendered version: its bytes, media type and file extension. */
-export interface RenderedReport {
-  body: Buffer;
-  contentType: string;
-  extension: string;
-}
+export { EXPORT_FORMATS, type ExportFormat, type RenderedReport } from '../reports/render.js';
 
 /**
- * Renders one form of a version (the engine's renderers). JSON is the canonical JSON that was hashed.
+ * Renders one form of a version with the report-form renderers (`reports/render.ts`): the stored
+ * snapshot is a `ReportSnapshot` (one column, the indicators as rows). JSON is the canonical JSON that was hashed.
  */
-export async function renderVersion(format: ExportFormat, s: ReportSnapshot): Promise<RenderedReport> {
-  if (format === 'json')
-    return { body: Buffer.from(canonicalJson(s)), contentType: 'application/json', extension: 'json' };
-  if (format === 'csv') {
-    const q = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
-    const cols = s.columns.map((c) => c.no);
-    const lines = [
-      ['Mã', 'Chỉ tiêu / đơn vị', ...s.columns.map((c) => `(${c.no}) ${c.label}`)].map(q).join(','),
-      ...s.rows.map((r) => [q(r.code), q(r.label), ...cols.map((c) => r.cells[String(c)]?.value ?? '')].join(',')),
-    ];
-    return {
-      body: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`),
-      contentType: 'text/csv; charset=utf-8',
-      extension: 'csv',
-    };
-  }
-  throw new RendererUnavailable(format);
-}
-
-/** The engine's renderer for a format is not merged yet (XLSX, PDF: the reportforms module). */
-export class RendererUnavailable extends Error {
-  constructor(readonly format: string) {
-    super(`${format.toUpperCase()} export comes with the report-form renderers`);
-    this.name = 'RendererUnavailable';
-  }
-}
+export const renderVersion = renderAs;

@@ -5,7 +5,6 @@
  * event and a message to the supervising agency's head through the notification delivery (ADR 0025).
  * Each is idempotent under retries.
  */
-import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import { calendarServiceFor } from '../calendar/service.js';
@@ -17,15 +16,17 @@ import { selectRegime, sendingDeadline } from '../reports/regimes.js';
 import {
   enginePeriodKind,
   formCodeOf,
+  parsePeriodKey,
   reportPeriod,
   reportWorkflowId,
   type AgencyLevel,
   type ReopenReportInput,
   type ReportKind,
+  type ReportToDraft,
   type SubmitReportInput,
 } from '../workflows/report-contract.js';
-import type { ResolveRecipients } from './notifications.js';
-import { computeBundle } from './report-engine.js';
+import { channelsEnabled, deliveryRows, type ResolveRecipients } from './notifications.js';
+import { computeBundle, computePeriodicBundle } from './report-engine.js';
 
 export interface ReportActivityDeps {
   db: Db;
@@ -72,6 +73,8 @@ export function createReportActivities(deps: ReportActivityDeps) {
     index: number,
   ) {
     const period = reportPeriod(r.kind, year, index);
+    // A periodic report: the regime's ten forms over the agency's subtree (issue 16 item 4).
+    if (r.kind !== 'monthly') return computePeriodicBundle(db, { agencyId: r.agencyId, period, regime: r.regime });
     return computeBundle(db, {
       formCodes: [r.formCode],
       at: period.to,
@@ -82,17 +85,32 @@ export function createReportActivities(deps: ReportActivityDeps) {
     });
   }
 
-  const yearIndexOf = (r: ReportRecord) => {
-    const year = Number(r.periodKey.slice(0, 4));
-    const tag = r.periodKey.slice(5);
-    const index = tag.startsWith('M') ? Number(tag.slice(1)) : tag.startsWith('Q') ? Number(tag.slice(1)) : 1;
-    return { year, index };
-  };
-
   return {
     /** Agencies that report (open ones), for the drafting fan-out. */
     async reportingAgencies(): Promise<string[]> {
       return (await reports.reportingAgencies()).map((a) => a.id);
+    },
+
+    /**
+     * The reports of `periods` not drafted yet (no report row) for every open agency (or `agencies`):
+     * what the daily drafting starts. One query for the reports that exist.
+     */
+    async reportsToDraft(p: { periods: Array<Omit<ReportToDraft, 'agencyId'>>; agencies?: string[] }) {
+      const agencies = p.agencies ?? (await reports.reportingAgencies()).map((a) => a.id);
+      if (agencies.length === 0 || p.periods.length === 0) return [];
+      const have = await db('reports')
+        .whereIn('agency_id', agencies)
+        .whereIn(
+          'period_key',
+          p.periods.map((x) => x.key),
+        )
+        .select<Array<{ agency_id: string; kind: string; period_key: string }>>('agency_id', 'kind', 'period_key');
+      const drafted = new Set(have.map((h) => `${h.agency_id}|${h.kind}|${h.period_key}`));
+      return agencies.flatMap((agencyId) =>
+        p.periods
+          .filter((x) => !drafted.has(`${agencyId}|${x.kind}|${x.key}`))
+          .map((x): ReportToDraft => ({ ...x, agencyId })),
+      );
     },
 
     /**
@@ -178,8 +196,10 @@ export function createReportActivities(deps: ReportActivityDeps) {
     async reopenReportVersion(p: ReopenReportInput & { reportId: string; afterVersion: number }) {
       const r = await reports.get(p.reportId);
       if (!r) throw ApplicationFailure.nonRetryable(`Report ${p.reportId} not found`, 'Report.not_found');
-      const { year, index } = yearIndexOf(r);
-      const snapshot = await snapshotOf(r, year, index);
+      const period = parsePeriodKey(r.periodKey);
+      if (!period)
+        throw ApplicationFailure.nonRetryable(`Report ${r.id}: period ${r.periodKey} is not one`, 'Report.bad_period');
+      const snapshot = await snapshotOf(r, period.year, period.index);
       try {
         return await reports.reopen({
           reportId: p.reportId,
@@ -217,27 +237,19 @@ export function createReportActivities(deps: ReportActivityDeps) {
         });
         const agency = await db('agencies').where({ id: report.agencyId }).first<{ name: string }>('name');
         const link = `${n.publicBaseUrl.replace(/\/+$/, '')}/v1/reports/${report.id}`;
-        const due = report.dueOn.split('-').reverse().join('/');
-        const subject = `[KNTC] Chậm gửi báo cáo ${report.periodKey} của ${agency?.name ?? report.agencyId}`;
-        const text =
-          `${agency?.name ?? report.agencyId} chưa gửi báo cáo kỳ ${report.periodKey} ` +
-          `(hạn gửi ${due}). Đề nghị đồng chí đôn đốc.\n${link}`;
-        const rows = people.flatMap((person) =>
-          person.channels
-            .filter((c) => c === 'inapp' || (c === 'email' && !!n.email))
-            .map((channel) => ({
-              id: `dlv-${randomUUID()}`,
-              notification_id: notificationId,
-              // The delivery's subject: here the report (the column names what the message is about).
-              case_id: report.id,
-              person_id: person.personId,
-              channel,
-              address: channel === 'email' ? person.email : null,
-              subject,
-              body_text: text,
-              body_html: `<p>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>')}</p>`,
-              link,
-            })),
+        // The delivery's subject (`case_id`): here the report (the column names what the message is about).
+        const rows = deliveryRows(
+          people,
+          channelsEnabled(n),
+          { notificationId, caseId: report.id },
+          {
+            kind: 'report_overdue',
+            reference: report.periodKey,
+            step: null,
+            dueAt: report.dueAt,
+            link,
+            agencyName: agency?.name ?? report.agencyId,
+          },
         );
         if (rows.length === 0) logger.warn({ reportId: report.id }, 'overdue report: nobody above to notify');
         else

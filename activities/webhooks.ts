@@ -208,7 +208,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       if (!secret) throw ApplicationFailure.nonRetryable('the subscription was deleted', 'SubscriptionDeleted');
       const r = await attemptOnce(sub.url, secret, ev);
       const attempt = d.attempt ?? attemptNo() + (d.priorAttempts ?? 0);
-      await hooks.recordAttempt({ subscriptionId: sub.id, eventSeq: d.seq, attempt, ...r });
+      await hooks.recordAttempts(sub.id, [{ eventSeq: d.seq, attempt, ...r }]);
       recordWebhookDelivery(r.delivered ? 'delivered' : 'failed', r.durationMs / 1000);
       const failure = attemptFailure(r);
       if (failure) throw failure;

@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { canonicalJson } from '../workflows/engine/canonical-json.js';
 import type { ReportActor, ReportKind, ReportStatus } from '../workflows/report-contract.js';
+import { regimeByCircular } from '../reports/regimes.js';
 import { appendAudit } from './audit.js';
 import { appendEvents, registerEventType } from './events.js';
 import type { Db } from './knex.js';
@@ -106,6 +107,18 @@ function versionFromRow(r: Row): ReportVersionRecord {
   };
 }
 
+/**
+ * The legal basis of a report's overdue mark: the citation of the regime it is drafted under and the
+ * source of its stored sending deadline (UNCONFIRMED when the deadline is configuration).
+ */
+export function overdueBasis(r: Record<string, unknown>): string {
+  const regime = regimeByCircular(String(r.regime));
+  const d = (r.deadline ?? {}) as { source?: string; confirmed?: boolean; level?: string };
+  const level = d.level ? ` (${d.level})` : '';
+  const unconfirmed = d.confirmed ? '' : ' (UNCONFIRMED: configuration)';
+  const deadline = d.source ? `sending deadline${level}: ${d.source}${unconfirmed}` : 'sending deadline: not recorded';
+  return `${regime?.citation ?? String(r.regime)}; ${deadline}`;
+}
 /** The frozen hash of a version: sha256 over the canonical JSON of its snapshot and sections. */
 export function versionHash(snapshot: unknown, sections: ReportSections): string {
   return createHash('sha256').update(canonicalJson({ snapshot, sections })).digest('hex');
@@ -395,7 +408,7 @@ export function createReportStore(db: Db) {
             actor: { type: 'system', id: 'kntc-flow', agency: null },
             action: 'report.overdue',
             after: { reportId, agencyId: r.agency_id, kind: r.kind, period: r.period_key, dueAt: iso(r.due_at) },
-            legalBasis: 'TT 02/2021/TT-TTCP Điều 7 khoản 2 (deadline by level UNCONFIRMED: configuration)',
+            legalBasis: overdueBasis(r),
           },
           trx,
         );
@@ -416,27 +429,39 @@ export function createReportStore(db: Db) {
       });
     },
 
-    /** Reports of the same kind and period of `agencyIds`, each with its last submitted version's snapshot. */
+    /**
+     * Reports of the same kind and period of `agencyIds`, each with its last submitted version (one query:
+     * DISTINCT ON the report, the highest submitted version first).
+     */
     async submittedOf(
       agencyIds: readonly string[],
       kind: ReportKind,
       periodKey: string,
     ): Promise<Array<{ report: ReportRecord; submitted: ReportVersionRecord | null }>> {
       if (agencyIds.length === 0) return [];
-      const rows = await db('reports')
-        .whereIn('agency_id', [...agencyIds])
-        .where({ kind, period_key: periodKey })
-        .select<Row[]>();
-      const out: Array<{ report: ReportRecord; submitted: ReportVersionRecord | null }> = [];
-      for (const r of rows) {
-        const v = await db('report_versions')
-          .where({ report_id: r.id as string })
-          .whereNotNull('submitted_at')
-          .orderBy('version', 'desc')
-          .first<Row | undefined>();
-        out.push({ report: fromRow(r), submitted: v ? versionFromRow(v) : null });
-      }
-      return out;
+      const cols = ['version', 'snapshot', 'sections', 'hash', 'computed_at', 'cause', 'reopen_reason', 'reopened_by'];
+      const rows = await db('reports as r')
+        .leftJoin('report_versions as v', (j) => j.on('v.report_id', 'r.id').andOnNotNull('v.submitted_at'))
+        .whereIn('r.agency_id', [...agencyIds])
+        .where({ 'r.kind': kind, 'r.period_key': periodKey })
+        .distinctOn('r.id')
+        .orderBy([
+          { column: 'r.id', order: 'asc' },
+          { column: 'v.version', order: 'desc', nulls: 'last' },
+        ])
+        .select<Row[]>(
+          'r.*',
+          ...[...cols, 'submitted_by', 'submitted_at'].map((c) => `v.${c} as v_${c}`),
+          'v.report_id as v_report_id',
+        );
+      return rows.map((r) => {
+        const v = Object.fromEntries(
+          Object.entries(r)
+            .filter(([k]) => k.startsWith('v_'))
+            .map(([k, x]) => [k.slice(2), x]),
+        );
+        return { report: fromRow(r), submitted: v.report_id ? versionFromRow(v) : null };
+      });
     },
 
     /** Open agencies directly below `agencyId` (who report to it). */

@@ -229,47 +229,10 @@ export function createWebhookStore(db: Db) {
         .select('event_seq')) as Array<{ event_seq: string | number }>;
       return new Set(rows.map((r) => Number(r.event_seq)));
     },
-    /** One HTTP attempt and the delivery's state after it. */
-    async recordAttempt(a: {
-      subscriptionId: string;
-      eventSeq: number;
-      attempt: number;
-      at: Date;
-      durationMs: number;
-      statusCode: number | null;
-      error: string | null;
-      delivered: boolean;
-    }): Promise<void> {
-      await db.transaction(async (trx) => {
-        const [d] = (await trx('webhook_deliveries')
-          .insert({ subscription_id: a.subscriptionId, event_seq: a.eventSeq, status: 'pending', attempts: 1 })
-          .onConflict(['subscription_id', 'event_seq'])
-          .merge({ attempts: trx.raw('webhook_deliveries.attempts + 1') })
-          .returning(['rounds'])) as Array<{ rounds: number }>;
-        await trx('webhook_deliveries')
-          .where({ subscription_id: a.subscriptionId, event_seq: a.eventSeq })
-          .update({
-            last_status_code: a.statusCode,
-            last_error: a.error,
-            last_attempt_at: a.at,
-            first_attempt_at: trx.raw('COALESCE(first_attempt_at, ?)', [a.at]),
-            ...(a.delivered ? { status: 'delivered', delivered_at: trx.fn.now() } : {}),
-          });
-        await trx('webhook_attempts').insert({
-          subscription_id: a.subscriptionId,
-          event_seq: a.eventSeq,
-          round: d?.rounds ?? 1,
-          attempt: a.attempt,
-          at: a.at,
-          duration_ms: a.durationMs,
-          status_code: a.statusCode,
-          error: a.error,
-        });
-      });
-    },
     /**
-     * First attempts at several events in one statement (the fast path's log, ADR 0035): each attempt logged
-     * and its delivery's state updated as {@link recordAttempt} does. At most one attempt per event.
+     * HTTP attempts at events of one subscription in one statement (the fast path's log, ADR 0035; the
+     * retried path logs its one attempt here too): each attempt logged (its round) and its delivery's state
+     * after it (delivered, or pending with the last status and error). At most one attempt per event.
      */
     async recordAttempts(
       subscriptionId: string,

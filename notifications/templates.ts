@@ -21,6 +21,8 @@ export interface MessageContext {
   link: string;
   /** The recipient's display name (a staff member of the directory), or null. */
   recipientName: string | null;
+  /** The agency concerned (a report's sender), when the message is about an agency rather than a case. */
+  agencyName?: string | null;
 }
 
 /** A rendered message. */
@@ -37,6 +39,10 @@ interface Template {
   lead: (c: MessageContext) => string;
   /** What the recipient is asked to do. */
   action: string;
+  /** The facts listed (default: the case reference, the step, the due date). */
+  facts?: (c: MessageContext, due: string | null) => Array<[string, string]>;
+  /** The text of the link (default: "Xem hồ sơ <reference>"). */
+  linkText?: (c: MessageContext) => string;
 }
 
 const BREACH_ACTION = 'Đề nghị đồng chí xem xét, chỉ đạo xử lý ngay hồ sơ quá hạn.';
@@ -95,6 +101,18 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     lead: (c) => `Một điểm nóng trên địa bàn đã tăng mức cảnh báo; hồ sơ mới nhất của cụm là ${c.reference}.`,
     action: 'Đề nghị đồng chí xem cảnh báo (GET /v1/hotspots) và chỉ đạo xử lý kịp thời.',
   },
+  report_overdue: {
+    subject: (c) => `Chậm gửi báo cáo ${c.reference} của ${c.agencyName ?? 'cơ quan cấp dưới'}`,
+    lead: (c) =>
+      `${c.agencyName ?? 'Cơ quan cấp dưới'} chưa gửi báo cáo kỳ ${c.reference} trong thời hạn.`,
+    action: 'Đề nghị đồng chí đôn đốc việc gửi báo cáo.',
+    facts: (c, due) => [
+      ['Cơ quan', c.agencyName ?? 'không xác định'],
+      ['Kỳ báo cáo', c.reference],
+      ['Hạn gửi', due ? `${due} (giờ Việt Nam)` : 'không có'],
+    ],
+    linkText: (c) => `Xem báo cáo ${c.reference}`,
+  },
   calendar_changed: {
     subject: (c) => `Thay đổi lịch làm việc ảnh hưởng hồ sơ ${c.reference}`,
     lead: (c) => `Lịch làm việc (ngày nghỉ, ngày làm bù) thay đổi; thời hạn của hồ sơ ${c.reference} đã được tính lại.`,
@@ -123,11 +141,13 @@ function escapeHtml(s: string): string {
 export function renderMessage(c: MessageContext): RenderedMessage {
   const t = TEMPLATES[c.kind] ?? FALLBACK;
   const due = vnDateTime(c.dueAt);
-  const rows: Array<[string, string]> = [
+  const rows: Array<[string, string]> = t.facts?.(c, due) ?? [
     ['Mã hồ sơ', c.reference],
     ['Bước xử lý', c.step ?? 'không xác định'],
     ['Thời hạn', due ? `${due} (giờ Việt Nam)` : 'không có'],
   ];
+  const linkText = t.linkText?.(c) ?? `Xem hồ sơ ${c.reference}`;
+  const linkLead = t.linkText ? linkText : 'Xem hồ sơ';
   const greeting = c.recipientName ? `Kính gửi đồng chí ${c.recipientName},` : 'Kính gửi đồng chí,';
   const footer =
     'Thư này được gửi tự động bởi hệ thống quản lý khiếu nại, tố cáo (kntc-flow). Vui lòng không trả lời thư này.';
@@ -140,7 +160,7 @@ export function renderMessage(c: MessageContext): RenderedMessage {
     '',
     t.action,
     '',
-    `Xem hồ sơ: ${c.link}`,
+    `${linkLead}: ${c.link}`,
     '',
     '--',
     footer,
@@ -154,7 +174,7 @@ export function renderMessage(c: MessageContext): RenderedMessage {
     ...rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`),
     '</table>',
     `<p>${escapeHtml(t.action)}</p>`,
-    `<p><a href="${escapeHtml(c.link)}">Xem hồ sơ ${escapeHtml(c.reference)}</a></p>`,
+    `<p><a href="${escapeHtml(c.link)}">${escapeHtml(linkText)}</a></p>`,
     `<hr><p style="color:#666;font-size:small">${escapeHtml(footer)}</p>`,
     '</body></html>',
   ].join('\n');

@@ -234,6 +234,51 @@ function caseDrillDown(
   return `/v1/cases?${caseFilterParams(CaseFilterQuery.parse(q)).toString()}`;
 }
 
+/** The form's rules on a snapshot, cross-form ones reading `others` (row by row, matched by row code). */
+function check(form: FormDefinition, snap: ReportSnapshot, others: Map<string, ReportSnapshot>): CheckResult[] {
+  const out: CheckResult[] = [];
+  for (const rule of form.rules) {
+    const bad: string[] = [];
+    const skipped: string[] = [];
+    for (const row of snap.rows) {
+      const left = row.cells[String(rule.left)]?.value ?? null;
+      let right: number | null = 0;
+      for (const r of rule.right) {
+        const src = r.form ? others.get(r.form) : snap;
+        const v = src?.rows.find((x) => x.code === row.code)?.cells[String(r.col)]?.value ?? null;
+        right = v === null || right === null ? null : right + v;
+      }
+      if (left === null || right === null) skipped.push(row.code);
+      else if (left !== right) bad.push(`${row.label}: ${left} ≠ ${right}`);
+    }
+    const status = rule.confirmed ? '' : ' (rule UNCONFIRMED)';
+    out.push({
+      rule: rule.id,
+      ok: bad.length === 0,
+      detail:
+        bad.length > 0
+          ? `${bad.join('; ')}${status} — ${rule.citation}`
+          : skipped.length === snap.rows.length
+            ? `not checked: manual columns (entered by the agency)${status} — ${rule.citation}`
+            : `holds${status} — ${rule.citation}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * The rules of each form, cross-form ones included, checked on snapshots made elsewhere — a province's
+ * consolidation of its units' submitted figures (ADR 0032): each snapshot's form is the version in force on
+ * `at`; a snapshot whose form is unknown is answered without checks.
+ */
+export function checkSnapshots(snaps: readonly ReportSnapshot[], at: IsoDate): ReportSnapshot[] {
+  const byCode = new Map(snaps.map((s) => [s.form.code, s]));
+  return snaps.map((s) => {
+    const f = selectForm(s.form.code, at);
+    return f ? { ...s, checks: check(f, s, byCode) } : s;
+  });
+}
+
 export function createReportEngine(
   db: Db,
   agencies: SubtreeSource,
@@ -420,37 +465,6 @@ export function createReportEngine(
       checks: [],
       computedAt: vnInstant(new Date().toISOString()),
     };
-  }
-
-  function check(form: FormDefinition, snap: ReportSnapshot, others: Map<string, ReportSnapshot>): CheckResult[] {
-    const out: CheckResult[] = [];
-    for (const rule of form.rules) {
-      const bad: string[] = [];
-      const skipped: string[] = [];
-      for (const row of snap.rows) {
-        const left = row.cells[String(rule.left)]?.value ?? null;
-        let right: number | null = 0;
-        for (const r of rule.right) {
-          const src = r.form ? others.get(r.form) : snap;
-          const v = src?.rows.find((x) => x.code === row.code)?.cells[String(r.col)]?.value ?? null;
-          right = v === null || right === null ? null : right + v;
-        }
-        if (left === null || right === null) skipped.push(row.code);
-        else if (left !== right) bad.push(`${row.label}: ${left} ≠ ${right}`);
-      }
-      const status = rule.confirmed ? '' : ' (rule UNCONFIRMED)';
-      out.push({
-        rule: rule.id,
-        ok: bad.length === 0,
-        detail:
-          bad.length > 0
-            ? `${bad.join('; ')}${status} — ${rule.citation}`
-            : skipped.length === snap.rows.length
-              ? `not checked: manual columns (entered by the agency)${status} — ${rule.citation}`
-              : `holds${status} — ${rule.citation}`,
-      });
-    }
-    return out;
   }
 
   async function computeForms(

@@ -180,4 +180,37 @@ export async function renderPdf(s: ReportSnapshot): Promise<Buffer> {
   }
 }
 
+/** The export formats of a computed form and their media types. */
+export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'html', 'pdf'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const EXPORT_CONTENT: Record<ExportFormat, { contentType: string; extension: string }> = {
+  json: { contentType: 'application/json', extension: 'json' },
+  csv: { contentType: 'text/csv; charset=utf-8', extension: 'csv' },
+  xlsx: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', extension: 'xlsx' },
+  html: { contentType: 'text/html; charset=utf-8', extension: 'html' },
+  pdf: { contentType: 'application/pdf', extension: 'pdf' },
+};
+
+/** A rendered form: its bytes, media type and file extension. */
+export interface RenderedReport {
+  body: Buffer;
+  contentType: string;
+  extension: string;
+}
+
+/** Renders a form in one of the export formats (JSON: the canonical JSON). */
+export async function renderAs(format: ExportFormat, s: ReportSnapshot): Promise<RenderedReport> {
+  const body =
+    format === 'json'
+      ? Buffer.from(renderJson(s))
+      : format === 'csv'
+        ? Buffer.from(renderCsv(s))
+        : format === 'xlsx'
+          ? await renderXlsx(s)
+          : format === 'html'
+            ? Buffer.from(renderHtml(s))
+            : await renderPdf(s);
+  return { body, ...EXPORT_CONTENT[format] };
+}
+
 export const renderers: ReportRenderers = { renderXlsx, renderCsv, renderJson, renderHtml, renderPdf };

@@ -12,6 +12,7 @@
  */
 import { defineUpdate, defineQuery } from '@temporalio/workflow';
 import { periodOf } from '../reports/regimes.js';
+import { addDays } from './clock/days.js';
 import type { PeriodKind } from '../reports/types.js';
 
 export const REPORT_KINDS = ['monthly', 'quarter', 'half', 'nine_months', 'year'] as const;
@@ -112,6 +113,27 @@ export function periodsEndingOn(lastDay: string): ReportPeriod[] {
   return out;
 }
 
+/**
+ * How far back the daily drafting looks for a data period that ended without its report (a day the
+ * schedule did not fire, the cluster down): a period that ended within these days is drafted late. Shorter
+ * than the shortest month, so a run reaches back to the last period end only (a new deployment does not
+ * draft last month's reports, long overdue, as well).
+ */
+export const DRAFTING_CATCH_UP_DAYS = 27;
+
+/** The reports whose data period ended within the `days` days up to `lastDay` (inclusive), oldest first. */
+export function periodsEndedWithin(lastDay: string, days: number): ReportPeriod[] {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(lastDay)) return [];
+  const out: ReportPeriod[] = [];
+  for (let i = days - 1; i >= 0; i--) out.push(...periodsEndingOn(addDays(lastDay, -i)));
+  return out;
+}
+
+/** A report to draft: the agency and the period (what `reportWorkflow` is started with). */
+export interface ReportToDraft extends ReportWorkflowInput {
+  key: string;
+}
+
 /** The form a report is drafted with: the plan's monthly report, or the regime's periodic report. */
 export function formCodeOf(kind: ReportKind): string {
   return kind === 'monthly' ? MONTHLY_CHAIRMAN_FORM : PERIODIC_FORM;
@@ -125,6 +147,13 @@ export const PERIODIC_FORM = 'BC-DINH-KY';
 export function reportWorkflowId(agencyId: string, kind: ReportKind, key: string): string {
   return `report-${agencyId}-${kind}-${key}`;
 }
+
+/**
+ * How long a submitted report stays reopenable (days after its last submission): its workflow then
+ * completes, and a reopening is refused. The one reopen window (workflow timer and API message).
+ */
+export const REOPENABLE_DAYS = 400;
+export const REOPENABLE_FOR_MS = REOPENABLE_DAYS * 86_400_000;
 
 /** The id of the Temporal Schedule that drafts the reports at the end of each data period. */
 export const REPORT_SCHEDULE_ID = 'reports-drafting';

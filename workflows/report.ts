@@ -19,6 +19,7 @@ import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -27,10 +28,14 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { NotificationActivities } from '../activities/notifications.js';
 import type { ReportActivities } from '../activities/reports.js';
 import { addDays } from './clock/index.js';
+import { vnDate } from './clock/vn-time.js';
 import {
+  DRAFTING_CATCH_UP_DAYS,
   getReportState,
+  periodsEndedWithin,
   periodsEndingOn,
   reopenReport,
+  REOPENABLE_FOR_MS,
   reportWorkflowId,
   submitReport,
   type ReportWorkflowInput,
@@ -42,13 +47,6 @@ const acts = proxyActivities<ReportActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-/** How long a submitted report stays reopenable by its workflow (then the workflow completes). */
-export const REOPENABLE_FOR_MS = 400 * 86_400_000;
-
-/** The Vietnam civil day of an instant (UTC+7 since 1975; no DST). */
-function vnDay(ms: number): string {
-  return new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
-}
 
 export interface ReportDraftingInput {
   /** The data periods' last day; default: yesterday in Vietnam (the schedule fires on the 15th). */
@@ -57,9 +55,28 @@ export interface ReportDraftingInput {
   agencies?: string[];
 }
 
-/** Starts the report workflows of the periods that ended on `lastDay`. Answers the workflow ids started. */
+/**
+ * Starts the report workflows of the data periods that ended by `lastDay` (within DRAFTING_CATCH_UP_DAYS)
+ * and have no report yet: the schedule fires daily, so a day it missed is caught up the next. Answers the
+ * workflow ids started (a report drafted already, or whose workflow exists, is not started again).
+ */
 export async function reportDraftingWorkflow(input: ReportDraftingInput = {}): Promise<{ started: string[] }> {
-  const lastDay = input.lastDay ?? addDays(vnDay(Date.now()), -1);
+  const lastDay = input.lastDay ?? addDays(vnDate(Date.now()), -1);
+  if (patched('kntc-report-drafting-daily-v1')) {
+    const ended = periodsEndedWithin(lastDay, DRAFTING_CATCH_UP_DAYS);
+    if (ended.length === 0) return { started: [] };
+    const due = await acts.reportsToDraft({
+      periods: ended.map((p) => ({ kind: p.kind, year: p.year, index: p.index, key: p.key })),
+      ...(input.agencies ? { agencies: input.agencies } : {}),
+    });
+    const started: string[] = [];
+    for (const r of due) {
+      const workflowId = reportWorkflowId(r.agencyId, r.kind, r.key);
+      if (await startReport(workflowId, { agencyId: r.agencyId, kind: r.kind, year: r.year, index: r.index }))
+        started.push(workflowId);
+    }
+    return { started };
+  }
   const periods = periodsEndingOn(lastDay);
   if (periods.length === 0) return { started: [] };
   const agencies = input.agencies ?? (await acts.reportingAgencies());
@@ -81,6 +98,22 @@ export async function reportDraftingWorkflow(input: ReportDraftingInput = {}): P
     }
   }
   return { started };
+}
+
+/** Starts one report's workflow unless its id was used (one report per agency, kind and period). */
+async function startReport(workflowId: string, args: ReportWorkflowInput): Promise<boolean> {
+  try {
+    await startChild(reportWorkflow, {
+      workflowId,
+      args: [args],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw e;
+  }
 }
 
 /** One report: draft, review and submit by the deadline (escalated when late), frozen, reopenable. */

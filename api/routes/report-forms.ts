@@ -7,13 +7,19 @@ import { z } from 'zod';
 import { isIsoDate } from '../../workflows/clock/days.js';
 import { ReportError } from '../../reports/engine.js';
 import { PERIODS_PER_YEAR, periodOf, REGIMES } from '../../reports/regimes.js';
-import { renderCsv, renderHtml, renderPdf, renderXlsx } from '../../reports/render.js';
+import { renderAs } from '../../reports/render.js';
+import { vnDate } from '../../workflows/clock/vn-time.js';
 import type { PeriodKind } from '../../reports/types.js';
 import { HttpProblem, problems } from '../problem.js';
 import { AgencyId } from '../schemas.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import { REPORT_READERS } from './reports.js';
 
-const READERS = ['intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
+/**
+ * The regime and the form definitions are reference data (no figures): every role reads them, the reception
+ * desk (`intake`) included. Computed figures are read by the roles that read stored reports (`REPORT_READERS`).
+ */
+const REFERENCE_READERS = ['intake', ...REPORT_READERS] as const;
 /** Longest ad hoc data period (two years: e.g. the National Assembly's 1/8–31/7 report, with room). */
 export const MAX_PERIOD_DAYS = 731;
 
@@ -173,15 +179,6 @@ const ComputeQuery = z
     }
   });
 
-const today = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-
-const CONTENT: Record<'csv' | 'xlsx' | 'html' | 'pdf', { type: string; ext: string }> = {
-  csv: { type: 'text/csv; charset=utf-8', ext: 'csv' },
-  xlsx: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' },
-  html: { type: 'text/html; charset=utf-8', ext: 'html' },
-  pdf: { type: 'application/pdf', ext: 'pdf' },
-};
-
 export const reportFormRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get',
@@ -192,7 +189,7 @@ export const reportFormRoutes: RouteSpec[] = [
     description:
       'Configuration per circular (TT 02/2021, 01/2024, 02/2025 for communes, 06/2025), each value with its source; ' +
       '`confirmed: false` marks what the sources do not give (e.g. every sending deadline by level).',
-    auth: { roles: READERS, scope: { kind: 'none' } },
+    auth: { roles: REFERENCE_READERS, scope: { kind: 'none' } },
     responses: {
       200: { description: 'The regime versions, oldest first', schema: z.object({ items: z.array(Regime) }) },
     },
@@ -205,10 +202,10 @@ export const reportFormRoutes: RouteSpec[] = [
     operationId: 'listReportForms',
     tags: ['Reports'],
     summary: 'Report forms in force on a date (01–02/TCD, 01–04/XLD, 01–04/KQGQ)',
-    auth: { roles: READERS, scope: { kind: 'none' } },
+    auth: { roles: REFERENCE_READERS, scope: { kind: 'none' } },
     request: { query: AtQuery },
     responses: { 200: { description: 'Forms in force', schema: z.object({ items: z.array(FormSummary) }) } },
-    handler: ({ query, services }) => ({ body: { items: services.reportForms.listForms(query.at ?? today()) } }),
+    handler: ({ query, services }) => ({ body: { items: services.reportForms.listForms(query.at ?? vnDate(Date.now())) } }),
   }),
 
   defineRoute({
@@ -217,11 +214,11 @@ export const reportFormRoutes: RouteSpec[] = [
     operationId: 'getReportForm',
     tags: ['Reports'],
     summary: 'One report form in force on a date: columns (header paths, cell queries), rules, evidence',
-    auth: { roles: READERS, scope: { kind: 'none' } },
+    auth: { roles: REFERENCE_READERS, scope: { kind: 'none' } },
     request: { params: z.object({ code: FormCode }), query: AtQuery },
     responses: { 200: { description: 'The form version', schema: FormDefinition } },
     handler: ({ params, query, services }) => {
-      const at = query.at ?? today();
+      const at = query.at ?? vnDate(Date.now());
       const f = services.reportForms.selectForm(params.code, at);
       if (!f) throw problems.notFound(`Form ${params.code} in force on ${at}`);
       return { body: f };
@@ -240,7 +237,7 @@ export const reportFormRoutes: RouteSpec[] = [
       'form’s identities and cross-form rules (03/KQGQ(1) = 01/XLD(20), …). The period is `from`/`to` (inclusive ' +
       'civil dates) or `kind`/`year`/`index` of the regime in force. `format=csv|xlsx|html|pdf` answers a file ' +
       '(XLSX laid out like the form, merged header cells, numbers as numbers) instead of the JSON snapshot.',
-    auth: { roles: READERS, scope: { kind: 'subtree' } },
+    auth: { roles: REPORT_READERS, scope: { kind: 'subtree' } },
     request: {
       params: z.object({ code: FormCode }),
       query: ComputeQuery,
@@ -281,22 +278,14 @@ export const reportFormRoutes: RouteSpec[] = [
         throw e;
       }
       if (query.format === 'json') return { body: snap };
-      const c = CONTENT[query.format];
-      const name = `${snap.form.code.replace('/', '-')}_${agencyId}_${period.from}_${period.to}.${c.ext}`;
-      const body =
-        query.format === 'csv'
-          ? renderCsv(snap)
-          : query.format === 'xlsx'
-            ? await renderXlsx(snap)
-            : query.format === 'html'
-              ? renderHtml(snap)
-              : await renderPdf(snap);
+      const out = await renderAs(query.format, snap);
+      const name = `${snap.form.code.replace('/', '-')}_${agencyId}_${period.from}_${period.to}.${out.extension}`;
       res
         .status(200)
-        .type(c.type)
+        .type(out.contentType)
         .set('Content-Disposition', `${query.format === 'html' ? 'inline' : 'attachment'}; filename="${name}"`)
         .set('Cache-Control', 'no-store')
-        .send(body);
+        .send(out.body);
     },
   }),
 ];

@@ -1,24 +1,29 @@
 /**
  * Stored reports (issue 16 items 3–5, ADR 0032). Who may act:
  * - read (list, get, a version, export, consolidation): officer, supervisor, auditor, admin of the
- *   report's agency or any agency above it (the subtree rule);
+ *   report's agency or any agency above it (the subtree rule) — the same roles that compute a form ad hoc
+ *   (`REPORT_READERS`); the reception desk (`intake`) reads the regime and the form definitions only, no figures;
  * - write the free-text sections and submit: officer, supervisor, admin of the report's own agency only
  *   (a report is the agency's own statement; the level above reads it, 403 when it tries to write);
  * - reopen (with a reason): supervisor or admin (the agency's head and the leaders above) of the report's
  *   agency or any agency above it.
  */
 import { z } from 'zod';
-import { actorOf } from '../auth/principal.js';
-import { EXPORT_FORMATS, RendererUnavailable } from '../../activities/report-engine.js';
+import type { Request } from 'express';
+import { actorOf, type Principal } from '../auth/principal.js';
+import { EXPORT_FORMATS } from '../../activities/report-engine.js';
 import type { ReportRecord, ReportVersionRecord } from '../../db/reports.js';
-import { REPORT_KINDS, REPORT_STATUSES, parsePeriodKey } from '../../workflows/report-contract.js';
-import { HttpProblem, problems } from '../problem.js';
+import { REPORT_KINDS, REPORT_STATUSES, parsePeriodKey, type ReportActor } from '../../workflows/report-contract.js';
+import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import type { Services } from '../routing/services.js';
 import { idempotent } from '../routing/idempotent.js';
 import { AgencyId } from '../schemas.js';
 import { updateIdFor } from '../update-id.js';
 
-const READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
+/** Who reads figures: stored reports and forms computed ad hoc (api/routes/report-forms.ts) alike. */
+export const REPORT_READERS = ['officer', 'supervisor', 'auditor', 'admin'] as const;
+const READERS = REPORT_READERS;
 const WRITERS = ['officer', 'supervisor', 'admin'] as const;
 const REOPENERS = ['supervisor', 'admin'] as const;
 
@@ -116,6 +121,10 @@ const Consolidation = z
         code: z.string(),
         title: z.string(),
         rows: z.array(z.object({ code: z.string(), label: z.string(), cells: z.record(z.string(), Cell) })),
+        checks: z
+          .array(z.object({ rule: z.string(), ok: z.boolean(), detail: z.string() }))
+          .optional()
+          .meta({ description: "A periodic report: the form's rules (cross-form ones too) on the consolidated figures" }),
       }),
     ),
   })
@@ -157,6 +166,43 @@ function versionSummary(v: ReportVersionRecord) {
 }
 
 const byId = z.object({ id: ReportId });
+
+/**
+ * The handler of submit and reopen: the request under the caller's Idempotency-Key, sent as an Update of the
+ * report's workflow whose id is derived from that key (a retried request is the same Update).
+ */
+function throughWorkflow<B>(
+  path: string,
+  operation: string,
+  run: (c: {
+    report: ReportRecord;
+    body: B;
+    services: Services;
+    send: { actor: ReportActor; requestId: string; updateId: string };
+  }) => Promise<unknown>,
+) {
+  return (ctx: {
+    req: Request;
+    params: { id: string };
+    body: B;
+    report: ReportRecord;
+    principal: Principal;
+    services: Services;
+    requestId: string;
+  }) => {
+    const { req, params, body, principal } = ctx;
+    const key = req.get('Idempotency-Key');
+    const request = { report: params.id, body };
+    return idempotent(
+      { key, principal, store: ctx.services.idempotency, method: 'POST', path, resourceId: params.id, body: request },
+      async () => {
+        const updateId = updateIdFor({ principal, operation, key, request });
+        const send = { actor: actorOf(principal), requestId: ctx.requestId, updateId };
+        return { body: await run({ report: ctx.report, body, services: ctx.services, send }) };
+      },
+    );
+  };
+}
 
 export const reportRoutes: RouteSpec[] = [
   defineRoute({
@@ -224,7 +270,7 @@ export const reportRoutes: RouteSpec[] = [
     operationId: 'exportReportVersion',
     tags: ['Reports'],
     summary:
-      'A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers',
+      'A version exported as JSON (the canonical JSON that was hashed), CSV, XLSX, HTML or PDF (the form renderers)',
     auth: { roles: READERS, scope: { kind: 'report', param: 'id' } },
     request: {
       params: z.object({ id: ReportId, version: z.coerce.number().int().min(1).max(100_000) }),
@@ -235,24 +281,18 @@ export const reportRoutes: RouteSpec[] = [
     },
     responses: {
       200: { description: 'The rendered form', contentType: 'application/octet-stream' },
-      501: { description: 'The renderer of this format is not available in this build' },
     },
     handler: async ({ params, query, report, services, res }) => {
-      try {
-        const out = await services.reports.export(report, params.version, query.format, query.form);
-        res
-          .status(200)
-          .set('content-type', out.contentType)
-          .set(
-            'content-disposition',
-            `attachment; filename="${report.agencyId}-${report.periodKey}-v${params.version}.${out.extension}"`,
-          )
-          .send(out.body);
-      } catch (e) {
-        if (e instanceof RendererUnavailable)
-          throw new HttpProblem(501, 'not-implemented', 'Format not available', e.message, { field: 'query.format' });
-        throw e;
-      }
+      const out = await services.reports.export(report, params.version, query.format, query.form);
+      res
+        .status(200)
+        .set('content-type', out.contentType)
+        .set(
+          'content-disposition',
+          `${query.format === 'html' ? 'inline' : 'attachment'}; ` +
+            `filename="${report.agencyId}-${report.periodKey}-v${params.version}.${out.extension}"`,
+        )
+        .send(out.body);
     },
   }),
   defineRoute({
@@ -322,33 +362,10 @@ export const reportRoutes: RouteSpec[] = [
       },
       409: { description: 'The report cannot be submitted now (reason given)' },
     },
-    handler: ({ req, params, body, report, principal, services, requestId }) =>
-      idempotent(
-        {
-          key: req.get('Idempotency-Key'),
-          principal,
-          store: services.idempotency,
-          method: 'POST',
-          path: '/v1/reports/:id/submit',
-          resourceId: params.id,
-          body: { report: params.id, body },
-        },
-        async () => {
-          const updateId = updateIdFor({
-            principal,
-            operation: 'report.submit',
-            key: req.get('Idempotency-Key'),
-            request: { report: params.id, body },
-          });
-          const r = await services.reports.submit(report, {
-            actor: actorOf(principal),
-            version: body.version,
-            requestId,
-            updateId,
-          });
-          return { body: { reportId: r.reportId, version: r.version, sha256: r.hash, submittedAt: r.submittedAt } };
-        },
-      ),
+    handler: throughWorkflow('/v1/reports/:id/submit', 'report.submit', async (c) => {
+      const r = await c.services.reports.submit(c.report, { ...c.send, version: c.body.version });
+      return { reportId: r.reportId, version: r.version, sha256: r.hash, submittedAt: r.submittedAt };
+    }),
   }),
   defineRoute({
     method: 'post',
@@ -368,33 +385,9 @@ export const reportRoutes: RouteSpec[] = [
       200: { description: 'Reopened', schema: z.object({ reportId: z.string(), version: z.number().int() }) },
       409: { description: 'The report is not submitted (reason given)' },
     },
-    handler: ({ req, params, body, report, principal, services, requestId }) =>
-      idempotent(
-        {
-          key: req.get('Idempotency-Key'),
-          principal,
-          store: services.idempotency,
-          method: 'POST',
-          path: '/v1/reports/:id/reopen',
-          resourceId: params.id,
-          body: { report: params.id, body },
-        },
-        async () => {
-          const updateId = updateIdFor({
-            principal,
-            operation: 'report.reopen',
-            key: req.get('Idempotency-Key'),
-            request: { report: params.id, body },
-          });
-          const r = await services.reports.reopen(report, {
-            actor: actorOf(principal),
-            reason: body.reason,
-            requestId,
-            updateId,
-          });
-          return { body: r };
-        },
-      ),
+    handler: throughWorkflow('/v1/reports/:id/reopen', 'report.reopen', (c) =>
+      c.services.reports.reopen(c.report, { ...c.send, reason: c.body.reason }),
+    ),
   }),
   defineRoute({
     method: 'get',
@@ -405,7 +398,9 @@ export const reportRoutes: RouteSpec[] = [
       'The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted',
     description:
       'Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet ' +
-      'resubmitted is listed under `notSubmitted`.',
+      'resubmitted is listed under `notSubmitted`. A periodic report (quarter, 6, 9 months, year): the regime’s forms ' +
+      'one by one — a row for the agency’s own records, one per unit below that submitted (its total), the total — ' +
+      'with the forms’ rules (cross-form ones too) checked on the consolidated figures.',
     auth: { roles: READERS, scope: { kind: 'report', param: 'id' } },
     request: { params: byId },
     responses: { 200: { description: 'The consolidation', schema: Consolidation } },

@@ -5,11 +5,19 @@
  * of the reports of the agencies directly below (their submitted snapshots summed, not recomputed).
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../../db/knex.js';
 import { createReportStore, ReportStateError, type ReportRecord, type ReportSections } from '../../db/reports.js';
-import { renderVersion, sumSnapshots, type ReportBundle, type ExportFormat } from '../../activities/report-engine.js';
+import {
+  consolidatePeriodic,
+  renderVersion,
+  sumSnapshots,
+  type ExportFormat,
+  type ReportBundle,
+} from '../../activities/report-engine.js';
 import {
   reopenReport,
+  REOPENABLE_DAYS,
   submitReport,
   type ReportActor,
   type ReopenReportResult,
@@ -39,7 +47,7 @@ export function createReportService(deps: { db: Db; temporal: Client }) {
           409,
           'report-state',
           'The report refused the request in its current state',
-          `The report's workflow ${r.workflowId} is not running (closed a year after its last submission)`,
+          `The report's workflow ${r.workflowId} is not running (closed ${REOPENABLE_DAYS} days after its last submission)`,
           { reason: 'WorkflowClosed' },
         );
       const p = updateProblem(e);
@@ -54,6 +62,13 @@ export function createReportService(deps: { db: Db; temporal: Client }) {
       }
       throw p;
     }
+  }
+
+  /** An Update of the report's workflow, its refusals as the report's 409 problems. */
+  function send<R, A>(r: ReportRecord, def: UpdateDefinition<R, [A]>, arg: A, updateId: string): Promise<R> {
+    return update(r, () =>
+      deps.temporal.workflow.getHandle(r.workflowId).executeUpdate(def, { args: [arg], updateId }),
+    );
   }
 
   return {
@@ -71,29 +86,19 @@ export function createReportService(deps: { db: Db; temporal: Client }) {
       }
     },
 
-    async submit(
+    /** Submits: the Update `submitReport` of the report's workflow (it freezes the current version). */
+    submit: (
       r: ReportRecord,
       req: { actor: ReportActor; version?: number | undefined; requestId: string; updateId: string },
-    ): Promise<SubmitReportResult> {
-      return update(r, () =>
-        deps.temporal.workflow.getHandle(r.workflowId).executeUpdate(submitReport, {
-          args: [{ actor: req.actor, version: req.version, requestId: req.requestId }],
-          updateId: req.updateId,
-        }),
-      );
-    },
+    ): Promise<SubmitReportResult> =>
+      send(r, submitReport, { actor: req.actor, version: req.version, requestId: req.requestId }, req.updateId),
 
-    async reopen(
+    /** Reopens: the Update `reopenReport` of the report's workflow (it adds a new draft version). */
+    reopen: (
       r: ReportRecord,
       req: { actor: ReportActor; reason: string; requestId: string; updateId: string },
-    ): Promise<ReopenReportResult> {
-      return update(r, () =>
-        deps.temporal.workflow.getHandle(r.workflowId).executeUpdate(reopenReport, {
-          args: [{ actor: req.actor, reason: req.reason, requestId: req.requestId }],
-          updateId: req.updateId,
-        }),
-      );
-    },
+    ): Promise<ReopenReportResult> =>
+      send(r, reopenReport, { actor: req.actor, reason: req.reason, requestId: req.requestId }, req.updateId),
 
     /** A version rendered: the form `formCode` (default: the first) in `format`. */
     async export(r: ReportRecord, version: number, format: ExportFormat, formCode?: string) {
@@ -125,6 +130,19 @@ export function createReportService(deps: { db: Db; temporal: Client }) {
       );
       const submitted = theirs.filter((t) => t.report.status === 'submitted' && t.submitted);
       const own = await store.version(r.id, r.currentVersion);
+      const nameOf = new Map(children.map((c) => [c.id, c.name]));
+      // A periodic report: the regime's forms, own records plus each unit's submitted total, rules checked.
+      const periodic =
+        r.kind === 'monthly'
+          ? undefined
+          : consolidatePeriodic(
+              own?.snapshot as ReportBundle | undefined,
+              submitted.map((t) => ({
+                agencyId: t.report.agencyId,
+                name: nameOf.get(t.report.agencyId) ?? t.report.agencyId,
+                bundle: t.submitted!.snapshot as ReportBundle,
+              })),
+            );
       const bundles: ReportBundle[] = [
         ...(own ? [own.snapshot as ReportBundle] : []),
         ...submitted.map((t) => t.submitted!.snapshot as ReportBundle),
@@ -157,11 +175,13 @@ export function createReportService(deps: { db: Db; temporal: Client }) {
               overdue: t?.report.overdue ?? false,
             };
           }),
-        forms: codes.map((c) => ({
-          code: c.code,
-          title: c.title,
-          rows: sumSnapshots(bundles.flatMap((b) => b.forms.filter((f) => f.form.code === c.code))),
-        })),
+        forms:
+          periodic?.map((f) => ({ code: f.form.code, title: f.form.title, rows: f.rows, checks: f.checks })) ??
+          codes.map((c) => ({
+            code: c.code,
+            title: c.title,
+            rows: sumSnapshots(bundles.flatMap((b) => b.forms.filter((f) => f.form.code === c.code))),
+          })),
       };
     },
   };

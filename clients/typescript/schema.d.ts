@@ -2233,7 +2233,7 @@ export interface paths {
         };
         /**
          * The roll-up: the submitted reports of the agencies directly below summed with this one; who has not submitted
-         * @description Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet resubmitted is listed under `notSubmitted`.
+         * @description Sums the frozen snapshots (their last submitted version), never recomputes them. A report reopened and not yet resubmitted is listed under `notSubmitted`. A periodic report (quarter, 6, 9 months, year): the regime’s forms one by one — a row for the agency’s own records, one per unit below that submitted (its total), the total — with the forms’ rules (cross-form ones too) checked on the consolidated figures.
          *
          *     Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -2340,7 +2340,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A version exported as JSON (the canonical JSON that was hashed) or CSV; XLSX and PDF with the form renderers
+         * A version exported as JSON (the canonical JSON that was hashed), CSV, XLSX, HTML or PDF (the form renderers)
          * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         get: operations["exportReportVersion"];
@@ -2403,7 +2403,7 @@ export interface paths {
          * Compute a report form for a data period over an agency's subtree (JSON, CSV, XLSX, HTML or PDF)
          * @description Rows: the agency’s own records, one row per direct child agency (with its subtree), and the total. Every case cell whose filter the case search offers links to it (`drillDown`). `checks` reports the form’s identities and cross-form rules (03/KQGQ(1) = 01/XLD(20), …). The period is `from`/`to` (inclusive civil dates) or `kind`/`year`/`index` of the regime in force. `format=csv|xlsx|html|pdf` answers a file (XLSX laid out like the form, merged header cells, numbers as numbers) instead of the JSON snapshot.
          *
-         *     Roles: intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         *     Roles: officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
          */
         get: operations["computeReportForm"];
         put?: never;
@@ -5090,6 +5090,12 @@ export interface components {
         ReportConsolidation: {
             agencyId: string;
             forms: {
+                /** @description A periodic report: the form's rules (cross-form ones too) on the consolidated figures */
+                checks?: {
+                    detail: string;
+                    ok: boolean;
+                    rule: string;
+                }[];
                 code: string;
                 rows: {
                     cells: {
@@ -14332,7 +14338,7 @@ export interface operations {
             query?: {
                 /** @description The form code (default: the first form) */
                 form?: string;
-                format?: "json" | "csv" | "xlsx" | "pdf";
+                format?: "json" | "csv" | "xlsx" | "html" | "pdf";
             };
             header?: never;
             path: {
@@ -14380,15 +14386,6 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's agency subtree */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The renderer of this format is not available in this build */
-            501: {
                 headers: {
                     [name: string]: unknown;
                 };

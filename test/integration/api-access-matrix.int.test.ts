@@ -603,6 +603,16 @@ describe('route × role access matrix', () => {
     for (const r of apiRoutes()) expect(r.auth === 'public' || r.auth.roles.length > 0).toBe(true);
   });
 
+  it('the reception desk (intake) reads the reporting regime and form definitions, never report figures', () => {
+    const intakeMay = (op: string) => {
+      const r = protectedRoutes.find((x) => x.operationId === op)!;
+      return (r.auth as Exclude<RouteSpec['auth'], 'public'>).roles.includes('intake');
+    };
+    for (const op of ['listReportRegimes', 'listReportForms', 'getReportForm']) expect(intakeMay(op), op).toBe(true);
+    const figures = ['computeReportForm', 'listReports', 'getReport', 'getReportVersion', 'exportReportVersion'];
+    for (const op of [...figures, 'getReportConsolidation']) expect(intakeMay(op), op).toBe(false);
+  });
+
   describe.each(protectedRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
     '%s',
     (_name, spec) => {

@@ -6,7 +6,14 @@
  * and lists the agencies that did not submit. The drafting schedule is registered on the dev server and fires.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { createReportActivities } from '../../activities/reports.js';
+import { resolveRecipients } from '../../directory/recipients.js';
+import { regimeByCircular } from '../../reports/regimes.js';
+import { XLSX_HEADER_ROW } from '../../reports/render.js';
 import { ensureReportSchedule, REPORT_SCHEDULE_SPEC } from '../../platform/report-schedule.js';
 import { canonicalJson } from '../../workflows/engine/canonical-json.js';
 import { getReportState, REPORT_SCHEDULE_ID, reportWorkflowId } from '../../workflows/report-contract.js';
@@ -108,6 +115,77 @@ describe('stored reports', () => {
     expect(figure(b, 'VI.1')).toBeNull();
   });
 
+  it('periodic report: the regime’s forms; the province sums a commune’s submitted cells, lists the other', async () => {
+    const db = api.tdb.db;
+    type Snap = {
+      form: { code: string };
+      columns: Array<{ no: number }>;
+      rows: Array<{ code: string; cells: Record<string, { value: number | null }> }>;
+    };
+    const quarter = async (agencyId: string) => {
+      for (let i = 0; i < 200; i++) {
+        const r = await db('reports').where({ agency_id: agencyId, kind: 'quarter', period_key: `${YEAR}-Q1` }).first();
+        if (r && Number(r.current_version) >= 1) return r as Json & { id: string; regime: string };
+        await new Promise((x) => setTimeout(x, 50));
+      }
+      throw new Error(`no Q1 report of ${agencyId}`);
+    };
+    const a = await quarter('ubnd-xa-a');
+    await quarter('ubnd-xa-b');
+    const prov = await quarter('tinh-demo');
+    const v1 = await db('report_versions').where({ report_id: a.id, version: 1 }).first();
+    const forms = (v1.snapshot as { forms: Snap[] }).forms;
+    // The ten forms of the regime in force for the data period (15/12/2030 – 14/03/2031).
+    expect(forms.map((f) => f.form.code)).toEqual(regimeByCircular(a.regime)!.forms.value);
+    const kqgq3 = (f: Snap[] | undefined, row: string) =>
+      f!.find((x) => x.form.code === '03/KQGQ')!.rows.find((r) => r.code === row)?.cells['3']?.value;
+    // 03/KQGQ column 3 (denunciations received in the period) against an independent count.
+    const counted = await db('cases')
+      .where({ agency_id: 'ubnd-xa-a', case_type: 'denunciation' })
+      .where('received_at', '>=', '2030-12-15T00:00:00+07:00')
+      .where('received_at', '<', '2031-03-15T00:00:00+07:00')
+      .count<Array<{ count: string }>>('* as count');
+    expect(kqgq3(forms, 'total')).toBe(Number(counted[0]!.count));
+    expect(kqgq3(forms, 'total')).toBe(3);
+
+    // Commune A submits its quarterly report; commune B does not.
+    const sub = await call('POST', `/v1/reports/${a.id}/submit`, await as('ubnd-xa-a'), { version: 1 });
+    expect(sub.status, sub.text).toBe(200);
+    const c = await call('GET', `/v1/reports/${prov.id}/consolidation`, await as('tinh-demo', ['supervisor']));
+    expect(c.status, c.text).toBe(200);
+    expect((c.json.submitted as Json[]).map((x) => x.agencyId)).toEqual(['ubnd-xa-a']);
+    expect((c.json.notSubmitted as Json[]).map((x) => x.agencyId)).toContain('ubnd-xa-b');
+    const consolidated = c.json.forms as Array<Snap & { code: string; checks: Json[] }>;
+    expect(consolidated.map((f) => f.code)).toEqual(forms.map((f) => f.form.code));
+    const f3 = consolidated.find((f) => f.code === '03/KQGQ')!;
+    const cell = (row: string) => f3.rows.find((r) => r.code === row)?.cells['3']?.value;
+    expect(cell('ubnd-xa-a')).toBe(3);
+    expect(f3.rows.some((r) => r.code === 'ubnd-xa-b')).toBe(false);
+    expect(cell('total')).toBe((cell('self') ?? 0) + 3);
+    // The rules (cross-form ones included) are checked on the consolidated figures.
+    expect(f3.checks.length).toBeGreaterThan(0);
+    expect(f3.checks.every((k) => typeof k.ok === 'boolean' && typeof k.rule === 'string')).toBe(true);
+
+    // The stored version exports form by form, laid out like the form (XLSX: header, code row, numbers).
+    const xlsx = await fetch(
+      `${api.url}/v1/reports/${a.id}/versions/1/export?format=xlsx&form=${encodeURIComponent('03/KQGQ')}`,
+      { headers: await as('ubnd-xa-a') },
+    );
+    expect(xlsx.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    const ws = wb.worksheets[0]!;
+    expect(ws.getCell(1, ws.columnCount).value).toBe('Biểu số: 03/KQGQ');
+    let codeRow = 0;
+    for (let r = XLSX_HEADER_ROW; r < XLSX_HEADER_ROW + 10 && !codeRow; r++)
+      if (ws.getCell(r, 1).value === 'MS') codeRow = r;
+    expect(codeRow).toBeGreaterThan(XLSX_HEADER_ROW);
+    const snap3 = forms.find((x) => x.form.code === '03/KQGQ')!;
+    const totalAt = snap3.rows.findIndex((r) => r.code === 'total');
+    const col3 = snap3.columns.findIndex((x) => x.no === 3);
+    expect(ws.getCell(codeRow + 1 + totalAt, col3 + 2).value).toBe(3);
+  });
+
   it('scopes reports: a sibling commune does not see them; only the own agency writes and submits', async () => {
     const r = await reportOf('ubnd-xa-a');
     expect((await call('GET', `/v1/reports/${r.id}`, await as('ubnd-xa-b'))).status).toBe(404);
@@ -191,7 +269,35 @@ describe('stored reports', () => {
     expect(json.status).toBe(200);
     const csv = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=csv`, { headers: officer });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(await csv.text()).toContain('"II.1","Tổng số đơn tiếp nhận trong kỳ",7');
+    expect((await csv.text()).split('\r\n')).toContain('Tổng số đơn tiếp nhận trong kỳ,7');
+    // XLSX and PDF of a submitted version come from the report-form renderers (laid out like the paper form).
+    const xlsx = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=xlsx`, { headers: officer });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await xlsx.arrayBuffer());
+    const ws = wb.worksheets[0]!;
+    const p = (v2.json.snapshot as { period: { from: string; to: string } }).period;
+    const dmy = (d: string) => d.split('-').reverse().join('/');
+    const periodLine = `Số liệu tính từ ngày ${dmy(p.from)} đến ngày ${dmy(p.to)}`;
+    expect(ws.getCell(3, 1).value).toBe(periodLine);
+    const codeRow = XLSX_HEADER_ROW + 1;
+    expect(ws.getCell(codeRow, 1).value).toBe('MS');
+    const labels = (v2.json.snapshot as Bundle).forms[0]!.rows;
+    const at = labels.findIndex((r) => r.code === 'II.1');
+    expect(ws.getCell(codeRow + 1 + at, 1).value).toBe('Tổng số đơn tiếp nhận trong kỳ');
+    expect(ws.getCell(codeRow + 1 + at, 2).value).toBe(7);
+    const pdf = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=pdf`, { headers: officer });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const parser = new PDFParse({ data: new Uint8Array(await pdf.arrayBuffer()) });
+    const text = (await parser.getText()).text;
+    await parser.destroy();
+    expect(text).toContain(periodLine);
+    expect(text).toContain('Tổng số đơn tiếp nhận trong kỳ');
+    const html = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=html`, { headers: officer });
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(await html.text()).toContain('href="/v1/cases?receivedFrom=');
   });
 
   it('consolidates the province: submitted reports summed (not recomputed), a commune that did not submit listed', async () => {
@@ -217,7 +323,77 @@ describe('stored reports', () => {
     expect((await call('GET', `/v1/reports/${prov.id}/consolidation`, await as('ubnd-xa-a'))).status).toBe(404);
   });
 
-  it('registers the drafting schedule (15th, 00:05 Vietnam time) and it fires', async () => {
+  it('escalates an overdue report: audited under its regime and deadline source; the message by template, SMS too', async () => {
+    const db = api.tdb.db;
+    const late = await reportOf('ubnd-xa-b');
+    const row = await db('reports').where({ id: late.id }).first();
+    const parent = (await db('agencies').where({ id: 'ubnd-xa-b' }).first('parent_id')).parent_id as string;
+    // The head of the agency above gets an SMS too (phone and preference set).
+    const head = (await db('agency_staff').where({ agency_id: parent, position: 'head' }).first('person_id'))
+      .person_id as string;
+    await db('people').where({ id: head }).update({ email: 'head@above.test', phone: '+84901111222' });
+    await db('notification_preferences').where({ person_id: head }).delete();
+    await db('notification_preferences').insert({ person_id: head, channel: 'sms', kind: '*', enabled: true });
+    const name = (await db('people').where({ id: head }).first('display_name')).display_name as string;
+    const acts = createReportActivities({
+      db,
+      logger: pino({ level: 'silent' }),
+      notifications: {
+        resolveRecipients,
+        publicBaseUrl: 'https://kntc.example.gov.vn',
+        retry: { initialIntervalMs: 1000, maximumIntervalMs: 1000, periodMs: 1000 },
+        email: {},
+        sms: {},
+      },
+    });
+    const out = await acts.escalateOverdueReport({ reportId: late.id as string });
+    expect(out.marked).toBe(true);
+    const audit = await db('audit_log').where({ action: 'report.overdue' });
+    const entry = audit.find((a) => (a.after as Json).reportId === late.id)!;
+    const regime = regimeByCircular(row.regime as string)!;
+    expect(entry.legal_basis).toContain(regime.citation);
+    expect(entry.legal_basis).toContain((row.deadline as { source: string }).source);
+    const mine = await db('notification_deliveries')
+      .where({ notification_id: `rptntf-${late.id}-overdue`, person_id: head })
+      .orderBy('channel');
+    expect(mine.map((d) => d.channel)).toEqual(['email', 'inapp', 'sms']);
+    const email = mine.find((d) => d.channel === 'email')!;
+    expect(email.subject).toMatch(/^\[KNTC\] Chậm gửi báo cáo 2031-M03 của /);
+    expect(email.body_text).toContain(`Kính gửi đồng chí ${name}`);
+    expect(email.body_html).toContain(`<a href="https://kntc.example.gov.vn/v1/reports/${late.id}">`);
+    const sms = mine.find((d) => d.channel === 'sms')!;
+    expect(sms.address).toBe('+84901111222');
+    expect(sms.body_text).toMatch(/^KNTC: Chậm gửi báo cáo 2031-M03 của .*\. Hạn: \d\d\/\d\d\/\d{4} \d\d:\d\d\. https/);
+    expect(out.deliveries.length).toBeGreaterThanOrEqual(3);
+    // Once: a retry marks and writes nothing twice.
+    const again = await acts.escalateOverdueReport({ reportId: late.id as string });
+    expect(again.marked).toBe(false);
+    expect(
+      await db('notification_deliveries').where({ notification_id: `rptntf-${late.id}-overdue`, person_id: head }),
+    ).toHaveLength(3);
+  });
+
+  it('drafts daily what ended and is not drafted yet: a missed day is caught up, a second run drafts nothing', async () => {
+    // The April period ended on the 14th; the schedule did not run on the 15th: the run of the 17th drafts it.
+    const run = (lastDay: string) =>
+      api.deps.temporal.workflow.execute('reportDraftingWorkflow', {
+        taskQueue: api.deps.taskQueue,
+        workflowId: `drafting-${randomUUID()}`,
+        args: [{ lastDay, agencies: ['ubnd-xa-a'] }],
+      }) as Promise<{ started: string[] }>;
+    expect((await run(`${YEAR}-04-13`)).started).toEqual([]);
+    expect((await run(`${YEAR}-04-17`)).started).toEqual([reportWorkflowId('ubnd-xa-a', 'monthly', `${YEAR}-M04`)]);
+    const h = api.deps.temporal.workflow.getHandle(reportWorkflowId('ubnd-xa-a', 'monthly', `${YEAR}-M04`));
+    for (let i = 0; i < 200 && (await h.query(getReportState)).reportId === null; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const drafted = await api.tdb.db('reports').where({ agency_id: 'ubnd-xa-a', period_key: `${YEAR}-M04` });
+    expect(drafted).toHaveLength(1);
+    expect(Number(drafted[0].current_version)).toBe(1);
+    // Idempotent: the next days start nothing (the report exists), the March ones are not started again.
+    expect((await run(`${YEAR}-04-18`)).started).toEqual([]);
+  });
+
+  it('registers the drafting schedule (daily, 00:05 Vietnam time) and it fires', async () => {
     const client = api.deps.temporal;
     expect(await ensureReportSchedule(client, api.deps.taskQueue)).toBe(true);
     expect(await ensureReportSchedule(client, api.deps.taskQueue)).toBe(false);
@@ -225,10 +401,10 @@ describe('stored reports', () => {
     try {
       const d = await h.describe();
       expect(d.spec.timezone).toBe(REPORT_SCHEDULE_SPEC.timezone);
-      for (const t of d.info.nextActionTimes.slice(0, 3)) {
-        // 00:05 on the 15th in Vietnam = 17:05 UTC on the 14th.
-        expect(t.toISOString()).toMatch(/^\d{4}-\d{2}-14T17:05:00/);
-      }
+      const next = d.info.nextActionTimes.slice(0, 3).map((t) => t.getTime());
+      // 00:05 every day in Vietnam = 17:05 UTC the day before.
+      for (const t of next) expect(new Date(t).toISOString()).toMatch(/T17:05:00/);
+      expect(next[1]! - next[0]!).toBe(86_400_000);
       await h.trigger();
       let ran = false;
       for (let i = 0; i < 100 && !ran; i++) {

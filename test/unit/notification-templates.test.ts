@@ -22,7 +22,7 @@ describe('notification templates (Vietnamese)', () => {
     expect(vnDateTime('not a date')).toBeNull();
   });
 
-  it.each(Object.keys(TEMPLATES))(
+  it.each(Object.keys(TEMPLATES).filter((k) => !TEMPLATES[k]!.facts))(
     '%s: subject, text and HTML carry the reference, the step, the due date and the link',
     (kind) => {
       const m = renderMessage(ctx({ kind }));
@@ -44,6 +44,30 @@ describe('notification templates (Vietnamese)', () => {
     expect(m.text).toContain('Bước xử lý: không xác định');
     expect(m.text).toContain('Thời hạn: không có');
     expect(m.text.startsWith('Kính gửi đồng chí,')).toBe(true);
+  });
+
+  it('report_overdue: the agency, the period and the sending deadline, escaped in HTML; SMS one line', () => {
+    const c = ctx({
+      kind: 'report_overdue',
+      reference: '2031-M03',
+      step: null,
+      dueAt: '2031-03-20T16:59:59.999Z',
+      link: 'https://kntc.example.gov.vn/v1/reports/r1',
+      agencyName: 'UBND xã <A> & "B"',
+    });
+    const m = renderMessage(c);
+    expect(m.subject).toBe('[KNTC] Chậm gửi báo cáo 2031-M03 của UBND xã <A> & "B"');
+    expect(m.text).toContain('UBND xã <A> & "B" chưa gửi báo cáo kỳ 2031-M03 trong thời hạn.');
+    expect(m.text).toContain('Hạn gửi: 20/03/2031 23:59 (giờ Việt Nam)');
+    expect(m.text).toContain('Xem báo cáo 2031-M03: https://kntc.example.gov.vn/v1/reports/r1');
+    expect(m.text).not.toContain('Mã hồ sơ');
+    expect(m.html).toContain('UBND xã &lt;A&gt; &amp; &quot;B&quot; chưa gửi báo cáo kỳ 2031-M03');
+    expect(m.html).not.toContain('<A>');
+    expect(m.html).toContain('<a href="https://kntc.example.gov.vn/v1/reports/r1">Xem báo cáo 2031-M03</a>');
+    expect(renderSms(c)).toBe(
+      'KNTC: Chậm gửi báo cáo 2031-M03 của UBND xã <A> & "B". Hạn: 20/03/2031 23:59. ' +
+        'https://kntc.example.gov.vn/v1/reports/r1',
+    );
   });
 
   it('escapes HTML', () => {

@@ -39,6 +39,12 @@ function fakes(dueInMs: () => number) {
     async reportingAgencies() {
       return ['ubnd-xa-a', 'so-tnmt'];
     },
+    async reportsToDraft(p: { periods: Array<{ kind: ReportKind; year: number; index: number; key: string }> }) {
+      const agencies = ['ubnd-xa-a', 'so-tnmt'];
+      return agencies.flatMap((agencyId) =>
+        p.periods.filter((x) => !reports.has(`rpt-${agencyId}-${x.key}-${x.kind}`)).map((x) => ({ ...x, agencyId })),
+      );
+    },
     async draftReport(i: { agencyId: string; kind: ReportKind; year: number; index: number }) {
       const p = reportPeriod(i.kind, i.year, i.index);
       const id = `rpt-${i.agencyId}-${p.key}-${i.kind}`;
@@ -127,7 +133,7 @@ describe('reportWorkflow on the time-skipping server', () => {
         args: [{ lastDay: '2026-03-14' }],
       });
       expect((again as { started: string[] }).started).toEqual([]);
-      // A day that ends no period drafts nothing.
+      // A later day drafts nothing more: the periods that ended have their reports.
       const none = await locked.workflow.execute('reportDraftingWorkflow', {
         taskQueue,
         workflowId: `drafting-none-${taskQueue}`,
