@@ -26,6 +26,7 @@ import { createApp } from '../api/app.js';
 import type { AppDeps } from '../api/deps.js';
 import { signToken } from '../api/auth/dev-token.js';
 import { appendEvents } from '../db/events.js';
+import { createDb } from '../db/knex.js';
 import { ROOT } from '../platform/config.js';
 import { createLogger } from '../platform/logger.js';
 import { createPiiKeyring } from '../platform/pii.js';
@@ -156,7 +157,11 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
   const stops: Array<() => Promise<unknown>> = [];
   try {
     log('starting embedded PostgreSQL and the Temporal dev server…');
-    const { db, connection, native } = await startBenchStack(tmp, bins.temporal, stops);
+    const { db, url, connection, native } = await startBenchStack(tmp, bins.temporal, stops);
+    // The worker on its own pool, as in production (a separate process): API requests and deliveries do not
+    // wait for each other's connections.
+    const workerDb = createDb(url, { max: 10 });
+    stops.push(() => workerDb.destroy());
     const taskQueue = `bench-webhooks-${randomUUID().slice(0, 8)}`;
     const pii = createPiiKeyring(`bench1:${Buffer.alloc(32, 7).toString('base64')}`);
     const jwtSecret = randomUUID();
@@ -193,7 +198,7 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
       connection: native,
       namespace: 'default',
       taskQueue,
-      db,
+      db: workerDb,
       logger,
       workflowBundle: bundle,
       pinKeys: pii,
@@ -289,6 +294,7 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
     log(`reassigning tasks at ${RATE}/s for ${SECONDS} s (each one a task.claimed event)…`);
     let sent = 0;
     let sendErrors = 0;
+    const errorKinds = new Map<string, number>();
     const t0 = Date.now();
     const inflight = new Set<Promise<void>>();
     for (let i = 0; i < RATE * SECONDS; i++) {
@@ -304,10 +310,14 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
         async (r) => {
           await r.arrayBuffer();
           if (r.status === 200) sent += 1;
-          else sendErrors += 1;
+          else {
+            sendErrors += 1;
+            errorKinds.set(String(r.status), (errorKinds.get(String(r.status)) ?? 0) + 1);
+          }
         },
-        () => {
+        (err: Error) => {
           sendErrors += 1;
+          errorKinds.set(err.name, (errorKinds.get(err.name) ?? 0) + 1);
         },
       );
       inflight.add(p);
@@ -315,6 +325,7 @@ export async function runWebhookBench(log: (s: string) => void = console.error):
     }
     await Promise.all(inflight);
     const sendSeconds = (Date.now() - t0) / 1000;
+    if (errorKinds.size > 0) log(`state changes refused: ${JSON.stringify(Object.fromEntries(errorKinds))}`);
     // Every event recorded since the start (the reassignments and anything the cases did), delivered?
     const events = (await db('events').where('seq', '>', startSeq).select('id', 'recorded_at')) as Array<{
       id: string;

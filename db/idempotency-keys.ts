@@ -86,8 +86,7 @@ export function createIdempotencyStore(db: Db) {
       key: string,
     ): Promise<{ requestHash: string; resourceId: string; response?: StoredResponse } | undefined> {
       const row = (await db('idempotency_keys').where({ scope, key }).first()) as
-        | { request_hash: string; resource_id: string; status_code: number | null; response: unknown }
-        | undefined;
+        { request_hash: string; resource_id: string; status_code: number | null; response: unknown } | undefined;
       if (!row) return undefined;
       return {
         requestHash: row.request_hash,
