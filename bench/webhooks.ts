@@ -475,7 +475,7 @@ export async function runAndWriteWebhookBench(log: (s: string) => void = console
     '',
     '`npm run bench -- webhooks` (bench/webhooks.ts; ADR 0026). One worker and the API in one process, embedded PostgreSQL, Temporal dev',
     'server, a loopback receiver verifying every signature. State changes: task reassignments through the API, each recording a',
-    "`vn.kntc.task.claimed` event in its transaction; latency = arrival at the receiver − the recording transaction's time.",
+    "`vn.kntc.task.claimed` event in its transaction; latency = arrival at the receiver − the event's recording (clock_timestamp, just before its commit).",
     '',
     '| metric | value | target |',
     '|---|---:|---|',
