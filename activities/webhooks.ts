@@ -45,6 +45,15 @@ function heartbeat(details?: unknown): void {
   }
 }
 
+/** The details of the last heartbeat of this activity's previous attempt (a retry after a crash), if any. */
+function heartbeatDetails<T>(): T | undefined {
+  try {
+    return Context.current().info.heartbeatDetails as T | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function cancelled(): boolean {
   try {
     return Context.current().cancellationSignal.aborted;
@@ -216,14 +225,25 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
     },
 
     /**
-     * The fast path (ADR 0035): reads the subscription's events after `after` as they are recorded and
-     * delivers them in this one activity, for up to `waitMs` — lanes per case, in order within a lane, up to
-     * `concurrency` lanes at once, one first attempt each, the attempts logged in batched statements. Nothing
-     * per event enters Temporal's history. A lane whose attempt fails (or that is in `busyLanes`: the workflow
-     * holds earlier events of that case) is handed over: its events from there on come back in `handover`,
-     * the failed one with its failure, for the workflow to retry with backoff and dead-letter. Once anything
-     * is handed over no further events are read, so the workflow's lanes get it (and start a retry) soon. `scannedUpTo`: where the next call
-     * starts; `deleted`: the subscription is gone (what was not sent is left pending).
+     * The fast path (ADR 0026, session-6 and session-7 amendments): reads the subscription's events after
+     * `after` as they are recorded and delivers them in this one activity for up to `waitMs`, heartbeating —
+     * a lane per case, in order within a lane, up to `concurrency` attempts at once, one first attempt each,
+     * the attempts logged in batched statements. Nothing per event enters Temporal's history.
+     *
+     * - A lane whose attempt fails is held from then on (its later events wait behind it), and the window
+     *   ends a moment later so that the workflow starts the retry with backoff; the other lanes go on.
+     * - A lane in `busyLanes` (the workflow holds earlier events of that case) is held until the workflow has
+     *   settled them (no pending delivery of the case at or below `after`, checked every second), then this
+     *   activity delivers the held events itself, in order.
+     * - When the window ends, nothing not yet started is handed over: the feed position returned
+     *   (`scannedUpTo`) is rewound to just before the first event a free lane had not started, so the next
+     *   call reads it again (skipping what is already delivered). Only held lanes' events up to that position
+     *   come back in `handover`, a failed one with its failure, for the workflow's lanes.
+     * - The heartbeat carries the position below which everything is delivered and logged: a retry after a
+     *   crash resumes from there and skips what the log shows delivered, so only attempts in flight (or not
+     *   yet logged) at the crash can reach the receiver twice — with the same webhook-id.
+     *
+     * `deleted`: the subscription is gone (what was not sent is left pending).
      */
     async pumpWebhookEvents(q: {
       subscriptionId: string;
@@ -242,24 +262,41 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       if (!sub || sub.status === 'deleted') return { deleted: true, scannedUpTo: q.after, delivered: 0, handover: [] };
       const agencies = await subtreeOf(deps.db, sub.agencyId);
       const limit = q.limit ?? 500;
-      const retried = attemptNo() > 1; // a retry of this call: skip what the previous attempt delivered
+      const concurrency = q.concurrency ?? 32;
       let secret = deps.pinKeys ? await hooks.secret(sub.id, deps.pinKeys) : undefined;
       let subReadAt = Date.now();
-      const until = Date.now() + q.waitMs;
-      let after = Math.max(q.after, sub.startAfterSeq);
-      const blocked = new Set(q.busyLanes);
-      const handover: Array<{ seq: number; lane: string; failed?: { reason: string; retryable: boolean } }> = [];
+      let until = Date.now() + q.waitMs;
+      // A retry after a crash starts where the last heartbeat said everything before was delivered and logged.
+      const resumed = heartbeatDetails<{ after?: number }>()?.after ?? 0;
+      let after = Math.max(q.after, sub.startAfterSeq, resumed);
+      const busy = new Set(q.busyLanes);
+      let busyCheckedAt = 0;
       let delivered = 0;
       let gone = false;
-      // Reading has ended: what a lane has not started yet is handed over rather than holding this call open.
       let closing = false;
-      // Lanes: each case's events one after the other; at most `concurrency` attempts at once.
-      const tails = new Map<string, Promise<void>>();
-      let inFlight = 0;
+
+      interface Lane {
+        queue: EventRecord[];
+        running: Promise<void> | undefined;
+        failed?: { reason: string; retryable: boolean };
+      }
+      const lanes = new Map<string, Lane>();
+      let queuedTotal = 0;
+      /** Attempts started and not yet logged (a crash could repeat them). */
+      const unlogged = new Set<number>();
+      const blocked = (name: string, l: Lane) => l.failed !== undefined || busy.has(name);
+      /** Everything at or below this is delivered and logged, or held by the workflow. */
+      const safePoint = () => {
+        let m = Infinity;
+        for (const l of lanes.values()) if (l.queue.length > 0) m = Math.min(m, l.queue[0]!.seq);
+        for (const s of unlogged) m = Math.min(m, s);
+        return m === Infinity ? after : m - 1;
+      };
+
       let active = 0;
       const slotWaiters: Array<() => void> = [];
       const slot = async () => {
-        if (active < (q.concurrency ?? 32)) {
+        if (active < concurrency) {
           active += 1;
           return;
         }
@@ -279,7 +316,12 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
         // Started with an attempt to write: it cannot end before `writing` is set.
         writing = (async () => {
           try {
-            while (logged.length > 0) await hooks.recordAttempts(q.subscriptionId, logged.splice(0, logged.length));
+            while (logged.length > 0) {
+              const batch = logged.splice(0, logged.length);
+              await hooks.recordAttempts(q.subscriptionId, batch);
+              for (const a of batch) unlogged.delete(a.eventSeq);
+              heartbeat({ after: safePoint() });
+            }
           } catch (err) {
             logError = err;
           } finally {
@@ -288,104 +330,134 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
         })();
         return writing;
       };
-      const deliverOne = async (ev: EventRecord, lane: string) => {
-        if (blocked.has(lane) || gone || closing) {
-          handover.push({ seq: ev.seq, lane });
-          return;
-        }
-        await slot();
-        try {
-          if (closing) {
-            handover.push({ seq: ev.seq, lane });
-            return;
-          }
-          heartbeat(after);
-          const fixed = sub ? webhookUrlProblem(sub.url, policy) : 'the subscription was deleted';
-          if (fixed || !secret) {
-            // Cannot succeed as things stand (URL refused, no keyring to sign): the workflow's path decides.
-            blocked.add(lane);
-            handover.push({
-              seq: ev.seq,
-              lane,
-              failed: fixed
-                ? { reason: `UrlRefused: URL refused: ${fixed}`, retryable: false }
-                : { reason: 'NoSecretKeys: this worker cannot open webhook secrets (PII_KEYS)', retryable: true },
-            });
-            return;
-          }
-          const r = await attemptOnce(sub!.url, secret, ev);
-          logged.push({ eventSeq: ev.seq, attempt: 1, ...r });
-          void flush();
-          recordWebhookDelivery(r.delivered ? 'delivered' : 'failed', r.durationMs / 1000);
-          const failure = attemptFailure(r);
-          if (!failure) {
-            delivered += 1;
-            return;
-          }
-          blocked.add(lane);
-          handover.push({
-            seq: ev.seq,
-            lane,
-            failed: {
+
+      /** Delivers the lane's queue from its head while the lane is free and the window open. */
+      const runLane = async (name: string, l: Lane) => {
+        while (l.queue.length > 0 && !closing && !blocked(name, l)) {
+          await slot();
+          try {
+            if (closing || blocked(name, l)) return;
+            const ev = l.queue[0]!;
+            const problem = sub ? webhookUrlProblem(sub.url, policy) : 'the subscription was deleted';
+            if (problem || !secret) {
+              // Cannot succeed as things stand (URL refused, no keyring to sign): the workflow's path decides.
+              l.failed = problem
+                ? { reason: `UrlRefused: URL refused: ${problem}`, retryable: false }
+                : { reason: 'NoSecretKeys: this worker cannot open webhook secrets (PII_KEYS)', retryable: true };
+              until = Math.min(until, Date.now() + 250);
+              return;
+            }
+            unlogged.add(ev.seq);
+            const r = await attemptOnce(sub!.url, secret, ev);
+            logged.push({ eventSeq: ev.seq, attempt: 1, ...r });
+            void flush();
+            recordWebhookDelivery(r.delivered ? 'delivered' : 'failed', r.durationMs / 1000);
+            const failure = attemptFailure(r);
+            if (!failure) {
+              l.queue.shift();
+              queuedTotal -= 1;
+              delivered += 1;
+              continue;
+            }
+            // Held from here; the window ends soon so that the workflow starts retrying it with backoff.
+            l.failed = {
               reason: `${failure.type ?? 'failed'}: ${failure.message}`.slice(0, 500),
               retryable: !failure.nonRetryable,
-            },
-          });
-        } finally {
-          release();
+            };
+            until = Math.min(until, Date.now() + 250);
+          } finally {
+            release();
+          }
         }
+      };
+      const kick = (name: string, l: Lane) => {
+        if (l.running || closing || blocked(name, l) || l.queue.length === 0) return;
+        l.running = runLane(name, l).finally(() => {
+          l.running = undefined;
+          kick(name, l); // events queued while the last attempt was in flight
+        });
       };
       const take = (ev: EventRecord) => {
-        const lane = ev.caseId ?? '_';
-        inFlight += 1;
-        const p = (tails.get(lane) ?? Promise.resolve())
-          .then(() => deliverOne(ev, lane))
-          .finally(() => {
-            inFlight -= 1;
-            if (tails.get(lane) === p) tails.delete(lane);
-          });
-        tails.set(lane, p);
+        const name = ev.caseId ?? '_';
+        let l = lanes.get(name);
+        if (!l) lanes.set(name, (l = { queue: [], running: undefined }));
+        l.queue.push(ev);
+        queuedTotal += 1;
+        kick(name, l);
+      };
+      /** Busy lanes whose earlier events the workflow has settled are delivered here from now on. */
+      const freeLanes = async () => {
+        busyCheckedAt = Date.now();
+        if (busy.size === 0) return;
+        const still = await hooks.pendingLanes(q.subscriptionId, q.after, [...busy]);
+        for (const name of [...busy]) {
+          if (still.has(name)) continue;
+          busy.delete(name);
+          const l = lanes.get(name);
+          if (l) kick(name, l);
+        }
       };
 
-      // Reads until the window ends, or something is handed over (the workflow's lanes then get it at once).
-      while (handover.length === 0 && !cancelled() && Date.now() < until) {
-        heartbeat(after);
-        // Back-pressure: a slow receiver keeps at most a few batches read ahead.
-        while (inFlight >= limit * 2 && !cancelled()) await Promise.race([...tails.values()]);
-        const head = await watcher.waitBeyond(after, Math.max(0, until - Date.now()), cancelSignal());
-        if (head <= after) continue;
-        // The subscription as it is now (URL changed, secret rotated, deleted), at most once a second.
-        if (Date.now() - subReadAt > 1000) {
-          sub = await hooks.get(q.subscriptionId);
-          subReadAt = Date.now();
-          if (!sub || sub.status === 'deleted') {
-            gone = true;
-            break;
-          }
-          secret = deps.pinKeys ? await hooks.secret(sub.id, deps.pinKeys) : undefined;
+      /** Ends the window: nothing new starts, the attempts in flight end (also when reading failed). */
+      const close = async () => {
+        closing = true;
+        for (;;) {
+          const running = [...lanes.values()].flatMap((l) => (l.running ? [l.running] : []));
+          if (running.length === 0) break;
+          await Promise.all(running);
         }
-        const found = await events.list({ after, upTo: head, limit, types: sub!.eventTypes, agencies });
-        if (found.length > 0) {
-          await hooks.enqueue(
+      };
+      try {
+        while (!cancelled() && Date.now() < until) {
+          heartbeat({ after: safePoint() });
+          // The subscription as it is now (URL changed, secret rotated, deleted), at most once a second.
+          if (Date.now() - subReadAt > 1000) {
+            sub = await hooks.get(q.subscriptionId);
+            subReadAt = Date.now();
+            if (!sub || sub.status === 'deleted') {
+              gone = true;
+              break;
+            }
+            secret = deps.pinKeys ? await hooks.secret(sub.id, deps.pinKeys) : undefined;
+          }
+          if (busy.size > 0 && Date.now() - busyCheckedAt >= 1000) await freeLanes();
+          // Back-pressure: a slow or failing receiver keeps at most a few batches read ahead.
+          if (queuedTotal >= limit * 2) {
+            await new Promise((r) => setTimeout(r, 100));
+            continue;
+          }
+          const head = await watcher.waitBeyond(after, Math.max(0, Math.min(1000, until - Date.now())), cancelSignal());
+          if (head <= after) continue;
+          const found = await events.list({ after, upTo: head, limit, types: sub!.eventTypes, agencies });
+          const settled = await hooks.takeOn(
             q.subscriptionId,
             found.map((e) => e.seq),
           );
-          const done = retried
-            ? await hooks.deliveredAmong(
-                q.subscriptionId,
-                found.map((e) => e.seq),
-              )
-            : new Set<number>();
-          for (const ev of found) if (!done.has(ev.seq)) take(ev);
+          for (const ev of found) if (!settled.has(ev.seq)) take(ev);
+          after = found.length === limit ? found[found.length - 1]!.seq : head;
         }
-        after = found.length === limit ? found[found.length - 1]!.seq : head;
+      } finally {
+        // Also when a read failed: no lane may go on sending while a retry of this activity starts.
+        await close();
       }
-      closing = true;
-      while (tails.size > 0) await Promise.all([...tails.values()]);
       while (logged.length > 0 || writing) await (writing ?? flush());
       if (logError) throw logError instanceof Error ? logError : new Error('the attempt log could not be written');
+      // Rewind to just before the first event a free lane had not started: the next call reads it again.
+      let rewound = after;
+      for (const [name, l] of lanes)
+        if (!blocked(name, l) && l.queue.length > 0) rewound = Math.min(rewound, l.queue[0]!.seq - 1);
+      const handover: Array<{ seq: number; lane: string; failed?: { reason: string; retryable: boolean } }> = [];
+      for (const [name, l] of lanes) {
+        if (!blocked(name, l)) continue;
+        l.queue.forEach((ev, i) => {
+          if (ev.seq > rewound) return;
+          handover.push(
+            i === 0 && l.failed ? { seq: ev.seq, lane: name, failed: l.failed } : { seq: ev.seq, lane: name },
+          );
+        });
+      }
       handover.sort((a, b) => a.seq - b.seq);
-      return { deleted: gone, scannedUpTo: after, delivered, handover };
+      return { deleted: gone, scannedUpTo: rewound, delivered, handover };
     },
 
     /**

@@ -15,6 +15,8 @@ import { startDevServer } from '../platform/temporal.js';
 
 export interface BenchStack {
   db: Db;
+  /** The database's URL (a second pool, e.g. a worker's own as in production). */
+  url: string;
   connection: Connection;
   native: NativeConnection;
 }
@@ -53,5 +55,5 @@ export async function startBenchStack(
     () => connection.close(),
     () => native.close(),
   );
-  return { db, connection, native };
+  return { db, url: pg.url, connection, native };
 }

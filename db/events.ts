@@ -121,6 +121,9 @@ export async function appendEvents(trx: Db, events: readonly NewEvent[]): Promis
       agency_id: e.agencyId,
       time: e.time,
       data: JSON.stringify(e.data),
+      // The time of recording, just before the commit (appendEvents is the transaction's last write), not the
+      // transaction's start (`now()`), which may be long before when the writer waited for the heads' locks.
+      recorded_at: trx.raw('clock_timestamp()'),
     })),
   );
   return events.map((_e, i) => first + i);
@@ -237,12 +240,20 @@ export function createHeadWatcher(store: Pick<EventStore, 'head'>, intervalMs = 
       head = Math.max(head, await store.head());
       if (head > after || timeoutMs <= 0) return head;
       return new Promise((resolve) => {
-        const w = { after, resolve };
+        // Settles once, by the head moving, the timeout or the signal; the timer and the abort listener go
+        // with it (a long-lived caller waits many times on one signal: listeners must not pile up).
+        const settle = (h: number) => {
+          clearTimeout(t);
+          signal?.removeEventListener('abort', done);
+          resolve(h);
+        };
+        const w = { after, resolve: settle };
         waiters.add(w);
         const done = () => {
-          if (waiters.delete(w)) resolve(head);
+          if (waiters.delete(w)) settle(head);
         };
-        setTimeout(done, timeoutMs).unref();
+        const t = setTimeout(done, timeoutMs);
+        t.unref();
         signal?.addEventListener('abort', done, { once: true });
         if (!timer) {
           timer = setInterval(() => void tick(), intervalMs);

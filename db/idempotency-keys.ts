@@ -80,6 +80,20 @@ export function createIdempotencyStore(db: Db) {
     };
   }
   return {
+    /** The request recorded under `key`, if any: its fingerprint, resource id and (when it finished) response. */
+    async find(
+      scope: string,
+      key: string,
+    ): Promise<{ requestHash: string; resourceId: string; response?: StoredResponse } | undefined> {
+      const row = (await db('idempotency_keys').where({ scope, key }).first()) as
+        { request_hash: string; resource_id: string; status_code: number | null; response: unknown } | undefined;
+      if (!row) return undefined;
+      return {
+        requestHash: row.request_hash,
+        resourceId: row.resource_id,
+        ...(row.status_code ? { response: { status: row.status_code, body: row.response } } : {}),
+      };
+    },
     /**
      * Claims `key` for `resourceId`. If the key exists: a different request hash → IdempotencyKeyReused;
      * otherwise the earlier resource id and (if finished) its stored response are returned.

@@ -220,6 +220,42 @@ export function createWebhookStore(db: Db) {
         .onConflict(['subscription_id', 'event_seq'])
         .ignore();
     },
+    /**
+     * Takes these events on (a pending row each, idempotent) and answers those already settled (delivered or
+     * dead-lettered) — in one statement: the fast path's read after a rewound window (ADR 0026, session 7)
+     * skips what it delivered before, so the receiver gets each once.
+     */
+    async takeOn(subscriptionId: string, seqs: readonly number[]): Promise<Set<number>> {
+      if (seqs.length === 0) return new Set();
+      // The SELECT sees the rows as they were before this statement's INSERT: exactly the settled ones.
+      const r = await db.raw<{ rows: Array<{ event_seq: string | number }> }>(
+        `WITH ins AS (
+           INSERT INTO webhook_deliveries (subscription_id, event_seq, status)
+           SELECT ?, s, 'pending' FROM unnest(?::bigint[]) AS s
+           ON CONFLICT (subscription_id, event_seq) DO NOTHING
+         )
+         SELECT event_seq FROM webhook_deliveries
+          WHERE subscription_id = ? AND event_seq = ANY(?::bigint[]) AND status <> 'pending'`,
+        [subscriptionId, [...seqs], subscriptionId, [...seqs]],
+      );
+      return new Set(r.rows.map((x) => Number(x.event_seq)));
+    },
+    /**
+     * Which of `lanes` (case ids, `_` for case-less events) still have a pending delivery at or below `upTo`:
+     * the lanes the delivery workflow still holds (everything it holds is at or below the feed position it
+     * gave the fast path).
+     */
+    async pendingLanes(subscriptionId: string, upTo: number, lanes: readonly string[]): Promise<Set<string>> {
+      if (lanes.length === 0) return new Set();
+      const r = await db.raw<{ rows: Array<{ lane: string }> }>(
+        `SELECT DISTINCT COALESCE(e.case_id, '_') AS lane
+           FROM webhook_deliveries d JOIN events e ON e.seq = d.event_seq
+          WHERE d.subscription_id = ? AND d.status = 'pending' AND d.event_seq <= ?
+            AND COALESCE(e.case_id, '_') = ANY(?::text[])`,
+        [subscriptionId, upTo, [...lanes]],
+      );
+      return new Set(r.rows.map((x) => x.lane));
+    },
     /** Which of these events are already delivered to the subscription. */
     async deliveredAmong(subscriptionId: string, seqs: readonly number[]): Promise<Set<number>> {
       if (seqs.length === 0) return new Set();
@@ -230,7 +266,7 @@ export function createWebhookStore(db: Db) {
       return new Set(rows.map((r) => Number(r.event_seq)));
     },
     /**
-     * HTTP attempts at events of one subscription in one statement (the fast path's log, ADR 0035; the
+     * HTTP attempts at events of one subscription in one statement (the fast path's log, ADR 0026; the
      * retried path logs its one attempt here too): each attempt logged (its round) and its delivery's state
      * after it (delivered, or pending with the last status and error). At most one attempt per event.
      */

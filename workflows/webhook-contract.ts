@@ -16,7 +16,7 @@ export interface QueuedDelivery {
   lane: string;
   /** A manual redelivery (a new round of attempts). */
   redelivery?: boolean;
-  /** Its first attempt was made by the fast path and failed (ADR 0035): retried with backoff, or dead-lettered. */
+  /** Its first attempt was made by the fast path and failed (ADR 0026): retried with backoff, or dead-lettered. */
   failed?: { reason: string; retryable: boolean };
 }
 

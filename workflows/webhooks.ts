@@ -34,10 +34,18 @@ const HISTORY_LIMIT = 8_000;
 /** Events of one lane delivered by one activity call (sequentially, in order). */
 const BATCH = 50;
 /**
- * patched() id: events are read and delivered by the fast-path activity `pumpWebhookEvents` (ADR 0035), which
+ * patched() id: events are read and delivered by the fast-path activity `pumpWebhookEvents` (ADR 0026), which
  * hands back only the lanes it could not deliver; runs recorded before it poll with `awaitWebhookEvents`.
  */
 export const WEBHOOK_PUMP_PATCH = 'kntc-webhook-pump-v1';
+/**
+ * patched() id: the fast path runs in long windows (default 120 s, heartbeating) under a timeout sized for them:
+ * every window end is a pause of all lanes (a workflow task and an activity start), so fewer ends mean fewer
+ * events waiting on Temporal. Runs recorded before it keep 10 s windows under the 2-minute control timeout.
+ */
+export const WEBHOOK_PUMP_WINDOW_PATCH = 'kntc-webhook-pump-window-v2';
+/** The fast path's window with {@link WEBHOOK_PUMP_WINDOW_PATCH}. */
+const PUMP_WINDOW_MS = 120_000;
 
 const control = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '2 minutes',
@@ -49,6 +57,16 @@ const control = proxyActivities<WebhookActivities>({
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<{ ended: 'deleted' }> {
   // Decided once per run, before any command (a replayed older run keeps the polling path throughout).
   const fastPath = patched(WEBHOOK_PUMP_PATCH);
+  const longWindows = fastPath && patched(WEBHOOK_PUMP_WINDOW_PATCH);
+  const windowMs = input.pollWaitMs ?? (longWindows ? PUMP_WINDOW_MS : 10_000);
+  // A window, the attempts in flight at its end (each at most the request timeout) and the log's last write.
+  const pump = longWindows
+    ? proxyActivities<WebhookActivities>({
+        startToCloseTimeout: `${Math.ceil(windowMs / 1000) + 120} seconds`,
+        heartbeatTimeout: '30 seconds',
+        retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+      })
+    : control;
   const deliver = proxyActivities<WebhookActivities>({
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: `${input.retryPeriodSeconds} seconds`,
@@ -136,7 +154,7 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     }
   };
 
-  for (;;) {
+  const takeRedeliveries = async () => {
     while (redeliveries.length > 0) {
       const seq = redeliveries.shift()!;
       // Already queued (a workflow started again by this redelivery took the reopened delivery on).
@@ -144,6 +162,9 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
       const lane = await control.webhookEventLane({ subscriptionId: input.subscriptionId, seq });
       if (lane !== null) enqueue({ seq, lane, redelivery: true });
     }
+  };
+  for (;;) {
+    await takeRedeliveries();
     startLanes();
     if (workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT) || workflowInfo().continueAsNewSuggested) {
       draining = true;
@@ -163,14 +184,29 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
       continue;
     }
     if (fastPath) {
-      // Delivered in the activity; only the lanes it could not deliver (and those this run holds) come back.
-      const p = await control.pumpWebhookEvents({
+      // Delivered in the activity; only the lanes it could not deliver (and those this run holds) come back,
+      // up to the position it returns (rewound before the first event it had not started).
+      const pumping = pump.pumpWebhookEvents({
         subscriptionId: input.subscriptionId,
         after,
         busyLanes: [...lanes.keys()],
-        waitMs: input.pollWaitMs ?? 10_000,
+        waitMs: windowMs,
         concurrency,
       });
+      if (longWindows) {
+        // A manual redelivery does not wait for the window to end: it joins its case's lane here at once.
+        let pumped = false;
+        void pumping.then(
+          () => (pumped = true),
+          () => (pumped = true),
+        );
+        while (!pumped) {
+          await condition(() => pumped || redeliveries.length > 0);
+          await takeRedeliveries();
+          startLanes();
+        }
+      }
+      const p = await pumping;
       if (p.deleted) {
         await condition(() => running.size === 0);
         return { ended: 'deleted' };

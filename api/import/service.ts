@@ -150,16 +150,8 @@ async function importRow(a: ImportArgs, index: number, raw: unknown): Promise<Ro
   // Idempotency per source id: the same content answers the case it made; other content is a conflict.
   const scope = importScope(row.agencyId);
   const hash = requestHash('POST', scope, row);
-  const earlier = await services.deps.db('idempotency_keys').where({ scope, key: row.sourceId }).first<
-    | {
-        request_hash: string;
-        resource_id: string;
-        status_code: number | null;
-        response: Record<string, unknown> | null;
-      }
-    | undefined
-  >();
-  if (earlier && earlier.request_hash !== hash) {
+  const earlier = await services.idempotency.find(scope, row.sourceId);
+  if (earlier && earlier.requestHash !== hash) {
     return rejected(
       index,
       row.sourceId,
@@ -173,7 +165,7 @@ async function importRow(a: ImportArgs, index: number, raw: unknown): Promise<Ro
     );
   }
   if (earlier?.response) {
-    const b = earlier.response;
+    const b = earlier.response.body as Record<string, unknown>;
     return {
       index,
       sourceId: row.sourceId,

@@ -271,29 +271,19 @@ describe('webhooks and the event feed', () => {
     expect(first.attemptLog[0]!.error).toBe('ECONNREFUSED');
     expect(first.attemptLog[first.attemptLog.length - 1]!.statusCode).toBe(204);
 
-    // The events queued behind the failing first one were handed by the fast path to the workflow's lane for
-    // the case and went in one activity call per lane, in feed order: one first attempt each, after the first
-    // had got through on its own retries.
-    const history = await api.dev.client.workflow.getHandle(`webhook-${hook}`).fetchHistory();
-    const batches = (history.events ?? []).flatMap((e) => {
-      const a = e.activityTaskScheduledEventAttributes;
-      if (a?.activityType?.name !== 'deliverWebhookBatch') return [];
-      return [(JSON.parse(Buffer.from(a.input!.payloads![0]!.data!).toString('utf8')) as { seqs: number[] }).seqs];
-    });
+    // The events queued behind the failing first one waited for it (held by the fast path, or handed to the
+    // workflow's lane for the case) and went out after it got through: one attempt each, in feed order.
     for (const c of cases) {
       const seqs = rx.ofCase(c).map((e) => Number(e.sequence));
-      // (Earlier calls stopped at the first event, the receiver being down.)
-      // (An event recorded after that call started, the case's closing, follows in the next call of the lane.)
-      const from = batches.length - 1 - [...batches].reverse().findIndex((b) => b.includes(seqs[1]!));
-      expect(batches[from]![0]).toBe(seqs[1]);
-      const rest = batches.slice(from).flatMap((b) => b.filter((s) => seqs.includes(s)));
-      expect(rest).toEqual(seqs.slice(1));
-      const later = (
-        await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', {
-          params: { path: { id: hook, eventSeq: String(seqs[7]) } },
-        })
-      ).data!;
-      expect(later.attempts).toBe(1);
+      for (const seq of seqs.slice(1)) {
+        const d = (
+          await reader.GET('/v1/webhooks/{id}/deliveries/{eventSeq}', {
+            params: { path: { id: hook, eventSeq: String(seq) } },
+          })
+        ).data!;
+        expect(d.status).toBe('delivered');
+        expect(d.attempts).toBe(1);
+      }
     }
 
     // Catch-up from the feed: everything since the reader's cursor, both cases complete and in order.

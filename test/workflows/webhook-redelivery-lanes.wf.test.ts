@@ -165,4 +165,54 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
     // While case-A's lane held events, the next read was told so (its events come back instead of going out).
     expect(busySeen[1]).toEqual(['case-A']);
   }, 120_000);
+
+  it('takes a manual redelivery on while a long fast-path window is still open', async () => {
+    const calls: string[] = [];
+    let pumps = 0;
+    let endWindow!: () => void;
+    const windowEnded = new Promise<void>((r) => {
+      endWindow = r;
+    });
+    const activities = {
+      async pumpWebhookEvents(q: { after: number; waitMs: number }) {
+        pumps += 1;
+        calls.push(`pump ${q.waitMs}`);
+        if (pumps === 1)
+          await windowEnded; // a long window: open until the test ends it
+        else await new Promise((r) => setTimeout(r, 50));
+        return { deleted: false, scannedUpTo: q.after, delivered: 0, handover: [] };
+      },
+      async deliverWebhook() {
+        return { statusCode: 204 };
+      },
+      async deliverWebhookBatch(b: { seqs: number[] }) {
+        calls.push(`batch ${b.seqs.join(',')}`);
+        return { done: b.seqs.length };
+      },
+      async markWebhookDead() {},
+      async awaitWebhookEvents(q: { after: number }) {
+        return { deleted: false, events: [], scannedUpTo: q.after };
+      },
+      async webhookEventLane() {
+        return 'case-R';
+      },
+    };
+    await withWorker(env, activities, async (taskQueue) => {
+      const h = await env.client.workflow.start('webhookDeliveryWorkflow', {
+        taskQueue,
+        workflowId: `webhook-redeliver-${Date.now()}`,
+        args: [{ subscriptionId: 'wh_0000000000000003', after: 10, retryPeriodSeconds: 60, maxBackoffSeconds: 5 }],
+      });
+      for (let i = 0; i < 200 && pumps === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      await h.signal(redeliverWebhook, { seq: 4 });
+      for (let i = 0; i < 200 && !calls.includes('batch 4'); i++) await new Promise((r) => setTimeout(r, 50));
+      // Redelivered while the first window is still open.
+      expect(pumps).toBe(1);
+      expect(calls).toContain('batch 4');
+      endWindow();
+      await h.terminate('test over');
+    });
+    // New runs read in long windows (kntc-webhook-pump-window-v2).
+    expect(calls[0]).toBe('pump 120000');
+  }, 120_000);
 });
