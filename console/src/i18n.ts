@@ -223,6 +223,7 @@ const vi = {
   owner: 'Người chủ trì (mã cán bộ)',
   taskForce: 'Tổ công tác (nếu có)',
   plan: 'Kế hoạch',
+  rowHeading: 'Đơn vị / chỉ tiêu',
 };
 export type Key = keyof typeof vi;
 
@@ -443,6 +444,7 @@ const en: Partial<Record<Key, string>> = {
   owner: 'Owner (person id)',
   taskForce: 'Task force (if any)',
   plan: 'Plan',
+  rowHeading: 'Unit / item',
 };
 
 export function translate(lang: Lang, key: Key): string {

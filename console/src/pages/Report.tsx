@@ -213,7 +213,7 @@ function Figures({ form }: { form: Snapshot['forms'][number] }) {
           <Table striped withColumnBorders data-testid="figures" className="figures">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>{t('agency')}</Table.Th>
+                <Table.Th>{t('rowHeading')}</Table.Th>
                 {form.columns.map((c) => (
                   <Table.Th key={c.no} title={c.label}>
                     ({c.no}) {c.label.length > 40 ? `${c.label.slice(0, 40)}…` : c.label}
