@@ -235,12 +235,16 @@ describe('the console screens in Chromium', () => {
     await textOf(page.getByTestId('cases')).toContain('TC-2031-');
 
     await page.goto(reportUrl);
-    const [xlsx] = await Promise.all([
+    // A stored version downloads as CSV; XLSX / PDF of stored reports answer 501 on this build (the API's
+    // words are shown: its renderers serve the live form computation only).
+    const [csv] = await Promise.all([
       page.waitForEvent('download', { timeout: 60_000 }),
-      page.getByRole('button', { name: 'Tải về XLSX' }).click(),
+      page.getByRole('button', { name: 'Tải về CSV' }).click(),
     ]);
-    expect(xlsx.suggestedFilename()).toMatch(/^tinh-demo-2031-M03-v1\.xlsx$/);
-    expect(fs.readFileSync(await xlsx.path()).subarray(0, 2).toString()).toBe('PK');
+    expect(csv.suggestedFilename()).toBe('tinh-demo-2031-M03-v1.csv');
+    expect(fs.readFileSync(await csv.path(), 'utf8')).toContain('Tổng số đơn tiếp nhận trong kỳ');
+    await page.getByRole('button', { name: 'Tải về XLSX' }).click();
+    await textOf(page.getByTestId('problem')).toContain('XLSX export comes with the report-form renderers');
 
     await page.getByLabel('Đánh giá').fill('Số liệu đã rà soát.');
     await page.getByRole('button', { name: 'Lưu phần đánh giá' }).click();
