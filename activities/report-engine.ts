@@ -291,14 +291,21 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
   );
   const figures = { ...rows[0], ...rec[0] };
   const n = (k: string): number => Number(figures[k] ?? 0);
-  const base = `receivedFrom=${encodeURIComponent(from)}&receivedTo=${encodeURIComponent(to)}`;
+  // The search behind a number is over the same agencies: one agency alone (`exactAgency`, not its subtree);
+  // several have no single search filter, so their numbers link nowhere rather than to a wider search.
+  const only = req.agencies.length === 1 ? req.agencies[0]! : undefined;
+  const base =
+    `receivedFrom=${encodeURIComponent(from)}&receivedTo=${encodeURIComponent(to)}` +
+    (only ? `&agencyId=${encodeURIComponent(only)}&exactAgency=true` : '');
   const out: SnapshotRow[] = CHAIRMAN_INDICATORS.map((i) => {
     const cell: SnapshotCell & { note?: string } =
       i.key === undefined
         ? { value: null, note: PENDING(i.pending ?? 'this figure') }
         : {
             value: n(i.key),
-            ...(i.drill !== undefined ? { drillDown: `/v1/cases?${base}${i.drill ? `&${i.drill}` : ''}` } : {}),
+            ...(i.drill !== undefined && only
+              ? { drillDown: `/v1/cases?${base}${i.drill ? `&${i.drill}` : ''}` }
+              : {}),
           };
     return { code: i.code, label: i.label, cells: { '1': cell } };
   });

@@ -51,7 +51,7 @@ export function bundleSizes(dir = CONSOLE_DIST) {
   };
 }
 
-async function seedTasks(db: AppDeps['db']): Promise<void> {
+export async function seedTasks(db: AppDeps['db']): Promise<void> {
   await db.raw(`INSERT INTO case_tasks (case_id, task_id, node_id, name, candidate_roles, agency_scope, status, opened_at,
                                         due_at, form, target_agency_id)
     SELECT c.id, 'verify-1', 'verify', 'Xác minh nội dung', ARRAY['officer', 'resolver'], 'resolving', 'open',

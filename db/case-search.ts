@@ -6,6 +6,7 @@
 import type { CaseStateView } from '../workflows/contract.js';
 import { applyCaseFilter, caseFilterSource, CLOSED_SQL, FLAG_SQL, type CaseFilter } from './case-filter.js';
 import type { Db } from './knex.js';
+import type { Knex } from 'knex';
 
 /**
  * A page of `GET /v1/cases`: the shared case filter (db/case-filter.ts, also what the figures count) with a
@@ -228,27 +229,72 @@ export function createTaskSearch(db: Db) {
     async search(q: TaskSearch): Promise<TaskRow[]> {
       // A task is in the inbox of the subtree of the agency it is routed to: a parent- or
       // inspectorate-scoped task leaves the case agency's inbox for its superior's / the inspectorate's.
-      const rows = await base()
-        .where((w) => {
-          w.whereRaw(`${TASK_TARGET} = ANY(?::text[])`, [q.agencies]);
-          // ADR 0037: the tasks of the cases the caller's task forces work, whatever their agency.
-          if (q.taskForceCases && q.taskForceCases.length > 0)
-            w.orWhereRaw('t.case_id = ANY(?::text[])', [q.taskForceCases]);
-        })
-        .where('t.status', q.status)
-        .modify((b) => {
-          if (q.caseId) b.where('t.case_id', q.caseId);
-          if (q.roles && q.roles.length > 0) b.whereRaw('t.candidate_roles && ?::text[]', [q.roles]);
-          if (q.assignee === null) b.whereNull('cl.assignee');
-          else if (q.assignee !== undefined) b.where('cl.assignee', q.assignee);
-          if (q.after)
-            b.whereRaw(`(${TASK_SORT}, t.case_id, t.task_id) > (?::timestamptz, ?, ?)`, [
-              q.after.k,
-              q.after.caseId,
-              q.after.taskId,
-            ]);
-        })
-        .orderByRaw(`${TASK_SORT} ASC, t.case_id ASC, t.task_id ASC`)
+      // Read per agency in due order from case_tasks_inbox_idx (`limit` rows each at most), plus the few tasks
+      // with no resolved target (read as the case's agency), then merged: no join or sort over every task.
+      const claims = function on(this: Knex.JoinClause) {
+        this.on('cl.case_id', 't.case_id').andOn('cl.task_id', 't.task_id');
+      };
+      const filtered = (b: Knex.QueryBuilder) => {
+        b.where('t.status', q.status);
+        if (q.caseId) b.where('t.case_id', q.caseId);
+        if (q.roles && q.roles.length > 0) b.whereRaw('t.candidate_roles && ?::text[]', [q.roles]);
+        if (q.assignee === null) b.whereNull('cl.assignee');
+        else if (q.assignee !== undefined) b.where('cl.assignee', q.assignee);
+        if (q.after)
+          b.whereRaw(`(${TASK_SORT}, t.case_id, t.task_id) > (?::timestamptz, ?, ?)`, [
+            q.after.k,
+            q.after.caseId,
+            q.after.taskId,
+          ]);
+        b.orderByRaw(`${TASK_SORT} ASC, t.case_id ASC, t.task_id ASC`).limit(q.limit);
+      };
+      const cols = ['t.*', 'cl.assignee', 'cl.claimed_at', db.raw(`${TASK_SORT} AS sk`)];
+      const routed = db
+        .select(cols)
+        .from('case_tasks as t')
+        .leftJoin('task_claims as cl', claims)
+        .whereRaw('t.target_agency_id = ag.id')
+        .modify(filtered);
+      const untargeted = db
+        .select(cols)
+        .from('case_tasks as t')
+        .join('cases as c0', 'c0.id', 't.case_id')
+        .leftJoin('task_claims as cl', claims)
+        .whereNull('t.target_agency_id')
+        .whereRaw('c0.agency_id = ANY(?::text[])', [q.agencies])
+        .modify(filtered);
+      // ADR 0037: the tasks of the cases the caller's task forces work, whatever their agency (those not already
+      // in the caller's agencies, so nothing is listed twice).
+      const forced =
+        q.taskForceCases && q.taskForceCases.length > 0
+          ? db
+              .select(cols)
+              .from('case_tasks as t')
+              .join('cases as c1', 'c1.id', 't.case_id')
+              .leftJoin('task_claims as cl', claims)
+              .whereRaw('t.case_id = ANY(?::text[])', [q.taskForceCases])
+              .whereRaw('NOT (COALESCE(t.target_agency_id, c1.agency_id) = ANY(?::text[]))', [q.agencies])
+              .modify(filtered)
+          : undefined;
+      const rows = await db
+        .select(
+          'u.*',
+          'c.reference',
+          'c.case_type',
+          'c.agency_id',
+          db.raw('COALESCE(u.target_agency_id, c.agency_id) AS target_agency'),
+          db.raw('u.sk::text AS sort_key'),
+        )
+        .from(
+          db.raw(
+            `((SELECT x.* FROM unnest(?::text[]) AS ag(id) CROSS JOIN LATERAL (?) AS x) UNION ALL (?)${
+              forced ? ' UNION ALL (?)' : ''
+            }) AS u`,
+            forced ? [q.agencies, routed, untargeted, forced] : [q.agencies, routed, untargeted],
+          ),
+        )
+        .join('cases as c', 'c.id', 'u.case_id')
+        .orderByRaw('u.sk ASC, u.case_id ASC, u.task_id ASC')
         .limit(q.limit);
       return rows.map(map);
     },

@@ -2,7 +2,7 @@ import { Anchor, Button, NativeSelect, Text } from '@mantine/core';
 import { Link, Navigate, NavLink, Outlet, useLocation } from 'react-router';
 import { useContext } from 'react';
 import { LangContext, useT } from './i18n.js';
-import { screens } from './routes.js';
+import { publicScreens, screens } from './routes.js';
 import { hasRole, useSession } from './session.js';
 
 /** The frame of every page: title, language switch, the signed-in person and the menu of their screens. */
@@ -50,9 +50,11 @@ export function Layout() {
             {t(s.nav!.label)}
           </NavLink>
         ))}
-        <NavLink to="/status" className="nav-link">
-          {t('publicStatus')}
-        </NavLink>
+        {publicScreens.map((s) => (
+          <NavLink key={s.path} to={`/${s.path}`} className="nav-link">
+            {t(s.nav!.label)}
+          </NavLink>
+        ))}
       </nav>
       <main className="shell-main">
         <Outlet />

@@ -31,3 +31,27 @@ export function newKey(): string {
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * Saves an attachment the API answered (`parseAs: 'blob'`) under the name its Content-Disposition gives, or
+ * throws its problem as `ok` does.
+ */
+export function saveAttachment(r: { data?: unknown; error?: unknown; response: Response }, fallback: string): void {
+  const blob = ok(r) as unknown as Blob;
+  const cd = r.response.headers.get('content-disposition') ?? '';
+  const name = /filename="?([^";]+)"?/.exec(cd)?.[1] ?? fallback;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** A civil day (YYYY-MM-DD) as the instant its Vietnam day starts (`end`: the next day's start). */
+export function vnDayStart(day: string, end = false): string {
+  if (!end) return `${day}T00:00:00+07:00`;
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return `${d.toISOString().slice(0, 10)}T00:00:00+07:00`;
+}

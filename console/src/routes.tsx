@@ -30,6 +30,21 @@ export const screens: Screen[] = [
     lazy: () => import('./pages/Heatmap.js'),
     nav: { label: 'heatmap', roles: ['officer', 'supervisor', 'auditor', 'admin'] },
   },
+  {
+    path: 'reports',
+    lazy: () => import('./pages/Reports.js'),
+    nav: { label: 'reports', roles: ['officer', 'supervisor', 'auditor', 'admin'] },
+  },
+  {
+    path: 'reception',
+    lazy: () => import('./pages/Reception.js'),
+    nav: { label: 'reception', roles: ['reception_officer', 'intake', 'officer', 'supervisor', 'auditor', 'admin'] },
+  },
+  {
+    path: 'hotspots',
+    lazy: () => import('./pages/Hotspots.js'),
+    nav: { label: 'hotspots', roles: ['supervisor', 'auditor', 'admin'] },
+  },
   { path: 'audit', lazy: () => import('./pages/Audit.js'), nav: { label: 'audit', roles: ['auditor', 'admin'] } },
   {
     path: 'notifications',
@@ -38,7 +53,12 @@ export const screens: Screen[] = [
   },
   { path: 'tasks/:id', lazy: () => import('./pages/Task.js') },
   { path: 'cases/:id', lazy: () => import('./pages/Case.js') },
+  { path: 'reports/:id', lazy: () => import('./pages/Report.js') },
+  { path: 'hotspots/:id', lazy: () => import('./pages/Hotspot.js') },
 ];
 
 /** Pages anyone may open, signed in or not. */
-export const publicScreens: Screen[] = [{ path: 'status', lazy: () => import('./pages/PublicStatus.js') }];
+export const publicScreens: Screen[] = [
+  { path: 'status', lazy: () => import('./pages/PublicStatus.js'), nav: { label: 'publicStatus', roles: [] } },
+  { path: 'schedule', lazy: () => import('./pages/PublicSchedule.js'), nav: { label: 'schedule', roles: [] } },
+];

@@ -1,42 +1,81 @@
-/** The auditor's screen: audit log search, chain verification, export (NDJSON / CSV) and replay of a case. */
-import { Alert, Anchor, Badge, Button, Card, Group, Stack, Table, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+/**
+ * The auditor's screen: the audit log search with every filter `GET /v1/audit` offers (pages by cursor), chain
+ * verification with its result, export (NDJSON / CSV) of the same filters, a case's Temporal history as a file,
+ * and replay of a case or of a definition (every case pinned to it) with the result shown per case.
+ */
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  NativeSelect,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, ok } from '../api.js';
+import { api, ok, saveAttachment, vnDayStart, type components } from '../api.js';
 import { ProblemAlert, QueryState } from '../components/Problem.js';
-import { useT } from '../i18n.js';
+import { useT, type Key } from '../i18n.js';
+
+type ReplayReport = components['schemas']['ReplayReport'];
+const ACTOR_TYPES = ['user', 'api_key', 'system', 'anonymous'] as const;
+const EMPTY = { action: '', actorId: '', actorType: '', caseId: '', agencyId: '', from: '', to: '' };
+
+/** The API's query from the form: empty fields left out, days as Vietnam instants (`to` inclusive of its day). */
+function auditQuery(f: typeof EMPTY) {
+  return {
+    ...(f.action ? { action: f.action.trim() } : {}),
+    ...(f.actorId ? { actorId: f.actorId.trim() } : {}),
+    ...(f.actorType ? { actorType: f.actorType as (typeof ACTOR_TYPES)[number] } : {}),
+    ...(f.caseId ? { caseId: f.caseId.trim() } : {}),
+    ...(f.agencyId ? { agencyId: f.agencyId.trim() } : {}),
+    ...(f.from ? { from: vnDayStart(f.from) } : {}),
+    ...(f.to ? { to: vnDayStart(f.to, true) } : {}),
+  };
+}
 
 export function Component() {
   const { t, fmt } = useT();
-  const [draft, setDraft] = useState({ action: '', actorId: '', caseId: '' });
-  const [filters, setFilters] = useState(draft);
-  const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Record<string, string>;
-  const log = useQuery({
-    queryKey: ['audit', filters],
-    queryFn: async () => ok(await api().GET('/v1/audit', { params: { query: { ...query, limit: 100 } } })),
+  const [draft, setDraft] = useState(EMPTY);
+  const [filters, setFilters] = useState(EMPTY);
+  const query = auditQuery(filters);
+  const log = useInfiniteQuery({
+    queryKey: ['audit', query],
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      ok(
+        await api().GET('/v1/audit', {
+          params: { query: { ...query, limit: 100, ...(pageParam ? { after: pageParam } : {}) } },
+        }),
+      ),
+    getNextPageParam: (last) =>
+      last.next ? (new URL(last.next, 'http://x').searchParams.get('after') ?? undefined) : undefined,
   });
   const verify = useMutation({ mutationFn: async () => ok(await api().GET('/v1/audit/verify')) });
-  const [replayCase, setReplayCase] = useState('');
-  const replay = useMutation({
-    mutationFn: async () => ok(await api().POST('/v1/audit/replay', { body: { caseId: replayCase.trim() } })),
-  });
   const exportLog = useMutation({
-    mutationFn: async (format: 'ndjson' | 'csv') => {
-      const r = await api().GET('/v1/audit/export', { params: { query: { ...query, format } }, parseAs: 'blob' });
-      if (!r.response.ok) throw new ApiError(r.response.status, undefined);
-      const url = URL.createObjectURL(r.data as unknown as Blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `audit.${format}`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    },
+    mutationFn: async (format: 'ndjson' | 'csv') =>
+      saveAttachment(
+        await api().GET('/v1/audit/export', { params: { query: { ...query, format } }, parseAs: 'blob' }),
+        `audit.${format}`,
+      ),
+  });
+  const field = (k: keyof typeof EMPTY) => ({
+    value: draft[k],
+    onChange: (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [k]: e.currentTarget.value }),
   });
   const search = (e: FormEvent) => {
     e.preventDefault();
     setFilters(draft);
   };
+  const items = log.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -59,63 +98,29 @@ export function Component() {
             </Alert>
           )}
         </Card>
-        <Card withBorder>
-          <Title order={2} size="h4" mb="sm">
-            {t('replay')}
-          </Title>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              replay.mutate();
-            }}
-          >
-            <Group align="end">
-              <TextInput
-                label={t('caseId')}
-                value={replayCase}
-                onChange={(e) => setReplayCase(e.currentTarget.value)}
-              />
-              <Button type="submit" loading={replay.isPending}>
-                {t('replay')}
-              </Button>
-            </Group>
-          </form>
-          <ProblemAlert error={replay.error} />
-          {replay.data && (
-            <Stack gap={4} mt="sm" data-testid="replay">
-              {replay.data.results.map((r) => (
-                <div key={r.caseId}>
-                  <Badge color={r.result === 'deterministic' ? 'green' : 'red'}>{r.result}</Badge> {r.workflowId}
-                  {r.runs.map((run) => (
-                    <div key={run.runId}>
-                      · {run.runId}: {run.result} {run.error ?? ''}
-                    </div>
-                  ))}
-                </div>
-              ))}
-              {replay.data.results.length === 0 && t('noItems')}
-            </Stack>
-          )}
-        </Card>
+        <Replay />
       </div>
+      <HistoryExport />
       <Card withBorder>
+        <Title order={2} size="h4" mb="sm">
+          {t('filters')}
+        </Title>
         <form onSubmit={search}>
-          <Group align="end" role="search" aria-label={t('filters')}>
-            <TextInput
-              label={t('action')}
-              value={draft.action}
-              onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })}
+          <Group align="end" role="search" aria-label={t('filters')} gap="sm">
+            <TextInput label={t('action')} placeholder="case.* " {...field('action')} />
+            <TextInput label={t('actor')} {...field('actorId')} />
+            <NativeSelect
+              label={t('actorType')}
+              {...field('actorType')}
+              data={[
+                { value: '', label: t('all') },
+                ...ACTOR_TYPES.map((a) => ({ value: a, label: t(`actor_${a}` as Key) })),
+              ]}
             />
-            <TextInput
-              label={t('actor')}
-              value={draft.actorId}
-              onChange={(e) => setDraft({ ...draft, actorId: e.currentTarget.value })}
-            />
-            <TextInput
-              label={t('caseId')}
-              value={draft.caseId}
-              onChange={(e) => setDraft({ ...draft, caseId: e.currentTarget.value })}
-            />
+            <TextInput label={t('caseId')} {...field('caseId')} />
+            <TextInput label={t('agency')} {...field('agencyId')} />
+            <TextInput type="date" label={t('fromDate')} {...field('from')} />
+            <TextInput type="date" label={t('toDate')} {...field('to')} />
             <Button type="submit">{t('search')}</Button>
             <Button variant="default" onClick={() => exportLog.mutate('ndjson')}>
               {t('export')} NDJSON
@@ -139,12 +144,16 @@ export function Component() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {(log.data?.items ?? []).map((e) => (
-                  <Table.Tr key={e.seq}>
+                {items.map((e) => (
+                  <Table.Tr key={e.seq} data-action={e.action}>
                     <Table.Td>{e.seq}</Table.Td>
                     <Table.Td>{fmt.dateTime(e.at)}</Table.Td>
-                    <Table.Td>{e.summary}</Table.Td>
-                    <Table.Td>{e.actor.id}</Table.Td>
+                    <Table.Td>
+                      <code>{e.action}</code> {e.summary}
+                    </Table.Td>
+                    <Table.Td>
+                      {e.actor.id} <Text span size="xs" c="dimmed">({e.actor.type})</Text>
+                    </Table.Td>
                     <Table.Td>
                       {e.caseId && (
                         <Anchor component={Link} to={`/cases/${e.caseId}`}>
@@ -157,8 +166,186 @@ export function Component() {
               </Table.Tbody>
             </Table>
           </div>
+          {items.length === 0 && <Text>{t('noItems')}</Text>}
+          {log.hasNextPage && (
+            <Button mt="sm" variant="default" onClick={() => log.fetchNextPage()} loading={log.isFetchingNextPage}>
+              {t('more')}
+            </Button>
+          )}
         </QueryState>
       </Card>
+    </Stack>
+  );
+}
+
+/** A case's raw Temporal history (every run), downloaded as the API sends it (the API audits the export). */
+function HistoryExport() {
+  const { t } = useT();
+  const [caseId, setCaseId] = useState('');
+  const get = useMutation({
+    mutationFn: async () =>
+      saveAttachment(
+        await api().GET('/v1/cases/{id}/history', { params: { path: { id: caseId.trim() } }, parseAs: 'blob' }),
+        `history-${caseId.trim()}.json`,
+      ),
+  });
+  return (
+    <Card withBorder>
+      <Title order={2} size="h4" mb="sm">
+        {t('historyExport')}
+      </Title>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          get.mutate();
+        }}
+      >
+        <Group align="end">
+          <TextInput
+            label={t('caseId')}
+            id="history-case"
+            value={caseId}
+            onChange={(e) => setCaseId(e.currentTarget.value)}
+          />
+          <Button type="submit" loading={get.isPending} variant="default">
+            {t('download')}
+          </Button>
+        </Group>
+      </form>
+      <ProblemAlert error={get.error} />
+      {get.isSuccess && (
+        <Text size="sm" mt="xs" role="status" data-testid="history-done">
+          {t('done')}
+        </Text>
+      )}
+    </Card>
+  );
+}
+
+/** Replay against the running workflow code: one case, or every case of a definition (optionally one version). */
+function Replay() {
+  const { t } = useT();
+  const [mode, setMode] = useState<'case' | 'definition'>('case');
+  const [caseId, setCaseId] = useState('');
+  const [defKey, setDefKey] = useState('');
+  const [defVersion, setDefVersion] = useState('');
+  const replay = useMutation({
+    mutationFn: async () =>
+      ok(
+        await api().POST('/v1/audit/replay', {
+          body:
+            mode === 'case'
+              ? { caseId: caseId.trim() }
+              : {
+                  definitionKey: defKey.trim(),
+                  ...(defVersion.trim() ? { definitionVersion: Number(defVersion) } : {}),
+                },
+        }),
+      ),
+  });
+  return (
+    <Card withBorder>
+      <Title order={2} size="h4" mb="sm">
+        {t('replay')}
+      </Title>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          replay.mutate();
+        }}
+      >
+        <Group align="end">
+          <SegmentedControl
+            aria-label={t('replayWhat')}
+            value={mode}
+            onChange={(v) => setMode(v === 'definition' ? 'definition' : 'case')}
+            data={[
+              { value: 'case', label: t('case') },
+              { value: 'definition', label: t('definition') },
+            ]}
+          />
+          {mode === 'case' ? (
+            <TextInput
+              label={t('caseId')}
+              id="replay-case"
+              value={caseId}
+              onChange={(e) => setCaseId(e.currentTarget.value)}
+            />
+          ) : (
+            <>
+              <TextInput label={t('definitionKey')} value={defKey} onChange={(e) => setDefKey(e.currentTarget.value)} />
+              <TextInput
+                label={t('definitionVersion')}
+                inputMode="numeric"
+                value={defVersion}
+                onChange={(e) => setDefVersion(e.currentTarget.value)}
+              />
+            </>
+          )}
+          <Button type="submit" loading={replay.isPending}>
+            {mode === 'case' ? t('replay') : t('replayDefinition')}
+          </Button>
+        </Group>
+      </form>
+      <ProblemAlert error={replay.error} />
+      {replay.data && <ReplayResults r={replay.data} />}
+    </Card>
+  );
+}
+
+function ReplayResults({ r }: { r: ReplayReport }) {
+  const { t } = useT();
+  const colour = (x: string) => (x === 'deterministic' ? 'green' : x === 'missing' ? 'gray' : 'red');
+  return (
+    <Stack gap="xs" mt="sm" data-testid="replay">
+      <Group gap="xs">
+        <Badge color={r.deterministic ? 'green' : 'red'}>
+          {r.deterministic ? t('res_deterministic') : t('res_nondeterministic')}
+        </Badge>
+        <Text size="sm">
+          {t('replayMatched')}: {r.matched} · {t('res_deterministic')} {r.counts.deterministic} ·{' '}
+          {t('res_nondeterministic')} {r.counts.nondeterministic} · {t('res_failed')} {r.counts.failed} ·{' '}
+          {t('res_missing')} {r.counts.missing}
+        </Text>
+      </Group>
+      {r.truncated && <Alert color="yellow">{t('replayTruncated')}</Alert>}
+      <div className="table-wrap">
+        <Table striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('case')}</Table.Th>
+              <Table.Th>{t('result')}</Table.Th>
+              <Table.Th>{t('runs')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {r.results.map((c) => (
+              <Table.Tr key={c.caseId} data-case={c.caseId}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/cases/${c.caseId}`}>
+                    {c.caseId.slice(0, 8)}
+                  </Anchor>{' '}
+                  <Text span size="xs" c="dimmed">
+                    {c.workflowId}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge color={colour(c.result)}>{t(`res_${c.result}` as Key)}</Badge> {c.result}
+                  {c.error && <Text size="xs">{c.error}</Text>}
+                </Table.Td>
+                <Table.Td>
+                  {c.runs.map((run) => (
+                    <div key={run.runId}>
+                      <code>{run.runId.slice(0, 8)}</code>: {t(`res_${run.result}` as Key)} {run.error ?? ''}
+                    </div>
+                  ))}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </div>
+      {r.results.length === 0 && <Text>{t('noItems')}</Text>}
     </Stack>
   );
 }

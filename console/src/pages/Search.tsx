@@ -7,6 +7,27 @@ import { QueryState } from '../components/Problem.js';
 import { useT, type Key } from '../i18n.js';
 
 const TYPES = ['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition'] as const;
+/** Filters the search takes from the address as they are (a report figure's drill-down sets them; the API checks). */
+const PASSED = [
+  'exactAgency',
+  'channel',
+  'outcome',
+  'stage',
+  'onTime',
+  'mass',
+  'complex',
+  'remote',
+  'suspended',
+  'dueBefore',
+  'dueAfter',
+  'receivedFrom',
+  'receivedTo',
+  'accepted',
+  'acceptedFrom',
+  'acceptedTo',
+  'closedFrom',
+  'closedTo',
+] as const;
 
 export function Component() {
   const { t, fmt } = useT();
@@ -24,8 +45,15 @@ export function Component() {
     ...(get('type') ? { type: get('type') as (typeof TYPES)[number] } : {}),
     ...(get('status') ? { status: get('status') as 'open' | 'closed' } : {}),
     ...(get('agencyId') ? { agencyId: get('agencyId') } : {}),
-    ...(get('overdue') ? { overdue: 'true' as const } : {}),
+    ...(get('overdue') ? { overdue: (get('overdue') === 'false' ? 'false' : 'true') as 'true' } : {}),
     ...(get('atRisk') ? { atRisk: 'true' as const } : {}),
+    ...Object.fromEntries(PASSED.filter((k) => get(k)).map((k) => [k, get(k)])),
+  };
+  const passed = PASSED.filter((k) => get(k));
+  const clearPassed = () => {
+    const p = new URLSearchParams(params);
+    for (const k of [...PASSED, 'from']) p.delete(k);
+    setParams(p, { replace: true });
   };
   const q = useInfiniteQuery({
     queryKey: ['cases', query],
@@ -84,6 +112,21 @@ export function Component() {
           onChange={(e) => set('atRisk', e.currentTarget.checked ? 'true' : '')}
         />
       </Group>
+      {passed.length > 0 && (
+        <Group mb="sm" gap="xs" data-testid="passed-filters">
+          <Text size="sm" fw={700}>
+            {get('from') === 'report' ? t('fromReport') : t('filters')}:
+          </Text>
+          {passed.map((k) => (
+            <Badge key={k} variant="light" color="dark">
+              {k}={get(k)}
+            </Badge>
+          ))}
+          <Button size="xs" variant="default" onClick={clearPassed}>
+            {t('clearFilter')}
+          </Button>
+        </Group>
+      )}
       <QueryState q={q}>
         {items.length === 0 ? (
           <Text>{t('noItems')}</Text>
