@@ -122,6 +122,12 @@ async function main() {
     };
     const lat: number[] = [];
     let found = 0;
+    // The statement of each look-up (knex's query event), to EXPLAIN ANALYZE the slowest one afterwards.
+    let last: { sql: string; bindings: unknown[] } | undefined;
+    const statements: Array<{ sql: string; bindings: unknown[] }> = [];
+    db.on('query', (q: { sql: string; bindings?: unknown[] }) => {
+      if (q.sql.includes('matter_identities')) last = { sql: q.sql, bindings: q.bindings ?? [] };
+    });
     for (let i = 0; i < samples.rows.length; i++) {
       const m = samples.rows[i]!;
       const known = i % 2 === 0;
@@ -141,7 +147,21 @@ async function main() {
         limit: 10,
       });
       lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+      statements.push(last!);
       if (known && r[0]?.matter.id === m.id) found++;
+    }
+    const slowest = statements[lat.indexOf(Math.max(...lat))]!;
+    const sorted = [...lat].sort((a, b) => a - b);
+    console.log(`suggestions: p50 ${pct(sorted, 50).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms`);
+    try {
+      // The event shows the statement as sent ($1…$n); knex's raw takes `?` in the same order.
+      const sql = slowest.sql.replace(/\$\d+/g, '?');
+      const plan = (await db.raw(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, slowest.bindings as never)) as {
+        rows: Array<{ 'QUERY PLAN': string }>;
+      };
+      console.log(`slowest look-up, EXPLAIN ANALYZE:\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+    } catch (e) {
+      console.log(`EXPLAIN failed: ${String(e)}`);
     }
     lat.sort((a, b) => a - b);
     console.log(
