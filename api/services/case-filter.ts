@@ -12,7 +12,7 @@ export async function resolveCaseFilter(
   agencies: { subtree(id: string): Promise<string[]> },
 ): Promise<CaseFilter> {
   if (query.exactAgency !== undefined && !query.agencyId)
-    throw problems.validation([{ path: 'exactAgency', message: 'needs agencyId' }]);
+    throw problems.validation([{ path: 'query.exactAgency', message: 'needs agencyId' }]);
   let scope = subtree;
   if (query.agencyId) {
     // Narrowing to an agency outside the caller's subtree finds nothing that exists for them: 404.
