@@ -13,6 +13,7 @@ import { createReportActivities } from './reports.js';
 import { createProcessActivities, type ProcessActivityDeps } from './process.js';
 import { createWebhookActivities } from './webhooks.js';
 import { createReceptionComplianceActivities } from './reception-compliance.js';
+import { createMassMatterActivities } from './mass-matters.js';
 
 export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries' | 'definitions' | 'pinKeys'> {
   db: Db;
@@ -55,6 +56,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createAgencyClosureActivities(deps),
     // The reception compliance check the Temporal Schedules run (workflows/reception-compliance.ts).
     ...createReceptionComplianceActivities(deps),
+    // Delegations received by the head (ADR 0036).
+    ...createMassMatterActivities(deps),
     // Stored reports: draft, freeze, reopen, escalate (workflows/report.ts, ADR 0032).
     ...createReportActivities({ db: deps.db, logger: deps.logger, notifications: deps.notifications }),
   };

@@ -49,6 +49,8 @@ import { createReportService } from '../services/reports.js';
 import { createReceptionService } from '../services/reception.js';
 import { createReceptionStore } from '../../db/reception.js';
 import { createMatterStore } from '../../db/matters.js';
+import { createMassMatterStore } from '../../db/mass-matters.js';
+import { createMassMatterService, loadMassMatterConfig } from '../services/mass-matters.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -110,9 +112,24 @@ export function createServices(deps: AppDeps) {
     places,
     hotspots: { config: hotspots.config, startDelivery },
   });
+  const massMatterStore = createMassMatterStore(deps.db, deps.pii);
+  const massMatters = createMassMatterService({
+    db: deps.db,
+    store: massMatterStore,
+    definitions,
+    agencies,
+    audit,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    config: loadMassMatterConfig(),
+    hotspots: { config: hotspots.config, startDelivery },
+  });
   return {
     places,
     hotspots,
+    /** Delegations and central gatherings (ADR 0036). */
+    massMatterStore,
+    massMatters,
     hotspotLifecycle: createHotspotService(deps.db, hotspots, audit, {
       exists: async (id) => (await createDirectoryStore(deps.db).person(id)) !== undefined,
     }),
@@ -166,6 +183,9 @@ export function createServices(deps: AppDeps) {
       parties,
       agencies,
       cases,
+      massMatters,
+      places,
+      hotspots: { config: hotspots.config, startDelivery },
     }),
     directory: createDirectoryService({
       db: deps.db,

@@ -28,6 +28,7 @@ import * as m20261204040000 from './20261204040000_case_figures.js';
 import * as m20261204060000 from './20261204060000_reports.js';
 import * as m20261204020100 from './20261204020100_matters_subject_gist.js';
 import * as m20261204010000 from './20261204010000_agency_closure_restarts.js';
+import * as m20261205060000 from './20261205060000_mass_matters.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -63,6 +64,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261204060000_reports': m20261204060000,
   '20261204020100_matters_subject_gist': m20261204020100,
   '20261204010000_agency_closure_restarts': m20261204010000,
+  '20261205060000_mass_matters': m20261205060000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
