@@ -36,6 +36,7 @@ import { reportRoutes } from './routes/reports.js';
 import { reportFormRoutes } from './routes/report-forms.js';
 import { receptionRoutes } from './routes/reception.js';
 import { matterRoutes } from './routes/matters.js';
+import { gatheringRoutes } from './routes/gatherings.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 import { consoleRouter } from './console.js';
 
@@ -82,6 +83,7 @@ export function apiRoutes(): RouteSpec[] {
     ...reportRoutes,
     ...receptionRoutes,
     ...matterRoutes,
+    ...gatheringRoutes,
   ];
 }
 

@@ -45,8 +45,8 @@ export type ScopeRule =
    * is set). `ownAgencyOnly`: only staff of the report's own agency act (a caller above answers 403).
    */
   | { kind: 'report'; param: string; ownAgencyOnly?: boolean }
-  /** A reception place, session, visit or a matter named by a path parameter (ADR 0028): its agency. */
-  | { kind: 'reception'; param: string; resource: 'place' | 'session' | 'visit' | 'matter' }
+  /** A reception place, session, visit, a matter or a central gathering named by a path parameter (ADR 0028, 0036). */
+  | { kind: 'reception'; param: string; resource: 'place' | 'session' | 'visit' | 'matter' | 'gathering' }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
   /**

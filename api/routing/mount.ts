@@ -242,7 +242,9 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const owner =
         scope.resource === 'matter'
           ? await services.matters.ownerOf(id)
-          : await services.receptionStore.ownerOf(scope.resource, id);
+          : scope.resource === 'gathering'
+            ? await services.massMatterStore.gatheringAgency(id)
+            : await services.receptionStore.ownerOf(scope.resource, id);
       if (!owner || !within(owner))
         throw notFound(`${scope.resource[0]!.toUpperCase()}${scope.resource.slice(1)} ${id}`);
     }

@@ -397,7 +397,7 @@ export function createMassMatterService(deps: MassMatterDeps) {
     async ensureStarted(caseId: string, state: ProcessState | undefined, log?: Log) {
       if (state?.state) return;
       const input = await store.processInput(caseId);
-      if (!input) return;
+      if (!input || typeof input.variables.receivedOn !== 'string') return;
       const def = await deps.definitions.getCached(input.pin.key, input.pin.version, input.pin.hash);
       if (!def) return;
       const start: PendingStart = {

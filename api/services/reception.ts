@@ -760,7 +760,8 @@ export function createReceptionService(deps: ReceptionDeps) {
         receivedAt = 'visitedAt' in owner ? owner.visitedAt : owner.receivedAt;
       }
       const id = key === undefined ? randomUUID() : visitIdOf(principal, `matter|${key}`);
-      return db.transaction(async (trx) => {
+      const pending: PendingStart[] = [];
+      const created = await db.transaction(async (trx) => {
         const { matter, fresh } = await matters.insert(
           {
             id,
@@ -792,9 +793,12 @@ export function createReceptionService(deps: ReceptionDeps) {
             reason: 'opened the matter',
             principal,
             requestId,
+            pending,
           })
         ).matter;
       });
+      await deps.massMatters?.startAll(pending);
+      return created;
     },
 
     /** An officer's confirmation or rejection of a suggested link. */
