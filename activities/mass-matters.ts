@@ -30,7 +30,10 @@ export function createMassMatterActivities(deps: { db: Db }) {
       ctx?: ServiceTaskContext,
     ): Promise<{ sessionId: string | null; reason?: string }> {
       if (!ctx?.caseId || !ctx.tokenId)
-        throw ApplicationFailure.nonRetryable('recordDelegationReception needs the service-task context', 'MissingContext');
+        throw ApplicationFailure.nonRetryable(
+          'recordDelegationReception needs the service-task context',
+          'MissingContext',
+        );
       return deps.db.transaction(async (trx) => {
         const d = await trx('matter_delegations')
           .where({ process_case_id: ctx.caseId })
@@ -45,7 +48,8 @@ export function createMassMatterActivities(deps: { db: Db }) {
         // The agency's line: the head above may have received it (escalated task).
         const line = await trx.raw<{ rows: Array<{ id: string }> }>(
           `WITH RECURSIVE up AS (SELECT id, parent_id, 0 AS n FROM agencies WHERE id = ?
-             UNION ALL SELECT a.id, a.parent_id, up.n + 1 FROM agencies a JOIN up ON a.id = up.parent_id WHERE up.n < 32)
+             UNION ALL SELECT a.id, a.parent_id, up.n + 1
+             FROM agencies a JOIN up ON a.id = up.parent_id WHERE up.n < 32)
            SELECT id FROM up`,
           [d.agency_id],
         );

@@ -13,7 +13,13 @@ import type { VisitorIdentity } from './reception.js';
 
 export const GATHERING_PLACES = ['central_reception_office', 'central_agency'] as const;
 export const GATHERING_CITIES = ['hanoi', 'hcmc'] as const;
-export const GATHERING_REPORTERS = ['central_reception_office', 'central_agency', 'police', 'officer', 'other'] as const;
+export const GATHERING_REPORTERS = [
+  'central_reception_office',
+  'central_agency',
+  'police',
+  'officer',
+  'other',
+] as const;
 
 export interface ProcessCaseRow {
   id: string;
@@ -109,7 +115,10 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
   const gatheringQuery = (q: Db) =>
     q('central_gatherings as g').select(
       'g.*',
-      q.raw('(SELECT count(*) FROM central_gathering_representatives r WHERE r.gathering_id = g.id)::int AS representative_count'),
+      q.raw(
+        `(SELECT count(*) FROM central_gathering_representatives r WHERE r.gathering_id = g.id)::int
+           AS representative_count`,
+      ),
     );
   return {
     /** People, delegation flag and agency of a visit (the mass criterion), or undefined. */
@@ -137,7 +146,9 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
     },
     /** Sets the matter's `mass` flag; true when it was not set. */
     async flagMass(matterId: string, trx: Db): Promise<boolean> {
-      const n = await trx('matters').where({ id: matterId, mass: false }).update({ mass: true, updated_at: trx.fn.now() });
+      const n = await trx('matters')
+        .where({ id: matterId, mass: false })
+        .update({ mass: true, updated_at: trx.fn.now() });
       return n > 0;
     },
     /** The `cases` row of a mass-matter process (before its workflow starts); the reference is the shortest free. */
@@ -275,30 +286,48 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
     },
     /** The representatives of a gathering, decrypted (the caller audits the read). */
     async representatives(gatheringId: string): Promise<VisitorIdentity[]> {
-      const rows = await db('central_gathering_representatives').where({ gathering_id: gatheringId }).orderBy('position');
+      const rows = await db('central_gathering_representatives')
+        .where({ gathering_id: gatheringId })
+        .orderBy('position');
       return rows.map(
-        (r: { id: string; gathering_id: string; position: number; kid: string; iv: Buffer; tag: Buffer; ciphertext: Buffer }) =>
-          JSON.parse(keys.open({ kid: r.kid, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext }, repAad(r))) as VisitorIdentity,
+        (r: {
+          id: string;
+          gathering_id: string;
+          position: number;
+          kid: string;
+          iv: Buffer;
+          tag: Buffer;
+          ciphertext: Buffer;
+        }) =>
+          JSON.parse(
+            keys.open({ kid: r.kid, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext }, repAad(r)),
+          ) as VisitorIdentity,
       );
     },
     /** What a process's workflow starts with, from its `cases` row (a start lost to a crash is made again). */
     async processInput(caseId: string) {
-      const r = await db('cases')
-        .where({ id: caseId })
-        .whereIn('case_type', ['delegation', 'central_gathering'])
-        .first<
-          | {
-              case_type: string;
-              agency_id: string;
-              reference: string;
-              received_at: Date;
-              definition_key: string;
-              definition_version: number;
-              definition_hash: string;
-              details: { variables?: Record<string, JsonValue> } | null;
-            }
-          | undefined
-        >('case_type', 'agency_id', 'reference', 'received_at', 'definition_key', 'definition_version', 'definition_hash', 'details');
+      const r = await db('cases').where({ id: caseId }).whereIn('case_type', ['delegation', 'central_gathering']).first<
+        | {
+            case_type: string;
+            agency_id: string;
+            reference: string;
+            received_at: Date;
+            definition_key: string;
+            definition_version: number;
+            definition_hash: string;
+            details: { variables?: Record<string, JsonValue> } | null;
+          }
+        | undefined
+      >(
+        'case_type',
+        'agency_id',
+        'reference',
+        'received_at',
+        'definition_key',
+        'definition_version',
+        'definition_hash',
+        'details',
+      );
       if (!r) return undefined;
       return {
         caseType: r.case_type,
@@ -317,15 +346,17 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
         .whereIn('c.id', caseIds as string[])
         .select('c.id', 's.status', 's.stage', 's.outcome', 's.state');
       return new Map(
-        rows.map((r: { id: string; status: string | null; stage: string | null; outcome: string | null; state: unknown }) => [
-          r.id,
-          {
-            status: r.status ?? 'starting',
-            stage: r.stage ?? 'starting',
-            outcome: r.outcome,
-            state: (r.state as CaseStateView | null) ?? null,
-          },
-        ]),
+        rows.map(
+          (r: { id: string; status: string | null; stage: string | null; outcome: string | null; state: unknown }) => [
+            r.id,
+            {
+              status: r.status ?? 'starting',
+              stage: r.stage ?? 'starting',
+              outcome: r.outcome,
+              state: (r.state as CaseStateView | null) ?? null,
+            },
+          ],
+        ),
       );
     },
   };

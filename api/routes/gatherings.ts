@@ -5,7 +5,12 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { GATHERING_CITIES, GATHERING_PLACES, GATHERING_REPORTERS, type GatheringRecord } from '../../db/mass-matters.js';
+import {
+  GATHERING_CITIES,
+  GATHERING_PLACES,
+  GATHERING_REPORTERS,
+  type GatheringRecord,
+} from '../../db/mass-matters.js';
 import type { Services } from '../routing/services.js';
 import { GATHERING_STEPS } from '../../processes/builtin/mass.js';
 import { actorOf, type Principal } from '../auth/principal.js';
@@ -46,7 +51,10 @@ const Step = z.object({
   name: z.string(),
   status: z.enum(['pending', 'open', 'escalated', 'completed']),
   escalated: z.boolean().meta({ description: 'The limit was missed: the task went to the head of the agency above' }),
-  taskId: z.string().nullable().meta({ description: 'The task in the inbox (GET /v1/tasks, POST /v1/tasks/{id}/complete)' }),
+  taskId: z
+    .string()
+    .nullable()
+    .meta({ description: 'The task in the inbox (GET /v1/tasks, POST /v1/tasks/{id}/complete)' }),
   agencyScope: z.string().nullable(),
   openedAt: z.string().nullable(),
   dueAt: z.string().nullable().meta({ description: "The step's limit (definition data)" }),

@@ -358,12 +358,12 @@ export function createMassMatterService(deps: MassMatterDeps) {
         // The detector (ADR 0034): a central gathering weighs most, in the matter's place, sector and respondent.
         const place = await trx('matters')
           .where({ id: matter.id })
-          .first<{ place_province: string | null; place_commune: string | null; sector: string | null; respondent_key: string | null }>(
-            'place_province',
-            'place_commune',
-            'sector',
-            'respondent_key',
-          );
+          .first<{
+            place_province: string | null;
+            place_commune: string | null;
+            sector: string | null;
+            respondent_key: string | null;
+          }>('place_province', 'place_commune', 'sector', 'respondent_key');
         if (place?.place_province) {
           const r = await ingestHotspotItems(
             trx,
@@ -449,7 +449,14 @@ export function createMassMatterService(deps: MassMatterDeps) {
       const report = steps.find((x) => x.step === 'report')!;
       return {
         ...g,
-        status: s?.status === 'completed' ? 'closed' : report.status === 'completed' ? 'reported' : home.status === 'completed' ? 'home' : 'open',
+        status:
+          s?.status === 'completed'
+            ? 'closed'
+            : report.status === 'completed'
+              ? 'reported'
+              : home.status === 'completed'
+                ? 'home'
+                : 'open',
         citizensHome: home.status === 'completed',
         homeOn: typeof vars.homeOn === 'string' ? vars.homeOn : null,
         homeAt: typeof vars.homeAt === 'string' ? vars.homeAt : null,
@@ -462,7 +469,11 @@ export function createMassMatterService(deps: MassMatterDeps) {
           definition: state?.pin ?? null,
         },
         steps,
-        links: { self: `/v1/gatherings/${g.id}`, matter: `/v1/matters/${g.matterId}`, process: `/v1/cases/${g.processCaseId}` },
+        links: {
+          self: `/v1/gatherings/${g.id}`,
+          matter: `/v1/matters/${g.matterId}`,
+          process: `/v1/cases/${g.processCaseId}`,
+        },
       };
     },
 
@@ -471,11 +482,17 @@ export function createMassMatterService(deps: MassMatterDeps) {
       const tasks = (state?.tasks ?? []).filter((t) => t.nodeId === 'receive' || t.nodeId === 'receive.above');
       const last = tasks.sort((x, y) => x.openedAt.localeCompare(y.openedAt)).at(-1);
       const timer = state?.clocks.find((c) => c.nodeId === 'receive.late');
-      const sessionId = typeof state?.variables.receptionSessionId === 'string' ? state.variables.receptionSessionId : null;
+      const sessionId =
+        typeof state?.variables.receptionSessionId === 'string' ? state.variables.receptionSessionId : null;
       return {
         ...d,
         receptionSessionId: d.receptionSessionId ?? sessionId,
-        status: s?.status === 'completed' ? 'received' : tasks.some((t) => t.nodeId === 'receive.above') ? 'escalated' : 'open',
+        status:
+          s?.status === 'completed'
+            ? 'received'
+            : tasks.some((t) => t.nodeId === 'receive.above')
+              ? 'escalated'
+              : 'open',
         task: last
           ? {
               id: `${d.processCaseId}.${last.id}`,

@@ -47,7 +47,9 @@ export async function up(db: Knex): Promise<void> {
   });
   await db.raw(`ALTER TABLE central_gatherings ADD CONSTRAINT central_gatherings_place_check
     CHECK (place_kind IN ('central_reception_office', 'central_agency') AND city IN ('hanoi', 'hcmc'))`);
-  await db.raw(`ALTER TABLE central_gatherings ADD CONSTRAINT central_gatherings_people_check CHECK (people_count >= 1)`);
+  await db.raw(
+    `ALTER TABLE central_gatherings ADD CONSTRAINT central_gatherings_people_check CHECK (people_count >= 1)`,
+  );
   await db.raw(`ALTER TABLE central_gatherings ADD CONSTRAINT central_gatherings_reporter_check
     CHECK (reported_by_kind IN ('central_reception_office', 'central_agency', 'police', 'officer', 'other'))`);
 

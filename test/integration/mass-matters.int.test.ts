@@ -88,25 +88,20 @@ afterAll(async () => {
 describe('delegations', () => {
   it('a crowd at a visit: mass matter, the head receives it within the limit, a reception session is recorded', async () => {
     const m = await matter('Tranh chấp bồi thường dự án đường 295, xã A');
-    const visit = await send(
-      'POST',
-      `/v1/reception/sessions/${sessionId}/visits`,
-      await h(['reception_officer']),
-      {
-        visitedAt: new Date(Date.now() - 60_000).toISOString(),
-        peopleCount: 30,
-        isDelegation: true,
-        visitors: [{ name: 'Hộ dân thôn 5' }],
-        representatives: [{ name: 'Đại diện 1' }, { name: 'Đại diện 2' }],
-        contentType: 'complaint',
-        summary: 'Khiếu nại về bồi thường giải phóng mặt bằng',
-        outcome: 'answered',
-        matterId: m,
-        place: { provinceCode, communeCode },
-        sector: 'land',
-        securityLiaison: true,
-      },
-    );
+    const visit = await send('POST', `/v1/reception/sessions/${sessionId}/visits`, await h(['reception_officer']), {
+      visitedAt: new Date(Date.now() - 60_000).toISOString(),
+      peopleCount: 30,
+      isDelegation: true,
+      visitors: [{ name: 'Hộ dân thôn 5' }],
+      representatives: [{ name: 'Đại diện 1' }, { name: 'Đại diện 2' }],
+      contentType: 'complaint',
+      summary: 'Khiếu nại về bồi thường giải phóng mặt bằng',
+      outcome: 'answered',
+      matterId: m,
+      place: { provinceCode, communeCode },
+      sector: 'land',
+      securityLiaison: true,
+    });
     expect(visit.status, visit.text).toBe(201);
     const mm = await send('GET', `/v1/matters/${m}`, await h(['supervisor']));
     expect(mm.json.mass).toBe(true);
