@@ -15,6 +15,7 @@ import { createWebhookActivities } from './webhooks.js';
 import { createReceptionComplianceActivities } from './reception-compliance.js';
 import { createReceptionPeriodActivities } from './reception-periods.js';
 import { createReviewCampaignActivities } from './review-campaigns.js';
+import { createMassMatterActivities } from './mass-matters.js';
 
 export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries' | 'definitions' | 'pinKeys'> {
   db: Db;
@@ -59,6 +60,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createReceptionComplianceActivities(deps),
     // Special periods: daily report tasks, escalations, roster checks (workflows/reception-period.ts).
     ...createReceptionPeriodActivities(deps),
+    // Delegations received by the head (ADR 0036).
+    ...createMassMatterActivities(deps),
     // Stored reports: draft, freeze, reopen, escalate (workflows/report.ts, ADR 0032).
     ...createReportActivities({ db: deps.db, logger: deps.logger, notifications: deps.notifications }),
     // Backlog review campaigns: open, escalate, complete (workflows/review-campaign.ts, ADR 0037).

@@ -41,6 +41,7 @@ import { receptionRoutes } from './routes/reception.js';
 import { matterRoutes } from './routes/matters.js';
 import { taskForceRoutes } from './routes/task-forces.js';
 import { reviewCampaignRoutes } from './routes/review-campaigns.js';
+import { gatheringRoutes } from './routes/gatherings.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 import { consoleRouter } from './console.js';
 
@@ -92,6 +93,7 @@ export function apiRoutes(): RouteSpec[] {
     ...matterRoutes,
     ...taskForceRoutes,
     ...reviewCampaignRoutes,
+    ...gatheringRoutes,
   ];
 }
 

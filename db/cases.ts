@@ -11,6 +11,8 @@ const REFERENCE_PREFIX: Record<string, string> = {
   complaint_second: 'KN2',
   denunciation: 'TC',
   petition: 'KNPA',
+  delegation: 'DDN',
+  central_gathering: 'TTW',
 };
 
 /**

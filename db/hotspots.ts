@@ -48,6 +48,7 @@ function weightSql(c: HotspotConfig, alias = 'i'): string {
   return `(CASE ${alias}.item_kind
     WHEN 'case' THEN CASE WHEN ${alias}.mass THEN ${n(w.massCase)} ELSE ${n(w.case)} END
     WHEN 'visit' THEN CASE WHEN ${alias}.mass THEN ${n(w.massVisit)} ELSE ${n(w.visit)} END
+    WHEN 'delegation' THEN ${n(w.delegation)}
     WHEN 'matter' THEN CASE WHEN ${alias}.mass THEN ${n(w.massMatter)} ELSE ${n(w.matter)} END
     ELSE ${n(w.centralGathering)} END)::numeric`;
 }
@@ -358,8 +359,9 @@ export const MASS_VISIT_MIN_PEOPLE = 5;
 /**
  * A reception visit's place, sector and respondent (issue 15.4): written on its row and fed to the detector,
  * in the transaction that records the visit (call it right after `insertVisit`, with the fields checked by
- * db/places.ts `check`). A delegation or a visit of 5 or more people weighs as a mass visit. Answers the
- * changes and the notifications to start once `trx` commits; undefined when the visit does not exist.
+ * db/places.ts `check`). A delegation weighs as one (kind `delegation`), a visit of 5 or more people as a mass
+ * visit. Answers the changes and the notifications to start once `trx` commits; undefined when the visit does
+ * not exist.
  */
 export async function recordVisitPlace(
   trx: Db,
@@ -390,7 +392,7 @@ export async function recordVisitPlace(
     trx,
     [
       {
-        kind: 'visit',
+        kind: row.is_delegation ? 'delegation' : 'visit',
         id: v.visitId,
         at: row.visited_at.getTime(),
         provinceCode: v.place.provinceCode,

@@ -37,6 +37,8 @@ export const HotspotConfigSchema = z
       massCase: z.number().min(0),
       visit: z.number().min(0),
       massVisit: z.number().min(0),
+      /** A visit that is a delegation received by the head (ADR 0036). */
+      delegation: z.number().min(0),
       matter: z.number().min(0),
       massMatter: z.number().min(0),
       centralGathering: z.number().min(0),
@@ -59,8 +61,8 @@ export const HotspotConfigSchema = z
 export type HotspotConfig = z.infer<typeof HotspotConfigSchema>;
 
 /**
- * Defaults: a plain letter or visit weighs 1, a mass one 3, a central gathering (citizens of the province
- * at a central office) 5. Within 30 days 5 / 10 / 20 points make a watch / warning / hot; within 90 days
+ * Defaults: a plain letter or visit weighs 1, a mass one 3, a delegation 4, a central gathering (citizens of
+ * the province at a central office) 5. Within 30 days 5 / 10 / 20 points make a watch / warning / hot; within 90 days
  * 10 / 20 / 40. A place-and-sector cluster needs 1.5 times that, a whole commune 3 times.
  */
 export const DEFAULT_HOTSPOT_CONFIG: HotspotConfig = {
@@ -68,7 +70,7 @@ export const DEFAULT_HOTSPOT_CONFIG: HotspotConfig = {
     { days: 30, thresholds: { watch: 5, warning: 10, hot: 20 } },
     { days: 90, thresholds: { watch: 10, warning: 20, hot: 40 } },
   ],
-  weights: { case: 1, massCase: 3, visit: 1, massVisit: 3, matter: 1, massMatter: 3, centralGathering: 5 },
+  weights: { case: 1, massCase: 3, visit: 1, massVisit: 3, delegation: 4, matter: 1, massMatter: 3, centralGathering: 5 },
   scale: { place_sector_respondent: 1, place_sector: 1.5, place: 3 },
 };
 

@@ -7,7 +7,8 @@
  */
 import { GRANULARITIES, LEVELS, levelRank, type Granularity, type HotspotConfig, type Level } from './config.js';
 
-export type ItemKind = 'case' | 'visit' | 'matter' | 'central_gathering';
+/** `delegation`: a visit that is a delegation (ADR 0036), weighed above a mass visit. */
+export type ItemKind = 'case' | 'visit' | 'delegation' | 'matter' | 'central_gathering';
 
 /** What the detector knows of a case, visit or matter. */
 export interface DetectorItem {
@@ -85,6 +86,8 @@ export function weightOf(item: Pick<DetectorItem, 'kind' | 'mass'>, config: Hots
       return item.mass ? w.massCase : w.case;
     case 'visit':
       return item.mass ? w.massVisit : w.visit;
+    case 'delegation':
+      return w.delegation;
     case 'matter':
       return item.mass ? w.massMatter : w.matter;
     case 'central_gathering':

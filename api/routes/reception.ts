@@ -33,7 +33,7 @@ import {
   Uuid,
   VisitorInput,
 } from '../schemas.js';
-import { AttachmentInput } from './cases.js';
+import { AttachmentInput, Place, SectorCode } from './cases.js';
 import { MatterView, matterView, SuggestionList, suggestionView } from './matters.js';
 
 export const READERS = ['reception_officer', 'intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
@@ -268,6 +268,13 @@ const CreateVisit = z
       .optional()
       .meta({ description: 'The letter received (outcome letter_received); default case type by content type' }),
     matterId: Uuid.optional().meta({ description: 'The matter the officer confirmed at intake (see suggestions)' }),
+    place: Place.optional().meta({ description: 'Where the matter arose: the visit feeds the hotspot detector' }),
+    sector: SectorCode.optional(),
+    respondentAgencyId: AgencyId.optional().meta({ description: 'The respondent as an agency of the directory' }),
+    securityLiaison: z.boolean().default(false).meta({
+      description:
+        'A crowd: tell the police when its delegation process opens (a recorded notification; Luật Tiếp công dân 2013 Art 30(3))',
+    }),
   })
   .meta({ id: 'CreateReceptionVisit' });
 

@@ -5,6 +5,7 @@ import type { CaseRecord } from '../../db/cases.js';
 import type { ReportRecord } from '../../db/reports.js';
 import type { PlaceRecord, SessionRecord, VisitRecord } from '../../db/reception.js';
 import type { MatterRecord } from '../../db/matters.js';
+import type { GatheringRecord } from '../../db/mass-matters.js';
 import type { Period } from '../../db/reception-periods.js';
 import type { Services } from './services.js';
 
@@ -49,10 +50,11 @@ export type ScopeRule =
    */
   | { kind: 'report'; param: string; ownAgencyOnly?: boolean }
   /**
-   * A reception place, session, visit or a matter named by a path parameter (ADR 0028): its agency must be in
+   * A reception place, session, visit, matter or central gathering named by a path parameter (ADR 0028, 0036):
+   * its agency must be in
    * the subtree (`ctx.reception` is the row the check read).
    */
-  | { kind: 'reception'; param: string; resource: 'place' | 'session' | 'visit' | 'matter' }
+  | { kind: 'reception'; param: string; resource: 'place' | 'session' | 'visit' | 'matter' | 'gathering' }
   /**
    * A special period named by a path parameter (ADR 0035): seen when its governing agency or an agency it
    * concerns is in the subtree; `manage`: only when its governing agency is (a commune cannot change a
@@ -120,6 +122,7 @@ export interface ReceptionRows {
   session: SessionRecord;
   visit: VisitRecord;
   matter: MatterRecord;
+  gathering: GatheringRecord;
 }
 
 /** The caller as the access rule `A` guarantees it: none on a public route; authenticated, with its subtree, otherwise. */

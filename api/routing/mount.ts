@@ -266,11 +266,13 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const r = scope.resource;
       const row = await (r === 'matter'
         ? services.matters.get(id)
-        : r === 'place'
-          ? store.place(id)
-          : r === 'session'
-            ? store.session(id)
-            : store.visit(id));
+        : r === 'gathering'
+          ? services.massMatterStore.gathering(id)
+          : r === 'place'
+            ? store.place(id)
+            : r === 'session'
+              ? store.session(id)
+              : store.visit(id));
       if (!row || !within(row.agencyId))
         throw notFound(`${scope.resource[0]!.toUpperCase()}${scope.resource.slice(1)} ${id}`);
       ctx.reception = row;

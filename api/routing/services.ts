@@ -55,6 +55,8 @@ import { createTaskForceStore } from '../../db/task-forces.js';
 import { createReviewCampaignStore } from '../../db/review-campaigns.js';
 import { createTaskForceService } from '../services/task-forces.js';
 import { createReviewCampaignService } from '../services/review-campaigns.js';
+import { createMassMatterStore } from '../../db/mass-matters.js';
+import { createMassMatterService, loadMassMatterConfig } from '../services/mass-matters.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -137,6 +139,18 @@ export function createServices(deps: AppDeps) {
     taskQueue: deps.taskQueue,
     logger: deps.logger,
   });
+  const massMatterStore = createMassMatterStore(deps.db, deps.pii);
+  const massMatters = createMassMatterService({
+    db: deps.db,
+    store: massMatterStore,
+    definitions,
+    agencies,
+    audit,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    config: loadMassMatterConfig(),
+    hotspots: { config: hotspots.config, startDelivery },
+  });
   return {
     taskForces,
     reviewCampaigns,
@@ -145,6 +159,9 @@ export function createServices(deps: AppDeps) {
       resource === 'task-force' ? taskForces.store.ownerOf(id) : reviewCampaigns.store.ownerOf(resource, id),
     places,
     hotspots,
+    /** Delegations and central gatherings (ADR 0036). */
+    massMatterStore,
+    massMatters,
     hotspotLifecycle: createHotspotService(deps.db, hotspots, audit, {
       exists: async (id) => (await createDirectoryStore(deps.db).person(id)) !== undefined,
     }),
@@ -199,6 +216,9 @@ export function createServices(deps: AppDeps) {
       agencies,
       cases,
       schedule: createReceptionScheduleStore(deps.db),
+      massMatters,
+      places,
+      hotspots: { config: hotspots.config, startDelivery },
     }),
     directory: createDirectoryService({
       db: deps.db,

@@ -51,6 +51,13 @@ import { requestHash } from '../idempotency.js';
 import { HttpProblem } from '../problem.js';
 import { CreateCaseBody } from '../case-body.js';
 import type { CaseStartRequest, CaseStartService } from './case-start.js';
+import { unknownReference } from './case-start.js';
+import { representativeProblems, type MassMatterService, type PendingStart } from './mass-matters.js';
+import { recordVisitPlace } from '../../db/hotspots.js';
+import type { PlaceStore } from '../../db/places.js';
+import type { HotspotConfig } from '../../hotspots/config.js';
+import { respondentKey as clusterRespondent } from '../../hotspots/respondent.js';
+import { MASS_CASE_MIN_SIGNERS } from '../../processes/builtin/index.js';
 
 type Log = { error(o: object, m: string): void } | undefined;
 
@@ -141,6 +148,12 @@ export interface VisitInput {
       }
     | undefined;
   matterId?: string | undefined;
+  /** Structured place, sector and respondent agency (issue 15.4): the visit feeds the hotspot detector. */
+  place?: { provinceCode: string; communeCode?: string | undefined } | undefined;
+  sector?: string | undefined;
+  respondentAgencyId?: string | undefined;
+  /** A crowd: tell the police when its delegation opens (ADR 0036). */
+  securityLiaison?: boolean | undefined;
 }
 
 export interface SessionInput {
@@ -170,6 +183,11 @@ export interface ReceptionDeps {
   cases: { get(id: string): Promise<{ id: string; agencyId: string; receivedAt: string } | undefined> };
   /** The directory position of a leader or delegate, and the schedule entry a session held. */
   schedule: Pick<ReceptionScheduleStore, 'positionOf' | 'get'>;
+  /** Mass matters (ADR 0036): a crowd confirmed in a matter flags it mass and opens its delegation process. */
+  massMatters?: Pick<MassMatterService, 'onConfirmed' | 'startAll'> | undefined;
+  /** Reference data check and the hotspot detector, for a visit's place (ADR 0034). */
+  places?: Pick<PlaceStore, 'check'> | undefined;
+  hotspots?: { config: HotspotConfig; startDelivery(notificationId: string): Promise<void> } | undefined;
 }
 
 const by = (p: Principal) => `${p.type}:${p.id}`;
@@ -250,6 +268,9 @@ export function createReceptionService(deps: ReceptionDeps) {
       reason?: string | undefined;
       principal: Principal;
       requestId: string;
+      /** Processes to start once the transaction commits (a crowd's delegation, ADR 0036). */
+      pending?: PendingStart[] | undefined;
+      securityLiaison?: boolean | undefined;
     },
   ): Promise<{ linkId: string; fresh: boolean; matter: MatterRecord }> {
     const { matter, kind, refId, decision, principal } = a;
@@ -345,7 +366,20 @@ export function createReceptionService(deps: ReceptionDeps) {
       },
       trx,
     );
-    const updated = decision === 'confirmed' ? await refresh(matter.id, trx, a.requestId, principal) : matter;
+    let updated = decision === 'confirmed' ? await refresh(matter.id, trx, a.requestId, principal) : matter;
+    if (decision === 'confirmed' && deps.massMatters) {
+      for (const r of refs) {
+        const p = await deps.massMatters.onConfirmed(trx, {
+          matter: updated,
+          ...r,
+          principal,
+          requestId: a.requestId,
+          securityLiaison: a.securityLiaison === true,
+        });
+        if (p) a.pending?.push(p);
+      }
+      updated = (await matters.get(matter.id, trx)) ?? updated;
+    }
     await appendEvents(
       trx,
       refs.map((r): NewEvent => ({
@@ -579,6 +613,17 @@ export function createReceptionService(deps: ReceptionDeps) {
       // from a visit recorded as something else would store its denouncers as complainants, unprotected.
       if (v.letter?.caseType === 'denunciation' && v.contentType !== 'denunciation')
         throw unprocessable('letter.caseType', 'a denunciation is recorded with contentType denunciation');
+      if (v.place !== undefined || v.sector !== undefined || v.respondentAgencyId !== undefined) {
+        const errors = deps.places
+          ? await deps.places.check({ place: v.place, sector: v.sector, respondentAgencyId: v.respondentAgencyId })
+          : [];
+        if (errors.length > 0) throw unknownReference(errors);
+      }
+      // The representatives rule of the sources (Luật Tiếp công dân 2013 Art 29), as for letters.
+      if (v.isDelegation || peopleCount >= MASS_CASE_MIN_SIGNERS) {
+        const rep = representativeProblems(peopleCount, v.representatives.length);
+        if (rep.length > 0) throw unprocessable('representatives', rep[0]!.message);
+      }
       let matter: MatterRecord | undefined;
       if (v.matterId) {
         matter = await matters.get(v.matterId);
@@ -625,6 +670,8 @@ export function createReceptionService(deps: ReceptionDeps) {
         caseRef = { id: b.id, reference: b.reference, ...(b.pin ? { pin: b.pin } : {}) };
       }
 
+      const pending: PendingStart[] = [];
+      let notifications: string[] = [];
       const visit = await db.transaction(async (trx) => {
         const { visit: row, fresh } = await reception.insertVisit(
           {
@@ -651,6 +698,20 @@ export function createReceptionService(deps: ReceptionDeps) {
           trx,
         );
         if (!fresh) return row;
+        // The hotspot detector (ADR 0034), in the visit's own transaction.
+        if (v.place && deps.hotspots) {
+          const r = await recordVisitPlace(
+            trx,
+            {
+              visitId: row.id,
+              place: { provinceCode: v.place.provinceCode, communeCode: v.place.communeCode ?? null },
+              sector: v.sector ?? null,
+              respondentKey: clusterRespondent({ agencyId: v.respondentAgencyId, name: v.respondent }),
+            },
+            deps.hotspots.config,
+          );
+          notifications = r?.notifications ?? [];
+        }
         // References and counts only: never a visitor's identity (a denouncer's above all).
         await audit.append(
           {
@@ -701,11 +762,15 @@ export function createReceptionService(deps: ReceptionDeps) {
             reason: 'confirmed at intake',
             principal,
             requestId: a.requestId,
+            pending,
+            securityLiaison: v.securityLiaison,
           });
           return { ...row, matterId: matter.id };
         }
         return row;
       });
+      await deps.massMatters?.startAll(pending, a.log);
+      for (const n of notifications) await deps.hotspots?.startDelivery(n).catch(() => undefined);
       return { visit, caseRef };
     },
 
@@ -776,7 +841,8 @@ export function createReceptionService(deps: ReceptionDeps) {
         receivedAt = 'visitedAt' in owner ? owner.visitedAt : owner.receivedAt;
       }
       const id = key === undefined ? randomUUID() : visitIdOf(principal, `matter|${key}`);
-      return db.transaction(async (trx) => {
+      const pending: PendingStart[] = [];
+      const created = await db.transaction(async (trx) => {
         const { matter, fresh } = await matters.insert(
           {
             id,
@@ -808,9 +874,12 @@ export function createReceptionService(deps: ReceptionDeps) {
             reason: 'opened the matter',
             principal,
             requestId,
+            pending,
           })
         ).matter;
       });
+      await deps.massMatters?.startAll(pending);
+      return created;
     },
 
     /** An officer's confirmation or rejection of a suggested link. */
@@ -823,10 +892,13 @@ export function createReceptionService(deps: ReceptionDeps) {
       const subtree = await deps.agencies.subtree(principal.agencyId);
       const owner = l.kind === 'visit' ? await reception.visit(l.refId) : await deps.cases.get(l.refId);
       if (!owner || !subtree.includes(owner.agencyId)) throw unprocessable('refId', `no such ${l.kind}`);
-      return db.transaction(async (trx) => {
+      const pending: PendingStart[] = [];
+      const out = await db.transaction(async (trx) => {
         const matter = (await matters.lock(matterId, trx))!;
-        return decide(trx, { matter, ...l, principal, requestId });
+        return decide(trx, { matter, ...l, principal, requestId, pending });
       });
+      await deps.massMatters?.startAll(pending);
+      return out;
     },
 
     /** Changes a matter's status, final decision date or title (audited); flags are re-evaluated. */

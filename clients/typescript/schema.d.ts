@@ -1334,6 +1334,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/gatherings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Central gatherings of the caller's agency subtree (the supervisor's view), newest first
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listCentralGatherings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gatherings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A central gathering with its steps, limits, escalations and status (no identities)
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getCentralGathering"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/gatherings/{id}/representatives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The gathering's representatives (decrypted; each read audited first)
+         * @description Roles: reception_officer, officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getCentralGatheringRepresentatives"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/hotspots": {
         parameters: {
             query?: never;
@@ -1468,6 +1528,52 @@ export interface paths {
          * @description Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         patch: operations["updateMatter"];
+        trace?: never;
+    };
+    "/v1/matters/{id}/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A matter's delegations: the head's task to receive each crowd, its limit, escalation and session
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listMatterDelegations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/matters/{id}/gatherings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The central gatherings of a matter, newest first
+         * @description Roles: reception_officer, intake, officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listMatterGatherings"];
+        put?: never;
+        /**
+         * Record citizens of the province gathered at a central place (Hà Nội, TP HCM); starts its process
+         * @description Starts the `central-gathering` process definition in force (versioned data, like the statutory lifecycles): dispatch a competent officer, coordinate with the central citizen reception office, bring the citizens home, report to the provincial chairman, agree a resolution plan — each a task with its limit, escalated to the head of the agency above when missed. Flags the matter mass; feeds the hotspot detector when the matter has a place. The representatives rule (Luật Tiếp công dân 2013 Art 29) is checked first. Idempotent per Idempotency-Key.
+         *
+         *     Roles: reception_officer, intake, officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["recordCentralGathering"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/matters/{id}/links": {
@@ -3382,6 +3488,70 @@ export interface components {
             status: string;
             subject: string;
         };
+        CentralGathering: {
+            agencyId: string;
+            citizensHome: boolean;
+            createdAt: string;
+            createdBy: string;
+            gatheredAt: string;
+            homeAt: string | null;
+            homeOn: string | null;
+            id: string;
+            links: {
+                matter: string;
+                process: string;
+                self: string;
+            };
+            matterId: string;
+            peopleCount: number;
+            place: {
+                city: string;
+                kind: string;
+                name: string;
+            };
+            process: {
+                caseId: string;
+                /** @description The pinned definition `key@version+sha256:…` */
+                definition: string | null;
+                stage: string;
+                status: string;
+            };
+            processCaseId: string;
+            reportedBy: {
+                kind: string;
+                reference: string | null;
+            };
+            reportFiled: boolean;
+            reportReference: string | null;
+            representativeCount: number;
+            /**
+             * @description `home`: the citizens are home; `reported`: the chairman has the report; `closed`: plan agreed
+             * @enum {string}
+             */
+            status: "open" | "home" | "reported" | "closed";
+            steps: {
+                agencyScope: string | null;
+                completedAt: string | null;
+                /** @description The step's limit (definition data) */
+                dueAt: string | null;
+                /** @description The limit was missed: the task went to the head of the agency above */
+                escalated: boolean;
+                name: string;
+                openedAt: string | null;
+                /** @enum {string} */
+                status: "pending" | "open" | "escalated" | "completed";
+                /** @enum {string} */
+                step: "dispatch" | "coordinate" | "bringHome" | "report" | "plan";
+                /** @description The task in the inbox (GET /v1/tasks, POST /v1/tasks/{id}/complete) */
+                taskId: string | null;
+            }[];
+        };
+        CentralGatheringList: {
+            items: components["schemas"]["CentralGathering"][];
+        };
+        CentralGatheringRepresentatives: {
+            items: components["schemas"]["VisitorInput"][];
+        };
         ChangeReceptionPeriod: {
             /** @description The agencies concerned, each with its subtree; all within the governing agency */
             agencyIds?: string[];
@@ -3573,6 +3743,40 @@ export interface components {
             subject: string;
             /** @enum {string} */
             type: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
+        };
+        CreateCentralGathering: {
+            /**
+             * Format: date-time
+             * @description When the citizens gathered (or were first seen there)
+             * @example 2026-07-01T09:30:00+07:00
+             */
+            gatheredAt: string;
+            peopleCount: number;
+            place: {
+                /**
+                 * @description `hanoi` (Hà Nội) or `hcmc` (TP Hồ Chí Minh)
+                 * @enum {string}
+                 */
+                city: "hanoi" | "hcmc";
+                /**
+                 * @description `central_reception_office` (Trụ sở tiếp công dân Trung ương) or `central_agency`
+                 * @enum {string}
+                 */
+                kind: "central_reception_office" | "central_agency";
+                /** @description The office or agency */
+                name: string;
+            };
+            reportedBy: {
+                /** @enum {string} */
+                kind: "central_reception_office" | "central_agency" | "police" | "officer" | "other";
+                /** @description Who (an office, an officer id, a document number) */
+                reference?: string;
+            };
+            /**
+             * @description Their representatives (encrypted at rest; Luật Tiếp công dân 2013 Art 29 fixes how many)
+             * @default []
+             */
+            representatives?: components["schemas"]["VisitorInput"][];
         };
         CreatedCase: {
             /** @description The definition version pinned by the case (chosen by case type and receipt date in Vietnam) */
@@ -3787,6 +3991,11 @@ export interface components {
             outcome: "guided" | "answered" | "letter_received" | "transferred" | "refused";
             /** @description Default: the visitors listed */
             peopleCount?: number;
+            /** @description Where the matter arose: the visit feeds the hotspot detector */
+            place?: {
+                communeCode?: string;
+                provinceCode: string;
+            };
             refusalGround?: string;
             /**
              * @description A delegation's representatives (Luật Tiếp công dân 2013 Art 29: 5-10 people send 1 or 2, more than 10 at most 5)
@@ -3795,6 +4004,18 @@ export interface components {
             representatives?: components["schemas"]["VisitorInput"][];
             /** @description The agency, official or decision complained about */
             respondent?: string;
+            /**
+             * @description The respondent as an agency of the directory
+             * @example so-tnmt
+             */
+            respondentAgencyId?: string;
+            /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
+            sector?: string;
+            /**
+             * @description A crowd: tell the police when its delegation process opens (a recorded notification; Luật Tiếp công dân 2013 Art 30(3))
+             * @default false
+             */
+            securityLiaison?: boolean;
             /** @description The content (no personal data of a denouncer) */
             summary: string;
             /**
@@ -4444,6 +4665,37 @@ export interface components {
             /** @description Receptions: visits, and letters not received at a visit */
             timesReceived: number;
             title: string;
+        };
+        MatterDelegation: {
+            agencyId: string;
+            createdAt: string;
+            createdBy: string;
+            id: string;
+            links: {
+                matter: string;
+                process: string;
+            };
+            matterId: string;
+            peopleCount: number;
+            processCaseId: string;
+            receptionSessionId: string | null;
+            securityLiaison: boolean;
+            sourceId: string;
+            /** @enum {string} */
+            sourceKind: "visit" | "case";
+            /** @enum {string} */
+            status: "open" | "escalated" | "received";
+            task: {
+                agencyScope: string;
+                dueAt: string | null;
+                id: string;
+                nodeId: string;
+                openedAt: string;
+                status: string;
+            } | null;
+        };
+        MatterDelegationList: {
+            items: components["schemas"]["MatterDelegation"][];
         };
         MatterDetail: {
             agencyId: string;
@@ -10575,6 +10827,155 @@ export interface operations {
             };
         };
     };
+    listCentralGatherings: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gatherings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CentralGathering"][];
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCentralGathering: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gathering */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CentralGathering"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCentralGatheringRepresentatives: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The representatives */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CentralGatheringRepresentatives"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listHotspots: {
         parameters: {
             query?: {
@@ -11142,6 +11543,210 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMatterDelegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delegations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatterDelegationList"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMatterGatherings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gatherings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CentralGatheringList"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordCentralGathering: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gatheredAt": "2026-07-01T07:30:00+07:00",
+                 *       "place": {
+                 *         "kind": "central_reception_office",
+                 *         "name": "Trụ sở Tiếp công dân Trung ương",
+                 *         "city": "hanoi"
+                 *       },
+                 *       "peopleCount": 40,
+                 *       "representatives": [
+                 *         {
+                 *           "name": "Nguyễn Văn A"
+                 *         },
+                 *         {
+                 *           "name": "Trần Thị B"
+                 *         }
+                 *       ],
+                 *       "reportedBy": {
+                 *         "kind": "central_reception_office",
+                 *         "reference": "CV 123/BTCDTW"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCentralGathering"];
+            };
+        };
+        responses: {
+            /** @description The gathering with its steps */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CentralGathering"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The representatives rule or a field (named in `errors`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

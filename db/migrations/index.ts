@@ -35,6 +35,7 @@ import * as m20261205020000 from './20261205020000_agency_staff_history.js';
 import * as m20261205020100 from './20261205020100_visit_party_hash_drop.js';
 import * as m20261204010000 from './20261204010000_agency_closure_restarts.js';
 import * as m20261205030000 from './20261205030000_special_periods.js';
+import * as m20261205060000 from './20261205060000_mass_matters.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -77,6 +78,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261205050000_case_facts': m20261205050000,
   '20261205050100_case_fact_months': m20261205050100,
   '20261205070000_task_forces_review_campaigns': m20261205070000,
+  '20261205060000_mass_matters': m20261205060000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

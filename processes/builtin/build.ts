@@ -109,7 +109,7 @@ export function clock(
   };
 }
 
-type FieldInput = Omit<FormField, 'required'> & { required?: boolean };
+export type FieldInput = Omit<FormField, 'required'> & { required?: boolean };
 
 /** The date rules of a form's date field (ADR 0017): which days the law allows it to hold. */
 export type DateRule = Pick<FormField, 'notBefore' | 'notAfter'>;

@@ -260,9 +260,41 @@ let sharedReport: string | undefined;
 /** Routes a caller above the report's agency may not use (ADR 0032: the agency writes and submits its own). */
 const OWN_AGENCY_ONLY = new Set(['updateReportSections', 'submitReport']);
 /** Reception fixtures of HOME (ADR 0028): a place, a session on 01/07/2026, a visit of it, a matter. */
-async function receptionFixture(resource: 'place' | 'session' | 'visit' | 'matter'): Promise<string> {
+async function receptionFixture(resource: 'place' | 'session' | 'visit' | 'matter' | 'gathering'): Promise<string> {
   const db = api.tdb.db;
   const place = `rp_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  if (resource === 'gathering') {
+    // A gathering of HOME's matter (ADR 0036) whose process row is a plain fixture (no workflow is started).
+    const matter = await receptionFixture('matter');
+    const processCaseId = randomUUID();
+    await db('cases').insert({
+      id: processCaseId,
+      reference: `TTW-MATRIX-${processCaseId.slice(0, 8)}`,
+      workflow_id: `case-${processCaseId}`,
+      case_type: 'matrix_gathering',
+      channel: 'mass_matter',
+      agency_id: HOME,
+      subject: 'Matrix gathering',
+      received_at: '2026-07-01T01:00:00Z',
+      stage: 'received',
+      status: 'open',
+    });
+    const id = randomUUID();
+    await db('central_gatherings').insert({
+      id,
+      matter_id: matter,
+      agency_id: HOME,
+      gathered_at: '2026-07-01T01:00:00Z',
+      place_kind: 'central_reception_office',
+      place_name: 'Trụ sở Tiếp công dân Trung ương',
+      city: 'hanoi',
+      people_count: 20,
+      reported_by_kind: 'central_reception_office',
+      process_case_id: processCaseId,
+      created_by: 'test',
+    });
+    return id;
+  }
   if (resource === 'matter') {
     const id = randomUUID();
     await db('matters').insert({

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerBuiltinDefinitions } from '../../db/builtin-definitions.js';
+import { MASS_MATTER_DEFINITIONS } from '../../processes/builtin/mass.js';
 import { createDefinitionStore, DefinitionVersionExists, registerDefinitions } from '../../db/definitions.js';
 import { BUILTIN_DEFINITIONS } from '../../processes/builtin/index.js';
 import { authHeader } from '../support/auth.js';
@@ -57,11 +58,11 @@ const post = (body: unknown, headers: Record<string, string> = {}, contentType =
 describe('definition registry', () => {
   it('registers every built-in once; re-registering is a no-op; a changed built-in with the same version is refused', async () => {
     expect(await api.tdb.db('process_definitions').count<Array<{ n: number }>>('* as n')).toEqual([
-      { n: BUILTIN_DEFINITIONS.length },
+      { n: BUILTIN_DEFINITIONS.length + MASS_MATTER_DEFINITIONS.length },
     ]);
     const again = await registerBuiltinDefinitions(api.tdb.db);
     expect(again.registered).toEqual([]);
-    expect(again.unchanged).toHaveLength(BUILTIN_DEFINITIONS.length);
+    expect(again.unchanged).toHaveLength(BUILTIN_DEFINITIONS.length + MASS_MATTER_DEFINITIONS.length);
     const changed = { ...BUILTIN_DEFINITIONS[0]!, name: 'changed without a new version' };
     await expect(registerDefinitions(api.tdb.db, [changed])).rejects.toBeInstanceOf(DefinitionVersionExists);
   });

@@ -256,7 +256,7 @@ describe('hotspot early warning', () => {
     expect(((await hotspotOf(KEY)) as { status: string }).status).toBe('closed');
   });
 
-  it('a delegation at the reception office weighs as a mass visit and feeds the same clusters as letters', async () => {
+  it('a delegation at the reception office weighs more than a mass visit and feeds the same clusters as letters', async () => {
     const db = api.tdb.appDb;
     const reception = createReceptionStore(db, api.deps.pii);
     const placeId = `rp-${randomUUID()}`;
@@ -326,10 +326,13 @@ describe('hotspot early warning', () => {
     };
     const key = 'pl:01/00073|s:compensation_site_clearance|r:agency:ubnd-xa-b';
     await visit(2, false); // 1
-    await visit(30, true); // a delegation: 3
     expect(await hotspotOf(key)).toBeUndefined();
-    await visit(6, false); // 5 or more people: 3 → 7 ≥ 5: watch
-    expect(await hotspotOf(key)).toMatchObject({ level: 'watch', item_count: 3, scores: { '30': 7, '90': 7 } });
+    await visit(30, true); // a delegation (ADR 0036): 4 → 5 ≥ 5: watch
+    expect(await hotspotOf(key)).toMatchObject({ level: 'watch', item_count: 2, scores: { '30': 5, '90': 5 } });
+    await visit(6, false); // 5 or more people: 3 → 8
+    expect(await hotspotOf(key)).toMatchObject({ level: 'watch', item_count: 3, scores: { '30': 8, '90': 8 } });
+    const kinds = await db('hotspot_items').where({ cluster_key: key }).orderBy('item_kind').pluck('item_kind');
+    expect(kinds).toEqual(['delegation', 'visit', 'visit']);
     const visits = await db('reception_visits')
       .where({ session_id: sessionId, place_commune: '00073' })
       .count('* as n');

@@ -21,7 +21,13 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 6, 1);
 
 const item: fc.Arbitrary<DetectorItem> = fc.record({
-  kind: fc.constantFrom('case' as const, 'visit' as const, 'matter' as const, 'central_gathering' as const),
+  kind: fc.constantFrom(
+    'case' as const,
+    'visit' as const,
+    'delegation' as const,
+    'matter' as const,
+    'central_gathering' as const,
+  ),
   id: fc.uuid(),
   at: fc.integer({ min: 0, max: 200 }).map((d) => T0 + d * DAY + 3_600_000),
   provinceCode: fc.constantFrom('01', '79'),
@@ -37,7 +43,7 @@ const config: fc.Arbitrary<HotspotConfig> = fc
     d1: fc.integer({ min: 1, max: 60 }),
     d2: fc.integer({ min: 61, max: 180 }),
     t: fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 3, maxLength: 3 }),
-    w: fc.array(fc.constantFrom(0.5, 1, 2, 3, 5), { minLength: 7, maxLength: 7 }),
+    w: fc.array(fc.constantFrom(0.5, 1, 2, 3, 5), { minLength: 8, maxLength: 8 }),
   })
   .map(({ d1, d2, t, w }) => {
     const [a, b, c] = [...t].sort((x, y) => x - y) as [number, number, number];
@@ -54,6 +60,7 @@ const config: fc.Arbitrary<HotspotConfig> = fc
         matter: w[4]!,
         massMatter: w[5]!,
         centralGathering: w[6]!,
+        delegation: w[7]!,
       },
       scale: { place_sector_respondent: 1, place_sector: 1.5, place: 3 },
     };

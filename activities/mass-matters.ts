@@ -1,0 +1,115 @@
+/**
+ * Activities of the mass-matter processes (ADR 0036): `recordDelegationReception`, the service task after the
+ * head received a delegation — it links the reception session the head named, or records one (periodic or ad
+ * hoc, received in person by the head) — so the head's reception counts as a reception session (ADR 0028/0029).
+ * Idempotent by case and token; input the head's form gave, never personal data.
+ */
+import { createHash } from 'node:crypto';
+import { appendAudit, SYSTEM_ACTOR } from '../db/audit.js';
+import type { Db } from '../db/knex.js';
+import type { ServiceTaskContext } from '../workflows/contract.js';
+import type { JsonValue } from '../workflows/engine/index.js';
+import { ApplicationFailure } from '@temporalio/common';
+
+const str = (v: JsonValue | undefined): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function derivedId(name: string): string {
+  const h = createHash('sha256').update(name).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function createMassMatterActivities(deps: { db: Db }) {
+  return {
+    /**
+     * Links or records the head's reception session of a delegation. Answers the session id, or null with the
+     * reason when the form named none that can be used (the delegation stays received, without a session).
+     */
+    async recordDelegationReception(
+      input: Record<string, JsonValue>,
+      ctx?: ServiceTaskContext,
+    ): Promise<{ sessionId: string | null; reason?: string }> {
+      if (!ctx?.caseId || !ctx.tokenId)
+        throw ApplicationFailure.nonRetryable(
+          'recordDelegationReception needs the service-task context',
+          'MissingContext',
+        );
+      return deps.db.transaction(async (trx) => {
+        const d = await trx('matter_delegations')
+          .where({ process_case_id: ctx.caseId })
+          .forUpdate()
+          .first<{ id: string; agency_id: string; reception_session_id: string | null } | undefined>(
+            'id',
+            'agency_id',
+            'reception_session_id',
+          );
+        if (!d) return { sessionId: null, reason: 'no delegation for this process' };
+        if (d.reception_session_id) return { sessionId: d.reception_session_id };
+        // The agency's line: the head above may have received it (escalated task).
+        const line = await trx.raw<{ rows: Array<{ id: string }> }>(
+          `WITH RECURSIVE up AS (SELECT id, parent_id, 0 AS n FROM agencies WHERE id = ?
+             UNION ALL SELECT a.id, a.parent_id, up.n + 1
+             FROM agencies a JOIN up ON a.id = up.parent_id WHERE up.n < 32)
+           SELECT id FROM up`,
+          [d.agency_id],
+        );
+        const agencies = line.rows.map((r) => r.id);
+        let sessionId = str(input.sessionId);
+        let created = false;
+        if (sessionId) {
+          const s = await trx('reception_sessions')
+            .where({ id: sessionId })
+            .whereIn('agency_id', agencies)
+            .first<{ id: string } | undefined>('id');
+          if (!s) return { sessionId: null, reason: 'sessionId: no such session of the agency or the agencies above' };
+        } else {
+          const placeId = str(input.placeId);
+          const leader = str(input.leaderPersonId);
+          const on = str(input.receivedOn);
+          const place = placeId
+            ? await trx('reception_places')
+                .where({ id: placeId })
+                .whereIn('agency_id', agencies)
+                .first<{ id: string; agency_id: string } | undefined>('id', 'agency_id')
+            : undefined;
+          const person = leader ? await trx('people').where({ id: leader }).first('id') : undefined;
+          if (!place || !person || !on || !DAY.test(on))
+            return { sessionId: null, reason: 'no session: give sessionId, or placeId, leaderPersonId and receivedOn' };
+          sessionId = derivedId(`delegation-session|${ctx.caseId}|${ctx.nodeId}|${ctx.tokenId}`);
+          const kind = str(input.sessionKind) === 'periodic' ? 'periodic' : 'ad_hoc';
+          const inserted = await trx('reception_sessions')
+            .insert({
+              id: sessionId,
+              agency_id: place.agency_id,
+              place_id: place.id,
+              kind,
+              leader_person_id: leader,
+              received_by: 'in_person',
+              mode: 'in_person',
+              session_date: on,
+              started_at: `${on}T08:00:00+07:00`,
+              notes: `Reception of a delegation (matter delegation ${d.id})`,
+              created_by: 'system:delegation-reception',
+            })
+            .onConflict('id')
+            .ignore()
+            .returning('id');
+          created = inserted.length > 0;
+        }
+        await trx('matter_delegations').where({ id: d.id }).update({ reception_session_id: sessionId });
+        await appendAudit(
+          trx,
+          {
+            actor: SYSTEM_ACTOR,
+            action: 'matter.delegation_received',
+            caseId: ctx.caseId,
+            after: { delegationId: d.id, sessionId, sessionCreated: created },
+            legalBasis: 'Luật Tiếp công dân 2013 Art 30(1)',
+          },
+          trx,
+        );
+        return { sessionId };
+      });
+    },
+  };
+}

@@ -1,0 +1,276 @@
+/**
+ * Mass matters (issue 15 items 1-2 and 4 in part, ADR 0036) on the real stack (API + worker + PostgreSQL + Temporal
+ * dev server): a crowd at a visit flags its matter mass and gives the head a task to receive the delegation (police
+ * told, hotspot fed, reception session recorded on completion); a gathering in Hà Nội is tracked step by step
+ * through the task inbox until the citizens are home, the chairman has the report and a plan is agreed.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../api/auth/principal.js';
+import { vnDate } from '../../workflows/clock/vn-time.js';
+import { authHeader } from '../support/auth.js';
+import { startTestApi, tableCounts, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+const HOME = 'so-tnmt';
+const OTHER = 'ubnd-xa-b';
+const LEADER = `head-${randomUUID().slice(0, 8)}`;
+type Res = { status: number; json: Record<string, any>; text: string };
+
+const h = (roles: Role[], agency = HOME) => authHeader({ roles, agency });
+async function send(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Res> {
+  const r = await fetch(api.url + path, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, json: text ? (JSON.parse(text) as Record<string, any>) : {}, text };
+}
+async function eventually<T>(f: () => Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+/** The open task of `node` of a process, as the head of HOME sees it in the inbox. */
+async function inboxTask(caseId: string, node: string): Promise<Record<string, any>> {
+  return eventually(async () => {
+    const r = await send('GET', `/v1/tasks?caseId=${caseId}`, await h(['supervisor']));
+    return (r.json.items as Array<Record<string, any>> | undefined)?.find((t) => t.nodeId === node);
+  }, `task ${node}`);
+}
+const today = () => vnDate(Date.now());
+
+let placeId: string;
+let sessionId: string;
+let provinceCode: string;
+let communeCode: string;
+
+async function matter(title: string): Promise<string> {
+  const m = await send('POST', '/v1/matters', await h(['reception_officer']), { agencyId: HOME, title });
+  expect(m.status, m.text).toBe(201);
+  return m.json.id as string;
+}
+
+beforeAll(async () => {
+  api = await startTestApi({ worker: true });
+  await api.tdb.db('people').insert({ id: LEADER, display_name: 'Giám đốc Sở' });
+  const p = await send('POST', '/v1/reception/places', await h(['admin']), {
+    agencyId: HOME,
+    name: 'Điểm tiếp công dân Sở TN&MT',
+    kind: 'department_point',
+    address: '1 Lê Lợi',
+  });
+  expect(p.status, p.text).toBe(201);
+  placeId = p.json.id as string;
+  const s = await send('POST', '/v1/reception/sessions', await h(['reception_officer']), {
+    agencyId: HOME,
+    placeId,
+    kind: 'regular',
+    receivedBy: 'in_person',
+    mode: 'in_person',
+    startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+  });
+  expect(s.status, s.text).toBe(201);
+  sessionId = s.json.id as string;
+  const unit = await api.tdb.db('admin_communes').orderBy('code').first<{ code: string; province_code: string }>();
+  communeCode = unit!.code;
+  provinceCode = unit!.province_code;
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('delegations', () => {
+  it('a crowd at a visit: mass matter, the head receives it within the limit, a reception session is recorded', async () => {
+    const m = await matter('Tranh chấp bồi thường dự án đường 295, xã A');
+    const visit = await send('POST', `/v1/reception/sessions/${sessionId}/visits`, await h(['reception_officer']), {
+      visitedAt: new Date(Date.now() - 60_000).toISOString(),
+      peopleCount: 30,
+      isDelegation: true,
+      visitors: [{ name: 'Hộ dân thôn 5' }],
+      representatives: [{ name: 'Đại diện 1' }, { name: 'Đại diện 2' }],
+      contentType: 'complaint',
+      summary: 'Khiếu nại về bồi thường giải phóng mặt bằng',
+      outcome: 'answered',
+      matterId: m,
+      place: { provinceCode, communeCode },
+      sector: 'land',
+      securityLiaison: true,
+    });
+    expect(visit.status, visit.text).toBe(201);
+    const mm = await send('GET', `/v1/matters/${m}`, await h(['supervisor']));
+    expect(mm.json.mass).toBe(true);
+
+    const list = await send('GET', `/v1/matters/${m}/delegations`, await h(['supervisor']));
+    expect(list.status, list.text).toBe(200);
+    expect(list.json.items).toHaveLength(1);
+    const d = list.json.items[0];
+    expect(d).toMatchObject({ sourceKind: 'visit', sourceId: visit.json.id, peopleCount: 30, securityLiaison: true });
+
+    // The head's task in the inbox, due within 24 hours (the definition's limit).
+    const task = await inboxTask(d.processCaseId, 'receive');
+    expect(task.candidateRoles).toEqual(expect.arrayContaining(['agency_head', 'supervisor']));
+    expect(task.targetAgencyId).toBe(HOME);
+    const open = await eventually(async () => {
+      const r = await send('GET', `/v1/matters/${m}/delegations`, await h(['supervisor']));
+      const t = r.json.items[0].task;
+      return t?.dueAt ? r.json.items[0] : undefined;
+    }, 'delegation limit');
+    expect(Date.parse(open.task.dueAt) - Date.parse(open.task.openedAt)).toBe(24 * 3_600_000);
+    expect(open.status).toBe('open');
+    // The police were told first (a recorded notification), and the visit fed the detector as a delegation.
+    const police = await api.tdb.db('case_notifications').where({ case_id: d.processCaseId, kind: 'security_liaison' });
+    expect(police.map((n) => n.recipients)).toEqual([['police']]);
+    const items = await api.tdb.db('hotspot_items').where({ item_id: visit.json.id });
+    expect(items.length).toBe(2); // (place, sector) and (place): no respondent given
+    expect(new Set(items.map((i) => i.item_kind))).toEqual(new Set(['delegation']));
+
+    // The head receives them in person: the completion records an ad-hoc reception session.
+    const done = await send('POST', `/v1/tasks/${task.id}/complete`, await h(['supervisor']), {
+      data: { receivedOn: today(), dialogueHeld: true, placeId, leaderPersonId: LEADER, sessionKind: 'ad_hoc' },
+    });
+    expect(done.status, done.text).toBe(200);
+    const received = await eventually(async () => {
+      const r = await send('GET', `/v1/matters/${m}/delegations`, await h(['supervisor']));
+      return r.json.items[0].status === 'received' ? r.json.items[0] : undefined;
+    }, 'received');
+    expect(received.receptionSessionId).toMatch(/^[0-9a-f-]{36}$/);
+    const s = await api.tdb.db('reception_sessions').where({ id: received.receptionSessionId }).first();
+    expect(s).toMatchObject({ kind: 'ad_hoc', received_by: 'in_person', leader_person_id: LEADER, agency_id: HOME });
+    const audit = await api.tdb.db('audit_log').where({ case_id: d.processCaseId }).select('action');
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['matter.delegation_opened', 'matter.delegation_received']),
+    );
+  });
+
+  it('the representatives rule applies to visits as to letters: 30 people appoint at most 5', async () => {
+    const before = await tableCounts(api.tdb.db);
+    const bad = await send('POST', `/v1/reception/sessions/${sessionId}/visits`, await h(['reception_officer']), {
+      visitedAt: new Date(Date.now() - 60_000).toISOString(),
+      peopleCount: 30,
+      isDelegation: true,
+      visitors: [{ name: 'Hộ dân' }],
+      representatives: Array.from({ length: 6 }, (_x, i) => ({ name: `Đại diện ${i}` })),
+      contentType: 'petition',
+      summary: 'S',
+      outcome: 'answered',
+    });
+    expect(bad.status, bad.text).toBe(422);
+    expect(bad.json.errors.map((e: { path: string }) => e.path)).toEqual(['representatives']);
+    expect(bad.text).toContain('Art 29');
+    expect(await tableCounts(api.tdb.db)).toEqual(before);
+  });
+});
+
+describe('central gatherings', () => {
+  it('a gathering in Hà Nội tracked step by step until home, report filed and plan agreed', async () => {
+    const m = await matter('Khiếu nại đông người về thu hồi đất khu công nghiệp');
+    const body = {
+      gatheredAt: new Date(Date.now() - 3_600_000).toISOString(),
+      place: { kind: 'central_reception_office', name: 'Trụ sở Tiếp công dân Trung ương', city: 'hanoi' },
+      peopleCount: 40,
+      representatives: [{ name: 'Nguyễn Văn Đại', idNumber: '001203007777' }, { name: 'Trần Thị Biểu' }],
+      reportedBy: { kind: 'central_reception_office', reference: 'CV 12/BTCDTW' },
+    };
+    // The representatives rule first: 40 people appoint at most 5; nothing is stored.
+    const before = await tableCounts(api.tdb.db);
+    const bad = await send('POST', `/v1/matters/${m}/gatherings`, await h(['officer']), {
+      ...body,
+      representatives: Array.from({ length: 6 }, (_x, i) => ({ name: `R${i}` })),
+    });
+    expect(bad.status, bad.text).toBe(422);
+    expect(bad.json.type).toMatch(/problems\/validation$/);
+    expect(bad.json.errors.map((e: { path: string }) => e.path)).toEqual(['representatives']);
+    const city = await send('POST', `/v1/matters/${m}/gatherings`, await h(['officer']), {
+      ...body,
+      place: { ...body.place, city: 'danang' },
+    });
+    expect(city.status).toBe(400);
+    expect(await tableCounts(api.tdb.db)).toEqual(before);
+
+    const key = { ...(await h(['officer'])), 'Idempotency-Key': randomUUID() };
+    const g = await send('POST', `/v1/matters/${m}/gatherings`, key, body);
+    expect(g.status, g.text).toBe(201);
+    const again = await send('POST', `/v1/matters/${m}/gatherings`, key, body);
+    expect(again.status).toBe(201);
+    expect(again.json.id).toBe(g.json.id);
+    expect(await api.tdb.db('central_gatherings').where({ matter_id: m }).count('* as n').first()).toEqual({ n: 1 });
+    expect(g.json).toMatchObject({ peopleCount: 40, representativeCount: 2, status: 'open', citizensHome: false });
+    expect(g.json.gatheredAt).toMatch(/\+07:00$/);
+    // Representatives sealed at rest; read back (audited) by an officer.
+    const sealed = await api.tdb.db('central_gathering_representatives').where({ gathering_id: g.json.id });
+    expect(sealed).toHaveLength(2);
+    expect(JSON.stringify(sealed)).not.toContain('Đại');
+    const reps = await send('GET', `/v1/gatherings/${g.json.id}/representatives`, await h(['officer']));
+    expect(reps.json.items.map((r: { name: string }) => r.name)).toEqual(['Nguyễn Văn Đại', 'Trần Thị Biểu']);
+    expect(JSON.stringify(await api.tdb.db('audit_log').where({ case_id: g.json.process.caseId }))).not.toContain(
+      'Đại',
+    );
+    expect((await send('GET', `/v1/matters/${m}`, await h(['officer']))).json.mass).toBe(true);
+
+    const caseId = g.json.process.caseId as string;
+    const forms: Array<[string, Record<string, unknown>, string]> = [
+      ['dispatch', { officerPersonId: LEADER, dispatchedOn: today() }, 'open'],
+      ['coordinate', { coordinatedOn: today(), contact: 'Ban Tiếp công dân TW' }, 'open'],
+      ['bringHome', { homeOn: today(), homeAt: new Date().toISOString(), peopleReturned: 40 }, 'home'],
+      ['report', { reportedOn: today(), reportReference: 'BC-45/UBND' }, 'reported'],
+      ['plan', { planAgreedOn: today(), planDueOn: today() }, 'closed'],
+    ];
+    for (const [node, data, status] of forms) {
+      const t = await inboxTask(caseId, node);
+      const view = await send('GET', `/v1/gatherings/${g.json.id}`, await h(['supervisor']));
+      const step = view.json.steps.find((s: { step: string }) => s.step === node);
+      expect(step).toMatchObject({ status: 'open', escalated: false, taskId: t.id });
+      expect(step.dueAt).toMatch(/\+07:00$/);
+      const done = await send('POST', `/v1/tasks/${t.id}/complete`, await h(['supervisor']), { data });
+      expect(done.status, done.text).toBe(200);
+      await eventually(async () => {
+        const v = await send('GET', `/v1/gatherings/${g.json.id}`, await h(['supervisor']));
+        const st = v.json.steps.find((s: { step: string }) => s.step === node);
+        return st.status === 'completed' && v.json.status === status ? v : undefined;
+      }, `${node} completed`);
+    }
+    const end = await send('GET', `/v1/gatherings/${g.json.id}`, await h(['supervisor'], 'tinh-demo'));
+    expect(end.json).toMatchObject({
+      status: 'closed',
+      citizensHome: true,
+      homeOn: today(),
+      reportFiled: true,
+      reportReference: 'BC-45/UBND',
+    });
+    expect(end.json.process.definition).toMatch(/^central-gathering@1\+sha256:/);
+    // Lists: per matter, and the supervisor's subtree; another agency sees nothing.
+    const perMatter = await send('GET', `/v1/matters/${m}/gatherings`, await h(['supervisor']));
+    expect(perMatter.json.items.map((x: { id: string }) => x.id)).toEqual([g.json.id]);
+    const subtree = await send('GET', '/v1/gatherings', await h(['supervisor'], 'tinh-demo'));
+    expect(subtree.json.items.map((x: { id: string }) => x.id)).toContain(g.json.id);
+    const other = await send('GET', '/v1/gatherings', await h(['supervisor'], OTHER));
+    expect(other.json.items.map((x: { id: string }) => x.id)).not.toContain(g.json.id);
+    expect((await send('GET', `/v1/gatherings/${g.json.id}`, await h(['supervisor'], OTHER))).status).toBe(404);
+  });
+
+  it('a gathering on a matter with a place feeds the detector as a central gathering', async () => {
+    const m = await matter('Tranh chấp đất đai thôn 7');
+    await api.tdb
+      .db('matters')
+      .where({ id: m })
+      .update({ place_province: provinceCode, place_commune: communeCode, sector: 'land' });
+    const g = await send('POST', `/v1/matters/${m}/gatherings`, await h(['officer']), {
+      gatheredAt: new Date(Date.now() - 3_600_000).toISOString(),
+      place: { kind: 'central_agency', name: 'Bộ Nông nghiệp và Môi trường', city: 'hcmc' },
+      peopleCount: 12,
+      representatives: [{ name: 'A' }],
+      reportedBy: { kind: 'police' },
+    });
+    expect(g.status, g.text).toBe(201);
+    const items = await api.tdb.db('hotspot_items').where({ item_id: g.json.id });
+    expect(items.map((i) => i.item_kind)).toEqual(['central_gathering', 'central_gathering']);
+    const hs = await send('GET', '/v1/hotspots', await h(['supervisor'], 'tinh-demo'));
+    expect(hs.status, hs.text).toBe(200);
+  });
+});
