@@ -85,9 +85,7 @@ export function createReceptionComplianceActivities(deps: { db: Db; complianceOp
         });
       }
       const { first, last } =
-        p.period === 'month'
-          ? monthBounds(p.month)
-          : { first: p.first, last: addDays(p.first, 6) };
+        p.period === 'month' ? monthBounds(p.month) : { first: p.first, last: addDays(p.first, 6) };
       return { period: p.period, first, last, agencies: agencies.length, shortfalls: found.length, opened };
     },
   };

@@ -303,9 +303,7 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
         ? { value: null, note: PENDING(i.pending ?? 'this figure') }
         : {
             value: n(i.key),
-            ...(i.drill !== undefined && only
-              ? { drillDown: `/v1/cases?${base}${i.drill ? `&${i.drill}` : ''}` }
-              : {}),
+            ...(i.drill !== undefined && only ? { drillDown: `/v1/cases?${base}${i.drill ? `&${i.drill}` : ''}` } : {}),
           };
     return { code: i.code, label: i.label, cells: { '1': cell } };
   });

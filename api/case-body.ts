@@ -138,12 +138,15 @@ export const CreateCaseBody = z
       description:
         'Number of people who signed (mass cases: 5 or more); representatives are the parties with isRepresentative',
     }),
-    concernsCongressPersonnel: z.boolean().optional().meta({
-      description:
-        'The letter concerns congress personnel (ADR 0035): with a special period active for the agency on the ' +
-        "receipt day, the case is recorded with it, routed to the period's designated agency and given its " +
-        'internal target',
-    }),
+    concernsCongressPersonnel: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          'The letter concerns congress personnel (ADR 0035): with a special period active for the agency on the ' +
+          "receipt day, the case is recorded with it, routed to the period's designated agency and given its " +
+          'internal target',
+      }),
   })
   .meta({ id: 'CreateCase' });
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;

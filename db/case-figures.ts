@@ -201,8 +201,7 @@ const ROLLUP_FILTERS: ReadonlySet<string> = new Set([
 function vnMonthStart(instant: string): string | null {
   // The fixed +07:00 of `case_facts.received_month` (not the zone's pre-1975 offsets).
   const t = DateTime.fromISO(instant, { setZone: true }).setZone('UTC+7');
-  if (!t.isValid || t.day !== 1 || t.hour !== 0 || t.minute !== 0 || t.second !== 0 || t.millisecond !== 0)
-    return null;
+  if (!t.isValid || t.day !== 1 || t.hour !== 0 || t.minute !== 0 || t.second !== 0 || t.millisecond !== 0) return null;
   return t.toISODate();
 }
 

@@ -318,16 +318,7 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
             details: { variables?: Record<string, JsonValue> } | null;
           }
         | undefined
-      >(
-        'case_type',
-        'agency_id',
-        'reference',
-        'received_at',
-        'definition_key',
-        'definition_version',
-        'definition_hash',
-        'details',
-      );
+      >('case_type', 'agency_id', 'reference', 'received_at', 'definition_key', 'definition_version', 'definition_hash', 'details');
       if (!r) return undefined;
       return {
         caseType: r.case_type,

@@ -168,7 +168,10 @@ export interface Suggestion {
  * A flag filter as SQL: the stored flag, or (a rule of time: `open_months`) one that holds now though
  * no change re-evaluated the matter since.
  */
-export function flagSql(flag: 'prolonged' | 'complex', rules: readonly FlagRule[]): { sql: string; bindings: number[] } {
+export function flagSql(
+  flag: 'prolonged' | 'complex',
+  rules: readonly FlagRule[],
+): { sql: string; bindings: number[] } {
   const months = rules.filter((r) => r.flag === flag && r.criterion === 'open_months' && r.threshold !== null);
   const parts = [`m.${flag}`];
   const bindings: number[] = [];

@@ -70,7 +70,16 @@ export const DEFAULT_HOTSPOT_CONFIG: HotspotConfig = {
     { days: 30, thresholds: { watch: 5, warning: 10, hot: 20 } },
     { days: 90, thresholds: { watch: 10, warning: 20, hot: 40 } },
   ],
-  weights: { case: 1, massCase: 3, visit: 1, massVisit: 3, delegation: 4, matter: 1, massMatter: 3, centralGathering: 5 },
+  weights: {
+    case: 1,
+    massCase: 3,
+    visit: 1,
+    massVisit: 3,
+    delegation: 4,
+    matter: 1,
+    massMatter: 3,
+    centralGathering: 5,
+  },
   scale: { place_sector_respondent: 1, place_sector: 1.5, place: 3 },
 };
 

@@ -103,8 +103,7 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
   },
   report_overdue: {
     subject: (c) => `Chậm gửi báo cáo ${c.reference} của ${c.agencyName ?? 'cơ quan cấp dưới'}`,
-    lead: (c) =>
-      `${c.agencyName ?? 'Cơ quan cấp dưới'} chưa gửi báo cáo kỳ ${c.reference} trong thời hạn.`,
+    lead: (c) => `${c.agencyName ?? 'Cơ quan cấp dưới'} chưa gửi báo cáo kỳ ${c.reference} trong thời hạn.`,
     action: 'Đề nghị đồng chí đôn đốc việc gửi báo cáo.',
     facts: (c, due) => [
       ['Cơ quan', c.agencyName ?? 'không xác định'],

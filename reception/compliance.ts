@@ -36,7 +36,6 @@ export interface AgencyCompliance extends Omit<AgencyActivity, 'heldDays' | 'del
   kept: boolean;
 }
 
-
 const within = (ds: readonly string[], first: string, last: string) => ds.filter((d) => d >= first && d <= last).length;
 
 /** The month's compliance of `agencies` (ids; closed ones are left out). */

@@ -127,7 +127,6 @@ export function monthBounds(month: string): { first: string; last: string } {
   return { first: `${month}-01`, last: `${month}-${String(last).padStart(2, '0')}` };
 }
 
-
 /** The Mondays of the ISO weeks that start in `month`. */
 export function weeksStartingIn(month: string): Array<{ first: string; last: string }> {
   const { first, last } = monthBounds(month);

@@ -47,7 +47,6 @@ const acts = proxyActivities<ReportActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-
 export interface ReportDraftingInput {
   /** The data periods' last day; default: yesterday in Vietnam (the schedule fires on the 15th). */
   lastDay?: string;

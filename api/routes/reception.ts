@@ -111,11 +111,14 @@ const VisitView = z
     summary: z.string(),
     outcome: z.enum(VISIT_OUTCOMES),
     refusalGround: z.string().nullable(),
-    refusalBasis: z.string().nullable().meta({
-      description:
-        'For a refused visit, the article in force on the visit date: Luật Tiếp công dân 2013 Art 9; from ' +
-        '01/07/2026 NĐ 154/2026 Art 4',
-    }),
+    refusalBasis: z
+      .string()
+      .nullable()
+      .meta({
+        description:
+          'For a refused visit, the article in force on the visit date: Luật Tiếp công dân 2013 Art 9; from ' +
+          '01/07/2026 NĐ 154/2026 Art 4',
+      }),
     transferAgencyId: z.string().nullable(),
     transferTarget: z.string().nullable(),
     caseId: z.string().nullable(),
@@ -204,8 +207,7 @@ const CreatePlace = z
     agencyId: AgencyId,
     name: Text(300),
     kind: z.enum(PLACE_KINDS).meta({
-      description:
-        '`online`: online reception (NĐ 154/2026 Art 16-24, from 01/07/2026) — needs `onlineUrl`',
+      description: '`online`: online reception (NĐ 154/2026 Art 16-24, from 01/07/2026) — needs `onlineUrl`',
     }),
     address: Text(500).optional(),
     onlineUrl: z
@@ -243,11 +245,15 @@ const CreateVisit = z
     peopleCount: z.number().int().min(1).max(100_000).optional().meta({ description: 'Default: the visitors listed' }),
     isDelegation: z.boolean().default(false).meta({ description: 'A delegation (đoàn đông người)' }),
     visitors: z.array(VisitorInput).min(1).max(50),
-    representatives: z.array(VisitorInput).max(10).default([]).meta({
-      description:
-        "A delegation's representatives (Luật Tiếp công dân 2013 Art 29: 5-10 people send 1 or 2, " +
-        'more than 10 at most 5)',
-    }),
+    representatives: z
+      .array(VisitorInput)
+      .max(10)
+      .default([])
+      .meta({
+        description:
+          "A delegation's representatives (Luật Tiếp công dân 2013 Art 29: 5-10 people send 1 or 2, " +
+          'more than 10 at most 5)',
+      }),
     respondent: Text(500).optional().meta({ description: 'The agency, official or decision complained about' }),
     contentType: z.enum(CONTENT_TYPES),
     summary: Text(4000, { multiline: true }).meta({ description: 'The content (no personal data of a denouncer)' }),

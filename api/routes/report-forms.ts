@@ -205,7 +205,9 @@ export const reportFormRoutes: RouteSpec[] = [
     auth: { roles: REFERENCE_READERS, scope: { kind: 'none' } },
     request: { query: AtQuery },
     responses: { 200: { description: 'Forms in force', schema: z.object({ items: z.array(FormSummary) }) } },
-    handler: ({ query, services }) => ({ body: { items: services.reportForms.listForms(query.at ?? vnDate(Date.now())) } }),
+    handler: ({ query, services }) => ({
+      body: { items: services.reportForms.listForms(query.at ?? vnDate(Date.now())) },
+    }),
   }),
 
   defineRoute({

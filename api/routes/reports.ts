@@ -124,7 +124,9 @@ const Consolidation = z
         checks: z
           .array(z.object({ rule: z.string(), ok: z.boolean(), detail: z.string() }))
           .optional()
-          .meta({ description: "A periodic report: the form's rules (cross-form ones too) on the consolidated figures" }),
+          .meta({
+            description: "A periodic report: the form's rules (cross-form ones too) on the consolidated figures",
+          }),
       }),
     ),
   })

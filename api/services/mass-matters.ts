@@ -356,14 +356,12 @@ export function createMassMatterService(deps: MassMatterDeps) {
           },
         ]);
         // The detector (ADR 0034): a central gathering weighs most, in the matter's place, sector and respondent.
-        const place = await trx('matters')
-          .where({ id: matter.id })
-          .first<{
-            place_province: string | null;
-            place_commune: string | null;
-            sector: string | null;
-            respondent_key: string | null;
-          }>('place_province', 'place_commune', 'sector', 'respondent_key');
+        const place = await trx('matters').where({ id: matter.id }).first<{
+          place_province: string | null;
+          place_commune: string | null;
+          sector: string | null;
+          respondent_key: string | null;
+        }>('place_province', 'place_commune', 'sector', 'respondent_key');
         if (place?.place_province) {
           const r = await ingestHotspotItems(
             trx,

@@ -599,7 +599,8 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
     body = { ...body, placeId: await receptionFixture('place') };
   // Special periods (ADR 0035): a duty day must be a working day of the period; flagging needs a period.
   if (body && spec.operationId === 'setReceptionPeriodDuty') body = { ...body, date: await workingDayAhead() };
-  if (spec.operationId === 'flagCaseCongressPersonnel') await (flagPeriod ??= periodFixture('2026-06-25', '2026-07-05'));
+  if (spec.operationId === 'flagCaseCongressPersonnel')
+    await (flagPeriod ??= periodFixture('2026-06-25', '2026-07-05'));
   if (body && spec.operationId === 'decideMatterLink') body = { ...body, refId: await receptionFixture('visit') };
   // A matter of HOME to assign to a task force (ADR 0037).
   if (body && spec.operationId === 'assignToTaskForce') body = { ...body, refId: await receptionFixture('matter') };

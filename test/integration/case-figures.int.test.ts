@@ -227,9 +227,14 @@ describe('figures equal the case search (property, PostgreSQL + API)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(seedCase, { minLength: 0, maxLength: 16 }),
-        fc.constantFrom('tinh-demo', 'so-tnmt').chain((caller) =>
-          fc.tuple(fc.constant(caller), fc.array(fc.tuple(filterArb(caller), dimsArb), { minLength: 1, maxLength: 2 })),
-        ),
+        fc
+          .constantFrom('tinh-demo', 'so-tnmt')
+          .chain((caller) =>
+            fc.tuple(
+              fc.constant(caller),
+              fc.array(fc.tuple(filterArb(caller), dimsArb), { minLength: 1, maxLength: 2 }),
+            ),
+          ),
         async (cases, [caller, queries]) => {
           await load(cases);
           const headers = await authHeader({ roles: ['supervisor'], agency: caller });
@@ -289,7 +294,10 @@ describe('figures equal the case search (property, PostgreSQL + API)', () => {
         expect(r.status, `${path}?${query}`).toBe(400);
         expect(r.headers.get('content-type')).toContain('application/problem+json');
         const body = (await r.json()) as { errors: Array<{ path: string }> };
-        expect(body.errors.map((e) => e.path), `${path}?${query}`).toContain(`query.${field}`);
+        expect(
+          body.errors.map((e) => e.path),
+          `${path}?${query}`,
+        ).toContain(`query.${field}`);
       }
     }
     // An agency outside the caller's subtree does not exist for them.
@@ -346,7 +354,10 @@ describe('case export (GET /v1/cases/export)', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('x-total-count')).toBe('2');
     expect(csv.headers.get('x-truncated')).toBe('false');
-    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toContain('Số hồ sơ (reference)');
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(listed.items.map((i) => i.reference));
@@ -382,7 +393,10 @@ describe('case export (GET /v1/cases/export)', () => {
     }
     const outside = await fetch(`${api.url}/v1/cases/export?format=csv&agencyId=ubnd-xa-a`, { headers });
     expect(outside.status).toBe(404);
-    const exports = await api.tdb.db('audit_log').where({ action: 'case.export' }).count<Array<{ n: string }>>('* as n');
+    const exports = await api.tdb
+      .db('audit_log')
+      .where({ action: 'case.export' })
+      .count<Array<{ n: string }>>('* as n');
     expect(Number(exports[0]?.n)).toBe(2);
   });
 });

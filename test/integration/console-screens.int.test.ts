@@ -19,7 +19,8 @@ import { apiCaller, startTestApi, type TestApi } from '../support/api.js';
 const HOME = 'so-tnmt';
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
 const PERIOD = '2031-M03'; // 15/02/2031 – 14/03/2031 (the monthly report's cut-off as configured)
-const vnDay = (plusDays: number) => new Date(Date.now() + 7 * 3600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
+const vnDay = (plusDays: number) =>
+  new Date(Date.now() + 7 * 3600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
 
 let api: TestApi;
 let browser: Browser;
@@ -27,8 +28,16 @@ const call = apiCaller(() => api.url);
 let petition: { id: string; reference: string };
 const cspViolations: string[] = [];
 
-async function open(token: string, viewport = { width: 1366, height: 900 }): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', acceptDownloads: true });
+async function open(
+  token: string,
+  viewport = { width: 1366, height: 900 },
+): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({
+    viewport,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    acceptDownloads: true,
+  });
   const page = await ctx.newPage();
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
@@ -52,7 +61,14 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
 
 /** What a locator holds as text (textContent: badges are upper-cased by CSS only). */
 const textOf = (l: Locator, timeout = 30_000) =>
-  expect.poll(() => l.textContent({ timeout: 1000 }).then((x) => x ?? '', () => ''), { timeout });
+  expect.poll(
+    () =>
+      l.textContent({ timeout: 1000 }).then(
+        (x) => x ?? '',
+        () => '',
+      ),
+    { timeout },
+  );
 /** Picks a segment of a Mantine SegmentedControl by its label. */
 const segment = (page: Page, label: string) =>
   page.locator('.mantine-SegmentedControl-label', { hasText: new RegExp(`^${label}$`) }).click();
@@ -225,7 +241,11 @@ describe('the console screens in Chromium', () => {
     await expectAccessible(page, 'report');
 
     // A figure and the case search behind it agree.
-    const link = page.getByTestId('figures').locator('td a').filter({ hasText: /^[1-9]\d*$/ }).first();
+    const link = page
+      .getByTestId('figures')
+      .locator('td a')
+      .filter({ hasText: /^[1-9]\d*$/ })
+      .first();
     const value = Number(await link.textContent());
     const reportUrl = page.url();
     await link.click();
@@ -247,7 +267,12 @@ describe('the console screens in Chromium', () => {
       page.getByRole('button', { name: 'Tải về XLSX' }).click(),
     ]);
     expect(xlsx.suggestedFilename()).toBe('tinh-demo-2031-M03-v1.xlsx');
-    expect(fs.readFileSync(await xlsx.path()).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(
+      fs
+        .readFileSync(await xlsx.path())
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
 
     await page.getByLabel('Đánh giá').fill('Số liệu đã rà soát.');
     await page.getByRole('button', { name: 'Lưu phần đánh giá' }).click();
@@ -291,7 +316,10 @@ describe('the console screens in Chromium', () => {
     const list = page.getByTestId('hotspots');
     await textOf(list).toContain('Theo dõi');
     await expectAccessible(page, 'hotspots');
-    await list.getByRole('link', { name: /00070 · land · name:/ }).first().click();
+    await list
+      .getByRole('link', { name: /00070 · land · name:/ })
+      .first()
+      .click();
     await textOf(page.getByTestId('crossings')).toContain('Theo dõi');
     await textOf(page.getByTestId('hotspot-items')).toContain(petition.reference);
     await page.getByLabel('Người chủ trì (mã cán bộ)').fill('head-so-tnmt');

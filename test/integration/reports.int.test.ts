@@ -124,7 +124,9 @@ describe('stored reports', () => {
     };
     const quarter = async (agencyId: string) => {
       for (let i = 0; i < 200; i++) {
-        const r = await db('reports').where({ agency_id: agencyId, kind: 'quarter', period_key: `${YEAR}-Q1` }).first();
+        const r = await db('reports')
+          .where({ agency_id: agencyId, kind: 'quarter', period_key: `${YEAR}-Q1` })
+          .first();
         if (r && Number(r.current_version) >= 1) return r as Json & { id: string; regime: string };
         await new Promise((x) => setTimeout(x, 50));
       }

@@ -152,7 +152,10 @@ export function Component() {
                       <code>{e.action}</code> {e.summary}
                     </Table.Td>
                     <Table.Td>
-                      {e.actor.id} <Text span size="xs" c="dimmed">({e.actor.type})</Text>
+                      {e.actor.id}{' '}
+                      <Text span size="xs" c="dimmed">
+                        ({e.actor.type})
+                      </Text>
                     </Table.Td>
                     <Table.Td>
                       {e.caseId && (

@@ -2,7 +2,20 @@
  * One hotspot: its level and why (the thresholds it crossed, the items and their weights, per window), its cases,
  * its history, and — for a supervisor — acknowledging it with a plan (owner, task force, note).
  */
-import { Alert, Anchor, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';

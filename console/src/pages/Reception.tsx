@@ -158,8 +158,7 @@ function Visits({ sessionId }: { sessionId: string }) {
   const { t, fmt } = useT();
   const q = useQuery({
     queryKey: ['reception-visits', sessionId],
-    queryFn: async () =>
-      ok(await api().GET('/v1/reception/visits', { params: { query: { sessionId, limit: 200 } } })),
+    queryFn: async () => ok(await api().GET('/v1/reception/visits', { params: { query: { sessionId, limit: 200 } } })),
   });
   const items = q.data?.items ?? [];
   return (
@@ -232,7 +231,10 @@ function Schedule() {
                   </Table.Td>
                   <Table.Td>{e.agencyName}</Table.Td>
                   <Table.Td>
-                    {e.leader.name} <Text span size="xs">({e.leader.title})</Text>
+                    {e.leader.name}{' '}
+                    <Text span size="xs">
+                      ({e.leader.title})
+                    </Text>
                   </Table.Td>
                   <Table.Td>{t(`kind_${e.kind}` as Key)}</Table.Td>
                   <Table.Td>
