@@ -25,9 +25,9 @@ export function createReviewCampaignActivities(deps: { db: Db }): ReviewCampaign
       return { found: true, opened: await store.open(campaignId) };
     },
     remainingReviews: (campaignId) => store.remaining(campaignId),
-    async escalateOverdueReviews(campaignId) {
+    async escalateOverdueReviews(campaignId, asOfMs) {
       return db.transaction(async (trx) => {
-        const done = await store.escalateOverdue(campaignId, trx);
+        const done = await store.escalateOverdue(campaignId, trx, asOfMs);
         for (const r of done)
           await appendAudit(
             db,

@@ -153,6 +153,8 @@ export interface TaskSearch {
   status: 'open' | 'completed' | 'cancelled';
   /** Cases whose tasks are listed too, outside `agencies` (a task force member's, ADR 0037). */
   taskForceCases?: string[];
+  /** ADR 0037: the agencies a task of `taskForceCases` may be routed to for the caller to see it. */
+  taskForceTargets?: string[];
   /** Candidate (business) roles: a task matches when it names one of them. */
   roles?: string[];
   /** Only tasks claimed by this principal id; `null` = only unclaimed tasks. */
@@ -274,6 +276,7 @@ export function createTaskSearch(db: Db) {
               .leftJoin('task_claims as cl', claims)
               .whereRaw('t.case_id = ANY(?::text[])', [q.taskForceCases])
               .whereRaw('NOT (COALESCE(t.target_agency_id, c1.agency_id) = ANY(?::text[]))', [q.agencies])
+              .whereRaw('COALESCE(t.target_agency_id, c1.agency_id) = ANY(?::text[])', [q.taskForceTargets ?? []])
               .modify(filtered)
           : undefined;
       const rows = await db

@@ -224,14 +224,18 @@ export function createReviewCampaignStore(db: Db) {
      * Escalates the campaign's reviews still open past their due date to the agency above theirs (a root
      * agency: to itself); returns the escalated reviews (none on a repeat).
      */
-    async escalateOverdue(campaignId: string, trx: Db): Promise<Array<{ id: string; agencyId: string; to: string }>> {
+    async escalateOverdue(
+      campaignId: string,
+      trx: Db,
+      asOfMs?: number,
+    ): Promise<Array<{ id: string; agencyId: string; to: string }>> {
       const { rows } = await trx.raw<{ rows: Array<{ id: string; agency_id: string; escalated_to: string }> }>(
         `UPDATE review_items i SET escalated_to = COALESCE(a.parent_id, a.id), escalated_at = now()
            FROM agencies a
-          WHERE a.id = i.agency_id AND i.campaign_id = ? AND i.status = 'open' AND i.due_at < now()
-            AND i.escalated_to IS NULL
+          WHERE a.id = i.agency_id AND i.campaign_id = ? AND i.status = 'open'
+            AND i.due_at <= COALESCE(?::timestamptz, now()) AND i.escalated_to IS NULL
           RETURNING i.id, i.agency_id, i.escalated_to`,
-        [campaignId],
+        [campaignId, asOfMs === undefined ? null : new Date(asOfMs).toISOString()],
       );
       return rows.map((r) => ({ id: r.id, agencyId: r.agency_id, to: r.escalated_to }));
     },

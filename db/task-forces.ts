@@ -155,11 +155,15 @@ export function createTaskForceStore(db: Db) {
         .first<{ task_force_id: string } | undefined>('task_force_id');
       return r?.task_force_id;
     },
-    /** Assigns a matter or case (one task force at a time); false when it is assigned to this one already. */
+    /**
+     * Assigns a matter or case (one task force at a time; one whose task force ended — past its end date on
+     * `today`, a Vietnam date — is taken over); false when it is held by a task force still running.
+     */
     async assign(
       id: string,
       a: { kind: AssignmentKind; refId: string; agencyId: string; by: unknown },
       trx: Db,
+      today: string,
     ): Promise<boolean> {
       const rows = await trx('task_force_assignments')
         .insert({
@@ -170,30 +174,51 @@ export function createTaskForceStore(db: Db) {
           assigned_by: JSON.stringify(a.by),
         })
         .onConflict(['kind', 'ref_id'])
-        .ignore()
+        .merge(['task_force_id', 'agency_id', 'assigned_by'])
+        .where(
+          trx.raw(
+            'task_force_assignments.task_force_id <> ? AND task_force_assignments.task_force_id IN (SELECT id FROM task_forces WHERE ends_on < ?::date)',
+            [id, today],
+          ),
+        )
         .returning('ref_id');
       return rows.length > 0;
     },
     /**
-     * The task force through which `personId` (signed in for `agencyId`) reaches case `caseId` today (a
-     * Vietnam date): an active membership, for that agency, of a task force not past its end date, assigned
-     * the case or its confirmed matter.
+     * The task forces through which `personId` (signed in for `agencyId`) may reach case `caseId` today (a
+     * Vietnam date): active memberships, for that agency, of task forces not past their end date, assigned the
+     * case or its confirmed matter — with their governing agency (the caller checks that the case and the task
+     * lie within its subtree: ADR 0037).
      */
-    async accessVia(personId: string, agencyId: string, caseId: string, today: string): Promise<string | undefined> {
-      const { rows } = await db.raw<{ rows: Array<{ id: string }> }>(
-        `SELECT tf.id FROM task_forces tf
+    async accessVia(
+      personId: string,
+      agencyId: string,
+      caseId: string,
+      today: string,
+    ): Promise<Array<{ id: string; governingAgencyId: string }>> {
+      const { rows } = await db.raw<{ rows: Array<{ id: string; governing_agency_id: string }> }>(
+        `SELECT DISTINCT tf.id, tf.governing_agency_id FROM task_forces tf
            JOIN task_force_members m ON m.task_force_id = tf.id
            JOIN task_force_assignments a ON a.task_force_id = tf.id
           WHERE ${ACTIVE_MEMBER} AND ${COVERS_CASE}
-          ORDER BY tf.id LIMIT 1`,
+          ORDER BY tf.id`,
         [personId, agencyId, today, caseId, caseId],
       );
-      return rows[0]?.id;
+      return rows.map((r) => ({ id: r.id, governingAgencyId: r.governing_agency_id }));
     },
-    /** The cases `personId` works today through their task forces (assigned, or of an assigned matter). */
-    async casesOf(personId: string, agencyId: string, today: string): Promise<string[]> {
-      const { rows } = await db.raw<{ rows: Array<{ case_id: string }> }>(
-        `SELECT DISTINCT x.case_id FROM task_forces tf
+    /**
+     * The cases `personId` works today through their task forces (assigned, or of an assigned matter), each
+     * with its agency and the governing agency of the task force that reaches it.
+     */
+    async casesOf(
+      personId: string,
+      agencyId: string,
+      today: string,
+    ): Promise<Array<{ caseId: string; agencyId: string; governingAgencyId: string }>> {
+      const { rows } = await db.raw<{
+        rows: Array<{ case_id: string; agency_id: string; governing_agency_id: string }>;
+      }>(
+        `SELECT DISTINCT x.case_id, c.agency_id, tf.governing_agency_id FROM task_forces tf
            JOIN task_force_members m ON m.task_force_id = tf.id
            JOIN task_force_assignments a ON a.task_force_id = tf.id
            CROSS JOIN LATERAL (
@@ -202,11 +227,12 @@ export function createTaskForceStore(db: Db) {
              SELECT l.ref_id FROM matter_links l
               WHERE a.kind = 'matter' AND l.matter_id = a.ref_id AND l.kind = 'case' AND l.decision = 'confirmed'
            ) x
+           JOIN cases c ON c.id = x.case_id
           WHERE ${ACTIVE_MEMBER}
           ORDER BY x.case_id LIMIT 10000`,
         [personId, agencyId, today],
       );
-      return rows.map((r) => r.case_id);
+      return rows.map((r) => ({ caseId: r.case_id, agencyId: r.agency_id, governingAgencyId: r.governing_agency_id }));
     },
   };
   return store;

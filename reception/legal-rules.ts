@@ -41,12 +41,8 @@ export function refusalBasis(date: string): string {
  */
 export const REPRESENTATIVES_RULE = {
   citation: 'Luật Tiếp công dân 2013 Art 29',
-  /** The most representatives `people` may send, or null when the article sets no number. */
-  max(people: number): number | null {
-    if (people > 10) return 5;
-    if (people >= 5) return 2;
-    return null;
-  },
+  // The counts (5-10 people: 1 or 2; more than 10: at most 5) are checked by one function for letters, complaints,
+  // denunciations and visits alike: processes/builtin/representatives.ts through representativeProblems.
 } as const;
 
 /**

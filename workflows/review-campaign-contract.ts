@@ -27,6 +27,7 @@ export const reviewRecorded = defineSignal<[{ reviewId: string }]>('reviewRecord
 export interface ReviewCampaignActivities {
   openReviews(campaignId: string): Promise<{ found: boolean; opened: number }>;
   remainingReviews(campaignId: string): Promise<number>;
-  escalateOverdueReviews(campaignId: string): Promise<number>;
+  /** `asOfMs`: the workflow's time when its timer fired (reviews due by then are overdue; else the database's). */
+  escalateOverdueReviews(campaignId: string, asOfMs?: number): Promise<number>;
   completeCampaign(campaignId: string): Promise<void>;
 }

@@ -34,7 +34,7 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
     if (remaining === 0) break;
     const untilDue = input.dueAtMs - Date.now();
     if (!escalated && untilDue <= 0) {
-      escalatedNow += await acts.escalateOverdueReviews(input.campaignId);
+      escalatedNow += await acts.escalateOverdueReviews(input.campaignId, Date.now());
       escalated = true;
       continue;
     }

@@ -11,6 +11,7 @@ import { MATTER_FLAGS } from '../../db/matters.js';
 import { REVIEW_OUTCOMES, type CampaignRecord, type ReviewRecord } from '../../db/review-campaigns.js';
 import { isIsoDate } from '../../workflows/clock/days.js';
 import { actorOf } from '../auth/principal.js';
+import { forbidden } from '../auth/errors.js';
 import { idempotent } from '../routing/idempotent.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { AgencyId, Text } from '../schemas.js';
@@ -249,11 +250,20 @@ export const reviewCampaignRoutes: RouteSpec[] = [
     responses: {
       200: { description: 'The review', schema: ReviewView },
       409: { description: 'Recorded already with another outcome, or not open yet' },
+      403: { description: 'A referral to a task force by someone other than a supervisor' },
       422: { description: 'The task force does not fit (naming `taskForceId`)' },
     },
-    handler: async ({ params: p, body, principal, services, requestId }) => ({
-      body: reviewView(await services.reviewCampaigns.record(p.id, body, { actor: actorOf(principal), requestId })),
-    }),
+    handler: async ({ params: p, body, principal, services, requestId }) => {
+      // Handing a matter to a task force is a supervisor's act, as on POST /v1/task-forces/:id/assignments.
+      if (
+        body.outcome === 'referred_to_task_force' &&
+        !principal.roles.some((r) => r === 'supervisor' || r === 'admin')
+      )
+        throw forbidden('Only a supervisor refers a matter to a task force');
+      return {
+        body: reviewView(await services.reviewCampaigns.record(p.id, body, { actor: actorOf(principal), requestId })),
+      };
+    },
   }),
 ];
 

@@ -205,10 +205,11 @@ export const taskRoutes: RouteSpec[] = [
     },
     handler: async ({ query, principal, subtree, services, requestId }) => {
       const roles = query.role ? [query.role] : taskRolesOf(principal);
-      const taskForceCases = await services.taskForces.casesOf(principal);
+      const taskForce = await services.taskForces.casesOf(principal);
       const rows = await services.taskSearch.search({
         agencies: subtree,
-        taskForceCases,
+        taskForceCases: taskForce.caseIds,
+        taskForceTargets: taskForce.targets,
         status: query.status,
         roles,
         ...(query.assignee === 'me'

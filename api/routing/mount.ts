@@ -173,7 +173,9 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
         (within(c.agencyId) ||
           (scope.routedTaskReaders === true &&
             ((await services.taskSearch.routedTo(c.id, ctx.subtree)) ||
-              (await services.taskForces.admit(principal, c.id, `${spec.operationId} ${c.id}`, requestId)))));
+              (await services.taskForces.admit(principal, c.id, `${spec.operationId} ${c.id}`, requestId, [
+                c.agencyId,
+              ])))));
       if (!c || !admitted) throw notFound(`Case ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'body-agency') {
@@ -213,7 +215,11 @@ async function buildContext(spec: RouteSpec, services: Services, req: Request, r
       const admitted =
         c &&
         target &&
-        (within(target) || (await services.taskForces.admit(principal, c.id, `${spec.operationId} ${id}`, requestId)));
+        (within(target) ||
+          (await services.taskForces.admit(principal, c.id, `${spec.operationId} ${id}`, requestId, [
+            c.agencyId,
+            target,
+          ])));
       if (!c || !admitted) throw notFound(`Task ${id}`);
       ctx.case = c;
     } else if (scope.kind === 'governing-agency') {

@@ -127,6 +127,7 @@ export function createServices(deps: AppDeps) {
     matters,
     cases,
     membershipAgencies: (personId) => directoryStore.membershipAgencies(personId),
+    agencies,
   });
   const reviewCampaigns = createReviewCampaignService({
     db: deps.db,

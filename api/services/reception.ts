@@ -504,7 +504,13 @@ export function createReceptionService(deps: ReceptionDeps) {
       let periodId = s.periodId ?? null;
       if (periodId !== null) {
         const p = await periods.get(periodId);
-        if (!p || !p.agencies.includes(s.agencyId) || sessionDate < p.startsOn || sessionDate > p.endsOn)
+        if (
+          !p ||
+          p.status !== 'active' ||
+          !p.agencies.includes(s.agencyId) ||
+          sessionDate < p.startsOn ||
+          sessionDate > p.endsOn
+        )
           throw unprocessable('periodId', `no special period ${periodId} concerning ${s.agencyId} on ${sessionDate}`);
       } else periodId = (await periods.activeFor(s.agencyId, sessionDate))?.id ?? null;
       const id = key === undefined ? randomUUID() : visitIdOf(principal, `session|${key}`);
@@ -592,12 +598,6 @@ export function createReceptionService(deps: ReceptionDeps) {
         throw unprocessable(
           'representatives',
           `a delegation names its representatives (${REPRESENTATIVES_RULE.citation})`,
-        );
-      const maxRepresentatives = REPRESENTATIVES_RULE.max(peopleCount);
-      if (maxRepresentatives !== null && v.representatives.length > maxRepresentatives)
-        throw unprocessable(
-          'representatives',
-          `${peopleCount} people send at most ${maxRepresentatives} representatives (${REPRESENTATIVES_RULE.citation})`,
         );
       if (v.outcome === 'refused' && !v.refusalGround)
         throw unprocessable('refusalGround', `required when the visit is refused (${refusalBasis(vnDate(visited))})`);

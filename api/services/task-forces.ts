@@ -4,6 +4,7 @@
  * transaction each; and the access its members have to the cases it works, outside their own subtree —
  * granted case by case, audited at each use, ending with the end date or the member's removal.
  */
+import type { AgencyScope } from '../auth/agencies.js';
 import { randomUUID } from 'node:crypto';
 import type { AuditInput, AuditStore } from '../../db/audit.js';
 import type { CaseStore } from '../../db/cases.js';
@@ -38,6 +39,8 @@ export function createTaskForceService(d: {
   cases: Pick<CaseStore, 'get'>;
   /** Agencies a person of the directory is staff of. */
   membershipAgencies(personId: string): Promise<string[]>;
+  /** The agency tree: a task force reaches only what lies within its governing agency's subtree. */
+  agencies: Pick<AgencyScope, 'isWithin' | 'subtree'>;
 }) {
   const today = () => vnDate(Date.now());
 
@@ -85,7 +88,7 @@ export function createTaskForceService(d: {
     agencyId: string,
     actor: AuditActor,
   ): Promise<boolean> {
-    const fresh = await d.store.assign(id, { kind, refId, agencyId, by: actor }, trx);
+    const fresh = await d.store.assign(id, { kind, refId, agencyId, by: actor }, trx, today());
     if (!fresh) {
       const other = await d.store.assignmentOf(kind, refId, trx);
       if (other !== id)
@@ -240,11 +243,27 @@ export function createTaskForceService(d: {
 
     /**
      * Whether `principal` (a person) reaches case `caseId`, outside their own subtree, through a task force
-     * today; each such access is audited (`task_force.access`) before it is granted.
+     * today; each such access is audited (`task_force.access`) before it is granted. `reach`: the agencies the
+     * access touches (the case's agency; for a task also the agency it is routed to) — all of them must lie
+     * within the task force's governing subtree, so a member never works a superior's review or the
+     * inspectorate's verification of the case (ADR 0010), nor a case linked into a matter from elsewhere.
      */
-    async admit(principal: Principal, caseId: string, access: string, requestId: string): Promise<boolean> {
+    async admit(
+      principal: Principal,
+      caseId: string,
+      access: string,
+      requestId: string,
+      reach: readonly string[],
+    ): Promise<boolean> {
       if (principal.type !== 'user') return false;
-      const via = await d.store.accessVia(principal.id, principal.agencyId, caseId, today());
+      let via: string | undefined;
+      for (const tf of await d.store.accessVia(principal.id, principal.agencyId, caseId, today())) {
+        const inside = await Promise.all(reach.map((a) => d.agencies.isWithin(a, tf.governingAgencyId)));
+        if (inside.every(Boolean)) {
+          via = tf.id;
+          break;
+        }
+      }
       if (!via) return false;
       await d.audit.append({
         actor: { type: principal.type, id: principal.id, agency: principal.agencyId },
@@ -264,9 +283,25 @@ export function createTaskForceService(d: {
         after: { access: 'listTasks', caseIds: [...caseIds].sort() },
       });
     },
-    /** The cases a person works today through their task forces. */
-    casesOf: (principal: Principal): Promise<string[]> =>
-      principal.type === 'user' ? d.store.casesOf(principal.id, principal.agencyId, today()) : Promise.resolve([]),
+    /**
+     * The cases a person works today through their task forces (those whose agency lies within the governing
+     * subtree of the task force reaching them), and the agencies their tasks may be routed to for the person to
+     * see them (the union of those governing subtrees; each action is still checked exactly by `admit`).
+     */
+    async casesOf(principal: Principal): Promise<{ caseIds: string[]; targets: string[] }> {
+      if (principal.type !== 'user') return { caseIds: [], targets: [] };
+      const rows = await d.store.casesOf(principal.id, principal.agencyId, today());
+      const caseIds = new Set<string>();
+      const governing = new Set<string>();
+      for (const r of rows) {
+        if (!(await d.agencies.isWithin(r.agencyId, r.governingAgencyId))) continue;
+        caseIds.add(r.caseId);
+        governing.add(r.governingAgencyId);
+      }
+      const targets = new Set<string>();
+      for (const g of governing) for (const a of await d.agencies.subtree(g)) targets.add(a);
+      return { caseIds: [...caseIds], targets: [...targets] };
+    },
   };
   return service;
 }

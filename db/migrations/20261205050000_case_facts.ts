@@ -75,15 +75,25 @@ export async function up(db: Knex): Promise<void> {
       ON CONFLICT (case_id) DO UPDATE SET ${UPSERT_SET}
         WHERE (case_facts.*) IS DISTINCT FROM (EXCLUDED.*)
     $$`);
+  // Two transactions changing one case (the projection's case_states and an activity's case_flags, say) are
+  // serialised per case by a transaction-level advisory lock taken before the refresh: the refresh, a new
+  // statement, then reads what the first committed (READ COMMITTED) instead of upserting facts computed from an
+  // older snapshot over the first's (a lost update).
+  await db.raw(`
+    CREATE FUNCTION kntc_case_facts_locked_refresh(id text) RETURNS void LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_advisory_xact_lock(20261205, hashtext(id));
+      PERFORM kntc_case_facts_refresh(id);
+    END $$`);
   await db.raw(`
     CREATE FUNCTION kntc_case_facts_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF TG_TABLE_NAME = 'cases' THEN
-        IF TG_OP <> 'DELETE' THEN PERFORM kntc_case_facts_refresh(NEW.id); END IF;
+        IF TG_OP <> 'DELETE' THEN PERFORM kntc_case_facts_locked_refresh(NEW.id); END IF;
       ELSE
-        IF TG_OP <> 'INSERT' THEN PERFORM kntc_case_facts_refresh(OLD.case_id); END IF;
+        IF TG_OP <> 'INSERT' THEN PERFORM kntc_case_facts_locked_refresh(OLD.case_id); END IF;
         IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.case_id IS DISTINCT FROM OLD.case_id) THEN
-          PERFORM kntc_case_facts_refresh(NEW.case_id);
+          PERFORM kntc_case_facts_locked_refresh(NEW.case_id);
         END IF;
       END IF;
       RETURN NULL;
@@ -117,5 +127,6 @@ export async function down(db: Knex): Promise<void> {
   await db.raw(`DROP TABLE IF EXISTS case_facts`);
   await db.raw(`DROP FUNCTION IF EXISTS kntc_case_facts_rebuild()`);
   await db.raw(`DROP FUNCTION IF EXISTS kntc_case_facts_trigger()`);
+  await db.raw(`DROP FUNCTION IF EXISTS kntc_case_facts_locked_refresh(text)`);
   await db.raw(`DROP FUNCTION IF EXISTS kntc_case_facts_refresh(text)`);
 }

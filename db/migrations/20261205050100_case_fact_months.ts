@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
  * transaction as the read-model write): minus one on the old key, plus one on the new. The key is coarse on
  * purpose — a finer one (channel, outcome, sector, place, day) would have nearly a row per case at a million
  * cases and give nothing over the facts table. Rows that fall to zero stay (counts read `n > 0`). The set-based
- * rebuild (`kntc_case_facts_rebuild`, after a bulk load that bypassed the triggers) rebuilds it too.
+ * rebuild (`kntc_case_facts_rebuild()`, after a bulk load that bypassed the triggers) rebuilds it too.
  */
 const KEY = 'agency_id, received_month, case_type, closed, overdue';
 
@@ -52,13 +52,20 @@ export async function up(db: Knex): Promise<void> {
       TRUNCATE case_fact_months;
       INSERT INTO case_fact_months (${KEY}, n) SELECT ${KEY}, count(*) FROM case_facts GROUP BY ${KEY};
     $$`);
-  // The facts' bulk rebuild also rebuilds the roll-up, set-based (the row trigger stands aside meanwhile).
+  // The facts' bulk rebuild also rebuilds the roll-up, set-based (the row trigger stands aside meanwhile). The
+  // facts-only rebuild is renamed so that no caller of `kntc_case_facts_rebuild()` adds its rows to the roll-up
+  // twice (its TRUNCATE fires no row trigger, its INSERT does).
+  await db.raw(`ALTER FUNCTION kntc_case_facts_rebuild() RENAME TO kntc_case_facts_rebuild_facts_only`);
   await db.raw(`
-    CREATE OR REPLACE FUNCTION kntc_case_facts_rebuild_all() RETURNS void LANGUAGE sql AS $$
+    CREATE FUNCTION kntc_case_facts_rebuild() RETURNS void LANGUAGE sql AS $$
       SELECT set_config('kntc.case_facts_bulk', 'on', true);
-      SELECT kntc_case_facts_rebuild();
+      SELECT kntc_case_facts_rebuild_facts_only();
       SELECT set_config('kntc.case_facts_bulk', 'off', true);
       SELECT kntc_case_fact_months_rebuild();
+    $$`);
+  await db.raw(`
+    CREATE OR REPLACE FUNCTION kntc_case_facts_rebuild_all() RETURNS void LANGUAGE sql AS $$
+      SELECT kntc_case_facts_rebuild();
     $$`);
   await db.raw(`SELECT kntc_case_fact_months_rebuild()`);
 }
@@ -67,6 +74,8 @@ export async function down(db: Knex): Promise<void> {
   await db.raw(`DROP TRIGGER IF EXISTS case_facts_months_ins_del ON case_facts`);
   await db.raw(`DROP TRIGGER IF EXISTS case_facts_months_upd ON case_facts`);
   await db.raw(`DROP FUNCTION IF EXISTS kntc_case_facts_rebuild_all()`);
+  await db.raw(`DROP FUNCTION IF EXISTS kntc_case_facts_rebuild()`);
+  await db.raw(`ALTER FUNCTION kntc_case_facts_rebuild_facts_only() RENAME TO kntc_case_facts_rebuild`);
   await db.raw(`DROP FUNCTION IF EXISTS kntc_case_fact_months_rebuild()`);
   await db.raw(`DROP FUNCTION IF EXISTS kntc_case_fact_months_trigger()`);
   await db.raw(`DROP TABLE IF EXISTS case_fact_months`);

@@ -172,13 +172,20 @@ describe('backlog review campaigns', () => {
       endsOn: future(90),
     });
     expect(tf.status, tf.text).toBe(201);
-    const unknownTf = await call('POST', `/v1/reviews/${rB.id}/outcome`, officerB, {
+    // Referring to a task force is a supervisor's act (as assigning to it is): an officer is refused.
+    const byOfficer = await call('POST', `/v1/reviews/${rB.id}/outcome`, officerB, {
+      outcome: 'referred_to_task_force',
+      taskForceId: tf.json.id,
+    });
+    expect(byOfficer.status, byOfficer.text).toBe(403);
+    const supervisorB = await authHeader({ roles: ['supervisor'], agency: B });
+    const unknownTf = await call('POST', `/v1/reviews/${rB.id}/outcome`, supervisorB, {
       outcome: 'referred_to_task_force',
       taskForceId: `tf-${randomUUID()}`,
     });
     expect(unknownTf.status).toBe(422);
     expect((unknownTf.json.errors as Json[])[0]!.path).toBe('taskForceId');
-    const referred = await call('POST', `/v1/reviews/${rB.id}/outcome`, officerB, {
+    const referred = await call('POST', `/v1/reviews/${rB.id}/outcome`, supervisorB, {
       outcome: 'referred_to_task_force',
       taskForceId: tf.json.id,
     });

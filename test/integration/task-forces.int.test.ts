@@ -82,6 +82,12 @@ let taskForceId: string;
 beforeAll(async () => {
   api = await startTestApi({ worker: true });
   await createDefinitionStore(api.tdb.db).register(ONE_TASK, 'test');
+  // A district with two communes (the demo tree is flat): a task force governed at the district.
+  await api.tdb.db('agencies').insert([
+    { id: 'tf-huyen', parent_id: 'tinh-demo', name: 'Huyện thử', level: 'department' },
+    { id: 'tf-xa-1', parent_id: 'tf-huyen', name: 'Xã thử 1', level: 'commune' },
+    { id: 'tf-xa-2', parent_id: 'tf-huyen', name: 'Xã thử 2', level: 'commune' },
+  ]);
   // MEMBER's agency (B) is not A, where the cases are.
   await api.tdb.db('people').insert([
     { id: MEMBER, display_name: 'Cán bộ xã B' },
@@ -256,6 +262,41 @@ describe('task forces across agencies', () => {
     expect(parties.text).not.toContain(denouncer.name);
     const audit = JSON.stringify(await api.tdb.db('audit_log').where({ action: 'task_force.access' }));
     expect(audit).not.toContain(denouncer.name);
+  });
+
+  it("a member works only tasks routed within the task force's governing subtree (not the level above)", async () => {
+    await api.tdb.db('people').insert({ id: 'tf-officer-x2', display_name: 'Cán bộ xã thử 2' });
+    await api.tdb.db('agency_staff').insert({
+      person_id: 'tf-officer-x2',
+      agency_id: 'tf-xa-2',
+      roles: ['officer'],
+      position: 'member',
+    });
+    const local = await petition('tf-xa-1');
+    const tf = await call('POST', '/v1/task-forces', await provinceSupervisor(), {
+      name: 'Tổ công tác huyện',
+      mandate: 'Giải quyết vụ việc ở xã thử 1',
+      governingAgencyId: 'tf-huyen',
+      leadPersonId: 'tf-officer-x2',
+      members: [{ personId: 'tf-officer-x2', agencyId: 'tf-xa-2' }],
+      endsOn: '2099-12-31',
+      caseIds: [local.caseId],
+    });
+    expect(tf.status, tf.text).toBe(201);
+    const h = await authHeader({ roles: ['officer'], agency: 'tf-xa-2', sub: 'tf-officer-x2' });
+    const [caseId, taskId] = [local.caseId, local.taskId.slice(local.caseId.length + 1)];
+    // Routed to the province (a superior's review, ADR 0010): outside the district, so not the member's.
+    await api.tdb
+      .db('case_tasks')
+      .where({ case_id: caseId, task_id: taskId })
+      .update({ target_agency_id: 'tinh-demo' });
+    expect((await call('POST', `/v1/tasks/${local.taskId}/claim`, h)).status).toBe(404);
+    expect(((await call('GET', '/v1/tasks', h)).json.items as Json[]).map((t) => t.id)).not.toContain(local.taskId);
+    // Routed within the district: the member's.
+    await api.tdb.db('case_tasks').where({ case_id: caseId, task_id: taskId }).update({ target_agency_id: 'tf-xa-1' });
+    expect(((await call('GET', '/v1/tasks', h)).json.items as Json[]).map((t) => t.id)).toContain(local.taskId);
+    const claim = await call('POST', `/v1/tasks/${local.taskId}/claim`, h);
+    expect(claim.status, claim.text).toBe(200);
   });
 
   it('a matter assigned brings its confirmed cases; removal and the end date end the access', async () => {
