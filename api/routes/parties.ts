@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { PARTY_ROLES, type PartyIdentity, type PartyRecord } from '../../db/parties.js';
+import { PARTY_ROLES, type PartyRecord } from '../../db/parties.js';
 import { actorOf, IDENTITY_READ, type Principal } from '../auth/principal.js';
 import type { AgencyScope } from '../auth/agencies.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { CaseId } from '../schemas.js';
 
-export const REDACTED = '[redacted]';
+import { REDACTED, redactedIdentity } from '../redaction.js';
+
+export { REDACTED, redactedIdentity };
 
 /**
  * Whose identity the law protects: the denouncer (Luật Tố cáo 2018 Art 8(3), 47, 56) and whoever
@@ -47,12 +49,6 @@ const PartyView = z
     isRepresentative: z.boolean().optional(),
   })
   .meta({ id: 'Party' });
-
-/** A party's or visitor's identity as a reader without the right sees it: each field present is `[redacted]`. */
-export function redactedIdentity(i: PartyIdentity) {
-  const r = (v: string | undefined) => (v === undefined ? undefined : REDACTED);
-  return { name: REDACTED, idNumber: r(i.idNumber), phone: r(i.phone), address: r(i.address), email: r(i.email) };
-}
 
 function redact(p: PartyRecord) {
   const i = p.identity;

@@ -19,7 +19,7 @@ import {
   type MatterStore,
 } from '../../db/matters.js';
 import type { PartyStore } from '../../db/parties.js';
-import { redactedIdentity } from '../routes/parties.js';
+import { redactedIdentity } from '../redaction.js';
 import {
   ONLINE_RECEPTION,
   onlineReceptionAllowed,
