@@ -528,10 +528,13 @@ describe('bad input on every OpenAPI operation: 4xx problem+json, nothing stored
         sent++;
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         const where = `${method.toUpperCase()} ${r.path.slice(0, 100)}${r.query.slice(0, 100)} [${r.label}] body ${String(r.body).slice(0, 100)} → ${res.status} ${text.slice(0, 200)}`;
-        expect(res.status, where).toBeGreaterThanOrEqual(400);
+        // An id of `..` is a dot-segment: the URL parser removes it with the segment before it, so
+        // `GET /v1/matters/../gatherings` is a valid read of `/v1/gatherings` — a different resource, not bad input.
+        const elsewhere = method === 'get' && new URL(api.url + r.path).pathname !== r.path.split('?')[0];
+        if (!elsewhere) expect(res.status, where).toBeGreaterThanOrEqual(400);
         expect(res.status, where).toBeLessThan(500);
         // 431: a URL over Node's header limit is refused by the HTTP server itself, before the app.
-        if (res.status !== 431)
+        if (res.status !== 431 && !elsewhere)
           expect(res.headers.get('content-type') ?? '', where).toMatch(/application\/problem\+json/);
       };
       for (const { path, method, op } of ops) {

@@ -151,8 +151,9 @@ beforeAll(async () => {
     args: [{ lastDay: '2031-03-14', agencies: ['tinh-demo'] }],
   });
   const h = api.deps.temporal.workflow.getHandle(reportWorkflowId('tinh-demo', 'monthly', PERIOD));
-  for (let i = 0; i < 400 && (await h.query(getReportState)).reportId === null; i++)
-    await new Promise((r) => setTimeout(r, 50));
+  // A query needs a worker polling: on a loaded machine it may briefly answer "no poller seen"; asked again.
+  const drafted = async () => (await h.query(getReportState).catch(() => ({ reportId: null }))).reportId !== null;
+  for (let i = 0; i < 2000 && !(await drafted()); i++) await new Promise((r) => setTimeout(r, 100));
 }, 300_000);
 afterAll(async () => {
   await browser?.close();

@@ -273,7 +273,9 @@ describe('webhook fast path (pumpWebhookEvents)', () => {
 
   it('a crash mid-window loses nothing: the retry resumes at the last heartbeat and repeats only attempts not logged', async () => {
     const rx = new Receiver();
-    rx.delayAll = 20;
+    // Slow enough (≈ 100 ms an answer, three at once: 60 events take ≈ 2 s) that the crash below comes mid-window
+    // even on a loaded machine.
+    rx.delayAll = 200;
     await rx.start();
     const sub = await subscribe(rx);
     const cases = ['case-c1', 'case-c2', 'case-c3'];
@@ -292,7 +294,7 @@ describe('webhook fast path (pumpWebhookEvents)', () => {
       () => undefined,
       (e: Error) => e,
     );
-    for (let i = 0; i < 200 && rx.arrivals.length < 15; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3000 && rx.arrivals.length < 15; i++) await new Promise((r) => setTimeout(r, 10));
     await crashDb.destroy();
     expect(await crashed).toBeInstanceOf(Error);
     const beforeRetry = rx.arrivals.length;
