@@ -300,7 +300,8 @@ describe('webhook fast path (pumpWebhookEvents)', () => {
     const beforeRetry = rx.arrivals.length;
     expect(beforeRetry).toBeGreaterThan(0);
     expect(beforeRetry).toBeLessThan(60);
-    // Temporal retries it with the last heartbeat's details.
+    // Temporal retries it with the last heartbeat's details (the receiver quick again).
+    rx.delayAll = 5;
     const second = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: lastBeat });
     const r = await runPump(second, activities().pumpWebhookEvents, { ...input, waitMs: 1500 });
     expect(r.handover).toEqual([]);
