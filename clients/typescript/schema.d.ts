@@ -15518,7 +15518,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The caller lacks the role */
+            /** @description A referral to a task force by someone other than a supervisor */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -29,6 +29,18 @@ export async function up(db: Knex): Promise<void> {
     CREATE FUNCTION kntc_case_fact_months_trigger() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       IF current_setting('kntc.case_facts_bulk', true) = 'on' THEN RETURN NULL; END IF;
+      -- A move between two keys touches both counters in one order (the smaller key first), so two cases moving
+      -- between the same keys in opposite directions wait for each other instead of deadlocking.
+      IF TG_OP = 'UPDATE' AND (NEW.agency_id, NEW.received_month, NEW.case_type, NEW.closed, NEW.overdue)
+          < (OLD.agency_id, OLD.received_month, OLD.case_type, OLD.closed, OLD.overdue) THEN
+        INSERT INTO case_fact_months (${KEY}, n)
+          VALUES (NEW.agency_id, NEW.received_month, NEW.case_type, NEW.closed, NEW.overdue, 1)
+          ON CONFLICT (${KEY}) DO UPDATE SET n = case_fact_months.n + 1;
+        UPDATE case_fact_months SET n = n - 1
+          WHERE agency_id = OLD.agency_id AND received_month = OLD.received_month AND case_type = OLD.case_type
+            AND closed = OLD.closed AND overdue = OLD.overdue;
+        RETURN NULL;
+      END IF;
       IF TG_OP <> 'INSERT' THEN
         UPDATE case_fact_months SET n = n - 1
           WHERE agency_id = OLD.agency_id AND received_month = OLD.received_month AND case_type = OLD.case_type

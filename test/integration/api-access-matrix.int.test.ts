@@ -95,17 +95,28 @@ const MATRIX_CASE = {
 };
 
 async function freshCase(): Promise<{ caseId: string; taskId: string }> {
-  const r = await fetch(`${api.url}/v1/cases`, {
-    method: 'POST',
-    headers: { ...(await authHeader({ roles: ['admin'], agency: HOME })), 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'petition',
-      channel: 'portal',
-      receivedAt: new Date().toISOString(),
-      agencyId: HOME,
-      subject: 'matrix fixture',
-    }),
-  });
+  // A 503 ("nothing was started. Retry the request": a deadlock under load) is retried, as a client would.
+  const key = randomUUID();
+  let r: Response;
+  for (let attempt = 0; ; attempt++) {
+    r = await fetch(`${api.url}/v1/cases`, {
+      method: 'POST',
+      headers: {
+        ...(await authHeader({ roles: ['admin'], agency: HOME })),
+        'content-type': 'application/json',
+        'Idempotency-Key': key,
+      },
+      body: JSON.stringify({
+        type: 'petition',
+        channel: 'portal',
+        receivedAt: new Date().toISOString(),
+        agencyId: HOME,
+        subject: 'matrix fixture',
+      }),
+    });
+    if (r.status !== 503 || attempt >= 4) break;
+    await new Promise((res) => setTimeout(res, 500));
+  }
   if (r.status !== 201) throw new Error(`fixture case: ${r.status} ${await r.text()}`);
   const { id } = (await r.json()) as { id: string };
   for (let i = 0; i < 200; i++) {
