@@ -183,34 +183,39 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
           s.respondentKey ?? null,
         ] as Knex.RawBinding[],
       };
-      const done = await db.transaction(async (trx) => {
-        // The agency open, and kept so until this commits (ADR 0024): a closure's UPDATE of the row waits for
-        // this, so its sweep (started after it commits) sees the case; a closure committed first refuses it.
-        // Locked before the audit head, in the order a closure takes them (agencies, then the audit head).
-        const open = await prepared<{ rows: unknown[] }>(
-          trx,
-          'SELECT 1 FROM agencies WHERE id = ? AND closed_at IS NULL FOR SHARE',
-          [s.agencyId],
-        );
-        if (open.rows.length === 0)
-          return { fresh: false, audited: false, notifications: [], agencyClosed: true as const };
-        const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
-        const ctes = [
-          seed,
-          entry,
-          ...(a.completion
-            ? [completeCte(a.completion.scope, a.completion.key, a.completion.response, 'idem_done')]
-            : []),
-        ];
-        const r = await prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(
-          trx,
-          `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
-          ctes.flatMap((c) => c.bindings),
-        );
-        const row = r.rows[0]!;
-        const after = row.fresh && a.afterSeed ? await a.afterSeed(trx) : { notifications: [] };
-        return { ...row, notifications: after.notifications };
-      });
+      // A deadlock or serialization failure (40P01, 40001: concurrent projections and counters under load) rolled
+      // the whole transaction back, so it is run again (each statement is idempotent), a few times, before the
+      // start answers 503.
+      const done = await retryTransient(() =>
+        db.transaction(async (trx) => {
+          // The agency open, and kept so until this commits (ADR 0024): a closure's UPDATE of the row waits for
+          // this, so its sweep (started after it commits) sees the case; a closure committed first refuses it.
+          // Locked before the audit head, in the order a closure takes them (agencies, then the audit head).
+          const open = await prepared<{ rows: unknown[] }>(
+            trx,
+            'SELECT 1 FROM agencies WHERE id = ? AND closed_at IS NULL FOR SHARE',
+            [s.agencyId],
+          );
+          if (open.rows.length === 0)
+            return { fresh: false, audited: false, notifications: [], agencyClosed: true as const };
+          const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
+          const ctes = [
+            seed,
+            entry,
+            ...(a.completion
+              ? [completeCte(a.completion.scope, a.completion.key, a.completion.response, 'idem_done')]
+              : []),
+          ];
+          const r = await prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(
+            trx,
+            `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
+            ctes.flatMap((c) => c.bindings),
+          );
+          const row = r.rows[0]!;
+          const after = row.fresh && a.afterSeed ? await a.afterSeed(trx) : { notifications: [] };
+          return { ...row, notifications: after.notifications };
+        }),
+      );
       return done;
     },
 
@@ -237,3 +242,17 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
 }
 
 export type CaseIntakeStore = ReturnType<typeof createCaseIntakeStore>;
+
+/** Runs `f` again (up to 4 times, short growing pauses) when PostgreSQL aborted it as a deadlock victim or a
+ * serialization failure: the transaction was rolled back whole, so running it again is safe. */
+async function retryTransient<T>(f: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await f();
+    } catch (e) {
+      const code = (e as { code?: unknown } | null)?.code;
+      if ((code !== '40P01' && code !== '40001') || attempt >= 4) throw e;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.floor(Math.random() * 30)));
+    }
+  }
+}

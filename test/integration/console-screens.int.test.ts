@@ -17,7 +17,9 @@ import { apiCaller, startTestApi, type TestApi } from '../support/api.js';
 
 const HOME = 'so-tnmt';
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
-const PERIOD = '2031-M03'; // 15/02/2031 – 14/03/2031 (the monthly report's cut-off as configured)
+// A period no other test file drafts: report workflow ids are per agency, kind and period, and the Temporal dev
+// server is shared by the test files running at once.
+const PERIOD = '2033-M03'; // 15/02/2033 – 14/03/2033 (the monthly report's cut-off as configured)
 const vnDay = (plusDays: number) =>
   new Date(Date.now() + 7 * 3600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
 
@@ -78,7 +80,7 @@ async function seedCase(agencyId: string, caseType: string, receivedAt: string):
   const id = randomUUID();
   await api.tdb.db('cases').insert({
     id,
-    reference: `TC-2031-${id.replace(/-/g, '').slice(0, 10).toUpperCase()}`,
+    reference: `TC-2033-${id.replace(/-/g, '').slice(0, 10).toUpperCase()}`,
     workflow_id: `case-${id}`,
     case_type: caseType,
     channel: 'portal',
@@ -141,13 +143,13 @@ beforeAll(async () => {
   });
   expect(c.status, c.text).toBe(200);
   // A month of cases and the province's monthly report, as the drafting schedule makes it.
-  for (let i = 0; i < 4; i++) await seedCase(HOME, 'complaint_first', '2031-03-01T09:00:00+07:00');
-  for (let i = 0; i < 2; i++) await seedCase('ubnd-xa-a', 'denunciation', '2031-02-20T09:00:00+07:00');
-  await seedCase('tinh-demo', 'petition', '2031-03-02T09:00:00+07:00');
+  for (let i = 0; i < 4; i++) await seedCase(HOME, 'complaint_first', '2033-03-01T09:00:00+07:00');
+  for (let i = 0; i < 2; i++) await seedCase('ubnd-xa-a', 'denunciation', '2033-02-20T09:00:00+07:00');
+  await seedCase('tinh-demo', 'petition', '2033-03-02T09:00:00+07:00');
   await api.deps.temporal.workflow.execute('reportDraftingWorkflow', {
     taskQueue: api.deps.taskQueue,
     workflowId: `drafting-${randomUUID()}`,
-    args: [{ lastDay: '2031-03-14', agencies: ['tinh-demo'] }],
+    args: [{ lastDay: '2033-03-14', agencies: ['tinh-demo'] }],
   });
   // Drafted once the report's row exists (read from the database: a query needs a worker poll, which a loaded
   // machine may not give it in time).
@@ -254,7 +256,7 @@ describe('the console screens in Chromium', () => {
     await page.waitForURL(/\/cases\?.*from=report/);
     await visible(page.getByTestId('passed-filters'));
     await expect.poll(() => page.getByTestId('cases').locator('tbody tr').count(), { timeout: 20_000 }).toBe(value);
-    await textOf(page.getByTestId('cases')).toContain('TC-2031-');
+    await textOf(page.getByTestId('cases')).toContain('TC-2033-');
 
     await page.goto(reportUrl);
     // A stored version downloads as CSV and as XLSX laid out like the form (the report-form renderers).
@@ -262,13 +264,13 @@ describe('the console screens in Chromium', () => {
       page.waitForEvent('download', { timeout: 60_000 }),
       page.getByRole('button', { name: 'Tải về CSV' }).click(),
     ]);
-    expect(csv.suggestedFilename()).toBe('tinh-demo-2031-M03-v1.csv');
+    expect(csv.suggestedFilename()).toBe('tinh-demo-2033-M03-v1.csv');
     expect(fs.readFileSync(await csv.path(), 'utf8')).toContain('Tổng số đơn tiếp nhận trong kỳ');
     const [xlsx] = await Promise.all([
       page.waitForEvent('download', { timeout: 60_000 }),
       page.getByRole('button', { name: 'Tải về XLSX' }).click(),
     ]);
-    expect(xlsx.suggestedFilename()).toBe('tinh-demo-2031-M03-v1.xlsx');
+    expect(xlsx.suggestedFilename()).toBe('tinh-demo-2033-M03-v1.xlsx');
     expect(
       fs
         .readFileSync(await xlsx.path())
