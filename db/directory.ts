@@ -204,9 +204,11 @@ export function createDirectoryStore(db: Db) {
       personIds: readonly string[],
       trx: Db = db,
     ): Promise<MembershipRecord[]> {
-      return (await trx('agency_staff').whereIn('agency_id', [...agencyIds]).orWhereIn('person_id', [...personIds])).map(
-        membershipOf,
-      );
+      return (
+        await trx('agency_staff')
+          .whereIn('agency_id', [...agencyIds])
+          .orWhereIn('person_id', [...personIds])
+      ).map(membershipOf);
     },
     /**
      * Applies a checked import plan (inside the caller's transaction): agencies created parents first, then

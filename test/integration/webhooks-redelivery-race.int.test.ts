@@ -174,9 +174,7 @@ describe('webhooks: a manual redelivery during an open fast-path window', () => 
     expect(rx.arrived.map((a) => a.seq)).toEqual([e1, e2]);
 
     rx.release();
-    await until('e1 redelivered', () =>
-      rx.answered.filter((a) => a.seq === e1).length === 2 ? true : undefined,
-    );
+    await until('e1 redelivered', () => (rx.answered.filter((a) => a.seq === e1).length === 2 ? true : undefined));
     // In order, one at a time: the redelivery joined the end of the case's lane, behind e2 and e3.
     expect(rx.answered.map((a) => a.seq)).toEqual([e1, e2, e3, e1]);
     expect(rx.maxInFlight.get(caseId)).toBe(1);

@@ -226,7 +226,11 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
     });
     // New runs read in long windows (kntc-webhook-pump-window-v2) that take redeliveries on themselves.
     expect(calls[0]).toBe('pump 120000 true');
-    expect(calls.filter((c) => !c.startsWith('pump')).slice(0, 3)).toEqual(['claim 4 upTo 10', 'claim 5 upTo 10', 'batch 5']);
+    expect(calls.filter((c) => !c.startsWith('pump')).slice(0, 3)).toEqual([
+      'claim 4 upTo 10',
+      'claim 5 upTo 10',
+      'batch 5',
+    ]);
     expect(calls).not.toContain('lane (unclaimed)');
     expect(calls).not.toContain('batch 4');
   }, 120_000);
