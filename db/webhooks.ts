@@ -459,7 +459,7 @@ export type WebhookStore = ReturnType<typeof createWebhookStore>;
 export async function deliveryResumePoint(
   db: Db,
   sub: Pick<WebhookRecord, 'id' | 'startAfterSeq'>,
-): Promise<{ after: number; pending: Array<{ seq: number; lane: string }> }> {
+): Promise<{ after: number; pending: Array<{ seq: number; lane: string; waiting?: boolean }> }> {
   const max = await db('webhook_deliveries')
     .where({ subscription_id: sub.id })
     .max<{ m: string | null }>('event_seq as m')
@@ -469,9 +469,18 @@ export async function deliveryResumePoint(
     .where({ 'd.subscription_id': sub.id, 'd.status': 'pending' })
     .orderBy('d.event_seq')
     .limit(5000)
-    .select('d.event_seq', 'e.case_id')) as Array<{ event_seq: string; case_id: string | null }>;
+    .select('d.event_seq', 'e.case_id', 'd.redelivery_round')) as Array<{
+    event_seq: string;
+    case_id: string | null;
+    redelivery_round: number | null;
+  }>;
   return {
     after: Math.max(sub.startAfterSeq, Number(max?.m ?? 0)),
-    pending: pending.map((p) => ({ seq: Number(p.event_seq), lane: p.case_id ?? '_' })),
+    pending: pending.map((p) => ({
+      seq: Number(p.event_seq),
+      lane: p.case_id ?? '_',
+      // A redelivery no deliverer took on yet: the workflow takes it on before its first window (ADR 0026).
+      ...(p.redelivery_round !== null ? { waiting: true } : {}),
+    })),
   };
 }

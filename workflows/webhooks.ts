@@ -110,7 +110,11 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     lanes.set(d.lane, q);
     queued += 1;
   };
-  for (const d of input.pending ?? []) enqueue(d);
+  for (const { waiting, ...d } of input.pending ?? []) {
+    enqueue(d);
+    // Queued here from the database: taken on (before any window) so that no window sends it as well.
+    if (oneLane && waiting) redeliveries.push(d.seq);
+  }
 
   const runLane = async (lane: string) => {
     running.add(lane);

@@ -234,4 +234,56 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
     expect(calls).not.toContain('lane (unclaimed)');
     expect(calls).not.toContain('batch 4');
   }, 120_000);
+  it('takes on, before its first window, a redelivery still waiting when it was started from the database', async () => {
+    const calls: string[] = [];
+    const activities = {
+      async pumpWebhookEvents(q: { after: number }) {
+        calls.push('pump');
+        await new Promise((r) => setTimeout(r, 50));
+        return { deleted: false, scannedUpTo: q.after, delivered: 0, handover: [] };
+      },
+      async deliverWebhook() {
+        return { statusCode: 204 };
+      },
+      async deliverWebhookBatch(b: { seqs: number[] }) {
+        calls.push(`batch ${b.seqs.join(',')}`);
+        return { done: b.seqs.length };
+      },
+      async markWebhookDead() {},
+      async awaitWebhookEvents(q: { after: number }) {
+        return { deleted: false, events: [], scannedUpTo: q.after };
+      },
+      async webhookEventLane() {
+        return 'case-W';
+      },
+      async claimWebhookRedelivery(d: { seq: number }) {
+        calls.push(`claim ${d.seq}`);
+        return 'case-W';
+      },
+    };
+    await withWorker(env, activities, async (taskQueue) => {
+      const h = await env.client.workflow.start('webhookDeliveryWorkflow', {
+        taskQueue,
+        workflowId: `webhook-waiting-${Date.now()}`,
+        args: [
+          {
+            subscriptionId: 'wh_0000000000000004',
+            after: 10,
+            retryPeriodSeconds: 60,
+            maxBackoffSeconds: 5,
+            pending: [
+              { seq: 2, lane: 'case-W' },
+              { seq: 3, lane: 'case-W', waiting: true },
+            ],
+          },
+        ],
+      });
+      for (let i = 0; i < 200 && !calls.some((c) => c.startsWith('batch')); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      await h.terminate('test over');
+    });
+    // Claimed (the request cleared: no window sends it too) before the first window; sent once, in its lane.
+    expect(calls.indexOf('claim 3')).toBe(0);
+    expect(calls.filter((c) => c.startsWith('batch'))[0]).toBe('batch 2,3');
+  }, 120_000);
 });
