@@ -243,6 +243,12 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
      *   crash resumes from there and skips what the log shows delivered, so only attempts in flight (or not
      *   yet logged) at the crash can reach the receiver twice — with the same webhook-id.
      *
+     * - With `takeRedeliveries` (ADR 0026, session 8): a manual redelivery requested while the window is open
+     *   (found in the database once a second) joins the end of its case's lane here, so it is never sent beside
+     *   that case's other events. One whose case is held (the workflow's, or failed) is left to the workflow,
+     *   which takes it on when the window has ended; so is one not sent when the window ends, or whose attempt
+     *   failed. Its attempt is the first of its round; a crash before it is logged leaves it waiting.
+     *
      * `deleted`: the subscription is gone (what was not sent is left pending).
      */
     async pumpWebhookEvents(q: {
@@ -252,6 +258,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       waitMs: number;
       limit?: number;
       concurrency?: number;
+      takeRedeliveries?: boolean;
     }): Promise<{
       deleted: boolean;
       scannedUpTo: number;
@@ -285,10 +292,24 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       /** Attempts started and not yet logged (a crash could repeat them). */
       const unlogged = new Set<number>();
       const blocked = (name: string, l: Lane) => l.failed !== undefined || busy.has(name);
+      /**
+       * Manual redeliveries queued in a lane (the entry → the round it opened). They are not part of the feed
+       * read: the position, the rewind and the handover ignore them; the database keeps them waiting until
+       * their attempt is logged delivered, so a crash loses none.
+       */
+      const redelivery = new Map<EventRecord, number>();
+      /** Redeliveries taken on in this window (`seq:round`): each is sent once here. */
+      const redeliveriesTaken = new Set<string>();
+      let redeliveriesCheckedAt = 0;
+      /** The lane's first event of the feed read (not a redelivery). */
+      const firstRead = (l: Lane) => l.queue.find((ev) => !redelivery.has(ev));
       /** Everything at or below this is delivered and logged, or held by the workflow. */
       const safePoint = () => {
         let m = Infinity;
-        for (const l of lanes.values()) if (l.queue.length > 0) m = Math.min(m, l.queue[0]!.seq);
+        for (const l of lanes.values()) {
+          const first = firstRead(l);
+          if (first) m = Math.min(m, first.seq);
+        }
         for (const s of unlogged) m = Math.min(m, s);
         return m === Infinity ? after : m - 1;
       };
@@ -317,7 +338,10 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
         writing = (async () => {
           try {
             while (logged.length > 0) {
-              const batch = logged.splice(0, logged.length);
+              // At most one attempt per event in a statement (an event and its redelivery may both be waiting).
+              const seqs = new Set<number>();
+              const n = logged.findIndex((a) => seqs.size === seqs.add(a.eventSeq).size);
+              const batch = logged.splice(0, n < 0 ? logged.length : n);
               await hooks.recordAttempts(q.subscriptionId, batch);
               for (const a of batch) unlogged.delete(a.eventSeq);
               heartbeat({ after: safePoint() });
@@ -347,9 +371,10 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
               until = Math.min(until, Date.now() + 250);
               return;
             }
-            unlogged.add(ev.seq);
+            const round = redelivery.get(ev);
+            if (round === undefined) unlogged.add(ev.seq);
             const r = await attemptOnce(sub!.url, secret, ev);
-            logged.push({ eventSeq: ev.seq, attempt: 1, ...r });
+            logged.push({ eventSeq: ev.seq, attempt: 1, ...r, redeliveryRound: round });
             void flush();
             recordWebhookDelivery(r.delivered ? 'delivered' : 'failed', r.durationMs / 1000);
             const failure = attemptFailure(r);
@@ -384,6 +409,23 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
         l.queue.push(ev);
         queuedTotal += 1;
         kick(name, l);
+      };
+      /**
+       * Manual redeliveries requested meanwhile, of events this window has read past: each joins the end of its
+       * case's lane, unless the case is held (the workflow takes those on after the window).
+       */
+      const takeRedeliveries = async () => {
+        redeliveriesCheckedAt = Date.now();
+        for (const r of await hooks.redeliveryRequests(q.subscriptionId, after)) {
+          const key = `${r.seq}:${r.round}`;
+          const l = lanes.get(r.lane);
+          if (redeliveriesTaken.has(key) || busy.has(r.lane) || l?.failed) continue;
+          const ev = await events.get(r.seq);
+          if (!ev) continue;
+          redeliveriesTaken.add(key);
+          redelivery.set(ev, r.round);
+          take(ev);
+        }
       };
       /** Busy lanes whose earlier events the workflow has settled are delivered here from now on. */
       const freeLanes = async () => {
@@ -421,6 +463,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
             secret = deps.pinKeys ? await hooks.secret(sub.id, deps.pinKeys) : undefined;
           }
           if (busy.size > 0 && Date.now() - busyCheckedAt >= 1000) await freeLanes();
+          if (q.takeRedeliveries && Date.now() - redeliveriesCheckedAt >= 1000) await takeRedeliveries();
           // Back-pressure: a slow or failing receiver keeps at most a few batches read ahead.
           if (queuedTotal >= limit * 2) {
             await new Promise((r) => setTimeout(r, 100));
@@ -443,14 +486,17 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       while (logged.length > 0 || writing) await (writing ?? flush());
       if (logError) throw logError instanceof Error ? logError : new Error('the attempt log could not be written');
       // Rewind to just before the first event a free lane had not started: the next call reads it again.
+      // (A redelivery not sent stays waiting in the database: the workflow takes it on, or the next window.)
       let rewound = after;
-      for (const [name, l] of lanes)
-        if (!blocked(name, l) && l.queue.length > 0) rewound = Math.min(rewound, l.queue[0]!.seq - 1);
+      for (const [name, l] of lanes) {
+        const first = firstRead(l);
+        if (!blocked(name, l) && first) rewound = Math.min(rewound, first.seq - 1);
+      }
       const handover: Array<{ seq: number; lane: string; failed?: { reason: string; retryable: boolean } }> = [];
       for (const [name, l] of lanes) {
         if (!blocked(name, l)) continue;
         l.queue.forEach((ev, i) => {
-          if (ev.seq > rewound) return;
+          if (ev.seq > rewound || redelivery.has(ev)) return;
           handover.push(
             i === 0 && l.failed ? { seq: ev.seq, lane: name, failed: l.failed } : { seq: ev.seq, lane: name },
           );
@@ -497,10 +543,27 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
       recordWebhookDelivery('dead', 0);
     },
 
-    /** The ordering lane of event `seq` (its case, `_` without one), null when it does not exist. */
+    /**
+     * The ordering lane of event `seq` (its case, `_` without one), null when it does not exist. Runs recorded
+     * before `kntc-webhook-redelivery-lane-v1` take a redelivery on with it: it is theirs, no longer waiting.
+     */
     async webhookEventLane(d: { subscriptionId: string; seq: number }): Promise<string | null> {
       const ev = await events.get(d.seq);
+      if (ev) await hooks.claimRedelivery(d.subscriptionId, d.seq);
       return ev ? (ev.caseId ?? '_') : null;
+    },
+
+    /**
+     * The delivery workflow takes a manual redelivery on, between two fast-path windows (ADR 0026, session 8):
+     * its lane when the request was still waiting (the fast path did not send it) and the event is at or below
+     * `upTo` (the workflow's feed position); null otherwise — sent already, or beyond the position, where the
+     * next window reads it as pending and sends it in order (the request is then no longer waiting either).
+     */
+    async claimWebhookRedelivery(d: { subscriptionId: string; seq: number; upTo: number }): Promise<string | null> {
+      const ev = await events.get(d.seq);
+      if (!ev) return null;
+      const mine = await hooks.claimRedelivery(d.subscriptionId, d.seq);
+      return mine && d.seq <= d.upTo ? (ev.caseId ?? '_') : null;
     },
   };
   return activities;

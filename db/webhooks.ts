@@ -243,7 +243,8 @@ export function createWebhookStore(db: Db) {
     /**
      * Which of `lanes` (case ids, `_` for case-less events) still have a pending delivery at or below `upTo`:
      * the lanes the delivery workflow still holds (everything it holds is at or below the feed position it
-     * gave the fast path).
+     * gave the fast path). A redelivery still waiting for a deliverer (ADR 0026, session 8) is nobody's yet:
+     * it does not hold its case.
      */
     async pendingLanes(subscriptionId: string, upTo: number, lanes: readonly string[]): Promise<Set<string>> {
       if (lanes.length === 0) return new Set();
@@ -251,7 +252,7 @@ export function createWebhookStore(db: Db) {
         `SELECT DISTINCT COALESCE(e.case_id, '_') AS lane
            FROM webhook_deliveries d JOIN events e ON e.seq = d.event_seq
           WHERE d.subscription_id = ? AND d.status = 'pending' AND d.event_seq <= ?
-            AND COALESCE(e.case_id, '_') = ANY(?::text[])`,
+            AND d.redelivery_round IS NULL AND COALESCE(e.case_id, '_') = ANY(?::text[])`,
         [subscriptionId, upTo, [...lanes]],
       );
       return new Set(r.rows.map((x) => x.lane));
@@ -280,6 +281,8 @@ export function createWebhookStore(db: Db) {
         statusCode: number | null;
         error: string | null;
         delivered: boolean;
+        /** A manual redelivery taken on by the fast path: the round it opened (cleared once delivered). */
+        redeliveryRound?: number | undefined;
       }>,
     ): Promise<void> {
       if (list.length === 0) return;
@@ -291,18 +294,24 @@ export function createWebhookStore(db: Db) {
         status_code: a.statusCode,
         error: a.error,
         delivered: a.delivered,
+        redelivery_round: a.delivered ? (a.redeliveryRound ?? null) : null,
       }));
+      // A redelivery delivered in the round it was asked for is no longer waiting (ADR 0026, session 8); a
+      // request made again since (a later round) still is. The row exists already (the request reopened it).
       await db.raw(
         `WITH a AS (
            SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(seq bigint, attempt int, at timestamptz, duration_ms int,
-             status_code int, error text, delivered boolean)
+             status_code int, error text, delivered boolean, redelivery_round int)
          ), d AS (
            INSERT INTO webhook_deliveries AS w (subscription_id, event_seq, status, attempts, last_status_code,
-             last_error, last_attempt_at, first_attempt_at, delivered_at)
+             last_error, last_attempt_at, first_attempt_at, delivered_at, redelivery_round)
            SELECT ?, seq, CASE WHEN delivered THEN 'delivered' ELSE 'pending' END, 1, status_code, error, at, at,
-             CASE WHEN delivered THEN now() END
+             CASE WHEN delivered THEN now() END, NULL
            FROM a
            ON CONFLICT (subscription_id, event_seq) DO UPDATE SET
+             redelivery_round = CASE
+               WHEN w.redelivery_round = (SELECT a.redelivery_round FROM a WHERE a.seq = w.event_seq) THEN NULL
+               ELSE w.redelivery_round END,
              attempts = w.attempts + 1,
              last_status_code = EXCLUDED.last_status_code,
              last_error = EXCLUDED.last_error,
@@ -336,12 +345,49 @@ export function createWebhookStore(db: Db) {
           last_error: db.raw('COALESCE(webhook_deliveries.last_error, ?)', [reason]),
         });
     },
-    /** A manual redelivery: the delivery goes back to pending, in a new round. Undefined: no such delivery. */
+    /**
+     * A manual redelivery: the delivery goes back to pending, in a new round, and waits for a deliverer
+     * (`redelivery_round`, ADR 0026 session 8: the fast path or the workflow takes it on, never both).
+     * Undefined: no such delivery.
+     */
     async reopen(subscriptionId: string, eventSeq: number, trx: Db = db): Promise<DeliveryRecord | undefined> {
       const n = await trx('webhook_deliveries')
         .where({ subscription_id: subscriptionId, event_seq: eventSeq })
-        .update({ status: 'pending', rounds: trx.raw('rounds + 1'), dead_at: null });
+        .update({
+          status: 'pending',
+          rounds: trx.raw('rounds + 1'),
+          redelivery_round: trx.raw('rounds + 1'),
+          dead_at: null,
+        });
       return n ? this.delivery(subscriptionId, eventSeq, trx) : undefined;
+    },
+    /**
+     * Redeliveries waiting for a deliverer, of events at or below `upTo` (the fast path's read position: an
+     * event beyond it is sent when the feed reaches it), in request order of their events: seq, lane, round.
+     */
+    async redeliveryRequests(
+      subscriptionId: string,
+      upTo: number,
+    ): Promise<Array<{ seq: number; lane: string; round: number }>> {
+      const r = await db.raw<{ rows: Array<{ event_seq: string; lane: string; redelivery_round: number }> }>(
+        `SELECT d.event_seq, COALESCE(e.case_id, '_') AS lane, d.redelivery_round
+           FROM webhook_deliveries d JOIN events e ON e.seq = d.event_seq
+          WHERE d.subscription_id = ? AND d.redelivery_round IS NOT NULL AND d.event_seq <= ?
+          ORDER BY d.event_seq LIMIT 100`,
+        [subscriptionId, upTo],
+      );
+      return r.rows.map((x) => ({ seq: Number(x.event_seq), lane: x.lane, round: x.redelivery_round }));
+    },
+    /**
+     * Takes a waiting redelivery on for the delivery workflow (between two fast-path windows): true when it was
+     * waiting (now it is the caller's), false when none was (the fast path delivered it, or it was taken).
+     */
+    async claimRedelivery(subscriptionId: string, eventSeq: number): Promise<boolean> {
+      const n = await db('webhook_deliveries')
+        .where({ subscription_id: subscriptionId, event_seq: eventSeq })
+        .whereNotNull('redelivery_round')
+        .update({ redelivery_round: null });
+      return n > 0;
     },
     async delivery(subscriptionId: string, eventSeq: number, trx: Db = db): Promise<DeliveryRecord | undefined> {
       return (await this.deliveries(subscriptionId, { exact: eventSeq, limit: 1 }, trx))[0];
@@ -413,7 +459,7 @@ export type WebhookStore = ReturnType<typeof createWebhookStore>;
 export async function deliveryResumePoint(
   db: Db,
   sub: Pick<WebhookRecord, 'id' | 'startAfterSeq'>,
-): Promise<{ after: number; pending: Array<{ seq: number; lane: string }> }> {
+): Promise<{ after: number; pending: Array<{ seq: number; lane: string; waiting?: boolean }> }> {
   const max = await db('webhook_deliveries')
     .where({ subscription_id: sub.id })
     .max<{ m: string | null }>('event_seq as m')
@@ -423,9 +469,18 @@ export async function deliveryResumePoint(
     .where({ 'd.subscription_id': sub.id, 'd.status': 'pending' })
     .orderBy('d.event_seq')
     .limit(5000)
-    .select('d.event_seq', 'e.case_id')) as Array<{ event_seq: string; case_id: string | null }>;
+    .select('d.event_seq', 'e.case_id', 'd.redelivery_round')) as Array<{
+    event_seq: string;
+    case_id: string | null;
+    redelivery_round: number | null;
+  }>;
   return {
     after: Math.max(sub.startAfterSeq, Number(max?.m ?? 0)),
-    pending: pending.map((p) => ({ seq: Number(p.event_seq), lane: p.case_id ?? '_' })),
+    pending: pending.map((p) => ({
+      seq: Number(p.event_seq),
+      lane: p.case_id ?? '_',
+      // A redelivery no deliverer took on yet: the workflow takes it on before its first window (ADR 0026).
+      ...(p.redelivery_round !== null ? { waiting: true } : {}),
+    })),
   };
 }

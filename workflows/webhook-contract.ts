@@ -18,6 +18,11 @@ export interface QueuedDelivery {
   redelivery?: boolean;
   /** Its first attempt was made by the fast path and failed (ADR 0026): retried with backoff, or dead-lettered. */
   failed?: { reason: string; retryable: boolean };
+  /**
+   * A manual redelivery still waiting for a deliverer when the workflow was started (ADR 0026, session 8): the run
+   * takes it on (clears the request) before its first window, so that no window sends it beside this lane.
+   */
+  waiting?: boolean;
 }
 
 /** Input of the delivery workflow (and what continue-as-new carries). */

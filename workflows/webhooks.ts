@@ -44,6 +44,13 @@ export const WEBHOOK_PUMP_PATCH = 'kntc-webhook-pump-v1';
  * events waiting on Temporal. Runs recorded before it keep 10 s windows under the 2-minute control timeout.
  */
 export const WEBHOOK_PUMP_WINDOW_PATCH = 'kntc-webhook-pump-window-v2';
+/**
+ * patched() id: a manual redelivery signalled while a fast-path window is open is left to that window, which
+ * sends it at the end of its case's lane (found in the database); the workflow takes on, between two windows,
+ * only what the window did not send (`claimWebhookRedelivery`). Runs recorded before it took a redelivery on at
+ * once in a lane of their own, which could run beside the fast path's lane of the same case (ADR 0026, session 8).
+ */
+export const WEBHOOK_REDELIVERY_LANE_PATCH = 'kntc-webhook-redelivery-lane-v1';
 /** The fast path's window with {@link WEBHOOK_PUMP_WINDOW_PATCH}. */
 const PUMP_WINDOW_MS = 120_000;
 
@@ -58,6 +65,8 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
   // Decided once per run, before any command (a replayed older run keeps the polling path throughout).
   const fastPath = patched(WEBHOOK_PUMP_PATCH);
   const longWindows = fastPath && patched(WEBHOOK_PUMP_WINDOW_PATCH);
+  // Redeliveries are never sent here while a window is open (the window sends them in the case's lane).
+  const oneLane = longWindows && patched(WEBHOOK_REDELIVERY_LANE_PATCH);
   const windowMs = input.pollWaitMs ?? (longWindows ? PUMP_WINDOW_MS : 10_000);
   // A window, the attempts in flight at its end (each at most the request timeout) and the log's last write.
   const pump = longWindows
@@ -101,7 +110,11 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     lanes.set(d.lane, q);
     queued += 1;
   };
-  for (const d of input.pending ?? []) enqueue(d);
+  for (const { waiting, ...d } of input.pending ?? []) {
+    enqueue(d);
+    // Queued here from the database: taken on (before any window) so that no window sends it as well.
+    if (oneLane && waiting) redeliveries.push(d.seq);
+  }
 
   const runLane = async (lane: string) => {
     running.add(lane);
@@ -154,13 +167,23 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     }
   };
 
+  /**
+   * The lane of a redelivery this run takes on, null: none to take (with {@link WEBHOOK_REDELIVERY_LANE_PATCH}:
+   * the fast path sent it, or the next window reads it). Only called while no window is open.
+   */
+  const redeliveryLane = (seq: number, queuedHere: boolean): Promise<string | null> =>
+    oneLane
+      ? control.claimWebhookRedelivery({ subscriptionId: input.subscriptionId, seq, upTo: after })
+      : queuedHere
+        ? Promise.resolve(null)
+        : control.webhookEventLane({ subscriptionId: input.subscriptionId, seq });
   const takeRedeliveries = async () => {
     while (redeliveries.length > 0) {
       const seq = redeliveries.shift()!;
       // Already queued (a workflow started again by this redelivery took the reopened delivery on).
-      if ([...lanes.values()].some((q) => q.some((d) => d.seq === seq))) continue;
-      const lane = await control.webhookEventLane({ subscriptionId: input.subscriptionId, seq });
-      if (lane !== null) enqueue({ seq, lane, redelivery: true });
+      const queuedHere = [...lanes.values()].some((q) => q.some((d) => d.seq === seq));
+      const lane = await redeliveryLane(seq, queuedHere);
+      if (lane !== null && !queuedHere) enqueue({ seq, lane, redelivery: true });
     }
   };
   for (;;) {
@@ -173,9 +196,9 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
       // Redeliveries signalled while draining keep their case's lane (and so its order) in the next run.
       while (redeliveries.length > 0) {
         const seq = redeliveries.shift()!;
-        if (pending.some((d) => d.seq === seq)) continue;
-        const lane = await control.webhookEventLane({ subscriptionId: input.subscriptionId, seq });
-        if (lane !== null) pending.push({ seq, lane, redelivery: true });
+        const queuedHere = pending.some((d) => d.seq === seq);
+        const lane = await redeliveryLane(seq, queuedHere);
+        if (lane !== null && !queuedHere) pending.push({ seq, lane, redelivery: true });
       }
       await continueAsNew<typeof webhookDeliveryWorkflow>({ ...input, after, pending });
     }
@@ -192,8 +215,9 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
         busyLanes: [...lanes.keys()],
         waitMs: windowMs,
         concurrency,
+        ...(oneLane ? { takeRedeliveries: true } : {}),
       });
-      if (longWindows) {
+      if (longWindows && !oneLane) {
         // A manual redelivery does not wait for the window to end: it joins its case's lane here at once.
         let pumped = false;
         void pumping.then(

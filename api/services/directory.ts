@@ -8,11 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { AuditEntry, AuditInput } from '../../db/audit.js';
-import { resolveTaskTargets } from '../../db/case-states.js';
 import {
   createDirectoryStore,
-  membershipOf,
-  personOf,
   type AgencyRecord,
   type ClosureRow,
   type Level,
@@ -91,106 +88,6 @@ export function createDirectoryService(deps: DirectoryDeps) {
     const a = await store.agency(id);
     if (!a) throw problems.notFound(`Agency ${id}`);
     return a;
-  }
-
-  /**
-   * Open tasks routed to a `parent` or `inspectorate` of cases at `agencies` re-resolved against the tree
-   * now (after a move), as their next projection would (ADR 0010).
-   */
-  async function rerouteTasks(trx: Db, agencies: readonly string[]): Promise<number> {
-    if (agencies.length === 0) return 0;
-    const rows = await trx('case_tasks as t')
-      .join('case_states as s', 's.case_id', 't.case_id')
-      .where('t.status', 'open')
-      .whereIn('t.agency_scope', ['parent', 'inspectorate'])
-      .whereIn('s.agency_id', agencies)
-      .select<Array<{ case_id: string; task_id: string; agency_scope: string; agency_id: string }>>(
-        't.case_id',
-        't.task_id',
-        't.agency_scope',
-        's.agency_id',
-      );
-    const byAgency = new Map<string, Record<string, string | null>>();
-    for (const r of rows) {
-      if (!byAgency.has(r.agency_id))
-        byAgency.set(r.agency_id, await resolveTaskTargets(trx, r.agency_id, ['parent', 'inspectorate']));
-      await trx('case_tasks')
-        .where({ case_id: r.case_id, task_id: r.task_id })
-        .update({ target_agency_id: byAgency.get(r.agency_id)![r.agency_scope] ?? r.agency_id });
-    }
-    return rows.length;
-  }
-
-  /** Applies an import plan (inside the caller's transaction). */
-  async function applyImport(trx: Db, plan: ImportPlan): Promise<void> {
-    // Parents before children: created agencies in an order where each parent exists first.
-    const pending = [...plan.agencies.created];
-    const created = new Set<string>();
-    const known = async (id: string | null) =>
-      id === null || created.has(id) || (await trx('agencies').where({ id }).first('id')) !== undefined;
-    for (let guard = 0; pending.length > 0 && guard < MAX_IMPORT_ROWS + 1; guard++) {
-      for (let i = 0; i < pending.length; i++) {
-        const a = pending[i]!;
-        if (!(await known(a.parentId))) continue;
-        await trx('agencies').insert({
-          id: a.id,
-          parent_id: a.parentId,
-          name: a.name,
-          level: a.level,
-          kind: a.kind ?? null,
-        });
-        created.add(a.id);
-        pending.splice(i, 1);
-        i--;
-      }
-    }
-    for (const c of plan.agencies.changed) {
-      await trx('agencies')
-        .where({ id: c.id })
-        .update({
-          name: c.row.name,
-          parent_id: c.row.parentId,
-          level: c.row.level,
-          ...(c.row.kind === undefined ? {} : { kind: c.row.kind }),
-          updated_at: trx.fn.now(),
-        });
-    }
-    for (const p of plan.people.created) {
-      await trx('people').insert({
-        id: p.personId,
-        display_name: p.displayName,
-        email: p.email ?? null,
-        phone: p.phone ?? null,
-      });
-    }
-    for (const p of plan.people.changed) {
-      const set: Record<string, unknown> = { updated_at: trx.fn.now() };
-      if (p.changes.displayName) set.display_name = p.changes.displayName.to;
-      if (p.changes.email) set.email = p.changes.email.to;
-      if (p.changes.phone) set.phone = p.changes.phone.to;
-      await trx('people').where({ id: p.id }).update(set);
-    }
-    // Positions first away from `head`, then the rest, so that one head per agency holds at every step.
-    const changed = [...plan.memberships.changed].sort(
-      (a, b) => Number(a.changes.position?.to === 'head') - Number(b.changes.position?.to === 'head'),
-    );
-    for (const m of changed) {
-      await trx('agency_staff')
-        .where({ person_id: m.personId, agency_id: m.agencyId })
-        .update({
-          ...(m.changes.roles ? { roles: m.changes.roles.to as string[] } : {}),
-          ...(m.changes.position ? { position: m.changes.position.to as string } : {}),
-          updated_at: trx.fn.now(),
-        });
-    }
-    for (const m of plan.memberships.created) {
-      await trx('agency_staff').insert({
-        person_id: m.personId,
-        agency_id: m.agencyId,
-        roles: m.roles,
-        position: m.position,
-      });
-    }
   }
 
   /**
@@ -281,13 +178,10 @@ export function createDirectoryService(deps: DirectoryDeps) {
           if (parent?.closedAt) throw rejected([{ path: 'parentId', message: `${parent.id} is closed` }]);
           const p = placementProblem(body.level, parent?.level ?? null);
           if (p) throw rejected([{ path: 'level', message: p }]);
-          await trx('agencies').insert({
-            id: body.id,
-            parent_id: body.parentId,
-            name: body.name,
-            level: body.level,
-            kind: body.kind ?? null,
-          });
+          await store.insertAgency(
+            { id: body.id, parentId: body.parentId, name: body.name, level: body.level, kind: body.kind ?? null },
+            trx,
+          );
           const a = (await store.agency(body.id, trx))!;
           await audit.append(
             {
@@ -307,9 +201,7 @@ export function createDirectoryService(deps: DirectoryDeps) {
     async agencyDetail(id: string) {
       const a = await loadAgency(id);
       const staff = await store.staff(a.id);
-      const children = (
-        await db('agencies').where({ parent_id: a.id }).orderBy('id').select<Array<{ id: string }>>('id')
-      ).map((r) => r.id);
+      const children = await store.children(a.id);
       return { agency: a, staff, children };
     },
 
@@ -320,31 +212,23 @@ export function createDirectoryService(deps: DirectoryDeps) {
     ): Promise<AgencyRecord> {
       return changed(
         db.transaction(async (trx) => {
-          const a = (await trx('agencies').where({ id }).forUpdate().first())
-            ? (await store.agency(id, trx))!
-            : undefined;
+          const a = (await store.lockAgency(id, trx)) ? (await store.agency(id, trx))! : undefined;
           if (!a) throw problems.notFound(`Agency ${id}`);
           refuseClosed(a);
-          const set: Record<string, unknown> = {};
+          const set: { name?: string; kind?: string | null } = {};
           if (body.name !== undefined && body.name !== a.name) set.name = body.name;
           if (body.kind !== undefined && body.kind !== a.kind) {
             // The kind routes other agencies' tasks (ADR 0010: the inspectorate of a level): changed from above only,
             // and one inspectorate per parent.
             refuseOwnAgency(by.principal, id, 'given another kind');
             if (body.kind === 'inspectorate') {
-              const other = await trx('agencies')
-                .where({ kind: 'inspectorate' })
-                .whereNot({ id: a.id })
-                .andWhere((q) => (a.parentId === null ? q.whereNull('parent_id') : q.where({ parent_id: a.parentId })))
-                .first('id');
-              if (other) throw conflict('kind', `${other.id as string} is already the inspectorate at this level`);
+              const other = await store.otherInspectorate(a.id, a.parentId, trx);
+              if (other) throw conflict('kind', `${other} is already the inspectorate at this level`);
             }
             set.kind = body.kind;
           }
           if (Object.keys(set).length === 0) return a;
-          await trx('agencies')
-            .where({ id: a.id })
-            .update({ ...set, updated_at: trx.fn.now() });
+          await store.updateAgency(a.id, set, trx);
           await audit.append(
             {
               actor: actorOf(by.principal),
@@ -364,7 +248,7 @@ export function createDirectoryService(deps: DirectoryDeps) {
       refuseOwnAgency(by.principal, id, 'moved');
       return changed(
         db.transaction(async (trx) => {
-          await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
+          await store.lockTree(trx);
           const a = await store.agency(id, trx);
           if (!a) throw problems.notFound(`Agency ${id}`);
           refuseClosed(a);
@@ -379,10 +263,10 @@ export function createDirectoryService(deps: DirectoryDeps) {
           }
           const p = placementProblem(a.level, parent.level);
           if (p) throw rejected([{ path: 'parentId', message: p }]);
-          await trx('agencies').where({ id: a.id }).update({ parent_id: parent.id, updated_at: trx.fn.now() });
+          await store.setParent(a.id, parent.id, trx);
           parentOf.set(a.id, parent.id);
           const below = all.filter((x) => lineage(x.id, parentOf).ids.includes(a.id)).map((x) => x.id);
-          const rerouted = await rerouteTasks(trx, below);
+          const rerouted = await store.rerouteTasks(below, trx);
           await audit.append(
             {
               actor: actorOf(by.principal),
@@ -410,7 +294,7 @@ export function createDirectoryService(deps: DirectoryDeps) {
       const workflowId = `agency-closure-${closureId}`;
       const actor = actorOf(by.principal);
       const agency = await db.transaction(async (trx) => {
-        await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
+        await store.lockTree(trx);
         const a = await store.agency(id, trx);
         if (!a) throw problems.notFound(`Agency ${id}`);
         refuseClosed(a);
@@ -429,9 +313,7 @@ export function createDirectoryService(deps: DirectoryDeps) {
               `${children.length > 10 ? ', …' : ''}): move or close them first`,
           );
         }
-        await trx('agencies')
-          .where({ id: a.id })
-          .update({ closed_at: trx.fn.now(), successor_id: successor.id, updated_at: trx.fn.now() });
+        await store.markClosed(a.id, successor.id, trx);
         await store.insertClosure(
           { id: closureId, agencyId: a.id, successorId: successor.id, workflowId, reason: body.reason, actor },
           trx,
@@ -481,18 +363,11 @@ export function createDirectoryService(deps: DirectoryDeps) {
       const check = async (trx: Db): Promise<ImportPlan> => {
         const personIds = [...new Set(body.staff.map((s) => s.personId))];
         const agencyIds = [...new Set(body.staff.map((s) => s.agencyId))];
-        const people = personIds.length === 0 ? [] : await trx('people').whereIn('id', personIds);
-        const memberships =
-          body.staff.length === 0
-            ? []
-            : await trx('agency_staff').whereIn('agency_id', agencyIds).orWhereIn('person_id', personIds);
+        const people = await store.peopleByIds(personIds, trx);
+        const memberships = body.staff.length === 0 ? [] : await store.membershipsTouching(agencyIds, personIds, trx);
         const { errors, plan } = planImport(
           body,
-          {
-            agencies: await store.allAgencies(trx),
-            people: new Map(people.map((r: Record<string, unknown>) => [r.id as string, personOf(r)])),
-            memberships: memberships.map(membershipOf),
-          },
+          { agencies: await store.allAgencies(trx), people, memberships },
           under,
         );
         if (errors.length > 0) throw rejected(errors, 'The file is not valid: nothing was imported');
@@ -502,9 +377,10 @@ export function createDirectoryService(deps: DirectoryDeps) {
         ? db.transaction(check, { readOnly: true })
         : changed(
             db.transaction(async (trx) => {
-              await trx.raw('LOCK TABLE agencies IN SHARE ROW EXCLUSIVE MODE');
+              await store.lockTree(trx);
               const p = await check(trx);
-              await applyImport(trx, p);
+              // Parents before children: created agencies in an order where each parent exists first.
+              await store.applyImport(p, trx, MAX_IMPORT_ROWS + 1);
               await audit.append(
                 {
                   actor: actorOf(by.principal),
@@ -542,12 +418,15 @@ export function createDirectoryService(deps: DirectoryDeps) {
           ]);
         }
         if (!person) {
-          await trx('people').insert({
-            id: personId,
-            display_name: body.person!.displayName,
-            email: body.person!.email ?? null,
-            phone: body.person!.phone ?? null,
-          });
+          await store.insertPerson(
+            {
+              id: personId,
+              displayName: body.person!.displayName,
+              email: body.person!.email ?? null,
+              phone: body.person!.phone ?? null,
+            },
+            trx,
+          );
         } else if (body.person) {
           // The person's record is shared by all their agencies: only a caller above every one of them rewrites it.
           const theirs = await store.membershipAgencies(person.id);
@@ -556,31 +435,19 @@ export function createDirectoryService(deps: DirectoryDeps) {
               `${person.id} also works outside your agency subtree: leave out \`person\` (an admin above all their agencies changes it)`,
             );
           }
-          await trx('people')
-            .where({ id: person.id })
-            .update({
-              display_name: body.person.displayName,
-              ...(body.person.email !== undefined ? { email: body.person.email } : {}),
-              ...(body.person.phone !== undefined ? { phone: body.person.phone } : {}),
-              updated_at: trx.fn.now(),
-            });
+          await store.updatePerson(
+            person.id,
+            { displayName: body.person.displayName, email: body.person.email, phone: body.person.phone },
+            trx,
+          );
         }
         if (body.position === 'head') {
-          const head = await trx('agency_staff')
-            .where({ agency_id: a.id, position: 'head' })
-            .whereNot({ person_id: personId })
-            .first('person_id');
+          const head = await store.otherHead(a.id, personId, trx);
           if (head)
-            throw conflict(
-              'position',
-              `${a.id} has a head already (${head.person_id as string}): make them a deputy or member first`,
-            );
+            throw conflict('position', `${a.id} has a head already (${head}): make them a deputy or member first`);
         }
-        const before = await trx('agency_staff').where({ person_id: personId, agency_id: a.id }).first();
-        await trx('agency_staff')
-          .insert({ person_id: personId, agency_id: a.id, roles: body.roles, position: body.position })
-          .onConflict(['person_id', 'agency_id'])
-          .merge({ roles: body.roles, position: body.position, updated_at: trx.fn.now() });
+        const before = await store.membership(personId, a.id, trx);
+        await store.upsertMembership({ personId, agencyId: a.id, roles: body.roles, position: body.position }, trx);
         await audit.append(
           {
             actor: actorOf(by.principal),
@@ -605,17 +472,14 @@ export function createDirectoryService(deps: DirectoryDeps) {
     /** Removes a membership (audited when there was one). */
     async removeStaff(agencyId: string, personId: string, by: Acting): Promise<void> {
       await db.transaction(async (trx) => {
-        const gone = await trx('agency_staff')
-          .where({ person_id: personId, agency_id: agencyId })
-          .delete()
-          .returning(['roles', 'position']);
-        if (gone.length > 0) {
+        const gone = await store.deleteMembership(personId, agencyId, trx);
+        if (gone) {
           await audit.append(
             {
               actor: actorOf(by.principal),
               action: 'staff.removed',
               requestId: by.requestId,
-              before: { personId, agencyId, roles: gone[0].roles, position: gone[0].position },
+              before: { personId, agencyId, roles: gone.roles, position: gone.position },
             },
             trx,
           );
@@ -634,14 +498,7 @@ export function createDirectoryService(deps: DirectoryDeps) {
       by: Acting,
     ): Promise<PersonRecord> {
       return db.transaction(async (trx) => {
-        const set: Record<string, unknown> = {};
-        if (body.displayName !== undefined) set.display_name = body.displayName;
-        if (body.email !== undefined) set.email = body.email;
-        if (body.phone !== undefined) set.phone = body.phone;
-        if (body.active !== undefined) set.active = body.active;
-        const n = await trx('people')
-          .where({ id })
-          .update({ ...set, updated_at: trx.fn.now() });
+        const n = await store.updatePerson(id, body, trx);
         if (n === 0) throw problems.notFound(`Person ${id}`);
         await audit.append(
           {
@@ -682,25 +539,12 @@ export function createDirectoryService(deps: DirectoryDeps) {
     /** The people row of a user principal, created from the token when missing (name = token name or sub). */
     async selfPerson(p: Principal): Promise<string> {
       if (p.type !== 'user') throw forbidden('Notification preferences belong to people: an API key has none');
-      await db('people')
-        .insert({ id: p.id, display_name: (p.name ?? p.id).slice(0, 200) })
-        .onConflict('id')
-        .ignore();
+      await store.ensurePerson(p.id, (p.name ?? p.id).slice(0, 200));
       return p.id;
     },
 
     /** Active staff of the agencies of `line` holding one of `roles` there. */
-    async staffWithRoles(line: readonly string[], roles: readonly string[]) {
-      if (line.length === 0) return [];
-      return db('agency_staff as s')
-        .join('people as p', 'p.id', 's.person_id')
-        .whereIn('s.agency_id', [...line])
-        .where('p.active', true)
-        .whereRaw('s.roles && ?::text[]', [[...roles]])
-        .select<
-          Array<{ person_id: string; display_name: string; agency_id: string; position: string; roles: string[] }>
-        >('s.person_id', 'p.display_name', 's.agency_id', 's.position', 's.roles');
-    },
+    staffWithRoles: store.staffWithRoles,
   };
 }
 

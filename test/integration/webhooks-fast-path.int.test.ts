@@ -271,6 +271,54 @@ describe('webhook fast path (pumpWebhookEvents)', () => {
     await rx.stop();
   }, 60_000);
 
+  it('takes a redelivery requested meanwhile on at the end of its case lane; leaves one of a held case waiting', async () => {
+    const rx = new Receiver();
+    await rx.start();
+    const sub = await subscribe(rx);
+    const acts = activities();
+    const store = createWebhookStore(tdb.appDb);
+    const head = Number((await tdb.appDb('event_head').first<{ last_seq: string }>('last_seq'))!.last_seq);
+    const [r1, h1] = await record(['case-r', 'case-h'], 0);
+    // Both delivered once by a first window.
+    await runPump(new MockActivityEnvironment(), acts.pumpWebhookEvents, {
+      subscriptionId: sub,
+      after: head,
+      busyLanes: [],
+      waitMs: 1500,
+    });
+    expect(rx.firstSeqs('case-r')).toEqual([r1]);
+    expect(rx.firstSeqs('case-h')).toEqual([h1]);
+    // The workflow holds a later event of case-h (a pending delivery at or below the position it passes).
+    const [held] = await record(['case-h'], 1);
+    await tdb.appDb('webhook_deliveries').insert({ subscription_id: sub, event_seq: held, status: 'pending' });
+    // Both redelivered by hand.
+    await store.reopen(sub, r1!);
+    await store.reopen(sub, h1!);
+    const run = runPump(new MockActivityEnvironment(), acts.pumpWebhookEvents, {
+      subscriptionId: sub,
+      after: held!,
+      busyLanes: ['case-h'],
+      waitMs: 3000,
+      takeRedeliveries: true,
+    });
+    for (let i = 0; i < 100 && rx.arrivals.filter((a) => a.seq === r1).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const [r2] = await record(['case-r'], 1);
+    const r = await run;
+    expect(r.handover).toEqual([]);
+    expect(rx.arrivals.filter((a) => a.caseId === 'case-r').map((a) => a.seq)).toEqual([r1, r1, r2]);
+    expect(rx.arrivals.filter((a) => a.caseId === 'case-h').map((a) => a.seq)).toEqual([h1]);
+    const rows = await tdb.appDb('webhook_deliveries').where({ subscription_id: sub }).whereIn('event_seq', [r1!, h1!]);
+    const by = new Map(rows.map((d: { event_seq: string }) => [Number(d.event_seq), d]));
+    // Delivered in its round, no longer waiting; the held case's is still waiting (the workflow's to take).
+    expect(by.get(r1!)).toMatchObject({ status: 'delivered', rounds: 2, attempts: 2, redelivery_round: null });
+    expect(by.get(h1!)).toMatchObject({ status: 'pending', rounds: 2, redelivery_round: 2 });
+    expect(await acts.claimWebhookRedelivery({ subscriptionId: sub, seq: h1!, upTo: r.scannedUpTo })).toBe('case-h');
+    expect(await acts.claimWebhookRedelivery({ subscriptionId: sub, seq: h1!, upTo: r.scannedUpTo })).toBeNull();
+    expect(await acts.claimWebhookRedelivery({ subscriptionId: sub, seq: r1!, upTo: r.scannedUpTo })).toBeNull();
+    await rx.stop();
+  }, 60_000);
+
   it('a crash mid-window loses nothing: the retry resumes at the last heartbeat and repeats only attempts not logged', async () => {
     const rx = new Receiver();
     // Slow enough (≈ 100 ms an answer, three at once: 60 events take ≈ 2 s) that the crash below comes mid-window

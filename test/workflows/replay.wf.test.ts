@@ -27,6 +27,9 @@ const REQUIRED = [
   'complaint-first-v2-breach.json',
   // ADR 0018: an extension entered after K3 ran out supersedes the breach (patch kntc-late-legal-events-v1).
   'complaint-first-v2-late-extension.json',
+  // ADR 0026 (session 8): recorded before kntc-webhook-redelivery-lane-v1 — a redelivery taken on by the workflow
+  // while a fast-path window was open (webhookEventLane, deliverWebhookBatch mid-window), a handed-back failure.
+  'webhook-redelivery-mid-window.json',
 ];
 
 /**

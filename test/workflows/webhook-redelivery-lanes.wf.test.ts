@@ -62,6 +62,10 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
       async webhookEventLane(d: { seq: number }) {
         return d.seq === 7 ? 'case-A' : '_';
       },
+      // A redelivery taken on between two windows (kntc-webhook-redelivery-lane-v1): waiting, its case's lane.
+      async claimWebhookRedelivery(d: { seq: number }) {
+        return d.seq === 7 ? 'case-A' : '_';
+      },
     };
     await withWorker(env, activities, async (taskQueue) => {
       const input: WebhookDeliveryInput = {
@@ -166,7 +170,7 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
     expect(busySeen[1]).toEqual(['case-A']);
   }, 120_000);
 
-  it('takes a manual redelivery on while a long fast-path window is still open', async () => {
+  it('leaves a redelivery signalled during an open window to that window; takes on after it only what it did not send', async () => {
     const calls: string[] = [];
     let pumps = 0;
     let endWindow!: () => void;
@@ -174,9 +178,9 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
       endWindow = r;
     });
     const activities = {
-      async pumpWebhookEvents(q: { after: number; waitMs: number }) {
+      async pumpWebhookEvents(q: { after: number; waitMs: number; takeRedeliveries?: boolean }) {
         pumps += 1;
-        calls.push(`pump ${q.waitMs}`);
+        calls.push(`pump ${q.waitMs} ${q.takeRedeliveries === true}`);
         if (pumps === 1)
           await windowEnded; // a long window: open until the test ends it
         else await new Promise((r) => setTimeout(r, 50));
@@ -194,7 +198,13 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
         return { deleted: false, events: [], scannedUpTo: q.after };
       },
       async webhookEventLane() {
+        calls.push('lane (unclaimed)');
         return 'case-R';
+      },
+      // The window sent seq 4 (no longer waiting); seq 5 was not sent and is taken on here.
+      async claimWebhookRedelivery(d: { seq: number; upTo: number }) {
+        calls.push(`claim ${d.seq} upTo ${d.upTo}`);
+        return d.seq === 5 ? 'case-R' : null;
       },
     };
     await withWorker(env, activities, async (taskQueue) => {
@@ -205,14 +215,75 @@ describe('webhookDeliveryWorkflow: redeliveries across continue-as-new', () => {
       });
       for (let i = 0; i < 200 && pumps === 0; i++) await new Promise((r) => setTimeout(r, 50));
       await h.signal(redeliverWebhook, { seq: 4 });
-      for (let i = 0; i < 200 && !calls.includes('batch 4'); i++) await new Promise((r) => setTimeout(r, 50));
-      // Redelivered while the first window is still open.
-      expect(pumps).toBe(1);
-      expect(calls).toContain('batch 4');
+      await h.signal(redeliverWebhook, { seq: 5 });
+      // The workflow has handled both signals (a query is answered after them) and started nothing of its own.
+      await h.query('__stack_trace');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(calls).toEqual(['pump 120000 true']);
       endWindow();
+      for (let i = 0; i < 200 && !calls.includes('batch 5'); i++) await new Promise((r) => setTimeout(r, 50));
       await h.terminate('test over');
     });
-    // New runs read in long windows (kntc-webhook-pump-window-v2).
-    expect(calls[0]).toBe('pump 120000');
+    // New runs read in long windows (kntc-webhook-pump-window-v2) that take redeliveries on themselves.
+    expect(calls[0]).toBe('pump 120000 true');
+    expect(calls.filter((c) => !c.startsWith('pump')).slice(0, 3)).toEqual([
+      'claim 4 upTo 10',
+      'claim 5 upTo 10',
+      'batch 5',
+    ]);
+    expect(calls).not.toContain('lane (unclaimed)');
+    expect(calls).not.toContain('batch 4');
+  }, 120_000);
+  it('takes on, before its first window, a redelivery still waiting when it was started from the database', async () => {
+    const calls: string[] = [];
+    const activities = {
+      async pumpWebhookEvents(q: { after: number }) {
+        calls.push('pump');
+        await new Promise((r) => setTimeout(r, 50));
+        return { deleted: false, scannedUpTo: q.after, delivered: 0, handover: [] };
+      },
+      async deliverWebhook() {
+        return { statusCode: 204 };
+      },
+      async deliverWebhookBatch(b: { seqs: number[] }) {
+        calls.push(`batch ${b.seqs.join(',')}`);
+        return { done: b.seqs.length };
+      },
+      async markWebhookDead() {},
+      async awaitWebhookEvents(q: { after: number }) {
+        return { deleted: false, events: [], scannedUpTo: q.after };
+      },
+      async webhookEventLane() {
+        return 'case-W';
+      },
+      async claimWebhookRedelivery(d: { seq: number }) {
+        calls.push(`claim ${d.seq}`);
+        return 'case-W';
+      },
+    };
+    await withWorker(env, activities, async (taskQueue) => {
+      const h = await env.client.workflow.start('webhookDeliveryWorkflow', {
+        taskQueue,
+        workflowId: `webhook-waiting-${Date.now()}`,
+        args: [
+          {
+            subscriptionId: 'wh_0000000000000004',
+            after: 10,
+            retryPeriodSeconds: 60,
+            maxBackoffSeconds: 5,
+            pending: [
+              { seq: 2, lane: 'case-W' },
+              { seq: 3, lane: 'case-W', waiting: true },
+            ],
+          },
+        ],
+      });
+      for (let i = 0; i < 200 && !calls.some((c) => c.startsWith('batch')); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      await h.terminate('test over');
+    });
+    // Claimed (the request cleared: no window sends it too) before the first window; sent once, in its lane.
+    expect(calls.indexOf('claim 3')).toBe(0);
+    expect(calls.filter((c) => c.startsWith('batch'))[0]).toBe('batch 2,3');
   }, 120_000);
 });
