@@ -245,7 +245,9 @@ async function main() {
       console.log(line(`  ${k}`, xs) + (k === 'stranger' ? '' : `; ranked first ${found[k]}/${xs.length}`));
     }
     console.log(line('suggestions (all)', all));
-    console.log(`known matter among the 10 by subject alone (new citizen, no respondent): ${bySubject}/${subjectQueries}`);
+    console.log(
+      `known matter among the 10 by subject alone (new citizen, no respondent): ${bySubject}/${subjectQueries}`,
+    );
   } finally {
     await db.destroy();
     await pg.stop();

@@ -24,7 +24,11 @@ describe('matter suggestions by subject terms', () => {
 
   const terms = async (matterId: string) =>
     (
-      (await tdb.db('matter_terms').where({ matter_id: matterId }).orderBy('term').select('term', 'agency_id')) as Array<{
+      (await tdb
+        .db('matter_terms')
+        .where({ matter_id: matterId })
+        .orderBy('term')
+        .select('term', 'agency_id')) as Array<{
         term: string;
         agency_id: string;
       }>
