@@ -96,6 +96,8 @@ async function main(): Promise<void> {
     const report = [
       '# Reception compliance benchmark (issue 14.8)',
       '',
+      'Matter suggestions on intake (`bench/reception.ts`): [reception-suggestions.md](reception-suggestions.md).',
+      '',
       `Run ${new Date().toISOString()} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), shared machine.`,
       '',
       `Data: ${agencies.length} agencies (1 province, 30 departments, 69 communes), ${sessions.toLocaleString('en')} ` +

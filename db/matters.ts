@@ -60,6 +60,15 @@ export interface FlagRule {
   unconfirmed: boolean;
 }
 
+/**
+ * A subject term held by this many matters of the caller's agencies or more is too common to suggest by
+ * (ADR 0038): it is not read, and counting stops there, so a look-up reads at most this many index entries per
+ * term whatever the size of the province.
+ */
+export const TERM_CAP = 1000;
+/** The words of an intake's subject whose terms are looked up (a visit's summary may run to 4,000 characters). */
+export const SUBJECT_TERM_WORDS = 32;
+
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
@@ -408,8 +417,8 @@ export function createMatterStore(db: Db) {
 
     /**
      * Likely matters for an intake (ADR 0028): same person or representative (keyed identity hashes), same
-     * respondent, similar subject (pg_trgm over the normalised title, GIN index). Matters whose link to
-     * `exclude` was rejected are left out. Never links anything.
+     * respondent, similar subject (the rarer terms of the subject in the caller's agencies, then pg_trgm
+     * similarity; ADR 0038). Matters whose link to `exclude` was rejected are left out. Never links anything.
      */
     async suggest(q: {
       agencies: readonly string[];
@@ -421,6 +430,8 @@ export function createMatterStore(db: Db) {
       limit: number;
     }): Promise<Suggestion[]> {
       const subject = foldText(q.subject);
+      // A long summary: its first words carry the subject; each term costs up to TERM_CAP index entries.
+      const termsOf = subject.split(' ').slice(0, SUBJECT_TERM_WORDS).join(' ');
       return db.transaction(async (trx) => {
         const { rows } = await trx.raw<{ rows: Array<Record<string, unknown>> }>(
           `WITH person AS (
@@ -438,13 +449,30 @@ export function createMatterStore(db: Db) {
            resp AS (
              SELECT matter_id FROM matter_identities
               WHERE kind = 'respondent' AND identity_hash = ANY(?::bytea[]) GROUP BY matter_id),
-           near AS (
-             SELECT id AS matter_id, agency_id, subject_norm <-> ? AS dist FROM matters
-              WHERE ? <> '' AND agency_id = ANY(?::text[])
-              ORDER BY subject_norm <-> ?
+           -- Similar subject (ADR 0038): the intake's terms (words, adjacent pairs) counted in the caller's
+           -- agencies up to a cap; a term held by the cap or more matters there says nothing and is left out; the
+           -- matters holding the rarer ones, ranked by rarity, then the best by trigram similarity.
+           qt AS (SELECT DISTINCT t FROM unnest(matter_subject_terms(?)) t),
+           df AS MATERIALIZED (
+             SELECT qt.t, (SELECT count(*) FROM (SELECT 1 FROM matter_terms x
+                                                   WHERE x.term = qt.t AND x.agency_id = ANY(?::text[])
+                                                   LIMIT ?) c)::int AS n
+               FROM qt),
+           hits AS MATERIALIZED (
+             SELECT x.matter_id, sum(ln(1 + ?::float8 / df.n)) AS w
+               FROM df JOIN matter_terms x ON x.term = df.t AND x.agency_id = ANY(?::text[])
+              WHERE df.n > 0 AND df.n < ?
+              GROUP BY x.matter_id
+              ORDER BY w DESC, x.matter_id
               LIMIT 100),
+           -- Materialized: the few hits' subjects are read by key, never the similarity of every matter.
+           near AS MATERIALIZED (
+             SELECT h.matter_id, h.w, m.subject_norm FROM hits h JOIN matters m ON m.id = h.matter_id),
            subj AS (
-             SELECT matter_id FROM near WHERE 1 - dist >= ? ORDER BY dist LIMIT 20),
+             SELECT matter_id FROM near
+              WHERE similarity(subject_norm, ?) >= ?
+              ORDER BY similarity(subject_norm, ?) DESC, w DESC
+              LIMIT 20),
            cand AS (SELECT matter_id FROM person UNION SELECT matter_id FROM resp UNION SELECT matter_id FROM subj)
            SELECT m.*, (p.matter_id IS NOT NULL) AS same_person, (r.matter_id IS NOT NULL) AS same_respondent,
                   similarity(m.subject_norm, ?) AS sim
@@ -462,11 +490,15 @@ export function createMatterStore(db: Db) {
           [
             q.personHashes as Buffer[],
             q.respondentHashes as Buffer[],
-            subject,
-            subject,
+            termsOf,
             q.agencies as string[],
+            TERM_CAP,
+            TERM_CAP,
+            q.agencies as string[],
+            TERM_CAP,
             subject,
             q.threshold,
+            subject,
             subject,
             q.agencies as string[],
             q.exclude?.kind ?? '',
