@@ -38,6 +38,7 @@ import {
   storeRecentSql,
 } from './hotspot-scoring.js';
 import type { Db } from './knex.js';
+import { prepared } from './prepared.js';
 
 export const HOTSPOT_EVENT_TYPES = {
   raised: 'vn.kntc.hotspot.raised',
@@ -289,6 +290,9 @@ async function applyScored(
   return { changes, notifications, events: [] };
 }
 
+/** Statement 2's text per configuration (generated once). */
+const scoreSqlOf = new WeakMap<HotspotConfig, string>();
+
 /** What an incremental update did: its level changes, the notifications to start after commit, and (with
  * `deferEvents`) the outbox events the caller appends last in its transaction. */
 export interface IngestResult {
@@ -333,12 +337,17 @@ export async function ingestHotspotItems(
   );
   if (rows.length === 0) return { changes: [], notifications: [], events: [] };
   const keys = [...new Set(rows.map((r) => r.cluster_key))].sort();
-  await trx.raw(INGEST_SQL, [keys, JSON.stringify(rows)]);
+  // Named prepared statements (db/prepared.ts): parsed and planned once per connection, not per intake.
+  await prepared(trx, INGEST_SQL, [keys, JSON.stringify(rows)], 'kntc_hotspot');
   const add = new Map<string, string[]>();
   for (const r of rows) add.set(r.cluster_key, [...new Set([...(add.get(r.cluster_key) ?? []), r.agency_id])]);
-  const scored = await trx.raw<{ rows: Array<ScoredRow & { rank: number; applied: boolean; has_row: boolean }> }>(
-    scoreClustersSql(config),
+  let scoreSql = scoreSqlOf.get(config);
+  if (scoreSql === undefined) scoreSqlOf.set(config, (scoreSql = scoreClustersSql(config)));
+  const scored = await prepared<{ rows: Array<ScoredRow & { rank: number; applied: boolean; has_row: boolean }> }>(
+    trx,
+    scoreSql,
     [JSON.stringify(keys.map((key) => ({ key, agencies: add.get(key) ?? [] })))],
+    'kntc_hotspot',
   );
   // The pure core decides the level; the statement's in-place update stands only where both agree.
   const rest = scored.rows
