@@ -257,7 +257,8 @@ export function scoreClustersSql(c: HotspotConfig): string {
     l AS (SELECT k.key, k.agencies, t.last_at FROM k JOIN hotspot_clusters t ON t.cluster_key = k.key),
     ${scoringCtes(c)},
     upd AS (
-      UPDATE hotspots h SET scores = ${scoresJsonSql(c, 'r')}, item_count = r.n, last_item_at = r.last_at,
+      UPDATE hotspots h SET scores = ${scoresJsonSql(c, 'r')}, item_count = r.n,
+             last_item_at = date_trunc('milliseconds', r.last_at),
              agency_ids = ARRAY(SELECT DISTINCT x FROM unnest(h.agency_ids || r.agencies) AS x ORDER BY x),
              updated_at = now()
         FROM r
@@ -297,7 +298,9 @@ export function recomputeSql(c: HotspotConfig): string {
     ${scoringCtes(c, false)},
     x AS (
       SELECT r.*, CASE WHEN h.id IS NULL THEN r.rank > 0
-                       ELSE h.level_rank <> r.rank OR h.item_count <> r.n OR h.last_item_at <> r.last_at
+                       -- The row holds the instant as JavaScript wrote it (milliseconds).
+                       ELSE h.level_rank <> r.rank OR h.item_count <> r.n
+                            OR h.last_item_at <> date_trunc('milliseconds', r.last_at)
                             OR h.scores <> ${scoresJsonSql(c, 'r')} END AS dirty,
              l.old_days <> ${longest} OR ${COUNTER_COLUMNS.map((col) => `l.old_${col} <> r.${recentOf(col)}`).join(' OR ')}
                AS stale
