@@ -164,7 +164,8 @@ export const INGEST_SQL = `WITH lk AS MATERIALIZED (
   ),
   cnt AS (
     INSERT INTO hotspot_cluster_days AS d (cluster_key, day, ${COUNTER_COLUMNS.join(', ')}, last_at)
-    SELECT v.cluster_key, v.day, ${COUNTER_COLUMNS.map((col) => `count(*) FILTER (WHERE v.counter = '${col}')`).join(', ')},
+    SELECT v.cluster_key, v.day,
+           ${COUNTER_COLUMNS.map((col) => `count(*) FILTER (WHERE v.counter = '${col}')`).join(', ')},
            max(v.at)
       FROM v JOIN ins USING (cluster_key, item_kind, item_id)
      GROUP BY v.cluster_key, v.day
@@ -175,7 +176,8 @@ export const INGEST_SQL = `WITH lk AS MATERIALIZED (
   ),
   tot AS (
     INSERT INTO hotspot_clusters AS t (cluster_key, g, ${COUNTER_COLUMNS.join(', ')}, last_at)
-    SELECT v.cluster_key, min(v.g), ${COUNTER_COLUMNS.map((col) => `count(*) FILTER (WHERE v.counter = '${col}')`).join(', ')},
+    SELECT v.cluster_key, min(v.g),
+           ${COUNTER_COLUMNS.map((col) => `count(*) FILTER (WHERE v.counter = '${col}')`).join(', ')},
            max(v.at)
       FROM v JOIN ins USING (cluster_key, item_kind, item_id)
      GROUP BY v.cluster_key
@@ -184,7 +186,8 @@ export const INGEST_SQL = `WITH lk AS MATERIALIZED (
       last_at = GREATEST(t.last_at, excluded.last_at)
     RETURNING 1
   )
-  SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM cnt) AS days, (SELECT count(*) FROM tot) AS clusters`;
+  SELECT (SELECT count(*) FROM ins) AS inserted, (SELECT count(*) FROM cnt) AS days,
+         (SELECT count(*) FROM tot) AS clusters`;
 
 /**
  * The scoring CTEs shared by the incremental update and the full recompute: from `l` (key, agencies, last_at —
@@ -203,7 +206,8 @@ function scoringCtes(c: HotspotConfig, storeRecent = true): string {
           ? COUNTER_COLUMNS.map((col) => `count(*) FILTER (WHERE ${itemClassSql(col, 'i')}) AS ${col}, `).join('')
           : ''
       }COALESCE(sum(${itemWeightSql(c, 'i')}), 0) AS w FROM hotspot_items i
-       WHERE cd.has${w.days} AND i.cluster_key = l.key AND i.at > l.last_at - make_interval(secs => ${w.days * DAY_SECS})
+       WHERE cd.has${w.days} AND i.cluster_key = l.key
+         AND i.at > l.last_at - make_interval(secs => ${w.days * DAY_SECS})
          AND i.at < to_timestamp((${bd(w.days)} + 1)::bigint * ${DAY_SECS})
     ) e${w.days}`,
   );
@@ -220,7 +224,8 @@ function scoringCtes(c: HotspotConfig, storeRecent = true): string {
                 ${c.windows
                   .map(
                     (w) =>
-                      `COALESCE(sum(${counterWeightSql(c, 'd')}) FILTER (WHERE d.day > ${bd(w.days)}), 0) AS w${w.days}`,
+                      `COALESCE(sum(${counterWeightSql(c, 'd')}) FILTER (WHERE d.day > ${bd(w.days)}), 0)
+                       AS w${w.days}`,
                   )
                   .join(', ')}
            FROM hotspot_cluster_days d
@@ -229,7 +234,8 @@ function scoringCtes(c: HotspotConfig, storeRecent = true): string {
        ${edge.join('\n       ')}
     ),
     r AS (
-      SELECT s.*, (${COUNTER_COLUMNS.map((col) => `s.${recentOf(col)}`).join(' + ')}) AS n, ${rankSql(c, 's', 's.g')} AS rank
+      SELECT s.*, (${COUNTER_COLUMNS.map((col) => `s.${recentOf(col)}`).join(' + ')}) AS n,
+             ${rankSql(c, 's', 's.g')} AS rank
         FROM s
     )${
       storeRecent
@@ -302,11 +308,14 @@ export function recomputeSql(c: HotspotConfig): string {
                        ELSE h.level_rank <> r.rank OR h.item_count <> r.n
                             OR h.last_item_at <> date_trunc('milliseconds', r.last_at)
                             OR h.scores <> ${scoresJsonSql(c, 'r')} END AS dirty,
-             l.old_days <> ${longest} OR ${COUNTER_COLUMNS.map((col) => `l.old_${col} <> r.${recentOf(col)}`).join(' OR ')}
+             l.old_days <> ${longest}
+               OR ${COUNTER_COLUMNS.map((col) => `l.old_${col} <> r.${recentOf(col)}`).join(' OR ')}
                AS stale
         FROM r JOIN l ON l.key = r.key LEFT JOIN hotspots h ON h.cluster_key = r.key
     ),
-    tot AS (SELECT (SELECT count(*) FROM hotspot_clusters) AS n_all, count(*) FILTER (WHERE rank > 0) AS at_level FROM r),
+    tot AS (
+      SELECT (SELECT count(*) FROM hotspot_clusters) AS n_all, count(*) FILTER (WHERE rank > 0) AS at_level FROM r
+    ),
     d AS (
       SELECT x.key AS cluster_key, x.last_at, x.n, ${c.windows.map((w) => `x.w${w.days}`).join(', ')}, x.rank, x.dirty,
              x.stale, ${COUNTER_COLUMNS.map((col) => `x.${recentOf(col)}`).join(', ')}
@@ -317,9 +326,11 @@ export function recomputeSql(c: HotspotConfig): string {
 
 /** Stores recent counts (of a `longest`-day window) the full recompute found stale. Binding: JSON rows. */
 export function storeRecentSql(longest: number): string {
-  return `UPDATE hotspot_clusters t SET ${COUNTER_COLUMNS.map((col) => `${recentOf(col)} = v.${recentOf(col)}`).join(', ')},
+  const set = COUNTER_COLUMNS.map((col) => `${recentOf(col)} = v.${recentOf(col)}`).join(', ');
+  const cols = COUNTER_COLUMNS.map((col) => `${recentOf(col)} int`).join(', ');
+  return `UPDATE hotspot_clusters t SET ${set},
            recent_days = ${longest}
-      FROM json_to_recordset(?::json) AS v(cluster_key text, ${COUNTER_COLUMNS.map((col) => `${recentOf(col)} int`).join(', ')})
+      FROM json_to_recordset(?::json) AS v(cluster_key text, ${cols})
      WHERE t.cluster_key = v.cluster_key`;
 }
 
@@ -328,6 +339,7 @@ export function storeRecentSql(longest: number): string {
  * bypassed the incremental update); recent counts are of a `longest`-day window.
  */
 export function rebuildCountersSql(longest: number): string[] {
+  const gIndex = GRANULARITIES.map((g, i) => `WHEN '${g}' THEN ${i}`).join(' ');
   return [
     'TRUNCATE hotspot_cluster_days, hotspot_clusters',
     `INSERT INTO hotspot_cluster_days (cluster_key, day, ${COUNTER_COLUMNS.join(', ')}, last_at)
@@ -336,7 +348,8 @@ export function rebuildCountersSql(longest: number): string[] {
      ).join(', ')}, max(i.at)
        FROM hotspot_items i GROUP BY 1, 2`,
     `INSERT INTO hotspot_clusters (cluster_key, g, ${COUNTER_COLUMNS.join(', ')}, last_at)
-     SELECT d.cluster_key, CASE ${granularitySql('d.cluster_key')} ${GRANULARITIES.map((g, i) => `WHEN '${g}' THEN ${i}`).join(' ')} END,
+     SELECT d.cluster_key,
+             CASE ${granularitySql('d.cluster_key')} ${gIndex} END,
             ${COUNTER_COLUMNS.map((col) => `sum(d.${col})`).join(', ')}, max(d.last_at)
        FROM hotspot_cluster_days d GROUP BY d.cluster_key`,
     `UPDATE hotspot_clusters t SET ${COUNTER_COLUMNS.map((col) => `${recentOf(col)} = x.${col}`).join(', ')},

@@ -40,9 +40,11 @@ export async function up(db: Knex): Promise<void> {
   await db.raw(`INSERT INTO hotspot_cluster_days
     SELECT cluster_key, floor(extract(epoch FROM at) / 86400)::int,
            count(*) FILTER (WHERE item_kind = 'case' AND NOT mass), count(*) FILTER (WHERE item_kind = 'case' AND mass),
-           count(*) FILTER (WHERE item_kind = 'visit' AND NOT mass), count(*) FILTER (WHERE item_kind = 'visit' AND mass),
+           count(*) FILTER (WHERE item_kind = 'visit' AND NOT mass),
+           count(*) FILTER (WHERE item_kind = 'visit' AND mass),
            count(*) FILTER (WHERE item_kind = 'delegation'),
-           count(*) FILTER (WHERE item_kind = 'matter' AND NOT mass), count(*) FILTER (WHERE item_kind = 'matter' AND mass),
+           count(*) FILTER (WHERE item_kind = 'matter' AND NOT mass),
+           count(*) FILTER (WHERE item_kind = 'matter' AND mass),
            count(*) FILTER (WHERE item_kind = 'central_gathering'), max(at)
       FROM hotspot_items GROUP BY 1, 2`);
   await db.raw(`CREATE TABLE hotspot_clusters (
