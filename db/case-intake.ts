@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { auditAppendCtes, lockAuditHead, type AuditInput } from './audit.js';
 import type { createCasePinStore } from './case-pins.js';
+import { appendEvents, type NewEvent } from './events.js';
 import { completeCte, reserveCte, type StoredResponse } from './idempotency-keys.js';
 import type { Db } from './knex.js';
 import { partiesInsertCte, type SealedPartyRow } from './parties.js';
@@ -148,10 +149,11 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
       audit: AuditInput;
       completion?: { scope: string; key: string; response: StoredResponse };
       /**
-       * Run in the same transaction once a new seed is written (after the audit entry): the hotspot
-       * detector's incremental update (db/hotspots.ts, ADR 0034). Answers notifications to start.
+       * Run in the same transaction once a new seed is written, before the audit chain head is locked: the
+       * hotspot detector's incremental update (db/hotspots.ts, ADR 0034). Answers notifications to start and
+       * outbox events, appended after the audit entry (events last).
        */
-      afterSeed?: (trx: Db) => Promise<{ notifications: string[] }>;
+      afterSeed?: (trx: Db) => Promise<{ notifications: string[]; events: readonly NewEvent[] }>;
     }): Promise<{ fresh: boolean; audited: boolean; notifications: string[]; agencyClosed?: true }> {
       const s = a.seed;
       // ON CONFLICT without a target: any unique index (id or reference) may report the conflict first.
@@ -198,6 +200,31 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
           );
           if (open.rows.length === 0)
             return { fresh: false, audited: false, notifications: [], agencyClosed: true as const };
+          if (a.afterSeed) {
+            // The seed first, then the detector's update (its cluster locks and rows) before the audit chain head
+            // is taken, so the head is held as long as without a detector (ADR 0034): its events come last.
+            const seeded = await prepared<{ rows: Array<{ fresh: boolean }> }>(
+              trx,
+              `WITH ${seed.sql} SELECT EXISTS (SELECT 1 FROM c) AS fresh`,
+              seed.bindings,
+            );
+            const fresh = seeded.rows[0]!.fresh;
+            const after = fresh ? await a.afterSeed(trx) : { notifications: [], events: [] };
+            const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', fresh ? 'true' : 'false');
+            const ctes = [
+              entry,
+              ...(a.completion
+                ? [completeCte(a.completion.scope, a.completion.key, a.completion.response, 'idem_done')]
+                : []),
+            ];
+            const r = await prepared<{ rows: Array<{ audited: boolean }> }>(
+              trx,
+              `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM audit) AS audited`,
+              ctes.flatMap((c) => c.bindings),
+            );
+            if (after.events.length > 0) await appendEvents(trx, after.events);
+            return { fresh, audited: r.rows[0]!.audited, notifications: after.notifications };
+          }
           const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
           const ctes = [
             seed,
@@ -211,9 +238,7 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
             `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
             ctes.flatMap((c) => c.bindings),
           );
-          const row = r.rows[0]!;
-          const after = row.fresh && a.afterSeed ? await a.afterSeed(trx) : { notifications: [] };
-          return { ...row, notifications: after.notifications };
+          return { ...r.rows[0]!, notifications: [] as string[] };
         }),
       );
       return done;

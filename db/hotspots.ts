@@ -13,7 +13,7 @@
  * of one commune serialise; others do not wait), under a shared lock the full recompute takes exclusively.
  */
 import { randomUUID } from 'node:crypto';
-import { type HotspotConfig, levelRank, type Level } from '../hotspots/config.js';
+import { GRANULARITIES, type HotspotConfig, levelRank, type Level } from '../hotspots/config.js';
 import {
   clustersOf,
   crossings,
@@ -25,7 +25,20 @@ import {
   type ItemKind,
 } from '../hotspots/score.js';
 import { appendEvents, registerEventType, type NewEvent } from './events.js';
+import {
+  COUNTER_COLUMNS,
+  counterOf,
+  dayOf,
+  INGEST_SQL,
+  RECOMPUTE_LOCK,
+  recentOf,
+  recomputeSql,
+  rebuildCountersSql,
+  scoreClustersSql,
+  storeRecentSql,
+} from './hotspot-scoring.js';
 import type { Db } from './knex.js';
+import { prepared } from './prepared.js';
 
 export const HOTSPOT_EVENT_TYPES = {
   raised: 'vn.kntc.hotspot.raised',
@@ -37,31 +50,6 @@ for (const t of Object.values(HOTSPOT_EVENT_TYPES)) registerEventType(t);
 
 /** Notification kinds of a hotspot (notifications/templates.ts). */
 export const HOTSPOT_NOTIFICATION_KINDS = { raised: 'hotspot_raised', levelChanged: 'hotspot_level_changed' } as const;
-
-/** Advisory-lock namespace of the detector (the shared/exclusive recompute lock; clusters hash their key). */
-const RECOMPUTE_LOCK = 0x4b4e5443; // 'KNTC'
-
-/** SQL of an item's weight under `config` (numbers from the validated configuration only). */
-function weightSql(c: HotspotConfig, alias = 'i'): string {
-  const w = c.weights;
-  const n = (x: number) => Number(x).toString();
-  return `(CASE ${alias}.item_kind
-    WHEN 'case' THEN CASE WHEN ${alias}.mass THEN ${n(w.massCase)} ELSE ${n(w.case)} END
-    WHEN 'visit' THEN CASE WHEN ${alias}.mass THEN ${n(w.massVisit)} ELSE ${n(w.visit)} END
-    WHEN 'delegation' THEN ${n(w.delegation)}
-    WHEN 'matter' THEN CASE WHEN ${alias}.mass THEN ${n(w.massMatter)} ELSE ${n(w.matter)} END
-    ELSE ${n(w.centralGathering)} END)::numeric`;
-}
-
-/** Per-window sums of the items of one cluster, ending at `t.last_at` (SQL select list). */
-function windowSums(c: HotspotConfig, alias = 'i'): string {
-  return c.windows
-    .map(
-      (w) =>
-        `COALESCE(SUM(${weightSql(c, alias)}) FILTER (WHERE ${alias}.at > t.last_at - make_interval(days => ${w.days})), 0) AS w${w.days}`,
-    )
-    .join(', ');
-}
 
 interface ScoredRow {
   cluster_key: string;
@@ -150,9 +138,9 @@ async function applyScored(
   trx: Db,
   scored: readonly Scored[],
   agencies: { add?: ReadonlyMap<string, readonly string[]>; set?: ReadonlyMap<string, readonly string[]> },
-  ctx: { trigger?: { kind: ItemKind; id: string; agencyId: string } | undefined },
-): Promise<{ changes: HotspotChange[]; notifications: string[] }> {
-  if (scored.length === 0) return { changes: [], notifications: [] };
+  ctx: { trigger?: { kind: ItemKind; id: string; agencyId: string } | undefined; deferEvents?: boolean | undefined },
+): Promise<{ changes: HotspotChange[]; notifications: string[]; events: NewEvent[] }> {
+  if (scored.length === 0) return { changes: [], notifications: [], events: [] };
   const existing = new Map(
     (
       await trx<HotspotRow>('hotspots')
@@ -297,60 +285,86 @@ async function applyScored(
     });
     notifications.push(id);
   }
+  if (ctx.deferEvents) return { changes, notifications, events };
   if (events.length > 0) await appendEvents(trx, events);
-  return { changes, notifications };
+  return { changes, notifications, events: [] };
 }
 
-/** Rescoring SQL of some clusters (the incremental path): each a window of an index range. */
-async function scoreKeys(trx: Db, keys: readonly string[], c: HotspotConfig): Promise<Scored[]> {
-  const longest = longestWindowDays(c);
-  const r = await trx.raw<{ rows: ScoredRow[] }>(
-    `SELECT k.key AS cluster_key, t.last_at, s.*
-       FROM unnest(?::text[]) AS k(key)
-       CROSS JOIN LATERAL (SELECT max(at) AS last_at FROM hotspot_items WHERE cluster_key = k.key) t
-       CROSS JOIN LATERAL (
-         SELECT count(*) AS n, ${windowSums(c)} FROM hotspot_items i
-          WHERE i.cluster_key = k.key AND i.at > t.last_at - make_interval(days => ${longest}) AND i.at <= t.last_at
-       ) s
-      WHERE t.last_at IS NOT NULL`,
-    [[...keys]],
-  );
-  return r.rows.map((row) => scoredOf(row, c));
-}
+/** Statement 2's text per configuration (generated once). */
+const scoreSqlOf = new WeakMap<HotspotConfig, string>();
 
-const lockKeysSql = `SELECT pg_advisory_xact_lock_shared(${RECOMPUTE_LOCK}), pg_advisory_xact_lock(${RECOMPUTE_LOCK}, hashtext(k))
-  FROM unnest(?::text[]) AS k ORDER BY k`;
+/** What an incremental update did: its level changes, the notifications to start after commit, and (with
+ * `deferEvents`) the outbox events the caller appends last in its transaction. */
+export interface IngestResult {
+  changes: HotspotChange[];
+  notifications: string[];
+  events: NewEvent[];
+}
 
 /**
- * The incremental update for new items (a case, a visit), in the caller's transaction `trx` (the intake
- * write's own): their cluster rows, their clusters rescored and the changes applied. Items without a
- * place belong to no cluster. Call it after any audit append of the transaction (it may append events).
- * Answers the changes and the notifications to start once `trx` commits.
+ * The incremental update for new items (a case, a visit, a central gathering), in the caller's transaction `trx`
+ * (the intake write's own), in two statements whatever the number of items behind the clusters:
+ *
+ * 1. the detector's shared lock and each cluster's lock (key order), the item's cluster rows and, when they are
+ *    new, the per-day counters and cluster totals (db/hotspot-scoring.ts `INGEST_SQL`);
+ * 2. each cluster (at most 3 per item) scored from at most `longest window + 1` counter rows and the items of its
+ *    windows' first days, and a hotspot row whose level is unchanged updated in place (`scoreClustersSql`).
+ *
+ * A level change (new hotspot, rise, fall, reopening: rare) then takes the general path (`applyScored`: row,
+ * history, notification, event). Items without a place belong to no cluster. Lock order: these cluster locks and
+ * hotspot rows come before the audit chain head, and events last: call it before any audit append of `trx` and
+ * pass `deferEvents` to append the answered events after it (ADR 0034). Answers the changes and the
+ * notifications to start once `trx` commits.
  */
 export async function ingestHotspotItems(
   trx: Db,
   items: readonly DetectorItem[],
   config: HotspotConfig,
-): Promise<{ changes: HotspotChange[]; notifications: string[] }> {
+  opts: { deferEvents?: boolean } = {},
+): Promise<IngestResult> {
   const rows = items.flatMap((it) =>
     clustersOf(it).map((ref) => ({
       cluster_key: ref.key,
       item_kind: it.kind,
       item_id: it.id,
-      at: new Date(it.at),
+      at: new Date(it.at).toISOString(),
       mass: it.mass,
       agency_id: it.agencyId,
+      day: dayOf(it.at),
+      counter: counterOf(it.kind, it.mass),
+      g: GRANULARITIES.indexOf(ref.granularity),
     })),
   );
-  if (rows.length === 0) return { changes: [], notifications: [] };
+  if (rows.length === 0) return { changes: [], notifications: [], events: [] };
   const keys = [...new Set(rows.map((r) => r.cluster_key))].sort();
-  await trx.raw(lockKeysSql, [keys]);
-  await trx('hotspot_items').insert(rows).onConflict(['cluster_key', 'item_kind', 'item_id']).ignore();
-  const scored = await scoreKeys(trx, keys, config);
+  // Named prepared statements (db/prepared.ts): parsed and planned once per connection, not per intake.
+  await prepared(trx, INGEST_SQL, [keys, JSON.stringify(rows)], 'kntc_hotspot');
   const add = new Map<string, string[]>();
-  for (const r of rows) add.set(r.cluster_key, [...(add.get(r.cluster_key) ?? []), r.agency_id]);
+  for (const r of rows) add.set(r.cluster_key, [...new Set([...(add.get(r.cluster_key) ?? []), r.agency_id])]);
+  let scoreSql = scoreSqlOf.get(config);
+  if (scoreSql === undefined) scoreSqlOf.set(config, (scoreSql = scoreClustersSql(config)));
+  const scored = await prepared<{ rows: Array<ScoredRow & { rank: number; applied: boolean; has_row: boolean }> }>(
+    trx,
+    scoreSql,
+    [JSON.stringify(keys.map((key) => ({ key, agencies: add.get(key) ?? [] })))],
+    'kntc_hotspot',
+  );
+  // The pure core decides the level; the statement's in-place update stands only where both agree.
+  const rest = scored.rows
+    .map((row) => ({ row, s: scoredOf(row, config) }))
+    .filter(({ row, s }) => {
+      const rank = levelRank(s.level);
+      if (row.applied) return rank !== Number(row.rank);
+      return row.has_row || rank > 0;
+    })
+    .map(({ s }) => s);
   const last = items[items.length - 1]!;
-  return applyScored(trx, scored, { add }, { trigger: { kind: last.kind, id: last.id, agencyId: last.agencyId } });
+  return applyScored(
+    trx,
+    rest,
+    { add },
+    { trigger: { kind: last.kind, id: last.id, agencyId: last.agencyId }, deferEvents: opts.deferEvents },
+  );
 }
 
 /** People at one visit from which it counts as a mass visit (as a mass letter: 5 or more). */
@@ -372,7 +386,8 @@ export async function recordVisitPlace(
     respondentKey: string | null;
   },
   config: HotspotConfig,
-): Promise<{ changes: HotspotChange[]; notifications: string[] } | undefined> {
+  opts: { deferEvents?: boolean } = {},
+): Promise<IngestResult | undefined> {
   const [row] = await trx('reception_visits')
     .where({ id: v.visitId })
     .update({
@@ -404,6 +419,7 @@ export async function recordVisitPlace(
       },
     ],
     config,
+    opts,
   );
 }
 
@@ -730,10 +746,11 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
     },
 
     /**
-     * The full recompute: every cluster's window scores from all items under the current configuration
-     * (one aggregate over `hotspot_items`), then the same transitions as the incremental update for the
-     * clusters that reach a level or already have a row. Holds the detector's lock exclusively (intakes
-     * that touch clusters wait for it). `dryRun`: computes and compares, writes nothing.
+     * The full recompute: every cluster that can be at a level under the configuration in force (its all-time
+     * weight reaches the lowest threshold of its granularity) or has a row, scored from its counters in one
+     * statement that answers only the clusters whose row differs (db/hotspot-scoring.ts `recomputeSql`); then
+     * the same transitions as the incremental update for those. Holds the detector's lock exclusively
+     * (intakes that touch clusters wait for it). `dryRun`: computes and compares, writes nothing.
      */
     async recompute(opts: { dryRun?: boolean } = {}): Promise<{
       clusters: number;
@@ -746,55 +763,50 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
       const t0 = performance.now();
       return db.transaction(async (trx) => {
         await trx.raw(`SELECT pg_advisory_xact_lock(${RECOMPUTE_LOCK})`);
-        const longest = longestWindowDays(config);
-        // The lowest score any level needs, per granularity: clusters below it (and without a row) are skipped.
-        const min = (g: 'place_sector_respondent' | 'place_sector' | 'place') =>
-          Math.min(...config.windows.map((w) => w.thresholds.watch * config.scale[g]));
-        const need = `CASE WHEN t.cluster_key LIKE '%|r:%' THEN ${min('place_sector_respondent')}
-                           WHEN t.cluster_key LIKE '%|s:%' THEN ${min('place_sector')} ELSE ${min('place')} END`;
-        const r = await trx.raw<{ rows: Array<ScoredRow & { n_all: string }> }>(
-          `WITH t AS (SELECT cluster_key, max(at) AS last_at, count(*) AS n_all FROM hotspot_items GROUP BY cluster_key),
-                s AS (
-                  SELECT i.cluster_key, t.last_at, count(*) AS n, ${windowSums(config)}
-                    FROM hotspot_items i JOIN t ON t.cluster_key = i.cluster_key
-                   WHERE i.at > t.last_at - make_interval(days => ${longest})
-                   GROUP BY i.cluster_key, t.last_at
-                )
-           SELECT s.*, (SELECT count(*) FROM t) AS n_all FROM s JOIN t ON t.cluster_key = s.cluster_key
-            WHERE GREATEST(${config.windows.map((w) => `s.w${w.days}`).join(', ')}) >= ${need}
-               OR EXISTS (SELECT 1 FROM hotspots h WHERE h.cluster_key = s.cluster_key)`,
-        );
+        const r = await trx.raw<{
+          rows: Array<ScoredRow & { rank: number; dirty: boolean; stale: boolean; n_all: string; at_level: string }>;
+        }>(recomputeSql(config));
         const total = Number(r.rows[0]?.n_all ?? 0);
-        const scored = r.rows.map((row) => scoredOf(row, config));
+        const atLevelSql = Number(r.rows[0]?.at_level ?? 0);
+        const answered = r.rows.filter((row) => row.cluster_key !== null);
+        const stale = answered.filter((row) => row.stale);
+        if (!opts.dryRun && stale.length > 0) {
+          // Recent counts of another longest window (a configuration change): stored for the next bound.
+          const cols = COUNTER_COLUMNS.map((col) => recentOf(col));
+          for (let i = 0; i < stale.length; i += 5000) {
+            const chunk = stale.slice(i, i + 5000).map((row) => ({
+              cluster_key: row.cluster_key,
+              ...Object.fromEntries(cols.map((col) => [col, Number(row[col])])),
+            }));
+            await trx.raw(storeRecentSql(longestWindowDays(config)), [JSON.stringify(chunk)]);
+          }
+        }
+        const dirtyRows = answered.filter((row) => row.dirty);
+        const scored = dirtyRows.map((row) => scoredOf(row, config));
         const stored = new Map(
           (
-            await trx('hotspots').select<Array<{ cluster_key: string; level: Level | null }>>('cluster_key', 'level')
+            await trx('hotspots')
+              .whereIn(
+                'cluster_key',
+                scored.map((x) => x.key),
+              )
+              .select<Array<{ cluster_key: string; level: Level | null }>>('cluster_key', 'level')
           ).map((x) => [x.cluster_key, x.level]),
         );
         const differences = scored
-          .filter((s) => (stored.get(s.key) ?? null) !== s.level)
-          .map((s) => ({ key: s.key, stored: stored.get(s.key) ?? null, computed: s.level }));
-        const atLevel = scored.filter((s) => s.level !== null).length;
+          .filter((x) => (stored.get(x.key) ?? null) !== x.level)
+          .map((x) => ({ key: x.key, stored: stored.get(x.key) ?? null, computed: x.level }));
+        // At a level: SQL's count, corrected by the pure core's verdict on the clusters answered.
+        const atLevel =
+          atLevelSql +
+          dirtyRows.reduce(
+            (acc, row, i) => acc + (levelRank(scored[i]!.level) > 0 ? 1 : 0) - (Number(row.rank) > 0 ? 1 : 0),
+            0,
+          );
         if (opts.dryRun) {
           return { clusters: total, atLevel, changed: [], differences, notifications: [], ms: performance.now() - t0 };
         }
-        // Only what differs is written: a new level, new scores (config change) or agencies.
-        const rowsNow = new Map(
-          (
-            await trx('hotspots').select<
-              Array<{ cluster_key: string; scores: Record<string, number>; item_count: number }>
-            >('cluster_key', 'scores', 'item_count')
-          ).map((x) => [x.cluster_key, x]),
-        );
-        const dirty = scored.filter((s) => {
-          const cur = rowsNow.get(s.key);
-          if (!cur) return s.level !== null;
-          return (
-            stored.get(s.key) !== s.level ||
-            cur.item_count !== s.itemCount ||
-            JSON.stringify(cur.scores) !== JSON.stringify(s.scores)
-          );
-        });
+        const dirty = scored.filter((x) => stored.has(x.key) || x.level !== null);
         const set = new Map<string, string[]>();
         if (dirty.length > 0) {
           const a = await trx.raw<{ rows: Array<{ cluster_key: string; agencies: string[] }> }>(
@@ -813,6 +825,17 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
           notifications: applied.notifications,
           ms: performance.now() - t0,
         };
+      });
+    },
+
+    /**
+     * Rebuilds the detector's counters and cluster totals from `hotspot_items` (a repair, or after items were
+     * loaded in bulk without the incremental update), under the detector's exclusive lock.
+     */
+    async rebuildCounters(): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx.raw(`SELECT pg_advisory_xact_lock(${RECOMPUTE_LOCK})`);
+        for (const sql of rebuildCountersSql(longestWindowDays(config))) await trx.raw(sql);
       });
     },
 

@@ -388,7 +388,7 @@ export function createCaseStartService(deps: CaseStartDeps) {
           },
           // The stored replay holds the key id of the PIN, never the PIN itself.
           ...(key ? { completion: { scope, key, response: { status: 201, body: { ...stored, pinKid } } } } : {}),
-          // ADR 0034: the detector's incremental update commits with the case (or not at all).
+          // ADR 0034: the detector's incremental update commits with the case (or not at all), before the audit head.
           ...(body.place
             ? {
                 afterSeed: (trx) =>
@@ -408,6 +408,7 @@ export function createCaseStartService(deps: CaseStartDeps) {
                       },
                     ],
                     deps.hotspots.config,
+                    { deferEvents: true },
                   ),
               }
             : {}),

@@ -1,9 +1,10 @@
 /**
  * The lifecycle of a hotspot (ADR 0034): acknowledged with a plan, closed with a reason — each with its
- * history row, audit entry and feed event in one transaction. Lock order as the intake's: the audit chain
- * head first (the intake's detector update runs under it), then the hotspot's row, the event head last.
+ * history row, audit entry and feed event in one transaction. Lock order as the intake's: the hotspot's row
+ * (the intake's detector update writes it before taking the audit chain head), then the audit chain head (the
+ * audit append), the event head last.
  */
-import { lockAuditHead, type AuditInput, type AuditStore } from '../../db/audit.js';
+import type { AuditInput, AuditStore } from '../../db/audit.js';
 import { appendEvents } from '../../db/events.js';
 import type { HotspotStore, HotspotView } from '../../db/hotspots.js';
 import type { Db } from '../../db/knex.js';
@@ -44,7 +45,6 @@ export function createHotspotService(
           },
         );
       return db.transaction(async (trx) => {
-        await lockAuditHead(trx);
         const r = await store.acknowledge(trx, a.id, a.plan, a.actor);
         if (r === undefined) throw problems.notFound(`Hotspot ${a.id}`);
         if (r === 'closed') throw closedProblem(a.id);
@@ -65,7 +65,6 @@ export function createHotspotService(
 
     async close(a: { id: string; reason: string; actor: AuditActor; requestId: string; agencyId: string | null }) {
       return db.transaction(async (trx) => {
-        await lockAuditHead(trx);
         const r = await store.close(trx, a.id, a.reason, a.actor);
         if (r === undefined) throw problems.notFound(`Hotspot ${a.id}`);
         if (r === 'closed') throw closedProblem(a.id);

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { appendEvents } from '../../db/events.js';
+import { appendEvents, type NewEvent } from '../../db/events.js';
 import type { AuditStore } from '../../db/audit.js';
 import type { DefinitionStore } from '../../db/definitions.js';
 import { ingestHotspotItems } from '../../db/hotspots.js';
@@ -325,6 +325,37 @@ export function createMassMatterService(deps: MassMatterDeps) {
         );
         if (!res.fresh) return res;
         await store.flagMass(matter.id, trx);
+        // The detector (ADR 0034): a central gathering weighs most, in the matter's place, sector and respondent —
+        // before the audit head (lock order), its events last.
+        let hotspotEvents: NewEvent[] = [];
+        const place = await trx('matters').where({ id: matter.id }).first<{
+          place_province: string | null;
+          place_commune: string | null;
+          sector: string | null;
+          respondent_key: string | null;
+        }>('place_province', 'place_commune', 'sector', 'respondent_key');
+        if (place?.place_province) {
+          const r = await ingestHotspotItems(
+            trx,
+            [
+              {
+                kind: 'central_gathering',
+                id: a.id,
+                at: Date.parse(g.gatheredAt),
+                provinceCode: place.place_province,
+                communeCode: place.place_commune,
+                sector: place.sector,
+                respondent: place.respondent_key,
+                mass: true,
+                agencyId: matter.agencyId,
+              },
+            ],
+            deps.hotspots.config,
+            { deferEvents: true },
+          );
+          notifications = r.notifications;
+          hotspotEvents = r.events;
+        }
         // References and counts only: the representatives are personal data.
         await audit.append(
           {
@@ -354,34 +385,8 @@ export function createMassMatterService(deps: MassMatterDeps) {
             time: new Date().toISOString(),
             data: { gatheringId: a.id, matterId: matter.id, city: g.place.city, peopleCount: g.peopleCount },
           },
+          ...hotspotEvents,
         ]);
-        // The detector (ADR 0034): a central gathering weighs most, in the matter's place, sector and respondent.
-        const place = await trx('matters').where({ id: matter.id }).first<{
-          place_province: string | null;
-          place_commune: string | null;
-          sector: string | null;
-          respondent_key: string | null;
-        }>('place_province', 'place_commune', 'sector', 'respondent_key');
-        if (place?.place_province) {
-          const r = await ingestHotspotItems(
-            trx,
-            [
-              {
-                kind: 'central_gathering',
-                id: a.id,
-                at: Date.parse(g.gatheredAt),
-                provinceCode: place.place_province,
-                communeCode: place.place_commune,
-                sector: place.sector,
-                respondent: place.respondent_key,
-                mass: true,
-                agencyId: matter.agencyId,
-              },
-            ],
-            deps.hotspots.config,
-          );
-          notifications = r.notifications;
-        }
         return res;
       });
       if (out.fresh) {

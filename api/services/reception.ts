@@ -672,6 +672,7 @@ export function createReceptionService(deps: ReceptionDeps) {
 
       const pending: PendingStart[] = [];
       let notifications: string[] = [];
+      let hotspotEvents: NewEvent[] = [];
       const visit = await db.transaction(async (trx) => {
         const { visit: row, fresh } = await reception.insertVisit(
           {
@@ -698,7 +699,7 @@ export function createReceptionService(deps: ReceptionDeps) {
           trx,
         );
         if (!fresh) return row;
-        // The hotspot detector (ADR 0034), in the visit's own transaction.
+        // The hotspot detector (ADR 0034), in the visit's own transaction, before the audit head; its events last.
         if (v.place && deps.hotspots) {
           const r = await recordVisitPlace(
             trx,
@@ -709,8 +710,10 @@ export function createReceptionService(deps: ReceptionDeps) {
               respondentKey: clusterRespondent({ agencyId: v.respondentAgencyId, name: v.respondent }),
             },
             deps.hotspots.config,
+            { deferEvents: true },
           );
           notifications = r?.notifications ?? [];
+          hotspotEvents = r?.events ?? [];
         }
         // References and counts only: never a visitor's identity (a denouncer's above all).
         await audit.append(
@@ -752,6 +755,7 @@ export function createReceptionService(deps: ReceptionDeps) {
               caseId: row.caseId,
             },
           },
+          ...hotspotEvents,
         ]);
         if (matter) {
           await decide(trx, {

@@ -38,6 +38,7 @@ import * as m20261204010000 from './20261204010000_agency_closure_restarts.js';
 import * as m20261205030000 from './20261205030000_special_periods.js';
 import * as m20261205060000 from './20261205060000_mass_matters.js';
 import * as m20261207010000 from './20261207010000_matter_subject_terms.js';
+import * as m20261207020000 from './20261207020000_hotspot_cluster_days.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -83,6 +84,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261205070000_task_forces_review_campaigns': m20261205070000,
   '20261205060000_mass_matters': m20261205060000,
   '20261207010000_matter_subject_terms': m20261207010000,
+  '20261207020000_hotspot_cluster_days': m20261207020000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
