@@ -36,6 +36,7 @@ import * as m20261205020100 from './20261205020100_visit_party_hash_drop.js';
 import * as m20261204010000 from './20261204010000_agency_closure_restarts.js';
 import * as m20261205030000 from './20261205030000_special_periods.js';
 import * as m20261205060000 from './20261205060000_mass_matters.js';
+import * as m20261207030000 from './20261207030000_mass_process_reconcile.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -79,6 +80,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261205050100_case_fact_months': m20261205050100,
   '20261205070000_task_forces_review_campaigns': m20261205070000,
   '20261205060000_mass_matters': m20261205060000,
+  '20261207030000_mass_process_reconcile': m20261207030000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
