@@ -61,7 +61,6 @@ export function createMassMatterActivities(deps: { db: Db }) {
       return { checked: ids.length, started, existing };
     },
 
-
     /**
      * Links or records the head's reception session of a delegation. Answers the session id, or null with the
      * reason when the form named none that can be used (the delegation stays received, without a session).

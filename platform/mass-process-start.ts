@@ -51,16 +51,7 @@ export async function storedProcessInput(
         details: { variables?: Record<string, JsonValue> } | null;
       }
     | undefined
-  >(
-    'case_type',
-    'agency_id',
-    'reference',
-    'received_at',
-    'definition_key',
-    'definition_version',
-    'definition_hash',
-    'details',
-  );
+  >('case_type', 'agency_id', 'reference', 'received_at', 'definition_key', 'definition_version', 'definition_hash', 'details');
   if (!r) return undefined;
   const variables = { ...(r.details?.variables ?? {}), reference: r.reference } as Record<string, JsonValue>;
   if (typeof variables.receivedOn !== 'string') return undefined;

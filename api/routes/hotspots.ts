@@ -284,7 +284,11 @@ export const hotspotRoutes: RouteSpec[] = [
         ...change,
         change: {
           kind: 'acknowledged',
-          plan: { ownerPersonId: change.body.ownerPersonId, taskForceId: change.body.taskForceId, note: change.body.note },
+          plan: {
+            ownerPersonId: change.body.ownerPersonId,
+            taskForceId: change.body.taskForceId,
+            note: change.body.note,
+          },
         },
       }),
   }),

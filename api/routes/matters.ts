@@ -41,12 +41,17 @@ export const MatterView = z
     place: z
       .object({ provinceCode: z.string(), communeCode: z.string().nullable() })
       .nullable()
-      .meta({ description: 'Province and commune/ward of the 2025 administrative units (the hotspot detector keys on it)' }),
+      .meta({
+        description: 'Province and commune/ward of the 2025 administrative units (the hotspot detector keys on it)',
+      }),
     sector: z.string().nullable(),
     respondentKey: z.string().nullable().meta({
       description: 'The respondent as the hotspot detector keys it: `agency:<id>` or `name:<folded name>`',
     }),
-    respondentAgencyId: z.string().nullable().meta({ description: 'The respondent agency, when the respondent is one' }),
+    respondentAgencyId: z
+      .string()
+      .nullable()
+      .meta({ description: 'The respondent agency, when the respondent is one' }),
     createdAt: z.string(),
     links: z.object({ self: z.string(), visits: z.string() }),
   })
@@ -146,7 +151,9 @@ export const matterRoutes: RouteSpec[] = [
     },
     responses: {
       201: { description: 'The matter', schema: MatterView },
-      422: { description: 'A place, sector or respondent agency the reference data does not know (`unknown-reference`)' },
+      422: {
+        description: 'A place, sector or respondent agency the reference data does not know (`unknown-reference`)',
+      },
     },
     handler: ({ req, body, principal, services, requestId }) =>
       idempotent(
@@ -187,7 +194,10 @@ export const matterRoutes: RouteSpec[] = [
         receivedTo: IsoInstant.optional(),
         minTimesReceived: z.coerce.number().int().min(1).max(10_000).optional(),
         provinceCode: Place.shape.provinceCode.optional(),
-        communeCode: z.string().regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)').optional(),
+        communeCode: z
+          .string()
+          .regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)')
+          .optional(),
         sector: SectorCode.optional(),
         respondentAgencyId: AgencyId.optional(),
         after: Cursor.optional(),
@@ -365,7 +375,9 @@ export const matterRoutes: RouteSpec[] = [
     },
     responses: {
       200: { description: 'The matter', schema: MatterView },
-      422: { description: 'A place, sector or respondent agency the reference data does not know (`unknown-reference`)' },
+      422: {
+        description: 'A place, sector or respondent agency the reference data does not know (`unknown-reference`)',
+      },
     },
     handler: async ({ params, body, principal, services, requestId }) => {
       if (body.finalDecisionAt && Date.parse(body.finalDecisionAt) > Date.now() + 5 * 60_000)

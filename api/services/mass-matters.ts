@@ -29,11 +29,7 @@ import {
 } from '../../processes/builtin/mass.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
 import { PROCESS_WORKFLOW, type ProcessInput } from '../../workflows/contract.js';
-import {
-  massProcessStartOptions,
-  startProcessOnce,
-  storedProcessInput,
-} from '../../platform/mass-process-start.js';
+import { massProcessStartOptions, startProcessOnce, storedProcessInput } from '../../platform/mass-process-start.js';
 import type { JsonValue } from '../../workflows/engine/index.js';
 import type { AgencyScope } from '../auth/agencies.js';
 import { actorOf, type Principal } from '../auth/principal.js';

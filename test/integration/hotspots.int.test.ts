@@ -426,9 +426,7 @@ describe('hotspot early warning', () => {
       expect([200, 409]).toContain(ack.status);
       const row = await db('hotspots').where({ id }).first();
       expect(row.status).toBe('closed');
-      const history = (await db('hotspot_history').where({ hotspot_id: id }).orderBy('id')).map(
-        (x) => x.action,
-      );
+      const history = (await db('hotspot_history').where({ hotspot_id: id }).orderBy('id')).map((x) => x.action);
       const closedAudit = await db('audit_log')
         .where({ action: 'hotspot.closed' })
         .whereRaw(`after->>'hotspotId' = ?`, [id])

@@ -9,6 +9,7 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../api/auth/principal.js';
 import { createServices } from '../../api/routing/services.js';
+import { delegationDefinition } from '../../processes/builtin/mass.js';
 import { ensureMassProcessReconcileSchedule } from '../../platform/mass-process-schedule.js';
 import { caseWorkflowId } from '../../workflows/contract.js';
 import type { MassProcessReconcileResult } from '../../workflows/mass-process-contract.js';
@@ -289,7 +290,8 @@ describe("a matter's place, sector and respondent (ADR 0034)", () => {
     // What a refused request could have written (the earlier tests' processes still run in the background).
     const written = async () => {
       const c = await tableCounts(api.tdb.db);
-      return [c.matters, c.audit_log, c.matter_links, c.hotspot_items];
+      const audited = await api.tdb.db('audit_log').where('action', 'like', 'matter.%').count('* as n').first();
+      return [c.matters, Number(audited!.n), c.matter_links, c.hotspot_items];
     };
     const before = await written();
     for (const [body, path] of [
@@ -471,5 +473,76 @@ describe('a process start lost between the commit and the workflow start', () =>
     expect(audits).toHaveLength(1);
     // The gathering's steps now run: the first task is in the inbox.
     await inboxTask(caseId, 'dispatch');
+  });
+});
+
+describe('a crowd letter at a commune whose own version limits the head to seconds (issue 15 item 1)', () => {
+  it("flags the matter mass, opens the head's task at the agency's limit and escalates it to the level above", async () => {
+    const COMMUNE = 'ubnd-xa-b';
+    // The hours are the definition's: the commune registers its own delegation process (a higher version of the
+    // case type, governing its subtree) whose head must receive a crowd within 3 seconds.
+    const own = JSON.parse(JSON.stringify(delegationDefinition()).replaceAll('"PT24H"', '"PT3S"')) as Record<
+      string,
+      unknown
+    >;
+    const reg = await send('POST', '/v1/definitions', await h(['admin'], COMMUNE), {
+      ...own,
+      key: 'xa-b-delegation',
+      version: 2,
+      effectiveFrom: '2026-01-01',
+    });
+    expect(reg.status, reg.text).toBe(201);
+
+    // A letter signed by 12 people naming 2 representatives (Art 29), received by the commune.
+    const letter = await send(
+      'POST',
+      '/v1/cases',
+      { ...(await h(['intake'], COMMUNE)), 'Idempotency-Key': randomUUID() },
+      {
+        type: 'petition',
+        channel: 'post',
+        receivedAt: new Date(Date.now() - 60_000).toISOString(),
+        agencyId: COMMUNE,
+        subject: 'Kiến nghị tập thể về ô nhiễm bãi rác',
+        signersCount: 12,
+        parties: [
+          { role: 'complainant', name: 'Đại diện 1', isRepresentative: true },
+          { role: 'complainant', name: 'Đại diện 2', isRepresentative: true },
+        ],
+      },
+    );
+    expect(letter.status, letter.text).toBe(201);
+    const opened = await send('POST', '/v1/matters', await h(['officer'], COMMUNE), {
+      agencyId: COMMUNE,
+      title: 'Ô nhiễm bãi rác thôn 2',
+      link: { kind: 'case', refId: letter.json.id },
+    });
+    expect(opened.status, opened.text).toBe(201);
+    expect(opened.json.mass).toBe(true);
+    const flagged = await api.tdb.db('audit_log').where({ action: 'matter.flagged' }).orderBy('seq', 'desc').first();
+    expect(flagged.after).toMatchObject({ matterId: opened.json.id, by: { kind: 'case', people: 12 } });
+
+    const escalated = await eventually(
+      async () => {
+        const r = await send('GET', `/v1/matters/${opened.json.id}/delegations`, await h(['supervisor'], COMMUNE));
+        const d = r.json.items?.[0];
+        return d?.status === 'escalated' ? d : undefined;
+      },
+      'the escalation',
+      90_000,
+    );
+    expect(escalated).toMatchObject({ sourceKind: 'case', sourceId: letter.json.id, peopleCount: 12 });
+    expect(escalated.task).toMatchObject({ nodeId: 'receive.above', agencyScope: 'parent', status: 'open' });
+    const process = await api.tdb.db('cases').where({ id: escalated.processCaseId }).first();
+    expect([process.definition_key, process.definition_version]).toEqual(['xa-b-delegation', 2]);
+    // The head above is told (a recorded notification) and has the task in the province's inbox.
+    const told = await api.tdb
+      .db('case_notifications')
+      .where({ case_id: escalated.processCaseId, kind: 'mass_step_escalated' });
+    expect(told.map((n) => n.recipients)).toEqual([['higher_agency_head']]);
+    const above = await send('GET', `/v1/tasks?caseId=${escalated.processCaseId}`, await h(['supervisor'], 'tinh-demo'));
+    expect(above.json.items.map((t: { nodeId: string }) => t.nodeId)).toContain('receive.above');
+    const own2 = await send('GET', `/v1/tasks?caseId=${escalated.processCaseId}`, await h(['supervisor'], 'ubnd-xa-a'));
+    expect(own2.json.items ?? []).toHaveLength(0);
   });
 });
