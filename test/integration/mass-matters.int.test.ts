@@ -341,7 +341,11 @@ describe("a matter's place, sector and respondent (ADR 0034)", () => {
     const found = await send('GET', `/v1/matters?${q}`, await h(['supervisor']));
     expect(found.status, found.text).toBe(200);
     expect(found.json.items.map((x: { id: string }) => x.id)).toContain(id);
-    const none = await send('GET', `/v1/matters?sector=environment&provinceCode=${provinceCode}`, await h(['supervisor']));
+    const none = await send(
+      'GET',
+      `/v1/matters?sector=environment&provinceCode=${provinceCode}`,
+      await h(['supervisor']),
+    );
     expect(none.json.items.map((x: { id: string }) => x.id)).not.toContain(id);
     expect((await send('GET', '/v1/matters?communeCode=123', await h(['supervisor']))).status).toBe(400);
 
@@ -366,7 +370,7 @@ describe("a matter's place, sector and respondent (ADR 0034)", () => {
     expect(read.json).toMatchObject({ sector: null, respondentKey: 'name:le van tam' });
   });
 
-  it("a gathering recorded before the matter had a place feeds the detector when the place is set, once", async () => {
+  it('a gathering recorded before the matter had a place feeds the detector when the place is set, once', async () => {
     const m = await matter('Tập trung đông người về giá bồi thường');
     const g = await send('POST', `/v1/matters/${m}/gatherings`, await h(['officer']), {
       gatheredAt: new Date(Date.now() - 7_200_000).toISOString(),
@@ -461,7 +465,10 @@ describe('a process start lost between the commit and the workflow start', () =>
         const d = await handle.describe();
         const last = d.info.recentActions.at(-1);
         if (!last) return undefined;
-        const wf = temporal.workflow.getHandle(last.action.workflow.workflowId, last.action.workflow.firstExecutionRunId);
+        const wf = temporal.workflow.getHandle(
+          last.action.workflow.workflowId,
+          last.action.workflow.firstExecutionRunId,
+        );
         return (await wf.result()) as MassProcessReconcileResult;
       }, 'the scheduled pass');
       expect(result.started).not.toContain(caseId);
@@ -540,7 +547,11 @@ describe('a crowd letter at a commune whose own version limits the head to secon
       .db('case_notifications')
       .where({ case_id: escalated.processCaseId, kind: 'mass_step_escalated' });
     expect(told.map((n) => n.recipients)).toEqual([['higher_agency_head']]);
-    const above = await send('GET', `/v1/tasks?caseId=${escalated.processCaseId}`, await h(['supervisor'], 'tinh-demo'));
+    const above = await send(
+      'GET',
+      `/v1/tasks?caseId=${escalated.processCaseId}`,
+      await h(['supervisor'], 'tinh-demo'),
+    );
     expect(above.json.items.map((t: { nodeId: string }) => t.nodeId)).toContain('receive.above');
     const own2 = await send('GET', `/v1/tasks?caseId=${escalated.processCaseId}`, await h(['supervisor'], 'ubnd-xa-a'));
     expect(own2.json.items ?? []).toHaveLength(0);
