@@ -38,12 +38,9 @@ export const MatterView = z
     flagRules: z.array(z.string()).meta({ description: 'The flag rules that hold now (GET /v1/matters/flag-rules)' }),
     status: z.enum(MATTER_STATUSES),
     finalDecisionAt: z.string().nullable(),
-    place: z
-      .object({ provinceCode: z.string(), communeCode: z.string().nullable() })
-      .nullable()
-      .meta({
-        description: 'Province and commune/ward of the 2025 administrative units (the hotspot detector keys on it)',
-      }),
+    place: z.object({ provinceCode: z.string(), communeCode: z.string().nullable() }).nullable().meta({
+      description: 'Province and commune/ward of the 2025 administrative units (the hotspot detector keys on it)',
+    }),
     sector: z.string().nullable(),
     respondentKey: z.string().nullable().meta({
       description: 'The respondent as the hotspot detector keys it: `agency:<id>` or `name:<folded name>`',
