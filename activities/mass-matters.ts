@@ -10,6 +10,14 @@ import type { Db } from '../db/knex.js';
 import type { ServiceTaskContext } from '../workflows/contract.js';
 import type { JsonValue } from '../workflows/engine/index.js';
 import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import { createDefinitionStore } from '../db/definitions.js';
+import { startProcessOnce, storedProcessInput, unprojectedProcesses } from '../platform/mass-process-start.js';
+import {
+  MASS_PROCESS_RECONCILE_GRACE_SECONDS,
+  type MassProcessReconcileInput,
+  type MassProcessReconcileResult,
+} from '../workflows/mass-process-contract.js';
 
 const str = (v: JsonValue | undefined): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -20,7 +28,39 @@ function derivedId(name: string): string {
 }
 
 export function createMassMatterActivities(deps: { db: Db }) {
+  const definitions = createDefinitionStore(deps.db);
   return {
+    /**
+     * The reconciler's pass (workflows/mass-process-reconcile.ts): starts each process whose row committed but
+     * whose workflow never ran (a start lost to a crash), at most once ever per case (the workflow id is the
+     * case's; a running or closed one is left alone). Each start it makes is audited
+     * (`matter.process_start_recovered`). On the worker's own task queue, with the worker's client.
+     */
+    async reconcileMassProcessStarts(input: MassProcessReconcileInput = {}): Promise<MassProcessReconcileResult> {
+      const ctx = Context.current();
+      const grace = (input.olderThanSeconds ?? MASS_PROCESS_RECONCILE_GRACE_SECONDS) * 1000;
+      const ids = await unprojectedProcesses(deps.db, grace);
+      const started: string[] = [];
+      const existing: string[] = [];
+      for (const caseId of ids) {
+        ctx.heartbeat(caseId);
+        const p = await storedProcessInput(deps.db, caseId, definitions.getCached);
+        if (!p) continue;
+        if (!(await startProcessOnce(ctx.client, ctx.info.taskQueue, p))) {
+          existing.push(caseId);
+          continue;
+        }
+        started.push(caseId);
+        await appendAudit(deps.db, {
+          actor: SYSTEM_ACTOR,
+          action: 'matter.process_start_recovered',
+          caseId,
+          after: { caseId, caseType: p.input.caseType, definition: p.input.pin.label },
+        });
+      }
+      return { checked: ids.length, started, existing };
+    },
+
     /**
      * Links or records the head's reception session of a delegation. Answers the session id, or null with the
      * reason when the form named none that can be used (the delegation stays received, without a session).

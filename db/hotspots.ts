@@ -128,6 +128,50 @@ async function areaSupervisors(trx: Db, agencies: readonly string[]): Promise<st
   return r.rows.map((x) => x.person_id);
 }
 
+/** A rise to announce: the change, the agencies of its hotspot's items and the newest case of its cluster. */
+interface Rise {
+  change: HotspotChange;
+  agencyIds: readonly string[];
+  newestCase: string | null;
+}
+
+/**
+ * The notifications of the rises of one update (ADR 0034): each supervisor of an area is told once per set of
+ * rises — a supervisor above several agencies of a hotspot, or concerned by the nested clusters one intake
+ * raises together, gets one message, not one per agency or cluster. Supervisors concerned by the same rises
+ * share one `case_notifications` row (kind `hotspot_raised` when any of them is new, else
+ * `hotspot_level_changed`; about the newest case of those rises). Answers the ids, to start after the commit.
+ */
+async function notifySupervisors(trx: Db, rises: readonly Rise[]): Promise<string[]> {
+  const byPerson = new Map<string, Rise[]>();
+  for (const r of rises) {
+    if (!r.newestCase) continue;
+    for (const p of await areaSupervisors(trx, r.agencyIds)) byPerson.set(p, [...(byPerson.get(p) ?? []), r]);
+  }
+  const groups = new Map<string, { people: string[]; rises: Rise[] }>();
+  for (const [person, mine] of byPerson) {
+    const key = mine.map((r) => r.change.hotspotId).join(',');
+    const g = groups.get(key) ?? { people: [], rises: mine };
+    g.people.push(person);
+    groups.set(key, g);
+  }
+  const ids: string[] = [];
+  for (const g of groups.values()) {
+    const id = `ntf-${randomUUID()}`;
+    const raised = g.rises.some((r) => r.change.action === 'raised');
+    await trx('case_notifications').insert({
+      id,
+      case_id: g.rises[g.rises.length - 1]!.newestCase,
+      idem_key: `hotspot:${g.rises.map((r) => `${r.change.hotspotId}:${r.change.to}`).join(',')}:${id}`,
+      node_id: null,
+      kind: raised ? HOTSPOT_NOTIFICATION_KINDS.raised : HOTSPOT_NOTIFICATION_KINDS.levelChanged,
+      recipients: [...g.people].sort().map((p) => `person:${p}`),
+    });
+    ids.push(id);
+  }
+  return ids;
+}
+
 /**
  * Applies rescored clusters: new rows for clusters that reached a level, updates of existing ones (scores,
  * level, status), a history row per level change, and for each rise an outbox event and a notification to
@@ -238,8 +282,8 @@ async function applyScored(
         actor: JSON.stringify({ type: 'system' }),
       })),
     );
-  const notifications: string[] = [];
   const events: NewEvent[] = [];
+  const rises: Rise[] = [];
   for (const c of changes.filter((x) => x.rising)) {
     const row = await trx<HotspotRow>('hotspots').where({ id: c.hotspotId }).first('*');
     if (!row) continue;
@@ -272,19 +316,9 @@ async function applyScored(
               .orderBy('at', 'desc')
               .first<{ item_id: string } | undefined>('item_id')
           )?.item_id;
-    const people = await areaSupervisors(trx, row.agency_ids);
-    if (!newestCase || people.length === 0) continue;
-    const id = `ntf-${randomUUID()}`;
-    await trx('case_notifications').insert({
-      id,
-      case_id: newestCase,
-      idem_key: `hotspot:${c.hotspotId}:${c.to}:${id}`,
-      node_id: null,
-      kind: c.action === 'raised' ? HOTSPOT_NOTIFICATION_KINDS.raised : HOTSPOT_NOTIFICATION_KINDS.levelChanged,
-      recipients: people.map((p) => `person:${p}`),
-    });
-    notifications.push(id);
+    rises.push({ change: c, agencyIds: row.agency_ids, newestCase: newestCase ?? null });
   }
+  const notifications = await notifySupervisors(trx, rises);
   if (ctx.deferEvents) return { changes, notifications, events };
   if (events.length > 0) await appendEvents(trx, events);
   return { changes, notifications, events: [] };
@@ -422,6 +456,11 @@ export async function recordVisitPlace(
     opts,
   );
 }
+
+/** A supervisor's change of a hotspot (ADR 0034): acknowledged with a plan, or closed with a reason. */
+export type HotspotTransition =
+  | { kind: 'acknowledged'; plan: { ownerPersonId: string; taskForceId: string | null; note: string | null } }
+  | { kind: 'closed'; reason: string };
 
 /** A hotspot as the API shows it (before instants are written in Vietnam time). */
 export interface HotspotView {
@@ -669,60 +708,37 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
     },
 
     /**
-     * Acknowledges a hotspot with a plan (owner, task force, note); audited by the caller in `trx`
-     * (before this: the event goes last). Answers the row before, or undefined when missing.
+     * A supervisor's change of a hotspot: acknowledged with a plan (owner, task force, note), or closed with a
+     * reason (only a rise above the level it was closed at reopens it). One path for both: the row is re-read
+     * under `FOR UPDATE` in `trx` (a concurrent acknowledgement, closure or rise is seen, never overwritten), then
+     * written with its history row. Audited by the caller in `trx` (the event goes last). Answers the hotspot
+     * before and after; `closed` when it already is; undefined when missing.
      */
-    async acknowledge(
+    async transition(
       trx: Db,
       id: string,
-      plan: { ownerPersonId: string; taskForceId: string | null; note: string | null },
+      change: HotspotTransition,
       actor: unknown,
     ): Promise<{ before: HotspotView; after: HotspotView } | 'closed' | undefined> {
       const row = await trx<HotspotRow>('hotspots').where({ id }).forUpdate().first('*');
       if (!row) return undefined;
       if (row.status === 'closed') return 'closed';
       const now = new Date();
+      const cols =
+        change.kind === 'acknowledged'
+          ? { status: 'acknowledged', plan: JSON.stringify({ ...change.plan, acknowledgedAt: now.toISOString() }) }
+          : { status: 'closed', closed_rank: row.level_rank, close_reason: change.reason };
       const [after] = await trx('hotspots')
         .where({ id })
-        .update({
-          status: 'acknowledged',
-          plan: JSON.stringify({ ...plan, acknowledgedAt: now.toISOString() }),
-          updated_at: now,
-        })
+        .update({ ...cols, updated_at: now })
         .returning('*');
       await trx('hotspot_history').insert({
         hotspot_id: id,
-        action: 'acknowledged',
+        action: change.kind,
         from_level: row.level,
         to_level: row.level,
         actor: JSON.stringify(actor),
-        details: JSON.stringify(plan),
-      });
-      return { before: viewOf(row), after: viewOf(after as HotspotRow) };
-    },
-
-    /** Closes a hotspot with a reason (history kept); `closed` when it already is. */
-    async close(
-      trx: Db,
-      id: string,
-      reason: string,
-      actor: unknown,
-    ): Promise<{ before: HotspotView; after: HotspotView } | 'closed' | undefined> {
-      const row = await trx<HotspotRow>('hotspots').where({ id }).forUpdate().first('*');
-      if (!row) return undefined;
-      if (row.status === 'closed') return 'closed';
-      const now = new Date();
-      const [after] = await trx('hotspots')
-        .where({ id })
-        .update({ status: 'closed', closed_rank: row.level_rank, close_reason: reason, updated_at: now })
-        .returning('*');
-      await trx('hotspot_history').insert({
-        hotspot_id: id,
-        action: 'closed',
-        from_level: row.level,
-        to_level: row.level,
-        actor: JSON.stringify(actor),
-        details: JSON.stringify({ reason }),
+        details: JSON.stringify(change.kind === 'acknowledged' ? change.plan : { reason: change.reason }),
       });
       return { before: viewOf(row), after: viewOf(after as HotspotRow) };
     },
@@ -752,16 +768,20 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
      * the same transitions as the incremental update for those. Holds the detector's lock exclusively
      * (intakes that touch clusters wait for it). `dryRun`: computes and compares, writes nothing.
      */
-    async recompute(opts: { dryRun?: boolean } = {}): Promise<{
+    async recompute(opts: { dryRun?: boolean; trx?: Db } = {}): Promise<{
       clusters: number;
       atLevel: number;
       changed: HotspotChange[];
       differences: Array<{ key: string; stored: Level | null; computed: Level | null }>;
       notifications: string[];
+      /** The feed events, when run in the caller's transaction (appended by the caller after its audit entry). */
+      events: NewEvent[];
       ms: number;
     }> {
       const t0 = performance.now();
-      return db.transaction(async (trx) => {
+      // In the caller's transaction when given (its audit entry commits with the effects), else its own.
+      const within = <T>(f: (trx: Db) => Promise<T>): Promise<T> => (opts.trx ? f(opts.trx) : db.transaction(f));
+      return within(async (trx) => {
         await trx.raw(`SELECT pg_advisory_xact_lock(${RECOMPUTE_LOCK})`);
         const r = await trx.raw<{
           rows: Array<ScoredRow & { rank: number; dirty: boolean; stale: boolean; n_all: string; at_level: string }>;
@@ -804,7 +824,15 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
             0,
           );
         if (opts.dryRun) {
-          return { clusters: total, atLevel, changed: [], differences, notifications: [], ms: performance.now() - t0 };
+          return {
+            clusters: total,
+            atLevel,
+            changed: [],
+            differences,
+            notifications: [],
+            events: [],
+            ms: performance.now() - t0,
+          };
         }
         const dirty = scored.filter((x) => stored.has(x.key) || x.level !== null);
         const set = new Map<string, string[]>();
@@ -816,13 +844,16 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
           );
           for (const x of a.rows) set.set(x.cluster_key, x.agencies);
         }
-        const applied = await applyScored(trx, dirty, { set }, {});
+        // In the caller's transaction, its events come back for the caller to append after its audit entry
+        // (lock order: audit head → event head).
+        const applied = await applyScored(trx, dirty, { set }, { deferEvents: opts.trx !== undefined });
         return {
           clusters: total,
           atLevel,
           changed: applied.changes,
           differences,
           notifications: applied.notifications,
+          events: applied.events,
           ms: performance.now() - t0,
         };
       });

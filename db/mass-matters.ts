@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PiiKeyring } from '../platform/pii.js';
 import type { CaseStateView } from '../workflows/contract.js';
-import type { JsonValue } from '../workflows/engine/index.js';
 import { caseReference, REFERENCE_DIGITS } from './cases.js';
 import type { Db } from './knex.js';
 import type { VisitorIdentity } from './reception.js';
@@ -303,31 +302,6 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
             keys.open({ kid: r.kid, iv: r.iv, tag: r.tag, ciphertext: r.ciphertext }, repAad(r)),
           ) as VisitorIdentity,
       );
-    },
-    /** What a process's workflow starts with, from its `cases` row (a start lost to a crash is made again). */
-    async processInput(caseId: string) {
-      const r = await db('cases').where({ id: caseId }).whereIn('case_type', ['delegation', 'central_gathering']).first<
-        | {
-            case_type: string;
-            agency_id: string;
-            reference: string;
-            received_at: Date;
-            definition_key: string;
-            definition_version: number;
-            definition_hash: string;
-            details: { variables?: Record<string, JsonValue> } | null;
-          }
-        | undefined
-      >('case_type', 'agency_id', 'reference', 'received_at', 'definition_key', 'definition_version', 'definition_hash', 'details');
-      if (!r) return undefined;
-      return {
-        caseType: r.case_type,
-        agencyId: r.agency_id,
-        reference: r.reference,
-        receivedAt: r.received_at.toISOString(),
-        pin: { key: r.definition_key, version: r.definition_version, hash: r.definition_hash as `sha256:${string}` },
-        variables: { ...(r.details?.variables ?? {}), reference: r.reference } as Record<string, JsonValue>,
-      };
     },
     /** The projected state of processes by their case ids. */
     async processStates(caseIds: readonly string[]): Promise<Map<string, ProcessState>> {

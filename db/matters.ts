@@ -33,6 +33,11 @@ export interface MatterRecord {
   flagReasons: string[];
   status: MatterStatus;
   finalDecisionAt: string | null;
+  /** Structured place (2025 administrative units), sector and respondent key (ADR 0034; null: not given). */
+  place: { provinceCode: string; communeCode: string | null } | null;
+  sector: string | null;
+  /** `agency:<id>` or `name:<folded>` (hotspots/respondent.ts `respondentKey`). */
+  respondentKey: string | null;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
@@ -89,6 +94,11 @@ export function matterOf(r: Record<string, unknown>): MatterRecord {
     flagReasons: (r.flag_reasons as string[] | null) ?? [],
     status: r.status as MatterStatus,
     finalDecisionAt: isoOrNull(r.final_decision_at),
+    place: r.place_province
+      ? { provinceCode: r.place_province as string, communeCode: (r.place_commune as string | null) ?? null }
+      : null,
+    sector: (r.sector as string | null) ?? null,
+    respondentKey: (r.respondent_key as string | null) ?? null,
     createdBy: r.created_by as string,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
@@ -161,8 +171,30 @@ export interface MatterFilters {
   receivedFrom?: string | undefined;
   receivedTo?: string | undefined;
   minTimesReceived?: number | undefined;
+  provinceCode?: string | undefined;
+  communeCode?: string | undefined;
+  sector?: string | undefined;
+  respondentKey?: string | undefined;
   after?: { k: string; id: string } | undefined;
   limit: number;
+}
+
+/** A matter's structured place, sector and respondent key as written (null clears; undefined leaves as is). */
+export interface MatterPlacePatch {
+  place?: { provinceCode: string; communeCode: string | null } | null | undefined;
+  sector?: string | null | undefined;
+  respondentKey?: string | null | undefined;
+}
+
+function placeColumns(p: MatterPlacePatch): Record<string, unknown> {
+  const cols: Record<string, unknown> = {};
+  if (p.place !== undefined) {
+    cols.place_province = p.place?.provinceCode ?? null;
+    cols.place_commune = p.place?.communeCode ?? null;
+  }
+  if (p.sector !== undefined) cols.sector = p.sector;
+  if (p.respondentKey !== undefined) cols.respondent_key = p.respondentKey;
+  return cols;
 }
 
 export interface Suggestion {
@@ -221,11 +253,12 @@ export function createMatterStore(db: Db) {
         contentType: string | null;
         receivedAt: string;
         createdBy: string;
-      },
+      } & MatterPlacePatch,
       trx: Db = db,
     ): Promise<{ matter: MatterRecord; fresh: boolean }> {
       const rows = await trx('matters')
         .insert({
+          ...placeColumns(m),
           id: m.id,
           agency_id: m.agencyId,
           title: m.title,
@@ -256,10 +289,10 @@ export function createMatterStore(db: Db) {
         status?: MatterStatus | undefined;
         finalDecisionAt?: string | null | undefined;
         title?: string | undefined;
-      },
+      } & MatterPlacePatch,
       trx: Db,
     ): Promise<void> {
-      const cols: Record<string, unknown> = { updated_at: trx.fn.now() };
+      const cols: Record<string, unknown> = { updated_at: trx.fn.now(), ...placeColumns(patch) };
       if (patch.status !== undefined) cols.status = patch.status;
       if (patch.finalDecisionAt !== undefined) cols.final_decision_at = patch.finalDecisionAt;
       if (patch.title !== undefined) {
@@ -286,6 +319,10 @@ export function createMatterStore(db: Db) {
           if (q.receivedFrom) b.where('m.last_received_at', '>=', q.receivedFrom);
           if (q.receivedTo) b.where('m.first_received_at', '<=', q.receivedTo);
           if (q.minTimesReceived !== undefined) b.where('m.times_received', '>=', q.minTimesReceived);
+          if (q.provinceCode !== undefined) b.where('m.place_province', q.provinceCode);
+          if (q.communeCode !== undefined) b.where('m.place_commune', q.communeCode);
+          if (q.sector !== undefined) b.where('m.sector', q.sector);
+          if (q.respondentKey !== undefined) b.where('m.respondent_key', q.respondentKey);
           if (q.after) b.whereRaw('(m.last_received_at, m.id) < (?::timestamptz, ?)', [q.after.k, q.after.id]);
         })
         .orderBy([

@@ -21,6 +21,7 @@ import { notificationDeps, startMailCatcher, type MailCatcher } from '../platfor
 import { createPiiKeyring } from '../platform/pii.js';
 import { ensureConsoleBuilt } from '../platform/console-build.js';
 import { ensureReportSchedule } from '../platform/report-schedule.js';
+import { ensureMassProcessReconcileSchedule } from '../platform/mass-process-schedule.js';
 import { portInUse, type PostgresHandle } from '../platform/postgres.js';
 import {
   connectClient,
@@ -198,6 +199,9 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     const workerRun = worker.run();
     // Reports are drafted at the end of each data period by a Temporal Schedule (ADR 0032).
     if (await ensureReportSchedule(client, cfg.temporal.taskQueue)) logger.info('report drafting schedule created');
+    // Mass-matter processes whose start was lost (a crash after the commit) are started by a reconciler (ADR 0036).
+    if (await ensureMassProcessReconcileSchedule(client, cfg.temporal.taskQueue))
+      logger.info('mass-matter process reconciler schedule created');
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun.catch(() => undefined);

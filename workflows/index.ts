@@ -9,3 +9,4 @@ export { receptionComplianceWorkflow } from './reception-compliance.js';
 export { reportDraftingWorkflow, reportWorkflow } from './report.js';
 export { receptionPeriodWorkflow } from './reception-period.js';
 export { reviewCampaignWorkflow } from './review-campaign.js';
+export { massProcessReconcileWorkflow } from './mass-process-reconcile.js';

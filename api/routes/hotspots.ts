@@ -9,6 +9,8 @@ import { actorOf } from '../auth/principal.js';
 import { withVnInstants } from '../instants.js';
 import { idempotent } from '../routing/idempotent.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import type { Services } from '../routing/services.js';
+import type { HotspotView } from '../../db/hotspots.js';
 import { Cursor, encodeCursor } from '../schemas.js';
 import { SectorCode } from './cases.js';
 import { LEVELS } from '../../hotspots/config.js';
@@ -140,6 +142,62 @@ const CloseBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) })
 const params = z.object({ id: HotspotId });
 const withLink = <T extends { id: string }>(h: T) => ({ ...h, link: `/v1/hotspots/${h.id}` });
 
+/**
+ * One route of a hotspot's lifecycle (`POST /v1/hotspots/{id}/<verb>`): supervisors of the hotspot's area,
+ * idempotent under `Idempotency-Key`, the hotspot answered in Vietnam time. Acknowledge and close are built
+ * here alike; only the body and the service call differ.
+ */
+function lifecycleRoute<B extends z.ZodType>(r: {
+  verb: 'acknowledge' | 'close';
+  operationId: string;
+  summary: string;
+  description: string;
+  body: B;
+  bodyExample: z.input<B>;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  act(
+    services: Services,
+    change: { id: string; body: z.output<B>; actor: ReturnType<typeof actorOf>; requestId: string; agencyId: string },
+  ): Promise<HotspotView>;
+}): RouteSpec {
+  const path = `/v1/hotspots/:id/${r.verb}`;
+  return defineRoute({
+    method: 'post',
+    path,
+    operationId: r.operationId,
+    tags: ['Hotspots'],
+    summary: r.summary,
+    description: r.description,
+    auth: { roles: ACTORS, scope: { kind: 'hotspot', param: 'id' } },
+    idempotencyKey: true,
+    request: { params, body: r.body, bodyExample: r.bodyExample },
+    responses: r.responses,
+    handler: ({ req, params: p, body, principal, services, requestId }) =>
+      idempotent(
+        {
+          key: req.get('Idempotency-Key'),
+          principal,
+          store: services.idempotency,
+          method: 'POST',
+          path,
+          resourceId: p.id,
+          body: { hotspot: p.id, body },
+        },
+        async () => {
+          const h = await r.act(services, {
+            id: p.id,
+            body: body as z.output<B>,
+            actor: actorOf(principal),
+            requestId,
+            agencyId: principal.agencyId,
+          });
+          const { clusterKey: _k, ...v } = h;
+          return { body: withVnInstants(withLink(v)) };
+        },
+      ),
+  });
+}
+
 export const hotspotRoutes: RouteSpec[] = [
   defineRoute({
     method: 'get',
@@ -207,92 +265,47 @@ export const hotspotRoutes: RouteSpec[] = [
     },
   }),
 
-  defineRoute({
-    method: 'post',
-    path: '/v1/hotspots/:id/acknowledge',
+  lifecycleRoute({
+    verb: 'acknowledge',
     operationId: 'acknowledgeHotspot',
-    tags: ['Hotspots'],
     summary: 'Acknowledge a hotspot with a plan: its owner, the task force taking it (if any) and a note',
     description:
-      'Audited (`hotspot.acknowledged`) and announced (`vn.kntc.hotspot.acknowledged`). A closed hotspot: 409.',
-    auth: { roles: ACTORS, scope: { kind: 'hotspot', param: 'id' } },
-    idempotencyKey: true,
-    request: {
-      params,
-      body: AcknowledgeBody,
-      bodyExample: { ownerPersonId: 'head-so-tnmt', taskForceId: null, note: 'Đối thoại với các hộ dân trong tuần' },
-    },
+      'Audited (`hotspot.acknowledged`) and announced (`vn.kntc.hotspot.acknowledged`). A closed hotspot: 409. The ' +
+      "owner must be a person of the directory and the task force a running one of the caller's subtree (422).",
+    body: AcknowledgeBody,
+    bodyExample: { ownerPersonId: 'head-so-tnmt', taskForceId: null, note: 'Đối thoại với các hộ dân trong tuần' },
     responses: {
       200: { description: 'The hotspot, acknowledged', schema: Hotspot },
       409: { description: 'The hotspot is closed' },
-      422: { description: 'ownerPersonId is not a person of the directory' },
+      422: { description: 'ownerPersonId or taskForceId is not known (`unknown-reference`)' },
     },
-    handler: ({ req, params: p, body, principal, services, requestId }) =>
-      idempotent(
-        {
-          key: req.get('Idempotency-Key'),
-          principal,
-          store: services.idempotency,
-          method: 'POST',
-          path: '/v1/hotspots/:id/acknowledge',
-          resourceId: p.id,
-          body: { hotspot: p.id, body },
+    act: (services, change) =>
+      services.hotspotLifecycle.acknowledge({
+        ...change,
+        change: {
+          kind: 'acknowledged',
+          plan: {
+            ownerPersonId: change.body.ownerPersonId,
+            taskForceId: change.body.taskForceId,
+            note: change.body.note,
+          },
         },
-        async () => {
-          const h = await services.hotspotLifecycle.acknowledge({
-            id: p.id,
-            plan: { ownerPersonId: body.ownerPersonId, taskForceId: body.taskForceId, note: body.note },
-            actor: actorOf(principal),
-            requestId,
-            agencyId: principal.agencyId,
-          });
-          const { clusterKey: _k, ...v } = h;
-          return { body: withVnInstants(withLink(v)) };
-        },
-      ),
+      }),
   }),
 
-  defineRoute({
-    method: 'post',
-    path: '/v1/hotspots/:id/close',
+  lifecycleRoute({
+    verb: 'close',
     operationId: 'closeHotspot',
-    tags: ['Hotspots'],
     summary: 'Close a hotspot with the reason (its history is kept; only a rise above its level reopens it)',
     description: 'Audited (`hotspot.closed`) and announced (`vn.kntc.hotspot.closed`). Already closed: 409.',
-    auth: { roles: ACTORS, scope: { kind: 'hotspot', param: 'id' } },
-    idempotencyKey: true,
-    request: {
-      params,
-      body: CloseBody,
-      bodyExample: { reason: 'Đã đối thoại, các hộ dân đồng ý phương án bồi thường' },
-    },
+    body: CloseBody,
+    bodyExample: { reason: 'Đã đối thoại, các hộ dân đồng ý phương án bồi thường' },
     responses: {
       200: { description: 'The hotspot, closed', schema: Hotspot },
       409: { description: 'The hotspot is closed already' },
     },
-    handler: ({ req, params: p, body, principal, services, requestId }) =>
-      idempotent(
-        {
-          key: req.get('Idempotency-Key'),
-          principal,
-          store: services.idempotency,
-          method: 'POST',
-          path: '/v1/hotspots/:id/close',
-          resourceId: p.id,
-          body: { hotspot: p.id, body },
-        },
-        async () => {
-          const h = await services.hotspotLifecycle.close({
-            id: p.id,
-            reason: body.reason,
-            actor: actorOf(principal),
-            requestId,
-            agencyId: principal.agencyId,
-          });
-          const { clusterKey: _k, ...v } = h;
-          return { body: withVnInstants(withLink(v)) };
-        },
-      ),
+    act: (services, change) =>
+      services.hotspotLifecycle.close({ ...change, change: { kind: 'closed', reason: change.body.reason } }),
   }),
 
   defineRoute({

@@ -12,6 +12,7 @@ import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
+import { Place, SectorCode } from '../case-body.js';
 import { AgencyId, Cursor, encodeCursor, IsoInstant, Text, Uuid, VisitorInput } from '../schemas.js';
 
 const READERS = ['reception_officer', 'intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
@@ -37,6 +38,17 @@ export const MatterView = z
     flagRules: z.array(z.string()).meta({ description: 'The flag rules that hold now (GET /v1/matters/flag-rules)' }),
     status: z.enum(MATTER_STATUSES),
     finalDecisionAt: z.string().nullable(),
+    place: z.object({ provinceCode: z.string(), communeCode: z.string().nullable() }).nullable().meta({
+      description: 'Province and commune/ward of the 2025 administrative units (the hotspot detector keys on it)',
+    }),
+    sector: z.string().nullable(),
+    respondentKey: z.string().nullable().meta({
+      description: 'The respondent as the hotspot detector keys it: `agency:<id>` or `name:<folded name>`',
+    }),
+    respondentAgencyId: z
+      .string()
+      .nullable()
+      .meta({ description: 'The respondent agency, when the respondent is one' }),
     createdAt: z.string(),
     links: z.object({ self: z.string(), visits: z.string() }),
   })
@@ -57,6 +69,10 @@ export const matterView = (m: MatterRecord & { flagRules: string[] }) => ({
   flagRules: m.flagRules,
   status: m.status,
   finalDecisionAt: m.finalDecisionAt,
+  place: m.place,
+  sector: m.sector,
+  respondentKey: m.respondentKey,
+  respondentAgencyId: m.respondentKey?.startsWith('agency:') ? m.respondentKey.slice('agency:'.length) : null,
   createdAt: m.createdAt,
   links: { self: `/v1/matters/${m.id}`, visits: `/v1/reception/visits?matterId=${m.id}` },
 });
@@ -93,6 +109,16 @@ export const suggestionView = (s: Suggestion) => ({
   matter: matterView({ ...s.matter, flagRules: s.matter.flagReasons }),
 });
 
+/** A matter's structured place, sector and respondent (ADR 0034), checked against the reference data. */
+const PlaceFields = {
+  place: Place.optional(),
+  sector: SectorCode.optional(),
+  respondentAgencyId: AgencyId.optional().meta({ description: 'The respondent as an agency of the directory' }),
+  respondent: Text(500)
+    .optional()
+    .meta({ description: 'The respondent as a text (an official, a decision), keyed as the detector keys cases' }),
+};
+
 export const matterRoutes: RouteSpec[] = [
   defineRoute({
     method: 'post',
@@ -109,11 +135,23 @@ export const matterRoutes: RouteSpec[] = [
           title: Text(500),
           contentType: z.enum(CONTENT_TYPES).optional(),
           link: z.strictObject({ kind: z.enum(MATTER_LINK_KINDS), refId: Uuid }).optional(),
+          ...PlaceFields,
         })
         .meta({ id: 'CreateMatter' }),
-      bodyExample: { agencyId: 'so-tnmt', title: 'Tranh chấp ranh giới đất thửa 123 xã A', contentType: 'complaint' },
+      bodyExample: {
+        agencyId: 'so-tnmt',
+        title: 'Tranh chấp ranh giới đất thửa 123 xã A',
+        contentType: 'complaint',
+        place: { provinceCode: '01', communeCode: '00004' },
+        sector: 'land',
+      },
     },
-    responses: { 201: { description: 'The matter', schema: MatterView } },
+    responses: {
+      201: { description: 'The matter', schema: MatterView },
+      422: {
+        description: 'A place, sector or respondent agency the reference data does not know (`unknown-reference`)',
+      },
+    },
     handler: ({ req, body, principal, services, requestId }) =>
       idempotent(
         {
@@ -152,6 +190,13 @@ export const matterRoutes: RouteSpec[] = [
         receivedFrom: IsoInstant.optional(),
         receivedTo: IsoInstant.optional(),
         minTimesReceived: z.coerce.number().int().min(1).max(10_000).optional(),
+        provinceCode: Place.shape.provinceCode.optional(),
+        communeCode: z
+          .string()
+          .regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)')
+          .optional(),
+        sector: SectorCode.optional(),
+        respondentAgencyId: AgencyId.optional(),
         after: Cursor.optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
@@ -179,6 +224,10 @@ export const matterRoutes: RouteSpec[] = [
           receivedFrom: query.receivedFrom,
           receivedTo: query.receivedTo,
           minTimesReceived: query.minTimesReceived,
+          provinceCode: query.provinceCode,
+          communeCode: query.communeCode,
+          sector: query.sector,
+          respondentKey: query.respondentAgencyId ? `agency:${query.respondentAgencyId}` : undefined,
           after: query.after,
           limit: query.limit,
         },
@@ -313,11 +362,20 @@ export const matterRoutes: RouteSpec[] = [
             description: 'When the final decision (quyết định giải quyết cuối cùng / kết luận) was issued',
           }),
           title: Text(500).optional(),
+          place: Place.nullable().optional().meta({ description: 'null clears it' }),
+          sector: SectorCode.nullable().optional(),
+          respondentAgencyId: AgencyId.nullable().optional(),
+          respondent: Text(500).nullable().optional(),
         })
         .meta({ id: 'UpdateMatter' }),
       bodyExample: { finalDecisionAt: '2026-07-15T10:00:00+07:00' },
     },
-    responses: { 200: { description: 'The matter', schema: MatterView } },
+    responses: {
+      200: { description: 'The matter', schema: MatterView },
+      422: {
+        description: 'A place, sector or respondent agency the reference data does not know (`unknown-reference`)',
+      },
+    },
     handler: async ({ params, body, principal, services, requestId }) => {
       if (body.finalDecisionAt && Date.parse(body.finalDecisionAt) > Date.now() + 5 * 60_000)
         throw problems.validation([{ path: 'finalDecisionAt', message: 'must not be in the future' }]);

@@ -164,7 +164,9 @@ export function createServices(deps: AppDeps) {
     massMatterStore,
     massMatters,
     hotspotLifecycle: createHotspotService(deps.db, hotspots, audit, {
-      exists: async (id) => (await createDirectoryStore(deps.db).person(id)) !== undefined,
+      people: { exists: async (id) => (await createDirectoryStore(deps.db).person(id)) !== undefined },
+      taskForces: { get: (id) => taskForces.store.get(id) },
+      agencies,
     }),
     startDelivery,
     deps,

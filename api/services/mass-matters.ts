@@ -5,8 +5,9 @@
  * `cases` row of its own type, so its tasks are in the task inbox, routed, claimed and completed like any case's.
  *
  * The process's row commits with the record that caused it (delegation, gathering) and its workflow starts right
- * after the commit; a start lost to a crash is made again by {@link ensureStarted} (idempotent: the workflow id
- * is the process's), which the reads call for a process never projected.
+ * after the commit; a start lost to a crash is made by the reconciler the worker runs on a Temporal Schedule
+ * (workflows/mass-process-reconcile.ts), and sooner by {@link ensureStarted} when the process is read — both
+ * start it once ever (platform/mass-process-start.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -27,7 +28,8 @@ import {
   GATHERING_STEPS,
 } from '../../processes/builtin/mass.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
-import { caseWorkflowId, PROCESS_WORKFLOW, SA, type ProcessInput } from '../../workflows/contract.js';
+import { PROCESS_WORKFLOW, type ProcessInput } from '../../workflows/contract.js';
+import { massProcessStartOptions, startProcessOnce, storedProcessInput } from '../../platform/mass-process-start.js';
 import type { JsonValue } from '../../workflows/engine/index.js';
 import type { AgencyScope } from '../auth/agencies.js';
 import { actorOf, type Principal } from '../auth/principal.js';
@@ -149,16 +151,8 @@ export function createMassMatterService(deps: MassMatterDeps) {
 
   async function startWorkflow(input: ProcessInput, receivedAt: string): Promise<void> {
     await deps.temporal.workflow.start(PROCESS_WORKFLOW, {
-      workflowId: caseWorkflowId(input.caseId),
-      taskQueue: deps.taskQueue,
-      args: [input],
+      ...massProcessStartOptions(input, receivedAt, deps.taskQueue),
       workflowIdConflictPolicy: 'USE_EXISTING',
-      typedSearchAttributes: [
-        { key: SA.caseType, value: input.caseType },
-        { key: SA.agencyId, value: input.agencyId! },
-        { key: SA.stage, value: 'received' },
-        { key: SA.receivedAt, value: new Date(receivedAt) },
-      ],
     });
   }
 
@@ -174,7 +168,67 @@ export function createMassMatterService(deps: MassMatterDeps) {
     }
   }
 
+  /**
+   * The central gatherings of a matter not yet fed to the detector, as items in the matter's place, sector and
+   * respondent (ADR 0034; a gathering weighs most): none while the matter has no place. Run in the transaction
+   * that recorded the gathering, or that gave the matter its place. Answers the notifications to start after it.
+   */
+  async function feedGatherings(
+    trx: Db,
+    matterId: string,
+    opts: { deferEvents?: boolean } = {},
+  ): Promise<{ notifications: string[]; events: NewEvent[] }> {
+    const m = await trx('matters').where({ id: matterId }).first<
+      | {
+          agency_id: string;
+          place_province: string | null;
+          place_commune: string | null;
+          sector: string | null;
+          respondent_key: string | null;
+        }
+      | undefined
+    >('agency_id', 'place_province', 'place_commune', 'sector', 'respondent_key');
+    if (!m?.place_province) return { notifications: [], events: [] };
+    const fresh = await trx('central_gatherings')
+      .where({ matter_id: matterId })
+      .whereNull('hotspot_fed_at')
+      .orderBy('gathered_at')
+      .forUpdate()
+      .select<Array<{ id: string; gathered_at: Date }>>('id', 'gathered_at');
+    if (fresh.length === 0) return { notifications: [], events: [] };
+    const r = await ingestHotspotItems(
+      trx,
+      fresh.map((g) => ({
+        kind: 'central_gathering' as const,
+        id: g.id,
+        at: g.gathered_at.getTime(),
+        provinceCode: m.place_province!,
+        communeCode: m.place_commune,
+        sector: m.sector,
+        respondent: m.respondent_key,
+        mass: true,
+        agencyId: m.agency_id,
+      })),
+      deps.hotspots.config,
+      { deferEvents: opts.deferEvents ?? false },
+    );
+    await trx('central_gatherings')
+      .whereIn(
+        'id',
+        fresh.map((g) => g.id),
+      )
+      .update({ hotspot_fed_at: trx.fn.now() });
+    return { notifications: r.notifications, events: r.events };
+  }
+
   return {
+    feedGatherings,
+
+    /** Starts the deliveries of notifications recorded in a committed transaction (a failure is swept later). */
+    async startDeliveries(ids: readonly string[]): Promise<void> {
+      for (const n of ids) await deps.hotspots.startDelivery(n).catch(() => undefined);
+    },
+
     /**
      * After a visit or letter is confirmed in a matter (in the link's transaction): a crowd — `minPeople` or more
      * people at the visit or signing the letter, a delegation, or a letter the lifecycle flagged mass
@@ -327,35 +381,9 @@ export function createMassMatterService(deps: MassMatterDeps) {
         await store.flagMass(matter.id, trx);
         // The detector (ADR 0034): a central gathering weighs most, in the matter's place, sector and respondent —
         // before the audit head (lock order), its events last.
-        let hotspotEvents: NewEvent[] = [];
-        const place = await trx('matters').where({ id: matter.id }).first<{
-          place_province: string | null;
-          place_commune: string | null;
-          sector: string | null;
-          respondent_key: string | null;
-        }>('place_province', 'place_commune', 'sector', 'respondent_key');
-        if (place?.place_province) {
-          const r = await ingestHotspotItems(
-            trx,
-            [
-              {
-                kind: 'central_gathering',
-                id: a.id,
-                at: Date.parse(g.gatheredAt),
-                provinceCode: place.place_province,
-                communeCode: place.place_commune,
-                sector: place.sector,
-                respondent: place.respondent_key,
-                mass: true,
-                agencyId: matter.agencyId,
-              },
-            ],
-            deps.hotspots.config,
-            { deferEvents: true },
-          );
-          notifications = r.notifications;
-          hotspotEvents = r.events;
-        }
+        const fed = await feedGatherings(trx, matter.id, { deferEvents: true });
+        notifications = fed.notifications;
+        const hotspotEvents = fed.events;
         // References and counts only: the representatives are personal data.
         await audit.append(
           {
@@ -396,31 +424,18 @@ export function createMassMatterService(deps: MassMatterDeps) {
       return out;
     },
 
-    /** Starts a process whose row exists but which was never projected (its start was lost). */
+    /**
+     * Starts a process whose row exists but which was never projected (its start was lost), as the reconciler
+     * does (platform/mass-process-start.ts: never a second run).
+     */
     async ensureStarted(caseId: string, state: ProcessState | undefined, log?: Log) {
       if (state?.state) return;
-      const input = await store.processInput(caseId);
-      if (!input || typeof input.variables.receivedOn !== 'string') return;
-      const def = await deps.definitions.getCached(input.pin.key, input.pin.version, input.pin.hash);
-      if (!def) return;
-      const start: PendingStart = {
-        caseId,
-        run: () =>
-          startWorkflow(
-            {
-              caseId,
-              caseType: input.caseType,
-              agencyId: input.agencyId,
-              reference: input.reference,
-              definition: def.content,
-              pin: { ...input.pin, label: `${input.pin.key}@${input.pin.version}+${input.pin.hash}` },
-              variables: input.variables,
-              caseEvents: { received: input.variables.receivedOn as string },
-            },
-            input.receivedAt,
-          ),
-      };
-      await startAll([start], log);
+      try {
+        const p = await storedProcessInput(deps.db, caseId, deps.definitions.getCached);
+        if (p) await startProcessOnce(deps.temporal, deps.taskQueue, p);
+      } catch (err) {
+        log?.error({ caseId, err: (err as Error).name }, 'mass matters: process start failed');
+      }
     },
 
     /** A gathering with its steps: each step's task (open, completed, escalated), limit, due instant and status. */

@@ -14,6 +14,7 @@ import type { Db } from '../../db/knex.js';
 import {
   evaluateFlags,
   type MatterLinkKind,
+  type MatterPlacePatch,
   type MatterRecord,
   type MatterStatus,
   type MatterStore,
@@ -184,7 +185,7 @@ export interface ReceptionDeps {
   /** The directory position of a leader or delegate, and the schedule entry a session held. */
   schedule: Pick<ReceptionScheduleStore, 'positionOf' | 'get'>;
   /** Mass matters (ADR 0036): a crowd confirmed in a matter flags it mass and opens its delegation process. */
-  massMatters?: Pick<MassMatterService, 'onConfirmed' | 'startAll'> | undefined;
+  massMatters?: Pick<MassMatterService, 'onConfirmed' | 'startAll' | 'feedGatherings' | 'startDeliveries'> | undefined;
   /** Reference data check and the hotspot detector, for a visit's place (ADR 0034). */
   places?: Pick<PlaceStore, 'check'> | undefined;
   hotspots?: { config: HotspotConfig; startDelivery(notificationId: string): Promise<void> } | undefined;
@@ -193,7 +194,38 @@ export interface ReceptionDeps {
 const by = (p: Principal) => `${p.type}:${p.id}`;
 const todayVn = () => vnDate(Date.now());
 
+/**
+ * A matter's structured place, sector and respondent as given to `POST`/`PATCH /v1/matters` (ADR 0034): null
+ * clears a field, undefined leaves it. The respondent is an agency of the directory or a text, keyed as the
+ * hotspot detector keys cases and visits (an agency wins).
+ */
+export interface MatterPlaceInput {
+  place?: { provinceCode: string; communeCode?: string | undefined } | null | undefined;
+  sector?: string | null | undefined;
+  respondentAgencyId?: string | null | undefined;
+  respondent?: string | null | undefined;
+}
+
 export function createReceptionService(deps: ReceptionDeps) {
+  /** Checks a matter's place, sector and respondent against the reference data (422 naming the field). */
+  async function placePatch(m: MatterPlaceInput): Promise<MatterPlacePatch> {
+    const errors = deps.places
+      ? await deps.places.check({
+          place: m.place ?? undefined,
+          sector: m.sector ?? undefined,
+          respondentAgencyId: m.respondentAgencyId ?? undefined,
+        })
+      : [];
+    if (errors.length > 0) throw unknownReference(errors);
+    const out: MatterPlacePatch = {};
+    if (m.place !== undefined)
+      out.place = m.place ? { provinceCode: m.place.provinceCode, communeCode: m.place.communeCode ?? null } : null;
+    if (m.sector !== undefined) out.sector = m.sector;
+    if (m.respondentAgencyId !== undefined || m.respondent !== undefined)
+      out.respondentKey = clusterRespondent({ agencyId: m.respondentAgencyId, name: m.respondent });
+    return out;
+  }
+
   const { db, reception, matters, audit } = deps;
   const periods = createReceptionPeriodStore(db);
   const hasher = reception.hasher;
@@ -831,11 +863,12 @@ export function createReceptionService(deps: ReceptionDeps) {
         title: string;
         contentType?: ContentType | undefined;
         link?: { kind: MatterLinkKind; refId: string } | undefined;
-      },
+      } & MatterPlaceInput,
       principal: Principal,
       key: string | undefined,
       requestId: string,
     ): Promise<MatterRecord> {
+      const located = await placePatch(m);
       const subtree = await deps.agencies.subtree(principal.agencyId);
       let receivedAt = new Date().toISOString();
       if (m.link) {
@@ -855,6 +888,7 @@ export function createReceptionService(deps: ReceptionDeps) {
             contentType: m.contentType ?? null,
             receivedAt,
             createdBy: by(principal),
+            ...located,
           },
           trx,
         );
@@ -864,7 +898,14 @@ export function createReceptionService(deps: ReceptionDeps) {
             actor: actorOf(principal),
             action: 'matter.created',
             requestId,
-            after: { matterId: id, agencyId: m.agencyId, title: m.title },
+            after: {
+              matterId: id,
+              agencyId: m.agencyId,
+              title: m.title,
+              place: matter.place,
+              sector: matter.sector,
+              respondentKey: matter.respondentKey,
+            },
           },
           trx,
         );
@@ -905,20 +946,40 @@ export function createReceptionService(deps: ReceptionDeps) {
       return out;
     },
 
-    /** Changes a matter's status, final decision date or title (audited); flags are re-evaluated. */
+    /**
+     * Changes a matter's status, final decision date, title, place, sector or respondent (audited; the reference
+     * data checked first, 422 naming the field); flags are re-evaluated. A place given to a matter feeds its
+     * central gatherings not yet fed to the hotspot detector (ADR 0034); the place is not moved afterwards: items
+     * already fed stay in their clusters.
+     */
     async updateMatter(
       id: string,
       patch: {
         status?: MatterStatus | undefined;
         finalDecisionAt?: string | null | undefined;
         title?: string | undefined;
-      },
+      } & MatterPlaceInput,
       principal: Principal,
       requestId: string,
     ): Promise<MatterRecord> {
-      return db.transaction(async (trx) => {
+      const located = await placePatch(patch);
+      const plain = {
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        ...(patch.finalDecisionAt !== undefined ? { finalDecisionAt: patch.finalDecisionAt } : {}),
+        ...(patch.title !== undefined ? { title: patch.title } : {}),
+      };
+      let notifications: string[] = [];
+      const out = await db.transaction(async (trx) => {
         const before = (await matters.lock(id, trx))!;
-        await matters.update(id, patch, trx);
+        await matters.update(id, { ...plain, ...located }, trx);
+        const placed = Object.keys(located).length > 0;
+        // The detector before the audit head, its events after the audit entry (ADR 0034 lock order).
+        let hotspotEvents: NewEvent[] = [];
+        if (located.place && deps.massMatters) {
+          const fed = await deps.massMatters.feedGatherings(trx, id, { deferEvents: true });
+          notifications = fed.notifications;
+          hotspotEvents = fed.events;
+        }
         await audit.append(
           {
             actor: actorOf(principal),
@@ -929,13 +990,17 @@ export function createReceptionService(deps: ReceptionDeps) {
               status: before.status,
               finalDecisionAt: before.finalDecisionAt,
               title: before.title,
+              ...(placed ? { place: before.place, sector: before.sector, respondentKey: before.respondentKey } : {}),
             },
-            after: { matterId: id, ...patch },
+            after: { matterId: id, ...plain, ...located },
           },
           trx,
         );
+        if (hotspotEvents.length > 0) await appendEvents(trx, hotspotEvents);
         return refresh(id, trx, requestId, principal);
       });
+      await deps.massMatters?.startDeliveries(notifications);
+      return out;
     },
 
     /**

@@ -1447,7 +1447,7 @@ export interface paths {
         put?: never;
         /**
          * Acknowledge a hotspot with a plan: its owner, the task force taking it (if any) and a note
-         * @description Audited (`hotspot.acknowledged`) and announced (`vn.kntc.hotspot.acknowledged`). A closed hotspot: 409.
+         * @description Audited (`hotspot.acknowledged`) and announced (`vn.kntc.hotspot.acknowledged`). A closed hotspot: 409. The owner must be a person of the directory and the task force a running one of the caller's subtree (422).
          *
          *     Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -3856,6 +3856,16 @@ export interface components {
                 kind: "visit" | "case";
                 refId: string;
             };
+            place?: components["schemas"]["Place"];
+            /** @description The respondent as a text (an official, a decision), keyed as the detector keys cases */
+            respondent?: string;
+            /**
+             * @description The respondent as an agency of the directory
+             * @example so-tnmt
+             */
+            respondentAgencyId?: string;
+            /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
+            sector?: string;
             title: string;
         };
         CreateReceptionPeriod: {
@@ -4659,7 +4669,17 @@ export interface components {
             };
             mass: boolean;
             peopleMax: number;
+            /** @description Province and commune/ward of the 2025 administrative units (the hotspot detector keys on it) */
+            place: {
+                communeCode: string | null;
+                provinceCode: string;
+            } | null;
             prolonged: boolean;
+            /** @description The respondent agency, when the respondent is one */
+            respondentAgencyId: string | null;
+            /** @description The respondent as the hotspot detector keys it: `agency:<id>` or `name:<folded name>` */
+            respondentKey: string | null;
+            sector: string | null;
             /** @enum {string} */
             status: "open" | "closed";
             /** @description Receptions: visits, and letters not received at a visit */
@@ -4716,7 +4736,17 @@ export interface components {
             };
             mass: boolean;
             peopleMax: number;
+            /** @description Province and commune/ward of the 2025 administrative units (the hotspot detector keys on it) */
+            place: {
+                communeCode: string | null;
+                provinceCode: string;
+            } | null;
             prolonged: boolean;
+            /** @description The respondent agency, when the respondent is one */
+            respondentAgencyId: string | null;
+            /** @description The respondent as the hotspot detector keys it: `agency:<id>` or `name:<folded name>` */
+            respondentKey: string | null;
+            sector: string | null;
             /** @enum {string} */
             status: "open" | "closed";
             /** @description Receptions: visits, and letters not received at a visit */
@@ -5879,6 +5909,19 @@ export interface components {
              * @example 2026-07-01T09:30:00+07:00
              */
             finalDecisionAt?: string | null;
+            /** @description null clears it */
+            place?: {
+                communeCode?: string;
+                provinceCode: string;
+            } | null;
+            respondent?: string | null;
+            /**
+             * @description Agency id in the agency tree
+             * @example so-tnmt
+             */
+            respondentAgencyId?: string | null;
+            /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
+            sector?: string | null;
             /** @enum {string} */
             status?: "open" | "closed";
             title?: string;
@@ -11171,7 +11214,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description ownerPersonId is not a person of the directory */
+            /** @description ownerPersonId or taskForceId is not known (`unknown-reference`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11286,13 +11329,19 @@ export interface operations {
                 after?: string;
                 /** @description Agency id in the agency tree */
                 agencyId?: string;
+                communeCode?: string;
                 complex?: "true" | "false";
                 limit?: number;
                 mass?: "true" | "false";
                 minTimesReceived?: number;
                 prolonged?: "true" | "false";
+                provinceCode?: string;
                 receivedFrom?: string;
                 receivedTo?: string;
+                /** @description Agency id in the agency tree */
+                respondentAgencyId?: string;
+                /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
+                sector?: string;
                 status?: "open" | "closed";
             };
             header?: never;
@@ -11355,7 +11404,12 @@ export interface operations {
                  * @example {
                  *       "agencyId": "so-tnmt",
                  *       "title": "Tranh chấp ranh giới đất thửa 123 xã A",
-                 *       "contentType": "complaint"
+                 *       "contentType": "complaint",
+                 *       "place": {
+                 *         "provinceCode": "01",
+                 *         "communeCode": "00004"
+                 *       },
+                 *       "sector": "land"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateMatter"];
@@ -11416,7 +11470,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Idempotency-Key reused with a different request */
+            /** @description A place, sector or respondent agency the reference data does not know (`unknown-reference`) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11543,6 +11597,15 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A place, sector or respondent agency the reference data does not know (`unknown-reference`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

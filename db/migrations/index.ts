@@ -39,6 +39,7 @@ import * as m20261205030000 from './20261205030000_special_periods.js';
 import * as m20261205060000 from './20261205060000_mass_matters.js';
 import * as m20261207010000 from './20261207010000_matter_subject_terms.js';
 import * as m20261207020000 from './20261207020000_hotspot_cluster_days.js';
+import * as m20261207030000 from './20261207030000_mass_process_reconcile.js';
 
 /**
  * Every migration, in order. A static list (instead of knex scanning a folder) so migrations load the
@@ -85,6 +86,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261205060000_mass_matters': m20261205060000,
   '20261207010000_matter_subject_terms': m20261207010000,
   '20261207020000_hotspot_cluster_days': m20261207020000,
+  '20261207030000_mass_process_reconcile': m20261207030000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -219,6 +219,34 @@ describe('hotspot early warning', () => {
     );
     expect(officer.status).toBe(403);
 
+    // The plan's task force: a running one of the caller's subtree (ADR 0037); unknown, ended or foreign: 422.
+    const taskForce = async (id: string, agency: string, endsOn: string) =>
+      api.tdb.db('task_forces').insert({
+        id,
+        name: `Tổ công tác ${id}`,
+        mandate: 'Giải quyết dứt điểm',
+        governing_agency_id: agency,
+        lead_person_id: 'head-so-tnmt',
+        ends_on: endsOn,
+        created_by: JSON.stringify({ type: 'user', id: 'head-so-tnmt' }),
+      });
+    await taskForce('tcd-2026-07', 'so-tnmt', '2099-12-31');
+    await taskForce('tcd-ended', 'so-tnmt', '2026-01-31');
+    await taskForce('tcd-commune', 'ubnd-xa-b', '2099-12-31');
+    for (const [id, why] of [
+      ['no-such-force', 'in your subtree'],
+      ['tcd-ended', 'ended'],
+      ['tcd-commune', 'in your subtree'],
+    ] as const) {
+      const bad = await call('POST', `/v1/hotspots/${h.id}/acknowledge`, sup, {
+        ownerPersonId: 'head-so-tnmt',
+        taskForceId: id,
+      });
+      expect(bad.status, bad.text).toBe(422);
+      expect((bad.json.errors as Json[])[0]).toMatchObject({ path: 'taskForceId' });
+      expect(bad.text).toContain(why);
+    }
+
     const key = randomUUID();
     const plan = { ownerPersonId: 'head-so-tnmt', taskForceId: 'tcd-2026-07', note: 'Đối thoại với các hộ dân' };
     const ack = await call('POST', `/v1/hotspots/${h.id}/acknowledge`, sup, plan, key);
@@ -337,6 +365,102 @@ describe('hotspot early warning', () => {
       .where({ session_id: sessionId, place_commune: '00073' })
       .count('* as n');
     expect(Number(visits[0]!.n)).toBe(3);
+  });
+
+  it('each supervisor is told once per set of rises (nested clusters, agencies sharing supervisors)', async () => {
+    const db = api.tdb.appDb;
+    const at = Date.now() - 3_600_000;
+    // One intake of ten mass letters at two communes of the province: its three nested clusters rise at once.
+    const items: DetectorItem[] = Array.from({ length: 10 }, (_v, i) => ({
+      kind: 'case',
+      id: `once-${i}-${randomUUID().slice(0, 8)}`,
+      at: at + i * 1000,
+      provinceCode: '01',
+      communeCode: '00076',
+      sector: 'environment',
+      respondent: 'name:pham van c',
+      mass: true,
+      agencyId: i % 2 ? 'ubnd-xa-a' : 'ubnd-xa-b',
+    }));
+    const r = await db.transaction((trx) => ingestHotspotItems(trx, items, DEFAULT_HOTSPOT_CONFIG));
+    expect(r.changes.filter((c) => c.rising)).toHaveLength(3);
+    const rows = await db('case_notifications').whereIn('id', r.notifications);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].kind).toBe('hotspot_raised');
+    const recipients = rows.flatMap((n) => n.recipients as string[]);
+    expect(new Set(recipients).size).toBe(recipients.length);
+    expect(recipients).toEqual(
+      expect.arrayContaining(['person:head-tinh-demo', 'person:head-ubnd-xa-a', 'person:head-ubnd-xa-b']),
+    );
+    expect(recipients).not.toContain('person:head-so-tnmt');
+  });
+
+  it('concurrent acknowledge and close of one hotspot: no lost update, audit true to the order', async () => {
+    const db = api.tdb.appDb;
+    const sup = await supervisor();
+    for (let n = 0; n < 4; n++) {
+      const commune = `0009${n}`;
+      const r = await db.transaction((trx) =>
+        ingestHotspotItems(
+          trx,
+          [0, 1].map((i) => ({
+            kind: 'case' as const,
+            id: `race-${n}-${i}-${randomUUID().slice(0, 8)}`,
+            at: Date.now() - 60_000 + i,
+            provinceCode: '01',
+            communeCode: commune,
+            sector: 'land',
+            respondent: 'agency:so-tnmt',
+            mass: true,
+            agencyId: 'so-tnmt',
+          })),
+          DEFAULT_HOTSPOT_CONFIG,
+        ),
+      );
+      const id = r.changes.find((c) => c.clusterKey.includes('|r:'))!.hotspotId;
+      const [ack, close] = await Promise.all([
+        call('POST', `/v1/hotspots/${id}/acknowledge`, sup, { ownerPersonId: 'head-so-tnmt', note: `n${n}` }),
+        call('POST', `/v1/hotspots/${id}/close`, sup, { reason: `r${n}` }),
+      ]);
+      expect(close.status, close.text).toBe(200);
+      expect([200, 409]).toContain(ack.status);
+      const row = await db('hotspots').where({ id }).first();
+      expect(row.status).toBe('closed');
+      const history = (await db('hotspot_history').where({ hotspot_id: id }).orderBy('id')).map((x) => x.action);
+      const closedAudit = await db('audit_log')
+        .where({ action: 'hotspot.closed' })
+        .whereRaw(`after->>'hotspotId' = ?`, [id])
+        .first();
+      if (ack.status === 200) {
+        // The acknowledgement came first; the closure saw it (its "before" is the acknowledged row).
+        expect(history.slice(-2)).toEqual(['acknowledged', 'closed']);
+        expect(closedAudit.before.status).toBe('acknowledged');
+        expect(row.plan).toMatchObject({ note: `n${n}` });
+      } else {
+        expect(history.at(-1)).toBe('closed');
+        expect(history).not.toContain('acknowledged');
+        expect(closedAudit.before.status).toBe('open');
+      }
+    }
+  });
+
+  it("the admin recompute's audit entry commits in the transaction of its effects", async () => {
+    const h = (await hotspotOf(KEY)) as { id: string };
+    // A stale row (as after a configuration change): the recompute rewrites it.
+    await api.tdb.db('hotspots').where({ id: h.id }).update({ item_count: 0 });
+    const admin = await authHeader({ roles: ['system_admin'], agency: 'tinh-demo' });
+    const full = await call('POST', '/v1/admin/hotspots/recompute', admin);
+    expect(full.status, full.text).toBe(200);
+    expect(full.json.changed).toBe(0);
+    const row = await api.tdb.db('hotspots').where({ id: h.id }).first('item_count', api.tdb.db.raw('xmin::text AS x'));
+    expect(row.item_count).toBeGreaterThan(0);
+    const entry = await api.tdb
+      .db('audit_log')
+      .where({ action: 'hotspot.recomputed' })
+      .orderBy('seq', 'desc')
+      .first('after', api.tdb.db.raw('xmin::text AS x'));
+    expect(entry.x).toBe(row.x);
+    expect(entry.after).toMatchObject({ clusters: full.json.clusters, changed: 0 });
   });
 
   it(

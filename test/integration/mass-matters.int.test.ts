@@ -5,8 +5,14 @@
  * through the task inbox until the citizens are home, the chairman has the report and a plan is agreed.
  */
 import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../api/auth/principal.js';
+import { createServices } from '../../api/routing/services.js';
+import { delegationDefinition } from '../../processes/builtin/mass.js';
+import { ensureMassProcessReconcileSchedule } from '../../platform/mass-process-schedule.js';
+import { caseWorkflowId } from '../../workflows/contract.js';
+import type { MassProcessReconcileResult } from '../../workflows/mass-process-contract.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
 import { authHeader } from '../support/auth.js';
 import { startTestApi, tableCounts, type TestApi } from '../support/api.js';
@@ -272,5 +278,282 @@ describe('central gatherings', () => {
     expect(items.map((i) => i.item_kind)).toEqual(['central_gathering', 'central_gathering']);
     const hs = await send('GET', '/v1/hotspots', await h(['supervisor'], 'tinh-demo'));
     expect(hs.status, hs.text).toBe(200);
+  });
+});
+
+describe("a matter's place, sector and respondent (ADR 0034)", () => {
+  it('set at creation and by PATCH, checked against the reference data, audited, filtered, read back', async () => {
+    const other = await api.tdb
+      .db('admin_communes')
+      .whereNot('province_code', provinceCode)
+      .first<{ code: string; province_code: string }>();
+    // What a refused request could have written (the earlier tests' processes still run in the background).
+    const written = async () => {
+      const c = await tableCounts(api.tdb.db);
+      const audited = await api.tdb.db('audit_log').where('action', 'like', 'matter.%').count('* as n').first();
+      return [c.matters, Number(audited!.n), c.matter_links, c.hotspot_items];
+    };
+    const before = await written();
+    for (const [body, path] of [
+      [{ place: { provinceCode, communeCode: other!.code } }, 'place.communeCode'],
+      [{ place: { provinceCode: '99' } }, 'place.provinceCode'],
+      [{ sector: 'astrology' }, 'sector'],
+      [{ respondentAgencyId: 'no-such-agency' }, 'respondentAgencyId'],
+    ] as const) {
+      const bad = await send('POST', '/v1/matters', await h(['reception_officer']), {
+        agencyId: HOME,
+        title: 'Sai địa bàn',
+        ...body,
+      });
+      expect(bad.status, bad.text).toBe(422);
+      expect(bad.json.type).toMatch(/unknown-reference$/);
+      expect(bad.json.errors.map((e: { path: string }) => e.path)).toEqual([path]);
+    }
+    const malformed = await send('POST', '/v1/matters', await h(['reception_officer']), {
+      agencyId: HOME,
+      title: 'Sai mã',
+      place: { provinceCode: 'x1' },
+    });
+    expect(malformed.status).toBe(400);
+    expect(malformed.text).toContain('provinceCode');
+    expect(await written()).toEqual(before);
+
+    const made = await send('POST', '/v1/matters', await h(['reception_officer']), {
+      agencyId: HOME,
+      title: 'Tranh chấp đất đai cụm dân cư số 3',
+      place: { provinceCode, communeCode },
+      sector: 'land',
+      respondentAgencyId: OTHER,
+    });
+    expect(made.status, made.text).toBe(201);
+    expect(made.json).toMatchObject({
+      place: { provinceCode, communeCode },
+      sector: 'land',
+      respondentKey: `agency:${OTHER}`,
+      respondentAgencyId: OTHER,
+    });
+    const id = made.json.id as string;
+    const created = await api.tdb.db('audit_log').where({ action: 'matter.created' }).orderBy('seq', 'desc').first();
+    expect(created.after).toMatchObject({ matterId: id, place: { provinceCode, communeCode }, sector: 'land' });
+
+    // Filters: place, sector, respondent agency.
+    const q = `provinceCode=${provinceCode}&communeCode=${communeCode}&sector=land&respondentAgencyId=${OTHER}`;
+    const found = await send('GET', `/v1/matters?${q}`, await h(['supervisor']));
+    expect(found.status, found.text).toBe(200);
+    expect(found.json.items.map((x: { id: string }) => x.id)).toContain(id);
+    const none = await send(
+      'GET',
+      `/v1/matters?sector=environment&provinceCode=${provinceCode}`,
+      await h(['supervisor']),
+    );
+    expect(none.json.items.map((x: { id: string }) => x.id)).not.toContain(id);
+    expect((await send('GET', '/v1/matters?communeCode=123', await h(['supervisor']))).status).toBe(400);
+
+    // PATCH: a respondent text replaces the agency (keyed as the detector keys it); null clears the sector.
+    const badPatch = await send('PATCH', `/v1/matters/${id}`, await h(['officer']), { sector: 'astrology' });
+    expect(badPatch.status).toBe(422);
+    const patched = await send('PATCH', `/v1/matters/${id}`, await h(['officer']), {
+      respondent: 'Ông Lê Văn Tám (cán bộ địa chính)',
+      sector: null,
+    });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.json).toMatchObject({
+      place: { provinceCode, communeCode },
+      sector: null,
+      respondentKey: 'name:le van tam',
+      respondentAgencyId: null,
+    });
+    const upd = await api.tdb.db('audit_log').where({ action: 'matter.updated' }).orderBy('seq', 'desc').first();
+    expect(upd.before).toMatchObject({ matterId: id, sector: 'land', respondentKey: `agency:${OTHER}` });
+    expect(upd.after).toMatchObject({ matterId: id, sector: null, respondentKey: 'name:le van tam' });
+    const read = await send('GET', `/v1/matters/${id}`, await h(['auditor']));
+    expect(read.json).toMatchObject({ sector: null, respondentKey: 'name:le van tam' });
+  });
+
+  it('a gathering recorded before the matter had a place feeds the detector when the place is set, once', async () => {
+    const m = await matter('Tập trung đông người về giá bồi thường');
+    const g = await send('POST', `/v1/matters/${m}/gatherings`, await h(['officer']), {
+      gatheredAt: new Date(Date.now() - 7_200_000).toISOString(),
+      place: { kind: 'central_reception_office', name: 'Trụ sở Tiếp công dân Trung ương', city: 'hcmc' },
+      peopleCount: 8,
+      representatives: [{ name: 'B' }],
+      reportedBy: { kind: 'officer' },
+    });
+    expect(g.status, g.text).toBe(201);
+    expect(await api.tdb.db('hotspot_items').where({ item_id: g.json.id })).toHaveLength(0);
+    for (let i = 0; i < 2; i++) {
+      const p = await send('PATCH', `/v1/matters/${m}`, await h(['officer']), {
+        place: { provinceCode, communeCode },
+        sector: 'compensation_site_clearance',
+      });
+      expect(p.status, p.text).toBe(200);
+    }
+    const items = await api.tdb.db('hotspot_items').where({ item_id: g.json.id });
+    expect(items.map((i) => i.item_kind)).toEqual(['central_gathering', 'central_gathering']);
+    expect(items.map((i) => i.cluster_key).join()).toContain('compensation_site_clearance');
+    const row = await api.tdb.db('central_gatherings').where({ id: g.json.id }).first();
+    expect(row.hotspot_fed_at).toBeInstanceOf(Date);
+  });
+});
+
+describe('a process start lost between the commit and the workflow start', () => {
+  it('is started by the reconciler the worker runs on a schedule, exactly once', async () => {
+    // The same database and keys, but a Temporal client whose every start fails: the crash after the commit.
+    const crashed = createServices({
+      ...api.deps,
+      temporal: new Client({ connection: api.dev.connection, namespace: 'kntc-no-such-namespace' }),
+    });
+    const m = await matter('Đoàn đông người lên Trung ương');
+    const principal = {
+      type: 'user' as const,
+      id: 'officer-1',
+      agencyId: HOME,
+      roles: ['officer' as const],
+      permissions: [],
+    };
+    const { gathering } = await crashed.massMatters.recordGathering({
+      id: randomUUID(),
+      matter: (await crashed.matters.get(m))!,
+      input: {
+        gatheredAt: new Date(Date.now() - 3_600_000).toISOString(),
+        place: { kind: 'central_agency', name: 'Thanh tra Chính phủ', city: 'hanoi' },
+        peopleCount: 6,
+        representatives: [{ name: 'C' }],
+        reportedBy: { kind: 'central_agency', reference: null },
+      },
+      principal,
+      requestId: 'test-crash',
+    });
+    const caseId = gathering.processCaseId;
+    const temporal = api.dev.client;
+    const running = () =>
+      temporal.workflow
+        .getHandle(caseWorkflowId(caseId))
+        .describe()
+        .then(
+          (d) => d.runId,
+          () => undefined,
+        );
+    expect(await running()).toBeUndefined();
+    expect(await api.tdb.db('case_states').where({ case_id: caseId }).first()).toBeUndefined();
+
+    // Two passes at once (a schedule's run and a manual one): one start between them.
+    const pass = (n: number) =>
+      temporal.workflow.execute('massProcessReconcileWorkflow', {
+        taskQueue: api.deps.taskQueue,
+        workflowId: `reconcile-test-${n}-${randomUUID()}`,
+        args: [{ olderThanSeconds: 0 }],
+      }) as Promise<MassProcessReconcileResult>;
+    const [a, b] = await Promise.all([pass(1), pass(2)]);
+    const starts = [...a.started, ...b.started].filter((x) => x === caseId);
+    expect(starts).toEqual([caseId]);
+    const runId = await running();
+    expect(runId).toBeDefined();
+    await eventually(
+      async () => (await api.tdb.db('case_states').where({ case_id: caseId }).first()) ?? undefined,
+      'the process projected',
+    );
+
+    // The schedule the worker runs (registered as npm start does, on this test's queue): nothing left to start.
+    const scheduleId = `mass-process-reconcile-${randomUUID()}`;
+    expect(await ensureMassProcessReconcileSchedule(temporal, api.deps.taskQueue, { scheduleId })).toBe(true);
+    expect(await ensureMassProcessReconcileSchedule(temporal, api.deps.taskQueue, { scheduleId })).toBe(false);
+    const handle = temporal.schedule.getHandle(scheduleId);
+    try {
+      await handle.trigger();
+      const result = await eventually(async () => {
+        const d = await handle.describe();
+        const last = d.info.recentActions.at(-1);
+        if (!last) return undefined;
+        const wf = temporal.workflow.getHandle(
+          last.action.workflow.workflowId,
+          last.action.workflow.firstExecutionRunId,
+        );
+        return (await wf.result()) as MassProcessReconcileResult;
+      }, 'the scheduled pass');
+      expect(result.started).not.toContain(caseId);
+    } finally {
+      await handle.delete();
+    }
+    expect(await running()).toBe(runId);
+    const audits = await api.tdb.db('audit_log').where({ case_id: caseId, action: 'matter.process_start_recovered' });
+    expect(audits).toHaveLength(1);
+    // The gathering's steps now run: the first task is in the inbox.
+    await inboxTask(caseId, 'dispatch');
+  });
+});
+
+describe('a crowd letter at a commune whose own version limits the head to seconds (issue 15 item 1)', () => {
+  it("flags the matter mass, opens the head's task at the agency's limit and escalates it to the level above", async () => {
+    const COMMUNE = 'ubnd-xa-b';
+    // The hours are the definition's: the commune registers its own delegation process (a higher version of the
+    // case type, governing its subtree) whose head must receive a crowd within 3 seconds.
+    const own = JSON.parse(JSON.stringify(delegationDefinition()).replaceAll('"PT24H"', '"PT3S"')) as Record<
+      string,
+      unknown
+    >;
+    const reg = await send('POST', '/v1/definitions', await h(['admin'], COMMUNE), {
+      ...own,
+      key: 'xa-b-delegation',
+      version: 2,
+      effectiveFrom: '2026-01-01',
+    });
+    expect(reg.status, reg.text).toBe(201);
+
+    // A letter signed by 12 people naming 2 representatives (Art 29), received by the commune.
+    const letter = await send(
+      'POST',
+      '/v1/cases',
+      { ...(await h(['intake'], COMMUNE)), 'Idempotency-Key': randomUUID() },
+      {
+        type: 'petition',
+        channel: 'post',
+        receivedAt: new Date(Date.now() - 60_000).toISOString(),
+        agencyId: COMMUNE,
+        subject: 'Kiến nghị tập thể về ô nhiễm bãi rác',
+        signersCount: 12,
+        parties: [
+          { role: 'complainant', name: 'Đại diện 1', isRepresentative: true },
+          { role: 'complainant', name: 'Đại diện 2', isRepresentative: true },
+        ],
+      },
+    );
+    expect(letter.status, letter.text).toBe(201);
+    const opened = await send('POST', '/v1/matters', await h(['officer'], COMMUNE), {
+      agencyId: COMMUNE,
+      title: 'Ô nhiễm bãi rác thôn 2',
+      link: { kind: 'case', refId: letter.json.id },
+    });
+    expect(opened.status, opened.text).toBe(201);
+    expect(opened.json.mass).toBe(true);
+    const flagged = await api.tdb.db('audit_log').where({ action: 'matter.flagged' }).orderBy('seq', 'desc').first();
+    expect(flagged.after).toMatchObject({ matterId: opened.json.id, by: { kind: 'case', people: 12 } });
+
+    const escalated = await eventually(
+      async () => {
+        const r = await send('GET', `/v1/matters/${opened.json.id}/delegations`, await h(['supervisor'], COMMUNE));
+        const d = r.json.items?.[0];
+        return d?.status === 'escalated' ? d : undefined;
+      },
+      'the escalation',
+      90_000,
+    );
+    expect(escalated).toMatchObject({ sourceKind: 'case', sourceId: letter.json.id, peopleCount: 12 });
+    expect(escalated.task).toMatchObject({ nodeId: 'receive.above', agencyScope: 'parent', status: 'open' });
+    const process = await api.tdb.db('cases').where({ id: escalated.processCaseId }).first();
+    expect([process.definition_key, process.definition_version]).toEqual(['xa-b-delegation', 2]);
+    // The head above is told (a recorded notification) and has the task in the province's inbox.
+    const told = await api.tdb
+      .db('case_notifications')
+      .where({ case_id: escalated.processCaseId, kind: 'mass_step_escalated' });
+    expect(told.map((n) => n.recipients)).toEqual([['higher_agency_head']]);
+    const above = await send(
+      'GET',
+      `/v1/tasks?caseId=${escalated.processCaseId}`,
+      await h(['supervisor'], 'tinh-demo'),
+    );
+    expect(above.json.items.map((t: { nodeId: string }) => t.nodeId)).toContain('receive.above');
+    const own2 = await send('GET', `/v1/tasks?caseId=${escalated.processCaseId}`, await h(['supervisor'], 'ubnd-xa-a'));
+    expect(own2.json.items ?? []).toHaveLength(0);
   });
 });
