@@ -485,7 +485,9 @@ describe('stored reports', () => {
     const json = await fetch(`${api.url}/v1/reports/${id}/versions/1/export?format=json`, { headers: officer });
     expect(json.status).toBe(200);
     const json2 = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=json`, { headers: officer });
-    const exported = (await json2.json()) as { rows: Array<{ code: string; cells: Record<string, { value: unknown }> }> };
+    const exported = (await json2.json()) as {
+      rows: Array<{ code: string; cells: Record<string, { value: unknown }> }>;
+    };
     for (const code of Object.keys(ISSUE15))
       expect([code, exported.rows.find((r) => r.code === code)?.cells['1']?.value]).toEqual([code, ISSUE15[code]]);
     const csv = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=csv`, { headers: officer });
