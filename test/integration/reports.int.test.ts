@@ -59,6 +59,12 @@ async function reportOf(agencyId: string): Promise<Json> {
   return items[0]!;
 }
 
+async function reportOf2(agencyId: string): Promise<Json> {
+  const r = await call('GET', `/v1/reports?agencyId=${agencyId}&period=${YEAR}-M05`, await as('tinh-demo', ['supervisor']));
+  expect(r.status, r.text).toBe(200);
+  return (r.json.items as Json[])[0]!;
+}
+
 type Bundle = { forms: Array<{ rows: Array<{ code: string; cells: Record<string, { value: number | null }> }> }> };
 const figure = (b: Bundle, code: string) => b.forms[0]!.rows.find((r) => r.code === code)!.cells['1']!.value;
 
@@ -656,5 +662,85 @@ describe('stored reports', () => {
     } finally {
       await h.delete();
     }
+  });
+
+  it('moves the deadline of reports not submitted (and their timers) when a holiday is added or withdrawn; a submitted one keeps its own', async () => {
+    const db = api.tdb.db;
+    // May 2031: the communes' configured day, Friday 16 May.
+    await api.deps.temporal.workflow.execute('reportDraftingWorkflow', {
+      taskQueue: api.deps.taskQueue,
+      workflowId: `drafting-${randomUUID()}`,
+      args: [{ lastDay: `${YEAR}-05-14`, agencies: ['ubnd-xa-a', 'ubnd-xa-b'] }],
+    });
+    const handle = (agency: string) =>
+      api.deps.temporal.workflow.getHandle(reportWorkflowId(agency, 'monthly', `${YEAR}-M05`));
+    for (const a of ['ubnd-xa-a', 'ubnd-xa-b'])
+      for (let i = 0; i < 200 && (await handle(a).query(getReportState)).reportId === null; i++)
+        await new Promise((r) => setTimeout(r, 50));
+    const row = (agency: string) =>
+      db('reports').where({ agency_id: agency, kind: 'monthly', period_key: `${YEAR}-M05` }).first();
+    const open = await row('ubnd-xa-a');
+    const done = await row('ubnd-xa-b');
+    const dueOn = async (agency: string) => (await reportOf2(agency)).dueOn as string;
+    expect(await dueOn('ubnd-xa-a')).toBe(`${YEAR}-05-16`);
+    // Commune B submits before the calendar changes.
+    const sub = await call('POST', `/v1/reports/${done.id}/submit`, await as('ubnd-xa-b'), {});
+    expect(sub.status, sub.text).toBe(200);
+    const dueAtBefore = (await handle('ubnd-xa-a').query(getReportState)).dueAt!;
+    const waitFor = async <T,>(f: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => {
+      let v = await f();
+      for (let i = 0; i < 300 && !ok(v); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        v = await f();
+      }
+      return v;
+    };
+
+    // 16 May becomes a day off: the open report's deadline rolls to Monday 19 May, and so does its timer.
+    const admin = await as('tinh-demo', ['admin', 'system_admin']);
+    const added = await call('POST', '/v1/admin/calendar/days-off', admin, {
+      date: `${YEAR}-05-16`,
+      name: 'Ngày nghỉ được công bố (kiểm thử)',
+      source: 'Thông báo (kiểm thử)',
+      reason: 'Ngày nghỉ công bố sau khi lập báo cáo',
+    });
+    expect(added.status, added.text).toBe(202);
+    expect(await waitFor(() => dueOn('ubnd-xa-a'), (d) => d === `${YEAR}-05-19`)).toBe(`${YEAR}-05-19`);
+    const moved = await waitFor(
+      async () => (await handle('ubnd-xa-a').query(getReportState)).dueAt,
+      (d) => d !== dueAtBefore,
+    );
+    expect(Date.parse(moved!) - Date.parse(dueAtBefore)).toBe(3 * 86_400_000);
+    expect(Date.parse(moved!)).toBe(new Date((await row('ubnd-xa-a')).due_at as string).getTime());
+    // The workflow re-armed its escalation timer on the new deadline (the last timer fires about 3 days later).
+    const fires = (await handle('ubnd-xa-a').fetchHistory()).events!.flatMap((e) =>
+      e.timerStartedEventAttributes ? [Number(e.timerStartedEventAttributes.startToFireTimeout!.seconds)] : [],
+    );
+    expect(fires.length).toBeGreaterThanOrEqual(2);
+    expect(Math.abs(fires.at(-1)! - fires[0]! - 3 * 86_400)).toBeLessThan(600);
+    const audit = await db('audit_log').where({ action: 'report.deadline_changed' });
+    expect(audit.find((a) => (a.after as Json).reportId === open.id)?.after).toMatchObject({
+      dueOn: `${YEAR}-05-19`,
+      calendarEntry: added.json.entry && (added.json.entry as Json).id,
+    });
+    // The submitted report keeps its deadline.
+    expect(await dueOn('ubnd-xa-b')).toBe(`${YEAR}-05-16`);
+    expect(audit.some((a) => (a.after as Json).reportId === done.id)).toBe(false);
+
+    // The day off is withdrawn: the deadline and the timer come back to Friday 16 May.
+    const withdrawn = await call(
+      'POST',
+      `/v1/admin/calendar/entries/${(added.json.entry as Json).id as string}/withdraw`,
+      admin,
+      { reason: 'Thông báo thu hồi', source: 'Thông báo thu hồi (kiểm thử)' },
+    );
+    expect(withdrawn.status, withdrawn.text).toBe(202);
+    expect(await waitFor(() => dueOn('ubnd-xa-a'), (d) => d === `${YEAR}-05-16`)).toBe(`${YEAR}-05-16`);
+    const back = await waitFor(
+      async () => (await handle('ubnd-xa-a').query(getReportState)).dueAt,
+      (d) => Date.parse(d!) === Date.parse(dueAtBefore),
+    );
+    expect(Date.parse(back!)).toBe(Date.parse(dueAtBefore));
+    expect((await handle('ubnd-xa-a').query(getReportState)).escalated).toBe(false);
   });
 });
