@@ -7,13 +7,7 @@
  * rows and the counters `GET /v1/admin/calendar/changes/:id` reads). Large sets continue as new
  * every {@link PAGES_PER_RUN} pages, carrying the cursor and the totals.
  */
-import {
-  continueAsNew,
-  getExternalWorkflowHandle,
-  patched,
-  proxyActivities,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { continueAsNew, getExternalWorkflowHandle, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CalendarFanOutActivities } from '../activities/calendar-fanout.js';
 import type { ReportActivities } from '../activities/reports.js';
 import { calendarChanged, type CalendarChanged } from './calendar-contract.js';

@@ -60,7 +60,11 @@ async function reportOf(agencyId: string): Promise<Json> {
 }
 
 async function reportOf2(agencyId: string): Promise<Json> {
-  const r = await call('GET', `/v1/reports?agencyId=${agencyId}&period=${YEAR}-M05`, await as('tinh-demo', ['supervisor']));
+  const r = await call(
+    'GET',
+    `/v1/reports?agencyId=${agencyId}&period=${YEAR}-M05`,
+    await as('tinh-demo', ['supervisor']),
+  );
   expect(r.status, r.text).toBe(200);
   return (r.json.items as Json[])[0]!;
 }
@@ -678,7 +682,9 @@ describe('stored reports', () => {
       for (let i = 0; i < 200 && (await handle(a).query(getReportState)).reportId === null; i++)
         await new Promise((r) => setTimeout(r, 50));
     const row = (agency: string) =>
-      db('reports').where({ agency_id: agency, kind: 'monthly', period_key: `${YEAR}-M05` }).first();
+      db('reports')
+        .where({ agency_id: agency, kind: 'monthly', period_key: `${YEAR}-M05` })
+        .first();
     const open = await row('ubnd-xa-a');
     const done = await row('ubnd-xa-b');
     const dueOn = async (agency: string) => (await reportOf2(agency)).dueOn as string;
@@ -687,7 +693,7 @@ describe('stored reports', () => {
     const sub = await call('POST', `/v1/reports/${done.id}/submit`, await as('ubnd-xa-b'), {});
     expect(sub.status, sub.text).toBe(200);
     const dueAtBefore = (await handle('ubnd-xa-a').query(getReportState)).dueAt!;
-    const waitFor = async <T,>(f: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => {
+    const waitFor = async <T>(f: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => {
       let v = await f();
       for (let i = 0; i < 300 && !ok(v); i++) {
         await new Promise((r) => setTimeout(r, 100));
@@ -705,7 +711,12 @@ describe('stored reports', () => {
       reason: 'Ngày nghỉ công bố sau khi lập báo cáo',
     });
     expect(added.status, added.text).toBe(202);
-    expect(await waitFor(() => dueOn('ubnd-xa-a'), (d) => d === `${YEAR}-05-19`)).toBe(`${YEAR}-05-19`);
+    expect(
+      await waitFor(
+        () => dueOn('ubnd-xa-a'),
+        (d) => d === `${YEAR}-05-19`,
+      ),
+    ).toBe(`${YEAR}-05-19`);
     const moved = await waitFor(
       async () => (await handle('ubnd-xa-a').query(getReportState)).dueAt,
       (d) => d !== dueAtBefore,
@@ -735,7 +746,12 @@ describe('stored reports', () => {
       { reason: 'Thông báo thu hồi', source: 'Thông báo thu hồi (kiểm thử)' },
     );
     expect(withdrawn.status, withdrawn.text).toBe(202);
-    expect(await waitFor(() => dueOn('ubnd-xa-a'), (d) => d === `${YEAR}-05-16`)).toBe(`${YEAR}-05-16`);
+    expect(
+      await waitFor(
+        () => dueOn('ubnd-xa-a'),
+        (d) => d === `${YEAR}-05-16`,
+      ),
+    ).toBe(`${YEAR}-05-16`);
     const back = await waitFor(
       async () => (await handle('ubnd-xa-a').query(getReportState)).dueAt,
       (d) => Date.parse(d!) === Date.parse(dueAtBefore),
