@@ -4,12 +4,13 @@
  *
  * Until a form is defined in the engine, the plan's monthly report to the provincial chairman (issue 16
  * item 3) is computed here from the case read model (the filters of the case search: each cell's
- * drill-down is that search), the reception sessions and visits and the prolonged matters. Figures
- * kntc-flow does not count yet (the required leader reception days, the competence of letters, hotspots
- * of the period, central gatherings, task forces) are present with `value: null` and a note — never a
- * number that was not counted. Versions are exported with the report-form renderers (`reports/render.ts`).
+ * drill-down is that search), the reception sessions and visits, the prolonged matters, and issue 15's records:
+ * hotspots, central gatherings, task forces and review campaigns. Figures kntc-flow does not count yet (the
+ * required leader reception days, the competence of letters) are present with `value: null` and a note —
+ * never a number that was not counted. Versions are exported with the report-form renderers (`reports/render.ts`).
  */
 import { createAgencyScope } from '../api/auth/agencies.js';
+import { CASE_TYPES } from '../db/case-filter.js';
 import type { Db } from '../db/knex.js';
 import { checkSnapshots, createReportEngine } from '../reports/engine.js';
 import { regimeByCircular } from '../reports/regimes.js';
@@ -166,13 +167,15 @@ export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
   { code: 'I.4', label: 'Số lượt tiếp', key: 'visits' },
   { code: 'I.5', label: 'Số người được tiếp', key: 'people' },
   { code: 'I.6', label: 'Số đoàn đông người', key: 'delegations' },
-  { code: 'II.1', label: 'Tổng số đơn tiếp nhận trong kỳ', key: 'total', drill: '' },
+  // Untyped rows have no link: the case search without a type also lists the processes of delegations and central
+  // gatherings (ADR 0036), which these rows do not count.
+  { code: 'II.1', label: 'Tổng số đơn tiếp nhận trong kỳ', key: 'total' },
   { code: 'II.1.a', label: 'Đơn chưa phân loại', key: 'letter', drill: 'type=letter' },
   { code: 'II.1.b', label: 'Đơn khiếu nại lần đầu', key: 'complaint_first', drill: 'type=complaint_first' },
   { code: 'II.1.c', label: 'Đơn khiếu nại lần hai', key: 'complaint_second', drill: 'type=complaint_second' },
   { code: 'II.1.d', label: 'Đơn tố cáo', key: 'denunciation', drill: 'type=denunciation' },
   { code: 'II.1.e', label: 'Đơn kiến nghị, phản ánh', key: 'petition', drill: 'type=petition' },
-  { code: 'II.2', label: 'Số đơn đã xử lý', key: 'handled', drill: 'status=closed' },
+  { code: 'II.2', label: 'Số đơn đã xử lý', key: 'handled' },
   { code: 'II.3', label: 'Đơn thuộc thẩm quyền / không thuộc thẩm quyền', pending: 'competence of letters' },
   { code: 'III.1', label: 'Khiếu nại lần đầu: số vụ việc', key: 'complaint_first', drill: 'type=complaint_first' },
   {
@@ -207,12 +210,28 @@ export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
     drill: 'type=denunciation&status=closed&overdue=false',
   },
   { code: 'IV.4', label: 'Tố cáo: quá hạn', key: 'denunciation_overdue', drill: 'type=denunciation&overdue=true' },
-  { code: 'V.1', label: 'Vụ việc đông người', key: 'mass', drill: 'mass=true' },
-  { code: 'V.2', label: 'Vụ việc phức tạp', key: 'complex', drill: 'complex=true' },
+  { code: 'V.1', label: 'Vụ việc đông người', key: 'mass' },
+  { code: 'V.2', label: 'Vụ việc phức tạp', key: 'complex' },
   { code: 'V.3', label: 'Vụ việc tồn đọng, kéo dài (đang theo dõi)', key: 'prolonged' },
-  { code: 'VI.1', label: 'Điểm nóng', pending: 'hotspots' },
-  { code: 'VI.2', label: 'Đoàn đông người lên Trung ương', pending: 'central gatherings' },
-  { code: 'VII.1', label: 'Tổ công tác: số tổ và tiến độ', pending: 'task forces' },
+  // Hotspots (ADR 0034): of the agencies' items; raised in the period, and still followed (not closed) at its end.
+  { code: 'VI.1', label: 'Điểm nóng phát sinh trong kỳ', key: 'hotspots_raised' },
+  { code: 'VI.1.a', label: 'Điểm nóng đang theo dõi (chưa kết thúc)', key: 'hotspots_open' },
+  { code: 'VI.1.b', label: 'Trong đó: ở mức nóng', key: 'hotspots_hot' },
+  // Central gatherings (ADR 0036) of the agencies in the period.
+  { code: 'VI.2', label: 'Đoàn đông người lên Trung ương: số lượt', key: 'gatherings' },
+  { code: 'VI.2.a', label: 'Đoàn đông người lên Trung ương: số người', key: 'gathering_people' },
+  { code: 'VI.2.b', label: 'Đoàn đông người lên Trung ương: đã đưa về địa phương', key: 'gatherings_home' },
+  // Task forces (ADR 0037) governed by the agencies and active in the period, and the work assigned to them.
+  { code: 'VII.1', label: 'Tổ công tác hoạt động trong kỳ', key: 'task_forces' },
+  { code: 'VII.1.a', label: 'Vụ việc, hồ sơ giao tổ công tác', key: 'tf_assigned' },
+  { code: 'VII.1.b', label: 'Trong đó: đã kết thúc', key: 'tf_done' },
+  { code: 'VII.1.c', label: 'Trong đó: tổ công tác đã hết hạn, chưa kết thúc', key: 'tf_lapsed' },
+  // Review campaigns (rà soát, ADR 0037): the reviews of the agencies' matters in campaigns running in the period.
+  { code: 'VIII.1', label: 'Đợt rà soát vụ việc do cơ quan tổ chức, thực hiện trong kỳ', key: 'campaigns' },
+  { code: 'VIII.1.a', label: 'Vụ việc phải rà soát', key: 'reviews' },
+  { code: 'VIII.1.b', label: 'Vụ việc đã rà soát', key: 'reviewed' },
+  { code: 'VIII.1.c', label: 'Vụ việc rà soát quá hạn', key: 'reviews_overdue' },
+  { code: 'VIII.1.d', label: 'Vụ việc rà soát quá hạn chuyển cấp trên', key: 'reviews_escalated' },
 ];
 
 const CHAIRMAN_TITLE =
@@ -227,20 +246,21 @@ const CHAIRMAN_TITLE =
 async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<ReportSnapshot> {
   const from = startOfDayInstant(req.period.from);
   const to = startOfDayInstant(addDays(req.period.to, 1));
-  const closed = `(cs.status IN ('completed', 'cancelled') OR c.status = 'closed')`;
-  const overdue = `COALESCE(cs.overdue, false)`;
-  const mass = `(COALESCE((cs.state->'variables'->>'massCase') = 'true', false) OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag IN ('mass_case', 'massCase') AND f.value = 'true'::jsonb))`;
-  const complex = `(COALESCE((cs.state->'variables'->>'complex') = 'true', false) OR COALESCE(cs.state->'variables'->>'complexity', 'normal') <> 'normal' OR EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'complex' AND f.value = 'true'::jsonb))`;
-  const first = `c.case_type = 'complaint_first'`;
-  const den = `c.case_type = 'denunciation'`;
+  // The facts the case search filters on (`case_facts`, ADR 0030: the same definitions of closed, overdue, mass
+  // and complex), read through its (agency, receipt) index; the statutory case types only (letters, complaints,
+  // denunciations, petitions), not the processes of delegations and central gatherings (ADR 0036).
+  const closed = `f.closed`;
+  const overdue = `f.overdue`;
+  const first = `f.case_type = 'complaint_first'`;
+  const den = `f.case_type = 'denunciation'`;
   const agencies = [...req.agencies];
   const { rows } = await db.raw<{ rows: Array<Record<string, string>> }>(
     `SELECT count(*) AS total,
-       count(*) FILTER (WHERE c.case_type = 'letter') AS letter,
+       count(*) FILTER (WHERE f.case_type = 'letter') AS letter,
        count(*) FILTER (WHERE ${first}) AS complaint_first,
-       count(*) FILTER (WHERE c.case_type = 'complaint_second') AS complaint_second,
+       count(*) FILTER (WHERE f.case_type = 'complaint_second') AS complaint_second,
        count(*) FILTER (WHERE ${den}) AS denunciation,
-       count(*) FILTER (WHERE c.case_type = 'petition') AS petition,
+       count(*) FILTER (WHERE f.case_type = 'petition') AS petition,
        count(*) FILTER (WHERE ${closed}) AS handled,
        count(*) FILTER (WHERE ${first} AND ${closed}) AS complaint_resolved,
        count(*) FILTER (WHERE ${first} AND ${closed} AND NOT ${overdue}) AS complaint_on_time,
@@ -248,48 +268,31 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
        count(*) FILTER (WHERE ${den} AND ${closed}) AS denunciation_resolved,
        count(*) FILTER (WHERE ${den} AND ${closed} AND NOT ${overdue}) AS denunciation_on_time,
        count(*) FILTER (WHERE ${den} AND ${overdue}) AS denunciation_overdue,
-       count(*) FILTER (WHERE ${mass}) AS mass,
-       count(*) FILTER (WHERE ${complex}) AS complex
-     FROM cases c LEFT JOIN case_states cs ON cs.case_id = c.id
-     WHERE c.agency_id = ANY(?::text[]) AND c.received_at >= ? AND c.received_at < ?`,
-    [agencies, from, to],
+       count(*) FILTER (WHERE f.mass) AS mass,
+       count(*) FILTER (WHERE f.complex) AS complex
+     FROM case_facts f
+     WHERE f.agency_id = ANY(?::text[]) AND f.received_at >= ? AND f.received_at < ? AND f.case_type = ANY(?::text[])`,
+    [agencies, from, to, [...CASE_TYPES]],
   );
   const { rows: rec } = await db.raw<{ rows: Array<Record<string, string>> }>(
     `SELECT
-       (SELECT count(*) FROM reception_sessions s WHERE s.agency_id = ANY(?::text[])
-          AND s.session_date BETWEEN ? AND ?) AS sessions,
+       (SELECT count(*) FROM reception_sessions s WHERE s.agency_id = ANY(:a::text[])
+          AND s.session_date BETWEEN :fromDay AND :toDay) AS sessions,
        (SELECT count(DISTINCT (s.agency_id, s.session_date)) FROM reception_sessions s
-          WHERE s.agency_id = ANY(?::text[]) AND s.session_date BETWEEN ? AND ? AND s.kind = 'periodic'
+          WHERE s.agency_id = ANY(:a::text[]) AND s.session_date BETWEEN :fromDay AND :toDay AND s.kind = 'periodic'
           AND s.received_by = 'in_person') AS leader_days,
-       (SELECT count(*) FROM reception_visits v WHERE v.agency_id = ANY(?::text[])
-          AND v.visited_at >= ? AND v.visited_at < ?) AS visits,
-       (SELECT COALESCE(sum(v.people_count), 0) FROM reception_visits v WHERE v.agency_id = ANY(?::text[])
-          AND v.visited_at >= ? AND v.visited_at < ?) AS people,
-       (SELECT count(*) FROM reception_visits v WHERE v.agency_id = ANY(?::text[])
-          AND v.visited_at >= ? AND v.visited_at < ? AND v.is_delegation) AS delegations,
-       (SELECT count(*) FROM matters m WHERE m.agency_id = ANY(?::text[]) AND m.prolonged
-          AND m.status = 'open' AND m.first_received_at < ?) AS prolonged`,
-    [
-      agencies,
-      req.period.from,
-      req.period.to,
-      agencies,
-      req.period.from,
-      req.period.to,
-      agencies,
-      from,
-      to,
-      agencies,
-      from,
-      to,
-      agencies,
-      from,
-      to,
-      agencies,
-      to,
-    ],
+       (SELECT count(*) FROM reception_visits v WHERE v.agency_id = ANY(:a::text[])
+          AND v.visited_at >= :from AND v.visited_at < :to) AS visits,
+       (SELECT COALESCE(sum(v.people_count), 0) FROM reception_visits v WHERE v.agency_id = ANY(:a::text[])
+          AND v.visited_at >= :from AND v.visited_at < :to) AS people,
+       (SELECT count(*) FROM reception_visits v WHERE v.agency_id = ANY(:a::text[])
+          AND v.visited_at >= :from AND v.visited_at < :to AND v.is_delegation) AS delegations,
+       (SELECT count(*) FROM matters m WHERE m.agency_id = ANY(:a::text[]) AND m.prolonged
+          AND m.status = 'open' AND m.first_received_at < :to) AS prolonged`,
+    { a: agencies, fromDay: req.period.from, toDay: req.period.to, from, to },
   );
-  const figures = { ...rows[0], ...rec[0] };
+  const sections = await issue15Figures(db, agencies, { from, to, fromDay: req.period.from, toDay: req.period.to });
+  const figures = { ...rows[0], ...rec[0], ...sections };
   const n = (k: string): number => Number(figures[k] ?? 0);
   // The search behind a number is over the same agencies: one agency alone (`exactAgency`, not its subtree);
   // several have no single search filter, so their numbers link nowhere rather than to a wider search.
@@ -323,6 +326,11 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
       ok: n('denunciation_on_time') + n('denunciation_overdue') <= n('denunciation'),
       detail: '',
     },
+    { rule: 'VI.1.b <= VI.1.a', ok: n('hotspots_hot') <= n('hotspots_open'), detail: '' },
+    { rule: 'VI.2.b <= VI.2', ok: n('gatherings_home') <= n('gatherings'), detail: '' },
+    { rule: 'VII.1.b + VII.1.c <= VII.1.a', ok: n('tf_done') + n('tf_lapsed') <= n('tf_assigned'), detail: '' },
+    { rule: 'VIII.1.b <= VIII.1.a', ok: n('reviewed') <= n('reviews'), detail: '' },
+    { rule: 'VIII.1.d <= VIII.1.c', ok: n('reviews_escalated') <= n('reviews_overdue'), detail: '' },
   ];
   const agency = await db('agencies').where({ id: req.agencyId }).first<{ name: string } | undefined>('name');
   return {
@@ -344,6 +352,68 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
     checks,
     computedAt: vnInstant(Date.now()),
   };
+}
+
+/**
+ * The rows of issue 15's records (issue 16 item 3) for the agencies and the period `[from, to)`:
+ * - hotspots (ADR 0034) with an item of the agencies: raised in the period; followed at its end (at a level, raised
+ *   before the end, not closed — the hotspot's state when computed, the period's end for a drafted report); hot;
+ * - central gatherings (ADR 0036) of the agencies in the period: how many, how many people, and how many whose
+ *   citizens were brought home (the process's `bringHome` step completed, as `GET /v1/gatherings/{id}` shows it);
+ * - task forces (ADR 0037) the agencies govern, active in the period (set up before its end, ending on or after its
+ *   first day); the matters and cases assigned to them before the end; of those, done (the case closed, the matter
+ *   closed) and left undone by a task force whose end date is before the period's last day;
+ * - review campaigns (rà soát) the agencies launched, running in the period (launched before its end, not completed
+ *   before its start); the reviews of the agencies' matters in campaigns running in the period: to review, reviewed
+ *   before the end, overdue (due before the end and not reviewed by the due time), escalated to the agency above.
+ */
+async function issue15Figures(
+  db: Db,
+  agencies: string[],
+  p: { from: string; to: string; fromDay: string; toDay: string },
+): Promise<Record<string, string>> {
+  const home = `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'tasks', '[]'::jsonb)) t
+    WHERE t->>'nodeId' IN ('bringHome', 'bringHome.above') AND t->>'status' = 'completed')`;
+  const done = `CASE a.kind WHEN 'case' THEN EXISTS (SELECT 1 FROM case_facts cf WHERE cf.case_id = a.ref_id AND cf.closed)
+    ELSE EXISTS (SELECT 1 FROM matters m WHERE m.id = a.ref_id AND m.status = 'closed') END`;
+  const { rows } = await db.raw<{ rows: Array<Record<string, string>> }>(
+    `WITH h AS (
+       SELECT h.raised_at, h.level, h.status FROM hotspots h WHERE h.agency_ids && :a::text[] AND h.raised_at < :to
+     ), g AS (
+       SELECT g.people_count, ${home} AS home FROM central_gatherings g
+         LEFT JOIN case_states cs ON cs.case_id = g.process_case_id
+        WHERE g.agency_id = ANY(:a::text[]) AND g.gathered_at >= :from AND g.gathered_at < :to
+     ), tf AS (
+       SELECT t.id, t.ends_on FROM task_forces t
+        WHERE t.governing_agency_id = ANY(:a::text[]) AND t.created_at < :to AND t.ends_on >= :fromDay::date
+     ), ta AS (
+       SELECT tf.ends_on, ${done} AS done FROM task_force_assignments a JOIN tf ON tf.id = a.task_force_id
+        WHERE a.assigned_at < :to
+     ), ri AS (
+       SELECT i.* FROM review_items i JOIN review_campaigns c ON c.id = i.campaign_id
+        WHERE i.agency_id = ANY(:a::text[]) AND c.created_at < :to AND (c.completed_at IS NULL OR c.completed_at >= :from)
+     )
+     SELECT
+       (SELECT count(*) FROM h WHERE h.raised_at >= :from) AS hotspots_raised,
+       (SELECT count(*) FROM h WHERE h.level IS NOT NULL AND h.status <> 'closed') AS hotspots_open,
+       (SELECT count(*) FROM h WHERE h.level = 'hot' AND h.status <> 'closed') AS hotspots_hot,
+       (SELECT count(*) FROM g) AS gatherings,
+       (SELECT COALESCE(sum(g.people_count), 0) FROM g) AS gathering_people,
+       (SELECT count(*) FROM g WHERE g.home) AS gatherings_home,
+       (SELECT count(*) FROM tf) AS task_forces,
+       (SELECT count(*) FROM ta) AS tf_assigned,
+       (SELECT count(*) FROM ta WHERE ta.done) AS tf_done,
+       (SELECT count(*) FROM ta WHERE NOT ta.done AND ta.ends_on < :toDay::date) AS tf_lapsed,
+       (SELECT count(*) FROM review_campaigns c WHERE c.agency_id = ANY(:a::text[]) AND c.created_at < :to
+          AND (c.completed_at IS NULL OR c.completed_at >= :from)) AS campaigns,
+       (SELECT count(*) FROM ri) AS reviews,
+       (SELECT count(*) FROM ri WHERE ri.status = 'reviewed' AND ri.reviewed_at < :to) AS reviewed,
+       (SELECT count(*) FROM ri WHERE ri.due_at < :to
+          AND NOT (ri.status = 'reviewed' AND ri.reviewed_at <= ri.due_at)) AS reviews_overdue,
+       (SELECT count(*) FROM ri WHERE ri.escalated_at < :to) AS reviews_escalated`,
+    { a: agencies, from: p.from, to: p.to, fromDay: p.fromDay, toDay: p.toDay },
+  );
+  return rows[0]!;
 }
 
 const PERIODIC_TITLE = 'Báo cáo định kỳ công tác tiếp công dân, xử lý đơn, giải quyết khiếu nại, tố cáo';

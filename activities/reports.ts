@@ -12,7 +12,8 @@ import type { Db } from '../db/knex.js';
 import { createReportStore, ReportStateError, type ReportRecord } from '../db/reports.js';
 import { addDays, computeDeadline } from '../workflows/clock/index.js';
 import type { DeliveryRetry } from '../workflows/notification-contract.js';
-import { selectRegime, sendingDeadline } from '../reports/regimes.js';
+import { regimeByCircular, selectRegime, sendingDeadline } from '../reports/regimes.js';
+import type { RegimeVersion } from '../reports/types.js';
 import {
   enginePeriodKind,
   formCodeOf,
@@ -65,6 +66,36 @@ export function createReportActivities(deps: ReportActivityDeps) {
     const a = await db('agencies').where({ id: agencyId }).first<{ level: AgencyLevel } | undefined>('level');
     if (!a) throw ApplicationFailure.nonRetryable(`Agency ${agencyId} not found`, 'Report.agency_not_found');
     return a.level;
+  }
+
+  /**
+   * The sending deadline of a report: the configured day of the level under the regime, rolled forward off a rest
+   * day or holiday of the public-agency calendar as it is now (BLDS 2015 Art 148(5)), with its derivation.
+   */
+  async function deadlineOf(level: AgencyLevel, kind: ReportKind, year: number, index: number, regime: RegimeVersion) {
+    const rule = sendingDeadline(enginePeriodKind(kind), year, index, level, regime);
+    if (!rule)
+      throw ApplicationFailure.nonRetryable(
+        `No sending deadline for level ${level} under ${regime.circular}`,
+        'Report.no_deadline',
+      );
+    const cal = await calendar.snapshot(addDays(rule.on, -31), addDays(rule.on, 60));
+    const d = computeDeadline(
+      { start: addDays(rule.on, -1), amount: 1, unit: 'calendar_days', startLabel: 'Ngày trước hạn gửi' },
+      cal,
+    );
+    return {
+      dueOn: d.due,
+      dueAt: d.dueAt,
+      deadline: {
+        level,
+        configuredOn: rule.on,
+        source: rule.source,
+        confirmed: rule.confirmed,
+        calendarVersion: d.calendarVersion,
+        derivation: d.derivation,
+      } as Record<string, unknown>,
+    };
   }
 
   async function snapshotOf(
@@ -129,18 +160,7 @@ export function createReportActivities(deps: ReportActivityDeps) {
         const level = await levelOf(input.agencyId);
         // The regime of the agency's level in force on the period's last day (02/2025 governs communes).
         const regime = selectRegime(period.to, level === 'commune' ? 'commune' : 'national');
-        const rule = sendingDeadline(enginePeriodKind(input.kind), input.year, period.index, level, regime);
-        if (!rule)
-          throw ApplicationFailure.nonRetryable(
-            `No sending deadline for level ${level} under ${regime.circular}`,
-            'Report.no_deadline',
-          );
-        // The configured day, rolled forward off a rest day or holiday (BLDS 2015 Art 148(5)).
-        const cal = await calendar.snapshot(addDays(rule.on, -31), addDays(rule.on, 60));
-        const d = computeDeadline(
-          { start: addDays(rule.on, -1), amount: 1, unit: 'calendar_days', startLabel: 'Ngày trước hạn gửi' },
-          cal,
-        );
+        const d = await deadlineOf(level, input.kind, input.year, period.index, regime);
         report = await reports.ensure({
           agencyId: input.agencyId,
           kind: input.kind,
@@ -149,16 +169,9 @@ export function createReportActivities(deps: ReportActivityDeps) {
           periodTo: period.to,
           regime: regime.circular,
           formCode: formCodeOf(input.kind),
-          dueOn: d.due,
+          dueOn: d.dueOn,
           dueAt: d.dueAt,
-          deadline: {
-            level,
-            configuredOn: rule.on,
-            source: rule.source,
-            confirmed: rule.confirmed,
-            calendarVersion: d.calendarVersion,
-            derivation: d.derivation,
-          },
+          deadline: d.deadline,
           workflowId: reportWorkflowId(input.agencyId, input.kind, period.key),
         });
       }
@@ -212,6 +225,36 @@ export function createReportActivities(deps: ReportActivityDeps) {
       } catch (e) {
         return failureOf(e);
       }
+    },
+
+    /**
+     * A calendar change (a holiday added or withdrawn): the sending deadline of every report still waiting for its
+     * first submission, not escalated, is computed again on the calendar as it is now and moved when it differs
+     * (audited). Answers the workflows of the reports that moved, for the calendar fan-out to signal
+     * (`reportDeadlineChanged`). Submitted, reopened and escalated reports keep theirs. Idempotent.
+     */
+    async recomputeReportDeadlines(p: {
+      change: { entryId: string; version: string; reason: string };
+    }): Promise<Array<{ reportId: string; workflowId: string; dueAt: string }>> {
+      const moved: Array<{ reportId: string; workflowId: string; dueAt: string }> = [];
+      for (const r of await reports.awaitingFirstSubmission()) {
+        const period = parsePeriodKey(r.periodKey);
+        const regime = regimeByCircular(r.regime);
+        const level = (r.deadline as { level?: AgencyLevel }).level ?? (await levelOf(r.agencyId));
+        if (!period || !regime) continue;
+        const d = await deadlineOf(level, r.kind, period.year, period.index, regime);
+        if (await reports.moveDeadline(r.id, d, p.change))
+          moved.push({ reportId: r.id, workflowId: r.workflowId, dueAt: d.dueAt });
+      }
+      if (moved.length > 0) logger.info({ reports: moved.length, entry: p.change.entryId }, 'report deadlines moved');
+      return moved;
+    },
+
+    /** The report's sending deadline as stored (the workflow re-arms its timer on it after a calendar change). */
+    async reportDeadline(p: { reportId: string }): Promise<{ dueAt: string }> {
+      const r = await reports.get(p.reportId);
+      if (!r) throw ApplicationFailure.nonRetryable(`Report ${p.reportId} not found`, 'Report.not_found');
+      return { dueAt: r.dueAt };
     },
 
     /**

@@ -197,6 +197,38 @@ const ROLLUP_FILTERS: ReadonlySet<string> = new Set([
   'receivedTo',
 ]);
 
+/** The dimensions of the per-dimension roll-up `case_fact_dims`: its `dim`, the `case_facts` column, the filter. */
+const DIM_ROLLUPS: Partial<Record<FigureDimensionName, { dim: string; column: string; filter: keyof CaseFilter }>> = {
+  channel: { dim: 'channel', column: 'channel', filter: 'channel' },
+  sector: { dim: 'sector', column: 'sector', filter: 'sector' },
+  outcome: { dim: 'outcome', column: 'outcome', filter: 'outcome' },
+  commune: { dim: 'commune', column: 'place_commune', filter: 'communeCode' },
+  province: { dim: 'province', column: 'place_province', filter: 'provinceCode' },
+};
+/** What both roll-ups have: agency, type, closed and overdue (status, overdue, on time). */
+const BASE_DIMENSIONS: ReadonlySet<string> = new Set(['agency', 'type', 'status', 'overdue', 'onTime']);
+const BASE_FILTERS: ReadonlySet<string> = new Set(['agencies', 'type', 'status', 'overdue', 'onTime']);
+
+/**
+ * The per-dimension roll-up answers a figure with no period when, besides agency, type, status and overdue, the
+ * filter and the dimensions name exactly one of its dimensions (by sector × status; the open cases by channel).
+ */
+function dimRollup(fields: readonly string[], dims: readonly FigureDimensionName[]) {
+  const extra = new Set<FigureDimensionName>();
+  for (const d of dims) {
+    if (BASE_DIMENSIONS.has(d)) continue;
+    if (!DIM_ROLLUPS[d]) return undefined;
+    extra.add(d);
+  }
+  for (const k of fields) {
+    if (BASE_FILTERS.has(k)) continue;
+    const d = (Object.keys(DIM_ROLLUPS) as FigureDimensionName[]).find((x) => DIM_ROLLUPS[x]!.filter === k);
+    if (!d) return undefined;
+    extra.add(d);
+  }
+  return extra.size === 1 ? DIM_ROLLUPS[[...extra][0]!] : undefined;
+}
+
 /** The first day (`YYYY-MM-01`) of the Vietnam month an instant starts exactly, or null if it starts none. */
 function vnMonthStart(instant: string): string | null {
   // The fixed +07:00 of `case_facts.received_month` (not the zone's pre-1975 offsets).
@@ -220,7 +252,19 @@ function sourceFor(db: Db, f: CaseFilter, dims: readonly FigureDimensionName[]):
     dims.every((d) => ROLLUP_DIMENSIONS.has(d)) &&
     from !== null &&
     to !== null;
-  if (!rollup) return [caseFilterSource(db).modify((b) => applyCaseFilter(b, f)), 'count(*)'];
+  if (!rollup) {
+    const byDim = dimRollup(fields, dims);
+    if (byDim) {
+      // The per-dimension roll-up (`case_fact_dims`, migration 20261207040000): the dimension's value under its
+      // `case_facts` column name ('' stored for none), so the filter and the dimensions' SQL apply unchanged.
+      const sub = db('case_fact_dims')
+        .where('dim', byDim.dim)
+        .where('n', '>', 0)
+        .select('agency_id', 'case_type', 'closed', 'overdue', 'n', db.raw(`NULLIF(key, '') AS ??`, [byDim.column]));
+      return [db.from(sub.as('f')).modify((b) => applyCaseFilter(b, f)), 'sum(f.n)'];
+    }
+    return [caseFilterSource(db).modify((b) => applyCaseFilter(b, f)), 'count(*)'];
+  }
   const { receivedFrom: _from, receivedTo: _to, ...rest } = f;
   const b = db('case_fact_months as f')
     .modify((q) => applyCaseFilter(q, rest))

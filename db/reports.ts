@@ -394,6 +394,60 @@ export function createReportStore(db: Db) {
       });
     },
 
+    /** Reports still waiting for their first submission and not escalated: their sending deadline can move. */
+    async awaitingFirstSubmission(): Promise<ReportRecord[]> {
+      const rows = await db('reports')
+        .whereIn('status', ['draft', 'in_review'])
+        .whereNull('escalated_at')
+        .orderBy('id')
+        .select<Row[]>('*');
+      return rows.map(fromRow);
+    },
+
+    /**
+     * Moves the sending deadline of a report not submitted nor escalated (a calendar change, ADR 0032): the new
+     * day, instant and derivation, audited `report.deadline_changed` with the old and new deadline in the same
+     * transaction. Answers whether it moved (false: unchanged, submitted or escalated meanwhile).
+     */
+    async moveDeadline(
+      reportId: string,
+      next: { dueOn: string; dueAt: string; deadline: Record<string, unknown> },
+      cause: { entryId: string; version: string; reason: string },
+    ): Promise<boolean> {
+      return db.transaction(async (trx) => {
+        const r = await trx('reports').where({ id: reportId }).forUpdate().first<Row | undefined>();
+        if (!r || r.escalated_at || (r.status !== 'draft' && r.status !== 'in_review')) return false;
+        if (Date.parse(iso(r.due_at)!) === Date.parse(next.dueAt)) return false;
+        await appendAudit(
+          trx,
+          {
+            actor: { type: 'system', id: 'kntc-flow', agency: null },
+            action: 'report.deadline_changed',
+            before: { reportId, dueOn: day(r.due_on), dueAt: iso(r.due_at) },
+            after: {
+              reportId,
+              agencyId: r.agency_id,
+              dueOn: next.dueOn,
+              dueAt: next.dueAt,
+              calendarEntry: cause.entryId,
+              calendar: cause.version,
+            },
+            legalBasis: `BLDS 2015 Art 148(5) (a deadline on a day off moves to the next working day); ${cause.reason}`,
+          },
+          trx,
+        );
+        await trx('reports')
+          .where({ id: reportId })
+          .update({
+            due_on: next.dueOn,
+            due_at: next.dueAt,
+            deadline: JSON.stringify(next.deadline),
+            updated_at: trx.fn.now(),
+          });
+        return true;
+      });
+    },
+
     /**
      * Marks a report not submitted by its deadline overdue, once: audit entry and `report.overdue`.
      * Answers whether this call marked it (false: already marked, or submitted meanwhile).

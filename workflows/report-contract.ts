@@ -10,7 +10,7 @@
  * (reports/regimes.ts); the lifecycle rolls a deadline falling on a day off forward to the next working
  * day of the public-agency calendar.
  */
-import { defineUpdate, defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { periodOf } from '../reports/regimes.js';
 import { addDays } from './clock/days.js';
 import type { PeriodKind } from '../reports/types.js';
@@ -207,3 +207,9 @@ export interface ReportWorkflowState {
 export const submitReport = defineUpdate<SubmitReportResult, [SubmitReportInput]>('submitReport');
 export const reopenReport = defineUpdate<ReopenReportResult, [ReopenReportInput]>('reopenReport');
 export const getReportState = defineQuery<ReportWorkflowState>('getReportState');
+
+/**
+ * The report's sending deadline moved (a holiday added or withdrawn in the calendar, ADR 0032): the workflow reads
+ * the stored deadline again and re-arms its timer. Sent by the calendar fan-out after it moved the stored deadline.
+ */
+export const reportDeadlineChanged = defineSignal('reportDeadlineChanged');

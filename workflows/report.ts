@@ -35,6 +35,7 @@ import {
   periodsEndedWithin,
   periodsEndingOn,
   reopenReport,
+  reportDeadlineChanged,
   REOPENABLE_FOR_MS,
   reportWorkflowId,
   submitReport,
@@ -127,7 +128,11 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
   };
   let busy = false;
   let lastSubmittedAt = 0;
+  let deadlineMoved = false;
   setHandler(getReportState, () => state);
+  setHandler(reportDeadlineChanged, () => {
+    deadlineMoved = true;
+  });
   setHandler(
     submitReport,
     async (req) => {
@@ -205,7 +210,26 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
 
   // Review and submit, by the sending deadline.
   const submitted = () => state.status === 'submitted' && !busy;
-  if (!submitted() && !state.escalated) {
+  if (!submitted() && !state.escalated && patched('kntc-report-deadline-calendar-v1')) {
+    // The deadline follows the calendar: on `reportDeadlineChanged` the stored deadline is read again and the timer
+    // re-armed on it (a holiday added moves it later, one withdrawn earlier, possibly into the past: escalated now).
+    for (;;) {
+      const left = Math.max(1, Date.parse(state.dueAt!) - Date.now());
+      const woke = await condition(() => submitted() || deadlineMoved, left);
+      if (submitted()) break;
+      if (deadlineMoved) {
+        deadlineMoved = false;
+        state.dueAt = (await acts.reportDeadline({ reportId: d.reportId })).dueAt;
+        continue;
+      }
+      if (woke) continue;
+      const esc = await acts.escalateOverdueReport({ reportId: d.reportId });
+      state.overdue = true;
+      state.escalated = true;
+      if (esc.deliveries.length > 0 && esc.retry) await deliver(esc.deliveries, esc.retry);
+      break;
+    }
+  } else if (!submitted() && !state.escalated) {
     const left = Math.max(1, Date.parse(d.dueAt) - Date.now());
     const inTime = await condition(submitted, left);
     if (!inTime) {

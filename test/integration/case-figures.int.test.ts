@@ -201,6 +201,32 @@ const dimsArb = fc
   .subarray([...FIGURE_DIMENSION_NAMES], { minLength: 1, maxLength: 2 })
   .chain((d) => fc.shuffledSubarray(d, { minLength: d.length, maxLength: d.length }));
 
+/**
+ * A figure the per-dimension roll-up (`case_fact_dims`) answers: no period, agency / type / status / overdue / on
+ * time and one of channel, sector, outcome, commune, province (the random draws above rarely are one).
+ */
+const rollupShapeArb: fc.Arbitrary<[CaseFilterQuery, FigureDimensionName[]]> = fc.tuple(
+  fc.record(
+    {
+      type: fc.constantFrom(...CASE_TYPES),
+      status: fc.constantFrom('open', 'closed'),
+      overdue: bool,
+      onTime: bool,
+      sector: fc.constantFrom(...SECTORS, 'null'),
+    },
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<CaseFilterQuery>,
+  fc.constantFrom<FigureDimensionName[]>(
+    ['sector', 'status'],
+    ['channel'],
+    ['outcome', 'type'],
+    ['commune'],
+    ['province', 'overdue'],
+    ['agency', 'sector'],
+    ['onTime'],
+  ),
+);
+
 async function getJson(path: string, headers: Record<string, string>): Promise<Record<string, unknown>> {
   const r = await fetch(api.url + path, { headers });
   const text = await r.text();
@@ -233,9 +259,11 @@ describe('figures equal the case search (property, PostgreSQL + API)', () => {
             fc.tuple(
               fc.constant(caller),
               fc.array(fc.tuple(filterArb(caller), dimsArb), { minLength: 1, maxLength: 2 }),
+              rollupShapeArb,
             ),
           ),
-        async (cases, [caller, queries]) => {
+        async (cases, [caller, drawn, shaped]) => {
+          const queries = [...drawn, shaped];
           await load(cases);
           const headers = await authHeader({ roles: ['supervisor'], agency: caller });
           for (const [filter, dims] of queries) {

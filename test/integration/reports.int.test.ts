@@ -59,8 +59,226 @@ async function reportOf(agencyId: string): Promise<Json> {
   return items[0]!;
 }
 
+async function reportOf2(agencyId: string): Promise<Json> {
+  const r = await call(
+    'GET',
+    `/v1/reports?agencyId=${agencyId}&period=${YEAR}-M05`,
+    await as('tinh-demo', ['supervisor']),
+  );
+  expect(r.status, r.text).toBe(200);
+  return (r.json.items as Json[])[0]!;
+}
+
 type Bundle = { forms: Array<{ rows: Array<{ code: string; cells: Record<string, { value: number | null }> }> }> };
 const figure = (b: Bundle, code: string) => b.forms[0]!.rows.find((r) => r.code === code)!.cells['1']!.value;
+
+/**
+ * Issue 15's records around commune A for the chairman's report rows VI–VIII (period 15/02–14/03/2031), each
+ * with ones just outside the period or of another agency that must not count. Expected figures in ISSUE15.
+ */
+async function seedIssue15(): Promise<void> {
+  const db = api.tdb.db;
+  const at = (d: string) => `${d}T09:00:00+07:00`;
+  const matter = async (agency: string, status = 'open') => {
+    const id = randomUUID();
+    await db('matters').insert({
+      id,
+      agency_id: agency,
+      title: 'Vụ việc thử',
+      subject_norm: 'vu viec thu',
+      first_received_at: at('2030-10-01'),
+      last_received_at: at('2030-10-01'),
+      created_by: 'test',
+      status,
+    });
+    return id;
+  };
+  // A process case (delegation / central gathering, ADR 0036): not a letter, so II.1 must not count it.
+  const processCase = async (agency: string, receivedAt: string, tasks: unknown[] = []) => {
+    const id = randomUUID();
+    await db('cases').insert({
+      id,
+      reference: `TTW-${id.slice(0, 8)}`,
+      workflow_id: `case-${id}`,
+      case_type: 'central_gathering',
+      channel: 'mass_matter',
+      agency_id: agency,
+      subject: 'gathering',
+      received_at: receivedAt,
+      stage: 'running',
+      status: 'open',
+    });
+    await db('case_states').insert({
+      case_id: id,
+      case_type: 'central_gathering',
+      agency_id: agency,
+      pin: 'central-gathering@1',
+      stage: 'running',
+      status: 'running',
+      state: JSON.stringify({ tasks }),
+      seq: 1,
+    });
+    return id;
+  };
+  const hotspot = (raised: string, level: string | null, status: string, agencies: string[]) => ({
+    id: randomUUID(),
+    cluster_key: `test:${randomUUID()}`,
+    granularity: 'place',
+    province_code: '01',
+    level,
+    level_rank: level === 'hot' ? 3 : level === 'warning' ? 2 : level === 'watch' ? 1 : 0,
+    scores: '{}',
+    item_count: 3,
+    last_item_at: at(raised),
+    agency_ids: agencies,
+    status,
+    raised_at: at(raised),
+    level_changed_at: at(raised),
+  });
+  await db('hotspots').insert([
+    hotspot('2031-03-01', 'hot', 'open', ['ubnd-xa-a']), // raised, followed, hot
+    hotspot('2031-01-10', 'warning', 'acknowledged', ['ubnd-xa-a', 'so-tnmt']), // followed
+    hotspot('2031-03-05', 'watch', 'closed', ['ubnd-xa-a']), // raised
+    hotspot('2031-03-02', null, 'open', ['ubnd-xa-a']), // raised (fell below watch since)
+    hotspot('2031-03-20', 'hot', 'open', ['ubnd-xa-a']), // after the period
+    hotspot('2031-03-01', 'hot', 'open', ['ubnd-xa-b']), // another commune
+  ]);
+  const m = [await matter('ubnd-xa-a'), await matter('ubnd-xa-a', 'closed'), await matter('ubnd-xa-a')];
+  const mB = await matter('ubnd-xa-b');
+  const gathering = async (agency: string, day: string, people: number, home: boolean) => {
+    const tasks = home ? [{ id: 't1', nodeId: 'bringHome.above', status: 'completed' }] : [];
+    await db('central_gatherings').insert({
+      id: randomUUID(),
+      matter_id: agency === 'ubnd-xa-a' ? m[0] : mB,
+      agency_id: agency,
+      gathered_at: at(day),
+      place_kind: 'central_reception_office',
+      place_name: 'Trụ sở Tiếp công dân Trung ương',
+      city: 'hanoi',
+      people_count: people,
+      reported_by_kind: 'officer',
+      process_case_id: await processCase(agency, at(day), tasks),
+      created_by: 'test',
+    });
+  };
+  await gathering('ubnd-xa-a', '2031-03-03', 30, true);
+  await gathering('ubnd-xa-a', '2031-02-20', 12, false);
+  await gathering('ubnd-xa-a', '2031-03-16', 50, true); // after the period
+  await gathering('ubnd-xa-b', '2031-03-03', 9, true); // another commune
+  await db('people').insert({ id: 'p-tf-lead', display_name: 'Trưởng tổ' }).onConflict('id').ignore();
+  const tf = async (created: string, endsOn: string, agency = 'ubnd-xa-a') => {
+    const id = randomUUID();
+    await db('task_forces').insert({
+      id,
+      name: 'Tổ công tác',
+      mandate: 'Giải quyết vụ việc',
+      governing_agency_id: agency,
+      lead_person_id: 'p-tf-lead',
+      ends_on: endsOn,
+      created_by: JSON.stringify({ type: 'user', id: 'test' }),
+      created_at: at(created),
+    });
+    return id;
+  };
+  const assign = (taskForce: string, kind: 'case' | 'matter', ref: string, day: string) =>
+    db('task_force_assignments').insert({
+      task_force_id: taskForce,
+      kind,
+      ref_id: ref,
+      agency_id: 'ubnd-xa-a',
+      assigned_by: JSON.stringify({ type: 'user', id: 'test' }),
+      assigned_at: at(day),
+    });
+  // A closed case received before the period (not a figure of II).
+  const closedCase = randomUUID();
+  await db('cases').insert({
+    id: closedCase,
+    reference: `TC-${closedCase.slice(0, 8)}`,
+    workflow_id: `case-${closedCase}`,
+    case_type: 'petition',
+    channel: 'portal',
+    agency_id: 'ubnd-xa-a',
+    subject: 'seeded',
+    received_at: at('2030-12-01'),
+    stage: 'closed',
+    status: 'closed',
+  });
+  const tf1 = await tf('2031-02-01', '2031-06-30'); // active
+  await assign(tf1, 'case', closedCase, '2031-03-01'); // done
+  await assign(tf1, 'matter', m[0]!, '2031-03-01'); // under way
+  await assign(tf1, 'matter', m[1]!, '2031-03-01'); // done (matter closed)
+  await assign(tf1, 'matter', mB, '2031-03-20'); // after the period
+  const tf2 = await tf('2031-01-01', '2031-03-01'); // active in the period, ended before its last day
+  await assign(tf2, 'matter', m[2]!, '2031-01-05'); // lapsed
+  const tf3 = await tf('2031-01-01', '2031-02-10'); // ended before the period
+  await assign(tf3, 'matter', randomUUID(), '2031-01-05');
+  await tf('2031-03-20', '2031-06-30'); // set up after the period
+  await tf('2031-02-01', '2031-06-30', 'ubnd-xa-b'); // another commune's
+  const campaign = async (agency: string, created: string, completed: string | null) => {
+    const id = randomUUID();
+    await db('review_campaigns').insert({
+      id,
+      name: 'Rà soát',
+      agency_id: agency,
+      criteria: JSON.stringify({ prolonged: true }),
+      due_at: at('2031-04-30'),
+      status: completed ? 'completed' : 'running',
+      workflow_id: `review-campaign-${id}`,
+      created_by: JSON.stringify({ type: 'user', id: 'test' }),
+      created_at: at(created),
+      completed_at: completed ? at(completed) : null,
+    });
+    return id;
+  };
+  const rc1 = await campaign('ubnd-xa-a', '2031-02-01', null);
+  const rc2 = await campaign('tinh-demo', '2031-01-01', '2031-03-01');
+  const rc3 = await campaign('ubnd-xa-a', '2031-01-01', '2031-02-01'); // completed before the period
+  const review = (
+    c: string,
+    matterId: string,
+    agency: string,
+    due: string,
+    reviewed: string | null,
+    escalated: string | null = null,
+  ) => ({
+    id: randomUUID(),
+    campaign_id: c,
+    matter_id: matterId,
+    agency_id: agency,
+    due_at: at(due),
+    status: reviewed ? 'reviewed' : 'open',
+    outcome: reviewed ? 'resolved' : null,
+    reviewed_at: reviewed ? at(reviewed) : null,
+    escalated_to: escalated ? 'tinh-demo' : null,
+    escalated_at: escalated ? at(escalated) : null,
+  });
+  await db('review_items').insert([
+    review(rc1, m[0]!, 'ubnd-xa-a', '2031-03-10', '2031-03-05'), // reviewed in time
+    review(rc1, m[1]!, 'ubnd-xa-a', '2031-03-10', null, '2031-03-11'), // overdue, escalated
+    review(rc2, m[2]!, 'ubnd-xa-a', '2031-02-28', '2031-03-01'), // reviewed late: overdue
+    review(rc1, m[2]!, 'ubnd-xa-a', '2031-04-30', null), // to review, not due
+    review(rc3, m[0]!, 'ubnd-xa-a', '2031-01-20', null), // campaign completed before the period
+    review(rc1, mB, 'ubnd-xa-b', '2031-03-10', null), // another commune's matter
+  ]);
+}
+/** The rows VI–VIII of commune A's March report, counted by hand from {@link seedIssue15}. */
+const ISSUE15: Record<string, number> = {
+  'VI.1': 3,
+  'VI.1.a': 2,
+  'VI.1.b': 1,
+  'VI.2': 2,
+  'VI.2.a': 42,
+  'VI.2.b': 1,
+  'VII.1': 2,
+  'VII.1.a': 4,
+  'VII.1.b': 2,
+  'VII.1.c': 1,
+  'VIII.1': 1,
+  'VIII.1.a': 4,
+  'VIII.1.b': 2,
+  'VIII.1.c': 2,
+  'VIII.1.d': 1,
+};
 
 beforeAll(async () => {
   api = await startTestApi({ worker: true });
@@ -71,6 +289,7 @@ beforeAll(async () => {
   await seed('so-tnmt', 'complaint_first', '2031-03-01T09:00:00+07:00', 4);
   await seed('tinh-demo', 'petition', '2031-03-02T09:00:00+07:00', 1);
   await seed('ubnd-xa-a', 'denunciation', '2031-03-15T00:00:00+07:00', 1);
+  await seedIssue15();
   // What the schedule starts on 15 March: every agency's monthly report (March ends no quarter here: Q1 too).
   await api.deps.temporal.workflow.execute('reportDraftingWorkflow', {
     taskQueue: api.deps.taskQueue,
@@ -112,7 +331,13 @@ describe('stored reports', () => {
     expect(figure(b, 'II.1.e')).toBe(2);
     expect(figure(b, 'I.1')).toBe(0);
     // Sections that have no source yet are null with a note, never a made-up number.
-    expect(figure(b, 'VI.1')).toBeNull();
+    expect(figure(b, 'I.3')).toBeNull();
+    // Hotspots, central gatherings, task forces and reviews: each cell equals the count by hand of the seed.
+    expect(Object.fromEntries(Object.keys(ISSUE15).map((code) => [code, figure(b, code)]))).toEqual(ISSUE15);
+    // The processes of central gatherings are not letters (II.1 = 5 above); the snapshot's checks hold.
+    const checks = (b as unknown as { forms: Array<{ checks: Array<{ rule: string; ok: boolean }> }> }).forms[0]!
+      .checks;
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
   });
 
   it('periodic report: the regime’s forms; the province sums a commune’s submitted cells, lists the other', async () => {
@@ -269,9 +494,18 @@ describe('stored reports', () => {
     // Exports of a frozen version: the JSON is the snapshot that was hashed; CSV has the figures.
     const json = await fetch(`${api.url}/v1/reports/${id}/versions/1/export?format=json`, { headers: officer });
     expect(json.status).toBe(200);
+    const json2 = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=json`, { headers: officer });
+    const exported = (await json2.json()) as {
+      rows: Array<{ code: string; cells: Record<string, { value: unknown }> }>;
+    };
+    for (const code of Object.keys(ISSUE15))
+      expect([code, exported.rows.find((r) => r.code === code)?.cells['1']?.value]).toEqual([code, ISSUE15[code]]);
     const csv = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=csv`, { headers: officer });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect((await csv.text()).split('\r\n')).toContain('Tổng số đơn tiếp nhận trong kỳ,7');
+    const csvLines = (await csv.text()).split('\r\n');
+    expect(csvLines).toContain('Tổng số đơn tiếp nhận trong kỳ,7');
+    expect(csvLines).toContain(`Đoàn đông người lên Trung ương: số người,${ISSUE15['VI.2.a']}`);
+    expect(csvLines).toContain(`Vụ việc rà soát quá hạn,${ISSUE15['VIII.1.c']}`);
     // XLSX and PDF of a submitted version come from the report-form renderers (laid out like the paper form).
     const xlsx = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=xlsx`, { headers: officer });
     expect(xlsx.status).toBe(200);
@@ -289,6 +523,10 @@ describe('stored reports', () => {
     const at = labels.findIndex((r) => r.code === 'II.1');
     expect(ws.getCell(codeRow + 1 + at, 1).value).toBe('Tổng số đơn tiếp nhận trong kỳ');
     expect(ws.getCell(codeRow + 1 + at, 2).value).toBe(7);
+    for (const code of Object.keys(ISSUE15)) {
+      const i = labels.findIndex((r) => r.code === code);
+      expect([code, ws.getCell(codeRow + 1 + i, 2).value]).toEqual([code, ISSUE15[code]]);
+    }
     const pdf = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=pdf`, { headers: officer });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
@@ -297,6 +535,8 @@ describe('stored reports', () => {
     await parser.destroy();
     expect(text).toContain(periodLine);
     expect(text).toContain('Tổng số đơn tiếp nhận trong kỳ');
+    expect(text).toContain('Tổ công tác hoạt động trong kỳ');
+    expect(text).toContain('Điểm nóng phát sinh trong kỳ');
     const html = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=html`, { headers: officer });
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(await html.text()).toContain('href="/v1/cases?receivedFrom=');
@@ -320,7 +560,9 @@ describe('stored reports', () => {
     // Own 1 (province) + 4 (department, as submitted) + 7 (commune A, version 2).
     expect(rows.find((r) => r.code === 'II.1')!.cells['1']!.value).toBe(12);
     expect(rows.find((r) => r.code === 'III.1')!.cells['1']!.value).toBe(4);
-    expect(rows.find((r) => r.code === 'VI.1')!.cells['1']!.value).toBeNull();
+    expect(rows.find((r) => r.code === 'I.3')!.cells['1']!.value).toBeNull();
+    // Commune A's central gatherings, as submitted (the province and the department have none).
+    expect(rows.find((r) => r.code === 'VI.2.a')!.cells['1']!.value).toBe(ISSUE15['VI.2.a']);
     // A commune sees no consolidation of the province (outside its subtree).
     expect((await call('GET', `/v1/reports/${prov.id}/consolidation`, await as('ubnd-xa-a'))).status).toBe(404);
   });
@@ -424,5 +666,97 @@ describe('stored reports', () => {
     } finally {
       await h.delete();
     }
+  });
+
+  it('moves the deadline of reports not submitted (and their timers) when a holiday is added or withdrawn; a submitted one keeps its own', async () => {
+    const db = api.tdb.db;
+    // May 2031: the communes' configured day, Friday 16 May.
+    await api.deps.temporal.workflow.execute('reportDraftingWorkflow', {
+      taskQueue: api.deps.taskQueue,
+      workflowId: `drafting-${randomUUID()}`,
+      args: [{ lastDay: `${YEAR}-05-14`, agencies: ['ubnd-xa-a', 'ubnd-xa-b'] }],
+    });
+    const handle = (agency: string) =>
+      api.deps.temporal.workflow.getHandle(reportWorkflowId(agency, 'monthly', `${YEAR}-M05`));
+    for (const a of ['ubnd-xa-a', 'ubnd-xa-b'])
+      for (let i = 0; i < 200 && (await handle(a).query(getReportState)).reportId === null; i++)
+        await new Promise((r) => setTimeout(r, 50));
+    const row = (agency: string) =>
+      db('reports')
+        .where({ agency_id: agency, kind: 'monthly', period_key: `${YEAR}-M05` })
+        .first();
+    const open = await row('ubnd-xa-a');
+    const done = await row('ubnd-xa-b');
+    const dueOn = async (agency: string) => (await reportOf2(agency)).dueOn as string;
+    expect(await dueOn('ubnd-xa-a')).toBe(`${YEAR}-05-16`);
+    // Commune B submits before the calendar changes.
+    const sub = await call('POST', `/v1/reports/${done.id}/submit`, await as('ubnd-xa-b'), {});
+    expect(sub.status, sub.text).toBe(200);
+    const dueAtBefore = (await handle('ubnd-xa-a').query(getReportState)).dueAt!;
+    const waitFor = async <T>(f: () => Promise<T>, ok: (v: T) => boolean): Promise<T> => {
+      let v = await f();
+      for (let i = 0; i < 300 && !ok(v); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        v = await f();
+      }
+      return v;
+    };
+
+    // 16 May becomes a day off: the open report's deadline rolls to Monday 19 May, and so does its timer.
+    const admin = await as('tinh-demo', ['admin', 'system_admin']);
+    const added = await call('POST', '/v1/admin/calendar/days-off', admin, {
+      date: `${YEAR}-05-16`,
+      name: 'Ngày nghỉ được công bố (kiểm thử)',
+      source: 'Thông báo (kiểm thử)',
+      reason: 'Ngày nghỉ công bố sau khi lập báo cáo',
+    });
+    expect(added.status, added.text).toBe(202);
+    expect(
+      await waitFor(
+        () => dueOn('ubnd-xa-a'),
+        (d) => d === `${YEAR}-05-19`,
+      ),
+    ).toBe(`${YEAR}-05-19`);
+    const moved = await waitFor(
+      async () => (await handle('ubnd-xa-a').query(getReportState)).dueAt,
+      (d) => d !== dueAtBefore,
+    );
+    expect(Date.parse(moved!) - Date.parse(dueAtBefore)).toBe(3 * 86_400_000);
+    expect(Date.parse(moved!)).toBe(new Date((await row('ubnd-xa-a')).due_at as string).getTime());
+    // The workflow re-armed its escalation timer on the new deadline (the last timer fires about 3 days later).
+    const fires = (await handle('ubnd-xa-a').fetchHistory()).events!.flatMap((e) =>
+      e.timerStartedEventAttributes ? [Number(e.timerStartedEventAttributes.startToFireTimeout!.seconds)] : [],
+    );
+    expect(fires.length).toBeGreaterThanOrEqual(2);
+    expect(Math.abs(fires.at(-1)! - fires[0]! - 3 * 86_400)).toBeLessThan(600);
+    const audit = await db('audit_log').where({ action: 'report.deadline_changed' });
+    expect(audit.find((a) => (a.after as Json).reportId === open.id)?.after).toMatchObject({
+      dueOn: `${YEAR}-05-19`,
+      calendarEntry: added.json.entry && (added.json.entry as Json).id,
+    });
+    // The submitted report keeps its deadline.
+    expect(await dueOn('ubnd-xa-b')).toBe(`${YEAR}-05-16`);
+    expect(audit.some((a) => (a.after as Json).reportId === done.id)).toBe(false);
+
+    // The day off is withdrawn: the deadline and the timer come back to Friday 16 May.
+    const withdrawn = await call(
+      'POST',
+      `/v1/admin/calendar/entries/${(added.json.entry as Json).id as string}/withdraw`,
+      admin,
+      { reason: 'Thông báo thu hồi', source: 'Thông báo thu hồi (kiểm thử)' },
+    );
+    expect(withdrawn.status, withdrawn.text).toBe(202);
+    expect(
+      await waitFor(
+        () => dueOn('ubnd-xa-a'),
+        (d) => d === `${YEAR}-05-16`,
+      ),
+    ).toBe(`${YEAR}-05-16`);
+    const back = await waitFor(
+      async () => (await handle('ubnd-xa-a').query(getReportState)).dueAt,
+      (d) => Date.parse(d!) === Date.parse(dueAtBefore),
+    );
+    expect(Date.parse(back!)).toBe(Date.parse(dueAtBefore));
+    expect((await handle('ubnd-xa-a').query(getReportState)).escalated).toBe(false);
   });
 });

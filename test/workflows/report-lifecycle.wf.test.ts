@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   getReportState,
   reopenReport,
+  reportDeadlineChanged,
   reportPeriod,
   reportWorkflowId,
   submitReport,
@@ -92,6 +93,9 @@ function fakes(dueInMs: () => number) {
       return { status: 'sent' };
     },
     async failNotificationDelivery() {},
+    async reportDeadline(p: { reportId: string }) {
+      return { dueAt: reports.get(p.reportId)!.dueAt };
+    },
   };
   return { reports, delivered, drafts, activities };
 }
@@ -209,6 +213,46 @@ describe('reportWorkflow on the time-skipping server', () => {
         const [a, k, p] = id.split('/') as [string, ReportKind, string];
         await env.client.workflow.getHandle(reportWorkflowId(a, k, p)).terminate('test over');
       }
+    });
+  });
+
+  it('re-arms the escalation on a moved deadline: later (a holiday added), then into the past (escalated at once)', async () => {
+    const DAY = 86_400_000;
+    // The server's clock runs ahead of this process's once time was skipped: deadlines are set on the server's.
+    const skew = (await env.currentTimeMs()) - Date.now();
+    const f = fakes(() => 3 * DAY + skew);
+    await withWorker(env, f.activities, async (taskQueue) => {
+      const locked = new Client({ connection: env.connection, namespace: env.namespace });
+      const start = (agencyId: string) =>
+        locked.workflow.start('reportWorkflow', {
+          taskQueue,
+          workflowId: reportWorkflowId(agencyId, 'monthly', '2026-M05'),
+          args: [{ agencyId, kind: 'monthly', year: 2026, index: 5 }],
+        });
+      const moved = await start('ubnd-xa-a');
+      const back = await start('so-tnmt');
+      for (const h of [moved, back])
+        for (let i = 0; i < 1200 && (await h.query(getReportState)).reportId === null; i++)
+          await new Promise((r) => setTimeout(r, 50));
+      const report = (agencyId: string) => [...f.reports.values()].find((r) => r.agencyId === agencyId)!;
+      // The stored deadline moves 3 days later (what the calendar fan-out does), then the workflow is told.
+      report('ubnd-xa-a').dueAt = new Date(Date.parse(report('ubnd-xa-a').dueAt) + 3 * DAY).toISOString();
+      await moved.signal(reportDeadlineChanged);
+      for (let i = 0; i < 200 && (await moved.query(getReportState)).dueAt !== report('ubnd-xa-a').dueAt; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await moved.query(getReportState)).dueAt).toBe(report('ubnd-xa-a').dueAt);
+      // The other report's deadline moves into the past (a holiday withdrawn): escalated at once.
+      report('so-tnmt').dueAt = new Date((await env.currentTimeMs()) - DAY).toISOString();
+      await back.signal(reportDeadlineChanged);
+      await skipTime(env, 4 * DAY);
+      expect(report('so-tnmt').escalations).toBe(1);
+      // Past the old deadline, not the new one: not escalated yet; past the new one: escalated once.
+      expect(report('ubnd-xa-a').escalations).toBe(0);
+      expect((await moved.query(getReportState)).escalated).toBe(false);
+      await skipTime(env, 3 * DAY);
+      expect(report('ubnd-xa-a').escalations).toBe(1);
+      expect((await moved.query(getReportState)).escalated).toBe(true);
+      for (const h of [moved, back]) await h.terminate('test over');
     });
   });
 });
