@@ -186,6 +186,17 @@ export async function insertComplianceTask(trx: Db, t: NewComplianceTask): Promi
   return rows[0] ? taskOf(rows[0] as Record<string, unknown>) : undefined;
 }
 
+/** The task of an agency, rule and period (the one {@link insertComplianceTask} would not insert again). */
+export async function findComplianceTask(
+  db: Db,
+  k: { agencyId: string; ruleId: string; periodFirst: string },
+): Promise<ComplianceTask | undefined> {
+  const r = await db('reception_compliance_tasks')
+    .where({ agency_id: k.agencyId, rule_id: k.ruleId, period_first: k.periodFirst })
+    .first();
+  return r ? taskOf(r as Record<string, unknown>) : undefined;
+}
+
 /** Compliance tasks of agencies in `agencies` or supervised from them, newest first (keyset on created_at, id). */
 export async function listComplianceTasks(
   db: Db,

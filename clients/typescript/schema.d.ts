@@ -4570,7 +4570,14 @@ export interface components {
             status: number;
         };
         InboxItem: {
-            caseId: string;
+            /** @description What the message is about: a case, a reception compliance task, a report… */
+            about: {
+                id: string;
+                /** @enum {string} */
+                kind: "case" | "reception_compliance_task" | "reception_period_task" | "report";
+            };
+            /** @description The case the message is about; null when it is not a case */
+            caseId: string | null;
             createdAt: string;
             /**
              * @description Message id (`dlv-…`)
