@@ -177,6 +177,27 @@ export function createReceptionPeriodStore(db: Db) {
       const r = (await trx('reception_periods').where({ id }).first()) as Record<string, unknown> | undefined;
       return r ? periodOf(r, await agenciesOf(id, trx)) : undefined;
     },
+    /** Records that the period's workflow was started (once: the first time counts). */
+    async markWorkflowStarted(id: string, trx: Db = db): Promise<void> {
+      await trx('reception_periods').where({ id }).whereNull('workflow_started_at').update({
+        workflow_started_at: trx.fn.now(),
+      });
+    },
+    /**
+     * Active periods not yet ended on `today` whose workflow start was never recorded, declared more than
+     * `olderThanSeconds` ago (the API starts a new period's workflow right after its commit), oldest first.
+     */
+    async unstarted(q: { today: string; olderThanSeconds: number; limit: number }, trx: Db = db): Promise<string[]> {
+      const rows = (await trx('reception_periods')
+        .whereNull('workflow_started_at')
+        .where('status', 'active')
+        .where('ends_on', '>=', q.today)
+        .whereRaw('created_at <= now() - make_interval(secs => ?)', [q.olderThanSeconds])
+        .orderBy('created_at')
+        .limit(q.limit)
+        .select('id')) as Array<{ id: string }>;
+      return rows.map((r) => r.id);
+    },
     /** The period locked for a change (FOR UPDATE). */
     async lock(id: string, trx: Db): Promise<Period | undefined> {
       await trx('reception_periods').where({ id }).forUpdate().first('id');

@@ -24,6 +24,8 @@ import * as m20261203030000 from './20261203030000_events_outbox_webhooks.js';
 import * as m20261204020000 from './20261204020000_reception.js';
 import * as m20261204070000 from './20261204070000_places_sectors_hotspots.js';
 import * as m20261205080000 from './20261205080000_task_inbox_index.js';
+import * as m20261207050000 from './20261207050000_notification_subjects.js';
+import * as m20261207050100 from './20261207050100_period_workflow_started.js';
 import * as m20261204030000 from './20261204030000_reception_schedules_periods.js';
 import * as m20261204040000 from './20261204040000_case_figures.js';
 import * as m20261205050000 from './20261205050000_case_facts.js';
@@ -79,6 +81,8 @@ const migrations: Record<string, Knex.Migration> = {
   '20261205050100_case_fact_months': m20261205050100,
   '20261205070000_task_forces_review_campaigns': m20261205070000,
   '20261205060000_mass_matters': m20261205060000,
+  '20261207050000_notification_subjects': m20261207050000,
+  '20261207050100_period_workflow_started': m20261207050100,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
