@@ -25,6 +25,11 @@ export interface ScheduleEntry {
   sequence: number;
   note: string | null;
   periodId: string | null;
+  /** The last day the entry could be published in time (Art 24(4)), when the notice rule applies to it. */
+  noticeDeadline: string | null;
+  /** Published (or moved) after {@link noticeDeadline}, with the reason given. */
+  lateNotice: boolean;
+  lateNoticeReason: string | null;
   createdAt: string;
   updatedAt: string;
   /** Keyset sort key (`entry_date start_time`). */
@@ -66,6 +71,9 @@ function entryOf(r: Record<string, unknown>): ScheduleEntry {
     sequence: r.sequence as number,
     note: (r.note as string | null) ?? null,
     periodId: (r.period_id as string | null) ?? null,
+    noticeDeadline: r.notice_deadline ? day(r.notice_deadline) : null,
+    lateNotice: r.late_notice === true,
+    lateNoticeReason: (r.late_notice_reason as string | null) ?? null,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     sortKey: `${date}T${r.start_time as string}:00Z`,
@@ -84,6 +92,9 @@ export interface EntryRow {
   kind: EntryKind;
   note: string | null;
   period_id: string | null;
+  notice_deadline?: string | null;
+  late_notice?: boolean;
+  late_notice_reason?: string | null;
   created_by: string;
 }
 
