@@ -3,6 +3,7 @@
  * rules (who may lead, what a change needs) are in api/services/reception-schedule.ts.
  */
 import type { Db } from './knex.js';
+import { day, iso, str } from './rows.js';
 
 export const ENTRY_KINDS = ['periodic', 'ad_hoc', 'online'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
@@ -45,11 +46,6 @@ export interface ScheduleChange {
   changedAt: string;
 }
 
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
-const day = (v: unknown): string =>
-  v instanceof Date
-    ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`
-    : String(v).slice(0, 10);
 
 function entryOf(r: Record<string, unknown>): ScheduleEntry {
   const date = day(r.entry_date);
@@ -62,18 +58,18 @@ function entryOf(r: Record<string, unknown>): ScheduleEntry {
     leaderTitle: r.leader_title as string,
     placeId: r.place_id as string,
     placeName: r.place_name as string,
-    placeAddress: (r.place_address as string | null) ?? null,
+    placeAddress: str(r.place_address),
     date,
     startTime: r.start_time as string,
     endTime: r.end_time as string,
     kind: r.kind as EntryKind,
     status: r.status as 'scheduled' | 'cancelled',
     sequence: r.sequence as number,
-    note: (r.note as string | null) ?? null,
-    periodId: (r.period_id as string | null) ?? null,
+    note: str(r.note),
+    periodId: str(r.period_id),
     noticeDeadline: r.notice_deadline ? day(r.notice_deadline) : null,
     lateNotice: r.late_notice === true,
-    lateNoticeReason: (r.late_notice_reason as string | null) ?? null,
+    lateNoticeReason: str(r.late_notice_reason),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     sortKey: `${date}T${r.start_time as string}:00Z`,
