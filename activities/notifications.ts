@@ -219,7 +219,10 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         );
         if (rows.length === 0) {
           await db('case_notifications').where({ id: n.id }).update({ reason: 'no_recipients' });
-          logger.warn({ notificationId: n.id, subject: n.subject_kind }, 'notification reaches nobody in the directory');
+          logger.warn(
+            { notificationId: n.id, subject: n.subject_kind },
+            'notification reaches nobody in the directory',
+          );
           return { deliveries: [] };
         }
         await db('notification_deliveries')

@@ -122,7 +122,11 @@ export function createReceptionComplianceActivities(deps: {
           });
           if (!task) {
             // Opened by an earlier run (or an attempt that failed after its commit): its notification is there.
-            const known = await findComplianceTask(trx, { agencyId: s.agencyId, ruleId: s.ruleId, periodFirst: s.first });
+            const known = await findComplianceTask(trx, {
+              agencyId: s.agencyId,
+              ruleId: s.ruleId,
+              periodFirst: s.first,
+            });
             return known ? recordShortfallNotification(trx, known, p.period, s.agencyName) : null;
           }
           opened++;

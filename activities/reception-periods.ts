@@ -44,7 +44,11 @@ export function createReceptionPeriodActivities(deps: { db: Db }) {
      */
     async startLostPeriodWorkflows(p: { olderThanSeconds: number }): Promise<PeriodReconcileResult> {
       const ctx = Context.current();
-      const ids = await store.unstarted({ today: vnDate(Date.now()), olderThanSeconds: p.olderThanSeconds, limit: 500 });
+      const ids = await store.unstarted({
+        today: vnDate(Date.now()),
+        olderThanSeconds: p.olderThanSeconds,
+        limit: 500,
+      });
       let started = 0;
       for (const id of ids) {
         if (await startPeriodWorkflow({ db, client: ctx.client, taskQueue: ctx.info.taskQueue }, id)) started++;

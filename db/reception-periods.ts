@@ -104,7 +104,6 @@ export interface PeriodFlag {
   flaggedAt: string;
 }
 
-
 function periodOf(r: Record<string, unknown>, agencies: string[]): Period {
   return {
     id: r.id as string,

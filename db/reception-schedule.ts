@@ -46,7 +46,6 @@ export interface ScheduleChange {
   changedAt: string;
 }
 
-
 function entryOf(r: Record<string, unknown>): ScheduleEntry {
   const date = day(r.entry_date);
   return {

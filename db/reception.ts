@@ -90,7 +90,6 @@ export interface SealedVisitPartyRow {
   ciphertext: Buffer;
 }
 
-
 export function placeOf(r: Record<string, unknown>): PlaceRecord {
   return {
     id: r.id as string,

@@ -118,8 +118,7 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     linkText: (c) => `Xem báo cáo ${c.reference}`,
   },
   reception_compliance_shortfall: {
-    subject: (c) =>
-      `Người đứng đầu ${c.agencyName ?? 'cơ quan cấp dưới'} chưa tiếp công dân đủ số ngày ${c.reference}`,
+    subject: (c) => `Người đứng đầu ${c.agencyName ?? 'cơ quan cấp dưới'} chưa tiếp công dân đủ số ngày ${c.reference}`,
     lead: (c) =>
       `Người đứng đầu ${c.agencyName ?? 'cơ quan cấp dưới'} chưa trực tiếp tiếp công dân đủ số ngày tối thiểu ` +
       `${c.reference} theo ${String(c.detail?.citation ?? 'quy định của pháp luật về tiếp công dân')}.`,

@@ -62,6 +62,8 @@ export async function receptionPeriodWorkflow(input: ReceptionPeriodInput): Prom
  * receptionPeriodReconcileWorkflow: run by the Temporal Schedule RECEPTION_PERIOD_RECONCILE_SCHEDULE, it starts
  * the workflow of every declared period whose start was lost (a crash between the period's commit and the start).
  */
-export async function receptionPeriodReconcileWorkflow(input: PeriodReconcileInput = {}): Promise<PeriodReconcileResult> {
+export async function receptionPeriodReconcileWorkflow(
+  input: PeriodReconcileInput = {},
+): Promise<PeriodReconcileResult> {
   return acts.startLostPeriodWorkflows({ olderThanSeconds: input.olderThanSeconds ?? 120 });
 }

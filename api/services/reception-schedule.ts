@@ -120,7 +120,8 @@ export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
     const before = await workingDays(db, addDays(date, -40), addDays(date, -1));
     const deadline = noticeDeadline(before, rule.workingDays);
     const today = vnDate((deps.now ?? Date.now)());
-    if (!deadline || today <= deadline) return { notice_deadline: deadline, late_notice: false, late_notice_reason: null };
+    if (!deadline || today <= deadline)
+      return { notice_deadline: deadline, late_notice: false, late_notice_reason: null };
     if (!reason)
       throw rejected(
         'lateNoticeReason',

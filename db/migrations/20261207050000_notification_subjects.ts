@@ -39,7 +39,9 @@ export async function up(db: Knex): Promise<void> {
     ALTER COLUMN case_id DROP NOT NULL,
     ADD CONSTRAINT notification_deliveries_subject_case
       CHECK ((subject_kind = 'case') = (case_id IS NOT NULL))`);
-  await db.raw('CREATE INDEX notification_deliveries_subject_idx ON notification_deliveries (subject_kind, subject_id)');
+  await db.raw(
+    'CREATE INDEX notification_deliveries_subject_idx ON notification_deliveries (subject_kind, subject_id)',
+  );
   // Writers that know only the case (the lifecycle activity, hotspots) keep writing `case_id`: it is the subject.
   await db.raw(`CREATE FUNCTION notification_subject_default() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN

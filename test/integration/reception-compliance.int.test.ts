@@ -200,9 +200,7 @@ describe('reception compliance (issue 14.4)', () => {
       'chu-tich@tinh-demo.kntc.local',
     ]);
     const communeName = String((await api.tdb.db('agencies').where({ id: 'ubnd-xa-b' }).first('name')).name);
-    expect(m.subject).toBe(
-      `[KNTC] Người đứng đầu ${communeName} chưa tiếp công dân đủ số ngày tháng 07/2026`,
-    );
+    expect(m.subject).toBe(`[KNTC] Người đứng đầu ${communeName} chưa tiếp công dân đủ số ngày tháng 07/2026`);
     for (const body of [m.text!, String(m.html)]) {
       expect(body).toContain('Kính gửi đồng chí Nguyễn Văn An');
       expect(body).toContain(communeName);

@@ -208,9 +208,7 @@ describe('leaders reception schedules (issue 14.1)', () => {
 
     // Moving a day is publishing it anew: Monday 09/11 → Friday 06/11 is late; a time change on the day is not.
     const url = `/v1/agencies/so-tnmt/reception-schedule/${String(onTime.json.id)}`;
-    expect((await call('PATCH', url, admin, { startTime: '13:30', endTime: '16:30', reason: 'Họp' })).status).toBe(
-      200,
-    );
+    expect((await call('PATCH', url, admin, { startTime: '13:30', endTime: '16:30', reason: 'Họp' })).status).toBe(200);
     const moved = await call('PATCH', url, admin, { date: '2026-11-06', reason: 'Lãnh đạo đi công tác' });
     expect(moved.status).toBe(422);
     expect(moved.json.errors).toEqual([expect.objectContaining({ path: 'lateNoticeReason' })]);
