@@ -59,8 +59,10 @@ export async function down(db: Knex): Promise<void> {
   await db.raw('DROP FUNCTION notification_subject_default()');
   await db.raw('DROP INDEX notification_deliveries_subject_idx');
   await db.raw(`DELETE FROM notification_deliveries WHERE subject_kind NOT IN ('case', 'report')`);
+  await db.raw('ALTER TABLE notification_deliveries DROP CONSTRAINT notification_deliveries_subject_case');
+  // A report's deliveries carried the report id in `case_id` before.
   await db.raw(`UPDATE notification_deliveries SET case_id = subject_id WHERE case_id IS NULL`);
-  await db.raw(`ALTER TABLE notification_deliveries DROP CONSTRAINT notification_deliveries_subject_case,
+  await db.raw(`ALTER TABLE notification_deliveries
     ALTER COLUMN case_id SET NOT NULL, DROP COLUMN subject_kind, DROP COLUMN subject_id`);
   await db.raw('DROP INDEX case_notifications_subject_idem');
   await db.raw(`DELETE FROM case_notifications WHERE case_id IS NULL`);
