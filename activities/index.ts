@@ -32,19 +32,21 @@ export interface ActivityDeps extends Pick<ProcessActivityDeps, 'calendarEntries
 /** Activities are a factory over injected dependencies; workflows see only the type. */
 export function createActivities(deps: ActivityDeps) {
   const n = deps.notifications;
+  // Recorded notifications are delivered by their own workflow, started by the activity that records them.
+  const startDelivery = n
+    ? {
+        startDelivery: (id: string) => {
+          const ctx = Context.current();
+          return startNotificationDelivery(ctx.client, ctx.info.taskQueue, id, n.retry);
+        },
+      }
+    : {};
   return {
     ...createProcessActivities(deps),
     // After the generic ones: persistent recordDocument / notify replace the in-memory versions.
     ...createLifecycleActivities({
       ...deps,
-      ...(n
-        ? {
-            startDelivery: (id: string) => {
-              const ctx = Context.current();
-              return startNotificationDelivery(ctx.client, ctx.info.taskQueue, id, n.retry);
-            },
-          }
-        : {}),
+      ...startDelivery,
     }),
     // Delivery of the notifications (deliverNotificationWorkflow); registered only when configured.
     ...(n
@@ -57,7 +59,7 @@ export function createActivities(deps: ActivityDeps) {
     // The background move of a closed agency's cases to its successor (workflows/agency-closure.ts).
     ...createAgencyClosureActivities(deps),
     // The reception compliance check the Temporal Schedules run (workflows/reception-compliance.ts).
-    ...createReceptionComplianceActivities(deps),
+    ...createReceptionComplianceActivities({ ...deps, ...startDelivery }),
     // Special periods: daily report tasks, escalations, roster checks (workflows/reception-period.ts).
     ...createReceptionPeriodActivities(deps),
     // Delegations received by the head (ADR 0036).

@@ -52,6 +52,18 @@ export interface NotificationActivityDeps {
   retry: DeliveryRetry;
 }
 
+/** A recorded notification as delivery reads it. */
+interface StoredNotification {
+  id: string;
+  case_id: string | null;
+  kind: string;
+  recipients: string[];
+  subject_kind: NotificationSubject['kind'];
+  subject_id: string;
+  agency_id: string | null;
+  detail: Record<string, string | number | null>;
+}
+
 /** Kinds that announce a breached (or superseded) limit: their step and due date are the breach's. */
 const BREACH_KIND = /breach|unprocessed/;
 
@@ -120,14 +132,20 @@ export const channelsEnabled =
   (c: Channel): boolean =>
     c === 'inapp' || (c === 'email' && !!t.email) || (c === 'sms' && !!t.sms);
 
+/** What a notification is about: a case, or something else (a compliance task, a report…). */
+export interface NotificationSubject {
+  kind: 'case' | 'reception_compliance_task' | 'reception_period_task' | 'report';
+  id: string;
+}
+
 /**
  * The delivery rows of one notification: one per person and enabled channel, each with its message rendered
- * for the recipient (the SMS text for SMS). `caseId` is the delivery's subject (a case, or a report).
+ * for the recipient (the SMS text for SMS), carrying the notification's subject (`case_id` only for a case).
  */
 export function deliveryRows(
   people: readonly Recipient[],
   enabled: (c: Channel) => boolean,
-  at: { notificationId: string; caseId: string },
+  at: { notificationId: string; subject: NotificationSubject },
   ctx: Omit<MessageContext, 'recipientName'>,
 ) {
   return people.flatMap((r) =>
@@ -137,7 +155,9 @@ export function deliveryRows(
       return {
         id: `dlv-${randomUUID()}`,
         notification_id: at.notificationId,
-        case_id: at.caseId,
+        case_id: at.subject.kind === 'case' ? at.subject.id : null,
+        subject_kind: at.subject.kind,
+        subject_id: at.subject.id,
         person_id: r.personId,
         channel,
         address: channel === 'email' ? r.email : channel === 'sms' ? r.phone : null,
@@ -165,17 +185,51 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
     }): Promise<{ deliveries: Array<{ id: string; channel: Channel }> }> {
       const n = await db('case_notifications')
         .where({ id: p.notificationId })
-        .first<{ id: string; case_id: string; kind: string; recipients: string[] } | undefined>(
+        .first<StoredNotification | undefined>(
           'id',
           'case_id',
           'kind',
           'recipients',
+          'subject_kind',
+          'subject_id',
+          'agency_id',
+          'detail',
         );
       if (!n) return { deliveries: [] };
       const existing = await db('notification_deliveries')
         .where({ notification_id: n.id })
         .select<Array<{ id: string; channel: Channel; status: string }>>('id', 'channel', 'status');
-      if (existing.length === 0) {
+      if (existing.length === 0 && n.subject_kind !== 'case') {
+        // Not about a case: the message is the notification's own detail; the agency's directory names the people.
+        const people = await deps.resolveRecipients(db, { agencyId: n.agency_id!, to: n.recipients, kind: n.kind });
+        const d = n.detail;
+        const rows = deliveryRows(
+          people,
+          enabled,
+          { notificationId: n.id, subject: { kind: n.subject_kind, id: n.subject_id } },
+          {
+            kind: n.kind,
+            reference: String(d.reference ?? n.subject_id),
+            step: null,
+            dueAt: typeof d.dueAt === 'string' ? d.dueAt : null,
+            link: `${deps.publicBaseUrl.replace(/\/+$/, '')}${String(d.path ?? '/')}`,
+            agencyName: typeof d.agencyName === 'string' ? d.agencyName : null,
+            detail: d,
+          },
+        );
+        if (rows.length === 0) {
+          await db('case_notifications').where({ id: n.id }).update({ reason: 'no_recipients' });
+          logger.warn(
+            { notificationId: n.id, subject: n.subject_kind },
+            'notification reaches nobody in the directory',
+          );
+          return { deliveries: [] };
+        }
+        await db('notification_deliveries')
+          .insert(rows)
+          .onConflict(['notification_id', 'person_id', 'channel'])
+          .ignore();
+      } else if (existing.length === 0 && n.case_id) {
         const c = await db('cases')
           .where({ id: n.case_id })
           .first<{ reference: string; agency_id: string; stage: string } | undefined>(
@@ -201,7 +255,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         const rows = deliveryRows(
           people,
           enabled,
-          { notificationId: n.id, caseId: n.case_id },
+          { notificationId: n.id, subject: { kind: 'case', id: n.case_id } },
           { kind: n.kind, reference: c.reference, step: at.step, dueAt: at.dueAt, link },
         );
         if (rows.length === 0) {

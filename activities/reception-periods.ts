@@ -5,15 +5,19 @@
  * exists at most once per period, kind, agency concerned and day. An escalation and a roster gap are
  * audited and emitted to the outbox in the same transaction as the task.
  */
+import { Context } from '@temporalio/activity';
 import { appendAudit } from '../db/audit.js';
 import { appendEvents, registerEventType } from '../db/events.js';
 import type { Db } from '../db/knex.js';
 import { createReceptionPeriodStore } from '../db/reception-periods.js';
+import { startPeriodWorkflow } from '../reception/period-workflows.js';
 import { periodPlan, rosterGaps, vnAt } from '../reception/periods.js';
+import { vnDate } from '../workflows/clock/vn-time.js';
 import {
   PERIOD_REPORT_LATE_EVENT,
   PERIOD_ROSTER_GAP_EVENT,
   type PeriodPlan,
+  type PeriodReconcileResult,
 } from '../workflows/reception-period-contract.js';
 
 registerEventType(PERIOD_REPORT_LATE_EVENT);
@@ -34,6 +38,25 @@ export function createReceptionPeriodActivities(deps: { db: Db }) {
     return r?.parent_id ?? null;
   };
   return {
+    /**
+     * The reconciler: starts the workflow of each active, unfinished period whose start was never recorded
+     * (at most 500 a run; the next run takes the rest). A workflow that exists is not started again.
+     */
+    async startLostPeriodWorkflows(p: { olderThanSeconds: number }): Promise<PeriodReconcileResult> {
+      const ctx = Context.current();
+      const ids = await store.unstarted({
+        today: vnDate(Date.now()),
+        olderThanSeconds: p.olderThanSeconds,
+        limit: 500,
+      });
+      let started = 0;
+      for (const id of ids) {
+        if (await startPeriodWorkflow({ db, client: ctx.client, taskQueue: ctx.info.taskQueue }, id)) started++;
+        ctx.heartbeat(id);
+      }
+      return { found: ids.length, started };
+    },
+
     async receptionPeriodPlan(p: { periodId: string }): Promise<PeriodPlan> {
       return periodPlan(db, await store.get(p.periodId));
     },

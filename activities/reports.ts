@@ -280,11 +280,10 @@ export function createReportActivities(deps: ReportActivityDeps) {
         });
         const agency = await db('agencies').where({ id: report.agencyId }).first<{ name: string }>('name');
         const link = `${n.publicBaseUrl.replace(/\/+$/, '')}/v1/reports/${report.id}`;
-        // The delivery's subject (`case_id`): here the report (the column names what the message is about).
         const rows = deliveryRows(
           people,
           channelsEnabled(n),
-          { notificationId, caseId: report.id },
+          { notificationId, subject: { kind: 'report', id: report.id } },
           {
             kind: 'report_overdue',
             reference: report.periodKey,

@@ -33,4 +33,9 @@ export interface AppDeps {
    * retry of the notifications it starts (default: 10 s doubling to 1 h, for 24 h).
    */
   hotspots?: { config?: HotspotConfig; notifyRetry?: DeliveryRetry } | undefined;
+  /**
+   * The wall clock (epoch ms) of rules judged against today, e.g. the schedule notice of Luật Tiếp công dân 2013
+   * Art 24(4) (default Date.now; tests fix it).
+   */
+  now?: (() => number) | undefined;
 }

@@ -163,3 +163,28 @@ export const VisitorInput = z
     email: z.email().max(254).optional(),
   })
   .meta({ id: 'VisitorInput' });
+
+/**
+ * The next-page URL of a keyset-paginated list: its query without `after`, plus the cursor of the last row (by
+ * default its `sortKey` and `id`); null when the page was not full.
+ */
+export function nextLink<R>(
+  path: string,
+  query: Record<string, unknown>,
+  rows: readonly R[],
+  limit: number,
+  cursorOf: (row: R) => { k: string; id: string } = (r) => {
+    const x = r as { sortKey: string; id: string };
+    return { k: x.sortKey, id: x.id };
+  },
+): string | null {
+  const last = rows[rows.length - 1];
+  if (rows.length < limit || last === undefined) return null;
+  const rest = new URLSearchParams(
+    Object.entries(query).flatMap(([k, v]): Array<[string, string]> =>
+      v === undefined || k === 'after' ? [] : [[k, String(v)]],
+    ),
+  );
+  rest.set('after', encodeCursor(cursorOf(last)));
+  return `${path}?${rest.toString()}`;
+}

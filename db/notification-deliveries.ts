@@ -1,17 +1,20 @@
 /**
  * Reading notifications (ADR 0025): a case's recorded notifications with their deliveries, and a
- * person's in-app inbox (`notification_deliveries` with channel `inapp`). Rows as stored; the route
+ * person's in-app inbox (messages about cases and about other subjects: a compliance task, a report) (`notification_deliveries` with channel `inapp`). Rows as stored; the route
  * (api/routes/notifications.ts) shapes them.
  */
 import type { Db } from './knex.js';
 
 export type NotificationRow = Record<string, unknown>;
 
-const INBOX_COLUMNS = [
+const inboxColumns = (db: Db) => [
   'd.id',
   'd.case_id',
+  'd.subject_kind',
+  'd.subject_id',
   'd.notification_id',
-  'n.kind',
+  // A report's overdue escalation (ADR 0032) writes its deliveries without a notification row.
+  db.raw("coalesce(n.kind, CASE d.subject_kind WHEN 'report' THEN 'report_overdue' ELSE d.subject_kind END) AS kind"),
   'd.subject',
   'd.body_text',
   'd.link',
@@ -55,10 +58,10 @@ export function createNotificationStore(db: Db) {
       opts: { unreadOnly: boolean; limit: number },
     ): Promise<{ rows: NotificationRow[]; unread: number }> {
       const q = mine(personId)
-        .join('case_notifications as n', 'n.id', 'd.notification_id')
+        .leftJoin('case_notifications as n', 'n.id', 'd.notification_id')
         .orderBy([{ column: 'd.created_at', order: 'desc' }, { column: 'd.id' }])
         .limit(opts.limit)
-        .select(...INBOX_COLUMNS);
+        .select(...inboxColumns(db));
       if (opts.unreadOnly) q.whereNull('d.read_at');
       const [rows, count] = await Promise.all([
         q,
@@ -74,8 +77,8 @@ export function createNotificationStore(db: Db) {
         .update({ read_at: db.fn.now() });
       return mine(personId)
         .where({ 'd.id': id })
-        .join('case_notifications as n', 'n.id', 'd.notification_id')
-        .first(...INBOX_COLUMNS) as Promise<NotificationRow | undefined>;
+        .leftJoin('case_notifications as n', 'n.id', 'd.notification_id')
+        .first(...inboxColumns(db)) as Promise<NotificationRow | undefined>;
     },
   };
 }

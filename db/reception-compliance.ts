@@ -27,6 +27,11 @@ export interface AgencyActivity {
   heldDays: string[];
   /** Days of the head's sessions received by a delegate (ủy quyền): reported, never counted. */
   delegatedDays: string[];
+  /**
+   * Days in [first, last] of the agency's published reception schedule (not cancelled) published or moved with
+   * less notice than Luật Tiếp công dân 2013 Art 24(4) asks (`late_notice`).
+   */
+  lateNoticeDays: string[];
 }
 
 const days = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]).map(String).sort() : []);
@@ -84,13 +89,18 @@ export async function agencyActivity(
                 WHERE by_head AND received_by = 'delegated' AND session_date BETWEEN :daysFirst AND :daysLast
               ) AS delegated
          FROM ses GROUP BY agency_id
+     ), late AS (
+       SELECT agency_id, array_agg(DISTINCT entry_date::text) AS days FROM reception_schedule_entries
+        WHERE late_notice AND status = 'scheduled' AND agency_id IN (SELECT id FROM ag)
+          AND entry_date BETWEEN :first AND :last
+        GROUP BY agency_id
      )
      SELECT ag.id, ag.name, ag.level, ag.parent_id, heads.person_id AS head_id, heads.display_name AS head_name,
             coalesce(agg.sessions, 0) AS sessions, coalesce(vis.visits, 0) AS visits, coalesce(vis.people, 0) AS people,
             coalesce(vis.delegations, 0) AS delegations, coalesce(vis.letters, 0) AS letters,
-            agg.held, agg.delegated
+            agg.held, agg.delegated, late.days AS late_days
        FROM ag LEFT JOIN heads ON heads.agency_id = ag.id LEFT JOIN agg ON agg.agency_id = ag.id
-       LEFT JOIN vis ON vis.agency_id = ag.id
+       LEFT JOIN vis ON vis.agency_id = ag.id LEFT JOIN late ON late.agency_id = ag.id
       ORDER BY ag.id`,
     {
       agencies: [...q.agencies],
@@ -116,6 +126,7 @@ export async function agencyActivity(
     lettersReceived: Number(r.letters),
     heldDays: days(r.held),
     delegatedDays: days(r.delegated),
+    lateNoticeDays: days(r.late_days),
   }));
 }
 
@@ -184,6 +195,17 @@ export async function insertComplianceTask(trx: Db, t: NewComplianceTask): Promi
     .ignore()
     .returning('*');
   return rows[0] ? taskOf(rows[0] as Record<string, unknown>) : undefined;
+}
+
+/** The task of an agency, rule and period (the one {@link insertComplianceTask} would not insert again). */
+export async function findComplianceTask(
+  db: Db,
+  k: { agencyId: string; ruleId: string; periodFirst: string },
+): Promise<ComplianceTask | undefined> {
+  const r = await db('reception_compliance_tasks')
+    .where({ agency_id: k.agencyId, rule_id: k.ruleId, period_first: k.periodFirst })
+    .first();
+  return r ? taskOf(r as Record<string, unknown>) : undefined;
 }
 
 /** Compliance tasks of agencies in `agencies` or supervised from them, newest first (keyset on created_at, id). */

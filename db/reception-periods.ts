@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from './knex.js';
+import { day, iso, isoOrNull, str } from './rows.js';
 import { resolveTaskTargets } from './case-states.js';
 
 export const PERIOD_KINDS = [
@@ -103,26 +104,20 @@ export interface PeriodFlag {
   flaggedAt: string;
 }
 
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
-export const dayOf = (v: unknown): string =>
-  v instanceof Date
-    ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`
-    : String(v).slice(0, 10);
-
 function periodOf(r: Record<string, unknown>, agencies: string[]): Period {
   return {
     id: r.id as string,
     name: r.name as string,
     kind: r.kind as PeriodKind,
-    startsOn: dayOf(r.starts_on),
-    endsOn: dayOf(r.ends_on),
+    startsOn: day(r.starts_on),
+    endsOn: day(r.ends_on),
     governingAgencyId: r.governing_agency_id as string,
     designatedAgencyId: r.designated_agency_id as string,
     flaggedTargetDays: r.flagged_target_days as number,
     reportDueTime: r.report_due_time as string,
     status: r.status as Period['status'],
     sequence: r.sequence as number,
-    cancelReason: (r.cancel_reason as string | null) ?? null,
+    cancelReason: str(r.cancel_reason),
     agencies,
     createdBy: r.created_by as Record<string, unknown>,
     createdAt: iso(r.created_at),
@@ -137,13 +132,13 @@ function taskOf(r: Record<string, unknown>): PeriodTask {
     kind: r.kind as PeriodTaskKind,
     agencyId: r.agency_id as string,
     subjectAgencyId: r.subject_agency_id as string,
-    date: dayOf(r.task_date),
-    dueAt: r.due_at ? iso(r.due_at) : null,
+    date: day(r.task_date),
+    dueAt: isoOrNull(r.due_at),
     details: (r.details as Record<string, unknown>) ?? {},
     status: r.status as PeriodTask['status'],
-    closedReason: (r.closed_reason as string | null) ?? null,
+    closedReason: str(r.closed_reason),
     createdAt: iso(r.created_at),
-    closedAt: r.closed_at ? iso(r.closed_at) : null,
+    closedAt: isoOrNull(r.closed_at),
   };
 }
 
@@ -151,12 +146,12 @@ function reportOf(r: Record<string, unknown>): PeriodReport {
   return {
     periodId: r.period_id as string,
     agencyId: r.agency_id as string,
-    date: dayOf(r.report_date),
+    date: day(r.report_date),
     visits: r.visits as number,
     people: r.people as number,
     delegations: r.delegations as number,
     incidents: r.incidents as number,
-    note: (r.note as string | null) ?? null,
+    note: str(r.note),
     late: r.late as boolean,
     submittedAt: iso(r.submitted_at),
     submittedBy: r.submitted_by as Record<string, unknown>,
@@ -176,6 +171,27 @@ export function createReceptionPeriodStore(db: Db) {
     async get(id: string, trx: Db = db): Promise<Period | undefined> {
       const r = (await trx('reception_periods').where({ id }).first()) as Record<string, unknown> | undefined;
       return r ? periodOf(r, await agenciesOf(id, trx)) : undefined;
+    },
+    /** Records that the period's workflow was started (once: the first time counts). */
+    async markWorkflowStarted(id: string, trx: Db = db): Promise<void> {
+      await trx('reception_periods').where({ id }).whereNull('workflow_started_at').update({
+        workflow_started_at: trx.fn.now(),
+      });
+    },
+    /**
+     * Active periods not yet ended on `today` whose workflow start was never recorded, declared more than
+     * `olderThanSeconds` ago (the API starts a new period's workflow right after its commit), oldest first.
+     */
+    async unstarted(q: { today: string; olderThanSeconds: number; limit: number }, trx: Db = db): Promise<string[]> {
+      const rows = (await trx('reception_periods')
+        .whereNull('workflow_started_at')
+        .where('status', 'active')
+        .where('ends_on', '>=', q.today)
+        .whereRaw('created_at <= now() - make_interval(secs => ?)', [q.olderThanSeconds])
+        .orderBy('created_at')
+        .limit(q.limit)
+        .select('id')) as Array<{ id: string }>;
+      return rows.map((r) => r.id);
     },
     /** The period locked for a change (FOR UPDATE). */
     async lock(id: string, trx: Db): Promise<Period | undefined> {
@@ -317,7 +333,7 @@ export function createReceptionPeriodStore(db: Db) {
         placeId: r.place_id as string,
         placeName: r.place_name as string,
         agencyId: r.agency_id as string,
-        date: dayOf(r.duty_date),
+        date: day(r.duty_date),
         personId: r.person_id as string,
         personName: r.display_name as string,
       }));
@@ -478,8 +494,8 @@ export function createReceptionPeriodStore(db: Db) {
         caseId: r.case_id as string,
         routedToAgencyId: r.routed_to_agency_id as string,
         fromAgencyId: (r.from_agency_id as string | null) ?? null,
-        receivedOn: r.received_on ? dayOf(r.received_on) : null,
-        internalTargetOn: dayOf(r.internal_target_on),
+        receivedOn: r.received_on ? day(r.received_on) : null,
+        internalTargetOn: day(r.internal_target_on),
         targetDays: r.flagged_target_days as number,
         source: r.source as string,
         flaggedAt: iso(r.flagged_at),

@@ -3,6 +3,7 @@
  * rules (who may lead, what a change needs) are in api/services/reception-schedule.ts.
  */
 import type { Db } from './knex.js';
+import { day, iso, str } from './rows.js';
 
 export const ENTRY_KINDS = ['periodic', 'ad_hoc', 'online'] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
@@ -25,6 +26,11 @@ export interface ScheduleEntry {
   sequence: number;
   note: string | null;
   periodId: string | null;
+  /** The last day the entry could be published in time (Art 24(4)), when the notice rule applies to it. */
+  noticeDeadline: string | null;
+  /** Published (or moved) after {@link noticeDeadline}, with the reason given. */
+  lateNotice: boolean;
+  lateNoticeReason: string | null;
   createdAt: string;
   updatedAt: string;
   /** Keyset sort key (`entry_date start_time`). */
@@ -40,12 +46,6 @@ export interface ScheduleChange {
   changedAt: string;
 }
 
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
-const day = (v: unknown): string =>
-  v instanceof Date
-    ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`
-    : String(v).slice(0, 10);
-
 function entryOf(r: Record<string, unknown>): ScheduleEntry {
   const date = day(r.entry_date);
   return {
@@ -57,15 +57,18 @@ function entryOf(r: Record<string, unknown>): ScheduleEntry {
     leaderTitle: r.leader_title as string,
     placeId: r.place_id as string,
     placeName: r.place_name as string,
-    placeAddress: (r.place_address as string | null) ?? null,
+    placeAddress: str(r.place_address),
     date,
     startTime: r.start_time as string,
     endTime: r.end_time as string,
     kind: r.kind as EntryKind,
     status: r.status as 'scheduled' | 'cancelled',
     sequence: r.sequence as number,
-    note: (r.note as string | null) ?? null,
-    periodId: (r.period_id as string | null) ?? null,
+    note: str(r.note),
+    periodId: str(r.period_id),
+    noticeDeadline: r.notice_deadline ? day(r.notice_deadline) : null,
+    lateNotice: r.late_notice === true,
+    lateNoticeReason: str(r.late_notice_reason),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
     sortKey: `${date}T${r.start_time as string}:00Z`,
@@ -84,6 +87,9 @@ export interface EntryRow {
   kind: EntryKind;
   note: string | null;
   period_id: string | null;
+  notice_deadline?: string | null;
+  late_notice?: boolean;
+  late_notice_reason?: string | null;
   created_by: string;
 }
 

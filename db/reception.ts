@@ -8,6 +8,7 @@ import { foldText, respondentKey } from '../hotspots/respondent.js';
 import type { PiiKeyring } from '../platform/pii.js';
 import { registerEventType } from './events.js';
 import type { Db } from './knex.js';
+import { day, iso, isoOrNull, str } from './rows.js';
 
 export const PLACE_KINDS = ['reception_office', 'committee_seat', 'department_point', 'online'] as const;
 export type PlaceKind = (typeof PLACE_KINDS)[number];
@@ -89,10 +90,6 @@ export interface SealedVisitPartyRow {
   ciphertext: Buffer;
 }
 
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v));
-const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
-
 export function placeOf(r: Record<string, unknown>): PlaceRecord {
   return {
     id: r.id as string,
@@ -118,7 +115,7 @@ export function sessionOf(r: Record<string, unknown>): SessionRecord {
     receivedBy: r.received_by as ReceivedBy,
     delegatePersonId: str(r.delegate_person_id),
     mode: r.mode as SessionMode,
-    sessionDate: r.session_date as string,
+    sessionDate: day(r.session_date),
     startedAt: iso(r.started_at),
     endedAt: isoOrNull(r.ended_at),
     periodId: str(r.period_id),

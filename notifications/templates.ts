@@ -23,6 +23,11 @@ export interface MessageContext {
   recipientName: string | null;
   /** The agency concerned (a report's sender), when the message is about an agency rather than a case. */
   agencyName?: string | null;
+  /**
+   * What a message about something other than a case says (a notification's `detail`): e.g. a compliance
+   * shortfall's period, citation and days. References, dates, counts and citations only — never a party.
+   */
+  detail?: Readonly<Record<string, string | number | null>> | undefined;
 }
 
 /** A rendered message. */
@@ -111,6 +116,22 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
       ['Hạn gửi', due ? `${due} (giờ Việt Nam)` : 'không có'],
     ],
     linkText: (c) => `Xem báo cáo ${c.reference}`,
+  },
+  reception_compliance_shortfall: {
+    subject: (c) => `Người đứng đầu ${c.agencyName ?? 'cơ quan cấp dưới'} chưa tiếp công dân đủ số ngày ${c.reference}`,
+    lead: (c) =>
+      `Người đứng đầu ${c.agencyName ?? 'cơ quan cấp dưới'} chưa trực tiếp tiếp công dân đủ số ngày tối thiểu ` +
+      `${c.reference} theo ${String(c.detail?.citation ?? 'quy định của pháp luật về tiếp công dân')}.`,
+    action: 'Đề nghị đồng chí xem xét, chấn chỉnh việc tiếp công dân định kỳ của người đứng đầu cơ quan cấp dưới.',
+    facts: (c) => [
+      ['Cơ quan', c.agencyName ?? 'không xác định'],
+      ['Kỳ', c.reference],
+      ['Số ngày phải tiếp trực tiếp', String(c.detail?.requiredDays ?? '')],
+      ['Số ngày đã tiếp trực tiếp', String(c.detail?.heldDays ?? '')],
+      ['Số ngày ủy quyền tiếp (không tính)', String(c.detail?.delegatedDays ?? 0)],
+      ['Căn cứ', String(c.detail?.citation ?? '')],
+    ],
+    linkText: (c) => `Xem kết quả tiếp công dân ${c.reference}`,
   },
   calendar_changed: {
     subject: (c) => `Thay đổi lịch làm việc ảnh hưởng hồ sơ ${c.reference}`,

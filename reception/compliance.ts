@@ -84,6 +84,7 @@ export async function monthlyCompliance(
 /** A head who fell short of one obligation. */
 export interface Shortfall extends ObligationResult {
   agencyId: string;
+  agencyName: string;
   parentId: string | null;
   headPersonId: string | null;
 }
@@ -108,6 +109,7 @@ export async function shortfalls(
     if (held >= rule.days) continue;
     out.push({
       agencyId: a.agencyId,
+      agencyName: a.agencyName,
       parentId: a.parentId,
       headPersonId: a.headPersonId,
       ruleId: rule.id,

@@ -56,3 +56,32 @@ export const SCHEDULE_NOTICE = {
   citation: 'Luật Tiếp công dân 2013 Art 24(4)',
   onlineCitation: 'NĐ 154/2026/NĐ-CP Art 23(1)',
 } as const;
+
+/** First day of Luật Tiếp công dân 2013 (Luật 42/2013/QH13, in force 01/07/2014 by its Art 35). */
+export const LUAT_TCD_2013_FROM = '2014-07-01';
+
+export interface ScheduleNoticeRule {
+  workingDays: number;
+  citation: string;
+}
+
+/**
+ * The notice a schedule entry of `kind` on `date` (YYYY-MM-DD, Vietnam) must be published with, by date:
+ * a leader's periodic reception day — Luật Tiếp công dân 2013 Art 24(4), from 01/07/2014; an online reception day
+ * (only from 01/07/2026) — NĐ 154/2026 Art 23(1), the same 5 working days. None for an ad hoc reception (Art 18(3):
+ * received when a matter flares up, not a posted schedule — our reading, UNCONFIRMED) or before the Law.
+ */
+export function scheduleNoticeRule(kind: 'periodic' | 'ad_hoc' | 'online', date: string): ScheduleNoticeRule | null {
+  if (kind === 'ad_hoc' || date < LUAT_TCD_2013_FROM) return null;
+  if (kind === 'online' && date >= ND_154_2026_FROM)
+    return { workingDays: SCHEDULE_NOTICE.workingDays, citation: SCHEDULE_NOTICE.onlineCitation };
+  return { workingDays: SCHEDULE_NOTICE.workingDays, citation: SCHEDULE_NOTICE.citation };
+}
+
+/**
+ * The last day a schedule entry on `date` could be published with `workingDays` of notice: the working day that
+ * many working days before it (`workingDaysBefore`: the working days before `date`, latest last).
+ */
+export function noticeDeadline(workingDaysBefore: readonly string[], workingDays: number): string | null {
+  return workingDaysBefore.length >= workingDays ? workingDaysBefore[workingDaysBefore.length - workingDays]! : null;
+}

@@ -17,6 +17,7 @@ import { configureAuditKeys } from '../db/audit-keys.js';
 import { sealAuditChain } from '../db/audit.js';
 import { ChainBroken, configureAuditSigner, createCheckpointStore } from '../db/audit-checkpoints.js';
 import { ensureReceptionComplianceSchedules } from '../reception/compliance-schedules.js';
+import { ensureReceptionPeriodReconcileSchedule } from '../reception/period-schedules.js';
 import { notificationDeps, startMailCatcher, type MailCatcher } from '../platform/notifications.js';
 import { createPiiKeyring } from '../platform/pii.js';
 import { ensureConsoleBuilt } from '../platform/console-build.js';
@@ -211,6 +212,11 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     await ensureReceptionComplianceSchedules(client, cfg.temporal.taskQueue).then(
       (ids) => logger.info({ schedules: ids }, 'reception compliance schedules registered'),
       (e: Error) => logger.warn({ err: e.message }, 'reception compliance schedules could not be registered'),
+    );
+    // Special periods whose workflow start was lost are started by a reconciler on a schedule (ADR 0035).
+    await ensureReceptionPeriodReconcileSchedule(client, cfg.temporal.taskQueue).then(
+      (id) => logger.info({ schedule: id }, 'special period reconciler schedule registered'),
+      (e: Error) => logger.warn({ err: e.message }, 'special period reconciler schedule could not be registered'),
     );
 
     // API

@@ -7,6 +7,6 @@ export { deliverNotificationWorkflow } from './deliver-notification.js';
 export { agencyClosureWorkflow } from './agency-closure.js';
 export { receptionComplianceWorkflow } from './reception-compliance.js';
 export { reportDraftingWorkflow, reportWorkflow } from './report.js';
-export { receptionPeriodWorkflow } from './reception-period.js';
+export { receptionPeriodReconcileWorkflow, receptionPeriodWorkflow } from './reception-period.js';
 export { reviewCampaignWorkflow } from './review-campaign.js';
 export { massProcessReconcileWorkflow } from './mass-process-reconcile.js';

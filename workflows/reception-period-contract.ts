@@ -9,6 +9,23 @@ import { defineSignal } from '@temporalio/workflow';
 export const RECEPTION_PERIOD_WORKFLOW = 'receptionPeriodWorkflow';
 /** One workflow per period, by business key. */
 export const receptionPeriodWorkflowId = (periodId: string): string => `reception-period-${periodId}`;
+/**
+ * The reconciler of lost starts (ADR 0035 amendment): a Temporal Schedule runs it every 5 minutes; it starts the
+ * workflow of each active period whose start was never recorded (declared more than `olderThanSeconds` ago).
+ */
+export const RECEPTION_PERIOD_RECONCILE_WORKFLOW = 'receptionPeriodReconcileWorkflow';
+export const RECEPTION_PERIOD_RECONCILE_SCHEDULE = { scheduleId: 'reception-period-reconcile', cron: '*/5 * * * *' };
+export interface PeriodReconcileInput {
+  /** Default 120: the API starts a new period's workflow right after its commit. */
+  olderThanSeconds?: number;
+}
+export interface PeriodReconcileResult {
+  /** Periods found without a recorded start. */
+  found: number;
+  /** Workflows this run started (the others existed already: only their start is recorded now). */
+  started: number;
+}
+
 /** Outbox events (CloudEvents types). */
 export const PERIOD_REPORT_LATE_EVENT = 'vn.kntc.reception.period.report_late';
 export const PERIOD_ROSTER_GAP_EVENT = 'vn.kntc.reception.period.roster_gap';

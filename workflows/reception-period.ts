@@ -13,6 +13,8 @@ import type { ReceptionPeriodActivities } from '../activities/reception-periods.
 import {
   pendingSteps,
   periodChanged,
+  type PeriodReconcileInput,
+  type PeriodReconcileResult,
   type PeriodStep,
   type PeriodWorkflowResult,
   type ReceptionPeriodInput,
@@ -54,4 +56,14 @@ export async function receptionPeriodWorkflow(input: ReceptionPeriodInput): Prom
       await run(s);
     }
   }
+}
+
+/**
+ * receptionPeriodReconcileWorkflow: run by the Temporal Schedule RECEPTION_PERIOD_RECONCILE_SCHEDULE, it starts
+ * the workflow of every declared period whose start was lost (a crash between the period's commit and the start).
+ */
+export async function receptionPeriodReconcileWorkflow(
+  input: PeriodReconcileInput = {},
+): Promise<PeriodReconcileResult> {
+  return acts.startLostPeriodWorkflows({ olderThanSeconds: input.olderThanSeconds ?? 120 });
 }

@@ -55,7 +55,13 @@ const CaseNotification = z
 const InboxItem = z
   .object({
     id: DeliveryId,
-    caseId: z.string(),
+    caseId: z.string().nullable().meta({ description: 'The case the message is about; null when it is not a case' }),
+    about: z
+      .object({
+        kind: z.enum(['case', 'reception_compliance_task', 'reception_period_task', 'report']),
+        id: z.string(),
+      })
+      .meta({ description: 'What the message is about: a case, a reception compliance task, a report…' }),
     notificationId: z.string(),
     kind: z.string(),
     subject: z.string(),
@@ -84,7 +90,8 @@ type Row = Record<string, unknown>;
 function inboxItem(r: Row): z.infer<typeof InboxItem> {
   return {
     id: r.id as string,
-    caseId: r.case_id as string,
+    caseId: (r.case_id as string | null) ?? null,
+    about: { kind: r.subject_kind as z.infer<typeof InboxItem>['about']['kind'], id: r.subject_id as string },
     notificationId: r.notification_id as string,
     kind: r.kind as string,
     subject: r.subject as string,

@@ -38,6 +38,11 @@ const AgencyCompliance = z
     people: z.number().int(),
     delegations: z.number().int(),
     lettersReceived: z.number().int(),
+    lateNoticeDays: z.array(z.string()).meta({
+      description:
+        "Days of the month in the agency's reception schedule published (or moved) with less than 5 working days' " +
+        'notice, each with its reason on the entry (Luật Tiếp công dân 2013 Art 24(4); online: NĐ 154/2026 Art 23(1))',
+    }),
     obligations: z.array(Obligation),
     kept: z.boolean(),
   })

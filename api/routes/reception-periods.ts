@@ -13,7 +13,7 @@ import { vnDate } from '../../workflows/clock/vn-time.js';
 import { HttpProblem, problems } from '../problem.js';
 import { idempotent } from '../routing/idempotent.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { AgencyId, CaseId, Cursor, encodeCursor, Text } from '../schemas.js';
+import { AgencyId, CaseId, Cursor, nextLink, Text } from '../schemas.js';
 
 const MANAGERS = ['supervisor', 'admin'] as const;
 const READERS = ['reception_officer', 'officer', 'supervisor', 'auditor', 'admin'] as const;
@@ -270,19 +270,10 @@ export const receptionPeriodRoutes: RouteSpec[] = [
         ...(query.after ? { after: query.after } : {}),
         limit: query.limit,
       });
-      const last = rows[rows.length - 1];
-      const q = new URLSearchParams({
-        limit: String(query.limit),
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.activeOn ? { activeOn: query.activeOn } : {}),
-      });
       return {
         body: {
           items: rows.map(view),
-          next:
-            rows.length === query.limit && last
-              ? `/v1/reception/periods?${q.toString()}&after=${encodeCursor({ k: last.startsOn, id: last.id })}`
-              : null,
+          next: nextLink('/v1/reception/periods', query, rows, query.limit, (p) => ({ k: p.startsOn, id: p.id })),
         },
       };
     },
@@ -506,19 +497,13 @@ export const receptionPeriodRoutes: RouteSpec[] = [
         ...(query.after ? { after: query.after } : {}),
         limit: query.limit,
       });
-      const last = rows[rows.length - 1];
-      const q = new URLSearchParams({
-        limit: String(query.limit),
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.kind ? { kind: query.kind } : {}),
-      });
       return {
         body: {
           items: rows.map(taskView),
-          next:
-            rows.length === query.limit && last
-              ? `/v1/reception/periods/${period.id}/tasks?${q.toString()}&after=${encodeCursor({ k: last.date, id: last.id })}`
-              : null,
+          next: nextLink(`/v1/reception/periods/${period.id}/tasks`, query, rows, query.limit, (t) => ({
+            k: t.date,
+            id: t.id,
+          })),
         },
       };
     },

@@ -9,6 +9,7 @@ import { ENTRY_KINDS, type ScheduleEntry } from '../../db/reception-schedule.js'
 import { addDays } from '../../workflows/clock/days.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
 import { receptionFeed } from '../../reception/ical.js';
+import { scheduleNoticeRule } from '../../reception/legal-rules.js';
 import { problems } from '../problem.js';
 import { idempotent } from '../routing/idempotent.js';
 import type { Services } from '../routing/services.js';
@@ -45,6 +46,14 @@ const EntryFields = {
     .optional()
     .meta({ description: "Public note (never a citizen's data)" }),
   periodId: PeriodId.nullable().optional().meta({ description: 'The special period the day belongs to' }),
+  lateNoticeReason: Text(1000, { multiline: true })
+    .nullable()
+    .optional()
+    .meta({
+      description:
+        'Required when a periodic or online day is published (or moved) later than 5 working days before it ' +
+        '(Luật Tiếp công dân 2013 Art 24(4); online: NĐ 154/2026 Art 23(1)): the entry is then flagged `lateNotice`',
+    }),
 };
 
 const ScheduleEntryView = z
@@ -62,6 +71,15 @@ const ScheduleEntryView = z
     sequence: z.number().int().meta({ description: 'Revision (iCalendar SEQUENCE): bumped on every change' }),
     note: z.string().nullable(),
     periodId: z.string().nullable(),
+    notice: z
+      .object({
+        deadline: z.string().meta({ description: 'The last day it could be published in time (working days)' }),
+        late: z.boolean().meta({ description: 'Published or moved after the deadline' }),
+        reason: z.string().nullable().meta({ description: 'Why, when late' }),
+        citation: z.string(),
+      })
+      .nullable()
+      .meta({ description: 'The notice the law asks of a periodic or online day; null for an ad hoc day' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -98,6 +116,13 @@ const PublicEntry = z
   .meta({ id: 'PublicReceptionScheduleEntry' });
 
 const instant = (date: string, time: string) => `${date}T${time}:00+07:00`;
+/** An entry's notice (Art 24(4)), when the rule applies to it. */
+const noticeOf = (e: ScheduleEntry) => {
+  const rule = scheduleNoticeRule(e.kind, e.date);
+  return rule && e.noticeDeadline
+    ? { deadline: e.noticeDeadline, late: e.lateNotice, reason: e.lateNoticeReason, citation: rule.citation }
+    : null;
+};
 const view = (e: ScheduleEntry) => ({
   id: e.id,
   agencyId: e.agencyId,
@@ -112,6 +137,7 @@ const view = (e: ScheduleEntry) => ({
   sequence: e.sequence,
   note: e.note,
   periodId: e.periodId,
+  notice: noticeOf(e),
   createdAt: e.createdAt,
   updatedAt: e.updatedAt,
 });
@@ -173,8 +199,10 @@ export const receptionScheduleRoutes: RouteSpec[] = [
     summary: "Publish a leader's reception day (lịch tiếp công dân)",
     description:
       'The leader must be an active head or deputy of the agency in the directory (422 `leaderPersonId` otherwise); the ' +
-      "place one of the agency's reception places. Admins of the agency or of an agency above it. Audited; " +
-      'idempotent with `Idempotency-Key`.',
+      "place one of the agency's reception places. A periodic or online day is published at least 5 working days " +
+      'before it (public-agency calendar; Luật Tiếp công dân 2013 Art 24(4), online NĐ 154/2026 Art 23(1)): later ' +
+      'needs `lateNoticeReason` and the entry is flagged (`notice.late`, and in the compliance report). Admins of ' +
+      'the agency or of an agency above it. Audited; idempotent with `Idempotency-Key`.',
     auth: { roles: ADMINS, scope: { kind: 'agency', param: 'agencyId' } },
     idempotencyKey: true,
     request: {
@@ -188,11 +216,16 @@ export const receptionScheduleRoutes: RouteSpec[] = [
         startTime: '08:00',
         endTime: '11:30',
         kind: 'periodic',
+        lateNoticeReason: 'Bổ sung lịch tiếp theo chỉ đạo của Chủ tịch UBND tỉnh',
       },
     },
     responses: {
       201: { description: 'The entry', schema: ScheduleEntryView },
-      422: { description: 'The leader or place does not fit the agency' },
+      422: {
+        description:
+          'The leader or place does not fit the agency, or a periodic / online day published later than 5 working ' +
+          'days before it without `lateNoticeReason`',
+      },
     },
     handler: ({ req, params, body, principal, services, requestId }) =>
       idempotent(

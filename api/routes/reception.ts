@@ -25,9 +25,9 @@ import {
   AgencyId,
   CaseId,
   Cursor,
-  encodeCursor,
   IsoDay,
   IsoInstant,
+  nextLink,
   ScheduleEntryId,
   Text,
   Uuid,
@@ -182,24 +182,6 @@ async function narrow(
   if (!agencyId) return subtree;
   if (!subtree.includes(agencyId)) throw problems.notFound(`Agency ${agencyId}`);
   return agencies.subtree(agencyId);
-}
-
-/** The next-page URL of a list: its query without `after`, plus the cursor of the last row. */
-function nextLink(
-  path: string,
-  query: Record<string, unknown>,
-  rows: Array<{ sortKey: string; id: string }>,
-  limit: number,
-): string | null {
-  const last = rows[rows.length - 1];
-  if (rows.length < limit || !last) return null;
-  const rest = new URLSearchParams(
-    Object.entries(query).flatMap(([k, v]): Array<[string, string]> =>
-      v === undefined || k === 'after' ? [] : [[k, String(v)]],
-    ),
-  );
-  rest.set('after', encodeCursor({ k: last.sortKey, id: last.id }));
-  return `${path}?${rest.toString()}`;
 }
 
 const CreatePlace = z

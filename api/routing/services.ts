@@ -231,7 +231,7 @@ export function createServices(deps: AppDeps) {
       logger: deps.logger,
       agencies,
     }),
-    receptionSchedule: createReceptionScheduleService({ db: deps.db, audit }),
+    receptionSchedule: createReceptionScheduleService({ db: deps.db, audit, ...(deps.now ? { now: deps.now } : {}) }),
     /** Special periods: roster, daily reports, congress-personnel letters (ADR 0035). */
     receptionPeriods: createReceptionPeriodService({
       db: deps.db,

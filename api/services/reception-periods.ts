@@ -17,6 +17,7 @@ import {
   type PeriodReport,
 } from '../../db/reception-periods.js';
 import { calendarServiceFor } from '../../calendar/service.js';
+import { startPeriodWorkflow } from '../../reception/period-workflows.js';
 import { rosterGaps, vnAt, workingDays } from '../../reception/periods.js';
 import { caseAgencyChanged } from '../../workflows/directory-contract.js';
 import {
@@ -128,6 +129,7 @@ export function createReceptionPeriodService(deps: ReceptionPeriodDeps) {
       signal: periodChanged,
       signalArgs: [],
     });
+    await store.markWorkflowStarted(periodId);
   }
 
   return {
@@ -164,12 +166,9 @@ export function createReceptionPeriodService(deps: ReceptionPeriodDeps) {
         );
         return p;
       });
-      // After the commit: the workflow's first activity reads the period.
-      await deps.temporal.workflow.start(RECEPTION_PERIOD_WORKFLOW, {
-        workflowId: receptionPeriodWorkflowId(period.id),
-        taskQueue: deps.taskQueue,
-        args: [{ periodId: period.id } satisfies ReceptionPeriodInput],
-      });
+      // After the commit: the workflow's first activity reads the period. Should this start be lost, the
+      // reconciler's schedule starts it (reception/period-workflows.ts); either way it starts once.
+      await startPeriodWorkflow({ db, client: deps.temporal, taskQueue: deps.taskQueue }, period.id);
       return period;
     },
 

@@ -13,7 +13,15 @@ import {
 } from '../../db/reception-schedule.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { HttpProblem } from '../problem.js';
-import { ONLINE_RECEPTION, onlineReceptionAllowed } from '../../reception/legal-rules.js';
+import {
+  noticeDeadline,
+  ONLINE_RECEPTION,
+  onlineReceptionAllowed,
+  scheduleNoticeRule,
+} from '../../reception/legal-rules.js';
+import { workingDays } from '../../reception/periods.js';
+import { addDays } from '../../workflows/clock/days.js';
+import { vnDate } from '../../workflows/clock/vn-time.js';
 
 export interface Acting {
   principal: Principal;
@@ -31,9 +39,18 @@ export interface NewEntry {
   kind: EntryKind;
   note?: string | null;
   periodId?: string | null;
+  /** Why the entry is published with less notice than the law asks (required then; else ignored). */
+  lateNoticeReason?: string | null | undefined;
 }
 
 export type EntryPatch = Partial<Omit<NewEntry, 'agencyId'>> & { reason: string };
+
+/** The notice columns of an entry on `date` of `kind`, published on `today` (Vietnam). */
+interface Notice {
+  notice_deadline: string | null;
+  late_notice: boolean;
+  late_notice_reason: string | null;
+}
 
 const rejected = (path: string, message: string) =>
   new HttpProblem(422, 'reception-schedule-rejected', 'The schedule entry is not valid', `${path}: ${message}`, {
@@ -55,11 +72,16 @@ const snapshot = (e: ScheduleEntry) => ({
   sequence: e.sequence,
   note: e.note,
   periodId: e.periodId,
+  noticeDeadline: e.noticeDeadline,
+  lateNotice: e.lateNotice,
+  lateNoticeReason: e.lateNoticeReason,
 });
 
 export interface ReceptionScheduleDeps {
   db: Db;
   audit: { append(input: AuditInput, trx?: Db): Promise<AuditEntry> };
+  /** The wall clock (epoch ms): the publication day of an entry is today in Vietnam. Tests inject it. */
+  now?: () => number;
 }
 
 export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
@@ -86,11 +108,35 @@ export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
       throw rejected('kind', `online reception only from ${ONLINE_RECEPTION.from} (${ONLINE_RECEPTION.citation})`);
   }
 
+  /**
+   * The notice of an entry of `kind` on `date` published today (Luật Tiếp công dân 2013 Art 24(4); online:
+   * NĐ 154/2026 Art 23(1)): the deadline on the public-agency calendar, and whether it is late — then a reason
+   * is required (422 naming `lateNoticeReason`).
+   */
+  async function notice(kind: EntryKind, date: string, reason: string | null | undefined): Promise<Notice> {
+    const rule = scheduleNoticeRule(kind, date);
+    if (!rule) return { notice_deadline: null, late_notice: false, late_notice_reason: null };
+    // Working days before the day: 5 of them always fall within 40 days (the longest holiday is Tết's).
+    const before = await workingDays(db, addDays(date, -40), addDays(date, -1));
+    const deadline = noticeDeadline(before, rule.workingDays);
+    const today = vnDate((deps.now ?? Date.now)());
+    if (!deadline || today <= deadline)
+      return { notice_deadline: deadline, late_notice: false, late_notice_reason: null };
+    if (!reason)
+      throw rejected(
+        'lateNoticeReason',
+        `the schedule of ${date} must be published by ${deadline} (${rule.workingDays} working days before, ` +
+          `${rule.citation}); publishing it later needs a reason`,
+      );
+    return { notice_deadline: deadline, late_notice: true, late_notice_reason: reason };
+  }
+
   return {
     store,
     async create(body: NewEntry, by: Acting): Promise<ScheduleEntry> {
       checkTimes(body.startTime, body.endTime);
       checkOnline(body.kind, body.date);
+      const n = await notice(body.kind, body.date, body.lateNoticeReason);
       return db.transaction(async (trx) => {
         await checkLeader(body.leaderPersonId, body.agencyId, trx);
         await checkPlace(body.placeId, body.agencyId, trx);
@@ -106,6 +152,7 @@ export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
           kind: body.kind,
           note: body.note ?? null,
           period_id: body.periodId ?? null,
+          ...n,
           created_by: JSON.stringify(actorOf(by.principal)),
         };
         await store.insert(row, trx);
@@ -137,6 +184,13 @@ export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
         const end = patch.endTime ?? before.endTime;
         checkTimes(start, end);
         checkOnline(patch.kind ?? before.kind, patch.date ?? before.date);
+        // Moving the day (or making it periodic / online) is publishing it anew: the notice is judged again.
+        const moved =
+          (patch.date !== undefined && patch.date !== before.date) ||
+          (patch.kind !== undefined && patch.kind !== before.kind);
+        const n = moved
+          ? await notice(patch.kind ?? before.kind, patch.date ?? before.date, patch.lateNoticeReason)
+          : {};
         if (patch.leaderPersonId) await checkLeader(patch.leaderPersonId, before.agencyId, trx);
         if (patch.placeId) await checkPlace(patch.placeId, before.agencyId, trx);
         const cols: Partial<EntryRow> = {
@@ -149,6 +203,7 @@ export function createReceptionScheduleService(deps: ReceptionScheduleDeps) {
           ...(patch.kind !== undefined ? { kind: patch.kind } : {}),
           ...(patch.note !== undefined ? { note: patch.note } : {}),
           ...(patch.periodId !== undefined ? { period_id: patch.periodId } : {}),
+          ...n,
         };
         const after = await store.update(id, cols, trx);
         const actor = actorOf(by.principal);

@@ -317,7 +317,7 @@ export interface paths {
         put?: never;
         /**
          * Publish a leader's reception day (lịch tiếp công dân)
-         * @description The leader must be an active head or deputy of the agency in the directory (422 `leaderPersonId` otherwise); the place one of the agency's reception places. Admins of the agency or of an agency above it. Audited; idempotent with `Idempotency-Key`.
+         * @description The leader must be an active head or deputy of the agency in the directory (422 `leaderPersonId` otherwise); the place one of the agency's reception places. A periodic or online day is published at least 5 working days before it (public-agency calendar; Luật Tiếp công dân 2013 Art 24(4), online NĐ 154/2026 Art 23(1)): later needs `lateNoticeReason` and the entry is flagged (`notice.late`, and in the compliance report). Admins of the agency or of an agency above it. Audited; idempotent with `Idempotency-Key`.
          *
          *     Roles: admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -3585,6 +3585,8 @@ export interface components {
             endTime?: string;
             /** @enum {string} */
             kind?: "periodic" | "ad_hoc" | "online";
+            /** @description Required when a periodic or online day is published (or moved) later than 5 working days before it (Luật Tiếp công dân 2013 Art 24(4); online: NĐ 154/2026 Art 23(1)): the entry is then flagged `lateNotice` */
+            lateNoticeReason?: string | null;
             /** @description The head or a deputy of the agency (directory) */
             leaderPersonId?: string;
             /** @example Giám đốc Sở */
@@ -3920,6 +3922,8 @@ export interface components {
             endTime: string;
             /** @enum {string} */
             kind: "periodic" | "ad_hoc" | "online";
+            /** @description Required when a periodic or online day is published (or moved) later than 5 working days before it (Luật Tiếp công dân 2013 Art 24(4); online: NĐ 154/2026 Art 23(1)): the entry is then flagged `lateNotice` */
+            lateNoticeReason?: string | null;
             /** @description The head or a deputy of the agency (directory) */
             leaderPersonId: string;
             /** @example Giám đốc Sở */
@@ -4580,7 +4584,14 @@ export interface components {
             status: number;
         };
         InboxItem: {
-            caseId: string;
+            /** @description What the message is about: a case, a reception compliance task, a report… */
+            about: {
+                id: string;
+                /** @enum {string} */
+                kind: "case" | "reception_compliance_task" | "reception_period_task" | "report";
+            };
+            /** @description The case the message is about; null when it is not a case */
+            caseId: string | null;
             createdAt: string;
             /**
              * @description Message id (`dlv-…`)
@@ -5017,6 +5028,8 @@ export interface components {
                 personId: string;
             } | null;
             kept: boolean;
+            /** @description Days of the month in the agency's reception schedule published (or moved) with less than 5 working days' notice, each with its reason on the entry (Luật Tiếp công dân 2013 Art 24(4); online: NĐ 154/2026 Art 23(1)) */
+            lateNoticeDays: string[];
             leaderDaysDelegated: number;
             leaderDaysHeld: number;
             lettersReceived: number;
@@ -5187,6 +5200,16 @@ export interface components {
                 title: string;
             };
             note: string | null;
+            /** @description The notice the law asks of a periodic or online day; null for an ad hoc day */
+            notice: {
+                citation: string;
+                /** @description The last day it could be published in time (working days) */
+                deadline: string;
+                /** @description Published or moved after the deadline */
+                late: boolean;
+                /** @description Why, when late */
+                reason: string | null;
+            } | null;
             periodId: string | null;
             placeId: string;
             /** @description Revision (iCalendar SEQUENCE): bumped on every change */
@@ -6897,7 +6920,8 @@ export interface operations {
                  *       "date": "2026-12-10",
                  *       "startTime": "08:00",
                  *       "endTime": "11:30",
-                 *       "kind": "periodic"
+                 *       "kind": "periodic",
+                 *       "lateNoticeReason": "Bổ sung lịch tiếp theo chỉ đạo của Chủ tịch UBND tỉnh"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateReceptionScheduleEntry"];
@@ -6958,7 +6982,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The leader or place does not fit the agency */
+            /** @description The leader or place does not fit the agency, or a periodic / online day published later than 5 working days before it without `lateNoticeReason` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7004,6 +7028,16 @@ export interface operations {
                             title: string;
                         };
                         note: string | null;
+                        /** @description The notice the law asks of a periodic or online day; null for an ad hoc day */
+                        notice: {
+                            citation: string;
+                            /** @description The last day it could be published in time (working days) */
+                            deadline: string;
+                            /** @description Published or moved after the deadline */
+                            late: boolean;
+                            /** @description Why, when late */
+                            reason: string | null;
+                        } | null;
                         periodId: string | null;
                         placeId: string;
                         /** @description Revision (iCalendar SEQUENCE): bumped on every change */

@@ -26,6 +26,9 @@ import * as m20261204070000 from './20261204070000_places_sectors_hotspots.js';
 import * as m20261205080000 from './20261205080000_task_inbox_index.js';
 import * as m20261207080000 from './20261207080000_webhook_redelivery_requests.js';
 import * as m20261207040000 from './20261207040000_case_fact_dims.js';
+import * as m20261207050000 from './20261207050000_notification_subjects.js';
+import * as m20261207050100 from './20261207050100_period_workflow_started.js';
+import * as m20261207050200 from './20261207050200_schedule_notice.js';
 import * as m20261204030000 from './20261204030000_reception_schedules_periods.js';
 import * as m20261204040000 from './20261204040000_case_figures.js';
 import * as m20261205050000 from './20261205050000_case_facts.js';
@@ -89,6 +92,9 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207010000_matter_subject_terms': m20261207010000,
   '20261207020000_hotspot_cluster_days': m20261207020000,
   '20261207030000_mass_process_reconcile': m20261207030000,
+  '20261207050000_notification_subjects': m20261207050000,
+  '20261207050100_period_workflow_started': m20261207050100,
+  '20261207050200_schedule_notice': m20261207050200,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -133,6 +133,8 @@ beforeAll(async () => {
     startTime: '08:00',
     endTime: '11:30',
     kind: 'periodic',
+    // A week ahead may be fewer than 5 working days (Luật Tiếp công dân 2013 Art 24(4)).
+    lateNoticeReason: 'Lịch bổ sung',
   });
   const e1 = await call('POST', `/v1/agencies/${HOME}/reception-schedule`, admin, day(vnDay(7)));
   expect(e1.status, e1.text).toBe(201);

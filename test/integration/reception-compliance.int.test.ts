@@ -4,7 +4,9 @@
  * in force (the commune chairman's two days a month from 01/07/2026), reports delegated days apart, and
  * the month's sessions, visits, people, delegations and letters; the compliance workflow opens one task
  * for the supervising agency of a head who fell short — citing the article, audited, with its outbox
- * event — and a second run opens nothing new.
+ * event — and a second run opens nothing new. The head of the supervising agency is notified of each task
+ * (email through a real SMTP server in-process, and the in-app inbox): a notification whose subject is the
+ * compliance task, not a case.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +15,16 @@ import {
   type ComplianceCheckResult,
 } from '../../workflows/reception-compliance-contract.js';
 import { shortfalls } from '../../reception/compliance.js';
+import { resolveRecipients } from '../../directory/recipients.js';
+import { createEmailTransport } from '../../notifications/transports.js';
+import { notificationWorkflowId } from '../../workflows/notification-contract.js';
 import { authHeader } from '../support/auth.js';
 import { apiCaller, startTestApi, type Json, type TestApi } from '../support/api.js';
+import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
 
+const BASE = 'https://kntc.example.gov.vn';
 let api: TestApi;
+let smtp: TestSmtp;
 const call = apiCaller(() => api.url);
 
 let n = 0;
@@ -57,7 +65,16 @@ async function session(
 }
 
 beforeAll(async () => {
-  api = await startTestApi({ worker: true });
+  smtp = await startTestSmtp();
+  api = await startTestApi({
+    worker: true,
+    notifications: {
+      resolveRecipients,
+      email: createEmailTransport({ smtpUrl: smtp.url, from: 'KNTC <no-reply@kntc.test>' }),
+      publicBaseUrl: BASE,
+      retry: { initialIntervalMs: 200, maximumIntervalMs: 500, periodMs: 10_000 },
+    },
+  });
   const db = api.tdb.db;
   const agencies = ['tinh-demo', 'so-tnmt', 'thanh-tra-tinh', 'ubnd-xa-a', 'ubnd-xa-b'];
   await db('reception_places').insert(
@@ -94,6 +111,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api?.close();
+  await smtp?.close();
 });
 
 describe('reception compliance (issue 14.4)', () => {
@@ -164,8 +182,53 @@ describe('reception compliance (issue 14.4)', () => {
     const audit = await api.tdb.db('audit_log').where({ action: 'reception.compliance.shortfall' });
     expect(audit.map((a: Json) => a.legal_basis)).toEqual(expect.arrayContaining([tasks[1].citation]));
 
-    // Idempotent per agency, rule and period.
+    // The head of the supervising province is notified of each task: one notification per task, about the task.
+    const ns = await api.tdb
+      .db('case_notifications')
+      .where({ subject_kind: 'reception_compliance_task' })
+      .orderBy('agency_id');
+    expect(ns.map((x: Json) => [x.subject_id, x.case_id, x.agency_id, x.kind])).toEqual([
+      [tasks[0].id, null, 'thanh-tra-tinh', 'reception_compliance_shortfall'],
+      [tasks[1].id, null, 'ubnd-xa-b', 'reception_compliance_shortfall'],
+    ]);
+    const settled = await api.dev.client.workflow.getHandle(notificationWorkflowId(String(ns[1].id))).result();
+    expect(settled).toMatchObject({ status: 'sent', deliveries: 2 });
+    const mails = smtp.messages.filter((m) => m.text?.includes(String(tasks[1].citation)));
+    expect(mails).toHaveLength(1);
+    const m = mails[0]!;
+    expect(m.to && !Array.isArray(m.to) ? m.to.value.map((a) => a.address) : []).toEqual([
+      'chu-tich@tinh-demo.kntc.local',
+    ]);
+    const communeName = String((await api.tdb.db('agencies').where({ id: 'ubnd-xa-b' }).first('name')).name);
+    expect(m.subject).toBe(`[KNTC] Người đứng đầu ${communeName} chưa tiếp công dân đủ số ngày tháng 07/2026`);
+    for (const body of [m.text!, String(m.html)]) {
+      expect(body).toContain('Kính gửi đồng chí Nguyễn Văn An');
+      expect(body).toContain(communeName);
+      expect(body).toContain('tháng 07/2026');
+      expect(body).toContain(String(tasks[1].citation));
+      expect(body).toContain(`${BASE}/v1/reception/compliance?month=2026-07`);
+    }
+    expect(m.text).toContain('Số ngày phải tiếp trực tiếp: 2');
+    expect(m.text).toContain('Số ngày đã tiếp trực tiếp: 1');
+    // The in-app inbox of the province's head: the message names its subject, no case.
+    const inbox = await call(
+      'GET',
+      '/v1/me/notifications',
+      await authHeader({ roles: ['supervisor'], agency: 'tinh-demo', sub: 'head-tinh-demo' }),
+    );
+    expect(inbox.status, inbox.text).toBe(200);
+    const mine = (inbox.json.items as Json[]).filter((i) => i.kind === 'reception_compliance_shortfall');
+    expect(mine).toHaveLength(2);
+    expect(mine.find((i) => (i.about as Json).id === tasks[1].id)).toMatchObject({
+      caseId: null,
+      about: { kind: 'reception_compliance_task', id: tasks[1].id },
+      link: `${BASE}/v1/reception/compliance?month=2026-07`,
+    });
+
+    // Idempotent per agency, rule and period; a re-run records and sends nothing again.
     expect(await run()).toMatchObject({ shortfalls: 2, opened: 0 });
+    expect(await api.tdb.db('case_notifications').where({ subject_kind: 'reception_compliance_task' })).toHaveLength(2);
+    expect(smtp.messages.filter((x) => x.text?.includes(String(tasks[1].citation)))).toHaveLength(1);
     expect(await api.tdb.db('reception_compliance_tasks').count({ n: '*' })).toEqual([{ n: 2 }]);
 
     // The supervising province sees the tasks; the short commune sees its own; the other commune none.

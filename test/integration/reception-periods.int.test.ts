@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReceptionPeriodActivities } from '../../activities/reception-periods.js';
 import { calendarServiceFor } from '../../calendar/service.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
-import { receptionPeriodWorkflowId } from '../../workflows/reception-period-contract.js';
+import { ensureReceptionPeriodReconcileSchedule } from '../../reception/period-schedules.js';
+import {
+  RECEPTION_PERIOD_RECONCILE_SCHEDULE,
+  RECEPTION_PERIOD_RECONCILE_WORKFLOW,
+  receptionPeriodWorkflowId,
+  type PeriodReconcileResult,
+} from '../../workflows/reception-period-contract.js';
 import { authHeader } from '../support/auth.js';
 import { apiCaller, poll, startTestApi, type Json, type TestApi } from '../support/api.js';
 
@@ -401,5 +407,62 @@ describe('special periods (issue 14.5)', () => {
     const open = await call('GET', `/v1/reception/periods/${period.id}/tasks?status=open`, province);
     expect(open.json.items).toEqual([]);
     expect((await call('PATCH', `/v1/reception/periods/${period.id}`, province, { reason: 'x' })).status).toBe(409);
+  });
+
+  it('a period whose workflow start was lost is started by the reconciler, exactly once', async () => {
+    const db = api.tdb.db;
+    // The commit happened, the start did not (a crash between the two): the row without its workflow.
+    const id = `rpd_${'0123456789abcdef'}`;
+    await db('reception_periods').insert({
+      id,
+      name: 'Kỳ họp HĐND tỉnh',
+      kind: 'other',
+      starts_on: addDays(today, 1),
+      ends_on: addDays(today, 4),
+      governing_agency_id: 'tinh-demo',
+      designated_agency_id: 'so-tnmt',
+      flagged_target_days: 5,
+      report_due_time: '16:00',
+      created_by: JSON.stringify({ type: 'user', id: 'crashed' }),
+    });
+    await db('reception_period_agencies').insert({ period_id: id, agency_id: 'ubnd-xa-a' });
+    // A period declared through the API is recorded as started: the reconciler leaves it alone.
+    expect(await db('reception_periods').where({ id: period.id }).first('workflow_started_at')).toMatchObject({
+      workflow_started_at: expect.any(Date),
+    });
+    const reconcile = (olderThanSeconds: number) =>
+      api.deps.temporal.workflow.execute(RECEPTION_PERIOD_RECONCILE_WORKFLOW, {
+        taskQueue: api.deps.taskQueue,
+        workflowId: `reconcile-${id}-${olderThanSeconds}-${Math.random()}`,
+        args: [{ olderThanSeconds }],
+      }) as Promise<PeriodReconcileResult>;
+    // Within the grace period the API may still be starting it: not touched.
+    expect(await reconcile(3600)).toMatchObject({ found: 0, started: 0 });
+    expect(await reconcile(0)).toMatchObject({ found: 1, started: 1 });
+    const h = api.deps.temporal.workflow.getHandle(receptionPeriodWorkflowId(id));
+    expect((await h.describe()).status.name).toBe('RUNNING');
+    const marked = await db('reception_periods').where({ id }).first('workflow_started_at');
+    expect(marked.workflow_started_at).toBeInstanceOf(Date);
+    // Again: nothing to start; and a start after the mark is lost (the mark cleared) finds the run: one run only.
+    expect(await reconcile(0)).toMatchObject({ found: 0, started: 0 });
+    await db('reception_periods').where({ id }).update({ workflow_started_at: null });
+    expect(await reconcile(0)).toMatchObject({ found: 1, started: 0 });
+    const runs = [];
+    for await (const w of api.deps.temporal.workflow.list({ query: `WorkflowId = '${receptionPeriodWorkflowId(id)}'` }))
+      runs.push(w.runId);
+    expect(runs).toHaveLength(1);
+    await h.terminate('test done');
+  });
+
+  it('the reconciler is a Temporal Schedule every 5 minutes', async () => {
+    expect(await ensureReceptionPeriodReconcileSchedule(api.deps.temporal, api.deps.taskQueue)).toBe(
+      RECEPTION_PERIOD_RECONCILE_SCHEDULE.scheduleId,
+    );
+    const d = await api.deps.temporal.schedule.getHandle(RECEPTION_PERIOD_RECONCILE_SCHEDULE.scheduleId).describe();
+    const next = d.info.nextActionTimes.slice(0, 2).map((t) => t.getTime());
+    expect(next[1]! - next[0]!).toBe(5 * 60_000);
+    expect(new Date(next[0]!).getUTCMinutes() % 5).toBe(0);
+    expect(d.action).toMatchObject({ workflowType: RECEPTION_PERIOD_RECONCILE_WORKFLOW });
+    await api.deps.temporal.schedule.getHandle(RECEPTION_PERIOD_RECONCILE_SCHEDULE.scheduleId).delete();
   });
 });

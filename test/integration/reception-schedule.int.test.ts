@@ -2,7 +2,9 @@
  * Issue 14.1 on the real stack: an admin publishes a leader's reception days, changes one (a reason, a new
  * SEQUENCE, the history kept, audited) and cancels another; the public reads the schedule without logging
  * in as JSON and as an iCalendar feed parsed by a real parser (ical.js), with stable UIDs, the cancelled day
- * as STATUS:CANCELLED and times in Vietnam time; no personal data beyond the leader's name and title.
+ * as STATUS:CANCELLED and times in Vietnam time; no personal data beyond the leader's name and title. A periodic
+ * or online day published (or moved) with less than 5 working days' notice needs a reason and is flagged, on the
+ * entry and in the compliance report (the API's clock is fixed at Monday 02/11/2026 09:00, Vietnam time).
  */
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +14,10 @@ import { apiCaller, startTestApi, type Json, type TestApi } from '../support/api
 let api: TestApi;
 const call = apiCaller(() => api.url);
 let admin: Record<string, string>;
+const TODAY = '2026-11-02T09:00:00+07:00';
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ now: () => Date.parse(TODAY) });
   admin = await authHeader({ roles: ['admin'], agency: 'tinh-demo' });
   await api.tdb.db('people').where({ id: 'head-so-tnmt' }).update({ email: 'secret-mail@kntc.local' });
   await api.tdb.db('reception_places').insert([
@@ -170,5 +173,64 @@ describe('leaders reception schedules (issue 14.1)', () => {
     expect(events[0]!.summary).toContain('Trần Thị Bình');
     expect(events[0]!.location).toBe('Phòng tiếp công dân Sở, 1 Đường Lê Lợi');
     expect(String(events[0]!.component.getFirstPropertyValue('dtstamp'))).toMatch(/Z$/);
+  });
+
+  it('a day published with less than 5 working days of notice needs a reason and is flagged (Art 24(4))', async () => {
+    const post = (o: Json) => call('POST', '/v1/agencies/so-tnmt/reception-schedule', admin, entry(o));
+    // Thursday 05/11: its deadline was Thursday 29/10 (5 working days before). Published on 02/11: late.
+    const refused = await post({ date: '2026-11-05' });
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.json.errors).toEqual([expect.objectContaining({ path: 'lateNoticeReason' })]);
+    expect(String(refused.json.detail)).toContain('Luật Tiếp công dân 2013 Art 24(4)');
+    expect(String(refused.json.detail)).toContain('2026-10-29');
+    const late = await post({ date: '2026-11-05', lateNoticeReason: 'Chủ tịch UBND tỉnh chỉ đạo tiếp bổ sung' });
+    expect(late.status, late.text).toBe(201);
+    expect(late.json.notice).toEqual({
+      deadline: '2026-10-29',
+      late: true,
+      reason: 'Chủ tịch UBND tỉnh chỉ đạo tiếp bổ sung',
+      citation: 'Luật Tiếp công dân 2013 Art 24(4)',
+    });
+    // Monday 09/11: its deadline is today (02/11): in time, no reason needed.
+    const onTime = await post({ date: '2026-11-09' });
+    expect(onTime.status, onTime.text).toBe(201);
+    expect(onTime.json.notice).toMatchObject({ deadline: '2026-11-02', late: false, reason: null });
+    // Online (from 01/07/2026): NĐ 154/2026 Art 23(1), the same 5 working days.
+    const online = await post({ date: '2026-11-04', kind: 'online' });
+    expect(online.status).toBe(422);
+    expect(String(online.json.detail)).toContain('NĐ 154/2026/NĐ-CP Art 23(1)');
+    const onlineOk = await post({ date: '2026-11-10', kind: 'online' });
+    expect(onlineOk.json.notice).toMatchObject({ late: false, citation: 'NĐ 154/2026/NĐ-CP Art 23(1)' });
+    // An ad hoc reception is not a posted schedule: no notice.
+    const adHoc = await post({ date: '2026-11-03', kind: 'ad_hoc' });
+    expect(adHoc.status, adHoc.text).toBe(201);
+    expect(adHoc.json.notice).toBeNull();
+
+    // Moving a day is publishing it anew: Monday 09/11 → Friday 06/11 is late; a time change on the day is not.
+    const url = `/v1/agencies/so-tnmt/reception-schedule/${String(onTime.json.id)}`;
+    expect((await call('PATCH', url, admin, { startTime: '13:30', endTime: '16:30', reason: 'Họp' })).status).toBe(200);
+    const moved = await call('PATCH', url, admin, { date: '2026-11-06', reason: 'Lãnh đạo đi công tác' });
+    expect(moved.status).toBe(422);
+    expect(moved.json.errors).toEqual([expect.objectContaining({ path: 'lateNoticeReason' })]);
+    const movedLate = await call('PATCH', url, admin, {
+      date: '2026-11-06',
+      reason: 'Lãnh đạo đi công tác',
+      lateNoticeReason: 'Lịch công tác đột xuất; đã thông báo tại nơi tiếp công dân',
+    });
+    expect(movedLate.status, movedLate.text).toBe(200);
+    expect(movedLate.json.notice).toMatchObject({ deadline: '2026-10-30', late: true });
+    const audit = await api.tdb
+      .db('audit_log')
+      .where({ action: 'reception.schedule.changed' })
+      .orderBy('seq', 'desc')
+      .first();
+    expect(audit.after).toMatchObject({ lateNotice: true, noticeDeadline: '2026-10-30' });
+
+    // The compliance report of the month names the days published late.
+    const r = await call('GET', '/v1/reception/compliance?month=2026-11', admin);
+    expect(r.status, r.text).toBe(200);
+    const tnmt = (r.json.items as Json[]).find((i) => i.agencyId === 'so-tnmt')!;
+    expect(tnmt.lateNoticeDays).toEqual(['2026-11-05', '2026-11-06']);
+    expect((r.json.items as Json[]).find((i) => i.agencyId === 'ubnd-xa-b')!.lateNoticeDays).toEqual([]);
   });
 });

@@ -32,6 +32,8 @@ export async function startTestApi(
     notifications?: CaseWorkerDeps['notifications'];
     /** Serve the built web console (console/dist, built once per run by the global setup) at `/`. */
     consoleDir?: string;
+    /** The API's wall clock for rules judged against today (AppDeps.now). */
+    now?: () => number;
   } = {},
 ): Promise<TestApi> {
   const tdb = await createTestDb();
@@ -47,6 +49,7 @@ export async function startTestApi(
     pii: opts.pii ?? testPii(),
     ...(opts.webhooks ? { webhooks: opts.webhooks } : {}),
     ...(opts.consoleDir ? { consoleDir: opts.consoleDir } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
   };
   // Optionally a case worker on the API's queue: cases started through the API then run for real.
   let stopWorker = async () => {};
