@@ -24,6 +24,7 @@ import * as m20261203030000 from './20261203030000_events_outbox_webhooks.js';
 import * as m20261204020000 from './20261204020000_reception.js';
 import * as m20261204070000 from './20261204070000_places_sectors_hotspots.js';
 import * as m20261205080000 from './20261205080000_task_inbox_index.js';
+import * as m20261207060000 from './20261207060000_published_decisions.js';
 import * as m20261204030000 from './20261204030000_reception_schedules_periods.js';
 import * as m20261204040000 from './20261204040000_case_figures.js';
 import * as m20261205050000 from './20261205050000_case_facts.js';
@@ -67,6 +68,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261204020000_reception': m20261204020000,
   '20261204070000_places_sectors_hotspots': m20261204070000,
   '20261205080000_task_inbox_index': m20261205080000,
+  '20261207060000_published_decisions': m20261207060000,
   '20261204030000_reception_schedules_periods': m20261204030000,
   '20261204040000_case_figures': m20261204040000,
   '20261204060000_reports': m20261204060000,
