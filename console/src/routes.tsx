@@ -61,4 +61,6 @@ export const screens: Screen[] = [
 export const publicScreens: Screen[] = [
   { path: 'status', lazy: () => import('./pages/PublicStatus.js'), nav: { label: 'publicStatus', roles: [] } },
   { path: 'schedule', lazy: () => import('./pages/PublicSchedule.js'), nav: { label: 'schedule', roles: [] } },
+  { path: 'decisions', lazy: () => import('./pages/PublicDecisions.js'), nav: { label: 'decisions', roles: [] } },
+  { path: 'decisions/:id', lazy: () => import('./pages/PublicDecision.js') },
 ];
