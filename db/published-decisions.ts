@@ -134,7 +134,10 @@ export function createPublishedDecisionStore(db: Db) {
         .ignore()
         .returning('id');
       if (inserted.length === 0) return undefined;
-      return (await select(trx).where('p.id', id).first().then((r) => (r ? rowOf(r) : undefined)))!;
+      return (await select(trx)
+        .where('p.id', id)
+        .first()
+        .then((r) => (r ? rowOf(r) : undefined)))!;
     },
 
     async get(id: string, trx: Db = db): Promise<PublishedDecision | undefined> {

@@ -154,7 +154,9 @@ export function redactText(
   const rules: Rule[] = [
     ...extraTerms.flatMap((t) => {
       const p = termPattern(t);
-      return p ? [{ re: new RegExp(`${BEFORE}${p}${AFTER}`, 'gu'), kind: 'term' as const, label: KIND_LABEL.term }] : [];
+      return p
+        ? [{ re: new RegExp(`${BEFORE}${p}${AFTER}`, 'gu'), kind: 'term' as const, label: KIND_LABEL.term }]
+        : [];
     }),
     ...partyRules(parties),
     ...PATTERN_RULES,

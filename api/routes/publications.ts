@@ -156,7 +156,7 @@ export const publicationRoutes: RouteSpec[] = [
     tags: ['Publications'],
     summary: "Preview the redacted text of the case's decision or conclusion before publishing it",
     description:
-      "Every party's name, address, ID number, phone and email is replaced by a label (\"[Người khiếu nại]\"), " +
+      'Every party\'s name, address, ID number, phone and email is replaced by a label ("[Người khiếu nại]"), ' +
       'ignoring case, diacritics and spacing; ID-card, phone and email patterns of anyone too; and `extraTerms`. ' +
       "The denouncer's identity never survives (Luật Tố cáo 2018 Art 8(3), 40(3); NĐ 31/2019 Art 6(1)). " +
       'Nothing is stored. 409 when the case has no issued decision or conclusion yet.',
@@ -199,9 +199,9 @@ export const publicationRoutes: RouteSpec[] = [
     tags: ['Publications'],
     summary: 'Publish the reviewed, redacted decision or conclusion on the public portal',
     description:
-      'The text is redacted again and published only if it is the one reviewed (`reviewedSha256` = the preview\'s ' +
+      "The text is redacted again and published only if it is the one reviewed (`reviewedSha256` = the preview's " +
       '`textSha256`; 409 otherwise). One publication in force per document (409). Audited (`decision.published`: ' +
-      'the hash and the replacement counts, never the text). Officers, supervisors and admins of the case\'s agency ' +
+      "the hash and the replacement counts, never the text). Officers, supervisors and admins of the case's agency " +
       'or above it; idempotent with `Idempotency-Key`.',
     auth: { roles: PUBLISHERS, scope: { kind: 'case', param: 'id' } },
     idempotencyKey: true,
@@ -308,8 +308,7 @@ export const publicationRoutes: RouteSpec[] = [
       if (query.agencyId) {
         if ((await services.agencies.ancestors(query.agencyId)).length === 0)
           throw problems.notFound(`Agency ${query.agencyId}`);
-        agencies =
-          query.includeSubtree === 'true' ? await services.agencies.subtree(query.agencyId) : [query.agencyId];
+        agencies = query.includeSubtree === 'true' ? await services.agencies.subtree(query.agencyId) : [query.agencyId];
       }
       const rows = await services.publications.store.listPublic({
         ...(agencies ? { agencies } : {}),

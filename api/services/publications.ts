@@ -75,7 +75,8 @@ export function createPublicationService(deps: {
   async function preview(c: CaseRecord, input: PublicationInput): Promise<Preview> {
     const document = await documentOf(c, input.documentId);
     const rule = publicationRule(document.type, document.issuedOn!);
-    if (!rule) throw unprocessable('body.documentId', `no publication rule for ${document.type} issued ${document.issuedOn}`);
+    if (!rule)
+      throw unprocessable('body.documentId', `no publication rule for ${document.type} issued ${document.issuedOn}`);
     const parties = await deps.parties.forCase(c.id);
     const r = redactText(input.text, parties, input.extraTerms ?? []);
     // Guaranteed by redactText; checked again because the law allows no exception (Luật Tố cáo 2018 Art 8(3)).

@@ -31,7 +31,10 @@ let browser: Browser;
 const call = apiCaller(() => api.url);
 let caseId: string;
 
-async function open(token: string, viewport = { width: 1366, height: 900 }): Promise<{ ctx: BrowserContext; page: Page }> {
+async function open(
+  token: string,
+  viewport = { width: 1366, height: 900 },
+): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
   const page = await ctx.newPage();
   if (token) {

@@ -35,7 +35,12 @@ beforeAll(async () => {
   await createPartyStore(api.tdb.db, api.deps.pii).addAll(caseId, [
     {
       role: 'denouncer',
-      identity: { name: 'Nguyễn Văn An', idNumber: '001203004567', phone: '0912345678', address: '12 Lê Lợi, phường Bến Nghé' },
+      identity: {
+        name: 'Nguyễn Văn An',
+        idNumber: '001203004567',
+        phone: '0912345678',
+        address: '12 Lê Lợi, phường Bến Nghé',
+      },
     },
     { role: 'accused', identity: { name: 'Trần Thị Bình' } },
   ]);
@@ -85,7 +90,8 @@ describe('published decisions and conclusions (ADR 0043)', () => {
     });
     expect(preview.legalBasis).toContain('Luật Tố cáo 2018 Art 40');
     const text = preview.redactedText as string;
-    for (const secret of ['Nguyễn', 'Ông An', '001203004567', '0912', 'Lê Lợi', 'Bình', 'Cường']) expect(text).not.toContain(secret);
+    for (const secret of ['Nguyễn', 'Ông An', '001203004567', '0912', 'Lê Lợi', 'Bình', 'Cường'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('ông [Người tố cáo] (CCCD [số giấy tờ tùy thân], điện thoại [số điện thoại])');
     expect(text).toContain('Ông [Người tố cáo] cho rằng bà [Người bị tố cáo]');
     expect(text).toContain('hộ ông [đã che]');
@@ -116,7 +122,8 @@ describe('published decisions and conclusions (ADR 0043)', () => {
 
     const audit = await api.tdb.db('audit_log').where({ case_id: caseId, action: 'decision.published' });
     expect(audit).toHaveLength(1);
-    const stored = JSON.stringify(audit) + JSON.stringify(await api.tdb.db('published_decisions').where({ case_id: caseId }));
+    const stored =
+      JSON.stringify(audit) + JSON.stringify(await api.tdb.db('published_decisions').where({ case_id: caseId }));
     for (const secret of ['Nguyễn', '001203004567', 'Lê Lợi', 'Cường']) expect(stored).not.toContain(secret);
   });
 
@@ -125,7 +132,11 @@ describe('published decisions and conclusions (ADR 0043)', () => {
     expect(list.status, list.text).toBe(200);
     const items = list.json.items as Json[];
     expect(items.map((i) => i.id)).toEqual([published.id]);
-    expect(items[0]).toMatchObject({ decisionNumber: '45/KL-STNMT', agencyId: 'so-tnmt', title: 'Kết luận nội dung tố cáo' });
+    expect(items[0]).toMatchObject({
+      decisionNumber: '45/KL-STNMT',
+      agencyId: 'so-tnmt',
+      title: 'Kết luận nội dung tố cáo',
+    });
     const one = await call('GET', `/v1/public/decisions/${published.id as string}`, {});
     expect(one.status).toBe(200);
     expect(one.json.text).toBe(preview.redactedText);
@@ -136,14 +147,19 @@ describe('published decisions and conclusions (ADR 0043)', () => {
     for (const q of ['year=2025', 'type=complaint_decision', 'agencyId=ubnd-xa-b&includeSubtree=true']) {
       const r = await call('GET', `/v1/public/decisions?${q}`, {});
       expect(r.status, q).toBe(200);
-      expect((r.json.items as Json[]).map((i) => i.id), q).not.toContain(published.id);
+      expect(
+        (r.json.items as Json[]).map((i) => i.id),
+        q,
+      ).not.toContain(published.id);
     }
     const province = await call('GET', '/v1/public/decisions?agencyId=tinh-demo&includeSubtree=true', {});
     expect((province.json.items as Json[]).map((i) => i.id)).toContain(published.id);
   });
 
   it('pages by cursor, newest first', async () => {
-    const p = await call('POST', `/v1/cases/${complaintId}/publications/preview`, officer, { text: 'Quyết định số 7.' });
+    const p = await call('POST', `/v1/cases/${complaintId}/publications/preview`, officer, {
+      text: 'Quyết định số 7.',
+    });
     expect(p.status, p.text).toBe(200);
     expect(p.json).toMatchObject({ kind: 'complaint_decision', required: true, issuedOn: '2025-03-02' });
     const second = await call('POST', `/v1/cases/${complaintId}/publications`, officer, {
@@ -162,8 +178,22 @@ describe('published decisions and conclusions (ADR 0043)', () => {
     const cases: Array<[string, string, Record<string, string>, unknown, number, string]> = [
       ['POST', `/v1/cases/${caseId}/publications/preview`, officer, { text: '' }, 400, 'text'],
       ['POST', `/v1/cases/${caseId}/publications/preview`, officer, { text: 'x', extra: 1 }, 400, 'extra'],
-      ['POST', `/v1/cases/${caseId}/publications/preview`, officer, { text: 'x', documentId: 'doc-x' }, 422, 'documentId'],
-      ['POST', `/v1/cases/${caseId}/publications`, officer, { text: 'x', reviewedSha256: 'abc' }, 400, 'reviewedSha256'],
+      [
+        'POST',
+        `/v1/cases/${caseId}/publications/preview`,
+        officer,
+        { text: 'x', documentId: 'doc-x' },
+        422,
+        'documentId',
+      ],
+      [
+        'POST',
+        `/v1/cases/${caseId}/publications`,
+        officer,
+        { text: 'x', reviewedSha256: 'abc' },
+        400,
+        'reviewedSha256',
+      ],
       ['POST', `/v1/cases/${bare}/publications/preview`, officer, { text: 'x' }, 409, 'no issued decision'],
       ['POST', `/v1/cases/${caseId}/publications/preview`, otherOfficer, { text: 'x' }, 404, 'not-found'],
       ['GET', '/v1/public/decisions?year=1999', {}, undefined, 400, 'year'],

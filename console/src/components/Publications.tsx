@@ -4,7 +4,20 @@
  * and withdraw a publication with a reason. The API decides who may (officer, supervisor, admin of the case's
  * agency or above) and refuses what it cannot do (409/422 shown as worded).
  */
-import { Alert, Anchor, Badge, Button, Card, Group, List, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  List,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -22,12 +35,18 @@ export function Publications({ caseId }: { caseId: string }) {
   const [key, setKey] = useState(newKey);
   const list = useQuery({
     queryKey: ['publications', caseId],
-    queryFn: async () =>
-      ok(await api().GET('/v1/cases/{id}/publications', { params: { path: { id: caseId } } })).items,
+    queryFn: async () => ok(await api().GET('/v1/cases/{id}/publications', { params: { path: { id: caseId } } })).items,
   });
   const input = () => ({
     text,
-    ...(extra.trim() ? { extraTerms: extra.split('\n').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(extra.trim()
+      ? {
+          extraTerms: extra
+            .split('\n')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
+      : {}),
   });
   const preview = useMutation({
     mutationFn: async () =>

@@ -73,9 +73,8 @@ export function Component() {
           {hasRole(claims, 'intake', 'officer', 'supervisor', 'admin') && c.status === 'open' && (
             <LegalEvents caseId={c.id} />
           )}
-          {hasRole(claims, 'officer', 'supervisor', 'admin') && c.documents.some((d) => PUBLISHABLE.includes(d.type) && d.issuedOn) && (
-            <Publications caseId={c.id} />
-          )}
+          {hasRole(claims, 'officer', 'supervisor', 'admin') &&
+            c.documents.some((d) => PUBLISHABLE.includes(d.type) && d.issuedOn) && <Publications caseId={c.id} />}
           <Clocks c={c} />
           {c.definition && (
             <Card withBorder>

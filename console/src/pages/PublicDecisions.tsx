@@ -2,7 +2,19 @@
  * Public page (no sign-in): published complaint decisions and denunciation conclusions (ADR 0043), newest first,
  * filtered by agency, type and year of issue (`GET /v1/public/decisions`), more by cursor.
  */
-import { Anchor, Badge, Button, Card, Checkbox, Group, NativeSelect, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Checkbox,
+  Group,
+  NativeSelect,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';

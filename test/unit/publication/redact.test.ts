@@ -39,9 +39,11 @@ describe('redactText', () => {
   });
 
   it('redacts ID-card, phone and email patterns of anyone, and terms the publisher adds', () => {
-    const r = redactText('Người làm chứng Lê C, CMND 123456789, số 0987654321, c@x.vn; số tiền 150.000.000 đồng', [], [
-      'Lê C',
-    ]);
+    const r = redactText(
+      'Người làm chứng Lê C, CMND 123456789, số 0987654321, c@x.vn; số tiền 150.000.000 đồng',
+      [],
+      ['Lê C'],
+    );
     expect(r.text).toBe(
       'Người làm chứng [đã che], CMND [số giấy tờ tùy thân], số [số điện thoại], [thư điện tử]; số tiền 150.000.000 đồng',
     );
