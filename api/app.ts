@@ -42,6 +42,7 @@ import { matterRoutes } from './routes/matters.js';
 import { taskForceRoutes } from './routes/task-forces.js';
 import { reviewCampaignRoutes } from './routes/review-campaigns.js';
 import { gatheringRoutes } from './routes/gatherings.js';
+import { publicationRoutes } from './routes/publications.js';
 import { safeErrorSerializer } from '../platform/db-errors.js';
 import { consoleRouter } from './console.js';
 
@@ -79,6 +80,7 @@ export function apiRoutes(): RouteSpec[] {
     ...calendarRouteSpecs,
     ...adminCaseRoutes,
     ...publicRoutes,
+    ...publicationRoutes,
     ...projectionFailureRoutes,
     ...eventRoutes,
     ...webhookRoutes,

@@ -18,6 +18,8 @@ export interface AppDeps {
   pii: PiiKeyring;
   /** Public case look-ups allowed per client address and minute (default 20). */
   publicLookupsPerMinute?: number;
+  /** Public reads of published decisions allowed per client address and minute (default 120). */
+  publicReadsPerMinute?: number;
   /** Max request body size (express.json limit). */
   bodyLimit?: string;
   /** Workflow code `POST /v1/audit/replay` replays against (default: workflows/index.ts, the running code). */

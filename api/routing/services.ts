@@ -57,6 +57,8 @@ import { createTaskForceService } from '../services/task-forces.js';
 import { createReviewCampaignService } from '../services/review-campaigns.js';
 import { createMassMatterStore } from '../../db/mass-matters.js';
 import { createMassMatterService, loadMassMatterConfig } from '../services/mass-matters.js';
+import { createPublishedDecisionStore } from '../../db/published-decisions.js';
+import { createPublicationService } from '../services/publications.js';
 
 /**
  * Stores (db/: they own the SQL) and services (api/services/: logic over several stores) built once per
@@ -251,6 +253,13 @@ export function createServices(deps: AppDeps) {
     reports: createReportService({ db: deps.db, temporal: deps.temporal }),
     /** Public status look-ups per client address (PIN guessing). */
     publicLookups: createRateLimiter({ limit: deps.publicLookupsPerMinute ?? 20, windowMs: 60_000 }),
+    /** Published decisions and conclusions (ADR 0043): preview, publish, withdraw; the public list. */
+    publications: (() => {
+      const store = createPublishedDecisionStore(deps.db);
+      return { store, ...createPublicationService({ db: deps.db, store, parties, audit }) };
+    })(),
+    /** Public reads of published decisions per client address and minute. */
+    publicReads: createRateLimiter({ limit: deps.publicReadsPerMinute ?? 120, windowMs: 60_000 }),
   };
 }
 

@@ -1046,6 +1046,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{id}/publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The case's publications, in force and withdrawn, newest first
+         * @description Roles: officer, supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["listCasePublications"];
+        put?: never;
+        /**
+         * Publish the reviewed, redacted decision or conclusion on the public portal
+         * @description The text is redacted again and published only if it is the one reviewed (`reviewedSha256` = the preview's `textSha256`; 409 otherwise). One publication in force per document (409). Audited (`decision.published`: the hash and the replacement counts, never the text). Officers, supervisors and admins of the case's agency or above it; idempotent with `Idempotency-Key`.
+         *
+         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["publishDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/publications/{publicationId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a publication (a reason is required; the row is kept)
+         * @description The public list and page stop showing it at once. Audited with the reason and whether the statutory minimum posting (15 days) was met. 409 when already withdrawn.
+         *
+         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["withdrawDecisionPublication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{id}/publications/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview the redacted text of the case's decision or conclusion before publishing it
+         * @description Every party's name, address, ID number, phone and email is replaced by a label ("[Người khiếu nại]"), ignoring case, diacritics and spacing; ID-card, phone and email patterns of anyone too; and `extraTerms`. The denouncer's identity never survives (Luật Tố cáo 2018 Art 8(3), 40(3); NĐ 31/2019 Art 6(1)). Nothing is stored. 409 when the case has no issued decision or conclusion yet.
+         *
+         *     Roles: officer, supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["previewDecisionPublication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/receipt": {
         parameters: {
             query?: never;
@@ -1794,6 +1864,50 @@ export interface paths {
          *     Public: no authentication.
          */
         get: operations["publicCaseStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Published complaint decisions and denunciation conclusions (no login)
+         * @description What agencies publish on their portal (Luật Khiếu nại 2011 Art 41; Luật Tố cáo 2018 Art 40): redacted texts in force, newest first, by cursor. Filters: `agencyId` (with `includeSubtree=true`, its subtree), `type`, `year` of issue. Rate-limited per client address (429 with Retry-After).
+         *
+         *     Public: no authentication.
+         */
+        get: operations["listPublicDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/decisions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A published decision or conclusion: its redacted text (no login)
+         * @description A withdrawn or unknown publication answers 404. Rate-limited per client address.
+         *
+         *     Public: no authentication.
+         */
+        get: operations["getPublicDecision"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4113,6 +4227,33 @@ export interface components {
             reason?: string;
             refId: string;
         };
+        DecisionPublication: {
+            agencyId: string;
+            agencyName: string;
+            decisionNumber: string | null;
+            documentId: string;
+            id: string;
+            issuedOn: string;
+            /** @enum {string} */
+            kind: "complaint_decision" | "denunciation_conclusion";
+            legalBasis: string;
+            /** @description Last day of the statutory minimum posting (15 days after posting) */
+            minimumUntil: string;
+            publishedAt: string;
+            publishedBy: {
+                [key: string]: unknown;
+            };
+            redactedText: string;
+            /** @enum {string} */
+            status: "published" | "withdrawn";
+            textSha256: string;
+            title: string;
+            withdrawnAt: string | null;
+            withdrawnBy: {
+                [key: string]: unknown;
+            } | null;
+            withdrawnReason: string | null;
+        };
         Definition: {
             caseType: string;
             /** @description The normalised definition */
@@ -4946,6 +5087,31 @@ export interface components {
             seq: number;
             sqlstate: string | null;
         };
+        PublicationPreview: {
+            decisionNumber: string | null;
+            documentId: string;
+            documentType: string;
+            issuedOn: string;
+            /** @enum {string} */
+            kind: "complaint_decision" | "denunciation_conclusion";
+            legalBasis: string;
+            minimumDays: number;
+            redactedText: string;
+            replacements: components["schemas"]["RedactionReplacement"][];
+            /** @description The law requires publication (false: allowed; see legalBasis) */
+            required: boolean;
+            /** @description Send it back as reviewedSha256 to publish this text */
+            textSha256: string;
+            title: string;
+        };
+        PublicationPreviewRequest: {
+            /** @description The case document (a decision or conclusion); default: the case's latest one */
+            documentId?: string;
+            /** @description More words to hide (e.g. a relative named in the text); not stored */
+            extraTerms?: string[];
+            /** @description The full text as issued. Redacted by the server; never stored or logged as sent. */
+            text: string;
+        };
         PublicCaseStatus: {
             caseType: string;
             /** @description Cases started from this one (a letter accepted as a complaint, a second complaint; ADR 0012), when any: their public status only */
@@ -4958,6 +5124,37 @@ export interface components {
             stage: string;
             /** @enum {string} */
             status: "open" | "closed";
+        };
+        PublicDecision: {
+            agencyId: string;
+            agencyName: string;
+            decisionNumber: string | null;
+            /** @description The first 300 characters of the redacted text */
+            excerpt: string;
+            id: string;
+            issuedOn: string;
+            /** @enum {string} */
+            kind: "complaint_decision" | "denunciation_conclusion";
+            legalBasis: string;
+            minimumUntil: string;
+            publishedAt: string;
+            text: string;
+            title: string;
+        };
+        PublicDecisionSummary: {
+            agencyId: string;
+            agencyName: string;
+            decisionNumber: string | null;
+            /** @description The first 300 characters of the redacted text */
+            excerpt: string;
+            id: string;
+            issuedOn: string;
+            /** @enum {string} */
+            kind: "complaint_decision" | "denunciation_conclusion";
+            legalBasis: string;
+            minimumUntil: string;
+            publishedAt: string;
+            title: string;
         };
         PublicLinkedCaseStatus: {
             caseType: string;
@@ -4989,6 +5186,15 @@ export interface components {
             /** @enum {string} */
             status: "scheduled" | "cancelled";
             updatedAt: string;
+        };
+        PublishDecisionRequest: {
+            /** @description The case document (a decision or conclusion); default: the case's latest one */
+            documentId?: string;
+            /** @description More words to hide (e.g. a relative named in the text); not stored */
+            extraTerms?: string[];
+            reviewedSha256: string;
+            /** @description The full text as issued. Redacted by the server; never stored or logged as sent. */
+            text: string;
         };
         PutNotificationPreferences: {
             items: components["schemas"]["NotificationPreference"][];
@@ -5298,6 +5504,13 @@ export interface components {
             redacted: boolean;
             /** @enum {string} */
             role: "visitor" | "representative" | "respondent";
+        };
+        RedactionReplacement: {
+            count: number;
+            /** @enum {string} */
+            kind: "name" | "address" | "id_number" | "phone" | "email" | "term";
+            /** @description What replaced the value (never the value itself) */
+            label: string;
         };
         RegisterDefinition: {
             caseType: string;
@@ -6060,6 +6273,9 @@ export interface components {
             updatedAt: string;
             /** @description The URL with its query values masked (`?token=…`): they may hold a receiver's token */
             url: string;
+        };
+        WithdrawPublicationRequest: {
+            reason: string;
         };
     };
     responses: never;
@@ -9905,6 +10121,339 @@ export interface operations {
             };
         };
     };
+    listCasePublications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Publications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DecisionPublication"][];
+                    };
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishDecision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "QUYẾT ĐỊNH giải quyết khiếu nại của ông Nguyễn Văn An, CCCD 001203004567, trú tại 12 Lê Lợi ... Giữ nguyên Quyết định số 12/QĐ-UBND.",
+                 *       "reviewedSha256": "0000000000000000000000000000000000000000000000000000000000000000"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PublishDecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description Published */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionPublication"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the reviewed text, already published, or nothing issued yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawDecisionPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+                publicationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Văn bản còn sót thông tin cá nhân cần che"
+                 *     }
+                 */
+                "application/json": components["schemas"]["WithdrawPublicationRequest"];
+            };
+        };
+        responses: {
+            /** @description The withdrawn publication */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionPublication"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already withdrawn */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewDecisionPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Case id (UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "QUYẾT ĐỊNH giải quyết khiếu nại của ông Nguyễn Văn An, CCCD 001203004567, trú tại 12 Lê Lợi ... Giữ nguyên Quyết định số 12/QĐ-UBND."
+                 *     }
+                 */
+                "application/json": components["schemas"]["PublicationPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The redacted text and what was replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationPreview"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No issued decision or conclusion yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description documentId is not a publishable document of the case */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCaseReceipt: {
         parameters: {
             query?: never;
@@ -12635,6 +13184,105 @@ export interface operations {
                 };
             };
             /** @description Too many look-ups from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPublicDecisions: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Agency id in the agency tree */
+                agencyId?: string;
+                includeSubtree?: "true" | "false";
+                limit?: number;
+                type?: "complaint_decision" | "denunciation_conclusion";
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Decisions and conclusions in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PublicDecisionSummary"][];
+                        next: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such agency */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPublicDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The publication */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicDecision"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests from this client; see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;

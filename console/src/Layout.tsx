@@ -50,11 +50,13 @@ export function Layout() {
             {t(s.nav!.label)}
           </NavLink>
         ))}
-        {publicScreens.map((s) => (
-          <NavLink key={s.path} to={`/${s.path}`} className="nav-link">
-            {t(s.nav!.label)}
-          </NavLink>
-        ))}
+        {publicScreens
+          .filter((s) => s.nav)
+          .map((s) => (
+            <NavLink key={s.path} to={`/${s.path}`} className="nav-link">
+              {t(s.nav!.label)}
+            </NavLink>
+          ))}
       </nav>
       <main className="shell-main">
         <Outlet />

@@ -34,7 +34,19 @@ const router = createBrowserRouter([
         element: <RequireSession />,
         children: [
           { index: true, element: <Navigate to="/inbox" replace /> },
-          ...screens.map((s) => ({ path: s.path, lazy: s.lazy })),
+          ...screens.map((s) => ({
+            path: s.path,
+            lazy: s.lazy,
+            // A static loader runs alongside `lazy`: it only starts the screen's request, returning at once.
+            ...(s.prefetch
+              ? {
+                  loader: () => {
+                    if (readToken()) s.prefetch!(queryClient);
+                    return null;
+                  },
+                }
+              : {}),
+          })),
         ],
       },
     ],

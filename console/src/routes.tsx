@@ -2,19 +2,28 @@
  * Every screen of the console: one entry here + one file in pages/ (its `Component` export, loaded on demand).
  * `nav` puts it in the side menu for the roles listed (the API's own role names; the API still decides).
  */
+import type { QueryClient } from '@tanstack/react-query';
 import type { RouteObject } from 'react-router';
 import type { Key } from './i18n.js';
+import { prefetchInbox } from './inbox-query.js';
 
 export interface Screen {
   path: string;
   lazy: NonNullable<RouteObject['lazy']>;
   nav?: { label: Key; roles: string[] };
+  /** Starts the screen's first request when the router enters it, in parallel with loading its code. */
+  prefetch?: (qc: QueryClient) => void;
 }
 
 const STAFF = ['intake', 'officer', 'supervisor', 'admin'];
 
 export const screens: Screen[] = [
-  { path: 'inbox', lazy: () => import('./pages/Inbox.js'), nav: { label: 'inbox', roles: STAFF } },
+  {
+    path: 'inbox',
+    lazy: () => import('./pages/Inbox.js'),
+    nav: { label: 'inbox', roles: STAFF },
+    prefetch: prefetchInbox,
+  },
   {
     path: 'dashboard',
     lazy: () => import('./pages/Dashboard.js'),
@@ -61,4 +70,6 @@ export const screens: Screen[] = [
 export const publicScreens: Screen[] = [
   { path: 'status', lazy: () => import('./pages/PublicStatus.js'), nav: { label: 'publicStatus', roles: [] } },
   { path: 'schedule', lazy: () => import('./pages/PublicSchedule.js'), nav: { label: 'schedule', roles: [] } },
+  { path: 'decisions', lazy: () => import('./pages/PublicDecisions.js'), nav: { label: 'decisions', roles: [] } },
+  { path: 'decisions/:id', lazy: () => import('./pages/PublicDecision.js') },
 ];

@@ -526,15 +526,55 @@ async function reviewFixture(): Promise<{ campaign: string; review: string }> {
   return { campaign, review };
 }
 
+/**
+ * A case of HOME with an issued second-instance decision (ADR 0043), and the hash of the documented example's
+ * redacted text (no parties: the patterns alone); `published`: with a publication in force to withdraw.
+ */
+async function publicationFixture(published: boolean): Promise<{ caseId: string; id?: string; sha: string }> {
+  const id = randomUUID();
+  await seedCase(api.tdb.db, { id, agencyId: HOME, caseType: 'complaint_second' });
+  await api.tdb.db('case_documents').insert({
+    id: `doc-${randomUUID()}`,
+    case_id: id,
+    idem_key: 'second.decide.doc',
+    type: 'complaint_decision_second',
+    reference: '1/QĐ-MATRIX',
+    recipients: ['case_file'],
+    issued_on: '2026-07-15',
+  });
+  const spec = apiRoutes().find((r) => r.operationId === 'publishDecision')!;
+  const text = (spec.request!.bodyExample as { text: string }).text;
+  const headers = { ...(await authHeader({ roles: ['admin'], agency: HOME })), 'content-type': 'application/json' };
+  const p = await fetch(`${api.url}/v1/cases/${id}/publications/preview`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ text }),
+  });
+  const sha = ((await p.json()) as { textSha256: string }).textSha256;
+  if (!published) return { caseId: id, sha };
+  const r = await fetch(`${api.url}/v1/cases/${id}/publications`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ text, reviewedSha256: sha }),
+  });
+  if (r.status !== 201) throw new Error(`publication fixture: ${r.status} ${await r.text()}`);
+  return { caseId: id, id: ((await r.json()) as { id: string }).id, sha };
+}
+
 /** A valid request for `spec` against the fixtures (a fresh one per call: DELETEs consume theirs). */
 async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: string; body?: unknown }> {
   const scope = spec.auth === 'public' ? { kind: 'none' as const } : spec.auth.scope;
   let path = spec.path;
   let hook: { id: string; seq: number } | undefined;
   let taskForce: { id: string; member: string } | undefined;
+  let publication: { caseId: string; id?: string; sha: string } | undefined;
   for (const [, name] of spec.path.matchAll(/:([A-Za-z_]\w*)/g)) {
     let value: string;
-    if (scope.kind === 'case' && scope.param === name) {
+    if (scope.kind === 'case' && scope.param === name && spec.path.includes('/publications')) {
+      publication = await publicationFixture(spec.operationId === 'withdrawDecisionPublication');
+      value = publication.caseId;
+    } else if (name === 'publicationId' && publication) value = publication.id!;
+    else if (scope.kind === 'case' && scope.param === name) {
       value = spec.path.includes('/events/')
         ? (await freshCase()).caseId
         : spec.operationId === 'resetCase'
@@ -612,6 +652,9 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
   if (body && spec.operationId === 'setReceptionPeriodDuty') body = { ...body, date: await workingDayAhead() };
   if (spec.operationId === 'flagCaseCongressPersonnel')
     await (flagPeriod ??= periodFixture('2026-06-25', '2026-07-05'));
+  // Publishing (ADR 0043): the hash of the text the preview gave for the fixture's case.
+  if (body && spec.operationId === 'publishDecision' && publication)
+    body = { ...body, reviewedSha256: publication.sha };
   if (body && spec.operationId === 'decideMatterLink') body = { ...body, refId: await receptionFixture('visit') };
   // A matter of HOME to assign to a task force (ADR 0037).
   if (body && spec.operationId === 'assignToTaskForce') body = { ...body, refId: await receptionFixture('matter') };

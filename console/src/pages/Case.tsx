@@ -10,11 +10,14 @@ import { Link, useParams } from 'react-router';
 import { api, ok, type components } from '../api.js';
 import { DefinitionDiagram } from '../components/DiagramLazy.js';
 import { LegalEvents } from '../components/LegalEvents.js';
+import { Publications } from '../components/Publications.js';
 import { QueryState } from '../components/Problem.js';
 import { useT, type Key } from '../i18n.js';
 import { hasRole, useSession } from '../session.js';
 
 type CaseView = components['schemas']['Case'];
+/** Documents a case publishes, once issued (ADR 0043). */
+const PUBLISHABLE = ['complaint_decision_first', 'complaint_decision_second', 'denunciation_conclusion'];
 const FLAGS = ['overdue', 'atRisk', 'suspended', 'complex', 'mass', 'remote'] as const;
 
 export function Component() {
@@ -70,6 +73,8 @@ export function Component() {
           {hasRole(claims, 'intake', 'officer', 'supervisor', 'admin') && c.status === 'open' && (
             <LegalEvents caseId={c.id} />
           )}
+          {hasRole(claims, 'officer', 'supervisor', 'admin') &&
+            c.documents.some((d) => PUBLISHABLE.includes(d.type) && d.issuedOn) && <Publications caseId={c.id} />}
           <Clocks c={c} />
           {c.definition && (
             <Card withBorder>

@@ -7,9 +7,10 @@ import { api, newKey, ok, type components } from '../api.js';
 import { ProblemAlert, QueryState } from '../components/Problem.js';
 import { useT, type Key } from '../i18n.js';
 import { useSession } from '../session.js';
+import { inboxQuery, type InboxView } from '../inbox-query.js';
 
 type InboxTask = components['schemas']['InboxTask'];
-type View = 'mine' | 'roles' | 'agency';
+type View = InboxView;
 
 /** Due soonest first (no due date last); the API orders by due date too. */
 export const byDue = (a: InboxTask, b: InboxTask) =>
@@ -20,15 +21,7 @@ export function Component() {
   const { claims } = useSession();
   const [view, setView] = useState<View>('roles');
   const qc = useQueryClient();
-  const q = useQuery({
-    queryKey: ['tasks', view],
-    queryFn: async () =>
-      ok(
-        await api().GET('/v1/tasks', {
-          params: { query: { status: 'open', limit: 200, ...(view === 'mine' ? { assignee: 'me' } : {}) } },
-        }),
-      ),
-  });
+  const q = useQuery(inboxQuery(view));
   const act = useMutation({
     mutationFn: async ({ id, action }: { id: string; action: 'claim' | 'release' }) =>
       ok(

@@ -1,8 +1,17 @@
 /** Case search: filters and sort kept in the address (links from the dashboard land here), next pages by cursor. */
-import { Anchor, Badge, Button, Checkbox, Group, NativeSelect, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, ok } from '../api.js';
+import {
+  CheckFilter,
+  DataTable,
+  ListPage,
+  SelectFilter,
+  TextFilter,
+  useUrlFilters,
+  type Column,
+} from '../components/ListPage.js';
 import { QueryState } from '../components/Problem.js';
 import { useT, type Key } from '../i18n.js';
 
@@ -31,14 +40,8 @@ const PASSED = [
 
 export function Component() {
   const { t, fmt } = useT();
-  const [params, setParams] = useSearchParams();
-  const get = (k: string) => params.get(k) ?? '';
-  const set = (k: string, v: string) => {
-    const p = new URLSearchParams(params);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    setParams(p, { replace: true });
-  };
+  const f = useUrlFilters();
+  const { get, params, setParams } = f;
   const query = {
     limit: 50,
     sort: (get('sort') || '-receivedAt') as 'receivedAt' | '-receivedAt' | 'nextDueAt',
@@ -64,54 +67,67 @@ export function Component() {
       last.next ? (new URL(last.next, 'http://x').searchParams.get('after') ?? undefined) : undefined,
   });
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
+  type Row = (typeof items)[number];
+  const columns: Array<Column<Row>> = [
+    {
+      header: t('reference'),
+      cell: (c) => (
+        <Anchor component={Link} to={`/cases/${c.id}`}>
+          {c.reference}
+        </Anchor>
+      ),
+    },
+    { header: t('type'), cell: (c) => t(`type_${c.caseType}` as Key) },
+    {
+      header: t('stage'),
+      cell: (c) => (
+        <>
+          {c.stage} {c.flags.overdue && <Badge color="red">{t('overdue')}</Badge>}
+        </>
+      ),
+    },
+    { header: t('agency'), cell: (c) => c.agencyId },
+    { header: t('received'), cell: (c) => fmt.dateTime(c.receivedAt) },
+    { header: t('nextDue'), cell: (c) => fmt.dateTime(c.nextDueAt) },
+  ];
   return (
-    <>
-      <Title order={1} size="h2" mb="md">
-        {t('search')}
-      </Title>
-      <Group align="end" mb="md" gap="sm" role="search" aria-label={t('filters')}>
-        <NativeSelect
-          label={t('type')}
-          value={get('type')}
-          onChange={(e) => set('type', e.currentTarget.value)}
-          data={[{ value: '', label: t('all') }, ...TYPES.map((x) => ({ value: x, label: t(`type_${x}` as Key) }))]}
-        />
-        <NativeSelect
-          label={t('status')}
-          value={get('status')}
-          onChange={(e) => set('status', e.currentTarget.value)}
-          data={[
-            { value: '', label: t('all') },
-            { value: 'open', label: t('statusOpen') },
-            { value: 'closed', label: t('statusClosed') },
-          ]}
-        />
-        <TextInput
-          label={t('agency')}
-          value={get('agencyId')}
-          onChange={(e) => set('agencyId', e.currentTarget.value.trim())}
-        />
-        <NativeSelect
-          label={t('sort')}
-          value={get('sort') || '-receivedAt'}
-          onChange={(e) => set('sort', e.currentTarget.value)}
-          data={[
-            { value: '-receivedAt', label: t('sort_receivedDesc') },
-            { value: 'receivedAt', label: t('sort_receivedAsc') },
-            { value: 'nextDueAt', label: t('sort_dueAsc') },
-          ]}
-        />
-        <Checkbox
-          label={t('overdue')}
-          checked={!!get('overdue')}
-          onChange={(e) => set('overdue', e.currentTarget.checked ? 'true' : '')}
-        />
-        <Checkbox
-          label={t('atRisk')}
-          checked={!!get('atRisk')}
-          onChange={(e) => set('atRisk', e.currentTarget.checked ? 'true' : '')}
-        />
-      </Group>
+    <ListPage
+      title={t('search')}
+      filters={
+        <>
+          <SelectFilter
+            f={f}
+            name="type"
+            label={t('type')}
+            options={TYPES.map((x) => ({ value: x, label: t(`type_${x}` as Key) }))}
+          />
+          <SelectFilter
+            f={f}
+            name="status"
+            label={t('status')}
+            options={[
+              { value: 'open', label: t('statusOpen') },
+              { value: 'closed', label: t('statusClosed') },
+            ]}
+          />
+          <TextFilter f={f} name="agencyId" label={t('agency')} trim />
+          <SelectFilter
+            f={f}
+            name="sort"
+            label={t('sort')}
+            noAll
+            defaultValue="-receivedAt"
+            options={[
+              { value: '-receivedAt', label: t('sort_receivedDesc') },
+              { value: 'receivedAt', label: t('sort_receivedAsc') },
+              { value: 'nextDueAt', label: t('sort_dueAsc') },
+            ]}
+          />
+          <CheckFilter f={f} name="overdue" label={t('overdue')} />
+          <CheckFilter f={f} name="atRisk" label={t('atRisk')} />
+        </>
+      }
+    >
       {passed.length > 0 && (
         <Group mb="sm" gap="xs" data-testid="passed-filters">
           <Text size="sm" fw={700}>
@@ -128,48 +144,21 @@ export function Component() {
         </Group>
       )}
       <QueryState q={q}>
-        {items.length === 0 ? (
-          <Text>{t('noItems')}</Text>
-        ) : (
-          <div className="table-wrap">
-            <Table striped data-testid="cases">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('reference')}</Table.Th>
-                  <Table.Th>{t('type')}</Table.Th>
-                  <Table.Th>{t('stage')}</Table.Th>
-                  <Table.Th>{t('agency')}</Table.Th>
-                  <Table.Th>{t('received')}</Table.Th>
-                  <Table.Th>{t('nextDue')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((c) => (
-                  <Table.Tr key={c.id} className={c.flags.overdue ? 'row-overdue' : undefined}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/cases/${c.id}`}>
-                        {c.reference}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{t(`type_${c.caseType}` as Key)}</Table.Td>
-                    <Table.Td>
-                      {c.stage} {c.flags.overdue && <Badge color="red">{t('overdue')}</Badge>}
-                    </Table.Td>
-                    <Table.Td>{c.agencyId}</Table.Td>
-                    <Table.Td>{fmt.dateTime(c.receivedAt)}</Table.Td>
-                    <Table.Td>{fmt.dateTime(c.nextDueAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </div>
-        )}
+        <DataTable
+          testId="cases"
+          columns={columns}
+          rows={items}
+          rowKey={(c) => c.id}
+          rowProps={(c) => ({ className: c.flags.overdue ? 'row-overdue' : undefined })}
+          highlightOnHover={false}
+          emptyInstead
+        />
         {q.hasNextPage && (
           <Button mt="sm" variant="default" onClick={() => q.fetchNextPage()} loading={q.isFetchingNextPage}>
             {t('more')}
           </Button>
         )}
       </QueryState>
-    </>
+    </ListPage>
   );
 }
