@@ -9,6 +9,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ok, type components } from '../api.js';
 import { DefinitionDiagram } from '../components/DiagramLazy.js';
+import { CaseReception } from '../components/CaseReception.js';
 import { LegalEvents } from '../components/LegalEvents.js';
 import { QueryState } from '../components/Problem.js';
 import { useT, type Key } from '../i18n.js';
@@ -70,6 +71,7 @@ export function Component() {
           {hasRole(claims, 'intake', 'officer', 'supervisor', 'admin') && c.status === 'open' && (
             <LegalEvents caseId={c.id} />
           )}
+          <CaseReception caseId={c.id} />
           <Clocks c={c} />
           {c.definition && (
             <Card withBorder>
