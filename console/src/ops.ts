@@ -162,6 +162,20 @@ const vi = {
   process: 'Quy trình',
   kind: 'Loại',
   ref: 'Mã',
+  step_dispatch: 'Cử cán bộ có thẩm quyền đến nơi tụ tập',
+  step_coordinate: 'Phối hợp với Trụ sở Tiếp công dân Trung ương',
+  step_bringHome: 'Vận động, đưa công dân về địa phương',
+  step_report: 'Báo cáo Chủ tịch UBND tỉnh',
+  step_plan: 'Thống nhất phương án giải quyết vụ việc',
+  gs_open: 'Đang xử lý',
+  gs_home: 'Công dân đã về địa phương',
+  gs_reported: 'Đã báo cáo',
+  gs_closed: 'Đã kết thúc',
+  ms_open: 'Đang giải quyết',
+  ms_closed: 'Đã kết thúc',
+  ds_open: 'Đang chờ tiếp',
+  ds_escalated: 'Đã chuyển cấp trên',
+  ds_received: 'Đã tiếp',
   // task forces and reviews
   taskForces: 'Tổ công tác',
   createTaskForce: 'Thành lập tổ công tác',
@@ -359,6 +373,20 @@ const en: Partial<Record<OpsKey, string>> = {
   process: 'Process',
   kind: 'Kind',
   ref: 'Id',
+  step_dispatch: 'Dispatch a competent officer to the central place',
+  step_coordinate: 'Coordinate with the central citizen reception office',
+  step_bringHome: 'Persuade the citizens and bring them home',
+  step_report: 'Report to the provincial chairman',
+  step_plan: 'Agree a resolution plan for the matter',
+  gs_open: 'Open',
+  gs_home: 'Citizens home',
+  gs_reported: 'Reported',
+  gs_closed: 'Closed',
+  ms_open: 'Open',
+  ms_closed: 'Closed',
+  ds_open: 'Waiting',
+  ds_escalated: 'Escalated',
+  ds_received: 'Received',
   taskForces: 'Task forces',
   createTaskForce: 'Set up a task force',
   mandate: 'Mandate',
@@ -406,7 +434,7 @@ const en: Partial<Record<OpsKey, string>> = {
 export function useOpsT() {
   const base = useT();
   const o = (key: OpsKey) => (base.lang === 'en' ? en[key] : undefined) ?? vi[key];
-  return { ...base, o, oAny: (key: string) => (key in vi ? o(key as OpsKey) : key) };
+  return { ...base, o, oAny: (key: string, fallback = key) => (key in vi ? o(key as OpsKey) : fallback) };
 }
 
 /**

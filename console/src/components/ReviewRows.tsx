@@ -88,7 +88,7 @@ export function ReviewRows({ campaignId, status }: { campaignId?: string; status
 }
 
 function Outcome({ r }: { r: Review }) {
-  const { o } = useOpsT();
+  const { o, fmt } = useOpsT();
   const [outcome, setOutcome] = useState<(typeof OUTCOMES)[number]>('resolved');
   const [f, setF] = useState({ planDate: '', legalGround: '', taskForceId: '', note: '' });
   const set = (k: keyof typeof f) => (e: { currentTarget: { value: string } }) =>
@@ -123,7 +123,7 @@ function Outcome({ r }: { r: Review }) {
           size="xs"
           type="date"
           aria-label={o('planDate')}
-          value={f.planDate}
+          value={f.planDate} description={fmt.date(f.planDate)}
           onChange={set('planDate')}
           error={err('planDate')}
         />

@@ -51,7 +51,12 @@ export function People({
               autoComplete="off"
             />
           ))}
-          <Button variant="subtle" color="red" onClick={() => setList(list.filter((_, j) => j !== i))} mt="lg">
+          <Button
+            variant="subtle"
+            color="red"
+            className="person-remove"
+            onClick={() => setList(list.filter((_, j) => j !== i))}
+          >
             {o('removePerson')}
           </Button>
         </div>
@@ -167,7 +172,7 @@ export function VisitForm({
           <TextInput
             type="datetime-local"
             label={o('visitedAt')}
-            value={f.visitedAt}
+            value={f.visitedAt} description={fmt.dateTime(vnInstant(f.visitedAt))}
             onChange={set('visitedAt')}
             error={err('visitedAt')}
           />

@@ -35,6 +35,11 @@ export function Component() {
   const gatherings = useQuery({
     queryKey: ['matter-gatherings', id],
     queryFn: async () => ok(await api().GET('/v1/matters/{id}/gatherings', { params: { path } })),
+    // A gathering just recorded has no step open until its process has started: look again shortly.
+    refetchInterval: (q) =>
+      q.state.data?.items.some((g) => g.status !== 'closed' && !g.steps.some((s) => s.status !== 'pending'))
+        ? 3000
+        : false,
   });
   const delegations = useQuery({
     queryKey: ['matter-delegations', id],
@@ -71,7 +76,7 @@ export function Component() {
                 <Text>
                   {o('lastReceived')}: {fmt.date(d.lastReceivedAt)}
                 </Text>
-                <Badge variant="light">{d.status}</Badge>
+                <Badge variant="light">{o(`ms_${d.status}`)}</Badge>
               </Group>
               {d.flagRules.length > 0 && (
                 <Text size="sm" mt="xs">
@@ -156,7 +161,7 @@ export function Component() {
                   <Table.Tr key={x.id}>
                     <Table.Td>{fmt.dateTime(x.createdAt)}</Table.Td>
                     <Table.Td>{x.peopleCount}</Table.Td>
-                    <Table.Td>{x.status}</Table.Td>
+                    <Table.Td>{o(`ds_${x.status}`)}</Table.Td>
                     <Table.Td>
                       {x.task && (
                         <Anchor component={Link} to={`/tasks/${encodeURIComponent(x.task.id)}`}>
@@ -191,7 +196,7 @@ export function Component() {
 }
 
 function GatheringCard({ g }: { g: Gathering }) {
-  const { t, o, fmt } = useOpsT();
+  const { t, o, oAny, fmt } = useOpsT();
   return (
     <Card withBorder data-gathering={g.id}>
       <Group gap="xl" mb="xs">
@@ -202,7 +207,7 @@ function GatheringCard({ g }: { g: Gathering }) {
         <Text>
           {o('peopleCount')}: {g.peopleCount}
         </Text>
-        <Badge variant="light">{g.status}</Badge>
+        <Badge variant="light">{o(`gs_${g.status}`)}</Badge>
         <Anchor component={Link} to={`/cases/${g.processCaseId}`}>
           {o('process')}
         </Anchor>
@@ -222,7 +227,7 @@ function GatheringCard({ g }: { g: Gathering }) {
               const overdue = s.status !== 'completed' && s.dueAt && Date.parse(s.dueAt) < Date.now();
               return (
                 <Table.Tr key={s.step} data-step={s.step} className={overdue ? 'row-overdue' : undefined}>
-                  <Table.Td>{s.name}</Table.Td>
+                  <Table.Td>{oAny(`step_${s.step}`, s.name)}</Table.Td>
                   <Table.Td>
                     <Badge color={s.status === 'completed' ? 'green' : s.status === 'pending' ? 'gray' : 'blue'}>
                       {o(`st_${s.status}`)}
@@ -254,7 +259,7 @@ function GatheringCard({ g }: { g: Gathering }) {
 }
 
 function RecordGathering({ matterId }: { matterId: string }) {
-  const { o } = useOpsT();
+  const { o, fmt } = useOpsT();
   const [f, setF] = useState({
     gatheredAt: vnNowLocal(),
     kind: 'central_reception_office',
@@ -302,7 +307,7 @@ function RecordGathering({ matterId }: { matterId: string }) {
         <TextInput
           type="datetime-local"
           label={o('gatheredAt')}
-          value={f.gatheredAt}
+          value={f.gatheredAt} description={fmt.dateTime(vnInstant(f.gatheredAt))}
           onChange={set('gatheredAt')}
           error={err('gatheredAt')}
         />

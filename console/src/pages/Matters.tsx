@@ -106,7 +106,7 @@ function MatterList() {
 }
 
 function Gatherings() {
-  const { t, o, fmt } = useOpsT();
+  const { t, o, oAny, fmt } = useOpsT();
   const q = useQuery({
     queryKey: ['gatherings'],
     queryFn: async () => ok(await api().GET('/v1/gatherings', { params: { query: { limit: 200 } } })),
@@ -139,7 +139,7 @@ function Gatherings() {
                     <Table.Td>{g.place.name}</Table.Td>
                     <Table.Td>{g.peopleCount}</Table.Td>
                     <Table.Td>{g.agencyId}</Table.Td>
-                    <Table.Td>{step?.name ?? o('completed')}</Table.Td>
+                    <Table.Td>{step ? oAny(`step_${step.step}`, step.name) : o(`gs_${g.status}`)}</Table.Td>
                     <Table.Td>{step?.dueAt ? fmt.dateTime(step.dueAt) : '—'}</Table.Td>
                   </Table.Tr>
                 );

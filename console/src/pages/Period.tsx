@@ -184,7 +184,7 @@ function Reports({ periodId, first, last }: { periodId: string; first: string; l
       <TextInput
         type="date"
         label={o('reportDay')}
-        value={date}
+        value={date} description={fmt.date(date)}
         min={first}
         max={last}
         onChange={(e) => setDate(e.currentTarget.value)}

@@ -23,7 +23,7 @@ export function Component() {
 }
 
 function NewSession() {
-  const { t, o } = useOpsT();
+  const { t, o, fmt } = useOpsT();
   const { claims } = useSession();
   const navigate = useNavigate();
   const [f, setF] = useState({
@@ -119,14 +119,14 @@ function NewSession() {
           <TextInput
             type="datetime-local"
             label={o('startedAt')}
-            value={f.startedAt}
+            value={f.startedAt} description={fmt.dateTime(vnInstant(f.startedAt))}
             onChange={set('startedAt')}
             error={err('startedAt')}
           />
           <TextInput
             type="datetime-local"
             label={o('endedAt')}
-            value={f.endedAt}
+            value={f.endedAt} description={fmt.dateTime(vnInstant(f.endedAt))}
             onChange={set('endedAt')}
             error={err('endedAt')}
           />

@@ -81,7 +81,7 @@ export function Component() {
 }
 
 function Launch() {
-  const { t, o } = useOpsT();
+  const { t, o, fmt } = useOpsT();
   const { claims } = useSession();
   const navigate = useNavigate();
   const [name, setName] = useState('');
@@ -136,7 +136,7 @@ function Launch() {
         <TextInput
           type="date"
           label={o('dueOn')}
-          value={dueOn}
+          value={dueOn} description={fmt.date(dueOn)}
           onChange={(e) => setDue(e.currentTarget.value)}
           error={err('dueOn')}
         />

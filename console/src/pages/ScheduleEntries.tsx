@@ -82,7 +82,7 @@ export function Component() {
 }
 
 function EntryForm({ agencyId, entry, onDone }: { agencyId: string; entry: Entry | null; onDone: () => void }) {
-  const { t, o } = useOpsT();
+  const { t, o, fmt } = useOpsT();
   const [f, setF] = useState(
     entry
       ? {
@@ -140,7 +140,7 @@ function EntryForm({ agencyId, entry, onDone }: { agencyId: string; entry: Entry
         <TextInput label={o('leaderPerson')} value={f.leaderPersonId} onChange={set('leaderPersonId')} error={err('leaderPersonId')} />
         <TextInput label={o('leaderTitle')} value={f.leaderTitle} onChange={set('leaderTitle')} error={err('leaderTitle')} />
         <TextInput label={o('place')} value={f.placeId} onChange={set('placeId')} error={err('placeId')} />
-        <TextInput type="date" label={t('date')} value={f.date} onChange={set('date')} error={err('date')} />
+        <TextInput type="date" label={t('date')} value={f.date} description={fmt.date(f.date)} onChange={set('date')} error={err('date')} />
         <TextInput type="time" label={o('startTime')} value={f.startTime} onChange={set('startTime')} error={err('startTime')} />
         <TextInput type="time" label={o('endTime')} value={f.endTime} onChange={set('endTime')} error={err('endTime')} />
         <NativeSelect

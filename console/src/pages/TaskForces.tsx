@@ -63,7 +63,7 @@ export function Component() {
 }
 
 function Create() {
-  const { o } = useOpsT();
+  const { o, fmt } = useOpsT();
   const { claims } = useSession();
   const navigate = useNavigate();
   const [f, setF] = useState({
@@ -114,7 +114,7 @@ function Create() {
         />
         <TextInput label={o('lead')} value={f.leadPersonId} onChange={set('leadPersonId')} error={err('leadPersonId')} />
         <TextInput label={o('members')} value={f.members} onChange={set('members')} error={err('members')} />
-        <TextInput type="date" label={o('endsOn')} value={f.endsOn} onChange={set('endsOn')} error={err('endsOn')} />
+        <TextInput type="date" label={o('endsOn')} value={f.endsOn} description={fmt.date(f.endsOn)} onChange={set('endsOn')} error={err('endsOn')} />
         <TextInput
           label={`${o('ak_matter')} (${o('ref')})`}
           value={f.matterIds}
