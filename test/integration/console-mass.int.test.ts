@@ -96,7 +96,7 @@ beforeAll(async () => {
     contentType: 'complaint',
   });
   expect(m.status, m.text).toBe(201);
-  matterId = m.json.id;
+  matterId = m.json.id as string;
 }, 600_000);
 afterAll(async () => {
   await browser?.close();
@@ -224,7 +224,7 @@ describe('reception, special periods and mass matters in Chromium', () => {
           if (!/Đang thực hiện/.test(text) && ++polls % 10 === 0) await page.reload(); // the page also polls
           return text;
         },
-        { timeout: 90_000, intervals: [1000, 2000, 3000] },
+        { timeout: 90_000, interval: 2000 },
       )
       .toMatch(/Đang thực hiện.*\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
     await expectAccessible(page, 'matter');
