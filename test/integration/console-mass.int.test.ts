@@ -34,7 +34,10 @@ const call = apiCaller(() => api.url);
 let matterId: string;
 const cspViolations: string[] = [];
 
-async function open(token: string, viewport = { width: 1366, height: 900 }): Promise<{ ctx: BrowserContext; page: Page }> {
+async function open(
+  token: string,
+  viewport = { width: 1366, height: 900 },
+): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
   const page = await ctx.newPage();
   page.on('response', (r) => {

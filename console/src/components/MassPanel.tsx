@@ -32,8 +32,11 @@ export function MassPanel() {
   const matters = (flag: 'mass' | 'complex' | 'prolonged') => ({
     queryKey: ['dash-matters', flag],
     queryFn: async () =>
-      ok(await api().GET('/v1/matters', { params: { query: { [flag]: 'true', status: 'open', limit: LIMIT } as never } }))
-        .items.length,
+      ok(
+        await api().GET('/v1/matters', {
+          params: { query: { [flag]: 'true', status: 'open', limit: LIMIT } as never },
+        }),
+      ).items.length,
   });
   const mass = useQuery(matters('mass'));
   const complex = useQuery(matters('complex'));
@@ -68,12 +71,7 @@ export function MassPanel() {
         <Figure id="prolonged" label={o('flag_prolonged')} q={prolonged} to="/matters?prolonged=true&status=open" />
         <Figure id="hotspots" label={o('hotspotsHot')} q={hot} to="/hotspots?level=hot" />
         <Figure id="gatherings" label={o('gatheringsOpen')} q={gatherings} to="/matters?tab=gatherings" />
-        <Figure
-          id="compliance"
-          label={o('complianceNotKept')}
-          q={compliance}
-          to="/reception?tab=compliance"
-        />
+        <Figure id="compliance" label={o('complianceNotKept')} q={compliance} to="/reception?tab=compliance" />
       </div>
     </Card>
   );

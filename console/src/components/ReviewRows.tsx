@@ -123,7 +123,8 @@ function Outcome({ r }: { r: Review }) {
           size="xs"
           type="date"
           aria-label={o('planDate')}
-          value={f.planDate} description={fmt.date(f.planDate)}
+          value={f.planDate}
+          description={fmt.date(f.planDate)}
           onChange={set('planDate')}
           error={err('planDate')}
         />

@@ -172,7 +172,8 @@ export function VisitForm({
           <TextInput
             type="datetime-local"
             label={o('visitedAt')}
-            value={f.visitedAt} description={fmt.dateTime(vnInstant(f.visitedAt))}
+            value={f.visitedAt}
+            description={fmt.dateTime(vnInstant(f.visitedAt))}
             onChange={set('visitedAt')}
             error={err('visitedAt')}
           />
@@ -221,7 +222,12 @@ export function VisitForm({
             error={submit.error}
           />
         )}
-        <TextInput label={o('respondent')} value={f.respondent} onChange={set('respondent')} error={err('respondent')} />
+        <TextInput
+          label={o('respondent')}
+          value={f.respondent}
+          onChange={set('respondent')}
+          error={err('respondent')}
+        />
         <Textarea label={o('summary')} value={f.summary} onChange={set('summary')} error={err('summary')} autosize />
         <Group>
           <Button variant="default" onClick={() => suggest.mutate()} loading={suggest.isPending}>

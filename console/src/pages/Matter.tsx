@@ -307,7 +307,8 @@ function RecordGathering({ matterId }: { matterId: string }) {
         <TextInput
           type="datetime-local"
           label={o('gatheredAt')}
-          value={f.gatheredAt} description={fmt.dateTime(vnInstant(f.gatheredAt))}
+          value={f.gatheredAt}
+          description={fmt.dateTime(vnInstant(f.gatheredAt))}
           onChange={set('gatheredAt')}
           error={err('gatheredAt')}
         />
@@ -323,7 +324,10 @@ function RecordGathering({ matterId }: { matterId: string }) {
           value={f.kind}
           onChange={set('kind')}
           error={err('place.kind')}
-          data={(['central_reception_office', 'central_agency'] as const).map((k) => ({ value: k, label: o(`gp_${k}`) }))}
+          data={(['central_reception_office', 'central_agency'] as const).map((k) => ({
+            value: k,
+            label: o(`gp_${k}`),
+          }))}
         />
         <TextInput label={o('placeName')} value={f.name} onChange={set('name')} error={err('place.name')} />
         <NativeSelect

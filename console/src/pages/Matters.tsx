@@ -47,7 +47,11 @@ function MatterList() {
       ok(
         await api().GET('/v1/matters', {
           params: {
-            query: { limit: 200, ...(flag !== 'all' ? { [flag]: 'true' } : {}), ...(status ? { status } : {}) } as never,
+            query: {
+              limit: 200,
+              ...(flag !== 'all' ? { [flag]: 'true' } : {}),
+              ...(status ? { status } : {}),
+            } as never,
           },
         }),
       ),

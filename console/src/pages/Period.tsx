@@ -14,7 +14,11 @@ import { hasRole, useSession } from '../session.js';
 
 type Counts = { visits: number; people: number; delegations: number };
 /** What the report form needs of a day's status row. */
-type ReportStatus = { agencyId: string; recorded: Counts; report: (Counts & { incidents: number; note: string | null }) | null };
+type ReportStatus = {
+  agencyId: string;
+  recorded: Counts;
+  report: (Counts & { incidents: number; note: string | null }) | null;
+};
 
 export function Component() {
   const { periodId } = useParams() as { periodId: string };
@@ -142,7 +146,12 @@ function Duty({ periodId, placeId, date }: { periodId: string; placeId: string; 
           body: { placeId, date, personIds: idList(people) },
         }),
       ),
-    { invalidate: [['period-gaps', periodId], ['period-roster', periodId]] },
+    {
+      invalidate: [
+        ['period-gaps', periodId],
+        ['period-roster', periodId],
+      ],
+    },
   );
   return (
     <Group gap="xs" align="flex-start">
@@ -184,7 +193,8 @@ function Reports({ periodId, first, last }: { periodId: string; first: string; l
       <TextInput
         type="date"
         label={o('reportDay')}
-        value={date} description={fmt.date(date)}
+        value={date}
+        description={fmt.date(date)}
         min={first}
         max={last}
         onChange={(e) => setDate(e.currentTarget.value)}
@@ -254,7 +264,12 @@ function ReportForm({ periodId, row, date }: { periodId: string; row: ReportStat
             w={130}
           />
         ))}
-        <TextInput label={o('note')} value={note} onChange={(e) => setNote(e.currentTarget.value)} error={err('note')} />
+        <TextInput
+          label={o('note')}
+          value={note}
+          onChange={(e) => setNote(e.currentTarget.value)}
+          error={err('note')}
+        />
         <Button onClick={() => submit.mutate()} loading={submit.isPending}>
           {o('submitReport')}
         </Button>
@@ -263,4 +278,3 @@ function ReportForm({ periodId, row, date }: { periodId: string; row: ReportStat
     </Stack>
   );
 }
-

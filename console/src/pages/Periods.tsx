@@ -117,8 +117,22 @@ function Declare() {
           error={err('kind')}
           data={KINDS.map((k) => ({ value: k, label: o(`pk_${k}`) }))}
         />
-        <TextInput type="date" label={o('startsOn')} value={f.startsOn} description={fmt.date(f.startsOn)} onChange={set('startsOn')} error={err('startsOn')} />
-        <TextInput type="date" label={o('endsOn')} value={f.endsOn} description={fmt.date(f.endsOn)} onChange={set('endsOn')} error={err('endsOn')} />
+        <TextInput
+          type="date"
+          label={o('startsOn')}
+          value={f.startsOn}
+          description={fmt.date(f.startsOn)}
+          onChange={set('startsOn')}
+          error={err('startsOn')}
+        />
+        <TextInput
+          type="date"
+          label={o('endsOn')}
+          value={f.endsOn}
+          description={fmt.date(f.endsOn)}
+          onChange={set('endsOn')}
+          error={err('endsOn')}
+        />
         <TextInput
           label={o('governingAgency')}
           value={f.governingAgencyId}

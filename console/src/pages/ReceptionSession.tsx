@@ -4,7 +4,20 @@
  * A visit whose letter is received starts its case (the answer links it; the visit page and the case page link
  * each other).
  */
-import { Alert, Anchor, Badge, Button, Card, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  NativeSelect,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { Textarea } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -119,14 +132,16 @@ function NewSession() {
           <TextInput
             type="datetime-local"
             label={o('startedAt')}
-            value={f.startedAt} description={fmt.dateTime(vnInstant(f.startedAt))}
+            value={f.startedAt}
+            description={fmt.dateTime(vnInstant(f.startedAt))}
             onChange={set('startedAt')}
             error={err('startedAt')}
           />
           <TextInput
             type="datetime-local"
             label={o('endedAt')}
-            value={f.endedAt} description={fmt.dateTime(vnInstant(f.endedAt))}
+            value={f.endedAt}
+            description={fmt.dateTime(vnInstant(f.endedAt))}
             onChange={set('endedAt')}
             error={err('endedAt')}
           />
@@ -160,8 +175,7 @@ function Session({ id }: { id: string }) {
   });
   const visits = useQuery({
     queryKey: ['reception-visits', id],
-    queryFn: async () =>
-      ok(await api().GET('/v1/reception/visits', { params: { query: { sessionId: id } as never } })),
+    queryFn: async () => ok(await api().GET('/v1/reception/visits', { params: { query: { sessionId: id } as never } })),
   });
   const records = hasRole(claims, 'reception_officer', 'admin');
   const readsCases = hasRole(claims, 'intake', 'officer', 'supervisor', 'auditor', 'admin');

@@ -22,8 +22,7 @@ export function Component() {
     queryFn: async () => ok(await api().GET('/v1/reception/visits/{id}', { params: { path: { id } } })),
   });
   const parties = useMutation({
-    mutationFn: async () =>
-      ok(await api().GET('/v1/reception/visits/{id}/parties', { params: { path: { id } } })),
+    mutationFn: async () => ok(await api().GET('/v1/reception/visits/{id}/parties', { params: { path: { id } } })),
   });
   const links = hasRole(claims, 'reception_officer', 'intake', 'officer', 'admin');
   const seesPeople = hasRole(claims, 'reception_officer', 'intake', 'officer', 'supervisor', 'admin');

@@ -113,7 +113,12 @@ function Launch() {
         {o('launchReview')}
       </Title>
       <div className="grid-2">
-        <TextInput label={o('name')} value={name} onChange={(e) => setName(e.currentTarget.value)} error={err('name')} />
+        <TextInput
+          label={o('name')}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={err('name')}
+        />
         <TextInput
           label={o('governingAgency')}
           value={agencyId}
@@ -136,7 +141,8 @@ function Launch() {
         <TextInput
           type="date"
           label={o('dueOn')}
-          value={dueOn} description={fmt.date(dueOn)}
+          value={dueOn}
+          description={fmt.date(dueOn)}
           onChange={(e) => setDue(e.currentTarget.value)}
           error={err('dueOn')}
         />

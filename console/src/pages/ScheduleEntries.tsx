@@ -76,7 +76,9 @@ export function Component() {
           {q.data?.items.length === 0 && <Text>{t('noItems')}</Text>}
         </QueryState>
       </Card>
-      {admin && <EntryForm key={editing?.id ?? 'new'} agencyId={agencyId} entry={editing} onDone={() => setEditing(null)} />}
+      {admin && (
+        <EntryForm key={editing?.id ?? 'new'} agencyId={agencyId} entry={editing} onDone={() => setEditing(null)} />
+      )}
     </Stack>
   );
 }
@@ -137,12 +139,41 @@ function EntryForm({ agencyId, entry, onDone }: { agencyId: string; entry: Entry
         {entry ? `${o('change')} — ${entry.date}` : `${o('create')} — ${o('scheduleEntry')}`}
       </Title>
       <div className="grid-2">
-        <TextInput label={o('leaderPerson')} value={f.leaderPersonId} onChange={set('leaderPersonId')} error={err('leaderPersonId')} />
-        <TextInput label={o('leaderTitle')} value={f.leaderTitle} onChange={set('leaderTitle')} error={err('leaderTitle')} />
+        <TextInput
+          label={o('leaderPerson')}
+          value={f.leaderPersonId}
+          onChange={set('leaderPersonId')}
+          error={err('leaderPersonId')}
+        />
+        <TextInput
+          label={o('leaderTitle')}
+          value={f.leaderTitle}
+          onChange={set('leaderTitle')}
+          error={err('leaderTitle')}
+        />
         <TextInput label={o('place')} value={f.placeId} onChange={set('placeId')} error={err('placeId')} />
-        <TextInput type="date" label={t('date')} value={f.date} description={fmt.date(f.date)} onChange={set('date')} error={err('date')} />
-        <TextInput type="time" label={o('startTime')} value={f.startTime} onChange={set('startTime')} error={err('startTime')} />
-        <TextInput type="time" label={o('endTime')} value={f.endTime} onChange={set('endTime')} error={err('endTime')} />
+        <TextInput
+          type="date"
+          label={t('date')}
+          value={f.date}
+          description={fmt.date(f.date)}
+          onChange={set('date')}
+          error={err('date')}
+        />
+        <TextInput
+          type="time"
+          label={o('startTime')}
+          value={f.startTime}
+          onChange={set('startTime')}
+          error={err('startTime')}
+        />
+        <TextInput
+          type="time"
+          label={o('endTime')}
+          value={f.endTime}
+          onChange={set('endTime')}
+          error={err('endTime')}
+        />
         <NativeSelect
           label={o('kind')}
           value={f.kind}
@@ -152,7 +183,12 @@ function EntryForm({ agencyId, entry, onDone }: { agencyId: string; entry: Entry
         />
         <TextInput label={o('note')} value={f.note} onChange={set('note')} error={err('note')} />
         {entry && (
-          <TextInput label={o('changeReason')} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={err('reason')} />
+          <TextInput
+            label={o('changeReason')}
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            error={err('reason')}
+          />
         )}
       </div>
       <ProblemAlert error={save.error ?? cancel.error} />

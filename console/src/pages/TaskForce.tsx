@@ -36,7 +36,9 @@ export function Component() {
   const [ref, setRef] = useState('');
   const assign = useSubmit(
     async () =>
-      ok(await api().POST('/v1/task-forces/{id}/assignments', { params: { path: { id } }, body: { kind, refId: ref } })),
+      ok(
+        await api().POST('/v1/task-forces/{id}/assignments', { params: { path: { id } }, body: { kind, refId: ref } }),
+      ),
     { ...inv, onDone: () => setRef('') },
   );
   const d = q.data;

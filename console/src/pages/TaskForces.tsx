@@ -46,8 +46,7 @@ export function Component() {
                     <Table.Td>{x.governingAgencyId}</Table.Td>
                     <Table.Td>{x.leadPersonId}</Table.Td>
                     <Table.Td>
-                      {fmt.date(x.endsOn)}{' '}
-                      {!x.active && <Badge color="gray">{o('completed')}</Badge>}
+                      {fmt.date(x.endsOn)} {!x.active && <Badge color="gray">{o('completed')}</Badge>}
                     </Table.Td>
                   </Table.Tr>
                 ))}
@@ -112,9 +111,21 @@ function Create() {
           onChange={set('governingAgencyId')}
           error={err('governingAgencyId')}
         />
-        <TextInput label={o('lead')} value={f.leadPersonId} onChange={set('leadPersonId')} error={err('leadPersonId')} />
+        <TextInput
+          label={o('lead')}
+          value={f.leadPersonId}
+          onChange={set('leadPersonId')}
+          error={err('leadPersonId')}
+        />
         <TextInput label={o('members')} value={f.members} onChange={set('members')} error={err('members')} />
-        <TextInput type="date" label={o('endsOn')} value={f.endsOn} description={fmt.date(f.endsOn)} onChange={set('endsOn')} error={err('endsOn')} />
+        <TextInput
+          type="date"
+          label={o('endsOn')}
+          value={f.endsOn}
+          description={fmt.date(f.endsOn)}
+          onChange={set('endsOn')}
+          error={err('endsOn')}
+        />
         <TextInput
           label={`${o('ak_matter')} (${o('ref')})`}
           value={f.matterIds}
