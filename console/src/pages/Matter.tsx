@@ -320,7 +320,7 @@ function RecordGathering({ matterId }: { matterId: string }) {
           error={err('peopleCount')}
         />
         <NativeSelect
-          label={o('place')}
+          label={o('gatheringPlace')}
           value={f.kind}
           onChange={set('kind')}
           error={err('place.kind')}
