@@ -276,6 +276,36 @@ describe('reception, special periods and mass matters in Chromium', () => {
     await ctx.close();
   });
 
+  it("an admin adds a leader's reception day and changes it with a reason", async () => {
+    const { ctx, page } = await open(await mintToken({ roles: ['admin'], agency: 'tinh-demo', sub: 'admin-1' }));
+    await page.goto(`${api.url}/reception`);
+    await page.getByRole('link', { name: 'Quản lý lịch tiếp' }).click();
+    await page.waitForURL(/\/reception\/schedule-entries$/);
+    await page.getByLabel('Cơ quan', { exact: true }).fill(HOME);
+    const form = page.getByTestId('schedule-entry-form');
+    const day = vnDay(10);
+    await form.getByLabel('Thủ trưởng (mã người)').fill('head-so-tnmt');
+    await form.getByLabel('Chức vụ').fill('Giám đốc Sở');
+    await form.getByLabel('Địa điểm tiếp').fill(PLACE);
+    await form.getByLabel('Ngày', { exact: true }).fill(day);
+    await form.getByRole('button', { name: 'Tạo' }).click();
+    const [y, mo, d] = day.split('-');
+    const row = page.getByTestId('schedule-entries').locator('tr', { hasText: `${d}/${mo}/${y}` });
+    await textOf(row).toContain('08:00–11:30');
+    await expectAccessible(page, 'schedule entries');
+    await row.getByRole('button', { name: 'Thay đổi' }).click();
+    await form.getByLabel('Từ giờ').fill('13:30');
+    await form.getByLabel('Đến giờ').fill('16:30');
+    await form.getByRole('button', { name: 'Thay đổi' }).click();
+    // No reason: the API refuses, on the field.
+    const reason = form.getByLabel('Lý do thay đổi');
+    await expect.poll(() => reason.getAttribute('aria-invalid'), { timeout: 20_000 }).toBe('true');
+    await reason.fill('Lãnh đạo họp đột xuất buổi sáng');
+    await form.getByRole('button', { name: 'Thay đổi' }).click();
+    await textOf(row).toContain('13:30–16:30');
+    await ctx.close();
+  });
+
   it('no Content-Security-Policy violation on these pages', () => {
     expect(cspViolations).toEqual([]);
   });
