@@ -54,6 +54,26 @@ export const screens: Screen[] = [
     lazy: () => import('./pages/Hotspots.js'),
     nav: { label: 'hotspots', roles: ['supervisor', 'auditor', 'admin'] },
   },
+  {
+    path: 'matters',
+    lazy: () => import('./pages/Matters.js'),
+    nav: { label: 'nav_matters', roles: ['reception_officer', 'intake', 'officer', 'supervisor', 'auditor', 'admin'] },
+  },
+  {
+    path: 'periods',
+    lazy: () => import('./pages/Periods.js'),
+    nav: { label: 'nav_periods', roles: ['reception_officer', 'officer', 'supervisor', 'auditor', 'admin'] },
+  },
+  {
+    path: 'task-forces',
+    lazy: () => import('./pages/TaskForces.js'),
+    nav: { label: 'nav_taskForces', roles: ['supervisor', 'auditor', 'admin'] },
+  },
+  {
+    path: 'review-campaigns',
+    lazy: () => import('./pages/ReviewCampaigns.js'),
+    nav: { label: 'nav_reviews', roles: ['officer', 'supervisor', 'auditor', 'admin'] },
+  },
   { path: 'audit', lazy: () => import('./pages/Audit.js'), nav: { label: 'audit', roles: ['auditor', 'admin'] } },
   {
     path: 'notifications',
@@ -64,6 +84,13 @@ export const screens: Screen[] = [
   { path: 'cases/:id', lazy: () => import('./pages/Case.js') },
   { path: 'reports/:id', lazy: () => import('./pages/Report.js') },
   { path: 'hotspots/:id', lazy: () => import('./pages/Hotspot.js') },
+  { path: 'reception/sessions/:id', lazy: () => import('./pages/ReceptionSession.js') },
+  { path: 'reception/visits/:id', lazy: () => import('./pages/ReceptionVisit.js') },
+  { path: 'reception/schedule-entries', lazy: () => import('./pages/ScheduleEntries.js') },
+  { path: 'periods/:periodId', lazy: () => import('./pages/Period.js') },
+  { path: 'matters/:id', lazy: () => import('./pages/Matter.js') },
+  { path: 'task-forces/:id', lazy: () => import('./pages/TaskForce.js') },
+  { path: 'review-campaigns/:id', lazy: () => import('./pages/ReviewCampaign.js') },
 ];
 
 /** Pages anyone may open, signed in or not. */

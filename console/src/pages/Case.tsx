@@ -9,6 +9,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ok, type components } from '../api.js';
 import { DefinitionDiagram } from '../components/DiagramLazy.js';
+import { CaseReception } from '../components/CaseReception.js';
 import { LegalEvents } from '../components/LegalEvents.js';
 import { Publications } from '../components/Publications.js';
 import { QueryState } from '../components/Problem.js';
@@ -75,6 +76,7 @@ export function Component() {
           )}
           {hasRole(claims, 'officer', 'supervisor', 'admin') &&
             c.documents.some((d) => PUBLISHABLE.includes(d.type) && d.issuedOn) && <Publications caseId={c.id} />}
+          <CaseReception caseId={c.id} />
           <Clocks c={c} />
           {c.definition && (
             <Card withBorder>

@@ -1,6 +1,7 @@
 /** The supervisor's first dashboard: open / overdue / at-risk by agency and type, each linking to the list. */
 import { Anchor, Card, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
+import { MassPanel } from '../components/MassPanel.js';
 import { QueryState } from '../components/Problem.js';
 import { useCaseFigures, type Measure } from '../figures.js';
 import { useT, type Key } from '../i18n.js';
@@ -83,6 +84,7 @@ export function Component() {
           </>
         )}
       </QueryState>
+      <MassPanel />
     </>
   );
 }

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, ok } from '../api.js';
 import { QueryState } from '../components/Problem.js';
+import { ReceptionActions } from '../components/ReceptionActions.js';
 import { useT, type Key } from '../i18n.js';
 import { hasRole, useSession } from '../session.js';
 
@@ -31,6 +32,7 @@ export function Component() {
       <Title order={1} size="h2">
         {t('reception')}
       </Title>
+      <ReceptionActions />
       <SegmentedControl
         aria-label={t('reception')}
         value={tab}
@@ -140,7 +142,10 @@ function Sessions() {
                   <Table.Td>
                     <Button size="xs" variant="default" onClick={() => setOpen(open === s.id ? null : s.id)}>
                       {t('visits')}
-                    </Button>
+                    </Button>{' '}
+                    <Anchor component={Link} to={`/reception/sessions/${s.id}`} size="sm">
+                      {t('open')}
+                    </Anchor>
                   </Table.Td>
                 </Table.Tr>
               ))}
