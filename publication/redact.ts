@@ -134,7 +134,12 @@ function partyRules(parties: readonly RedactionParty[]): Rule[] {
 
 /** Whoever they belong to: citizen ID (12 digits) and old ID card (9) numbers, Vietnamese phones, emails. */
 const PATTERN_RULES: Rule[] = [
-  { re: /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[a-z]{2,}/gu, kind: 'email', label: KIND_LABEL.email },
+  // Starts only where a local part can start (linear on a long token without `@`), parts bounded as RFC 5321's.
+  {
+    re: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}.-]{1,253}\.[a-z]{2,63}/gu,
+    kind: 'email',
+    label: KIND_LABEL.email,
+  },
   { re: /(?<!\d|\d[.,])(?:\+84|0)(?:[\s.-]?\d){9,10}(?!\d|[.,]\d)/gu, kind: 'phone', label: KIND_LABEL.phone },
   { re: /(?<!\d|\d[.,/])(?:\d{12}|\d{9})(?!\d|[.,/]\d)/gu, kind: 'id_number', label: KIND_LABEL.id_number },
 ];

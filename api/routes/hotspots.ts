@@ -11,7 +11,7 @@ import { idempotent } from '../routing/idempotent.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import type { Services } from '../routing/services.js';
 import type { HotspotView } from '../../db/hotspots.js';
-import { Cursor, encodeCursor } from '../schemas.js';
+import { Cursor, encodeCursor, Text } from '../schemas.js';
 import { SectorCode } from './cases.js';
 import { LEVELS } from '../../hotspots/config.js';
 
@@ -118,26 +118,24 @@ const HotspotQuery = z.strictObject({
     .optional(),
   sector: SectorCode.optional(),
   granularity: z.enum(['place_sector_respondent', 'place_sector', 'place']).optional(),
-  after: Cursor.optional(),
+  // The sort key is the newest item's instant (`k`) and the level's rank (`t`).
+  after: Cursor.refine((c) => c.t !== undefined && /^\d{1,2}$/.test(c.t), {
+    message: 'not a cursor returned by this API',
+  }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 const AcknowledgeBody = z
   .strictObject({
-    ownerPersonId: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .meta({ description: 'The person of the directory who owns the plan' }),
-    taskForceId: z.string().trim().min(1).max(200).nullable().default(null).meta({
+    ownerPersonId: Text(200).meta({ description: 'The person of the directory who owns the plan' }),
+    taskForceId: Text(200).nullable().default(null).meta({
       description: 'The task force (tổ công tác) taking the matter, when one is set up',
     }),
-    note: z.string().trim().min(1).max(4000).nullable().default(null).meta({ description: 'The plan' }),
+    note: Text(4000, { multiline: true }).nullable().default(null).meta({ description: 'The plan' }),
   })
   .meta({ id: 'AcknowledgeHotspot' });
 
-const CloseBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) }).meta({ id: 'CloseHotspot' });
+const CloseBody = z.strictObject({ reason: Text(2000, { multiline: true }) }).meta({ id: 'CloseHotspot' });
 
 const params = z.object({ id: HotspotId });
 const withLink = <T extends { id: string }>(h: T) => ({ ...h, link: `/v1/hotspots/${h.id}` });
@@ -217,8 +215,7 @@ export const hotspotRoutes: RouteSpec[] = [
       },
     },
     handler: async ({ query, subtree, services }) => {
-      const after = query.after as { k?: string; id?: string } | undefined;
-      const [rank, at] = (after?.k ?? '').split('|');
+      const after = query.after;
       const rows = await services.hotspots.list({
         agencies: subtree,
         level: query.level,
@@ -227,7 +224,7 @@ export const hotspotRoutes: RouteSpec[] = [
         communeCode: query.communeCode,
         sector: query.sector,
         granularity: query.granularity,
-        ...(after?.id && at ? { after: { rank: Number(rank), at, id: after.id } } : {}),
+        ...(after ? { after: { rank: Number(after.t), at: after.k, id: after.id } } : {}),
         limit: query.limit,
       });
       const last = rows[rows.length - 1];
@@ -243,7 +240,7 @@ export const hotspotRoutes: RouteSpec[] = [
           ),
           next:
             rows.length === query.limit && last
-              ? `/v1/hotspots?${rest.toString()}&after=${encodeCursor({ k: `${last.sortKey.rank}|${last.sortKey.at}`, id: last.id })}`
+              ? `/v1/hotspots?${rest.toString()}&after=${encodeCursor({ k: last.sortKey.at, t: String(last.sortKey.rank), id: last.id })}`
               : null,
         }),
       };

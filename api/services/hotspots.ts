@@ -1,9 +1,10 @@
 /**
  * The lifecycle of a hotspot (ADR 0034): acknowledged with a plan, closed with a reason — each with its
  * history row, audit entry and feed event in one transaction, built by one factory ({@link transition}).
- * Lock order as the intake's: the audit chain head first (the intake's detector update runs under it), then
- * the hotspot's row (re-read under `FOR UPDATE`: no lost update between concurrent changes), the event head last.
- * The full recompute writes its audit entry in the transaction of its effects, under the same order.
+ * Lock order as the intake's (ADR 0034: cluster locks → hotspot rows → audit chain head → event head): the
+ * hotspot's row (re-read under `FOR UPDATE`: no lost update between concurrent changes), then the audit chain
+ * head (the audit append), the event head last. The full recompute takes the detector's exclusive lock, then
+ * writes its audit entry in the transaction of its effects.
  */
 import type { AuditInput, AuditStore } from '../../db/audit.js';
 import { appendEvents } from '../../db/events.js';

@@ -205,12 +205,42 @@ describe('hotspot early warning', () => {
     },
   );
 
+  it('the list pages by its next link: every hotspot once, in the order of one page; a forged cursor is a 400', async () => {
+    const sup = await supervisor();
+    const all = await call('GET', '/v1/hotspots?limit=200', sup);
+    expect(all.status, all.text).toBe(200);
+    const ids = (all.json.items as Json[]).map((x) => x.id);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    const paged: unknown[] = [];
+    let next: string | null = '/v1/hotspots?limit=1';
+    while (next) {
+      const page = await call('GET', next, sup);
+      expect(page.status, page.text).toBe(200);
+      paged.push(...(page.json.items as Json[]).map((x) => x.id));
+      next = page.json.next as string | null;
+      expect(paged.length).toBeLessThanOrEqual(ids.length);
+    }
+    expect(paged).toEqual(ids);
+    const forged = Buffer.from(JSON.stringify({ k: '2026-12-01T00:00:00Z', t: 'x', id: 'a' })).toString('base64url');
+    const bad = await call('GET', `/v1/hotspots?after=${forged}`, sup);
+    expect(bad.status, bad.text).toBe(400);
+  });
+
   it('a supervisor acknowledges a hotspot with a plan and closes it; history and audit kept', async () => {
     const h = (await hotspotOf(KEY)) as { id: string };
     const sup = await supervisor();
     const badOwner = await call('POST', `/v1/hotspots/${h.id}/acknowledge`, sup, { ownerPersonId: 'nobody-here' });
     expect(badOwner.status, badOwner.text).toBe(422);
     expect((badOwner.json.errors as Json[])[0]).toMatchObject({ path: 'ownerPersonId' });
+    // A control character is the client's mistake, named (not a database error).
+    for (const body of [
+      { ownerPersonId: 'head\u0000so-tnmt' },
+      { ownerPersonId: 'head-so-tnmt', taskForceId: 'a\u0000' },
+    ]) {
+      const nul = await call('POST', `/v1/hotspots/${h.id}/acknowledge`, sup, body);
+      expect(nul.status, nul.text).toBe(400);
+      expect((nul.json.errors as Json[])[0]!.path).toBe(Object.keys(body).at(-1));
+    }
     const officer = await call(
       'POST',
       `/v1/hotspots/${h.id}/acknowledge`,

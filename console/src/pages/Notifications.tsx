@@ -6,6 +6,21 @@ import { api, ok } from '../api.js';
 import { QueryState } from '../components/Problem.js';
 import { useT } from '../i18n.js';
 
+/**
+ * Where a message leads in the console: its case, else the path of its link (a compliance task, a report…, the
+ * API builds it on the public base URL), else nowhere.
+ */
+function targetOf(n: { caseId: string | null; link: string | null }): string | null {
+  if (n.caseId) return `/cases/${encodeURIComponent(n.caseId)}`;
+  if (!n.link) return null;
+  try {
+    const u = new URL(n.link, window.location.origin);
+    return u.pathname + u.search;
+  } catch {
+    return null;
+  }
+}
+
 export function Component() {
   const { t, fmt } = useT();
   const qc = useQueryClient();
@@ -32,9 +47,11 @@ export function Component() {
                   {fmt.dateTime(n.createdAt)} · {n.subject}
                 </Text>
                 <Text size="sm">{n.text}</Text>
-                <Anchor component={Link} to={`/cases/${n.caseId}`} size="sm">
-                  {t('case')}
-                </Anchor>{' '}
+                {targetOf(n) && (
+                  <Anchor component={Link} to={targetOf(n)!} size="sm">
+                    {n.caseId ? t('case') : t('open')}
+                  </Anchor>
+                )}{' '}
                 {n.read ? (
                   <Badge color="gray">{t('read')}</Badge>
                 ) : (

@@ -49,6 +49,12 @@ describe('redactText', () => {
     );
   });
 
+  it('finds an email inside and after a long token without `@`, the token left as it is', () => {
+    const long = 'x'.repeat(100_000);
+    const r = redactText(`${long} ghi chú: a.b@so-tnmt.gov.vn ${long}@`, []);
+    expect(r.text).toBe(`${long} ghi chú: [thư điện tử] ${long}@`);
+  });
+
   it('numbers the parties of one role', () => {
     const two = [
       { role: 'complainant' as const, identity: { name: 'Phạm Văn Ba' } },
