@@ -706,6 +706,9 @@ export function createReceptionService(deps: ReceptionDeps) {
       let notifications: string[] = [];
       let hotspotEvents: NewEvent[] = [];
       const visit = await db.transaction(async (trx) => {
+        // The matter's row first (lock order: matter → cluster locks → hotspot rows → audit head → event head, as
+        // a matter's update, a link decision and a central gathering take them): its link and counts come last.
+        if (matter) await matters.lock(matter.id, trx);
         const { visit: row, fresh } = await reception.insertVisit(
           {
             id: visitId,

@@ -394,6 +394,32 @@ describe("a matter's place, sector and respondent (ADR 0034)", () => {
     const row = await api.tdb.db('central_gatherings').where({ id: g.json.id }).first();
     expect(row.hotspot_fed_at).toBeInstanceOf(Date);
   });
+
+  it('visits into a matter while its place changes: one lock order, no deadlock, every request answered', async () => {
+    const m = await matter('Khiếu nại đông người về thu hồi đất, nhiều lần');
+    const authFor = { receptionist: await h(['reception_officer']), officer: await h(['officer']) };
+    const visit = (i: number) =>
+      send('POST', `/v1/reception/sessions/${sessionId}/visits`, authFor.receptionist, {
+        visitedAt: new Date(Date.now() - 60_000 - i * 1000).toISOString(),
+        peopleCount: 2,
+        visitors: [{ name: `Công dân ${i}` }],
+        contentType: 'complaint',
+        summary: 'Khiếu nại về thu hồi đất',
+        outcome: 'answered',
+        matterId: m,
+        place: { provinceCode, communeCode },
+        sector: 'land',
+      });
+    const patch = (i: number) =>
+      send('PATCH', `/v1/matters/${m}`, authFor.officer, {
+        place: { provinceCode, communeCode },
+        sector: i % 2 === 0 ? 'land' : 'compensation_site_clearance',
+      });
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => [visit(i), patch(i)]).flat());
+    for (const a of answers) expect(a.status, a.text).toBeLessThan(300);
+    const links = await api.tdb.db('matter_links').where({ matter_id: m, kind: 'visit', decision: 'confirmed' });
+    expect(links).toHaveLength(8);
+  });
 });
 
 describe('a process start lost between the commit and the workflow start', () => {
