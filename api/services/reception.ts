@@ -185,7 +185,9 @@ export interface ReceptionDeps {
   /** The directory position of a leader or delegate, and the schedule entry a session held. */
   schedule: Pick<ReceptionScheduleStore, 'positionOf' | 'get'>;
   /** Mass matters (ADR 0036): a crowd confirmed in a matter flags it mass and opens its delegation process. */
-  massMatters?: Pick<MassMatterService, 'onConfirmed' | 'startAll' | 'feedGatherings' | 'startDeliveries'> | undefined;
+  massMatters?:
+    | Pick<MassMatterService, 'onConfirmed' | 'startAll' | 'feedGatherings' | 'startDeliveries' | 'isCrowd'>
+    | undefined;
   /** Reference data check and the hotspot detector, for a visit's place (ADR 0034). */
   places?: Pick<PlaceStore, 'check'> | undefined;
   hotspots?: { config: HotspotConfig; startDelivery(notificationId: string): Promise<void> } | undefined;
@@ -732,15 +734,37 @@ export function createReceptionService(deps: ReceptionDeps) {
         );
         if (!fresh) return row;
         // The hotspot detector (ADR 0034), in the visit's own transaction, before the audit head; its events last.
-        if (v.place && deps.hotspots) {
-          const r = await recordVisitPlace(
-            trx,
-            {
-              visitId: row.id,
+        const respondentKey = clusterRespondent({ agencyId: v.respondentAgencyId, name: v.respondent });
+        let located = v.place
+          ? {
               place: { provinceCode: v.place.provinceCode, communeCode: v.place.communeCode ?? null },
               sector: v.sector ?? null,
-              respondentKey: clusterRespondent({ agencyId: v.respondentAgencyId, name: v.respondent }),
-            },
+              respondentKey,
+            }
+          : undefined;
+        // A crowd recorded without a place, confirmed in a matter that has one, gathered about that matter: its
+        // place, and its sector and respondent where the visit gives none (ADR 0036 amended). Read in `trx`.
+        if (!located && matter && deps.hotspots && deps.massMatters?.isCrowd(peopleCount, v.isDelegation)) {
+          const m = await trx('matters').where({ id: matter.id }).first<
+            | {
+                place_province: string | null;
+                place_commune: string | null;
+                sector: string | null;
+                respondent_key: string | null;
+              }
+            | undefined
+          >('place_province', 'place_commune', 'sector', 'respondent_key');
+          if (m?.place_province)
+            located = {
+              place: { provinceCode: m.place_province, communeCode: m.place_commune },
+              sector: v.sector ?? m.sector,
+              respondentKey: respondentKey ?? m.respondent_key,
+            };
+        }
+        if (located && deps.hotspots) {
+          const r = await recordVisitPlace(
+            trx,
+            { visitId: row.id, ...located },
             deps.hotspots.config,
             { deferEvents: true },
           );
