@@ -401,12 +401,15 @@ describe("a matter's place, sector and respondent (ADR 0034)", () => {
 describe("a crowd visit without a place takes its matter's place for the detector (ADR 0036 amended)", () => {
   it("the matter's place, and its sector and respondent where the visit gives none; a lone visitor is not", async () => {
     const m = await matter('Tranh chấp đất đai dự án đường ven sông');
-    await api.tdb.db('matters').where({ id: m }).update({
-      place_province: provinceCode,
-      place_commune: communeCode,
-      sector: 'land',
-      respondent_key: `agency:${HOME}`,
-    });
+    await api.tdb
+      .db('matters')
+      .where({ id: m })
+      .update({
+        place_province: provinceCode,
+        place_commune: communeCode,
+        sector: 'land',
+        respondent_key: `agency:${HOME}`,
+      });
     const visit = async (over: Record<string, unknown>) => {
       const r = await send('POST', `/v1/reception/sessions/${sessionId}/visits`, await h(['reception_officer']), {
         visitedAt: new Date(Date.now() - 60_000).toISOString(),
@@ -456,6 +459,34 @@ describe("a crowd visit without a place takes its matter's place for the detecto
     const lone = await visit({ peopleCount: 1, isDelegation: false, representatives: [] });
     expect(lone.row.place_province).toBeNull();
     expect(lone.items).toHaveLength(0);
+
+    // Linked later (POST /v1/matters/{id}/links), or at a matter's creation: the same, in the link's transaction.
+    const unlinked = await visit({ matterId: undefined });
+    expect(unlinked.items).toHaveLength(0);
+    const link = await send('POST', `/v1/matters/${m}/links`, await h(['officer']), {
+      kind: 'visit',
+      refId: unlinked.row.id,
+      decision: 'confirmed',
+    });
+    expect(link.status, link.text).toBe(200);
+    const linked = await api.tdb.db('hotspot_items').where({ item_id: unlinked.row.id });
+    expect(linked).toHaveLength(3);
+    expect(await api.tdb.db('reception_visits').where({ id: unlinked.row.id }).first()).toMatchObject({
+      place_commune: communeCode,
+      sector: 'land',
+      respondent_key: `agency:${HOME}`,
+    });
+    const first = await visit({ matterId: undefined });
+    const opened = await send('POST', '/v1/matters', await h(['officer']), {
+      agencyId: HOME,
+      title: 'Tranh chấp đất đai bờ kè',
+      place: { provinceCode, communeCode },
+      sector: 'land',
+      link: { kind: 'visit', refId: first.row.id },
+    });
+    expect(opened.status, opened.text).toBe(201);
+    const atCreation = await api.tdb.db('hotspot_items').where({ item_id: first.row.id });
+    expect(atCreation.map((i) => i.item_kind)).toEqual(['delegation', 'delegation']); // (place, sector), (place)
   });
 });
 
