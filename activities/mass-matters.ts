@@ -12,7 +12,13 @@ import type { JsonValue } from '../workflows/engine/index.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { createDefinitionStore } from '../db/definitions.js';
-import { startProcessOnce, storedProcessInput, unprojectedProcesses } from '../platform/mass-process-start.js';
+import {
+  RECONCILER_MEMO,
+  startedByReconciler,
+  startProcessOnce,
+  storedProcessInput,
+  unprojectedProcesses,
+} from '../platform/mass-process-start.js';
 import {
   MASS_PROCESS_RECONCILE_GRACE_SECONDS,
   type MassProcessReconcileInput,
@@ -21,6 +27,7 @@ import {
 
 const str = (v: JsonValue | undefined): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const RECOVERED = 'matter.process_start_recovered';
 
 function derivedId(name: string): string {
   const h = createHash('sha256').update(name).digest('hex');
@@ -34,7 +41,12 @@ export function createMassMatterActivities(deps: { db: Db }) {
      * The reconciler's pass (workflows/mass-process-reconcile.ts): starts each process whose row committed but
      * whose workflow never ran (a start lost to a crash), at most once ever per case (the workflow id is the
      * case's; a running or closed one is left alone). Each start it makes is audited
-     * (`matter.process_start_recovered`). On the worker's own task queue, with the worker's client.
+     * (`matter.process_start_recovered`) in one transaction with what it records: the case row locked and found
+     * still unprojected, the start, the entry (the audit head last, and not held across the call to Temporal);
+     * concurrent passes serialise on the row, so one entry per start. A start cannot roll back: should the entry
+     * or the commit fail after it, the run carries the reconciler's memo, and the next attempt that finds the row
+     * still unprojected audits that start then (no entry yet for the case). On the worker's own task queue, with
+     * the worker's client.
      */
     async reconcileMassProcessStarts(input: MassProcessReconcileInput = {}): Promise<MassProcessReconcileResult> {
       const ctx = Context.current();
@@ -46,17 +58,35 @@ export function createMassMatterActivities(deps: { db: Db }) {
         ctx.heartbeat(caseId);
         const p = await storedProcessInput(deps.db, caseId, definitions.getCached);
         if (!p) continue;
-        if (!(await startProcessOnce(ctx.client, ctx.info.taskQueue, p))) {
-          existing.push(caseId);
-          continue;
-        }
-        started.push(caseId);
-        await appendAudit(deps.db, {
-          actor: SYSTEM_ACTOR,
-          action: 'matter.process_start_recovered',
-          caseId,
-          after: { caseId, caseType: p.input.caseType, definition: p.input.pin.label },
+        const outcome = await deps.db.transaction(async (trx) => {
+          const still = await trx('cases as c')
+            .where('c.id', caseId)
+            .whereNotExists((b) => b.select(1).from('case_states as s').whereRaw('s.case_id = c.id'))
+            .forUpdate()
+            .first<{ id: string } | undefined>('c.id');
+          if (!still) return 'existing';
+          const mine = await startProcessOnce(ctx.client, ctx.info.taskQueue, p, RECONCILER_MEMO);
+          if (!mine) {
+            // Started before: by the API, another pass (its entry committed: none to write), or by a pass of
+            // ours whose entry did not commit (the memo says so and no entry exists: write it now).
+            const audited = await trx('audit_log')
+              .where({ case_id: caseId, action: RECOVERED })
+              .first<{ seq: unknown } | undefined>('seq');
+            if (audited || !(await startedByReconciler(ctx.client, caseId))) return 'existing';
+          }
+          await appendAudit(
+            trx,
+            {
+              actor: SYSTEM_ACTOR,
+              action: RECOVERED,
+              caseId,
+              after: { caseId, caseType: p.input.caseType, definition: p.input.pin.label },
+            },
+            trx,
+          );
+          return 'started';
         });
+        (outcome === 'started' ? started : existing).push(caseId);
       }
       return { checked: ids.length, started, existing };
     },

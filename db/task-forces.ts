@@ -57,9 +57,15 @@ function taskForceOf(r: Record<string, unknown>): TaskForceRecord {
  * removed, end date not passed. As SQL over `tf` and `m` (bindings: person, agency, today).
  */
 const ACTIVE_MEMBER = `m.person_id = ? AND m.agency_id = ? AND m.removed_at IS NULL AND tf.ends_on >= ?::date`;
-/** The assignments of `a` that cover case `?`: the case itself, or the matter it is confirmed in. */
+/**
+ * The assignments of `a` that cover case `?`: the case itself, or the matter it is confirmed in, or the matter
+ * whose own process it is — a delegation's reception or a central gathering (ADR 0036: each runs as a `cases`
+ * row of its own; ADR 0037 amended). Bindings: the case id four times.
+ */
 const COVERS_CASE = `((a.kind = 'case' AND a.ref_id = ?) OR (a.kind = 'matter' AND a.ref_id IN (
-  SELECT l.matter_id FROM matter_links l WHERE l.kind = 'case' AND l.ref_id = ? AND l.decision = 'confirmed')))`;
+  SELECT l.matter_id FROM matter_links l WHERE l.kind = 'case' AND l.ref_id = ? AND l.decision = 'confirmed'
+  UNION ALL SELECT d.matter_id FROM matter_delegations d WHERE d.process_case_id = ?
+  UNION ALL SELECT g.matter_id FROM central_gatherings g WHERE g.process_case_id = ?)))`;
 
 export function createTaskForceStore(db: Db) {
   const store = {
@@ -187,7 +193,7 @@ export function createTaskForceStore(db: Db) {
     /**
      * The task forces through which `personId` (signed in for `agencyId`) may reach case `caseId` today (a
      * Vietnam date): active memberships, for that agency, of task forces not past their end date, assigned the
-     * case or its confirmed matter — with their governing agency (the caller checks that the case and the task
+     * case or its confirmed matter (or, for a matter's own process, that matter) — with their governing agency (the caller checks that the case and the task
      * lie within its subtree: ADR 0037).
      */
     async accessVia(
@@ -202,12 +208,13 @@ export function createTaskForceStore(db: Db) {
            JOIN task_force_assignments a ON a.task_force_id = tf.id
           WHERE ${ACTIVE_MEMBER} AND ${COVERS_CASE}
           ORDER BY tf.id`,
-        [personId, agencyId, today, caseId, caseId],
+        [personId, agencyId, today, caseId, caseId, caseId, caseId],
       );
       return rows.map((r) => ({ id: r.id, governingAgencyId: r.governing_agency_id }));
     },
     /**
-     * The cases `personId` works today through their task forces (assigned, or of an assigned matter), each
+     * The cases `personId` works today through their task forces (assigned, or of an assigned matter: its
+     * confirmed cases and its own delegation and central-gathering processes), each
      * with its agency and the governing agency of the task force that reaches it.
      */
     async casesOf(
@@ -226,6 +233,10 @@ export function createTaskForceStore(db: Db) {
              UNION ALL
              SELECT l.ref_id FROM matter_links l
               WHERE a.kind = 'matter' AND l.matter_id = a.ref_id AND l.kind = 'case' AND l.decision = 'confirmed'
+             UNION ALL
+             SELECT d.process_case_id FROM matter_delegations d WHERE a.kind = 'matter' AND d.matter_id = a.ref_id
+             UNION ALL
+             SELECT g.process_case_id FROM central_gatherings g WHERE a.kind = 'matter' AND g.matter_id = a.ref_id
            ) x
            JOIN cases c ON c.id = x.case_id
           WHERE ${ACTIVE_MEMBER}

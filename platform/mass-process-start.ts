@@ -73,25 +73,36 @@ export async function storedProcessInput(
   };
 }
 
+/** Memo of a start the reconciler made (`startedBy`): read back should its audit entry not have committed. */
+export const RECONCILER_MEMO = { startedBy: 'mass-process-reconcile' } as const;
+
 /**
  * Starts a process's workflow once ever: a running or closed workflow of the case is left alone (never a second
- * run). Answers whether this call started it.
+ * run). Answers whether this call started it. `memo` is stored on the run it starts.
  */
 export async function startProcessOnce(
   client: Client,
   taskQueue: string,
   p: { input: ProcessInput; receivedAt: string },
+  memo?: Record<string, string>,
 ): Promise<boolean> {
   try {
     await client.workflow.start(PROCESS_WORKFLOW, {
       ...massProcessStartOptions(p.input, p.receivedAt, taskQueue),
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      ...(memo ? { memo } : {}),
     });
     return true;
   } catch (e) {
     if (e instanceof WorkflowExecutionAlreadyStartedError) return false;
     throw e;
   }
+}
+
+/** Whether the case's workflow run was started by the reconciler (its memo). */
+export async function startedByReconciler(client: Client, caseId: string): Promise<boolean> {
+  const d = await client.workflow.getHandle(caseWorkflowId(caseId)).describe();
+  return d.memo?.startedBy === RECONCILER_MEMO.startedBy;
 }
 
 /**

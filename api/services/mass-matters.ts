@@ -221,8 +221,12 @@ export function createMassMatterService(deps: MassMatterDeps) {
     return { notifications: r.notifications, events: r.events };
   }
 
+  /** A crowd: a delegation, or `minPeople` or more people (the test that opens a delegation process). */
+  const isCrowd = (people: number, isDelegation: boolean): boolean => isDelegation || people >= deps.config.minPeople;
+
   return {
     feedGatherings,
+    isCrowd,
 
     /** Starts the deliveries of notifications recorded in a committed transaction (a failure is swept later). */
     async startDeliveries(ids: readonly string[]): Promise<void> {
@@ -253,7 +257,7 @@ export function createMassMatterService(deps: MassMatterDeps) {
         const v = await store.visitCrowd(a.refId, trx);
         if (!v) return undefined;
         people = v.peopleCount;
-        crowd = v.isDelegation || v.peopleCount >= deps.config.minPeople;
+        crowd = isCrowd(v.peopleCount, v.isDelegation);
         const row = await trx('reception_visits').where({ id: a.refId }).first<{ visited_at: Date }>('visited_at');
         if (row) at = row.visited_at.toISOString();
       } else {

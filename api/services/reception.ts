@@ -54,7 +54,7 @@ import { CreateCaseBody } from '../case-body.js';
 import type { CaseStartRequest, CaseStartService } from './case-start.js';
 import { unknownReference } from './case-start.js';
 import { representativeProblems, type MassMatterService, type PendingStart } from './mass-matters.js';
-import { recordVisitPlace } from '../../db/hotspots.js';
+import { recordVisitPlace, type IngestResult } from '../../db/hotspots.js';
 import type { PlaceStore } from '../../db/places.js';
 import type { HotspotConfig } from '../../hotspots/config.js';
 import { respondentKey as clusterRespondent } from '../../hotspots/respondent.js';
@@ -185,7 +185,8 @@ export interface ReceptionDeps {
   /** The directory position of a leader or delegate, and the schedule entry a session held. */
   schedule: Pick<ReceptionScheduleStore, 'positionOf' | 'get'>;
   /** Mass matters (ADR 0036): a crowd confirmed in a matter flags it mass and opens its delegation process. */
-  massMatters?: Pick<MassMatterService, 'onConfirmed' | 'startAll' | 'feedGatherings' | 'startDeliveries'> | undefined;
+  massMatters?:
+    Pick<MassMatterService, 'onConfirmed' | 'startAll' | 'feedGatherings' | 'startDeliveries' | 'isCrowd'> | undefined;
   /** Reference data check and the hotspot detector, for a visit's place (ADR 0034). */
   places?: Pick<PlaceStore, 'check'> | undefined;
   hotspots?: { config: HotspotConfig; startDelivery(notificationId: string): Promise<void> } | undefined;
@@ -290,6 +291,50 @@ export function createReceptionService(deps: ReceptionDeps) {
    * letter started, and adds the visit's identity hashes to the matter's index. 409 when the reference is
    * already confirmed in another matter.
    */
+  /**
+   * A crowd visit that gave no place, confirmed in a matter that has one, is fed to the detector in the matter's
+   * place, with the visit's own sector and respondent (`own`, at intake) or else the matter's (ADR 0036 amended).
+   * Run in `trx` before any audit append of it (the detector before the audit head); the caller appends the
+   * answered events last and starts the notifications after the commit. Undefined when nothing is fed.
+   */
+  async function feedVisitFromMatter(
+    trx: Db,
+    visitId: string,
+    matterId: string,
+    own: { sector: string | null; respondentKey: string | null } = { sector: null, respondentKey: null },
+  ) {
+    if (!deps.hotspots || !deps.massMatters) return undefined;
+    const v = await trx('reception_visits')
+      .where({ id: visitId })
+      .first<{ people_count: number; is_delegation: boolean; place_province: string | null } | undefined>(
+        'people_count',
+        'is_delegation',
+        'place_province',
+      );
+    if (!v || v.place_province !== null || !deps.massMatters.isCrowd(v.people_count, v.is_delegation)) return undefined;
+    const m = await trx('matters').where({ id: matterId }).first<
+      | {
+          place_province: string | null;
+          place_commune: string | null;
+          sector: string | null;
+          respondent_key: string | null;
+        }
+      | undefined
+    >('place_province', 'place_commune', 'sector', 'respondent_key');
+    if (!m?.place_province) return undefined;
+    return recordVisitPlace(
+      trx,
+      {
+        visitId,
+        place: { provinceCode: m.place_province, communeCode: m.place_commune },
+        sector: own.sector ?? m.sector,
+        respondentKey: own.respondentKey ?? m.respondent_key,
+      },
+      deps.hotspots.config,
+      { deferEvents: true },
+    );
+  }
+
   async function decide(
     trx: Db,
     a: {
@@ -735,21 +780,26 @@ export function createReceptionService(deps: ReceptionDeps) {
         );
         if (!fresh) return row;
         // The hotspot detector (ADR 0034), in the visit's own transaction, before the audit head; its events last.
-        if (v.place && deps.hotspots) {
-          const r = await recordVisitPlace(
-            trx,
-            {
-              visitId: row.id,
-              place: { provinceCode: v.place.provinceCode, communeCode: v.place.communeCode ?? null },
-              sector: v.sector ?? null,
-              respondentKey: clusterRespondent({ agencyId: v.respondentAgencyId, name: v.respondent }),
-            },
-            deps.hotspots.config,
-            { deferEvents: true },
-          );
-          notifications = r?.notifications ?? [];
-          hotspotEvents = r?.events ?? [];
-        }
+        const respondentKey = clusterRespondent({ agencyId: v.respondentAgencyId, name: v.respondent });
+        // A crowd without a place confirmed in a matter that has one: the matter's place (ADR 0036 amended).
+        const r =
+          v.place && deps.hotspots
+            ? await recordVisitPlace(
+                trx,
+                {
+                  visitId: row.id,
+                  place: { provinceCode: v.place.provinceCode, communeCode: v.place.communeCode ?? null },
+                  sector: v.sector ?? null,
+                  respondentKey,
+                },
+                deps.hotspots.config,
+                { deferEvents: true },
+              )
+            : matter
+              ? await feedVisitFromMatter(trx, row.id, matter.id, { sector: v.sector ?? null, respondentKey })
+              : undefined;
+        notifications = r?.notifications ?? [];
+        hotspotEvents = r?.events ?? [];
         // References and counts only: never a visitor's identity (a denouncer's above all).
         await audit.append(
           {
@@ -882,6 +932,7 @@ export function createReceptionService(deps: ReceptionDeps) {
       }
       const id = key === undefined ? randomUUID() : visitIdOf(principal, `matter|${key}`);
       const pending: PendingStart[] = [];
+      let fed: IngestResult | undefined;
       const created = await db.transaction(async (trx) => {
         const { matter, fresh } = await matters.insert(
           {
@@ -896,6 +947,8 @@ export function createReceptionService(deps: ReceptionDeps) {
           trx,
         );
         if (!fresh) return matter;
+        // A crowd visit linked at creation takes the matter's place: the detector before the audit head.
+        if (m.link?.kind === 'visit') fed = await feedVisitFromMatter(trx, m.link.refId, id);
         await audit.append(
           {
             actor: actorOf(principal),
@@ -913,7 +966,7 @@ export function createReceptionService(deps: ReceptionDeps) {
           trx,
         );
         if (!m.link) return matter;
-        return (
+        const linked = (
           await decide(trx, {
             matter,
             kind: m.link.kind,
@@ -925,8 +978,11 @@ export function createReceptionService(deps: ReceptionDeps) {
             pending,
           })
         ).matter;
+        if (fed) await appendEvents(trx, fed.events);
+        return linked;
       });
       await deps.massMatters?.startAll(pending);
+      await deps.massMatters?.startDeliveries(fed?.notifications ?? []);
       return created;
     },
 
@@ -941,11 +997,18 @@ export function createReceptionService(deps: ReceptionDeps) {
       const owner = l.kind === 'visit' ? await reception.visit(l.refId) : await deps.cases.get(l.refId);
       if (!owner || !subtree.includes(owner.agencyId)) throw unprocessable('refId', `no such ${l.kind}`);
       const pending: PendingStart[] = [];
+      let fed: IngestResult | undefined;
       const out = await db.transaction(async (trx) => {
         const matter = (await matters.lock(matterId, trx))!;
-        return decide(trx, { matter, ...l, principal, requestId, pending });
+        // A crowd visit confirmed later takes the matter's place: the detector before the audit head, events last.
+        if (l.kind === 'visit' && l.decision === 'confirmed' && !(await matters.confirmedOf('visit', l.refId, trx)))
+          fed = await feedVisitFromMatter(trx, l.refId, matter.id);
+        const decided = await decide(trx, { matter, ...l, principal, requestId, pending });
+        if (fed) await appendEvents(trx, fed.events);
+        return decided;
       });
       await deps.massMatters?.startAll(pending);
+      await deps.massMatters?.startDeliveries(fed?.notifications ?? []);
       return out;
     },
 

@@ -30,6 +30,7 @@ import * as m20261207050000 from './20261207050000_notification_subjects.js';
 import * as m20261207050100 from './20261207050100_period_workflow_started.js';
 import * as m20261207050200 from './20261207050200_schedule_notice.js';
 import * as m20261207060000 from './20261207060000_published_decisions.js';
+import * as m20261208020000 from './20261208020000_delegation_process_index.js';
 import * as m20261204030000 from './20261204030000_reception_schedules_periods.js';
 import * as m20261204040000 from './20261204040000_case_figures.js';
 import * as m20261205050000 from './20261205050000_case_facts.js';
@@ -79,6 +80,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207080000_webhook_redelivery_requests': m20261207080000,
   '20261207040000_case_fact_dims': m20261207040000,
   '20261207060000_published_decisions': m20261207060000,
+  '20261208020000_delegation_process_index': m20261208020000,
   '20261204030000_reception_schedules_periods': m20261204030000,
   '20261204040000_case_figures': m20261204040000,
   '20261204060000_reports': m20261204060000,

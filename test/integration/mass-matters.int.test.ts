@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../api/auth/principal.js';
 import { createServices } from '../../api/routing/services.js';
 import { delegationDefinition } from '../../processes/builtin/mass.js';
+import { createDefinitionStore } from '../../db/definitions.js';
 import { ensureMassProcessReconcileSchedule } from '../../platform/mass-process-schedule.js';
+import { RECONCILER_MEMO, startProcessOnce, storedProcessInput } from '../../platform/mass-process-start.js';
 import { caseWorkflowId } from '../../workflows/contract.js';
 import type { MassProcessReconcileResult } from '../../workflows/mass-process-contract.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
@@ -422,6 +424,214 @@ describe("a matter's place, sector and respondent (ADR 0034)", () => {
   });
 });
 
+describe("a crowd visit without a place takes its matter's place for the detector (ADR 0036 amended)", () => {
+  it("the matter's place, and its sector and respondent where the visit gives none; a lone visitor is not", async () => {
+    const m = await matter('Tranh chấp đất đai dự án đường ven sông');
+    await api.tdb
+      .db('matters')
+      .where({ id: m })
+      .update({
+        place_province: provinceCode,
+        place_commune: communeCode,
+        sector: 'land',
+        respondent_key: `agency:${HOME}`,
+      });
+    const visit = async (over: Record<string, unknown>) => {
+      const r = await send('POST', `/v1/reception/sessions/${sessionId}/visits`, await h(['reception_officer']), {
+        visitedAt: new Date(Date.now() - 60_000).toISOString(),
+        peopleCount: 12,
+        isDelegation: true,
+        visitors: [{ name: 'Hộ dân ven sông' }],
+        representatives: [{ name: 'Đại diện X' }],
+        contentType: 'complaint',
+        summary: 'Khiếu nại về thu hồi đất',
+        outcome: 'answered',
+        matterId: m,
+        ...over,
+      });
+      expect(r.status, r.text).toBe(201);
+      const row = await api.tdb.db('reception_visits').where({ id: r.json.id }).first();
+      const items = await api.tdb.db('hotspot_items').where({ item_id: r.json.id }).orderBy('cluster_key');
+      return { row, items };
+    };
+    const plain = await visit({});
+    expect(plain.row).toMatchObject({
+      place_province: provinceCode,
+      place_commune: communeCode,
+      sector: 'land',
+      respondent_key: `agency:${HOME}`,
+    });
+    expect(plain.items).toHaveLength(3); // (place, sector, respondent), (place, sector), (place)
+    expect(new Set(plain.items.map((i) => i.item_kind))).toEqual(new Set(['delegation']));
+    for (const i of plain.items) expect(i.cluster_key).toContain(communeCode);
+    // The cluster counters hold it (the detector's own tables, not only the item rows).
+    const day = await api.tdb
+      .db('hotspot_cluster_days')
+      .whereIn(
+        'cluster_key',
+        plain.items.map((i) => i.cluster_key),
+      )
+      .countDistinct('cluster_key as n')
+      .first();
+    expect(Number(day!.n)).toBe(3);
+    // The visit's own sector and respondent win; the place is still the matter's.
+    const own = await visit({ sector: 'environment', respondent: 'Công ty Sông Xanh' });
+    expect(own.row).toMatchObject({
+      place_commune: communeCode,
+      sector: 'environment',
+      respondent_key: 'name:cong ty song xanh',
+    });
+    // One visitor is not a crowd: the matter's place is not taken (its visits are not the matter's items).
+    const lone = await visit({ peopleCount: 1, isDelegation: false, representatives: [] });
+    expect(lone.row.place_province).toBeNull();
+    expect(lone.items).toHaveLength(0);
+
+    // Linked later (POST /v1/matters/{id}/links), or at a matter's creation: the same, in the link's transaction.
+    const unlinked = await visit({ matterId: undefined });
+    expect(unlinked.items).toHaveLength(0);
+    const link = await send('POST', `/v1/matters/${m}/links`, await h(['officer']), {
+      kind: 'visit',
+      refId: unlinked.row.id,
+      decision: 'confirmed',
+    });
+    expect(link.status, link.text).toBe(200);
+    const linked = await api.tdb.db('hotspot_items').where({ item_id: unlinked.row.id });
+    expect(linked).toHaveLength(3);
+    expect(await api.tdb.db('reception_visits').where({ id: unlinked.row.id }).first()).toMatchObject({
+      place_commune: communeCode,
+      sector: 'land',
+      respondent_key: `agency:${HOME}`,
+    });
+    const first = await visit({ matterId: undefined });
+    const opened = await send('POST', '/v1/matters', await h(['officer']), {
+      agencyId: HOME,
+      title: 'Tranh chấp đất đai bờ kè',
+      place: { provinceCode, communeCode },
+      sector: 'land',
+      link: { kind: 'visit', refId: first.row.id },
+    });
+    expect(opened.status, opened.text).toBe(201);
+    const atCreation = await api.tdb.db('hotspot_items').where({ item_id: first.row.id });
+    expect(atCreation.map((i) => i.item_kind)).toEqual(['delegation', 'delegation']); // (place, sector), (place)
+  });
+});
+
+describe("a task force assigned a matter works the matter's own processes (ADR 0037 amended)", () => {
+  const MEMBER = `tf-head-${randomUUID().slice(0, 8)}`;
+  /** A head of another agency (OTHER): the processes' tasks are the head's (`agency_head` → supervisor). */
+  const member = () => authHeader({ roles: ['supervisor'], agency: OTHER, sub: MEMBER });
+  const gather = async (m: string, people: number) => {
+    const g = await send('POST', `/v1/matters/${m}/gatherings`, await h(['officer']), {
+      gatheredAt: new Date(Date.now() - 3_600_000).toISOString(),
+      place: { kind: 'central_reception_office', name: 'Trụ sở Tiếp công dân Trung ương', city: 'hcmc' },
+      peopleCount: people,
+      representatives: [{ name: 'Đại diện' }],
+      reportedBy: { kind: 'police' },
+    });
+    expect(g.status, g.text).toBe(201);
+    return g.json.process.caseId as string;
+  };
+  const memberInbox = async () => {
+    const r = await send('GET', '/v1/tasks', await member());
+    expect(r.status, r.text).toBe(200);
+    return r.json.items as Array<Record<string, any>>;
+  };
+
+  it('routes the delegation and gathering tasks to its members, started before and after the assignment', async () => {
+    await api.tdb.db('people').insert({ id: MEMBER, display_name: 'Chủ tịch xã B' });
+    await api.tdb
+      .db('agency_staff')
+      .insert({ person_id: MEMBER, agency_id: OTHER, roles: ['supervisor'], position: 'member' });
+    const m = await matter('Khiếu nại đông người kéo dài về dự án khu đô thị');
+    // Before the assignment: a delegation at a visit and a gathering, each a process of the matter.
+    const visit = await send('POST', `/v1/reception/sessions/${sessionId}/visits`, await h(['reception_officer']), {
+      visitedAt: new Date(Date.now() - 60_000).toISOString(),
+      peopleCount: 8,
+      isDelegation: true,
+      visitors: [{ name: 'Hộ dân khu đô thị' }],
+      representatives: [{ name: 'Đại diện A' }],
+      contentType: 'complaint',
+      summary: 'Khiếu nại về giá bồi thường',
+      outcome: 'answered',
+      matterId: m,
+    });
+    expect(visit.status, visit.text).toBe(201);
+    const delegations = await send('GET', `/v1/matters/${m}/delegations`, await h(['supervisor']));
+    const delegationCase = delegations.json.items[0].processCaseId as string;
+    const gatheringCase = await gather(m, 9);
+    const receive = await inboxTask(delegationCase, 'receive');
+    const dispatch = await inboxTask(gatheringCase, 'dispatch');
+    // Not the member's yet: neither listed nor claimable.
+    expect((await memberInbox()).map((t) => t.id)).not.toContain(dispatch.id);
+    expect((await send('POST', `/v1/tasks/${dispatch.id}/claim`, await member())).status).toBe(404);
+
+    const sup = await authHeader({ roles: ['supervisor'], agency: 'tinh-demo', sub: 'sup-tinh' });
+    const tf = await send('POST', '/v1/task-forces', sup, {
+      name: 'Tổ công tác dự án khu đô thị',
+      mandate: 'Đối thoại và đưa công dân về địa phương',
+      governingAgencyId: 'tinh-demo',
+      leadPersonId: 'head-so-tnmt',
+      members: [{ personId: 'head-so-tnmt' }, { personId: MEMBER, agencyId: OTHER }],
+      endsOn: '2099-12-31',
+      matterIds: [m],
+    });
+    expect(tf.status, tf.text).toBe(201);
+    const taskForceId = tf.json.id as string;
+
+    // Listed (the listing audited), claimed and completed by the member of another agency.
+    const listed = (await memberInbox()).map((t) => t.id);
+    expect(listed).toEqual(expect.arrayContaining([receive.id, dispatch.id]));
+    const seen = await api.tdb.db('audit_log').where({ action: 'task_force.access' }).whereNull('case_id');
+    expect(seen.flatMap((e) => (e.after as { caseIds: string[] }).caseIds)).toEqual(
+      expect.arrayContaining([delegationCase, gatheringCase]),
+    );
+    const claim = await send('POST', `/v1/tasks/${dispatch.id}/claim`, await member());
+    expect(claim.status, claim.text).toBe(200);
+    const done = await send('POST', `/v1/tasks/${dispatch.id}/complete`, await member(), {
+      data: { officerPersonId: LEADER, dispatchedOn: today() },
+    });
+    expect(done.status, done.text).toBe(200);
+    const received = await send('POST', `/v1/tasks/${receive.id}/complete`, await member(), {
+      data: { receivedOn: today(), dialogueHeld: true, placeId, leaderPersonId: LEADER },
+    });
+    expect(received.status, received.text).toBe(200);
+    for (const caseId of [gatheringCase, delegationCase]) {
+      const completed = await api.tdb.db('audit_log').where({ action: 'task.completed', case_id: caseId });
+      expect(completed.map((e) => (e.actor as { id: string }).id)).toContain(MEMBER);
+      const access = await api.tdb.db('audit_log').where({ action: 'task_force.access', case_id: caseId });
+      expect(access.length).toBeGreaterThanOrEqual(1);
+      expect(access.map((e) => e.after.taskForceId)).toEqual(access.map(() => taskForceId));
+    }
+    const coordinate = await inboxTask(gatheringCase, 'coordinate');
+    expect((await memberInbox()).map((t) => t.id)).toContain(coordinate.id);
+
+    // After the assignment: a new gathering's process is the task force's from its first task.
+    const later = await gather(m, 7);
+    const laterTask = await inboxTask(later, 'dispatch');
+    expect((await memberInbox()).map((t) => t.id)).toContain(laterTask.id);
+
+    // Removal of the member, then the end date: the processes' tasks leave them at once.
+    const rm = await send('DELETE', `/v1/task-forces/${taskForceId}/members/${MEMBER}`, sup);
+    expect(rm.status, rm.text).toBe(200);
+    expect((await memberInbox()).map((t) => t.id)).not.toContain(laterTask.id);
+    expect((await send('POST', `/v1/tasks/${laterTask.id}/claim`, await member())).status).toBe(404);
+    const back = await send('POST', `/v1/task-forces/${taskForceId}/members`, sup, {
+      personId: MEMBER,
+      agencyId: OTHER,
+    });
+    expect(back.status, back.text).toBe(200);
+    expect((await memberInbox()).map((t) => t.id)).toContain(laterTask.id);
+    const yesterday = vnDate(Date.now() - 86_400_000);
+    await api.tdb.db('task_forces').where({ id: taskForceId }).update({ ends_on: yesterday });
+    expect((await memberInbox()).map((t) => t.id)).not.toContain(laterTask.id);
+    expect((await send('POST', `/v1/tasks/${laterTask.id}/claim`, await member())).status).toBe(404);
+    expect((await send('GET', `/v1/cases/${later}`, await member())).status).toBe(404);
+    // The agency's own head still works them.
+    const own = await send('POST', `/v1/tasks/${laterTask.id}/claim`, await h(['supervisor']));
+    expect(own.status, own.text).toBe(200);
+  });
+});
+
 describe('a process start lost between the commit and the workflow start', () => {
   it('is started by the reconciler the worker runs on a schedule, exactly once', async () => {
     // The same database and keys, but a Temporal client whose every start fails: the crash after the commit.
@@ -506,6 +716,72 @@ describe('a process start lost between the commit and the workflow start', () =>
     expect(audits).toHaveLength(1);
     // The gathering's steps now run: the first task is in the inbox.
     await inboxTask(caseId, 'dispatch');
+  });
+});
+
+describe("the reconciler's audit entry and the start it records (ADR 0036 amended)", () => {
+  it('a start of its own whose entry did not commit is audited by the next pass, once; a foreign start never', async () => {
+    const crashed = createServices({
+      ...api.deps,
+      temporal: new Client({ connection: api.dev.connection, namespace: 'kntc-no-such-namespace' }),
+    });
+    const principal = {
+      type: 'user' as const,
+      id: 'officer-1',
+      agencyId: HOME,
+      roles: ['officer' as const],
+      permissions: [],
+    };
+    const lost = async (title: string) => {
+      const { gathering } = await crashed.massMatters.recordGathering({
+        id: randomUUID(),
+        matter: (await crashed.matters.get(await matter(title)))!,
+        input: {
+          gatheredAt: new Date(Date.now() - 3_600_000).toISOString(),
+          place: { kind: 'central_agency', name: 'Thanh tra Chính phủ', city: 'hanoi' },
+          peopleCount: 6,
+          representatives: [{ name: 'D' }],
+          reportedBy: { kind: 'central_agency', reference: null },
+        },
+        principal,
+        requestId: 'test-crash',
+      });
+      return gathering.processCaseId;
+    };
+    const ours = await lost('Đoàn đông người lần hai');
+    const foreign = await lost('Đoàn đông người lần ba');
+    // Both runs start on a queue no worker polls (they stay unprojected, as right after a start): one as the
+    // reconciler starts (its memo) whose entry then failed to commit, one as the API or a read starts it.
+    const temporal = api.dev.client;
+    const defs = createDefinitionStore(api.tdb.db);
+    const idle = `idle-${randomUUID()}`;
+    for (const [caseId, memo] of [
+      [ours, RECONCILER_MEMO],
+      [foreign, undefined],
+    ] as const) {
+      const p = (await storedProcessInput(api.tdb.db, caseId, defs.getCached))!;
+      expect(await startProcessOnce(temporal, idle, p, memo)).toBe(true);
+    }
+    try {
+      const pass = () =>
+        temporal.workflow.execute('massProcessReconcileWorkflow', {
+          taskQueue: api.deps.taskQueue,
+          workflowId: `reconcile-audit-${randomUUID()}`,
+          args: [{ olderThanSeconds: 0 }],
+        }) as Promise<MassProcessReconcileResult>;
+      const first = await pass();
+      expect(first.started).toContain(ours);
+      expect(first.started).not.toContain(foreign);
+      expect(first.existing).toContain(foreign);
+      const second = await pass();
+      expect(second.started).not.toContain(ours);
+      const entries = (c: string) =>
+        api.tdb.db('audit_log').where({ case_id: c, action: 'matter.process_start_recovered' }).select('after');
+      expect(await entries(ours)).toHaveLength(1);
+      expect(await entries(foreign)).toHaveLength(0);
+    } finally {
+      for (const c of [ours, foreign]) await temporal.workflow.getHandle(caseWorkflowId(c)).terminate('test done');
+    }
   });
 });
 
