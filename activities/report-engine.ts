@@ -483,7 +483,11 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
     }
     return cell;
   };
-  const out: SnapshotRow[] = CHAIRMAN_INDICATORS.map((i) => ({ code: i.code, label: i.label, cells: { '1': cellOf(i) } }));
+  const out: SnapshotRow[] = CHAIRMAN_INDICATORS.map((i) => ({
+    code: i.code,
+    label: i.label,
+    cells: { '1': cellOf(i) },
+  }));
   const sumTypes = ['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition'].reduce(
     (a, k) => a + n(k),
     0,

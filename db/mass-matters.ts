@@ -297,7 +297,9 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
           if (q.from) b.where('g.gathered_at', '>=', q.from);
           if (q.to) b.where('g.gathered_at', '<', q.to);
           if (q.broughtHome !== undefined)
-            b.whereRaw(`${q.broughtHome ? '' : 'NOT '}${BROUGHT_HOME_SQL.replace(/\bPROCESS\b/g, 'g.process_case_id')}`);
+            b.whereRaw(
+              `${q.broughtHome ? '' : 'NOT '}${BROUGHT_HOME_SQL.replace(/\bPROCESS\b/g, 'g.process_case_id')}`,
+            );
         })
         .orderBy([
           { column: 'g.gathered_at', order: 'desc' },

@@ -110,11 +110,14 @@ const Cell = z.object({
     .number()
     .nullable()
     .meta({ description: 'null: a manual column (entered by the agency) or the note column' }),
-  drillDown: z.string().optional().meta({
-    description:
-      'The list behind the number (same filter): the case search, or for other records their list (reception ' +
-      'sessions and visits, hotspots, central gatherings, task forces, review campaigns)',
-  }),
+  drillDown: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'The list behind the number (same filter): the case search, or for other records their list (reception ' +
+        'sessions and visits, hotspots, central gatherings, task forces, review campaigns)',
+    }),
   note: z.string().optional().meta({ description: 'How the number is counted or where its rule comes from' }),
   unconfirmed: z.boolean().optional().meta({ description: 'The figure rests on a rule the sources do not confirm' }),
   items: z

@@ -681,9 +681,9 @@ describe('stored reports', () => {
     expect(csvLines.find((l) => l.startsWith('Đoàn đông người lên Trung ương: số người,'))).toBe(
       `Đoàn đông người lên Trung ương: số người,${ISSUE15['VI.2.a']},tổng peopleCount của các lượt trong danh sách`,
     );
-    expect(csvLines.find((l) => l.startsWith('Số ngày tiếp công dân định kỳ của lãnh đạo phải thực hiện,2,'))).toContain(
-      'UNCONFIRMED',
-    );
+    expect(
+      csvLines.find((l) => l.startsWith('Số ngày tiếp công dân định kỳ của lãnh đạo phải thực hiện,2,')),
+    ).toContain('UNCONFIRMED');
     // XLSX and PDF of a submitted version come from the report-form renderers (laid out like the paper form).
     const xlsx = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=xlsx`, { headers: officer });
     expect(xlsx.status).toBe(200);

@@ -245,7 +245,7 @@ function Figures({ form }: { form: Snapshot['forms'][number] }) {
                           v
                         )}
                         {cell?.unconfirmed && (
-                          <Badge ml={4} size="xs" color="orange" variant="light" data-testid="unconfirmed">
+                          <Badge ml={4} size="xs" color="dark" variant="outline" data-testid="unconfirmed">
                             UNCONFIRMED
                           </Badge>
                         )}
