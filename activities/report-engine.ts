@@ -14,7 +14,11 @@ import { CASE_TYPES } from '../db/case-filter.js';
 import type { Db } from '../db/knex.js';
 import { checkSnapshots, createReportEngine } from '../reports/engine.js';
 import { regimeByCircular } from '../reports/regimes.js';
+import { ELIGIBLE } from '../reports/forms.js';
 import { renderAs } from '../reports/render.js';
+import { BROUGHT_HOME_SQL } from '../db/mass-matters.js';
+import type { Level } from '../db/directory.js';
+import { obligationsFor } from '../reception/minimum-rules.js';
 import { addDays } from '../workflows/clock/index.js';
 import { startOfDayInstant, vnInstant } from '../workflows/clock/vn-time.js';
 import { MONTHLY_CHAIRMAN_FORM, type ReportPeriod } from '../workflows/report-contract.js';
@@ -150,23 +154,71 @@ export function consolidatePeriodic(own: ReportBundle | undefined, units: readon
   return checkSnapshots(snaps, template.period.to);
 }
 
+/** What a figure's drill-down link is built from: the one agency, the period as instants and as days. */
+interface LinkContext {
+  agency: string;
+  from: string;
+  to: string;
+  fromDay: string;
+  toDay: string;
+}
+
+/**
+ * How the province's consolidation rolls a row up from its own report and its units' submitted reports:
+ * - `sum`: the records are each of one agency (a case, a session, a visit, a gathering, a task force and its
+ *   assignments, a campaign and its reviews, a matter), so the units' figures add up;
+ * - `distinct`: one record can be of several agencies (a hotspot's items come from every agency that received
+ *   one), so the snapshot carries the ids counted (`items`) and the consolidation counts their union.
+ */
+type Rollup = 'sum' | 'distinct';
+
 interface Indicator {
   code: string;
   label: string;
-  /** A counted figure (key of the query's result) and its case search, or a pending section. */
+  /** A counted figure (key of the query's result), or a pending section. */
   key?: string;
+  /** The case-search filter behind the figure (with the period and the agency added). */
   drill?: string;
+  /** The list behind a figure of other records (reception, hotspots, gatherings, task forces, campaigns). */
+  list?: (c: LinkContext) => string;
+  /** How the list shows the figure, when it is not the count of the listed items. */
+  note?: string;
+  roll?: Rollup;
   pending?: string;
 }
 
-/** The rows of the plan's monthly report to the provincial chairman (issue 16 item 3). */
+const enc = encodeURIComponent;
+const agencyOf = (c: LinkContext) => `agencyId=${enc(c.agency)}&exactAgency=true`;
+const sessionsOf = (c: LinkContext) => `/v1/reception/sessions?${agencyOf(c)}&from=${c.fromDay}&to=${c.toDay}`;
+const visitsOf = (c: LinkContext) => `/v1/reception/visits?${agencyOf(c)}&from=${c.fromDay}&to=${c.toDay}`;
+const hotspotsOf = (c: LinkContext, q: string) => `/v1/hotspots?${agencyOf(c)}&${q}`;
+const gatheringsOf = (c: LinkContext) =>
+  `/v1/gatherings?${agencyOf(c)}&gatheredFrom=${enc(c.from)}&gatheredTo=${enc(c.to)}&limit=200`;
+
+/**
+ * The rows of the plan's monthly report to the provincial chairman (issue 16 item 3). Every figure counted from
+ * records links to the list behind it (`drillDown`, issue 16 item 6): the case search for cases, the reception,
+ * hotspot, gathering, task-force and campaign lists for the others, each with the period and the agency.
+ */
 export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
-  { code: 'I.1', label: 'Tiếp công dân: số buổi tiếp', key: 'sessions' },
-  { code: 'I.2', label: 'Số ngày tiếp công dân định kỳ của lãnh đạo đã thực hiện', key: 'leader_days' },
-  { code: 'I.3', label: 'Số ngày tiếp công dân định kỳ của lãnh đạo phải thực hiện', pending: 'reception schedules' },
-  { code: 'I.4', label: 'Số lượt tiếp', key: 'visits' },
-  { code: 'I.5', label: 'Số người được tiếp', key: 'people' },
-  { code: 'I.6', label: 'Số đoàn đông người', key: 'delegations' },
+  { code: 'I.1', label: 'Tiếp công dân: số buổi tiếp', key: 'sessions', list: sessionsOf },
+  {
+    code: 'I.2',
+    label: 'Số ngày tiếp công dân định kỳ của lãnh đạo đã thực hiện',
+    key: 'leader_days',
+    list: (c) => `${sessionsOf(c)}&kind=periodic&receivedBy=in_person`,
+    note: 'số ngày khác nhau (sessionDate) của các buổi trong danh sách',
+  },
+  { code: 'I.3', label: 'Số ngày tiếp công dân định kỳ của lãnh đạo phải thực hiện', key: 'leader_days_required' },
+  { code: 'I.4', label: 'Số lượt tiếp', key: 'visits', list: visitsOf },
+  {
+    code: 'I.5',
+    label: 'Số người được tiếp',
+    key: 'people',
+    list: visitsOf,
+    note: 'tổng peopleCount của các lượt tiếp trong danh sách',
+  },
+  { code: 'I.6', label: 'Số đoàn đông người', key: 'delegations', list: (c) => `${visitsOf(c)}&delegation=true` },
   // Untyped rows have no link: the case search without a type also lists the processes of delegations and central
   // gatherings (ADR 0036), which these rows do not count.
   { code: 'II.1', label: 'Tổng số đơn tiếp nhận trong kỳ', key: 'total' },
@@ -176,7 +228,10 @@ export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
   { code: 'II.1.d', label: 'Đơn tố cáo', key: 'denunciation', drill: 'type=denunciation' },
   { code: 'II.1.e', label: 'Đơn kiến nghị, phản ánh', key: 'petition', drill: 'type=petition' },
   { code: 'II.2', label: 'Số đơn đã xử lý', key: 'handled' },
-  { code: 'II.3', label: 'Đơn thuộc thẩm quyền / không thuộc thẩm quyền', pending: 'competence of letters' },
+  // TT 02/2021/TT-TTCP Biểu 01/XLD columns 18 and 22 (copy of the official form, source §4.3): the letters of the
+  // period eligible for handling, by competence (the `classify` task's `withinCompetence`, reports/forms.ts).
+  { code: 'II.3', label: 'Đơn thuộc thẩm quyền', key: 'letters_within' },
+  { code: 'II.4', label: 'Đơn không thuộc thẩm quyền (hướng dẫn, chuyển đơn)', key: 'letters_outside' },
   { code: 'III.1', label: 'Khiếu nại lần đầu: số vụ việc', key: 'complaint_first', drill: 'type=complaint_first' },
   {
     code: 'III.2',
@@ -214,33 +269,114 @@ export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
   { code: 'V.2', label: 'Vụ việc phức tạp', key: 'complex' },
   { code: 'V.3', label: 'Vụ việc tồn đọng, kéo dài (đang theo dõi)', key: 'prolonged' },
   // Hotspots (ADR 0034): of the agencies' items; raised in the period, and still followed (not closed) at its end.
-  { code: 'VI.1', label: 'Điểm nóng phát sinh trong kỳ', key: 'hotspots_raised' },
-  { code: 'VI.1.a', label: 'Điểm nóng đang theo dõi (chưa kết thúc)', key: 'hotspots_open' },
-  { code: 'VI.1.b', label: 'Trong đó: ở mức nóng', key: 'hotspots_hot' },
+  // Counted distinct in a consolidation: one hotspot's items can come from several agencies.
+  {
+    code: 'VI.1',
+    label: 'Điểm nóng phát sinh trong kỳ',
+    key: 'hotspots_raised',
+    roll: 'distinct',
+    list: (c) => hotspotsOf(c, `raisedFrom=${enc(c.from)}&raisedTo=${enc(c.to)}&includeFallen=true`),
+  },
+  {
+    code: 'VI.1.a',
+    label: 'Điểm nóng đang theo dõi (chưa kết thúc)',
+    key: 'hotspots_open',
+    roll: 'distinct',
+    list: (c) => hotspotsOf(c, `raisedTo=${enc(c.to)}&closed=false`),
+  },
+  {
+    code: 'VI.1.b',
+    label: 'Trong đó: ở mức nóng',
+    key: 'hotspots_hot',
+    roll: 'distinct',
+    list: (c) => hotspotsOf(c, `level=hot&raisedTo=${enc(c.to)}&closed=false`),
+  },
   // Central gatherings (ADR 0036) of the agencies in the period.
-  { code: 'VI.2', label: 'Đoàn đông người lên Trung ương: số lượt', key: 'gatherings' },
-  { code: 'VI.2.a', label: 'Đoàn đông người lên Trung ương: số người', key: 'gathering_people' },
-  { code: 'VI.2.b', label: 'Đoàn đông người lên Trung ương: đã đưa về địa phương', key: 'gatherings_home' },
+  { code: 'VI.2', label: 'Đoàn đông người lên Trung ương: số lượt', key: 'gatherings', list: gatheringsOf },
+  {
+    code: 'VI.2.a',
+    label: 'Đoàn đông người lên Trung ương: số người',
+    key: 'gathering_people',
+    list: gatheringsOf,
+    note: 'tổng peopleCount của các lượt trong danh sách',
+  },
+  {
+    code: 'VI.2.b',
+    label: 'Đoàn đông người lên Trung ương: đã đưa về địa phương',
+    key: 'gatherings_home',
+    list: (c) => `${gatheringsOf(c)}&broughtHome=true`,
+  },
   // Task forces (ADR 0037) governed by the agencies and active in the period, and the work assigned to them.
-  { code: 'VII.1', label: 'Tổ công tác hoạt động trong kỳ', key: 'task_forces' },
+  {
+    code: 'VII.1',
+    label: 'Tổ công tác hoạt động trong kỳ',
+    key: 'task_forces',
+    list: (c) => `/v1/task-forces?${agencyOf(c)}&activeFrom=${c.fromDay}&activeTo=${c.toDay}&limit=200`,
+  },
   { code: 'VII.1.a', label: 'Vụ việc, hồ sơ giao tổ công tác', key: 'tf_assigned' },
   { code: 'VII.1.b', label: 'Trong đó: đã kết thúc', key: 'tf_done' },
   { code: 'VII.1.c', label: 'Trong đó: tổ công tác đã hết hạn, chưa kết thúc', key: 'tf_lapsed' },
   // Review campaigns (rà soát, ADR 0037): the reviews of the agencies' matters in campaigns running in the period.
-  { code: 'VIII.1', label: 'Đợt rà soát vụ việc do cơ quan tổ chức, thực hiện trong kỳ', key: 'campaigns' },
+  {
+    code: 'VIII.1',
+    label: 'Đợt rà soát vụ việc do cơ quan tổ chức, thực hiện trong kỳ',
+    key: 'campaigns',
+    list: (c) => `/v1/review-campaigns?${agencyOf(c)}&runningFrom=${c.fromDay}&runningTo=${c.toDay}&limit=200`,
+  },
   { code: 'VIII.1.a', label: 'Vụ việc phải rà soát', key: 'reviews' },
   { code: 'VIII.1.b', label: 'Vụ việc đã rà soát', key: 'reviewed' },
   { code: 'VIII.1.c', label: 'Vụ việc rà soát quá hạn', key: 'reviews_overdue' },
   { code: 'VIII.1.d', label: 'Vụ việc rà soát quá hạn chuyển cấp trên', key: 'reviews_escalated' },
 ];
 
+/** The rows whose consolidation counts distinct records (see {@link Rollup}); every other row is summed. */
+export const DISTINCT_ROWS: readonly string[] = CHAIRMAN_INDICATORS.filter((i) => i.roll === 'distinct').map(
+  (i) => i.code,
+);
+
 const CHAIRMAN_TITLE =
   'Báo cáo tháng gửi Chủ tịch UBND tỉnh về công tác tiếp công dân, xử lý đơn, giải quyết khiếu nại, tố cáo';
 
 /**
+ * I.3, the days the heads of the agencies must receive citizens in person in the data period: the legal minimum
+ * of each agency's level (reception/minimum-rules.ts, Luật Tiếp công dân 2013 Arts 12(5), 15(2)(d), 18(2), as
+ * amended from 01/07/2026), per calendar month or ISO week. The data period runs from the 15th to the 14th; the
+ * sources do not say how a month's (or week's) minimum maps onto it: a month's obligation is counted in the data
+ * period holding its first day, a week's in the one holding its Monday (UNCONFIRMED, configuration: over a year
+ * the periods then owe exactly the year's minimum).
+ */
+export function requiredLeaderDays(
+  levels: readonly Level[],
+  fromDay: string,
+  toDay: string,
+): { days: number; citations: string[] } {
+  let days = 0;
+  const citations = new Set<string>();
+  for (const level of levels) {
+    for (let m = fromDay.slice(0, 7); m <= toDay.slice(0, 7); m = nextMonth(m)) {
+      for (const o of obligationsFor(level, m)) {
+        if (o.first < fromDay || o.first > toDay) continue;
+        days += o.rule.days;
+        citations.add(o.rule.citation);
+      }
+    }
+  }
+  return { days, citations: [...citations] };
+}
+
+function nextMonth(m: string): string {
+  const [y, mo] = m.split('-').map(Number) as [number, number];
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+}
+
+export const REQUIRED_DAYS_UNCONFIRMED =
+  'UNCONFIRMED: mức tối thiểu theo tháng (tuần) dương lịch; nghĩa vụ của một tháng tính vào kỳ số liệu chứa ngày ' +
+  'đầu tháng, của một tuần tính vào kỳ chứa ngày thứ Hai (nguồn không quy định cách quy đổi sang kỳ 15–14; cấu hình)';
+
+/**
  * The chairman's monthly report (and, until the regime's forms come from the engine, the periodic report's
  * figures): one pass over the cases received in the period at the agencies (the case search's filters:
- * each number's drill-down is that search), the reception sessions and visits of the period, and the
+ * each number's drill-down is that search), the reception sessions of the period and their visits, and the
  * prolonged matters under follow-up. One column ("Số liệu"); the rows are the indicators.
  */
 async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<ReportSnapshot> {
@@ -274,48 +410,91 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
      WHERE f.agency_id = ANY(?::text[]) AND f.received_at >= ? AND f.received_at < ? AND f.case_type = ANY(?::text[])`,
     [agencies, from, to, [...CASE_TYPES]],
   );
+  // II.3 / II.4: the letters of the period eligible for handling (reports/forms.ts ELIGIBLE, as 01/XLD counts
+  // them) within competence (01/XLD col. 18), and outside it, guided or transferred (col. 22 without "đôn đốc",
+  // which kntc-flow does not record).
+  const v = `cs.state->'variables'`;
+  const { rows: comp } = await db.raw<{ rows: Array<Record<string, string>> }>(
+    `SELECT count(*) FILTER (WHERE ${v}->'withinCompetence' = 'true'::jsonb) AS letters_within,
+       count(*) FILTER (WHERE ${v}->'withinCompetence' = 'false'::jsonb
+         AND ${v}->>'letterOutcome' IN ('guided', 'transferred')) AS letters_outside
+     FROM case_facts f JOIN case_states cs ON cs.case_id = f.case_id
+     WHERE f.agency_id = ANY(?::text[]) AND f.received_at >= ? AND f.received_at < ? AND f.case_type = 'letter'
+       AND ${v}->>'letterType' = ANY(?::text[]) AND ${v}->>'letterOutcome' = ANY(?::text[])`,
+    [agencies, from, to, ELIGIBLE.letterType!.map(String), ELIGIBLE.letterOutcome!.map(String)],
+  );
+  // Reception: the sessions held in the period (by session date) and their visits, as the reception lists filter.
   const { rows: rec } = await db.raw<{ rows: Array<Record<string, string>> }>(
-    `SELECT
-       (SELECT count(*) FROM reception_sessions s WHERE s.agency_id = ANY(:a::text[])
-          AND s.session_date BETWEEN :fromDay AND :toDay) AS sessions,
-       (SELECT count(DISTINCT (s.agency_id, s.session_date)) FROM reception_sessions s
-          WHERE s.agency_id = ANY(:a::text[]) AND s.session_date BETWEEN :fromDay AND :toDay AND s.kind = 'periodic'
-          AND s.received_by = 'in_person') AS leader_days,
-       (SELECT count(*) FROM reception_visits v WHERE v.agency_id = ANY(:a::text[])
-          AND v.visited_at >= :from AND v.visited_at < :to) AS visits,
-       (SELECT COALESCE(sum(v.people_count), 0) FROM reception_visits v WHERE v.agency_id = ANY(:a::text[])
-          AND v.visited_at >= :from AND v.visited_at < :to) AS people,
-       (SELECT count(*) FROM reception_visits v WHERE v.agency_id = ANY(:a::text[])
-          AND v.visited_at >= :from AND v.visited_at < :to AND v.is_delegation) AS delegations,
+    `WITH s AS (
+       SELECT s.* FROM reception_sessions s WHERE s.agency_id = ANY(:a::text[])
+          AND s.session_date BETWEEN :fromDay AND :toDay
+     ), v AS (
+       SELECT v.* FROM reception_visits v JOIN s ON s.id = v.session_id WHERE v.agency_id = ANY(:a::text[])
+     )
+     SELECT
+       (SELECT count(*) FROM s) AS sessions,
+       (SELECT count(DISTINCT (s.agency_id, s.session_date)) FROM s
+          WHERE s.kind = 'periodic' AND s.received_by = 'in_person') AS leader_days,
+       (SELECT count(*) FROM v) AS visits,
+       (SELECT COALESCE(sum(v.people_count), 0) FROM v) AS people,
+       (SELECT count(*) FROM v WHERE v.is_delegation) AS delegations,
        (SELECT count(*) FROM matters m WHERE m.agency_id = ANY(:a::text[]) AND m.prolonged
           AND m.status = 'open' AND m.first_received_at < :to) AS prolonged`,
-    { a: agencies, fromDay: req.period.from, toDay: req.period.to, from, to },
+    { a: agencies, fromDay: req.period.from, toDay: req.period.to, to },
   );
-  const sections = await issue15Figures(db, agencies, { from, to, fromDay: req.period.from, toDay: req.period.to });
-  const figures = { ...rows[0], ...rec[0], ...sections };
+  const { figures: sections, items } = await issue15Figures(db, agencies, {
+    from,
+    to,
+    fromDay: req.period.from,
+    toDay: req.period.to,
+  });
+  const levels = await db('agencies')
+    .whereIn('id', agencies)
+    .select<Array<{ level: Level }>>('level')
+    .then((r) => r.map((x) => x.level));
+  const required = requiredLeaderDays(levels, req.period.from, req.period.to);
+  const figures: Record<string, string | number | undefined> = {
+    ...rows[0],
+    ...comp[0],
+    ...rec[0],
+    ...sections,
+    leader_days_required: required.days,
+  };
   const n = (k: string): number => Number(figures[k] ?? 0);
-  // The search behind a number is over the same agencies: one agency alone (`exactAgency`, not its subtree);
-  // several have no single search filter, so their numbers link nowhere rather than to a wider search.
+  // The list behind a number is over the same agencies: one agency alone (`exactAgency`, not its subtree);
+  // several have no single filter, so their numbers link nowhere rather than to a wider list.
   const only = req.agencies.length === 1 ? req.agencies[0]! : undefined;
   const base =
     `receivedFrom=${encodeURIComponent(from)}&receivedTo=${encodeURIComponent(to)}` +
     (only ? `&agencyId=${encodeURIComponent(only)}&exactAgency=true` : '');
-  const out: SnapshotRow[] = CHAIRMAN_INDICATORS.map((i) => {
-    const cell: SnapshotCell & { note?: string } =
-      i.key === undefined
-        ? { value: null, note: PENDING(i.pending ?? 'this figure') }
-        : {
-            value: n(i.key),
-            ...(i.drill !== undefined && only ? { drillDown: `/v1/cases?${base}${i.drill ? `&${i.drill}` : ''}` } : {}),
-          };
-    return { code: i.code, label: i.label, cells: { '1': cell } };
-  });
+  const ctx: LinkContext | undefined = only
+    ? { agency: only, from, to, fromDay: req.period.from, toDay: req.period.to }
+    : undefined;
+  const cellOf = (i: Indicator): SnapshotCell => {
+    if (i.key === undefined) return { value: null, note: PENDING(i.pending ?? 'this figure') };
+    const cell: SnapshotCell = { value: n(i.key) };
+    if (i.drill !== undefined && only) cell.drillDown = `/v1/cases?${base}${i.drill ? `&${i.drill}` : ''}`;
+    else if (i.list && ctx) cell.drillDown = i.list(ctx);
+    if (i.note) cell.note = i.note;
+    if (i.roll === 'distinct') cell.items = items[i.key] ?? [];
+    if (i.code === 'I.3') {
+      cell.note = `${required.citations.join('; ') || 'no minimum for these agencies’ levels'} — ${REQUIRED_DAYS_UNCONFIRMED}`;
+      cell.unconfirmed = true;
+    }
+    return cell;
+  };
+  const out: SnapshotRow[] = CHAIRMAN_INDICATORS.map((i) => ({
+    code: i.code,
+    label: i.label,
+    cells: { '1': cellOf(i) },
+  }));
   const sumTypes = ['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition'].reduce(
     (a, k) => a + n(k),
     0,
   );
   const checks = [
     { rule: 'II.1 = II.1.a + II.1.b + II.1.c + II.1.d + II.1.e', ok: sumTypes === n('total'), detail: '' },
+    { rule: 'II.3 + II.4 <= II.1.a', ok: n('letters_within') + n('letters_outside') <= n('letter'), detail: '' },
     {
       rule: 'III.3 + III.4 <= III.1',
       ok: n('complaint_on_time') + n('complaint_overdue') <= n('complaint_first'),
@@ -357,7 +536,8 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
 /**
  * The rows of issue 15's records (issue 16 item 3) for the agencies and the period `[from, to)`:
  * - hotspots (ADR 0034) with an item of the agencies: raised in the period; followed at its end (at a level, raised
- *   before the end, not closed — the hotspot's state when computed, the period's end for a drafted report); hot;
+ *   before the end, not closed — the hotspot's state when computed, the period's end for a drafted report); hot
+ *   (with their ids: a consolidation counts them distinct);
  * - central gatherings (ADR 0036) of the agencies in the period: how many, how many people, and how many whose
  *   citizens were brought home (the process's `bringHome` step completed, as `GET /v1/gatherings/{id}` shows it);
  * - task forces (ADR 0037) the agencies govern, active in the period (set up before its end, ending on or after its
@@ -371,17 +551,20 @@ async function issue15Figures(
   db: Db,
   agencies: string[],
   p: { from: string; to: string; fromDay: string; toDay: string },
-): Promise<Record<string, string>> {
-  const home = `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(cs.state->'tasks', '[]'::jsonb)) t
-    WHERE t->>'nodeId' IN ('bringHome', 'bringHome.above') AND t->>'status' = 'completed')`;
+): Promise<{ figures: Record<string, string>; items: Record<string, string[]> }> {
+  const home = BROUGHT_HOME_SQL.replace(/\bPROCESS\b/g, 'g.process_case_id');
   const done = `CASE a.kind WHEN 'case' THEN EXISTS (SELECT 1 FROM case_facts cf WHERE cf.case_id = a.ref_id AND cf.closed)
     ELSE EXISTS (SELECT 1 FROM matters m WHERE m.id = a.ref_id AND m.status = 'closed') END`;
-  const { rows } = await db.raw<{ rows: Array<Record<string, string>> }>(
+  const ids = (where: string) => `(SELECT COALESCE(array_agg(h.id::text ORDER BY h.id), '{}') FROM h WHERE ${where})`;
+  const raised = `h.raised_at >= :from`;
+  const open = `h.level IS NOT NULL AND h.status <> 'closed'`;
+  const hot = `h.level = 'hot' AND h.status <> 'closed'`;
+  const { rows } = await db.raw<{ rows: Array<Record<string, string | string[]>> }>(
     `WITH h AS (
-       SELECT h.raised_at, h.level, h.status FROM hotspots h WHERE h.agency_ids && :a::text[] AND h.raised_at < :to
+       SELECT h.id, h.raised_at, h.level, h.status FROM hotspots h
+        WHERE h.agency_ids && :a::text[] AND h.raised_at < :to
      ), g AS (
        SELECT g.people_count, ${home} AS home FROM central_gatherings g
-         LEFT JOIN case_states cs ON cs.case_id = g.process_case_id
         WHERE g.agency_id = ANY(:a::text[]) AND g.gathered_at >= :from AND g.gathered_at < :to
      ), tf AS (
        SELECT t.id, t.ends_on FROM task_forces t
@@ -394,9 +577,9 @@ async function issue15Figures(
         WHERE i.agency_id = ANY(:a::text[]) AND c.created_at < :to AND (c.completed_at IS NULL OR c.completed_at >= :from)
      )
      SELECT
-       (SELECT count(*) FROM h WHERE h.raised_at >= :from) AS hotspots_raised,
-       (SELECT count(*) FROM h WHERE h.level IS NOT NULL AND h.status <> 'closed') AS hotspots_open,
-       (SELECT count(*) FROM h WHERE h.level = 'hot' AND h.status <> 'closed') AS hotspots_hot,
+       ${ids(raised)} AS hotspots_raised,
+       ${ids(open)} AS hotspots_open,
+       ${ids(hot)} AS hotspots_hot,
        (SELECT count(*) FROM g) AS gatherings,
        (SELECT COALESCE(sum(g.people_count), 0) FROM g) AS gathering_people,
        (SELECT count(*) FROM g WHERE g.home) AS gatherings_home,
@@ -413,15 +596,27 @@ async function issue15Figures(
        (SELECT count(*) FROM ri WHERE ri.escalated_at < :to) AS reviews_escalated`,
     { a: agencies, from: p.from, to: p.to, fromDay: p.fromDay, toDay: p.toDay },
   );
-  return rows[0]!;
+  const row = rows[0]!;
+  const figures: Record<string, string> = {};
+  const items: Record<string, string[]> = {};
+  for (const [k, val] of Object.entries(row)) {
+    if (Array.isArray(val)) {
+      items[k] = val;
+      figures[k] = String(val.length);
+    } else figures[k] = val;
+  }
+  return { figures, items };
 }
 
 const PERIODIC_TITLE = 'Báo cáo định kỳ công tác tiếp công dân, xử lý đơn, giải quyết khiếu nại, tố cáo';
 
 /**
  * The consolidation of submitted snapshots of one form: row by row (rows matched by code, in order of
- * first appearance), column by column, the sum of the numbers; a cell stays null only when every input
- * has it null. Drill-downs are dropped (the figures are the submitted ones, not a search).
+ * first appearance), column by column; a cell stays null only when every input has it null. A cell is the sum of
+ * the numbers, except where every input carries the ids of the records it counted (`items`: the rows
+ * {@link DISTINCT_ROWS}, whose records can be of several agencies — a hotspot spanning two units): then the number
+ * of distinct ids, so one hotspot counts once in the province however many units reported it. Drill-downs are
+ * dropped (the figures are the submitted ones, not a search); notes and the UNCONFIRMED mark are kept.
  */
 export function sumSnapshots(snapshots: readonly ReportSnapshot[]): SnapshotRow[] {
   const order: Array<{ code: string; label: string }> = [];
@@ -432,12 +627,23 @@ export function sumSnapshots(snapshots: readonly ReportSnapshot[]): SnapshotRow[
       for (const r of s.rows) if (r.code === code) Object.keys(r.cells).forEach((c) => cols.add(c));
     const cells: Record<string, SnapshotCell> = {};
     for (const col of [...cols].sort((a, b) => Number(a) - Number(b))) {
+      const parts = snapshots.flatMap((s) => {
+        const c = s.rows.find((x) => x.code === code)?.cells[col];
+        return c ? [c] : [];
+      });
       let value: number | null = null;
-      for (const s of snapshots) {
-        const v = s.rows.find((x) => x.code === code)?.cells[col]?.value;
-        if (typeof v === 'number') value = (value ?? 0) + v;
+      for (const c of parts) if (typeof c.value === 'number') value = (value ?? 0) + c.value;
+      const cell: SnapshotCell = { value };
+      const counted = parts.filter((c) => typeof c.value === 'number');
+      if (counted.length > 0 && counted.every((c) => Array.isArray(c.items))) {
+        const union = [...new Set(counted.flatMap((c) => c.items!))].sort();
+        cell.value = union.length;
+        cell.items = union;
       }
-      cells[col] = { value };
+      const note = parts.find((c) => c.note)?.note;
+      if (note) cell.note = note;
+      if (parts.some((c) => c.unconfirmed)) cell.unconfirmed = true;
+      cells[col] = cell;
     }
     return { code, label, cells };
   });

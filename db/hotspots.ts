@@ -511,6 +511,13 @@ export interface HotspotListQuery {
   communeCode?: string | undefined;
   sector?: string | undefined;
   granularity?: string | undefined;
+  /** Raised (first reached a level) in `[raisedFrom, raisedTo)`. */
+  raisedFrom?: string | undefined;
+  raisedTo?: string | undefined;
+  /** `false`: open or acknowledged; `true`: closed. */
+  closed?: boolean | undefined;
+  /** Also the hotspots with no level now (fell below watch since they were raised). */
+  includeFallen?: boolean | undefined;
   after?: { rank: number; at: string; id: string } | undefined;
   limit: number;
 }
@@ -586,8 +593,12 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
     ): Promise<Array<HotspotView & { cases: HotspotCase[]; sortKey: { rank: number; at: string } }>> {
       const rows = await db<HotspotRow>('hotspots')
         .whereRaw('agency_ids && ?::text[]', [[...q.agencies]])
-        .whereNotNull('level')
         .modify((b) => {
+          if (!q.includeFallen) b.whereNotNull('level');
+          else b.whereNotNull('raised_at');
+          if (q.raisedFrom) b.where('raised_at', '>=', q.raisedFrom);
+          if (q.raisedTo) b.where('raised_at', '<', q.raisedTo);
+          if (q.closed !== undefined) b.where('status', q.closed ? '=' : '<>', 'closed');
           if (q.level) b.where('level', q.level);
           if (q.status) b.where('status', q.status);
           if (q.provinceCode) b.where('province_code', q.provinceCode);

@@ -110,6 +110,16 @@ function gatheringOf(r: Record<string, unknown>): GatheringRecord {
 const repAad = (r: { id: string; gathering_id: string; position: number }) =>
   `central_gathering_representative:${r.id}:${r.gathering_id}:${r.position}`;
 
+/**
+ * A central gathering whose citizens were brought home: its process case (`PROCESS`, replaced by the column) has
+ * the `bringHome` step (or the agency above's) completed, as `GET /v1/gatherings/{id}` shows it. The chairman's
+ * report (VI.2.b) and the gatherings list (`broughtHome`) use this one definition.
+ */
+export const BROUGHT_HOME_SQL = `EXISTS (SELECT 1 FROM case_states bh_cs,
+    jsonb_array_elements(COALESCE(bh_cs.state->'tasks', '[]'::jsonb)) bh_t
+  WHERE bh_cs.case_id = PROCESS AND bh_t->>'nodeId' IN ('bringHome', 'bringHome.above')
+    AND bh_t->>'status' = 'completed')`;
+
 export function createMassMatterStore(db: Db, keys: PiiKeyring) {
   const gatheringQuery = (q: Db) =>
     q('central_gatherings as g').select(
@@ -270,11 +280,26 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
       return r?.agency_id;
     },
     /** Gatherings of a matter, or of the agencies listed (the supervisor's subtree), newest first. */
-    async gatherings(q: { matterId?: string; agencies: readonly string[]; limit: number }) {
+    async gatherings(q: {
+      matterId?: string;
+      agencies: readonly string[];
+      limit: number;
+      /** Gathered in `[from, to)`. */
+      from?: string | undefined;
+      to?: string | undefined;
+      /** The citizens were brought home (the process's `bringHome` step completed), or not. */
+      broughtHome?: boolean | undefined;
+    }) {
       const rows = await gatheringQuery(db)
         .whereIn('g.agency_id', q.agencies as string[])
         .modify((b) => {
           if (q.matterId) b.where('g.matter_id', q.matterId);
+          if (q.from) b.where('g.gathered_at', '>=', q.from);
+          if (q.to) b.where('g.gathered_at', '<', q.to);
+          if (q.broughtHome !== undefined)
+            b.whereRaw(
+              `${q.broughtHome ? '' : 'NOT '}${BROUGHT_HOME_SQL.replace(/\bPROCESS\b/g, 'g.process_case_id')}`,
+            );
         })
         .orderBy([
           { column: 'g.gathered_at', order: 'desc' },

@@ -3,6 +3,8 @@
  * for the matter's agency, escalation of overdue reviews to the agency above, outcomes and progress.
  * Migration 20261205070000_task_forces_review_campaigns.
  */
+import { addDays } from '../workflows/clock/index.js';
+import { startOfDayInstant } from '../workflows/clock/vn-time.js';
 import type { Db } from './knex.js';
 import { flagSql, type FlagRule, type MatterFlag } from './matters.js';
 
@@ -168,9 +170,22 @@ export function createReviewCampaignStore(db: Db) {
       const r = await db('review_campaigns').where({ id }).first();
       return r ? campaignOf(r as Record<string, unknown>) : undefined;
     },
-    async list(agencies: readonly string[], limit: number): Promise<CampaignRecord[]> {
+    /**
+     * Campaigns of `agencies`; with `running`, those running some day of `[from, to]` (Vietnam days): launched
+     * before the end of `to`, not completed before `from`.
+     */
+    async list(
+      agencies: readonly string[],
+      limit: number,
+      running?: { from?: string | undefined; to?: string | undefined },
+    ): Promise<CampaignRecord[]> {
       const rows = await db('review_campaigns')
         .whereRaw('agency_id = ANY(?::text[])', [agencies as string[]])
+        .modify((b) => {
+          if (running?.to) b.where('created_at', '<', startOfDayInstant(addDays(running.to, 1)));
+          if (running?.from)
+            b.where((w) => w.whereNull('completed_at').orWhere('completed_at', '>=', startOfDayInstant(running.from!)));
+        })
         .orderBy([
           { column: 'created_at', order: 'desc' },
           { column: 'id', order: 'desc' },

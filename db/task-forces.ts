@@ -2,6 +2,8 @@
  * Task forces (tổ công tác, issue 15.3, ADR 0037): members, the matters and cases they work, and the
  * access a member has to those cases. Migration 20261205070000_task_forces_review_campaigns.
  */
+import { addDays } from '../workflows/clock/index.js';
+import { startOfDayInstant } from '../workflows/clock/vn-time.js';
 import type { Db } from './knex.js';
 
 export const ASSIGNMENT_KINDS = ['matter', 'case'] as const;
@@ -121,9 +123,21 @@ export function createTaskForceStore(db: Db) {
       return r?.governing_agency_id;
     },
     /** Task forces governed within `agencies`, newest first. */
-    async list(agencies: readonly string[], limit: number): Promise<TaskForceRecord[]> {
+    /**
+     * Task forces governed by `agencies`; with `active`, those active some day of `[from, to]` (Vietnam days):
+     * set up before the end of `to`, ending on or after `from`.
+     */
+    async list(
+      agencies: readonly string[],
+      limit: number,
+      active?: { from?: string | undefined; to?: string | undefined },
+    ): Promise<TaskForceRecord[]> {
       const rows = await db('task_forces')
         .whereRaw('governing_agency_id = ANY(?::text[])', [agencies as string[]])
+        .modify((b) => {
+          if (active?.to) b.where('created_at', '<', startOfDayInstant(addDays(active.to, 1)));
+          if (active?.from) b.where('ends_on', '>=', active.from);
+        })
         .orderBy([
           { column: 'created_at', order: 'desc' },
           { column: 'id', order: 'desc' },

@@ -38,7 +38,7 @@ const SECONDARY =
 // ---- cell builders ----
 const LETTER = { type: 'letter' };
 /** A letter eligible for handling: classified into one content type and handled (not archived). */
-const ELIGIBLE: Record<string, Array<string | boolean>> = {
+export const ELIGIBLE: Record<string, Array<string | boolean>> = {
   letterType: ['complaint', 'denunciation', 'petition'],
   letterOutcome: ['accepted', 'guided', 'transferred', 'reported_to_head'],
 };

@@ -8,12 +8,27 @@ import ExcelJS from 'exceljs';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH } from '../processes/bpmn/render.js';
 import { canonicalJson } from '../workflows/engine/canonical-json.js';
-import type { ReportRenderers, ReportSnapshot } from './types.js';
+import type { ReportRenderers, ReportSnapshot, SnapshotRow } from './types.js';
 
 const vnDate = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 const periodLine = (s: ReportSnapshot) =>
   `Số liệu tính từ ngày ${vnDate(s.period.from)} đến ngày ${vnDate(s.period.to)}`;
 const depthOf = (s: ReportSnapshot) => Math.max(1, ...s.header.map((h) => h.row + h.rowSpan));
+
+/**
+ * What a row says besides its numbers: its cells' notes (how a figure is counted, its source), a figure resting on
+ * an UNCONFIRMED rule marked as such. Empty when none.
+ */
+export function rowNote(r: SnapshotRow): string {
+  const parts: string[] = [];
+  for (const c of Object.values(r.cells)) {
+    const mark = c.unconfirmed && !(c.note ?? '').includes('UNCONFIRMED') ? 'UNCONFIRMED' : '';
+    const text = [mark, c.note ?? ''].filter(Boolean).join(' — ');
+    if (text && !parts.includes(text)) parts.push(text);
+  }
+  return parts.join('; ');
+}
+const hasNotes = (s: ReportSnapshot) => s.rows.some((r) => rowNote(r) !== '');
 
 /** Where the header starts in the XLSX sheet (1-based row): after the title block. */
 export const XLSX_HEADER_ROW = 6;
@@ -55,6 +70,7 @@ export async function renderXlsx(s: ReportSnapshot): Promise<Buffer> {
       for (let cc = c; cc < c + h.colSpan; cc++) ws.getCell(rr, cc).border = border;
   }
   const codeRow = XLSX_HEADER_ROW + depthOf(s);
+  const notes = hasNotes(s);
   ws.getCell(codeRow, 1).value = 'MS';
   s.columns.forEach((col, i) => {
     const cell = ws.getCell(codeRow, i + 2);
@@ -76,7 +92,14 @@ export async function renderXlsx(s: ReportSnapshot): Promise<Buffer> {
       cell.border = border;
     });
     ws.getCell(r, 1).border = border;
+    if (notes) ws.getCell(r, width + 1).value = rowNote(row) || null;
   });
+  if (notes) {
+    const h = ws.getCell(XLSX_HEADER_ROW, width + 1);
+    h.value = 'Ghi chú (cách tính, nguồn)';
+    h.font = bold;
+    ws.getColumn(width + 1).width = 80;
+  }
   ws.getColumn(1).width = 34;
   for (let c = 2; c <= width; c++) ws.getColumn(c).width = 12;
   const checks = wb.addWorksheet('Kiểm tra');
@@ -102,12 +125,14 @@ export function renderCsv(s: ReportSnapshot): string {
       .map((h) => h.text)
       .join(' / ');
   };
-  const head = ['Đơn vị', ...s.columns.map((c) => `(${c.no}) ${pathOf(c.no)}`)];
+  const notes = hasNotes(s);
+  const head = ['Đơn vị', ...s.columns.map((c) => `(${c.no}) ${pathOf(c.no)}`), ...(notes ? ['Ghi chú'] : [])];
   const lines = [
     head.map(csvText),
     ...s.rows.map((r) => [
       csvText(r.label),
       ...s.columns.map((c) => csvField(String(r.cells[String(c.no)]?.value ?? ''))),
+      ...(notes ? [csvText(rowNote(r))] : []),
     ]),
   ];
   return `\ufeff${lines.map((l) => l.join(',')).join('\r\n')}\r\n`;
@@ -137,11 +162,13 @@ export function renderHtml(s: ReportSnapshot, opts: { baseUrl?: string } = {}): 
   const body = s.rows.map((r) => {
     const tds = s.columns.map((c) => {
       const cell = r.cells[String(c.no)];
-      if (!cell || cell.value === null) return '<td></td>';
+      const mark = cell?.unconfirmed ? ' <span class="unconfirmed">UNCONFIRMED</span>' : '';
+      const note = cell?.note ? `<div class="note">${esc(cell.note)}</div>` : '';
+      if (!cell || cell.value === null) return `<td>${mark}${note}</td>`;
       const text = cell.value.toLocaleString('vi-VN');
       return cell.drillDown
-        ? `<td><a href="${esc((opts.baseUrl ?? '') + cell.drillDown)}">${text}</a></td>`
-        : `<td>${text}</td>`;
+        ? `<td><a href="${esc((opts.baseUrl ?? '') + cell.drillDown)}">${text}</a>${mark}${note}</td>`
+        : `<td>${text}${mark}${note}</td>`;
     });
     return `<tr class="${r.code === 'total' ? 'total' : ''}"><th class="unit">${esc(r.label)}</th>${tds.join('')}</tr>`;
   });
@@ -154,7 +181,7 @@ body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:9px;margin:12px}
 h1{font-size:13px;text-align:center;margin:4px 0}.sub{text-align:center;margin:2px 0}.code{text-align:right;font-weight:bold}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #000;padding:2px;text-align:center}
 th.unit{text-align:left;font-weight:normal}tr.total th,tr.total td{font-weight:bold}tr.ms th{font-style:italic;font-weight:normal}
-td a{color:inherit}li.fail{color:#a00}
+td a{color:inherit}li.fail{color:#a00}.note{font-size:7px;text-align:left}.unconfirmed{color:#a60}
 </style></head><body>
 <div class="code">Biểu số: ${esc(s.form.code)}</div>
 <h1>${esc(s.form.title)}</h1>

@@ -193,8 +193,24 @@ export interface HeaderCell {
 /** One computed cell. `value: null` = a manual column (not recorded by kntc-flow) or the note column. */
 export interface SnapshotCell {
   value: number | null;
-  /** The case search behind the number (relative URL), when its filter is one the search offers. */
+  /**
+   * The list behind the number (relative URL of the API): the case search with the same filter, or for a figure
+   * of other records (reception sessions and visits, hotspots, gatherings, task forces, review campaigns) their
+   * list with the same filter. Absent when no list offers the filter (never a link to a wider list).
+   */
   drillDown?: string;
+  /**
+   * How the number is counted, when the list does not show it as a count of items: e.g. "sum of peopleCount",
+   * "distinct sessionDate" — and, for a figure whose rule the sources leave open, the configuration it follows.
+   */
+  note?: string;
+  /** The figure rests on a rule the sources do not confirm (configuration, marked UNCONFIRMED where shown). */
+  unconfirmed?: boolean;
+  /**
+   * The ids of the records counted, for a figure a consolidation must count distinct (one record can belong to
+   * several agencies: a hotspot's items): the consolidation counts the union, not the sum. No personal data.
+   */
+  items?: string[];
 }
 
 export interface SnapshotRow {

@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { DrillAgencyQuery, DrillBool, narrowAgencies } from '../drill-filters.js';
 import {
   GATHERING_CITIES,
   GATHERING_PLACES,
@@ -270,12 +271,26 @@ export const gatheringRoutes: RouteSpec[] = [
     tags: ['Mass matters'],
     summary: "Central gatherings of the caller's agency subtree (the supervisor's view), newest first",
     auth: { roles: READERS, scope: { kind: 'subtree' } },
-    request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+    request: {
+      query: z.strictObject({
+        ...DrillAgencyQuery,
+        gatheredFrom: IsoInstant.optional().meta({ description: 'Gathered at or after' }),
+        gatheredTo: IsoInstant.optional().meta({ description: 'Gathered before' }),
+        broughtHome: DrillBool.meta({ description: "`true`: the citizens were brought home (the process's step)" }),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
     responses: {
       200: { description: 'Gatherings', schema: z.object({ items: z.array(GatheringView) }) },
     },
     handler: async ({ query, subtree, services }) => {
-      const list = await services.massMatterStore.gatherings({ agencies: subtree, limit: query.limit });
+      const list = await services.massMatterStore.gatherings({
+        agencies: await narrowAgencies(subtree, query, services.agencies),
+        limit: query.limit,
+        from: query.gatheredFrom,
+        to: query.gatheredTo,
+        broughtHome: query.broughtHome === undefined ? undefined : query.broughtHome === 'true',
+      });
       return { body: { items: await views(services, list) } };
     },
   }),

@@ -5,13 +5,14 @@
  * the agencies that received its items; cases outside the caller's subtree are counted, not named).
  */
 import { z } from 'zod';
+import { DrillAgencyQuery, DrillBool, narrowAgencies } from '../drill-filters.js';
 import { actorOf } from '../auth/principal.js';
 import { withVnInstants } from '../instants.js';
 import { idempotent } from '../routing/idempotent.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import type { Services } from '../routing/services.js';
 import type { HotspotView } from '../../db/hotspots.js';
-import { Cursor, encodeCursor, Text } from '../schemas.js';
+import { Cursor, encodeCursor, IsoInstant, Text } from '../schemas.js';
 import { SectorCode } from './cases.js';
 import { LEVELS } from '../../hotspots/config.js';
 
@@ -118,6 +119,13 @@ const HotspotQuery = z.strictObject({
     .optional(),
   sector: SectorCode.optional(),
   granularity: z.enum(['place_sector_respondent', 'place_sector', 'place']).optional(),
+  ...DrillAgencyQuery,
+  raisedFrom: IsoInstant.optional().meta({ description: 'Raised (first reached a level) at or after' }),
+  raisedTo: IsoInstant.optional().meta({ description: 'Raised before' }),
+  closed: DrillBool.meta({ description: '`false`: still followed (open or acknowledged); `true`: closed' }),
+  includeFallen: DrillBool.meta({
+    description: '`true`: also the hotspots that fell below the lowest level since they were raised (no level now)',
+  }),
   // The sort key is the newest item's instant (`k`) and the level's rank (`t`).
   after: Cursor.refine((c) => c.t !== undefined && /^\d{1,2}$/.test(c.t), {
     message: 'not a cursor returned by this API',
@@ -216,8 +224,13 @@ export const hotspotRoutes: RouteSpec[] = [
     },
     handler: async ({ query, subtree, services }) => {
       const after = query.after;
+      const agencies = await narrowAgencies(subtree, query, services.agencies);
       const rows = await services.hotspots.list({
-        agencies: subtree,
+        agencies,
+        raisedFrom: query.raisedFrom,
+        raisedTo: query.raisedTo,
+        closed: query.closed === undefined ? undefined : query.closed === 'true',
+        includeFallen: query.includeFallen === 'true',
         level: query.level,
         status: query.status,
         provinceCode: query.provinceCode,

@@ -18,6 +18,7 @@ import {
 import { refusalBasis } from '../../reception/legal-rules.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
 import { withVnInstants } from '../instants.js';
+import { DrillAgencyQuery, narrowAgencies } from '../drill-filters.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { checkIdempotencyKey, idempotent } from '../routing/idempotent.js';
@@ -267,7 +268,7 @@ const CreateVisit = z
   .meta({ id: 'CreateReceptionVisit' });
 
 const SessionListQuery = z.strictObject({
-  agencyId: AgencyId.optional(),
+  ...DrillAgencyQuery,
   from: IsoDay.optional().meta({ description: 'Session date from (Vietnam)' }),
   to: IsoDay.optional(),
   kind: z.enum(SESSION_KINDS).optional(),
@@ -281,7 +282,7 @@ const SessionListQuery = z.strictObject({
 });
 
 const VisitListQuery = z.strictObject({
-  agencyId: AgencyId.optional(),
+  ...DrillAgencyQuery,
   sessionId: Uuid.optional(),
   from: IsoDay.optional().meta({ description: 'Session date from (Vietnam)' }),
   to: IsoDay.optional(),
@@ -482,7 +483,7 @@ export const receptionRoutes: RouteSpec[] = [
       },
     },
     handler: async ({ query, subtree, services }) => {
-      const agencies = await narrow(subtree, query.agencyId, services.agencies);
+      const agencies = await narrowAgencies(subtree, query, services.agencies);
       const rows = await services.receptionStore.sessions({ ...query, agencies });
       return {
         body: {
@@ -588,7 +589,7 @@ export const receptionRoutes: RouteSpec[] = [
       },
     },
     handler: async ({ query, subtree, services }) => {
-      const agencies = await narrow(subtree, query.agencyId, services.agencies);
+      const agencies = await narrowAgencies(subtree, query, services.agencies);
       const { delegation, ...rest } = query;
       const rows = await services.receptionStore.visits({ ...rest, isDelegation: flag(delegation), agencies });
       return {

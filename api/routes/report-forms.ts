@@ -110,7 +110,20 @@ const Cell = z.object({
     .number()
     .nullable()
     .meta({ description: 'null: a manual column (entered by the agency) or the note column' }),
-  drillDown: z.string().optional().meta({ description: 'The case search behind the number (same filter)' }),
+  drillDown: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'The list behind the number (same filter): the case search, or for other records their list (reception ' +
+        'sessions and visits, hotspots, central gatherings, task forces, review campaigns)',
+    }),
+  note: z.string().optional().meta({ description: 'How the number is counted or where its rule comes from' }),
+  unconfirmed: z.boolean().optional().meta({ description: 'The figure rests on a rule the sources do not confirm' }),
+  items: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'Ids of the records counted, where a consolidation counts them distinct (hotspots)' }),
 });
 const ReportSnapshot = z
   .object({

@@ -7,6 +7,7 @@
  * its legal ground, referral to a task force (which is then assigned the matter).
  */
 import { z } from 'zod';
+import { DrillAgencyQuery, narrowAgencies } from '../drill-filters.js';
 import { MATTER_FLAGS } from '../../db/matters.js';
 import { REVIEW_OUTCOMES, type CampaignRecord, type ReviewRecord } from '../../db/review-campaigns.js';
 import { isIsoDate } from '../../workflows/clock/days.js';
@@ -192,11 +193,23 @@ export const reviewCampaignRoutes: RouteSpec[] = [
     tags: ['Review campaigns'],
     summary: 'Review campaigns of agencies within your subtree, newest first',
     auth: { roles: READERS, scope: { kind: 'subtree' } },
-    request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+    request: {
+      query: z.strictObject({
+        ...DrillAgencyQuery,
+        runningFrom: IsoDate.optional().meta({ description: 'Running on or after this day: not completed before it' }),
+        runningTo: IsoDate.optional().meta({ description: 'Running on or before this day: launched by its end' }),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
     responses: { 200: { description: 'Campaigns', schema: z.object({ items: z.array(CampaignView) }) } },
-    handler: async ({ query, subtree, services }) => ({
-      body: { items: (await services.reviewCampaigns.store.list(subtree, query.limit)).map(campaignView) },
-    }),
+    handler: async ({ query, subtree, services }) => {
+      const agencies = await narrowAgencies(subtree, query, services.agencies);
+      const rows = await services.reviewCampaigns.store.list(agencies, query.limit, {
+        from: query.runningFrom,
+        to: query.runningTo,
+      });
+      return { body: { items: rows.map(campaignView) } };
+    },
   }),
 
   defineRoute({

@@ -6,6 +6,7 @@
  * each access outside their own subtree audited — until the end date or their removal.
  */
 import { z } from 'zod';
+import { DrillAgencyQuery, narrowAgencies } from '../drill-filters.js';
 import { ASSIGNMENT_KINDS, type TaskForceDetail } from '../../db/task-forces.js';
 import { isIsoDate } from '../../workflows/clock/days.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
@@ -140,7 +141,14 @@ export const taskForceRoutes: RouteSpec[] = [
     tags: ['Task forces'],
     summary: 'Task forces governed within your agency subtree, newest first',
     auth: { roles: READERS, scope: { kind: 'subtree' } },
-    request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+    request: {
+      query: z.strictObject({
+        ...DrillAgencyQuery,
+        activeFrom: IsoDate.optional().meta({ description: 'Active on or after this day: ending on or after it' }),
+        activeTo: IsoDate.optional().meta({ description: 'Active on or before this day: set up by its end' }),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
     responses: {
       200: {
         description: 'Task forces (without members and assignments: see each one)',
@@ -150,7 +158,11 @@ export const taskForceRoutes: RouteSpec[] = [
       },
     },
     handler: async ({ query, subtree, services }) => {
-      const rows = await services.taskForces.store.list(subtree, query.limit);
+      const agencies = await narrowAgencies(subtree, query, services.agencies);
+      const rows = await services.taskForces.store.list(agencies, query.limit, {
+        from: query.activeFrom,
+        to: query.activeTo,
+      });
       return {
         body: {
           items: rows.map(({ createdBy: _by, ...r }) => ({

@@ -5787,8 +5787,14 @@ export interface components {
             rows: {
                 cells: {
                     [key: string]: {
-                        /** @description The case search behind the number (same filter) */
+                        /** @description The list behind the number (same filter): the case search, or for other records their list (reception sessions and visits, hotspots, central gatherings, task forces, review campaigns) */
                         drillDown?: string;
+                        /** @description Ids of the records counted, where a consolidation counts them distinct (hotspots) */
+                        items?: string[];
+                        /** @description How the number is counted or where its rule comes from */
+                        note?: string;
+                        /** @description The figure rests on a rule the sources do not confirm */
+                        unconfirmed?: boolean;
                         /** @description null: a manual column (entered by the agency) or the note column */
                         value: number | null;
                     };
@@ -11456,6 +11462,16 @@ export interface operations {
     listCentralGatherings: {
         parameters: {
             query?: {
+                /** @description Narrow to this agency's subtree (must be within yours) */
+                agencyId?: string;
+                /** @description `true`: the citizens were brought home (the process's step) */
+                broughtHome?: "true" | "false";
+                /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
+                exactAgency?: "true" | "false";
+                /** @description Gathered at or after */
+                gatheredFrom?: string;
+                /** @description Gathered before */
+                gatheredTo?: string;
                 limit?: number;
             };
             header?: never;
@@ -11607,11 +11623,23 @@ export interface operations {
             query?: {
                 /** @description Cursor: the `after` value of the previous page's `next` link */
                 after?: string;
+                /** @description Narrow to this agency's subtree (must be within yours) */
+                agencyId?: string;
+                /** @description `false`: still followed (open or acknowledged); `true`: closed */
+                closed?: "true" | "false";
                 communeCode?: string;
+                /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
+                exactAgency?: "true" | "false";
                 granularity?: "place_sector_respondent" | "place_sector" | "place";
+                /** @description `true`: also the hotspots that fell below the lowest level since they were raised (no level now) */
+                includeFallen?: "true" | "false";
                 level?: "watch" | "warning" | "hot";
                 limit?: number;
                 provinceCode?: string;
+                /** @description Raised (first reached a level) at or after */
+                raisedFrom?: string;
+                /** @description Raised before */
+                raisedTo?: string;
                 /** @description Sector code of the configurable list (e.g. `land`, `environment`, `corruption`) */
                 sector?: string;
                 status?: "open" | "acknowledged" | "closed";
@@ -14644,8 +14672,10 @@ export interface operations {
             query?: {
                 /** @description Cursor: the `after` value of the previous page's `next` link */
                 after?: string;
-                /** @description Agency id in the agency tree */
+                /** @description Narrow to this agency's subtree (must be within yours) */
                 agencyId?: string;
+                /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
+                exactAgency?: "true" | "false";
                 /** @description Session date from (Vietnam) */
                 from?: string;
                 kind?: "regular" | "periodic" | "ad_hoc";
@@ -14952,10 +14982,12 @@ export interface operations {
             query?: {
                 /** @description Cursor: the `after` value of the previous page's `next` link */
                 after?: string;
-                /** @description Agency id in the agency tree */
+                /** @description Narrow to this agency's subtree (must be within yours) */
                 agencyId?: string;
                 contentType?: "complaint" | "denunciation" | "petition" | "feedback";
                 delegation?: "true" | "false";
+                /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
+                exactAgency?: "true" | "false";
                 /** @description Session date from (Vietnam) */
                 from?: string;
                 leaderPersonId?: string;
@@ -15965,7 +15997,15 @@ export interface operations {
     listReviewCampaigns: {
         parameters: {
             query?: {
+                /** @description Narrow to this agency's subtree (must be within yours) */
+                agencyId?: string;
+                /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
+                exactAgency?: "true" | "false";
                 limit?: number;
+                /** @description Running on or after this day: not completed before it */
+                runningFrom?: string;
+                /** @description Running on or before this day: launched by its end */
+                runningTo?: string;
             };
             header?: never;
             path?: never;
@@ -16313,6 +16353,14 @@ export interface operations {
     listTaskForces: {
         parameters: {
             query?: {
+                /** @description Active on or after this day: ending on or after it */
+                activeFrom?: string;
+                /** @description Active on or before this day: set up by its end */
+                activeTo?: string;
+                /** @description Narrow to this agency's subtree (must be within yours) */
+                agencyId?: string;
+                /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
+                exactAgency?: "true" | "false";
                 limit?: number;
             };
             header?: never;

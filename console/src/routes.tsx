@@ -89,6 +89,7 @@ export const screens: Screen[] = [
   { path: 'reception/schedule-entries', lazy: () => import('./pages/ScheduleEntries.js') },
   { path: 'periods/:periodId', lazy: () => import('./pages/Period.js') },
   { path: 'matters/:id', lazy: () => import('./pages/Matter.js') },
+  { path: 'gatherings', lazy: () => import('./pages/Gatherings.js') },
   { path: 'task-forces/:id', lazy: () => import('./pages/TaskForce.js') },
   { path: 'review-campaigns/:id', lazy: () => import('./pages/ReviewCampaign.js') },
 ];

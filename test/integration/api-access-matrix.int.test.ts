@@ -744,6 +744,49 @@ describe('route × role access matrix', () => {
     },
   );
 
+  it('the lists behind report figures narrow by agency within the caller’s subtree only (drill-down filters)', async () => {
+    // Each list a report figure links to (issue 16 item 6), with the filters the links carry.
+    const lists = [
+      '/v1/reception/sessions?from=2026-01-01&to=2026-01-31',
+      '/v1/reception/visits?from=2026-01-01&to=2026-01-31&delegation=true',
+      '/v1/hotspots?raisedFrom=2026-01-01T00:00:00%2B07:00&raisedTo=2026-02-01T00:00:00%2B07:00&closed=false',
+      '/v1/gatherings?gatheredFrom=2026-01-01T00:00:00%2B07:00&broughtHome=true',
+      '/v1/task-forces?activeFrom=2026-01-01&activeTo=2026-01-31',
+      '/v1/review-campaigns?runningFrom=2026-01-01&runningTo=2026-01-31',
+    ];
+    const home = await authHeader({ roles: ['supervisor'], agency: HOME });
+    const parent = await authHeader({ roles: ['supervisor'], agency: PARENT });
+    const get = async (url: string, headers: Record<string, string>) => {
+      const r = await fetch(api.url + url, { headers });
+      return { status: r.status, text: await r.text() };
+    };
+    for (const list of lists) {
+      // Its own agency alone, or the province narrowing to it: allowed.
+      expect((await get(`${list}&agencyId=${HOME}&exactAgency=true`, home)).status, list).toBe(200);
+      expect((await get(`${list}&agencyId=${HOME}`, parent)).status, list).toBe(200);
+      // Another agency's subtree does not exist for the caller (404, as on the case search).
+      const other = await get(`${list}&agencyId=${OTHER}`, home);
+      expect(other.status, list).toBe(404);
+      expect(other.text).toContain('https://kntc-flow.vn/problems/not-found');
+      // `exactAgency` without `agencyId`: 400 naming the field; a malformed value: 400 naming it.
+      const bad = await get(`${list}&exactAgency=true`, home);
+      expect([list, bad.status]).toEqual([list, 400]);
+      expect(bad.text).toContain('exactAgency');
+      const malformed = await get(`${list}&exactAgency=yes&agencyId=${HOME}`, home);
+      expect([list, malformed.status]).toEqual([list, 400]);
+    }
+    for (const [url, field] of [
+      ['/v1/hotspots?raisedFrom=yesterday', 'raisedFrom'],
+      ['/v1/gatherings?gatheredTo=2026-13-01T00:00:00Z', 'gatheredTo'],
+      ['/v1/task-forces?activeFrom=2026-02-30', 'activeFrom'],
+      ['/v1/review-campaigns?runningTo=soon', 'runningTo'],
+    ] as const) {
+      const r = await get(url, home);
+      expect([url, r.status]).toEqual([url, 400]);
+      expect(r.text).toContain(field);
+    }
+  });
+
   it('a parent agency sees its subtree (province admin reads a department case)', async () => {
     const r = await fetch(`${api.url}/v1/cases/${caseId}`, {
       headers: await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }),

@@ -246,10 +246,37 @@ describe('the console screens in Chromium', () => {
     await shot(page, 'report');
     await expectAccessible(page, 'report');
 
+    // Every figure of rows I and VI–VIII links to the console list of its records (issue 16 item 6); I.3 rests on an
+    // UNCONFIRMED mapping of the legal minimum onto the data period, and says so.
+    const figures = page.getByTestId('figures');
+    const hrefOf = (row: string) => figures.locator(`tr[data-row="${row}"] td a`).getAttribute('href');
+    expect(await hrefOf('I.1')).toMatch(/^\/reception\?.*tab=sessions/);
+    expect(await hrefOf('VI.1.a')).toMatch(/^\/hotspots\?agencyId=tinh-demo&exactAgency=true&.*closed=false/);
+    expect(await hrefOf('VI.2')).toMatch(/^\/gatherings\?agencyId=tinh-demo/);
+    expect(await hrefOf('VII.1')).toMatch(/^\/task-forces\?agencyId=tinh-demo&exactAgency=true&activeFrom=/);
+    expect(await hrefOf('VIII.1')).toMatch(/^\/review-campaigns\?agencyId=tinh-demo&exactAgency=true&runningFrom=/);
+    await visible(figures.locator('tr[data-row="I.3"]').getByTestId('unconfirmed'));
+    const reportAt = page.url();
+    for (const [row, list] of [
+      ['VI.1.a', 'hotspots'],
+      ['VI.2', 'gatherings'],
+      ['VII.1', 'task-forces'],
+      ['VIII.1', 'review-campaigns'],
+    ] as const) {
+      await page.goto(reportAt);
+      const a = figures.locator(`tr[data-row="${row}"] td a`);
+      const n = Number(await a.textContent());
+      await a.click();
+      await page.waitForURL(new RegExp(`/${list}\\?.*via=report`));
+      await textOf(page.getByTestId('passed-filters')).toContain('agencyId=tinh-demo');
+      await visible(page.getByTestId(list));
+      await expect.poll(() => page.getByTestId(list).locator('tbody tr').count(), { timeout: 20_000 }).toBe(n);
+    }
+    await page.goto(reportAt);
+
     // A figure and the case search behind it agree.
-    const link = page
-      .getByTestId('figures')
-      .locator('td a')
+    const link = figures
+      .locator('td a[href^="/cases?"]')
       .filter({ hasText: /^[1-9]\d*$/ })
       .first();
     const value = Number(await link.textContent());

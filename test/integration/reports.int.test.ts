@@ -14,6 +14,7 @@ import { createReportActivities } from '../../activities/reports.js';
 import { resolveRecipients } from '../../directory/recipients.js';
 import { regimeByCircular } from '../../reports/regimes.js';
 import { XLSX_HEADER_ROW } from '../../reports/render.js';
+import { requiredLeaderDays } from '../../activities/report-engine.js';
 import { ensureReportSchedule, REPORT_SCHEDULE_SPEC } from '../../platform/report-schedule.js';
 import { canonicalJson } from '../../workflows/engine/canonical-json.js';
 import { getReportState, REPORT_SCHEDULE_ID, reportWorkflowId } from '../../workflows/report-contract.js';
@@ -261,6 +262,110 @@ async function seedIssue15(): Promise<void> {
     review(rc1, mB, 'ubnd-xa-b', '2031-03-10', null), // another commune's matter
   ]);
 }
+/**
+ * Commune B's reception and classified letters of the period (15/02–14/03/2031), each with ones outside it: the rows
+ * I.1–I.6 and II.3–II.4 of its March report. Expected figures in COMMUNE_B.
+ */
+async function seedReceptionAndLetters(): Promise<void> {
+  const db = api.tdb.db;
+  const agency = 'ubnd-xa-b';
+  const place = `rp_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  await db('reception_places').insert({
+    id: place,
+    agency_id: agency,
+    name: 'Phòng tiếp công dân xã B',
+    kind: 'committee_seat',
+    address: '1 Lê Lợi',
+    created_by: 'test',
+  });
+  const session = async (day: string, kind: string, receivedBy = 'in_person') => {
+    const id = randomUUID();
+    await db('reception_sessions').insert({
+      id,
+      agency_id: agency,
+      place_id: place,
+      kind,
+      received_by: receivedBy,
+      leader_person_id: kind === 'regular' ? null : 'p-tf-lead',
+      delegate_person_id: receivedBy === 'delegated' ? 'p-tf-lead' : null,
+      mode: 'in_person',
+      session_date: day,
+      started_at: `${day}T08:00:00+07:00`,
+      created_by: 'test',
+    });
+    return id;
+  };
+  const visit = (sessionId: string, day: string, people: number, delegation = false) =>
+    db('reception_visits').insert({
+      id: randomUUID(),
+      session_id: sessionId,
+      agency_id: agency,
+      visited_at: `${day}T08:30:00+07:00`,
+      people_count: people,
+      is_delegation: delegation,
+      content_type: 'petition',
+      summary: 'Kiến nghị',
+      outcome: 'guided',
+      created_by: 'test',
+    });
+  const s1 = await session('2031-02-20', 'regular');
+  await visit(s1, '2031-02-20', 1);
+  await visit(s1, '2031-02-20', 3);
+  const s2 = await session('2031-03-03', 'periodic'); // a leader day
+  await visit(s2, '2031-03-03', 12, true); // a delegation
+  await session('2031-03-03', 'periodic'); // the same day: one leader day
+  await session('2031-03-05', 'periodic', 'delegated'); // delegated: not a leader day
+  await session('2031-03-10', 'periodic'); // a leader day
+  const s6 = await session('2031-03-15', 'regular'); // after the period
+  await visit(s6, '2031-03-15', 5);
+  // Letters classified by the `classify` task (withinCompetence, letterType) and handled (letterOutcome).
+  const letter = async (vars: Record<string, unknown>, receivedAt = '2031-03-02T09:00:00+07:00') => {
+    const id = randomUUID();
+    await db('cases').insert({
+      id,
+      reference: `TC-${YEAR}-${id.replace(/-/g, '').slice(0, 10).toUpperCase()}`,
+      workflow_id: `case-${id}`,
+      case_type: 'letter',
+      channel: 'portal',
+      agency_id: agency,
+      subject: 'seeded letter',
+      received_at: receivedAt,
+      stage: 'received',
+      status: 'open',
+    });
+    await db('case_states').insert({
+      case_id: id,
+      case_type: 'letter',
+      agency_id: agency,
+      pin: 'letter@1',
+      stage: 'end',
+      status: 'completed',
+      state: JSON.stringify({ variables: vars, tasks: [] }),
+      seq: 1,
+    });
+  };
+  await letter({ letterType: 'complaint', withinCompetence: true, letterOutcome: 'accepted' }); // within
+  await letter({ letterType: 'petition', withinCompetence: true, letterOutcome: 'reported_to_head' }); // within
+  await letter({ letterType: 'denunciation', withinCompetence: false, letterOutcome: 'guided' }); // outside
+  await letter({ letterType: 'petition', withinCompetence: false, letterOutcome: 'transferred' }); // outside
+  await letter({ letterType: 'petition', withinCompetence: true }); // not handled yet
+  await letter({ letterType: 'petition', withinCompetence: false, letterOutcome: 'archived' }); // not eligible
+  await letter(
+    { letterType: 'complaint', withinCompetence: true, letterOutcome: 'accepted' },
+    '2031-03-15T09:00:00+07:00',
+  ); // after the period
+}
+/** Commune B's reception and competence rows, counted by hand from {@link seedReceptionAndLetters}. */
+const COMMUNE_B: Record<string, number> = {
+  'I.1': 5,
+  'I.2': 2,
+  'I.4': 3,
+  'I.5': 16,
+  'I.6': 1,
+  'II.3': 2,
+  'II.4': 2,
+};
+
 /** The rows VI–VIII of commune A's March report, counted by hand from {@link seedIssue15}. */
 const ISSUE15: Record<string, number> = {
   'VI.1': 3,
@@ -290,6 +395,7 @@ beforeAll(async () => {
   await seed('tinh-demo', 'petition', '2031-03-02T09:00:00+07:00', 1);
   await seed('ubnd-xa-a', 'denunciation', '2031-03-15T00:00:00+07:00', 1);
   await seedIssue15();
+  await seedReceptionAndLetters();
   // What the schedule starts on 15 March: every agency's monthly report (March ends no quarter here: Q1 too).
   await api.deps.temporal.workflow.execute('reportDraftingWorkflow', {
     taskQueue: api.deps.taskQueue,
@@ -330,14 +436,80 @@ describe('stored reports', () => {
     expect(figure(b, 'II.1.d')).toBe(3);
     expect(figure(b, 'II.1.e')).toBe(2);
     expect(figure(b, 'I.1')).toBe(0);
-    // Sections that have no source yet are null with a note, never a made-up number.
-    expect(figure(b, 'I.3')).toBeNull();
+    // I.3: the legal minimum of a commune's chairman (2 days a month from 01/07/2026, Luật Tiếp công dân 2013
+    // Art 15(2)(d) as amended), March's obligation falling in this data period: computed, cited, marked UNCONFIRMED
+    // (how a calendar month maps onto the 15th–14th data period is configuration).
+    const i3 = b.forms[0]!.rows.find((r) => r.code === 'I.3')!.cells['1']! as Json;
+    expect(i3.value).toBe(2);
+    expect(i3.unconfirmed).toBe(true);
+    expect(i3.note).toContain('Luật Tiếp công dân 2013 Art 15(2)(d)');
+    expect(i3.note).toContain('UNCONFIRMED');
+    expect(requiredLeaderDays(['commune'], '2031-02-15', '2031-03-14').days).toBe(2);
+    // No row is left null any more.
+    expect(b.forms[0]!.rows.filter((r) => r.cells['1']!.value === null).map((r) => r.code)).toEqual([]);
     // Hotspots, central gatherings, task forces and reviews: each cell equals the count by hand of the seed.
     expect(Object.fromEntries(Object.keys(ISSUE15).map((code) => [code, figure(b, code)]))).toEqual(ISSUE15);
     // The processes of central gatherings are not letters (II.1 = 5 above); the snapshot's checks hold.
     const checks = (b as unknown as { forms: Array<{ checks: Array<{ rule: string; ok: boolean }> }> }).forms[0]!
       .checks;
     expect(checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('every linked figure of the monthly report equals what its list returns (cases, reception, issue 15 records)', async () => {
+    const reader = await as('tinh-demo', ['supervisor']);
+    type Cell = { value: number | null; drillDown?: string; note?: string };
+    /** Follows a link page by page; the figure the list shows: items, or the sum / distinct values the note names. */
+    const follow = async (link: string, note?: string): Promise<number> => {
+      const items: Json[] = [];
+      let next: string | null = link.startsWith('/v1/cases?') ? `${link}&limit=100` : link;
+      for (let i = 0; next && i < 100; i++) {
+        const r = await call('GET', next, reader);
+        expect(r.status, `${next}: ${r.text}`).toBe(200);
+        items.push(...(r.json.items as Json[]));
+        next = (r.json.next as string | null | undefined) ?? null;
+      }
+      if (note?.includes('peopleCount')) return items.reduce((a, x) => a + Number(x.peopleCount), 0);
+      if (note?.includes('sessionDate')) return new Set(items.map((x) => x.sessionDate)).size;
+      return items.length;
+    };
+    const expected: Record<string, Record<string, number>> = { 'ubnd-xa-a': ISSUE15, 'ubnd-xa-b': COMMUNE_B };
+    for (const agency of ['ubnd-xa-a', 'ubnd-xa-b']) {
+      const r = await reportOf(agency);
+      const v = await call('GET', `/v1/reports/${r.id}/versions/1`, reader);
+      const rows = (v.json.snapshot as { forms: Array<{ rows: Array<{ code: string; cells: Record<string, Cell> }> }> })
+        .forms[0]!.rows;
+      for (const [code, n] of Object.entries(expected[agency]!))
+        expect([agency, code, rows.find((x) => x.code === code)!.cells['1']!.value]).toEqual([agency, code, n]);
+      let followed = 0;
+      for (const row of rows) {
+        const cell = row.cells['1']!;
+        if (!cell.drillDown) continue;
+        expect(cell.drillDown).toContain(`agencyId=${agency}&exactAgency=true`);
+        expect([agency, row.code, await follow(cell.drillDown, cell.note)]).toEqual([agency, row.code, cell.value]);
+        followed++;
+      }
+      // The rows without a list: derived (I.3 from the law), not a filter any list offers (untyped case rows, the
+      // letters' competence, prolonged matters), or records of two kinds (a task force's cases and matters, the
+      // reviews across campaigns).
+      expect(rows.filter((x) => !x.cells['1']!.drillDown).map((x) => x.code)).toEqual([
+        'I.3',
+        'II.1',
+        'II.2',
+        'II.3',
+        'II.4',
+        'V.1',
+        'V.2',
+        'V.3',
+        'VII.1.a',
+        'VII.1.b',
+        'VII.1.c',
+        'VIII.1.a',
+        'VIII.1.b',
+        'VIII.1.c',
+        'VIII.1.d',
+      ]);
+      expect(followed).toBe(rows.length - 15);
+    }
   });
 
   it('periodic report: the regime’s forms; the province sums a commune’s submitted cells, lists the other', async () => {
@@ -503,9 +675,15 @@ describe('stored reports', () => {
     const csv = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=csv`, { headers: officer });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const csvLines = (await csv.text()).split('\r\n');
-    expect(csvLines).toContain('Tổng số đơn tiếp nhận trong kỳ,7');
-    expect(csvLines).toContain(`Đoàn đông người lên Trung ương: số người,${ISSUE15['VI.2.a']}`);
-    expect(csvLines).toContain(`Vụ việc rà soát quá hạn,${ISSUE15['VIII.1.c']}`);
+    // A last column "Ghi chú" says how a figure is counted; I.3 is marked UNCONFIRMED there.
+    expect(csvLines).toContain('Tổng số đơn tiếp nhận trong kỳ,7,');
+    expect(csvLines).toContain(`Vụ việc rà soát quá hạn,${ISSUE15['VIII.1.c']},`);
+    expect(csvLines.find((l) => l.startsWith('Đoàn đông người lên Trung ương: số người,'))).toBe(
+      `Đoàn đông người lên Trung ương: số người,${ISSUE15['VI.2.a']},tổng peopleCount của các lượt trong danh sách`,
+    );
+    expect(
+      csvLines.find((l) => l.startsWith('Số ngày tiếp công dân định kỳ của lãnh đạo phải thực hiện,2,')),
+    ).toContain('UNCONFIRMED');
     // XLSX and PDF of a submitted version come from the report-form renderers (laid out like the paper form).
     const xlsx = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=xlsx`, { headers: officer });
     expect(xlsx.status).toBe(200);
@@ -527,6 +705,10 @@ describe('stored reports', () => {
       const i = labels.findIndex((r) => r.code === code);
       expect([code, ws.getCell(codeRow + 1 + i, 2).value]).toEqual([code, ISSUE15[code]]);
     }
+    const i3At = labels.findIndex((r) => r.code === 'I.3');
+    expect(ws.getCell(codeRow + 1 + i3At, 2).value).toBe(2);
+    expect(ws.getCell(XLSX_HEADER_ROW, 3).value).toBe('Ghi chú (cách tính, nguồn)');
+    expect(String(ws.getCell(codeRow + 1 + i3At, 3).value)).toContain('UNCONFIRMED');
     const pdf = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=pdf`, { headers: officer });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
@@ -537,6 +719,7 @@ describe('stored reports', () => {
     expect(text).toContain('Tổng số đơn tiếp nhận trong kỳ');
     expect(text).toContain('Tổ công tác hoạt động trong kỳ');
     expect(text).toContain('Điểm nóng phát sinh trong kỳ');
+    expect(text).toContain('UNCONFIRMED');
     const html = await fetch(`${api.url}/v1/reports/${id}/versions/2/export?format=html`, { headers: officer });
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(await html.text()).toContain('href="/v1/cases?receivedFrom=');
@@ -560,7 +743,17 @@ describe('stored reports', () => {
     // Own 1 (province) + 4 (department, as submitted) + 7 (commune A, version 2).
     expect(rows.find((r) => r.code === 'II.1')!.cells['1']!.value).toBe(12);
     expect(rows.find((r) => r.code === 'III.1')!.cells['1']!.value).toBe(4);
-    expect(rows.find((r) => r.code === 'I.3')!.cells['1']!.value).toBeNull();
+    // I.3 is summed (each head owes their own days): the province's, the department's and commune A's minimum.
+    const levels = await api.tdb.db('agencies').whereIn('id', ['tinh-demo', 'so-tnmt', 'ubnd-xa-a']).pluck('level');
+    expect(rows.find((r) => r.code === 'I.3')!.cells['1']!.value).toBe(
+      requiredLeaderDays(levels, '2031-02-15', '2031-03-14').days,
+    );
+    // A hotspot spanning commune A and the department is in both submitted reports (VI.1.a: 2 and 1): the
+    // province counts it once — the distinct hotspots, not the sum (3).
+    const vi1a = rows.find((r) => r.code === 'VI.1.a')!.cells['1']! as { value: number; items?: string[] };
+    expect(vi1a.value).toBe(2);
+    expect(vi1a.items).toHaveLength(2);
+    expect(rows.find((r) => r.code === 'VI.1.b')!.cells['1']!.value).toBe(1);
     // Commune A's central gatherings, as submitted (the province and the department have none).
     expect(rows.find((r) => r.code === 'VI.2.a')!.cells['1']!.value).toBe(ISSUE15['VI.2.a']);
     // A commune sees no consolidation of the province (outside its subtree).

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { api, ok } from '../api.js';
 import { DataTable, ListPage, SelectFilter, useUrlFilters, type Column } from '../components/ListPage.js';
 import { QueryState } from '../components/Problem.js';
+import { DRILL_FILTERS, DrillFilters, useDrillQuery } from '../drill.js';
 import { useT, type Key } from '../i18n.js';
 
 export const LEVELS = ['watch', 'warning', 'hot'] as const;
@@ -23,8 +24,10 @@ export function hotspotLabel(h: {
 export function Component() {
   const { t, fmt } = useT();
   const f = useUrlFilters();
+  const drill = useDrillQuery(DRILL_FILTERS.hotspots);
   const query = {
     limit: 100,
+    ...(drill as Record<string, never>),
     ...(f.get('level') ? { level: f.get('level') as (typeof LEVELS)[number] } : {}),
     ...(f.get('status') ? { status: f.get('status') as (typeof STATUSES)[number] } : {}),
   };
@@ -70,6 +73,7 @@ export function Component() {
         </>
       }
     >
+      <DrillFilters names={DRILL_FILTERS.hotspots} />
       <QueryState q={q}>
         <DataTable
           testId="hotspots"

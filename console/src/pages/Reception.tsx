@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, ok } from '../api.js';
 import { QueryState } from '../components/Problem.js';
+import { DRILL_FILTERS, DrillFilters, useDrillQuery } from '../drill.js';
 import { ReceptionActions } from '../components/ReceptionActions.js';
 import { useT, type Key } from '../i18n.js';
 import { hasRole, useSession } from '../session.js';
@@ -108,12 +109,15 @@ function Compliance() {
 function Sessions() {
   const { t, fmt } = useT();
   const [open, setOpen] = useState<string | null>(null);
+  const drill = useDrillQuery(DRILL_FILTERS.sessions);
   const q = useQuery({
-    queryKey: ['reception-sessions'],
-    queryFn: async () => ok(await api().GET('/v1/reception/sessions', { params: { query: { limit: 100 } } })),
+    queryKey: ['reception-sessions', drill],
+    queryFn: async () =>
+      ok(await api().GET('/v1/reception/sessions', { params: { query: { limit: 100, ...(drill as object) } } })),
   });
   return (
     <Card withBorder>
+      <DrillFilters names={DRILL_FILTERS.sessions} />
       <QueryState q={q}>
         <div className="table-wrap">
           <Table striped data-testid="sessions">

@@ -22,6 +22,7 @@ import { useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api, newKey, ok, saveAttachment } from '../api.js';
 import { BarChart } from '../components/BarChart.js';
+import { drillTo } from '../drill.js';
 import { ProblemAlert, QueryState } from '../components/Problem.js';
 import { useT, type Key } from '../i18n.js';
 import { hasRole, useSession } from '../session.js';
@@ -33,13 +34,17 @@ interface Snapshot {
     form: { code: string; version: number; title: string; circular: string };
     agencyName: string;
     columns: Array<{ no: number; label: string; manual?: boolean }>;
-    rows: Array<{ code: string; label: string; cells: Record<string, { value: number | null; drillDown?: string }> }>;
+    rows: Array<{
+      code: string;
+      label: string;
+      cells: Record<string, { value: number | null; drillDown?: string; note?: string; unconfirmed?: boolean }>;
+    }>;
     checks: Array<{ rule: string; ok: boolean; detail: string }>;
   }>;
 }
 
-/** The console's case search for an API drill-down link (`/v1/cases?…` → `/cases?…&from=report`). */
-export const drillTo = (link: string) => `/cases?${link.split('?')[1] ?? ''}&from=report`;
+/** The console page for an API drill-down link (the case search, or the list of the figure's records). */
+export { drillTo };
 
 export function Component() {
   const { id = '' } = useParams();
@@ -238,6 +243,16 @@ function Figures({ form }: { form: Snapshot['forms'][number] }) {
                           </Anchor>
                         ) : (
                           v
+                        )}
+                        {cell?.unconfirmed && (
+                          <Badge ml={4} size="xs" color="dark" variant="outline" data-testid="unconfirmed">
+                            UNCONFIRMED
+                          </Badge>
+                        )}
+                        {cell?.note && (
+                          <Text size="xs" c="dimmed" data-testid="cell-note">
+                            {cell.note}
+                          </Text>
                         )}
                       </Table.Td>
                     );

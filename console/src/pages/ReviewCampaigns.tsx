@@ -10,6 +10,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ok, type components } from '../api.js';
 import { ProblemAlert, QueryState } from '../components/Problem.js';
+import { DRILL_FILTERS, DrillFilters, useDrillQuery } from '../drill.js';
 import { ReviewRows } from '../components/ReviewRows.js';
 import { fieldError, idList, useOpsT, useSubmit } from '../ops.js';
 import { hasRole, useSession } from '../session.js';
@@ -20,10 +21,11 @@ export function Component() {
   const { t, o, fmt } = useOpsT();
   const { claims } = useSession();
   const reads = hasRole(claims, 'supervisor', 'auditor', 'admin');
+  const drill = useDrillQuery(DRILL_FILTERS.reviewCampaigns);
   const q = useQuery({
-    queryKey: ['review-campaigns'],
+    queryKey: ['review-campaigns', drill],
     enabled: reads,
-    queryFn: async () => ok(await api().GET('/v1/review-campaigns', { params: { query: {} as never } })),
+    queryFn: async () => ok(await api().GET('/v1/review-campaigns', { params: { query: drill as never } })),
   });
   return (
     <Stack className="ops">
@@ -32,6 +34,7 @@ export function Component() {
       </Title>
       {reads && (
         <Card withBorder>
+          <DrillFilters names={DRILL_FILTERS.reviewCampaigns} />
           <QueryState q={q}>
             <div className="table-wrap">
               <Table striped data-testid="review-campaigns">

@@ -8,15 +8,17 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ok, type components } from '../api.js';
 import { ProblemAlert, QueryState } from '../components/Problem.js';
+import { DRILL_FILTERS, DrillFilters, useDrillQuery } from '../drill.js';
 import { fieldError, idList, useOpsT, useSubmit } from '../ops.js';
 import { hasRole, useSession } from '../session.js';
 
 export function Component() {
   const { t, o, fmt } = useOpsT();
   const { claims } = useSession();
+  const drill = useDrillQuery(DRILL_FILTERS.taskForces);
   const q = useQuery({
-    queryKey: ['task-forces'],
-    queryFn: async () => ok(await api().GET('/v1/task-forces', { params: { query: {} as never } })),
+    queryKey: ['task-forces', drill],
+    queryFn: async () => ok(await api().GET('/v1/task-forces', { params: { query: drill as never } })),
   });
   return (
     <Stack className="ops">
@@ -24,6 +26,7 @@ export function Component() {
         {o('taskForces')}
       </Title>
       <Card withBorder>
+        <DrillFilters names={DRILL_FILTERS.taskForces} />
         <QueryState q={q}>
           <div className="table-wrap">
             <Table striped data-testid="task-forces">
