@@ -117,8 +117,25 @@ async function suggestBefore(
                 + CASE WHEN r.matter_id IS NOT NULL THEN 0.2 ELSE 0 END
                 + 0.3 * similarity(m.subject_norm, ?)) DESC, m.last_received_at DESC, m.id
       LIMIT ?`,
-      [q.personHashes, q.respondentHashes, termsOf, q.agencies, TERM_CAP, TERM_CAP, q.agencies, TERM_CAP, subject,
-       0.3, subject, subject, q.agencies, '', '', subject, q.limit],
+      [
+        q.personHashes,
+        q.respondentHashes,
+        termsOf,
+        q.agencies,
+        TERM_CAP,
+        TERM_CAP,
+        q.agencies,
+        TERM_CAP,
+        subject,
+        0.3,
+        subject,
+        subject,
+        q.agencies,
+        '',
+        '',
+        subject,
+        q.limit,
+      ],
     );
     return rows.map((r) => r.id);
   });
@@ -238,7 +255,11 @@ async function main() {
     console.log(`loaded ${JSON.stringify(counts.rows[0])} in ${loadS.toFixed(0)} s (subjects: ${SUBJECTS})`);
 
     const store = createMatterStore(db);
-    const loadavg = () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`;
+    const loadavg = () =>
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`;
     // Query inputs: a known matter's citizen and a subject close to its title (typos, words dropped), or a
     // stranger with a fresh subject (nothing to find).
     const samples = (await db.raw(`SELECT id, agency_id, title FROM matters ORDER BY md5(id || 'sample') LIMIT ?`, [
@@ -397,10 +418,14 @@ async function main() {
     // A month's compliance for the whole province on the same data (reception/compliance.ts, ADR 0029).
     let complianceSql: { sql: string; bindings: unknown[] } | undefined;
     db.on('query', (q: { sql: string; bindings?: unknown[] }) => {
-      if (!complianceSql && !q.sql.includes('matter_identities')) complianceSql = { sql: q.sql, bindings: q.bindings ?? [] };
+      if (!complianceSql && !q.sql.includes('matter_identities'))
+        complianceSql = { sql: q.sql, bindings: q.bindings ?? [] };
     });
     console.log(`compliance start: ${loadavg()}`);
-    const months = Array.from({ length: 12 }, (_v, i) => `${i < 1 ? 2025 : 2026}-${String(i < 1 ? 12 : i).padStart(2, '0')}`);
+    const months = Array.from(
+      { length: 12 },
+      (_v, i) => `${i < 1 ? 2025 : 2026}-${String(i < 1 ? 12 : i).padStart(2, '0')}`,
+    );
     const ctimes: number[] = [];
     for (const month of [...months, ...months]) {
       complianceSql = undefined;
@@ -413,7 +438,9 @@ async function main() {
     console.log(line(`compliance, a month for the whole province (${agencies.length} agencies)`, ctimes));
     if (complianceSql) {
       const text = await explain(complianceSql.sql, complianceSql.bindings, 'TEXT');
-      console.log(`compliance (${months[months.length - 1]}) EXPLAIN ANALYZE:\n` + text.map((r) => r['QUERY PLAN']).join('\n'));
+      console.log(
+        `compliance (${months[months.length - 1]}) EXPLAIN ANALYZE:\n` + text.map((r) => r['QUERY PLAN']).join('\n'),
+      );
     }
   } finally {
     await db.destroy();

@@ -76,8 +76,10 @@ describe('matter suggestions by subject terms', () => {
     });
     const count = async (term: string, agency: string) =>
       Number(
-        ((await tdb.db('matter_term_counts').where({ term, agency_id: agency }).first('n')) as { n: number } | undefined)
-          ?.n ?? 0,
+        (
+          (await tdb.db('matter_term_counts').where({ term, agency_id: agency }).first('n')) as
+            { n: number } | undefined
+        )?.n ?? 0,
       );
     expect(await count('ranh gioi', 'so-tnmt')).toBe(2);
     await tdb.db('matters').where({ id }).update({ agency_id: 'ubnd-xa-a' });
