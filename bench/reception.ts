@@ -16,7 +16,14 @@
  * `stranger` (a new citizen, nine vocabulary words: nothing to find) and `commune` (`known`, searched by the
  * officer of the matter's commune or department only).
  *
- * Only PostgreSQL is needed (no Temporal): the look-up is one read transaction.
+ * Each look-up runs twice, alternating which goes first: `before` (the statement as ADR 0038 left it, in a
+ * transaction: 3 statements) and `after` (the production `suggest`: one statement, kept term counts; ADR 0038
+ * amendment); the two must return the same suggestions in the same order. Then every look-up of both is re-run
+ * under EXPLAIN (ANALYZE, BUFFERS): buffers, execution and planning time, load-independent where wall clock is
+ * not. Last, on the same data, a month's compliance for the whole province (reception/compliance.ts, ADR 0029;
+ * target under 1 s), 24 runs over 12 months. The load average is printed at each phase.
+ *
+ * Only PostgreSQL is needed (no Temporal).
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
