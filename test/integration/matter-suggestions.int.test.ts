@@ -84,6 +84,9 @@ describe('matter suggestions by subject terms', () => {
     expect(await count('ranh gioi', 'so-tnmt')).toBe(2);
     await tdb.db('matters').where({ id }).update({ agency_id: 'ubnd-xa-a' });
     expect([await count('ranh gioi', 'so-tnmt'), await count('ranh gioi', 'ubnd-xa-a')]).toEqual([1, 1]);
+    // A retitle that keeps some terms: those stay counted once, the new ones are added.
+    await tdb.db('matters').where({ id }).update({ subject_norm: 'tranh chap ranh gioi dat' });
+    expect([await count('ranh gioi', 'ubnd-xa-a'), await count('gioi dat', 'ubnd-xa-a')]).toEqual([1, 1]);
     await tdb.db('matters').where({ id: second }).delete();
     expect(await count('ranh gioi', 'so-tnmt')).toBe(0);
     expect(await countsDrift()).toEqual([]);
