@@ -96,7 +96,7 @@ async function suggestBefore(
                                              LIMIT ?) c)::int AS n
          FROM qt),
      hits AS MATERIALIZED (
-       SELECT x.matter_id, round(sum(ln(1 + ?::float8 / df.n))::numeric, 9) AS w
+       SELECT x.matter_id, round(sum(ln(1 + ?::float8 / df.n)) * 1e9) AS w
          FROM df JOIN matter_terms x ON x.term = df.t AND x.agency_id = ANY(?::text[])
         WHERE df.n > 0 AND df.n < ?
         GROUP BY x.matter_id

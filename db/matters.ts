@@ -497,8 +497,9 @@ export function createMatterStore(db: Db) {
              FROM qt LEFT JOIN matter_term_counts c ON c.term = qt.t
             GROUP BY qt.t),
          hits AS MATERIALIZED (
-           -- Rounded: a sum of the same weights is the same whatever order the terms come in (ties stay ties).
-           SELECT p.matter_id, round(sum(ln(1 + ?::float8 / df.n))::numeric, 9) AS w
+           -- Rounded (to 1e-9, in float8: no numeric conversion per matter): a sum of the same weights is the
+           -- same whatever order the terms come in (ties stay ties).
+           SELECT p.matter_id, round(sum(ln(1 + ?::float8 / df.n)) * 1e9) AS w
              FROM df CROSS JOIN LATERAL (
                -- The agencies searched hold most of the term's matters (a province-wide search): its posting
                -- list is read as one index range and filtered (IS TRUE: not an index condition), not one index
