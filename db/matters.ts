@@ -469,93 +469,104 @@ export function createMatterStore(db: Db) {
       const subject = foldText(q.subject);
       // A long summary: its first words carry the subject; each term costs up to TERM_CAP index entries.
       const termsOf = subject.split(' ').slice(0, SUBJECT_TERM_WORDS).join(' ');
-      return db.transaction(async (trx) => {
-        const { rows } = await trx.raw<{ rows: Array<Record<string, unknown>> }>(
-          `WITH person AS (
-             -- A matter that holds a denunciation is never matched by person: "same person" would tell the
-             -- caller who denounced (Luật Tố cáo Art 47); subject and respondent still find it.
-             SELECT i.matter_id FROM matter_identities i
-              WHERE i.kind = 'person' AND i.identity_hash = ANY(?::bytea[])
-                AND NOT EXISTS (
-                  SELECT 1 FROM matter_links l
-                    LEFT JOIN reception_visits v ON l.kind = 'visit' AND v.id = l.ref_id
-                    LEFT JOIN cases c ON l.kind = 'case' AND c.id = l.ref_id
-                   WHERE l.matter_id = i.matter_id
-                     AND (v.content_type = 'denunciation' OR c.case_type = 'denunciation'))
-              GROUP BY i.matter_id),
-           resp AS (
-             SELECT matter_id FROM matter_identities
-              WHERE kind = 'respondent' AND identity_hash = ANY(?::bytea[]) GROUP BY matter_id),
-           -- Similar subject (ADR 0038): the intake's terms (words, adjacent pairs) counted in the caller's
-           -- agencies up to a cap; a term held by the cap or more matters there says nothing and is left out; the
-           -- matters holding the rarer ones, ranked by rarity, then the best by trigram similarity.
-           qt AS (SELECT DISTINCT t FROM unnest(matter_subject_terms(?)) t),
-           df AS MATERIALIZED (
-             SELECT qt.t, (SELECT count(*) FROM (SELECT 1 FROM matter_terms x
-                                                   WHERE x.term = qt.t AND x.agency_id = ANY(?::text[])
-                                                   LIMIT ?) c)::int AS n
-               FROM qt),
-           hits AS MATERIALIZED (
-             SELECT x.matter_id, sum(ln(1 + ?::float8 / df.n)) AS w
-               FROM df JOIN matter_terms x ON x.term = df.t AND x.agency_id = ANY(?::text[])
-              WHERE df.n > 0 AND df.n < ?
-              GROUP BY x.matter_id
-              ORDER BY w DESC, x.matter_id
-              LIMIT 100),
-           -- Materialized: the few hits' subjects are read by key, never the similarity of every matter.
-           near AS MATERIALIZED (
-             SELECT h.matter_id, h.w, m.subject_norm FROM hits h JOIN matters m ON m.id = h.matter_id),
-           subj AS (
-             SELECT matter_id FROM near
-              WHERE similarity(subject_norm, ?) >= ?
-              ORDER BY similarity(subject_norm, ?) DESC, w DESC
-              LIMIT 20),
-           cand AS (SELECT matter_id FROM person UNION SELECT matter_id FROM resp UNION SELECT matter_id FROM subj)
-           SELECT m.*, (p.matter_id IS NOT NULL) AS same_person, (r.matter_id IS NOT NULL) AS same_respondent,
-                  similarity(m.subject_norm, ?) AS sim
+      // One statement, one round trip: a single statement reads one snapshot, no transaction needed.
+      const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
+        `WITH person AS (
+           -- A matter that holds a denunciation is never matched by person: "same person" would tell the
+           -- caller who denounced (Luật Tố cáo Art 47); subject and respondent still find it.
+           SELECT i.matter_id FROM matter_identities i
+            WHERE i.kind = 'person' AND i.identity_hash = ANY(?::bytea[])
+              AND NOT EXISTS (
+                SELECT 1 FROM matter_links l
+                  LEFT JOIN reception_visits v ON l.kind = 'visit' AND v.id = l.ref_id
+                  LEFT JOIN cases c ON l.kind = 'case' AND c.id = l.ref_id
+                 WHERE l.matter_id = i.matter_id
+                   AND (v.content_type = 'denunciation' OR c.case_type = 'denunciation'))
+            GROUP BY i.matter_id),
+         resp AS (
+           SELECT matter_id FROM matter_identities
+            WHERE kind = 'respondent' AND identity_hash = ANY(?::bytea[]) GROUP BY matter_id),
+         -- Similar subject (ADR 0038): the intake's terms (words, adjacent pairs); a term held by the cap or more
+         -- matters of the agencies searched says nothing and is left out; the matters holding the rarer ones,
+         -- ranked by rarity, then the best by trigram similarity. n: matters of the agencies searched holding
+         -- the term, total: of every agency, both from the kept counts (one index entry per agency and term).
+         qt AS (SELECT DISTINCT t FROM unnest(matter_subject_terms(?)) t),
+         df AS MATERIALIZED (
+           SELECT qt.t, coalesce(sum(c.n) FILTER (WHERE c.agency_id = ANY(?::text[])), 0)::int AS n,
+                  coalesce(sum(c.n), 0)::int AS total
+             FROM qt LEFT JOIN matter_term_counts c ON c.term = qt.t
+            GROUP BY qt.t),
+         hits AS MATERIALIZED (
+           -- Rounded (to 1e-9, in float8: no numeric conversion per matter): a sum of the same weights is the
+           -- same whatever order the terms come in (ties stay ties).
+           SELECT p.matter_id, round(sum(ln(1 + ?::float8 / df.n)) * 1e9) AS w
+             FROM df CROSS JOIN LATERAL (
+               -- The agencies searched hold most of the term's matters (a province-wide search): its posting
+               -- list is read as one index range and filtered (IS TRUE: not an index condition), not one index
+               -- range per agency searched; otherwise only the agencies' ranges are read.
+               SELECT x.matter_id FROM matter_terms x
+                WHERE df.total <= 2 * df.n AND x.term = df.t AND (x.agency_id = ANY(?::text[])) IS TRUE
+               UNION ALL
+               SELECT x.matter_id FROM matter_terms x
+                WHERE df.total > 2 * df.n AND x.term = df.t AND x.agency_id = ANY(?::text[])) p
+            WHERE df.n > 0 AND df.n < ?
+            GROUP BY p.matter_id
+            ORDER BY w DESC, p.matter_id
+            LIMIT 100),
+         -- Materialized: the few hits' subjects are read by key, each similarity computed once.
+         near AS MATERIALIZED (
+           SELECT h.matter_id, h.w, similarity(m.subject_norm, ?) AS sim
+             FROM hits h JOIN matters m ON m.id = h.matter_id),
+         subj AS (SELECT matter_id, sim FROM near WHERE sim >= ? ORDER BY sim DESC, w DESC LIMIT 20),
+         cand AS (SELECT matter_id FROM person UNION SELECT matter_id FROM resp UNION SELECT matter_id FROM subj),
+         scored AS MATERIALIZED (
+           SELECT m.id, m.last_received_at, (p.matter_id IS NOT NULL) AS same_person,
+                  (r.matter_id IS NOT NULL) AS same_respondent, coalesce(s.sim, similarity(m.subject_norm, ?)) AS sim
              FROM cand
              JOIN matters m ON m.id = cand.matter_id
              LEFT JOIN person p ON p.matter_id = m.id
              LEFT JOIN resp r ON r.matter_id = m.id
+             LEFT JOIN subj s ON s.matter_id = m.id
             WHERE m.agency_id = ANY(?::text[])
               AND NOT EXISTS (SELECT 1 FROM matter_links l WHERE l.matter_id = m.id AND l.kind = ? AND l.ref_id = ?
-                                AND l.decision = 'rejected')
-            ORDER BY (CASE WHEN p.matter_id IS NOT NULL THEN 0.5 ELSE 0 END
-                      + CASE WHEN r.matter_id IS NOT NULL THEN 0.2 ELSE 0 END
-                      + 0.3 * similarity(m.subject_norm, ?)) DESC, m.last_received_at DESC, m.id
-            LIMIT ?`,
-          [
-            q.personHashes as Buffer[],
-            q.respondentHashes as Buffer[],
-            termsOf,
-            q.agencies as string[],
-            TERM_CAP,
-            TERM_CAP,
-            q.agencies as string[],
-            TERM_CAP,
-            subject,
-            q.threshold,
-            subject,
-            subject,
-            q.agencies as string[],
-            q.exclude?.kind ?? '',
-            q.exclude?.refId ?? '',
-            subject,
-            q.limit,
-          ],
-        );
-        return rows.map((r) => {
-          const sim = Number(r.sim);
-          const samePerson = r.same_person as boolean;
-          const sameRespondent = r.same_respondent as boolean;
-          return {
-            matter: matterOf(r),
-            samePerson,
-            sameRespondent,
-            similarity: Math.round(sim * 1000) / 1000,
-            score: Math.round(((samePerson ? 0.5 : 0) + (sameRespondent ? 0.2 : 0) + 0.3 * sim) * 1000) / 1000,
-          };
-        });
+                                AND l.decision = 'rejected')),
+         best AS (
+           SELECT *, (CASE WHEN same_person THEN 0.5 ELSE 0 END + CASE WHEN same_respondent THEN 0.2 ELSE 0 END
+                      + 0.3 * sim) AS score
+             FROM scored ORDER BY score DESC, last_received_at DESC, id LIMIT ?)
+         -- Only the suggestions' rows are read whole.
+         SELECT m.*, b.same_person, b.same_respondent, b.sim
+           FROM best b JOIN matters m ON m.id = b.id
+          ORDER BY b.score DESC, b.last_received_at DESC, b.id`,
+        [
+          q.personHashes as Buffer[],
+          q.respondentHashes as Buffer[],
+          termsOf,
+          q.agencies as string[],
+          TERM_CAP,
+          q.agencies as string[],
+          q.agencies as string[],
+          TERM_CAP,
+          subject,
+          q.threshold,
+          subject,
+          q.agencies as string[],
+          q.exclude?.kind ?? '',
+          q.exclude?.refId ?? '',
+          q.limit,
+        ],
+      );
+      return rows.map((r) => {
+        const sim = Number(r.sim);
+        const samePerson = r.same_person as boolean;
+        const sameRespondent = r.same_respondent as boolean;
+        return {
+          matter: matterOf(r),
+          samePerson,
+          sameRespondent,
+          similarity: Math.round(sim * 1000) / 1000,
+          score: Math.round(((samePerson ? 0.5 : 0) + (sameRespondent ? 0.2 : 0) + 0.3 * sim) * 1000) / 1000,
+        };
       });
     },
   };

@@ -34,7 +34,18 @@ describe('matter suggestions by subject terms', () => {
       }>
     ).map((r) => `${r.agency_id}:${r.term}`);
 
-  it("the trigger keeps a matter's terms (words, adjacent pairs) through a title change", async () => {
+  // Every (term, agency) whose kept count differs from its postings (none when the trigger keeps both).
+  const countsDrift = async () =>
+    (
+      await tdb.db.raw(
+        `SELECT term, agency_id, c.n, t.n AS postings FROM matter_term_counts c
+           FULL JOIN (SELECT term, agency_id, count(*)::int AS n FROM matter_terms GROUP BY 1, 2) t
+           USING (term, agency_id)
+          WHERE coalesce(c.n, 0) <> coalesce(t.n, 0)`,
+      )
+    ).rows as unknown[];
+
+  it("the trigger keeps a matter's terms (words, adjacent pairs) and their counts through a title change", async () => {
     const matters = createMatterStore(tdb.db);
     const id = randomUUID();
     await matters.insert({
@@ -52,6 +63,33 @@ describe('matter suggestions by subject terms', () => {
     expect(await terms(id)).toEqual(
       ['chap', 'chap ranh', 'gioi', 'ranh', 'ranh gioi', 'tranh', 'tranh chap'].map((t) => `so-tnmt:${t}`),
     );
+    expect(await countsDrift()).toEqual([]);
+    // The kept counts per agency and term follow a move to another agency and a delete (ADR 0038 amendment).
+    const second = randomUUID();
+    await matters.insert({
+      id: second,
+      agencyId: 'so-tnmt',
+      title: 'Tranh chấp ranh giới thửa 12',
+      contentType: 'complaint',
+      receivedAt: '2026-05-02T02:00:00Z',
+      createdBy: 'test',
+    });
+    const count = async (term: string, agency: string) =>
+      Number(
+        (
+          (await tdb.db('matter_term_counts').where({ term, agency_id: agency }).first('n')) as
+            { n: number } | undefined
+        )?.n ?? 0,
+      );
+    expect(await count('ranh gioi', 'so-tnmt')).toBe(2);
+    await tdb.db('matters').where({ id }).update({ agency_id: 'ubnd-xa-a' });
+    expect([await count('ranh gioi', 'so-tnmt'), await count('ranh gioi', 'ubnd-xa-a')]).toEqual([1, 1]);
+    // A retitle that keeps some terms: those stay counted once, the new ones are added.
+    await tdb.db('matters').where({ id }).update({ subject_norm: 'tranh chap ranh gioi dat' });
+    expect([await count('ranh gioi', 'ubnd-xa-a'), await count('gioi dat', 'ubnd-xa-a')]).toEqual([1, 1]);
+    await tdb.db('matters').where({ id: second }).delete();
+    expect(await count('ranh gioi', 'so-tnmt')).toBe(0);
+    expect(await countsDrift()).toEqual([]);
   });
 
   it('a subject term common in the agencies searched suggests nothing; rarity is counted where the search looks', async () => {
