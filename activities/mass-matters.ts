@@ -12,6 +12,9 @@ import type { JsonValue } from '../workflows/engine/index.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { createDefinitionStore } from '../db/definitions.js';
+import { unstartedHotspotNotifications } from '../db/hotspots.js';
+import type { DeliveryRetry } from '../workflows/notification-contract.js';
+import { startNotificationDelivery } from './notifications.js';
 import { startProcessOnce, storedProcessInput, unprojectedProcesses } from '../platform/mass-process-start.js';
 import {
   MASS_PROCESS_RECONCILE_GRACE_SECONDS,
@@ -27,7 +30,7 @@ function derivedId(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function createMassMatterActivities(deps: { db: Db }) {
+export function createMassMatterActivities(deps: { db: Db; notifications?: { retry: DeliveryRetry } | undefined }) {
   const definitions = createDefinitionStore(deps.db);
   return {
     /**
@@ -35,6 +38,9 @@ export function createMassMatterActivities(deps: { db: Db }) {
      * whose workflow never ran (a start lost to a crash), at most once ever per case (the workflow id is the
      * case's; a running or closed one is left alone). Each start it makes is audited
      * (`matter.process_start_recovered`). On the worker's own task queue, with the worker's client.
+     * Then (notifications configured) the hotspot notifications whose delivery start was lost after a visit, a
+     * gathering, a matter's place or an intake (db/hotspots.ts `unstartedHotspotNotifications`) are started:
+     * once each (the delivery's workflow id is the notification's).
      */
     async reconcileMassProcessStarts(input: MassProcessReconcileInput = {}): Promise<MassProcessReconcileResult> {
       const ctx = Context.current();
@@ -58,7 +64,15 @@ export function createMassMatterActivities(deps: { db: Db }) {
           after: { caseId, caseType: p.input.caseType, definition: p.input.pin.label },
         });
       }
-      return { checked: ids.length, started, existing };
+      const notifications: string[] = [];
+      if (deps.notifications) {
+        for (const id of await unstartedHotspotNotifications(deps.db, grace)) {
+          ctx.heartbeat(id);
+          await startNotificationDelivery(ctx.client, ctx.info.taskQueue, id, deps.notifications.retry);
+          notifications.push(id);
+        }
+      }
+      return { checked: ids.length, started, existing, notifications };
     },
 
     /**
