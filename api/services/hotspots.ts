@@ -1,10 +1,9 @@
 /**
  * The lifecycle of a hotspot (ADR 0034): acknowledged with a plan, closed with a reason — each with its
  * history row, audit entry and feed event in one transaction, built by one factory ({@link transition}).
- * Lock order as every writer's (ADR 0034, amended): the hotspot's row first (re-read under `FOR UPDATE`: no lost
- * update between concurrent changes), then the audit chain head (through the audit append), the event head last.
- * The full recompute writes its audit entry in the transaction of its effects, under the same order (its cluster
- * lock and hotspot rows, then the audit head, then its events).
+ * Lock order as the intake's: the audit chain head first (the intake's detector update runs under it), then
+ * the hotspot's row (re-read under `FOR UPDATE`: no lost update between concurrent changes), the event head last.
+ * The full recompute writes its audit entry in the transaction of its effects, under the same order.
  */
 import type { AuditInput, AuditStore } from '../../db/audit.js';
 import { appendEvents } from '../../db/events.js';
@@ -64,8 +63,8 @@ export function createHotspotService(
   }
 
   /**
-   * One transition of a hotspot (acknowledge, close): checked first, then in one transaction the row
-   * re-read and written with its history, the audit entry (the audit head) and the event.
+   * One transition of a hotspot (acknowledge, close): checked first, then in one transaction the audit head,
+   * the row re-read and written with its history, the audit entry and the event.
    */
   function transition<C extends HotspotTransition>(
     audited: (r: { before: HotspotView; after: HotspotView }, c: C) => Pick<AuditInput, 'action' | 'before' | 'after'>,
