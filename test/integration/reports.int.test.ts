@@ -781,7 +781,8 @@ describe('stored reports', () => {
       .first();
     expect(waiting).toBeDefined();
     const original = { due_on: waiting.due_on as unknown, due_at: waiting.due_at as Date };
-    const overdue = () => db('audit_log').where({ action: 'report.overdue' }).whereRaw(`after->>'reportId' = ?`, [waiting.id]);
+    const overdue = () =>
+      db('audit_log').where({ action: 'report.overdue' }).whereRaw(`after->>'reportId' = ?`, [waiting.id]);
 
     // The deadline moved later (a holiday added) and the old timer fired anyway: refused, nothing written or sent.
     const later = new Date(Date.now() + 2 * 86_400_000);
@@ -798,7 +799,9 @@ describe('stored reports', () => {
 
     // The stored deadline differs from the calendar's (as before a calendar change is fanned out): the recompute
     // moves it back and answers it; its retry (the first attempt timed out after moving) answers it again.
-    await db('reports').where({ id: waiting.id }).update({ due_at: later, due_on: later.toISOString().slice(0, 10) });
+    await db('reports')
+      .where({ id: waiting.id })
+      .update({ due_at: later, due_on: later.toISOString().slice(0, 10) });
     const change = { entryId: `cal-${randomUUID()}`, version: '1', reason: 'kiểm thử: lần thử lại' };
     const first = await acts.recomputeReportDeadlines({ change });
     expect(first.map((r) => r.reportId)).toContain(waiting.id);
@@ -810,9 +813,9 @@ describe('stored reports', () => {
     const other = await acts.recomputeReportDeadlines({ change: { ...change, entryId: `cal-${randomUUID()}` } });
     expect(other.map((r) => r.reportId)).not.toContain(waiting.id);
     expect(
-      await db('audit_log').where({ action: 'report.deadline_changed' }).whereRaw(`after->>'calendarEntry' = ?`, [
-        change.entryId,
-      ]),
+      await db('audit_log')
+        .where({ action: 'report.deadline_changed' })
+        .whereRaw(`after->>'calendarEntry' = ?`, [change.entryId]),
     ).toHaveLength(1);
   });
 });
