@@ -19,6 +19,9 @@ import {
   storedProcessInput,
   unprojectedProcesses,
 } from '../platform/mass-process-start.js';
+import { unstartedHotspotNotifications } from '../db/hotspots.js';
+import type { DeliveryRetry } from '../workflows/notification-contract.js';
+import { startNotificationDelivery } from './notifications.js';
 import {
   MASS_PROCESS_RECONCILE_GRACE_SECONDS,
   type MassProcessReconcileInput,
@@ -34,7 +37,7 @@ function derivedId(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function createMassMatterActivities(deps: { db: Db }) {
+export function createMassMatterActivities(deps: { db: Db; notifications?: { retry: DeliveryRetry } | undefined }) {
   const definitions = createDefinitionStore(deps.db);
   return {
     /**
@@ -47,6 +50,9 @@ export function createMassMatterActivities(deps: { db: Db }) {
      * or the commit fail after it, the run carries the reconciler's memo, and the next attempt that finds the row
      * still unprojected audits that start then (no entry yet for the case). On the worker's own task queue, with
      * the worker's client.
+     * Then (notifications configured) the hotspot notifications whose delivery start was lost after a visit, a
+     * gathering, a matter's place or an intake (db/hotspots.ts `unstartedHotspotNotifications`) are started:
+     * once each (the delivery's workflow id is the notification's).
      */
     async reconcileMassProcessStarts(input: MassProcessReconcileInput = {}): Promise<MassProcessReconcileResult> {
       const ctx = Context.current();
@@ -88,7 +94,15 @@ export function createMassMatterActivities(deps: { db: Db }) {
         });
         (outcome === 'started' ? started : existing).push(caseId);
       }
-      return { checked: ids.length, started, existing };
+      const notifications: string[] = [];
+      if (deps.notifications) {
+        for (const id of await unstartedHotspotNotifications(deps.db, grace)) {
+          ctx.heartbeat(id);
+          await startNotificationDelivery(ctx.client, ctx.info.taskQueue, id, deps.notifications.retry);
+          notifications.push(id);
+        }
+      }
+      return { checked: ids.length, started, existing, notifications };
     },
 
     /**

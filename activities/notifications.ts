@@ -132,9 +132,9 @@ export const channelsEnabled =
   (c: Channel): boolean =>
     c === 'inapp' || (c === 'email' && !!t.email) || (c === 'sms' && !!t.sms);
 
-/** What a notification is about: a case, or something else (a compliance task, a report…). */
+/** What a notification is about: a case, or something else (a compliance task, a report, a hotspot…). */
 export interface NotificationSubject {
-  kind: 'case' | 'reception_compliance_task' | 'reception_period_task' | 'report';
+  kind: 'case' | 'reception_compliance_task' | 'reception_period_task' | 'report' | 'hotspot';
   id: string;
 }
 

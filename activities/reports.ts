@@ -230,21 +230,38 @@ export function createReportActivities(deps: ReportActivityDeps) {
     /**
      * A calendar change (a holiday added or withdrawn): the sending deadline of every report still waiting for its
      * first submission, not escalated, is computed again on the calendar as it is now and moved when it differs
-     * (audited). Answers the workflows of the reports that moved, for the calendar fan-out to signal
+     * (audited). Answers the workflows of the reports this change moved (in this attempt or an earlier one of
+     * it), for the calendar fan-out to signal
      * (`reportDeadlineChanged`). Submitted, reopened and escalated reports keep theirs. Idempotent.
      */
     async recomputeReportDeadlines(p: {
       change: { entryId: string; version: string; reason: string };
     }): Promise<Array<{ reportId: string; workflowId: string; dueAt: string }>> {
       const moved: Array<{ reportId: string; workflowId: string; dueAt: string }> = [];
+      const unchanged: Array<{ reportId: string; workflowId: string; dueAt: string }> = [];
       for (const r of await reports.awaitingFirstSubmission()) {
         const period = parsePeriodKey(r.periodKey);
         const regime = regimeByCircular(r.regime);
         const level = (r.deadline as { level?: AgencyLevel }).level ?? (await levelOf(r.agencyId));
         if (!period || !regime) continue;
         const d = await deadlineOf(level, r.kind, period.year, period.index, regime);
-        if (await reports.moveDeadline(r.id, d, p.change))
-          moved.push({ reportId: r.id, workflowId: r.workflowId, dueAt: d.dueAt });
+        const one = { reportId: r.id, workflowId: r.workflowId, dueAt: d.dueAt };
+        if (await reports.moveDeadline(r.id, d, p.change)) moved.push(one);
+        else unchanged.push(one);
+      }
+      // Idempotent answer: a retried attempt (an earlier one moved deadlines, then timed out) answers the reports
+      // this change moved before too (their audit entry names it), so each is signalled; a second signal is harmless.
+      if (unchanged.length > 0) {
+        const before = new Set(
+          (
+            await db('audit_log')
+              .where({ action: 'report.deadline_changed' })
+              .whereRaw(`after->>'calendarEntry' = ? AND after->>'calendar' = ?`, [p.change.entryId, p.change.version])
+              .whereRaw(`after->>'reportId' = ANY(?::text[])`, [unchanged.map((u) => u.reportId)])
+              .select<Array<{ id: string }>>(db.raw(`after->>'reportId' AS id`))
+          ).map((x) => x.id),
+        );
+        moved.push(...unchanged.filter((u) => before.has(u.reportId)));
       }
       if (moved.length > 0) logger.info({ reports: moved.length, entry: p.change.entryId }, 'report deadlines moved');
       return moved;
@@ -264,8 +281,10 @@ export function createReportActivities(deps: ReportActivityDeps) {
      */
     async escalateOverdueReport(p: {
       reportId: string;
-    }): Promise<{ marked: boolean; deliveries: string[]; retry: DeliveryRetry | null }> {
-      const { marked, report } = await reports.markOverdue(p.reportId);
+    }): Promise<{ marked: boolean; deliveries: string[]; retry: DeliveryRetry | null; notDueUntil?: string }> {
+      const { marked, notDue, report } = await reports.markOverdue(p.reportId);
+      // Its deadline moved later meanwhile: nothing marked nor sent; the workflow re-arms its timer on it.
+      if (notDue) return { marked: false, deliveries: [], retry: null, notDueUntil: report.dueAt };
       const n = deps.notifications;
       if (!n || report.status === 'submitted') return { marked, deliveries: [], retry: null };
       const notificationId = `rptntf-${report.id}-overdue`;

@@ -135,19 +135,28 @@ interface Rise {
   newestCase: string | null;
 }
 
+/** The rises a hotspot notification announces (its `detail.rises`, kept out of any index). */
+export interface NotifiedRise {
+  hotspotId: string;
+  level: Level | null;
+  action: HotspotChange['action'];
+}
+
 /**
  * The notifications of the rises of one update (ADR 0034): each supervisor of an area is told once per set of
  * rises — a supervisor above several agencies of a hotspot, or concerned by the nested clusters one intake
  * raises together, gets one message, not one per agency or cluster. Supervisors concerned by the same rises
  * share one `case_notifications` row (kind `hotspot_raised` when any of them is new, else
- * `hotspot_level_changed`; about the newest case of those rises). Answers the ids, to start after the commit.
+ * `hotspot_level_changed`). It is about the newest case of those rises when one has a case; else (a cluster
+ * raised by visits, delegations or central gatherings only) about the hotspot itself (subject `hotspot`, linked
+ * to GET /v1/hotspots/:id). Its `idem_key` is bounded (`hotspot:<id>`; a recompute after a configuration change
+ * may raise hundreds of clusters at once, beyond a btree entry): the rises are in `detail`. Answers the ids, to
+ * start after the commit.
  */
 async function notifySupervisors(trx: Db, rises: readonly Rise[]): Promise<string[]> {
   const byPerson = new Map<string, Rise[]>();
-  for (const r of rises) {
-    if (!r.newestCase) continue;
+  for (const r of rises)
     for (const p of await areaSupervisors(trx, r.agencyIds)) byPerson.set(p, [...(byPerson.get(p) ?? []), r]);
-  }
   const groups = new Map<string, { people: string[]; rises: Rise[] }>();
   for (const [person, mine] of byPerson) {
     const key = mine.map((r) => r.change.hotspotId).join(',');
@@ -159,13 +168,39 @@ async function notifySupervisors(trx: Db, rises: readonly Rise[]): Promise<strin
   for (const g of groups.values()) {
     const id = `ntf-${randomUUID()}`;
     const raised = g.rises.some((r) => r.change.action === 'raised');
+    const withCase = g.rises.filter((r) => r.newestCase !== null).at(-1);
+    // Without a case: about the highest (then last) rise's hotspot.
+    const top = g.rises.reduce((a, r) => (levelRank(r.change.to) >= levelRank(a.change.to) ? r : a));
+    const ref = parseClusterKey(top.change.clusterKey);
+    const notified: NotifiedRise[] = g.rises.map((r) => ({
+      hotspotId: r.change.hotspotId,
+      level: r.change.to,
+      action: r.change.action,
+    }));
     await trx('case_notifications').insert({
       id,
-      case_id: g.rises[g.rises.length - 1]!.newestCase,
-      idem_key: `hotspot:${g.rises.map((r) => `${r.change.hotspotId}:${r.change.to}`).join(',')}:${id}`,
+      ...(withCase
+        ? { case_id: withCase.newestCase, subject_kind: 'case', subject_id: withCase.newestCase }
+        : { case_id: null, subject_kind: 'hotspot', subject_id: top.change.hotspotId }),
+      agency_id: withCase ? null : (top.agencyIds[0] ?? null),
+      idem_key: `hotspot:${id}`,
       node_id: null,
       kind: raised ? HOTSPOT_NOTIFICATION_KINDS.raised : HOTSPOT_NOTIFICATION_KINDS.levelChanged,
       recipients: [...g.people].sort().map((p) => `person:${p}`),
+      // What the message says of a hotspot: its place, sector and level, never a respondent (a person may be named).
+      detail: JSON.stringify({
+        subject: 'hotspot',
+        hotspotId: top.change.hotspotId,
+        path: `/v1/hotspots/${top.change.hotspotId}`,
+        reference: ref.communeCode ? `${ref.provinceCode}/${ref.communeCode}` : ref.provinceCode,
+        provinceCode: ref.provinceCode,
+        communeCode: ref.communeCode,
+        sector: ref.sector,
+        level: top.change.to,
+        granularity: ref.granularity,
+        riseCount: notified.length,
+        rises: notified,
+      }),
     });
     ids.push(id);
   }
@@ -176,7 +211,8 @@ async function notifySupervisors(trx: Db, rises: readonly Rise[]): Promise<strin
  * Applies rescored clusters: new rows for clusters that reached a level, updates of existing ones (scores,
  * level, status), a history row per level change, and for each rise an outbox event and a notification to
  * the supervisors of the area (a `case_notifications` row naming them, about the newest case of the
- * cluster; its delivery is started by the caller once the transaction commits). Events go last.
+ * cluster, or the hotspot when it has no case; its delivery is started by the caller once the transaction
+ * commits). Events go last.
  */
 async function applyScored(
   trx: Db,
@@ -882,18 +918,26 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
     },
 
     /** Hotspot notifications recorded but never started (a crash between commit and start): their ids. */
-    async unstartedNotifications(olderThanMs: number): Promise<string[]> {
-      const rows = await db('case_notifications as n')
-        .whereIn('n.kind', Object.values(HOTSPOT_NOTIFICATION_KINDS))
-        .where('n.status', 'queued')
-        .where('n.recorded_at', '<', new Date(Date.now() - olderThanMs))
-        .whereNull('n.reason')
-        .whereNotExists((b) => b.select(1).from('notification_deliveries as d').whereRaw('d.notification_id = n.id'))
-        .limit(1000)
-        .select<Array<{ id: string }>>('n.id');
-      return rows.map((r) => r.id);
-    },
+    unstartedNotifications: (olderThanMs: number): Promise<string[]> => unstartedHotspotNotifications(db, olderThanMs),
   };
+}
+
+/**
+ * Hotspot notifications recorded but never started (the process crashed between the commit and the start of
+ * their delivery), at least `olderThanMs` old: their ids (at most 1000). Swept by the admin recompute and by the
+ * `mass-process-reconcile` schedule's run (activities/mass-matters.ts).
+ */
+export async function unstartedHotspotNotifications(db: Db, olderThanMs: number): Promise<string[]> {
+  const rows = await db('case_notifications as n')
+    .whereIn('n.kind', Object.values(HOTSPOT_NOTIFICATION_KINDS))
+    .where('n.status', 'queued')
+    .where('n.recorded_at', '<', new Date(Date.now() - olderThanMs))
+    .whereNull('n.reason')
+    .whereNotExists((b) => b.select(1).from('notification_deliveries as d').whereRaw('d.notification_id = n.id'))
+    .orderBy('n.recorded_at')
+    .limit(1000)
+    .select<Array<{ id: string }>>('n.id');
+  return rows.map((r) => r.id);
 }
 
 export type HotspotStore = ReturnType<typeof createHotspotStore>;

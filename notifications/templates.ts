@@ -44,11 +44,30 @@ interface Template {
   lead: (c: MessageContext) => string;
   /** What the recipient is asked to do. */
   action: string;
-  /** The facts listed (default: the case reference, the step, the due date). */
-  facts?: (c: MessageContext, due: string | null) => Array<[string, string]>;
-  /** The text of the link (default: "Xem hồ sơ <reference>"). */
-  linkText?: (c: MessageContext) => string;
+  /** The facts listed (default, also when it answers undefined: the case reference, the step, the due date). */
+  facts?: (c: MessageContext, due: string | null) => Array<[string, string]> | undefined;
+  /** The text of the link (default, also when it answers undefined: "Xem hồ sơ <reference>"). */
+  linkText?: (c: MessageContext) => string | undefined;
 }
+
+/** A hotspot notification about the hotspot itself (no case in its cluster): `detail.subject` is `hotspot`. */
+const aboutHotspot = (c: MessageContext): boolean => c.detail?.subject === 'hotspot';
+const LEVEL_VI: Readonly<Record<string, string>> = { watch: 'theo dõi', warning: 'cảnh báo', hot: 'nóng' };
+
+/** The facts of a message about a hotspot: its place, sector and level (never a respondent); a case's default. */
+function hotspotFacts(c: MessageContext): Array<[string, string]> | undefined {
+  if (!aboutHotspot(c)) return undefined;
+  const d = c.detail ?? {};
+  return [
+    ['Địa bàn', c.reference],
+    ['Lĩnh vực', typeof d.sector === 'string' ? d.sector : 'không xác định'],
+    ['Mức cảnh báo', LEVEL_VI[String(d.level)] ?? String(d.level ?? 'không xác định')],
+    ['Số cụm tăng mức', String(d.riseCount ?? 1)],
+  ];
+}
+
+const hotspotLinkText = (c: MessageContext): string | undefined =>
+  aboutHotspot(c) ? `Xem điểm nóng tại ${c.reference}` : undefined;
 
 const BREACH_ACTION = 'Đề nghị đồng chí xem xét, chỉ đạo xử lý ngay hồ sơ quá hạn.';
 
@@ -96,15 +115,31 @@ export const TEMPLATES: Readonly<Record<string, Template>> = {
     action: 'Đề nghị đồng chí thực hiện trong thời hạn.',
   },
   hotspot_raised: {
-    subject: (c) => `Cảnh báo sớm điểm nóng — hồ sơ mới nhất ${c.reference}`,
+    subject: (c) =>
+      aboutHotspot(c)
+        ? `Cảnh báo sớm điểm nóng tại ${c.reference}`
+        : `Cảnh báo sớm điểm nóng — hồ sơ mới nhất ${c.reference}`,
     lead: (c) =>
-      `Hệ thống phát hiện một cụm đơn thư, vụ việc có dấu hiệu trở thành điểm nóng trên địa bàn; hồ sơ mới nhất của cụm là ${c.reference}.`,
+      aboutHotspot(c)
+        ? `Hệ thống phát hiện một cụm vụ việc (tiếp công dân, đoàn đông người, tập trung đông người) có dấu hiệu ` +
+          `trở thành điểm nóng trên địa bàn ${c.reference}.`
+        : `Hệ thống phát hiện một cụm đơn thư, vụ việc có dấu hiệu trở thành điểm nóng trên địa bàn; hồ sơ mới nhất của cụm là ${c.reference}.`,
     action: 'Đề nghị đồng chí xem cảnh báo (GET /v1/hotspots) và chỉ đạo phương án xử lý.',
+    facts: hotspotFacts,
+    linkText: hotspotLinkText,
   },
   hotspot_level_changed: {
-    subject: (c) => `Điểm nóng tăng mức cảnh báo — hồ sơ mới nhất ${c.reference}`,
-    lead: (c) => `Một điểm nóng trên địa bàn đã tăng mức cảnh báo; hồ sơ mới nhất của cụm là ${c.reference}.`,
+    subject: (c) =>
+      aboutHotspot(c)
+        ? `Điểm nóng tại ${c.reference} tăng mức cảnh báo`
+        : `Điểm nóng tăng mức cảnh báo — hồ sơ mới nhất ${c.reference}`,
+    lead: (c) =>
+      aboutHotspot(c)
+        ? `Một điểm nóng trên địa bàn ${c.reference} đã tăng mức cảnh báo.`
+        : `Một điểm nóng trên địa bàn đã tăng mức cảnh báo; hồ sơ mới nhất của cụm là ${c.reference}.`,
     action: 'Đề nghị đồng chí xem cảnh báo (GET /v1/hotspots) và chỉ đạo xử lý kịp thời.',
+    facts: hotspotFacts,
+    linkText: hotspotLinkText,
   },
   report_overdue: {
     subject: (c) => `Chậm gửi báo cáo ${c.reference} của ${c.agencyName ?? 'cơ quan cấp dưới'}`,
@@ -166,8 +201,9 @@ export function renderMessage(c: MessageContext): RenderedMessage {
     ['Bước xử lý', c.step ?? 'không xác định'],
     ['Thời hạn', due ? `${due} (giờ Việt Nam)` : 'không có'],
   ];
-  const linkText = t.linkText?.(c) ?? `Xem hồ sơ ${c.reference}`;
-  const linkLead = t.linkText ? linkText : 'Xem hồ sơ';
+  const custom = t.linkText?.(c);
+  const linkText = custom ?? `Xem hồ sơ ${c.reference}`;
+  const linkLead = custom ?? 'Xem hồ sơ';
   const greeting = c.recipientName ? `Kính gửi đồng chí ${c.recipientName},` : 'Kính gửi đồng chí,';
   const footer =
     'Thư này được gửi tự động bởi hệ thống quản lý khiếu nại, tố cáo (kntc-flow). Vui lòng không trả lời thư này.';

@@ -27,4 +27,6 @@ export interface MassProcessReconcileResult {
   started: string[];
   /** Case ids whose workflow existed already (started, not projected yet). */
   existing: string[];
+  /** Hotspot notifications recorded but never started whose delivery this pass started (absent before). */
+  notifications?: string[];
 }

@@ -2,7 +2,8 @@
  * massProcessReconcileWorkflow (ADR 0036, amended): run by a Temporal Schedule every few minutes, it starts the
  * delegation-reception and central-gathering processes whose `cases` row committed but whose workflow start was
  * lost (the API crashed between the commit and the start). The activity starts each at most once ever: the
- * workflow id is the case's and a closed run is never started again.
+ * workflow id is the case's and a closed run is never started again. The same pass starts the delivery of hotspot
+ * notifications recorded but never started (after a visit, a gathering, a matter's place or an intake).
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { createMassMatterActivities } from '../activities/mass-matters.js';

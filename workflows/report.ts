@@ -223,7 +223,22 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
         continue;
       }
       if (woke) continue;
+      // The signal of a moved deadline may be lost (a retried fan-out) or come just after this timer: the stored
+      // deadline is read again before escalating, and a later one re-arms the timer (ADR 0032, review fix).
+      const recheck = patched('kntc-report-deadline-recheck-v1');
+      if (recheck) {
+        const stored = (await acts.reportDeadline({ reportId: d.reportId })).dueAt;
+        if (Date.parse(stored) > Date.now()) {
+          state.dueAt = stored;
+          continue;
+        }
+      }
       const esc = await acts.escalateOverdueReport({ reportId: d.reportId });
+      if (recheck && esc.notDueUntil) {
+        // Moved between the read and the mark (the store refuses a mark before the deadline).
+        state.dueAt = esc.notDueUntil;
+        continue;
+      }
       state.overdue = true;
       state.escalated = true;
       if (esc.deliveries.length > 0 && esc.retry) await deliver(esc.deliveries, esc.retry);

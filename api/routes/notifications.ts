@@ -58,10 +58,13 @@ const InboxItem = z
     caseId: z.string().nullable().meta({ description: 'The case the message is about; null when it is not a case' }),
     about: z
       .object({
-        kind: z.enum(['case', 'reception_compliance_task', 'reception_period_task', 'report']),
+        kind: z.enum(['case', 'reception_compliance_task', 'reception_period_task', 'report', 'hotspot']),
         id: z.string(),
       })
-      .meta({ description: 'What the message is about: a case, a reception compliance task, a report…' }),
+      .meta({
+        description:
+          'What the message is about: a case, a reception compliance task, a report, a hotspot (GET /v1/hotspots/{id})…',
+      }),
     notificationId: z.string(),
     kind: z.string(),
     subject: z.string(),

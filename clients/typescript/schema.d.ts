@@ -4725,11 +4725,11 @@ export interface components {
             status: number;
         };
         InboxItem: {
-            /** @description What the message is about: a case, a reception compliance task, a report… */
+            /** @description What the message is about: a case, a reception compliance task, a report, a hotspot (GET /v1/hotspots/{id})… */
             about: {
                 id: string;
                 /** @enum {string} */
-                kind: "case" | "reception_compliance_task" | "reception_period_task" | "report";
+                kind: "case" | "reception_compliance_task" | "reception_period_task" | "report" | "hotspot";
             };
             /** @description The case the message is about; null when it is not a case */
             caseId: string | null;

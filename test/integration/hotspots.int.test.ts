@@ -12,18 +12,24 @@ import { createHotspotStore, ingestHotspotItems, recordVisitPlace } from '../../
 import { createReceptionStore } from '../../db/reception.js';
 import { DEFAULT_HOTSPOT_CONFIG } from '../../hotspots/config.js';
 import { detect, type DetectorItem } from '../../hotspots/score.js';
+import { createEmailTransport } from '../../notifications/transports.js';
+import type { MassProcessReconcileResult } from '../../workflows/mass-process-contract.js';
 import { apiCaller, poll, startTestApi, type Json, type TestApi } from '../support/api.js';
 import { authHeader } from '../support/auth.js';
+import { startTestSmtp, type TestSmtp } from '../support/smtp.js';
 
 let api: TestApi;
+let smtp: TestSmtp;
 const call = apiCaller(() => api.url);
 const KEY = 'pl:01/00070|s:land|r:name:nguyen van a';
 
 beforeAll(async () => {
+  smtp = await startTestSmtp();
   api = await startTestApi({
     worker: true,
     notifications: {
       resolveRecipients,
+      email: createEmailTransport({ smtpUrl: smtp.url, from: 'KNTC <no-reply@kntc.test>' }),
       publicBaseUrl: 'https://kntc.example.gov.vn',
       retry: { initialIntervalMs: 200, maximumIntervalMs: 500, periodMs: 4000 },
     },
@@ -31,6 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api?.close();
+  await smtp?.close();
 });
 
 const intake = () => authHeader({ roles: ['intake'], agency: 'so-tnmt' });
@@ -424,6 +431,142 @@ describe('hotspot early warning', () => {
     );
     expect(recipients).not.toContain('person:head-so-tnmt');
   });
+
+  it(
+    'a recompute raising 180 clusters at once notifies in one bounded row (no btree overflow), rises in detail',
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const db = api.tdb.appDb;
+      // Items ingested under a configuration that raises nothing (as before a configuration change) …
+      const quiet = {
+        ...DEFAULT_HOTSPOT_CONFIG,
+        windows: DEFAULT_HOTSPOT_CONFIG.windows.map((w) => ({
+          days: w.days,
+          thresholds: { watch: w.thresholds.watch * 1000, warning: w.thresholds.warning * 1000, hot: 1e9 },
+        })),
+      };
+      const at = Date.now() - 3_600_000;
+      const communes = Array.from({ length: 60 }, (_v, i) => `3${String(i).padStart(4, '0')}`);
+      const items: DetectorItem[] = communes.flatMap((commune, c) =>
+        Array.from({ length: 10 }, (_v, i) => ({
+          kind: 'case' as const,
+          id: `bulk-${c}-${i}-${randomUUID().slice(0, 8)}`,
+          at: at + i * 1000,
+          provinceCode: '02',
+          communeCode: commune,
+          sector: 'land',
+          respondent: 'agency:ubnd-xa-a',
+          mass: true,
+          agencyId: 'ubnd-xa-a',
+        })),
+      );
+      const quietRun = await db.transaction((trx) => ingestHotspotItems(trx, items, quiet));
+      expect(quietRun.changes).toEqual([]);
+      // … then the recompute under the defaults: 60 communes × 3 nested clusters rise in one transaction.
+      const admin = await authHeader({ roles: ['system_admin'], agency: 'tinh-demo' });
+      const full = await call('POST', '/v1/admin/hotspots/recompute', admin);
+      expect(full.status, full.text).toBe(200);
+      expect(full.json.changed).toBeGreaterThanOrEqual(180);
+      const mine = await db('hotspots').where({ province_code: '02' }).whereNotNull('level').pluck('id');
+      expect(mine).toHaveLength(180);
+      const rows = await db('case_notifications')
+        .where('kind', 'hotspot_raised')
+        .whereRaw(`jsonb_array_length(detail->'rises') >= 180`)
+        .select('id', 'idem_key', 'recipients', 'detail', 'subject_kind');
+      expect(rows).toHaveLength(1);
+      expect(rows[0].idem_key).toBe(`hotspot:${rows[0].id}`);
+      expect((rows[0].detail.rises as Array<{ hotspotId: string }>).map((r) => r.hotspotId)).toEqual(
+        expect.arrayContaining(mine),
+      );
+      expect(rows[0].recipients).toEqual(expect.arrayContaining(['person:head-tinh-demo', 'person:head-ubnd-xa-a']));
+      // A second run changes nothing and succeeds.
+      const again = await call('POST', '/v1/admin/hotspots/recompute', admin);
+      expect(again.status, again.text).toBe(200);
+      expect(again.json.changed).toBe(0);
+    },
+  );
+
+  it(
+    "a cluster raised by central gatherings only notifies the area's supervisors about the hotspot (SMTP, in-app); a start lost is made by the schedule's run",
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const db = api.tdb.appDb;
+      const at = Date.now() - 3_600_000;
+      const gatherings: DetectorItem[] = [0, 1, 2].map((i) => ({
+        kind: 'central_gathering' as const,
+        id: `mtr-${randomUUID()}`,
+        at: at + i * 60_000,
+        provinceCode: '01',
+        communeCode: '00082',
+        sector: 'compensation',
+        respondent: null,
+        mass: true,
+        agencyId: 'ubnd-xa-a',
+      }));
+      // Recorded in the gathering's transaction, and the API "crashed" before starting the delivery.
+      const r = await db.transaction((trx) => ingestHotspotItems(trx, gatherings, DEFAULT_HOTSPOT_CONFIG));
+      const rises = r.changes.filter((c) => c.rising);
+      expect(rises.length).toBeGreaterThanOrEqual(1);
+      expect(r.notifications).toHaveLength(1);
+      const n = await db('case_notifications').where({ id: r.notifications[0] }).first();
+      const top = rises.find((c) => c.hotspotId === n.subject_id)!;
+      expect(top).toBeDefined();
+      expect(n).toMatchObject({ subject_kind: 'hotspot', case_id: null, agency_id: 'ubnd-xa-a', status: 'queued' });
+      expect(n.recipients).toEqual(expect.arrayContaining(['person:head-tinh-demo', 'person:head-ubnd-xa-a']));
+      expect(n.detail).toMatchObject({ path: `/v1/hotspots/${n.subject_id}`, riseCount: rises.length });
+      expect(await db('notification_deliveries').where({ notification_id: n.id })).toEqual([]);
+
+      // The reconciler's run (what the mass-process-reconcile schedule starts) starts the lost delivery.
+      const pass = (await api.dev.client.workflow.execute('massProcessReconcileWorkflow', {
+        taskQueue: api.deps.taskQueue,
+        workflowId: `reconcile-hotspot-${randomUUID()}`,
+        args: [{ olderThanSeconds: 0 }],
+      })) as MassProcessReconcileResult;
+      expect(pass.notifications).toContain(n.id);
+      const mails = await poll(
+        'the hotspot emails',
+        async () => smtp.messages.filter((m) => m.html && String(m.html).includes(`/v1/hotspots/${n.subject_id}`)),
+        (ms) => ms.length >= 2,
+      );
+      const to = mails.flatMap((m) =>
+        (Array.isArray(m.to) ? m.to : [m.to]).flatMap((a) => a!.value.map((v) => v.address)),
+      );
+      expect(to).toEqual(expect.arrayContaining(['chu-tich@tinh-demo.kntc.local']));
+      expect(mails[0]!.subject).toContain('Cảnh báo sớm điểm nóng tại 01/00082');
+      expect(mails[0]!.text).toContain(`https://kntc.example.gov.vn/v1/hotspots/${n.subject_id}`);
+      expect(mails[0]!.text).not.toMatch(/hồ sơ mới nhất/);
+      const settled = await poll(
+        'the notification settled',
+        async () => db('case_notifications').where({ id: n.id }).first(),
+        (x) => x.status !== 'queued',
+      );
+      expect(settled.status).toBe('sent');
+      // In-app: the supervisor's inbox names the hotspot as what the message is about.
+      const inbox = await call(
+        'GET',
+        '/v1/me/notifications',
+        await authHeader({ roles: ['supervisor'], agency: 'ubnd-xa-a', sub: 'head-ubnd-xa-a' }),
+      );
+      expect(inbox.status, inbox.text).toBe(200);
+      const item = (inbox.json.items as Json[]).find((x) => x.notificationId === n.id)!;
+      expect(item).toMatchObject({
+        caseId: null,
+        about: { kind: 'hotspot', id: n.subject_id },
+        link: `https://kntc.example.gov.vn/v1/hotspots/${n.subject_id}`,
+      });
+      // A second run leaves it alone (started once).
+      const again = (await api.dev.client.workflow.execute('massProcessReconcileWorkflow', {
+        taskQueue: api.deps.taskQueue,
+        workflowId: `reconcile-hotspot-${randomUUID()}`,
+        args: [{ olderThanSeconds: 0 }],
+      })) as MassProcessReconcileResult;
+      expect(again.notifications ?? []).not.toContain(n.id);
+    },
+  );
 
   it('concurrent acknowledge and close of one hotspot: no lost update, audit true to the order', async () => {
     const db = api.tdb.appDb;

@@ -783,6 +783,10 @@ describe('stored reports', () => {
         sms: {},
       },
     });
+    // Its sending deadline (in 2031) passed: the store refuses to mark a report overdue before it.
+    await db('reports')
+      .where({ id: late.id })
+      .update({ due_at: new Date(Date.now() - 86_400_000) });
     const out = await acts.escalateOverdueReport({ reportId: late.id as string });
     expect(out.marked).toBe(true);
     const audit = await db('audit_log').where({ action: 'report.overdue' });
@@ -951,5 +955,60 @@ describe('stored reports', () => {
     );
     expect(Date.parse(back!)).toBe(Date.parse(dueAtBefore));
     expect((await handle('ubnd-xa-a').query(getReportState)).escalated).toBe(false);
+  });
+  it('never escalates before a moved deadline; a retried deadline recompute answers the reports it moved before', async () => {
+    const db = api.tdb.db;
+    const acts = createReportActivities({
+      db,
+      logger: pino({ level: 'silent' }),
+      notifications: {
+        resolveRecipients,
+        publicBaseUrl: 'https://kntc.example.gov.vn',
+        retry: { initialIntervalMs: 1000, maximumIntervalMs: 1000, periodMs: 1000 },
+      },
+    });
+    const waiting = await db('reports')
+      .whereIn('status', ['draft', 'in_review'])
+      .whereNull('escalated_at')
+      .orderBy('id')
+      .first();
+    expect(waiting).toBeDefined();
+    const original = { due_on: waiting.due_on as unknown, due_at: waiting.due_at as Date };
+    const overdue = () =>
+      db('audit_log').where({ action: 'report.overdue' }).whereRaw(`after->>'reportId' = ?`, [waiting.id]);
+
+    // The deadline moved later (a holiday added) and the old timer fired anyway: refused, nothing written or sent.
+    const later = new Date(Date.now() + 2 * 86_400_000);
+    await db('reports').where({ id: waiting.id }).update({ due_at: later });
+    const esc = await acts.escalateOverdueReport({ reportId: waiting.id as string });
+    expect(esc).toMatchObject({ marked: false, deliveries: [] });
+    expect(Date.parse(esc.notDueUntil!)).toBe(later.getTime());
+    expect(await overdue()).toEqual([]);
+    expect(await db('reports').where({ id: waiting.id }).first('overdue', 'escalated_at')).toEqual({
+      overdue: false,
+      escalated_at: null,
+    });
+    expect(await db('notification_deliveries').where({ notification_id: `rptntf-${waiting.id}-overdue` })).toEqual([]);
+
+    // The stored deadline differs from the calendar's (as before a calendar change is fanned out): the recompute
+    // moves it back and answers it; its retry (the first attempt timed out after moving) answers it again.
+    await db('reports')
+      .where({ id: waiting.id })
+      .update({ due_at: later, due_on: later.toISOString().slice(0, 10) });
+    const change = { entryId: `cal-${randomUUID()}`, version: '1', reason: 'kiểm thử: lần thử lại' };
+    const first = await acts.recomputeReportDeadlines({ change });
+    expect(first.map((r) => r.reportId)).toContain(waiting.id);
+    const row = await db('reports').where({ id: waiting.id }).first('due_at');
+    expect((row.due_at as Date).getTime()).toBe(original.due_at.getTime());
+    const retry = await acts.recomputeReportDeadlines({ change });
+    expect(retry.filter((r) => r.reportId === waiting.id)).toEqual(first.filter((r) => r.reportId === waiting.id));
+    // Another change that moves nothing answers nothing.
+    const other = await acts.recomputeReportDeadlines({ change: { ...change, entryId: `cal-${randomUUID()}` } });
+    expect(other.map((r) => r.reportId)).not.toContain(waiting.id);
+    expect(
+      await db('audit_log')
+        .where({ action: 'report.deadline_changed' })
+        .whereRaw(`after->>'calendarEntry' = ?`, [change.entryId]),
+    ).toHaveLength(1);
   });
 });

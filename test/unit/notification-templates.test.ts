@@ -121,4 +121,23 @@ describe('notification configuration', () => {
     expect(() => loadConfig({ MAIL_CATCHER: 'yes' })).toThrow(/MAIL_CATCHER/);
     expect(() => loadConfig({ NOTIFY_RETRY_PERIOD: 'forever' })).toThrow(/NOTIFY_RETRY_PERIOD/);
   });
+  it('a hotspot notification about the hotspot (no case) names its place, sector and level and links to it', () => {
+    const link = 'https://kntc.example.gov.vn/v1/hotspots/hs-1';
+    const detail = { subject: 'hotspot', sector: 'land', level: 'warning', riseCount: 2, reference: '01/00070' };
+    for (const kind of ['hotspot_raised', 'hotspot_level_changed']) {
+      const m = renderMessage(ctx({ kind, reference: '01/00070', step: null, dueAt: null, link, detail }));
+      expect(m.subject).toContain('01/00070');
+      expect(m.subject).not.toContain('hồ sơ');
+      expect(m.text).toContain('Mức cảnh báo: cảnh báo');
+      expect(m.text).toContain('Lĩnh vực: land');
+      expect(m.text).toContain(`Xem điểm nóng tại 01/00070: ${link}`);
+      expect(m.html).toContain(`<a href="${link}">Xem điểm nóng tại 01/00070</a>`);
+      expect(m.text).not.toMatch(/Mã hồ sơ|Bước xử lý/);
+    }
+    // About a case: the case's facts and link as before.
+    const c = renderMessage(ctx({ kind: 'hotspot_raised' }));
+    expect(c.subject).toContain('hồ sơ mới nhất KN-2026-0000123');
+    expect(c.text).toContain('Mã hồ sơ: KN-2026-0000123');
+    expect(c.text).toContain('Xem hồ sơ: https://kntc.example.gov.vn/v1/cases/abc');
+  });
 });

@@ -30,6 +30,9 @@ const REQUIRED = [
   // ADR 0026 (session 8): recorded before kntc-webhook-redelivery-lane-v1 — a redelivery taken on by the workflow
   // while a fast-path window was open (webhookEventLane, deliverWebhookBatch mid-window), a handed-back failure.
   'webhook-redelivery-mid-window.json',
+  // ADR 0032 (session 9): recorded before kntc-report-deadline-recheck-v1 — a report's timer fired and it was
+  // escalated at once (no deadline re-read), its message delivered, then submitted.
+  'report-escalated-before-recheck.json',
 ];
 
 /**

@@ -255,4 +255,30 @@ describe('reportWorkflow on the time-skipping server', () => {
       for (const h of [moved, back]) await h.terminate('test over');
     });
   });
+  it('a deadline moved later whose signal was lost: re-read before escalating, re-armed, escalated past the new one', async () => {
+    const DAY = 86_400_000;
+    const skew = (await env.currentTimeMs()) - Date.now();
+    const f = fakes(() => 3 * DAY + skew);
+    await withWorker(env, f.activities, async (taskQueue) => {
+      const locked = new Client({ connection: env.connection, namespace: env.namespace });
+      const h = await locked.workflow.start('reportWorkflow', {
+        taskQueue,
+        workflowId: reportWorkflowId('ubnd-xa-a', 'monthly', '2026-M07'),
+        args: [{ agencyId: 'ubnd-xa-a', kind: 'monthly', year: 2026, index: 7 }],
+      });
+      for (let i = 0; i < 1200 && (await h.query(getReportState)).reportId === null; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const report = [...f.reports.values()].find((r) => r.agencyId === 'ubnd-xa-a')!;
+      // The fan-out moved the stored deadline 3 days later, but its signal never reached the workflow.
+      report.dueAt = new Date(Date.parse(report.dueAt) + 3 * DAY).toISOString();
+      await skipTime(env, 4 * DAY);
+      // Past the old deadline: not escalated, the timer re-armed on the stored one.
+      expect(report.escalations).toBe(0);
+      expect(await h.query(getReportState)).toMatchObject({ escalated: false, dueAt: report.dueAt });
+      await skipTime(env, 3 * DAY);
+      expect(report.escalations).toBe(1);
+      expect((await h.query(getReportState)).escalated).toBe(true);
+      await h.terminate('test over');
+    });
+  });
 });
