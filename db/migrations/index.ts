@@ -30,6 +30,7 @@ import * as m20261207050000 from './20261207050000_notification_subjects.js';
 import * as m20261207050100 from './20261207050100_period_workflow_started.js';
 import * as m20261207050200 from './20261207050200_schedule_notice.js';
 import * as m20261207060000 from './20261207060000_published_decisions.js';
+import * as m20261208040000 from './20261208040000_case_facts_open_at_risk.js';
 import * as m20261204030000 from './20261204030000_reception_schedules_periods.js';
 import * as m20261204040000 from './20261204040000_case_figures.js';
 import * as m20261205050000 from './20261205050000_case_facts.js';
@@ -97,6 +98,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207050000_notification_subjects': m20261207050000,
   '20261207050100_period_workflow_started': m20261207050100,
   '20261207050200_schedule_notice': m20261207050200,
+  '20261208040000_case_facts_open_at_risk': m20261208040000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
