@@ -30,7 +30,7 @@ const kB = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 /** Sizes of what index.html loads up front (scripts, module preloads, stylesheets) and of the lazy chunks. */
 export function bundleSizes(dir = CONSOLE_DIST) {
   const html = fs.readFileSync(path.join(dir, 'index.html'), 'utf8');
-  const initial = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+  const initial = [...new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!))];
   const size = (f: string) => {
     const b = fs.readFileSync(path.join(dir, f));
     return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length, brotli: brotliCompressSync(b).length };
