@@ -62,7 +62,8 @@ export function preloadLinks(routes: readonly RoutePreload[], urlPath: string): 
 /** Sends the build's brotli or gzip copy of an asset when the browser accepts one and it exists. */
 function precompressed(dir: string) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !/^\/[\w.-]+\.(js|css|svg|json)$/.test(req.path)) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !/^\/[\w.-]+\.(js|css|svg|json)$/.test(req.path))
+      return next();
     const enc = req.acceptsEncodings('br', 'gzip');
     if (enc !== 'br' && enc !== 'gzip') return next();
     const file = path.join(dir, `${req.path.slice(1)}.${enc === 'br' ? 'br' : 'gz'}`);

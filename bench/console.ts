@@ -2,7 +2,9 @@
  * The web console's speed (ADR 0033; not asserted anywhere): the initial JavaScript and CSS the browser loads
  * before the first screen (compressed: gzip and brotli), the diagram chunk loaded only where a diagram is shown,
  * and the largest contentful paint of the inbox and the dashboard in Chromium with BENCH_CONSOLE_CASES cases
- * (default 100,000) in the read model (SQL seed, as the API benchmark; one open task per open case).
+ * (default 100,000) in the read model (SQL seed, as the API benchmark; one open task per open case), with the
+ * frame that paints the table / the figures and the element of the largest paint. `BENCH_CONSOLE_TRACE=1` logs each
+ * run's resource waterfall; `BENCH_CONSOLE_SQL=1` the server time of the pages' first calls, their SQL and plans.
  * `npm run bench -- console`; results in bench/results/console.md.
  */
 import fs from 'node:fs';
@@ -232,7 +234,10 @@ export async function runConsoleBench(log: (s: string) => void = console.error):
         lcps.push(m.lcp);
         shown.push(m.painted);
         elements.push(m.element);
-        if (process.env.BENCH_CONSOLE_TRACE) log(`  run ${i + 1}: LCP ${m.lcp.toFixed(0)} ms on ${m.element}, painted ${m.painted.toFixed(0)} ms\n    ${m.steps.join('\n    ')}`);
+        if (process.env.BENCH_CONSOLE_TRACE)
+          log(
+            `  run ${i + 1}: LCP ${m.lcp.toFixed(0)} ms on ${m.element}, painted ${m.painted.toFixed(0)} ms\n    ${m.steps.join('\n    ')}`,
+          );
         await ctx.close();
       }
       rows.push(

@@ -64,7 +64,9 @@ function earlyEntry(): Plugin {
     transformIndexHtml: {
       order: 'post',
       handler(_html, ctx) {
-        const early = Object.values(ctx.bundle ?? {}).find((b) => b.type === 'chunk' && b.isEntry && b.name === 'early');
+        const early = Object.values(ctx.bundle ?? {}).find(
+          (b) => b.type === 'chunk' && b.isEntry && b.name === 'early',
+        );
         if (!early) return [];
         return [
           {

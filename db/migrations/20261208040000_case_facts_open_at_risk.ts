@@ -7,7 +7,9 @@ import type { Knex } from 'knex';
  * `case_facts_open_overdue` has for the overdue ones, answers both from the rows it counts.
  */
 export async function up(db: Knex): Promise<void> {
-  await db.raw(`CREATE INDEX case_facts_open_at_risk ON case_facts (agency_id, case_type) WHERE at_risk AND NOT closed`);
+  await db.raw(
+    `CREATE INDEX case_facts_open_at_risk ON case_facts (agency_id, case_type) WHERE at_risk AND NOT closed`,
+  );
 }
 
 export async function down(db: Knex): Promise<void> {

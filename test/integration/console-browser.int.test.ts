@@ -122,7 +122,10 @@ describe('the console served by the API', () => {
     expect(await js.text()).toBe(await plain.text());
     // A screen's address names its chunks as module preloads (route-preloads.json, written by the build); the
     // page is index.html otherwise.
-    const routes = (await (await fetch(`${api.url}/route-preloads.json`)).json()) as Array<{ path: string; js: string[] }>;
+    const routes = (await (await fetch(`${api.url}/route-preloads.json`)).json()) as Array<{
+      path: string;
+      js: string[];
+    }>;
     const casePage = routes.find((r) => r.path === 'cases/:id')!;
     expect(casePage.js[0]).toMatch(/^\/assets\/Case-[\w-]+\.js$/);
     const deep = await (await fetch(`${api.url}/cases/${created.id}`, { headers: { accept: 'text/html' } })).text();

@@ -38,7 +38,12 @@ export function Component() {
         <>
           <SegmentedControl aria-label={t('reception')} value={tab} onChange={(v) => f.set('tab', v)} data={tabs} />
           {tab === 'compliance' && (
-            <TextInput type="month" label={t('month')} value={month} onChange={(e) => f.set('month', e.currentTarget.value)} />
+            <TextInput
+              type="month"
+              label={t('month')}
+              value={month}
+              onChange={(e) => f.set('month', e.currentTarget.value)}
+            />
           )}
         </>
       }
