@@ -3,6 +3,9 @@
  * hashed files under /assets are cached for a year (immutable), index.html is revalidated on each visit, and
  * every other GET that asks for HTML is answered with index.html (the app's own routes). Never for the API's
  * paths: /v1, /docs, /openapi.json, /healthz, /readyz and /metrics keep their own answers (or 404 problem+json).
+ * Assets go out brotli- or gzip-compressed when the browser accepts it (copies made at build time), and the HTML
+ * of a screen's path names that screen's chunks as `<link rel="modulepreload">` (route-preloads.json, written by
+ * the build): the browser fetches the page's code alongside the entry's instead of after it ran (ADR 0033).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,10 +35,54 @@ function securityHeaders(res: Response): void {
   res.setHeader('X-Frame-Options', 'DENY');
 }
 
+interface RoutePreload {
+  path: string;
+  js: string[];
+  css: string[];
+}
+
+/** `tasks/:id` → a matcher of `/tasks/<one segment>` (an optional trailing slash). */
+function routeMatcher(route: string): RegExp {
+  const parts = route.split('/').map((p) => (p.startsWith(':') ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return new RegExp(`^/${parts.join('/')}/?$`);
+}
+
+/** The `<link>` tags of the screen a path opens ('' for none); `/` opens the inbox (the index route). */
+export function preloadLinks(routes: readonly RoutePreload[], urlPath: string): string {
+  const p = urlPath === '/' ? '/inbox' : urlPath;
+  const r = routes.find((x) => routeMatcher(x.path).test(p));
+  if (!r) return '';
+  const safe = (f: string) => /^\/assets\/[\w.-]+$/.test(f);
+  return [
+    ...r.js.filter(safe).map((f) => `<link rel="modulepreload" crossorigin href="${f}">`),
+    ...r.css.filter(safe).map((f) => `<link rel="preload" as="style" crossorigin href="${f}">`),
+  ].join('');
+}
+
+/** Sends the build's brotli or gzip copy of an asset when the browser accepts one and it exists. */
+function precompressed(dir: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !/^\/[\w.-]+\.(js|css|svg|json)$/.test(req.path))
+      return next();
+    const enc = req.acceptsEncodings('br', 'gzip');
+    if (enc !== 'br' && enc !== 'gzip') return next();
+    const file = path.join(dir, `${req.path.slice(1)}.${enc === 'br' ? 'br' : 'gz'}`);
+    if (!fs.existsSync(file)) return next();
+    securityHeaders(res);
+    res.setHeader('Content-Encoding', enc);
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.type(path.extname(req.path));
+    res.sendFile(file, { maxAge: '365d', immutable: true }, (err) => err && next(err));
+  };
+}
+
 export function consoleRouter(dir: string): Router {
   const router = express.Router();
   const indexFile = path.join(dir, 'index.html');
   let html: string | undefined;
+  let routes: RoutePreload[] = [];
+  const pages = new Map<string, string>();
+  router.use('/assets', precompressed(path.join(dir, 'assets')));
   router.use(
     '/assets',
     express.static(path.join(dir, 'assets'), {
@@ -43,7 +90,10 @@ export function consoleRouter(dir: string): Router {
       fallthrough: false,
       immutable: true,
       maxAge: '365d',
-      setHeaders: (res) => securityHeaders(res as Response),
+      setHeaders: (res) => {
+        securityHeaders(res as Response);
+        res.setHeader('Vary', 'Accept-Encoding');
+      },
     }),
   );
   router.use(
@@ -64,10 +114,22 @@ export function consoleRouter(dir: string): Router {
       } catch {
         return next();
       }
+      try {
+        routes = JSON.parse(fs.readFileSync(path.join(dir, 'route-preloads.json'), 'utf8')) as RoutePreload[];
+      } catch {
+        routes = []; // an older build without the map: no preloads
+      }
+      pages.clear();
+    }
+    let page = pages.get(req.path);
+    if (page === undefined) {
+      const links = preloadLinks(routes, req.path);
+      page = links ? html.replace('</head>', `${links}</head>`) : html;
+      if (pages.size < 1000) pages.set(req.path, page);
     }
     securityHeaders(res);
     res.setHeader('Cache-Control', 'no-cache');
-    res.type('html').send(html);
+    res.type('html').send(page);
   });
   return router;
 }

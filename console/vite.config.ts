@@ -1,10 +1,114 @@
 // The web console (ADR 0033): built into console/dist by `npm start` / the test setup (platform/console-build.ts)
 // and served by the API process at `/`.
-import { defineConfig } from 'vite';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** What one screen needs besides the entry: its chunk and the chunks it imports, and their stylesheets. */
+export interface RoutePreload {
+  path: string;
+  js: string[];
+  css: string[];
+}
+
+/**
+ * Writes `route-preloads.json`: for each path of `src/routes.tsx`, the files of its page's chunk (ADR 0033
+ * amendment 4). The API puts them in the HTML it answers for that path as `<link rel="modulepreload">`, so the
+ * page's code downloads with the entry instead of after it has run.
+ */
+function routePreloads(): Plugin {
+  return {
+    name: 'kntc-route-preloads',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const routes = fs.readFileSync(path.join(here, 'src', 'routes.tsx'), 'utf8');
+      const pages = [...routes.matchAll(/path: '([^']+)',\s*lazy: \(\) => import\('\.\/pages\/(\w+)\.js'\)/g)];
+      const chunks = Object.values(bundle).filter((b) => b.type === 'chunk');
+      const entry = new Set<string>();
+      const walk = (file: string, into: Set<string>) => {
+        if (into.has(file)) return;
+        into.add(file);
+        const c = chunks.find((x) => x.fileName === file);
+        for (const i of c?.imports ?? []) walk(i, into);
+      };
+      for (const c of chunks.filter((x) => x.isEntry)) walk(c.fileName, entry);
+      const out: RoutePreload[] = [];
+      for (const [, route, page] of pages) {
+        const chunk = chunks.find((x) => x.facadeModuleId?.endsWith(`/src/pages/${page}.tsx`));
+        if (!chunk) continue;
+        const files = new Set<string>();
+        walk(chunk.fileName, files);
+        const js = [...files].filter((f) => !entry.has(f));
+        const css = js.flatMap((f) => [...(chunks.find((x) => x.fileName === f)?.viteMetadata?.importedCss ?? [])]);
+        out.push({ path: route!, js: js.map((f) => `/${f}`), css: css.map((f) => `/${f}`) });
+      }
+      this.emitFile({ type: 'asset', fileName: 'route-preloads.json', source: JSON.stringify(out, null, 1) });
+    },
+  };
+}
+
+/**
+ * `src/early.ts` is an entry of its own, loaded `async` from the head of index.html: a module of a few hundred bytes
+ * that starts the screen's first requests as soon as it arrives, not once the application's module graph has
+ * loaded (inside the application's entry it would run only then).
+ */
+function earlyEntry(): Plugin {
+  return {
+    name: 'kntc-early-entry',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const early = Object.values(ctx.bundle ?? {}).find(
+          (b) => b.type === 'chunk' && b.isEntry && b.name === 'early',
+        );
+        if (!early) return [];
+        return [
+          {
+            tag: 'script',
+            attrs: { type: 'module', async: true, crossorigin: true, src: `/${early.fileName}` },
+            injectTo: 'head-prepend',
+          },
+        ];
+      },
+    },
+  };
+}
+
+/**
+ * Stores a gzip and a brotli copy next to each JavaScript, CSS, SVG and JSON file of the build: the API sends
+ * the one the browser accepts (`api/console.ts`) without compressing on each request.
+ */
+function precompress(): Plugin {
+  let outDir = '';
+  return {
+    name: 'kntc-precompress',
+    apply: 'build',
+    configResolved(c) {
+      outDir = path.resolve(c.root, c.build.outDir);
+    },
+    closeBundle() {
+      const dir = path.join(outDir, 'assets');
+      for (const f of fs.readdirSync(dir)) {
+        if (!/\.(js|css|svg|json)$/.test(f)) continue;
+        const body = fs.readFileSync(path.join(dir, f));
+        fs.writeFileSync(path.join(dir, `${f}.gz`), gzipSync(body, { level: 9 }));
+        fs.writeFileSync(
+          path.join(dir, `${f}.br`),
+          brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        );
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), earlyEntry(), routePreloads(), precompress()],
   base: '/',
   build: {
     outDir: 'dist',
@@ -14,6 +118,7 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 2000,
+    rollupOptions: { input: { index: path.join(here, 'index.html'), early: path.join(here, 'src', 'early.ts') } },
   },
   server: { proxy: { '/v1': 'http://127.0.0.1:3000' } },
 });

@@ -119,10 +119,14 @@ export const figureRoutes: RouteSpec[] = [
       const filter = await resolveCaseFilter(query, subtree, services.agencies);
       const dims = query.groupBy ?? [];
       const q = filterPart(query);
-      const [total, groups] = await Promise.all([
-        services.caseFigures.count(filter),
-        dims.length === 0 ? [] : services.caseFigures.groupBy(filter, dims),
-      ]);
+      // Without a many-valued dimension (stage) the groups add up to the total: one query, not two.
+      const summable = dims.length > 0 && !dims.some((d) => (FIGURE_DIMENSIONS[d] as FigureDimension).lateral);
+      const [total, groups] = summable
+        ? await services.caseFigures.groupBy(filter, dims).then((g) => [g.reduce((a, x) => a + x.count, 0), g] as const)
+        : await Promise.all([
+            services.caseFigures.count(filter),
+            dims.length === 0 ? [] : services.caseFigures.groupBy(filter, dims),
+          ]);
       return {
         body: {
           total,

@@ -1,48 +1,60 @@
 /**
- * The dashboard's figures: open / overdue / at-risk cases by agency and by type. Today they are counted from
- * the case list (GET /v1/cases, 200 per figure: `exact` is false when a figure has more); when the figures API
- * (reports) lands, only this module changes — the dashboard reads `useCaseFigures()`.
+ * The dashboard's figures: open / overdue / at-risk cases by agency and by type, exact, from the figures API
+ * (`GET /v1/figures/cases`, the case search's own filter): two requests in parallel — the open cases grouped by
+ * agency, type and overdue (the monthly roll-up answers it) and the open cases at risk grouped by agency and type
+ * (the partial index `case_facts_open_at_risk`). For the first load they start before the application (early.ts).
+ * The dashboard reads `useCaseFigures()` only.
  */
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, ok } from './api.js';
+import { FIGURES_URLS, takeEarly } from './early.js';
 
 export type Measure = 'open' | 'overdue' | 'atRisk';
 export interface Figures {
   byAgency: Record<string, Record<Measure, number>>;
   byType: Record<string, Record<Measure, number>>;
   totals: Record<Measure, number>;
-  /** false: a figure reached the list's page size and is a lower bound. */
+  /** false: a figure is a lower bound (never, since the figures API counts). */
   exact: boolean;
 }
-const LIMIT = 200;
+
+export const figuresQuery = {
+  queryKey: ['figures'] as const,
+  queryFn: async (): Promise<Figures> => {
+    const c = api();
+    const openQ = () =>
+      c.GET('/v1/figures/cases', { params: { query: { status: 'open', groupBy: 'agency,type,overdue' } } }).then(ok);
+    const atRiskQ = () =>
+      c
+        .GET('/v1/figures/cases', { params: { query: { status: 'open', atRisk: 'true', groupBy: 'agency,type' } } })
+        .then(ok);
+    type Answer = Awaited<ReturnType<typeof openQ>>;
+    // Their answers may already be on their way (early.ts, started before this code ran).
+    const [open, atRisk] = await Promise.all([
+      takeEarly<Answer>(FIGURES_URLS[0]).then((a) => a ?? openQ()),
+      takeEarly<Answer>(FIGURES_URLS[1]).then((a) => a ?? atRiskQ()),
+    ]);
+    const zero = (): Record<Measure, number> => ({ open: 0, overdue: 0, atRisk: 0 });
+    const f: Figures = { byAgency: {}, byType: {}, totals: zero(), exact: true };
+    const add = (key: Record<string, string | null>, m: Measure, n: number) => {
+      (f.byAgency[key.agency ?? '—'] ??= zero())[m] += n;
+      (f.byType[key.type ?? '—'] ??= zero())[m] += n;
+      f.totals[m] += n;
+    };
+    for (const g of open.groups) {
+      add(g.key, 'open', g.count);
+      if (g.key.overdue === 'true') add(g.key, 'overdue', g.count);
+    }
+    for (const g of atRisk.groups) add(g.key, 'atRisk', g.count);
+    return f;
+  },
+};
+
+/** Starts the figures' requests when the router enters the dashboard (alongside its code). */
+export function prefetchFigures(qc: QueryClient): void {
+  void qc.prefetchQuery(figuresQuery);
+}
 
 export function useCaseFigures() {
-  return useQuery({
-    queryKey: ['figures'],
-    queryFn: async (): Promise<Figures> => {
-      const c = api();
-      const pages = await Promise.all(
-        (['open', 'overdue', 'atRisk'] as const).map(async (m) => {
-          const query = {
-            status: 'open' as const,
-            limit: LIMIT,
-            sort: 'nextDueAt' as const,
-            ...(m === 'overdue' ? { overdue: 'true' as const } : m === 'atRisk' ? { atRisk: 'true' as const } : {}),
-          };
-          return [m, ok(await c.GET('/v1/cases', { params: { query } }))] as const;
-        }),
-      );
-      const zero = (): Record<Measure, number> => ({ open: 0, overdue: 0, atRisk: 0 });
-      const f: Figures = { byAgency: {}, byType: {}, totals: zero(), exact: true };
-      for (const [m, page] of pages) {
-        if (page.next) f.exact = false;
-        for (const x of page.items) {
-          (f.byAgency[x.agencyId] ??= zero())[m] += 1;
-          (f.byType[x.caseType] ??= zero())[m] += 1;
-          f.totals[m] += 1;
-        }
-      }
-      return f;
-    },
-  });
+  return useQuery(figuresQuery);
 }

@@ -5,6 +5,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { RouteObject } from 'react-router';
 import type { Key } from './i18n.js';
+import { prefetchFigures } from './figures.js';
 import { prefetchInbox } from './inbox-query.js';
 
 export interface Screen {
@@ -28,6 +29,7 @@ export const screens: Screen[] = [
     path: 'dashboard',
     lazy: () => import('./pages/Dashboard.js'),
     nav: { label: 'dashboard', roles: ['supervisor', 'admin', 'auditor'] },
+    prefetch: prefetchFigures,
   },
   {
     path: 'cases',

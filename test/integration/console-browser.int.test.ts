@@ -111,8 +111,28 @@ describe('the console served by the API', () => {
     const js = await fetch(api.url + asset!);
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toContain('immutable');
-    const deep = await fetch(`${api.url}/cases/${created.id}`, { headers: { accept: 'text/html' } });
-    expect(await deep.text()).toBe(html);
+    // The build's compressed copy for a client that accepts one (Node's fetch sends `gzip, deflate`; decodes it).
+    expect(js.headers.get('content-encoding')).toBe('gzip');
+    const br = await fetch(api.url + asset!, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(js.headers.get('vary')).toContain('Accept-Encoding');
+    expect(js.headers.get('content-type')).toContain('javascript');
+    const plain = await fetch(api.url + asset!, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await js.text()).toBe(await plain.text());
+    // A screen's address names its chunks as module preloads (route-preloads.json, written by the build); the
+    // page is index.html otherwise.
+    const routes = (await (await fetch(`${api.url}/route-preloads.json`)).json()) as Array<{
+      path: string;
+      js: string[];
+    }>;
+    const casePage = routes.find((r) => r.path === 'cases/:id')!;
+    expect(casePage.js[0]).toMatch(/^\/assets\/Case-[\w-]+\.js$/);
+    const deep = await (await fetch(`${api.url}/cases/${created.id}`, { headers: { accept: 'text/html' } })).text();
+    expect(deep).toContain(`<link rel="modulepreload" crossorigin href="${casePage.js[0]}">`);
+    expect(html).toContain(`href="${routes.find((r) => r.path === 'inbox')!.js[0]}"`); // `/` opens the inbox
+    const page = (h: string) => h.replace(/(<link [^>]+>)+<\/head>/, '</head>');
+    expect(page(deep)).toBe(page(html));
     const unknownApi = await fetch(`${api.url}/v1/nothing-here`, { headers: { accept: 'text/html' } });
     expect(unknownApi.status).toBe(404);
     expect(unknownApi.headers.get('content-type')).toContain('application/problem+json');

@@ -1,5 +1,5 @@
 /**
- * The parts the list screens share (hotspots, reports, case search): a title, filters kept in the address (a link
+ * The parts the list screens share (hotspots, reports, case search, reception): a title, filters kept in the address (a link
  * or a report's drill-down lands on the same list; back and forward work), and a table of rows with an empty
  * message. A screen declares its filters and columns; its query and rows stay its own.
  */
@@ -32,14 +32,25 @@ export function useUrlFilters(): UrlFilters {
   };
 }
 
-/** The page title and its filter bar (a labelled search landmark). */
-export function ListPage({ title, filters, children }: { title: string; filters: ReactNode; children: ReactNode }) {
+/** The page title, the screen's actions if any, and its filter bar (a labelled search landmark). */
+export function ListPage({
+  title,
+  actions,
+  filters,
+  children,
+}: {
+  title: string;
+  actions?: ReactNode;
+  filters: ReactNode;
+  children: ReactNode;
+}) {
   const { t } = useT();
   return (
     <>
       <Title order={1} size="h2" mb="md">
         {title}
       </Title>
+      {actions && <div className="list-actions">{actions}</div>}
       <Group align="end" mb="md" gap="sm" role="search" aria-label={t('filters')}>
         {filters}
       </Group>

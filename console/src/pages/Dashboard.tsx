@@ -1,4 +1,4 @@
-/** The supervisor's first dashboard: open / overdue / at-risk by agency and type, each linking to the list. */
+/** The supervisor's dashboard: open / overdue / at-risk by agency and type (exact counts), each linking to the list. */
 import { Anchor, Card, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { MassPanel } from '../components/MassPanel.js';

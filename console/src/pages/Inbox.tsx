@@ -1,7 +1,7 @@
 /** The officer's task inbox: mine, my roles, my agency; due soonest first, overdue highlighted; claim/release. */
 import { Anchor, Badge, Button, Group, SegmentedControl, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, newKey, ok, type components } from '../api.js';
 import { ProblemAlert, QueryState } from '../components/Problem.js';
@@ -15,6 +15,29 @@ type View = InboxView;
 /** Due soonest first (no due date last); the API orders by due date too. */
 export const byDue = (a: InboxTask, b: InboxTask) =>
   (a.dueAt ? Date.parse(a.dueAt) : Infinity) - (b.dueAt ? Date.parse(b.dueAt) : Infinity);
+
+/**
+ * Rows drawn with the first paint of the data (more than a screenful); the rest of the page (up to 200) is drawn
+ * right after that frame, so the officer sees the table without waiting for all of its rows (ADR 0033 amendment 4).
+ */
+export const FIRST_ROWS = 30;
+
+/** False until the frame after `ready` first became true has been painted. */
+function usePaintedOnce(ready: boolean): boolean {
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    if (!ready || done) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setDone(true)), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [ready, done]);
+  return done;
+}
 
 export function Component() {
   const { t, fmt } = useT();
@@ -35,6 +58,8 @@ export function Component() {
   const items = (q.data?.items ?? [])
     .filter((x) => view !== 'roles' || x.candidateRoles.some((r) => mine.has(r)))
     .sort(byDue);
+  const all = usePaintedOnce(q.data !== undefined);
+  const shown = all ? items : items.slice(0, FIRST_ROWS);
   const now = Date.now();
   return (
     <>
@@ -67,7 +92,7 @@ export function Component() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {items.map((x) => {
+                {shown.map((x) => {
                   const overdue = x.dueAt !== null && Date.parse(x.dueAt) < now;
                   return (
                     <Table.Tr key={x.id} className={overdue ? 'row-overdue' : undefined} data-task={x.id}>
