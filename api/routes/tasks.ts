@@ -155,7 +155,7 @@ function otherView(t: OtherTaskRow) {
     openedAt: t.openedAt,
     closedAt: t.closedAt,
     dueAt: t.dueAt,
-    assignee: null,
+    assignee: null as string | null,
     agencyId: t.agencyId,
     targetAgencyId: t.targetAgencyId,
     ref: {
@@ -205,7 +205,10 @@ const OtherInboxTask = z
     openedAt: z.string(),
     closedAt: z.string().nullable(),
     dueAt: z.string().nullable(),
-    assignee: z.null().meta({ description: 'Never claimed: the route that works it does not enforce claims' }),
+    assignee: z
+      .string()
+      .nullable()
+      .meta({ description: 'Always null: never claimed (the route that works it does not enforce claims)' }),
     agencyId: z.string().meta({ description: 'The agency concerned (the one that fell short, reports, reviews)' }),
     targetAgencyId: z.string().meta({ description: 'The agency whose staff work it (its subtree lists it)' }),
     ref: z
