@@ -206,7 +206,8 @@ describe('the console in Chromium', () => {
     const { ctx, page } = await signedIn(await mintToken({ roles: ['officer'], agency: HOME, sub: 'officer-2' }));
     const row = page.locator(`tr[data-task="review:${review}"]`);
     await expect.poll(() => row.count()).toBe(1);
-    await textOf(row.locator('[data-kind="review"]')).toBe('Rà soát');
+    // The badge's words (Mantine shows them in capitals).
+    await expect.poll(() => row.locator('[data-kind="review"]').textContent(), { timeout: 20_000 }).toBe('Rà soát');
     await textOf(row).toContain('Tranh chấp ranh giới đất');
     // Not claimed here: worked on its own page.
     expect(await row.getByRole('button', { name: 'Nhận việc' }).count()).toBe(0);
