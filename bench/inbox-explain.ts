@@ -78,30 +78,42 @@ async function seedOtherTasks(db: import('../db/knex.js').Db, n: number): Promis
       flagged_target_days, report_due_time, created_by)
     SELECT 'rpd_bench000000000', 'bench', '2000-01-01', '2099-12-31', id, id, 5, '16:00', '{}'
       FROM agencies WHERE parent_id IS NULL LIMIT 1`);
-  await db.raw(`INSERT INTO reception_compliance_tasks (id, agency_id, supervising_agency_id, rule_id, citation,
+  await db.raw(
+    `INSERT INTO reception_compliance_tasks (id, agency_id, supervising_agency_id, rule_id, citation,
       period_first, period_last, required_days, held_days, delegated_days)
     SELECT 'rct_' || lpad(to_hex(g), 16, '0'), a.id, a.parent_id, 'r' || g, 'bench', '2026-01-01', '2026-01-31', 1, 0, 0
       FROM generate_series(1, ?::int) g
       JOIN LATERAL (SELECT id, parent_id FROM agencies ORDER BY id OFFSET g % (SELECT count(*) FROM agencies) LIMIT 1) a
-        ON TRUE`, [n]);
-  await db.raw(`INSERT INTO reception_period_tasks (id, period_id, kind, agency_id, subject_agency_id, task_date,
+        ON TRUE`,
+    [n],
+  );
+  await db.raw(
+    `INSERT INTO reception_period_tasks (id, period_id, kind, agency_id, subject_agency_id, task_date,
       due_at, status)
     SELECT 'rpt_' || lpad(to_hex(g), 16, '0'), 'rpd_bench000000000',
         CASE WHEN g % 2 = 0 THEN 'daily_report' ELSE 'duty_roster_gap' END, a.id, a.id,
         DATE '2000-01-01' + g, now() + g * interval '1 minute', CASE WHEN g % 3 = 0 THEN 'closed' ELSE 'open' END
       FROM generate_series(1, ?::int) g
       JOIN LATERAL (SELECT id FROM agencies ORDER BY id OFFSET g % (SELECT count(*) FROM agencies) LIMIT 1) a
-        ON TRUE`, [n]);
-  await db.raw(`INSERT INTO matters (id, agency_id, title, subject_norm, first_received_at, last_received_at, created_by)
+        ON TRUE`,
+    [n],
+  );
+  await db.raw(
+    `INSERT INTO matters (id, agency_id, title, subject_norm, first_received_at, last_received_at, created_by)
     SELECT 'mb-' || g, a.id, 'bench ' || g, 'bench ' || g, now(), now(), 'bench'
       FROM generate_series(1, ?::int) g
       JOIN LATERAL (SELECT id FROM agencies ORDER BY id OFFSET g % (SELECT count(*) FROM agencies) LIMIT 1) a
-        ON TRUE`, [n]);
+        ON TRUE`,
+    [n],
+  );
   await db.raw(`INSERT INTO review_campaigns (id, name, agency_id, criteria, due_at, workflow_id, created_by)
     SELECT 'rc-bench', 'bench', id, '{}', now(), 'rc-bench', '{}' FROM agencies WHERE parent_id IS NULL LIMIT 1`);
-  await db.raw(`INSERT INTO review_items (id, campaign_id, matter_id, agency_id, due_at, status, opened_at)
+  await db.raw(
+    `INSERT INTO review_items (id, campaign_id, matter_id, agency_id, due_at, status, opened_at)
     SELECT 'rv-' || g, 'rc-bench', 'mb-' || g, m.agency_id, now() + g * interval '1 minute',
         CASE WHEN g % 3 = 0 THEN 'pending' ELSE 'open' END, now()
-      FROM generate_series(1, ?::int) g JOIN matters m ON m.id = 'mb-' || g`, [n]);
+      FROM generate_series(1, ?::int) g JOIN matters m ON m.id = 'mb-' || g`,
+    [n],
+  );
   await db.raw('ANALYZE reception_compliance_tasks, reception_period_tasks, review_items, matters');
 }

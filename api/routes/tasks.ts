@@ -195,10 +195,7 @@ const OtherInboxTask = z
         '`compliance`: a head fell short of the legal minimum of reception days (for the supervising agency); ' +
         '`period`: a special-period task (daily report, late report, duty-roster gap); `review`: a backlog review',
     }),
-    subKind: z
-      .string()
-      .nullable()
-      .meta({ description: 'period: daily_report | daily_report_late | duty_roster_gap' }),
+    subKind: z.string().nullable().meta({ description: 'period: daily_report | daily_report_late | duty_roster_gap' }),
     name: z.string(),
     candidateRoles: z.array(z.string()).meta({ description: 'The API roles of the route that works it' }),
     status: z.enum(['open', 'completed', 'cancelled']),
@@ -327,7 +324,8 @@ export const taskRoutes: RouteSpec[] = [
       const after = query.after;
       // The kind the previous page ended on (ADR 0039; a cursor without `r` ended on a case task).
       const afterKind = (after?.r ?? 'case') as keyof typeof KIND_RANK;
-      if (!Object.hasOwn(KIND_RANK, afterKind)) throw problems.validation([{ path: 'after', message: 'not a cursor of GET /v1/tasks' }]);
+      if (!Object.hasOwn(KIND_RANK, afterKind))
+        throw problems.validation([{ path: 'after', message: 'not a cursor of GET /v1/tasks' }]);
       const rank = KIND_RANK[afterKind];
       const kinds: ReadonlyArray<'case' | OtherTaskKind> = query.kind ? [query.kind] : ['case', ...OTHER_TASK_KINDS];
       const worksCases = principal.roles.some((r) => (WORKERS as readonly string[]).includes(r));

@@ -47,7 +47,8 @@ const ids = async (query: string, headers: Record<string, string>) =>
 
 // One due date shared by every kind (ties across kinds), and a few around it.
 const DUE = '2026-12-20T03:00:00.000Z';
-const dueAt = (i: number) => (i % 3 === 0 ? DUE : new Date(Date.parse(DUE) + (i % 5) * 3_600_000 - 7_200_000).toISOString());
+const dueAt = (i: number) =>
+  i % 3 === 0 ? DUE : new Date(Date.parse(DUE) + (i % 5) * 3_600_000 - 7_200_000).toISOString();
 
 let periodId: string;
 let dailyReport: string;
@@ -267,7 +268,10 @@ describe('GET /v1/tasks lists the other kinds of task (ADR 0039)', () => {
     expect(new Set(atDue).size).toBe(3); // case, period, review share DUE
     for (const limit of [1, 2, 3, 5, 7]) {
       const paged = await allPages(`limit=${limit}`, h);
-      expect(paged.items.map((x) => x.id), `limit ${limit}`).toEqual(all);
+      expect(
+        paged.items.map((x) => x.id),
+        `limit ${limit}`,
+      ).toEqual(all);
       expect(paged.pages).toBeGreaterThan(1);
     }
   });
