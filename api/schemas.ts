@@ -65,6 +65,8 @@ export interface CursorValue {
   k: string;
   id: string;
   t?: string;
+  /** The kind of item the page ended on, for lists merging several kinds (the task inbox: ADR 0039). */
+  r?: string;
 }
 export function encodeCursor(c: CursorValue): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -103,10 +105,16 @@ export const Cursor = z
         o.k.length < 100 &&
         o.id.length < 200 &&
         (o.t === undefined || (typeof o.t === 'string' && o.t.length < 200 && textProblem(o.t, false) === null)) &&
+        (o.r === undefined || (typeof o.r === 'string' && /^[a-z]{1,20}$/.test(o.r))) &&
         isSortKey(o.k) &&
         textProblem(o.id, false) === null
       ) {
-        return { k: o.k, id: o.id, ...(typeof o.t === 'string' ? { t: o.t } : {}) } as CursorValue;
+        return {
+          k: o.k,
+          id: o.id,
+          ...(typeof o.t === 'string' ? { t: o.t } : {}),
+          ...(typeof o.r === 'string' ? { r: o.r } : {}),
+        } as CursorValue;
       }
     } catch {
       /* fall through */

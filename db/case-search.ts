@@ -6,6 +6,7 @@
 import type { CaseStateView } from '../workflows/contract.js';
 import { applyCaseFilter, caseFilterSource, CLOSED_SQL, FLAG_SQL, type CaseFilter } from './case-filter.js';
 import type { Db } from './knex.js';
+import { sortKeySql } from './inbox-items.js';
 import type { Knex } from 'knex';
 
 /**
@@ -160,7 +161,11 @@ export interface TaskSearch {
   /** Only tasks claimed by this principal id; `null` = only unclaimed tasks. */
   assignee?: string | null;
   caseId?: string;
-  after?: { k: string; caseId: string; taskId: string };
+  /**
+   * Keyset position. `beyondKey`: the previous page ended on another kind of task (ADR 0039: ranked after the
+   * case tasks of the same sort key), so only case tasks due strictly later follow.
+   */
+  after?: { k: string; caseId: string; taskId: string; beyondKey?: boolean };
   limit: number;
 }
 
@@ -242,7 +247,8 @@ export function createTaskSearch(db: Db) {
         if (q.roles && q.roles.length > 0) b.whereRaw('t.candidate_roles && ?::text[]', [q.roles]);
         if (q.assignee === null) b.whereNull('cl.assignee');
         else if (q.assignee !== undefined) b.where('cl.assignee', q.assignee);
-        if (q.after)
+        if (q.after?.beyondKey) b.whereRaw(`${TASK_SORT} > ?::timestamptz`, [q.after.k]);
+        else if (q.after)
           b.whereRaw(`(${TASK_SORT}, t.case_id, t.task_id) > (?::timestamptz, ?, ?)`, [
             q.after.k,
             q.after.caseId,
@@ -286,7 +292,8 @@ export function createTaskSearch(db: Db) {
           'c.case_type',
           'c.agency_id',
           db.raw('COALESCE(u.target_agency_id, c.agency_id) AS target_agency'),
-          db.raw('u.sk::text AS sort_key'),
+          // Exact and comparable as text with the other kinds' keys (db/inbox-items.ts).
+          db.raw(`${sortKeySql('u.sk')} AS sort_key`),
         )
         .from(
           db.raw(

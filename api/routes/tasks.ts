@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { TaskRow } from '../../db/case-search.js';
+import { KIND_RANK, OTHER_TASK_KINDS, type OtherTaskKind, type OtherTaskRow } from '../../db/inbox-items.js';
 import { EVENT_TYPES, type NewEvent } from '../../db/events.js';
 import { recordTaskCompleted } from '../../platform/metrics.js';
 import { caseEventsFor } from '../../processes/builtin/index.js';
@@ -107,6 +108,68 @@ function view(t: TaskRow) {
     agencyId: t.agencyId,
     targetAgencyId: t.targetAgencyId,
     links: { case: `/v1/cases/${t.caseId}` },
+    kind: 'case' as const,
+  };
+}
+
+/** ADR 0039: the id of an inbox item that is not a case task: `<kind>:<its id>` (never `<uuid>.<…>`). */
+export const otherTaskApiId = (kind: OtherTaskKind, id: string) => `${kind}:${id}`;
+
+/** Where an item of another kind is worked (the route recording its outcome) and read. */
+function otherLinks(t: OtherTaskRow): { resource: string; work: { method: 'PUT' | 'POST'; href: string } | null } {
+  if (t.kind === 'compliance')
+    // No route closes a compliance task: the link is the compliance it is about (the month, the agency).
+    return {
+      resource: `/v1/reception/compliance?month=${(t.periodFirst ?? '').slice(0, 7)}&agencyId=${t.agencyId}`,
+      work: null,
+    };
+  if (t.kind === 'review')
+    return { resource: `/v1/matters/${t.matterId}`, work: { method: 'POST', href: `/v1/reviews/${t.id}/outcome` } };
+  const p = `/v1/reception/periods/${t.periodId}`;
+  if (t.subKind === 'duty_roster_gap')
+    return {
+      resource: `${p}/roster/gaps?from=${t.date}&to=${t.date}&agencyId=${t.agencyId}`,
+      work: { method: 'PUT', href: `${p}/roster` },
+    };
+  return {
+    resource: `${p}/reports?date=${t.date}&agencyId=${t.agencyId}`,
+    work: { method: 'PUT', href: `${p}/reports/${t.agencyId}/${t.date}` },
+  };
+}
+function otherName(t: OtherTaskRow): string {
+  if (t.kind === 'compliance')
+    return `Reception days below the legal minimum: ${t.agencyId}, ${t.periodFirst}–${t.periodLast} (${t.heldDays}/${t.requiredDays} days; ${t.citation})`;
+  if (t.kind === 'review') return `Review of the matter: ${t.matterTitle}`;
+  if (t.subKind === 'duty_roster_gap') return `Duty roster gap: ${t.agencyId} on ${t.date}`;
+  if (t.subKind === 'daily_report_late') return `Late daily report: ${t.agencyId} for ${t.date}`;
+  return `Daily report: ${t.agencyId} for ${t.date}`;
+}
+function otherView(t: OtherTaskRow) {
+  return {
+    id: otherTaskApiId(t.kind, t.id),
+    kind: t.kind,
+    subKind: t.subKind,
+    name: otherName(t),
+    candidateRoles: t.candidateRoles,
+    status: t.status,
+    openedAt: t.openedAt,
+    closedAt: t.closedAt,
+    dueAt: t.dueAt,
+    assignee: null as string | null,
+    agencyId: t.agencyId,
+    targetAgencyId: t.targetAgencyId,
+    ref: {
+      id: t.id,
+      periodId: t.periodId,
+      date: t.date,
+      matterId: t.matterId,
+      campaignId: t.campaignId,
+      ruleId: t.ruleId,
+      citation: t.citation,
+      periodFirst: t.periodFirst,
+      periodLast: t.periodLast,
+    },
+    links: otherLinks(t),
   };
 }
 const InboxTask = TaskView.extend({
@@ -118,7 +181,55 @@ const InboxTask = TaskView.extend({
       "The agency the task is routed to: the case's agency, its superior (`agencyScope` parent) or the inspectorate serving it (`inspectorate`)",
   }),
   links: z.object({ case: z.string() }),
+  kind: z.literal('case').meta({ description: "A case's user task (ADR 0039: the inbox lists other kinds too)" }),
 }).meta({ id: 'InboxTask' });
+
+/** ADR 0039: an inbox item that is not a case task: worked at `links.work` (its own route), never claimed here. */
+const OtherInboxTask = z
+  .object({
+    id: z.string().meta({
+      description: '`<kind>:<id>` (e.g. `review:rv-…`); not a case task id: `/v1/tasks/{id}/…` do not take it',
+    }),
+    kind: z.enum(OTHER_TASK_KINDS).meta({
+      description:
+        '`compliance`: a head fell short of the legal minimum of reception days (for the supervising agency); ' +
+        '`period`: a special-period task (daily report, late report, duty-roster gap); `review`: a backlog review',
+    }),
+    subKind: z.string().nullable().meta({ description: 'period: daily_report | daily_report_late | duty_roster_gap' }),
+    name: z.string(),
+    candidateRoles: z.array(z.string()).meta({ description: 'The API roles of the route that works it' }),
+    status: z.enum(['open', 'completed', 'cancelled']),
+    openedAt: z.string(),
+    closedAt: z.string().nullable(),
+    dueAt: z.string().nullable(),
+    assignee: z
+      .string()
+      .nullable()
+      .meta({ description: 'Always null: never claimed (the route that works it does not enforce claims)' }),
+    agencyId: z.string().meta({ description: 'The agency concerned (the one that fell short, reports, reviews)' }),
+    targetAgencyId: z.string().meta({ description: 'The agency whose staff work it (its subtree lists it)' }),
+    ref: z
+      .object({
+        id: z.string(),
+        periodId: z.string().nullable(),
+        date: z.string().nullable(),
+        matterId: z.string().nullable(),
+        campaignId: z.string().nullable(),
+        ruleId: z.string().nullable(),
+        citation: z.string().nullable(),
+        periodFirst: z.string().nullable(),
+        periodLast: z.string().nullable(),
+      })
+      .meta({ description: 'The resource: its id, and the period, matter, campaign or compliance rule it is about' }),
+    links: z.object({
+      resource: z.string().meta({ description: 'Where it is read' }),
+      work: z
+        .object({ method: z.enum(['PUT', 'POST']), href: z.string() })
+        .nullable()
+        .meta({ description: 'The route that records its outcome (null: none; compliance tasks)' }),
+    }),
+  })
+  .meta({ id: 'OtherInboxTask' });
 
 type Ctx = HandlerContext<typeof Params, undefined, z.ZodType | undefined>;
 
@@ -180,10 +291,11 @@ export const taskRoutes: RouteSpec[] = [
     path: '/v1/tasks',
     operationId: 'listTasks',
     tags: ['Tasks'],
-    summary: "Task inbox: tasks routed to the caller's agency subtree (by role, assignee, status)",
+    summary: "Task inbox: tasks routed to the caller's agency subtree (by role, assignee, status, kind)",
     description:
-      "A task is routed by its `agencyScope` to the case's agency (receiving, resolving), the agency above it (parent: e.g. a superior's review or report demand) or the inspectorate serving it (inspectorate), and is listed — and can be claimed and completed — within that agency's subtree only. Principals holding `task-role:<role>` permissions see the tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date.",
-    auth: { roles: WORKERS, scope: { kind: 'subtree' } },
+      "A task is routed by its `agencyScope` to the case's agency (receiving, resolving), the agency above it (parent: e.g. a superior's review or report demand) or the inspectorate serving it (inspectorate), and is listed — and can be claimed and completed — within that agency's subtree only. Principals holding `task-role:<role>` permissions see the tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date (none last). " +
+      'ADR 0039: the inbox also lists the tasks the product opens outside a case (`kind`): reception compliance shortfalls (routed to the supervising agency; supervisors, admins), special-period tasks (daily reports, late reports, duty-roster gaps: reception officers, officers, supervisors, admins; roster gaps not officers) and backlog reviews (officers, supervisors), each to the roles of the route that works it, within the subtree of the agency it is routed to. They are worked at `links.work` and are never claimed (`assignee=me` and `caseId` list case tasks only). A reception officer sees only those. At one due date case tasks come first, then compliance, period and review tasks.',
+    auth: { roles: [...WORKERS, 'reception_officer'], scope: { kind: 'subtree' } },
     request: {
       query: z.strictObject({
         status: z.enum(['open', 'completed', 'cancelled']).default('open'),
@@ -192,6 +304,10 @@ export const taskRoutes: RouteSpec[] = [
           .optional()
           .meta({ description: '`me`: claimed by the caller; `unassigned`: nobody holds it' }),
         role: NodeRef.optional().meta({ description: 'A candidate (business) role, e.g. resolver' }),
+        kind: z
+          .enum(['case', ...OTHER_TASK_KINDS])
+          .optional()
+          .meta({ description: 'Only this kind (default: all)' }),
         caseId: z.string().regex(UuidRe).optional(),
         after: Cursor.optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -200,43 +316,94 @@ export const taskRoutes: RouteSpec[] = [
     responses: {
       200: {
         description: 'Tasks by due date; `next` is the URL of the following page',
-        schema: z.object({ items: z.array(InboxTask), next: z.string().nullable() }),
+        schema: z.object({ items: z.array(z.union([InboxTask, OtherInboxTask])), next: z.string().nullable() }),
       },
     },
     handler: async ({ query, principal, subtree, services, requestId }) => {
       const roles = query.role ? [query.role] : taskRolesOf(principal);
-      const taskForce = await services.taskForces.casesOf(principal);
-      const rows = await services.taskSearch.search({
-        agencies: subtree,
-        taskForceCases: taskForce.caseIds,
-        taskForceTargets: taskForce.targets,
-        status: query.status,
-        roles,
-        ...(query.assignee === 'me'
-          ? { assignee: principalRef(principal) }
-          : query.assignee === 'unassigned'
-            ? { assignee: null }
+      const after = query.after;
+      // The kind the previous page ended on (ADR 0039; a cursor without `r` ended on a case task).
+      const afterKind = (after?.r ?? 'case') as keyof typeof KIND_RANK;
+      if (!Object.hasOwn(KIND_RANK, afterKind))
+        throw problems.validation([{ path: 'after', message: 'not a cursor of GET /v1/tasks' }]);
+      const rank = KIND_RANK[afterKind];
+      const kinds: ReadonlyArray<'case' | OtherTaskKind> = query.kind ? [query.kind] : ['case', ...OTHER_TASK_KINDS];
+      const worksCases = principal.roles.some((r) => (WORKERS as readonly string[]).includes(r));
+      const caseRows = async (): Promise<TaskRow[]> => {
+        if (!worksCases || !kinds.includes('case')) return [];
+        const taskForce = await services.taskForces.casesOf(principal);
+        return services.taskSearch.search({
+          agencies: subtree,
+          taskForceCases: taskForce.caseIds,
+          taskForceTargets: taskForce.targets,
+          status: query.status,
+          roles,
+          ...(query.assignee === 'me'
+            ? { assignee: principalRef(principal) }
+            : query.assignee === 'unassigned'
+              ? { assignee: null }
+              : {}),
+          ...(query.caseId ? { caseId: query.caseId } : {}),
+          ...(after
+            ? {
+                after:
+                  rank === 0
+                    ? { k: after.k, caseId: after.id, taskId: after.t ?? '' }
+                    : { k: after.k, caseId: '', taskId: '', beyondKey: true },
+              }
             : {}),
-        ...(query.caseId ? { caseId: query.caseId } : {}),
-        ...(query.after ? { after: { k: query.after.k, caseId: query.after.id, taskId: query.after.t ?? '' } } : {}),
-        limit: query.limit,
-      });
+          limit: query.limit,
+        });
+      };
+      const others = kinds.filter((k): k is OtherTaskKind => k !== 'case');
+      const [cases, other] = await Promise.all([
+        caseRows(),
+        query.assignee === 'me' || query.caseId || others.length === 0
+          ? Promise.resolve([])
+          : services.otherTasks.search({
+              agencies: subtree,
+              apiRoles: principal.roles,
+              roles,
+              status: query.status,
+              kinds: others,
+              ...(after ? { after: { k: after.k, rank, id: after.id } } : {}),
+              limit: query.limit,
+            }),
+      ]);
       // ADR 0037: tasks seen through a task force, outside the caller's subtree, are an audited access.
-      const foreign = [...new Set(rows.filter((t) => !subtree.includes(t.targetAgencyId)).map((t) => t.caseId))];
+      const foreign = [...new Set(cases.filter((t) => !subtree.includes(t.targetAgencyId)).map((t) => t.caseId))];
       if (foreign.length > 0) await services.taskForces.listed(principal, foreign, requestId);
-      const last = rows[rows.length - 1];
+      // Both lists are in (sort key, rank, id) order; merged on (sort key, rank): ids never compared across kinds.
+      type Item = { c: TaskRow; o?: undefined } | { o: OtherTaskRow; c?: undefined };
+      const merged: Item[] = [];
+      let i = 0;
+      let j = 0;
+      while (merged.length < query.limit && (i < cases.length || j < other.length)) {
+        const c = cases[i];
+        const o = other[j];
+        if (c && (!o || c.sortKey <= o.sortKey)) {
+          merged.push({ c });
+          i++;
+        } else if (o) {
+          merged.push({ o });
+          j++;
+        }
+      }
+      const last = merged[merged.length - 1];
       const rest = new URLSearchParams(
         Object.entries(query).flatMap(([k, v]): Array<[string, string]> =>
           v === undefined || k === 'after' ? [] : [[k, String(v)]],
         ),
       );
+      const cursor = !last
+        ? ''
+        : last.c
+          ? encodeCursor({ k: last.c.sortKey, id: last.c.caseId, t: last.c.taskId })
+          : encodeCursor({ k: last.o.sortKey, id: last.o.id, r: last.o.kind });
       return {
         body: {
-          items: rows.map(view),
-          next:
-            rows.length === query.limit && last
-              ? `/v1/tasks?${rest.toString()}&after=${encodeCursor({ k: last.sortKey, id: last.caseId, t: last.taskId })}`
-              : null,
+          items: merged.map((x) => (x.c ? view(x.c) : otherView(x.o))),
+          next: merged.length === query.limit && last ? `/v1/tasks?${rest.toString()}&after=${cursor}` : null,
         },
       };
     },

@@ -44,6 +44,7 @@ import { startNotificationDelivery } from '../../activities/notifications.js';
 import { createReceptionScheduleService } from '../services/reception-schedule.js';
 import { createReceptionScheduleStore } from '../../db/reception-schedule.js';
 import { listComplianceTasks } from '../../db/reception-compliance.js';
+import { createOtherTaskSearch } from '../../db/inbox-items.js';
 import { monthlyCompliance } from '../../reception/compliance.js';
 import { createReportEngine } from '../../reports/engine.js';
 import { createReportService } from '../services/reports.js';
@@ -184,6 +185,8 @@ export function createServices(deps: AppDeps) {
     caseFigures: createCaseFigures(deps.db),
     caseDetails: createCaseDetailStore(deps.db),
     taskSearch: createTaskSearch(deps.db),
+    /** The inbox's other kinds: compliance, special-period and review tasks (ADR 0039). */
+    otherTasks: createOtherTaskSearch(deps.db),
     definitions,
     heatmap: createDefinitionHeatmap(deps.db),
     claims,

@@ -2858,10 +2858,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Task inbox: tasks routed to the caller's agency subtree (by role, assignee, status)
-         * @description A task is routed by its `agencyScope` to the case's agency (receiving, resolving), the agency above it (parent: e.g. a superior's review or report demand) or the inspectorate serving it (inspectorate), and is listed — and can be claimed and completed — within that agency's subtree only. Principals holding `task-role:<role>` permissions see the tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date.
+         * Task inbox: tasks routed to the caller's agency subtree (by role, assignee, status, kind)
+         * @description A task is routed by its `agencyScope` to the case's agency (receiving, resolving), the agency above it (parent: e.g. a superior's review or report demand) or the inspectorate serving it (inspectorate), and is listed — and can be claimed and completed — within that agency's subtree only. Principals holding `task-role:<role>` permissions see the tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date (none last). ADR 0039: the inbox also lists the tasks the product opens outside a case (`kind`): reception compliance shortfalls (routed to the supervising agency; supervisors, admins), special-period tasks (daily reports, late reports, duty-roster gaps: reception officers, officers, supervisors, admins; roster gaps not officers) and backlog reviews (officers, supervisors), each to the roles of the route that works it, within the subtree of the agency it is routed to. They are worked at `links.work` and are never claimed (`assignee=me` and `caseId` list case tasks only). A reception officer sees only those. At one due date case tasks come first, then compliance, period and review tasks.
          *
-         *     Roles: intake, officer, supervisor, admin. Scope: results limited to the caller's agency subtree.
+         *     Roles: intake, officer, supervisor, admin, reception_officer. Scope: results limited to the caller's agency subtree.
          */
         get: operations["listTasks"];
         put?: never;
@@ -4761,6 +4761,11 @@ export interface components {
             form?: unknown;
             /** @description `<caseId>.<taskId>`: use it with /v1/tasks/{id}/… */
             id: string;
+            /**
+             * @description A case's user task (ADR 0039: the inbox lists other kinds too)
+             * @enum {string}
+             */
+            kind: "case";
             links: {
                 case: string;
             };
@@ -5009,6 +5014,53 @@ export interface components {
             };
             items: components["schemas"]["NotificationPreference"][];
             personId: string;
+        };
+        OtherInboxTask: {
+            /** @description The agency concerned (the one that fell short, reports, reviews) */
+            agencyId: string;
+            /** @description Always null: never claimed (the route that works it does not enforce claims) */
+            assignee: string | null;
+            /** @description The API roles of the route that works it */
+            candidateRoles: string[];
+            closedAt: string | null;
+            dueAt: string | null;
+            /** @description `<kind>:<id>` (e.g. `review:rv-…`); not a case task id: `/v1/tasks/{id}/…` do not take it */
+            id: string;
+            /**
+             * @description `compliance`: a head fell short of the legal minimum of reception days (for the supervising agency); `period`: a special-period task (daily report, late report, duty-roster gap); `review`: a backlog review
+             * @enum {string}
+             */
+            kind: "compliance" | "period" | "review";
+            links: {
+                /** @description Where it is read */
+                resource: string;
+                /** @description The route that records its outcome (null: none; compliance tasks) */
+                work: {
+                    href: string;
+                    /** @enum {string} */
+                    method: "PUT" | "POST";
+                } | null;
+            };
+            name: string;
+            openedAt: string;
+            /** @description The resource: its id, and the period, matter, campaign or compliance rule it is about */
+            ref: {
+                campaignId: string | null;
+                citation: string | null;
+                date: string | null;
+                id: string;
+                matterId: string | null;
+                periodFirst: string | null;
+                periodId: string | null;
+                periodLast: string | null;
+                ruleId: string | null;
+            };
+            /** @enum {string} */
+            status: "open" | "completed" | "cancelled";
+            /** @description period: daily_report | daily_report_late | duty_roster_gap */
+            subKind: string | null;
+            /** @description The agency whose staff work it (its subtree lists it) */
+            targetAgencyId: string;
         };
         Party: {
             address?: string;
@@ -16821,6 +16873,8 @@ export interface operations {
                 /** @description `me`: claimed by the caller; `unassigned`: nobody holds it */
                 assignee?: "me" | "unassigned";
                 caseId?: string;
+                /** @description Only this kind (default: all) */
+                kind?: "case" | "compliance" | "period" | "review";
                 limit?: number;
                 /** @description A candidate (business) role, e.g. resolver */
                 role?: string;
@@ -16839,7 +16893,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["InboxTask"][];
+                        items: (components["schemas"]["InboxTask"] | components["schemas"]["OtherInboxTask"])[];
                         next: string | null;
                     };
                 };

@@ -22,7 +22,7 @@ export const screens: Screen[] = [
   {
     path: 'inbox',
     lazy: () => import('./pages/Inbox.js'),
-    nav: { label: 'inbox', roles: STAFF },
+    nav: { label: 'inbox', roles: [...STAFF, 'reception_officer'] },
     prefetch: prefetchInbox,
   },
   {

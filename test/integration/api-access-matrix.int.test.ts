@@ -787,6 +787,72 @@ describe('route × role access matrix', () => {
     }
   });
 
+  // ADR 0039: GET /v1/tasks lists the tasks opened outside a case, each to the roles of the route that works it,
+  // within the subtree of the agency it is routed to (a compliance shortfall of HOME: the agency above it).
+  describe('GET /v1/tasks: the other kinds of task × role × scope', () => {
+    const fixtures: Record<string, string> = {};
+    beforeAll(async () => {
+      const db = api.tdb.db;
+      fixtures.review = `review:${(await reviewFixture()).review}`;
+      const period = await periodFixture();
+      for (const kind of ['daily_report', 'duty_roster_gap']) {
+        const id = `rpt_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+        await db('reception_period_tasks').insert({
+          id,
+          period_id: period,
+          kind,
+          agency_id: HOME,
+          subject_agency_id: HOME,
+          task_date: vnToday(),
+          due_at: '2099-01-01T00:00:00Z',
+        });
+        fixtures[kind] = `period:${id}`;
+      }
+      const compliance = `rct_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+      await db('reception_compliance_tasks').insert({
+        id: compliance,
+        agency_id: HOME,
+        supervising_agency_id: PARENT,
+        rule_id: 'matrix',
+        citation: 'Luật Tiếp công dân 2013 Art 15',
+        period_first: '2099-01-01',
+        period_last: '2099-01-31',
+        required_days: 1,
+        held_days: 0,
+        delegated_days: 0,
+      });
+      fixtures.compliance = `compliance:${compliance}`;
+    });
+    const WORKED_BY: Record<string, { roles: Role[]; routedTo: string }> = {
+      compliance: { roles: ['supervisor', 'admin'], routedTo: PARENT },
+      daily_report: { roles: ['reception_officer', 'officer', 'supervisor', 'admin'], routedTo: HOME },
+      duty_roster_gap: { roles: ['reception_officer', 'supervisor', 'admin'], routedTo: HOME },
+      review: { roles: ['officer', 'supervisor'], routedTo: HOME },
+    };
+    const listers = (protectedRoutes.find((r) => r.operationId === 'listTasks')!.auth as { roles: readonly string[] })
+      .roles;
+    it.each(ROLES.map((r) => [r]))('role %s', async (role: Role) => {
+      for (const agency of [HOME, PARENT, OTHER]) {
+        const headers = await authHeader({ roles: [role], agency });
+        const listed = new Set<string>();
+        let next: string | null = '/v1/tasks?limit=200';
+        while (next) {
+          const r = await fetch(`${api.url}${next}`, { headers });
+          expect(r.status).toBe(listers.includes(role) ? 200 : 403);
+          if (r.status !== 200) break;
+          const page = (await r.json()) as { items: Array<{ id: string }>; next: string | null };
+          for (const x of page.items) listed.add(x.id);
+          next = page.next;
+        }
+        if (!listers.includes(role)) continue;
+        for (const [k, w] of Object.entries(WORKED_BY)) {
+          const sees = w.roles.includes(role) && (agency === PARENT || agency === w.routedTo);
+          expect(listed.has(fixtures[k]!), `${role}@${agency} ${k}`).toBe(sees);
+        }
+      }
+    });
+  });
+
   it('a parent agency sees its subtree (province admin reads a department case)', async () => {
     const r = await fetch(`${api.url}/v1/cases/${caseId}`, {
       headers: await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' }),

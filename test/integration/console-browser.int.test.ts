@@ -6,6 +6,7 @@
  * the PIN and refuses a wrong one, an auditor verifies the chain and replays the case. axe-core checks each main
  * page (no serious or critical violation); the screenshots in docs/screenshots/ come from these runs.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -187,6 +188,52 @@ describe('the console in Chromium', () => {
     await textOf(page.getByTestId('timeline')).toContain('officer-1');
     await shot(page, 'case');
     await expectAccessible(page, 'case');
+    await ctx.close();
+  });
+
+  it('the inbox lists a backlog review with its kind and a link to the page where it is worked (ADR 0039)', async () => {
+    const db = api.tdb.db;
+    const matter = randomUUID();
+    await db('matters').insert({
+      id: matter,
+      agency_id: HOME,
+      title: 'Tranh chấp ranh giới đất',
+      subject_norm: 'tranh chap ranh gioi dat',
+      first_received_at: '2026-07-01T01:00:00Z',
+      last_received_at: '2026-07-01T01:00:00Z',
+      created_by: 'test',
+    });
+    const campaign = `rc-${randomUUID()}`;
+    await db('review_campaigns').insert({
+      id: campaign,
+      name: 'Rà soát vụ việc tồn đọng',
+      agency_id: HOME,
+      criteria: JSON.stringify({ flags: ['prolonged'], openLongerThanMonths: 0, agencyIds: [HOME] }),
+      due_at: '2099-01-01T00:00:00Z',
+      workflow_id: `review-campaign-${campaign}`,
+      created_by: '{}',
+    });
+    const review = `rv-${randomUUID()}`;
+    await db('review_items').insert({
+      id: review,
+      campaign_id: campaign,
+      matter_id: matter,
+      agency_id: HOME,
+      due_at: '2099-01-01T00:00:00Z',
+      status: 'open',
+      opened_at: db.fn.now(),
+    });
+    const { ctx, page } = await signedIn(await mintToken({ roles: ['officer'], agency: HOME, sub: 'officer-2' }));
+    const row = page.locator(`tr[data-task="review:${review}"]`);
+    await expect.poll(() => row.count()).toBe(1);
+    // The badge's words (Mantine shows them in capitals).
+    await expect.poll(() => row.locator('[data-kind="review"]').textContent(), { timeout: 20_000 }).toBe('Rà soát');
+    await textOf(row).toContain('Tranh chấp ranh giới đất');
+    // Not claimed here: worked on its own page.
+    expect(await row.getByRole('button', { name: 'Nhận việc' }).count()).toBe(0);
+    await expectAccessible(page, 'inbox with a review');
+    await row.getByRole('link', { name: /Tranh chấp ranh giới đất/ }).click();
+    await page.waitForURL(/\/review-campaigns$/);
     await ctx.close();
   });
 

@@ -49,7 +49,7 @@ type InboxTask = NonNullable<Awaited<ReturnType<typeof openTask>>>;
 async function openTask(caseId: string, nodeId: string) {
   const { data, error } = await officer.GET('/v1/tasks', { params: { query: { caseId, status: 'open' } } });
   if (error) throw new Error(`GET /v1/tasks: ${error.status} ${error.title}`);
-  return data.items.find((t) => t.nodeId === nodeId);
+  return data.items.find((t) => t.kind === 'case' && t.nodeId === nodeId);
 }
 
 describe('the generated TypeScript client', () => {

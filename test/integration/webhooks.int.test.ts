@@ -139,7 +139,7 @@ async function startPetition(): Promise<string> {
 async function work(caseId: string, nodeId: string, data: Record<string, unknown>): Promise<void> {
   const task = await until(`task ${nodeId}`, async () => {
     const { data: page } = await officer.GET('/v1/tasks', { params: { query: { caseId, status: 'open' } } });
-    return page?.items.find((t) => t.nodeId === nodeId);
+    return page?.items.find((t) => t.kind === 'case' && t.nodeId === nodeId);
   });
   const claimed = await officer.POST('/v1/tasks/{id}/claim', { params: { path: { id: task.id } } });
   expect(claimed.response.status, JSON.stringify(claimed.error)).toBe(200);

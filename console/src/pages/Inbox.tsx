@@ -1,4 +1,8 @@
-/** The officer's task inbox: mine, my roles, my agency; due soonest first, overdue highlighted; claim/release. */
+/**
+ * The officer's task inbox: mine, my roles, my agency; due soonest first, overdue highlighted; claim/release.
+ * Besides case tasks it lists the tasks opened outside a case (ADR 0039: reception compliance, special periods,
+ * backlog reviews) with a badge of their kind and a link to the page where they are worked; those are not claimed.
+ */
 import { Anchor, Badge, Button, Group, SegmentedControl, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { startTransition, useEffect, useState } from 'react';
@@ -9,8 +13,17 @@ import { useT, type Key } from '../i18n.js';
 import { useSession } from '../session.js';
 import { inboxQuery, type InboxView } from '../inbox-query.js';
 
-type InboxTask = components['schemas']['InboxTask'];
+type InboxTask = components['schemas']['InboxTask'] | components['schemas']['OtherInboxTask'];
+type OtherTask = components['schemas']['OtherInboxTask'];
 type View = InboxView;
+
+/** The console page where a task of another kind is worked (its API `links.work` is the route that page calls). */
+export const pageOf = (x: OtherTask): string =>
+  x.kind === 'compliance'
+    ? '/reception?tab=compliance'
+    : x.kind === 'period'
+      ? `/periods/${x.ref.periodId ?? ''}`
+      : '/review-campaigns';
 
 /** Due soonest first (no due date last); the API orders by due date too. */
 export const byDue = (a: InboxTask, b: InboxTask) =>
@@ -85,6 +98,7 @@ export function Component() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('task')}</Table.Th>
+                  <Table.Th>{t('kindOf')}</Table.Th>
                   <Table.Th>{t('case')}</Table.Th>
                   <Table.Th>{t('due')}</Table.Th>
                   <Table.Th>{t('assignee')}</Table.Th>
@@ -97,15 +111,29 @@ export function Component() {
                   return (
                     <Table.Tr key={x.id} className={overdue ? 'row-overdue' : undefined} data-task={x.id}>
                       <Table.Td>
-                        <Anchor component={Link} to={`/tasks/${encodeURIComponent(x.id)}`}>
+                        <Anchor
+                          component={Link}
+                          to={x.kind === 'case' ? `/tasks/${encodeURIComponent(x.id)}` : pageOf(x)}
+                        >
                           {x.name}
                         </Anchor>
                       </Table.Td>
                       <Table.Td>
-                        <Anchor component={Link} to={`/cases/${x.caseId}`}>
-                          {x.caseReference}
-                        </Anchor>
-                        <Text size="xs">{t(`type_${x.caseType}` as Key)}</Text>
+                        <Badge variant="light" color={x.kind === 'case' ? 'gray' : 'blue'} data-kind={x.kind}>
+                          {t(`kind_${x.kind}`)}
+                        </Badge>
+                      </Table.Td>
+                      <Table.Td>
+                        {x.kind === 'case' ? (
+                          <>
+                            <Anchor component={Link} to={`/cases/${x.caseId}`}>
+                              {x.caseReference}
+                            </Anchor>
+                            <Text size="xs">{t(`type_${x.caseType}` as Key)}</Text>
+                          </>
+                        ) : (
+                          <Text size="sm">{x.agencyId}</Text>
+                        )}
                       </Table.Td>
                       <Table.Td>
                         {x.dueAt ? fmt.dateTime(x.dueAt) : t('noDue')}{' '}
@@ -114,18 +142,23 @@ export function Component() {
                       <Table.Td>{x.assignee ?? <Text c="dimmed">{t('unassigned')}</Text>}</Table.Td>
                       <Table.Td>
                         <Group gap="xs" wrap="nowrap">
-                          {x.assignee === null && (
+                          {x.kind === 'case' && x.assignee === null && (
                             <Button size="xs" onClick={() => act.mutate({ id: x.id, action: 'claim' })}>
                               {t('claim')}
                             </Button>
                           )}
-                          {x.assignee === claims?.sub && (
+                          {x.kind === 'case' && x.assignee === claims?.sub && (
                             <Button
                               size="xs"
                               variant="default"
                               onClick={() => act.mutate({ id: x.id, action: 'release' })}
                             >
                               {t('release')}
+                            </Button>
+                          )}
+                          {x.kind !== 'case' && (
+                            <Button size="xs" variant="default" component={Link} to={pageOf(x)}>
+                              {t('workOn')}
                             </Button>
                           )}
                         </Group>

@@ -21,8 +21,10 @@ export function Component() {
     queryKey: ['task', id],
     queryFn: async () => {
       const page = ok(await api().GET('/v1/tasks', { params: { query: { caseId, status: 'open', limit: 200 } } }));
-      const task = page.items.find((x) => x.id === id);
-      if (!task) throw new ApiError(404, { status: 404, title: t('notFound'), type: 'about:blank' });
+      // A case task (ADR 0039: the other kinds of the inbox are worked on their own pages).
+      const task = page.items.find((x) => x.kind === 'case' && x.id === id);
+      if (!task || task.kind !== 'case')
+        throw new ApiError(404, { status: 404, title: t('notFound'), type: 'about:blank' });
       return task;
     },
   });
