@@ -121,7 +121,7 @@ describe('case search: a cancelled case counts as closed (PostgreSQL + dev serve
     });
     // The running case's workflow is not needed any more (its worker is gone).
     await handles[0]!.terminate('test done').catch(() => undefined);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await dev?.close();

@@ -27,7 +27,7 @@ afterAll(async () => {
 const DAY = 86_400_000;
 const PARENT: Record<string, string> = { 'so-tnmt': 'tinh-demo', 'ubnd-xa-b': 'tinh-demo' };
 
-async function waitFor(what: string, pred: () => boolean, ms = 20_000): Promise<void> {
+async function waitFor(what: string, pred: () => boolean, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (!pred()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -25,9 +25,17 @@ export function Component() {
   const { t, fmt } = useT();
   const id = useParams().id ?? '';
   const { claims } = useSession();
+  // A case moving through steps nobody works (a service step, a gateway: right after a task was completed, the
+  // API's answer may predate them) is read again every 2 s for the first minute on the page, then on focus only.
+  const [openedAt] = useState(() => Date.now());
   const q = useQuery({
     queryKey: ['case', id],
     queryFn: async () => ok(await api().GET('/v1/cases/{id}', { params: { path: { id } } })),
+    refetchInterval: (query) => {
+      const d = query.state.data;
+      const moving = d?.status === 'open' && d.currentNodes.some((n) => !d.openTasks.some((task) => task.nodeId === n));
+      return moving && Date.now() - openedAt < 60_000 ? 2000 : false;
+    },
   });
   const c = q.data;
   return (
