@@ -107,7 +107,7 @@ export function createOtherTaskSearch(db: Db) {
         parts.push(`(SELECT 'compliance' AS kind, ${KIND_RANK.compliance} AS rank, t.id, NULL AS sub_kind,
             t.agency_id, COALESCE(t.supervising_agency_id, t.agency_id) AS target_agency_id,
             CASE t.status WHEN 'open' THEN 'open' ELSE 'completed' END AS status,
-            t.created_at AS opened_at, NULL::timestamptz AS closed_at, NULL::timestamptz AS due_at,
+            t.created_at AS opened_at, t.closed_at, NULL::timestamptz AS due_at,
             '{${COMPLIANCE_ROLES.join(',')}}'::text[] AS candidate_roles,
             NULL AS period_id, NULL::date AS task_date, NULL AS matter_id, NULL AS matter_title, NULL AS campaign_id,
             t.rule_id, t.citation, t.period_first, t.period_last, t.required_days, t.held_days, ${sk} AS sk

@@ -151,6 +151,10 @@ export interface ComplianceTask {
   recipients: string[];
   status: 'open' | 'closed';
   createdAt: string;
+  /** Closed by the supervising level: when, by whom, and what it did about the shortfall. */
+  closedAt: string | null;
+  closedBy: string | null;
+  outcome: string | null;
 }
 
 function taskOf(r: Record<string, unknown>): ComplianceTask {
@@ -169,10 +173,44 @@ function taskOf(r: Record<string, unknown>): ComplianceTask {
     recipients: (r.recipients as string[] | null) ?? [],
     status: r.status as 'open' | 'closed',
     createdAt: r.created_at instanceof Date ? r.created_at.toISOString() : String(r.created_at),
+    closedAt: r.closed_at instanceof Date ? r.closed_at.toISOString() : ((r.closed_at as string | null) ?? null),
+    closedBy: ((r.closed_by as { id?: string } | null) ?? null)?.id ?? null,
+    outcome: (r.outcome as string | null) ?? null,
   };
 }
 
-export type NewComplianceTask = Omit<ComplianceTask, 'id' | 'status' | 'createdAt'>;
+export type NewComplianceTask = Omit<
+  ComplianceTask,
+  'id' | 'status' | 'createdAt' | 'closedAt' | 'closedBy' | 'outcome'
+>;
+
+/** The agency whose staff work a compliance task: the supervising one (the agency itself when it is a root). */
+export async function complianceTaskOwner(db: Db, id: string): Promise<string | undefined> {
+  const r = await db('reception_compliance_tasks')
+    .where({ id })
+    .first<{ owner: string } | undefined>(db.raw('COALESCE(supervising_agency_id, agency_id) AS owner'));
+  return r?.owner;
+}
+
+/**
+ * Closes an open compliance task with its outcome, the row locked: the task before and after, `closed` when it
+ * was closed already, undefined when there is none.
+ */
+export async function closeComplianceTask(
+  trx: Db,
+  id: string,
+  c: { outcome: string; by: { type: string; id: string } },
+): Promise<{ before: ComplianceTask; after: ComplianceTask } | 'closed' | undefined> {
+  const row = await trx('reception_compliance_tasks').where({ id }).forUpdate().first();
+  if (!row) return undefined;
+  const before = taskOf(row as Record<string, unknown>);
+  if (before.status === 'closed') return 'closed';
+  const [after] = await trx('reception_compliance_tasks')
+    .where({ id })
+    .update({ status: 'closed', closed_at: trx.fn.now(), closed_by: JSON.stringify(c.by), outcome: c.outcome })
+    .returning('*');
+  return { before, after: taskOf(after as Record<string, unknown>) };
+}
 
 /** Inserts the task unless one exists for the agency, rule and period: the new task, or undefined. */
 export async function insertComplianceTask(trx: Db, t: NewComplianceTask): Promise<ComplianceTask | undefined> {

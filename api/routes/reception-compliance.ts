@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { problems } from '../problem.js';
 import { AD_HOC_CASES, MINIMUM_RULES } from '../../reception/minimum-rules.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { AgencyId, Cursor, encodeCursor } from '../schemas.js';
+import { actorOf } from '../auth/principal.js';
+import { withVnInstants } from '../instants.js';
+import { idempotent } from '../routing/idempotent.js';
+import { AgencyId, Cursor, encodeCursor, Text } from '../schemas.js';
 
 const READERS = ['supervisor', 'auditor', 'admin'] as const;
 
@@ -63,8 +66,20 @@ const ComplianceTask = z
     recipients: z.array(z.string()),
     status: z.enum(['open', 'closed']),
     createdAt: z.string(),
+    closedAt: z.string().nullable(),
+    closedBy: z.string().nullable().meta({ description: 'Who closed it (a person id)' }),
+    outcome: z.string().nullable().meta({ description: 'What the supervising level did about the shortfall' }),
   })
   .meta({ id: 'ReceptionComplianceTask' });
+
+const CloseComplianceTask = z
+  .strictObject({
+    outcome: Text(4000, { multiline: true }).meta({
+      description: 'What the supervising level did: a reminder, an explanation received, a disciplinary step…',
+    }),
+  })
+  .meta({ id: 'CloseReceptionComplianceTask' });
+const CLOSE_PATH = '/v1/reception/compliance/tasks/:id/close';
 
 export const receptionComplianceRoutes: RouteSpec[] = [
   defineRoute({
@@ -150,5 +165,50 @@ export const receptionComplianceRoutes: RouteSpec[] = [
         },
       };
     },
+  }),
+  defineRoute({
+    method: 'post',
+    path: CLOSE_PATH,
+    operationId: 'closeReceptionComplianceTask',
+    tags: ['Reception'],
+    summary: 'Close a compliance task with what the supervising level did about the shortfall',
+    description:
+      'Supervisors and admins of the supervising agency (the agency above the one that fell short) or above it. ' +
+      'Audited (`reception.compliance_task_closed`, citing the rule). Already closed: 409. Idempotent under ' +
+      '`Idempotency-Key`.',
+    auth: { roles: ['supervisor', 'admin'], scope: { kind: 'owned', param: 'id', resource: 'compliance-task' } },
+    idempotencyKey: true,
+    request: {
+      params: z.object({ id: z.string().regex(/^rct_[0-9a-f]{16}$/, 'a compliance task id') }),
+      body: CloseComplianceTask,
+      bodyExample: { outcome: 'Đã nhắc nhở Chủ tịch UBND xã; tháng sau bố trí đủ ngày tiếp công dân định kỳ' },
+    },
+    responses: {
+      200: { description: 'The task, closed', schema: ComplianceTask },
+      409: { description: 'The task is closed already' },
+    },
+    handler: ({ req, params: p, body, principal, services, requestId }) =>
+      idempotent(
+        {
+          key: req.get('Idempotency-Key'),
+          principal,
+          store: services.idempotency,
+          method: 'POST',
+          path: CLOSE_PATH,
+          resourceId: p.id,
+          body: { task: p.id, body },
+        },
+        async () => ({
+          status: 200,
+          body: withVnInstants(
+            await services.receptionCompliance.close({
+              id: p.id,
+              outcome: body.outcome,
+              actor: actorOf(principal),
+              requestId,
+            }),
+          ),
+        }),
+      ),
   }),
 ];

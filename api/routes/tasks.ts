@@ -118,10 +118,10 @@ export const otherTaskApiId = (kind: OtherTaskKind, id: string) => `${kind}:${id
 /** Where an item of another kind is worked (the route recording its outcome) and read. */
 function otherLinks(t: OtherTaskRow): { resource: string; work: { method: 'PUT' | 'POST'; href: string } | null } {
   if (t.kind === 'compliance')
-    // No route closes a compliance task: the link is the compliance it is about (the month, the agency).
+    // Read: the compliance it is about (the month, the agency); worked: closed with its outcome.
     return {
       resource: `/v1/reception/compliance?month=${(t.periodFirst ?? '').slice(0, 7)}&agencyId=${t.agencyId}`,
-      work: null,
+      work: t.status === 'open' ? { method: 'POST', href: `/v1/reception/compliance/tasks/${t.id}/close` } : null,
     };
   if (t.kind === 'review')
     return { resource: `/v1/matters/${t.matterId}`, work: { method: 'POST', href: `/v1/reviews/${t.id}/outcome` } };

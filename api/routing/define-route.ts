@@ -65,7 +65,7 @@ export type ScopeRule =
    * A task force, review campaign or review named by a path parameter (ADR 0037): its owning agency (the
    * task force's governing agency, the campaign's launching agency, the review's agency) is in the subtree.
    */
-  | { kind: 'owned'; param: string; resource: 'task-force' | 'review-campaign' | 'review' }
+  | { kind: 'owned'; param: string; resource: 'task-force' | 'review-campaign' | 'review' | 'compliance-task' }
   /** A task named by a path parameter (`<caseId>.<taskId>`): its case must be in the subtree (`ctx.case` is set). */
   | { kind: 'task'; param: string }
   /**

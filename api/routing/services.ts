@@ -43,7 +43,8 @@ import { loadHotspotConfig } from '../../hotspots/config.js';
 import { startNotificationDelivery } from '../../activities/notifications.js';
 import { createReceptionScheduleService } from '../services/reception-schedule.js';
 import { createReceptionScheduleStore } from '../../db/reception-schedule.js';
-import { listComplianceTasks } from '../../db/reception-compliance.js';
+import { complianceTaskOwner, listComplianceTasks } from '../../db/reception-compliance.js';
+import { createComplianceTaskService } from '../services/compliance-tasks.js';
 import { createOtherTaskSearch } from '../../db/inbox-items.js';
 import { monthlyCompliance } from '../../reception/compliance.js';
 import { createReportEngine } from '../../reports/engine.js';
@@ -158,9 +159,16 @@ export function createServices(deps: AppDeps) {
   return {
     taskForces,
     reviewCampaigns,
-    /** The agency owning a task force, review campaign or review (scope kind `owned`, ADR 0037). */
-    ownerOf: (resource: 'task-force' | 'review-campaign' | 'review', id: string): Promise<string | undefined> =>
-      resource === 'task-force' ? taskForces.store.ownerOf(id) : reviewCampaigns.store.ownerOf(resource, id),
+    /** The agency owning a task force, review campaign, review (ADR 0037) or compliance task (scope kind `owned`). */
+    ownerOf: (
+      resource: 'task-force' | 'review-campaign' | 'review' | 'compliance-task',
+      id: string,
+    ): Promise<string | undefined> =>
+      resource === 'task-force'
+        ? taskForces.store.ownerOf(id)
+        : resource === 'compliance-task'
+          ? complianceTaskOwner(deps.db, id)
+          : reviewCampaigns.store.ownerOf(resource, id),
     places,
     hotspots,
     /** Delegations and central gatherings (ADR 0036). */
@@ -250,6 +258,7 @@ export function createServices(deps: AppDeps) {
     receptionCompliance: {
       month: (agencies: readonly string[], month: string) => monthlyCompliance(deps.db, agencies, month),
       tasks: (q: Parameters<typeof listComplianceTasks>[1]) => listComplianceTasks(deps.db, q),
+      ...createComplianceTaskService(deps.db, audit),
     },
     authenticate,
     /** Stored reports: versions, submit/reopen through their workflow, export, consolidation (ADR 0032). */

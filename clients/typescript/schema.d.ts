@@ -2002,6 +2002,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reception/compliance/tasks/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a compliance task with what the supervising level did about the shortfall
+         * @description Supervisors and admins of the supervising agency (the agency above the one that fell short) or above it. Audited (`reception.compliance_task_closed`, citing the rule). Already closed: 409. Idempotent under `Idempotency-Key`.
+         *
+         *     Roles: supervisor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        post: operations["closeReceptionComplianceTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reception/periods": {
         parameters: {
             query?: never;
@@ -3754,6 +3776,10 @@ export interface components {
         CloseHotspot: {
             reason: string;
         };
+        CloseReceptionComplianceTask: {
+            /** @description What the supervising level did: a reminder, an explanation received, a disciplinary step… */
+            outcome: string;
+        };
         CloudEvent: {
             agencyid?: string;
             /** @description References only (case id and reference, task, rule, dates): never a party's identity */
@@ -5300,11 +5326,16 @@ export interface components {
         ReceptionComplianceTask: {
             agencyId: string;
             citation: string;
+            closedAt: string | null;
+            /** @description Who closed it (a person id) */
+            closedBy: string | null;
             createdAt: string;
             delegatedDays: number;
             heldDays: number;
             id: string;
             leaderPersonId: string | null;
+            /** @description What the supervising level did about the shortfall */
+            outcome: string | null;
             periodFirst: string;
             periodLast: string;
             recipients: string[];
@@ -13565,6 +13596,103 @@ export interface operations {
             };
             /** @description The caller lacks the role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    closeReceptionComplianceTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key + same body → the same response; same key + different body → 422. 1-255 visible ASCII characters. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "Đã nhắc nhở Chủ tịch UBND xã; tháng sau bố trí đủ ngày tiếp công dân định kỳ"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CloseReceptionComplianceTask"];
+            };
+        };
+        responses: {
+            /** @description The task, closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionComplianceTask"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The task is closed already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -33,6 +33,7 @@ import * as m20261208050000 from './20261208050000_matter_term_counts.js';
 import * as m20261207060000 from './20261207060000_published_decisions.js';
 import * as m20261208020000 from './20261208020000_delegation_process_index.js';
 import * as m20261208060000 from './20261208060000_hotspot_notification_subject.js';
+import * as m20261209010000 from './20261209010000_compliance_task_outcome.js';
 import * as m20261208040000 from './20261208040000_case_facts_open_at_risk.js';
 import * as m20261204030000 from './20261204030000_reception_schedules_periods.js';
 import * as m20261204040000 from './20261204040000_case_figures.js';
@@ -104,6 +105,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261207050200_schedule_notice': m20261207050200,
   '20261208050000_matter_term_counts': m20261208050000,
   '20261208060000_hotspot_notification_subject': m20261208060000,
+  '20261209010000_compliance_task_outcome': m20261209010000,
   '20261208040000_case_facts_open_at_risk': m20261208040000,
 };
 

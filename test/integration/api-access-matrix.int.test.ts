@@ -501,6 +501,24 @@ async function taskForceFixture(): Promise<{ id: string; member: string }> {
 }
 
 /** A review campaign of HOME with one open review of a matter of HOME (ADR 0037). */
+/** An open compliance task of HOME (a root's own: HOME's staff work it), fresh for each call (a close ends it). */
+async function complianceTaskFixture(): Promise<string> {
+  const id = `rct_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  await api.tdb.db('reception_compliance_tasks').insert({
+    id,
+    agency_id: HOME,
+    supervising_agency_id: null,
+    rule_id: `matrix-${id}`,
+    citation: 'Luật Tiếp công dân 2013 Art 15(2)(d)',
+    period_first: '2026-11-01',
+    period_last: '2026-11-30',
+    required_days: 1,
+    held_days: 0,
+    delegated_days: 0,
+  });
+  return id;
+}
+
 async function reviewFixture(): Promise<{ campaign: string; review: string }> {
   const campaign = `rc-${randomUUID()}`;
   const review = `rv-${randomUUID()}`;
@@ -623,6 +641,8 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
       value = (await reviewFixture()).campaign;
     else if (scope.kind === 'owned' && scope.resource === 'review' && scope.param === name)
       value = (await reviewFixture()).review;
+    else if (scope.kind === 'owned' && scope.resource === 'compliance-task' && scope.param === name)
+      value = await complianceTaskFixture();
     else if (scope.kind === 'report' && scope.param === name) {
       if (spec.operationId === 'submitReport') value = await reportFixture(false);
       else if (spec.operationId === 'reopenReport') value = await reportFixture(true);

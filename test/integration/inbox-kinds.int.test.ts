@@ -210,7 +210,7 @@ describe('GET /v1/tasks lists the other kinds of task (ADR 0039)', () => {
     expect(supTinh.items.every((x) => x.targetAgencyId === 'tinh-demo' && x.dueAt === null)).toBe(true);
     expect(supTinh.items.find((x) => x.id === `compliance:${complianceXa}`)!.links).toEqual({
       resource: '/v1/reception/compliance?month=2026-11&agencyId=ubnd-xa-a',
-      work: null,
+      work: { method: 'POST', href: `/v1/reception/compliance/tasks/${complianceXa}/close` },
     });
     expect((await kindsOf(['officer'], 'tinh-demo')).has('compliance')).toBe(false);
     // A sibling commune and a department see none of the commune's tasks (so-tnmt: not its own shortfall either).
@@ -321,10 +321,30 @@ describe('GET /v1/tasks lists the other kinds of task (ADR 0039)', () => {
     expect(cancel.status, cancel.text).toBe(200);
     expect(await ids('kind=period', sup)).toEqual([]);
     expect(await ids('kind=period&status=cancelled', sup)).toContain(`period:${rosterGap}`);
-    // No route closes a compliance task (its link is the compliance it is about); closed, it leaves the inbox.
-    await api.tdb.db('reception_compliance_tasks').where({ id: complianceSo }).update({ status: 'closed' });
+    // A compliance task is closed at its link by the supervising level, with its outcome; then it leaves the inbox.
+    const so = (await allPages('kind=compliance&limit=200', sup)).items.find(
+      (x) => x.id === `compliance:${complianceSo}`,
+    )!;
+    const close = so.links.work as { method: string; href: string };
+    // Not the commune's nor the department's to close (not their task: 404); an empty outcome: 400 naming it.
+    const own = await call(close.method, close.href, await as(['supervisor'], 'so-tnmt'), { outcome: 'Đã xem' });
+    expect(own.status, own.text).toBe(404);
+    const empty = await call(close.method, close.href, sup, { outcome: '  ' });
+    expect(empty.status, empty.text).toBe(400);
+    expect(empty.text).toContain('outcome');
+    const outcome = 'Đã nhắc nhở Giám đốc Sở; tháng 12 bố trí đủ ngày tiếp công dân';
+    const closed = await call(close.method, close.href, sup, { outcome });
+    expect(closed.status, closed.text).toBe(200);
+    expect(closed.json).toMatchObject({ id: complianceSo, status: 'closed', outcome });
+    expect(String(closed.json.closedAt)).toMatch(/\+07:00$/);
+    expect((await call(close.method, close.href, sup, { outcome })).status).toBe(409);
+    const entry = await api.tdb.db('audit_log').where({ action: 'reception.compliance_task_closed' }).first();
+    expect(entry.after).toMatchObject({ taskId: complianceSo, status: 'closed', outcome });
+    expect(entry.legal_basis).toBe('Luật Tiếp công dân 2013 Art 15(3)');
     expect(await ids('kind=compliance', sup)).toEqual([`compliance:${complianceXa}`]);
-    expect(await ids('kind=compliance&status=completed', sup)).toEqual([`compliance:${complianceSo}`]);
+    const completed = (await allPages('kind=compliance&status=completed', sup)).items;
+    expect(completed.map((x) => x.id)).toEqual([`compliance:${complianceSo}`]);
+    expect(completed[0]!.links.work).toBeNull();
   });
 });
 
