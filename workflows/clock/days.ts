@@ -61,11 +61,14 @@ export function fromDayNumber(n: number): IsoDate {
   return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
 }
 
-/** True when `value` is an existing day written `YYYY-MM-DD`. */
+/**
+ * True when `value` is an existing day written `YYYY-MM-DD`, from year 1 (the proleptic Gregorian calendar has no
+ * year 0, nor has PostgreSQL's `date`: a year-0 day was a database error, 500, wherever a route stored or queried it).
+ */
 export function isIsoDate(value: unknown): value is IsoDate {
   try {
     toDayNumber(value as string);
-    return true;
+    return !(value as string).startsWith('0000');
   } catch {
     return false;
   }
