@@ -281,8 +281,16 @@ export function createReportActivities(deps: ReportActivityDeps) {
      */
     async escalateOverdueReport(p: {
       reportId: string;
+      /**
+       * Refuse before the stored deadline (answering `notDueUntil`): asked by workflows that re-read the deadline and
+       * re-arm their timer on it (`kntc-report-deadline-recheck-v1`). A workflow started before the calendar patch
+       * neither re-reads nor re-arms: it escalates when its timer fires, as it always did (never not at all).
+       */
+      refuseBeforeDue?: boolean;
     }): Promise<{ marked: boolean; deliveries: string[]; retry: DeliveryRetry | null; notDueUntil?: string }> {
-      const { marked, notDue, report } = await reports.markOverdue(p.reportId);
+      const { marked, notDue, report } = await reports.markOverdue(p.reportId, {
+        refuseBeforeDue: p.refuseBeforeDue === true,
+      });
       // Its deadline moved later meanwhile: nothing marked nor sent; the workflow re-arms its timer on it.
       if (notDue) return { marked: false, deliveries: [], retry: null, notDueUntil: report.dueAt };
       const n = deps.notifications;

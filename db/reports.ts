@@ -453,7 +453,10 @@ export function createReportStore(db: Db) {
      * Answers whether this call marked it (false: already marked, or submitted meanwhile; `notDue`: its stored
      * deadline is still ahead — moved later — and nothing is written).
      */
-    async markOverdue(reportId: string): Promise<{ marked: boolean; notDue?: boolean; report: ReportRecord }> {
+    async markOverdue(
+      reportId: string,
+      opts: { refuseBeforeDue: boolean } = { refuseBeforeDue: true },
+    ): Promise<{ marked: boolean; notDue?: boolean; report: ReportRecord }> {
       return db.transaction(async (trx) => {
         const r = await trx('reports')
           .where({ id: reportId })
@@ -461,7 +464,7 @@ export function createReportStore(db: Db) {
           .first<Row & { not_due: boolean }>('*', trx.raw('due_at > now() AS not_due'));
         if (r.escalated_at || r.status === 'submitted') return { marked: false, report: fromRow(r) };
         // A deadline moved later (a calendar change) whose signal the workflow has not seen yet: not overdue.
-        if (r.not_due) return { marked: false, notDue: true, report: fromRow(r) };
+        if (r.not_due && opts.refuseBeforeDue) return { marked: false, notDue: true, report: fromRow(r) };
         await appendAudit(
           trx,
           {

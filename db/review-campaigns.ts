@@ -3,7 +3,6 @@
  * for the matter's agency, escalation of overdue reviews to the agency above, outcomes and progress.
  * Migration 20261205070000_task_forces_review_campaigns.
  */
-import { addDays } from '../workflows/clock/index.js';
 import { startOfDayInstant } from '../workflows/clock/vn-time.js';
 import type { Db } from './knex.js';
 import { flagSql, type FlagRule, type MatterFlag } from './matters.js';
@@ -182,7 +181,9 @@ export function createReviewCampaignStore(db: Db) {
       const rows = await db('review_campaigns')
         .whereRaw('agency_id = ANY(?::text[])', [agencies as string[]])
         .modify((b) => {
-          if (running?.to) b.where('created_at', '<', startOfDayInstant(addDays(running.to, 1)));
+          // The day after, in SQL: any day a client may send has one (`9999-12-31` + 1 is no ISO day for the clock).
+          if (running?.to)
+            b.whereRaw(`created_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, [running.to]);
           if (running?.from)
             b.where((w) => w.whereNull('completed_at').orWhere('completed_at', '>=', startOfDayInstant(running.from!)));
         })

@@ -2,8 +2,6 @@
  * Task forces (tổ công tác, issue 15.3, ADR 0037): members, the matters and cases they work, and the
  * access a member has to those cases. Migration 20261205070000_task_forces_review_campaigns.
  */
-import { addDays } from '../workflows/clock/index.js';
-import { startOfDayInstant } from '../workflows/clock/vn-time.js';
 import type { Db } from './knex.js';
 
 export const ASSIGNMENT_KINDS = ['matter', 'case'] as const;
@@ -135,7 +133,9 @@ export function createTaskForceStore(db: Db) {
       const rows = await db('task_forces')
         .whereRaw('governing_agency_id = ANY(?::text[])', [agencies as string[]])
         .modify((b) => {
-          if (active?.to) b.where('created_at', '<', startOfDayInstant(addDays(active.to, 1)));
+          // The day after, in SQL: any day a client may send has one (`9999-12-31` + 1 is no ISO day for the clock).
+          if (active?.to)
+            b.whereRaw(`created_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, [active.to]);
           if (active?.from) b.where('ends_on', '>=', active.from);
         })
         .orderBy([

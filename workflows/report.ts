@@ -233,7 +233,10 @@ export async function reportWorkflow(input: ReportWorkflowInput): Promise<Report
           continue;
         }
       }
-      const esc = await acts.escalateOverdueReport({ reportId: d.reportId });
+      const esc = await acts.escalateOverdueReport({
+        reportId: d.reportId,
+        ...(recheck ? { refuseBeforeDue: true } : {}),
+      });
       if (recheck && esc.notDueUntil) {
         // Moved between the read and the mark (the store refuses a mark before the deadline).
         state.dueAt = esc.notDueUntil;

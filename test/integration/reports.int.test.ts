@@ -980,7 +980,7 @@ describe('stored reports', () => {
     // The deadline moved later (a holiday added) and the old timer fired anyway: refused, nothing written or sent.
     const later = new Date(Date.now() + 2 * 86_400_000);
     await db('reports').where({ id: waiting.id }).update({ due_at: later });
-    const esc = await acts.escalateOverdueReport({ reportId: waiting.id as string });
+    const esc = await acts.escalateOverdueReport({ reportId: waiting.id as string, refuseBeforeDue: true });
     expect(esc).toMatchObject({ marked: false, deliveries: [] });
     expect(Date.parse(esc.notDueUntil!)).toBe(later.getTime());
     expect(await overdue()).toEqual([]);
