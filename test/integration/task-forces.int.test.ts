@@ -352,9 +352,12 @@ describe('task forces across agencies', () => {
     expect(notStaff.status).toBe(422);
     expect((notStaff.json.errors as Json[])[0]!.path).toBe('personId');
     expect(
-      (await api.tdb.db('audit_log').whereIn('action', ['task_force.member_removed', 'task_force.member_added'])).map(
-        (e) => e.action,
-      ),
+      (
+        await api.tdb
+          .db('audit_log')
+          .whereIn('action', ['task_force.member_removed', 'task_force.member_added'])
+          .orderBy('seq')
+      ).map((e) => e.action),
     ).toEqual(['task_force.member_removed', 'task_force.member_added']);
 
     // After the end date (yesterday in Vietnam): refused, and its tasks leave the member's inbox.
