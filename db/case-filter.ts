@@ -408,7 +408,8 @@ export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter, refs: CaseS
   const done = doneAtSql(refs);
   if (q.doneFrom) b.whereRaw(`${done} >= ?::timestamptz`, [q.doneFrom]);
   if (q.doneTo) b.whereRaw(`${done} < ?::timestamptz`, [q.doneTo]);
-  if (q.openAt) b.whereRaw(`(${done} IS NULL OR ${done} >= ?::timestamptz)`, [q.openAt]);
+  // Not done, or done at or after (one evaluation of `done`: a null comparison is "not done").
+  if (q.openAt) b.whereRaw(`COALESCE(${done} >= ?::timestamptz, true)`, [q.openAt]);
   for (const [key, variable] of Object.entries(DATE_VARIABLES) as Array<[DateVariable, string]>) {
     // The day of a date variable (`YYYY-MM-DD`, or an instant's first ten characters), compared as text.
     const day = `left(${refs.state}->'variables'->>'${variable}', 10)`;
