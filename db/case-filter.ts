@@ -53,7 +53,10 @@ export const CASE_VARIABLES = {
     values: ['accepted', 'guided', 'transferred', 'reported_to_head', 'archived'],
     description: "A letter's handling outcome",
   },
-  withinCompetence: { kind: 'bool', description: 'The letter (or denunciation) is within the competence of the agency' },
+  withinCompetence: {
+    kind: 'bool',
+    description: 'The letter (or denunciation) is within the competence of the agency',
+  },
   finalDecisionExists: { kind: 'bool', description: "A legally effective decision or conclusion exists (a letter's)" },
   courtSeized: { kind: 'bool', description: 'A court accepted or resolved the matter (a letter, KN Art 11(9))' },
   conclusion: {
@@ -166,11 +169,14 @@ export const CaseFilterQuery = z.strictObject({
     z.string().regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)'),
     'Commune / ward of the place the case is about (5-digit code of the 2025 administrative units)',
   ),
-  signers: z.enum(['many', 'one', 'other']).optional().meta({
-    description:
-      'Who signed a letter: `many` (several named signers), `one` (one named signer), `other` (no named signer, ' +
-      'or anonymous): the "đơn khác" of the forms',
-  }),
+  signers: z
+    .enum(['many', 'one', 'other'])
+    .optional()
+    .meta({
+      description:
+        'Who signed a letter: `many` (several named signers), `one` (one named signer), `other` (no named signer, ' +
+        'or anonymous): the "đơn khác" of the forms',
+    }),
   doneFrom: IsoInstant.optional().meta({
     description:
       'Done at or after: a letter when its handling outcome was recorded (or it closed without one), any other ' +

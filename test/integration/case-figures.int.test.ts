@@ -358,7 +358,11 @@ describe('figures equal the case search (property, PostgreSQL + API)', () => {
               [
                 [{}, ['agency']],
                 [
-                  { type: 'letter,denunciation', 'var.withinCompetence': 'false,null', openAt: '2026-02-01T00:00:00+07:00' },
+                  {
+                    type: 'letter,denunciation',
+                    'var.withinCompetence': 'false,null',
+                    openAt: '2026-02-01T00:00:00+07:00',
+                  },
                   ['type'],
                 ],
               ],
