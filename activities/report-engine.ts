@@ -195,6 +195,11 @@ const hotspotsOf = (c: LinkContext, q: string) => `/v1/hotspots?${agencyOf(c)}&$
 const gatheringsOf = (c: LinkContext) =>
   `/v1/gatherings?${agencyOf(c)}&gatheredFrom=${enc(c.from)}&gatheredTo=${enc(c.to)}&limit=200`;
 
+/** The case search's filter of the statutory case types (letters, complaints, denunciations, petitions). */
+const STATUTORY = `type=${CASE_TYPES.join(',')}`;
+/** The letters eligible for handling (reports/forms.ts ELIGIBLE, as 01/XLD counts them), as case-search filters. */
+const ELIGIBLE_TYPES = `type=letter&var.letterType=${ELIGIBLE.letterType!.join(',')}`;
+
 /**
  * The rows of the plan's monthly report to the provincial chairman (issue 16 item 3). Every figure counted from
  * records links to the list behind it (`drillDown`, issue 16 item 6): the case search for cases, the reception,
@@ -219,19 +224,29 @@ export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
     note: 'tổng peopleCount của các lượt tiếp trong danh sách',
   },
   { code: 'I.6', label: 'Số đoàn đông người', key: 'delegations', list: (c) => `${visitsOf(c)}&delegation=true` },
-  // Untyped rows have no link: the case search without a type also lists the processes of delegations and central
-  // gatherings (ADR 0036), which these rows do not count.
-  { code: 'II.1', label: 'Tổng số đơn tiếp nhận trong kỳ', key: 'total' },
+  // The statutory case types only (`type=` all of them): the case search without a type also lists the processes of
+  // delegations and central gatherings (ADR 0036), which these rows do not count.
+  { code: 'II.1', label: 'Tổng số đơn tiếp nhận trong kỳ', key: 'total', drill: STATUTORY },
   { code: 'II.1.a', label: 'Đơn chưa phân loại', key: 'letter', drill: 'type=letter' },
   { code: 'II.1.b', label: 'Đơn khiếu nại lần đầu', key: 'complaint_first', drill: 'type=complaint_first' },
   { code: 'II.1.c', label: 'Đơn khiếu nại lần hai', key: 'complaint_second', drill: 'type=complaint_second' },
   { code: 'II.1.d', label: 'Đơn tố cáo', key: 'denunciation', drill: 'type=denunciation' },
   { code: 'II.1.e', label: 'Đơn kiến nghị, phản ánh', key: 'petition', drill: 'type=petition' },
-  { code: 'II.2', label: 'Số đơn đã xử lý', key: 'handled' },
+  { code: 'II.2', label: 'Số đơn đã xử lý', key: 'handled', drill: `${STATUTORY}&status=closed` },
   // TT 02/2021/TT-TTCP Biểu 01/XLD columns 18 and 22 (copy of the official form, source §4.3): the letters of the
   // period eligible for handling, by competence (the `classify` task's `withinCompetence`, reports/forms.ts).
-  { code: 'II.3', label: 'Đơn thuộc thẩm quyền', key: 'letters_within' },
-  { code: 'II.4', label: 'Đơn không thuộc thẩm quyền (hướng dẫn, chuyển đơn)', key: 'letters_outside' },
+  {
+    code: 'II.3',
+    label: 'Đơn thuộc thẩm quyền',
+    key: 'letters_within',
+    drill: `${ELIGIBLE_TYPES}&var.letterOutcome=${ELIGIBLE.letterOutcome!.join(',')}&var.withinCompetence=true`,
+  },
+  {
+    code: 'II.4',
+    label: 'Đơn không thuộc thẩm quyền (hướng dẫn, chuyển đơn)',
+    key: 'letters_outside',
+    drill: `${ELIGIBLE_TYPES}&var.letterOutcome=guided,transferred&var.withinCompetence=false`,
+  },
   { code: 'III.1', label: 'Khiếu nại lần đầu: số vụ việc', key: 'complaint_first', drill: 'type=complaint_first' },
   {
     code: 'III.2',
@@ -265,8 +280,8 @@ export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
     drill: 'type=denunciation&status=closed&overdue=false',
   },
   { code: 'IV.4', label: 'Tố cáo: quá hạn', key: 'denunciation_overdue', drill: 'type=denunciation&overdue=true' },
-  { code: 'V.1', label: 'Vụ việc đông người', key: 'mass' },
-  { code: 'V.2', label: 'Vụ việc phức tạp', key: 'complex' },
+  { code: 'V.1', label: 'Vụ việc đông người', key: 'mass', drill: `${STATUTORY}&mass=true` },
+  { code: 'V.2', label: 'Vụ việc phức tạp', key: 'complex', drill: `${STATUTORY}&complex=true` },
   { code: 'V.3', label: 'Vụ việc tồn đọng, kéo dài (đang theo dõi)', key: 'prolonged' },
   // Hotspots (ADR 0034): of the agencies' items; raised in the period, and still followed (not closed) at its end.
   // Counted distinct in a consolidation: one hotspot's items can come from several agencies.

@@ -7,6 +7,12 @@
  *
  * Only what the read model records truthfully is a filter. Sector (lĩnh vực) and place (địa bàn) are the
  * structured fields of intake (ADR 0034). Not answerable today (nothing records it): prolonged (kéo dài) matters.
+ *
+ * What a report cell counts is a filter too (ADR 0030/0031 amendments, session 10), so every figure links to the
+ * search that lists its cases: several types, channels or outcomes (comma-separated), a whitelist of projected
+ * workflow variables ({@link CASE_VARIABLES}, `var.<name>=a,b`; nothing else of the state is searchable, a
+ * denouncer's identity never), who signed a letter, when a case was done (`doneFrom`/`doneTo`, `openAt`) and the
+ * day a decision or conclusion was issued.
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
@@ -17,12 +23,93 @@ import type { Db } from './knex.js';
 export const CASE_TYPES = ['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition'] as const;
 
 const Bool = z.enum(['true', 'false']).optional();
+const alt = (values: readonly string[]) => `(?:${values.map((v) => v.replace(/[.]/g, '\\.')).join('|')})`;
+/** Several of `values`, comma-separated (a case matches any of them). */
+const ListOf = (values: readonly string[], what: string, description: string) =>
+  z
+    .string()
+    .max(1000)
+    .regex(new RegExp(`^${alt(values)}(?:,${alt(values)})*$`), `one or more of ${values.join(', ')}, comma-separated`)
+    .optional()
+    .meta({ description: `${description}; several comma-separated: any of them (${what})`, example: values[0] });
+/** Splits a comma-separated query value (distinct values, in order). */
+const split = (s: string): string[] => [...new Set(s.split(','))];
+
+/**
+ * The workflow variables a case may be searched by (the projected state's `variables`, as the report forms classify
+ * cases, reports/forms.ts): a whitelist with the values each may take, so the search cannot probe any other part of
+ * the state (a party's, a denouncer's identity are never variables here). `var.<name>=a,b`: the variable is one of
+ * the values; `null`: it is not set. Sources: the process definitions (processes/builtin/letter.ts `classify` and
+ * `handle`, complaint.ts `decide`, denunciation.ts `conclude`).
+ */
+export const CASE_VARIABLES = {
+  letterType: {
+    kind: 'enum',
+    values: ['complaint', 'denunciation', 'petition', 'several_contents'],
+    description: "A letter's content type (`classify` task)",
+  },
+  letterOutcome: {
+    kind: 'enum',
+    values: ['accepted', 'guided', 'transferred', 'reported_to_head', 'archived'],
+    description: "A letter's handling outcome",
+  },
+  withinCompetence: {
+    kind: 'bool',
+    description: 'The letter (or denunciation) is within the competence of the agency',
+  },
+  finalDecisionExists: { kind: 'bool', description: "A legally effective decision or conclusion exists (a letter's)" },
+  courtSeized: { kind: 'bool', description: 'A court accepted or resolved the matter (a letter, KN Art 11(9))' },
+  conclusion: {
+    kind: 'enum',
+    values: ['right', 'partly_right', 'wrong'],
+    description: "A complaint decision's finding (the complaint is right, partly right, wrong)",
+  },
+  disposition: {
+    kind: 'enum',
+    values: ['keep', 'amend', 'supplement', 'cancel_part', 'cancel_all', 'stop_act', 'order_compliance'],
+    description: 'What a second-instance decision does with the first decision',
+  },
+  finding: {
+    kind: 'enum',
+    values: ['true', 'partly_true', 'false'],
+    description: "A denunciation conclusion's finding (the values are words, not booleans)",
+  },
+} as const satisfies Record<
+  string,
+  { kind: 'bool'; description: string } | { kind: 'enum'; values: readonly string[]; description: string }
+>;
+export type CaseVariable = keyof typeof CASE_VARIABLES;
+export const CASE_VARIABLE_NAMES = Object.keys(CASE_VARIABLES) as CaseVariable[];
+/** The tokens `var.<name>` takes: the variable's values (`true`/`false` for a yes/no one) and `null` (not set). */
+export function variableTokens(name: CaseVariable): string[] {
+  const v = CASE_VARIABLES[name];
+  return [...(v.kind === 'bool' ? ['true', 'false'] : v.values), 'null'];
+}
+/** The JSON a token stands for in the projected state (`null`: not set, absent or JSON null). */
+function variableJson(name: CaseVariable, token: string): string | null {
+  if (token === 'null') return null;
+  return CASE_VARIABLES[name].kind === 'bool' ? token : JSON.stringify(token);
+}
+const VariableFilters = Object.fromEntries(
+  CASE_VARIABLE_NAMES.map((n) => [
+    `var.${n}`,
+    ListOf(variableTokens(n), '`null`: not set', `Workflow variable \`${n}\`: ${CASE_VARIABLES[n].description}`),
+  ]),
+) as Record<`var.${CaseVariable}`, ReturnType<typeof ListOf>>;
+
+/** Date variables searchable by a window: the filter's name (`<name>From`/`<name>To`) and the variable. */
+export const DATE_VARIABLES = {
+  decisionIssued: 'decisionIssuedOn',
+  conclusionIssued: 'conclusionIssuedOn',
+} as const;
+export type DateVariable = keyof typeof DATE_VARIABLES;
 /** `null` (a word no element id or outcome may be) selects the cases without a value. */
 const OrNone = (s: z.ZodString, description: string) =>
   z
     .union([z.literal('null'), s])
     .optional()
     .meta({ description: `${description}; \`null\`: the cases without one` });
+const OUTCOME = '(?!(?:true|false|null)(?:,|$))[A-Za-z_][A-Za-z0-9_.-]*';
 const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
@@ -38,18 +125,19 @@ const IsoDate = z
  * `false` (only without).
  */
 export const CaseFilterQuery = z.strictObject({
-  type: z.enum(CASE_TYPES).optional(),
+  type: ListOf(CASE_TYPES, 'e.g. `type=letter,complaint_first`', 'Case type'),
   stage: OrNone(NodeRef, 'Id of a current step of the definition (e.g. `verify`)'),
   status: z.enum(['open', 'closed']).optional(),
   agencyId: AgencyId.optional().meta({ description: "Narrow to this agency's subtree (must be within the caller's)" }),
   exactAgency: Bool.meta({ description: '`true`: only the cases of `agencyId` itself, not of its subtree' }),
-  channel: z.enum(CHANNELS).optional().meta({ description: 'How the case arrived' }),
+  channel: ListOf(CHANNELS, 'e.g. `channel=post,portal`', 'How the case arrived'),
   outcome: OrNone(
     z
       .string()
-      .max(100)
-      .regex(/^(?!(?:true|false|null)$)[A-Za-z_][A-Za-z0-9_.-]*$/, 'an outcome such as withdrawn'),
-    "The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`)",
+      .max(1000)
+      .regex(new RegExp(`^${OUTCOME}(?:,${OUTCOME})*$`), 'outcomes such as withdrawn, comma-separated'),
+    "The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, " +
+      '`terminated`); several comma-separated: any of them',
   ),
   overdue: Bool.meta({ description: 'A statutory limit of the case was breached (sticky; open or closed)' }),
   onTime: Bool.meta({
@@ -81,6 +169,36 @@ export const CaseFilterQuery = z.strictObject({
     z.string().regex(/^\d{5}$/, 'a 5-digit commune code (2025 units)'),
     'Commune / ward of the place the case is about (5-digit code of the 2025 administrative units)',
   ),
+  signers: z
+    .enum(['many', 'one', 'other'])
+    .optional()
+    .meta({
+      description:
+        'Who signed a letter: `many` (several named signers), `one` (one named signer), `other` (no named signer, ' +
+        'or anonymous): the "đơn khác" of the forms',
+    }),
+  doneFrom: IsoInstant.optional().meta({
+    description:
+      'Done at or after: a letter when its handling outcome was recorded (or it closed without one), any other ' +
+      'case when it closed (completed or cancelled)',
+  }),
+  doneTo: IsoInstant.optional().meta({ description: 'Done (see `doneFrom`) before' }),
+  openAt: IsoInstant.optional().meta({
+    description:
+      'Not done (see `doneFrom`) before this instant: open at it, or received after it. With `receivedTo` of the ' +
+      'same instant: the cases carried over into a period beginning then',
+  }),
+  decisionIssuedFrom: IsoDate.optional().meta({
+    description: 'The decision on a complaint (`decisionIssuedOn`) issued on or after this day',
+  }),
+  decisionIssuedTo: IsoDate.optional().meta({ description: 'The decision on a complaint issued before this day' }),
+  conclusionIssuedFrom: IsoDate.optional().meta({
+    description: 'The conclusion on a denunciation (`conclusionIssuedOn`) issued on or after this day',
+  }),
+  conclusionIssuedTo: IsoDate.optional().meta({
+    description: 'The conclusion on a denunciation issued before this day',
+  }),
+  ...VariableFilters,
 });
 export type CaseFilterQuery = z.infer<typeof CaseFilterQuery>;
 /** The names of the filters, in the order links carry them. */
@@ -101,13 +219,15 @@ export type CaseFlag = (typeof CASE_FLAGS)[number];
 /** A parsed filter: the agencies it may see (a subtree, resolved) and the rest of {@link CaseFilterQuery}. */
 export interface CaseFilter {
   agencies: string[];
-  type?: string;
+  /** Any of these case types. */
+  type?: string[];
   /** A current node id; `null`: cases at no step. */
   stage?: string | null;
   status?: 'open' | 'closed';
-  channel?: string;
-  /** `null`: cases with no outcome (open, cancelled, not projected yet). */
-  outcome?: string | null;
+  /** Any of these channels. */
+  channel?: string[];
+  /** Any of these outcomes; `null`: cases with no outcome (open, cancelled, not projected yet). */
+  outcome?: string[] | null;
   overdue?: boolean;
   onTime?: boolean;
   atRisk?: boolean;
@@ -130,6 +250,16 @@ export interface CaseFilter {
   sector?: string | null;
   /** The respondent key (ADR 0034): for internal callers (a free-text key is no query parameter). */
   respondentKey?: string;
+  signers?: 'many' | 'one' | 'other';
+  doneFrom?: string;
+  doneTo?: string;
+  openAt?: string;
+  decisionIssuedFrom?: string;
+  decisionIssuedTo?: string;
+  conclusionIssuedFrom?: string;
+  conclusionIssuedTo?: string;
+  /** Whitelisted workflow variables: the JSON each may equal (`null`: not set). */
+  variables?: Partial<Record<CaseVariable, Array<string | null>>>;
 }
 
 /**
@@ -139,11 +269,16 @@ export interface CaseFilter {
 export function caseFilterOf(q: CaseFilterQuery, agencies: string[]): CaseFilter {
   const f: CaseFilter = { agencies };
   const flag = (v: 'true' | 'false') => v === 'true';
-  if (q.type) f.type = q.type;
+  if (q.type) f.type = split(q.type);
   if (q.stage !== undefined) f.stage = q.stage === 'null' ? null : q.stage;
   if (q.status) f.status = q.status;
-  if (q.channel) f.channel = q.channel;
-  if (q.outcome !== undefined) f.outcome = q.outcome === 'null' ? null : q.outcome;
+  if (q.channel) f.channel = split(q.channel);
+  if (q.outcome !== undefined) f.outcome = q.outcome === 'null' ? null : split(q.outcome);
+  if (q.signers) f.signers = q.signers;
+  for (const n of CASE_VARIABLE_NAMES) {
+    const v = q[`var.${n}`];
+    if (v !== undefined) (f.variables ??= {})[n] = split(v).map((t) => variableJson(n, t));
+  }
   for (const k of ['sector', 'provinceCode', 'communeCode'] as const)
     if (q[k] !== undefined) f[k] = q[k] === 'null' ? null : q[k];
   for (const k of CASE_FLAGS) if (q[k] !== undefined) f[k] = flag(q[k]);
@@ -156,6 +291,13 @@ export function caseFilterOf(q: CaseFilterQuery, agencies: string[]): CaseFilter
     'acceptedTo',
     'closedFrom',
     'closedTo',
+    'doneFrom',
+    'doneTo',
+    'openAt',
+    'decisionIssuedFrom',
+    'decisionIssuedTo',
+    'conclusionIssuedFrom',
+    'conclusionIssuedTo',
   ] as const)
     if (q[k] !== undefined) f[k] = q[k];
   return f;
@@ -194,16 +336,53 @@ export function caseFilterSource(db: Db): Knex.QueryBuilder {
   return db('case_facts as f');
 }
 
-/** Puts the filter on a query over {@link caseFilterSource}. */
-export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter): void {
+/**
+ * How the filter reaches a case's projected state (`case_states`), for the predicates `case_facts` has no column
+ * for (workflow variables, signers, when a case was done): by default a look-up by `f.case_id`; a query that joins
+ * `case_states` already (the report engine, as `cs`) names its columns instead, with the same meaning.
+ */
+export interface CaseStateRefs {
+  state: string;
+  updatedAt: string;
+}
+export const STATE_LOOKUP: CaseStateRefs = {
+  state: `(SELECT s.state FROM case_states s WHERE s.case_id = f.case_id)`,
+  updatedAt: `(SELECT s.updated_at FROM case_states s WHERE s.case_id = f.case_id)`,
+};
+/**
+ * When a case was done with: a letter when its handling outcome was recorded (the `letter_outcome` flag), any case
+ * (a letter without one too) when it closed. The one definition the report forms' periods use (ADR 0031).
+ */
+export function doneAtSql(refs: CaseStateRefs = STATE_LOOKUP): string {
+  return (
+    `COALESCE((SELECT fl.set_at FROM case_flags fl WHERE fl.case_id = f.case_id AND fl.flag = 'letter_outcome'), ` +
+    `CASE WHEN f.closed THEN COALESCE(f.closed_at, ${refs.updatedAt}) END)`
+  );
+}
+/** The number of named signers of a letter (its `signerRefs`), and whether it is anonymous. */
+function signersSql(refs: CaseStateRefs, signers: 'many' | 'one' | 'other'): string {
+  const v = `${refs.state}->'variables'`;
+  const n = `jsonb_array_length(CASE WHEN jsonb_typeof(${v}->'signerRefs') = 'array' THEN ${v}->'signerRefs' ELSE '[]'::jsonb END)`;
+  const anon = `COALESCE(${v}->>'anonymous', 'false') = 'true'`;
+  // A case with no projected state has no signers: `n` is null there, counted as none.
+  const count = `COALESCE(${n}, 0)`;
+  return signers === 'many'
+    ? `(${count} > 1 AND NOT ${anon})`
+    : signers === 'one'
+      ? `(${count} = 1 AND NOT ${anon})`
+      : `(${count} = 0 OR ${anon})`;
+}
+
+/** Puts the filter on a query over {@link caseFilterSource} (`refs`: see {@link CaseStateRefs}). */
+export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter, refs: CaseStateRefs = STATE_LOOKUP): void {
   b.whereIn('f.agency_id', q.agencies);
-  if (q.type) b.where('f.case_type', q.type);
+  if (q.type) b.whereIn('f.case_type', q.type);
   if (q.stage === null) b.whereRaw(`cardinality(f.nodes) = 0`);
   else if (q.stage) b.whereRaw(`f.nodes @> ARRAY[?]::text[]`, [q.stage]);
   if (q.status) b.where('f.closed', q.status === 'closed');
-  if (q.channel) b.where('f.channel', q.channel);
+  if (q.channel) b.whereIn('f.channel', q.channel);
   if (q.outcome === null) b.whereNull('f.outcome');
-  else if (q.outcome) b.where('f.outcome', q.outcome);
+  else if (q.outcome) b.whereIn('f.outcome', q.outcome);
   for (const flag of CASE_FLAGS) {
     const v = q[flag];
     if (flag === 'onTime' && v === false) b.whereRaw(`(f.closed AND f.overdue)`);
@@ -225,4 +404,24 @@ export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter): void {
   orNone('f.place_commune', q.communeCode);
   orNone('f.sector', q.sector);
   if (q.respondentKey !== undefined) b.where('f.respondent_key', q.respondentKey);
+  for (const [name, values] of Object.entries(q.variables ?? {})) {
+    if (!(name in CASE_VARIABLES) || !values) throw new Error(`not a searchable variable: ${name}`);
+    // Not set (absent, JSON null, or no projected state yet) compares as JSON null.
+    const json = values.map((v) => v ?? 'null');
+    b.whereRaw(`COALESCE(${refs.state}->'variables'->?::text, 'null'::jsonb) = ANY(?::jsonb[])`, [name, json]);
+  }
+  if (q.signers) b.whereRaw(signersSql(refs, q.signers));
+  const done = doneAtSql(refs);
+  if (q.doneFrom) b.whereRaw(`${done} >= ?::timestamptz`, [q.doneFrom]);
+  if (q.doneTo) b.whereRaw(`${done} < ?::timestamptz`, [q.doneTo]);
+  // Not done, or done at or after (one evaluation of `done`: a null comparison is "not done").
+  if (q.openAt) b.whereRaw(`COALESCE(${done} >= ?::timestamptz, true)`, [q.openAt]);
+  for (const [key, variable] of Object.entries(DATE_VARIABLES) as Array<[DateVariable, string]>) {
+    // The day of a date variable (`YYYY-MM-DD`, or an instant's first ten characters), compared as text.
+    const day = `left(${refs.state}->'variables'->>'${variable}', 10)`;
+    const from = q[`${key}From`];
+    const to = q[`${key}To`];
+    if (from) b.whereRaw(`${day} >= ?::text`, [from]);
+    if (to) b.whereRaw(`${day} < ?::text`, [to]);
+  }
 }

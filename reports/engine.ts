@@ -13,6 +13,8 @@ import {
   caseFilterParams,
   caseFilterSource,
   CaseFilterQuery,
+  DATE_VARIABLES,
+  type CaseStateRefs,
 } from '../db/case-filter.js';
 import { canonicalJson } from '../workflows/engine/canonical-json.js';
 import { vnInstant } from '../workflows/clock/vn-time.js';
@@ -67,19 +69,18 @@ function validDate(d: string): boolean {
 
 type Sql = { sql: string; bindings: Knex.RawBinding[] };
 
-// When a case was done with: a letter when its outcome was set, another case when it closed.
-const CLOSED = `(cs.status IN ('completed', 'cancelled') OR c.status = 'closed')`;
-const DONE_AT = `COALESCE((SELECT f.set_at FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'letter_outcome'), CASE WHEN ${CLOSED} THEN COALESCE(cs.closed_at, cs.updated_at) END)`;
 const SENTINEL = '\u0000report-units';
+/** The report's query joins `case_states` as `cs`: the filter reads the state from there (same meaning). */
+const JOINED_STATE: CaseStateRefs = { state: 'cs.state', updatedAt: 'cs.updated_at' };
 
 /**
- * The SQL condition of the case-search part of a cell (`GET /v1/cases` parameters), taken from the one
+ * The SQL condition of a case-search filter (`GET /v1/cases` parameters) without its agencies, taken from the one
  * case filter (db/case-filter.ts) the search and the figures use, so a cell and its drill-down agree.
  */
 function searchSql(db: Db, search: Record<string, string>): Sql {
   const f = caseFilterOf(CaseFilterQuery.parse(search), [SENTINEL]);
   const q = caseFilterSource(db)
-    .modify((b) => applyCaseFilter(b, f))
+    .modify((b) => applyCaseFilter(b, f, JOINED_STATE))
     .select(db.raw('1'))
     .toSQL();
   const at = q.sql.indexOf(' where ');
@@ -90,68 +91,63 @@ function searchSql(db: Db, search: Record<string, string>): Sql {
   return { sql: rest.length > 0 ? `(${rest})` : 'true', bindings: q.bindings.slice(1) as Knex.RawBinding[] };
 }
 
-function basisSql(basis: PeriodBasis): string {
+const nextDay = (d: IsoDate): IsoDate => {
+  const t = new Date(`${d}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + 1);
+  return t.toISOString().slice(0, 10);
+};
+
+/**
+ * What a case cell counts, as the case search's filter (`GET /v1/cases` parameters, agency left out): the cell's
+ * filter and its period basis over the data period `[start, end)` (ADR 0031 amendment, session 10). The cell's
+ * value is the count of exactly this filter for the unit, and its drill-down is the search with it, so the two
+ * cannot differ. The bases, with "done" = a letter's handling outcome recorded or a case closed (`doneFrom`):
+ * - `received`: received in the period;
+ * - `carried_over`: received before it and not done before it began (`openAt` = its start);
+ * - `on_hand`: received before its end and not done before it began;
+ * - `closed`: done in the period (and received before its end).
+ * A final outcome counts once the case closed before the period's end; a letter's handling outcome (`letterOutcome`)
+ * once it was recorded before the end.
+ */
+export function cellCaseQuery(
+  f: CaseCellFilter,
+  basis: PeriodBasis,
+  period: { from: IsoDate; to: IsoDate },
+): Record<string, string> {
+  const { start, end } = periodInstants(period);
+  const q: Record<string, string> = { ...f.search };
+  if (f.types) {
+    const within = q.type?.split(',');
+    const types = within ? f.types.filter((t) => within.includes(t)) : f.types;
+    if (types.length === 0) throw new Error(`a cell selects no case type: ${JSON.stringify(f)}`);
+    q.type = types.join(',');
+  }
+  if (f.channel) q.channel = f.channel.join(',');
+  if (f.outcome) Object.assign(q, { outcome: f.outcome.join(','), status: 'closed', doneTo: end });
+  for (const [name, values] of Object.entries(f.variables ?? {})) {
+    // `false` of a yes/no variable counts the cases where it is not set too.
+    const tokens = values.map(String).concat(values.includes(false) ? ['null'] : []);
+    q[`var.${name}`] = [...new Set(tokens)].join(',');
+    if (name === 'letterOutcome') q.doneTo = end;
+  }
+  if (f.signers) q.signers = f.signers;
+  if (f.dateInPeriod) {
+    const key = Object.entries(DATE_VARIABLES).find(([, v]) => v === f.dateInPeriod)?.[0];
+    if (!key) throw new Error(`not a searchable date variable: ${f.dateInPeriod}`);
+    Object.assign(q, { [`${key}From`]: period.from, [`${key}To`]: nextDay(period.to) });
+  }
+  if (f.closed !== undefined) q.status = f.closed ? 'closed' : 'open';
+  if (f.overdue !== undefined) q.overdue = String(f.overdue);
   switch (basis) {
     case 'received':
-      return `(c.received_at >= :start AND c.received_at < :end)`;
+      return { ...q, receivedFrom: start, receivedTo: end };
     case 'carried_over':
-      return `(c.received_at < :start AND (${DONE_AT} IS NULL OR ${DONE_AT} >= :start))`;
+      return { ...q, receivedTo: start, openAt: start };
     case 'on_hand':
-      return `(c.received_at < :end AND (${DONE_AT} IS NULL OR ${DONE_AT} >= :start))`;
+      return { ...q, receivedTo: end, openAt: start };
     case 'closed':
-      return `(${DONE_AT} >= :start AND ${DONE_AT} < :end)`;
+      return { ...q, receivedTo: end, doneFrom: start, doneTo: end };
   }
-}
-
-/** SQL for a case cell's filter (named bindings are inlined as positional ones by `bind`). */
-function caseFilterSql(db: Db, f: CaseCellFilter): Sql {
-  const parts: string[] = [];
-  const b: Knex.RawBinding[] = [];
-  if (f.search && Object.keys(f.search).length > 0) {
-    const s = searchSql(db, f.search);
-    parts.push(s.sql);
-    b.push(...s.bindings);
-  }
-  if (f.types) {
-    parts.push('c.case_type = ANY(?::text[])');
-    b.push(f.types);
-  }
-  if (f.channel) {
-    parts.push('c.channel = ANY(?::text[])');
-    b.push(f.channel);
-  }
-  for (const [name, values] of Object.entries(f.variables ?? {})) {
-    const v = `cs.state->'variables'->?`;
-    const json = values.map((x) => JSON.stringify(x));
-    const orMissing = values.includes(false) ? ` OR ${v} IS NULL OR ${v} = 'null'::jsonb` : '';
-    parts.push(`(${v} = ANY(?::jsonb[])${orMissing})`);
-    b.push(name, json, ...(orMissing ? [name, name] : []));
-    // A handling outcome counts as of the period's end.
-    if (name === 'letterOutcome') parts.push(`${DONE_AT} < :end`);
-  }
-  if (f.outcome) {
-    parts.push(`(cs.outcome = ANY(?::text[]) AND ${CLOSED} AND COALESCE(cs.closed_at, cs.updated_at) < :end)`);
-    b.push(f.outcome);
-  }
-  if (f.signers) {
-    const n = `jsonb_array_length(CASE WHEN jsonb_typeof(cs.state->'variables'->'signerRefs') = 'array' THEN cs.state->'variables'->'signerRefs' ELSE '[]'::jsonb END)`;
-    const anon = `COALESCE(cs.state->'variables'->>'anonymous', 'false') = 'true'`;
-    parts.push(
-      f.signers === 'many'
-        ? `(${n} > 1 AND NOT ${anon})`
-        : f.signers === 'one'
-          ? `(${n} = 1 AND NOT ${anon})`
-          : `(${n} = 0 OR ${anon})`,
-    );
-  }
-  if (f.dateInPeriod) {
-    parts.push(`(left(cs.state->'variables'->>?, 10) BETWEEN :fromDate AND :toDate)`);
-    b.push(f.dateInPeriod);
-  }
-  if (f.closed !== undefined) parts.push(f.closed ? CLOSED : `NOT ${CLOSED}`);
-  if (f.overdue !== undefined)
-    parts.push(f.overdue ? 'COALESCE(cs.overdue, false)' : 'NOT COALESCE(cs.overdue, false)');
-  return { sql: parts.length ? parts.join(' AND ') : 'true', bindings: b };
 }
 
 function visitFilterSql(f: VisitCellFilter, sessionsOnly: boolean): Sql {
@@ -181,21 +177,6 @@ function visitFilterSql(f: VisitCellFilter, sessionsOnly: boolean): Sql {
   return { sql: parts.length ? parts.join(' AND ') : 'true', bindings: b };
 }
 
-/** Replaces `:start`, `:end`, `:fromDate`, `:toDate` by positional bindings, in order. */
-function bind(sql: Sql, named: Record<string, Knex.RawBinding>): Sql {
-  const out: Knex.RawBinding[] = [];
-  let i = 0;
-  const text = sql.sql.replace(/\?|:(start|end|fromDate|toDate)\b/g, (m, name: string | undefined) => {
-    if (name) {
-      out.push(named[name]!);
-      return '?';
-    }
-    out.push(sql.bindings[i++]!);
-    return m;
-  });
-  return { sql: text, bindings: out };
-}
-
 interface Unit {
   code: string;
   label: string;
@@ -203,34 +184,12 @@ interface Unit {
 }
 
 /**
- * The case-search URL behind a case cell, when its filter is one `GET /v1/cases` offers: the cell's search
- * parameters, the unit (`exactAgency` for the reporting agency's own row) and the period as received or
- * closed range. Cells over workflow variables, signers or carried-over cases have none (no wrong link).
+ * The case-search URL behind a case cell: the cell's filter ({@link cellCaseQuery}) for the unit (`exactAgency` for
+ * the reporting agency's own row). Every case cell has one.
  */
-function caseDrillDown(
-  f: CaseCellFilter,
-  basis: PeriodBasis,
-  unit: { agencyId: string; exact: boolean },
-  start: string,
-  end: string,
-): string | undefined {
-  if (f.variables || f.signers || f.dateInPeriod || f.closed !== undefined) return undefined;
-  if ((f.types && f.types.length > 1) || (f.channel && f.channel.length > 1) || (f.outcome && f.outcome.length > 1))
-    return undefined;
-  const type = f.types?.[0] ?? f.search?.type;
-  // "Done" is a letter's handling outcome or a case's closing: only the latter is a search filter.
-  if (basis === 'closed' && (type === undefined || type === 'letter')) return undefined;
-  if (basis !== 'received' && basis !== 'closed') return undefined;
-  if (f.outcome && basis !== 'closed') return undefined;
-  const q: Record<string, string> = { ...f.search };
-  if (type) q.type = type;
-  if (f.channel?.[0]) q.channel = f.channel[0];
-  if (f.outcome?.[0]) q.outcome = f.outcome[0];
-  if (f.overdue !== undefined) q.overdue = String(f.overdue);
-  q.agencyId = unit.agencyId;
+function caseDrillDown(query: Record<string, string>, unit: { agencyId: string; exact: boolean }): string {
+  const q: Record<string, string> = { ...query, agencyId: unit.agencyId };
   if (unit.exact) q.exactAgency = 'true';
-  if (basis === 'received') Object.assign(q, { receivedFrom: start, receivedTo: end });
-  else Object.assign(q, { status: 'closed', closedFrom: start, closedTo: end });
   return `/v1/cases?${caseFilterParams(CaseFilterQuery.parse(q)).toString()}`;
 }
 
@@ -318,7 +277,6 @@ export function createReportEngine(
   /** Query values: column no → unit code → value. */
   async function queryValues(form: FormDefinition, us: Unit[], period: { from: IsoDate; to: IsoDate }) {
     const { start, end } = periodInstants(period);
-    const named = { start, end, fromDate: period.from, toDate: period.to };
     const unitMap = us.flatMap((u) => u.agencies.map((a) => [a, u.code]));
     const values = new Map<number, Map<string, number>>();
     const unitsCte = `units(agency_id, unit) AS (SELECT * FROM unnest(?::text[], ?::text[]))`;
@@ -329,11 +287,8 @@ export function createReportEngine(
     );
     if (caseCols.length > 0) {
       const aggs = caseCols.map((c) => {
-        const f = caseFilterSql(db, c.cell.filter);
-        return bind(
-          { sql: `count(*) FILTER (WHERE ${basisSql(c.cell.basis)} AND ${f.sql}) AS "c${c.no}"`, bindings: f.bindings },
-          named,
-        );
+        const f = searchSql(db, cellCaseQuery(c.cell.filter, c.cell.basis, period));
+        return { sql: `count(*) FILTER (WHERE ${f.sql}) AS "c${c.no}"`, bindings: f.bindings };
       });
       const sql = `WITH ${unitsCte} SELECT u.unit, ${aggs.map((a) => a.sql).join(', ')}
         FROM cases c JOIN units u ON u.agency_id = c.agency_id LEFT JOIN case_states cs ON cs.case_id = c.id
@@ -426,7 +381,6 @@ export function createReportEngine(
     period: { from: IsoDate; to: IsoDate },
   ): Promise<ReportSnapshot> {
     const values = await queryValues(form, us, period);
-    const { start, end } = periodInstants(period);
     const rows: SnapshotRow[] = us.map((u) => ({
       code: u.code,
       label: u.label,
@@ -444,9 +398,8 @@ export function createReportEngine(
         const target = r.code === 'total' || r.code === 'self' ? agencyId : r.code;
         // The agency's own row is that agency alone (`exactAgency`); a unit or the total, its subtree.
         const unit = { agencyId: target, exact: r.code === 'self' };
-        const link = caseDrillDown(c.cell.filter, c.cell.basis, unit, start, end);
         const cell = r.cells[String(c.no)];
-        if (link && cell) cell.drillDown = link;
+        if (cell) cell.drillDown = caseDrillDown(cellCaseQuery(c.cell.filter, c.cell.basis, period), unit);
       }
     }
     return {

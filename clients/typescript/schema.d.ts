@@ -8833,8 +8833,8 @@ export interface operations {
                 /** @description Narrow to this agency's subtree (must be within the caller's) */
                 agencyId?: string;
                 atRisk?: "true" | "false";
-                /** @description How the case arrived */
-                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+                /** @description How the case arrived; several comma-separated: any of them (e.g. `channel=post,portal`) */
+                channel?: string;
                 /** @description Closed (completed or cancelled) at or after */
                 closedFrom?: string;
                 /** @description Closed before */
@@ -8842,6 +8842,18 @@ export interface operations {
                 /** @description Commune / ward of the place the case is about (5-digit code of the 2025 administrative units); `null`: the cases without one */
                 communeCode?: "null" | string;
                 complex?: "true" | "false";
+                /** @description The conclusion on a denunciation (`conclusionIssuedOn`) issued on or after this day */
+                conclusionIssuedFrom?: string;
+                /** @description The conclusion on a denunciation issued before this day */
+                conclusionIssuedTo?: string;
+                /** @description The decision on a complaint (`decisionIssuedOn`) issued on or after this day */
+                decisionIssuedFrom?: string;
+                /** @description The decision on a complaint issued before this day */
+                decisionIssuedTo?: string;
+                /** @description Done at or after: a letter when its handling outcome was recorded (or it closed without one), any other case when it closed (completed or cancelled) */
+                doneFrom?: string;
+                /** @description Done (see `doneFrom`) before */
+                doneTo?: string;
                 dueAfter?: string;
                 dueBefore?: string;
                 /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
@@ -8850,7 +8862,9 @@ export interface operations {
                 mass?: "true" | "false";
                 /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
                 onTime?: "true" | "false";
-                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
+                /** @description Not done (see `doneFrom`) before this instant: open at it, or received after it. With `receivedTo` of the same instant: the cases carried over into a period beginning then */
+                openAt?: string;
+                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); several comma-separated: any of them; `null`: the cases without one */
                 outcome?: "null" | string;
                 /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
@@ -8861,6 +8875,8 @@ export interface operations {
                 remote?: "true" | "false";
                 /** @description Sector code of the configurable list (e.g. `land`, `environment`); `null`: the cases without one */
                 sector?: "null" | string;
+                /** @description Who signed a letter: `many` (several named signers), `one` (one named signer), `other` (no named signer, or anonymous): the "đơn khác" of the forms */
+                signers?: "many" | "one" | "other";
                 sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
                 /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
                 stage?: "null" | string;
@@ -8868,7 +8884,24 @@ export interface operations {
                 suspended?: "true" | "false";
                 /** @description `true`: the response carries `total`, the number of cases matching the filters */
                 total?: "true" | "false";
-                type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
+                /** @description Case type; several comma-separated: any of them (e.g. `type=letter,complaint_first`) */
+                type?: string;
+                /** @description Workflow variable `conclusion`: A complaint decision's finding (the complaint is right, partly right, wrong); several comma-separated: any of them (`null`: not set) */
+                "var.conclusion"?: string;
+                /** @description Workflow variable `courtSeized`: A court accepted or resolved the matter (a letter, KN Art 11(9)); several comma-separated: any of them (`null`: not set) */
+                "var.courtSeized"?: string;
+                /** @description Workflow variable `disposition`: What a second-instance decision does with the first decision; several comma-separated: any of them (`null`: not set) */
+                "var.disposition"?: string;
+                /** @description Workflow variable `finalDecisionExists`: A legally effective decision or conclusion exists (a letter's); several comma-separated: any of them (`null`: not set) */
+                "var.finalDecisionExists"?: string;
+                /** @description Workflow variable `finding`: A denunciation conclusion's finding (the values are words, not booleans); several comma-separated: any of them (`null`: not set) */
+                "var.finding"?: string;
+                /** @description Workflow variable `letterOutcome`: A letter's handling outcome; several comma-separated: any of them (`null`: not set) */
+                "var.letterOutcome"?: string;
+                /** @description Workflow variable `letterType`: A letter's content type (`classify` task); several comma-separated: any of them (`null`: not set) */
+                "var.letterType"?: string;
+                /** @description Workflow variable `withinCompetence`: The letter (or denunciation) is within the competence of the agency; several comma-separated: any of them (`null`: not set) */
+                "var.withinCompetence"?: string;
             };
             header?: never;
             path?: never;
@@ -10730,8 +10763,8 @@ export interface operations {
                 /** @description Narrow to this agency's subtree (must be within the caller's) */
                 agencyId?: string;
                 atRisk?: "true" | "false";
-                /** @description How the case arrived */
-                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+                /** @description How the case arrived; several comma-separated: any of them (e.g. `channel=post,portal`) */
+                channel?: string;
                 /** @description Closed (completed or cancelled) at or after */
                 closedFrom?: string;
                 /** @description Closed before */
@@ -10739,6 +10772,18 @@ export interface operations {
                 /** @description Commune / ward of the place the case is about (5-digit code of the 2025 administrative units); `null`: the cases without one */
                 communeCode?: "null" | string;
                 complex?: "true" | "false";
+                /** @description The conclusion on a denunciation (`conclusionIssuedOn`) issued on or after this day */
+                conclusionIssuedFrom?: string;
+                /** @description The conclusion on a denunciation issued before this day */
+                conclusionIssuedTo?: string;
+                /** @description The decision on a complaint (`decisionIssuedOn`) issued on or after this day */
+                decisionIssuedFrom?: string;
+                /** @description The decision on a complaint issued before this day */
+                decisionIssuedTo?: string;
+                /** @description Done at or after: a letter when its handling outcome was recorded (or it closed without one), any other case when it closed (completed or cancelled) */
+                doneFrom?: string;
+                /** @description Done (see `doneFrom`) before */
+                doneTo?: string;
                 dueAfter?: string;
                 dueBefore?: string;
                 /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
@@ -10750,7 +10795,9 @@ export interface operations {
                 mass?: "true" | "false";
                 /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
                 onTime?: "true" | "false";
-                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
+                /** @description Not done (see `doneFrom`) before this instant: open at it, or received after it. With `receivedTo` of the same instant: the cases carried over into a period beginning then */
+                openAt?: string;
+                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); several comma-separated: any of them; `null`: the cases without one */
                 outcome?: "null" | string;
                 /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
@@ -10761,12 +10808,31 @@ export interface operations {
                 remote?: "true" | "false";
                 /** @description Sector code of the configurable list (e.g. `land`, `environment`); `null`: the cases without one */
                 sector?: "null" | string;
+                /** @description Who signed a letter: `many` (several named signers), `one` (one named signer), `other` (no named signer, or anonymous): the "đơn khác" of the forms */
+                signers?: "many" | "one" | "other";
                 sort?: "receivedAt" | "-receivedAt" | "nextDueAt" | "-nextDueAt";
                 /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
                 stage?: "null" | string;
                 status?: "open" | "closed";
                 suspended?: "true" | "false";
-                type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
+                /** @description Case type; several comma-separated: any of them (e.g. `type=letter,complaint_first`) */
+                type?: string;
+                /** @description Workflow variable `conclusion`: A complaint decision's finding (the complaint is right, partly right, wrong); several comma-separated: any of them (`null`: not set) */
+                "var.conclusion"?: string;
+                /** @description Workflow variable `courtSeized`: A court accepted or resolved the matter (a letter, KN Art 11(9)); several comma-separated: any of them (`null`: not set) */
+                "var.courtSeized"?: string;
+                /** @description Workflow variable `disposition`: What a second-instance decision does with the first decision; several comma-separated: any of them (`null`: not set) */
+                "var.disposition"?: string;
+                /** @description Workflow variable `finalDecisionExists`: A legally effective decision or conclusion exists (a letter's); several comma-separated: any of them (`null`: not set) */
+                "var.finalDecisionExists"?: string;
+                /** @description Workflow variable `finding`: A denunciation conclusion's finding (the values are words, not booleans); several comma-separated: any of them (`null`: not set) */
+                "var.finding"?: string;
+                /** @description Workflow variable `letterOutcome`: A letter's handling outcome; several comma-separated: any of them (`null`: not set) */
+                "var.letterOutcome"?: string;
+                /** @description Workflow variable `letterType`: A letter's content type (`classify` task); several comma-separated: any of them (`null`: not set) */
+                "var.letterType"?: string;
+                /** @description Workflow variable `withinCompetence`: The letter (or denunciation) is within the competence of the agency; several comma-separated: any of them (`null`: not set) */
+                "var.withinCompetence"?: string;
             };
             header?: never;
             path?: never;
@@ -11463,8 +11529,8 @@ export interface operations {
                 /** @description Narrow to this agency's subtree (must be within the caller's) */
                 agencyId?: string;
                 atRisk?: "true" | "false";
-                /** @description How the case arrived */
-                channel?: "reception_desk" | "post" | "mailbox" | "portal" | "online_reception" | "forwarded" | "national_database";
+                /** @description How the case arrived; several comma-separated: any of them (e.g. `channel=post,portal`) */
+                channel?: string;
                 /** @description Closed (completed or cancelled) at or after */
                 closedFrom?: string;
                 /** @description Closed before */
@@ -11472,6 +11538,18 @@ export interface operations {
                 /** @description Commune / ward of the place the case is about (5-digit code of the 2025 administrative units); `null`: the cases without one */
                 communeCode?: "null" | string;
                 complex?: "true" | "false";
+                /** @description The conclusion on a denunciation (`conclusionIssuedOn`) issued on or after this day */
+                conclusionIssuedFrom?: string;
+                /** @description The conclusion on a denunciation issued before this day */
+                conclusionIssuedTo?: string;
+                /** @description The decision on a complaint (`decisionIssuedOn`) issued on or after this day */
+                decisionIssuedFrom?: string;
+                /** @description The decision on a complaint issued before this day */
+                decisionIssuedTo?: string;
+                /** @description Done at or after: a letter when its handling outcome was recorded (or it closed without one), any other case when it closed (completed or cancelled) */
+                doneFrom?: string;
+                /** @description Done (see `doneFrom`) before */
+                doneTo?: string;
                 dueAfter?: string;
                 dueBefore?: string;
                 /** @description `true`: only the cases of `agencyId` itself, not of its subtree */
@@ -11481,7 +11559,9 @@ export interface operations {
                 mass?: "true" | "false";
                 /** @description Closed cases only: `true` closed with no limit breached, `false` closed overdue */
                 onTime?: "true" | "false";
-                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); `null`: the cases without one */
+                /** @description Not done (see `doneFrom`) before this instant: open at it, or received after it. With `receivedTo` of the same instant: the cases carried over into a period beginning then */
+                openAt?: string;
+                /** @description The outcome of the end the case reached (the definition's, e.g. `legally_effective`, `withdrawn`, `terminated`); several comma-separated: any of them; `null`: the cases without one */
                 outcome?: "null" | string;
                 /** @description A statutory limit of the case was breached (sticky; open or closed) */
                 overdue?: "true" | "false";
@@ -11492,11 +11572,30 @@ export interface operations {
                 remote?: "true" | "false";
                 /** @description Sector code of the configurable list (e.g. `land`, `environment`); `null`: the cases without one */
                 sector?: "null" | string;
+                /** @description Who signed a letter: `many` (several named signers), `one` (one named signer), `other` (no named signer, or anonymous): the "đơn khác" of the forms */
+                signers?: "many" | "one" | "other";
                 /** @description Id of a current step of the definition (e.g. `verify`); `null`: the cases without one */
                 stage?: "null" | string;
                 status?: "open" | "closed";
                 suspended?: "true" | "false";
-                type?: "letter" | "complaint_first" | "complaint_second" | "denunciation" | "petition";
+                /** @description Case type; several comma-separated: any of them (e.g. `type=letter,complaint_first`) */
+                type?: string;
+                /** @description Workflow variable `conclusion`: A complaint decision's finding (the complaint is right, partly right, wrong); several comma-separated: any of them (`null`: not set) */
+                "var.conclusion"?: string;
+                /** @description Workflow variable `courtSeized`: A court accepted or resolved the matter (a letter, KN Art 11(9)); several comma-separated: any of them (`null`: not set) */
+                "var.courtSeized"?: string;
+                /** @description Workflow variable `disposition`: What a second-instance decision does with the first decision; several comma-separated: any of them (`null`: not set) */
+                "var.disposition"?: string;
+                /** @description Workflow variable `finalDecisionExists`: A legally effective decision or conclusion exists (a letter's); several comma-separated: any of them (`null`: not set) */
+                "var.finalDecisionExists"?: string;
+                /** @description Workflow variable `finding`: A denunciation conclusion's finding (the values are words, not booleans); several comma-separated: any of them (`null`: not set) */
+                "var.finding"?: string;
+                /** @description Workflow variable `letterOutcome`: A letter's handling outcome; several comma-separated: any of them (`null`: not set) */
+                "var.letterOutcome"?: string;
+                /** @description Workflow variable `letterType`: A letter's content type (`classify` task); several comma-separated: any of them (`null`: not set) */
+                "var.letterType"?: string;
+                /** @description Workflow variable `withinCompetence`: The letter (or denunciation) is within the competence of the agency; several comma-separated: any of them (`null`: not set) */
+                "var.withinCompetence"?: string;
             };
             header?: never;
             path?: never;

@@ -57,6 +57,14 @@ interface SeedCase {
   dueH: number | null;
   sector: (typeof SECTORS)[number] | null;
   place: (typeof PLACES)[number];
+  /** Whitelisted workflow variables (absent: not set), named signers, a letter's handling outcome recorded. */
+  vars?: Record<string, unknown>;
+  signers?: number;
+  anonymous?: boolean;
+  /** Hours after receipt the `letter_outcome` flag was set. */
+  letterDoneH?: number | null;
+  /** The decision / conclusion's day (days after T0). */
+  issuedD?: number | null;
 }
 
 const seedCase: fc.Arbitrary<SeedCase> = fc.record({
@@ -83,6 +91,19 @@ const seedCase: fc.Arbitrary<SeedCase> = fc.record({
   dueH: fc.option(fc.integer({ min: 0, max: 150 * 24 }), { nil: null }),
   sector: fc.option(fc.constantFrom(...SECTORS), { nil: null }),
   place: fc.constantFrom(...PLACES),
+  vars: fc.record(
+    {
+      letterType: fc.constantFrom('complaint', 'denunciation', 'petition', null),
+      letterOutcome: fc.constantFrom('accepted', 'guided', 'transferred', 'archived', null),
+      withinCompetence: fc.constantFrom(true, false, null),
+      finding: fc.constantFrom('true', 'partly_true', 'false'),
+    },
+    { requiredKeys: [] },
+  ),
+  signers: fc.integer({ min: 0, max: 3 }),
+  anonymous: fc.boolean(),
+  letterDoneH: fc.option(fc.integer({ min: 0, max: 60 * 24 }), { nil: null }),
+  issuedD: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
 });
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -131,7 +152,15 @@ async function load(cases: SeedCase[]): Promise<void> {
           status: c.status,
           currentNodes: closed ? [] : c.nodes.map((n, k) => ({ tokenId: `t${k}`, nodeId: n, since: iso(received) })),
           clocks: c.suspended ? [{ timerId: 'k', status: 'suspended' }] : [],
-          variables: { massCase: c.massVar, complexity: c.complexity, remoteArea: c.remoteVar },
+          variables: {
+            massCase: c.massVar,
+            complexity: c.complexity,
+            remoteArea: c.remoteVar,
+            ...c.vars,
+            signerRefs: Array.from({ length: c.signers ?? 0 }, (_, k) => `p${k}`),
+            ...(c.anonymous ? { anonymous: true } : {}),
+            ...(c.issuedD == null ? {} : { decisionIssuedOn: vnDay(c.issuedD), conclusionIssuedOn: vnDay(c.issuedD) }),
+          },
           caseEvents: {},
           flags: { at_risk: c.atRisk, overdue: c.overdue },
           history: [],
@@ -141,6 +170,14 @@ async function load(cases: SeedCase[]): Promise<void> {
     }
     if (c.massFlag) await db('case_flags').insert({ case_id: id, flag: 'mass_case', value: 'true', idem_key: 'k' });
     if (c.complexFlag) await db('case_flags').insert({ case_id: id, flag: 'complex', value: 'true', idem_key: 'k' });
+    if (c.letterDoneH != null)
+      await db('case_flags').insert({
+        case_id: id,
+        flag: 'letter_outcome',
+        value: JSON.stringify(c.vars?.letterOutcome ?? 'guided'),
+        idem_key: 'k',
+        set_at: iso(received + c.letterDoneH * 3_600_000),
+      });
   }
 }
 
@@ -157,16 +194,19 @@ const instant = fc.oneof(
     '2026-04-01T00:00:00+07:00',
   ),
 );
+/** Several values, comma-separated (one or more, distinct). */
+const listOf = (values: readonly string[]) =>
+  fc.subarray([...values], { minLength: 1, maxLength: 3 }).map((xs) => xs.join(','));
 const filterArb = (caller: string): fc.Arbitrary<CaseFilterQuery> => {
   const within = caller === 'tinh-demo' ? ['tinh-demo', ...AGENCIES] : ['so-tnmt', CHILD];
   const fields: Record<string, fc.Arbitrary<string>> = {
-    type: fc.constantFrom(...CASE_TYPES),
+    type: fc.oneof(fc.constantFrom(...CASE_TYPES), listOf(CASE_TYPES)),
     stage: fc.constantFrom('verify', 'dialogue', 'null'),
     status: fc.constantFrom('open', 'closed'),
     agencyId: fc.constantFrom(...within),
     exactAgency: bool,
-    channel: fc.constantFrom(...CHANNELS),
-    outcome: fc.constantFrom('withdrawn', 'terminated', 'null'),
+    channel: fc.oneof(fc.constantFrom(...CHANNELS), listOf(CHANNELS)),
+    outcome: fc.oneof(fc.constantFrom('withdrawn', 'terminated', 'null'), listOf(OUTCOMES)),
     overdue: bool,
     onTime: bool,
     atRisk: bool,
@@ -186,8 +226,19 @@ const filterArb = (caller: string): fc.Arbitrary<CaseFilterQuery> => {
     sector: fc.constantFrom(...SECTORS, 'null'),
     provinceCode: fc.constantFrom('79', '01', 'null'),
     communeCode: fc.constantFrom('25747', '00004', 'null'),
+    'var.letterType': listOf(['complaint', 'denunciation', 'petition', 'null']),
+    'var.letterOutcome': listOf(['accepted', 'guided', 'transferred', 'archived', 'null']),
+    'var.withinCompetence': listOf(['true', 'false', 'null']),
+    'var.finding': listOf(['true', 'partly_true', 'false']),
+    signers: fc.constantFrom('many', 'one', 'other'),
+    doneFrom: instant,
+    doneTo: instant,
+    openAt: instant,
+    decisionIssuedFrom: fc.integer({ min: -5, max: 105 }).map(vnDay),
+    decisionIssuedTo: fc.integer({ min: -5, max: 105 }).map(vnDay),
+    conclusionIssuedFrom: fc.integer({ min: -5, max: 105 }).map(vnDay),
   };
-  // At most three filters (picked first: filtering a record of 26 optional fields down to three is too rare).
+  // At most three filters (picked first: filtering a record of 37 optional fields down to three is too rare).
   return fc
     .shuffledSubarray(Object.keys(fields), { minLength: 0, maxLength: 3 })
     .chain((keys) => fc.record(Object.fromEntries(keys.map((k) => [k, fields[k]!]))))
@@ -302,7 +353,21 @@ describe('figures equal the case search (property, PostgreSQL + API)', () => {
         examples: [
           [
             fc.sample(seedCase, { numRuns: 16, seed: 20261203 }),
-            ['tinh-demo', [[{}, ['agency']]], [{}, ['channel']]],
+            [
+              'tinh-demo',
+              [
+                [{}, ['agency']],
+                [
+                  {
+                    type: 'letter,denunciation',
+                    'var.withinCompetence': 'false,null',
+                    openAt: '2026-02-01T00:00:00+07:00',
+                  },
+                  ['type'],
+                ],
+              ],
+              [{ signers: 'one', 'var.letterOutcome': 'guided,transferred' }, ['channel']],
+            ],
           ],
         ],
       },
@@ -325,6 +390,18 @@ describe('figures equal the case search (property, PostgreSQL + API)', () => {
       ['provinceCode=7', 'provinceCode'],
       ['communeCode=x2574', 'communeCode'],
       ['groupBy=place', 'groupBy'],
+      ['type=letter,nope', 'type'],
+      ['channel=post,', 'channel'],
+      ['outcome=withdrawn,true', 'outcome'],
+      ['signers=two', 'signers'],
+      ['openAt=soon', 'openAt'],
+      ['doneTo=2026-02-30T00:00:00Z', 'doneTo'],
+      ['decisionIssuedFrom=2026-13-01', 'decisionIssuedFrom'],
+      ['var.letterType=fax', 'var.letterType'],
+      ['var.withinCompetence=yes', 'var.withinCompetence'],
+      // Only whitelisted variables: no other part of the state, a party's or a denouncer's identity least of all.
+      ['var.denouncerName=x', 'var.denouncerName'],
+      ['var.signerRefs=p0', 'var.signerRefs'],
     ] as const) {
       for (const path of ['/v1/figures/cases', '/v1/cases']) {
         if (path === '/v1/cases' && query.startsWith('groupBy')) continue;

@@ -559,14 +559,25 @@ describe('report forms computed on the real stack', () => {
     expect(own.ok).toBe(true);
   });
 
-  it('drill-down: every linked cell opens the case search with the same filter, which returns exactly its cases', async () => {
+  it('drill-down: every case cell links to the case search with its filter, which returns exactly its cases', async () => {
     const headers = await authHeader({ roles: ['supervisor'], agency: PROVINCE });
     let links = 0;
+    let nonZero = 0;
+    let caseCells = 0;
     for (const form of FORMS) {
       const snap = (await (await compute(form.code)).json()) as ReportSnapshot;
+      const caseCols = new Set(
+        form.columns.filter((c) => c.cell.kind === 'query' && c.cell.source === 'cases').map((c) => String(c.no)),
+      );
       for (const row of snap.rows)
         for (const [no, cell] of Object.entries(row.cells)) {
-          if (!cell.drillDown) continue;
+          if (caseCols.has(no)) {
+            caseCells++;
+            // Every case cell of every row (a unit's subtree, the agency's own records, the total) has its link.
+            expect(cell.drillDown, `${form.code} (${no}) ${row.code}`).toMatch(/^\/v1\/cases\?/);
+            expect(cell.note, `${form.code} (${no}) ${row.code}`).toBeUndefined();
+          }
+          if (!cell.drillDown?.startsWith('/v1/cases?')) continue;
           let n = 0;
           let next: string | null = `${cell.drillDown}&limit=100`;
           while (next) {
@@ -578,14 +589,34 @@ describe('report forms computed on the real stack', () => {
           }
           expect(n, `${form.code} (${no}) ${row.code}: ${cell.drillDown}`).toBe(cell.value);
           links++;
+          if (n > 0) nonZero++;
         }
     }
-    // Cells of one case type received or closed in the period (02/TCD 1; 03/KQGQ 3, 9, 10), on all six rows.
-    expect(links).toBeGreaterThanOrEqual(24);
-    // A cell over workflow variables is not a case-search filter: no link rather than a wrong one.
+    expect(links).toBe(caseCells);
+    // Six rows (self, four units, total) of every case column of the ten forms; most of them count some cases.
+    expect(caseCells).toBeGreaterThan(400);
+    expect(nonZero).toBeGreaterThan(caseCells / 3);
     const kq = (await (await compute('03/KQGQ')).json()) as ReportSnapshot;
-    expect(kq.rows[0]!.cells['24']!.drillDown).toBeUndefined();
+    // Over workflow variables and the conclusion's day: `var.finding`, `conclusionIssuedFrom/To`, `openAt`.
+    const finding = new URL(kq.rows[0]!.cells['24']!.drillDown!, 'http://x').searchParams;
+    expect(Object.fromEntries(finding)).toMatchObject({
+      type: 'denunciation',
+      'var.finding': 'true',
+      conclusionIssuedFrom: PERIOD.from,
+      receivedTo: END,
+      openAt: START,
+    });
     expect(kq.rows[0]!.cells['3']!.drillDown).toContain('exactAgency=true');
+    // A letter's "done" basis and its signers (01/XLD): carried over = received before, not done before the start.
+    const xld = (await (await compute('01/XLD')).json()) as ReportSnapshot;
+    const carried = new URL(xld.rows.at(-1)!.cells['4']!.drillDown!, 'http://x').searchParams;
+    expect(Object.fromEntries(carried)).toEqual({
+      type: 'letter',
+      agencyId: PROVINCE,
+      receivedTo: START,
+      signers: 'other',
+      openAt: START,
+    });
   });
 
   it('a commune sees its own subtree only; another agency is not found', async () => {

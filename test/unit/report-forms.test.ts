@@ -15,7 +15,8 @@ import {
   sendingDeadline,
 } from '../../reports/regimes.js';
 import { renderCsv, renderHtml, renderJson, renderXlsx, XLSX_HEADER_ROW } from '../../reports/render.js';
-import { snapshotHash } from '../../reports/engine.js';
+import { cellCaseQuery, periodInstants, snapshotHash } from '../../reports/engine.js';
+import { CaseFilterQuery } from '../../db/case-filter.js';
 import type { ReportSnapshot } from '../../reports/types.js';
 import { parsePeriodKey, periodsEndingOn, reportPeriod } from '../../workflows/report-contract.js';
 
@@ -189,6 +190,82 @@ function sample(): ReportSnapshot {
     computedAt: '2024-03-15T08:00:00.000+07:00',
   };
 }
+
+describe('case cells as case-search filters (issue 16 item 6)', () => {
+  const period = { from: '2026-06-15', to: '2026-07-14' };
+  const { start, end } = periodInstants(period);
+  it('every case cell of every form is a valid filter of the case search (its drill-down)', () => {
+    let n = 0;
+    for (const f of FORMS)
+      for (const c of f.columns)
+        if (c.cell.kind === 'query' && c.cell.source === 'cases') {
+          const q = cellCaseQuery(c.cell.filter, c.cell.basis, period);
+          const parsed = CaseFilterQuery.safeParse(q);
+          expect(parsed.success, `${f.code} (${c.no}): ${JSON.stringify(q)}`).toBe(true);
+          n++;
+        }
+    expect(n).toBeGreaterThan(70);
+  });
+  it('maps each period basis, a letter outcome, a yes/no variable and a decision day onto the search', () => {
+    const letter = { search: { type: 'letter' } };
+    expect(cellCaseQuery(letter, 'received', period)).toEqual({ type: 'letter', receivedFrom: start, receivedTo: end });
+    expect(cellCaseQuery(letter, 'carried_over', period)).toEqual({ type: 'letter', receivedTo: start, openAt: start });
+    expect(cellCaseQuery(letter, 'on_hand', period)).toEqual({ type: 'letter', receivedTo: end, openAt: start });
+    expect(cellCaseQuery(letter, 'closed', period)).toEqual({
+      type: 'letter',
+      receivedTo: end,
+      doneFrom: start,
+      doneTo: end,
+    });
+    expect(
+      cellCaseQuery(
+        { ...letter, signers: 'other', variables: { withinCompetence: [false], letterOutcome: ['guided'] } },
+        'received',
+        period,
+      ),
+    ).toEqual({
+      type: 'letter',
+      signers: 'other',
+      'var.withinCompetence': 'false,null',
+      'var.letterOutcome': 'guided',
+      doneTo: end,
+      receivedFrom: start,
+      receivedTo: end,
+    });
+    expect(
+      cellCaseQuery(
+        { types: ['complaint_first', 'complaint_second'], dateInPeriod: 'decisionIssuedOn', overdue: true },
+        'on_hand',
+        period,
+      ),
+    ).toEqual({
+      type: 'complaint_first,complaint_second',
+      decisionIssuedFrom: '2026-06-15',
+      decisionIssuedTo: '2026-07-15',
+      overdue: 'true',
+      receivedTo: end,
+      openAt: start,
+    });
+    expect(cellCaseQuery({ types: ['denunciation'], outcome: ['withdrawn'] }, 'closed', period)).toEqual({
+      type: 'denunciation',
+      outcome: 'withdrawn',
+      status: 'closed',
+      receivedTo: end,
+      doneFrom: start,
+      doneTo: end,
+    });
+  });
+  it('the search takes only whitelisted variables, each with its own values', () => {
+    expect(CaseFilterQuery.safeParse({ 'var.finding': 'true,partly_true' }).success).toBe(true);
+    expect(CaseFilterQuery.safeParse({ 'var.withinCompetence': 'true,null' }).success).toBe(true);
+    expect(CaseFilterQuery.safeParse({ 'var.withinCompetence': 'partly_true' }).success).toBe(false);
+    expect(CaseFilterQuery.safeParse({ 'var.denouncerName': 'x' }).success).toBe(false);
+    expect(CaseFilterQuery.safeParse({ type: 'letter,petition' }).success).toBe(true);
+    expect(CaseFilterQuery.safeParse({ type: 'letter,' }).success).toBe(false);
+    expect(CaseFilterQuery.safeParse({ outcome: 'withdrawn,terminated' }).success).toBe(true);
+    expect(CaseFilterQuery.safeParse({ outcome: 'withdrawn,null' }).success).toBe(false);
+  });
+});
 
 describe('exports', () => {
   it('XLSX: Vietnamese headings, merged header cells, numbers as numbers', async () => {

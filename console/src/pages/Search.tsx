@@ -36,12 +36,25 @@ const PASSED = [
   'acceptedTo',
   'closedFrom',
   'closedTo',
+  'signers',
+  'doneFrom',
+  'doneTo',
+  'openAt',
+  'decisionIssuedFrom',
+  'decisionIssuedTo',
+  'conclusionIssuedFrom',
+  'conclusionIssuedTo',
 ] as const;
+/** Workflow-variable filters (`var.letterType=…`): passed as they are too; the API knows which exist. */
+const isVariable = (k: string) => k.startsWith('var.');
 
 export function Component() {
   const { t, fmt } = useT();
   const f = useUrlFilters();
   const { get, params, setParams } = f;
+  // Several types (`type=letter,petition`, a report's figure) are no single choice of the select: shown as passed.
+  const types = get('type');
+  const variables = [...new Set([...params.keys()].filter(isVariable))];
   const query = {
     limit: 50,
     sort: (get('sort') || '-receivedAt') as 'receivedAt' | '-receivedAt' | 'nextDueAt',
@@ -50,12 +63,13 @@ export function Component() {
     ...(get('agencyId') ? { agencyId: get('agencyId') } : {}),
     ...(get('overdue') ? { overdue: (get('overdue') === 'false' ? 'false' : 'true') as 'true' } : {}),
     ...(get('atRisk') ? { atRisk: 'true' as const } : {}),
-    ...Object.fromEntries(PASSED.filter((k) => get(k)).map((k) => [k, get(k)])),
+    ...Object.fromEntries([...PASSED, ...variables].filter((k) => get(k)).map((k) => [k, get(k)])),
   };
-  const passed = PASSED.filter((k) => get(k));
+  const passed = [...(types.includes(',') ? ['type'] : []), ...PASSED.filter((k) => get(k)), ...variables];
   const clearPassed = () => {
     const p = new URLSearchParams(params);
-    for (const k of [...PASSED, 'from']) p.delete(k);
+    for (const k of [...PASSED, ...variables, 'from']) p.delete(k);
+    if (types.includes(',')) p.delete('type');
     setParams(p, { replace: true });
   };
   const q = useInfiniteQuery({
