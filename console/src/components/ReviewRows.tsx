@@ -106,7 +106,7 @@ function Outcome({ r }: { r: Review }) {
       const body = { outcome, ...compact({ ...extra, note: f.note }) } as components['schemas']['ReviewOutcome'];
       return ok(await api().POST('/v1/reviews/{id}/outcome', { params: { path: { id: r.id } }, body }));
     },
-    { invalidate: [['reviews'], ['review-campaign', r.campaignId]] },
+    { invalidate: [['reviews'], ['review-campaign', r.campaignId], ['tasks']] },
   );
   const err = (k: string) => fieldError(submit.error, k);
   return (
