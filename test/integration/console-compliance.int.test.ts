@@ -166,4 +166,50 @@ describe('a compliance task in Chromium', () => {
     }
     expect((await api.tdb.db('reception_compliance_tasks').where({ id: second }).first()).status).toBe('open');
   });
+
+  it("a period task opens its period on the task's day, where the agency's report is submitted", async () => {
+    const db = api.tdb.db;
+    const periodId = `rpd_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    await db('reception_periods').insert({
+      id: periodId,
+      name: 'Đại hội Đảng bộ tỉnh',
+      starts_on: '2026-11-01',
+      ends_on: '2027-01-31',
+      governing_agency_id: 'tinh-demo',
+      designated_agency_id: 'tinh-demo',
+      flagged_target_days: 5,
+      report_due_time: '23:59',
+      created_by: '{}',
+    });
+    await db('reception_period_agencies').insert({ period_id: periodId, agency_id: 'so-tnmt' });
+    // A past day's report still owed (not today's: the page must open on the task's day).
+    const taskId = `rpt_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    await db('reception_period_tasks').insert({
+      id: taskId,
+      period_id: periodId,
+      kind: 'daily_report',
+      agency_id: 'so-tnmt',
+      subject_agency_id: 'so-tnmt',
+      task_date: '2026-11-20',
+      due_at: '2026-11-20T16:59:00Z',
+    });
+    const { ctx, page } = await open(await mintToken({ roles: ['reception_officer'], agency: 'so-tnmt' }));
+    await page.goto(`${api.url}/inbox`);
+    const row = page.locator(`[data-task="period:${taskId}"]`);
+    await visible(row);
+    await row.getByRole('link').first().click();
+    await page.waitForURL(new RegExp(`/periods/${periodId}\\?date=2026-11-20$`));
+    await expect.poll(() => page.getByLabel('Ngày báo cáo').inputValue(), { timeout: 20_000 }).toBe('2026-11-20');
+    const report = page.locator('[data-report="so-tnmt"]');
+    await visible(report);
+    await report.getByRole('button', { name: 'Nộp báo cáo' }).click();
+    await expect.poll(async () => (await db('reception_period_tasks').where({ id: taskId }).first()).status, {
+      timeout: 20_000,
+    }).toBe('closed');
+    await page.getByRole('navigation', { name: 'menu' }).getByRole('link', { name: 'Công việc', exact: true }).click();
+    await page.waitForURL(/\/inbox$/);
+    await visible(page.getByRole('heading', { level: 1 }));
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
+    await ctx.close();
+  });
 });

@@ -12,18 +12,20 @@ import { ProblemAlert } from './Problem.js';
 export function FormCard(props: {
   title: ReactNode;
   testId: string;
-  onSubmit: () => void;
-  /** The submission's error: its problem is shown under the fields (field messages sit on the fields). */
-  error: unknown;
-  pending: boolean;
-  submitLabel: ReactNode;
+  /** The submission (`useSubmit`): sent on submit; its error is shown under the fields (field messages sit on them). */
+  submit: { mutate: () => void; error: unknown; isPending: boolean };
+  /** Another error to show instead (e.g. of a second action of the form). */
+  error?: unknown;
+  /** The submit button's words (default: the title). */
+  submitLabel?: ReactNode;
   /** More buttons after the submit button. */
   actions?: ReactNode;
   children: ReactNode;
 }) {
+  const { submit } = props;
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    props.onSubmit();
+    submit.mutate();
   };
   return (
     <Card withBorder component="form" onSubmit={onSubmit} data-testid={props.testId}>
@@ -31,10 +33,10 @@ export function FormCard(props: {
         {props.title}
       </Title>
       {props.children}
-      <ProblemAlert error={props.error} />
+      <ProblemAlert error={props.error ?? submit.error} />
       <Group mt="md">
-        <Button type="submit" loading={props.pending}>
-          {props.submitLabel}
+        <Button type="submit" loading={submit.isPending}>
+          {props.submitLabel ?? props.title}
         </Button>
         {props.actions}
       </Group>

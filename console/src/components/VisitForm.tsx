@@ -160,14 +160,7 @@ export function VisitForm({
   );
   const err = (k: string) => fieldError(submit.error, k);
   return (
-    <FormCard
-      title={o('recordVisit')}
-      testId="visit-form"
-      onSubmit={() => submit.mutate()}
-      error={submit.error}
-      pending={submit.isPending}
-      submitLabel={o('recordVisit')}
-    >
+    <FormCard title={o('recordVisit')} testId="visit-form" submit={submit}>
       <Stack gap="sm">
         <div className="grid-2">
           <DateField

@@ -102,14 +102,7 @@ function Close({ id }: { id: string }) {
     { invalidate: [['compliance-task', id], ['tasks']] },
   );
   return (
-    <FormCard
-      title={o('closeTask')}
-      testId="close-compliance-task"
-      onSubmit={() => submit.mutate()}
-      error={submit.error}
-      pending={submit.isPending}
-      submitLabel={o('closeTask')}
-    >
+    <FormCard title={o('closeTask')} testId="close-compliance-task" submit={submit}>
       <Textarea
         label={o('closeOutcome')}
         name="outcome"

@@ -296,14 +296,7 @@ function RecordGathering({ matterId }: { matterId: string }) {
   );
   const err = (k: string) => fieldError(submit.error, k);
   return (
-    <FormCard
-      title={o('recordGathering')}
-      testId="gathering-form"
-      onSubmit={() => submit.mutate()}
-      error={submit.error}
-      pending={submit.isPending}
-      submitLabel={o('recordGathering')}
-    >
+    <FormCard title={o('recordGathering')} testId="gathering-form" submit={submit}>
       <div className="grid-2">
         <DateField
           withTime

@@ -100,14 +100,7 @@ function Declare() {
   );
   const err = (k: string) => fieldError(submit.error, k);
   return (
-    <FormCard
-      title={o('declarePeriod')}
-      testId="declare-period"
-      onSubmit={() => submit.mutate()}
-      error={submit.error}
-      pending={submit.isPending}
-      submitLabel={o('declarePeriod')}
-    >
+    <FormCard title={o('declarePeriod')} testId="declare-period" submit={submit}>
       <div className="grid-2">
         <TextInput label={o('name')} value={f.name} onChange={set('name')} error={err('name')} />
         <NativeSelect

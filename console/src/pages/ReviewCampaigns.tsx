@@ -108,14 +108,7 @@ function Launch() {
   );
   const err = (k: string) => fieldError(submit.error, k);
   return (
-    <FormCard
-      title={o('launchReview')}
-      testId="launch-review"
-      onSubmit={() => submit.mutate()}
-      error={submit.error}
-      pending={submit.isPending}
-      submitLabel={o('launchReview')}
-    >
+    <FormCard title={o('launchReview')} testId="launch-review" submit={submit}>
       <div className="grid-2">
         <TextInput
           label={o('name')}

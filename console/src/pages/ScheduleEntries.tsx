@@ -134,9 +134,8 @@ function EntryForm({ agencyId, entry, onDone }: { agencyId: string; entry: Entry
     <FormCard
       title={entry ? `${o('change')} — ${entry.date}` : `${o('create')} — ${o('scheduleEntry')}`}
       testId="schedule-entry-form"
-      onSubmit={() => save.mutate()}
+      submit={save}
       error={save.error ?? cancel.error}
-      pending={save.isPending}
       submitLabel={entry ? o('change') : o('create')}
       actions={
         entry && (

@@ -99,14 +99,7 @@ function Create() {
   );
   const err = (k: string) => fieldError(submit.error, k);
   return (
-    <FormCard
-      title={o('createTaskForce')}
-      testId="task-force-form"
-      onSubmit={() => submit.mutate()}
-      error={submit.error}
-      pending={submit.isPending}
-      submitLabel={o('createTaskForce')}
-    >
+    <FormCard title={o('createTaskForce')} testId="task-force-form" submit={submit}>
       <div className="grid-2">
         <TextInput label={o('name')} value={f.name} onChange={set('name')} error={err('name')} />
         <TextInput
