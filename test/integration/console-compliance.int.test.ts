@@ -203,9 +203,11 @@ describe('a compliance task in Chromium', () => {
     const report = page.locator('[data-report="so-tnmt"]');
     await visible(report);
     await report.getByRole('button', { name: 'Nộp báo cáo' }).click();
-    await expect.poll(async () => (await db('reception_period_tasks').where({ id: taskId }).first()).status, {
-      timeout: 20_000,
-    }).toBe('closed');
+    await expect
+      .poll(async () => (await db('reception_period_tasks').where({ id: taskId }).first()).status, {
+        timeout: 20_000,
+      })
+      .toBe('closed');
     await page.getByRole('navigation', { name: 'menu' }).getByRole('link', { name: 'Công việc', exact: true }).click();
     await page.waitForURL(/\/inbox$/);
     await visible(page.getByRole('heading', { level: 1 }));

@@ -48,7 +48,11 @@ export function FormCard(props: {
  * A day (`YYYY-MM-DD`), or with `withTime` a Vietnam date-time (`datetime-local`, read as +07:00), with the value
  * written out in the console's format under it.
  */
-export function DateField({ withTime, value, ...rest }: Omit<TextInputProps, 'type' | 'value'> & {
+export function DateField({
+  withTime,
+  value,
+  ...rest
+}: Omit<TextInputProps, 'type' | 'value'> & {
   value: string;
   withTime?: boolean;
 }) {

@@ -20,8 +20,7 @@ export function Component() {
   const { claims } = useSession();
   const q = useQuery({
     queryKey: ['compliance-task', id],
-    queryFn: async () =>
-      ok(await api().GET('/v1/reception/compliance/tasks/{id}', { params: { path: { id } } })),
+    queryFn: async () => ok(await api().GET('/v1/reception/compliance/tasks/{id}', { params: { path: { id } } })),
   });
   const x = q.data;
   const rows: Array<[string, React.ReactNode]> = x
@@ -65,10 +64,7 @@ export function Component() {
                 </Table.Tbody>
               </Table>
               <Text size="sm" mt="sm">
-                <Anchor
-                  component={Link}
-                  to={`/reception?tab=compliance&month=${x.periodFirst.slice(0, 7)}`}
-                >
+                <Anchor component={Link} to={`/reception?tab=compliance&month=${x.periodFirst.slice(0, 7)}`}>
                   {o('seeMonthCompliance')}
                 </Anchor>
               </Text>

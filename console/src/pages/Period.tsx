@@ -148,11 +148,7 @@ function Duty({ periodId, placeId, date }: { periodId: string; placeId: string; 
         }),
       ),
     {
-      invalidate: [
-        ['period-gaps', periodId],
-        ['period-roster', periodId],
-        ['tasks'],
-      ],
+      invalidate: [['period-gaps', periodId], ['period-roster', periodId], ['tasks']],
     },
   );
   return (
