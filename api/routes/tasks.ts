@@ -226,7 +226,10 @@ const OtherInboxTask = z
       work: z
         .object({ method: z.enum(['PUT', 'POST']), href: z.string() })
         .nullable()
-        .meta({ description: 'The route that records its outcome (null: none; compliance tasks)' }),
+        .meta({
+          description:
+            'The route that records its outcome (null: nothing left to record, e.g. a closed compliance task)',
+        }),
     }),
   })
   .meta({ id: 'OtherInboxTask' });

@@ -5082,7 +5082,7 @@ export interface components {
             links: {
                 /** @description Where it is read */
                 resource: string;
-                /** @description The route that records its outcome (null: none; compliance tasks) */
+                /** @description The route that records its outcome (null: nothing left to record, e.g. a closed compliance task) */
                 work: {
                     href: string;
                     /** @enum {string} */

@@ -5,7 +5,8 @@
  * opens a head's shortfall from the inbox, sees the agency, rule, citation, period and days, submits the form
  * empty and sees the API's message on the field, closes it with an outcome and sees it leave the inbox; an
  * auditor reads it but is refused the form; a reception officer and another agency's supervisor are refused the
- * task. axe-core on the page.
+ * task. axe-core on the page. The other kinds open where they are worked: a period task its period on the task's
+ * day (the report submitted there), a review the open reviews (its outcome recorded there); both leave the inbox.
  */
 import { randomUUID } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
@@ -208,6 +209,60 @@ describe('a compliance task in Chromium', () => {
         timeout: 20_000,
       })
       .toBe('closed');
+    await page.getByRole('navigation', { name: 'menu' }).getByRole('link', { name: 'Công việc', exact: true }).click();
+    await page.waitForURL(/\/inbox$/);
+    await visible(page.getByRole('heading', { level: 1 }));
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
+    await ctx.close();
+  });
+  it("a review opens the open reviews, where its outcome is recorded (the API's message on the plan date)", async () => {
+    const db = api.tdb.db;
+    const matter = randomUUID();
+    await db('matters').insert({
+      id: matter,
+      agency_id: 'so-tnmt',
+      title: 'Khiếu nại kéo dài về bồi thường giải phóng mặt bằng',
+      subject_norm: 'khieu nai keo dai ve boi thuong giai phong mat bang',
+      first_received_at: '2026-07-01T01:00:00Z',
+      last_received_at: '2026-07-01T01:00:00Z',
+      created_by: 'test',
+    });
+    const campaign = `rc-${randomUUID()}`;
+    await db('review_campaigns').insert({
+      id: campaign,
+      name: 'Rà soát vụ việc tồn đọng',
+      agency_id: 'tinh-demo',
+      criteria: JSON.stringify({ flags: ['prolonged'], openLongerThanMonths: 0, agencyIds: ['so-tnmt'] }),
+      due_at: '2099-01-01T00:00:00Z',
+      workflow_id: `review-campaign-${campaign}`,
+      created_by: '{}',
+    });
+    const review = `rv-${randomUUID()}`;
+    await db('review_items').insert({
+      id: review,
+      campaign_id: campaign,
+      matter_id: matter,
+      agency_id: 'so-tnmt',
+      due_at: '2099-01-01T00:00:00Z',
+      status: 'open',
+      opened_at: db.fn.now(),
+    });
+    const { ctx, page } = await open(await mintToken({ roles: ['officer'], agency: 'so-tnmt', sub: 'officer-so' }));
+    await page.goto(`${api.url}/inbox`);
+    const row = page.locator(`[data-task="review:${review}"]`);
+    await visible(row);
+    await row.getByRole('link').first().click();
+    await page.waitForURL(/\/review-campaigns$/);
+    const item = page.locator(`[data-review="${review}"]`);
+    await visible(item);
+    await item.getByLabel('Kết quả').selectOption('resolution_plan');
+    await item.getByRole('button', { name: 'Ghi kết quả' }).click();
+    const plan = item.getByLabel('Ngày hoàn thành theo kế hoạch');
+    await expect.poll(() => plan.getAttribute('aria-invalid'), { timeout: 20_000 }).toBe('true');
+    await plan.fill('2027-03-31');
+    await item.getByRole('button', { name: 'Ghi kết quả' }).click();
+    await textOf(item).toContain('31/03/2027');
+    expect((await db('review_items').where({ id: review }).first()).status).toBe('reviewed');
     await page.getByRole('navigation', { name: 'menu' }).getByRole('link', { name: 'Công việc', exact: true }).click();
     await page.waitForURL(/\/inbox$/);
     await visible(page.getByRole('heading', { level: 1 }));
