@@ -35,7 +35,10 @@ export interface OtherTaskSearch {
   agencies: readonly string[];
   /** The caller's API roles: a kind is listed only to the roles of the route that works it. */
   apiRoles: readonly string[];
-  /** Candidate roles asked for (`role`, or `task-role:` permissions): empty = any. */
+  /**
+   * Candidate roles asked for (the inbox's `role` filter): empty = any. Not the caller's `task-role:` permissions:
+   * they narrow case tasks to business roles (ADR 0013), while the routes that work these kinds check API roles.
+   */
   roles: readonly string[];
   status: 'open' | 'completed' | 'cancelled';
   kinds: readonly OtherTaskKind[];

@@ -192,6 +192,19 @@ export async function complianceTaskOwner(db: Db, id: string): Promise<string | 
   return r?.owner;
 }
 
+/** One compliance task with the name of the agency that fell short (undefined: none). */
+export async function getComplianceTask(
+  db: Db,
+  id: string,
+): Promise<(ComplianceTask & { agencyName: string | null }) | undefined> {
+  const r = await db('reception_compliance_tasks as t')
+    .leftJoin('agencies as a', 'a.id', 't.agency_id')
+    .where('t.id', id)
+    .first('t.*', 'a.name as agency_name');
+  if (!r) return undefined;
+  return { ...taskOf(r as Record<string, unknown>), agencyName: (r.agency_name as string | null) ?? null };
+}
+
 /**
  * Closes an open compliance task with its outcome, the row locked: the task before and after, `closed` when it
  * was closed already, undefined when there is none.

@@ -80,6 +80,7 @@ const CloseComplianceTask = z
   })
   .meta({ id: 'CloseReceptionComplianceTask' });
 const CLOSE_PATH = '/v1/reception/compliance/tasks/:id/close';
+const TaskParams = z.object({ id: z.string().regex(/^rct_[0-9a-f]{16}$/, 'a compliance task id') });
 
 export const receptionComplianceRoutes: RouteSpec[] = [
   defineRoute({
@@ -167,6 +168,31 @@ export const receptionComplianceRoutes: RouteSpec[] = [
     },
   }),
   defineRoute({
+    method: 'get',
+    path: '/v1/reception/compliance/tasks/:id',
+    operationId: 'getReceptionComplianceTask',
+    tags: ['Reception'],
+    summary: 'One compliance task: the shortfall (agency, rule and its citation, period, days required and held)',
+    description:
+      'Read by supervisors, auditors and admins of the supervising agency (the agency above the one that fell short; ' +
+      'the agency itself when it is a root) or above it: the level that closes it. With the name of the agency.',
+    auth: { roles: READERS, scope: { kind: 'owned', param: 'id', resource: 'compliance-task' } },
+    request: { params: TaskParams },
+    responses: {
+      200: {
+        description: 'The task',
+        schema: ComplianceTask.extend({ agencyName: z.string().nullable() }).meta({
+          id: 'ReceptionComplianceTaskDetail',
+        }),
+      },
+    },
+    handler: async ({ params: p, services }) => {
+      const t = await services.receptionCompliance.task(p.id);
+      if (!t) throw problems.notFound(`Compliance task ${p.id}`);
+      return { body: withVnInstants(t) };
+    },
+  }),
+  defineRoute({
     method: 'post',
     path: CLOSE_PATH,
     operationId: 'closeReceptionComplianceTask',
@@ -179,7 +205,7 @@ export const receptionComplianceRoutes: RouteSpec[] = [
     auth: { roles: ['supervisor', 'admin'], scope: { kind: 'owned', param: 'id', resource: 'compliance-task' } },
     idempotencyKey: true,
     request: {
-      params: z.object({ id: z.string().regex(/^rct_[0-9a-f]{16}$/, 'a compliance task id') }),
+      params: TaskParams,
       body: CloseComplianceTask,
       bodyExample: { outcome: 'Đã nhắc nhở Chủ tịch UBND xã; tháng sau bố trí đủ ngày tiếp công dân định kỳ' },
     },

@@ -226,7 +226,10 @@ const OtherInboxTask = z
       work: z
         .object({ method: z.enum(['PUT', 'POST']), href: z.string() })
         .nullable()
-        .meta({ description: 'The route that records its outcome (null: none; compliance tasks)' }),
+        .meta({
+          description:
+            'The route that records its outcome (null: nothing left to record, e.g. a closed compliance task)',
+        }),
     }),
   })
   .meta({ id: 'OtherInboxTask' });
@@ -293,8 +296,8 @@ export const taskRoutes: RouteSpec[] = [
     tags: ['Tasks'],
     summary: "Task inbox: tasks routed to the caller's agency subtree (by role, assignee, status, kind)",
     description:
-      "A task is routed by its `agencyScope` to the case's agency (receiving, resolving), the agency above it (parent: e.g. a superior's review or report demand) or the inspectorate serving it (inspectorate), and is listed — and can be claimed and completed — within that agency's subtree only. Principals holding `task-role:<role>` permissions see the tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date (none last). " +
-      'ADR 0039: the inbox also lists the tasks the product opens outside a case (`kind`): reception compliance shortfalls (routed to the supervising agency; supervisors, admins), special-period tasks (daily reports, late reports, duty-roster gaps: reception officers, officers, supervisors, admins; roster gaps not officers) and backlog reviews (officers, supervisors), each to the roles of the route that works it, within the subtree of the agency it is routed to. They are worked at `links.work` and are never claimed (`assignee=me` and `caseId` list case tasks only). A reception officer sees only those. At one due date case tasks come first, then compliance, period and review tasks.',
+      "A task is routed by its `agencyScope` to the case's agency (receiving, resolving), the agency above it (parent: e.g. a superior's review or report demand) or the inspectorate serving it (inspectorate), and is listed — and can be claimed and completed — within that agency's subtree only. Principals holding `task-role:<role>` permissions see the case tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date (none last). " +
+      'ADR 0039: the inbox also lists the tasks the product opens outside a case (`kind`): reception compliance shortfalls (routed to the supervising agency; supervisors, admins), special-period tasks (daily reports, late reports, duty-roster gaps: reception officers, officers, supervisors, admins; roster gaps not officers) and backlog reviews (officers, supervisors), each to the roles of the route that works it, within the subtree of the agency it is routed to. `task-role:` permissions do not narrow them (their routes check API roles only); `role` does. They are worked at `links.work` and are never claimed (`assignee=me` and `caseId` list case tasks only). A reception officer sees only those. At one due date case tasks come first, then compliance, period and review tasks.',
     auth: { roles: [...WORKERS, 'reception_officer'], scope: { kind: 'subtree' } },
     request: {
       query: z.strictObject({
@@ -363,7 +366,9 @@ export const taskRoutes: RouteSpec[] = [
           : services.otherTasks.search({
               agencies: subtree,
               apiRoles: principal.roles,
-              roles,
+              // `task-role:` permissions narrow case tasks only (business roles, ADR 0013): the routes that work
+              // the other kinds check API roles, so those decide; an explicit `role` narrows every kind.
+              roles: query.role ? [query.role] : [],
               status: query.status,
               kinds: others,
               ...(after ? { after: { k: after.k, rank, id: after.id } } : {}),

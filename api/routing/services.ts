@@ -43,7 +43,7 @@ import { loadHotspotConfig } from '../../hotspots/config.js';
 import { startNotificationDelivery } from '../../activities/notifications.js';
 import { createReceptionScheduleService } from '../services/reception-schedule.js';
 import { createReceptionScheduleStore } from '../../db/reception-schedule.js';
-import { complianceTaskOwner, listComplianceTasks } from '../../db/reception-compliance.js';
+import { complianceTaskOwner, getComplianceTask, listComplianceTasks } from '../../db/reception-compliance.js';
 import { createComplianceTaskService } from '../services/compliance-tasks.js';
 import { createOtherTaskSearch } from '../../db/inbox-items.js';
 import { monthlyCompliance } from '../../reception/compliance.js';
@@ -258,6 +258,7 @@ export function createServices(deps: AppDeps) {
     receptionCompliance: {
       month: (agencies: readonly string[], month: string) => monthlyCompliance(deps.db, agencies, month),
       tasks: (q: Parameters<typeof listComplianceTasks>[1]) => listComplianceTasks(deps.db, q),
+      task: (id: string) => getComplianceTask(deps.db, id),
       ...createComplianceTaskService(deps.db, audit),
     },
     authenticate,

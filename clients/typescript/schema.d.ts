@@ -2002,6 +2002,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reception/compliance/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One compliance task: the shortfall (agency, rule and its citation, period, days required and held)
+         * @description Read by supervisors, auditors and admins of the supervising agency (the agency above the one that fell short; the agency itself when it is a root) or above it: the level that closes it. With the name of the agency.
+         *
+         *     Roles: supervisor, auditor, admin. Scope: the resource must be in the caller's agency subtree (otherwise 404).
+         */
+        get: operations["getReceptionComplianceTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reception/compliance/tasks/{id}/close": {
         parameters: {
             query?: never;
@@ -2881,7 +2903,7 @@ export interface paths {
         };
         /**
          * Task inbox: tasks routed to the caller's agency subtree (by role, assignee, status, kind)
-         * @description A task is routed by its `agencyScope` to the case's agency (receiving, resolving), the agency above it (parent: e.g. a superior's review or report demand) or the inspectorate serving it (inspectorate), and is listed — and can be claimed and completed — within that agency's subtree only. Principals holding `task-role:<role>` permissions see the tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date (none last). ADR 0039: the inbox also lists the tasks the product opens outside a case (`kind`): reception compliance shortfalls (routed to the supervising agency; supervisors, admins), special-period tasks (daily reports, late reports, duty-roster gaps: reception officers, officers, supervisors, admins; roster gaps not officers) and backlog reviews (officers, supervisors), each to the roles of the route that works it, within the subtree of the agency it is routed to. They are worked at `links.work` and are never claimed (`assignee=me` and `caseId` list case tasks only). A reception officer sees only those. At one due date case tasks come first, then compliance, period and review tasks.
+         * @description A task is routed by its `agencyScope` to the case's agency (receiving, resolving), the agency above it (parent: e.g. a superior's review or report demand) or the inspectorate serving it (inspectorate), and is listed — and can be claimed and completed — within that agency's subtree only. Principals holding `task-role:<role>` permissions see the case tasks of those business roles (e.g. resolver, letter_officer); others see every role unless `role` is given. Ordered by due date (none last). ADR 0039: the inbox also lists the tasks the product opens outside a case (`kind`): reception compliance shortfalls (routed to the supervising agency; supervisors, admins), special-period tasks (daily reports, late reports, duty-roster gaps: reception officers, officers, supervisors, admins; roster gaps not officers) and backlog reviews (officers, supervisors), each to the roles of the route that works it, within the subtree of the agency it is routed to. `task-role:` permissions do not narrow them (their routes check API roles only); `role` does. They are worked at `links.work` and are never claimed (`assignee=me` and `caseId` list case tasks only). A reception officer sees only those. At one due date case tasks come first, then compliance, period and review tasks.
          *
          *     Roles: intake, officer, supervisor, admin, reception_officer. Scope: results limited to the caller's agency subtree.
          */
@@ -5060,7 +5082,7 @@ export interface components {
             links: {
                 /** @description Where it is read */
                 resource: string;
-                /** @description The route that records its outcome (null: none; compliance tasks) */
+                /** @description The route that records its outcome (null: nothing left to record, e.g. a closed compliance task) */
                 work: {
                     href: string;
                     /** @enum {string} */
@@ -5325,6 +5347,29 @@ export interface components {
         };
         ReceptionComplianceTask: {
             agencyId: string;
+            citation: string;
+            closedAt: string | null;
+            /** @description Who closed it (a person id) */
+            closedBy: string | null;
+            createdAt: string;
+            delegatedDays: number;
+            heldDays: number;
+            id: string;
+            leaderPersonId: string | null;
+            /** @description What the supervising level did about the shortfall */
+            outcome: string | null;
+            periodFirst: string;
+            periodLast: string;
+            recipients: string[];
+            requiredDays: number;
+            ruleId: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            supervisingAgencyId: string | null;
+        };
+        ReceptionComplianceTaskDetail: {
+            agencyId: string;
+            agencyName: string | null;
             citation: string;
             closedAt: string | null;
             /** @description Who closed it (a person id) */
@@ -13695,6 +13740,55 @@ export interface operations {
             };
             /** @description The caller lacks the role */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReceptionComplianceTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceptionComplianceTaskDetail"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's agency subtree */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -220,6 +220,21 @@ const vi = {
   saved: 'Đã lưu.',
   yes: 'Có',
   no: 'Không',
+  // compliance tasks (a head below the minimum of reception days)
+  complianceTask: 'Thủ trưởng chưa tiếp đủ số ngày tối thiểu',
+  shortfallAgency: 'Cơ quan chưa đạt',
+  rule: 'Quy định',
+  compliancePeriod: 'Kỳ',
+  requiredDays: 'Số ngày tối thiểu',
+  heldDays: 'Số ngày thủ trưởng trực tiếp tiếp',
+  delegatedDays: 'Số ngày ủy quyền (không tính)',
+  closeTask: 'Đóng việc',
+  closeOutcome: 'Cấp trên đã xử lý thế nào (nhắc nhở, giải trình, kỷ luật…)',
+  openedAt: 'Mở lúc',
+  closedAt: 'Đóng lúc',
+  closedBy: 'Người đóng',
+  closeRefused: 'Chỉ lãnh đạo hoặc quản trị (supervisor, admin) của cơ quan cấp trên mới đóng được việc này.',
+  seeMonthCompliance: 'Xem tuân thủ của tháng',
 } as const;
 export type OpsKey = keyof typeof vi;
 
@@ -430,6 +445,20 @@ const en: Partial<Record<OpsKey, string>> = {
   saved: 'Saved.',
   yes: 'Yes',
   no: 'No',
+  complianceTask: 'A head received citizens on fewer days than the legal minimum',
+  shortfallAgency: 'Agency that fell short',
+  rule: 'Rule',
+  compliancePeriod: 'Period',
+  requiredDays: 'Days required',
+  heldDays: 'Days the head received in person',
+  delegatedDays: 'Days delegated (not counted)',
+  closeTask: 'Close the task',
+  closeOutcome: 'What the supervising level did (a reminder, an explanation received, a disciplinary step…)',
+  openedAt: 'Opened at',
+  closedAt: 'Closed at',
+  closedBy: 'Closed by',
+  closeRefused: 'Only supervisors and admins of the supervising agency may close this task.',
+  seeMonthCompliance: "See the month's compliance",
 };
 
 /** The screens' words in the current language, plus the console's own `t` and date formatters. */

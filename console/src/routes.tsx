@@ -83,6 +83,7 @@ export const screens: Screen[] = [
     nav: { label: 'notifications', roles: [...STAFF, 'auditor'] },
   },
   { path: 'tasks/:id', lazy: () => import('./pages/Task.js') },
+  { path: 'compliance-tasks/:id', lazy: () => import('./pages/ComplianceTask.js') },
   { path: 'cases/:id', lazy: () => import('./pages/Case.js') },
   { path: 'reports/:id', lazy: () => import('./pages/Report.js') },
   { path: 'hotspots/:id', lazy: () => import('./pages/Hotspot.js') },

@@ -228,6 +228,35 @@ describe('GET /v1/tasks lists the other kinds of task (ADR 0039)', () => {
     );
   });
 
+  it('task-role permissions narrow the case tasks only; the other kinds follow the API roles of their routes', async () => {
+    const kinds = async (roles: Role[], agency: string, permissions: string[]) => {
+      const h = await authHeader({ roles, agency, permissions });
+      return new Set((await allPages('limit=200', h)).items.map((x) => x.kind));
+    };
+    // The province's supervisor working case tasks as `resolver` still sees the province's compliance tasks
+    // (the close route is a supervisor's, whatever its business roles), and every other kind routed there.
+    const supTinh = await kinds(['supervisor'], 'tinh-demo', ['task-role:resolver']);
+    expect(supTinh).toEqual(new Set(['case', 'compliance', 'period', 'review']));
+    const h = await authHeader({ roles: ['supervisor'], agency: 'tinh-demo', permissions: ['task-role:resolver'] });
+    expect((await ids('kind=compliance&limit=200', h)).sort()).toEqual(
+      [`compliance:${complianceXa}`, `compliance:${complianceSo}`].sort(),
+    );
+    // A business role that no case task has: no case task, but the kinds the supervisor's routes work.
+    expect(await kinds(['supervisor'], 'tinh-demo', ['task-role:letter_officer'])).toEqual(
+      new Set(['compliance', 'period', 'review']),
+    );
+    // The commune's officer working as `resolver`: its case tasks, the daily report and the reviews (officers record
+    // them); no compliance and no roster gap (not an officer's route).
+    const officerH = await authHeader({ roles: ['officer'], agency: 'ubnd-xa-a', permissions: ['task-role:resolver'] });
+    const officer = (await allPages('limit=200', officerH)).items;
+    expect(new Set(officer.map((x) => x.kind))).toEqual(new Set(['case', 'period', 'review']));
+    expect(officer.map((x) => x.id)).not.toContain(`period:${rosterGap}`);
+    // An intake clerk with a business role sees only case tasks (no other kind is worked by intake).
+    expect(await kinds(['intake'], 'ubnd-xa-a', ['task-role:resolver'])).toEqual(new Set(['case']));
+    // The explicit `role` filter still narrows every kind.
+    expect((await allPages('role=resolver&limit=200', h)).items.every((x) => x.kind === 'case')).toBe(true);
+  });
+
   it('items carry their kind, due date, agency, status and the link of the route that works them', async () => {
     const { items } = await allPages('limit=200', await as(['supervisor'], 'tinh-demo'));
     const byId = new Map(items.map((x) => [x.id, x]));

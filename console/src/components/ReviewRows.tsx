@@ -10,6 +10,7 @@ import { Link } from 'react-router';
 import { api, ok, type components } from '../api.js';
 import { compact, fieldError, useOpsT, useSubmit } from '../ops.js';
 import { hasRole, useSession } from '../session.js';
+import { DateField } from './FormCard.js';
 import { ProblemAlert, QueryState } from './Problem.js';
 
 type Review = components['schemas']['Review'];
@@ -88,7 +89,7 @@ export function ReviewRows({ campaignId, status }: { campaignId?: string; status
 }
 
 function Outcome({ r }: { r: Review }) {
-  const { o, fmt } = useOpsT();
+  const { o } = useOpsT();
   const [outcome, setOutcome] = useState<(typeof OUTCOMES)[number]>('resolved');
   const [f, setF] = useState({ planDate: '', legalGround: '', taskForceId: '', note: '' });
   const set = (k: keyof typeof f) => (e: { currentTarget: { value: string } }) =>
@@ -106,7 +107,7 @@ function Outcome({ r }: { r: Review }) {
       const body = { outcome, ...compact({ ...extra, note: f.note }) } as components['schemas']['ReviewOutcome'];
       return ok(await api().POST('/v1/reviews/{id}/outcome', { params: { path: { id: r.id } }, body }));
     },
-    { invalidate: [['reviews'], ['review-campaign', r.campaignId]] },
+    { invalidate: [['reviews'], ['review-campaign', r.campaignId], ['tasks']] },
   );
   const err = (k: string) => fieldError(submit.error, k);
   return (
@@ -119,12 +120,10 @@ function Outcome({ r }: { r: Review }) {
         data={OUTCOMES.map((x) => ({ value: x, label: o(`oc_${x}`) }))}
       />
       {outcome === 'resolution_plan' && (
-        <TextInput
+        <DateField
           size="xs"
-          type="date"
           aria-label={o('planDate')}
           value={f.planDate}
-          description={fmt.date(f.planDate)}
           onChange={set('planDate')}
           error={err('planDate')}
         />

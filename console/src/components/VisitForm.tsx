@@ -4,12 +4,13 @@
  * the outcome (a refusal with its ground; a transfer with its target; a received letter starts its case), and,
  * before saving, the matters the API suggests for it (the officer links one or none).
  */
-import { Alert, Badge, Button, Card, Checkbox, Group, NativeSelect, NumberInput, Stack, Table } from '@mantine/core';
-import { Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, NativeSelect, NumberInput, Stack, Table } from '@mantine/core';
+import { Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, ok, type components } from '../api.js';
 import { compact, fieldError, useOpsT, useSubmit, vnInstant, vnNowLocal } from '../ops.js';
+import { DateField, FormCard } from './FormCard.js';
 import { ProblemAlert } from './Problem.js';
 
 export type Person = { name: string; idNumber: string; phone: string; address: string };
@@ -158,22 +159,14 @@ export function VisitForm({
     },
   );
   const err = (k: string) => fieldError(submit.error, k);
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    submit.mutate();
-  };
   return (
-    <Card withBorder component="form" onSubmit={onSubmit} data-testid="visit-form">
-      <Title order={2} size="h4" mb="sm">
-        {o('recordVisit')}
-      </Title>
+    <FormCard title={o('recordVisit')} testId="visit-form" submit={submit}>
       <Stack gap="sm">
         <div className="grid-2">
-          <TextInput
-            type="datetime-local"
+          <DateField
+            withTime
             label={o('visitedAt')}
             value={f.visitedAt}
-            description={fmt.dateTime(vnInstant(f.visitedAt))}
             onChange={set('visitedAt')}
             error={err('visitedAt')}
           />
@@ -328,13 +321,7 @@ export function VisitForm({
             />
           </div>
         )}
-        <ProblemAlert error={submit.error} />
-        <Group>
-          <Button type="submit" loading={submit.isPending}>
-            {o('recordVisit')}
-          </Button>
-        </Group>
       </Stack>
-    </Card>
+    </FormCard>
   );
 }

@@ -20,9 +20,9 @@ type View = InboxView;
 /** The console page where a task of another kind is worked (its API `links.work` is the route that page calls). */
 export const pageOf = (x: OtherTask): string =>
   x.kind === 'compliance'
-    ? '/reception?tab=compliance'
+    ? `/compliance-tasks/${x.ref.id}`
     : x.kind === 'period'
-      ? `/periods/${x.ref.periodId ?? ''}`
+      ? `/periods/${x.ref.periodId ?? ''}${x.ref.date ? `?date=${x.ref.date}` : ''}`
       : '/review-campaigns';
 
 /** Due soonest first (no due date last); the API orders by due date too. */

@@ -4,15 +4,16 @@
  * limits (the steps are tasks of the inbox: the link opens the task). Recording a central gathering is offered
  * to the roles the API accepts.
  */
-import { Anchor, Badge, Button, Card, Group, NativeSelect, NumberInput, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Card, Group, NativeSelect, NumberInput, Stack, Table, Text } from '@mantine/core';
 import { TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ok, type components } from '../api.js';
+import { DateField, FormCard } from '../components/FormCard.js';
 import { Flags } from '../components/MatterFlags.js';
 import { blank, People, type Person } from '../components/VisitForm.js';
-import { ProblemAlert, QueryState } from '../components/Problem.js';
+import { QueryState } from '../components/Problem.js';
 import { compact, fieldError, useOpsT, useSubmit, vnInstant, vnNowLocal } from '../ops.js';
 import { hasRole, useSession } from '../session.js';
 
@@ -259,7 +260,7 @@ function GatheringCard({ g }: { g: Gathering }) {
 }
 
 function RecordGathering({ matterId }: { matterId: string }) {
-  const { o, fmt } = useOpsT();
+  const { o } = useOpsT();
   const [f, setF] = useState({
     gatheredAt: vnNowLocal(),
     kind: 'central_reception_office',
@@ -294,21 +295,13 @@ function RecordGathering({ matterId }: { matterId: string }) {
     },
   );
   const err = (k: string) => fieldError(submit.error, k);
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    submit.mutate();
-  };
   return (
-    <Card withBorder component="form" onSubmit={onSubmit} data-testid="gathering-form">
-      <Title order={2} size="h4" mb="sm">
-        {o('recordGathering')}
-      </Title>
+    <FormCard title={o('recordGathering')} testId="gathering-form" submit={submit}>
       <div className="grid-2">
-        <TextInput
-          type="datetime-local"
+        <DateField
+          withTime
           label={o('gatheredAt')}
           value={f.gatheredAt}
-          description={fmt.dateTime(vnInstant(f.gatheredAt))}
           onChange={set('gatheredAt')}
           error={err('gatheredAt')}
         />
@@ -355,12 +348,6 @@ function RecordGathering({ matterId }: { matterId: string }) {
         />
       </div>
       <People label={o('representatives')} field="representatives" list={reps} setList={setReps} error={submit.error} />
-      <ProblemAlert error={submit.error} />
-      <Group mt="md">
-        <Button type="submit" loading={submit.isPending}>
-          {o('recordGathering')}
-        </Button>
-      </Group>
-    </Card>
+    </FormCard>
   );
 }

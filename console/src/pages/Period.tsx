@@ -6,8 +6,9 @@
 import { Badge, Button, Card, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { api, ok } from '../api.js';
+import { DateField } from '../components/FormCard.js';
 import { ProblemAlert, QueryState } from '../components/Problem.js';
 import { fieldError, idList, useOpsT, useSubmit, vnToday } from '../ops.js';
 import { hasRole, useSession } from '../session.js';
@@ -147,10 +148,7 @@ function Duty({ periodId, placeId, date }: { periodId: string; placeId: string; 
         }),
       ),
     {
-      invalidate: [
-        ['period-gaps', periodId],
-        ['period-roster', periodId],
-      ],
+      invalidate: [['period-gaps', periodId], ['period-roster', periodId], ['tasks']],
     },
   );
   return (
@@ -173,8 +171,10 @@ function Duty({ periodId, placeId, date }: { periodId: string; placeId: string; 
 function Reports({ periodId, first, last }: { periodId: string; first: string; last: string }) {
   const { t, o, fmt } = useOpsT();
   const { claims } = useSession();
-  const today = vnToday();
-  const [date, setDate] = useState(today < first ? first : today > last ? last : today);
+  // The day asked for (an inbox task's day: `?date=`), else today, within the period.
+  const asked = useSearchParams()[0].get('date');
+  const day = asked && /^\d{4}-\d{2}-\d{2}$/.test(asked) ? asked : vnToday();
+  const [date, setDate] = useState(day < first ? first : day > last ? last : day);
   const q = useQuery({
     queryKey: ['period-reports', periodId, date],
     queryFn: async () =>
@@ -190,11 +190,9 @@ function Reports({ periodId, first, last }: { periodId: string; first: string; l
       <Title order={2} size="h4" mb="sm">
         {o('dailyReports')}
       </Title>
-      <TextInput
-        type="date"
+      <DateField
         label={o('reportDay')}
         value={date}
-        description={fmt.date(date)}
         min={first}
         max={last}
         onChange={(e) => setDate(e.currentTarget.value)}
@@ -247,7 +245,7 @@ function ReportForm({ periodId, row, date }: { periodId: string; row: ReportStat
           },
         }),
       ),
-    { invalidate: [['period-reports', periodId, date]] },
+    { invalidate: [['period-reports', periodId, date], ['tasks']] },
   );
   const err = (k: string) => fieldError(submit.error, k);
   return (

@@ -2,13 +2,13 @@
  * Special periods (e.g. a provincial Party congress): the list of the caller's subtree and, for supervisors and
  * admins, the declaration form (the API checks the governing level and names the refused field).
  */
-import { Anchor, Badge, Button, Card, Group, NativeSelect, NumberInput, Stack, Table, Text } from '@mantine/core';
-import { TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Card, NativeSelect, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ok, type components } from '../api.js';
-import { ProblemAlert, QueryState } from '../components/Problem.js';
+import { DateField, FormCard } from '../components/FormCard.js';
+import { QueryState } from '../components/Problem.js';
 import { fieldError, idList, useOpsT, useSubmit, vnToday } from '../ops.js';
 import { hasRole, useSession } from '../session.js';
 
@@ -71,7 +71,7 @@ export function Component() {
 }
 
 function Declare() {
-  const { o, fmt } = useOpsT();
+  const { o } = useOpsT();
   const { claims } = useSession();
   const navigate = useNavigate();
   const [f, setF] = useState({
@@ -99,15 +99,8 @@ function Declare() {
     { invalidate: [['periods']], onDone: (p) => void navigate(`/periods/${p.id}`) },
   );
   const err = (k: string) => fieldError(submit.error, k);
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    submit.mutate();
-  };
   return (
-    <Card withBorder component="form" onSubmit={onSubmit} data-testid="declare-period">
-      <Title order={2} size="h4" mb="sm">
-        {o('declarePeriod')}
-      </Title>
+    <FormCard title={o('declarePeriod')} testId="declare-period" submit={submit}>
       <div className="grid-2">
         <TextInput label={o('name')} value={f.name} onChange={set('name')} error={err('name')} />
         <NativeSelect
@@ -117,22 +110,8 @@ function Declare() {
           error={err('kind')}
           data={KINDS.map((k) => ({ value: k, label: o(`pk_${k}`) }))}
         />
-        <TextInput
-          type="date"
-          label={o('startsOn')}
-          value={f.startsOn}
-          description={fmt.date(f.startsOn)}
-          onChange={set('startsOn')}
-          error={err('startsOn')}
-        />
-        <TextInput
-          type="date"
-          label={o('endsOn')}
-          value={f.endsOn}
-          description={fmt.date(f.endsOn)}
-          onChange={set('endsOn')}
-          error={err('endsOn')}
-        />
+        <DateField label={o('startsOn')} value={f.startsOn} onChange={set('startsOn')} error={err('startsOn')} />
+        <DateField label={o('endsOn')} value={f.endsOn} onChange={set('endsOn')} error={err('endsOn')} />
         <TextInput
           label={o('governingAgency')}
           value={f.governingAgencyId}
@@ -162,12 +141,6 @@ function Declare() {
           error={err('reportDueTime')}
         />
       </div>
-      <ProblemAlert error={submit.error} />
-      <Group mt="md">
-        <Button type="submit" loading={submit.isPending}>
-          {o('declarePeriod')}
-        </Button>
-      </Group>
-    </Card>
+    </FormCard>
   );
 }

@@ -3,13 +3,14 @@
  * launch form with its criteria (supervisors), and the reviews still open for the caller's agencies (officers and
  * supervisors record their outcomes).
  */
-import { Anchor, Badge, Button, Card, Checkbox, Group, NumberInput, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Card, Checkbox, Group, NumberInput, Stack, Table, Text } from '@mantine/core';
 import { TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ok, type components } from '../api.js';
-import { ProblemAlert, QueryState } from '../components/Problem.js';
+import { DateField, FormCard } from '../components/FormCard.js';
+import { QueryState } from '../components/Problem.js';
 import { DRILL_FILTERS, DrillFilters, useDrillQuery } from '../drill.js';
 import { ReviewRows } from '../components/ReviewRows.js';
 import { fieldError, idList, useOpsT, useSubmit } from '../ops.js';
@@ -84,7 +85,7 @@ export function Component() {
 }
 
 function Launch() {
-  const { t, o, fmt } = useOpsT();
+  const { t, o } = useOpsT();
   const { claims } = useSession();
   const navigate = useNavigate();
   const [name, setName] = useState('');
@@ -106,15 +107,8 @@ function Launch() {
     { invalidate: [['review-campaigns']], onDone: (c) => void navigate(`/review-campaigns/${c.id}`) },
   );
   const err = (k: string) => fieldError(submit.error, k);
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    submit.mutate();
-  };
   return (
-    <Card withBorder component="form" onSubmit={onSubmit} data-testid="launch-review">
-      <Title order={2} size="h4" mb="sm">
-        {o('launchReview')}
-      </Title>
+    <FormCard title={o('launchReview')} testId="launch-review" submit={submit}>
       <div className="grid-2">
         <TextInput
           label={o('name')}
@@ -141,11 +135,9 @@ function Launch() {
           onChange={setMonths}
           error={err('criteria.openLongerThanMonths')}
         />
-        <TextInput
-          type="date"
+        <DateField
           label={o('dueOn')}
           value={dueOn}
-          description={fmt.date(dueOn)}
           onChange={(e) => setDue(e.currentTarget.value)}
           error={err('dueOn')}
         />
@@ -157,12 +149,6 @@ function Launch() {
           </Group>
         </Checkbox.Group>
       </div>
-      <ProblemAlert error={submit.error} />
-      <Group mt="md">
-        <Button type="submit" loading={submit.isPending}>
-          {o('launchReview')}
-        </Button>
-      </Group>
-    </Card>
+    </FormCard>
   );
 }

@@ -2,11 +2,12 @@
  * The leaders' reception days of an agency (admins): add a day, change one (a reason is required: it is kept in
  * the entry's history and the audit log, and the public feed shows the new revision) or cancel it with a reason.
  */
-import { Badge, Button, Card, Group, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, NativeSelect, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, ok, type components } from '../api.js';
-import { ProblemAlert, QueryState } from '../components/Problem.js';
+import { DateField, FormCard } from '../components/FormCard.js';
+import { QueryState } from '../components/Problem.js';
 import { compact, fieldError, useOpsT, useSubmit } from '../ops.js';
 import { hasRole, useSession } from '../session.js';
 
@@ -84,7 +85,7 @@ export function Component() {
 }
 
 function EntryForm({ agencyId, entry, onDone }: { agencyId: string; entry: Entry | null; onDone: () => void }) {
-  const { t, o, fmt } = useOpsT();
+  const { t, o } = useOpsT();
   const [f, setF] = useState(
     entry
       ? {
@@ -129,15 +130,26 @@ function EntryForm({ agencyId, entry, onDone }: { agencyId: string; entry: Entry
     inv,
   );
   const err = (k: string) => fieldError(save.error ?? cancel.error, k);
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
-    <Card withBorder component="form" onSubmit={onSubmit} data-testid="schedule-entry-form">
-      <Title order={2} size="h4" mb="sm">
-        {entry ? `${o('change')} — ${entry.date}` : `${o('create')} — ${o('scheduleEntry')}`}
-      </Title>
+    <FormCard
+      title={entry ? `${o('change')} — ${entry.date}` : `${o('create')} — ${o('scheduleEntry')}`}
+      testId="schedule-entry-form"
+      submit={save}
+      error={save.error ?? cancel.error}
+      submitLabel={entry ? o('change') : o('create')}
+      actions={
+        entry && (
+          <>
+            <Button color="red" variant="light" onClick={() => cancel.mutate()} loading={cancel.isPending}>
+              {o('cancelEntry')}
+            </Button>
+            <Button variant="default" onClick={onDone}>
+              {o('no')}
+            </Button>
+          </>
+        )
+      }
+    >
       <div className="grid-2">
         <TextInput
           label={o('leaderPerson')}
@@ -152,14 +164,7 @@ function EntryForm({ agencyId, entry, onDone }: { agencyId: string; entry: Entry
           error={err('leaderTitle')}
         />
         <TextInput label={o('place')} value={f.placeId} onChange={set('placeId')} error={err('placeId')} />
-        <TextInput
-          type="date"
-          label={t('date')}
-          value={f.date}
-          description={fmt.date(f.date)}
-          onChange={set('date')}
-          error={err('date')}
-        />
+        <DateField label={t('date')} value={f.date} onChange={set('date')} error={err('date')} />
         <TextInput
           type="time"
           label={o('startTime')}
@@ -191,22 +196,6 @@ function EntryForm({ agencyId, entry, onDone }: { agencyId: string; entry: Entry
           />
         )}
       </div>
-      <ProblemAlert error={save.error ?? cancel.error} />
-      <Group mt="md">
-        <Button type="submit" loading={save.isPending}>
-          {entry ? o('change') : o('create')}
-        </Button>
-        {entry && (
-          <>
-            <Button color="red" variant="light" onClick={() => cancel.mutate()} loading={cancel.isPending}>
-              {o('cancelEntry')}
-            </Button>
-            <Button variant="default" onClick={onDone}>
-              {o('no')}
-            </Button>
-          </>
-        )}
-      </Group>
-    </Card>
+    </FormCard>
   );
 }

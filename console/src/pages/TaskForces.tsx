@@ -2,12 +2,13 @@
  * Task forces (tổ công tác) of the caller's subtree; supervisors set one up (members, lead, end date, the matters
  * and cases it works). The API checks that members and assignments are within the governing agency's subtree.
  */
-import { Anchor, Badge, Button, Card, Group, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Card, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, ok, type components } from '../api.js';
-import { ProblemAlert, QueryState } from '../components/Problem.js';
+import { DateField, FormCard } from '../components/FormCard.js';
+import { QueryState } from '../components/Problem.js';
 import { DRILL_FILTERS, DrillFilters, useDrillQuery } from '../drill.js';
 import { fieldError, idList, useOpsT, useSubmit } from '../ops.js';
 import { hasRole, useSession } from '../session.js';
@@ -65,7 +66,7 @@ export function Component() {
 }
 
 function Create() {
-  const { o, fmt } = useOpsT();
+  const { o } = useOpsT();
   const { claims } = useSession();
   const navigate = useNavigate();
   const [f, setF] = useState({
@@ -97,15 +98,8 @@ function Create() {
     { invalidate: [['task-forces']], onDone: (x) => void navigate(`/task-forces/${x.id}`) },
   );
   const err = (k: string) => fieldError(submit.error, k);
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    submit.mutate();
-  };
   return (
-    <Card withBorder component="form" onSubmit={onSubmit} data-testid="task-force-form">
-      <Title order={2} size="h4" mb="sm">
-        {o('createTaskForce')}
-      </Title>
+    <FormCard title={o('createTaskForce')} testId="task-force-form" submit={submit}>
       <div className="grid-2">
         <TextInput label={o('name')} value={f.name} onChange={set('name')} error={err('name')} />
         <TextInput
@@ -121,14 +115,7 @@ function Create() {
           error={err('leadPersonId')}
         />
         <TextInput label={o('members')} value={f.members} onChange={set('members')} error={err('members')} />
-        <TextInput
-          type="date"
-          label={o('endsOn')}
-          value={f.endsOn}
-          description={fmt.date(f.endsOn)}
-          onChange={set('endsOn')}
-          error={err('endsOn')}
-        />
+        <DateField label={o('endsOn')} value={f.endsOn} onChange={set('endsOn')} error={err('endsOn')} />
         <TextInput
           label={`${o('ak_matter')} (${o('ref')})`}
           value={f.matterIds}
@@ -143,12 +130,6 @@ function Create() {
         />
       </div>
       <Textarea label={o('mandate')} value={f.mandate} onChange={set('mandate')} error={err('mandate')} mt="sm" />
-      <ProblemAlert error={submit.error} />
-      <Group mt="md">
-        <Button type="submit" loading={submit.isPending}>
-          {o('createTaskForce')}
-        </Button>
-      </Group>
-    </Card>
+    </FormCard>
   );
 }
