@@ -559,29 +559,44 @@ describe('report forms computed on the real stack', () => {
     expect(own.ok).toBe(true);
   });
 
-  it('drill-down: every linked cell opens the case search with the same filter, which returns exactly its cases', async () => {
+  it('drill-down: every linked cell opens the case search or the reception list with the same filter, which returns exactly its figure', async () => {
     const headers = await authHeader({ roles: ['supervisor'], agency: PROVINCE });
     let links = 0;
+    let reception = 0;
     for (const form of FORMS) {
       const snap = (await (await compute(form.code)).json()) as ReportSnapshot;
       for (const row of snap.rows)
         for (const [no, cell] of Object.entries(row.cells)) {
           if (!cell.drillDown) continue;
-          let n = 0;
+          // A visit or session cell links to the reception list (issue 16 item 6); its note names a measure other
+          // than the items' count: the visits' people, or their distinct matters (a visit without one counts once).
+          const items: Array<{ id: string; peopleCount?: number; matterId?: string | null }> = [];
           let next: string | null = `${cell.drillDown}&limit=100`;
           while (next) {
             const res = await fetch(api.url + next, { headers });
             expect(res.status, next).toBe(200);
-            const page = (await res.json()) as { items: unknown[]; next: string | null };
-            n += page.items.length;
+            const page = (await res.json()) as { items: typeof items; next: string | null };
+            items.push(...page.items);
             next = page.next;
           }
+          const n = cell.note?.includes('peopleCount')
+            ? items.reduce((a, x) => a + x.peopleCount!, 0)
+            : cell.note?.includes('matterId')
+              ? new Set(items.map((x) => x.matterId ?? x.id)).size
+              : items.length;
           expect(n, `${form.code} (${no}) ${row.code}: ${cell.drillDown}`).toBe(cell.value);
+          if (cell.drillDown.startsWith('/v1/reception/')) reception++;
           links++;
         }
     }
     // Cells of one case type received or closed in the period (02/TCD 1; 03/KQGQ 3, 9, 10), on all six rows.
-    expect(links).toBeGreaterThanOrEqual(24);
+    expect(links - reception).toBeGreaterThanOrEqual(24);
+    // Every visit and session cell of 01/TCD (26) and 02/TCD (2, 4, 6, 8, 10, 13, 14), on all six rows.
+    expect(reception).toBe((26 + 7) * 6);
+    const tcd = (await (await compute('01/TCD')).json()) as ReportSnapshot;
+    expect(tcd.rows[0]!.cells['12']!.drillDown).toContain('/v1/reception/sessions?agencyId=');
+    expect(tcd.rows[0]!.cells['12']!.drillDown).toContain('kind=periodic%2Cad_hoc&receivedBy=in_person');
+    expect(tcd.rows[0]!.cells['5']!.note).toContain('peopleCount');
     // A cell over workflow variables is not a case-search filter: no link rather than a wrong one.
     const kq = (await (await compute('03/KQGQ')).json()) as ReportSnapshot;
     expect(kq.rows[0]!.cells['24']!.drillDown).toBeUndefined();
