@@ -261,7 +261,14 @@ export const gatheringRoutes: RouteSpec[] = [
     },
     handler: async ({ params, subtree, services }) => {
       const list = await services.massMatterStore.gatherings({ matterId: params.id, agencies: subtree, limit: 200 });
-      return { body: { items: await views(services, list.map(({ sortKey: _k, ...g }) => g)) } };
+      return {
+        body: {
+          items: await views(
+            services,
+            list.map(({ sortKey: _k, ...g }) => g),
+          ),
+        },
+      };
     },
   }),
   defineRoute({

@@ -286,14 +286,19 @@ const VisitListQuery = z.strictObject({
   sessionId: Uuid.optional(),
   from: IsoDay.optional().meta({ description: 'Session date from (Vietnam)' }),
   to: IsoDay.optional(),
-  visitedFrom: IsoInstant.optional().meta({ description: 'Visited at or after (the report forms count by visit time)' }),
+  visitedFrom: IsoInstant.optional().meta({
+    description: 'Visited at or after (the report forms count by visit time)',
+  }),
   visitedTo: IsoInstant.optional().meta({ description: 'Visited before' }),
   contentType: EnumList(CONTENT_TYPES).optional(),
   outcome: EnumList(VISIT_OUTCOMES).optional(),
   delegation: Bool,
   leaderPersonId: PersonId.optional(),
   sessionKind: EnumList(SESSION_KINDS).optional(),
-  receivedBy: z.enum(RECEIVED_BY).optional().meta({ description: "The session's head received in person or delegated" }),
+  receivedBy: z
+    .enum(RECEIVED_BY)
+    .optional()
+    .meta({ description: "The session's head received in person or delegated" }),
   repeat: Bool.meta({ description: '`true`: visits of a matter received more than once (as the forms count them)' }),
   matterId: Uuid.optional(),
   matterFlag: z.enum(['prolonged', 'complex', 'mass']).optional(),

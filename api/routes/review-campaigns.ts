@@ -9,12 +9,7 @@
 import { z } from 'zod';
 import { DrillAgencyQuery, narrowAgencies } from '../drill-filters.js';
 import { MATTER_FLAGS } from '../../db/matters.js';
-import {
-  REVIEW_OUTCOMES,
-  REVIEW_STATES,
-  type CampaignRecord,
-  type ReviewRecord,
-} from '../../db/review-campaigns.js';
+import { REVIEW_OUTCOMES, REVIEW_STATES, type CampaignRecord, type ReviewRecord } from '../../db/review-campaigns.js';
 import { isIsoDate } from '../../workflows/clock/days.js';
 import { actorOf } from '../auth/principal.js';
 import { forbidden } from '../auth/errors.js';
@@ -237,7 +232,7 @@ export const reviewCampaignRoutes: RouteSpec[] = [
     tags: ['Review campaigns'],
     summary: "The reviews of your subtree's matters across campaigns (the supervisor's view), due first",
     description:
-      'The list behind the monthly report\'s rows VIII.1.a–d (issue 16 item 6), by the same SQL definition: the ' +
+      "The list behind the monthly report's rows VIII.1.a–d (issue 16 item 6), by the same SQL definition: the " +
       "reviews of the agencies' matters (the review's `agencyId`; `GET /v1/reviews` is the work list, with those " +
       'escalated to you); with `runningFrom`/`runningTo`, of campaigns running some day of the window (launched by ' +
       'the end of `runningTo`, not completed before `runningFrom`). `state`, as of the end of `runningTo` (or now): ' +

@@ -167,7 +167,8 @@ export const taskForceRoutes: RouteSpec[] = [
     },
     responses: {
       200: {
-        description: 'A page of task forces (without members and assignments: see each one); `next`: the following page',
+        description:
+          'A page of task forces (without members and assignments: see each one); `next`: the following page',
         schema: z.object({
           items: z.array(TaskForceView.omit({ members: true, assignments: true })),
           next: z.string().nullable(),
@@ -202,7 +203,7 @@ export const taskForceRoutes: RouteSpec[] = [
     tags: ['Task forces'],
     summary: 'The matters and cases assigned to task forces governed within your subtree, newest assignment first',
     description:
-      'The list behind the monthly report\'s rows VII.1.a–c (issue 16 item 6), by the same SQL definition: with ' +
+      "The list behind the monthly report's rows VII.1.a–c (issue 16 item 6), by the same SQL definition: with " +
       '`activeFrom`/`activeTo`, the work of task forces active some day of the window (set up by the end of ' +
       '`activeTo`, ending on or after `activeFrom`) assigned by the end of `activeTo`. `state`: `done` (the case or ' +
       'matter closed), `undone`, `lapsed` (not done, and the task force ended before `activeTo`, or today).',
@@ -211,7 +212,9 @@ export const taskForceRoutes: RouteSpec[] = [
       query: z.strictObject({
         ...DrillAgencyQuery,
         activeFrom: IsoDate.optional().meta({ description: 'Task forces ending on or after this day' }),
-        activeTo: IsoDate.optional().meta({ description: 'Task forces set up, and work assigned, by the end of this day' }),
+        activeTo: IsoDate.optional().meta({
+          description: 'Task forces set up, and work assigned, by the end of this day',
+        }),
         state: z.enum(TASK_FORCE_WORK_STATES).optional(),
         taskForceId: TaskForceId.optional(),
         after: Cursor.optional(),

@@ -256,7 +256,9 @@ describe('the console screens in Chromium', () => {
     expect(await hrefOf('VII.1')).toMatch(/^\/task-forces\?agencyId=tinh-demo&exactAgency=true&activeFrom=/);
     expect(await hrefOf('VIII.1')).toMatch(/^\/review-campaigns\?agencyId=tinh-demo&exactAgency=true&runningFrom=/);
     expect(await hrefOf('VII.1.c')).toMatch(/^\/task-force-work\?agencyId=tinh-demo&exactAgency=true&.*state=lapsed/);
-    expect(await hrefOf('VIII.1.c')).toMatch(/^\/campaign-reviews\?agencyId=tinh-demo&exactAgency=true&.*state=overdue/);
+    expect(await hrefOf('VIII.1.c')).toMatch(
+      /^\/campaign-reviews\?agencyId=tinh-demo&exactAgency=true&.*state=overdue/,
+    );
     expect(await hrefOf('V.3')).toMatch(/^\/matters\?agencyId=tinh-demo&exactAgency=true&prolonged=true&status=open/);
     await visible(figures.locator('tr[data-row="I.3"]').getByTestId('unconfirmed'));
     const reportAt = page.url();
