@@ -17,10 +17,13 @@ import { regimeByCircular } from '../reports/regimes.js';
 import { ELIGIBLE } from '../reports/forms.js';
 import { renderAs } from '../reports/render.js';
 import { BROUGHT_HOME_SQL } from '../db/mass-matters.js';
+import { createMatterStore, flagSql } from '../db/matters.js';
+import { REVIEWS_FROM, reviewStateSql, reviewsWhere } from '../db/review-campaigns.js';
+import { TASK_FORCE_WORK_FROM, TASK_FORCE_WORK_STATE_SQL, taskForceWorkWhere } from '../db/task-forces.js';
 import type { Level } from '../db/directory.js';
 import { obligationsFor } from '../reception/minimum-rules.js';
 import { addDays } from '../workflows/clock/index.js';
-import { startOfDayInstant, vnInstant } from '../workflows/clock/vn-time.js';
+import { startOfDayInstant, vnDate, vnInstant } from '../workflows/clock/vn-time.js';
 import { MONTHLY_CHAIRMAN_FORM, type ReportPeriod } from '../workflows/report-contract.js';
 import type { ReportSnapshot, SnapshotCell, SnapshotRow } from '../reports/types.js';
 
@@ -193,7 +196,13 @@ const sessionsOf = (c: LinkContext) => `/v1/reception/sessions?${agencyOf(c)}&fr
 const visitsOf = (c: LinkContext) => `/v1/reception/visits?${agencyOf(c)}&from=${c.fromDay}&to=${c.toDay}`;
 const hotspotsOf = (c: LinkContext, q: string) => `/v1/hotspots?${agencyOf(c)}&${q}`;
 const gatheringsOf = (c: LinkContext) =>
-  `/v1/gatherings?${agencyOf(c)}&gatheredFrom=${enc(c.from)}&gatheredTo=${enc(c.to)}&limit=200`;
+  `/v1/gatherings?${agencyOf(c)}&gatheredFrom=${enc(c.from)}&gatheredTo=${enc(c.to)}`;
+const workOf = (c: LinkContext, state?: string) =>
+  `/v1/task-forces/assignments?${agencyOf(c)}&activeFrom=${c.fromDay}&activeTo=${c.toDay}` +
+  (state ? `&state=${state}` : '');
+const reviewsOf = (c: LinkContext, state?: string) =>
+  `/v1/review-campaigns/reviews?${agencyOf(c)}&runningFrom=${c.fromDay}&runningTo=${c.toDay}` +
+  (state ? `&state=${state}` : '');
 
 /** The case search's filter of the statutory case types (letters, complaints, denunciations, petitions). */
 const STATUTORY = `type=${CASE_TYPES.join(',')}`;
@@ -282,7 +291,14 @@ export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
   { code: 'IV.4', label: 'Tố cáo: quá hạn', key: 'denunciation_overdue', drill: 'type=denunciation&overdue=true' },
   { code: 'V.1', label: 'Vụ việc đông người', key: 'mass', drill: `${STATUTORY}&mass=true` },
   { code: 'V.2', label: 'Vụ việc phức tạp', key: 'complex', drill: `${STATUTORY}&complex=true` },
-  { code: 'V.3', label: 'Vụ việc tồn đọng, kéo dài (đang theo dõi)', key: 'prolonged' },
+  // Prolonged matters open, first received before the period's end: the matters list with the same filter (the
+  // flag as the list reads it: stored, or a time rule of GET /v1/matters/flag-rules that holds now).
+  {
+    code: 'V.3',
+    label: 'Vụ việc tồn đọng, kéo dài (đang theo dõi)',
+    key: 'prolonged',
+    list: (c) => `/v1/matters?${agencyOf(c)}&prolonged=true&status=open&firstReceivedTo=${enc(c.to)}`,
+  },
   // Hotspots (ADR 0034): of the agencies' items; raised in the period, and still followed (not closed) at its end.
   // Counted distinct in a consolidation: one hotspot's items can come from several agencies.
   {
@@ -326,22 +342,39 @@ export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
     code: 'VII.1',
     label: 'Tổ công tác hoạt động trong kỳ',
     key: 'task_forces',
-    list: (c) => `/v1/task-forces?${agencyOf(c)}&activeFrom=${c.fromDay}&activeTo=${c.toDay}&limit=200`,
+    list: (c) => `/v1/task-forces?${agencyOf(c)}&activeFrom=${c.fromDay}&activeTo=${c.toDay}`,
   },
-  { code: 'VII.1.a', label: 'Vụ việc, hồ sơ giao tổ công tác', key: 'tf_assigned' },
-  { code: 'VII.1.b', label: 'Trong đó: đã kết thúc', key: 'tf_done' },
-  { code: 'VII.1.c', label: 'Trong đó: tổ công tác đã hết hạn, chưa kết thúc', key: 'tf_lapsed' },
+  // The work of those task forces (db/task-forces.ts: one SQL definition for the figure and its list).
+  { code: 'VII.1.a', label: 'Vụ việc, hồ sơ giao tổ công tác', key: 'tf_assigned', list: (c) => workOf(c) },
+  { code: 'VII.1.b', label: 'Trong đó: đã kết thúc', key: 'tf_done', list: (c) => workOf(c, 'done') },
+  {
+    code: 'VII.1.c',
+    label: 'Trong đó: tổ công tác đã hết hạn, chưa kết thúc',
+    key: 'tf_lapsed',
+    list: (c) => workOf(c, 'lapsed'),
+  },
   // Review campaigns (rà soát, ADR 0037): the reviews of the agencies' matters in campaigns running in the period.
   {
     code: 'VIII.1',
     label: 'Đợt rà soát vụ việc do cơ quan tổ chức, thực hiện trong kỳ',
     key: 'campaigns',
-    list: (c) => `/v1/review-campaigns?${agencyOf(c)}&runningFrom=${c.fromDay}&runningTo=${c.toDay}&limit=200`,
+    list: (c) => `/v1/review-campaigns?${agencyOf(c)}&runningFrom=${c.fromDay}&runningTo=${c.toDay}`,
   },
-  { code: 'VIII.1.a', label: 'Vụ việc phải rà soát', key: 'reviews' },
-  { code: 'VIII.1.b', label: 'Vụ việc đã rà soát', key: 'reviewed' },
-  { code: 'VIII.1.c', label: 'Vụ việc rà soát quá hạn', key: 'reviews_overdue' },
-  { code: 'VIII.1.d', label: 'Vụ việc rà soát quá hạn chuyển cấp trên', key: 'reviews_escalated' },
+  // The reviews in those campaigns (db/review-campaigns.ts: one SQL definition for the figure and its list).
+  { code: 'VIII.1.a', label: 'Vụ việc phải rà soát', key: 'reviews', list: (c) => reviewsOf(c) },
+  { code: 'VIII.1.b', label: 'Vụ việc đã rà soát', key: 'reviewed', list: (c) => reviewsOf(c, 'reviewed') },
+  {
+    code: 'VIII.1.c',
+    label: 'Vụ việc rà soát quá hạn',
+    key: 'reviews_overdue',
+    list: (c) => reviewsOf(c, 'overdue'),
+  },
+  {
+    code: 'VIII.1.d',
+    label: 'Vụ việc rà soát quá hạn chuyển cấp trên',
+    key: 'reviews_escalated',
+    list: (c) => reviewsOf(c, 'escalated'),
+  },
 ];
 
 /** The rows whose consolidation counts distinct records (see {@link Rollup}); every other row is summed. */
@@ -438,6 +471,12 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
        AND ${v}->>'letterType' = ANY(?::text[]) AND ${v}->>'letterOutcome' = ANY(?::text[])`,
     [agencies, from, to, ELIGIBLE.letterType!.map(String), ELIGIBLE.letterOutcome!.map(String)],
   );
+  // V.3: the prolonged flag as the matters list reads it (db/matters.ts flagSql: stored, or a time rule in force
+  // today that holds now), so that the row's link lists exactly these matters.
+  const prolonged = flagSql('prolonged', await createMatterStore(db).rules(vnDate(Date.now())));
+  const prolongedBindings = Object.fromEntries(prolonged.bindings.map((b, i) => [`pm${i}`, b]));
+  let pi = 0;
+  const prolongedSql = prolonged.sql.replace(/\?/g, () => `:pm${pi++}`);
   // Reception: the sessions held in the period (by session date) and their visits, as the reception lists filter.
   const { rows: rec } = await db.raw<{ rows: Array<Record<string, string>> }>(
     `WITH s AS (
@@ -453,9 +492,9 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
        (SELECT count(*) FROM v) AS visits,
        (SELECT COALESCE(sum(v.people_count), 0) FROM v) AS people,
        (SELECT count(*) FROM v WHERE v.is_delegation) AS delegations,
-       (SELECT count(*) FROM matters m WHERE m.agency_id = ANY(:a::text[]) AND m.prolonged
+       (SELECT count(*) FROM matters m WHERE m.agency_id = ANY(:a::text[]) AND ${prolongedSql}
           AND m.status = 'open' AND m.first_received_at < :to) AS prolonged`,
-    { a: agencies, fromDay: req.period.from, toDay: req.period.to, to },
+    { a: agencies, fromDay: req.period.from, toDay: req.period.to, to, ...prolongedBindings },
   );
   const { figures: sections, items } = await issue15Figures(db, agencies, {
     from,
@@ -568,8 +607,6 @@ async function issue15Figures(
   p: { from: string; to: string; fromDay: string; toDay: string },
 ): Promise<{ figures: Record<string, string>; items: Record<string, string[]> }> {
   const home = BROUGHT_HOME_SQL.replace(/\bPROCESS\b/g, 'g.process_case_id');
-  const done = `CASE a.kind WHEN 'case' THEN EXISTS (SELECT 1 FROM case_facts cf WHERE cf.case_id = a.ref_id AND cf.closed)
-    ELSE EXISTS (SELECT 1 FROM matters m WHERE m.id = a.ref_id AND m.status = 'closed') END`;
   const ids = (where: string) => `(SELECT COALESCE(array_agg(h.id::text ORDER BY h.id), '{}') FROM h WHERE ${where})`;
   const raised = `h.raised_at >= :from`;
   const open = `h.level IS NOT NULL AND h.status <> 'closed'`;
@@ -585,11 +622,14 @@ async function issue15Figures(
        SELECT t.id, t.ends_on FROM task_forces t
         WHERE t.governing_agency_id = ANY(:a::text[]) AND t.created_at < :to AND t.ends_on >= :fromDay::date
      ), ta AS (
-       SELECT tf.ends_on, ${done} AS done FROM task_force_assignments a JOIN tf ON tf.id = a.task_force_id
-        WHERE a.assigned_at < :to
+       SELECT count(*) AS tf_assigned, count(*) FILTER (WHERE ${TASK_FORCE_WORK_STATE_SQL.done}) AS tf_done,
+          count(*) FILTER (WHERE ${TASK_FORCE_WORK_STATE_SQL.lapsed}) AS tf_lapsed
+        FROM ${TASK_FORCE_WORK_FROM} WHERE ${taskForceWorkWhere({ from: true, to: true })}
      ), ri AS (
-       SELECT i.* FROM review_items i JOIN review_campaigns c ON c.id = i.campaign_id
-        WHERE i.agency_id = ANY(:a::text[]) AND c.created_at < :to AND (c.completed_at IS NULL OR c.completed_at >= :from)
+       SELECT count(*) AS reviews, count(*) FILTER (WHERE ${reviewStateSql('reviewed', true)}) AS reviewed,
+          count(*) FILTER (WHERE ${reviewStateSql('overdue', true)}) AS reviews_overdue,
+          count(*) FILTER (WHERE ${reviewStateSql('escalated', true)}) AS reviews_escalated
+        FROM ${REVIEWS_FROM} WHERE ${reviewsWhere({ from: true, to: true })}
      )
      SELECT
        ${ids(raised)} AS hotspots_raised,
@@ -599,17 +639,16 @@ async function issue15Figures(
        (SELECT COALESCE(sum(g.people_count), 0) FROM g) AS gathering_people,
        (SELECT count(*) FROM g WHERE g.home) AS gatherings_home,
        (SELECT count(*) FROM tf) AS task_forces,
-       (SELECT count(*) FROM ta) AS tf_assigned,
-       (SELECT count(*) FROM ta WHERE ta.done) AS tf_done,
-       (SELECT count(*) FROM ta WHERE NOT ta.done AND ta.ends_on < :toDay::date) AS tf_lapsed,
+       (SELECT tf_assigned FROM ta) AS tf_assigned,
+       (SELECT tf_done FROM ta) AS tf_done,
+       (SELECT tf_lapsed FROM ta) AS tf_lapsed,
        (SELECT count(*) FROM review_campaigns c WHERE c.agency_id = ANY(:a::text[]) AND c.created_at < :to
           AND (c.completed_at IS NULL OR c.completed_at >= :from)) AS campaigns,
-       (SELECT count(*) FROM ri) AS reviews,
-       (SELECT count(*) FROM ri WHERE ri.status = 'reviewed' AND ri.reviewed_at < :to) AS reviewed,
-       (SELECT count(*) FROM ri WHERE ri.due_at < :to
-          AND NOT (ri.status = 'reviewed' AND ri.reviewed_at <= ri.due_at)) AS reviews_overdue,
-       (SELECT count(*) FROM ri WHERE ri.escalated_at < :to) AS reviews_escalated`,
-    { a: agencies, from: p.from, to: p.to, fromDay: p.fromDay, toDay: p.toDay },
+       (SELECT reviews FROM ri) AS reviews,
+       (SELECT reviewed FROM ri) AS reviewed,
+       (SELECT reviews_overdue FROM ri) AS reviews_overdue,
+       (SELECT reviews_escalated FROM ri) AS reviews_escalated`,
+    { a: agencies, from: p.from, to: p.to, fromDay: p.fromDay, toDay: p.toDay, asOfDay: p.toDay },
   );
   const row = rows[0]!;
   const figures: Record<string, string> = {};

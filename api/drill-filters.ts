@@ -28,3 +28,23 @@ export async function narrowAgencies(
   if (!subtree.includes(q.agencyId)) throw problems.notFound(`Agency ${q.agencyId}`);
   return q.exactAgency === 'true' ? [q.agencyId] : agencies.subtree(q.agencyId);
 }
+
+/**
+ * One value of `values` or several separated by commas (`sessionKind=periodic,ad_hoc`): a report cell's filter
+ * over several values; an unknown value is 400 naming the field.
+ */
+export function EnumList<T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .string()
+    .max(500)
+    .transform((s, ctx) => {
+      const parts = s.split(',');
+      const bad = parts.filter((p) => !(values as readonly string[]).includes(p));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `expected one or more of ${values.join(', ')} separated by commas` });
+        return z.NEVER;
+      }
+      return [...new Set(parts)] as Array<T[number]>;
+    })
+    .meta({ description: `One value, or several separated by commas: ${values.join(', ')}` });
+}

@@ -289,10 +289,14 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
       to?: string | undefined;
       /** The citizens were brought home (the process's `bringHome` step completed), or not. */
       broughtHome?: boolean | undefined;
-    }) {
+      /** Keyset: the page after this (gathered_at, id). */
+      after?: { k: string; id: string } | undefined;
+    }): Promise<Array<GatheringRecord & { sortKey: string }>> {
       const rows = await gatheringQuery(db)
+        .select(db.raw('g.gathered_at::text AS sort_key'))
         .whereIn('g.agency_id', q.agencies as string[])
         .modify((b) => {
+          if (q.after) b.whereRaw('(g.gathered_at, g.id) < (?::timestamptz, ?)', [q.after.k, q.after.id]);
           if (q.matterId) b.where('g.matter_id', q.matterId);
           if (q.from) b.where('g.gathered_at', '>=', q.from);
           if (q.to) b.where('g.gathered_at', '<', q.to);
@@ -303,10 +307,10 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
         })
         .orderBy([
           { column: 'g.gathered_at', order: 'desc' },
-          { column: 'g.id', order: 'asc' },
+          { column: 'g.id', order: 'desc' },
         ])
         .limit(q.limit);
-      return rows.map((r: Record<string, unknown>) => gatheringOf(r));
+      return rows.map((r: Record<string, unknown>) => ({ ...gatheringOf(r), sortKey: r.sort_key as string }));
     },
     /** The representatives of a gathering, decrypted (the caller audits the read). */
     async representatives(gatheringId: string): Promise<VisitorIdentity[]> {

@@ -170,6 +170,8 @@ export interface MatterFilters {
   mass?: boolean | undefined;
   receivedFrom?: string | undefined;
   receivedTo?: string | undefined;
+  /** First received before this instant (exclusive). */
+  firstReceivedTo?: string | undefined;
   minTimesReceived?: number | undefined;
   provinceCode?: string | undefined;
   communeCode?: string | undefined;
@@ -318,6 +320,7 @@ export function createMatterStore(db: Db) {
           if (q.mass !== undefined) b.where('m.mass', q.mass);
           if (q.receivedFrom) b.where('m.last_received_at', '>=', q.receivedFrom);
           if (q.receivedTo) b.where('m.first_received_at', '<=', q.receivedTo);
+          if (q.firstReceivedTo) b.where('m.first_received_at', '<', q.firstReceivedTo);
           if (q.minTimesReceived !== undefined) b.where('m.times_received', '>=', q.minTimesReceived);
           if (q.provinceCode !== undefined) b.where('m.place_province', q.provinceCode);
           if (q.communeCode !== undefined) b.where('m.place_commune', q.communeCode);

@@ -246,7 +246,8 @@ export interface SessionFilters {
   agencies: readonly string[];
   from?: string | undefined;
   to?: string | undefined;
-  kind?: SessionKind | undefined;
+  /** One kind or several (the report forms' cells: periodic and ad hoc). */
+  kind?: readonly SessionKind[] | undefined;
   leaderPersonId?: string | undefined;
   receivedBy?: ReceivedBy | undefined;
   mode?: SessionMode | undefined;
@@ -261,11 +262,18 @@ export interface VisitFilters {
   sessionId?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
-  contentType?: ContentType | undefined;
-  outcome?: VisitOutcome | undefined;
+  /** Visited in `[visitedFrom, visitedTo)` (instants; `from`/`to` are the session's days). */
+  visitedFrom?: string | undefined;
+  visitedTo?: string | undefined;
+  contentType?: readonly ContentType[] | undefined;
+  outcome?: readonly VisitOutcome[] | undefined;
   isDelegation?: boolean | undefined;
   leaderPersonId?: string | undefined;
-  sessionKind?: SessionKind | undefined;
+  sessionKind?: readonly SessionKind[] | undefined;
+  /** How the session's head received: in person or delegated. */
+  receivedBy?: ReceivedBy | undefined;
+  /** The visit's matter was received more than once (a visit without a matter counts as received once). */
+  repeat?: boolean | undefined;
   matterId?: string | undefined;
   matterFlag?: 'prolonged' | 'complex' | 'mass' | undefined;
   after?: PageAfter | undefined;
@@ -414,7 +422,7 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
         .modify((b) => {
           if (q.from) b.where('s.session_date', '>=', q.from);
           if (q.to) b.where('s.session_date', '<=', q.to);
-          if (q.kind) b.where('s.kind', q.kind);
+          if (q.kind) b.whereRaw('s.kind = ANY(?::text[])', [[...q.kind]]);
           if (q.leaderPersonId) b.where('s.leader_person_id', q.leaderPersonId);
           if (q.receivedBy) b.where('s.received_by', q.receivedBy);
           if (q.mode) b.where('s.mode', q.mode);
@@ -505,11 +513,19 @@ export function createReceptionStore(db: Db, keys: PiiKeyring) {
           if (q.sessionId) b.where('v.session_id', q.sessionId);
           if (q.from) b.where('s.session_date', '>=', q.from);
           if (q.to) b.where('s.session_date', '<=', q.to);
-          if (q.contentType) b.where('v.content_type', q.contentType);
-          if (q.outcome) b.where('v.outcome', q.outcome);
+          if (q.visitedFrom) b.where('v.visited_at', '>=', q.visitedFrom);
+          if (q.visitedTo) b.where('v.visited_at', '<', q.visitedTo);
+          if (q.contentType) b.whereRaw('v.content_type = ANY(?::text[])', [[...q.contentType]]);
+          if (q.outcome) b.whereRaw('v.outcome = ANY(?::text[])', [[...q.outcome]]);
           if (q.isDelegation !== undefined) b.where('v.is_delegation', q.isDelegation);
           if (q.leaderPersonId) b.where('s.leader_person_id', q.leaderPersonId);
-          if (q.sessionKind) b.where('s.kind', q.sessionKind);
+          if (q.sessionKind) b.whereRaw('s.kind = ANY(?::text[])', [[...q.sessionKind]]);
+          if (q.receivedBy) b.where('s.received_by', q.receivedBy);
+          // As the report forms count a repeat visit (reports/engine.ts visitFilterSql).
+          if (q.repeat !== undefined)
+            b.whereRaw(
+              `COALESCE((SELECT rm.times_received FROM matters rm WHERE rm.id = v.matter_id), 1) ${q.repeat ? '>' : '<='} 1`,
+            );
           if (q.matterId) b.where('v.matter_id', q.matterId);
           if (q.matterFlag)
             b.whereExists((e) =>

@@ -112,6 +112,40 @@ export interface AgencyProgress {
   escalated: number;
 }
 
+/**
+ * The reviews of campaigns as a report counts them and its list shows them (issue 16 item 6: one definition for
+ * both, chairman's report rows VIII.1.a–d and `GET /v1/review-campaigns/reviews`). Over
+ * `review_items i JOIN review_campaigns c`; named bindings `:a` (the agencies whose matters are reviewed),
+ * `:fromDay`, `:toDay` (Vietnam days): reviews of campaigns running in `[fromDay, toDay]` (launched before the end
+ * of `toDay`, not completed before `fromDay`); a bound left out is not applied.
+ */
+export const REVIEWS_FROM = 'review_items i JOIN review_campaigns c ON c.id = i.campaign_id';
+const END_OF_TO_DAY = `((:toDay::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`;
+const START_OF_FROM_DAY = `(:fromDay::date::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`;
+export function reviewsWhere(bounds: { from: boolean; to: boolean }): string {
+  const parts = ['i.agency_id = ANY(:a::text[])'];
+  if (bounds.to) parts.push(`c.created_at < ${END_OF_TO_DAY}`);
+  if (bounds.from) parts.push(`(c.completed_at IS NULL OR c.completed_at >= ${START_OF_FROM_DAY})`);
+  return parts.join(' AND ');
+}
+export const REVIEW_STATES = ['reviewed', 'overdue', 'escalated'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+/**
+ * A review's state as of the end of the period (`toDay`; now without one): reviewed by then; overdue (due by then,
+ * and not reviewed by its due time); escalated to the agency above by then.
+ */
+export function reviewStateSql(state: ReviewState, bounded: boolean): string {
+  const asOf = bounded ? END_OF_TO_DAY : 'now()';
+  switch (state) {
+    case 'reviewed':
+      return `(i.status = 'reviewed' AND i.reviewed_at < ${asOf})`;
+    case 'overdue':
+      return `(i.due_at < ${asOf} AND NOT (i.status = 'reviewed' AND i.reviewed_at <= i.due_at))`;
+    case 'escalated':
+      return `(i.escalated_at < ${asOf})`;
+  }
+}
+
 export function createReviewCampaignStore(db: Db) {
   const items = (trx: Db = db) =>
     trx('review_items as i').join('matters as m', 'm.id', 'i.matter_id').select('i.*', 'm.title as matter_title');
@@ -177,10 +211,13 @@ export function createReviewCampaignStore(db: Db) {
       agencies: readonly string[],
       limit: number,
       running?: { from?: string | undefined; to?: string | undefined },
-    ): Promise<CampaignRecord[]> {
+      after?: { k: string; id: string },
+    ): Promise<Array<CampaignRecord & { sortKey: string }>> {
       const rows = await db('review_campaigns')
+        .select('*', db.raw('created_at::text AS sort_key'))
         .whereRaw('agency_id = ANY(?::text[])', [agencies as string[]])
         .modify((b) => {
+          if (after) b.whereRaw('(created_at, id) < (?::timestamptz, ?)', [after.k, after.id]);
           // The day after, in SQL: any day a client may send has one (`9999-12-31` + 1 is no ISO day for the clock).
           if (running?.to)
             b.whereRaw(`created_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, [running.to]);
@@ -192,7 +229,43 @@ export function createReviewCampaignStore(db: Db) {
           { column: 'id', order: 'desc' },
         ])
         .limit(limit);
-      return rows.map((r: Record<string, unknown>) => campaignOf(r));
+      return rows.map((r: Record<string, unknown>) => ({ ...campaignOf(r), sortKey: r.sort_key as string }));
+    },
+    /**
+     * The reviews of `agencies`' matters in campaigns ({@link reviewsWhere}), due first (keyset on due_at, id),
+     * with the campaign's name.
+     */
+    async campaignReviews(q: {
+      agencies: readonly string[];
+      fromDay?: string | undefined;
+      toDay?: string | undefined;
+      state?: ReviewState | undefined;
+      campaignId?: string | undefined;
+      after?: { k: string; id: string } | undefined;
+      limit: number;
+    }): Promise<Array<ReviewRecord & { campaignName: string; sortKey: string }>> {
+      const where = [reviewsWhere({ from: q.fromDay !== undefined, to: q.toDay !== undefined })];
+      if (q.state) where.push(reviewStateSql(q.state, q.toDay !== undefined));
+      if (q.campaignId) where.push('c.id = :campaignId');
+      if (q.after) where.push('(i.due_at, i.id) > (:afterK::timestamptz, :afterId)');
+      const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
+        `SELECT i.*, m.title AS matter_title, c.name AS campaign_name, i.due_at::text AS sort_key
+           FROM ${REVIEWS_FROM} JOIN matters m ON m.id = i.matter_id
+          WHERE ${where.join(' AND ')} ORDER BY i.due_at, i.id LIMIT :limit`,
+        {
+          a: q.agencies as string[],
+          ...(q.fromDay !== undefined ? { fromDay: q.fromDay } : {}),
+          ...(q.toDay !== undefined ? { toDay: q.toDay } : {}),
+          ...(q.campaignId ? { campaignId: q.campaignId } : {}),
+          ...(q.after ? { afterK: q.after.k, afterId: q.after.id } : {}),
+          limit: q.limit,
+        },
+      );
+      return rows.map((r) => ({
+        ...reviewOf(r),
+        campaignName: r.campaign_name as string,
+        sortKey: r.sort_key as string,
+      }));
     },
     async ownerOf(resource: 'review-campaign' | 'review', id: string): Promise<string | undefined> {
       const r = await db(resource === 'review' ? 'review_items' : 'review_campaigns')

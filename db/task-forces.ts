@@ -67,6 +67,51 @@ const COVERS_CASE = `((a.kind = 'case' AND a.ref_id = ?) OR (a.kind = 'matter' A
   UNION ALL SELECT d.matter_id FROM matter_delegations d WHERE d.process_case_id = ?
   UNION ALL SELECT g.matter_id FROM central_gatherings g WHERE g.process_case_id = ?)))`;
 
+/**
+ * The work assigned to task forces as a report counts it and its list shows it (issue 16 item 6: one definition
+ * for both, chairman's report rows VII.1.a–c and `GET /v1/task-forces/assignments`). Over
+ * `task_force_assignments a JOIN task_forces t`; named bindings `:a` (the governing agencies), `:fromDay`, `:toDay`
+ * (Vietnam days). A task force active in `[fromDay, toDay]` (set up before the end of `toDay`, ending on or after
+ * `fromDay`), the work assigned to it before the end of `toDay`; a bound left out is not applied.
+ */
+export const TASK_FORCE_WORK_FROM = 'task_force_assignments a JOIN task_forces t ON t.id = a.task_force_id';
+/** The end of the Vietnam day `:toDay` as an instant (`9999-12-31` + 1 is computed by SQL, not the clock). */
+const END_OF_TO_DAY = `((:toDay::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`;
+export function taskForceWorkWhere(bounds: { from: boolean; to: boolean }): string {
+  const parts = ['t.governing_agency_id = ANY(:a::text[])'];
+  if (bounds.to) parts.push(`t.created_at < ${END_OF_TO_DAY}`, `a.assigned_at < ${END_OF_TO_DAY}`);
+  if (bounds.from) parts.push('t.ends_on >= :fromDay::date');
+  return parts.join(' AND ');
+}
+/** Done: the case closed (its facts), the matter closed. */
+export const ASSIGNMENT_DONE_SQL = `(CASE a.kind
+  WHEN 'case' THEN EXISTS (SELECT 1 FROM case_facts cf WHERE cf.case_id = a.ref_id AND cf.closed)
+  ELSE EXISTS (SELECT 1 FROM matters m WHERE m.id = a.ref_id AND m.status = 'closed') END)`;
+export const TASK_FORCE_WORK_STATES = ['done', 'undone', 'lapsed'] as const;
+export type TaskForceWorkState = (typeof TASK_FORCE_WORK_STATES)[number];
+/**
+ * A work item's state: `done`; `undone`; `lapsed`, not done and its task force ended before `:asOfDay` (the
+ * period's last day; today without one).
+ */
+export const TASK_FORCE_WORK_STATE_SQL: Record<TaskForceWorkState, string> = {
+  done: ASSIGNMENT_DONE_SQL,
+  undone: `NOT ${ASSIGNMENT_DONE_SQL}`,
+  lapsed: `NOT ${ASSIGNMENT_DONE_SQL} AND t.ends_on < :asOfDay::date`,
+};
+
+export interface TaskForceWorkItem {
+  taskForceId: string;
+  taskForceName: string;
+  governingAgencyId: string;
+  endsOn: string;
+  kind: AssignmentKind;
+  refId: string;
+  agencyId: string;
+  assignedAt: string;
+  done: boolean;
+  sortKey: string;
+}
+
 export function createTaskForceStore(db: Db) {
   const store = {
     async insert(
@@ -129,10 +174,13 @@ export function createTaskForceStore(db: Db) {
       agencies: readonly string[],
       limit: number,
       active?: { from?: string | undefined; to?: string | undefined },
-    ): Promise<TaskForceRecord[]> {
+      after?: { k: string; id: string },
+    ): Promise<Array<TaskForceRecord & { sortKey: string }>> {
       const rows = await db('task_forces')
+        .select('*', db.raw('created_at::text AS sort_key'))
         .whereRaw('governing_agency_id = ANY(?::text[])', [agencies as string[]])
         .modify((b) => {
+          if (after) b.whereRaw('(created_at, id) < (?::timestamptz, ?)', [after.k, after.id]);
           // The day after, in SQL: any day a client may send has one (`9999-12-31` + 1 is no ISO day for the clock).
           if (active?.to)
             b.whereRaw(`created_at < ((?::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh')`, [active.to]);
@@ -143,7 +191,57 @@ export function createTaskForceStore(db: Db) {
           { column: 'id', order: 'desc' },
         ])
         .limit(limit);
-      return rows.map((r: Record<string, unknown>) => taskForceOf(r));
+      return rows.map((r: Record<string, unknown>) => ({ ...taskForceOf(r), sortKey: r.sort_key as string }));
+    },
+    /**
+     * The work assigned to task forces governed by `agencies` ({@link taskForceWorkWhere}), newest assignment first
+     * (keyset on assigned_at, kind, ref id: the cursor's id is `kind:refId`).
+     */
+    async work(q: {
+      agencies: readonly string[];
+      fromDay?: string | undefined;
+      toDay?: string | undefined;
+      state?: TaskForceWorkState | undefined;
+      /** The day `lapsed` is judged on (the period's last day; today without one). */
+      asOfDay: string;
+      taskForceId?: string | undefined;
+      after?: { k: string; id: string } | undefined;
+      limit: number;
+    }): Promise<TaskForceWorkItem[]> {
+      const where = [taskForceWorkWhere({ from: q.fromDay !== undefined, to: q.toDay !== undefined })];
+      if (q.state) where.push(TASK_FORCE_WORK_STATE_SQL[q.state]);
+      if (q.taskForceId) where.push('t.id = :taskForceId');
+      const sep = q.after ? q.after.id.indexOf(':') : -1;
+      if (q.after) where.push('(a.assigned_at, a.kind, a.ref_id) < (:afterK::timestamptz, :afterKind, :afterRef)');
+      const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
+        `SELECT a.*, t.name AS tf_name, t.governing_agency_id, t.ends_on, ${ASSIGNMENT_DONE_SQL} AS done,
+            a.assigned_at::text AS sort_key
+           FROM ${TASK_FORCE_WORK_FROM} WHERE ${where.join(' AND ')}
+          ORDER BY a.assigned_at DESC, a.kind DESC, a.ref_id DESC LIMIT :limit`,
+        {
+          a: q.agencies as string[],
+          ...(q.fromDay !== undefined ? { fromDay: q.fromDay } : {}),
+          ...(q.toDay !== undefined ? { toDay: q.toDay } : {}),
+          ...(q.state === 'lapsed' ? { asOfDay: q.asOfDay } : {}),
+          ...(q.taskForceId ? { taskForceId: q.taskForceId } : {}),
+          ...(q.after
+            ? { afterK: q.after.k, afterKind: q.after.id.slice(0, sep), afterRef: q.after.id.slice(sep + 1) }
+            : {}),
+          limit: q.limit,
+        },
+      );
+      return rows.map((r) => ({
+        taskForceId: r.task_force_id as string,
+        taskForceName: r.tf_name as string,
+        governingAgencyId: r.governing_agency_id as string,
+        endsOn: day(r.ends_on),
+        kind: r.kind as AssignmentKind,
+        refId: r.ref_id as string,
+        agencyId: r.agency_id as string,
+        assignedAt: iso(r.assigned_at),
+        done: r.done as boolean,
+        sortKey: r.sort_key as string,
+      }));
     },
     /** Adds (or re-adds) a member; false when they are a member already. */
     async addMember(id: string, personId: string, agencyId: string, trx: Db): Promise<boolean> {

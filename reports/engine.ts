@@ -193,6 +193,45 @@ function caseDrillDown(query: Record<string, string>, unit: { agencyId: string; 
   return `/v1/cases?${caseFilterParams(CaseFilterQuery.parse(q)).toString()}`;
 }
 
+/** How a list of visits shows a figure that is not the count of its items (the cell's `note`). */
+export const VISIT_MEASURE_NOTES = {
+  people: 'tổng peopleCount của các lượt tiếp trong danh sách',
+  matters: 'số vụ việc khác nhau (matterId) của các lượt tiếp trong danh sách; lượt không gắn vụ việc tính là một',
+} as const;
+
+/**
+ * The reception list behind a visit or session cell (issue 16 item 6): `GET /v1/reception/visits` (visited in the
+ * period) or `GET /v1/reception/sessions` (held on a day of it) with the cell's filter, for the unit's subtree
+ * (`exactAgency` for the reporting agency's own row) — the filters the engine counts with (`visitFilterSql`).
+ */
+function receptionDrillDown(
+  source: 'visits' | 'sessions',
+  f: VisitCellFilter,
+  unit: { agencyId: string; exact: boolean },
+  period: { from: IsoDate; to: IsoDate },
+  start: string,
+  end: string,
+): string {
+  const q = new URLSearchParams({ agencyId: unit.agencyId });
+  if (unit.exact) q.set('exactAgency', 'true');
+  if (source === 'sessions') {
+    q.set('from', period.from);
+    q.set('to', period.to);
+    if (f.sessionKind) q.set('kind', f.sessionKind.join(','));
+    if (f.receivedBy) q.set('receivedBy', f.receivedBy);
+    return `/v1/reception/sessions?${q.toString()}`;
+  }
+  q.set('visitedFrom', start);
+  q.set('visitedTo', end);
+  if (f.sessionKind) q.set('sessionKind', f.sessionKind.join(','));
+  if (f.receivedBy) q.set('receivedBy', f.receivedBy);
+  if (f.delegation !== undefined) q.set('delegation', String(f.delegation));
+  if (f.repeat !== undefined) q.set('repeat', String(f.repeat));
+  if (f.contentType) q.set('contentType', f.contentType.join(','));
+  if (f.outcome) q.set('outcome', f.outcome.join(','));
+  return `/v1/reception/visits?${q.toString()}`;
+}
+
 /** The form's rules on a snapshot, cross-form ones reading `others` (row by row, matched by row code). */
 function check(form: FormDefinition, snap: ReportSnapshot, others: Map<string, ReportSnapshot>): CheckResult[] {
   const out: CheckResult[] = [];
@@ -391,15 +430,24 @@ export function createReportEngine(
       label: 'Tổng',
       cells: rowCells(form, (no) => us.reduce((a, u) => a + (values.get(no)?.get(u.code) ?? 0), 0)),
     };
-    // Drill-down: the case search with the same filter, for the unit's subtree.
+    const { start, end } = periodInstants(period);
+    // Drill-down: the case search with the same filter, or the reception list (visits, sessions), for the unit's
+    // subtree; a measure other than the items' count is said in the cell's note.
     for (const c of form.columns) {
-      if (c.cell.kind !== 'query' || c.cell.source !== 'cases') continue;
+      if (c.cell.kind !== 'query') continue;
       for (const r of [...rows, total]) {
         const target = r.code === 'total' || r.code === 'self' ? agencyId : r.code;
         // The agency's own row is that agency alone (`exactAgency`); a unit or the total, its subtree.
         const unit = { agencyId: target, exact: r.code === 'self' };
         const cell = r.cells[String(c.no)];
-        if (cell) cell.drillDown = caseDrillDown(cellCaseQuery(c.cell.filter, c.cell.basis, period), unit);
+        if (!cell) continue;
+        if (c.cell.source === 'cases') {
+          cell.drillDown = caseDrillDown(cellCaseQuery(c.cell.filter, c.cell.basis, period), unit);
+          continue;
+        }
+        cell.drillDown = receptionDrillDown(c.cell.source, c.cell.filter, unit, period, start, end);
+        const m = c.cell.measure.kind;
+        if (m !== 'count') cell.note = VISIT_MEASURE_NOTES[m];
       }
     }
     return {

@@ -19,7 +19,7 @@ import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
-import { IDEMPOTENCY_KEY, IsoInstant, Text, VisitorInput } from '../schemas.js';
+import { Cursor, IDEMPOTENCY_KEY, IsoInstant, nextLink, Text, VisitorInput } from '../schemas.js';
 
 const READERS = ['reception_officer', 'intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
 const RECORDERS = ['reception_officer', 'intake', 'officer', 'supervisor', 'admin'] as const;
@@ -261,7 +261,14 @@ export const gatheringRoutes: RouteSpec[] = [
     },
     handler: async ({ params, subtree, services }) => {
       const list = await services.massMatterStore.gatherings({ matterId: params.id, agencies: subtree, limit: 200 });
-      return { body: { items: await views(services, list) } };
+      return {
+        body: {
+          items: await views(
+            services,
+            list.map(({ sortKey: _k, ...g }) => g),
+          ),
+        },
+      };
     },
   }),
   defineRoute({
@@ -277,11 +284,15 @@ export const gatheringRoutes: RouteSpec[] = [
         gatheredFrom: IsoInstant.optional().meta({ description: 'Gathered at or after' }),
         gatheredTo: IsoInstant.optional().meta({ description: 'Gathered before' }),
         broughtHome: DrillBool.meta({ description: "`true`: the citizens were brought home (the process's step)" }),
+        after: Cursor.optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
     },
     responses: {
-      200: { description: 'Gatherings', schema: z.object({ items: z.array(GatheringView) }) },
+      200: {
+        description: 'A page of gatherings; `next` is the URL of the following page',
+        schema: z.object({ items: z.array(GatheringView), next: z.string().nullable() }),
+      },
     },
     handler: async ({ query, subtree, services }) => {
       const list = await services.massMatterStore.gatherings({
@@ -290,8 +301,17 @@ export const gatheringRoutes: RouteSpec[] = [
         from: query.gatheredFrom,
         to: query.gatheredTo,
         broughtHome: query.broughtHome === undefined ? undefined : query.broughtHome === 'true',
+        after: query.after,
       });
-      return { body: { items: await views(services, list) } };
+      return {
+        body: {
+          items: await views(
+            services,
+            list.map(({ sortKey: _k, ...g }) => g),
+          ),
+          next: nextLink('/v1/gatherings', query, list, query.limit),
+        },
+      };
     },
   }),
   defineRoute({

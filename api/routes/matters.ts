@@ -8,6 +8,7 @@ import { FLAG_CRITERIA, MATTER_LINK_DECISIONS, MATTER_LINK_KINDS, MATTER_STATUSE
 import type { MatterRecord, Suggestion } from '../../db/matters.js';
 import { CONTENT_TYPES } from '../../db/reception.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
+import { DrillAgencyQuery, narrowAgencies } from '../drill-filters.js';
 import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
@@ -182,13 +183,16 @@ export const matterRoutes: RouteSpec[] = [
     auth: { roles: READERS, scope: { kind: 'subtree' } },
     request: {
       query: z.strictObject({
-        agencyId: AgencyId.optional(),
+        ...DrillAgencyQuery,
         status: z.enum(MATTER_STATUSES).optional(),
         prolonged: Bool,
         complex: Bool,
         mass: Bool,
         receivedFrom: IsoInstant.optional(),
         receivedTo: IsoInstant.optional(),
+        firstReceivedTo: IsoInstant.optional().meta({
+          description: 'First received before this instant (the monthly report: under follow-up at the period end)',
+        }),
         minTimesReceived: z.coerce.number().int().min(1).max(10_000).optional(),
         provinceCode: Place.shape.provinceCode.optional(),
         communeCode: z
@@ -208,11 +212,7 @@ export const matterRoutes: RouteSpec[] = [
       },
     },
     handler: async ({ query, subtree, services }) => {
-      let agencies = subtree;
-      if (query.agencyId) {
-        if (!subtree.includes(query.agencyId)) throw problems.notFound(`Agency ${query.agencyId}`);
-        agencies = await services.agencies.subtree(query.agencyId);
-      }
+      const agencies = await narrowAgencies(subtree, query, services.agencies);
       const rules = await services.matters.rules(vnDate(Date.now()));
       const rows = await services.matters.list(
         {
@@ -223,6 +223,7 @@ export const matterRoutes: RouteSpec[] = [
           mass: flag(query.mass),
           receivedFrom: query.receivedFrom,
           receivedTo: query.receivedTo,
+          firstReceivedTo: query.firstReceivedTo,
           minTimesReceived: query.minTimesReceived,
           provinceCode: query.provinceCode,
           communeCode: query.communeCode,

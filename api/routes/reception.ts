@@ -18,7 +18,7 @@ import {
 import { refusalBasis } from '../../reception/legal-rules.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
 import { withVnInstants } from '../instants.js';
-import { DrillAgencyQuery, narrowAgencies } from '../drill-filters.js';
+import { DrillAgencyQuery, EnumList, narrowAgencies } from '../drill-filters.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { checkIdempotencyKey, idempotent } from '../routing/idempotent.js';
@@ -271,7 +271,7 @@ const SessionListQuery = z.strictObject({
   ...DrillAgencyQuery,
   from: IsoDay.optional().meta({ description: 'Session date from (Vietnam)' }),
   to: IsoDay.optional(),
-  kind: z.enum(SESSION_KINDS).optional(),
+  kind: EnumList(SESSION_KINDS).optional(),
   leaderPersonId: PersonId.optional(),
   receivedBy: z.enum(RECEIVED_BY).optional(),
   mode: z.enum(SESSION_MODES).optional(),
@@ -286,11 +286,20 @@ const VisitListQuery = z.strictObject({
   sessionId: Uuid.optional(),
   from: IsoDay.optional().meta({ description: 'Session date from (Vietnam)' }),
   to: IsoDay.optional(),
-  contentType: z.enum(CONTENT_TYPES).optional(),
-  outcome: z.enum(VISIT_OUTCOMES).optional(),
+  visitedFrom: IsoInstant.optional().meta({
+    description: 'Visited at or after (the report forms count by visit time)',
+  }),
+  visitedTo: IsoInstant.optional().meta({ description: 'Visited before' }),
+  contentType: EnumList(CONTENT_TYPES).optional(),
+  outcome: EnumList(VISIT_OUTCOMES).optional(),
   delegation: Bool,
   leaderPersonId: PersonId.optional(),
-  sessionKind: z.enum(SESSION_KINDS).optional(),
+  sessionKind: EnumList(SESSION_KINDS).optional(),
+  receivedBy: z
+    .enum(RECEIVED_BY)
+    .optional()
+    .meta({ description: "The session's head received in person or delegated" }),
+  repeat: Bool.meta({ description: '`true`: visits of a matter received more than once (as the forms count them)' }),
   matterId: Uuid.optional(),
   matterFlag: z.enum(['prolonged', 'complex', 'mass']).optional(),
   after: Cursor.optional(),
@@ -590,8 +599,13 @@ export const receptionRoutes: RouteSpec[] = [
     },
     handler: async ({ query, subtree, services }) => {
       const agencies = await narrowAgencies(subtree, query, services.agencies);
-      const { delegation, ...rest } = query;
-      const rows = await services.receptionStore.visits({ ...rest, isDelegation: flag(delegation), agencies });
+      const { delegation, repeat, ...rest } = query;
+      const rows = await services.receptionStore.visits({
+        ...rest,
+        isDelegation: flag(delegation),
+        repeat: flag(repeat),
+        agencies,
+      });
       return {
         body: { items: rows.map(visitView), next: nextLink('/v1/reception/visits', query, rows, query.limit) },
       };

@@ -9,13 +9,13 @@
 import { z } from 'zod';
 import { DrillAgencyQuery, narrowAgencies } from '../drill-filters.js';
 import { MATTER_FLAGS } from '../../db/matters.js';
-import { REVIEW_OUTCOMES, type CampaignRecord, type ReviewRecord } from '../../db/review-campaigns.js';
+import { REVIEW_OUTCOMES, REVIEW_STATES, type CampaignRecord, type ReviewRecord } from '../../db/review-campaigns.js';
 import { isIsoDate } from '../../workflows/clock/days.js';
 import { actorOf } from '../auth/principal.js';
 import { forbidden } from '../auth/errors.js';
 import { idempotent } from '../routing/idempotent.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { AgencyId, Text } from '../schemas.js';
+import { AgencyId, Cursor, nextLink, Text } from '../schemas.js';
 import { TaskForceId } from './task-forces.js';
 
 const LAUNCHERS = ['supervisor'] as const;
@@ -198,17 +198,86 @@ export const reviewCampaignRoutes: RouteSpec[] = [
         ...DrillAgencyQuery,
         runningFrom: IsoDate.optional().meta({ description: 'Running on or after this day: not completed before it' }),
         runningTo: IsoDate.optional().meta({ description: 'Running on or before this day: launched by its end' }),
+        after: Cursor.optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
     },
-    responses: { 200: { description: 'Campaigns', schema: z.object({ items: z.array(CampaignView) }) } },
+    responses: {
+      200: {
+        description: 'A page of campaigns; `next` is the URL of the following page',
+        schema: z.object({ items: z.array(CampaignView), next: z.string().nullable() }),
+      },
+    },
     handler: async ({ query, subtree, services }) => {
       const agencies = await narrowAgencies(subtree, query, services.agencies);
-      const rows = await services.reviewCampaigns.store.list(agencies, query.limit, {
-        from: query.runningFrom,
-        to: query.runningTo,
+      const rows = await services.reviewCampaigns.store.list(
+        agencies,
+        query.limit,
+        { from: query.runningFrom, to: query.runningTo },
+        query.after,
+      );
+      return {
+        body: {
+          items: rows.map(({ sortKey: _k, ...c }) => campaignView(c)),
+          next: nextLink('/v1/review-campaigns', query, rows, query.limit),
+        },
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/v1/review-campaigns/reviews',
+    operationId: 'listCampaignReviews',
+    tags: ['Review campaigns'],
+    summary: "The reviews of your subtree's matters across campaigns (the supervisor's view), due first",
+    description:
+      "The list behind the monthly report's rows VIII.1.a–d (issue 16 item 6), by the same SQL definition: the " +
+      "reviews of the agencies' matters (the review's `agencyId`; `GET /v1/reviews` is the work list, with those " +
+      'escalated to you); with `runningFrom`/`runningTo`, of campaigns running some day of the window (launched by ' +
+      'the end of `runningTo`, not completed before `runningFrom`). `state`, as of the end of `runningTo` (or now): ' +
+      '`reviewed`; `overdue` (due by then and not reviewed by its due time); `escalated` to the agency above.',
+    auth: { roles: READERS, scope: { kind: 'subtree' } },
+    request: {
+      query: z.strictObject({
+        ...DrillAgencyQuery,
+        runningFrom: IsoDate.optional().meta({ description: 'Campaigns not completed before this day' }),
+        runningTo: IsoDate.optional().meta({ description: 'Campaigns launched by the end of this day' }),
+        state: z.enum(REVIEW_STATES).optional(),
+        campaignId: CampaignId.optional(),
+        after: Cursor.optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+      queryExample: { runningFrom: '2026-11-15', runningTo: '2026-12-14', state: 'overdue' },
+    },
+    responses: {
+      200: {
+        description: 'A page of reviews; `next` is the URL of the following page',
+        schema: z
+          .object({
+            items: z.array(ReviewView.extend({ campaignName: z.string() }).meta({ id: 'CampaignReview' })),
+            next: z.string().nullable(),
+          })
+          .meta({ id: 'CampaignReviewList' }),
+      },
+    },
+    handler: async ({ query, subtree, services }) => {
+      const agencies = await narrowAgencies(subtree, query, services.agencies);
+      const rows = await services.reviewCampaigns.store.campaignReviews({
+        agencies,
+        fromDay: query.runningFrom,
+        toDay: query.runningTo,
+        state: query.state,
+        campaignId: query.campaignId,
+        after: query.after,
+        limit: query.limit,
       });
-      return { body: { items: rows.map(campaignView) } };
+      return {
+        body: {
+          items: rows.map(({ sortKey: _k, campaignName, ...r }) => ({ ...reviewView(r), campaignName })),
+          next: nextLink('/v1/review-campaigns/reviews', query, rows, query.limit),
+        },
+      };
     },
   }),
 

@@ -7,13 +7,13 @@
  */
 import { z } from 'zod';
 import { DrillAgencyQuery, narrowAgencies } from '../drill-filters.js';
-import { ASSIGNMENT_KINDS, type TaskForceDetail } from '../../db/task-forces.js';
+import { ASSIGNMENT_KINDS, TASK_FORCE_WORK_STATES, type TaskForceDetail } from '../../db/task-forces.js';
 import { isIsoDate } from '../../workflows/clock/days.js';
 import { vnDate } from '../../workflows/clock/vn-time.js';
 import { actorOf } from '../auth/principal.js';
 import { idempotent } from '../routing/idempotent.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
-import { AgencyId, Text, UuidRe } from '../schemas.js';
+import { AgencyId, Cursor, nextLink, Text, UuidRe } from '../schemas.js';
 
 const ACTORS = ['supervisor'] as const;
 const READERS = ['supervisor', 'auditor', 'admin'] as const;
@@ -60,6 +60,21 @@ const TaskForceView = z
     link: z.string(),
   })
   .meta({ id: 'TaskForce' });
+
+const WorkView = z
+  .object({
+    taskForceId: z.string(),
+    taskForceName: z.string(),
+    governingAgencyId: z.string(),
+    endsOn: z.string().meta({ description: "The task force's last day" }),
+    kind: z.enum(ASSIGNMENT_KINDS),
+    refId: z.string().meta({ description: 'The matter or case id' }),
+    agencyId: z.string().meta({ description: "The matter's or case's agency" }),
+    assignedAt: z.string(),
+    done: z.boolean().meta({ description: 'The case or the matter is closed' }),
+    links: z.object({ taskForce: z.string(), case: z.string().optional(), matter: z.string().optional() }),
+  })
+  .meta({ id: 'TaskForceAssignmentItem' });
 
 const todayVn = () => vnDate(Date.now());
 function view(tf: TaskForceDetail) {
@@ -146,29 +161,99 @@ export const taskForceRoutes: RouteSpec[] = [
         ...DrillAgencyQuery,
         activeFrom: IsoDate.optional().meta({ description: 'Active on or after this day: ending on or after it' }),
         activeTo: IsoDate.optional().meta({ description: 'Active on or before this day: set up by its end' }),
+        after: Cursor.optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
     },
     responses: {
       200: {
-        description: 'Task forces (without members and assignments: see each one)',
+        description:
+          'A page of task forces (without members and assignments: see each one); `next`: the following page',
         schema: z.object({
           items: z.array(TaskForceView.omit({ members: true, assignments: true })),
+          next: z.string().nullable(),
         }),
       },
     },
     handler: async ({ query, subtree, services }) => {
       const agencies = await narrowAgencies(subtree, query, services.agencies);
-      const rows = await services.taskForces.store.list(agencies, query.limit, {
-        from: query.activeFrom,
-        to: query.activeTo,
-      });
+      const rows = await services.taskForces.store.list(
+        agencies,
+        query.limit,
+        { from: query.activeFrom, to: query.activeTo },
+        query.after,
+      );
       return {
         body: {
-          items: rows.map(({ createdBy: _by, ...r }) => ({
+          items: rows.map(({ createdBy: _by, sortKey: _k, ...r }) => ({
             ...r,
             active: r.endsOn >= todayVn(),
             link: `/v1/task-forces/${r.id}`,
+          })),
+          next: nextLink('/v1/task-forces', query, rows, query.limit),
+        },
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'get',
+    path: '/v1/task-forces/assignments',
+    operationId: 'listTaskForceAssignments',
+    tags: ['Task forces'],
+    summary: 'The matters and cases assigned to task forces governed within your subtree, newest assignment first',
+    description:
+      "The list behind the monthly report's rows VII.1.a–c (issue 16 item 6), by the same SQL definition: with " +
+      '`activeFrom`/`activeTo`, the work of task forces active some day of the window (set up by the end of ' +
+      '`activeTo`, ending on or after `activeFrom`) assigned by the end of `activeTo`. `state`: `done` (the case or ' +
+      'matter closed), `undone`, `lapsed` (not done, and the task force ended before `activeTo`, or today).',
+    auth: { roles: READERS, scope: { kind: 'subtree' } },
+    request: {
+      query: z.strictObject({
+        ...DrillAgencyQuery,
+        activeFrom: IsoDate.optional().meta({ description: 'Task forces ending on or after this day' }),
+        activeTo: IsoDate.optional().meta({
+          description: 'Task forces set up, and work assigned, by the end of this day',
+        }),
+        state: z.enum(TASK_FORCE_WORK_STATES).optional(),
+        taskForceId: TaskForceId.optional(),
+        after: Cursor.optional(),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+      queryExample: { activeFrom: '2026-11-15', activeTo: '2026-12-14', state: 'lapsed' },
+    },
+    responses: {
+      200: {
+        description: 'A page of assigned work; `next` is the URL of the following page',
+        schema: z
+          .object({ items: z.array(WorkView), next: z.string().nullable() })
+          .meta({ id: 'TaskForceAssignmentList' }),
+      },
+    },
+    handler: async ({ query, subtree, services }) => {
+      const agencies = await narrowAgencies(subtree, query, services.agencies);
+      const rows = await services.taskForces.store.work({
+        agencies,
+        fromDay: query.activeFrom,
+        toDay: query.activeTo,
+        state: query.state,
+        asOfDay: query.activeTo ?? todayVn(),
+        taskForceId: query.taskForceId,
+        after: query.after,
+        limit: query.limit,
+      });
+      return {
+        body: {
+          items: rows.map(({ sortKey: _k, ...w }) => ({
+            ...w,
+            links: {
+              taskForce: `/v1/task-forces/${w.taskForceId}`,
+              [w.kind]: w.kind === 'case' ? `/v1/cases/${w.refId}` : `/v1/matters/${w.refId}`,
+            },
+          })),
+          next: nextLink('/v1/task-forces/assignments', query, rows, query.limit, (r) => ({
+            k: r.sortKey,
+            id: `${r.kind}:${r.refId}`,
           })),
         },
       };

@@ -2746,6 +2746,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/review-campaigns/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The reviews of your subtree's matters across campaigns (the supervisor's view), due first
+         * @description The list behind the monthly report's rows VIII.1.a–d (issue 16 item 6), by the same SQL definition: the reviews of the agencies' matters (the review's `agencyId`; `GET /v1/reviews` is the work list, with those escalated to you); with `runningFrom`/`runningTo`, of campaigns running some day of the window (launched by the end of `runningTo`, not completed before `runningFrom`). `state`, as of the end of `runningTo` (or now): `reviewed`; `overdue` (due by then and not reviewed by its due time); `escalated` to the agency above.
+         *
+         *     Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listCampaignReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reviews": {
         parameters: {
             query?: never;
@@ -2889,6 +2911,28 @@ export interface paths {
          * @description Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
         delete: operations["removeTaskForceMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/task-forces/assignments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The matters and cases assigned to task forces governed within your subtree, newest assignment first
+         * @description The list behind the monthly report's rows VII.1.a–c (issue 16 item 6), by the same SQL definition: with `activeFrom`/`activeTo`, the work of task forces active some day of the window (set up by the end of `activeTo`, ending on or after `activeFrom`) assigned by the end of `activeTo`. `state`: `done` (the case or matter closed), `undone`, `lapsed` (not done, and the task force ended before `activeTo`, or today).
+         *
+         *     Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
+         */
+        get: operations["listTaskForceAssignments"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3465,6 +3509,38 @@ export interface components {
             notifiedCases: number;
             previousVersion: string;
             version: string;
+        };
+        CampaignReview: {
+            /** @description The matter's agency, which reviews it */
+            agencyId: string;
+            campaignId: string;
+            campaignName: string;
+            dueAt: string;
+            escalatedAt: string | null;
+            /** @description The agency above, once the review was overdue */
+            escalatedTo: string | null;
+            id: string;
+            legalGround: string | null;
+            links: {
+                campaign: string;
+                matter: string;
+            };
+            matterId: string;
+            matterTitle: string;
+            note: string | null;
+            openedAt: string | null;
+            /** @enum {string|null} */
+            outcome: "resolved" | "resolution_plan" | "terminated" | "referred_to_task_force" | null;
+            overdue: boolean;
+            planDate: string | null;
+            reviewedAt: string | null;
+            /** @enum {string} */
+            status: "pending" | "open" | "reviewed";
+            taskForceId: string | null;
+        };
+        CampaignReviewList: {
+            items: components["schemas"]["CampaignReview"][];
+            next: string | null;
         };
         CancelReceptionPeriod: {
             reason: string;
@@ -6241,6 +6317,31 @@ export interface components {
             kind: "matter" | "case";
             /** @description The matter or case id */
             refId: string;
+        };
+        TaskForceAssignmentItem: {
+            /** @description The matter's or case's agency */
+            agencyId: string;
+            assignedAt: string;
+            /** @description The case or the matter is closed */
+            done: boolean;
+            /** @description The task force's last day */
+            endsOn: string;
+            governingAgencyId: string;
+            /** @enum {string} */
+            kind: "matter" | "case";
+            links: {
+                case?: string;
+                matter?: string;
+                taskForce: string;
+            };
+            /** @description The matter or case id */
+            refId: string;
+            taskForceId: string;
+            taskForceName: string;
+        };
+        TaskForceAssignmentList: {
+            items: components["schemas"]["TaskForceAssignmentItem"][];
+            next: string | null;
         };
         TaskForceMemberInput: {
             /**
@@ -11689,6 +11790,8 @@ export interface operations {
     listCentralGatherings: {
         parameters: {
             query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
                 /** @description Narrow to this agency's subtree (must be within yours) */
                 agencyId?: string;
                 /** @description `true`: the citizens were brought home (the process's step) */
@@ -11707,7 +11810,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Gatherings */
+            /** @description A page of gatherings; `next` is the URL of the following page */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -11715,6 +11818,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["CentralGathering"][];
+                        next: string | null;
                     };
                 };
             };
@@ -12165,10 +12269,14 @@ export interface operations {
             query?: {
                 /** @description Cursor: the `after` value of the previous page's `next` link */
                 after?: string;
-                /** @description Agency id in the agency tree */
+                /** @description Narrow to this agency's subtree (must be within yours) */
                 agencyId?: string;
                 communeCode?: string;
                 complex?: "true" | "false";
+                /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
+                exactAgency?: "true" | "false";
+                /** @description First received before this instant (the monthly report: under follow-up at the period end) */
+                firstReceivedTo?: string;
                 limit?: number;
                 mass?: "true" | "false";
                 minTimesReceived?: number;
@@ -15051,7 +15159,8 @@ export interface operations {
                 exactAgency?: "true" | "false";
                 /** @description Session date from (Vietnam) */
                 from?: string;
-                kind?: "regular" | "periodic" | "ad_hoc";
+                /** @description One value, or several separated by commas: regular, periodic, ad_hoc */
+                kind?: string;
                 leaderPersonId?: string;
                 limit?: number;
                 mode?: "in_person" | "online";
@@ -15357,7 +15466,8 @@ export interface operations {
                 after?: string;
                 /** @description Narrow to this agency's subtree (must be within yours) */
                 agencyId?: string;
-                contentType?: "complaint" | "denunciation" | "petition" | "feedback";
+                /** @description One value, or several separated by commas: complaint, denunciation, petition, feedback */
+                contentType?: string;
                 delegation?: "true" | "false";
                 /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
                 exactAgency?: "true" | "false";
@@ -15367,10 +15477,20 @@ export interface operations {
                 limit?: number;
                 matterFlag?: "prolonged" | "complex" | "mass";
                 matterId?: string;
-                outcome?: "guided" | "answered" | "letter_received" | "transferred" | "refused";
+                /** @description One value, or several separated by commas: guided, answered, letter_received, transferred, refused */
+                outcome?: string;
+                /** @description The session's head received in person or delegated */
+                receivedBy?: "in_person" | "delegated";
+                /** @description `true`: visits of a matter received more than once (as the forms count them) */
+                repeat?: "true" | "false";
                 sessionId?: string;
-                sessionKind?: "regular" | "periodic" | "ad_hoc";
+                /** @description One value, or several separated by commas: regular, periodic, ad_hoc */
+                sessionKind?: string;
                 to?: string;
+                /** @description Visited at or after (the report forms count by visit time) */
+                visitedFrom?: string;
+                /** @description Visited before */
+                visitedTo?: string;
             };
             header?: never;
             path?: never;
@@ -16370,6 +16490,8 @@ export interface operations {
     listReviewCampaigns: {
         parameters: {
             query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
                 /** @description Narrow to this agency's subtree (must be within yours) */
                 agencyId?: string;
                 /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
@@ -16386,7 +16508,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Campaigns */
+            /** @description A page of campaigns; `next` is the URL of the following page */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -16394,6 +16516,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["ReviewCampaign"][];
+                        next: string | null;
                     };
                 };
             };
@@ -16574,6 +16697,67 @@ export interface operations {
             };
         };
     };
+    listCampaignReviews: {
+        parameters: {
+            query?: {
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Narrow to this agency's subtree (must be within yours) */
+                agencyId?: string;
+                campaignId?: string;
+                /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
+                exactAgency?: "true" | "false";
+                limit?: number;
+                /** @description Campaigns not completed before this day */
+                runningFrom?: string;
+                /** @description Campaigns launched by the end of this day */
+                runningTo?: string;
+                state?: "reviewed" | "overdue" | "escalated";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reviews; `next` is the URL of the following page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignReviewList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listReviews: {
         parameters: {
             query?: {
@@ -16730,6 +16914,8 @@ export interface operations {
                 activeFrom?: string;
                 /** @description Active on or before this day: set up by its end */
                 activeTo?: string;
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
                 /** @description Narrow to this agency's subtree (must be within yours) */
                 agencyId?: string;
                 /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
@@ -16742,7 +16928,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Task forces (without members and assignments: see each one) */
+            /** @description A page of task forces (without members and assignments: see each one); `next`: the following page */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -16762,6 +16948,7 @@ export interface operations {
                             name: string;
                             periodId: string | null;
                         }[];
+                        next: string | null;
                     };
                 };
             };
@@ -17177,6 +17364,67 @@ export interface operations {
             };
             /** @description The lead (name another lead first) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTaskForceAssignments: {
+        parameters: {
+            query?: {
+                /** @description Task forces ending on or after this day */
+                activeFrom?: string;
+                /** @description Task forces set up, and work assigned, by the end of this day */
+                activeTo?: string;
+                /** @description Cursor: the `after` value of the previous page's `next` link */
+                after?: string;
+                /** @description Narrow to this agency's subtree (must be within yours) */
+                agencyId?: string;
+                /** @description `true`: that agency alone, not its subtree (needs `agencyId`) */
+                exactAgency?: "true" | "false";
+                limit?: number;
+                state?: "done" | "undone" | "lapsed";
+                taskForceId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of assigned work; `next` is the URL of the following page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskForceAssignmentList"];
+                };
+            };
+            /** @description Invalid request (fields named in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,8 +1,7 @@
 /**
  * A report figure's drill-down in the console (issue 16 item 6): the API list a figure links to (`drillDown`,
  * e.g. `/v1/hotspots?agencyId=…&raisedFrom=…`) opens the console's list page of the same records with the same
- * filters in its address; the page passes them on to the API and shows them. Lists without a page of their own
- * land on the nearest one: visits on the reception sessions of the same days.
+ * filters in its address; the page passes them on to the API and shows them.
  */
 import { Badge, Group, Text } from '@mantine/core';
 import { useSearchParams } from 'react-router';
@@ -14,13 +13,12 @@ const PAGES: Record<string, { page: string; fixed?: Record<string, string>; keep
   '/v1/hotspots': { page: '/hotspots' },
   '/v1/gatherings': { page: '/gatherings' },
   '/v1/task-forces': { page: '/task-forces' },
+  '/v1/task-forces/assignments': { page: '/task-force-work' },
   '/v1/review-campaigns': { page: '/review-campaigns' },
+  '/v1/review-campaigns/reviews': { page: '/campaign-reviews' },
+  '/v1/matters': { page: '/matters' },
   '/v1/reception/sessions': { page: '/reception', fixed: { tab: 'sessions' } },
-  '/v1/reception/visits': {
-    page: '/reception',
-    fixed: { tab: 'sessions' },
-    keep: ['agencyId', 'exactAgency', 'from', 'to'],
-  },
+  '/v1/reception/visits': { page: '/reception/visits' },
 };
 
 /** The filters each list page takes from its address to the API (a report's drill-down sets them). */
@@ -30,6 +28,23 @@ export const DRILL_FILTERS = {
   taskForces: ['agencyId', 'exactAgency', 'activeFrom', 'activeTo'],
   reviewCampaigns: ['agencyId', 'exactAgency', 'runningFrom', 'runningTo'],
   sessions: ['agencyId', 'exactAgency', 'from', 'to', 'kind', 'receivedBy'],
+  visits: [
+    'agencyId',
+    'exactAgency',
+    'from',
+    'to',
+    'visitedFrom',
+    'visitedTo',
+    'sessionKind',
+    'receivedBy',
+    'delegation',
+    'repeat',
+    'contentType',
+    'outcome',
+  ],
+  matters: ['agencyId', 'exactAgency', 'firstReceivedTo'],
+  taskForceWork: ['agencyId', 'exactAgency', 'activeFrom', 'activeTo', 'state'],
+  campaignReviews: ['agencyId', 'exactAgency', 'runningFrom', 'runningTo', 'state'],
 } as const;
 
 /** The console page for an API drill-down link (`/v1/cases?…` → `/cases?…&from=report`). */

@@ -93,6 +93,9 @@ export const screens: Screen[] = [
   { path: 'periods/:periodId', lazy: () => import('./pages/Period.js') },
   { path: 'matters/:id', lazy: () => import('./pages/Matter.js') },
   { path: 'gatherings', lazy: () => import('./pages/Gatherings.js') },
+  { path: 'task-force-work', lazy: () => import('./pages/TaskForceWork.js') },
+  { path: 'campaign-reviews', lazy: () => import('./pages/CampaignReviews.js') },
+  { path: 'reception/visits', lazy: () => import('./pages/ReceptionVisits.js') },
   { path: 'task-forces/:id', lazy: () => import('./pages/TaskForce.js') },
   { path: 'review-campaigns/:id', lazy: () => import('./pages/ReviewCampaign.js') },
 ];

@@ -773,6 +773,12 @@ describe('route × role access matrix', () => {
       '/v1/gatherings?gatheredFrom=2026-01-01T00:00:00%2B07:00&broughtHome=true',
       '/v1/task-forces?activeFrom=2026-01-01&activeTo=2026-01-31',
       '/v1/review-campaigns?runningFrom=2026-01-01&runningTo=2026-01-31',
+      '/v1/task-forces/assignments?activeFrom=2026-01-01&activeTo=2026-01-31&state=lapsed',
+      '/v1/review-campaigns/reviews?runningFrom=2026-01-01&runningTo=2026-01-31&state=overdue',
+      '/v1/matters?prolonged=true&status=open&firstReceivedTo=2026-02-01T00:00:00%2B07:00',
+      '/v1/reception/visits?visitedFrom=2026-01-01T00:00:00%2B07:00&sessionKind=periodic,ad_hoc&receivedBy=delegated' +
+        '&repeat=true&contentType=petition,feedback&outcome=guided',
+      '/v1/reception/sessions?from=2026-01-01&to=2026-01-31&kind=periodic,ad_hoc',
     ];
     const home = await authHeader({ roles: ['supervisor'], agency: HOME });
     const parent = await authHeader({ roles: ['supervisor'], agency: PARENT });
@@ -800,6 +806,19 @@ describe('route × role access matrix', () => {
       ['/v1/gatherings?gatheredTo=2026-13-01T00:00:00Z', 'gatheredTo'],
       ['/v1/task-forces?activeFrom=2026-02-30', 'activeFrom'],
       ['/v1/review-campaigns?runningTo=soon', 'runningTo'],
+      ['/v1/task-forces/assignments?state=finished', 'state'],
+      ['/v1/task-forces/assignments?activeTo=2026-02-30', 'activeTo'],
+      ['/v1/task-forces/assignments?after=bm90IGEgY3Vyc29y', 'after'],
+      ['/v1/review-campaigns/reviews?state=late', 'state'],
+      ['/v1/review-campaigns/reviews?campaignId=rc-1', 'campaignId'],
+      ['/v1/review-campaigns?after=xyz', 'after'],
+      ['/v1/task-forces?after=xyz', 'after'],
+      ['/v1/gatherings?after=xyz', 'after'],
+      ['/v1/matters?firstReceivedTo=2026-02-01', 'firstReceivedTo'],
+      ['/v1/reception/visits?sessionKind=periodic,weekly', 'sessionKind'],
+      ['/v1/reception/visits?repeat=yes', 'repeat'],
+      ['/v1/reception/visits?visitedTo=tomorrow', 'visitedTo'],
+      ['/v1/reception/sessions?kind=', 'kind'],
     ] as const) {
       const r = await get(url, home);
       expect([url, r.status]).toEqual([url, 400]);
@@ -809,6 +828,8 @@ describe('route × role access matrix', () => {
     for (const url of [
       '/v1/task-forces?activeFrom=0001-01-01&activeTo=9999-12-31',
       '/v1/review-campaigns?runningFrom=0001-01-01&runningTo=9999-12-31',
+      '/v1/task-forces/assignments?activeFrom=0001-01-01&activeTo=9999-12-31&state=lapsed',
+      '/v1/review-campaigns/reviews?runningFrom=0001-01-01&runningTo=9999-12-31&state=overdue',
     ]) {
       const r = await get(url, home);
       expect([url, r.status, r.text.slice(0, 200)]).toEqual([url, 200, r.text.slice(0, 200)]);

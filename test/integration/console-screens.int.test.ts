@@ -255,6 +255,11 @@ describe('the console screens in Chromium', () => {
     expect(await hrefOf('VI.2')).toMatch(/^\/gatherings\?agencyId=tinh-demo/);
     expect(await hrefOf('VII.1')).toMatch(/^\/task-forces\?agencyId=tinh-demo&exactAgency=true&activeFrom=/);
     expect(await hrefOf('VIII.1')).toMatch(/^\/review-campaigns\?agencyId=tinh-demo&exactAgency=true&runningFrom=/);
+    expect(await hrefOf('VII.1.c')).toMatch(/^\/task-force-work\?agencyId=tinh-demo&exactAgency=true&.*state=lapsed/);
+    expect(await hrefOf('VIII.1.c')).toMatch(
+      /^\/campaign-reviews\?agencyId=tinh-demo&exactAgency=true&.*state=overdue/,
+    );
+    expect(await hrefOf('V.3')).toMatch(/^\/matters\?agencyId=tinh-demo&exactAgency=true&prolonged=true&status=open/);
     await visible(figures.locator('tr[data-row="I.3"]').getByTestId('unconfirmed'));
     const reportAt = page.url();
     for (const [row, list] of [
@@ -262,6 +267,8 @@ describe('the console screens in Chromium', () => {
       ['VI.2', 'gatherings'],
       ['VII.1', 'task-forces'],
       ['VIII.1', 'review-campaigns'],
+      ['VII.1.a', 'task-force-work'],
+      ['VIII.1.a', 'campaign-reviews'],
     ] as const) {
       await page.goto(reportAt);
       const a = figures.locator(`tr[data-row="${row}"] td a`);

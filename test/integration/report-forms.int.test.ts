@@ -559,11 +559,12 @@ describe('report forms computed on the real stack', () => {
     expect(own.ok).toBe(true);
   });
 
-  it('drill-down: every case cell links to the case search with its filter, which returns exactly its cases', async () => {
+  it('drill-down: every query cell links to the case search or the reception list with its filter, which returns exactly its figure', async () => {
     const headers = await authHeader({ roles: ['supervisor'], agency: PROVINCE });
     let links = 0;
     let nonZero = 0;
     let caseCells = 0;
+    let reception = 0;
     for (const form of FORMS) {
       const snap = (await (await compute(form.code)).json()) as ReportSnapshot;
       const caseCols = new Set(
@@ -577,25 +578,39 @@ describe('report forms computed on the real stack', () => {
             expect(cell.drillDown, `${form.code} (${no}) ${row.code}`).toMatch(/^\/v1\/cases\?/);
             expect(cell.note, `${form.code} (${no}) ${row.code}`).toBeUndefined();
           }
-          if (!cell.drillDown?.startsWith('/v1/cases?')) continue;
-          let n = 0;
+          if (!cell.drillDown) continue;
+          // A visit or session cell links to the reception list (issue 16 item 6); its note names a measure other
+          // than the items' count: the visits' people, or their distinct matters (a visit without one counts once).
+          const items: Array<{ id: string; peopleCount?: number; matterId?: string | null }> = [];
           let next: string | null = `${cell.drillDown}&limit=100`;
           while (next) {
             const res = await fetch(api.url + next, { headers });
             expect(res.status, next).toBe(200);
-            const page = (await res.json()) as { items: unknown[]; next: string | null };
-            n += page.items.length;
+            const page = (await res.json()) as { items: typeof items; next: string | null };
+            items.push(...page.items);
             next = page.next;
           }
+          const n = cell.note?.includes('peopleCount')
+            ? items.reduce((a, x) => a + x.peopleCount!, 0)
+            : cell.note?.includes('matterId')
+              ? new Set(items.map((x) => x.matterId ?? x.id)).size
+              : items.length;
           expect(n, `${form.code} (${no}) ${row.code}: ${cell.drillDown}`).toBe(cell.value);
+          if (cell.drillDown.startsWith('/v1/reception/')) reception++;
           links++;
           if (n > 0) nonZero++;
         }
     }
-    expect(links).toBe(caseCells);
+    expect(links - reception).toBe(caseCells);
     // Six rows (self, four units, total) of every case column of the ten forms; most of them count some cases.
     expect(caseCells).toBeGreaterThan(400);
     expect(nonZero).toBeGreaterThan(caseCells / 3);
+    // Every visit and session cell of 01/TCD (26) and 02/TCD (2, 4, 6, 8, 10, 13, 14), on all six rows.
+    expect(reception).toBe((26 + 7) * 6);
+    const tcd = (await (await compute('01/TCD')).json()) as ReportSnapshot;
+    expect(tcd.rows[0]!.cells['12']!.drillDown).toContain('/v1/reception/sessions?agencyId=');
+    expect(tcd.rows[0]!.cells['12']!.drillDown).toContain('kind=periodic%2Cad_hoc&receivedBy=in_person');
+    expect(tcd.rows[0]!.cells['5']!.note).toContain('peopleCount');
     const kq = (await (await compute('03/KQGQ')).json()) as ReportSnapshot;
     // Over workflow variables and the conclusion's day: `var.finding`, `conclusionIssuedFrom/To`, `openAt`.
     const finding = new URL(kq.rows[0]!.cells['24']!.drillDown!, 'http://x').searchParams;

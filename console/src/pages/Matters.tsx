@@ -8,6 +8,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, ok } from '../api.js';
 import { Flags } from '../components/MatterFlags.js';
 import { QueryState } from '../components/Problem.js';
+import { DRILL_FILTERS, DrillFilters, useDrillQuery } from '../drill.js';
 import { useOpsT } from '../ops.js';
 
 const FLAGS = ['mass', 'complex', 'prolonged'] as const;
@@ -41,8 +42,10 @@ function MatterList() {
   const [params, setParams] = useSearchParams();
   const flag = FLAGS.find((f) => params.get(f) === 'true') ?? 'all';
   const status = params.get('status') === 'closed' ? 'closed' : params.get('status') === 'open' ? 'open' : undefined;
+  // A report figure's filters (V.3: one agency's prolonged matters open at the period's end).
+  const drill = useDrillQuery(DRILL_FILTERS.matters);
   const q = useQuery({
-    queryKey: ['matters', flag, status],
+    queryKey: ['matters', flag, status, drill],
     queryFn: async () =>
       ok(
         await api().GET('/v1/matters', {
@@ -51,6 +54,7 @@ function MatterList() {
               limit: 200,
               ...(flag !== 'all' ? { [flag]: 'true' } : {}),
               ...(status ? { status } : {}),
+              ...(drill as object),
             } as never,
           },
         }),
@@ -70,6 +74,7 @@ function MatterList() {
         ]}
         mb="sm"
       />
+      <DrillFilters names={DRILL_FILTERS.matters} />
       <QueryState q={q}>
         <div className="table-wrap">
           <Table striped data-testid="matters">

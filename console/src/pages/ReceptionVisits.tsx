@@ -1,0 +1,87 @@
+/**
+ * Visits of the caller's subtree (`GET /v1/reception/visits`), newest first, a page at a time; a report's visit
+ * figures land here with their filters (the monthly report's I.4–I.6, the visit cells of 01/TCD and 02/TCD: period,
+ * session kind, who received, delegation, repeat, content, outcome). Each row opens the visit, its session and case.
+ */
+import { Anchor, Button } from '@mantine/core';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { api, ok } from '../api.js';
+import { DataTable, ListPage, type Column } from '../components/ListPage.js';
+import { QueryState } from '../components/Problem.js';
+import { DRILL_FILTERS, DrillFilters, useDrillQuery } from '../drill.js';
+import { useT } from '../i18n.js';
+
+const afterOf = (next: string | null) =>
+  next ? (new URL(next, 'http://x').searchParams.get('after') ?? undefined) : undefined;
+
+export function Component() {
+  const { t, fmt } = useT();
+  const drill = useDrillQuery(DRILL_FILTERS.visits);
+  const query = { limit: 100, ...(drill as object) };
+  const q = useInfiniteQuery({
+    queryKey: ['reception-visit-list', query],
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      ok(
+        await api().GET('/v1/reception/visits', {
+          params: { query: { ...query, ...(pageParam ? { after: pageParam } : {}) } },
+        }),
+      ),
+    getNextPageParam: (last) => afterOf(last.next),
+  });
+  const items = q.data?.pages.flatMap((p) => p.items) ?? [];
+  type Row = (typeof items)[number];
+  const columns: Array<Column<Row>> = [
+    {
+      header: t('time'),
+      cell: (v) => (
+        <Anchor component={Link} to={`/reception/visits/${v.id}`}>
+          {fmt.dateTime(v.visitedAt)}
+        </Anchor>
+      ),
+    },
+    { header: t('agency'), cell: (v) => v.agencyId },
+    { header: t('people'), cell: (v) => v.peopleCount },
+    { header: t('subject'), cell: (v) => v.summary },
+    { header: t('result'), cell: (v) => v.outcome },
+    {
+      header: t('matter'),
+      cell: (v) =>
+        v.matterId && (
+          <Anchor component={Link} to={`/matters/${v.matterId}`}>
+            {v.matterId.slice(0, 8)}
+          </Anchor>
+        ),
+    },
+    {
+      header: t('case'),
+      cell: (v) =>
+        v.caseId && (
+          <Anchor component={Link} to={`/cases/${v.caseId}`}>
+            {v.caseId.slice(0, 8)}
+          </Anchor>
+        ),
+    },
+  ];
+  return (
+    <ListPage title={t('visitList')} filters={null}>
+      <DrillFilters names={DRILL_FILTERS.visits} />
+      <QueryState q={q}>
+        <DataTable
+          testId="visit-list"
+          columns={columns}
+          rows={items}
+          rowKey={(v) => v.id}
+          rowProps={(v) => ({ 'data-visit': v.id })}
+          highlightOnHover={false}
+        />
+        {q.hasNextPage && (
+          <Button mt="sm" variant="default" onClick={() => q.fetchNextPage()} loading={q.isFetchingNextPage}>
+            {t('more')}
+          </Button>
+        )}
+      </QueryState>
+    </ListPage>
+  );
+}
