@@ -81,6 +81,35 @@ function earlyEntry(): Plugin {
 }
 
 /**
+ * Checks that `src/mantine.css` imports the stylesheet of every Mantine component the bundle contains (ADR 0033
+ * amendment 5): it lists the components used, not Mantine's whole stylesheet, so a component added to a page
+ * without its file would render unstyled — the build fails instead, naming the file to add.
+ */
+function mantineStyles(): Plugin {
+  return {
+    name: 'kntc-mantine-styles',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const css = fs.readFileSync(path.join(here, 'src', 'mantine.css'), 'utf8');
+      const listed = new Set([...css.matchAll(/@import '@mantine\/core\/styles\/(\w+)\.css'/g)].map((m) => m[1]));
+      const used = new Set<string>();
+      for (const b of Object.values(bundle))
+        if (b.type === 'chunk')
+          for (const id of Object.keys(b.modules)) {
+            const m = /@mantine\/core\/esm\/components\/(?:[^/]+\/)*(\w+)\.module\.mjs$/.exec(id);
+            if (m) used.add(m[1]!);
+          }
+      const missing = [...used].filter((c) => !listed.has(c)).sort();
+      if (missing.length)
+        this.error(
+          `console/src/mantine.css lacks the stylesheet of ${missing.join(', ')}: add ` +
+            missing.map((c) => `@import '@mantine/core/styles/${c}.css';`).join(' '),
+        );
+    },
+  };
+}
+
+/**
  * Stores a gzip and a brotli copy next to each JavaScript, CSS, SVG and JSON file of the build: the API sends
  * the one the browser accepts (`api/console.ts`) without compressing on each request.
  */
@@ -108,7 +137,7 @@ function precompress(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), earlyEntry(), routePreloads(), precompress()],
+  plugins: [react(), earlyEntry(), routePreloads(), mantineStyles(), precompress()],
   base: '/',
   build: {
     outDir: 'dist',

@@ -1,4 +1,4 @@
-import '@mantine/core/styles.css';
+import './mantine.css';
 import './console.css';
 import { StrictMode, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -85,7 +85,7 @@ function App() {
   );
   return (
     // No injected <style> tags (the CSP allows styles from this origin only): the default theme's variables
-    // come with @mantine/core/styles.css.
+    // come with Mantine's stylesheet (mantine.css: default-css-variables.css).
     <MantineProvider withCssVariables={false} withGlobalClasses={false}>
       <QueryClientProvider client={queryClient}>
         <LangContext.Provider value={langValue}>
