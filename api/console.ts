@@ -7,6 +7,7 @@
  * of a screen's path names that screen's chunks as `<link rel="modulepreload">` (route-preloads.json, written by
  * the build): the browser fetches the page's code alongside the entry's instead of after it ran (ADR 0033).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
@@ -28,8 +29,22 @@ export const CONSOLE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function securityHeaders(res: Response): void {
-  res.setHeader('Content-Security-Policy', CONSOLE_CSP);
+/**
+ * The policy of a console page: CONSOLE_CSP with the sha256 of each inline script of its HTML added to
+ * `script-src` — the build writes exactly one, the first API requests (`console/src/early.ts`, ADR 0033 amendment
+ * 5); anything else inline stays refused.
+ */
+export function pageCsp(html: string): string {
+  const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`,
+  );
+  return hashes.length
+    ? CONSOLE_CSP.replace("script-src 'self'", `script-src 'self' ${hashes.join(' ')}`)
+    : CONSOLE_CSP;
+}
+
+function securityHeaders(res: Response, csp = CONSOLE_CSP): void {
+  res.setHeader('Content-Security-Policy', csp);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Frame-Options', 'DENY');
@@ -80,6 +95,7 @@ export function consoleRouter(dir: string): Router {
   const router = express.Router();
   const indexFile = path.join(dir, 'index.html');
   let html: string | undefined;
+  let csp = CONSOLE_CSP;
   let routes: RoutePreload[] = [];
   const pages = new Map<string, string>();
   router.use('/assets', precompressed(path.join(dir, 'assets')));
@@ -99,8 +115,8 @@ export function consoleRouter(dir: string): Router {
   router.use(
     express.static(dir, {
       index: false,
-      setHeaders: (res) => {
-        securityHeaders(res as Response);
+      setHeaders: (res, file) => {
+        securityHeaders(res as Response, file === indexFile ? pageCsp(fs.readFileSync(file, 'utf8')) : CONSOLE_CSP);
         res.setHeader('Cache-Control', 'no-cache');
       },
     }),
@@ -114,6 +130,7 @@ export function consoleRouter(dir: string): Router {
       } catch {
         return next();
       }
+      csp = pageCsp(html);
       try {
         routes = JSON.parse(fs.readFileSync(path.join(dir, 'route-preloads.json'), 'utf8')) as RoutePreload[];
       } catch {
@@ -127,7 +144,7 @@ export function consoleRouter(dir: string): Router {
       page = links ? html.replace('</head>', `${links}</head>`) : html;
       if (pages.size < 1000) pages.set(req.path, page);
     }
-    securityHeaders(res);
+    securityHeaders(res, csp);
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(page);
   });

@@ -26,6 +26,7 @@ import { CHROMIUM_PATH } from '../processes/bpmn/render.js';
 import { ensureTemporal } from '../scripts/install-temporal.mjs';
 import { seedReadModel } from './api.js';
 import { startBenchStack } from './stack.js';
+import { formatProfile, profileMainThread } from './console-profile.js';
 
 const kB = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 
@@ -44,12 +45,23 @@ export function bundleSizes(dir = CONSOLE_DIST) {
       brotli: 0,
     });
   const all = fs.readdirSync(path.join(dir, 'assets')).map((f) => `/assets/${f}`);
+  // Inline scripts of the page (the early requests, ADR 0033 amendment 5) count with the initial JavaScript.
+  const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => Buffer.from(m[1]!));
+  const initialJs = inline.reduce(
+    (a, b) => ({
+      raw: a.raw + b.length,
+      gzip: a.gzip + gzipSync(b, { level: 9 }).length,
+      brotli: a.brotli + brotliCompressSync(b).length,
+    }),
+    sum(initial.filter((f) => f.endsWith('.js'))),
+  );
   return {
-    initialJs: sum(initial.filter((f) => f.endsWith('.js'))),
+    initialJs,
     initialCss: sum(initial.filter((f) => f.endsWith('.css'))),
     diagram: sum(all.filter((f) => /\/Diagram-[^/]+\.(js|css)$/.test(f))),
     allJs: sum(all.filter((f) => f.endsWith('.js'))),
     initialFiles: initial,
+    inlineScripts: inline.length,
   };
 }
 
@@ -150,6 +162,95 @@ async function serverTimes(db: AppDeps['db'], base: string, jwtSecret: string, l
   db.removeAllListeners('query-response');
 }
 
+/**
+ * One cold load of `url` in a fresh browser context (empty cache) with the session's token: the largest contentful
+ * paint, the frame that paints `ready`, when the page's first data had arrived. `BENCH_CONSOLE_TRACE=1` logs the
+ * resource waterfall, `BENCH_CONSOLE_PROFILE=1` the main thread's time by kind of work (a Chromium trace; written to
+ * BENCH_CONSOLE_TRACE_DIR when set), `BENCH_CONSOLE_CPUPROFILE=1` the page's hottest JavaScript functions.
+ */
+async function measureRun(
+  browser: import('playwright-core').Browser,
+  url: string,
+  ready: string,
+  token: string,
+  name: string,
+  log: (s: string) => void,
+) {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } }); // cold cache each run
+  await ctx.addInitScript((t) => {
+    (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem(
+      'kntc.token',
+      t,
+    );
+  }, token);
+  // As text: tsx would wrap named functions in a helper the page does not have.
+  await ctx.addInitScript({ content: pageProbe(ready) });
+  const page = await ctx.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  const profile = Boolean(process.env.BENCH_CONSOLE_PROFILE);
+  if (profile)
+    await browser.startTracing(page, {
+      categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'],
+    });
+  const cdp = process.env.BENCH_CONSOLE_CPUPROFILE ? await ctx.newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
+  await page.goto(url);
+  await page.waitForSelector(ready, { timeout: 60_000 }).catch((e: Error) => {
+    throw new Error(`${url}: ${e.message}; errors in the page: ${errors.join(' | ') || 'none'}`);
+  });
+  await page.waitForFunction(() => (globalThis as unknown as { __painted: number }).__painted > 0);
+  await page.waitForTimeout(500);
+  const m = await page.evaluate(() => {
+    const w = globalThis as unknown as { __lcp: number; __painted: number; __lcpElement?: string };
+    type Timing = { name: string; startTime: number; responseEnd: number };
+    const perf = performance as unknown as { getEntriesByType(t: string): Timing[] };
+    const steps = [...perf.getEntriesByType('navigation'), ...perf.getEntriesByType('resource')].map((r) => {
+      const name = r.name.replace(/^https?:\/\/[^/]+/, '').slice(0, 60);
+      return `${name} ${r.startTime.toFixed(0)}→${r.responseEnd.toFixed(0)}`;
+    });
+    // When the page's data had arrived: the last answer of its first API calls (those early.ts starts).
+    const answered = Math.max(
+      0,
+      ...perf
+        .getEntriesByType('resource')
+        .filter((r) => /\/v1\/(tasks|figures)/.test(r.name))
+        .map((r) => r.responseEnd),
+    );
+    return { lcp: w.__lcp, painted: w.__painted, element: w.__lcpElement ?? '?', steps, answered };
+  });
+  const trace = profile ? await browser.stopTracing() : undefined;
+  if (cdp) {
+    const { profile: prof } = await cdp.send('Profiler.stop');
+    type N = (typeof prof.nodes)[number];
+    const byId = new Map(prof.nodes.map((n) => [n.id, n] as [number, N]));
+    const self = new Map<string, number>();
+    const dts = prof.timeDeltas ?? [];
+    prof.samples?.forEach((id, k) => {
+      const f = byId.get(id)!.callFrame;
+      const key = `${f.functionName || '(anon)'} ${f.url.replace(/^.*\//, '')}:${f.lineNumber}`;
+      self.set(key, (self.get(key) ?? 0) + (dts[k + 1] ?? 0) / 1000);
+    });
+    const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 30);
+    log(top.map(([k, v]) => `      ${v.toFixed(1)} ${k}`).join('\n'));
+  }
+  if (process.env.BENCH_CONSOLE_TRACE)
+    log(
+      `  ${name}: LCP ${m.lcp.toFixed(0)} ms on ${m.element}, painted ${m.painted.toFixed(0)} ms, data answered ` +
+        `${m.answered.toFixed(0)} ms (load ${os.loadavg()[0]!.toFixed(1)})\n    ${m.steps.join('\n    ')}`,
+    );
+  if (trace && process.env.BENCH_CONSOLE_TRACE_DIR)
+    fs.writeFileSync(path.join(process.env.BENCH_CONSOLE_TRACE_DIR, `${name}.json`), trace);
+  if (trace) log(`    ${name}: ${formatProfile(profileMainThread(trace, url, m.painted))}`);
+  await ctx.close();
+  return m;
+}
+
 export async function runConsoleBench(log: (s: string) => void = console.error): Promise<string> {
   const N = Number(process.env.BENCH_CONSOLE_CASES ?? 100_000);
   const RUNS = Number(process.env.BENCH_CONSOLE_RUNS ?? 5);
@@ -178,12 +279,24 @@ export async function runConsoleBench(log: (s: string) => void = console.error):
       pii: createPiiKeyring(`bench1:${Buffer.alloc(32, 7).toString('base64')}`),
       consoleDir: CONSOLE_DIST,
     };
-    const server = await new Promise<import('node:http').Server>((resolve) => {
-      const s = createApp(deps).listen(0, '127.0.0.1', () => resolve(s));
-    });
-    stops.push(() => new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections())));
-    const addr = server.address();
-    const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    // BENCH_CONSOLE_BASELINE=<a console build folder>: that build too, served by a second app on the same database
+    // and measured run for run alternately with this one (same machine load for both: a fair before/after).
+    const dirs = [
+      { label: '', dir: CONSOLE_DIST },
+      ...(process.env.BENCH_CONSOLE_BASELINE
+        ? [{ label: ' — baseline build', dir: process.env.BENCH_CONSOLE_BASELINE }]
+        : []),
+    ];
+    const builds: Array<{ label: string; base: string }> = [];
+    for (const d of dirs) {
+      const server = await new Promise<import('node:http').Server>((resolve) => {
+        const s = createApp({ ...deps, consoleDir: d.dir }).listen(0, '127.0.0.1', () => resolve(s));
+      });
+      stops.push(() => new Promise<void>((r) => (server.close(() => r()), server.closeAllConnections())));
+      const addr = server.address();
+      builds.push({ label: d.label, base: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` });
+    }
+    const base = builds[0]!.base;
     if (process.env.BENCH_CONSOLE_SQL) await serverTimes(db, base, jwtSecret, log);
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox', '--disable-gpu'] });
     stops.push(() => browser.close());
@@ -196,54 +309,44 @@ export async function runConsoleBench(log: (s: string) => void = console.error):
         roles: ['supervisor'],
       },
     ];
-    for (const p of pages) {
+    const only = process.env.BENCH_CONSOLE_PAGES?.split(',');
+    for (const p of pages.filter((x) => !only || only.includes(x.url.slice(1)))) {
       const token = await signToken(jwtSecret, {
         sub: `bench-${p.roles[0]}`,
         agency: p.roles[0] === 'officer' ? 'so-tnmt' : 'tinh-demo',
         roles: p.roles as Parameters<typeof signToken>[1]['roles'],
         permissions: [],
       });
-      const lcps: number[] = [];
-      const shown: number[] = [];
-      const elements: string[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } }); // cold cache each run
-        await ctx.addInitScript((t) => {
-          (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem(
-            'kntc.token',
-            t,
+      const runs = builds.map((b) => ({
+        ...b,
+        lcps: [] as number[],
+        shown: [] as number[],
+        elements: [] as string[],
+        answered: [] as number[],
+        loads: [] as number[],
+      }));
+      for (let i = 0; i < RUNS; i++)
+        for (const r of runs) {
+          const m = await measureRun(
+            browser,
+            r.base + p.url,
+            p.ready,
+            token,
+            `${p.url.slice(1)}-${i + 1}${r.label ? '-baseline' : ''}`,
+            log,
           );
-        }, token);
-        // As text: tsx would wrap named functions in a helper the page does not have.
-        await ctx.addInitScript({ content: pageProbe(p.ready) });
-        const page = await ctx.newPage();
-        await page.goto(base + p.url);
-        await page.waitForSelector(p.ready, { timeout: 60_000 });
-        await page.waitForFunction(() => (globalThis as unknown as { __painted: number }).__painted > 0);
-        await page.waitForTimeout(500);
-        const m = await page.evaluate(() => {
-          const w = globalThis as unknown as { __lcp: number; __painted: number; __lcpElement?: string };
-          type Timing = { name: string; startTime: number; responseEnd: number };
-          const perf = performance as unknown as { getEntriesByType(t: string): Timing[] };
-          const steps = [...perf.getEntriesByType('navigation'), ...perf.getEntriesByType('resource')].map((r) => {
-            const name = r.name.replace(/^https?:\/\/[^/]+/, '').slice(0, 60);
-            return `${name} ${r.startTime.toFixed(0)}→${r.responseEnd.toFixed(0)}`;
-          });
-          return { lcp: w.__lcp, painted: w.__painted, element: w.__lcpElement ?? '?', steps };
-        });
-        lcps.push(m.lcp);
-        shown.push(m.painted);
-        elements.push(m.element);
-        if (process.env.BENCH_CONSOLE_TRACE)
-          log(
-            `  run ${i + 1}: LCP ${m.lcp.toFixed(0)} ms on ${m.element}, painted ${m.painted.toFixed(0)} ms\n    ${m.steps.join('\n    ')}`,
-          );
-        await ctx.close();
+          r.lcps.push(m.lcp);
+          r.shown.push(m.painted);
+          r.answered.push(m.answered);
+          r.elements.push(m.element);
+          r.loads.push(os.loadavg()[0]!);
+        }
+      for (const r of runs) {
+        rows.push(
+          `| ${p.name}${r.label} | ${N.toLocaleString('en')} | ${RUNS} | ${median(r.lcps).toFixed(0)} ms | ${Math.max(...r.lcps).toFixed(0)} ms | ${median(r.shown).toFixed(0)} ms | ${Math.max(...r.shown).toFixed(0)} ms | ${median(r.answered).toFixed(0)} / ${Math.max(...r.answered).toFixed(0)} ms | ${mode(r.elements)} | ${Math.min(...r.loads).toFixed(1)}–${Math.max(...r.loads).toFixed(1)} |`,
+        );
+        log(rows[rows.length - 1]!);
       }
-      rows.push(
-        `| ${p.name} | ${N.toLocaleString('en')} | ${RUNS} | ${median(lcps).toFixed(0)} ms | ${Math.max(...lcps).toFixed(0)} ms | ${median(shown).toFixed(0)} ms | ${Math.max(...shown).toFixed(0)} ms | ${mode(elements)} | ${os.loadavg()[0]!.toFixed(1)} |`,
-      );
-      log(rows[rows.length - 1]!);
     }
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -255,16 +358,18 @@ export async function runConsoleBench(log: (s: string) => void = console.error):
     '',
     '| what | raw | gzip | brotli |',
     '| --- | --- | --- | --- |',
-    `| initial JavaScript (${sizes.initialFiles.filter((f) => f.endsWith('.js')).length} files) | ${kB(sizes.initialJs.raw)} | ${kB(sizes.initialJs.gzip)} | ${kB(sizes.initialJs.brotli)} |`,
+    `| initial JavaScript (${sizes.initialFiles.filter((f) => f.endsWith('.js')).length} files + ${sizes.inlineScripts} inline) | ${kB(sizes.initialJs.raw)} | ${kB(sizes.initialJs.gzip)} | ${kB(sizes.initialJs.brotli)} |`,
     `| initial CSS | ${kB(sizes.initialCss.raw)} | ${kB(sizes.initialCss.gzip)} | ${kB(sizes.initialCss.brotli)} |`,
     `| diagram chunk (bpmn-js, lazy) | ${kB(sizes.diagram.raw)} | ${kB(sizes.diagram.gzip)} | ${kB(sizes.diagram.brotli)} |`,
     `| all JavaScript | ${kB(sizes.allJs.raw)} | ${kB(sizes.allJs.gzip)} | ${kB(sizes.allJs.brotli)} |`,
     '',
     'Largest contentful paint in headless Chromium (cold cache per run; "painted": the frame that paints the table / the',
-    'figures, from navigation start; "LCP element": the element of the largest paint, most runs; load: 1-min average):',
+    'figures, from navigation start; "data answered": when the last answer of the page\'s first API calls (the tasks /',
+    'the two figures) had arrived, median / max — what comes after it is the browser\'s own work; "LCP element": the',
+    'element of the largest paint, most runs; load: the 1-min load average after each run, lowest–highest):',
     '',
-    '| page | cases | runs | LCP median | LCP max | painted median | painted max | LCP element | load |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| page | cases | runs | LCP median | LCP max | painted median | painted max | data answered | LCP element | load |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
   ].join('\n');

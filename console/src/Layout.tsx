@@ -1,6 +1,6 @@
 import { Anchor, Button, NativeSelect, Text } from '@mantine/core';
-import { Link, Navigate, NavLink, Outlet, useLocation } from 'react-router';
-import { useContext } from 'react';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { memo, useContext, type MouseEvent } from 'react';
 import { LangContext, useT } from './i18n.js';
 import { publicScreens, screens } from './routes.js';
 import { hasRole, useSession } from './session.js';
@@ -44,24 +44,60 @@ export function Layout() {
           )}
         </div>
       </header>
-      <nav className="shell-nav" aria-label="menu">
-        {nav.map((s) => (
-          <NavLink key={s.path} to={`/${s.path}`} className="nav-link">
-            {t(s.nav!.label)}
-          </NavLink>
-        ))}
-        {publicScreens
-          .filter((s) => s.nav)
-          .map((s) => (
-            <NavLink key={s.path} to={`/${s.path}`} className="nav-link">
-              {t(s.nav!.label)}
-            </NavLink>
-          ))}
-      </nav>
+      <Menu
+        links={[...nav, ...publicScreens.filter((s) => s.nav)].map((s) => ({
+          to: `/${s.path}`,
+          label: t(s.nav!.label),
+        }))}
+      />
       <main className="shell-main">
         <Outlet />
       </main>
     </div>
+  );
+}
+
+/**
+ * The side menu: plain links marked as react-router's `NavLink` marks them (class `active`, `aria-current="page"`
+ * on the current screen and below it), followed in the page. Not `NavLink`s: each of those resolves its path on
+ * every change of the router's state, and the menu's ≈ 15 of them cost the first screen tens of ms of main thread on
+ * the loaded benchmark machine (ADR 0033 amendment 5); this one renders when the address or the words change.
+ */
+const Menu = memo(function Menu({ links }: { links: Array<{ to: string; label: string }> }) {
+  const { pathname } = useLocation();
+  const navigate = useNavigate();
+  const follow = (e: MouseEvent<HTMLAnchorElement>, to: string) => {
+    if (e.button !== 0 || e.metaKey || e.altKey || e.ctrlKey || e.shiftKey || e.defaultPrevented) return;
+    e.preventDefault();
+    void navigate(to);
+  };
+  return (
+    <nav className="shell-nav" aria-label="menu">
+      {links.map(({ to, label }) => {
+        const active = pathname === to || pathname.startsWith(`${to}/`);
+        return (
+          <a
+            key={to}
+            href={to}
+            className={active ? 'nav-link active' : 'nav-link'}
+            aria-current={active ? 'page' : undefined}
+            onClick={(e) => follow(e, to)}
+          >
+            {label}
+          </a>
+        );
+      })}
+    </nav>
+  );
+}, sameLinks);
+
+function sameLinks(
+  a: { links: Array<{ to: string; label: string }> },
+  b: { links: Array<{ to: string; label: string }> },
+) {
+  return (
+    a.links.length === b.links.length &&
+    a.links.every((l, i) => l.to === b.links[i]!.to && l.label === b.links[i]!.label)
   );
 }
 

@@ -515,19 +515,31 @@ export function useT() {
 
 export const VN_TZ = 'Asia/Ho_Chi_Minh';
 
-/** Vietnamese date order (dd/mm/yyyy, 24 h) in both languages; `_lang` kept for per-language wording later. */
+/**
+ * Vietnamese date order (dd/mm/yyyy, 24 h) in both languages; `_lang` kept for per-language wording later.
+ * One set per language, its `Intl.DateTimeFormat` made on the first date written: `useT()` runs in every
+ * component, and building a formatter with a time zone each time cost the first screen 60–110 ms of main thread
+ * on the loaded benchmark machine (ADR 0033 amendment 5).
+ */
 export function formatters(_lang: Lang) {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: VN_TZ,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
+  return (cachedFormatters[_lang] ??= makeFormatters());
+}
+
+const cachedFormatters: Partial<Record<Lang, ReturnType<typeof makeFormatters>>> = {};
+
+function makeFormatters() {
+  let parts: Intl.DateTimeFormat | undefined;
   /** dd/mm/yyyy HH:mm in Vietnam time, whatever the browser's own zone and locale. */
   const dayAndTime = (iso: string) => {
+    parts ??= new Intl.DateTimeFormat('en-GB', {
+      timeZone: VN_TZ,
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     const p = Object.fromEntries(parts.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
     return { day: `${p.day}/${p.month}/${p.year}`, time: `${p.hour}:${p.minute}` };
   };

@@ -1,8 +1,13 @@
-import '@mantine/core/styles.css';
+import './mantine.css';
 import './console.css';
 import { StrictMode, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { MantineProvider } from '@mantine/core';
+import {
+  createTheme,
+  defaultVariantColorsResolver,
+  MantineProvider,
+  type VariantColorResolverResult,
+} from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { LangContext, type Lang } from './i18n.js';
@@ -20,6 +25,21 @@ const queryClient = new QueryClient({
       retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 2,
       refetchOnWindowFocus: false,
     },
+  },
+});
+
+/**
+ * Mantine's default colours per (colour, variant), worked out once: the default resolver parses the colour and
+ * computes its luminance on every render of every badge and button (≈ 400 in a 200-row inbox). The theme never
+ * changes, so the answer for the same input is the same (ADR 0033 amendment 5).
+ */
+const variantColors = new Map<string, VariantColorResolverResult>();
+const theme = createTheme({
+  variantColorResolver: (input) => {
+    const key = JSON.stringify([input.color, input.variant, input.gradient, input.autoContrast]);
+    let v = variantColors.get(key);
+    if (!v) variantColors.set(key, (v = defaultVariantColorsResolver(input)));
+    return v;
   },
 });
 
@@ -85,8 +105,8 @@ function App() {
   );
   return (
     // No injected <style> tags (the CSP allows styles from this origin only): the default theme's variables
-    // come with @mantine/core/styles.css.
-    <MantineProvider withCssVariables={false} withGlobalClasses={false}>
+    // come with Mantine's stylesheet (mantine.css: default-css-variables.css).
+    <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false}>
       <QueryClientProvider client={queryClient}>
         <LangContext.Provider value={langValue}>
           <SessionContext.Provider value={session}>
