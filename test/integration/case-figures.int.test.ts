@@ -550,6 +550,7 @@ describe('the filter facts of case_facts (migration 20261210030000)', () => {
         history: [],
         currentNodes: [],
         clocks: [],
+        tasks: [],
         variables,
       }) as unknown as CaseStateView;
     const ids = ['00000000-0000-4000-8000-00000000fa01', '00000000-0000-4000-8000-00000000fa02'];
