@@ -468,15 +468,16 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
   // II.3 / II.4: the letters of the period eligible for handling (reports/forms.ts ELIGIBLE, as 01/XLD counts
   // them) within competence (01/XLD col. 18), and outside it, guided or transferred (col. 22 without "đôn đốc",
   // which kntc-flow does not record).
-  const v = `cs.state->'variables'`;
+  // The variables are columns of `case_facts` (their JSON values, migration 20261210030000), as the links filter.
+  const json = (xs: Array<string | boolean>) => xs.map((x) => JSON.stringify(x));
   const { rows: comp } = await db.raw<{ rows: Array<Record<string, string>> }>(
-    `SELECT count(*) FILTER (WHERE ${v}->'withinCompetence' = 'true'::jsonb) AS letters_within,
-       count(*) FILTER (WHERE ${v}->'withinCompetence' = 'false'::jsonb
-         AND ${v}->>'letterOutcome' IN ('guided', 'transferred')) AS letters_outside
-     FROM case_facts f JOIN case_states cs ON cs.case_id = f.case_id
+    `SELECT count(*) FILTER (WHERE f.within_competence = 'true'::jsonb) AS letters_within,
+       count(*) FILTER (WHERE f.within_competence = 'false'::jsonb
+         AND f.letter_outcome IN ('"guided"'::jsonb, '"transferred"'::jsonb)) AS letters_outside
+     FROM case_facts f
      WHERE f.agency_id = ANY(?::text[]) AND f.received_at >= ? AND f.received_at < ? AND f.case_type = 'letter'
-       AND ${v}->>'letterType' = ANY(?::text[]) AND ${v}->>'letterOutcome' = ANY(?::text[])`,
-    [agencies, from, to, ELIGIBLE.letterType!.map(String), ELIGIBLE.letterOutcome!.map(String)],
+       AND f.letter_type = ANY(?::jsonb[]) AND f.letter_outcome = ANY(?::jsonb[])`,
+    [agencies, from, to, json(ELIGIBLE.letterType!), json(ELIGIBLE.letterOutcome!)],
   );
   // V.3: the prolonged flag as the matters list reads it (db/matters.ts flagSql: stored, or a time rule in force
   // today that holds now), so that the row's link lists exactly these matters.

@@ -82,7 +82,7 @@ async function seedVariables(db: Db): Promise<void> {
       SELECT cs.case_id, 'letter_outcome', cs.state->'variables'->'letterOutcome', 'bench',
              c.received_at + (1 + abs(hashint4(hashtext(c.id))) % 60) * interval '1 day'
         FROM case_states cs JOIN cases c ON c.id = cs.case_id
-       WHERE cs.state->'variables' ? 'letterOutcome'`);
+       WHERE cs.state->'variables'->'letterOutcome' IS NOT NULL`);
   });
   await db.raw('SELECT kntc_case_facts_rebuild_all()');
   for (const t of ['case_states', 'case_flags', 'case_facts']) await db.raw(`VACUUM ANALYZE ${t}`);
