@@ -35,7 +35,10 @@ const Q1_FROM = '2026-01-01T00:00:00+07:00';
 const Q1_TO = '2026-04-01T00:00:00+07:00';
 const Q1 = { receivedFrom: Q1_FROM, receivedTo: Q1_TO };
 const LEGACY: Record<string, { extra: string; bindings: unknown[] }> = {
-  letterType: { extra: `COALESCE(${V}->?::text, 'null'::jsonb) = ANY(?::jsonb[])`, bindings: ['letterType', ['"complaint"']] },
+  letterType: {
+    extra: `COALESCE(${V}->?::text, 'null'::jsonb) = ANY(?::jsonb[])`,
+    bindings: ['letterType', ['"complaint"']],
+  },
   signersOne: { extra: `(${COUNT} = 1 AND NOT ${ANON})`, bindings: [] },
   carriedOver: { extra: `COALESCE(${DONE} >= ?::timestamptz, true)`, bindings: ['2026-01-01T00:00:00+07:00'] },
   doneInQuarter: {
@@ -178,7 +181,9 @@ export async function runFilterFactsBench(log: (s: string) => void = console.err
           `${after.buffers.toLocaleString('en')} / ${after.ms.toFixed(1)} ms | ${load} |`,
       );
       log(rows.at(-1)!);
-      plans.push(`#### ${q.name}\n\nBefore (look-ups):\n\n\`\`\`\n${before.plan}\n\`\`\`\n\nAfter (columns):\n\n\`\`\`\n${after.plan}\n\`\`\``);
+      plans.push(
+        `#### ${q.name}\n\nBefore (look-ups):\n\n\`\`\`\n${before.plan}\n\`\`\`\n\nAfter (columns):\n\n\`\`\`\n${after.plan}\n\`\`\``,
+      );
     }
     const load = os.loadavg().map((l) => l.toFixed(1));
     return [
@@ -190,7 +195,7 @@ export async function runFilterFactsBench(log: (s: string) => void = console.err
       ...rows,
       '',
       `- Read model: ${seeded}; one province of 30 departments and 170 communes (bench/figures.ts seed).`,
-      '- Before: the filter\'s previous SQL (a correlated look-up of `case_states` / `case_flags` per row), kept in ' +
+      "- Before: the filter's previous SQL (a correlated look-up of `case_states` / `case_flags` per row), kept in " +
         'bench/filter-facts.ts; after: db/case-filter.ts over the columns. Both counts are checked equal.',
       '- Reproduce with `npm run bench -- filter-facts`.',
       '',

@@ -569,8 +569,13 @@ describe('the filter facts of case_facts (migration 20261210030000)', () => {
       });
     const [letter, complaint] = ids as [string, string];
     const project = (caseId: string, seq: number, status: string, variables: Record<string, unknown>) =>
-      states.project({ caseId, seq, caseType: caseId === letter ? 'letter' : 'complaint_first', agencyId: agency,
-        state: state(status, variables) });
+      states.project({
+        caseId,
+        seq,
+        caseType: caseId === letter ? 'letter' : 'complaint_first',
+        agencyId: agency,
+        state: state(status, variables),
+      });
     await project(letter, 1, 'running', { letterType: 'complaint', signerRefs: ['p0'] });
     await project(complaint, 1, 'running', { signerRefs: ['p0', 'p1'] });
     const figures = async () => ({
@@ -585,7 +590,15 @@ describe('the filter facts of case_facts (migration 20261210030000)', () => {
       issued: await count('decisionIssuedFrom=2025-06-01&decisionIssuedTo=2025-07-01'),
     });
     expect(await figures()).toEqual({
-      complaint: 1, denunciation: 0, notSet: 1, one: 1, many: 1, other: 0, done: 0, open: 2, issued: 0,
+      complaint: 1,
+      denunciation: 0,
+      notSet: 1,
+      one: 1,
+      many: 1,
+      other: 0,
+      done: 0,
+      open: 2,
+      issued: 0,
     });
     // A task changes the letter's variables (the projection after it): the type, and the letter becomes anonymous.
     await project(letter, 2, 'running', { letterType: 'denunciation', signerRefs: ['p0'], anonymous: true });
@@ -594,7 +607,15 @@ describe('the filter facts of case_facts (migration 20261210030000)', () => {
     // The complaint is decided and closed (the projection of its end).
     await project(complaint, 2, 'completed', { signerRefs: ['p0', 'p1'], decisionIssuedOn: '2025-06-20' });
     expect(await figures()).toEqual({
-      complaint: 0, denunciation: 1, notSet: 1, one: 0, many: 1, other: 1, done: 2, open: 2, issued: 1,
+      complaint: 0,
+      denunciation: 1,
+      notSet: 1,
+      one: 0,
+      many: 1,
+      other: 1,
+      done: 2,
+      open: 2,
+      issued: 1,
     });
     // Done after the instant (now, 2026-12 on): still open at 2026-01-01, not at a later instant.
     expect(await count(`openAt=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`)).toBe(0);
