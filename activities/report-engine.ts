@@ -180,8 +180,8 @@ interface Indicator {
   label: string;
   /** A counted figure (key of the query's result), or a pending section. */
   key?: string;
-  /** The case-search filter behind the figure (with the period and the agency added). */
-  drill?: string;
+  /** The case-search filter behind the figure (with the period and the agency added; `end`: the period's end). */
+  drill?: string | ((end: string) => string);
   /** The list behind a figure of other records (reception, hotspots, gatherings, task forces, campaigns). */
   list?: (c: LinkContext) => string;
   /** How the list shows the figure, when it is not the count of the listed items. */
@@ -241,7 +241,14 @@ export const CHAIRMAN_INDICATORS: readonly Indicator[] = [
   { code: 'II.1.c', label: 'Đơn khiếu nại lần hai', key: 'complaint_second', drill: 'type=complaint_second' },
   { code: 'II.1.d', label: 'Đơn tố cáo', key: 'denunciation', drill: 'type=denunciation' },
   { code: 'II.1.e', label: 'Đơn kiến nghị, phản ánh', key: 'petition', drill: 'type=petition' },
-  { code: 'II.2', label: 'Số đơn đã xử lý', key: 'handled', drill: `${STATUTORY}&status=closed` },
+  // Handled as the regime forms count a letter (ADR 0031): done by the period's end — its handling outcome recorded,
+  // or (any case) closed — not merely closed (a letter guided or transferred stays open until its workflow ends).
+  {
+    code: 'II.2',
+    label: 'Số đơn đã xử lý',
+    key: 'handled',
+    drill: (end) => `${STATUTORY}&doneTo=${enc(end)}`,
+  },
   // TT 02/2021/TT-TTCP Biểu 01/XLD columns 18 and 22 (copy of the official form, source §4.3): the letters of the
   // period eligible for handling, by competence (the `classify` task's `withinCompetence`, reports/forms.ts).
   {
@@ -445,7 +452,7 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
        count(*) FILTER (WHERE f.case_type = 'complaint_second') AS complaint_second,
        count(*) FILTER (WHERE ${den}) AS denunciation,
        count(*) FILTER (WHERE f.case_type = 'petition') AS petition,
-       count(*) FILTER (WHERE ${closed}) AS handled,
+       count(*) FILTER (WHERE f.done_at < ?::timestamptz) AS handled,
        count(*) FILTER (WHERE ${first} AND ${closed}) AS complaint_resolved,
        count(*) FILTER (WHERE ${first} AND ${closed} AND NOT ${overdue}) AS complaint_on_time,
        count(*) FILTER (WHERE ${first} AND ${overdue}) AS complaint_overdue,
@@ -456,20 +463,21 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
        count(*) FILTER (WHERE f.complex) AS complex
      FROM case_facts f
      WHERE f.agency_id = ANY(?::text[]) AND f.received_at >= ? AND f.received_at < ? AND f.case_type = ANY(?::text[])`,
-    [agencies, from, to, [...CASE_TYPES]],
+    [to, agencies, from, to, [...CASE_TYPES]],
   );
   // II.3 / II.4: the letters of the period eligible for handling (reports/forms.ts ELIGIBLE, as 01/XLD counts
   // them) within competence (01/XLD col. 18), and outside it, guided or transferred (col. 22 without "đôn đốc",
   // which kntc-flow does not record).
-  const v = `cs.state->'variables'`;
+  // The variables are columns of `case_facts` (their JSON values, migration 20261210030000), as the links filter.
+  const json = (xs: Array<string | boolean>) => xs.map((x) => JSON.stringify(x));
   const { rows: comp } = await db.raw<{ rows: Array<Record<string, string>> }>(
-    `SELECT count(*) FILTER (WHERE ${v}->'withinCompetence' = 'true'::jsonb) AS letters_within,
-       count(*) FILTER (WHERE ${v}->'withinCompetence' = 'false'::jsonb
-         AND ${v}->>'letterOutcome' IN ('guided', 'transferred')) AS letters_outside
-     FROM case_facts f JOIN case_states cs ON cs.case_id = f.case_id
+    `SELECT count(*) FILTER (WHERE f.within_competence = 'true'::jsonb) AS letters_within,
+       count(*) FILTER (WHERE f.within_competence = 'false'::jsonb
+         AND f.letter_outcome IN ('"guided"'::jsonb, '"transferred"'::jsonb)) AS letters_outside
+     FROM case_facts f
      WHERE f.agency_id = ANY(?::text[]) AND f.received_at >= ? AND f.received_at < ? AND f.case_type = 'letter'
-       AND ${v}->>'letterType' = ANY(?::text[]) AND ${v}->>'letterOutcome' = ANY(?::text[])`,
-    [agencies, from, to, ELIGIBLE.letterType!.map(String), ELIGIBLE.letterOutcome!.map(String)],
+       AND f.letter_type = ANY(?::jsonb[]) AND f.letter_outcome = ANY(?::jsonb[])`,
+    [agencies, from, to, json(ELIGIBLE.letterType!), json(ELIGIBLE.letterOutcome!)],
   );
   // V.3: the prolonged flag as the matters list reads it (db/matters.ts flagSql: stored, or a time rule in force
   // today that holds now), so that the row's link lists exactly these matters.
@@ -527,7 +535,8 @@ async function computeChairmanReport(db: Db, req: ComputeRequest): Promise<Repor
   const cellOf = (i: Indicator): SnapshotCell => {
     if (i.key === undefined) return { value: null, note: PENDING(i.pending ?? 'this figure') };
     const cell: SnapshotCell = { value: n(i.key) };
-    if (i.drill !== undefined && only) cell.drillDown = `/v1/cases?${base}${i.drill ? `&${i.drill}` : ''}`;
+    const drill = typeof i.drill === 'function' ? i.drill(to) : i.drill;
+    if (drill !== undefined && only) cell.drillDown = `/v1/cases?${base}${drill ? `&${drill}` : ''}`;
     else if (i.list && ctx) cell.drillDown = i.list(ctx);
     if (i.note) cell.note = i.note;
     if (i.roll === 'distinct') cell.items = items[i.key] ?? [];

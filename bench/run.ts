@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { apiBenchTable, runAndWriteApiBench, runApiBench } from './api.js';
 import { runFiguresBench } from './figures.js';
+import { runFilterFactsBench } from './filter-facts.js';
 import { benchTable, runInterpreterBench } from './interpreter.js';
 import { runAndWriteLoadBench } from './load.js';
 import { runAndWriteWebhookBench } from './webhooks.js';
@@ -55,6 +56,12 @@ const BENCHES: Record<string, () => Promise<void>> = {
   async figures() {
     const md = await runFiguresBench((s) => console.error(s));
     fs.writeFileSync(new URL('./results/figures.md', import.meta.url), `${md}\n`);
+    console.log(`\n${md}`);
+  },
+  /** The report filters over case_facts columns, before/after (EXPLAIN ANALYZE BUFFERS; 200,000 cases). */
+  async 'filter-facts'() {
+    const md = await runFilterFactsBench((s) => console.error(s));
+    fs.writeFileSync(new URL('./results/filter-facts.md', import.meta.url), `${md}\n`);
     console.log(`\n${md}`);
   },
   /** The web console: initial bundle size and LCP of the inbox and dashboard with 100,000 cases (ADR 0033). */

@@ -336,45 +336,34 @@ export function caseFilterSource(db: Db): Knex.QueryBuilder {
   return db('case_facts as f');
 }
 
-/**
- * How the filter reaches a case's projected state (`case_states`), for the predicates `case_facts` has no column
- * for (workflow variables, signers, when a case was done): by default a look-up by `f.case_id`; a query that joins
- * `case_states` already (the report engine, as `cs`) names its columns instead, with the same meaning.
- */
-export interface CaseStateRefs {
-  state: string;
-  updatedAt: string;
-}
-export const STATE_LOOKUP: CaseStateRefs = {
-  state: `(SELECT s.state FROM case_states s WHERE s.case_id = f.case_id)`,
-  updatedAt: `(SELECT s.updated_at FROM case_states s WHERE s.case_id = f.case_id)`,
+/** The `case_facts` column of each whitelisted variable (its JSON value; SQL null when not set). */
+export const VARIABLE_COLUMN: Record<CaseVariable, string> = {
+  letterType: 'f.letter_type',
+  letterOutcome: 'f.letter_outcome',
+  withinCompetence: 'f.within_competence',
+  finalDecisionExists: 'f.final_decision_exists',
+  courtSeized: 'f.court_seized',
+  conclusion: 'f.conclusion',
+  disposition: 'f.disposition',
+  finding: 'f.finding',
 };
 /**
- * When a case was done with: a letter when its handling outcome was recorded (the `letter_outcome` flag), any case
- * (a letter without one too) when it closed. The one definition the report forms' periods use (ADR 0031).
+ * When a case was done with (`case_facts.done_at`): a letter when its handling outcome was recorded (the
+ * `letter_outcome` flag), any case (a letter without one too) when it closed. The one definition the report forms'
+ * periods use (ADR 0031); migration 20261210030000_case_facts_filter_facts defines it.
  */
-export function doneAtSql(refs: CaseStateRefs = STATE_LOOKUP): string {
-  return (
-    `COALESCE((SELECT fl.set_at FROM case_flags fl WHERE fl.case_id = f.case_id AND fl.flag = 'letter_outcome'), ` +
-    `CASE WHEN f.closed THEN COALESCE(f.closed_at, ${refs.updatedAt}) END)`
-  );
-}
-/** The number of named signers of a letter (its `signerRefs`), and whether it is anonymous. */
-function signersSql(refs: CaseStateRefs, signers: 'many' | 'one' | 'other'): string {
-  const v = `${refs.state}->'variables'`;
-  const n = `jsonb_array_length(CASE WHEN jsonb_typeof(${v}->'signerRefs') = 'array' THEN ${v}->'signerRefs' ELSE '[]'::jsonb END)`;
-  const anon = `COALESCE(${v}->>'anonymous', 'false') = 'true'`;
-  // A case with no projected state has no signers: `n` is null there, counted as none.
-  const count = `COALESCE(${n}, 0)`;
-  return signers === 'many'
-    ? `(${count} > 1 AND NOT ${anon})`
-    : signers === 'one'
-      ? `(${count} = 1 AND NOT ${anon})`
-      : `(${count} = 0 OR ${anon})`;
-}
+export const DONE_AT_SQL = `f.done_at`;
+/** The day a date variable was issued (`YYYY-MM-DD` text, the variable's first ten characters). */
+const DATE_COLUMN: Record<DateVariable, string> = {
+  decisionIssued: 'f.decision_issued_on',
+  conclusionIssued: 'f.conclusion_issued_on',
+};
 
-/** Puts the filter on a query over {@link caseFilterSource} (`refs`: see {@link CaseStateRefs}). */
-export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter, refs: CaseStateRefs = STATE_LOOKUP): void {
+/**
+ * Puts the filter on a query over {@link caseFilterSource}: every predicate is on a column of `case_facts` (no
+ * per-row look-up of the projected state).
+ */
+export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter): void {
   b.whereIn('f.agency_id', q.agencies);
   if (q.type) b.whereIn('f.case_type', q.type);
   if (q.stage === null) b.whereRaw(`cardinality(f.nodes) = 0`);
@@ -406,22 +395,23 @@ export function applyCaseFilter(b: Knex.QueryBuilder, q: CaseFilter, refs: CaseS
   if (q.respondentKey !== undefined) b.where('f.respondent_key', q.respondentKey);
   for (const [name, values] of Object.entries(q.variables ?? {})) {
     if (!(name in CASE_VARIABLES) || !values) throw new Error(`not a searchable variable: ${name}`);
-    // Not set (absent, JSON null, or no projected state yet) compares as JSON null.
-    const json = values.map((v) => v ?? 'null');
-    b.whereRaw(`COALESCE(${refs.state}->'variables'->?::text, 'null'::jsonb) = ANY(?::jsonb[])`, [name, json]);
+    // Not set (absent, JSON null, or no projected state yet) is SQL null in the column.
+    const col = VARIABLE_COLUMN[name as CaseVariable];
+    const json = values.filter((v): v is string => v !== null);
+    const none = json.length < values.length;
+    if (json.length === 0) b.whereNull(col);
+    else if (!none) b.whereRaw(`${col} = ANY(?::jsonb[])`, [json]);
+    else b.whereRaw(`(${col} IS NULL OR ${col} = ANY(?::jsonb[]))`, [json]);
   }
-  if (q.signers) b.whereRaw(signersSql(refs, q.signers));
-  const done = doneAtSql(refs);
-  if (q.doneFrom) b.whereRaw(`${done} >= ?::timestamptz`, [q.doneFrom]);
-  if (q.doneTo) b.whereRaw(`${done} < ?::timestamptz`, [q.doneTo]);
-  // Not done, or done at or after (one evaluation of `done`: a null comparison is "not done").
-  if (q.openAt) b.whereRaw(`COALESCE(${done} >= ?::timestamptz, true)`, [q.openAt]);
-  for (const [key, variable] of Object.entries(DATE_VARIABLES) as Array<[DateVariable, string]>) {
-    // The day of a date variable (`YYYY-MM-DD`, or an instant's first ten characters), compared as text.
-    const day = `left(${refs.state}->'variables'->>'${variable}', 10)`;
+  if (q.signers) b.where('f.signers', q.signers);
+  if (q.doneFrom) b.where('f.done_at', '>=', q.doneFrom);
+  if (q.doneTo) b.where('f.done_at', '<', q.doneTo);
+  // Not done, or done at or after.
+  if (q.openAt) b.whereRaw(`(f.done_at IS NULL OR f.done_at >= ?::timestamptz)`, [q.openAt]);
+  for (const key of Object.keys(DATE_VARIABLES) as DateVariable[]) {
     const from = q[`${key}From`];
     const to = q[`${key}To`];
-    if (from) b.whereRaw(`${day} >= ?::text`, [from]);
-    if (to) b.whereRaw(`${day} < ?::text`, [to]);
+    if (from) b.where(DATE_COLUMN[key], '>=', from);
+    if (to) b.where(DATE_COLUMN[key], '<', to);
   }
 }

@@ -14,7 +14,6 @@ import {
   caseFilterSource,
   CaseFilterQuery,
   DATE_VARIABLES,
-  type CaseStateRefs,
 } from '../db/case-filter.js';
 import { canonicalJson } from '../workflows/engine/canonical-json.js';
 import { vnInstant } from '../workflows/clock/vn-time.js';
@@ -70,8 +69,6 @@ function validDate(d: string): boolean {
 type Sql = { sql: string; bindings: Knex.RawBinding[] };
 
 const SENTINEL = '\u0000report-units';
-/** The report's query joins `case_states` as `cs`: the filter reads the state from there (same meaning). */
-const JOINED_STATE: CaseStateRefs = { state: 'cs.state', updatedAt: 'cs.updated_at' };
 
 /**
  * The SQL condition of a case-search filter (`GET /v1/cases` parameters) without its agencies, taken from the one
@@ -80,7 +77,7 @@ const JOINED_STATE: CaseStateRefs = { state: 'cs.state', updatedAt: 'cs.updated_
 function searchSql(db: Db, search: Record<string, string>): Sql {
   const f = caseFilterOf(CaseFilterQuery.parse(search), [SENTINEL]);
   const q = caseFilterSource(db)
-    .modify((b) => applyCaseFilter(b, f, JOINED_STATE))
+    .modify((b) => applyCaseFilter(b, f))
     .select(db.raw('1'))
     .toSQL();
   const at = q.sql.indexOf(' where ');
@@ -330,9 +327,8 @@ export function createReportEngine(
         return { sql: `count(*) FILTER (WHERE ${f.sql}) AS "c${c.no}"`, bindings: f.bindings };
       });
       const sql = `WITH ${unitsCte} SELECT u.unit, ${aggs.map((a) => a.sql).join(', ')}
-        FROM cases c JOIN units u ON u.agency_id = c.agency_id LEFT JOIN case_states cs ON cs.case_id = c.id
-          JOIN case_facts f ON f.case_id = c.id
-        WHERE c.received_at < ? GROUP BY u.unit`;
+        FROM case_facts f JOIN units u ON u.agency_id = f.agency_id
+        WHERE f.received_at < ? GROUP BY u.unit`;
       const r = await db.raw<{ rows: Array<Record<string, unknown>> }>(sql, [
         ...unitBindings,
         ...aggs.flatMap((a) => a.bindings),

@@ -11,7 +11,7 @@ import type { Knex } from 'knex';
  * ({@link FACTS_SELECT}: the expressions the search used over the join before). Applies on top of
  * 20261204040000_case_figures (accepted_on / closed_at) and 20261204070000_places_sectors_hotspots.
  */
-const FACTS_SELECT = `
+export const FACTS_SELECT = `
   SELECT c.id AS case_id, c.agency_id, c.case_type, c.channel, c.received_at,
     date_trunc('month', (c.received_at AT TIME ZONE 'UTC') + interval '7 hours')::date AS received_month,
     COALESCE(cs.status IN ('completed', 'cancelled'), false) OR c.status = 'closed' AS closed,
@@ -33,7 +33,7 @@ const FACTS_SELECT = `
     c.sector, c.place_province, c.place_commune, c.respondent_key
   FROM cases c LEFT JOIN case_states cs ON cs.case_id = c.id`;
 
-const FACT_COLUMNS =
+export const FACT_COLUMNS =
   'case_id, agency_id, case_type, channel, received_at, received_month, closed, outcome, overdue, at_risk, mass, ' +
   'complex, remote, suspended, accepted_on, closed_at, next_due_at, nodes, sector, place_province, place_commune, ' +
   'respondent_key';

@@ -47,6 +47,7 @@ import * as m20261205020100 from './20261205020100_visit_party_hash_drop.js';
 import * as m20261204010000 from './20261204010000_agency_closure_restarts.js';
 import * as m20261205030000 from './20261205030000_special_periods.js';
 import * as m20261205060000 from './20261205060000_mass_matters.js';
+import * as m20261210030000 from './20261210030000_case_facts_filter_facts.js';
 import * as m20261207010000 from './20261207010000_matter_subject_terms.js';
 import * as m20261207020000 from './20261207020000_hotspot_cluster_days.js';
 import * as m20261207030000 from './20261207030000_mass_process_reconcile.js';
@@ -107,6 +108,7 @@ const migrations: Record<string, Knex.Migration> = {
   '20261208060000_hotspot_notification_subject': m20261208060000,
   '20261209010000_compliance_task_outcome': m20261209010000,
   '20261208040000_case_facts_open_at_risk': m20261208040000,
+  '20261210030000_case_facts_filter_facts': m20261210030000,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -6,11 +6,15 @@
  */
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLifecycleActivities } from '../../activities/lifecycle.js';
+import { createCaseStateStore } from '../../db/case-states.js';
 import { FIGURE_DIMENSION_NAMES, type FigureDimensionName } from '../../db/case-figures.js';
 import { CASE_TYPES, type CaseFilterQuery } from '../../db/case-filter.js';
 import { authHeader } from '../support/auth.js';
 import { startTestApi, type TestApi } from '../support/api.js';
+import type { CaseStateView } from '../../workflows/contract.js';
 
 let api: TestApi;
 const CHILD = 'so-tnmt-phong-1'; // a unit below so-tnmt: agency subtrees have depth
@@ -513,5 +517,115 @@ describe('case export (GET /v1/cases/export)', () => {
       .where({ action: 'case.export' })
       .count<Array<{ n: string }>>('* as n');
     expect(Number(exports[0]?.n)).toBe(2);
+  });
+});
+
+describe('the filter facts of case_facts (migration 20261210030000)', () => {
+  it('follow every later write: a variable set through a task, a letter outcome recorded, a case closed', async () => {
+    await load([]);
+    const db = api.tdb.db;
+    const agency = 'thanh-tra-tinh';
+    const states = createCaseStateStore(db);
+    const acts = createLifecycleActivities({ db, logger: pino({ level: 'silent' }) });
+    const headers = await authHeader({ roles: ['supervisor'], agency });
+    const window = 'receivedFrom=2025-06-01T00:00:00%2B07:00&receivedTo=2025-07-01T00:00:00%2B07:00';
+    /** The figure and the search it links to (the same number, or the test fails). */
+    const count = async (filter: string): Promise<number> => {
+      const f = (await getJson(`/v1/figures/cases?agencyId=${agency}&${window}&${filter}`, headers)) as {
+        total: number;
+        link: string;
+      };
+      expect((await searchAll(f.link, headers)).length, filter).toBe(f.total);
+      return f.total;
+    };
+    const state = (status: string, variables: Record<string, unknown>) =>
+      ({
+        pin: 'letter@1',
+        stage: status === 'running' ? 'handle' : 'end',
+        status,
+        outcome: null,
+        nextDueAt: null,
+        flags: {},
+        caseEvents: {},
+        history: [],
+        currentNodes: [],
+        clocks: [],
+        tasks: [],
+        variables,
+      }) as unknown as CaseStateView;
+    const ids = ['00000000-0000-4000-8000-00000000fa01', '00000000-0000-4000-8000-00000000fa02'];
+    for (const [i, id] of ids.entries())
+      await db('cases').insert({
+        id,
+        reference: `FACT-${i}`,
+        workflow_id: `case-${id}`,
+        case_type: i === 0 ? 'letter' : 'complaint_first',
+        channel: 'portal',
+        agency_id: agency,
+        subject: 'facts',
+        received_at: '2025-06-10T09:00:00+07:00',
+        stage: 'received',
+        status: 'open',
+      });
+    const [letter, complaint] = ids as [string, string];
+    const project = (caseId: string, seq: number, status: string, variables: Record<string, unknown>) =>
+      states.project({
+        caseId,
+        seq,
+        caseType: caseId === letter ? 'letter' : 'complaint_first',
+        agencyId: agency,
+        state: state(status, variables),
+      });
+    await project(letter, 1, 'running', { letterType: 'complaint', signerRefs: ['p0'] });
+    await project(complaint, 1, 'running', { signerRefs: ['p0', 'p1'] });
+    const figures = async () => ({
+      complaint: await count('var.letterType=complaint'),
+      denunciation: await count('var.letterType=denunciation'),
+      notSet: await count('var.letterType=null'),
+      one: await count('signers=one'),
+      many: await count('signers=many'),
+      other: await count('signers=other'),
+      done: await count('doneFrom=2026-01-01T00:00:00%2B07:00'),
+      open: await count('openAt=2026-01-01T00:00:00%2B07:00'),
+      issued: await count('decisionIssuedFrom=2025-06-01&decisionIssuedTo=2025-07-01'),
+    });
+    expect(await figures()).toEqual({
+      complaint: 1,
+      denunciation: 0,
+      notSet: 1,
+      one: 1,
+      many: 1,
+      other: 0,
+      done: 0,
+      open: 2,
+      issued: 0,
+    });
+    // A task changes the letter's variables (the projection after it): the type, and the letter becomes anonymous.
+    await project(letter, 2, 'running', { letterType: 'denunciation', signerRefs: ['p0'], anonymous: true });
+    // The letter's handling outcome is recorded by the service task (case_flags, no new projection).
+    await acts.setCaseFlag({ flag: 'letter_outcome', value: 'guided' }, { caseId: letter, nodeId: 'n', tokenId: 't' });
+    // The complaint is decided and closed (the projection of its end).
+    await project(complaint, 2, 'completed', { signerRefs: ['p0', 'p1'], decisionIssuedOn: '2025-06-20' });
+    expect(await figures()).toEqual({
+      complaint: 0,
+      denunciation: 1,
+      notSet: 1,
+      one: 0,
+      many: 1,
+      other: 1,
+      done: 2,
+      open: 2,
+      issued: 1,
+    });
+    // Done after the instant (now, 2026-12 on): still open at 2026-01-01, not at a later instant.
+    expect(await count(`openAt=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`)).toBe(0);
+    // The columns are the facts themselves (and a refresh recomputes them identically).
+    const before = await db('case_facts').whereIn('case_id', ids).orderBy('case_id');
+    await db.raw(`SELECT kntc_case_facts_refresh(case_id) FROM case_facts WHERE case_id = ANY(?::text[])`, [ids]);
+    expect(await db('case_facts').whereIn('case_id', ids).orderBy('case_id')).toEqual(before);
+    expect(before.map((r: Record<string, unknown>) => [r.letter_type, r.signers, r.done_at !== null])).toEqual([
+      ['denunciation', 'other', true],
+      [null, 'many', true],
+    ]);
   });
 });

@@ -337,7 +337,11 @@ async function seedReceptionAndLetters(): Promise<void> {
   const s6 = await session('2031-03-15', 'regular'); // after the period
   await visit(s6, '2031-03-15', 5);
   // Letters classified by the `classify` task (withinCompetence, letterType) and handled (letterOutcome).
-  const letter = async (vars: Record<string, unknown>, receivedAt = '2031-03-02T09:00:00+07:00') => {
+  const letter = async (
+    vars: Record<string, unknown>,
+    receivedAt = '2031-03-02T09:00:00+07:00',
+    open?: { outcomeAt?: string },
+  ) => {
     const id = randomUUID();
     await db('cases').insert({
       id,
@@ -356,11 +360,20 @@ async function seedReceptionAndLetters(): Promise<void> {
       case_type: 'letter',
       agency_id: agency,
       pin: 'letter@1',
-      stage: 'end',
-      status: 'completed',
+      stage: open ? 'handle' : 'end',
+      status: open ? 'running' : 'completed',
       state: JSON.stringify({ variables: vars, tasks: [] }),
       seq: 1,
     });
+    // An open letter whose handling outcome was recorded: done (II.2) though its workflow still runs.
+    if (open?.outcomeAt)
+      await db('case_flags').insert({
+        case_id: id,
+        flag: 'letter_outcome',
+        value: JSON.stringify('archived'),
+        idem_key: `seed-${id}`,
+        set_at: open.outcomeAt,
+      });
   };
   await letter({ letterType: 'complaint', withinCompetence: true, letterOutcome: 'accepted' }); // within
   await letter({ letterType: 'petition', withinCompetence: true, letterOutcome: 'reported_to_head' }); // within
@@ -372,9 +385,15 @@ async function seedReceptionAndLetters(): Promise<void> {
     { letterType: 'complaint', withinCompetence: true, letterOutcome: 'accepted' },
     '2031-03-15T09:00:00+07:00',
   ); // after the period
+  // II.2 counts the letters done by the period's end (as the regime forms do), not only the closed ones: an open
+  // letter with its outcome recorded in the period counts, one recorded after the period's end does not.
+  await letter({ letterType: 'petition' }, undefined, { outcomeAt: '2031-03-10T10:00:00+07:00' });
+  await letter({ letterType: 'petition' }, undefined, { outcomeAt: '2031-03-20T10:00:00+07:00' });
 }
 /** Commune B's reception and competence rows, counted by hand from {@link seedReceptionAndLetters}. */
 const COMMUNE_B: Record<string, number> = {
+  'II.1': 8,
+  'II.2': 7,
   'I.1': 5,
   'I.2': 2,
   'I.4': 3,
