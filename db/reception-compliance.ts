@@ -259,13 +259,17 @@ export async function findComplianceTask(
   return r ? taskOf(r as Record<string, unknown>) : undefined;
 }
 
-/** Compliance tasks of agencies in `agencies` or supervised from them, newest first (keyset on created_at, id). */
+/**
+ * Compliance tasks owned by `agencies`: supervised from them (a root's own task, by itself), newest first (keyset on
+ * created_at, id). The level that reads and closes a task (scope `owned`) is the one that lists it: the agency that
+ * fell short sees its shortfall in the compliance figures, not as a task it could neither open nor close.
+ */
 export async function listComplianceTasks(
   db: Db,
   q: { agencies: readonly string[]; status?: 'open' | 'closed'; after?: { k: string; id: string }; limit: number },
 ): Promise<Array<ComplianceTask & { sortKey: string }>> {
   const sel = db('reception_compliance_tasks')
-    .where((w) => w.whereIn('agency_id', [...q.agencies]).orWhereIn('supervising_agency_id', [...q.agencies]))
+    .whereRaw('COALESCE(supervising_agency_id, agency_id) = ANY(?::text[])', [[...q.agencies]])
     .orderBy([
       { column: 'created_at', order: 'desc' },
       { column: 'id', order: 'desc' },

@@ -132,7 +132,8 @@ export const receptionComplianceRoutes: RouteSpec[] = [
     path: '/v1/reception/compliance/tasks',
     operationId: 'listReceptionComplianceTasks',
     tags: ['Reception'],
-    summary: 'Compliance tasks: a head fell short of the minimum (agencies of your subtree, or supervised from it)',
+    summary:
+      'Compliance tasks: a head fell short of the minimum (supervised from your subtree: the level that closes them)',
     auth: { roles: READERS, scope: { kind: 'subtree' } },
     request: {
       query: z.strictObject({

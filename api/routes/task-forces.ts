@@ -217,7 +217,8 @@ export const taskForceRoutes: RouteSpec[] = [
         }),
         state: z.enum(TASK_FORCE_WORK_STATES).optional(),
         taskForceId: TaskForceId.optional(),
-        after: Cursor.optional(),
+        // This list's cursor names its item as `<case|matter>:<id>` (a cursor of another list is refused).
+        after: Cursor.refine((c) => /^(case|matter):./.test(c.id), 'not a cursor of this list').optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
       queryExample: { activeFrom: '2026-11-15', activeTo: '2026-12-14', state: 'lapsed' },

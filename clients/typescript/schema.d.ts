@@ -1990,7 +1990,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Compliance tasks: a head fell short of the minimum (agencies of your subtree, or supervised from it)
+         * Compliance tasks: a head fell short of the minimum (supervised from your subtree: the level that closes them)
          * @description Roles: supervisor, auditor, admin. Scope: results limited to the caller's agency subtree.
          */
         get: operations["listReceptionComplianceTasks"];

@@ -231,7 +231,7 @@ describe('reception compliance (issue 14.4)', () => {
     expect(smtp.messages.filter((x) => x.text?.includes(String(tasks[1].citation)))).toHaveLength(1);
     expect(await api.tdb.db('reception_compliance_tasks').count({ n: '*' })).toEqual([{ n: 2 }]);
 
-    // The supervising province sees the tasks; the short commune sees its own; the other commune none.
+    // The supervising province sees the tasks; a commune none.
     const list = await call(
       'GET',
       '/v1/reception/compliance/tasks?limit=1',
@@ -251,6 +251,14 @@ describe('reception compliance (issue 14.4)', () => {
       await authHeader({ roles: ['supervisor'], agency: 'ubnd-xa-a' }),
     );
     expect(commune.json.items).toEqual([]);
+    // The commune that fell short neither lists nor opens the province's task (the level that closes it lists it);
+    // the province opens what it lists.
+    const short = await authHeader({ roles: ['supervisor'], agency: 'ubnd-xa-b' });
+    expect((await call('GET', '/v1/reception/compliance/tasks', short)).json.items).toEqual([]);
+    expect((await call('GET', `/v1/reception/compliance/tasks/${String(tasks[1].id)}`, short)).status).toBe(404);
+    const province = await authHeader({ roles: ['supervisor'], agency: 'tinh-demo' });
+    for (const t of [...(list.json.items as Json[]), ...(page2.json.items as Json[])])
+      expect((await call('GET', `/v1/reception/compliance/tasks/${String(t.id)}`, province)).status).toBe(200);
   });
 
   it("weekly checks end with the commune's weekly rule; the head is judged as of the session date", async () => {

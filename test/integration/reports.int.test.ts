@@ -566,6 +566,13 @@ describe('stored reports', () => {
       }
       expect([list, pages > 1, new Set(got).size]).toEqual([list, true, got.length]);
       expect(got).toEqual(want);
+      // A cursor of another list is refused, naming it (the work list's items are `<case|matter>:<id>`).
+      if (list === '/v1/gatherings') {
+        const first = await call('GET', `${q}&limit=1`, reader);
+        const after = new URL(String(first.json.next), 'http://x').searchParams.get('after')!;
+        const wrong = await call('GET', `/v1/task-forces/assignments?after=${after}`, reader);
+        expect([wrong.status, wrong.text]).toEqual([400, expect.stringContaining('after')]);
+      }
     }
   });
 
