@@ -49,6 +49,13 @@ export function createAgencyClosureActivities(deps: { db: Db }) {
     }): Promise<{ moved: number; skipped: number }> {
       return db.transaction(async (trx) => {
         const ids = p.cases.map((c) => c.caseId);
+        // Lock order (as a projection takes them; rows before heads, ADR 0034): the cases' read-model rows first, in case id
+        // order, then what their triggers lock, the audit chain head last. The closure signals each case before this
+        // page, so their projections run beside it. A projection's upsert locks the case_states row and then, in the
+        // case_facts trigger, the case's facts lock (pg_advisory_xact_lock(20261205, …)); updating `cases` first took
+        // that facts lock before the case_states row — the reverse — and deadlocked (SQLSTATE 40P01 in CI, 2026-12-03).
+        if (ids.length > 0)
+          await trx('case_states').whereIn('case_id', ids).orderBy('case_id').forUpdate().select('case_id');
         const moved =
           ids.length === 0
             ? []
@@ -61,6 +68,8 @@ export function createAgencyClosureActivities(deps: { db: Db }) {
               )
                 .map((r) => r.id)
                 .sort();
+        // Every row (other cases' tasks and the closure's row too) before the audit head, held to the commit: a
+        // projection holding a task row of its case waits for the audit head last.
         for (const caseId of moved) {
           await trx('case_states').where({ case_id: caseId }).update({ agency_id: p.successorId });
           const tasks = await trx('case_tasks')
@@ -78,6 +87,18 @@ export function createAgencyClosureActivities(deps: { db: Db }) {
                 .update({ target_agency_id: targets[t.agency_scope] ?? p.successorId });
             }
           }
+        }
+        const skipped = p.skipped.filter((id) => moved.includes(id)).length;
+        if (p.done) {
+          await trx('case_tasks')
+            .where({ target_agency_id: p.agencyId, status: 'open' })
+            .update({ target_agency_id: p.successorId });
+        }
+        const row = await trx('agency_closures')
+          .where({ id: p.closureId })
+          .forUpdate()
+          .first<{ status: string } | undefined>('status');
+        for (const caseId of moved) {
           await appendAudit(
             trx,
             {
@@ -90,16 +111,6 @@ export function createAgencyClosureActivities(deps: { db: Db }) {
             trx,
           );
         }
-        const skipped = p.skipped.filter((id) => moved.includes(id)).length;
-        if (p.done) {
-          await trx('case_tasks')
-            .where({ target_agency_id: p.agencyId, status: 'open' })
-            .update({ target_agency_id: p.successorId });
-        }
-        const row = await trx('agency_closures')
-          .where({ id: p.closureId })
-          .forUpdate()
-          .first<{ status: string } | undefined>('status');
         if (row && row.status !== 'completed') {
           await trx('agency_closures')
             .where({ id: p.closureId })

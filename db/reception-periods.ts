@@ -507,6 +507,10 @@ export function createReceptionPeriodStore(db: Db) {
      * is still at `from`; true when it moved.
      */
     async moveCase(caseId: string, from: string, to: string, trx: Db): Promise<boolean> {
+      // The case_states row before `cases`, as the case's projection takes them (its upsert locks the row, then its
+      // case_facts trigger the case's facts lock; `cases`' trigger takes that lock too): the route signals the case
+      // before this, so its projection may run beside it (activities/agency-closure.ts, the same deadlock).
+      await trx('case_states').where({ case_id: caseId }).forUpdate().select('case_id');
       const moved = await trx('cases')
         .where({ id: caseId, agency_id: from })
         .update({ agency_id: to, updated_at: trx.fn.now() })

@@ -98,12 +98,37 @@ export async function releaseStuckTimeLocks(
 }
 
 /**
+ * Whether a workflow task is outstanding (scheduled or started, not yet completed), read from the history: the
+ * last workflow-task event is not a completion. The Java test server's DescribeWorkflowExecution never fills
+ * `pendingWorkflowTask` (TestWorkflowMutableStateImpl.describeWorkflowExecution), so the history is the only
+ * place that shows the workflow task an activity's completion or a signal scheduled.
+ */
+function workflowTaskOutstanding(events: ReadonlyArray<Record<string, unknown>>): boolean {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.workflowTaskCompletedEventAttributes) return false;
+    if (
+      e.workflowTaskScheduledEventAttributes ||
+      e.workflowTaskStartedEventAttributes ||
+      e.workflowTaskFailedEventAttributes ||
+      e.workflowTaskTimedOutEventAttributes
+    )
+      return true;
+  }
+  return true; // no workflow task completed yet: the first one is outstanding
+}
+
+/**
  * Terminates a case on the time-skipping server only once it is quiet: no activity scheduled or
  * running and no workflow task outstanding. The Java test server takes a time-skipping lock for
- * every scheduled activity and does not release it when the workflow is terminated under it (2 of 2
- * locks leaked per termination in test/scratch probing, 2026-11-28): time then never skips again
- * on that server, and a later `env.sleep` runs in real time until the test times out. Returns
- * whether the case was still running (and is now terminated).
+ * every scheduled activity and every scheduled workflow task and does not release either when the
+ * workflow is terminated under it (2 of 2 locks leaked per termination in test/scratch probing,
+ * 2026-11-28): time then never skips again on that server, and a later `env.sleep` runs in real time
+ * until the test times out. The workflow task is read from the history, not from DescribeWorkflowExecution,
+ * which on this server never shows one: the check that read it terminated cases in the window between an
+ * activity's completion and the workflow task it scheduled — a lock leaked whenever the worker was slow to
+ * take that task (a loaded machine; CI 2026-12-03). Quiet twice in a row with the same history length.
+ * Returns whether the case was still running (and is now terminated).
  */
 export async function terminateWhenQuiet(
   handle: WorkflowHandle,
@@ -111,11 +136,18 @@ export async function terminateWhenQuiet(
   { timeoutMs = 20_000 } = {},
 ): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  let lastLength = -1;
   for (let quietChecks = 0; quietChecks < 2;) {
     const d = await handle.describe();
     if (d.status.name !== 'RUNNING') return false;
-    const busy = (d.raw.pendingActivities?.length ?? 0) > 0 || d.raw.pendingWorkflowTask != null;
+    const events = ((await handle.fetchHistory()).events ?? []) as unknown as Array<Record<string, unknown>>;
+    const busy =
+      (d.raw.pendingActivities?.length ?? 0) > 0 ||
+      d.raw.pendingWorkflowTask != null ||
+      workflowTaskOutstanding(events) ||
+      (quietChecks > 0 && events.length !== lastLength);
     quietChecks = busy ? 0 : quietChecks + 1;
+    lastLength = events.length;
     if (Date.now() > deadline)
       throw new Error(
         `${handle.workflowId} still busy after ${timeoutMs} ms (activities or a workflow task in flight): not terminated`,
