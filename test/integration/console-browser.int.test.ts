@@ -166,6 +166,9 @@ describe('the console in Chromium', () => {
     expect(diagramLoads).toEqual([]); // the diagram code is not part of the inbox
 
     await row.getByRole('link', { name: 'Accept or transfer the petition' }).click();
+    // The inbox row has its own claim button: the task's page must be the one shown before it is clicked.
+    await page.waitForURL(new RegExp(`/tasks/${created.id}\\.`));
+    await visible(page.getByRole('heading', { level: 1, name: 'Accept or transfer the petition' }));
     await page.getByRole('button', { name: 'Nhận việc' }).click();
     await visible(page.getByRole('button', { name: 'Trả lại' }));
     // Nothing filled: the case refuses (422) and its messages stand next to the fields they name.
@@ -188,6 +191,24 @@ describe('the console in Chromium', () => {
     await textOf(page.getByTestId('timeline')).toContain('officer-1');
     await shot(page, 'case');
     await expectAccessible(page, 'case');
+    await ctx.close();
+  });
+
+  it('a claim made in the inbox while the task page opens shows on that page (CI saw the page keep the old task)', async () => {
+    const { ctx, page } = await signedIn(await mintToken({ roles: ['officer'], agency: HOME, sub: 'officer-1' }));
+    const row = page.locator(`tr[data-task^="${created.id}."]`);
+    await textOf(row).toContain('Answer the petition / feedback');
+    // The claim is slow to answer, so the task's page reads the task before the claim commits.
+    await page.route(/\/v1\/tasks\/[^/]+\/claim$/, async (r) => {
+      await new Promise((done) => setTimeout(done, 1500));
+      await r.continue();
+    });
+    await row.getByRole('button', { name: 'Nhận việc' }).click();
+    await row.getByRole('link', { name: 'Answer the petition / feedback' }).click();
+    await page.waitForURL(new RegExp(`/tasks/${created.id}\\.`));
+    await visible(page.getByRole('button', { name: 'Trả lại' }));
+    await page.getByRole('button', { name: 'Trả lại' }).click();
+    await visible(page.getByRole('button', { name: 'Nhận việc' }));
     await ctx.close();
   });
 

@@ -65,7 +65,13 @@ export function Component() {
           params: { path: { id }, header: { 'Idempotency-Key': newKey() } },
         }),
       ),
-    onSettled: () => qc.invalidateQueries({ queryKey: ['tasks'] }),
+    // The task's own page is cached too: both re-read, so neither shows the task as it was.
+    onSettled: async (_d, _e, { id }) => {
+      await Promise.all([
+        qc.invalidateQueries({ queryKey: ['tasks'] }),
+        qc.invalidateQueries({ queryKey: ['task', id] }),
+      ]);
+    },
   });
   const mine = new Set(claims?.roles ?? []);
   const items = (q.data?.items ?? [])

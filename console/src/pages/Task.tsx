@@ -35,7 +35,14 @@ export function Component() {
           params: { path: { id }, header: { 'Idempotency-Key': newKey() } },
         }),
       ),
-    onSettled: () => qc.invalidateQueries({ queryKey: ['task', id] }),
+    // The answer is the task as it now stands: shown at once, then both the page and the inbox are re-read.
+    onSuccess: (task) => qc.setQueryData(['task', id], task),
+    onSettled: async () => {
+      await Promise.all([
+        qc.invalidateQueries({ queryKey: ['task', id] }),
+        qc.invalidateQueries({ queryKey: ['tasks'] }),
+      ]);
+    },
   });
   const fields = fieldsOf(q.data?.form);
   const complete = useMutation({
