@@ -3,7 +3,7 @@
  * or a report's drill-down lands on the same list; back and forward work), and a table of rows with an empty
  * message. A screen declares its filters and columns; its query and rows stay its own.
  */
-import { Checkbox, Group, NativeSelect, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Checkbox, Group, NativeSelect, Table, Text, TextInput, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useT } from '../i18n.js';
@@ -155,5 +155,24 @@ export function DataTable<T>(props: {
       </div>
       {props.rows.length === 0 && <Text>{t('noItems')}</Text>}
     </>
+  );
+}
+
+/** "More": reads the next page of a `useCursorList` (../cursor-list.ts), shown while there is one. */
+export function MoreButton(props: {
+  q: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage(): unknown };
+  variant?: 'default' | 'light';
+}) {
+  const { t } = useT();
+  if (!props.q.hasNextPage) return null;
+  return (
+    <Button
+      mt="sm"
+      variant={props.variant ?? 'default'}
+      onClick={() => void props.q.fetchNextPage()}
+      loading={props.q.isFetchingNextPage}
+    >
+      {t('more')}
+    </Button>
   );
 }

@@ -18,10 +18,12 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ok, saveAttachment, vnDayStart, type components } from '../api.js';
+import { useCursorList } from '../cursor-list.js';
+import { MoreButton } from '../components/ListPage.js';
 import { ProblemAlert, QueryState } from '../components/Problem.js';
 import { useT, type Key } from '../i18n.js';
 
@@ -47,18 +49,9 @@ export function Component() {
   const [draft, setDraft] = useState(EMPTY);
   const [filters, setFilters] = useState(EMPTY);
   const query = auditQuery(filters);
-  const log = useInfiniteQuery({
-    queryKey: ['audit', query],
-    initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) =>
-      ok(
-        await api().GET('/v1/audit', {
-          params: { query: { ...query, limit: 100, ...(pageParam ? { after: pageParam } : {}) } },
-        }),
-      ),
-    getNextPageParam: (last) =>
-      last.next ? (new URL(last.next, 'http://x').searchParams.get('after') ?? undefined) : undefined,
-  });
+  const { q: log, items } = useCursorList(['audit', query], async (after) =>
+    ok(await api().GET('/v1/audit', { params: { query: { ...query, limit: 100, ...(after ? { after } : {}) } } })),
+  );
   const verify = useMutation({ mutationFn: async () => ok(await api().GET('/v1/audit/verify')) });
   const exportLog = useMutation({
     mutationFn: async (format: 'ndjson' | 'csv') =>
@@ -75,7 +68,6 @@ export function Component() {
     e.preventDefault();
     setFilters(draft);
   };
-  const items = log.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -170,11 +162,7 @@ export function Component() {
             </Table>
           </div>
           {items.length === 0 && <Text>{t('noItems')}</Text>}
-          {log.hasNextPage && (
-            <Button mt="sm" variant="default" onClick={() => log.fetchNextPage()} loading={log.isFetchingNextPage}>
-              {t('more')}
-            </Button>
-          )}
+          <MoreButton q={log} />
         </QueryState>
       </Card>
     </Stack>

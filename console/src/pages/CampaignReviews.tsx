@@ -3,35 +3,25 @@
  * page at a time; the monthly report's rows VIII.1.a–d land here with their filters (agency, period, state). Each
  * row opens its campaign and its matter.
  */
-import { Anchor, Badge, Button } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { Anchor, Badge } from '@mantine/core';
 import { Link } from 'react-router';
 import { api, ok } from '../api.js';
-import { DataTable, ListPage, SelectFilter, useUrlFilters, type Column } from '../components/ListPage.js';
+import { useCursorList } from '../cursor-list.js';
+import { DataTable, ListPage, MoreButton, SelectFilter, useUrlFilters, type Column } from '../components/ListPage.js';
 import { QueryState } from '../components/Problem.js';
 import { DRILL_FILTERS, DrillFilters, useDrillQuery } from '../drill.js';
 import { useT } from '../i18n.js';
-
-const afterOf = (next: string | null) =>
-  next ? (new URL(next, 'http://x').searchParams.get('after') ?? undefined) : undefined;
 
 export function Component() {
   const { t, fmt } = useT();
   const f = useUrlFilters();
   const drill = useDrillQuery(DRILL_FILTERS.campaignReviews);
   const query = { limit: 100, ...(drill as object) } as { limit: number; state?: 'reviewed' | 'overdue' | 'escalated' };
-  const q = useInfiniteQuery({
-    queryKey: ['campaign-reviews', query],
-    initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) =>
-      ok(
-        await api().GET('/v1/review-campaigns/reviews', {
-          params: { query: { ...query, ...(pageParam ? { after: pageParam } : {}) } },
-        }),
-      ),
-    getNextPageParam: (last) => afterOf(last.next),
-  });
-  const items = q.data?.pages.flatMap((p) => p.items) ?? [];
+  const { q, items } = useCursorList(['campaign-reviews', query], async (after) =>
+    ok(
+      await api().GET('/v1/review-campaigns/reviews', { params: { query: { ...query, ...(after ? { after } : {}) } } }),
+    ),
+  );
   type Row = (typeof items)[number];
   const columns: Array<Column<Row>> = [
     {
@@ -93,11 +83,7 @@ export function Component() {
           rowProps={(r) => ({ 'data-review': r.id })}
           highlightOnHover={false}
         />
-        {q.hasNextPage && (
-          <Button mt="sm" variant="default" onClick={() => q.fetchNextPage()} loading={q.isFetchingNextPage}>
-            {t('more')}
-          </Button>
-        )}
+        <MoreButton q={q} />
       </QueryState>
     </ListPage>
   );

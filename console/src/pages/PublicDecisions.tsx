@@ -15,11 +15,12 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { createKntcClient } from '../../../clients/typescript/index.js';
 import { ok } from '../api.js';
+import { useCursorList } from '../cursor-list.js';
 import { QueryState } from '../components/Problem.js';
 import { useWords } from '../decision-words.js';
 import '../decisions.css';
@@ -37,31 +38,26 @@ export function Component() {
     type: params.get('type') ?? '',
     year: params.get('year') ?? '',
   });
-  const q = useInfiniteQuery({
-    queryKey: ['public-decisions', params.toString()],
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last: { next: string | null }) =>
-      last.next ? (new URL(last.next, window.location.origin).searchParams.get('after') ?? undefined) : undefined,
-    queryFn: async ({ pageParam }) =>
-      ok(
-        // No token: the public list needs none.
-        await createKntcClient(window.location.origin, '').GET('/v1/public/decisions', {
-          params: {
-            query: {
-              ...(params.get('agencyId')
-                ? {
-                    agencyId: params.get('agencyId')!,
-                    includeSubtree: params.get('includeSubtree') === 'true' ? 'true' : 'false',
-                  }
-                : {}),
-              ...(params.get('type') ? { type: params.get('type') as Kind } : {}),
-              ...(params.get('year') ? { year: Number(params.get('year')) } : {}),
-              ...(pageParam ? { after: pageParam } : {}),
-            },
+  const { q, items } = useCursorList(['public-decisions', params.toString()], async (after) =>
+    ok(
+      // No token: the public list needs none.
+      await createKntcClient(window.location.origin, '').GET('/v1/public/decisions', {
+        params: {
+          query: {
+            ...(params.get('agencyId')
+              ? {
+                  agencyId: params.get('agencyId')!,
+                  includeSubtree: params.get('includeSubtree') === 'true' ? 'true' : 'false',
+                }
+              : {}),
+            ...(params.get('type') ? { type: params.get('type') as Kind } : {}),
+            ...(params.get('year') ? { year: Number(params.get('year')) } : {}),
+            ...(after ? { after } : {}),
           },
-        }),
-      ),
-  });
+        },
+      }),
+    ),
+  );
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const p = new URLSearchParams();
@@ -71,7 +67,6 @@ export function Component() {
     if (draft.year.trim()) p.set('year', draft.year.trim());
     setParams(p);
   };
-  const items = q.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack>
       <Title order={1} size="h2">

@@ -3,34 +3,22 @@
  * figures land here with their filters (the monthly report's I.4–I.6, the visit cells of 01/TCD and 02/TCD: period,
  * session kind, who received, delegation, repeat, content, outcome). Each row opens the visit, its session and case.
  */
-import { Anchor, Button } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { Anchor } from '@mantine/core';
 import { Link } from 'react-router';
 import { api, ok } from '../api.js';
-import { DataTable, ListPage, type Column } from '../components/ListPage.js';
+import { useCursorList } from '../cursor-list.js';
+import { DataTable, ListPage, MoreButton, type Column } from '../components/ListPage.js';
 import { QueryState } from '../components/Problem.js';
 import { DRILL_FILTERS, DrillFilters, useDrillQuery } from '../drill.js';
 import { useT } from '../i18n.js';
-
-const afterOf = (next: string | null) =>
-  next ? (new URL(next, 'http://x').searchParams.get('after') ?? undefined) : undefined;
 
 export function Component() {
   const { t, fmt } = useT();
   const drill = useDrillQuery(DRILL_FILTERS.visits);
   const query = { limit: 100, ...(drill as object) };
-  const q = useInfiniteQuery({
-    queryKey: ['reception-visit-list', query],
-    initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) =>
-      ok(
-        await api().GET('/v1/reception/visits', {
-          params: { query: { ...query, ...(pageParam ? { after: pageParam } : {}) } },
-        }),
-      ),
-    getNextPageParam: (last) => afterOf(last.next),
-  });
-  const items = q.data?.pages.flatMap((p) => p.items) ?? [];
+  const { q, items } = useCursorList(['reception-visit-list', query], async (after) =>
+    ok(await api().GET('/v1/reception/visits', { params: { query: { ...query, ...(after ? { after } : {}) } } })),
+  );
   type Row = (typeof items)[number];
   const columns: Array<Column<Row>> = [
     {
@@ -76,11 +64,7 @@ export function Component() {
           rowProps={(v) => ({ 'data-visit': v.id })}
           highlightOnHover={false}
         />
-        {q.hasNextPage && (
-          <Button mt="sm" variant="default" onClick={() => q.fetchNextPage()} loading={q.isFetchingNextPage}>
-            {t('more')}
-          </Button>
-        )}
+        <MoreButton q={q} />
       </QueryState>
     </ListPage>
   );

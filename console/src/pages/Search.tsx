@@ -1,12 +1,13 @@
 /** Case search: filters and sort kept in the address (links from the dashboard land here), next pages by cursor. */
 import { Anchor, Badge, Button, Group, Text } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, ok } from '../api.js';
+import { useCursorList } from '../cursor-list.js';
 import {
   CheckFilter,
   DataTable,
   ListPage,
+  MoreButton,
   SelectFilter,
   TextFilter,
   useUrlFilters,
@@ -72,15 +73,9 @@ export function Component() {
     if (types.includes(',')) p.delete('type');
     setParams(p, { replace: true });
   };
-  const q = useInfiniteQuery({
-    queryKey: ['cases', query],
-    initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) =>
-      ok(await api().GET('/v1/cases', { params: { query: { ...query, ...(pageParam ? { after: pageParam } : {}) } } })),
-    getNextPageParam: (last) =>
-      last.next ? (new URL(last.next, 'http://x').searchParams.get('after') ?? undefined) : undefined,
-  });
-  const items = q.data?.pages.flatMap((p) => p.items) ?? [];
+  const { q, items } = useCursorList(['cases', query], async (after) =>
+    ok(await api().GET('/v1/cases', { params: { query: { ...query, ...(after ? { after } : {}) } } })),
+  );
   type Row = (typeof items)[number];
   const columns: Array<Column<Row>> = [
     {
@@ -167,11 +162,7 @@ export function Component() {
           highlightOnHover={false}
           emptyInstead
         />
-        {q.hasNextPage && (
-          <Button mt="sm" variant="default" onClick={() => q.fetchNextPage()} loading={q.isFetchingNextPage}>
-            {t('more')}
-          </Button>
-        )}
+        <MoreButton q={q} />
       </QueryState>
     </ListPage>
   );
