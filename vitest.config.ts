@@ -15,6 +15,9 @@ export default defineConfig({
     maxWorkers: 2, // = MAX_WORKERS in global-setup.ts (each workflow test file starts its own time-skipping server)
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // `expect.poll` waits for something another process does (a worker, a browser): 1 s (vitest's default) is too short
+    // on a loaded CI machine (stop 22's browser test polled the inbox with it).
+    expect: { poll: { timeout: 20_000 } },
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', '.tools/**', '.data/**'],
     reporters: ['default'],

@@ -8,7 +8,7 @@ import {
   MantineProvider,
   type VariantColorResolverResult,
 } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { LangContext, type Lang } from './i18n.js';
 import { claimsOf, readToken, SessionContext, storeToken, type Session } from './session.js';
@@ -17,7 +17,25 @@ import { Layout, RequireSession } from './Layout.js';
 import { ApiError } from './api.js';
 import { SignIn } from './SignIn.js';
 
-const queryClient = new QueryClient({
+declare module '@tanstack/react-query' {
+  interface Register {
+    /** `reads`: the mutation only reads (a download, a check): nothing cached can have changed. */
+    mutationMeta: { reads?: boolean };
+  }
+}
+
+const queryClient: QueryClient = new QueryClient({
+  /**
+   * After any change, success or refusal, everything cached is stale: the queries on screen are read again and the
+   * others when next shown. A change shows in many places (a claim in the inbox and on the task's page, a visit on its
+   * matter, the dashboard counts, the timeline's audit entries); listing them per change missed some (CI saw a task
+   * page keep a task unclaimed). Not awaited: the change's own answer is shown at once.
+   */
+  mutationCache: new MutationCache({
+    onSettled: (_data, _error, _vars, _ctx, mutation) => {
+      if (!mutation.meta?.reads) void queryClient.invalidateQueries();
+    },
+  }),
   defaultOptions: {
     queries: {
       staleTime: 5_000,

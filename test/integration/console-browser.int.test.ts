@@ -19,7 +19,8 @@ import { startTestApi, type TestApi } from '../support/api.js';
 
 const HOME = 'so-tnmt';
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
-const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10); // Vietnam date
+/** Today in Vietnam, read when used (a run may cross midnight, 17:00 UTC, while servers start). */
+const vnToday = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 
 let api: TestApi;
 let browser: Browser;
@@ -87,11 +88,11 @@ beforeAll(async () => {
   expect(r.status).toBe(201);
   created = (await r.json()) as typeof created;
   // The first task is projected to the inbox.
-  for (let i = 0; i < 200; i++) {
-    const t = await api.tdb.db('case_tasks').where({ case_id: created.id, status: 'open' }).first('task_id');
-    if (t) break;
-    await new Promise((res) => setTimeout(res, 50));
-  }
+  await expect
+    .poll(() => api.tdb.db('case_tasks').where({ case_id: created.id, status: 'open' }).first('task_id'), {
+      timeout: 60_000,
+    })
+    .toBeTruthy();
 });
 afterAll(async () => {
   await browser?.close();
@@ -179,7 +180,7 @@ describe('the console in Chromium', () => {
     await shot(page, 'task-form');
     await expectAccessible(page, 'task form');
     await decision.selectOption('accept');
-    await page.locator('[data-field="decidedOn"]').fill(today);
+    await page.locator('[data-field="decidedOn"]').fill(vnToday());
     await page.getByRole('button', { name: 'Hoàn thành' }).click();
     const refused = page.getByRole('alert');
     await page.waitForURL(new RegExp(`/cases/${created.id}$`)).catch(async (e: Error) => {
@@ -206,6 +207,8 @@ describe('the console in Chromium', () => {
     await row.getByRole('button', { name: 'Nhận việc' }).click();
     await row.getByRole('link', { name: 'Answer the petition / feedback' }).click();
     await page.waitForURL(new RegExp(`/tasks/${created.id}\\.`));
+    // The task's page, not the inbox (whose row has a "Trả lại" of its own once it re-reads).
+    await visible(page.getByRole('heading', { level: 1, name: 'Answer the petition / feedback' }));
     await visible(page.getByRole('button', { name: 'Trả lại' }));
     await page.getByRole('button', { name: 'Trả lại' }).click();
     await visible(page.getByRole('button', { name: 'Nhận việc' }));

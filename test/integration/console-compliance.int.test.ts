@@ -128,7 +128,7 @@ describe('a compliance task in Chromium', () => {
     // Back in the inbox: the task has left it.
     await page.getByRole('navigation', { name: 'menu' }).getByRole('link', { name: 'Công việc', exact: true }).click();
     await page.waitForURL(/\/inbox$/);
-    await visible(page.getByRole('heading', { level: 1 }));
+    await visible(page.getByTestId('inbox').or(page.getByText('Không có công việc.'))); // the list, not its loader
     await expect.poll(() => page.locator(`[data-task="compliance:${taskId}"]`).count(), { timeout: 20_000 }).toBe(0);
     await ctx.close();
   });
@@ -211,7 +211,7 @@ describe('a compliance task in Chromium', () => {
       .toBe('closed');
     await page.getByRole('navigation', { name: 'menu' }).getByRole('link', { name: 'Công việc', exact: true }).click();
     await page.waitForURL(/\/inbox$/);
-    await visible(page.getByRole('heading', { level: 1 }));
+    await visible(page.getByTestId('inbox').or(page.getByText('Không có công việc.'))); // the list, not its loader
     await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
     await ctx.close();
   });
@@ -269,7 +269,7 @@ describe('a compliance task in Chromium', () => {
     expect((await db('review_items').where({ id: review }).first(db.raw('plan_date::text AS d'))).d).toBe('2027-03-31');
     await page.getByRole('navigation', { name: 'menu' }).getByRole('link', { name: 'Công việc', exact: true }).click();
     await page.waitForURL(/\/inbox$/);
-    await visible(page.getByRole('heading', { level: 1 }));
+    await visible(page.getByTestId('inbox').or(page.getByText('Không có công việc.'))); // the list, not its loader
     await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(0);
     await ctx.close();
   });

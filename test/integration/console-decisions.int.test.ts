@@ -175,6 +175,7 @@ describe('published decisions in Chromium (ADR 0043)', () => {
     await page.goto(`${api.url}/decisions/${publicationId}`);
     await visible(page.getByTestId('problem'));
     await page.goto(`${api.url}/decisions?agencyId=${HOME}`);
+    await visible(page.getByTestId('decisions')); // the list as read (an absent list reads as '', which proves nothing)
     await textOf(page.getByTestId('decisions')).not.toContain('45/KL-STNMT');
     await ctx.close();
   });

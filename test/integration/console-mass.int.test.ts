@@ -13,6 +13,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHROMIUM_PATH } from '../../processes/bpmn/render.js';
 import { ROOT } from '../../platform/config.js';
+import { workingDays } from '../../reception/periods.js';
 import { authHeader, mintToken } from '../support/auth.js';
 import { apiCaller, startTestApi, type TestApi } from '../support/api.js';
 
@@ -21,11 +22,16 @@ const PLACE = 'rp_5c00000000000a01';
 const SHOTS = path.join(ROOT, 'docs', 'screenshots');
 const vnDay = (plusDays: number) =>
   new Date(Date.now() + 7 * 3600_000 + plusDays * 86_400_000).toISOString().slice(0, 10);
-/** The Monday after next (Vietnam): a week of working days in the future. */
-function nextWeek(): { monday: string; friday: string } {
+/**
+ * From the Monday after next (Vietnam), the first week whose five weekdays are all working days on the stored
+ * calendar (a holiday, e.g. 1/1 or Tết, would take a day out of the roster).
+ */
+async function nextWeek(): Promise<{ monday: string; friday: string }> {
   const today = new Date(`${vnDay(0)}T00:00:00Z`);
-  const toMonday = ((8 - today.getUTCDay()) % 7 || 7) + 7;
-  return { monday: vnDay(toMonday), friday: vnDay(toMonday + 4) };
+  for (let toMonday = ((8 - today.getUTCDay()) % 7 || 7) + 7; ; toMonday += 7) {
+    const week = { monday: vnDay(toMonday), friday: vnDay(toMonday + 4) };
+    if ((await workingDays(api.tdb.db, week.monday, week.friday)).length === 5) return week;
+  }
 }
 
 let api: TestApi;
@@ -172,7 +178,7 @@ describe('reception, special periods and mass matters in Chromium', () => {
     const { ctx, page } = await open(token);
     await page.goto(`${api.url}/periods`);
     const form = page.getByTestId('declare-period');
-    const { monday, friday } = nextWeek();
+    const { monday, friday } = await nextWeek();
     await form.getByLabel('Tên', { exact: true }).fill('Đại hội đại biểu Đảng bộ tỉnh (kiểm thử giao diện)');
     await form.getByLabel('Từ ngày').fill(monday);
     await form.getByLabel('Đến ngày').fill(friday);
@@ -283,7 +289,7 @@ describe('reception, special periods and mass matters in Chromium', () => {
     await page.waitForURL(/\/reception\/schedule-entries$/);
     await page.getByLabel('Cơ quan', { exact: true }).fill(HOME);
     const form = page.getByTestId('schedule-entry-form');
-    const day = vnDay(10);
+    const day = vnDay(21); // 5 working days of notice even across Tết (else a late-notice reason is required)
     await form.getByLabel('Thủ trưởng (mã người)').fill('head-so-tnmt');
     await form.getByLabel('Chức vụ').fill('Giám đốc Sở');
     await form.getByLabel('Địa điểm tiếp').fill(PLACE);

@@ -52,8 +52,12 @@ export function Component() {
   const { q: log, items } = useCursorList(['audit', query], async (after) =>
     ok(await api().GET('/v1/audit', { params: { query: { ...query, limit: 100, ...(after ? { after } : {}) } } })),
   );
-  const verify = useMutation({ mutationFn: async () => ok(await api().GET('/v1/audit/verify')) });
+  const verify = useMutation({
+    meta: { reads: true },
+    mutationFn: async () => ok(await api().GET('/v1/audit/verify')),
+  });
   const exportLog = useMutation({
+    meta: { reads: true },
     mutationFn: async (format: 'ndjson' | 'csv') =>
       saveAttachment(
         await api().GET('/v1/audit/export', { params: { query: { ...query, format } }, parseAs: 'blob' }),

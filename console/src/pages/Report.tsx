@@ -75,6 +75,7 @@ export function Component() {
   };
   const refresh = () => qc.invalidateQueries({ queryKey: ['report', id] });
   const download = useMutation({
+    meta: { reads: true },
     mutationFn: async (format: 'xlsx' | 'pdf' | 'csv') =>
       saveAttachment(
         await api().GET('/v1/reports/{id}/versions/{version}/export', {
