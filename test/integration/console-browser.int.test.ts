@@ -88,11 +88,11 @@ beforeAll(async () => {
   expect(r.status).toBe(201);
   created = (await r.json()) as typeof created;
   // The first task is projected to the inbox.
-  await expect
-    .poll(() => api.tdb.db('case_tasks').where({ case_id: created.id, status: 'open' }).first('task_id'), {
-      timeout: 60_000,
-    })
-    .toBeTruthy();
+  for (let waited = 0; ; waited += 100) {
+    if (await api.tdb.db('case_tasks').where({ case_id: created.id, status: 'open' }).first('task_id')) break;
+    if (waited > 60_000) throw new Error(`case ${created.id}: no open task projected within 60 s`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
 });
 afterAll(async () => {
   await browser?.close();
