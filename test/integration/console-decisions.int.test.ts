@@ -125,9 +125,15 @@ describe('published decisions in Chromium (ADR 0043)', () => {
     await expectAccessible(page, 'case publication panel');
     await redacted.scrollIntoViewIfNeeded();
     await shot(page, 'decision-publish');
+    // The timeline on the same page has no entry of this officer yet; the publication's audit entry shows on it
+    // without a reload (any change re-reads what the page shows).
+    const timeline = page.getByTestId('timeline');
+    await visible(timeline);
+    expect(await timeline.innerText()).not.toContain('officer-pub');
     await panel.getByRole('button', { name: 'Đăng công khai bản này' }).click();
     const row = panel.locator('[data-publication]');
     await textOf(row).toContain('Đã đăng');
+    await textOf(timeline).toContain('officer-pub');
     publicationId = (await row.first().getAttribute('data-publication')) ?? '';
     expect(publicationId).toMatch(/^pdc_/);
     await ctx.close();
