@@ -49,6 +49,7 @@ export function Publications({ caseId }: { caseId: string }) {
       : {}),
   });
   const preview = useMutation({
+    meta: { reads: true }, // nothing stored
     mutationFn: async () =>
       ok(
         await api().POST('/v1/cases/{id}/publications/preview', {

@@ -104,6 +104,7 @@ export function VisitForm({
     setF({ ...f, [k]: e.currentTarget.value });
   const people = (l: Person[]) => l.map((p) => compact(p)) as Body['visitors'];
   const suggest = useMutation({
+    meta: { reads: true }, // nothing stored
     mutationFn: async () =>
       ok(
         await api().POST('/v1/matters/suggestions', {
