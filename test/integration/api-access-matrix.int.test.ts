@@ -670,6 +670,9 @@ async function requestFor(spec: RouteSpec, sub = 'nobody'): Promise<{ path: stri
     body = { ...body, placeId: await receptionFixture('place') };
   // Special periods (ADR 0035): a duty day must be a working day of the period; flagging needs a period.
   if (body && spec.operationId === 'setReceptionPeriodDuty') body = { ...body, date: await workingDayAhead() };
+  // The documented new end (a fixed day) would fall before the start of the period around today from 10 days
+  // before it (422): the period is extended to 12 days after today instead, past its end.
+  if (body && spec.operationId === 'changeReceptionPeriod') body = { ...body, endsOn: shift(vnToday(), 12) };
   if (spec.operationId === 'flagCaseCongressPersonnel')
     await (flagPeriod ??= periodFixture('2026-06-25', '2026-07-05'));
   // Publishing (ADR 0043): the hash of the text the preview gave for the fixture's case.

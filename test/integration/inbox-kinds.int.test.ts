@@ -14,6 +14,8 @@ import { apiCaller, seedCase, startTestApi, type Json, type TestApi } from '../s
 let api: TestApi;
 const call = apiCaller(() => api.url);
 const vnToday = () => new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+const shift = (d: string, n: number) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const as = (roles: Role[], agency: string, sub?: string) => authHeader({ roles, agency, ...(sub ? { sub } : {}) });
 
 interface Item {
@@ -50,6 +52,8 @@ const DUE = '2026-12-20T03:00:00.000Z';
 const dueAt = (i: number) =>
   i % 3 === 0 ? DUE : new Date(Date.parse(DUE) + (i % 5) * 3_600_000 - 7_200_000).toISOString();
 
+/** The day of the daily report (Vietnam), taken once when the suite starts. */
+let today: string;
 let periodId: string;
 let dailyReport: string;
 let rosterGap: string;
@@ -90,6 +94,7 @@ async function seedCaseTask(agencyId: string, i: number): Promise<void> {
 beforeAll(async () => {
   api = await startTestApi();
   const db = api.tdb.db;
+  today = vnToday();
   // Case tasks of ubnd-xa-a.
   for (let i = 0; i < 7; i++) await seedCaseTask('ubnd-xa-a', i);
   // Compliance: ubnd-xa-a and so-tnmt fell short; their supervising agency is the province.
@@ -114,8 +119,8 @@ beforeAll(async () => {
   await db('reception_periods').insert({
     id: periodId,
     name: 'Đại hội',
-    starts_on: '2026-11-01',
-    ends_on: '2027-01-31',
+    starts_on: shift(today, -30),
+    ends_on: shift(today, 60),
     governing_agency_id: 'tinh-demo',
     designated_agency_id: 'tinh-demo',
     flagged_target_days: 5,
@@ -132,14 +137,14 @@ beforeAll(async () => {
     task_date: date,
     due_at: due,
   });
-  const p1 = periodTask('daily_report', vnToday(), DUE);
-  const p2 = periodTask('duty_roster_gap', '2026-12-21', dueAt(1));
+  const p1 = periodTask('daily_report', today, DUE);
+  const p2 = periodTask('duty_roster_gap', shift(today, 1), dueAt(1));
   dailyReport = p1.id;
   rosterGap = p2.id;
   await db('reception_period_tasks').insert([p1, p2]);
   // More period tasks (other days) for the pagination.
   for (let i = 0; i < 4; i++)
-    await db('reception_period_tasks').insert(periodTask('daily_report', `2026-11-1${i + 1}`, dueAt(i + 2)));
+    await db('reception_period_tasks').insert(periodTask('daily_report', shift(today, -(i + 1)), dueAt(i + 2)));
   // A review campaign of the province: open reviews of matters of ubnd-xa-a, and a pending one (not a task yet).
   const campaign = `rc-${randomUUID()}`;
   await db('review_campaigns').insert({
@@ -265,8 +270,8 @@ describe('GET /v1/tasks lists the other kinds of task (ADR 0039)', () => {
     expect(Date.parse(d.dueAt!)).toBe(Date.parse(DUE));
     expect(d.dueAt).toMatch(/\+07:00$/);
     expect(d.links).toEqual({
-      resource: `/v1/reception/periods/${periodId}/reports?date=${vnToday()}&agencyId=ubnd-xa-a`,
-      work: { method: 'PUT', href: `/v1/reception/periods/${periodId}/reports/ubnd-xa-a/${vnToday()}` },
+      resource: `/v1/reception/periods/${periodId}/reports?date=${today}&agencyId=ubnd-xa-a`,
+      work: { method: 'PUT', href: `/v1/reception/periods/${periodId}/reports/ubnd-xa-a/${today}` },
     });
     expect(byId.get(`period:${rosterGap}`)!.links.work).toEqual({
       method: 'PUT',

@@ -54,9 +54,32 @@ async function inboxTask(caseId: string, node: string): Promise<Record<string, a
 const today = () => vnDate(Date.now());
 
 let placeId: string;
-let sessionId: string;
 let provinceCode: string;
 let communeCode: string;
+
+/**
+ * A reception session started a minute ago, and the instants of its visits (`visitedAt(i)`, i < 30: a second
+ * apart, just after its start): all on the session's day in Vietnam, which the API requires of a visit. When
+ * Vietnam midnight falls within that minute, the session starts at midnight.
+ */
+async function freshSession(): Promise<{ sessionId: string; visitedAt: (i?: number) => string }> {
+  const now = Date.now();
+  let startedAt = now - 60_000;
+  if (vnDate(startedAt) !== vnDate(startedAt + 30_000)) startedAt = Date.parse(`${vnDate(now)}T00:00:00+07:00`);
+  const s = await send('POST', '/v1/reception/sessions', await h(['reception_officer']), {
+    agencyId: HOME,
+    placeId,
+    kind: 'regular',
+    receivedBy: 'in_person',
+    mode: 'in_person',
+    startedAt: new Date(startedAt).toISOString(),
+  });
+  expect(s.status, s.text).toBe(201);
+  return {
+    sessionId: s.json.id as string,
+    visitedAt: (i = 0) => new Date(startedAt + 1000 + i * 1000).toISOString(),
+  };
+}
 
 async function matter(title: string): Promise<string> {
   const m = await send('POST', '/v1/matters', await h(['reception_officer']), { agencyId: HOME, title });
@@ -75,16 +98,6 @@ beforeAll(async () => {
   });
   expect(p.status, p.text).toBe(201);
   placeId = p.json.id as string;
-  const s = await send('POST', '/v1/reception/sessions', await h(['reception_officer']), {
-    agencyId: HOME,
-    placeId,
-    kind: 'regular',
-    receivedBy: 'in_person',
-    mode: 'in_person',
-    startedAt: new Date(Date.now() - 3_600_000).toISOString(),
-  });
-  expect(s.status, s.text).toBe(201);
-  sessionId = s.json.id as string;
   const unit = await api.tdb.db('admin_communes').orderBy('code').first<{ code: string; province_code: string }>();
   communeCode = unit!.code;
   provinceCode = unit!.province_code;
@@ -96,8 +109,9 @@ afterAll(async () => {
 describe('delegations', () => {
   it('a crowd at a visit: mass matter, the head receives it within the limit, a reception session is recorded', async () => {
     const m = await matter('Tranh chấp bồi thường dự án đường 295, xã A');
+    const { sessionId, visitedAt } = await freshSession();
     const visit = await send('POST', `/v1/reception/sessions/${sessionId}/visits`, await h(['reception_officer']), {
-      visitedAt: new Date(Date.now() - 60_000).toISOString(),
+      visitedAt: visitedAt(),
       peopleCount: 30,
       isDelegation: true,
       visitors: [{ name: 'Hộ dân thôn 5' }],
@@ -157,9 +171,10 @@ describe('delegations', () => {
   });
 
   it('the representatives rule applies to visits as to letters: 30 people appoint at most 5', async () => {
+    const { sessionId, visitedAt } = await freshSession();
     const before = await tableCounts(api.tdb.db);
     const bad = await send('POST', `/v1/reception/sessions/${sessionId}/visits`, await h(['reception_officer']), {
-      visitedAt: new Date(Date.now() - 60_000).toISOString(),
+      visitedAt: visitedAt(),
       peopleCount: 30,
       isDelegation: true,
       visitors: [{ name: 'Hộ dân' }],
@@ -400,9 +415,10 @@ describe("a matter's place, sector and respondent (ADR 0034)", () => {
   it('visits into a matter while its place changes: one lock order, no deadlock, every request answered', async () => {
     const m = await matter('Khiếu nại đông người về thu hồi đất, nhiều lần');
     const authFor = { receptionist: await h(['reception_officer']), officer: await h(['officer']) };
+    const { sessionId, visitedAt } = await freshSession();
     const visit = (i: number) =>
       send('POST', `/v1/reception/sessions/${sessionId}/visits`, authFor.receptionist, {
-        visitedAt: new Date(Date.now() - 60_000 - i * 1000).toISOString(),
+        visitedAt: visitedAt(i),
         peopleCount: 2,
         visitors: [{ name: `Công dân ${i}` }],
         contentType: 'complaint',
@@ -436,9 +452,11 @@ describe("a crowd visit without a place takes its matter's place for the detecto
         sector: 'land',
         respondent_key: `agency:${HOME}`,
       });
+    const { sessionId, visitedAt } = await freshSession();
+    let visits = 0;
     const visit = async (over: Record<string, unknown>) => {
       const r = await send('POST', `/v1/reception/sessions/${sessionId}/visits`, await h(['reception_officer']), {
-        visitedAt: new Date(Date.now() - 60_000).toISOString(),
+        visitedAt: visitedAt(visits++),
         peopleCount: 12,
         isDelegation: true,
         visitors: [{ name: 'Hộ dân ven sông' }],
@@ -544,8 +562,9 @@ describe("a task force assigned a matter works the matter's own processes (ADR 0
       .insert({ person_id: MEMBER, agency_id: OTHER, roles: ['supervisor'], position: 'member' });
     const m = await matter('Khiếu nại đông người kéo dài về dự án khu đô thị');
     // Before the assignment: a delegation at a visit and a gathering, each a process of the matter.
+    const { sessionId, visitedAt } = await freshSession();
     const visit = await send('POST', `/v1/reception/sessions/${sessionId}/visits`, await h(['reception_officer']), {
-      visitedAt: new Date(Date.now() - 60_000).toISOString(),
+      visitedAt: visitedAt(),
       peopleCount: 8,
       isDelegation: true,
       visitors: [{ name: 'Hộ dân khu đô thị' }],
