@@ -8,8 +8,8 @@
  *    holds in the read model (case and list), also for a complaint complex by its form;
  *  - several signers with too many representatives: the complaint / denunciation waits at
  *    `appointRepresentatives`; acceptance cannot start until the appointment holds.
- * The dev server's clock is the real one: the extension scenario is dated relative to today and its
- * due dates are computed on the seed calendar, so that the first extension always ends in the future.
+ * The dev server's clock is the real one: every scenario is dated relative to today (the extension
+ * scenario's due dates computed on the seed calendar, so that the first extension ends in the future).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../workflows/clock/index.js';
@@ -167,16 +167,19 @@ describe('extensions recorded after the limit ran out', () => {
 });
 
 describe('complexity after the intake form', () => {
+  // Received a week ago: T5 (30 days) runs well past the run; every event is dated before today.
+  const today = vnDateOf(Date.now());
+  const day = (n: number) => addDays(today, n);
   it('a denunciation accepted as normal is marked complex at verification: flag in the case and the list, then T5 extends once', async () => {
-    const id = String((await start({ type: 'denunciation', receivedAt: '2026-11-25T09:00:00+07:00' })).id);
-    await complete(id, 'initial', initial('2026-11-26', 'normal'));
-    await complete(id, 'notifyAcceptance', { acceptanceNoticeSentOn: '2026-11-27' });
+    const id = String((await start({ type: 'denunciation', receivedAt: `${day(-8)}T09:00:00+07:00` })).id);
+    await complete(id, 'initial', initial(day(-7), 'normal'));
+    await complete(id, 'notifyAcceptance', { acceptanceNoticeSentOn: day(-6) });
     await waitFor(id, 'verify', (v) => v.openTasks.some((t) => t.nodeId === 'verify'));
-    const refused = await event(id, 'extend', { date: '2026-11-30', amount: 30, ruleId: 'T5' });
+    const refused = await event(id, 'extend', { date: day(-3), amount: 30, ruleId: 'T5' });
     expect(refused.status).toBe(409);
     // Especially complex needs two criteria (NĐ 31/2019 Art 3(3)): 400 naming the field, nothing sent.
     const bad = await event(id, 'mark-complex', {
-      date: '2026-11-30',
+      date: day(-3),
       complexity: 'especially_complex',
       criteria: ['a_several_places'],
     });
@@ -185,7 +188,7 @@ describe('complexity after the intake form', () => {
     expect(JSON.stringify(bad.json)).toContain('criteria');
 
     const marked = await event(id, 'mark-complex', {
-      date: '2026-11-30',
+      date: day(-3),
       decision: '12/QĐ-TTr',
       complexity: 'complex',
       criteria: ['a_several_places'],
@@ -200,7 +203,7 @@ describe('complexity after the intake form', () => {
     const list = await call('GET', '/v1/cases?complex=true&type=denunciation&limit=200', officer);
     expect(list.status, JSON.stringify(list.json)).toBe(200);
     expect((list.json.items as Array<{ id: string }>).map((x) => x.id)).toContain(id);
-    const ext = await event(id, 'extend', { date: '2026-12-01', amount: 30, ruleId: 'T5' });
+    const ext = await event(id, 'extend', { date: day(-2), amount: 30, ruleId: 'T5' });
     expect(ext.status, JSON.stringify(ext.json)).toBe(200);
     expect(ext.json).toMatchObject({ clocksChanged: 1 });
   });
@@ -210,15 +213,15 @@ describe('complexity after the intake form', () => {
       (
         await start({
           type: 'complaint_first',
-          receivedAt: '2026-11-25T09:00:00+07:00',
+          receivedAt: `${day(-8)}T09:00:00+07:00`,
           subject: 'Khiếu nại quyết định thu hồi đất',
         })
       ).id,
     );
     await complete(id, 'accept', {
       acceptanceDecision: 'accept',
-      acceptedOn: '2026-11-26',
-      acceptanceNoticeOn: '2026-11-26',
+      acceptedOn: day(-7),
+      acceptanceNoticeOn: day(-7),
       complex: true,
     });
     await poll(
@@ -244,7 +247,8 @@ describe('representatives for every kind of case', () => {
     async (type, role, first) => {
       const created = await start({
         type,
-        receivedAt: '2026-11-30T09:00:00+07:00',
+        // Received today: no acceptance limit runs out while it waits for the appointment.
+        receivedAt: `${vnDateOf(Date.now())}T00:00:00+07:00`,
         signersCount: 12,
         parties: parties(role),
       });
