@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarServiceFor } from '../../calendar/service.js';
 import { authHeader } from '../support/auth.js';
+import { vnDateOf } from '../support/clock.js';
 import { startTestApi, type TestApi } from '../support/api.js';
 
 /**
@@ -47,14 +49,20 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
     return v;
   }
 
-  it('10 working days (Luật Tiếp công dân 2013 Art 28(1)) from Fri 20/11/2026: 04/12, then 07/12 after 02/12 is decreed off', async () => {
+  it('10 working days (Luật Tiếp công dân 2013 Art 28(1)) from today; a day off decreed within them moves the due a working day on', async () => {
+    // Dates follow the wall clock (the dev server's timers are real): received today, and the day off
+    // is the 3rd working day after it, on the stored calendar — so the clock is running, not breached.
+    const calendar = calendarServiceFor(api.tdb.db);
+    const received = vnDateOf(Date.now());
+    const before = (await calendar.deadline(received, 10, 'working_days')).due;
+    const dayOff = (await calendar.deadline(received, 3, 'working_days')).due;
     const created = await call(
       'POST',
       '/v1/cases',
       {
         type: 'petition',
         channel: 'portal',
-        receivedAt: '2026-11-20T10:00:00+07:00',
+        receivedAt: `${received}T00:00:00+07:00`,
         agencyId: 'so-tnmt',
         subject: 'Phản ánh về ô nhiễm tiếng ồn',
       },
@@ -68,10 +76,10 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
         () => acceptDue(id),
         (d) => d !== undefined,
       ),
-    ).toBe('2026-12-04');
+    ).toBe(before);
 
     const added = await call('POST', '/v1/admin/calendar/days-off', {
-      date: '2026-12-02',
+      date: dayOff,
       name: 'Ngày nghỉ được công bố (e2e)',
       source: 'Thông báo (kiểm thử)',
       reason: 'Day off decreed after the petition was received',
@@ -82,8 +90,12 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
       status: 'running',
       action: 'added',
       entryId: added.body.entry.id,
-      changedDates: ['2026-12-02'],
+      changedDates: [dayOff],
     });
+    // The stored calendar now skips the day off: the due is the next working day after the old one.
+    const after = (await calendar.deadline(received, 10, 'working_days')).due;
+    expect(after > before).toBe(true);
+    expect((await calendar.deadline(before, 1, 'working_days')).due).toBe(after);
     const progress = added.body.change.links.self as string;
     const finished = await until(
       async () => (await call('GET', progress)).body,
@@ -98,16 +110,16 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
     expect(
       await until(
         () => acceptDue(id),
-        (d) => d === '2026-12-07',
+        (d) => d === after,
       ),
-    ).toBe('2026-12-07');
+    ).toBe(after);
 
     // The recomputation is in the case's audit trail with the old and new due dates.
     const entry = await until(
       async () => api.tdb.db('audit_log').where({ case_id: id, action: 'workflow.clock_recomputed' }).first(),
       (e) => e !== undefined,
     );
-    expect(entry?.after).toMatchObject({ detail: { ruleId: 'C1', from: '2026-12-04', to: '2026-12-07' } });
+    expect(entry?.after).toMatchObject({ detail: { ruleId: 'C1', from: before, to: after } });
 
     // Issue 10.8: the day off is withdrawn — its own audited operation — and the case's due date comes back.
     const withdrawn = await call('POST', `/v1/admin/calendar/entries/${added.body.entry.id as string}/withdraw`, {
@@ -117,15 +129,15 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
     expect(withdrawn.status).toBe(202);
     expect(withdrawn.body).toMatchObject({
       entry: { id: added.body.entry.id, withdrawn: true, reason: 'The announcement was retracted' },
-      changedDates: ['2026-12-02'],
+      changedDates: [dayOff],
     });
     expect(withdrawn.body.change).toMatchObject({ action: 'withdrawn' });
     expect(
       await until(
         () => acceptDue(id),
-        (d) => d === '2026-12-04',
+        (d) => d === before,
       ),
-    ).toBe('2026-12-04');
+    ).toBe(before);
     const done = await until(
       async () => (await call('GET', withdrawn.body.change.links.self as string)).body,
       (b) => b?.status === 'completed',
@@ -136,7 +148,7 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
       entryId: added.body.entry.id,
       withdrawn: true,
       reason: 'The announcement was retracted',
-      changedDates: ['2026-12-02'],
+      changedDates: [dayOff],
     });
     const back = await until(
       async () =>
@@ -145,10 +157,10 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
           .where({ case_id: id, action: 'workflow.clock_recomputed' })
           .orderBy('seq', 'desc')
           .first(),
-      (e) => (e?.after as { detail?: { to?: string } } | undefined)?.detail?.to === '2026-12-04',
+      (e) => (e?.after as { detail?: { to?: string } } | undefined)?.detail?.to === before,
     );
-    expect(back?.after).toMatchObject({ detail: { ruleId: 'C1', from: '2026-12-07', to: '2026-12-04' } });
-    // Withdrawn twice: 409; an unknown entry: 404. The day listing shows 02/12 as a working day again.
+    expect(back?.after).toMatchObject({ detail: { ruleId: 'C1', from: after, to: before } });
+    // Withdrawn twice: 409; an unknown entry: 404. The day listing shows the day as a working day again.
     expect(
       (await call('POST', `/v1/admin/calendar/entries/${added.body.entry.id as string}/withdraw`, { reason: 'again' }))
         .status,
@@ -156,8 +168,8 @@ describe('a day off decreed after receipt moves an open case’s deadline (end t
     expect((await call('POST', '/v1/admin/calendar/entries/adm:2099-01-01:off/withdraw', { reason: 'x' })).status).toBe(
       404,
     );
-    const days = await call('GET', '/v1/calendar/days?from=2026-12-02&to=2026-12-02');
-    expect(days.body.days[0]).toMatchObject({ date: '2026-12-02', working: true });
+    const days = await call('GET', `/v1/calendar/days?from=${dayOff}&to=${dayOff}`);
+    expect(days.body.days[0]).toMatchObject({ date: dayOff, working: true });
 
     const verify = await call('GET', '/v1/audit/verify', undefined, ['admin']);
     expect(verify.status).toBe(200);

@@ -8,8 +8,10 @@
  *  - the definition version follows the receipt date in Vietnam (30/06 vs 01/07/2026).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../workflows/clock/index.js';
 import { authHeader } from '../support/auth.js';
 import { apiCaller, type Json, startTestApi, type TestApi } from '../support/api.js';
+import { computeDeadline, vnDateOf } from '../support/clock.js';
 
 let api: TestApi;
 let admin: Record<string, string>;
@@ -40,6 +42,15 @@ afterAll(async () => {
 });
 
 const call = apiCaller(() => api.url);
+
+/**
+ * The dev server's timers are real: the worked cases are received a week ago (Vietnam date) and their
+ * decision issued two days ago, so no limit (e.g. K5, 3 working days to send the decision; K12, 30 days
+ * to legal effect) runs out during the run, and no event is dated after today.
+ */
+const today = vnDateOf(Date.now());
+const received = addDays(today, -7);
+const day = (n: number) => addDays(received, n);
 
 /** Polls the read model until `pred` holds. */
 async function until(caseId: string, pred: (c: CaseView) => boolean, what: string): Promise<CaseView> {
@@ -99,7 +110,7 @@ describe('case lifecycle through the API', () => {
     const body = {
       ...example,
       type: 'complaint_first',
-      receivedAt: '2026-11-20T09:00:00+07:00',
+      receivedAt: `${received}T09:00:00+07:00`,
       parties: [{ role: 'complainant', name: 'Trần Thị B' }],
     };
     const r = await fetch(api.url + path, {
@@ -136,11 +147,12 @@ describe('case lifecycle through the API', () => {
 
     const accepted = await work(
       'accept',
-      { acceptanceDecision: 'accept', acceptanceNoticeOn: '2026-11-21', acceptedOn: '2026-11-21' },
+      { acceptanceDecision: 'accept', acceptanceNoticeOn: day(1), acceptedOn: day(1) },
       'verify',
     );
-    // The resolution clock counts from acceptance (30 days, KN Art 28): due 21/12/2026.
-    expect(accepted.view.openTasks.find((t) => t.nodeId === 'verify')!.dueAt).toMatch(/^2026-12-2/);
+    // The resolution clock counts from acceptance (30 days, KN Art 28), rolled past days off.
+    const k3 = computeDeadline(day(1), 30, 'calendar_days').due;
+    expect(accepted.view.openTasks.find((t) => t.nodeId === 'verify')!.dueAt).toMatch(new RegExp(`^${k3}`));
 
     // A stale completion (the accept task is done) → 409; invalid form data → 422 naming the field.
     const stale = await call('POST', `/v1/tasks/${accepted.task}/complete`, officer, {
@@ -162,7 +174,7 @@ describe('case lifecycle through the API', () => {
       'decide',
       {
         decisionNumber: '12/QĐ-UBND',
-        decisionIssuedOn: '2026-11-25',
+        decisionIssuedOn: day(5),
         complaintContent: 'c',
         verificationResult: 'v',
         legalBasisCited: 'Luật Khiếu nại 2011 Art 31',
@@ -175,8 +187,8 @@ describe('case lifecycle through the API', () => {
     const sent = await work(
       'sendDecision',
       {
-        decisionSentOn: '2026-11-26',
-        decisionReceivedOn: '2026-11-27',
+        decisionSentOn: day(5),
+        decisionReceivedOn: day(6),
         decisionRecipients: ['complainant_or_representative'],
       },
       'awaitEffect',
@@ -200,13 +212,13 @@ describe('case lifecycle through the API', () => {
 
     // A second complaint lodged with the superior within K6 (KN Art 33(1)): the first decision does not take legal
     // effect (Art 44(1)); this case ends challenged, the lodging day recorded.
-    // Dated before the decision was received (27/11): not a second complaint yet; nothing happens to the case.
-    const early = await call('POST', `/v1/cases/${caseId}/events/second-complaint`, officer, { date: '2026-11-26' });
+    // Dated before the decision was received (day 6): not a second complaint yet; nothing happens to the case.
+    const early = await call('POST', `/v1/cases/${caseId}/events/second-complaint`, officer, { date: day(5) });
     expect(early.status).toBe(409);
     expect(early.json).toMatchObject({ reason: 'SecondComplaintPremature' });
     expect(String(early.json.detail)).toContain('Art 33(1)');
     const lodged = await call('POST', `/v1/cases/${caseId}/events/second-complaint`, officer, {
-      date: '2026-11-30',
+      date: day(7),
       secondCaseRef: 'KN2-2026-0000000001',
     });
     expect(lodged.status, JSON.stringify(lodged.json)).toBe(200);
@@ -219,30 +231,30 @@ describe('case lifecycle through the API', () => {
       .select('name', 'occurred_on');
     expect(events.map((e: { name: string; occurred_on: string }) => [e.name, e.occurred_on])).toContainEqual([
       'secondComplaintLodged',
-      '2026-11-30',
+      day(7),
     ]);
     // Closed: a further event is refused, not applied.
-    expect(
-      (await call('POST', `/v1/cases/${caseId}/events/second-complaint`, officer, { date: '2026-12-01' })).status,
-    ).toBe(409);
+    expect((await call('POST', `/v1/cases/${caseId}/events/second-complaint`, officer, { date: day(7) })).status).toBe(
+      409,
+    );
   });
 
   it('legal events: suspension stops the clock and resumption restarts it; an event the case cannot take → 409 with the reason', async () => {
-    const c = await startComplaint('2026-11-20T09:00:00+07:00');
+    const c = await startComplaint(`${received}T09:00:00+07:00`);
     const id = String(c.id);
     await until(id, (x) => x.openTasks.some((t) => t.nodeId === 'accept'), 'accept');
     const acceptId = (await until(id, () => true, 'view')).openTasks.find((t) => t.nodeId === 'accept')!.id;
     expect(
       (
         await call('POST', `/v1/tasks/${acceptId}/complete`, officer, {
-          data: { acceptanceDecision: 'accept', acceptanceNoticeOn: '2026-11-21', acceptedOn: '2026-11-21' },
+          data: { acceptanceDecision: 'accept', acceptanceNoticeOn: day(1), acceptedOn: day(1) },
         })
       ).status,
     ).toBe(200);
     await until(id, (x) => x.openTasks.some((t) => t.nodeId === 'verify'), 'verify');
 
     const s = await call('POST', `/v1/cases/${id}/events/suspend`, officer, {
-      date: '2026-11-23',
+      date: day(3),
       decision: '15/QĐ-TTr',
       ground: 'awaiting_other_body',
     });
@@ -252,19 +264,19 @@ describe('case lifecycle through the API', () => {
     const first = await fetch(`${api.url}/v1/cases/${id}/events/supplement`, {
       method: 'POST',
       headers: { ...officer, 'content-type': 'application/json', 'Idempotency-Key': 'supp-1' },
-      body: JSON.stringify({ date: '2026-11-24', documents: ['BS-01'] }),
+      body: JSON.stringify({ date: day(4), documents: ['BS-01'] }),
     });
     const again = await fetch(`${api.url}/v1/cases/${id}/events/supplement`, {
       method: 'POST',
       headers: { ...officer, 'content-type': 'application/json', 'Idempotency-Key': 'supp-1' },
-      body: JSON.stringify({ date: '2026-11-24', documents: ['BS-01'] }),
+      body: JSON.stringify({ date: day(4), documents: ['BS-01'] }),
     });
     expect([first.status, again.status]).toEqual([200, 200]);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(await again.json()).toEqual(await first.json());
     await until(id, (x) => x.flags.suspended === true, 'the suspended flag');
     const r = await call('POST', `/v1/cases/${id}/events/resume`, officer, {
-      date: '2026-11-25',
+      date: day(5),
       decision: '16/QĐ-TTr',
     });
     expect(r.status, JSON.stringify(r.json)).toBe(200);
@@ -272,7 +284,7 @@ describe('case lifecycle through the API', () => {
 
     // A stay of execution of the contested decision (KN Art 35): its decision to issue and send, then its lift, due with K3.
     const stay = await call('POST', `/v1/cases/${id}/events/stay-execution`, officer, {
-      date: '2026-11-25',
+      date: day(5),
       decision: '09/QĐ-TĐC',
     });
     expect(stay.status, JSON.stringify(stay.json)).toBe(200);
@@ -280,10 +292,10 @@ describe('case lifecycle through the API', () => {
     await until(id, (x) => x.openTasks.some((t) => t.nodeId === 'stay.decision.issue'), 'the stay decision task');
 
     // Complexity determined during verification (ADR 0018): taken, the flag holds; the same determination twice is refused.
-    const complex = await call('POST', `/v1/cases/${id}/events/mark-complex`, officer, { date: '2026-11-26' });
+    const complex = await call('POST', `/v1/cases/${id}/events/mark-complex`, officer, { date: day(6) });
     expect(complex.status, JSON.stringify(complex.json)).toBe(200);
     await until(id, (x) => x.flags.complex === true, 'the complex flag');
-    const refused = await call('POST', `/v1/cases/${id}/events/mark-complex`, officer, { date: '2026-11-26' });
+    const refused = await call('POST', `/v1/cases/${id}/events/mark-complex`, officer, { date: day(6) });
     expect(refused.status).toBe(409);
     expect(refused.json.type).toBe('https://kntc-flow.vn/problems/rejected-by-case');
     expect(refused.json.reason).toBe('AlreadyComplex');
@@ -301,7 +313,7 @@ describe('case lifecycle through the API', () => {
     // Received 01/07/2026: the 10-day acceptance deadline passed long ago, so the clock breaches at once.
     const mine = await startComplaint('2026-07-01T09:00:00+07:00', 'so-tnmt');
     const theirs = await startComplaint('2026-07-01T09:00:00+07:00', 'ubnd-xa-b');
-    const fresh = await startComplaint('2026-11-26T09:00:00+07:00', 'so-tnmt');
+    const fresh = await startComplaint(`${today}T00:00:00+07:00`, 'so-tnmt');
     const provinceAdmin = admin;
     for (const id of [mine.id, theirs.id]) {
       for (let i = 0; i < 200; i++) {

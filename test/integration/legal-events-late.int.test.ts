@@ -8,10 +8,13 @@
  *    holds in the read model (case and list), also for a complaint complex by its form;
  *  - several signers with too many representatives: the complaint / denunciation waits at
  *    `appointRepresentatives`; acceptance cannot start until the appointment holds.
- * The dev server's clock is the real one: the dates below are in the past of any run after 12/2026.
+ * The dev server's clock is the real one: every scenario is dated relative to today (the extension
+ * scenario's due dates computed on the seed calendar, so that the first extension ends in the future).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../workflows/clock/index.js';
 import { authHeader } from '../support/auth.js';
+import { computeDeadline, vnDateOf } from '../support/clock.js';
 import { apiCaller, type Json, poll, startTestApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
@@ -73,10 +76,26 @@ const initial = (acceptedOn: string, complexity: string) => ({
 const event = (id: string, name: string, body: Json) => call('POST', `/v1/cases/${id}/events/${name}`, officer, body);
 
 describe('extensions recorded after the limit ran out', () => {
-  it('accepted 2026-10-05 (T5 limit 2026-11-04), extensions dated 2026-10-20 and 2026-11-20 entered afterwards: both apply; a third and a late-dated one are refused', async () => {
-    const id = String((await start({ type: 'denunciation', receivedAt: '2026-10-01T09:00:00+07:00' })).id);
-    await complete(id, 'initial', initial('2026-10-05', 'especially_complex'));
-    await complete(id, 'notifyAcceptance', { acceptanceNoticeSentOn: '2026-10-06' });
+  // Accepted 45 days ago: T5 (30 days, Luật Tố cáo 2018 Art 30) ran out about 15 days ago; one extension
+  // of 30 days moves it about 15 days into the future (an extension adds to the days counted from
+  // acceptance; each end rolls past days off, BLDS 2015 Art 148(5)). Every date below is before today.
+  const today = vnDateOf(Date.now());
+  const accepted = addDays(today, -45);
+  const t5 = (days: number) => computeDeadline(accepted, days, 'calendar_days').due;
+  const [due0, due1, due2] = [t5(30), t5(60), t5(90)];
+  const vn = (d: string) => d.split('-').reverse().join('/');
+  const firstOn = addDays(accepted, 15); // within T5
+  const lateOn = addDays(due0, 1); // after T5 ran out, before any extension
+  const secondOn = addDays(today, -2); // within the moved limit
+  const thirdOn = addDays(today, -1);
+
+  it('accepted 45 days ago (T5 ran out), extensions dated within it and within the moved limit, entered afterwards: both apply; a third and a late-dated one are refused', async () => {
+    expect(due0 < lateOn && lateOn < secondOn && due1 > today).toBe(true);
+    const id = String(
+      (await start({ type: 'denunciation', receivedAt: `${addDays(accepted, -4)}T09:00:00+07:00` })).id,
+    );
+    await complete(id, 'initial', initial(accepted, 'especially_complex'));
+    await complete(id, 'notifyAcceptance', { acceptanceNoticeSentOn: addDays(accepted, 1) });
     const breached = await waitFor(
       id,
       'the T5 breach',
@@ -86,38 +105,38 @@ describe('extensions recorded after the limit ran out', () => {
     );
     expect(breached.breaches.find((b) => b.ruleId === 'T5')).toMatchObject({
       nodeId: 'verify',
-      due: '2026-11-04',
+      due: due0,
       status: 'breached',
     });
 
     // Dated after the limit ran out: refused with the article; nothing changes.
-    const late = await event(id, 'extend', { date: '2026-11-10', decision: '30/QĐ-TTr', amount: 30, ruleId: 'T5' });
+    const late = await event(id, 'extend', { date: lateOn, decision: '30/QĐ-TTr', amount: 30, ruleId: 'T5' });
     expect(late.status, JSON.stringify(late.json)).toBe(409);
     expect(late.json).toMatchObject({
       type: 'https://kntc-flow.vn/problems/rejected-by-case',
       reason: 'ExtensionAfterDue',
     });
-    expect(String(late.json.detail)).toMatch(/2026-11-04|04\/11\/2026/);
+    expect(String(late.json.detail)).toMatch(new RegExp(`${due0}|${vn(due0)}`));
     expect(String(late.json.detail)).toContain('Luật Tố cáo 2018 Art 30');
 
-    const first = await event(id, 'extend', { date: '2026-10-20', decision: '21/QĐ-TTr', amount: 30, ruleId: 'T5' });
+    const first = await event(id, 'extend', { date: firstOn, decision: '21/QĐ-TTr', amount: 30, ruleId: 'T5' });
     expect(first.status, JSON.stringify(first.json)).toBe(200);
     expect(first.json).toMatchObject({ caught: 1, clocksChanged: 1, breachesSuperseded: 1, recordedLate: true });
     const moved = await waitFor(id, 'the moved limit', (v) =>
-      v.clocks.some((c) => c.ruleId === 'T5' && c.nodeId === 'verify' && c.due === '2026-12-04'),
+      v.clocks.some((c) => c.ruleId === 'T5' && c.nodeId === 'verify' && c.due === due1),
     );
     expect(moved.breaches.find((b) => b.ruleId === 'T5')).toMatchObject({
       status: 'superseded',
-      supersededBy: { event: 'extend', date: '2026-10-20', due: '2026-12-04' },
+      supersededBy: { event: 'extend', date: firstOn, due: due1 },
     });
     expect(moved.openTasks.map((t) => t.nodeId)).not.toContain('resolutionBreach.headReview');
 
-    const second = await event(id, 'extend', { date: '2026-11-20', decision: '22/QĐ-TTr', amount: 30, ruleId: 'T5' });
+    const second = await event(id, 'extend', { date: secondOn, decision: '22/QĐ-TTr', amount: 30, ruleId: 'T5' });
     expect(second.status, JSON.stringify(second.json)).toBe(200);
     expect(second.json).toMatchObject({ clocksChanged: 1, recordedLate: true });
-    // 04/12 + 30 days = Sun 03/01/2027: rolled forward to Mon 04/01/2027 (BLDS 2015 Art 148(5)).
-    await waitFor(id, 'the second extension', (v) => v.clocks.some((c) => c.ruleId === 'T5' && c.due === '2027-01-04'));
-    const third = await event(id, 'extend', { date: '2026-11-25', decision: '23/QĐ-TTr', amount: 10, ruleId: 'T5' });
+    // 90 days from acceptance, rolled forward past days off (BLDS 2015 Art 148(5)).
+    await waitFor(id, 'the second extension', (v) => v.clocks.some((c) => c.ruleId === 'T5' && c.due === due2));
+    const third = await event(id, 'extend', { date: thirdOn, decision: '23/QĐ-TTr', amount: 10, ruleId: 'T5' });
     expect(third.status).toBe(409);
     expect(third.json).toMatchObject({ reason: 'ExtensionLimitReached' });
 
@@ -131,15 +150,15 @@ describe('extensions recorded after the limit ran out', () => {
       .filter((a: { action: string }) => a.action === 'case.event.extend')
       .map((a: { after: Json }) => a.after);
     expect(extends_).toMatchObject([
-      { date: '2026-10-20', recordedLate: true, breachesSuperseded: 1, clocksChanged: 1 },
-      { date: '2026-11-20', recordedLate: true, breachesSuperseded: 0, clocksChanged: 1 },
+      { date: firstOn, recordedLate: true, breachesSuperseded: 1, clocksChanged: 1 },
+      { date: secondOn, recordedLate: true, breachesSuperseded: 0, clocksChanged: 1 },
     ]);
     expect(
       audit.some(
         (a: { action: string; after: { detail: Json } }) =>
           a.action === 'workflow.breach_superseded' &&
           a.after.detail.ruleId === 'T5' &&
-          a.after.detail.expiredOn === '2026-11-04',
+          a.after.detail.expiredOn === due0,
       ),
     ).toBe(true);
     const flags = await api.tdb.db('case_flags').where({ case_id: id, flag: 'resolution_overdue' }).first();
@@ -148,16 +167,19 @@ describe('extensions recorded after the limit ran out', () => {
 });
 
 describe('complexity after the intake form', () => {
+  // Received a week ago: T5 (30 days) runs well past the run; every event is dated before today.
+  const today = vnDateOf(Date.now());
+  const day = (n: number) => addDays(today, n);
   it('a denunciation accepted as normal is marked complex at verification: flag in the case and the list, then T5 extends once', async () => {
-    const id = String((await start({ type: 'denunciation', receivedAt: '2026-11-25T09:00:00+07:00' })).id);
-    await complete(id, 'initial', initial('2026-11-26', 'normal'));
-    await complete(id, 'notifyAcceptance', { acceptanceNoticeSentOn: '2026-11-27' });
+    const id = String((await start({ type: 'denunciation', receivedAt: `${day(-8)}T09:00:00+07:00` })).id);
+    await complete(id, 'initial', initial(day(-7), 'normal'));
+    await complete(id, 'notifyAcceptance', { acceptanceNoticeSentOn: day(-6) });
     await waitFor(id, 'verify', (v) => v.openTasks.some((t) => t.nodeId === 'verify'));
-    const refused = await event(id, 'extend', { date: '2026-11-30', amount: 30, ruleId: 'T5' });
+    const refused = await event(id, 'extend', { date: day(-3), amount: 30, ruleId: 'T5' });
     expect(refused.status).toBe(409);
     // Especially complex needs two criteria (NĐ 31/2019 Art 3(3)): 400 naming the field, nothing sent.
     const bad = await event(id, 'mark-complex', {
-      date: '2026-11-30',
+      date: day(-3),
       complexity: 'especially_complex',
       criteria: ['a_several_places'],
     });
@@ -166,7 +188,7 @@ describe('complexity after the intake form', () => {
     expect(JSON.stringify(bad.json)).toContain('criteria');
 
     const marked = await event(id, 'mark-complex', {
-      date: '2026-11-30',
+      date: day(-3),
       decision: '12/QĐ-TTr',
       complexity: 'complex',
       criteria: ['a_several_places'],
@@ -181,7 +203,7 @@ describe('complexity after the intake form', () => {
     const list = await call('GET', '/v1/cases?complex=true&type=denunciation&limit=200', officer);
     expect(list.status, JSON.stringify(list.json)).toBe(200);
     expect((list.json.items as Array<{ id: string }>).map((x) => x.id)).toContain(id);
-    const ext = await event(id, 'extend', { date: '2026-12-01', amount: 30, ruleId: 'T5' });
+    const ext = await event(id, 'extend', { date: day(-2), amount: 30, ruleId: 'T5' });
     expect(ext.status, JSON.stringify(ext.json)).toBe(200);
     expect(ext.json).toMatchObject({ clocksChanged: 1 });
   });
@@ -191,15 +213,15 @@ describe('complexity after the intake form', () => {
       (
         await start({
           type: 'complaint_first',
-          receivedAt: '2026-11-25T09:00:00+07:00',
+          receivedAt: `${day(-8)}T09:00:00+07:00`,
           subject: 'Khiếu nại quyết định thu hồi đất',
         })
       ).id,
     );
     await complete(id, 'accept', {
       acceptanceDecision: 'accept',
-      acceptedOn: '2026-11-26',
-      acceptanceNoticeOn: '2026-11-26',
+      acceptedOn: day(-7),
+      acceptanceNoticeOn: day(-7),
       complex: true,
     });
     await poll(
@@ -225,7 +247,8 @@ describe('representatives for every kind of case', () => {
     async (type, role, first) => {
       const created = await start({
         type,
-        receivedAt: '2026-11-30T09:00:00+07:00',
+        // Received today: no acceptance limit runs out while it waits for the appointment.
+        receivedAt: `${vnDateOf(Date.now())}T00:00:00+07:00`,
         signersCount: 12,
         parties: parties(role),
       });
