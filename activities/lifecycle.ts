@@ -243,16 +243,24 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       if (typeof input.flag !== 'string' || !CODE.test(input.flag))
         throw ApplicationFailure.nonRetryable('setCaseFlag needs a flag name', 'InvalidInput');
       const value = input.value === undefined ? true : input.value;
-      // Last write wins per flag; the same (node, token) re-sets the same value, so retries are harmless.
-      await db('case_flags')
-        .insert({ case_id: k.caseId, flag: input.flag, value: JSON.stringify(value), idem_key: k.idemKey })
-        .onConflict(['case_id', 'flag'])
-        .merge({ value: JSON.stringify(value), idem_key: k.idemKey, set_at: db.fn.now() });
-      // The search filters `overdue` on the indexed read-model column: keep it in step (sticky, like
-      // the projection's); a no-op when the breach's projection set it already.
-      if (input.flag === 'overdue' && value === true)
-        await db('case_states').where({ case_id: k.caseId, overdue: false }).update({ overdue: true });
-      return { flag: input.flag, value };
+      const flag = input.flag;
+      // One transaction, in the projection's lock order (ADR 0034, session 11): the case's case_states row first
+      // (when projected already), then case_flags, whose case_facts trigger takes the case's facts lock. A breach
+      // flow's first step is this activity, launched beside the breach's projection, which holds the row and the
+      // facts lock and writes case_flags last (markOverdue): writing case_flags first deadlocked with it (40P01).
+      await db.transaction(async (trx) => {
+        await trx('case_states').where({ case_id: k.caseId }).forUpdate().select('case_id');
+        // Last write wins per flag; the same (node, token) re-sets the same value, so retries are harmless.
+        await trx('case_flags')
+          .insert({ case_id: k.caseId, flag, value: JSON.stringify(value), idem_key: k.idemKey })
+          .onConflict(['case_id', 'flag'])
+          .merge({ value: JSON.stringify(value), idem_key: k.idemKey, set_at: trx.fn.now() });
+        // The search filters `overdue` on the indexed read-model column: keep it in step (sticky, like
+        // the projection's); a no-op when the breach's projection set it already.
+        if (flag === 'overdue' && value === true)
+          await trx('case_states').where({ case_id: k.caseId, overdue: false }).update({ overdue: true });
+      });
+      return { flag, value };
     },
 
     recordNotification,

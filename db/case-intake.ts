@@ -141,8 +141,9 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
      * Statement 2, once the workflow runs: the read-model seed, its audit entry — both only if the seed
      * is new, so a retry finishing an interrupted request adds neither twice — and the key's stored
      * response. The audit chain's keyed hash is computed here (ADR 0014: the HMAC key never reaches
-     * PostgreSQL), so the statement runs in a transaction that first locks the chain head; the head lock
-     * is held for that statement and the COMMIT. `fresh`: the seed was inserted by this call.
+     * PostgreSQL), so the entry's statement runs in a transaction that locks the chain head after the seed
+     * is inserted (rows before heads, ADR 0034); the head lock is held for that statement and the COMMIT.
+     * `fresh`: the seed was inserted by this call.
      */
     async record(a: {
       seed: CaseSeed;
@@ -200,45 +201,34 @@ export function createCaseIntakeStore(db: Db, pins: Pick<ReturnType<typeof creat
           );
           if (open.rows.length === 0)
             return { fresh: false, audited: false, notifications: [], agencyClosed: true as const };
-          if (a.afterSeed) {
-            // The seed first, then the detector's update (its cluster locks and rows) before the audit chain head
-            // is taken, so the head is held as long as without a detector (ADR 0034): its events come last.
-            const seeded = await prepared<{ rows: Array<{ fresh: boolean }> }>(
-              trx,
-              `WITH ${seed.sql} SELECT EXISTS (SELECT 1 FROM c) AS fresh`,
-              seed.bindings,
-            );
-            const fresh = seeded.rows[0]!.fresh;
-            const after = fresh ? await a.afterSeed(trx) : { notifications: [], events: [] };
-            const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', fresh ? 'true' : 'false');
-            const ctes = [
-              entry,
-              ...(a.completion
-                ? [completeCte(a.completion.scope, a.completion.key, a.completion.response, 'idem_done')]
-                : []),
-            ];
-            const r = await prepared<{ rows: Array<{ audited: boolean }> }>(
-              trx,
-              `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM audit) AS audited`,
-              ctes.flatMap((c) => c.bindings),
-            );
-            if (after.events.length > 0) await appendEvents(trx, after.events);
-            return { fresh, audited: r.rows[0]!.audited, notifications: after.notifications };
-          }
-          const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', 'EXISTS (SELECT 1 FROM c)');
+          // The seed first: its case_facts trigger takes the new case's facts lock and the counter rows it adds to
+          // (case_fact_dims, case_fact_months: shared by every case of the same agency, type, closed and overdue),
+          // which projections take before the audit head (ADR 0034) — this case's own first projection (its
+          // workflow runs already) and any other case's. Then the detector's update, when there is one (its cluster
+          // locks and rows), and the audit chain head last, held as long as a start without a detector would hold
+          // it; the detector's events after the audit entry. Inserting the seed under the head, in the audit
+          // entry's statement, was the reverse order and deadlocked with projections (40P01).
+          const seeded = await prepared<{ rows: Array<{ fresh: boolean }> }>(
+            trx,
+            `WITH ${seed.sql} SELECT EXISTS (SELECT 1 FROM c) AS fresh`,
+            seed.bindings,
+          );
+          const fresh = seeded.rows[0]!.fresh;
+          const after = fresh && a.afterSeed ? await a.afterSeed(trx) : { notifications: [] as string[], events: [] };
+          const entry = auditAppendCtes(a.audit, await lockAuditHead(trx), 'audit', fresh ? 'true' : 'false');
           const ctes = [
-            seed,
             entry,
             ...(a.completion
               ? [completeCte(a.completion.scope, a.completion.key, a.completion.response, 'idem_done')]
               : []),
           ];
-          const r = await prepared<{ rows: Array<{ fresh: boolean; audited: boolean }> }>(
+          const r = await prepared<{ rows: Array<{ audited: boolean }> }>(
             trx,
-            `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM c) AS fresh, EXISTS (SELECT 1 FROM audit) AS audited`,
+            `WITH ${ctes.map((c) => c.sql).join(', ')} SELECT EXISTS (SELECT 1 FROM audit) AS audited`,
             ctes.flatMap((c) => c.bindings),
           );
-          return { ...r.rows[0]!, notifications: [] as string[] };
+          if (after.events.length > 0) await appendEvents(trx, after.events);
+          return { fresh, audited: r.rows[0]!.audited, notifications: after.notifications };
         }),
       );
       return done;

@@ -199,6 +199,11 @@ export function createReviewCampaignStore(db: Db) {
           })),
         );
     },
+    /** Deletes a campaign and its reviews: a launch whose workflow did not start (nothing was reviewed). */
+    async remove(id: string, trx: Db): Promise<void> {
+      await trx('review_items').where({ campaign_id: id }).delete();
+      await trx('review_campaigns').where({ id }).delete();
+    },
     async get(id: string): Promise<CampaignRecord | undefined> {
       const r = await db('review_campaigns').where({ id }).first();
       return r ? campaignOf(r as Record<string, unknown>) : undefined;

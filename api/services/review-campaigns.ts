@@ -1,8 +1,10 @@
 /**
  * Backlog review campaigns (rà soát, issue 15.5, ADR 0037): launch (select the matters, store the campaign
  * and its reviews and start its workflow, which owns it from then on) and record a review's outcome (a
- * referral assigns the matter to the task force). Audited; the launch's workflow start is inside the
- * transaction, so a launch that does not commit leaves a workflow that finds no campaign and ends.
+ * referral assigns the matter to the task force). Audited. The launch's workflow starts after the commit, so
+ * the audit chain head is not held across the Temporal round trip (ADR 0034, session 11); a start that fails
+ * withdraws the stored campaign (audited) and answers 503, and a retry with the same Idempotency-Key launches
+ * it again (the key holds no answer until the launch succeeds).
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -23,7 +25,7 @@ import {
   type ReviewCampaignInput,
 } from '../../workflows/review-campaign-contract.js';
 import type { AgencyScope } from '../auth/agencies.js';
-import { HttpProblem } from '../problem.js';
+import { HttpProblem, problems } from '../problem.js';
 import { unprocessable } from './reception.js';
 import type { TaskForceService } from './task-forces.js';
 
@@ -54,7 +56,7 @@ export function createReviewCampaignService(d: {
       const rules = await d.matters.rules(vnDate(Date.now()));
       const id = `rc-${randomUUID()}`;
       const workflowId = reviewCampaignWorkflowId(id);
-      return d.db.transaction(async (trx) => {
+      const launched = await d.db.transaction(async (trx) => {
         const selected = await d.store.select(input.criteria, rules, trx);
         const reviews = selected.map((m) => ({ id: `rv-${randomUUID()}`, matterId: m.id, agencyId: m.agencyId }));
         await d.store.insert(
@@ -85,10 +87,34 @@ export function createReviewCampaignService(d: {
           },
           trx,
         );
-        const args: ReviewCampaignInput = { campaignId: id, dueAtMs: Date.parse(input.dueAt) };
-        await d.temporal.workflow.start(REVIEW_CAMPAIGN_WORKFLOW, { taskQueue: d.taskQueue, workflowId, args: [args] });
         return { id, selected: reviews.length };
       });
+      // After the commit: the audit head (locked by the append above until the commit) is not held across the
+      // Temporal round trip, and the workflow finds its campaign.
+      const args: ReviewCampaignInput = { campaignId: id, dueAtMs: Date.parse(input.dueAt) };
+      try {
+        await d.temporal.workflow.start(REVIEW_CAMPAIGN_WORKFLOW, { taskQueue: d.taskQueue, workflowId, args: [args] });
+      } catch (err) {
+        d.logger.warn({ err, campaignId: id }, 'review campaign stored but its workflow did not start: withdrawn');
+        // Withdrawn, so that nothing stays stored without a workflow to open its reviews; the client retries. A
+        // workflow that did start after all (a timeout after the server accepted it) finds no campaign and ends.
+        await d.db.transaction(async (trx) => {
+          await d.store.remove(id, trx);
+          await d.audit.append(
+            {
+              actor: a.actor,
+              action: 'review_campaign.withdrawn',
+              requestId: a.requestId,
+              after: { id, reason: 'workflow_not_started' },
+            },
+            trx,
+          );
+        });
+        throw problems.unavailable(
+          'The campaign could not be started and was withdrawn; retry the request (with the same Idempotency-Key).',
+        );
+      }
+      return launched;
     },
 
     /** Records a review's outcome (once; the same outcome again answers the review, another one 409). */

@@ -123,7 +123,7 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     expect(await Promise.all(tables.map((t) => count(t)))).toEqual(before);
   });
 
-  it('a start costs two SQL statements, the second in a transaction that locks its agency row and then the audit chain head (agency tree and definition content warm)', async () => {
+  it('a start costs two SQL statements, then a transaction that locks its agency row, inserts the seed and then locks the audit chain head (agency tree and definition content warm)', async () => {
     await post(url, body, { 'Idempotency-Key': 'warm-up' });
     const seen: string[] = [];
     const onQuery = (q: { sql: string }) => seen.push(q.sql);
@@ -144,7 +144,13 @@ describe('POST /v1/cases: one claim + PII statement, the start, one seed + audit
     expect(
       statements.filter((s) => /FROM agencies WHERE id = \S+ AND closed_at IS NULL FOR SHARE/.test(s)),
     ).toHaveLength(1);
-    expect(statements).toHaveLength(6);
+    // ADR 0034 (session 11): the seed (its case_facts trigger: the case's facts lock, shared counter rows) before
+    // the chain head, as projections take them; the seed under the head deadlocked with them.
+    const seedAt = statements.findIndex((s) => /INSERT INTO cases/.test(s));
+    const headAt = statements.findIndex((s) => /FROM audit_chain_head WHERE id = 1 FOR UPDATE/.test(s));
+    expect(seedAt).toBeGreaterThan(-1);
+    expect(seedAt).toBeLessThan(headAt);
+    expect(statements).toHaveLength(7);
     expect(seen.some((s) => /advisory/i.test(s))).toBe(false);
   });
 
