@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeTask, getCaseState, sendMessage } from '../../workflows/contract.js';
 import type { ProcessDefinitionInput } from '../../workflows/engine/index.js';
 import { fakeActivities, processInput, until, withWorker } from '../support/process.js';
-import { vnDateOf } from '../support/clock.js';
+import { computeDeadline, vnDateOf } from '../support/clock.js';
 import { timeSkippingEnv } from '../support/temporal.js';
 
 const base = { version: 1, name: 'Test', caseType: 'complaint_first', effectiveFrom: '2026-01-01' } as const;
@@ -92,7 +92,9 @@ describe('processWorkflow: escalations, messages, call activities', () => {
       });
       let s = await until(env, h, (x) => x.variables.processScope === 'process', 'process handler ran');
       expect(s.variables.taskScope).toBeUndefined();
-      await env.sleep(10 * 86_400_000);
+      // Past the task's due instant (2 working days: up to 11 calendar days over Tết), not a fixed 10 days.
+      const { dueAt } = computeDeadline(received, 2, 'working_days');
+      await env.sleep(Date.parse(dueAt) + 60_000 - (await env.currentTimeMs()));
       s = await until(env, h, (x) => x.variables.taskScope === 'task', 'task boundary ran');
       expect(s.flags.overdue).toBe(true);
       // The due breach was caught by the task's boundary, not by the process handler.

@@ -4,11 +4,13 @@ import { ANNOUNCEMENTS, buildCalendar, type CalendarEntry } from '../../calendar
 import { computeDeadline, vnDateOf } from '../support/clock.js';
 import { completeTask, getCaseState, sendMessage } from '../../workflows/contract.js';
 import type { ClockRule, ProcessDefinitionInput } from '../../workflows/engine/index.js';
+import { startOfDayInstant } from '../../workflows/clock/index.js';
 import { fakeActivities, processInput, until, withWorker } from '../support/process.js';
 import { timeSkippingEnv } from '../support/temporal.js';
 
 const base = { version: 1, name: 'Test', caseType: 'complaint_first', effectiveFrom: '2026-01-01' } as const;
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
 const tenWorkingDays: ClockRule = {
   ruleId: 'acceptance',
@@ -181,13 +183,18 @@ describe('processWorkflow: timers and statutory clocks', () => {
       await expect(
         h.executeUpdate(sendMessage, { args: [{ caseId: input.caseId, name: 'suspend' }] }),
       ).rejects.toThrow();
-      await env.sleep(3 * DAY);
-      const resumeOn = vnDateOf(await env.currentTimeMs());
+      // Resume on the 3rd working day after the suspension: the suspended days then always include
+      // working days, so the due day moves whatever the server's date (3 calendar days could all be
+      // days off: New Year, Tết, 30/4–1/5, 2/9). Counting restarts the day after the continuation.
+      const resumeOn = computeDeadline(received, 3, 'working_days').due;
+      await env.sleep(Date.parse(startOfDayInstant(resumeOn)) + 9 * HOUR - (await env.currentTimeMs()));
+      expect(vnDateOf(await env.currentTimeMs())).toBe(resumeOn);
       await h.executeUpdate(sendMessage, {
         args: [{ caseId: input.caseId, name: 'resume', date: resumeOn, decision: 'QĐ 2/QĐ-UBND' }],
       });
       const s = await h.query(getCaseState);
       expect(s.clocks[0]!.status).toBe('running');
+      expect(s.clocks[0]!.due).toBe(computeDeadline(resumeOn, 10, 'working_days').due);
       expect(s.clocks[0]!.due! > due0).toBe(true);
       await h.executeUpdate(completeTask, { args: [{ caseId: input.caseId, taskId: s.openTasks[0]!.id, data: {} }] });
       expect(await h.result()).toMatchObject({ outcome: 'verified' });

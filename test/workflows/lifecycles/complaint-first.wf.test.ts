@@ -20,6 +20,7 @@ import {
 } from './harness.js';
 import { closedStatus } from '../../support/temporal.js';
 
+const isLeapYear = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 const accept = (on: string) => ({ acceptanceDecision: 'accept', acceptanceNoticeOn: on, acceptedOn: on });
 
 describe('complaint, first instance, on Temporal', () => {
@@ -388,10 +389,16 @@ describe('complaint, first instance, on Temporal', () => {
     });
   });
 
-  it('a lawsuit window across 29/02/2028 is 1 year (the corresponding day), one day longer than 365 days', async () => {
+  it('a lawsuit window across a 29 February is 1 year (the corresponding day), one day longer than 365 days', async () => {
     await withWorker(env, activities, async (tq) => {
-      // K3 must expire between 01/03/2027 and 28/02/2028 for K7 to span 29/02/2028.
-      await sleepUntil(env, '2027-03-01');
+      // K3 must expire between 01/03 of the year before a leap year and 28/02 of the leap year for K7
+      // to span its 29/02. The first leap year a K3 counted from the server's date can still reach,
+      // with two months to spare (a roll-forward may hide the extra day for a few acceptance days).
+      const now = await serverDay(env);
+      let y = Number(now.slice(0, 4));
+      while (!isLeapYear(y) || addDays(cal(now, 30), 60) > `${y}-02-28`) y++;
+      const leapDay = `${y}-02-29`;
+      await sleepUntil(env, `${y - 1}-03-01`);
       const t = await serverDay(env);
       // First acceptance day from t whose K3 expiry + 1 year differs from + 365 days (no roll-forward hiding it).
       let a = t;
@@ -406,7 +413,7 @@ describe('complaint, first instance, on Temporal', () => {
       const windows = await c.timerClocks('window.');
       expect(windows).toEqual({ K6: cal(k3, 30), K7: yr(k3, 1) });
       expect(windows.K7! > cal(k3, 365)).toBe(true);
-      expect(k3 < '2028-02-29' && windows.K7! > '2028-02-29').toBe(true);
+      expect(k3 < leapDay && windows.K7! > leapDay).toBe(true);
       const derivation = (await c.settled()).clocks
         .find((x) => x.ruleId === 'K7')!
         .derivation!.map((d) => d.legalBasis ?? '')

@@ -58,11 +58,13 @@ describe('legal events recorded after the limit ran out', () => {
       ]);
       expect((await records(tdb, c.caseId)).flags).toMatchObject({ resolution_overdue: true });
 
-      // Dated after the limit ran out: refused with the article, nothing changes.
-      const late = await c.send('extend', { date: addDays(t, 35), amount: 30, ruleId: 'T5' });
+      // Dated after the limit ran out (the day after its last day: t+35 may still be within it when
+      // the 30th day falls on Tết and rolls forward): refused with the article, nothing changes.
+      const afterT5 = addDays(cal(t, 30), 1);
+      const late = await c.send('extend', { date: afterT5, amount: 30, ruleId: 'T5' });
       expect(late).toMatch(/already ended on/);
       expect(late).toContain('Luật Tố cáo 2018 Art 30');
-      expect(await c.send('suspend', { date: addDays(t, 35) })).toMatch(/already ended on .*cannot stop it/);
+      expect(await c.send('suspend', { date: afterT5 })).toMatch(/already ended on .*cannot stop it/);
       expect((await c.settled()).breaches).toMatchObject([{ status: 'breached' }]);
 
       // Dated within the limit, entered now: the limit moves from its date and the breach is superseded.
@@ -105,7 +107,7 @@ describe('legal events recorded after the limit ran out', () => {
       expect(await c.due('verify')).toBe(cal(t, 90));
 
       // The moved limit breaches again when it runs out: escalated again through the task's boundary.
-      await c.at(addDays(t, 95));
+      await c.at(addDays(cal(t, 90), 1));
       const again = await c.settled(
         (x) => x.openTasks.some((o) => o.nodeId === 'resolutionBreach.headReview'),
         'the second breach',
@@ -124,7 +126,8 @@ describe('legal events recorded after the limit ran out', () => {
       const c = await LifeCase.start(env, tq, 'denunciation', 2, t);
       await c.complete('initial', initial(t, 'normal'));
       await c.complete('notifyAcceptance', { acceptanceNoticeSentOn: addDays(t, 1) });
-      await c.at(addDays(t, 35));
+      // Past T5 (its last day may roll forward over Tết to t+39) and past the resumption dated t+34.
+      await c.at([addDays(t, 35), addDays(cal(t, 30), 1)].sort().at(-1)!);
       await c.settled((s) => s.flags.overdue === true, 'the breach');
       // Normal complexity: no extension at all (Art 30(1)), late or not.
       expect(await c.send('extend', { date: addDays(t, 10), amount: 10, ruleId: 'T5' })).toMatch(/Art 30/);
