@@ -249,7 +249,11 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
       // flow's first step is this activity, launched beside the breach's projection, which holds the row and the
       // facts lock and writes case_flags last (markOverdue): writing case_flags first deadlocked with it (40P01).
       await db.transaction(async (trx) => {
-        await trx('case_states').where({ case_id: k.caseId }).forUpdate().select('case_id');
+        const projected = await trx('case_states').where({ case_id: k.caseId }).forUpdate().select('case_id');
+        // Not projected yet (an imported case whose first projection already shows a breach): the case's facts
+        // lock (the case_facts trigger's, migration 20261205050000) first instead, which that projection's insert
+        // waits for, so it never holds the lock while waiting for this flag row.
+        if (projected.length === 0) await trx.raw('SELECT pg_advisory_xact_lock(20261205, hashtext(?))', [k.caseId]);
         // Last write wins per flag; the same (node, token) re-sets the same value, so retries are harmless.
         await trx('case_flags')
           .insert({ case_id: k.caseId, flag, value: JSON.stringify(value), idem_key: k.idemKey })

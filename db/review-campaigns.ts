@@ -199,10 +199,19 @@ export function createReviewCampaignStore(db: Db) {
           })),
         );
     },
-    /** Deletes a campaign and its reviews: a launch whose workflow did not start (nothing was reviewed). */
-    async remove(id: string, trx: Db): Promise<void> {
+    /**
+     * Deletes a campaign and its reviews when none has moved (a launch whose workflow did not start); false, and
+     * nothing deleted, when its workflow did start after all and opened them (a start that timed out after the
+     * server took it). The reviews are locked first, so opening them waits for this and then finds none.
+     */
+    async removeUntouched(id: string, trx: Db): Promise<boolean> {
+      const items = (await trx('review_items').where({ campaign_id: id }).forUpdate().select('status')) as Array<{
+        status: string;
+      }>;
+      if (items.some((i) => i.status !== 'pending')) return false;
       await trx('review_items').where({ campaign_id: id }).delete();
       await trx('review_campaigns').where({ id }).delete();
+      return true;
     },
     async get(id: string): Promise<CampaignRecord | undefined> {
       const r = await db('review_campaigns').where({ id }).first();

@@ -142,7 +142,7 @@ export const reviewCampaignRoutes: RouteSpec[] = [
     tags: ['Review campaigns'],
     summary: 'Launch a backlog review campaign (rà soát): select the matters, open a review per matter',
     description:
-      "`agencyId` is the campaign's agency (yours or below); `criteria.agencyIds` must be within its subtree (422 naming the field). The reviews are due at the end of `dueOn` (Vietnam); those still open then are escalated to the agency above. Audited; a retry with the same Idempotency-Key answers the first outcome.",
+      "`agencyId` is the campaign's agency (yours or below); `criteria.agencyIds` must be within its subtree (422 naming the field). The reviews are due at the end of `dueOn` (Vietnam); those still open then are escalated to the agency above. Audited; a retry with the same Idempotency-Key answers the first outcome. When the campaign's workflow cannot be started, the campaign is withdrawn (audited) and the answer is 503: retry with the same key.",
     auth: { roles: LAUNCHERS, scope: { kind: 'body-agency', field: 'agencyId' } },
     idempotencyKey: true,
     request: {
@@ -159,6 +159,7 @@ export const reviewCampaignRoutes: RouteSpec[] = [
     responses: {
       201: { description: 'The campaign, with how many matters it selected', schema: CampaignProgress },
       422: { description: 'An agency outside the subtree, or a due date already past (naming the field)' },
+      503: { description: 'The workflow could not be started: the campaign was withdrawn; retry with the same key' },
     },
     handler: async ({ req, body, principal, services, requestId }) =>
       idempotent(

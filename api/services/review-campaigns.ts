@@ -95,11 +95,11 @@ export function createReviewCampaignService(d: {
       try {
         await d.temporal.workflow.start(REVIEW_CAMPAIGN_WORKFLOW, { taskQueue: d.taskQueue, workflowId, args: [args] });
       } catch (err) {
-        d.logger.warn({ err, campaignId: id }, 'review campaign stored but its workflow did not start: withdrawn');
         // Withdrawn, so that nothing stays stored without a workflow to open its reviews; the client retries. A
-        // workflow that did start after all (a timeout after the server accepted it) finds no campaign and ends.
-        await d.db.transaction(async (trx) => {
-          await d.store.remove(id, trx);
+        // workflow that did start after all (a timeout after the server accepted it) finds no campaign and ends;
+        // one that already opened the reviews keeps its campaign, and the launch stands.
+        const withdrawn = await d.db.transaction(async (trx) => {
+          if (!(await d.store.removeUntouched(id, trx))) return false;
           await d.audit.append(
             {
               actor: a.actor,
@@ -109,7 +109,13 @@ export function createReviewCampaignService(d: {
             },
             trx,
           );
+          return true;
         });
+        if (!withdrawn) {
+          d.logger.warn({ err, campaignId: id }, 'review campaign start reported a failure but its workflow runs');
+          return launched;
+        }
+        d.logger.warn({ err, campaignId: id }, 'review campaign stored but its workflow did not start: withdrawn');
         throw problems.unavailable(
           'The campaign could not be started and was withdrawn; retry the request (with the same Idempotency-Key).',
         );

@@ -2715,7 +2715,7 @@ export interface paths {
         put?: never;
         /**
          * Launch a backlog review campaign (rà soát): select the matters, open a review per matter
-         * @description `agencyId` is the campaign's agency (yours or below); `criteria.agencyIds` must be within its subtree (422 naming the field). The reviews are due at the end of `dueOn` (Vietnam); those still open then are escalated to the agency above. Audited; a retry with the same Idempotency-Key answers the first outcome.
+         * @description `agencyId` is the campaign's agency (yours or below); `criteria.agencyIds` must be within its subtree (422 naming the field). The reviews are due at the end of `dueOn` (Vietnam); those still open then are escalated to the agency above. Audited; a retry with the same Idempotency-Key answers the first outcome. When the campaign's workflow cannot be started, the campaign is withdrawn (audited) and the answer is 503: retry with the same key.
          *
          *     Roles: supervisor. Scope: the resource must be in the caller's agency subtree (otherwise 404).
          */
@@ -16639,6 +16639,15 @@ export interface operations {
             };
             /** @description An agency outside the subtree, or a due date already past (naming the field) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The workflow could not be started: the campaign was withdrawn; retry with the same key */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

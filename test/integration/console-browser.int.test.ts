@@ -195,7 +195,7 @@ describe('the console in Chromium', () => {
     await ctx.close();
   });
 
-  it('a claim made in the inbox while the task page opens shows on that page (CI saw the page keep the old task)', async () => {
+  it('a claim made in the inbox while the task page opens shows on that page (CI saw the page keep the old task); a 503 keeps the form as filled', async () => {
     const { ctx, page } = await signedIn(await mintToken({ roles: ['officer'], agency: HOME, sub: 'officer-1' }));
     const row = page.locator(`tr[data-task^="${created.id}."]`);
     await textOf(row).toContain('Answer the petition / feedback');
@@ -212,6 +212,16 @@ describe('the console in Chromium', () => {
     await visible(page.getByRole('button', { name: 'Trả lại' }));
     await page.getByRole('button', { name: 'Trả lại' }).click();
     await visible(page.getByRole('button', { name: 'Nhận việc' }));
+    // The server fails (503): the change is refused, the page's re-read fails too, and the form stays as filled,
+    // with both errors shown above it (the re-read's error used to replace the page, losing what was typed).
+    const ref = page.locator('[data-field="responseRef"]');
+    await ref.fill('Số 12/TL-STNMT');
+    const down = JSON.stringify({ type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'test' });
+    await page.route(/\/v1\//, (r) => r.fulfill({ status: 503, contentType: 'application/problem+json', body: down }));
+    await page.getByRole('button', { name: 'Hoàn thành' }).click();
+    await countOf(page.getByTestId('problem')).toBe(2);
+    expect(await ref.inputValue()).toBe('Số 12/TL-STNMT');
+    await page.unroute(/\/v1\//);
     await ctx.close();
   });
 

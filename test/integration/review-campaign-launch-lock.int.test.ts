@@ -109,4 +109,27 @@ describe('launching a review campaign', () => {
       'review_campaign.withdrawn',
     ]);
   });
+
+  it('a start reported failed whose workflow ran and opened the reviews keeps the campaign (201, not withdrawn)', async () => {
+    const store = createReviewCampaignStore(tdb.db);
+    let campaignId = '';
+    const svc = serviceWith(async (_type, opts) => {
+      // The server took the start and the workflow opened the reviews; the answer was lost (a timeout).
+      campaignId = opts.workflowId.replace(/^review-campaign-/, '');
+      await store.open(campaignId);
+      throw new Error('deadline exceeded');
+    });
+    const { id, selected } = await svc.launch(input(), { actor: actor as never, requestId: 'req-3' });
+    expect({ id, selected }).toEqual({ id: campaignId, selected: 1 });
+    expect((await tdb.db('review_campaigns').where({ id }).first()).status).toBe('running');
+    expect((await tdb.db('review_items').where({ campaign_id: id })).map((r: { status: string }) => r.status)).toEqual([
+      'open',
+    ]);
+    expect(
+      await tdb
+        .db('audit_log')
+        .where({ action: 'review_campaign.withdrawn' })
+        .where('after', '@>', JSON.stringify({ id })),
+    ).toEqual([]);
+  });
 });

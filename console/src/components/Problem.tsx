@@ -25,9 +25,23 @@ export function ProblemAlert({ error, title }: { error: unknown; title?: string 
   );
 }
 
-/** Loading / error / content of one query. */
-export function QueryState({ q, children }: { q: { isPending: boolean; error: unknown }; children: React.ReactNode }) {
-  if (q.error) return <ProblemAlert error={q.error} />;
+/**
+ * Loading / error / content of one query. A failed re-read (after a change, ADR 0033 amendment 6) keeps what was
+ * shown, with the error above it: a form being filled is not taken away because the server failed once.
+ */
+export function QueryState({
+  q,
+  children,
+}: {
+  q: { isPending: boolean; error: unknown; data?: unknown };
+  children: React.ReactNode;
+}) {
+  if (q.error && q.data === undefined) return <ProblemAlert error={q.error} />;
   if (q.isPending) return <Loader size="sm" aria-label="loading" />;
-  return <>{children}</>;
+  return (
+    <>
+      {q.error ? <ProblemAlert error={q.error} /> : null}
+      {children}
+    </>
+  );
 }
