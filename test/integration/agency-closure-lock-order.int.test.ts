@@ -12,6 +12,7 @@ import { createAgencyClosureActivities } from '../../activities/agency-closure.j
 import { appendAudit, SYSTEM_ACTOR } from '../../db/audit.js';
 import { createReceptionPeriodStore } from '../../db/reception-periods.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { seedRunningCase, untilBlockedBy } from '../support/lock-order.js';
 
 let tdb: TestDb;
 beforeAll(async () => {
@@ -23,32 +24,7 @@ afterAll(async () => {
 
 const FROM = 'ubnd-xa-b';
 const TO = 'so-tnmt';
-
-async function seedCase(id: string): Promise<void> {
-  const db = tdb.db;
-  await db('cases').insert({
-    id,
-    reference: `LOCK-${id.slice(-4)}`,
-    workflow_id: `case-${id}`,
-    case_type: 'petition',
-    channel: 'web',
-    agency_id: FROM,
-    subject: 'lock order',
-    received_at: new Date().toISOString(),
-    stage: 'received',
-    status: 'open',
-  });
-  await db('case_states').insert({
-    case_id: id,
-    case_type: 'petition',
-    agency_id: FROM,
-    pin: 'lock@1+sha256:x',
-    stage: 'verify',
-    status: 'running',
-    state: JSON.stringify({ caseId: id, status: 'running', history: [] }),
-    seq: 1,
-  });
-}
+const seedCase = (id: string) => seedRunningCase(tdb.db, id, { agencyId: FROM, reference: `LOCK-${id.slice(-4)}` });
 
 describe('moving a case to another agency beside its projection', () => {
   it("an agency closure's page takes the cases' rows before their facts locks and the audit head: no deadlock", async () => {
@@ -87,18 +63,7 @@ describe('moving a case to another agency beside its projection', () => {
       (e: unknown) => ({ ok: false as const, e }),
     );
     // The page waits for A's row (held by the projection).
-    const blocked = async () =>
-      (
-        await tdb.db.raw<{ rows: unknown[] }>(
-          'SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND ? = ANY(pg_blocking_pids(pid))',
-          [projectionPid],
-        )
-      ).rows.length > 0;
-    const deadline = Date.now() + 20_000;
-    while (!(await blocked())) {
-      if (Date.now() > deadline) throw new Error('the page never waited for the projection');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilBlockedBy(tdb.db, projectionPid, 'the page');
     release();
 
     await expect(projection).resolves.toBeUndefined();
@@ -133,18 +98,7 @@ describe('moving a case to another agency beside its projection', () => {
         (r) => ({ ok: true as const, r }),
         (e: unknown) => ({ ok: false as const, e }),
       );
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const rows = (
-        await tdb.db.raw<{ rows: unknown[] }>(
-          'SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND ? = ANY(pg_blocking_pids(pid))',
-          [projectionPid],
-        )
-      ).rows;
-      if (rows.length > 0) break;
-      if (Date.now() > deadline) throw new Error('the move never waited for the projection');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilBlockedBy(tdb.db, projectionPid, 'the move');
     release();
     await expect(projection).resolves.toBeUndefined();
     const out = await settled;

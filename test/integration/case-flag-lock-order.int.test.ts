@@ -14,6 +14,7 @@ import { createLifecycleActivities } from '../../activities/lifecycle.js';
 import { appendAudit, SYSTEM_ACTOR } from '../../db/audit.js';
 import { markOverdue } from '../../db/case-states.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { seedRunningCase, untilBlockedBy } from '../support/lock-order.js';
 
 let tdb: TestDb;
 beforeAll(async () => {
@@ -23,40 +24,8 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-async function seedCase(id: string): Promise<void> {
-  const db = tdb.db;
-  await db('cases').insert({
-    id,
-    reference: `FLAG-${id.slice(-4)}`,
-    workflow_id: `case-${id}`,
-    case_type: 'petition',
-    channel: 'web',
-    agency_id: 'ubnd-xa-b',
-    subject: 'lock order',
-    received_at: new Date().toISOString(),
-    stage: 'received',
-    status: 'open',
-  });
-  await db('case_states').insert({
-    case_id: id,
-    case_type: 'petition',
-    agency_id: 'ubnd-xa-b',
-    pin: 'lock@1+sha256:x',
-    stage: 'verify',
-    status: 'running',
-    state: JSON.stringify({ caseId: id, status: 'running', history: [] }),
-    seq: 1,
-  });
-}
-
-/** Whether a session of this database waits for `pid`. */
-async function waitsFor(pid: number): Promise<boolean> {
-  const { rows } = await tdb.db.raw<{ rows: unknown[] }>(
-    'SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND ? = ANY(pg_blocking_pids(pid))',
-    [pid],
-  );
-  return rows.length > 0;
-}
+const seedCase = (id: string) =>
+  seedRunningCase(tdb.db, id, { agencyId: 'ubnd-xa-b', reference: `FLAG-${id.slice(-4)}` });
 
 describe("setCaseFlag('overdue') beside the breach's projection", () => {
   it('locks the case_states row before case_flags (and its facts lock): no deadlock', async () => {
@@ -87,11 +56,7 @@ describe("setCaseFlag('overdue') beside the breach's projection", () => {
       (e: unknown) => ({ ok: false as const, e }),
     );
     // The activity waits for the projection (for the facts lock before the fix, the case_states row after).
-    const deadline = Date.now() + 20_000;
-    while (!(await waitsFor(projectionPid))) {
-      if (Date.now() > deadline) throw new Error('the flag activity never waited for the projection');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilBlockedBy(tdb.db, projectionPid, 'the flag activity');
     release();
 
     const p = await projection.then(

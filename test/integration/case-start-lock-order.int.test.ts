@@ -13,6 +13,7 @@ import { appendAudit, SYSTEM_ACTOR } from '../../db/audit.js';
 import { createCaseIntakeStore, type CaseSeed } from '../../db/case-intake.js';
 import { createDb, type Db } from '../../db/knex.js';
 import { createTestDb, type TestDb } from '../support/db.js';
+import { untilBlockedBy } from '../support/lock-order.js';
 
 let tdb: TestDb;
 beforeAll(async () => {
@@ -23,15 +24,6 @@ afterAll(async () => {
 });
 
 const AGENCY = 'ubnd-xa-b';
-
-/** Whether a session of this database waits for `pid`. */
-async function waitsFor(pid: number): Promise<boolean> {
-  const { rows } = await tdb.db.raw<{ rows: unknown[] }>(
-    'SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND ? = ANY(pg_blocking_pids(pid))',
-    [pid],
-  );
-  return rows.length > 0;
-}
 
 function seedOf(id: string, reference: string): CaseSeed {
   return {
@@ -110,11 +102,7 @@ describe('a case start without a place beside a projection', () => {
         (r) => ({ ok: true as const, r }),
         (e: unknown) => ({ ok: false as const, e }),
       );
-    const deadline = Date.now() + 20_000;
-    while (!(await waitsFor(projectionPid))) {
-      if (Date.now() > deadline) throw new Error('the start never waited for the projection');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilBlockedBy(tdb.db, projectionPid, 'the start');
     release();
 
     const p = await projection.then(
