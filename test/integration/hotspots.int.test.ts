@@ -163,7 +163,11 @@ describe('hotspot early warning', () => {
       ]);
 
       // Outbox events of each rise.
-      const events = await api.tdb.db('events').where('type', 'like', 'vn.kntc.hotspot.%').select('type', 'data');
+      const events = await api.tdb
+        .db('events')
+        .where('type', 'like', 'vn.kntc.hotspot.%')
+        .orderBy('seq')
+        .select('type', 'data');
       const mine = events
         .filter((e) => (e.data as Json).hotspotId === h!.id)
         .map((e) => [e.type, (e.data as Json).level]);
