@@ -34,6 +34,7 @@ import type { JsonValue } from '../../workflows/engine/index.js';
 import type { AgencyScope } from '../auth/agencies.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { HttpProblem } from '../problem.js';
+import type { Journal } from './journal.js';
 
 /** Article of the representatives rule (one function for letters, visits and gatherings). */
 export const REPRESENTATIVES_BASIS = 'Luật Tiếp công dân 2013 Art 29; Luật Khiếu nại 2011 Art 8(4)';
@@ -237,6 +238,8 @@ export function createMassMatterService(deps: MassMatterDeps) {
      * After a visit or letter is confirmed in a matter (in the link's transaction): a crowd — `minPeople` or more
      * people at the visit or signing the letter, a delegation, or a letter the lifecycle flagged mass
      * (`mass.flag`) — flags the matter mass and opens its delegation process (once per visit or letter).
+     * Its audit entries and events go to `journal`, which the caller appends after every write of its transaction:
+     * the process's `cases` row (its facts lock, the shared counters) before the audit head (ADR 0034).
      * Answers the start to run after the commit, if any.
      */
     async onConfirmed(
@@ -249,6 +252,7 @@ export function createMassMatterService(deps: MassMatterDeps) {
         requestId: string;
         securityLiaison?: boolean;
       },
+      journal: Journal,
     ): Promise<PendingStart | undefined> {
       let people: number;
       let crowd: boolean;
@@ -274,17 +278,14 @@ export function createMassMatterService(deps: MassMatterDeps) {
       }
       if (await store.delegationOfSource(a.kind, a.refId, trx)) return undefined;
       if (await store.flagMass(a.matter.id, trx)) {
-        await audit.append(
-          {
-            actor: actorOf(a.principal),
-            action: 'matter.flagged',
-            requestId: a.requestId,
-            before: { matterId: a.matter.id, mass: false },
-            after: { matterId: a.matter.id, mass: true, by: { kind: a.kind, refId: a.refId, people } },
-            legalBasis: `${REPRESENTATIVES_BASIS}; ${ART_MASS_RECEPTION}`,
-          },
-          trx,
-        );
+        journal.audit.push({
+          actor: actorOf(a.principal),
+          action: 'matter.flagged',
+          requestId: a.requestId,
+          before: { matterId: a.matter.id, mass: false },
+          after: { matterId: a.matter.id, mass: true, by: { kind: a.kind, refId: a.refId, people } },
+          legalBasis: `${REPRESENTATIVES_BASIS}; ${ART_MASS_RECEPTION}`,
+        });
       }
       const processId = derivedId(`delegation|${a.kind}|${a.refId}`);
       const pending = await prepareProcess(trx, {
@@ -307,26 +308,21 @@ export function createMassMatterService(deps: MassMatterDeps) {
         processCaseId: processId,
         createdBy: by(a.principal),
       });
-      await audit.append(
-        {
-          actor: actorOf(a.principal),
-          action: 'matter.delegation_opened',
-          caseId: processId,
-          requestId: a.requestId,
-          after: { delegationId: delegation.id, matterId: a.matter.id, source: a.kind, refId: a.refId, people },
-          legalBasis: ART_MASS_RECEPTION,
-        },
-        trx,
-      );
-      await appendEvents(trx, [
-        {
-          type: 'vn.kntc.matter.delegation_opened',
-          caseId: processId,
-          agencyId: a.matter.agencyId,
-          time: new Date().toISOString(),
-          data: { delegationId: delegation.id, matterId: a.matter.id, source: a.kind, people },
-        },
-      ]);
+      journal.audit.push({
+        actor: actorOf(a.principal),
+        action: 'matter.delegation_opened',
+        caseId: processId,
+        requestId: a.requestId,
+        after: { delegationId: delegation.id, matterId: a.matter.id, source: a.kind, refId: a.refId, people },
+        legalBasis: ART_MASS_RECEPTION,
+      });
+      journal.events.push({
+        type: 'vn.kntc.matter.delegation_opened',
+        caseId: processId,
+        agencyId: a.matter.agencyId,
+        time: new Date().toISOString(),
+        data: { delegationId: delegation.id, matterId: a.matter.id, source: a.kind, people },
+      });
       return pending;
     },
 

@@ -59,6 +59,7 @@ import type { PlaceStore } from '../../db/places.js';
 import type { HotspotConfig } from '../../hotspots/config.js';
 import { respondentKey as clusterRespondent } from '../../hotspots/respondent.js';
 import { MASS_CASE_MIN_SIGNERS } from '../../processes/builtin/index.js';
+import { appendJournal, newJournal, type Journal } from './journal.js';
 
 type Log = { error(o: object, m: string): void } | undefined;
 
@@ -243,8 +244,17 @@ export function createReceptionService(deps: ReceptionDeps) {
     };
   };
 
-  /** Counts and flags of a matter from its links, stored; a `matter.flagged` event when a flag changed. */
-  async function refresh(matterId: string, trx: Db, requestId: string, principal: Principal): Promise<MatterRecord> {
+  /**
+   * Counts and flags of a matter from its links, stored; a `matter.flagged` entry and event when a flag changed, in
+   * `journal` (the caller appends it after its writes).
+   */
+  async function refresh(
+    matterId: string,
+    trx: Db,
+    requestId: string,
+    principal: Principal,
+    journal: Journal,
+  ): Promise<MatterRecord> {
     const before = (await matters.lock(matterId, trx))!;
     const counts = await matters.counts(matterId, trx);
     const rules = await matters.rules(todayVn(), trx);
@@ -259,38 +269,28 @@ export function createReceptionService(deps: ReceptionDeps) {
     const flags = evaluateFlags(next, rules, new Date());
     const after = await matters.store(matterId, counts, flags, trx);
     if (after.prolonged !== before.prolonged || after.complex !== before.complex) {
-      await audit.append(
-        {
-          actor: actorOf(principal),
-          action: 'matter.flagged',
-          requestId,
-          before: { matterId, prolonged: before.prolonged, complex: before.complex },
-          after: { matterId, prolonged: after.prolonged, complex: after.complex, rules: flags.reasons },
-          legalBasis: rules
-            .filter((r) => flags.reasons.includes(r.id))
-            .map((r) => r.source)
-            .join('; '),
-        },
-        trx,
-      );
-      await appendEvents(trx, [
-        {
-          type: RECEPTION_EVENTS.matterFlagged,
-          caseId: null,
-          agencyId: after.agencyId,
-          time: new Date().toISOString(),
-          data: { matterId, prolonged: after.prolonged, complex: after.complex, rules: flags.reasons },
-        },
-      ]);
+      journal.audit.push({
+        actor: actorOf(principal),
+        action: 'matter.flagged',
+        requestId,
+        before: { matterId, prolonged: before.prolonged, complex: before.complex },
+        after: { matterId, prolonged: after.prolonged, complex: after.complex, rules: flags.reasons },
+        legalBasis: rules
+          .filter((r) => flags.reasons.includes(r.id))
+          .map((r) => r.source)
+          .join('; '),
+      });
+      journal.events.push({
+        type: RECEPTION_EVENTS.matterFlagged,
+        caseId: null,
+        agencyId: after.agencyId,
+        time: new Date().toISOString(),
+        data: { matterId, prolonged: after.prolonged, complex: after.complex, rules: flags.reasons },
+      });
     }
     return after;
   }
 
-  /**
-   * Records an officer's decision on a link (in `trx`); a confirmed visit link also confirms the case its
-   * letter started, and adds the visit's identity hashes to the matter's index. 409 when the reference is
-   * already confirmed in another matter.
-   */
   /**
    * A crowd visit that gave no place, confirmed in a matter that has one, is fed to the detector in the matter's
    * place, with the visit's own sector and respondent (`own`, at intake) or else the matter's (ADR 0036 amended).
@@ -335,6 +335,12 @@ export function createReceptionService(deps: ReceptionDeps) {
     );
   }
 
+  /**
+   * Records an officer's decision on a link (in `trx`); a confirmed visit link also confirms the case its
+   * letter started, and adds the visit's identity hashes to the matter's index. 409 when the reference is
+   * already confirmed in another matter. Its audit entries and events (and those of the delegation a crowd opens)
+   * go to `a.journal`, which the caller appends after every write of its transaction (ADR 0034 lock order).
+   */
   async function decide(
     trx: Db,
     a: {
@@ -348,6 +354,7 @@ export function createReceptionService(deps: ReceptionDeps) {
       /** Processes to start once the transaction commits (a crowd's delegation, ADR 0036). */
       pending?: PendingStart[] | undefined;
       securityLiaison?: boolean | undefined;
+      journal: Journal;
     },
   ): Promise<{ linkId: string; fresh: boolean; matter: MatterRecord }> {
     const { matter, kind, refId, decision, principal } = a;
@@ -433,33 +440,33 @@ export function createReceptionService(deps: ReceptionDeps) {
         );
       }
     }
-    await audit.append(
-      {
-        actor: actorOf(principal),
-        action: decision === 'confirmed' ? 'matter.link_confirmed' : 'matter.link_rejected',
-        caseId: refs.find((r) => r.kind === 'case')?.refId ?? null,
-        requestId: a.requestId,
-        after: { matterId: matter.id, links: refs, decision, ...(a.reason ? { reason: a.reason } : {}) },
-      },
-      trx,
-    );
-    let updated = decision === 'confirmed' ? await refresh(matter.id, trx, a.requestId, principal) : matter;
+    a.journal.audit.push({
+      actor: actorOf(principal),
+      action: decision === 'confirmed' ? 'matter.link_confirmed' : 'matter.link_rejected',
+      caseId: refs.find((r) => r.kind === 'case')?.refId ?? null,
+      requestId: a.requestId,
+      after: { matterId: matter.id, links: refs, decision, ...(a.reason ? { reason: a.reason } : {}) },
+    });
+    let updated = decision === 'confirmed' ? await refresh(matter.id, trx, a.requestId, principal, a.journal) : matter;
     if (decision === 'confirmed' && deps.massMatters) {
       for (const r of refs) {
-        const p = await deps.massMatters.onConfirmed(trx, {
-          matter: updated,
-          ...r,
-          principal,
-          requestId: a.requestId,
-          securityLiaison: a.securityLiaison === true,
-        });
+        const p = await deps.massMatters.onConfirmed(
+          trx,
+          {
+            matter: updated,
+            ...r,
+            principal,
+            requestId: a.requestId,
+            securityLiaison: a.securityLiaison === true,
+          },
+          a.journal,
+        );
         if (p) a.pending?.push(p);
       }
       updated = (await matters.get(matter.id, trx)) ?? updated;
     }
-    await appendEvents(
-      trx,
-      refs.map((r): NewEvent => ({
+    a.journal.events.push(
+      ...refs.map((r): NewEvent => ({
         type: RECEPTION_EVENTS.matterLinked,
         caseId: r.kind === 'case' ? r.refId : null,
         agencyId: matter.agencyId,
@@ -749,10 +756,9 @@ export function createReceptionService(deps: ReceptionDeps) {
 
       const pending: PendingStart[] = [];
       let notifications: string[] = [];
-      let hotspotEvents: NewEvent[] = [];
       const visit = await db.transaction(async (trx) => {
-        // The matter's row first (lock order: matter → cluster locks → hotspot rows → audit head → event head, as
-        // a matter's update, a link decision and a central gathering take them): its link and counts come last.
+        // The matter's row first (lock order: matter → a delegation's case row → cluster locks → hotspot rows →
+        // audit head → event head, as a matter's update, a link decision and a central gathering take them).
         if (matter) await matters.lock(matter.id, trx);
         const { visit: row, fresh } = await reception.insertVisit(
           {
@@ -779,6 +785,43 @@ export function createReceptionService(deps: ReceptionDeps) {
           trx,
         );
         if (!fresh) return row;
+        // Every write before the audit head, the events last (ADR 0034 lock order): the matter's link and the
+        // delegation process a crowd opens (its `cases` row, facts lock, counters), then the hotspot detector.
+        const journal = newJournal();
+        // References and counts only: never a visitor's identity (a denouncer's above all).
+        journal.audit.push({
+          actor: actorOf(principal),
+          action: 'reception.visit_recorded',
+          caseId: row.caseId,
+          requestId: a.requestId,
+          after: {
+            visitId: row.id,
+            sessionId: row.sessionId,
+            agencyId: row.agencyId,
+            contentType: row.contentType,
+            outcome: row.outcome,
+            peopleCount: row.peopleCount,
+            isDelegation: row.isDelegation,
+            visitors: v.visitors.length,
+            representatives: v.representatives.length,
+            caseId: row.caseId,
+          },
+          legalBasis: row.outcome === 'refused' ? refusalBasis(vnDate(visited)) : 'Luật Tiếp công dân 2013 Art 26, 28',
+        });
+        if (matter) {
+          await decide(trx, {
+            matter,
+            kind: 'visit',
+            refId: row.id,
+            decision: 'confirmed',
+            reason: 'confirmed at intake',
+            principal,
+            requestId: a.requestId,
+            pending,
+            securityLiaison: v.securityLiaison,
+            journal,
+          });
+        }
         // The hotspot detector (ADR 0034), in the visit's own transaction, before the audit head; its events last.
         const respondentKey = clusterRespondent({ agencyId: v.respondentAgencyId, name: v.respondent });
         // A crowd without a place confirmed in a matter that has one: the matter's place (ADR 0036 amended).
@@ -799,32 +842,8 @@ export function createReceptionService(deps: ReceptionDeps) {
               ? await feedVisitFromMatter(trx, row.id, matter.id, { sector: v.sector ?? null, respondentKey })
               : undefined;
         notifications = r?.notifications ?? [];
-        hotspotEvents = r?.events ?? [];
-        // References and counts only: never a visitor's identity (a denouncer's above all).
-        await audit.append(
-          {
-            actor: actorOf(principal),
-            action: 'reception.visit_recorded',
-            caseId: row.caseId,
-            requestId: a.requestId,
-            after: {
-              visitId: row.id,
-              sessionId: row.sessionId,
-              agencyId: row.agencyId,
-              contentType: row.contentType,
-              outcome: row.outcome,
-              peopleCount: row.peopleCount,
-              isDelegation: row.isDelegation,
-              visitors: v.visitors.length,
-              representatives: v.representatives.length,
-              caseId: row.caseId,
-            },
-            legalBasis:
-              row.outcome === 'refused' ? refusalBasis(vnDate(visited)) : 'Luật Tiếp công dân 2013 Art 26, 28',
-          },
-          trx,
-        );
-        await appendEvents(trx, [
+        // The visit's event and the detector's come before those of its link, as they always did.
+        journal.events.unshift(
           {
             type: RECEPTION_EVENTS.visitRecorded,
             caseId: row.caseId,
@@ -840,23 +859,10 @@ export function createReceptionService(deps: ReceptionDeps) {
               caseId: row.caseId,
             },
           },
-          ...hotspotEvents,
-        ]);
-        if (matter) {
-          await decide(trx, {
-            matter,
-            kind: 'visit',
-            refId: row.id,
-            decision: 'confirmed',
-            reason: 'confirmed at intake',
-            principal,
-            requestId: a.requestId,
-            pending,
-            securityLiaison: v.securityLiaison,
-          });
-          return { ...row, matterId: matter.id };
-        }
-        return row;
+          ...(r?.events ?? []),
+        );
+        await appendJournal(trx, audit, journal);
+        return matter ? { ...row, matterId: matter.id } : row;
       });
       await deps.massMatters?.startAll(pending, a.log);
       for (const n of notifications) await deps.hotspots?.startDelivery(n).catch(() => undefined);
@@ -947,38 +953,42 @@ export function createReceptionService(deps: ReceptionDeps) {
           trx,
         );
         if (!fresh) return matter;
-        // A crowd visit linked at creation takes the matter's place: the detector before the audit head.
-        if (m.link?.kind === 'visit') fed = await feedVisitFromMatter(trx, m.link.refId, id);
-        await audit.append(
-          {
-            actor: actorOf(principal),
-            action: 'matter.created',
-            requestId,
-            after: {
-              matterId: id,
-              agencyId: m.agencyId,
-              title: m.title,
-              place: matter.place,
-              sector: matter.sector,
-              respondentKey: matter.respondentKey,
-            },
+        // Every write before the audit head, the events last (ADR 0034 lock order).
+        const journal = newJournal();
+        journal.audit.push({
+          actor: actorOf(principal),
+          action: 'matter.created',
+          requestId,
+          after: {
+            matterId: id,
+            agencyId: m.agencyId,
+            title: m.title,
+            place: matter.place,
+            sector: matter.sector,
+            respondentKey: matter.respondentKey,
           },
-          trx,
-        );
-        if (!m.link) return matter;
-        const linked = (
-          await decide(trx, {
-            matter,
-            kind: m.link.kind,
-            refId: m.link.refId,
-            decision: 'confirmed',
-            reason: 'opened the matter',
-            principal,
-            requestId,
-            pending,
-          })
-        ).matter;
-        if (fed) await appendEvents(trx, fed.events);
+        });
+        let linked = matter;
+        if (m.link) {
+          linked = (
+            await decide(trx, {
+              matter,
+              kind: m.link.kind,
+              refId: m.link.refId,
+              decision: 'confirmed',
+              reason: 'opened the matter',
+              principal,
+              requestId,
+              pending,
+              journal,
+            })
+          ).matter;
+          // A crowd visit linked at creation takes the matter's place: the detector after the link's writes (a
+          // delegation's case row), before the audit head.
+          if (m.link.kind === 'visit') fed = await feedVisitFromMatter(trx, m.link.refId, id);
+          if (fed) journal.events.push(...fed.events);
+        }
+        await appendJournal(trx, audit, journal);
         return linked;
       });
       await deps.massMatters?.startAll(pending);
@@ -1000,11 +1010,16 @@ export function createReceptionService(deps: ReceptionDeps) {
       let fed: IngestResult | undefined;
       const out = await db.transaction(async (trx) => {
         const matter = (await matters.lock(matterId, trx))!;
-        // A crowd visit confirmed later takes the matter's place: the detector before the audit head, events last.
-        if (l.kind === 'visit' && l.decision === 'confirmed' && !(await matters.confirmedOf('visit', l.refId, trx)))
-          fed = await feedVisitFromMatter(trx, l.refId, matter.id);
-        const decided = await decide(trx, { matter, ...l, principal, requestId, pending });
-        if (fed) await appendEvents(trx, fed.events);
+        const newlyConfirmed =
+          l.kind === 'visit' && l.decision === 'confirmed' && !(await matters.confirmedOf('visit', l.refId, trx));
+        // Every write before the audit head, the events last (ADR 0034 lock order): the link and the delegation
+        // process a crowd opens (its `cases` row: facts lock, counters), then the detector.
+        const journal = newJournal();
+        const decided = await decide(trx, { matter, ...l, principal, requestId, pending, journal });
+        // A crowd visit confirmed later takes the matter's place.
+        if (newlyConfirmed) fed = await feedVisitFromMatter(trx, l.refId, matter.id);
+        if (fed) journal.events.push(...fed.events);
+        await appendJournal(trx, audit, journal);
         return decided;
       });
       await deps.massMatters?.startAll(pending);
@@ -1039,31 +1054,32 @@ export function createReceptionService(deps: ReceptionDeps) {
         const before = (await matters.lock(id, trx))!;
         await matters.update(id, { ...plain, ...located }, trx);
         const placed = Object.keys(located).length > 0;
-        // The detector before the audit head, its events after the audit entry (ADR 0034 lock order).
+        // The detector before the audit head, the events last (ADR 0034 lock order): the re-evaluated flags'
+        // entry and event are appended with the update's, after every write.
         let hotspotEvents: NewEvent[] = [];
         if (located.place && deps.massMatters) {
           const fed = await deps.massMatters.feedGatherings(trx, id, { deferEvents: true });
           notifications = fed.notifications;
           hotspotEvents = fed.events;
         }
-        await audit.append(
-          {
-            actor: actorOf(principal),
-            action: 'matter.updated',
-            requestId,
-            before: {
-              matterId: id,
-              status: before.status,
-              finalDecisionAt: before.finalDecisionAt,
-              title: before.title,
-              ...(placed ? { place: before.place, sector: before.sector, respondentKey: before.respondentKey } : {}),
-            },
-            after: { matterId: id, ...plain, ...located },
+        const journal = newJournal();
+        journal.audit.push({
+          actor: actorOf(principal),
+          action: 'matter.updated',
+          requestId,
+          before: {
+            matterId: id,
+            status: before.status,
+            finalDecisionAt: before.finalDecisionAt,
+            title: before.title,
+            ...(placed ? { place: before.place, sector: before.sector, respondentKey: before.respondentKey } : {}),
           },
-          trx,
-        );
-        if (hotspotEvents.length > 0) await appendEvents(trx, hotspotEvents);
-        return refresh(id, trx, requestId, principal);
+          after: { matterId: id, ...plain, ...located },
+        });
+        journal.events.push(...hotspotEvents);
+        const after = await refresh(id, trx, requestId, principal, journal);
+        await appendJournal(trx, audit, journal);
+        return after;
       });
       await deps.massMatters?.startDeliveries(notifications);
       return out;

@@ -4,14 +4,22 @@
  */
 import type { Db } from '../../db/knex.js';
 
-/** A running petition as the projection leaves it: its `cases` row and its `case_states` row. */
-export async function seedRunningCase(db: Db, id: string, o: { agencyId: string; reference: string }): Promise<void> {
+/**
+ * A running case as the projection leaves it: its `cases` row and its `case_states` row (a petition received on the
+ * web unless `caseType`, `channel` say otherwise).
+ */
+export async function seedRunningCase(
+  db: Db,
+  id: string,
+  o: { agencyId: string; reference: string; caseType?: string; channel?: string },
+): Promise<void> {
+  const caseType = o.caseType ?? 'petition';
   await db('cases').insert({
     id,
     reference: o.reference,
     workflow_id: `case-${id}`,
-    case_type: 'petition',
-    channel: 'web',
+    case_type: caseType,
+    channel: o.channel ?? 'web',
     agency_id: o.agencyId,
     subject: 'lock order',
     received_at: new Date().toISOString(),
@@ -20,7 +28,7 @@ export async function seedRunningCase(db: Db, id: string, o: { agencyId: string;
   });
   await db('case_states').insert({
     case_id: id,
-    case_type: 'petition',
+    case_type: caseType,
     agency_id: o.agencyId,
     pin: 'lock@1+sha256:x',
     stage: 'verify',
