@@ -320,6 +320,37 @@ export function createReviewCampaignStore(db: Db) {
         .where({ campaign_id: campaignId, status: 'pending' })
         .update({ status: 'open', opened_at: db.fn.now() });
     },
+    /**
+     * Campaigns whose workflow never ran (ADR 0037, amendment of session 12): running, stored at least
+     * `olderThanSeconds` ago (the database's clock, which stamped them), every review still pending — the workflow's
+     * first step opens them all, and completes a campaign without reviews. Oldest first.
+     */
+    async untouched(q: { olderThanSeconds: number; limit: number }): Promise<string[]> {
+      const rows = (await db('review_campaigns as c')
+        .where('c.status', 'running')
+        .whereRaw('c.created_at <= now() - make_interval(secs => ?)', [q.olderThanSeconds])
+        .whereNotExists((b) =>
+          b.select(1).from('review_items as i').whereRaw('i.campaign_id = c.id').whereNot('i.status', 'pending'),
+        )
+        .orderBy([{ column: 'c.created_at' }, { column: 'c.id' }])
+        .limit(q.limit)
+        .select('c.id')) as Array<{ id: string }>;
+      return rows.map((r) => r.id);
+    },
+    /**
+     * The campaign locked (FOR UPDATE) when it is still untouched (as {@link untouched}, without the age); else
+     * undefined. A withdrawal (`removeUntouched`) deleting it waits for the lock holder's commit.
+     */
+    async lockUntouched(id: string, trx: Db): Promise<{ id: string; dueAt: string } | undefined> {
+      const r = (await trx('review_campaigns as c')
+        .where({ 'c.id': id, 'c.status': 'running' })
+        .whereNotExists((b) =>
+          b.select(1).from('review_items as i').whereRaw('i.campaign_id = c.id').whereNot('i.status', 'pending'),
+        )
+        .forUpdate()
+        .first('c.id', 'c.due_at')) as { id: string; due_at: unknown } | undefined;
+      return r ? { id: r.id, dueAt: iso(r.due_at) } : undefined;
+    },
     async exists(campaignId: string): Promise<boolean> {
       return (await db('review_campaigns').where({ id: campaignId }).first('id')) !== undefined;
     },

@@ -23,6 +23,7 @@ import { createPiiKeyring } from '../platform/pii.js';
 import { ensureConsoleBuilt } from '../platform/console-build.js';
 import { ensureReportSchedule } from '../platform/report-schedule.js';
 import { ensureMassProcessReconcileSchedule } from '../platform/mass-process-schedule.js';
+import { ensureReviewCampaignReconcileSchedule } from '../platform/review-campaign-schedule.js';
 import { portInUse, type PostgresHandle } from '../platform/postgres.js';
 import {
   connectClient,
@@ -203,6 +204,9 @@ export async function startSystem(cfg: Config, logger: Logger): Promise<RunningS
     // Mass-matter processes whose start was lost (a crash after the commit) are started by a reconciler (ADR 0036).
     if (await ensureMassProcessReconcileSchedule(client, cfg.temporal.taskQueue))
       logger.info('mass-matter process reconciler schedule created');
+    // Review campaigns whose workflow start was lost (a crash after the launch's commit) likewise (ADR 0037).
+    if (await ensureReviewCampaignReconcileSchedule(client, cfg.temporal.taskQueue))
+      logger.info('review campaign reconciler schedule created');
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun.catch(() => undefined);

@@ -8,5 +8,5 @@ export { agencyClosureWorkflow } from './agency-closure.js';
 export { receptionComplianceWorkflow } from './reception-compliance.js';
 export { reportDraftingWorkflow, reportWorkflow } from './report.js';
 export { receptionPeriodReconcileWorkflow, receptionPeriodWorkflow } from './reception-period.js';
-export { reviewCampaignWorkflow } from './review-campaign.js';
+export { reviewCampaignReconcileWorkflow, reviewCampaignWorkflow } from './review-campaign.js';
 export { massProcessReconcileWorkflow } from './mass-process-reconcile.js';

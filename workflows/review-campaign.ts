@@ -9,6 +9,9 @@ import {
   reviewRecorded,
   type ReviewCampaignActivities,
   type ReviewCampaignInput,
+  type ReviewCampaignReconcileActivities,
+  type ReviewCampaignReconcileInput,
+  type ReviewCampaignReconcileResult,
   type ReviewCampaignResult,
 } from './review-campaign-contract.js';
 
@@ -45,4 +48,19 @@ export async function reviewCampaignWorkflow(input: ReviewCampaignInput): Promis
   }
   await acts.completeCampaign(input.campaignId);
   return { campaignId: input.campaignId, opened, escalated: escalatedNow, found: true };
+}
+
+const reconcileActs = proxyActivities<ReviewCampaignReconcileActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
+/**
+ * reviewCampaignReconcileWorkflow: run by the Temporal Schedule REVIEW_CAMPAIGN_RECONCILE_SCHEDULE_ID, it starts the
+ * workflow of every campaign whose start was lost (the API stopped between the launch's commit and the start).
+ */
+export async function reviewCampaignReconcileWorkflow(
+  input: ReviewCampaignReconcileInput = {},
+): Promise<ReviewCampaignReconcileResult> {
+  return reconcileActs.startLostReviewCampaigns(input);
 }

@@ -4,10 +4,11 @@
  * referral assigns the matter to the task force). Audited. The launch's workflow starts after the commit, so
  * the audit chain head is not held across the Temporal round trip (ADR 0034, session 11); a start that fails
  * withdraws the stored campaign (audited) and answers 503, and a retry with the same Idempotency-Key launches
- * it again (the key holds no answer until the launch succeeds).
+ * it again (the key holds no answer until the launch succeeds). A start lost to a crash after the commit is made
+ * by the reconciler a Temporal Schedule runs (ADR 0037, amendment of session 12).
  */
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { AuditInput, AuditStore } from '../../db/audit.js';
 import type { Db } from '../../db/knex.js';
 import type { MatterStore } from '../../db/matters.js';
@@ -20,9 +21,9 @@ import type {
 import { vnDate } from '../../workflows/clock/vn-time.js';
 import {
   REVIEW_CAMPAIGN_WORKFLOW,
+  reviewCampaignInput,
   reviewCampaignWorkflowId,
   reviewRecorded,
-  type ReviewCampaignInput,
 } from '../../workflows/review-campaign-contract.js';
 import type { AgencyScope } from '../auth/agencies.js';
 import { HttpProblem, problems } from '../problem.js';
@@ -91,10 +92,14 @@ export function createReviewCampaignService(d: {
       });
       // After the commit: the audit head (locked by the append above until the commit) is not held across the
       // Temporal round trip, and the workflow finds its campaign.
-      const args: ReviewCampaignInput = { campaignId: id, dueAtMs: Date.parse(input.dueAt) };
+      // Should the process stop before this start, the reconciler starts it (same id and input) once the campaign
+      // is older than its grace (activities/review-campaigns.ts `startLostReviewCampaigns`).
+      const args = reviewCampaignInput(id, input.dueAt);
       try {
         await d.temporal.workflow.start(REVIEW_CAMPAIGN_WORKFLOW, { taskQueue: d.taskQueue, workflowId, args: [args] });
       } catch (err) {
+        // The reconciler started it meanwhile (this start took longer than its grace): the workflow owns it.
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return launched;
         // Withdrawn, so that nothing stays stored without a workflow to open its reviews; the client retries. A
         // workflow that did start after all (a timeout after the server accepted it) finds no campaign and ends;
         // one that already opened the reviews keeps its campaign, and the launch stands.

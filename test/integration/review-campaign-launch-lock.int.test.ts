@@ -6,7 +6,7 @@
  * (audited) and answers 503, so a retry with the same Idempotency-Key launches it again.
  */
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgencyScope } from '../../api/auth/agencies.js';
 import { HttpProblem } from '../../api/problem.js';
@@ -125,6 +125,24 @@ describe('launching a review campaign', () => {
     expect((await tdb.db('review_items').where({ campaign_id: id })).map((r: { status: string }) => r.status)).toEqual([
       'open',
     ]);
+    expect(
+      await tdb
+        .db('audit_log')
+        .where({ action: 'review_campaign.withdrawn' })
+        .where('after', '@>', JSON.stringify({ id })),
+    ).toEqual([]);
+  });
+
+  it('a start that finds the workflow already started (by the reconciler, ADR 0037) keeps the campaign', async () => {
+    let workflowId = '';
+    const svc = serviceWith((type, opts) => {
+      workflowId = opts.workflowId;
+      return Promise.reject(new WorkflowExecutionAlreadyStartedError('already started', opts.workflowId, type));
+    });
+    const { id, selected } = await svc.launch(input(), { actor: actor as never, requestId: 'req-4' });
+    expect({ workflowId, selected }).toEqual({ workflowId: `review-campaign-${id}`, selected: 1 });
+    expect((await tdb.db('review_campaigns').where({ id }).first()).status).toBe('running');
+    expect(await tdb.db('review_items').where({ campaign_id: id })).toHaveLength(1);
     expect(
       await tdb
         .db('audit_log')
