@@ -273,7 +273,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       }
       const all = await db('notification_deliveries')
         .where({ notification_id: n.id, status: 'queued' })
-        .orderBy('created_at')
+        .orderBy([{ column: 'created_at' }, { column: 'id' }])
         .select<Array<{ id: string; channel: Channel }>>('id', 'channel');
       return { deliveries: all };
     },

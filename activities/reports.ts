@@ -329,6 +329,7 @@ export function createReportActivities(deps: ReportActivityDeps) {
       }
       const queued = await db('notification_deliveries')
         .where({ notification_id: notificationId, status: 'queued' })
+        .orderBy('id')
         .select<Array<{ id: string }>>('id');
       return { marked, deliveries: queued.map((d) => d.id), retry: n.retry };
     },

@@ -61,12 +61,12 @@ export function createCaseDetailStore(db: Db) {
         db('cases as c')
           .leftJoin('case_states as cs', 'cs.case_id', 'c.id')
           .where('c.parent_case_id', caseId)
-          .orderBy('c.created_at')
+          .orderBy([{ column: 'c.created_at' }, { column: 'c.id' }])
           .select('c.id', 'c.reference', 'c.case_type', 'c.workflow_id', 'c.definition_key', 'cs.status', 'cs.outcome'),
         db('task_claims').where({ case_id: caseId }).select('task_id', 'assignee'),
         db('case_documents')
           .where({ case_id: caseId })
-          .orderBy('recorded_at')
+          .orderBy([{ column: 'recorded_at' }, { column: 'id' }])
           .select('id', 'type', 'legal_basis', 'recipients', 'issued_on', 'sent_on', 'received_on'),
         db('case_events')
           .where({ case_id: caseId })

@@ -322,7 +322,7 @@ export function createCaseStateStore(db: Db, opts: { pinKeys?: PinKeys | undefin
     async openTasks(
       caseId: string,
     ): Promise<{ taskId: string; nodeId: string; name: string; candidateRoles: string[]; dueAt: string | null }[]> {
-      const rows = await db('case_tasks').where({ case_id: caseId, status: 'open' }).orderBy('opened_at');
+      const rows = await db('case_tasks').where({ case_id: caseId, status: 'open' }).orderBy(['opened_at', 'task_id']);
       return rows.map(
         (r: { task_id: string; node_id: string; name: string; candidate_roles: string[]; due_at: Date | null }) => ({
           taskId: r.task_id,

@@ -384,11 +384,20 @@ export function createDirectoryStore(db: Db) {
     },
     /** The latest closure of an agency. */
     async latestClosure(agencyId: string): Promise<ClosureRow | undefined> {
-      return db('agency_closures').where({ agency_id: agencyId }).orderBy('requested_at', 'desc').first<ClosureRow>();
+      return db('agency_closures')
+        .where({ agency_id: agencyId })
+        .orderBy([
+          { column: 'requested_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .first<ClosureRow>();
     },
     /** Closures whose background move has not started yet, oldest first. */
     async closuresNotStarted(limit = 100): Promise<ClosureRow[]> {
-      return db('agency_closures').where({ status: 'not_started' }).orderBy('requested_at').limit(limit);
+      return db('agency_closures')
+        .where({ status: 'not_started' })
+        .orderBy([{ column: 'requested_at' }, { column: 'id' }])
+        .limit(limit);
     },
     /** The move's workflow was started (`running`), or its start failed (`not_started`, with the error). */
     async markClosureStart(id: string, started: boolean, error?: string): Promise<void> {

@@ -349,7 +349,10 @@ async function applyScored(
         : (
             await trx('hotspot_items')
               .where({ cluster_key: c.clusterKey, item_kind: 'case' })
-              .orderBy('at', 'desc')
+              .orderBy([
+                { column: 'at', order: 'desc' },
+                { column: 'item_id', order: 'asc' },
+              ])
               .first<{ item_id: string } | undefined>('item_id')
           )?.item_id;
     rises.push({ change: c, agencyIds: row.agency_ids, newestCase: newestCase ?? null });
@@ -678,6 +681,7 @@ export function createHotspotStore(db: Db, config: HotspotConfig) {
         .orderBy([
           { column: 'i.at', order: 'desc' },
           { column: 'i.item_id', order: 'asc' },
+          { column: 'i.item_kind', order: 'asc' },
         ])
         .limit(5000)
         .select<
@@ -934,7 +938,7 @@ export async function unstartedHotspotNotifications(db: Db, olderThanMs: number)
     .where('n.recorded_at', '<', new Date(Date.now() - olderThanMs))
     .whereNull('n.reason')
     .whereNotExists((b) => b.select(1).from('notification_deliveries as d').whereRaw('d.notification_id = n.id'))
-    .orderBy('n.recorded_at')
+    .orderBy([{ column: 'n.recorded_at' }, { column: 'n.id' }])
     .limit(1000)
     .select<Array<{ id: string }>>('n.id');
   return rows.map((r) => r.id);

@@ -228,7 +228,9 @@ export function createMassMatterStore(db: Db, keys: PiiKeyring) {
       return r ? delegationOf(r as Record<string, unknown>) : undefined;
     },
     async delegationsOf(matterId: string) {
-      const rows = await db('matter_delegations').where({ matter_id: matterId }).orderBy('created_at');
+      const rows = await db('matter_delegations')
+        .where({ matter_id: matterId })
+        .orderBy([{ column: 'created_at' }, { column: 'id' }]);
       return rows.map((r: Record<string, unknown>) => delegationOf(r));
     },
     async setDelegationSession(id: string, sessionId: string, trx: Db) {

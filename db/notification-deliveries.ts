@@ -31,12 +31,15 @@ export function createNotificationStore(db: Db) {
       const [notifications, deliveries] = await Promise.all([
         db('case_notifications')
           .where({ case_id: caseId })
-          .orderBy('recorded_at', 'desc')
+          .orderBy([
+            { column: 'recorded_at', order: 'desc' },
+            { column: 'id', order: 'desc' },
+          ])
           .limit(500)
           .select('id', 'kind', 'node_id', 'recipients', 'status', 'attempts', 'reason', 'recorded_at', 'settled_at'),
         db('notification_deliveries')
           .where({ case_id: caseId })
-          .orderBy('created_at')
+          .orderBy([{ column: 'created_at' }, { column: 'id' }])
           .select(
             'id',
             'notification_id',

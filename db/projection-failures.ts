@@ -56,7 +56,10 @@ export function createProjectionFailureStore(db: Db) {
       const rows = await db('projection_failures as f')
         .join('cases as c', 'c.id', 'f.case_id')
         .whereIn('c.agency_id', agencyIds)
-        .orderBy('f.last_at', 'desc')
+        .orderBy([
+          { column: 'f.last_at', order: 'desc' },
+          { column: 'f.case_id', order: 'asc' },
+        ])
         .limit(limit)
         .select('f.*', 'c.agency_id');
       return (

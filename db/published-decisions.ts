@@ -97,7 +97,10 @@ export function createPublishedDecisionStore(db: Db) {
         .where({ case_id: caseId })
         .whereIn('type', types)
         .whereNotNull('issued_on')
-        .orderBy('recorded_at', 'desc')
+        .orderBy([
+          { column: 'recorded_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
         .select('id', 'type', 'reference', db.raw('issued_on::text as issued_on'));
       return rows.map((r: Record<string, unknown>) => ({
         id: r.id as string,

@@ -188,7 +188,7 @@ export function createReceptionPeriodStore(db: Db) {
         .where('status', 'active')
         .where('ends_on', '>=', q.today)
         .whereRaw('created_at <= now() - make_interval(secs => ?)', [q.olderThanSeconds])
-        .orderBy('created_at')
+        .orderBy([{ column: 'created_at' }, { column: 'id' }])
         .limit(q.limit)
         .select('id')) as Array<{ id: string }>;
       return rows.map((r) => r.id);
@@ -259,7 +259,10 @@ export function createReceptionPeriodStore(db: Db) {
         .where({ 'pa.agency_id': agencyId, 'p.status': 'active' })
         .where('p.starts_on', '<=', day)
         .where('p.ends_on', '>=', day)
-        .orderBy('p.created_at', 'desc')
+        .orderBy([
+          { column: 'p.created_at', order: 'desc' },
+          { column: 'p.id', order: 'desc' },
+        ])
         .first('p.*')) as Record<string, unknown> | undefined;
       return r ? periodOf(r, await agenciesOf(r.id as string, trx)) : undefined;
     },
@@ -486,7 +489,7 @@ export function createReceptionPeriodStore(db: Db) {
       const rows = (await trx('reception_period_flags as f')
         .join('reception_periods as p', 'p.id', 'f.period_id')
         .where('f.case_id', caseId)
-        .orderBy('f.flagged_at')
+        .orderBy([{ column: 'f.flagged_at' }, { column: 'f.period_id' }])
         .select('f.*', 'p.name as period_name', 'p.flagged_target_days')) as Array<Record<string, unknown>>;
       return rows.map((r) => ({
         periodId: r.period_id as string,

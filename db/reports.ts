@@ -185,6 +185,7 @@ export function createReportStore(db: Db) {
           { column: 'period_to', order: 'desc' },
           { column: 'agency_id', order: 'asc' },
           { column: 'kind', order: 'asc' },
+          { column: 'id', order: 'asc' },
         ])
         .limit(q.limit)
         .select<Row[]>();

@@ -142,7 +142,7 @@ export function createTaskForceStore(db: Db) {
         .orderBy([{ column: 'added_at' }, { column: 'person_id' }]);
       const assignments = await trx('task_force_assignments')
         .where({ task_force_id: id })
-        .orderBy([{ column: 'assigned_at' }, { column: 'ref_id' }]);
+        .orderBy([{ column: 'assigned_at' }, { column: 'ref_id' }, { column: 'kind' }]);
       return {
         ...taskForceOf(r as Record<string, unknown>),
         members: members.map((m: Record<string, unknown>) => ({

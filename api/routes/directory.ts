@@ -796,7 +796,8 @@ export const directoryRoutes: RouteSpec[] = [
         (a, b) =>
           depth(a.agency_id) - depth(b.agency_id) ||
           rank(a.position) - rank(b.position) ||
-          a.display_name.localeCompare(b.display_name, 'vi'),
+          a.display_name.localeCompare(b.display_name, 'vi') ||
+          (a.person_id < b.person_id ? -1 : a.person_id > b.person_id ? 1 : 0),
       );
       return {
         body: {

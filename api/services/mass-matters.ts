@@ -193,7 +193,7 @@ export function createMassMatterService(deps: MassMatterDeps) {
     const fresh = await trx('central_gatherings')
       .where({ matter_id: matterId })
       .whereNull('hotspot_fed_at')
-      .orderBy('gathered_at')
+      .orderBy([{ column: 'gathered_at' }, { column: 'id' }])
       .forUpdate()
       .select<Array<{ id: string; gathered_at: Date }>>('id', 'gathered_at');
     if (fresh.length === 0) return { notifications: [], events: [] };

@@ -71,7 +71,7 @@ describe('personal data: encrypted parties, protected denouncer identity, citize
 
   it('stores parties encrypted before the workflow starts: no plaintext in the database', async () => {
     expect(created.parties.map((p) => p.role)).toEqual(['denouncer', 'accused']);
-    const rows = await api.tdb.db('parties').where({ case_id: created.id });
+    const rows = await api.tdb.db('parties').where({ case_id: created.id }).orderBy('position');
     expect(rows).toHaveLength(2);
     const dump =
       JSON.stringify(rows) +

@@ -109,7 +109,7 @@ describe('reception sessions and visits', () => {
     expect(back.json.visit.id).toBe(v.json.id);
     expect(back.json.visit.links.case).toBe(`/v1/cases/${v.json.caseId}`);
     // The visitor is stored sealed: the name is nowhere in the row.
-    const sealed = await api.tdb.db('reception_visit_parties').where({ visit_id: v.json.id });
+    const sealed = await api.tdb.db('reception_visit_parties').where({ visit_id: v.json.id }).orderBy('position');
     expect(sealed.map((p) => p.role)).toEqual(['visitor', 'respondent']);
     expect(JSON.stringify(sealed)).not.toContain('Bình');
     // A guided visit of the same session starts nothing.

@@ -387,7 +387,7 @@ export class LifeCase {
 export async function records(tdb: TestDb, caseId: string) {
   const [documents, notifications, flags, events] = await Promise.all([
     tdb.db('case_documents').where({ case_id: caseId }).orderBy('recorded_at').orderBy('id'),
-    tdb.db('case_notifications').where({ case_id: caseId }).orderBy('recorded_at'),
+    tdb.db('case_notifications').where({ case_id: caseId }).orderBy('recorded_at').orderBy('id'),
     tdb.db('case_flags').where({ case_id: caseId }),
     tdb.db('case_events').where({ case_id: caseId }).orderBy('id'),
   ]);
