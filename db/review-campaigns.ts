@@ -371,7 +371,10 @@ export function createReviewCampaignStore(db: Db) {
           RETURNING i.id, i.agency_id, i.escalated_to`,
         [campaignId, asOfMs === undefined ? null : new Date(asOfMs).toISOString()],
       );
-      return rows.map((r) => ({ id: r.id, agencyId: r.agency_id, to: r.escalated_to }));
+      // In id order: UPDATE … RETURNING has none, and the audit entries and events follow this list.
+      return rows
+        .map((r) => ({ id: r.id, agencyId: r.agency_id, to: r.escalated_to }))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
     async remaining(campaignId: string): Promise<number> {
       const r = await db('review_items')
