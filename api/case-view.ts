@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import type { CaseRecord } from '../db/cases.js';
 import type { CaseStateView } from '../workflows/contract.js';
+import { stageLabel } from '../processes/builtin/labels-vi.js';
+import { StageLabel } from './schemas.js';
 
 /** API id of a task: `<caseId>.<taskId>` (runner task ids are unique within a case). */
 export const taskApiId = (caseId: string, taskId: string): string => `${caseId}.${taskId}`;
@@ -135,6 +137,7 @@ export const CaseDetailView = z
     definition: z.object({ key: z.string(), version: z.number().int(), hash: z.string() }).nullable(),
     details: z.record(z.string(), z.unknown()).nullable(),
     stage: z.string().meta({ description: 'Name of the current step' }),
+    stageLabel: StageLabel,
     status: z.enum(['open', 'closed']),
     outcome: z.string().nullable(),
     currentNodes: z.array(z.string()),
@@ -249,6 +252,7 @@ interface Extras {
 /** Builds the case view from its record, the interpreter state (if any yet) and the extras. */
 export function buildCaseView(c: CaseRecord, s: CaseStateView | null, x: Extras): CaseDetailView {
   const closed = s?.status === 'completed' || s?.status === 'cancelled' || c.status === 'closed';
+  const stage = s && s.status !== 'starting' ? s.stage : c.stage;
   return {
     id: c.id,
     reference: c.reference,
@@ -263,7 +267,8 @@ export function buildCaseView(c: CaseRecord, s: CaseStateView | null, x: Extras)
     updatedAt: c.updatedAt,
     definition: x.definition,
     details: x.details,
-    stage: s && s.status !== 'starting' ? s.stage : c.stage,
+    stage,
+    stageLabel: stageLabel(stage),
     status: closed ? 'closed' : 'open',
     outcome: s?.outcome ?? null,
     currentNodes: (s?.currentNodes ?? []).map((n) => n.nodeId),

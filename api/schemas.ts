@@ -17,6 +17,18 @@ export const CaseId = z
   .regex(UuidRe)
   .meta({ description: 'Case id (UUID)', example: '0b6f3b4e-1234-4000-8000-000000000001' });
 
+/**
+ * The Vietnamese display name beside a case's `stage` (processes/builtin/labels-vi.ts): the label of a built-in
+ * step or synthetic stage, the name as it is otherwise. `stage` stays the value to compare and filter on.
+ */
+export const StageLabel = z.string().meta({
+  description:
+    'Vietnamese display name of `stage`: the label of a built-in step (its node names are English and never change) ' +
+    'or of `starting` / `received` / `completed:<outcome>` / `cancelled`; the name as it is for a custom step. ' +
+    'Show this; compare and filter on `stage`',
+  example: 'Xác minh nội dung khiếu nại',
+});
+
 export const AgencyId = z
   .string()
   .min(1)

@@ -12,7 +12,8 @@ import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type AuthRule, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
 import { CaseFilterQuery } from '../../db/case-filter.js';
 import { resolveCaseFilter } from '../services/case-filter.js';
-import { CaseId, Cursor, encodeCursor } from '../schemas.js';
+import { CaseId, Cursor, encodeCursor, StageLabel } from '../schemas.js';
+import { stageLabel } from '../../processes/builtin/labels-vi.js';
 import { checkIdempotencyKey } from '../routing/idempotent.js';
 
 export { AttachmentInput, CreateCaseBody, isIsoInstant, PartyInput, Place, SectorCode } from '../case-body.js';
@@ -97,6 +98,7 @@ const CaseSummary = z
     subject: z.string(),
     receivedAt: z.string(),
     stage: z.string(),
+    stageLabel: StageLabel,
     status: z.string(),
     nextDueAt: z.string().nullable(),
     flags: FlagsView,
@@ -200,6 +202,7 @@ export const caseRoutes: RouteSpec[] = [
             subject: r.subject,
             receivedAt: r.receivedAt,
             stage: r.stage,
+            stageLabel: stageLabel(r.stage),
             status: r.status,
             nextDueAt: r.nextDueAt,
             flags: r.flags,

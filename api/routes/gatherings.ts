@@ -19,7 +19,7 @@ import { withVnInstants } from '../instants.js';
 import { problems } from '../problem.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
-import { Cursor, IDEMPOTENCY_KEY, IsoInstant, nextLink, Text, VisitorInput } from '../schemas.js';
+import { Cursor, IDEMPOTENCY_KEY, IsoInstant, nextLink, StageLabel, Text, VisitorInput } from '../schemas.js';
 
 const READERS = ['reception_officer', 'intake', 'officer', 'supervisor', 'auditor', 'admin'] as const;
 const RECORDERS = ['reception_officer', 'intake', 'officer', 'supervisor', 'admin'] as const;
@@ -87,6 +87,7 @@ const GatheringView = z
       caseId: z.string(),
       status: z.string(),
       stage: z.string(),
+      stageLabel: StageLabel,
       definition: z.string().nullable().meta({ description: 'The pinned definition `key@version+sha256:…`' }),
     }),
     steps: z.array(Step),

@@ -3,11 +3,14 @@ import { notFound } from '../auth/errors.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
 import type { PublicStatusRow } from '../../db/public-status.js';
 import type { Services } from '../routing/services.js';
+import { StageLabel } from '../schemas.js';
+import { stageLabel } from '../../processes/builtin/labels-vi.js';
 
 const statusFields = {
   reference: z.string(),
   caseType: z.string(),
   stage: z.string().meta({ description: 'Name of the current step' }),
+  stageLabel: StageLabel,
   status: z.enum(['open', 'closed']),
   receivedAt: z.string(),
   nextDueAt: z.string().optional().meta({ description: 'Next statutory due date of the case, when one is running' }),
@@ -37,10 +40,12 @@ async function publicStatus(services: Services, caseId: string): Promise<z.infer
   // The same reading of step and status as GET /v1/cases/:id (api/case-view.ts buildCaseView).
   const view = (r: PublicStatusRow) => {
     const closed = r.s_status === 'completed' || r.s_status === 'cancelled' || r.status === 'closed';
+    const stage = r.s_stage && r.s_status !== 'starting' ? r.s_stage : r.stage;
     return {
       reference: r.reference,
       caseType: r.case_type,
-      stage: r.s_stage && r.s_status !== 'starting' ? r.s_stage : r.stage,
+      stage,
+      stageLabel: stageLabel(stage),
       status: closed ? ('closed' as const) : ('open' as const),
       receivedAt: r.received_at.toISOString(),
       ...(r.next_due_at && !closed ? { nextDueAt: r.next_due_at.toISOString() } : {}),

@@ -20,7 +20,7 @@ import type { MatterRecord } from '../../db/matters.js';
 import type { DelegationRecord, GatheringRecord, MassMatterStore, ProcessState } from '../../db/mass-matters.js';
 import type { VisitorIdentity } from '../../db/reception.js';
 import type { HotspotConfig } from '../../hotspots/config.js';
-import { MASS_CASE_MIN_SIGNERS, validateRepresentatives } from '../../processes/builtin/index.js';
+import { MASS_CASE_MIN_SIGNERS, stageLabel, validateRepresentatives } from '../../processes/builtin/index.js';
 import {
   ART_MASS_RECEPTION,
   DELEGATION_CASE_TYPE,
@@ -484,6 +484,7 @@ export function createMassMatterService(deps: MassMatterDeps) {
           caseId: g.processCaseId,
           status: s?.status ?? 'starting',
           stage: s?.stage ?? 'starting',
+          stageLabel: stageLabel(s?.stage ?? 'starting'),
           definition: state?.pin ?? null,
         },
         steps,

@@ -3617,6 +3617,11 @@ export interface components {
             remoteArea: boolean;
             /** @description Name of the current step */
             stage: string;
+            /**
+             * @description Vietnamese display name of `stage`: the label of a built-in step (its node names are English and never change) or of `starting` / `received` / `completed:<outcome>` / `cancelled`; the name as it is for a custom step. Show this; compare and filter on `stage`
+             * @example Xác minh nội dung khiếu nại
+             */
+            stageLabel: string;
             /** @enum {string} */
             status: "open" | "closed";
             subject: string;
@@ -3719,6 +3724,11 @@ export interface components {
             receivedAt: string;
             reference: string;
             stage: string;
+            /**
+             * @description Vietnamese display name of `stage`: the label of a built-in step (its node names are English and never change) or of `starting` / `received` / `completed:<outcome>` / `cancelled`; the name as it is for a custom step. Show this; compare and filter on `stage`
+             * @example Xác minh nội dung khiếu nại
+             */
+            stageLabel: string;
             status: string;
             subject: string;
         };
@@ -3748,6 +3758,11 @@ export interface components {
                 /** @description The pinned definition `key@version+sha256:…` */
                 definition: string | null;
                 stage: string;
+                /**
+                 * @description Vietnamese display name of `stage`: the label of a built-in step (its node names are English and never change) or of `starting` / `received` / `completed:<outcome>` / `cancelled`; the name as it is for a custom step. Show this; compare and filter on `stage`
+                 * @example Xác minh nội dung khiếu nại
+                 */
+                stageLabel: string;
                 status: string;
             };
             processCaseId: string;
@@ -5298,6 +5313,11 @@ export interface components {
             reference: string;
             /** @description Name of the current step */
             stage: string;
+            /**
+             * @description Vietnamese display name of `stage`: the label of a built-in step (its node names are English and never change) or of `starting` / `received` / `completed:<outcome>` / `cancelled`; the name as it is for a custom step. Show this; compare and filter on `stage`
+             * @example Xác minh nội dung khiếu nại
+             */
+            stageLabel: string;
             /** @enum {string} */
             status: "open" | "closed";
         };
@@ -5340,6 +5360,11 @@ export interface components {
             reference: string;
             /** @description Name of the current step */
             stage: string;
+            /**
+             * @description Vietnamese display name of `stage`: the label of a built-in step (its node names are English and never change) or of `starting` / `received` / `completed:<outcome>` / `cancelled`; the name as it is for a custom step. Show this; compare and filter on `stage`
+             * @example Xác minh nội dung khiếu nại
+             */
+            stageLabel: string;
             /** @enum {string} */
             status: "open" | "closed";
         };

@@ -501,6 +501,14 @@ export function translate(lang: Lang, key: Key): string {
   return (lang === 'en' ? en[key] : undefined) ?? vi[key];
 }
 
+/**
+ * A case's step as the reader's language shows it: in Vietnamese the API's `stageLabel` (built-in steps are named
+ * in English in their versioned definitions), in English the step's own name.
+ */
+export function stageText(lang: Lang, c: { stage: string; stageLabel?: string }): string {
+  return lang === 'vi' ? (c.stageLabel ?? c.stage) : c.stage;
+}
+
 export const LangContext = createContext<{ lang: Lang; setLang: (l: Lang) => void }>({
   lang: 'vi',
   setLang: () => undefined,

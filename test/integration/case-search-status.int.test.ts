@@ -172,6 +172,7 @@ describe('case search: a cancelled case counts as closed (PostgreSQL + dev serve
     expect(await view(ids.cancelled)).toMatchObject({
       status: 'closed',
       stage: 'cancelled',
+      stageLabel: 'Đã hủy',
       openTasks: [],
       outcome: null,
     });

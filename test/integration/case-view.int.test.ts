@@ -102,6 +102,13 @@ describe('what a case shows', () => {
     expect((k2!.derivation as unknown[]).length).toBeGreaterThan(0);
     expect(clocks.find((k) => k.ruleId === 'K3')).toMatchObject({ state: 'running', closedAt: null });
     expect(after.json.stage).toBe((after.json.openTasks as Json[]).find((t) => t.nodeId === 'verify')!.name);
+    // The step's Vietnamese name beside it (processes/builtin/labels-vi.ts), in the case and in the search list.
+    expect(after.json.stageLabel).toBe('Xác minh nội dung khiếu nại');
+    const listed = (await call('GET', '/v1/cases?limit=200', officer)).json.items as Json[];
+    expect(listed.find((c) => c.id === id)).toMatchObject({
+      stage: after.json.stage,
+      stageLabel: after.json.stageLabel,
+    });
     const live = (await call('GET', `/v1/cases/${id}?consistent=true`, officer)).json;
     expect((live.clocks as Json[]).find((k) => k.ruleId === 'K2')).toMatchObject({ state: 'met' });
 

@@ -186,7 +186,9 @@ describe('the console in Chromium', () => {
     await page.waitForURL(new RegExp(`/cases/${created.id}$`)).catch(async (e: Error) => {
       throw new Error(`${e.message}; shown: ${await refused.allInnerTexts().catch(() => [])}`);
     });
-    await textOf(page.getByTestId('stage')).toBe('Answer the petition / feedback');
+    // The step in Vietnamese (processes/builtin/labels-vi.ts); its node name stays in the title.
+    await textOf(page.getByTestId('stage')).toBe('Trả lời kiến nghị, phản ánh');
+    expect(await page.getByTestId('stage').getAttribute('title')).toBe('Answer the petition / feedback');
     await countOf(page.getByTestId('diagram').locator('.djs-element.current')).toBeGreaterThan(0);
     await countOf(page.getByTestId('diagram').locator('.djs-element.completed')).toBeGreaterThan(0);
     await textOf(page.getByTestId('timeline')).toContain('officer-1');
@@ -305,10 +307,12 @@ describe('the console in Chromium', () => {
     await expectAccessible(page, 'heatmap');
     await page.goto(`${api.url}/cases?status=open`);
     await textOf(page.getByTestId('cases')).toContain(created.reference);
+    await textOf(page.getByTestId('cases')).toContain('Trả lời kiến nghị, phản ánh');
     await expectAccessible(page, 'case search');
-    // English is one switch away; dates stay in Vietnam time.
+    // English is one switch away; dates stay in Vietnam time; a step reads as its (English) node name.
     await page.getByLabel('Ngôn ngữ').selectOption('en');
     await visible(page.getByRole('heading', { name: 'Case search' }));
+    await textOf(page.getByTestId('cases')).toContain('Answer the petition / feedback');
     await ctx.close();
   });
 
@@ -349,7 +353,8 @@ describe('the console in Chromium', () => {
     await page.getByLabel('Mã PIN (8 chữ số)').fill(created.pin);
     await page.getByRole('button', { name: 'Tra cứu' }).click();
     await textOf(page.getByTestId('public-status')).toContain(created.reference);
-    await textOf(page.getByTestId('public-status')).toContain('Answer the petition / feedback');
+    await textOf(page.getByTestId('public-status')).toContain('Trả lời kiến nghị, phản ánh');
+    await textOf(page.getByTestId('public-status')).not.toContain('Answer the petition / feedback');
     await textOf(page.getByTestId('public-status')).not.toContain('Trần Thị B');
     await shot(page, 'public-status');
     await expectAccessible(page, 'public status');

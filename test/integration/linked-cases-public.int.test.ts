@@ -103,7 +103,16 @@ async function acceptLetter(
 /** The PIN the acceptance notice of a linked case prints: derived from its id under the current PII key, like POST's. */
 const noticePin = (caseId: string) => derivePin(api.deps.pii.key(api.deps.pii.currentKid), caseId);
 const otherPin = (pin: string) => String((Number(pin) + 1) % 100_000_000).padStart(8, '0');
-const PUBLIC_KEYS = ['caseType', 'linkedCases', 'nextDueAt', 'receivedAt', 'reference', 'stage', 'status'];
+const PUBLIC_KEYS = [
+  'caseType',
+  'linkedCases',
+  'nextDueAt',
+  'receivedAt',
+  'reference',
+  'stage',
+  'stageLabel',
+  'status',
+];
 const strip = (p: Json) => ({ ...p, instance: undefined, requestId: undefined, detail: undefined });
 
 describe('linked cases in the public look-up (ADR 0012)', () => {
@@ -145,11 +154,16 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
         reference: linkedReference,
         caseType: 'complaint_first',
         stage: child.json.stage,
+        stageLabel: child.json.stageLabel,
         status: 'open',
         receivedAt: RECEIVED_AT,
         nextDueAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       },
     ]);
+
+    // The step in Vietnamese beside its (English, versioned) node name: the same in the officer's view.
+    expect(child.json.stage).toMatch(/^Accept or refuse the complaint \(thụ lý\)/);
+    expect(child.json.stageLabel).toMatch(/^Thụ lý hoặc không thụ lý khiếu nại/);
 
     // 2. The complaint's own reference + PIN (its acceptance notice).
     const byChild = await lookUp(linkedReference, pin);
@@ -158,6 +172,7 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
       reference: linkedReference,
       caseType: 'complaint_first',
       stage: child.json.stage,
+      stageLabel: child.json.stageLabel,
       status: 'open',
       receivedAt: RECEIVED_AT,
       nextDueAt: expect.any(String),
@@ -228,6 +243,8 @@ describe('linked cases in the public look-up (ADR 0012)', () => {
     const again = await lookUp(linkedReference, pin);
     expect(again.status).toBe(200);
     expect(again.json.stage).toBe(moved.json.stage);
+    expect(again.json.stageLabel).toBe(moved.json.stageLabel);
+    expect(again.json.stageLabel).not.toBe(again.json.stage);
 
     // 5. A case of a case (a second complaint, projected as the interpreter does) is listed under the letter too, with its own PIN.
     const secondId = randomUUID();

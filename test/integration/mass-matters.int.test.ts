@@ -267,6 +267,8 @@ describe('central gatherings', () => {
       reportReference: 'BC-45/UBND',
     });
     expect(end.json.process.definition).toMatch(/^central-gathering@1\+sha256:/);
+    // The process's stage with its Vietnamese name beside it (processes/builtin/labels-vi.ts).
+    expect(end.json.process).toMatchObject({ stage: 'completed:resolved', stageLabel: 'Đã kết thúc: đã giải quyết' });
     // Lists: per matter, and the supervisor's subtree; another agency sees nothing.
     const perMatter = await send('GET', `/v1/matters/${m}/gatherings`, await h(['supervisor']));
     expect(perMatter.json.items.map((x: { id: string }) => x.id)).toEqual([g.json.id]);

@@ -13,7 +13,7 @@ import { CaseReception } from '../components/CaseReception.js';
 import { LegalEvents } from '../components/LegalEvents.js';
 import { Publications } from '../components/Publications.js';
 import { QueryState } from '../components/Problem.js';
-import { useT, type Key } from '../i18n.js';
+import { stageText, useT, type Key } from '../i18n.js';
 import { hasRole, useSession } from '../session.js';
 
 type CaseView = components['schemas']['Case'];
@@ -22,7 +22,7 @@ const PUBLISHABLE = ['complaint_decision_first', 'complaint_decision_second', 'd
 const FLAGS = ['overdue', 'atRisk', 'suspended', 'complex', 'mass', 'remote'] as const;
 
 export function Component() {
-  const { t, fmt } = useT();
+  const { t, fmt, lang } = useT();
   const id = useParams().id ?? '';
   const { claims } = useSession();
   // A case moving through steps nobody works (a service step, a gateway: right after a task was completed, the
@@ -51,7 +51,10 @@ export function Component() {
               {c.status === 'open' ? t('statusOpen') : t('statusClosed')}
             </Badge>
             <Text>
-              {t('stage')}: <strong data-testid="stage">{c.stage}</strong>
+              {t('stage')}:{' '}
+              <strong data-testid="stage" title={c.stage}>
+                {stageText(lang, c)}
+              </strong>
             </Text>
             <Text>
               · {t('received')}: {fmt.dateTime(c.receivedAt)} · {t('agency')}: {c.agencyId}

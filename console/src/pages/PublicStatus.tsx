@@ -5,10 +5,10 @@ import { useState, type FormEvent } from 'react';
 import { createKntcClient } from '../../../clients/typescript/index.js';
 import { ApiError, ok } from '../api.js';
 import { ProblemAlert } from '../components/Problem.js';
-import { useT, type Key } from '../i18n.js';
+import { stageText, useT, type Key } from '../i18n.js';
 
 export function Component() {
-  const { t, fmt } = useT();
+  const { t, fmt, lang } = useT();
   const [reference, setReference] = useState('');
   const [pin, setPin] = useState('');
   const look = useMutation({
@@ -73,7 +73,7 @@ export function Component() {
             {t('status')}: {s.status === 'open' ? t('statusOpen') : t('statusClosed')}
           </Text>
           <Text>
-            {t('stage')}: {s.stage}
+            {t('stage')}: {stageText(lang, s)}
           </Text>
           <Text>
             {t('received')}: {fmt.dateTime(s.receivedAt)}
@@ -87,7 +87,7 @@ export function Component() {
             <List>
               {s.linkedCases.map((l) => (
                 <List.Item key={l.reference}>
-                  {l.reference}: {l.stage}
+                  {l.reference}: {stageText(lang, l)}
                 </List.Item>
               ))}
             </List>

@@ -14,7 +14,7 @@ import {
   type Column,
 } from '../components/ListPage.js';
 import { QueryState } from '../components/Problem.js';
-import { useT, type Key } from '../i18n.js';
+import { stageText, useT, type Key } from '../i18n.js';
 
 const TYPES = ['letter', 'complaint_first', 'complaint_second', 'denunciation', 'petition'] as const;
 /** Filters the search takes from the address as they are (a report figure's drill-down sets them; the API checks). */
@@ -50,7 +50,7 @@ const PASSED = [
 const isVariable = (k: string) => k.startsWith('var.');
 
 export function Component() {
-  const { t, fmt } = useT();
+  const { t, fmt, lang } = useT();
   const f = useUrlFilters();
   const { get, params, setParams } = f;
   // Several types (`type=letter,petition`, a report's figure) are no single choice of the select: shown as passed.
@@ -91,7 +91,7 @@ export function Component() {
       header: t('stage'),
       cell: (c) => (
         <>
-          {c.stage} {c.flags.overdue && <Badge color="red">{t('overdue')}</Badge>}
+          {stageText(lang, c)} {c.flags.overdue && <Badge color="red">{t('overdue')}</Badge>}
         </>
       ),
     },
