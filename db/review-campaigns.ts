@@ -323,7 +323,9 @@ export function createReviewCampaignStore(db: Db) {
     /**
      * Campaigns whose workflow never ran (ADR 0037, amendment of session 12): running, stored at least
      * `olderThanSeconds` ago (the database's clock, which stamped them), every review still pending — the workflow's
-     * first step opens them all, and completes a campaign without reviews. Oldest first.
+     * first step opens them all, and completes a campaign without reviews. Newest first: one whose workflow exists but
+     * never opened its reviews (terminated by hand) stays untouched for ever, and such campaigns must not hide a
+     * newer lost start behind the limit.
      */
     async untouched(q: { olderThanSeconds: number; limit: number }): Promise<string[]> {
       const rows = (await db('review_campaigns as c')
@@ -332,7 +334,10 @@ export function createReviewCampaignStore(db: Db) {
         .whereNotExists((b) =>
           b.select(1).from('review_items as i').whereRaw('i.campaign_id = c.id').whereNot('i.status', 'pending'),
         )
-        .orderBy([{ column: 'c.created_at' }, { column: 'c.id' }])
+        .orderBy([
+          { column: 'c.created_at', order: 'desc' },
+          { column: 'c.id', order: 'desc' },
+        ])
         .limit(q.limit)
         .select('c.id')) as Array<{ id: string }>;
       return rows.map((r) => r.id);

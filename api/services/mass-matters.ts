@@ -350,6 +350,9 @@ export function createMassMatterService(deps: MassMatterDeps) {
       let pending: PendingStart | undefined;
       let notifications: string[] = [];
       const out = await deps.db.transaction(async (trx) => {
+        // The matter's row first (ADR 0034, session 9: matter → a process's case row → cluster locks → hotspot
+        // rows → audit head → event head), as a visit recorded into a matter and a link decision take them.
+        await trx('matters').where({ id: matter.id }).forUpdate().select('id');
         pending = await prepareProcess(trx, {
           id: processId,
           caseType: GATHERING_CASE_TYPE,

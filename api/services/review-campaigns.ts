@@ -8,7 +8,7 @@
  * by the reconciler a Temporal Schedule runs (ADR 0037, amendment of session 12).
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { AuditInput, AuditStore } from '../../db/audit.js';
 import type { Db } from '../../db/knex.js';
 import type { MatterStore } from '../../db/matters.js';
@@ -96,7 +96,13 @@ export function createReviewCampaignService(d: {
       // is older than its grace (activities/review-campaigns.ts `startLostReviewCampaigns`).
       const args = reviewCampaignInput(id, input.dueAt);
       try {
-        await d.temporal.workflow.start(REVIEW_CAMPAIGN_WORKFLOW, { taskQueue: d.taskQueue, workflowId, args: [args] });
+        // REJECT_DUPLICATE as the reconciler: a run it started and that completed (no reviews) is not run again.
+        await d.temporal.workflow.start(REVIEW_CAMPAIGN_WORKFLOW, {
+          taskQueue: d.taskQueue,
+          workflowId,
+          args: [args],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        });
       } catch (err) {
         // The reconciler started it meanwhile (this start took longer than its grace): the workflow owns it.
         if (err instanceof WorkflowExecutionAlreadyStartedError) return launched;
