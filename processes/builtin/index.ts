@@ -58,7 +58,7 @@ export { complaintDefinition, letterDefinition, denunciationDefinition };
 export { CHANNELS } from './letter.js';
 export { ACTIVITY, ROLE } from './build.js';
 /** Vietnamese display names of the stages (node names are never edited: they are part of the versioned definitions). */
-export { stageLabel, type StageLocale } from './labels-vi.js';
+export { nodeLabel, stageLabel, type StageLocale } from './labels-vi.js';
 export { REFORM_2026, ART, type LawPeriod } from './law.js';
 export {
   drivingContract,

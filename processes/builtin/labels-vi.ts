@@ -381,3 +381,13 @@ export function stageLabel(stage: string, locale: StageLocale = 'vi'): string {
   }
   return nodes.get(stage) ?? synthetic.get(stage) ?? stage;
 }
+
+/**
+ * The display name of a node (a user task's name is its node's name): the Vietnamese label of a built-in node
+ * name; any other name (a custom definition's, authored in Vietnamese) as it is. Unlike `stageLabel` it never
+ * reads a name as a synthetic stage or a `completed:<outcome>`.
+ */
+export function nodeLabel(name: string, locale: StageLocale = 'vi'): string {
+  void locale;
+  return nodes.get(name) ?? name;
+}

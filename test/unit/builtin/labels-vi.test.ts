@@ -13,6 +13,7 @@ import {
   NODE_LABELS_VI,
   OUTCOME_LABELS_VI,
   SYNTHETIC_STAGE_LABELS_VI,
+  nodeLabel,
   stageLabel,
 } from '../../../processes/builtin/labels-vi.js';
 import { Driver } from './driver.js';
@@ -112,6 +113,15 @@ describe('Vietnamese stage labels of the built-in definitions', () => {
     // An outcome of a custom definition: still "completed", with its identifier.
     expect(stageLabel('completed:da_xong')).toBe('Đã kết thúc (da_xong)');
     expect(stageLabel('completed:')).toBe('Đã kết thúc');
+  });
+
+  it('nodeLabel: a task (node) name in Vietnamese; never a synthetic stage or an outcome; other names as they are', () => {
+    expect(nodeLabel('Accept or refuse the complaint (thụ lý)')).toBe('Thụ lý hoặc không thụ lý khiếu nại');
+    for (const n of namedNodes) expect(nodeLabel(n.name), n.where).toBe(NODE_LABELS_VI[n.name]);
+    // A custom definition's task named like a synthetic stage keeps its name.
+    for (const s of ['starting', 'received', 'running', 'cancelled', 'completed:accepted', 'constructor'])
+      expect(nodeLabel(s)).toBe(s);
+    expect(nodeLabel('Xác minh tại hiện trường')).toBe('Xác minh tại hiện trường');
   });
 
   it('the stage a running built-in case shows reads in Vietnamese (the view the workflow projects)', () => {
