@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import type { CaseRecord } from '../db/cases.js';
 import type { CaseStateView } from '../workflows/contract.js';
-import { stageLabel } from '../processes/builtin/labels-vi.js';
-import { StageLabel } from './schemas.js';
+import { nodeLabel, stageLabel } from '../processes/builtin/labels-vi.js';
+import { NameLabel, StageLabel } from './schemas.js';
 
 /** API id of a task: `<caseId>.<taskId>` (runner task ids are unique within a case). */
 export const taskApiId = (caseId: string, taskId: string): string => `${caseId}.${taskId}`;
@@ -29,7 +29,8 @@ export const TaskView = z
     caseId: z.string(),
     taskId: z.string(),
     nodeId: z.string(),
-    name: z.string(),
+    name: z.string().meta({ description: 'Name of the task (its node in the definition)' }),
+    nameLabel: NameLabel,
     candidateRoles: z.array(z.string()),
     agencyScope: z.string(),
     status: z.string(),
@@ -280,6 +281,7 @@ export function buildCaseView(c: CaseRecord, s: CaseStateView | null, x: Extras)
       taskId: t.id,
       nodeId: t.nodeId,
       name: t.name,
+      nameLabel: nodeLabel(t.name),
       candidateRoles: t.candidateRoles,
       agencyScope: t.agencyScope,
       status: t.status,

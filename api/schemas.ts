@@ -29,6 +29,17 @@ export const StageLabel = z.string().meta({
   example: 'Xác minh nội dung khiếu nại',
 });
 
+/**
+ * The Vietnamese display name beside a task's `name` (processes/builtin/labels-vi.ts nodeLabel): a user task is
+ * named by its node, so a built-in task reads as its step's label; a custom task's name as it is.
+ */
+export const NameLabel = z.string().meta({
+  description:
+    "Vietnamese display name of the task's `name`: the label of a built-in step (its node names are English and never " +
+    'change); the name as it is for a task of a custom definition. Show this; compare on `nodeId` / `name`',
+  example: 'Thụ lý hoặc không thụ lý khiếu nại',
+});
+
 export const AgencyId = z
   .string()
   .min(1)

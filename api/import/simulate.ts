@@ -6,7 +6,7 @@
  * rules, the law's limits on legal events) and computes the step reached, the clocks and the past
  * breaches — the dry run's answer, and the check every row passes before its workflow starts.
  */
-import { complaintLimitation, validateRepresentatives } from '../../processes/builtin/index.js';
+import { complaintLimitation, nodeLabel, validateRepresentatives } from '../../processes/builtin/index.js';
 import { addDays, computeDeadline, isIsoDate, type CalendarSnapshot } from '../../workflows/clock/index.js';
 import { evaluateExpression, type JsonValue, type ProcessDefinition } from '../../workflows/engine/index.js';
 import {
@@ -30,7 +30,7 @@ import { LIFECYCLE_LAW } from '../../processes/case-law.js';
 export interface ImportPreview {
   status: string;
   stage: string;
-  openTasks: Array<{ nodeId: string; name: string; dueAt: string | null }>;
+  openTasks: Array<{ nodeId: string; name: string; nameLabel: string; dueAt: string | null }>;
   clocks: ClockView[];
   /** Limits the facts show were missed: recorded on the case, not escalated. */
   pastBreaches: BreachView[];
@@ -178,7 +178,12 @@ export async function simulateImport(a: {
     preview: {
       status: view.status,
       stage: view.stage,
-      openTasks: view.openTasks.map((t) => ({ nodeId: t.nodeId, name: t.name, dueAt: t.dueAt ?? null })),
+      openTasks: view.openTasks.map((t) => ({
+        nodeId: t.nodeId,
+        name: t.name,
+        nameLabel: nodeLabel(t.name),
+        dueAt: t.dueAt ?? null,
+      })),
       clocks: view.clocks.filter((c) => c.kind === 'clock'),
       pastBreaches: (view.breaches ?? []).filter((b) => b.imported),
       caseEvents: view.caseEvents,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { withVnInstants } from '../instants.js';
 import { importCases, MAX_IMPORT_ROWS } from '../import/service.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import { NameLabel } from '../schemas.js';
 
 const ImportBody = z
   .strictObject({
@@ -49,7 +50,9 @@ const RowResult = z
       .object({
         status: z.string(),
         stage: z.string(),
-        openTasks: z.array(z.object({ nodeId: z.string(), name: z.string(), dueAt: z.string().nullable() })),
+        openTasks: z.array(
+          z.object({ nodeId: z.string(), name: z.string(), nameLabel: NameLabel, dueAt: z.string().nullable() }),
+        ),
         clocks: z.array(z.record(z.string(), z.unknown())),
         pastBreaches: z.array(
           z.object({

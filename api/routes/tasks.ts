@@ -8,7 +8,7 @@ import type { TaskRow } from '../../db/case-search.js';
 import { KIND_RANK, OTHER_TASK_KINDS, type OtherTaskKind, type OtherTaskRow } from '../../db/inbox-items.js';
 import { EVENT_TYPES, type NewEvent } from '../../db/events.js';
 import { recordTaskCompleted } from '../../platform/metrics.js';
-import { caseEventsFor } from '../../processes/builtin/index.js';
+import { caseEventsFor, nodeLabel } from '../../processes/builtin/index.js';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import {
   completeTask,
@@ -23,7 +23,7 @@ import { HttpProblem, problems } from '../problem.js';
 import { defineRoute, type HandlerContext, type RouteSpec } from '../routing/define-route.js';
 import { idempotent } from '../routing/idempotent.js';
 import { splitTaskId } from '../routing/mount.js';
-import { Cursor, encodeCursor, NodeRef, UuidRe } from '../schemas.js';
+import { Cursor, encodeCursor, NameLabel, NodeRef, UuidRe } from '../schemas.js';
 import { updateIdFor } from '../update-id.js';
 import { queryCaseState, sendCaseUpdate, updateProblem } from '../workflow-errors.js';
 
@@ -95,6 +95,7 @@ function view(t: TaskRow) {
     taskId: t.taskId,
     nodeId: t.nodeId,
     name: t.name,
+    nameLabel: nodeLabel(t.name),
     candidateRoles: t.candidateRoles,
     agencyScope: t.agencyScope,
     status: t.status,
@@ -576,7 +577,13 @@ export const taskRoutes: RouteSpec[] = [
           .object({
             taskId: z.string(),
             openTasks: z.array(
-              z.object({ id: z.string(), nodeId: z.string(), name: z.string(), dueAt: z.string().nullable() }),
+              z.object({
+                id: z.string(),
+                nodeId: z.string(),
+                name: z.string(),
+                nameLabel: NameLabel,
+                dueAt: z.string().nullable(),
+              }),
             ),
             settled: z.boolean().meta({
               description: `false: the next step did not finish within ${COMPLETION_ANSWER_WAIT_MS / 1000} s (e.g. a failing service being retried); \`openTasks\` are those open now, and the tasks it leads to appear in GET /v1/tasks when it has run`,
@@ -695,6 +702,7 @@ export const taskRoutes: RouteSpec[] = [
               id: taskApiId(c.id, t.id),
               nodeId: t.nodeId,
               name: t.name,
+              nameLabel: nodeLabel(t.name),
               dueAt: t.dueAt ?? null,
             })),
             settled,

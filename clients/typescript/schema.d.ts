@@ -4844,6 +4844,11 @@ export interface components {
                 openTasks: {
                     dueAt: string | null;
                     name: string;
+                    /**
+                     * @description Vietnamese display name of the task's `name`: the label of a built-in step (its node names are English and never change); the name as it is for a task of a custom definition. Show this; compare on `nodeId` / `name`
+                     * @example Thụ lý hoặc không thụ lý khiếu nại
+                     */
+                    nameLabel: string;
                     nodeId: string;
                 }[];
                 pastBreaches: {
@@ -4908,7 +4913,13 @@ export interface components {
             links: {
                 case: string;
             };
+            /** @description Name of the task (its node in the definition) */
             name: string;
+            /**
+             * @description Vietnamese display name of the task's `name`: the label of a built-in step (its node names are English and never change); the name as it is for a task of a custom definition. Show this; compare on `nodeId` / `name`
+             * @example Thụ lý hoặc không thụ lý khiếu nại
+             */
+            nameLabel: string;
             nodeId: string;
             openedAt: string;
             status: string;
@@ -6282,7 +6293,13 @@ export interface components {
             form?: unknown;
             /** @description `<caseId>.<taskId>`: use it with /v1/tasks/{id}/… */
             id: string;
+            /** @description Name of the task (its node in the definition) */
             name: string;
+            /**
+             * @description Vietnamese display name of the task's `name`: the label of a built-in step (its node names are English and never change); the name as it is for a task of a custom definition. Show this; compare on `nodeId` / `name`
+             * @example Thụ lý hoặc không thụ lý khiếu nại
+             */
+            nameLabel: string;
             nodeId: string;
             openedAt: string;
             status: string;
@@ -6305,6 +6322,11 @@ export interface components {
                 dueAt: string | null;
                 id: string;
                 name: string;
+                /**
+                 * @description Vietnamese display name of the task's `name`: the label of a built-in step (its node names are English and never change); the name as it is for a task of a custom definition. Show this; compare on `nodeId` / `name`
+                 * @example Thụ lý hoặc không thụ lý khiếu nại
+                 */
+                nameLabel: string;
                 nodeId: string;
             }[];
             /** @description false: the next step did not finish within 10 s (e.g. a failing service being retried); `openTasks` are those open now, and the tasks it leads to appear in GET /v1/tasks when it has run */

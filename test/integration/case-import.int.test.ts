@@ -197,10 +197,14 @@ describe('POST /v1/cases/import', () => {
     const r = await importRows([fresh, bad], true);
     expect(r.results.map((x) => x.outcome)).toEqual(['valid', 'rejected']);
     const preview = r.results[0]!.preview as {
-      openTasks: Array<{ nodeId: string }>;
+      openTasks: Array<{ nodeId: string; name: string; nameLabel: string }>;
       pastBreaches: Array<{ ruleId: string }>;
     };
     expect(preview.openTasks.map((t) => t.nodeId)).toEqual(['verify']);
+    expect(preview.openTasks[0]).toMatchObject({
+      name: 'Verify the complaint (xác minh)',
+      nameLabel: 'Xác minh nội dung khiếu nại',
+    });
     expect(preview.pastBreaches.map((b) => b.ruleId)).toEqual(['K2', 'K3']);
     // The audit log: the earlier tests' cases may still append their trail (their workflows run on); nothing about
     // another case, nor without a case, may have been appended since (1 s more for a wrongly started workflow).

@@ -78,6 +78,12 @@ describe('what a case shows', () => {
     expect(inboxAccept.dueAt).toMatch(VN_INSTANT);
     expect(inboxAccept.dueAt).toBe(caseAccept.dueAt);
     expect(inboxAccept.openedAt).toBe(caseAccept.openedAt);
+    // The task's Vietnamese name beside its node name (processes/builtin/labels-vi.ts), in the inbox and the case.
+    for (const t of [inboxAccept, caseAccept])
+      expect(t).toMatchObject({
+        name: 'Accept or refuse the complaint (thụ lý)',
+        nameLabel: 'Thụ lý hoặc không thụ lý khiếu nại',
+      });
     for (const s of [...instantsIn(view), ...instantsIn(acceptTask.json)]) expect(s).toMatch(VN_INSTANT);
 
     // The completion answers after the case's next step: its open tasks are the new ones.
@@ -89,6 +95,10 @@ describe('what a case shows', () => {
     const open = done.json.openTasks as Json[];
     expect(open.map((t) => t.nodeId)).toContain('verify');
     expect(open.find((t) => t.nodeId === 'verify')!.dueAt).toMatch(VN_INSTANT);
+    expect(open.find((t) => t.nodeId === 'verify')).toMatchObject({
+      name: 'Verify the complaint (xác minh)',
+      nameLabel: 'Xác minh nội dung khiếu nại',
+    });
 
     // The acceptance clock stopped when accept was done: still listed, met, with its derivation.
     const after = await poll(
