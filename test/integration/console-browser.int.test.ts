@@ -166,10 +166,14 @@ describe('the console in Chromium', () => {
     await expectAccessible(page, 'inbox');
     expect(diagramLoads).toEqual([]); // the diagram code is not part of the inbox
 
-    await row.getByRole('link', { name: 'Accept or transfer the petition' }).click();
+    // The task in Vietnamese (processes/builtin/labels-vi.ts); its node name stays in the title.
+    const first = row.getByRole('link', { name: 'Tiếp nhận xử lý hoặc chuyển đơn kiến nghị, phản ánh' });
+    expect(await first.getAttribute('title')).toBe('Accept or transfer the petition');
+    await textOf(row).not.toContain('Accept or transfer the petition');
+    await first.click();
     // The inbox row has its own claim button: the task's page must be the one shown before it is clicked.
     await page.waitForURL(new RegExp(`/tasks/${created.id}\\.`));
-    await visible(page.getByRole('heading', { level: 1, name: 'Accept or transfer the petition' }));
+    await visible(page.getByRole('heading', { level: 1, name: 'Tiếp nhận xử lý hoặc chuyển đơn kiến nghị, phản ánh' }));
     await page.getByRole('button', { name: 'Nhận việc' }).click();
     await visible(page.getByRole('button', { name: 'Trả lại' }));
     // Nothing filled: the case refuses (422) and its messages stand next to the fields they name.
@@ -189,6 +193,10 @@ describe('the console in Chromium', () => {
     // The step in Vietnamese (processes/builtin/labels-vi.ts); its node name stays in the title.
     await textOf(page.getByTestId('stage')).toBe('Trả lời kiến nghị, phản ánh');
     expect(await page.getByTestId('stage').getAttribute('title')).toBe('Answer the petition / feedback');
+    // Its open task too, in Vietnamese.
+    const next = page.getByRole('link', { name: 'Trả lời kiến nghị, phản ánh' });
+    await visible(next);
+    expect(await next.getAttribute('title')).toBe('Answer the petition / feedback');
     await countOf(page.getByTestId('diagram').locator('.djs-element.current')).toBeGreaterThan(0);
     await countOf(page.getByTestId('diagram').locator('.djs-element.completed')).toBeGreaterThan(0);
     await textOf(page.getByTestId('timeline')).toContain('officer-1');
@@ -200,17 +208,17 @@ describe('the console in Chromium', () => {
   it('a claim made in the inbox while the task page opens shows on that page (CI saw the page keep the old task); a 503 keeps the form as filled', async () => {
     const { ctx, page } = await signedIn(await mintToken({ roles: ['officer'], agency: HOME, sub: 'officer-1' }));
     const row = page.locator(`tr[data-task^="${created.id}."]`);
-    await textOf(row).toContain('Answer the petition / feedback');
+    await textOf(row).toContain('Trả lời kiến nghị, phản ánh');
     // The claim is slow to answer, so the task's page reads the task before the claim commits.
     await page.route(/\/v1\/tasks\/[^/]+\/claim$/, async (r) => {
       await new Promise((done) => setTimeout(done, 1500));
       await r.continue();
     });
     await row.getByRole('button', { name: 'Nhận việc' }).click();
-    await row.getByRole('link', { name: 'Answer the petition / feedback' }).click();
+    await row.getByRole('link', { name: 'Trả lời kiến nghị, phản ánh' }).click();
     await page.waitForURL(new RegExp(`/tasks/${created.id}\\.`));
     // The task's page, not the inbox (whose row has a "Trả lại" of its own once it re-reads).
-    await visible(page.getByRole('heading', { level: 1, name: 'Answer the petition / feedback' }));
+    await visible(page.getByRole('heading', { level: 1, name: 'Trả lời kiến nghị, phản ánh' }));
     await visible(page.getByRole('button', { name: 'Trả lại' }));
     await page.getByRole('button', { name: 'Trả lại' }).click();
     await visible(page.getByRole('button', { name: 'Nhận việc' }));

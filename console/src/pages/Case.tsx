@@ -13,7 +13,7 @@ import { CaseReception } from '../components/CaseReception.js';
 import { LegalEvents } from '../components/LegalEvents.js';
 import { Publications } from '../components/Publications.js';
 import { QueryState } from '../components/Problem.js';
-import { stageText, useT, type Key } from '../i18n.js';
+import { stageText, taskText, useT, type Key } from '../i18n.js';
 import { hasRole, useSession } from '../session.js';
 
 type CaseView = components['schemas']['Case'];
@@ -73,8 +73,8 @@ export function Component() {
               <List>
                 {c.openTasks.map((x) => (
                   <List.Item key={x.id}>
-                    <Anchor component={Link} to={`/tasks/${encodeURIComponent(x.id)}`}>
-                      {x.name}
+                    <Anchor component={Link} to={`/tasks/${encodeURIComponent(x.id)}`} title={x.name}>
+                      {taskText(lang, x)}
                     </Anchor>{' '}
                     — {t('due')}: {x.dueAt ? fmt.dateTime(x.dueAt) : t('noDue')}
                   </List.Item>

@@ -9,7 +9,7 @@ import { startTransition, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, newKey, ok, type components } from '../api.js';
 import { ProblemAlert, QueryState } from '../components/Problem.js';
-import { useT, type Key } from '../i18n.js';
+import { taskText, useT, type Key } from '../i18n.js';
 import { useSession } from '../session.js';
 import { inboxQuery, type InboxView } from '../inbox-query.js';
 
@@ -53,7 +53,7 @@ function usePaintedOnce(ready: boolean): boolean {
 }
 
 export function Component() {
-  const { t, fmt } = useT();
+  const { t, fmt, lang } = useT();
   const { claims } = useSession();
   const [view, setView] = useState<View>('roles');
   const qc = useQueryClient();
@@ -120,8 +120,9 @@ export function Component() {
                         <Anchor
                           component={Link}
                           to={x.kind === 'case' ? `/tasks/${encodeURIComponent(x.id)}` : pageOf(x)}
+                          title={x.name}
                         >
-                          {x.name}
+                          {taskText(lang, x)}
                         </Anchor>
                       </Table.Td>
                       <Table.Td>

@@ -6,11 +6,11 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, ApiError, newKey, ok } from '../api.js';
 import { fieldErrors, fieldsOf, formData, FormFields, type FormValues } from '../components/FormFields.js';
 import { ProblemAlert, QueryState } from '../components/Problem.js';
-import { useT } from '../i18n.js';
+import { taskText, useT } from '../i18n.js';
 import { useSession } from '../session.js';
 
 export function Component() {
-  const { t, fmt } = useT();
+  const { t, fmt, lang } = useT();
   const { claims } = useSession();
   const id = useParams().id ?? '';
   const caseId = id.split('.')[0] ?? '';
@@ -72,8 +72,8 @@ export function Component() {
     <QueryState q={q}>
       {task && (
         <Stack>
-          <Title order={1} size="h2">
-            {task.name}
+          <Title order={1} size="h2" title={task.name}>
+            {taskText(lang, task)}
           </Title>
           <Text>
             {t('case')}:{' '}
