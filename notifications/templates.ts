@@ -6,6 +6,7 @@
  * subject may name people; a denouncer's identity never leaves the case file — Luật Tố cáo 2018 Art 8(3)).
  */
 import { DateTime } from 'luxon';
+import { stageLabel } from '../processes/builtin/labels-vi.js';
 
 /** What a message may say about its case: references and dates only. */
 export interface MessageContext {
@@ -13,7 +14,10 @@ export interface MessageContext {
   kind: string;
   /** The case reference (e.g. `KN-2026-0000123`). */
   reference: string;
-  /** The step concerned (its name), or null when unknown. */
+  /**
+   * The step concerned (its name: a task's node name or the case's stage, as stored), or null when unknown. The
+   * message shows its Vietnamese label (processes/builtin/labels-vi.ts stageLabel: a built-in step is named in English).
+   */
   step: string | null;
   /** The due instant concerned (ISO), or null. */
   dueAt: string | null;
@@ -198,7 +202,7 @@ export function renderMessage(c: MessageContext): RenderedMessage {
   const due = vnDateTime(c.dueAt);
   const rows: Array<[string, string]> = t.facts?.(c, due) ?? [
     ['Mã hồ sơ', c.reference],
-    ['Bước xử lý', c.step ?? 'không xác định'],
+    ['Bước xử lý', c.step === null ? 'không xác định' : stageLabel(c.step)],
     ['Thời hạn', due ? `${due} (giờ Việt Nam)` : 'không có'],
   ];
   const custom = t.linkText?.(c);

@@ -155,14 +155,21 @@ describe('notifications delivered', () => {
     expect(mail.subject).toBe(`[KNTC] Quá hạn xử lý hồ sơ ${reference}`);
     const view = (await call('GET', `/v1/cases/${caseId}`, admin)).json as {
       breaches: Array<{ nodeId: string }>;
-      openTasks: Array<{ nodeId: string; name: string; dueAt: string }>;
+      openTasks: Array<{ nodeId: string; name: string; nameLabel: string; dueAt: string }>;
     };
     const breached = view.openTasks.find((t) => t.nodeId === view.breaches[0]!.nodeId)!;
+    // The step is the petition's first task, named in English in the definition: the message names it in Vietnamese.
+    expect(breached).toMatchObject({
+      name: 'Accept or transfer the petition',
+      nameLabel: 'Tiếp nhận xử lý hoặc chuyển đơn kiến nghị, phản ánh',
+    });
+    expect(mail.text).toContain('Bước xử lý: Tiếp nhận xử lý hoặc chuyển đơn kiến nghị, phản ánh');
     const due = vnDateTime(breached.dueAt)!;
     expect(due).toMatch(/^\d{2}\/\d{2}\/2026 23:59$/);
     for (const body of [mail.text!, String(mail.html)]) {
       expect(body).toContain(reference);
-      expect(body).toContain(breached.name);
+      expect(body).toContain(breached.nameLabel);
+      expect(body).not.toContain(breached.name);
       expect(body).toContain(due);
       expect(body).toContain(`${BASE}/v1/cases/${caseId}`);
       expect(body).toContain('Trần Thị Bình');

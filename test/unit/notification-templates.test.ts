@@ -70,6 +70,22 @@ describe('notification templates (Vietnamese)', () => {
     );
   });
 
+  it('a built-in step (named in English in its definition) is said by its Vietnamese label; a custom one as it is', () => {
+    const m = renderMessage(ctx({ step: 'Accept or refuse the complaint (thụ lý)' }));
+    for (const body of [m.text, m.html]) {
+      expect(body).toContain('Thụ lý hoặc không thụ lý khiếu nại');
+      expect(body).not.toContain('Accept or refuse');
+    }
+    expect(m.text).toContain('Bước xử lý: Thụ lý hoặc không thụ lý khiếu nại');
+    // The case's stage when no task is concerned: a synthetic stage or an outcome reads in Vietnamese too.
+    expect(renderMessage(ctx({ step: 'completed:legally_effective' })).text).toContain(
+      'Bước xử lý: Đã kết thúc: quyết định có hiệu lực pháp luật',
+    );
+    expect(renderMessage(ctx({ step: 'Xác minh tại hiện trường' })).text).toContain(
+      'Bước xử lý: Xác minh tại hiện trường',
+    );
+  });
+
   it('escapes HTML', () => {
     const m = renderMessage(ctx({ step: '<script>x</script> & "q"' }));
     expect(m.html).toContain('&lt;script&gt;x&lt;/script&gt; &amp; &quot;q&quot;');
