@@ -13,6 +13,7 @@ import { CASE_FILTER_FIELDS, caseFilterParams, CaseFilterQuery } from '../../db/
 import type { CaseSearchRow } from '../../db/case-search.js';
 import { resolveCaseFilter } from '../services/case-filter.js';
 import { defineRoute, type RouteSpec } from '../routing/define-route.js';
+import { stageLabel } from '../../processes/builtin/labels-vi.js';
 
 export const MAX_EXPORT_ROWS = 50_000;
 const PAGE = 1_000;
@@ -30,7 +31,10 @@ export const CaseExportQuery = CaseFilterQuery.extend({
 });
 
 const FLAGS = ['overdue', 'atRisk', 'mass', 'complex', 'remote', 'suspended'] as const;
-/** Column headings (Vietnamese, with the API field name) and the value of each row. */
+/**
+ * Column headings (Vietnamese, with the API field name) and the value of each row. `stage` is the step's name as
+ * the API compares it (a built-in's is English); `Bước xử lý` beside it is its Vietnamese label (`stageLabel`).
+ */
 const COLUMNS: Array<[string, (r: CaseSearchRow) => string | boolean | null]> = [
   ['Số hồ sơ (reference)', (r) => r.reference],
   ['Loại (caseType)', (r) => r.caseType],
@@ -39,6 +43,7 @@ const COLUMNS: Array<[string, (r: CaseSearchRow) => string | boolean | null]> = 
   ['Nội dung (subject)', (r) => r.subject],
   ['Ngày nhận (receivedAt)', (r) => withVnInstants(r.receivedAt) as string],
   ['Bước (stage)', (r) => r.stage],
+  ['Bước xử lý', (r) => stageLabel(r.stage)],
   ['Trạng thái (status)', (r) => r.status],
   ['Hạn tiếp theo (nextDueAt)', (r) => (r.nextDueAt === null ? null : (withVnInstants(r.nextDueAt) as string))],
   ...FLAGS.map((f): [string, (r: CaseSearchRow) => boolean] => [f, (r) => r.flags[f] === true]),

@@ -460,6 +460,12 @@ describe('case export (GET /v1/cases/export)', () => {
       { ...base, receivedH: 30, overdue: true, agency: 'ubnd-xa-a' },
       { ...base, receivedH: 40 },
     ]);
+    // FIG-1 rests on a built-in step (named in English in its definition); FIG-0 on a step named otherwise.
+    const BUILTIN_STEP = 'Verify the complaint (xác minh)';
+    await api.tdb
+      .db('case_states')
+      .whereIn('case_id', api.tdb.db('cases').select('id').where({ reference: 'FIG-1' }))
+      .update({ stage: BUILTIN_STEP });
     const headers = await authHeader({ roles: ['supervisor'], agency: 'so-tnmt' });
     const filter = 'overdue=true&sector=land';
     const listed = (await getJson(`/v1/cases?${filter}&total=true`, headers)) as {
@@ -479,7 +485,17 @@ describe('case export (GET /v1/cases/export)', () => {
       .split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toContain('Số hồ sơ (reference)');
+    // The step as the API compares it, then its Vietnamese label (the step's own name when it has none).
+    expect(lines[0]).toContain('Bước (stage),Bước xử lý,Trạng thái (status)');
+    const cells = lines.map((l) => l.split(','));
+    const col = (h: string) => cells[0]!.indexOf(h);
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(listed.items.map((i) => i.reference));
+    expect(
+      Object.fromEntries(cells.slice(1).map((r) => [r[0], [r[col('Bước (stage)')], r[col('Bước xử lý')]]])),
+    ).toEqual({
+      'FIG-1': [BUILTIN_STEP, 'Xác minh nội dung khiếu nại'],
+      'FIG-0': ['verify', 'verify'],
+    });
     expect(lines[1]).toMatch(/\+07:00/);
 
     const xlsx = await fetch(`${api.url}/v1/cases/export?format=xlsx&${filter}&limit=1`, { headers });
@@ -490,7 +506,11 @@ describe('case export (GET /v1/cases/export)', () => {
     const ws = wb.worksheets[0]!;
     expect(ws.rowCount).toBe(2);
     expect(ws.getCell(2, 1).value).toBe(listed.items[0]!.reference);
-    expect(ws.getCell(2, 10).value).toBe(true); // overdue, a boolean cell
+    expect(listed.items[0]!.reference).toBe('FIG-1');
+    expect([ws.getCell(1, 7).value, ws.getCell(1, 8).value]).toEqual(['Bước (stage)', 'Bước xử lý']);
+    expect([ws.getCell(2, 7).value, ws.getCell(2, 8).value]).toEqual([BUILTIN_STEP, 'Xác minh nội dung khiếu nại']);
+    expect(ws.getCell(1, 11).value).toBe('overdue');
+    expect(ws.getCell(2, 11).value).toBe(true); // overdue, a boolean cell
 
     const audits = await api.tdb.db('audit_log').where({ action: 'case.export' }).orderBy('seq');
     expect(audits).toHaveLength(2);
