@@ -11,6 +11,7 @@ import type { Principal } from '../../api/auth/principal.js';
 import { updateIdFor } from '../../api/update-id.js';
 import { createAuditStore } from '../../db/audit.js';
 import { createDefinitionStore } from '../../db/definitions.js';
+import { nodeLabel } from '../../processes/builtin/labels-vi.js';
 import { caseWorkflowId, completeTask, type WorkflowAuditEntry } from '../../workflows/contract.js';
 import { authHeader } from '../support/auth.js';
 import { startTestApi, type TestApi } from '../support/api.js';
@@ -228,6 +229,7 @@ describe('acknowledged completions keep their answer and their audit entry', () 
         id: `${caseId}.${t.id}`,
         nodeId: t.nodeId,
         name: t.name,
+        nameLabel: nodeLabel(t.name),
         dueAt: t.dueAt ?? null,
       })),
     );
