@@ -145,12 +145,25 @@ function otherName(t: OtherTaskRow): string {
   if (t.subKind === 'daily_report_late') return `Late daily report: ${t.agencyId} for ${t.date}`;
   return `Daily report: ${t.agencyId} for ${t.date}`;
 }
+/** dd/MM/yyyy, as Vietnamese readers write a date (`YYYY-MM-DD` in). */
+const viDate = (d: string | null) =>
+  d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d.split('-').reverse().join('/') : (d ?? '');
+/** The Vietnamese display name of an item that is not a case task (its `name` stays English, as before). */
+function otherNameVi(t: OtherTaskRow): string {
+  if (t.kind === 'compliance')
+    return `Số ngày tiếp công dân dưới mức tối thiểu theo luật: ${t.agencyId}, ${viDate(t.periodFirst)}–${viDate(t.periodLast)} (${t.heldDays}/${t.requiredDays} ngày; ${t.citation})`;
+  if (t.kind === 'review') return `Rà soát vụ việc: ${t.matterTitle}`;
+  if (t.subKind === 'duty_roster_gap') return `Thiếu người trực tiếp công dân: ${t.agencyId} ngày ${viDate(t.date)}`;
+  if (t.subKind === 'daily_report_late') return `Báo cáo ngày nộp muộn: ${t.agencyId} ngày ${viDate(t.date)}`;
+  return `Báo cáo ngày: ${t.agencyId} ngày ${viDate(t.date)}`;
+}
 function otherView(t: OtherTaskRow) {
   return {
     id: otherTaskApiId(t.kind, t.id),
     kind: t.kind,
     subKind: t.subKind,
     name: otherName(t),
+    nameLabel: otherNameVi(t),
     candidateRoles: t.candidateRoles,
     status: t.status,
     openedAt: t.openedAt,
@@ -198,6 +211,7 @@ const OtherInboxTask = z
     }),
     subKind: z.string().nullable().meta({ description: 'period: daily_report | daily_report_late | duty_roster_gap' }),
     name: z.string(),
+    nameLabel: z.string().meta({ description: 'Vietnamese display name of the item (show this; `name` is English)' }),
     candidateRoles: z.array(z.string()).meta({ description: 'The API roles of the route that works it' }),
     status: z.enum(['open', 'completed', 'cancelled']),
     openedAt: z.string(),

@@ -5192,6 +5192,8 @@ export interface components {
                 } | null;
             };
             name: string;
+            /** @description Vietnamese display name of the item (show this; `name` is English) */
+            nameLabel: string;
             openedAt: string;
             /** @description The resource: its id, and the period, matter, campaign or compliance rule it is about */
             ref: {

@@ -21,6 +21,8 @@ const as = (roles: Role[], agency: string, sub?: string) => authHeader({ roles, 
 interface Item {
   id: string;
   kind: string;
+  name: string;
+  nameLabel: string;
   status: string;
   dueAt: string | null;
   agencyId: string;
@@ -279,6 +281,18 @@ describe('GET /v1/tasks lists the other kinds of task (ADR 0039)', () => {
     });
     const r = byId.get(`review:${review}`)!;
     expect(r.links.work).toEqual({ method: 'POST', href: `/v1/reviews/${review}/outcome` });
+    // Each kind reads in Vietnamese (nameLabel), the date as dd/MM/yyyy; `name` stays as it was.
+    const viToday = today.split('-').reverse().join('/');
+    expect(d.nameLabel).toBe(`Báo cáo ngày: ubnd-xa-a ngày ${viToday}`);
+    expect(d.name).toBe(`Daily report: ubnd-xa-a for ${today}`);
+    expect(byId.get(`period:${rosterGap}`)!.nameLabel).toMatch(
+      /^Thiếu người trực tiếp công dân: ubnd-xa-a ngày \d{2}\/\d{2}\/\d{4}$/,
+    );
+    expect(r.nameLabel).toMatch(/^Rà soát vụ việc: Matter \d+$/);
+    const compliance = items.find((x) => x.kind === 'compliance')!;
+    expect(compliance.nameLabel).toMatch(
+      /^Số ngày tiếp công dân dưới mức tối thiểu theo luật: .+ \(\d+\/\d+ ngày; .+\)$/,
+    );
     const c = items.find((x) => x.kind === 'case')!;
     expect(c.links).toEqual({ case: `/v1/cases/${c.id.split('.')[0]}` });
     // A case task id and another kind's id never look alike; the case task actions know no such task.

@@ -201,6 +201,7 @@ describe('personal data: encrypted parties, protected denouncer identity, citize
       reference: created.reference,
       caseType: 'denunciation',
       stage: 'received',
+      stageLabel: 'Đã tiếp nhận',
       status: 'open',
       receivedAt: '2026-08-03T09:00:00.000+07:00',
     });
