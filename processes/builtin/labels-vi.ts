@@ -41,7 +41,7 @@ export const NODE_LABELS_VI: Readonly<Record<string, string>> = {
   'Head issues the written refusal notice (Mẫu 01/TCD)':
     'Thủ trưởng ban hành thông báo từ chối tiếp công dân (Mẫu 01/TCD)',
   'Head reviews a final decision with new facts or signs of illegality':
-    'Thủ trưởng xem xét lại quyết định giải quyết cuối cùng có tình tiết mới hoặc dấu hiệu vi phạm pháp luật',
+    'Thủ trưởng xem xét lại quyết định giải quyết khiếu nại đã có hiệu lực pháp luật có tình tiết mới hoặc dấu hiệu vi phạm pháp luật',
   'Tell the citizen the outcome (in person or in writing)':
     'Thông báo kết quả xử lý đơn cho công dân (trực tiếp hoặc bằng văn bản)',
   'Start the linked complaint case': 'Lập hồ sơ giải quyết khiếu nại',
@@ -130,7 +130,7 @@ export const NODE_LABELS_VI: Readonly<Record<string, string>> = {
     'Thủ trưởng cấp trên yêu cầu báo cáo về tố cáo quá thời hạn giải quyết',
   "Receive the lower level's report; continue monitoring or take over":
     'Nhận báo cáo của cấp dưới; tiếp tục theo dõi, đôn đốc hoặc trực tiếp giải quyết',
-  'Issue the acceptance decision of the higher body': 'Ban hành quyết định thụ lý của cơ quan cấp trên',
+  'Issue the acceptance decision of the higher body': 'Ban hành quyết định thụ lý tố cáo của cơ quan cấp trên',
 
   // ---- Petitions (kiến nghị, phản ánh) -----------------------------------------------------------------------
   'Accept or transfer the petition': 'Tiếp nhận xử lý hoặc chuyển đơn kiến nghị, phản ánh',
@@ -159,7 +159,7 @@ export const NODE_LABELS_VI: Readonly<Record<string, string>> = {
     'Thông báo người khiếu nại hoặc người đại diện: quyền khởi kiện vụ án hành chính',
 
   // ---- Outcomes recorded (service steps) ---------------------------------------------------------------------
-  'Outcome: accepted': 'Ghi nhận kết quả: đủ điều kiện thụ lý',
+  'Outcome: accepted': 'Ghi nhận kết quả: tiếp nhận giải quyết theo thẩm quyền',
   'Outcome: anonymous_handled': 'Ghi nhận kết quả: đã xử lý thông tin tố cáo nặc danh',
   'Outcome: archived': 'Ghi nhận kết quả: lưu đơn',
   'Outcome: guided': 'Ghi nhận kết quả: hướng dẫn',
@@ -170,7 +170,7 @@ export const NODE_LABELS_VI: Readonly<Record<string, string>> = {
   'Outcome: transferred': 'Ghi nhận kết quả: chuyển đơn',
 
   // ---- Case events recorded (service steps) ------------------------------------------------------------------
-  'Record case event accepted': 'Ghi nhận sự kiện: thụ lý',
+  'Record case event accepted': 'Ghi nhận sự kiện: thụ lý hoặc tiếp nhận xử lý',
   'Record case event archived': 'Ghi nhận sự kiện: lưu đơn',
   'Record case event conclusionIssued': 'Ghi nhận sự kiện: ban hành kết luận nội dung tố cáo',
   'Record case event continuationIssued': 'Ghi nhận sự kiện: ban hành quyết định tiếp tục giải quyết',
@@ -182,7 +182,7 @@ export const NODE_LABELS_VI: Readonly<Record<string, string>> = {
   'Record case event refusalGroundsComplete': 'Ghi nhận sự kiện: đủ căn cứ từ chối tiếp công dân',
   'Record case event reportDemanded': 'Ghi nhận sự kiện: yêu cầu báo cáo',
   'Record case event resolutionDeadlineExpired': 'Ghi nhận sự kiện: hết thời hạn giải quyết',
-  'Record case event resolved': 'Ghi nhận sự kiện: đã giải quyết',
+  'Record case event resolved': 'Ghi nhận sự kiện: đã giải quyết hoặc trả lời',
   'Record case event secondComplaintLodged': 'Ghi nhận sự kiện: khiếu nại lần hai',
   'Record case event stayIssued': 'Ghi nhận sự kiện: ban hành quyết định tạm đình chỉ thi hành',
   'Record case event suspensionIssued': 'Ghi nhận sự kiện: ban hành quyết định tạm đình chỉ việc giải quyết',
@@ -242,7 +242,7 @@ export const NODE_LABELS_VI: Readonly<Record<string, string>> = {
   'Record document withdrawal_record': 'Lưu văn bản: văn bản rút khiếu nại',
 
   // ---- End events (a token never rests on one; labelled for completeness) ------------------------------------
-  'Case closed: accepted linked case started': 'Kết thúc: đủ điều kiện thụ lý, đã lập hồ sơ giải quyết',
+  'Case closed: accepted linked case started': 'Kết thúc: đơn thuộc thẩm quyền, đã chuyển sang hồ sơ giải quyết',
   'Case closed: anonymous handled': 'Kết thúc: đã xử lý thông tin tố cáo nặc danh',
   'Case closed: answered': 'Kết thúc: đã trả lời kiến nghị, phản ánh',
   'Case closed: archived': 'Kết thúc: lưu đơn',
@@ -281,13 +281,13 @@ export const NODE_LABELS_VI: Readonly<Record<string, string>> = {
     'Thông báo thủ trưởng cấp trên: quá hạn cử cán bộ đến nơi công dân tập trung',
   'Dispatch a competent officer to the central place (escalated to the agency above)':
     'Cử cán bộ có thẩm quyền đến nơi công dân tập trung ở trung ương (chuyển cơ quan cấp trên)',
-  'Coordinate with the central citizen reception office': 'Phối hợp với Trụ sở tiếp công dân của Trung ương',
+  'Coordinate with the central citizen reception office': 'Phối hợp với Trụ sở tiếp công dân ở trung ương',
   'Coordinate with the central citizen reception office: limit PT12H missed':
-    'Phối hợp với Trụ sở tiếp công dân của Trung ương: quá thời hạn 12 giờ',
+    'Phối hợp với Trụ sở tiếp công dân ở trung ương: quá thời hạn 12 giờ',
   'Notify the head above: Coordinate with the central citizen reception office missed':
-    'Thông báo thủ trưởng cấp trên: quá hạn phối hợp với Trụ sở tiếp công dân của Trung ương',
+    'Thông báo thủ trưởng cấp trên: quá hạn phối hợp với Trụ sở tiếp công dân ở trung ương',
   'Coordinate with the central citizen reception office (escalated to the agency above)':
-    'Phối hợp với Trụ sở tiếp công dân của Trung ương (chuyển cơ quan cấp trên)',
+    'Phối hợp với Trụ sở tiếp công dân ở trung ương (chuyển cơ quan cấp trên)',
   'Persuade the citizens and bring them home': 'Vận động, thuyết phục công dân trở về địa phương',
   'Persuade the citizens and bring them home: limit PT72H missed':
     'Vận động, thuyết phục công dân trở về địa phương: quá thời hạn 72 giờ',
@@ -315,7 +315,7 @@ export const NODE_LABELS_VI: Readonly<Record<string, string>> = {
 /** The outcomes of the built-in end events, as `completed:<outcome>` reads them (`none`: no end event reached). */
 export const OUTCOME_LABELS_VI: Readonly<Record<string, string>> = {
   none: 'Đã kết thúc',
-  accepted_linked_case_started: 'Đã kết thúc: đủ điều kiện thụ lý, đã lập hồ sơ giải quyết',
+  accepted_linked_case_started: 'Đã kết thúc: đơn thuộc thẩm quyền, đã chuyển sang hồ sơ giải quyết',
   anonymous_handled: 'Đã kết thúc: đã xử lý thông tin tố cáo nặc danh',
   answered: 'Đã kết thúc: đã trả lời kiến nghị, phản ánh',
   archived: 'Đã kết thúc: lưu đơn',

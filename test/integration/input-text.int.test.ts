@@ -367,7 +367,12 @@ describe('a projection the database refuses is never retried forever', () => {
         () => api.tdb.db('case_tasks').where({ case_id: input.caseId, status: 'open' }).first('task_id'),
         (t) => Boolean(t),
       );
-      const f = await api.tdb.db('projection_failures').where({ case_id: input.caseId }).first();
+      // Recorded just after the sanitized write commits (activities/process.ts), so it may trail the task.
+      const f = await poll(
+        'the projection failure recorded',
+        () => api.tdb.db('projection_failures').where({ case_id: input.caseId }).first(),
+        (row) => Boolean(row),
+      );
       expect(f).toMatchObject({ reason: 'untranslatable_character', outcome: 'sanitized' });
       const stored = await api.tdb.db('case_states').where({ case_id: input.caseId }).first('state', 'seq');
       expect(stored.state.variables.competentBodyRef).toBe('a\uFFFDb');
