@@ -35,3 +35,25 @@ export async function ensureSchedule(client: Client, d: ScheduleDefinition): Pro
     return false;
   }
 }
+
+/**
+ * A reconciler's schedule (lost workflow starts of mass-matter processes, review campaigns, …): every `every`, one
+ * run at a time (`<scheduleId>-run`) of `workflowType` with `input`; missed runs caught up within an hour.
+ */
+export function ensureIntervalSchedule(
+  client: Client,
+  d: { scheduleId: string; every: string; workflowType: string; taskQueue: string; input: unknown },
+): Promise<boolean> {
+  return ensureSchedule(client, {
+    scheduleId: d.scheduleId,
+    spec: { intervals: [{ every: d.every }] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: d.workflowType,
+      workflowId: `${d.scheduleId}-run`,
+      taskQueue: d.taskQueue,
+      args: [d.input],
+    },
+    catchupWindow: '1 hour',
+  });
+}
