@@ -5,8 +5,8 @@
  * And the reconciler's pass, which starts the workflow of a campaign whose start was lost.
  */
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { startedByMemo, startWorkflowOnce } from '../platform/start-once.js';
 import { appendAudit } from '../db/audit.js';
 import { appendEvents, registerEventType } from '../db/events.js';
 import type { Db } from '../db/knex.js';
@@ -31,20 +31,13 @@ const RECOVERED = 'review_campaign.started_by_reconciler';
 export const RECONCILER_MEMO = { startedBy: 'review-campaign-reconcile' } as const;
 
 /** Starts the campaign's workflow once ever (a running or closed run is left alone); whether this call did. */
-async function startOnce(client: Client, taskQueue: string, c: { id: string; dueAt: string }): Promise<boolean> {
-  try {
-    await client.workflow.start(REVIEW_CAMPAIGN_WORKFLOW, {
-      taskQueue,
-      workflowId: reviewCampaignWorkflowId(c.id),
-      args: [reviewCampaignInput(c.id, c.dueAt)],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      memo: RECONCILER_MEMO,
-    });
-    return true;
-  } catch (e) {
-    if (e instanceof WorkflowExecutionAlreadyStartedError) return false;
-    throw e;
-  }
+function startOnce(client: Client, taskQueue: string, c: { id: string; dueAt: string }): Promise<boolean> {
+  return startWorkflowOnce(client, REVIEW_CAMPAIGN_WORKFLOW, {
+    taskQueue,
+    workflowId: reviewCampaignWorkflowId(c.id),
+    args: [reviewCampaignInput(c.id, c.dueAt)],
+    memo: RECONCILER_MEMO,
+  });
 }
 
 export function createReviewCampaignActivities(deps: {
@@ -84,8 +77,7 @@ export function createReviewCampaignActivities(deps: {
               .where('after', '@>', JSON.stringify({ campaignId: id }))
               .first<{ seq: unknown } | undefined>('seq');
             if (audited) return 'existing';
-            const d = await ctx.client.workflow.getHandle(reviewCampaignWorkflowId(id)).describe();
-            if (d.memo?.startedBy !== RECONCILER_MEMO.startedBy) return 'existing';
+            if (!(await startedByMemo(ctx.client, reviewCampaignWorkflowId(id), RECONCILER_MEMO))) return 'existing';
           }
           await appendAudit(
             db,

@@ -4,8 +4,8 @@
  * itself — by the API's reads and by the reconciler the worker runs on a Temporal Schedule
  * (workflows/mass-process-reconcile.ts). One function, so both starts are the same start.
  */
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Client, WorkflowStartOptions } from '@temporalio/client';
+import { startedByMemo, startWorkflowOnce } from './start-once.js';
 import type { DefinitionRecord } from '../db/definitions.js';
 import type { Db } from '../db/knex.js';
 import { caseWorkflowId, PROCESS_WORKFLOW, SA, type ProcessInput } from '../workflows/contract.js';
@@ -86,23 +86,15 @@ export async function startProcessOnce(
   p: { input: ProcessInput; receivedAt: string },
   memo?: Record<string, string>,
 ): Promise<boolean> {
-  try {
-    await client.workflow.start(PROCESS_WORKFLOW, {
-      ...massProcessStartOptions(p.input, p.receivedAt, taskQueue),
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      ...(memo ? { memo } : {}),
-    });
-    return true;
-  } catch (e) {
-    if (e instanceof WorkflowExecutionAlreadyStartedError) return false;
-    throw e;
-  }
+  return startWorkflowOnce(client, PROCESS_WORKFLOW, {
+    ...massProcessStartOptions(p.input, p.receivedAt, taskQueue),
+    ...(memo ? { memo } : {}),
+  });
 }
 
 /** Whether the case's workflow run was started by the reconciler (its memo). */
-export async function startedByReconciler(client: Client, caseId: string): Promise<boolean> {
-  const d = await client.workflow.getHandle(caseWorkflowId(caseId)).describe();
-  return d.memo?.startedBy === RECONCILER_MEMO.startedBy;
+export function startedByReconciler(client: Client, caseId: string): Promise<boolean> {
+  return startedByMemo(client, caseWorkflowId(caseId), RECONCILER_MEMO);
 }
 
 /**

@@ -8,7 +8,8 @@
  * by the reconciler a Temporal Schedule runs (ADR 0037, amendment of session 12).
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { startWorkflowOnce } from '../../platform/start-once.js';
 import type { AuditInput, AuditStore } from '../../db/audit.js';
 import type { Db } from '../../db/knex.js';
 import type { MatterStore } from '../../db/matters.js';
@@ -96,16 +97,14 @@ export function createReviewCampaignService(d: {
       // is older than its grace (activities/review-campaigns.ts `startLostReviewCampaigns`).
       const args = reviewCampaignInput(id, input.dueAt);
       try {
-        // REJECT_DUPLICATE as the reconciler: a run it started and that completed (no reviews) is not run again.
-        await d.temporal.workflow.start(REVIEW_CAMPAIGN_WORKFLOW, {
+        // Once ever, as the reconciler starts it: a run of the id already there (the reconciler started it meanwhile,
+        // this start having taken longer than its grace; or a run it started that completed) owns the campaign.
+        await startWorkflowOnce(d.temporal, REVIEW_CAMPAIGN_WORKFLOW, {
           taskQueue: d.taskQueue,
           workflowId,
           args: [args],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         });
       } catch (err) {
-        // The reconciler started it meanwhile (this start took longer than its grace): the workflow owns it.
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return launched;
         // Withdrawn, so that nothing stays stored without a workflow to open its reviews; the client retries. A
         // workflow that did start after all (a timeout after the server accepted it) finds no campaign and ends;
         // one that already opened the reviews keeps its campaign, and the launch stands.
