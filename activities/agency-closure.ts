@@ -52,7 +52,7 @@ export function createAgencyClosureActivities(deps: { db: Db }) {
         // Lock order (as a projection takes them; rows before heads, ADR 0034): the cases' read-model rows first, in case id
         // order, then what their triggers lock, the audit chain head last. The closure signals each case before this
         // page, so their projections run beside it. A projection's upsert locks the case_states row and then, in the
-        // case_facts trigger, the case's facts lock (pg_advisory_xact_lock(20261205, …)); updating `cases` first took
+        // case_facts trigger, the case's facts lock (db/case-facts-lock.ts); updating `cases` first took
         // that facts lock before the case_states row — the reverse — and deadlocked (SQLSTATE 40P01 in CI, 2026-12-03).
         if (ids.length > 0)
           await trx('case_states').whereIn('case_id', ids).orderBy('case_id').forUpdate().select('case_id');

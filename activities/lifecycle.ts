@@ -14,6 +14,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { appendAudit, SYSTEM_ACTOR } from '../db/audit.js';
+import { lockCaseFacts } from '../db/case-facts-lock.js';
 import type { Db } from '../db/knex.js';
 import { complaintLimitation, validateRepresentatives } from '../processes/builtin/index.js';
 import { addDays, computeDeadline, isIsoDate, type CalendarSnapshot } from '../workflows/clock/index.js';
@@ -253,7 +254,7 @@ export function createLifecycleActivities(deps: LifecycleActivityDeps) {
         // Not projected yet (an imported case whose first projection already shows a breach): the case's facts
         // lock (the case_facts trigger's, migration 20261205050000) first instead, which that projection's insert
         // waits for, so it never holds the lock while waiting for this flag row.
-        if (projected.length === 0) await trx.raw('SELECT pg_advisory_xact_lock(20261205, hashtext(?))', [k.caseId]);
+        if (projected.length === 0) await lockCaseFacts(trx, k.caseId);
         // Last write wins per flag; the same (node, token) re-sets the same value, so retries are harmless.
         await trx('case_flags')
           .insert({ case_id: k.caseId, flag, value: JSON.stringify(value), idem_key: k.idemKey })
