@@ -21,7 +21,7 @@ import {
 } from '../db/reception-compliance.js';
 import { resolveRecipients } from '../directory/recipients.js';
 import { shortfalls } from '../reception/compliance.js';
-import { addDays } from '../workflows/clock/days.js';
+import { addDays, formatVn } from '../workflows/clock/days.js';
 import { monthBounds, type ComplianceOptions } from '../reception/minimum-rules.js';
 import { COMPLIANCE_SHORTFALL_EVENT, type ComplianceCheckResult } from '../workflows/reception-compliance-contract.js';
 
@@ -33,10 +33,9 @@ export const SHORTFALL_NOTIFICATION_KIND = 'reception_compliance_shortfall';
 
 /** `tháng 07/2026`, or `tuần 15/06/2026–21/06/2026`. */
 function periodLabel(t: Pick<ComplianceTask, 'periodFirst' | 'periodLast'>, period: 'month' | 'week'): string {
-  const vn = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
   return period === 'month'
     ? `tháng ${t.periodFirst.slice(5, 7)}/${t.periodFirst.slice(0, 4)}`
-    : `tuần ${vn(t.periodFirst)}–${vn(t.periodLast)}`;
+    : `tuần ${formatVn(t.periodFirst)}–${formatVn(t.periodLast)}`;
 }
 
 /**

@@ -24,6 +24,7 @@ import { defineRoute, type HandlerContext, type RouteSpec } from '../routing/def
 import { idempotent } from '../routing/idempotent.js';
 import { splitTaskId } from '../routing/mount.js';
 import { Cursor, encodeCursor, NameLabel, NodeRef, UuidRe } from '../schemas.js';
+import { formatVn } from '../../workflows/clock/index.js';
 import { updateIdFor } from '../update-id.js';
 import { queryCaseState, sendCaseUpdate, updateProblem } from '../workflow-errors.js';
 
@@ -145,9 +146,8 @@ function otherName(t: OtherTaskRow): string {
   if (t.subKind === 'daily_report_late') return `Late daily report: ${t.agencyId} for ${t.date}`;
   return `Daily report: ${t.agencyId} for ${t.date}`;
 }
-/** dd/MM/yyyy, as Vietnamese readers write a date (`YYYY-MM-DD` in). */
-const viDate = (d: string | null) =>
-  d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d.split('-').reverse().join('/') : (d ?? '');
+/** dd/MM/yyyy (the rows' dates are ISO dates), as Vietnamese readers write a date. */
+const viDate = (d: string | null) => (d ? formatVn(d) : '');
 /** The Vietnamese display name of an item that is not a case task (its `name` stays English, as before). */
 function otherNameVi(t: OtherTaskRow): string {
   if (t.kind === 'compliance')

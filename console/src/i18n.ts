@@ -511,7 +511,7 @@ export function stageText(lang: Lang, c: { stage: string; stageLabel?: string })
 
 /**
  * A task's name as the reader's language shows it: in Vietnamese the API's `nameLabel` (a built-in task is named by
- * its node, in English), in English the task's own name. An inbox item of another kind has no label: its name.
+ * its node, in English; another inbox kind's Vietnamese name), in English the task's own name.
  */
 export function taskText(lang: Lang, x: { name: string; nameLabel?: string }): string {
   return lang === 'vi' ? (x.nameLabel ?? x.name) : x.name;

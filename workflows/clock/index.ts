@@ -49,7 +49,7 @@ export {
   isWorkingDay,
   type DayInfo,
 } from './calendar-lookup';
-export { addDays, diffDays, formatDay, isIsoDate, isoWeekday, InvalidDateError } from './days';
+export { addDays, diffDays, formatDay, formatVn, isIsoDate, isoWeekday, InvalidDateError } from './days';
 export { endOfDayInstant, startOfDayInstant, VN_ZONE } from './vn-time';
 export { describeOffDays, type OffReason } from './describe';
 export { LEGAL } from './legal';
